@@ -1,0 +1,3 @@
+module github.com/dossierwacht/dossierwacht
+
+go 1.26
