@@ -1,0 +1,478 @@
+// Package memstore is the in-memory reference adapter: one [Store] that
+// implements every store interface of the library (privacy.Store with its
+// separate medical file, and the stores of access, consent and retention as
+// they are added). It uses the standard library only, backs every runnable
+// example and passes every conformance kit, the way testing/fstest.MapFS
+// stands beside fstest.TestFS.
+//
+// # Limits
+//
+// Everything lives in process memory and is gone when the process ends.
+// One lock guards the whole store: reads run in parallel, writes one at a
+// time. Values are copied in and out, so callers never share its state.
+//
+// # Fault injection
+//
+// [Store.FailAfter] makes a later write fail halfway, for the atomicity
+// tests of the kits: the store shows that a failed operation leaves nothing
+// half-written.
+package memstore
+
+import (
+	"cmp"
+	"context"
+	"iter"
+	"slices"
+	"sync"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+)
+
+// Store is an in-memory store. The zero value is not usable; call [New].
+type Store struct {
+	mu sync.RWMutex
+
+	subjects     map[privacy.SubjectID]privacy.Subject
+	cases        map[privacy.CaseID]privacy.Case
+	subjectCases map[privacy.SubjectID][]privacy.CaseID
+	files        [2]file // 0: the ordinary file; 1: the medical file (O6)
+
+	// failAfter counts down the row writes until an injected failure;
+	// negative means no failure is armed.
+	failAfter int
+}
+
+// file is one compartment of records: the ordinary one or the medical one.
+type file struct {
+	records     map[privacy.RecordID]privacy.Record
+	caseRecords map[privacy.CaseID][]privacy.RecordID // creation order
+}
+
+const (
+	ordinary = 0
+	medical  = 1
+)
+
+var _ privacy.Store = (*Store)(nil)
+
+// New returns an empty store.
+func New() *Store {
+	s := &Store{
+		subjects:     map[privacy.SubjectID]privacy.Subject{},
+		cases:        map[privacy.CaseID]privacy.Case{},
+		subjectCases: map[privacy.SubjectID][]privacy.CaseID{},
+		failAfter:    -1,
+	}
+	for i := range s.files {
+		s.files[i] = file{records: map[privacy.RecordID]privacy.Record{}, caseRecords: map[privacy.CaseID][]privacy.RecordID{}}
+	}
+	return s
+}
+
+// FailAfter arms an injected failure: after n more row writes, the next
+// one fails with [privacy.ErrUnavailable] and its whole operation is rolled
+// back. The failure fires once. FailAfter(-1) disarms it.
+func (s *Store) FailAfter(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failAfter = n
+}
+
+// write accounts for one row write of the operation op; it reports the
+// injected failure when it is due. Callers hold the write lock and have not
+// changed anything yet: every operation stages its writes, checks each
+// one, and applies them only when all passed.
+func (s *Store) write(op string) error {
+	if s.failAfter < 0 {
+		return nil
+	}
+	if s.failAfter == 0 {
+		s.failAfter = -1
+		return &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Msg: "injected failure"}
+	}
+	s.failAfter--
+	return nil
+}
+
+func notFound(op string) error { return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrNotFound} }
+func exists(op string) error   { return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrExists} }
+
+func ctxErr(ctx context.Context, op string) error {
+	if err := ctx.Err(); err != nil {
+		return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrUnavailable, Err: err}
+	}
+	return nil
+}
+
+// CreateSubject implements [privacy.Store].
+func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject) error {
+	const op = "create subject"
+	if err := ctxErr(ctx, op); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.subjects[sub.ID]; ok {
+		return exists(op)
+	}
+	if err := s.write(op); err != nil {
+		return err
+	}
+	s.subjects[sub.ID] = sub
+	return nil
+}
+
+// Subject implements [privacy.Store].
+func (s *Store) Subject(ctx context.Context, id privacy.SubjectID) (privacy.Subject, error) {
+	if err := ctxErr(ctx, "subject"); err != nil {
+		return privacy.Subject{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	sub, ok := s.subjects[id]
+	if !ok {
+		return privacy.Subject{}, notFound("subject")
+	}
+	return sub, nil
+}
+
+// UpdateSubject implements [privacy.Store].
+func (s *Store) UpdateSubject(ctx context.Context, sub privacy.Subject) error {
+	const op = "update subject"
+	if err := ctxErr(ctx, op); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.subjects[sub.ID]; !ok {
+		return notFound(op)
+	}
+	if err := s.write(op); err != nil {
+		return err
+	}
+	s.subjects[sub.ID] = sub
+	return nil
+}
+
+// DeleteSubject implements [privacy.Store].
+func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID) error {
+	const op = "delete subject"
+	if err := ctxErr(ctx, op); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.subjects[id]; !ok {
+		return notFound(op)
+	}
+	// Stage: every row this deletes, then apply.
+	for _, cid := range s.subjectCases[id] {
+		if err := s.stageCaseDelete(op, cid); err != nil {
+			return err
+		}
+	}
+	if err := s.write(op); err != nil {
+		return err
+	}
+	for _, cid := range s.subjectCases[id] {
+		s.applyCaseDelete(cid)
+	}
+	delete(s.subjectCases, id)
+	delete(s.subjects, id)
+	return nil
+}
+
+// CreateCase implements [privacy.Store].
+func (s *Store) CreateCase(ctx context.Context, c privacy.Case) error {
+	const op = "create case"
+	if err := ctxErr(ctx, op); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.subjects[c.Subject]; !ok {
+		return notFound(op)
+	}
+	if _, ok := s.cases[c.ID]; ok {
+		return exists(op)
+	}
+	if err := s.write(op); err != nil {
+		return err
+	}
+	s.cases[c.ID] = c
+	s.subjectCases[c.Subject] = append(s.subjectCases[c.Subject], c.ID)
+	return nil
+}
+
+// Case implements [privacy.Store].
+func (s *Store) Case(ctx context.Context, id privacy.CaseID) (privacy.Case, error) {
+	if err := ctxErr(ctx, "case"); err != nil {
+		return privacy.Case{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.cases[id]
+	if !ok {
+		return privacy.Case{}, notFound("case")
+	}
+	return c, nil
+}
+
+// UpdateCase implements [privacy.Store].
+func (s *Store) UpdateCase(ctx context.Context, c privacy.Case) error {
+	const op = "update case"
+	if err := ctxErr(ctx, op); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, ok := s.cases[c.ID]
+	if !ok {
+		return notFound(op)
+	}
+	if old.Subject != c.Subject {
+		return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrInvalid, Msg: "a case's subject does not change"}
+	}
+	if err := s.write(op); err != nil {
+		return err
+	}
+	s.cases[c.ID] = c
+	return nil
+}
+
+// SubjectCases implements [privacy.Store].
+func (s *Store) SubjectCases(ctx context.Context, id privacy.SubjectID) ([]privacy.Case, error) {
+	if err := ctxErr(ctx, "subject cases"); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if _, ok := s.subjects[id]; !ok {
+		return nil, notFound("subject cases")
+	}
+	out := make([]privacy.Case, 0, len(s.subjectCases[id]))
+	for _, cid := range s.subjectCases[id] {
+		out = append(out, s.cases[cid])
+	}
+	slices.SortFunc(out, func(a, b privacy.Case) int {
+		return cmp.Or(a.Opened.Compare(b.Opened), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
+}
+
+// DeleteCase implements [privacy.Store].
+func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID) error {
+	const op = "delete case"
+	if err := ctxErr(ctx, op); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.cases[id]
+	if !ok {
+		return notFound(op)
+	}
+	if err := s.stageCaseDelete(op, id); err != nil {
+		return err
+	}
+	s.applyCaseDelete(id)
+	s.subjectCases[c.Subject] = slices.DeleteFunc(s.subjectCases[c.Subject], func(x privacy.CaseID) bool { return x == id })
+	return nil
+}
+
+// stageCaseDelete accounts for every row deleting case id writes.
+func (s *Store) stageCaseDelete(op string, id privacy.CaseID) error {
+	for i := range s.files {
+		for range s.files[i].caseRecords[id] {
+			if err := s.write(op); err != nil {
+				return err
+			}
+		}
+	}
+	return s.write(op)
+}
+
+func (s *Store) applyCaseDelete(id privacy.CaseID) {
+	for i := range s.files {
+		f := &s.files[i]
+		for _, rid := range f.caseRecords[id] {
+			delete(f.records, rid)
+		}
+		delete(f.caseRecords, id)
+	}
+	delete(s.cases, id)
+}
+
+// AddRecords implements [privacy.Store].
+func (s *Store) AddRecords(ctx context.Context, rs ...privacy.Record) error {
+	return s.addRecords(ctx, ordinary, "add records", rs)
+}
+
+// AddMedicalRecords implements [privacy.MedicalStore].
+func (s *Store) AddMedicalRecords(ctx context.Context, rs ...privacy.Record) error {
+	return s.addRecords(ctx, medical, "add medical records", rs)
+}
+
+func (s *Store) addRecords(ctx context.Context, which int, op string, rs []privacy.Record) error {
+	if err := ctxErr(ctx, op); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := &s.files[which]
+	batch := make(map[privacy.RecordID]bool, len(rs))
+	for _, r := range rs {
+		if _, ok := s.cases[r.Case]; !ok {
+			return notFound(op)
+		}
+		if _, ok := f.records[r.ID]; ok || batch[r.ID] {
+			return exists(op)
+		}
+		batch[r.ID] = true
+		if err := s.write(op); err != nil {
+			return err
+		}
+	}
+	for _, r := range rs {
+		f.records[r.ID] = r.Clone()
+		f.caseRecords[r.Case] = append(f.caseRecords[r.Case], r.ID)
+	}
+	return nil
+}
+
+// Record implements [privacy.Store].
+func (s *Store) Record(ctx context.Context, id privacy.RecordID) (privacy.Record, error) {
+	return s.record(ctx, ordinary, "record", id)
+}
+
+// MedicalRecord implements [privacy.MedicalStore].
+func (s *Store) MedicalRecord(ctx context.Context, id privacy.RecordID) (privacy.Record, error) {
+	return s.record(ctx, medical, "medical record", id)
+}
+
+func (s *Store) record(ctx context.Context, which int, op string, id privacy.RecordID) (privacy.Record, error) {
+	if err := ctxErr(ctx, op); err != nil {
+		return privacy.Record{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, ok := s.files[which].records[id]
+	if !ok {
+		return privacy.Record{}, notFound(op)
+	}
+	return r.Clone(), nil
+}
+
+// UpdateRecord implements [privacy.Store].
+func (s *Store) UpdateRecord(ctx context.Context, r privacy.Record) error {
+	return s.updateRecord(ctx, ordinary, "update record", r)
+}
+
+// UpdateMedicalRecord implements [privacy.MedicalStore].
+func (s *Store) UpdateMedicalRecord(ctx context.Context, r privacy.Record) error {
+	return s.updateRecord(ctx, medical, "update medical record", r)
+}
+
+func (s *Store) updateRecord(ctx context.Context, which int, op string, r privacy.Record) error {
+	if err := ctxErr(ctx, op); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := &s.files[which]
+	old, ok := f.records[r.ID]
+	if !ok {
+		return notFound(op)
+	}
+	if old.Case != r.Case {
+		return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrInvalid, Msg: "a record's case does not change"}
+	}
+	if err := s.write(op); err != nil {
+		return err
+	}
+	f.records[r.ID] = r.Clone()
+	return nil
+}
+
+// CaseRecords implements [privacy.Store].
+func (s *Store) CaseRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	return s.caseRecords(ctx, ordinary, "case records", id)
+}
+
+// CaseMedicalRecords implements [privacy.MedicalStore].
+func (s *Store) CaseMedicalRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	return s.caseRecords(ctx, medical, "case medical records", id)
+}
+
+// caseRecords snapshots the IDs, then reads each record as the caller asks
+// for it, so that streaming a large file holds one record at a time.
+func (s *Store) caseRecords(ctx context.Context, which int, op string, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	return func(yield func(privacy.Record, error) bool) {
+		if err := ctxErr(ctx, op); err != nil {
+			yield(privacy.Record{}, err)
+			return
+		}
+		s.mu.RLock()
+		if _, ok := s.cases[id]; !ok {
+			s.mu.RUnlock()
+			yield(privacy.Record{}, notFound(op))
+			return
+		}
+		f := &s.files[which]
+		ids := slices.Clone(f.caseRecords[id])
+		// Creation order, then ID: appends are in arrival order, which
+		// need not be creation order.
+		slices.SortStableFunc(ids, func(a, b privacy.RecordID) int {
+			ra, rb := f.records[a], f.records[b]
+			return cmp.Or(ra.Created.Compare(rb.Created), cmp.Compare(a, b))
+		})
+		s.mu.RUnlock()
+		for _, rid := range ids {
+			if err := ctxErr(ctx, op); err != nil {
+				yield(privacy.Record{}, err)
+				return
+			}
+			s.mu.RLock()
+			r, ok := f.records[rid]
+			if ok {
+				r = r.Clone()
+			}
+			s.mu.RUnlock()
+			if !ok {
+				continue // deleted while iterating
+			}
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+// DeleteRecord implements [privacy.Store].
+func (s *Store) DeleteRecord(ctx context.Context, id privacy.RecordID) error {
+	return s.deleteRecord(ctx, ordinary, "delete record", id)
+}
+
+// DeleteMedicalRecord implements [privacy.MedicalStore].
+func (s *Store) DeleteMedicalRecord(ctx context.Context, id privacy.RecordID) error {
+	return s.deleteRecord(ctx, medical, "delete medical record", id)
+}
+
+func (s *Store) deleteRecord(ctx context.Context, which int, op string, id privacy.RecordID) error {
+	if err := ctxErr(ctx, op); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := &s.files[which]
+	r, ok := f.records[id]
+	if !ok {
+		return notFound(op)
+	}
+	if err := s.write(op); err != nil {
+		return err
+	}
+	delete(f.records, id)
+	f.caseRecords[r.Case] = slices.DeleteFunc(f.caseRecords[r.Case], func(x privacy.RecordID) bool { return x == id })
+	return nil
+}

@@ -1,0 +1,13 @@
+package memstore_test
+
+import (
+	"testing"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/memstore"
+	"github.com/dossierwacht/dossierwacht/privacy/privacytest"
+)
+
+func TestConformance(t *testing.T) {
+	privacytest.Run(t, func(t *testing.T) privacy.Store { return memstore.New() })
+}
