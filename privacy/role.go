@@ -142,11 +142,11 @@ type CaseKind string
 
 // The kinds of case.
 const (
-	CaseAbsence       CaseKind = "absence"        // verzuimdossier, opened by a sick report (ziekmelding)
-	CasePreventive    CaseKind = "preventive"     // preventief dossier (O9)
-	CaseReintegration CaseKind = "reintegration"  // re-integratietraject (R9)
-	CaseConsultation  CaseKind = "consultation"   // bezoek arbeidsomstandighedenspreekuur (O10)
-	CasePeriodicExam  CaseKind = "periodic-exam"  // periodiek arbeidsgezondheidskundig onderzoek, PAGO/PMO (O10, N12)
+	CaseAbsence       CaseKind = "absence"       // verzuimdossier, opened by a sick report (ziekmelding)
+	CasePreventive    CaseKind = "preventive"    // preventief dossier (O9)
+	CaseReintegration CaseKind = "reintegration" // re-integratietraject (R9)
+	CaseConsultation  CaseKind = "consultation"  // bezoek arbeidsomstandighedenspreekuur (O10)
+	CasePeriodicExam  CaseKind = "periodic-exam" // periodiek arbeidsgezondheidskundig onderzoek, PAGO/PMO (O10, N12)
 )
 
 // CaseKinds returns every kind of case.

@@ -237,10 +237,10 @@ func (c *policyChecker) accessRule(path string, a *AccessRule) {
 			}
 			if slices.Contains(a.Categories, CategoryAbsenceFacts) {
 				c.limitFields(rpath, N1, a, map[Category][]Field{CategoryAbsenceFacts: SickReportFields(),
-					CategoryIdentity: categoryTable[categoryIndex[CategoryIdentity]].Fields,
-					CategoryContact:  categoryTable[categoryIndex[CategoryContact]].Fields,
+					CategoryIdentity:   categoryTable[categoryIndex[CategoryIdentity]].Fields,
+					CategoryContact:    categoryTable[categoryIndex[CategoryContact]].Fields,
 					CategoryEmployment: categoryTable[categoryIndex[CategoryEmployment]].Fields,
-					CategoryNotes:    {FieldText}})
+					CategoryNotes:      {FieldText}})
 			}
 		}
 	}

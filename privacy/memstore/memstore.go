@@ -37,6 +37,9 @@ type Store struct {
 	subjectCases map[privacy.SubjectID][]privacy.CaseID
 	files        [2]file // 0: the ordinary file; 1: the medical file (O6)
 
+	// The other packages' data, each in a file of its own.
+	audit auditLog
+
 	// failAfter counts down the row writes until an injected failure;
 	// negative means no failure is armed.
 	failAfter int
@@ -94,8 +97,10 @@ func (s *Store) write(op string) error {
 	return nil
 }
 
-func notFound(op string) error { return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrNotFound} }
-func exists(op string) error   { return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrExists} }
+func notFound(op string) error {
+	return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrNotFound}
+}
+func exists(op string) error { return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrExists} }
 
 func ctxErr(ctx context.Context, op string) error {
 	if err := ctx.Err(); err != nil {

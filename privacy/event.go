@@ -1,0 +1,115 @@
+package privacy
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"time"
+)
+
+// EventAction is what an audited operation did, in the terms of NEN 7513
+// (rule N9). Values are stored.
+type EventAction string
+
+// The audited actions (N9).
+const (
+	EventCreate    EventAction = "create"
+	EventRead      EventAction = "read"
+	EventUpdate    EventAction = "update"
+	EventDelete    EventAction = "delete"
+	EventExecute   EventAction = "execute" // a disclosure, an export, a sweep
+	EventSearch    EventAction = "search"
+	EventEmergency EventAction = "emergency" // access under an emergency procedure
+)
+
+// Outcome is how an audited operation ended.
+type Outcome string
+
+// The outcomes.
+const (
+	OutcomeAllowed Outcome = "allowed"
+	OutcomeDenied  Outcome = "denied"
+	OutcomeFailed  Outcome = "failed"
+)
+
+// Hash is a SHA-256 digest that chains audit events (G7).
+type Hash [sha256.Size]byte
+
+// String returns h in hex.
+func (h Hash) String() string { return hex.EncodeToString(h[:]) }
+
+// MarshalText encodes h in hex.
+func (h Hash) MarshalText() ([]byte, error) { return []byte(h.String()), nil }
+
+// UnmarshalText decodes h from hex.
+func (h *Hash) UnmarshalText(b []byte) error {
+	if len(b) != 2*len(h) {
+		return &Error{Op: "decode hash", Kind: ErrInvalid, Msg: "want 64 hex digits"}
+	}
+	if _, err := hex.Decode(h[:], b); err != nil {
+		return &Error{Op: "decode hash", Kind: ErrInvalid, Msg: "want 64 hex digits"}
+	}
+	return nil
+}
+
+// Event is one entry of the audit trail: who, in which role, on whose
+// behalf, for which purpose, did what to which object of whose data, when,
+// from where, with which outcome, under which rule and policy version (G7,
+// N9, NEN 7513). Events are appended to a hash-chained, append-only log:
+// Seq, Prev and Hash are set by the log when the event is appended.
+type Event struct {
+	Seq         uint64      `json:"seq"`
+	Time        time.Time   `json:"time"` // when the event started
+	Principal   PrincipalID `json:"principal"`
+	Role        Role        `json:"role"`
+	OnBehalfOf  PartyID     `json:"on_behalf_of,omitempty"`
+	Purpose     Purpose     `json:"purpose,omitempty"`
+	Subject     SubjectID   `json:"subject,omitempty"`
+	Case        CaseID      `json:"case,omitempty"`
+	Category    Category    `json:"category,omitempty"`
+	Object      string      `json:"object,omitempty"` // a record ID or another object's ID
+	Action      EventAction `json:"action"`
+	Outcome     Outcome     `json:"outcome"`
+	Rule        RuleID      `json:"rule"`
+	Policy      string      `json:"policy"` // the policy version that decided (O16)
+	AccessPoint string      `json:"access_point,omitempty"`
+	Client      string      `json:"client,omitempty"`
+	Prev        Hash        `json:"prev"`
+	Hash        Hash        `json:"hash"`
+}
+
+// Chain returns e as the log appends it after prev: numbered seq, linked to
+// prev's hash, its own hash computed over every other field. Adapters call
+// it under the same lock or transaction that stores the event, so that the
+// chain has no gaps or forks.
+func (e Event) Chain(seq uint64, prev Hash) Event {
+	e.Seq = seq
+	e.Time = Timestamp(e.Time)
+	e.Prev = prev
+	e.Hash = e.ComputeHash()
+	return e
+}
+
+// ComputeHash returns the hash e should carry: SHA-256 over its sequence
+// number, the previous hash and every field, each length-prefixed so that
+// no two different events encode alike. A verifier compares it with
+// e.Hash.
+func (e Event) ComputeHash() Hash {
+	h := sha256.New()
+	var buf [8]byte
+	binary.BigEndian.PutUint64(buf[:], e.Seq)
+	h.Write(buf[:])
+	h.Write(e.Prev[:])
+	binary.BigEndian.PutUint64(buf[:], uint64(Timestamp(e.Time).UnixMicro()))
+	h.Write(buf[:])
+	for _, s := range []string{string(e.Principal), string(e.Role), string(e.OnBehalfOf), string(e.Purpose),
+		string(e.Subject), string(e.Case), string(e.Category), e.Object, string(e.Action), string(e.Outcome),
+		string(e.Rule), e.Policy, e.AccessPoint, e.Client} {
+		binary.BigEndian.PutUint64(buf[:], uint64(len(s)))
+		h.Write(buf[:])
+		h.Write([]byte(s))
+	}
+	var out Hash
+	h.Sum(out[:0])
+	return out
+}
