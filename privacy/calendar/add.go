@@ -22,6 +22,7 @@ import "github.com/dossierwacht/dossierwacht/privacy"
 // 29 February). The zero Date stays zero. Add never panics: a result beyond
 // the representable range stops at its end.
 func Add(d Date, p privacy.Period) Date {
+	// Rules G2, R9, N7.
 	if d.IsZero() {
 		return d
 	}

@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"cmp"
 	"math"
 	"strconv"
 	"time"
@@ -128,8 +129,9 @@ func (d Date) Day() int { return int(d.day) }
 // IsZero reports whether d is the zero Date, "no date".
 func (d Date) IsZero() bool { return d.month == 0 }
 
-// In returns the first instant of d in the time zone loc: midnight, or the
-// first instant after it where a zone skips midnight. A nil loc means UTC.
+// In returns the start of d in the time zone loc: midnight, as [time.Date]
+// gives it (in a zone whose clocks skip midnight, time.Date picks a time
+// near it; Europe/Amsterdam does not skip midnight). A nil loc means UTC.
 // The zero Date gives the zero [time.Time].
 func (d Date) In(loc *time.Location) time.Time {
 	if d.IsZero() {
@@ -147,22 +149,11 @@ func (d Date) In(loc *time.Location) time.Time {
 func (d Date) Compare(u Date) int {
 	switch {
 	case d.year != u.year:
-		return cmp(d.year, u.year)
+		return cmp.Compare(d.year, u.year)
 	case d.month != u.month:
-		return cmp(d.month, u.month)
-	default:
-		return cmp(d.day, u.day)
+		return cmp.Compare(d.month, u.month)
 	}
-}
-
-func cmp[T int32 | uint8](a, b T) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return +1
-	}
-	return 0
+	return cmp.Compare(d.day, u.day)
 }
 
 // Before reports whether d is before u.

@@ -68,6 +68,7 @@ func Deadline(received Date, p privacy.Period, h Holidays) Date {
 	if received.IsZero() {
 		return received
 	}
+	// Rule G2.
 	end := Add(received, p)
 	long := end.days()-received.days() >= 2 // art. 3(5) applies
 	if !IsWorkingDay(end, h) {              // art. 3(4)

@@ -5,8 +5,8 @@
 //
 // It uses package [github.com/dossierwacht/dossierwacht/privacy] for
 // [privacy.Period] and its error kinds; privacy does not import it. It keeps
-// no state: the time is always passed in, and every function is safe for
-// concurrent use.
+// no mutable state (the one thing it caches is the loaded time zone): the
+// time is always passed in, and every function is safe for concurrent use.
 //
 // # Dates
 //
@@ -48,8 +48,9 @@
 // # Holidays
 //
 // [Dutch] is the calendar of Dutch public holidays that a period does not end
-// on. It follows the Algemene termijnenwet (art. 3), the Dutch act on time
-// limits, which puts these days on a par with Sundays:
+// on: the days that the Algemene termijnenwet (art. 3), the Dutch act on time
+// limits, puts on a par with Sundays, the Sunday feasts that go with them, and
+// Good Friday on request:
 //
 //   - Nieuwjaarsdag, New Year's Day, 1 January;
 //   - Goede Vrijdag, Good Friday, only when [DutchOptions].GoodFriday is set:
