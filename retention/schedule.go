@@ -185,7 +185,6 @@ func triggerIndex(t privacy.Trigger) int {
 	return -1
 }
 
-
 // NewRules compiles the retention rules of policy, which must validate.
 // Later changes to the policy have no effect on them.
 func NewRules(policy *privacy.Policy) (*Rules, error) {
