@@ -143,6 +143,11 @@ func TestSchedule(t *testing.T) {
 			f: fact{kind: privacy.CaseReintegration, cat: privacy.CategoryNotes, closed: "2024-03-15T10:00:00Z",
 				erasures: []retention.Erasure{erasure(privacy.R9, "2025-01-06T09:00:00Z", "2025-01-10T15:00:00Z")}},
 			now: "2025-01-10T16:00:00Z", status: retention.StatusDue, reason: retention.ReasonErasure, rule: privacy.R9, due: "2025-01-10"},
+		// O13: deletion on a written request under regulation O.
+		{name: "O13_erasure_request_brings_date_forward", rules: strict,
+			f: fact{kind: privacy.CaseAbsence, cat: privacy.CategoryAbsenceReason, closed: "2025-11-30T10:00:00Z",
+				erasures: []retention.Erasure{erasure(privacy.O13, "2025-12-01T09:00:00Z", "2025-12-04T09:00:00Z")}},
+			now: "2025-12-04T09:00:00Z", status: retention.StatusDue, reason: retention.ReasonErasure, rule: privacy.O13, due: "2025-12-04"},
 		{name: "R9_erasure_while_trajectory_open", rules: strict,
 			f: fact{kind: privacy.CaseReintegration, cat: privacy.CategoryNotes,
 				erasures: []retention.Erasure{erasure(privacy.R9, "2025-01-06T09:00:00Z", "2025-01-10T15:00:00Z")}},

@@ -103,35 +103,6 @@ type Query struct {
 	ErasedBefore          time.Time
 }
 
-// Matches reports whether the dossier d matches q, ignoring After and
-// Limit. Adapters that filter in memory use it.
-func (q *Query) Matches(d *Dossier) bool {
-	if !q.EmploymentEndedBefore.IsZero() && !d.Subject.EmploymentEnded.IsZero() && d.Subject.EmploymentEnded.Before(q.EmploymentEndedBefore) {
-		return true
-	}
-	if !q.ErasedBefore.IsZero() {
-		for i := range d.Erasures {
-			if d.Erasures[i].Decided.Before(q.ErasedBefore) {
-				return true
-			}
-		}
-	}
-	for i := range d.Cases {
-		c := &d.Cases[i]
-		if !q.ClosedBefore.IsZero() && !c.Case.Closed.IsZero() && c.Case.Closed.Before(q.ClosedBefore) {
-			return true
-		}
-		if !q.CreatedBefore.IsZero() {
-			for j := range c.Records {
-				if c.Records[j].Created.Before(q.CreatedBefore) {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
 // Recipients is what a sweep needs of the disclosure log: which parties
 // received which records, so that they can be told of the erasure (rule
 // G4, GDPR art. 19). Package consent's disclosure log provides it; a nil
