@@ -393,6 +393,24 @@ func (b *builder) employerExtras(allow []privacy.AccessRule) []block {
 	return out
 }
 
+// joinCites merges two citations into one: "(R6, O14)" and "(O14, N10)"
+// make "(R6, O14, N10)".
+func joinCites(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	seen := strings.Split(strings.Trim(a, "()"), ", ")
+	for _, id := range strings.Split(strings.Trim(b, "()"), ", ") {
+		if !slices.Contains(seen, id) {
+			seen = append(seen, id)
+		}
+	}
+	return "(" + strings.Join(seen, ", ") + ")"
+}
+
 func firstRule(rs []privacy.AccessRule, fallback privacy.RuleID) privacy.RuleID {
 	if len(rs) > 0 {
 		return rs[0].Rule
@@ -453,7 +471,7 @@ func (b *builder) disclosures() section {
 	s.Blocks = append(s.Blocks, para(l.t(
 		"Wij verstrekken geen gegevens aan anderen, tenzij u daarvoor uitdrukkelijk toestemming hebt gegeven of een wettelijke bepaling dat voorschrijft. Elke verstrekking wordt vastgelegd.",
 		"We give no data to anyone else unless you explicitly consented or a statutory provision requires it. Every disclosure is recorded."),
-		b.c.ids(slices.Concat(consentRules, lawRules)...)))
+		joinCites(b.c.reg(privacy.R6, privacy.O14), b.c.ids(slices.Concat(consentRules, lawRules)...))))
 	if len(withConsent) > 0 {
 		s.Subs = append(s.Subs, section{Level: 3, Title: l.t("Met uw toestemming", "With your consent"), Blocks: []block{list(withConsent...)}})
 	}

@@ -30,7 +30,8 @@ th{background:#f3f3f3}
 <body>
 <main>
 <h1>{{.Title}}</h1>
-{{range .Lead}}{{template "block" .}}{{end}}
+{{range .Lead}}<p class="lead">{{.Text}}{{template "cite" .Cite}}</p>
+{{end}}
 {{- range .Sections}}{{template "section" .}}{{end -}}
 </main>
 </body>
@@ -57,5 +58,13 @@ th{background:#f3f3f3}
 {{- end}}`))
 
 func htmlPage(buf *bytes.Buffer, d *document) error {
-	return page.Execute(buf, d)
+	start := buf.Len()
+	if err := page.Execute(buf, d); err != nil {
+		return err
+	}
+	// The template's definitions leave blank lines after </html>.
+	trimmed := bytes.TrimRight(buf.Bytes()[start:], "\n")
+	buf.Truncate(start + len(trimmed))
+	buf.WriteByte('\n')
+	return nil
 }
