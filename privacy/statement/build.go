@@ -64,11 +64,11 @@ func (b *builder) about() section {
 func (b *builder) responsible() section {
 	l, p := b.l, b.p
 	s := section{Level: 2, Title: l.t("Wie verantwoordelijk is", "Who is responsible")}
-	s.Blocks = append(s.Blocks, para(l.t("Verantwoordelijk voor de verwerking (de verwerkingsverantwoordelijke) is: ", "The controller responsible for the processing is: ")+clean(p.Controller)+".", ""))
+	s.Blocks = append(s.Blocks, para(l.t("Verantwoordelijk voor de verwerking (de verwerkingsverantwoordelijke) is: ", "The controller responsible for the processing is: ")+sentence(clean(p.Controller)), ""))
 	if p.Processor != "" {
 		s.Blocks = append(s.Blocks, para(l.t(
-			"Wij leggen uw gegevens vast in een geautomatiseerd systeem op een externe, beveiligde server van onze verwerker: "+clean(p.Processor)+". Met deze verwerker hebben wij afspraken gemaakt om aan de wet te voldoen (een verwerkersovereenkomst, AVG art. 28).",
-			"We keep your data in an automated system on an external, secured server of our processor: "+clean(p.Processor)+". We have an agreement with this processor to comply with the law (a data processing agreement, GDPR art. 28)."),
+			"Wij leggen uw gegevens vast in een geautomatiseerd systeem op een externe, beveiligde server van onze verwerker: "+sentence(clean(p.Processor))+" Met deze verwerker hebben wij afspraken gemaakt om aan de wet te voldoen (een verwerkersovereenkomst, AVG art. 28).",
+			"We keep your data in an automated system on an external, secured server of our processor: "+sentence(clean(p.Processor))+" We have an agreement with this processor to comply with the law (a data processing agreement, GDPR art. 28)."),
 			b.c.ids(privacy.O3)))
 	} else {
 		s.Blocks = append(s.Blocks, para(l.t("Wij schakelen geen externe verwerker in voor de opslag van uw dossier.",

@@ -284,26 +284,49 @@ func grants(p *privacy.Policy) map[grant][]variant {
 	return m
 }
 
-func index[T comparable](list []T, x T) int {
-	if i := slices.Index(list, x); i >= 0 {
-		return i
+// orderOf maps each value of a list to its position, for sorting by the
+// catalog's order.
+func orderOf[T comparable](list []T) map[T]int {
+	m := make(map[T]int, len(list))
+	for i, x := range list {
+		m[x] = i
 	}
-	return len(list)
+	return m
 }
 
 var (
-	roleOrder   = privacy.Roles()
+	roleOrder   = orderOf(privacy.Roles())
+	catOrder    = orderOf(privacy.Categories())
 	actionOrder = privacy.Actions()
+	actionIndex = orderOf(actionOrder)
+	fieldOrder  = func() map[privacy.Field]int {
+		m := map[privacy.Field]int{}
+		for _, c := range privacy.Categories() {
+			info, _ := c.Info()
+			for _, f := range info.Fields {
+				if _, ok := m[f]; !ok {
+					m[f] = len(m)
+				}
+			}
+		}
+		return m
+	}()
 )
 
+// rank is a value's position in order, unknown values last.
+func rank[T comparable](order map[T]int, x T) int {
+	if i, ok := order[x]; ok {
+		return i
+	}
+	return len(order)
+}
+
 func compareGrants(a, b grant) int {
-	catOrder := privacy.Categories()
 	return cmp.Or(
-		cmp.Compare(index(roleOrder, a.role), index(roleOrder, b.role)),
-		cmp.Compare(index(catOrder, a.cat), index(catOrder, b.cat)),
-		cmp.Compare(string(a.cat), string(b.cat)),
-		cmp.Compare(index(actionOrder, a.action), index(actionOrder, b.action)),
-		cmp.Compare(string(a.field), string(b.field)),
+		cmp.Compare(rank(roleOrder, a.role), rank(roleOrder, b.role)),
+		cmp.Compare(rank(catOrder, a.cat), rank(catOrder, b.cat)),
+		cmp.Compare(rank(actionIndex, a.action), rank(actionIndex, b.action)),
+		cmp.Compare(rank(fieldOrder, a.field), rank(fieldOrder, b.field)),
 	)
 }
 
@@ -559,10 +582,10 @@ func (d *differ) disclosures() {
 			keys = append(keys, k)
 		}
 	}
-	parties, cats := privacy.PartyKinds(), privacy.Categories()
+	parties := orderOf(privacy.PartyKinds())
 	slices.SortFunc(keys, func(a, b release) int {
-		return cmp.Or(cmp.Compare(index(parties, a.to), index(parties, b.to)), cmp.Compare(string(a.basis), string(b.basis)),
-			cmp.Compare(a.from, b.from), cmp.Compare(index(cats, a.cat), index(cats, b.cat)), cmp.Compare(string(a.field), string(b.field)))
+		return cmp.Or(cmp.Compare(rank(parties, a.to), rank(parties, b.to)), cmp.Compare(string(a.basis), string(b.basis)),
+			cmp.Compare(a.from, b.from), cmp.Compare(rank(catOrder, a.cat), rank(catOrder, b.cat)), cmp.Compare(rank(fieldOrder, a.field), rank(fieldOrder, b.field)))
 	})
 	var order []gk
 	fields := map[gk][]privacy.Field{}

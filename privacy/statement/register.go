@@ -35,7 +35,7 @@ func buildRegister(p *privacy.Policy, s settings) document {
 
 func (b *builder) regController() section {
 	l, p := b.l, b.p
-	items := []item{{l.t("Verwerkingsverantwoordelijke: ", "Controller: ") + clean(p.Controller) + ".", ""}}
+	items := []item{{l.t("Verwerkingsverantwoordelijke: ", "Controller: ") + sentence(clean(p.Controller)), ""}}
 	if p.Processor != "" {
 		items = append(items, item{l.t("Verwerker: ", "Processor: ") + clean(p.Processor) + l.t(", onder een verwerkersovereenkomst (AVG art. 28).", ", under a data processing agreement (GDPR art. 28)."), b.c.ids(privacy.O3)})
 	} else {
