@@ -76,21 +76,19 @@ func mdRow(buf *bytes.Buffer, cells []string) {
 }
 
 // mdEscape backslash-escapes the ASCII punctuation that can start Markdown
-// markup or raw HTML anywhere in a line. Text is one line already (see
-// clean), so line-start markup cannot arise from it except after "- " in
-// a list item, where the escaped characters cover it.
+// markup or raw HTML anywhere in a line, and the marker of a list or
+// heading at its start. Text is one line already and trimmed (see clean),
+// so no other block can start from it.
 func mdEscape(s string) string {
 	const special = "\\`*_[]<>|&#!~"
-	if !strings.ContainsAny(s, special) && !startsBlock(s) {
+	lead := listMarker(s)
+	if lead < 0 && !strings.ContainsAny(s, special) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 8)
-	if startsBlock(s) {
-		b.WriteByte('\\')
-	}
 	for i := 0; i < len(s); i++ {
-		if strings.IndexByte(special, s[i]) >= 0 {
+		if i == lead || strings.IndexByte(special, s[i]) >= 0 {
 			b.WriteByte('\\')
 		}
 		b.WriteByte(s[i])
@@ -98,8 +96,19 @@ func mdEscape(s string) string {
 	return b.String()
 }
 
-// startsBlock reports whether s would open a list, quote or heading at the
-// start of a line ("- x", "+ x", "> x"; "#" is always escaped).
-func startsBlock(s string) bool {
-	return len(s) >= 2 && (s[0] == '-' || s[0] == '+' || s[0] == '=') && (s[1] == ' ' || s[1] == '-' || s[1] == '=')
+// listMarker returns the index of the character that would make s open a
+// list or a setext heading at the start of a line ("- x", "+ x", "1. x",
+// "2) x", "==="), or -1.
+func listMarker(s string) int {
+	if len(s) >= 2 && (s[0] == '-' || s[0] == '+' || s[0] == '=') && (s[1] == ' ' || s[1] == '-' || s[1] == '=') {
+		return 0
+	}
+	i := 0
+	for i < len(s) && i < 10 && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i > 0 && i < len(s) && (s[i] == '.' || s[i] == ')') && (i+1 == len(s) || s[i+1] == ' ') {
+		return i
+	}
+	return -1
 }

@@ -116,7 +116,8 @@ func list(items ...item) block { return block{Kind: kindList, Items: items} }
 
 // clean makes a string that came from a policy safe to lay out: valid
 // UTF-8, no control characters (a newline in a controller's name must not
-// start a Markdown heading), at most 500 bytes.
+// start a Markdown heading), no leading or trailing space, at most 500
+// bytes.
 func clean(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) >= 0 {
@@ -127,6 +128,7 @@ func clean(s string) string {
 			return r
 		}, s)
 	}
+	s = strings.TrimSpace(s)
 	const max = 500
 	if len(s) > max {
 		cut := max

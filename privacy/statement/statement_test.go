@@ -431,8 +431,49 @@ func FuzzRender(f *testing.F) {
 			if err := statement.RenderRegister(io.Discard, p, &statement.Options{Language: lang, Format: statement.HTML}); err != nil {
 				t.Fatal(err)
 			}
+			var diff bytes.Buffer
+			if err := statement.RenderDiff(&diff, privacy.RegulationO(), p, &statement.Options{Language: lang, Format: statement.HTML}); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(strings.ToLower(diff.String()), "<script") {
+				t.Fatal("HTML diff holds an unescaped <script")
+			}
 		}
 	})
+}
+
+// TestMarkdownBlocks: a policy string that looks like the start of a
+// Markdown block stays text.
+func TestMarkdownBlocks(t *testing.T) {
+	for _, citation := range []string{"1. Wet", "2) Wet", "- Wet", "+ Wet", "   # Wet", "=== Wet", "> Wet"} {
+		p := privacy.Strict()
+		p.LegalBases[0].Citation = citation
+		md := render(t, p, nil)
+		line := "\n- " + strings.TrimSpace(citation)
+		if strings.Contains(md, line) {
+			t.Errorf("citation %q starts a block: %q", citation, line)
+		}
+	}
+}
+
+// TestConcurrentRender renders from many goroutines at once (run with
+// -race): the package keeps no mutable state.
+func TestConcurrentRender(t *testing.T) {
+	p := privacy.Strict()
+	want := render(t, p, &statement.Options{Format: statement.HTML})
+	done := make(chan string)
+	for range 8 {
+		go func() {
+			var buf bytes.Buffer
+			_ = statement.Render(&buf, p, &statement.Options{Format: statement.HTML})
+			done <- buf.String()
+		}()
+	}
+	for range 8 {
+		if got := <-done; got != want {
+			t.Error("concurrent Render gave a different page")
+		}
+	}
 }
 
 // rawTag finds a "<" that Markdown would read as the start of a tag: one
