@@ -3,6 +3,7 @@ package statement
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
@@ -194,7 +195,7 @@ func (b *builder) regRecipients() section {
 	items := make([]item, 0, len(order))
 	for _, name := range order {
 		e := byName[name]
-		items = append(items, item{name + ": " + join(e.ways, "; ") + ".", b.c.ids(e.rules...)})
+		items = append(items, item{name + ": " + strings.Join(e.ways, "; ") + ".", b.c.ids(e.rules...)})
 	}
 	return section{Level: 2, Title: l.t("d. Categorieën van ontvangers", "d. Categories of recipients"), Blocks: []block{list(items...)}}
 }
