@@ -46,7 +46,8 @@
 // Markdown with backslashes, so that they can start no markup and carry no
 // raw HTML; in HTML by html/template. Errors match [privacy.ErrInvalid]
 // (nil or invalid policy, unknown language or format, nil writer) or
-// [privacy.ErrUnavailable] (the writer failed); nothing is written on an
-// error before the write. The package holds no mutable state and is safe
-// for concurrent use.
+// [privacy.ErrUnavailable] (the writer failed). A document is built in
+// memory and written with one Write call, so an invalid request writes
+// nothing. The package holds no mutable state and is safe for concurrent
+// use.
 package statement
