@@ -87,6 +87,8 @@ func TestPolicyFloors(t *testing.T) {
 		{"N3_insurer_all_identity_fields", allow(privacy.O11, privacy.RoleInsurer, []privacy.Category{privacy.CategoryIdentity}, nil), privacy.N3, "access[14].roles[0].fields"},
 		{"R12_administrator_reads_content", allow(privacy.R12, privacy.RoleAdministrator, []privacy.Category{privacy.CategoryNotes}, nil), privacy.R12, "access[14].roles[0]"},
 		{"R8_support_staff_reads_notes", allow(privacy.R8, privacy.RoleSupportStaff, []privacy.Category{privacy.CategoryNotes}, nil), privacy.R8, "access[14].roles[0]"},
+		{"O10_employer_sees_consultations_without_consent", allow(privacy.O9, privacy.RoleEmployerContact, []privacy.Category{privacy.CategoryConsultation}, nil, privacy.CondCommissioner), privacy.O10, "access[14].roles[0]"},
+		{"O10_employer_rule_for_every_case_kind", allow(privacy.O9, privacy.RoleEmployerContact, []privacy.Category{privacy.CategoryContact}, nil, privacy.CondCommissioner), privacy.O10, "access[14].roles[0]"},
 		{"N9_audit_kept_one_year", func(p *privacy.Policy) { p.AuditRetention.Period = privacy.Years(1) }, privacy.N9, "audit_retention.period"},
 		{"N12_groups_of_one", func(p *privacy.Policy) { p.MinGroupSize = 1 }, privacy.N12, "min_group_size"},
 		{"G2_answer_in_two_months", func(p *privacy.Policy) { p.Requests.Answer[0].Period = privacy.Months(2) }, privacy.G2, "requests.answer[0].period"},

@@ -362,7 +362,8 @@ func TestRuleN1(t *testing.T) {
 			p := privacy.Strict()
 			p.Access = append(p.Access, privacy.AccessRule{Rule: privacy.N1, Effect: privacy.Allow,
 				Roles: []privacy.Role{privacy.RoleEmployerContact}, Actions: []privacy.Action{privacy.ActionWrite},
-				Categories: tc.cats, Fields: tc.fields, Requires: []privacy.Condition{privacy.CondCommissioner}})
+				Categories: tc.cats, Fields: tc.fields, CaseKinds: []privacy.CaseKind{privacy.CaseAbsence},
+				Requires: []privacy.Condition{privacy.CondCommissioner}})
 			err := p.Validate()
 			if !errors.Is(err, privacy.ErrInvalid) || (privacy.RuleOf(err) != privacy.N1 && privacy.RuleOf(err) != privacy.N4) {
 				t.Errorf("Validate = %v, want ErrInvalid citing N1 (or N4 for health data)", err)

@@ -149,13 +149,6 @@ func TestDiff(t *testing.T) {
 			Dutch:   "Vanaf 1 januari 2027 gaat de kleinste groep waarover uw werkgever cijfers krijgt van 10 naar 20 personen.",
 			English: "From 1 January 2027 the smallest group your employer receives figures of goes from 10 to 20 people.",
 		}}},
-		{"O10_consent_condition_dropped", privacy.RegulationO, func(p *privacy.Policy) {
-			accessRule(p, privacy.O10, privacy.RoleEmployerContact).Requires = []privacy.Condition{privacy.CondCommissioner, privacy.CondContractInForce}
-		}, []change{{
-			Area: statement.AreaAccess, Kind: statement.Changed, Rule: privacy.O10,
-			Dutch:   "Vanaf 1 januari 2027 vervalt voor uw werkgever bij ‘spreekuurbezoek en periodiek onderzoek’ de voorwaarde ‘u daarvoor toestemming hebt gegeven’.",
-			English: "From 1 January 2027 the condition ‘you gave your consent’ no longer applies to your employer for ‘consultation-hour visits and periodic examinations’.",
-		}}},
 		{"O3_processor_changed", privacy.RegulationO, func(p *privacy.Policy) { p.Processor = "Hosting B.V." }, []change{{
 			Area: statement.AreaParties, Kind: statement.Changed, Rule: privacy.O3,
 			Dutch:   "Vanaf 1 januari 2027 is Hosting B.V. onze verwerker (eerder: the external processor hosting the case system).",

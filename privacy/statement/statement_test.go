@@ -181,9 +181,6 @@ func TestFollowsData(t *testing.T) {
 		{"O11_insurer_loses_recovery_date", privacy.RegulationO, removeRecovery, statement.Dutch,
 			[]string{"verzuimgegevens (alleen eerste ziektedag, hersteldatum en mate van arbeidsongeschiktheid) — in verzuimdossiers, mits verzekeraar"},
 			[]string{"verzuimgegevens (alleen eerste ziektedag en mate van arbeidsongeschiktheid) — in verzuimdossiers, mits verzekeraar"}},
-		{"O10_without_consent_the_promise_goes", privacy.RegulationO, func(p *privacy.Policy) {
-			accessRule(p, privacy.O10, privacy.RoleEmployerContact).Requires = []privacy.Condition{privacy.CondCommissioner, privacy.CondContractInForce}
-		}, statement.Dutch, []string{"hoort uw werkgever niet eens", "en u daarvoor toestemming hebt gegeven. (O10)"}, nil},
 		{"R11_deadline_3_weeks", privacy.RegulationR, func(p *privacy.Policy) { p.Requests.Answer[0].Period = privacy.Weeks(3) }, statement.Dutch,
 			[]string{"binnen 4 weken"}, []string{"Wij voldoen aan uw verzoek binnen 3 weken. (R11)"}},
 		{"R11_no_written_form", privacy.RegulationR, func(p *privacy.Policy) { p.Requests.WrittenBy = nil }, statement.Dutch,
@@ -479,3 +476,23 @@ func TestConcurrentRender(t *testing.T) {
 // rawTag finds a "<" that Markdown would read as the start of a tag: one
 // not escaped with a backslash.
 var rawTag = regexp.MustCompile(`(^|[^\\])<[A-Za-z/!?]`)
+
+// TestRefusesPolicyCrossingO10: a policy that would let the employer learn of
+// consultation-hour visits without consent does not validate, so no
+// document is ever rendered from it, and a diff to it is refused.
+func TestRefusesPolicyCrossingO10(t *testing.T) {
+	p := privacy.RegulationO()
+	for i := range p.Access {
+		if p.Access[i].Rule == privacy.O10 && slices.Contains(p.Access[i].Roles, privacy.RoleEmployerContact) {
+			p.Access[i].Requires = []privacy.Condition{privacy.CondCommissioner, privacy.CondContractInForce}
+		}
+	}
+	var b strings.Builder
+	err := statement.Render(&b, p, nil)
+	if !errors.Is(err, privacy.ErrInvalid) || privacy.RuleOf(err) != privacy.O10 || b.Len() != 0 {
+		t.Errorf("Render = %v (wrote %d bytes), want ErrInvalid citing O10 and nothing written", err, b.Len())
+	}
+	if _, err := statement.Diff(privacy.RegulationO(), p); !errors.Is(err, privacy.ErrInvalid) || privacy.RuleOf(err) != privacy.O10 {
+		t.Errorf("Diff = %v, want ErrInvalid citing O10", err)
+	}
+}
