@@ -3,6 +3,7 @@ package sqlitestore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"iter"
 
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
@@ -57,7 +58,7 @@ func (s *Store) appendEvents(ctx context.Context, tx *sql.Tx, op string, events 
 	var last []byte
 	err := tx.QueryRowContext(ctx, qLastEvent).Scan(&seq, &last)
 	switch {
-	case err == sql.ErrNoRows:
+	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
 		return nil, err
 	case len(last) != len(prev):
