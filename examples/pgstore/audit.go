@@ -64,17 +64,32 @@ func (s *Store) appendEvents(ctx context.Context, tx pgx.Tx, op string, events [
 	default:
 		copy(prev[:], last)
 	}
-	out := make([]privacy.Event, len(events))
-	b := &pgx.Batch{}
+	n := len(events)
+	out := make([]privacy.Event, n)
+	seqs, times := make([]int64, n), make([]pgtype.Timestamptz, n)
+	text := make([][]string, 14)
+	for i := range text {
+		text[i] = make([]string, n)
+	}
+	prevs, hashes := make([][]byte, n), make([][]byte, n)
 	for i, e := range events {
 		seq++
 		e = e.Chain(uint64(seq), prev)
-		b.Queue(s.q.insertEvent, seq, ts(e.Time), string(e.Principal), string(e.Role), string(e.OnBehalfOf),
-			string(e.Purpose), string(e.Subject), string(e.Case), string(e.Category), e.Object, string(e.Action),
-			string(e.Outcome), string(e.Rule), e.Policy, e.AccessPoint, e.Client, e.Prev[:], e.Hash[:])
 		out[i], prev = e, e.Hash
+		seqs[i], times[i] = seq, ts(e.Time)
+		for j, v := range []string{string(e.Principal), string(e.Role), string(e.OnBehalfOf), string(e.Purpose),
+			string(e.Subject), string(e.Case), string(e.Category), e.Object, string(e.Action), string(e.Outcome),
+			string(e.Rule), e.Policy, e.AccessPoint, e.Client} {
+			text[j][i] = v
+		}
+		prevs[i], hashes[i] = out[i].Prev[:], out[i].Hash[:]
 	}
-	if err := s.sendBatch(ctx, tx, op, b); err != nil {
+	args := []any{seqs, times}
+	for _, col := range text {
+		args = append(args, col)
+	}
+	args = append(args, prevs, hashes)
+	if _, err := s.exec(ctx, tx, op, s.q.insertEvents, args...); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -15,10 +15,13 @@
 // # Driver
 //
 // The adapter talks to PostgreSQL through pgx's own pool (pgxpool), not
-// through database/sql: batches send a whole AddRecords or audit append in
-// one round trip, server errors arrive as *pgconn.PgError with their
-// SQLSTATE, times and byte strings need no conversion layer, and there is
-// one pool, not database/sql's pool around pgx's connections.
+// through database/sql with pgx's stdlib wrapper: Go slices bind directly as
+// PostgreSQL arrays, so a whole AddRecords or audit append is one statement
+// whose columns travel as arrays; server errors arrive as *pgconn.PgError
+// with their SQLSTATE; the query mode that poolers need is a setting of the
+// pool; and there is one pool, not database/sql's pool around pgx's
+// connections. The price is that a caller who builds the pool hands [New] a
+// *pgxpool.Pool, not a *sql.DB.
 //
 // # Schemas and roles
 //
@@ -99,10 +102,9 @@
 // indexes, its statements in queries.go, and name.go with its methods. A
 // method that must land together with its audit events runs in a
 // transaction of the store's write helper and calls the unexported
-// appendEvents with it; statements that write go through the exec or
-// sendBatch helpers, which count rows for [Store.FailAfter]. If the new
-// tables belong to the medical side, put them in {medical} and extend
-// [Grants].
+// appendEvents with it; statements that write go through the exec helper,
+// which counts rows for [Store.FailAfter]. If the new tables belong to the
+// medical side, put them in {medical} and extend [Grants].
 //
 // # Tests
 //

@@ -16,7 +16,7 @@ type queries struct {
 
 	ordinary, medical fileQueries
 
-	auditLock, lastEvent, insertEvent, events, subjectEvents string
+	auditLock, lastEvent, insertEvents, events, subjectEvents string
 }
 
 // fileQueries are the statements of one compartment of records: the
@@ -38,9 +38,11 @@ const eventColumns = `seq, time, principal, role, on_behalf_of, purpose, subject
 func newFileQueries(r *strings.Replacer, what, table string) fileQueries {
 	t := r.Replace(table)
 	return fileQueries{
-		what:   what,
-		insert: `INSERT INTO ` + t + ` (` + recordColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		get:    `SELECT ` + recordColumns + ` FROM ` + t + ` WHERE id = $1`,
+		what: what,
+		// One statement for a whole batch: the columns come as arrays.
+		insert: `INSERT INTO ` + t + ` (` + recordColumns + `) SELECT * FROM unnest($1::text[], $2::text[], $3::text[],
+	$4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::bytea[])`,
+		get: `SELECT ` + recordColumns + ` FROM ` + t + ` WHERE id = $1`,
 		update: `UPDATE ` + t + ` SET subject_id = $1, category = $2, author = $3, source_kind = $4, source_party = $5,
 	purpose = $6, basis = $7, created = $8, updated = $9, fields = $10 WHERE id = $11 AND case_id = $12`,
 		caseOf: `SELECT case_id FROM ` + t + ` WHERE id = $1`,
@@ -87,14 +89,16 @@ func newQueries(r *strings.Replacer) queries {
 
 		auditLock: `SELECT pg_advisory_xact_lock($1)`,
 		lastEvent: `SELECT seq, hash FROM {schema}.audit_events ORDER BY seq DESC LIMIT 1`,
-		insertEvent: `INSERT INTO {schema}.audit_events (` + eventColumns + `)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+		// One statement for a whole batch: the columns come as arrays.
+		insertEvents: `INSERT INTO {schema}.audit_events (` + eventColumns + `) SELECT * FROM unnest($1::bigint[],
+	$2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+	$11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bytea[], $18::bytea[])`,
 		events:        `SELECT ` + eventColumns + ` FROM {schema}.audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2`,
 		subjectEvents: `SELECT ` + eventColumns + ` FROM {schema}.audit_events WHERE subject = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
 	}
 	for _, p := range []*string{&q.version, &q.insertMigration, &q.createSubject, &q.subject, &q.updateSubject,
 		&q.subjectExists, &q.lockSubject, &q.createCase, &q.caseByID, &q.updateCase, &q.caseExists, &q.lockCase,
-		&q.lockSubjectCases, &q.subjectCases, &q.auditLock, &q.lastEvent, &q.insertEvent, &q.events, &q.subjectEvents} {
+		&q.lockSubjectCases, &q.subjectCases, &q.auditLock, &q.lastEvent, &q.insertEvents, &q.events, &q.subjectEvents} {
 		*p = r.Replace(*p)
 	}
 	for i := range q.deleteSubject {

@@ -185,10 +185,28 @@ func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID) error {
 	})
 }
 
-func recordArgs(r privacy.Record) []any {
-	return []any{string(r.ID), string(r.Case), string(r.Subject), string(r.Category), string(r.Author),
-		string(r.Source.Kind), string(r.Source.Party), string(r.Purpose), string(r.Basis),
-		ts(r.Created), ts(r.Updated), sqladapter.EncodeFields(r.Fields)}
+// recordColumnsOf returns the records as the column arrays of the insert
+// statement.
+func recordColumnsOf(rs []privacy.Record) []any {
+	n := len(rs)
+	text := make([][]string, 9)
+	for i := range text {
+		text[i] = make([]string, n)
+	}
+	created, updated := make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n)
+	fields := make([][]byte, n)
+	for i, r := range rs {
+		for j, v := range []string{string(r.ID), string(r.Case), string(r.Subject), string(r.Category), string(r.Author),
+			string(r.Source.Kind), string(r.Source.Party), string(r.Purpose), string(r.Basis)} {
+			text[j][i] = v
+		}
+		created[i], updated[i], fields[i] = ts(r.Created), ts(r.Updated), sqladapter.EncodeFields(r.Fields)
+	}
+	args := make([]any, 0, 12)
+	for _, col := range text {
+		args = append(args, col)
+	}
+	return append(args, created, updated, fields)
 }
 
 func scanRecord(row pgx.Row) (privacy.Record, error) {
@@ -210,8 +228,8 @@ func scanRecord(row pgx.Row) (privacy.Record, error) {
 		Created: timeOf(created), Updated: timeOf(updated), Fields: f}, nil
 }
 
-// AddRecords implements [privacy.Store]. The rows are sent in one round
-// trip, inside one transaction.
+// AddRecords implements [privacy.Store]. The records are inserted by one
+// statement, their columns sent as arrays.
 func (s *Store) AddRecords(ctx context.Context, rs ...privacy.Record) error {
 	return s.addRecords(ctx, s.q.ordinary, rs)
 }
@@ -232,29 +250,9 @@ func (s *Store) addRecords(ctx context.Context, f fileQueries, rs []privacy.Reco
 		return nil
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		for _, r := range rs {
-			b.Queue(f.insert, recordArgs(r)...)
-		}
-		return s.sendBatch(ctx, tx, op, b)
+		_, err := s.exec(ctx, tx, op, f.insert, recordColumnsOf(rs)...)
+		return err
 	})
-}
-
-// sendBatch runs a batch of single-row writes in one round trip and
-// accounts for their rows in order; the first error ends it.
-func (s *Store) sendBatch(ctx context.Context, tx pgx.Tx, op string, b *pgx.Batch) error {
-	br := tx.SendBatch(ctx, b)
-	for range b.Len() {
-		tag, err := br.Exec()
-		if err == nil {
-			err = s.faults.Wrote(op, tag.RowsAffected())
-		}
-		if err != nil {
-			br.Close()
-			return err
-		}
-	}
-	return br.Close()
 }
 
 // Record implements [privacy.Store]. It always reads the primary.
