@@ -52,7 +52,7 @@ type Options struct {
 	Schema string
 	// Replica is an optional pool on a read replica. Listing reads made
 	// with a context marked by [WithReplica] go to it; every other read,
-	// and every write, goes to the primary.
+	// and every write, goes to the primary. The caller closes it.
 	Replica *pgxpool.Pool
 	// NoMigrate makes Open and New leave the schema alone: they fail with
 	// privacy.ErrConflict unless it is at the adapter's version. Use it

@@ -23,6 +23,7 @@ var migrationFiles embed.FS
 // audit trail in one SQLite file. It is safe for concurrent use. The zero
 // value is not usable; call [Open].
 type Store struct {
+	path   string  // absolute
 	w      *sql.DB // the one writer connection
 	r      *sql.DB // read connections
 	faults sqladapter.Faults
@@ -80,7 +81,7 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{w: w}
+	s := &Store{path: abs, w: w}
 	// WAL lets readers go on while the writer writes; it is a property of
 	// the file, set once.
 	if _, err := w.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
@@ -108,6 +109,9 @@ func dsn(abs string, busy time.Duration, extra string) string {
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
 	return fmt.Sprintf("%s?_busy_timeout=%d&_foreign_keys=1&_synchronous=FULL&%s", u.String(), busy.Milliseconds(), extra)
 }
+
+// Path returns the absolute path of the store's file.
+func (s *Store) Path() string { return s.path }
 
 // Close closes the store's connections.
 func (s *Store) Close() error {
