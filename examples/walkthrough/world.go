@@ -119,10 +119,7 @@ func (w *world) refuseSpecialCategory(ctx context.Context) error {
 	return nil
 }
 
-// printCase is the walkthrough's last step: it also closes the store and
-// removes its directory.
-func (w *world) printCase(ctx context.Context) (err error) {
-	defer func() { err = errors.Join(err, w.close()) }()
+func (w *world) printCase(ctx context.Context) error {
 	w.p.section("The case as stored")
 	c, err := w.dossiers.Case(ctx, "case-anna-absence")
 	if err != nil {
