@@ -41,6 +41,8 @@ type Store struct {
 	audit     auditLog
 	retention retentionData
 
+	rights rightsBook // package rights: the subjects' requests
+
 	// failAfter counts down the row writes until an injected failure;
 	// negative means no failure is armed.
 	failAfter int
@@ -67,6 +69,7 @@ func New() *Store {
 		subjectCases: map[privacy.SubjectID][]privacy.CaseID{},
 		failAfter:    -1,
 	}
+	s.rights.init()
 	for i := range s.files {
 		s.files[i] = file{records: map[privacy.RecordID]privacy.Record{}, caseRecords: map[privacy.CaseID][]privacy.RecordID{}}
 	}
