@@ -153,6 +153,7 @@ func (d *Desk) File(ctx context.Context, f Filing) (Request, error) {
 	if len(r.Records) == 0 {
 		r.Records = nil
 	}
+	// Rules R11, O13, G2: the earliest answer period, to the day.
 	due, err := Deadline(d.policy.Requests, r.Received, d.holidays)
 	if err != nil && validTime(r.Received) {
 		return Request{}, err
@@ -284,6 +285,7 @@ func (d *Desk) Extend(ctx context.Context, id RequestID, e Extension) (Request, 
 			return Step{}, &privacy.Error{Op: op + o, Kind: privacy.ErrForbidden, Rule: privacy.G2,
 				Msg: "an extension must be notified within the first period"}
 		}
+		// Rule G2: two further months, counted from receipt.
 		due, err := ExtendedDeadline(d.policy.Requests, r.Received, d.holidays)
 		if err != nil {
 			return Step{}, err
@@ -474,6 +476,7 @@ func (d *Desk) Refuse(ctx context.Context, id RequestID, f Refusal) (Request, er
 			}
 			rule = r.WrittenRule
 		} else {
+			// Rules O13, G3, G2: the grounds each kind may be refused on.
 			var ok bool
 			if rule, ok = r.Kind.grounds()[f.Ground]; !ok {
 				return Step{}, &privacy.Error{Op: op + o, Kind: privacy.ErrInvalid, Rule: privacy.O13, Path: "ground",
@@ -511,6 +514,9 @@ func (d *Desk) step(ctx context.Context, o string, id RequestID, at time.Time, b
 	r, err := d.store.Request(ctx, id)
 	if err != nil {
 		return Request{}, err
+	}
+	if r.Status.Final() {
+		return Request{}, &privacy.Error{Op: op + o, Kind: privacy.ErrConflict, Msg: "the request is closed"}
 	}
 	at = privacy.Timestamp(at)
 	if at.Before(r.Last().At) {

@@ -138,6 +138,7 @@ func (d *Desk) Export(ctx context.Context, w io.Writer, subject privacy.SubjectI
 	} else {
 		s = newJSONSink(bw)
 	}
+	// Rules R11, O13, G1: everything held, with the facts of art. 15.
 	x := &exporter{d: d, ctx: ctx, now: privacy.Timestamp(now), sub: sub, sink: s, release: release, redact: opts.Redact,
 		direct: givesMedical(d.policy), acc: newAccumulator()}
 	if opts.Release != nil {
@@ -426,6 +427,8 @@ func (x *exporter) disclosures() error {
 	return x.sink.endPart(partDisclosures)
 }
 
+// accessLog writes who accessed the subject's data (rule N9: a client may
+// ask who accessed their data).
 func (x *exporter) accessLog() error {
 	if x.d.audit == nil {
 		return x.emptyPart(partAccess, noteNoAudit)
@@ -440,6 +443,8 @@ func (x *exporter) accessLog() error {
 		if e.Subject != x.sub.ID {
 			continue // never someone else's events
 		}
+		// Rule N9: who, in which role, on whose behalf, what, when, from
+		// where, with which outcome.
 		a := AccessEntry{Seq: e.Seq, Time: e.Time, Principal: e.Principal, Role: e.Role, OnBehalfOf: e.OnBehalfOf,
 			Purpose: e.Purpose, Case: e.Case, Category: e.Category, Object: e.Object, Action: e.Action,
 			Outcome: e.Outcome, Rule: e.Rule, Policy: e.Policy, AccessPoint: e.AccessPoint}
@@ -515,6 +520,7 @@ func (a *accumulator) disclosure(d *Disclosure) {
 func (x *exporter) facts(cases []privacy.Case) *Facts {
 	p := x.d.policy
 	f := &Facts{}
+	// Rule G1: the facts of GDPR art. 15(1).
 	// Art. 15(1)(a): purposes (R5, O2).
 	for _, pr := range p.Purposes {
 		f.Purposes = append(f.Purposes, PurposeFact{Purpose: pr.Purpose, Rule: pr.Rule,

@@ -8,7 +8,8 @@ import (
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
-// jsonSink writes the JSON form: one object whose members come in a fixed
+// jsonSink writes the JSON form (rule G5: portability in a structured,
+// commonly used, machine-readable form): one object whose members come in a fixed
 // order, each case's records and each part's entries one per line, so that
 // the same export always gives the same bytes.
 type jsonSink struct {

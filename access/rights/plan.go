@@ -311,6 +311,7 @@ func (d *Desk) planNotify(ctx context.Context, p *Plan) error {
 	for _, c := range p.Changes {
 		byRecord[c.Record] = c
 	}
+	// Rule G4: every recipient of a changed or erased record is told.
 	to := map[privacy.PartyID]*Notify{}
 	for dis, err := range d.disclosures.SubjectDisclosures(ctx, p.Subject) {
 		if err != nil {
