@@ -34,6 +34,31 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
+// dumpDOM renders the page in headless Chromium and returns its DOM. A
+// loaded machine can stall the browser: each attempt is bounded, its
+// processes are killed with it, and it is tried three times.
+func dumpDOM(t *testing.T, bin, dir, page string) ([]byte, error) {
+	t.Helper()
+	var err error
+	for attempt := range 3 {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+			"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+			"--disable-dev-shm-usage", fmt.Sprintf("--user-data-dir=%s", filepath.Join(dir, fmt.Sprintf("profile-%d", attempt))),
+			"--dump-dom", "file://"+page)
+		ownGroup(cmd)
+		cmd.WaitDelay = 5 * time.Second
+		var out []byte
+		out, err = cmd.Output()
+		cancel()
+		if err == nil && len(out) > 0 {
+			return out, nil
+		}
+		t.Logf("chromium attempt %d: %v", attempt+1, err)
+	}
+	return nil, err
+}
+
 var (
 	tagRE   = regexp.MustCompile(`(?s)<[^>]*>`)
 	spaceRE = regexp.MustCompile(`\s+`)
@@ -78,12 +103,7 @@ func TestExportHTMLInChromium(t *testing.T) {
 			if err := f.Close(); err != nil {
 				t.Fatal(err)
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-				"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-				"--user-data-dir="+filepath.Join(dir, "profile"), "--dump-dom", "file://"+path)
-			out, err := cmd.Output()
+			out, err := dumpDOM(t, bin, dir, path)
 			if err != nil {
 				t.Fatalf("chromium --dump-dom: %v", err)
 			}
