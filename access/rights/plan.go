@@ -371,10 +371,11 @@ func (p *Plan) outcome() *Outcome {
 
 // Apply carries out a plan at the time at: rectified records get their new
 // content (updated at at), erased records are deleted from whichever file
-// holds them. The plan's request must still be open. Records are changed
-// one by one; a record already gone is skipped, so that Apply can be run
-// again after a failure. Telling the recipients (Plan.Notify) is left to
-// the caller, who knows how to reach them.
+// holds them. The plan's request must still be open, and only its
+// subject's records are touched. Records are changed one by one; a record
+// already gone is skipped, so that Apply can be run again after a failure.
+// Telling the recipients (Plan.Notify) is left to the caller, who knows
+// how to reach them.
 func (d *Desk) Apply(ctx context.Context, p Plan, at time.Time) error {
 	const o = "apply plan"
 	r, err := d.Request(ctx, p.Request)
@@ -391,19 +392,20 @@ func (d *Desk) Apply(ctx context.Context, p Plan, at time.Time) error {
 		return err
 	}
 	for _, c := range p.Changes {
-		if c.Erase {
-			err := d.dossiers.DeleteRecord(ctx, c.Record)
-			if err != nil && !errors.Is(err, privacy.ErrNotFound) {
-				return err
-			}
-			continue
-		}
+		// Only the subject's own records: one that is gone, or is someone
+		// else's, is skipped.
 		rec, err := d.subjectRecord(ctx, p.Subject, c.Record)
 		if errors.Is(err, privacy.ErrNotFound) {
 			continue
 		}
 		if err != nil {
 			return err
+		}
+		if c.Erase {
+			if err := d.dossiers.DeleteRecord(ctx, c.Record); err != nil && !errors.Is(err, privacy.ErrNotFound) {
+				return err
+			}
+			continue
 		}
 		if maps.Equal(rec.Fields, c.Fields) {
 			continue // applied already

@@ -276,3 +276,37 @@ func TestRectificationO13(t *testing.T) {
 		wantKind(t, "Answer(access with a plan)", err, privacy.ErrInvalid)
 	})
 }
+
+// TestApplyTouchesOnlyTheSubject: a plan that names another subject's
+// record changes nothing of it (O13).
+func TestApplyTouchesOnlyTheSubject(t *testing.T) {
+	w := newWorld(t, nil)
+	s, _ := privacy.NewSubject("employee-bob", "employer-bakery", t0)
+	if err := w.dossiers.CreateSubject(w.ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := privacy.NewCase("case-bob", s.ID, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
+	if err := w.dossiers.OpenCase(w.ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.dossiers.AddRecord(w.ctx, privacy.Record{ID: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes,
+		Author: carla, Source: privacy.Source{Kind: privacy.PartyService}, Created: t0,
+		Fields: map[privacy.Field]string{privacy.FieldText: "bob"}}); err != nil {
+		t.Fatal(err)
+	}
+	w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note"}})
+	p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Changes = append(p.Changes, rights.Change{Record: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes, Erase: true})
+	if err := w.desk.Apply(w.ctx, p, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.dossiers.Record(w.ctx, "rec-bob"); err != nil {
+		t.Errorf("Apply erased another subject's record: %v", err)
+	}
+	if _, err := w.dossiers.Record(w.ctx, "rec-note"); !errors.Is(err, privacy.ErrNotFound) {
+		t.Errorf("Apply did not erase the subject's record: %v", err)
+	}
+}

@@ -383,13 +383,15 @@ func (r Request) Validate() error {
 	if len(r.Records) > maxScope {
 		return invalid(o, "records", "more than 10000 records")
 	}
+	seen := make(map[privacy.RecordID]bool, len(r.Records))
 	for i, id := range r.Records {
 		if err := checkID(o, fmt.Sprintf("records[%d]", i), string(id)); err != nil {
 			return err
 		}
-		if slices.Contains(r.Records[:i], id) {
+		if seen[id] {
 			return invalid(o, fmt.Sprintf("records[%d]", i), "named twice")
 		}
+		seen[id] = true
 	}
 	if r.WrittenRule != "" && !r.WrittenRule.Known() {
 		return invalid(o, "written_rule", "unknown rule")
