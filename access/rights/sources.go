@@ -124,9 +124,12 @@ type Retention struct {
 	// employment lasts).
 	Until calendar.Date `json:"until,omitzero"`
 	// Statutory reports a period a statute imposes: a minimum that no
-	// erasure request shortens (R9, N7, G3).
+	// erasure request shortens (R9, N7, G3). Until is then the minimum's
+	// last day, zero while its trigger has not happened. A legal hold for
+	// a legal obligation (GDPR art. 17(3)(b)) is Statutory with no Until.
 	Statutory bool `json:"statutory,omitempty"`
-	// Hold reports a legal hold on the record, for legal claims (G3).
+	// Hold reports a legal hold on the record for legal claims (G3, GDPR
+	// art. 17(3)(e)).
 	Hold bool `json:"hold,omitempty"`
 	// Citation is the statute or the hold's reference; Reason a short
 	// explanation.
