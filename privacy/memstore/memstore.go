@@ -40,6 +40,8 @@ type Store struct {
 	// The other packages' data, each in a file of its own.
 	audit auditLog
 
+	consents consentData // package consent: grants and the disclosure log
+
 	// failAfter counts down the row writes until an injected failure;
 	// negative means no failure is armed.
 	failAfter int
@@ -64,6 +66,7 @@ func New() *Store {
 		subjects:     map[privacy.SubjectID]privacy.Subject{},
 		cases:        map[privacy.CaseID]privacy.Case{},
 		subjectCases: map[privacy.SubjectID][]privacy.CaseID{},
+		consents:     newConsentData(),
 		failAfter:    -1,
 	}
 	for i := range s.files {
