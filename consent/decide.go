@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -23,8 +24,6 @@ type Decision struct {
 	Basis privacy.BasisKind
 	// LegalBasis names the statute, when Basis is [privacy.BasisStatute].
 	LegalBasis privacy.LegalBasisID
-	// Grants are the grants an allowed disclosure relies on, each once.
-	Grants []GrantID
 	// NotifySubject reports that the subject must get the same text, in
 	// writing, at the same time (N2).
 	NotifySubject bool
@@ -35,6 +34,40 @@ type Decision struct {
 	Reason string
 	// Policy is the version of the policy that decided (O16).
 	Policy string
+
+	// The grants an allowed disclosure relies on (see Grants): the first
+	// few inline, so that a decision allocates nothing.
+	grants  [inlineGrants]GrantID
+	more    []GrantID
+	nGrants int
+}
+
+// inlineGrants is how many grant IDs a Decision holds without allocating.
+const inlineGrants = 4
+
+// Grants returns the grants an allowed disclosure relies on, each once, in
+// the order of the items that needed them; nil if none. The slice is new
+// on every call.
+func (d Decision) Grants() []GrantID {
+	if d.nGrants == 0 {
+		return nil
+	}
+	out := make([]GrantID, 0, d.nGrants)
+	out = append(out, d.grants[:min(d.nGrants, inlineGrants)]...)
+	return append(out, d.more...)
+}
+
+// addGrant records that the decision relies on grant g.
+func (d *Decision) addGrant(g GrantID) {
+	if slices.Contains(d.grants[:min(d.nGrants, inlineGrants)], g) || slices.Contains(d.more, g) {
+		return
+	}
+	if d.nGrants < inlineGrants {
+		d.grants[d.nGrants] = g
+	} else {
+		d.more = append(d.more, g)
+	}
+	d.nGrants++
 }
 
 // String describes d in one line: "allowed by O14 (written-consent)" or
@@ -62,15 +95,106 @@ func (d Decision) String() string {
 type Decider struct {
 	version  string
 	purposes []privacy.Purpose
-	rules    map[ruleKey][]rule
+	cats     [numCats]catRules // by catIndex
 	bases    map[privacy.LegalBasisID]*basis
-	fields   map[privacy.Category][]privacy.Field // every field of each category
-	insurer  map[privacy.Category][]privacy.Field // rule N3's maximum
 }
 
-type ruleKey struct {
-	kind privacy.PartyKind
-	cat  privacy.Category
+// catRules is what a Decider knows of one category.
+type catRules struct {
+	fields  []privacy.Field  // every field of the category
+	insurer []privacy.Field  // rule N3's maximum; nil: an insurer gets none of it
+	byKind  [numKinds][]rule // the policy's disclosure rules, by recipient kind
+}
+
+// numKinds is the number of party kinds; kindIndex numbers them.
+const numKinds = 9
+
+// kindIndex returns k's index below numKinds, or -1 for an unknown kind.
+func kindIndex(k privacy.PartyKind) int {
+	switch k {
+	case privacy.PartyService:
+		return 0
+	case privacy.PartyEmployer:
+		return 1
+	case privacy.PartyMunicipality:
+		return 2
+	case privacy.PartyUWV:
+		return 3
+	case privacy.PartyInsurer:
+		return 4
+	case privacy.PartyReintegrationCompany:
+		return 5
+	case privacy.PartyCourt:
+		return 6
+	case privacy.PartyThirdParty:
+		return 7
+	case privacy.PartySubject:
+		return 8
+	}
+	return -1
+}
+
+// numCats is the number of categories the service processes; catIndex
+// numbers them.
+const numCats = 15
+
+// catIndex returns c's index below numCats, or -1 for a category the
+// service does not process.
+func catIndex(c privacy.Category) int {
+	switch c {
+	case privacy.CategoryIdentity:
+		return 0
+	case privacy.CategoryNationalID:
+		return 1
+	case privacy.CategoryContact:
+		return 2
+	case privacy.CategoryEmployment:
+		return 3
+	case privacy.CategoryBenefits:
+		return 4
+	case privacy.CategoryEducation:
+		return 5
+	case privacy.CategoryAbsenceFacts:
+		return 6
+	case privacy.CategoryAbsenceReason:
+		return 7
+	case privacy.CategoryStatements:
+		return 8
+	case privacy.CategoryWorkCapacity:
+		return 9
+	case privacy.CategoryExpertReport:
+		return 10
+	case privacy.CategoryMedical:
+		return 11
+	case privacy.CategoryNotes:
+		return 12
+	case privacy.CategoryConsultation:
+		return 13
+	case privacy.CategoryAppointment:
+		return 14
+	}
+	return -1
+}
+
+// cat returns what the decider knows of c, or nil for a category the
+// service does not process.
+func (d *Decider) cat(c privacy.Category) *catRules {
+	i := catIndex(c)
+	if i < 0 {
+		return nil
+	}
+	return &d.cats[i]
+}
+
+// rulesFor returns the disclosure rules for category c to recipients of
+// kind k (k from kindIndex), and what the decider knows of c; nil for an
+// unknown category.
+func (d *Decider) rulesFor(c privacy.Category, k int) ([]rule, *catRules) {
+	cr := d.cat(c)
+	if cr == nil || k < 0 {
+		return nil, cr
+	}
+	return cr.byKind[k], cr
 }
 
 // rule is a [privacy.DisclosureRule] for one recipient kind and category.
@@ -103,11 +227,9 @@ func NewDecider(policy *privacy.Policy) (*Decider, error) {
 	p := policy.Clone()
 	d := &Decider{
 		version: p.Version,
-		rules:   map[ruleKey][]rule{},
 		bases:   map[privacy.LegalBasisID]*basis{},
-		fields:  map[privacy.Category][]privacy.Field{},
-		insurer: privacy.InsurerMaximum(),
 	}
+	insurer := privacy.InsurerMaximum()
 	for _, pr := range p.Purposes {
 		if !slices.Contains(d.purposes, pr.Purpose) {
 			d.purposes = append(d.purposes, pr.Purpose)
@@ -115,11 +237,19 @@ func NewDecider(policy *privacy.Policy) (*Decider, error) {
 	}
 	for _, c := range privacy.Categories() {
 		info, _ := c.Info()
-		d.fields[c] = info.Fields
+		cr := d.cat(c)
+		if cr == nil {
+			return nil, &privacy.Error{Op: "new decider", Kind: privacy.ErrInvalid, Msg: fmt.Sprintf("category %q unknown to the decider", c)}
+		}
+		*cr = catRules{fields: info.Fields, insurer: insurer[c]}
 	}
-	for _, dr := range p.Disclosures {
+	for i, dr := range p.Disclosures {
+		k := kindIndex(dr.Recipient)
+		if k < 0 {
+			return nil, &privacy.Error{Op: "new decider", Kind: privacy.ErrInvalid, Path: fmt.Sprintf("disclosures[%d].recipient", i),
+				Msg: "unknown party kind"}
+		}
 		for _, c := range dr.Categories {
-			k := ruleKey{dr.Recipient, c}
 			r := rule{id: dr.Rule, basis: dr.Basis, from: dr.From, notify: dr.NotifySubject, reason: dr.Reason}
 			if len(dr.Fields) > 0 {
 				// Keep only the fields of this category: a rule's field
@@ -133,7 +263,8 @@ func NewDecider(policy *privacy.Policy) (*Decider, error) {
 					continue // none of its fields is of c: it allows nothing of c
 				}
 			}
-			d.rules[k] = append(d.rules[k], r)
+			cr := d.cat(c)
+			cr.byKind[k] = append(cr.byKind[k], r)
 		}
 	}
 	for _, l := range p.LegalBases {
@@ -183,8 +314,8 @@ const (
 //
 // Decide does not validate req (see [Request.Validate]); malformed input
 // is denied. It allocates only for the list of grants it relies on.
-func (d *Decider) Decide(req Request, grants []Grant) Decision {
-	if req.At.IsZero() || req.Subject == "" || req.Recipient.Party == "" || req.Recipient.Kind == "" ||
+func (d *Decider) Decide(req *Request, grants []Grant) Decision {
+	if req == nil || req.At.IsZero() || req.Subject == "" || req.Recipient.Party == "" || req.Recipient.Kind == "" ||
 		req.By.ID == "" || req.Purpose == "" || len(req.Items) == 0 {
 		return d.deny(privacy.RuleDefaultDeny, "", reasonMalformed)
 	}
@@ -200,73 +331,139 @@ func (d *Decider) Decide(req Request, grants []Grant) Decision {
 		return d.deny(privacy.R5, "", reasonPurpose)
 	}
 	if req.Basis != "" {
-		return d.statute(&req)
+		return d.statute(req)
 	}
 	out := Decision{Allowed: true, Policy: d.version}
 	strength := -1
+	var buf [4]pending
+	need := buf[:0] // the items that need a grant
+	kindIdx := kindIndex(req.Recipient.Kind)
 	for i := range req.Items {
 		it := &req.Items[i]
-		if no, refused := d.floor(&req, it, false); refused {
-			return no
+		rules, cr := d.rulesFor(it.Category, kindIdx)
+		if rule, why := floor(req, it, cr, false); rule != "" {
+			return d.deny(rule, it.Category, why)
 		}
-		var (
-			by      *rule // the rule that allows it
-			grant   = -1
-			refusal *rule // the rule that refuses it, if none allows
-			why     string
-		)
-		rules := d.rules[ruleKey{req.Recipient.Kind, it.Category}]
+		var none, anyForm, explicit, fields *rule
 		for j := range rules {
 			r := &rules[j]
 			if len(r.from) > 0 && !slices.Contains(r.from, req.By.Role) {
 				continue
 			}
-			if !d.within(it, r.fields) {
-				if refusal == nil {
-					refusal, why = r, reasonFields
+			if !within(it, r.fields, cr) {
+				if fields == nil {
+					fields = r
 				}
 				continue
 			}
-			if r.basis == privacy.BasisNone {
-				// Rules N2 and O11: allowed without consent, within their
-				// fields. Preferred over consent, which can be withdrawn.
-				by, grant = r, -1
+			switch r.basis {
+			case privacy.BasisNone:
+				none = r
+			case privacy.BasisConsent:
+				if anyForm == nil {
+					anyForm = r
+				}
+				// Rule O6: medical data leaves on written consent only,
+				// whatever the rule says.
+				if explicit == nil && it.Category != privacy.CategoryMedical {
+					explicit = r
+				}
+			case privacy.BasisWrittenConsent:
+				if anyForm == nil {
+					anyForm = r
+				}
+			}
+			if none != nil {
 				break
 			}
-			if by != nil {
-				continue // a consent rule allows it already; look on only for one that needs none
-			}
-			// Rule O6: medical data leaves on written consent only,
-			// whatever the rule says.
-			written := r.basis == privacy.BasisWrittenConsent || it.Category == privacy.CategoryMedical
-			if g := findGrant(grants, &req, it.Category, written); g >= 0 {
-				// Rules R6, O14, O10: a grant in force covers it.
-				by, grant = r, g
-				continue
-			}
-			if refusal == nil || why == reasonFields {
-				refusal, why = r, reasonConsent
-				if written {
-					why = reasonWritten
-				}
-			}
 		}
-		if by == nil {
-			if refusal != nil {
-				return d.deny(refusal.id, it.Category, why)
-			}
-			return d.deny(noRuleRule(&req, it), it.Category, reasonNoRule)
-		}
-		if s := strengthOf(by.basis); s > strength {
-			strength = s
-			out.Rule, out.Basis, out.Reason = by.id, by.basis, by.reason
-		}
-		out.NotifySubject = out.NotifySubject || by.notify
-		if grant >= 0 && !slices.Contains(out.Grants, grants[grant].ID) {
-			out.Grants = append(out.Grants, grants[grant].ID)
+		switch {
+		case none != nil:
+			// Rules N2 and O11: allowed without consent, within their
+			// fields; preferred over consent, which can be withdrawn.
+			out.add(none, "", &strength)
+		case anyForm != nil:
+			need = append(need, pending{cat: it.Category, anyForm: anyForm, explicit: explicit, grant: -1})
+		case fields != nil:
+			return d.deny(fields.id, it.Category, reasonFields)
+		default:
+			return d.deny(noRuleRule(req, it), it.Category, reasonNoRule)
 		}
 	}
+	if len(need) == 0 {
+		return out
+	}
+	// Rules R6, O14, O10, O6: one pass over the grants finds, for every
+	// item that needs consent, the first grant in force that covers it.
+	firstGrants(grants, req, need)
+	for k := range need {
+		p := &need[k]
+		if p.grant < 0 {
+			if p.explicit != nil {
+				return d.deny(p.anyForm.id, p.cat, reasonConsent)
+			}
+			return d.deny(p.anyForm.id, p.cat, reasonWritten)
+		}
+		g := &grants[p.grant]
+		r := p.anyForm
+		if !g.Written() {
+			r = p.explicit
+		}
+		out.add(r, g.ID, &strength)
+	}
 	return out
+}
+
+// firstGrants sets, for every pending item, the first grant in force at
+// req.At that lets req's recipient have the item's category of req's
+// subject for req's purpose and case, in a form the item's rules take.
+// Kept apart from Decide so that the loop keeps its values in registers.
+func firstGrants(grants []Grant, req *Request, need []pending) {
+	open := len(need)
+	kind, party, purpose, cse, subject, at := req.Recipient.Kind, req.Recipient.Party, req.Purpose, req.Case, req.Subject, req.At
+	for gi := range grants {
+		g := &grants[gi]
+		if (g.Recipient.Kind != kind && g.Recipient.Kind != "") ||
+			(g.Recipient.Party != party && g.Recipient.Party != "") ||
+			g.Purpose != purpose || (g.Case != cse && g.Case != "") ||
+			g.Subject != subject || !g.InForce(at) {
+			continue
+		}
+		written := g.Written()
+		for k := range need {
+			p := &need[k]
+			if p.grant < 0 && (written || p.explicit != nil) && g.Covers(p.cat) {
+				p.grant = gi
+				open--
+			}
+		}
+		if open == 0 {
+			return
+		}
+	}
+}
+
+// pending is an item that needs a grant: the first consent rule that
+// covers it, which a written grant satisfies, and the first that takes
+// explicit consent, if any.
+type pending struct {
+	cat      privacy.Category
+	anyForm  *rule
+	explicit *rule
+	grant    int // the grant found; -1 while none
+}
+
+// add counts an item allowed by r on grant g (none if empty) into the
+// decision: the strongest basis names the decision's rule.
+func (o *Decision) add(r *rule, g GrantID, strength *int) {
+	if s := strengthOf(r.basis); s > *strength {
+		*strength = s
+		o.Rule, o.Basis, o.Reason = r.id, r.basis, r.reason
+	}
+	o.NotifySubject = o.NotifySubject || r.notify
+	if g != "" {
+		o.addGrant(g)
+	}
 }
 
 // noRuleRule names the rule behind a denial that no disclosure rule
@@ -306,8 +503,8 @@ func (d *Decider) statute(req *Request) Decision {
 	}
 	for i := range req.Items {
 		it := &req.Items[i]
-		if no, refused := d.floor(req, it, true); refused {
-			return no
+		if rule, why := floor(req, it, d.cat(it.Category), true); rule != "" {
+			return d.deny(rule, it.Category, why)
 		}
 		if !slices.Contains(b.categories, it.Category) {
 			// Rule N10: and exactly its categories.
@@ -319,43 +516,39 @@ func (d *Decider) statute(req *Request) Decision {
 }
 
 // floor applies the rules no policy, grant or statute of the policy can
-// set aside.
-func (d *Decider) floor(req *Request, it *Item, statute bool) (Decision, bool) {
+// set aside: it returns the rule that refuses the item and why, or "".
+func floor(req *Request, it *Item, cr *catRules, statute bool) (privacy.RuleID, string) {
 	switch {
 	case it.Category == privacy.CategoryAbsenceReason:
 		// Rule O9: the reason for the sick report is for internal use
 		// only.
-		return d.deny(privacy.O9, it.Category, reasonReason), true
+		return privacy.O9, reasonReason
 	case it.Category == privacy.CategoryNationalID && !statute:
 		// Rule N5: the BSN only where a statute allows it; consent cannot
 		// make other use lawful.
-		return d.deny(privacy.N5, it.Category, reasonBSN), true
-	case req.Recipient.Kind == privacy.PartyInsurer && !d.insurerMay(it):
+		return privacy.N5, reasonBSN
+	case cr == nil:
+		return privacy.RuleDefaultDeny, reasonNoRule
+	case req.Recipient.Kind == privacy.PartyInsurer && (cr.insurer == nil || !within(it, cr.insurer, cr)):
 		// Rule N3: the most an absence insurer may receive, whatever the
 		// policy says, consent or not.
-		return d.deny(privacy.N3, it.Category, reasonInsurer), true
+		return privacy.N3, reasonInsurer
 	case it.Category == privacy.CategoryMedical && req.By.Role != privacy.RolePhysician:
 		// Rule O6: medical data is processed by physicians only.
-		return d.deny(privacy.O6, it.Category, reasonMedicalBy), true
+		return privacy.O6, reasonMedicalBy
 	}
-	return Decision{}, false
-}
-
-// insurerMay reports whether the item is within rule N3's list.
-func (d *Decider) insurerMay(it *Item) bool {
-	max, ok := d.insurer[it.Category]
-	return ok && d.within(it, max)
+	return "", ""
 }
 
 // within reports whether the item asks for no field beyond allowed; nil
 // allowed means every field.
-func (d *Decider) within(it *Item, allowed []privacy.Field) bool {
+func within(it *Item, allowed []privacy.Field, cr *catRules) bool {
 	if allowed == nil {
 		return true
 	}
 	fs := it.Fields
 	if len(fs) == 0 {
-		fs = d.fields[it.Category]
+		fs = cr.fields
 	}
 	for _, f := range fs {
 		if !slices.Contains(allowed, f) {
@@ -363,23 +556,6 @@ func (d *Decider) within(it *Item, allowed []privacy.Field) bool {
 		}
 	}
 	return true
-}
-
-// findGrant returns the index of the first grant in force at req.At that
-// lets req's recipient have category c of req's subject for req's purpose
-// and case, written if asked; -1 if none does.
-func findGrant(grants []Grant, req *Request, c privacy.Category, written bool) int {
-	for i := range grants {
-		g := &grants[i]
-		if (g.Recipient.Kind != "" && g.Recipient.Kind != req.Recipient.Kind) ||
-			(g.Recipient.Party != "" && g.Recipient.Party != req.Recipient.Party) ||
-			g.Purpose != req.Purpose || (g.Case != "" && g.Case != req.Case) ||
-			(written && !g.Written()) || !g.InForce(req.At) || !g.Covers(c) || g.Subject != req.Subject {
-			continue
-		}
-		return i
-	}
-	return -1
 }
 
 func (d *Decider) deny(rule privacy.RuleID, c privacy.Category, reason string) Decision {
@@ -410,16 +586,17 @@ func (d *Decider) Consents(q Query, grants []Grant) bool {
 		q.Subject == "" || q.At.IsZero() {
 		return false
 	}
-	for _, r := range d.rules[ruleKey{q.Recipient.Kind, q.Category}] {
+	rules, _ := d.rulesFor(q.Category, kindIndex(q.Recipient.Kind))
+	for _, r := range rules {
 		if r.basis != privacy.BasisConsent && r.basis != privacy.BasisWrittenConsent {
 			continue
 		}
 		written := r.basis == privacy.BasisWrittenConsent || q.Category == privacy.CategoryMedical
 		for i := range grants {
 			g := &grants[i]
-			if g.Subject == q.Subject && g.Recipient.covers(q.Recipient) && (g.Case == "" || g.Case == q.Case) &&
+			if g.Recipient.covers(q.Recipient) && g.Covers(q.Category) && (g.Case == "" || g.Case == q.Case) &&
 				(q.Purpose == "" || g.Purpose == q.Purpose) && (!written || g.Written()) &&
-				g.InForce(q.At) && g.Covers(q.Category) {
+				g.Subject == q.Subject && g.InForce(q.At) {
 				return true
 			}
 		}

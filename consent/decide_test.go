@@ -344,7 +344,7 @@ func TestDecide(t *testing.T) {
 				d = decider(t, p)
 				deciders[p.Name] = d
 			}
-			got := d.Decide(tc.req, tc.grants)
+			got := d.Decide(&tc.req, tc.grants)
 			if got.Allowed != tc.allowed || got.Rule != tc.rule {
 				t.Fatalf("Decide(%s) = %v, want allowed=%t rule %s", tc.name, got, tc.allowed, tc.rule)
 			}
@@ -355,14 +355,14 @@ func TestDecide(t *testing.T) {
 				t.Errorf("Decide(%s).Reason is empty", tc.name)
 			}
 			if !tc.allowed {
-				if got.Basis != "" || got.Grants != nil || got.NotifySubject {
+				if got.Basis != "" || got.Grants() != nil || got.NotifySubject {
 					t.Errorf("Decide(%s) denied with %+v: a denial carries no basis, grants or notice", tc.name, got)
 				}
 				return
 			}
-			if got.Basis != tc.basis || !slices.Equal(got.Grants, tc.grantsU) || got.NotifySubject != tc.notify {
+			if got.Basis != tc.basis || !slices.Equal(got.Grants(), tc.grantsU) || got.NotifySubject != tc.notify {
 				t.Errorf("Decide(%s) = basis %s grants %v notify %t, want %s %v %t",
-					tc.name, got.Basis, got.Grants, got.NotifySubject, tc.basis, tc.grantsU, tc.notify)
+					tc.name, got.Basis, got.Grants(), got.NotifySubject, tc.basis, tc.grantsU, tc.notify)
 			}
 			if (got.Basis == privacy.BasisStatute) != (got.LegalBasis == tc.req.Basis && tc.req.Basis != "") {
 				t.Errorf("Decide(%s).LegalBasis = %q, want %q", tc.name, got.LegalBasis, tc.req.Basis)

@@ -315,7 +315,7 @@ func (r *Registry) Decide(ctx context.Context, req Request) (Decision, error) {
 	if err != nil {
 		return Decision{Policy: r.decider.version}, err
 	}
-	return r.decider.Decide(req, grants), nil
+	return r.decider.Decide(&req, grants), nil
 }
 
 // Disclose decides req and records the outcome in one atomic step of the
@@ -338,13 +338,13 @@ func (r *Registry) Disclose(ctx context.Context, req Request) (Decision, error) 
 	}
 	var dec Decision
 	err = r.store.Disclose(ctx, req.Subject, func(grants []Grant) Verdict {
-		dec = r.decider.Decide(req, grants)
+		dec = r.decider.Decide(&req, grants)
 		if !dec.Allowed {
 			return Verdict{Events: []privacy.Event{r.event(&req, &dec, dec.Category, string(req.ID))}}
 		}
 		d := &Disclosure{ID: req.ID, Subject: req.Subject, Case: req.Case, Recipient: req.Recipient,
 			Items: req.Items, Purpose: req.Purpose, At: req.At, By: req.By.ID, Role: req.By.Role,
-			Rule: dec.Rule, Basis: dec.Basis, LegalBasis: dec.LegalBasis, Grants: dec.Grants,
+			Rule: dec.Rule, Basis: dec.Basis, LegalBasis: dec.LegalBasis, Grants: dec.Grants(),
 			NotifySubject: dec.NotifySubject, Policy: dec.Policy}
 		events := make([]privacy.Event, len(req.Items))
 		for i, it := range req.Items {
