@@ -219,7 +219,7 @@ type basis struct {
 // copied: later changes to it have no effect.
 func NewDecider(policy *privacy.Policy) (*Decider, error) {
 	if policy == nil {
-		return nil, &privacy.Error{Op: "new decider", Kind: privacy.ErrInvalid, Msg: "nil policy"}
+		return nil, &privacy.Error{Op: "consent: new decider", Kind: privacy.ErrInvalid, Msg: "nil policy"}
 	}
 	if err := policy.Validate(); err != nil {
 		return nil, err
@@ -239,14 +239,14 @@ func NewDecider(policy *privacy.Policy) (*Decider, error) {
 		info, _ := c.Info()
 		cr := d.cat(c)
 		if cr == nil {
-			return nil, &privacy.Error{Op: "new decider", Kind: privacy.ErrInvalid, Msg: fmt.Sprintf("category %q unknown to the decider", c)}
+			return nil, &privacy.Error{Op: "consent: new decider", Kind: privacy.ErrInvalid, Msg: fmt.Sprintf("category %q unknown to the decider", c)}
 		}
 		*cr = catRules{fields: info.Fields, insurer: insurer[c]}
 	}
 	for i, dr := range p.Disclosures {
 		k := kindIndex(dr.Recipient)
 		if k < 0 {
-			return nil, &privacy.Error{Op: "new decider", Kind: privacy.ErrInvalid, Path: fmt.Sprintf("disclosures[%d].recipient", i),
+			return nil, &privacy.Error{Op: "consent: new decider", Kind: privacy.ErrInvalid, Path: fmt.Sprintf("disclosures[%d].recipient", i),
 				Msg: "unknown party kind"}
 		}
 		for _, c := range dr.Categories {

@@ -148,7 +148,7 @@ func (g Grant) normalize() Grant {
 //   - Given set; From, if set, not before Given (consent does not reach
 //     back); Until, if set, after From.
 func (g *Grant) Validate() error {
-	const op = "validate grant"
+	const op = "consent: validate grant"
 	bad := func(rule privacy.RuleID, path, msg string) error {
 		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: rule, Path: path, Msg: msg}
 	}
@@ -253,7 +253,7 @@ const maxJSON = 64 << 10
 // [*privacy.Error] that matches [privacy.ErrInvalid]. A decoded grant
 // carries no revocation: that is [Registry.Revoke]'s alone.
 func DecodeGrant(r io.Reader) (Grant, error) {
-	const op = "decode grant"
+	const op = "consent: decode grant"
 	var g Grant
 	if err := decodeStrict(op, r, &g); err != nil {
 		return Grant{}, err

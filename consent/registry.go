@@ -145,7 +145,7 @@ type Registry struct {
 // which is validated and copied. Nil opts means the defaults.
 func New(store Store, policy *privacy.Policy, opts *Options) (*Registry, error) {
 	if store == nil {
-		return nil, &privacy.Error{Op: "new registry", Kind: privacy.ErrInvalid, Msg: "nil store"}
+		return nil, &privacy.Error{Op: "consent: new registry", Kind: privacy.ErrInvalid, Msg: "nil store"}
 	}
 	d, err := NewDecider(policy)
 	if err != nil {
@@ -208,7 +208,7 @@ func (r *Registry) grantEvent(by privacy.Principal, g *Grant, at time.Time, acti
 // ID of another fails with [privacy.ErrExists]. It returns the grant as
 // stored.
 func (r *Registry) AddGrant(ctx context.Context, by privacy.Principal, g Grant) (Grant, error) {
-	const op = "add grant"
+	const op = "consent: add grant"
 	g = g.normalize()
 	if err := g.Validate(); err != nil {
 		return Grant{}, err
@@ -233,7 +233,7 @@ func (r *Registry) AddGrant(ctx context.Context, by privacy.Principal, g Grant) 
 // with [privacy.ErrInvalid]. by must be the subject or one of the
 // service's staff. It returns the grant as revoked.
 func (r *Registry) Revoke(ctx context.Context, by privacy.Principal, id GrantID, at time.Time) (Grant, error) {
-	const op = "revoke grant"
+	const op = "consent: revoke grant"
 	if !privacy.ValidID(string(id)) {
 		return Grant{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "id", Msg: idRule}
 	}
@@ -257,7 +257,7 @@ func (r *Registry) Revoke(ctx context.Context, by privacy.Principal, id GrantID,
 // Grant returns a grant.
 func (r *Registry) Grant(ctx context.Context, id GrantID) (Grant, error) {
 	if !privacy.ValidID(string(id)) {
-		return Grant{}, &privacy.Error{Op: "grant", Kind: privacy.ErrInvalid, Path: "id", Msg: idRule}
+		return Grant{}, &privacy.Error{Op: "consent: grant", Kind: privacy.ErrInvalid, Path: "id", Msg: idRule}
 	}
 	return r.store.Grant(ctx, id)
 }
@@ -266,7 +266,7 @@ func (r *Registry) Grant(ctx context.Context, id GrantID) (Grant, error) {
 // order they were given.
 func (r *Registry) Grants(ctx context.Context, subject privacy.SubjectID) ([]Grant, error) {
 	if !privacy.ValidID(string(subject)) {
-		return nil, &privacy.Error{Op: "grants", Kind: privacy.ErrInvalid, Path: "subject", Msg: idRule}
+		return nil, &privacy.Error{Op: "consent: grants", Kind: privacy.ErrInvalid, Path: "subject", Msg: idRule}
 	}
 	return r.store.SubjectGrants(ctx, subject)
 }
@@ -307,7 +307,7 @@ func (r *Registry) prepare(ctx context.Context, op string, req Request) (Request
 // [Registry.Disclose] is what a disclosure goes through. Invalid input
 // fails with [privacy.ErrInvalid].
 func (r *Registry) Decide(ctx context.Context, req Request) (Decision, error) {
-	req, err := r.prepare(ctx, "decide", req)
+	req, err := r.prepare(ctx, "consent: decide", req)
 	if err != nil {
 		return Decision{Policy: r.decider.version}, err
 	}
@@ -331,7 +331,7 @@ func (r *Registry) Decide(ctx context.Context, req Request) (Decision, error) {
 // [privacy.ErrNotFound], and a request ID that is in the log already
 // with [privacy.ErrExists]; none of these records anything.
 func (r *Registry) Disclose(ctx context.Context, req Request) (Decision, error) {
-	const op = "disclose"
+	const op = "consent: disclose"
 	req, err := r.prepare(ctx, op, req)
 	if err != nil {
 		return Decision{Policy: r.decider.version}, err
@@ -383,7 +383,7 @@ func (r *Registry) event(req *Request, dec *Decision, c privacy.Category, object
 // examination (O10).
 func (r *Registry) Consents(ctx context.Context, q Query) (bool, error) {
 	if !privacy.ValidID(string(q.Subject)) {
-		return false, &privacy.Error{Op: "consents", Kind: privacy.ErrInvalid, Path: "subject", Msg: idRule}
+		return false, &privacy.Error{Op: "consent: consents", Kind: privacy.ErrInvalid, Path: "subject", Msg: idRule}
 	}
 	grants, err := r.store.SubjectGrants(ctx, q.Subject)
 	if err != nil {
@@ -396,7 +396,7 @@ func (r *Registry) Consents(ctx context.Context, q Query) (bool, error) {
 // received what, when, on which basis (G1).
 func (r *Registry) Disclosures(ctx context.Context, subject privacy.SubjectID) ([]Disclosure, error) {
 	if !privacy.ValidID(string(subject)) {
-		return nil, &privacy.Error{Op: "disclosures", Kind: privacy.ErrInvalid, Path: "subject", Msg: idRule}
+		return nil, &privacy.Error{Op: "consent: disclosures", Kind: privacy.ErrInvalid, Path: "subject", Msg: idRule}
 	}
 	return r.store.SubjectDisclosures(ctx, subject)
 }
@@ -472,7 +472,7 @@ type Notice struct {
 // none, the change did not concern what was disclosed. Invalid items fail
 // with [privacy.ErrInvalid].
 func (r *Registry) Notify(ctx context.Context, subject privacy.SubjectID, changed ...Item) ([]Notice, error) {
-	const op = "notify"
+	const op = "consent: notify"
 	if len(changed) == 0 {
 		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "changed", Msg: "nothing changed"}
 	}

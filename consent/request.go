@@ -77,7 +77,7 @@ func (r *Request) Validate() error {
 		}
 		return err
 	}
-	return r.validateBody("validate request")
+	return r.validateBody("consent: validate request")
 }
 
 func (r *Request) validateBody(op string) error {
@@ -175,7 +175,7 @@ func (r Request) normalize() Request {
 // than 64 KiB fail with an [*privacy.Error] that matches
 // [privacy.ErrInvalid].
 func DecodeRequest(r io.Reader) (Request, error) {
-	const op = "decode request"
+	const op = "consent: decode request"
 	var req Request
 	if err := decodeStrict(op, r, &req); err != nil {
 		return Request{}, err
