@@ -57,11 +57,9 @@ func (d Decision) Grants() []GrantID {
 	return append(out, d.more...)
 }
 
-// addGrant records that the decision relies on grant g.
+// addGrant records that the decision relies on grant g, which it does
+// not list yet.
 func (d *Decision) addGrant(g GrantID) {
-	if slices.Contains(d.grants[:min(d.nGrants, inlineGrants)], g) || slices.Contains(d.more, g) {
-		return
-	}
 	if d.nGrants < inlineGrants {
 		d.grants[d.nGrants] = g
 	} else {
@@ -314,7 +312,7 @@ const (
 //
 // Decide does not validate req (see [Request.Validate]); malformed input
 // is denied. It allocates only for the list of grants it relies on.
-func (d *Decider) Decide(req *Request, grants []Grant) Decision {
+func (d *Decider) Decide(req *Request, grants []Grant) (out Decision) {
 	if req == nil || req.At.IsZero() || req.Subject == "" || req.Recipient.Party == "" || req.Recipient.Kind == "" ||
 		req.By.ID == "" || req.Purpose == "" || len(req.Items) == 0 {
 		return d.deny(privacy.RuleDefaultDeny, "", reasonMalformed)
@@ -333,10 +331,14 @@ func (d *Decider) Decide(req *Request, grants []Grant) Decision {
 	if req.Basis != "" {
 		return d.statute(req)
 	}
-	out := Decision{Allowed: true, Policy: d.version}
+	// Written in place, field by field, for the same reason.
+	out.Allowed, out.Policy = true, d.version
 	strength := -1
-	var buf [4]pending
-	need := buf[:0] // the items that need a grant
+	// The items that need a grant. Stored by index into a local array,
+	// not appended, so that the stores need no write barriers.
+	var buf [8]pending
+	var extra []pending // beyond len(buf), rare
+	n := 0
 	kindIdx := kindIndex(req.Recipient.Kind)
 	for i := range req.Items {
 		it := &req.Items[i]
@@ -383,15 +385,27 @@ func (d *Decider) Decide(req *Request, grants []Grant) Decision {
 			// fields; preferred over consent, which can be withdrawn.
 			out.add(none, "", &strength)
 		case anyForm != nil:
-			need = append(need, pending{cat: it.Category, anyForm: anyForm, explicit: explicit, grant: -1})
+			if n < len(buf) {
+				// Field by field: a composite literal here is built in a
+				// temporary and copied, which stalls store forwarding.
+				p := &buf[n]
+				p.cat, p.anyForm, p.explicit, p.grant = it.Category, anyForm, explicit, -1
+			} else {
+				extra = append(extra, pending{cat: it.Category, anyForm: anyForm, explicit: explicit, grant: -1})
+			}
+			n++
 		case fields != nil:
 			return d.deny(fields.id, it.Category, reasonFields)
 		default:
 			return d.deny(noRuleRule(req, it), it.Category, reasonNoRule)
 		}
 	}
-	if len(need) == 0 {
+	if n == 0 {
 		return out
+	}
+	need := buf[:min(n, len(buf))]
+	if extra != nil {
+		need = append(need, extra...)
 	}
 	// Rules R6, O14, O10, O6: one pass over the grants finds, for every
 	// item that needs consent, the first grant in force that covers it.
@@ -409,7 +423,14 @@ func (d *Decider) Decide(req *Request, grants []Grant) Decision {
 		if !g.Written() {
 			r = p.explicit
 		}
-		out.add(r, g.ID, &strength)
+		id := g.ID
+		for j := range k {
+			if need[j].grant == p.grant {
+				id = "" // listed already: compare indexes, not IDs
+				break
+			}
+		}
+		out.add(r, id, &strength)
 	}
 	return out
 }
@@ -420,13 +441,21 @@ func (d *Decider) Decide(req *Request, grants []Grant) Decision {
 // Kept apart from Decide so that the loop keeps its values in registers.
 func firstGrants(grants []Grant, req *Request, need []pending) {
 	open := len(need)
-	kind, party, purpose, cse, subject, at := req.Recipient.Kind, req.Recipient.Party, req.Purpose, req.Case, req.Subject, req.At
+	kind := kindIndex(req.Recipient.Kind)
+	party, purpose, cse, subject := req.Recipient.Party, req.Purpose, req.Case, req.Subject
+	at := instantOf(req.At)
 	for gi := range grants {
 		g := &grants[gi]
-		if (g.Recipient.Kind != kind && g.Recipient.Kind != "") ||
-			(g.Recipient.Party != party && g.Recipient.Party != "") ||
-			g.Purpose != purpose || (g.Case != cse && g.Case != "") ||
-			g.Subject != subject || !g.InForce(at) {
+		// Cheapest and most selective first. The kind is matched by its
+		// index: a switch on constants compares inline, where comparing
+		// two strings calls the runtime; an unknown kind matches nothing.
+		if k := g.Recipient.Kind; k != "" && kindIndex(k) != kind {
+			continue
+		}
+		if (g.Recipient.Party != party && g.Recipient.Party != "") ||
+			at.before(instantOf(g.From)) || (!g.Until.IsZero() && !at.before(instantOf(g.Until))) ||
+			(!g.Revoked.IsZero() && !at.before(instantOf(g.Revoked))) ||
+			g.Purpose != purpose || (g.Case != cse && g.Case != "") || g.Subject != subject {
 			continue
 		}
 		written := g.Written()
