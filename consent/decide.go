@@ -311,7 +311,8 @@ const (
 //   - nothing else: [privacy.RuleDefaultDeny].
 //
 // Decide does not validate req (see [Request.Validate]); malformed input
-// is denied. It allocates only for the list of grants it relies on.
+// is denied. It allocates nothing unless a decision rests on more than
+// four grants or more than eight items need one.
 func (d *Decider) Decide(req *Request, grants []Grant) (out Decision) {
 	if req == nil || req.At.IsZero() || req.Subject == "" || req.Recipient.Party == "" || req.Recipient.Kind == "" ||
 		req.By.ID == "" || req.Purpose == "" || len(req.Items) == 0 {
@@ -615,20 +616,35 @@ func (d *Decider) Consents(q Query, grants []Grant) bool {
 		q.Subject == "" || q.At.IsZero() {
 		return false
 	}
-	rules, _ := d.rulesFor(q.Category, kindIndex(q.Recipient.Kind))
+	kind := kindIndex(q.Recipient.Kind)
+	rules, _ := d.rulesFor(q.Category, kind)
+	// Which form the policy asks: any consent rule lets the category go;
+	// one that takes explicit consent makes a written grant unnecessary,
+	// except for medical data (O6).
+	consentRule, explicitOK := false, false
 	for _, r := range rules {
-		if r.basis != privacy.BasisConsent && r.basis != privacy.BasisWrittenConsent {
+		switch r.basis {
+		case privacy.BasisConsent:
+			consentRule, explicitOK = true, q.Category != privacy.CategoryMedical
+		case privacy.BasisWrittenConsent:
+			consentRule = true
+		}
+	}
+	if !consentRule {
+		return false
+	}
+	at := instantOf(q.At)
+	for i := range grants {
+		g := &grants[i]
+		if k := g.Recipient.Kind; k != "" && kindIndex(k) != kind {
 			continue
 		}
-		written := r.basis == privacy.BasisWrittenConsent || q.Category == privacy.CategoryMedical
-		for i := range grants {
-			g := &grants[i]
-			if g.Recipient.covers(q.Recipient) && g.Covers(q.Category) && (g.Case == "" || g.Case == q.Case) &&
-				(q.Purpose == "" || g.Purpose == q.Purpose) && (!written || g.Written()) &&
-				g.Subject == q.Subject && g.InForce(q.At) {
-				return true
-			}
+		if (g.Recipient.Party != "" && g.Recipient.Party != q.Recipient.Party) || !g.Covers(q.Category) ||
+			(g.Case != "" && g.Case != q.Case) || (q.Purpose != "" && g.Purpose != q.Purpose) ||
+			(!explicitOK && !g.Written()) || g.Subject != q.Subject || !g.inForce(at) {
+			continue
 		}
+		return true
 	}
 	return false
 }

@@ -47,12 +47,6 @@ type Recipient struct {
 	Kind  privacy.PartyKind `json:"kind,omitempty"`
 }
 
-// covers reports whether a grant's recipient g covers the recipient r of a
-// request.
-func (g Recipient) covers(r Recipient) bool {
-	return (g.Kind == "" || g.Kind == r.Kind) && (g.Party == "" || g.Party == r.Party)
-}
-
 // String returns "kind:party", for logs and messages (IDs only).
 func (r Recipient) String() string { return string(r.Kind) + ":" + string(r.Party) }
 

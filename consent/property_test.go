@@ -221,7 +221,7 @@ func TestPropertyFloors(t *testing.T) {
 		d := decider(t, p)
 		g := newGen(uint64(len(p.Name)))
 		allowed := 0
-		for i := range 20000 {
+		for i := range 6000 {
 			var grants []consent.Grant
 			for j := range g.r.IntN(12) {
 				grants = append(grants, g.grant(j, false))
@@ -233,8 +233,8 @@ func TestPropertyFloors(t *testing.T) {
 				allowed++
 			}
 		}
-		if allowed < 500 {
-			t.Errorf("%s: only %d of 20000 random requests allowed: the generator explores too little", p.Name, allowed)
+		if allowed < 150 {
+			t.Errorf("%s: only %d of 6000 random requests allowed: the generator explores too little", p.Name, allowed)
 		}
 	}
 }
@@ -246,7 +246,7 @@ func TestPropertyMedicalNeedsWrittenGrant(t *testing.T) {
 	d := decider(t, p)
 	g := newGen(6)
 	allowed := 0
-	for i := range 20000 {
+	for i := range 6000 {
 		var grants []consent.Grant
 		for j := range 1 + g.r.IntN(8) {
 			gr := g.grant(j, false)
@@ -267,7 +267,7 @@ func TestPropertyMedicalNeedsWrittenGrant(t *testing.T) {
 			allowed++
 		}
 	}
-	if allowed < 100 {
+	if allowed < 30 {
 		t.Errorf("only %d medical disclosures allowed: the property was barely exercised", allowed)
 	}
 }
@@ -382,7 +382,7 @@ func TestPropertyNoDisclosureAfterRevocation(t *testing.T) {
 	}
 	g := newGen(11)
 	nGrants, revocations := 0, 0
-	for i := range 5000 {
+	for i := range 3000 {
 		switch g.r.IntN(10) {
 		case 0:
 			if _, err := reg.AddGrant(ctx, caseManager, g.grant(nGrants, true)); err != nil {
