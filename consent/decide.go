@@ -442,15 +442,16 @@ func (d *Decider) Decide(req *Request, grants []Grant) (out Decision) {
 // Kept apart from Decide so that the loop keeps its values in registers.
 func firstGrants(grants []Grant, req *Request, need []pending) {
 	open := len(need)
-	kind := kindIndex(req.Recipient.Kind)
+	kind, kindLen := kindIndex(req.Recipient.Kind), len(req.Recipient.Kind)
 	party, purpose, cse, subject := req.Recipient.Party, req.Purpose, req.Case, req.Subject
 	at := instantOf(req.At)
 	for gi := range grants {
 		g := &grants[gi]
-		// Cheapest and most selective first. The kind is matched by its
-		// index: a switch on constants compares inline, where comparing
-		// two strings calls the runtime; an unknown kind matches nothing.
-		if k := g.Recipient.Kind; k != "" && kindIndex(k) != kind {
+		// Cheapest and most selective first. The kind: a different length
+		// is a different kind; at the same length it is matched by its
+		// index, as a switch on constants compares inline where comparing
+		// two strings calls the runtime. An unknown kind matches nothing.
+		if k := g.Recipient.Kind; k != "" && (len(k) != kindLen || kindIndex(k) != kind) {
 			continue
 		}
 		if (g.Recipient.Party != party && g.Recipient.Party != "") ||
@@ -616,7 +617,7 @@ func (d *Decider) Consents(q Query, grants []Grant) bool {
 		q.Subject == "" || q.At.IsZero() {
 		return false
 	}
-	kind := kindIndex(q.Recipient.Kind)
+	kind, kindLen := kindIndex(q.Recipient.Kind), len(q.Recipient.Kind)
 	rules, _ := d.rulesFor(q.Category, kind)
 	// Which form the policy asks: any consent rule lets the category go;
 	// one that takes explicit consent makes a written grant unnecessary,
@@ -636,7 +637,7 @@ func (d *Decider) Consents(q Query, grants []Grant) bool {
 	at := instantOf(q.At)
 	for i := range grants {
 		g := &grants[i]
-		if k := g.Recipient.Kind; k != "" && kindIndex(k) != kind {
+		if k := g.Recipient.Kind; k != "" && (len(k) != kindLen || kindIndex(k) != kind) {
 			continue
 		}
 		if (g.Recipient.Party != "" && g.Recipient.Party != q.Recipient.Party) || !g.Covers(q.Category) ||
