@@ -43,6 +43,8 @@ type Store struct {
 
 	rights rightsBook // package rights: the subjects' requests
 
+	consents consentData // package consent: grants and the disclosure log
+
 	// failAfter counts down the row writes until an injected failure;
 	// negative means no failure is armed.
 	failAfter int
@@ -67,6 +69,7 @@ func New() *Store {
 		subjects:     map[privacy.SubjectID]privacy.Subject{},
 		cases:        map[privacy.CaseID]privacy.Case{},
 		subjectCases: map[privacy.SubjectID][]privacy.CaseID{},
+		consents:     newConsentData(),
 		failAfter:    -1,
 	}
 	s.rights.init()
