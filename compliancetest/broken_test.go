@@ -49,7 +49,9 @@ func (s listsEverything) Cases(ctx context.Context, by compliancetest.Actor, sub
 // and O14).
 type ignoresRevocation struct{ compliancetest.System }
 
-func (ignoresRevocation) Revoke(context.Context, privacy.SubjectID, string, time.Time) error { return nil }
+func (ignoresRevocation) Revoke(context.Context, privacy.SubjectID, string, time.Time) error {
+	return nil
+}
 
 // ignoresHolds says yes to a legal hold and does not place it, so held
 // records are deleted (breaks G3).
