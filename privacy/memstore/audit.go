@@ -7,9 +7,27 @@ import (
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
-// auditLog is the hash-chained audit trail (G7, N9).
+// auditLog is the hash-chained audit trail (G7, N9). Events are kept in
+// chunks of fixed capacity so that appending never copies the trail: a
+// growing single slice would move every event again and again.
 type auditLog struct {
-	events []privacy.Event // events[i].Seq == i+1
+	chunks [][]privacy.Event // event i is chunks[i/auditChunk][i%auditChunk]; its Seq is i+1
+	n      int
+}
+
+const auditChunk = 1 << 12
+
+func (l *auditLog) len() int { return l.n }
+
+func (l *auditLog) at(i int) privacy.Event { return l.chunks[i/auditChunk][i%auditChunk] }
+
+func (l *auditLog) push(e privacy.Event) {
+	if l.n%auditChunk == 0 && l.n/auditChunk == len(l.chunks) {
+		l.chunks = append(l.chunks, make([]privacy.Event, 0, auditChunk))
+	}
+	c := &l.chunks[l.n/auditChunk]
+	*c = append(*c, e)
+	l.n++
 }
 
 // stageEvents accounts for the row writes of appending events; call it
@@ -28,14 +46,15 @@ func (s *Store) stageEvents(op string, events []privacy.Event) error {
 // their last step, so that an operation and its audit events land together.
 func (s *Store) applyEvents(events []privacy.Event) []privacy.Event {
 	out := make([]privacy.Event, len(events))
+	var prev privacy.Hash
+	if n := s.audit.len(); n > 0 {
+		prev = s.audit.at(n - 1).Hash
+	}
 	for i, e := range events {
-		var prev privacy.Hash
-		if n := len(s.audit.events); n > 0 {
-			prev = s.audit.events[n-1].Hash
-		}
-		e = e.Chain(uint64(len(s.audit.events))+1, prev)
-		s.audit.events = append(s.audit.events, e)
+		e = e.Chain(uint64(s.audit.len())+1, prev)
+		s.audit.push(e)
 		out[i] = e
+		prev = e.Hash
 	}
 	return out
 }
@@ -68,11 +87,11 @@ func (s *Store) Events(ctx context.Context, from uint64) iter.Seq2[privacy.Event
 				return
 			}
 			s.mu.RLock()
-			if i >= uint64(len(s.audit.events)) {
+			if i >= uint64(s.audit.len()) {
 				s.mu.RUnlock()
 				return
 			}
-			e := s.audit.events[i]
+			e := s.audit.at(int(i))
 			s.mu.RUnlock()
 			if !yield(e, nil) {
 				return
