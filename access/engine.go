@@ -173,10 +173,10 @@ func condBit(c privacy.Condition) uint16 {
 type rule struct {
 	allow    bool
 	id       privacy.RuleID
-	kinds    uint8  // case kinds it applies to; 0: all
-	fields   uint16 // the category's fields it covers
-	requires uint16 // conditions that must all hold
-	reason   string
+	kinds    uint8    // case kinds it applies to; 0: all
+	fields   uint16   // the category's fields it covers
+	requires uint16   // conditions that must all hold
+	decision Decision // the decision when it applies
 }
 
 // Engine decides who may see and do what of which case. It is built from
@@ -244,8 +244,10 @@ func NewEngine(policy *privacy.Policy) (*Engine, error) {
 					if a.Effect == privacy.Allow && fields == 0 {
 						continue // the rule names no field of this category
 					}
-					e.rules[ri][ai][ci] = append(e.rules[ri][ai][ci], rule{allow: a.Effect == privacy.Allow, id: a.Rule,
-						kinds: kinds, fields: fields, requires: requires, reason: a.Reason})
+					allow := a.Effect == privacy.Allow
+					e.rules[ri][ai][ci] = append(e.rules[ri][ai][ci], rule{allow: allow, id: a.Rule,
+						kinds: kinds, fields: fields, requires: requires,
+						decision: Decision{Allowed: allow, Rule: a.Rule, Reason: a.Reason, Policy: p.Version}})
 				}
 			}
 		}
@@ -356,25 +358,24 @@ func (e *Engine) condRule(c uint16, r privacy.RuleID) privacy.RuleID {
 	return privacy.O2 // commissioner, contract in force
 }
 
-func (e *Engine) deny(rule privacy.RuleID, reason string) Decision {
-	return Decision{Rule: rule, Reason: reason, Policy: e.version}
+// deny sets d to a denial by rule.
+func (e *Engine) deny(d *Decision, rule privacy.RuleID, reason string) {
+	*d = Decision{Rule: rule, Reason: reason, Policy: e.version}
 }
 
 // Decide answers r. It is pure and allocation-free: a few array and map
 // lookups. A malformed request (see [Request.Validate]) is denied with
 // [privacy.RuleDefaultDeny], a special category with rule O5.
-func (e *Engine) Decide(r Request) Decision {
+func (e *Engine) Decide(r Request) (d Decision) {
 	ri, ai, ci, fp, ok := e.indices(&r)
-	if !ok {
-		if r.Category.Special() {
-			return e.deny(privacy.O5, reasonSpecial)
-		}
-		return e.deny(privacy.RuleDefaultDeny, reasonMalformed)
+	switch {
+	case !ok && r.Category.Special():
+		e.deny(&d, privacy.O5, reasonSpecial)
+	case !ok:
+		e.deny(&d, privacy.RuleDefaultDeny, reasonMalformed)
+	case e.caseFloor(&r, ri, &d):
+		e.decideCategory(&r, ri, ai, ci, fp, &d)
 	}
-	if d, ok := e.caseFloor(&r); !ok {
-		return d
-	}
-	d, _ := e.decideCategory(&r, ri, ai, ci, fp)
 	return d
 }
 
@@ -397,47 +398,45 @@ func (e *Engine) indices(r *Request) (ri, ai, ci, fp int, ok bool) {
 }
 
 // caseFloor holds the statutory floors that concern the principal and the
-// case as a whole, whatever the category. ok is false when one denies.
-func (e *Engine) caseFloor(r *Request) (Decision, bool) {
+// case as a whole, whatever the category. It reports false, with the
+// denial in d, when one denies.
+func (e *Engine) caseFloor(r *Request, ri int, d *Decision) bool {
 	p, c := r.Principal, r.Case
-	if r.Time.Before(e.effective) {
+	switch own := ri == riSubject; {
+	case r.Time.Before(e.effective):
 		// Rule O16: a decision is made under the policy in force.
-		return e.deny(privacy.O16, reasonNotInForce), false
-	}
-	if p.Contractor && p.Agreement == "" {
+		e.deny(d, privacy.O16, reasonNotInForce)
+	case p.Contractor && p.Agreement == "":
 		// Rule O7: a contractor without the agreement that binds it is
 		// refused.
-		return e.deny(privacy.O7, reasonContractor), false
-	}
-	if p.Role == privacy.RoleAdministrator {
+		e.deny(d, privacy.O7, reasonContractor)
+	case ri == riAdministrator:
 		// Rule R12: the application administrator sees no case content
 		// (and never medical data, N6).
-		return e.deny(privacy.R12, reasonAdministrator), false
-	}
-	if p.Role == privacy.RoleEmployerContact && c.Kind.Confidential() && !r.Consent {
+		e.deny(d, privacy.R12, reasonAdministrator)
+	case ri == riEmployer && !r.Consent && c.Kind.Confidential():
 		// Rule O10: consultation-hour and periodic-examination cases are
 		// invisible to the employer, existence included, without the
 		// employee's approval.
-		return e.deny(privacy.O10, reasonConfidential), false
-	}
-	own := p.Role == privacy.RoleSubject
-	if !own && !c.Contract.Covers(r.Time) {
+		e.deny(d, privacy.O10, reasonConfidential)
+	case !own && !c.Contract.Covers(r.Time):
 		// Rule O2: processing only under a contract in force. The subject's
 		// own access (R11, O13, GDPR art. 15) outlives the contract.
-		return e.deny(privacy.O2, reasonContractTerm), false
-	}
-	if r.Purpose != c.Purpose && !(own && r.Purpose == "") {
+		e.deny(d, privacy.O2, reasonContractTerm)
+	case r.Purpose != c.Purpose && !(own && r.Purpose == ""):
 		// Rule R5: a use for another purpose is refused.
-		return e.deny(privacy.R5, reasonPurpose), false
+		e.deny(d, privacy.R5, reasonPurpose)
+	default:
+		return true
 	}
-	return Decision{}, true
+	return false
 }
 
-// decideCategory decides for category ci once the case floors passed, and
-// returns the mask of the category's fields the decision allows.
-func (e *Engine) decideCategory(r *Request, ri, ai, ci, fp int) (Decision, uint16) {
+// decideCategory decides, in d, for category ci once the case floors
+// passed, and returns the mask of the category's fields it allows.
+func (e *Engine) decideCategory(r *Request, ri, ai, ci, fp int, d *Decision) uint16 {
 	p := r.Principal
-	role := p.Role
+	staff := ri <= riAdministrator && ri != riEmployer && ri != riInsurer
 	switch {
 	case ci == catMedical:
 		// Rules O6, G8, N6: medical data only for an assigned physician,
@@ -445,70 +444,82 @@ func (e *Engine) decideCategory(r *Request, ri, ai, ci, fp int) (Decision, uint1
 		// Not even the subject reads it directly: it is released through
 		// the physician (O13).
 		switch {
-		case role != privacy.RolePhysician:
-			return e.deny(privacy.O6, reasonMedicalRole), 0
+		case ri != riPhysician:
+			e.deny(d, privacy.O6, reasonMedicalRole)
+			return 0
 		case !p.Cases.Has(r.Case.ID):
-			return e.deny(privacy.O6, reasonMedicalAssign), 0
+			e.deny(d, privacy.O6, reasonMedicalAssign)
+			return 0
 		case p.Secrecy != privacy.SecrecyProfessional:
-			return e.deny(privacy.G8, reasonMedicalSecrecy), 0
+			e.deny(d, privacy.G8, reasonMedicalSecrecy)
+			return 0
 		case !p.MultiFactor:
-			return e.deny(privacy.N6, reasonMedicalMFA), 0
+			e.deny(d, privacy.N6, reasonMedicalMFA)
+			return 0
 		}
-	case ci == catAbsenceReason && !role.Staff() && role != privacy.RoleSubject:
+	case ci == catAbsenceReason && !staff && ri != riSubject:
 		// Rule O9: the reason for the sick report is for internal use only.
-		return e.deny(privacy.O9, reasonAbsenceReason), 0
-	case ci == catNationalID && (role == privacy.RoleInsurer || role == privacy.RoleEmployerContact):
+		e.deny(d, privacy.O9, reasonAbsenceReason)
+		return 0
+	case ci == catNationalID && (ri == riInsurer || ri == riEmployer):
 		// Rule N5: the BSN is used only where a statute allows it.
-		return e.deny(privacy.N5, reasonBSN), 0
+		e.deny(d, privacy.N5, reasonBSN)
+		return 0
 	}
-	if role == privacy.RoleSupportStaff && ci != catIdentity && ci != catContact && ci != catAppointment {
+	if ri == riSupportStaff && ci != catIdentity && ci != catContact && ci != catAppointment {
 		// Rule R8: other staff only as far as needed, never case content.
-		return e.deny(privacy.R8, reasonSupportStaff), 0
+		e.deny(d, privacy.R8, reasonSupportStaff)
+		return 0
 	}
-	if catHealth[ci] && role.Staff() && p.Secrecy == privacy.SecrecyNone {
+	if catHealth[ci] && staff && p.Secrecy == privacy.SecrecyNone {
 		// Rule N4: health data only for people bound to secrecy.
-		return e.deny(privacy.N4, reasonNoSecrecy), 0
+		e.deny(d, privacy.N4, reasonNoSecrecy)
+		return 0
 	}
-	floor, floorRule, floorReason := fullMask(ci), privacy.RuleID(""), ""
+	full := fullMask(ci)
+	floor, floorRule, floorReason := full, privacy.RuleID(""), ""
 	switch {
-	case role == privacy.RoleInsurer:
+	case ri == riInsurer:
 		// Rule N3: an insurer only reads, and never more than the
 		// statutory maximum, whatever the policy says.
 		if ai != readIndex {
-			return e.deny(privacy.N3, reasonInsurerAction), 0
+			e.deny(d, privacy.N3, reasonInsurerAction)
+			return 0
 		}
 		floor, floorRule, floorReason = n3Mask[ci], privacy.N3, reasonInsurerMax
-	case role == privacy.RoleEmployerContact && ai == writeIndex:
+	case ri == riEmployer && ai == writeIndex:
 		// Rule N1: the employer registers only the sick report's facts
 		// (and master data and notes), not even with consent.
 		floor, floorRule, floorReason = n1Mask[ci], privacy.N1, reasonEmployerWrite
 	}
 	if floor == 0 || (fp >= 0 && floor&(1<<fp) == 0) {
-		return e.deny(floorRule, floorReason), 0
+		e.deny(d, floorRule, floorReason)
+		return 0
 	}
 
-	d, mask := e.evaluate(r, ri, ai, ci)
-	if !d.Allowed {
-		return d, 0
-	}
-	full := fullMask(ci)
-	mask &= floor
+	mask := e.evaluate(r, ri, ai, ci, fp, d) & floor
 	switch {
+	case !d.Allowed:
+		return 0
 	case fp >= 0:
 		if mask&(1<<fp) == 0 {
-			return e.deny(d.Rule, reasonField), 0
+			e.deny(d, d.Rule, reasonField)
+			return 0
 		}
-		return d, 1 << fp
+		return 1 << fp
 	case mask == 0:
-		return e.deny(floorRule, floorReason), 0
+		e.deny(d, floorRule, floorReason)
+		return 0
 	case ai != readIndex && mask != full:
 		if floor != full {
-			return e.deny(floorRule, floorReason), 0
+			e.deny(d, floorRule, floorReason)
+		} else {
+			e.deny(d, d.Rule, reasonWholeRecord)
 		}
-		return e.deny(d.Rule, reasonWholeRecord), 0
+		return 0
 	}
 	d.Partial = mask != full
-	return d, mask
+	return mask
 }
 
 const (
@@ -518,22 +529,28 @@ const (
 	catContact       = 2
 	catAbsenceReason = 7
 	catMedical       = 11
-	catConsultation  = 13
 	catAppointment   = 14
 )
 
-// evaluate applies the policy's compiled rules: a deny rule whose
-// conditions hold wins; otherwise the allow rules whose conditions hold
-// give their fields; otherwise the first failed condition of a matching
-// allow rule names the denial; otherwise default deny.
-func (e *Engine) evaluate(r *Request, ri, ai, ci int) (Decision, uint16) {
+// evaluate applies the policy's compiled rules to field position fp (-1:
+// any field), leaving the decision in d and returning the fields allowed.
+// A deny rule whose conditions hold wins; otherwise the allow rules whose
+// conditions hold give their fields; otherwise the first failed condition
+// of a matching allow rule names the denial; otherwise default deny.
+func (e *Engine) evaluate(r *Request, ri, ai, ci, fp int, d *Decision) uint16 {
 	kind := uint8(1) << kindIndex(r.Case.Kind)
+	// The case floors established that the contract is in force, except
+	// for the subject's own access.
 	var known, holds uint16
+	if ri != riSubject {
+		known, holds = condContract, condContract
+	}
 	var mask uint16
 	var allowed, miss *rule
 	var missCond uint16
-	for i := range e.rules[ri][ai][ci] {
-		ru := &e.rules[ri][ai][ci][i]
+	rules := e.rules[ri][ai][ci]
+	for i := range rules {
+		ru := &rules[i]
 		if ru.kinds != 0 && ru.kinds&kind == 0 {
 			continue
 		}
@@ -545,12 +562,15 @@ func (e *Engine) evaluate(r *Request, ri, ai, ci int) (Decision, uint16) {
 		failed := ru.requires &^ holds
 		if !ru.allow {
 			if failed == 0 {
-				return Decision{Rule: ru.id, Reason: ru.reason, Policy: e.version}, 0
+				*d = ru.decision
+				return 0
 			}
 			continue
 		}
 		if failed == 0 {
-			if allowed == nil {
+			// The deciding rule is the first that allows the field asked
+			// about, or the first that allows anything.
+			if allowed == nil || (fp >= 0 && allowed.fields&(1<<fp) == 0 && ru.fields&(1<<fp) != 0) {
 				allowed = ru
 			}
 			mask |= ru.fields
@@ -568,11 +588,14 @@ func (e *Engine) evaluate(r *Request, ri, ai, ci int) (Decision, uint16) {
 	}
 	switch {
 	case allowed != nil:
-		return Decision{Allowed: true, Rule: allowed.id, Reason: allowed.reason, Policy: e.version}, mask
+		*d = allowed.decision
+		return mask
 	case miss != nil:
-		return e.deny(e.condRule(missCond, miss.id), condReason(missCond)), 0
+		e.deny(d, e.condRule(missCond, miss.id), condReason(missCond))
+	default:
+		e.deny(d, privacy.RuleDefaultDeny, reasonNoRule)
 	}
-	return e.deny(privacy.RuleDefaultDeny, reasonNoRule), 0
+	return 0
 }
 
 // conditions returns which of the conditions in need hold for r.
@@ -614,19 +637,20 @@ func (e *Engine) conditions(r *Request, need uint16) uint16 {
 // may if it may read at least one category of it. r's Action, Category and
 // Field are ignored. A listing shows only visible cases, and a hidden case
 // is "not found", never "forbidden" (rule O10 for the employer).
-func (e *Engine) Visible(r Request) Decision {
+func (e *Engine) Visible(r Request) (d Decision) {
 	r.Action, r.Field = privacy.ActionRead, ""
 	r.Category = privacy.CategoryIdentity
 	ri, _, _, _, ok := e.indices(&r)
 	if !ok {
-		return e.deny(privacy.RuleDefaultDeny, reasonMalformed)
+		e.deny(&d, privacy.RuleDefaultDeny, reasonMalformed)
+		return d
 	}
-	if d, ok := e.caseFloor(&r); !ok {
+	if !e.caseFloor(&r, ri, &d) {
 		return d
 	}
 	var first Decision
 	for _, ci := range e.reads[ri] {
-		d, _ := e.decideCategory(&r, ri, readIndex, int(ci), -1)
+		e.decideCategory(&r, ri, readIndex, int(ci), -1, &d)
 		if d.Allowed {
 			d.Partial = false
 			return d
@@ -636,7 +660,8 @@ func (e *Engine) Visible(r Request) Decision {
 		}
 	}
 	if first.Rule == "" {
-		return e.deny(privacy.RuleDefaultDeny, reasonNoRule)
+		e.deny(&d, privacy.RuleDefaultDeny, reasonNoRule)
+		return d
 	}
 	return first
 }

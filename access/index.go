@@ -51,6 +51,17 @@ func actionIndex(a privacy.Action) int {
 
 const readIndex = 0
 
+// The role indices the floors test.
+const (
+	riCaseManager   = 0
+	riSupportStaff  = 1
+	riPhysician     = 2
+	riEmployer      = 3
+	riInsurer       = 4
+	riAdministrator = 5
+	riSubject       = 6
+)
+
 func categoryIndex(c privacy.Category) int {
 	switch c {
 	case privacy.CategoryIdentity:

@@ -98,7 +98,7 @@ func (e *Engine) view(r Request, records, medical []privacy.Record, decided *[nu
 				return CaseView{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "records", Msg: "unknown category"}
 			}
 			if decided[ci].Rule == "" {
-				decided[ci], masks[ci] = e.decideCategory(&r, ri, readIndex, ci, -1)
+				masks[ci] = e.decideCategory(&r, ri, readIndex, ci, -1, &decided[ci])
 			}
 			if masks[ci] != 0 {
 				n++
