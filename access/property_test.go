@@ -71,7 +71,7 @@ func randomWorld(rng *rand.Rand) *world {
 	}
 	for i := range 30 {
 		p := privacy.Principal{ID: privacy.PrincipalID(fmt.Sprintf("p-%02d", i)), Role: pick(rng, privacy.Roles()),
-			Party: pick(rng, append(slices.Clone(parties), "service", "insurer-1")),
+			Party:       pick(rng, append(slices.Clone(parties), "service", "insurer-1")),
 			Secrecy:     pick(rng, []privacy.SecrecyBasis{privacy.SecrecyNone, privacy.SecrecyAgreement, privacy.SecrecyProfessional}),
 			MultiFactor: rng.IntN(2) == 0, Contractor: rng.IntN(5) == 0, Subject: privacy.SubjectID(fmt.Sprintf("s-%d", rng.IntN(5)))}
 		if p.Contractor && rng.IntN(2) == 0 {
