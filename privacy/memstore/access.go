@@ -46,7 +46,7 @@ func (s *Store) SubjectEvents(ctx context.Context, subject privacy.SubjectID) it
 			a.bySubject = map[privacy.SubjectID][]int{}
 		}
 		for ; a.indexed < s.audit.len(); a.indexed++ {
-			if sub := s.audit.at(a.indexed).Subject; sub != "" {
+			if sub := s.audit.subjectAt(a.indexed); sub != "" {
 				a.bySubject[sub] = append(a.bySubject[sub], a.indexed)
 			}
 		}

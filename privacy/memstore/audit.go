@@ -7,29 +7,6 @@ import (
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
-// auditLog is the hash-chained audit trail (G7, N9). Events are kept in
-// chunks of fixed capacity so that appending never copies the trail: a
-// growing single slice would move every event again and again.
-type auditLog struct {
-	chunks [][]privacy.Event // event i is chunks[i/auditChunk][i%auditChunk]; its Seq is i+1
-	n      int
-}
-
-const auditChunk = 1 << 12
-
-func (l *auditLog) len() int { return l.n }
-
-func (l *auditLog) at(i int) privacy.Event { return l.chunks[i/auditChunk][i%auditChunk] }
-
-func (l *auditLog) push(e privacy.Event) {
-	if l.n%auditChunk == 0 && l.n/auditChunk == len(l.chunks) {
-		l.chunks = append(l.chunks, make([]privacy.Event, 0, auditChunk))
-	}
-	c := &l.chunks[l.n/auditChunk]
-	*c = append(*c, e)
-	l.n++
-}
-
 // stageEvents accounts for the row writes of appending events; call it
 // before changing anything, with the write lock held.
 func (s *Store) stageEvents(op string, events []privacy.Event) error {
@@ -46,10 +23,7 @@ func (s *Store) stageEvents(op string, events []privacy.Event) error {
 // their last step, so that an operation and its audit events land together.
 func (s *Store) applyEvents(events []privacy.Event) []privacy.Event {
 	out := make([]privacy.Event, len(events))
-	var prev privacy.Hash
-	if n := s.audit.len(); n > 0 {
-		prev = s.audit.at(n - 1).Hash
-	}
+	prev := s.audit.last
 	for i, e := range events {
 		e = e.Chain(uint64(s.audit.len())+1, prev)
 		s.audit.push(e)
