@@ -66,34 +66,83 @@ func BenchmarkDecideRoles(b *testing.B) {
 	}
 }
 
-var viewSink access.CaseView
-
-// BenchmarkView100Records measures the redacted view of a case with 100
-// records (of every category, all fields filled) for an assigned case
-// manager, who sees most of them, and an employer, who sees a few fields.
-func BenchmarkView100Records(b *testing.B) {
-	e := engineFor(b, privacy.Strict())
-	var records, medical []privacy.Record
-	for len(records)+len(medical) < 100 {
-		rs, ms := caseRecords(absenceCase)
-		for i := range rs {
-			rs[i].ID = privacy.RecordID(fmt.Sprintf("%s-%03d", rs[i].ID, len(records)+i))
-		}
-		records = append(records, rs...)
-		if len(records)+len(medical) < 100 {
-			medical = append(medical, ms...)
+// caseFile is a typical case file of 100 records: mostly notes,
+// statements and appointments, some absence facts and advice, a few master
+// data records, ten medical ones.
+func caseFile(c *privacy.Case) (records, medical []privacy.Record) {
+	mix := []struct {
+		cat    privacy.Category
+		n      int
+		fields []privacy.Field
+	}{
+		{privacy.CategoryIdentity, 2, []privacy.Field{privacy.FieldName, privacy.FieldAddress, privacy.FieldCity}},
+		{privacy.CategoryContact, 2, []privacy.Field{privacy.FieldPhone, privacy.FieldEmail}},
+		{privacy.CategoryEmployment, 2, []privacy.Field{privacy.FieldJob, privacy.FieldEmploymentStart}},
+		{privacy.CategoryAbsenceFacts, 10, []privacy.Field{privacy.FieldFirstDay, privacy.FieldIncapacityDegree, privacy.FieldExpectedDuration}},
+		{privacy.CategoryAbsenceReason, 3, []privacy.Field{privacy.FieldText}},
+		{privacy.CategoryStatements, 15, []privacy.Field{privacy.FieldText}},
+		{privacy.CategoryWorkCapacity, 5, []privacy.Field{privacy.FieldLimitations, privacy.FieldCapacities}},
+		{privacy.CategoryExpertReport, 5, []privacy.Field{privacy.FieldText}},
+		{privacy.CategoryNotes, 30, []privacy.Field{privacy.FieldText}},
+		{privacy.CategoryAppointment, 15, []privacy.Field{privacy.FieldWhen, privacy.FieldWhere, privacy.FieldWith}},
+		{privacy.CategoryConsultation, 1, []privacy.Field{privacy.FieldConsultationKind, privacy.FieldDate}},
+		{privacy.CategoryMedical, 10, []privacy.Field{privacy.FieldText}},
+	}
+	for _, m := range mix {
+		for i := range m.n {
+			fields := map[privacy.Field]string{}
+			for _, f := range m.fields {
+				fields[f] = "some value of " + string(f)
+			}
+			r := record(privacy.RecordID(fmt.Sprintf("%s-%s-%02d", c.ID, m.cat, i)), c, m.cat, fields)
+			if m.cat.Medical() {
+				medical = append(medical, r)
+			} else {
+				records = append(records, r)
+			}
 		}
 	}
-	records = records[:100-len(medical)]
+	return records, medical
+}
+
+var viewSink access.CaseView
+
+// BenchmarkView100Records measures the redacted view of a typical case
+// file of 100 records for principals that see much of it (the assigned
+// case manager and physician) and little (the employer, the insurer); and,
+// as a worst case, 100 records with every field of their category filled.
+func BenchmarkView100Records(b *testing.B) {
+	e := engineFor(b, privacy.Strict())
+	records, medical := caseFile(absenceCase)
+	if len(records)+len(medical) != 100 {
+		b.Fatalf("%d records", len(records)+len(medical))
+	}
+	var full, fullMedical []privacy.Record
+	for len(full)+len(fullMedical) < 100 {
+		rs, ms := caseRecords(absenceCase)
+		for i := range rs {
+			rs[i].ID = privacy.RecordID(fmt.Sprintf("%s-%03d", rs[i].ID, len(full)+i))
+		}
+		full = append(full, rs...)
+		fullMedical = append(fullMedical, ms...)
+	}
+	full = full[:100-len(fullMedical)]
 	for _, tc := range []struct {
-		name string
-		p    *access.Principal
-	}{{"case-manager", caseManager}, {"employer", employer}, {"physician", physician}} {
+		name             string
+		p                *access.Principal
+		records, medical []privacy.Record
+	}{
+		{"case-manager", caseManager, records, medical},
+		{"physician", physician, records, medical},
+		{"employer", employer, records, medical},
+		{"insurer", insurer, records, medical},
+		{"every-field/physician", physician, full, fullMedical},
+	} {
 		b.Run(tc.name, func(b *testing.B) {
 			r := req(tc.p, absenceCase, read, "", "")
 			b.ReportAllocs()
 			for b.Loop() {
-				v, err := e.View(r, records, medical)
+				v, err := e.View(r, tc.records, tc.medical)
 				if err != nil {
 					b.Fatal(err)
 				}
