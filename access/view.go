@@ -120,13 +120,16 @@ func (e *Engine) view(r Request, records, medical []privacy.Record, decided *[nu
 				continue
 			}
 			start := len(values)
-			mask := masks[ci]
+			mask, left := masks[ci], len(rec.Fields)
 			for p, f := range catFields[ci] {
-				if mask&(1<<p) == 0 {
-					continue
+				if left == 0 {
+					break // every field the record holds is placed
 				}
 				if val, ok := rec.Fields[f]; ok {
-					values = append(values, FieldValue{f, val})
+					left--
+					if mask&(1<<p) != 0 {
+						values = append(values, FieldValue{f, val})
+					}
 				}
 			}
 			if len(values) == start {
