@@ -45,10 +45,13 @@ type Request struct {
 }
 
 // Validate reports whether r is well formed, with an [*privacy.Error]
-// matching [privacy.ErrInvalid] that names the bad value; a special
-// category fails with [privacy.ErrProhibitedCategory] (rule O5). [Guard]
-// validates every request before it decides; [Engine.Decide] on a
-// malformed request denies with [privacy.RuleDefaultDeny].
+// matching [privacy.ErrInvalid] that names the bad value. A well-formed
+// request that is forbidden as such fails with [privacy.ErrForbidden]: a
+// special category with [privacy.ErrProhibitedCategory] (rule O5), a
+// contractor without its agreement with rule O7. [Guard] validates every
+// request before it decides, and decides and audits the forbidden ones as
+// denials; [Engine.Decide] on a malformed request denies with
+// [privacy.RuleDefaultDeny].
 func (r *Request) Validate() error {
 	const op = "access: validate request"
 	bad := func(path, msg string) error {
@@ -57,8 +60,9 @@ func (r *Request) Validate() error {
 	if r.Principal == nil {
 		return bad("principal", "missing")
 	}
-	if err := r.Principal.Validate(); err != nil {
-		return err
+	forbidden := r.Principal.Validate() // O7: forbidden, reported if all else is well formed
+	if malformed(forbidden) {
+		return forbidden
 	}
 	if r.Case == nil {
 		return bad("case", "missing")
@@ -70,14 +74,16 @@ func (r *Request) Validate() error {
 		return bad("action", "unknown action")
 	}
 	if r.Category.Special() {
-		return &privacy.Error{Op: op, Kind: privacy.ErrProhibitedCategory, Rule: privacy.O5, Path: "category",
-			Msg: "a special category is never processed"}
-	}
-	ci := categoryIndex(r.Category)
-	if ci < 0 {
+		if forbidden == nil {
+			forbidden = &privacy.Error{Op: op, Kind: privacy.ErrProhibitedCategory, Rule: privacy.O5, Path: "category",
+				Msg: "a special category is never processed"}
+		}
+		if r.Field != "" {
+			return bad("field", "the category has no such field")
+		}
+	} else if ci := categoryIndex(r.Category); ci < 0 {
 		return bad("category", "unknown category")
-	}
-	if r.Field != "" && fieldPos(ci, r.Field) < 0 {
+	} else if r.Field != "" && fieldPos(ci, r.Field) < 0 {
 		return bad("field", "the category has no such field")
 	}
 	if r.Purpose != "" && !privacy.ValidID(string(r.Purpose)) {
@@ -92,7 +98,7 @@ func (r *Request) Validate() error {
 	if r.Object != "" && !privacy.ValidID(r.Object) {
 		return bad("object", "malformed object ID")
 	}
-	return nil
+	return forbidden
 }
 
 // Decision is the answer to a [Request]. Its zero value is a denial: a

@@ -231,7 +231,7 @@ func TestRequestValidate(t *testing.T) {
 	}{
 		{"no_principal", mutate(func(r *access.Request) { r.Principal = nil }), privacy.ErrInvalid, ""},
 		{"no_case", mutate(func(r *access.Request) { r.Case = nil }), privacy.ErrInvalid, ""},
-		{"O5_special_category", mutate(func(r *access.Request) { r.Category = privacy.CategoryReligion }), privacy.ErrProhibitedCategory, privacy.O5},
+		{"O5_special_category", mutate(func(r *access.Request) { r.Category, r.Field = privacy.CategoryReligion, "" }), privacy.ErrProhibitedCategory, privacy.O5},
 		{"unknown_category", mutate(func(r *access.Request) { r.Category = "gossip" }), privacy.ErrInvalid, ""},
 		{"field_of_another_category", mutate(func(r *access.Request) { r.Field = privacy.FieldBSN }), privacy.ErrInvalid, ""},
 		{"unknown_action", mutate(func(r *access.Request) { r.Action = "peek" }), privacy.ErrInvalid, ""},

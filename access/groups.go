@@ -49,7 +49,7 @@ func (r *GroupRequest) Validate() error {
 		return bad("principal", "missing")
 	}
 	if err := r.Principal.Validate(); err != nil {
-		return err
+		return err // rule O7 included: a contractor without its agreement
 	}
 	if !privacy.ValidID(string(r.Employer)) {
 		return bad("employer", "malformed party ID")

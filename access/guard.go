@@ -100,7 +100,9 @@ func (g *Guard) Engine() *Engine { return g.engine }
 
 // Check validates r, decides it and writes the decision to the audit
 // trail. A malformed request fails with [privacy.ErrInvalid] and writes
-// nothing. The caller acts only on an allowed decision with a nil error.
+// nothing; one that is well formed but forbidden as such (a contractor
+// without its agreement, O7; a special category, O5) is denied and
+// audited. The caller acts only on an allowed decision with a nil error.
 func (g *Guard) Check(ctx context.Context, r Request) (Decision, error) {
 	ds, err := g.CheckAll(ctx, []Request{r})
 	if err != nil {
@@ -114,7 +116,7 @@ func (g *Guard) Check(ctx context.Context, r Request) (Decision, error) {
 // then decided, and all the audit events are appended at once.
 func (g *Guard) CheckAll(ctx context.Context, rs []Request) ([]Decision, error) {
 	for i := range rs {
-		if err := rs[i].Validate(); err != nil {
+		if err := rs[i].Validate(); malformed(err) {
 			return nil, err
 		}
 	}
@@ -129,6 +131,12 @@ func (g *Guard) CheckAll(ctx context.Context, rs []Request) ([]Decision, error) 
 	}
 	return ds, nil
 }
+
+// malformed reports whether err makes a request unfit to be decided at
+// all. A request that is well formed but forbidden as such (a contractor
+// without its agreement, O7; a special category, O5) is decided, denied and
+// audited like any other.
+func malformed(err error) bool { return err != nil && !errors.Is(err, privacy.ErrForbidden) }
 
 func auditFailed(err error) error {
 	if errors.Is(err, privacy.ErrUnavailable) || errors.Is(err, privacy.ErrInvalid) {
@@ -167,7 +175,7 @@ func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 	}
 	req := Request{Principal: r.Principal, Case: &c, Action: privacy.ActionRead, Category: privacy.CategoryIdentity,
 		Purpose: r.Purpose, Time: r.Time, Consent: r.Consent}
-	if err := req.Validate(); err != nil {
+	if err := req.Validate(); malformed(err) {
 		return CaseView{}, err
 	}
 	req.Category = ""
@@ -239,7 +247,7 @@ func (g *Guard) List(ctx context.Context, r ListRequest, cases []privacy.Case) (
 	if r.Principal == nil {
 		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "principal", Msg: "missing"}
 	}
-	if err := r.Principal.Validate(); err != nil {
+	if err := r.Principal.Validate(); malformed(err) {
 		return nil, err
 	}
 	if r.Time.IsZero() {
@@ -344,7 +352,7 @@ func (g *Guard) GroupFigure(ctx context.Context, r GroupRequest) (GroupFigure, e
 	if g.dossiers == nil {
 		return GroupFigure{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "the guard has no dossiers"}
 	}
-	if err := r.Validate(); err != nil {
+	if err := r.Validate(); malformed(err) {
 		return GroupFigure{}, err
 	}
 	p := r.Principal
@@ -365,6 +373,9 @@ func (g *Guard) GroupFigure(ctx context.Context, r GroupRequest) (GroupFigure, e
 	switch {
 	case r.Time.Before(g.engine.effective):
 		return refuse(privacy.O16, reasonNotInForce)
+	case p.Contractor && p.Agreement == "":
+		// Rule O7: a contractor without its agreement is refused.
+		return refuse(privacy.O7, reasonContractor)
 	case p.Role != privacy.RoleEmployerContact:
 		// Rule N12: group figures are the employer's.
 		return refuse(privacy.RuleDefaultDeny, "group figures are for the employer")

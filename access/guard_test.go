@@ -239,3 +239,38 @@ func TestAbsenceRate(t *testing.T) {
 		t.Errorf("absence rate = %v, want %v (8 days of 10 people over 10 days)", fig.Value, want)
 	}
 }
+
+// TestCheckForbiddenIsAudited: a well-formed request that is forbidden as
+// such is decided, denied and audited, not refused as malformed.
+func TestCheckForbiddenIsAudited(t *testing.T) {
+	ctx := context.Background()
+	store := memstore.New()
+	g, err := access.New(store, nil, &access.Options{Policy: privacy.Strict()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		r    access.Request
+		rule privacy.RuleID
+	}{
+		{"O7_contractor_without_agreement_audited", req(contractorNoAgreement, absenceCase, read, privacy.CategoryNotes, ""), privacy.O7},
+		{"O5_special_category_audited", req(caseManager, absenceCase, read, privacy.CategoryReligion, ""), privacy.O5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := g.Check(ctx, tc.r)
+			if err != nil || d.Allowed || d.Rule != tc.rule {
+				t.Errorf("Check(%s) = %v, %v; want denied by %s", describe(tc.r), d, err, tc.rule)
+			}
+			bad := tc.r
+			bad.Object = "not an id"
+			if _, err := g.Check(ctx, bad); !errors.Is(err, privacy.ErrInvalid) {
+				t.Errorf("Check(forbidden and malformed) = %v, want ErrInvalid", err)
+			}
+		})
+	}
+	evs := allEvents(t, store)
+	if len(evs) != 2 || evs[0].Rule != privacy.O7 || evs[1].Rule != privacy.O5 {
+		t.Errorf("events %v, want the two denials", evs)
+	}
+}

@@ -87,15 +87,25 @@ func (p *Principal) Covers(employer privacy.PartyID) bool {
 const maxOriginLen = 256
 
 // Validate reports whether p is well formed: the checks of
-// [privacy.Principal.Validate] (an agreement for a contractor, O7, among
-// them), well-formed IDs in its sets, and an access point and client of at
-// most 256 printable ASCII bytes.
+// [privacy.Principal.Validate], well-formed IDs in its sets, and an access
+// point and client of at most 256 printable ASCII bytes; a malformed
+// principal fails with [privacy.ErrInvalid]. A well-formed contractor
+// without the agreement that binds it fails with [privacy.ErrForbidden] and
+// rule O7.
 func (p *Principal) Validate() error {
 	const op = "access: validate principal"
 	if p == nil {
 		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "nil principal"}
 	}
-	if err := p.Principal.Validate(); err != nil {
+	// Everything else is checked first, so that a forbidden principal
+	// (O7) is known to be well formed: it is then decided, denied and
+	// audited rather than refused as malformed.
+	base, forbidden := p.Principal, error(nil)
+	if base.Contractor && base.Agreement == "" {
+		forbidden = &privacy.Error{Op: op, Kind: privacy.ErrForbidden, Rule: privacy.O7, Path: "agreement", Msg: "a contractor needs the agreement that binds it"}
+		base.Agreement = "checked-apart"
+	}
+	if err := base.Validate(); err != nil {
 		return err
 	}
 	if p.Party != "" && !privacy.ValidID(string(p.Party)) {
@@ -116,7 +126,7 @@ func (p *Principal) Validate() error {
 			return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: privacy.N9, Path: f.path, Msg: "want at most 256 printable ASCII bytes"}
 		}
 	}
-	return nil
+	return forbidden
 }
 
 func printable(s string, max int) bool {
