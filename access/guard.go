@@ -204,8 +204,10 @@ func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 		return CaseView{}, err
 	}
 	// The audit: every record shown (read, allowed) or withheld (read,
-	// denied), and every category the principal may not read at all.
+	// denied). The view keeps the records' order, so walking both side by
+	// side tells which were shown.
 	events := make([]privacy.Event, 0, len(records)+len(medical)+1)
+	j := 0
 	for _, file := range [2][]privacy.Record{records, medical} {
 		for i := range file {
 			rec := &file[i]
@@ -213,8 +215,15 @@ func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 			if ci < 0 {
 				continue
 			}
+			d := decided[ci]
+			if j < len(v.Records) && v.Records[j].ID == rec.ID {
+				j++
+			} else if d.Allowed {
+				// Readable category, but none of this record's fields.
+				d = Decision{Rule: d.Rule, Reason: reasonField, Policy: d.Policy}
+			}
 			req.Category, req.Object = rec.Category, string(rec.ID)
-			events = append(events, event(&req, decided[ci]))
+			events = append(events, event(&req, d))
 		}
 	}
 	if !medicalOpen {

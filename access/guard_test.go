@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"testing"
 	"time"
 
@@ -272,5 +273,39 @@ func TestCheckForbiddenIsAudited(t *testing.T) {
 	evs := allEvents(t, store)
 	if len(evs) != 2 || evs[0].Rule != privacy.O7 || evs[1].Rule != privacy.O5 {
 		t.Errorf("events %v, want the two denials", evs)
+	}
+}
+
+// TestGuardViewAuditsWhatWasShown: a record of a readable category none of
+// whose fields the principal may see is audited as withheld.
+func TestGuardViewAuditsWhatWasShown(t *testing.T) {
+	ctx := context.Background()
+	store := memstore.New()
+	d, _ := privacy.NewDossiers(store, privacy.Strict())
+	s, _ := privacy.NewSubject("s-1", "employer-1", absenceCase.Opened)
+	if err := d.CreateSubject(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.OpenCase(ctx, *absenceCase); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.AddRecords(ctx,
+		record("r-name", absenceCase, privacy.CategoryIdentity, map[privacy.Field]string{privacy.FieldName: "A"}),
+		record("r-dob", absenceCase, privacy.CategoryIdentity, map[privacy.Field]string{privacy.FieldDateOfBirth: "1990-01-01"}),
+	); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := access.New(store, d, nil)
+	v, err := g.View(ctx, access.ViewRequest{Principal: employer, Case: "c-abs", Purpose: absenceCase.Purpose, Time: now})
+	if err != nil || len(v.Records) != 1 || v.Records[0].ID != "r-name" {
+		t.Fatalf("View = %v, %v; want r-name only", visible(v), err)
+	}
+	got := map[string]string{}
+	for _, e := range allEvents(t, store) {
+		got[string(e.Category)+"/"+e.Object] = string(e.Outcome) + " " + string(e.Rule)
+	}
+	want := map[string]string{"identity/r-name": "allowed O9", "identity/r-dob": "denied O9", "medical/": "denied O6"}
+	if !maps.Equal(got, want) {
+		t.Errorf("events %v, want %v", got, want)
 	}
 }
