@@ -249,3 +249,32 @@ func ExampleGuard_GroupFigure() {
 	// privacy: access: group figure: rule N12: with earlier answered groups it would single out fewer than the policy's minimum
 	// privacy: access: group figure: rule N12: the group is smaller than the policy's minimum
 }
+
+// An employer's list of cases leaves out the consultation-hour visit: it
+// is not even counted (O10), unless the employee consented.
+func ExampleEngine_List() {
+	e, err := access.NewEngine(privacy.Strict())
+	if err != nil {
+		log.Fatal(err)
+	}
+	now := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
+	contract := privacy.Contract{ID: "contract-bakery", Party: "employer-bakery", PartyKind: privacy.PartyEmployer,
+		Start: time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)}
+	absence, _ := privacy.NewCase("case-absence", "employee-anna", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, now)
+	visit, _ := privacy.NewCase("case-visit", "employee-anna", privacy.CaseConsultation, privacy.PurposePrevention, contract, now)
+	exam, _ := privacy.NewCase("case-exam", "employee-bram", privacy.CasePeriodicExam, privacy.PurposePrevention, contract, now)
+	hr := access.NewPrincipal(privacy.Principal{ID: "hr-bert", Role: privacy.RoleEmployerContact, Party: "employer-bakery"}, nil, nil)
+	cases := []privacy.Case{absence, visit, exam}
+
+	list := e.List(access.ListRequest{Principal: hr, Time: now}, cases)
+	fmt.Println(len(list), list[0].ID)
+	// Bram agreed that the employer may know of his examination.
+	consent := access.ConsentFunc(func(c privacy.Case, party privacy.PartyID) bool { return c.Subject == "employee-bram" })
+	for _, c := range e.List(access.ListRequest{Principal: hr, Time: now, Consent: consent}, cases) {
+		fmt.Println(c.ID, c.Kind)
+	}
+	// Output:
+	// 1 case-absence
+	// case-absence absence
+	// case-exam periodic-exam
+}
