@@ -46,12 +46,13 @@
 // N6); the absence reason never for anyone outside the service (O9); an
 // insurer never beyond the statutory maximum (N3); the administrator no
 // case content (R12); an employer writes only the sick report's facts,
-// master data and notes, consent or not (N1); health data only under
-// secrecy (N4); need-to-know staff only identity, contact and appointments
+// master data and notes, consent or not (N1); health data only for staff
+// bound to secrecy (N4); need-to-know staff only identity, contact and appointments
 // (R8); the BSN never for outside parties (N5); no contractor without its
 // agreement (O7); the request's purpose must be the case's (R5); nothing
-// outside the contract's term (O2); consultation-hour and periodic-exam
-// cases invisible to the employer without consent (O10).
+// outside the contract's term (O2), except the subject's own access, which
+// outlives it (R11, O13); consultation-hour and periodic-exam cases
+// invisible to the employer without consent (O10).
 //
 // Consent is an input (rule O10): [Request.Consent] on the hot path, a
 // [ConsentChecker] for listings. Package consent, or the caller's own

@@ -146,13 +146,17 @@ func auditFailed(err error) error {
 	return err
 }
 
-// ViewRequest asks for the view of one case; see [Guard.View].
+// ViewRequest asks for the view of one case; see [Guard.View]. Its
+// fields mean what those of [Request] mean.
 type ViewRequest struct {
 	Principal *Principal
 	Case      privacy.CaseID
-	Purpose   privacy.Purpose
-	Time      time.Time
-	Consent   bool
+	// Purpose must be the case's (R5); the subject may leave it empty.
+	Purpose privacy.Purpose
+	Time    time.Time
+	// Consent: the subject consented to the principal's party learning
+	// of the case (O10).
+	Consent bool
 }
 
 // View loads a case and its records and returns what the principal may
