@@ -148,13 +148,21 @@ const (
 
 // Known reports whether id is a rule of the catalog or [RuleDefaultDeny].
 func (id RuleID) Known() bool {
-	if id == RuleDefaultDeny {
-		return true
-	}
+	_, ok := ruleIndex[id]
+	return ok
+}
+
+// ruleIndex is built once and never changed.
+var ruleIndex = func() map[RuleID]Rule {
+	m := map[RuleID]Rule{RuleDefaultDeny: {ID: RuleDefaultDeny, Title: "anything not allowed by a rule is refused"}}
 	for _, r := range Rules() {
-		if r.ID == id {
-			return true
-		}
+		m[r.ID] = r
 	}
-	return false
+	return m
+}()
+
+// Describe returns the catalog entry of id, and false if id is not a rule.
+func (id RuleID) Describe() (Rule, bool) {
+	r, ok := ruleIndex[id]
+	return r, ok
 }

@@ -229,6 +229,14 @@ func (c *policyChecker) accessRule(path string, a *AccessRule) {
 				c.fail(N3, path+".actions", "an insurer only reads")
 			}
 		}
+		if role == RoleEmployerContact && !slices.Contains(a.Requires, CondConsent) &&
+			(slices.Contains(a.Categories, CategoryConsultation) || len(a.CaseKinds) == 0 ||
+				slices.ContainsFunc(a.CaseKinds, CaseKind.Confidential)) {
+			// Rule O10: without the subject's approval the employer does not
+			// even learn that a consultation-hour visit or periodic
+			// examination exists.
+			c.fail(O10, rpath, "an employer rule reaching consultation-hour visits or periodic examinations must require consent")
+		}
 		if role == RoleEmployerContact && slices.Contains(a.Actions, ActionWrite) {
 			for _, cat := range a.Categories {
 				if cat != CategoryAbsenceFacts && cat != CategoryIdentity && cat != CategoryContact && cat != CategoryEmployment && cat != CategoryNotes {

@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -20,12 +21,13 @@ func main() {
 }
 
 // run plays the walkthrough, writing to w.
-func run(ctx context.Context, w io.Writer) error {
+func run(ctx context.Context, w io.Writer) (err error) {
 	p := &printer{w: w}
 	wt, err := newWorld(ctx, p)
 	if err != nil {
 		return err
 	}
+	defer func() { err = errors.Join(err, wt.close()) }()
 	for _, step := range []func(context.Context) error{
 		wt.openCase,
 		wt.refuseSpecialCategory,

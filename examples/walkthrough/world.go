@@ -4,17 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/examples/sqlitestore"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
 )
 
 // world is the walkthrough's service: one employer under contract, a few
-// employees, the strict policy.
+// employees, the strict policy, the case file in a SQLite file (the
+// embedded default) in a temporary directory that close removes.
 type world struct {
 	p        *printer
-	store    *memstore.Store
+	dir      string
+	store    *sqlitestore.Store
 	dossiers *privacy.Dossiers
 	policy   *privacy.Policy
 	now      time.Time // the walkthrough's clock: passed in, never read
@@ -22,21 +26,37 @@ type world struct {
 }
 
 func newWorld(ctx context.Context, p *printer) (*world, error) {
-	store := memstore.New()
-	policy := privacy.Strict()
-	d, err := privacy.NewDossiers(store, policy)
+	dir, err := os.MkdirTemp("", "dossierwacht-walkthrough-")
 	if err != nil {
 		return nil, err
 	}
+	store, err := sqlitestore.Open(ctx, filepath.Join(dir, "dossiers.db"), nil)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	policy := privacy.Strict()
+	d, err := privacy.NewDossiers(store, policy)
+	if err != nil {
+		store.Close()
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	w := &world{
-		p: p, store: store, dossiers: d, policy: policy,
+		p: p, dir: dir, store: store, dossiers: d, policy: policy,
 		now: time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC),
 		contract: privacy.Contract{ID: "contract-bakery", Party: "employer-bakery", PartyKind: privacy.PartyEmployer,
 			Start: time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)},
 	}
 	p.section("Policy")
 	p.printf("policy %s version %s, in force from %s (rule O16)\n", policy.Name, policy.Version, policy.Effective.Format("2006-01-02"))
+	p.printf("case file kept in SQLite, one file: %s (medical records in a table of their own, rule O6)\n", filepath.Base(store.Path()))
 	return w, nil
+}
+
+// close closes the store and removes its directory.
+func (w *world) close() error {
+	return errors.Join(w.store.Close(), os.RemoveAll(w.dir))
 }
 
 func (w *world) openCase(ctx context.Context) error {

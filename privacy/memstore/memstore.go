@@ -38,8 +38,9 @@ type Store struct {
 	files        [2]file // 0: the ordinary file; 1: the medical file (O6)
 
 	// The other packages' data, each in a file of its own.
-	audit  auditLog
-	access accessData // audit index and group figures of package access
+	audit     auditLog
+	retention retentionData
+	access    accessData // audit index and group figures of package access
 
 	// failAfter counts down the row writes until an injected failure;
 	// negative means no failure is armed.

@@ -1,0 +1,95 @@
+// Package dossierwacht makes the case data of occupational-health,
+// absence-management and reintegration services privacy-compliant by
+// construction. Two Dutch privacy regulations — of a reintegration service
+// (regulation R) and of an occupational health service (regulation O) — and
+// the GDPR and Dutch law behind them are executable rules here, each with an
+// ID (R1–R13, O1–O16, G1–G8, N1–N12) that every decision, error and audit
+// event names.
+//
+// This package holds only this overview; the library is in its
+// sub-packages.
+//
+// # Packages
+//
+//   - privacy: the vocabulary — data categories, roles, parties, subjects,
+//     cases, records, purposes, legal bases, audit events — and versioned
+//     policies, with the two regulations and their strict union ready to
+//     use; the case file (Dossiers) and its Store contract.
+//   - privacy/memstore: the in-memory reference adapter for every store.
+//   - privacy/privacytest: the conformance kit for Store adapters (each
+//     engine package has a kit of its own, named <pkg>test).
+//   - privacy/calendar: exact calendar arithmetic for deadlines and
+//     retention (EU Regulation 1182/71, Dutch public holidays).
+//   - access: who sees which category of which case; redacted views; the
+//     tamper-evident audit trail.
+//   - consent: written consent, revocation, disclosures on consent or a
+//     statute, the disclosure log.
+//   - retention: retention periods, legal holds, erasure, sweeps with proof
+//     of deletion.
+//   - examples (a module of its own): SQLite and PostgreSQL adapters, the
+//     walkthrough, an HTTP service.
+//
+// # The life of a case
+//
+// An employee falls ill. The employer reports it (ziekmelding) and may
+// register only the facts rule N1 allows; the service opens an absence
+// case under the employer's contract (O2) for the purpose of absence
+// guidance (R5). The assigned case manager (R7) and company doctor (O6)
+// add records; medical findings go to the separate medical file, readable
+// only by the assigned physician signed in with more than one factor (N6).
+// The employer sees the absence facts and the physician's advice on
+// limitations and capacities (N2) — never the reason (O9); the absence
+// insurer sees the overview (O11). Anything that leaves the service rests
+// on the employee's written consent (O14) or a statute (N10), and is
+// logged. The employee may ask what is held and get it within the deadline
+// (R11, O13, G2). When the case closes, retention clocks start (R9, O12,
+// N7); a sweep deletes what is due, keeps what a statute or a legal hold
+// requires (G3), and writes a proof of each deletion.
+//
+// # Glossary
+//
+// Go identifiers are English; these are the Dutch terms they stand for.
+//
+//	absence case          verzuimdossier
+//	sick report           ziekmelding
+//	absence reason        reden ziekmelding (alleen voor intern gebruik)
+//	absence facts         verzuimgegevens: eerste ziektedag, mate van arbeidsongeschiktheid, hersteldatum
+//	incapacity degree     mate van arbeidsongeschiktheid (percentage)
+//	safety net            vangnetregeling (Ziektewet)
+//	recourse              regres (aansprakelijke derde)
+//	work accident         arbeidsongeval
+//	physician             bedrijfsarts
+//	insurance physician   verzekeringsarts (UWV)
+//	labour expert         arbeidsdeskundige
+//	case manager          casemanager, consulent
+//	support staff         overige medewerkers (need-to-know)
+//	administrator         applicatiebeheerder
+//	employer contact      werkgever, leidinggevende, HR-contactpersoon
+//	commissioning party   opdrachtgever (werkgever, gemeente, UWV)
+//	absence insurer       verzuimverzekeraar
+//	self-insurer          eigenrisicodrager (Ziektewet)
+//	reintegration company re-integratiebedrijf
+//	reintegration         re-integratie, re-integratietraject
+//	preventive case       preventief dossier
+//	consultation hour     (arbeidsomstandigheden)spreekuur
+//	periodic examination  periodiek arbeidsgezondheidskundig onderzoek (PAGO/PMO)
+//	plan of action        plan van aanpak
+//	work capacity         belastbaarheid: functionele beperkingen en mogelijkheden
+//	subject               betrokkene, werknemer, cliënt
+//	consent (written)     toestemming; schriftelijke machtiging
+//	disclosure            verstrekking aan derden
+//	access request        inzageverzoek; copy: afschrift
+//	rectification         correctie; erasure: verwijdering, vernietiging
+//	retention period      bewaartermijn
+//	statutory duty        wettelijke bewaarplicht
+//	legal hold            bewaarplicht wegens (rechts)geschil
+//	proof of deletion     bewijs van vernietiging
+//	audit trail           logging (NEN 7513)
+//	secrecy basis         geheimhoudingsplicht: beroepsgeheim of geheimhoudingsovereenkomst
+//	national ID number    burgerservicenummer (BSN), voorheen sofinummer
+//	UWV                   Uitvoeringsinstituut Werknemersverzekeringen
+//	AP                    Autoriteit Persoonsgegevens (the Dutch supervisory authority)
+//	GDPR                  AVG (Algemene verordening gegevensbescherming); UAVG: its Dutch implementation act
+//	contract              overeenkomst (met de opdrachtgever)
+//	processor             verwerker
+package dossierwacht

@@ -1,0 +1,153 @@
+package sqladapter
+
+import (
+	"errors"
+	"maps"
+	"testing"
+	"testing/fstest"
+	"testing/quick"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+)
+
+// TestFieldsRoundTrip: any field set, any bytes, comes back as it went in.
+func TestFieldsRoundTrip(t *testing.T) {
+	roundTrip := func(m map[string]string) bool {
+		in := make(map[privacy.Field]string, len(m))
+		for k, v := range m {
+			in[privacy.Field(k)] = v
+		}
+		out, err := DecodeFields(EncodeFields(in))
+		return err == nil && maps.Equal(in, out)
+	}
+	if err := quick.Check(roundTrip, &quick.Config{MaxCount: 2000}); err != nil {
+		t.Error(err)
+	}
+	if got, err := DecodeFields(EncodeFields(nil)); err != nil || got != nil {
+		t.Errorf("no fields: %v, %v; want nil", got, err)
+	}
+	a := EncodeFields(map[privacy.Field]string{"b": "2", "a": "1", "c": "\x00\xff"})
+	b := EncodeFields(map[privacy.Field]string{"c": "\x00\xff", "a": "1", "b": "2"})
+	if string(a) != string(b) {
+		t.Error("the encoding depends on map order")
+	}
+}
+
+func TestDecodeFieldsDamaged(t *testing.T) {
+	good := EncodeFields(map[privacy.Field]string{"text": "hello", "name": "x"})
+	for _, tc := range []struct {
+		name string
+		b    []byte
+	}{
+		{"empty", nil},
+		{"unknown version", append([]byte{9}, good[1:]...)},
+		{"cut short", good[:len(good)-1]},
+		{"trailing bytes", append(append([]byte{}, good...), 0)},
+		{"count too large", []byte{1, 100}},
+		{"length past the end", []byte{1, 1, 50, 'a'}},
+		{"duplicate field", []byte{1, 2, 1, 'a', 0, 1, 'a', 0}},
+		{"count zero with bytes", []byte{1, 0, 1}},
+	} {
+		if _, err := DecodeFields(tc.b); !errors.Is(err, privacy.ErrUnavailable) {
+			t.Errorf("DecodeFields(%s) = %v, want ErrUnavailable", tc.name, err)
+		}
+	}
+}
+
+// FuzzDecodeFields: stored bytes that do not decode are an error, never a
+// panic; bytes that decode re-encode to themselves.
+func FuzzDecodeFields(f *testing.F) {
+	f.Add(EncodeFields(map[privacy.Field]string{"text": "hello"}))
+	f.Add([]byte{1, 0})
+	f.Add([]byte{1, 255, 255, 255, 255, 255, 255, 255, 255, 255, 1})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := DecodeFields(b)
+		if err != nil {
+			if !errors.Is(err, privacy.ErrUnavailable) {
+				t.Fatalf("DecodeFields = %v, want ErrUnavailable", err)
+			}
+			return
+		}
+		if again := EncodeFields(m); len(m) > 0 && string(again) != string(b) {
+			// Field order is canonical, so only a differently ordered
+			// input may differ; it must decode the same.
+			m2, err := DecodeFields(again)
+			if err != nil || !maps.Equal(m, m2) {
+				t.Fatalf("re-encoding changed the fields: %v", err)
+			}
+		}
+	})
+}
+
+func TestFaults(t *testing.T) {
+	var f Faults
+	if err := f.Wrote("op", 100); err != nil {
+		t.Fatalf("a disarmed counter failed: %v", err)
+	}
+	f.Arm(2)
+	if err := f.Wrote("op", 2); err != nil {
+		t.Fatalf("the first 2 rows failed: %v", err)
+	}
+	if err := f.Wrote("op", 0); err != nil {
+		t.Fatalf("no rows failed: %v", err)
+	}
+	if err := f.Wrote("op", 1); !errors.Is(err, privacy.ErrUnavailable) {
+		t.Fatalf("row 3 = %v, want ErrUnavailable", err)
+	}
+	if err := f.Wrote("op", 1); err != nil {
+		t.Fatalf("the failure fired twice: %v", err)
+	}
+	f.Arm(3)
+	if err := f.Wrote("op", 4); !errors.Is(err, privacy.ErrUnavailable) {
+		t.Fatalf("a statement of 4 rows past a budget of 3 = %v, want ErrUnavailable", err)
+	}
+	f.Arm(1)
+	f.Arm(-1)
+	if err := f.Wrote("op", 5); err != nil {
+		t.Fatalf("a disarmed counter failed: %v", err)
+	}
+}
+
+func TestChecks(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		ok   bool
+	}{
+		{"id", CheckID("op", "id", "r-1"), true},
+		{"id with space", CheckID("op", "id", "r 1"), false},
+		{"text", CheckText("op", "x", "ünïcødé"), true},
+		{"text with NUL", CheckText("op", "x", "a\x00"), false},
+		{"invalid UTF-8", CheckText("op", "x", "\xff"), false},
+		{"zero time", CheckTime("op", "t", time.Time{}), true},
+		{"year 9999", CheckTime("op", "t", time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)), true},
+		{"year 10000", CheckTime("op", "t", time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)), false},
+		{"record without creation time", CheckRecord("op", privacy.Record{ID: "r-1", Case: "c-1"}), false},
+	} {
+		if (tc.err == nil) != tc.ok || (tc.err != nil && !errors.Is(tc.err, privacy.ErrInvalid)) {
+			t.Errorf("%s: %v, want ok %t or ErrInvalid", tc.name, tc.err, tc.ok)
+		}
+	}
+}
+
+func TestMigrations(t *testing.T) {
+	ms, err := Migrations(fstest.MapFS{
+		"m/0001_first.sql":  {Data: []byte("CREATE TABLE a (x int);")},
+		"m/0002_second.sql": {Data: []byte("CREATE TABLE b (x int);")},
+		"m/README":          {Data: []byte("not a migration")},
+	}, "m")
+	if err != nil || len(ms) != 2 || ms[1].Version != 2 || ms[1].Name != "second" {
+		t.Fatalf("Migrations = %+v, %v", ms, err)
+	}
+	for name, fsys := range map[string]fstest.MapFS{
+		"gap":      {"m/0001_a.sql": {}, "m/0003_c.sql": {}},
+		"bad name": {"m/1_a.sql": {}},
+		"no name":  {"m/0001_.sql": {}},
+		"empty":    {"m/README": {}},
+	} {
+		if _, err := Migrations(fsys, "m"); err == nil {
+			t.Errorf("Migrations(%s) succeeded", name)
+		}
+	}
+}

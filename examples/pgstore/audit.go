@@ -1,0 +1,168 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"iter"
+
+	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// eventsPage is how many events one query of [Store.Events] reads.
+const eventsPage = 256
+
+// AppendEvents appends events to the audit trail, all or none, and returns
+// them as stored: numbered and chained (rules G7, N9).
+func (s *Store) AppendEvents(ctx context.Context, events ...privacy.Event) ([]privacy.Event, error) {
+	const op = "pgstore: append events"
+	for _, e := range events {
+		if err := sqladapter.CheckEvent(op, e); err != nil {
+			return nil, err
+		}
+	}
+	if len(events) == 0 {
+		return []privacy.Event{}, nil
+	}
+	var out []privacy.Event
+	err := s.write(ctx, op, func(tx pgx.Tx) error {
+		var err error
+		out, err = s.appendEvents(ctx, tx, op, events)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// appendEvents chains events after the last one and inserts them, inside
+// tx. The stores of later rounds call it from their own transactions, so
+// that an operation and its audit events commit together.
+//
+// The chain cannot fork: a transaction-scoped advisory lock serialises the
+// appends to the schema's trail, and the last event is read after the
+// lock is held, in a statement of its own (read committed: a fresh
+// snapshot that sees every append committed before). The lock needs no
+// session state, so it holds behind PgBouncer in transaction mode, and no
+// privilege beyond INSERT and SELECT on audit_events.
+func (s *Store) appendEvents(ctx context.Context, tx pgx.Tx, op string, events []privacy.Event) ([]privacy.Event, error) {
+	if _, err := tx.Exec(ctx, s.q.auditLock, s.auditLock); err != nil {
+		return nil, err
+	}
+	var seq int64
+	var prev privacy.Hash
+	var last []byte
+	switch err := tx.QueryRow(ctx, s.q.lastEvent).Scan(&seq, &last); {
+	case errors.Is(err, pgx.ErrNoRows):
+	case err != nil:
+		return nil, err
+	case len(last) != len(prev):
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Msg: "the last audit event's hash is damaged"}
+	default:
+		copy(prev[:], last)
+	}
+	n := len(events)
+	out := make([]privacy.Event, n)
+	seqs, times := make([]int64, n), make([]pgtype.Timestamptz, n)
+	text := make([][]string, 14)
+	for i := range text {
+		text[i] = make([]string, n)
+	}
+	prevs, hashes := make([][]byte, n), make([][]byte, n)
+	for i, e := range events {
+		seq++
+		e = e.Chain(uint64(seq), prev)
+		out[i], prev = e, e.Hash
+		seqs[i], times[i] = seq, ts(e.Time)
+		for j, v := range []string{string(e.Principal), string(e.Role), string(e.OnBehalfOf), string(e.Purpose),
+			string(e.Subject), string(e.Case), string(e.Category), e.Object, string(e.Action), string(e.Outcome),
+			string(e.Rule), e.Policy, e.AccessPoint, e.Client} {
+			text[j][i] = v
+		}
+		prevs[i], hashes[i] = out[i].Prev[:], out[i].Hash[:]
+	}
+	args := []any{seqs, times}
+	for _, col := range text {
+		args = append(args, col)
+	}
+	args = append(args, prevs, hashes)
+	if _, err := s.exec(ctx, tx, op, s.q.insertEvents, args...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func scanEvent(row pgx.Row) (privacy.Event, error) {
+	var seq int64
+	var t pgtype.Timestamptz
+	var principal, role, onBehalfOf, purpose, subject, caseID, category, object, action, outcome, rule, policy,
+		accessPoint, client string
+	var prev, hash []byte
+	if err := row.Scan(&seq, &t, &principal, &role, &onBehalfOf, &purpose, &subject, &caseID, &category, &object,
+		&action, &outcome, &rule, &policy, &accessPoint, &client, &prev, &hash); err != nil {
+		return privacy.Event{}, err
+	}
+	e := privacy.Event{Seq: uint64(seq), Time: timeOf(t), Principal: privacy.PrincipalID(principal), Role: privacy.Role(role),
+		OnBehalfOf: privacy.PartyID(onBehalfOf), Purpose: privacy.Purpose(purpose), Subject: privacy.SubjectID(subject),
+		Case: privacy.CaseID(caseID), Category: privacy.Category(category), Object: object,
+		Action: privacy.EventAction(action), Outcome: privacy.Outcome(outcome), Rule: privacy.RuleID(rule),
+		Policy: policy, AccessPoint: accessPoint, Client: client}
+	if len(prev) != len(e.Prev) || len(hash) != len(e.Hash) {
+		return privacy.Event{}, &privacy.Error{Op: "pgstore: read event", Kind: privacy.ErrUnavailable, Msg: "a stored hash is damaged"}
+	}
+	copy(e.Prev[:], prev)
+	copy(e.Hash[:], hash)
+	return e, nil
+}
+
+// Events yields the audit trail from sequence number from on (1 is the
+// first event), in order. It reads a page at a time, so events appended
+// while it runs are yielded too. With a context marked by [WithReplica] it
+// may read the replica.
+func (s *Store) Events(ctx context.Context, from uint64) iter.Seq2[privacy.Event, error] {
+	return s.events(ctx, "pgstore: events", s.q.events, nil, from)
+}
+
+// SubjectEvents yields the audit events about one subject from sequence
+// number from on, in order: who did what with the subject's data (rule
+// N9: a client may ask who accessed their data). With a context marked by
+// [WithReplica] it may read the replica.
+func (s *Store) SubjectEvents(ctx context.Context, id privacy.SubjectID, from uint64) iter.Seq2[privacy.Event, error] {
+	const op = "pgstore: subject events"
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return func(yield func(privacy.Event, error) bool) { yield(privacy.Event{}, err) }
+	}
+	return s.events(ctx, op, s.q.subjectEvents, []any{string(id)}, from)
+}
+
+// events pages through query, which takes args, then the first sequence
+// number and the page size.
+func (s *Store) events(ctx context.Context, op, query string, args []any, from uint64) iter.Seq2[privacy.Event, error] {
+	return func(yield func(privacy.Event, error) bool) {
+		db := s.lister(ctx)
+		next := max(from, 1)
+		for {
+			rows, err := db.Query(ctx, query, append(args[:len(args):len(args)], int64(min(next, 1<<63-1)), eventsPage)...)
+			var page []privacy.Event
+			if err == nil {
+				page, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (privacy.Event, error) { return scanEvent(row) })
+			}
+			if err != nil {
+				yield(privacy.Event{}, fail(op, err, nil))
+				return
+			}
+			for _, e := range page {
+				if !yield(e, nil) {
+					return
+				}
+			}
+			if len(page) < eventsPage {
+				return
+			}
+			next = page[len(page)-1].Seq + 1
+		}
+	}
+}

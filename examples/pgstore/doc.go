@@ -1,0 +1,118 @@
+// Package pgstore is the PostgreSQL adapter, for users who outgrow one
+// machine: a [Store] implements privacy.Store with its separate medical
+// file (privacy.MedicalStore) and the hash-chained audit trail, and passes
+// the conformance kit privacytest in full, fault injection included.
+//
+// Start with [Open] on a DSN and hand the store to privacy.NewDossiers:
+//
+//	store, err := pgstore.Open(ctx, "postgres://app@db.internal/cases", nil)
+//	if err != nil { … }
+//	defer store.Close()
+//	dossiers, err := privacy.NewDossiers(store, privacy.Strict())
+//
+// or build the pool yourself (TLS, pool size, tracing) and call [New].
+//
+// # Driver
+//
+// The adapter talks to PostgreSQL through pgx's own pool (pgxpool), not
+// through database/sql with pgx's stdlib wrapper: Go slices bind directly as
+// PostgreSQL arrays, so a whole AddRecords or audit append is one statement
+// whose columns travel as arrays; server errors arrive as *pgconn.PgError
+// with their SQLSTATE; the query mode that poolers need is a setting of the
+// pool; and there is one pool, not database/sql's pool around pgx's
+// connections. The price is that a caller who builds the pool hands [New] a
+// *pgxpool.Pool, not a *sql.DB.
+//
+// # Schemas and roles
+//
+// The case file and the audit trail live in one schema ([Options].Schema,
+// default [DefaultSchema]); the medical file lives in a schema of its own,
+// Schema+"_medical" (rule O6), so that a database role can be limited to
+// it. Tables: subjects, cases, records, audit_events and schema_migrations
+// in the first; records in the second. [Grants] returns the statements that
+// give an application role the case file and the audit trail but never the
+// medical file, and a medical role the medical file and of the case file
+// only the case IDs; for the default schema and roles app and physician:
+//
+//	GRANT USAGE ON SCHEMA "dossierwacht" TO "app";
+//	GRANT SELECT ON "dossierwacht".schema_migrations TO "app";
+//	GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht".subjects, "dossierwacht".cases, "dossierwacht".records TO "app";
+//	GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "app";
+//	GRANT USAGE ON SCHEMA "dossierwacht", "dossierwacht_medical" TO "physician";
+//	GRANT SELECT ON "dossierwacht".schema_migrations TO "physician";
+//	GRANT SELECT (id) ON "dossierwacht".cases TO "physician";
+//	GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht_medical".records TO "physician";
+//	GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "physician";
+//
+// Each role opens its own store (a pool logged in as that role); a call
+// beyond its grants fails with privacy.ErrForbidden and changes nothing.
+// Erasing a case or a subject removes its medical records too, so the role
+// that erases is granted both roles. The audit trail is append-only: no
+// role gets UPDATE or DELETE on it, and its triggers refuse those and
+// TRUNCATE even to its owner (rule G7).
+//
+// # Poolers, managed servers, replicas
+//
+// The store keeps no session state: every name is schema-qualified (no
+// search_path), every lock is transaction-scoped (pg_advisory_xact_lock),
+// and [Open] sends statements with pgx.QueryExecModeExec unless the DSN
+// names a default_query_exec_mode, so no server-side prepared statement
+// outlives its transaction. It therefore works on a single server, behind
+// PgBouncer or another pooler in transaction mode, and on managed
+// PostgreSQL, where it needs no superuser and no extension. A pool given to
+// [New] keeps its own mode: on a direct connection the default
+// (cache_statement) is fastest; behind a transaction-mode pooler set
+// QueryExecModeExec or QueryExecModeSimpleProtocol.
+//
+// [Options].Replica adds a pool on a read replica. Only listing reads whose
+// context is marked with [WithReplica] go there; see WithReplica for which
+// reads may lag and why the others never do.
+//
+// # Values and errors
+//
+// Times are timestamptz, kept to the microsecond as privacy.Timestamp
+// leaves them, NULL for the zero time. IDs are text COLLATE "C", ordered
+// byte by byte as the other adapters order them. A record's fields are one
+// bytea value that round-trips any bytes; the other text columns take
+// UTF-8 without NUL bytes, IDs as privacy.ValidID says, times in the years
+// 1 to 9999; anything else fails with privacy.ErrInvalid before a
+// statement runs. Values reach SQL only as parameters; the only names put
+// into SQL text are the schema names, validated and quoted.
+//
+// Every error is a *privacy.Error: a unique violation is privacy.ErrExists,
+// a missing row or a foreign key that points nowhere privacy.ErrNotFound, a
+// privilege the role lacks privacy.ErrForbidden, a change to the audit
+// trail privacy.ErrForbidden citing G7, a lost serialisation race
+// privacy.ErrConflict, a lost connection, a timeout or a cancelled context
+// privacy.ErrUnavailable. The server's error is kept as Err with its
+// SQLSTATE but without its detail, which can quote row values.
+//
+// # Migrations
+//
+// The schema is the files of migrations/, NNNN_name.sql with {schema} and
+// {medical} standing for the quoted schema names. [Store.Migrate] (run by
+// Open and New unless [Options].NoMigrate) applies those the database
+// lacks, in one transaction under an advisory lock, and records them in
+// schema_migrations; a second run applies nothing, and a store that finds
+// the schema current needs no right to change it. A schema newer than the
+// adapter is refused with privacy.ErrConflict.
+//
+// Adding a store (the access audit, consent or retention stores of later
+// rounds) is new files: migrations/NNNN_name.sql with its tables and
+// indexes, its statements in queries.go, and name.go with its methods. A
+// method that must land together with its audit events runs in a
+// transaction of the store's write helper and calls the unexported
+// appendEvents with it; statements that write go through the exec helper,
+// which counts rows for [Store.FailAfter]. If the new tables belong to the
+// medical side, put them in {medical} and extend [Grants].
+//
+// # Tests
+//
+// The tests run against the server named by DOSSIERWACHT_POSTGRES_DSN, each
+// in schemas of its own that it drops at the end:
+//
+//	DOSSIERWACHT_POSTGRES_DSN='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' go test ./pgstore
+//
+// Without the variable they skip and say so; with
+// DOSSIERWACHT_REQUIRE_POSTGRES=1 (as in CI) they fail instead.
+package pgstore

@@ -1,0 +1,54 @@
+package pgstore_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/dossierwacht/dossierwacht/examples/pgstore"
+	"github.com/dossierwacht/dossierwacht/privacy"
+)
+
+// ExampleOpen opens a store on PostgreSQL and keeps a case file in it. It
+// needs a server, so it is compiled but not run; the package's tests run
+// the same calls against one.
+func ExampleOpen() {
+	ctx := context.Background()
+	store, err := pgstore.Open(ctx, os.Getenv("DOSSIERWACHT_POSTGRES_DSN"), &pgstore.Options{Schema: "dossierwacht"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer store.Close()
+	dossiers, err := privacy.NewDossiers(store, privacy.Strict())
+	if err != nil {
+		log.Fatal(err)
+	}
+	cases, err := dossiers.SubjectCases(pgstore.WithReplica(ctx), "employee-1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(cases), "cases")
+}
+
+// ExampleGrants prints the statements that keep the medical file apart
+// (rule O6): an application role without it, a physicians' role with it.
+func ExampleGrants() {
+	grants, err := pgstore.Grants("dossierwacht", "app", "physician")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, g := range grants {
+		fmt.Println(g + ";")
+	}
+	// Output:
+	// GRANT USAGE ON SCHEMA "dossierwacht" TO "app";
+	// GRANT SELECT ON "dossierwacht".schema_migrations TO "app";
+	// GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht".subjects, "dossierwacht".cases, "dossierwacht".records TO "app";
+	// GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "app";
+	// GRANT USAGE ON SCHEMA "dossierwacht", "dossierwacht_medical" TO "physician";
+	// GRANT SELECT ON "dossierwacht".schema_migrations TO "physician";
+	// GRANT SELECT (id) ON "dossierwacht".cases TO "physician";
+	// GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht_medical".records TO "physician";
+	// GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "physician";
+}

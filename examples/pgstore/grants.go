@@ -1,0 +1,53 @@
+package pgstore
+
+import (
+	"strings"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/jackc/pgx/v5"
+)
+
+// Grants returns the GRANT statements that limit two database roles to
+// their part of the store in schema (its medical file in schema+"_medical";
+// empty means [DefaultSchema]), for a database owner to run after the
+// migrations:
+//
+//   - app, the application's role: the case file and the audit trail
+//     (append and read only: rule G7), never the medical file;
+//   - medical, the physicians' side (rule O6): the medical file, the audit
+//     trail, and of the case file only the case IDs its records hang on.
+//
+// Neither may change the schema: run migrations as the owner (or open with
+// [Options].NoMigrate). Deleting a case or a subject erases its medical
+// records too, so the role that erases (a retention sweep, an erasure
+// request) is given both: GRANT app, medical TO eraser.
+func Grants(schema, app, medical string) ([]string, error) {
+	if schema == "" {
+		schema = DefaultSchema
+	}
+	if !validSchema(schema) {
+		return nil, &privacy.Error{Op: "pgstore: grants", Kind: privacy.ErrInvalid, Path: "schema", Msg: "malformed schema name"}
+	}
+	if app == "" || medical == "" {
+		return nil, &privacy.Error{Op: "pgstore: grants", Kind: privacy.ErrInvalid, Path: "role", Msg: "missing"}
+	}
+	r := strings.NewReplacer("{schema}", pgx.Identifier{schema}.Sanitize(),
+		"{medical}", pgx.Identifier{schema + "_medical"}.Sanitize(),
+		"{app}", pgx.Identifier{app}.Sanitize(), "{medrole}", pgx.Identifier{medical}.Sanitize())
+	var out []string
+	for _, g := range []string{
+		`GRANT USAGE ON SCHEMA {schema} TO {app}`,
+		`GRANT SELECT ON {schema}.schema_migrations TO {app}`,
+		`GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.subjects, {schema}.cases, {schema}.records TO {app}`,
+		`GRANT SELECT, INSERT ON {schema}.audit_events TO {app}`,
+
+		`GRANT USAGE ON SCHEMA {schema}, {medical} TO {medrole}`,
+		`GRANT SELECT ON {schema}.schema_migrations TO {medrole}`,
+		`GRANT SELECT (id) ON {schema}.cases TO {medrole}`,
+		`GRANT SELECT, INSERT, UPDATE, DELETE ON {medical}.records TO {medrole}`,
+		`GRANT SELECT, INSERT ON {schema}.audit_events TO {medrole}`,
+	} {
+		out = append(out, r.Replace(g))
+	}
+	return out, nil
+}

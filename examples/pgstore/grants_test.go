@@ -1,0 +1,181 @@
+package pgstore_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/examples/pgstore"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// TestGrants runs the statements of Grants for two fresh roles and shows
+// that the database keeps the medical file apart (rule O6): the
+// application's role cannot read or write it, the medical role can read
+// nothing of the case file but the case IDs, and neither may change the
+// audit trail (rule G7).
+func TestGrants(t *testing.T) {
+	ctx := context.Background()
+	owner := pgstore.PoolForTest(t, pgx.QueryExecModeExec)
+	schema := pgstore.SchemaForTest(t)
+	s := pgstore.NewForTest(t, owner, &pgstore.Options{Schema: schema})
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-1", Created: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateCase(ctx, privacy.Case{ID: "c-1", Subject: "s-1", Opened: t0}); err != nil {
+		t.Fatal(err)
+	}
+	note := privacy.Record{ID: "r-1", Case: "c-1", Subject: "s-1", Category: privacy.CategoryNotes, Created: t0,
+		Fields: map[privacy.Field]string{privacy.FieldText: "note"}}
+	finding := privacy.Record{ID: "m-1", Case: "c-1", Subject: "s-1", Category: privacy.CategoryMedical, Created: t0,
+		Fields: map[privacy.Field]string{privacy.FieldText: "finding"}}
+	if err := s.AddRecords(ctx, note); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddMedicalRecords(ctx, finding); err != nil {
+		t.Fatal(err)
+	}
+
+	app, medical := schema+"_app", schema+"_physician"
+	for _, role := range []string{app, medical} {
+		if _, err := owner.Exec(ctx, "CREATE ROLE "+pgx.Identifier{role}.Sanitize()+" LOGIN"); err != nil {
+			t.Fatalf("CREATE ROLE: %v", err)
+		}
+		// Cleanups run last first: this one after the schemas are dropped.
+		t.Cleanup(func() {
+			id := pgx.Identifier{role}.Sanitize()
+			if _, err := owner.Exec(context.Background(), "DROP OWNED BY "+id); err != nil {
+				t.Errorf("DROP OWNED: %v", err)
+			}
+			if _, err := owner.Exec(context.Background(), "DROP ROLE "+id); err != nil {
+				t.Errorf("DROP ROLE: %v", err)
+			}
+		})
+	}
+	grants, err := pgstore.Grants(schema, app, medical)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range grants {
+		if _, err := owner.Exec(ctx, g); err != nil {
+			t.Fatalf("%s: %v", g, err)
+		}
+	}
+	if _, err := pgstore.Grants("Bad", app, medical); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("Grants(bad schema) = %v, want ErrInvalid", err)
+	}
+
+	as := func(role string) *pgstore.Store {
+		cfg, err := pgxpool.ParseConfig(pgstore.DSNForTest(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.ConnConfig.User = role
+		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeExec
+		pool, err := pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(pool.Close)
+		// The schema is current: a role without the right to change it
+		// opens the store all the same.
+		st, err := pgstore.New(ctx, pool, &pgstore.Options{Schema: schema})
+		if err != nil {
+			t.Fatalf("New as %s: %v", role, err)
+		}
+		return st
+	}
+	appStore, medStore := as(app), as(medical)
+
+	t.Run("O6_app_role_works_the_case_file", func(t *testing.T) {
+		if _, err := appStore.Record(ctx, "r-1"); err != nil {
+			t.Errorf("Record: %v", err)
+		}
+		r := note
+		r.ID = "r-2"
+		if err := appStore.AddRecords(ctx, r); err != nil {
+			t.Errorf("AddRecords: %v", err)
+		}
+		if _, err := appStore.AppendEvents(ctx, privacy.Event{Time: t0, Principal: "cm-1", Subject: "s-1"}); err != nil {
+			t.Errorf("AppendEvents: %v", err)
+		}
+	})
+	t.Run("O6_app_role_never_reaches_the_medical_file", func(t *testing.T) {
+		if _, err := appStore.MedicalRecord(ctx, "m-1"); !errors.Is(err, privacy.ErrForbidden) {
+			t.Errorf("MedicalRecord = %v, want ErrForbidden", err)
+		}
+		for _, err := range appStore.CaseMedicalRecords(ctx, "c-1") {
+			if !errors.Is(err, privacy.ErrForbidden) {
+				t.Errorf("CaseMedicalRecords = %v, want ErrForbidden", err)
+			}
+		}
+		r := finding
+		r.ID = "m-2"
+		if err := appStore.AddMedicalRecords(ctx, r); !errors.Is(err, privacy.ErrForbidden) {
+			t.Errorf("AddMedicalRecords = %v, want ErrForbidden", err)
+		}
+		// Erasing a case needs the medical file too: refused whole.
+		if err := appStore.DeleteCase(ctx, "c-1"); !errors.Is(err, privacy.ErrForbidden) {
+			t.Errorf("DeleteCase = %v, want ErrForbidden", err)
+		}
+		if _, err := s.Record(ctx, "r-1"); err != nil {
+			t.Errorf("a refused DeleteCase removed a record: %v", err)
+		}
+	})
+	t.Run("O6_medical_role_works_the_medical_file", func(t *testing.T) {
+		got, err := medStore.MedicalRecord(ctx, "m-1")
+		if err != nil || got.Fields[privacy.FieldText] != "finding" {
+			t.Errorf("MedicalRecord = %+v, %v", got, err)
+		}
+		r := finding
+		r.ID = "m-3"
+		if err := medStore.AddMedicalRecords(ctx, r); err != nil {
+			t.Errorf("AddMedicalRecords: %v", err)
+		}
+		n := 0
+		for _, err := range medStore.CaseMedicalRecords(ctx, "c-1") {
+			if err != nil {
+				t.Fatalf("CaseMedicalRecords: %v", err)
+			}
+			n++
+		}
+		if n != 2 {
+			t.Errorf("CaseMedicalRecords = %d records, want 2", n)
+		}
+		for _, err := range medStore.CaseMedicalRecords(ctx, "c-9") {
+			if !errors.Is(err, privacy.ErrNotFound) {
+				t.Errorf("CaseMedicalRecords(missing case) = %v, want ErrNotFound", err)
+			}
+		}
+	})
+	t.Run("O6_medical_role_never_reads_the_case_file", func(t *testing.T) {
+		if _, err := medStore.Record(ctx, "r-1"); !errors.Is(err, privacy.ErrForbidden) {
+			t.Errorf("Record = %v, want ErrForbidden", err)
+		}
+		if _, err := medStore.Case(ctx, "c-1"); !errors.Is(err, privacy.ErrForbidden) {
+			t.Errorf("Case = %v, want ErrForbidden", err)
+		}
+		if _, err := medStore.Subject(ctx, "s-1"); !errors.Is(err, privacy.ErrForbidden) {
+			t.Errorf("Subject = %v, want ErrForbidden", err)
+		}
+	})
+	t.Run("G7_no_role_changes_the_audit_trail", func(t *testing.T) {
+		for _, st := range []*pgstore.Store{appStore, medStore} {
+			if _, err := st.AppendEvents(ctx, privacy.Event{Time: t0, Principal: "p-1"}); err != nil {
+				t.Errorf("AppendEvents: %v", err)
+			}
+		}
+		// Neither role was granted UPDATE or DELETE on audit_events.
+		var n int
+		err := owner.QueryRow(ctx, `SELECT count(*) FROM information_schema.role_table_grants
+			WHERE table_schema = $1 AND table_name = 'audit_events' AND grantee IN ($2, $3)
+			AND privilege_type NOT IN ('SELECT', 'INSERT')`, schema, app, medical).Scan(&n)
+		if err != nil || n != 0 {
+			t.Errorf("roles hold %d other privileges on audit_events (%v)", n, err)
+		}
+	})
+}

@@ -1,0 +1,113 @@
+package pgstore
+
+import "strings"
+
+// queries holds every statement of a store, its schema names filled in
+// once by [New]. Values reach them only as parameters ($1, $2, …).
+type queries struct {
+	version, insertMigration string
+
+	createSubject, subject, updateSubject, subjectExists, lockSubject string
+	deleteSubject                                                     []string
+
+	createCase, caseByID, updateCase, caseExists, lockCase, subjectCases string
+	lockSubjectCases                                                     string
+	deleteCase                                                           []string
+
+	ordinary, medical fileQueries
+
+	auditLock, lastEvent, insertEvents, events, subjectEvents string
+}
+
+// fileQueries are the statements of one compartment of records: the
+// ordinary file or the medical file (rule O6).
+type fileQueries struct {
+	what                                              string // "record" or "medical record", for error ops
+	insert, get, update, caseOf, first, after, delete string
+}
+
+const caseColumns = `id, subject_id, kind, purpose, contract_id, contract_party, contract_party_kind,
+	contract_start, contract_end, opened, closed`
+
+const recordColumns = `id, case_id, subject_id, category, author, source_kind, source_party, purpose, basis,
+	created, updated, fields`
+
+const eventColumns = `seq, time, principal, role, on_behalf_of, purpose, subject, case_id, category, object,
+	action, outcome, rule, policy, access_point, client, prev, hash`
+
+func newFileQueries(r *strings.Replacer, what, table string) fileQueries {
+	t := r.Replace(table)
+	return fileQueries{
+		what: what,
+		// One statement for a whole batch: the columns come as arrays.
+		insert: `INSERT INTO ` + t + ` (` + recordColumns + `) SELECT * FROM unnest($1::text[], $2::text[], $3::text[],
+	$4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::bytea[])`,
+		get: `SELECT ` + recordColumns + ` FROM ` + t + ` WHERE id = $1`,
+		update: `UPDATE ` + t + ` SET subject_id = $1, category = $2, author = $3, source_kind = $4, source_party = $5,
+	purpose = $6, basis = $7, created = $8, updated = $9, fields = $10 WHERE id = $11 AND case_id = $12`,
+		caseOf: `SELECT case_id FROM ` + t + ` WHERE id = $1`,
+		first:  `SELECT ` + recordColumns + ` FROM ` + t + ` WHERE case_id = $1 ORDER BY created, id LIMIT $2`,
+		after: `SELECT ` + recordColumns + ` FROM ` + t + ` WHERE case_id = $1 AND (created, id) > ($2, $3)
+	ORDER BY created, id LIMIT $4`,
+		delete: `DELETE FROM ` + t + ` WHERE id = $1`,
+	}
+}
+
+func newQueries(r *strings.Replacer) queries {
+	q := queries{
+		version:         `SELECT count(*), coalesce(max(version), 0) FROM {schema}.schema_migrations`,
+		insertMigration: `INSERT INTO {schema}.schema_migrations (version, name) VALUES ($1, $2)`,
+
+		createSubject: `INSERT INTO {schema}.subjects (id, employer, employment_ended, created) VALUES ($1, $2, $3, $4)`,
+		subject:       `SELECT employer, employment_ended, created FROM {schema}.subjects WHERE id = $1`,
+		updateSubject: `UPDATE {schema}.subjects SET employer = $1, employment_ended = $2, created = $3 WHERE id = $4`,
+		subjectExists: `SELECT 1 FROM {schema}.subjects WHERE id = $1`,
+		lockSubject:   `SELECT 1 FROM {schema}.subjects WHERE id = $1 FOR UPDATE`,
+		// Erasure, children first. The subject's row and its cases are
+		// locked first, so that no case or record is added meanwhile.
+		deleteSubject: []string{
+			`DELETE FROM {medical}.records WHERE case_id IN (SELECT id FROM {schema}.cases WHERE subject_id = $1)`,
+			`DELETE FROM {schema}.records WHERE case_id IN (SELECT id FROM {schema}.cases WHERE subject_id = $1)`,
+			`DELETE FROM {schema}.cases WHERE subject_id = $1`,
+			`DELETE FROM {schema}.subjects WHERE id = $1`,
+		},
+
+		createCase: `INSERT INTO {schema}.cases (` + caseColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		caseByID:   `SELECT ` + caseColumns + ` FROM {schema}.cases WHERE id = $1`,
+		updateCase: `UPDATE {schema}.cases SET kind = $1, purpose = $2, contract_id = $3, contract_party = $4,
+	contract_party_kind = $5, contract_start = $6, contract_end = $7, opened = $8, closed = $9
+	WHERE id = $10 AND subject_id = $11`,
+		caseExists:       `SELECT 1 FROM {schema}.cases WHERE id = $1`,
+		lockCase:         `SELECT 1 FROM {schema}.cases WHERE id = $1 FOR UPDATE`,
+		lockSubjectCases: `SELECT id FROM {schema}.cases WHERE subject_id = $1 FOR UPDATE`,
+		subjectCases:     `SELECT ` + caseColumns + ` FROM {schema}.cases WHERE subject_id = $1 ORDER BY opened NULLS FIRST, id`,
+		deleteCase: []string{
+			`DELETE FROM {medical}.records WHERE case_id = $1`,
+			`DELETE FROM {schema}.records WHERE case_id = $1`,
+			`DELETE FROM {schema}.cases WHERE id = $1`,
+		},
+
+		auditLock: `SELECT pg_advisory_xact_lock($1)`,
+		lastEvent: `SELECT seq, hash FROM {schema}.audit_events ORDER BY seq DESC LIMIT 1`,
+		// One statement for a whole batch: the columns come as arrays.
+		insertEvents: `INSERT INTO {schema}.audit_events (` + eventColumns + `) SELECT * FROM unnest($1::bigint[],
+	$2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+	$11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bytea[], $18::bytea[])`,
+		events:        `SELECT ` + eventColumns + ` FROM {schema}.audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2`,
+		subjectEvents: `SELECT ` + eventColumns + ` FROM {schema}.audit_events WHERE subject = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
+	}
+	for _, p := range []*string{&q.version, &q.insertMigration, &q.createSubject, &q.subject, &q.updateSubject,
+		&q.subjectExists, &q.lockSubject, &q.createCase, &q.caseByID, &q.updateCase, &q.caseExists, &q.lockCase,
+		&q.lockSubjectCases, &q.subjectCases, &q.auditLock, &q.lastEvent, &q.insertEvents, &q.events, &q.subjectEvents} {
+		*p = r.Replace(*p)
+	}
+	for i := range q.deleteSubject {
+		q.deleteSubject[i] = r.Replace(q.deleteSubject[i])
+	}
+	for i := range q.deleteCase {
+		q.deleteCase[i] = r.Replace(q.deleteCase[i])
+	}
+	q.ordinary = newFileQueries(r, "record", "{schema}.records")
+	q.medical = newFileQueries(r, "medical record", "{medical}.records")
+	return q
+}

@@ -1,0 +1,392 @@
+package pgstore
+
+import (
+	"context"
+	"iter"
+
+	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// CreateSubject implements [privacy.Store].
+func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject) error {
+	const op = "pgstore: create subject"
+	if err := sqladapter.CheckSubject(op, sub); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx pgx.Tx) error {
+		_, err := s.exec(ctx, tx, op, s.q.createSubject, string(sub.ID), string(sub.Employer), ts(sub.EmploymentEnded), ts(sub.Created))
+		return err
+	})
+}
+
+// Subject implements [privacy.Store]. It always reads the primary.
+func (s *Store) Subject(ctx context.Context, id privacy.SubjectID) (privacy.Subject, error) {
+	const op = "pgstore: subject"
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return privacy.Subject{}, err
+	}
+	sub := privacy.Subject{ID: id}
+	var employer string
+	var ended, created pgtype.Timestamptz
+	if err := s.pool.QueryRow(ctx, s.q.subject, string(id)).Scan(&employer, &ended, &created); err != nil {
+		return privacy.Subject{}, fail(op, err, nil)
+	}
+	sub.Employer, sub.EmploymentEnded, sub.Created = privacy.PartyID(employer), timeOf(ended), timeOf(created)
+	return sub, nil
+}
+
+// UpdateSubject implements [privacy.Store].
+func (s *Store) UpdateSubject(ctx context.Context, sub privacy.Subject) error {
+	const op = "pgstore: update subject"
+	if err := sqladapter.CheckSubject(op, sub); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx pgx.Tx) error {
+		n, err := s.exec(ctx, tx, op, s.q.updateSubject, string(sub.Employer), ts(sub.EmploymentEnded), ts(sub.Created), string(sub.ID))
+		if err == nil && n == 0 {
+			err = pgx.ErrNoRows
+		}
+		return err
+	})
+}
+
+// DeleteSubject implements [privacy.Store]: the subject, its cases and
+// every record of them, medical ones included, in one transaction. The
+// role it runs under needs DELETE on both schemas.
+func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID) error {
+	const op = "pgstore: delete subject"
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, s.q.lockSubject, string(id)).Scan(new(int)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, s.q.lockSubjectCases, string(id)); err != nil {
+			return err
+		}
+		for _, q := range s.q.deleteSubject {
+			if _, err := s.exec(ctx, tx, op, q, string(id)); err != nil {
+				return fail(op, err, privacy.ErrConflict)
+			}
+		}
+		return nil
+	})
+}
+
+// CreateCase implements [privacy.Store].
+func (s *Store) CreateCase(ctx context.Context, c privacy.Case) error {
+	const op = "pgstore: create case"
+	if err := sqladapter.CheckCase(op, c); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx pgx.Tx) error {
+		_, err := s.exec(ctx, tx, op, s.q.createCase, string(c.ID), string(c.Subject), string(c.Kind), string(c.Purpose),
+			string(c.Contract.ID), string(c.Contract.Party), string(c.Contract.PartyKind),
+			ts(c.Contract.Start), ts(c.Contract.End), ts(c.Opened), ts(c.Closed))
+		return err
+	})
+}
+
+func scanCase(row pgx.Row) (privacy.Case, error) {
+	var id, subject, kind, purpose, contractID, party, partyKind string
+	var start, end, opened, closed pgtype.Timestamptz
+	if err := row.Scan(&id, &subject, &kind, &purpose, &contractID, &party, &partyKind, &start, &end, &opened, &closed); err != nil {
+		return privacy.Case{}, err
+	}
+	return privacy.Case{ID: privacy.CaseID(id), Subject: privacy.SubjectID(subject), Kind: privacy.CaseKind(kind),
+		Purpose: privacy.Purpose(purpose),
+		Contract: privacy.Contract{ID: privacy.ContractID(contractID), Party: privacy.PartyID(party),
+			PartyKind: privacy.PartyKind(partyKind), Start: timeOf(start), End: timeOf(end)},
+		Opened: timeOf(opened), Closed: timeOf(closed)}, nil
+}
+
+// Case implements [privacy.Store]. It always reads the primary.
+func (s *Store) Case(ctx context.Context, id privacy.CaseID) (privacy.Case, error) {
+	const op = "pgstore: case"
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return privacy.Case{}, err
+	}
+	c, err := scanCase(s.pool.QueryRow(ctx, s.q.caseByID, string(id)))
+	if err != nil {
+		return privacy.Case{}, fail(op, err, nil)
+	}
+	return c, nil
+}
+
+// UpdateCase implements [privacy.Store].
+func (s *Store) UpdateCase(ctx context.Context, c privacy.Case) error {
+	const op = "pgstore: update case"
+	if err := sqladapter.CheckCase(op, c); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx pgx.Tx) error {
+		n, err := s.exec(ctx, tx, op, s.q.updateCase, string(c.Kind), string(c.Purpose), string(c.Contract.ID),
+			string(c.Contract.Party), string(c.Contract.PartyKind), ts(c.Contract.Start), ts(c.Contract.End),
+			ts(c.Opened), ts(c.Closed), string(c.ID), string(c.Subject))
+		if err != nil || n == 1 {
+			return err
+		}
+		if err := tx.QueryRow(ctx, s.q.caseExists, string(c.ID)).Scan(new(int)); err != nil {
+			return err
+		}
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "a case's subject does not change"}
+	})
+}
+
+// SubjectCases implements [privacy.Store]. With a context marked by
+// [WithReplica] it may read the replica.
+func (s *Store) SubjectCases(ctx context.Context, id privacy.SubjectID) ([]privacy.Case, error) {
+	const op = "pgstore: subject cases"
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return nil, err
+	}
+	db := s.lister(ctx)
+	rows, err := db.Query(ctx, s.q.subjectCases, string(id))
+	if err != nil {
+		return nil, fail(op, err, nil)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (privacy.Case, error) { return scanCase(row) })
+	if err != nil {
+		return nil, fail(op, err, nil)
+	}
+	if len(out) == 0 {
+		// No cases: does the subject exist?
+		if err := db.QueryRow(ctx, s.q.subjectExists, string(id)).Scan(new(int)); err != nil {
+			return nil, fail(op, err, nil)
+		}
+		return []privacy.Case{}, nil
+	}
+	return out, nil
+}
+
+// DeleteCase implements [privacy.Store]: the case and every record of it,
+// medical ones included, in one transaction. The role it runs under needs
+// DELETE on both schemas.
+func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID) error {
+	const op = "pgstore: delete case"
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx pgx.Tx) error {
+		// Locking the case keeps records from being added meanwhile.
+		if err := tx.QueryRow(ctx, s.q.lockCase, string(id)).Scan(new(int)); err != nil {
+			return err
+		}
+		for _, q := range s.q.deleteCase {
+			if _, err := s.exec(ctx, tx, op, q, string(id)); err != nil {
+				return fail(op, err, privacy.ErrConflict)
+			}
+		}
+		return nil
+	})
+}
+
+// recordColumnsOf returns the records as the column arrays of the insert
+// statement.
+func recordColumnsOf(rs []privacy.Record) []any {
+	n := len(rs)
+	text := make([][]string, 9)
+	for i := range text {
+		text[i] = make([]string, n)
+	}
+	created, updated := make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n)
+	fields := make([][]byte, n)
+	for i, r := range rs {
+		for j, v := range []string{string(r.ID), string(r.Case), string(r.Subject), string(r.Category), string(r.Author),
+			string(r.Source.Kind), string(r.Source.Party), string(r.Purpose), string(r.Basis)} {
+			text[j][i] = v
+		}
+		created[i], updated[i], fields[i] = ts(r.Created), ts(r.Updated), sqladapter.EncodeFields(r.Fields)
+	}
+	args := make([]any, 0, 12)
+	for _, col := range text {
+		args = append(args, col)
+	}
+	return append(args, created, updated, fields)
+}
+
+func scanRecord(row pgx.Row) (privacy.Record, error) {
+	var id, caseID, subject, category, author, sourceKind, sourceParty, purpose, basis string
+	var created, updated pgtype.Timestamptz
+	var fields []byte
+	if err := row.Scan(&id, &caseID, &subject, &category, &author, &sourceKind, &sourceParty, &purpose, &basis,
+		&created, &updated, &fields); err != nil {
+		return privacy.Record{}, err
+	}
+	f, err := sqladapter.DecodeFields(fields)
+	if err != nil {
+		return privacy.Record{}, err
+	}
+	return privacy.Record{ID: privacy.RecordID(id), Case: privacy.CaseID(caseID), Subject: privacy.SubjectID(subject),
+		Category: privacy.Category(category), Author: privacy.PrincipalID(author),
+		Source:  privacy.Source{Kind: privacy.PartyKind(sourceKind), Party: privacy.PartyID(sourceParty)},
+		Purpose: privacy.Purpose(purpose), Basis: privacy.LegalBasisID(basis),
+		Created: timeOf(created), Updated: timeOf(updated), Fields: f}, nil
+}
+
+// AddRecords implements [privacy.Store]. The records are inserted by one
+// statement, their columns sent as arrays.
+func (s *Store) AddRecords(ctx context.Context, rs ...privacy.Record) error {
+	return s.addRecords(ctx, s.q.ordinary, rs)
+}
+
+// AddMedicalRecords implements [privacy.MedicalStore].
+func (s *Store) AddMedicalRecords(ctx context.Context, rs ...privacy.Record) error {
+	return s.addRecords(ctx, s.q.medical, rs)
+}
+
+func (s *Store) addRecords(ctx context.Context, f fileQueries, rs []privacy.Record) error {
+	op := "pgstore: add " + f.what + "s"
+	for _, r := range rs {
+		if err := sqladapter.CheckRecord(op, r); err != nil {
+			return err
+		}
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	return s.write(ctx, op, func(tx pgx.Tx) error {
+		_, err := s.exec(ctx, tx, op, f.insert, recordColumnsOf(rs)...)
+		return err
+	})
+}
+
+// Record implements [privacy.Store]. It always reads the primary.
+func (s *Store) Record(ctx context.Context, id privacy.RecordID) (privacy.Record, error) {
+	return s.record(ctx, s.q.ordinary, id)
+}
+
+// MedicalRecord implements [privacy.MedicalStore]. It always reads the
+// primary.
+func (s *Store) MedicalRecord(ctx context.Context, id privacy.RecordID) (privacy.Record, error) {
+	return s.record(ctx, s.q.medical, id)
+}
+
+func (s *Store) record(ctx context.Context, f fileQueries, id privacy.RecordID) (privacy.Record, error) {
+	op := "pgstore: " + f.what
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return privacy.Record{}, err
+	}
+	r, err := scanRecord(s.pool.QueryRow(ctx, f.get, string(id)))
+	if err != nil {
+		return privacy.Record{}, fail(op, err, nil)
+	}
+	return r, nil
+}
+
+// UpdateRecord implements [privacy.Store].
+func (s *Store) UpdateRecord(ctx context.Context, r privacy.Record) error {
+	return s.updateRecord(ctx, s.q.ordinary, r)
+}
+
+// UpdateMedicalRecord implements [privacy.MedicalStore].
+func (s *Store) UpdateMedicalRecord(ctx context.Context, r privacy.Record) error {
+	return s.updateRecord(ctx, s.q.medical, r)
+}
+
+func (s *Store) updateRecord(ctx context.Context, f fileQueries, r privacy.Record) error {
+	op := "pgstore: update " + f.what
+	if err := sqladapter.CheckRecord(op, r); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx pgx.Tx) error {
+		n, err := s.exec(ctx, tx, op, f.update, string(r.Subject), string(r.Category), string(r.Author),
+			string(r.Source.Kind), string(r.Source.Party), string(r.Purpose), string(r.Basis),
+			ts(r.Created), ts(r.Updated), sqladapter.EncodeFields(r.Fields), string(r.ID), string(r.Case))
+		if err != nil || n == 1 {
+			return err
+		}
+		if err := tx.QueryRow(ctx, f.caseOf, string(r.ID)).Scan(new(string)); err != nil {
+			return err
+		}
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "a record's case does not change"}
+	})
+}
+
+// recordsPage is how many records one query of [Store.CaseRecords] reads.
+const recordsPage = 256
+
+// CaseRecords implements [privacy.Store]. The records are read a page at a
+// time as the iteration goes, so that a large file is never held in memory
+// and no connection is held while the caller works. With a context marked
+// by [WithReplica] it may read the replica.
+func (s *Store) CaseRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	return s.caseRecords(ctx, s.q.ordinary, id)
+}
+
+// CaseMedicalRecords implements [privacy.MedicalStore], as
+// [Store.CaseRecords] does.
+func (s *Store) CaseMedicalRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	return s.caseRecords(ctx, s.q.medical, id)
+}
+
+func (s *Store) caseRecords(ctx context.Context, f fileQueries, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	op := "pgstore: case " + f.what + "s"
+	return func(yield func(privacy.Record, error) bool) {
+		if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+			yield(privacy.Record{}, err)
+			return
+		}
+		db := s.lister(ctx)
+		page, err := recordPage(ctx, db, f.first, string(id), recordsPage)
+		if err == nil && len(page) == 0 {
+			// No records: does the case exist?
+			err = db.QueryRow(ctx, s.q.caseExists, string(id)).Scan(new(int))
+		}
+		for err == nil && len(page) > 0 {
+			for _, r := range page {
+				if !yield(r, nil) {
+					return
+				}
+			}
+			if len(page) < recordsPage {
+				return
+			}
+			last := page[len(page)-1]
+			page, err = recordPage(ctx, db, f.after, string(id), ts(last.Created), string(last.ID), recordsPage)
+		}
+		if err != nil {
+			yield(privacy.Record{}, fail(op, err, nil))
+		}
+	}
+}
+
+type queryer interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+func recordPage(ctx context.Context, db queryer, query string, args ...any) ([]privacy.Record, error) {
+	rows, err := db.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (privacy.Record, error) { return scanRecord(row) })
+}
+
+// DeleteRecord implements [privacy.Store].
+func (s *Store) DeleteRecord(ctx context.Context, id privacy.RecordID) error {
+	return s.deleteRecord(ctx, s.q.ordinary, id)
+}
+
+// DeleteMedicalRecord implements [privacy.MedicalStore].
+func (s *Store) DeleteMedicalRecord(ctx context.Context, id privacy.RecordID) error {
+	return s.deleteRecord(ctx, s.q.medical, id)
+}
+
+func (s *Store) deleteRecord(ctx context.Context, f fileQueries, id privacy.RecordID) error {
+	op := "pgstore: delete " + f.what
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx pgx.Tx) error {
+		n, err := s.exec(ctx, tx, op, f.delete, string(id))
+		if err == nil && n == 0 {
+			err = pgx.ErrNoRows
+		}
+		return err
+	})
+}

@@ -1,0 +1,63 @@
+// Package sqlitestore is the embedded default adapter: one SQLite file, no
+// server, through the pure-Go driver modernc.org/sqlite (no cgo). A
+// [Store] implements privacy.Store with its separate medical file
+// (privacy.MedicalStore) and the hash-chained audit trail, and passes the
+// conformance kit privacytest in full, fault injection included.
+//
+// Start with [Open] on a file path and hand the store to
+// privacy.NewDossiers:
+//
+//	store, err := sqlitestore.Open(ctx, "dossiers.db", nil)
+//	if err != nil { … }
+//	defer store.Close()
+//	dossiers, err := privacy.NewDossiers(store, privacy.Strict())
+//
+// # The file
+//
+// The file belongs to the store: Open creates it, sets it to WAL mode,
+// turns foreign keys on for every connection, and runs the schema's
+// migrations. Tables: subjects, cases, records, medical_records (rule O6:
+// the medical file is a table of its own), audit_events and
+// schema_migrations. Times are kept as microseconds since 1970 UTC (NULL is
+// the zero time), so they come back exactly as privacy.Timestamp left them.
+// A record's fields are one opaque value that round-trips any bytes; the
+// other text columns take UTF-8 without NUL bytes, IDs as privacy.ValidID
+// says, times in the years 1 to 9999; anything else fails with
+// privacy.ErrInvalid before a statement runs. Values reach SQL only as
+// parameters.
+//
+// # Concurrency
+//
+// SQLite lets one transaction write at a time. The store writes through one
+// connection, so its own writers queue in the process instead of failing
+// with SQLITE_BUSY; its write transactions begin IMMEDIATE, and a write
+// that meets another process's lock waits up to [Options].BusyTimeout.
+// Reads run in parallel on up to [Options].MaxReaders connections and never
+// wait for the writer (WAL). Listings ([Store.CaseRecords],
+// [Store.Events]) read a page at a time and hold no connection while the
+// caller works.
+//
+// # Errors
+//
+// Every error is a *privacy.Error: a unique violation is privacy.ErrExists,
+// a missing row or a foreign key that points nowhere is privacy.ErrNotFound,
+// a write to the append-only audit trail other than an append is
+// privacy.ErrForbidden (rule G7), anything the database or the disk did is
+// privacy.ErrUnavailable. The driver's error is kept as Err, for logs; its
+// text names tables and constraints, never values.
+//
+// # Migrations
+//
+// The schema is the files of migrations/, NNNN_name.sql, applied in order
+// by Open in one transaction and recorded in schema_migrations; a second
+// Open applies nothing. A file whose schema is newer than the adapter is
+// refused with privacy.ErrConflict.
+//
+// Adding a store (the access audit, consent or retention stores of later
+// rounds) is two new files: migrations/NNNN_name.sql with its tables and
+// indexes, and name.go with its methods. A method that must land together
+// with its audit events runs inside [Store] write transactions and calls
+// the unexported appendEvents with its transaction; a write that should
+// honour fault injection runs its statements through the exec helper,
+// which counts rows for [Store.FailAfter].
+package sqlitestore

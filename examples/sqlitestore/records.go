@@ -1,0 +1,436 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"iter"
+
+	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
+	"github.com/dossierwacht/dossierwacht/privacy"
+)
+
+// CreateSubject implements [privacy.Store].
+func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject) error {
+	const op = "sqlitestore: create subject"
+	if err := sqladapter.CheckSubject(op, sub); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		_, err := s.exec(ctx, tx, op, `INSERT INTO subjects (id, employer, employment_ended, created) VALUES (?, ?, ?, ?)`,
+			sub.ID, sub.Employer, micros(sub.EmploymentEnded), micros(sub.Created))
+		return err
+	})
+}
+
+// Subject implements [privacy.Store].
+func (s *Store) Subject(ctx context.Context, id privacy.SubjectID) (privacy.Subject, error) {
+	const op = "sqlitestore: subject"
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return privacy.Subject{}, err
+	}
+	sub := privacy.Subject{ID: id}
+	var ended, created sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT employer, employment_ended, created FROM subjects WHERE id = ?`, id).
+		Scan(&sub.Employer, &ended, &created)
+	if err != nil {
+		return privacy.Subject{}, s.fail(op, err, nil)
+	}
+	sub.EmploymentEnded, sub.Created = timeOf(ended), timeOf(created)
+	return sub, nil
+}
+
+// UpdateSubject implements [privacy.Store].
+func (s *Store) UpdateSubject(ctx context.Context, sub privacy.Subject) error {
+	const op = "sqlitestore: update subject"
+	if err := sqladapter.CheckSubject(op, sub); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		n, err := s.exec(ctx, tx, op, `UPDATE subjects SET employer = ?, employment_ended = ?, created = ? WHERE id = ?`,
+			sub.Employer, micros(sub.EmploymentEnded), micros(sub.Created), sub.ID)
+		if err == nil && n == 0 {
+			err = sql.ErrNoRows
+		}
+		return err
+	})
+}
+
+// DeleteSubject implements [privacy.Store]: the subject, its cases and
+// every record of them, medical ones included, in one transaction.
+func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID) error {
+	const op = "sqlitestore: delete subject"
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return err
+	}
+	err := s.write(ctx, op, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM subjects WHERE id = ?`, id).Scan(new(int)); err != nil {
+			return err
+		}
+		for _, q := range deleteSubject {
+			if _, err := s.exec(ctx, tx, op, q, id); err != nil {
+				return s.fail(op, err, privacy.ErrConflict)
+			}
+		}
+		return nil
+	})
+	return err
+}
+
+// deleteSubject and deleteCase are the statements that erase a subject or
+// a case, children first; each takes the ID.
+var (
+	deleteSubject = []string{
+		`DELETE FROM medical_records WHERE case_id IN (SELECT id FROM cases WHERE subject_id = ?)`,
+		`DELETE FROM records WHERE case_id IN (SELECT id FROM cases WHERE subject_id = ?)`,
+		`DELETE FROM cases WHERE subject_id = ?`,
+		`DELETE FROM subjects WHERE id = ?`,
+	}
+	deleteCase = []string{
+		`DELETE FROM medical_records WHERE case_id = ?`,
+		`DELETE FROM records WHERE case_id = ?`,
+		`DELETE FROM cases WHERE id = ?`,
+	}
+)
+
+// CreateCase implements [privacy.Store].
+func (s *Store) CreateCase(ctx context.Context, c privacy.Case) error {
+	const op = "sqlitestore: create case"
+	if err := sqladapter.CheckCase(op, c); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		_, err := s.exec(ctx, tx, op, `INSERT INTO cases (id, subject_id, kind, purpose, contract_id, contract_party,
+	contract_party_kind, contract_start, contract_end, opened, closed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, c.Subject, c.Kind, c.Purpose, c.Contract.ID, c.Contract.Party, c.Contract.PartyKind,
+			micros(c.Contract.Start), micros(c.Contract.End), micros(c.Opened), micros(c.Closed))
+		return err
+	})
+}
+
+const caseColumns = `id, subject_id, kind, purpose, contract_id, contract_party, contract_party_kind,
+	contract_start, contract_end, opened, closed`
+
+const qSubjectCases = `SELECT ` + caseColumns + ` FROM cases WHERE subject_id = ? ORDER BY opened, id`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanCase(row scanner) (privacy.Case, error) {
+	var c privacy.Case
+	var start, end, opened, closed sql.NullInt64
+	err := row.Scan(&c.ID, &c.Subject, &c.Kind, &c.Purpose, &c.Contract.ID, &c.Contract.Party, &c.Contract.PartyKind,
+		&start, &end, &opened, &closed)
+	c.Contract.Start, c.Contract.End, c.Opened, c.Closed = timeOf(start), timeOf(end), timeOf(opened), timeOf(closed)
+	return c, err
+}
+
+// Case implements [privacy.Store].
+func (s *Store) Case(ctx context.Context, id privacy.CaseID) (privacy.Case, error) {
+	const op = "sqlitestore: case"
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return privacy.Case{}, err
+	}
+	c, err := scanCase(s.r.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
+	if err != nil {
+		return privacy.Case{}, s.fail(op, err, nil)
+	}
+	return c, nil
+}
+
+// UpdateCase implements [privacy.Store].
+func (s *Store) UpdateCase(ctx context.Context, c privacy.Case) error {
+	const op = "sqlitestore: update case"
+	if err := sqladapter.CheckCase(op, c); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		n, err := s.exec(ctx, tx, op, `UPDATE cases SET kind = ?, purpose = ?, contract_id = ?, contract_party = ?,
+	contract_party_kind = ?, contract_start = ?, contract_end = ?, opened = ?, closed = ? WHERE id = ? AND subject_id = ?`,
+			c.Kind, c.Purpose, c.Contract.ID, c.Contract.Party, c.Contract.PartyKind,
+			micros(c.Contract.Start), micros(c.Contract.End), micros(c.Opened), micros(c.Closed), c.ID, c.Subject)
+		if err != nil || n == 1 {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM cases WHERE id = ?`, c.ID).Scan(new(int)); err != nil {
+			return err
+		}
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "a case's subject does not change"}
+	})
+}
+
+// SubjectCases implements [privacy.Store].
+func (s *Store) SubjectCases(ctx context.Context, id privacy.SubjectID) ([]privacy.Case, error) {
+	const op = "sqlitestore: subject cases"
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, qSubjectCases, id)
+	if err != nil {
+		return nil, s.fail(op, err, nil)
+	}
+	defer rows.Close()
+	var out []privacy.Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, s.fail(op, err, nil)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(op, err, nil)
+	}
+	if len(out) == 0 {
+		// No cases: does the subject exist?
+		if err := s.r.QueryRowContext(ctx, `SELECT 1 FROM subjects WHERE id = ?`, id).Scan(new(int)); err != nil {
+			return nil, s.fail(op, err, nil)
+		}
+		return []privacy.Case{}, nil
+	}
+	return out, nil
+}
+
+// DeleteCase implements [privacy.Store]: the case and every record of it,
+// medical ones included, in one transaction.
+func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID) error {
+	const op = "sqlitestore: delete case"
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM cases WHERE id = ?`, id).Scan(new(int)); err != nil {
+			return err
+		}
+		for _, q := range deleteCase {
+			if _, err := s.exec(ctx, tx, op, q, id); err != nil {
+				return s.fail(op, err, privacy.ErrConflict)
+			}
+		}
+		return nil
+	})
+}
+
+// file is one compartment of records: the ordinary file or the medical
+// file (rule O6), each a table of its own. Its queries are built once from
+// the adapter's own table names.
+type file struct {
+	what                                              string // "record" or "medical record", for error ops
+	insert, get, update, caseOf, first, after, delete string
+}
+
+const recordColumns = `id, case_id, subject_id, category, author, source_kind, source_party, purpose, basis,
+	created, updated, fields`
+
+func newFile(what, table string) file {
+	return file{
+		what:   what,
+		insert: `INSERT INTO ` + table + ` (` + recordColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		get:    `SELECT ` + recordColumns + ` FROM ` + table + ` WHERE id = ?`,
+		update: `UPDATE ` + table + ` SET subject_id = ?, category = ?, author = ?, source_kind = ?, source_party = ?,
+	purpose = ?, basis = ?, created = ?, updated = ?, fields = ? WHERE id = ? AND case_id = ?`,
+		caseOf: `SELECT case_id FROM ` + table + ` WHERE id = ?`,
+		first:  `SELECT ` + recordColumns + ` FROM ` + table + ` WHERE case_id = ? ORDER BY created, id LIMIT ?`,
+		after: `SELECT ` + recordColumns + ` FROM ` + table + ` WHERE case_id = ? AND (created, id) > (?, ?)
+	ORDER BY created, id LIMIT ?`,
+		delete: `DELETE FROM ` + table + ` WHERE id = ?`,
+	}
+}
+
+var (
+	ordinaryFile = newFile("record", "records")
+	medicalFile  = newFile("medical record", "medical_records")
+)
+
+func scanRecord(row scanner) (privacy.Record, error) {
+	var r privacy.Record
+	var created, updated sql.NullInt64
+	var fields []byte
+	if err := row.Scan(&r.ID, &r.Case, &r.Subject, &r.Category, &r.Author, &r.Source.Kind, &r.Source.Party,
+		&r.Purpose, &r.Basis, &created, &updated, &fields); err != nil {
+		return privacy.Record{}, err
+	}
+	r.Created, r.Updated = timeOf(created), timeOf(updated)
+	var err error
+	r.Fields, err = sqladapter.DecodeFields(fields)
+	return r, err
+}
+
+// AddRecords implements [privacy.Store].
+func (s *Store) AddRecords(ctx context.Context, rs ...privacy.Record) error {
+	return s.addRecords(ctx, ordinaryFile, rs)
+}
+
+// AddMedicalRecords implements [privacy.MedicalStore].
+func (s *Store) AddMedicalRecords(ctx context.Context, rs ...privacy.Record) error {
+	return s.addRecords(ctx, medicalFile, rs)
+}
+
+func (s *Store) addRecords(ctx context.Context, f file, rs []privacy.Record) error {
+	op := "sqlitestore: add " + f.what + "s"
+	for _, r := range rs {
+		if err := sqladapter.CheckRecord(op, r); err != nil {
+			return err
+		}
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, f.insert)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, r := range rs {
+			res, err := stmt.ExecContext(ctx, r.ID, r.Case, r.Subject, r.Category, r.Author, r.Source.Kind, r.Source.Party,
+				r.Purpose, r.Basis, micros(r.Created), micros(r.Updated), sqladapter.EncodeFields(r.Fields))
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			if err := s.faults.Wrote(op, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Record implements [privacy.Store].
+func (s *Store) Record(ctx context.Context, id privacy.RecordID) (privacy.Record, error) {
+	return s.record(ctx, ordinaryFile, id)
+}
+
+// MedicalRecord implements [privacy.MedicalStore].
+func (s *Store) MedicalRecord(ctx context.Context, id privacy.RecordID) (privacy.Record, error) {
+	return s.record(ctx, medicalFile, id)
+}
+
+func (s *Store) record(ctx context.Context, f file, id privacy.RecordID) (privacy.Record, error) {
+	op := "sqlitestore: " + f.what
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return privacy.Record{}, err
+	}
+	r, err := scanRecord(s.r.QueryRowContext(ctx, f.get, id))
+	if err != nil {
+		return privacy.Record{}, s.fail(op, err, nil)
+	}
+	return r, nil
+}
+
+// UpdateRecord implements [privacy.Store].
+func (s *Store) UpdateRecord(ctx context.Context, r privacy.Record) error {
+	return s.updateRecord(ctx, ordinaryFile, r)
+}
+
+// UpdateMedicalRecord implements [privacy.MedicalStore].
+func (s *Store) UpdateMedicalRecord(ctx context.Context, r privacy.Record) error {
+	return s.updateRecord(ctx, medicalFile, r)
+}
+
+func (s *Store) updateRecord(ctx context.Context, f file, r privacy.Record) error {
+	op := "sqlitestore: update " + f.what
+	if err := sqladapter.CheckRecord(op, r); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		n, err := s.exec(ctx, tx, op, f.update, r.Subject, r.Category, r.Author, r.Source.Kind, r.Source.Party,
+			r.Purpose, r.Basis, micros(r.Created), micros(r.Updated), sqladapter.EncodeFields(r.Fields), r.ID, r.Case)
+		if err != nil || n == 1 {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, f.caseOf, r.ID).Scan(new(string)); err != nil {
+			return err
+		}
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "a record's case does not change"}
+	})
+}
+
+// recordsPage is how many records one query of [Store.CaseRecords] reads.
+const recordsPage = 256
+
+// CaseRecords implements [privacy.Store]. The records are read a page at a
+// time as the iteration goes, so that a large file is never held in memory
+// and no connection is held while the caller works.
+func (s *Store) CaseRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	return s.caseRecords(ctx, ordinaryFile, id)
+}
+
+// CaseMedicalRecords implements [privacy.MedicalStore], as
+// [Store.CaseRecords] does.
+func (s *Store) CaseMedicalRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	return s.caseRecords(ctx, medicalFile, id)
+}
+
+func (s *Store) caseRecords(ctx context.Context, f file, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	op := "sqlitestore: case " + f.what + "s"
+	return func(yield func(privacy.Record, error) bool) {
+		if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+			yield(privacy.Record{}, err)
+			return
+		}
+		page, err := s.recordPage(ctx, f.first, id, recordsPage)
+		if err == nil && len(page) == 0 {
+			// No records: does the case exist?
+			err = s.r.QueryRowContext(ctx, `SELECT 1 FROM cases WHERE id = ?`, id).Scan(new(int))
+		}
+		for err == nil && len(page) > 0 {
+			for _, r := range page {
+				if !yield(r, nil) {
+					return
+				}
+			}
+			if len(page) < recordsPage {
+				return
+			}
+			last := page[len(page)-1]
+			page, err = s.recordPage(ctx, f.after, id, micros(last.Created), last.ID, recordsPage)
+		}
+		if err != nil {
+			yield(privacy.Record{}, s.fail(op, err, nil))
+		}
+	}
+}
+
+func (s *Store) recordPage(ctx context.Context, query string, args ...any) ([]privacy.Record, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var page []privacy.Record
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, err
+		}
+		page = append(page, r)
+	}
+	return page, rows.Err()
+}
+
+// DeleteRecord implements [privacy.Store].
+func (s *Store) DeleteRecord(ctx context.Context, id privacy.RecordID) error {
+	return s.deleteRecord(ctx, ordinaryFile, id)
+}
+
+// DeleteMedicalRecord implements [privacy.MedicalStore].
+func (s *Store) DeleteMedicalRecord(ctx context.Context, id privacy.RecordID) error {
+	return s.deleteRecord(ctx, medicalFile, id)
+}
+
+func (s *Store) deleteRecord(ctx context.Context, f file, id privacy.RecordID) error {
+	op := "sqlitestore: delete " + f.what
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		n, err := s.exec(ctx, tx, op, f.delete, id)
+		if err == nil && n == 0 {
+			err = sql.ErrNoRows
+		}
+		return err
+	})
+}

@@ -1,0 +1,247 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Store keeps subjects, cases, records, the separate medical file and the
+// audit trail in one SQLite file. It is safe for concurrent use. The zero
+// value is not usable; call [Open].
+type Store struct {
+	path   string  // absolute
+	w      *sql.DB // the one writer connection
+	r      *sql.DB // read connections
+	faults sqladapter.Faults
+}
+
+var _ privacy.Store = (*Store)(nil)
+
+// Options tunes a [Store]. A nil *Options means the defaults.
+type Options struct {
+	// BusyTimeout is how long a write waits for another process that
+	// holds the file's write lock before it fails with
+	// privacy.ErrUnavailable. Zero means 5 seconds.
+	BusyTimeout time.Duration
+	// MaxReaders bounds the connections that serve reads in parallel
+	// with the writer. Zero means 4.
+	MaxReaders int
+}
+
+// Open opens the store in the SQLite file at path, creating the file if it
+// does not exist, and brings its schema up to date. Close it when done.
+func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
+	const op = "sqlitestore: open"
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.BusyTimeout <= 0 {
+		o.BusyTimeout = 5 * time.Second
+	}
+	if o.MaxReaders <= 0 {
+		o.MaxReaders = 4
+	}
+	if path == "" {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "path", Msg: "missing"}
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "path", Err: err}
+	}
+	migrations, err := sqladapter.Migrations(migrationFiles, "migrations")
+	if err != nil {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Err: err}
+	}
+
+	// One writer: SQLite lets one transaction write at a time, so the
+	// adapter queues its writers on one connection instead of letting them
+	// meet SQLITE_BUSY. Its transactions begin IMMEDIATE: they take the
+	// write lock first, so a transaction never fails to upgrade a read
+	// lock when another process writes too (busy_timeout waits for it).
+	w, err := sql.Open("sqlite", dsn(abs, o.BusyTimeout, "_txlock=immediate"))
+	if err != nil {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Err: err}
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	s := &Store{path: abs, w: w}
+	// WAL lets readers go on while the writer writes; it is a property of
+	// the file, set once.
+	if _, err := w.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
+		w.Close()
+		return nil, s.fail(op, err, privacy.ErrUnavailable)
+	}
+	if err := s.migrate(ctx, migrations); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", dsn(abs, o.BusyTimeout, "_query_only=1"))
+	if err != nil {
+		w.Close()
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Err: err}
+	}
+	r.SetMaxOpenConns(o.MaxReaders)
+	r.SetMaxIdleConns(o.MaxReaders)
+	s.r = r
+	return s, nil
+}
+
+// dsn is the driver's name for the file: a file: URI, with the settings of
+// every connection as parameters.
+func dsn(abs string, busy time.Duration, extra string) string {
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
+	return fmt.Sprintf("%s?_busy_timeout=%d&_foreign_keys=1&_synchronous=FULL&%s", u.String(), busy.Milliseconds(), extra)
+}
+
+// Path returns the absolute path of the store's file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the store's connections.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// FailAfter arms an injected failure (privacytest.FaultInjector): after n
+// more row writes, the next fails with privacy.ErrUnavailable inside its
+// transaction, which rolls back. FailAfter(-1) disarms it.
+func (s *Store) FailAfter(n int) { s.faults.Arm(n) }
+
+// migrate applies the migrations the file lacks, in one transaction. Its
+// bookkeeping table, schema_migrations, holds one row per applied version.
+func (s *Store) migrate(ctx context.Context, migrations []sqladapter.Migration) error {
+	const op = "sqlitestore: migrate"
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version INTEGER NOT NULL PRIMARY KEY,
+	name    TEXT    NOT NULL,
+	applied TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT`); err != nil {
+			return err
+		}
+		var have, top int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(max(version), 0) FROM schema_migrations`).Scan(&have, &top); err != nil {
+			return err
+		}
+		if top != have {
+			return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: "schema_migrations has gaps"}
+		}
+		if top > len(migrations) {
+			return &privacy.Error{Op: op, Kind: privacy.ErrConflict,
+				Msg: fmt.Sprintf("the file's schema is at version %d, newer than this adapter's %d", top, len(migrations))}
+		}
+		for _, m := range migrations[top:] {
+			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+				return fmt.Errorf("migration %d %s: %w", m.Version, m.Name, err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.Version, m.Name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// write runs fn in a write transaction and commits it; any error rolls it
+// back whole.
+func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return s.fail(op, err, nil)
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return s.fail(op, err, nil)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return s.fail(op, err, nil)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.fail(op, err, nil)
+	}
+	return nil
+}
+
+// exec runs one statement of a write and accounts for the rows it wrote.
+func (s *Store) exec(ctx context.Context, tx *sql.Tx, op, query string, args ...any) (int64, error) {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	return n, s.faults.Wrote(op, n)
+}
+
+// fail translates err into the library's error model. A *privacy.Error
+// passes unchanged; a constraint names its kind (a foreign key: fk, which
+// is privacy.ErrNotFound when nil); everything else is
+// privacy.ErrUnavailable. The driver's error is kept as Err; its message
+// names tables and constraints, never values.
+func (s *Store) fail(op string, err error, fk error) error {
+	var pe *privacy.Error
+	if errors.As(err, &pe) {
+		return pe
+	}
+	if fk == nil {
+		fk = privacy.ErrNotFound
+	}
+	kind, rule := privacy.ErrUnavailable, privacy.RuleID("")
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		kind = privacy.ErrNotFound
+		err = nil
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	default:
+		var se *sqlite.Error
+		if errors.As(err, &se) {
+			switch se.Code() {
+			case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+				kind = privacy.ErrExists
+			case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+				kind = fk
+			case sqlite3.SQLITE_CONSTRAINT_NOTNULL, sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_DATATYPE:
+				kind = privacy.ErrInvalid
+			case sqlite3.SQLITE_CONSTRAINT_TRIGGER:
+				// Rule G7: only the audit trail's triggers refuse writes.
+				kind, rule = privacy.ErrForbidden, privacy.G7
+			}
+		}
+	}
+	return &privacy.Error{Op: op, Kind: kind, Rule: rule, Err: err}
+}
+
+// micros is how a time is stored: microseconds since 1970 UTC, NULL for the
+// zero time.
+func micros(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return privacy.Timestamp(t).UnixMicro()
+}
+
+// timeOf reads what micros stored.
+func timeOf(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMicro(v.Int64).UTC()
+}

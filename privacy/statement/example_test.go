@@ -1,0 +1,144 @@
+package statement_test
+
+import (
+	"bytes"
+	"fmt"
+	"log"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/statement"
+)
+
+// section returns the part of a Markdown document from the heading that
+// starts with title up to the next heading of the same level.
+func section(doc, title string) string {
+	i := strings.Index(doc, "\n## "+title)
+	if i < 0 {
+		return ""
+	}
+	rest := doc[i+1:]
+	if j := strings.Index(rest[3:], "\n## "); j >= 0 {
+		rest = rest[:j+4]
+	}
+	return rest
+}
+
+// The Dutch statement of regulation R: its paragraph on retention, made
+// from the policy's retention rules (R9, N9).
+func ExampleRender() {
+	var buf bytes.Buffer
+	if err := statement.Render(&buf, privacy.RegulationR(), nil); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(section(buf.String(), "Hoe lang"))
+	// Output:
+	// ## Hoe lang wij gegevens bewaren
+	//
+	// Wij bewaren uw gegevens niet langer dan nodig is voor de uitvoering van de overeenkomst, en houden ons aan de wettelijke bewaartermijnen:
+	//
+	// - Alle gegevens (behalve functie, aard en duur dienstverband; uitkeringsgegevens): 2 jaar na de afsluiting van het re-integratietraject — bron: regulation R; AP guidance. (R9)
+	// - Functie, aard en duur dienstverband; uitkeringsgegevens: 7 jaar na de afsluiting van het dossier — wettelijke bewaarplicht: Algemene wet inzake rijksbelastingen art. 52(4); een verzoek om verwijdering maakt deze termijn niet korter. (R9)
+	// - Het logboek van wie uw gegevens heeft ingezien of gewijzigd: 5 jaar — bron: NEN 7513; Besluit elektronische gegevensverwerking door zorgaanbieders. (N9)
+	//
+	// Vraagt u ons uw gegevens eerder te verwijderen, dan doen wij dat, tenzij de wet zich daartegen verzet: gegevens met een wettelijke bewaarplicht, en gegevens die nodig zijn voor een rechtsvordering, blijven bewaard zolang dat moet. (R9, G3)
+}
+
+// The statement follows the policy: a service that names its processor
+// and lets the insurer see less gets a statement that says so, in English
+// here, without the rule IDs.
+func ExampleRender_english() {
+	p := privacy.RegulationO()
+	p.Processor = "Hosting B.V."
+	for i, a := range p.Access {
+		if a.Rule == privacy.O11 {
+			p.Access[i].Fields = []privacy.Field{privacy.FieldName, privacy.FieldFirstDay}
+		}
+	}
+	var buf bytes.Buffer
+	if err := statement.Render(&buf, p, &statement.Options{Language: statement.English, OmitRules: true}); err != nil {
+		log.Fatal(err)
+	}
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if strings.Contains(line, "Hosting B.V.") || strings.HasPrefix(line, "- See: identity data (name and address) (only name)") {
+			fmt.Println(line)
+		}
+	}
+	// Output:
+	// We keep your data in an automated system on an external, secured server of our processor: Hosting B.V. We have an agreement with this processor to comply with the law (a data processing agreement, GDPR art. 28).
+	// - See: identity data (name and address) (only name) and absence data (only first day of absence) — in absence cases, provided they insure your employer.
+}
+
+// A new version of a policy, in force from 1 January 2027: the insurer no
+// longer sees the recovery date, and absence data is kept 18 months after
+// employment ends instead of 2 years (O16).
+func ExampleDiff() {
+	old := privacy.Strict()
+	next := old.Clone()
+	next.Version = "1.1.0"
+	next.Effective = time.Date(2027, time.January, 1, 0, 0, 0, 0, time.UTC)
+	for i, a := range next.Access {
+		if a.Rule == privacy.O11 {
+			next.Access[i].Fields = []privacy.Field{privacy.FieldName, privacy.FieldFirstDay, privacy.FieldIncapacityDegree}
+		}
+	}
+	for i, r := range next.Retention {
+		if r.Rule == privacy.N7 && r.Trigger == privacy.TriggerEmploymentEnded && r.Period == privacy.Years(2) {
+			next.Retention[i].Period = privacy.Months(18)
+		}
+	}
+	changes, err := statement.Diff(old, next)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range changes {
+		fmt.Printf("%s %s %s\n%s\n", c.Rule, c.Area, c.Kind, c.English)
+	}
+	// Output:
+	// O11 access removed
+	// From 1 January 2027 the absence insurer may no longer see the recovery date (absence data).
+	// N7 retention changed
+	// From 1 January 2027 the retention period of all data (except job, nature and duration of employment; benefit data; medical data), in absence cases and reintegration trajectories, after the end of the employment goes from 2 years to 18 months.
+}
+
+// The changes as a Dutch list, for the page that announces a new version.
+func ExampleRenderDiff() {
+	old := privacy.RegulationO()
+	next := old.Clone()
+	next.Version = "1.1.0"
+	next.Effective = time.Date(2027, time.January, 1, 0, 0, 0, 0, time.UTC)
+	next.MinGroupSize = 20
+	if err := statement.RenderDiff(os.Stdout, old, next, nil); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// # Wijzigingen: Privacyreglement arbodienst (regulation O)
+	//
+	// Van versie 1.0.0 (geldig vanaf 25 mei 2018) naar versie 1.1.0 (geldig vanaf 1 januari 2027). (O16)
+	//
+	// ## Wat verandert
+	//
+	// - Vanaf 1 januari 2027 gaat de kleinste groep waarover uw werkgever cijfers krijgt van 10 naar 20 personen. (N12)
+}
+
+// The register of processing activities (G6, GDPR art. 30(1)): here its
+// retention periods for regulation R.
+func ExampleRenderRegister() {
+	var buf bytes.Buffer
+	if err := statement.RenderRegister(&buf, privacy.RegulationR(), &statement.Options{Language: statement.English}); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(section(buf.String(), "f. "))
+	// Output:
+	// ## f. Time limits for erasure
+	//
+	// | Data | Period | Runs from | Statutory | Source | Rule |
+	// |---|---|---|---|---|---|
+	// | All data (except job, nature and duration of employment; benefit data) | 2 years | the closing of the reintegration trajectory | no | regulation R; AP guidance | R9 |
+	// | Job, nature and duration of employment; benefit data | 7 years | the closing of the case | yes | Algemene wet inzake rijksbelastingen art. 52(4) | R9 |
+	// | Log of access and changes | 5 years | the event is recorded | yes | NEN 7513; Besluit elektronische gegevensverwerking door zorgaanbieders | N9 |
+	//
+	// A medical file is destroyed within 3 months of a request. (N8)
+}

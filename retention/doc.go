@@ -1,0 +1,68 @@
+// Package retention says, for every record of the case file, when it must
+// be deleted and why, and deletes it when the time comes — with a proof of
+// each deletion, and without losing anything a statute or a legal hold
+// requires to stay (rules R9, O12, G3, G4, N7, N8, N9).
+//
+// # Getting started
+//
+// Make a [Retention] from a store and the policy the case file is kept
+// under, then run a [Retention.Sweep] from a nightly job:
+//
+//	store := memstore.New() // implements privacy.Store and retention.Store
+//	ret, err := retention.New(store, privacy.Strict(), nil)
+//	…
+//	report, err := ret.Sweep(ctx, sweeper, time.Now())
+//
+// [Retention.Plan] is the same sweep as a dry run; [Retention.Schedules]
+// and [Retention.Explain] show one subject's schedules and why;
+// [Retention.PlaceHold] and [Retention.LiftHold] manage legal holds;
+// [Retention.RequestErasure] grants a subject's erasure request and says
+// which records go and which stay.
+//
+// # Schedules
+//
+// A [Schedule] is a pure function of a record, its case, its subject, the
+// policy's retention rules, the holds and erasure requests, and the time:
+// [Rules.Schedule] does no I/O and reads no clock. Periods are counted on
+// the calendar by package calendar, with EU Regulation 1182/71's month-end
+// clamping (29 February 2024 plus two years ends on 28 February 2026), on
+// days in Europe/Amsterdam: a record is due from 00:00 Amsterdam time on
+// the day after its period ends. [Rules] documents how rules combine:
+// statutory periods are minimums and the longest one holds; other periods
+// are maximums and the earliest one holds; an erasure request brings the
+// date forward but never before a statutory minimum; a legal hold keeps
+// everything in its scope.
+//
+// # Sweeps
+//
+// A sweep pages through the subjects that may have records due
+// ([Store.Candidates], answerable from indexes on closing, employment-end,
+// creation and decision times), computes their schedules and deletes what
+// is due through [Store.EraseRecord]: the record (from the separate medical
+// file for medical records), its [Proof] and an audit event land together,
+// and the store checks holds under the same lock, so a record held during
+// a sweep is not deleted. A sweep is idempotent and resumable: after an
+// interruption, run it again; a record with a proof is done.
+//
+// With [Options.Recipients], a sweep asks the disclosure log (package
+// consent) who received the records it deletes and lists them in its
+// [Report] and in each proof, so that they can be told (rule G4).
+//
+// # Audit events
+//
+// Audit events have their own retention (N9: at least five years);
+// [Rules.AuditDue] gives the day an event may go. Deleting audit events is
+// left to the audit store: pruning a hash-chained log needs a checkpoint
+// that the log itself must write, so sweeps do not delete them.
+//
+// # What is not deleted here
+//
+// A sweep deletes records. The rows of a case and a subject (their IDs,
+// kind, dates and contract) stay until the caller deletes them through
+// [privacy.Dossiers.DeleteCase] and [privacy.Dossiers.DeleteSubject].
+//
+// # Testing
+//
+// Package retentiontest is the conformance kit for [Store] adapters; the
+// in-memory adapter in privacy/memstore passes it.
+package retention

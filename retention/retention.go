@@ -1,0 +1,352 @@
+package retention
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"slices"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+)
+
+// Retention schedules, holds and deletes a service's records under a
+// policy's retention rules. It holds the [Store] that keeps holds, erasure
+// requests and proofs. A Retention is safe for concurrent use if its Store
+// is.
+//
+// Who may place a hold, grant an erasure request or run a sweep is for the
+// caller to decide (package access); Retention checks that the principal
+// is well formed and names it in every audit event.
+type Retention struct {
+	store      Store
+	rules      *Rules
+	recipients Recipients
+	batch      int
+	page       int
+}
+
+// Options tune a [Retention]. The zero value and nil mean the defaults.
+type Options struct {
+	// Recipients, if set, tells a sweep who received the records it
+	// deletes, for the notices rule G4 requires. Nil: no notification
+	// list.
+	Recipients Recipients
+	// BatchSize is how many due records a sweep gathers before it looks up
+	// their recipients and deletes them; default 256.
+	BatchSize int
+	// PageSize is how many subjects' dossiers a sweep reads at a time;
+	// default 256.
+	PageSize int
+}
+
+// New returns the retention of a service whose case file is kept under
+// policy, with holds, erasure requests and proofs in store. The policy is
+// validated and its rules compiled: later changes to it have no effect.
+func New(store Store, policy *privacy.Policy, opts *Options) (*Retention, error) {
+	const op = "retention: new"
+	if store == nil {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "nil store"}
+	}
+	rules, err := NewRules(policy)
+	if err != nil {
+		return nil, err
+	}
+	r := &Retention{store: store, rules: rules, batch: 256, page: 256}
+	if opts != nil {
+		r.recipients = opts.Recipients
+		if opts.BatchSize < 0 || opts.PageSize < 0 {
+			return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "options", Msg: "negative size"}
+		}
+		if opts.BatchSize > 0 {
+			r.batch = opts.BatchSize
+		}
+		if opts.PageSize > 0 {
+			r.page = opts.PageSize
+		}
+	}
+	return r, nil
+}
+
+// Rules returns the compiled retention rules.
+func (r *Retention) Rules() *Rules { return r.rules }
+
+func checkPrincipal(op string, by privacy.Principal) error {
+	if err := by.Validate(); err != nil {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "by", Msg: "malformed principal", Err: err}
+	}
+	return nil
+}
+
+func checkNow(op string, now time.Time) error {
+	if now.IsZero() {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "now", Msg: "missing"}
+	}
+	return nil
+}
+
+func (r *Retention) event(by privacy.Principal, now time.Time, action privacy.EventAction, rule privacy.RuleID,
+	subject privacy.SubjectID, c privacy.CaseID, object string) privacy.Event {
+	return privacy.Event{Time: now, Principal: by.ID, Role: by.Role, OnBehalfOf: by.Party, Subject: subject, Case: c,
+		Object: object, Action: action, Outcome: privacy.OutcomeAllowed, Rule: rule, Policy: r.rules.version}
+}
+
+// checkScope fails with ErrNotFound unless the case and records a hold or
+// request names belong to the subject (and to the case, when it names one).
+func checkScope(op string, d *Dossier, c privacy.CaseID, records []privacy.RecordID) error {
+	var cases []*CaseFile
+	for i := range d.Cases {
+		if c == "" || d.Cases[i].Case.ID == c {
+			cases = append(cases, &d.Cases[i])
+		}
+	}
+	if c != "" && len(cases) == 0 {
+		return &privacy.Error{Op: op, Kind: privacy.ErrNotFound, Path: "case", Msg: "no such case of the subject"}
+	}
+	for _, id := range records {
+		found := slices.ContainsFunc(cases, func(cf *CaseFile) bool {
+			return slices.ContainsFunc(cf.Records, func(e Entry) bool { return e.ID == id })
+		})
+		if !found {
+			return &privacy.Error{Op: op, Kind: privacy.ErrNotFound, Path: "records", Msg: "no such record in scope"}
+		}
+	}
+	return nil
+}
+
+// PlaceHold places a legal hold (rule G3) by the principal by at now: from
+// then on no record in its scope is deleted, by a sweep or an erasure
+// request, until it is lifted. The hold's ID, Subject, optional Case and
+// Records, Ground and Reason come from h; PlacedBy and Placed are set
+// here. The subject, case and records must exist (else ErrNotFound). The
+// hold and its audit event are stored together. It returns the hold as
+// stored.
+func (r *Retention) PlaceHold(ctx context.Context, by privacy.Principal, h Hold, now time.Time) (Hold, error) {
+	const op = "retention: place hold"
+	if err := checkPrincipal(op, by); err != nil {
+		return Hold{}, err
+	}
+	if err := checkNow(op, now); err != nil {
+		return Hold{}, err
+	}
+	h = h.Clone()
+	h.PlacedBy, h.Placed = by.ID, privacy.Timestamp(now)
+	if err := h.Validate(); err != nil {
+		return Hold{}, err
+	}
+	d, err := r.store.Dossier(ctx, h.Subject)
+	if err != nil {
+		return Hold{}, err
+	}
+	if err := checkScope(op, &d, h.Case, h.Records); err != nil {
+		return Hold{}, err
+	}
+	// Rule G3: a legal obligation or a legal claim blocks erasure.
+	e := r.event(by, h.Placed, privacy.EventCreate, privacy.G3, h.Subject, h.Case, "hold:"+string(h.ID))
+	if err := r.store.PlaceHold(ctx, h, e); err != nil {
+		return Hold{}, err
+	}
+	return h, nil
+}
+
+// LiftHold lifts the standing hold id, by the principal by at now, for the
+// given reason (at most 200 bytes, no personal data). The lifting and its
+// audit event are stored together; the hold stays as history. A hold
+// lifted already fails with ErrConflict.
+func (r *Retention) LiftHold(ctx context.Context, by privacy.Principal, id HoldID, reason string, now time.Time) error {
+	const op = "retention: lift hold"
+	if err := checkPrincipal(op, by); err != nil {
+		return err
+	}
+	if err := checkNow(op, now); err != nil {
+		return err
+	}
+	if !privacy.ValidID(string(id)) {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "id", Msg: "malformed hold ID"}
+	}
+	if err := validNote(op, "reason", reason, true); err != nil {
+		return err
+	}
+	h, err := r.store.Hold(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !h.Lifted.IsZero() {
+		return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Rule: privacy.G3, Msg: "the hold is lifted already"}
+	}
+	now = privacy.Timestamp(now)
+	if now.Before(h.Placed) {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "now", Msg: "before the hold was placed"}
+	}
+	e := r.event(by, now, privacy.EventUpdate, privacy.G3, h.Subject, h.Case, "hold:"+string(h.ID))
+	return r.store.LiftHold(ctx, id, by.ID, now, reason, e)
+}
+
+// Hold returns a hold, standing or lifted.
+func (r *Retention) Hold(ctx context.Context, id HoldID) (Hold, error) {
+	if !privacy.ValidID(string(id)) {
+		return Hold{}, &privacy.Error{Op: "retention: hold", Kind: privacy.ErrInvalid, Path: "id", Msg: "malformed hold ID"}
+	}
+	return r.store.Hold(ctx, id)
+}
+
+// ErasureDecision says, for a granted erasure request, which records go
+// and which stay (rules R9, O13, G3, N8).
+type ErasureDecision struct {
+	Request Erasure
+	// Erase are the records now due: the next sweep deletes them.
+	Erase []Schedule
+	// Keep are the records in scope that the law keeps: a legal hold
+	// (Reason hold) or a statutory retention duty (Reason statute, or
+	// pending when its period has not started). Each is refused under rule
+	// G3; its Due says from when it may go, if known.
+	Keep []Schedule
+	// Deadline is the last day by which the medical records in Erase must
+	// be gone (N8: three months from the request); zero when Erase holds
+	// none.
+	Deadline calendar.Date
+}
+
+// RequestErasure records a granted erasure request (R9, O13) by the
+// principal by at now, and decides it: every record in scope is due from
+// the day it was granted, except what a legal hold or a statutory duty
+// keeps (G3), which the decision lists with its reason. The request's ID,
+// Subject, optional Case and Records, Rule and Received come from e;
+// DecidedBy and Decided (now) are set here. The next sweep deletes what is
+// due; the medical file within N8's three months of receipt.
+func (r *Retention) RequestErasure(ctx context.Context, by privacy.Principal, e Erasure, now time.Time) (ErasureDecision, error) {
+	const op = "retention: request erasure"
+	if err := checkPrincipal(op, by); err != nil {
+		return ErasureDecision{}, err
+	}
+	if err := checkNow(op, now); err != nil {
+		return ErasureDecision{}, err
+	}
+	e = e.Clone()
+	e.DecidedBy, e.Decided, e.Received = by.ID, privacy.Timestamp(now), privacy.Timestamp(e.Received)
+	if err := e.Validate(); err != nil {
+		return ErasureDecision{}, err
+	}
+	d, err := r.store.Dossier(ctx, e.Subject)
+	if err != nil {
+		return ErasureDecision{}, err
+	}
+	if err := checkScope(op, &d, e.Case, e.Records); err != nil {
+		return ErasureDecision{}, err
+	}
+	ev := r.event(by, e.Decided, privacy.EventExecute, e.Rule, e.Subject, e.Case, "erasure:"+string(e.ID))
+	if err := r.store.AddErasure(ctx, e, ev); err != nil {
+		return ErasureDecision{}, err
+	}
+	d.Erasures = append(d.Erasures, e)
+	dec := ErasureDecision{Request: e}
+	for _, s := range r.rules.Schedule(nil, &d, e.Decided) {
+		if !e.Covers(s.Case, s.Record) {
+			continue
+		}
+		if s.IsDue() {
+			dec.Erase = append(dec.Erase, s)
+			if s.Deadline.After(dec.Deadline) {
+				dec.Deadline = s.Deadline
+			}
+		} else {
+			dec.Keep = append(dec.Keep, s)
+		}
+	}
+	return dec, nil
+}
+
+// Schedules returns the schedule of every record of the subject at now, in
+// the order of [Store.Dossier].
+func (r *Retention) Schedules(ctx context.Context, subject privacy.SubjectID, now time.Time) ([]Schedule, error) {
+	const op = "retention: schedules"
+	if !privacy.ValidID(string(subject)) {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "subject", Msg: "malformed subject ID"}
+	}
+	if err := checkNow(op, now); err != nil {
+		return nil, err
+	}
+	d, err := r.store.Dossier(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	return r.rules.Schedule(nil, &d, now), nil
+}
+
+// Explain returns the schedule of one record of the subject at now with
+// every rule that applied and why the winner won.
+func (r *Retention) Explain(ctx context.Context, subject privacy.SubjectID, record privacy.RecordID, now time.Time) (Explanation, error) {
+	const op = "retention: explain"
+	if !privacy.ValidID(string(subject)) || !privacy.ValidID(string(record)) {
+		return Explanation{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "malformed ID"}
+	}
+	if err := checkNow(op, now); err != nil {
+		return Explanation{}, err
+	}
+	d, err := r.store.Dossier(ctx, subject)
+	if err != nil {
+		return Explanation{}, err
+	}
+	return r.rules.Explain(&d, record, now)
+}
+
+// Proofs returns the proofs of deletion of the subject's records, oldest
+// first.
+func (r *Retention) Proofs(ctx context.Context, subject privacy.SubjectID) ([]Proof, error) {
+	if !privacy.ValidID(string(subject)) {
+		return nil, &privacy.Error{Op: "retention: proofs", Kind: privacy.ErrInvalid, Path: "subject", Msg: "malformed subject ID"}
+	}
+	return r.store.Proofs(ctx, subject)
+}
+
+// candidates pages through the candidate dossiers at now, calling f for
+// each page; f may delete records (the pages are keyed by subject ID, so
+// deleting does not disturb the paging).
+func (r *Retention) candidates(ctx context.Context, now time.Time, f func([]Dossier) error) error {
+	q := r.rules.Query(now)
+	q.Limit = r.page
+	for {
+		page, err := r.store.Candidates(ctx, q)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		if err := f(page); err != nil {
+			return err
+		}
+		q.After = page[len(page)-1].Subject.ID
+		if len(page) < q.Limit {
+			return nil
+		}
+	}
+}
+
+// Plan is a sweep's dry run: it yields the schedule of every record that a
+// sweep at now would delete, with the rule and reason, and deletes nothing.
+func (r *Retention) Plan(ctx context.Context, now time.Time) iter.Seq2[Schedule, error] {
+	return func(yield func(Schedule, error) bool) {
+		if err := checkNow("retention: plan", now); err != nil {
+			yield(Schedule{}, err)
+			return
+		}
+		var buf []Schedule
+		stop := errors.New("stop")
+		err := r.candidates(ctx, now, func(page []Dossier) error {
+			for i := range page {
+				buf = r.rules.Schedule(buf[:0], &page[i], now)
+				for _, s := range buf {
+					if s.IsDue() && !yield(s, nil) {
+						return stop
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil && err != stop {
+			yield(Schedule{}, err)
+		}
+	}
+}

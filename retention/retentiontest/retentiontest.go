@@ -1,0 +1,891 @@
+// Package retentiontest is the conformance kit for [retention.Store]
+// adapters, in the spirit of testing/fstest.TestFS. An adapter runs it from
+// its own test:
+//
+//	func TestRetentionConformance(t *testing.T) {
+//		retentiontest.Run(t, func(t *testing.T) retention.Store { return mystore.New(t) })
+//	}
+//
+// The store must also implement [privacy.Store]: the records a sweep
+// deletes live there, and the kit creates them through [privacy.Dossiers].
+// Every case runs on a fresh store in a named subtest, through the
+// [retention.Retention] users work with, and says which rule it checks:
+// legal holds (G3), erasure requests (R9, O13, N8) refused where a statute
+// keeps data (G3), sweeps (R9, O12, N7) that delete from the separate
+// medical file too (O6), write one proof and one audit event per deletion,
+// list the recipients to tell (G4), never delete a held record — not even
+// one held while the sweep runs — and are idempotent; candidate paging;
+// copy semantics; typed errors; and atomicity under an injected failure
+// for adapters that implement [privacytest.FaultInjector]. Adapters that
+// also implement [EventLog] have their audit events checked.
+package retentiontest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/privacytest"
+	"github.com/dossierwacht/dossierwacht/retention"
+)
+
+// EventLog is implemented by adapters whose audit trail the kit can read,
+// as the in-memory adapter's is. Without it the audit checks skip.
+type EventLog interface {
+	Events(ctx context.Context, from uint64) iter.Seq2[privacy.Event, error]
+}
+
+// Run runs the kit against stores made by newStore, one per subtest.
+func Run(t *testing.T, newStore func(t *testing.T) retention.Store) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore(t)
+			ps, ok := s.(privacy.Store)
+			if !ok {
+				t.Fatal("the adapter must implement privacy.Store too: the records it deletes live there")
+			}
+			d, err := privacy.NewDossiers(ps, privacy.Strict())
+			if err != nil {
+				t.Fatalf("NewDossiers: %v", err)
+			}
+			r, err := retention.New(s, privacy.Strict(), nil)
+			if err != nil {
+				t.Fatalf("retention.New: %v", err)
+			}
+			tc.run(t, &env{ctx: context.Background(), s: s, ps: ps, d: d, r: r})
+		})
+	}
+}
+
+type env struct {
+	ctx context.Context
+	s   retention.Store
+	ps  privacy.Store
+	d   *privacy.Dossiers
+	r   *retention.Retention
+}
+
+var cases = []struct {
+	name string
+	run  func(*testing.T, *env)
+}{
+	{"G3_HoldRoundTrip", testHoldRoundTrip},
+	{"G3_HoldErrors", testHoldErrors},
+	{"DossierContents", testDossier},
+	{"CandidatesPaging", testCandidates},
+	{"O12_SweepDeletesWhatIsDue", testSweep},
+	{"O6_MedicalRecordFromMedicalFile", testMedical},
+	{"R9_ErasureRequest", testErasure},
+	{"G3_StatuteKeepsDataFromErasure", testErasureRefused},
+	{"G3_HeldRecordNeverErased", testHeldNeverErased},
+	{"G3_HoldPlacedDuringSweep", testHoldDuringSweep},
+	{"EraseRecordChecks", testEraseRecordChecks},
+	{"SweepIdempotent", testIdempotent},
+	{"G4_RecipientsInProofs", testRecipients},
+	{"CopySemantics", testCopySemantics},
+	{"AtomicFault", testAtomicFault},
+	{"Concurrent", testConcurrent},
+}
+
+// Fixed times: the kit never reads the clock. The case closes on 1 March
+// 2025; O12's two years end on 1 March 2027, so its records are due from 2
+// March 2027, 00:00 Amsterdam time (1 March 23:00 UTC).
+var (
+	t0       = time.Date(2025, 1, 10, 9, 0, 0, 0, time.UTC)
+	closed   = time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	justDue  = time.Date(2027, 3, 1, 23, 0, 0, 0, time.UTC)
+	notDue   = justDue.Add(-time.Second)
+	contract = privacy.Contract{ID: "contract-1", Party: "employer-1", PartyKind: privacy.PartyEmployer,
+		Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	officer = privacy.Principal{ID: "officer-1", Role: privacy.RoleAdministrator}
+	sweeper = privacy.Principal{ID: "retention-job", Role: privacy.RoleAdministrator}
+)
+
+func (e *env) subject(t *testing.T, id privacy.SubjectID) {
+	t.Helper()
+	s, err := privacy.NewSubject(id, "employer-1", t0)
+	if err != nil {
+		t.Fatalf("NewSubject(%q): %v", id, err)
+	}
+	if err := e.d.CreateSubject(e.ctx, s); err != nil {
+		t.Fatalf("CreateSubject(%q): %v", id, err)
+	}
+}
+
+func (e *env) openCase(t *testing.T, id privacy.CaseID, subject privacy.SubjectID, opened time.Time) {
+	t.Helper()
+	c, err := privacy.NewCase(id, subject, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, opened)
+	if err != nil {
+		t.Fatalf("NewCase(%q): %v", id, err)
+	}
+	if err := e.d.OpenCase(e.ctx, c); err != nil {
+		t.Fatalf("OpenCase(%q): %v", id, err)
+	}
+}
+
+func rec(id privacy.RecordID, c privacy.CaseID, cat privacy.Category, at time.Time) privacy.Record {
+	f := privacy.FieldText
+	switch cat {
+	case privacy.CategoryIdentity:
+		f = privacy.FieldName
+	case privacy.CategoryEmployment:
+		f = privacy.FieldJob
+	}
+	return privacy.Record{ID: id, Case: c, Category: cat, Author: "cm-1", Source: privacy.Source{Kind: privacy.PartyService},
+		Created: at, Fields: map[privacy.Field]string{f: "content of " + string(id)}}
+}
+
+func (e *env) add(t *testing.T, rs ...privacy.Record) {
+	t.Helper()
+	for _, r := range rs {
+		if err := e.d.AddRecord(e.ctx, r); err != nil {
+			t.Fatalf("AddRecord(%s): %v", r.ID, err)
+		}
+	}
+}
+
+// world: subject s-1 with closed absence case c-1 holding notes n-1 and
+// n-2, employment data f-1 (fiscal, 7 years) and medical m-1 (20 years
+// after employment ends, which has not).
+func (e *env) world(t *testing.T) {
+	t.Helper()
+	e.subject(t, "s-1")
+	e.openCase(t, "c-1", "s-1", t0)
+	e.add(t, rec("n-1", "c-1", privacy.CategoryNotes, t0), rec("n-2", "c-1", privacy.CategoryNotes, t0.Add(time.Hour)),
+		rec("f-1", "c-1", privacy.CategoryEmployment, t0), rec("m-1", "c-1", privacy.CategoryMedical, t0))
+	if err := e.d.CloseCase(e.ctx, "c-1", closed); err != nil {
+		t.Fatalf("CloseCase: %v", err)
+	}
+}
+
+func wantKind(t *testing.T, what string, err, kind error) {
+	t.Helper()
+	if !errors.Is(err, kind) {
+		t.Errorf("%s: err = %v, want %v", what, err, kind)
+	}
+}
+
+func (e *env) exists(id privacy.RecordID) bool {
+	if _, err := e.ps.Record(e.ctx, id); err == nil {
+		return true
+	}
+	_, err := e.ps.MedicalRecord(e.ctx, id)
+	return err == nil
+}
+
+func (e *env) wantPresent(t *testing.T, ids ...privacy.RecordID) {
+	t.Helper()
+	for _, id := range ids {
+		if !e.exists(id) {
+			t.Errorf("record %s is gone, want it kept", id)
+		}
+	}
+}
+
+func (e *env) wantErased(t *testing.T, ids ...privacy.RecordID) {
+	t.Helper()
+	for _, id := range ids {
+		if e.exists(id) {
+			t.Errorf("record %s is still there, want it erased", id)
+		}
+		if _, err := e.r.Explain(e.ctx, "s-1", id, justDue); !errors.Is(err, privacy.ErrNotFound) {
+			t.Errorf("record %s is still in the dossier (%v)", id, err)
+		}
+		if _, err := e.s.Proof(e.ctx, id); err != nil {
+			t.Errorf("Proof(%s): %v, want a proof of its deletion", id, err)
+		}
+	}
+}
+
+func (e *env) events(t *testing.T) ([]privacy.Event, bool) {
+	t.Helper()
+	log, ok := e.s.(EventLog)
+	if !ok {
+		return nil, false
+	}
+	var out []privacy.Event
+	for ev, err := range log.Events(e.ctx, 1) {
+		if err != nil {
+			t.Fatalf("Events: %v", err)
+		}
+		out = append(out, ev)
+	}
+	return out, true
+}
+
+func testHoldRoundTrip(t *testing.T, e *env) {
+	e.world(t)
+	placed := justDue.Add(-time.Hour)
+	h, err := e.r.PlaceHold(e.ctx, officer, retention.Hold{ID: "h-1", Subject: "s-1", Case: "c-1", Records: []privacy.RecordID{"n-1"},
+		Ground: retention.GroundLegalClaim, Reason: "court case C/16/2027/1"}, placed)
+	if err != nil {
+		t.Fatalf("PlaceHold: %v", err)
+	}
+	got, err := e.r.Hold(e.ctx, "h-1")
+	if err != nil {
+		t.Fatalf("Hold: %v", err)
+	}
+	if got.ID != "h-1" || got.Subject != "s-1" || got.Case != "c-1" || !slices.Equal(got.Records, []privacy.RecordID{"n-1"}) ||
+		got.Ground != retention.GroundLegalClaim || got.Reason != h.Reason || got.PlacedBy != officer.ID ||
+		!got.Placed.Equal(placed) || !got.Lifted.IsZero() {
+		t.Errorf("Hold = %+v, want %+v", got, h)
+	}
+	// Rule G3: the held record stays; the rest of the case goes.
+	if _, err := e.r.Sweep(e.ctx, sweeper, justDue); err != nil {
+		t.Fatalf("Sweep: %v", err)
+	}
+	e.wantPresent(t, "n-1")
+	e.wantErased(t, "n-2")
+	lifted := justDue.Add(time.Hour)
+	if err := e.r.LiftHold(e.ctx, officer, "h-1", "claim settled", lifted); err != nil {
+		t.Fatalf("LiftHold: %v", err)
+	}
+	got, _ = e.r.Hold(e.ctx, "h-1")
+	if got.LiftedBy != officer.ID || !got.Lifted.Equal(lifted) || got.LiftReason != "claim settled" {
+		t.Errorf("lifted Hold = %+v, want lifted by %s at %v", got, officer.ID, lifted)
+	}
+	wantKind(t, "LiftHold(twice)", e.r.LiftHold(e.ctx, officer, "h-1", "again", lifted), privacy.ErrConflict)
+	rep, err := e.r.Sweep(e.ctx, sweeper, lifted)
+	if err != nil {
+		t.Fatalf("Sweep after lifting: %v", err)
+	}
+	if rep.Erased != 1 {
+		t.Errorf("Sweep after lifting erased %d, want 1 (n-1)", rep.Erased)
+	}
+	e.wantErased(t, "n-1")
+	if evs, ok := e.events(t); ok {
+		var place, lift int
+		for _, ev := range evs {
+			if ev.Object == "hold:h-1" && ev.Rule == privacy.G3 && ev.Principal == officer.ID {
+				switch ev.Action {
+				case privacy.EventCreate:
+					place++
+				case privacy.EventUpdate:
+					lift++
+				}
+			}
+		}
+		if place != 1 || lift != 1 {
+			t.Errorf("audit: %d hold placements and %d liftings logged, want 1 and 1 (N9)", place, lift)
+		}
+	}
+}
+
+func testHoldErrors(t *testing.T, e *env) {
+	e.world(t)
+	good := retention.Hold{ID: "h-1", Subject: "s-1", Ground: retention.GroundLegalObligation, Reason: "AP order 2027-1"}
+	if _, err := e.r.PlaceHold(e.ctx, officer, good, notDue); err != nil {
+		t.Fatalf("PlaceHold: %v", err)
+	}
+	_, err := e.r.PlaceHold(e.ctx, officer, good, notDue)
+	wantKind(t, "PlaceHold(duplicate)", err, privacy.ErrExists)
+	for _, tc := range []struct {
+		what string
+		h    retention.Hold
+		kind error
+	}{
+		{"missing subject", retention.Hold{ID: "h-2", Subject: "nobody", Ground: retention.GroundLegalClaim, Reason: "x"}, privacy.ErrNotFound},
+		{"case of another subject", retention.Hold{ID: "h-2", Subject: "s-1", Case: "c-9", Ground: retention.GroundLegalClaim, Reason: "x"}, privacy.ErrNotFound},
+		{"missing record", retention.Hold{ID: "h-2", Subject: "s-1", Records: []privacy.RecordID{"zz"}, Ground: retention.GroundLegalClaim, Reason: "x"}, privacy.ErrNotFound},
+		{"no ground", retention.Hold{ID: "h-2", Subject: "s-1", Reason: "x"}, privacy.ErrInvalid},
+		{"no reason", retention.Hold{ID: "h-2", Subject: "s-1", Ground: retention.GroundLegalClaim}, privacy.ErrInvalid},
+		{"bad ID", retention.Hold{ID: "h 2", Subject: "s-1", Ground: retention.GroundLegalClaim, Reason: "x"}, privacy.ErrInvalid},
+	} {
+		_, err := e.r.PlaceHold(e.ctx, officer, tc.h, notDue)
+		wantKind(t, "PlaceHold("+tc.what+")", err, tc.kind)
+		if _, err := e.r.Hold(e.ctx, tc.h.ID); tc.h.ID == "h-2" && !errors.Is(err, privacy.ErrNotFound) {
+			t.Errorf("a refused hold (%s) was stored", tc.what)
+		}
+	}
+	wantKind(t, "LiftHold(missing)", e.r.LiftHold(e.ctx, officer, "h-9", "x", notDue), privacy.ErrNotFound)
+	_, err = e.r.Hold(e.ctx, "h-9")
+	wantKind(t, "Hold(missing)", err, privacy.ErrNotFound)
+	_, err = e.r.PlaceHold(e.ctx, privacy.Principal{}, retention.Hold{ID: "h-3", Subject: "s-1", Ground: retention.GroundLegalClaim, Reason: "x"}, notDue)
+	wantKind(t, "PlaceHold(no principal)", err, privacy.ErrInvalid)
+}
+
+func testDossier(t *testing.T, e *env) {
+	e.world(t)
+	e.openCase(t, "c-0", "s-1", t0.Add(-time.Hour)) // opened first
+	d, err := e.s.Dossier(e.ctx, "s-1")
+	if err != nil {
+		t.Fatalf("Dossier: %v", err)
+	}
+	if d.Subject.ID != "s-1" || len(d.Cases) != 2 || d.Cases[0].Case.ID != "c-0" || d.Cases[1].Case.ID != "c-1" {
+		t.Fatalf("Dossier cases = %+v, want c-0 then c-1", d.Cases)
+	}
+	if !d.Cases[1].Case.Closed.Equal(closed) {
+		t.Errorf("case c-1 closed %v, want %v", d.Cases[1].Case.Closed, closed)
+	}
+	var got []string
+	for _, en := range d.Cases[1].Records {
+		got = append(got, fmt.Sprintf("%s:%s:%t", en.ID, en.Category, en.Medical))
+		if !en.Created.Equal(en.Updated) || en.Created.IsZero() {
+			t.Errorf("entry %s: created %v, updated %v", en.ID, en.Created, en.Updated)
+		}
+	}
+	want := []string{"f-1:employment:false", "m-1:medical:true", "n-1:notes:false", "n-2:notes:false"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Dossier entries = %v, want %v (creation time, then ID; both files)", got, want)
+	}
+	_, err = e.s.Dossier(e.ctx, "nobody")
+	wantKind(t, "Dossier(missing)", err, privacy.ErrNotFound)
+}
+
+func testCandidates(t *testing.T, e *env) {
+	// s-a: case closed long ago; s-b: open case; s-c: employment ended;
+	// s-d: erasure granted; s-e: closed recently.
+	for _, id := range []privacy.SubjectID{"s-a", "s-b", "s-c", "s-d", "s-e"} {
+		e.subject(t, id)
+		e.openCase(t, privacy.CaseID("c-"+id), id, t0)
+		e.add(t, rec(privacy.RecordID("n-"+id), privacy.CaseID("c-"+id), privacy.CategoryNotes, t0))
+	}
+	if err := e.d.CloseCase(e.ctx, "c-s-a", closed); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.d.CloseCase(e.ctx, "c-s-e", justDue.Add(-24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.d.EndEmployment(e.ctx, "s-c", closed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.r.RequestErasure(e.ctx, officer, retention.Erasure{ID: "e-1", Subject: "s-d", Rule: privacy.O13, Received: t0}, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	q := retention.Query{ClosedBefore: closed.Add(time.Second), EmploymentEndedBefore: closed.Add(time.Second),
+		ErasedBefore: t0.Add(2 * time.Hour), Limit: 2}
+	var seen []privacy.SubjectID
+	for {
+		page, err := e.s.Candidates(e.ctx, q)
+		if err != nil {
+			t.Fatalf("Candidates: %v", err)
+		}
+		if len(page) > q.Limit {
+			t.Fatalf("Candidates returned %d dossiers, limit %d", len(page), q.Limit)
+		}
+		for _, d := range page {
+			if d.Subject.ID <= q.After {
+				t.Errorf("Candidates(after %q) returned %q", q.After, d.Subject.ID)
+			}
+			if len(seen) > 0 && d.Subject.ID <= seen[len(seen)-1] {
+				t.Errorf("Candidates out of order: %q after %q", d.Subject.ID, seen[len(seen)-1])
+			}
+			seen = append(seen, d.Subject.ID)
+			if d.Records() == 0 {
+				t.Errorf("candidate %s has no entries", d.Subject.ID)
+			}
+		}
+		if len(page) < q.Limit {
+			break
+		}
+		q.After = page[len(page)-1].Subject.ID
+	}
+	for _, want := range []privacy.SubjectID{"s-a", "s-c", "s-d"} {
+		if !slices.Contains(seen, want) {
+			t.Errorf("Candidates missed %s (got %v)", want, seen)
+		}
+	}
+	_, err := e.s.Candidates(e.ctx, retention.Query{Limit: 0})
+	if err == nil {
+		// A zero limit may be refused or answered empty; never unbounded.
+		page, _ := e.s.Candidates(e.ctx, retention.Query{Limit: 0, ClosedBefore: justDue})
+		if len(page) != 0 {
+			t.Errorf("Candidates(limit 0) returned %d dossiers", len(page))
+		}
+	}
+}
+
+func testSweep(t *testing.T, e *env) {
+	e.world(t)
+	plan := func(now time.Time) []privacy.RecordID {
+		var out []privacy.RecordID
+		for s, err := range e.r.Plan(e.ctx, now) {
+			if err != nil {
+				t.Fatalf("Plan: %v", err)
+			}
+			out = append(out, s.Record)
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := plan(notDue); len(got) != 0 {
+		t.Errorf("Plan a second before 2 March 2027 (Amsterdam) = %v, want nothing (O12)", got)
+	}
+	rep, err := e.r.Sweep(e.ctx, sweeper, notDue)
+	if err != nil || rep.Erased != 0 {
+		t.Errorf("Sweep before due = %+v, %v; want nothing erased", rep, err)
+	}
+	if got, want := plan(justDue), []privacy.RecordID{"n-1", "n-2"}; !slices.Equal(got, want) {
+		t.Errorf("Plan at 2 March 2027 00:00 Amsterdam = %v, want %v (O12)", got, want)
+	}
+	e.wantPresent(t, "n-1", "n-2") // a plan deletes nothing
+	rep, err = e.r.Sweep(e.ctx, sweeper, justDue)
+	if err != nil {
+		t.Fatalf("Sweep: %v", err)
+	}
+	if rep.Erased != 2 || rep.Due != 2 || rep.Examined != 4 || rep.Policy == "" {
+		t.Errorf("Sweep report = %+v, want 4 examined, 2 due, 2 erased", rep)
+	}
+	e.wantErased(t, "n-1", "n-2")
+	// Rules R9 (fiscal, 7 years) and N7 (medical, 20 years after
+	// employment ends) keep the rest.
+	e.wantPresent(t, "f-1", "m-1")
+	proofs, err := e.r.Proofs(e.ctx, "s-1")
+	if err != nil || len(proofs) != 2 {
+		t.Fatalf("Proofs = %v, %v; want 2", proofs, err)
+	}
+	for _, p := range proofs {
+		if p.Rule != privacy.O12 || p.Reason != retention.ReasonMaximum || p.Case != "c-1" || p.CaseKind != privacy.CaseAbsence ||
+			p.Category != privacy.CategoryNotes || p.Subject != "s-1" || !p.Deleted.Equal(justDue) || p.By != sweeper.ID ||
+			p.Due.String() != "2027-03-02" || p.Policy == "" || p.Citation == "" {
+			t.Errorf("proof = %+v, want rule O12 of case c-1, due 2027-03-02, by %s", p, sweeper.ID)
+		}
+	}
+	if evs, ok := e.events(t); ok {
+		n := 0
+		for _, ev := range evs {
+			if ev.Action == privacy.EventDelete {
+				n++
+				if ev.Outcome != privacy.OutcomeAllowed || ev.Rule != privacy.O12 || ev.Subject != "s-1" || ev.Case != "c-1" ||
+					ev.Principal != sweeper.ID || ev.Policy == "" || (ev.Object != "n-1" && ev.Object != "n-2") {
+					t.Errorf("delete event = %+v, want allowed, rule O12, object n-1 or n-2", ev)
+				}
+			}
+		}
+		if n != 2 {
+			t.Errorf("%d delete events, want 2 (N9)", n)
+		}
+	}
+}
+
+func testMedical(t *testing.T, e *env) {
+	e.world(t)
+	// Employment ended 31 January 2025: N7's 20 years end 31 January 2045.
+	if err := e.d.EndEmployment(e.ctx, "s-1", time.Date(2025, 1, 31, 12, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	ss, err := e.r.Schedules(e.ctx, "s-1", justDue)
+	if err != nil {
+		t.Fatalf("Schedules: %v", err)
+	}
+	for _, s := range ss {
+		if s.Record == "m-1" && (s.Rule != privacy.N7 || s.Due.String() != "2045-02-01" || !s.Medical) {
+			t.Errorf("m-1 schedule = %v, want N7, due 2045-02-01, medical", s)
+		}
+	}
+	at := time.Date(2045, 1, 31, 23, 0, 0, 0, time.UTC) // 1 February 2045, 00:00 Amsterdam
+	if _, err := e.r.Sweep(e.ctx, sweeper, at); err != nil {
+		t.Fatalf("Sweep: %v", err)
+	}
+	// Rule O6: the medical record is deleted from the medical file.
+	if _, err := e.ps.MedicalRecord(e.ctx, "m-1"); !errors.Is(err, privacy.ErrNotFound) {
+		t.Errorf("MedicalRecord(m-1) after its due date: %v, want ErrNotFound", err)
+	}
+	p, err := e.s.Proof(e.ctx, "m-1")
+	if err != nil || !p.Medical || p.Category != privacy.CategoryMedical || p.Rule != privacy.N7 {
+		t.Errorf("Proof(m-1) = %+v, %v; want a medical proof by N7", p, err)
+	}
+}
+
+func testErasure(t *testing.T, e *env) {
+	e.world(t)
+	received := time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC)
+	decided := received.Add(72 * time.Hour)
+	dec, err := e.r.RequestErasure(e.ctx, officer, retention.Erasure{ID: "e-1", Subject: "s-1", Rule: privacy.R9, Received: received}, decided)
+	if err != nil {
+		t.Fatalf("RequestErasure: %v", err)
+	}
+	var erase, keep []privacy.RecordID
+	for _, s := range dec.Erase {
+		erase = append(erase, s.Record)
+	}
+	for _, s := range dec.Keep {
+		keep = append(keep, s.Record)
+		if !s.Refused() {
+			t.Errorf("kept %v not marked refused (G3)", s)
+		}
+	}
+	slices.Sort(erase)
+	if !slices.Equal(erase, []privacy.RecordID{"m-1", "n-1", "n-2"}) || !slices.Equal(keep, []privacy.RecordID{"f-1"}) {
+		t.Errorf("decision: erase %v, keep %v; want erase [m-1 n-1 n-2], keep [f-1] (R9, G3)", erase, keep)
+	}
+	// Rule N8: the medical record within 3 months of 2 June 2025: 2
+	// September 2025 (a Tuesday).
+	if dec.Deadline.String() != "2025-09-02" {
+		t.Errorf("decision deadline = %s, want 2025-09-02 (N8)", dec.Deadline)
+	}
+	rep, err := e.r.Sweep(e.ctx, sweeper, decided)
+	if err != nil || rep.Erased != 3 {
+		t.Fatalf("Sweep after erasure = %+v, %v; want 3 erased", rep, err)
+	}
+	e.wantErased(t, "n-1", "n-2", "m-1")
+	e.wantPresent(t, "f-1")
+	p, _ := e.s.Proof(e.ctx, "m-1")
+	if p.Rule != privacy.N8 || p.Erasure != "e-1" || p.Reason != retention.ReasonErasure {
+		t.Errorf("Proof(m-1) = %+v, want rule N8 by request e-1", p)
+	}
+	p, _ = e.s.Proof(e.ctx, "n-1")
+	if p.Rule != privacy.R9 || p.Erasure != "e-1" {
+		t.Errorf("Proof(n-1) = %+v, want rule R9 by request e-1", p)
+	}
+	_, err = e.r.RequestErasure(e.ctx, officer, retention.Erasure{ID: "e-1", Subject: "s-1", Rule: privacy.R9, Received: received}, decided)
+	wantKind(t, "RequestErasure(duplicate)", err, privacy.ErrExists)
+	_, err = e.r.RequestErasure(e.ctx, officer, retention.Erasure{ID: "e-2", Subject: "nobody", Rule: privacy.R9, Received: received}, decided)
+	wantKind(t, "RequestErasure(missing subject)", err, privacy.ErrNotFound)
+	_, err = e.r.RequestErasure(e.ctx, officer, retention.Erasure{ID: "e-3", Subject: "s-1", Rule: privacy.G3, Received: received}, decided)
+	wantKind(t, "RequestErasure(wrong rule)", err, privacy.ErrInvalid)
+	_, err = e.r.RequestErasure(e.ctx, officer, retention.Erasure{ID: "e-4", Subject: "s-1", Rule: privacy.O13, Received: decided.Add(time.Hour)}, decided)
+	wantKind(t, "RequestErasure(received after decided)", err, privacy.ErrInvalid)
+}
+
+func testErasureRefused(t *testing.T, e *env) {
+	e.world(t)
+	if _, err := e.r.PlaceHold(e.ctx, officer, retention.Hold{ID: "h-1", Subject: "s-1", Records: []privacy.RecordID{"n-2"},
+		Ground: retention.GroundLegalClaim, Reason: "objection procedure 7"}, closed.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	dec, err := e.r.RequestErasure(e.ctx, officer, retention.Erasure{ID: "e-1", Subject: "s-1", Case: "c-1", Rule: privacy.O13,
+		Received: closed.Add(48 * time.Hour)}, closed.Add(72*time.Hour))
+	if err != nil {
+		t.Fatalf("RequestErasure: %v", err)
+	}
+	why := map[privacy.RecordID]retention.Schedule{}
+	for _, s := range dec.Keep {
+		why[s.Record] = s
+	}
+	// G3: the fiscal duty (R9, statutory) keeps f-1 until 7 years after
+	// the case closed; the hold keeps n-2.
+	if s := why["f-1"]; s.Reason != retention.ReasonStatute || s.Rule != privacy.R9 || s.Due.String() != "2032-03-02" {
+		t.Errorf("f-1 kept as %v, want statute R9 until 2032-03-02", s)
+	}
+	if s := why["n-2"]; s.Reason != retention.ReasonHold || s.Rule != privacy.G3 || s.Hold != "h-1" || s.Ground != retention.GroundLegalClaim {
+		t.Errorf("n-2 kept as %v, want hold h-1 (G3, legal claim)", s)
+	}
+	if len(dec.Erase) != 2 {
+		t.Errorf("decision erases %d records, want 2 (n-1, m-1)", len(dec.Erase))
+	}
+}
+
+func testHeldNeverErased(t *testing.T, e *env) {
+	e.world(t)
+	for i, h := range []retention.Hold{
+		{ID: "h-s", Subject: "s-1"},
+		{ID: "h-c", Subject: "s-1", Case: "c-1"},
+		{ID: "h-r", Subject: "s-1", Records: []privacy.RecordID{"n-1"}},
+	} {
+		h.Ground, h.Reason = retention.GroundLegalObligation, "order "+string(h.ID)
+		if _, err := e.r.PlaceHold(e.ctx, officer, h, notDue); err != nil {
+			t.Fatalf("PlaceHold(%s): %v", h.ID, err)
+		}
+		p := e.proofFor(t, "n-1")
+		err := e.s.EraseRecord(e.ctx, p, privacy.Event{Time: justDue, Principal: sweeper.ID, Role: sweeper.Role,
+			Action: privacy.EventDelete, Outcome: privacy.OutcomeAllowed, Rule: privacy.O12, Object: "n-1"})
+		if !errors.Is(err, privacy.ErrForbidden) || privacy.RuleOf(err) != privacy.G3 {
+			t.Errorf("EraseRecord under hold %s: %v, want ErrForbidden by G3", h.ID, err)
+		}
+		e.wantPresent(t, "n-1")
+		if _, err := e.s.Proof(e.ctx, "n-1"); !errors.Is(err, privacy.ErrNotFound) {
+			t.Errorf("a refused deletion left a proof: %v", err)
+		}
+		rep, err := e.r.Sweep(e.ctx, sweeper, justDue)
+		if err != nil {
+			t.Fatalf("Sweep: %v", err)
+		}
+		e.wantPresent(t, "n-1")
+		if i == 0 && (rep.Erased != 0 || rep.Held != 2) {
+			t.Errorf("Sweep under a subject hold = %+v, want 0 erased, 2 held", rep)
+		}
+		if err := e.r.LiftHold(e.ctx, officer, h.ID, "released", notDue); err != nil {
+			t.Fatalf("LiftHold(%s): %v", h.ID, err)
+		}
+	}
+}
+
+// proofFor builds the proof a sweep at justDue would write for record id.
+func (e *env) proofFor(t *testing.T, id privacy.RecordID) retention.Proof {
+	t.Helper()
+	d, err := e.s.Dossier(e.ctx, "s-1")
+	if err != nil {
+		t.Fatalf("Dossier: %v", err)
+	}
+	for _, cf := range d.Cases {
+		for _, en := range cf.Records {
+			if en.ID == id {
+				return retention.Proof{Record: id, Medical: en.Medical, Case: cf.Case.ID, CaseKind: cf.Case.Kind, Subject: "s-1",
+					Category: en.Category, Updated: en.Updated, Deleted: justDue, Rule: privacy.O12, Reason: retention.ReasonMaximum,
+					Policy: "test", By: sweeper.ID}
+			}
+		}
+	}
+	t.Fatalf("record %s not in the dossier", id)
+	return retention.Proof{}
+}
+
+func testHoldDuringSweep(t *testing.T, e *env) {
+	// A hold placed between the schedule and the deletion: the store's
+	// check under its lock keeps the record (G3).
+	e.world(t)
+	var r *retention.Retention
+	placed := false
+	hook := retention.RecipientsFunc(func(ctx context.Context, ids []privacy.RecordID) (map[privacy.RecordID][]retention.Recipient, error) {
+		if !placed {
+			placed = true
+			if _, err := r.PlaceHold(ctx, officer, retention.Hold{ID: "h-late", Subject: "s-1", Case: "c-1",
+				Ground: retention.GroundLegalClaim, Reason: "claim filed during the sweep"}, justDue); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	})
+	r, err := retention.New(e.s, privacy.Strict(), &retention.Options{Recipients: hook})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := r.Sweep(e.ctx, sweeper, justDue)
+	if err != nil {
+		t.Fatalf("Sweep: %v", err)
+	}
+	if rep.Due != 2 || rep.Erased != 0 || rep.Held != 2 {
+		t.Errorf("Sweep with a hold placed mid-sweep = %+v, want 2 due, 0 erased, 2 held", rep)
+	}
+	e.wantPresent(t, "n-1", "n-2")
+}
+
+func testEraseRecordChecks(t *testing.T, e *env) {
+	e.world(t)
+	ev := privacy.Event{Time: justDue, Principal: sweeper.ID, Role: sweeper.Role, Action: privacy.EventDelete,
+		Outcome: privacy.OutcomeAllowed, Rule: privacy.O12}
+	p := e.proofFor(t, "n-1")
+	bad := p
+	bad.Updated = p.Updated.Add(time.Second)
+	wantKind(t, "EraseRecord(other version)", e.s.EraseRecord(e.ctx, bad, ev), privacy.ErrConflict)
+	bad = p
+	bad.Case = "c-9"
+	wantKind(t, "EraseRecord(other case)", e.s.EraseRecord(e.ctx, bad, ev), privacy.ErrConflict)
+	bad = p
+	bad.Medical = true
+	wantKind(t, "EraseRecord(wrong file)", e.s.EraseRecord(e.ctx, bad, ev), privacy.ErrNotFound)
+	bad = p
+	bad.Record = "zz"
+	wantKind(t, "EraseRecord(missing)", e.s.EraseRecord(e.ctx, bad, ev), privacy.ErrNotFound)
+	e.wantPresent(t, "n-1")
+	if err := e.s.EraseRecord(e.ctx, p, ev); err != nil {
+		t.Fatalf("EraseRecord: %v", err)
+	}
+	wantKind(t, "EraseRecord(twice)", e.s.EraseRecord(e.ctx, p, ev), privacy.ErrExists)
+	_, err := e.s.Proof(e.ctx, "zz")
+	wantKind(t, "Proof(missing)", err, privacy.ErrNotFound)
+	if ps, err := e.s.Proofs(e.ctx, "nobody"); err != nil || len(ps) != 0 {
+		t.Errorf("Proofs(nobody) = %v, %v; want none", ps, err)
+	}
+}
+
+func testIdempotent(t *testing.T, e *env) {
+	e.world(t)
+	if _, err := e.r.Sweep(e.ctx, sweeper, justDue); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := e.r.Sweep(e.ctx, sweeper, justDue)
+	if err != nil || rep.Erased != 0 || rep.Due != 0 {
+		t.Errorf("second Sweep = %+v, %v; want nothing due or erased", rep, err)
+	}
+	proofs, _ := e.r.Proofs(e.ctx, "s-1")
+	if len(proofs) != 2 {
+		t.Errorf("%d proofs after two sweeps, want 2", len(proofs))
+	}
+}
+
+func testRecipients(t *testing.T, e *env) {
+	e.world(t)
+	insurer := retention.Recipient{Kind: privacy.PartyInsurer, Party: "insurer-1"}
+	uwv := retention.Recipient{Kind: privacy.PartyUWV}
+	log := retention.RecipientsFunc(func(_ context.Context, ids []privacy.RecordID) (map[privacy.RecordID][]retention.Recipient, error) {
+		return map[privacy.RecordID][]retention.Recipient{"n-1": {insurer, uwv}, "n-2": {uwv}, "f-1": {uwv}}, nil
+	})
+	r, err := retention.New(e.s, privacy.Strict(), &retention.Options{Recipients: log, BatchSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := r.Sweep(e.ctx, sweeper, justDue)
+	if err != nil {
+		t.Fatalf("Sweep: %v", err)
+	}
+	// Rule G4: each recipient of an erased record is listed, with exactly
+	// the erased records it received (f-1 stays, so it is not listed).
+	want := fmt.Sprint([]retention.Notice{{Recipient: insurer, Records: []privacy.RecordID{"n-1"}},
+		{Recipient: uwv, Records: []privacy.RecordID{"n-1", "n-2"}}})
+	if got := fmt.Sprint(rep.Notices); got != want {
+		t.Errorf("Notices = %s, want %s", got, want)
+	}
+	p, _ := e.s.Proof(e.ctx, "n-1")
+	if !slices.Equal(p.Recipients, []retention.Recipient{insurer, uwv}) {
+		t.Errorf("Proof(n-1).Recipients = %v, want [insurer uwv]", p.Recipients)
+	}
+	// A failing disclosure log stops the sweep before anything is deleted.
+	e.add(t, rec("n-3", "c-1", privacy.CategoryNotes, closed.Add(-time.Hour)))
+	failing := retention.RecipientsFunc(func(context.Context, []privacy.RecordID) (map[privacy.RecordID][]retention.Recipient, error) {
+		return nil, errors.New("log down")
+	})
+	r2, _ := retention.New(e.s, privacy.Strict(), &retention.Options{Recipients: failing})
+	_, err = r2.Sweep(e.ctx, sweeper, justDue)
+	if err == nil || privacy.RuleOf(err) != privacy.G4 {
+		t.Errorf("Sweep with a failing log: %v, want an error naming G4", err)
+	}
+	e.wantPresent(t, "n-3")
+}
+
+func testCopySemantics(t *testing.T, e *env) {
+	e.world(t)
+	if _, err := e.r.PlaceHold(e.ctx, officer, retention.Hold{ID: "h-1", Subject: "s-1", Records: []privacy.RecordID{"f-1"},
+		Ground: retention.GroundLegalClaim, Reason: "x"}, notDue); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := e.r.Hold(e.ctx, "h-1")
+	h.Records[0] = "n-1"
+	h2, _ := e.r.Hold(e.ctx, "h-1")
+	if h2.Records[0] != "f-1" {
+		t.Error("changing a returned hold changed the store")
+	}
+	d, _ := e.s.Dossier(e.ctx, "s-1")
+	d.Holds[0].Records[0] = "n-1"
+	d.Cases[0].Records[0].ID = "zz"
+	d2, _ := e.s.Dossier(e.ctx, "s-1")
+	if d2.Holds[0].Records[0] != "f-1" || d2.Cases[0].Records[0].ID == "zz" {
+		t.Error("changing a returned dossier changed the store")
+	}
+	p := e.proofFor(t, "n-1")
+	p.Recipients = []retention.Recipient{{Kind: privacy.PartyUWV}}
+	if err := e.s.EraseRecord(e.ctx, p, privacy.Event{Time: justDue, Principal: sweeper.ID, Role: sweeper.Role,
+		Action: privacy.EventDelete, Outcome: privacy.OutcomeAllowed, Rule: privacy.O12}); err != nil {
+		t.Fatal(err)
+	}
+	p.Recipients[0].Kind = privacy.PartyInsurer
+	got, _ := e.s.Proof(e.ctx, "n-1")
+	got.Recipients[0].Kind = privacy.PartyCourt
+	again, _ := e.s.Proof(e.ctx, "n-1")
+	if again.Recipients[0].Kind != privacy.PartyUWV {
+		t.Error("changing a proof given or returned changed the store")
+	}
+}
+
+func testAtomicFault(t *testing.T, e *env) {
+	fi, ok := e.s.(privacytest.FaultInjector)
+	if !ok {
+		t.Skip("the adapter does not implement privacytest.FaultInjector")
+	}
+	e.world(t)
+	before, _ := e.events(t)
+	ev := privacy.Event{Time: justDue, Principal: sweeper.ID, Role: sweeper.Role, Action: privacy.EventDelete,
+		Outcome: privacy.OutcomeAllowed, Rule: privacy.O12, Object: "n-1"}
+	for n := range 3 {
+		fi.FailAfter(n)
+		wantKind(t, fmt.Sprintf("EraseRecord(fault after %d rows)", n), e.s.EraseRecord(e.ctx, e.proofFor(t, "n-1"), ev), privacy.ErrUnavailable)
+		e.wantPresent(t, "n-1")
+		if _, err := e.s.Proof(e.ctx, "n-1"); !errors.Is(err, privacy.ErrNotFound) {
+			t.Errorf("a failed EraseRecord left a proof (fault after %d rows)", n)
+		}
+		fi.FailAfter(-1)
+	}
+	// A hold is one row and one audit event.
+	for n := range 2 {
+		fi.FailAfter(n)
+		_, err := e.r.PlaceHold(e.ctx, officer, retention.Hold{ID: "h-1", Subject: "s-1", Ground: retention.GroundLegalClaim, Reason: "x"}, notDue)
+		wantKind(t, fmt.Sprintf("PlaceHold(fault after %d rows)", n), err, privacy.ErrUnavailable)
+		if _, err := e.r.Hold(e.ctx, "h-1"); !errors.Is(err, privacy.ErrNotFound) {
+			t.Errorf("a failed PlaceHold left the hold (fault after %d rows)", n)
+		}
+		fi.FailAfter(-1)
+	}
+	if after, ok := e.events(t); ok && len(after) != len(before) {
+		t.Errorf("failed operations appended %d audit events", len(after)-len(before))
+	}
+	if err := e.s.EraseRecord(e.ctx, e.proofFor(t, "n-1"), ev); err != nil {
+		t.Fatalf("EraseRecord after disarming: %v", err)
+	}
+	e.wantErased(t, "n-1")
+}
+
+func testConcurrent(t *testing.T, e *env) {
+	const cases, perCase = 6, 20
+	e.subject(t, "s-1")
+	for c := range cases {
+		cid := privacy.CaseID(fmt.Sprintf("c-%d", c))
+		e.openCase(t, cid, "s-1", t0)
+		for i := range perCase {
+			e.add(t, rec(privacy.RecordID(fmt.Sprintf("r-%d-%d", c, i)), cid, privacy.CategoryNotes, t0))
+		}
+		if err := e.d.CloseCase(e.ctx, cid, closed); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Two sweeps race each other and a hold on case c-0.
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := e.r.Sweep(e.ctx, sweeper, justDue); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if _, err := e.r.PlaceHold(e.ctx, officer, retention.Hold{ID: "h-1", Subject: "s-1", Case: "c-0",
+			Ground: retention.GroundLegalClaim, Reason: "x"}, justDue); err != nil {
+			errs <- err
+		}
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("concurrent use: %v", err)
+	}
+	if _, err := e.r.Sweep(e.ctx, sweeper, justDue); err != nil {
+		t.Fatal(err)
+	}
+	proofs, err := e.r.Proofs(e.ctx, "s-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[privacy.RecordID]int{}
+	for _, p := range proofs {
+		seen[p.Record]++
+	}
+	for c := range cases {
+		for i := range perCase {
+			id := privacy.RecordID(fmt.Sprintf("r-%d-%d", c, i))
+			switch {
+			case seen[id] > 1:
+				t.Errorf("record %s has %d proofs, want 1", id, seen[id])
+			case seen[id] == 1 && e.exists(id):
+				t.Errorf("record %s has a proof but exists", id)
+			case seen[id] == 0 && (c != 0 || !e.exists(id)):
+				t.Errorf("record %s: no proof, exists %t; only held records of c-0 may stay", id, e.exists(id))
+			}
+		}
+	}
+	// Rule G3: no record of c-0 was deleted after the hold was placed.
+	if evs, ok := e.events(t); ok {
+		holdSeq := uint64(0)
+		for _, ev := range evs {
+			if ev.Object == "hold:h-1" {
+				holdSeq = ev.Seq
+			}
+		}
+		for _, ev := range evs {
+			if ev.Action == privacy.EventDelete && ev.Case == "c-0" && ev.Seq > holdSeq {
+				t.Errorf("record %s of held case c-0 deleted after the hold (event %d > %d)", ev.Object, ev.Seq, holdSeq)
+			}
+		}
+	}
+}

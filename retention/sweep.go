@@ -1,0 +1,172 @@
+package retention
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+)
+
+// Report is what a sweep did.
+type Report struct {
+	// Policy is the policy that decided, as "name@version" (O16).
+	Policy string
+	// Examined is the number of records scheduled.
+	Examined int
+	// Due is the number found due.
+	Due int
+	// Erased is the number deleted by this sweep, each with its proof and
+	// audit event.
+	Erased int
+	// Held is the number that would be due but a legal hold keeps (G3),
+	// whether the schedule saw the hold or the store found it placed
+	// during the sweep.
+	Held int
+	// Done is the number found erased already, with a proof, by an
+	// earlier (interrupted) sweep.
+	Done int
+	// Vanished is the number deleted meanwhile by other means, without a
+	// proof from this package.
+	Vanished int
+	// Changed is the number changed since they were scheduled; the next
+	// sweep looks at them again.
+	Changed int
+	// Notices lists, per recipient, the erased records it received: they
+	// are to be told (G4). Empty without [Options.Recipients]. The
+	// notices of an interrupted sweep are in its proofs.
+	Notices []Notice
+}
+
+// Notice tells one recipient which of the records it received were erased
+// (rule G4, GDPR art. 19).
+type Notice struct {
+	Recipient Recipient
+	Records   []privacy.RecordID
+}
+
+type dueItem struct {
+	s       Schedule
+	purpose privacy.Purpose
+}
+
+// Sweep deletes every record due at now, run by the principal by: in
+// batches, each record through [Store.EraseRecord], which deletes it from
+// its file (the medical file for medical records), stores its proof and
+// appends an audit event (action delete, outcome allowed, the deciding
+// rule) as one atomic unit, after checking holds under the same lock.
+//
+// A sweep is idempotent and resumable: run again after it was interrupted,
+// it deletes what is still due and nothing twice (a record with a proof is
+// done). A record held during the sweep is not deleted. On a storage
+// failure Sweep stops and returns the report so far with the error; run it
+// again to finish.
+func (r *Retention) Sweep(ctx context.Context, by privacy.Principal, now time.Time) (Report, error) {
+	const op = "retention: sweep"
+	rep := Report{Policy: r.rules.version}
+	if err := checkPrincipal(op, by); err != nil {
+		return rep, err
+	}
+	if err := checkNow(op, now); err != nil {
+		return rep, err
+	}
+	now = privacy.Timestamp(now)
+	today := calendar.DateIn(now, r.rules.loc)
+	notices := map[Recipient][]privacy.RecordID{}
+	var buf []Schedule
+	batch := make([]dueItem, 0, r.batch)
+	err := r.candidates(ctx, now, func(page []Dossier) error {
+		for i := range page {
+			d := &page[i]
+			buf = r.rules.Schedule(buf[:0], d, now)
+			rep.Examined += len(buf)
+			k := 0
+			for ci := range d.Cases {
+				cf := &d.Cases[ci]
+				for range cf.Records {
+					s := &buf[k]
+					k++
+					switch {
+					case s.IsDue():
+						rep.Due++
+						batch = append(batch, dueItem{*s, cf.Case.Purpose})
+					case s.Reason == ReasonHold && !s.Due.IsZero() && !s.Due.After(today):
+						rep.Held++
+					}
+					if len(batch) == r.batch {
+						if err := r.erase(ctx, by, now, batch, &rep, notices); err != nil {
+							return err
+						}
+						batch = batch[:0]
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = r.erase(ctx, by, now, batch, &rep, notices)
+	}
+	for rc, ids := range notices {
+		rep.Notices = append(rep.Notices, Notice{Recipient: rc, Records: ids})
+	}
+	slices.SortFunc(rep.Notices, func(a, b Notice) int {
+		return cmp.Or(cmp.Compare(a.Recipient.Kind, b.Recipient.Kind), cmp.Compare(a.Recipient.Party, b.Recipient.Party))
+	})
+	return rep, err
+}
+
+// erase deletes one batch of due records.
+func (r *Retention) erase(ctx context.Context, by privacy.Principal, now time.Time, batch []dueItem, rep *Report,
+	notices map[Recipient][]privacy.RecordID) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	var sent map[privacy.RecordID][]Recipient
+	if r.recipients != nil {
+		ids := make([]privacy.RecordID, len(batch))
+		for i := range batch {
+			ids[i] = batch[i].s.Record
+		}
+		var err error
+		// Rule G4: the recipients of erased records are told.
+		if sent, err = r.recipients.Recipients(ctx, ids); err != nil {
+			return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Rule: privacy.G4, Msg: "recipients lookup failed", Err: err}
+		}
+	}
+	for i := range batch {
+		if err := ctx.Err(); err != nil {
+			return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Err: err}
+		}
+		s := &batch[i].s
+		p := Proof{Record: s.Record, Medical: s.Medical, Case: s.Case, CaseKind: s.CaseKind, Subject: s.Subject,
+			Category: s.Category, Updated: s.Updated, Due: s.Due, Deleted: now, Rule: s.Rule, Reason: s.Reason,
+			Citation: r.rules.Citation(s), Erasure: s.Erasure, Policy: r.rules.version, By: by.ID,
+			Recipients: slices.Clone(sent[s.Record])}
+		e := r.event(by, now, privacy.EventDelete, s.Rule, s.Subject, s.Case, string(s.Record))
+		e.Category, e.Purpose = s.Category, batch[i].purpose
+		err := r.store.EraseRecord(ctx, p, e)
+		switch {
+		case err == nil:
+			rep.Erased++
+			for _, rc := range p.Recipients {
+				notices[rc] = append(notices[rc], p.Record)
+			}
+		case errors.Is(err, privacy.ErrExists):
+			rep.Done++
+		case errors.Is(err, privacy.ErrForbidden):
+			// Rule G3: placed during the sweep; the store kept it.
+			rep.Held++
+		case errors.Is(err, privacy.ErrNotFound):
+			rep.Vanished++
+		case errors.Is(err, privacy.ErrConflict):
+			rep.Changed++
+		default:
+			return err
+		}
+	}
+	return nil
+}
