@@ -88,7 +88,7 @@ func Example() {
 		}
 	}
 	n := map[privacy.Outcome]int{}
-	for e, err := range guard.SubjectEvents(ctx, "employee-anna") {
+	for e, err := range guard.SubjectEvents(ctx, "employee-anna", 0) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -166,7 +166,7 @@ func ExampleGuard_Check() {
 		}
 		fmt.Println(p.ID, d.Allowed, d.Rule)
 	}
-	for e, err := range guard.SubjectEvents(ctx, "employee-anna") {
+	for e, err := range guard.SubjectEvents(ctx, "employee-anna", 0) {
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -31,10 +31,11 @@ type Store interface {
 	// Events yields the audit trail from sequence number from on (0 and
 	// 1 both mean from the first), in order.
 	Events(ctx context.Context, from uint64) iter.Seq2[privacy.Event, error]
-	// SubjectEvents yields, in order, the events about one subject: who
+	// SubjectEvents yields, in order, the events about one subject from
+	// sequence number from on (0 and 1 both mean from the first): who
 	// accessed, or tried to access, their data (rule N9: a client may ask
 	// who accessed their data). An unknown subject yields nothing.
-	SubjectEvents(ctx context.Context, subject privacy.SubjectID) iter.Seq2[privacy.Event, error]
+	SubjectEvents(ctx context.Context, subject privacy.SubjectID, from uint64) iter.Seq2[privacy.Event, error]
 
 	// GroupHistory returns the groups answered for employer (rule N12);
 	// an employer without any has the zero GroupHistory.
@@ -333,16 +334,17 @@ func eventAction(r *Request) privacy.EventAction {
 	return privacy.EventRead
 }
 
-// SubjectEvents yields the audit events about a subject: who accessed, or
-// tried to access, their data, when, in which role, why and with which
-// outcome (rule N9; the subject's export includes it).
-func (g *Guard) SubjectEvents(ctx context.Context, subject privacy.SubjectID) iter.Seq2[privacy.Event, error] {
+// SubjectEvents yields the audit events about a subject from sequence
+// number from on (0: from the first): who accessed, or tried to access,
+// their data, when, in which role, why and with which outcome (rule N9; the
+// subject's export includes it).
+func (g *Guard) SubjectEvents(ctx context.Context, subject privacy.SubjectID, from uint64) iter.Seq2[privacy.Event, error] {
 	if !privacy.ValidID(string(subject)) {
 		return func(yield func(privacy.Event, error) bool) {
 			yield(privacy.Event{}, &privacy.Error{Op: "access: subject events", Kind: privacy.ErrInvalid, Path: "subject", Msg: "malformed subject ID"})
 		}
 	}
-	return g.store.SubjectEvents(ctx, subject)
+	return g.store.SubjectEvents(ctx, subject, from)
 }
 
 // Verify checks the whole audit trail against want (the zero Checkpoint:

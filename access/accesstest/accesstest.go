@@ -253,7 +253,7 @@ func testSubjectEvents(t *testing.T, e *env) {
 			t.Fatal(err)
 		}
 	}
-	got := events(t, e.g.SubjectEvents(e.ctx, "s-1"))
+	got := events(t, e.g.SubjectEvents(e.ctx, "s-1", 0))
 	if len(got) != len(want) {
 		t.Fatalf("SubjectEvents(s-1) = %d events, want %d", len(got), len(want))
 	}
@@ -270,14 +270,18 @@ func testSubjectEvents(t *testing.T, e *env) {
 	if got[1].Outcome != privacy.OutcomeDenied || got[1].Rule != privacy.O6 {
 		t.Errorf("the refused medical read shows as %s by %s", got[1].Outcome, got[1].Rule)
 	}
-	if n := len(events(t, e.g.SubjectEvents(e.ctx, "s-unknown"))); n != 0 {
+	// From a sequence number on: the later events only.
+	if later := events(t, e.g.SubjectEvents(e.ctx, "s-1", got[1].Seq)); len(later) != len(got)-1 || later[0].Seq != got[1].Seq {
+		t.Errorf("SubjectEvents(s-1, from %d) = %d events, want %d", got[1].Seq, len(later), len(got)-1)
+	}
+	if n := len(events(t, e.g.SubjectEvents(e.ctx, "s-unknown", 0))); n != 0 {
 		t.Errorf("SubjectEvents(unknown) = %d events", n)
 	}
 	// Events appended later show up on the next call.
 	if _, err := e.g.Check(e.ctx, e.request(t, caseManager, c1, privacy.CategoryNotes, t0.Add(time.Hour))); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(events(t, e.g.SubjectEvents(e.ctx, "s-1"))); n != len(want)+1 {
+	if n := len(events(t, e.g.SubjectEvents(e.ctx, "s-1", 0))); n != len(want)+1 {
 		t.Errorf("after one more, SubjectEvents(s-1) = %d events, want %d", n, len(want)+1)
 	}
 }
@@ -599,7 +603,7 @@ func testConcurrent(t *testing.T, e *env) {
 		})
 		wg.Go(func() {
 			for range each {
-				for _, err := range e.g.SubjectEvents(e.ctx, "s-1") {
+				for _, err := range e.g.SubjectEvents(e.ctx, "s-1", 0) {
 					if err != nil {
 						t.Error(err)
 						return
@@ -613,7 +617,7 @@ func testConcurrent(t *testing.T, e *env) {
 	if err != nil || cp.Seq != workers*each {
 		t.Errorf("Verify after concurrent appends = %d, %v; want %d events, no break", cp.Seq, err, workers*each)
 	}
-	if n := len(events(t, e.g.SubjectEvents(e.ctx, "s-1"))); n != workers*each {
+	if n := len(events(t, e.g.SubjectEvents(e.ctx, "s-1", 0))); n != workers*each {
 		t.Errorf("SubjectEvents = %d, want %d", n, workers*each)
 	}
 }

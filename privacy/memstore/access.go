@@ -30,10 +30,10 @@ type groupLog struct {
 	groups  [][]privacy.SubjectID
 }
 
-// SubjectEvents implements [access.Store]: the events about one subject,
-// in order. The index behind it is brought up to date on each call, so
+// SubjectEvents implements [access.Store]: the events about one subject
+// from sequence number from on, in order. The index behind it is brought up to date on each call, so
 // that appending stays as fast as it can be.
-func (s *Store) SubjectEvents(ctx context.Context, subject privacy.SubjectID) iter.Seq2[privacy.Event, error] {
+func (s *Store) SubjectEvents(ctx context.Context, subject privacy.SubjectID, from uint64) iter.Seq2[privacy.Event, error] {
 	return func(yield func(privacy.Event, error) bool) {
 		if err := ctxErr(ctx, "subject events"); err != nil {
 			yield(privacy.Event{}, err)
@@ -50,9 +50,14 @@ func (s *Store) SubjectEvents(ctx context.Context, subject privacy.SubjectID) it
 				a.bySubject[sub] = append(a.bySubject[sub], a.indexed)
 			}
 		}
-		events := make([]privacy.Event, 0, len(a.bySubject[subject]))
-		for _, i := range a.bySubject[subject] {
-			events = append(events, s.audit.at(i))
+		idx := a.bySubject[subject]
+		// Positions are sequence numbers less one, unless the trail was
+		// tampered with; skip by the events' own numbers.
+		events := make([]privacy.Event, 0, len(idx))
+		for _, i := range idx {
+			if e := s.audit.at(i); e.Seq >= from {
+				events = append(events, e)
+			}
 		}
 		a.idxMu.Unlock()
 		s.mu.RUnlock()
