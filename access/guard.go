@@ -203,9 +203,9 @@ func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 			return CaseView{}, err
 		}
 	}
+	var v CaseView
 	var decided [numCats]Decision
-	v, err := g.engine.view(req, records, medical, &decided)
-	if err != nil {
+	if err := g.engine.view(&v, req, records, medical, &decided); err != nil {
 		return CaseView{}, err
 	}
 	// The audit: every record shown (read, allowed) or withheld (read,

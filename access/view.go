@@ -53,6 +53,8 @@ type CaseView struct {
 	Records []RecordView
 	// Policy is the version of the policy that decided.
 	Policy string
+
+	fields []FieldValue // the memory behind the records' fields, reused by ViewTo
 }
 
 // View returns the redacted view of r.Case for r.Principal: only the
@@ -68,17 +70,33 @@ type CaseView struct {
 // principal may read medical data, so a caller may pass nil for them after
 // asking [Engine.Decide] (as [Guard.View] does).
 func (e *Engine) View(r Request, records, medical []privacy.Record) (CaseView, error) {
+	var v CaseView
 	var decided [numCats]Decision
-	return e.view(r, records, medical, &decided)
+	if err := e.view(&v, r, records, medical, &decided); err != nil {
+		return CaseView{}, err
+	}
+	return v, nil
 }
 
-// view is View, leaving the decision on each category met in decided.
-func (e *Engine) view(r Request, records, medical []privacy.Record, decided *[numCats]Decision) (CaseView, error) {
+// ViewTo is [Engine.View] writing into v, reusing the memory of the view
+// v held before: a server that renders many views keeps a CaseView per
+// worker and, once it has grown, allocates nothing, so that views cost no
+// garbage collection. Whatever v held before is overwritten, its records
+// included; on error v is empty.
+func (e *Engine) ViewTo(v *CaseView, r Request, records, medical []privacy.Record) error {
+	var decided [numCats]Decision
+	return e.view(v, r, records, medical, &decided)
+}
+
+// view is ViewTo, leaving the decision on each category met in decided.
+func (e *Engine) view(v *CaseView, r Request, records, medical []privacy.Record, decided *[numCats]Decision) error {
 	const op = "access: view"
+	recs, buf := v.Records[:0], v.fields[:0]
+	*v = CaseView{}
 	r.Action, r.Category, r.Field = privacy.ActionRead, privacy.CategoryIdentity, ""
 	vis := e.Visible(r)
 	if !vis.Allowed {
-		return CaseView{}, &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
+		return &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
 	}
 	ri := roleIndex(r.Principal.Role)
 	// One decision per category, not per record.
@@ -88,14 +106,14 @@ func (e *Engine) view(r Request, records, medical []privacy.Record, decided *[nu
 		for i := range file {
 			rec := &file[i]
 			if rec.Case != r.Case.ID {
-				return CaseView{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "records", Msg: "a record of another case"}
+				return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "records", Msg: "a record of another case"}
 			}
 			ci := categoryIndex(rec.Category)
 			if ci < 0 {
 				if rec.Category.Special() {
 					continue // never processed (O5), never shown
 				}
-				return CaseView{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "records", Msg: "unknown category"}
+				return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "records", Msg: "unknown category"}
 			}
 			if decided[ci].Rule == "" {
 				masks[ci] = e.decideCategory(&r, ri, readIndex, ci, -1, &decided[ci])
@@ -106,12 +124,18 @@ func (e *Engine) view(r Request, records, medical []privacy.Record, decided *[nu
 			}
 		}
 	}
-	v := CaseView{Case: *r.Case, Rule: vis.Rule, Policy: e.version}
+	*v = CaseView{Case: *r.Case, Rule: vis.Rule, Policy: e.version}
 	if n == 0 {
-		return v, nil
+		return nil
 	}
-	v.Records = make([]RecordView, 0, n)
-	values := make([]FieldValue, 0, nfields)
+	// Two allocations at most, none when the memory of an earlier view
+	// is large enough.
+	if cap(recs) < n {
+		recs = make([]RecordView, 0, n)
+	}
+	if cap(buf) < nfields {
+		buf = make([]FieldValue, 0, nfields)
+	}
 	for _, file := range [2][]privacy.Record{records, medical} {
 		for i := range file {
 			rec := &file[i]
@@ -119,7 +143,7 @@ func (e *Engine) view(r Request, records, medical []privacy.Record, decided *[nu
 			if ci < 0 || masks[ci] == 0 {
 				continue
 			}
-			start := len(values)
+			start := len(buf)
 			mask, left := masks[ci], len(rec.Fields)
 			for p, f := range catFields[ci] {
 				if left == 0 {
@@ -128,19 +152,20 @@ func (e *Engine) view(r Request, records, medical []privacy.Record, decided *[nu
 				if val, ok := rec.Fields[f]; ok {
 					left--
 					if mask&(1<<p) != 0 {
-						values = append(values, FieldValue{f, val})
+						buf = append(buf, FieldValue{f, val})
 					}
 				}
 			}
-			if len(values) == start {
+			if len(buf) == start {
 				continue // nothing of it is visible
 			}
-			v.Records = append(v.Records, RecordView{ID: rec.ID, Category: rec.Category, Author: rec.Author,
+			recs = append(recs, RecordView{ID: rec.ID, Category: rec.Category, Author: rec.Author,
 				Source: rec.Source, Created: rec.Created, Updated: rec.Updated,
-				Fields: values[start:len(values):len(values)], Rule: decided[ci].Rule})
+				Fields: buf[start:len(buf):len(buf)], Rule: decided[ci].Rule})
 		}
 	}
-	return v, nil
+	v.Records, v.fields = recs, buf
+	return nil
 }
 
 // ConsentChecker tells whether the subject of a case consented to a party

@@ -191,3 +191,29 @@ func TestList(t *testing.T) {
 		})
 	}
 }
+
+func TestViewTo(t *testing.T) {
+	e := engineFor(t, privacy.Strict())
+	records, medical := caseRecords(absenceCase)
+	var v access.CaseView
+	for _, p := range []*access.Principal{physician, insurer, caseManager, employer, physician} {
+		want, err := e.View(req(p, absenceCase, read, "", ""), records, medical)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.ViewTo(&v, req(p, absenceCase, read, "", ""), records, medical); err != nil {
+			t.Fatal(err)
+		}
+		if got := visible(v); !slices.Equal(got, visible(want)) || v.Rule != want.Rule {
+			t.Errorf("ViewTo(%s) = %v, View = %v", p.ID, got, visible(want))
+		}
+	}
+	if allocs := testing.AllocsPerRun(50, func() {
+		_ = e.ViewTo(&v, req(physician, absenceCase, read, "", ""), records, medical)
+	}); allocs != 0 {
+		t.Errorf("ViewTo reusing a grown view allocates %v times", allocs)
+	}
+	if err := e.ViewTo(&v, req(administrator, absenceCase, read, "", ""), records, medical); !errors.Is(err, privacy.ErrNotFound) || len(v.Records) != 0 {
+		t.Errorf("ViewTo(administrator) = %d records, %v; want none and ErrNotFound", len(v.Records), err)
+	}
+}
