@@ -425,9 +425,10 @@ func (e *Engine) caseFloor(r *Request, ri int, d *Decision) bool {
 		// invisible to the employer, existence included, without the
 		// employee's approval.
 		e.deny(d, privacy.O10, reasonConfidential)
-	case !own && !c.Contract.Covers(r.Time):
-		// Rule O2: processing only under a contract in force. The subject's
-		// own access (R11, O13, GDPR art. 15) outlives the contract.
+	case !own && (c.Contract.Start.IsZero() || !c.Contract.Covers(r.Time)):
+		// Rule O2: processing only under a contract in force (a case
+		// without one is never in force). The subject's own access (R11,
+		// O13, GDPR art. 15) outlives the contract.
 		e.deny(d, privacy.O2, reasonContractTerm)
 	case r.Purpose != c.Purpose && !(own && r.Purpose == ""):
 		// Rule R5: a use for another purpose is refused.

@@ -114,6 +114,7 @@ func TestDecide(t *testing.T) {
 		{"O2_employer_of_another_party", strict, req(employerOther, absenceCase, read, privacy.CategoryAbsenceFacts, privacy.FieldFirstDay), false, privacy.O2, false},
 		{"O2_employer_acting_for_several_employers", strict, req(access.NewPrincipal(privacy.Principal{ID: "hr-9", Role: privacy.RoleEmployerContact, Party: "hr-firm"}, nil, []privacy.PartyID{"employer-1"}),
 			absenceCase, read, privacy.CategoryAbsenceFacts, privacy.FieldFirstDay), true, privacy.O9, false},
+		{"O2_case_without_contract", strict, req(caseManager, &privacy.Case{ID: "c-abs", Subject: "s-1", Kind: privacy.CaseAbsence, Purpose: privacy.PurposeAbsenceGuidance}, read, privacy.CategoryNotes, ""), false, privacy.O2, false},
 		{"O2_subject_reads_own_after_contract", strict, req(subject, endedCase, read, privacy.CategoryAbsenceFacts, ""), true, privacy.O13, false},
 
 		// R5: the purpose.
