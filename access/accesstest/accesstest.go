@@ -318,6 +318,9 @@ func testEventsFrom(t *testing.T, e *env) {
 		t.Fatalf("Events(3) = %d events from %d, want 3 from 3", len(evs), evs[0].Seq)
 	}
 	all := events(t, e.s.Events(e.ctx, 1))
+	if zero := events(t, e.s.Events(e.ctx, 0)); len(zero) != len(all) {
+		t.Errorf("Events(0) = %d events, Events(1) = %d; both mean from the first", len(zero), len(all))
+	}
 	// Verifying from a checkpoint checks only what follows it.
 	if _, err := access.Verify(e.s.Events(e.ctx, 3), access.Checkpoint{Seq: 2, Hash: all[1].Hash}, access.Checkpoint{}); err != nil {
 		t.Errorf("Verify from checkpoint 2 = %v", err)
