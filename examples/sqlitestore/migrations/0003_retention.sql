@@ -67,4 +67,4 @@ CREATE INDEX proofs_subject ON proofs (subject_id, seq);
 -- whether its employment ended, a case of it closed, a record of it was
 -- created or an erasure request of it was decided before a cut-off.
 CREATE INDEX subjects_employment_ended ON subjects (id, employment_ended);
-CREATE INDEX cases_closed ON cases (subject_id, closed);
+CREATE INDEX cases_closed ON cases (subject_id, closed) WHERE closed IS NOT NULL;
