@@ -59,15 +59,18 @@ func newRetentionQueries(r *strings.Replacer) retentionQueries {
 		// The subjects in ID order, on an index that carries the
 		// employment end; each asked from an index whether a case closed,
 		// a record was created or a request was decided before a cut-off.
-		// A NULL cut-off (a criterion not set) matches nothing.
+		// A NULL cut-off (a criterion not set) matches nothing. OFFSET 0
+		// keeps each EXISTS a probe per subject: without it the planner
+		// may hash the whole set of matches instead, which reads every
+		// closed case and every old record on every page.
 		candidates: `SELECT s.id FROM {schema}.subjects s WHERE s.id > $1 AND (
 	s.employment_ended < $2
-	OR EXISTS (SELECT 1 FROM {schema}.cases c WHERE c.subject_id = s.id AND c.closed < $3)
+	OR EXISTS (SELECT 1 FROM {schema}.cases c WHERE c.subject_id = s.id AND c.closed < $3 OFFSET 0)
 	OR EXISTS (SELECT 1 FROM {schema}.cases c JOIN {schema}.records r ON r.case_id = c.id
-		WHERE c.subject_id = s.id AND r.created < $4)
+		WHERE c.subject_id = s.id AND r.created < $4 OFFSET 0)
 	OR EXISTS (SELECT 1 FROM {schema}.cases c JOIN {medical}.records r ON r.case_id = c.id
-		WHERE c.subject_id = s.id AND r.created < $4)
-	OR EXISTS (SELECT 1 FROM {schema}.erasures e WHERE e.subject_id = s.id AND e.decided < $5))
+		WHERE c.subject_id = s.id AND r.created < $4 OFFSET 0)
+	OR EXISTS (SELECT 1 FROM {schema}.erasures e WHERE e.subject_id = s.id AND e.decided < $5 OFFSET 0))
 ORDER BY s.id LIMIT $6`,
 
 		// The dossiers of a page of subjects, five queries whatever its
