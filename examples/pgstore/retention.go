@@ -101,10 +101,8 @@ LEFT JOIN LATERAL (
 	SELECT case_id, subject_id, coalesce(updated, created) FROM {medical}.records
 		WHERE id = p.id AND p.medical
 ) r ON true`,
-		deleteOrdinary: `DELETE FROM {schema}.records r USING unnest($1::text[], $2::timestamptz[]) AS p (id, updated)
-	WHERE r.id = p.id AND coalesce(r.updated, r.created) = p.updated RETURNING r.id`,
-		deleteMedical: `DELETE FROM {medical}.records r USING unnest($1::text[], $2::timestamptz[]) AS p (id, updated)
-	WHERE r.id = p.id AND coalesce(r.updated, r.created) = p.updated RETURNING r.id`,
+		deleteOrdinary: deleteGuarded("{schema}.records"),
+		deleteMedical:  deleteGuarded("{medical}.records"),
 	}
 	for _, p := range []*string{&q.insertHold, &q.hold, &q.holdLifted, &q.liftHold, &q.standingHolds, &q.insertErasure,
 		&q.insertProof, &q.proof, &q.proofs, &q.candidates, &q.dossierSubjects, &q.dossierCases, &q.dossierEntries,
@@ -112,6 +110,18 @@ LEFT JOIN LATERAL (
 		*p = r.Replace(*p)
 	}
 	return q
+}
+
+// deleteGuarded is the deletion of a batch's records from table: only a
+// record of the case, subject and version the proof names, and without a
+// proof already; it returns the IDs deleted.
+func deleteGuarded(table string) string {
+	return `DELETE FROM ` + table + ` r
+	USING unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS p (id, case_id, subject_id, updated)
+	WHERE r.id = p.id AND r.case_id = p.case_id AND r.subject_id = p.subject_id
+		AND coalesce(r.updated, r.created) = p.updated
+		AND NOT EXISTS (SELECT 1 FROM {schema}.proofs x WHERE x.record_id = r.id)
+	RETURNING r.id`
 }
 
 // ids returns IDs as the []string pgx sends as text[]; none is NULL.
@@ -455,15 +465,18 @@ func (s *Store) EraseRecord(ctx context.Context, p retention.Proof, e privacy.Ev
 // arrays), so that its cost grows with the rows, not with round trips:
 //
 //  1. lock the rows of the batch's subjects, FOR UPDATE, in ID order;
-//  2. check every item in one statement: a proof exists (ErrExists), the
-//     record is not in the file the proof names (ErrNotFound), it is not
-//     of the proof's case and subject or not the version scheduled
-//     (ErrConflict); then the subjects' standing holds (ErrForbidden, rule
-//     G3);
-//  3. delete the records that passed, from the ordinary or the medical
-//     file (O6), guarded by the version checked: a record updated since
-//     step 2 stays and is reported as ErrConflict;
-//  4. insert their proofs, and append their audit events, chained.
+//  2. read the subjects' standing holds: a record a hold covers stays
+//     (rule G3);
+//  3. delete the others from the ordinary or the medical file (O6) with
+//     one statement per file that checks, as it finds each row by its
+//     key, that the record is of the proof's case and subject, is the
+//     version scheduled and has no proof yet;
+//  4. for the items that stayed, if any, find why in one statement, in
+//     the contract's order: a proof exists (ErrExists), the record is not
+//     in that file (ErrNotFound), it is another case's, subject's or
+//     version (ErrConflict), a hold keeps it (ErrForbidden, G3);
+//  5. store the proofs of what was deleted with COPY, and append their
+//     audit events, chained.
 //
 // The lock of step 1 is what makes a hold placed concurrently count:
 // [Store.PlaceHold] takes the same row lock before it inserts a hold. If
@@ -491,10 +504,8 @@ func (s *Store) eraseRecords(ctx context.Context, op string, proofs []retention.
 	if n == 0 {
 		return []error{}, nil
 	}
-	records, medical := make([]string, n), make([]bool, n)
 	subjectSet := map[string]bool{}
 	for i := range proofs {
-		records[i], medical[i] = string(proofs[i].Record), proofs[i].Medical
 		subjectSet[string(proofs[i].Subject)] = true
 	}
 	subjects := make([]string, 0, len(subjectSet))
@@ -510,32 +521,9 @@ func (s *Store) eraseRecords(ctx context.Context, op string, proofs []retention.
 		if _, err := tx.Exec(ctx, s.q.ret.lockSubjects, subjects); err != nil {
 			return err
 		}
-		// 2. Every item's record and proof, in one statement.
-		rows, err := tx.Query(ctx, s.q.ret.eraseCheck, records, medical)
-		if err != nil {
-			return err
-		}
-		var i int64
-		var proven bool
-		var caseID, subject *string
-		var updated pgtype.Timestamptz
-		_, err = pgx.ForEachRow(rows, []any{&i, &proven, &caseID, &subject, &updated}, func() error {
-			p := &proofs[i-1]
-			switch {
-			case proven:
-				results[i-1] = &privacy.Error{Op: op, Kind: privacy.ErrExists, Msg: "the record has a proof of deletion"}
-			case caseID == nil:
-				results[i-1] = &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
-			case *caseID != string(p.Case) || deref(subject) != string(p.Subject) || !timeOf(updated).Equal(p.Updated):
-				results[i-1] = &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: "the record is not the version scheduled"}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		// The standing holds of the batch's subjects.
-		rows, err = tx.Query(ctx, s.q.ret.standingHolds, subjects)
+		// 2. The standing holds of the batch's subjects: stable while
+		// their rows are locked.
+		rows, err := tx.Query(ctx, s.q.ret.standingHolds, subjects)
 		if err != nil {
 			return err
 		}
@@ -551,40 +539,37 @@ func (s *Store) eraseRecords(ctx context.Context, op string, proofs []retention.
 		if err != nil {
 			return err
 		}
-		// 3. Delete what passed, per file, guarded by its version.
+		// 3. Delete every record not held, per file, guarded by the
+		// case, subject and version its proof names and by the absence
+		// of a proof: the checks run inside the DELETE, as it finds each
+		// row by its key.
+		held := make([]bool, n)
 		var del [2]struct {
-			ids     []string
-			updated []pgtype.Timestamptz
-			at      []int
+			ids, cases, subjects []string
+			updated              []pgtype.Timestamptz
 		}
 		for i := range proofs {
 			p := &proofs[i]
-			if results[i] != nil {
-				continue
-			}
-			held := false
 			for _, h := range holds[p.Subject] {
-				held = held || h.Covers(p.Case, p.Record)
+				held[i] = held[i] || h.Covers(p.Case, p.Record)
 			}
-			if held {
-				// Rule G3: a held record is never deleted.
-				results[i] = &privacy.Error{Op: op, Kind: privacy.ErrForbidden, Rule: privacy.G3, Msg: "a legal hold keeps the record"}
+			if held[i] {
 				continue
 			}
 			f := 0
 			if p.Medical {
 				f = 1 // rule O6: from the medical file
 			}
-			del[f].ids = append(del[f].ids, string(p.Record))
-			del[f].updated = append(del[f].updated, ts(p.Updated))
-			del[f].at = append(del[f].at, i)
+			d := &del[f]
+			d.ids, d.cases, d.subjects = append(d.ids, string(p.Record)), append(d.cases, string(p.Case)), append(d.subjects, string(p.Subject))
+			d.updated = append(d.updated, ts(p.Updated))
 		}
 		gone := map[string]bool{}
 		for f, q := range []string{s.q.ret.deleteOrdinary, s.q.ret.deleteMedical} {
 			if len(del[f].ids) == 0 {
 				continue
 			}
-			rows, err := tx.Query(ctx, q, del[f].ids, del[f].updated)
+			rows, err := tx.Query(ctx, q, del[f].ids, del[f].cases, del[f].subjects, del[f].updated)
 			if err != nil {
 				return err
 			}
@@ -598,23 +583,61 @@ func (s *Store) eraseRecords(ctx context.Context, op string, proofs []retention.
 			for _, id := range deleted {
 				gone[id] = true
 			}
-			for _, i := range del[f].at {
-				if !gone[string(proofs[i].Record)] {
+		}
+		// Why the others stay, in the contract's order: one statement,
+		// only when some stay.
+		var refused []int
+		for i := range proofs {
+			if !gone[string(proofs[i].Record)] {
+				refused = append(refused, i)
+			}
+		}
+		if len(refused) > 0 {
+			records, medical := make([]string, len(refused)), make([]bool, len(refused))
+			for k, i := range refused {
+				records[k], medical[k] = string(proofs[i].Record), proofs[i].Medical
+			}
+			rows, err := tx.Query(ctx, s.q.ret.eraseCheck, records, medical)
+			if err != nil {
+				return err
+			}
+			var k int64
+			var proven bool
+			var caseID, subject *string
+			var updated pgtype.Timestamptz
+			_, err = pgx.ForEachRow(rows, []any{&k, &proven, &caseID, &subject, &updated}, func() error {
+				i := refused[k-1]
+				p := &proofs[i]
+				switch {
+				case proven:
+					results[i] = &privacy.Error{Op: op, Kind: privacy.ErrExists, Msg: "the record has a proof of deletion"}
+				case caseID == nil:
+					results[i] = &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
+				case *caseID != string(p.Case) || deref(subject) != string(p.Subject) || !timeOf(updated).Equal(p.Updated):
+					results[i] = &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: "the record is not the version scheduled"}
+				case held[i]:
+					// Rule G3: a held record is never deleted.
+					results[i] = &privacy.Error{Op: op, Kind: privacy.ErrForbidden, Rule: privacy.G3, Msg: "a legal hold keeps the record"}
+				default:
 					results[i] = &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: "the record changed during its erasure"}
 				}
+				return nil
+			})
+			if err != nil {
+				return err
 			}
 		}
 		if len(gone) == 0 {
 			return nil
 		}
-		// 4. The proofs and the audit events of what was deleted.
+		// 5. The proofs and the audit events of what was deleted.
 		erased := make([]int, 0, len(gone))
 		for i := range proofs {
 			if results[i] == nil {
 				erased = append(erased, i)
 			}
 		}
-		if _, err := s.exec(ctx, tx, op, s.q.ret.insertProof, proofColumnsOf(proofs, erased)...); err != nil {
+		if err := s.copyProofs(ctx, tx, op, proofs, erased); err != nil {
 			return err
 		}
 		evs := make([]privacy.Event, len(erased))
@@ -657,6 +680,40 @@ func proofColumnsOf(proofs []retention.Proof, at []int) []any {
 	}
 	return []any{record, medical, caseID, caseKind, subject, category, updated, due, deleted, rule, reason, citation,
 		erasure, policy, by, recipients}
+}
+
+// proofColumnNames are the columns of proofColumns, for COPY.
+var proofColumnNames = []string{"record_id", "medical", "case_id", "case_kind", "subject_id", "category", "updated",
+	"due", "deleted", "rule", "reason", "citation", "erasure", "policy", "by_principal", "recipients"}
+
+// copyProofs stores the proofs at the given indexes with COPY, the
+// fastest way PostgreSQL takes rows in; it accounts for the rows written.
+func (s *Store) copyProofs(ctx context.Context, tx pgx.Tx, op string, proofs []retention.Proof, at []int) error {
+	k := 0
+	src := pgx.CopyFromFunc(func() ([]any, error) {
+		if k == len(at) {
+			return nil, nil
+		}
+		p := &proofs[at[k]]
+		k++
+		var due, recipients *string
+		if !p.Due.IsZero() {
+			d := p.Due.String()
+			due = &d
+		}
+		if b := sqladapter.EncodeRecipients(p.Recipients); b != nil {
+			r := string(b)
+			recipients = &r
+		}
+		return []any{string(p.Record), p.Medical, string(p.Case), string(p.CaseKind), string(p.Subject), string(p.Category),
+			ts(p.Updated), due, ts(p.Deleted), string(p.Rule), string(p.Reason), p.Citation, string(p.Erasure), p.Policy,
+			string(p.By), recipients}, nil
+	})
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{s.schema, "proofs"}, proofColumnNames, src)
+	if err != nil {
+		return err
+	}
+	return s.faults.Wrote(op, n)
 }
 
 // checkBatch checks a batch before any statement runs: one event per

@@ -79,12 +79,14 @@ func TestRetentionIndexes(t *testing.T) {
 		{"DossierHolds", s.q.ret.dossierHolds, []string{"holds_subject"}, []any{subjects}},
 		{"DossierErasures", s.q.ret.dossierErasures, []string{"erasures_subject"}, []any{subjects}},
 		{"EraseLockSubjects", s.q.ret.lockSubjects, []string{"LockRows", " on subjects"}, []any{subjects}},
-		{"EraseCheck", s.q.ret.eraseCheck, []string{"proofs_record_id_key", "records_pkey"}, []any{records, []bool{false, true}}},
+		{"EraseCheck", s.q.ret.eraseCheck, []string{"proofs_pkey", "records_pkey"}, []any{records, []bool{false, true}}},
 		{"EraseStandingHolds", s.q.ret.standingHolds, []string{"holds_subject"}, []any{subjects}},
-		{"EraseDelete", s.q.ret.deleteOrdinary, []string{"records_pkey"}, []any{records, []time.Time{t0, t0}}},
-		{"EraseDeleteMedical", s.q.ret.deleteMedical, []string{"records_pkey"}, []any{records, []time.Time{t0, t0}}},
+		{"EraseDelete", s.q.ret.deleteOrdinary, []string{"records_pkey", "proofs_pkey"},
+			[]any{records, []string{"c-01-0", "c-02-0"}, subjects, []time.Time{t0, t0}}},
+		{"EraseDeleteMedical", s.q.ret.deleteMedical, []string{"records_pkey", "proofs_pkey"},
+			[]any{records, []string{"c-01-0", "c-02-0"}, subjects, []time.Time{t0, t0}}},
 		{"Proofs", s.q.ret.proofs, []string{"proofs_subject"}, []any{"s-01"}},
-		{"Proof", s.q.ret.proof, []string{"proofs_record_id_key"}, []any{"r-01-0-1"}},
+		{"Proof", s.q.ret.proof, []string{"proofs_pkey"}, []any{"r-01-0-1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var plan []string
