@@ -41,6 +41,10 @@ type Store struct {
 	audit     auditLog
 	retention retentionData
 
+	rights rightsBook // package rights: the subjects' requests
+
+	consents consentData // package consent: grants and the disclosure log
+
 	// failAfter counts down the row writes until an injected failure;
 	// negative means no failure is armed.
 	failAfter int
@@ -65,8 +69,10 @@ func New() *Store {
 		subjects:     map[privacy.SubjectID]privacy.Subject{},
 		cases:        map[privacy.CaseID]privacy.Case{},
 		subjectCases: map[privacy.SubjectID][]privacy.CaseID{},
+		consents:     newConsentData(),
 		failAfter:    -1,
 	}
+	s.rights.init()
 	for i := range s.files {
 		s.files[i] = file{records: map[privacy.RecordID]privacy.Record{}, caseRecords: map[privacy.CaseID][]privacy.RecordID{}}
 	}

@@ -1,0 +1,172 @@
+// Package rights answers the data subject's requests: an employee or
+// client who asks what is held about them and for a copy (rules R11, O13,
+// G1, G5), or asks for correction, erasure, restriction or their data in a
+// portable form (O13, G3, G4, N8). It files each request with its
+// deadline, counted to the day, moves it on step by step, decides
+// rectification and erasure against what the law keeps, and writes the
+// subject's export: everything held about them, streamed, in a documented
+// JSON form and as a page in Dutch or English.
+//
+// # Getting started
+//
+// A [Desk] holds a small [Store] for requests (package
+// [github.com/dossierwacht/dossierwacht/privacy/memstore] implements it)
+// and reads the case file from [privacy.Dossiers], under its policy:
+//
+//	desk, err := rights.New(store, dossiers, &rights.Options{
+//		Disclosures: log, Consents: grants, Audit: trail, Retention: schedules, // each optional
+//	})
+//	req, err := desk.File(ctx, rights.Filing{ID: "req-1", Subject: "employee-anna",
+//		Kind: rights.KindAccess, Form: rights.FormWritten, Received: now, By: "case-manager-carla"})
+//	fmt.Println(req.Due.Date)                        // 2026-03-30: R11's 4 weeks
+//	_, err = desk.Export(ctx, w, "employee-anna", now, nil) // the JSON export
+//	_, err = desk.Answer(ctx, "req-1", rights.Answer{At: now, By: "case-manager-carla", Reason: "export sent"})
+//
+// A Desk never reads the clock; every method takes the time of its act.
+//
+// # Requests and their deadlines
+//
+// A request has a [Kind] (access, copy, rectification, erasure,
+// restriction, portability), a [Form] (written or oral) and a [Status]
+// that moves received → (extended) → answered or refused; every step
+// records its time, who decided, the reason, the rule and the policy
+// version (O16). Illegal moves fail with [privacy.ErrConflict].
+//
+//   - Deadline ([Deadline]): the earliest of the policy's answer periods
+//     (Requests.Answer: R11's 4 weeks, O13's and G2's one month), counted
+//     by EU Regulation 1182/71 with [calendar.DeadlineAt]: the day of
+//     receipt in the Netherlands is not counted, a month ends on the same
+//     date or the month's last day, a period ending on a Saturday, Sunday
+//     or holiday ends on the next working day. Holidays are pluggable
+//     ([Options].Holidays), Dutch by default. The request is late after
+//     the end of the due day.
+//   - Written form (R11, O13): a request in another form is recorded,
+//     marked [Request.AwaitsWritten], and its deadline runs from receipt;
+//     it is answered only after [Desk.ConfirmWritten], and may be refused
+//     with [GroundNotInWriting] if no confirmation comes.
+//   - Extension (G2): [Desk.Extend] adds the policy's Extension (two
+//     months) to the answer period, counted from receipt
+//     ([ExtendedDeadline]); it is the notice with reasons, and is refused
+//     with [privacy.ErrForbidden] once the first period has passed.
+//   - Refusal (O13, G3, G2): [Desk.Refuse] needs a [Ground] the kind
+//     allows and reasons; the subject's [Notice] names the reasons and the
+//     right to complain to the Autoriteit Persoonsgegevens (G2, O15).
+//   - Fees (N11): the first copy is free, medical records included; only
+//     further copies may carry a fee (GDPR art. 15(3)); see [Desk.Fee].
+//   - Rectification and erasure: [Desk.Plan] decides which records change
+//     or go and which stay, and why (G3: statutory retention, legal
+//     holds, from [RetentionFacts] or else the policy's statutory
+//     periods); which recipients must be told (G4, from
+//     [DisclosureSource]); and by when medical records are destroyed (N8:
+//     three months from receipt). [Desk.Apply] carries a plan out;
+//     [Desk.Answer] records its outcome.
+//
+// # Sources
+//
+// What other packages keep about the subject comes in through four small
+// interfaces, each optional: [DisclosureSource] (the disclosure log),
+// [ConsentSource] (grants and revocations), [AuditSource] (who accessed the
+// data, as [privacy.Event]s; N9) and [RetentionFacts] (each record's
+// retention and holds). They return this package's own types, which are
+// the export's. A source left nil makes its part of the export "not
+// available", said so in the export, never silently empty.
+//
+// # The export
+//
+// [Desk.Export] writes everything held about a subject to an [io.Writer]
+// as it reads it: records come through the stores' iterators and are
+// written one by one, so memory stays flat however many records there are
+// (a subject with 100,000 records exports with the heap under 16 MiB; see
+// BenchmarkExport100k). Medical records are included only through a
+// physician's release ([ExportOptions].Release) unless the policy gives
+// them to the subject directly; otherwise they are listed without content,
+// marked [WithheldPendingRelease] (O13, O6). A redaction hook
+// ([ExportOptions].Redact) takes personal data of others out of records.
+//
+// Both forms come from one model, [Export]: JSON ([FormatJSON], for
+// portability, G5) and HTML ([FormatHTML], a page in Dutch or English that
+// escapes every value). [DecodeExport] reads the JSON form back into an
+// [Export], strictly, and gives back exactly what was exported;
+// [Export.Encode] writes it again byte for byte and [Export.WriteHTML]
+// renders it.
+//
+// # JSON schema dossierwacht.export/v1
+//
+// One JSON object (UTF-8). Times are RFC 3339 in UTC; days (deadlines,
+// "until") are "2006-01-02" in the Netherlands; periods are ISO 8601
+// durations ("P2Y", "P4W"). IDs are 1 to 128 of A-Z a-z 0-9 . _ : -.
+// Members marked "opt" are left out when empty; lists are [] or null when
+// empty. Rule IDs are those of the rule catalog (R1–R13, O1–O16, G1–G8,
+// N1–N12). A reader must refuse a schema it does not know; unknown members
+// are an error.
+//
+//	schema             "dossierwacht.export/v1"
+//	generated          when the export was made
+//	request            opt: the request it answers
+//	controller         the service responsible (the policy's controller)
+//	processor          opt: the processor hosting the system (O3)
+//	policy             {name, version, effective, title opt}: the policy version used (O16)
+//	subject            {id, employer opt, created, employment_ended opt}
+//	medical            how medical records are included (O13, O6):
+//	                   {direct opt: the policy gives them directly,
+//	                    released_by opt: the physician who released them, rule: "O13"}
+//	record_retention   {available, note opt}: whether records carry their retention
+//	cases[]            the subject's cases, oldest first:
+//	  id, kind, purpose, opened, closed opt
+//	  contract         {id, party, party_kind, start, end opt} (O2)
+//	  records[]        the case's records, the medical file last, each oldest first:
+//	    id, category, medical opt (true for the medical file), author,
+//	    source         {kind, party opt}: who supplied it (R2)
+//	    purpose, created, updated, basis opt (the statute, for a BSN)
+//	    fields opt     {field: value}: the content (absent when withheld)
+//	    withheld opt   "pending-physician-release": a medical record not yet released
+//	    released_by opt  the physician who released this medical record
+//	    redacted opt   true: personal data of others was taken out
+//	    retention opt  {rule, period opt, trigger opt, until opt, statutory opt,
+//	                    hold opt, citation opt, reason opt}: from the retention facts
+//	consents           {available, note opt, entries[]}: grants and revocations, each
+//	                   {id, recipient opt, recipient_kind, case opt, categories[], purpose opt,
+//	                    written opt, document opt, granted, expires opt, revoked opt, rule opt}
+//	disclosures        {available, note opt, entries[]}: the disclosure log, each
+//	                   {id, time, recipient, recipient_kind, case opt, categories[], records opt,
+//	                    basis, grant opt, legal_basis opt, rule, by opt}
+//	access_log         {available, note opt, entries[]}: who accessed the data (N9), each
+//	                   {seq, time, principal, role, on_behalf_of opt, purpose opt, case opt,
+//	                    category opt, object opt, action, outcome, rule, policy opt, access_point opt}
+//	requests[]         the subject's requests, each {id, subject, kind, form, received,
+//	                   document opt, records opt, written_rule opt, written opt, status,
+//	                   due {date, rule, citation opt, extension opt}, policy,
+//	                   history[] {step, status, at, by, reason, rule, policy, ground opt, due opt,
+//	                              late opt, copy opt, fee_cents opt, document opt,
+//	                              outcome opt {changed, erased, kept[] {record, case, category,
+//	                              ground, rule, retention opt, until opt, citation opt, reason opt},
+//	                              notify, medical_due opt}}}
+//	facts              the facts of GDPR art. 15(1) (G1):
+//	  purposes[]       {purpose, rule, case_kinds[], reason opt, cases}: (a), with the
+//	                   number of the subject's cases that serve it
+//	  categories[]     {category, health opt, records, withheld opt}: (b), the categories held
+//	  recipients[]     {from: "policy"|"statute"|"log", kind, party opt, basis opt,
+//	                   legal_basis opt, rule opt, citation opt, categories[], reason opt,
+//	                   disclosed opt}: (c), who may receive data under the policy and its
+//	                   legal bases, and who did receive it (the log)
+//	  retention[]      {rule, categories opt, case_kinds opt, trigger, period, statutory opt,
+//	                   citation opt, reason opt}: (d), the rules that set the periods
+//	  sources[]        {kind, party opt, records}: (g), where the records came from (R2)
+//	  rights[]         {right, article, rules[]}: (e), rectification, erasure, restriction,
+//	                   objection, portability, withdrawing consent, complaining
+//	  complaint        {authority, website, procedure opt, rules[]}: (f), where to complain (O15)
+//	  automated_decisions  false: (h), no automated decision-making
+//	totals             {cases, records, medical, withheld, redacted, consents, disclosures,
+//	                   access_events, requests}: counts a reader checks against the content
+//
+// The enumerations are the library's stored values: categories
+// ([privacy.Category]), case kinds, party kinds, roles, purposes, bases,
+// triggers, event actions and outcomes from package privacy; request
+// kinds, forms, statuses, steps, grounds and rights from this package.
+//
+// # Rules
+//
+// R11, O13, G1, G2, G3, G4, G5, N8, N9 and N11 are enforced here, each cited
+// at the code that enforces it; see the table tests named after them.
+// Package rightstest is the conformance kit for [Store] adapters.
+package rights

@@ -1,0 +1,457 @@
+package rights_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/privacy"
+)
+
+// export writes the subject's export and decodes it.
+func (w *world) export(tb testing.TB, opts *rights.ExportOptions) (*rights.Export, []byte) {
+	tb.Helper()
+	var buf bytes.Buffer
+	tot, err := w.desk.Export(w.ctx, &buf, anna, t0.Add(48*time.Hour), opts)
+	if err != nil {
+		tb.Fatalf("Export: %v", err)
+	}
+	e, err := rights.DecodeExport(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		tb.Fatalf("DecodeExport: %v\n%s", err, buf.Bytes())
+	}
+	if e.Totals != tot {
+		tb.Errorf("Export returned totals %+v, the export says %+v", tot, e.Totals)
+	}
+	return e, buf.Bytes()
+}
+
+func records(e *rights.Export) map[privacy.RecordID]rights.RecordData {
+	out := map[privacy.RecordID]rights.RecordData{}
+	for _, c := range e.Cases {
+		for _, r := range c.Records {
+			out[r.ID] = r
+		}
+	}
+	return out
+}
+
+// TestExportG1 checks that the export holds the data and the facts of GDPR
+// art. 15(1): purposes, categories, recipients (policy, statute and log),
+// retention, source (R2), rights, where to complain (O15).
+func TestExportG1(t *testing.T) {
+	w := newWorld(t, nil)
+	w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
+	e, _ := w.export(t, &rights.ExportOptions{Request: "req-1"})
+	f := e.Facts
+	t.Run("G1_subject_cases_and_every_record", func(t *testing.T) {
+		if e.Schema != rights.Schema || e.Subject.ID != anna || e.Request != "req-1" || e.Policy.Version != "1.0.0" {
+			t.Errorf("header = %+v", e)
+		}
+		if len(e.Cases) != 1 || len(e.Cases[0].Records) != 5 {
+			t.Fatalf("cases = %+v", e.Cases)
+		}
+		rs := records(e)
+		if rs["rec-identity"].Fields[privacy.FieldName] != "Anna de Vries" {
+			t.Errorf("identity record = %+v", rs["rec-identity"])
+		}
+		if e.Totals.Records != 5 || e.Totals.Cases != 1 || e.Totals.Requests != 1 {
+			t.Errorf("totals = %+v", e.Totals)
+		}
+	})
+	t.Run("G1_purposes_from_the_policy", func(t *testing.T) {
+		i := slices.IndexFunc(f.Purposes, func(p rights.PurposeFact) bool { return p.Purpose == privacy.PurposeAbsenceGuidance })
+		if i < 0 || f.Purposes[i].Cases != 1 || f.Purposes[i].Rule == "" {
+			t.Errorf("purposes = %+v", f.Purposes)
+		}
+	})
+	t.Run("G1_categories_held", func(t *testing.T) {
+		var got []privacy.Category
+		for _, c := range f.Categories {
+			got = append(got, c.Category)
+		}
+		want := []privacy.Category{privacy.CategoryIdentity, privacy.CategoryEmployment, privacy.CategoryAbsenceFacts,
+			privacy.CategoryMedical, privacy.CategoryNotes}
+		if !slices.Equal(got, want) {
+			t.Errorf("categories = %v, want %v", got, want)
+		}
+	})
+	t.Run("G1_recipients_from_policy_statute_and_log", func(t *testing.T) {
+		from := map[rights.RecipientFrom]int{}
+		var logged []privacy.PartyID
+		for _, r := range f.Recipients {
+			from[r.From]++
+			if r.From == rights.FromLog {
+				logged = append(logged, r.Party)
+			}
+		}
+		if from[rights.FromPolicy] == 0 || from[rights.FromStatute] == 0 {
+			t.Errorf("recipients by origin = %v", from)
+		}
+		if !slices.Equal(logged, []privacy.PartyID{"employer-bakery", "insurer-verzekerd"}) {
+			t.Errorf("recipients from the log = %v", logged)
+		}
+	})
+	t.Run("G1_retention_rules_and_per_record", func(t *testing.T) {
+		if len(f.Retention) != len(privacy.Strict().Retention) {
+			t.Errorf("retention facts = %d, want the policy's %d", len(f.Retention), len(privacy.Strict().Retention))
+		}
+		r := records(e)["rec-wages"].Retention
+		if r == nil || !r.Statutory || r.Period != privacy.Years(7) || r.Rule != privacy.R9 {
+			t.Errorf("rec-wages retention = %+v", r)
+		}
+	})
+	t.Run("R2_G1_source_of_each_record", func(t *testing.T) {
+		if src := records(e)["rec-identity"].Source; src.Kind != privacy.PartyEmployer || src.Party != "employer-bakery" {
+			t.Errorf("source = %+v", src)
+		}
+		if len(f.Sources) != 2 || f.Sources[0].Records+f.Sources[1].Records != 5 {
+			t.Errorf("sources = %+v", f.Sources)
+		}
+	})
+	t.Run("G1_O15_rights_and_complaint", func(t *testing.T) {
+		var got []rights.Right
+		for _, r := range f.Rights {
+			got = append(got, r.Right)
+		}
+		if !slices.Equal(got, rights.Rights()) {
+			t.Errorf("rights = %v", got)
+		}
+		if f.Complaint.Authority != "Autoriteit Persoonsgegevens" || f.Complaint.Procedure != "klachten@dienst.example" ||
+			!slices.Contains(f.Complaint.Rules, privacy.O15) {
+			t.Errorf("complaint = %+v", f.Complaint)
+		}
+	})
+}
+
+// TestExportO13Medical: medical records reach the subject through the
+// physician's release where the policy says so (O13, O6).
+func TestExportO13Medical(t *testing.T) {
+	direct := privacy.Strict()
+	direct.Access = append(direct.Access, privacy.AccessRule{Rule: privacy.O13, Effect: privacy.Allow,
+		Roles: []privacy.Role{privacy.RoleSubject}, Actions: []privacy.Action{privacy.ActionExport},
+		Categories: []privacy.Category{privacy.CategoryMedical}, Requires: []privacy.Condition{privacy.CondOwnData},
+		Reason: "this service gives the subject the medical file directly"})
+	notPhysician := physician
+	notPhysician.Role = privacy.RoleCaseManager
+	noSecrecy := physician
+	noSecrecy.Secrecy = privacy.SecrecyAgreement
+	tests := []struct {
+		name       string
+		policy     *privacy.Policy
+		release    *rights.MedicalRelease
+		withheld   bool
+		releasedBy privacy.PrincipalID
+		err        error
+	}{
+		{"O13_without_release_listed_not_shown", nil, nil, true, "", nil},
+		{"O13_released_by_the_physician", nil, &rights.MedicalRelease{Physician: physician}, false, physician.ID, nil},
+		{"O13_release_of_other_records_only", nil, &rights.MedicalRelease{Physician: physician, Records: []privacy.RecordID{"rec-other"}}, true, "", nil},
+		{"O13_release_of_this_record", nil, &rights.MedicalRelease{Physician: physician, Records: []privacy.RecordID{"rec-medical"}}, false, physician.ID, nil},
+		{"O13_policy_gives_medical_data_directly", direct, nil, false, "", nil},
+		{"O6_release_only_by_a_physician", nil, &rights.MedicalRelease{Physician: notPhysician}, false, "", privacy.ErrForbidden},
+		{"O6_release_only_under_professional_secrecy", nil, &rights.MedicalRelease{Physician: noSecrecy}, false, "", privacy.ErrForbidden},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t, &worldOptions{policy: tc.policy})
+			if tc.err != nil {
+				_, err := w.desk.Export(w.ctx, discard{}, anna, t0, &rights.ExportOptions{Release: tc.release})
+				wantKind(t, "Export", err, tc.err)
+				wantRule(t, "Export", err, privacy.O6)
+				return
+			}
+			e, raw := w.export(t, &rights.ExportOptions{Release: tc.release})
+			m := records(e)["rec-medical"]
+			if !m.Medical {
+				t.Fatalf("medical record not marked medical: %+v", m)
+			}
+			secret := "lumbale overbelasting"
+			if tc.withheld {
+				if m.Withheld != rights.WithheldPendingRelease || m.Fields != nil || bytes.Contains(raw, []byte(secret)) {
+					t.Errorf("withheld medical record = %+v; content in export: %t", m, bytes.Contains(raw, []byte(secret)))
+				}
+				if e.Totals.Withheld != 1 {
+					t.Errorf("totals.withheld = %d", e.Totals.Withheld)
+				}
+				return
+			}
+			if m.Withheld != "" || !strings.Contains(m.Fields[privacy.FieldText], secret) || m.ReleasedBy != tc.releasedBy {
+				t.Errorf("released medical record = %+v", m)
+			}
+			if e.Medical.ReleasedBy != tc.releasedBy && tc.release != nil && len(tc.release.Records) == 0 {
+				t.Errorf("medical access = %+v", e.Medical)
+			}
+		})
+	}
+}
+
+// TestExportN9 checks that the export says who accessed the subject's data
+// (N9), with role, on whose behalf, action and outcome, and never another
+// subject's events.
+func TestExportN9(t *testing.T) {
+	w := newWorld(t, nil)
+	e, raw := w.export(t, nil)
+	got := e.AccessLog
+	t.Run("N9_who_accessed_the_data", func(t *testing.T) {
+		if !got.Available || len(got.Entries) != 2 {
+			t.Fatalf("access log = %+v", got)
+		}
+		a := got.Entries[0]
+		if a.Principal != physician.ID || a.Role != privacy.RolePhysician || a.Action != privacy.EventRead ||
+			a.Outcome != privacy.OutcomeAllowed || a.Object != "rec-medical" || a.Rule != privacy.O6 || a.Policy != "1.0.0" {
+			t.Errorf("first entry = %+v", a)
+		}
+	})
+	t.Run("N9_denied_access_on_behalf_of_the_employer", func(t *testing.T) {
+		if b := got.Entries[1]; b.OnBehalfOf != "employer-bakery" || b.Outcome != privacy.OutcomeDenied || b.Role != privacy.RoleEmployerContact {
+			t.Errorf("second entry = %+v", b)
+		}
+	})
+	t.Run("N9_never_another_subjects_events", func(t *testing.T) {
+		if bytes.Contains(raw, []byte("someone-else")) {
+			t.Errorf("the export holds another subject's event")
+		}
+	})
+}
+
+// TestExportNotAvailable: a source that is not connected is stated in the
+// export, never passed off as empty.
+func TestExportNotAvailable(t *testing.T) {
+	w := newWorld(t, &worldOptions{noSources: true})
+	e, _ := w.export(t, nil)
+	for name, p := range map[string]rights.Part{
+		"consents":         {Available: e.Consents.Available, Note: e.Consents.Note},
+		"disclosures":      {Available: e.Disclosures.Available, Note: e.Disclosures.Note},
+		"access_log":       {Available: e.AccessLog.Available, Note: e.AccessLog.Note},
+		"record_retention": e.RecordRetention,
+	} {
+		if p.Available || !strings.HasPrefix(p.Note, "not available") {
+			t.Errorf("%s = %+v, want not available with a note", name, p)
+		}
+	}
+	if r := records(e)["rec-wages"]; r.Retention != nil {
+		t.Errorf("retention without retention facts: %+v", r.Retention)
+	}
+	for _, r := range e.Facts.Recipients {
+		if r.From == rights.FromLog {
+			t.Errorf("recipient from a log that is not connected: %+v", r)
+		}
+	}
+}
+
+// TestExportRedaction: a hook takes personal data of others out of a
+// record, and the record says so.
+func TestExportRedaction(t *testing.T) {
+	w := newWorld(t, nil)
+	redact := func(r privacy.Record) privacy.Record {
+		if v, ok := r.Fields[privacy.FieldText]; ok {
+			r.Fields[privacy.FieldText] = strings.ReplaceAll(v, "Piet Jansen", "[colleague]")
+		}
+		return r
+	}
+	e, raw := w.export(t, &rights.ExportOptions{Redact: redact})
+	note := records(e)["rec-note"]
+	if !note.Redacted || !strings.Contains(note.Fields[privacy.FieldText], "[colleague]") || bytes.Contains(raw, []byte("Piet Jansen")) {
+		t.Errorf("redacted note = %+v", note)
+	}
+	if records(e)["rec-identity"].Redacted || e.Totals.Redacted != 1 {
+		t.Errorf("a record the hook left alone is marked redacted; totals %+v", e.Totals)
+	}
+	t.Run("hook_adding_a_foreign_field_is_refused", func(t *testing.T) {
+		bad := func(r privacy.Record) privacy.Record {
+			r.Fields[privacy.FieldBSN] = "x"
+			return r
+		}
+		_, err := w.desk.Export(w.ctx, discard{}, anna, t0, &rights.ExportOptions{Redact: bad})
+		wantKind(t, "Export(bad hook)", err, privacy.ErrInvalid)
+	})
+}
+
+// TestExportG5RoundTrip: the JSON form reads back into exactly what was
+// exported, and writes again byte for byte (G5).
+func TestExportG5RoundTrip(t *testing.T) {
+	for name, o := range map[string]*worldOptions{"G5_with_every_source": nil, "G5_without_sources": {noSources: true}} {
+		t.Run(name, func(t *testing.T) { testRoundTrip(t, o) })
+	}
+}
+
+func testRoundTrip(t *testing.T, o *worldOptions) {
+	{
+		w := newWorld(t, o)
+		w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindPortability})
+		if _, err := w.desk.Extend(w.ctx, "req-1", rights.Extension{At: t0.Add(time.Hour), By: carla, Reason: "busy"}); err != nil {
+			t.Fatal(err)
+		}
+		e, raw := w.export(t, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: physician}})
+		var again bytes.Buffer
+		if err := e.Encode(&again); err != nil {
+			t.Fatalf("Encode: %v", err)
+		}
+		if !bytes.Equal(raw, again.Bytes()) {
+			t.Errorf("G5: Encode(DecodeExport(export)) differs from the export:\n%s\n---\n%s", raw, again.Bytes())
+		}
+		if !json.Valid(raw) {
+			t.Errorf("G5: the export is not valid JSON")
+		}
+		// The HTML of the decoded export equals the HTML written directly.
+		var direct, decoded bytes.Buffer
+		if _, err := w.desk.Export(w.ctx, &direct, anna, t0.Add(48*time.Hour),
+			&rights.ExportOptions{Format: rights.FormatHTML, Lang: rights.English, Release: &rights.MedicalRelease{Physician: physician}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.WriteHTML(&decoded, rights.English); err != nil {
+			t.Fatal(err)
+		}
+		if direct.String() != decoded.String() {
+			t.Errorf("WriteHTML(DecodeExport(json)) differs from the HTML export")
+		}
+	}
+}
+
+// TestDecodeExportStrict: decoding refuses anything but a complete, valid
+// export of the known schema, with ErrInvalid.
+func TestDecodeExportStrict(t *testing.T) {
+	w := newWorld(t, nil)
+	_, raw := w.export(t, nil)
+	good := string(raw)
+	tests := []struct {
+		name string
+		in   string
+	}{
+		{"empty", ""},
+		{"not_json", "hello"},
+		{"array", "[]"},
+		{"unknown_field_top", strings.Replace(good, `"schema":`, `"extra":1,"schema":`, 1)},
+		{"unknown_field_record", strings.Replace(good, `"id":"rec-identity",`, `"id":"rec-identity","colour":"red",`, 1)},
+		{"other_schema", strings.Replace(good, rights.Schema, "dossierwacht.export/v2", 1)},
+		{"cut_short", good[:len(good)/2]},
+		{"trailing_data", good + "{}"},
+		{"unknown_category", strings.Replace(good, `"category":"notes"`, `"category":"gossip"`, 1)},
+		{"special_category", strings.Replace(good, `"category":"notes"`, `"category":"religion"`, 1)},
+		{"field_of_another_category", strings.Replace(good, `"fields":{"text":"Gesprek`, `"fields":{"bsn":"1","text":"Gesprek`, 1)},
+		{"totals_do_not_match", strings.Replace(good, `"records":5,`, `"records":4,`, 1)},
+		{"renamed_record_still_decodes", strings.Replace(good, `{"id":"rec-wages"`, `{"id":"rec-wages2"`, 1) + ""},
+		{"malformed_id", strings.Replace(good, `"id":"rec-identity"`, `"id":"rec identity"`, 1)},
+		{"bad_time", strings.Replace(good, `"generated":"2026-03-04T09:00:00Z"`, `"generated":"yesterday"`, 1)},
+		{"unknown_rule", strings.Replace(good, `"medical":{"rule":"O13"}`, `"medical":{"rule":"O99"}`, 1)},
+		{"withheld_with_content", strings.Replace(good, `"withheld":"pending-physician-release"`, `"withheld":"pending-physician-release","fields":{"text":"x"}`, 1)},
+		{"wrong_type", strings.Replace(good, `"records":5,`, `"records":"five",`, 1)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.in == good {
+				t.Fatalf("the test case did not change the export")
+			}
+			_, err := rights.DecodeExport(strings.NewReader(tc.in))
+			if tc.name == "renamed_record_still_decodes" {
+				// Renaming a record keeps a valid export: the counterpart
+				// check that the strict cases are not over-strict.
+				if err != nil {
+					t.Errorf("DecodeExport(renamed record) = %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, privacy.ErrInvalid) {
+				t.Errorf("DecodeExport(%s) = %v, want ErrInvalid", tc.name, err)
+			}
+			if err != nil && strings.Contains(err.Error(), "Anna") {
+				t.Errorf("error carries personal data: %v", err)
+			}
+		})
+	}
+}
+
+// TestExportErrors: bad options and unknown subjects are typed errors.
+func TestExportErrors(t *testing.T) {
+	w := newWorld(t, nil)
+	w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure})
+	w.file(t, rights.Filing{ID: "req-other", Subject: "stranger-1", Kind: rights.KindAccess})
+	w.file(t, rights.Filing{ID: "req-refused", Kind: rights.KindAccess})
+	if _, err := w.desk.Refuse(w.ctx, "req-refused", rights.Refusal{At: t0, By: carla, Ground: rights.GroundUnfounded, Reason: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		subject privacy.SubjectID
+		now     time.Time
+		opts    *rights.ExportOptions
+		kind    error
+	}{
+		{"unknown_subject", "stranger-1", t0, nil, privacy.ErrNotFound},
+		{"malformed_subject", "Anna de Vries", t0, nil, privacy.ErrInvalid},
+		{"no_time", anna, time.Time{}, nil, privacy.ErrInvalid},
+		{"unknown_format", anna, t0, &rights.ExportOptions{Format: "pdf"}, privacy.ErrInvalid},
+		{"unknown_language", anna, t0, &rights.ExportOptions{Format: rights.FormatHTML, Lang: "fr"}, privacy.ErrInvalid},
+		{"unknown_request", anna, t0, &rights.ExportOptions{Request: "req-none"}, privacy.ErrNotFound},
+		{"another_subjects_request", anna, t0, &rights.ExportOptions{Request: "req-other"}, privacy.ErrNotFound},
+		{"erasure_request_is_not_answered_by_an_export", anna, t0, &rights.ExportOptions{Request: "req-erase"}, privacy.ErrInvalid},
+		{"refused_request", anna, t0, &rights.ExportOptions{Request: "req-refused"}, privacy.ErrConflict},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			_, err := w.desk.Export(w.ctx, &buf, tc.subject, tc.now, tc.opts)
+			wantKind(t, "Export", err, tc.kind)
+			if buf.Len() != 0 {
+				t.Errorf("a refused export wrote %d bytes", buf.Len())
+			}
+		})
+	}
+	t.Run("failing_source_stops_the_export", func(t *testing.T) {
+		w.sources.fail = &privacy.Error{Op: "log", Kind: privacy.ErrUnavailable}
+		defer func() { w.sources.fail = nil }()
+		_, err := w.desk.Export(w.ctx, discard{}, anna, t0, nil)
+		wantKind(t, "Export(failing log)", err, privacy.ErrUnavailable)
+	})
+	t.Run("failing_writer", func(t *testing.T) {
+		_, err := w.desk.Export(w.ctx, failWriter{}, anna, t0, nil)
+		wantKind(t, "Export(failing writer)", err, privacy.ErrUnavailable)
+	})
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// TestExportHTMLEscapes: record content never becomes markup, in either
+// language.
+func TestExportHTMLEscapes(t *testing.T) {
+	w := newWorld(t, nil)
+	for _, lang := range []rights.Lang{rights.Dutch, rights.English} {
+		var buf bytes.Buffer
+		if _, err := w.desk.Export(w.ctx, &buf, anna, t0, &rights.ExportOptions{Format: rights.FormatHTML, Lang: lang}); err != nil {
+			t.Fatal(err)
+		}
+		page := buf.String()
+		if strings.Contains(page, "<script>") || !strings.Contains(page, "&lt;script&gt;") {
+			t.Errorf("%s: the note's markup is not escaped", lang)
+		}
+		if !strings.Contains(page, `<html lang="`+string(lang)+`">`) {
+			t.Errorf("%s: page language not set", lang)
+		}
+	}
+}
+
+// TestExportCopies: the export never shares the stores' records, and a
+// hook that changes its copy changes nothing stored.
+func TestExportCopies(t *testing.T) {
+	w := newWorld(t, nil)
+	hook := func(r privacy.Record) privacy.Record {
+		maps.DeleteFunc(r.Fields, func(privacy.Field, string) bool { return true })
+		return r
+	}
+	if _, err := w.desk.Export(w.ctx, discard{}, anna, t0, &rights.ExportOptions{Redact: hook}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := w.dossiers.Record(w.ctx, "rec-identity")
+	if err != nil || r.Fields[privacy.FieldName] != "Anna de Vries" {
+		t.Errorf("a redaction hook changed the store: %+v, %v", r, err)
+	}
+}

@@ -1,0 +1,475 @@
+package rights
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+)
+
+// texts holds the words of one language: the page's labels and the names
+// of the library's vocabulary. Built once, never changed.
+type texts struct {
+	lang   Lang
+	labels map[string]string
+	names  map[string]string // "kind:value" → name
+	months [12]string
+}
+
+func (t *texts) label(key string) string {
+	if s, ok := t.labels[key]; ok {
+		return s
+	}
+	return key
+}
+
+// name translates a value of the vocabulary; an unknown value is shown as
+// it is.
+func (t *texts) name(kind, value string) string {
+	if s, ok := t.names[kind+":"+value]; ok {
+		return s
+	}
+	return value
+}
+
+func (t *texts) category(c privacy.Category) string {
+	if t.lang == Dutch {
+		if info, ok := c.Info(); ok {
+			return info.Dutch
+		}
+	}
+	return t.name("category", string(c))
+}
+
+// date formats the day of t in the Netherlands: "2 maart 2026".
+func (t *texts) date(tm time.Time) string {
+	if tm.IsZero() {
+		return "—"
+	}
+	return t.day(calendar.DateIn(tm, calendar.Amsterdam()))
+}
+
+// day formats a calendar day.
+func (t *texts) day(d calendar.Date) string {
+	if d.IsZero() {
+		return "—"
+	}
+	return fmt.Sprintf("%d %s %d", d.Day(), t.months[d.Month()-1], d.Year())
+}
+
+// datetime formats t in the Netherlands: "2 maart 2026, 10:00".
+func (t *texts) datetime(tm time.Time) string {
+	if tm.IsZero() {
+		return "—"
+	}
+	local := tm.In(calendar.Amsterdam())
+	return t.date(tm) + ", " + local.Format("15:04")
+}
+
+func (t *texts) period(p privacy.Period) string {
+	var parts []string
+	for _, u := range []struct {
+		n              int
+		one, many, key string
+	}{{p.Years, "year", "years", "y"}, {p.Months, "month", "months", "mo"}, {p.Weeks, "week", "weeks", "w"}, {p.Days, "day", "days", "d"}} {
+		if u.n == 0 {
+			continue
+		}
+		w := t.label("unit." + u.many)
+		if u.n == 1 {
+			w = t.label("unit." + u.one)
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", u.n, w))
+	}
+	if len(parts) == 0 {
+		return "—"
+	}
+	return strings.Join(parts, " ")
+}
+
+func (t *texts) yesno(b bool) string {
+	if b {
+		return t.label("yes")
+	}
+	return t.label("no")
+}
+
+func (t *texts) retention(r *Retention) string {
+	if r == nil {
+		return "—"
+	}
+	var b strings.Builder
+	if !r.Period.IsZero() {
+		b.WriteString(t.period(r.Period))
+		if r.Trigger != "" {
+			b.WriteString(" " + t.name("trigger", string(r.Trigger)))
+		}
+	}
+	if !r.Until.IsZero() {
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(t.label("until") + " " + t.day(r.Until))
+	}
+	if r.Statutory {
+		b.WriteString("; " + t.label("statutory"))
+	}
+	if r.Hold {
+		b.WriteString("; " + t.label("hold"))
+	}
+	fmt.Fprintf(&b, " (%s %s)", t.label("rule"), r.Rule)
+	return strings.TrimPrefix(b.String(), "; ")
+}
+
+func newTexts(lang Lang, labels map[string]string, names map[string][2]string, months [12]string) *texts {
+	t := &texts{lang: lang, labels: labels, names: map[string]string{}, months: months}
+	i := 0
+	if lang == English {
+		i = 1
+	}
+	for k, v := range names {
+		t.names[k] = v[i]
+	}
+	return t
+}
+
+var (
+	dutchTexts   = newTexts(Dutch, dutchLabels, vocabulary, [12]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"})
+	englishTexts = newTexts(English, englishLabels, vocabulary, [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"})
+)
+
+func textsFor(l Lang) *texts {
+	if l == English {
+		return englishTexts
+	}
+	return dutchTexts
+}
+
+var dutchLabels = map[string]string{
+	"title":        "Uw gegevens",
+	"intro":        "Dit overzicht bevat alle gegevens die wij over u bewaren, met de informatie die de AVG (artikel 15) voorschrijft: waarvoor wij ze gebruiken, wie ze ontvangt, hoe lang wij ze bewaren, waar ze vandaan komen en welke rechten u heeft.",
+	"subject":      "Kenmerk",
+	"generated":    "Opgesteld op",
+	"request":      "Antwoord op verzoek",
+	"policy":       "Reglement",
+	"effective":    "geldig vanaf",
+	"controller":   "Verwerkingsverantwoordelijke",
+	"processor":    "Verwerker",
+	"registration": "Uw registratie",
+	"employer":     "Werkgever",
+	"registered":   "Geregistreerd op",
+	"employEnd":    "Einde dienstverband",
+	"medDirect":    "Uw medische gegevens staan hieronder volledig vermeld.",
+	"medReleased":  "Uw medische gegevens zijn vrijgegeven door bedrijfsarts %s en staan hieronder vermeld (regel O13).",
+	"medWithheld":  "Medische gegevens ontvangt u via de bedrijfsarts. Medische stukken staan hieronder vermeld zonder inhoud, tot de arts ze vrijgeeft (regels O13, O6).",
+	"retNote":      "De bewaartermijn per gegeven is niet beschikbaar; de regels die de termijnen bepalen staan onder ‘Bewaartermijnen’.",
+	"cases":        "Uw dossiers",
+	"noCases":      "Er zijn geen dossiers.",
+	"purpose":      "Doel",
+	"opened":       "Geopend",
+	"closed":       "Gesloten",
+	"commissioner": "Opdrachtgever",
+	"contract":     "contract",
+	"colRecord":    "Kenmerk",
+	"colCategory":  "Soort gegeven",
+	"colRecorded":  "Vastgelegd",
+	"colSource":    "Bron",
+	"colAuthor":    "Door",
+	"colContent":   "Inhoud",
+	"colRetention": "Bewaartermijn",
+	"changed":      "gewijzigd",
+	"withheld":     "Medisch gegeven — de inhoud ontvangt u via de bedrijfsarts, na vrijgave.",
+	"redacted":     "Gegevens over anderen zijn weggelaten.",
+	"releasedBy":   "Vrijgegeven door bedrijfsarts",
+	"noRecords":    "Geen gegevens in dit dossier.",
+	"consents":     "Uw toestemmingen",
+	"disclosures":  "Verstrekkingen aan anderen",
+	"access":       "Wie uw gegevens heeft ingezien",
+	"unavailable":  "Niet beschikbaar: deze bron is bij dit overzicht niet aangesloten.",
+	"none":         "Geen.",
+	"colRecipient": "Ontvanger",
+	"colData":      "Gegevens",
+	"colGranted":   "Gegeven op",
+	"colWritten":   "Schriftelijk",
+	"colRevoked":   "Ingetrokken op",
+	"colDate":      "Datum",
+	"colBasis":     "Grondslag",
+	"colRule":      "Regel",
+	"colTime":      "Tijdstip",
+	"colWho":       "Wie",
+	"colRole":      "Rol",
+	"colAction":    "Handeling",
+	"colOutcome":   "Uitkomst",
+	"requests":     "Uw verzoeken",
+	"colRequest":   "Verzoek",
+	"colKind":      "Soort",
+	"colReceived":  "Ontvangen",
+	"colDue":       "Uiterlijk beantwoord",
+	"colStatus":    "Stand",
+	"colHistory":   "Verloop",
+	"facts":        "Over deze verwerking",
+	"purposes":     "Doelen",
+	"categories":   "Soorten gegevens",
+	"recipients":   "Ontvangers",
+	"retentionH":   "Bewaartermijnen",
+	"sources":      "Herkomst",
+	"rights":       "Uw rechten",
+	"complaints":   "Klachten",
+	"colCases":     "Dossiers",
+	"colRecords":   "Gegevens",
+	"colFrom":      "Waarom",
+	"colPeriod":    "Termijn",
+	"colArticle":   "Artikel",
+	"complaintAP":  "U kunt een klacht indienen bij de %s (%s).",
+	"complaintOwn": "Klachtenregeling van de dienst:",
+	"automated":    "Er vindt geen geautomatiseerde besluitvorming plaats.",
+	"footer":       "Dit overzicht volgt het gegevensformaat %s; de JSON-vorm ervan is machineleesbaar (AVG artikel 20).",
+	"totals":       "Totaal: %d dossiers, %d gegevens, waarvan %d medisch en %d in afwachting van vrijgave.",
+	"yes":          "ja",
+	"no":           "nee",
+	"until":        "tot en met",
+	"statutory":    "wettelijke termijn",
+	"hold":         "bewaard voor een rechtsvordering",
+	"rule":         "regel",
+	"late":         "te laat",
+	"unit.year":    "jaar", "unit.years": "jaar", "unit.month": "maand", "unit.months": "maanden",
+	"unit.week": "week", "unit.weeks": "weken", "unit.day": "dag", "unit.days": "dagen",
+}
+
+var englishLabels = map[string]string{
+	"title":        "Your data",
+	"intro":        "This overview holds all data we keep about you, with the information the GDPR (article 15) requires: what we use it for, who receives it, how long we keep it, where it comes from and what your rights are.",
+	"subject":      "Reference",
+	"generated":    "Generated on",
+	"request":      "In answer to request",
+	"policy":       "Policy",
+	"effective":    "in force from",
+	"controller":   "Controller",
+	"processor":    "Processor",
+	"registration": "Your registration",
+	"employer":     "Employer",
+	"registered":   "Registered on",
+	"employEnd":    "Employment ended",
+	"medDirect":    "Your medical data is listed in full below.",
+	"medReleased":  "Your medical data was released by company doctor %s and is listed below (rule O13).",
+	"medWithheld":  "You receive medical data through the company doctor. Medical records are listed below without their content until the doctor releases them (rules O13, O6).",
+	"retNote":      "The retention of each record is not available; the rules that set the periods are under ‘Retention periods’.",
+	"cases":        "Your cases",
+	"noCases":      "There are no cases.",
+	"purpose":      "Purpose",
+	"opened":       "Opened",
+	"closed":       "Closed",
+	"commissioner": "Commissioned by",
+	"contract":     "contract",
+	"colRecord":    "Reference",
+	"colCategory":  "Kind of data",
+	"colRecorded":  "Recorded",
+	"colSource":    "Source",
+	"colAuthor":    "By",
+	"colContent":   "Content",
+	"colRetention": "Retention",
+	"changed":      "changed",
+	"withheld":     "Medical record — you receive its content through the company doctor, once released.",
+	"redacted":     "Data about others was removed.",
+	"releasedBy":   "Released by company doctor",
+	"noRecords":    "No records in this case.",
+	"consents":     "Your consents",
+	"disclosures":  "Disclosures to others",
+	"access":       "Who accessed your data",
+	"unavailable":  "Not available: this source was not connected to this overview.",
+	"none":         "None.",
+	"colRecipient": "Recipient",
+	"colData":      "Data",
+	"colGranted":   "Given on",
+	"colWritten":   "In writing",
+	"colRevoked":   "Revoked on",
+	"colDate":      "Date",
+	"colBasis":     "Basis",
+	"colRule":      "Rule",
+	"colTime":      "Time",
+	"colWho":       "Who",
+	"colRole":      "Role",
+	"colAction":    "Action",
+	"colOutcome":   "Outcome",
+	"requests":     "Your requests",
+	"colRequest":   "Request",
+	"colKind":      "Kind",
+	"colReceived":  "Received",
+	"colDue":       "Answer due by",
+	"colStatus":    "Status",
+	"colHistory":   "History",
+	"facts":        "About this processing",
+	"purposes":     "Purposes",
+	"categories":   "Kinds of data",
+	"recipients":   "Recipients",
+	"retentionH":   "Retention periods",
+	"sources":      "Sources",
+	"rights":       "Your rights",
+	"complaints":   "Complaints",
+	"colCases":     "Cases",
+	"colRecords":   "Records",
+	"colFrom":      "Why",
+	"colPeriod":    "Period",
+	"colArticle":   "Article",
+	"complaintAP":  "You may lodge a complaint with the %s (%s).",
+	"complaintOwn": "The service's complaints procedure:",
+	"automated":    "There is no automated decision-making.",
+	"footer":       "This overview follows the data format %s; its JSON form is machine-readable (GDPR article 20).",
+	"totals":       "In all: %d cases, %d records, of which %d medical and %d awaiting release.",
+	"yes":          "yes",
+	"no":           "no",
+	"until":        "until",
+	"statutory":    "statutory period",
+	"hold":         "kept for legal claims",
+	"rule":         "rule",
+	"late":         "late",
+	"unit.year":    "year", "unit.years": "years", "unit.month": "month", "unit.months": "months",
+	"unit.week": "week", "unit.weeks": "weeks", "unit.day": "day", "unit.days": "days",
+}
+
+// vocabulary names the library's values: Dutch first, then English.
+var vocabulary = map[string][2]string{
+	"category:identity":       {"", "identity (name, address)"},
+	"category:national-id":    {"", "citizen service number (BSN)"},
+	"category:contact":        {"", "contact details"},
+	"category:employment":     {"", "job and employment"},
+	"category:benefits":       {"", "benefits"},
+	"category:education":      {"", "education, diplomas and work experience"},
+	"category:absence-facts":  {"", "absence facts"},
+	"category:absence-reason": {"", "reason for the sick report (internal only)"},
+	"category:statements":     {"", "information you supplied"},
+	"category:work-capacity":  {"", "work capacity (limitations and possibilities)"},
+	"category:expert-report":  {"", "expert report"},
+	"category:medical":        {"", "medical data"},
+	"category:notes":          {"", "notes"},
+	"category:consultation":   {"", "consultation-hour visit or periodic examination"},
+	"category:appointment":    {"", "appointments"},
+
+	"field:text":              {"tekst", "text"},
+	"field:name":              {"naam", "name"},
+	"field:address":           {"adres", "address"},
+	"field:postcode":          {"postcode", "postcode"},
+	"field:city":              {"woonplaats", "city"},
+	"field:gender":            {"geslacht", "gender"},
+	"field:date-of-birth":     {"geboortedatum", "date of birth"},
+	"field:nationality":       {"nationaliteit", "nationality"},
+	"field:bsn":               {"BSN", "BSN"},
+	"field:phone":             {"telefoon", "phone"},
+	"field:email":             {"e-mail", "e-mail"},
+	"field:job":               {"functie", "job"},
+	"field:employment-kind":   {"aard dienstverband", "kind of employment"},
+	"field:employment-start":  {"begin dienstverband", "start of employment"},
+	"field:employment-end":    {"einde dienstverband", "end of employment"},
+	"field:wages":             {"loon", "wages"},
+	"field:first-day":         {"eerste ziektedag", "first day of absence"},
+	"field:recovery-date":     {"hersteldatum", "recovery date"},
+	"field:incapacity-degree": {"mate van arbeidsongeschiktheid", "degree of incapacity"},
+	"field:expected-duration": {"verwachte duur", "expected duration"},
+	"field:reachable-at":      {"bereikbaar op", "reachable at"},
+	"field:ongoing-work":      {"lopende afspraken en werk", "ongoing appointments and work"},
+	"field:safety-net":        {"vangnetregeling", "safety-net provision"},
+	"field:work-accident":     {"arbeidsongeval", "work accident"},
+	"field:recourse":          {"aansprakelijke derde (regres)", "liable third party (recourse)"},
+	"field:build-up":          {"opbouwschema", "build-up schedule"},
+	"field:wage-sanction":     {"loonsanctie", "wage sanction"},
+	"field:plan-of-action":    {"plan van aanpak", "plan of action"},
+	"field:limitations":       {"beperkingen", "limitations"},
+	"field:capacities":        {"mogelijkheden", "capacities"},
+	"field:adjustments":       {"aanpassingen", "adjustments"},
+	"field:consultation-kind": {"soort bezoek", "kind of visit"},
+	"field:date":              {"datum", "date"},
+	"field:when":              {"wanneer", "when"},
+	"field:where":             {"waar", "where"},
+	"field:with":              {"met", "with"},
+
+	"case:absence":       {"verzuimdossier", "absence case"},
+	"case:preventive":    {"preventief dossier", "preventive case"},
+	"case:reintegration": {"re-integratietraject", "reintegration trajectory"},
+	"case:consultation":  {"spreekuurbezoek", "consultation-hour visit"},
+	"case:periodic-exam": {"periodiek onderzoek", "periodic examination"},
+
+	"party:service":               {"de dienst", "the service"},
+	"party:employer":              {"werkgever", "employer"},
+	"party:municipality":          {"gemeente", "municipality"},
+	"party:uwv":                   {"UWV", "UWV"},
+	"party:insurer":               {"verzuimverzekeraar", "absence insurer"},
+	"party:reintegration-company": {"re-integratiebedrijf", "reintegration company"},
+	"party:court":                 {"rechter", "court"},
+	"party:third-party":           {"derde", "third party"},
+	"party:subject":               {"uzelf", "yourself"},
+
+	"role:case-manager":     {"casemanager of arbeidsdeskundige", "case manager or labour expert"},
+	"role:support-staff":    {"ondersteunend medewerker", "support staff"},
+	"role:physician":        {"bedrijfsarts", "company doctor"},
+	"role:employer-contact": {"werkgever", "employer contact"},
+	"role:insurer":          {"verzekeraar", "insurer"},
+	"role:administrator":    {"applicatiebeheerder", "application administrator"},
+	"role:subject":          {"uzelf", "yourself"},
+
+	"purpose:reintegration":    {"re-integratie", "reintegration"},
+	"purpose:absence-guidance": {"verzuimbegeleiding", "absence guidance"},
+	"purpose:prevention":       {"preventie", "prevention"},
+
+	"kind:access":        {"inzage", "access"},
+	"kind:copy":          {"afschrift", "copy"},
+	"kind:rectification": {"correctie", "rectification"},
+	"kind:erasure":       {"verwijdering", "erasure"},
+	"kind:restriction":   {"beperking", "restriction"},
+	"kind:portability":   {"overdraagbaarheid", "portability"},
+
+	"status:received": {"ontvangen", "received"},
+	"status:extended": {"termijn verlengd", "deadline extended"},
+	"status:answered": {"beantwoord", "answered"},
+	"status:refused":  {"afgewezen", "refused"},
+
+	"step:filed":     {"ontvangen", "received"},
+	"step:confirmed": {"schriftelijk bevestigd", "confirmed in writing"},
+	"step:extended":  {"termijn verlengd", "deadline extended"},
+	"step:answered":  {"beantwoord", "answered"},
+	"step:refused":   {"afgewezen", "refused"},
+
+	"ground:unfounded":           {"ongegrond", "unfounded"},
+	"ground:disproportionate":    {"onevenredig", "disproportionate"},
+	"ground:contrary-to-law":     {"in strijd met de wet", "contrary to law"},
+	"ground:against-purpose":     {"in strijd met het doel", "against the purpose"},
+	"ground:statutory-retention": {"wettelijke bewaarplicht", "statutory retention duty"},
+	"ground:legal-claims":        {"nodig voor een rechtsvordering", "needed for legal claims"},
+	"ground:not-in-writing":      {"niet schriftelijk bevestigd", "not confirmed in writing"},
+
+	"right:access":           {"inzage en een afschrift van uw gegevens", "access to your data and a copy"},
+	"right:rectification":    {"correctie van onjuiste gegevens", "rectification of wrong data"},
+	"right:erasure":          {"verwijdering van gegevens", "erasure of data"},
+	"right:restriction":      {"beperking van de verwerking", "restriction of processing"},
+	"right:portability":      {"uw gegevens in een machineleesbare vorm", "your data in a machine-readable form"},
+	"right:objection":        {"bezwaar tegen de verwerking", "objection to the processing"},
+	"right:withdraw-consent": {"intrekken van uw toestemming", "withdrawal of your consent"},
+	"right:complain":         {"een klacht indienen", "lodging a complaint"},
+
+	"trigger:case-closed":      {"na sluiting van het dossier", "after the case closes"},
+	"trigger:employment-ended": {"na einde dienstverband", "after the employment ends"},
+	"trigger:record-created":   {"na vastlegging", "after it was recorded"},
+	"trigger:record-updated":   {"na de laatste wijziging", "after the last change"},
+
+	"basis:consent":         {"uw toestemming", "your consent"},
+	"basis:written-consent": {"uw schriftelijke toestemming", "your written consent"},
+	"basis:statute":         {"een wettelijke plicht", "a statutory duty"},
+	"basis:none":            {"toegestaan zonder toestemming", "allowed without consent"},
+
+	"from:policy":  {"mag ontvangen volgens het reglement", "may receive under the policy"},
+	"from:statute": {"ontvangt op grond van de wet", "receives under a statute"},
+	"from:log":     {"heeft ontvangen", "has received"},
+
+	"action:create":    {"aangemaakt", "created"},
+	"action:read":      {"ingezien", "read"},
+	"action:update":    {"gewijzigd", "changed"},
+	"action:delete":    {"verwijderd", "deleted"},
+	"action:execute":   {"uitgevoerd (verstrekking of export)", "executed (disclosure or export)"},
+	"action:search":    {"gezocht", "searched"},
+	"action:emergency": {"noodtoegang", "emergency access"},
+
+	"outcome:allowed": {"toegestaan", "allowed"},
+	"outcome:denied":  {"geweigerd", "denied"},
+	"outcome:failed":  {"mislukt", "failed"},
+}

@@ -1,0 +1,164 @@
+package rights
+
+import (
+	"bufio"
+	"encoding/json"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+)
+
+// jsonSink writes the JSON form (rule G5: portability in a structured,
+// commonly used, machine-readable form): one object whose members come in a fixed
+// order, each case's records and each part's entries one per line, so that
+// the same export always gives the same bytes.
+type jsonSink struct {
+	w     *bufio.Writer
+	first bool // no element written yet in the open array
+	cases bool // a case was written
+}
+
+func newJSONSink(w *bufio.Writer) *jsonSink { return &jsonSink{w: w} }
+
+// header is the export's first members, in order.
+type header struct {
+	Schema          string        `json:"schema"`
+	Generated       time.Time     `json:"generated"`
+	Request         RequestID     `json:"request,omitempty"`
+	Controller      string        `json:"controller"`
+	Processor       string        `json:"processor,omitempty"`
+	Policy          PolicyRef     `json:"policy"`
+	Subject         SubjectData   `json:"subject"`
+	Medical         MedicalAccess `json:"medical"`
+	RecordRetention Part          `json:"record_retention"`
+}
+
+// caseHead is a case without its records.
+type caseHead struct {
+	ID       privacy.CaseID   `json:"id"`
+	Kind     privacy.CaseKind `json:"kind"`
+	Purpose  privacy.Purpose  `json:"purpose"`
+	Contract ContractData     `json:"contract"`
+	Opened   time.Time        `json:"opened"`
+	Closed   time.Time        `json:"closed,omitzero"`
+}
+
+func (s *jsonSink) raw(b string) error {
+	if _, err := s.w.WriteString(b); err != nil {
+		return writeErr(err)
+	}
+	return nil
+}
+
+// object writes v's JSON without its closing brace, so that members can
+// follow.
+func (s *jsonSink) open(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return invalid("export", "", "cannot encode: "+err.Error())
+	}
+	if _, err := s.w.Write(b[:len(b)-1]); err != nil {
+		return writeErr(err)
+	}
+	return nil
+}
+
+func (s *jsonSink) value(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return invalid("export", "", "cannot encode: "+err.Error())
+	}
+	if _, err := s.w.Write(b); err != nil {
+		return writeErr(err)
+	}
+	return nil
+}
+
+// elem writes one element of the open array, on its own line.
+func (s *jsonSink) elem(v any) error {
+	sep := ",\n"
+	if s.first {
+		sep, s.first = "\n", false
+	}
+	if err := s.raw(sep); err != nil {
+		return err
+	}
+	return s.value(v)
+}
+
+func (s *jsonSink) begin(h *Export) error {
+	hd := header{Schema: h.Schema, Generated: h.Generated, Request: h.Request, Controller: h.Controller,
+		Processor: h.Processor, Policy: h.Policy, Subject: h.Subject, Medical: h.Medical, RecordRetention: h.RecordRetention}
+	if err := s.open(hd); err != nil {
+		return err
+	}
+	return s.raw(`,"cases":[`)
+}
+
+func (s *jsonSink) beginCase(c *CaseData) error {
+	sep := ",\n"
+	if !s.cases {
+		sep, s.cases = "\n", true
+	}
+	if err := s.raw(sep); err != nil {
+		return err
+	}
+	hd := caseHead{ID: c.ID, Kind: c.Kind, Purpose: c.Purpose, Contract: c.Contract, Opened: c.Opened, Closed: c.Closed}
+	if err := s.open(hd); err != nil {
+		return err
+	}
+	s.first = true
+	return s.raw(`,"records":[`)
+}
+
+func (s *jsonSink) record(r *RecordData) error { return s.elem(r) }
+func (s *jsonSink) endCase() error             { return s.raw("]}") }
+func (s *jsonSink) endCases() error            { return s.raw("]") }
+
+var partNames = [...]string{partConsents: "consents", partDisclosures: "disclosures", partAccess: "access_log"}
+
+func (s *jsonSink) beginPart(k partKind, p Part) error {
+	if err := s.raw(`,"` + partNames[k] + `":`); err != nil {
+		return err
+	}
+	if err := s.open(p); err != nil {
+		return err
+	}
+	s.first = true
+	return s.raw(`,"entries":[`)
+}
+
+func (s *jsonSink) consent(c *Consent) error       { return s.elem(c) }
+func (s *jsonSink) disclosure(d *Disclosure) error { return s.elem(d) }
+func (s *jsonSink) access(a *AccessEntry) error    { return s.elem(a) }
+func (s *jsonSink) endPart(partKind) error         { return s.raw("]}") }
+
+func (s *jsonSink) requests(rs []Request) error {
+	if err := s.raw(`,"requests":[`); err != nil {
+		return err
+	}
+	s.first = true
+	for i := range rs {
+		if err := s.elem(&rs[i]); err != nil {
+			return err
+		}
+	}
+	return s.raw("]")
+}
+
+func (s *jsonSink) facts(f *Facts) error {
+	if err := s.raw(",\n" + `"facts":`); err != nil {
+		return err
+	}
+	return s.value(f)
+}
+
+func (s *jsonSink) end(t *Totals) error {
+	if err := s.raw(",\n" + `"totals":`); err != nil {
+		return err
+	}
+	if err := s.value(t); err != nil {
+		return err
+	}
+	return s.raw("}\n")
+}

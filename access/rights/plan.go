@@ -1,0 +1,423 @@
+package rights
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+)
+
+// Plan is the decision on a rectification or erasure request: which
+// records change or go, which stay and why (rule G3), which recipients
+// must be told (rule G4), and by when medical records are destroyed (rule
+// N8). [Desk.Plan] makes it; [Desk.Apply] carries it out; [Desk.Answer]
+// records its outcome.
+type Plan struct {
+	Request RequestID
+	Kind    Kind
+	Subject privacy.SubjectID
+	// Policy is the policy version that decided (O16).
+	Policy string
+	// Changes are the records that change (rectification) or go
+	// (erasure).
+	Changes []Change
+	// Keeps are the records an erasure leaves, with the ground (G3).
+	Keeps []Keep
+	// Notify are the recipients to tell of the changes (G4).
+	Notify []Notify
+	// MedicalDue is the last day to destroy the medical records that go
+	// (N8); zero when none go.
+	MedicalDue calendar.Date
+	// RetentionKnown reports that the record's retention came from
+	// [RetentionFacts]; without it the policy's statutory periods decided
+	// and legal holds were not known.
+	RetentionKnown bool
+	// DisclosuresKnown reports that the disclosure log was read; without
+	// it Notify is empty for want of knowledge, not for want of
+	// recipients.
+	DisclosuresKnown bool
+}
+
+// Change is one record that a plan changes or erases.
+type Change struct {
+	Record   privacy.RecordID
+	Case     privacy.CaseID
+	Category privacy.Category
+	Medical  bool
+	// Erase reports an erasure; otherwise Fields is the record's content
+	// after rectification.
+	Erase  bool
+	Fields map[privacy.Field]string
+	Rule   privacy.RuleID
+}
+
+// Keep is one record that an erasure leaves, and why.
+type Keep struct {
+	Record   privacy.RecordID `json:"record"`
+	Case     privacy.CaseID   `json:"case"`
+	Category privacy.Category `json:"category"`
+	Ground   Ground           `json:"ground"`
+	// Rule is the rule that keeps it (G3) and Retention the rule of the
+	// period (R9, N7).
+	Rule      privacy.RuleID `json:"rule"`
+	Retention privacy.RuleID `json:"retention,omitempty"`
+	// Until is the last day it is kept; zero while its period has not
+	// started, or under a legal hold.
+	Until    calendar.Date `json:"until,omitzero"`
+	Citation string        `json:"citation,omitempty"`
+	Reason   string        `json:"reason,omitempty"`
+}
+
+func (k Keep) validate(path string) error {
+	const o = "validate request"
+	for _, f := range []struct{ p, id string }{{"record", string(k.Record)}, {"case", string(k.Case)}} {
+		if err := checkID(o, path+"."+f.p, f.id); err != nil {
+			return err
+		}
+	}
+	if !k.Category.Known() || k.Category.Special() {
+		return invalid(o, path+".category", "unknown category")
+	}
+	if !k.Ground.Known() {
+		return invalid(o, path+".ground", "unknown ground")
+	}
+	for _, r := range []privacy.RuleID{k.Rule, k.Retention} {
+		if r != "" && !r.Known() {
+			return invalid(o, path+".rule", "unknown rule")
+		}
+	}
+	if len(k.Citation) > maxReasonLen || len(k.Reason) > maxReasonLen {
+		return invalid(o, path, "text longer than 4096 bytes")
+	}
+	return nil
+}
+
+// Notify is a recipient that must be told of a rectification or erasure
+// (rule G4, GDPR art. 19): it received records that changed or went.
+type Notify struct {
+	Recipient     privacy.PartyID
+	RecipientKind privacy.PartyKind
+	// Disclosures are the log entries through which it received them.
+	Disclosures []string
+	// Records are the changed records it received.
+	Records []privacy.RecordID
+	Rule    privacy.RuleID
+}
+
+// Corrections are the new values of a rectification, per record and field.
+// An empty value removes the field.
+type Corrections map[privacy.RecordID]map[privacy.Field]string
+
+// Plan decides a rectification or erasure request at now.
+//
+// A rectification applies corrections to the records they name, which must
+// be the subject's, in the request's scope, and valid for their category
+// afterwards (rule O13). An erasure takes every record in its scope (all
+// the subject's records when the request names none) and keeps those that
+// a legal hold or a statutory retention period keeps, with the ground and
+// the rule (rule G3), from [RetentionFacts] — or, without it, from the
+// policy's statutory periods. Medical records that go are due within the
+// policy's medical erasure period from the request's receipt (rule N8).
+// For both, the disclosure log gives the recipients to tell (rule G4).
+//
+// Plan changes nothing. It fails with [privacy.ErrInvalid] for a request of
+// another kind or bad corrections, [privacy.ErrConflict] for a closed
+// request, [privacy.ErrNotFound] for a record that is not the subject's.
+func (d *Desk) Plan(ctx context.Context, id RequestID, now time.Time, corrections Corrections) (Plan, error) {
+	const o = "plan request"
+	r, err := d.Request(ctx, id)
+	if err != nil {
+		return Plan{}, err
+	}
+	if r.Kind != KindRectification && r.Kind != KindErasure {
+		return Plan{}, invalid(o, "kind", "only a rectification or erasure is planned")
+	}
+	if r.Status.Final() {
+		return Plan{}, &privacy.Error{Op: op + o, Kind: privacy.ErrConflict, Msg: "the request is closed"}
+	}
+	if err := checkTime(o, "now", now); err != nil {
+		return Plan{}, err
+	}
+	p := Plan{Request: r.ID, Kind: r.Kind, Subject: r.Subject, Policy: d.policy.Version,
+		RetentionKnown: d.retention != nil, DisclosuresKnown: d.disclosures != nil}
+	if r.Kind == KindRectification {
+		err = d.planRectification(ctx, r, corrections, &p)
+	} else {
+		if corrections != nil {
+			return Plan{}, invalid(o, "corrections", "an erasure has no corrections")
+		}
+		err = d.planErasure(ctx, r, now, &p)
+	}
+	if err != nil {
+		return Plan{}, err
+	}
+	if err := d.planNotify(ctx, &p); err != nil {
+		return Plan{}, err
+	}
+	return p, nil
+}
+
+func (d *Desk) planRectification(ctx context.Context, r Request, corrections Corrections, p *Plan) error {
+	const o = "plan request"
+	if len(corrections) == 0 {
+		return invalid(o, "corrections", "a rectification needs corrections")
+	}
+	if len(corrections) > maxScope {
+		return invalid(o, "corrections", "more than 10000 records")
+	}
+	ids := slices.Sorted(maps.Keys(corrections))
+	for _, id := range ids {
+		if err := checkID(o, "corrections", string(id)); err != nil {
+			return err
+		}
+		if len(r.Records) > 0 && !slices.Contains(r.Records, id) {
+			return invalid(o, "corrections", "a record outside the request's scope")
+		}
+		rec, err := d.subjectRecord(ctx, r.Subject, id)
+		if err != nil {
+			return err
+		}
+		if len(corrections[id]) == 0 {
+			return invalid(o, "corrections", "no fields to correct")
+		}
+		for f, v := range corrections[id] {
+			if v == "" {
+				delete(rec.Fields, f)
+			} else {
+				rec.Fields[f] = v
+			}
+		}
+		// Rule O13: the corrected record must still be a valid record.
+		if err := rec.Validate(); err != nil {
+			var e *privacy.Error
+			if errors.As(err, &e) {
+				c := *e
+				c.Op, c.Rule = op+o, privacy.O13
+				return &c
+			}
+			return err
+		}
+		p.Changes = append(p.Changes, Change{Record: rec.ID, Case: rec.Case, Category: rec.Category,
+			Medical: rec.Category.Medical(), Fields: rec.Fields, Rule: privacy.O13})
+	}
+	return nil
+}
+
+// subjectRecord finds a record of the subject in either file; a record of
+// someone else is not found (it is not theirs to see).
+func (d *Desk) subjectRecord(ctx context.Context, subject privacy.SubjectID, id privacy.RecordID) (privacy.Record, error) {
+	rec, err := d.dossiers.Record(ctx, id)
+	if errors.Is(err, privacy.ErrNotFound) {
+		rec, err = d.dossiers.MedicalRecord(ctx, id)
+	}
+	if err != nil {
+		return privacy.Record{}, err
+	}
+	if rec.Subject != subject {
+		return privacy.Record{}, &privacy.Error{Op: op + "plan request", Kind: privacy.ErrNotFound, Path: "records"}
+	}
+	if rec.Fields == nil {
+		rec.Fields = map[privacy.Field]string{}
+	}
+	return rec, nil
+}
+
+func (d *Desk) planErasure(ctx context.Context, r Request, now time.Time, p *Plan) error {
+	s, err := d.dossiers.Subject(ctx, r.Subject)
+	if err != nil {
+		return err
+	}
+	cases, err := d.dossiers.SubjectCases(ctx, r.Subject)
+	if err != nil {
+		return err
+	}
+	caseOf := make(map[privacy.CaseID]privacy.Case, len(cases))
+	for _, c := range cases {
+		caseOf[c.ID] = c
+	}
+	today := dayOf(now)
+	decide := func(c privacy.Case, rec privacy.Record) error {
+		var ret Retention
+		var known bool
+		if d.retention != nil {
+			if ret, err = d.retention.RecordRetention(ctx, s, c, rec, now); err != nil {
+				return err
+			}
+			known = true
+		} else {
+			ret, known = policyRetention(d.policy, s, c, rec)
+		}
+		if g, keep := ret.keeps(today); known && keep {
+			// Rule G3: a legal obligation or legal claims block erasure.
+			p.Keeps = append(p.Keeps, Keep{Record: rec.ID, Case: rec.Case, Category: rec.Category, Ground: g,
+				Rule: privacy.G3, Retention: ret.Rule, Until: ret.Until, Citation: ret.Citation, Reason: ret.Reason})
+			return nil
+		}
+		p.Changes = append(p.Changes, Change{Record: rec.ID, Case: rec.Case, Category: rec.Category,
+			Medical: rec.Category.Medical(), Erase: true, Rule: privacy.O13})
+		return nil
+	}
+	if len(r.Records) > 0 {
+		for _, id := range r.Records {
+			rec, err := d.subjectRecord(ctx, r.Subject, id)
+			if err != nil {
+				return err
+			}
+			if err := decide(caseOf[rec.Case], rec); err != nil {
+				return err
+			}
+		}
+	} else {
+		for _, c := range cases {
+			for _, seq := range [...]func(context.Context, privacy.CaseID) iter.Seq2[privacy.Record, error]{
+				d.dossiers.CaseRecords, d.dossiers.CaseMedicalRecords} {
+				for rec, err := range seq(ctx, c.ID) {
+					if err != nil {
+						return err
+					}
+					if err := decide(c, rec); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	if slices.ContainsFunc(p.Changes, func(c Change) bool { return c.Medical }) {
+		// Rule N8: a medical file is destroyed within 3 months of the
+		// request.
+		due, err := MedicalErasureDeadline(d.policy.Requests, r.Received, d.holidays)
+		if err != nil {
+			return err
+		}
+		p.MedicalDue = due.Date
+	}
+	return nil
+}
+
+// planNotify finds the recipients of the changed records in the disclosure
+// log (rule G4).
+func (d *Desk) planNotify(ctx context.Context, p *Plan) error {
+	if d.disclosures == nil || len(p.Changes) == 0 {
+		return nil
+	}
+	byRecord := make(map[privacy.RecordID]Change, len(p.Changes))
+	for _, c := range p.Changes {
+		byRecord[c.Record] = c
+	}
+	// Rule G4: every recipient of a changed or erased record is told.
+	to := map[privacy.PartyID]*Notify{}
+	for dis, err := range d.disclosures.SubjectDisclosures(ctx, p.Subject) {
+		if err != nil {
+			return err
+		}
+		var hit []privacy.RecordID
+		if len(dis.Records) > 0 {
+			for _, id := range dis.Records {
+				if _, ok := byRecord[id]; ok {
+					hit = append(hit, id)
+				}
+			}
+		} else {
+			for _, c := range p.Changes {
+				if (dis.Case == "" || dis.Case == c.Case) && slices.Contains(dis.Categories, c.Category) {
+					hit = append(hit, c.Record)
+				}
+			}
+		}
+		if len(hit) == 0 {
+			continue
+		}
+		n := to[dis.Recipient]
+		if n == nil {
+			n = &Notify{Recipient: dis.Recipient, RecipientKind: dis.RecipientKind, Rule: privacy.G4}
+			to[dis.Recipient] = n
+		}
+		n.Disclosures = append(n.Disclosures, dis.ID)
+		for _, id := range hit {
+			if !slices.Contains(n.Records, id) {
+				n.Records = append(n.Records, id)
+			}
+		}
+	}
+	for _, n := range to {
+		slices.Sort(n.Records)
+		p.Notify = append(p.Notify, *n)
+	}
+	slices.SortFunc(p.Notify, func(a, b Notify) int { return cmp.Compare(a.Recipient, b.Recipient) })
+	return nil
+}
+
+func (p *Plan) outcome() *Outcome {
+	o := &Outcome{MedicalDue: p.MedicalDue, Kept: slices.Clone(p.Keeps)}
+	for _, c := range p.Changes {
+		if c.Erase {
+			o.Erased = append(o.Erased, c.Record)
+		} else {
+			o.Changed = append(o.Changed, c.Record)
+		}
+	}
+	for _, n := range p.Notify {
+		o.Notify = append(o.Notify, n.Recipient)
+	}
+	return o
+}
+
+// Apply carries out a plan at the time at: rectified records get their new
+// content (updated at at), erased records are deleted from whichever file
+// holds them. The plan's request must still be open, and only its
+// subject's records are touched. Records are changed one by one; a record
+// already gone is skipped, so that Apply can be run again after a failure.
+// Telling the recipients (Plan.Notify) is left to the caller, who knows
+// how to reach them.
+func (d *Desk) Apply(ctx context.Context, p Plan, at time.Time) error {
+	const o = "apply plan"
+	r, err := d.Request(ctx, p.Request)
+	if err != nil {
+		return err
+	}
+	if r.Status.Final() {
+		return &privacy.Error{Op: op + o, Kind: privacy.ErrConflict, Msg: "the request is closed"}
+	}
+	if r.Kind != p.Kind || r.Subject != p.Subject {
+		return invalid(o, "plan", "not the plan of this request")
+	}
+	if err := checkTime(o, "at", at); err != nil {
+		return err
+	}
+	for _, c := range p.Changes {
+		// Only the subject's own records: one that is gone, or is someone
+		// else's, is skipped.
+		rec, err := d.subjectRecord(ctx, p.Subject, c.Record)
+		if errors.Is(err, privacy.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if c.Erase {
+			if err := d.dossiers.DeleteRecord(ctx, c.Record); err != nil && !errors.Is(err, privacy.ErrNotFound) {
+				return err
+			}
+			continue
+		}
+		if maps.Equal(rec.Fields, c.Fields) {
+			continue // applied already
+		}
+		rec.Fields = maps.Clone(c.Fields)
+		rec.Updated = at
+		if !rec.Updated.After(rec.Created) {
+			return invalid(o, "at", fmt.Sprintf("not after record %s was created", rec.ID))
+		}
+		if err := d.dossiers.UpdateRecord(ctx, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}

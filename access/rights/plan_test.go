@@ -1,0 +1,312 @@
+package rights_test
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/privacy"
+)
+
+func changed(p rights.Plan) []privacy.RecordID {
+	var out []privacy.RecordID
+	for _, c := range p.Changes {
+		out = append(out, c.Record)
+	}
+	return out
+}
+
+func kept(p rights.Plan) map[privacy.RecordID]rights.Keep {
+	out := map[privacy.RecordID]rights.Keep{}
+	for _, k := range p.Keeps {
+		out[k.Record] = k
+	}
+	return out
+}
+
+// TestPlanErasureG3N8G4 decides erasure requests: statutory retention and
+// legal holds keep records (G3), medical records go within 3 months of the
+// request (N8), recipients are told (G4).
+func TestPlanErasureG3N8G4(t *testing.T) {
+	t.Run("G3_statutory_retention_keeps_the_wage_record", func(t *testing.T) {
+		w := newWorld(t, nil)
+		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure})
+		p, err := w.desk.Plan(w.ctx, "req-erase", t0.Add(time.Hour), nil)
+		if err != nil {
+			t.Fatalf("Plan: %v", err)
+		}
+		k, ok := kept(p)["rec-wages"]
+		if !ok || k.Ground != rights.GroundStatutoryRetention || k.Rule != privacy.G3 || k.Retention != privacy.R9 ||
+			!strings.Contains(k.Citation, "52(4)") {
+			t.Errorf("rec-wages keep = %+v (kept %t)", k, ok)
+		}
+		want := []privacy.RecordID{"rec-identity", "rec-sick-report", "rec-note", "rec-medical"}
+		if got := changed(p); !slices.Equal(got, want) {
+			t.Errorf("erased = %v, want %v", got, want)
+		}
+		if !p.RetentionKnown || !p.DisclosuresKnown || p.Policy != "1.0.0" {
+			t.Errorf("plan = %+v", p)
+		}
+	})
+	t.Run("G3_legal_hold_keeps_a_record", func(t *testing.T) {
+		w := newWorld(t, nil)
+		w.sources.retention["rec-note"] = rights.Retention{Rule: privacy.G3, Hold: true, Citation: "hold-2026-01", Reason: "a court case is pending"}
+		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note", "rec-identity"}})
+		p, err := w.desk.Plan(w.ctx, "req-erase", t0.Add(time.Hour), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k := kept(p)["rec-note"]; k.Ground != rights.GroundLegalClaims || k.Rule != privacy.G3 {
+			t.Errorf("rec-note keep = %+v", k)
+		}
+		if got := changed(p); !slices.Equal(got, []privacy.RecordID{"rec-identity"}) {
+			t.Errorf("erased = %v, want only rec-identity (the request's scope)", got)
+		}
+	})
+	t.Run("G3_statutory_period_over_record_goes", func(t *testing.T) {
+		w := newWorld(t, nil)
+		w.sources.retention["rec-wages"] = rights.Retention{Rule: privacy.R9, Period: privacy.Years(7), Statutory: true,
+			Until: day(t, "2026-03-01")}
+		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-wages"}})
+		p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+		if err != nil || len(p.Keeps) != 0 || len(p.Changes) != 1 {
+			t.Errorf("plan after the statutory period = %+v, %v", p, err)
+		}
+	})
+	t.Run("G3_without_retention_facts_the_policy_statutes_decide", func(t *testing.T) {
+		w := newWorld(t, &worldOptions{noSources: true})
+		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure})
+		p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Strict: wage data 7 years after the case closes (R9, AWR 52(4));
+		// the case is open, so the period has not started.
+		k, ok := kept(p)["rec-wages"]
+		if !ok || k.Ground != rights.GroundStatutoryRetention || k.Retention != privacy.R9 || !k.Until.IsZero() {
+			t.Errorf("rec-wages keep = %+v (kept %t)", k, ok)
+		}
+		if p.RetentionKnown || p.DisclosuresKnown || len(p.Notify) != 0 {
+			t.Errorf("plan claims knowledge it has not: %+v", p)
+		}
+	})
+	t.Run("N8_medical_erasure_due_within_three_months", func(t *testing.T) {
+		w := newWorld(t, nil)
+		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-medical"}})
+		p, err := w.desk.Plan(w.ctx, "req-erase", t0.Add(time.Hour), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.MedicalDue != day(t, "2026-06-02") || len(p.Changes) != 1 || !p.Changes[0].Medical {
+			t.Errorf("plan = %+v, want the medical record due 2026-06-02", p)
+		}
+		r, err := w.desk.Answer(w.ctx, "req-erase", rights.Answer{At: t0.Add(2 * time.Hour), By: physician.ID, Reason: "medical file destroyed", Plan: &p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o := r.Last().Outcome; o == nil || o.MedicalDue != p.MedicalDue || !slices.Equal(o.Erased, []privacy.RecordID{"rec-medical"}) {
+			t.Errorf("outcome = %+v", r.Last().Outcome)
+		}
+		n, _ := w.desk.Notice(r, rights.Dutch)
+		if !containsRule(n.Rules, privacy.N8) || !strings.Contains(strings.Join(n.Lines, " "), "2 juni 2026") {
+			t.Errorf("notice = %+v", n)
+		}
+	})
+	t.Run("N8_no_medical_due_without_medical_records", func(t *testing.T) {
+		w := newWorld(t, nil)
+		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note"}})
+		p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+		if err != nil || !p.MedicalDue.IsZero() {
+			t.Errorf("plan = %+v, %v", p, err)
+		}
+	})
+	t.Run("G4_recipients_of_erased_records_are_told", func(t *testing.T) {
+		w := newWorld(t, nil)
+		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-sick-report", "rec-identity"}})
+		p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// dis-1 named rec-sick-report; dis-2 took identity and absence
+		// facts of the case.
+		if len(p.Notify) != 2 {
+			t.Fatalf("notify = %+v", p.Notify)
+		}
+		emp, ins := p.Notify[0], p.Notify[1]
+		if emp.Recipient != "employer-bakery" || !slices.Equal(emp.Records, []privacy.RecordID{"rec-sick-report"}) || emp.Rule != privacy.G4 {
+			t.Errorf("employer notice = %+v", emp)
+		}
+		if ins.Recipient != "insurer-verzekerd" || !slices.Equal(ins.Records, []privacy.RecordID{"rec-identity", "rec-sick-report"}) ||
+			!slices.Equal(ins.Disclosures, []string{"dis-2"}) {
+			t.Errorf("insurer notice = %+v", ins)
+		}
+	})
+	t.Run("G4_no_recipient_for_records_never_disclosed", func(t *testing.T) {
+		w := newWorld(t, nil)
+		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note"}})
+		p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+		if err != nil || len(p.Notify) != 0 {
+			t.Errorf("notify = %+v, %v", p.Notify, err)
+		}
+	})
+	t.Run("G3_nothing_to_erase_is_a_refusal_not_an_answer", func(t *testing.T) {
+		w := newWorld(t, nil)
+		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-wages"}})
+		p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+		if err != nil || len(p.Changes) != 0 {
+			t.Fatalf("plan = %+v, %v", p, err)
+		}
+		_, err = w.desk.Answer(w.ctx, "req-erase", rights.Answer{At: t0, By: carla, Reason: "x", Plan: &p})
+		wantKind(t, "Answer(empty plan)", err, privacy.ErrInvalid)
+		wantRule(t, "Answer(empty plan)", err, privacy.G3)
+		r, err := w.desk.Refuse(w.ctx, "req-erase", rights.Refusal{At: t0, By: carla, Ground: p.Keeps[0].Ground, Reason: p.Keeps[0].Citation})
+		if err != nil || r.Last().Rule != privacy.G3 {
+			t.Errorf("Refuse(G3) = %+v, %v", r.Last(), err)
+		}
+	})
+}
+
+// TestRectificationO13 decides and applies a rectification (O13), telling
+// the recipients (G4).
+func TestRectificationO13(t *testing.T) {
+	t.Run("O13_rectify_and_apply", func(t *testing.T) {
+		w := newWorld(t, nil)
+		w.file(t, rights.Filing{ID: "req-fix", Kind: rights.KindRectification})
+		corr := rights.Corrections{"rec-identity": {privacy.FieldCity: "Amersfoort"}}
+		p, err := w.desk.Plan(w.ctx, "req-fix", t0, corr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Changes) != 1 || p.Changes[0].Erase || p.Changes[0].Fields[privacy.FieldCity] != "Amersfoort" ||
+			p.Changes[0].Fields[privacy.FieldName] != "Anna de Vries" || p.Changes[0].Rule != privacy.O13 {
+			t.Errorf("changes = %+v", p.Changes)
+		}
+		if len(p.Notify) != 1 || p.Notify[0].Recipient != "insurer-verzekerd" {
+			t.Errorf("G4 notify = %+v", p.Notify)
+		}
+		if err := w.desk.Apply(w.ctx, p, t0.Add(time.Hour)); err != nil {
+			t.Fatalf("Apply: %v", err)
+		}
+		r, _ := w.dossiers.Record(w.ctx, "rec-identity")
+		if r.Fields[privacy.FieldCity] != "Amersfoort" || !r.Updated.Equal(t0.Add(time.Hour)) {
+			t.Errorf("record after Apply = %+v", r)
+		}
+		// Apply runs again without harm.
+		if err := w.desk.Apply(w.ctx, p, t0.Add(2*time.Hour)); err != nil {
+			t.Errorf("Apply again: %v", err)
+		}
+		req, err := w.desk.Answer(w.ctx, "req-fix", rights.Answer{At: t0.Add(3 * time.Hour), By: carla, Reason: "address corrected", Plan: &p})
+		if err != nil || !slices.Equal(req.Last().Outcome.Changed, []privacy.RecordID{"rec-identity"}) ||
+			!slices.Equal(req.Last().Outcome.Notify, []privacy.PartyID{"insurer-verzekerd"}) {
+			t.Errorf("answer = %+v, %v", req.Last(), err)
+		}
+		if err := w.desk.Apply(w.ctx, p, t0.Add(4*time.Hour)); !errors.Is(err, privacy.ErrConflict) {
+			t.Errorf("Apply on an answered request = %v, want ErrConflict", err)
+		}
+	})
+	t.Run("O13_erase_field_and_apply_erasure", func(t *testing.T) {
+		w := newWorld(t, nil)
+		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note", "rec-medical"}})
+		p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.desk.Apply(w.ctx, p, t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.dossiers.Record(w.ctx, "rec-note"); !errors.Is(err, privacy.ErrNotFound) {
+			t.Errorf("erased note still there: %v", err)
+		}
+		if _, err := w.dossiers.MedicalRecord(w.ctx, "rec-medical"); !errors.Is(err, privacy.ErrNotFound) {
+			t.Errorf("erased medical record still there: %v", err)
+		}
+	})
+	bad := []struct {
+		name  string
+		kind  rights.Kind
+		scope []privacy.RecordID
+		corr  rights.Corrections
+		err   error
+	}{
+		{"O13_no_corrections", rights.KindRectification, nil, nil, privacy.ErrInvalid},
+		{"O13_field_of_another_category", rights.KindRectification, nil, rights.Corrections{"rec-identity": {privacy.FieldBSN: "1"}}, privacy.ErrInvalid},
+		{"O13_removing_every_field", rights.KindRectification, nil, rights.Corrections{"rec-note": {privacy.FieldText: ""}}, privacy.ErrInvalid},
+		{"O13_record_outside_the_scope", rights.KindRectification, []privacy.RecordID{"rec-note"}, rights.Corrections{"rec-identity": {privacy.FieldCity: "x"}}, privacy.ErrInvalid},
+		{"O13_unknown_record", rights.KindRectification, nil, rights.Corrections{"rec-none": {privacy.FieldText: "x"}}, privacy.ErrNotFound},
+		{"O13_erasure_takes_no_corrections", rights.KindErasure, nil, rights.Corrections{"rec-note": {privacy.FieldText: "x"}}, privacy.ErrInvalid},
+		{"O13_access_is_not_planned", rights.KindAccess, nil, nil, privacy.ErrInvalid},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t, nil)
+			w.file(t, rights.Filing{ID: "req-1", Kind: tc.kind, Records: tc.scope})
+			_, err := w.desk.Plan(w.ctx, "req-1", t0, tc.corr)
+			wantKind(t, "Plan", err, tc.err)
+		})
+	}
+	t.Run("O13_another_subjects_record_is_not_found", func(t *testing.T) {
+		w := newWorld(t, nil)
+		s, _ := privacy.NewSubject("employee-bob", "employer-bakery", t0)
+		if err := w.dossiers.CreateSubject(w.ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := privacy.NewCase("case-bob", s.ID, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
+		if err := w.dossiers.OpenCase(w.ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.dossiers.AddRecord(w.ctx, privacy.Record{ID: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes,
+			Author: carla, Source: privacy.Source{Kind: privacy.PartyService}, Created: t0,
+			Fields: map[privacy.Field]string{privacy.FieldText: "bob"}}); err != nil {
+			t.Fatal(err)
+		}
+		w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-bob"}})
+		_, err := w.desk.Plan(w.ctx, "req-1", t0, nil)
+		wantKind(t, "Plan(someone else's record)", err, privacy.ErrNotFound)
+	})
+	t.Run("O13_answer_needs_the_requests_plan", func(t *testing.T) {
+		w := newWorld(t, nil)
+		w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindRectification})
+		_, err := w.desk.Answer(w.ctx, "req-1", rights.Answer{At: t0, By: carla, Reason: "done"})
+		wantKind(t, "Answer(no plan)", err, privacy.ErrInvalid)
+		w.file(t, rights.Filing{ID: "req-2", Kind: rights.KindAccess})
+		_, err = w.desk.Answer(w.ctx, "req-2", rights.Answer{At: t0, By: carla, Reason: "done", Plan: &rights.Plan{}})
+		wantKind(t, "Answer(access with a plan)", err, privacy.ErrInvalid)
+	})
+}
+
+// TestApplyTouchesOnlyTheSubject: a plan that names another subject's
+// record changes nothing of it (O13).
+func TestApplyTouchesOnlyTheSubject(t *testing.T) {
+	w := newWorld(t, nil)
+	s, _ := privacy.NewSubject("employee-bob", "employer-bakery", t0)
+	if err := w.dossiers.CreateSubject(w.ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := privacy.NewCase("case-bob", s.ID, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
+	if err := w.dossiers.OpenCase(w.ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.dossiers.AddRecord(w.ctx, privacy.Record{ID: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes,
+		Author: carla, Source: privacy.Source{Kind: privacy.PartyService}, Created: t0,
+		Fields: map[privacy.Field]string{privacy.FieldText: "bob"}}); err != nil {
+		t.Fatal(err)
+	}
+	w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note"}})
+	p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Changes = append(p.Changes, rights.Change{Record: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes, Erase: true})
+	if err := w.desk.Apply(w.ctx, p, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.dossiers.Record(w.ctx, "rec-bob"); err != nil {
+		t.Errorf("Apply erased another subject's record: %v", err)
+	}
+	if _, err := w.dossiers.Record(w.ctx, "rec-note"); !errors.Is(err, privacy.ErrNotFound) {
+		t.Errorf("Apply did not erase the subject's record: %v", err)
+	}
+}

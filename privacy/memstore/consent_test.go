@@ -1,0 +1,13 @@
+package memstore_test
+
+import (
+	"testing"
+
+	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/consent/consenttest"
+	"github.com/dossierwacht/dossierwacht/privacy/memstore"
+)
+
+func TestConsentConformance(t *testing.T) {
+	consenttest.Run(t, func(t *testing.T) consent.Store { return memstore.New() })
+}

@@ -1,0 +1,13 @@
+package memstore_test
+
+import (
+	"testing"
+
+	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/access/rights/rightstest"
+	"github.com/dossierwacht/dossierwacht/privacy/memstore"
+)
+
+func TestRightsConformance(t *testing.T) {
+	rightstest.Run(t, func(t *testing.T) rights.Store { return memstore.New() })
+}
