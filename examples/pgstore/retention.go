@@ -24,7 +24,7 @@ var (
 type retentionQueries struct {
 	insertHold, hold, holdLifted, liftHold, standingHolds string
 	insertErasure                                         string
-	insertProof, proof, proofs                            string
+	proof, proofs                                         string
 	candidates                                            string
 	dossierSubjects, dossierCases, dossierEntries         string
 	dossierHolds, dossierErasures                         string
@@ -49,10 +49,6 @@ func newRetentionQueries(r *strings.Replacer) retentionQueries {
 	WHERE subject_id = ANY ($1::text[]) AND lifted IS NULL`,
 		insertErasure: `INSERT INTO {schema}.erasures (` + erasureColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 
-		// One statement for a whole batch: the columns come as arrays.
-		insertProof: `INSERT INTO {schema}.proofs (` + proofColumns + `) SELECT * FROM unnest($1::text[], $2::bool[],
-	$3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::timestamptz[], $10::text[],
-	$11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])`,
 		proof:  `SELECT ` + proofColumns + ` FROM {schema}.proofs WHERE record_id = $1`,
 		proofs: `SELECT ` + proofColumns + ` FROM {schema}.proofs WHERE subject_id = $1 ORDER BY seq`,
 
@@ -105,7 +101,7 @@ LEFT JOIN LATERAL (
 		deleteMedical:  deleteGuarded("{medical}.records"),
 	}
 	for _, p := range []*string{&q.insertHold, &q.hold, &q.holdLifted, &q.liftHold, &q.standingHolds, &q.insertErasure,
-		&q.insertProof, &q.proof, &q.proofs, &q.candidates, &q.dossierSubjects, &q.dossierCases, &q.dossierEntries,
+		&q.proof, &q.proofs, &q.candidates, &q.dossierSubjects, &q.dossierCases, &q.dossierEntries,
 		&q.dossierHolds, &q.dossierErasures, &q.lockSubjects, &q.eraseCheck, &q.deleteOrdinary, &q.deleteMedical} {
 		*p = r.Replace(*p)
 	}
@@ -651,35 +647,6 @@ func (s *Store) eraseRecords(ctx context.Context, op string, proofs []retention.
 		return nil, err
 	}
 	return results, nil
-}
-
-// proofColumnsOf returns the proofs at the given indexes as the column
-// arrays of the insert statement, in the order of proofColumns.
-func proofColumnsOf(proofs []retention.Proof, at []int) []any {
-	n := len(at)
-	text := func() []string { return make([]string, n) }
-	record, caseID, caseKind, subject, category := text(), text(), text(), text(), text()
-	rule, reason, citation, erasure, policy, by := text(), text(), text(), text(), text(), text()
-	medical := make([]bool, n)
-	updated, deleted := make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n)
-	due, recipients := make([]*string, n), make([]*string, n)
-	for k, i := range at {
-		p := &proofs[i]
-		record[k], caseID[k], caseKind[k], subject[k] = string(p.Record), string(p.Case), string(p.CaseKind), string(p.Subject)
-		category[k], rule[k], reason[k], citation[k] = string(p.Category), string(p.Rule), string(p.Reason), p.Citation
-		erasure[k], policy[k], by[k] = string(p.Erasure), p.Policy, string(p.By)
-		medical[k], updated[k], deleted[k] = p.Medical, ts(p.Updated), ts(p.Deleted)
-		if !p.Due.IsZero() {
-			d := p.Due.String()
-			due[k] = &d
-		}
-		if b := sqladapter.EncodeRecipients(p.Recipients); b != nil {
-			r := string(b)
-			recipients[k] = &r
-		}
-	}
-	return []any{record, medical, caseID, caseKind, subject, category, updated, due, deleted, rule, reason, citation,
-		erasure, policy, by, recipients}
 }
 
 // proofColumnNames are the columns of proofColumns, for COPY.
