@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/privacy"
@@ -23,6 +24,7 @@ type LibraryStores interface {
 	retention.Store
 	rights.Store
 	consent.Store
+	access.Store
 }
 
 // LibrarySystem is the reference [System]: the library itself, put
@@ -38,6 +40,7 @@ type LibraryStores interface {
 type LibrarySystem struct {
 	policy    *privacy.Policy
 	dossiers  *privacy.Dossiers
+	guard     *access.Guard
 	registry  *consent.Registry
 	retention *retention.Retention
 	desk      *rights.Desk
@@ -60,6 +63,10 @@ func NewLibrarySystem(stores LibraryStores, policy *privacy.Policy) (*LibrarySys
 		return nil, err
 	}
 	policy = dossiers.Policy()
+	guard, err := access.New(stores, dossiers, nil)
+	if err != nil {
+		return nil, err
+	}
 	registry, err := consent.New(stores, policy, &consent.Options{Records: dossiers})
 	if err != nil {
 		return nil, err
@@ -72,12 +79,13 @@ func NewLibrarySystem(stores LibraryStores, policy *privacy.Policy) (*LibrarySys
 	desk, err := rights.New(stores, dossiers, &rights.Options{
 		Disclosures: log,
 		Consents:    log,
+		Audit:       rights.FromAudit(guard),
 		Retention:   rights.RetentionFromStore(stores, ret.Rules()),
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &LibrarySystem{policy: policy, dossiers: dossiers, registry: registry, retention: ret, desk: desk,
+	return &LibrarySystem{policy: policy, dossiers: dossiers, guard: guard, registry: registry, retention: ret, desk: desk,
 		sweeper: privacy.Principal{ID: "retention-sweep", Role: privacy.RoleAdministrator}}, nil
 }
 
@@ -96,21 +104,6 @@ func (l *LibrarySystem) Open(ctx context.Context, s privacy.Subject, c privacy.C
 // Close implements [System].
 func (l *LibrarySystem) Close(ctx context.Context, c privacy.CaseID, at time.Time) error {
 	return l.dossiers.CloseCase(ctx, c, at)
-}
-
-// Write implements [System].
-func (l *LibrarySystem) Write(ctx context.Context, by Actor, r privacy.Record) error {
-	return l.dossiers.AddRecord(ctx, r)
-}
-
-// View implements [System].
-func (l *LibrarySystem) View(ctx context.Context, by Actor, c privacy.CaseID, purpose privacy.Purpose, at time.Time) ([]privacy.Record, error) {
-	return nil, errors.ErrUnsupported
-}
-
-// Cases implements [System].
-func (l *LibrarySystem) Cases(ctx context.Context, by Actor, s privacy.SubjectID, at time.Time) ([]privacy.CaseID, error) {
-	return nil, errors.ErrUnsupported
 }
 
 // subjectPrincipal is the subject acting on their own data: giving and
@@ -149,6 +142,11 @@ func (l *LibrarySystem) Revoke(ctx context.Context, s privacy.SubjectID, id stri
 
 // Disclose implements [System].
 func (l *LibrarySystem) Disclose(ctx context.Context, d Disclosure) (Disclosed, error) {
+	if d.Case != "" {
+		if err := l.mayRead(ctx, d); err != nil {
+			return Disclosed{}, err
+		}
+	}
 	req := consent.Request{ID: consent.DisclosureID(d.ID), By: d.By.Principal,
 		Recipient: consent.Recipient{Party: d.Recipient.Party, Kind: d.Recipient.Kind},
 		Subject:   d.Subject, Case: d.Case, Purpose: d.Purpose, At: d.At, Basis: d.Basis}
@@ -298,16 +296,6 @@ func (l *LibrarySystem) Hold(ctx context.Context, h Hold) error {
 func (l *LibrarySystem) Sweep(ctx context.Context, at time.Time) error {
 	_, err := l.retention.Sweep(ctx, l.sweeper, at)
 	return err
-}
-
-// AuditTrail implements [System].
-func (l *LibrarySystem) AuditTrail(ctx context.Context, s privacy.SubjectID) ([]privacy.Event, error) {
-	return nil, errors.ErrUnsupported
-}
-
-// GroupFigure implements [System].
-func (l *LibrarySystem) GroupFigure(ctx context.Context, by Actor, employer privacy.PartyID, members []privacy.SubjectID, from, to, at time.Time) (float64, error) {
-	return 0, errors.ErrUnsupported
 }
 
 // Publish implements [System]: the statement and the register in Dutch

@@ -1,7 +1,6 @@
 package compliancetest
 
 import (
-	"errors"
 	"slices"
 	"time"
 
@@ -428,6 +427,3 @@ func r12Administrator(w *world) error {
 	}
 	return nil
 }
-
-// errorsIsForbidden reports whether err is a refusal by a rule.
-func errorsIsForbidden(err error) bool { return errors.Is(err, privacy.ErrForbidden) }
