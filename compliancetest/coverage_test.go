@@ -96,3 +96,13 @@ func TestNilSystem(t *testing.T) {
 		}
 	}
 }
+
+// TestNilLibrarySystem checks that a library system that failed to build
+// (the one-liner ignores the error) fails each scenario plainly.
+func TestNilLibrarySystem(t *testing.T) {
+	var sys *compliancetest.LibrarySystem
+	s := compliancetest.Scenarios()[0]
+	if err := s.Check(t.Context(), sys); err == nil || !strings.Contains(err.Error(), "no system to check") {
+		t.Errorf("Check(nil *LibrarySystem) = %v, want a violation saying there is no system", err)
+	}
+}

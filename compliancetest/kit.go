@@ -105,7 +105,7 @@ type def struct {
 
 func (d def) scenario() Scenario {
 	return Scenario{Rule: d.rule, Name: d.name, Check: func(ctx context.Context, sys System) (err error) {
-		if sys == nil {
+		if l, ok := sys.(*LibrarySystem); sys == nil || (ok && l == nil) {
 			return &Violation{Rule: d.rule, Scenario: d.name, Msg: "no system to check"}
 		}
 		defer func() {

@@ -262,8 +262,9 @@ type Hold struct {
 	// Reason is a reference without personal data, such as a docket
 	// number.
 	Reason string
-	By     privacy.PrincipalID
-	At     time.Time
+	// By is who places it, At when.
+	By privacy.PrincipalID
+	At time.Time
 }
 
 // Document is a document the service publishes.

@@ -334,8 +334,8 @@ func (w *world) consent(g Consent) error {
 }
 
 // file files a request the rules allow.
-func (w *world) file(r Request) (err error) {
-	if _, err = w.sys.File(w.ctx, r); err != nil {
+func (w *world) file(r Request) error {
+	if _, err := w.sys.File(w.ctx, r); err != nil {
 		return w.setup(fmt.Sprintf("file %s request %s", r.Kind, r.ID), err)
 	}
 	return nil
