@@ -5,6 +5,14 @@
 //
 //	go -C examples run ./httpservice            # serves on 127.0.0.1:8080
 //	curl -H 'X-Demo-Principal: hr-bert' localhost:8080/cases/case-anna-absence
+//	curl -H 'X-Demo-Principal: physician-dirk' --json '{"id":"d-1",
+//	  "recipient":{"party":"employer-bakery","kind":"employer"},"subject":"employee-anna",
+//	  "case":"case-anna-absence","items":[{"category":"work-capacity","fields":["limitations"]}],
+//	  "purpose":"absence-guidance"}' localhost:8080/disclosures
+//
+// POST bodies are JSON (Content-Type application/json, at most 64 KiB,
+// unknown fields refused); who discloses is the caller, and when is the
+// server's clock, never the body.
 //
 // Endpoints:
 //
