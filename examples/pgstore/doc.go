@@ -38,6 +38,8 @@
 //	GRANT SELECT ON "dossierwacht".schema_migrations TO "app";
 //	GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht".subjects, "dossierwacht".cases, "dossierwacht".records TO "app";
 //	GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "app";
+//	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".holds, "dossierwacht".erasures TO "app";
+//	GRANT SELECT, INSERT ON "dossierwacht".proofs TO "app";
 //	GRANT USAGE ON SCHEMA "dossierwacht", "dossierwacht_medical" TO "physician";
 //	GRANT SELECT ON "dossierwacht".schema_migrations TO "physician";
 //	GRANT SELECT (id) ON "dossierwacht".cases TO "physician";
@@ -50,6 +52,21 @@
 // that erases is granted both roles. The audit trail is append-only: no
 // role gets UPDATE or DELETE on it, and its triggers refuse those and
 // TRUNCATE even to its owner (rule G7).
+//
+// # Retention
+//
+// The store is also a retention.Store and a retention.BatchStore (file
+// retention.go, migration 0003): legal holds, granted erasure requests and
+// proofs of deletion in the case file's schema, and sweeps that delete a
+// whole batch of records in one transaction of set-wise statements, with
+// a proof and a hash-chained audit event per record. [Store.EraseRecords]
+// says what it locks so that a hold placed during a sweep is respected
+// (rule G3): the rows of the batch's subjects, which [Store.PlaceHold]
+// locks too. [Store.Candidates] walks the subjects in ID order and asks
+// each from indexes (TestRetentionIndexes checks the plan). A sweep killed
+// halfway (SIGKILL) finishes on the next run with exactly one proof per
+// deletion (TestSweepCrash); BenchmarkSweep1M measures a sweep of a
+// million records beside a hand-written DELETE.
 //
 // # Poolers, managed servers, replicas
 //

@@ -46,6 +46,8 @@ func ExampleGrants() {
 	// GRANT SELECT ON "dossierwacht".schema_migrations TO "app";
 	// GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht".subjects, "dossierwacht".cases, "dossierwacht".records TO "app";
 	// GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "app";
+	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".holds, "dossierwacht".erasures TO "app";
+	// GRANT SELECT, INSERT ON "dossierwacht".proofs TO "app";
 	// GRANT USAGE ON SCHEMA "dossierwacht", "dossierwacht_medical" TO "physician";
 	// GRANT SELECT ON "dossierwacht".schema_migrations TO "physician";
 	// GRANT SELECT (id) ON "dossierwacht".cases TO "physician";

@@ -17,6 +17,8 @@ type queries struct {
 	ordinary, medical fileQueries
 
 	auditLock, lastEvent, insertEvents, events, subjectEvents string
+
+	ret retentionQueries // retention.go
 }
 
 // fileQueries are the statements of one compartment of records: the
@@ -109,5 +111,6 @@ func newQueries(r *strings.Replacer) queries {
 	}
 	q.ordinary = newFileQueries(r, "record", "{schema}.records")
 	q.medical = newFileQueries(r, "medical record", "{medical}.records")
+	q.ret = newRetentionQueries(r)
 	return q
 }

@@ -26,6 +26,18 @@
 // privacy.ErrInvalid before a statement runs. Values reach SQL only as
 // parameters.
 //
+// # Retention
+//
+// The store is also a retention.Store and a retention.BatchStore (file
+// retention.go, migration 0003): legal holds, granted erasure requests and
+// proofs of deletion in tables of their own, and sweeps that delete a
+// batch of records with their proofs and audit events in one write
+// transaction, after checking each for a proof, a change and a standing
+// hold (rule G3). A sweep's candidates come from indexes, one walk of the
+// subjects in ID order (see [Store.Candidates]); it passes the kit
+// retentiontest in full, and a sweep killed halfway (SIGKILL) finishes on
+// the next run with one proof per deletion (TestSweepCrash).
+//
 // # Concurrency
 //
 // SQLite lets one transaction write at a time. The store writes through one
