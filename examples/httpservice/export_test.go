@@ -60,6 +60,12 @@ func TestExport(t *testing.T) {
 					t.Errorf("medical record in the subject's own export: fields %v, withheld %q; want withheld pending release", m.Fields, m.Withheld)
 				}
 			})
+			t.Run("G1_records_carry_their_retention", func(t *testing.T) {
+				x := readExport(t, f.do(t, "GET", "/subjects/employee-anna/export", "employee-anna", ""))
+				if !x.RecordRetention.Available || x.Cases[0].Records[0].Retention == nil {
+					t.Errorf("record retention %+v: want each record's retention", x.RecordRetention)
+				}
+			})
 			t.Run("N9_export_says_who_accessed", func(t *testing.T) {
 				f.do(t, "GET", "/cases/case-anna-absence", "hr-bert", "").Body.Close()
 				x := readExport(t, f.do(t, "GET", "/subjects/employee-anna/export?format=json", "employee-anna", ""))
