@@ -44,7 +44,7 @@ func buildDeps(st Stores, policy *privacy.Policy, auth Authenticator, now func()
 	opts := &rights.Options{
 		Disclosures: log,
 		Consents:    log,
-		Audit:       auditSource{guard},
+		Audit:       rights.FromAudit(guard),
 		Complaints:  "the service's complaints procedure, see /privacy",
 	}
 	if st.Retention != nil {
