@@ -70,7 +70,7 @@ func (r *Request) Validate() error {
 	if err := r.Case.Validate(); err != nil {
 		return err
 	}
-	if actionIndex(r.Action) < 0 {
+	if r.Action.Index() < 0 {
 		return bad("action", "unknown action")
 	}
 	if r.Category.Special() {
@@ -81,7 +81,7 @@ func (r *Request) Validate() error {
 		if r.Field != "" {
 			return bad("field", "the category has no such field")
 		}
-	} else if ci := categoryIndex(r.Category); ci < 0 {
+	} else if ci := r.Category.Index(); ci < 0 {
 		return bad("category", "unknown category")
 	} else if r.Field != "" && fieldPos(ci, r.Field) < 0 {
 		return bad("field", "the category has no such field")
@@ -234,18 +234,18 @@ func NewEngine(policy *privacy.Policy) (*Engine, error) {
 	for _, a := range p.Access {
 		var kinds uint8
 		for _, k := range a.CaseKinds {
-			kinds |= 1 << kindIndex(k)
+			kinds |= 1 << k.Index()
 		}
 		var requires uint16
 		for _, c := range a.Requires {
 			requires |= condBit(c)
 		}
 		for _, role := range a.Roles {
-			ri := roleIndex(role)
+			ri := role.Index()
 			for _, act := range a.Actions {
-				ai := actionIndex(act)
+				ai := act.Index()
 				for _, cat := range a.Categories {
-					ci := categoryIndex(cat)
+					ci := cat.Index()
 					fields := fieldsMask(ci, a.Fields)
 					if a.Effect == privacy.Allow && fields == 0 {
 						continue // the rule names no field of this category
@@ -390,8 +390,8 @@ func (e *Engine) indices(r *Request) (ri, ai, ci, fp int, ok bool) {
 	if r.Principal == nil || r.Case == nil || r.Time.IsZero() {
 		return 0, 0, 0, 0, false
 	}
-	ri, ai, ci = roleIndex(r.Principal.Role), actionIndex(r.Action), categoryIndex(r.Category)
-	if ri < 0 || ai < 0 || ci < 0 || kindIndex(r.Case.Kind) < 0 {
+	ri, ai, ci = r.Principal.Role.Index(), r.Action.Index(), r.Category.Index()
+	if ri < 0 || ai < 0 || ci < 0 || r.Case.Kind.Index() < 0 {
 		return 0, 0, 0, 0, false
 	}
 	fp = -1
@@ -545,7 +545,7 @@ const (
 // conditions hold give their fields; otherwise the first failed condition
 // of a matching allow rule names the denial; otherwise default deny.
 func (e *Engine) evaluate(r *Request, ri, ai, ci, fp int, d *Decision) uint16 {
-	kind := uint8(1) << kindIndex(r.Case.Kind)
+	kind := uint8(1) << r.Case.Kind.Index()
 	// The case floors established that the contract is in force, except
 	// for the subject's own access.
 	var known, holds uint16

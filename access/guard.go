@@ -216,7 +216,7 @@ func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 	for _, file := range [2][]privacy.Record{records, medical} {
 		for i := range file {
 			rec := &file[i]
-			ci := categoryIndex(rec.Category)
+			ci := rec.Category.Index()
 			if ci < 0 {
 				continue
 			}

@@ -4,50 +4,14 @@ import "github.com/dossierwacht/dossierwacht/privacy"
 
 // Small integer indices for the closed vocabularies, so that the compiled
 // policy is a nest of arrays and a decision does no map lookup for them.
-// The switches are checked against privacy's lists by TestIndices.
+// The indices are privacy's (Category.Index and the like).
 
 const (
-	numRoles   = 7
-	numActions = 5
-	numCats    = 15 // the categories that may be processed (not the special ones)
-	numKinds   = 5
+	numRoles   = privacy.NumRoles
+	numActions = privacy.NumActions
+	numCats    = privacy.NumCategories // the categories that may be processed (not the special ones)
+	numKinds   = privacy.NumCaseKinds
 )
-
-func roleIndex(r privacy.Role) int {
-	switch r {
-	case privacy.RoleCaseManager:
-		return 0
-	case privacy.RoleSupportStaff:
-		return 1
-	case privacy.RolePhysician:
-		return 2
-	case privacy.RoleEmployerContact:
-		return 3
-	case privacy.RoleInsurer:
-		return 4
-	case privacy.RoleAdministrator:
-		return 5
-	case privacy.RoleSubject:
-		return 6
-	}
-	return -1
-}
-
-func actionIndex(a privacy.Action) int {
-	switch a {
-	case privacy.ActionRead:
-		return 0
-	case privacy.ActionWrite:
-		return 1
-	case privacy.ActionDisclose:
-		return 2
-	case privacy.ActionExport:
-		return 3
-	case privacy.ActionErase:
-		return 4
-	}
-	return -1
-}
 
 const readIndex = 0
 
@@ -62,58 +26,6 @@ const (
 	riSubject       = 6
 )
 
-func categoryIndex(c privacy.Category) int {
-	switch c {
-	case privacy.CategoryIdentity:
-		return 0
-	case privacy.CategoryNationalID:
-		return 1
-	case privacy.CategoryContact:
-		return 2
-	case privacy.CategoryEmployment:
-		return 3
-	case privacy.CategoryBenefits:
-		return 4
-	case privacy.CategoryEducation:
-		return 5
-	case privacy.CategoryAbsenceFacts:
-		return 6
-	case privacy.CategoryAbsenceReason:
-		return 7
-	case privacy.CategoryStatements:
-		return 8
-	case privacy.CategoryWorkCapacity:
-		return 9
-	case privacy.CategoryExpertReport:
-		return 10
-	case privacy.CategoryMedical:
-		return 11
-	case privacy.CategoryNotes:
-		return 12
-	case privacy.CategoryConsultation:
-		return 13
-	case privacy.CategoryAppointment:
-		return 14
-	}
-	return -1
-}
-
-func kindIndex(k privacy.CaseKind) int {
-	switch k {
-	case privacy.CaseAbsence:
-		return 0
-	case privacy.CasePreventive:
-		return 1
-	case privacy.CaseReintegration:
-		return 2
-	case privacy.CaseConsultation:
-		return 3
-	case privacy.CasePeriodicExam:
-		return 4
-	}
-	return -1
-}
-
 // Category-level facts, built once from the taxonomy and never changed.
 var (
 	// catList[i] is the category of index i.
@@ -123,14 +35,14 @@ var (
 	catFields = func() (out [numCats][]privacy.Field) {
 		for _, c := range catList {
 			info, _ := c.Info()
-			out[categoryIndex(c)] = info.Fields
+			out[c.Index()] = info.Fields
 		}
 		return out
 	}()
 	// catHealth[i] reports whether category i is health data.
 	catHealth = func() (out [numCats]bool) {
 		for _, c := range catList {
-			out[categoryIndex(c)] = c.Health()
+			out[c.Index()] = c.Health()
 		}
 		return out
 	}()
@@ -142,7 +54,7 @@ var (
 		m := maskOf(map[privacy.Category][]privacy.Field{privacy.CategoryAbsenceFacts: privacy.SickReportFields()})
 		for _, c := range []privacy.Category{privacy.CategoryIdentity, privacy.CategoryContact,
 			privacy.CategoryEmployment, privacy.CategoryNotes} {
-			m[categoryIndex(c)] = fullMask(categoryIndex(c))
+			m[c.Index()] = fullMask(c.Index())
 		}
 		return m
 	}()
@@ -178,7 +90,7 @@ func fieldsMask(ci int, fs []privacy.Field) uint16 {
 
 func maskOf(cats map[privacy.Category][]privacy.Field) (out [numCats]uint16) {
 	for c, fs := range cats {
-		if ci := categoryIndex(c); ci >= 0 && len(fs) > 0 {
+		if ci := c.Index(); ci >= 0 && len(fs) > 0 {
 			out[ci] = fieldsMask(ci, fs)
 		}
 	}

@@ -49,31 +49,31 @@ func TestIndices(t *testing.T) {
 		}
 		return out
 	}
-	check("roles", numRoles, func(s string) int { return roleIndex(privacy.Role(s)) }, strs(privacy.Roles()))
-	check("actions", numActions, func(s string) int { return actionIndex(privacy.Action(s)) }, strs(privacy.Actions()))
-	check("categories", numCats, func(s string) int { return categoryIndex(privacy.Category(s)) }, strs(privacy.Categories()))
-	check("case kinds", numKinds, func(s string) int { return kindIndex(privacy.CaseKind(s)) }, strs(privacy.CaseKinds()))
+	check("roles", numRoles, func(s string) int { return privacy.Role(s).Index() }, strs(privacy.Roles()))
+	check("actions", numActions, func(s string) int { return privacy.Action(s).Index() }, strs(privacy.Actions()))
+	check("categories", numCats, func(s string) int { return privacy.Category(s).Index() }, strs(privacy.Categories()))
+	check("case kinds", numKinds, func(s string) int { return privacy.CaseKind(s).Index() }, strs(privacy.CaseKinds()))
 	for _, c := range privacy.SpecialCategories() {
-		if categoryIndex(c) >= 0 {
+		if c.Index() >= 0 {
 			t.Errorf("special category %s has an index", c)
 		}
 	}
 	for ri, r := range []privacy.Role{privacy.RoleCaseManager, privacy.RoleSupportStaff, privacy.RolePhysician,
 		privacy.RoleEmployerContact, privacy.RoleInsurer, privacy.RoleAdministrator, privacy.RoleSubject} {
-		if roleIndex(r) != ri {
-			t.Errorf("role %s: index %d, the floors use %d", r, roleIndex(r), ri)
+		if r.Index() != ri {
+			t.Errorf("role %s: index %d, the floors use %d", r, r.Index(), ri)
 		}
 	}
 	for ci, c := range map[int]privacy.Category{catIdentity: privacy.CategoryIdentity, catNationalID: privacy.CategoryNationalID,
 		catContact: privacy.CategoryContact, catAbsenceReason: privacy.CategoryAbsenceReason, catMedical: privacy.CategoryMedical,
 		catAppointment: privacy.CategoryAppointment} {
-		if categoryIndex(c) != ci {
-			t.Errorf("category %s: index %d, the floors use %d", c, categoryIndex(c), ci)
+		if c.Index() != ci {
+			t.Errorf("category %s: index %d, the floors use %d", c, c.Index(), ci)
 		}
 	}
 	for _, c := range catList {
 		info, _ := c.Info()
-		if !slices.Equal(catFields[categoryIndex(c)], info.Fields) || len(info.Fields) > 16 {
+		if !slices.Equal(catFields[c.Index()], info.Fields) || len(info.Fields) > 16 {
 			t.Errorf("category %s: fields differ or do not fit a mask", c)
 		}
 	}
@@ -82,7 +82,7 @@ func TestIndices(t *testing.T) {
 // TestFloorMasks checks the N3 and N1 masks against privacy's lists.
 func TestFloorMasks(t *testing.T) {
 	for _, c := range catList {
-		ci := categoryIndex(c)
+		ci := c.Index()
 		for p, f := range catFields[ci] {
 			inN3 := slices.Contains(privacy.InsurerMaximum()[c], f)
 			if got := n3Mask[ci]&(1<<p) != 0; got != inN3 {

@@ -98,7 +98,7 @@ func (e *Engine) view(v *CaseView, r Request, records, medical []privacy.Record,
 	if !vis.Allowed {
 		return &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
 	}
-	ri := roleIndex(r.Principal.Role)
+	ri := r.Principal.Role.Index()
 	// One decision per category, not per record.
 	var masks [numCats]uint16
 	var n, nfields int
@@ -108,7 +108,7 @@ func (e *Engine) view(v *CaseView, r Request, records, medical []privacy.Record,
 			if rec.Case != r.Case.ID {
 				return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "records", Msg: "a record of another case"}
 			}
-			ci := categoryIndex(rec.Category)
+			ci := rec.Category.Index()
 			if ci < 0 {
 				if rec.Category.Special() {
 					continue // never processed (O5), never shown
@@ -139,7 +139,7 @@ func (e *Engine) view(v *CaseView, r Request, records, medical []privacy.Record,
 	for _, file := range [2][]privacy.Record{records, medical} {
 		for i := range file {
 			rec := &file[i]
-			ci := categoryIndex(rec.Category)
+			ci := rec.Category.Index()
 			if ci < 0 || masks[ci] == 0 {
 				continue
 			}

@@ -104,80 +104,17 @@ type catRules struct {
 	byKind  [numKinds][]rule // the policy's disclosure rules, by recipient kind
 }
 
-// numKinds is the number of party kinds; kindIndex numbers them.
-const numKinds = 9
+// numKinds is the number of party kinds (privacy.PartyKind.Index).
+const numKinds = privacy.NumPartyKinds
 
-// kindIndex returns k's index below numKinds, or -1 for an unknown kind.
-func kindIndex(k privacy.PartyKind) int {
-	switch k {
-	case privacy.PartyService:
-		return 0
-	case privacy.PartyEmployer:
-		return 1
-	case privacy.PartyMunicipality:
-		return 2
-	case privacy.PartyUWV:
-		return 3
-	case privacy.PartyInsurer:
-		return 4
-	case privacy.PartyReintegrationCompany:
-		return 5
-	case privacy.PartyCourt:
-		return 6
-	case privacy.PartyThirdParty:
-		return 7
-	case privacy.PartySubject:
-		return 8
-	}
-	return -1
-}
-
-// numCats is the number of categories the service processes; catIndex
-// numbers them.
-const numCats = 15
-
-// catIndex returns c's index below numCats, or -1 for a category the
-// service does not process.
-func catIndex(c privacy.Category) int {
-	switch c {
-	case privacy.CategoryIdentity:
-		return 0
-	case privacy.CategoryNationalID:
-		return 1
-	case privacy.CategoryContact:
-		return 2
-	case privacy.CategoryEmployment:
-		return 3
-	case privacy.CategoryBenefits:
-		return 4
-	case privacy.CategoryEducation:
-		return 5
-	case privacy.CategoryAbsenceFacts:
-		return 6
-	case privacy.CategoryAbsenceReason:
-		return 7
-	case privacy.CategoryStatements:
-		return 8
-	case privacy.CategoryWorkCapacity:
-		return 9
-	case privacy.CategoryExpertReport:
-		return 10
-	case privacy.CategoryMedical:
-		return 11
-	case privacy.CategoryNotes:
-		return 12
-	case privacy.CategoryConsultation:
-		return 13
-	case privacy.CategoryAppointment:
-		return 14
-	}
-	return -1
-}
+// numCats is the number of categories the service processes
+// (privacy.Category.Index).
+const numCats = privacy.NumCategories
 
 // cat returns what the decider knows of c, or nil for a category the
 // service does not process.
 func (d *Decider) cat(c privacy.Category) *catRules {
-	i := catIndex(c)
+	i := c.Index()
 	if i < 0 {
 		return nil
 	}
@@ -242,7 +179,7 @@ func NewDecider(policy *privacy.Policy) (*Decider, error) {
 		*cr = catRules{fields: info.Fields, insurer: insurer[c]}
 	}
 	for i, dr := range p.Disclosures {
-		k := kindIndex(dr.Recipient)
+		k := dr.Recipient.Index()
 		if k < 0 {
 			return nil, &privacy.Error{Op: "consent: new decider", Kind: privacy.ErrInvalid, Path: fmt.Sprintf("disclosures[%d].recipient", i),
 				Msg: "unknown party kind"}
@@ -340,7 +277,7 @@ func (d *Decider) Decide(req *Request, grants []Grant) (out Decision) {
 	var buf [8]pending
 	var extra []pending // beyond len(buf), rare
 	n := 0
-	kindIdx := kindIndex(req.Recipient.Kind)
+	kindIdx := req.Recipient.Kind.Index()
 	for i := range req.Items {
 		it := &req.Items[i]
 		rules, cr := d.rulesFor(it.Category, kindIdx)
@@ -442,7 +379,7 @@ func (d *Decider) Decide(req *Request, grants []Grant) (out Decision) {
 // Kept apart from Decide so that the loop keeps its values in registers.
 func firstGrants(grants []Grant, req *Request, need []pending) {
 	open := len(need)
-	kind, kindLen := kindIndex(req.Recipient.Kind), len(req.Recipient.Kind)
+	kind, kindLen := req.Recipient.Kind.Index(), len(req.Recipient.Kind)
 	party, purpose, cse, subject := req.Recipient.Party, req.Purpose, req.Case, req.Subject
 	at := instantOf(req.At)
 	for gi := range grants {
@@ -451,7 +388,7 @@ func firstGrants(grants []Grant, req *Request, need []pending) {
 		// is a different kind; at the same length it is matched by its
 		// index, as a switch on constants compares inline where comparing
 		// two strings calls the runtime. An unknown kind matches nothing.
-		if k := g.Recipient.Kind; k != "" && (len(k) != kindLen || kindIndex(k) != kind) {
+		if k := g.Recipient.Kind; k != "" && (len(k) != kindLen || k.Index() != kind) {
 			continue
 		}
 		if (g.Recipient.Party != party && g.Recipient.Party != "") ||
@@ -617,7 +554,7 @@ func (d *Decider) Consents(q Query, grants []Grant) bool {
 		q.Subject == "" || q.At.IsZero() {
 		return false
 	}
-	kind, kindLen := kindIndex(q.Recipient.Kind), len(q.Recipient.Kind)
+	kind, kindLen := q.Recipient.Kind.Index(), len(q.Recipient.Kind)
 	rules, _ := d.rulesFor(q.Category, kind)
 	// Which form the policy asks: any consent rule lets the category go;
 	// one that takes explicit consent makes a written grant unnecessary,
@@ -637,7 +574,7 @@ func (d *Decider) Consents(q Query, grants []Grant) bool {
 	at := instantOf(q.At)
 	for i := range grants {
 		g := &grants[i]
-		if k := g.Recipient.Kind; k != "" && (len(k) != kindLen || kindIndex(k) != kind) {
+		if k := g.Recipient.Kind; k != "" && (len(k) != kindLen || k.Index() != kind) {
 			continue
 		}
 		if (g.Recipient.Party != "" && g.Recipient.Party != q.Recipient.Party) || !g.Covers(q.Category) ||

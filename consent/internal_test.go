@@ -13,24 +13,24 @@ import (
 func TestIndexesCoverTheTaxonomy(t *testing.T) {
 	seen := map[int]privacy.PartyKind{}
 	for _, k := range privacy.PartyKinds() {
-		i := kindIndex(k)
+		i := k.Index()
 		if i < 0 || i >= numKinds {
-			t.Errorf("kindIndex(%s) = %d, want 0..%d", k, i, numKinds-1)
+			t.Errorf("%s.Index() = %d, want 0..%d", k, i, numKinds-1)
 		} else if other, dup := seen[i]; dup {
-			t.Errorf("kindIndex(%s) = kindIndex(%s) = %d", k, other, i)
+			t.Errorf("%s.Index() = %s.Index() = %d", k, other, i)
 		}
 		seen[i] = k
 	}
-	if len(privacy.PartyKinds()) != numKinds || kindIndex("nobody") != -1 {
+	if len(privacy.PartyKinds()) != numKinds || privacy.PartyKind("nobody").Index() != -1 {
 		t.Errorf("numKinds = %d for %d kinds", numKinds, len(privacy.PartyKinds()))
 	}
 	cats := map[int]privacy.Category{}
 	for _, c := range privacy.Categories() {
-		i := catIndex(c)
+		i := c.Index()
 		if i < 0 || i >= numCats {
-			t.Errorf("catIndex(%s) = %d, want 0..%d", c, i, numCats-1)
+			t.Errorf("%s.Index() = %d, want 0..%d", c, i, numCats-1)
 		} else if other, dup := cats[i]; dup {
-			t.Errorf("catIndex(%s) = catIndex(%s) = %d", c, other, i)
+			t.Errorf("%s.Index() = %s.Index() = %d", c, other, i)
 		}
 		cats[i] = c
 	}
@@ -38,8 +38,8 @@ func TestIndexesCoverTheTaxonomy(t *testing.T) {
 		t.Errorf("numCats = %d for %d categories", numCats, len(privacy.Categories()))
 	}
 	for _, c := range privacy.SpecialCategories() {
-		if catIndex(c) != -1 {
-			t.Errorf("catIndex(%s) = %d: a special category is never processed (O5)", c, catIndex(c))
+		if c.Index() != -1 {
+			t.Errorf("%s.Index() = %d: a special category is never processed (O5)", c, c.Index())
 		}
 	}
 }
