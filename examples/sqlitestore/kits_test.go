@@ -1,0 +1,27 @@
+package sqlitestore_test
+
+import (
+	"testing"
+
+	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/access/rights/rightstest"
+	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/consent/consenttest"
+	"github.com/dossierwacht/dossierwacht/examples/sqlitestore"
+)
+
+// The kits of the library's stores, each run on fresh files. privacytest
+// runs in TestConformance.
+var (
+	_ consent.Store           = (*sqlitestore.Store)(nil)
+	_ consenttest.AuditReader = (*sqlitestore.Store)(nil)
+	_ rights.Store            = (*sqlitestore.Store)(nil)
+)
+
+func TestConsentConformance(t *testing.T) {
+	consenttest.Run(t, func(t *testing.T) consent.Store { return open(t) })
+}
+
+func TestRightsConformance(t *testing.T) {
+	rightstest.Run(t, func(t *testing.T) rights.Store { return open(t) })
+}
