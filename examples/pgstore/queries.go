@@ -17,6 +17,9 @@ type queries struct {
 	ordinary, medical fileQueries
 
 	auditLock, lastEvent, insertEvents, events, subjectEvents string
+
+	con consentQueries // consent.go
+	rts rightsQueries  // rights.go
 }
 
 // fileQueries are the statements of one compartment of records: the
@@ -109,5 +112,7 @@ func newQueries(r *strings.Replacer) queries {
 	}
 	q.ordinary = newFileQueries(r, "record", "{schema}.records")
 	q.medical = newFileQueries(r, "medical record", "{medical}.records")
+	q.con = newConsentQueries(r)
+	q.rts = newRightsQueries(r)
 	return q
 }

@@ -1,0 +1,49 @@
+package pgstore_test
+
+import (
+	"testing"
+
+	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/access/rights/rightstest"
+	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/consent/consenttest"
+	"github.com/dossierwacht/dossierwacht/examples/pgstore"
+	"github.com/jackc/pgx/v5"
+)
+
+// The kits of the library's stores, each run in fresh schemas, on a store
+// opened with Open and on stores made with New on pools in the other query
+// modes (as TestConformance runs privacytest).
+var (
+	_ consent.Store           = (*pgstore.Store)(nil)
+	_ consenttest.AuditReader = (*pgstore.Store)(nil)
+	_ rights.Store            = (*pgstore.Store)(nil)
+)
+
+// inEveryMode runs kit on stores from Open and from New in each query mode.
+func inEveryMode(t *testing.T, kit func(t *testing.T, open func(t *testing.T) *pgstore.Store)) {
+	t.Run("exec", func(t *testing.T) {
+		kit(t, func(t *testing.T) *pgstore.Store { return pgstore.OpenForTest(t, nil) })
+	})
+	for _, m := range []struct {
+		name string
+		mode pgx.QueryExecMode
+	}{{"simple_protocol", pgx.QueryExecModeSimpleProtocol}, {"cache_statement", pgx.QueryExecModeCacheStatement}} {
+		t.Run(m.name, func(t *testing.T) {
+			pool := pgstore.PoolForTest(t, m.mode)
+			kit(t, func(t *testing.T) *pgstore.Store { return pgstore.NewForTest(t, pool, nil) })
+		})
+	}
+}
+
+func TestConsentConformance(t *testing.T) {
+	inEveryMode(t, func(t *testing.T, open func(t *testing.T) *pgstore.Store) {
+		consenttest.Run(t, func(t *testing.T) consent.Store { return open(t) })
+	})
+}
+
+func TestRightsConformance(t *testing.T) {
+	inEveryMode(t, func(t *testing.T, open func(t *testing.T) *pgstore.Store) {
+		rightstest.Run(t, func(t *testing.T) rights.Store { return open(t) })
+	})
+}
