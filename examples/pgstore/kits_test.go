@@ -7,6 +7,7 @@ import (
 	"github.com/dossierwacht/dossierwacht/access/rights/rightstest"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/consent/consenttest"
+	"github.com/dossierwacht/dossierwacht/examples/internal/adaptertest"
 	"github.com/dossierwacht/dossierwacht/examples/pgstore"
 	"github.com/jackc/pgx/v5"
 )
@@ -46,4 +47,17 @@ func TestRightsConformance(t *testing.T) {
 	inEveryMode(t, func(t *testing.T, open func(t *testing.T) *pgstore.Store) {
 		rightstest.Run(t, func(t *testing.T) rights.Store { return open(t) })
 	})
+}
+
+func TestKitsAdapter(t *testing.T) {
+	adaptertest.RunKits(t, func(t *testing.T) adaptertest.KitStore { return pgstore.OpenForTest(t, nil) })
+}
+
+// BenchmarkDisclose: one allowed disclosure of a subject with 50 grants,
+// through consent.Registry.
+func BenchmarkDisclose(b *testing.B) { adaptertest.BenchDisclose(b, pgstore.OpenForTest(b, nil)) }
+
+// BenchmarkUpdateRequest: one step of a request (the compare-and-swap).
+func BenchmarkUpdateRequest(b *testing.B) {
+	adaptertest.BenchUpdateRequest(b, pgstore.OpenForTest(b, nil))
 }

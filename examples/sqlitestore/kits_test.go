@@ -7,6 +7,7 @@ import (
 	"github.com/dossierwacht/dossierwacht/access/rights/rightstest"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/consent/consenttest"
+	"github.com/dossierwacht/dossierwacht/examples/internal/adaptertest"
 	"github.com/dossierwacht/dossierwacht/examples/sqlitestore"
 )
 
@@ -25,3 +26,14 @@ func TestConsentConformance(t *testing.T) {
 func TestRightsConformance(t *testing.T) {
 	rightstest.Run(t, func(t *testing.T) rights.Store { return open(t) })
 }
+
+func TestKitsAdapter(t *testing.T) {
+	adaptertest.RunKits(t, func(t *testing.T) adaptertest.KitStore { return open(t) })
+}
+
+// BenchmarkDisclose: one allowed disclosure of a subject with 50 grants,
+// through consent.Registry.
+func BenchmarkDisclose(b *testing.B) { adaptertest.BenchDisclose(b, open(b)) }
+
+// BenchmarkUpdateRequest: one step of a request (the compare-and-swap).
+func BenchmarkUpdateRequest(b *testing.B) { adaptertest.BenchUpdateRequest(b, open(b)) }
