@@ -2,6 +2,9 @@
 // machine: a [Store] implements privacy.Store with its separate medical
 // file (privacy.MedicalStore) and the hash-chained audit trail, and passes
 // the conformance kit privacytest in full, fault injection included.
+// The same store keeps the consent register and disclosure log
+// (consent.Store, kit consenttest) and the subjects' requests
+// (rights.Store, kit rightstest).
 //
 // Start with [Open] on a DSN and hand the store to privacy.NewDossiers:
 //
@@ -72,6 +75,26 @@
 // [Options].Replica adds a pool on a read replica. Only listing reads whose
 // context is marked with [WithReplica] go there; see WithReplica for which
 // reads may lag and why the others never do.
+//
+// # Consent and requests
+//
+// [Store.Disclose] is one read-committed transaction: it reads the
+// subject's grants with SELECT … FOR SHARE, calls the registry's decision
+// and logs its verdict with its audit events. [Store.RevokeGrant] locks the
+// grant's row FOR UPDATE before it checks that no logged disclosure at or
+// after the revocation's time rests on the grant. Disclosures of one
+// subject therefore run side by side, but a revocation waits for those
+// that read its grant, and they for it: no disclosure is logged at or
+// after the time a revocation of its grant took effect. Row locks are
+// transaction-scoped, so this holds behind a pooler too. Every transaction
+// takes its row locks before the audit trail's advisory lock, so the two
+// never deadlock. The disclosure log is never changed: a trigger refuses
+// an UPDATE (privacy.ErrForbidden). [Store.UpdateRequest] is a
+// compare-and-swap on the length of the request's history, in one UPDATE.
+// A grant's categories, a disclosure's grants and a request's records are
+// text arrays; a disclosure's items and a request's history are jsonb, of
+// IDs, categories, rules and staff's reasons, never record content; dates
+// are text YYYY-MM-DD.
 //
 // # Values and errors
 //
