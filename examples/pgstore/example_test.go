@@ -46,9 +46,13 @@ func ExampleGrants() {
 	// GRANT SELECT ON "dossierwacht".schema_migrations TO "app";
 	// GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht".subjects, "dossierwacht".cases, "dossierwacht".records TO "app";
 	// GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "app";
+	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants, "dossierwacht".requests TO "app";
+	// GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "app";
 	// GRANT USAGE ON SCHEMA "dossierwacht", "dossierwacht_medical" TO "physician";
 	// GRANT SELECT ON "dossierwacht".schema_migrations TO "physician";
 	// GRANT SELECT (id) ON "dossierwacht".cases TO "physician";
 	// GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht_medical".records TO "physician";
 	// GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "physician";
+	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants TO "physician";
+	// GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "physician";
 }
