@@ -7,11 +7,6 @@ import (
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
-// auditLog is the hash-chained audit trail (G7, N9).
-type auditLog struct {
-	events []privacy.Event // events[i].Seq == i+1
-}
-
 // stageEvents accounts for the row writes of appending events; call it
 // before changing anything, with the write lock held.
 func (s *Store) stageEvents(op string, events []privacy.Event) error {
@@ -28,14 +23,12 @@ func (s *Store) stageEvents(op string, events []privacy.Event) error {
 // their last step, so that an operation and its audit events land together.
 func (s *Store) applyEvents(events []privacy.Event) []privacy.Event {
 	out := make([]privacy.Event, len(events))
+	prev := s.audit.last
 	for i, e := range events {
-		var prev privacy.Hash
-		if n := len(s.audit.events); n > 0 {
-			prev = s.audit.events[n-1].Hash
-		}
-		e = e.Chain(uint64(len(s.audit.events))+1, prev)
-		s.audit.events = append(s.audit.events, e)
+		e = e.Chain(uint64(s.audit.len())+1, prev)
+		s.audit.push(e)
 		out[i] = e
+		prev = e.Hash
 	}
 	return out
 }
@@ -68,11 +61,11 @@ func (s *Store) Events(ctx context.Context, from uint64) iter.Seq2[privacy.Event
 				return
 			}
 			s.mu.RLock()
-			if i >= uint64(len(s.audit.events)) {
+			if i >= uint64(s.audit.len()) {
 				s.mu.RUnlock()
 				return
 			}
-			e := s.audit.events[i]
+			e := s.audit.at(int(i))
 			s.mu.RUnlock()
 			if !yield(e, nil) {
 				return

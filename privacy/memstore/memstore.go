@@ -40,6 +40,7 @@ type Store struct {
 	// The other packages' data, each in a file of its own.
 	audit     auditLog
 	retention retentionData
+	access    accessData // audit index and group figures of package access
 
 	rights rightsBook // package rights: the subjects' requests
 

@@ -3,6 +3,8 @@ package memstore_test
 import (
 	"testing"
 
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/access/accesstest"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy/privacytest"
@@ -10,4 +12,8 @@ import (
 
 func TestConformance(t *testing.T) {
 	privacytest.Run(t, func(t *testing.T) privacy.Store { return memstore.New() })
+}
+
+func TestAccessConformance(t *testing.T) {
+	accesstest.Run(t, func(t *testing.T) access.Store { return memstore.New() })
 }

@@ -1,0 +1,626 @@
+// Package accesstest is the conformance kit for [access.Store] adapters,
+// in the spirit of testing/fstest.TestFS. An adapter runs it from its own
+// test:
+//
+//	func TestAccessConformance(t *testing.T) {
+//		accesstest.Run(t, func(t *testing.T) access.Store { return mystore.New(t) })
+//	}
+//
+// Every case runs on a fresh store in a named subtest, through the
+// [access.Guard] users work with, and names the rule it checks: the audit
+// trail is appended to and chained (G7), every decision and search lands in
+// it with the fields NEN 7513 asks for (N9), a subject's events can be read
+// back (N9), a batch lands whole or not at all, an audit failure turns the
+// decision into a denial, [access.Verify] finds a changed, removed,
+// inserted or reordered event and says where (G7), and the group history
+// of rule N12 is versioned and atomic with its audit event.
+//
+// Adapters that implement [privacytest.FaultInjector] also run the
+// atomicity cases, and adapters that implement [Tamperer] the tampering
+// cases; the others skip them by name, with the reason. The group-figure
+// case needs an adapter that is also a [privacy.Store].
+package accesstest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/privacytest"
+)
+
+// Tamperer is implemented by adapters that let the kit break their audit
+// trail on purpose, to show that [access.Verify] notices. A production
+// adapter should not have these methods; the in-memory one does. Each
+// returns an error matching [privacy.ErrNotFound] for a missing sequence
+// number.
+type Tamperer interface {
+	// TamperEvent changes the stored event numbered seq in place,
+	// without re-chaining anything.
+	TamperEvent(seq uint64, change func(*privacy.Event)) error
+	// DeleteEvent removes the event numbered seq.
+	DeleteEvent(seq uint64) error
+	// InsertEvent stores e as it is after the event numbered after (0:
+	// before the first).
+	InsertEvent(after uint64, e privacy.Event) error
+	// SwapEvents swaps the stored positions of the events numbered a and
+	// b.
+	SwapEvents(a, b uint64) error
+}
+
+// Run runs the kit against stores made by newStore, one per subtest.
+func Run(t *testing.T, newStore func(t *testing.T) access.Store) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore(t)
+			g, err := access.New(s, nil, &access.Options{Policy: privacy.Strict()})
+			if err != nil {
+				t.Fatalf("access.New: %v", err)
+			}
+			tc.run(t, &env{ctx: context.Background(), s: s, g: g})
+		})
+	}
+}
+
+type env struct {
+	ctx context.Context
+	s   access.Store
+	g   *access.Guard
+}
+
+var cases = []struct {
+	name string
+	run  func(*testing.T, *env)
+}{
+	{"G7_AppendNumbersAndChains", testAppendChains},
+	{"G7_EveryDecisionAudited", testEveryDecisionAudited},
+	{"N9_EventHasNEN7513Fields", testEventFields},
+	{"N9_SubjectEventsReadBack", testSubjectEvents},
+	{"N9_SearchAudited", testSearchAudited},
+	{"G7_EventsFrom", testEventsFrom},
+	{"G7_MalformedBatchWritesNothing", testMalformedBatch},
+	{"G7_AuditFailureDenies", testAuditFailure},
+	{"G7_VerifyDetectsAlteredEvent", testTamperAltered},
+	{"G7_VerifyDetectsRehashedEvent", testTamperRehashed},
+	{"G7_VerifyDetectsRemovedEvent", testTamperRemoved},
+	{"G7_VerifyDetectsInsertedEvent", testTamperInserted},
+	{"G7_VerifyDetectsReorderedEvents", testTamperReordered},
+	{"G7_VerifyDetectsTruncation", testTamperTruncated},
+	{"N12_GroupHistoryVersioned", testGroupHistory},
+	{"N12_AddGroupAtomic", testAddGroupAtomic},
+	{"N12_GroupFigure", testGroupFigure},
+	{"G7_Concurrent", testConcurrent},
+}
+
+// The fixture; the kit never reads the clock.
+var (
+	t0       = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	contract = privacy.Contract{ID: "contract-1", Party: "employer-1", PartyKind: privacy.PartyEmployer,
+		Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	caseManager = access.NewPrincipal(privacy.Principal{ID: "cm-1", Role: privacy.RoleCaseManager, Party: "service",
+		Secrecy: privacy.SecrecyAgreement}, []privacy.CaseID{"c-1", "c-2"}, nil)
+	employer = access.NewPrincipal(privacy.Principal{ID: "hr-1", Role: privacy.RoleEmployerContact, Party: "employer-1"}, nil, nil)
+)
+
+func mkCase(t *testing.T, id privacy.CaseID, s privacy.SubjectID, k privacy.CaseKind, p privacy.Purpose) *privacy.Case {
+	t.Helper()
+	c, err := privacy.NewCase(id, s, k, p, contract, t0.AddDate(0, -1, 0))
+	if err != nil {
+		t.Fatalf("NewCase(%s): %v", id, err)
+	}
+	return &c
+}
+
+func (e *env) request(t *testing.T, p *access.Principal, c *privacy.Case, cat privacy.Category, at time.Time) access.Request {
+	t.Helper()
+	return access.Request{Principal: p, Case: c, Action: privacy.ActionRead, Category: cat, Purpose: c.Purpose, Time: at}
+}
+
+// check makes n decisions, alternating allowed and denied.
+func (e *env) check(t *testing.T, n int) []access.Decision {
+	t.Helper()
+	c1 := mkCase(t, "c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance)
+	out := make([]access.Decision, 0, n)
+	for i := range n {
+		cat := privacy.CategoryAbsenceFacts
+		if i%2 == 1 {
+			cat = privacy.CategoryMedical // denied: O6
+		}
+		d, err := e.g.Check(e.ctx, e.request(t, caseManager, c1, cat, t0.Add(time.Duration(i)*time.Second)))
+		if err != nil {
+			t.Fatalf("Check: %v", err)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func events(t *testing.T, seq iter.Seq2[privacy.Event, error]) []privacy.Event {
+	t.Helper()
+	var out []privacy.Event
+	for e, err := range seq {
+		if err != nil {
+			t.Fatalf("reading events: %v", err)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func testAppendChains(t *testing.T, e *env) {
+	e.check(t, 5)
+	evs := events(t, e.s.Events(e.ctx, 1))
+	if len(evs) != 5 {
+		t.Fatalf("Events yields %d events, want 5", len(evs))
+	}
+	var prev privacy.Hash
+	for i, ev := range evs {
+		if ev.Seq != uint64(i+1) {
+			t.Errorf("event %d has Seq %d", i+1, ev.Seq)
+		}
+		if ev.Prev != prev {
+			t.Errorf("event %d is not linked to event %d", ev.Seq, ev.Seq-1)
+		}
+		if ev.Hash != ev.ComputeHash() {
+			t.Errorf("event %d: stored hash does not match its content", ev.Seq)
+		}
+		prev = ev.Hash
+	}
+	cp, err := e.g.Verify(e.ctx, access.Checkpoint{})
+	if err != nil {
+		t.Fatalf("Verify = %v", err)
+	}
+	if cp.Seq != 5 || cp.Hash != evs[4].Hash {
+		t.Errorf("Verify reached %d, want 5 with the last hash", cp.Seq)
+	}
+	if _, err := e.g.Verify(e.ctx, cp); err != nil {
+		t.Errorf("Verify(its own checkpoint) = %v", err)
+	}
+	// AppendEvents returns the events as stored.
+	stored, err := e.s.AppendEvents(e.ctx, privacy.Event{Time: t0, Principal: "cm-1", Role: privacy.RoleCaseManager,
+		Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1.0.0"})
+	if err != nil || len(stored) != 1 || stored[0].Seq != 6 || stored[0].Prev != evs[4].Hash {
+		t.Errorf("AppendEvents = %v, %v; want event 6 chained to event 5", stored, err)
+	}
+}
+
+func testEveryDecisionAudited(t *testing.T, e *env) {
+	ds := e.check(t, 6)
+	evs := events(t, e.s.Events(e.ctx, 1))
+	if len(evs) != len(ds) {
+		t.Fatalf("%d decisions, %d events", len(ds), len(evs))
+	}
+	for i, d := range ds {
+		want := privacy.OutcomeDenied
+		if d.Allowed {
+			want = privacy.OutcomeAllowed
+		}
+		if evs[i].Outcome != want || evs[i].Rule != d.Rule || evs[i].Policy != d.Policy {
+			t.Errorf("event %d = %s by %s (%s), want %s by %s (%s)", i+1, evs[i].Outcome, evs[i].Rule, evs[i].Policy, want, d.Rule, d.Policy)
+		}
+	}
+	if evs[0].Rule != privacy.R7 || evs[1].Rule != privacy.O6 {
+		t.Errorf("rules %s, %s; want R7 then O6", evs[0].Rule, evs[1].Rule)
+	}
+}
+
+func testEventFields(t *testing.T, e *env) {
+	c := mkCase(t, "c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance)
+	p := *caseManager
+	p.AccessPoint, p.Client = "10.1.2.3", "hr-suite/4.2"
+	r := e.request(t, &p, c, privacy.CategoryNotes, t0)
+	r.Action, r.Object, r.Create = privacy.ActionWrite, "rec-7", true
+	if _, err := e.g.Check(e.ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	evs := events(t, e.s.Events(e.ctx, 1))
+	if len(evs) != 1 {
+		t.Fatalf("%d events, want 1", len(evs))
+	}
+	got := evs[0]
+	want := privacy.Event{Seq: 1, Time: t0, Principal: "cm-1", Role: privacy.RoleCaseManager, OnBehalfOf: "service",
+		Purpose: privacy.PurposeAbsenceGuidance, Subject: "s-1", Case: "c-1", Category: privacy.CategoryNotes, Object: "rec-7",
+		Action: privacy.EventCreate, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1.0.0",
+		AccessPoint: "10.1.2.3", Client: "hr-suite/4.2", Prev: got.Prev, Hash: got.Hash}
+	if !got.Time.Equal(want.Time) {
+		t.Errorf("event time %v, want %v", got.Time, want.Time)
+	}
+	got.Time = want.Time
+	if got != want {
+		t.Errorf("event =\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+func testSubjectEvents(t *testing.T, e *env) {
+	c1 := mkCase(t, "c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance)
+	c2 := mkCase(t, "c-2", "s-2", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance)
+	var want []privacy.Category
+	for i, cat := range []privacy.Category{privacy.CategoryNotes, privacy.CategoryIdentity, privacy.CategoryMedical, privacy.CategoryContact} {
+		c := c1
+		if i%2 == 1 {
+			c = c2
+		} else {
+			want = append(want, cat)
+		}
+		if _, err := e.g.Check(e.ctx, e.request(t, caseManager, c, cat, t0.Add(time.Duration(i)*time.Minute))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := events(t, e.g.SubjectEvents(e.ctx, "s-1", 0))
+	if len(got) != len(want) {
+		t.Fatalf("SubjectEvents(s-1) = %d events, want %d", len(got), len(want))
+	}
+	for i, ev := range got {
+		if ev.Subject != "s-1" || ev.Category != want[i] {
+			t.Errorf("SubjectEvents(s-1)[%d] = %s %s, want s-1 %s", i, ev.Subject, ev.Category, want[i])
+		}
+		if i > 0 && ev.Seq <= got[i-1].Seq {
+			t.Errorf("SubjectEvents out of order: %d after %d", ev.Seq, got[i-1].Seq)
+		}
+	}
+	// Denied attempts are part of the answer too: the medical read was
+	// refused.
+	if got[1].Outcome != privacy.OutcomeDenied || got[1].Rule != privacy.O6 {
+		t.Errorf("the refused medical read shows as %s by %s", got[1].Outcome, got[1].Rule)
+	}
+	// From a sequence number on: the later events only.
+	if later := events(t, e.g.SubjectEvents(e.ctx, "s-1", got[1].Seq)); len(later) != len(got)-1 || later[0].Seq != got[1].Seq {
+		t.Errorf("SubjectEvents(s-1, from %d) = %d events, want %d", got[1].Seq, len(later), len(got)-1)
+	}
+	if n := len(events(t, e.g.SubjectEvents(e.ctx, "s-unknown", 0))); n != 0 {
+		t.Errorf("SubjectEvents(unknown) = %d events", n)
+	}
+	// Events appended later show up on the next call.
+	if _, err := e.g.Check(e.ctx, e.request(t, caseManager, c1, privacy.CategoryNotes, t0.Add(time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(events(t, e.g.SubjectEvents(e.ctx, "s-1", 0))); n != len(want)+1 {
+		t.Errorf("after one more, SubjectEvents(s-1) = %d events, want %d", n, len(want)+1)
+	}
+}
+
+func testSearchAudited(t *testing.T, e *env) {
+	abs := mkCase(t, "c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance)
+	cons := mkCase(t, "c-2", "s-2", privacy.CaseConsultation, privacy.PurposePrevention)
+	got, err := e.g.List(e.ctx, access.ListRequest{Principal: employer, Time: t0}, []privacy.Case{*abs, *cons})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != "c-1" {
+		t.Errorf("List = %v, want c-1 only (O10)", got)
+	}
+	evs := events(t, e.s.Events(e.ctx, 1))
+	if len(evs) != 3 {
+		t.Fatalf("%d events, want a search and one per case", len(evs))
+	}
+	if evs[0].Action != privacy.EventSearch {
+		t.Errorf("first event %s, want search", evs[0].Action)
+	}
+	if evs[1].Case != "c-1" || evs[1].Outcome != privacy.OutcomeAllowed {
+		t.Errorf("c-1: %s by %s", evs[1].Outcome, evs[1].Rule)
+	}
+	if evs[2].Case != "c-2" || evs[2].Outcome != privacy.OutcomeDenied || evs[2].Rule != privacy.O10 {
+		t.Errorf("c-2: %s by %s, want denied by O10", evs[2].Outcome, evs[2].Rule)
+	}
+}
+
+func testEventsFrom(t *testing.T, e *env) {
+	e.check(t, 5)
+	evs := events(t, e.s.Events(e.ctx, 3))
+	if len(evs) != 3 || evs[0].Seq != 3 {
+		t.Fatalf("Events(3) = %d events from %d, want 3 from 3", len(evs), evs[0].Seq)
+	}
+	all := events(t, e.s.Events(e.ctx, 1))
+	if zero := events(t, e.s.Events(e.ctx, 0)); len(zero) != len(all) {
+		t.Errorf("Events(0) = %d events, Events(1) = %d; both mean from the first", len(zero), len(all))
+	}
+	// Verifying from a checkpoint checks only what follows it.
+	if _, err := access.Verify(e.s.Events(e.ctx, 3), access.Checkpoint{Seq: 2, Hash: all[1].Hash}, access.Checkpoint{}); err != nil {
+		t.Errorf("Verify from checkpoint 2 = %v", err)
+	}
+	if n := len(events(t, e.s.Events(e.ctx, 99))); n != 0 {
+		t.Errorf("Events(99) = %d events", n)
+	}
+}
+
+func testMalformedBatch(t *testing.T, e *env) {
+	c1 := mkCase(t, "c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance)
+	good := e.request(t, caseManager, c1, privacy.CategoryNotes, t0)
+	bad := good
+	bad.Category = "gossip"
+	if _, err := e.g.CheckAll(e.ctx, []access.Request{good, bad}); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("CheckAll(good, bad) = %v, want ErrInvalid", err)
+	}
+	if n := len(events(t, e.s.Events(e.ctx, 1))); n != 0 {
+		t.Errorf("a refused batch wrote %d events", n)
+	}
+}
+
+func testAuditFailure(t *testing.T, e *env) {
+	fi, ok := e.s.(privacytest.FaultInjector)
+	if !ok {
+		t.Skip("the adapter does not implement privacytest.FaultInjector")
+	}
+	c1 := mkCase(t, "c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance)
+	r := e.request(t, caseManager, c1, privacy.CategoryNotes, t0)
+	fi.FailAfter(1)
+	ds, err := e.g.CheckAll(e.ctx, []access.Request{r, r, r})
+	if !errors.Is(err, privacy.ErrUnavailable) {
+		t.Errorf("CheckAll with a failing store = %v, want ErrUnavailable", err)
+	}
+	for i, d := range ds {
+		if d.Allowed {
+			t.Errorf("decision %d allowed although it could not be audited", i)
+		}
+	}
+	if n := len(events(t, e.s.Events(e.ctx, 1))); n != 0 {
+		t.Errorf("a failed batch left %d of 3 events", n)
+	}
+	fi.FailAfter(-1)
+	if d, err := e.g.Check(e.ctx, r); err != nil || !d.Allowed {
+		t.Errorf("after disarming: %v, %v", d, err)
+	}
+	if _, err := e.g.Verify(e.ctx, access.Checkpoint{}); err != nil {
+		t.Errorf("Verify after a failed batch = %v", err)
+	}
+}
+
+// tamperer returns the store's Tamperer with five audited decisions in
+// it, or skips.
+func tamperer(t *testing.T, e *env) Tamperer {
+	t.Helper()
+	tm, ok := e.s.(Tamperer)
+	if !ok {
+		t.Skip("the adapter does not implement accesstest.Tamperer")
+	}
+	e.check(t, 5)
+	if _, err := e.g.Verify(e.ctx, access.Checkpoint{}); err != nil {
+		t.Fatalf("Verify before tampering = %v", err)
+	}
+	return tm
+}
+
+// wantBreak checks that Verify finds problem p at seq.
+func (e *env) wantBreak(t *testing.T, want access.Checkpoint, seq uint64, p access.Problem) {
+	t.Helper()
+	_, err := e.g.Verify(e.ctx, want)
+	var ce *access.ChainError
+	if !errors.Is(err, access.ErrTampered) || !errors.Is(err, privacy.ErrConflict) || !errors.As(err, &ce) || privacy.RuleOf(err) != privacy.G7 {
+		t.Fatalf("Verify = %v, want a *ChainError matching ErrTampered by G7", err)
+	}
+	if ce.Seq != seq || ce.Problem != p {
+		t.Errorf("Verify = %v, want event %d %s", ce, seq, p)
+	}
+}
+
+func testTamperAltered(t *testing.T, e *env) {
+	tm := tamperer(t, e)
+	if err := tm.TamperEvent(3, func(ev *privacy.Event) { ev.Outcome = privacy.OutcomeAllowed; ev.Rule = privacy.O6 }); err != nil {
+		t.Fatal(err)
+	}
+	e.wantBreak(t, access.Checkpoint{}, 3, access.ProblemAltered)
+}
+
+func testTamperRehashed(t *testing.T, e *env) {
+	tm := tamperer(t, e)
+	// A careful forger recomputes the changed event's hash; the next
+	// event's link gives it away.
+	if err := tm.TamperEvent(2, func(ev *privacy.Event) { ev.Principal = "someone-else"; ev.Hash = ev.ComputeHash() }); err != nil {
+		t.Fatal(err)
+	}
+	e.wantBreak(t, access.Checkpoint{}, 2, access.ProblemAltered)
+}
+
+func testTamperRemoved(t *testing.T, e *env) {
+	tm := tamperer(t, e)
+	if err := tm.DeleteEvent(2); err != nil {
+		t.Fatal(err)
+	}
+	e.wantBreak(t, access.Checkpoint{}, 2, access.ProblemMissing)
+}
+
+func testTamperInserted(t *testing.T, e *env) {
+	tm := tamperer(t, e)
+	all := events(t, e.s.Events(e.ctx, 1))
+	// A forged event that fits the chain at its place: numbered 3, linked
+	// to event 2, with a valid hash. The genuine event 3 after it gives it
+	// away.
+	forged := all[2]
+	forged.Principal = "intruder"
+	forged = forged.Chain(3, all[1].Hash)
+	if err := tm.InsertEvent(2, forged); err != nil {
+		t.Fatal(err)
+	}
+	e.wantBreak(t, access.Checkpoint{}, 3, access.ProblemInserted)
+}
+
+func testTamperReordered(t *testing.T, e *env) {
+	tm := tamperer(t, e)
+	if err := tm.SwapEvents(2, 4); err != nil {
+		t.Fatal(err)
+	}
+	e.wantBreak(t, access.Checkpoint{}, 2, access.ProblemReordered)
+}
+
+func testTamperTruncated(t *testing.T, e *env) {
+	tm := tamperer(t, e)
+	cp, err := e.g.Verify(e.ctx, access.Checkpoint{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Removing the last event leaves a valid chain: only a checkpoint
+	// kept from before shows it.
+	if err := tm.DeleteEvent(5); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.g.Verify(e.ctx, access.Checkpoint{}); err != nil {
+		t.Errorf("Verify without a checkpoint = %v; a truncated chain is still a chain", err)
+	}
+	e.wantBreak(t, cp, 5, access.ProblemTruncated)
+	// A new event 5 in its place chains well, but it is not the event 5
+	// the checkpoint knew: the chain was rewritten from there.
+	if _, err := e.s.AppendEvents(e.ctx, privacy.Event{Time: t0, Principal: "forger", Role: privacy.RoleCaseManager,
+		Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1.0.0"}); err != nil {
+		t.Fatal(err)
+	}
+	e.wantBreak(t, cp, 5, access.ProblemRewritten)
+}
+
+func testGroupHistory(t *testing.T, e *env) {
+	h, err := e.s.GroupHistory(e.ctx, "employer-1")
+	if err != nil || h.Version != 0 || len(h.Groups) != 0 {
+		t.Fatalf("GroupHistory(new) = %+v, %v; want the zero history", h, err)
+	}
+	g1 := []privacy.SubjectID{"s-1", "s-2", "s-3"}
+	stored, err := e.s.AddGroup(e.ctx, "employer-1", 0, g1, privacy.Event{Time: t0, Principal: "hr-1", Role: privacy.RoleEmployerContact,
+		Action: privacy.EventExecute, Outcome: privacy.OutcomeAllowed, Rule: privacy.N12, Policy: "1.0.0"})
+	if err != nil || len(stored) != 1 || stored[0].Seq != 1 {
+		t.Fatalf("AddGroup = %v, %v", stored, err)
+	}
+	// A stale version is refused and changes nothing.
+	if _, err := e.s.AddGroup(e.ctx, "employer-1", 0, []privacy.SubjectID{"s-9"}); !errors.Is(err, privacy.ErrConflict) {
+		t.Errorf("AddGroup(stale) = %v, want ErrConflict", err)
+	}
+	h, err = e.s.GroupHistory(e.ctx, "employer-1")
+	if err != nil || h.Version == 0 || len(h.Groups) != 1 || len(h.Groups[0]) != 3 {
+		t.Fatalf("GroupHistory = %+v, %v; want one group of 3 at a new version", h, err)
+	}
+	// Copies out: changing the answer changes nothing.
+	h.Groups[0][0] = "s-x"
+	h2, _ := e.s.GroupHistory(e.ctx, "employer-1")
+	if h2.Groups[0][0] != "s-1" {
+		t.Error("GroupHistory shares memory with the store")
+	}
+	// Copies in, too.
+	g1[1] = "s-y"
+	if h3, _ := e.s.GroupHistory(e.ctx, "employer-1"); h3.Groups[0][1] != "s-2" {
+		t.Error("AddGroup kept the caller's slice")
+	}
+	// Employers are apart.
+	if h, _ := e.s.GroupHistory(e.ctx, "employer-2"); h.Version != 0 {
+		t.Errorf("employer-2 has version %d", h.Version)
+	}
+	if _, err := e.s.AddGroup(e.ctx, "employer-1", h2.Version, []privacy.SubjectID{"s-4"}); err != nil {
+		t.Errorf("AddGroup(current version) = %v", err)
+	}
+}
+
+func testAddGroupAtomic(t *testing.T, e *env) {
+	fi, ok := e.s.(privacytest.FaultInjector)
+	if !ok {
+		t.Skip("the adapter does not implement privacytest.FaultInjector")
+	}
+	ev := privacy.Event{Time: t0, Principal: "hr-1", Role: privacy.RoleEmployerContact, Action: privacy.EventExecute,
+		Outcome: privacy.OutcomeAllowed, Rule: privacy.N12, Policy: "1.0.0"}
+	fi.FailAfter(1)
+	if _, err := e.s.AddGroup(e.ctx, "employer-1", 0, []privacy.SubjectID{"s-1"}, ev, ev); !errors.Is(err, privacy.ErrUnavailable) {
+		t.Errorf("AddGroup with a failing store = %v, want ErrUnavailable", err)
+	}
+	fi.FailAfter(-1)
+	if h, _ := e.s.GroupHistory(e.ctx, "employer-1"); h.Version != 0 || len(h.Groups) != 0 {
+		t.Errorf("a failed AddGroup left a group: %+v", h)
+	}
+	if n := len(events(t, e.s.Events(e.ctx, 1))); n != 0 {
+		t.Errorf("a failed AddGroup left %d events", n)
+	}
+}
+
+func testGroupFigure(t *testing.T, e *env) {
+	ps, ok := e.s.(privacy.Store)
+	if !ok {
+		t.Skip("the adapter is not also a privacy.Store: the group figure needs subjects and cases")
+	}
+	d, err := privacy.NewDossiers(ps, privacy.Strict())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := access.New(e.s, d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var members []privacy.SubjectID
+	for i := range 12 {
+		id := privacy.SubjectID(fmt.Sprintf("s-%02d", i))
+		s, _ := privacy.NewSubject(id, "employer-1", t0.AddDate(-1, 0, 0))
+		if err := d.CreateSubject(e.ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		members = append(members, id)
+		if i < 3 {
+			c, _ := privacy.NewCase(privacy.CaseID(fmt.Sprintf("exam-%02d", i)), id, privacy.CasePeriodicExam, privacy.PurposePrevention, contract, t0.AddDate(0, 0, -10))
+			if err := d.OpenCase(e.ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r := access.GroupRequest{Principal: employer, Employer: "employer-1", Figure: access.FigurePeriodicExam,
+		Members: members[:10], From: t0.AddDate(0, -1, 0), To: t0, Time: t0}
+	fig, err := g.GroupFigure(e.ctx, r)
+	if err != nil {
+		t.Fatalf("GroupFigure(10 members) = %v", err)
+	}
+	if fig.Members != 10 || fig.Value != 0.3 || fig.Rule != privacy.N12 {
+		t.Errorf("GroupFigure = %+v, want 3 of 10 by N12", fig)
+	}
+	// Too small, and a difference attack: both refused by N12.
+	small := r
+	small.Members = members[:9]
+	if _, err := g.GroupFigure(e.ctx, small); !errors.Is(err, privacy.ErrForbidden) || privacy.RuleOf(err) != privacy.N12 {
+		t.Errorf("GroupFigure(9 members) = %v, want forbidden by N12", err)
+	}
+	diff := r
+	diff.Members = members[:11]
+	if _, err := g.GroupFigure(e.ctx, diff); !errors.Is(err, privacy.ErrForbidden) || privacy.RuleOf(err) != privacy.N12 {
+		t.Errorf("GroupFigure(10 members plus one) = %v, want forbidden by N12", err)
+	}
+	// The same group again is fine.
+	if _, err := g.GroupFigure(e.ctx, r); err != nil {
+		t.Errorf("GroupFigure(the same group again) = %v", err)
+	}
+	evs := events(t, e.s.Events(e.ctx, 1))
+	if len(evs) != 4 || evs[1].Outcome != privacy.OutcomeDenied || evs[2].Rule != privacy.N12 {
+		t.Errorf("%d events; want every answer and refusal audited", len(evs))
+	}
+}
+
+func testConcurrent(t *testing.T, e *env) {
+	c1 := mkCase(t, "c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance)
+	const workers, each = 4, 25
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range each {
+				r := e.request(t, caseManager, c1, privacy.CategoryNotes, t0.Add(time.Duration(w*each+i)*time.Second))
+				if _, err := e.g.Check(e.ctx, r); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+		wg.Go(func() {
+			for range each {
+				for _, err := range e.g.SubjectEvents(e.ctx, "s-1", 0) {
+					if err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	cp, err := e.g.Verify(e.ctx, access.Checkpoint{})
+	if err != nil || cp.Seq != workers*each {
+		t.Errorf("Verify after concurrent appends = %d, %v; want %d events, no break", cp.Seq, err, workers*each)
+	}
+	if n := len(events(t, e.g.SubjectEvents(e.ctx, "s-1", 0))); n != workers*each {
+		t.Errorf("SubjectEvents = %d, want %d", n, workers*each)
+	}
+}

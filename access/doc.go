@@ -1,0 +1,87 @@
+// Package access decides who may see and do what of which case, shows each
+// principal the redacted view it may see, and writes every decision to a
+// tamper-evident audit trail.
+//
+// # Getting started
+//
+// Real code works with a [Guard]: build it from a [Store] (the in-memory
+// adapter is memstore.New()) and the [privacy.Dossiers] it reads cases
+// from, then ask it on every screen and API response:
+//
+//	guard, err := access.New(store, dossiers, nil)
+//	view, err := guard.View(ctx, access.ViewRequest{Principal: p, Case: "case-1", Purpose: privacy.PurposeAbsenceGuidance, Time: now})
+//	d, err := guard.Check(ctx, access.Request{Principal: p, Case: &c, Action: privacy.ActionWrite, ...})
+//
+// The Guard decides with an [Engine] and audits: one [privacy.Event] per
+// decision, allowed or denied, and per search (rules G7, N9). If the event
+// cannot be written, the answer is a denial.
+//
+// # Principals
+//
+// The library never authenticates (rule R12). The caller vouches for a
+// [privacy.Principal] (role, party, secrecy basis, multi-factor sign-in,
+// contractor agreement) and wraps it in a [Principal] with what the
+// decisions need beyond it: the cases it is assigned to (R7, O4), the
+// employers it acts for or covers (O2, O11), and where the request comes
+// from, for the audit trail (N9). These are sets: one decision is a few
+// map lookups, whatever their size. The caller loads them from its own
+// tables, typically once per session; the engine keeps no index of its own
+// and so stays a pure function that needs no lock.
+//
+// # Decisions
+//
+// [NewEngine] compiles a policy's access rules into lookup tables.
+// [Engine.Decide] answers a typed [Request] with a [Decision]: allowed or
+// not (the zero value denies), the rule that decided, a reason and the
+// policy version. A deny rule beats an allow rule; when an allow rule
+// matches but one of its conditions fails, the denial names the rule behind
+// that condition (not assigned: R7 or O4; no secrecy: N4; no medical
+// secrecy: G8; no second factor: N6; not the commissioner or no contract:
+// O2; no consent: O10; not covering: O11; not one's own data: R11 or
+// O13); anything else not allowed is [privacy.RuleDefaultDeny].
+//
+// Beside the policy, the engine holds the statutory floors in code, so
+// that no policy, however loaded, lifts them: medical data only for the
+// assigned physician under medical secrecy with a second factor (O6, G8,
+// N6); the absence reason never for anyone outside the service (O9); an
+// insurer never beyond the statutory maximum (N3); the administrator no
+// case content (R12); an employer writes only the sick report's facts,
+// master data and notes, consent or not (N1); health data only for staff
+// bound to secrecy (N4); need-to-know staff only identity, contact and appointments
+// (R8); the BSN never for outside parties (N5); no contractor without its
+// agreement (O7); the request's purpose must be the case's (R5); nothing
+// outside the contract's term (O2), except the subject's own access, which
+// outlives it (R11, O13); consultation-hour and periodic-exam cases
+// invisible to the employer without consent (O10).
+//
+// Consent is an input (rule O10): [Request.Consent] on the hot path, a
+// [ConsentChecker] for listings. Package consent, or the caller's own
+// records, supply it.
+//
+// # Views and listings
+//
+// [Engine.View] returns a [CaseView]: only the records and fields the
+// principal may read, denied content absent rather than blanked.
+// [Engine.List] returns only the cases whose existence the principal may
+// know; a hidden case is "not found", never "forbidden".
+//
+// # Group figures
+//
+// An employer may see anonymised figures about a group of employees (rule
+// N12): [Guard.GroupFigure]. Groups smaller than the policy's minimum are
+// suppressed, and [CheckGroup] refuses any group that, together with the
+// groups answered before, would single out fewer people than that — the
+// difference attack included.
+//
+// # Audit trail
+//
+// Events go to an append-only, hash-chained log in the [Store].
+// [Verify] walks it and names the first changed, removed, inserted or
+// reordered event with a [*ChainError]; given a [Checkpoint] kept from
+// before, it also finds a truncation or a rewrite. [Guard.SubjectEvents]
+// tells a subject who accessed their data (N9).
+//
+// # Testing
+//
+// Package access/accesstest is the conformance kit for Store adapters.
+package access

@@ -1,0 +1,227 @@
+package access
+
+import (
+	"slices"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+)
+
+// Figure is an anonymised figure about a group of employees that an
+// employer may see (rule N12). Values are stored.
+type Figure string
+
+// The figures.
+const (
+	// FigureAbsenceRate is the absence rate ("verzuimpercentage"): the
+	// days of the period the members spent in an absence case, divided by
+	// the members times the days of the period.
+	FigureAbsenceRate Figure = "absence-rate"
+	// FigurePeriodicExam is periodic-examination participation: the share
+	// of members with a periodic-examination case opened in the period.
+	FigurePeriodicExam Figure = "periodic-exam-participation"
+)
+
+// Known reports whether f is one of the figures.
+func (f Figure) Known() bool { return f == FigureAbsenceRate || f == FigurePeriodicExam }
+
+// GroupRequest asks for a figure about a group of an employer's employees.
+type GroupRequest struct {
+	// Principal must be an employer contact acting for Employer.
+	Principal *Principal
+	Employer  privacy.PartyID
+	Figure    Figure
+	// Members are the subjects in the group, employees of Employer.
+	Members []privacy.SubjectID
+	// From and To bound the period the figure is about, To excluded.
+	From, To time.Time
+	// Time is when the request is made.
+	Time time.Time
+}
+
+// Validate reports whether r is well formed.
+func (r *GroupRequest) Validate() error {
+	const op = "access: validate group request"
+	bad := func(path, msg string) error {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: privacy.N12, Path: path, Msg: msg}
+	}
+	if r.Principal == nil {
+		return bad("principal", "missing")
+	}
+	if err := r.Principal.Validate(); err != nil {
+		return err // rule O7 included: a contractor without its agreement
+	}
+	if !privacy.ValidID(string(r.Employer)) {
+		return bad("employer", "malformed party ID")
+	}
+	if !r.Figure.Known() {
+		return bad("figure", "unknown figure")
+	}
+	if len(r.Members) > maxGroupMembers {
+		return bad("members", "more than 1,000,000 members")
+	}
+	for _, m := range r.Members {
+		if !privacy.ValidID(string(m)) {
+			return bad("members", "malformed subject ID")
+		}
+	}
+	if r.From.IsZero() || !r.To.After(r.From) {
+		return bad("to", "an empty period")
+	}
+	if r.Time.IsZero() {
+		return bad("time", "missing")
+	}
+	return nil
+}
+
+const maxGroupMembers = 1_000_000
+
+// GroupFigure is an answered group figure.
+type GroupFigure struct {
+	Figure   Figure
+	Employer privacy.PartyID
+	From, To time.Time
+	// Members is the size of the group.
+	Members int
+	// Value is the figure, a share between 0 and 1.
+	Value float64
+	// Rule is N12, Policy the version that decided.
+	Rule   privacy.RuleID
+	Policy string
+}
+
+// GroupHistory is what an employer was told before: the member sets of
+// the group figures answered for it (rule N12), each sorted and without
+// duplicates. Version changes with every answered group, so that a store
+// can refuse to record a group decided on a stale history.
+type GroupHistory struct {
+	Version uint64
+	Groups  [][]privacy.SubjectID
+}
+
+// members returns r's members sorted and without duplicates.
+func sortedMembers(ms []privacy.SubjectID) []privacy.SubjectID {
+	out := slices.Clone(ms)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// CheckGroup decides whether an employer that was answered the groups of
+// h may also be answered a figure about members (rule N12). members must
+// be sorted and without duplicates.
+//
+// # The rule
+//
+// Figures are sums over the members (of absence days, of examinations). A
+// figure for a group smaller than min is suppressed. That alone does not
+// protect anyone: the difference of two answered groups that differ in one
+// person gives that person's value (a difference attack), and three groups
+// whose pairwise differences are all large can still combine to single one
+// out (A = X+p, B = X+Y, C = Y+p: A+C-B = 2p). So the rule looks at what
+// all answered groups together can tell apart: the people who are in
+// exactly the same answered groups form one cell, and any sum or difference
+// of answered figures is a sum over whole cells. A new group is answered
+// only if, afterwards, every cell still has at least min members. No
+// combination of answers then says anything about fewer than min people.
+//
+// An identical group is answered again (it splits no cell). The rule is
+// strict by design: a group that overlaps an earlier one needs both the
+// overlap and each remainder to be at least min; fixed disjoint groups of
+// at least min (departments, locations) always pass.
+func CheckGroup(h GroupHistory, members []privacy.SubjectID, min int) error {
+	const op = "access: check group"
+	if len(members) < min {
+		// Rule N12: a group small enough to identify a person is
+		// suppressed.
+		return &privacy.Error{Op: op, Kind: privacy.ErrForbidden, Rule: privacy.N12, Msg: "the group is smaller than the policy's minimum"}
+	}
+	// Label every person of an answered group with its cell.
+	cell := map[privacy.SubjectID]int{}
+	next := 1
+	for _, g := range h.Groups {
+		split := map[int]int{} // old cell → new cell for those in g
+		for _, s := range g {
+			old := cell[s] // 0: in no group yet
+			nc, ok := split[old]
+			if !ok {
+				nc = next
+				next++
+				split[old] = nc
+			}
+			cell[s] = nc
+		}
+	}
+	size := map[int]int{}
+	for _, c := range cell {
+		size[c]++
+	}
+	inside := map[int]int{}
+	for _, s := range members {
+		inside[cell[s]]++ // cell 0: people in no answered group
+	}
+	for c, n := range inside {
+		rest := size[c] - n
+		if n < min || (c != 0 && rest > 0 && rest < min) {
+			// Rule N12: the answer, combined with earlier ones, would tell
+			// about fewer than min people.
+			return &privacy.Error{Op: op, Kind: privacy.ErrForbidden, Rule: privacy.N12,
+				Msg: "with earlier answered groups it would single out fewer than the policy's minimum"}
+		}
+	}
+	return nil
+}
+
+// computeFigure computes figure f over members from their cases (cases
+// of other subjects or other employers are ignored).
+func computeFigure(f Figure, employer privacy.PartyID, members []privacy.SubjectID, cases []privacy.Case, from, to time.Time) float64 {
+	if len(members) == 0 {
+		return 0
+	}
+	in := NewSet(members...)
+	switch f {
+	case FigurePeriodicExam:
+		took := Set[privacy.SubjectID]{}
+		for _, c := range cases {
+			if c.Kind == privacy.CasePeriodicExam && c.Contract.Party == employer && in.Has(c.Subject) &&
+				!c.Opened.Before(from) && c.Opened.Before(to) {
+				took.Add(c.Subject)
+			}
+		}
+		return float64(len(took)) / float64(len(members))
+	case FigureAbsenceRate:
+		days := func(a, b time.Time) float64 { return b.Sub(a).Hours() / 24 }
+		spans := map[privacy.SubjectID][][2]time.Time{}
+		for _, c := range cases {
+			if c.Kind != privacy.CaseAbsence || c.Contract.Party != employer || !in.Has(c.Subject) {
+				continue
+			}
+			a, b := c.Opened, c.Closed
+			if b.IsZero() || b.After(to) {
+				b = to
+			}
+			if a.Before(from) {
+				a = from
+			}
+			if b.After(a) {
+				spans[c.Subject] = append(spans[c.Subject], [2]time.Time{a, b})
+			}
+		}
+		var total float64
+		for _, ss := range spans {
+			// Overlapping cases of one person count once.
+			slices.SortFunc(ss, func(x, y [2]time.Time) int { return x[0].Compare(y[0]) })
+			cur := ss[0]
+			for _, s := range ss[1:] {
+				if s[0].After(cur[1]) {
+					total += days(cur[0], cur[1])
+					cur = s
+				} else if s[1].After(cur[1]) {
+					cur[1] = s[1]
+				}
+			}
+			total += days(cur[0], cur[1])
+		}
+		return total / (float64(len(members)) * days(from, to))
+	}
+	return 0
+}

@@ -1,0 +1,311 @@
+package access_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"testing"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/memstore"
+)
+
+func TestNew(t *testing.T) {
+	store := memstore.New()
+	if _, err := access.New(nil, nil, nil); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("New(nil store) = %v, want ErrInvalid", err)
+	}
+	if _, err := access.New(store, nil, nil); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("New(no dossiers, no policy) = %v, want ErrInvalid", err)
+	}
+	bad := privacy.Strict()
+	bad.MinGroupSize = 1
+	if _, err := access.New(store, nil, &access.Options{Policy: bad}); !errors.Is(err, privacy.ErrInvalid) || privacy.RuleOf(err) != privacy.N12 {
+		t.Errorf("New(bad policy) = %v, want ErrInvalid by N12", err)
+	}
+	g, err := access.New(store, nil, &access.Options{Policy: privacy.RegulationO()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name, _ := g.Engine().Policy(); name != "regulation-o" {
+		t.Errorf("the guard decides under %s", name)
+	}
+	if _, err := g.View(context.Background(), access.ViewRequest{Principal: caseManager, Case: "c-abs", Time: now}); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("View without dossiers = %v, want ErrInvalid", err)
+	}
+}
+
+// guardWorld is a Guard on a memory store holding the fixture's absence
+// and consultation cases with a record of every category each.
+func guardWorld(t *testing.T) (*access.Guard, *memstore.Store) {
+	t.Helper()
+	ctx := context.Background()
+	store := memstore.New()
+	d, err := privacy.NewDossiers(store, privacy.Strict())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := privacy.NewSubject("s-1", "employer-1", absenceCase.Opened.AddDate(-1, 0, 0))
+	if err := d.CreateSubject(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*privacy.Case{absenceCase, consultCase} {
+		if err := d.OpenCase(ctx, *c); err != nil {
+			t.Fatal(err)
+		}
+		records, medical := caseRecords(c)
+		for _, r := range records {
+			if r.Category == privacy.CategoryNationalID {
+				r.Basis = "arbowet-14"
+			}
+			if err := d.AddRecord(ctx, r); err != nil {
+				t.Fatalf("AddRecord(%s): %v", r.Category, err)
+			}
+		}
+		if err := d.AddRecords(ctx, medical...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g, err := access.New(store, d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g, store
+}
+
+func allEvents(t *testing.T, s *memstore.Store) []privacy.Event {
+	t.Helper()
+	var out []privacy.Event
+	for e, err := range s.Events(context.Background(), 1) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func TestGuardView(t *testing.T) {
+	ctx := context.Background()
+	t.Run("O6_medical_file_opened_only_for_the_physician", func(t *testing.T) {
+		g, store := guardWorld(t)
+		v, err := g.View(ctx, access.ViewRequest{Principal: physician, Case: "c-abs", Purpose: absenceCase.Purpose, Time: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last := v.Records[len(v.Records)-1]; last.Category != privacy.CategoryMedical {
+			t.Errorf("the physician's view ends with %s, want the medical record", last.Category)
+		}
+		evs := allEvents(t, store)
+		if len(evs) != 15 {
+			t.Errorf("%d events, want one per record (15)", len(evs))
+		}
+		if _, err := g.View(ctx, access.ViewRequest{Principal: caseManager, Case: "c-abs", Purpose: absenceCase.Purpose, Time: now}); err != nil {
+			t.Fatal(err)
+		}
+		evs = allEvents(t, store)[15:]
+		last := evs[len(evs)-1]
+		if last.Category != privacy.CategoryMedical || last.Object != "" || last.Outcome != privacy.OutcomeDenied || last.Rule != privacy.O6 {
+			t.Errorf("the closed medical file is audited as %+v, want a denial by O6", last)
+		}
+	})
+	t.Run("O10_hidden_case_not_found_and_audited", func(t *testing.T) {
+		g, store := guardWorld(t)
+		_, err := g.View(ctx, access.ViewRequest{Principal: employer, Case: "c-cons", Purpose: consultCase.Purpose, Time: now})
+		if !errors.Is(err, privacy.ErrNotFound) || privacy.RuleOf(err) != "" {
+			t.Errorf("View(employer, consultation) = %v, want a bare ErrNotFound", err)
+		}
+		_, missing := g.View(ctx, access.ViewRequest{Principal: employer, Case: "c-nope", Purpose: consultCase.Purpose, Time: now})
+		if !errors.Is(missing, privacy.ErrNotFound) {
+			t.Errorf("View(missing case) = %v, want ErrNotFound", missing)
+		}
+		evs := allEvents(t, store)
+		if len(evs) != 1 || evs[0].Outcome != privacy.OutcomeDenied || evs[0].Rule != privacy.O10 || evs[0].Case != "c-cons" {
+			t.Errorf("events %+v, want one denial by O10", evs)
+		}
+	})
+	t.Run("O10_with_consent_the_employer_sees_the_fact_only", func(t *testing.T) {
+		g, _ := guardWorld(t)
+		v, err := g.View(ctx, access.ViewRequest{Principal: employer, Case: "c-cons", Purpose: consultCase.Purpose, Time: now, Consent: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Records) != 1 || v.Records[0].Category != privacy.CategoryConsultation || v.Rule != privacy.O10 {
+			t.Errorf("view %v by %s, want the consultation fact by O10", visible(v), v.Rule)
+		}
+	})
+	t.Run("malformed_requests", func(t *testing.T) {
+		g, store := guardWorld(t)
+		for _, r := range []access.ViewRequest{
+			{Principal: employer, Case: "c abs", Purpose: absenceCase.Purpose, Time: now},
+			{Principal: employer, Case: "c-abs", Purpose: absenceCase.Purpose},
+			{Principal: nil, Case: "c-abs", Purpose: absenceCase.Purpose, Time: now},
+			{Principal: employer, Case: "c-abs", Time: now},
+		} {
+			if _, err := g.View(ctx, r); !errors.Is(err, privacy.ErrInvalid) {
+				t.Errorf("View(%+v) = %v, want ErrInvalid", r, err)
+			}
+		}
+		if n := len(allEvents(t, store)); n != 0 {
+			t.Errorf("malformed requests wrote %d events", n)
+		}
+	})
+	t.Run("G7_audit_failure_no_view", func(t *testing.T) {
+		g, store := guardWorld(t)
+		store.FailAfter(0)
+		v, err := g.View(ctx, access.ViewRequest{Principal: caseManager, Case: "c-abs", Purpose: absenceCase.Purpose, Time: now})
+		if !errors.Is(err, privacy.ErrUnavailable) || privacy.RuleOf(err) != privacy.G7 || len(v.Records) != 0 {
+			t.Errorf("View with a failing audit = %d records, %v; want nothing and ErrUnavailable by G7", len(v.Records), err)
+		}
+	})
+}
+
+func TestGuardGroupFigure(t *testing.T) {
+	ctx := context.Background()
+	g, store := guardWorld(t)
+	members := []privacy.SubjectID{"s-1"}
+	base := access.GroupRequest{Principal: employer, Employer: "employer-1", Figure: access.FigureAbsenceRate,
+		Members: members, From: now.AddDate(0, -1, 0), To: now, Time: now}
+	for _, tc := range []struct {
+		name string
+		mod  func(*access.GroupRequest)
+		kind error
+		rule privacy.RuleID
+	}{
+		{"N12_unknown_figure", func(r *access.GroupRequest) { r.Figure = "happiness" }, privacy.ErrInvalid, privacy.N12},
+		{"N12_empty_period", func(r *access.GroupRequest) { r.To = r.From }, privacy.ErrInvalid, privacy.N12},
+		{"N12_malformed_member", func(r *access.GroupRequest) { r.Members = []privacy.SubjectID{"a b"} }, privacy.ErrInvalid, privacy.N12},
+		{"default_deny_not_an_employer", func(r *access.GroupRequest) { r.Principal = caseManager }, privacy.ErrForbidden, privacy.RuleDefaultDeny},
+		{"O2_another_employer", func(r *access.GroupRequest) { r.Principal = employerOther }, privacy.ErrForbidden, privacy.O2},
+		{"O16_before_the_policy", func(r *access.GroupRequest) { r.Time = time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC) }, privacy.ErrForbidden, privacy.O16},
+		{"N12_group_of_one_suppressed", func(r *access.GroupRequest) {}, privacy.ErrForbidden, privacy.N12},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := base
+			tc.mod(&r)
+			if _, err := g.GroupFigure(ctx, r); !errors.Is(err, tc.kind) || privacy.RuleOf(err) != tc.rule {
+				t.Errorf("GroupFigure = %v, want %v by %q", err, tc.kind, tc.rule)
+			}
+		})
+	}
+	for _, e := range allEvents(t, store) {
+		if e.Outcome != privacy.OutcomeDenied || e.Subject != "" {
+			t.Errorf("a refused group figure is audited as %s about %q", e.Outcome, e.Subject)
+		}
+	}
+}
+
+// TestAbsenceRate checks the absence-rate figure against a hand count.
+func TestAbsenceRate(t *testing.T) {
+	ctx := context.Background()
+	store := memstore.New()
+	d, _ := privacy.NewDossiers(store, privacy.Strict())
+	g, _ := access.New(store, d, nil)
+	from := time.Date(2026, time.February, 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 0, 10)
+	var members []privacy.SubjectID
+	for i := range 10 {
+		s, _ := privacy.NewSubject(privacy.SubjectID(fmt.Sprint("m-", i)), "employer-1", from.AddDate(-1, 0, 0))
+		if err := d.CreateSubject(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		members = append(members, s.ID)
+	}
+	open := func(id privacy.CaseID, s privacy.SubjectID, a, b time.Time) {
+		c, _ := privacy.NewCase(id, s, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, a)
+		if err := d.OpenCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		if !b.IsZero() {
+			if err := d.CloseCase(ctx, id, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// m-0: 4 days inside; m-1: from before the period to 2 days in, and an
+	// overlapping case counted once; m-2: still absent from day 8 (2 days).
+	open("a-0", "m-0", from.AddDate(0, 0, 3), from.AddDate(0, 0, 7))
+	open("a-1", "m-1", from.AddDate(0, 0, -5), from.AddDate(0, 0, 2))
+	open("a-1b", "m-1", from.AddDate(0, 0, 1), from.AddDate(0, 0, 2))
+	open("a-2", "m-2", from.AddDate(0, 0, 8), time.Time{})
+	fig, err := g.GroupFigure(ctx, access.GroupRequest{Principal: employer, Employer: "employer-1", Figure: access.FigureAbsenceRate,
+		Members: members, From: from, To: to, Time: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 8.0 / 100; fig.Value < want-1e-9 || fig.Value > want+1e-9 {
+		t.Errorf("absence rate = %v, want %v (8 days of 10 people over 10 days)", fig.Value, want)
+	}
+}
+
+// TestCheckForbiddenIsAudited: a well-formed request that is forbidden as
+// such is decided, denied and audited, not refused as malformed.
+func TestCheckForbiddenIsAudited(t *testing.T) {
+	ctx := context.Background()
+	store := memstore.New()
+	g, err := access.New(store, nil, &access.Options{Policy: privacy.Strict()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		r    access.Request
+		rule privacy.RuleID
+	}{
+		{"O7_contractor_without_agreement_audited", req(contractorNoAgreement, absenceCase, read, privacy.CategoryNotes, ""), privacy.O7},
+		{"O5_special_category_audited", req(caseManager, absenceCase, read, privacy.CategoryReligion, ""), privacy.O5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := g.Check(ctx, tc.r)
+			if err != nil || d.Allowed || d.Rule != tc.rule {
+				t.Errorf("Check(%s) = %v, %v; want denied by %s", describe(tc.r), d, err, tc.rule)
+			}
+			bad := tc.r
+			bad.Object = "not an id"
+			if _, err := g.Check(ctx, bad); !errors.Is(err, privacy.ErrInvalid) {
+				t.Errorf("Check(forbidden and malformed) = %v, want ErrInvalid", err)
+			}
+		})
+	}
+	evs := allEvents(t, store)
+	if len(evs) != 2 || evs[0].Rule != privacy.O7 || evs[1].Rule != privacy.O5 {
+		t.Errorf("events %v, want the two denials", evs)
+	}
+}
+
+// TestGuardViewAuditsWhatWasShown: a record of a readable category none of
+// whose fields the principal may see is audited as withheld.
+func TestGuardViewAuditsWhatWasShown(t *testing.T) {
+	ctx := context.Background()
+	store := memstore.New()
+	d, _ := privacy.NewDossiers(store, privacy.Strict())
+	s, _ := privacy.NewSubject("s-1", "employer-1", absenceCase.Opened)
+	if err := d.CreateSubject(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.OpenCase(ctx, *absenceCase); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.AddRecords(ctx,
+		record("r-name", absenceCase, privacy.CategoryIdentity, map[privacy.Field]string{privacy.FieldName: "A"}),
+		record("r-dob", absenceCase, privacy.CategoryIdentity, map[privacy.Field]string{privacy.FieldDateOfBirth: "1990-01-01"}),
+	); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := access.New(store, d, nil)
+	v, err := g.View(ctx, access.ViewRequest{Principal: employer, Case: "c-abs", Purpose: absenceCase.Purpose, Time: now})
+	if err != nil || len(v.Records) != 1 || v.Records[0].ID != "r-name" {
+		t.Fatalf("View = %v, %v; want r-name only", visible(v), err)
+	}
+	got := map[string]string{}
+	for _, e := range allEvents(t, store) {
+		got[string(e.Category)+"/"+e.Object] = string(e.Outcome) + " " + string(e.Rule)
+	}
+	want := map[string]string{"identity/r-name": "allowed O9", "identity/r-dob": "denied O9", "medical/": "denied O6"}
+	if !maps.Equal(got, want) {
+		t.Errorf("events %v, want %v", got, want)
+	}
+}

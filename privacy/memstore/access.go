@@ -1,0 +1,206 @@
+package memstore
+
+import (
+	"context"
+	"iter"
+	"slices"
+	"sync"
+
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/privacy"
+)
+
+var _ access.Store = (*Store)(nil)
+
+// accessData is what package access keeps beside the audit trail: an
+// index of the trail by subject, built lazily, and the group figures
+// answered per employer (N12).
+type accessData struct {
+	// idxMu guards the subject index; readers hold s.mu for reading and
+	// then idxMu, writers that reset it hold s.mu for writing.
+	idxMu     sync.Mutex
+	bySubject map[privacy.SubjectID][]int // positions in the trail
+	indexed   int                         // events indexed so far
+
+	groups map[privacy.PartyID]*groupLog
+}
+
+type groupLog struct {
+	version uint64
+	groups  [][]privacy.SubjectID
+}
+
+// SubjectEvents implements [access.Store]: the events about one subject
+// from sequence number from on, in order. The index behind it is brought up to date on each call, so
+// that appending stays as fast as it can be.
+func (s *Store) SubjectEvents(ctx context.Context, subject privacy.SubjectID, from uint64) iter.Seq2[privacy.Event, error] {
+	return func(yield func(privacy.Event, error) bool) {
+		if err := ctxErr(ctx, "subject events"); err != nil {
+			yield(privacy.Event{}, err)
+			return
+		}
+		s.mu.RLock()
+		a := &s.access
+		a.idxMu.Lock()
+		if a.bySubject == nil {
+			a.bySubject = map[privacy.SubjectID][]int{}
+		}
+		for ; a.indexed < s.audit.len(); a.indexed++ {
+			if sub := s.audit.subjectAt(a.indexed); sub != "" {
+				a.bySubject[sub] = append(a.bySubject[sub], a.indexed)
+			}
+		}
+		idx := a.bySubject[subject]
+		// Positions are sequence numbers less one, unless the trail was
+		// tampered with; skip by the events' own numbers.
+		events := make([]privacy.Event, 0, len(idx))
+		for _, i := range idx {
+			if e := s.audit.at(i); e.Seq >= from {
+				events = append(events, e)
+			}
+		}
+		a.idxMu.Unlock()
+		s.mu.RUnlock()
+		for _, e := range events {
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+// GroupHistory implements [access.Store].
+func (s *Store) GroupHistory(ctx context.Context, employer privacy.PartyID) (access.GroupHistory, error) {
+	if err := ctxErr(ctx, "group history"); err != nil {
+		return access.GroupHistory{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	g := s.access.groups[employer]
+	if g == nil {
+		return access.GroupHistory{}, nil
+	}
+	h := access.GroupHistory{Version: g.version, Groups: make([][]privacy.SubjectID, len(g.groups))}
+	for i, m := range g.groups {
+		h.Groups[i] = slices.Clone(m)
+	}
+	return h, nil
+}
+
+// AddGroup implements [access.Store]: the group and its audit events land
+// together, or nothing does.
+func (s *Store) AddGroup(ctx context.Context, employer privacy.PartyID, version uint64, members []privacy.SubjectID, events ...privacy.Event) ([]privacy.Event, error) {
+	const op = "add group"
+	if err := ctxErr(ctx, op); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.access.groups[employer]
+	var cur uint64
+	if g != nil {
+		cur = g.version
+	}
+	if cur != version {
+		return nil, &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrConflict, Rule: privacy.N12, Msg: "the group history changed"}
+	}
+	if err := s.write(op); err != nil {
+		return nil, err
+	}
+	if err := s.stageEvents(op, events); err != nil {
+		return nil, err
+	}
+	if g == nil {
+		if s.access.groups == nil {
+			s.access.groups = map[privacy.PartyID]*groupLog{}
+		}
+		g = &groupLog{}
+		s.access.groups[employer] = g
+	}
+	g.groups = append(g.groups, slices.Clone(members))
+	g.version++
+	return s.applyEvents(events), nil
+}
+
+// The tampering methods below break the audit trail on purpose, for the
+// kit in package access/accesstest to show that [access.Verify] notices;
+// a real adapter has no such methods. After them the trail is corrupt by
+// design: appending to it continues from the corrupted end.
+
+// TamperEvent changes the event numbered seq in place, without re-chaining
+// it.
+func (s *Store) TamperEvent(seq uint64, change func(*privacy.Event)) error {
+	return s.tamper(func(es []privacy.Event) ([]privacy.Event, bool) {
+		i := eventIndex(es, seq)
+		if i < 0 {
+			return es, false
+		}
+		change(&es[i])
+		return es, true
+	})
+}
+
+// DeleteEvent removes the event numbered seq.
+func (s *Store) DeleteEvent(seq uint64) error {
+	return s.tamper(func(es []privacy.Event) ([]privacy.Event, bool) {
+		i := eventIndex(es, seq)
+		if i < 0 {
+			return es, false
+		}
+		return slices.Delete(es, i, i+1), true
+	})
+}
+
+// InsertEvent puts e, as it is, after the event numbered after (0: before
+// the first).
+func (s *Store) InsertEvent(after uint64, e privacy.Event) error {
+	return s.tamper(func(es []privacy.Event) ([]privacy.Event, bool) {
+		i := 0
+		if after != 0 {
+			if i = eventIndex(es, after); i < 0 {
+				return es, false
+			}
+			i++
+		}
+		return slices.Insert(es, i, e), true
+	})
+}
+
+// SwapEvents swaps the events numbered a and b.
+func (s *Store) SwapEvents(a, b uint64) error {
+	return s.tamper(func(es []privacy.Event) ([]privacy.Event, bool) {
+		i, j := eventIndex(es, a), eventIndex(es, b)
+		if i < 0 || j < 0 {
+			return es, false
+		}
+		es[i], es[j] = es[j], es[i]
+		return es, true
+	})
+}
+
+func eventIndex(es []privacy.Event, seq uint64) int {
+	return slices.IndexFunc(es, func(e privacy.Event) bool { return e.Seq == seq })
+}
+
+// tamper rewrites the whole trail with change and resets the subject
+// index.
+func (s *Store) tamper(change func([]privacy.Event) ([]privacy.Event, bool)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	es := make([]privacy.Event, 0, s.audit.len())
+	for i := range s.audit.len() {
+		es = append(es, s.audit.at(i))
+	}
+	es, ok := change(es)
+	if !ok {
+		return notFound("tamper")
+	}
+	s.audit = auditLog{}
+	for _, e := range es {
+		s.audit.push(e)
+	}
+	s.access.idxMu.Lock()
+	s.access.bySubject, s.access.indexed = nil, 0
+	s.access.idxMu.Unlock()
+	return nil
+}
