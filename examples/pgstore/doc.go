@@ -31,9 +31,9 @@
 // The case file and the audit trail live in one schema ([Options].Schema,
 // default [DefaultSchema]); the medical file lives in a schema of its own,
 // Schema+"_medical" (rule O6), so that a database role can be limited to
-// it. Tables: subjects, cases, records, audit_events, consent_grants,
-// disclosures, requests and schema_migrations in the first; records in the
-// second. [Grants] returns the statements that
+// it. Tables: subjects, cases, records, audit_events, access_groups,
+// consent_grants, disclosures, requests and schema_migrations in the
+// first; records in the second. [Grants] returns the statements that
 // give an application role the case file and the audit trail but never the
 // medical file, and a medical role the medical file and of the case file
 // only the case IDs; for the default schema and roles app and physician:
@@ -44,6 +44,7 @@
 //	GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "app";
 //	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants, "dossierwacht".requests TO "app";
 //	GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "app";
+//	GRANT SELECT, INSERT ON "dossierwacht".access_groups TO "app";
 //	GRANT USAGE ON SCHEMA "dossierwacht", "dossierwacht_medical" TO "physician";
 //	GRANT SELECT ON "dossierwacht".schema_migrations TO "physician";
 //	GRANT SELECT (id) ON "dossierwacht".cases TO "physician";

@@ -48,6 +48,7 @@ func Grants(schema, app, medical string) ([]string, error) {
 		`GRANT SELECT, INSERT ON {schema}.audit_events TO {app}`,
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.consent_grants, {schema}.requests TO {app}`,
 		`GRANT SELECT, INSERT ON {schema}.disclosures TO {app}`,
+		`GRANT SELECT, INSERT ON {schema}.access_groups TO {app}`,
 
 		`GRANT USAGE ON SCHEMA {schema}, {medical} TO {medrole}`,
 		`GRANT SELECT ON {schema}.schema_migrations TO {medrole}`,

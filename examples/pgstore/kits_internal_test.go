@@ -17,7 +17,8 @@ import (
 // TestKitIndexes checks with EXPLAIN that the hot queries of the consent
 // and rights stores scan an index in its order and never sort: a subject's
 // grants (read and locked by every disclosure), a subject's disclosures,
-// the revocation's check, a subject's requests and the open requests.
+// the revocation's check, a subject's requests, the open requests, and an employer's answered
+// groups.
 func TestKitIndexes(t *testing.T) {
 	ctx := context.Background()
 	s := OpenForTest(t, nil)
@@ -46,7 +47,14 @@ func TestKitIndexes(t *testing.T) {
 			}
 		}
 	}
-	for _, table := range []string{"consent_grants", "disclosures", "requests"} {
+	for e := range 20 {
+		for v := range 5 {
+			if _, err := s.AddGroup(ctx, privacy.PartyID(fmt.Sprintf("employer-%d", e)), uint64(v), []privacy.SubjectID{"s-1"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, table := range []string{"consent_grants", "disclosures", "requests", "access_groups"} {
 		if _, err := s.pool.Exec(ctx, "ANALYZE "+pgx.Identifier{s.schema, table}.Sanitize()); err != nil {
 			t.Fatal(err)
 		}
@@ -63,6 +71,8 @@ func TestKitIndexes(t *testing.T) {
 		{"RequestByID", s.q.rts.get, "requests_pkey", []any{"req-1-1"}},
 		{"SubjectRequests", s.q.rts.subject, "requests_subject", []any{"s-1"}},
 		{"OpenRequests", s.q.rts.open, "requests_open", nil},
+		{"GroupHistory", s.q.acc.groups, "access_groups_pkey", []any{"employer-1"}},
+		{"GroupVersion", s.q.acc.groupVersion, "access_groups_pkey", []any{"employer-1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var plan []string

@@ -3,6 +3,8 @@ package pgstore_test
 import (
 	"testing"
 
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/access/accesstest"
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/access/rights/rightstest"
 	"github.com/dossierwacht/dossierwacht/consent"
@@ -16,6 +18,7 @@ import (
 // opened with Open and on stores made with New on pools in the other query
 // modes (as TestConformance runs privacytest).
 var (
+	_ access.Store            = (*pgstore.Store)(nil)
 	_ consent.Store           = (*pgstore.Store)(nil)
 	_ consenttest.AuditReader = (*pgstore.Store)(nil)
 	_ rights.Store            = (*pgstore.Store)(nil)
@@ -35,6 +38,12 @@ func inEveryMode(t *testing.T, kit func(t *testing.T, open func(t *testing.T) *p
 			kit(t, func(t *testing.T) *pgstore.Store { return pgstore.NewForTest(t, pool, nil) })
 		})
 	}
+}
+
+func TestAccessConformance(t *testing.T) {
+	inEveryMode(t, func(t *testing.T, open func(t *testing.T) *pgstore.Store) {
+		accesstest.Run(t, func(t *testing.T) access.Store { return open(t) })
+	})
 }
 
 func TestConsentConformance(t *testing.T) {
@@ -60,4 +69,8 @@ func BenchmarkDisclose(b *testing.B) { adaptertest.BenchDisclose(b, pgstore.Open
 // BenchmarkUpdateRequest: one step of a request (the compare-and-swap).
 func BenchmarkUpdateRequest(b *testing.B) {
 	adaptertest.BenchUpdateRequest(b, pgstore.OpenForTest(b, nil))
+}
+
+func TestAccessAdapter(t *testing.T) {
+	adaptertest.RunAccess(t, func(t *testing.T) access.Store { return pgstore.OpenForTest(t, nil) })
 }

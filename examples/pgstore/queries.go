@@ -20,6 +20,7 @@ type queries struct {
 
 	con consentQueries // consent.go
 	rts rightsQueries  // rights.go
+	acc accessQueries  // access.go
 }
 
 // fileQueries are the statements of one compartment of records: the
@@ -114,5 +115,6 @@ func newQueries(r *strings.Replacer) queries {
 	q.medical = newFileQueries(r, "medical record", "{medical}.records")
 	q.con = newConsentQueries(r)
 	q.rts = newRightsQueries(r)
+	q.acc = newAccessQueries(r)
 	return q
 }

@@ -10,7 +10,8 @@ import (
 // TestKitIndexes checks with EXPLAIN QUERY PLAN that the hot queries of
 // the consent and rights stores search an index and never sort: a
 // subject's grants (read by every disclosure), a subject's disclosures, the
-// revocation's check, a subject's requests and the open requests.
+// revocation's check, a subject's requests, the open requests, and an employer's answered
+// groups.
 func TestKitIndexes(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "x.db"), nil)
@@ -29,6 +30,8 @@ func TestKitIndexes(t *testing.T) {
 		{"RequestByID", qRequest, "USING INDEX sqlite_autoindex_requests_1 (id=?)", []any{"req-1"}},
 		{"SubjectRequests", qSubjectRequests, "USING INDEX requests_subject (subject_id=?)", []any{"s-1"}},
 		{"OpenRequests", qOpenRequests, "USING INDEX requests_open", nil},
+		{"GroupHistory", qGroups, "USING PRIMARY KEY (employer=?)", []any{"employer-1"}},
+		{"GroupVersion", qGroupVersion, "USING PRIMARY KEY (employer=?)", []any{"employer-1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+tc.query, tc.args...)

@@ -3,6 +3,8 @@ package sqlitestore_test
 import (
 	"testing"
 
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/access/accesstest"
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/access/rights/rightstest"
 	"github.com/dossierwacht/dossierwacht/consent"
@@ -14,6 +16,7 @@ import (
 // The kits of the library's stores, each run on fresh files. privacytest
 // runs in TestConformance.
 var (
+	_ access.Store            = (*sqlitestore.Store)(nil)
 	_ consent.Store           = (*sqlitestore.Store)(nil)
 	_ consenttest.AuditReader = (*sqlitestore.Store)(nil)
 	_ rights.Store            = (*sqlitestore.Store)(nil)
@@ -37,3 +40,11 @@ func BenchmarkDisclose(b *testing.B) { adaptertest.BenchDisclose(b, open(b)) }
 
 // BenchmarkUpdateRequest: one step of a request (the compare-and-swap).
 func BenchmarkUpdateRequest(b *testing.B) { adaptertest.BenchUpdateRequest(b, open(b)) }
+
+func TestAccessConformance(t *testing.T) {
+	accesstest.Run(t, func(t *testing.T) access.Store { return open(t) })
+}
+
+func TestAccessAdapter(t *testing.T) {
+	adaptertest.RunAccess(t, func(t *testing.T) access.Store { return open(t) })
+}
