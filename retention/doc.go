@@ -44,6 +44,12 @@
 // a sweep is not deleted. A sweep is idempotent and resumable: after an
 // interruption, run it again; a record with a proof is done.
 //
+// A store that also implements [BatchStore] gets each batch of due
+// records whole ([BatchStore.EraseRecords]), with the same checks per
+// record, in one atomic step: a database adapter pays one transaction per
+// batch instead of one per record. [Options].BatchSize sets the batch; a
+// few thousand suits a database (the SQL adapters' benchmarks use 4096).
+//
 // With [Options.Recipients], a sweep asks the disclosure log (package
 // consent) who received the records it deletes and lists them in its
 // [Report] and in each proof, so that they can be told (rule G4).

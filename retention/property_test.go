@@ -389,51 +389,71 @@ func (w *world) checkProofs(tb testing.TB, before map[privacy.RecordID]retention
 	}
 }
 
+// oneByOne hides a store's [retention.BatchStore] method, so that a
+// sweep deletes one record per [retention.Store.EraseRecord].
+type oneByOne struct{ retention.Store }
+
 // TestSweepKilledHalfway kills a sweep after some deletions (the store
 // fails the next write) and shows that a second run finishes the job
 // exactly: every due record gone, each with one proof, nothing else gone.
+// It runs the sweep one record at a time and in batches
+// ([retention.BatchStore]), where the failure takes its whole batch back.
 func TestSweepKilledHalfway(t *testing.T) {
-	for _, kill := range []int{0, 1, 5, 17} {
-		t.Run(fmt.Sprint("after", kill), func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(42, uint64(kill)))
-			w := newWorld(t, rng, 80, privacy.Strict())
-			now := epoch.Add(8 * 365 * 24 * time.Hour)
-			before := w.state(t, now)
-			due := 0
-			for _, s := range before {
-				if s.IsDue() {
-					due++
+	for _, batched := range []bool{false, true} {
+		for _, kill := range []int{0, 1, 5, 17} {
+			name := fmt.Sprint("one_by_one/after", kill)
+			if batched {
+				name = fmt.Sprint("batched/after", kill)
+			}
+			t.Run(name, func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(42, uint64(kill)))
+				w := newWorld(t, rng, 80, privacy.Strict())
+				if !batched {
+					r, err := retention.New(oneByOne{w.store}, privacy.Strict(), &retention.Options{BatchSize: 7, PageSize: 5})
+					if err != nil {
+						t.Fatal(err)
+					}
+					w.r = r
 				}
-			}
-			if due <= kill {
-				t.Fatalf("only %d records due; the test needs more than %d", due, kill)
-			}
-			// Each deletion writes three rows: the deletion, the proof,
-			// the audit event. Fail in the middle of deletion kill+1.
-			w.store.FailAfter(3*kill + 1)
-			rep, err := w.r.Sweep(w.ctx, sweeper, now)
-			if !errors.Is(err, privacy.ErrUnavailable) {
-				t.Fatalf("killed Sweep: err = %v, want ErrUnavailable", err)
-			}
-			if rep.Erased != kill {
-				t.Errorf("killed Sweep erased %d, want %d", rep.Erased, kill)
-			}
-			w.checkProofs(t, before)
-			rep, err = w.r.Sweep(w.ctx, sweeper, now)
-			if err != nil {
-				t.Fatalf("second Sweep: %v", err)
-			}
-			if rep.Erased != due-kill {
-				t.Errorf("second Sweep erased %d, want %d", rep.Erased, due-kill)
-			}
-			after := w.state(t, now)
-			for id, s := range before {
-				if _, still := after[id]; still == s.IsDue() {
-					t.Errorf("%v: still there = %t after two sweeps", s, still)
+				now := epoch.Add(8 * 365 * 24 * time.Hour)
+				before := w.state(t, now)
+				due := 0
+				for _, s := range before {
+					if s.IsDue() {
+						due++
+					}
 				}
-			}
-			w.checkProofs(t, before)
-		})
+				if due <= kill {
+					t.Fatalf("only %d records due; the test needs more than %d", due, kill)
+				}
+				// Each deletion writes three rows: the deletion, the proof,
+				// the audit event. Fail in the middle of deletion kill+1.
+				w.store.FailAfter(3*kill + 1)
+				rep, err := w.r.Sweep(w.ctx, sweeper, now)
+				if !errors.Is(err, privacy.ErrUnavailable) {
+					t.Fatalf("killed Sweep: err = %v, want ErrUnavailable", err)
+				}
+				killed := rep.Erased
+				if !batched && killed != kill || batched && killed > kill {
+					t.Errorf("killed Sweep erased %d, want %d (at most, batched)", rep.Erased, kill)
+				}
+				w.checkProofs(t, before)
+				rep, err = w.r.Sweep(w.ctx, sweeper, now)
+				if err != nil {
+					t.Fatalf("second Sweep: %v", err)
+				}
+				if rep.Erased != due-killed {
+					t.Errorf("second Sweep erased %d, want %d", rep.Erased, due-killed)
+				}
+				after := w.state(t, now)
+				for id, s := range before {
+					if _, still := after[id]; still == s.IsDue() {
+						t.Errorf("%v: still there = %t after two sweeps", s, still)
+					}
+				}
+				w.checkProofs(t, before)
+			})
+		}
 	}
 }
 

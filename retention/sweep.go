@@ -58,6 +58,8 @@ type dueItem struct {
 // its file (the medical file for medical records), stores its proof and
 // appends an audit event (action delete, outcome allowed, the deciding
 // rule) as one atomic unit, after checking holds under the same lock.
+// When the store is a [BatchStore], each batch goes to it whole, in one
+// atomic step with the same checks per record.
 //
 // A sweep is idempotent and resumable: run again after it was interrupted,
 // it deletes what is still due and nothing twice (a record with a proof is
@@ -137,10 +139,7 @@ func (r *Retention) erase(ctx context.Context, by privacy.Principal, now time.Ti
 			return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Rule: privacy.G4, Msg: "recipients lookup failed", Err: err}
 		}
 	}
-	for i := range batch {
-		if err := ctx.Err(); err != nil {
-			return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Err: err}
-		}
+	proof := func(i int) (Proof, privacy.Event) {
 		s := &batch[i].s
 		p := Proof{Record: s.Record, Medical: s.Medical, Case: s.Case, CaseKind: s.CaseKind, Subject: s.Subject,
 			Category: s.Category, Updated: s.Updated, Due: s.Due, Deleted: now, Rule: s.Rule, Reason: s.Reason,
@@ -148,25 +147,63 @@ func (r *Retention) erase(ctx context.Context, by privacy.Principal, now time.Ti
 			Recipients: slices.Clone(sent[s.Record])}
 		e := r.event(by, now, privacy.EventDelete, s.Rule, s.Subject, s.Case, string(s.Record))
 		e.Category, e.Purpose = s.Category, batch[i].purpose
-		err := r.store.EraseRecord(ctx, p, e)
-		switch {
-		case err == nil:
-			rep.Erased++
-			for _, rc := range p.Recipients {
-				notices[rc] = append(notices[rc], p.Record)
-			}
-		case errors.Is(err, privacy.ErrExists):
-			rep.Done++
-		case errors.Is(err, privacy.ErrForbidden):
-			// Rule G3: placed during the sweep; the store kept it.
-			rep.Held++
-		case errors.Is(err, privacy.ErrNotFound):
-			rep.Vanished++
-		case errors.Is(err, privacy.ErrConflict):
-			rep.Changed++
-		default:
+		return p, e
+	}
+	if bs, ok := r.store.(BatchStore); ok {
+		// The whole batch in one atomic step of the store.
+		if err := ctx.Err(); err != nil {
+			return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Err: err}
+		}
+		proofs, events := make([]Proof, len(batch)), make([]privacy.Event, len(batch))
+		for i := range batch {
+			proofs[i], events[i] = proof(i)
+		}
+		results, err := bs.EraseRecords(ctx, proofs, events)
+		if err == nil && len(results) != len(batch) {
+			err = &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Msg: "the store returned a result per item"}
+		}
+		if err != nil {
 			return err
 		}
+		for i, err := range results {
+			if err := tally(rep, notices, &proofs[i], err); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i := range batch {
+		if err := ctx.Err(); err != nil {
+			return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Err: err}
+		}
+		p, e := proof(i)
+		if err := tally(rep, notices, &p, r.store.EraseRecord(ctx, p, e)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tally counts the outcome err of erasing p; it returns err when it is a
+// failure that stops the sweep.
+func tally(rep *Report, notices map[Recipient][]privacy.RecordID, p *Proof, err error) error {
+	switch {
+	case err == nil:
+		rep.Erased++
+		for _, rc := range p.Recipients {
+			notices[rc] = append(notices[rc], p.Record)
+		}
+	case errors.Is(err, privacy.ErrExists):
+		rep.Done++
+	case errors.Is(err, privacy.ErrForbidden):
+		// Rule G3: placed during the sweep; the store kept it.
+		rep.Held++
+	case errors.Is(err, privacy.ErrNotFound):
+		rep.Vanished++
+	case errors.Is(err, privacy.ErrConflict):
+		rep.Changed++
+	default:
+		return err
 	}
 	return nil
 }

@@ -76,3 +76,28 @@ func TestFromConsent(t *testing.T) {
 		t.Errorf("O14: SubjectConsents = %+v, want written g-1, revoked", cs)
 	}
 }
+
+// TestFromAudit checks that the export's access log reads the subject's
+// events from the first on (N9).
+func TestFromAudit(t *testing.T) {
+	ctx := context.Background()
+	store := memstore.New()
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	if _, err := store.AppendEvents(ctx,
+		privacy.Event{Time: t0, Principal: "p-1", Role: privacy.RoleCaseManager, Subject: "s-1", Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1.0.0"},
+		privacy.Event{Time: t0, Principal: "p-2", Role: privacy.RoleEmployerContact, Subject: "s-2", Action: privacy.EventRead, Outcome: privacy.OutcomeDenied, Rule: privacy.O9, Policy: "1.0.0"},
+		privacy.Event{Time: t0, Principal: "p-3", Role: privacy.RoleEmployerContact, Subject: "s-1", Action: privacy.EventRead, Outcome: privacy.OutcomeDenied, Rule: privacy.O9, Policy: "1.0.0"},
+	); err != nil {
+		t.Fatal(err)
+	}
+	var who []privacy.PrincipalID
+	for e, err := range rights.FromAudit(store).SubjectEvents(ctx, "s-1") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		who = append(who, e.Principal)
+	}
+	if len(who) != 2 || who[0] != "p-1" || who[1] != "p-3" {
+		t.Errorf("N9: SubjectEvents(s-1) = %v, want [p-1 p-3]", who)
+	}
+}

@@ -31,17 +31,19 @@
 // The case file and the audit trail live in one schema ([Options].Schema,
 // default [DefaultSchema]); the medical file lives in a schema of its own,
 // Schema+"_medical" (rule O6), so that a database role can be limited to
-// it. Tables: subjects, cases, records, audit_events, access_groups,
-// consent_grants, disclosures, requests and schema_migrations in the
-// first; records in the second. [Grants] returns the statements that
-// give an application role the case file and the audit trail but never the
-// medical file, and a medical role the medical file and of the case file
+// it. Tables: subjects, cases, records, audit_events, holds, erasures,
+// proofs, consent_grants, disclosures, requests, access_groups and
+// schema_migrations in the first; records in the second. [Grants] returns
+// the statements that give an application role the case file and the
+// audit trail but never the medical file, and a medical role the medical file and of the case file
 // only the case IDs; for the default schema and roles app and physician:
 //
 //	GRANT USAGE ON SCHEMA "dossierwacht" TO "app";
 //	GRANT SELECT ON "dossierwacht".schema_migrations TO "app";
 //	GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht".subjects, "dossierwacht".cases, "dossierwacht".records TO "app";
 //	GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "app";
+//	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".holds, "dossierwacht".erasures TO "app";
+//	GRANT SELECT, INSERT ON "dossierwacht".proofs TO "app";
 //	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants, "dossierwacht".requests TO "app";
 //	GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "app";
 //	GRANT SELECT, INSERT ON "dossierwacht".access_groups TO "app";
@@ -59,6 +61,21 @@
 // that erases is granted both roles. The audit trail is append-only: no
 // role gets UPDATE or DELETE on it, and its triggers refuse those and
 // TRUNCATE even to its owner (rule G7).
+//
+// # Retention
+//
+// The store is also a retention.Store and a retention.BatchStore (file
+// retention.go, migration 0003): legal holds, granted erasure requests and
+// proofs of deletion in the case file's schema, and sweeps that delete a
+// whole batch of records in one transaction of set-wise statements, with
+// a proof and a hash-chained audit event per record. [Store.EraseRecords]
+// says what it locks so that a hold placed during a sweep is respected
+// (rule G3): the rows of the batch's subjects, which [Store.PlaceHold]
+// locks too. [Store.Candidates] walks the subjects in ID order and asks
+// each from indexes (TestRetentionIndexes checks the plan). A sweep killed
+// halfway (SIGKILL) finishes on the next run with exactly one proof per
+// deletion (TestSweepCrash); BenchmarkSweep1M measures a sweep of a
+// million records beside a hand-written DELETE.
 //
 // # Poolers, managed servers, replicas
 //

@@ -46,6 +46,8 @@ func ExampleGrants() {
 	// GRANT SELECT ON "dossierwacht".schema_migrations TO "app";
 	// GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht".subjects, "dossierwacht".cases, "dossierwacht".records TO "app";
 	// GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "app";
+	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".holds, "dossierwacht".erasures TO "app";
+	// GRANT SELECT, INSERT ON "dossierwacht".proofs TO "app";
 	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants, "dossierwacht".requests TO "app";
 	// GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "app";
 	// GRANT SELECT, INSERT ON "dossierwacht".access_groups TO "app";

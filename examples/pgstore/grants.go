@@ -13,7 +13,9 @@ import (
 // migrations:
 //
 //   - app, the application's role: the case file and the audit trail
-//     (append and read only: rule G7), never the medical file;
+//     (append and read only: rule G7), legal holds and erasure requests,
+//     and proofs of deletion (insert and read only), never the medical
+//     file;
 //   - medical, the physicians' side (rule O6): the medical file, the audit
 //     trail, and of the case file only the case IDs its records hang on.
 //
@@ -21,12 +23,16 @@ import (
 // discloses medical data on written consent, O6): they read, insert and
 // revoke grants (UPDATE; Disclose also locks the grants it reads, which
 // needs it) and read and append to the disclosure log, never change it.
-// The application's role also files and moves on subjects' requests.
+// The application's role also files and moves on subjects' requests, and
+// records the groups an employer was answered a figure about (rule N12).
 //
 // Neither may change the schema: run migrations as the owner (or open with
 // [Options].NoMigrate). Deleting a case or a subject erases its medical
 // records too, so the role that erases (a retention sweep, an erasure
-// request) is given both: GRANT app, medical TO eraser.
+// request) is given both: GRANT app, medical TO eraser. So is the role
+// that runs retention sweeps, and that computes schedules
+// (retention.Store's Dossier and Candidates list the entries of both
+// files, never their content).
 func Grants(schema, app, medical string) ([]string, error) {
 	if schema == "" {
 		schema = DefaultSchema
@@ -46,6 +52,8 @@ func Grants(schema, app, medical string) ([]string, error) {
 		`GRANT SELECT ON {schema}.schema_migrations TO {app}`,
 		`GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.subjects, {schema}.cases, {schema}.records TO {app}`,
 		`GRANT SELECT, INSERT ON {schema}.audit_events TO {app}`,
+		`GRANT SELECT, INSERT, UPDATE ON {schema}.holds, {schema}.erasures TO {app}`,
+		`GRANT SELECT, INSERT ON {schema}.proofs TO {app}`,
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.consent_grants, {schema}.requests TO {app}`,
 		`GRANT SELECT, INSERT ON {schema}.disclosures TO {app}`,
 		`GRANT SELECT, INSERT ON {schema}.access_groups TO {app}`,

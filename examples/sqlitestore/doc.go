@@ -21,11 +21,12 @@
 // The file belongs to the store: Open creates it, sets it to WAL mode,
 // turns foreign keys on for every connection, and runs the schema's
 // migrations. Tables: subjects, cases, records, medical_records (rule O6:
-// the medical file is a table of its own), audit_events, consent_grants,
-// disclosures, requests and schema_migrations. Lists of names (a grant's
-// categories, a disclosure's grants and items, a request's records and
-// history) are JSON arrays: IDs, categories, rules and staff's reasons,
-// never record content. Times are kept as microseconds since 1970 UTC
+// the medical file is a table of its own), audit_events, holds, erasures,
+// proofs, consent_grants, disclosures, requests, access_groups and
+// schema_migrations. Lists of names (a grant's categories, a disclosure's
+// grants and items, a request's records and history, a group's members)
+// are JSON arrays: IDs, categories, rules and staff's reasons, never
+// record content. Times are kept as microseconds since 1970 UTC
 // (NULL is the zero time), so they come back exactly as privacy.Timestamp
 // left them; dates as their text YYYY-MM-DD.
 // A record's fields are one opaque value that round-trips any bytes; the
@@ -33,6 +34,18 @@
 // says, times in the years 1 to 9999; anything else fails with
 // privacy.ErrInvalid before a statement runs. Values reach SQL only as
 // parameters.
+//
+// # Retention
+//
+// The store is also a retention.Store and a retention.BatchStore (file
+// retention.go, migration 0003): legal holds, granted erasure requests and
+// proofs of deletion in tables of their own, and sweeps that delete a
+// batch of records with their proofs and audit events in one write
+// transaction, after checking each for a proof, a change and a standing
+// hold (rule G3). A sweep's candidates come from indexes, one walk of the
+// subjects in ID order (see [Store.Candidates]); it passes the kit
+// retentiontest in full, and a sweep killed halfway (SIGKILL) finishes on
+// the next run with one proof per deletion (TestSweepCrash).
 //
 // # Concurrency
 //

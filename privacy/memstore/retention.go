@@ -252,15 +252,32 @@ func (s *Store) EraseRecord(ctx context.Context, p retention.Proof, e privacy.Ev
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.checkErase(op, &p); err != nil {
+		return err
+	}
+	// Stage: the deletion, the proof, the event; then apply.
+	if err := s.write(op); err != nil {
+		return err
+	}
+	if err := s.write(op); err != nil {
+		return err
+	}
+	events := []privacy.Event{e}
+	if err := s.stageEvents(op, events); err != nil {
+		return err
+	}
+	s.applyErase(&p)
+	s.applyEvents(events)
+	return nil
+}
+
+// checkErase checks that the record of p may be deleted with p as its
+// proof, as [Store.EraseRecord] documents; the write lock is held.
+func (s *Store) checkErase(op string, p *retention.Proof) error {
 	if _, ok := s.retention.proofs[p.Record]; ok {
 		return exists(op)
 	}
-	which := ordinary
-	if p.Medical {
-		which = medical
-	}
-	f := &s.files[which]
-	r, ok := f.records[p.Record]
+	r, ok := s.files[fileOf(p)].records[p.Record]
 	if !ok {
 		return notFound(op)
 	}
@@ -274,24 +291,26 @@ func (s *Store) EraseRecord(ctx context.Context, p retention.Proof, e privacy.Ev
 			return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrForbidden, Rule: privacy.G3, Msg: "a legal hold keeps the record"}
 		}
 	}
-	// Stage: the deletion, the proof, the event; then apply.
-	if err := s.write(op); err != nil {
-		return err
+	return nil
+}
+
+func fileOf(p *retention.Proof) int {
+	if p.Medical {
+		return medical
 	}
-	if err := s.write(op); err != nil {
-		return err
-	}
-	events := []privacy.Event{e}
-	if err := s.stageEvents(op, events); err != nil {
-		return err
-	}
+	return ordinary
+}
+
+// applyErase deletes the record of p and stores p; checkErase and the
+// staging have passed.
+func (s *Store) applyErase(p *retention.Proof) {
+	f := &s.files[fileOf(p)]
+	c := f.records[p.Record].Case
 	delete(f.records, p.Record)
-	f.caseRecords[r.Case] = slices.DeleteFunc(f.caseRecords[r.Case], func(x privacy.RecordID) bool { return x == p.Record })
+	f.caseRecords[c] = slices.DeleteFunc(f.caseRecords[c], func(x privacy.RecordID) bool { return x == p.Record })
 	s.retention.init()
 	s.retention.proofs[p.Record] = p.Clone()
 	s.retention.subjectProofs[p.Subject] = append(s.retention.subjectProofs[p.Subject], p.Record)
-	s.applyEvents(events)
-	return nil
 }
 
 // Proof implements [retention.Store].

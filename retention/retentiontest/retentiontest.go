@@ -17,7 +17,8 @@
 // one held while the sweep runs — and are idempotent; candidate paging;
 // copy semantics; typed errors; and atomicity under an injected failure
 // for adapters that implement [privacytest.FaultInjector]. Adapters that
-// also implement [EventLog] have their audit events checked.
+// also implement [EventLog] have their audit events checked, and those
+// that implement [retention.BatchStore] their batch deletions.
 package retentiontest
 
 import (
@@ -41,11 +42,15 @@ type EventLog interface {
 	Events(ctx context.Context, from uint64) iter.Seq2[privacy.Event, error]
 }
 
-// Run runs the kit against stores made by newStore, one per subtest.
+// Run runs the kit against stores made by newStore, one per subtest. A
+// store that implements [retention.BatchStore] has its EraseRecords
+// checked too, and the sweep cases run twice: through EraseRecords (as
+// [retention.Retention] uses it) and, under OneByOne/, through
+// EraseRecord alone.
 func Run(t *testing.T, newStore func(t *testing.T) retention.Store) {
 	t.Helper()
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
+	run := func(t *testing.T, name string, f func(*testing.T, *env), oneByOne bool) {
+		t.Run(name, func(t *testing.T) {
 			s := newStore(t)
 			ps, ok := s.(privacy.Store)
 			if !ok {
@@ -55,27 +60,50 @@ func Run(t *testing.T, newStore func(t *testing.T) retention.Store) {
 			if err != nil {
 				t.Fatalf("NewDossiers: %v", err)
 			}
-			r, err := retention.New(s, privacy.Strict(), nil)
+			rs := s
+			if oneByOne {
+				rs = single{s}
+			}
+			r, err := retention.New(rs, privacy.Strict(), nil)
 			if err != nil {
 				t.Fatalf("retention.New: %v", err)
 			}
-			tc.run(t, &env{ctx: context.Background(), s: s, ps: ps, d: d, r: r})
+			f(t, &env{ctx: context.Background(), s: s, rs: rs, ps: ps, d: d, r: r})
 		})
 	}
+	for _, tc := range cases {
+		run(t, tc.name, tc.run, false)
+	}
+	probe := newStore(t)
+	if _, ok := probe.(retention.BatchStore); !ok {
+		return
+	}
+	t.Run("OneByOne", func(t *testing.T) {
+		for _, tc := range sweepCases {
+			run(t, tc.name, tc.run, true)
+		}
+	})
 }
+
+// single hides a store's EraseRecords, so that a sweep deletes one record
+// per EraseRecord.
+type single struct{ retention.Store }
 
 type env struct {
 	ctx context.Context
 	s   retention.Store
+	rs  retention.Store // what e.r sweeps through: s, or s one by one
 	ps  privacy.Store
 	d   *privacy.Dossiers
 	r   *retention.Retention
 }
 
-var cases = []struct {
+type kitCase struct {
 	name string
 	run  func(*testing.T, *env)
-}{
+}
+
+var cases = []kitCase{
 	{"G3_HoldRoundTrip", testHoldRoundTrip},
 	{"G3_HoldErrors", testHoldErrors},
 	{"DossierContents", testDossier},
@@ -91,6 +119,19 @@ var cases = []struct {
 	{"G4_RecipientsInProofs", testRecipients},
 	{"CopySemantics", testCopySemantics},
 	{"AtomicFault", testAtomicFault},
+	{"Concurrent", testConcurrent},
+	{"G3_BatchEraseRecordsChecks", testBatchChecks},
+	{"BatchAtomicFault", testBatchAtomicFault},
+}
+
+// sweepCases run again through EraseRecord alone when the store has
+// EraseRecords too.
+var sweepCases = []kitCase{
+	{"O12_SweepDeletesWhatIsDue", testSweep},
+	{"G3_HeldRecordNeverErased", testHeldNeverErased},
+	{"G3_HoldPlacedDuringSweep", testHoldDuringSweep},
+	{"SweepIdempotent", testIdempotent},
+	{"G4_RecipientsInProofs", testRecipients},
 	{"Concurrent", testConcurrent},
 }
 
@@ -644,7 +685,7 @@ func testHoldDuringSweep(t *testing.T, e *env) {
 		}
 		return nil, nil
 	})
-	r, err := retention.New(e.s, privacy.Strict(), &retention.Options{Recipients: hook})
+	r, err := retention.New(e.rs, privacy.Strict(), &retention.Options{Recipients: hook})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -709,7 +750,7 @@ func testRecipients(t *testing.T, e *env) {
 	log := retention.RecipientsFunc(func(_ context.Context, ids []privacy.RecordID) (map[privacy.RecordID][]retention.Recipient, error) {
 		return map[privacy.RecordID][]retention.Recipient{"n-1": {insurer, uwv}, "n-2": {uwv}, "f-1": {uwv}}, nil
 	})
-	r, err := retention.New(e.s, privacy.Strict(), &retention.Options{Recipients: log, BatchSize: 1})
+	r, err := retention.New(e.rs, privacy.Strict(), &retention.Options{Recipients: log, BatchSize: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -733,7 +774,7 @@ func testRecipients(t *testing.T, e *env) {
 	failing := retention.RecipientsFunc(func(context.Context, []privacy.RecordID) (map[privacy.RecordID][]retention.Recipient, error) {
 		return nil, errors.New("log down")
 	})
-	r2, _ := retention.New(e.s, privacy.Strict(), &retention.Options{Recipients: failing})
+	r2, _ := retention.New(e.rs, privacy.Strict(), &retention.Options{Recipients: failing})
 	_, err = r2.Sweep(e.ctx, sweeper, justDue)
 	if err == nil || privacy.RuleOf(err) != privacy.G4 {
 		t.Errorf("Sweep with a failing log: %v, want an error naming G4", err)
@@ -888,4 +929,135 @@ func testConcurrent(t *testing.T, e *env) {
 			}
 		}
 	}
+}
+
+// sweepEvent is the audit event of a deletion by the kit's sweeper.
+func sweepEvent(id privacy.RecordID) privacy.Event {
+	return privacy.Event{Time: justDue, Principal: sweeper.ID, Role: sweeper.Role, Action: privacy.EventDelete,
+		Outcome: privacy.OutcomeAllowed, Rule: privacy.O12, Subject: "s-1", Case: "c-1", Object: string(id)}
+}
+
+func testBatchChecks(t *testing.T, e *env) {
+	bs, ok := e.s.(retention.BatchStore)
+	if !ok {
+		t.Skip("the adapter does not implement retention.BatchStore")
+	}
+	e.world(t)
+	e.add(t, rec("n-3", "c-1", privacy.CategoryNotes, t0), rec("n-4", "c-1", privacy.CategoryNotes, t0))
+	// Rule G3: a hold on n-2 keeps it, whatever the batch says.
+	if _, err := e.r.PlaceHold(e.ctx, officer, retention.Hold{ID: "h-1", Subject: "s-1", Records: []privacy.RecordID{"n-2"},
+		Ground: retention.GroundLegalClaim, Reason: "x"}, notDue); err != nil {
+		t.Fatal(err)
+	}
+	n1, n2, n3, n4, m1 := e.proofFor(t, "n-1"), e.proofFor(t, "n-2"), e.proofFor(t, "n-3"), e.proofFor(t, "n-4"), e.proofFor(t, "m-1")
+	if err := e.s.EraseRecord(e.ctx, n4, sweepEvent("n-4")); err != nil {
+		t.Fatalf("EraseRecord(n-4): %v", err)
+	}
+	missing := n1
+	missing.Record = "zz"
+	changed := n3
+	changed.Updated = n3.Updated.Add(time.Second)
+	before, _ := e.events(t)
+
+	// Empty: nothing happens.
+	if res, err := bs.EraseRecords(e.ctx, nil, nil); err != nil || len(res) != 0 {
+		t.Errorf("EraseRecords(empty) = %v, %v; want no results", res, err)
+	}
+	// Malformed batches change nothing.
+	_, err := bs.EraseRecords(e.ctx, []retention.Proof{n1, n1}, []privacy.Event{sweepEvent("n-1"), sweepEvent("n-1")})
+	wantKind(t, "EraseRecords(a record twice)", err, privacy.ErrInvalid)
+	_, err = bs.EraseRecords(e.ctx, []retention.Proof{n1}, nil)
+	wantKind(t, "EraseRecords(no events)", err, privacy.ErrInvalid)
+	e.wantPresent(t, "n-1")
+
+	batch := []retention.Proof{n4, n1, missing, n2, changed, m1}
+	evs := make([]privacy.Event, len(batch))
+	for i, p := range batch {
+		evs[i] = sweepEvent(p.Record)
+	}
+	res, err := bs.EraseRecords(e.ctx, batch, evs)
+	if err != nil {
+		t.Fatalf("EraseRecords: %v", err)
+	}
+	if len(res) != len(batch) {
+		t.Fatalf("EraseRecords returned %d results for %d items", len(res), len(batch))
+	}
+	for i, want := range []error{privacy.ErrExists, nil, privacy.ErrNotFound, privacy.ErrForbidden, privacy.ErrConflict, nil} {
+		switch {
+		case want == nil && res[i] != nil:
+			t.Errorf("EraseRecords item %d (%s): %v, want it erased", i, batch[i].Record, res[i])
+		case want != nil && !errors.Is(res[i], want):
+			t.Errorf("EraseRecords item %d (%s): %v, want %v", i, batch[i].Record, res[i], want)
+		}
+	}
+	if privacy.RuleOf(res[3]) != privacy.G3 {
+		t.Errorf("EraseRecords of held n-2: %v, want rule G3", res[3])
+	}
+	e.wantErased(t, "n-1", "m-1")
+	e.wantPresent(t, "n-2", "n-3")
+	if _, err := e.ps.MedicalRecord(e.ctx, "m-1"); !errors.Is(err, privacy.ErrNotFound) {
+		t.Errorf("O6: medical m-1 after EraseRecords: %v, want ErrNotFound", err)
+	}
+	for _, id := range []privacy.RecordID{"n-2", "n-3"} {
+		if _, err := e.s.Proof(e.ctx, id); !errors.Is(err, privacy.ErrNotFound) {
+			t.Errorf("a refused item (%s) left a proof: %v", id, err)
+		}
+	}
+	if after, ok := e.events(t); ok {
+		var got []string
+		for _, ev := range after[len(before):] {
+			got = append(got, ev.Object)
+		}
+		if !slices.Equal(got, []string{"n-1", "m-1"}) {
+			t.Errorf("EraseRecords appended events for %v, want [n-1 m-1] in item order (N9)", got)
+		}
+	}
+	proofs, _ := e.s.Proofs(e.ctx, "s-1")
+	var order []privacy.RecordID
+	for _, p := range proofs {
+		order = append(order, p.Record)
+	}
+	if !slices.Equal(order, []privacy.RecordID{"n-4", "n-1", "m-1"}) {
+		t.Errorf("Proofs = %v, want [n-4 n-1 m-1] in the order stored", order)
+	}
+}
+
+func testBatchAtomicFault(t *testing.T, e *env) {
+	bs, ok := e.s.(retention.BatchStore)
+	if !ok {
+		t.Skip("the adapter does not implement retention.BatchStore")
+	}
+	fi, ok := e.s.(privacytest.FaultInjector)
+	if !ok {
+		t.Skip("the adapter does not implement privacytest.FaultInjector")
+	}
+	e.world(t)
+	before, _ := e.events(t)
+	batch := []retention.Proof{e.proofFor(t, "n-1"), e.proofFor(t, "n-2"), e.proofFor(t, "m-1")}
+	evs := []privacy.Event{sweepEvent("n-1"), sweepEvent("n-2"), sweepEvent("m-1")}
+	// Three deletions, three proofs, three events: a fault at any of the
+	// nine row writes takes the whole batch back.
+	for n := range 9 {
+		fi.FailAfter(n)
+		res, err := bs.EraseRecords(e.ctx, batch, evs)
+		fi.FailAfter(-1)
+		wantKind(t, fmt.Sprintf("EraseRecords(fault after %d rows)", n), err, privacy.ErrUnavailable)
+		if res != nil {
+			t.Errorf("EraseRecords(fault after %d rows) returned results %v with its error", n, res)
+		}
+		e.wantPresent(t, "n-1", "n-2", "m-1")
+		for _, p := range batch {
+			if _, err := e.s.Proof(e.ctx, p.Record); !errors.Is(err, privacy.ErrNotFound) {
+				t.Errorf("a failed EraseRecords left a proof of %s (fault after %d rows)", p.Record, n)
+			}
+		}
+	}
+	if after, ok := e.events(t); ok && len(after) != len(before) {
+		t.Errorf("failed batches appended %d audit events", len(after)-len(before))
+	}
+	res, err := bs.EraseRecords(e.ctx, batch, evs)
+	if err != nil || len(res) != 3 || res[0] != nil || res[1] != nil || res[2] != nil {
+		t.Fatalf("EraseRecords after disarming = %v, %v", res, err)
+	}
+	e.wantErased(t, "n-1", "n-2", "m-1")
 }

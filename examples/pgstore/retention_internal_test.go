@@ -1,0 +1,125 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
+	"github.com/jackc/pgx/v5"
+)
+
+// TestRetentionIndexes checks with EXPLAIN that indexes answer the
+// retention store's queries, order included: Candidates walks the
+// subjects on subjects_employment_ended and asks each from cases_closed
+// (closing date), records_case (creation time, both files) and
+// erasures_decided (decision time); EraseRecords finds its rows by key. As
+// in TestIndexes, sequential and bitmap scans and sorts are turned off for
+// the transaction: a plan that still has one means no index serves the
+// query.
+func TestRetentionIndexes(t *testing.T) {
+	ctx := context.Background()
+	s := OpenForTest(t, nil)
+	var rs []privacy.Record
+	closed := t0.Add(24 * time.Hour)
+	for sub := range 50 {
+		sid := privacy.SubjectID(fmt.Sprintf("s-%02d", sub))
+		if err := s.CreateSubject(ctx, privacy.Subject{ID: sid, Created: t0}); err != nil {
+			t.Fatal(err)
+		}
+		for c := range 2 {
+			cid := privacy.CaseID(fmt.Sprintf("c-%02d-%d", sub, c))
+			cs := privacy.Case{ID: cid, Subject: sid, Opened: t0}
+			if c == 0 {
+				cs.Closed = closed
+			}
+			if err := s.CreateCase(ctx, cs); err != nil {
+				t.Fatal(err)
+			}
+			for i := range 10 {
+				rs = append(rs, privacy.Record{ID: privacy.RecordID(fmt.Sprintf("r-%02d-%d-%d", sub, c, i)), Case: cid, Subject: sid,
+					Created: t0.Add(time.Duration(i) * time.Minute), Fields: map[privacy.Field]string{privacy.FieldText: "x"}})
+			}
+		}
+		if err := s.AddErasure(ctx, retention.Erasure{ID: retention.ErasureID(fmt.Sprintf("e-%02d", sub)), Subject: sid, Rule: privacy.O13,
+			Received: t0, Decided: t0, DecidedBy: "p-1"}, privacy.Event{Time: t0, Principal: "p-1", Subject: sid}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.AddRecords(ctx, rs...); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddMedicalRecords(ctx, rs...); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []pgx.Identifier{{s.schema, "subjects"}, {s.schema, "cases"}, {s.schema, "records"},
+		{s.medical, "records"}, {s.schema, "erasures"}, {s.schema, "holds"}, {s.schema, "proofs"}} {
+		if _, err := s.pool.Exec(ctx, "ANALYZE "+table.Sanitize()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cut := ts(closed.Add(time.Hour))
+	subjects, records := []string{"s-01", "s-02"}, []string{"r-01-0-1", "r-02-0-1"}
+	for _, tc := range []struct {
+		name  string
+		query string
+		want  []string
+		args  []any
+	}{
+		{"Candidates", s.q.ret.candidates, []string{"subjects_employment_ended", "cases_closed", "records_case", "erasures_decided"},
+			[]any{"s-10", cut, cut, cut, cut, 10}},
+		{"CandidatesClosedOnly", s.q.ret.candidates, []string{"subjects_employment_ended", "cases_closed"},
+			[]any{"", nil, cut, nil, nil, 10}},
+		{"DossierCases", s.q.ret.dossierCases, []string{"cases_subject"}, []any{subjects}},
+		{"DossierEntries", s.q.ret.dossierEntries, []string{"records_case"}, []any{[]string{"c-01-0", "c-02-0"}}},
+		{"DossierHolds", s.q.ret.dossierHolds, []string{"holds_subject"}, []any{subjects}},
+		{"DossierErasures", s.q.ret.dossierErasures, []string{"erasures_subject"}, []any{subjects}},
+		{"EraseLockSubjects", s.q.ret.lockSubjects, []string{"LockRows", " on subjects"}, []any{subjects}},
+		{"EraseCheck", s.q.ret.eraseCheck, []string{"proofs_pkey", "records_pkey"}, []any{records, []bool{false, true}}},
+		{"EraseStandingHolds", s.q.ret.standingHolds, []string{"holds_subject"}, []any{subjects}},
+		{"EraseDelete", s.q.ret.deleteOrdinary, []string{"records_pkey", "proofs_pkey"},
+			[]any{records, []string{"c-01-0", "c-02-0"}, subjects, []time.Time{t0, t0}}},
+		{"EraseDeleteMedical", s.q.ret.deleteMedical, []string{"records_pkey", "proofs_pkey"},
+			[]any{records, []string{"c-01-0", "c-02-0"}, subjects, []time.Time{t0, t0}}},
+		{"Proofs", s.q.ret.proofs, []string{"proofs_subject"}, []any{"s-01"}},
+		{"Proof", s.q.ret.proof, []string{"proofs_pkey"}, []any{"r-01-0-1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var plan []string
+			err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+				for _, set := range []string{"enable_seqscan", "enable_bitmapscan", "enable_sort"} {
+					if _, err := tx.Exec(ctx, "SET LOCAL "+set+" = off"); err != nil {
+						return err
+					}
+				}
+				rows, err := tx.Query(ctx, "EXPLAIN "+tc.query, tc.args...)
+				if err != nil {
+					return err
+				}
+				plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
+				if err != nil {
+					return err
+				}
+				return errors.New("roll back")
+			})
+			if err != nil && err.Error() != "roll back" {
+				t.Fatal(err)
+			}
+			text := strings.Join(plan, "\n")
+			bad := !strings.Contains(text, "Index") || strings.Contains(text, "Sort") || strings.Contains(text, "Seq Scan") ||
+				strings.Contains(text, "hashed SubPlan") // a probe per subject, not every match per page
+			for _, w := range tc.want {
+				bad = bad || !strings.Contains(text, w)
+			}
+			if bad {
+				t.Errorf("plan of %s:\n%s\nwant index scans on %v and no sort", tc.name, text, tc.want)
+			} else if testing.Verbose() {
+				t.Logf("plan of %s:\n%s", tc.name, text)
+			}
+		})
+	}
+}

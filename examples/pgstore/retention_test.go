@@ -1,0 +1,122 @@
+package pgstore_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/examples/pgstore"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
+	"github.com/dossierwacht/dossierwacht/retention/retentiontest"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+var (
+	_ retentiontest.EventLog = (*pgstore.Store)(nil)
+	_ retention.BatchStore   = (*pgstore.Store)(nil)
+)
+
+func TestRetentionConformance(t *testing.T) {
+	retentiontest.Run(t, func(t *testing.T) retention.Store { return pgstore.OpenForTest(t, nil) })
+}
+
+// TestRetentionGrants runs the statements of Grants and shows what each
+// role may do with the retention store: the application's role places and
+// lifts holds, grants erasure requests and reads proofs, but cannot sweep,
+// which reads and deletes the medical file too (rule O6); the eraser, given
+// both roles, sweeps both files, holds respected (G3); no role may change
+// or delete a proof.
+func TestRetentionGrants(t *testing.T) {
+	ctx := context.Background()
+	owner := pgstore.PoolForTest(t, pgx.QueryExecModeExec)
+	schema := pgstore.SchemaForTest(t)
+	s := pgstore.NewForTest(t, owner, &pgstore.Options{Schema: schema})
+	seedSweep(t, owner, s, 3, 10) // 3 subjects, 30 records, 3 of them medical
+
+	app, medical, eraser := schema+"_app", schema+"_physician", schema+"_eraser"
+	for _, role := range []string{app, medical, eraser} {
+		if _, err := owner.Exec(ctx, "CREATE ROLE "+pgx.Identifier{role}.Sanitize()+" LOGIN"); err != nil {
+			t.Fatalf("CREATE ROLE: %v", err)
+		}
+		t.Cleanup(func() {
+			id := pgx.Identifier{role}.Sanitize()
+			if _, err := owner.Exec(context.Background(), "DROP OWNED BY "+id); err != nil {
+				t.Errorf("DROP OWNED: %v", err)
+			}
+			if _, err := owner.Exec(context.Background(), "DROP ROLE "+id); err != nil {
+				t.Errorf("DROP ROLE: %v", err)
+			}
+		})
+	}
+	grants, err := pgstore.Grants(schema, app, medical)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grants = append(grants, "GRANT "+pgx.Identifier{app}.Sanitize()+", "+pgx.Identifier{medical}.Sanitize()+" TO "+pgx.Identifier{eraser}.Sanitize())
+	for _, g := range grants {
+		if _, err := owner.Exec(ctx, g); err != nil {
+			t.Fatalf("%s: %v", g, err)
+		}
+	}
+	as := func(role string) *retention.Retention {
+		cfg, err := pgxpool.ParseConfig(pgstore.DSNForTest(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.ConnConfig.User = role
+		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeExec
+		pool, err := pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(pool.Close)
+		st, err := pgstore.New(ctx, pool, &pgstore.Options{Schema: schema, NoMigrate: true})
+		if err != nil {
+			t.Fatalf("New as %s: %v", role, err)
+		}
+		r, err := retention.New(st, privacy.Strict(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	appR, eraserR := as(app), as(eraser)
+	officer := privacy.Principal{ID: "officer-1", Role: privacy.RoleAdministrator}
+
+	// The application's role keeps holds and requests, but Dossier reads
+	// the medical file's entries: only the eraser's role may.
+	if _, err := appR.PlaceHold(ctx, officer, retention.Hold{ID: "h-1", Subject: "s-00000001", Ground: retention.GroundLegalClaim,
+		Reason: "court case 1"}, sweepNow); !errors.Is(err, privacy.ErrForbidden) {
+		t.Errorf("PlaceHold as app (reads the medical file's entries) = %v, want ErrForbidden", err)
+	}
+	if _, err := eraserR.PlaceHold(ctx, officer, retention.Hold{ID: "h-1", Subject: "s-00000001", Ground: retention.GroundLegalClaim,
+		Reason: "court case 1"}, sweepNow); err != nil {
+		t.Fatalf("PlaceHold as eraser: %v", err)
+	}
+	if _, err := appR.Hold(ctx, "h-1"); err != nil {
+		t.Errorf("Hold as app: %v", err)
+	}
+	if _, err := appR.Sweep(ctx, sweeper, sweepNow); !errors.Is(err, privacy.ErrForbidden) {
+		t.Errorf("Sweep as app = %v, want ErrForbidden (O6)", err)
+	}
+	rep, err := eraserR.Sweep(ctx, sweeper, sweepNow)
+	if err != nil || rep.Erased != 20 || rep.Held != 10 {
+		t.Fatalf("Sweep as eraser = %+v, %v; want 20 erased, 10 held (G3)", rep, err)
+	}
+	if err := appR.LiftHold(ctx, officer, "h-1", "settled", sweepNow.Add(time.Hour)); err != nil {
+		t.Errorf("LiftHold as app: %v", err)
+	}
+	if ps, err := appR.Proofs(ctx, "s-00000002"); err != nil || len(ps) != 10 {
+		t.Errorf("Proofs as app = %d, %v; want 10", len(ps), err)
+	}
+	var n int
+	err = owner.QueryRow(ctx, `SELECT count(*) FROM information_schema.role_table_grants
+		WHERE table_schema = $1 AND table_name = 'proofs' AND grantee IN ($2, $3)
+		AND privilege_type NOT IN ('SELECT', 'INSERT')`, schema, app, medical).Scan(&n)
+	if err != nil || n != 0 {
+		t.Errorf("roles hold %d other privileges on proofs (%v)", n, err)
+	}
+}
