@@ -1,13 +1,19 @@
 // Command walkthrough shows Dossierwacht at work on one employer and its
-// employees: every step prints what happened and the rule behind it. It is
-// the README's main job:
+// employees: every step prints what happened and the rule behind it, so
+// that a person can understand the library from its output alone. It is the
+// README's main job:
 //
 //	go -C examples run ./walkthrough
+//
+// The case file is kept in SQLite, the embedded default, in a temporary
+// directory removed at the end; the subject's export is written to the
+// directory named by -out (default walkthrough-output) and kept.
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -15,23 +21,30 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Stdout); err != nil {
+	out := flag.String("out", "walkthrough-output", "directory for the subject's export files")
+	flag.Parse()
+	if err := run(context.Background(), os.Stdout, *out); err != nil {
 		log.Fatal(err)
 	}
 }
 
-// run plays the walkthrough, writing to w.
-func run(ctx context.Context, w io.Writer) (err error) {
+// run plays the walkthrough, writing to w and the export files to outDir.
+func run(ctx context.Context, w io.Writer, outDir string) (err error) {
 	p := &printer{w: w}
-	wt, err := newWorld(ctx, p)
+	wt, err := newWorld(ctx, p, outDir)
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, wt.close()) }()
 	for _, step := range []func(context.Context) error{
-		wt.openCase,
-		wt.refuseSpecialCategory,
-		wt.printCase,
+		wt.openCases,
+		wt.refuseForbidden,
+		wt.showViews,
+		wt.listForEmployer,
+		wt.discloseToEmployer,
+		wt.subjectAccess,
+		wt.sweepRetention,
+		wt.verifyAudit,
 	} {
 		if err := step(ctx); err != nil {
 			return err

@@ -3,55 +3,114 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/examples/sqlitestore"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/memstore"
+	"github.com/dossierwacht/dossierwacht/retention"
 )
 
-// world is the walkthrough's service: one employer under contract, a few
-// employees, the strict policy, the case file in a SQLite file (the
-// embedded default) in a temporary directory that close removes.
+// world is the walkthrough's service: one employer (a bakery) under
+// contract, its absence insurer, five employees with a case of each kind,
+// the service's staff, the strict policy, and the case file in a SQLite file
+// (the embedded default).
 type world struct {
 	p        *printer
-	dir      string
+	dir      string // the SQLite file's temporary directory
+	outDir   string // where the export goes
 	store    *sqlitestore.Store
 	dossiers *privacy.Dossiers
 	policy   *privacy.Policy
 	now      time.Time // the walkthrough's clock: passed in, never read
 	contract privacy.Contract
+
+	audit    access.Store
+	guard    *access.Guard
+	registry *consent.Registry
+	desk     *rights.Desk
+	keeper   *retention.Retention
+
+	// The principals, as the caller's own authentication vouches for them
+	// (rule R12: the library never authenticates).
+	bert, ida, carla, dirk, sam, adam *access.Principal
 }
 
-func newWorld(ctx context.Context, p *printer) (*world, error) {
+const (
+	bakery   privacy.PartyID = "employer-bakery"
+	zeker    privacy.PartyID = "insurer-zeker"
+	service  privacy.PartyID = "the-service"
+	annaCase privacy.CaseID  = "case-anna-absence"
+)
+
+func newWorld(ctx context.Context, p *printer, outDir string) (w *world, err error) {
 	dir, err := os.MkdirTemp("", "dossierwacht-walkthrough-")
 	if err != nil {
 		return nil, err
 	}
 	store, err := sqlitestore.Open(ctx, filepath.Join(dir, "dossiers.db"), nil)
 	if err != nil {
-		os.RemoveAll(dir)
-		return nil, err
+		return nil, errors.Join(err, os.RemoveAll(dir))
 	}
-	policy := privacy.Strict()
-	d, err := privacy.NewDossiers(store, policy)
-	if err != nil {
-		store.Close()
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	w := &world{
-		p: p, dir: dir, store: store, dossiers: d, policy: policy,
+	w = &world{p: p, dir: dir, outDir: outDir, store: store, policy: privacy.Strict(),
 		now: time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC),
-		contract: privacy.Contract{ID: "contract-bakery", Party: "employer-bakery", PartyKind: privacy.PartyEmployer,
+		contract: privacy.Contract{ID: "contract-bakery", Party: bakery, PartyKind: privacy.PartyEmployer,
 			Start: time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)},
 	}
-	p.section("Policy")
-	p.printf("policy %s version %s, in force from %s (rule O16)\n", policy.Name, policy.Version, policy.Effective.Format("2006-01-02"))
-	p.printf("case file kept in SQLite, one file: %s (medical records in a table of their own, rule O6)\n", filepath.Base(store.Path()))
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, w.close())
+		}
+	}()
+	if w.dossiers, err = privacy.NewDossiers(store, w.policy); err != nil {
+		return nil, err
+	}
+	w.audit = accessStore(store)
+	if w.guard, err = access.New(w.audit, w.dossiers, nil); err != nil {
+		return nil, err
+	}
+	if w.registry, err = consent.New(consentStore(store), w.policy, &consent.Options{Records: w.dossiers}); err != nil {
+		return nil, err
+	}
+	if w.keeper, err = retention.New(store, w.policy, &retention.Options{Recipients: recipients{w.registry, w.dossiers}}); err != nil {
+		return nil, err
+	}
+	rules, err := retention.NewRules(w.policy)
+	if err != nil {
+		return nil, err
+	}
+	if w.desk, err = rights.New(rightsStore(store), w.dossiers, &rights.Options{
+		Complaints:  "klachtenregeling: klachten@dienst.example",
+		Disclosures: rights.FromConsent(w.registry),
+		Consents:    rights.FromConsent(w.registry),
+		Audit:       rights.FromAudit(w.guard),
+		Retention:   rights.RetentionFromStore(store, rules),
+	}); err != nil {
+		return nil, err
+	}
+	w.principals()
+
+	p.section("The policy and the store")
+	p.printf("policy %s version %s, in force from %s (rule O16)\n", w.policy.Name, w.policy.Version, w.policy.Effective.Format("2006-01-02"))
+	p.printf("case file kept in one SQLite file, %s; medical records in a table of their own (rule O6)\n", filepath.Base(store.Path()))
 	return w, nil
+}
+
+func (w *world) principals() {
+	staff := func(id privacy.PrincipalID, role privacy.Role, secrecy privacy.SecrecyBasis, mfa bool, cases ...privacy.CaseID) *access.Principal {
+		return access.NewPrincipal(privacy.Principal{ID: id, Role: role, Party: service, Secrecy: secrecy, MultiFactor: mfa}, cases, nil)
+	}
+	w.bert = access.NewPrincipal(privacy.Principal{ID: "employer-contact-bert", Role: privacy.RoleEmployerContact, Party: bakery}, nil, []privacy.PartyID{bakery})
+	w.ida = access.NewPrincipal(privacy.Principal{ID: "insurer-ida", Role: privacy.RoleInsurer, Party: zeker}, nil, []privacy.PartyID{bakery})
+	w.carla = staff("case-manager-carla", privacy.RoleCaseManager, privacy.SecrecyAgreement, false, annaCase)
+	w.dirk = staff("physician-dirk", privacy.RolePhysician, privacy.SecrecyProfessional, true, annaCase)
+	w.sam = staff("support-sam", privacy.RoleSupportStaff, privacy.SecrecyAgreement, false)
+	w.adam = staff("administrator-adam", privacy.RoleAdministrator, privacy.SecrecyNone, true)
 }
 
 // close closes the store and removes its directory.
@@ -59,84 +118,54 @@ func (w *world) close() error {
 	return errors.Join(w.store.Close(), os.RemoveAll(w.dir))
 }
 
-func (w *world) openCase(ctx context.Context) error {
-	w.p.section("A sick report opens an absence case")
-	s, err := privacy.NewSubject("employee-anna", "employer-bakery", w.now)
-	if err != nil {
-		return err
-	}
-	if err := w.dossiers.CreateSubject(ctx, s); err != nil {
-		return err
-	}
-	c, err := privacy.NewCase("case-anna-absence", s.ID, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, w.contract, w.now)
-	if err != nil {
-		return err
-	}
-	if err := w.dossiers.OpenCase(ctx, c); err != nil {
-		return err
-	}
-	w.p.printf("opened %s for %s under %s, purpose %s (rules O2, R5)\n", c.ID, s.ID, c.Contract.ID, c.Purpose)
-	records := []privacy.Record{
-		{ID: "rec-identity", Case: c.ID, Category: privacy.CategoryIdentity, Author: "employer-contact-bert",
-			Source: privacy.Source{Kind: privacy.PartyEmployer, Party: "employer-bakery"}, Created: w.now,
-			Fields: map[privacy.Field]string{privacy.FieldName: "Anna de Vries", privacy.FieldCity: "Utrecht"}},
-		{ID: "rec-sick-report", Case: c.ID, Category: privacy.CategoryAbsenceFacts, Author: "employer-contact-bert",
-			Source: privacy.Source{Kind: privacy.PartyEmployer, Party: "employer-bakery"}, Created: w.now,
-			Fields: map[privacy.Field]string{privacy.FieldFirstDay: "2026-03-02", privacy.FieldExpectedDuration: "2 weeks",
-				privacy.FieldWorkAccident: "no"}},
-		{ID: "rec-reason", Case: c.ID, Category: privacy.CategoryAbsenceReason, Author: "case-manager-carla",
-			Source: privacy.Source{Kind: privacy.PartySubject}, Created: w.now.Add(time.Hour),
-			Fields: map[privacy.Field]string{privacy.FieldText: "back pain after lifting"}},
-	}
-	if err := w.dossiers.AddRecords(ctx, records...); err != nil {
-		return err
-	}
-	for _, r := range records {
-		w.p.printf("recorded %s: category %s, source %s (rules R2, R4, O9)\n", r.ID, r.Category, r.Source.Kind)
-	}
-	medical := privacy.Record{ID: "rec-medical", Case: c.ID, Category: privacy.CategoryMedical, Author: "physician-dirk",
-		Source: privacy.Source{Kind: privacy.PartyService}, Created: w.now.Add(2 * time.Hour),
-		Fields: map[privacy.Field]string{privacy.FieldText: "lumbar strain; physiotherapy advised"}}
-	if err := w.dossiers.AddRecord(ctx, medical); err != nil {
-		return err
-	}
-	w.p.printf("recorded %s in the separate medical file (rule O6)\n", medical.ID)
-	return nil
+// recipients tells a retention sweep whom the disclosure log says must hear
+// of an erasure (rule G4): for each record, the parties a logged disclosure
+// gave it to.
+type recipients struct {
+	reg      *consent.Registry
+	dossiers *privacy.Dossiers
 }
 
-func (w *world) refuseSpecialCategory(ctx context.Context) error {
-	w.p.section("A record in a forbidden category is refused")
-	r := privacy.Record{ID: "rec-religion", Case: "case-anna-absence", Category: privacy.CategoryReligion,
-		Author: "case-manager-carla", Source: privacy.Source{Kind: privacy.PartyService}, Created: w.now.Add(3 * time.Hour),
-		Fields: map[privacy.Field]string{privacy.FieldText: "…"}}
-	err := w.dossiers.AddRecord(ctx, r)
-	if !errors.Is(err, privacy.ErrProhibitedCategory) {
-		return fmt.Errorf("walkthrough: a special category was not refused: %v", err)
+func (r recipients) Recipients(ctx context.Context, records []privacy.RecordID) (map[privacy.RecordID][]retention.Recipient, error) {
+	out := map[privacy.RecordID][]retention.Recipient{}
+	for _, id := range records {
+		rec, err := r.dossiers.Record(ctx, id)
+		if errors.Is(err, privacy.ErrNotFound) {
+			rec, err = r.dossiers.MedicalRecord(ctx, id)
+		}
+		if err != nil {
+			return nil, err
+		}
+		notices, err := r.reg.Notify(ctx, rec.Subject, consent.Item{Category: rec.Category, Record: id})
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range notices {
+			out[id] = append(out[id], retention.Recipient{Party: n.Recipient.Party, Kind: n.Recipient.Kind})
+		}
 	}
-	_, lookErr := w.dossiers.Record(ctx, r.ID)
-	w.p.printf("refused: %v\n", err)
-	w.p.printf("stored afterwards: %t (rule %s)\n", !errors.Is(lookErr, privacy.ErrNotFound), privacy.RuleOf(err))
-	return nil
+	return out, nil
 }
 
-func (w *world) printCase(ctx context.Context) error {
-	w.p.section("The case as stored")
-	c, err := w.dossiers.Case(ctx, "case-anna-absence")
-	if err != nil {
-		return err
+// The SQLite adapter implements every store of the library; these pick it,
+// and fall back to memory only for a store an adapter does not have.
+func accessStore(s *sqlitestore.Store) access.Store {
+	if a, ok := any(s).(access.Store); ok {
+		return a
 	}
-	w.p.printf("case %s: kind %s, opened %s, open %t\n", c.ID, c.Kind, c.Opened.Format("2006-01-02"), c.IsOpen())
-	for r, err := range w.dossiers.CaseRecords(ctx, c.ID) {
-		if err != nil {
-			return err
-		}
-		w.p.printf("  %-16s %-15s %v\n", r.ID, r.Category, r.Fields)
+	return memstore.New()
+}
+
+func consentStore(s *sqlitestore.Store) consent.Store {
+	if c, ok := any(s).(consent.Store); ok {
+		return c
 	}
-	for r, err := range w.dossiers.CaseMedicalRecords(ctx, c.ID) {
-		if err != nil {
-			return err
-		}
-		w.p.printf("  %-16s %-15s (medical file, physicians only: rule O6)\n", r.ID, r.Category)
+	return memstore.New()
+}
+
+func rightsStore(s *sqlitestore.Store) rights.Store {
+	if r, ok := any(s).(rights.Store); ok {
+		return r
 	}
-	return nil
+	return memstore.New()
 }
