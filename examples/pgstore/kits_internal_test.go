@@ -103,3 +103,30 @@ func TestKitIndexes(t *testing.T) {
 		})
 	}
 }
+
+// TestDisclosureLog shows that the database itself refuses to
+// change a logged disclosure, even to its owner (rules G1, G4: a
+// revocation never rewrites what was disclosed), reported as
+// privacy.ErrForbidden.
+func TestDisclosureLog(t *testing.T) {
+	t.Run("G4_never_changes", testDisclosureLogNeverChanges)
+}
+
+func testDisclosureLogNeverChanges(t *testing.T) {
+	ctx := context.Background()
+	s := OpenForTest(t, nil)
+	d := consent.Disclosure{ID: "d-1", Subject: "s-1", At: t0, Grants: []consent.GrantID{"g-1"}}
+	if err := s.Disclose(ctx, "s-1", func([]consent.Grant) consent.Verdict { return consent.Verdict{Disclosure: &d} }); err != nil {
+		t.Fatal(err)
+	}
+	err := s.write(ctx, "test", func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE `+pgx.Identifier{s.schema, "disclosures"}.Sanitize()+` SET at = at + interval '1 hour', grants = '{}'`)
+		return err
+	})
+	if !errors.Is(err, privacy.ErrForbidden) {
+		t.Errorf("G4: UPDATE disclosures = %v, want ErrForbidden", err)
+	}
+	if log, err := s.SubjectDisclosures(ctx, "s-1"); err != nil || len(log) != 1 || !log[0].At.Equal(t0) || len(log[0].Grants) != 1 {
+		t.Errorf("the disclosure changed: %+v, %v", log, err)
+	}
+}

@@ -2,9 +2,14 @@ package sqlitestore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
 // TestKitIndexes checks with EXPLAIN QUERY PLAN that the hot queries of
@@ -52,5 +57,35 @@ func TestKitIndexes(t *testing.T) {
 				t.Errorf("plan of %s:\n%swant %q and no sort", tc.name, plan.String(), tc.want)
 			}
 		})
+	}
+}
+
+// TestDisclosureLog shows that the file itself refuses to
+// change a logged disclosure (rules G1, G4: a revocation never rewrites
+// what was disclosed), reported as privacy.ErrForbidden.
+func TestDisclosureLog(t *testing.T) {
+	t.Run("G4_never_changes", testDisclosureLogNeverChanges)
+}
+
+func testDisclosureLogNeverChanges(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "x.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	d := consent.Disclosure{ID: "d-1", Subject: "s-1", At: t0, Grants: []consent.GrantID{"g-1"}}
+	if err := s.Disclose(ctx, "s-1", func([]consent.Grant) consent.Verdict { return consent.Verdict{Disclosure: &d} }); err != nil {
+		t.Fatal(err)
+	}
+	err = s.write(ctx, "test", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE disclosures SET at = at + 1000000, grants = '[]'`)
+		return err
+	})
+	if !errors.Is(err, privacy.ErrForbidden) {
+		t.Errorf("G4: UPDATE disclosures = %v, want ErrForbidden", err)
+	}
+	if log, err := s.SubjectDisclosures(ctx, "s-1"); err != nil || len(log) != 1 || !log[0].At.Equal(t0) || len(log[0].Grants) != 1 {
+		t.Errorf("the disclosure changed: %+v, %v", log, err)
 	}
 }
