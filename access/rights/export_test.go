@@ -455,3 +455,23 @@ func TestExportCopies(t *testing.T) {
 		t.Errorf("a redaction hook changed the store: %+v, %v", r, err)
 	}
 }
+
+// TestExportRefusedSpecialCategory: a refused attempt to write a special
+// category is audited (O5) and the subject's export shows it (N9) rather
+// than failing on it.
+func TestExportRefusedSpecialCategory(t *testing.T) {
+	w := newWorld(t, nil)
+	if _, err := w.store.AppendEvents(w.ctx, privacy.Event{Time: t0.Add(4 * time.Hour), Principal: carla,
+		Role: privacy.RoleCaseManager, Subject: anna, Case: annaCase, Category: privacy.CategoryReligion,
+		Action: privacy.EventCreate, Outcome: privacy.OutcomeDenied, Rule: privacy.O5, Policy: "1.0.0"}); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := w.export(t, nil)
+	var found bool
+	for _, a := range e.AccessLog.Entries {
+		found = found || (a.Category == privacy.CategoryReligion && a.Rule == privacy.O5 && a.Outcome == privacy.OutcomeDenied)
+	}
+	if !found {
+		t.Errorf("O5, N9: the refused special-category write is not in the access log: %+v", e.AccessLog.Entries)
+	}
+}

@@ -1,0 +1,226 @@
+package compliancetest_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/compliancetest"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/memstore"
+)
+
+// Deliberately broken systems: the library with one thing done wrong. The
+// kit must catch each.
+
+// showsReason shows the employer the reason for the sick report (breaks O9).
+type showsReason struct{ compliancetest.System }
+
+func (s showsReason) View(ctx context.Context, by compliancetest.Actor, c privacy.CaseID, purpose privacy.Purpose, at time.Time) ([]privacy.Record, error) {
+	rs, err := s.System.View(ctx, by, c, purpose, at)
+	if err != nil || by.Role != privacy.RoleEmployerContact {
+		return rs, err
+	}
+	insider := compliancetest.Actor{Principal: privacy.Principal{ID: "insider", Role: privacy.RoleCaseManager,
+		Party: "service-arbo", Secrecy: privacy.SecrecyAgreement}, Cases: []privacy.CaseID{c}}
+	all, err := s.System.View(ctx, insider, c, purpose, at)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range all {
+		if r.Category == privacy.CategoryAbsenceReason {
+			rs = append(rs, r)
+		}
+	}
+	return rs, nil
+}
+
+// listsEverything lists every case of the subject to whoever asks, the
+// employer included (breaks O10).
+type listsEverything struct{ compliancetest.System }
+
+func (s listsEverything) Cases(ctx context.Context, by compliancetest.Actor, subject privacy.SubjectID, at time.Time) ([]privacy.CaseID, error) {
+	self := compliancetest.Actor{Principal: privacy.Principal{ID: privacy.PrincipalID(subject), Role: privacy.RoleSubject, Subject: subject}}
+	return s.System.Cases(ctx, self, subject, at)
+}
+
+// ignoresRevocation says yes to a revocation and does nothing (breaks R6
+// and O14).
+type ignoresRevocation struct{ compliancetest.System }
+
+func (ignoresRevocation) Revoke(context.Context, privacy.SubjectID, string, time.Time) error {
+	return nil
+}
+
+// ignoresHolds says yes to a legal hold and does not place it, so held
+// records are deleted (breaks G3).
+type ignoresHolds struct{ compliancetest.System }
+
+func (ignoresHolds) Hold(context.Context, compliancetest.Hold) error { return nil }
+
+// openBook shows everyone everything, as if each were the assigned
+// physician (breaks every rule about who sees what).
+type openBook struct{ compliancetest.System }
+
+func (s openBook) View(ctx context.Context, by compliancetest.Actor, c privacy.CaseID, purpose privacy.Purpose, at time.Time) ([]privacy.Record, error) {
+	all := compliancetest.Actor{Principal: privacy.Principal{ID: "anyone", Role: privacy.RolePhysician, Party: "service-arbo",
+		Secrecy: privacy.SecrecyProfessional, MultiFactor: true}, Cases: []privacy.CaseID{c}}
+	return s.System.View(ctx, all, c, purpose, at)
+}
+
+// writesAnything stores every record the case file accepts, whoever
+// writes it (breaks the rules about who may write what).
+type writesAnything struct {
+	compliancetest.System
+	dossiers *privacy.Dossiers
+}
+
+func (s writesAnything) Write(ctx context.Context, _ compliancetest.Actor, r privacy.Record) error {
+	return s.dossiers.AddRecord(ctx, r)
+}
+
+// disclosesAnything lets every disclosure through and logs none (breaks
+// every rule about what may leave the service).
+type disclosesAnything struct{ compliancetest.System }
+
+func (disclosesAnything) Disclose(context.Context, compliancetest.Disclosure) (compliancetest.Disclosed, error) {
+	return compliancetest.Disclosed{Rule: privacy.R6, Basis: privacy.BasisConsent, NotifySubject: true}, nil
+}
+
+// neverSweeps keeps everything for ever (breaks the retention rules).
+type neverSweeps struct{ compliancetest.System }
+
+func (neverSweeps) Sweep(context.Context, time.Time) error { return nil }
+
+// forgetsTheTrail keeps no audit trail (breaks G7, N9, O16).
+type forgetsTheTrail struct{ compliancetest.System }
+
+func (forgetsTheTrail) AuditTrail(context.Context, privacy.SubjectID) ([]privacy.Event, error) {
+	return nil, nil
+}
+
+// panics panics on every call.
+type panics struct{ compliancetest.System }
+
+func (panics) Open(context.Context, privacy.Subject, privacy.Case) error { panic("boom") }
+
+func TestBrokenSystems(t *testing.T) {
+	type wrapper func(*memstore.Store, compliancetest.System) compliancetest.System
+	for _, tc := range []struct {
+		name string
+		wrap wrapper
+		// breaks are the scenarios that must fail, each with a message
+		// that names its rule; others may fail besides, because they
+		// exercise the same broken step. Any other failure is an error:
+		// the scenarios of other rules still pass.
+		breaks, others []string
+	}{
+		{"shows_the_absence_reason_to_the_employer",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return showsReason{s} },
+			[]string{"O9/absence_reason_never_reaches_the_employer"},
+			[]string{"O4/roles_see_only_their_categories"}},
+		{"lists_consultation_cases_to_the_employer",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return listsEverything{s} },
+			[]string{"O10/employer_never_lists_consultation", "O10/employer_never_lists_periodic_exam"}, nil},
+		{"ignores_revocation",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return ignoresRevocation{s} },
+			[]string{"R6/no_third_party_without_consent", "O14/disclosure_needs_written_consent"}, nil},
+		{"deletes_held_records",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return ignoresHolds{s} },
+			[]string{"G3/legal_hold_blocks_deletion"}, nil},
+		{"shows_everyone_everything",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return openBook{s} },
+			[]string{"R3/statements_and_capacity_apart_from_medical", "R7/content_only_for_assigned_staff",
+				"R8/need_to_know_staff_see_no_content", "R12/administrator_sees_no_content",
+				"O1/every_operation_goes_through_the_policy", "O4/roles_see_only_their_categories",
+				"O6/medical_only_for_the_assigned_physician", "O7/contractor_needs_an_agreement",
+				"O9/absence_reason_never_reaches_the_employer", "O10/employer_never_lists_consultation",
+				"O10/employer_never_lists_periodic_exam", "O11/insurer_sees_the_overview_only",
+				"G7/every_access_logged_tamper_evident", "G8/health_data_only_under_medical_secrecy",
+				"N4/health_data_needs_secrecy", "N6/medical_needs_a_second_factor"},
+			[]string{"N9/access_logged_with_who_what_and_why"}},
+		{"lets_anyone_write",
+			func(m *memstore.Store, s compliancetest.System) compliancetest.System {
+				d, err := privacy.NewDossiers(m, privacy.Strict())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return writesAnything{s, d}
+			},
+			[]string{"R12/administrator_sees_no_content", "O1/every_operation_goes_through_the_policy",
+				"O7/contractor_needs_an_agreement", "N1/employer_registers_only_sick_report_facts"}, nil},
+		{"discloses_anything",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return disclosesAnything{s} },
+			[]string{"R6/no_third_party_without_consent", "O1/every_operation_goes_through_the_policy",
+				"O6/medical_disclosure_needs_written_consent", "O9/absence_reason_never_reaches_the_employer",
+				"O14/disclosure_needs_written_consent", "G1/export_holds_the_facts_of_article_15",
+				"G4/recipients_told_of_erasure", "N2/physician_tells_the_employer_four_things",
+				"N3/insurer_never_beyond_the_maximum", "N5/bsn_only_on_a_statute",
+				"N10/statutory_disclosures_exactly_their_categories"}, nil},
+		{"never_sweeps",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return neverSweeps{s} },
+			[]string{"R9/erasure_request_spares_statutory_data", "R9/reintegration_file_kept_two_years_after_closing",
+				"O8/employment_end_starts_retention", "O12/absence_file_kept_no_longer_than_needed",
+				"G3/legal_hold_blocks_deletion", "G3/statutory_retention_blocks_erasure",
+				"N7/medical_file_outlasts_the_absence_file", "N7/statutory_minimums_never_shortened",
+				"N8/medical_file_destroyed_within_three_months"}, nil},
+		{"keeps_no_audit_trail",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return forgetsTheTrail{s} },
+			[]string{"O16/decisions_record_the_policy_version", "G7/every_access_logged_tamper_evident",
+				"N9/access_logged_with_who_what_and_why"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			failed := map[string]error{}
+			for _, s := range compliancetest.Scenarios() {
+				m := memstore.New()
+				sys, err := compliancetest.NewLibrarySystem(m, privacy.Strict())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := s.Check(t.Context(), tc.wrap(m, sys)); err != nil {
+					failed[s.String()] = err
+				}
+			}
+			for _, name := range tc.breaks {
+				err, ok := failed[name]
+				rule := name[:strings.IndexByte(name, '/')]
+				switch {
+				case !ok:
+					t.Errorf("scenario %s passed against the broken system", name)
+				case !strings.HasPrefix(err.Error(), rule+": "):
+					t.Errorf("scenario %s failed with %q, which does not name rule %s", name, err, rule)
+				default:
+					t.Logf("%v", err)
+				}
+			}
+			for name, err := range failed {
+				if !slices.Contains(tc.breaks, name) && !slices.Contains(tc.others, name) {
+					t.Errorf("scenario %s failed as well: %v", name, err)
+				}
+			}
+		})
+	}
+}
+
+// TestCorrectSystemPassesEach plays each scenario once more directly, as
+// the broken-system test does, against the unbroken library.
+func TestCorrectSystemPassesEach(t *testing.T) {
+	for _, s := range compliancetest.Scenarios() {
+		if err := s.Check(t.Context(), newLibrary(t)); err != nil {
+			t.Errorf("%s: %v", s, err)
+		}
+	}
+}
+
+// TestPanickingSystem checks that a system that panics fails the scenario
+// with a violation instead of crashing the test binary.
+func TestPanickingSystem(t *testing.T) {
+	s := compliancetest.Scenarios()
+	i := slices.IndexFunc(s, func(s compliancetest.Scenario) bool { return s.Rule == privacy.O5 })
+	err := s[i].Check(t.Context(), panics{newLibrary(t)})
+	if err == nil || !strings.HasPrefix(err.Error(), "O5: ") || !strings.Contains(err.Error(), "panicked") {
+		t.Errorf("Check(panicking system) = %v, want an O5 violation saying the system panicked", err)
+	}
+}
