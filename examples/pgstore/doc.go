@@ -2,6 +2,9 @@
 // machine: a [Store] implements privacy.Store with its separate medical
 // file (privacy.MedicalStore) and the hash-chained audit trail, and passes
 // the conformance kit privacytest in full, fault injection included.
+// The same store keeps the consent register and disclosure log
+// (consent.Store, kit consenttest) and the subjects' requests
+// (rights.Store, kit rightstest).
 //
 // Start with [Open] on a DSN and hand the store to privacy.NewDossiers:
 //
@@ -28,10 +31,11 @@
 // The case file and the audit trail live in one schema ([Options].Schema,
 // default [DefaultSchema]); the medical file lives in a schema of its own,
 // Schema+"_medical" (rule O6), so that a database role can be limited to
-// it. Tables: subjects, cases, records, audit_events and schema_migrations
-// in the first; records in the second. [Grants] returns the statements that
-// give an application role the case file and the audit trail but never the
-// medical file, and a medical role the medical file and of the case file
+// it. Tables: subjects, cases, records, audit_events, holds, erasures,
+// proofs, consent_grants, disclosures, requests, access_groups and
+// schema_migrations in the first; records in the second. [Grants] returns
+// the statements that give an application role the case file and the
+// audit trail but never the medical file, and a medical role the medical file and of the case file
 // only the case IDs; for the default schema and roles app and physician:
 //
 //	GRANT USAGE ON SCHEMA "dossierwacht" TO "app";
@@ -40,11 +44,16 @@
 //	GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "app";
 //	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".holds, "dossierwacht".erasures TO "app";
 //	GRANT SELECT, INSERT ON "dossierwacht".proofs TO "app";
+//	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants, "dossierwacht".requests TO "app";
+//	GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "app";
+//	GRANT SELECT, INSERT ON "dossierwacht".access_groups TO "app";
 //	GRANT USAGE ON SCHEMA "dossierwacht", "dossierwacht_medical" TO "physician";
 //	GRANT SELECT ON "dossierwacht".schema_migrations TO "physician";
 //	GRANT SELECT (id) ON "dossierwacht".cases TO "physician";
 //	GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht_medical".records TO "physician";
 //	GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "physician";
+//	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants TO "physician";
+//	GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "physician";
 //
 // Each role opens its own store (a pool logged in as that role); a call
 // beyond its grants fails with privacy.ErrForbidden and changes nothing.
@@ -84,6 +93,26 @@
 // [Options].Replica adds a pool on a read replica. Only listing reads whose
 // context is marked with [WithReplica] go there; see WithReplica for which
 // reads may lag and why the others never do.
+//
+// # Consent and requests
+//
+// [Store.Disclose] is one read-committed transaction: it reads the
+// subject's grants with SELECT … FOR SHARE, calls the registry's decision
+// and logs its verdict with its audit events. [Store.RevokeGrant] locks the
+// grant's row FOR UPDATE before it checks that no logged disclosure at or
+// after the revocation's time rests on the grant. Disclosures of one
+// subject therefore run side by side, but a revocation waits for those
+// that read its grant, and they for it: no disclosure is logged at or
+// after the time a revocation of its grant took effect. Row locks are
+// transaction-scoped, so this holds behind a pooler too. Every transaction
+// takes its row locks before the audit trail's advisory lock, so the two
+// never deadlock. The disclosure log is never changed: a trigger refuses
+// an UPDATE (privacy.ErrForbidden). [Store.UpdateRequest] is a
+// compare-and-swap on the length of the request's history, in one UPDATE.
+// A grant's categories, a disclosure's grants and a request's records are
+// text arrays; a disclosure's items and a request's history are jsonb, of
+// IDs, categories, rules and staff's reasons, never record content; dates
+// are text YYYY-MM-DD.
 //
 // # Values and errors
 //

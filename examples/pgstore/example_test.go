@@ -48,9 +48,14 @@ func ExampleGrants() {
 	// GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "app";
 	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".holds, "dossierwacht".erasures TO "app";
 	// GRANT SELECT, INSERT ON "dossierwacht".proofs TO "app";
+	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants, "dossierwacht".requests TO "app";
+	// GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "app";
+	// GRANT SELECT, INSERT ON "dossierwacht".access_groups TO "app";
 	// GRANT USAGE ON SCHEMA "dossierwacht", "dossierwacht_medical" TO "physician";
 	// GRANT SELECT ON "dossierwacht".schema_migrations TO "physician";
 	// GRANT SELECT (id) ON "dossierwacht".cases TO "physician";
 	// GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht_medical".records TO "physician";
 	// GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "physician";
+	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants TO "physician";
+	// GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "physician";
 }

@@ -19,6 +19,13 @@ import (
 //   - medical, the physicians' side (rule O6): the medical file, the audit
 //     trail, and of the case file only the case IDs its records hang on.
 //
+// Both record and revoke consent grants and disclose (a physician
+// discloses medical data on written consent, O6): they read, insert and
+// revoke grants (UPDATE; Disclose also locks the grants it reads, which
+// needs it) and read and append to the disclosure log, never change it.
+// The application's role also files and moves on subjects' requests, and
+// records the groups an employer was answered a figure about (rule N12).
+//
 // Neither may change the schema: run migrations as the owner (or open with
 // [Options].NoMigrate). Deleting a case or a subject erases its medical
 // records too, so the role that erases (a retention sweep, an erasure
@@ -47,12 +54,17 @@ func Grants(schema, app, medical string) ([]string, error) {
 		`GRANT SELECT, INSERT ON {schema}.audit_events TO {app}`,
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.holds, {schema}.erasures TO {app}`,
 		`GRANT SELECT, INSERT ON {schema}.proofs TO {app}`,
+		`GRANT SELECT, INSERT, UPDATE ON {schema}.consent_grants, {schema}.requests TO {app}`,
+		`GRANT SELECT, INSERT ON {schema}.disclosures TO {app}`,
+		`GRANT SELECT, INSERT ON {schema}.access_groups TO {app}`,
 
 		`GRANT USAGE ON SCHEMA {schema}, {medical} TO {medrole}`,
 		`GRANT SELECT ON {schema}.schema_migrations TO {medrole}`,
 		`GRANT SELECT (id) ON {schema}.cases TO {medrole}`,
 		`GRANT SELECT, INSERT, UPDATE, DELETE ON {medical}.records TO {medrole}`,
 		`GRANT SELECT, INSERT ON {schema}.audit_events TO {medrole}`,
+		`GRANT SELECT, INSERT, UPDATE ON {schema}.consent_grants TO {medrole}`,
+		`GRANT SELECT, INSERT ON {schema}.disclosures TO {medrole}`,
 	} {
 		out = append(out, r.Replace(g))
 	}

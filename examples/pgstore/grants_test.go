@@ -3,9 +3,12 @@ package pgstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/examples/pgstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/jackc/pgx/v5"
@@ -161,6 +164,46 @@ func TestGrants(t *testing.T) {
 		}
 		if _, err := medStore.Subject(ctx, "s-1"); !errors.Is(err, privacy.ErrForbidden) {
 			t.Errorf("Subject = %v, want ErrForbidden", err)
+		}
+	})
+	t.Run("O6_both_roles_record_consent_and_disclose", func(t *testing.T) {
+		for i, st := range []*pgstore.Store{appStore, medStore} {
+			g := consent.Grant{ID: consent.GrantID(fmt.Sprintf("g-%d", i)), Subject: "s-1",
+				Recipient:  consent.Recipient{Party: "lawyer-1", Kind: privacy.PartyThirdParty},
+				Categories: []privacy.Category{privacy.CategoryNotes}, Purpose: privacy.PurposeAbsenceGuidance,
+				Form: consent.FormWritten, Document: "doc-1", Given: t0, From: t0}
+			if err := st.AddGrant(ctx, g, nil); err != nil {
+				t.Errorf("AddGrant: %v", err)
+			}
+			d := consent.Disclosure{ID: consent.DisclosureID(fmt.Sprintf("d-%d", i)), Subject: "s-1", Recipient: g.Recipient,
+				Items: []consent.Item{{Category: privacy.CategoryNotes}}, At: t0, Grants: []consent.GrantID{g.ID}}
+			if err := st.Disclose(ctx, "s-1", func([]consent.Grant) consent.Verdict {
+				return consent.Verdict{Disclosure: &d, Events: []privacy.Event{{Time: t0, Principal: "p-1", Subject: "s-1"}}}
+			}); err != nil {
+				t.Errorf("Disclose: %v", err)
+			}
+			if _, err := st.RevokeGrant(ctx, g.ID, t0.Add(time.Hour), nil); err != nil {
+				t.Errorf("RevokeGrant: %v", err)
+			}
+		}
+		// Neither may rewrite the disclosure log.
+		var n int
+		err := owner.QueryRow(ctx, `SELECT count(*) FROM information_schema.role_table_grants
+			WHERE table_schema = $1 AND table_name = 'disclosures' AND grantee IN ($2, $3)
+			AND privilege_type NOT IN ('SELECT', 'INSERT')`, schema, app, medical).Scan(&n)
+		if err != nil || n != 0 {
+			t.Errorf("roles hold %d other privileges on disclosures (%v)", n, err)
+		}
+	})
+	t.Run("app_role_files_requests", func(t *testing.T) {
+		r := rights.Request{ID: "req-1", Subject: "s-1", Kind: rights.KindAccess, Form: rights.FormWritten,
+			Received: t0, Status: rights.StatusReceived,
+			History: []rights.Step{{Kind: rights.StepFiled, Status: rights.StatusReceived, At: t0, By: "cm-1"}}}
+		if err := appStore.CreateRequest(ctx, r); err != nil {
+			t.Errorf("CreateRequest: %v", err)
+		}
+		if _, err := appStore.OpenRequests(ctx); err != nil {
+			t.Errorf("OpenRequests: %v", err)
 		}
 	})
 	t.Run("G7_no_role_changes_the_audit_trail", func(t *testing.T) {

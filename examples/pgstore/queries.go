@@ -19,6 +19,9 @@ type queries struct {
 	auditLock, lastEvent, insertEvents, events, subjectEvents string
 
 	ret retentionQueries // retention.go
+	con consentQueries   // consent.go
+	rts rightsQueries    // rights.go
+	acc accessQueries    // access.go
 }
 
 // fileQueries are the statements of one compartment of records: the
@@ -112,5 +115,8 @@ func newQueries(r *strings.Replacer) queries {
 	q.ordinary = newFileQueries(r, "record", "{schema}.records")
 	q.medical = newFileQueries(r, "medical record", "{medical}.records")
 	q.ret = newRetentionQueries(r)
+	q.con = newConsentQueries(r)
+	q.rts = newRightsQueries(r)
+	q.acc = newAccessQueries(r)
 	return q
 }

@@ -2,7 +2,11 @@
 // server, through the pure-Go driver modernc.org/sqlite (no cgo). A
 // [Store] implements privacy.Store with its separate medical file
 // (privacy.MedicalStore) and the hash-chained audit trail, and passes the
-// conformance kit privacytest in full, fault injection included.
+// conformance kit privacytest in full, fault injection included. The same
+// store keeps the consent register and disclosure log (consent.Store, kit
+// consenttest) and the subjects' requests (rights.Store, kit rightstest),
+// so that consent.New and rights.New take it as they take the in-memory
+// store.
 //
 // Start with [Open] on a file path and hand the store to
 // privacy.NewDossiers:
@@ -17,9 +21,14 @@
 // The file belongs to the store: Open creates it, sets it to WAL mode,
 // turns foreign keys on for every connection, and runs the schema's
 // migrations. Tables: subjects, cases, records, medical_records (rule O6:
-// the medical file is a table of its own), audit_events and
-// schema_migrations. Times are kept as microseconds since 1970 UTC (NULL is
-// the zero time), so they come back exactly as privacy.Timestamp left them.
+// the medical file is a table of its own), audit_events, holds, erasures,
+// proofs, consent_grants, disclosures, requests, access_groups and
+// schema_migrations. Lists of names (a grant's categories, a disclosure's
+// grants and items, a request's records and history, a group's members)
+// are JSON arrays: IDs, categories, rules and staff's reasons, never
+// record content. Times are kept as microseconds since 1970 UTC
+// (NULL is the zero time), so they come back exactly as privacy.Timestamp
+// left them; dates as their text YYYY-MM-DD.
 // A record's fields are one opaque value that round-trips any bytes; the
 // other text columns take UTF-8 without NUL bytes, IDs as privacy.ValidID
 // says, times in the years 1 to 9999; anything else fails with
@@ -48,6 +57,16 @@
 // wait for the writer (WAL). Listings ([Store.CaseRecords],
 // [Store.Events]) read a page at a time and hold no connection while the
 // caller works.
+//
+// # Consent and requests
+//
+// [Store.Disclose] reads the subject's grants, calls the registry's
+// decision and logs its verdict in one write transaction; the file has one
+// writer at a time, so a revocation ([Store.RevokeGrant]) runs wholly
+// before or wholly after it, and no disclosure is ever logged at or after
+// the time a revocation of its grant took effect. The disclosure log is
+// never changed (a trigger refuses an UPDATE). [Store.UpdateRequest] is a
+// compare-and-swap on the length of the request's history, in one UPDATE.
 //
 // # Errors
 //
