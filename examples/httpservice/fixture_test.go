@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"iter"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -28,7 +29,7 @@ var (
 type fixture struct {
 	h    http.Handler
 	deps Deps
-	mem  *memstore.Store
+	mem  backend
 }
 
 // backends are the ways the tests store the world: everything in memory,
@@ -54,12 +55,18 @@ func newSQLiteFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	mem := memstore.New()
-	st, _ := sqliteStores(db, mem)
-	return newFixture(t, st, mem)
+	return newFixture(t, sqliteStores(db), db)
 }
 
-func newFixture(t testing.TB, st Stores, mem *memstore.Store) *fixture {
+// backend is what the tests reach behind the handler: the store that keeps
+// the audit trail, and its fault injection.
+type backend interface {
+	FailAfter(n int)
+	Events(ctx context.Context, from uint64) iter.Seq2[privacy.Event, error]
+	SubjectEvents(ctx context.Context, subject privacy.SubjectID, from uint64) iter.Seq2[privacy.Event, error]
+}
+
+func newFixture(t testing.TB, st Stores, mem backend) *fixture {
 	t.Helper()
 	auth, err := NewDemoAuth(demoPrincipals()...)
 	if err != nil {

@@ -28,12 +28,10 @@
 // it with your own authentication; the library never authenticates (rule
 // R12).
 //
-// The case file and its medical file are kept in SQLite (examples/
-// sqlitestore) in a temporary directory removed on exit. The audit trail,
-// the consent register, the subject's requests and the retention facts are
-// kept in memory (privacy/memstore) until the SQLite adapter implements
-// their stores; the command picks the SQLite store for them as soon as it
-// does.
+// Everything is kept in SQLite (examples/sqlitestore) — the case file,
+// the medical file, the audit trail, the consent register, the subjects'
+// requests and the retention facts — in a temporary directory removed on
+// exit.
 package main
 
 import (
@@ -52,13 +50,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access"
-	"github.com/dossierwacht/dossierwacht/access/rights"
-	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/examples/sqlitestore"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
-	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 func main() {
@@ -86,7 +79,7 @@ func run(ctx context.Context, addr string, out io.Writer, ready func(net.Addr)) 
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
 
-	stores, notes := sqliteStores(db, memstore.New())
+	stores := sqliteStores(db)
 	auth, err := NewDemoAuth(demoPrincipals()...)
 	if err != nil {
 		return err
@@ -119,10 +112,7 @@ func run(ctx context.Context, addr string, out io.Writer, ready func(net.Addr)) 
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	fmt.Fprintf(out, "dossierwacht httpservice on http://%s (policy %s %s)\n", ln.Addr(), deps.Dossiers.Policy().Name, deps.Dossiers.Policy().Version)
-	fmt.Fprintf(out, "case file in SQLite: %s\n", db.Path())
-	for _, note := range notes {
-		fmt.Fprintln(out, note)
-	}
+	fmt.Fprintf(out, "everything kept in SQLite: %s\n", db.Path())
 	fmt.Fprintf(out, "STAND-IN authentication: send %s: <id>, one of %v\n", DemoHeader, auth.IDs())
 	fmt.Fprintf(out, "try: curl -H '%s: hr-bert' http://%s/cases/%s\n", DemoHeader, ln.Addr(), annaSick)
 	if ready != nil {
@@ -147,31 +137,9 @@ func run(ctx context.Context, addr string, out io.Writer, ready func(net.Addr)) 
 	return nil
 }
 
-// sqliteStores keeps the case file in db, and every other store in db too
-// if its adapter implements it, else in mem. It returns a note for each
-// store that is not in db. The audit trail and the consent register go
-// together: consent writes its decisions into the same trail.
-func sqliteStores(db *sqlitestore.Store, mem *memstore.Store) (Stores, []string) {
-	st := Stores{Dossiers: db, Access: mem, Consent: mem, Rights: mem}
-	var notes []string
-	a, aok := any(db).(access.Store)
-	c, cok := any(db).(consent.Store)
-	if aok && cok {
-		st.Access, st.Consent = a, c
-	} else {
-		notes = append(notes, "audit trail and consent register in memory (the SQLite adapter does not keep them yet)")
-	}
-	if r, ok := any(db).(rights.Store); ok {
-		st.Rights = r
-	} else {
-		notes = append(notes, "subject requests in memory (the SQLite adapter does not keep them yet)")
-	}
-	// The retention facts read the records from their own store, so
-	// only the store that keeps the case file can give them.
-	if r, ok := any(db).(retention.Store); ok {
-		st.Retention = r
-	} else {
-		notes = append(notes, "retention facts not in the export (the SQLite adapter does not keep them yet)")
-	}
-	return st, notes
+// sqliteStores keeps everything in db: the case file with its medical file,
+// the audit trail, the consent register, the subjects' requests and the
+// retention facts.
+func sqliteStores(db *sqlitestore.Store) Stores {
+	return Stores{Dossiers: db, Access: db, Consent: db, Rights: db, Retention: db}
 }

@@ -12,14 +12,14 @@ import (
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/examples/sqlitestore"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
 	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 // world is the walkthrough's service: one employer (a bakery) under
 // contract, its absence insurer, five employees with a case of each kind,
-// the service's staff, the strict policy, and the case file in a SQLite file
-// (the embedded default).
+// the service's staff, the strict policy, and everything — the case file,
+// the medical file, the audit trail, the consent register, the requests,
+// the holds and proofs — in one SQLite file (the embedded default).
 type world struct {
 	p        *printer
 	dir      string // the SQLite file's temporary directory
@@ -70,11 +70,11 @@ func newWorld(ctx context.Context, p *printer, outDir string) (w *world, err err
 	if w.dossiers, err = privacy.NewDossiers(store, w.policy); err != nil {
 		return nil, err
 	}
-	w.audit = accessStore(store)
+	w.audit = store
 	if w.guard, err = access.New(w.audit, w.dossiers, nil); err != nil {
 		return nil, err
 	}
-	if w.registry, err = consent.New(consentStore(store), w.policy, &consent.Options{Records: w.dossiers}); err != nil {
+	if w.registry, err = consent.New(store, w.policy, &consent.Options{Records: w.dossiers}); err != nil {
 		return nil, err
 	}
 	if w.keeper, err = retention.New(store, w.policy, &retention.Options{Recipients: recipients{w.registry, w.dossiers}}); err != nil {
@@ -84,7 +84,7 @@ func newWorld(ctx context.Context, p *printer, outDir string) (w *world, err err
 	if err != nil {
 		return nil, err
 	}
-	if w.desk, err = rights.New(rightsStore(store), w.dossiers, &rights.Options{
+	if w.desk, err = rights.New(store, w.dossiers, &rights.Options{
 		Complaints:  "klachtenregeling: klachten@dienst.example",
 		Disclosures: rights.FromConsent(w.registry),
 		Consents:    rights.FromConsent(w.registry),
@@ -97,7 +97,7 @@ func newWorld(ctx context.Context, p *printer, outDir string) (w *world, err err
 
 	p.section("The policy and the store")
 	p.printf("policy %s version %s, in force from %s (rule O16)\n", w.policy.Name, w.policy.Version, w.policy.Effective.Format("2006-01-02"))
-	p.printf("case file kept in one SQLite file, %s; medical records in a table of their own (rule O6)\n", filepath.Base(store.Path()))
+	p.printf("everything kept in one SQLite file, %s; medical records in a table of their own (rule O6)\n", filepath.Base(store.Path()))
 	return w, nil
 }
 
@@ -145,27 +145,4 @@ func (r recipients) Recipients(ctx context.Context, records []privacy.RecordID) 
 		}
 	}
 	return out, nil
-}
-
-// The SQLite adapter implements every store of the library; these pick it,
-// and fall back to memory only for a store an adapter does not have.
-func accessStore(s *sqlitestore.Store) access.Store {
-	if a, ok := any(s).(access.Store); ok {
-		return a
-	}
-	return memstore.New()
-}
-
-func consentStore(s *sqlitestore.Store) consent.Store {
-	if c, ok := any(s).(consent.Store); ok {
-		return c
-	}
-	return memstore.New()
-}
-
-func rightsStore(s *sqlitestore.Store) rights.Store {
-	if r, ok := any(s).(rights.Store); ok {
-		return r
-	}
-	return memstore.New()
 }
