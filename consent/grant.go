@@ -3,12 +3,10 @@ package consent
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
@@ -287,36 +285,10 @@ func decodeStrict(op string, r io.Reader, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: jsonPath(err), Msg: jsonMsg(err)}
+		return privacy.JSONError(op, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "trailing data"}
 	}
 	return nil
-}
-
-func jsonPath(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return te.Field
-	}
-	return ""
-}
-
-// jsonMsg describes a decoding error without echoing input values, which
-// may be personal data.
-func jsonMsg(err error) string {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &te):
-		return "wrong type: want " + te.Type.String()
-	case errors.As(err, &se):
-		return fmt.Sprintf("malformed JSON at byte %d", se.Offset)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "truncated JSON"
-	case strings.HasPrefix(err.Error(), "json: unknown field"):
-		return "unknown field"
-	}
-	return "malformed value"
 }

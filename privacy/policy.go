@@ -3,8 +3,6 @@ package privacy
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"time"
@@ -329,7 +327,7 @@ func DecodePolicy(r io.Reader) (*Policy, error) {
 	dec.DisallowUnknownFields()
 	var p Policy
 	if err := dec.Decode(&p); err != nil {
-		return nil, &Error{Op: op, Kind: ErrInvalid, Path: jsonPath(err), Msg: jsonMsg(err)}
+		return nil, JSONError(op, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &Error{Op: op, Kind: ErrInvalid, Msg: "trailing data after the policy"}
@@ -348,28 +346,4 @@ func (p *Policy) Encode(w io.Writer) error {
 		return &Error{Op: "encode policy", Kind: ErrInvalid, Err: err}
 	}
 	return nil
-}
-
-func jsonPath(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return te.Field
-	}
-	return ""
-}
-
-func jsonMsg(err error) string {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &te):
-		return "wrong type: want " + te.Type.String()
-	case errors.As(err, &se):
-		return fmt.Sprintf("malformed JSON at byte %d", se.Offset)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "truncated JSON"
-	}
-	// The decoder's own message names the field ("json: unknown field
-	// \"x\""); it holds policy text only, never personal data.
-	return truncate(err.Error(), 120)
 }

@@ -3,8 +3,6 @@ package rights
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"reflect"
 	"slices"
@@ -332,7 +330,7 @@ func DecodeExport(r io.Reader) (*Export, error) {
 		if lr.n <= 0 {
 			return nil, invalid(o, "", "larger than 1 GiB")
 		}
-		return nil, &privacy.Error{Op: op + o, Kind: privacy.ErrInvalid, Path: jsonPath(err), Msg: jsonMsg(err)}
+		return nil, privacy.JSONError(op+o, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, invalid(o, "", "trailing data after the export")
@@ -362,37 +360,6 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.n -= int64(n)
 	return n, err
-}
-
-func jsonPath(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return te.Field
-	}
-	return ""
-}
-
-func jsonMsg(err error) string {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	var pe *privacy.Error
-	switch {
-	case errors.As(err, &te):
-		return "wrong type: want " + te.Type.String()
-	case errors.As(err, &se):
-		return fmt.Sprintf("malformed JSON at byte %d", se.Offset)
-	case errors.As(err, &pe):
-		return pe.Msg
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "truncated JSON"
-	}
-	// The decoder's own messages name fields and types, never values
-	// (those come as the types above), so they carry no personal data.
-	msg := err.Error()
-	if len(msg) > 120 {
-		msg = msg[:120] + "…"
-	}
-	return msg
 }
 
 var timeType = reflect.TypeFor[time.Time]()
