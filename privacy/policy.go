@@ -26,7 +26,7 @@ func Actions() []Action {
 }
 
 // Known reports whether a is one of the actions.
-func (a Action) Known() bool { return slices.Contains(Actions(), a) }
+func (a Action) Known() bool { return a.Index() >= 0 }
 
 // Effect is whether an access rule allows or denies. A deny rule wins over
 // any allow rule.

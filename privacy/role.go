@@ -45,14 +45,7 @@ func Roles() []Role {
 }
 
 // Known reports whether r is one of the roles.
-func (r Role) Known() bool {
-	switch r {
-	case RoleCaseManager, RoleSupportStaff, RolePhysician, RoleEmployerContact,
-		RoleInsurer, RoleAdministrator, RoleSubject:
-		return true
-	}
-	return false
-}
+func (r Role) Known() bool { return r.Index() >= 0 }
 
 // Staff reports whether r works for the service itself, as opposed to an
 // outside party (employer, insurer) or the subject. The absence reason is
@@ -111,14 +104,7 @@ func PartyKinds() []PartyKind {
 }
 
 // Known reports whether k is one of the kinds of party.
-func (k PartyKind) Known() bool {
-	switch k {
-	case PartyService, PartyEmployer, PartyMunicipality, PartyUWV, PartyInsurer,
-		PartyReintegrationCompany, PartyCourt, PartyThirdParty, PartySubject:
-		return true
-	}
-	return false
-}
+func (k PartyKind) Known() bool { return k.Index() >= 0 }
 
 // Purpose is why data is processed (R5, O2). Every case and record carries
 // one; a use for another purpose is refused. Values are stored.
@@ -155,13 +141,7 @@ func CaseKinds() []CaseKind {
 }
 
 // Known reports whether k is one of the kinds of case.
-func (k CaseKind) Known() bool {
-	switch k {
-	case CaseAbsence, CasePreventive, CaseReintegration, CaseConsultation, CasePeriodicExam:
-		return true
-	}
-	return false
-}
+func (k CaseKind) Known() bool { return k.Index() >= 0 }
 
 // Confidential reports whether the employer may not even learn that a case
 // of this kind exists without the subject's approval (rule O10).
