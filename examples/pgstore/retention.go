@@ -572,7 +572,7 @@ func (s *Store) eraseRecords(ctx context.Context, op string, proofs []retention.
 			d.ids, d.cases, d.subjects = append(d.ids, string(p.Record)), append(d.cases, string(p.Case)), append(d.subjects, string(p.Subject))
 			d.updated = append(d.updated, ts(p.Updated))
 		}
-		gone := map[string]bool{}
+		gone := make(map[string]bool, n)
 		for f, q := range []string{s.q.ret.deleteOrdinary, s.q.ret.deleteMedical} {
 			if len(del[f].ids) == 0 {
 				continue
@@ -648,11 +648,15 @@ func (s *Store) eraseRecords(ctx context.Context, op string, proofs []retention.
 		if err := s.copyProofs(ctx, tx, op, proofs, erased); err != nil {
 			return err
 		}
-		evs := make([]privacy.Event, len(erased))
-		for k, i := range erased {
-			evs[k] = events[i]
+		evs := events
+		if len(erased) < n {
+			evs = make([]privacy.Event, len(erased))
+			for k, i := range erased {
+				evs[k] = events[i]
+			}
 		}
-		_, err = s.appendEvents(ctx, tx, op, evs)
+		// The events as stored are not needed: chained as they are sent.
+		_, err = s.chainEvents(ctx, tx, op, evs, false)
 		return err
 	})
 	if err != nil {
@@ -669,12 +673,14 @@ var proofColumnNames = []string{"record_id", "medical", "case_id", "case_kind", 
 // fastest way PostgreSQL takes rows in; it accounts for the rows written.
 func (s *Store) copyProofs(ctx context.Context, tx pgx.Tx, op string, proofs []retention.Proof, at []int) error {
 	k := 0
+	row := make([]any, 0, len(proofColumnNames))
 	src := pgx.CopyFromFunc(func() ([]any, error) {
 		if k == len(at) {
 			return nil, nil
 		}
 		p := &proofs[at[k]]
 		k++
+		row := row[:0]
 		var due, recipients *string
 		if !p.Due.IsZero() {
 			d := p.Due.String()
@@ -684,9 +690,11 @@ func (s *Store) copyProofs(ctx context.Context, tx pgx.Tx, op string, proofs []r
 			r := string(b)
 			recipients = &r
 		}
-		return []any{string(p.Record), p.Medical, string(p.Case), string(p.CaseKind), string(p.Subject), string(p.Category),
-			ts(p.Updated), due, ts(p.Deleted), string(p.Rule), string(p.Reason), p.Citation, string(p.Erasure), p.Policy,
-			string(p.By), recipients}, nil
+		// pgx encodes a row before it asks for the next: one slice
+		// serves them all.
+		return append(row, string(p.Record), p.Medical, string(p.Case), string(p.CaseKind), string(p.Subject),
+			string(p.Category), ts(p.Updated), due, ts(p.Deleted), string(p.Rule), string(p.Reason), p.Citation,
+			string(p.Erasure), p.Policy, string(p.By), recipients), nil
 	})
 	n, err := tx.CopyFrom(ctx, pgx.Identifier{s.schema, "proofs"}, proofColumnNames, src)
 	if err != nil {
