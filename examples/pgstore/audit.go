@@ -49,6 +49,12 @@ func (s *Store) AppendEvents(ctx context.Context, events ...privacy.Event) ([]pr
 // session state, so it holds behind PgBouncer in transaction mode, and no
 // privilege beyond INSERT and SELECT on audit_events.
 func (s *Store) appendEvents(ctx context.Context, tx pgx.Tx, op string, events []privacy.Event) ([]privacy.Event, error) {
+	return s.chainEvents(ctx, tx, op, events, true)
+}
+
+// chainEvents is appendEvents; it returns the events as stored only when
+// keep is set (a sweep's batch does not need them).
+func (s *Store) chainEvents(ctx context.Context, tx pgx.Tx, op string, events []privacy.Event, keep bool) ([]privacy.Event, error) {
 	if _, err := tx.Exec(ctx, s.q.auditLock, s.auditLock); err != nil {
 		return nil, err
 	}
@@ -65,7 +71,7 @@ func (s *Store) appendEvents(ctx context.Context, tx pgx.Tx, op string, events [
 		copy(prev[:], last)
 	}
 	if len(events) >= copyEvents {
-		return s.copyEvents(ctx, tx, op, seq, prev, events)
+		return s.copyEvents(ctx, tx, op, seq, prev, events, keep)
 	}
 	n := len(events)
 	out := make([]privacy.Event, n)
@@ -180,24 +186,34 @@ var eventColumnNames = []string{"seq", "time", "principal", "role", "on_behalf_o
 	"category", "object", "action", "outcome", "rule", "policy", "access_point", "client", "prev", "hash"}
 
 // copyEvents chains events after the event seq with hash prev and stores
-// them with COPY, inside tx; appendEvents holds the trail's lock.
-func (s *Store) copyEvents(ctx context.Context, tx pgx.Tx, op string, seq int64, prev privacy.Hash, events []privacy.Event) ([]privacy.Event, error) {
-	out := make([]privacy.Event, len(events))
-	for i, e := range events {
-		seq++
-		out[i] = e.Chain(uint64(seq), prev)
-		prev = out[i].Hash
+// them with COPY, inside tx; appendEvents holds the trail's lock. It
+// chains each event as COPY asks for it, and returns them as stored only
+// when keep is set.
+func (s *Store) copyEvents(ctx context.Context, tx pgx.Tx, op string, seq int64, prev privacy.Hash, events []privacy.Event,
+	keep bool) ([]privacy.Event, error) {
+	var out []privacy.Event
+	if keep {
+		out = make([]privacy.Event, 0, len(events))
 	}
 	k := 0
+	row := make([]any, 0, len(eventColumnNames))
+	var e privacy.Event
 	src := pgx.CopyFromFunc(func() ([]any, error) {
-		if k == len(out) {
+		if k == len(events) {
 			return nil, nil
 		}
-		e := &out[k]
+		seq++
+		e = events[k].Chain(uint64(seq), prev)
+		prev = e.Hash
 		k++
-		return []any{int64(e.Seq), ts(e.Time), string(e.Principal), string(e.Role), string(e.OnBehalfOf), string(e.Purpose),
+		if keep {
+			out = append(out, e)
+		}
+		// pgx encodes a row before it asks for the next: one slice
+		// serves them all.
+		return append(row[:0], int64(e.Seq), ts(e.Time), string(e.Principal), string(e.Role), string(e.OnBehalfOf), string(e.Purpose),
 			string(e.Subject), string(e.Case), string(e.Category), e.Object, string(e.Action), string(e.Outcome),
-			string(e.Rule), e.Policy, e.AccessPoint, e.Client, e.Prev[:], e.Hash[:]}, nil
+			string(e.Rule), e.Policy, e.AccessPoint, e.Client, e.Prev[:], e.Hash[:]), nil
 	})
 	n, err := tx.CopyFrom(ctx, pgx.Identifier{s.schema, "audit_events"}, eventColumnNames, src)
 	if err != nil {
