@@ -123,3 +123,80 @@ func TestRetentionIndexes(t *testing.T) {
 		})
 	}
 }
+
+// TestEraseDeletePlan checks the plan of EraseRecords' guarded DELETE as
+// it runs: the planner left at its defaults but for the transaction's
+// probeByKey settings, on a file of 20,000 analysed records and a batch of
+// 2,000. Each row must be found by its key (records_pkey) and its proof
+// looked for by key (proofs_pkey). Without probeByKey the planner hashes
+// the whole file for every batch, and a sweep costs the square of its
+// size; this test fails if that comes back.
+func TestEraseDeletePlan(t *testing.T) {
+	ctx := context.Background()
+	s := OpenForTest(t, nil)
+	sc, md := pgx.Identifier{s.schema}.Sanitize(), pgx.Identifier{s.medical}.Sanitize()
+	const subjects, perCase = 1000, 20
+	for _, q := range []string{
+		`INSERT INTO ` + sc + `.subjects (id, employer) SELECT 's-' || lpad(i::text, 5, '0'), 'e' FROM generate_series(1, $1) i`,
+		`INSERT INTO ` + sc + `.cases (id, subject_id, kind, purpose, contract_id, contract_party, contract_party_kind)
+	SELECT 'c-' || lpad(i::text, 5, '0'), 's-' || lpad(i::text, 5, '0'), 'absence', 'p', 'k', 'e', 'employer'
+	FROM generate_series(1, $1) i`,
+	} {
+		if _, err := s.pool.Exec(ctx, q, subjects); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, table := range []string{sc + ".records", md + ".records"} {
+		if _, err := s.pool.Exec(ctx, `INSERT INTO `+table+` (id, case_id, subject_id, category, author, source_kind,
+	source_party, purpose, basis, created, fields)
+	SELECT 'r-' || lpad(i::text, 5, '0') || '-' || j, 'c-' || lpad(i::text, 5, '0'), 's-' || lpad(i::text, 5, '0'),
+		'notes', 'a', 'service', '', 'p', '', '2001-01-01T00:00:00Z', '\x00'
+	FROM generate_series(1, $1) i, generate_series(1, $2) j`, subjects, perCase); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.pool.Exec(ctx, "ANALYZE "+table); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.pool.Exec(ctx, "ANALYZE "+sc+".proofs"); err != nil {
+		t.Fatal(err)
+	}
+	const batch = 2000
+	ids, cases, subs, updated := make([]string, batch), make([]string, batch), make([]string, batch), make([]time.Time, batch)
+	for i := range batch {
+		sub := 1 + i/perCase
+		ids[i] = fmt.Sprintf("r-%05d-%d", sub, 1+i%perCase)
+		cases[i], subs[i] = fmt.Sprintf("c-%05d", sub), fmt.Sprintf("s-%05d", sub)
+		updated[i] = time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	for _, tc := range []struct{ name, query string }{
+		{"ordinary", s.q.ret.deleteOrdinary},
+		{"medical", s.q.ret.deleteMedical},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var plan []string
+			err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+				if _, err := tx.Exec(ctx, s.q.ret.probeByKey); err != nil {
+					return err
+				}
+				rows, err := tx.Query(ctx, "EXPLAIN "+tc.query, ids, cases, subs, updated)
+				if err != nil {
+					return err
+				}
+				plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
+				if err != nil {
+					return err
+				}
+				return errors.New("roll back")
+			})
+			if err != nil && err.Error() != "roll back" {
+				t.Fatal(err)
+			}
+			text := strings.Join(plan, "\n")
+			if !strings.Contains(text, "Index Scan using records_pkey") || !strings.Contains(text, "proofs_pkey") ||
+				strings.Contains(text, "Hash") || strings.Contains(text, "Seq Scan") || strings.Contains(text, "Merge") {
+				t.Errorf("plan of the guarded DELETE (%s):\n%s\nwant a probe by key per row, no hash, merge or sequential scan", tc.name, text)
+			}
+		})
+	}
+}
