@@ -115,6 +115,7 @@ func (d *Desk) Export(ctx context.Context, w io.Writer, subject privacy.SubjectI
 	if err != nil {
 		return Totals{}, err
 	}
+	ctx = newRun(ctx) // the subject's holds read once for the whole export
 	sub, err := d.dossiers.Subject(ctx, subject)
 	if err != nil {
 		return Totals{}, err

@@ -145,6 +145,7 @@ func (d *Desk) Plan(ctx context.Context, id RequestID, now time.Time, correction
 	if err := checkTime(o, "now", now); err != nil {
 		return Plan{}, err
 	}
+	ctx = newRun(ctx) // the subject's holds read once for the whole plan
 	p := Plan{Request: r.ID, Kind: r.Kind, Subject: r.Subject, Policy: d.policy.Version,
 		RetentionKnown: d.retention != nil, DisclosuresKnown: d.disclosures != nil}
 	if r.Kind == KindRectification {
@@ -376,6 +377,16 @@ func (p *Plan) outcome() *Outcome {
 // already gone is skipped, so that Apply can be run again after a failure.
 // Telling the recipients (Plan.Notify) is left to the caller, who knows
 // how to reach them.
+//
+// Before it changes anything, Apply asks the retention facts again about
+// every record the plan erases: if a legal hold or a statute keeps one
+// now (placed after the plan was made), Apply changes nothing and returns
+// an error with Kind [privacy.ErrForbidden] and Rule [privacy.G3]; make a
+// new plan. That check and the deletion are not one atomic step. Where
+// that matters, or a proof of each deletion is wanted, record the erasure
+// with package retention ([retention.Retention.RequestErasure]) and let a
+// sweep delete: the store then re-checks holds as it deletes, and keeps a
+// proof.
 func (d *Desk) Apply(ctx context.Context, p Plan, at time.Time) error {
 	const o = "apply plan"
 	r, err := d.Request(ctx, p.Request)
@@ -389,6 +400,9 @@ func (d *Desk) Apply(ctx context.Context, p Plan, at time.Time) error {
 		return invalid(o, "plan", "not the plan of this request")
 	}
 	if err := checkTime(o, "at", at); err != nil {
+		return err
+	}
+	if err := d.recheck(ctx, p, at); err != nil {
 		return err
 	}
 	for _, c := range p.Changes {
@@ -417,6 +431,51 @@ func (d *Desk) Apply(ctx context.Context, p Plan, at time.Time) error {
 		}
 		if err := d.dossiers.UpdateRecord(ctx, rec); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// recheck asks the retention facts again, at the time at, about every
+// record plan p erases, and refuses the whole plan if one is kept now
+// (rule G3): a hold placed after the plan was made counts.
+func (d *Desk) recheck(ctx context.Context, p Plan, at time.Time) error {
+	if d.retention == nil || !slices.ContainsFunc(p.Changes, func(c Change) bool { return c.Erase }) {
+		return nil
+	}
+	ctx = newRun(ctx)
+	s, err := d.dossiers.Subject(ctx, p.Subject)
+	if err != nil {
+		return err
+	}
+	today := dayOf(at)
+	cases := map[privacy.CaseID]privacy.Case{}
+	for _, c := range p.Changes {
+		if !c.Erase {
+			continue
+		}
+		rec, err := d.subjectRecord(ctx, p.Subject, c.Record)
+		if errors.Is(err, privacy.ErrNotFound) {
+			continue // gone already: nothing to keep
+		}
+		if err != nil {
+			return err
+		}
+		cs, ok := cases[rec.Case]
+		if !ok {
+			if cs, err = d.dossiers.Case(ctx, rec.Case); err != nil {
+				return err
+			}
+			cases[rec.Case] = cs
+		}
+		ret, err := d.retention.RecordRetention(ctx, s, cs, rec, at)
+		if err != nil {
+			return err
+		}
+		if g, keep := ret.keeps(today); keep {
+			// Rule G3: a legal obligation or legal claims block erasure.
+			return &privacy.Error{Op: op + "apply plan", Kind: privacy.ErrForbidden, Rule: privacy.G3, Path: "records",
+				Msg: fmt.Sprintf("record %s is kept now (%s): make a new plan", rec.ID, g)}
 		}
 	}
 	return nil

@@ -167,6 +167,26 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 			t.Errorf("Refuse(G3) = %+v, %v", r.Last(), err)
 		}
 	})
+	t.Run("G3_hold_placed_after_the_plan_stops_apply", func(t *testing.T) {
+		w := newWorld(t, nil)
+		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-identity", "rec-note"}})
+		p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+		if err != nil || len(p.Changes) != 2 {
+			t.Fatalf("Plan = %+v, %v; want both records erased", p, err)
+		}
+		// A hold for legal claims, placed between the plan and its
+		// application.
+		w.sources.retention["rec-note"] = rights.Retention{Rule: privacy.G3, Hold: true, Citation: "hold-2026-02", Reason: "a court case is pending"}
+		err = w.desk.Apply(w.ctx, p, t0.Add(time.Hour))
+		if !errors.Is(err, privacy.ErrForbidden) || privacy.RuleOf(err) != privacy.G3 {
+			t.Fatalf("Apply after a hold = %v, want ErrForbidden citing G3", err)
+		}
+		for _, id := range []privacy.RecordID{"rec-identity", "rec-note"} {
+			if _, err := w.dossiers.Record(w.ctx, id); err != nil {
+				t.Errorf("%s after a refused Apply: %v; want it kept (nothing changed)", id, err)
+			}
+		}
+	})
 }
 
 // TestRectificationO13 decides and applies a rectification (O13), telling

@@ -11,8 +11,10 @@ import (
 
 // RetentionFromStore returns the [RetentionFacts] of package retention: each
 // record's schedule under rules, with the legal holds and erasure requests
-// kept in store (rules R9, O12, N7, G3). Holds and requests are read once
-// per subject, not per record, so an export of a large file stays streamed.
+// kept in store (rules R9, O12, N7, G3). Within one run of the desk (an
+// export, a plan, an apply) a subject's holds and requests are read once,
+// not per record, so an export of a large file stays streamed; every run
+// reads them anew, so a hold counts from the moment it is placed (G3).
 func RetentionFromStore(store retention.Store, rules *retention.Rules) RetentionFacts {
 	return &retentionFacts{store: store, rules: rules}
 }
@@ -20,26 +22,46 @@ func RetentionFromStore(store retention.Store, rules *retention.Rules) Retention
 type retentionFacts struct {
 	store retention.Store
 	rules *retention.Rules
+}
 
+// runKey marks a context as one run of the desk; its value is a *runFacts.
+type runKey struct{}
+
+// runFacts are the holds and erasure requests of the subject a run reads.
+// A run reads one subject, but the cache checks the subject all the same.
+type runFacts struct {
 	mu       sync.Mutex
 	subject  privacy.SubjectID
 	holds    []retention.Hold
 	erasures []retention.Erasure
 }
 
-// context returns the holds and erasure requests of subject id.
+// newRun returns ctx marked as a new run: the retention facts it reads are
+// read once within it. A cache that outlived the run would hide a hold
+// placed after it (rule G3).
+func newRun(ctx context.Context) context.Context {
+	return context.WithValue(ctx, runKey{}, &runFacts{})
+}
+
+// context returns the holds and erasure requests of subject id: once per
+// run, or read afresh outside a run.
 func (f *retentionFacts) context(ctx context.Context, id privacy.SubjectID) ([]retention.Hold, []retention.Erasure, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.subject == id {
-		return f.holds, f.erasures, nil
+	run, _ := ctx.Value(runKey{}).(*runFacts)
+	if run != nil {
+		run.mu.Lock()
+		defer run.mu.Unlock()
+		if run.subject == id {
+			return run.holds, run.erasures, nil
+		}
 	}
 	d, err := f.store.Dossier(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	f.subject, f.holds, f.erasures = id, d.Holds, d.Erasures
-	return f.holds, f.erasures, nil
+	if run != nil {
+		run.subject, run.holds, run.erasures = id, d.Holds, d.Erasures
+	}
+	return d.Holds, d.Erasures, nil
 }
 
 // RecordRetention implements [RetentionFacts].

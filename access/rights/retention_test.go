@@ -73,7 +73,9 @@ func TestRetentionFromStore(t *testing.T) {
 			retention.Hold{ID: "h-1", Subject: "s-1", Ground: retention.GroundLegalClaim, Reason: "court case 2026/123"}, now); err != nil {
 			t.Fatal(err)
 		}
-		facts := rights.RetentionFromStore(store, rules)
+		// The same facts as above, which answered for this subject
+		// before the hold was placed: a hold is seen as soon as it is
+		// placed, never hidden by what was read before.
 		got, err := facts.RecordRetention(ctx, s, closed, note, now)
 		if err != nil {
 			t.Fatal(err)
