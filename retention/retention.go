@@ -324,6 +324,54 @@ func (r *Retention) candidates(ctx context.Context, now time.Time, f func([]Doss
 	}
 }
 
+// candidatesAhead is candidates with the next page read while f works on
+// the current one: a sweep's reads then overlap its deletions, which a
+// database server runs on another connection. f sees the pages in order,
+// from this goroutine; no call to the store outlives candidatesAhead.
+func (r *Retention) candidatesAhead(ctx context.Context, now time.Time, f func([]Dossier) error) error {
+	type result struct {
+		page []Dossier
+		err  error
+	}
+	readCtx, stop := context.WithCancel(ctx)
+	pages := make(chan result, 1)
+	go func() {
+		defer close(pages)
+		err := r.candidates(readCtx, now, func(page []Dossier) error {
+			select {
+			case pages <- result{page: page}:
+				return nil
+			case <-readCtx.Done():
+				return readCtx.Err()
+			}
+		})
+		if err != nil && readCtx.Err() == nil {
+			pages <- result{err: err}
+		}
+	}()
+	defer func() {
+		stop()
+		for range pages {
+			// Wait for the reader: it ends at its next page or its
+			// next look at readCtx.
+		}
+	}()
+	for res := range pages {
+		if res.err != nil {
+			return res.err
+		}
+		if err := f(res.page); err != nil {
+			return err
+		}
+	}
+	// The reader stopped on its own: a failure of the parent context
+	// ends the pages early, and is the sweep's error.
+	if err := ctx.Err(); err != nil {
+		return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Err: err}
+	}
+	return nil
+}
+
 // Plan is a sweep's dry run: it yields the schedule of every record that a
 // sweep at now would delete, with the rule and reason, and deletes nothing.
 func (r *Retention) Plan(ctx context.Context, now time.Time) iter.Seq2[Schedule, error] {

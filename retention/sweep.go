@@ -80,7 +80,7 @@ func (r *Retention) Sweep(ctx context.Context, by privacy.Principal, now time.Ti
 	notices := map[Recipient][]privacy.RecordID{}
 	var buf []Schedule
 	batch := make([]dueItem, 0, r.batch)
-	err := r.candidates(ctx, now, func(page []Dossier) error {
+	err := r.candidatesAhead(ctx, now, func(page []Dossier) error {
 		for i := range page {
 			d := &page[i]
 			buf = r.rules.Schedule(buf[:0], d, now)
