@@ -61,6 +61,10 @@ type dueItem struct {
 // When the store is a [BatchStore], each batch goes to it whole, in one
 // atomic step with the same checks per record.
 //
+// While it deletes, Sweep reads the next page of candidates from another
+// goroutine (the store is safe for concurrent use); no call to the store
+// outlives Sweep.
+//
 // A sweep is idempotent and resumable: run again after it was interrupted,
 // it deletes what is still due and nothing twice (a record with a proof is
 // done). A record held during the sweep is not deleted. On a storage
