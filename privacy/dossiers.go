@@ -302,7 +302,11 @@ func (d *Dossiers) UpdateRecord(ctx context.Context, r Record) error {
 	return d.store.UpdateRecord(ctx, r)
 }
 
-// DeleteRecord deletes a record from whichever file holds it.
+// DeleteRecord deletes a record from whichever file holds it. If the store
+// also keeps legal holds (package retention), a record that a standing
+// hold covers is not deleted: the error matches [ErrForbidden] and names
+// rule [G3]. Lift the hold first, or let a retention sweep delete when it
+// may.
 func (d *Dossiers) DeleteRecord(ctx context.Context, id RecordID) error {
 	if err := checkID("delete record", "id", string(id)); err != nil {
 		return err
@@ -314,7 +318,10 @@ func (d *Dossiers) DeleteRecord(ctx context.Context, id RecordID) error {
 	return err
 }
 
-// DeleteCase deletes a case with all its records, medical ones included.
+// DeleteCase deletes a case with all its records, medical ones included:
+// all or nothing. If the store also keeps legal holds, a case that a
+// standing hold covers, as a whole or in one of its records, is not
+// deleted ([ErrForbidden], rule [G3]).
 func (d *Dossiers) DeleteCase(ctx context.Context, id CaseID) error {
 	if err := checkID("delete case", "id", string(id)); err != nil {
 		return err
@@ -322,7 +329,9 @@ func (d *Dossiers) DeleteCase(ctx context.Context, id CaseID) error {
 	return d.store.DeleteCase(ctx, id)
 }
 
-// DeleteSubject deletes a subject with everything held about them.
+// DeleteSubject deletes a subject with everything held about them: all or
+// nothing. If the store also keeps legal holds, a subject with a standing
+// hold is not deleted ([ErrForbidden], rule [G3]).
 func (d *Dossiers) DeleteSubject(ctx context.Context, id SubjectID) error {
 	if err := checkID("delete subject", "id", string(id)); err != nil {
 		return err

@@ -21,6 +21,13 @@ import (
 //     DeleteCase and DeleteSubject remove everything or nothing.
 //   - After a delete, nothing of the deleted object is reachable through
 //     any method.
+//   - A store that also keeps legal holds (package retention's Store,
+//     usually on the same type) refuses a delete that would remove
+//     anything a standing (not lifted) hold covers, with an error matching
+//     [ErrForbidden] that names rule [G3], and changes nothing. It checks
+//     the holds under the lock or in the transaction of the delete, the
+//     one that placing a hold takes too, so that a hold placed at the same
+//     time either comes first and is seen, or comes after the delete.
 //   - Times come back equal (time.Time.Equal) to what went in, given
 //     [Timestamp]-normalised input.
 type Store interface {
@@ -31,7 +38,8 @@ type Store interface {
 	// UpdateSubject replaces an existing subject.
 	UpdateSubject(ctx context.Context, s Subject) error
 	// DeleteSubject removes the subject with all its cases and records,
-	// medical records included.
+	// medical records included. A store that keeps legal holds refuses
+	// it while the subject has a standing hold: ErrForbidden, rule G3.
 	DeleteSubject(ctx context.Context, id SubjectID) error
 
 	// CreateCase stores a new case of an existing subject (else
@@ -45,7 +53,9 @@ type Store interface {
 	// then ID; ErrNotFound if the subject does not exist.
 	SubjectCases(ctx context.Context, id SubjectID) ([]Case, error)
 	// DeleteCase removes the case with all its records, medical records
-	// included.
+	// included. A store that keeps legal holds refuses it while a
+	// standing hold covers the case: one of the whole subject, of this
+	// case, or of one of its records (ErrForbidden, rule G3).
 	DeleteCase(ctx context.Context, id CaseID) error
 
 	// AddRecords stores new non-medical records of existing cases, all or
@@ -61,7 +71,10 @@ type Store interface {
 	// records are read as the iteration goes, so a subject's whole file
 	// can be streamed without holding it in memory.
 	CaseRecords(ctx context.Context, id CaseID) iter.Seq2[Record, error]
-	// DeleteRecord removes a non-medical record.
+	// DeleteRecord removes a non-medical record. A store that keeps legal
+	// holds refuses it while a standing hold covers the record: one of
+	// the whole subject, of its case, or of the record (ErrForbidden, rule
+	// G3).
 	DeleteRecord(ctx context.Context, id RecordID) error
 
 	MedicalStore
@@ -82,6 +95,7 @@ type MedicalStore interface {
 	// CaseMedicalRecords yields the case's medical records ordered by
 	// creation time, then ID.
 	CaseMedicalRecords(ctx context.Context, id CaseID) iter.Seq2[Record, error]
-	// DeleteMedicalRecord removes a medical record.
+	// DeleteMedicalRecord removes a medical record, refused as
+	// DeleteRecord is while a standing hold covers it (rule G3).
 	DeleteMedicalRecord(ctx context.Context, id RecordID) error
 }

@@ -66,6 +66,9 @@
 // A sweep deletes records. The rows of a case and a subject (their IDs,
 // kind, dates and contract) stay until the caller deletes them through
 // [privacy.Dossiers.DeleteCase] and [privacy.Dossiers.DeleteSubject].
+// Those direct deletions, and [privacy.Dossiers.DeleteRecord], honour the
+// holds too (rule G3): the store refuses to delete anything a standing
+// hold covers, under the lock a hold's placing takes (see [Store]).
 //
 // # Testing
 //

@@ -13,6 +13,14 @@ import (
 // implements beside [privacy.Store] (usually on the same type, over the
 // same database); users work with [Retention].
 //
+// A held record is never deleted (rule G3), by a sweep or otherwise: the
+// store's direct deletions of [privacy.Store] (DeleteRecord,
+// DeleteMedicalRecord, DeleteCase, DeleteSubject) must honour the standing
+// holds it keeps as EraseRecord does, refusing with an error matching
+// [privacy.ErrForbidden] that names rule G3 to delete anything one covers,
+// checked under the lock or in the transaction of the deletion that
+// PlaceHold takes too.
+//
 // Contract, checked by the kit in package retentiontest:
 //   - Methods are safe for concurrent use.
 //   - Values are copied in and out: a caller changing a returned Hold's

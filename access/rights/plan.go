@@ -382,11 +382,14 @@ func (p *Plan) outcome() *Outcome {
 // every record the plan erases: if a legal hold or a statute keeps one
 // now (placed after the plan was made), Apply changes nothing and returns
 // an error with Kind [privacy.ErrForbidden] and Rule [privacy.G3]; make a
-// new plan. That check and the deletion are not one atomic step. Where
-// that matters, or a proof of each deletion is wanted, record the erasure
-// with package retention ([retention.Retention.RequestErasure]) and let a
-// sweep delete: the store then re-checks holds as it deletes, and keeps a
-// proof.
+// new plan. That check and the deletions are not one atomic step, but a
+// store that also keeps the holds ([retention.Store], as every adapter of
+// this module does) refuses to delete a held record itself, with the same
+// error: a hold placed in between still keeps its records, and Apply stops
+// there, the changes before it applied. Where a proof of each deletion is
+// wanted, record the erasure with package retention
+// ([retention.Retention.RequestErasure]) and let a sweep delete: it keeps
+// a proof.
 func (d *Desk) Apply(ctx context.Context, p Plan, at time.Time) error {
 	const o = "apply plan"
 	r, err := d.Request(ctx, p.Request)

@@ -51,6 +51,8 @@
 //	GRANT SELECT ON "dossierwacht".schema_migrations TO "physician";
 //	GRANT SELECT (id) ON "dossierwacht".cases TO "physician";
 //	GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht_medical".records TO "physician";
+//	GRANT SELECT (subject_id, case_id, records, lifted) ON "dossierwacht".holds TO "physician";
+//	GRANT EXECUTE ON FUNCTION "dossierwacht".lock_subject(text) TO "physician";
 //	GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "physician";
 //	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants TO "physician";
 //	GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "physician";
@@ -71,11 +73,15 @@
 // a proof and a hash-chained audit event per record. [Store.EraseRecords]
 // says what it locks so that a hold placed during a sweep is respected
 // (rule G3): the rows of the batch's subjects, which [Store.PlaceHold]
-// locks too. [Store.Candidates] walks the subjects in ID order and asks
-// each from indexes (TestRetentionIndexes checks the plan). A sweep killed
-// halfway (SIGKILL) finishes on the next run with exactly one proof per
-// deletion (TestSweepCrash); BenchmarkSweep1M measures a sweep of a
-// million records beside a hand-written DELETE.
+// locks too. The direct deletions of privacy.Store take the same lock of
+// the subject's row before they read its standing holds, and refuse to
+// delete what one covers (see [Store.DeleteRecord]; the physicians' role
+// locks through the function lock_subject of migration 0007).
+// [Store.Candidates] walks the subjects in ID order and asks each from
+// indexes (TestRetentionIndexes checks the plan). A sweep killed halfway
+// (SIGKILL) finishes on the next run with exactly one proof per deletion
+// (TestSweepCrash); BenchmarkSweep1M measures a sweep of a million records
+// beside a hand-written DELETE.
 //
 // # Poolers, managed servers, replicas
 //

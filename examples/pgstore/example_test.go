@@ -55,6 +55,8 @@ func ExampleGrants() {
 	// GRANT SELECT ON "dossierwacht".schema_migrations TO "physician";
 	// GRANT SELECT (id) ON "dossierwacht".cases TO "physician";
 	// GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht_medical".records TO "physician";
+	// GRANT SELECT (subject_id, case_id, records, lifted) ON "dossierwacht".holds TO "physician";
+	// GRANT EXECUTE ON FUNCTION "dossierwacht".lock_subject(text) TO "physician";
 	// GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "physician";
 	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants TO "physician";
 	// GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "physician";

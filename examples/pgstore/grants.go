@@ -19,6 +19,13 @@ import (
 //   - medical, the physicians' side (rule O6): the medical file, the audit
 //     trail, and of the case file only the case IDs its records hang on.
 //
+// Both roles delete records, and a deletion of held data is refused (rule
+// G3): each reads the scopes of the standing legal holds (the medical role
+// only the columns that say what a hold covers, never its ground or
+// reason) and locks the subject's row as a hold's placing does; the
+// medical role, which may not touch subjects, through the function
+// lock_subject.
+//
 // Both record and revoke consent grants and disclose (a physician
 // discloses medical data on written consent, O6): they read, insert and
 // revoke grants (UPDATE; Disclose also locks the grants it reads, which
@@ -62,6 +69,8 @@ func Grants(schema, app, medical string) ([]string, error) {
 		`GRANT SELECT ON {schema}.schema_migrations TO {medrole}`,
 		`GRANT SELECT (id) ON {schema}.cases TO {medrole}`,
 		`GRANT SELECT, INSERT, UPDATE, DELETE ON {medical}.records TO {medrole}`,
+		`GRANT SELECT (subject_id, case_id, records, lifted) ON {schema}.holds TO {medrole}`,
+		`GRANT EXECUTE ON FUNCTION {schema}.lock_subject(text) TO {medrole}`,
 		`GRANT SELECT, INSERT ON {schema}.audit_events TO {medrole}`,
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.consent_grants TO {medrole}`,
 		`GRANT SELECT, INSERT ON {schema}.disclosures TO {medrole}`,

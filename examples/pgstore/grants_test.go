@@ -11,6 +11,7 @@ import (
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/examples/pgstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -19,7 +20,8 @@ import (
 // that the database keeps the medical file apart (rule O6): the
 // application's role cannot read or write it, the medical role can read
 // nothing of the case file but the case IDs, and neither may change the
-// audit trail (rule G7).
+// audit trail (rule G7). Each deletes records of its file, but not held
+// ones (rule G3).
 func TestGrants(t *testing.T) {
 	ctx := context.Background()
 	owner := pgstore.PoolForTest(t, pgx.QueryExecModeExec)
@@ -164,6 +166,48 @@ func TestGrants(t *testing.T) {
 		}
 		if _, err := medStore.Subject(ctx, "s-1"); !errors.Is(err, privacy.ErrForbidden) {
 			t.Errorf("Subject = %v, want ErrForbidden", err)
+		}
+	})
+	t.Run("G3_both_roles_delete_what_no_hold_keeps", func(t *testing.T) {
+		r1, r2, m1, m2 := note, note, finding, finding
+		r1.ID, r2.ID, m1.ID, m2.ID = "r-g1", "r-g2", "m-g1", "m-g2"
+		if err := s.AddRecords(ctx, r1, r2); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddMedicalRecords(ctx, m1, m2); err != nil {
+			t.Fatal(err)
+		}
+		ev := privacy.Event{Time: t0, Principal: "officer-1", Subject: "s-1", Rule: privacy.G3}
+		if err := s.PlaceHold(ctx, retention.Hold{ID: "h-1", Subject: "s-1", Records: []privacy.RecordID{r1.ID, m1.ID},
+			Ground: retention.GroundLegalClaim, Reason: "claim 1", PlacedBy: "officer-1", Placed: t0}, ev); err != nil {
+			t.Fatal(err)
+		}
+		held := func(what string, err error) {
+			t.Helper()
+			if !errors.Is(err, privacy.ErrForbidden) || privacy.RuleOf(err) != privacy.G3 {
+				t.Errorf("%s of a held record = %v, want ErrForbidden by rule G3", what, err)
+			}
+		}
+		held("DeleteRecord as the application", appStore.DeleteRecord(ctx, r1.ID))
+		held("DeleteMedicalRecord as the physician", medStore.DeleteMedicalRecord(ctx, m1.ID))
+		if err := appStore.DeleteRecord(ctx, r2.ID); err != nil {
+			t.Errorf("DeleteRecord as the application: %v", err)
+		}
+		if err := medStore.DeleteMedicalRecord(ctx, m2.ID); err != nil {
+			t.Errorf("DeleteMedicalRecord as the physician: %v", err)
+		}
+		// The physicians' role sees what a hold covers, not why.
+		if _, err := medStore.Hold(ctx, "h-1"); !errors.Is(err, privacy.ErrForbidden) {
+			t.Errorf("Hold as the physician = %v, want ErrForbidden", err)
+		}
+		if err := s.LiftHold(ctx, "h-1", "officer-1", t0.Add(time.Hour), "settled", ev); err != nil {
+			t.Fatal(err)
+		}
+		if err := appStore.DeleteRecord(ctx, r1.ID); err != nil {
+			t.Errorf("DeleteRecord as the application after the hold was lifted: %v", err)
+		}
+		if err := medStore.DeleteMedicalRecord(ctx, m1.ID); err != nil {
+			t.Errorf("DeleteMedicalRecord as the physician after the hold was lifted: %v", err)
 		}
 	})
 	t.Run("O6_both_roles_record_consent_and_disclose", func(t *testing.T) {

@@ -10,9 +10,9 @@ type queries struct {
 	createSubject, subject, updateSubject, subjectExists, lockSubject string
 	deleteSubject                                                     []string
 
-	createCase, caseByID, updateCase, caseExists, lockCase, subjectCases string
-	lockSubjectCases                                                     string
-	deleteCase                                                           []string
+	createCase, caseByID, updateCase, caseExists, caseSubject, lockCase string
+	subjectCases, lockSubjectCases                                      string
+	deleteCase                                                          []string
 
 	ordinary, medical fileQueries
 
@@ -27,8 +27,13 @@ type queries struct {
 // fileQueries are the statements of one compartment of records: the
 // ordinary file or the medical file (rule O6).
 type fileQueries struct {
-	what                                              string // "record" or "medical record", for error ops
-	insert, get, update, caseOf, first, after, delete string
+	what                                      string // "record" or "medical record", for error ops
+	insert, get, update, caseOf, first, after string
+	// owner finds a record's case and subject; lockSubject locks the
+	// subject's row with the rights of the file's role; delete deletes a
+	// record only if it is still of the case and subject owner found (rule
+	// G3, see [Store.DeleteRecord]).
+	owner, lockSubject, delete string
 }
 
 const caseColumns = `id, subject_id, kind, purpose, contract_id, contract_party, contract_party_kind,
@@ -40,7 +45,7 @@ const recordColumns = `id, case_id, subject_id, category, author, source_kind, s
 const eventColumns = `seq, time, principal, role, on_behalf_of, purpose, subject, case_id, category, object,
 	action, outcome, rule, policy, access_point, client, prev, hash`
 
-func newFileQueries(r *strings.Replacer, what, table string) fileQueries {
+func newFileQueries(r *strings.Replacer, what, table, lockSubject string) fileQueries {
 	t := r.Replace(table)
 	return fileQueries{
 		what: what,
@@ -54,9 +59,15 @@ func newFileQueries(r *strings.Replacer, what, table string) fileQueries {
 		first:  `SELECT ` + recordColumns + ` FROM ` + t + ` WHERE case_id = $1 ORDER BY created, id LIMIT $2`,
 		after: `SELECT ` + recordColumns + ` FROM ` + t + ` WHERE case_id = $1 AND (created, id) > ($2, $3)
 	ORDER BY created, id LIMIT $4`,
-		delete: `DELETE FROM ` + t + ` WHERE id = $1`,
+		owner:       `SELECT case_id, subject_id FROM ` + t + ` WHERE id = $1`,
+		lockSubject: r.Replace(lockSubject),
+		delete:      `DELETE FROM ` + t + ` WHERE id = $1 AND case_id = $2 AND subject_id = $3`,
 	}
 }
+
+// lockSubject locks a subject's row, as the writes that must not cross a
+// legal hold (rule G3) and PlaceHold itself do.
+const lockSubject = `SELECT 1 FROM {schema}.subjects WHERE id = $1 FOR UPDATE`
 
 func newQueries(r *strings.Replacer) queries {
 	q := queries{
@@ -67,7 +78,7 @@ func newQueries(r *strings.Replacer) queries {
 		subject:       `SELECT employer, employment_ended, created FROM {schema}.subjects WHERE id = $1`,
 		updateSubject: `UPDATE {schema}.subjects SET employer = $1, employment_ended = $2, created = $3 WHERE id = $4`,
 		subjectExists: `SELECT 1 FROM {schema}.subjects WHERE id = $1`,
-		lockSubject:   `SELECT 1 FROM {schema}.subjects WHERE id = $1 FOR UPDATE`,
+		lockSubject:   lockSubject,
 		// Erasure, children first. The subject's row and its cases are
 		// locked first, so that no case or record is added meanwhile.
 		deleteSubject: []string{
@@ -83,6 +94,7 @@ func newQueries(r *strings.Replacer) queries {
 	contract_party_kind = $5, contract_start = $6, contract_end = $7, opened = $8, closed = $9
 	WHERE id = $10 AND subject_id = $11`,
 		caseExists:       `SELECT 1 FROM {schema}.cases WHERE id = $1`,
+		caseSubject:      `SELECT subject_id FROM {schema}.cases WHERE id = $1`,
 		lockCase:         `SELECT 1 FROM {schema}.cases WHERE id = $1 FOR UPDATE`,
 		lockSubjectCases: `SELECT id FROM {schema}.cases WHERE subject_id = $1 FOR UPDATE`,
 		subjectCases:     `SELECT ` + caseColumns + ` FROM {schema}.cases WHERE subject_id = $1 ORDER BY opened NULLS FIRST, id`,
@@ -102,7 +114,7 @@ func newQueries(r *strings.Replacer) queries {
 		subjectEvents: `SELECT ` + eventColumns + ` FROM {schema}.audit_events WHERE subject = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
 	}
 	for _, p := range []*string{&q.version, &q.insertMigration, &q.createSubject, &q.subject, &q.updateSubject,
-		&q.subjectExists, &q.lockSubject, &q.createCase, &q.caseByID, &q.updateCase, &q.caseExists, &q.lockCase,
+		&q.subjectExists, &q.lockSubject, &q.createCase, &q.caseByID, &q.updateCase, &q.caseExists, &q.caseSubject, &q.lockCase,
 		&q.lockSubjectCases, &q.subjectCases, &q.auditLock, &q.lastEvent, &q.insertEvents, &q.events, &q.subjectEvents} {
 		*p = r.Replace(*p)
 	}
@@ -112,8 +124,10 @@ func newQueries(r *strings.Replacer) queries {
 	for i := range q.deleteCase {
 		q.deleteCase[i] = r.Replace(q.deleteCase[i])
 	}
-	q.ordinary = newFileQueries(r, "record", "{schema}.records")
-	q.medical = newFileQueries(r, "medical record", "{medical}.records")
+	q.ordinary = newFileQueries(r, "record", "{schema}.records", lockSubject)
+	// The physicians' role may not lock a subject's row itself: migration
+	// 0007's function does it for them.
+	q.medical = newFileQueries(r, "medical record", "{medical}.records", `SELECT 1 WHERE {schema}.lock_subject($1)`)
 	q.ret = newRetentionQueries(r)
 	q.con = newConsentQueries(r)
 	q.rts = newRightsQueries(r)

@@ -55,7 +55,9 @@ func (s *Store) UpdateSubject(ctx context.Context, sub privacy.Subject) error {
 
 // DeleteSubject implements [privacy.Store]: the subject, its cases and
 // every record of them, medical ones included, in one transaction. The
-// role it runs under needs DELETE on both schemas.
+// role it runs under needs DELETE on both schemas. A subject with a
+// standing legal hold is not deleted (rule G3): the check runs under the
+// lock of the subject's row, which [Store.PlaceHold] takes too.
 func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID) error {
 	const op = "pgstore: delete subject"
 	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
@@ -63,6 +65,10 @@ func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID) error {
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, s.q.lockSubject, string(id)).Scan(new(int)); err != nil {
+			return err
+		}
+		// Rule G3: a held record is never deleted.
+		if err := s.checkSubjectHolds(ctx, tx, op, string(id)); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, s.q.lockSubjectCases, string(id)); err != nil {
@@ -165,15 +171,30 @@ func (s *Store) SubjectCases(ctx context.Context, id privacy.SubjectID) ([]priva
 
 // DeleteCase implements [privacy.Store]: the case and every record of it,
 // medical ones included, in one transaction. The role it runs under needs
-// DELETE on both schemas.
+// DELETE on both schemas. A case that a standing legal hold covers, whole
+// or in one of its records, is not deleted (rule G3): the check runs under
+// the lock of its subject's row, which [Store.PlaceHold] takes too.
 func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID) error {
 	const op = "pgstore: delete case"
 	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
-		// Locking the case keeps records from being added meanwhile.
+		// The subject's row first, as DeleteSubject and EraseRecords
+		// lock it, then the case's, which keeps records from being added
+		// meanwhile. A case never changes subject.
+		var subject string
+		if err := tx.QueryRow(ctx, s.q.caseSubject, string(id)).Scan(&subject); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, s.q.lockSubject, subject).Scan(new(int)); err != nil {
+			return err
+		}
 		if err := tx.QueryRow(ctx, s.q.lockCase, string(id)).Scan(new(int)); err != nil {
+			return err
+		}
+		// Rule G3: a held record is never deleted.
+		if err := s.checkCaseHolds(ctx, tx, op, subject, string(id)); err != nil {
 			return err
 		}
 		for _, q := range s.q.deleteCase {
@@ -367,12 +388,21 @@ func recordPage(ctx context.Context, db queryer, query string, args ...any) ([]p
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (privacy.Record, error) { return scanRecord(row) })
 }
 
-// DeleteRecord implements [privacy.Store].
+// DeleteRecord implements [privacy.Store]. A record that a standing legal
+// hold covers is not deleted (rule G3). In one transaction it finds the
+// record's subject, locks the subject's row, as [Store.PlaceHold] does
+// before it inserts a hold, reads the subject's standing holds and deletes
+// the record if none covers it: a hold placed at the same time either
+// waits for the deletion or is seen by it. The role needs SELECT on the
+// holds (both roles of [Grants] have it).
 func (s *Store) DeleteRecord(ctx context.Context, id privacy.RecordID) error {
 	return s.deleteRecord(ctx, s.q.ordinary, id)
 }
 
-// DeleteMedicalRecord implements [privacy.MedicalStore].
+// DeleteMedicalRecord implements [privacy.MedicalStore], as
+// [Store.DeleteRecord] does. The physicians' role, which may not lock a
+// subject's row, locks it through the function lock_subject (migration
+// 0007), which [Grants] lets it execute.
 func (s *Store) DeleteMedicalRecord(ctx context.Context, id privacy.RecordID) error {
 	return s.deleteRecord(ctx, s.q.medical, id)
 }
@@ -383,10 +413,25 @@ func (s *Store) deleteRecord(ctx context.Context, f fileQueries, id privacy.Reco
 		return err
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
-		n, err := s.exec(ctx, tx, op, f.delete, string(id))
-		if err == nil && n == 0 {
-			err = pgx.ErrNoRows
+		var c, subject string
+		if err := tx.QueryRow(ctx, f.owner, string(id)).Scan(&c, &subject); err != nil {
+			return err
 		}
-		return err
+		if err := tx.QueryRow(ctx, f.lockSubject, subject).Scan(new(int)); err != nil {
+			return err
+		}
+		// Rule G3: a held record is never deleted.
+		if err := s.checkRecordHolds(ctx, tx, op, subject, c, string(id)); err != nil {
+			return err
+		}
+		// Only the record of the case and subject checked.
+		n, err := s.exec(ctx, tx, op, f.delete, string(id), c, subject)
+		if err != nil || n == 1 {
+			return err
+		}
+		if err := tx.QueryRow(ctx, f.caseOf, string(id)).Scan(new(string)); err != nil {
+			return err // deleted meanwhile
+		}
+		return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: "the record changed while it was deleted"}
 	})
 }

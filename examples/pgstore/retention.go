@@ -30,6 +30,7 @@ type retentionQueries struct {
 	dossierHolds, dossierErasures                         string
 	lockSubjects, eraseCheck, probeByKey                  string
 	deleteOrdinary, deleteMedical                         string
+	subjectHeld, caseHasRecord                            string
 }
 
 const (
@@ -108,10 +109,18 @@ LEFT JOIN LATERAL (
 ) r ON true`,
 		deleteOrdinary: deleteGuarded("{schema}.records"),
 		deleteMedical:  deleteGuarded("{medical}.records"),
+
+		// The direct deletions' checks (rule G3): does the subject have a
+		// standing hold; is one of the records a hold names of the case,
+		// in either file.
+		subjectHeld: `SELECT EXISTS (SELECT 1 FROM {schema}.holds WHERE subject_id = $1 AND lifted IS NULL)`,
+		caseHasRecord: `SELECT EXISTS (SELECT 1 FROM {schema}.records WHERE id = ANY ($2::text[]) AND case_id = $1)
+	OR EXISTS (SELECT 1 FROM {medical}.records WHERE id = ANY ($2::text[]) AND case_id = $1)`,
 	}
 	for _, p := range []*string{&q.insertHold, &q.hold, &q.holdLifted, &q.liftHold, &q.standingHolds, &q.insertErasure,
 		&q.proof, &q.proofs, &q.candidates, &q.dossierSubjects, &q.dossierCases, &q.dossierEntries,
-		&q.dossierHolds, &q.dossierErasures, &q.lockSubjects, &q.eraseCheck, &q.probeByKey, &q.deleteOrdinary, &q.deleteMedical} {
+		&q.dossierHolds, &q.dossierErasures, &q.lockSubjects, &q.eraseCheck, &q.probeByKey, &q.deleteOrdinary, &q.deleteMedical,
+		&q.subjectHeld, &q.caseHasRecord} {
 		*p = r.Replace(*p)
 	}
 	return q
@@ -531,19 +540,7 @@ func (s *Store) eraseRecords(ctx context.Context, op string, proofs []retention.
 		}
 		// 2. The standing holds of the batch's subjects: stable while
 		// their rows are locked.
-		rows, err := tx.Query(ctx, s.q.ret.standingHolds, subjects)
-		if err != nil {
-			return err
-		}
-		holds := map[privacy.SubjectID][]retention.Hold{}
-		var hs string
-		var hc *string
-		var hr []string
-		_, err = pgx.ForEachRow(rows, []any{&hs, &hc, &hr}, func() error {
-			sub := privacy.SubjectID(hs)
-			holds[sub] = append(holds[sub], retention.Hold{Subject: sub, Case: privacy.CaseID(deref(hc)), Records: recordIDs(hr)})
-			return nil
-		})
+		holds, err := s.standingHolds(ctx, tx, subjects)
 		if err != nil {
 			return err
 		}
@@ -783,4 +780,78 @@ func scanProof(row pgx.Row) (retention.Proof, error) {
 		return retention.Proof{}, err
 	}
 	return p, nil
+}
+
+// standingHolds returns the holds of subjects that have not been lifted,
+// with their scopes, by subject. The role needs SELECT on holds' subject_id,
+// case_id, records and lifted.
+func (s *Store) standingHolds(ctx context.Context, tx pgx.Tx, subjects []string) (map[privacy.SubjectID][]retention.Hold, error) {
+	rows, err := tx.Query(ctx, s.q.ret.standingHolds, subjects)
+	if err != nil {
+		return nil, err
+	}
+	holds := map[privacy.SubjectID][]retention.Hold{}
+	var hs string
+	var hc *string
+	var hr []string
+	_, err = pgx.ForEachRow(rows, []any{&hs, &hc, &hr}, func() error {
+		sub := privacy.SubjectID(hs)
+		holds[sub] = append(holds[sub], retention.Hold{Subject: sub, Case: privacy.CaseID(deref(hc)), Records: recordIDs(hr)})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return holds, nil
+}
+
+// The checks of the direct deletions of privacy.Store (DeleteRecord,
+// DeleteMedicalRecord, DeleteCase, DeleteSubject): each runs in the
+// deletion's transaction after it locked the subject's row, which
+// [Store.PlaceHold] locks before it inserts a hold, and fails with the
+// refusal of rule G3 if a standing hold covers what would be deleted.
+
+// checkRecordHolds checks record id of case c of subject.
+func (s *Store) checkRecordHolds(ctx context.Context, tx pgx.Tx, op, subject, c, id string) error {
+	holds, err := s.standingHolds(ctx, tx, []string{subject})
+	if err != nil {
+		return err
+	}
+	for _, h := range holds[privacy.SubjectID(subject)] {
+		if h.Covers(privacy.CaseID(c), privacy.RecordID(id)) {
+			return sqladapter.Held(op, "a legal hold keeps the record")
+		}
+	}
+	return nil
+}
+
+// checkCaseHolds checks case c of subject, whole and each of its records
+// in both files.
+func (s *Store) checkCaseHolds(ctx context.Context, tx pgx.Tx, op, subject, c string) error {
+	holds, err := s.standingHolds(ctx, tx, []string{subject})
+	if err != nil {
+		return err
+	}
+	whole, named := sqladapter.CaseHolds(holds[privacy.SubjectID(subject)], privacy.CaseID(c))
+	if !whole && len(named) > 0 {
+		if err := tx.QueryRow(ctx, s.q.ret.caseHasRecord, c, ids(named)).Scan(&whole); err != nil {
+			return err
+		}
+	}
+	if whole {
+		return sqladapter.Held(op, "a legal hold keeps the case")
+	}
+	return nil
+}
+
+// checkSubjectHolds checks the whole of subject's data.
+func (s *Store) checkSubjectHolds(ctx context.Context, tx pgx.Tx, op, subject string) error {
+	var held bool
+	if err := tx.QueryRow(ctx, s.q.ret.subjectHeld, subject).Scan(&held); err != nil {
+		return err
+	}
+	if held {
+		return sqladapter.Held(op, "a legal hold keeps the subject's data")
+	}
+	return nil
 }

@@ -17,10 +17,10 @@ import (
 // retention store's queries, order included: Candidates walks the
 // subjects on subjects_employment_ended and asks each from cases_closed
 // (closing date), records_case (creation time, both files) and
-// erasures_decided (decision time); EraseRecords finds its rows by key. As
-// in TestIndexes, sequential and bitmap scans and sorts are turned off for
-// the transaction: a plan that still has one means no index serves the
-// query.
+// erasures_decided (decision time); EraseRecords finds its rows by key, and
+// so do the direct deletions' hold checks (rule G3). As in TestIndexes,
+// sequential and bitmap scans and sorts are turned off for the
+// transaction: a plan that still has one means no index serves the query.
 func TestRetentionIndexes(t *testing.T) {
 	ctx := context.Background()
 	s := OpenForTest(t, nil)
@@ -85,6 +85,10 @@ func TestRetentionIndexes(t *testing.T) {
 			[]any{records, []string{"c-01-0", "c-02-0"}, subjects, []time.Time{t0, t0}}},
 		{"EraseDeleteMedical", s.q.ret.deleteMedical, []string{"records_pkey", "proofs_pkey"},
 			[]any{records, []string{"c-01-0", "c-02-0"}, subjects, []time.Time{t0, t0}}},
+		{"DeleteSubjectHeld", s.q.ret.subjectHeld, []string{"holds_subject"}, []any{"s-01"}},
+		{"DeleteCaseHasHeldRecord", s.q.ret.caseHasRecord, []string{"records_pkey"}, []any{"c-01-0", records}},
+		{"DeleteRecordOwner", s.q.ordinary.owner, []string{"records_pkey"}, []any{"r-01-0-1"}},
+		{"DeleteRecordGuarded", s.q.medical.delete, []string{"records_pkey"}, []any{"r-01-0-1", "c-01-0", "s-01"}},
 		{"Proofs", s.q.ret.proofs, []string{"proofs_subject"}, []any{"s-01"}},
 		{"Proof", s.q.ret.proof, []string{"proofs_pkey"}, []any{"r-01-0-1"}},
 	} {

@@ -42,10 +42,13 @@
 // proofs of deletion in tables of their own, and sweeps that delete a
 // batch of records with their proofs and audit events in one write
 // transaction, after checking each for a proof, a change and a standing
-// hold (rule G3). A sweep's candidates come from indexes, one walk of the
-// subjects in ID order (see [Store.Candidates]); it passes the kit
-// retentiontest in full, and a sweep killed halfway (SIGKILL) finishes on
-// the next run with one proof per deletion (TestSweepCrash).
+// hold (rule G3); the direct deletions of privacy.Store (DeleteRecord,
+// DeleteCase, DeleteSubject) read the standing holds in their own write
+// transaction too, and refuse to delete what one covers. A sweep's
+// candidates come from indexes, one walk of the subjects in ID order (see
+// [Store.Candidates]); it passes the kit retentiontest in full, and a
+// sweep killed halfway (SIGKILL) finishes on the next run with one proof
+// per deletion (TestSweepCrash).
 //
 // # Concurrency
 //

@@ -56,7 +56,8 @@ func (s *Store) UpdateSubject(ctx context.Context, sub privacy.Subject) error {
 }
 
 // DeleteSubject implements [privacy.Store]: the subject, its cases and
-// every record of them, medical ones included, in one transaction.
+// every record of them, medical ones included, in one transaction. A
+// subject with a standing legal hold is not deleted (rule G3).
 func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID) error {
 	const op = "sqlitestore: delete subject"
 	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
@@ -64,6 +65,11 @@ func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID) error {
 	}
 	err := s.write(ctx, op, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM subjects WHERE id = ?`, id).Scan(new(int)); err != nil {
+			return err
+		}
+		// Rule G3: a held record is never deleted. Checked in the
+		// deletion's transaction, which PlaceHold cannot enter.
+		if err := checkSubjectHolds(ctx, tx, op, id); err != nil {
 			return err
 		}
 		for _, q := range deleteSubject {
@@ -190,14 +196,21 @@ func (s *Store) SubjectCases(ctx context.Context, id privacy.SubjectID) ([]priva
 }
 
 // DeleteCase implements [privacy.Store]: the case and every record of it,
-// medical ones included, in one transaction.
+// medical ones included, in one transaction. A case that a standing legal
+// hold covers, whole or in one of its records, is not deleted (rule G3).
 func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID) error {
 	const op = "sqlitestore: delete case"
 	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM cases WHERE id = ?`, id).Scan(new(int)); err != nil {
+		var subject privacy.SubjectID
+		if err := tx.QueryRowContext(ctx, `SELECT subject_id FROM cases WHERE id = ?`, id).Scan(&subject); err != nil {
+			return err
+		}
+		// Rule G3: a held record is never deleted. Checked in the
+		// deletion's transaction, which PlaceHold cannot enter.
+		if err := checkCaseHolds(ctx, tx, op, subject, id); err != nil {
 			return err
 		}
 		for _, q := range deleteCase {
@@ -213,8 +226,8 @@ func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID) error {
 // file (rule O6), each a table of its own. Its queries are built once from
 // the adapter's own table names.
 type file struct {
-	what                                              string // "record" or "medical record", for error ops
-	insert, get, update, caseOf, first, after, delete string
+	what                                                     string // "record" or "medical record", for error ops
+	insert, get, update, caseOf, owner, first, after, delete string
 }
 
 const recordColumns = `id, case_id, subject_id, category, author, source_kind, source_party, purpose, basis,
@@ -228,6 +241,7 @@ func newFile(what, table string) file {
 		update: `UPDATE ` + table + ` SET subject_id = ?, category = ?, author = ?, source_kind = ?, source_party = ?,
 	purpose = ?, basis = ?, created = ?, updated = ?, fields = ? WHERE id = ? AND case_id = ?`,
 		caseOf: `SELECT case_id FROM ` + table + ` WHERE id = ?`,
+		owner:  `SELECT case_id, subject_id FROM ` + table + ` WHERE id = ?`,
 		first:  `SELECT ` + recordColumns + ` FROM ` + table + ` WHERE case_id = ? ORDER BY created, id LIMIT ?`,
 		after: `SELECT ` + recordColumns + ` FROM ` + table + ` WHERE case_id = ? AND (created, id) > (?, ?)
 	ORDER BY created, id LIMIT ?`,
@@ -411,12 +425,14 @@ func (s *Store) recordPage(ctx context.Context, query string, args ...any) ([]pr
 	return page, rows.Err()
 }
 
-// DeleteRecord implements [privacy.Store].
+// DeleteRecord implements [privacy.Store]. A record that a standing legal
+// hold covers is not deleted (rule G3).
 func (s *Store) DeleteRecord(ctx context.Context, id privacy.RecordID) error {
 	return s.deleteRecord(ctx, ordinaryFile, id)
 }
 
-// DeleteMedicalRecord implements [privacy.MedicalStore].
+// DeleteMedicalRecord implements [privacy.MedicalStore], as
+// [Store.DeleteRecord] does.
 func (s *Store) DeleteMedicalRecord(ctx context.Context, id privacy.RecordID) error {
 	return s.deleteRecord(ctx, medicalFile, id)
 }
@@ -427,6 +443,16 @@ func (s *Store) deleteRecord(ctx context.Context, f file, id privacy.RecordID) e
 		return err
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
+		var c privacy.CaseID
+		var subject privacy.SubjectID
+		if err := tx.QueryRowContext(ctx, f.owner, id).Scan(&c, &subject); err != nil {
+			return err
+		}
+		// Rule G3: a held record is never deleted. Checked in the
+		// deletion's transaction, which PlaceHold cannot enter.
+		if err := checkRecordHolds(ctx, tx, op, subject, c, id); err != nil {
+			return err
+		}
 		n, err := s.exec(ctx, tx, op, f.delete, id)
 		if err == nil && n == 0 {
 			err = sql.ErrNoRows

@@ -20,7 +20,10 @@ import (
 // runs in one IMMEDIATE transaction on the one writer connection, so the
 // checks of EraseRecord (a proof exists, the record changed, a hold
 // stands) and its deletion see the same file: no hold can be placed in
-// between (rule G3).
+// between (rule G3). So do the direct deletions of privacy.Store
+// (DeleteRecord, DeleteMedicalRecord, DeleteCase, DeleteSubject): each
+// reads the standing holds in its own transaction and refuses to delete
+// what one covers.
 
 var (
 	_ retention.Store      = (*Store)(nil)
@@ -38,6 +41,12 @@ const (
 	qHoldLifted    = `SELECT lifted IS NOT NULL FROM holds WHERE id = ?`
 	qLiftHold      = `UPDATE holds SET lifted_by = ?, lifted = ?, lift_reason = ? WHERE id = ? AND lifted IS NULL`
 	qStandingHolds = `SELECT case_id, records FROM holds WHERE subject_id = ? AND lifted IS NULL`
+	qSubjectHeld   = `SELECT EXISTS (SELECT 1 FROM holds WHERE subject_id = ? AND lifted IS NULL)`
+	// qCaseHasRecord asks whether one of the records of a JSON array is
+	// of a case, in either file, finding each by its key.
+	qCaseHasRecord = `SELECT EXISTS (SELECT 1 FROM json_each(?2)
+	WHERE EXISTS (SELECT 1 FROM records r WHERE r.id = json_each.value AND r.case_id = ?1)
+		OR EXISTS (SELECT 1 FROM medical_records r WHERE r.id = json_each.value AND r.case_id = ?1))`
 	qInsertErasure = `INSERT INTO erasures (` + erasureColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	qInsertProof   = `INSERT INTO proofs (` + proofColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qProof         = `SELECT ` + proofColumns + ` FROM proofs WHERE record_id = ?`
@@ -560,6 +569,65 @@ func standingHolds(ctx context.Context, tx *sql.Tx, prep func(string) (*sql.Stmt
 		return nil, err
 	}
 	rows, err := st.QueryContext(ctx, subject)
+	return scanStandingHolds(subject, rows, err)
+}
+
+// holdsOf returns the standing holds of subject, read in tx.
+func holdsOf(ctx context.Context, tx *sql.Tx, subject privacy.SubjectID) ([]retention.Hold, error) {
+	rows, err := tx.QueryContext(ctx, qStandingHolds, subject)
+	return scanStandingHolds(subject, rows, err)
+}
+
+// checkRecordHolds fails with the refusal of rule G3 if a standing hold of
+// subject covers record id of case c, as read in tx.
+func checkRecordHolds(ctx context.Context, tx *sql.Tx, op string, subject privacy.SubjectID, c privacy.CaseID, id privacy.RecordID) error {
+	hs, err := holdsOf(ctx, tx, subject)
+	if err != nil {
+		return err
+	}
+	for i := range hs {
+		if hs[i].Covers(c, id) {
+			return sqladapter.Held(op, "a legal hold keeps the record")
+		}
+	}
+	return nil
+}
+
+// checkCaseHolds fails with the refusal of rule G3 if a standing hold of
+// subject covers case c, whole or in one of its records, as read in tx.
+func checkCaseHolds(ctx context.Context, tx *sql.Tx, op string, subject privacy.SubjectID, c privacy.CaseID) error {
+	hs, err := holdsOf(ctx, tx, subject)
+	if err != nil {
+		return err
+	}
+	whole, named := sqladapter.CaseHolds(hs, c)
+	if !whole && len(named) > 0 {
+		if err := tx.QueryRowContext(ctx, qCaseHasRecord, c, sqladapter.EncodeIDs(named)).Scan(&whole); err != nil {
+			return err
+		}
+	}
+	if whole {
+		return sqladapter.Held(op, "a legal hold keeps the case")
+	}
+	return nil
+}
+
+// checkSubjectHolds fails with the refusal of rule G3 if subject has a
+// standing hold, as read in tx.
+func checkSubjectHolds(ctx context.Context, tx *sql.Tx, op string, subject privacy.SubjectID) error {
+	var held bool
+	if err := tx.QueryRowContext(ctx, qSubjectHeld, subject).Scan(&held); err != nil {
+		return err
+	}
+	if held {
+		return sqladapter.Held(op, "a legal hold keeps the subject's data")
+	}
+	return nil
+}
+
+// scanStandingHolds reads the rows of qStandingHolds of subject, and
+// closes them.
+func scanStandingHolds(subject privacy.SubjectID, rows *sql.Rows, err error) ([]retention.Hold, error) {
 	if err != nil {
 		return nil, err
 	}

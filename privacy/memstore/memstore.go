@@ -167,7 +167,8 @@ func (s *Store) UpdateSubject(ctx context.Context, sub privacy.Subject) error {
 	return nil
 }
 
-// DeleteSubject implements [privacy.Store].
+// DeleteSubject implements [privacy.Store]. A subject with a standing
+// legal hold is not deleted (rule G3): see [Store.PlaceHold].
 func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID) error {
 	const op = "delete subject"
 	if err := ctxErr(ctx, op); err != nil {
@@ -177,6 +178,11 @@ func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID) error {
 	defer s.mu.Unlock()
 	if _, ok := s.subjects[id]; !ok {
 		return notFound(op)
+	}
+	// Rule G3: a held record is never deleted. Checked under the write
+	// lock that PlaceHold takes too.
+	if s.subjectHeld(id) {
+		return held(op, "a legal hold keeps the subject's data")
 	}
 	// Stage: every row this deletes, then apply.
 	for _, cid := range s.subjectCases[id] {
@@ -273,7 +279,8 @@ func (s *Store) SubjectCases(ctx context.Context, id privacy.SubjectID) ([]priva
 	return out, nil
 }
 
-// DeleteCase implements [privacy.Store].
+// DeleteCase implements [privacy.Store]. A case that a standing legal hold
+// covers, whole or in one of its records, is not deleted (rule G3).
 func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID) error {
 	const op = "delete case"
 	if err := ctxErr(ctx, op); err != nil {
@@ -284,6 +291,11 @@ func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID) error {
 	c, ok := s.cases[id]
 	if !ok {
 		return notFound(op)
+	}
+	// Rule G3: a held record is never deleted. Checked under the write
+	// lock that PlaceHold takes too.
+	if s.caseHeld(c) {
+		return held(op, "a legal hold keeps the case")
 	}
 	if err := s.stageCaseDelete(op, id); err != nil {
 		return err
@@ -461,12 +473,14 @@ func (s *Store) caseRecords(ctx context.Context, which int, op string, id privac
 	}
 }
 
-// DeleteRecord implements [privacy.Store].
+// DeleteRecord implements [privacy.Store]. A record that a standing legal
+// hold covers is not deleted (rule G3).
 func (s *Store) DeleteRecord(ctx context.Context, id privacy.RecordID) error {
 	return s.deleteRecord(ctx, ordinary, "delete record", id)
 }
 
-// DeleteMedicalRecord implements [privacy.MedicalStore].
+// DeleteMedicalRecord implements [privacy.MedicalStore], as
+// [Store.DeleteRecord] does.
 func (s *Store) DeleteMedicalRecord(ctx context.Context, id privacy.RecordID) error {
 	return s.deleteRecord(ctx, medical, "delete medical record", id)
 }
@@ -481,6 +495,11 @@ func (s *Store) deleteRecord(ctx context.Context, which int, op string, id priva
 	r, ok := f.records[id]
 	if !ok {
 		return notFound(op)
+	}
+	// Rule G3: a held record is never deleted. Checked under the write
+	// lock that PlaceHold takes too.
+	if s.recordHeld(r.Subject, r.Case, r.ID) {
+		return held(op, "a legal hold keeps the record")
 	}
 	if err := s.write(op); err != nil {
 		return err

@@ -284,12 +284,9 @@ func (s *Store) checkErase(op string, p *retention.Proof) error {
 	if r.Case != p.Case || r.Subject != p.Subject || !r.Updated.Equal(p.Updated) {
 		return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrConflict, Msg: "the record is not the version scheduled"}
 	}
-	for _, hid := range s.retention.subjectHolds[p.Subject] {
-		h := s.retention.holds[hid]
-		if h.Lifted.IsZero() && h.Covers(r.Case, r.ID) {
-			// Rule G3: a held record is never deleted.
-			return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrForbidden, Rule: privacy.G3, Msg: "a legal hold keeps the record"}
-		}
+	if s.recordHeld(p.Subject, r.Case, r.ID) {
+		// Rule G3: a held record is never deleted.
+		return held(op, "a legal hold keeps the record")
 	}
 	return nil
 }
@@ -340,4 +337,60 @@ func (s *Store) Proofs(ctx context.Context, subject privacy.SubjectID) ([]retent
 		out[i] = s.retention.proofs[id].Clone()
 	}
 	return out, nil
+}
+
+// The direct deletions of privacy.Store (DeleteRecord, DeleteMedicalRecord,
+// DeleteCase, DeleteSubject) ask these under the write lock, the lock
+// PlaceHold takes: a hold is either placed before a deletion, which then
+// sees it, or after it (rule G3).
+
+// held is the refusal of a deletion that a standing hold forbids.
+func held(op, msg string) error {
+	return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrForbidden, Rule: privacy.G3, Msg: msg}
+}
+
+// standing calls f on each standing hold of subject id until f returns
+// true, and reports whether one did; the lock is held.
+func (s *Store) standing(id privacy.SubjectID, f func(h *retention.Hold) bool) bool {
+	for _, hid := range s.retention.subjectHolds[id] {
+		h := s.retention.holds[hid]
+		if h.Lifted.IsZero() && f(&h) {
+			return true
+		}
+	}
+	return false
+}
+
+// subjectHeld reports whether a standing hold keeps any of subject id's
+// data.
+func (s *Store) subjectHeld(id privacy.SubjectID) bool {
+	return s.standing(id, func(*retention.Hold) bool { return true })
+}
+
+// recordHeld reports whether a standing hold covers record id of case c
+// of subject sub.
+func (s *Store) recordHeld(sub privacy.SubjectID, c privacy.CaseID, id privacy.RecordID) bool {
+	return s.standing(sub, func(h *retention.Hold) bool { return h.Covers(c, id) })
+}
+
+// caseHeld reports whether a standing hold covers case c: the whole
+// subject, the case (whichever of its records the hold names), or one of
+// its records in either file.
+func (s *Store) caseHeld(c privacy.Case) bool {
+	return s.standing(c.Subject, func(h *retention.Hold) bool {
+		if h.Case == c.ID || (h.Case == "" && len(h.Records) == 0) {
+			return true
+		}
+		if h.Case != "" {
+			return false // another case's
+		}
+		for _, id := range h.Records {
+			for i := range s.files {
+				if r, ok := s.files[i].records[id]; ok && r.Case == c.ID {
+					return true
+				}
+			}
+		}
+		return false
+	})
 }

@@ -14,11 +14,14 @@
 // keeps data (G3), sweeps (R9, O12, N7) that delete from the separate
 // medical file too (O6), write one proof and one audit event per deletion,
 // list the recipients to tell (G4), never delete a held record — not even
-// one held while the sweep runs — and are idempotent; candidate paging;
-// copy semantics; typed errors; and atomicity under an injected failure
-// for adapters that implement [privacytest.FaultInjector]. Adapters that
-// also implement [EventLog] have their audit events checked, and those
-// that implement [retention.BatchStore] their batch deletions.
+// one held while the sweep runs — and are idempotent; direct deletions
+// through [privacy.Dossiers] (DeleteRecord, DeleteCase, DeleteSubject)
+// refused while a hold covers what they would remove, even a hold placed
+// while they run (G3); candidate paging; copy semantics; typed errors; and
+// atomicity under an injected failure for adapters that implement
+// [privacytest.FaultInjector]. Adapters that also implement [EventLog]
+// have their audit events checked, and those that implement
+// [retention.BatchStore] their batch deletions.
 package retentiontest
 
 import (
@@ -27,6 +30,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -114,6 +118,8 @@ var cases = []kitCase{
 	{"G3_StatuteKeepsDataFromErasure", testErasureRefused},
 	{"G3_HeldRecordNeverErased", testHeldNeverErased},
 	{"G3_HoldPlacedDuringSweep", testHoldDuringSweep},
+	{"G3_DirectDeleteRefusedWhileHeld", testDirectDeleteHeld},
+	{"G3_HoldRacesDirectDelete", testHoldRacesDirectDelete},
 	{"EraseRecordChecks", testEraseRecordChecks},
 	{"SweepIdempotent", testIdempotent},
 	{"G4_RecipientsInProofs", testRecipients},
@@ -697,6 +703,217 @@ func testHoldDuringSweep(t *testing.T, e *env) {
 		t.Errorf("Sweep with a hold placed mid-sweep = %+v, want 2 due, 0 erased, 2 held", rep)
 	}
 	e.wantPresent(t, "n-1", "n-2")
+}
+
+// heldDossier creates subject p with case p-ca (notes p-n1 and p-n2,
+// medical p-m1) and case p-cb (note p-n3, medical p-m2), and returns what
+// it created: the cases and the records by case.
+func (e *env) heldDossier(t *testing.T, p string) map[privacy.CaseID][]privacy.RecordID {
+	t.Helper()
+	sid := privacy.SubjectID(p)
+	e.subject(t, sid)
+	files := map[privacy.CaseID][]privacy.RecordID{}
+	for _, c := range []struct {
+		id      string
+		notes   []string
+		medical string
+	}{{"ca", []string{"n1", "n2"}, "m1"}, {"cb", []string{"n3"}, "m2"}} {
+		cid := privacy.CaseID(p + "-" + c.id)
+		e.openCase(t, cid, sid, t0)
+		for _, n := range c.notes {
+			e.add(t, rec(privacy.RecordID(p+"-"+n), cid, privacy.CategoryNotes, t0))
+			files[cid] = append(files[cid], privacy.RecordID(p+"-"+n))
+		}
+		e.add(t, rec(privacy.RecordID(p+"-"+c.medical), cid, privacy.CategoryMedical, t0))
+		files[cid] = append(files[cid], privacy.RecordID(p+"-"+c.medical))
+	}
+	return files
+}
+
+// directDelete runs one direct deletion through privacy.Dossiers, as a
+// user would: "r:x" deletes record p-x from whichever file holds it, "c:x"
+// case p-x, "s:" subject p.
+func (e *env) directDelete(p, what string) error {
+	kind, id, _ := strings.Cut(what, ":")
+	switch kind {
+	case "r":
+		return e.d.DeleteRecord(e.ctx, privacy.RecordID(p+"-"+id))
+	case "c":
+		return e.d.DeleteCase(e.ctx, privacy.CaseID(p+"-"+id))
+	default:
+		return e.d.DeleteSubject(e.ctx, privacy.SubjectID(p))
+	}
+}
+
+func wantHeld(t *testing.T, what string, err error) {
+	t.Helper()
+	if !errors.Is(err, privacy.ErrForbidden) || privacy.RuleOf(err) != privacy.G3 {
+		t.Errorf("%s: err = %v, want ErrForbidden by rule G3", what, err)
+	}
+}
+
+func testDirectDeleteHeld(t *testing.T, e *env) {
+	// Rule G3: a held record is never deleted, not even by going around
+	// package retention. A standing hold of another subject changes
+	// nothing for these.
+	e.subject(t, "other")
+	if _, err := e.r.PlaceHold(e.ctx, officer, retention.Hold{ID: "h-other", Subject: "other",
+		Ground: retention.GroundLegalObligation, Reason: "order 1"}, notDue); err != nil {
+		t.Fatalf("PlaceHold(h-other): %v", err)
+	}
+	for _, tc := range []struct {
+		p       string // the subject, and the prefix of its cases' and records' IDs
+		c       string // the hold's case, if any
+		records []string
+		// refused are the deletions the hold refuses; allowed are
+		// deletions of data it does not cover, run after them.
+		refused, allowed []string
+	}{
+		{p: "subject", refused: []string{"r:n1", "r:m1", "r:n3", "r:m2", "c:ca", "c:cb", "s:"}},
+		{p: "case", c: "ca", refused: []string{"r:n1", "r:m1", "c:ca", "s:"}, allowed: []string{"r:n3", "r:m2", "c:cb"}},
+		{p: "record", records: []string{"n1"}, refused: []string{"r:n1", "c:ca", "s:"}, allowed: []string{"r:n2", "r:m1", "c:cb"}},
+		{p: "medical", c: "ca", records: []string{"m1"}, refused: []string{"r:m1", "c:ca", "s:"},
+			allowed: []string{"r:n1", "r:n2", "r:n3"}},
+	} {
+		t.Run(tc.p, func(t *testing.T) { e.directDeleteHeld(t, tc.p, tc.c, tc.records, tc.refused, tc.allowed) })
+	}
+	if _, err := e.ps.Subject(e.ctx, "other"); err != nil {
+		t.Errorf("Subject(other): %v", err)
+	}
+}
+
+// directDeleteHeld places a hold on subject p's dossier (heldDossier) of
+// case c (if set) and records (if set), checks that it refuses each
+// deletion of refused and changes nothing, runs those of allowed, and
+// lifts the hold: then the deletions it refused go through.
+func (e *env) directDeleteHeld(t *testing.T, p, c string, records, refused, allowed []string) {
+	files := e.heldDossier(t, p)
+	h := retention.Hold{ID: retention.HoldID("h-" + p), Subject: privacy.SubjectID(p),
+		Ground: retention.GroundLegalClaim, Reason: "claim " + p}
+	if c != "" {
+		h.Case = privacy.CaseID(p + "-" + c)
+	}
+	for _, r := range records {
+		h.Records = append(h.Records, privacy.RecordID(p+"-"+r))
+	}
+	if _, err := e.r.PlaceHold(e.ctx, officer, h, notDue); err != nil {
+		t.Fatalf("PlaceHold(%s): %v", h.ID, err)
+	}
+	for _, what := range refused {
+		wantHeld(t, fmt.Sprintf("delete %s under hold %s", what, h.ID), e.directDelete(p, what))
+	}
+	// Nothing changed: the subject, its cases and every record.
+	if _, err := e.ps.Subject(e.ctx, h.Subject); err != nil {
+		t.Errorf("Subject(%s) after refused deletions: %v", h.Subject, err)
+	}
+	for cid, ids := range files {
+		if _, err := e.ps.Case(e.ctx, cid); err != nil {
+			t.Errorf("Case(%s) after refused deletions: %v", cid, err)
+		}
+		e.wantPresent(t, ids...)
+	}
+	if t.Failed() {
+		return // what follows would only repeat it
+	}
+	for _, what := range allowed {
+		if err := e.directDelete(p, what); err != nil {
+			t.Errorf("delete %s, which hold %s does not cover: %v", what, h.ID, err)
+		}
+	}
+	// G3: after the hold is lifted, the same deletions go through.
+	if err := e.r.LiftHold(e.ctx, officer, h.ID, "released", notDue); err != nil {
+		t.Fatalf("LiftHold(%s): %v", h.ID, err)
+	}
+	for _, what := range refused {
+		if err := e.directDelete(p, what); err != nil {
+			t.Errorf("delete %s after hold %s was lifted: %v", what, h.ID, err)
+		}
+	}
+	if _, err := e.ps.Subject(e.ctx, h.Subject); !errors.Is(err, privacy.ErrNotFound) {
+		t.Errorf("Subject(%s) after its deletion: %v, want ErrNotFound", h.Subject, err)
+	}
+	for _, ids := range files {
+		for _, id := range ids {
+			if e.exists(id) {
+				t.Errorf("record %s is still there after its subject was deleted", id)
+			}
+		}
+	}
+}
+
+func testHoldRacesDirectDelete(t *testing.T, e *env) {
+	// Rule G3 under a race: a hold placed while a direct deletion runs.
+	// Subject s-i has case c-i with a note and a medical record. By i mod
+	// 3, a hold of the whole subject races DeleteSubject, a hold of the
+	// whole subject races DeleteCase, or a hold of the case races
+	// DeleteCase. Either the deletion comes first (the hold finds no
+	// subject, or its case gone) or the hold does (the deletion is
+	// refused); never a standing hold whose data is gone.
+	const n = 18
+	for i := range n {
+		sid, cid := privacy.SubjectID(fmt.Sprintf("s-%d", i)), privacy.CaseID(fmt.Sprintf("c-%d", i))
+		e.subject(t, sid)
+		e.openCase(t, cid, sid, t0)
+		e.add(t, rec(privacy.RecordID(fmt.Sprintf("n-%d", i)), cid, privacy.CategoryNotes, t0),
+			rec(privacy.RecordID(fmt.Sprintf("m-%d", i)), cid, privacy.CategoryMedical, t0))
+	}
+	holdErrs, delErrs := make([]error, n), make([]error, n)
+	// seen: the case still existed after the hold was placed.
+	seen := make([]bool, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		sid, cid := privacy.SubjectID(fmt.Sprintf("s-%d", i)), privacy.CaseID(fmt.Sprintf("c-%d", i))
+		h := retention.Hold{ID: retention.HoldID(fmt.Sprintf("h-%d", i)), Subject: sid,
+			Ground: retention.GroundLegalClaim, Reason: "claim filed during the deletion"}
+		if i%3 == 2 {
+			h.Case = cid
+		}
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			<-start
+			if _, holdErrs[i] = e.r.PlaceHold(e.ctx, officer, h, notDue); holdErrs[i] == nil {
+				_, err := e.ps.Case(e.ctx, cid)
+				seen[i] = err == nil
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			<-start
+			if i%3 == 0 {
+				delErrs[i] = e.d.DeleteSubject(e.ctx, sid)
+			} else {
+				delErrs[i] = e.d.DeleteCase(e.ctx, cid)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i := range n {
+		holdErr, delErr := holdErrs[i], delErrs[i]
+		cid := privacy.CaseID(fmt.Sprintf("c-%d", i))
+		if holdErr != nil && !errors.Is(holdErr, privacy.ErrNotFound) {
+			t.Errorf("PlaceHold(h-%d): %v", i, holdErr)
+		}
+		if delErr != nil {
+			wantHeld(t, fmt.Sprintf("deletion %d", i), delErr)
+		}
+		_, caseErr := e.ps.Case(e.ctx, cid)
+		switch {
+		case delErr == nil && caseErr == nil:
+			t.Errorf("deletion %d succeeded but case %s is still there", i, cid)
+		case delErr != nil && caseErr != nil:
+			t.Errorf("deletion %d was refused but case %s is gone: %v", i, cid, caseErr)
+		case delErr != nil && holdErr != nil:
+			t.Errorf("deletion %d was refused without a hold (PlaceHold: %v)", i, holdErr)
+		case delErr == nil && holdErr == nil && (i%3 == 0 || seen[i]):
+			t.Errorf("hold h-%d stands but the data it was placed on is gone (G3)", i)
+		}
+		if delErr != nil {
+			e.wantPresent(t, privacy.RecordID(fmt.Sprintf("n-%d", i)), privacy.RecordID(fmt.Sprintf("m-%d", i)))
+		}
+	}
 }
 
 func testEraseRecordChecks(t *testing.T, e *env) {

@@ -9,6 +9,8 @@
 //     data is accepted by both databases and bad input fails with
 //     privacy.ErrInvalid before any statement runs;
 //   - the row-write counter behind fault injection ([Faults]);
+//   - what a direct deletion asks of the legal holds, and its refusal
+//     ([CaseHolds], [Held]; rule G3);
 //   - versioned migrations read from embedded files ([Migrations]).
 //
 // It is internal: the adapters are what users import.

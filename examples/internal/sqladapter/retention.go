@@ -163,3 +163,27 @@ func DecodeDate(s string) (calendar.Date, error) {
 	}
 	return d, nil
 }
+
+// CaseHolds sorts out, for the deletion of case c, the standing holds hs
+// of its subject (rule G3, as [retention.Hold.Covers] reads a scope): whole
+// reports that one of them keeps the case as such, holding the whole
+// subject or naming c; otherwise named are the records that holds of the
+// whole subject name, which keep the case if one of them is c's.
+func CaseHolds(hs []retention.Hold, c privacy.CaseID) (whole bool, named []privacy.RecordID) {
+	for i := range hs {
+		h := &hs[i]
+		switch {
+		case h.Case == c, h.Case == "" && len(h.Records) == 0:
+			return true, nil
+		case h.Case == "":
+			named = append(named, h.Records...)
+		}
+	}
+	return false, named
+}
+
+// Held is the refusal of a direct deletion that a standing legal hold
+// forbids (rule G3); msg says what the hold keeps.
+func Held(op, msg string) error {
+	return &privacy.Error{Op: op, Kind: privacy.ErrForbidden, Rule: privacy.G3, Msg: msg}
+}

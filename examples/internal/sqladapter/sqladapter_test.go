@@ -3,12 +3,14 @@ package sqladapter
 import (
 	"errors"
 	"maps"
+	"slices"
 	"testing"
 	"testing/fstest"
 	"testing/quick"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 // TestFieldsRoundTrip: any field set, any bytes, comes back as it went in.
@@ -149,5 +151,36 @@ func TestMigrations(t *testing.T) {
 		if _, err := Migrations(fsys, "m"); err == nil {
 			t.Errorf("Migrations(%s) succeeded", name)
 		}
+	}
+}
+
+// TestCaseHoldsG3 sorts standing holds out for the deletion of case c-1:
+// the whole subject or c-1 keeps it; records a hold of the whole subject
+// names are asked about; another case's hold is no matter.
+func TestCaseHoldsG3(t *testing.T) {
+	rs := func(ids ...privacy.RecordID) []privacy.RecordID { return ids }
+	for _, tc := range []struct {
+		name  string
+		holds []retention.Hold
+		whole bool
+		named []privacy.RecordID
+	}{
+		{"none", nil, false, nil},
+		{"subject", []retention.Hold{{Subject: "s-1"}}, true, nil},
+		{"this case", []retention.Hold{{Subject: "s-1", Case: "c-1"}}, true, nil},
+		{"records of this case", []retention.Hold{{Subject: "s-1", Case: "c-1", Records: rs("r-1")}}, true, nil},
+		{"another case", []retention.Hold{{Subject: "s-1", Case: "c-2"}, {Subject: "s-1", Case: "c-2", Records: rs("r-1")}}, false, nil},
+		{"records", []retention.Hold{{Subject: "s-1", Records: rs("r-1", "r-2")}, {Subject: "s-1", Records: rs("r-3")}},
+			false, rs("r-1", "r-2", "r-3")},
+		{"records, then the subject", []retention.Hold{{Subject: "s-1", Records: rs("r-1")}, {Subject: "s-1"}}, true, nil},
+	} {
+		whole, named := CaseHolds(tc.holds, "c-1")
+		if whole != tc.whole || !slices.Equal(named, tc.named) {
+			t.Errorf("CaseHolds(%s) = %t, %v; want %t, %v", tc.name, whole, named, tc.whole, tc.named)
+		}
+	}
+	err := Held("delete case", "a legal hold keeps the case")
+	if !errors.Is(err, privacy.ErrForbidden) || privacy.RuleOf(err) != privacy.G3 {
+		t.Errorf("Held = %v, want ErrForbidden by rule G3", err)
 	}
 }
