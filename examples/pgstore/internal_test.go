@@ -198,27 +198,7 @@ func TestIndexes(t *testing.T) {
 		{"EventsBySubject", s.q.subjectEvents, "audit_events_subject", []any{"s-1", 1, 10}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var plan []string
-			err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-				for _, set := range []string{"enable_seqscan", "enable_bitmapscan", "enable_sort"} {
-					if _, err := tx.Exec(ctx, "SET LOCAL "+set+" = off"); err != nil {
-						return err
-					}
-				}
-				rows, err := tx.Query(ctx, "EXPLAIN "+tc.query, tc.args...)
-				if err != nil {
-					return err
-				}
-				plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
-				if err != nil {
-					return err
-				}
-				return errors.New("roll back") // EXPLAIN of a DELETE changes nothing, but be sure
-			})
-			if err != nil && err.Error() != "roll back" {
-				t.Fatal(err)
-			}
-			text := strings.Join(plan, "\n")
+			text := explain(t, s, noScans, tc.query, tc.args...)
 			if !strings.Contains(text, "Index") || !strings.Contains(text, tc.want) || strings.Contains(text, "Sort") ||
 				strings.Contains(text, "Seq Scan") {
 				t.Errorf("plan of %s:\n%s\nwant an index scan on %s and no sort", tc.name, text, tc.want)
@@ -272,4 +252,37 @@ func TestErrorDetailDropped(t *testing.T) {
 	if strings.Contains(fmt.Sprintf("%+v", err), "secret") {
 		t.Errorf("the error quotes a row value: %v", err)
 	}
+}
+
+// noScans are the settings under which a plan that still scans a table or
+// sorts shows that no index serves its query.
+var noScans = []string{"SET LOCAL enable_seqscan = off", "SET LOCAL enable_bitmapscan = off", "SET LOCAL enable_sort = off"}
+
+// explain returns the plan of query with args, in a transaction that first
+// runs setup and is rolled back (EXPLAIN of a DELETE changes nothing, but
+// be sure).
+func explain(t *testing.T, s *Store, setup []string, query string, args ...any) string {
+	t.Helper()
+	ctx := context.Background()
+	var plan []string
+	rollBack := errors.New("roll back")
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		for _, q := range setup {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.Query(ctx, "EXPLAIN "+query, args...)
+		if err != nil {
+			return err
+		}
+		if plan, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+			return err
+		}
+		return rollBack
+	})
+	if !errors.Is(err, rollBack) {
+		t.Fatal(err)
+	}
+	return strings.Join(plan, "\n")
 }

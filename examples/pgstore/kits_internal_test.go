@@ -75,27 +75,7 @@ func TestKitIndexes(t *testing.T) {
 		{"GroupVersion", s.q.acc.groupVersion, "access_groups_pkey", []any{"employer-1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var plan []string
-			err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-				for _, set := range []string{"enable_seqscan", "enable_bitmapscan", "enable_sort"} {
-					if _, err := tx.Exec(ctx, "SET LOCAL "+set+" = off"); err != nil {
-						return err
-					}
-				}
-				rows, err := tx.Query(ctx, "EXPLAIN "+tc.query, tc.args...)
-				if err != nil {
-					return err
-				}
-				plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
-				if err != nil {
-					return err
-				}
-				return errors.New("roll back")
-			})
-			if err != nil && err.Error() != "roll back" {
-				t.Fatal(err)
-			}
-			text := strings.Join(plan, "\n")
+			text := explain(t, s, noScans, tc.query, tc.args...)
 			if !strings.Contains(text, "Index") || !strings.Contains(text, tc.want) || strings.Contains(text, "Sort") ||
 				strings.Contains(text, "Seq Scan") {
 				t.Errorf("plan of %s:\n%s\nwant an index scan on %s and no sort", tc.name, text, tc.want)

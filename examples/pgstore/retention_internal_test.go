@@ -2,7 +2,6 @@ package pgstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -93,27 +92,7 @@ func TestRetentionIndexes(t *testing.T) {
 		{"Proof", s.q.ret.proof, []string{"proofs_pkey"}, []any{"r-01-0-1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var plan []string
-			err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-				for _, set := range []string{"enable_seqscan", "enable_bitmapscan", "enable_sort"} {
-					if _, err := tx.Exec(ctx, "SET LOCAL "+set+" = off"); err != nil {
-						return err
-					}
-				}
-				rows, err := tx.Query(ctx, "EXPLAIN "+tc.query, tc.args...)
-				if err != nil {
-					return err
-				}
-				plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
-				if err != nil {
-					return err
-				}
-				return errors.New("roll back")
-			})
-			if err != nil && err.Error() != "roll back" {
-				t.Fatal(err)
-			}
-			text := strings.Join(plan, "\n")
+			text := explain(t, s, noScans, tc.query, tc.args...)
 			bad := !strings.Contains(text, "Index") || strings.Contains(text, "Sort") || strings.Contains(text, "Seq Scan") ||
 				strings.Contains(text, "hashed SubPlan") // a probe per subject, not every match per page
 			for _, w := range tc.want {
@@ -178,25 +157,7 @@ func TestEraseDeletePlan(t *testing.T) {
 		{"medical", s.q.ret.deleteMedical},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var plan []string
-			err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-				if _, err := tx.Exec(ctx, s.q.ret.probeByKey); err != nil {
-					return err
-				}
-				rows, err := tx.Query(ctx, "EXPLAIN "+tc.query, ids, cases, subs, updated)
-				if err != nil {
-					return err
-				}
-				plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
-				if err != nil {
-					return err
-				}
-				return errors.New("roll back")
-			})
-			if err != nil && err.Error() != "roll back" {
-				t.Fatal(err)
-			}
-			text := strings.Join(plan, "\n")
+			text := explain(t, s, []string{s.q.ret.probeByKey}, tc.query, ids, cases, subs, updated)
 			if !strings.Contains(text, "Index Scan using records_pkey") || !strings.Contains(text, "proofs_pkey") ||
 				strings.Contains(text, "Hash") || strings.Contains(text, "Seq Scan") || strings.Contains(text, "Merge") {
 				t.Errorf("plan of the guarded DELETE (%s):\n%s\nwant a probe by key per row, no hash, merge or sequential scan", tc.name, text)
