@@ -318,6 +318,18 @@ func (d *Dossiers) DeleteRecord(ctx context.Context, id RecordID) error {
 	return err
 }
 
+// DeleteMedicalRecord deletes a record of the medical file only (rule O6),
+// as the physicians' side does: unlike DeleteRecord it never asks the
+// ordinary file, which a store limited to the medical file may not read.
+// A record of the ordinary file is not found here. Legal holds count as
+// for DeleteRecord ([ErrForbidden], rule [G3]).
+func (d *Dossiers) DeleteMedicalRecord(ctx context.Context, id RecordID) error {
+	if err := checkID("delete medical record", "id", string(id)); err != nil {
+		return err
+	}
+	return d.store.DeleteMedicalRecord(ctx, id)
+}
+
 // DeleteCase deletes a case with all its records, medical ones included:
 // all or nothing. If the store also keeps legal holds, a case that a
 // standing hold covers, as a whole or in one of its records, is not

@@ -59,7 +59,9 @@
 //
 // Each role opens its own store (a pool logged in as that role); a call
 // beyond its grants fails with privacy.ErrForbidden and changes nothing.
-// Erasing a case or a subject removes its medical records too, so the role
+// The physicians' side deletes a medical record with
+// privacy.Dossiers.DeleteMedicalRecord: DeleteRecord asks the case file
+// first, which its role may not read. Erasing a case or a subject removes its medical records too, so the role
 // that erases is granted both roles. The audit trail is append-only: no
 // role gets UPDATE or DELETE on it, and its triggers refuse those and
 // TRUNCATE even to its owner (rule G7).

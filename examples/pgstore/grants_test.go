@@ -210,6 +210,28 @@ func TestGrants(t *testing.T) {
 			t.Errorf("DeleteMedicalRecord as the physician after the hold was lifted: %v", err)
 		}
 	})
+	t.Run("O6_physician_deletes_through_the_dossiers_medical_file", func(t *testing.T) {
+		m := finding
+		m.ID = "m-d1"
+		if err := s.AddMedicalRecords(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		d, err := privacy.NewDossiers(medStore, privacy.Strict())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// DeleteRecord asks the ordinary file first, which this role may
+		// not read; DeleteMedicalRecord goes to the medical file alone.
+		if err := d.DeleteRecord(ctx, m.ID); !errors.Is(err, privacy.ErrForbidden) {
+			t.Errorf("Dossiers.DeleteRecord as the physician = %v, want ErrForbidden (the ordinary file)", err)
+		}
+		if err := d.DeleteMedicalRecord(ctx, m.ID); err != nil {
+			t.Errorf("Dossiers.DeleteMedicalRecord as the physician: %v", err)
+		}
+		if _, err := s.MedicalRecord(ctx, m.ID); !errors.Is(err, privacy.ErrNotFound) {
+			t.Errorf("MedicalRecord after the physician's delete = %v, want ErrNotFound", err)
+		}
+	})
 	t.Run("O6_both_roles_record_consent_and_disclose", func(t *testing.T) {
 		for i, st := range []*pgstore.Store{appStore, medStore} {
 			g := consent.Grant{ID: consent.GrantID(fmt.Sprintf("g-%d", i)), Subject: "s-1",

@@ -439,7 +439,13 @@ func testDeleteRecord(t *testing.T, e *env) {
 	if err := e.d.DeleteRecord(e.ctx, "m-1"); err != nil {
 		t.Fatalf("DeleteRecord(m-1): %v", err)
 	}
-	e.assertGone(t, "r-1", "m-1")
+	// O6: the medical file's own deletion reaches only the medical file.
+	e.add(t, medicalNote("m-2", "c-1", t0))
+	wantKind(t, "O6: DeleteMedicalRecord(an ordinary record)", e.d.DeleteMedicalRecord(e.ctx, "r-2"), privacy.ErrNotFound)
+	if err := e.d.DeleteMedicalRecord(e.ctx, "m-2"); err != nil {
+		t.Fatalf("DeleteMedicalRecord(m-2): %v", err)
+	}
+	e.assertGone(t, "r-1", "m-1", "m-2")
 	got, _ := collect(t, e.d.CaseRecords(e.ctx, "c-1"))
 	if fmt.Sprint(ids(got)) != "[r-2]" {
 		t.Errorf("CaseRecords after delete = %v, want [r-2]", ids(got))
