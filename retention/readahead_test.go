@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -91,4 +92,75 @@ func TestSweepReadsAhead(t *testing.T) {
 			}
 		})
 	}
+}
+
+// pagedStore remembers the pages Candidates returned, in order, and at
+// every EraseRecords how many pages had been read ahead of the one the
+// batch comes from.
+type pagedStore struct {
+	retention.BatchStore
+	mu      sync.Mutex
+	pageOf  map[privacy.SubjectID]int
+	read    int
+	ahead   int // the most pages read beyond the batch's own page
+	panicAt int // the Candidates call that panics, from 1; 0 never
+}
+
+func (s *pagedStore) Candidates(ctx context.Context, q retention.Query) ([]retention.Dossier, error) {
+	page, err := s.BatchStore.Candidates(ctx, q)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.read++
+	if s.read == s.panicAt {
+		panic("store failure")
+	}
+	for _, d := range page {
+		s.pageOf[d.Subject.ID] = s.read
+	}
+	return page, err
+}
+
+func (s *pagedStore) EraseRecords(ctx context.Context, proofs []retention.Proof, events []privacy.Event) ([]error, error) {
+	s.mu.Lock()
+	if n := s.read - s.pageOf[proofs[0].Subject]; n > s.ahead {
+		s.ahead = n
+	}
+	s.mu.Unlock()
+	time.Sleep(100 * time.Microsecond) // a round trip: the reader has time to run ahead if it may
+	return s.BatchStore.EraseRecords(ctx, proofs, events)
+}
+
+// TestSweepReadsOnePageAhead checks how far the read-ahead goes: while a
+// batch of one page's records is deleted, at most the next page has been
+// read (the further ahead, the staler a page is when it is swept); and a
+// panic in the store's reader reaches Sweep's caller.
+func TestSweepReadsOnePageAhead(t *testing.T) {
+	now := epoch.Add(10 * 365 * 24 * time.Hour)
+	w := newWorld(t, rand.New(rand.NewPCG(3, 5)), 30, privacy.Strict())
+	ps := &pagedStore{BatchStore: w.store, pageOf: map[privacy.SubjectID]int{}}
+	r, err := retention.New(ps, privacy.Strict(), &retention.Options{BatchSize: 1, PageSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := r.Sweep(w.ctx, sweeper, now)
+	if err != nil || rep.Erased == 0 {
+		t.Fatalf("Sweep = %+v, %v", rep, err)
+	}
+	if ps.ahead != 1 {
+		t.Errorf("pages read beyond the one being swept: at most %d, want 1", ps.ahead)
+	}
+
+	w = newWorld(t, rand.New(rand.NewPCG(3, 5)), 30, privacy.Strict())
+	ps = &pagedStore{BatchStore: w.store, pageOf: map[privacy.SubjectID]int{}, panicAt: 4}
+	r, err = retention.New(ps, privacy.Strict(), &retention.Options{BatchSize: 1, PageSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if v := recover(); v != "store failure" {
+			t.Errorf("Sweep's caller recovered %v, want the store's panic", v)
+		}
+	}()
+	_, _ = r.Sweep(w.ctx, sweeper, now)
+	t.Error("Sweep returned after the store panicked")
 }

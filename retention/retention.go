@@ -326,17 +326,27 @@ func (r *Retention) candidates(ctx context.Context, now time.Time, f func([]Doss
 
 // candidatesAhead is candidates with the next page read while f works on
 // the current one: a sweep's reads then overlap its deletions, which a
-// database server runs on another connection. f sees the pages in order,
-// from this goroutine; no call to the store outlives candidatesAhead.
+// database server runs on another connection. It reads one page ahead,
+// no more: the further ahead, the older a page is when its records are
+// deleted. f sees the pages in order, from this goroutine; no call to the
+// store outlives candidatesAhead, and a panic of the store's reader goes
+// on in this goroutine, as if the store had been called from here.
 func (r *Retention) candidatesAhead(ctx context.Context, now time.Time, f func([]Dossier) error) error {
 	type result struct {
-		page []Dossier
-		err  error
+		page     []Dossier
+		err      error
+		panicked bool
+		value    any
 	}
 	readCtx, stop := context.WithCancel(ctx)
-	pages := make(chan result, 1)
+	pages := make(chan result) // unbuffered: the reader waits with one page
 	go func() {
 		defer close(pages)
+		defer func() {
+			if v := recover(); v != nil {
+				pages <- result{panicked: true, value: v}
+			}
+		}()
 		err := r.candidates(readCtx, now, func(page []Dossier) error {
 			select {
 			case pages <- result{page: page}:
@@ -357,7 +367,10 @@ func (r *Retention) candidatesAhead(ctx context.Context, now time.Time, f func([
 		}
 	}()
 	for res := range pages {
-		if res.err != nil {
+		switch {
+		case res.panicked:
+			panic(res.value)
+		case res.err != nil:
 			return res.err
 		}
 		if err := f(res.page); err != nil {

@@ -15,6 +15,7 @@ import (
 // export, a plan, an apply) a subject's holds and requests are read once,
 // not per record, so an export of a large file stays streamed; every run
 // reads them anew, so a hold counts from the moment it is placed (G3).
+// Called outside a desk run, RecordRetention reads them on every call.
 func RetentionFromStore(store retention.Store, rules *retention.Rules) RetentionFacts {
 	return &retentionFacts{store: store, rules: rules}
 }

@@ -59,6 +59,12 @@
 //
 // Each role opens its own store (a pool logged in as that role); a call
 // beyond its grants fails with privacy.ErrForbidden and changes nothing.
+// A deployment whose roles were granted before migration 0007 runs
+// [Grants] again after upgrading: a direct deletion now reads the standing
+// holds' scopes and locks the subject's row (rule G3), which the medical
+// role does through the function lock_subject; until then its deletions
+// fail with privacy.ErrForbidden. A role of your own that deletes records
+// needs SELECT on holds' subject_id, case_id, records and lifted.
 // The physicians' side deletes a medical record with
 // privacy.Dossiers.DeleteMedicalRecord: DeleteRecord asks the case file
 // first, which its role may not read. Erasing a case or a subject removes its medical records too, so the role

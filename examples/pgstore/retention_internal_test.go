@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // TestRetentionIndexes checks with EXPLAIN that indexes answer the
@@ -163,5 +165,75 @@ func TestEraseDeletePlan(t *testing.T) {
 				t.Errorf("plan of the guarded DELETE (%s):\n%s\nwant a probe by key per row, no hash, merge or sequential scan", tc.name, text)
 			}
 		})
+	}
+}
+
+// TestHoldSeenUnderRepeatableReadDefault checks rule G3 on a server whose
+// sessions default to REPEATABLE READ: a hold committed while a direct
+// deletion waits for the subject's lock must still stop the deletion.
+// The store opens its writes READ COMMITTED whatever the default; without
+// that, the deletion's snapshot predates the hold and the held record goes.
+func TestHoldSeenUnderRepeatableReadDefault(t *testing.T) {
+	ctx := context.Background()
+	cfg, err := pgxpool.ParseConfig(DSNForTest(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.RuntimeParams["default_transaction_isolation"] = "repeatable read"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	s := NewForTest(t, pool, nil)
+	if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-1", Created: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateCase(ctx, privacy.Case{ID: "c-1", Subject: "s-1", Opened: t0}); err != nil {
+		t.Fatal(err)
+	}
+	rec := privacy.Record{ID: "r-1", Case: "c-1", Subject: "s-1", Created: t0, Fields: map[privacy.Field]string{privacy.FieldText: "x"}}
+	if err := s.AddRecords(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+
+	// A hold placed by hand, in a transaction that holds the subject's
+	// lock until the deletion below is waiting for it.
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, s.q.lockSubject, "s-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, s.q.ret.insertHold, "h-1", "s-1", nil, []string{"r-1"}, string(retention.GroundLegalClaim),
+		"court case", "officer-1", t0); err != nil {
+		t.Fatal(err)
+	}
+	var xid string
+	if err := tx.QueryRow(ctx, `SELECT pg_current_xact_id()::xid::text`).Scan(&xid); err != nil {
+		t.Fatal(err)
+	}
+	deleted := make(chan error, 1)
+	go func() { deleted <- s.DeleteRecord(ctx, "r-1") }()
+	// Commit once the deletion waits for this transaction.
+	for waiting := false; !waiting; {
+		if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks
+	WHERE locktype = 'transactionid' AND transactionid::text = $1 AND NOT granted)`, xid).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if !waiting {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-deleted; !errors.Is(err, privacy.ErrForbidden) || privacy.RuleOf(err) != privacy.G3 {
+		t.Errorf("DeleteRecord while a hold was placed = %v, want ErrForbidden by rule G3", err)
+	}
+	if _, err := s.Record(ctx, "r-1"); err != nil {
+		t.Errorf("the held record after the refused deletion: %v", err)
 	}
 }

@@ -200,8 +200,16 @@ func (s *Store) lister(ctx context.Context) *pgxpool.Pool {
 
 // write runs fn in a transaction on the primary and commits it; any error
 // rolls it back whole.
+//
+// The transaction is READ COMMITTED whatever the server's or the role's
+// default_transaction_isolation says: every write that locks a row and
+// then reads (a deletion that waited for a subject's lock and then reads
+// its holds, rule G3; a disclosure that waited for its grants) counts on
+// each statement seeing what committed before it. Under REPEATABLE READ
+// the snapshot would be taken before the wait, and a hold committed
+// meanwhile would be missed without any error.
 func (s *Store) write(ctx context.Context, op string, fn func(tx pgx.Tx) error) error {
-	if err := pgx.BeginFunc(ctx, s.pool, fn); err != nil {
+	if err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, fn); err != nil {
 		return fail(op, err, nil)
 	}
 	return nil
