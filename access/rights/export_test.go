@@ -475,3 +475,39 @@ func TestExportRefusedSpecialCategory(t *testing.T) {
 		t.Errorf("O5, N9: the refused special-category write is not in the access log: %+v", e.AccessLog.Entries)
 	}
 }
+
+// TestExportHTMLStepsInTheReadersLanguage: the steps the desk takes
+// itself (filing, written confirmation) read in the page's language; the
+// English reasons stored with them stay out of the page (rules R11, O13:
+// a request not in writing is marked so, in words the subject reads).
+func TestExportHTMLStepsInTheReadersLanguage(t *testing.T) {
+	w := newWorld(t, nil)
+	w.file(t, rights.Filing{ID: "req-oral", Kind: rights.KindAccess, Form: rights.FormOral})
+	if _, err := w.desk.ConfirmWritten(w.ctx, "req-oral", rights.Confirmation{At: t0.Add(time.Hour), By: carla}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang             rights.Lang
+		filed, confirmed string
+		notWritten       string
+	}{
+		{rights.Dutch, "ontvangen", "schriftelijk bevestigd", "niet schriftelijk; beantwoord na schriftelijke bevestiging"},
+		{rights.English, "received", "confirmed in writing", "not in writing; answered once confirmed in writing"},
+	} {
+		var buf bytes.Buffer
+		if _, err := w.desk.Export(w.ctx, &buf, anna, t0.Add(2*time.Hour), &rights.ExportOptions{Format: rights.FormatHTML, Lang: tc.lang}); err != nil {
+			t.Fatal(err)
+		}
+		page := buf.String()
+		for _, want := range []string{tc.filed, tc.confirmed, tc.notWritten} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s page lacks %q", tc.lang, want)
+			}
+		}
+		for _, stored := range []string{"request received", "answered once confirmed in writing (rule"} {
+			if strings.Contains(page, stored) {
+				t.Errorf("%s page shows the desk's stored English reason %q", tc.lang, stored)
+			}
+		}
+	}
+}

@@ -141,8 +141,8 @@ footer{margin-top:2rem;color:#555;font-size:.9em}
 {{if .}}<table>
 <thead><tr><th>{{t "colRequest"}}</th><th>{{t "colKind"}}</th><th>{{t "colReceived"}}</th><th>{{t "colDue"}}</th><th>{{t "colStatus"}}</th><th>{{t "colHistory"}}</th></tr></thead>
 <tbody>
-{{range .}}<tr><td>{{.ID}}</td><td>{{name "kind" .Kind}}</td><td>{{date .Received}}</td><td>{{day .Due.Date}} ({{t "rule"}} {{.Due.Rule}}{{with .Due.Extension}}, {{.}}{{end}})</td><td>{{name "status" .Status}}</td>
-<td><ol>{{range .History}}<li>{{date .At}}: {{name "step" .Kind}}{{with .Ground}} — {{name "ground" .}}{{end}}{{if .Late}} ({{t "late"}}){{end}}{{with .Reason}}: {{.}}{{end}}{{with .Rule}} ({{t "rule"}} {{.}}){{end}}</li>{{end}}</ol></td></tr>
+{{range .}}{{$written := .WrittenRule}}<tr><td>{{.ID}}</td><td>{{name "kind" .Kind}}</td><td>{{date .Received}}</td><td>{{day .Due.Date}} ({{t "rule"}} {{.Due.Rule}}{{with .Due.Extension}}, {{.}}{{end}})</td><td>{{name "status" .Status}}</td>
+<td><ol>{{range .History}}<li>{{date .At}}: {{name "step" .Kind}}{{with .Ground}} — {{name "ground" .}}{{end}}{{if .Late}} ({{t "late"}}){{end}}{{if and (eq (print .Kind) "filed") $written}} ({{t "notWritten"}}){{end}}{{with stepReason .}}: {{.}}{{end}}{{with .Rule}} ({{t "rule"}} {{.}}){{end}}</li>{{end}}</ol></td></tr>
 {{end}}</tbody>
 </table>
 {{else}}<p>{{t "none"}}</p>
@@ -242,6 +242,17 @@ func parsePage(t *texts) *template.Template {
 		"yesno":     t.yesno,
 		"retention": t.retention,
 		"schema":    func() string { return Schema },
+		// The desk writes the reasons of the steps it takes itself
+		// (filing, written confirmation) in English; the page says the
+		// same in its own language through the step's kind, the due date
+		// and the "not in writing" note, so it leaves them out. Staff's
+		// reasons are shown as written.
+		"stepReason": func(s Step) string {
+			if s.Kind == StepFiled || s.Kind == StepConfirmed {
+				return ""
+			}
+			return s.Reason
+		},
 		"updated": func(r *RecordData) string {
 			if r.Updated.Equal(r.Created) {
 				return ""

@@ -234,6 +234,7 @@ var dutchLabels = map[string]string{
 	"hold":         "bewaard voor een rechtsvordering",
 	"rule":         "regel",
 	"late":         "te laat",
+	"notWritten":   "niet schriftelijk; beantwoord na schriftelijke bevestiging",
 	"unit.year":    "jaar", "unit.years": "jaar", "unit.month": "maand", "unit.months": "maanden",
 	"unit.week": "week", "unit.weeks": "weken", "unit.day": "dag", "unit.days": "dagen",
 }
@@ -325,6 +326,7 @@ var englishLabels = map[string]string{
 	"hold":         "kept for legal claims",
 	"rule":         "rule",
 	"late":         "late",
+	"notWritten":   "not in writing; answered once confirmed in writing",
 	"unit.year":    "year", "unit.years": "years", "unit.month": "month", "unit.months": "months",
 	"unit.week": "week", "unit.weeks": "weeks", "unit.day": "day", "unit.days": "days",
 }
