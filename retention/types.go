@@ -87,6 +87,22 @@ func (h *Hold) Covers(c privacy.CaseID, id privacy.RecordID) bool {
 	return len(h.Records) == 0 || slices.Contains(h.Records, id)
 }
 
+// KeepsCase says what h keeps of case c when the whole case is to be
+// deleted (rule G3): whole reports that h covers the case as such (it
+// holds its subject's whole data, or names c); otherwise records are the
+// records a hold of the whole subject names, which keep the case if one
+// of them is c's — the caller, which knows c's records, decides. A hold
+// of another case keeps nothing of c.
+func (h *Hold) KeepsCase(c privacy.CaseID) (whole bool, records []privacy.RecordID) {
+	switch {
+	case h.Case == c, h.Case == "" && len(h.Records) == 0:
+		return true, nil
+	case h.Case == "":
+		return false, h.Records
+	}
+	return false, nil
+}
+
 // Clone returns a deep copy of h.
 func (h Hold) Clone() Hold {
 	h.Records = slices.Clone(h.Records)

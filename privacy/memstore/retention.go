@@ -378,13 +378,11 @@ func (s *Store) recordHeld(sub privacy.SubjectID, c privacy.CaseID, id privacy.R
 // its records in either file.
 func (s *Store) caseHeld(c privacy.Case) bool {
 	return s.standing(c.Subject, func(h *retention.Hold) bool {
-		if h.Case == c.ID || (h.Case == "" && len(h.Records) == 0) {
+		whole, records := h.KeepsCase(c.ID)
+		if whole {
 			return true
 		}
-		if h.Case != "" {
-			return false // another case's
-		}
-		for _, id := range h.Records {
+		for _, id := range records {
 			for i := range s.files {
 				if r, ok := s.files[i].records[id]; ok && r.Case == c.ID {
 					return true

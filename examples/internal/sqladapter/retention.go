@@ -165,19 +165,17 @@ func DecodeDate(s string) (calendar.Date, error) {
 }
 
 // CaseHolds sorts out, for the deletion of case c, the standing holds hs
-// of its subject (rule G3, as [retention.Hold.Covers] reads a scope): whole
-// reports that one of them keeps the case as such, holding the whole
-// subject or naming c; otherwise named are the records that holds of the
-// whole subject name, which keep the case if one of them is c's.
+// of its subject (rule G3, see [retention.Hold.KeepsCase]): whole reports
+// that one of them keeps the case as such; otherwise named are the records
+// that holds of the whole subject name, which keep the case if one of them
+// is c's.
 func CaseHolds(hs []retention.Hold, c privacy.CaseID) (whole bool, named []privacy.RecordID) {
 	for i := range hs {
-		h := &hs[i]
-		switch {
-		case h.Case == c, h.Case == "" && len(h.Records) == 0:
+		w, records := hs[i].KeepsCase(c)
+		if w {
 			return true, nil
-		case h.Case == "":
-			named = append(named, h.Records...)
 		}
+		named = append(named, records...)
 	}
 	return false, named
 }
