@@ -15,7 +15,7 @@
 //     cases, records, purposes, legal bases, audit events — and versioned
 //     policies, with the two regulations and their strict union ready to
 //     use; the case file (Dossiers) and its Store contract.
-//   - privacy/memstore: the in-memory reference adapter for every store.
+//   - memstore: the in-memory reference adapter for every store.
 //   - privacy/privacytest: the conformance kit for Store adapters (each
 //     engine package has a kit of its own, named <pkg>test).
 //   - privacy/calendar: exact calendar arithmetic for deadlines and
@@ -26,7 +26,7 @@
 //     statute, the disclosure log.
 //   - retention: retention periods, legal holds, erasure, sweeps with proof
 //     of deletion.
-//   - examples (a module of its own): SQLite and PostgreSQL adapters, the
+//   - examples: SQLite and PostgreSQL adapters, the
 //     walkthrough, an HTTP service.
 //
 // # The life of a case

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/compliancetest"
+	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
 )
 
 // Deliberately broken systems: the library with one thing done wrong. The

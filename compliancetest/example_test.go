@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/dossierwacht/dossierwacht/compliancetest"
+	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
 )
 
 // A vendor runs the whole kit from one test of its own, with a new system

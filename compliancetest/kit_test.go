@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/dossierwacht/dossierwacht/compliancetest"
+	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
 )
 
 // newLibrary is the reference system on a fresh in-memory store.

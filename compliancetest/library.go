@@ -18,7 +18,7 @@ import (
 
 // LibraryStores is what [NewLibrarySystem] keeps its data in: the stores
 // of every package it puts together. One adapter implements them all
-// (package privacy/memstore does).
+// (package memstore does).
 type LibraryStores interface {
 	privacy.Store
 	retention.Store

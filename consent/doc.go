@@ -8,7 +8,7 @@
 // # Getting started
 //
 // Build a [Registry] on a [Store] (the in-memory one is
-// github.com/dossierwacht/dossierwacht/privacy/memstore) and a policy:
+// github.com/dossierwacht/dossierwacht/memstore) and a policy:
 //
 //	reg, err := consent.New(memstore.New(), privacy.Strict(), nil)
 //

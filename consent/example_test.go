@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
 )
 
 // The whole life of a consent: a disclosure to the employer is refused,

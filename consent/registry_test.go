@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
 )
 
 func newRegistry(t *testing.T, p *privacy.Policy) (*consent.Registry, *memstore.Store) {

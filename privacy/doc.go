@@ -7,8 +7,8 @@
 //
 // A service picks a [Policy] — [Strict] (both regulations; the default),
 // [RegulationO] or [RegulationR] — and a [Store] (the in-memory
-// [github.com/dossierwacht/dossierwacht/privacy/memstore] for tests and
-// examples, SQLite or PostgreSQL from the examples module in production):
+// [github.com/dossierwacht/dossierwacht/memstore] for tests and
+// examples, SQLite or PostgreSQL from examples/sqlitestore and examples/pgstore in production):
 //
 //	d, err := privacy.NewDossiers(memstore.New(), privacy.Strict())
 //

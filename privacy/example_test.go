@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
 )
 
 // A service keeps its case file under the strict policy. A sick report

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
 	"github.com/dossierwacht/dossierwacht/retention"
 )
 

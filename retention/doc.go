@@ -73,5 +73,5 @@
 // # Testing
 //
 // Package retentiontest is the conformance kit for [Store] adapters; the
-// in-memory adapter in privacy/memstore passes it.
+// in-memory adapter in memstore passes it.
 package retention

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
 	"github.com/dossierwacht/dossierwacht/retention"
 )
 

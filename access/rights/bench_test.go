@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
 )
 
 // genStore is a privacy.Store whose one subject has one case with n

@@ -10,7 +10,7 @@
 // # Getting started
 //
 // A [Desk] holds a small [Store] for requests (package
-// [github.com/dossierwacht/dossierwacht/privacy/memstore] implements it)
+// [github.com/dossierwacht/dossierwacht/memstore] implements it)
 // and reads the case file from [privacy.Dossiers], under its policy:
 //
 //	desk, err := rights.New(store, dossiers, &rights.Options{

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
 )
 
 // exampleService is a service on memstore under the strict policy, with

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/examples/sqlitestore"
+	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
 )
 
 // seeded is when the demo world is seeded in tests; requests come a day

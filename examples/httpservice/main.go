@@ -3,7 +3,7 @@
 // its role may see of a case, disclosures are decided and logged, a subject
 // downloads their export, and the privacy statement is a page.
 //
-//	go -C examples run ./httpservice            # serves on 127.0.0.1:8080
+//	go run ./examples/httpservice   # serves on 127.0.0.1:8080
 //	curl -H 'X-Demo-Principal: hr-bert' localhost:8080/cases/case-anna-absence
 //	curl -H 'X-Demo-Principal: physician-dirk' --json '{"id":"d-1",
 //	  "recipient":{"party":"employer-bakery","kind":"employer"},"subject":"employee-anna",

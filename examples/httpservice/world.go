@@ -12,7 +12,7 @@ import (
 )
 
 // Stores are where the service keeps its data. One adapter may be all of
-// them (privacy/memstore is); Retention is optional.
+// them (memstore is); Retention is optional.
 type Stores struct {
 	Dossiers privacy.Store
 	// Access keeps the audit trail; Consent writes its decisions to the

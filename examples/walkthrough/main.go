@@ -3,7 +3,7 @@
 // that a person can understand the library from its output alone. It is the
 // README's main job:
 //
-//	go -C examples run ./walkthrough
+//	go run ./examples/walkthrough
 //
 // The case file is kept in SQLite, the embedded default, in a temporary
 // directory removed at the end; the subject's export is written to the

@@ -3,7 +3,7 @@ package memstore_test
 import (
 	"testing"
 
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
+	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/retention"
 	"github.com/dossierwacht/dossierwacht/retention/retentiontest"
 )

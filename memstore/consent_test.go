@@ -5,7 +5,7 @@ import (
 
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/consent/consenttest"
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
+	"github.com/dossierwacht/dossierwacht/memstore"
 )
 
 func TestConsentConformance(t *testing.T) {

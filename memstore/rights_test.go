@@ -5,7 +5,7 @@ import (
 
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/access/rights/rightstest"
-	"github.com/dossierwacht/dossierwacht/privacy/memstore"
+	"github.com/dossierwacht/dossierwacht/memstore"
 )
 
 func TestRightsConformance(t *testing.T) {
