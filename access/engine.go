@@ -295,6 +295,7 @@ const (
 	reasonNotInForce     = "the policy is not in force at that time"
 	reasonContractor     = "a contractor needs the agreement that binds it"
 	reasonAdministrator  = "the application administrator sees no case content"
+	reasonOfficer        = "the privacy officer manages holds, erasures and sweeps and sees no case content"
 	reasonSpecial        = "a special category is never processed"
 	reasonConfidential   = "the employer does not learn of a consultation-hour visit or periodic examination without the employee's approval"
 	reasonContractTerm   = "the case's contract is not in force"
@@ -420,6 +421,10 @@ func (e *Engine) caseFloor(r *Request, ri int, d *Decision) bool {
 		// Rule R12: the application administrator sees no case content
 		// (and never medical data, N6).
 		e.deny(d, privacy.R12, reasonAdministrator)
+	case ri == riOfficer:
+		// Rule R8: staff see only what their task needs; the privacy
+		// officer's task (holds, erasures, sweeps) needs no case content.
+		e.deny(d, privacy.R8, reasonOfficer)
 	case ri == riEmployer && !r.Consent && c.Kind.Confidential():
 		// Rule O10: consultation-hour and periodic-examination cases are
 		// invisible to the employer, existence included, without the

@@ -89,6 +89,8 @@ func TestDecide(t *testing.T) {
 
 		// R12: the administrator.
 		{"R12_administrator_no_case_content", strict, req(administrator, absenceCase, read, privacy.CategoryIdentity, ""), false, privacy.R12, false},
+		{"R8_privacy_officer_no_case_content", strict, req(officer, absenceCase, read, privacy.CategoryIdentity, ""), false, privacy.R8, false},
+		{"R8_privacy_officer_never_medical", strict, req(officer, absenceCase, read, privacy.CategoryMedical, ""), false, privacy.R8, false},
 		{"R12_administrator_never_medical", strict, req(administrator, absenceCase, read, privacy.CategoryMedical, ""), false, privacy.R12, false},
 
 		// N1: the employer writes only the sick report's facts.

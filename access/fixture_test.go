@@ -51,6 +51,8 @@ var (
 		Secrecy: privacy.SecrecyProfessional, MultiFactor: true}, nil, nil)
 	physicianAgreement = access.NewPrincipal(privacy.Principal{ID: "doc-4", Role: privacy.RolePhysician, Party: "service",
 		Secrecy: privacy.SecrecyAgreement, MultiFactor: true}, allCases, nil)
+	officer = access.NewPrincipal(privacy.Principal{ID: "dpo-1", Role: privacy.RolePrivacyOfficer, Party: "service",
+		Secrecy: privacy.SecrecyAgreement, MultiFactor: true}, allCases, nil)
 	employer = access.NewPrincipal(privacy.Principal{ID: "hr-1", Role: privacy.RoleEmployerContact, Party: "employer-1"},
 		nil, nil)
 	employerOther = access.NewPrincipal(privacy.Principal{ID: "hr-2", Role: privacy.RoleEmployerContact, Party: "employer-2"},

@@ -24,6 +24,7 @@ const (
 	riInsurer       = 4
 	riAdministrator = 5
 	riSubject       = 6
+	riOfficer       = 7
 )
 
 // Category-level facts, built once from the taxonomy and never changed.

@@ -9,7 +9,7 @@ package privacy
 // The sizes of the indexed vocabularies.
 const (
 	NumCategories = 15 // the categories a service may process: len(Categories())
-	NumRoles      = 7
+	NumRoles      = 8
 	NumActions    = 5
 	NumCaseKinds  = 5
 	NumPartyKinds = 9
@@ -70,6 +70,8 @@ func (r Role) Index() int {
 		return 5
 	case RoleSubject:
 		return 6
+	case RolePrivacyOfficer:
+		return 7
 	}
 	return -1
 }

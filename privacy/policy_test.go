@@ -86,6 +86,7 @@ func TestPolicyFloors(t *testing.T) {
 		{"N3_insurer_beyond_the_list", allow(privacy.O11, privacy.RoleInsurer, []privacy.Category{privacy.CategoryWorkCapacity}, nil), privacy.N3, "access[14].roles[0]"},
 		{"N3_insurer_all_identity_fields", allow(privacy.O11, privacy.RoleInsurer, []privacy.Category{privacy.CategoryIdentity}, nil), privacy.N3, "access[14].roles[0].fields"},
 		{"R12_administrator_reads_content", allow(privacy.R12, privacy.RoleAdministrator, []privacy.Category{privacy.CategoryNotes}, nil), privacy.R12, "access[14].roles[0]"},
+		{"R8_privacy_officer_reads_identity", allow(privacy.R8, privacy.RolePrivacyOfficer, []privacy.Category{privacy.CategoryIdentity}, nil), privacy.R8, "access[14].roles[0]"},
 		{"R8_support_staff_reads_notes", allow(privacy.R8, privacy.RoleSupportStaff, []privacy.Category{privacy.CategoryNotes}, nil), privacy.R8, "access[14].roles[0]"},
 		{"O10_employer_sees_consultations_without_consent", allow(privacy.O9, privacy.RoleEmployerContact, []privacy.Category{privacy.CategoryConsultation}, nil, privacy.CondCommissioner), privacy.O10, "access[14].roles[0]"},
 		{"O10_employer_rule_for_every_case_kind", allow(privacy.O9, privacy.RoleEmployerContact, []privacy.Category{privacy.CategoryContact}, nil, privacy.CondCommissioner), privacy.O10, "access[14].roles[0]"},

@@ -35,13 +35,20 @@ const (
 	// ("betrokkene", "werknemer", "cliënt"), acting on their own data
 	// (R11, O13).
 	RoleSubject Role = "subject"
+	// RolePrivacyOfficer is the service's privacy officer or data
+	// protection officer ("privacyfunctionaris", "functionaris
+	// gegevensbescherming", GDPR art. 37–39): places and lifts legal holds
+	// (G3), decides erasure requests (R9, O13, N8) and runs retention
+	// sweeps (O12), all without seeing case content (R8: staff see only
+	// what their task needs).
+	RolePrivacyOfficer Role = "privacy-officer"
 )
 
 // Roles returns every role, in a fixed order. The slice is new on every
 // call.
 func Roles() []Role {
 	return []Role{RoleCaseManager, RoleSupportStaff, RolePhysician, RoleEmployerContact,
-		RoleInsurer, RoleAdministrator, RoleSubject}
+		RoleInsurer, RoleAdministrator, RoleSubject, RolePrivacyOfficer}
 }
 
 // Known reports whether r is one of the roles.
@@ -52,7 +59,7 @@ func (r Role) Known() bool { return r.Index() >= 0 }
 // for staff only (O9).
 func (r Role) Staff() bool {
 	switch r {
-	case RoleCaseManager, RoleSupportStaff, RolePhysician, RoleAdministrator:
+	case RoleCaseManager, RoleSupportStaff, RolePhysician, RoleAdministrator, RolePrivacyOfficer:
 		return true
 	}
 	return false

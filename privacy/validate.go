@@ -218,6 +218,9 @@ func (c *policyChecker) accessRule(path string, a *AccessRule) {
 		if role == RoleAdministrator {
 			c.fail(R12, rpath, "the administrator sees no case content")
 		}
+		if role == RolePrivacyOfficer && a.Effect == Allow {
+			c.fail(R8, rpath, "the privacy officer sees no case content")
+		}
 		if role == RoleSupportStaff && slices.ContainsFunc(a.Categories, func(cat Category) bool {
 			return cat != CategoryIdentity && cat != CategoryContact && cat != CategoryAppointment
 		}) {

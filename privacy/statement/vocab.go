@@ -190,6 +190,9 @@ var roles = map[privacy.Role]roleTerm{
 	privacy.RoleAdministrator: {
 		term{"Applicatiebeheerder", "Application administrator"},
 		term{"de applicatiebeheerder", "the application administrator"}},
+	privacy.RolePrivacyOfficer: {
+		term{"Privacyfunctionaris", "Privacy officer"},
+		term{"de privacyfunctionaris", "the privacy officer"}},
 	privacy.RoleSubject: {
 		term{"U zelf", "You"},
 		term{"u", "you"}},
