@@ -1,0 +1,338 @@
+package dossierwacht
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/privacy"
+)
+
+// RegisterSubject registers a new subject (rule O8: master data comes from
+// the employer at the start of employment, or from the service's staff).
+// The subject is registered as of now. The service's case managers and
+// physicians may register anyone, an employer contact only the employees of
+// an employer it acts for; anyone else is refused.
+func (s *Service) RegisterSubject(ctx context.Context, a *Actor, subj privacy.Subject) error {
+	const v = verbRegisterSubject
+	if err := checkActor(v, a); err != nil {
+		return err
+	}
+	subj.Created = s.now()
+	if err := subj.Validate(); err != nil {
+		return err
+	}
+	e := s.event(a, privacy.EventCreate, subj.ID, "", string(subj.ID), privacy.O8, true)
+	switch {
+	case caseStaff(a.Role):
+	case a.Role == privacy.RoleEmployerContact && subj.Employer != "" && a.ActsFor(subj.Employer):
+	default:
+		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not register subjects"))
+	}
+	return s.dossiers.CreateSubject(ctx, subj)
+}
+
+// OpenCase opens a new case of a registered subject as of now, under its
+// contract (O2) and for its purpose (R5). The service's case managers and
+// physicians open cases; an employer contact opens the ordinary cases its
+// employer commissions (a sick report opens an absence case, N1), never a
+// consultation-hour visit or a periodic examination, which it may not even
+// know of (O10).
+func (s *Service) OpenCase(ctx context.Context, a *Actor, c privacy.Case) error {
+	const v = verbOpenCase
+	if err := checkActor(v, a); err != nil {
+		return err
+	}
+	c.Opened, c.Closed = s.now(), privacy.Case{}.Closed
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	e := s.event(a, privacy.EventCreate, c.Subject, c.ID, string(c.ID), privacy.O2, true)
+	switch {
+	case caseStaff(a.Role):
+	case a.Role == privacy.RoleEmployerContact && c.Kind.Confidential():
+		return s.refuse(ctx, e, forbidden(v, privacy.O10, "the employer does not open consultation-hour or periodic-examination cases"))
+	case a.Role == privacy.RoleEmployerContact && a.ActsFor(c.Contract.Party):
+	default:
+		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not open this case"))
+	}
+	return s.dossiers.OpenCase(ctx, c)
+}
+
+// CloseCase closes an open case as of now; most retention clocks start
+// (R9, O12). Only a case manager or physician assigned to the case closes
+// it (R7, O4).
+func (s *Service) CloseCase(ctx context.Context, a *Actor, id privacy.CaseID) error {
+	const v = verbCloseCase
+	if err := checkActor(v, a); err != nil {
+		return err
+	}
+	c, err := s.visibleCase(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	e := s.event(a, privacy.EventUpdate, c.Subject, c.ID, string(c.ID), privacy.R7, true)
+	if !caseStaff(a.Role) || !a.Assigned(id) {
+		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "only staff assigned to the case close it"))
+	}
+	return s.dossiers.CloseCase(ctx, id, s.now())
+}
+
+// EndEmployment records that the subject's employment ended at ended
+// (rule O8); several retention periods run from it (N7). It is a fact
+// reported, so it may lie in the past, but not in the future. The employer
+// contact of the subject's employer and the service's case managers and
+// physicians record it.
+func (s *Service) EndEmployment(ctx context.Context, a *Actor, id privacy.SubjectID, ended time.Time) error {
+	const v = verbEndEmployment
+	if err := checkActor(v, a); err != nil {
+		return err
+	}
+	subj, err := s.dossiers.Subject(ctx, id)
+	if err != nil {
+		return err
+	}
+	e := s.event(a, privacy.EventUpdate, id, "", string(id), privacy.O8, true)
+	switch {
+	case caseStaff(a.Role):
+	case a.Role == privacy.RoleEmployerContact && subj.Employer != "" && a.ActsFor(subj.Employer):
+	default:
+		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not record the end of employment"))
+	}
+	if ended.IsZero() || ended.After(s.now()) {
+		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "ended", Msg: "the end of employment is a date not after now"}
+	}
+	return s.dossiers.EndEmployment(ctx, id, ended)
+}
+
+// visibleCase loads case id for a: a case a may not know of is not found,
+// exactly as a missing one (rule O10).
+func (s *Service) visibleCase(ctx context.Context, a *Actor, id privacy.CaseID) (privacy.Case, error) {
+	c, err := s.dossiers.Case(ctx, id)
+	if err == nil {
+		req := access.Request{Principal: a, Case: &c, Time: s.now(), Purpose: c.Purpose}
+		if s.consents(ctx, a, &c, &req) != nil || !s.engine.Visible(req).Allowed {
+			err = notFound("case")
+		}
+	}
+	if errors.Is(err, privacy.ErrNotFound) {
+		return privacy.Case{}, notFound("case")
+	}
+	return c, err
+}
+
+// notFound is the one answer for an object that is missing or that the
+// actor may not know of: the same kind and text for both (rule O10).
+func notFound(what string) error {
+	return &privacy.Error{Op: "dossierwacht: " + what, Kind: privacy.ErrNotFound}
+}
+
+// consents answers rule O10's question for req: did the case's subject
+// consent, in writing, to the actor's employer learning of the case? It
+// is asked of the consent register only where it matters (an employer
+// contact and a consultation-hour or periodic-examination case); the
+// caller never supplies it.
+func (s *Service) consents(ctx context.Context, a *Actor, c *privacy.Case, req *access.Request) error {
+	req.Consent = false
+	if a.Role != privacy.RoleEmployerContact || !c.Kind.Confidential() {
+		return nil
+	}
+	ok, err := s.registry.Consents(ctx, consent.Query{Subject: c.Subject,
+		Recipient: consent.Recipient{Party: a.Party, Kind: privacy.PartyEmployer},
+		Category:  privacy.CategoryConsultation, Case: c.ID, At: req.Time})
+	req.Consent = ok
+	return err
+}
+
+// AddRecords adds records to their cases, all or none, written by a as of
+// now: a is their author. Every field of every record is decided by the
+// access engine first (who may write what: R7, R8, O4, O6, N1, N4, O8,
+// O10, R12, …), then the case file checks what may be stored (O5, R4, R5,
+// O2, N5, O6). A refusal names its rule and stores nothing.
+func (s *Service) AddRecords(ctx context.Context, a *Actor, recs ...privacy.Record) error {
+	return s.write(ctx, a, true, recs)
+}
+
+// UpdateRecord rectifies a record (rule O13) as of now: its content
+// changes, its identity, case and category do not. Decided as
+// [Service.AddRecords] is.
+func (s *Service) UpdateRecord(ctx context.Context, a *Actor, rec privacy.Record) error {
+	return s.write(ctx, a, false, []privacy.Record{rec})
+}
+
+func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []privacy.Record) error {
+	v := verb("add records")
+	if !create {
+		v = "update record"
+	}
+	if err := checkActor(v, a); err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Msg: "no records"}
+	}
+	now := s.now()
+	recs = slices.Clone(recs)
+	cases := map[privacy.CaseID]privacy.Case{}
+	for i := range recs {
+		r := &recs[i]
+		r.Author = a.ID
+		if create {
+			r.Created, r.Updated = now, now
+		} else {
+			old, err := s.stored(ctx, r.ID, r.Category)
+			if err != nil {
+				return err
+			}
+			r.Created, r.Updated = old.Created, now
+		}
+		if err := r.Validate(); err != nil {
+			if errors.Is(err, privacy.ErrForbidden) {
+				// Rule O5: a special category is refused and audited
+				// without naming it.
+				e := s.event(a, actionOf(create), r.Subject, r.Case, string(r.ID), privacy.O5, false)
+				return s.refuse(ctx, e, err)
+			}
+			return err
+		}
+		c, ok := cases[r.Case]
+		if !ok {
+			var err error
+			if c, err = s.visibleCase(ctx, a, r.Case); err != nil {
+				return err
+			}
+			cases[r.Case] = c
+		}
+		if r.Purpose == "" {
+			r.Purpose = c.Purpose
+		}
+		if err := s.decideWrite(ctx, a, &c, r, create, now); err != nil {
+			return err
+		}
+	}
+	// The case file checks what may be stored: O5, R4, R5, O2, N5, O6.
+	if create {
+		return s.addRecords(ctx, recs)
+	}
+	return s.dossiers.UpdateRecord(ctx, recs[0])
+}
+
+// addRecords stores recs, the medical ones in the medical file: one
+// atomic write per file.
+func (s *Service) addRecords(ctx context.Context, recs []privacy.Record) error {
+	var ordinary, medical []privacy.Record
+	for _, r := range recs {
+		if r.Category.Medical() {
+			medical = append(medical, r)
+		} else {
+			ordinary = append(ordinary, r)
+		}
+	}
+	for _, batch := range [][]privacy.Record{ordinary, medical} {
+		if len(batch) > 0 {
+			if err := s.dossiers.AddRecords(ctx, batch...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func actionOf(create bool) privacy.EventAction {
+	if create {
+		return privacy.EventCreate
+	}
+	return privacy.EventUpdate
+}
+
+// decideWrite asks the access engine about every field of r (an employer
+// may write some fields of a category and not others, N1) and audits a
+// refusal.
+func (s *Service) decideWrite(ctx context.Context, a *Actor, c *privacy.Case, r *privacy.Record, create bool, now time.Time) error {
+	req := access.Request{Principal: a, Case: c, Action: privacy.ActionWrite, Category: r.Category, Purpose: r.Purpose,
+		Time: now, Object: string(r.ID), Create: create}
+	if err := s.consents(ctx, a, c, &req); err != nil {
+		return err
+	}
+	fields := slices.Sorted(maps.Keys(r.Fields))
+	if len(fields) == 0 {
+		fields = []privacy.Field{""}
+	}
+	for _, f := range fields {
+		req.Field = f
+		if d := s.engine.Decide(req); !d.Allowed {
+			e := s.event(a, actionOf(create), c.Subject, c.ID, string(r.ID), d.Rule, false)
+			e.Category, e.Purpose = r.Category, r.Purpose
+			return s.refuse(ctx, e, &privacy.Error{Op: "dossierwacht: write", Kind: privacy.ErrForbidden, Rule: d.Rule,
+				Path: "fields." + string(f), Msg: d.Reason})
+		}
+	}
+	return nil
+}
+
+// stored reads the stored record id of the file category c is kept in.
+func (s *Service) stored(ctx context.Context, id privacy.RecordID, c privacy.Category) (privacy.Record, error) {
+	if c.Medical() {
+		return s.dossiers.MedicalRecord(ctx, id)
+	}
+	return s.dossiers.Record(ctx, id)
+}
+
+// View returns the case as a may see it, for purpose (rule R5: the case's
+// purpose; the subject may leave it empty): only the records and fields a
+// may read, the medical file only for the assigned physician under medical
+// secrecy with a second factor (O6, G8, N6). Every record shown or
+// withheld is audited (G7, N9). A case a may not know of fails exactly as
+// a missing one, with privacy.ErrNotFound (O10).
+func (s *Service) View(ctx context.Context, a *Actor, id privacy.CaseID, purpose privacy.Purpose) (access.CaseView, error) {
+	if err := checkActor("view", a); err != nil {
+		return access.CaseView{}, err
+	}
+	now := s.now()
+	req := access.ViewRequest{Principal: a, Case: id, Purpose: purpose, Time: now}
+	if c, err := s.dossiers.Case(ctx, id); err == nil {
+		q := access.Request{Principal: a, Case: &c, Time: now}
+		if err := s.consents(ctx, a, &c, &q); err != nil {
+			return access.CaseView{}, err
+		}
+		req.Consent = q.Consent
+	}
+	v, err := s.guard.View(ctx, req)
+	if errors.Is(err, privacy.ErrNotFound) {
+		return access.CaseView{}, notFound("case")
+	}
+	return v, err
+}
+
+// Cases lists the cases of a subject that a may know of, oldest first
+// (rules O10, R7, O2, O11): the others are absent, not counted, not hinted
+// at. The search and every case shown or left out are audited (N9).
+func (s *Service) Cases(ctx context.Context, a *Actor, subject privacy.SubjectID) ([]privacy.Case, error) {
+	if err := checkActor("list cases", a); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	cases, err := s.dossiers.SubjectCases(ctx, subject)
+	if errors.Is(err, privacy.ErrNotFound) {
+		cases, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var grants []consent.Grant
+	if a.Role == privacy.RoleEmployerContact {
+		if grants, err = s.registry.Grants(ctx, subject); err != nil {
+			return nil, err
+		}
+	}
+	decider := s.registry.Decider()
+	checker := access.ConsentFunc(func(c privacy.Case, party privacy.PartyID) bool {
+		return decider.Consents(consent.Query{Subject: c.Subject, Recipient: consent.Recipient{Party: party, Kind: privacy.PartyEmployer},
+			Category: privacy.CategoryConsultation, Case: c.ID, At: now}, grants)
+	})
+	return s.guard.List(ctx, access.ListRequest{Principal: a, Time: now, Consent: checker}, cases)
+}

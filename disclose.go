@@ -1,0 +1,168 @@
+package dossierwacht
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
+)
+
+// GrantConsent records a consent the subject gave (rules R6, O14, O6,
+// O10), as of now; g.Given says when the subject signed or gave it and may
+// lie before now, never after. The subject records their own consent, or
+// the service's staff record it for them; anyone else is refused.
+func (s *Service) GrantConsent(ctx context.Context, a *Actor, g consent.Grant) (consent.Grant, error) {
+	if err := checkActor(verbConsent, a); err != nil {
+		return consent.Grant{}, err
+	}
+	now := s.now()
+	if g.Given.IsZero() {
+		g.Given = now
+	}
+	if g.Given.After(now) {
+		return consent.Grant{}, &privacy.Error{Op: "dossierwacht: " + string(verbConsent), Kind: privacy.ErrInvalid, Path: "given",
+			Msg: "consent is recorded once given, not before"}
+	}
+	return s.registry.AddGrant(ctx, a.Principal, g)
+}
+
+// RevokeConsent withdraws a grant as of now (rules R6, O14): no disclosure
+// from now on rests on it, and the log of earlier disclosures stays as it
+// was. The subject withdraws their own consent, or the service's staff
+// record the withdrawal for them. A grant of another subject is not found.
+func (s *Service) RevokeConsent(ctx context.Context, a *Actor, id consent.GrantID) (consent.Grant, error) {
+	if err := checkActor(verbConsent, a); err != nil {
+		return consent.Grant{}, err
+	}
+	g, err := s.registry.Grant(ctx, id)
+	if err != nil {
+		return consent.Grant{}, notFoundIf(err, "grant")
+	}
+	if a.Role == privacy.RoleSubject && g.Subject != a.Subject {
+		// Another subject's grant is not theirs to withdraw, nor to know of.
+		return consent.Grant{}, notFound("grant")
+	}
+	return s.registry.Revoke(ctx, a.Principal, id, s.now())
+}
+
+// notFoundIf turns a not-found error into the one answer for missing and
+// hidden objects; other errors stay.
+func notFoundIf(err error, what string) error {
+	if errors.Is(err, privacy.ErrNotFound) {
+		return notFound(what)
+	}
+	return err
+}
+
+// Disclosed is an allowed disclosure: the decision (the rule, the basis it
+// rests on, whether the subject gets the same text, N2) and what the
+// recipient is to receive — exactly the records and fields decided, no
+// more, so that the caller sends what the law allows and nothing it read
+// elsewhere.
+type Disclosed struct {
+	consent.Decision
+	// Records are the records disclosed: each record an item names, or
+	// every record of the case in an item's category, with only the
+	// item's fields.
+	Records []access.RecordView
+}
+
+// Disclose decides and logs a disclosure of data of one case to a party
+// outside the service (rules R6, O14, O6, N2, N5, N10, O11, N3, O9), as
+// of now and by a. req.By and req.At are set here; whatever the caller put
+// in them is ignored. An allowed disclosure is logged in the same atomic
+// step as its decision and returns what the recipient receives; a refused
+// one is an error that names the rule, and is audited too (G7).
+func (s *Service) Disclose(ctx context.Context, a *Actor, req consent.Request) (Disclosed, error) {
+	if err := checkActor("disclose", a); err != nil {
+		return Disclosed{}, err
+	}
+	req.By, req.At = a.Principal, s.now()
+	req.AccessPoint, req.Client = a.AccessPoint, a.Client
+	if req.Case != "" {
+		if _, err := s.visibleCase(ctx, a, req.Case); err != nil {
+			return Disclosed{}, err
+		}
+	}
+	dec, err := s.registry.Disclose(ctx, req)
+	if err != nil {
+		return Disclosed{Decision: dec}, err
+	}
+	out := Disclosed{Decision: dec}
+	out.Records, err = s.package_(ctx, &req, dec.Rule)
+	return out, err
+}
+
+// package_ gathers what an allowed disclosure hands over: the records its
+// items name, or every record of the case in an item's category, each with
+// only the item's fields.
+func (s *Service) package_(ctx context.Context, req *consent.Request, rule privacy.RuleID) ([]access.RecordView, error) {
+	var out []access.RecordView
+	for _, it := range req.Items {
+		var recs []privacy.Record
+		switch {
+		case it.Record != "":
+			r, err := s.stored(ctx, it.Record, it.Category)
+			if err != nil {
+				return nil, err
+			}
+			recs = []privacy.Record{r}
+		case req.Case != "":
+			seq := s.dossiers.CaseRecords(ctx, req.Case)
+			if it.Category.Medical() {
+				seq = s.dossiers.CaseMedicalRecords(ctx, req.Case)
+			}
+			for r, err := range seq {
+				if err != nil {
+					return nil, err
+				}
+				if r.Category == it.Category {
+					recs = append(recs, r)
+				}
+			}
+		}
+		for _, r := range recs {
+			v := access.RecordView{ID: r.ID, Category: r.Category, Author: r.Author, Source: r.Source,
+				Created: r.Created, Updated: r.Updated, Rule: rule}
+			info, _ := r.Category.Info()
+			for _, f := range info.Fields {
+				val, ok := r.Fields[f]
+				if ok && (len(it.Fields) == 0 || slices.Contains(it.Fields, f)) {
+					v.Fields = append(v.Fields, access.FieldValue{Field: f, Value: val})
+				}
+			}
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// recipients answers a sweep's question for rule G4: which parties the
+// disclosure log says received the records it deletes.
+type recipients struct{ s *Service }
+
+// Recipients implements retention.Recipients.
+func (r recipients) Recipients(ctx context.Context, records []privacy.RecordID) (map[privacy.RecordID][]retention.Recipient, error) {
+	out := map[privacy.RecordID][]retention.Recipient{}
+	for _, id := range records {
+		rec, err := r.s.store.Record(ctx, id)
+		if errors.Is(err, privacy.ErrNotFound) {
+			rec, err = r.s.store.MedicalRecord(ctx, id)
+		}
+		if err != nil {
+			return nil, err
+		}
+		notices, err := r.s.registry.Notify(ctx, rec.Subject, consent.Item{Category: rec.Category, Record: id})
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range notices {
+			out[id] = append(out[id], retention.Recipient{Party: n.Recipient.Party, Kind: n.Recipient.Kind})
+		}
+	}
+	return out, nil
+}
