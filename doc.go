@@ -6,28 +6,64 @@
 // ID (R1–R13, O1–O16, G1–G8, N1–N12) that every decision, error and audit
 // event names.
 //
-// This package holds only this overview; the library is in its
-// sub-packages.
+// # The front door
 //
-// # Packages
+// A [Service] is the one value a program needs: built by [Open] from a
+// [Store] (the in-memory [github.com/dossierwacht/dossierwacht/memstore],
+// SQLite in examples/sqlitestore, PostgreSQL in examples/pgstore) and a
+// policy ([privacy.Strict] applies both regulations), it runs every
+// operation of the library — subjects and cases, records, views and
+// listings, consent and disclosures, subject requests and exports, legal
+// holds, erasures and sweeps, group figures, audit verification, the
+// privacy statement and register.
+//
+//	svc, err := dossierwacht.Open(ctx, memstore.New(), privacy.Strict(), nil)
+//	err = svc.AddRecords(ctx, carla, record)       // carla is an *Actor
+//	view, err := svc.View(ctx, bert, "case-1", privacy.PurposeAbsenceGuidance)
+//	d, err := svc.Disclose(ctx, carla, request)     // decided with the case and carla's own access
+//	report, err := svc.Sweep(ctx, officer)         // proofs of deletion, recipients to tell
+//
+// Every verb takes the [Actor] who acts and decides with the whole picture:
+// the actor's role, assignments, coverage and sign-in facts; the case; the
+// consent register (rule O10's consent comes from the register, never from
+// the caller); the legal holds. Every verb writes its audit event (O1, G7,
+// N9), and a refusal is an error whose rule [privacy.RuleOf] names. The
+// Service reads the time from its own clock ([Options].Clock), so no
+// operation can be back-dated. It never hands out its Store.
+//
+// # Packages for experts
+//
+// The engines below the front door stay for those who build their own, as
+// database/sql/driver stays beside database/sql. Their pure deciders take
+// every fact as an argument and read no clock; a caller that uses them
+// directly takes on what the Service otherwise does for it (the actor's
+// assignments, the consent register, the clock, the audit of each step).
 //
 //   - privacy: the vocabulary — data categories, roles, parties, subjects,
 //     cases, records, purposes, legal bases, audit events — and versioned
 //     policies, with the two regulations and their strict union ready to
 //     use; the case file (Dossiers) and its Store contract.
-//   - memstore: the in-memory reference adapter for every store.
-//   - privacy/privacytest: the conformance kit for Store adapters (each
-//     engine package has a kit of its own, named <pkg>test).
 //   - privacy/calendar: exact calendar arithmetic for deadlines and
 //     retention (EU Regulation 1182/71, Dutch public holidays).
-//   - access: who sees which category of which case; redacted views; the
-//     tamper-evident audit trail.
+//   - privacy/statement: the policy as documents — the privacy statement,
+//     the register of processing activities (G6), the difference between
+//     two versions (O16).
+//   - privacy/privacytest, access/accesstest, consent/consenttest,
+//     retention/retentiontest, access/rights/rightstest: a conformance kit
+//     for each store interface.
+//   - access: who sees which category of which case; redacted views; group
+//     figures; the tamper-evident audit trail.
 //   - consent: written consent, revocation, disclosures on consent or a
 //     statute, the disclosure log.
 //   - retention: retention periods, legal holds, erasure, sweeps with proof
 //     of deletion.
-//   - examples: SQLite and PostgreSQL adapters, the
-//     walkthrough, an HTTP service.
+//   - access/rights: the data subject's requests with their deadlines, and
+//     the export of everything held (JSON and a page in Dutch or English).
+//   - memstore: the in-memory reference adapter for every store.
+//   - compliancetest: the compliance kit — a scenario per rule against a
+//     system of your own, the library itself as reference.
+//   - examples: the SQLite and PostgreSQL adapters, the walkthrough, an
+//     HTTP service.
 //
 // # The life of a case
 //
