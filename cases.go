@@ -33,7 +33,7 @@ func (s *Service) RegisterSubject(ctx context.Context, a *Actor, subj privacy.Su
 	default:
 		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not register subjects"))
 	}
-	return s.dossiers.CreateSubject(ctx, subj)
+	return s.refused(ctx, e, s.dossiers.CreateSubject(ctx, subj))
 }
 
 // OpenCase opens a new case of a registered subject as of now, under its
@@ -60,7 +60,7 @@ func (s *Service) OpenCase(ctx context.Context, a *Actor, c privacy.Case) error 
 	default:
 		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not open this case"))
 	}
-	return s.dossiers.OpenCase(ctx, c)
+	return s.refused(ctx, e, s.dossiers.OpenCase(ctx, c))
 }
 
 // CloseCase closes an open case as of now; most retention clocks start
@@ -71,7 +71,7 @@ func (s *Service) CloseCase(ctx context.Context, a *Actor, id privacy.CaseID) er
 	if err := checkActor(v, a); err != nil {
 		return err
 	}
-	c, err := s.visibleCase(ctx, a, id)
+	c, err := s.visibleCase(ctx, v, a, id)
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func (s *Service) CloseCase(ctx context.Context, a *Actor, id privacy.CaseID) er
 	if !caseStaff(a.Role) || !a.Assigned(id) {
 		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "only staff assigned to the case close it"))
 	}
-	return s.dossiers.CloseCase(ctx, id, s.now())
+	return s.refused(ctx, e, s.dossiers.CloseCase(ctx, id, s.now()))
 }
 
 // EndEmployment records that the subject's employment ended at ended
@@ -106,23 +106,32 @@ func (s *Service) EndEmployment(ctx context.Context, a *Actor, id privacy.Subjec
 	if ended.IsZero() || ended.After(s.now()) {
 		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "ended", Msg: "the end of employment is a date not after now"}
 	}
-	return s.dossiers.EndEmployment(ctx, id, ended)
+	return s.refused(ctx, e, s.dossiers.EndEmployment(ctx, id, ended))
 }
 
-// visibleCase loads case id for a: a case a may not know of is not found,
-// exactly as a missing one (rule O10).
-func (s *Service) visibleCase(ctx context.Context, a *Actor, id privacy.CaseID) (privacy.Case, error) {
+// visibleCase loads case id for a, for verb v: a case a may not know of
+// is not found, exactly as a missing one (rule O10), and both refusals are
+// audited alike, so that neither the answer nor the work done tells them
+// apart (N9: failed accesses are logged).
+func (s *Service) visibleCase(ctx context.Context, v verb, a *Actor, id privacy.CaseID) (privacy.Case, error) {
+	now := s.now()
 	c, err := s.dossiers.Case(ctx, id)
-	if err == nil {
-		req := access.Request{Principal: a, Case: &c, Time: s.now(), Purpose: c.Purpose}
-		if s.consents(ctx, a, &c, &req) != nil || !s.engine.Visible(req).Allowed {
-			err = notFound("case")
+	e := s.event(a, privacy.EventSearch, "", id, string(id), privacy.RuleDefaultDeny, false)
+	switch {
+	case err == nil:
+		req := access.Request{Principal: a, Case: &c, Time: now, Purpose: c.Purpose}
+		if err := s.consents(ctx, a, &c, &req); err != nil {
+			return privacy.Case{}, err
 		}
+		d := s.engine.Visible(req)
+		if d.Allowed {
+			return c, nil
+		}
+		e.Subject, e.Rule = c.Subject, d.Rule
+	case !errors.Is(err, privacy.ErrNotFound):
+		return privacy.Case{}, err
 	}
-	if errors.Is(err, privacy.ErrNotFound) {
-		return privacy.Case{}, notFound("case")
-	}
-	return c, err
+	return privacy.Case{}, s.refuse(ctx, e, notFound(string(v)))
 }
 
 // notFound is the one answer for an object that is missing or that the
@@ -202,7 +211,7 @@ func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []priva
 		c, ok := cases[r.Case]
 		if !ok {
 			var err error
-			if c, err = s.visibleCase(ctx, a, r.Case); err != nil {
+			if c, err = s.visibleCase(ctx, v, a, r.Case); err != nil {
 				return err
 			}
 			cases[r.Case] = c

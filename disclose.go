@@ -20,6 +20,10 @@ func (s *Service) GrantConsent(ctx context.Context, a *Actor, g consent.Grant) (
 		return consent.Grant{}, err
 	}
 	now := s.now()
+	e := s.event(a, privacy.EventCreate, g.Subject, g.Case, string(g.ID), privacy.O14, false)
+	if !mayRecordConsent(a, g.Subject) {
+		return consent.Grant{}, s.refuse(ctx, e, forbidden(verbConsent, roleRule(a.Role), "consent is recorded by the subject or the service's staff"))
+	}
 	if g.Given.IsZero() {
 		g.Given = now
 	}
@@ -46,7 +50,25 @@ func (s *Service) RevokeConsent(ctx context.Context, a *Actor, id consent.GrantI
 		// Another subject's grant is not theirs to withdraw, nor to know of.
 		return consent.Grant{}, notFound("grant")
 	}
+	if !mayRecordConsent(a, g.Subject) {
+		e := s.event(a, privacy.EventUpdate, g.Subject, g.Case, string(g.ID), privacy.O14, false)
+		return consent.Grant{}, s.refuse(ctx, e, forbidden(verbConsent, roleRule(a.Role), "consent is withdrawn by the subject or the service's staff"))
+	}
 	return s.registry.Revoke(ctx, a.Principal, id, s.now())
+}
+
+// mayRecordConsent reports whether a may record or withdraw subject's
+// consent: the subject themself, or the service's staff who work with
+// subjects (rules R6, O14: the consent must be the subject's own, never
+// recorded by the party that would receive the data).
+func mayRecordConsent(a *Actor, subject privacy.SubjectID) bool {
+	switch a.Role {
+	case privacy.RoleSubject:
+		return a.Subject == subject
+	case privacy.RoleCaseManager, privacy.RolePhysician, privacy.RoleSupportStaff:
+		return true
+	}
+	return false
 }
 
 // notFoundIf turns a not-found error into the one answer for missing and
@@ -84,7 +106,7 @@ func (s *Service) Disclose(ctx context.Context, a *Actor, req consent.Request) (
 	req.By, req.At = a.Principal, s.now()
 	req.AccessPoint, req.Client = a.AccessPoint, a.Client
 	if req.Case != "" {
-		if _, err := s.visibleCase(ctx, a, req.Case); err != nil {
+		if _, err := s.visibleCase(ctx, "disclose", a, req.Case); err != nil {
 			return Disclosed{}, err
 		}
 	}

@@ -93,7 +93,17 @@ func (s *Service) refuse(ctx context.Context, e privacy.Event, err error) error 
 	return err
 }
 
-// staff reports whether r is one of the service's own staff who work
+// refused audits err when a rule refused the operation (ErrForbidden):
+// the case file's own refusals (O5, R4, R5, O2, N5, G3) are logged like
+// the engine's. Other errors are returned as they are.
+func (s *Service) refused(ctx context.Context, e privacy.Event, err error) error {
+	if errors.Is(err, privacy.ErrForbidden) {
+		return s.refuse(ctx, e, err)
+	}
+	return err
+}
+
+// caseStaff reports whether r is one of the service's own staff who work
 // with cases: case managers, physicians (not support staff, the
 // administrator or the privacy officer).
 func caseStaff(r privacy.Role) bool {

@@ -150,7 +150,7 @@ func (s *Service) Rectify(ctx context.Context, a *Actor, id rights.RequestID, co
 		if err != nil {
 			return rights.Plan{}, err
 		}
-		c, err := s.visibleCase(ctx, a, r.Case)
+		c, err := s.visibleCase(ctx, verbDecideRequest, a, r.Case)
 		if err != nil {
 			return rights.Plan{}, err
 		}

@@ -66,7 +66,13 @@ func (s *Service) Sweep(ctx context.Context, a *Actor) (retention.Report, error)
 	if err := s.officer(ctx, verbSweep, a, "", "sweep", privacy.EventExecute); err != nil {
 		return retention.Report{}, err
 	}
-	return s.retention.Sweep(ctx, a.Principal, s.now())
+	report, err := s.retention.Sweep(ctx, a.Principal, s.now())
+	if err != nil {
+		return report, err
+	}
+	// The sweep as a whole is one execute event (N9); each deletion has
+	// its own delete event beside its proof.
+	return report, s.audit(ctx, s.event(a, privacy.EventExecute, "", "", "sweep", privacy.O12, true))
 }
 
 // PlanSweep is a sweep's dry run: the schedule of every record a sweep now
