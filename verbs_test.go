@@ -112,7 +112,9 @@ var verbs = []verbCase{
 				Purpose: privacy.PurposeAbsenceGuidance, Contract: contract})
 		}},
 	{name: "CloseCase", allowed: roles(privacy.RoleCaseManager, privacy.RolePhysician),
-		do: func(ctx context.Context, w *world, a *dossierwacht.Actor) error { return w.svc.CloseCase(ctx, a, case1) }},
+		do: func(ctx context.Context, w *world, a *dossierwacht.Actor) error {
+			return w.svc.CloseCase(ctx, a, case1)
+		}},
 	{name: "EndEmployment", allowed: roles(privacy.RoleCaseManager, privacy.RolePhysician, privacy.RoleEmployerContact),
 		do: func(ctx context.Context, w *world, a *dossierwacht.Actor) error {
 			return w.svc.EndEmployment(ctx, a, anna, w.now)
