@@ -39,31 +39,40 @@
 // directly takes on what the Service otherwise does for it (the actor's
 // assignments, the consent register, the clock, the audit of each step).
 //
+// From the ground up: a package imports only packages listed before it
+// (TestLayers, in layers_test.go beside this file, keeps it so). Each
+// package with a store has a conformance kit beside it, named <pkg>test, that any adapter
+// runs from its own test.
+//
 //   - privacy: the vocabulary — data categories, roles, parties, subjects,
 //     cases, records, purposes, legal bases, audit events — and versioned
 //     policies, with the two regulations and their strict union ready to
 //     use; the case file (Dossiers) and its Store contract.
+//     privacy/privacytest is the kit for Store adapters.
 //   - privacy/calendar: exact calendar arithmetic for deadlines and
 //     retention (EU Regulation 1182/71, Dutch public holidays).
 //   - privacy/statement: the policy as documents — the privacy statement,
 //     the register of processing activities (G6), the difference between
 //     two versions (O16).
-//   - privacy/privacytest, access/accesstest, consent/consenttest,
-//     retention/retentiontest, access/rights/rightstest: a conformance kit
-//     for each store interface.
-//   - access: who sees which category of which case; redacted views; group
-//     figures; the tamper-evident audit trail.
+//   - access: who sees which category of which case; redacted views; the
+//     tamper-evident audit trail; group figures. Kit: access/accesstest.
 //   - consent: written consent, revocation, disclosures on consent or a
-//     statute, the disclosure log.
+//     statute, the disclosure log. Kit: consent/consenttest.
 //   - retention: retention periods, legal holds, erasure, sweeps with proof
-//     of deletion.
-//   - access/rights: the data subject's requests with their deadlines, and
-//     the export of everything held (JSON and a page in Dutch or English).
-//   - memstore: the in-memory reference adapter for every store.
-//   - compliancetest: the compliance kit — a scenario per rule against a
-//     system of your own, the library itself as reference.
-//   - examples: the SQLite and PostgreSQL adapters, the walkthrough, an
-//     HTTP service.
+//     of deletion. Kit: retention/retentiontest.
+//   - access/rights: the data subject's requests with their deadlines,
+//     refusals and fees, rectification and erasure plans, and the export of
+//     everything held. Kit: access/rights/rightstest.
+//   - memstore: the in-memory reference adapter; it implements the store
+//     of every package listed before it and passes every kit. No kit
+//     imports it: a kit tests the store it is given.
+//   - dossierwacht (this package): the front door, beside memstore and
+//     above every engine; it imports no adapter.
+//   - compliancetest: the compliance kit, one scenario or more per rule
+//     against a small System interface, with this library as reference
+//     system.
+//   - examples: the SQLite (the embedded default) and PostgreSQL adapters,
+//     the walkthrough, an HTTP service.
 //
 // # The life of a case
 //

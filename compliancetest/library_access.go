@@ -26,11 +26,15 @@ func (l *LibrarySystem) Write(ctx context.Context, by Actor, r privacy.Record) e
 		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "author", Msg: "the author is not the principal who writes"}
 	}
 	if r.Category.Special() {
-		// Rule O5: the case file refuses a special category before
-		// anything is stored. It is not put to the guard: the guard would
-		// audit the refusal with the special category in the event, and
-		// package rights refuses to export an access log that names one,
-		// so one refused write would break the subject's export (G1).
+		// Rule O5: the case file refuses a special category
+		// (privacy.ErrProhibitedCategory) before anything is stored. It
+		// is not put to the guard field by field below: a special
+		// category has no fields, so the guard would reject each
+		// per-field request as malformed (privacy.ErrInvalid) instead of
+		// refusing it, and audit nothing. The refusal is therefore not in
+		// the audit trail; the guard does decide and audit a special
+		// category asked without a field (denied by O5), and the
+		// subject's export shows such an entry (N9).
 		return l.dossiers.AddRecord(ctx, r)
 	}
 	c, err := l.dossiers.Case(ctx, r.Case)

@@ -333,143 +333,301 @@ func (r *Rules) prepare(sc *scopes, d *Dossier, now time.Time) {
 // now, in the dossier's order, and returns the extended slice. It is a pure
 // function of its arguments: no I/O, no clock.
 func (r *Rules) Schedule(dst []Schedule, d *Dossier, now time.Time) []Schedule {
-	var sc scopes
-	if len(d.Holds) > 0 || len(d.Erasures) > 0 {
-		r.prepare(&sc, d, now)
-	}
-	today := calendar.DateIn(now, r.loc)
-	empDay, empOK := r.day(d.Subject.EmploymentEnded, now)
+	at := r.dossierAt(d, now)
 	dst = slices.Grow(dst, d.Records())
 	for ci := range d.Cases {
 		cf := &d.Cases[ci]
-		c := &cf.Case
-		closedDay, closedOK := r.day(c.Closed, now)
-		ki, kindOK := r.kindIdx[c.Kind]
-		// Case-level ends, cached per rule for the rules of the first
-		// 64 indexes (the common case; others are computed each time).
-		var cache [64]calendar.Date
-		var cached uint64
+		var c caseAt
+		r.openCase(&c, &cf.Case, now)
 		for ri := range cf.Records {
-			e := &cf.Records[ri]
-			s := Schedule{Record: e.ID, Case: c.ID, CaseKind: c.Kind, Subject: d.Subject.ID, Category: e.Category,
-				Medical: e.Medical, Updated: e.Updated, Index: -1}
-			row, ok := r.catRow[e.Category]
-			var idx []int32
-			if ok && kindOK {
-				idx = r.table[row*len(r.kindIdx)+ki]
-			}
-			maxIdx, floorIdx, pendMax, pendFloor := -1, -1, -1, -1
-			var maxDue, floor calendar.Date
-			for _, i32 := range idx {
-				i := int(i32)
-				rule := &r.rules[i]
-				var end calendar.Date
-				if i < 64 && cached&(1<<i) != 0 {
-					end = cache[i]
-				} else {
-					var start calendar.Date
-					happened, caseLevel := false, true
-					switch rule.Trigger {
-					case privacy.TriggerCaseClosed:
-						start, happened = closedDay, closedOK
-					case privacy.TriggerEmploymentEnded:
-						start, happened = empDay, empOK
-					case privacy.TriggerRecordCreated:
-						start, happened = r.day(e.Created, now)
-						caseLevel = false
-					case privacy.TriggerRecordUpdated:
-						start, happened = r.day(e.Updated, now)
-						caseLevel = false
-					}
-					if happened {
-						end = calendar.Add(start, rule.Period).AddDays(1)
-					}
-					if caseLevel && i < 64 {
-						cache[i], cached = end, cached|1<<i
-					}
-				}
-				switch {
-				case end.IsZero() && rule.Statutory:
-					if pendFloor < 0 {
-						pendFloor = i
-					}
-				case end.IsZero():
-					if pendMax < 0 {
-						pendMax = i
-					}
-				case rule.Statutory:
-					// Rule N7: statutory periods are minimums; the
-					// longest one holds (G3).
-					if floorIdx < 0 || end.After(floor) {
-						floor, floorIdx = end, i
-					}
-				default:
-					// Rules R9, O12: maximums; the earliest holds.
-					if maxIdx < 0 || end.Before(maxDue) {
-						maxDue, maxIdx = end, i
-					}
-				}
-			}
-			er := -1
-			for k, x := range sc.erasures {
-				if x.Covers(c.ID, e.ID) {
-					er = k
-					s.Erasure = x.ID
-					break
-				}
-			}
-			s.Status = StatusKept
-			switch {
-			case len(idx) == 0:
-				s.Reason, s.Rule = ReasonNoRule, privacy.RuleDefaultDeny
-			case pendFloor >= 0:
-				// Rule G3: a statutory duty whose period has not even
-				// started keeps the record, erasure request or not.
-				s.Reason, s.Rule, s.Index = ReasonPending, r.rules[pendFloor].Rule, pendFloor
-			case er >= 0:
-				s.Due, s.Reason, s.Rule = sc.erDay[er], ReasonErasure, sc.erasures[er].Rule
-				if e.Medical && r.medErasure != nil {
-					// Rule N8: a medical file on the patient's request,
-					// within 3 months of it.
-					s.Rule, s.Deadline = r.medErasure.Rule, sc.erDead[er]
-				}
-				if maxIdx >= 0 && maxDue.Before(s.Due) {
-					s.Due, s.Reason, s.Rule, s.Index = maxDue, ReasonMaximum, r.rules[maxIdx].Rule, maxIdx
-				}
-			case maxIdx >= 0:
-				s.Due, s.Reason, s.Rule, s.Index = maxDue, ReasonMaximum, r.rules[maxIdx].Rule, maxIdx
-			case pendMax >= 0:
-				s.Reason, s.Rule, s.Index = ReasonPending, r.rules[pendMax].Rule, pendMax
-			default: // statutory rules only, all started
-				s.Due, s.Reason, s.Rule, s.Index = floor, ReasonStatute, r.rules[floorIdx].Rule, floorIdx
-			}
-			if floorIdx >= 0 && pendFloor < 0 {
-				s.Floor = floor
-				if !s.Due.IsZero() && floor.After(s.Due) {
-					// Rule G3, N7: the statutory minimum outlasts the
-					// policy maximum or the erasure request.
-					s.Due, s.Reason, s.Rule, s.Index = floor, ReasonStatute, r.rules[floorIdx].Rule, floorIdx
-					s.Deadline = calendar.Date{}
-				}
-			}
-			if !s.Due.IsZero() {
-				if s.Due.After(today) {
-					s.Status = StatusScheduled
-				} else {
-					s.Status = StatusDue
-				}
-			}
-			for _, h := range sc.holds {
-				if h.Covers(c.ID, e.ID) {
-					// Rule G3: a legal hold keeps the record.
-					s.Status, s.Reason, s.Rule, s.Hold, s.Ground = StatusKept, ReasonHold, privacy.G3, h.ID, h.Ground
-					break
-				}
-			}
-			dst = append(dst, s)
+			dst = append(dst, Schedule{})
+			r.schedule(&dst[len(dst)-1], &at, &c, &cf.Records[ri])
 		}
 	}
 	return dst
+}
+
+// schedule fills in s, a zero Schedule, for record e, in the steps of
+// "How the rules combine" on [Rules]:
+//
+//  1. trigger dates: when the period of each rule that covers the record
+//     ends, if its trigger has happened;
+//  2. statutory minimum, first half: a statutory duty whose trigger has not
+//     happened keeps the record (G3);
+//  3. maximums: the earliest policy maximum sets the date (R9, O12), or the
+//     longest statutory period when no maximum applies (O12);
+//  4. erasure: a granted request brings the date forward (R9, O13, N8);
+//  5. statutory minimum, second half: no date before the longest
+//     statutory period ends (N7, G3);
+//  6. hold: a standing legal hold keeps the record (G3).
+//
+// A record no rule covers is kept (default deny).
+func (r *Rules) schedule(s *Schedule, at *dossierAt, c *caseAt, e *Entry) {
+	s.Record, s.Case, s.CaseKind, s.Subject = e.ID, c.c.ID, c.c.Kind, at.subject
+	s.Category, s.Medical, s.Updated = e.Category, e.Medical, e.Updated
+	s.Status, s.Index = StatusKept, -1
+	idx := r.rulesFor(c, e.Category)
+	t := r.tally(at, c, e, idx) // 1. trigger dates
+	var er int
+	s.Erasure, er = at.erasureFor(c.c.ID, e.ID)
+	switch {
+	case len(idx) == 0:
+		// Rule default-deny: nothing is deleted without a rule.
+		s.Reason, s.Rule = ReasonNoRule, privacy.RuleDefaultDeny
+	case t.pendFloor >= 0:
+		r.waitFor(s, t.pendFloor) // 2. statutory duty not started (G3)
+	default:
+		r.maximum(s, &t)         // 3. maximums (R9, O12)
+		r.erasure(s, &t, at, er) // 4. erasure (R9, O13, N8)
+		r.minimum(s, &t)         // 5. statutory minimum (N7, G3)
+	}
+	s.Status = statusOn(s.Due, at.today)
+	at.hold(s) // 6. hold (G3)
+}
+
+// dossierAt is what a schedule call knows of its dossier at now, the same
+// for all its records.
+type dossierAt struct {
+	scopes
+	now     time.Time
+	today   calendar.Date
+	subject privacy.SubjectID
+	// employment is the day the subject's employment ended; ended reports
+	// whether it has.
+	employment calendar.Date
+	ended      bool
+}
+
+// dossierAt prepares what the records of d share at now.
+func (r *Rules) dossierAt(d *Dossier, now time.Time) dossierAt {
+	at := dossierAt{now: now, today: calendar.DateIn(now, r.loc), subject: d.Subject.ID}
+	at.employment, at.ended = r.day(d.Subject.EmploymentEnded, now)
+	if len(d.Holds) > 0 || len(d.Erasures) > 0 {
+		r.prepare(&at.scopes, d, now)
+	}
+	return at
+}
+
+// caseAt is what one case says for its records' schedules: its kind's
+// column in the rule table, the day it closed, and the ends of the rules
+// that run from the case's closing or the subject's employment, computed
+// once per case for the rules of the first 64 indexes (the common case;
+// others are computed for each record).
+type caseAt struct {
+	c      *privacy.Case
+	kind   int
+	kindOK bool
+	// closed is the day the case closed; closedOK reports whether it has.
+	closed   calendar.Date
+	closedOK bool
+	ends     [64]calendar.Date
+	known    uint64 // bit i: ends[i] is known
+}
+
+// openCase prepares in cc, a zero caseAt, what the records of case c
+// share at now.
+func (r *Rules) openCase(cc *caseAt, c *privacy.Case, now time.Time) {
+	cc.c = c
+	cc.kind, cc.kindOK = r.kindIdx[c.Kind]
+	cc.closed, cc.closedOK = r.day(c.Closed, now)
+}
+
+// rulesFor returns the indexes, in policy order, of the rules that apply
+// to a record of category cat in case c: those that list the category (or
+// none) and the case's kind (or none).
+func (r *Rules) rulesFor(c *caseAt, cat privacy.Category) []int32 {
+	row, ok := r.catRow[cat]
+	if !ok || !c.kindOK {
+		return nil
+	}
+	return r.table[row*len(r.kindIdx)+c.kind]
+}
+
+// ends is how the rules that cover a record end, folded as they combine:
+// the index of the earliest maximum and of the longest statutory minimum
+// that have a date, and of the first of each whose trigger has not
+// happened; -1 where there is none.
+type ends struct {
+	maxIdx, floorIdx, pendMax, pendFloor int
+	maxDue, floor                        calendar.Date
+}
+
+// tally is step 1, trigger dates: it folds the end of every rule in idx
+// for the record e.
+func (r *Rules) tally(at *dossierAt, c *caseAt, e *Entry, idx []int32) ends {
+	t := ends{maxIdx: -1, floorIdx: -1, pendMax: -1, pendFloor: -1}
+	for _, i := range idx {
+		t.add(int(i), r.end(at, c, e, int(i)), r.rules[i].Statutory)
+	}
+	return t
+}
+
+// end returns the first day after the period of rule i for record e: its
+// trigger's day in Europe/Amsterdam plus the period by [calendar.Add], plus
+// one day (Regulation 1182/71 art. 3(2)(c): a period ends with the last
+// hour of its last day). Zero when the trigger has not happened.
+func (r *Rules) end(at *dossierAt, c *caseAt, e *Entry, i int) calendar.Date {
+	if i < 64 && c.known&(1<<i) != 0 {
+		return c.ends[i]
+	}
+	rule := &r.rules[i]
+	start, happened, caseLevel := r.start(at, c, e, rule.Trigger)
+	var end calendar.Date
+	if happened {
+		end = calendar.Add(start, rule.Period).AddDays(1)
+	}
+	if caseLevel && i < 64 {
+		c.ends[i], c.known = end, c.known|1<<i
+	}
+	return end
+}
+
+// start returns the day a period of trigger t starts for record e, whether
+// the trigger has happened, and whether the day is the same for every
+// record of the case.
+func (r *Rules) start(at *dossierAt, c *caseAt, e *Entry, t privacy.Trigger) (day calendar.Date, happened, caseLevel bool) {
+	switch t {
+	case privacy.TriggerCaseClosed:
+		return c.closed, c.closedOK, true
+	case privacy.TriggerEmploymentEnded:
+		return at.employment, at.ended, true
+	case privacy.TriggerRecordCreated:
+		day, happened = r.day(e.Created, at.now)
+	case privacy.TriggerRecordUpdated:
+		day, happened = r.day(e.Updated, at.now)
+	}
+	return day, happened, false
+}
+
+// add folds the end of rule i into t; a zero end means the rule's trigger
+// has not happened. Ties go to the rule that comes first.
+func (t *ends) add(i int, end calendar.Date, statutory bool) {
+	switch {
+	case end.IsZero():
+		t.addPending(i, statutory)
+	case statutory:
+		// Rule N7: statutory periods are minimums; the longest one holds
+		// (G3).
+		if t.floorIdx < 0 || end.After(t.floor) {
+			t.floor, t.floorIdx = end, i
+		}
+	default:
+		// Rules R9, O12: other periods are maximums; the earliest holds.
+		if t.maxIdx < 0 || end.Before(t.maxDue) {
+			t.maxDue, t.maxIdx = end, i
+		}
+	}
+}
+
+// addPending notes rule i, whose trigger has not happened, if it is the
+// first such rule of its kind.
+func (t *ends) addPending(i int, statutory bool) {
+	switch {
+	case statutory && t.pendFloor < 0:
+		t.pendFloor = i
+	case !statutory && t.pendMax < 0:
+		t.pendMax = i
+	}
+}
+
+// set makes rule i, with its date due, the reason for s.
+func (r *Rules) set(s *Schedule, due calendar.Date, why Reason, i int) {
+	s.Due, s.Reason, s.Rule, s.Index = due, why, r.rules[i].Rule, i
+}
+
+// waitFor keeps s without a date until the trigger of rule i happens. It
+// is step 2 for a statutory rule: Rule G3: a statutory duty whose period
+// has not even started keeps the record, erasure request or not.
+func (r *Rules) waitFor(s *Schedule, i int) {
+	s.Reason, s.Rule, s.Index = ReasonPending, r.rules[i].Rule, i
+}
+
+// maximum is step 3. Rules R9, O12: the record is kept no longer than
+// every applicable maximum allows, so the earliest end is the date; while
+// no maximum has a date, the record waits for the first one's trigger.
+// Rule O12: when only statutory rules apply, the longest one's end is the
+// date: after it nothing justifies keeping the record.
+func (r *Rules) maximum(s *Schedule, t *ends) {
+	switch {
+	case t.maxIdx >= 0:
+		r.set(s, t.maxDue, ReasonMaximum, t.maxIdx)
+	case t.pendMax >= 0:
+		r.waitFor(s, t.pendMax)
+	default: // statutory rules only, all started
+		r.set(s, t.floor, ReasonStatute, t.floorIdx)
+	}
+}
+
+// erasure is step 4, for the granted erasure request at index er of
+// at.erasures, if er is not -1. Rules R9, O13: the request brings the date
+// to the day it was granted, unless a policy maximum ends sooner. Rule N8:
+// a medical file is destroyed on the patient's request within 3 months of
+// it; the deadline stands even when a maximum ends sooner.
+func (r *Rules) erasure(s *Schedule, t *ends, at *dossierAt, er int) {
+	if er < 0 {
+		return
+	}
+	n8 := s.Medical && r.medErasure != nil
+	if n8 {
+		s.Deadline = at.erDead[er]
+	}
+	if t.maxIdx >= 0 && t.maxDue.Before(at.erDay[er]) {
+		return
+	}
+	s.Due, s.Reason, s.Rule, s.Index = at.erDay[er], ReasonErasure, at.erasures[er].Rule, -1
+	if n8 {
+		s.Rule = r.medErasure.Rule
+	}
+}
+
+// minimum is step 5. Rules N7, G3: the longest statutory period whose
+// trigger has happened is the floor; when the maximum or the erasure
+// request would end sooner, the statutory minimum outlasts it and its
+// end is the date (no N8 deadline then: the law keeps the record).
+func (r *Rules) minimum(s *Schedule, t *ends) {
+	if t.floorIdx < 0 {
+		return
+	}
+	s.Floor = t.floor
+	if !s.Due.IsZero() && t.floor.After(s.Due) {
+		r.set(s, t.floor, ReasonStatute, t.floorIdx)
+		s.Deadline = calendar.Date{}
+	}
+}
+
+// statusOn returns the status, on the day today, of a record first due on
+// the day due (zero: no date).
+func statusOn(due, today calendar.Date) Status {
+	switch {
+	case due.IsZero():
+		return StatusKept
+	case due.After(today):
+		return StatusScheduled
+	}
+	return StatusDue
+}
+
+// erasureFor returns the first granted erasure request, earliest decided
+// first, that covers record id of case c, and its index in at.erasures;
+// "" and -1 when none does.
+func (at *dossierAt) erasureFor(c privacy.CaseID, id privacy.RecordID) (ErasureID, int) {
+	for k, x := range at.erasures {
+		if x.Covers(c, id) {
+			return x.ID, k
+		}
+	}
+	return "", -1
+}
+
+// hold is step 6. Rule G3: a standing legal hold keeps the record, whatever
+// its date; Due stays the day it would be due without the hold.
+func (at *dossierAt) hold(s *Schedule) {
+	for _, h := range at.holds {
+		if h.Covers(s.Case, s.Record) {
+			s.Status, s.Reason, s.Rule, s.Hold, s.Ground = StatusKept, ReasonHold, privacy.G3, h.ID, h.Ground
+			return
+		}
+	}
 }
 
 // cutoff returns the instant before which a trigger of kind t must have

@@ -16,8 +16,9 @@
 // that a failed write leaves nothing behind. Adapters without it skip
 // those cases by name.
 //
-// A Desk also reads the case file; when the store under test implements
-// [privacy.Store] too, the kit uses it, otherwise an in-memory one.
+// A Desk also reads the case file, so the store under test must implement
+// [privacy.Store] too, as every shipped adapter does: the kit fails at once
+// on one that does not. The kit brings no store of its own.
 package rightstest
 
 import (
@@ -29,7 +30,6 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/access/rights"
-	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/privacytest"
 )
@@ -40,9 +40,9 @@ func Run(t *testing.T, newStore func(t *testing.T) rights.Store) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t)
-			var ps privacy.Store = memstore.New()
-			if own, ok := s.(privacy.Store); ok {
-				ps = own
+			ps, ok := s.(privacy.Store)
+			if !ok {
+				t.Fatalf("rightstest: the store under test (%T) does not implement privacy.Store; a rights.Desk reads the case file from it", s)
 			}
 			d, err := privacy.NewDossiers(ps, privacy.Strict())
 			if err != nil {

@@ -1,4 +1,4 @@
-// Package sqladapter holds what the SQL adapters of the examples module
+// Package sqladapter holds what the SQL adapters of the examples
 // (sqlitestore and pgstore) share, so that both keep and check data alike:
 //
 //   - the encoding of a record's fields into one opaque column
