@@ -42,7 +42,7 @@ func (w *world) verifyAudit(ctx context.Context) error {
 		}
 	}
 	if denied == nil || refused == nil {
-		return errors.New("Anna's access log lacks the employer's refused read or the refused disclosure")
+		return errors.New("the subject's access log lacks the employer's refused read or the refused disclosure")
 	}
 	w.p.printf("Anna's export lists the %d events about her data (rule N9): %d allowed, %d refused; e.g.\n",
 		len(log), outcomes[privacy.OutcomeAllowed], outcomes[privacy.OutcomeDenied])
@@ -94,6 +94,5 @@ func (w *world) tamper(ctx context.Context, seq uint64) error {
 	if _, err := db.ExecContext(ctx, `UPDATE audit_events SET outcome = 'allowed' WHERE seq = ?`, int64(seq)); err != nil {
 		return err
 	}
-	w.tampered = seq
 	return nil
 }

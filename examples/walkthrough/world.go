@@ -31,9 +31,8 @@ type world struct {
 	contract privacy.Contract
 
 	// checkpoint is the audit trail's checkpoint the privacy officer
-	// keeps, and tampered the event changed behind the store's back.
+	// keeps.
 	checkpoint access.Checkpoint
-	tampered   uint64
 
 	// The actors, as the caller's own authentication vouches for them
 	// (rule R12: the library never authenticates).
