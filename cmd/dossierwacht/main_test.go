@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -252,7 +253,11 @@ func fill(t *testing.T, store dossierwacht.Store) int {
 // sqliteStore returns the path of a SQLite store filled by fill.
 func sqliteStore(t *testing.T) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "dossiers.db")
+	// A name a URI would misread, unless escaped.
+	path := filepath.Join(t.TempDir(), "case files?#1", "dossiers.db")
+	if err := os.Mkdir(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	store, err := sqlitestore.Open(context.Background(), path, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -332,7 +337,7 @@ func TestSQLite(t *testing.T) {
 	t.Run("G7_verify_catches_a_changed_event", func(t *testing.T) {
 		verifyStore(t, store, func(t *testing.T, seq uint64) {
 			// As an attacker with write access to the file would.
-			db, err := sql.Open("sqlite", path)
+			db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,8 +7,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -105,7 +107,14 @@ func checkSQLite(ctx context.Context, path string) error {
 	if !info.Mode().IsRegular() {
 		return errors.New("not a file")
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro") // the driver the SQLite adapter registers
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	// The driver the SQLite adapter registers, on the file's URI, read
+	// only.
+	uri := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: "mode=ro"}
+	db, err := sql.Open("sqlite", uri.String())
 	if err != nil {
 		return err
 	}

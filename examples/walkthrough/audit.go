@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
+	"path/filepath"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
@@ -83,7 +85,12 @@ func (w *world) verifyAudit(ctx context.Context) error {
 // tamper edits event seq in the SQLite file as an attacker would, not
 // through the library: the store would refuse.
 func (w *world) tamper(ctx context.Context, seq uint64) error {
-	db, err := sql.Open("sqlite", w.path) // the driver the SQLite adapter registers
+	abs, err := filepath.Abs(w.path)
+	if err != nil {
+		return err
+	}
+	// The driver the SQLite adapter registers, on the file's URI.
+	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String())
 	if err != nil {
 		return err
 	}
