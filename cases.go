@@ -345,3 +345,35 @@ func (s *Service) Cases(ctx context.Context, a *Actor, subject privacy.SubjectID
 	})
 	return s.guard.List(ctx, access.ListRequest{Principal: a, Time: now, Consent: checker}, cases)
 }
+
+// Decide answers whether a may now take action on category of case id
+// (and, if field is set, on that one field), and names the rule that
+// decides, without reading or changing any record: what a user interface
+// asks before it offers a control, or a person asks to learn why
+// something is withheld. It asks for the case's own purpose (R5) and takes
+// O10's consent from the register, as [Service.View] does. A case a may
+// not know of fails exactly as a missing one (O10). The question is
+// audited as a search (N9), with the decision's outcome and rule.
+func (s *Service) Decide(ctx context.Context, a *Actor, id privacy.CaseID, action privacy.Action, category privacy.Category,
+	field privacy.Field) (access.Decision, error) {
+	const v = verb("decide")
+	if err := checkActor(v, a); err != nil {
+		return access.Decision{}, err
+	}
+	c, err := s.visibleCase(ctx, v, a, id)
+	if err != nil {
+		return access.Decision{}, err
+	}
+	req := access.Request{Principal: a, Case: &c, Action: action, Category: category, Field: field,
+		Purpose: c.Purpose, Time: s.now()}
+	if err := req.Validate(); err != nil && !errors.Is(err, privacy.ErrForbidden) {
+		return access.Decision{}, err
+	}
+	if err := s.consents(ctx, a, &c, &req); err != nil {
+		return access.Decision{}, err
+	}
+	d := s.engine.Decide(req)
+	e := s.event(a, privacy.EventSearch, c.Subject, c.ID, string(field), d.Rule, d.Allowed)
+	e.Category, e.Purpose = category, c.Purpose
+	return d, s.audit(ctx, e)
+}

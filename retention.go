@@ -21,7 +21,7 @@ func (s *Service) officer(ctx context.Context, v verb, a *Actor, subject privacy
 	}
 	if a.Role != privacy.RolePrivacyOfficer {
 		e := s.event(a, action, subject, "", object, roleRule(a.Role), false)
-		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "only the privacy officer "+string(v)+"s"))
+		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "only the privacy officer may take this step"))
 	}
 	return nil
 }
@@ -133,4 +133,25 @@ func (s *Service) Statement(w io.Writer, opts *statement.Options) error {
 // 30) the policy renders.
 func (s *Service) Register(w io.Writer, opts *statement.Options) error {
 	return statement.RenderRegister(w, s.policy, opts)
+}
+
+// Proofs returns the proofs of deletion kept for subject, oldest first:
+// what kind of record of which case was deleted, when, by which rule and
+// by whom, and whom to tell (rules R9, O12, N7, G4). They hold no content,
+// so the privacy officer, who sees none (R8), shows them to the subject or
+// the supervisor. Only the privacy officer reads them.
+func (s *Service) Proofs(ctx context.Context, a *Actor, subject privacy.SubjectID) ([]retention.Proof, error) {
+	const v = verb("read proofs")
+	if err := checkActor(v, a); err != nil {
+		return nil, err
+	}
+	e := s.event(a, privacy.EventRead, subject, "", "proofs", privacy.O12, true)
+	if a.Role != privacy.RolePrivacyOfficer {
+		return nil, s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "only the privacy officer reads proofs of deletion"))
+	}
+	proofs, err := s.retention.Proofs(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	return proofs, s.audit(ctx, e)
 }

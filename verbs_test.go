@@ -165,6 +165,19 @@ var verbs = []verbCase{
 			_, err := w.svc.Sweep(ctx, a)
 			return err
 		}},
+	{name: "Decide", allowed: roles(privacy.RoleCaseManager, privacy.RolePhysician, privacy.RoleSubject),
+		do: func(ctx context.Context, w *world, a *dossierwacht.Actor) error {
+			d, err := w.svc.Decide(ctx, a, case1, privacy.ActionRead, privacy.CategoryAbsenceReason, privacy.FieldText)
+			if err == nil && !d.Allowed {
+				return &privacy.Error{Op: "test: decide", Kind: privacy.ErrForbidden, Rule: d.Rule}
+			}
+			return err
+		}},
+	{name: "Proofs", allowed: roles(privacy.RolePrivacyOfficer),
+		do: func(ctx context.Context, w *world, a *dossierwacht.Actor) error {
+			_, err := w.svc.Proofs(ctx, a, anna)
+			return err
+		}},
 	{name: "VerifyAudit", allowed: roles(privacy.RolePrivacyOfficer, privacy.RoleAdministrator),
 		do: func(ctx context.Context, w *world, a *dossierwacht.Actor) error {
 			_, err := w.svc.VerifyAudit(ctx, a, access.Checkpoint{})
