@@ -299,8 +299,18 @@ func (s *Service) stored(ctx context.Context, id privacy.RecordID, c privacy.Cat
 // withheld is audited (G7, N9). A case a may not know of fails exactly as
 // a missing one, with privacy.ErrNotFound (O10).
 func (s *Service) View(ctx context.Context, a *Actor, id privacy.CaseID, purpose privacy.Purpose) (access.CaseView, error) {
+	const op = "dossierwacht: view"
 	if err := checkActor("view", a); err != nil {
 		return access.CaseView{}, err
+	}
+	// Rule R5: the purpose is checked before the case is looked up, so
+	// that a view without one is refused alike whether the case exists
+	// or not.
+	switch {
+	case purpose != "" && !privacy.ValidID(string(purpose)):
+		return access.CaseView{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: privacy.R5, Path: "purpose", Msg: "malformed purpose"}
+	case purpose == "" && a.Role != privacy.RoleSubject:
+		return access.CaseView{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: privacy.R5, Path: "purpose", Msg: "a view states its purpose"}
 	}
 	now := s.now()
 	req := access.ViewRequest{Principal: a, Case: id, Purpose: purpose, Time: now}

@@ -98,3 +98,25 @@ func TestListCases(t *testing.T) {
 		}
 	})
 }
+
+// TestViewStatesItsPurpose: an actor other than the subject states the
+// purpose of a view (rule R5), and a view without one is refused alike for
+// a case that exists and one that does not, so that it tells nothing
+// about either (O10).
+func TestViewStatesItsPurpose(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	bert := w.actors[privacy.RoleEmployerContact]
+	for _, id := range []privacy.CaseID{case1, "case-nobody"} {
+		_, err := w.svc.View(ctx, bert, id, "")
+		if !errors.Is(err, privacy.ErrInvalid) || privacy.RuleOf(err) != privacy.R5 {
+			t.Errorf("View(%s) without a purpose = %v, want ErrInvalid naming R5", id, err)
+		}
+		if _, err := w.svc.View(ctx, bert, id, "a b"); !errors.Is(err, privacy.ErrInvalid) {
+			t.Errorf("View(%s) with a malformed purpose = %v, want ErrInvalid", id, err)
+		}
+	}
+	if _, err := w.svc.View(ctx, w.actors[privacy.RoleSubject], case1, ""); err != nil {
+		t.Errorf("the subject's own view without a purpose: %v", err)
+	}
+}
