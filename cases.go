@@ -314,12 +314,20 @@ func (s *Service) View(ctx context.Context, a *Actor, id privacy.CaseID, purpose
 	}
 	now := s.now()
 	req := access.ViewRequest{Principal: a, Case: id, Purpose: purpose, Time: now}
-	if c, err := s.dossiers.Case(ctx, id); err == nil {
+	c, err := s.dossiers.Case(ctx, id)
+	switch {
+	case err == nil:
 		q := access.Request{Principal: a, Case: &c, Time: now}
 		if err := s.consents(ctx, a, &c, &q); err != nil {
 			return access.CaseView{}, err
 		}
 		req.Consent = q.Consent
+	case errors.Is(err, privacy.ErrNotFound):
+		// A missing case is refused and audited as a hidden one is (N9),
+		// so that neither the answer nor the work tells them apart (O10).
+		e := s.event(a, privacy.EventRead, "", id, "", privacy.RuleDefaultDeny, false)
+		e.Purpose = purpose
+		return access.CaseView{}, s.refuse(ctx, e, notFound("case"))
 	}
 	v, err := s.guard.View(ctx, req)
 	if errors.Is(err, privacy.ErrNotFound) {

@@ -120,3 +120,31 @@ func TestViewStatesItsPurpose(t *testing.T) {
 		t.Errorf("the subject's own view without a purpose: %v", err)
 	}
 }
+
+// TestViewMissingAuditedAlike: a view of a case that does not exist is
+// refused and audited exactly as one of a case the actor may not know of:
+// one denied event each, the same error (rules O10, N9).
+func TestViewMissingAuditedAlike(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	carla := withBob(t, w)
+	must(t, w.svc.OpenCase(ctx, carla, privacy.Case{ID: "case-visit", Subject: anna, Kind: privacy.CaseConsultation,
+		Purpose: privacy.PurposePrevention, Contract: contract}))
+	bert := w.actors[privacy.RoleEmployerContact]
+	var errs []string
+	for _, id := range []privacy.CaseID{"case-visit", "case-nobody"} {
+		before := len(w.events(t))
+		_, err := w.svc.View(ctx, bert, id, privacy.PurposePrevention)
+		if !errors.Is(err, privacy.ErrNotFound) {
+			t.Fatalf("View(%s) = %v, want not found", id, err)
+		}
+		errs = append(errs, err.Error())
+		events := w.events(t)[before:]
+		if len(events) != 1 || events[0].Outcome != privacy.OutcomeDenied || events[0].Principal != bert.ID {
+			t.Errorf("View(%s) audited as %+v, want one denied event", id, events)
+		}
+	}
+	if errs[0] != errs[1] {
+		t.Errorf("a hidden case answers %q, a missing one %q", errs[0], errs[1])
+	}
+}
