@@ -66,9 +66,11 @@ type Options struct {
 	// for a lock (the audit trail's included), is cancelled by the server
 	// and fails with privacy.ErrUnavailable, so that one stuck statement
 	// cannot hold a connection or a lock for ever. They count in whole
-	// milliseconds, rounded up; zero leaves the server's setting. New
-	// cannot set them on a pool it did not make and refuses them: set
-	// them in that pool's ConnConfig.RuntimeParams.
+	// milliseconds, rounded up; zero leaves the server's setting. They
+	// bind Open's migrations too: choose limits the migrations fit in, or
+	// migrate apart and open with NoMigrate. New cannot set them on a
+	// pool it did not make and refuses them: set them in that pool's
+	// ConnConfig.RuntimeParams.
 	StatementTimeout time.Duration
 	LockTimeout      time.Duration
 }

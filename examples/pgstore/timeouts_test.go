@@ -12,15 +12,20 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// openWithTimeouts opens a store with opts in a fresh schema, dropped by
-// another pool when the test ends (the store's own pool has the short
-// timeouts under test).
+// openWithTimeouts opens a store with opts in a fresh schema, migrated
+// apart first and dropped by another pool when the test ends (the store's
+// own pool has the short timeouts under test, which would bind the
+// migrations too).
 func openWithTimeouts(t *testing.T, opts Options) *Store {
 	t.Helper()
 	dsn := DSNForTest(t)
 	admin := PoolForTest(t, pgx.QueryExecModeExec)
 	opts.Schema = SchemaForTest(t)
 	DropSchemas(t, admin, opts.Schema)
+	if _, err := New(context.Background(), admin, &Options{Schema: opts.Schema}); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	opts.NoMigrate = true
 	s, err := Open(context.Background(), dsn, &opts)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
