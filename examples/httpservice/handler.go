@@ -42,8 +42,10 @@ type Deps struct {
 	// errors, by kind only; nil discards.
 	Logger *slog.Logger
 	// Timeout is the deadline of every request; when it passes, the
-	// store call in flight is cancelled and the answer is a 504 problem.
-	// Zero means [DefaultTimeout].
+	// store call in flight is cancelled and the answer is a 504 problem
+	// (an export already streaming ends with its trailer saying it is
+	// incomplete). Choose it to fit the largest export. Zero means
+	// [DefaultTimeout].
 	Timeout time.Duration
 }
 
