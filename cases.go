@@ -3,6 +3,7 @@ package dossierwacht
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -298,17 +299,35 @@ func (s *Service) stored(ctx context.Context, id privacy.RecordID, c privacy.Cat
 // withheld is audited (G7, N9). A case a may not know of fails exactly as
 // a missing one, with privacy.ErrNotFound (O10).
 func (s *Service) View(ctx context.Context, a *Actor, id privacy.CaseID, purpose privacy.Purpose) (access.CaseView, error) {
+	const op = "dossierwacht: view"
 	if err := checkActor("view", a); err != nil {
 		return access.CaseView{}, err
 	}
+	// Rule R5: the purpose is checked before the case is looked up, so
+	// that a view without one is refused alike whether the case exists
+	// or not.
+	switch {
+	case purpose != "" && !privacy.ValidID(string(purpose)):
+		return access.CaseView{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: privacy.R5, Path: "purpose", Msg: "malformed purpose"}
+	case purpose == "" && a.Role != privacy.RoleSubject:
+		return access.CaseView{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: privacy.R5, Path: "purpose", Msg: "a view states its purpose"}
+	}
 	now := s.now()
 	req := access.ViewRequest{Principal: a, Case: id, Purpose: purpose, Time: now}
-	if c, err := s.dossiers.Case(ctx, id); err == nil {
+	c, err := s.dossiers.Case(ctx, id)
+	switch {
+	case err == nil:
 		q := access.Request{Principal: a, Case: &c, Time: now}
 		if err := s.consents(ctx, a, &c, &q); err != nil {
 			return access.CaseView{}, err
 		}
 		req.Consent = q.Consent
+	case errors.Is(err, privacy.ErrNotFound):
+		// A missing case is refused and audited as a hidden one is (N9),
+		// so that neither the answer nor the work tells them apart (O10).
+		e := s.event(a, privacy.EventRead, "", id, "", privacy.RuleDefaultDeny, false)
+		e.Purpose = purpose
+		return access.CaseView{}, s.refuse(ctx, e, notFound("case"))
 	}
 	v, err := s.guard.View(ctx, req)
 	if errors.Is(err, privacy.ErrNotFound) {
@@ -319,31 +338,97 @@ func (s *Service) View(ctx context.Context, a *Actor, id privacy.CaseID, purpose
 
 // Cases lists the cases of a subject that a may know of, oldest first
 // (rules O10, R7, O2, O11): the others are absent, not counted, not hinted
-// at. The search and every case shown or left out are audited (N9).
+// at. The search and every case shown or left out are audited (N9). It is
+// [Service.ListCases] for one subject, each case under its own purpose.
 func (s *Service) Cases(ctx context.Context, a *Actor, subject privacy.SubjectID) ([]privacy.Case, error) {
-	if err := checkActor("list cases", a); err != nil {
-		return nil, err
-	}
-	now := s.now()
-	cases, err := s.dossiers.SubjectCases(ctx, subject)
-	if errors.Is(err, privacy.ErrNotFound) {
-		cases, err = nil, nil
-	}
+	listed, err := s.ListCases(ctx, a, CaseQuery{Subjects: []privacy.SubjectID{subject}})
 	if err != nil {
 		return nil, err
 	}
-	var grants []consent.Grant
-	if a.Role == privacy.RoleEmployerContact {
-		if grants, err = s.registry.Grants(ctx, subject); err != nil {
+	out := make([]privacy.Case, len(listed))
+	for i := range listed {
+		out[i] = listed[i].Case
+	}
+	return out, nil
+}
+
+// CaseQuery asks [Service.ListCases] for cases.
+type CaseQuery struct {
+	// Subjects are the subjects whose cases are candidates: the library
+	// keeps no listing of all cases, the service chooses whom it asks
+	// about (its own index, a search). A subject that is not registered
+	// has no cases.
+	Subjects []privacy.SubjectID
+	// Purpose, if set, lists only cases of that purpose (rule R5); empty,
+	// each case is judged under its own.
+	Purpose privacy.Purpose
+}
+
+// ListedCase is a case in a listing, with the rule that lets the actor
+// know of it.
+type ListedCase struct {
+	privacy.Case
+	Rule privacy.RuleID
+}
+
+// ListCases lists the cases of q's subjects that a may know of, subject
+// by subject in q's order and each subject's oldest first (rules R5, R7,
+// O2, O4, O10, O11): the others are absent, not counted, not hinted at.
+// The consent that lets an employer know of a consultation-hour visit or a
+// periodic examination comes from the consent register (O10). The search
+// and every case shown or left out are audited, in one step (N9).
+func (s *Service) ListCases(ctx context.Context, a *Actor, q CaseQuery) ([]ListedCase, error) {
+	const op = "dossierwacht: list cases"
+	if err := checkActor("list cases", a); err != nil {
+		return nil, err
+	}
+	if q.Purpose != "" && !privacy.ValidID(string(q.Purpose)) {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: privacy.R5, Path: "purpose", Msg: "malformed purpose"}
+	}
+	now := s.now()
+	var cases []privacy.Case
+	grants := map[privacy.SubjectID][]consent.Grant{}
+	for i, subject := range q.Subjects {
+		if !privacy.ValidID(string(subject)) {
+			return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: fmt.Sprintf("subjects[%d]", i), Msg: "malformed subject ID"}
+		}
+		cs, err := s.dossiers.SubjectCases(ctx, subject)
+		if errors.Is(err, privacy.ErrNotFound) {
+			continue
+		}
+		if err != nil {
 			return nil, err
+		}
+		cases = append(cases, cs...)
+		if a.Role == privacy.RoleEmployerContact && slices.ContainsFunc(cs, func(c privacy.Case) bool { return c.Kind.Confidential() }) {
+			if grants[subject], err = s.registry.Grants(ctx, subject); err != nil {
+				return nil, err
+			}
 		}
 	}
 	decider := s.registry.Decider()
 	checker := access.ConsentFunc(func(c privacy.Case, party privacy.PartyID) bool {
 		return decider.Consents(consent.Query{Subject: c.Subject, Recipient: consent.Recipient{Party: party, Kind: privacy.PartyEmployer},
-			Category: privacy.CategoryConsultation, Case: c.ID, At: now}, grants)
+			Category: privacy.CategoryConsultation, Case: c.ID, At: now}, grants[c.Subject])
 	})
-	return s.guard.List(ctx, access.ListRequest{Principal: a, Time: now, Consent: checker}, cases)
+	shown, err := s.guard.List(ctx, access.ListRequest{Principal: a, Purpose: q.Purpose, Time: now, Consent: checker}, cases)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ListedCase, len(shown))
+	for i := range shown {
+		c := &shown[i]
+		purpose := q.Purpose
+		if purpose == "" {
+			purpose = c.Purpose
+		}
+		// The rule that lets a know of the case: a pure decision, the
+		// listing above audited it.
+		d := s.engine.Visible(access.Request{Principal: a, Case: c, Purpose: purpose, Time: now,
+			Consent: a.Role == privacy.RoleEmployerContact && checker.Consented(*c, c.Contract.Party)})
+		out[i] = ListedCase{Case: *c, Rule: d.Rule}
+	}
+	return out, nil
 }
 
 // Decide answers whether a may now take action on category of case id

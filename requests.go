@@ -2,6 +2,7 @@ package dossierwacht
 
 import (
 	"context"
+	"errors"
 	"io"
 	"slices"
 	"time"
@@ -243,9 +244,14 @@ type ExportOptions struct {
 }
 
 // Export writes everything held about subject to w, as of now (rules R11,
-// O13, G1, G5, N9): the subject exports their own data; anyone else only
-// where the policy lets them export every case of the subject. The export
-// is audited.
+// O13, G1, G5, N9): the subject exports their own data; the physician who
+// releases the medical file (opts.ReleasedBy is the actor) where the
+// policy lets it export the medical file of every case of the subject (O6:
+// assigned, medical secrecy, a second factor), to hand to the subject;
+// anyone else only where the policy lets them export every case of the
+// subject. Any other export fails exactly as that of a missing subject,
+// with privacy.ErrNotFound. The export, and every refusal with the rule
+// that decided, is audited.
 func (s *Service) Export(ctx context.Context, a *Actor, subject privacy.SubjectID, w io.Writer, opts *ExportOptions) (rights.Totals, error) {
 	const v = verb("export")
 	if err := checkActor(v, a); err != nil {
@@ -257,18 +263,33 @@ func (s *Service) Export(ctx context.Context, a *Actor, subject privacy.SubjectI
 	now := s.now()
 	e := s.event(a, privacy.EventExecute, subject, "", string(subject), privacy.G1, true)
 	cases, err := s.dossiers.SubjectCases(ctx, subject)
+	if errors.Is(err, privacy.ErrNotFound) {
+		// A missing subject is refused and audited as a hidden one is.
+		e.Subject, e.Rule = "", privacy.RuleDefaultDeny
+		return rights.Totals{}, s.refuse(ctx, e, notFound("subject"))
+	}
 	if err != nil {
-		return rights.Totals{}, notFoundIf(err, "subject")
+		return rights.Totals{}, err
 	}
 	if !(a.Role == privacy.RoleSubject && a.Subject == subject) {
+		// Rules O13, O6: the physician who releases the medical file
+		// has the export where it may export the medical file of every
+		// case of the subject; anyone else where it may export them
+		// whole.
+		category := privacy.CategoryIdentity
+		if r := opts.ReleasedBy; r != nil && r.ID == a.ID && a.Role == privacy.RolePhysician {
+			category = privacy.CategoryMedical
+		}
 		for i := range cases {
 			d := s.engine.Decide(access.Request{Principal: a, Case: &cases[i], Action: privacy.ActionExport,
-				Category: privacy.CategoryIdentity, Purpose: cases[i].Purpose, Time: now})
+				Category: category, Purpose: cases[i].Purpose, Time: now})
 			if !d.Allowed {
+				e.Rule = d.Rule
 				return rights.Totals{}, s.refuse(ctx, e, notFound("subject"))
 			}
 		}
 		if len(cases) == 0 {
+			e.Rule = privacy.RuleDefaultDeny
 			return rights.Totals{}, s.refuse(ctx, e, notFound("subject"))
 		}
 	}

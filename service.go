@@ -151,6 +151,23 @@ func Open(ctx context.Context, store Store, policy *privacy.Policy, opts *Option
 	return s, nil
 }
 
+// Ping reports, within ctx, whether the Service's store is reachable,
+// for a health check: a store that can say (a Ping method) is asked, and
+// its failure is an error matching privacy.ErrUnavailable; any other store
+// is taken to be reachable. Ping touches no personal data: it takes no
+// actor and writes no audit event.
+func (s *Service) Ping(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if p, ok := s.store.(pinger); ok {
+		if err := p.Ping(ctx); err != nil {
+			return &privacy.Error{Op: "dossierwacht: ping", Kind: privacy.ErrUnavailable, Err: err}
+		}
+	}
+	return nil
+}
+
 // Policy returns a copy of the policy the Service decides under.
 func (s *Service) Policy() *privacy.Policy { return s.policy.Clone() }
 
