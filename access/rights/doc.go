@@ -38,16 +38,20 @@
 //     receipt in the Netherlands is not counted, a month ends on the same
 //     date or the month's last day, a period ending on a Saturday, Sunday
 //     or holiday ends on the next working day. Holidays are pluggable
-//     ([Options].Holidays), Dutch by default. The request is late after
+//     ([Options].Holidays), Dutch by default, Good Friday included (a
+//     request received on 3 March 2026 is due on Tuesday 7 April). The request is late after
 //     the end of the due day.
 //   - Written form (R11, O13): a request in another form is recorded,
 //     marked [Request.AwaitsWritten], and its deadline runs from receipt;
 //     it is answered only after [Desk.ConfirmWritten], and may be refused
 //     with [GroundNotInWriting] if no confirmation comes.
 //   - Extension (G2): [Desk.Extend] adds the policy's Extension (two
-//     months) to the answer period, counted from receipt
-//     ([ExtendedDeadline]); it is the notice with reasons, and is refused
-//     with [privacy.ErrForbidden] once the first period has passed.
+//     months) to the answer period, from the end of the first period
+//     before any move to a working day, or from receipt where that is
+//     earlier ([ExtendedDeadline], [calendar.ExtendedDeadlineAt]: received
+//     31 January 2026, due 28 April); it is the notice with reasons, and
+//     is refused with [privacy.ErrForbidden] once the first period has
+//     passed.
 //   - Refusal (O13, G3, G2): [Desk.Refuse] needs a [Ground] the kind
 //     allows and reasons; the subject's [Notice] names the reasons and the
 //     right to complain to the Autoriteit Persoonsgegevens (G2, O15).
