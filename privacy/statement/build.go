@@ -15,6 +15,9 @@ type builder struct {
 	c citer
 }
 
+// text writes a text of the policy in the document's language, cleaned.
+func (b *builder) text(t privacy.Text) string { return clean(t.In(b.l.code())) }
+
 func newBuilder(p *privacy.Policy, s settings) *builder {
 	return &builder{facts: analyse(p), l: s.l, c: citer{omit: s.omit, regs: p.Regulations}}
 }
@@ -25,7 +28,7 @@ func buildStatement(p *privacy.Policy, s settings) document {
 	l := b.l
 	d := document{
 		Lang:  l.code(),
-		Title: l.t("Privacyverklaring", "Privacy statement") + ": " + clean(p.Title),
+		Title: l.t("Privacyverklaring", "Privacy statement") + ": " + b.text(p.TitleText()),
 		Lead: []block{para(l.t("Versie ", "Version ")+clean(p.Version)+l.t(", geldig vanaf ", ", in force from ")+l.date(p.Effective)+".",
 			b.c.ids(privacy.O16))},
 	}
@@ -64,11 +67,11 @@ func (b *builder) about() section {
 func (b *builder) responsible() section {
 	l, p := b.l, b.p
 	s := section{Level: 2, Title: l.t("Wie verantwoordelijk is", "Who is responsible")}
-	s.Blocks = append(s.Blocks, para(l.t("Verantwoordelijk voor de verwerking (de verwerkingsverantwoordelijke) is: ", "The controller responsible for the processing is: ")+sentence(clean(p.Controller)), ""))
+	s.Blocks = append(s.Blocks, para(l.t("Verantwoordelijk voor de verwerking (de verwerkingsverantwoordelijke) is: ", "The controller responsible for the processing is: ")+sentence(b.text(p.ControllerText())), ""))
 	if p.Processor != "" {
 		s.Blocks = append(s.Blocks, para(l.t(
-			"Wij leggen uw gegevens vast in een geautomatiseerd systeem op een externe, beveiligde server van onze verwerker: "+sentence(clean(p.Processor))+" Met deze verwerker hebben wij afspraken gemaakt om aan de wet te voldoen (een verwerkersovereenkomst, AVG art. 28).",
-			"We keep your data in an automated system on an external, secured server of our processor: "+sentence(clean(p.Processor))+" We have an agreement with this processor to comply with the law (a data processing agreement, GDPR art. 28)."),
+			"Wij leggen uw gegevens vast in een geautomatiseerd systeem op een externe, beveiligde server van onze verwerker: "+sentence(b.text(p.ProcessorText()))+" Met deze verwerker hebben wij afspraken gemaakt om aan de wet te voldoen (een verwerkersovereenkomst, AVG art. 28).",
+			"We keep your data in an automated system on an external, secured server of our processor: "+sentence(b.text(p.ProcessorText()))+" We have an agreement with this processor to comply with the law (a data processing agreement, GDPR art. 28)."),
 			b.c.ids(privacy.O3)))
 	} else {
 		s.Blocks = append(s.Blocks, para(l.t("Wij schakelen geen externe verwerker in voor de opslag van uw dossier.",

@@ -108,7 +108,7 @@ func RenderDiff(w io.Writer, from, to *privacy.Policy, opts *Options) error {
 	c := citer{omit: s.omit}
 	doc := document{
 		Lang:  l.code(),
-		Title: l.t("Wijzigingen", "Changes") + ": " + clean(to.Title),
+		Title: l.t("Wijzigingen", "Changes") + ": " + clean(to.TitleText().In(l.code())),
 		Lead: []block{para(l.t("Van versie ", "From version ")+clean(from.Version)+l.t(" (geldig vanaf ", " (in force from ")+l.date(from.Effective)+
 			l.t(") naar versie ", ") to version ")+clean(to.Version)+l.t(" (geldig vanaf ", " (in force from ")+l.date(to.Effective)+").", c.ids(privacy.O16))},
 	}
@@ -147,22 +147,27 @@ func (d *differ) say(area Area, kind ChangeKind, rule privacy.RuleID, nlText, en
 
 func (d *differ) parties() {
 	o, n := d.old.p, d.new.p
-	if o.Controller != n.Controller {
+	// The texts in each language: a change in either is a change.
+	oc, nc := o.ControllerText(), n.ControllerText()
+	nlOf := func(t privacy.Text) string { return clean(t.In("nl")) }
+	enOf := func(t privacy.Text) string { return clean(t.In("en")) }
+	if oc != nc {
 		d.say(AreaParties, Changed, privacy.O16,
-			"is "+clean(n.Controller)+" verantwoordelijk voor de verwerking (eerder: "+clean(o.Controller)+")",
-			clean(n.Controller)+" is the controller (before: "+clean(o.Controller)+")")
+			"is "+nlOf(nc)+" verantwoordelijk voor de verwerking (eerder: "+nlOf(oc)+")",
+			enOf(nc)+" is the controller (before: "+enOf(oc)+")")
 	}
+	op, np := o.ProcessorText(), n.ProcessorText()
 	switch {
-	case o.Processor == n.Processor:
-	case o.Processor == "":
-		d.say(AreaParties, Added, privacy.O3, "worden uw gegevens opgeslagen bij een externe verwerker: "+clean(n.Processor),
-			"your data is stored by an external processor: "+clean(n.Processor))
-	case n.Processor == "":
-		d.say(AreaParties, Removed, privacy.O3, "slaan wij uw gegevens niet meer op bij een externe verwerker (eerder: "+clean(o.Processor)+")",
-			"we no longer store your data with an external processor (before: "+clean(o.Processor)+")")
+	case op == np:
+	case op.IsZero():
+		d.say(AreaParties, Added, privacy.O3, "worden uw gegevens opgeslagen bij een externe verwerker: "+nlOf(np),
+			"your data is stored by an external processor: "+enOf(np))
+	case np.IsZero():
+		d.say(AreaParties, Removed, privacy.O3, "slaan wij uw gegevens niet meer op bij een externe verwerker (eerder: "+nlOf(op)+")",
+			"we no longer store your data with an external processor (before: "+enOf(op)+")")
 	default:
-		d.say(AreaParties, Changed, privacy.O3, "is "+clean(n.Processor)+" onze verwerker (eerder: "+clean(o.Processor)+")",
-			clean(n.Processor)+" is our processor (before: "+clean(o.Processor)+")")
+		d.say(AreaParties, Changed, privacy.O3, "is "+nlOf(np)+" onze verwerker (eerder: "+nlOf(op)+")",
+			enOf(np)+" is our processor (before: "+enOf(op)+")")
 	}
 }
 

@@ -22,7 +22,7 @@ func register(t testing.TB, p *privacy.Policy, opts *statement.Options) string {
 // GDPR art. 30(1)(a)–(g) asks (rule G6), in both languages.
 func TestRegister(t *testing.T) {
 	nlWant := []struct{ part, phrase string }{
-		{"a_controller", "Verwerkingsverantwoordelijke: the service."},
+		{"a_controller", "Verwerkingsverantwoordelijke: de dienst."},
 		{"b_purposes", "## b. Doeleinden"},
 		{"b_purposes", "Het bevorderen van re-integratie"},
 		{"c_subjects", "Cliënten in een re-integratietraject"},
@@ -37,7 +37,7 @@ func TestRegister(t *testing.T) {
 		{"g_security_authentication", "Authenticatie met een eigen account"},
 	}
 	oWant := []struct{ part, phrase string }{
-		{"a_processor", "Verwerker: the external processor hosting the case system, onder een verwerkersovereenkomst"},
+		{"a_processor", "Verwerker: de externe verwerker bij wie het dossiersysteem is ondergebracht, onder een verwerkersovereenkomst"},
 		{"c_subjects", "Werknemers van werkgevers die ons een opdracht geven."},
 		{"c_data_health", "Medische gegevens (gezondheidsgegeven, AVG art. 9)."},
 		{"d_recipients", "Verzuimverzekeraars: inzage in het systeem"},
@@ -82,7 +82,7 @@ func TestRegister(t *testing.T) {
 // TestRegisterFollowsData: the register changes with the policy.
 func TestRegisterFollowsData(t *testing.T) {
 	p := bump(privacy.RegulationO(), func(p *privacy.Policy) {
-		p.Processor = ""
+		p.Processor, p.ProcessorNL = "", ""
 		p.Retention = append(p.Retention, privacy.ExposureExamRetention())
 		p.MinGroupSize = 30
 	})
@@ -92,7 +92,7 @@ func TestRegisterFollowsData(t *testing.T) {
 			t.Errorf("G6: the register lacks %q after the change", s)
 		}
 	}
-	if strings.Contains(text, "external processor") {
+	if strings.Contains(text, "externe verwerker") {
 		t.Error("G6: the register still names the processor")
 	}
 }
