@@ -156,6 +156,14 @@ func (d *differ) parties() {
 			"is "+nlOf(nc)+" verantwoordelijk voor de verwerking (eerder: "+nlOf(oc)+")",
 			enOf(nc)+" is the controller (before: "+enOf(oc)+")")
 	}
+	if o.Contact != n.Contact {
+		d.say(AreaParties, Changed, privacy.O16, "bereikt u ons via "+nlOf(n.Contact)+" (eerder: "+nlOf(o.Contact)+")",
+			"you can reach us at "+enOf(n.Contact)+" (before: "+enOf(o.Contact)+")")
+	}
+	if o.DPO != n.DPO {
+		d.say(AreaParties, Changed, privacy.O16, "is onze functionaris voor gegevensbescherming: "+nlOf(n.DPO)+" (eerder: "+nlOf(o.DPO)+")",
+			"our data protection officer is: "+enOf(n.DPO)+" (before: "+enOf(o.DPO)+")")
+	}
 	op, np := o.ProcessorText(), n.ProcessorText()
 	switch {
 	case op == np:
@@ -184,10 +192,19 @@ func (d *differ) purposes() {
 		if n, ok := find(d.new.p.Purposes, o.Purpose); !ok {
 			d.say(AreaPurposes, Removed, o.Rule, "verwerken wij uw gegevens niet meer voor "+nl.purpose(o.Purpose),
 				"we no longer process your data for "+en.purpose(o.Purpose))
-		} else if !sameSet(o.CaseKinds, n.CaseKinds) {
-			d.say(AreaPurposes, Changed, n.Rule,
-				"geldt het doel "+nl.purpose(n.Purpose)+" voor "+nl.caseKinds(n.CaseKinds)+" (eerder: "+nl.caseKinds(o.CaseKinds)+")",
-				"the purpose "+en.purpose(n.Purpose)+" covers "+en.caseKinds(n.CaseKinds)+" (before: "+en.caseKinds(o.CaseKinds)+")")
+		} else {
+			if !sameSet(o.CaseKinds, n.CaseKinds) {
+				d.say(AreaPurposes, Changed, n.Rule,
+					"geldt het doel "+nl.purpose(n.Purpose)+" voor "+nl.caseKinds(n.CaseKinds)+" (eerder: "+nl.caseKinds(o.CaseKinds)+")",
+					"the purpose "+en.purpose(n.Purpose)+" covers "+en.caseKinds(n.CaseKinds)+" (before: "+en.caseKinds(o.CaseKinds)+")")
+			}
+			if o.Basis != n.Basis {
+				// GDPR art. 13(1)(c): the legal basis is part of what the
+				// subject is told.
+				d.say(AreaPurposes, Changed, n.Rule,
+					"is de grondslag voor "+nl.purpose(n.Purpose)+": "+clean(n.Basis.In("nl"))+" (eerder: "+clean(o.Basis.In("nl"))+")",
+					"the legal basis for "+en.purpose(n.Purpose)+" is: "+clean(n.Basis.In("en"))+" (before: "+clean(o.Basis.In("en"))+")")
+			}
 		}
 	}
 	for _, n := range d.new.p.Purposes {

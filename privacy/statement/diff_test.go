@@ -154,6 +154,22 @@ func TestDiff(t *testing.T) {
 			Dutch:   "Vanaf 1 januari 2027 is Hosting B.V. onze verwerker (eerder: de externe verwerker bij wie het dossiersysteem is ondergebracht).",
 			English: "From 1 January 2027 Hosting B.V. is our processor (before: the external processor hosting the case system).",
 		}}},
+		{"O16_DPO_changed", privacy.RegulationO, func(p *privacy.Policy) {
+			p.DPO = privacy.Text{NL: "mr. J. de Vries", EN: "J. de Vries LLM"}
+		}, []change{{
+			Area: statement.AreaParties, Kind: statement.Changed, Rule: privacy.O16,
+			Dutch:   "Vanaf 1 januari 2027 is onze functionaris voor gegevensbescherming: mr. J. de Vries (eerder: de functionaris voor gegevensbescherming van de dienst, bereikbaar via het adres van de dienst).",
+			English: "From 1 January 2027 our data protection officer is: J. de Vries LLM (before: the service's data protection officer, reachable at the service's address).",
+		}}},
+		{"R5_legal_basis_changed", privacy.RegulationR, func(p *privacy.Policy) {
+			p.Purposes[1].Basis = privacy.Text{NL: "AVG artikel 6 lid 1 onder e", EN: "GDPR art. 6(1)(e)"}
+		}, []change{{
+			Area: statement.AreaPurposes, Kind: statement.Changed, Rule: privacy.R5,
+			Dutch: "Vanaf 1 januari 2027 is de grondslag voor het terugdringen van verzuim en de verzuimbegeleiding: AVG artikel 6 lid 1 onder e " +
+				"(eerder: " + privacy.RegulationR().Purposes[1].Basis.NL + ").",
+			English: "From 1 January 2027 the legal basis for reducing and guiding absence is: GDPR art. 6(1)(e) " +
+				"(before: " + privacy.RegulationR().Purposes[1].Basis.EN + ").",
+		}}},
 		{"R5_purpose_added", privacy.RegulationR, func(p *privacy.Policy) {
 			p.Purposes = append(p.Purposes, privacy.PurposeRule{Purpose: privacy.PurposePrevention, Rule: privacy.R5,
 				CaseKinds: []privacy.CaseKind{privacy.CasePreventive}, Reason: "prevention"})
