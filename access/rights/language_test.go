@@ -114,7 +114,11 @@ func namesOf(p *privacy.Policy) []string {
 	for _, l := range p.LegalBases {
 		names = append(names, l.Citation)
 	}
-	names = append(names, p.AuditRetention.Citation)
+	names = append(names, p.AuditRetention.Citation, "IAB Tech Lab Privacy Taxonomy", "Ethyca, Inc.")
+	// fideslang's keys are identifiers ("user.health_and_medical").
+	for _, c := range privacy.Categories() {
+		names = append(names, c.Fideslang()...)
+	}
 	// Longest first, so that a name inside another goes with it.
 	slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) })
 	return names

@@ -109,6 +109,13 @@ func (b *builder) regCategories() section {
 		if c == privacy.CategoryNationalID {
 			text += l.t(" (alleen op wettelijke grondslag, UAVG art. 46)", " (only on a statutory basis, UAVG art. 46)")
 		}
+		// The category's keys in the fideslang taxonomy, for exchanging
+		// the register with other tools.
+		if keys := c.Fideslang(); len(keys) > 0 {
+			text += l.t(" — fideslang: ", " — fideslang: ") + strings.Join(keys, ", ")
+		} else {
+			text += l.t(" — fideslang: geen passende sleutel", " — fideslang: no matching key")
+		}
 		items = append(items, item{text + ".", b.c.ids(info.Rule)})
 	}
 	var special []string
@@ -118,6 +125,8 @@ func (b *builder) regCategories() section {
 	return section{Level: 3, Title: l.t("Persoonsgegevens", "Personal data"), Blocks: []block{
 		list(items...),
 		para(l.t("Nooit verwerkt: ", "Never processed: ")+l.and(special)+".", b.c.ids(privacy.O5)),
+		para(l.t("De sleutels achter “fideslang” zijn de gegevenscategorieën van de fideslang-taxonomie van Fides en de IAB Tech Lab Privacy Taxonomy (CC BY 4.0, © Ethyca, Inc. en IAB Tech Lab).",
+			"The keys after “fideslang” are the data categories of the fideslang taxonomy of Fides and the IAB Tech Lab Privacy Taxonomy (CC BY 4.0, © Ethyca, Inc. and IAB Tech Lab)."), ""),
 	}}
 }
 
