@@ -59,6 +59,11 @@ func guardWorld(t *testing.T) (*access.Guard, *memstore.Store) {
 		records, medical := caseRecords(c)
 		for _, r := range records {
 			if r.Category == privacy.CategoryNationalID {
+				// Rule N5: the BSN only on arbowet-14, and only for the
+				// purposes it names: not in a consultation-hour case.
+				if l, _ := privacy.Strict().LegalBasis("arbowet-14"); !l.Covers(c.Purpose) {
+					continue
+				}
 				r.Basis = "arbowet-14"
 			}
 			if err := d.AddRecord(ctx, r); err != nil {

@@ -147,6 +147,7 @@ type basis struct {
 	rule       privacy.RuleID
 	recipients []privacy.PartyKind
 	categories []privacy.Category
+	purposes   []privacy.Purpose // empty: any purpose
 	reason     string
 }
 
@@ -203,7 +204,8 @@ func NewDecider(policy *privacy.Policy) (*Decider, error) {
 		}
 	}
 	for _, l := range p.LegalBases {
-		d.bases[l.ID] = &basis{id: l.ID, rule: l.Rule, recipients: l.Recipients, categories: l.Categories, reason: l.Reason}
+		d.bases[l.ID] = &basis{id: l.ID, rule: l.Rule, recipients: l.Recipients, categories: l.Categories, reason: l.Reason,
+			purposes: l.Purposes}
 	}
 	return d, nil
 }
@@ -220,6 +222,7 @@ const (
 	reasonUnknownLaw  = "the policy names no such legal basis"
 	reasonLawParty    = "the statute does not name this recipient"
 	reasonLawCategory = "the statute does not cover this category"
+	reasonLawPurpose  = "the statute does not cover this purpose"
 	reasonReason      = "the absence reason is for the service's internal use and never leaves it"
 	reasonBSN         = "the BSN leaves only on a statute that allows it, never on consent"
 	reasonInsurer     = "an absence insurer never receives more than the AP's list, not even with consent"
@@ -236,7 +239,8 @@ const (
 //   - the discloser is the service's own staff, not the administrator
 //     (R12), and the purpose is one of the policy's (R5);
 //   - on a named statute: the policy has it and it names the recipient's
-//     kind and every category (N10, N5);
+//     kind, every category and, if it names purposes, the request's
+//     purpose (N10, N5);
 //   - the absence reason never leaves (O9); the BSN never on consent
 //     (N5); an insurer never gets more than N3's list; medical data only
 //     from a physician (O6);
@@ -468,6 +472,10 @@ func (d *Decider) statute(req *Request) Decision {
 		// Rule N10 (or N5 for the BSN): each statute allows exactly its
 		// recipients.
 		return d.deny(b.rule, "", reasonLawParty)
+	}
+	if len(b.purposes) > 0 && !slices.Contains(b.purposes, req.Purpose) {
+		// Rule N5 (or N10): and only for the purposes it names.
+		return d.deny(b.rule, "", reasonLawPurpose)
 	}
 	for i := range req.Items {
 		it := &req.Items[i]

@@ -34,6 +34,13 @@
 // [SickReportFields] (N1), [PhysicianToEmployerFields] (N2),
 // [InsurerMaximum] (N3) and [InsurerOverview] (O11).
 //
+// [Category.Fideslang] and [Field.Fideslang] give the keys of the fideslang
+// taxonomy (Fides, the IAB Tech Lab Privacy Taxonomy; CC BY 4.0, © Ethyca,
+// Inc. and IAB Tech Lab) that describe a category or field, for exchanging
+// registers with other tools. No key fits nationality, education,
+// appointments, trade union membership or whether a third party is liable;
+// those map to none.
+//
 // # Policies
 //
 // A [Policy] is data: purposes, access rules per role and category with
@@ -44,7 +51,8 @@
 // [DecodePolicy]: unknown fields, unknown names, and rules that would cross a
 // statutory floor — medical data for anyone but a physician (O6), the
 // absence reason for an outsider (O9), more than N3 for an insurer, the BSN
-// on consent (N5) — are errors that name the path of the bad value.
+// on consent (N5) — are errors that name the path of the bad value. The
+// texts a person reads are in English and Dutch ([Text]; see [Policy]).
 //
 // # Errors
 //

@@ -137,7 +137,8 @@ func (d *Dossiers) AddRecord(ctx context.Context, r Record) error { return d.Add
 //     the record's time (O2);
 //   - its purpose is the case's (R5; an empty purpose takes the case's);
 //   - a BSN record names a legal basis of the policy that covers the BSN
-//     (N5).
+//     and the record's purpose (N5); a record naming a basis, a basis that
+//     covers its purpose.
 //
 // Medical records go to the separate medical file (O6); a batch holds
 // either medical or non-medical records, never both, so that each batch is
@@ -222,9 +223,19 @@ func (d *Dossiers) checkRecord(op string, c Case, r Record) error {
 		if !ok || !slices.Contains(l.Categories, CategoryNationalID) {
 			return &Error{Op: op, Kind: ErrForbidden, Rule: N5, Path: "basis", Msg: "the BSN needs a statutory basis of the policy"}
 		}
+		if !l.Covers(r.Purpose) {
+			// Rule N5: and for the purposes the statute names
+			// (Arbeidsomstandighedenwet art. 14(1)(b): absence guidance
+			// and reintegration).
+			return &Error{Op: op, Kind: ErrForbidden, Rule: N5, Path: "basis", Msg: "the legal basis does not cover the record's purpose"}
+		}
 	} else if r.Basis != "" {
-		if _, ok := d.policy.LegalBasis(r.Basis); !ok {
+		l, ok := d.policy.LegalBasis(r.Basis)
+		if !ok {
 			return &Error{Op: op, Kind: ErrInvalid, Path: "basis", Msg: "unknown legal basis"}
+		}
+		if !l.Covers(r.Purpose) {
+			return &Error{Op: op, Kind: ErrForbidden, Rule: l.Rule, Path: "basis", Msg: "the legal basis does not cover the record's purpose"}
 		}
 	}
 	return nil

@@ -11,6 +11,43 @@ import (
 
 var gdprInForce = time.Date(2018, time.May, 25, 0, 0, 0, 0, time.UTC)
 
+// The placeholders a service replaces with its own name, processor, contact
+// details and data protection officer, in both languages.
+var (
+	controller = Text{NL: "de dienst", EN: "the service"}
+	processor  = Text{NL: "de externe verwerker bij wie het dossiersysteem is ondergebracht",
+		EN: "the external processor hosting the case system"}
+	contact = Text{NL: "het postadres, telefoonnummer en e-mailadres van de dienst",
+		EN: "the service's postal address, phone number and e-mail address"}
+	dpo = Text{NL: "de functionaris voor gegevensbescherming van de dienst, bereikbaar via het adres van de dienst",
+		EN: "the service's data protection officer, reachable at the service's address"}
+)
+
+// The legal bases of the purposes (GDPR art. 6 and 9; art. 13(1)(c)).
+var (
+	absenceBasis = Text{
+		NL: "AVG artikel 6 lid 1 onder c: de wettelijke plicht van de werkgever om zich bij de begeleiding van zieke werknemers " +
+			"te laten bijstaan door een bedrijfsarts (Arbeidsomstandighedenwet artikel 14 lid 1 onder b); gezondheidsgegevens: " +
+			"AVG artikel 9 lid 2 onder b met UAVG artikel 30 lid 1 onder b",
+		EN: "GDPR art. 6(1)(c): the employer's legal obligation to have sick employees guided with the support of a company " +
+			"doctor (Arbeidsomstandighedenwet art. 14(1)(b)); health data: GDPR art. 9(2)(b) with UAVG art. 30(1)(b)",
+	}
+	reintegrationBasis = Text{
+		NL: "AVG artikel 6 lid 1 onder c: de wettelijke re-integratieplicht van de werkgever (BW 7:658a) of de wettelijke taak " +
+			"van de opdrachtgever; gezondheidsgegevens: AVG artikel 9 lid 2 onder b met UAVG artikel 30 lid 1 onder b",
+		EN: "GDPR art. 6(1)(c): the employer's legal obligation to promote reintegration (BW 7:658a) or the commissioning " +
+			"party's statutory task; health data: GDPR art. 9(2)(b) with UAVG art. 30(1)(b)",
+	}
+	preventionBasis = Text{
+		NL: "AVG artikel 6 lid 1 onder c: de plichten van de werkgever uit de Arbeidsomstandighedenwet (artikel 14 en 18: " +
+			"spreekuur en periodiek onderzoek); gezondheidsgegevens: AVG artikel 9 lid 2 onder h en lid 3, arbeidsgeneeskunde " +
+			"door wie aan het beroepsgeheim is gebonden",
+		EN: "GDPR art. 6(1)(c): the employer's obligations under the Arbeidsomstandighedenwet (art. 14 and 18: consultation " +
+			"hour and periodic examinations); health data: GDPR art. 9(2)(h) and (3), occupational medicine by professionals " +
+			"bound to secrecy",
+	}
+)
+
 // Content categories, without medical data and the BSN.
 var (
 	masterData   = []Category{CategoryIdentity, CategoryContact, CategoryEmployment}
@@ -27,15 +64,21 @@ var (
 // read under the GDPR. Each call returns a new value.
 func RegulationR() *Policy {
 	return &Policy{
-		Name:        "regulation-r",
-		Version:     "1.0.0",
-		Effective:   gdprInForce,
-		Title:       "Privacyreglement re-integratie en verzuim (regulation R)",
-		Controller:  "the service",
-		Regulations: []string{"R"},
+		Name:         "regulation-r",
+		Version:      "1.0.0",
+		Effective:    gdprInForce,
+		Title:        "Privacy regulation for reintegration and absence (regulation R)",
+		TitleNL:      "Privacyreglement re-integratie en verzuim (reglement R)",
+		Controller:   controller.EN,
+		ControllerNL: controller.NL,
+		Contact:      contact,
+		DPO:          dpo,
+		Regulations:  []string{"R"},
 		Purposes: []PurposeRule{
-			{PurposeReintegration, R5, []CaseKind{CaseReintegration, CaseAbsence}, "promoting reintegration"},
-			{PurposeAbsenceGuidance, R5, []CaseKind{CaseAbsence, CaseReintegration}, "reducing absence"},
+			{Purpose: PurposeReintegration, Rule: R5, CaseKinds: []CaseKind{CaseReintegration, CaseAbsence},
+				Reason: "promoting reintegration", ReasonNL: "het bevorderen van re-integratie", Basis: reintegrationBasis},
+			{Purpose: PurposeAbsenceGuidance, Rule: R5, CaseKinds: []CaseKind{CaseAbsence, CaseReintegration},
+				Reason: "reducing absence", ReasonNL: "het terugdringen van verzuim", Basis: absenceBasis},
 		},
 		Access: slices.Concat(
 			caseManagerRules(R7),
@@ -46,11 +89,14 @@ func RegulationR() *Policy {
 			}),
 		Disclosures: []DisclosureRule{
 			{Rule: R6, Recipient: PartyEmployer, Categories: plainContent, Basis: BasisConsent,
-				Reason: "to the employer only with the client's explicit consent"},
+				Reason:   "to the employer only with the client's explicit consent",
+				ReasonNL: "aan de werkgever alleen met uitdrukkelijke toestemming van de cliënt"},
 			{Rule: R6, Recipient: PartyThirdParty, Categories: plainContent, Basis: BasisConsent,
-				Reason: "to third parties only with the client's explicit consent"},
+				Reason:   "to third parties only with the client's explicit consent",
+				ReasonNL: "aan derden alleen met uitdrukkelijke toestemming van de cliënt"},
 			{Rule: R6, Recipient: PartyMunicipality, Categories: plainContent, Basis: BasisConsent,
-				Reason: "to the municipality only with the client's explicit consent"},
+				Reason:   "to the municipality only with the client's explicit consent",
+				ReasonNL: "aan de gemeente alleen met uitdrukkelijke toestemming van de cliënt"},
 			insurerMaximumRule(BasisConsent),
 		},
 		LegalBases:     statutoryBases(),
@@ -59,7 +105,7 @@ func RegulationR() *Policy {
 		Requests: RequestRules{
 			Answer:         []Deadline{{R11, Weeks(4), "regulation R: within 4 weeks"}},
 			Extension:      &Deadline{G2, Months(2), "GDPR art. 12(3)"},
-			MedicalErasure: &Deadline{N8, Months(3), "Civil Code 7:455"},
+			MedicalErasure: &Deadline{N8, Months(3), "BW 7:455"},
 			WrittenBy:      []RuleID{R11},
 			FreeCopies:     1,
 		},
@@ -72,27 +118,38 @@ func RegulationR() *Policy {
 // 2018. Each call returns a new value.
 func RegulationO() *Policy {
 	return &Policy{
-		Name:        "regulation-o",
-		Version:     "1.0.0",
-		Effective:   gdprInForce,
-		Title:       "Privacyreglement arbodienst (regulation O)",
-		Controller:  "the service",
-		Processor:   "the external processor hosting the case system",
-		Regulations: []string{"O"},
+		Name:         "regulation-o",
+		Version:      "1.0.0",
+		Effective:    gdprInForce,
+		Title:        "Privacy regulation of the occupational health service (regulation O)",
+		TitleNL:      "Privacyreglement arbodienst (reglement O)",
+		Controller:   controller.EN,
+		ControllerNL: controller.NL,
+		Processor:    processor.EN,
+		ProcessorNL:  processor.NL,
+		Contact:      contact,
+		DPO:          dpo,
+		Regulations:  []string{"O"},
 		Purposes: []PurposeRule{
-			{PurposeAbsenceGuidance, O2, []CaseKind{CaseAbsence, CasePreventive}, "absence guidance under the employer contract"},
-			{PurposePrevention, O2, []CaseKind{CasePreventive, CaseConsultation, CasePeriodicExam}, "prevention under the employer contract"},
-			{PurposeReintegration, O2, []CaseKind{CaseReintegration, CaseAbsence}, "reintegration under the employer contract"},
+			{Purpose: PurposeAbsenceGuidance, Rule: O2, CaseKinds: []CaseKind{CaseAbsence, CasePreventive},
+				Reason: "absence guidance under the employer contract", ReasonNL: "verzuimbegeleiding op grond van de overeenkomst met de werkgever",
+				Basis: absenceBasis},
+			{Purpose: PurposePrevention, Rule: O2, CaseKinds: []CaseKind{CasePreventive, CaseConsultation, CasePeriodicExam},
+				Reason: "prevention under the employer contract", ReasonNL: "preventie op grond van de overeenkomst met de werkgever",
+				Basis: preventionBasis},
+			{Purpose: PurposeReintegration, Rule: O2, CaseKinds: []CaseKind{CaseReintegration, CaseAbsence},
+				Reason: "reintegration under the employer contract", ReasonNL: "re-integratie op grond van de overeenkomst met de werkgever",
+				Basis: reintegrationBasis},
 		},
 		Access:         occupationalAccess(O4),
 		Disclosures:    occupationalDisclosures(),
 		LegalBases:     statutoryBases(),
-		Retention:      slices.Concat(absenceRetention(), preventionRetention(), fiscalRetention(), medicalRetention()),
+		Retention:      slices.Concat(absenceRetention(), reintegrationFileRetention(), preventionRetention(), fiscalRetention(), medicalRetention()),
 		AuditRetention: auditRetention(),
 		Requests: RequestRules{
 			Answer:         []Deadline{{O13, Months(1), "regulation O: within one month"}, {G2, Months(1), "GDPR art. 12(3)"}},
 			Extension:      &Deadline{G2, Months(2), "GDPR art. 12(3)"},
-			MedicalErasure: &Deadline{N8, Months(3), "Civil Code 7:455"},
+			MedicalErasure: &Deadline{N8, Months(3), "BW 7:455"},
 			WrittenBy:      []RuleID{O13},
 			FreeCopies:     1,
 		},
@@ -107,17 +164,27 @@ func Strict() *Policy {
 	o := RegulationO()
 	r := RegulationR()
 	return &Policy{
-		Name:        "strict",
-		Version:     "1.0.0",
-		Effective:   gdprInForce,
-		Title:       "Privacyreglement arbodienst en re-integratie (regulations R and O)",
-		Controller:  o.Controller,
-		Processor:   o.Processor,
-		Regulations: []string{"R", "O"},
+		Name:         "strict",
+		Version:      "1.0.0",
+		Effective:    gdprInForce,
+		Title:        "Privacy regulation of the occupational health and reintegration service (regulations R and O)",
+		TitleNL:      "Privacyreglement arbodienst en re-integratie (reglementen R en O)",
+		Controller:   o.Controller,
+		ControllerNL: o.ControllerNL,
+		Processor:    o.Processor,
+		ProcessorNL:  o.ProcessorNL,
+		Contact:      o.Contact,
+		DPO:          o.DPO,
+		Regulations:  []string{"R", "O"},
 		Purposes: []PurposeRule{
-			{PurposeAbsenceGuidance, O2, []CaseKind{CaseAbsence, CasePreventive, CaseReintegration}, "reducing absence, under the employer contract"},
-			{PurposePrevention, O2, []CaseKind{CasePreventive, CaseConsultation, CasePeriodicExam}, "prevention under the employer contract"},
-			{PurposeReintegration, R5, []CaseKind{CaseReintegration, CaseAbsence}, "promoting reintegration"},
+			{Purpose: PurposeAbsenceGuidance, Rule: O2, CaseKinds: []CaseKind{CaseAbsence, CasePreventive, CaseReintegration},
+				Reason: "reducing absence, under the employer contract", ReasonNL: "het terugdringen van verzuim, op grond van de overeenkomst met de werkgever",
+				Basis: absenceBasis},
+			{Purpose: PurposePrevention, Rule: O2, CaseKinds: []CaseKind{CasePreventive, CaseConsultation, CasePeriodicExam},
+				Reason: "prevention under the employer contract", ReasonNL: "preventie op grond van de overeenkomst met de werkgever",
+				Basis: preventionBasis},
+			{Purpose: PurposeReintegration, Rule: R5, CaseKinds: []CaseKind{CaseReintegration, CaseAbsence},
+				Reason: "promoting reintegration", ReasonNL: "het bevorderen van re-integratie", Basis: reintegrationBasis},
 		},
 		// R7 is the stricter reading of O4: content needs an assignment.
 		Access: occupationalAccess(R7),
@@ -129,7 +196,7 @@ func Strict() *Policy {
 		Requests: RequestRules{
 			Answer:         slices.Concat(r.Requests.Answer, o.Requests.Answer),
 			Extension:      &Deadline{G2, Months(2), "GDPR art. 12(3)"},
-			MedicalErasure: &Deadline{N8, Months(3), "Civil Code 7:455"},
+			MedicalErasure: &Deadline{N8, Months(3), "BW 7:455"},
 			WrittenBy:      []RuleID{R11, O13},
 			FreeCopies:     1,
 		},
@@ -219,19 +286,25 @@ func occupationalAccess(assignment RuleID) []AccessRule {
 func occupationalDisclosures() []DisclosureRule {
 	return []DisclosureRule{
 		{Rule: O14, Recipient: PartyEmployer, Categories: plainContent, Basis: BasisWrittenConsent,
-			Reason: "to the employer beyond the statutory minimum only on written request and written consent"},
+			Reason:   "to the employer beyond the statutory minimum only on written request and written consent",
+			ReasonNL: "aan de werkgever meer dan het wettelijke minimum alleen op schriftelijk verzoek en met schriftelijke toestemming"},
 		{Rule: O14, Recipient: PartyThirdParty, Categories: plainContent, Basis: BasisWrittenConsent,
-			Reason: "to third parties only on written request and written consent"},
+			Reason:   "to third parties only on written request and written consent",
+			ReasonNL: "aan derden alleen op schriftelijk verzoek en met schriftelijke toestemming"},
 		{Rule: O6, Recipient: PartyThirdParty, Categories: []Category{CategoryMedical}, Basis: BasisWrittenConsent,
-			Reason: "medical data only with the employee's written authorisation"},
+			Reason:   "medical data only with the employee's written authorisation",
+			ReasonNL: "medische gegevens alleen met schriftelijke machtiging van de werknemer"},
 		{Rule: O10, Recipient: PartyEmployer, Categories: []Category{CategoryConsultation}, Basis: BasisWrittenConsent,
-			Reason: "consultation-hour visits and periodic examinations only with the employee's approval"},
+			Reason:   "consultation-hour visits and periodic examinations only with the employee's approval",
+			ReasonNL: "spreekuurbezoeken en periodieke onderzoeken alleen met instemming van de werknemer"},
 		{Rule: N2, Recipient: PartyEmployer, From: []Role{RolePhysician}, Categories: []Category{CategoryWorkCapacity},
 			Fields: PhysicianToEmployerFields(), Basis: BasisNone, NotifySubject: true,
-			Reason: "the physician's advice to the employer, the same text to the employee"},
+			Reason:   "the physician's advice to the employer, the same text to the employee",
+			ReasonNL: "het advies van de bedrijfsarts aan de werkgever, dezelfde tekst aan de werknemer"},
 		{Rule: O11, Recipient: PartyInsurer, Categories: []Category{CategoryIdentity, CategoryAbsenceFacts},
 			Fields: []Field{FieldName, FieldFirstDay, FieldRecoveryDate, FieldIncapacityDegree}, Basis: BasisNone,
-			Reason: "absence insurers get the overview of sick employees, no medical information"},
+			Reason:   "absence insurers get the overview of sick employees, no medical information",
+			ReasonNL: "verzuimverzekeraars krijgen het overzicht van zieke werknemers, geen medische informatie"},
 	}
 }
 
@@ -244,7 +317,8 @@ func insurerMaximumRule(basis BasisKind) DisclosureRule {
 		fields = append(fields, max[c]...)
 	}
 	return DisclosureRule{Rule: N3, Recipient: PartyInsurer, Categories: cats, Fields: fields, Basis: basis,
-		Reason: "the most an absence insurer may receive, never consultation reports"}
+		Reason:   "the most an absence insurer may receive, never consultation reports",
+		ReasonNL: "het meeste dat een verzuimverzekeraar mag ontvangen, nooit spreekuurverslagen"}
 }
 
 func statutoryBases() []LegalBasis {
@@ -253,22 +327,33 @@ func statutoryBases() []LegalBasis {
 			Recipients: []PartyKind{PartyUWV},
 			Categories: []Category{CategoryIdentity, CategoryContact, CategoryEmployment, CategoryAbsenceFacts,
 				CategoryWorkCapacity, CategoryExpertReport, CategoryMedical, CategoryNotes},
-			Reason: "UWV receives what it needs for its tasks, medical data to its insurance physician included"},
+			Reason:   "UWV receives what it needs for its tasks, medical data to its insurance physician included",
+			ReasonNL: "het UWV krijgt wat het voor zijn taken nodig heeft, medische gegevens aan zijn verzekeringsarts inbegrepen"},
 		{ID: "suwi-73-4", Rule: N5, Citation: "Wet SUWI art. 73(4)",
 			Recipients: []PartyKind{PartyUWV}, Categories: []Category{CategoryNationalID},
-			Reason: "the BSN in exchanges with UWV"},
-		{ID: "bw-7-658a-5", Rule: N10, Citation: "Burgerlijk Wetboek 7:658a(5)",
+			Reason:   "the BSN in exchanges with UWV",
+			ReasonNL: "het BSN bij de uitwisseling met het UWV"},
+		{ID: "bw-7-658a-5", Rule: N10, Citation: "BW 7:658a(5)",
 			Recipients: []PartyKind{PartyReintegrationCompany},
 			Categories: []Category{CategoryIdentity, CategoryNationalID, CategoryContact, CategoryEmployment,
 				CategoryEducation, CategoryAbsenceFacts, CategoryWorkCapacity},
-			Reason: "a reintegration company receives the necessary data and the BSN, no medical data"},
+			Reason:   "a reintegration company receives the necessary data and the BSN, no medical data",
+			ReasonNL: "een re-integratiebedrijf krijgt de noodzakelijke gegevens en het BSN, geen medische gegevens"},
 		{ID: "procesgang-4-3", Rule: N10, Citation: "Regeling procesgang eerste en tweede ziektejaar art. 4(3)",
 			Recipients: []PartyKind{PartySubject, PartyService},
 			Categories: []Category{CategoryNotes, CategoryWorkCapacity},
-			Reason:     "the plan of action goes to the employee, the case manager and the company doctor"},
-		{ID: "arbowet-14", Rule: N5, Citation: "Arbeidsomstandighedenwet art. 14",
+			Reason:     "the plan of action goes to the employee, the case manager and the company doctor",
+			ReasonNL:   "het plan van aanpak gaat naar de werknemer, de casemanager en de bedrijfsarts"},
+		// Rule N5: the employer gives the company doctor the BSN for the
+		// guidance of a sick employee and the reintegration, and for that
+		// only (Arbeidsomstandighedenwet art. 14(1)(b), Regeling
+		// procesgang art. 2(1)).
+		{ID: "arbowet-14", Rule: N5,
+			Citation:   "Arbeidsomstandighedenwet art. 14(1)(b); Regeling procesgang eerste en tweede ziektejaar art. 2(1)",
 			Recipients: []PartyKind{PartyService}, Categories: []Category{CategoryNationalID},
-			Reason: "the occupational health service records the BSN for its statutory tasks"},
+			Purposes: []Purpose{PurposeAbsenceGuidance, PurposeReintegration},
+			Reason:   "the company doctor records the BSN for the guidance of sick employees and their reintegration",
+			ReasonNL: "de bedrijfsarts legt het BSN vast voor de begeleiding van zieke werknemers en hun re-integratie"},
 	}
 }
 
@@ -279,8 +364,21 @@ var allButFiscal = []Category{CategoryIdentity, CategoryContact, CategoryAbsence
 func reintegrationRetention() []RetentionRule {
 	return []RetentionRule{
 		{Rule: R9, Categories: allButFiscal, CaseKinds: []CaseKind{CaseReintegration},
-			Trigger: TriggerCaseClosed, Period: Years(2), Citation: "regulation R; AP guidance",
-			Reason: "kept until 2 years after the reintegration trajectory closes"},
+			Trigger: TriggerCaseClosed, Period: Years(2), Citation: "Privacyreglement re-integratie en verzuim; AP-beleidsregels De zieke werknemer (2016)",
+			Reason:   "kept until 2 years after the reintegration trajectory closes",
+			ReasonNL: "bewaard tot 2 jaar na de afsluiting van het re-integratietraject"},
+	}
+}
+
+// reintegrationFileRetention is regulation O's limit for a reintegration
+// case (rule N7): no statute fixes a period, and the regulator's guidance
+// is at most 2 years after the reintegration ends.
+func reintegrationFileRetention() []RetentionRule {
+	return []RetentionRule{
+		{Rule: N7, Categories: allButFiscal, CaseKinds: []CaseKind{CaseReintegration},
+			Trigger: TriggerCaseClosed, Period: Years(2), Citation: "AP-beleidsregels De zieke werknemer (2016)",
+			Reason:   "reintegration file: no statute fixes a period; the regulator's guidance is at most 2 years after the reintegration ends",
+			ReasonNL: "re-integratiedossier: geen wettelijke termijn; volgens de toezichthouder ten hoogste 2 jaar na de afronding van de re-integratie"},
 	}
 }
 
@@ -288,39 +386,67 @@ func fiscalRetention() []RetentionRule {
 	return []RetentionRule{
 		{Rule: R9, Categories: []Category{CategoryEmployment, CategoryBenefits},
 			Trigger: TriggerCaseClosed, Period: Years(7), Statutory: true, Citation: "Algemene wet inzake rijksbelastingen art. 52(4)",
-			Reason: "wage and benefit data needed for the statutory (fiscal) retention duty: 7 years"},
+			Reason:   "wage and benefit data needed for the statutory (fiscal) retention duty: 7 years",
+			ReasonNL: "loon- en uitkeringsgegevens voor de wettelijke (fiscale) bewaarplicht: 7 jaar"},
 	}
 }
 
+// absenceRetention lists O12 before N7: while both wait for their trigger
+// (the case open, the employment lasting), the record is kept, and the
+// rule named is the one that ends an absence case in the ordinary course,
+// two years after it closes (the earliest maximum wins once both have a
+// date).
 func absenceRetention() []RetentionRule {
 	return []RetentionRule{
-		{Rule: N7, Categories: allButFiscal, CaseKinds: []CaseKind{CaseAbsence, CaseReintegration},
-			Trigger: TriggerEmploymentEnded, Period: Years(2), Citation: "AP policy rules 'De zieke werknemer'",
-			Reason: "absence administration: 2 years after employment ends"},
 		{Rule: O12, Categories: allButFiscal, CaseKinds: []CaseKind{CaseAbsence},
-			Trigger: TriggerCaseClosed, Period: Years(2), Citation: "regulation O",
-			Reason: "not longer than the contract needs: 2 years after the case closes"},
+			Trigger: TriggerCaseClosed, Period: Years(2), Citation: "Privacyreglement arbodienst",
+			Reason:   "not longer than the contract needs: 2 years after the case closes",
+			ReasonNL: "niet langer dan de overeenkomst vereist: 2 jaar na de afsluiting van het dossier"},
+		{Rule: N7, Categories: allButFiscal, CaseKinds: []CaseKind{CaseAbsence, CaseReintegration},
+			Trigger: TriggerEmploymentEnded, Period: Years(2), Citation: "AP-beleidsregels De zieke werknemer (2016)",
+			Reason:   "absence administration: 2 years after employment ends",
+			ReasonNL: "verzuimadministratie: 2 jaar na het einde van het dienstverband"},
 	}
 }
 
 func preventionRetention() []RetentionRule {
 	return []RetentionRule{
 		{Rule: O12, Categories: allButFiscal, CaseKinds: []CaseKind{CasePreventive, CaseConsultation, CasePeriodicExam},
-			Trigger: TriggerCaseClosed, Period: Years(2), Citation: "regulation O",
-			Reason: "not longer than the contract needs: 2 years after the case closes"},
+			Trigger: TriggerCaseClosed, Period: Years(2), Citation: "Privacyreglement arbodienst",
+			Reason:   "not longer than the contract needs: 2 years after the case closes",
+			ReasonNL: "niet langer dan de overeenkomst vereist: 2 jaar na de afsluiting van het dossier"},
 	}
 }
 
+// medicalRetention is the company doctor's medical file (rule N7). The law:
+// Civil Code 7:454(3), which 7:464(1) applies to the company doctor, keeps
+// a medical file at least 20 years (15 before 1 January 2020) from the last
+// change in it, "or as much longer as reasonably follows from the care of a
+// good care provider". The ready policies follow professional practice: 20
+// years after the employment ends, which is not earlier as long as the file
+// is not changed after the employment ended. It is not Statutory in this
+// library's sense: 7:455 lets the employee have the file destroyed within
+// three months of a request (rule N8), so an erasure request does shorten
+// it.
 func medicalRetention() []RetentionRule {
 	return []RetentionRule{
 		{Rule: N7, Categories: []Category{CategoryMedical},
-			Trigger: TriggerEmploymentEnded, Period: Years(20), Citation: "Burgerlijk Wetboek 7:454(3), 7:464(2)(a)",
-			Reason: "the company doctor's medical file: in professional practice 20 years after employment ends; destroyed earlier on request (N8)"},
+			Trigger: TriggerEmploymentEnded, Period: Years(20), Citation: "BW 7:454(3), 7:464(1)",
+			Reason: "the company doctor's medical file: the law keeps it at least 20 years from the last change in the file " +
+				"(15 years before 1 January 2020); in professional practice, followed here, 20 years after employment ends; " +
+				"destroyed earlier on the employee's request (N8)",
+			ReasonNL: "het medisch dossier van de bedrijfsarts: de wet bewaart het ten minste 20 jaar na de laatste wijziging in het dossier " +
+				"(vóór 1 januari 2020: 15 jaar); in de beroepspraktijk, die dit reglement volgt, 20 jaar na het einde van het dienstverband; " +
+				"op verzoek van de werknemer eerder vernietigd (N8)"},
 	}
 }
 
 func auditRetention() Deadline {
-	return Deadline{N9, Years(5), "NEN 7513; Besluit elektronische gegevensverwerking door zorgaanbieders"}
+	// Rule N9: the decree's art. 5 makes the log follow NEN 7513; the
+	// minister's decision under art. 5(2) keeps it at least 5 years from
+	// the moment each log line is written.
+	return Deadline{N9, Years(5), "NEN 7513; Besluit elektronische gegevensverwerking door zorgaanbieders art. 5 (Stb. 2017, 446); " +
+		"Stcrt. 2019, 38007"}
 }
 
 // ExposureExamRetention returns the statutory rule for examinations of
@@ -334,14 +460,19 @@ func ExposureExamRetention(kinds ...CaseKind) RetentionRule {
 	}
 	return RetentionRule{Rule: N7, Categories: []Category{CategoryMedical, CategoryConsultation}, CaseKinds: kinds,
 		Trigger: TriggerCaseClosed, Period: Years(40), Statutory: true, Citation: "Arbeidsomstandighedenbesluit art. 4.10c",
-		Reason: "exposure examinations for hazardous substances: at least 40 years after exposure ends"}
+		Reason:   "exposure examinations for hazardous substances: at least 40 years after exposure ends",
+		ReasonNL: "onderzoeken naar blootstelling aan gevaarlijke stoffen: ten minste 40 jaar na het einde van de blootstelling"}
 }
 
 // SelfInsurerRetention returns the statutory rule for an employer that
-// bears its own Sickness Benefits Act risk: 5 years (rule N7). A service
-// working for such employers appends it to its policy.
+// bears its own Sickness Benefits Act risk: 5 years (rule N7, art. 3(2) of
+// the Regeling werkzaamheden, administratieve voorschriften en kosten
+// eigenrisicodragen Ziektewet). A service working for such employers
+// appends it to its policy.
 func SelfInsurerRetention() RetentionRule {
 	return RetentionRule{Rule: N7, Categories: []Category{CategoryAbsenceFacts}, CaseKinds: []CaseKind{CaseAbsence},
-		Trigger: TriggerCaseClosed, Period: Years(5), Statutory: true, Citation: "Ziektewet (eigenrisicodrager)",
-		Reason: "self-insurer data under the Sickness Benefits Act: 5 years"}
+		Trigger: TriggerCaseClosed, Period: Years(5), Statutory: true,
+		Citation: "Regeling werkzaamheden, administratieve voorschriften en kosten eigenrisicodragen Ziektewet art. 3(2)",
+		Reason:   "self-insurer data under the Sickness Benefits Act: 5 years",
+		ReasonNL: "gegevens van een eigenrisicodrager voor de Ziektewet: 5 jaar"}
 }

@@ -128,21 +128,42 @@ type DisclosureRule struct {
 	// at the same time (N2).
 	NotifySubject bool   `json:"notify_subject,omitempty"`
 	Reason        string `json:"reason"`
+	// ReasonNL is Reason in Dutch (see [Policy], # Texts).
+	ReasonNL string `json:"reason_nl,omitempty"`
 }
+
+// ReasonText returns the rule's reason in Dutch and English.
+func (d DisclosureRule) ReasonText() Text { return Text{NL: d.ReasonNL, EN: d.Reason} }
 
 // LegalBasisID names a statutory basis of a policy, e.g. "suwi-54-3c".
 type LegalBasisID string
 
 // LegalBasis is a statute that requires or permits a disclosure or a use
 // without consent (R6, O14, N5, N10). It allows exactly its recipients and
-// categories.
+// categories, and, when Purposes is set, only for those purposes.
 type LegalBasis struct {
 	ID         LegalBasisID `json:"id"`
 	Rule       RuleID       `json:"rule"`
 	Citation   string       `json:"citation"`
 	Recipients []PartyKind  `json:"recipients"`
 	Categories []Category   `json:"categories"`
-	Reason     string       `json:"reason"`
+	// Purposes, if set, limits the basis to records and disclosures for
+	// these purposes: the BSN goes to the company doctor for absence
+	// guidance and reintegration (Arbeidsomstandighedenwet art. 14(1)(b),
+	// rule N5), not for prevention.
+	Purposes []Purpose `json:"purposes,omitempty"`
+	Reason   string    `json:"reason"`
+	// ReasonNL is Reason in Dutch (see [Policy], # Texts).
+	ReasonNL string `json:"reason_nl,omitempty"`
+}
+
+// ReasonText returns the basis's reason in Dutch and English.
+func (l LegalBasis) ReasonText() Text { return Text{NL: l.ReasonNL, EN: l.Reason} }
+
+// Covers reports whether the basis allows a use for purpose: always when
+// it names no purposes.
+func (l LegalBasis) Covers(purpose Purpose) bool {
+	return len(l.Purposes) == 0 || slices.Contains(l.Purposes, purpose)
 }
 
 // Trigger is the event a retention period runs from.
@@ -174,7 +195,12 @@ type RetentionRule struct {
 	Statutory bool   `json:"statutory,omitempty"`
 	Citation  string `json:"citation,omitempty"`
 	Reason    string `json:"reason"`
+	// ReasonNL is Reason in Dutch (see [Policy], # Texts).
+	ReasonNL string `json:"reason_nl,omitempty"`
 }
+
+// ReasonText returns the rule's reason in Dutch and English.
+func (r RetentionRule) ReasonText() Text { return Text{NL: r.ReasonNL, EN: r.Reason} }
 
 // Deadline is a period within which something must be done, and the rule
 // that sets it.
@@ -206,7 +232,42 @@ type PurposeRule struct {
 	Rule      RuleID     `json:"rule"`
 	CaseKinds []CaseKind `json:"case_kinds"`
 	Reason    string     `json:"reason"`
+	// ReasonNL is Reason in Dutch (see [Policy], # Texts).
+	ReasonNL string `json:"reason_nl,omitempty"`
+	// Basis is the legal basis of the processing for this purpose (GDPR
+	// art. 6 and, for health data, art. 9), which the privacy statement
+	// gives per purpose (GDPR art. 13(1)(c)).
+	Basis Text `json:"basis,omitzero"`
 }
+
+// ReasonText returns the purpose's reason in Dutch and English.
+func (r PurposeRule) ReasonText() Text { return Text{NL: r.ReasonNL, EN: r.Reason} }
+
+// Text is a text of a policy for people in Dutch (NL) and English (EN): a
+// title, a name, a reason. Its JSON form is {"nl": "…", "en": "…"}.
+type Text struct {
+	NL string `json:"nl,omitempty"`
+	EN string `json:"en,omitempty"`
+}
+
+// In returns the text in language lang, "nl" for Dutch and anything else
+// for English. When the text has no form in that language, In returns the
+// other one, so that a policy written in one language still renders.
+func (t Text) In(lang string) string {
+	if lang == "nl" {
+		if t.NL != "" {
+			return t.NL
+		}
+		return t.EN
+	}
+	if t.EN != "" {
+		return t.EN
+	}
+	return t.NL
+}
+
+// IsZero reports whether t has no text in either language.
+func (t Text) IsZero() bool { return t.NL == "" && t.EN == "" }
 
 // Policy is everything the engines decide from: which role sees which
 // categories under which conditions, which disclosures need which basis,
@@ -218,16 +279,42 @@ type PurposeRule struct {
 // changing a Policy afterwards does not change them. Ready policies come
 // from [RegulationR], [RegulationO] and [Strict]; others from
 // [DecodePolicy].
+//
+// # Texts
+//
+// The texts a person reads — the title, the controller and processor, the
+// reasons of purposes, disclosures, legal bases and retention rules — are
+// in English in the fields of their own name (Title, Reason) and in Dutch
+// in the same field with NL appended (TitleNL, ReasonNL), so that a page in
+// one language shows no words of the other. The Dutch fields are optional:
+// a policy written before they existed decodes as it did, and renders its
+// English text in Dutch documents too ([Text.In]). Parallel fields, rather
+// than a two-language type in place of the strings, keep every existing
+// reader of the policy and its JSON form working; the fields added with
+// them (Contact, DPO, PurposeRule.Basis) are [Text] values. The ready
+// policies carry both languages throughout; their controller, processor,
+// contact and data protection officer are placeholders a service replaces
+// with its own, in both languages. Errors, decisions and logs stay in
+// English.
 type Policy struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
 	// Effective is when this version comes into force (O16).
 	Effective time.Time `json:"effective"`
 	Title     string    `json:"title"`
+	TitleNL   string    `json:"title_nl,omitempty"`
 	// Controller is the service responsible for the processing; Processor
 	// is the external party that hosts the system (O3).
-	Controller string `json:"controller"`
-	Processor  string `json:"processor,omitempty"`
+	Controller   string `json:"controller"`
+	ControllerNL string `json:"controller_nl,omitempty"`
+	Processor    string `json:"processor,omitempty"`
+	ProcessorNL  string `json:"processor_nl,omitempty"`
+	// Contact is how to reach the controller (GDPR art. 13(1)(a)); DPO
+	// names the data protection officer and how to reach them (art.
+	// 13(1)(b)), zero when the controller has none. The privacy statement
+	// gives both.
+	Contact Text `json:"contact,omitzero"`
+	DPO     Text `json:"dpo,omitzero"`
 	// Regulations names the texts the policy implements ("R", "O").
 	Regulations []string `json:"regulations"`
 
@@ -244,6 +331,16 @@ type Policy struct {
 	// (N12).
 	MinGroupSize int `json:"min_group_size"`
 }
+
+// TitleText returns the policy's title in Dutch and English.
+func (p *Policy) TitleText() Text { return Text{NL: p.TitleNL, EN: p.Title} }
+
+// ControllerText returns the controller in Dutch and English.
+func (p *Policy) ControllerText() Text { return Text{NL: p.ControllerNL, EN: p.Controller} }
+
+// ProcessorText returns the processor in Dutch and English; zero when the
+// policy names none.
+func (p *Policy) ProcessorText() Text { return Text{NL: p.ProcessorNL, EN: p.Processor} }
 
 // Clone returns a deep copy of p.
 func (p *Policy) Clone() *Policy {
@@ -267,7 +364,7 @@ func (p *Policy) Clone() *Policy {
 	q.LegalBases = slices.Clone(p.LegalBases)
 	for i := range q.LegalBases {
 		l := &q.LegalBases[i]
-		l.Recipients, l.Categories = slices.Clone(l.Recipients), slices.Clone(l.Categories)
+		l.Recipients, l.Categories, l.Purposes = slices.Clone(l.Recipients), slices.Clone(l.Categories), slices.Clone(l.Purposes)
 	}
 	q.Retention = slices.Clone(p.Retention)
 	for i := range q.Retention {

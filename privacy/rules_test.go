@@ -397,6 +397,28 @@ func TestRuleN5(t *testing.T) {
 			}
 		})
 	}
+	t.Run("N5_working_conditions_act_only_for_absence_guidance_and_reintegration", func(t *testing.T) {
+		// Arbeidsomstandighedenwet art. 14(1)(b) with Regeling procesgang
+		// art. 2(1): the BSN goes to the company doctor for the guidance
+		// of a sick employee and the reintegration, not for prevention.
+		c, err := privacy.NewCase("c-prev", "s-1", privacy.CasePreventive, privacy.PurposePrevention, contract, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.OpenCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		r := bsn("r-prev-bsn", "arbowet-14")
+		r.Case = "c-prev"
+		err = d.AddRecord(ctx, r)
+		checkErr(t, "AddRecord(BSN for prevention)", err, privacy.ErrForbidden, privacy.N5)
+		if _, gerr := d.Record(ctx, "r-prev-bsn"); !errors.Is(gerr, privacy.ErrNotFound) {
+			t.Errorf("the refused BSN record was stored: %v", gerr)
+		}
+		if l, _ := privacy.Strict().LegalBasis("arbowet-14"); l.Covers(privacy.PurposePrevention) || !l.Covers(privacy.PurposeReintegration) {
+			t.Errorf("arbowet-14 covers %v, want absence guidance and reintegration only", l.Purposes)
+		}
+	})
 	t.Run("N5_consent_never_covers_the_BSN", func(t *testing.T) {
 		p := privacy.Strict()
 		p.Disclosures = append(p.Disclosures, privacy.DisclosureRule{Rule: privacy.O14, Recipient: privacy.PartyThirdParty,

@@ -143,6 +143,11 @@ func (p *Policy) Validate() error {
 			}
 		}
 		c.categories(path+".categories", l.Categories, false)
+		for j, pr := range l.Purposes {
+			if !p.hasPurpose(pr) {
+				c.fail(R5, fmt.Sprintf("%s.purposes[%d]", path, j), "not a purpose of the policy")
+			}
+		}
 		if slices.Contains(l.Categories, CategoryAbsenceReason) {
 			c.fail(O9, path+".categories", "the absence reason never leaves the service")
 		}
@@ -170,6 +175,10 @@ func (p *Policy) Validate() error {
 		c.fail(N12, "min_group_size", "a group of fewer than 2 identifies a person")
 	}
 	return c.err
+}
+
+func (p *Policy) hasPurpose(purpose Purpose) bool {
+	return slices.ContainsFunc(p.Purposes, func(r PurposeRule) bool { return r.Purpose == purpose })
 }
 
 func (c *policyChecker) accessRule(path string, a *AccessRule) {

@@ -24,10 +24,13 @@ func Deadline(rules privacy.RequestRules, received time.Time, h calendar.Holiday
 
 // ExtendedDeadline returns the deadline of a request whose answer period
 // was extended by rules.Extension (rule G2: by two further months). Each
-// answer period and the extension are counted as one period from the
-// receipt — one month and two months are three months from the day of
-// receipt — so that whether the first period happened to end on a weekend
-// does not move the second. The earliest result wins, as for [Deadline].
+// answer period is extended by [calendar.ExtendedDeadlineAt]: the extension
+// runs from the first period's own end, before any move to a working day,
+// so that whether the first period happened to end on a weekend does not
+// move the second; where that and one period from receipt differ (receipts
+// on the 29th to the 31st), the earlier date holds, the safe reading for
+// the controller. Received 31 January 2026: 28 April, not 30 April. The
+// earliest result wins, as for [Deadline].
 //
 // It fails with [privacy.ErrForbidden] (rule G2) when the policy allows no
 // extension, and as [Deadline] does otherwise.
@@ -65,12 +68,12 @@ func deadline(opName string, answers []privacy.Deadline, ext privacy.Period, ext
 	}
 	var best Due
 	for _, a := range answers {
-		p := sum(a.Period, ext)
-		if p.Validate() != nil {
+		if sum(a.Period, ext).Validate() != nil {
 			return Due{}, invalid(opName, "period", "units must be between 0 and 10000")
 		}
-		// Rules G2, R11, O13 (and N8): 1182/71 counting with holidays.
-		d := calendar.DeadlineAt(received, p, h)
+		// Rules G2, R11, O13 (and N8): 1182/71 counting with holidays;
+		// the extension from the end of the first period.
+		d := calendar.ExtendedDeadlineAt(received, a.Period, ext, h)
 		if d.IsZero() {
 			return Due{}, invalid(opName, "period", "no working day ends the period")
 		}

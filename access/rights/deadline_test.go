@@ -24,11 +24,11 @@ func noon(y int, m time.Month, d int) time.Time {
 // months (G2) and the three months to destroy a medical file (N8). Each
 // expected day was worked out on paper from the weekday and the Dutch
 // holidays of its year (Easter 2024: 31 March; 2025: 20 April; 2026: 5
-// April; 2027: 28 March; 2028: 16 April), and cross-checked with an
-// independent implementation of Regulation 1182/71 art. 3.
+// April; 2027: 28 March; 2028: 16 April), Good Friday among them
+// (Algemene termijnenwet art. 3(2)).
 func TestDeadlineG2R11O13N8(t *testing.T) {
 	o, r, s := privacy.RegulationO().Requests, privacy.RegulationR().Requests, privacy.Strict().Requests
-	goodFriday := calendar.Dutch(&calendar.DutchOptions{GoodFriday: true})
+	decreed := calendar.Dutch(&calendar.DutchOptions{Decreed: true})
 	const (
 		answer = iota
 		extended
@@ -62,8 +62,11 @@ func TestDeadlineG2R11O13N8(t *testing.T) {
 		{"G2_New_Year_Friday_2027", o, answer, noon(2026, 12, 1), nil, "2027-01-04", privacy.O13},
 		{"G2_31_December_to_Sunday_31_January", o, answer, noon(2026, 12, 31), nil, "2027-02-01", privacy.O13},
 		{"G2_Easter_Monday_2024_leap_year", o, answer, noon(2024, 3, 1), nil, "2024-04-02", privacy.O13},
-		{"G2_Good_Friday_2024_not_a_holiday_by_default", o, answer, noon(2024, 2, 29), nil, "2024-03-29", privacy.O13},
-		{"G2_Good_Friday_2024_with_the_option_Easter_weekend", o, answer, noon(2024, 2, 29), goodFriday, "2024-04-02", privacy.O13},
+		{"G2_Good_Friday_2024_then_Easter_weekend", o, answer, noon(2024, 2, 29), nil, "2024-04-02", privacy.O13},
+		{"O13_G2_3_March_2026_Good_Friday_3_April_to_Tuesday_7_April", o, answer, noon(2026, 3, 3), nil, "2026-04-07", privacy.O13},
+		{"G2_Good_Friday_2025_then_Easter_weekend", o, answer, noon(2025, 3, 18), nil, "2025-04-22", privacy.O13},
+		{"G2_Friday_after_Ascension_2026_only_with_the_decree", o, answer, noon(2026, 4, 15), nil, "2026-05-15", privacy.O13},
+		{"G2_Friday_after_Ascension_2026_put_on_a_par_by_decree", o, answer, noon(2026, 4, 15), decreed, "2026-05-18", privacy.O13},
 		{"G2_Easter_Sunday_and_Monday_2028", o, answer, noon(2028, 3, 16), nil, "2028-04-18", privacy.O13},
 		// Rule R11: four weeks.
 		{"R11_Thursday_plus_4_weeks", r, answer, noon(2026, 3, 5), nil, "2026-04-02", privacy.R11},
@@ -78,7 +81,9 @@ func TestDeadlineG2R11O13N8(t *testing.T) {
 		{"R11_O13_strict_1_April", s, answer, noon(2026, 4, 1), nil, "2026-04-29", privacy.R11},
 		// Rule G2: the extension, counted from receipt.
 		{"G2_extension_31_March_to_30_June", o, extended, noon(2026, 3, 31), nil, "2026-06-30", privacy.O13},
-		{"G2_extension_from_receipt_not_from_the_moved_first_deadline", o, extended, noon(2026, 1, 31), nil, "2026-04-30", privacy.O13},
+		{"G2_extension_from_28_February_not_from_the_moved_first_deadline", o, extended, noon(2026, 1, 31), nil, "2026-04-28", privacy.O13},
+		{"G2_extension_29_January_2027_to_28_April_not_29_April", o, extended, noon(2027, 1, 29), nil, "2027-04-28", privacy.O13},
+		{"R11_G2_extension_strict_earlier_of_the_readings", s, extended, noon(2026, 2, 3), nil, "2026-05-01", privacy.R11},
 		{"G2_extension_strict_4_weeks_and_2_months_then_Saturday", s, extended, noon(2026, 3, 2), nil, "2026-06-01", privacy.R11},
 		{"G2_extension_Christmas_2025", o, extended, noon(2025, 9, 25), nil, "2025-12-29", privacy.O13},
 		// Rule N8: three months to destroy a medical file.

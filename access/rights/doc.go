@@ -38,16 +38,20 @@
 //     receipt in the Netherlands is not counted, a month ends on the same
 //     date or the month's last day, a period ending on a Saturday, Sunday
 //     or holiday ends on the next working day. Holidays are pluggable
-//     ([Options].Holidays), Dutch by default. The request is late after
+//     ([Options].Holidays), Dutch by default, Good Friday included (a
+//     request received on 3 March 2026 is due on Tuesday 7 April). The request is late after
 //     the end of the due day.
 //   - Written form (R11, O13): a request in another form is recorded,
 //     marked [Request.AwaitsWritten], and its deadline runs from receipt;
 //     it is answered only after [Desk.ConfirmWritten], and may be refused
 //     with [GroundNotInWriting] if no confirmation comes.
 //   - Extension (G2): [Desk.Extend] adds the policy's Extension (two
-//     months) to the answer period, counted from receipt
-//     ([ExtendedDeadline]); it is the notice with reasons, and is refused
-//     with [privacy.ErrForbidden] once the first period has passed.
+//     months) to the answer period, from the end of the first period
+//     before any move to a working day, or from receipt where that is
+//     earlier ([ExtendedDeadline], [calendar.ExtendedDeadlineAt]: received
+//     31 January 2026, due 28 April); it is the notice with reasons, and
+//     is refused with [privacy.ErrForbidden] once the first period has
+//     passed.
 //   - Refusal (O13, G3, G2): [Desk.Refuse] needs a [Ground] the kind
 //     allows and reasons; the subject's [Notice] names the reasons and the
 //     right to complain to the Autoriteit Persoonsgegevens (G2, O15).
@@ -98,14 +102,20 @@
 // Members marked "opt" are left out when empty; lists are [] or null when
 // empty. Rule IDs are those of the rule catalog (R1–R13, O1–O16, G1–G8,
 // N1–N12). A reader must refuse a schema it does not know; unknown members
-// are an error.
+// are an error. Texts of the policy (controller, processor, title, reasons)
+// are in English, with their Dutch form in the member of the same name
+// ending in _nl when the policy has one; the record's retention reason and
+// the notes are the library's, in English.
 //
 //	schema             "dossierwacht.export/v1"
 //	generated          when the export was made
 //	request            opt: the request it answers
-//	controller         the service responsible (the policy's controller)
-//	processor          opt: the processor hosting the system (O3)
-//	policy             {name, version, effective, title opt}: the policy version used (O16)
+//	controller         the service responsible (the policy's controller), in English
+//	controller_nl      opt: the same in Dutch
+//	processor          opt: the processor hosting the system (O3), in English
+//	processor_nl       opt: the same in Dutch
+//	policy             {name, version, effective, title opt, title_nl opt}: the policy
+//	                   version used (O16), its title in English and Dutch
 //	subject            {id, employer opt, created, employment_ended opt}
 //	medical            how medical records are included (O13, O6):
 //	                   {direct opt: the policy gives them directly,
@@ -142,15 +152,16 @@
 //	                              ground, rule, retention opt, until opt, citation opt, reason opt},
 //	                              notify, medical_due opt}}}
 //	facts              the facts of GDPR art. 15(1) (G1):
-//	  purposes[]       {purpose, rule, case_kinds[], reason opt, cases}: (a), with the
-//	                   number of the subject's cases that serve it
+//	  purposes[]       {purpose, rule, case_kinds[], reason opt, reason_nl opt, cases}: (a),
+//	                   with the number of the subject's cases that serve it
 //	  categories[]     {category, health opt, records, withheld opt}: (b), the categories held
 //	  recipients[]     {from: "policy"|"statute"|"log", kind, party opt, basis opt,
 //	                   legal_basis opt, rule opt, citation opt, categories[], reason opt,
-//	                   disclosed opt}: (c), who may receive data under the policy and its
+//	                   reason_nl opt, disclosed opt}: (c), who may receive data under the policy and its
 //	                   legal bases, and who did receive it (the log)
 //	  retention[]      {rule, categories opt, case_kinds opt, trigger, period, statutory opt,
-//	                   citation opt, reason opt}: (d), the rules that set the periods
+//	                   citation opt, reason opt, reason_nl opt}: (d), the rules that set
+//	                   the periods
 //	  sources[]        {kind, party opt, records}: (g), where the records came from (R2)
 //	  rights[]         {right, article, rules[]}: (e), rectification, erasure, restriction,
 //	                   objection, portability, withdrawing consent, complaining

@@ -78,6 +78,7 @@ func ExampleDesk_File() {
 
 // The deadline of a request received on 31 January: one month ends on 28
 // February 2026, a Saturday, so the answer is due on Monday 2 March (G2).
+// Extended by two further months, it runs from 28 February to 28 April.
 func ExampleDeadline() {
 	received := time.Date(2026, time.January, 31, 11, 0, 0, 0, time.UTC)
 	due, err := rights.Deadline(privacy.RegulationO().Requests, received, nil)
@@ -89,7 +90,7 @@ func ExampleDeadline() {
 	fmt.Println(ext.Date, ext.Rule, ext.Extension)
 	// Output:
 	// 2026-03-02 O13
-	// 2026-04-30 O13 G2
+	// 2026-04-28 O13 G2
 }
 
 // The export, in JSON, read back: every record, the medical one listed

@@ -23,14 +23,19 @@ const Schema = "dossierwacht.export/v1"
 // [Export.WriteHTML] write it again. The package documentation describes
 // every field of the JSON form.
 type Export struct {
-	Schema     string        `json:"schema"`
-	Generated  time.Time     `json:"generated"`
-	Request    RequestID     `json:"request,omitempty"`
-	Controller string        `json:"controller"`
-	Processor  string        `json:"processor,omitempty"`
-	Policy     PolicyRef     `json:"policy"`
-	Subject    SubjectData   `json:"subject"`
-	Medical    MedicalAccess `json:"medical"`
+	Schema    string    `json:"schema"`
+	Generated time.Time `json:"generated"`
+	Request   RequestID `json:"request,omitempty"`
+	// Controller and Processor are the policy's, in English; ControllerNL
+	// and ProcessorNL in Dutch, when the policy has them (a page shows
+	// the form of its language).
+	Controller   string        `json:"controller"`
+	ControllerNL string        `json:"controller_nl,omitempty"`
+	Processor    string        `json:"processor,omitempty"`
+	ProcessorNL  string        `json:"processor_nl,omitempty"`
+	Policy       PolicyRef     `json:"policy"`
+	Subject      SubjectData   `json:"subject"`
+	Medical      MedicalAccess `json:"medical"`
 	// RecordRetention says whether each record's retention is given
 	// (Retention of the records) or only the policy's rules (Facts).
 	RecordRetention Part           `json:"record_retention"`
@@ -49,6 +54,7 @@ type PolicyRef struct {
 	Version   string    `json:"version"`
 	Effective time.Time `json:"effective"`
 	Title     string    `json:"title,omitempty"`
+	TitleNL   string    `json:"title_nl,omitempty"`
 }
 
 // SubjectData is the subject as registered.
@@ -212,6 +218,7 @@ type PurposeFact struct {
 	Rule      privacy.RuleID     `json:"rule"`
 	CaseKinds []privacy.CaseKind `json:"case_kinds"`
 	Reason    string             `json:"reason,omitempty"`
+	ReasonNL  string             `json:"reason_nl,omitempty"`
 	Cases     int                `json:"cases"`
 }
 
@@ -247,6 +254,7 @@ type RecipientFact struct {
 	Citation   string             `json:"citation,omitempty"`
 	Categories []privacy.Category `json:"categories"`
 	Reason     string             `json:"reason,omitempty"`
+	ReasonNL   string             `json:"reason_nl,omitempty"`
 	// Disclosed counts the log's disclosures to this party.
 	Disclosed int `json:"disclosed,omitempty"`
 }
@@ -262,6 +270,7 @@ type RetentionFact struct {
 	Statutory  bool               `json:"statutory,omitempty"`
 	Citation   string             `json:"citation,omitempty"`
 	Reason     string             `json:"reason,omitempty"`
+	ReasonNL   string             `json:"reason_nl,omitempty"`
 }
 
 // SourceFact is a source of the subject's records (R2, art. 15(1)(g)).

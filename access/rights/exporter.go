@@ -248,9 +248,11 @@ type exporter struct {
 
 func (x *exporter) run(cases []privacy.Case, reqs []Request, request RequestID) error {
 	d := x.d
-	h := &Export{Schema: Schema, Generated: x.now, Request: request, Controller: d.policy.Controller,
-		Processor: d.policy.Processor,
-		Policy:    PolicyRef{Name: d.policy.Name, Version: d.policy.Version, Effective: d.policy.Effective, Title: d.policy.Title},
+	h := &Export{Schema: Schema, Generated: x.now, Request: request,
+		Controller: d.policy.Controller, ControllerNL: d.policy.ControllerNL,
+		Processor: d.policy.Processor, ProcessorNL: d.policy.ProcessorNL,
+		Policy: PolicyRef{Name: d.policy.Name, Version: d.policy.Version, Effective: d.policy.Effective,
+			Title: d.policy.Title, TitleNL: d.policy.TitleNL},
 		Subject: SubjectData{ID: x.sub.ID, Employer: x.sub.Employer, Created: x.sub.Created,
 			EmploymentEnded: x.sub.EmploymentEnded},
 		Medical:         MedicalAccess{Direct: x.direct, Rule: privacy.O13},
@@ -525,7 +527,7 @@ func (x *exporter) facts(cases []privacy.Case) *Facts {
 	// Art. 15(1)(a): purposes (R5, O2).
 	for _, pr := range p.Purposes {
 		f.Purposes = append(f.Purposes, PurposeFact{Purpose: pr.Purpose, Rule: pr.Rule,
-			CaseKinds: slices.Clone(pr.CaseKinds), Reason: pr.Reason, Cases: x.acc.purposes[pr.Purpose]})
+			CaseKinds: slices.Clone(pr.CaseKinds), Reason: pr.Reason, ReasonNL: pr.ReasonNL, Cases: x.acc.purposes[pr.Purpose]})
 	}
 	// Art. 15(1)(b): the categories held, in taxonomy order.
 	for _, c := range privacy.Categories() {
@@ -537,12 +539,13 @@ func (x *exporter) facts(cases []privacy.Case) *Facts {
 	// legal bases, and from the log.
 	for _, dr := range p.Disclosures {
 		f.Recipients = append(f.Recipients, RecipientFact{From: FromPolicy, Kind: dr.Recipient, Basis: dr.Basis,
-			Rule: dr.Rule, Categories: slices.Clone(dr.Categories), Reason: dr.Reason})
+			Rule: dr.Rule, Categories: slices.Clone(dr.Categories), Reason: dr.Reason, ReasonNL: dr.ReasonNL})
 	}
 	for _, lb := range p.LegalBases {
 		for _, k := range lb.Recipients {
 			f.Recipients = append(f.Recipients, RecipientFact{From: FromStatute, Kind: k, Basis: privacy.BasisStatute,
-				LegalBasis: lb.ID, Rule: lb.Rule, Citation: lb.Citation, Categories: slices.Clone(lb.Categories), Reason: lb.Reason})
+				LegalBasis: lb.ID, Rule: lb.Rule, Citation: lb.Citation, Categories: slices.Clone(lb.Categories),
+				Reason: lb.Reason, ReasonNL: lb.ReasonNL})
 		}
 	}
 	logged := slices.SortedFunc(maps.Values(x.acc.recipients), func(a, b *RecipientFact) int {
@@ -557,7 +560,7 @@ func (x *exporter) facts(cases []privacy.Case) *Facts {
 	for _, rr := range p.Retention {
 		f.Retention = append(f.Retention, RetentionFact{Rule: rr.Rule, Categories: slices.Clone(rr.Categories),
 			CaseKinds: slices.Clone(rr.CaseKinds), Trigger: rr.Trigger, Period: rr.Period, Statutory: rr.Statutory,
-			Citation: rr.Citation, Reason: rr.Reason})
+			Citation: rr.Citation, Reason: rr.Reason, ReasonNL: rr.ReasonNL})
 	}
 	// Art. 15(1)(g): the sources (R2).
 	srcs := slices.SortedFunc(maps.Keys(x.acc.sources), func(a, b SourceData) int {

@@ -42,9 +42,9 @@ footer{margin-top:2rem;color:#555;font-size:.9em}
 <dt>{{t "subject"}}</dt><dd id="subject-id">{{.Subject.ID}}</dd>
 <dt>{{t "generated"}}</dt><dd>{{datetime .Generated}}</dd>
 {{with .Request}}<dt>{{t "request"}}</dt><dd>{{.}}</dd>
-{{end}}<dt>{{t "controller"}}</dt><dd>{{.Controller}}</dd>
-{{with .Processor}}<dt>{{t "processor"}}</dt><dd>{{.}}</dd>
-{{end}}<dt>{{t "policy"}}</dt><dd>{{.Policy.Title}} ({{.Policy.Name}} {{.Policy.Version}}, {{t "effective"}} {{date .Policy.Effective}})</dd>
+{{end}}<dt>{{t "controller"}}</dt><dd>{{pick .Controller .ControllerNL}}</dd>
+{{with pick .Processor .ProcessorNL}}<dt>{{t "processor"}}</dt><dd>{{.}}</dd>
+{{end}}<dt>{{t "policy"}}</dt><dd>{{pick .Policy.Title .Policy.TitleNL}} ({{.Policy.Name}} {{.Policy.Version}}, {{t "effective"}} {{date .Policy.Effective}})</dd>
 </dl>
 </header>
 <main>
@@ -153,7 +153,7 @@ footer{margin-top:2rem;color:#555;font-size:.9em}
 <h2>{{t "facts"}}</h2>
 <h3>{{t "purposes"}}</h3>
 <table><thead><tr><th>{{t "purpose"}}</th><th>{{t "colFrom"}}</th><th>{{t "colCases"}}</th><th>{{t "colRule"}}</th></tr></thead><tbody>
-{{range .Purposes}}<tr><td>{{name "purpose" .Purpose}}</td><td>{{.Reason}}</td><td>{{.Cases}}</td><td>{{.Rule}}</td></tr>
+{{range .Purposes}}<tr><td>{{name "purpose" .Purpose}}</td><td>{{pick .Reason .ReasonNL}}</td><td>{{.Cases}}</td><td>{{.Rule}}</td></tr>
 {{end}}</tbody></table>
 <h3>{{t "categories"}}</h3>
 {{if .Categories}}<table><thead><tr><th>{{t "colCategory"}}</th><th>{{t "colRecords"}}</th></tr></thead><tbody>
@@ -162,11 +162,11 @@ footer{margin-top:2rem;color:#555;font-size:.9em}
 {{else}}<p>{{t "none"}}</p>
 {{end}}<h3>{{t "recipients"}}</h3>
 <table><thead><tr><th>{{t "colRecipient"}}</th><th>{{t "colFrom"}}</th><th>{{t "colData"}}</th><th>{{t "colBasis"}}</th><th>{{t "colRule"}}</th></tr></thead><tbody>
-{{range .Recipients}}<tr><td>{{name "party" .Kind}}{{with .Party}} {{.}}{{end}}</td><td>{{name "from" .From}}{{with .Disclosed}} ({{.}}×){{end}}</td><td>{{categories .Categories}}</td><td>{{with .Basis}}{{name "basis" .}}{{end}}{{with .Citation}} — {{.}}{{end}}</td><td>{{.Rule}}</td></tr>
+{{range .Recipients}}<tr><td>{{name "party" .Kind}}{{with .Party}} {{.}}{{end}}</td><td>{{name "from" .From}}{{with .Disclosed}} ({{.}}×){{end}}{{with pick .Reason .ReasonNL}}: {{.}}{{end}}</td><td>{{categories .Categories}}</td><td>{{with .Basis}}{{name "basis" .}}{{end}}{{with .Citation}} — {{.}}{{end}}</td><td>{{.Rule}}</td></tr>
 {{end}}</tbody></table>
 <h3>{{t "retentionH"}}</h3>
 <table><thead><tr><th>{{t "colData"}}</th><th>{{t "colPeriod"}}</th><th>{{t "colFrom"}}</th><th>{{t "colRule"}}</th></tr></thead><tbody>
-{{range .Retention}}<tr><td>{{if .Categories}}{{categories .Categories}}{{else}}—{{end}}{{with .CaseKinds}} ({{cases .}}){{end}}</td><td>{{period .Period}} {{name "trigger" .Trigger}}{{if .Statutory}} ({{t "statutory"}}){{end}}</td><td>{{.Reason}}{{with .Citation}} — {{.}}{{end}}</td><td>{{.Rule}}</td></tr>
+{{range .Retention}}<tr><td>{{if .Categories}}{{categories .Categories}}{{else}}—{{end}}{{with .CaseKinds}} ({{cases .}}){{end}}</td><td>{{period .Period}} {{name "trigger" .Trigger}}{{if .Statutory}} ({{t "statutory"}}){{end}}</td><td>{{pick .Reason .ReasonNL}}{{with .Citation}} — {{.}}{{end}}</td><td>{{.Rule}}</td></tr>
 {{end}}</tbody></table>
 <h3>{{t "sources"}}</h3>
 {{if .Sources}}<table><thead><tr><th>{{t "colSource"}}</th><th>{{t "colRecords"}}</th></tr></thead><tbody>
@@ -175,7 +175,7 @@ footer{margin-top:2rem;color:#555;font-size:.9em}
 {{else}}<p>{{t "none"}}</p>
 {{end}}<h3>{{t "rights"}}</h3>
 <table><thead><tr><th>{{t "rights"}}</th><th>{{t "colArticle"}}</th><th>{{t "colRule"}}</th></tr></thead><tbody>
-{{range .Rights}}<tr><td>{{name "right" .Right}}</td><td>{{.Article}}</td><td>{{rules .Rules}}</td></tr>
+{{range .Rights}}<tr><td>{{name "right" .Right}}</td><td>{{article .Article}}</td><td>{{rules .Rules}}</td></tr>
 {{end}}</tbody></table>
 <h3>{{t "complaints"}}</h3>
 <p id="complaint">{{tf "complaintAP" .Complaint.Authority .Complaint.Website}}</p>
@@ -235,6 +235,8 @@ func parsePage(t *texts) *template.Template {
 			}
 			return s
 		},
+		"pick":      t.pick,
+		"article":   t.article,
 		"date":      t.date,
 		"datetime":  t.datetime,
 		"day":       t.day,

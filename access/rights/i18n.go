@@ -43,6 +43,23 @@ func (t *texts) category(c privacy.Category) string {
 	return t.name("category", string(c))
 }
 
+// pick returns a text of the policy in the page's language: the Dutch
+// form on a Dutch page when the policy has one, else the English.
+func (t *texts) pick(english, dutch string) string {
+	return privacy.Text{NL: dutch, EN: english}.In(string(t.lang))
+}
+
+// article writes an article of the GDPR as the reader knows it: "AVG art.
+// 15" on a Dutch page for the export's "GDPR art. 15".
+func (t *texts) article(a string) string {
+	if t.lang == Dutch {
+		if rest, ok := strings.CutPrefix(a, "GDPR "); ok {
+			return "AVG " + rest
+		}
+	}
+	return a
+}
+
 // date formats the day of t in the Netherlands: "2 maart 2026".
 func (t *texts) date(tm time.Time) string {
 	if tm.IsZero() {

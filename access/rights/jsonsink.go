@@ -26,7 +26,9 @@ type header struct {
 	Generated       time.Time     `json:"generated"`
 	Request         RequestID     `json:"request,omitempty"`
 	Controller      string        `json:"controller"`
+	ControllerNL    string        `json:"controller_nl,omitempty"`
 	Processor       string        `json:"processor,omitempty"`
+	ProcessorNL     string        `json:"processor_nl,omitempty"`
 	Policy          PolicyRef     `json:"policy"`
 	Subject         SubjectData   `json:"subject"`
 	Medical         MedicalAccess `json:"medical"`
@@ -87,8 +89,9 @@ func (s *jsonSink) elem(v any) error {
 }
 
 func (s *jsonSink) begin(h *Export) error {
-	hd := header{Schema: h.Schema, Generated: h.Generated, Request: h.Request, Controller: h.Controller,
-		Processor: h.Processor, Policy: h.Policy, Subject: h.Subject, Medical: h.Medical, RecordRetention: h.RecordRetention}
+	hd := header{Schema: h.Schema, Generated: h.Generated, Request: h.Request, Controller: h.Controller, ControllerNL: h.ControllerNL,
+		Processor: h.Processor, ProcessorNL: h.ProcessorNL, Policy: h.Policy, Subject: h.Subject, Medical: h.Medical,
+		RecordRetention: h.RecordRetention}
 	if err := s.open(hd); err != nil {
 		return err
 	}

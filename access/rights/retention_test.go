@@ -1,6 +1,7 @@
 package rights_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 	"time"
@@ -84,4 +85,109 @@ func TestRetentionFromStore(t *testing.T) {
 			t.Errorf("RecordRetention(held) = %+v, want Hold citing G3", got)
 		}
 	})
+}
+
+// TestExportNamesTheWinningRetentionRule: the export names, per record, the
+// rule that decides its retention date, as the retention engine schedules
+// it and a sweep deletes it (rules G1, O12, N7). An absence record of a
+// case that is open, or closed while the employment lasts, goes two years
+// after the case closes (O12), not two years after the employment ends
+// (N7); N7 decides when the employment ended first; the medical file goes
+// 20 years after the employment ends (N7).
+func TestExportNamesTheWinningRetentionRule(t *testing.T) {
+	closedAt := time.Date(2026, 3, 16, 10, 0, 0, 0, time.UTC)
+	ended := time.Date(2026, 6, 30, 17, 0, 0, 0, time.UTC)
+	earlyEnd := time.Date(2026, 3, 5, 17, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name      string
+		closed    time.Time
+		ended     time.Time
+		rule      privacy.RuleID
+		trigger   privacy.Trigger
+		until     string
+		medical   privacy.RuleID
+		medUntil  string
+		sweptRule privacy.RuleID
+	}{
+		{"O12_case_open_employment_lasts", time.Time{}, time.Time{}, privacy.O12, privacy.TriggerCaseClosed, "", privacy.N7, "", ""},
+		{"O12_case_closed_employment_lasts", closedAt, time.Time{}, privacy.O12, privacy.TriggerCaseClosed, "2028-03-16", privacy.N7, "", privacy.O12},
+		{"O12_case_closed_before_the_employment_ended", closedAt, ended, privacy.O12, privacy.TriggerCaseClosed, "2028-03-16", privacy.N7, "2046-06-30", privacy.O12},
+		{"N7_employment_ended_before_the_case_closed", closedAt, earlyEnd, privacy.N7, privacy.TriggerEmploymentEnded, "2028-03-05", privacy.N7, "2046-03-05", privacy.N7},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t, &worldOptions{policy: privacy.Strict()})
+			rules, err := retention.NewRules(privacy.Strict())
+			if err != nil {
+				t.Fatal(err)
+			}
+			desk, err := rights.New(w.store, w.dossiers, &rights.Options{Retention: rights.RetentionFromStore(w.store, rules)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.ended.IsZero() {
+				if err := w.dossiers.EndEmployment(w.ctx, anna, tc.ended); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !tc.closed.IsZero() {
+				if err := w.dossiers.CloseCase(w.ctx, annaCase, tc.closed); err != nil {
+					t.Fatal(err)
+				}
+			}
+			now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
+			var buf bytes.Buffer
+			if _, err := desk.Export(w.ctx, &buf, anna, now, nil); err != nil {
+				t.Fatal(err)
+			}
+			e, err := rights.DecodeExport(&buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range e.Cases[0].Records {
+				if r.Retention == nil {
+					t.Fatalf("record %s has no retention", r.ID)
+				}
+				got := *r.Retention
+				switch r.ID {
+				case "rec-note", "rec-sick-report", "rec-identity":
+					if got.Rule != tc.rule || got.Trigger != tc.trigger || got.Until.String() != tc.until {
+						t.Errorf("%s: retention %s %s until %v, want %s %s until %s", r.ID, got.Rule, got.Trigger, got.Until, tc.rule, tc.trigger, tc.until)
+					}
+				case "rec-medical":
+					if got.Rule != tc.medical || got.Until.String() != tc.medUntil {
+						t.Errorf("%s: retention %s until %v, want %s until %s", r.ID, got.Rule, got.Until, tc.medical, tc.medUntil)
+					}
+				}
+			}
+			if tc.sweptRule == "" {
+				return
+			}
+			// The day after the named last day, a sweep deletes the note
+			// under the named rule.
+			keeper, err := retention.New(w.store, privacy.Strict(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			at := day(t, tc.until).AddDays(1).In(time.UTC).Add(12 * time.Hour)
+			if _, err := keeper.Sweep(w.ctx, privacy.Principal{ID: "job", Role: privacy.RoleAdministrator}, at); err != nil {
+				t.Fatal(err)
+			}
+			proofs, err := keeper.Proofs(w.ctx, anna)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, p := range proofs {
+				if p.Record == "rec-note" {
+					found = true
+					if p.Rule != tc.sweptRule {
+						t.Errorf("the sweep deleted rec-note under %s, the export named %s", p.Rule, tc.rule)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("the sweep of %v did not delete rec-note", at)
+			}
+		})
+	}
 }

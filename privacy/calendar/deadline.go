@@ -55,7 +55,7 @@ func NextWorkingDay(d Date, h Holidays) Date {
 //     matters for periods of a few days.)
 //
 // One month answers a subject access request (rules G2, O13), extended by two
-// more months when needed; four weeks under rule R11; three months to destroy
+// more months when needed ([ExtendedDeadline]); four weeks under rule R11; three months to destroy
 // a medical file (rule N8). The request is late after the end of the
 // returned day.
 //
@@ -69,7 +69,43 @@ func Deadline(received Date, p privacy.Period, h Holidays) Date {
 		return received
 	}
 	// Rule G2.
-	end := Add(received, p)
+	return closeOn(received, Add(received, p), h)
+}
+
+// ExtendedDeadline returns the last day of a period p from the receipt of a
+// request on received, extended by ext: GDPR art. 12(3)'s one month
+// "extended by two further months" (rule G2). The extension runs from the
+// end of the first period as [Add] finds it, before any move to a working
+// day: received 31 January 2026, the first month ends on Saturday 28
+// February (the answer is due on Monday 2 March), and the extension on 28
+// April. Then the working-day rules of [Deadline] apply (art. 3(4), 3(5)).
+//
+// Where the readings of "two further months" differ, ExtendedDeadline takes
+// the earlier date: counted as one period of three months from receipt, a
+// request of 31 January would be due on 30 April. The readings differ for
+// receipts on the 29th to the 31st of a month (and, for a first period of
+// weeks, where the weeks cross a short month); the earlier date is the
+// safe reading for a controller, who is never late by it. It is never later
+// than [Deadline] of the sum of p and ext.
+//
+// The zero Date gives the zero Date, as for [Deadline].
+func ExtendedDeadline(received Date, p, ext privacy.Period, h Holidays) Date {
+	if received.IsZero() {
+		return received
+	}
+	// Rule G2: the extension runs from the first period's own end.
+	end := Add(Add(received, p), ext)
+	whole := Add(received, privacy.Period{Years: p.Years + ext.Years, Months: p.Months + ext.Months,
+		Weeks: p.Weeks + ext.Weeks, Days: p.Days + ext.Days})
+	if whole.Before(end) {
+		end = whole
+	}
+	return closeOn(received, end, h)
+}
+
+// closeOn applies Regulation 1182/71 art. 3(4) and 3(5) to a period from
+// received whose last day by art. 3(2)(c) is end.
+func closeOn(received, end Date, h Holidays) Date {
 	long := end.days()-received.days() >= 2 // art. 3(5) applies
 	if !IsWorkingDay(end, h) {              // art. 3(4)
 		end = NextWorkingDay(end, h)
@@ -101,4 +137,14 @@ func DeadlineAt(received time.Time, p privacy.Period, h Holidays) Date {
 		return Date{}
 	}
 	return Deadline(DateIn(received, Amsterdam()), p, h)
+}
+
+// ExtendedDeadlineAt is [ExtendedDeadline] for a request received at the
+// instant received, the day of receipt taken in Europe/Amsterdam as
+// [DeadlineAt] takes it. The zero time.Time gives the zero Date.
+func ExtendedDeadlineAt(received time.Time, p, ext privacy.Period, h Holidays) Date {
+	if received.IsZero() {
+		return Date{}
+	}
+	return ExtendedDeadline(DateIn(received, Amsterdam()), p, ext, h)
 }

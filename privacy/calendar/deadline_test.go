@@ -19,17 +19,18 @@ func day(tb testing.TB, s string) calendar.Date {
 }
 
 var (
-	dutch      = calendar.Dutch(nil)
-	goodFriday = calendar.Dutch(&calendar.DutchOptions{GoodFriday: true})
-	noHols     = calendar.NoHolidays{}
+	dutch   = calendar.Dutch(nil)
+	decreed = calendar.Dutch(&calendar.DutchOptions{Decreed: true})
+	noHols  = calendar.NoHolidays{}
 )
 
 // TestDeadlineG2 checks Deadline against hand-checked deadlines: one month
 // (rules G2, O13), one plus two months (G2's extension), four weeks (rule
 // R11) and three months (rule N8), counted by Regulation 1182/71 art. 3. Each
 // expected day was worked out on paper from the weekday of the first of the
-// month and the Dutch holidays of that year (Easter 2025: 20 April; 2026:
-// 5 April; 2027: 28 March; 2028: 16 April).
+// month and the Dutch holidays of that year (Easter 1989: 26 March; 1995:
+// 16 April; 2025: 20 April; 2026: 5 April; 2027: 28 March; 2028: 16 April),
+// Good Friday among them (Algemene termijnenwet art. 3(2)).
 func TestDeadlineG2(t *testing.T) {
 	p1M, p3M, p4W := privacy.Months(1), privacy.Months(3), privacy.Weeks(4)
 	tests := []struct {
@@ -58,8 +59,16 @@ func TestDeadlineG2(t *testing.T) {
 		{"2025-03-26", p1M, dutch, "2025-04-28", "26 April 2025 is King's Day on a Saturday (27 April is a Sunday)"},
 		{"2026-03-27", p1M, dutch, "2026-04-28", "King's Day 27 April 2026 is a Monday"},
 		{"2025-03-20", p1M, dutch, "2025-04-22", "20 April 2025 is Easter Sunday, 21 April Easter Monday"},
-		{"2025-03-18", p1M, dutch, "2025-04-18", "Good Friday is not a holiday by default"},
-		{"2025-03-18", p1M, goodFriday, "2025-04-22", "with Good Friday: Friday, weekend, Easter Monday"},
+		{"2025-03-18", p1M, dutch, "2025-04-22", "Good Friday 18 April 2025 (Atw art. 3(2)), a weekend, Easter Monday"},
+		{"2026-03-03", p1M, dutch, "2026-04-07", "O's example: Good Friday 3 April 2026, Easter Sunday, Easter Monday 6 April"},
+		{"2024-02-29", p1M, dutch, "2024-04-02", "29 March 2024 is Good Friday; Easter Monday 1 April"},
+		{"2026-03-03", p1M, noHols, "2026-04-03", "without holidays Friday 3 April is a working day"},
+		{"2026-04-15", p1M, dutch, "2026-05-15", "the Friday after Ascension is no holiday unless a decree says so"},
+		{"2026-04-15", p1M, decreed, "2026-05-18", "15 May 2026 is put on a par by royal decree (Atw art. 3(3))"},
+		{"2025-12-02", p1M, decreed, "2026-01-05", "2 January 2026 is put on a par by royal decree, then a weekend"},
+		{"2025-12-02", p1M, dutch, "2026-01-02", "2 January 2026 is a working day without the decree"},
+		{"1989-04-05", p1M, dutch, "1989-05-05", "5 May 1989: not counted before 1990 (see the package doc)"},
+		{"1995-04-05", p1M, dutch, "1995-05-08", "Liberation Day 5 May 1995 is a Friday, then a weekend"},
 		{"2026-04-14", p1M, dutch, "2026-05-15", "14 May 2026 is Ascension Day"},
 		{"2026-04-25", p1M, dutch, "2026-05-26", "25 May 2026 is Whit Monday"},
 		{"2025-05-09", p1M, dutch, "2025-06-10", "9 June 2025 is Whit Monday"},
@@ -97,6 +106,33 @@ func TestDeadlineG2(t *testing.T) {
 		got := calendar.Deadline(day(t, tt.received), tt.p, tt.h)
 		if got != day(t, tt.want) {
 			t.Errorf("Deadline(%s, %v) = %v, want %v (%s)", tt.received, tt.p, got, tt.want, tt.why)
+		}
+	}
+
+	// Rule G2: the answer period extended by two further months (GDPR
+	// art. 12(3)). The extension runs from the end of the first period,
+	// taken before any roll to a working day; where that and one period of
+	// three months from receipt differ (receipts on the 29th to the 31st),
+	// the earlier date holds.
+	p2M := privacy.Months(2)
+	extended := []struct {
+		received string
+		p, ext   privacy.Period
+		want     string
+		why      string
+	}{
+		{"2026-01-31", p1M, p2M, "2026-04-28", "28 February (not the rolled 2 March) plus two months: 28 April, a Tuesday; not 30 April"},
+		{"2027-01-29", p1M, p2M, "2027-04-28", "28 February 2027 plus two months: Wednesday 28 April, not 29 April"},
+		{"2026-03-31", p1M, p2M, "2026-06-30", "30 April plus two months: 30 June, a Tuesday"},
+		{"2025-11-29", p1M, p2M, "2026-03-02", "29 December plus two months: Saturday 28 February, then Monday"},
+		{"2025-09-25", p1M, p2M, "2025-12-29", "25 December, Boxing Day, a weekend"},
+		{"2026-02-03", p4W, p2M, "2026-05-01", "four weeks, then two months: Sunday 3 May; two months and four weeks from receipt: Friday 1 May, the earlier"},
+		{"2026-03-02", p4W, p2M, "2026-06-01", "30 March plus two months: Saturday 30 May, then Monday 1 June"},
+	}
+	for _, tt := range extended {
+		got := calendar.ExtendedDeadline(day(t, tt.received), tt.p, tt.ext, dutch)
+		if got != day(t, tt.want) {
+			t.Errorf("ExtendedDeadline(%s, %v, %v) = %v, want %v (%s)", tt.received, tt.p, tt.ext, got, tt.want, tt.why)
 		}
 	}
 }
@@ -209,8 +245,10 @@ func TestIsWorkingDay(t *testing.T) {
 		{"2026-04-06", dutch, false}, // Easter Monday
 		{"2026-04-06", nil, true},    // nil: no holidays
 		{"2026-04-06", noHols, true}, // no holidays
-		{"2026-04-03", dutch, true},  // Good Friday, not by default
-		{"2026-04-03", goodFriday, false},
+		{"2026-04-03", dutch, false}, // Good Friday (Atw art. 3(2))
+		{"2026-04-03", noHols, true},
+		{"2026-05-15", dutch, true}, // the Friday after Ascension, without the decree
+		{"2026-05-15", decreed, false},
 		{"2026-05-01", dutch, true}, // 1 May is no Dutch holiday
 	}
 	for _, tt := range tests {
@@ -229,11 +267,11 @@ func TestNextWorkingDay(t *testing.T) {
 		h    calendar.Holidays
 		want string
 	}{
-		{"2026-03-05", dutch, "2026-03-06"},      // Thursday → Friday: strictly after
-		{"2026-03-06", dutch, "2026-03-09"},      // Friday → Monday
-		{"2026-04-02", dutch, "2026-04-03"},      // Good Friday is a working day by default
-		{"2026-04-02", goodFriday, "2026-04-07"}, // Good Friday, weekend, Easter Monday
-		{"2026-12-24", dutch, "2026-12-28"},      // Christmas, Boxing Day, Sunday
+		{"2026-03-05", dutch, "2026-03-06"},  // Thursday → Friday: strictly after
+		{"2026-03-06", dutch, "2026-03-09"},  // Friday → Monday
+		{"2026-04-02", dutch, "2026-04-07"},  // Good Friday, weekend, Easter Monday
+		{"2026-04-02", noHols, "2026-04-03"}, // no holidays
+		{"2026-12-24", dutch, "2026-12-28"},  // Christmas, Boxing Day, Sunday
 	}
 	for _, tt := range tests {
 		if got := calendar.NextWorkingDay(day(t, tt.d), tt.h); got != day(t, tt.want) {

@@ -37,6 +37,15 @@
 // at least two working days (art. 3(5)). Received 5 March, one month: 5
 // April. Received 31 January: 28 February, or 29 in a leap year.
 //
+// The GDPR lets the month be "extended by two further months". Read as one
+// period of three months from receipt, a request received on 31 January
+// 2026 would be due on 30 April; read as two months from the end of the
+// first month (28 February, before that Saturday moves the answer to
+// Monday 2 March), on 28 April. [ExtendedDeadline] takes the earlier date,
+// the safe reading for a controller: an answer by it is never late under
+// either reading. The readings differ only for receipts on the 29th to the
+// 31st of a month.
+//
 // # Time zone
 //
 // A request arrives at an instant; the day of receipt is the calendar day in
@@ -49,26 +58,45 @@
 //
 // [Dutch] is the calendar of Dutch public holidays that a period does not end
 // on: the days that the Algemene termijnenwet (art. 3), the Dutch act on time
-// limits, puts on a par with Sundays, the Sunday feasts that go with them, and
-// Good Friday on request:
+// limits, puts on a par with Sundays, and the Sunday feasts that go with
+// them:
 //
 //   - Nieuwjaarsdag, New Year's Day, 1 January;
-//   - Goede Vrijdag, Good Friday, only when [DutchOptions].GoodFriday is set:
-//     it is not a general day off and not in the Algemene termijnenwet;
+//   - Goede Vrijdag, Good Friday, two days before Easter. Art. 3(2): "Voor
+//     de toepassing van deze wet wordt de Goede Vrijdag met de in het vorige
+//     lid genoemde dagen gelijkgesteld." It is not a general day off, but a
+//     statutory period does not end on it;
 //   - Eerste and Tweede Paasdag, Easter Sunday and Easter Monday;
 //   - Koningsdag, King's Day, 27 April, or 26 April when the 27th is a Sunday
 //     (from 2014); before that Koninginnedag, Queen's Day, 30 April, moved to
 //     29 April (1980–2013) or 1 May (1949–1979) when the 30th is a Sunday.
 //     Before 1949 the monarch's birthday is not included;
-//   - Bevrijdingsdag, Liberation Day, 5 May, every year from 1945. It is a
-//     day off for many only once every five years, but the Algemene
-//     termijnenwet names "de vijfde mei" without condition, so a period never
-//     ends on it;
+//   - Bevrijdingsdag, Liberation Day, 5 May, every year from 1990. The act
+//     of 1964 did not name it; an amendment of art. 3(1), introduced in the
+//     Tweede Kamer on 18 June 1981, added "de vijfde mei" (and "de dag
+//     waarop de verjaardag van de Koning wordt gevierd"). The date and
+//     Staatsblad number of that amendment could not be verified, so the
+//     calendar counts 5 May from 1990, from which it is a national holiday
+//     every year: for 1982–1989 it may leave out a 5 May the act already
+//     counted, which can only make a deadline earlier. It is a day off for
+//     many only once every five years, but art. 3(1) names "de vijfde mei"
+//     without condition, so a period never ends on it;
 //   - Hemelvaartsdag, Ascension Day, 39 days after Easter;
 //   - Eerste and Tweede Pinksterdag, Whit Sunday and Whit Monday, 49 and 50
 //     days after Easter;
 //   - Eerste and Tweede Kerstdag, Christmas Day and Boxing Day, 25 and 26
 //     December.
+//
+// Art. 3(3) lets royal decrees, published in the Staatscourant a few years
+// at a time, put further days on a par: mostly the Friday after Ascension
+// Day and the Friday after (or the Monday before) a holiday on a Thursday
+// (Tuesday). [DutchOptions].Decreed adds the days of the decrees this
+// package ships, [DecreedDays], each with the title of its decree: 2017–2019
+// (Besluit van 24 oktober 2016, nr. 2016001827), 2023–2025 and 2026–2028.
+// The decree for 2020–2022 was not found; [DutchOptions].Extra adds its
+// days, and those of later decrees. Decreed days are not in Dutch(nil):
+// they count for the periods of Dutch statutes, and leaving them out can
+// only make a deadline earlier.
 //
 // Easter is computed with the anonymous Gregorian algorithm ([Easter]).
 // Holidays that fall on a weekend are not moved to a weekday. Other calendars

@@ -40,6 +40,46 @@ func ExampleDeadline_fourWeeks() {
 	// 2026-04-07
 }
 
+// The GDPR's extension by two further months runs from the end of the first
+// month, not from the working day the answer was due on: received 31
+// January 2026, the first month ends on Saturday 28 February (due Monday
+// 2 March), the extension on Tuesday 28 April (rule G2).
+func ExampleExtendedDeadline() {
+	received, err := calendar.ParseDate("2026-01-31")
+	if err != nil {
+		log.Fatal(err)
+	}
+	h := calendar.Dutch(nil)
+	fmt.Println(calendar.Deadline(received, privacy.Months(1), h))
+	fmt.Println(calendar.ExtendedDeadline(received, privacy.Months(1), privacy.Months(2), h))
+	// Output:
+	// 2026-03-02
+	// 2026-04-28
+}
+
+// Good Friday is a holiday for Dutch statutory periods (Algemene
+// termijnenwet art. 3(2)): an access request received on 3 March 2026 is
+// due on Tuesday 7 April, after Good Friday, Easter Sunday and Easter
+// Monday.
+func ExampleDutch() {
+	received, err := calendar.ParseDate("2026-03-03")
+	if err != nil {
+		log.Fatal(err)
+	}
+	h := calendar.Dutch(nil)
+	due := calendar.Deadline(received, privacy.Months(1), h)
+	fmt.Println(h.Name(due.AddDays(-4)), due, due.Weekday())
+	decreed := calendar.Dutch(&calendar.DutchOptions{Decreed: true})
+	friday, err := calendar.ParseDate("2026-05-15")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(h.IsHoliday(friday), decreed.Name(friday))
+	// Output:
+	// Goede Vrijdag 2026-04-07 Tuesday
+	// false gelijkgestelde dag
+}
+
 // A request that arrives at 23:30 UTC on 31 March arrives on 1 April in the
 // Netherlands.
 func ExampleDeadlineAt() {

@@ -92,7 +92,7 @@ func FuzzDeadline(f *testing.F) {
 		// is a valid working day, not before the end of the period.
 		d := fromDays(minDays + floorMod(n, last9999-minDays+1))
 		p := privacy.Period{Years: bounded(years), Months: bounded(months), Weeks: bounded(weeks), Days: bounded(days)}
-		for _, h := range []Holidays{Dutch(nil), Dutch(&DutchOptions{GoodFriday: true}), nil} {
+		for _, h := range []Holidays{Dutch(nil), Dutch(&DutchOptions{Decreed: true}), nil} {
 			got := Deadline(d, p, h)
 			checkValid(t, "Deadline", got)
 			if end := Add(d, p); got.Before(end) {
@@ -100,6 +100,34 @@ func FuzzDeadline(f *testing.F) {
 			}
 			if !IsWorkingDay(got, h) {
 				t.Fatalf("Deadline(%v, %v) = %v, not a working day", d, p, got)
+			}
+		}
+	})
+}
+
+// FuzzExtendedDeadline checks the extension (rule G2) on any input: no
+// panic; for a valid receipt and periods, a working day, not before the
+// first deadline, and never after the deadline of one period of both.
+func FuzzExtendedDeadline(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, n int64, years, months, weeks, days int) {
+		_ = ExtendedDeadline(fromDays(n), privacy.Period{Years: years, Weeks: weeks}, privacy.Period{Months: months, Days: days}, Dutch(nil))
+
+		d := fromDays(minDays + floorMod(n, last9999-minDays+1))
+		p := privacy.Period{Months: bounded(months) % 13, Weeks: bounded(weeks) % 9}
+		ext := privacy.Period{Months: bounded(years) % 13, Days: bounded(days) % 32}
+		for _, h := range []Holidays{Dutch(nil), Dutch(&DutchOptions{Decreed: true})} {
+			got := ExtendedDeadline(d, p, ext, h)
+			checkValid(t, "ExtendedDeadline", got)
+			if !IsWorkingDay(got, h) {
+				t.Fatalf("ExtendedDeadline(%v, %v, %v) = %v, not a working day", d, p, ext, got)
+			}
+			if first := Deadline(d, p, h); got.Before(first) {
+				t.Fatalf("ExtendedDeadline(%v, %v, %v) = %v, before the first deadline %v", d, p, ext, got, first)
+			}
+			sum := privacy.Period{Months: p.Months + ext.Months, Weeks: p.Weeks, Days: ext.Days}
+			if whole := Deadline(d, sum, h); got.After(whole) {
+				t.Fatalf("ExtendedDeadline(%v, %v, %v) = %v, after %v", d, p, ext, got, whole)
 			}
 		}
 	})

@@ -1,6 +1,9 @@
 package calendar
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Holidays is a calendar of public holidays, the days besides Saturdays and
 // Sundays on which a period does not end (Regulation 1182/71 art. 3(4)).
@@ -52,39 +55,82 @@ func (s HolidaySet) IsHoliday(d Date) bool {
 func (s HolidaySet) Len() int { return len(s.days) }
 
 // DutchOptions adjusts the Dutch holiday calendar. A nil *DutchOptions means
-// the zero value: the holidays of the Algemene termijnenwet.
+// the zero value: the holidays of the Algemene termijnenwet art. 3(1) and
+// (2), Good Friday included, without the days put on a par by royal decree.
 type DutchOptions struct {
-	// GoodFriday makes Goede Vrijdag (Good Friday) a holiday. It is not a
-	// general day off in the Netherlands and the Algemene termijnenwet does
-	// not list it; set it when the organisation is closed that day.
-	GoodFriday bool
+	// Decreed adds the days put on a par with the holidays by royal decree
+	// under art. 3(3) that this package ships: [DecreedDays].
+	Decreed bool
+	// Extra adds further days put on a par by royal decree, such as those
+	// of a decree published after this package. Zero Dates are ignored.
+	Extra []Date
 }
 
 // DutchHolidays is the calendar of Dutch public holidays. Create it with
-// [Dutch]; its zero value is Dutch(nil). It is a small value, safe for
-// concurrent use, and IsHoliday does not allocate.
+// [Dutch]; its zero value is Dutch(nil). It is safe for concurrent use, and
+// IsHoliday does not allocate.
 type DutchHolidays struct {
-	goodFriday bool
+	// x is nil for Dutch(nil): a single pointer keeps the value as small
+	// as one, so that it goes into a Holidays without allocating.
+	x *dutchExtra
+}
+
+type dutchExtra struct {
+	decreed bool
+	extra   HolidaySet
 }
 
 // Dutch returns the Dutch public holidays: the days the Algemene termijnenwet
-// (art. 3) puts on a par with Sundays, plus the Sundays among the Christian
-// feasts. See the package documentation for the list and the years covered.
+// (art. 3) puts on a par with Sundays, Good Friday among them (art. 3(2)),
+// plus the Sundays among the Christian feasts, and the days of royal decrees
+// that opts asks for (art. 3(3)). See the package documentation for the list
+// and the years covered.
 func Dutch(opts *DutchOptions) DutchHolidays {
 	if opts == nil {
 		return DutchHolidays{}
 	}
-	return DutchHolidays{goodFriday: opts.GoodFriday}
+	if !opts.Decreed && len(opts.Extra) == 0 {
+		return DutchHolidays{}
+	}
+	return DutchHolidays{&dutchExtra{decreed: opts.Decreed, extra: NewHolidaySet(opts.Extra...)}}
 }
 
 // IsHoliday reports whether d is a Dutch public holiday.
 func (h DutchHolidays) IsHoliday(d Date) bool { return h.Name(d) != "" }
 
 // Name returns the Dutch name of the holiday on d ("Koningsdag",
-// "Tweede Paasdag"), or "" if d is not a holiday. When two holidays fall on
-// the same day (Bevrijdingsdag and Hemelvaartsdag in 2016), Name returns one
-// of them.
+// "Tweede Paasdag"; "gelijkgestelde dag" for a day put on a par by royal
+// decree), or "" if d is not a holiday. When two holidays fall on the same
+// day (Bevrijdingsdag and Hemelvaartsdag in 2016), Name returns one of them.
 func (h DutchHolidays) Name(d Date) string {
+	if name := dutchName(d); name != "" {
+		return name
+	}
+	if h.x == nil {
+		return ""
+	}
+	if _, ok := decreedIndex[d]; ok && h.x.decreed {
+		return equatedName
+	}
+	if h.x.extra.IsHoliday(d) {
+		return equatedName
+	}
+	return ""
+}
+
+// equatedName names a day put on a par with the holidays by royal decree.
+const equatedName = "gelijkgestelde dag"
+
+// liberationFrom is the first year in which 5 May counts. See the package
+// documentation: the Algemene termijnenwet of 1964 did not name it, and the
+// date of the amendment that added it to art. 3(1) is not verified, so the
+// calendar takes the later year 1990, from which 5 May is a national
+// holiday every year. A 5 May of 1982 to 1989 the act may already have
+// counted is left out, which can only make a deadline earlier.
+const liberationFrom = 1990
+
+// dutchName is the name of the holiday of art. 3(1) and (2) on d, or "".
+func dutchName(d Date) string {
 	y, m, day := int64(d.year), time.Month(d.month), int(d.day)
 	switch {
 	case m == time.January && day == 1:
@@ -93,7 +139,7 @@ func (h DutchHolidays) Name(d Date) string {
 		return "Eerste Kerstdag"
 	case m == time.December && day == 26:
 		return "Tweede Kerstdag"
-	case m == time.May && day == 5 && y >= 1945:
+	case m == time.May && day == 5 && y >= liberationFrom:
 		return "Bevrijdingsdag"
 	}
 	if m == time.April || m == time.May {
@@ -104,12 +150,14 @@ func (h DutchHolidays) Name(d Date) string {
 	if m < time.March || m > time.June {
 		return ""
 	}
-	// The feasts that follow Easter: 22 March to 14 June.
+	// The feasts around Easter: Good Friday (20 March at the earliest) to
+	// Whit Monday (14 June at the latest).
 	switch d.days() - Easter(int(y)).days() {
 	case -2:
-		if h.goodFriday {
-			return "Goede Vrijdag"
-		}
+		// Algemene termijnenwet art. 3(2): "Voor de toepassing van deze
+		// wet wordt de Goede Vrijdag met de in het vorige lid genoemde
+		// dagen gelijkgesteld."
+		return "Goede Vrijdag"
 	case 0:
 		return "Eerste Paasdag"
 	case 1:
@@ -123,6 +171,52 @@ func (h DutchHolidays) Name(d Date) string {
 	}
 	return ""
 }
+
+// DecreedDay is a day put on a par with the holidays by royal decree
+// (Algemene termijnenwet art. 3(3)), and the decree that does so.
+type DecreedDay struct {
+	Date   Date
+	Decree string
+}
+
+// The decrees under art. 3(3) this package ships, by their titles. Each
+// decree's days are in its title.
+const (
+	decree2016 = "Besluit van 24 oktober 2016, nr. 2016001827, houdende gelijkstelling van 28 april en 26 mei 2017, " +
+		"11 mei en 24 en 31 december 2018 en 31 mei en 27 december 2019 met een algemeen erkende feestdag (BWBR0038666)"
+	decree2023 = "Besluit gelijkstelling van 28 april 2023, 19 mei 2023, 10 mei 2024, 27 december 2024 en 30 mei 2025 " +
+		"met een algemeen erkende feestdag"
+	decree2026 = "Besluit gelijkstelling van 2 januari 2026, 15 mei 2026, 7 mei 2027, 28 april 2028 en 26 mei 2028 " +
+		"met een algemeen erkende feestdag"
+)
+
+// decreedDays lists the shipped days in order. Read-only.
+var decreedDays = []DecreedDay{
+	{Date{2017, 4, 28}, decree2016}, {Date{2017, 5, 26}, decree2016}, {Date{2018, 5, 11}, decree2016},
+	{Date{2018, 12, 24}, decree2016}, {Date{2018, 12, 31}, decree2016}, {Date{2019, 5, 31}, decree2016},
+	{Date{2019, 12, 27}, decree2016},
+	{Date{2023, 4, 28}, decree2023}, {Date{2023, 5, 19}, decree2023}, {Date{2024, 5, 10}, decree2023},
+	{Date{2024, 12, 27}, decree2023}, {Date{2025, 5, 30}, decree2023},
+	{Date{2026, 1, 2}, decree2026}, {Date{2026, 5, 15}, decree2026}, {Date{2027, 5, 7}, decree2026},
+	{Date{2028, 4, 28}, decree2026}, {Date{2028, 5, 26}, decree2026},
+}
+
+// decreedIndex is built once and never changed.
+var decreedIndex = func() map[Date]struct{} {
+	m := make(map[Date]struct{}, len(decreedDays))
+	for _, d := range decreedDays {
+		m[d.Date] = struct{}{}
+	}
+	return m
+}()
+
+// DecreedDays returns the days put on a par with the holidays by royal
+// decree (Algemene termijnenwet art. 3(3)) that [Dutch] counts with
+// [DutchOptions].Decreed, in order, each with its decree: those of the
+// decrees for 2017–2019, 2023–2025 and 2026–2028. The decree for 2020–2022
+// was not found and its days are not included; add them, and those of later
+// decrees, with [DutchOptions].Extra. The slice is new on every call.
+func DecreedDays() []DecreedDay { return slices.Clone(decreedDays) }
 
 // royalDay returns the day on which the monarch's birthday is celebrated in
 // year y, or 0 if this package does not know it:

@@ -45,7 +45,7 @@ func randPeriod(r *rand.Rand) privacy.Period {
 // extended the period.
 func TestDeadlineProperties(t *testing.T) {
 	r := rand.New(rand.NewPCG(1182, 71))
-	cals := []Holidays{Dutch(nil), Dutch(&DutchOptions{GoodFriday: true}), NoHolidays{}, nil}
+	cals := []Holidays{Dutch(nil), Dutch(&DutchOptions{Decreed: true}), NoHolidays{}, nil}
 	for range 20000 {
 		received, p, h := randDate(r), randPeriod(r), cals[r.IntN(len(cals))]
 		end := Add(received, p)

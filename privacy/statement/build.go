@@ -15,6 +15,9 @@ type builder struct {
 	c citer
 }
 
+// text writes a text of the policy in the document's language, cleaned.
+func (b *builder) text(t privacy.Text) string { return clean(t.In(b.l.code())) }
+
 func newBuilder(p *privacy.Policy, s settings) *builder {
 	return &builder{facts: analyse(p), l: s.l, c: citer{omit: s.omit, regs: p.Regulations}}
 }
@@ -25,7 +28,7 @@ func buildStatement(p *privacy.Policy, s settings) document {
 	l := b.l
 	d := document{
 		Lang:  l.code(),
-		Title: l.t("Privacyverklaring", "Privacy statement") + ": " + clean(p.Title),
+		Title: l.t("Privacyverklaring", "Privacy statement") + ": " + b.text(p.TitleText()),
 		Lead: []block{para(l.t("Versie ", "Version ")+clean(p.Version)+l.t(", geldig vanaf ", ", in force from ")+l.date(p.Effective)+".",
 			b.c.ids(privacy.O16))},
 	}
@@ -64,11 +67,21 @@ func (b *builder) about() section {
 func (b *builder) responsible() section {
 	l, p := b.l, b.p
 	s := section{Level: 2, Title: l.t("Wie verantwoordelijk is", "Who is responsible")}
-	s.Blocks = append(s.Blocks, para(l.t("Verantwoordelijk voor de verwerking (de verwerkingsverantwoordelijke) is: ", "The controller responsible for the processing is: ")+sentence(clean(p.Controller)), ""))
+	s.Blocks = append(s.Blocks, para(l.t("Verantwoordelijk voor de verwerking (de verwerkingsverantwoordelijke) is: ", "The controller responsible for the processing is: ")+sentence(b.text(p.ControllerText())), ""))
+	// GDPR art. 13(1)(a) and (b): the controller's contact details and
+	// the data protection officer's.
+	if !p.Contact.IsZero() {
+		s.Blocks = append(s.Blocks, para(l.t("U bereikt ons via ", "You can reach us at ")+sentence(b.text(p.Contact)), ""))
+	}
+	if !p.DPO.IsZero() {
+		s.Blocks = append(s.Blocks, para(l.t("Onze functionaris voor gegevensbescherming: ", "Our data protection officer: ")+sentence(b.text(p.DPO))+
+			l.t(" U kunt hem of haar alles vragen over de verwerking van uw gegevens en over uw rechten (AVG art. 38 lid 4).",
+				" You may ask them anything about the processing of your data and about your rights (GDPR art. 38(4))."), ""))
+	}
 	if p.Processor != "" {
 		s.Blocks = append(s.Blocks, para(l.t(
-			"Wij leggen uw gegevens vast in een geautomatiseerd systeem op een externe, beveiligde server van onze verwerker: "+sentence(clean(p.Processor))+" Met deze verwerker hebben wij afspraken gemaakt om aan de wet te voldoen (een verwerkersovereenkomst, AVG art. 28).",
-			"We keep your data in an automated system on an external, secured server of our processor: "+sentence(clean(p.Processor))+" We have an agreement with this processor to comply with the law (a data processing agreement, GDPR art. 28)."),
+			"Wij leggen uw gegevens vast in een geautomatiseerd systeem op een externe, beveiligde server van onze verwerker: "+sentence(b.text(p.ProcessorText()))+" Met deze verwerker hebben wij afspraken gemaakt om aan de wet te voldoen (een verwerkersovereenkomst, AVG art. 28).",
+			"We keep your data in an automated system on an external, secured server of our processor: "+sentence(b.text(p.ProcessorText()))+" We have an agreement with this processor to comply with the law (a data processing agreement, GDPR art. 28)."),
 			b.c.ids(privacy.O3)))
 	} else {
 		s.Blocks = append(s.Blocks, para(l.t("Wij schakelen geen externe verwerker in voor de opslag van uw dossier.",
@@ -126,18 +139,53 @@ func (b *builder) dataProcessed() section {
 		"Tijdens het traject of de begeleiding wordt uw dossier aangevuld met relevante gegevens; bij elk gegeven staat wie het heeft vastgelegd en wanneer.",
 		"During the trajectory or the guidance your case is supplemented with relevant data; every item shows who recorded it and when."),
 		b.c.ids(privacy.R4)))
-	for _, a := range b.p.Access {
-		if a.Effect != privacy.Allow || !slices.Contains(a.Roles, privacy.RoleEmployerContact) || !slices.Contains(a.Actions, privacy.ActionWrite) ||
-			slices.Contains(a.Categories, privacy.CategoryAbsenceFacts) {
-			continue
-		}
-		src.Blocks = append(src.Blocks, para(l.t(
-			"Uw werkgever levert "+b.what(a.Categories, a.Fields)+" aan bij de aanvang van de overeenkomst, bij wijzigingen, en bij de aanvang en het einde van uw dienstverband.",
-			"Your employer supplies "+b.what(a.Categories, a.Fields)+" at the start of the contract, on changes, and at the start and end of your employment."),
-			b.c.ids(a.Rule)))
-	}
+	src.Blocks = append(src.Blocks, b.sources()...)
 	s.Subs = append(s.Subs, src)
 	return s
+}
+
+// sources writes where the data not obtained from the subject comes from
+// (GDPR art. 14(1)(d) and (2)(f)): the commissioning party at the start of
+// a trajectory (R2), the employer as its write rules allow (O8, N1), the
+// experts involved (O9); and that no public source is used.
+func (b *builder) sources() []block {
+	l := b.l
+	var items []item
+	if slices.Contains(b.p.Regulations, "R") {
+		var cats []privacy.Category
+		for _, c := range []privacy.Category{privacy.CategoryIdentity, privacy.CategoryNationalID, privacy.CategoryContact,
+			privacy.CategoryBenefits, privacy.CategoryEducation} {
+			if b.processes(c) {
+				cats = append(cats, c)
+			}
+		}
+		if len(cats) > 0 {
+			items = append(items, item{sentence(upper(l.t("uw opdrachtgever (uw gemeente, het UWV of uw werkgever), bij de aanmelding: ",
+				"your commissioning party (your municipality, UWV or your employer), when you are referred: ")) + l.catList(cats)), b.c.ids(privacy.R2)})
+		}
+	}
+	for _, a := range b.p.Access {
+		if a.Effect != privacy.Allow || !slices.Contains(a.Roles, privacy.RoleEmployerContact) || !slices.Contains(a.Actions, privacy.ActionWrite) {
+			continue
+		}
+		if slices.Contains(a.Categories, privacy.CategoryAbsenceFacts) {
+			items = append(items, item{sentence(l.t("Uw werkgever, bij uw ziekmelding: ", "Your employer, when you report sick: ") + b.what(a.Categories, a.Fields)), b.c.ids(a.Rule)})
+			continue
+		}
+		items = append(items, item{sentence(l.t(
+			"Uw werkgever, bij de aanvang van de overeenkomst, bij wijzigingen, en bij de aanvang en het einde van uw dienstverband: ",
+			"Your employer, at the start of the contract, on changes, and at the start and end of your employment: ") + b.what(a.Categories, a.Fields)), b.c.ids(a.Rule)})
+	}
+	if b.processes(privacy.CategoryExpertReport) {
+		items = append(items, item{sentence(l.t("Deskundigen die bij uw begeleiding betrokken zijn, zoals een arbeidsdeskundige of een behandelaar: ",
+			"Experts involved in your guidance, such as a labour expert or a practitioner treating you: ") + l.category(privacy.CategoryExpertReport)), b.c.ids(privacy.O9)})
+	}
+	var out []block
+	if len(items) > 0 {
+		out = append(out, para(l.t("Gegevens die wij niet van u zelf krijgen, komen van:", "Data we do not receive from you yourself comes from:"), ""), list(items...))
+	}
+	return append(out, para(l.t("Wij halen geen gegevens uit openbaar toegankelijke bronnen.",
+		"We take no data from publicly accessible sources."), ""))
 }
 
 // scoped writes categories limited to fields: each category whose fields
@@ -198,7 +246,12 @@ func (b *builder) purposes() section {
 		"We process your data only for these purposes; it is not used for any other:"), ""))
 	var items []item
 	for _, pr := range p.Purposes {
-		items = append(items, item{upper(l.purpose(pr.Purpose)) + l.t(", in ", ", in ") + l.caseKinds(pr.CaseKinds) + ".", b.c.ids(pr.Rule)})
+		text := upper(l.purpose(pr.Purpose)) + l.t(", in ", ", in ") + l.caseKinds(pr.CaseKinds) + "."
+		if !pr.Basis.IsZero() {
+			// GDPR art. 13(1)(c): the legal basis of each purpose.
+			text += l.t(" Grondslag: ", " Legal basis: ") + sentence(b.text(pr.Basis))
+		}
+		items = append(items, item{text, b.c.ids(pr.Rule)})
 	}
 	s.Blocks = append(s.Blocks, list(items...))
 	if b.conds[privacy.CondContractInForce] {
@@ -675,7 +728,37 @@ func (b *builder) rights() section {
 	s.Blocks = append(s.Blocks, para(l.t(
 		"Daarnaast kunt u vragen de verwerking te beperken, en bezwaar maken tegen de verwerking (AVG art. 18 en 21).",
 		"You may also ask us to restrict the processing, and object to it (GDPR art. 18 and 21)."), b.c.ids(privacy.G1)))
+	if rules := b.consentRules(); len(rules) > 0 {
+		// GDPR art. 7(3), 13(2)(c): consent may be withdrawn at any time.
+		s.Blocks = append(s.Blocks, para(l.t(
+			"Rust een verstrekking of inzage op uw toestemming, dan kunt u die toestemming op elk moment intrekken, net zo eenvoudig als u haar gaf. Vanaf dat moment gebeurt het niet meer; wat eerder met uw toestemming gebeurde, blijft rechtmatig (AVG art. 7 lid 3).",
+			"Where a disclosure or access rests on your consent, you may withdraw that consent at any time, as easily as you gave it. From then on it no longer happens; what happened earlier with your consent remains lawful (GDPR art. 7(3))."),
+			b.c.ids(rules...)))
+	}
+	// GDPR art. 13(2)(f): automated decision-making.
+	s.Blocks = append(s.Blocks, para(l.t(
+		"Wij nemen geen besluiten over u die uitsluitend berusten op geautomatiseerde verwerking, profilering daaronder begrepen (AVG art. 22): er vindt geen geautomatiseerde besluitvorming plaats.",
+		"We take no decisions about you based solely on automated processing, profiling included (GDPR art. 22): no automated decision-making takes place."),
+		b.c.ids(privacy.G1)))
 	return s
+}
+
+// consentRules returns the rules under which something rests on the
+// subject's consent: disclosure rules on consent, and access rules that
+// require it.
+func (b *builder) consentRules() []privacy.RuleID {
+	var out []privacy.RuleID
+	for _, d := range b.p.Disclosures {
+		if d.Basis == privacy.BasisConsent || d.Basis == privacy.BasisWrittenConsent {
+			out = append(out, d.Rule)
+		}
+	}
+	for _, a := range b.p.Access {
+		if a.Effect == privacy.Allow && slices.Contains(a.Requires, privacy.CondConsent) {
+			out = append(out, a.Rule)
+		}
+	}
+	return out
 }
 
 func (b *builder) security() section {

@@ -108,7 +108,7 @@ func RenderDiff(w io.Writer, from, to *privacy.Policy, opts *Options) error {
 	c := citer{omit: s.omit}
 	doc := document{
 		Lang:  l.code(),
-		Title: l.t("Wijzigingen", "Changes") + ": " + clean(to.Title),
+		Title: l.t("Wijzigingen", "Changes") + ": " + clean(to.TitleText().In(l.code())),
 		Lead: []block{para(l.t("Van versie ", "From version ")+clean(from.Version)+l.t(" (geldig vanaf ", " (in force from ")+l.date(from.Effective)+
 			l.t(") naar versie ", ") to version ")+clean(to.Version)+l.t(" (geldig vanaf ", " (in force from ")+l.date(to.Effective)+").", c.ids(privacy.O16))},
 	}
@@ -147,22 +147,35 @@ func (d *differ) say(area Area, kind ChangeKind, rule privacy.RuleID, nlText, en
 
 func (d *differ) parties() {
 	o, n := d.old.p, d.new.p
-	if o.Controller != n.Controller {
+	// The texts in each language: a change in either is a change.
+	oc, nc := o.ControllerText(), n.ControllerText()
+	nlOf := func(t privacy.Text) string { return clean(t.In("nl")) }
+	enOf := func(t privacy.Text) string { return clean(t.In("en")) }
+	if oc != nc {
 		d.say(AreaParties, Changed, privacy.O16,
-			"is "+clean(n.Controller)+" verantwoordelijk voor de verwerking (eerder: "+clean(o.Controller)+")",
-			clean(n.Controller)+" is the controller (before: "+clean(o.Controller)+")")
+			"is "+nlOf(nc)+" verantwoordelijk voor de verwerking (eerder: "+nlOf(oc)+")",
+			enOf(nc)+" is the controller (before: "+enOf(oc)+")")
 	}
+	if o.Contact != n.Contact {
+		d.say(AreaParties, Changed, privacy.O16, "bereikt u ons via "+nlOf(n.Contact)+" (eerder: "+nlOf(o.Contact)+")",
+			"you can reach us at "+enOf(n.Contact)+" (before: "+enOf(o.Contact)+")")
+	}
+	if o.DPO != n.DPO {
+		d.say(AreaParties, Changed, privacy.O16, "is onze functionaris voor gegevensbescherming: "+nlOf(n.DPO)+" (eerder: "+nlOf(o.DPO)+")",
+			"our data protection officer is: "+enOf(n.DPO)+" (before: "+enOf(o.DPO)+")")
+	}
+	op, np := o.ProcessorText(), n.ProcessorText()
 	switch {
-	case o.Processor == n.Processor:
-	case o.Processor == "":
-		d.say(AreaParties, Added, privacy.O3, "worden uw gegevens opgeslagen bij een externe verwerker: "+clean(n.Processor),
-			"your data is stored by an external processor: "+clean(n.Processor))
-	case n.Processor == "":
-		d.say(AreaParties, Removed, privacy.O3, "slaan wij uw gegevens niet meer op bij een externe verwerker (eerder: "+clean(o.Processor)+")",
-			"we no longer store your data with an external processor (before: "+clean(o.Processor)+")")
+	case op == np:
+	case op.IsZero():
+		d.say(AreaParties, Added, privacy.O3, "worden uw gegevens opgeslagen bij een externe verwerker: "+nlOf(np),
+			"your data is stored by an external processor: "+enOf(np))
+	case np.IsZero():
+		d.say(AreaParties, Removed, privacy.O3, "slaan wij uw gegevens niet meer op bij een externe verwerker (eerder: "+nlOf(op)+")",
+			"we no longer store your data with an external processor (before: "+enOf(op)+")")
 	default:
-		d.say(AreaParties, Changed, privacy.O3, "is "+clean(n.Processor)+" onze verwerker (eerder: "+clean(o.Processor)+")",
-			clean(n.Processor)+" is our processor (before: "+clean(o.Processor)+")")
+		d.say(AreaParties, Changed, privacy.O3, "is "+nlOf(np)+" onze verwerker (eerder: "+nlOf(op)+")",
+			enOf(np)+" is our processor (before: "+enOf(op)+")")
 	}
 }
 
@@ -179,10 +192,19 @@ func (d *differ) purposes() {
 		if n, ok := find(d.new.p.Purposes, o.Purpose); !ok {
 			d.say(AreaPurposes, Removed, o.Rule, "verwerken wij uw gegevens niet meer voor "+nl.purpose(o.Purpose),
 				"we no longer process your data for "+en.purpose(o.Purpose))
-		} else if !sameSet(o.CaseKinds, n.CaseKinds) {
-			d.say(AreaPurposes, Changed, n.Rule,
-				"geldt het doel "+nl.purpose(n.Purpose)+" voor "+nl.caseKinds(n.CaseKinds)+" (eerder: "+nl.caseKinds(o.CaseKinds)+")",
-				"the purpose "+en.purpose(n.Purpose)+" covers "+en.caseKinds(n.CaseKinds)+" (before: "+en.caseKinds(o.CaseKinds)+")")
+		} else {
+			if !sameSet(o.CaseKinds, n.CaseKinds) {
+				d.say(AreaPurposes, Changed, n.Rule,
+					"geldt het doel "+nl.purpose(n.Purpose)+" voor "+nl.caseKinds(n.CaseKinds)+" (eerder: "+nl.caseKinds(o.CaseKinds)+")",
+					"the purpose "+en.purpose(n.Purpose)+" covers "+en.caseKinds(n.CaseKinds)+" (before: "+en.caseKinds(o.CaseKinds)+")")
+			}
+			if o.Basis != n.Basis {
+				// GDPR art. 13(1)(c): the legal basis is part of what the
+				// subject is told.
+				d.say(AreaPurposes, Changed, n.Rule,
+					"is de grondslag voor "+nl.purpose(n.Purpose)+": "+clean(n.Basis.In("nl"))+" (eerder: "+clean(o.Basis.In("nl"))+")",
+					"the legal basis for "+en.purpose(n.Purpose)+" is: "+clean(n.Basis.In("en"))+" (before: "+clean(o.Basis.In("en"))+")")
+			}
 		}
 	}
 	for _, n := range d.new.p.Purposes {

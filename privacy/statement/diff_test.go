@@ -109,8 +109,8 @@ func TestDiff(t *testing.T) {
 			p.Retention = append(p.Retention, privacy.SelfInsurerRetention())
 		}, []change{{
 			Area: statement.AreaRetention, Kind: statement.Added, Rule: privacy.N7,
-			Dutch:   "Vanaf 1 januari 2027 geldt een nieuwe bewaartermijn: verzuimgegevens, 5 jaar na de afsluiting van het verzuimdossier (wettelijke bewaarplicht: Ziektewet (eigenrisicodrager)).",
-			English: "From 1 January 2027 a new retention period applies: absence data, 5 years after the closing of the absence case (statutory duty: Ziektewet (eigenrisicodrager)).",
+			Dutch:   "Vanaf 1 januari 2027 geldt een nieuwe bewaartermijn: verzuimgegevens, 5 jaar na de afsluiting van het verzuimdossier (wettelijke bewaarplicht: Regeling werkzaamheden, administratieve voorschriften en kosten eigenrisicodragen Ziektewet art. 3(2)).",
+			English: "From 1 January 2027 a new retention period applies: absence data, 5 years after the closing of the absence case (statutory duty: Regeling werkzaamheden, administratieve voorschriften en kosten eigenrisicodragen Ziektewet art. 3(2)).",
 		}}},
 		{"N9_audit_log_7_years", privacy.RegulationR, func(p *privacy.Policy) { p.AuditRetention.Period = privacy.Years(7) }, []change{{
 			Area: statement.AreaRetention, Kind: statement.Changed, Rule: privacy.N9,
@@ -126,8 +126,8 @@ func TestDiff(t *testing.T) {
 			p.LegalBases = slices.DeleteFunc(p.LegalBases, func(l privacy.LegalBasis) bool { return l.ID == "arbowet-14" })
 		}, []change{{
 			Area: statement.AreaLegalBases, Kind: statement.Removed, Rule: privacy.N5,
-			Dutch:   "Vanaf 1 januari 2027 vervalt de wettelijke grondslag Arbeidsomstandighedenwet art. 14 — aan onze casemanager en bedrijfsarts: burgerservicenummer (BSN).",
-			English: "From 1 January 2027 the legal basis Arbeidsomstandighedenwet art. 14 — to our case manager and company doctor: citizen service number (BSN) no longer applies.",
+			Dutch:   "Vanaf 1 januari 2027 vervalt de wettelijke grondslag Arbeidsomstandighedenwet art. 14(1)(b); Regeling procesgang eerste en tweede ziektejaar art. 2(1) — aan onze casemanager en bedrijfsarts: burgerservicenummer (BSN).",
+			English: "From 1 January 2027 the legal basis Arbeidsomstandighedenwet art. 14(1)(b); Regeling procesgang eerste en tweede ziektejaar art. 2(1) — to our case manager and company doctor: citizen service number (BSN) no longer applies.",
 		}}},
 		{"R11_deadline_4_weeks_to_3_weeks", privacy.RegulationR, func(p *privacy.Policy) { p.Requests.Answer[0].Period = privacy.Weeks(3) }, []change{{
 			Area: statement.AreaRequests, Kind: statement.Changed, Rule: privacy.R11,
@@ -149,10 +149,26 @@ func TestDiff(t *testing.T) {
 			Dutch:   "Vanaf 1 januari 2027 gaat de kleinste groep waarover uw werkgever cijfers krijgt van 10 naar 20 personen.",
 			English: "From 1 January 2027 the smallest group your employer receives figures of goes from 10 to 20 people.",
 		}}},
-		{"O3_processor_changed", privacy.RegulationO, func(p *privacy.Policy) { p.Processor = "Hosting B.V." }, []change{{
+		{"O3_processor_changed", privacy.RegulationO, func(p *privacy.Policy) { p.Processor, p.ProcessorNL = "Hosting B.V.", "Hosting B.V." }, []change{{
 			Area: statement.AreaParties, Kind: statement.Changed, Rule: privacy.O3,
-			Dutch:   "Vanaf 1 januari 2027 is Hosting B.V. onze verwerker (eerder: the external processor hosting the case system).",
+			Dutch:   "Vanaf 1 januari 2027 is Hosting B.V. onze verwerker (eerder: de externe verwerker bij wie het dossiersysteem is ondergebracht).",
 			English: "From 1 January 2027 Hosting B.V. is our processor (before: the external processor hosting the case system).",
+		}}},
+		{"O16_DPO_changed", privacy.RegulationO, func(p *privacy.Policy) {
+			p.DPO = privacy.Text{NL: "mr. J. de Vries", EN: "J. de Vries LLM"}
+		}, []change{{
+			Area: statement.AreaParties, Kind: statement.Changed, Rule: privacy.O16,
+			Dutch:   "Vanaf 1 januari 2027 is onze functionaris voor gegevensbescherming: mr. J. de Vries (eerder: de functionaris voor gegevensbescherming van de dienst, bereikbaar via het adres van de dienst).",
+			English: "From 1 January 2027 our data protection officer is: J. de Vries LLM (before: the service's data protection officer, reachable at the service's address).",
+		}}},
+		{"R5_legal_basis_changed", privacy.RegulationR, func(p *privacy.Policy) {
+			p.Purposes[1].Basis = privacy.Text{NL: "AVG artikel 6 lid 1 onder e", EN: "GDPR art. 6(1)(e)"}
+		}, []change{{
+			Area: statement.AreaPurposes, Kind: statement.Changed, Rule: privacy.R5,
+			Dutch: "Vanaf 1 januari 2027 is de grondslag voor het terugdringen van verzuim en de verzuimbegeleiding: AVG artikel 6 lid 1 onder e " +
+				"(eerder: " + privacy.RegulationR().Purposes[1].Basis.NL + ").",
+			English: "From 1 January 2027 the legal basis for reducing and guiding absence is: GDPR art. 6(1)(e) " +
+				"(before: " + privacy.RegulationR().Purposes[1].Basis.EN + ").",
 		}}},
 		{"R5_purpose_added", privacy.RegulationR, func(p *privacy.Policy) {
 			p.Purposes = append(p.Purposes, privacy.PurposeRule{Purpose: privacy.PurposePrevention, Rule: privacy.R5,

@@ -38,13 +38,32 @@
 // rule IDs it rests on ("(R9)"), so that a tester can trace it; set
 // [Options].OmitRules to leave them out.
 //
+// It also says what GDPR art. 13 and 14 ask beyond the regulations: the
+// controller's contact details and the data protection officer
+// ([privacy.Policy].Contact and DPO), the legal basis of each purpose
+// ([privacy.PurposeRule].Basis), that consent may be withdrawn at any time
+// (where anything rests on consent), that no automated decision-making
+// takes place, and where the data not obtained from the subject comes
+// from (the commissioning party, the employer, the experts involved; no
+// public sources).
+//
+// # Languages
+//
+// A document is written in one language throughout: the sentences of this
+// package exist in Dutch and English, and the policy's own texts (title,
+// controller, processor, contact, data protection officer, legal bases)
+// are taken in the document's language ([privacy.Text.In]; a policy
+// without the Dutch form shows its English one). Citations of Dutch
+// statutes and regulations ("BW 7:454(3)", "Wet SUWI art. 54(3)(c)") are
+// names and read the same in both.
+//
 // # Safety
 //
 // The functions validate the policy first and render only a policy the
 // engines would accept. Strings from the policy (controller, processor,
-// title, citations) are cleaned of control characters and escaped: in
-// Markdown with backslashes, so that they can start no markup and carry no
-// raw HTML; in HTML by html/template. Errors match [privacy.ErrInvalid]
+// title, citations, contact details, legal bases) are cleaned of control
+// characters and escaped: in Markdown with backslashes, so that they can
+// start no markup and carry no raw HTML; in HTML by html/template. Errors match [privacy.ErrInvalid]
 // (nil or invalid policy, unknown language or format, nil writer) or
 // [privacy.ErrUnavailable] (the writer failed). A document is built in
 // memory and written with one Write call, so an invalid request writes

@@ -39,9 +39,9 @@ func ExampleRender() {
 	//
 	// Wij bewaren uw gegevens niet langer dan nodig is voor de uitvoering van de overeenkomst, en houden ons aan de wettelijke bewaartermijnen:
 	//
-	// - Alle gegevens (behalve functie, aard en duur dienstverband; uitkeringsgegevens): 2 jaar na de afsluiting van het re-integratietraject — bron: regulation R; AP guidance. (R9)
+	// - Alle gegevens (behalve functie, aard en duur dienstverband; uitkeringsgegevens): 2 jaar na de afsluiting van het re-integratietraject — bron: Privacyreglement re-integratie en verzuim; AP-beleidsregels De zieke werknemer (2016). (R9)
 	// - Functie, aard en duur dienstverband; uitkeringsgegevens: 7 jaar na de afsluiting van het dossier — wettelijke bewaarplicht: Algemene wet inzake rijksbelastingen art. 52(4); een verzoek om verwijdering maakt deze termijn niet korter. (R9)
-	// - Het logboek van wie uw gegevens heeft ingezien of gewijzigd: 5 jaar — bron: NEN 7513; Besluit elektronische gegevensverwerking door zorgaanbieders. (N9)
+	// - Het logboek van wie uw gegevens heeft ingezien of gewijzigd: 5 jaar — bron: NEN 7513; Besluit elektronische gegevensverwerking door zorgaanbieders art. 5 (Stb. 2017, 446); Stcrt. 2019, 38007. (N9)
 	//
 	// Vraagt u ons uw gegevens eerder te verwijderen, dan doen wij dat, tenzij de wet zich daartegen verzet: gegevens met een wettelijke bewaarplicht, en gegevens die nodig zijn voor een rechtsvordering, blijven bewaard zolang dat moet. (R9, G3)
 }
@@ -114,7 +114,7 @@ func ExampleRenderDiff() {
 		log.Fatal(err)
 	}
 	// Output:
-	// # Wijzigingen: Privacyreglement arbodienst (regulation O)
+	// # Wijzigingen: Privacyreglement arbodienst (reglement O)
 	//
 	// Van versie 1.0.0 (geldig vanaf 25 mei 2018) naar versie 1.1.0 (geldig vanaf 1 januari 2027). (O16)
 	//
@@ -136,9 +136,9 @@ func ExampleRenderRegister() {
 	//
 	// | Data | Period | Runs from | Statutory | Source | Rule |
 	// |---|---|---|---|---|---|
-	// | All data (except job, nature and duration of employment; benefit data) | 2 years | the closing of the reintegration trajectory | no | regulation R; AP guidance | R9 |
+	// | All data (except job, nature and duration of employment; benefit data) | 2 years | the closing of the reintegration trajectory | no | Privacyreglement re-integratie en verzuim; AP-beleidsregels De zieke werknemer (2016) | R9 |
 	// | Job, nature and duration of employment; benefit data | 7 years | the closing of the case | yes | Algemene wet inzake rijksbelastingen art. 52(4) | R9 |
-	// | Log of access and changes | 5 years | the event is recorded | yes | NEN 7513; Besluit elektronische gegevensverwerking door zorgaanbieders | N9 |
+	// | Log of access and changes | 5 years | the event is recorded | yes | NEN 7513; Besluit elektronische gegevensverwerking door zorgaanbieders art. 5 (Stb. 2017, 446); Stcrt. 2019, 38007 | N9 |
 	//
 	// A medical file is destroyed within 3 months of a request. (N8)
 }

@@ -15,7 +15,7 @@ func buildRegister(p *privacy.Policy, s settings) document {
 	l := b.l
 	d := document{
 		Lang:  l.code(),
-		Title: l.t("Register van verwerkingsactiviteiten", "Record of processing activities") + ": " + clean(p.Title),
+		Title: l.t("Register van verwerkingsactiviteiten", "Record of processing activities") + ": " + b.text(p.TitleText()),
 		Lead: []block{para(l.t("Op grond van artikel 30, lid 1, van de AVG. Versie ", "Under Article 30(1) GDPR. Version ")+clean(p.Version)+
 			l.t(", geldig vanaf ", ", in force from ")+l.date(p.Effective)+".", b.c.ids(privacy.G6, privacy.O16))},
 	}
@@ -36,9 +36,9 @@ func buildRegister(p *privacy.Policy, s settings) document {
 
 func (b *builder) regController() section {
 	l, p := b.l, b.p
-	items := []item{{l.t("Verwerkingsverantwoordelijke: ", "Controller: ") + sentence(clean(p.Controller)), ""}}
+	items := []item{{l.t("Verwerkingsverantwoordelijke: ", "Controller: ") + sentence(b.text(p.ControllerText())), ""}}
 	if p.Processor != "" {
-		items = append(items, item{l.t("Verwerker: ", "Processor: ") + clean(p.Processor) + l.t(", onder een verwerkersovereenkomst (AVG art. 28).", ", under a data processing agreement (GDPR art. 28)."), b.c.ids(privacy.O3)})
+		items = append(items, item{l.t("Verwerker: ", "Processor: ") + b.text(p.ProcessorText()) + l.t(", onder een verwerkersovereenkomst (AVG art. 28).", ", under a data processing agreement (GDPR art. 28)."), b.c.ids(privacy.O3)})
 	} else {
 		items = append(items, item{l.t("Verwerker: geen.", "Processor: none."), ""})
 	}
@@ -109,6 +109,13 @@ func (b *builder) regCategories() section {
 		if c == privacy.CategoryNationalID {
 			text += l.t(" (alleen op wettelijke grondslag, UAVG art. 46)", " (only on a statutory basis, UAVG art. 46)")
 		}
+		// The category's keys in the fideslang taxonomy, for exchanging
+		// the register with other tools.
+		if keys := c.Fideslang(); len(keys) > 0 {
+			text += l.t(" — fideslang: ", " — fideslang: ") + strings.Join(keys, ", ")
+		} else {
+			text += l.t(" — fideslang: geen passende sleutel", " — fideslang: no matching key")
+		}
 		items = append(items, item{text + ".", b.c.ids(info.Rule)})
 	}
 	var special []string
@@ -118,6 +125,8 @@ func (b *builder) regCategories() section {
 	return section{Level: 3, Title: l.t("Persoonsgegevens", "Personal data"), Blocks: []block{
 		list(items...),
 		para(l.t("Nooit verwerkt: ", "Never processed: ")+l.and(special)+".", b.c.ids(privacy.O5)),
+		para(l.t("De sleutels achter “fideslang” zijn de gegevenscategorieën van de fideslang-taxonomie van Fides en de IAB Tech Lab Privacy Taxonomy (CC BY 4.0, © Ethyca, Inc. en IAB Tech Lab).",
+			"The keys after “fideslang” are the data categories of the fideslang taxonomy of Fides and the IAB Tech Lab Privacy Taxonomy (CC BY 4.0, © Ethyca, Inc. and IAB Tech Lab)."), ""),
 	}}
 }
 
@@ -190,7 +199,7 @@ func (b *builder) regRecipients() section {
 		}
 	}
 	if p.Processor != "" {
-		add(l.t("Verwerker (", "Processor (")+clean(p.Processor)+")", l.t("opslag van het systeem, onder een verwerkersovereenkomst", "hosting of the system, under a data processing agreement"), privacy.O3)
+		add(l.t("Verwerker (", "Processor (")+b.text(p.ProcessorText())+")", l.t("opslag van het systeem, onder een verwerkersovereenkomst", "hosting of the system, under a data processing agreement"), privacy.O3)
 	}
 	items := make([]item, 0, len(order))
 	for _, name := range order {

@@ -22,11 +22,11 @@ func register(t testing.TB, p *privacy.Policy, opts *statement.Options) string {
 // GDPR art. 30(1)(a)–(g) asks (rule G6), in both languages.
 func TestRegister(t *testing.T) {
 	nlWant := []struct{ part, phrase string }{
-		{"a_controller", "Verwerkingsverantwoordelijke: the service."},
+		{"a_controller", "Verwerkingsverantwoordelijke: de dienst."},
 		{"b_purposes", "## b. Doeleinden"},
 		{"b_purposes", "Het bevorderen van re-integratie"},
 		{"c_subjects", "Cliënten in een re-integratietraject"},
-		{"c_data", "Identificatiegegevens (NAW)."},
+		{"c_data", "Identificatiegegevens (NAW) — fideslang: user.name, "},
 		{"c_data", "Nooit verwerkt: godsdienst"},
 		{"d_recipients", "UWV: verstrekking op grond van Wet SUWI art. 54(3)(c)"},
 		{"e_transfers", "## e. Doorgifte naar derde landen\n\nGeen."},
@@ -37,9 +37,9 @@ func TestRegister(t *testing.T) {
 		{"g_security_authentication", "Authenticatie met een eigen account"},
 	}
 	oWant := []struct{ part, phrase string }{
-		{"a_processor", "Verwerker: the external processor hosting the case system, onder een verwerkersovereenkomst"},
+		{"a_processor", "Verwerker: de externe verwerker bij wie het dossiersysteem is ondergebracht, onder een verwerkersovereenkomst"},
 		{"c_subjects", "Werknemers van werkgevers die ons een opdracht geven."},
-		{"c_data_health", "Medische gegevens (gezondheidsgegeven, AVG art. 9)."},
+		{"c_data_health", "Medische gegevens (gezondheidsgegeven, AVG art. 9) — fideslang: user.health\\_and\\_medical."},
 		{"d_recipients", "Verzuimverzekeraars: inzage in het systeem"},
 		{"f_retention", "| Medische gegevens | 20 jaar | het einde van het dienstverband |"},
 		{"g_security_medical_apart", "Medische gegevens apart opgeslagen"},
@@ -79,10 +79,31 @@ func TestRegister(t *testing.T) {
 	})
 }
 
+// TestRegisterFideslang: the register gives each category's fideslang
+// keys, or says that none fits (rule G6).
+func TestRegisterFideslang(t *testing.T) {
+	for _, tc := range []struct {
+		lang *statement.Options
+		want []string
+	}{
+		{nil, []string{"Burgerservicenummer (BSN) (alleen op wettelijke grondslag, UAVG art. 46) — fideslang: user.government\\_id.national\\_identification\\_number.",
+			"Opleiding, diploma's en werkervaring — fideslang: geen passende sleutel.", "CC BY 4.0"}},
+		{&statement.Options{Language: statement.English}, []string{"Contact details — fideslang: user.contact.phone\\_number, user.contact.email.",
+			"Education, diplomas and work experience — fideslang: no matching key.", "IAB Tech Lab Privacy Taxonomy (CC BY 4.0"}},
+	} {
+		text := register(t, privacy.Strict(), tc.lang)
+		for _, s := range tc.want {
+			if !strings.Contains(text, s) {
+				t.Errorf("G6: the register lacks %q", s)
+			}
+		}
+	}
+}
+
 // TestRegisterFollowsData: the register changes with the policy.
 func TestRegisterFollowsData(t *testing.T) {
 	p := bump(privacy.RegulationO(), func(p *privacy.Policy) {
-		p.Processor = ""
+		p.Processor, p.ProcessorNL = "", ""
 		p.Retention = append(p.Retention, privacy.ExposureExamRetention())
 		p.MinGroupSize = 30
 	})
@@ -92,7 +113,7 @@ func TestRegisterFollowsData(t *testing.T) {
 			t.Errorf("G6: the register lacks %q after the change", s)
 		}
 	}
-	if strings.Contains(text, "external processor") {
+	if strings.Contains(text, "externe verwerker") {
 		t.Error("G6: the register still names the processor")
 	}
 }

@@ -42,7 +42,7 @@ var regO = []struct {
 }{
 	{privacy.O1, []string{"iedere verwerking van persoonsgegevens"}},
 	{privacy.O2, []string{"medische gegevens inbegrepen", "op grond van een overeenkomst opdraagt", "binnen de kaders van de wet"}},
-	{privacy.O3, []string{"geautomatiseerd systeem", "externe, beveiligde server", "verwerker", "the external processor hosting the case system", "afspraken"}},
+	{privacy.O3, []string{"geautomatiseerd systeem", "externe, beveiligde server", "verwerker", "de externe verwerker bij wie het dossiersysteem is ondergebracht", "afspraken"}},
 	{privacy.O4, []string{"voor zover dat voor hun functie relevant is", "autorisatie"}},
 	{privacy.O5, []string{"nooit gegevens over godsdienst, levensovertuiging, ras of etnische afkomst, politieke opvattingen, seksueel gedrag of seksuele gerichtheid"}},
 	{privacy.O6, []string{"bedrijfsartsen", "medisch beroepsgeheim", "apart", "medisch dossier", "schriftelijke machtiging"}},
@@ -189,14 +189,22 @@ func TestFollowsData(t *testing.T) {
 			[]string{"The first copy is free"}, []string{"The first 2 copies are free of charge"}},
 		{"N12_group_size_25", privacy.RegulationO, func(p *privacy.Policy) { p.MinGroupSize = 25 }, statement.Dutch,
 			[]string{"ten minste 10 personen"}, []string{"ten minste 25 personen"}},
-		{"O3_processor_named", privacy.RegulationO, func(p *privacy.Policy) { p.Processor = "Unit 4 (Verzuimsignaal)" }, statement.Dutch,
-			[]string{"the external processor"}, []string{"server van onze verwerker: Unit 4 (Verzuimsignaal)."}},
-		{"O3_no_processor", privacy.RegulationO, func(p *privacy.Policy) { p.Processor = "" }, statement.Dutch,
+		{"O3_processor_named", privacy.RegulationO, func(p *privacy.Policy) {
+			p.Processor, p.ProcessorNL = "Unit 4 (Verzuimsignaal)", "Unit 4 (Verzuimsignaal)"
+		}, statement.Dutch,
+			[]string{"de externe verwerker"}, []string{"server van onze verwerker: Unit 4 (Verzuimsignaal)."}},
+		{"O3_processor_named_in_English_only", privacy.RegulationO, func(p *privacy.Policy) {
+			p.Processor, p.ProcessorNL = "Unit 4 (Verzuimsignaal)", ""
+		}, statement.Dutch,
+			[]string{"de externe verwerker"}, []string{"server van onze verwerker: Unit 4 (Verzuimsignaal)."}},
+		{"O3_no_processor", privacy.RegulationO, func(p *privacy.Policy) { p.Processor, p.ProcessorNL = "", "" }, statement.Dutch,
 			[]string{"externe, beveiligde server"}, []string{"Wij schakelen geen externe verwerker in"}},
 		{"O16_version_and_date", privacy.RegulationO, func(p *privacy.Policy) { p.Version = "2.0.0" }, statement.Dutch,
 			[]string{"versie 1.0.0", "25 mei 2018."}, []string{"Dit is versie 2.0.0, geldig vanaf 1 januari 2027."}},
-		{"controller_named", privacy.RegulationR, func(p *privacy.Policy) { p.Controller = "Solutions! vpr" }, statement.Dutch,
-			[]string{"is: the service."}, []string{"(de verwerkingsverantwoordelijke) is: Solutions\\! vpr."}},
+		{"controller_named", privacy.RegulationR, func(p *privacy.Policy) { p.Controller, p.ControllerNL = "Solutions! vpr", "Solutions! vpr" }, statement.Dutch,
+			[]string{"is: de dienst."}, []string{"(de verwerkingsverantwoordelijke) is: Solutions\\! vpr."}},
+		{"controller_named_in_English", privacy.RegulationR, func(p *privacy.Policy) { p.Controller = "Solutions! vpr" }, statement.English,
+			[]string{"is: the service."}, []string{"The controller responsible for the processing is: Solutions\\! vpr."}},
 		{"R5_purpose_added", privacy.RegulationR, func(p *privacy.Policy) {
 			p.Purposes = append(p.Purposes, privacy.PurposeRule{Purpose: privacy.PurposePrevention, Rule: privacy.R5,
 				CaseKinds: []privacy.CaseKind{privacy.CasePreventive}, Reason: "prevention"})
@@ -367,6 +375,7 @@ func TestEscaping(t *testing.T) {
 	p.Controller = `<script>alert("x")</script> & Co`
 	p.Processor = "<img src=x onerror=alert(1)>\n# heading\n- item"
 	p.Title = "Title <b>bold</b> *em* [link](javascript:x)"
+	p.ControllerNL, p.ProcessorNL, p.TitleNL = p.Controller, p.Processor, p.Title
 	p.Retention[0].Citation = "</li><script>x</script>"
 	html := render(t, p, &statement.Options{Format: statement.HTML})
 	checkHTML(t, html)
@@ -405,6 +414,9 @@ func FuzzRender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, controller, processor, title, citation string) {
 		p := privacy.RegulationO()
 		p.Controller, p.Processor, p.Title = controller, processor, title
+		p.ControllerNL, p.ProcessorNL, p.TitleNL = title, controller, processor
+		p.Purposes[0].ReasonNL, p.Retention[0].ReasonNL, p.DPO.NL, p.Contact.EN = citation, controller, processor, title
+		p.Purposes[0].Basis.EN = citation
 		p.Retention[0].Citation = citation
 		for _, lang := range []statement.Language{statement.Dutch, statement.English} {
 			var html, md bytes.Buffer
