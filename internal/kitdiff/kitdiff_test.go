@@ -49,7 +49,8 @@ func TestUnset(t *testing.T) {
 		Name   string
 		hidden int
 	}
-	if got := Unset(withHidden{Name: "a"}); len(got) != 0 {
+	v := withHidden{Name: "a"}
+	if got := Unset(v); len(got) != 0 || v.hidden != 0 {
 		t.Errorf("Unset(unexported zero) = %v, want none", got)
 	}
 }
