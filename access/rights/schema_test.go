@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"maps"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/require"
 )
@@ -330,4 +332,75 @@ func sameSet(a, b []string) bool {
 func jsonList(s []string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// TestExportSchemaMembers keeps the schema's members in step with the Go
+// types of the export: every member the JSON form can hold is a property
+// of its object in the schema, and every member it always writes (no
+// omitempty or omitzero) is required there.
+func TestExportSchemaMembers(t *testing.T) {
+	var schema map[string]any
+	require.NoError(t, json.Unmarshal(rights.ExportSchema(), &schema))
+	defs := schema["$defs"].(map[string]any)
+	resolve := func(node map[string]any) map[string]any {
+		for {
+			r, ok := node["$ref"].(string)
+			if !ok {
+				return node
+			}
+			node = defs[strings.TrimPrefix(r, "#/$defs/")].(map[string]any)
+		}
+	}
+	leaf := map[reflect.Type]bool{reflect.TypeFor[time.Time](): true, reflect.TypeFor[calendar.Date](): true,
+		reflect.TypeFor[privacy.Period](): true}
+	seen := map[reflect.Type]bool{}
+	var walk func(path string, typ reflect.Type, node map[string]any)
+	walk = func(path string, typ reflect.Type, node map[string]any) {
+		node = resolve(node)
+		switch {
+		case leaf[typ]:
+			return
+		case typ.Kind() == reflect.Pointer:
+			walk(path, typ.Elem(), node)
+		case typ.Kind() == reflect.Slice:
+			items, ok := node["items"].(map[string]any)
+			if !ok {
+				t.Errorf("schema of %s: not an array with items", path)
+				return
+			}
+			walk(path+"[]", typ.Elem(), items)
+		case typ.Kind() == reflect.Struct:
+			if seen[typ] {
+				return
+			}
+			seen[typ] = true
+			props, _ := node["properties"].(map[string]any)
+			required := map[string]bool{}
+			list, _ := node["required"].([]any)
+			for _, r := range list {
+				required[r.(string)] = true
+			}
+			for i := range typ.NumField() {
+				f := typ.Field(i)
+				name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+				if !f.IsExported() || name == "-" {
+					continue
+				}
+				if name == "" {
+					name = f.Name
+				}
+				p, ok := props[name].(map[string]any)
+				if !ok {
+					t.Errorf("schema of %s: no member %q (%s.%s)", path, name, typ.Name(), f.Name)
+					continue
+				}
+				optional := strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero")
+				if !optional && !required[name] {
+					t.Errorf("schema of %s: %q is always written but not required", path, name)
+				}
+				walk(path+"."+name, f.Type, p)
+			}
+		}
+	}
+	walk("export", reflect.TypeFor[rights.Export](), schema)
 }
