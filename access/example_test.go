@@ -195,7 +195,7 @@ func ExampleVerify() {
 	head, err := guard.Verify(ctx, access.Checkpoint{})
 	fmt.Println(head.Seq, err)
 	// The refused read of the absence reason is made to look allowed.
-	if err := store.TamperEvent(3, func(e *privacy.Event) { e.Outcome = privacy.OutcomeAllowed }); err != nil {
+	if err := store.TamperEvent(ctx, 3, func(e *privacy.Event) { e.Outcome = privacy.OutcomeAllowed }); err != nil {
 		log.Fatal(err)
 	}
 	_, err = guard.Verify(ctx, head)

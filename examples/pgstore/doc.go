@@ -171,8 +171,9 @@
 // The tests run against the server named by DOSSIERWACHT_POSTGRES_DSN, each
 // in schemas of its own that it drops at the end:
 //
-//	DOSSIERWACHT_POSTGRES_DSN='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' go test ./pgstore
+//	DOSSIERWACHT_POSTGRES_DSN='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' go test ./examples/pgstore
 //
-// Without the variable they skip and say so; with
-// DOSSIERWACHT_REQUIRE_POSTGRES=1 (as in CI) they fail instead.
+// Without the variable they skip and say so on standard error, once per go
+// test command, with -v or without; with DOSSIERWACHT_REQUIRE_POSTGRES=1 (as
+// in CI) they fail instead.
 package pgstore

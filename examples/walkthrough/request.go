@@ -20,7 +20,10 @@ func (w *world) subjectAccess(ctx context.Context) error {
 	}
 	w.p.printf("filed %s (%s, %s) on %s: answer due %s (rule %s: %s)\n", req.ID, req.Kind, req.Form,
 		req.Received.Format("2006-01-02"), req.Due.Date, req.Due.Rule, req.Due.Citation)
-	if err := os.MkdirAll(w.outDir, 0o755); err != nil {
+	// The export is Anna's whole file: the folder it makes is for its
+	// owner only (0700), and so are the files (0600), whatever the umask;
+	// a folder that exists keeps its mode.
+	if err := os.MkdirAll(w.outDir, 0o700); err != nil {
 		return err
 	}
 	at := w.now.Add(96 * time.Hour)
@@ -32,8 +35,12 @@ func (w *world) subjectAccess(ctx context.Context) error {
 		{"export.nl.html", rights.ExportOptions{Format: rights.FormatHTML, Lang: rights.Dutch, Request: req.ID}},
 		{"export.en.html", rights.ExportOptions{Format: rights.FormatHTML, Lang: rights.English, Request: req.ID}},
 	} {
-		out, err := os.Create(filepath.Join(w.outDir, f.name))
+		out, err := os.OpenFile(filepath.Join(w.outDir, f.name), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 		if err != nil {
+			return err
+		}
+		if err := out.Chmod(0o600); err != nil { // a file of an earlier run keeps its mode otherwise
+			out.Close()
 			return err
 		}
 		totals, err := w.desk.Export(ctx, out, "employee-anna", at, &f.opts)

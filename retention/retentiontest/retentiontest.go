@@ -35,7 +35,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/internal/kitdiff"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/privacy/privacytest"
 	"github.com/dossierwacht/dossierwacht/retention"
 )
@@ -219,6 +221,25 @@ func wantKind(t *testing.T, what string, err, kind error) {
 	}
 }
 
+// wantSame reports a difference between the value a store gave back and
+// the one it was given: the whole value, so that a field an adapter drops
+// fails the kit.
+func wantSame(t *testing.T, what string, want, got any) {
+	t.Helper()
+	if d := kitdiff.Diff(want, got); d != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", what, d)
+	}
+}
+
+// wantFull stops the kit when a round trip's input leaves a field unset: a
+// field no adapter would be checked on.
+func wantFull(t *testing.T, what string, v any, except ...string) {
+	t.Helper()
+	if unset := kitdiff.Unset(v, except...); len(unset) > 0 {
+		t.Fatalf("retentiontest: the kit's %s leaves %v unset: set them, so that the round trip checks them", what, unset)
+	}
+}
+
 func (e *env) exists(id privacy.RecordID) bool {
 	if _, err := e.ps.Record(e.ctx, id); err == nil {
 		return true
@@ -279,11 +300,10 @@ func testHoldRoundTrip(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatalf("Hold: %v", err)
 	}
-	if got.ID != "h-1" || got.Subject != "s-1" || got.Case != "c-1" || !slices.Equal(got.Records, []privacy.RecordID{"n-1"}) ||
-		got.Ground != retention.GroundLegalClaim || got.Reason != h.Reason || got.PlacedBy != officer.ID ||
-		!got.Placed.Equal(placed) || !got.Lifted.IsZero() {
-		t.Errorf("Hold = %+v, want %+v", got, h)
-	}
+	want := retention.Hold{ID: "h-1", Subject: "s-1", Case: "c-1", Records: []privacy.RecordID{"n-1"},
+		Ground: retention.GroundLegalClaim, Reason: "court case C/16/2027/1", PlacedBy: officer.ID, Placed: placed}
+	wantSame(t, "PlaceHold's hold", want, h)
+	wantSame(t, "Hold", want, got)
 	// Rule G3: the held record stays; the rest of the case goes.
 	if _, err := e.r.Sweep(e.ctx, sweeper, justDue); err != nil {
 		t.Fatalf("Sweep: %v", err)
@@ -295,9 +315,9 @@ func testHoldRoundTrip(t *testing.T, e *env) {
 		t.Fatalf("LiftHold: %v", err)
 	}
 	got, _ = e.r.Hold(e.ctx, "h-1")
-	if got.LiftedBy != officer.ID || !got.Lifted.Equal(lifted) || got.LiftReason != "claim settled" {
-		t.Errorf("lifted Hold = %+v, want lifted by %s at %v", got, officer.ID, lifted)
-	}
+	want.LiftedBy, want.Lifted, want.LiftReason = officer.ID, lifted, "claim settled"
+	wantFull(t, "hold", want)
+	wantSame(t, "lifted Hold", want, got)
 	wantKind(t, "LiftHold(twice)", e.r.LiftHold(e.ctx, officer, "h-1", "again", lifted), privacy.ErrConflict)
 	rep, err := e.r.Sweep(e.ctx, sweeper, lifted)
 	if err != nil {
@@ -361,15 +381,33 @@ func testHoldErrors(t *testing.T, e *env) {
 func testDossier(t *testing.T, e *env) {
 	e.world(t)
 	e.openCase(t, "c-0", "s-1", t0.Add(-time.Hour)) // opened first
+	ended := closed.Add(24 * time.Hour)
+	if err := e.d.EndEmployment(e.ctx, "s-1", ended); err != nil {
+		t.Fatalf("EndEmployment: %v", err)
+	}
+	hold, err := e.r.PlaceHold(e.ctx, officer, retention.Hold{ID: "h-1", Subject: "s-1", Case: "c-1",
+		Records: []privacy.RecordID{"f-1"}, Ground: retention.GroundLegalClaim, Reason: "court case C/16/2027/1"}, notDue)
+	if err != nil {
+		t.Fatalf("PlaceHold: %v", err)
+	}
+	lifted := notDue.Add(time.Minute)
+	if err := e.r.LiftHold(e.ctx, officer, "h-1", "claim settled", lifted); err != nil {
+		t.Fatalf("LiftHold: %v", err)
+	}
+	hold.LiftedBy, hold.Lifted, hold.LiftReason = officer.ID, lifted, "claim settled"
+	dec, err := e.r.RequestErasure(e.ctx, officer, retention.Erasure{ID: "e-1", Subject: "s-1", Case: "c-1",
+		Records: []privacy.RecordID{"n-2"}, Rule: privacy.R9, Received: notDue.Add(-time.Hour)}, notDue)
+	if err != nil {
+		t.Fatalf("RequestErasure: %v", err)
+	}
+	wantFull(t, "erasure", dec.Request)
+	wantFull(t, "hold", hold)
 	d, err := e.s.Dossier(e.ctx, "s-1")
 	if err != nil {
 		t.Fatalf("Dossier: %v", err)
 	}
 	if d.Subject.ID != "s-1" || len(d.Cases) != 2 || d.Cases[0].Case.ID != "c-0" || d.Cases[1].Case.ID != "c-1" {
 		t.Fatalf("Dossier cases = %+v, want c-0 then c-1", d.Cases)
-	}
-	if !d.Cases[1].Case.Closed.Equal(closed) {
-		t.Errorf("case c-1 closed %v, want %v", d.Cases[1].Case.Closed, closed)
 	}
 	var got []string
 	for _, en := range d.Cases[1].Records {
@@ -378,10 +416,25 @@ func testDossier(t *testing.T, e *env) {
 			t.Errorf("entry %s: created %v, updated %v", en.ID, en.Created, en.Updated)
 		}
 	}
-	want := []string{"f-1:employment:false", "m-1:medical:true", "n-1:notes:false", "n-2:notes:false"}
-	if !slices.Equal(got, want) {
+	if want := []string{"f-1:employment:false", "m-1:medical:true", "n-1:notes:false", "n-2:notes:false"}; !slices.Equal(got, want) {
 		t.Errorf("Dossier entries = %v, want %v (creation time, then ID; both files)", got, want)
 	}
+	// The whole dossier, as it went in.
+	subject, _ := privacy.NewSubject("s-1", "employer-1", t0)
+	subject.EmploymentEnded = ended
+	c0, _ := privacy.NewCase("c-0", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0.Add(-time.Hour))
+	c1, _ := privacy.NewCase("c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
+	c1.Closed = closed
+	entry := func(id privacy.RecordID, cat privacy.Category, at time.Time) retention.Entry {
+		return retention.Entry{ID: id, Category: cat, Medical: cat == privacy.CategoryMedical, Created: at, Updated: at}
+	}
+	want := retention.Dossier{Subject: subject,
+		Cases: []retention.CaseFile{{Case: c0}, {Case: c1, Records: []retention.Entry{
+			entry("f-1", privacy.CategoryEmployment, t0), entry("m-1", privacy.CategoryMedical, t0),
+			entry("n-1", privacy.CategoryNotes, t0), entry("n-2", privacy.CategoryNotes, t0.Add(time.Hour))}}},
+		Holds: []retention.Hold{hold}, Erasures: []retention.Erasure{dec.Request}}
+	wantFull(t, "dossier", want)
+	wantSame(t, "Dossier", want, d)
 	_, err = e.s.Dossier(e.ctx, "nobody")
 	wantKind(t, "Dossier(missing)", err, privacy.ErrNotFound)
 }
@@ -934,8 +987,23 @@ func testEraseRecordChecks(t *testing.T, e *env) {
 	bad.Record = "zz"
 	wantKind(t, "EraseRecord(missing)", e.s.EraseRecord(e.ctx, bad, ev), privacy.ErrNotFound)
 	e.wantPresent(t, "n-1")
+	// Every field of the proof comes back as it went in.
+	p.Citation, p.Recipients = "Besluit SUWI art. 2.4", []retention.Recipient{{Kind: privacy.PartyUWV}, {Kind: privacy.PartyInsurer, Party: "insurer-1"}}
+	p.Due, _ = calendar.NewDate(2027, time.March, 2)
+	p.Erasure, p.Reason, p.Rule = "e-1", retention.ReasonErasure, privacy.R9
+	wantFull(t, "proof", p, "Medical")
 	if err := e.s.EraseRecord(e.ctx, p, ev); err != nil {
 		t.Fatalf("EraseRecord: %v", err)
+	}
+	if got, err := e.s.Proof(e.ctx, "n-1"); err != nil {
+		t.Errorf("Proof: %v", err)
+	} else {
+		wantSame(t, "Proof", p, got)
+	}
+	if got, err := e.s.Proofs(e.ctx, "s-1"); err != nil {
+		t.Errorf("Proofs: %v", err)
+	} else {
+		wantSame(t, "Proofs", []retention.Proof{p}, got)
 	}
 	wantKind(t, "EraseRecord(twice)", e.s.EraseRecord(e.ctx, p, ev), privacy.ErrExists)
 	_, err := e.s.Proof(e.ctx, "zz")
