@@ -31,7 +31,7 @@ func (l *LibrarySystem) Write(ctx context.Context, by Actor, r privacy.Record) e
 		// audit the refusal with the special category in the event, and
 		// package rights refuses to export an access log that names one,
 		// so one refused write would break the subject's export (G1).
-		return l.dossiers.AddRecord(ctx, r)
+		return l.dossiers.AddRecord(ctx, privacy.Act{By: by.Principal, At: r.Created}, r)
 	}
 	c, err := l.dossiers.Case(ctx, r.Case)
 	if err != nil {
@@ -64,7 +64,7 @@ func (l *LibrarySystem) Write(ctx context.Context, by Actor, r privacy.Record) e
 			return &privacy.Error{Op: op, Kind: privacy.ErrForbidden, Rule: d.Rule, Path: "fields." + string(reqs[i].Field), Msg: d.Reason}
 		}
 	}
-	return l.dossiers.AddRecord(ctx, r)
+	return l.dossiers.AddRecord(ctx, privacy.Act{By: by.Principal, At: r.Created}, r)
 }
 
 // consented answers rule O10's question for the guard: did the subject of

@@ -31,8 +31,8 @@ func TestRetentionFromStore(t *testing.T) {
 		Source: privacy.Source{Kind: privacy.PartyService}, Created: t0, Fields: map[privacy.Field]string{privacy.FieldText: "x"}}
 	wages := privacy.Record{ID: "r-wages", Case: "c-1", Category: privacy.CategoryEmployment, Author: "cm-1",
 		Source: privacy.Source{Kind: privacy.PartyEmployer}, Created: t0, Fields: map[privacy.Field]string{privacy.FieldWages: "3000"}}
-	for _, err := range []error{d.CreateSubject(ctx, s), d.OpenCase(ctx, c), d.AddRecords(ctx, note, wages),
-		d.CloseCase(ctx, "c-1", time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC))} {
+	for _, err := range []error{d.CreateSubject(ctx, deskAct(t0), s), d.OpenCase(ctx, deskAct(t0), c), d.AddRecords(ctx, deskAct(t0), note, wages),
+		d.CloseCase(ctx, deskAct(time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)), "c-1")} {
 		if err != nil {
 			t.Fatal(err)
 		}
