@@ -19,9 +19,10 @@ DECLARE
 	n integer := coalesce(cardinality(times), 0);
 	last_seq bigint;
 	last_hash bytea;
+	seqs bigint[] := '{}';
+	prevs bytea[] := '{}';
+	hashes bytea[] := '{}';
 	buf bytea;
-	b bytea;
-	f text;
 BEGIN
 	IF n = 0 OR coalesce(cardinality(principals), 0) <> n OR coalesce(cardinality(roles), 0) <> n
 		OR coalesce(cardinality(on_behalf_ofs), 0) <> n OR coalesce(cardinality(purposes), 0) <> n
@@ -42,23 +43,37 @@ BEGIN
 		last_seq := last_seq + 1;
 		buf := int8send(last_seq) || last_hash || int8send(CASE WHEN times[i] IS NULL THEN -62135596800000000
 			ELSE (extract(epoch FROM times[i]) * 1000000)::bigint END);
-		FOREACH f IN ARRAY ARRAY[principals[i], roles[i], on_behalf_ofs[i], purposes[i], subjects[i], case_ids[i],
-			categories[i], objects[i], actions[i], outcomes[i], rules[i], policies[i], access_points[i], clients[i]] LOOP
-			b := convert_to(coalesce(f, ''), 'UTF8');
-			buf := buf || int8send(length(b)::bigint) || b;
-		END LOOP;
-		out_seq := last_seq;
-		out_prev := last_hash;
-		out_hash := sha256(buf);
-		INSERT INTO {schema}.audit_events (seq, time, principal, role, on_behalf_of, purpose, subject, case_id, category,
-			object, action, outcome, rule, policy, access_point, client, prev, hash)
-		VALUES (out_seq, times[i], coalesce(principals[i], ''), coalesce(roles[i], ''), coalesce(on_behalf_ofs[i], ''),
-			coalesce(purposes[i], ''), coalesce(subjects[i], ''), coalesce(case_ids[i], ''), coalesce(categories[i], ''),
-			coalesce(objects[i], ''), coalesce(actions[i], ''), coalesce(outcomes[i], ''), coalesce(rules[i], ''),
-			coalesce(policies[i], ''), coalesce(access_points[i], ''), coalesce(clients[i], ''), out_prev, out_hash);
-		RETURN NEXT;
-		last_hash := out_hash;
+		-- Each text field as its UTF-8 bytes, length-prefixed.
+		buf := buf
+			|| int8send(octet_length(convert_to(coalesce(principals[i], ''), 'UTF8'))::bigint) || convert_to(coalesce(principals[i], ''), 'UTF8')
+			|| int8send(octet_length(convert_to(coalesce(roles[i], ''), 'UTF8'))::bigint) || convert_to(coalesce(roles[i], ''), 'UTF8')
+			|| int8send(octet_length(convert_to(coalesce(on_behalf_ofs[i], ''), 'UTF8'))::bigint) || convert_to(coalesce(on_behalf_ofs[i], ''), 'UTF8')
+			|| int8send(octet_length(convert_to(coalesce(purposes[i], ''), 'UTF8'))::bigint) || convert_to(coalesce(purposes[i], ''), 'UTF8')
+			|| int8send(octet_length(convert_to(coalesce(subjects[i], ''), 'UTF8'))::bigint) || convert_to(coalesce(subjects[i], ''), 'UTF8')
+			|| int8send(octet_length(convert_to(coalesce(case_ids[i], ''), 'UTF8'))::bigint) || convert_to(coalesce(case_ids[i], ''), 'UTF8')
+			|| int8send(octet_length(convert_to(coalesce(categories[i], ''), 'UTF8'))::bigint) || convert_to(coalesce(categories[i], ''), 'UTF8')
+			|| int8send(octet_length(convert_to(coalesce(objects[i], ''), 'UTF8'))::bigint) || convert_to(coalesce(objects[i], ''), 'UTF8')
+			|| int8send(octet_length(convert_to(coalesce(actions[i], ''), 'UTF8'))::bigint) || convert_to(coalesce(actions[i], ''), 'UTF8')
+			|| int8send(octet_length(convert_to(coalesce(outcomes[i], ''), 'UTF8'))::bigint) || convert_to(coalesce(outcomes[i], ''), 'UTF8')
+			|| int8send(octet_length(convert_to(coalesce(rules[i], ''), 'UTF8'))::bigint) || convert_to(coalesce(rules[i], ''), 'UTF8')
+			|| int8send(octet_length(convert_to(coalesce(policies[i], ''), 'UTF8'))::bigint) || convert_to(coalesce(policies[i], ''), 'UTF8')
+			|| int8send(octet_length(convert_to(coalesce(access_points[i], ''), 'UTF8'))::bigint) || convert_to(coalesce(access_points[i], ''), 'UTF8')
+			|| int8send(octet_length(convert_to(coalesce(clients[i], ''), 'UTF8'))::bigint) || convert_to(coalesce(clients[i], ''), 'UTF8');
+		seqs := seqs || last_seq;
+		prevs := prevs || last_hash;
+		last_hash := sha256(buf);
+		hashes := hashes || last_hash;
 	END LOOP;
+	-- One statement for the whole batch.
+	INSERT INTO {schema}.audit_events (seq, time, principal, role, on_behalf_of, purpose, subject, case_id, category,
+		object, action, outcome, rule, policy, access_point, client, prev, hash)
+	SELECT s, t, coalesce(p, ''), coalesce(r, ''), coalesce(o, ''), coalesce(pu, ''), coalesce(su, ''), coalesce(c, ''),
+		coalesce(ca, ''), coalesce(ob, ''), coalesce(a, ''), coalesce(ou, ''), coalesce(ru, ''), coalesce(po, ''),
+		coalesce(ap, ''), coalesce(cl, ''), pr, h
+	FROM unnest(seqs, times, principals, roles, on_behalf_ofs, purposes, subjects, case_ids, categories, objects,
+		actions, outcomes, rules, policies, access_points, clients, prevs, hashes)
+		AS x (s, t, p, r, o, pu, su, c, ca, ob, a, ou, ru, po, ap, cl, pr, h);
+	RETURN QUERY SELECT * FROM unnest(seqs, prevs, hashes);
 END
 $$;
 
