@@ -24,6 +24,7 @@ import (
 	"iter"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
@@ -301,6 +302,11 @@ func (s *Store) UpdateCase(ctx context.Context, c privacy.Case, events []privacy
 	if retention.AltersCase(old, c) && s.standing(c.Subject, func(h *retention.Hold) bool { return h.HoldsCase(c.ID) }) {
 		return held(op, "a legal hold keeps the case")
 	}
+	// Rule R4: a case closes after what it holds, not before.
+	if old.IsOpen() && !c.IsOpen() && s.latest(c.ID).After(c.Closed) {
+		return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrConflict, Rule: privacy.R4,
+			Msg: "the case holds records dated after the closing"}
+	}
 	if err := s.write(op); err != nil {
 		return err
 	}
@@ -310,6 +316,23 @@ func (s *Store) UpdateCase(ctx context.Context, c privacy.Case, events []privacy
 	s.cases[c.ID] = c
 	s.applyEvents(events)
 	return nil
+}
+
+// latest returns the latest time a record of case id, in either file, was
+// created or changed; the lock is held.
+func (s *Store) latest(id privacy.CaseID) time.Time {
+	var t time.Time
+	for i := range s.files {
+		for _, rid := range s.files[i].caseRecords[id] {
+			r := s.files[i].records[rid]
+			for _, x := range [2]time.Time{r.Created, r.Updated} {
+				if x.After(t) {
+					t = x
+				}
+			}
+		}
+	}
+	return t
 }
 
 // SubjectCases implements [privacy.Store].

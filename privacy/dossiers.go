@@ -178,7 +178,9 @@ func (d *Dossiers) SubjectCases(ctx context.Context, id SubjectID) ([]Case, erro
 
 // CloseCase closes an open case at act.At, audited as act. Closing starts
 // most retention clocks (R9, O12); a closed case takes no more records
-// (R4). Closing a closed case fails with [ErrConflict].
+// (R4). Closing a closed case fails with [ErrConflict], and so does
+// closing it before one of its records was created or changed (the store
+// checks that, R4: a case closes after what it holds).
 func (d *Dossiers) CloseCase(ctx context.Context, act Act, id CaseID) error {
 	const op = "close case"
 	if err := checkAct(op, &act); err != nil {

@@ -35,7 +35,10 @@ import (
 //     insert, under a lock that closing the case (UpdateCase) conflicts
 //     with, and refuse a closed case with [ErrConflict] naming R4, so
 //     that a closing and an addition racing each other never leave a
-//     record added after the closing.
+//     record added after the closing. Likewise UpdateCase refuses to
+//     close a case at a time before a record of it, in either file, was
+//     created or last changed ([ErrConflict], R4): a case closes after
+//     what it holds.
 //   - A store that also keeps legal holds (package retention's Store,
 //     usually on the same type) refuses, with an error matching
 //     [ErrForbidden] that names rule [G3] and changing nothing, a delete
@@ -75,9 +78,11 @@ type Store interface {
 	// Case returns the case with the given ID.
 	Case(ctx context.Context, id CaseID) (Case, error)
 	// UpdateCase replaces an existing case, with the audit events of the
-	// change; its subject does not change. A store that keeps legal holds
-	// refuses to change a case whose whole data a standing hold keeps
-	// (ErrForbidden, rule G3), except to close it.
+	// change; its subject does not change. Closing an open case at a time
+	// before one of its records was created or changed fails with
+	// ErrConflict, rule R4. A store that keeps legal holds refuses to
+	// change a case whose whole data a standing hold keeps (ErrForbidden,
+	// rule G3), except to close it.
 	UpdateCase(ctx context.Context, c Case, events []Event) error
 	// SubjectCases returns the subject's cases ordered by opening time,
 	// then ID; ErrNotFound if the subject does not exist.

@@ -48,6 +48,7 @@ func ExampleGrants() {
 	// GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "app";
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".append_events(timestamptz[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[]) TO "app", "physician";
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".lock_cases(text[]) TO "app", "physician";
+	// GRANT EXECUTE ON FUNCTION "dossierwacht".case_dated_after(text, timestamptz) TO "app";
 	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".holds, "dossierwacht".erasures TO "app";
 	// GRANT SELECT, INSERT ON "dossierwacht".proofs TO "app";
 	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants, "dossierwacht".requests TO "app";

@@ -71,6 +71,7 @@ func Grants(schema, app, medical string) ([]string, error) {
 		`GRANT SELECT, INSERT ON {schema}.audit_events TO {app}`,
 		`GRANT EXECUTE ON FUNCTION {schema}.append_events(` + appendEventsArgs + `) TO {app}, {medrole}`,
 		`GRANT EXECUTE ON FUNCTION {schema}.lock_cases(text[]) TO {app}, {medrole}`,
+		`GRANT EXECUTE ON FUNCTION {schema}.case_dated_after(text, timestamptz) TO {app}`,
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.holds, {schema}.erasures TO {app}`,
 		`GRANT SELECT, INSERT ON {schema}.proofs TO {app}`,
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.consent_grants, {schema}.requests TO {app}`,

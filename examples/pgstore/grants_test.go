@@ -313,7 +313,7 @@ func TestGrants(t *testing.T) {
 			t.Errorf("INSERT into the audit trail as the physician = %v, want permission denied", err)
 		}
 		// The functions run as the owner with a fixed search_path.
-		for _, fn := range []string{"append_events", "lock_cases", "lock_subject"} {
+		for _, fn := range []string{"append_events", "lock_cases", "case_dated_after", "lock_subject"} {
 			var definer bool
 			var config []string
 			if err := owner.QueryRow(ctx, `SELECT p.prosecdef, coalesce(p.proconfig, '{}') FROM pg_proc p

@@ -10,9 +10,9 @@ type queries struct {
 	createSubject, subject, subjectForUpdate, updateSubject, subjectExists, lockSubject string
 	deleteSubject                                                                       []string
 
-	createCase, caseByID, updateCase, caseExists, caseSubject, lockCase, lockCases string
-	subjectCases, lockSubjectCases                                                 string
-	deleteCase                                                                     []string
+	createCase, caseByID, updateCase, caseExists, caseSubject, lockCase, lockCases, caseDatedAfter string
+	subjectCases, lockSubjectCases                                                                 string
+	deleteCase                                                                                     []string
 
 	ordinary, medical fileQueries
 
@@ -100,7 +100,10 @@ func newQueries(r *strings.Replacer) queries {
 		lockCase:    `SELECT 1 FROM {schema}.cases WHERE id = $1 FOR UPDATE`,
 		// Rule R4: the cases of an addition, locked FOR SHARE and read
 		// open or closed, by migration 0008's function for either role.
-		lockCases:        `SELECT case_id, open FROM {schema}.lock_cases($1::text[])`,
+		lockCases: `SELECT case_id, open FROM {schema}.lock_cases($1::text[])`,
+		// Rule R4: does a record of the case, in either file, date from
+		// after a closing (migration 0008's function)?
+		caseDatedAfter:   `SELECT {schema}.case_dated_after($1, $2)`,
 		lockSubjectCases: `SELECT id FROM {schema}.cases WHERE subject_id = $1 FOR UPDATE`,
 		subjectCases:     `SELECT ` + caseColumns + ` FROM {schema}.cases WHERE subject_id = $1 ORDER BY opened NULLS FIRST, id`,
 		deleteCase: []string{
@@ -124,7 +127,7 @@ func newQueries(r *strings.Replacer) queries {
 	}
 	for _, p := range []*string{&q.version, &q.insertMigration, &q.createSubject, &q.subject, &q.subjectForUpdate, &q.updateSubject,
 		&q.subjectExists, &q.lockSubject, &q.createCase, &q.caseByID, &q.updateCase, &q.caseExists, &q.caseSubject, &q.lockCase,
-		&q.lockCases,
+		&q.lockCases, &q.caseDatedAfter,
 		&q.lockSubjectCases, &q.subjectCases, &q.auditLock, &q.lastEvent, &q.insertEvents, &q.appendEvents, &q.events,
 		&q.subjectEvents} {
 		*p = r.Replace(*p)

@@ -186,6 +186,11 @@ func (s *Store) UpdateCase(ctx context.Context, c privacy.Case, events []privacy
 		if err := tx.QueryRow(ctx, s.q.lockSubject, subject).Scan(new(int)); err != nil {
 			return err
 		}
+		// The case's row before what is read of it, so that no record is
+		// added meanwhile (AddRecords locks it FOR SHARE).
+		if err := tx.QueryRow(ctx, s.q.lockCase, string(c.ID)).Scan(new(int)); err != nil {
+			return err
+		}
 		old, err := scanCase(tx.QueryRow(ctx, s.q.caseByID, string(c.ID)))
 		if err != nil {
 			return err
@@ -196,6 +201,18 @@ func (s *Store) UpdateCase(ctx context.Context, c privacy.Case, events []privacy
 		}
 		if sqladapter.CaseChangeHeld(holds[c.Subject], old, c) {
 			return sqladapter.Held(op, "a legal hold keeps the case")
+		}
+		// Rule R4: a case closes after what it holds, not before; the
+		// function answers for the medical file too, which this role may
+		// not read.
+		if old.IsOpen() && !c.IsOpen() {
+			var after bool
+			if err := tx.QueryRow(ctx, s.q.caseDatedAfter, string(c.ID), ts(c.Closed)).Scan(&after); err != nil {
+				return err
+			}
+			if after {
+				return sqladapter.ClosedBefore(op)
+			}
 		}
 		n, err := s.exec(ctx, tx, op, s.q.updateCase, string(c.Kind), string(c.Purpose), string(c.Contract.ID),
 			string(c.Contract.Party), string(c.Contract.PartyKind), ts(c.Contract.Start), ts(c.Contract.End),

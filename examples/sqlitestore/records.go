@@ -157,6 +157,13 @@ const caseColumns = `id, subject_id, kind, purpose, contract_id, contract_party,
 
 const qSubjectCases = `SELECT ` + caseColumns + ` FROM cases WHERE subject_id = ? ORDER BY opened, id`
 
+// qCaseLatest is the latest time a record of a case, in either file, was
+// created or changed (NULL for none).
+const qCaseLatest = `SELECT max(t) FROM (
+	SELECT max(created, coalesce(updated, created)) AS t FROM records WHERE case_id = ?1
+	UNION ALL
+	SELECT max(created, coalesce(updated, created)) FROM medical_records WHERE case_id = ?1)`
+
 type scanner interface{ Scan(dest ...any) error }
 
 func scanCase(row scanner) (privacy.Case, error) {
@@ -204,6 +211,16 @@ func (s *Store) UpdateCase(ctx context.Context, c privacy.Case, events []privacy
 		}
 		if sqladapter.CaseChangeHeld(hs, old, c) {
 			return sqladapter.Held(op, "a legal hold keeps the case")
+		}
+		// Rule R4: a case closes after what it holds, not before.
+		if old.IsOpen() && !c.IsOpen() {
+			var latest sql.NullInt64
+			if err := tx.QueryRowContext(ctx, qCaseLatest, c.ID).Scan(&latest); err != nil {
+				return err
+			}
+			if latest.Valid && timeOf(latest).After(c.Closed) {
+				return sqladapter.ClosedBefore(op)
+			}
 		}
 		if _, err := s.exec(ctx, tx, op, `UPDATE cases SET kind = ?, purpose = ?, contract_id = ?, contract_party = ?,
 	contract_party_kind = ?, contract_start = ?, contract_end = ?, opened = ?, closed = ? WHERE id = ? AND subject_id = ?`,

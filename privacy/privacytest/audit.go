@@ -249,6 +249,48 @@ func testStoreRefusesClosedCase(t *testing.T, e *env) {
 	e.wantUnchanged(t, "R4: refused additions to a closed case", before, "s-1")
 }
 
+func testCloseNotBefore(t *testing.T, e *env) {
+	// Rule R4: a case closes after what it holds. A closing dated before a
+	// record of either file was created, or rectified, is refused and
+	// changes nothing; it must claim a later time.
+	e.subject(t, "s-1")
+	e.openCase(t, "c-1", "s-1", t0)
+	e.openCase(t, "c-2", "s-1", t0)
+	if err := e.d.AddRecord(e.ctx, act(t0.Add(2*time.Hour)), note("r-1", "c-1", t0.Add(2*time.Hour))); err != nil {
+		t.Fatalf("AddRecord: %v", err)
+	}
+	if err := e.d.AddRecord(e.ctx, medAct(t0.Add(3*time.Hour)), medicalNote("m-1", "c-1", t0.Add(3*time.Hour))); err != nil {
+		t.Fatalf("AddRecord(medical): %v", err)
+	}
+	if err := e.d.AddRecord(e.ctx, act(t0), note("r-2", "c-2", t0)); err != nil {
+		t.Fatalf("AddRecord: %v", err)
+	}
+	r, _ := e.d.Record(e.ctx, "r-2")
+	r.Fields[privacy.FieldText] = "rectified"
+	if err := e.d.UpdateRecord(e.ctx, act(t0.Add(5*time.Hour)), r); err != nil {
+		t.Fatalf("UpdateRecord: %v", err)
+	}
+	for _, tc := range []struct {
+		what string
+		c    privacy.CaseID
+		at   time.Time
+	}{
+		{"before its note", "c-1", t0.Add(time.Hour)},
+		{"before its medical record", "c-1", t0.Add(150 * time.Minute)},
+		{"before its record's rectification", "c-2", t0.Add(4 * time.Hour)},
+	} {
+		before := e.snapshot(t, "s-1")
+		err := e.d.CloseCase(e.ctx, act(tc.at), tc.c)
+		wantRule(t, "R4: CloseCase("+tc.what+")", err, privacy.ErrConflict, privacy.R4)
+		e.wantUnchanged(t, "R4: a refused CloseCase("+tc.what+")", before, "s-1")
+	}
+	for c, at := range map[privacy.CaseID]time.Time{"c-1": t0.Add(3 * time.Hour), "c-2": t0.Add(5 * time.Hour)} {
+		if err := e.d.CloseCase(e.ctx, act(at), c); err != nil {
+			t.Errorf("CloseCase(%s) at its latest record's time: %v", c, err)
+		}
+	}
+}
+
 func testCloseRacesAdd(t *testing.T, e *env) {
 	// Rule R4 under a race: case c-i is closed while record r-i is added
 	// to it. Either the record comes first, and its audit event before the

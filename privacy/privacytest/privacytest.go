@@ -96,6 +96,7 @@ var cases = []struct {
 	{"R4_RecordTimeWithinTheCase", testRecordTime},
 	{"R4_StoreRefusesClosedCase", testStoreRefusesClosedCase},
 	{"R4_CloseRacesAddRecords", testCloseRacesAdd},
+	{"R4_CloseNotBeforeItsRecords", testCloseNotBefore},
 	{"G7_UnauditedWriteRefused", testUnauditedWrite},
 	{"G7_StoreAppendsExactlyItsEvents", testStoreAppendsEvents},
 	{"O1_EveryWriteAudited", testEveryWriteAudited},

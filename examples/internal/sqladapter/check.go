@@ -147,6 +147,13 @@ func CheckWriteEvents(op string, events []privacy.Event) error {
 	return nil
 }
 
+// ClosedBefore is the refusal of a closing dated before a record of the
+// case was created or changed (rule R4: a case closes after what it
+// holds).
+func ClosedBefore(op string) error {
+	return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Rule: privacy.R4, Msg: "the case holds records dated after the closing"}
+}
+
 // Closed is the refusal of an addition to a closed case (rule R4).
 func Closed(op string) error {
 	return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Rule: privacy.R4, Msg: "the case is closed"}

@@ -93,3 +93,16 @@ CREATE FUNCTION {schema}.lock_cases(ids text[]) RETURNS TABLE (case_id text, ope
 $$;
 
 REVOKE ALL ON FUNCTION {schema}.lock_cases(text[]) FROM PUBLIC;
+
+-- Rule R4: a case closes after what it holds. Closing it (the
+-- application's role) asks whether a record of either file was created or
+-- changed after the closing; the function answers that and no more, for
+-- the medical file, which the role may not read.
+
+CREATE FUNCTION {schema}.case_dated_after(c text, t timestamptz) RETURNS boolean
+	LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+	SELECT EXISTS (SELECT 1 FROM {schema}.records r WHERE r.case_id = c AND greatest(r.created, r.updated) > t)
+		OR EXISTS (SELECT 1 FROM {medical}.records r WHERE r.case_id = c AND greatest(r.created, r.updated) > t)
+$$;
+
+REVOKE ALL ON FUNCTION {schema}.case_dated_after(text, timestamptz) FROM PUBLIC;
