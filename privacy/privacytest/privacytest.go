@@ -16,7 +16,7 @@
 // implements [FaultInjector] shows that a write failing halfway, its audit
 // events included, leaves nothing half-written. A closed case takes no
 // records, not even back-dated ones, also when the closing races the
-// addition (R4).
+// addition, and a case closes no earlier than its records (R4).
 //
 // Every write is audited in its own atomic unit (O1, G7, N9): a write
 // without events is refused, and a store that is also an [access.Store]
