@@ -31,14 +31,14 @@ type lossyStore struct {
 }
 
 // AddRecords drops the record's legal basis (rule N5 names it).
-func (s lossyStore) AddRecords(ctx context.Context, rs ...privacy.Record) error {
+func (s lossyStore) AddRecords(ctx context.Context, rs []privacy.Record, events []privacy.Event) error {
 	if s.drop {
 		rs = append([]privacy.Record(nil), rs...)
 		for i := range rs {
 			rs[i].Basis = ""
 		}
 	}
-	return s.Store.AddRecords(ctx, rs...)
+	return s.Store.AddRecords(ctx, rs, events)
 }
 
 // AddGrant drops the case a grant is limited to: the consent would cover

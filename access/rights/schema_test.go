@@ -94,9 +94,9 @@ func TestExportSchema(t *testing.T) {
 			w := newWorld(t, nil)
 			bob, err := privacy.NewSubject("employee-bob", "employer-bakery", t0)
 			require.NoError(t, err)
-			require.NoError(t, w.dossiers.CreateSubject(w.ctx, bob))
+			require.NoError(t, w.dossiers.CreateSubject(w.ctx, deskAct(t0), bob))
 			var buf bytes.Buffer
-			_, err = w.desk.Export(w.ctx, &buf, bob.ID, t0.Add(time.Hour), nil)
+			_, err = w.desk.Export(w.ctx, deskAct(t0.Add(time.Hour)), &buf, bob.ID, nil)
 			require.NoError(t, err)
 			e, err := rights.DecodeExport(bytes.NewReader(buf.Bytes()))
 			require.NoError(t, err)

@@ -743,18 +743,19 @@ func testRecordsChecked(t *testing.T, e *env) {
 	contract := privacy.Contract{ID: "k-1", Party: "employer-1", PartyKind: privacy.PartyEmployer, Start: t0.Add(-24 * time.Hour)}
 	sub, _ := privacy.NewSubject("s-1", "employer-1", t0)
 	c, _ := privacy.NewCase("c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
-	if err := dossiers.CreateSubject(e.ctx, sub); err != nil {
+	act := privacy.Act{By: staff, At: t0}
+	if err := dossiers.CreateSubject(e.ctx, act, sub); err != nil {
 		t.Fatal(err)
 	}
-	if err := dossiers.OpenCase(e.ctx, c); err != nil {
+	if err := dossiers.OpenCase(e.ctx, act, c); err != nil {
 		t.Fatal(err)
 	}
 	rec := privacy.Record{ID: "r-1", Case: "c-1", Category: privacy.CategoryNotes, Author: "cm-1",
 		Source: privacy.Source{Kind: privacy.PartyService}, Created: t0, Fields: map[privacy.Field]string{privacy.FieldText: "x"}}
-	if err := dossiers.AddRecord(e.ctx, rec); err != nil {
+	if err := dossiers.AddRecord(e.ctx, act, rec); err != nil {
 		t.Fatal(err)
 	}
-	reg := e.registry(t, privacy.Strict(), &consent.Options{Records: dossiers})
+	reg := e.registry(t, privacy.Strict(), &consent.Options{Records: ps})
 	if _, err := reg.AddGrant(e.ctx, staff, grant("g-1", "s-1", employer, privacy.CategoryNotes, privacy.CategoryIdentity)); err != nil {
 		t.Fatal(err)
 	}

@@ -138,11 +138,13 @@ func (s *server) disclose(w http.ResponseWriter, r *http.Request, p *access.Prin
 		if it.Record == "" {
 			continue
 		}
-		read := s.d.Dossiers.Record
+		var rec privacy.Record
 		if it.Category.Medical() {
-			read = s.d.Dossiers.MedicalRecord
+			// The case file audits the read of the medical file (G7).
+			rec, err = s.d.Dossiers.MedicalRecord(ctx, actOf(p, req.At, in.Purpose), it.Record)
+		} else {
+			rec, err = s.d.Dossiers.Record(ctx, it.Record)
 		}
-		rec, err := read(ctx, it.Record)
 		if err != nil {
 			s.writeError(w, r, err, true)
 			return

@@ -11,6 +11,12 @@ import (
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
+// actOf is the act of principal p at at for purpose (empty: the purpose of
+// the case acted on), as the case file audits it (rules G7, N9).
+func actOf(p *access.Principal, at time.Time, purpose privacy.Purpose) privacy.Act {
+	return privacy.Act{By: p.Principal, At: at, Purpose: purpose, AccessPoint: p.AccessPoint, Client: p.Client}
+}
+
 // exportTrailer is the HTTP trailer that says whether an export was written
 // in full: the export streams, so a failure halfway cannot change the
 // status any more. A client keeps an export only with "true".
@@ -97,7 +103,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, p *access.Princi
 		h.Set("Trailer", exportTrailer)
 		w.WriteHeader(http.StatusOK)
 	}}
-	_, err = s.d.Rights.Export(ctx, lw, subject, now, opts)
+	_, err = s.d.Rights.Export(ctx, actOf(p, now, ""), lw, subject, opts)
 	switch {
 	case err != nil && !lw.started:
 		// Nothing written yet: an ordinary error response.
@@ -164,7 +170,7 @@ func (s *server) physicianRelease(ctx context.Context, p *access.Principal, subj
 			continue
 		}
 		allowed, rule = true, d.Rule
-		for rec, err := range s.d.Dossiers.CaseMedicalRecords(ctx, reqs[i].Case.ID) {
+		for rec, err := range s.d.Dossiers.CaseMedicalRecords(ctx, actOf(p, now, reqs[i].Purpose), reqs[i].Case.ID) {
 			if err != nil {
 				return "", nil, false, err
 			}

@@ -36,7 +36,7 @@ func buildDeps(st Stores, policy *privacy.Policy, auth Authenticator, now func()
 	if err != nil {
 		return Deps{}, err
 	}
-	reg, err := consent.New(st.Consent, policy, &consent.Options{Records: dossiers})
+	reg, err := consent.New(st.Consent, policy, &consent.Options{Records: st.Dossiers})
 	if err != nil {
 		return Deps{}, err
 	}
@@ -104,9 +104,14 @@ func demoPrincipals() []*access.Principal {
 }
 
 // seedWorld fills the case file as it stood at at, and records the
-// consent grants.
+// consent grants. Carla, the case manager, enters the file, Dirk the
+// medical record; the case file audits each write (rules O1, G7, N9).
 func seedWorld(ctx context.Context, d Deps, at time.Time) error {
 	at = privacy.Timestamp(at)
+	carla := privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager, Party: service, Secrecy: privacy.SecrecyAgreement}
+	dirk := privacy.Principal{ID: "physician-dirk", Role: privacy.RolePhysician, Party: service, Secrecy: privacy.SecrecyProfessional,
+		MultiFactor: true}
+	entered := privacy.Act{By: carla, At: at.Add(time.Hour), Client: "httpservice-seed"}
 	contract := privacy.Contract{ID: "contract-bakery", Party: employer, PartyKind: privacy.PartyEmployer,
 		Start: at.AddDate(-1, 0, 0)}
 	for _, id := range demoSubjects() {
@@ -114,7 +119,7 @@ func seedWorld(ctx context.Context, d Deps, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		if err := d.Dossiers.CreateSubject(ctx, s); err != nil {
+		if err := d.Dossiers.CreateSubject(ctx, entered, s); err != nil {
 			return err
 		}
 	}
@@ -133,7 +138,7 @@ func seedWorld(ctx context.Context, d Deps, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		if err := d.Dossiers.OpenCase(ctx, cs); err != nil {
+		if err := d.Dossiers.OpenCase(ctx, entered, cs); err != nil {
 			return err
 		}
 	}
@@ -147,7 +152,7 @@ func seedWorld(ctx context.Context, d Deps, at time.Time) error {
 	fromEmployer := privacy.Source{Kind: privacy.PartyEmployer, Party: employer}
 	fromService := privacy.Source{Kind: privacy.PartyService}
 	fromSubject := privacy.Source{Kind: privacy.PartySubject}
-	if err := d.Dossiers.AddRecords(ctx,
+	if err := d.Dossiers.AddRecords(ctx, entered,
 		rec("rec-anna-identity", annaSick, privacy.CategoryIdentity, "hr-bert", fromEmployer,
 			F{privacy.FieldName: "Anna de Vries", privacy.FieldCity: "Utrecht", privacy.FieldDateOfBirth: "1990-04-01"}),
 		rec("rec-anna-sick-report", annaSick, privacy.CategoryAbsenceFacts, "hr-bert", fromEmployer,
@@ -170,11 +175,10 @@ func seedWorld(ctx context.Context, d Deps, at time.Time) error {
 		return err
 	}
 	// Rule O6: the medical record goes to the separate medical file.
-	if err := d.Dossiers.AddRecord(ctx, rec("rec-anna-medical", annaSick, privacy.CategoryMedical, "physician-dirk", fromService,
+	if err := d.Dossiers.AddRecord(ctx, privacy.Act{By: dirk, At: entered.At, Client: entered.Client}, rec("rec-anna-medical", annaSick, privacy.CategoryMedical, "physician-dirk", fromService,
 		F{privacy.FieldText: "lumbar strain; physiotherapy advised"})); err != nil {
 		return err
 	}
-	carla := privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager, Party: service, Secrecy: privacy.SecrecyAgreement}
 	for _, g := range []consent.Grant{
 		// Rule O10: Cees lets the employer know of his visit.
 		{ID: "grant-cees-visit", Subject: cees, Recipient: consent.Recipient{Party: employer, Kind: privacy.PartyEmployer},

@@ -29,8 +29,8 @@ func testFilesOwnerOnly(t *testing.T) {
 	s, err := sqlitestore.Open(ctx, path, nil)
 	require.NoError(t, err)
 	defer s.Close()
-	require.NoError(t, s.CreateSubject(ctx, privacy.Subject{ID: "s-1", Created: time.Unix(1, 0)}))
-	_, err = s.AppendEvents(ctx, adaptertest.Event(1, "s-1"))
+	require.NoError(t, s.CreateSubject(ctx, privacy.Subject{ID: "s-1", Created: time.Unix(1, 0)}, []privacy.Event{adaptertest.Event(1, "s-1")}))
+	_, err = s.AppendEvents(ctx, adaptertest.Event(2, "s-1"))
 	require.NoError(t, err)
 	for _, name := range []string{path, path + "-wal", path + "-shm"} {
 		info, err := os.Stat(name)

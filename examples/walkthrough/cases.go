@@ -31,21 +31,21 @@ func (w *world) openCases(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := w.dossiers.CreateSubject(ctx, s); err != nil {
+		if err := w.dossiers.CreateSubject(ctx, act(w.carla, w.now), s); err != nil {
 			return err
 		}
 		cs, err := privacy.NewCase(c.id, c.subject, c.kind, c.purpose, w.contract, w.now)
 		if err != nil {
 			return err
 		}
-		if err := w.dossiers.OpenCase(ctx, cs); err != nil {
+		if err := w.dossiers.OpenCase(ctx, act(w.carla, w.now), cs); err != nil {
 			return err
 		}
 		w.p.printf("  %-15s %-25s %-14s purpose %-17s contract %s\n", c.subject, c.id, c.kind, c.purpose, w.contract.ID)
 	}
 	_, err := privacy.NewCase("case-anna-marketing", "employee-anna", privacy.CaseAbsence, "marketing", w.contract, w.now)
 	if err == nil {
-		err = w.dossiers.OpenCase(ctx, privacy.Case{ID: "case-anna-marketing", Subject: "employee-anna", Kind: privacy.CaseAbsence,
+		err = w.dossiers.OpenCase(ctx, act(w.carla, w.now), privacy.Case{ID: "case-anna-marketing", Subject: "employee-anna", Kind: privacy.CaseAbsence,
 			Purpose: "marketing", Contract: w.contract, Opened: w.now})
 	}
 	w.p.printf("a case for marketing is refused: %v\n", err)
@@ -83,7 +83,7 @@ func (w *world) openCases(ctx context.Context) error {
 			Fields: map[privacy.Field]string{privacy.FieldLimitations: "no lifting over 10 kg", privacy.FieldCapacities: "counter work",
 				privacy.FieldExpectedDuration: "4 weeks", privacy.FieldIncapacityDegree: "50%"}},
 	}
-	if err := w.dossiers.AddRecords(ctx, records...); err != nil {
+	if err := w.dossiers.AddRecords(ctx, act(w.carla, w.now.Add(2*time.Hour)), records...); err != nil {
 		return err
 	}
 	for _, r := range records {
@@ -92,14 +92,14 @@ func (w *world) openCases(ctx context.Context) error {
 	medical := privacy.Record{ID: "rec-medical", Case: annaCase, Category: privacy.CategoryMedical, Author: w.dirk.ID,
 		Source: privacy.Source{Kind: privacy.PartyService}, Created: w.now.Add(2 * time.Hour),
 		Fields: map[privacy.Field]string{privacy.FieldText: "lumbar strain; physiotherapy advised"}}
-	if err := w.dossiers.AddRecord(ctx, medical); err != nil {
+	if err := w.dossiers.AddRecord(ctx, act(w.dirk, medical.Created), medical); err != nil {
 		return err
 	}
 	w.p.printf("recorded %-15s in the separate medical file (rule O6)\n", medical.ID)
 	visit := privacy.Record{ID: "rec-visit", Case: "case-bram-consultation", Category: privacy.CategoryConsultation, Author: w.dirk.ID,
 		Source: privacy.Source{Kind: privacy.PartySubject}, Created: w.now,
 		Fields: map[privacy.Field]string{privacy.FieldConsultationKind: "spreekuur", privacy.FieldDate: "2026-03-02"}}
-	if err := w.dossiers.AddRecord(ctx, visit); err != nil {
+	if err := w.dossiers.AddRecord(ctx, act(w.dirk, visit.Created), visit); err != nil {
 		return err
 	}
 	w.p.printf("recorded %-15s Bram's visit to the consultation hour (rule O10)\n", visit.ID)
@@ -126,7 +126,7 @@ func (w *world) refuseForbidden(ctx context.Context) error {
 	r := privacy.Record{ID: "rec-religion", Case: annaCase, Category: privacy.CategoryReligion,
 		Author: w.carla.ID, Source: privacy.Source{Kind: privacy.PartyService}, Created: w.now.Add(3 * time.Hour),
 		Fields: map[privacy.Field]string{privacy.FieldText: "…"}}
-	err := w.dossiers.AddRecord(ctx, r)
+	err := w.dossiers.AddRecord(ctx, act(w.carla, r.Created), r)
 	if !errors.Is(err, privacy.ErrProhibitedCategory) {
 		return fmt.Errorf("walkthrough: a special category was not refused: %v", err)
 	}

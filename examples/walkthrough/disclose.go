@@ -30,7 +30,7 @@ func (w *world) discloseToEmployer(ctx context.Context) error {
 	note := privacy.Record{ID: "rec-plan-note", Case: annaCase, Category: privacy.CategoryNotes,
 		Author: w.carla.ID, Source: privacy.Source{Kind: privacy.PartyService}, Created: w.now.Add(24 * time.Hour),
 		Fields: map[privacy.Field]string{privacy.FieldText: "gradual return from week 3, mornings only"}}
-	if err := w.dossiers.AddRecord(ctx, note); err != nil {
+	if err := w.dossiers.AddRecord(ctx, act(w.carla, note.Created), note); err != nil {
 		return err
 	}
 	employer := consent.Recipient{Party: bakery, Kind: privacy.PartyEmployer}

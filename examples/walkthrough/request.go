@@ -43,7 +43,7 @@ func (w *world) subjectAccess(ctx context.Context) error {
 			out.Close()
 			return err
 		}
-		totals, err := w.desk.Export(ctx, out, "employee-anna", at, &f.opts)
+		totals, err := w.desk.Export(ctx, act(w.carla, at), out, "employee-anna", &f.opts)
 		if cerr := out.Close(); err == nil {
 			err = cerr
 		}

@@ -13,11 +13,11 @@ import (
 func (w *world) sweepRetention(ctx context.Context) error {
 	w.p.section("Two years after the case closes, the retention sweep (rules R9, O12, N7, G3)")
 	closed := w.now.Add(14 * 24 * time.Hour)
-	if err := w.dossiers.CloseCase(ctx, annaCase, closed); err != nil {
+	if err := w.dossiers.CloseCase(ctx, act(w.carla, closed), annaCase); err != nil {
 		return err
 	}
 	ended := time.Date(2026, time.June, 30, 17, 0, 0, 0, time.UTC)
-	if err := w.dossiers.EndEmployment(ctx, "employee-anna", ended); err != nil {
+	if err := w.dossiers.EndEmployment(ctx, act(w.carla, ended), "employee-anna", ended); err != nil {
 		return err
 	}
 	w.p.printf("%s closed %s; employment ended %s: retention clocks start (rules O8, O12, N7)\n",

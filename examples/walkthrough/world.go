@@ -74,10 +74,10 @@ func newWorld(ctx context.Context, p *printer, outDir string) (w *world, err err
 	if w.guard, err = access.New(w.audit, w.dossiers, nil); err != nil {
 		return nil, err
 	}
-	if w.registry, err = consent.New(store, w.policy, &consent.Options{Records: w.dossiers}); err != nil {
+	if w.registry, err = consent.New(store, w.policy, &consent.Options{Records: store}); err != nil {
 		return nil, err
 	}
-	if w.keeper, err = retention.New(store, w.policy, &retention.Options{Recipients: recipients{w.registry, w.dossiers}}); err != nil {
+	if w.keeper, err = retention.New(store, w.policy, &retention.Options{Recipients: recipients{w.registry, store}}); err != nil {
 		return nil, err
 	}
 	rules, err := retention.NewRules(w.policy)
@@ -113,6 +113,12 @@ func (w *world) principals() {
 	w.adam = staff("administrator-adam", privacy.RoleAdministrator, privacy.SecrecyNone, true)
 }
 
+// act is p acting at at: the case file audits every write with it (rules
+// O1, G7, N9).
+func act(p *access.Principal, at time.Time) privacy.Act {
+	return privacy.Act{By: p.Principal, At: at, AccessPoint: p.AccessPoint, Client: p.Client}
+}
+
 // close closes the store and removes its directory.
 func (w *world) close() error {
 	return errors.Join(w.store.Close(), os.RemoveAll(w.dir))
@@ -122,16 +128,18 @@ func (w *world) close() error {
 // of an erasure (rule G4): for each record, the parties a logged disclosure
 // gave it to.
 type recipients struct {
-	reg      *consent.Registry
-	dossiers *privacy.Dossiers
+	reg *consent.Registry
+	// records tells of each record its subject and category; the sweep
+	// that asks reads no content.
+	records consent.RecordReader
 }
 
 func (r recipients) Recipients(ctx context.Context, records []privacy.RecordID) (map[privacy.RecordID][]retention.Recipient, error) {
 	out := map[privacy.RecordID][]retention.Recipient{}
 	for _, id := range records {
-		rec, err := r.dossiers.Record(ctx, id)
+		rec, err := r.records.Record(ctx, id)
 		if errors.Is(err, privacy.ErrNotFound) {
-			rec, err = r.dossiers.MedicalRecord(ctx, id)
+			rec, err = r.records.MedicalRecord(ctx, id)
 		}
 		if err != nil {
 			return nil, err
