@@ -3,8 +3,8 @@ package privacytest
 import (
 	"context"
 	"errors"
-	"iter"
 	"fmt"
+	"iter"
 	"maps"
 	"sync"
 	"testing"
