@@ -34,7 +34,7 @@ func (s *Service) RegisterSubject(ctx context.Context, a *Actor, subj privacy.Su
 	default:
 		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not register subjects"))
 	}
-	return s.refused(ctx, e, s.dossiers.CreateSubject(ctx, subj))
+	return s.refused(ctx, e, s.dossiers.CreateSubject(ctx, act(a, subj.Created, ""), subj))
 }
 
 // OpenCase opens a new case of a registered subject as of now, under its
@@ -61,7 +61,7 @@ func (s *Service) OpenCase(ctx context.Context, a *Actor, c privacy.Case) error 
 	default:
 		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not open this case"))
 	}
-	return s.refused(ctx, e, s.dossiers.OpenCase(ctx, c))
+	return s.refused(ctx, e, s.dossiers.OpenCase(ctx, act(a, c.Opened, c.Purpose), c))
 }
 
 // CloseCase closes an open case as of now; most retention clocks start
@@ -80,7 +80,7 @@ func (s *Service) CloseCase(ctx context.Context, a *Actor, id privacy.CaseID) er
 	if !caseStaff(a.Role) || !a.Assigned(id) {
 		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "only staff assigned to the case close it"))
 	}
-	return s.refused(ctx, e, s.dossiers.CloseCase(ctx, id, s.now()))
+	return s.refused(ctx, e, s.dossiers.CloseCase(ctx, act(a, s.now(), c.Purpose), id))
 }
 
 // EndEmployment records that the subject's employment ended at ended
@@ -107,7 +107,7 @@ func (s *Service) EndEmployment(ctx context.Context, a *Actor, id privacy.Subjec
 	if ended.IsZero() || ended.After(s.now()) {
 		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "ended", Msg: "the end of employment is a date not after now"}
 	}
-	return s.refused(ctx, e, s.dossiers.EndEmployment(ctx, id, ended))
+	return s.refused(ctx, e, s.dossiers.EndEmployment(ctx, act(a, s.now(), ""), id, ended))
 }
 
 // visibleCase loads case id for a, for verb v: a case a may not know of
@@ -158,8 +158,10 @@ func (s *Service) consents(ctx context.Context, a *Actor, c *privacy.Case, req *
 	return err
 }
 
-// AddRecords adds records to their cases, all or none, written by a as of
-// now: a is their author. Every field of every record is decided by the
+// AddRecords adds records to a case, all or none, written by a as of now:
+// a is their author. The records of one call are of one case and of one
+// file — the medical file is kept apart (O6) — so that the call is one
+// atomic write. Every field of every record is decided by the
 // access engine first (who may write what: R7, R8, O4, O6, N1, N4, O8,
 // O10, R12, …), then the case file checks what may be stored (O5, R4, R5,
 // O2, N5, O6). A refusal names its rule and stores nothing.
@@ -185,6 +187,15 @@ func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []priva
 	if len(recs) == 0 {
 		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Msg: "no records"}
 	}
+	// All or none: one call is one atomic write of the case file, so its
+	// records are of one case and one file (the medical file is kept
+	// apart, O6).
+	for _, r := range recs[1:] {
+		if r.Case != recs[0].Case || r.Category.Medical() != recs[0].Category.Medical() {
+			return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "records",
+				Msg: "the records of one call are of one case and one file (medical or not)"}
+		}
+	}
 	now := s.now()
 	recs = slices.Clone(recs)
 	cases := map[privacy.CaseID]privacy.Case{}
@@ -194,7 +205,7 @@ func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []priva
 		if create {
 			r.Created, r.Updated = now, now
 		} else {
-			old, err := s.stored(ctx, r.ID, r.Category)
+			old, err := s.lookup(ctx, r.ID, r.Category)
 			if err != nil {
 				return err
 			}
@@ -226,30 +237,16 @@ func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []priva
 	}
 	// The case file checks what may be stored: O5, R4, R5, O2, N5, O6.
 	if create {
-		return s.addRecords(ctx, recs)
+		return s.addRecords(ctx, a, now, recs)
 	}
-	return s.dossiers.UpdateRecord(ctx, recs[0])
+	e := s.event(a, privacy.EventUpdate, recs[0].Subject, recs[0].Case, string(recs[0].ID), privacy.O13, false)
+	return s.refused(ctx, e, s.dossiers.UpdateRecord(ctx, act(a, now, recs[0].Purpose), recs[0]))
 }
 
-// addRecords stores recs, the medical ones in the medical file: one
-// atomic write per file.
-func (s *Service) addRecords(ctx context.Context, recs []privacy.Record) error {
-	var ordinary, medical []privacy.Record
-	for _, r := range recs {
-		if r.Category.Medical() {
-			medical = append(medical, r)
-		} else {
-			ordinary = append(ordinary, r)
-		}
-	}
-	for _, batch := range [][]privacy.Record{ordinary, medical} {
-		if len(batch) > 0 {
-			if err := s.dossiers.AddRecords(ctx, batch...); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+// addRecords stores recs in one atomic write of the case file (R4).
+func (s *Service) addRecords(ctx context.Context, a *Actor, now time.Time, recs []privacy.Record) error {
+	e := s.event(a, privacy.EventCreate, recs[0].Subject, recs[0].Case, string(recs[0].ID), privacy.R4, false)
+	return s.refused(ctx, e, s.dossiers.AddRecords(ctx, act(a, now, recs[0].Purpose), recs...))
 }
 
 func actionOf(create bool) privacy.EventAction {
@@ -284,10 +281,21 @@ func (s *Service) decideWrite(ctx context.Context, a *Actor, c *privacy.Case, r 
 	return nil
 }
 
-// stored reads the stored record id of the file category c is kept in.
-func (s *Service) stored(ctx context.Context, id privacy.RecordID, c privacy.Category) (privacy.Record, error) {
+// lookup reads record id of the file category c is kept in for the
+// Service's own checks (which case, subject and category it has): nothing
+// of it leaves the Service, so the lookup is not a read of the actor's.
+func (s *Service) lookup(ctx context.Context, id privacy.RecordID, c privacy.Category) (privacy.Record, error) {
 	if c.Medical() {
-		return s.dossiers.MedicalRecord(ctx, id)
+		return s.store.MedicalRecord(ctx, id)
+	}
+	return s.store.Record(ctx, id)
+}
+
+// stored reads the stored record id of the file category c is kept in,
+// for a; a read of the medical file is audited by the case file (O6, N9).
+func (s *Service) stored(ctx context.Context, a *Actor, id privacy.RecordID, c privacy.Category, purpose privacy.Purpose) (privacy.Record, error) {
+	if c.Medical() {
+		return s.dossiers.MedicalRecord(ctx, act(a, s.now(), purpose), id)
 	}
 	return s.dossiers.Record(ctx, id)
 }

@@ -123,7 +123,7 @@ func (s *Service) Disclose(ctx context.Context, a *Actor, req consent.Request) (
 		return Disclosed{Decision: dec}, err
 	}
 	out := Disclosed{Decision: dec}
-	out.Records, err = s.package_(ctx, &req, dec.Rule)
+	out.Records, err = s.package_(ctx, a, &req, dec.Rule)
 	return out, err
 }
 
@@ -161,7 +161,7 @@ func (s *Service) mayDisclose(ctx context.Context, v verb, a *Actor, req *consen
 		var c *privacy.Case
 		switch {
 		case it.Record != "":
-			r, err := s.stored(ctx, it.Record, it.Category)
+			r, err := s.lookup(ctx, it.Record, it.Category)
 			if err != nil && !errors.Is(err, privacy.ErrNotFound) {
 				return err
 			}
@@ -218,13 +218,13 @@ func (s *Service) mayRead(ctx context.Context, a *Actor, c *privacy.Case, purpos
 // package_ gathers what an allowed disclosure hands over: the records its
 // items name, or every record of the case in an item's category, each with
 // only the item's fields.
-func (s *Service) package_(ctx context.Context, req *consent.Request, rule privacy.RuleID) ([]access.RecordView, error) {
+func (s *Service) package_(ctx context.Context, a *Actor, req *consent.Request, rule privacy.RuleID) ([]access.RecordView, error) {
 	var out []access.RecordView
 	for _, it := range req.Items {
 		var recs []privacy.Record
 		switch {
 		case it.Record != "":
-			r, err := s.stored(ctx, it.Record, it.Category)
+			r, err := s.stored(ctx, a, it.Record, it.Category, req.Purpose)
 			if err != nil {
 				return nil, err
 			}
@@ -232,7 +232,7 @@ func (s *Service) package_(ctx context.Context, req *consent.Request, rule priva
 		case req.Case != "":
 			seq := s.dossiers.CaseRecords(ctx, req.Case)
 			if it.Category.Medical() {
-				seq = s.dossiers.CaseMedicalRecords(ctx, req.Case)
+				seq = s.dossiers.CaseMedicalRecords(ctx, act(a, req.At, req.Purpose), req.Case)
 			}
 			for r, err := range seq {
 				if err != nil {

@@ -3,6 +3,7 @@ package dossierwacht
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
@@ -91,6 +92,12 @@ func (s *Service) refuse(ctx context.Context, e privacy.Event, err error) error 
 		return errors.Join(err, aerr)
 	}
 	return err
+}
+
+// act is the act of a at now for purpose, as the case file audits it:
+// who, in which role, on whose behalf, why, when and from where (N9).
+func act(a *Actor, now time.Time, purpose privacy.Purpose) privacy.Act {
+	return privacy.Act{By: a.Principal, At: now, Purpose: purpose, AccessPoint: a.AccessPoint, Client: a.Client}
 }
 
 // refused audits err when a rule refused the operation (ErrForbidden):

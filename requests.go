@@ -142,12 +142,12 @@ func (s *Service) Rectify(ctx context.Context, a *Actor, id rights.RequestID, co
 		return rights.Plan{}, err
 	}
 	now := s.now()
-	plan, err := s.desk.Plan(ctx, id, now, corrections)
+	plan, err := s.desk.Plan(ctx, act(a, now, ""), id, corrections)
 	if err != nil {
 		return rights.Plan{}, err
 	}
 	for _, ch := range plan.Changes {
-		r, err := s.stored(ctx, ch.Record, ch.Category)
+		r, err := s.lookup(ctx, ch.Record, ch.Category)
 		if err != nil {
 			return rights.Plan{}, err
 		}
@@ -162,7 +162,7 @@ func (s *Service) Rectify(ctx context.Context, a *Actor, id rights.RequestID, co
 			return rights.Plan{}, err
 		}
 	}
-	if err := s.desk.Apply(ctx, plan, now); err != nil {
+	if err := s.desk.Apply(ctx, act(a, now, ""), plan); err != nil {
 		return rights.Plan{}, err
 	}
 	if _, err := s.desk.Answer(ctx, id, rights.Answer{At: now, By: a.ID, Reason: reason, Plan: &plan}); err != nil {
@@ -186,7 +186,7 @@ func (s *Service) Erase(ctx context.Context, a *Actor, id rights.RequestID, reas
 		return rights.Plan{}, s.refuse(ctx, e, forbidden(verbErasure, roleRule(a.Role), "only the privacy officer decides erasures"))
 	}
 	now := s.now()
-	plan, err := s.desk.Plan(ctx, id, now, nil)
+	plan, err := s.desk.Plan(ctx, act(a, now, ""), id, nil)
 	if err != nil {
 		return rights.Plan{}, err
 	}
@@ -304,7 +304,7 @@ func (s *Service) Export(ctx context.Context, a *Actor, subject privacy.SubjectI
 	if err := s.audit(ctx, e); err != nil {
 		return rights.Totals{}, err
 	}
-	return s.desk.Export(ctx, w, subject, now, xo)
+	return s.desk.Export(ctx, act(a, now, ""), w, subject, xo)
 }
 
 // release is physician p's release of the medical records of the cases p
@@ -320,7 +320,9 @@ func (s *Service) release(ctx context.Context, p *Actor, cases []privacy.Case, n
 		if !d.Allowed {
 			continue
 		}
-		for r, err := range s.dossiers.CaseMedicalRecords(ctx, cases[i].ID) {
+		// Only the IDs are listed here; the desk reads the content as it
+		// writes the export.
+		for r, err := range s.store.CaseMedicalRecords(ctx, cases[i].ID) {
 			if err != nil {
 				return nil, err
 			}

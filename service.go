@@ -116,7 +116,7 @@ func Open(ctx context.Context, store Store, policy *privacy.Policy, opts *Option
 	if err != nil {
 		return nil, err
 	}
-	registry, err := consent.New(store, policy, &consent.Options{Records: dossiers})
+	registry, err := consent.New(store, policy, &consent.Options{Records: store})
 	if err != nil {
 		return nil, err
 	}

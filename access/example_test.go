@@ -25,10 +25,15 @@ func bakery(ctx context.Context) (*memstore.Store, *privacy.Dossiers, time.Time)
 	contract := privacy.Contract{ID: "contract-bakery", Party: "employer-bakery", PartyKind: privacy.PartyEmployer,
 		Start: time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)}
 	c, _ := privacy.NewCase("case-anna", s.ID, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, now)
-	if err := d.CreateSubject(ctx, s); err != nil {
+	// Who writes, when: the case file audits every write (rule G7).
+	carla := privacy.Act{By: privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager,
+		Secrecy: privacy.SecrecyAgreement}, At: now.Add(time.Hour), AccessPoint: "10.0.4.7"}
+	doctor := privacy.Act{By: privacy.Principal{ID: "physician-dirk", Role: privacy.RolePhysician,
+		Secrecy: privacy.SecrecyProfessional, MultiFactor: true}, At: now.Add(time.Hour), AccessPoint: "10.0.4.9"}
+	if err := d.CreateSubject(ctx, carla, s); err != nil {
 		log.Fatal(err)
 	}
-	if err := d.OpenCase(ctx, c); err != nil {
+	if err := d.OpenCase(ctx, carla, c); err != nil {
 		log.Fatal(err)
 	}
 	at := now
@@ -37,7 +42,7 @@ func bakery(ctx context.Context) (*memstore.Store, *privacy.Dossiers, time.Time)
 		return privacy.Record{ID: id, Case: c.ID, Category: cat, Author: "case-manager-carla",
 			Source: privacy.Source{Kind: privacy.PartyService}, Created: at, Fields: fields}
 	}
-	if err := d.AddRecords(ctx,
+	if err := d.AddRecords(ctx, carla,
 		rec("rec-identity", privacy.CategoryIdentity, map[privacy.Field]string{privacy.FieldName: "Anna de Vries", privacy.FieldDateOfBirth: "1990-04-01"}),
 		rec("rec-absence", privacy.CategoryAbsenceFacts, map[privacy.Field]string{privacy.FieldFirstDay: "2026-03-02",
 			privacy.FieldIncapacityDegree: "100%", privacy.FieldWorkAccident: "no"}),
@@ -47,7 +52,7 @@ func bakery(ctx context.Context) (*memstore.Store, *privacy.Dossiers, time.Time)
 	); err != nil {
 		log.Fatal(err)
 	}
-	if err := d.AddRecord(ctx, rec("rec-medical", privacy.CategoryMedical, map[privacy.Field]string{privacy.FieldText: "lumbar strain"})); err != nil {
+	if err := d.AddRecord(ctx, doctor, rec("rec-medical", privacy.CategoryMedical, map[privacy.Field]string{privacy.FieldText: "lumbar strain"})); err != nil {
 		log.Fatal(err)
 	}
 	return store, d, now
@@ -92,9 +97,11 @@ func Example() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		n[e.Outcome]++
+		if e.Action == privacy.EventRead { // not the case file's writes
+			n[e.Outcome]++
+		}
 	}
-	fmt.Printf("audit: %d records shown, %d withheld\n", n[privacy.OutcomeAllowed], n[privacy.OutcomeDenied])
+	fmt.Printf("audit: %d reads allowed, %d withheld\n", n[privacy.OutcomeAllowed], n[privacy.OutcomeDenied])
 	// Output:
 	// hr-bert (employer-contact):
 	//   identity       O9  name=Anna de Vries
@@ -109,7 +116,7 @@ func Example() {
 	//   absence-reason O4  text=back pain after lifting
 	//   work-capacity  O4  limitations=no lifting expected-duration=2 weeks
 	//   medical        O6  text=lumbar strain
-	// audit: 10 records shown, 5 withheld
+	// audit: 11 reads allowed, 5 withheld
 }
 
 // An employer asks about a consultation-hour visit: without the employee's
@@ -175,8 +182,15 @@ func ExampleGuard_Check() {
 	// Output:
 	// case-manager-carla true N4
 	// case-manager-kees false R7
-	// 1 case-manager-carla case-manager read rec-reason allowed N4 10.0.4.7
-	// 2 case-manager-kees case-manager read rec-reason denied R7
+	// 1 case-manager-carla case-manager create employee-anna allowed O8 10.0.4.7
+	// 2 case-manager-carla case-manager create case-anna allowed O2 10.0.4.7
+	// 3 case-manager-carla case-manager create rec-identity allowed R4 10.0.4.7
+	// 4 case-manager-carla case-manager create rec-absence allowed R4 10.0.4.7
+	// 5 case-manager-carla case-manager create rec-reason allowed R4 10.0.4.7
+	// 6 case-manager-carla case-manager create rec-capacity allowed R4 10.0.4.7
+	// 7 physician-dirk physician create rec-medical allowed O6 10.0.4.9
+	// 8 case-manager-carla case-manager read rec-reason allowed N4 10.0.4.7
+	// 9 case-manager-kees case-manager read rec-reason denied R7
 }
 
 // Someone edits the audit trail behind the library's back; Verify says
@@ -194,15 +208,16 @@ func ExampleVerify() {
 	}
 	head, err := guard.Verify(ctx, access.Checkpoint{})
 	fmt.Println(head.Seq, err)
-	// The refused read of the absence reason is made to look allowed.
-	if err := store.TamperEvent(3, func(e *privacy.Event) { e.Outcome = privacy.OutcomeAllowed }); err != nil {
+	// The refused read of the absence reason, the view's third event after
+	// the case file's seven writes, is made to look allowed.
+	if err := store.TamperEvent(ctx, 10, func(e *privacy.Event) { e.Outcome = privacy.OutcomeAllowed }); err != nil {
 		log.Fatal(err)
 	}
 	_, err = guard.Verify(ctx, head)
 	fmt.Println(err)
 	// Output:
-	// 5 <nil>
-	// privacy: access: verify audit trail: rule G7: audit trail tampered with: event 3 altered
+	// 12 <nil>
+	// privacy: access: verify audit trail: rule G7: audit trail tampered with: event 10 altered
 }
 
 // An employer sees the periodic-examination participation of a
@@ -220,13 +235,15 @@ func ExampleGuard_GroupFigure() {
 	var staff []privacy.SubjectID
 	for i := range 11 {
 		s, _ := privacy.NewSubject(privacy.SubjectID(fmt.Sprintf("baker-%02d", i)), "employer-bakery", now.AddDate(-1, 0, 0))
-		if err := dossiers.CreateSubject(ctx, s); err != nil {
+		registrar := privacy.Act{By: privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager,
+			Secrecy: privacy.SecrecyAgreement}, At: now}
+		if err := dossiers.CreateSubject(ctx, registrar, s); err != nil {
 			log.Fatal(err)
 		}
 		staff = append(staff, s.ID)
 		if i%2 == 0 {
 			c, _ := privacy.NewCase(privacy.CaseID(fmt.Sprintf("exam-%02d", i)), s.ID, privacy.CasePeriodicExam, privacy.PurposePrevention, contract, now.AddDate(0, 0, -7))
-			if err := dossiers.OpenCase(ctx, c); err != nil {
+			if err := dossiers.OpenCase(ctx, registrar, c); err != nil {
 				log.Fatal(err)
 			}
 		}

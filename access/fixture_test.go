@@ -67,6 +67,12 @@ var (
 	otherSubject = access.NewPrincipal(privacy.Principal{ID: "p-s-2", Role: privacy.RoleSubject, Subject: "s-2"}, nil, nil)
 )
 
+// writer is who writes the case file in the tests: the case manager, at
+// the time at, or as the physician for medical records.
+func writer(at time.Time) privacy.Act { return privacy.Act{By: caseManager.Principal, At: at} }
+
+func doctorAct(at time.Time) privacy.Act { return privacy.Act{By: physician.Principal, At: at} }
+
 func mkCase(id privacy.CaseID, s privacy.SubjectID, k privacy.CaseKind, p privacy.Purpose, c privacy.Contract, opened time.Time) *privacy.Case {
 	cs, err := privacy.NewCase(id, s, k, p, c, opened)
 	if err != nil {

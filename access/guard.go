@@ -199,7 +199,10 @@ func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 	var medical []privacy.Record
 	medicalOpen := g.engine.Decide(req).Allowed
 	if medicalOpen {
-		if medical, err = collect(g.dossiers.CaseMedicalRecords(ctx, c.ID)); err != nil {
+		// The case file audits its medical file's read too (rule G7).
+		act := privacy.Act{By: r.Principal.Principal, At: r.Time, Purpose: req.Purpose,
+			AccessPoint: r.Principal.AccessPoint, Client: r.Principal.Client}
+		if medical, err = collect(g.dossiers.CaseMedicalRecords(ctx, act, c.ID)); err != nil {
 			return CaseView{}, err
 		}
 	}

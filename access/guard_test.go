@@ -49,11 +49,11 @@ func guardWorld(t *testing.T) (*access.Guard, *memstore.Store) {
 		t.Fatal(err)
 	}
 	s, _ := privacy.NewSubject("s-1", "employer-1", absenceCase.Opened.AddDate(-1, 0, 0))
-	if err := d.CreateSubject(ctx, s); err != nil {
+	if err := d.CreateSubject(ctx, writer(s.Created), s); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []*privacy.Case{absenceCase, consultCase} {
-		if err := d.OpenCase(ctx, *c); err != nil {
+		if err := d.OpenCase(ctx, writer(c.Opened), *c); err != nil {
 			t.Fatal(err)
 		}
 		records, medical := caseRecords(c)
@@ -66,11 +66,11 @@ func guardWorld(t *testing.T) (*access.Guard, *memstore.Store) {
 				}
 				r.Basis = "arbowet-14"
 			}
-			if err := d.AddRecord(ctx, r); err != nil {
+			if err := d.AddRecord(ctx, writer(c.Opened), r); err != nil {
 				t.Fatalf("AddRecord(%s): %v", r.Category, err)
 			}
 		}
-		if err := d.AddRecords(ctx, medical...); err != nil {
+		if err := d.AddRecords(ctx, doctorAct(c.Opened), medical...); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -97,6 +97,7 @@ func TestGuardView(t *testing.T) {
 	ctx := context.Background()
 	t.Run("O6_medical_file_opened_only_for_the_physician", func(t *testing.T) {
 		g, store := guardWorld(t)
+		setup := len(allEvents(t, store)) // the case file's own events
 		v, err := g.View(ctx, access.ViewRequest{Principal: physician, Case: "c-abs", Purpose: absenceCase.Purpose, Time: now})
 		if err != nil {
 			t.Fatal(err)
@@ -104,14 +105,14 @@ func TestGuardView(t *testing.T) {
 		if last := v.Records[len(v.Records)-1]; last.Category != privacy.CategoryMedical {
 			t.Errorf("the physician's view ends with %s, want the medical record", last.Category)
 		}
-		evs := allEvents(t, store)
-		if len(evs) != 15 {
-			t.Errorf("%d events, want one per record (15)", len(evs))
+		evs := allEvents(t, store)[setup:]
+		if len(evs) != 16 {
+			t.Errorf("%d events, want one per record (15) and the case file's read of the medical file", len(evs))
 		}
 		if _, err := g.View(ctx, access.ViewRequest{Principal: caseManager, Case: "c-abs", Purpose: absenceCase.Purpose, Time: now}); err != nil {
 			t.Fatal(err)
 		}
-		evs = allEvents(t, store)[15:]
+		evs = allEvents(t, store)[setup+16:]
 		last := evs[len(evs)-1]
 		if last.Category != privacy.CategoryMedical || last.Object != "" || last.Outcome != privacy.OutcomeDenied || last.Rule != privacy.O6 {
 			t.Errorf("the closed medical file is audited as %+v, want a denial by O6", last)
@@ -119,6 +120,7 @@ func TestGuardView(t *testing.T) {
 	})
 	t.Run("O10_hidden_case_not_found_and_audited", func(t *testing.T) {
 		g, store := guardWorld(t)
+		setup := len(allEvents(t, store))
 		_, err := g.View(ctx, access.ViewRequest{Principal: employer, Case: "c-cons", Purpose: consultCase.Purpose, Time: now})
 		if !errors.Is(err, privacy.ErrNotFound) || privacy.RuleOf(err) != "" {
 			t.Errorf("View(employer, consultation) = %v, want a bare ErrNotFound", err)
@@ -127,7 +129,7 @@ func TestGuardView(t *testing.T) {
 		if !errors.Is(missing, privacy.ErrNotFound) {
 			t.Errorf("View(missing case) = %v, want ErrNotFound", missing)
 		}
-		evs := allEvents(t, store)
+		evs := allEvents(t, store)[setup:]
 		if len(evs) != 1 || evs[0].Outcome != privacy.OutcomeDenied || evs[0].Rule != privacy.O10 || evs[0].Case != "c-cons" {
 			t.Errorf("events %+v, want one denial by O10", evs)
 		}
@@ -144,6 +146,7 @@ func TestGuardView(t *testing.T) {
 	})
 	t.Run("malformed_requests", func(t *testing.T) {
 		g, store := guardWorld(t)
+		setup := len(allEvents(t, store))
 		for _, r := range []access.ViewRequest{
 			{Principal: employer, Case: "c abs", Purpose: absenceCase.Purpose, Time: now},
 			{Principal: employer, Case: "c-abs", Purpose: absenceCase.Purpose},
@@ -154,7 +157,7 @@ func TestGuardView(t *testing.T) {
 				t.Errorf("View(%+v) = %v, want ErrInvalid", r, err)
 			}
 		}
-		if n := len(allEvents(t, store)); n != 0 {
+		if n := len(allEvents(t, store)) - setup; n != 0 {
 			t.Errorf("malformed requests wrote %d events", n)
 		}
 	})
@@ -171,6 +174,7 @@ func TestGuardView(t *testing.T) {
 func TestGuardGroupFigure(t *testing.T) {
 	ctx := context.Background()
 	g, store := guardWorld(t)
+	setup := len(allEvents(t, store))
 	members := []privacy.SubjectID{"s-1"}
 	base := access.GroupRequest{Principal: employer, Employer: "employer-1", Figure: access.FigureAbsenceRate,
 		Members: members, From: now.AddDate(0, -1, 0), To: now, Time: now}
@@ -196,7 +200,7 @@ func TestGuardGroupFigure(t *testing.T) {
 			}
 		})
 	}
-	for _, e := range allEvents(t, store) {
+	for _, e := range allEvents(t, store)[setup:] {
 		if e.Outcome != privacy.OutcomeDenied || e.Subject != "" {
 			t.Errorf("a refused group figure is audited as %s about %q", e.Outcome, e.Subject)
 		}
@@ -214,18 +218,18 @@ func TestAbsenceRate(t *testing.T) {
 	var members []privacy.SubjectID
 	for i := range 10 {
 		s, _ := privacy.NewSubject(privacy.SubjectID(fmt.Sprint("m-", i)), "employer-1", from.AddDate(-1, 0, 0))
-		if err := d.CreateSubject(ctx, s); err != nil {
+		if err := d.CreateSubject(ctx, writer(s.Created), s); err != nil {
 			t.Fatal(err)
 		}
 		members = append(members, s.ID)
 	}
 	open := func(id privacy.CaseID, s privacy.SubjectID, a, b time.Time) {
 		c, _ := privacy.NewCase(id, s, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, a)
-		if err := d.OpenCase(ctx, c); err != nil {
+		if err := d.OpenCase(ctx, writer(a), c); err != nil {
 			t.Fatal(err)
 		}
 		if !b.IsZero() {
-			if err := d.CloseCase(ctx, id, b); err != nil {
+			if err := d.CloseCase(ctx, writer(b), id); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -288,25 +292,26 @@ func TestGuardViewAuditsWhatWasShown(t *testing.T) {
 	store := memstore.New()
 	d, _ := privacy.NewDossiers(store, privacy.Strict())
 	s, _ := privacy.NewSubject("s-1", "employer-1", absenceCase.Opened)
-	if err := d.CreateSubject(ctx, s); err != nil {
+	if err := d.CreateSubject(ctx, writer(s.Created), s); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.OpenCase(ctx, *absenceCase); err != nil {
+	if err := d.OpenCase(ctx, writer(absenceCase.Opened), *absenceCase); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.AddRecords(ctx,
+	if err := d.AddRecords(ctx, writer(absenceCase.Opened),
 		record("r-name", absenceCase, privacy.CategoryIdentity, map[privacy.Field]string{privacy.FieldName: "A"}),
 		record("r-dob", absenceCase, privacy.CategoryIdentity, map[privacy.Field]string{privacy.FieldDateOfBirth: "1990-01-01"}),
 	); err != nil {
 		t.Fatal(err)
 	}
 	g, _ := access.New(store, d, nil)
+	setup := len(allEvents(t, store))
 	v, err := g.View(ctx, access.ViewRequest{Principal: employer, Case: "c-abs", Purpose: absenceCase.Purpose, Time: now})
 	if err != nil || len(v.Records) != 1 || v.Records[0].ID != "r-name" {
 		t.Fatalf("View = %v, %v; want r-name only", visible(v), err)
 	}
 	got := map[string]string{}
-	for _, e := range allEvents(t, store) {
+	for _, e := range allEvents(t, store)[setup:] {
 		got[string(e.Category)+"/"+e.Object] = string(e.Outcome) + " " + string(e.Rule)
 	}
 	want := map[string]string{"identity/r-name": "allowed O9", "identity/r-dob": "denied O9", "medical/": "denied O6"}

@@ -2,6 +2,8 @@ package compliancetest_test
 
 import (
 	"context"
+	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -77,8 +79,8 @@ type writesAnything struct {
 	dossiers *privacy.Dossiers
 }
 
-func (s writesAnything) Write(ctx context.Context, _ compliancetest.Actor, r privacy.Record) error {
-	return s.dossiers.AddRecord(ctx, r)
+func (s writesAnything) Write(ctx context.Context, by compliancetest.Actor, r privacy.Record) error {
+	return s.dossiers.AddRecord(ctx, privacy.Act{By: by.Principal, At: r.Created}, r)
 }
 
 // disclosesAnything lets every disclosure through and logs none (breaks
@@ -99,6 +101,74 @@ type forgetsTheTrail struct{ compliancetest.System }
 
 func (forgetsTheTrail) AuditTrail(context.Context, privacy.SubjectID) ([]privacy.Event, error) {
 	return nil, nil
+}
+
+// overwritesHeldRecords carries out a rectification that a legal hold
+// refused, in a copy of its own that it shows from then on, as a system
+// that versions held data instead of keeping it would (breaks G3).
+type overwritesHeldRecords struct {
+	compliancetest.System
+	fixed map[privacy.RecordID]map[privacy.Field]string
+}
+
+func (s *overwritesHeldRecords) Respond(ctx context.Context, r compliancetest.Response) (compliancetest.Outcome, error) {
+	out, err := s.System.Respond(ctx, r)
+	if errors.Is(err, privacy.ErrForbidden) && privacy.RuleOf(err) == privacy.G3 && len(r.Corrections) > 0 {
+		maps.Copy(s.fixed, r.Corrections)
+		return compliancetest.Outcome{}, nil
+	}
+	return out, err
+}
+
+func (s *overwritesHeldRecords) View(ctx context.Context, by compliancetest.Actor, c privacy.CaseID, purpose privacy.Purpose, at time.Time) ([]privacy.Record, error) {
+	rs, err := s.System.View(ctx, by, c, purpose, at)
+	for i := range rs {
+		maps.Copy(rs[i].Fields, s.fixed[rs[i].ID])
+	}
+	return rs, err
+}
+
+// backfillsClosedCases adds a record the case file refused because its
+// case is closed by reopening the case behind the library's back, adding
+// it and closing the case again (breaks R4).
+type backfillsClosedCases struct {
+	compliancetest.System
+	store    *memstore.Store
+	dossiers *privacy.Dossiers
+}
+
+func (s backfillsClosedCases) Write(ctx context.Context, by compliancetest.Actor, r privacy.Record) error {
+	err := s.System.Write(ctx, by, r)
+	if !errors.Is(err, privacy.ErrConflict) || privacy.RuleOf(err) != privacy.R4 {
+		return err
+	}
+	c, err := s.store.Case(ctx, r.Case)
+	if err != nil {
+		return err
+	}
+	audit := []privacy.Event{{Time: r.Created, Principal: by.ID, Role: by.Role, Subject: c.Subject, Case: c.ID,
+		Object: string(c.ID), Action: privacy.EventUpdate, Outcome: privacy.OutcomeAllowed, Rule: privacy.R4}}
+	closed := c.Closed
+	c.Closed = time.Time{}
+	if err := s.store.UpdateCase(ctx, c, audit); err != nil {
+		return err
+	}
+	if err := s.dossiers.AddRecord(ctx, privacy.Act{By: by.Principal, At: r.Created}, r); err != nil {
+		return err
+	}
+	c.Closed = closed
+	return s.store.UpdateCase(ctx, c, audit)
+}
+
+// logsNoWrites keeps the audit trail of reads and decisions but leaves out
+// the case file's own writes (breaks O1 and N9).
+type logsNoWrites struct{ compliancetest.System }
+
+func (s logsNoWrites) AuditTrail(ctx context.Context, subject privacy.SubjectID) ([]privacy.Event, error) {
+	evs, err := s.System.AuditTrail(ctx, subject)
+	return slices.DeleteFunc(evs, func(e privacy.Event) bool {
+		return e.Action == privacy.EventCreate || e.Action == privacy.EventUpdate || e.Action == privacy.EventDelete
+	}), err
 }
 
 // panics panics on every call.
@@ -129,7 +199,24 @@ func TestBrokenSystems(t *testing.T) {
 			[]string{"R6/no_third_party_without_consent", "O14/disclosure_needs_written_consent"}, nil},
 		{"deletes_held_records",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return ignoresHolds{s} },
-			[]string{"G3/legal_hold_blocks_deletion"}, nil},
+			[]string{"G3/legal_hold_blocks_deletion", "G3/held_record_is_not_overwritten"}, nil},
+		{"overwrites_held_records",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System {
+				return &overwritesHeldRecords{s, map[privacy.RecordID]map[privacy.Field]string{}}
+			},
+			[]string{"G3/held_record_is_not_overwritten"}, nil},
+		{"backfills_closed_cases",
+			func(m *memstore.Store, s compliancetest.System) compliancetest.System {
+				d, err := privacy.NewDossiers(m, privacy.Strict())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return backfillsClosedCases{s, m, d}
+			},
+			[]string{"R4/closed_case_takes_no_backdated_record", "R4/file_supplemented_with_author_and_time"}, nil},
+		{"logs_no_writes",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return logsNoWrites{s} },
+			[]string{"O1/every_write_leaves_an_audit_event", "N9/writes_logged_with_who_what_and_when"}, nil},
 		{"shows_everyone_everything",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return openBook{s} },
 			[]string{"R3/statements_and_capacity_apart_from_medical", "R7/content_only_for_assigned_staff",
@@ -149,8 +236,10 @@ func TestBrokenSystems(t *testing.T) {
 				}
 				return writesAnything{s, d}
 			},
+			// O7 holds all the same: the case file refuses an act by a
+			// contractor without its agreement.
 			[]string{"R12/administrator_sees_no_content", "O1/every_operation_goes_through_the_policy",
-				"O7/contractor_needs_an_agreement", "N1/employer_registers_only_sick_report_facts"}, nil},
+				"N1/employer_registers_only_sick_report_facts"}, nil},
 		{"discloses_anything",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return disclosesAnything{s} },
 			[]string{"R6/no_third_party_without_consent", "O1/every_operation_goes_through_the_policy",
@@ -169,7 +258,8 @@ func TestBrokenSystems(t *testing.T) {
 		{"keeps_no_audit_trail",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return forgetsTheTrail{s} },
 			[]string{"O16/decisions_record_the_policy_version", "G7/every_access_logged_tamper_evident",
-				"N9/access_logged_with_who_what_and_why"}, nil},
+				"N9/access_logged_with_who_what_and_why", "O1/every_write_leaves_an_audit_event",
+				"N9/writes_logged_with_who_what_and_when"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			failed := map[string]error{}

@@ -46,6 +46,9 @@ type LibrarySystem struct {
 	desk      *rights.Desk
 	// sweeper is the principal retention sweeps run as.
 	sweeper privacy.Principal
+	// registrar is the principal that opens and closes cases: System's
+	// Open and Close name none.
+	registrar privacy.Principal
 }
 
 var _ System = (*LibrarySystem)(nil)
@@ -67,7 +70,7 @@ func NewLibrarySystem(stores LibraryStores, policy *privacy.Policy) (*LibrarySys
 	if err != nil {
 		return nil, err
 	}
-	registry, err := consent.New(stores, policy, &consent.Options{Records: dossiers})
+	registry, err := consent.New(stores, policy, &consent.Options{Records: stores})
 	if err != nil {
 		return nil, err
 	}
@@ -86,24 +89,33 @@ func NewLibrarySystem(stores LibraryStores, policy *privacy.Policy) (*LibrarySys
 		return nil, err
 	}
 	return &LibrarySystem{policy: policy, dossiers: dossiers, guard: guard, registry: registry, retention: ret, desk: desk,
-		sweeper: privacy.Principal{ID: "retention-sweep", Role: privacy.RoleAdministrator}}, nil
+		sweeper:   privacy.Principal{ID: "retention-sweep", Role: privacy.RoleAdministrator},
+		registrar: privacy.Principal{ID: "case-registry", Role: privacy.RoleCaseManager, Secrecy: privacy.SecrecyAgreement}}, nil
 }
 
-// Open implements [System].
+// Open implements [System]: the registrar registers the subject and opens
+// the case at c.Opened, each audited by the case file (O1, N9).
 func (l *LibrarySystem) Open(ctx context.Context, s privacy.Subject, c privacy.Case) error {
+	act := privacy.Act{By: l.registrar, At: c.Opened}
 	if _, err := l.dossiers.Subject(ctx, s.ID); errors.Is(err, privacy.ErrNotFound) {
-		if err := l.dossiers.CreateSubject(ctx, s); err != nil {
+		if err := l.dossiers.CreateSubject(ctx, act, s); err != nil {
 			return err
 		}
 	} else if err != nil {
 		return err
 	}
-	return l.dossiers.OpenCase(ctx, c)
+	return l.dossiers.OpenCase(ctx, act, c)
 }
 
-// Close implements [System].
+// Close implements [System]: the registrar closes the case at at.
 func (l *LibrarySystem) Close(ctx context.Context, c privacy.CaseID, at time.Time) error {
-	return l.dossiers.CloseCase(ctx, c, at)
+	return l.dossiers.CloseCase(ctx, privacy.Act{By: l.registrar, At: at}, c)
+}
+
+// deskAct is the desk's staff member by acting at at on a subject's
+// request.
+func deskAct(by privacy.PrincipalID, at time.Time) privacy.Act {
+	return privacy.Act{By: privacy.Principal{ID: by, Role: privacy.RoleCaseManager}, At: at}
 }
 
 // subjectPrincipal is the subject acting on their own data: giving and
@@ -203,11 +215,12 @@ func (l *LibrarySystem) Respond(ctx context.Context, r Response) (Outcome, error
 	answer := rights.Answer{At: r.At, By: r.By, Reason: r.Reason, FeeCents: r.FeeCents}
 	switch req.Kind {
 	case rights.KindRectification:
-		plan, err := l.desk.Plan(ctx, id, r.At, rights.Corrections(r.Corrections))
+		act := deskAct(r.By, r.At)
+		plan, err := l.desk.Plan(ctx, act, id, rights.Corrections(r.Corrections))
 		if err != nil {
 			return Outcome{}, err
 		}
-		if err := l.desk.Apply(ctx, plan, r.At); err != nil {
+		if err := l.desk.Apply(ctx, act, plan); err != nil {
 			return Outcome{}, err
 		}
 		answer.Plan = &plan
@@ -224,7 +237,7 @@ func (l *LibrarySystem) Respond(ctx context.Context, r Response) (Outcome, error
 
 // erase grants an erasure request.
 func (l *LibrarySystem) erase(ctx context.Context, req rights.Request, answer rights.Answer) (Outcome, error) {
-	plan, err := l.desk.Plan(ctx, req.ID, answer.At, nil)
+	plan, err := l.desk.Plan(ctx, deskAct(answer.By, answer.At), req.ID, nil)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -275,10 +288,11 @@ func planOutcome(p rights.Plan) Outcome {
 	return out
 }
 
-// Export implements [System]: the JSON export of package rights.
+// Export implements [System]: the JSON export of package rights, read
+// for the subject.
 func (l *LibrarySystem) Export(ctx context.Context, s privacy.SubjectID, at time.Time) ([]byte, error) {
 	var b bytes.Buffer
-	if _, err := l.desk.Export(ctx, &b, s, at, nil); err != nil {
+	if _, err := l.desk.Export(ctx, privacy.Act{By: subjectPrincipal(s), At: at}, &b, s, nil); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil

@@ -35,7 +35,7 @@ func (l *LibrarySystem) Write(ctx context.Context, by Actor, r privacy.Record) e
 		// the audit trail; the guard does decide and audit a special
 		// category asked without a field (denied by O5), and the
 		// subject's export shows such an entry (N9).
-		return l.dossiers.AddRecord(ctx, r)
+		return l.dossiers.AddRecord(ctx, privacy.Act{By: by.Principal, At: r.Created}, r)
 	}
 	c, err := l.dossiers.Case(ctx, r.Case)
 	if err != nil {
@@ -68,7 +68,7 @@ func (l *LibrarySystem) Write(ctx context.Context, by Actor, r privacy.Record) e
 			return &privacy.Error{Op: op, Kind: privacy.ErrForbidden, Rule: d.Rule, Path: "fields." + string(reqs[i].Field), Msg: d.Reason}
 		}
 	}
-	return l.dossiers.AddRecord(ctx, r)
+	return l.dossiers.AddRecord(ctx, privacy.Act{By: by.Principal, At: r.Created}, r)
 }
 
 // consented answers rule O10's question for the guard: did the subject of

@@ -123,26 +123,29 @@ func (s *Store) AddGroup(ctx context.Context, employer privacy.PartyID, version 
 }
 
 // The tampering methods below break the audit trail on purpose, for the
-// kit in package access/accesstest to show that [access.Verify] notices;
-// a real adapter has no such methods. After them the trail is corrupt by
-// design: appending to it continues from the corrupted end.
+// kit in package access/accesstest (accesstest.Tamperer) to show that
+// [access.Verify] notices; a real adapter has no such methods. They change
+// the trail as rows keyed by sequence number change: an event keeps its
+// place by its number. After them the trail is corrupt by design:
+// appending to it continues from the corrupted end.
 
-// TamperEvent changes the event numbered seq in place, without re-chaining
-// it.
-func (s *Store) TamperEvent(seq uint64, change func(*privacy.Event)) error {
-	return s.tamper(func(es []privacy.Event) ([]privacy.Event, bool) {
+// TamperEvent applies change to the event numbered seq and stores the
+// result under the same number, without re-chaining it.
+func (s *Store) TamperEvent(ctx context.Context, seq uint64, change func(*privacy.Event)) error {
+	return s.tamper(ctx, func(es []privacy.Event) ([]privacy.Event, bool) {
 		i := eventIndex(es, seq)
 		if i < 0 {
 			return es, false
 		}
 		change(&es[i])
+		es[i].Seq = seq
 		return es, true
 	})
 }
 
 // DeleteEvent removes the event numbered seq.
-func (s *Store) DeleteEvent(seq uint64) error {
-	return s.tamper(func(es []privacy.Event) ([]privacy.Event, bool) {
+func (s *Store) DeleteEvent(ctx context.Context, seq uint64) error {
+	return s.tamper(ctx, func(es []privacy.Event) ([]privacy.Event, bool) {
 		i := eventIndex(es, seq)
 		if i < 0 {
 			return es, false
@@ -151,29 +154,35 @@ func (s *Store) DeleteEvent(seq uint64) error {
 	})
 }
 
-// InsertEvent puts e, as it is, after the event numbered after (0: before
-// the first).
-func (s *Store) InsertEvent(after uint64, e privacy.Event) error {
-	return s.tamper(func(es []privacy.Event) ([]privacy.Event, bool) {
-		i := 0
-		if after != 0 {
-			if i = eventIndex(es, after); i < 0 {
-				return es, false
-			}
-			i++
+// InsertEvent stores e under the number after+1, moving the events
+// numbered after+1 or higher up by one number first.
+func (s *Store) InsertEvent(ctx context.Context, after uint64, e privacy.Event) error {
+	return s.tamper(ctx, func(es []privacy.Event) ([]privacy.Event, bool) {
+		if after != 0 && eventIndex(es, after) < 0 {
+			return es, false
 		}
-		return slices.Insert(es, i, e), true
+		at := len(es)
+		for i := range es {
+			if es[i].Seq > after {
+				at = min(at, i)
+				es[i].Seq++
+			}
+		}
+		e.Seq = after + 1
+		return slices.Insert(es, at, e), true
 	})
 }
 
-// SwapEvents swaps the events numbered a and b.
-func (s *Store) SwapEvents(a, b uint64) error {
-	return s.tamper(func(es []privacy.Event) ([]privacy.Event, bool) {
+// SwapEvents swaps the content of the events numbered a and b, each
+// number staying where it was.
+func (s *Store) SwapEvents(ctx context.Context, a, b uint64) error {
+	return s.tamper(ctx, func(es []privacy.Event) ([]privacy.Event, bool) {
 		i, j := eventIndex(es, a), eventIndex(es, b)
 		if i < 0 || j < 0 {
 			return es, false
 		}
 		es[i], es[j] = es[j], es[i]
+		es[i].Seq, es[j].Seq = a, b
 		return es, true
 	})
 }
@@ -184,7 +193,10 @@ func eventIndex(es []privacy.Event, seq uint64) int {
 
 // tamper rewrites the whole trail with change and resets the subject
 // index.
-func (s *Store) tamper(change func([]privacy.Event) ([]privacy.Event, bool)) error {
+func (s *Store) tamper(ctx context.Context, change func([]privacy.Event) ([]privacy.Event, bool)) error {
+	if err := ctxErr(ctx, "tamper"); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	es := make([]privacy.Event, 0, s.audit.len())

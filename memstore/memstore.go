@@ -24,8 +24,10 @@ import (
 	"iter"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 // Store is an in-memory store. The zero value is not usable; call [New].
@@ -110,6 +112,28 @@ func notFound(op string) error {
 }
 func exists(op string) error { return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrExists} }
 
+// unaudited refuses a write that comes without its audit events (rules
+// O1, G7): privacy.Store's writes are audited in their own atomic unit.
+func unaudited(op string, events []privacy.Event) error {
+	if len(events) == 0 {
+		return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrInvalid, Rule: privacy.G7, Msg: "a write needs its audit events"}
+	}
+	return nil
+}
+
+// begin checks ctx and events and takes the write lock; the caller
+// unlocks.
+func (s *Store) begin(ctx context.Context, op string, events []privacy.Event) error {
+	if err := ctxErr(ctx, op); err != nil {
+		return err
+	}
+	if err := unaudited(op, events); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	return nil
+}
+
 func ctxErr(ctx context.Context, op string) error {
 	if err := ctx.Err(); err != nil {
 		return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrUnavailable, Err: err}
@@ -117,13 +141,13 @@ func ctxErr(ctx context.Context, op string) error {
 	return nil
 }
 
-// CreateSubject implements [privacy.Store].
-func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject) error {
+// CreateSubject implements [privacy.Store]: the subject and its audit
+// events land together.
+func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject, events []privacy.Event) error {
 	const op = "create subject"
-	if err := ctxErr(ctx, op); err != nil {
+	if err := s.begin(ctx, op, events); err != nil {
 		return err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.subjects[sub.ID]; ok {
 		return exists(op)
@@ -131,7 +155,11 @@ func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject) error {
 	if err := s.write(op); err != nil {
 		return err
 	}
+	if err := s.stageEvents(op, events); err != nil {
+		return err
+	}
 	s.subjects[sub.ID] = sub
+	s.applyEvents(events)
 	return nil
 }
 
@@ -149,32 +177,42 @@ func (s *Store) Subject(ctx context.Context, id privacy.SubjectID) (privacy.Subj
 	return sub, nil
 }
 
-// UpdateSubject implements [privacy.Store].
-func (s *Store) UpdateSubject(ctx context.Context, sub privacy.Subject) error {
+// UpdateSubject implements [privacy.Store]. A subject whose whole data a
+// standing legal hold keeps does not change (rule G3), except to record
+// the end of employment.
+func (s *Store) UpdateSubject(ctx context.Context, sub privacy.Subject, events []privacy.Event) error {
 	const op = "update subject"
-	if err := ctxErr(ctx, op); err != nil {
+	if err := s.begin(ctx, op, events); err != nil {
 		return err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.subjects[sub.ID]; !ok {
+	old, ok := s.subjects[sub.ID]
+	if !ok {
 		return notFound(op)
+	}
+	// Rule G3: held data stays as it was. Checked under the write lock
+	// that PlaceHold takes too.
+	if retention.AltersSubject(old, sub) && s.standing(sub.ID, (*retention.Hold).HoldsSubject) {
+		return held(op, "a legal hold keeps the subject's data")
 	}
 	if err := s.write(op); err != nil {
 		return err
 	}
+	if err := s.stageEvents(op, events); err != nil {
+		return err
+	}
 	s.subjects[sub.ID] = sub
+	s.applyEvents(events)
 	return nil
 }
 
 // DeleteSubject implements [privacy.Store]. A subject with a standing
 // legal hold is not deleted (rule G3): see [Store.PlaceHold].
-func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID) error {
+func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID, events []privacy.Event) error {
 	const op = "delete subject"
-	if err := ctxErr(ctx, op); err != nil {
+	if err := s.begin(ctx, op, events); err != nil {
 		return err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.subjects[id]; !ok {
 		return notFound(op)
@@ -193,21 +231,24 @@ func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID) error {
 	if err := s.write(op); err != nil {
 		return err
 	}
+	if err := s.stageEvents(op, events); err != nil {
+		return err
+	}
 	for _, cid := range s.subjectCases[id] {
 		s.applyCaseDelete(cid)
 	}
 	delete(s.subjectCases, id)
 	delete(s.subjects, id)
+	s.applyEvents(events)
 	return nil
 }
 
 // CreateCase implements [privacy.Store].
-func (s *Store) CreateCase(ctx context.Context, c privacy.Case) error {
+func (s *Store) CreateCase(ctx context.Context, c privacy.Case, events []privacy.Event) error {
 	const op = "create case"
-	if err := ctxErr(ctx, op); err != nil {
+	if err := s.begin(ctx, op, events); err != nil {
 		return err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.subjects[c.Subject]; !ok {
 		return notFound(op)
@@ -218,8 +259,12 @@ func (s *Store) CreateCase(ctx context.Context, c privacy.Case) error {
 	if err := s.write(op); err != nil {
 		return err
 	}
+	if err := s.stageEvents(op, events); err != nil {
+		return err
+	}
 	s.cases[c.ID] = c
 	s.subjectCases[c.Subject] = append(s.subjectCases[c.Subject], c.ID)
+	s.applyEvents(events)
 	return nil
 }
 
@@ -237,13 +282,13 @@ func (s *Store) Case(ctx context.Context, id privacy.CaseID) (privacy.Case, erro
 	return c, nil
 }
 
-// UpdateCase implements [privacy.Store].
-func (s *Store) UpdateCase(ctx context.Context, c privacy.Case) error {
+// UpdateCase implements [privacy.Store]. A case whose whole data a
+// standing legal hold keeps does not change (rule G3), except to close.
+func (s *Store) UpdateCase(ctx context.Context, c privacy.Case, events []privacy.Event) error {
 	const op = "update case"
-	if err := ctxErr(ctx, op); err != nil {
+	if err := s.begin(ctx, op, events); err != nil {
 		return err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, ok := s.cases[c.ID]
 	if !ok {
@@ -252,11 +297,42 @@ func (s *Store) UpdateCase(ctx context.Context, c privacy.Case) error {
 	if old.Subject != c.Subject {
 		return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrInvalid, Msg: "a case's subject does not change"}
 	}
+	// Rule G3: held data stays as it was. Checked under the write lock
+	// that PlaceHold takes too.
+	if retention.AltersCase(old, c) && s.standing(c.Subject, func(h *retention.Hold) bool { return h.HoldsCase(c.ID) }) {
+		return held(op, "a legal hold keeps the case")
+	}
+	// Rule R4: a case closes after what it holds, not before.
+	if old.IsOpen() && !c.IsOpen() && s.latest(c.ID).After(c.Closed) {
+		return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrConflict, Rule: privacy.R4,
+			Msg: "the case holds records dated after the closing"}
+	}
 	if err := s.write(op); err != nil {
 		return err
 	}
+	if err := s.stageEvents(op, events); err != nil {
+		return err
+	}
 	s.cases[c.ID] = c
+	s.applyEvents(events)
 	return nil
+}
+
+// latest returns the latest time a record of case id, in either file, was
+// created or changed; the lock is held.
+func (s *Store) latest(id privacy.CaseID) time.Time {
+	var t time.Time
+	for i := range s.files {
+		for _, rid := range s.files[i].caseRecords[id] {
+			r := s.files[i].records[rid]
+			for _, x := range [2]time.Time{r.Created, r.Updated} {
+				if x.After(t) {
+					t = x
+				}
+			}
+		}
+	}
+	return t
 }
 
 // SubjectCases implements [privacy.Store].
@@ -281,12 +357,11 @@ func (s *Store) SubjectCases(ctx context.Context, id privacy.SubjectID) ([]priva
 
 // DeleteCase implements [privacy.Store]. A case that a standing legal hold
 // covers, whole or in one of its records, is not deleted (rule G3).
-func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID) error {
+func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID, events []privacy.Event) error {
 	const op = "delete case"
-	if err := ctxErr(ctx, op); err != nil {
+	if err := s.begin(ctx, op, events); err != nil {
 		return err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.cases[id]
 	if !ok {
@@ -300,8 +375,12 @@ func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID) error {
 	if err := s.stageCaseDelete(op, id); err != nil {
 		return err
 	}
+	if err := s.stageEvents(op, events); err != nil {
+		return err
+	}
 	s.applyCaseDelete(id)
 	s.subjectCases[c.Subject] = slices.DeleteFunc(s.subjectCases[c.Subject], func(x privacy.CaseID) bool { return x == id })
+	s.applyEvents(events)
 	return nil
 }
 
@@ -328,27 +407,34 @@ func (s *Store) applyCaseDelete(id privacy.CaseID) {
 	delete(s.cases, id)
 }
 
-// AddRecords implements [privacy.Store].
-func (s *Store) AddRecords(ctx context.Context, rs ...privacy.Record) error {
-	return s.addRecords(ctx, ordinary, "add records", rs)
+// AddRecords implements [privacy.Store]. A closed case takes no records
+// (rule R4): its state is read under the write lock that closing it
+// takes too.
+func (s *Store) AddRecords(ctx context.Context, rs []privacy.Record, events []privacy.Event) error {
+	return s.addRecords(ctx, ordinary, "add records", rs, events)
 }
 
-// AddMedicalRecords implements [privacy.MedicalStore].
-func (s *Store) AddMedicalRecords(ctx context.Context, rs ...privacy.Record) error {
-	return s.addRecords(ctx, medical, "add medical records", rs)
+// AddMedicalRecords implements [privacy.MedicalStore], as
+// [Store.AddRecords] does.
+func (s *Store) AddMedicalRecords(ctx context.Context, rs []privacy.Record, events []privacy.Event) error {
+	return s.addRecords(ctx, medical, "add medical records", rs, events)
 }
 
-func (s *Store) addRecords(ctx context.Context, which int, op string, rs []privacy.Record) error {
-	if err := ctxErr(ctx, op); err != nil {
+func (s *Store) addRecords(ctx context.Context, which int, op string, rs []privacy.Record, events []privacy.Event) error {
+	if err := s.begin(ctx, op, events); err != nil {
 		return err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := &s.files[which]
 	batch := make(map[privacy.RecordID]bool, len(rs))
 	for _, r := range rs {
-		if _, ok := s.cases[r.Case]; !ok {
+		c, ok := s.cases[r.Case]
+		if !ok {
 			return notFound(op)
+		}
+		if !c.IsOpen() {
+			// Rule R4: a closed case takes no records.
+			return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrConflict, Rule: privacy.R4, Msg: "the case is closed"}
 		}
 		if _, ok := f.records[r.ID]; ok || batch[r.ID] {
 			return exists(op)
@@ -358,10 +444,14 @@ func (s *Store) addRecords(ctx context.Context, which int, op string, rs []priva
 			return err
 		}
 	}
+	if err := s.stageEvents(op, events); err != nil {
+		return err
+	}
 	for _, r := range rs {
 		f.records[r.ID] = r.Clone()
 		f.caseRecords[r.Case] = append(f.caseRecords[r.Case], r.ID)
 	}
+	s.applyEvents(events)
 	return nil
 }
 
@@ -388,21 +478,22 @@ func (s *Store) record(ctx context.Context, which int, op string, id privacy.Rec
 	return r.Clone(), nil
 }
 
-// UpdateRecord implements [privacy.Store].
-func (s *Store) UpdateRecord(ctx context.Context, r privacy.Record) error {
-	return s.updateRecord(ctx, ordinary, "update record", r)
+// UpdateRecord implements [privacy.Store]. A record that a standing legal
+// hold covers does not change (rule G3).
+func (s *Store) UpdateRecord(ctx context.Context, r privacy.Record, events []privacy.Event) error {
+	return s.updateRecord(ctx, ordinary, "update record", r, events)
 }
 
-// UpdateMedicalRecord implements [privacy.MedicalStore].
-func (s *Store) UpdateMedicalRecord(ctx context.Context, r privacy.Record) error {
-	return s.updateRecord(ctx, medical, "update medical record", r)
+// UpdateMedicalRecord implements [privacy.MedicalStore], as
+// [Store.UpdateRecord] does.
+func (s *Store) UpdateMedicalRecord(ctx context.Context, r privacy.Record, events []privacy.Event) error {
+	return s.updateRecord(ctx, medical, "update medical record", r, events)
 }
 
-func (s *Store) updateRecord(ctx context.Context, which int, op string, r privacy.Record) error {
-	if err := ctxErr(ctx, op); err != nil {
+func (s *Store) updateRecord(ctx context.Context, which int, op string, r privacy.Record, events []privacy.Event) error {
+	if err := s.begin(ctx, op, events); err != nil {
 		return err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := &s.files[which]
 	old, ok := f.records[r.ID]
@@ -412,10 +503,19 @@ func (s *Store) updateRecord(ctx context.Context, which int, op string, r privac
 	if old.Case != r.Case {
 		return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrInvalid, Msg: "a record's case does not change"}
 	}
+	// Rule G3: a held record stays as it was. Checked under the write
+	// lock that PlaceHold takes too.
+	if s.recordHeld(old.Subject, old.Case, old.ID) {
+		return held(op, "a legal hold keeps the record")
+	}
 	if err := s.write(op); err != nil {
 		return err
 	}
+	if err := s.stageEvents(op, events); err != nil {
+		return err
+	}
 	f.records[r.ID] = r.Clone()
+	s.applyEvents(events)
 	return nil
 }
 
@@ -475,21 +575,20 @@ func (s *Store) caseRecords(ctx context.Context, which int, op string, id privac
 
 // DeleteRecord implements [privacy.Store]. A record that a standing legal
 // hold covers is not deleted (rule G3).
-func (s *Store) DeleteRecord(ctx context.Context, id privacy.RecordID) error {
-	return s.deleteRecord(ctx, ordinary, "delete record", id)
+func (s *Store) DeleteRecord(ctx context.Context, id privacy.RecordID, events []privacy.Event) error {
+	return s.deleteRecord(ctx, ordinary, "delete record", id, events)
 }
 
 // DeleteMedicalRecord implements [privacy.MedicalStore], as
 // [Store.DeleteRecord] does.
-func (s *Store) DeleteMedicalRecord(ctx context.Context, id privacy.RecordID) error {
-	return s.deleteRecord(ctx, medical, "delete medical record", id)
+func (s *Store) DeleteMedicalRecord(ctx context.Context, id privacy.RecordID, events []privacy.Event) error {
+	return s.deleteRecord(ctx, medical, "delete medical record", id, events)
 }
 
-func (s *Store) deleteRecord(ctx context.Context, which int, op string, id privacy.RecordID) error {
-	if err := ctxErr(ctx, op); err != nil {
+func (s *Store) deleteRecord(ctx context.Context, which int, op string, id privacy.RecordID, events []privacy.Event) error {
+	if err := s.begin(ctx, op, events); err != nil {
 		return err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := &s.files[which]
 	r, ok := f.records[id]
@@ -504,7 +603,11 @@ func (s *Store) deleteRecord(ctx context.Context, which int, op string, id priva
 	if err := s.write(op); err != nil {
 		return err
 	}
+	if err := s.stageEvents(op, events); err != nil {
+		return err
+	}
 	delete(f.records, id)
 	f.caseRecords[r.Case] = slices.DeleteFunc(f.caseRecords[r.Case], func(x privacy.RecordID) bool { return x == id })
+	s.applyEvents(events)
 	return nil
 }

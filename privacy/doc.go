@@ -18,7 +18,13 @@
 // refused with [ErrProhibitedCategory] and nothing is stored (rule O5);
 // a case needs a contract in force (O2) and a purpose the policy allows
 // (R5); a BSN record needs a statutory basis (N5); medical records go to a
-// separate file (O6).
+// separate file (O6). A closed case takes no records (R4).
+//
+// Every write names its [Act] — who acts, when, why and from where — and
+// is audited in the store's own transaction, one event per object, with
+// the NEN 7513 fields (rules O1, G7, N9); so is every read of the medical
+// file, before it returns anything. An event that cannot be written fails
+// the write. Data under a legal hold stays as it was (G3).
 //
 // Who may read or write what is decided by package access; what may leave
 // the service by package consent; how long it is kept by package retention.
@@ -68,6 +74,8 @@
 //
 // [Store] is the small interface an adapter implements, with the medical
 // file as its own method set ([MedicalStore]). Its contract — copies in and
-// out, typed errors, atomic operations, complete erasure — is checked by the
-// kit in [github.com/dossierwacht/dossierwacht/privacy/privacytest].
+// out, typed errors, atomic operations, every write with its audit events
+// in one atomic unit, complete erasure, no record added to a closed case,
+// held data unchanged — is checked by the kit in
+// [github.com/dossierwacht/dossierwacht/privacy/privacytest].
 package privacy

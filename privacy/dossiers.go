@@ -10,8 +10,23 @@ import (
 
 // Dossiers is the case file of a service: subjects, their cases and the
 // records in them, kept in a [Store] and checked against a [Policy] on every
-// write. It decides what may be stored (O5, R5, O2, N5, O6); who may read or
-// write it is decided by package access, which callers put in front of it.
+// write.
+//
+// It decides what may be stored (O5, R5, O2, N5, O6, R4) and audits: every
+// write, and every read of the medical file, takes an [Act] — who acts,
+// when, why and from where — and writes one audit event per object it
+// creates, changes or deletes (rules O1, G7, N9, with the NEN 7513 fields),
+// in the store's atomic unit of the write, so that the write and its
+// events land together or not at all. A read of the medical file appends
+// its event before it returns anything: no event, no data. Who may do
+// what is decided by package access and the front door, which callers put
+// in front of it; an Act grants nothing.
+//
+// The events name the rule that allowed each write: O8 for a subject and
+// the end of an employment, O2 for a case opened under its contract, R9
+// for its closing (retention runs from it), R4 for a record added (N5 for
+// a BSN, O6 for a medical record), O13 for a rectification and for a
+// deletion, O6 for a read of the medical file.
 //
 // A Dossiers is safe for concurrent use if its Store is.
 type Dossiers struct {
@@ -37,17 +52,60 @@ func NewDossiers(store Store, policy *Policy) (*Dossiers, error) {
 // Policy returns a copy of the policy the case file is checked against.
 func (d *Dossiers) Policy() *Policy { return d.policy.Clone() }
 
-// Store returns the underlying store, for packages that keep their own data
-// beside it.
-func (d *Dossiers) Store() Store { return d.store }
+// event is the audit event of act doing action to an object (rules G7,
+// N9): allowed under rule, by the policy's version.
+func (d *Dossiers) event(act *Act, action EventAction, rule RuleID, subject SubjectID, c CaseID, cat Category,
+	object string, purpose Purpose) Event {
+	if act.Purpose != "" {
+		purpose = act.Purpose
+	}
+	return Event{Time: act.At, Principal: act.By.ID, Role: act.By.Role, OnBehalfOf: act.By.Party, Purpose: purpose,
+		Subject: subject, Case: c, Category: cat, Object: object, Action: action, Outcome: OutcomeAllowed,
+		Rule: rule, Policy: d.policy.Version, AccessPoint: act.AccessPoint, Client: act.Client}
+}
 
-// CreateSubject registers a new subject.
-func (d *Dossiers) CreateSubject(ctx context.Context, s Subject) error {
+// recordEvent is the event of act doing action to record r.
+func (d *Dossiers) recordEvent(act *Act, action EventAction, rule RuleID, r *Record) Event {
+	return d.event(act, action, rule, r.Subject, r.Case, r.Category, string(r.ID), r.Purpose)
+}
+
+// checkAct validates act for operation op: a malformed act fails with
+// [ErrInvalid] (a contractor without its agreement with [ErrForbidden],
+// rule O7) and nothing is written.
+func checkAct(op string, act *Act) error {
+	if err := act.Validate(); err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			c := *e
+			c.Op, c.Path = op, "act."+c.Path
+			return &c
+		}
+		return err
+	}
+	return nil
+}
+
+// checkPurpose refuses an act for another purpose than the one of what it
+// acts on (R5).
+func checkPurpose(op string, act *Act, purpose Purpose) error {
+	if act.Purpose != "" && act.Purpose != purpose {
+		// Rule R5: a use for another purpose is refused.
+		return &Error{Op: op, Kind: ErrForbidden, Rule: R5, Path: "act.purpose", Msg: "the act's purpose is not the case's"}
+	}
+	return nil
+}
+
+// CreateSubject registers a new subject, audited as act.
+func (d *Dossiers) CreateSubject(ctx context.Context, act Act, s Subject) error {
+	const op = "create subject"
+	if err := checkAct(op, &act); err != nil {
+		return err
+	}
 	s = s.normalize()
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	return d.store.CreateSubject(ctx, s)
+	return d.store.CreateSubject(ctx, s, []Event{d.event(&act, EventCreate, O8, s.ID, "", "", string(s.ID), "")})
 }
 
 // Subject returns a subject.
@@ -58,37 +116,48 @@ func (d *Dossiers) Subject(ctx context.Context, id SubjectID) (Subject, error) {
 	return d.store.Subject(ctx, id)
 }
 
-// EndEmployment records that the subject's employment ended at t (O8):
-// several retention periods run from it (N7).
-func (d *Dossiers) EndEmployment(ctx context.Context, id SubjectID, at time.Time) error {
+// EndEmployment records, audited as act, that the subject's employment
+// ended at ended (O8): several retention periods run from it (N7).
+func (d *Dossiers) EndEmployment(ctx context.Context, act Act, id SubjectID, ended time.Time) error {
+	const op = "end employment"
+	if err := checkAct(op, &act); err != nil {
+		return err
+	}
 	s, err := d.Subject(ctx, id)
 	if err != nil {
 		return err
 	}
-	if at.IsZero() || at.Before(s.Created) {
-		return &Error{Op: "end employment", Kind: ErrInvalid, Rule: O8, Msg: "employment cannot end before the subject was registered"}
+	if ended.IsZero() || ended.Before(s.Created) {
+		return &Error{Op: op, Kind: ErrInvalid, Rule: O8, Msg: "employment cannot end before the subject was registered"}
 	}
-	s.EmploymentEnded = at
-	return d.store.UpdateSubject(ctx, s.normalize())
+	s.EmploymentEnded = ended
+	return d.store.UpdateSubject(ctx, s.normalize(), []Event{d.event(&act, EventUpdate, O8, s.ID, "", "", string(s.ID), "")})
 }
 
-// OpenCase opens a new case of an existing subject. The case must carry a
-// purpose the policy processes for in cases of its kind (R5) and a contract
-// in force when it opens (O2).
-func (d *Dossiers) OpenCase(ctx context.Context, c Case) error {
+// OpenCase opens a new case of an existing subject, audited as act. The
+// case must carry a purpose the policy processes for in cases of its kind
+// (R5) and a contract in force when it opens (O2).
+func (d *Dossiers) OpenCase(ctx context.Context, act Act, c Case) error {
+	const op = "open case"
+	if err := checkAct(op, &act); err != nil {
+		return err
+	}
 	c = c.normalize()
 	if err := c.Validate(); err != nil {
 		return err
 	}
 	if !c.IsOpen() {
-		return &Error{Op: "open case", Kind: ErrInvalid, Path: "closed", Msg: "a new case is open"}
+		return &Error{Op: op, Kind: ErrInvalid, Path: "closed", Msg: "a new case is open"}
 	}
 	if !d.policy.AllowsPurpose(c.Purpose, c.Kind) {
 		// Rule R5: data is processed only for the policy's purposes.
-		return &Error{Op: "open case", Kind: ErrForbidden, Rule: R5, Path: "purpose",
+		return &Error{Op: op, Kind: ErrForbidden, Rule: R5, Path: "purpose",
 			Msg: "the policy does not process for this purpose in cases of this kind"}
 	}
-	return d.store.CreateCase(ctx, c)
+	if err := checkPurpose(op, &act, c.Purpose); err != nil {
+		return err
+	}
+	return d.store.CreateCase(ctx, c, []Event{d.event(&act, EventCreate, O2, c.Subject, c.ID, "", string(c.ID), c.Purpose)})
 }
 
 // Case returns a case.
@@ -107,35 +176,54 @@ func (d *Dossiers) SubjectCases(ctx context.Context, id SubjectID) ([]Case, erro
 	return d.store.SubjectCases(ctx, id)
 }
 
-// CloseCase closes an open case at t. Closing starts most retention clocks
-// (R9, O12). Closing a closed case fails with [ErrConflict].
-func (d *Dossiers) CloseCase(ctx context.Context, id CaseID, at time.Time) error {
+// CloseCase closes an open case at act.At, audited as act. Closing starts
+// most retention clocks (R9, O12); a closed case takes no more records
+// (R4). Closing a closed case fails with [ErrConflict], and so does
+// closing it before one of its records was created or changed (the store
+// checks that, R4: a case closes after what it holds).
+func (d *Dossiers) CloseCase(ctx context.Context, act Act, id CaseID) error {
+	const op = "close case"
+	if err := checkAct(op, &act); err != nil {
+		return err
+	}
 	c, err := d.Case(ctx, id)
 	if err != nil {
 		return err
 	}
 	if !c.IsOpen() {
-		return &Error{Op: "close case", Kind: ErrConflict, Msg: "the case is closed already"}
+		return &Error{Op: op, Kind: ErrConflict, Msg: "the case is closed already"}
 	}
-	at = Timestamp(at)
+	at := Timestamp(act.At)
 	if at.Before(c.Opened) {
-		return &Error{Op: "close case", Kind: ErrInvalid, Msg: "a case cannot close before it opens"}
+		return &Error{Op: op, Kind: ErrInvalid, Path: "act.at", Msg: "a case cannot close before it opens"}
+	}
+	if err := checkPurpose(op, &act, c.Purpose); err != nil {
+		return err
 	}
 	c.Closed = at
-	return d.store.UpdateCase(ctx, c)
+	return d.store.UpdateCase(ctx, c, []Event{d.event(&act, EventUpdate, R9, c.Subject, c.ID, "", string(c.ID), c.Purpose)})
 }
 
 // AddRecord adds one record to a case; see [Dossiers.AddRecords].
-func (d *Dossiers) AddRecord(ctx context.Context, r Record) error { return d.AddRecords(ctx, r) }
+func (d *Dossiers) AddRecord(ctx context.Context, act Act, r Record) error {
+	return d.AddRecords(ctx, act, r)
+}
 
-// AddRecords adds records to their cases, all or none. Each record is
-// checked before anything is stored:
+// AddRecords adds records to their cases, all or none, audited as act:
+// one event per record. Each record is checked before anything is stored:
 //   - its category exists and is not a special category (O5: fails with
 //     [ErrProhibitedCategory]);
 //   - its fields belong to its category;
-//   - its case exists and is open (R4), and its contract is in force at
-//     the record's time (O2);
-//   - its purpose is the case's (R5; an empty purpose takes the case's);
+//   - its case exists and is open (R4: a closed case takes no records at
+//     all, [ErrConflict]; the store checks it again in the atomic unit of
+//     the insert, so that a closing racing the addition never leaves a
+//     record added after it), and its contract is in force at the
+//     record's time (O2);
+//   - its time is neither before its case opened nor after act.At (R4:
+//     the file is supplemented as the trajectory goes, not back-dated or
+//     ahead of time);
+//   - its purpose is the case's (R5; an empty purpose takes the case's),
+//     and so is the act's, if it has one;
 //   - a BSN record names a legal basis of the policy that covers the BSN
 //     and the record's purpose (N5); a record naming a basis, a basis that
 //     covers its purpose.
@@ -143,12 +231,16 @@ func (d *Dossiers) AddRecord(ctx context.Context, r Record) error { return d.Add
 // Medical records go to the separate medical file (O6); a batch holds
 // either medical or non-medical records, never both, so that each batch is
 // one atomic write.
-func (d *Dossiers) AddRecords(ctx context.Context, rs ...Record) error {
+func (d *Dossiers) AddRecords(ctx context.Context, act Act, rs ...Record) error {
 	const op = "add records"
+	if err := checkAct(op, &act); err != nil {
+		return err
+	}
 	if len(rs) == 0 {
 		return nil
 	}
 	out := make([]Record, len(rs))
+	events := make([]Event, len(rs))
 	cases := map[CaseID]Case{}
 	medical := rs[0].Category.Medical()
 	for i, r := range rs {
@@ -175,15 +267,22 @@ func (d *Dossiers) AddRecords(ctx context.Context, rs ...Record) error {
 		if r.Category.Medical() != medical {
 			return &Error{Op: op, Kind: ErrInvalid, Rule: O6, Msg: "medical records are added apart from other records"}
 		}
-		if err := d.checkRecord(op, c, r); err != nil {
+		if err := d.checkRecord(op, &act, c, r); err != nil {
 			return err
 		}
-		out[i] = r
+		rule := R4
+		switch {
+		case medical:
+			rule = O6
+		case r.Category == CategoryNationalID:
+			rule = N5
+		}
+		out[i], events[i] = r, d.recordEvent(&act, EventCreate, rule, &r)
 	}
 	if medical {
-		return d.store.AddMedicalRecords(ctx, out...)
+		return d.store.AddMedicalRecords(ctx, out, events)
 	}
-	return d.store.AddRecords(ctx, out...)
+	return d.store.AddRecords(ctx, out, events)
 }
 
 func (d *Dossiers) caseOf(ctx context.Context, cache map[CaseID]Case, id CaseID) (Case, error) {
@@ -201,13 +300,22 @@ func (d *Dossiers) caseOf(ctx context.Context, cache map[CaseID]Case, id CaseID)
 	return c, nil
 }
 
-func (d *Dossiers) checkRecord(op string, c Case, r Record) error {
+func (d *Dossiers) checkRecord(op string, act *Act, c Case, r Record) error {
 	if r.Subject != c.Subject {
 		return &Error{Op: op, Kind: ErrInvalid, Path: "subject", Msg: "the record's subject is not the case's"}
 	}
-	if !c.IsOpen() && r.Created.After(c.Closed) {
-		// Rule R4: a file is supplemented during the trajectory, not after.
+	if !c.IsOpen() {
+		// Rule R4: a file is supplemented during the trajectory, not
+		// after: a closed case takes no records, whatever their time.
 		return &Error{Op: op, Kind: ErrConflict, Rule: R4, Msg: "the case is closed"}
+	}
+	if r.Created.Before(c.Opened) {
+		// Rule R4: no record from before the trajectory.
+		return &Error{Op: op, Kind: ErrInvalid, Rule: R4, Path: "created", Msg: "before the case opened"}
+	}
+	if r.Created.After(Timestamp(act.At)) {
+		// Rule R4: a record is not dated ahead of its adding.
+		return &Error{Op: op, Kind: ErrInvalid, Rule: R4, Path: "created", Msg: "after the act that adds it"}
 	}
 	if !c.Contract.Covers(r.Created) {
 		// Rule O2: only under a contract in force.
@@ -216,6 +324,9 @@ func (d *Dossiers) checkRecord(op string, c Case, r Record) error {
 	if r.Purpose != c.Purpose {
 		// Rule R5: a use for another purpose is refused.
 		return &Error{Op: op, Kind: ErrForbidden, Rule: R5, Path: "purpose", Msg: "the record's purpose is not the case's"}
+	}
+	if err := checkPurpose(op, act, c.Purpose); err != nil {
+		return err
 	}
 	if r.Category == CategoryNationalID {
 		// Rule N5: the BSN only where a statute allows it.
@@ -249,12 +360,54 @@ func (d *Dossiers) Record(ctx context.Context, id RecordID) (Record, error) {
 	return d.store.Record(ctx, id)
 }
 
-// MedicalRecord returns a record of the medical file (O6).
-func (d *Dossiers) MedicalRecord(ctx context.Context, id RecordID) (Record, error) {
-	if err := checkID("medical record", "id", string(id)); err != nil {
+// MedicalRecord returns a record of the medical file (O6), read as act. It
+// appends the read's audit event (rules G7, N9) before it returns
+// anything: if the event cannot be written, the record is not returned
+// and the error matches [ErrUnavailable] with rule G7. A record that is
+// missing is audited as a failed read and fails with [ErrNotFound]; an
+// act for another purpose than the record's case is audited as denied and
+// fails with [ErrForbidden] (R5).
+func (d *Dossiers) MedicalRecord(ctx context.Context, act Act, id RecordID) (Record, error) {
+	const op = "medical record"
+	if err := checkID(op, "id", string(id)); err != nil {
 		return Record{}, err
 	}
-	return d.store.MedicalRecord(ctx, id)
+	if err := checkAct(op, &act); err != nil {
+		return Record{}, err
+	}
+	r, err := d.store.MedicalRecord(ctx, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		ev := d.event(&act, EventRead, O6, "", "", CategoryMedical, string(id), "")
+		ev.Outcome = OutcomeFailed
+		if aerr := d.audit(ctx, ev); aerr != nil {
+			return Record{}, aerr
+		}
+		return Record{}, err
+	case err != nil:
+		return Record{}, err
+	}
+	ev := d.recordEvent(&act, EventRead, O6, &r)
+	perr := checkPurpose(op, &act, r.Purpose)
+	if perr != nil {
+		ev.Outcome, ev.Rule = OutcomeDenied, R5
+	}
+	if err := d.audit(ctx, ev); err != nil {
+		return Record{}, err
+	}
+	if perr != nil {
+		return Record{}, perr
+	}
+	return r, nil
+}
+
+// audit appends the events of a read; a failure is a refusal to read (G7).
+func (d *Dossiers) audit(ctx context.Context, events ...Event) error {
+	if _, err := d.store.AppendEvents(ctx, events...); err != nil {
+		return &Error{Op: "audit read", Kind: ErrUnavailable, Rule: G7,
+			Msg: "the read could not be audited, so nothing is returned", Err: err}
+	}
+	return nil
 }
 
 // CaseRecords yields a case's non-medical records, oldest first.
@@ -265,19 +418,79 @@ func (d *Dossiers) CaseRecords(ctx context.Context, id CaseID) iter.Seq2[Record,
 	return d.store.CaseRecords(ctx, id)
 }
 
-// CaseMedicalRecords yields a case's medical records, oldest first.
-func (d *Dossiers) CaseMedicalRecords(ctx context.Context, id CaseID) iter.Seq2[Record, error] {
-	if err := checkID("case medical records", "id", string(id)); err != nil {
+// CaseMedicalRecords yields a case's medical records, oldest first, read
+// as act. It appends one audit event for the read (rules G7, N9) before it
+// yields anything: if the event cannot be written, it yields that error
+// (matching [ErrUnavailable], rule G7) and no record. A missing case is
+// audited as a failed read; an act for another purpose than the case's is
+// audited as denied and yields [ErrForbidden] (R5).
+func (d *Dossiers) CaseMedicalRecords(ctx context.Context, act Act, id CaseID) iter.Seq2[Record, error] {
+	const op = "case medical records"
+	if err := checkID(op, "id", string(id)); err != nil {
 		return errSeq(err)
 	}
-	return d.store.CaseMedicalRecords(ctx, id)
+	if err := checkAct(op, &act); err != nil {
+		return errSeq(err)
+	}
+	return func(yield func(Record, error) bool) {
+		// The event is written once the store has answered, so that it
+		// names the subject whose medical file was read.
+		logged := false
+		for r, err := range d.store.CaseMedicalRecords(ctx, id) {
+			if !logged {
+				logged = true
+				ev := d.event(&act, EventRead, O6, r.Subject, id, CategoryMedical, "", r.Purpose)
+				var perr error
+				switch {
+				case err != nil:
+					ev.Outcome = OutcomeFailed
+				default:
+					if perr = checkPurpose(op, &act, r.Purpose); perr != nil {
+						ev.Outcome, ev.Rule = OutcomeDenied, R5
+					}
+				}
+				if aerr := d.audit(ctx, ev); aerr != nil {
+					yield(Record{}, aerr)
+					return
+				}
+				if perr != nil {
+					yield(Record{}, perr)
+					return
+				}
+			}
+			if !yield(r, err) || err != nil {
+				return
+			}
+		}
+		if !logged {
+			// An empty medical file was read all the same.
+			if aerr := d.audit(ctx, d.event(&act, EventRead, O6, "", id, CategoryMedical, "", "")); aerr != nil {
+				yield(Record{}, aerr)
+			}
+		}
+	}
 }
 
-// UpdateRecord rectifies a record (O13): its content changes, its identity,
-// case and category do not. The same checks as [Dossiers.AddRecords] apply.
-func (d *Dossiers) UpdateRecord(ctx context.Context, r Record) error {
+// UpdateRecord rectifies a record (O13), audited as act: its content
+// changes, its identity, case, subject, category and creation time do
+// not, and its update time becomes act.At, which must be later than its
+// last. The same checks as [Dossiers.AddRecords] apply, but a record of a
+// closed case may be rectified.
+//
+// A record that a standing legal hold covers does not change: the store
+// refuses with an error matching [ErrForbidden] that names rule [G3].
+// Refusal, not a new version: GDPR art. 17(3)(b),(e) keeps held data for a
+// legal obligation or a legal claim as it stood, and a rectification that
+// kept only the old version beside the new would still change what the
+// file says. Lift the hold first.
+func (d *Dossiers) UpdateRecord(ctx context.Context, act Act, r Record) error {
 	const op = "update record"
-	r = r.Clone().normalize()
+	if err := checkAct(op, &act); err != nil {
+		return err
+	}
+	r = r.Clone()
+	r.Updated = act.At
+	r = r.normalize()
 	if err := r.Validate(); err != nil {
 		return err
 	}
@@ -295,7 +508,7 @@ func (d *Dossiers) UpdateRecord(ctx context.Context, r Record) error {
 		return &Error{Op: op, Kind: ErrInvalid, Msg: "a record's case, subject, category and creation time do not change"}
 	}
 	if !r.Updated.After(old.Updated) {
-		return &Error{Op: op, Kind: ErrInvalid, Path: "updated", Msg: "an update needs a later time"}
+		return &Error{Op: op, Kind: ErrInvalid, Path: "act.at", Msg: "an update needs a later time"}
 	}
 	c, err := d.store.Case(ctx, r.Case)
 	if err != nil {
@@ -307,59 +520,130 @@ func (d *Dossiers) UpdateRecord(ctx context.Context, r Record) error {
 	if r.Purpose != c.Purpose {
 		return &Error{Op: op, Kind: ErrForbidden, Rule: R5, Path: "purpose", Msg: "the record's purpose is not the case's"}
 	}
-	if r.Category.Medical() {
-		return d.store.UpdateMedicalRecord(ctx, r)
-	}
-	return d.store.UpdateRecord(ctx, r)
-}
-
-// DeleteRecord deletes a record from whichever file holds it. If the store
-// also keeps legal holds (package retention), a record that a standing
-// hold covers is not deleted: the error matches [ErrForbidden] and names
-// rule [G3]. Lift the hold first, or let a retention sweep delete when it
-// may.
-func (d *Dossiers) DeleteRecord(ctx context.Context, id RecordID) error {
-	if err := checkID("delete record", "id", string(id)); err != nil {
+	if err := checkPurpose(op, &act, c.Purpose); err != nil {
 		return err
 	}
-	err := d.store.DeleteRecord(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return d.store.DeleteMedicalRecord(ctx, id)
+	events := []Event{d.recordEvent(&act, EventUpdate, O13, &r)}
+	if r.Category.Medical() {
+		return d.store.UpdateMedicalRecord(ctx, r, events)
 	}
-	return err
+	return d.store.UpdateRecord(ctx, r, events)
+}
+
+// DeleteRecord deletes a record from whichever file holds it, audited as
+// act. If the store also keeps legal holds (package retention), a record
+// that a standing hold covers is not deleted: the error matches
+// [ErrForbidden] and names rule [G3]. Lift the hold first, or let a
+// retention sweep delete when it may.
+func (d *Dossiers) DeleteRecord(ctx context.Context, act Act, id RecordID) error {
+	const op = "delete record"
+	if err := checkID(op, "id", string(id)); err != nil {
+		return err
+	}
+	if err := checkAct(op, &act); err != nil {
+		return err
+	}
+	r, err := d.store.Record(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return d.DeleteMedicalRecord(ctx, act, id)
+	}
+	if err != nil {
+		return err
+	}
+	if err := checkPurpose(op, &act, r.Purpose); err != nil {
+		return err
+	}
+	return d.store.DeleteRecord(ctx, id, []Event{d.recordEvent(&act, EventDelete, O13, &r)})
 }
 
 // DeleteMedicalRecord deletes a record of the medical file only (rule O6),
-// as the physicians' side does: unlike DeleteRecord it never asks the
-// ordinary file, which a store limited to the medical file may not read.
-// A record of the ordinary file is not found here. Legal holds count as
-// for DeleteRecord ([ErrForbidden], rule [G3]).
-func (d *Dossiers) DeleteMedicalRecord(ctx context.Context, id RecordID) error {
-	if err := checkID("delete medical record", "id", string(id)); err != nil {
+// audited as act, as the physicians' side does: unlike DeleteRecord it
+// never asks the ordinary file, which a store limited to the medical file
+// may not read. A record of the ordinary file is not found here. Legal
+// holds count as for DeleteRecord ([ErrForbidden], rule [G3]).
+func (d *Dossiers) DeleteMedicalRecord(ctx context.Context, act Act, id RecordID) error {
+	const op = "delete medical record"
+	if err := checkID(op, "id", string(id)); err != nil {
 		return err
 	}
-	return d.store.DeleteMedicalRecord(ctx, id)
+	if err := checkAct(op, &act); err != nil {
+		return err
+	}
+	r, err := d.store.MedicalRecord(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := checkPurpose(op, &act, r.Purpose); err != nil {
+		return err
+	}
+	return d.store.DeleteMedicalRecord(ctx, id, []Event{d.recordEvent(&act, EventDelete, O13, &r)})
 }
 
 // DeleteCase deletes a case with all its records, medical ones included:
-// all or nothing. If the store also keeps legal holds, a case that a
-// standing hold covers, as a whole or in one of its records, is not
-// deleted ([ErrForbidden], rule [G3]).
-func (d *Dossiers) DeleteCase(ctx context.Context, id CaseID) error {
-	if err := checkID("delete case", "id", string(id)); err != nil {
+// all or nothing, audited as act with one event per record and one for
+// the case. If the store also keeps legal holds, a case that a standing
+// hold covers, as a whole or in one of its records, is not deleted
+// ([ErrForbidden], rule [G3]).
+func (d *Dossiers) DeleteCase(ctx context.Context, act Act, id CaseID) error {
+	const op = "delete case"
+	if err := checkID(op, "id", string(id)); err != nil {
 		return err
 	}
-	return d.store.DeleteCase(ctx, id)
+	if err := checkAct(op, &act); err != nil {
+		return err
+	}
+	c, err := d.store.Case(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := checkPurpose(op, &act, c.Purpose); err != nil {
+		return err
+	}
+	events, err := d.caseDeletion(ctx, &act, c, nil)
+	if err != nil {
+		return err
+	}
+	return d.store.DeleteCase(ctx, id, events)
+}
+
+// caseDeletion appends to events those of deleting case c: one per record
+// of either file, then the case's.
+func (d *Dossiers) caseDeletion(ctx context.Context, act *Act, c Case, events []Event) ([]Event, error) {
+	for _, seq := range [...]iter.Seq2[Record, error]{d.store.CaseRecords(ctx, c.ID), d.store.CaseMedicalRecords(ctx, c.ID)} {
+		for r, err := range seq {
+			if err != nil {
+				return nil, err
+			}
+			events = append(events, d.recordEvent(act, EventDelete, O13, &r))
+		}
+	}
+	return append(events, d.event(act, EventDelete, O13, c.Subject, c.ID, "", string(c.ID), c.Purpose)), nil
 }
 
 // DeleteSubject deletes a subject with everything held about them: all or
-// nothing. If the store also keeps legal holds, a subject with a standing
-// hold is not deleted ([ErrForbidden], rule [G3]).
-func (d *Dossiers) DeleteSubject(ctx context.Context, id SubjectID) error {
-	if err := checkID("delete subject", "id", string(id)); err != nil {
+// nothing, audited as act with one event per record and per case and one
+// for the subject. If the store also keeps legal holds, a subject with a
+// standing hold is not deleted ([ErrForbidden], rule [G3]).
+func (d *Dossiers) DeleteSubject(ctx context.Context, act Act, id SubjectID) error {
+	const op = "delete subject"
+	if err := checkID(op, "id", string(id)); err != nil {
 		return err
 	}
-	return d.store.DeleteSubject(ctx, id)
+	if err := checkAct(op, &act); err != nil {
+		return err
+	}
+	cases, err := d.store.SubjectCases(ctx, id)
+	if err != nil {
+		return err
+	}
+	var events []Event
+	for _, c := range cases {
+		if events, err = d.caseDeletion(ctx, &act, c, events); err != nil {
+			return err
+		}
+	}
+	events = append(events, d.event(&act, EventDelete, O13, id, "", "", string(id), ""))
+	return d.store.DeleteSubject(ctx, id, events)
 }
 
 func errSeq(err error) iter.Seq2[Record, error] {

@@ -25,26 +25,32 @@ func ExampleNewDossiers() {
 	contract := privacy.Contract{ID: "contract-1", Party: "employer-1", PartyKind: privacy.PartyEmployer,
 		Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 
+	// Who acts, when: every write is audited with it (rules G7, N9).
+	manager := privacy.Act{By: privacy.Principal{ID: "case-manager-1", Role: privacy.RoleCaseManager,
+		Secrecy: privacy.SecrecyAgreement}, At: now}
+	employer := privacy.Act{By: privacy.Principal{ID: "employer-contact-1", Role: privacy.RoleEmployerContact,
+		Party: "employer-1"}, At: now}
+
 	s, err := privacy.NewSubject("employee-1", "employer-1", now)
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := d.CreateSubject(ctx, s); err != nil {
+	if err := d.CreateSubject(ctx, manager, s); err != nil {
 		log.Fatal(err)
 	}
 	c, err := privacy.NewCase("case-1", s.ID, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, now)
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := d.OpenCase(ctx, c); err != nil {
+	if err := d.OpenCase(ctx, manager, c); err != nil {
 		log.Fatal(err)
 	}
-	err = d.AddRecord(ctx, privacy.Record{ID: "rec-1", Case: c.ID, Category: privacy.CategoryAbsenceFacts,
+	err = d.AddRecord(ctx, employer, privacy.Record{ID: "rec-1", Case: c.ID, Category: privacy.CategoryAbsenceFacts,
 		Author: "employer-contact-1", Source: privacy.Source{Kind: privacy.PartyEmployer, Party: "employer-1"},
 		Created: now, Fields: map[privacy.Field]string{privacy.FieldFirstDay: "2026-03-02"}})
 	fmt.Println("sick report stored:", err == nil)
 
-	err = d.AddRecord(ctx, privacy.Record{ID: "rec-2", Case: c.ID, Category: privacy.CategoryReligion,
+	err = d.AddRecord(ctx, manager, privacy.Record{ID: "rec-2", Case: c.ID, Category: privacy.CategoryReligion,
 		Author: "case-manager-1", Source: privacy.Source{Kind: privacy.PartyService}, Created: now,
 		Fields: map[privacy.Field]string{privacy.FieldText: "…"}})
 	fmt.Println("refused:", errors.Is(err, privacy.ErrProhibitedCategory), "rule", privacy.RuleOf(err))

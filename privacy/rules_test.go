@@ -14,9 +14,14 @@ import (
 
 var (
 	t0       = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	now      = t0.Add(24 * time.Hour)
+	staff    = privacy.Principal{ID: "p-1", Role: privacy.RoleCaseManager, Party: "service-1", Secrecy: privacy.SecrecyAgreement}
 	contract = privacy.Contract{ID: "contract-1", Party: "employer-1", PartyKind: privacy.PartyEmployer,
 		Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
 )
+
+// act is the case manager acting at at.
+func act(at time.Time) privacy.Act { return privacy.Act{By: staff, At: at} }
 
 // fixture returns a case file under the strict policy with subject s-1 and
 // an open absence case c-1.
@@ -31,14 +36,14 @@ func fixture(t *testing.T) (*privacy.Dossiers, context.Context) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.CreateSubject(ctx, s); err != nil {
+	if err := d.CreateSubject(ctx, act(t0), s); err != nil {
 		t.Fatal(err)
 	}
 	c, err := privacy.NewCase("c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.OpenCase(ctx, c); err != nil {
+	if err := d.OpenCase(ctx, act(t0), c); err != nil {
 		t.Fatal(err)
 	}
 	return d, ctx
@@ -83,9 +88,9 @@ func TestRuleR2(t *testing.T) {
 	d, ctx := fixture(t)
 	r := rec("r-1", privacy.CategoryIdentity, map[privacy.Field]string{privacy.FieldName: "x"})
 	r.Source = privacy.Source{}
-	checkErr(t, "R2: AddRecord(no source)", d.AddRecord(ctx, r), privacy.ErrInvalid, privacy.R2)
+	checkErr(t, "R2: AddRecord(no source)", d.AddRecord(ctx, act(now), r), privacy.ErrInvalid, privacy.R2)
 	r.Source = privacy.Source{Kind: privacy.PartyMunicipality, Party: "municipality-utrecht"}
-	checkErr(t, "R2: AddRecord(municipality source)", d.AddRecord(ctx, r), nil, "")
+	checkErr(t, "R2: AddRecord(municipality source)", d.AddRecord(ctx, act(now), r), nil, "")
 	got, err := d.Record(ctx, "r-1")
 	if err != nil || got.Source != r.Source {
 		t.Errorf("R2: Source = %+v, %v; want %+v", got.Source, err, r.Source)
@@ -106,9 +111,9 @@ func TestRuleR3(t *testing.T) {
 	}
 	d, ctx := fixture(t)
 	checkErr(t, "R3: AddRecord(work capacity with a diagnosis text)",
-		d.AddRecord(ctx, rec("r-1", privacy.CategoryWorkCapacity, map[privacy.Field]string{privacy.FieldText: "hernia"})), privacy.ErrInvalid, "")
+		d.AddRecord(ctx, act(now), rec("r-1", privacy.CategoryWorkCapacity, map[privacy.Field]string{privacy.FieldText: "hernia"})), privacy.ErrInvalid, "")
 	checkErr(t, "R3: AddRecord(work capacity limitations)",
-		d.AddRecord(ctx, rec("r-2", privacy.CategoryWorkCapacity, map[privacy.Field]string{privacy.FieldLimitations: "no lifting over 10 kg"})), nil, "")
+		d.AddRecord(ctx, act(now), rec("r-2", privacy.CategoryWorkCapacity, map[privacy.Field]string{privacy.FieldLimitations: "no lifting over 10 kg"})), nil, "")
 }
 
 func TestRuleR5(t *testing.T) {
@@ -129,16 +134,16 @@ func TestRuleR5(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := privacy.Case{ID: privacy.CaseID("c-" + tc.name[:8] + string(tc.kind)), Subject: "s-1", Kind: tc.kind,
 				Purpose: tc.purpose, Contract: contract, Opened: t0}
-			checkErr(t, "OpenCase", d.OpenCase(ctx, c), tc.want, privacy.R5)
+			checkErr(t, "OpenCase", d.OpenCase(ctx, act(t0), c), tc.want, privacy.R5)
 		})
 	}
 	t.Run("R5_record_for_another_purpose_refused", func(t *testing.T) {
 		r := rec("r-1", privacy.CategoryNotes, map[privacy.Field]string{privacy.FieldText: "x"})
 		r.Purpose = privacy.PurposeReintegration
-		checkErr(t, "AddRecord", d.AddRecord(ctx, r), privacy.ErrForbidden, privacy.R5)
+		checkErr(t, "AddRecord", d.AddRecord(ctx, act(now), r), privacy.ErrForbidden, privacy.R5)
 	})
 	t.Run("R5_record_takes_the_case_purpose", func(t *testing.T) {
-		checkErr(t, "AddRecord", d.AddRecord(ctx, rec("r-2", privacy.CategoryNotes, map[privacy.Field]string{privacy.FieldText: "x"})), nil, "")
+		checkErr(t, "AddRecord", d.AddRecord(ctx, act(now), rec("r-2", privacy.CategoryNotes, map[privacy.Field]string{privacy.FieldText: "x"})), nil, "")
 		got, _ := d.Record(ctx, "r-2")
 		if got.Purpose != privacy.PurposeAbsenceGuidance {
 			t.Errorf("Purpose = %q, want the case's", got.Purpose)
@@ -163,7 +168,7 @@ func TestRuleO2(t *testing.T) {
 			c := privacy.Case{ID: "c-2", Subject: "s-1", Kind: privacy.CaseAbsence, Purpose: privacy.PurposeAbsenceGuidance,
 				Contract: contract, Opened: t0}
 			tc.mutate(&c)
-			checkErr(t, "OpenCase", d.OpenCase(ctx, c), tc.kind, privacy.O2)
+			checkErr(t, "OpenCase", d.OpenCase(ctx, act(t0), c), tc.kind, privacy.O2)
 			if _, err := d.Case(ctx, "c-2"); !errors.Is(err, privacy.ErrNotFound) {
 				t.Errorf("a refused case was stored: %v", err)
 			}
@@ -172,7 +177,7 @@ func TestRuleO2(t *testing.T) {
 	t.Run("O2_record_after_contract_ends", func(t *testing.T) {
 		r := rec("r-1", privacy.CategoryNotes, map[privacy.Field]string{privacy.FieldText: "x"})
 		r.Created = contract.End.Add(time.Hour)
-		checkErr(t, "AddRecord", d.AddRecord(ctx, r), privacy.ErrForbidden, privacy.O2)
+		checkErr(t, "AddRecord", d.AddRecord(ctx, act(r.Created), r), privacy.ErrForbidden, privacy.O2)
 	})
 	t.Run("O2_contract_covers", func(t *testing.T) {
 		for _, tc := range []struct {
@@ -202,7 +207,7 @@ func TestRuleO5(t *testing.T) {
 	for _, cat := range specials {
 		t.Run("O5_"+string(cat), func(t *testing.T) {
 			r := rec(privacy.RecordID("r-"+string(cat)), cat, map[privacy.Field]string{privacy.FieldText: "secret"})
-			err := d.AddRecord(ctx, r)
+			err := d.AddRecord(ctx, act(now), r)
 			checkErr(t, "AddRecord", err, privacy.ErrProhibitedCategory, privacy.O5)
 			if err != nil && strings.Contains(err.Error(), "secret") {
 				t.Errorf("the error carries the record's content: %v", err)
@@ -249,12 +254,12 @@ func TestRuleO8(t *testing.T) {
 	}
 	d, ctx := fixture(t)
 	end := t0.Add(30 * 24 * time.Hour)
-	checkErr(t, "O8: EndEmployment", d.EndEmployment(ctx, "s-1", end), nil, "")
+	checkErr(t, "O8: EndEmployment", d.EndEmployment(ctx, act(end), "s-1", end), nil, "")
 	s, _ := d.Subject(ctx, "s-1")
 	if !s.EmploymentEnded.Equal(end) {
 		t.Errorf("O8: EmploymentEnded = %v, want %v", s.EmploymentEnded, end)
 	}
-	checkErr(t, "O8: EndEmployment(before registration)", d.EndEmployment(ctx, "s-1", t0.Add(-time.Hour)), privacy.ErrInvalid, privacy.O8)
+	checkErr(t, "O8: EndEmployment(before registration)", d.EndEmployment(ctx, act(now), "s-1", t0.Add(-time.Hour)), privacy.ErrInvalid, privacy.O8)
 }
 
 func TestRuleO9(t *testing.T) {
@@ -390,7 +395,7 @@ func TestRuleN5(t *testing.T) {
 		{"N5_working_conditions_act_allows", "arbowet-14", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := d.AddRecord(ctx, bsn(privacy.RecordID("r-"+string(tc.basis)+"x"), tc.basis))
+			err := d.AddRecord(ctx, act(now), bsn(privacy.RecordID("r-"+string(tc.basis)+"x"), tc.basis))
 			checkErr(t, "AddRecord", err, tc.kind, privacy.N5)
 			if err != nil && strings.Contains(err.Error(), "999990019") {
 				t.Errorf("N5: the error carries the BSN: %v", err)
@@ -405,12 +410,12 @@ func TestRuleN5(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := d.OpenCase(ctx, c); err != nil {
+		if err := d.OpenCase(ctx, act(t0), c); err != nil {
 			t.Fatal(err)
 		}
 		r := bsn("r-prev-bsn", "arbowet-14")
 		r.Case = "c-prev"
-		err = d.AddRecord(ctx, r)
+		err = d.AddRecord(ctx, act(now), r)
 		checkErr(t, "AddRecord(BSN for prevention)", err, privacy.ErrForbidden, privacy.N5)
 		if _, gerr := d.Record(ctx, "r-prev-bsn"); !errors.Is(gerr, privacy.ErrNotFound) {
 			t.Errorf("the refused BSN record was stored: %v", gerr)

@@ -99,6 +99,9 @@ func BenchmarkSweep1M(b *testing.B) {
 	contract := privacy.Contract{ID: "k-1", Party: "employer-1", PartyKind: privacy.PartyEmployer, Start: epoch}
 	opened := epoch.Add(24 * time.Hour)
 	now := epoch.Add(5 * 365 * 24 * time.Hour)
+	// The audit event of each setup write (rule G7: none goes without).
+	setup := []privacy.Event{{Time: opened, Principal: "bench", Role: privacy.RoleCaseManager, Action: privacy.EventCreate,
+		Outcome: privacy.OutcomeAllowed, Rule: privacy.R4}}
 	b.ReportAllocs()
 	var erased int
 	var elapsed time.Duration
@@ -108,16 +111,19 @@ func BenchmarkSweep1M(b *testing.B) {
 		for s := range subjects {
 			sid := privacy.SubjectID(fmt.Sprintf("s-%05d", s))
 			cid := privacy.CaseID(fmt.Sprintf("c-%05d", s))
-			must(store.CreateSubject(ctx, privacy.Subject{ID: sid, Employer: "employer-1", Created: opened}))
-			must(store.CreateCase(ctx, privacy.Case{ID: cid, Subject: sid, Kind: privacy.CaseAbsence, Purpose: privacy.PurposeAbsenceGuidance,
-				Contract: contract, Opened: opened, Closed: opened.Add(30 * 24 * time.Hour)}))
+			must(store.CreateSubject(ctx, privacy.Subject{ID: sid, Employer: "employer-1", Created: opened}, setup))
+			c := privacy.Case{ID: cid, Subject: sid, Kind: privacy.CaseAbsence, Purpose: privacy.PurposeAbsenceGuidance,
+				Contract: contract, Opened: opened}
+			must(store.CreateCase(ctx, c, setup))
 			rs := make([]privacy.Record, perCase)
 			for i := range rs {
 				rs[i] = privacy.Record{ID: privacy.RecordID(fmt.Sprintf("r-%05d-%03d", s, i)), Case: cid, Subject: sid,
 					Category: privacy.CategoryNotes, Author: "cm-1", Source: privacy.Source{Kind: privacy.PartyService},
 					Purpose: privacy.PurposeAbsenceGuidance, Created: opened, Updated: opened, Fields: map[privacy.Field]string{privacy.FieldText: "x"}}
 			}
-			must(store.AddRecords(ctx, rs...))
+			must(store.AddRecords(ctx, rs, setup))
+			c.Closed = opened.Add(30 * 24 * time.Hour)
+			must(store.UpdateCase(ctx, c, setup))
 		}
 		r, err := retention.New(store, privacy.Strict(), &retention.Options{BatchSize: 1000, PageSize: 1000})
 		if err != nil {

@@ -24,18 +24,22 @@ func exampleWorld(ctx context.Context) (*memstore.Store, *privacy.Dossiers) {
 		Start: time.Date(2024, time.January, 1, 0, 0, 0, 0, time.UTC)}
 	sub, _ := privacy.NewSubject("employee-1", "employer-1", opened)
 	c, _ := privacy.NewCase("case-1", sub.ID, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, opened)
-	must(d.CreateSubject(ctx, sub))
-	must(d.OpenCase(ctx, c))
+	manager := privacy.Act{By: privacy.Principal{ID: "cm-1", Role: privacy.RoleCaseManager, Secrecy: privacy.SecrecyAgreement}, At: opened}
+	doctor := privacy.Act{By: privacy.Principal{ID: "doc-1", Role: privacy.RolePhysician, Secrecy: privacy.SecrecyProfessional,
+		MultiFactor: true}, At: opened}
+	must(d.CreateSubject(ctx, manager, sub))
+	must(d.OpenCase(ctx, manager, c))
 	src := privacy.Source{Kind: privacy.PartyService}
-	must(d.AddRecords(ctx,
+	must(d.AddRecords(ctx, manager,
 		privacy.Record{ID: "rec-note", Case: c.ID, Category: privacy.CategoryNotes, Author: "cm-1", Source: src, Created: opened,
 			Fields: map[privacy.Field]string{privacy.FieldText: "called, back next week"}},
 		privacy.Record{ID: "rec-job", Case: c.ID, Category: privacy.CategoryEmployment, Author: "cm-1", Source: src, Created: opened,
 			Fields: map[privacy.Field]string{privacy.FieldJob: "baker"}}))
-	must(d.AddRecord(ctx, privacy.Record{ID: "rec-medical", Case: c.ID, Category: privacy.CategoryMedical, Author: "doc-1",
+	must(d.AddRecord(ctx, doctor, privacy.Record{ID: "rec-medical", Case: c.ID, Category: privacy.CategoryMedical, Author: "doc-1",
 		Source: src, Created: opened, Fields: map[privacy.Field]string{privacy.FieldText: "finding"}}))
 	// The case closes on 29 February 2024.
-	must(d.CloseCase(ctx, c.ID, time.Date(2024, time.February, 29, 15, 0, 0, 0, time.UTC)))
+	manager.At = time.Date(2024, time.February, 29, 15, 0, 0, 0, time.UTC)
+	must(d.CloseCase(ctx, manager, c.ID))
 	return store, d
 }
 

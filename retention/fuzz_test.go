@@ -19,10 +19,11 @@ func fuzzStore(tb testing.TB) (*memstore.Store, *retention.Retention) {
 	store := memstore.New()
 	d, _ := privacy.NewDossiers(store, privacy.Strict())
 	contract := privacy.Contract{ID: "k-1", Party: "employer-1", PartyKind: privacy.PartyEmployer, Start: epoch}
-	must(d.CreateSubject(ctx, privacy.Subject{ID: "s-1", Employer: "employer-1", Created: epoch}))
+	act := privacy.Act{By: privacy.Principal{ID: "cm-1", Role: privacy.RoleCaseManager}, At: epoch}
+	must(d.CreateSubject(ctx, act, privacy.Subject{ID: "s-1", Employer: "employer-1", Created: epoch}))
 	c, _ := privacy.NewCase("c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, epoch)
-	must(d.OpenCase(ctx, c))
-	must(d.AddRecord(ctx, privacy.Record{ID: "r-1", Case: "c-1", Category: privacy.CategoryNotes, Author: "cm-1",
+	must(d.OpenCase(ctx, act, c))
+	must(d.AddRecord(ctx, act, privacy.Record{ID: "r-1", Case: "c-1", Category: privacy.CategoryNotes, Author: "cm-1",
 		Source: privacy.Source{Kind: privacy.PartyService}, Created: epoch, Fields: map[privacy.Field]string{privacy.FieldText: "x"}}))
 	r, err := retention.New(store, privacy.Strict(), nil)
 	if err != nil {

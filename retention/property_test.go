@@ -221,13 +221,14 @@ func newWorld(tb testing.TB, rng *rand.Rand, subjects int, p *privacy.Policy) *w
 		sid := privacy.SubjectID(fmt.Sprintf("s-%04d", i))
 		w.ids = append(w.ids, sid)
 		opened := epoch.Add(time.Duration(rng.IntN(3*365*24)) * time.Hour)
-		if err := d.CreateSubject(ctx, privacy.Subject{ID: sid, Employer: "employer-1", Created: opened}); err != nil {
+		act := privacy.Act{By: privacy.Principal{ID: "cm-1", Role: privacy.RoleCaseManager}, At: opened}
+		if err := d.CreateSubject(ctx, act, privacy.Subject{ID: sid, Employer: "employer-1", Created: opened}); err != nil {
 			tb.Fatal(err)
 		}
 		for c := range 1 + rng.IntN(2) {
 			cid := privacy.CaseID(fmt.Sprintf("%s-c%d", sid, c))
 			cs, _ := privacy.NewCase(cid, sid, kinds[rng.IntN(len(kinds))], privacy.PurposeAbsenceGuidance, contract, opened)
-			if err := d.OpenCase(ctx, cs); err != nil {
+			if err := d.OpenCase(ctx, act, cs); err != nil {
 				tb.Fatal(err)
 			}
 			for k := range 1 + rng.IntN(4) {
@@ -240,18 +241,20 @@ func newWorld(tb testing.TB, rng *rand.Rand, subjects int, p *privacy.Policy) *w
 				}
 				rec := privacy.Record{ID: privacy.RecordID(fmt.Sprintf("%s-r%d", cid, k)), Case: cid, Category: cat, Author: "cm-1",
 					Source: privacy.Source{Kind: privacy.PartyService}, Created: opened.Add(time.Hour), Fields: map[privacy.Field]string{f: "x"}}
-				if err := d.AddRecord(ctx, rec); err != nil {
+				if err := d.AddRecord(ctx, privacy.Act{By: act.By, At: rec.Created}, rec); err != nil {
 					tb.Fatal(err)
 				}
 			}
 			if rng.IntN(4) > 0 {
-				if err := d.CloseCase(ctx, cid, opened.Add(time.Duration(1+rng.IntN(2*365*24))*time.Hour)); err != nil {
+				closing := privacy.Act{By: act.By, At: opened.Add(time.Duration(1+rng.IntN(2*365*24)) * time.Hour)}
+				if err := d.CloseCase(ctx, closing, cid); err != nil {
 					tb.Fatal(err)
 				}
 			}
 		}
 		if rng.IntN(3) == 0 {
-			if err := d.EndEmployment(ctx, sid, opened.Add(time.Duration(rng.IntN(3*365*24))*time.Hour)); err != nil {
+			ended := opened.Add(time.Duration(rng.IntN(3*365*24)) * time.Hour)
+			if err := d.EndEmployment(ctx, privacy.Act{By: act.By, At: ended}, sid, ended); err != nil {
 				tb.Fatal(err)
 			}
 		}
@@ -376,7 +379,7 @@ func (w *world) checkProofs(tb testing.TB, before map[privacy.RecordID]retention
 	for id, s := range before {
 		_, err := w.d.Record(w.ctx, id)
 		if errors.Is(err, privacy.ErrNotFound) {
-			_, err = w.d.MedicalRecord(w.ctx, id)
+			_, err = w.store.MedicalRecord(w.ctx, id)
 		}
 		gone := errors.Is(err, privacy.ErrNotFound)
 		want := 0

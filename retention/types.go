@@ -103,6 +103,45 @@ func (h *Hold) KeepsCase(c privacy.CaseID) (whole bool, records []privacy.Record
 	return false, nil
 }
 
+// HoldsSubject reports whether h keeps the whole of its subject's data: it
+// names no case and no records. While it stands the subject does not
+// change (rule G3; see [AltersSubject]).
+func (h *Hold) HoldsSubject() bool { return h.Case == "" && len(h.Records) == 0 }
+
+// HoldsCase reports whether h keeps the whole of case c of its subject:
+// it holds the subject's whole data, or names c and no records. While it
+// stands the case does not change (rule G3; see [AltersCase]). A hold
+// that names records keeps those, not the case's own facts.
+func (h *Hold) HoldsCase(c privacy.CaseID) bool {
+	return len(h.Records) == 0 && (h.Case == "" || h.Case == c)
+}
+
+// AltersCase reports whether replacing case old by next changes what a
+// hold of the whole case keeps (rule G3): any change but closing an open
+// case, which adds a fact and alters none. Stores refuse such a change of
+// a held case, under the lock that placing a hold takes.
+func AltersCase(old, next privacy.Case) bool {
+	if old.IsOpen() {
+		old.Closed = next.Closed
+	}
+	return old.ID != next.ID || old.Subject != next.Subject || old.Kind != next.Kind || old.Purpose != next.Purpose ||
+		old.Contract.ID != next.Contract.ID || old.Contract.Party != next.Contract.Party ||
+		old.Contract.PartyKind != next.Contract.PartyKind || !old.Contract.Start.Equal(next.Contract.Start) ||
+		!old.Contract.End.Equal(next.Contract.End) || !old.Opened.Equal(next.Opened) || !old.Closed.Equal(next.Closed)
+}
+
+// AltersSubject reports whether replacing subject old by next changes
+// what a hold of the subject's whole data keeps (rule G3): any change but
+// recording the end of an employment that had none, which adds a fact
+// and alters none.
+func AltersSubject(old, next privacy.Subject) bool {
+	if old.EmploymentEnded.IsZero() {
+		old.EmploymentEnded = next.EmploymentEnded
+	}
+	return old.ID != next.ID || old.Employer != next.Employer || !old.Created.Equal(next.Created) ||
+		!old.EmploymentEnded.Equal(next.EmploymentEnded)
+}
+
 // Clone returns a deep copy of h.
 func (h Hold) Clone() Hold {
 	h.Records = slices.Clone(h.Records)

@@ -16,9 +16,10 @@
 // of rule N12 is versioned and atomic with its audit event.
 //
 // Adapters that implement [privacytest.FaultInjector] also run the
-// atomicity cases, and adapters that implement [Tamperer] the tampering
-// cases; the others skip them by name, with the reason. The group-figure
-// case needs an adapter that is also a [privacy.Store].
+// atomicity cases, and stores that implement [Tamperer] (an adapter's test
+// wraps its store in one) the tampering cases; the others skip them by
+// name, with the reason. The group-figure case needs an adapter that is
+// also a [privacy.Store]. A shipped adapter skips none.
 package accesstest
 
 import (
@@ -26,32 +27,46 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/internal/kitdiff"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/privacytest"
 )
 
-// Tamperer is implemented by adapters that let the kit break their audit
-// trail on purpose, to show that [access.Verify] notices. A production
-// adapter should not have these methods; the in-memory one does. Each
-// returns an error matching [privacy.ErrNotFound] for a missing sequence
-// number.
+// Tamperer is implemented by a store whose audit trail the kit may break
+// on purpose, as someone with write access to the storage could, to show
+// that [access.Verify] notices and says where (rule G7). A production
+// store must not have these methods: an adapter's own test wraps its store
+// in a type that has them (a SQL adapter's wrapper switches the trail's
+// append-only triggers off for the change and on again); the in-memory
+// store has them for the tests of this library.
+//
+// The methods change the stored events as rows of a table keyed by
+// sequence number change, the only kind of change a store that keeps
+// events by their numbers allows: an event keeps its place by its number,
+// and events are read back in the order of their numbers. Each returns an
+// error matching [privacy.ErrNotFound] for a number that is not stored.
 type Tamperer interface {
-	// TamperEvent changes the stored event numbered seq in place,
-	// without re-chaining anything.
-	TamperEvent(seq uint64, change func(*privacy.Event)) error
-	// DeleteEvent removes the event numbered seq.
-	DeleteEvent(seq uint64) error
-	// InsertEvent stores e as it is after the event numbered after (0:
-	// before the first).
-	InsertEvent(after uint64, e privacy.Event) error
-	// SwapEvents swaps the stored positions of the events numbered a and
-	// b.
-	SwapEvents(a, b uint64) error
+	// TamperEvent applies change to the stored event numbered seq and
+	// stores the result under the same number, its Prev and Hash as change
+	// leaves them, without re-chaining anything.
+	TamperEvent(ctx context.Context, seq uint64, change func(*privacy.Event)) error
+	// DeleteEvent removes the event numbered seq; the others keep their
+	// numbers.
+	DeleteEvent(ctx context.Context, seq uint64) error
+	// InsertEvent stores e under the number after+1 (after 0: the first),
+	// moving every stored event numbered after+1 or higher up by one
+	// number first, their content and hashes unchanged. A missing event
+	// numbered after (other than 0) is ErrNotFound.
+	InsertEvent(ctx context.Context, after uint64, e privacy.Event) error
+	// SwapEvents swaps the content of the events numbered a and b, hashes
+	// included; each number stays where it was.
+	SwapEvents(ctx context.Context, a, b uint64) error
 }
 
 // Run runs the kit against stores made by newStore, one per subtest.
@@ -213,6 +228,10 @@ func testEveryDecisionAudited(t *testing.T, e *env) {
 
 func testEventFields(t *testing.T, e *env) {
 	c := mkCase(t, "c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance)
+	// A first event, so that the one checked links to a hash.
+	if _, err := e.g.Check(e.ctx, e.request(t, caseManager, c, privacy.CategoryNotes, t0.Add(-time.Minute))); err != nil {
+		t.Fatal(err)
+	}
 	p := *caseManager
 	p.AccessPoint, p.Client = "10.1.2.3", "hr-suite/4.2"
 	r := e.request(t, &p, c, privacy.CategoryNotes, t0)
@@ -221,20 +240,23 @@ func testEventFields(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	evs := events(t, e.s.Events(e.ctx, 1))
-	if len(evs) != 1 {
-		t.Fatalf("%d events, want 1", len(evs))
+	if len(evs) != 2 {
+		t.Fatalf("%d events, want 2", len(evs))
 	}
-	got := evs[0]
-	want := privacy.Event{Seq: 1, Time: t0, Principal: "cm-1", Role: privacy.RoleCaseManager, OnBehalfOf: "service",
+	want := privacy.Event{Time: t0, Principal: "cm-1", Role: privacy.RoleCaseManager, OnBehalfOf: "service",
 		Purpose: privacy.PurposeAbsenceGuidance, Subject: "s-1", Case: "c-1", Category: privacy.CategoryNotes, Object: "rec-7",
 		Action: privacy.EventCreate, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1.0.0",
-		AccessPoint: "10.1.2.3", Client: "hr-suite/4.2", Prev: got.Prev, Hash: got.Hash}
-	if !got.Time.Equal(want.Time) {
-		t.Errorf("event time %v, want %v", got.Time, want.Time)
+		AccessPoint: "10.1.2.3", Client: "hr-suite/4.2"}
+	want = want.Chain(2, evs[0].Hash)
+	if unset := kitdiff.Unset(want); len(unset) > 0 {
+		t.Fatalf("accesstest: the kit's event leaves %v unset: set them, so that the round trip checks them", unset)
 	}
-	got.Time = want.Time
-	if got != want {
-		t.Errorf("event =\n%+v\nwant\n%+v", got, want)
+	if d := kitdiff.Diff(want, evs[1]); d != "" {
+		t.Errorf("N9: the stored event mismatch (-want +got):\n%s", d)
+	}
+	subject := events(t, e.s.SubjectEvents(e.ctx, "s-1", 2))
+	if d := kitdiff.Diff([]privacy.Event{want}, subject); d != "" {
+		t.Errorf("N9: SubjectEvents mismatch (-want +got):\n%s", d)
 	}
 }
 
@@ -378,7 +400,7 @@ func tamperer(t *testing.T, e *env) Tamperer {
 	t.Helper()
 	tm, ok := e.s.(Tamperer)
 	if !ok {
-		t.Skip("the adapter does not implement accesstest.Tamperer")
+		t.Skip("the store does not implement accesstest.Tamperer")
 	}
 	e.check(t, 5)
 	if _, err := e.g.Verify(e.ctx, access.Checkpoint{}); err != nil {
@@ -402,17 +424,21 @@ func (e *env) wantBreak(t *testing.T, want access.Checkpoint, seq uint64, p acce
 
 func testTamperAltered(t *testing.T, e *env) {
 	tm := tamperer(t, e)
-	if err := tm.TamperEvent(3, func(ev *privacy.Event) { ev.Outcome = privacy.OutcomeAllowed; ev.Rule = privacy.O6 }); err != nil {
+	// The refused read of event 2 made to look allowed.
+	if err := tm.TamperEvent(e.ctx, 2, func(ev *privacy.Event) { ev.Outcome = privacy.OutcomeAllowed; ev.Rule = privacy.R7 }); err != nil {
 		t.Fatal(err)
 	}
-	e.wantBreak(t, access.Checkpoint{}, 3, access.ProblemAltered)
+	e.wantBreak(t, access.Checkpoint{}, 2, access.ProblemAltered)
+	if err := tm.TamperEvent(e.ctx, 99, func(*privacy.Event) {}); !errors.Is(err, privacy.ErrNotFound) {
+		t.Errorf("TamperEvent(a number not stored) = %v, want ErrNotFound", err)
+	}
 }
 
 func testTamperRehashed(t *testing.T, e *env) {
 	tm := tamperer(t, e)
 	// A careful forger recomputes the changed event's hash; the next
 	// event's link gives it away.
-	if err := tm.TamperEvent(2, func(ev *privacy.Event) { ev.Principal = "someone-else"; ev.Hash = ev.ComputeHash() }); err != nil {
+	if err := tm.TamperEvent(e.ctx, 2, func(ev *privacy.Event) { ev.Principal = "someone-else"; ev.Hash = ev.ComputeHash() }); err != nil {
 		t.Fatal(err)
 	}
 	e.wantBreak(t, access.Checkpoint{}, 2, access.ProblemAltered)
@@ -420,33 +446,51 @@ func testTamperRehashed(t *testing.T, e *env) {
 
 func testTamperRemoved(t *testing.T, e *env) {
 	tm := tamperer(t, e)
-	if err := tm.DeleteEvent(2); err != nil {
+	if err := tm.DeleteEvent(e.ctx, 2); err != nil {
 		t.Fatal(err)
 	}
 	e.wantBreak(t, access.Checkpoint{}, 2, access.ProblemMissing)
+	if err := tm.DeleteEvent(e.ctx, 2); !errors.Is(err, privacy.ErrNotFound) {
+		t.Errorf("DeleteEvent(a number not stored) = %v, want ErrNotFound", err)
+	}
 }
 
 func testTamperInserted(t *testing.T, e *env) {
 	tm := tamperer(t, e)
 	all := events(t, e.s.Events(e.ctx, 1))
 	// A forged event that fits the chain at its place: numbered 3, linked
-	// to event 2, with a valid hash. The genuine event 3 after it gives it
-	// away.
+	// to event 2, with a valid hash. To put it there the genuine events 3
+	// to 5 move up by one: the genuine event 3, now numbered 4, no longer
+	// matches its hash, which covers its number.
 	forged := all[2]
 	forged.Principal = "intruder"
 	forged = forged.Chain(3, all[1].Hash)
-	if err := tm.InsertEvent(2, forged); err != nil {
+	if err := tm.InsertEvent(e.ctx, 2, forged); err != nil {
 		t.Fatal(err)
 	}
-	e.wantBreak(t, access.Checkpoint{}, 3, access.ProblemInserted)
+	got := events(t, e.s.Events(e.ctx, 1))
+	moved := all[2]
+	moved.Seq = 4
+	if len(got) != 6 || got[2].Principal != "intruder" || kitdiff.Diff(moved, got[3]) != "" {
+		t.Fatalf("after InsertEvent(2) the trail is %+v; want the forged event at 3 and the genuine one at 4", got)
+	}
+	e.wantBreak(t, access.Checkpoint{}, 4, access.ProblemAltered)
+	if err := tm.InsertEvent(e.ctx, 99, forged); !errors.Is(err, privacy.ErrNotFound) {
+		t.Errorf("InsertEvent(after a number not stored) = %v, want ErrNotFound", err)
+	}
 }
 
 func testTamperReordered(t *testing.T, e *env) {
 	tm := tamperer(t, e)
-	if err := tm.SwapEvents(2, 4); err != nil {
+	// Swapped events each sit under a number their hash was not made
+	// with.
+	if err := tm.SwapEvents(e.ctx, 2, 4); err != nil {
 		t.Fatal(err)
 	}
-	e.wantBreak(t, access.Checkpoint{}, 2, access.ProblemReordered)
+	e.wantBreak(t, access.Checkpoint{}, 2, access.ProblemAltered)
+	if err := tm.SwapEvents(e.ctx, 2, 99); !errors.Is(err, privacy.ErrNotFound) {
+		t.Errorf("SwapEvents(a number not stored) = %v, want ErrNotFound", err)
+	}
 }
 
 func testTamperTruncated(t *testing.T, e *env) {
@@ -457,7 +501,7 @@ func testTamperTruncated(t *testing.T, e *env) {
 	}
 	// Removing the last event leaves a valid chain: only a checkpoint
 	// kept from before shows it.
-	if err := tm.DeleteEvent(5); err != nil {
+	if err := tm.DeleteEvent(e.ctx, 5); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.g.Verify(e.ctx, access.Checkpoint{}); err != nil {
@@ -549,13 +593,13 @@ func testGroupFigure(t *testing.T, e *env) {
 	for i := range 12 {
 		id := privacy.SubjectID(fmt.Sprintf("s-%02d", i))
 		s, _ := privacy.NewSubject(id, "employer-1", t0.AddDate(-1, 0, 0))
-		if err := d.CreateSubject(e.ctx, s); err != nil {
+		if err := d.CreateSubject(e.ctx, privacy.Act{By: caseManager.Principal, At: s.Created}, s); err != nil {
 			t.Fatal(err)
 		}
 		members = append(members, id)
 		if i < 3 {
 			c, _ := privacy.NewCase(privacy.CaseID(fmt.Sprintf("exam-%02d", i)), id, privacy.CasePeriodicExam, privacy.PurposePrevention, contract, t0.AddDate(0, 0, -10))
-			if err := d.OpenCase(e.ctx, c); err != nil {
+			if err := d.OpenCase(e.ctx, privacy.Act{By: caseManager.Principal, At: c.Opened}, c); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -584,7 +628,9 @@ func testGroupFigure(t *testing.T, e *env) {
 	if _, err := g.GroupFigure(e.ctx, r); err != nil {
 		t.Errorf("GroupFigure(the same group again) = %v", err)
 	}
+	// The figures' events, after those of setting up the case file.
 	evs := events(t, e.s.Events(e.ctx, 1))
+	evs = slices.DeleteFunc(evs, func(ev privacy.Event) bool { return ev.Object != string(access.FigurePeriodicExam) })
 	if len(evs) != 4 || evs[1].Outcome != privacy.OutcomeDenied || evs[2].Rule != privacy.N12 {
 		t.Errorf("%d events; want every answer and refusal audited", len(evs))
 	}

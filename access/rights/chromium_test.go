@@ -96,8 +96,7 @@ func TestExportHTMLInChromium(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := w.desk.Export(w.ctx, f, anna, t0.Add(48*time.Hour),
-				&rights.ExportOptions{Format: rights.FormatHTML, Lang: tc.lang, Request: "req-1"}); err != nil {
+			if _, err := w.desk.Export(w.ctx, deskAct(t0.Add(48*time.Hour)), f, anna, &rights.ExportOptions{Format: rights.FormatHTML, Lang: tc.lang, Request: "req-1"}); err != nil {
 				t.Fatal(err)
 			}
 			if err := f.Close(); err != nil {

@@ -28,12 +28,12 @@ func TestFromConsent(t *testing.T) {
 	c, _ := privacy.NewCase("c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
 	note := privacy.Record{ID: "r-note", Case: "c-1", Category: privacy.CategoryNotes, Author: "cm-1",
 		Source: privacy.Source{Kind: privacy.PartyService}, Created: t0, Fields: map[privacy.Field]string{privacy.FieldText: "x"}}
-	for _, err := range []error{d.CreateSubject(ctx, s), d.OpenCase(ctx, c), d.AddRecord(ctx, note)} {
+	for _, err := range []error{d.CreateSubject(ctx, deskAct(t0), s), d.OpenCase(ctx, deskAct(t0), c), d.AddRecord(ctx, deskAct(t0), note)} {
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	reg, err := consent.New(store, policy, &consent.Options{Records: d})
+	reg, err := consent.New(store, policy, &consent.Options{Records: store})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -99,13 +99,17 @@
 // One JSON object (UTF-8). Times are RFC 3339 in UTC; days (deadlines,
 // "until") are "2006-01-02" in the Netherlands; periods are ISO 8601
 // durations ("P2Y", "P4W"). IDs are 1 to 128 of A-Z a-z 0-9 . _ : -.
-// Members marked "opt" are left out when empty; lists are [] or null when
-// empty. Rule IDs are those of the rule catalog (R1–R13, O1–O16, G1–G8,
-// N1–N12). A reader must refuse a schema it does not know; unknown members
-// are an error. Texts of the policy (controller, processor, title, reasons)
-// are in English, with their Dutch form in the member of the same name
-// ending in _nl when the policy has one; the record's retention reason and
-// the notes are the library's, in English.
+// Members marked "opt" are left out when empty; every other list is an
+// array, [] when empty (exports written before this was so may hold null,
+// which [DecodeExport] still reads). Rule IDs are those of the rule catalog
+// (R1–R13, O1–O16, G1–G8, N1–N12). A reader must refuse a schema it does
+// not know; unknown members are an error. [ExportSchema] returns this form
+// as a JSON Schema (draft 2020-12) document, the fields each category
+// allows in a record's "fields" included; every export validates against
+// it. Texts of the policy (controller, processor, title, reasons) are in
+// English, with their Dutch form in the member of the same name ending in
+// _nl when the policy has one; the record's retention reason and the notes
+// are the library's, in English.
 //
 //	schema             "dossierwacht.export/v1"
 //	generated          when the export was made
@@ -171,9 +175,11 @@
 //	                   access_events, requests}: counts a reader checks against the content
 //
 // The enumerations are the library's stored values: categories
-// ([privacy.Category]), case kinds, party kinds, roles, purposes, bases,
-// triggers, event actions and outcomes from package privacy; request
-// kinds, forms, statuses, steps, grounds and rights from this package.
+// ([privacy.Category]) and the fields of each, case kinds, party kinds,
+// roles, bases, triggers, event actions and outcomes from package privacy;
+// request kinds, forms, statuses, steps, grounds and rights from this
+// package. Purposes and legal bases are IDs the policy names. A test keeps
+// the enumerations of [ExportSchema] equal to the library's.
 //
 // # Rules
 //

@@ -26,14 +26,19 @@ func exampleService() (*rights.Desk, *privacy.Dossiers) {
 	contract := privacy.Contract{ID: "contract-bakery", Party: "employer-bakery", PartyKind: privacy.PartyEmployer,
 		Start: time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)}
 	c, _ := privacy.NewCase("case-anna", s.ID, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, now)
-	if err := dossiers.CreateSubject(ctx, s); err != nil {
+	// Who writes, when: the case file audits every write (rule G7).
+	carla := privacy.Act{By: privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager,
+		Secrecy: privacy.SecrecyAgreement}, At: now}
+	dirk := privacy.Act{By: privacy.Principal{ID: "physician-dirk", Role: privacy.RolePhysician,
+		Secrecy: privacy.SecrecyProfessional, MultiFactor: true}, At: now}
+	if err := dossiers.CreateSubject(ctx, carla, s); err != nil {
 		log.Fatal(err)
 	}
-	if err := dossiers.OpenCase(ctx, c); err != nil {
+	if err := dossiers.OpenCase(ctx, carla, c); err != nil {
 		log.Fatal(err)
 	}
 	employer := privacy.Source{Kind: privacy.PartyEmployer, Party: "employer-bakery"}
-	if err := dossiers.AddRecords(ctx,
+	if err := dossiers.AddRecords(ctx, carla,
 		privacy.Record{ID: "rec-identity", Case: c.ID, Category: privacy.CategoryIdentity, Author: "employer-contact-bert",
 			Source: employer, Created: now, Fields: map[privacy.Field]string{privacy.FieldName: "Anna de Vries"}},
 		privacy.Record{ID: "rec-wages", Case: c.ID, Category: privacy.CategoryEmployment, Author: "employer-contact-bert",
@@ -41,7 +46,7 @@ func exampleService() (*rights.Desk, *privacy.Dossiers) {
 	); err != nil {
 		log.Fatal(err)
 	}
-	if err := dossiers.AddRecord(ctx, privacy.Record{ID: "rec-medical", Case: c.ID, Category: privacy.CategoryMedical,
+	if err := dossiers.AddRecord(ctx, dirk, privacy.Record{ID: "rec-medical", Case: c.ID, Category: privacy.CategoryMedical,
 		Author: "physician-dirk", Source: privacy.Source{Kind: privacy.PartyService}, Created: now,
 		Fields: map[privacy.Field]string{privacy.FieldText: "lumbar strain"}}); err != nil {
 		log.Fatal(err)
@@ -99,8 +104,12 @@ func ExampleDeadline() {
 func ExampleDesk_Export() {
 	desk, _ := exampleService()
 	now := time.Date(2026, time.March, 3, 9, 0, 0, 0, time.UTC)
+	// Carla at the desk reads the file for the export; the case file
+	// audits her read of the medical file (rules G7, N9).
+	carla := privacy.Act{By: privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager,
+		Secrecy: privacy.SecrecyAgreement}, At: now}
 	var buf bytes.Buffer
-	totals, err := desk.Export(context.Background(), &buf, "employee-anna", now, nil)
+	totals, err := desk.Export(context.Background(), carla, &buf, "employee-anna", nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -138,7 +147,9 @@ func ExampleDesk_Plan() {
 		Form: rights.FormWritten, Received: received, By: "case-manager-carla"}); err != nil {
 		log.Fatal(err)
 	}
-	plan, err := desk.Plan(ctx, "req-erase", received.Add(time.Hour), nil)
+	carla := privacy.Act{By: privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager,
+		Secrecy: privacy.SecrecyAgreement}, At: received.Add(time.Hour)}
+	plan, err := desk.Plan(ctx, carla, "req-erase", nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -149,7 +160,8 @@ func ExampleDesk_Plan() {
 		fmt.Println("keep", k.Record, k.Ground, k.Rule, k.Retention)
 	}
 	fmt.Println("medical records gone by", plan.MedicalDue)
-	if err := desk.Apply(ctx, plan, received.Add(2*time.Hour)); err != nil {
+	carla.At = received.Add(2 * time.Hour)
+	if err := desk.Apply(ctx, carla, plan); err != nil {
 		log.Fatal(err)
 	}
 	req, err := desk.Answer(ctx, "req-erase", rights.Answer{At: received.Add(2 * time.Hour), By: "case-manager-carla",

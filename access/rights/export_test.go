@@ -18,7 +18,7 @@ import (
 func (w *world) export(tb testing.TB, opts *rights.ExportOptions) (*rights.Export, []byte) {
 	tb.Helper()
 	var buf bytes.Buffer
-	tot, err := w.desk.Export(w.ctx, &buf, anna, t0.Add(48*time.Hour), opts)
+	tot, err := w.desk.Export(w.ctx, deskAct(t0.Add(48*time.Hour)), &buf, anna, opts)
 	if err != nil {
 		tb.Fatalf("Export: %v", err)
 	}
@@ -162,7 +162,7 @@ func TestExportO13Medical(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, &worldOptions{policy: tc.policy})
 			if tc.err != nil {
-				_, err := w.desk.Export(w.ctx, discard{}, anna, t0, &rights.ExportOptions{Release: tc.release})
+				_, err := w.desk.Export(w.ctx, deskAct(t0), discard{}, anna, &rights.ExportOptions{Release: tc.release})
 				wantKind(t, "Export", err, tc.err)
 				wantRule(t, "Export", err, privacy.O6)
 				return
@@ -199,19 +199,32 @@ func TestExportN9(t *testing.T) {
 	w := newWorld(t, nil)
 	e, raw := w.export(t, nil)
 	got := e.AccessLog
+	// The reads: the case file's writes are in the log too (O1, N9).
+	var reads []rights.AccessEntry
+	for _, a := range got.Entries {
+		if a.Action == privacy.EventRead {
+			reads = append(reads, a)
+		}
+	}
 	t.Run("N9_who_accessed_the_data", func(t *testing.T) {
-		if !got.Available || len(got.Entries) != 2 {
+		if !got.Available || len(reads) != 3 {
 			t.Fatalf("access log = %+v", got)
 		}
-		a := got.Entries[0]
+		a := reads[0]
 		if a.Principal != physician.ID || a.Role != privacy.RolePhysician || a.Action != privacy.EventRead ||
 			a.Outcome != privacy.OutcomeAllowed || a.Object != "rec-medical" || a.Rule != privacy.O6 || a.Policy != "1.0.0" {
 			t.Errorf("first entry = %+v", a)
 		}
 	})
 	t.Run("N9_denied_access_on_behalf_of_the_employer", func(t *testing.T) {
-		if b := got.Entries[1]; b.OnBehalfOf != "employer-bakery" || b.Outcome != privacy.OutcomeDenied || b.Role != privacy.RoleEmployerContact {
+		if b := reads[1]; b.OnBehalfOf != "employer-bakery" || b.Outcome != privacy.OutcomeDenied || b.Role != privacy.RoleEmployerContact {
 			t.Errorf("second entry = %+v", b)
+		}
+	})
+	t.Run("N9_the_exports_own_read_of_the_medical_file", func(t *testing.T) {
+		if c := reads[2]; c.Principal != carla || c.Category != privacy.CategoryMedical || c.Rule != privacy.O6 ||
+			!c.Time.Equal(t0.Add(48*time.Hour)) {
+			t.Errorf("third entry = %+v, want the desk's read of the medical file for the export", c)
 		}
 	})
 	t.Run("N9_never_another_subjects_events", func(t *testing.T) {
@@ -269,7 +282,7 @@ func TestExportRedaction(t *testing.T) {
 			r.Fields[privacy.FieldBSN] = "x"
 			return r
 		}
-		_, err := w.desk.Export(w.ctx, discard{}, anna, t0, &rights.ExportOptions{Redact: bad})
+		_, err := w.desk.Export(w.ctx, deskAct(t0), discard{}, anna, &rights.ExportOptions{Redact: bad})
 		wantKind(t, "Export(bad hook)", err, privacy.ErrInvalid)
 	})
 }
@@ -284,11 +297,17 @@ func TestExportG5RoundTrip(t *testing.T) {
 
 func testRoundTrip(t *testing.T, o *worldOptions) {
 	{
-		w := newWorld(t, o)
-		w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindPortability})
-		if _, err := w.desk.Extend(w.ctx, "req-1", rights.Extension{At: t0.Add(time.Hour), By: carla, Reason: "busy"}); err != nil {
-			t.Fatal(err)
+		// Twin worlds: an export is audited (N9), so a second export of
+		// one world would tell of the first.
+		twin := func() *world {
+			w := newWorld(t, o)
+			w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindPortability})
+			if _, err := w.desk.Extend(w.ctx, "req-1", rights.Extension{At: t0.Add(time.Hour), By: carla, Reason: "busy"}); err != nil {
+				t.Fatal(err)
+			}
+			return w
 		}
+		w, w2 := twin(), twin()
 		e, raw := w.export(t, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: physician}})
 		var again bytes.Buffer
 		if err := e.Encode(&again); err != nil {
@@ -302,7 +321,7 @@ func testRoundTrip(t *testing.T, o *worldOptions) {
 		}
 		// The HTML of the decoded export equals the HTML written directly.
 		var direct, decoded bytes.Buffer
-		if _, err := w.desk.Export(w.ctx, &direct, anna, t0.Add(48*time.Hour),
+		if _, err := w2.desk.Export(w2.ctx, deskAct(t0.Add(48*time.Hour)), &direct, anna,
 			&rights.ExportOptions{Format: rights.FormatHTML, Lang: rights.English, Release: &rights.MedicalRelease{Physician: physician}}); err != nil {
 			t.Fatal(err)
 		}
@@ -397,7 +416,7 @@ func TestExportErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			_, err := w.desk.Export(w.ctx, &buf, tc.subject, tc.now, tc.opts)
+			_, err := w.desk.Export(w.ctx, deskAct(tc.now), &buf, tc.subject, tc.opts)
 			wantKind(t, "Export", err, tc.kind)
 			if buf.Len() != 0 {
 				t.Errorf("a refused export wrote %d bytes", buf.Len())
@@ -407,11 +426,11 @@ func TestExportErrors(t *testing.T) {
 	t.Run("failing_source_stops_the_export", func(t *testing.T) {
 		w.sources.fail = &privacy.Error{Op: "log", Kind: privacy.ErrUnavailable}
 		defer func() { w.sources.fail = nil }()
-		_, err := w.desk.Export(w.ctx, discard{}, anna, t0, nil)
+		_, err := w.desk.Export(w.ctx, deskAct(t0), discard{}, anna, nil)
 		wantKind(t, "Export(failing log)", err, privacy.ErrUnavailable)
 	})
 	t.Run("failing_writer", func(t *testing.T) {
-		_, err := w.desk.Export(w.ctx, failWriter{}, anna, t0, nil)
+		_, err := w.desk.Export(w.ctx, deskAct(t0), failWriter{}, anna, nil)
 		wantKind(t, "Export(failing writer)", err, privacy.ErrUnavailable)
 	})
 }
@@ -426,7 +445,7 @@ func TestExportHTMLEscapes(t *testing.T) {
 	w := newWorld(t, nil)
 	for _, lang := range []rights.Lang{rights.Dutch, rights.English} {
 		var buf bytes.Buffer
-		if _, err := w.desk.Export(w.ctx, &buf, anna, t0, &rights.ExportOptions{Format: rights.FormatHTML, Lang: lang}); err != nil {
+		if _, err := w.desk.Export(w.ctx, deskAct(t0), &buf, anna, &rights.ExportOptions{Format: rights.FormatHTML, Lang: lang}); err != nil {
 			t.Fatal(err)
 		}
 		page := buf.String()
@@ -447,7 +466,7 @@ func TestExportCopies(t *testing.T) {
 		maps.DeleteFunc(r.Fields, func(privacy.Field, string) bool { return true })
 		return r
 	}
-	if _, err := w.desk.Export(w.ctx, discard{}, anna, t0, &rights.ExportOptions{Redact: hook}); err != nil {
+	if _, err := w.desk.Export(w.ctx, deskAct(t0), discard{}, anna, &rights.ExportOptions{Redact: hook}); err != nil {
 		t.Fatal(err)
 	}
 	r, err := w.dossiers.Record(w.ctx, "rec-identity")
@@ -495,7 +514,7 @@ func TestExportHTMLStepsInTheReadersLanguage(t *testing.T) {
 		{rights.English, "received", "confirmed in writing", "not in writing; answered once confirmed in writing"},
 	} {
 		var buf bytes.Buffer
-		if _, err := w.desk.Export(w.ctx, &buf, anna, t0.Add(2*time.Hour), &rights.ExportOptions{Format: rights.FormatHTML, Lang: tc.lang}); err != nil {
+		if _, err := w.desk.Export(w.ctx, deskAct(t0.Add(2*time.Hour)), &buf, anna, &rights.ExportOptions{Format: rights.FormatHTML, Lang: tc.lang}); err != nil {
 			t.Fatal(err)
 		}
 		page := buf.String()

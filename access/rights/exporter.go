@@ -75,7 +75,9 @@ type MedicalRelease struct {
 	Records []privacy.RecordID
 }
 
-// Export writes everything held about a subject to w, as it stood at now:
+// Export writes everything held about a subject to w, as it stood at
+// act.At, read as act (its reads of the medical file are audited by the
+// case file, rules G7, N9):
 // the subject, every case with its records (medical records through the
 // physician's release, see [ExportOptions]), consent grants and
 // revocations, the disclosure log, the audit trail of who accessed the
@@ -92,15 +94,19 @@ type MedicalRelease struct {
 // [privacy.ErrInvalid] for bad options or malformed entries from a source,
 // [privacy.ErrForbidden] (rule O6) for a release by someone other than a
 // physician bound to professional secrecy.
-func (d *Desk) Export(ctx context.Context, w io.Writer, subject privacy.SubjectID, now time.Time, opts *ExportOptions) (Totals, error) {
+func (d *Desk) Export(ctx context.Context, act privacy.Act, w io.Writer, subject privacy.SubjectID, opts *ExportOptions) (Totals, error) {
 	const o = "export"
 	if opts == nil {
 		opts = &ExportOptions{}
 	}
+	if err := act.Validate(); err != nil {
+		return Totals{}, err
+	}
+	now := act.At
 	if err := checkID(o, "subject", string(subject)); err != nil {
 		return Totals{}, err
 	}
-	if err := checkTime(o, "now", now); err != nil {
+	if err := checkTime(o, "act.at", now); err != nil {
 		return Totals{}, err
 	}
 	format := cmp.Or(opts.Format, FormatJSON)
@@ -140,7 +146,7 @@ func (d *Desk) Export(ctx context.Context, w io.Writer, subject privacy.SubjectI
 		s = newJSONSink(bw)
 	}
 	// Rules R11, O13, G1: everything held, with the facts of art. 15.
-	x := &exporter{d: d, ctx: ctx, now: privacy.Timestamp(now), sub: sub, sink: s, release: release, redact: opts.Redact,
+	x := &exporter{d: d, ctx: ctx, act: act, now: privacy.Timestamp(now), sub: sub, sink: s, release: release, redact: opts.Redact,
 		direct: givesMedical(d.policy), acc: newAccumulator()}
 	if opts.Release != nil {
 		x.physician = opts.Release.Physician.ID
@@ -235,6 +241,7 @@ const (
 type exporter struct {
 	d         *Desk
 	ctx       context.Context
+	act       privacy.Act // who reads, for the medical file's audit
 	now       time.Time
 	sub       privacy.Subject
 	sink      sink
@@ -326,9 +333,9 @@ func (x *exporter) exportCase(c privacy.Case) error {
 	if err := x.sink.beginCase(cd); err != nil {
 		return err
 	}
-	for _, seq := range [...]func(context.Context, privacy.CaseID) iter.Seq2[privacy.Record, error]{
-		x.d.dossiers.CaseRecords, x.d.dossiers.CaseMedicalRecords} {
-		for r, err := range seq(x.ctx, c.ID) {
+	for _, seq := range [...]iter.Seq2[privacy.Record, error]{
+		x.d.dossiers.CaseRecords(x.ctx, c.ID), x.d.dossiers.CaseMedicalRecords(x.ctx, x.act, c.ID)} {
+		for r, err := range seq {
 			if err != nil {
 				return err
 			}

@@ -208,7 +208,7 @@ func FuzzPlan(f *testing.F) {
 	f.Fuzz(func(t *testing.T, rec, field, value string) {
 		w := newWorld(t, &worldOptions{noSources: true})
 		w.file(t, rights.Filing{ID: "req-fix", Kind: rights.KindRectification})
-		p, err := w.desk.Plan(w.ctx, "req-fix", t0, rights.Corrections{privacy.RecordID(rec): {privacy.Field(field): value}})
+		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-fix", rights.Corrections{privacy.RecordID(rec): {privacy.Field(field): value}})
 		if err != nil {
 			if !typed(err) {
 				t.Fatalf("untyped error %v", err)

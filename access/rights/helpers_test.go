@@ -29,6 +29,12 @@ const (
 	annaCase privacy.CaseID      = "case-anna-absence"
 )
 
+// deskAct is Carla, the case manager who works the desk and writes the
+// case file in these tests, acting at at.
+func deskAct(at time.Time) privacy.Act {
+	return privacy.Act{By: privacy.Principal{ID: carla, Role: privacy.RoleCaseManager, Secrecy: privacy.SecrecyAgreement}, At: at}
+}
+
 // world is a service with one subject, one absence case and a few records,
 // on memstore, under the strict policy.
 type world struct {
@@ -139,14 +145,14 @@ func (w *world) populate(tb testing.TB) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := w.dossiers.CreateSubject(w.ctx, s); err != nil {
+	if err := w.dossiers.CreateSubject(w.ctx, deskAct(t0), s); err != nil {
 		tb.Fatal(err)
 	}
 	c, err := privacy.NewCase(annaCase, anna, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := w.dossiers.OpenCase(w.ctx, c); err != nil {
+	if err := w.dossiers.OpenCase(w.ctx, deskAct(t0), c); err != nil {
 		tb.Fatal(err)
 	}
 	fromEmployer := privacy.Source{Kind: privacy.PartyEmployer, Party: "employer-bakery"}
@@ -161,13 +167,13 @@ func (w *world) populate(tb testing.TB) {
 			Source: privacy.Source{Kind: privacy.PartyService}, Created: t0.Add(time.Hour),
 			Fields: map[privacy.Field]string{privacy.FieldText: "Gesprek met Anna; collega Piet Jansen was erbij. <script>alert(1)</script>"}},
 	}
-	if err := w.dossiers.AddRecords(w.ctx, recs...); err != nil {
+	if err := w.dossiers.AddRecords(w.ctx, deskAct(t0.Add(time.Hour)), recs...); err != nil {
 		tb.Fatal(err)
 	}
 	med := privacy.Record{ID: "rec-medical", Case: annaCase, Category: privacy.CategoryMedical, Author: physician.ID,
 		Source: privacy.Source{Kind: privacy.PartyService}, Created: t0.Add(2 * time.Hour),
 		Fields: map[privacy.Field]string{privacy.FieldText: "lumbale overbelasting; fysiotherapie geadviseerd"}}
-	if err := w.dossiers.AddRecord(w.ctx, med); err != nil {
+	if err := w.dossiers.AddRecord(w.ctx, privacy.Act{By: physician, At: med.Created}, med); err != nil {
 		tb.Fatal(err)
 	}
 	w.sources.disclosures = []rights.Disclosure{

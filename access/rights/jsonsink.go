@@ -3,6 +3,8 @@ package rights
 import (
 	"bufio"
 	"encoding/json"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
@@ -52,10 +54,10 @@ func (s *jsonSink) raw(b string) error {
 	return nil
 }
 
-// object writes v's JSON without its closing brace, so that members can
+// open writes v's JSON without its closing brace, so that members can
 // follow.
 func (s *jsonSink) open(v any) error {
-	b, err := json.Marshal(v)
+	b, err := json.Marshal(emptyLists(reflect.ValueOf(v)).Interface())
 	if err != nil {
 		return invalid("export", "", "cannot encode: "+err.Error())
 	}
@@ -65,7 +67,11 @@ func (s *jsonSink) open(v any) error {
 	return nil
 }
 
-func (s *jsonSink) value(v any) error {
+// value writes v's JSON, its empty lists as [] (see emptyLists).
+func (s *jsonSink) value(v any) error { return s.write(emptyLists(reflect.ValueOf(v)).Interface()) }
+
+// write writes v's JSON as json.Marshal gives it.
+func (s *jsonSink) write(v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return invalid("export", "", "cannot encode: "+err.Error())
@@ -76,13 +82,18 @@ func (s *jsonSink) value(v any) error {
 	return nil
 }
 
-// elem writes one element of the open array, on its own line.
-func (s *jsonSink) elem(v any) error {
+// next starts the next element of the open array, on its own line.
+func (s *jsonSink) next() error {
 	sep := ",\n"
 	if s.first {
 		sep, s.first = "\n", false
 	}
-	if err := s.raw(sep); err != nil {
+	return s.raw(sep)
+}
+
+// elem writes one element of the open array, on its own line.
+func (s *jsonSink) elem(v any) error {
+	if err := s.next(); err != nil {
 		return err
 	}
 	return s.value(v)
@@ -114,9 +125,17 @@ func (s *jsonSink) beginCase(c *CaseData) error {
 	return s.raw(`,"records":[`)
 }
 
-func (s *jsonSink) record(r *RecordData) error { return s.elem(r) }
-func (s *jsonSink) endCase() error             { return s.raw("]}") }
-func (s *jsonSink) endCases() error            { return s.raw("]") }
+// record writes r as it is: a record has no list that its JSON form does
+// not leave out when empty, so emptyLists would find nothing, at a cost per
+// record.
+func (s *jsonSink) record(r *RecordData) error {
+	if err := s.next(); err != nil {
+		return err
+	}
+	return s.write(r)
+}
+func (s *jsonSink) endCase() error  { return s.raw("]}") }
+func (s *jsonSink) endCases() error { return s.raw("]") }
 
 var partNames = [...]string{partConsents: "consents", partDisclosures: "disclosures", partAccess: "access_log"}
 
@@ -164,4 +183,91 @@ func (s *jsonSink) end(t *Totals) error {
 		return err
 	}
 	return s.raw("}\n")
+}
+
+// emptyLists returns v, or a copy of it, in which every nil slice that the
+// JSON form does not leave out (no omitempty) is empty: the export writes
+// an empty list as [], never as null (the schema, ExportSchema, requires
+// arrays). What changes is copied; v itself is left as it is.
+func emptyLists(v reflect.Value) reflect.Value {
+	out, _ := withEmptyLists(v)
+	return out
+}
+
+func withEmptyLists(v reflect.Value) (reflect.Value, bool) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v, false
+		}
+		e, changed := withEmptyLists(v.Elem())
+		if !changed {
+			return v, false
+		}
+		p := reflect.New(e.Type())
+		p.Elem().Set(e)
+		return p, true
+	case reflect.Interface:
+		if v.IsNil() {
+			return v, false
+		}
+		return withEmptyLists(v.Elem())
+	case reflect.Struct:
+		if v.Type() == timeType {
+			return v, false
+		}
+		var out reflect.Value
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			fv, changed := withEmptyLists(v.Field(i))
+			if fv.Kind() == reflect.Slice && fv.IsNil() && !omitted(f) {
+				fv, changed = reflect.MakeSlice(fv.Type(), 0, 0), true
+			}
+			if changed {
+				if !out.IsValid() {
+					out = reflect.New(v.Type()).Elem()
+					out.Set(v)
+				}
+				out.Field(i).Set(fv)
+			}
+		}
+		if out.IsValid() {
+			return out, true
+		}
+		return v, false
+	case reflect.Slice:
+		var out reflect.Value
+		for i := range v.Len() {
+			e, changed := withEmptyLists(v.Index(i))
+			if changed {
+				if !out.IsValid() {
+					out = reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+					reflect.Copy(out, v)
+				}
+				out.Index(i).Set(e)
+			}
+		}
+		if out.IsValid() {
+			return out, true
+		}
+		return v, false
+	}
+	return v, false
+}
+
+// omitted reports whether the JSON form leaves the field out when empty.
+func omitted(f reflect.StructField) bool {
+	name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if name == "-" && opts == "" {
+		return true
+	}
+	for o := range strings.SplitSeq(opts, ",") {
+		if o == "omitempty" || o == "omitzero" {
+			return true
+		}
+	}
+	return false
 }

@@ -67,7 +67,7 @@ func TestDocumentsInOneLanguage(t *testing.T) {
 				docs["statement."+string(f)], docs["register."+string(f)] = st.String(), reg.String()
 			}
 			var ex bytes.Buffer
-			if _, err := w.desk.Export(w.ctx, &ex, anna, t0.Add(72*3600e9), &rights.ExportOptions{Format: rights.FormatHTML, Lang: lang.ex}); err != nil {
+			if _, err := w.desk.Export(w.ctx, deskAct(t0.Add(72*3600e9)), &ex, anna, &rights.ExportOptions{Format: rights.FormatHTML, Lang: lang.ex}); err != nil {
 				t.Fatal(err)
 			}
 			docs["export.html"] = ex.String()

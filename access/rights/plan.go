@@ -8,7 +8,6 @@ import (
 	"iter"
 	"maps"
 	"slices"
-	"time"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
@@ -115,7 +114,9 @@ type Notify struct {
 // An empty value removes the field.
 type Corrections map[privacy.RecordID]map[privacy.Field]string
 
-// Plan decides a rectification or erasure request at now.
+// Plan decides a rectification or erasure request at act.At, read as act:
+// the medical records it looks at are read through the case file, which
+// audits the read (rules G7, N9).
 //
 // A rectification applies corrections to the records they name, which must
 // be the subject's, in the request's scope, and valid for their category
@@ -130,8 +131,12 @@ type Corrections map[privacy.RecordID]map[privacy.Field]string
 // Plan changes nothing. It fails with [privacy.ErrInvalid] for a request of
 // another kind or bad corrections, [privacy.ErrConflict] for a closed
 // request, [privacy.ErrNotFound] for a record that is not the subject's.
-func (d *Desk) Plan(ctx context.Context, id RequestID, now time.Time, corrections Corrections) (Plan, error) {
+func (d *Desk) Plan(ctx context.Context, act privacy.Act, id RequestID, corrections Corrections) (Plan, error) {
 	const o = "plan request"
+	if err := act.Validate(); err != nil {
+		return Plan{}, err
+	}
+	now := act.At
 	r, err := d.Request(ctx, id)
 	if err != nil {
 		return Plan{}, err
@@ -142,19 +147,19 @@ func (d *Desk) Plan(ctx context.Context, id RequestID, now time.Time, correction
 	if r.Status.Final() {
 		return Plan{}, &privacy.Error{Op: op + o, Kind: privacy.ErrConflict, Msg: "the request is closed"}
 	}
-	if err := checkTime(o, "now", now); err != nil {
+	if err := checkTime(o, "act.at", now); err != nil {
 		return Plan{}, err
 	}
 	ctx = newRun(ctx) // the subject's holds read once for the whole plan
 	p := Plan{Request: r.ID, Kind: r.Kind, Subject: r.Subject, Policy: d.policy.Version,
 		RetentionKnown: d.retention != nil, DisclosuresKnown: d.disclosures != nil}
 	if r.Kind == KindRectification {
-		err = d.planRectification(ctx, r, corrections, &p)
+		err = d.planRectification(ctx, act, r, corrections, &p)
 	} else {
 		if corrections != nil {
 			return Plan{}, invalid(o, "corrections", "an erasure has no corrections")
 		}
-		err = d.planErasure(ctx, r, now, &p)
+		err = d.planErasure(ctx, act, r, &p)
 	}
 	if err != nil {
 		return Plan{}, err
@@ -165,7 +170,7 @@ func (d *Desk) Plan(ctx context.Context, id RequestID, now time.Time, correction
 	return p, nil
 }
 
-func (d *Desk) planRectification(ctx context.Context, r Request, corrections Corrections, p *Plan) error {
+func (d *Desk) planRectification(ctx context.Context, act privacy.Act, r Request, corrections Corrections, p *Plan) error {
 	const o = "plan request"
 	if len(corrections) == 0 {
 		return invalid(o, "corrections", "a rectification needs corrections")
@@ -181,7 +186,7 @@ func (d *Desk) planRectification(ctx context.Context, r Request, corrections Cor
 		if len(r.Records) > 0 && !slices.Contains(r.Records, id) {
 			return invalid(o, "corrections", "a record outside the request's scope")
 		}
-		rec, err := d.subjectRecord(ctx, r.Subject, id)
+		rec, err := d.subjectRecord(ctx, act, r.Subject, id)
 		if err != nil {
 			return err
 		}
@@ -211,12 +216,13 @@ func (d *Desk) planRectification(ctx context.Context, r Request, corrections Cor
 	return nil
 }
 
-// subjectRecord finds a record of the subject in either file; a record of
-// someone else is not found (it is not theirs to see).
-func (d *Desk) subjectRecord(ctx context.Context, subject privacy.SubjectID, id privacy.RecordID) (privacy.Record, error) {
+// subjectRecord finds a record of the subject in either file, the medical
+// one read as act; a record of someone else is not found (it is not theirs
+// to see).
+func (d *Desk) subjectRecord(ctx context.Context, act privacy.Act, subject privacy.SubjectID, id privacy.RecordID) (privacy.Record, error) {
 	rec, err := d.dossiers.Record(ctx, id)
 	if errors.Is(err, privacy.ErrNotFound) {
-		rec, err = d.dossiers.MedicalRecord(ctx, id)
+		rec, err = d.dossiers.MedicalRecord(ctx, act, id)
 	}
 	if err != nil {
 		return privacy.Record{}, err
@@ -230,7 +236,8 @@ func (d *Desk) subjectRecord(ctx context.Context, subject privacy.SubjectID, id 
 	return rec, nil
 }
 
-func (d *Desk) planErasure(ctx context.Context, r Request, now time.Time, p *Plan) error {
+func (d *Desk) planErasure(ctx context.Context, act privacy.Act, r Request, p *Plan) error {
+	now := act.At
 	s, err := d.dossiers.Subject(ctx, r.Subject)
 	if err != nil {
 		return err
@@ -267,7 +274,7 @@ func (d *Desk) planErasure(ctx context.Context, r Request, now time.Time, p *Pla
 	}
 	if len(r.Records) > 0 {
 		for _, id := range r.Records {
-			rec, err := d.subjectRecord(ctx, r.Subject, id)
+			rec, err := d.subjectRecord(ctx, act, r.Subject, id)
 			if err != nil {
 				return err
 			}
@@ -277,9 +284,9 @@ func (d *Desk) planErasure(ctx context.Context, r Request, now time.Time, p *Pla
 		}
 	} else {
 		for _, c := range cases {
-			for _, seq := range [...]func(context.Context, privacy.CaseID) iter.Seq2[privacy.Record, error]{
-				d.dossiers.CaseRecords, d.dossiers.CaseMedicalRecords} {
-				for rec, err := range seq(ctx, c.ID) {
+			for _, seq := range [...]iter.Seq2[privacy.Record, error]{
+				d.dossiers.CaseRecords(ctx, c.ID), d.dossiers.CaseMedicalRecords(ctx, act, c.ID)} {
+				for rec, err := range seq {
 					if err != nil {
 						return err
 					}
@@ -370,9 +377,11 @@ func (p *Plan) outcome() *Outcome {
 	return o
 }
 
-// Apply carries out a plan at the time at: rectified records get their new
-// content (updated at at), erased records are deleted from whichever file
-// holds them. The plan's request must still be open, and only its
+// Apply carries out a plan at act.At, as act: rectified records get their
+// new content (updated at act.At), erased records are deleted from
+// whichever file holds them, each change audited by the case file (rules
+// O1, G7, N9). A rectification of a record under a legal hold is refused
+// ([privacy.ErrForbidden], rule G3). The plan's request must still be open, and only its
 // subject's records are touched. Records are changed one by one; a record
 // already gone is skipped, so that Apply can be run again after a failure.
 // Telling the recipients (Plan.Notify) is left to the caller, who knows
@@ -390,8 +399,12 @@ func (p *Plan) outcome() *Outcome {
 // wanted, record the erasure with package retention
 // ([retention.Retention.RequestErasure]) and let a sweep delete: it keeps
 // a proof.
-func (d *Desk) Apply(ctx context.Context, p Plan, at time.Time) error {
+func (d *Desk) Apply(ctx context.Context, act privacy.Act, p Plan) error {
 	const o = "apply plan"
+	if err := act.Validate(); err != nil {
+		return err
+	}
+	at := act.At
 	r, err := d.Request(ctx, p.Request)
 	if err != nil {
 		return err
@@ -402,16 +415,16 @@ func (d *Desk) Apply(ctx context.Context, p Plan, at time.Time) error {
 	if r.Kind != p.Kind || r.Subject != p.Subject {
 		return invalid(o, "plan", "not the plan of this request")
 	}
-	if err := checkTime(o, "at", at); err != nil {
+	if err := checkTime(o, "act.at", at); err != nil {
 		return err
 	}
-	if err := d.recheck(ctx, p, at); err != nil {
+	if err := d.recheck(ctx, act, p); err != nil {
 		return err
 	}
 	for _, c := range p.Changes {
 		// Only the subject's own records: one that is gone, or is someone
 		// else's, is skipped.
-		rec, err := d.subjectRecord(ctx, p.Subject, c.Record)
+		rec, err := d.subjectRecord(ctx, act, p.Subject, c.Record)
 		if errors.Is(err, privacy.ErrNotFound) {
 			continue
 		}
@@ -419,7 +432,7 @@ func (d *Desk) Apply(ctx context.Context, p Plan, at time.Time) error {
 			return err
 		}
 		if c.Erase {
-			if err := d.dossiers.DeleteRecord(ctx, c.Record); err != nil && !errors.Is(err, privacy.ErrNotFound) {
+			if err := d.dossiers.DeleteRecord(ctx, act, c.Record); err != nil && !errors.Is(err, privacy.ErrNotFound) {
 				return err
 			}
 			continue
@@ -430,19 +443,20 @@ func (d *Desk) Apply(ctx context.Context, p Plan, at time.Time) error {
 		rec.Fields = maps.Clone(c.Fields)
 		rec.Updated = at
 		if !rec.Updated.After(rec.Created) {
-			return invalid(o, "at", fmt.Sprintf("not after record %s was created", rec.ID))
+			return invalid(o, "act.at", fmt.Sprintf("not after record %s was created", rec.ID))
 		}
-		if err := d.dossiers.UpdateRecord(ctx, rec); err != nil {
+		if err := d.dossiers.UpdateRecord(ctx, act, rec); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// recheck asks the retention facts again, at the time at, about every
-// record plan p erases, and refuses the whole plan if one is kept now
-// (rule G3): a hold placed after the plan was made counts.
-func (d *Desk) recheck(ctx context.Context, p Plan, at time.Time) error {
+// recheck asks the retention facts again, at act.At, about every record
+// plan p erases, and refuses the whole plan if one is kept now (rule G3):
+// a hold placed after the plan was made counts.
+func (d *Desk) recheck(ctx context.Context, act privacy.Act, p Plan) error {
+	at := act.At
 	if d.retention == nil || !slices.ContainsFunc(p.Changes, func(c Change) bool { return c.Erase }) {
 		return nil
 	}
@@ -457,7 +471,7 @@ func (d *Desk) recheck(ctx context.Context, p Plan, at time.Time) error {
 		if !c.Erase {
 			continue
 		}
-		rec, err := d.subjectRecord(ctx, p.Subject, c.Record)
+		rec, err := d.subjectRecord(ctx, act, p.Subject, c.Record)
 		if errors.Is(err, privacy.ErrNotFound) {
 			continue // gone already: nothing to keep
 		}

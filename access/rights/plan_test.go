@@ -34,7 +34,7 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 	t.Run("G3_statutory_retention_keeps_the_wage_record", func(t *testing.T) {
 		w := newWorld(t, nil)
 		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure})
-		p, err := w.desk.Plan(w.ctx, "req-erase", t0.Add(time.Hour), nil)
+		p, err := w.desk.Plan(w.ctx, deskAct(t0.Add(time.Hour)), "req-erase", nil)
 		if err != nil {
 			t.Fatalf("Plan: %v", err)
 		}
@@ -55,7 +55,7 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 		w := newWorld(t, nil)
 		w.sources.retention["rec-note"] = rights.Retention{Rule: privacy.G3, Hold: true, Citation: "hold-2026-01", Reason: "a court case is pending"}
 		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note", "rec-identity"}})
-		p, err := w.desk.Plan(w.ctx, "req-erase", t0.Add(time.Hour), nil)
+		p, err := w.desk.Plan(w.ctx, deskAct(t0.Add(time.Hour)), "req-erase", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,7 +71,7 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 		w.sources.retention["rec-wages"] = rights.Retention{Rule: privacy.R9, Period: privacy.Years(7), Statutory: true,
 			Until: day(t, "2026-03-01")}
 		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-wages"}})
-		p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
 		if err != nil || len(p.Keeps) != 0 || len(p.Changes) != 1 {
 			t.Errorf("plan after the statutory period = %+v, %v", p, err)
 		}
@@ -79,7 +79,7 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 	t.Run("G3_without_retention_facts_the_policy_statutes_decide", func(t *testing.T) {
 		w := newWorld(t, &worldOptions{noSources: true})
 		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure})
-		p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,7 +96,7 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 	t.Run("N8_medical_erasure_due_within_three_months", func(t *testing.T) {
 		w := newWorld(t, nil)
 		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-medical"}})
-		p, err := w.desk.Plan(w.ctx, "req-erase", t0.Add(time.Hour), nil)
+		p, err := w.desk.Plan(w.ctx, deskAct(t0.Add(time.Hour)), "req-erase", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +118,7 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 	t.Run("N8_no_medical_due_without_medical_records", func(t *testing.T) {
 		w := newWorld(t, nil)
 		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note"}})
-		p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
 		if err != nil || !p.MedicalDue.IsZero() {
 			t.Errorf("plan = %+v, %v", p, err)
 		}
@@ -126,7 +126,7 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 	t.Run("G4_recipients_of_erased_records_are_told", func(t *testing.T) {
 		w := newWorld(t, nil)
 		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-sick-report", "rec-identity"}})
-		p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,7 +147,7 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 	t.Run("G4_no_recipient_for_records_never_disclosed", func(t *testing.T) {
 		w := newWorld(t, nil)
 		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note"}})
-		p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
 		if err != nil || len(p.Notify) != 0 {
 			t.Errorf("notify = %+v, %v", p.Notify, err)
 		}
@@ -155,7 +155,7 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 	t.Run("G3_nothing_to_erase_is_a_refusal_not_an_answer", func(t *testing.T) {
 		w := newWorld(t, nil)
 		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-wages"}})
-		p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
 		if err != nil || len(p.Changes) != 0 {
 			t.Fatalf("plan = %+v, %v", p, err)
 		}
@@ -170,14 +170,14 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 	t.Run("G3_hold_placed_after_the_plan_stops_apply", func(t *testing.T) {
 		w := newWorld(t, nil)
 		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-identity", "rec-note"}})
-		p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
 		if err != nil || len(p.Changes) != 2 {
 			t.Fatalf("Plan = %+v, %v; want both records erased", p, err)
 		}
 		// A hold for legal claims, placed between the plan and its
 		// application.
 		w.sources.retention["rec-note"] = rights.Retention{Rule: privacy.G3, Hold: true, Citation: "hold-2026-02", Reason: "a court case is pending"}
-		err = w.desk.Apply(w.ctx, p, t0.Add(time.Hour))
+		err = w.desk.Apply(w.ctx, deskAct(t0.Add(time.Hour)), p)
 		if !errors.Is(err, privacy.ErrForbidden) || privacy.RuleOf(err) != privacy.G3 {
 			t.Fatalf("Apply after a hold = %v, want ErrForbidden citing G3", err)
 		}
@@ -196,7 +196,7 @@ func TestRectificationO13(t *testing.T) {
 		w := newWorld(t, nil)
 		w.file(t, rights.Filing{ID: "req-fix", Kind: rights.KindRectification})
 		corr := rights.Corrections{"rec-identity": {privacy.FieldCity: "Amersfoort"}}
-		p, err := w.desk.Plan(w.ctx, "req-fix", t0, corr)
+		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-fix", corr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,7 +207,7 @@ func TestRectificationO13(t *testing.T) {
 		if len(p.Notify) != 1 || p.Notify[0].Recipient != "insurer-verzekerd" {
 			t.Errorf("G4 notify = %+v", p.Notify)
 		}
-		if err := w.desk.Apply(w.ctx, p, t0.Add(time.Hour)); err != nil {
+		if err := w.desk.Apply(w.ctx, deskAct(t0.Add(time.Hour)), p); err != nil {
 			t.Fatalf("Apply: %v", err)
 		}
 		r, _ := w.dossiers.Record(w.ctx, "rec-identity")
@@ -215,7 +215,7 @@ func TestRectificationO13(t *testing.T) {
 			t.Errorf("record after Apply = %+v", r)
 		}
 		// Apply runs again without harm.
-		if err := w.desk.Apply(w.ctx, p, t0.Add(2*time.Hour)); err != nil {
+		if err := w.desk.Apply(w.ctx, deskAct(t0.Add(2*time.Hour)), p); err != nil {
 			t.Errorf("Apply again: %v", err)
 		}
 		req, err := w.desk.Answer(w.ctx, "req-fix", rights.Answer{At: t0.Add(3 * time.Hour), By: carla, Reason: "address corrected", Plan: &p})
@@ -223,24 +223,24 @@ func TestRectificationO13(t *testing.T) {
 			!slices.Equal(req.Last().Outcome.Notify, []privacy.PartyID{"insurer-verzekerd"}) {
 			t.Errorf("answer = %+v, %v", req.Last(), err)
 		}
-		if err := w.desk.Apply(w.ctx, p, t0.Add(4*time.Hour)); !errors.Is(err, privacy.ErrConflict) {
+		if err := w.desk.Apply(w.ctx, deskAct(t0.Add(4*time.Hour)), p); !errors.Is(err, privacy.ErrConflict) {
 			t.Errorf("Apply on an answered request = %v, want ErrConflict", err)
 		}
 	})
 	t.Run("O13_erase_field_and_apply_erasure", func(t *testing.T) {
 		w := newWorld(t, nil)
 		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note", "rec-medical"}})
-		p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.desk.Apply(w.ctx, p, t0.Add(time.Hour)); err != nil {
+		if err := w.desk.Apply(w.ctx, deskAct(t0.Add(time.Hour)), p); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.dossiers.Record(w.ctx, "rec-note"); !errors.Is(err, privacy.ErrNotFound) {
 			t.Errorf("erased note still there: %v", err)
 		}
-		if _, err := w.dossiers.MedicalRecord(w.ctx, "rec-medical"); !errors.Is(err, privacy.ErrNotFound) {
+		if _, err := w.store.MedicalRecord(w.ctx, "rec-medical"); !errors.Is(err, privacy.ErrNotFound) {
 			t.Errorf("erased medical record still there: %v", err)
 		}
 	})
@@ -263,27 +263,27 @@ func TestRectificationO13(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, nil)
 			w.file(t, rights.Filing{ID: "req-1", Kind: tc.kind, Records: tc.scope})
-			_, err := w.desk.Plan(w.ctx, "req-1", t0, tc.corr)
+			_, err := w.desk.Plan(w.ctx, deskAct(t0), "req-1", tc.corr)
 			wantKind(t, "Plan", err, tc.err)
 		})
 	}
 	t.Run("O13_another_subjects_record_is_not_found", func(t *testing.T) {
 		w := newWorld(t, nil)
 		s, _ := privacy.NewSubject("employee-bob", "employer-bakery", t0)
-		if err := w.dossiers.CreateSubject(w.ctx, s); err != nil {
+		if err := w.dossiers.CreateSubject(w.ctx, deskAct(t0), s); err != nil {
 			t.Fatal(err)
 		}
 		c, _ := privacy.NewCase("case-bob", s.ID, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
-		if err := w.dossiers.OpenCase(w.ctx, c); err != nil {
+		if err := w.dossiers.OpenCase(w.ctx, deskAct(t0), c); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.dossiers.AddRecord(w.ctx, privacy.Record{ID: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes,
+		if err := w.dossiers.AddRecord(w.ctx, deskAct(t0), privacy.Record{ID: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes,
 			Author: carla, Source: privacy.Source{Kind: privacy.PartyService}, Created: t0,
 			Fields: map[privacy.Field]string{privacy.FieldText: "bob"}}); err != nil {
 			t.Fatal(err)
 		}
 		w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-bob"}})
-		_, err := w.desk.Plan(w.ctx, "req-1", t0, nil)
+		_, err := w.desk.Plan(w.ctx, deskAct(t0), "req-1", nil)
 		wantKind(t, "Plan(someone else's record)", err, privacy.ErrNotFound)
 	})
 	t.Run("O13_answer_needs_the_requests_plan", func(t *testing.T) {
@@ -302,25 +302,25 @@ func TestRectificationO13(t *testing.T) {
 func TestApplyTouchesOnlyTheSubject(t *testing.T) {
 	w := newWorld(t, nil)
 	s, _ := privacy.NewSubject("employee-bob", "employer-bakery", t0)
-	if err := w.dossiers.CreateSubject(w.ctx, s); err != nil {
+	if err := w.dossiers.CreateSubject(w.ctx, deskAct(t0), s); err != nil {
 		t.Fatal(err)
 	}
 	c, _ := privacy.NewCase("case-bob", s.ID, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
-	if err := w.dossiers.OpenCase(w.ctx, c); err != nil {
+	if err := w.dossiers.OpenCase(w.ctx, deskAct(t0), c); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.dossiers.AddRecord(w.ctx, privacy.Record{ID: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes,
+	if err := w.dossiers.AddRecord(w.ctx, deskAct(t0), privacy.Record{ID: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes,
 		Author: carla, Source: privacy.Source{Kind: privacy.PartyService}, Created: t0,
 		Fields: map[privacy.Field]string{privacy.FieldText: "bob"}}); err != nil {
 		t.Fatal(err)
 	}
 	w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note"}})
-	p, err := w.desk.Plan(w.ctx, "req-erase", t0, nil)
+	p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.Changes = append(p.Changes, rights.Change{Record: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes, Erase: true})
-	if err := w.desk.Apply(w.ctx, p, t0.Add(time.Hour)); err != nil {
+	if err := w.desk.Apply(w.ctx, deskAct(t0.Add(time.Hour)), p); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.dossiers.Record(w.ctx, "rec-bob"); err != nil {

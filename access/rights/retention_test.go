@@ -32,8 +32,8 @@ func TestRetentionFromStore(t *testing.T) {
 		Source: privacy.Source{Kind: privacy.PartyService}, Created: t0, Fields: map[privacy.Field]string{privacy.FieldText: "x"}}
 	wages := privacy.Record{ID: "r-wages", Case: "c-1", Category: privacy.CategoryEmployment, Author: "cm-1",
 		Source: privacy.Source{Kind: privacy.PartyEmployer}, Created: t0, Fields: map[privacy.Field]string{privacy.FieldWages: "3000"}}
-	for _, err := range []error{d.CreateSubject(ctx, s), d.OpenCase(ctx, c), d.AddRecords(ctx, note, wages),
-		d.CloseCase(ctx, "c-1", time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC))} {
+	for _, err := range []error{d.CreateSubject(ctx, deskAct(t0), s), d.OpenCase(ctx, deskAct(t0), c), d.AddRecords(ctx, deskAct(t0), note, wages),
+		d.CloseCase(ctx, deskAct(time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)), "c-1")} {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,18 +125,18 @@ func TestExportNamesTheWinningRetentionRule(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !tc.ended.IsZero() {
-				if err := w.dossiers.EndEmployment(w.ctx, anna, tc.ended); err != nil {
+				if err := w.dossiers.EndEmployment(w.ctx, deskAct(tc.ended), anna, tc.ended); err != nil {
 					t.Fatal(err)
 				}
 			}
 			if !tc.closed.IsZero() {
-				if err := w.dossiers.CloseCase(w.ctx, annaCase, tc.closed); err != nil {
+				if err := w.dossiers.CloseCase(w.ctx, deskAct(tc.closed), annaCase); err != nil {
 					t.Fatal(err)
 				}
 			}
 			now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
 			var buf bytes.Buffer
-			if _, err := desk.Export(w.ctx, &buf, anna, now, nil); err != nil {
+			if _, err := desk.Export(w.ctx, deskAct(now), &buf, anna, nil); err != nil {
 				t.Fatal(err)
 			}
 			e, err := rights.DecodeExport(&buf)

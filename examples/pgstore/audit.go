@@ -38,22 +38,82 @@ func (s *Store) AppendEvents(ctx context.Context, events ...privacy.Event) ([]pr
 	return out, nil
 }
 
-// appendEvents chains events after the last one and inserts them, inside
-// tx. The stores of later rounds call it from their own transactions, so
-// that an operation and its audit events commit together.
+// appendEvents appends events inside tx, numbered, linked and hashed
+// after the last one. The stores call it from their own transactions, so
+// that an operation and its audit events commit together (rules O1, G7,
+// N9).
 //
-// The chain cannot fork: a transaction-scoped advisory lock serialises the
-// appends to the schema's trail, and the last event is read after the
-// lock is held, in a statement of its own (read committed: a fresh
-// snapshot that sees every append committed before). The lock needs no
-// session state, so it holds behind PgBouncer in transaction mode, and no
-// privilege beyond INSERT and SELECT on audit_events.
+// It appends through the function append_events (migration 0008), the one
+// way the physicians' role may append: it takes the trail's
+// transaction-scoped advisory lock, reads the last event after the lock is
+// held, and chains each event as privacy.Event.Chain does. The adapter
+// chains each event itself as well and fails with privacy.ErrUnavailable
+// unless the two agree, so that a database that chained otherwise is
+// caught at once. The lock needs no session state, so it holds behind
+// PgBouncer in transaction mode.
 func (s *Store) appendEvents(ctx context.Context, tx pgx.Tx, op string, events []privacy.Event) ([]privacy.Event, error) {
-	return s.chainEvents(ctx, tx, op, events, true)
+	n := len(events)
+	if n == 0 {
+		return []privacy.Event{}, nil
+	}
+	times := make([]pgtype.Timestamptz, n)
+	text := make([][]string, 14)
+	for i := range text {
+		text[i] = make([]string, n)
+	}
+	for i, e := range events {
+		times[i] = ts(e.Time)
+		for j, v := range []string{string(e.Principal), string(e.Role), string(e.OnBehalfOf), string(e.Purpose),
+			string(e.Subject), string(e.Case), string(e.Category), e.Object, string(e.Action), string(e.Outcome),
+			string(e.Rule), e.Policy, e.AccessPoint, e.Client} {
+			text[j][i] = v
+		}
+	}
+	args := make([]any, 0, 15)
+	args = append(args, times)
+	for _, col := range text {
+		args = append(args, col)
+	}
+	rows, err := tx.Query(ctx, s.q.appendEvents, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]privacy.Event, 0, n)
+	var seq int64
+	var prev, hash []byte
+	_, err = pgx.ForEachRow(rows, []any{&seq, &prev, &hash}, func() error {
+		if len(out) == n || len(prev) != len(privacy.Hash{}) {
+			return &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Msg: "the audit trail answered an append wrongly"}
+		}
+		var p privacy.Hash
+		copy(p[:], prev)
+		e := events[len(out)].Chain(uint64(seq), p)
+		if string(e.Hash[:]) != string(hash) {
+			return &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Msg: "the audit trail chained an event otherwise than the adapter"}
+		}
+		out = append(out, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) != n {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Msg: "the audit trail answered an append wrongly"}
+	}
+	if err := s.faults.Wrote(op, int64(n)); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// chainEvents is appendEvents; it returns the events as stored only when
-// keep is set (a sweep's batch does not need them).
+// chainEvents appends events inside tx as appendEvents does, but with the
+// table's own INSERT (and COPY for a large batch), for a retention sweep
+// whose role may insert into the trail (Grants: the erasing role holds the
+// application's). It takes the same advisory lock and reads the last event
+// after the lock is held, in a statement of its own (read committed: a
+// fresh snapshot that sees every append committed before). It returns the
+// events as stored only when keep is set (a sweep's batch does not need
+// them).
 func (s *Store) chainEvents(ctx context.Context, tx pgx.Tx, op string, events []privacy.Event, keep bool) ([]privacy.Event, error) {
 	if _, err := tx.Exec(ctx, s.q.auditLock, s.auditLock); err != nil {
 		return nil, err

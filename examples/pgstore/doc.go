@@ -42,6 +42,9 @@
 //	GRANT SELECT ON "dossierwacht".schema_migrations TO "app";
 //	GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht".subjects, "dossierwacht".cases, "dossierwacht".records TO "app";
 //	GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "app";
+//	GRANT EXECUTE ON FUNCTION "dossierwacht".append_events(timestamptz[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[]) TO "app", "physician";
+//	GRANT EXECUTE ON FUNCTION "dossierwacht".lock_cases(text[]) TO "app", "physician";
+//	GRANT EXECUTE ON FUNCTION "dossierwacht".case_dated_after(text, timestamptz) TO "app";
 //	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".holds, "dossierwacht".erasures TO "app";
 //	GRANT SELECT, INSERT ON "dossierwacht".proofs TO "app";
 //	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants, "dossierwacht".requests TO "app";
@@ -53,7 +56,7 @@
 //	GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht_medical".records TO "physician";
 //	GRANT SELECT (subject_id, case_id, records, lifted) ON "dossierwacht".holds TO "physician";
 //	GRANT EXECUTE ON FUNCTION "dossierwacht".lock_subject(text) TO "physician";
-//	GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "physician";
+//	GRANT SELECT ON "dossierwacht".audit_events TO "physician";
 //	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants TO "physician";
 //	GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "physician";
 //
@@ -64,7 +67,13 @@
 // holds' scopes and locks the subject's row (rule G3), which the medical
 // role does through the function lock_subject; until then its deletions
 // fail with privacy.ErrForbidden. A role of your own that deletes records
-// needs SELECT on holds' subject_id, case_id, records and lifted.
+// needs SELECT on holds' subject_id, case_id, records and lifted. So does
+// one granted before migration 0008: every write of privacy.Store now
+// appends its audit events (rules O1, G7, N9), through the function
+// append_events, and adds records only to open cases (rule R4), through
+// lock_cases; revoke the physicians' role's INSERT on audit_events, which
+// it no longer needs (REVOKE INSERT ON "dossierwacht".audit_events FROM
+// "physician").
 // The physicians' side deletes a medical record with
 // privacy.Dossiers.DeleteMedicalRecord: DeleteRecord asks the case file
 // first, which its role may not read. Erasing a case or a subject removes its medical records too, so the role
@@ -171,8 +180,9 @@
 // The tests run against the server named by DOSSIERWACHT_POSTGRES_DSN, each
 // in schemas of its own that it drops at the end:
 //
-//	DOSSIERWACHT_POSTGRES_DSN='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' go test ./pgstore
+//	DOSSIERWACHT_POSTGRES_DSN='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' go test ./examples/pgstore
 //
-// Without the variable they skip and say so; with
-// DOSSIERWACHT_REQUIRE_POSTGRES=1 (as in CI) they fail instead.
+// Without the variable they skip and say so on standard error, once per go
+// test command, with -v or without; with DOSSIERWACHT_REQUIRE_POSTGRES=1 (as
+// in CI) they fail instead.
 package pgstore

@@ -46,6 +46,9 @@ func ExampleGrants() {
 	// GRANT SELECT ON "dossierwacht".schema_migrations TO "app";
 	// GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht".subjects, "dossierwacht".cases, "dossierwacht".records TO "app";
 	// GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "app";
+	// GRANT EXECUTE ON FUNCTION "dossierwacht".append_events(timestamptz[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[]) TO "app", "physician";
+	// GRANT EXECUTE ON FUNCTION "dossierwacht".lock_cases(text[]) TO "app", "physician";
+	// GRANT EXECUTE ON FUNCTION "dossierwacht".case_dated_after(text, timestamptz) TO "app";
 	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".holds, "dossierwacht".erasures TO "app";
 	// GRANT SELECT, INSERT ON "dossierwacht".proofs TO "app";
 	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants, "dossierwacht".requests TO "app";
@@ -57,7 +60,7 @@ func ExampleGrants() {
 	// GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht_medical".records TO "physician";
 	// GRANT SELECT (subject_id, case_id, records, lifted) ON "dossierwacht".holds TO "physician";
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".lock_subject(text) TO "physician";
-	// GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "physician";
+	// GRANT SELECT ON "dossierwacht".audit_events TO "physician";
 	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants TO "physician";
 	// GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "physician";
 }

@@ -7,6 +7,10 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// appendEventsArgs are the argument types of the function append_events
+// (migration 0008): the time and the event's 14 text fields, as arrays.
+const appendEventsArgs = "timestamptz[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[]"
+
 // Grants returns the GRANT statements that limit two database roles to
 // their part of the store in schema (its medical file in schema+"_medical";
 // empty means [DefaultSchema]), for a database owner to run after the
@@ -16,15 +20,21 @@ import (
 //     (append and read only: rule G7), legal holds and erasure requests,
 //     and proofs of deletion (insert and read only), never the medical
 //     file;
-//   - medical, the physicians' side (rule O6): the medical file, the audit
-//     trail, and of the case file only the case IDs its records hang on.
+//   - medical, the physicians' side (rule O6): the medical file, and of
+//     the case file only the case IDs its records hang on. It reads the
+//     audit trail and appends to it only through the function
+//     append_events (migration 0008), which numbers, links and hashes each
+//     event itself: every write to the medical file and every read of it
+//     is audited in its own transaction (rules O1, G7, N9), and the role
+//     can neither insert a row of its own making nor break the chain.
 //
-// Both roles delete records, and a deletion of held data is refused (rule
-// G3): each reads the scopes of the standing legal holds (the medical role
-// only the columns that say what a hold covers, never its ground or
-// reason) and locks the subject's row as a hold's placing does; the
-// medical role, which may not touch subjects, through the function
-// lock_subject.
+// Both roles change and delete records, and a change or deletion of held
+// data is refused (rule G3): each reads the scopes of the standing legal
+// holds (the medical role only the columns that say what a hold covers,
+// never its ground or reason) and locks the subject's row as a hold's
+// placing does; the medical role, which may not touch subjects, through
+// the function lock_subject. Both add records only to open cases (rule
+// R4), locking the cases' rows through the function lock_cases.
 //
 // Both record and revoke consent grants and disclose (a physician
 // discloses medical data on written consent, O6): they read, insert and
@@ -59,6 +69,9 @@ func Grants(schema, app, medical string) ([]string, error) {
 		`GRANT SELECT ON {schema}.schema_migrations TO {app}`,
 		`GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.subjects, {schema}.cases, {schema}.records TO {app}`,
 		`GRANT SELECT, INSERT ON {schema}.audit_events TO {app}`,
+		`GRANT EXECUTE ON FUNCTION {schema}.append_events(` + appendEventsArgs + `) TO {app}, {medrole}`,
+		`GRANT EXECUTE ON FUNCTION {schema}.lock_cases(text[]) TO {app}, {medrole}`,
+		`GRANT EXECUTE ON FUNCTION {schema}.case_dated_after(text, timestamptz) TO {app}`,
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.holds, {schema}.erasures TO {app}`,
 		`GRANT SELECT, INSERT ON {schema}.proofs TO {app}`,
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.consent_grants, {schema}.requests TO {app}`,
@@ -71,7 +84,7 @@ func Grants(schema, app, medical string) ([]string, error) {
 		`GRANT SELECT, INSERT, UPDATE, DELETE ON {medical}.records TO {medrole}`,
 		`GRANT SELECT (subject_id, case_id, records, lifted) ON {schema}.holds TO {medrole}`,
 		`GRANT EXECUTE ON FUNCTION {schema}.lock_subject(text) TO {medrole}`,
-		`GRANT SELECT, INSERT ON {schema}.audit_events TO {medrole}`,
+		`GRANT SELECT ON {schema}.audit_events TO {medrole}`,
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.consent_grants TO {medrole}`,
 		`GRANT SELECT, INSERT ON {schema}.disclosures TO {medrole}`,
 	} {

@@ -7,12 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/examples/pgstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -20,28 +22,48 @@ import (
 // that the database keeps the medical file apart (rule O6): the
 // application's role cannot read or write it, the medical role can read
 // nothing of the case file but the case IDs, and neither may change the
-// audit trail (rule G7). Each deletes records of its file, but not held
-// ones (rule G3).
+// audit trail (rule G7), the medical role appending to it only through
+// the function append_events, for every write and read of the medical
+// file (rules O1, N9). Each changes and deletes records of its file, but
+// not held ones (rule G3), and adds records only to open cases (R4).
+// doctor is the physician who acts through the physicians' role.
+var doctor = privacy.Act{By: privacy.Principal{ID: "dr-1", Role: privacy.RolePhysician, Secrecy: privacy.SecrecyProfessional,
+	MultiFactor: true}, At: time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC)}
+
+// trail is the whole audit trail of s.
+func trail(t *testing.T, s *pgstore.Store) []privacy.Event {
+	t.Helper()
+	var out []privacy.Event
+	for e, err := range s.Events(context.Background(), 1) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
 func TestGrants(t *testing.T) {
 	ctx := context.Background()
 	owner := pgstore.PoolForTest(t, pgx.QueryExecModeExec)
 	schema := pgstore.SchemaForTest(t)
 	s := pgstore.NewForTest(t, owner, &pgstore.Options{Schema: schema})
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-1", Created: t0}); err != nil {
+	audit := []privacy.Event{{Time: t0, Principal: "p-1", Subject: "s-1", Action: privacy.EventCreate}}
+	if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-1", Created: t0}, audit); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateCase(ctx, privacy.Case{ID: "c-1", Subject: "s-1", Opened: t0}); err != nil {
+	if err := s.CreateCase(ctx, privacy.Case{ID: "c-1", Subject: "s-1", Opened: t0}, audit); err != nil {
 		t.Fatal(err)
 	}
 	note := privacy.Record{ID: "r-1", Case: "c-1", Subject: "s-1", Category: privacy.CategoryNotes, Created: t0,
 		Fields: map[privacy.Field]string{privacy.FieldText: "note"}}
 	finding := privacy.Record{ID: "m-1", Case: "c-1", Subject: "s-1", Category: privacy.CategoryMedical, Created: t0,
 		Fields: map[privacy.Field]string{privacy.FieldText: "finding"}}
-	if err := s.AddRecords(ctx, note); err != nil {
+	if err := s.AddRecords(ctx, []privacy.Record{note}, audit); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AddMedicalRecords(ctx, finding); err != nil {
+	if err := s.AddMedicalRecords(ctx, []privacy.Record{finding}, audit); err != nil {
 		t.Fatal(err)
 	}
 
@@ -74,7 +96,7 @@ func TestGrants(t *testing.T) {
 		t.Errorf("Grants(bad schema) = %v, want ErrInvalid", err)
 	}
 
-	as := func(role string) *pgstore.Store {
+	as := func(role string) (*pgstore.Store, *pgxpool.Pool) {
 		cfg, err := pgxpool.ParseConfig(pgstore.DSNForTest(t))
 		if err != nil {
 			t.Fatal(err)
@@ -92,9 +114,10 @@ func TestGrants(t *testing.T) {
 		if err != nil {
 			t.Fatalf("New as %s: %v", role, err)
 		}
-		return st
+		return st, pool
 	}
-	appStore, medStore := as(app), as(medical)
+	appStore, _ := as(app)
+	medStore, medPool := as(medical)
 
 	t.Run("O6_app_role_works_the_case_file", func(t *testing.T) {
 		if _, err := appStore.Record(ctx, "r-1"); err != nil {
@@ -102,7 +125,7 @@ func TestGrants(t *testing.T) {
 		}
 		r := note
 		r.ID = "r-2"
-		if err := appStore.AddRecords(ctx, r); err != nil {
+		if err := appStore.AddRecords(ctx, []privacy.Record{r}, audit); err != nil {
 			t.Errorf("AddRecords: %v", err)
 		}
 		if _, err := appStore.AppendEvents(ctx, privacy.Event{Time: t0, Principal: "cm-1", Subject: "s-1"}); err != nil {
@@ -120,11 +143,11 @@ func TestGrants(t *testing.T) {
 		}
 		r := finding
 		r.ID = "m-2"
-		if err := appStore.AddMedicalRecords(ctx, r); !errors.Is(err, privacy.ErrForbidden) {
+		if err := appStore.AddMedicalRecords(ctx, []privacy.Record{r}, audit); !errors.Is(err, privacy.ErrForbidden) {
 			t.Errorf("AddMedicalRecords = %v, want ErrForbidden", err)
 		}
 		// Erasing a case needs the medical file too: refused whole.
-		if err := appStore.DeleteCase(ctx, "c-1"); !errors.Is(err, privacy.ErrForbidden) {
+		if err := appStore.DeleteCase(ctx, "c-1", audit); !errors.Is(err, privacy.ErrForbidden) {
 			t.Errorf("DeleteCase = %v, want ErrForbidden", err)
 		}
 		if _, err := s.Record(ctx, "r-1"); err != nil {
@@ -138,7 +161,7 @@ func TestGrants(t *testing.T) {
 		}
 		r := finding
 		r.ID = "m-3"
-		if err := medStore.AddMedicalRecords(ctx, r); err != nil {
+		if err := medStore.AddMedicalRecords(ctx, []privacy.Record{r}, audit); err != nil {
 			t.Errorf("AddMedicalRecords: %v", err)
 		}
 		n := 0
@@ -171,10 +194,10 @@ func TestGrants(t *testing.T) {
 	t.Run("G3_both_roles_delete_what_no_hold_keeps", func(t *testing.T) {
 		r1, r2, m1, m2 := note, note, finding, finding
 		r1.ID, r2.ID, m1.ID, m2.ID = "r-g1", "r-g2", "m-g1", "m-g2"
-		if err := s.AddRecords(ctx, r1, r2); err != nil {
+		if err := s.AddRecords(ctx, []privacy.Record{r1, r2}, audit); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.AddMedicalRecords(ctx, m1, m2); err != nil {
+		if err := s.AddMedicalRecords(ctx, []privacy.Record{m1, m2}, audit); err != nil {
 			t.Fatal(err)
 		}
 		ev := privacy.Event{Time: t0, Principal: "officer-1", Subject: "s-1", Rule: privacy.G3}
@@ -188,12 +211,25 @@ func TestGrants(t *testing.T) {
 				t.Errorf("%s of a held record = %v, want ErrForbidden by rule G3", what, err)
 			}
 		}
-		held("DeleteRecord as the application", appStore.DeleteRecord(ctx, r1.ID))
-		held("DeleteMedicalRecord as the physician", medStore.DeleteMedicalRecord(ctx, m1.ID))
-		if err := appStore.DeleteRecord(ctx, r2.ID); err != nil {
+		held("DeleteRecord as the application", appStore.DeleteRecord(ctx, r1.ID, audit))
+		held("DeleteMedicalRecord as the physician", medStore.DeleteMedicalRecord(ctx, m1.ID, audit))
+		// Rule G3: a held record is not overwritten either, not even
+		// with empty content.
+		empty := map[privacy.Field]string{privacy.FieldText: ""}
+		r1x, m1x := r1, m1
+		r1x.Fields, m1x.Fields = empty, empty
+		held("UpdateRecord as the application", appStore.UpdateRecord(ctx, r1x, audit))
+		held("UpdateMedicalRecord as the physician", medStore.UpdateMedicalRecord(ctx, m1x, audit))
+		if got, err := s.MedicalRecord(ctx, m1.ID); err != nil || got.Fields[privacy.FieldText] != "finding" {
+			t.Errorf("held m-g1 after a refused update = %+v, %v", got, err)
+		}
+		if err := medStore.UpdateMedicalRecord(ctx, func() privacy.Record { m := m2; m.Fields = empty; return m }(), audit); err != nil {
+			t.Errorf("UpdateMedicalRecord of a record no hold keeps, as the physician: %v", err)
+		}
+		if err := appStore.DeleteRecord(ctx, r2.ID, audit); err != nil {
 			t.Errorf("DeleteRecord as the application: %v", err)
 		}
-		if err := medStore.DeleteMedicalRecord(ctx, m2.ID); err != nil {
+		if err := medStore.DeleteMedicalRecord(ctx, m2.ID, audit); err != nil {
 			t.Errorf("DeleteMedicalRecord as the physician: %v", err)
 		}
 		// The physicians' role sees what a hold covers, not why.
@@ -203,17 +239,17 @@ func TestGrants(t *testing.T) {
 		if err := s.LiftHold(ctx, "h-1", "officer-1", t0.Add(time.Hour), "settled", ev); err != nil {
 			t.Fatal(err)
 		}
-		if err := appStore.DeleteRecord(ctx, r1.ID); err != nil {
+		if err := appStore.DeleteRecord(ctx, r1.ID, audit); err != nil {
 			t.Errorf("DeleteRecord as the application after the hold was lifted: %v", err)
 		}
-		if err := medStore.DeleteMedicalRecord(ctx, m1.ID); err != nil {
+		if err := medStore.DeleteMedicalRecord(ctx, m1.ID, audit); err != nil {
 			t.Errorf("DeleteMedicalRecord as the physician after the hold was lifted: %v", err)
 		}
 	})
 	t.Run("O6_physician_deletes_through_the_dossiers_medical_file", func(t *testing.T) {
 		m := finding
 		m.ID = "m-d1"
-		if err := s.AddMedicalRecords(ctx, m); err != nil {
+		if err := s.AddMedicalRecords(ctx, []privacy.Record{m}, audit); err != nil {
 			t.Fatal(err)
 		}
 		d, err := privacy.NewDossiers(medStore, privacy.Strict())
@@ -222,14 +258,101 @@ func TestGrants(t *testing.T) {
 		}
 		// DeleteRecord asks the ordinary file first, which this role may
 		// not read; DeleteMedicalRecord goes to the medical file alone.
-		if err := d.DeleteRecord(ctx, m.ID); !errors.Is(err, privacy.ErrForbidden) {
+		if err := d.DeleteRecord(ctx, doctor, m.ID); !errors.Is(err, privacy.ErrForbidden) {
 			t.Errorf("Dossiers.DeleteRecord as the physician = %v, want ErrForbidden (the ordinary file)", err)
 		}
-		if err := d.DeleteMedicalRecord(ctx, m.ID); err != nil {
+		if err := d.DeleteMedicalRecord(ctx, doctor, m.ID); err != nil {
 			t.Errorf("Dossiers.DeleteMedicalRecord as the physician: %v", err)
 		}
 		if _, err := s.MedicalRecord(ctx, m.ID); !errors.Is(err, privacy.ErrNotFound) {
 			t.Errorf("MedicalRecord after the physician's delete = %v, want ErrNotFound", err)
+		}
+	})
+	t.Run("G7_medical_role_audits_through_append_events_only", func(t *testing.T) {
+		// Rules O1, G7, N9: the physicians' side audits its reads and
+		// writes of the medical file, through the function alone.
+		m := finding
+		m.ID = "m-a1"
+		if err := medStore.AddMedicalRecords(ctx, []privacy.Record{m}, audit); err != nil {
+			t.Fatalf("AddMedicalRecords as the physician: %v", err)
+		}
+		d, err := privacy.NewDossiers(medStore, privacy.Strict())
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := len(trail(t, s))
+		if _, err := d.MedicalRecord(ctx, doctor, m.ID); err != nil {
+			t.Fatalf("Dossiers.MedicalRecord as the physician: %v", err)
+		}
+		for _, err := range d.CaseMedicalRecords(ctx, doctor, "c-1") {
+			if err != nil {
+				t.Fatalf("Dossiers.CaseMedicalRecords as the physician: %v", err)
+			}
+		}
+		if err := d.DeleteMedicalRecord(ctx, doctor, m.ID); err != nil {
+			t.Fatalf("Dossiers.DeleteMedicalRecord as the physician: %v", err)
+		}
+		evs := trail(t, s)[before:]
+		var got []string
+		for _, e := range evs {
+			got = append(got, string(e.Principal)+" "+string(e.Action)+" "+e.Object)
+		}
+		want := []string{"dr-1 read m-a1", "dr-1 read ", "dr-1 delete m-a1"}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("the physician's events = %q, want %q", got, want)
+		}
+		if _, err := access.Verify(s.Events(ctx, 1), access.Checkpoint{}, access.Checkpoint{}); err != nil {
+			t.Errorf("G7: the trail with the physician's events does not verify: %v", err)
+		}
+		// No row of its own making: the role may not insert.
+		_, err = medPool.Exec(ctx, `INSERT INTO `+pgx.Identifier{schema, "audit_events"}.Sanitize()+
+			` (seq, principal, role, on_behalf_of, purpose, subject, case_id, category, object, action, outcome, rule, policy,
+			access_point, client, prev, hash) VALUES (1000000, 'x', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '')`)
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || pe.Code != "42501" {
+			t.Errorf("INSERT into the audit trail as the physician = %v, want permission denied", err)
+		}
+		// The functions run as the owner with a fixed search_path.
+		for _, fn := range []string{"append_events", "lock_cases", "case_dated_after", "lock_subject"} {
+			var definer bool
+			var config []string
+			if err := owner.QueryRow(ctx, `SELECT p.prosecdef, coalesce(p.proconfig, '{}') FROM pg_proc p
+				JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 AND p.proname = $2`, schema, fn).
+				Scan(&definer, &config); err != nil {
+				t.Fatalf("%s: %v", fn, err)
+			}
+			if !definer || fmt.Sprint(config) != "[search_path=pg_catalog, pg_temp]" {
+				t.Errorf("%s: SECURITY DEFINER %t, config %q; want a definer with a fixed search_path", fn, definer, config)
+			}
+		}
+		// Columns of different lengths are refused, and nothing lands.
+		n := len(trail(t, s))
+		_, err = medPool.Exec(ctx, `SELECT * FROM `+pgx.Identifier{schema}.Sanitize()+`.append_events(
+			ARRAY[now()], ARRAY['a','b'], '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}')`)
+		if err == nil || len(trail(t, s)) != n {
+			t.Errorf("append_events(ragged columns) = %v, %d events added", err, len(trail(t, s))-n)
+		}
+	})
+	t.Run("R4_medical_role_adds_only_to_open_cases", func(t *testing.T) {
+		c := privacy.Case{ID: "c-closed", Subject: "s-1", Opened: t0}
+		if err := s.CreateCase(ctx, c, audit); err != nil {
+			t.Fatal(err)
+		}
+		c.Closed = t0.Add(time.Hour)
+		if err := s.UpdateCase(ctx, c, audit); err != nil {
+			t.Fatal(err)
+		}
+		m := finding
+		m.ID, m.Case = "m-late", c.ID
+		if err := medStore.AddMedicalRecords(ctx, []privacy.Record{m}, audit); !errors.Is(err, privacy.ErrConflict) ||
+			privacy.RuleOf(err) != privacy.R4 {
+			t.Errorf("AddMedicalRecords to a closed case as the physician = %v, want ErrConflict by R4", err)
+		}
+		r := note
+		r.ID, r.Case = "r-late", c.ID
+		if err := appStore.AddRecords(ctx, []privacy.Record{r}, audit); !errors.Is(err, privacy.ErrConflict) ||
+			privacy.RuleOf(err) != privacy.R4 {
+			t.Errorf("AddRecords to a closed case as the application = %v, want ErrConflict by R4", err)
 		}
 	})
 	t.Run("O6_both_roles_record_consent_and_disclose", func(t *testing.T) {

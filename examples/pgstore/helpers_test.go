@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"os"
 	"sync"
@@ -21,12 +22,15 @@ import (
 const (
 	envDSN     = "DOSSIERWACHT_POSTGRES_DSN"
 	envRequire = "DOSSIERWACHT_REQUIRE_POSTGRES"
-	howToRun   = "run them with " + envDSN + "='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' go test ./pgstore"
+	howToRun   = "run them with " + envDSN + "='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' go test -race ./..."
 )
 
+// TestMain says, once per go test command and without -v too, that the
+// PostgreSQL tests skip (see noticeSkip).
 func TestMain(m *testing.M) {
+	flag.Parse()
 	if os.Getenv(envDSN) == "" && os.Getenv(envRequire) != "1" {
-		fmt.Fprintf(os.Stderr, "\n*** pgstore: %s is not set: the PostgreSQL tests SKIP. %s ***\n\n", envDSN, howToRun)
+		noticeSkip()
 	}
 	os.Exit(m.Run())
 }

@@ -7,16 +7,16 @@ import "strings"
 type queries struct {
 	version, insertMigration string
 
-	createSubject, subject, updateSubject, subjectExists, lockSubject string
-	deleteSubject                                                     []string
+	createSubject, subject, subjectForUpdate, updateSubject, subjectExists, lockSubject string
+	deleteSubject                                                                       []string
 
-	createCase, caseByID, updateCase, caseExists, caseSubject, lockCase string
-	subjectCases, lockSubjectCases                                      string
-	deleteCase                                                          []string
+	createCase, caseByID, updateCase, caseExists, caseSubject, lockCase, lockCases, caseDatedAfter string
+	subjectCases, lockSubjectCases                                                                 string
+	deleteCase                                                                                     []string
 
 	ordinary, medical fileQueries
 
-	auditLock, lastEvent, insertEvents, events, subjectEvents string
+	auditLock, lastEvent, insertEvents, appendEvents, events, subjectEvents string
 
 	ret retentionQueries // retention.go
 	con consentQueries   // consent.go
@@ -76,9 +76,11 @@ func newQueries(r *strings.Replacer) queries {
 
 		createSubject: `INSERT INTO {schema}.subjects (id, employer, employment_ended, created) VALUES ($1, $2, $3, $4)`,
 		subject:       `SELECT employer, employment_ended, created FROM {schema}.subjects WHERE id = $1`,
-		updateSubject: `UPDATE {schema}.subjects SET employer = $1, employment_ended = $2, created = $3 WHERE id = $4`,
-		subjectExists: `SELECT 1 FROM {schema}.subjects WHERE id = $1`,
-		lockSubject:   lockSubject,
+		// The subject's row, locked as PlaceHold locks it (rule G3).
+		subjectForUpdate: `SELECT employer, employment_ended, created FROM {schema}.subjects WHERE id = $1 FOR UPDATE`,
+		updateSubject:    `UPDATE {schema}.subjects SET employer = $1, employment_ended = $2, created = $3 WHERE id = $4`,
+		subjectExists:    `SELECT 1 FROM {schema}.subjects WHERE id = $1`,
+		lockSubject:      lockSubject,
 		// Erasure, children first. The subject's row and its cases are
 		// locked first, so that no case or record is added meanwhile.
 		deleteSubject: []string{
@@ -93,9 +95,15 @@ func newQueries(r *strings.Replacer) queries {
 		updateCase: `UPDATE {schema}.cases SET kind = $1, purpose = $2, contract_id = $3, contract_party = $4,
 	contract_party_kind = $5, contract_start = $6, contract_end = $7, opened = $8, closed = $9
 	WHERE id = $10 AND subject_id = $11`,
-		caseExists:       `SELECT 1 FROM {schema}.cases WHERE id = $1`,
-		caseSubject:      `SELECT subject_id FROM {schema}.cases WHERE id = $1`,
-		lockCase:         `SELECT 1 FROM {schema}.cases WHERE id = $1 FOR UPDATE`,
+		caseExists:  `SELECT 1 FROM {schema}.cases WHERE id = $1`,
+		caseSubject: `SELECT subject_id FROM {schema}.cases WHERE id = $1`,
+		lockCase:    `SELECT 1 FROM {schema}.cases WHERE id = $1 FOR UPDATE`,
+		// Rule R4: the cases of an addition, locked FOR SHARE and read
+		// open or closed, by migration 0008's function for either role.
+		lockCases: `SELECT case_id, open FROM {schema}.lock_cases($1::text[])`,
+		// Rule R4: does a record of the case, in either file, date from
+		// after a closing (migration 0008's function)?
+		caseDatedAfter:   `SELECT {schema}.case_dated_after($1, $2)`,
 		lockSubjectCases: `SELECT id FROM {schema}.cases WHERE subject_id = $1 FOR UPDATE`,
 		subjectCases:     `SELECT ` + caseColumns + ` FROM {schema}.cases WHERE subject_id = $1 ORDER BY opened NULLS FIRST, id`,
 		deleteCase: []string{
@@ -110,12 +118,18 @@ func newQueries(r *strings.Replacer) queries {
 		insertEvents: `INSERT INTO {schema}.audit_events (` + eventColumns + `) SELECT * FROM unnest($1::bigint[],
 	$2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
 	$11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bytea[], $18::bytea[])`,
+		// The function of migration 0008: every role appends through it.
+		appendEvents: `SELECT out_seq, out_prev, out_hash FROM {schema}.append_events($1::timestamptz[], $2::text[],
+	$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+	$12::text[], $13::text[], $14::text[], $15::text[])`,
 		events:        `SELECT ` + eventColumns + ` FROM {schema}.audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2`,
 		subjectEvents: `SELECT ` + eventColumns + ` FROM {schema}.audit_events WHERE subject = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
 	}
-	for _, p := range []*string{&q.version, &q.insertMigration, &q.createSubject, &q.subject, &q.updateSubject,
+	for _, p := range []*string{&q.version, &q.insertMigration, &q.createSubject, &q.subject, &q.subjectForUpdate, &q.updateSubject,
 		&q.subjectExists, &q.lockSubject, &q.createCase, &q.caseByID, &q.updateCase, &q.caseExists, &q.caseSubject, &q.lockCase,
-		&q.lockSubjectCases, &q.subjectCases, &q.auditLock, &q.lastEvent, &q.insertEvents, &q.events, &q.subjectEvents} {
+		&q.lockCases, &q.caseDatedAfter,
+		&q.lockSubjectCases, &q.subjectCases, &q.auditLock, &q.lastEvent, &q.insertEvents, &q.appendEvents, &q.events,
+		&q.subjectEvents} {
 		*p = r.Replace(*p)
 	}
 	for i := range q.deleteSubject {

@@ -3,6 +3,7 @@ package pgstore
 import (
 	"context"
 	"iter"
+	"slices"
 
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
 	"github.com/dossierwacht/dossierwacht/privacy"
@@ -10,16 +11,39 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-// CreateSubject implements [privacy.Store].
-func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject) error {
+// CreateSubject implements [privacy.Store]: the subject and its audit
+// events in one transaction.
+func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject, events []privacy.Event) error {
 	const op = "pgstore: create subject"
-	if err := sqladapter.CheckSubject(op, sub); err != nil {
+	if err := checkWrite(op, sqladapter.CheckSubject(op, sub), events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
-		_, err := s.exec(ctx, tx, op, s.q.createSubject, string(sub.ID), string(sub.Employer), ts(sub.EmploymentEnded), ts(sub.Created))
+		if _, err := s.exec(ctx, tx, op, s.q.createSubject, string(sub.ID), string(sub.Employer), ts(sub.EmploymentEnded),
+			ts(sub.Created)); err != nil {
+			return err
+		}
+		_, err := s.appendEvents(ctx, tx, op, events)
 		return err
 	})
+}
+
+// checkWrite returns the first of err and the check of a write's audit
+// events (rules O1, G7: none goes unaudited).
+func checkWrite(op string, err error, events []privacy.Event) error {
+	if err != nil {
+		return err
+	}
+	return sqladapter.CheckWriteEvents(op, events)
+}
+
+func scanSubject(id privacy.SubjectID, row pgx.Row) (privacy.Subject, error) {
+	var employer string
+	var ended, created pgtype.Timestamptz
+	if err := row.Scan(&employer, &ended, &created); err != nil {
+		return privacy.Subject{}, err
+	}
+	return privacy.Subject{ID: id, Employer: privacy.PartyID(employer), EmploymentEnded: timeOf(ended), Created: timeOf(created)}, nil
 }
 
 // Subject implements [privacy.Store]. It always reads the primary.
@@ -28,27 +52,39 @@ func (s *Store) Subject(ctx context.Context, id privacy.SubjectID) (privacy.Subj
 	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
 		return privacy.Subject{}, err
 	}
-	sub := privacy.Subject{ID: id}
-	var employer string
-	var ended, created pgtype.Timestamptz
-	if err := s.pool.QueryRow(ctx, s.q.subject, string(id)).Scan(&employer, &ended, &created); err != nil {
+	sub, err := scanSubject(id, s.pool.QueryRow(ctx, s.q.subject, string(id)))
+	if err != nil {
 		return privacy.Subject{}, fail(op, err, nil)
 	}
-	sub.Employer, sub.EmploymentEnded, sub.Created = privacy.PartyID(employer), timeOf(ended), timeOf(created)
 	return sub, nil
 }
 
-// UpdateSubject implements [privacy.Store].
-func (s *Store) UpdateSubject(ctx context.Context, sub privacy.Subject) error {
+// UpdateSubject implements [privacy.Store]. A subject whose whole data a
+// standing legal hold keeps does not change (rule G3), except to record
+// the end of employment: the check runs under the lock of the subject's
+// row, which [Store.PlaceHold] takes too.
+func (s *Store) UpdateSubject(ctx context.Context, sub privacy.Subject, events []privacy.Event) error {
 	const op = "pgstore: update subject"
-	if err := sqladapter.CheckSubject(op, sub); err != nil {
+	if err := checkWrite(op, sqladapter.CheckSubject(op, sub), events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
-		n, err := s.exec(ctx, tx, op, s.q.updateSubject, string(sub.Employer), ts(sub.EmploymentEnded), ts(sub.Created), string(sub.ID))
-		if err == nil && n == 0 {
-			err = pgx.ErrNoRows
+		old, err := scanSubject(sub.ID, tx.QueryRow(ctx, s.q.subjectForUpdate, string(sub.ID)))
+		if err != nil {
+			return err
 		}
+		holds, err := s.standingHolds(ctx, tx, []string{string(sub.ID)})
+		if err != nil {
+			return err
+		}
+		if sqladapter.SubjectChangeHeld(holds[sub.ID], old, sub) {
+			return sqladapter.Held(op, "a legal hold keeps the subject's data")
+		}
+		if _, err := s.exec(ctx, tx, op, s.q.updateSubject, string(sub.Employer), ts(sub.EmploymentEnded), ts(sub.Created),
+			string(sub.ID)); err != nil {
+			return err
+		}
+		_, err = s.appendEvents(ctx, tx, op, events)
 		return err
 	})
 }
@@ -58,9 +94,9 @@ func (s *Store) UpdateSubject(ctx context.Context, sub privacy.Subject) error {
 // role it runs under needs DELETE on both schemas. A subject with a
 // standing legal hold is not deleted (rule G3): the check runs under the
 // lock of the subject's row, which [Store.PlaceHold] takes too.
-func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID) error {
+func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID, events []privacy.Event) error {
 	const op = "pgstore: delete subject"
-	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+	if err := checkWrite(op, sqladapter.CheckID(op, "id", string(id)), events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
@@ -79,20 +115,24 @@ func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID) error {
 				return fail(op, err, privacy.ErrConflict)
 			}
 		}
-		return nil
+		_, err := s.appendEvents(ctx, tx, op, events)
+		return err
 	})
 }
 
 // CreateCase implements [privacy.Store].
-func (s *Store) CreateCase(ctx context.Context, c privacy.Case) error {
+func (s *Store) CreateCase(ctx context.Context, c privacy.Case, events []privacy.Event) error {
 	const op = "pgstore: create case"
-	if err := sqladapter.CheckCase(op, c); err != nil {
+	if err := checkWrite(op, sqladapter.CheckCase(op, c), events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
-		_, err := s.exec(ctx, tx, op, s.q.createCase, string(c.ID), string(c.Subject), string(c.Kind), string(c.Purpose),
+		if _, err := s.exec(ctx, tx, op, s.q.createCase, string(c.ID), string(c.Subject), string(c.Kind), string(c.Purpose),
 			string(c.Contract.ID), string(c.Contract.Party), string(c.Contract.PartyKind),
-			ts(c.Contract.Start), ts(c.Contract.End), ts(c.Opened), ts(c.Closed))
+			ts(c.Contract.Start), ts(c.Contract.End), ts(c.Opened), ts(c.Closed)); err != nil {
+			return err
+		}
+		_, err := s.appendEvents(ctx, tx, op, events)
 		return err
 	})
 }
@@ -123,23 +163,68 @@ func (s *Store) Case(ctx context.Context, id privacy.CaseID) (privacy.Case, erro
 	return c, nil
 }
 
-// UpdateCase implements [privacy.Store].
-func (s *Store) UpdateCase(ctx context.Context, c privacy.Case) error {
+// UpdateCase implements [privacy.Store]. A case whose whole data a
+// standing legal hold keeps does not change (rule G3), except to close:
+// the check runs under the lock of its subject's row, which
+// [Store.PlaceHold] takes too. The UPDATE locks the case's row, which
+// AddRecords and AddMedicalRecords lock FOR SHARE before they read whether
+// the case is open (rule R4): a closing waits for an addition under way,
+// and an addition after it sees the case closed.
+func (s *Store) UpdateCase(ctx context.Context, c privacy.Case, events []privacy.Event) error {
 	const op = "pgstore: update case"
-	if err := sqladapter.CheckCase(op, c); err != nil {
+	if err := checkWrite(op, sqladapter.CheckCase(op, c), events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
+		var subject string
+		if err := tx.QueryRow(ctx, s.q.caseSubject, string(c.ID)).Scan(&subject); err != nil {
+			return err
+		}
+		if subject != string(c.Subject) {
+			return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "a case's subject does not change"}
+		}
+		if err := tx.QueryRow(ctx, s.q.lockSubject, subject).Scan(new(int)); err != nil {
+			return err
+		}
+		// The case's row before what is read of it, so that no record is
+		// added meanwhile (AddRecords locks it FOR SHARE).
+		if err := tx.QueryRow(ctx, s.q.lockCase, string(c.ID)).Scan(new(int)); err != nil {
+			return err
+		}
+		old, err := scanCase(tx.QueryRow(ctx, s.q.caseByID, string(c.ID)))
+		if err != nil {
+			return err
+		}
+		holds, err := s.standingHolds(ctx, tx, []string{subject})
+		if err != nil {
+			return err
+		}
+		if sqladapter.CaseChangeHeld(holds[c.Subject], old, c) {
+			return sqladapter.Held(op, "a legal hold keeps the case")
+		}
+		// Rule R4: a case closes after what it holds, not before; the
+		// function answers for the medical file too, which this role may
+		// not read.
+		if old.IsOpen() && !c.IsOpen() {
+			var after bool
+			if err := tx.QueryRow(ctx, s.q.caseDatedAfter, string(c.ID), ts(c.Closed)).Scan(&after); err != nil {
+				return err
+			}
+			if after {
+				return sqladapter.ClosedBefore(op)
+			}
+		}
 		n, err := s.exec(ctx, tx, op, s.q.updateCase, string(c.Kind), string(c.Purpose), string(c.Contract.ID),
 			string(c.Contract.Party), string(c.Contract.PartyKind), ts(c.Contract.Start), ts(c.Contract.End),
 			ts(c.Opened), ts(c.Closed), string(c.ID), string(c.Subject))
-		if err != nil || n == 1 {
+		if err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, s.q.caseExists, string(c.ID)).Scan(new(int)); err != nil {
-			return err
+		if n != 1 {
+			return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: "the case changed while it was updated"}
 		}
-		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "a case's subject does not change"}
+		_, err = s.appendEvents(ctx, tx, op, events)
+		return err
 	})
 }
 
@@ -174,9 +259,9 @@ func (s *Store) SubjectCases(ctx context.Context, id privacy.SubjectID) ([]priva
 // DELETE on both schemas. A case that a standing legal hold covers, whole
 // or in one of its records, is not deleted (rule G3): the check runs under
 // the lock of its subject's row, which [Store.PlaceHold] takes too.
-func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID) error {
+func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID, events []privacy.Event) error {
 	const op = "pgstore: delete case"
-	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+	if err := checkWrite(op, sqladapter.CheckID(op, "id", string(id)), events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
@@ -202,7 +287,8 @@ func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID) error {
 				return fail(op, err, privacy.ErrConflict)
 			}
 		}
-		return nil
+		_, err := s.appendEvents(ctx, tx, op, events)
+		return err
 	})
 }
 
@@ -250,28 +336,67 @@ func scanRecord(row pgx.Row) (privacy.Record, error) {
 }
 
 // AddRecords implements [privacy.Store]. The records are inserted by one
-// statement, their columns sent as arrays.
-func (s *Store) AddRecords(ctx context.Context, rs ...privacy.Record) error {
-	return s.addRecords(ctx, s.q.ordinary, rs)
+// statement, their columns sent as arrays. A closed case takes no records
+// (rule R4): in the insert's transaction their cases' rows are locked FOR
+// SHARE, through the function lock_cases (migration 0008), and each must
+// be open; closing a case waits for the lock, and an addition after a
+// closing sees it.
+func (s *Store) AddRecords(ctx context.Context, rs []privacy.Record, events []privacy.Event) error {
+	return s.addRecords(ctx, s.q.ordinary, rs, events)
 }
 
-// AddMedicalRecords implements [privacy.MedicalStore].
-func (s *Store) AddMedicalRecords(ctx context.Context, rs ...privacy.Record) error {
-	return s.addRecords(ctx, s.q.medical, rs)
+// AddMedicalRecords implements [privacy.MedicalStore], as
+// [Store.AddRecords] does. The physicians' role, which may read no more of
+// a case than its ID, locks and reads the cases through lock_cases, which
+// [Grants] lets it execute.
+func (s *Store) AddMedicalRecords(ctx context.Context, rs []privacy.Record, events []privacy.Event) error {
+	return s.addRecords(ctx, s.q.medical, rs, events)
 }
 
-func (s *Store) addRecords(ctx context.Context, f fileQueries, rs []privacy.Record) error {
+func (s *Store) addRecords(ctx context.Context, f fileQueries, rs []privacy.Record, events []privacy.Event) error {
 	op := "pgstore: add " + f.what + "s"
 	for _, r := range rs {
 		if err := sqladapter.CheckRecord(op, r); err != nil {
 			return err
 		}
 	}
+	if err := sqladapter.CheckWriteEvents(op, events); err != nil {
+		return err
+	}
 	if len(rs) == 0 {
 		return nil
 	}
+	var cases []string
+	for _, r := range rs {
+		if !slices.Contains(cases, string(r.Case)) {
+			cases = append(cases, string(r.Case))
+		}
+	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
-		_, err := s.exec(ctx, tx, op, f.insert, recordColumnsOf(rs)...)
+		// Rule R4: only open cases take records.
+		rows, err := tx.Query(ctx, s.q.lockCases, cases)
+		if err != nil {
+			return err
+		}
+		var id string
+		var open bool
+		found := 0
+		if _, err := pgx.ForEachRow(rows, []any{&id, &open}, func() error {
+			found++
+			if !open {
+				return sqladapter.Closed(op)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if found != len(cases) {
+			return pgx.ErrNoRows
+		}
+		if _, err := s.exec(ctx, tx, op, f.insert, recordColumnsOf(rs)...); err != nil {
+			return err
+		}
+		_, err = s.appendEvents(ctx, tx, op, events)
 		return err
 	})
 }
@@ -299,32 +424,53 @@ func (s *Store) record(ctx context.Context, f fileQueries, id privacy.RecordID) 
 	return r, nil
 }
 
-// UpdateRecord implements [privacy.Store].
-func (s *Store) UpdateRecord(ctx context.Context, r privacy.Record) error {
-	return s.updateRecord(ctx, s.q.ordinary, r)
+// UpdateRecord implements [privacy.Store]. A record that a standing legal
+// hold covers does not change (rule G3): in one transaction it finds the
+// record's subject, locks the subject's row, as [Store.PlaceHold] does
+// before it inserts a hold, reads the subject's standing holds and
+// updates the record if none covers it.
+func (s *Store) UpdateRecord(ctx context.Context, r privacy.Record, events []privacy.Event) error {
+	return s.updateRecord(ctx, s.q.ordinary, r, events)
 }
 
-// UpdateMedicalRecord implements [privacy.MedicalStore].
-func (s *Store) UpdateMedicalRecord(ctx context.Context, r privacy.Record) error {
-	return s.updateRecord(ctx, s.q.medical, r)
+// UpdateMedicalRecord implements [privacy.MedicalStore], as
+// [Store.UpdateRecord] does; the physicians' role locks the subject's row
+// through the function lock_subject.
+func (s *Store) UpdateMedicalRecord(ctx context.Context, r privacy.Record, events []privacy.Event) error {
+	return s.updateRecord(ctx, s.q.medical, r, events)
 }
 
-func (s *Store) updateRecord(ctx context.Context, f fileQueries, r privacy.Record) error {
+func (s *Store) updateRecord(ctx context.Context, f fileQueries, r privacy.Record, events []privacy.Event) error {
 	op := "pgstore: update " + f.what
-	if err := sqladapter.CheckRecord(op, r); err != nil {
+	if err := checkWrite(op, sqladapter.CheckRecord(op, r), events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
+		var c, subject string
+		if err := tx.QueryRow(ctx, f.owner, string(r.ID)).Scan(&c, &subject); err != nil {
+			return err
+		}
+		if c != string(r.Case) {
+			return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "a record's case does not change"}
+		}
+		if err := tx.QueryRow(ctx, f.lockSubject, subject).Scan(new(int)); err != nil {
+			return err
+		}
+		// Rule G3: a held record stays as it was.
+		if err := s.checkRecordHolds(ctx, tx, op, subject, c, string(r.ID)); err != nil {
+			return err
+		}
 		n, err := s.exec(ctx, tx, op, f.update, string(r.Subject), string(r.Category), string(r.Author),
 			string(r.Source.Kind), string(r.Source.Party), string(r.Purpose), string(r.Basis),
 			ts(r.Created), ts(r.Updated), sqladapter.EncodeFields(r.Fields), string(r.ID), string(r.Case))
-		if err != nil || n == 1 {
+		if err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, f.caseOf, string(r.ID)).Scan(new(string)); err != nil {
-			return err
+		if n != 1 {
+			return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: "the record changed while it was updated"}
 		}
-		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "a record's case does not change"}
+		_, err = s.appendEvents(ctx, tx, op, events)
+		return err
 	})
 }
 
@@ -395,21 +541,21 @@ func recordPage(ctx context.Context, db queryer, query string, args ...any) ([]p
 // the record if none covers it: a hold placed at the same time either
 // waits for the deletion or is seen by it. The role needs SELECT on the
 // holds (both roles of [Grants] have it).
-func (s *Store) DeleteRecord(ctx context.Context, id privacy.RecordID) error {
-	return s.deleteRecord(ctx, s.q.ordinary, id)
+func (s *Store) DeleteRecord(ctx context.Context, id privacy.RecordID, events []privacy.Event) error {
+	return s.deleteRecord(ctx, s.q.ordinary, id, events)
 }
 
 // DeleteMedicalRecord implements [privacy.MedicalStore], as
 // [Store.DeleteRecord] does. The physicians' role, which may not lock a
 // subject's row, locks it through the function lock_subject (migration
 // 0007), which [Grants] lets it execute.
-func (s *Store) DeleteMedicalRecord(ctx context.Context, id privacy.RecordID) error {
-	return s.deleteRecord(ctx, s.q.medical, id)
+func (s *Store) DeleteMedicalRecord(ctx context.Context, id privacy.RecordID, events []privacy.Event) error {
+	return s.deleteRecord(ctx, s.q.medical, id, events)
 }
 
-func (s *Store) deleteRecord(ctx context.Context, f fileQueries, id privacy.RecordID) error {
+func (s *Store) deleteRecord(ctx context.Context, f fileQueries, id privacy.RecordID, events []privacy.Event) error {
 	op := "pgstore: delete " + f.what
-	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+	if err := checkWrite(op, sqladapter.CheckID(op, "id", string(id)), events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
@@ -426,7 +572,11 @@ func (s *Store) deleteRecord(ctx context.Context, f fileQueries, id privacy.Reco
 		}
 		// Only the record of the case and subject checked.
 		n, err := s.exec(ctx, tx, op, f.delete, string(id), c, subject)
-		if err != nil || n == 1 {
+		if err != nil {
+			return err
+		}
+		if n == 1 {
+			_, err = s.appendEvents(ctx, tx, op, events)
 			return err
 		}
 		if err := tx.QueryRow(ctx, f.caseOf, string(id)).Scan(new(string)); err != nil {

@@ -26,20 +26,22 @@ func TestRetentionIndexes(t *testing.T) {
 	ctx := context.Background()
 	s := OpenForTest(t, nil)
 	var rs []privacy.Record
+	var toClose []privacy.Case
 	closed := t0.Add(24 * time.Hour)
 	for sub := range 50 {
 		sid := privacy.SubjectID(fmt.Sprintf("s-%02d", sub))
-		if err := s.CreateSubject(ctx, privacy.Subject{ID: sid, Created: t0}); err != nil {
+		if err := s.CreateSubject(ctx, privacy.Subject{ID: sid, Created: t0}, audit); err != nil {
 			t.Fatal(err)
 		}
 		for c := range 2 {
 			cid := privacy.CaseID(fmt.Sprintf("c-%02d-%d", sub, c))
 			cs := privacy.Case{ID: cid, Subject: sid, Opened: t0}
-			if c == 0 {
-				cs.Closed = closed
-			}
-			if err := s.CreateCase(ctx, cs); err != nil {
+			if err := s.CreateCase(ctx, cs, audit); err != nil {
 				t.Fatal(err)
+			}
+			if c == 0 {
+				// Closed once its records are in (rule R4), below.
+				toClose = append(toClose, cs)
 			}
 			for i := range 10 {
 				rs = append(rs, privacy.Record{ID: privacy.RecordID(fmt.Sprintf("r-%02d-%d-%d", sub, c, i)), Case: cid, Subject: sid,
@@ -51,11 +53,17 @@ func TestRetentionIndexes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := s.AddRecords(ctx, rs...); err != nil {
+	if err := s.AddRecords(ctx, rs, audit); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AddMedicalRecords(ctx, rs...); err != nil {
+	if err := s.AddMedicalRecords(ctx, rs, audit); err != nil {
 		t.Fatal(err)
+	}
+	for _, cs := range toClose {
+		cs.Closed = closed
+		if err := s.UpdateCase(ctx, cs, audit); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, table := range []pgx.Identifier{{s.schema, "subjects"}, {s.schema, "cases"}, {s.schema, "records"},
 		{s.medical, "records"}, {s.schema, "erasures"}, {s.schema, "holds"}, {s.schema, "proofs"}} {
@@ -186,14 +194,14 @@ func TestHoldSeenUnderRepeatableReadDefault(t *testing.T) {
 	}
 	t.Cleanup(pool.Close)
 	s := NewForTest(t, pool, nil)
-	if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-1", Created: t0}); err != nil {
+	if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-1", Created: t0}, audit); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateCase(ctx, privacy.Case{ID: "c-1", Subject: "s-1", Opened: t0}); err != nil {
+	if err := s.CreateCase(ctx, privacy.Case{ID: "c-1", Subject: "s-1", Opened: t0}, audit); err != nil {
 		t.Fatal(err)
 	}
 	rec := privacy.Record{ID: "r-1", Case: "c-1", Subject: "s-1", Created: t0, Fields: map[privacy.Field]string{privacy.FieldText: "x"}}
-	if err := s.AddRecords(ctx, rec); err != nil {
+	if err := s.AddRecords(ctx, []privacy.Record{rec}, audit); err != nil {
 		t.Fatal(err)
 	}
 
@@ -216,7 +224,7 @@ func TestHoldSeenUnderRepeatableReadDefault(t *testing.T) {
 		t.Fatal(err)
 	}
 	deleted := make(chan error, 1)
-	go func() { deleted <- s.DeleteRecord(ctx, "r-1") }()
+	go func() { deleted <- s.DeleteRecord(ctx, "r-1", audit) }()
 	// Commit once the deletion waits for this transaction.
 	for waiting := false; !waiting; {
 		if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks

@@ -191,6 +191,15 @@ func (s *Store) replacer() *strings.Replacer {
 	return strings.NewReplacer("{schema}", pgx.Identifier{s.schema}.Sanitize(), "{medical}", pgx.Identifier{s.medical}.Sanitize())
 }
 
+// migrationReplacer is replacer for the migrations, which also name the
+// key of the audit trail's advisory lock ({auditlock}): the function that
+// appends for the physicians' role (migration 0008) takes the lock the
+// adapter takes.
+func (s *Store) migrationReplacer() *strings.Replacer {
+	return strings.NewReplacer("{schema}", pgx.Identifier{s.schema}.Sanitize(), "{medical}", pgx.Identifier{s.medical}.Sanitize(),
+		"{auditlock}", strconv.FormatInt(s.auditLock, 10))
+}
+
 func lockKey(name string) int64 {
 	h := fnv.New64a()
 	h.Write([]byte(name))
@@ -373,7 +382,7 @@ func (s *Store) migrate(ctx context.Context, ms []sqladapter.Migration) error {
 	if v > len(ms) {
 		return newerSchema(op, v, len(ms))
 	}
-	r := s.replacer()
+	r := s.migrationReplacer()
 	return s.write(ctx, op, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey("dossierwacht migrate "+s.schema)); err != nil {
 			return err

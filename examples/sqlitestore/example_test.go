@@ -33,16 +33,20 @@ func ExampleOpen() {
 	}
 
 	now := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
+	// Who writes, when: every write is audited in its own transaction
+	// (rules G7, N9).
+	manager := privacy.Act{By: privacy.Principal{ID: "case-manager-1", Role: privacy.RoleCaseManager,
+		Secrecy: privacy.SecrecyAgreement}, At: now.Add(time.Hour)}
 	subject, _ := privacy.NewSubject("employee-1", "employer-1", now)
-	if err := dossiers.CreateSubject(ctx, subject); err != nil {
+	if err := dossiers.CreateSubject(ctx, manager, subject); err != nil {
 		log.Fatal(err)
 	}
 	contract := privacy.Contract{ID: "contract-1", Party: "employer-1", PartyKind: privacy.PartyEmployer, Start: now.AddDate(-1, 0, 0)}
 	c, _ := privacy.NewCase("case-1", subject.ID, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, now)
-	if err := dossiers.OpenCase(ctx, c); err != nil {
+	if err := dossiers.OpenCase(ctx, manager, c); err != nil {
 		log.Fatal(err)
 	}
-	err = dossiers.AddRecords(ctx,
+	err = dossiers.AddRecords(ctx, manager,
 		privacy.Record{ID: "record-1", Case: c.ID, Category: privacy.CategoryAbsenceFacts, Author: "employer-contact-1",
 			Source: privacy.Source{Kind: privacy.PartyEmployer, Party: "employer-1"}, Created: now,
 			Fields: map[privacy.Field]string{privacy.FieldFirstDay: "2026-03-02"}},
@@ -59,7 +63,8 @@ func ExampleOpen() {
 		fmt.Println(r.ID, r.Category, r.Created.Format(time.RFC3339))
 	}
 
-	// The audit trail is kept in the same file, hash-chained.
+	// The audit trail is kept in the same file, hash-chained: the four
+	// writes above are its first events.
 	events, err := store.AppendEvents(ctx, privacy.Event{Time: now, Principal: "case-manager-1", Role: privacy.RoleCaseManager,
 		Subject: subject.ID, Case: c.ID, Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "strict/1.0.0"})
 	if err != nil {
@@ -69,5 +74,5 @@ func ExampleOpen() {
 	// Output:
 	// record-1 absence-facts 2026-03-02T09:00:00Z
 	// record-2 notes 2026-03-02T10:00:00Z
-	// audit event 1 chained: true
+	// audit event 5 chained: true
 }

@@ -9,17 +9,42 @@ import (
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
-// CreateSubject implements [privacy.Store].
-func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject) error {
+// CreateSubject implements [privacy.Store]: the subject and its audit
+// events in one transaction.
+func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject, events []privacy.Event) error {
 	const op = "sqlitestore: create subject"
-	if err := sqladapter.CheckSubject(op, sub); err != nil {
+	if err := checkWrite(op, sqladapter.CheckSubject(op, sub), events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
-		_, err := s.exec(ctx, tx, op, `INSERT INTO subjects (id, employer, employment_ended, created) VALUES (?, ?, ?, ?)`,
-			sub.ID, sub.Employer, micros(sub.EmploymentEnded), micros(sub.Created))
+		if _, err := s.exec(ctx, tx, op, `INSERT INTO subjects (id, employer, employment_ended, created) VALUES (?, ?, ?, ?)`,
+			sub.ID, sub.Employer, micros(sub.EmploymentEnded), micros(sub.Created)); err != nil {
+			return err
+		}
+		_, err := s.appendEvents(ctx, tx, op, events)
 		return err
 	})
+}
+
+// checkWrite returns the first of err and the check of a write's audit
+// events (rules O1, G7).
+func checkWrite(op string, err error, events []privacy.Event) error {
+	if err != nil {
+		return err
+	}
+	return sqladapter.CheckWriteEvents(op, events)
+}
+
+const qSubject = `SELECT employer, employment_ended, created FROM subjects WHERE id = ?`
+
+func scanSubject(id privacy.SubjectID, row scanner) (privacy.Subject, error) {
+	sub := privacy.Subject{ID: id}
+	var ended, created sql.NullInt64
+	if err := row.Scan(&sub.Employer, &ended, &created); err != nil {
+		return privacy.Subject{}, err
+	}
+	sub.EmploymentEnded, sub.Created = timeOf(ended), timeOf(created)
+	return sub, nil
 }
 
 // Subject implements [privacy.Store].
@@ -28,29 +53,39 @@ func (s *Store) Subject(ctx context.Context, id privacy.SubjectID) (privacy.Subj
 	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
 		return privacy.Subject{}, err
 	}
-	sub := privacy.Subject{ID: id}
-	var ended, created sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT employer, employment_ended, created FROM subjects WHERE id = ?`, id).
-		Scan(&sub.Employer, &ended, &created)
+	sub, err := scanSubject(id, s.r.QueryRowContext(ctx, qSubject, id))
 	if err != nil {
 		return privacy.Subject{}, s.fail(op, err, nil)
 	}
-	sub.EmploymentEnded, sub.Created = timeOf(ended), timeOf(created)
 	return sub, nil
 }
 
-// UpdateSubject implements [privacy.Store].
-func (s *Store) UpdateSubject(ctx context.Context, sub privacy.Subject) error {
+// UpdateSubject implements [privacy.Store]. A subject whose whole data a
+// standing legal hold keeps does not change (rule G3), except to record
+// the end of employment: checked in the update's transaction, which
+// PlaceHold cannot enter.
+func (s *Store) UpdateSubject(ctx context.Context, sub privacy.Subject, events []privacy.Event) error {
 	const op = "sqlitestore: update subject"
-	if err := sqladapter.CheckSubject(op, sub); err != nil {
+	if err := checkWrite(op, sqladapter.CheckSubject(op, sub), events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
-		n, err := s.exec(ctx, tx, op, `UPDATE subjects SET employer = ?, employment_ended = ?, created = ? WHERE id = ?`,
-			sub.Employer, micros(sub.EmploymentEnded), micros(sub.Created), sub.ID)
-		if err == nil && n == 0 {
-			err = sql.ErrNoRows
+		old, err := scanSubject(sub.ID, tx.QueryRowContext(ctx, qSubject, sub.ID))
+		if err != nil {
+			return err
 		}
+		hs, err := holdsOf(ctx, tx, sub.ID)
+		if err != nil {
+			return err
+		}
+		if sqladapter.SubjectChangeHeld(hs, old, sub) {
+			return sqladapter.Held(op, "a legal hold keeps the subject's data")
+		}
+		if _, err := s.exec(ctx, tx, op, `UPDATE subjects SET employer = ?, employment_ended = ?, created = ? WHERE id = ?`,
+			sub.Employer, micros(sub.EmploymentEnded), micros(sub.Created), sub.ID); err != nil {
+			return err
+		}
+		_, err = s.appendEvents(ctx, tx, op, events)
 		return err
 	})
 }
@@ -58,9 +93,9 @@ func (s *Store) UpdateSubject(ctx context.Context, sub privacy.Subject) error {
 // DeleteSubject implements [privacy.Store]: the subject, its cases and
 // every record of them, medical ones included, in one transaction. A
 // subject with a standing legal hold is not deleted (rule G3).
-func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID) error {
+func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID, events []privacy.Event) error {
 	const op = "sqlitestore: delete subject"
-	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+	if err := checkWrite(op, sqladapter.CheckID(op, "id", string(id)), events); err != nil {
 		return err
 	}
 	err := s.write(ctx, op, func(tx *sql.Tx) error {
@@ -77,7 +112,8 @@ func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID) error {
 				return s.fail(op, err, privacy.ErrConflict)
 			}
 		}
-		return nil
+		_, err := s.appendEvents(ctx, tx, op, events)
+		return err
 	})
 	return err
 }
@@ -99,16 +135,19 @@ var (
 )
 
 // CreateCase implements [privacy.Store].
-func (s *Store) CreateCase(ctx context.Context, c privacy.Case) error {
+func (s *Store) CreateCase(ctx context.Context, c privacy.Case, events []privacy.Event) error {
 	const op = "sqlitestore: create case"
-	if err := sqladapter.CheckCase(op, c); err != nil {
+	if err := checkWrite(op, sqladapter.CheckCase(op, c), events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
-		_, err := s.exec(ctx, tx, op, `INSERT INTO cases (id, subject_id, kind, purpose, contract_id, contract_party,
+		if _, err := s.exec(ctx, tx, op, `INSERT INTO cases (id, subject_id, kind, purpose, contract_id, contract_party,
 	contract_party_kind, contract_start, contract_end, opened, closed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, c.Subject, c.Kind, c.Purpose, c.Contract.ID, c.Contract.Party, c.Contract.PartyKind,
-			micros(c.Contract.Start), micros(c.Contract.End), micros(c.Opened), micros(c.Closed))
+			micros(c.Contract.Start), micros(c.Contract.End), micros(c.Opened), micros(c.Closed)); err != nil {
+			return err
+		}
+		_, err := s.appendEvents(ctx, tx, op, events)
 		return err
 	})
 }
@@ -117,6 +156,13 @@ const caseColumns = `id, subject_id, kind, purpose, contract_id, contract_party,
 	contract_start, contract_end, opened, closed`
 
 const qSubjectCases = `SELECT ` + caseColumns + ` FROM cases WHERE subject_id = ? ORDER BY opened, id`
+
+// qCaseLatest is the latest time a record of a case, in either file, was
+// created or changed (NULL for none).
+const qCaseLatest = `SELECT max(t) FROM (
+	SELECT max(created, coalesce(updated, created)) AS t FROM records WHERE case_id = ?1
+	UNION ALL
+	SELECT max(created, coalesce(updated, created)) FROM medical_records WHERE case_id = ?1)`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -142,24 +188,48 @@ func (s *Store) Case(ctx context.Context, id privacy.CaseID) (privacy.Case, erro
 	return c, nil
 }
 
-// UpdateCase implements [privacy.Store].
-func (s *Store) UpdateCase(ctx context.Context, c privacy.Case) error {
+// UpdateCase implements [privacy.Store]. A case whose whole data a
+// standing legal hold keeps does not change (rule G3), except to close:
+// checked in the update's transaction, which PlaceHold cannot enter.
+// Closing it shuts out AddRecords (rule R4), which runs alone as well.
+func (s *Store) UpdateCase(ctx context.Context, c privacy.Case, events []privacy.Event) error {
 	const op = "sqlitestore: update case"
-	if err := sqladapter.CheckCase(op, c); err != nil {
+	if err := checkWrite(op, sqladapter.CheckCase(op, c), events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
-		n, err := s.exec(ctx, tx, op, `UPDATE cases SET kind = ?, purpose = ?, contract_id = ?, contract_party = ?,
+		old, err := scanCase(tx.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, c.ID))
+		if err != nil {
+			return err
+		}
+		if old.Subject != c.Subject {
+			return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "a case's subject does not change"}
+		}
+		hs, err := holdsOf(ctx, tx, c.Subject)
+		if err != nil {
+			return err
+		}
+		if sqladapter.CaseChangeHeld(hs, old, c) {
+			return sqladapter.Held(op, "a legal hold keeps the case")
+		}
+		// Rule R4: a case closes after what it holds, not before.
+		if old.IsOpen() && !c.IsOpen() {
+			var latest sql.NullInt64
+			if err := tx.QueryRowContext(ctx, qCaseLatest, c.ID).Scan(&latest); err != nil {
+				return err
+			}
+			if latest.Valid && timeOf(latest).After(c.Closed) {
+				return sqladapter.ClosedBefore(op)
+			}
+		}
+		if _, err := s.exec(ctx, tx, op, `UPDATE cases SET kind = ?, purpose = ?, contract_id = ?, contract_party = ?,
 	contract_party_kind = ?, contract_start = ?, contract_end = ?, opened = ?, closed = ? WHERE id = ? AND subject_id = ?`,
 			c.Kind, c.Purpose, c.Contract.ID, c.Contract.Party, c.Contract.PartyKind,
-			micros(c.Contract.Start), micros(c.Contract.End), micros(c.Opened), micros(c.Closed), c.ID, c.Subject)
-		if err != nil || n == 1 {
+			micros(c.Contract.Start), micros(c.Contract.End), micros(c.Opened), micros(c.Closed), c.ID, c.Subject); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM cases WHERE id = ?`, c.ID).Scan(new(int)); err != nil {
-			return err
-		}
-		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "a case's subject does not change"}
+		_, err = s.appendEvents(ctx, tx, op, events)
+		return err
 	})
 }
 
@@ -198,9 +268,9 @@ func (s *Store) SubjectCases(ctx context.Context, id privacy.SubjectID) ([]priva
 // DeleteCase implements [privacy.Store]: the case and every record of it,
 // medical ones included, in one transaction. A case that a standing legal
 // hold covers, whole or in one of its records, is not deleted (rule G3).
-func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID) error {
+func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID, events []privacy.Event) error {
 	const op = "sqlitestore: delete case"
-	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+	if err := checkWrite(op, sqladapter.CheckID(op, "id", string(id)), events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
@@ -218,7 +288,8 @@ func (s *Store) DeleteCase(ctx context.Context, id privacy.CaseID) error {
 				return s.fail(op, err, privacy.ErrConflict)
 			}
 		}
-		return nil
+		_, err := s.appendEvents(ctx, tx, op, events)
+		return err
 	})
 }
 
@@ -268,27 +339,48 @@ func scanRecord(row scanner) (privacy.Record, error) {
 	return r, err
 }
 
-// AddRecords implements [privacy.Store].
-func (s *Store) AddRecords(ctx context.Context, rs ...privacy.Record) error {
-	return s.addRecords(ctx, ordinaryFile, rs)
+// AddRecords implements [privacy.Store]. A closed case takes no records
+// (rule R4): its state is read in the insert's transaction, and a write
+// transaction runs alone, so a closing comes wholly before or after.
+func (s *Store) AddRecords(ctx context.Context, rs []privacy.Record, events []privacy.Event) error {
+	return s.addRecords(ctx, ordinaryFile, rs, events)
 }
 
-// AddMedicalRecords implements [privacy.MedicalStore].
-func (s *Store) AddMedicalRecords(ctx context.Context, rs ...privacy.Record) error {
-	return s.addRecords(ctx, medicalFile, rs)
+// AddMedicalRecords implements [privacy.MedicalStore], as
+// [Store.AddRecords] does.
+func (s *Store) AddMedicalRecords(ctx context.Context, rs []privacy.Record, events []privacy.Event) error {
+	return s.addRecords(ctx, medicalFile, rs, events)
 }
 
-func (s *Store) addRecords(ctx context.Context, f file, rs []privacy.Record) error {
+func (s *Store) addRecords(ctx context.Context, f file, rs []privacy.Record, events []privacy.Event) error {
 	op := "sqlitestore: add " + f.what + "s"
 	for _, r := range rs {
 		if err := sqladapter.CheckRecord(op, r); err != nil {
 			return err
 		}
 	}
+	if err := sqladapter.CheckWriteEvents(op, events); err != nil {
+		return err
+	}
 	if len(rs) == 0 {
 		return nil
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
+		// Rule R4: only an open case takes records.
+		seen := map[privacy.CaseID]bool{}
+		for _, r := range rs {
+			if seen[r.Case] {
+				continue
+			}
+			seen[r.Case] = true
+			var closed sql.NullInt64
+			if err := tx.QueryRowContext(ctx, `SELECT closed FROM cases WHERE id = ?`, r.Case).Scan(&closed); err != nil {
+				return err
+			}
+			if closed.Valid {
+				return sqladapter.Closed(op)
+			}
+		}
 		stmt, err := tx.PrepareContext(ctx, f.insert)
 		if err != nil {
 			return err
@@ -308,7 +400,8 @@ func (s *Store) addRecords(ctx context.Context, f file, rs []privacy.Record) err
 				return err
 			}
 		}
-		return nil
+		_, err = s.appendEvents(ctx, tx, op, events)
+		return err
 	})
 }
 
@@ -334,31 +427,43 @@ func (s *Store) record(ctx context.Context, f file, id privacy.RecordID) (privac
 	return r, nil
 }
 
-// UpdateRecord implements [privacy.Store].
-func (s *Store) UpdateRecord(ctx context.Context, r privacy.Record) error {
-	return s.updateRecord(ctx, ordinaryFile, r)
+// UpdateRecord implements [privacy.Store]. A record that a standing legal
+// hold covers does not change (rule G3): checked in the update's
+// transaction, which PlaceHold cannot enter.
+func (s *Store) UpdateRecord(ctx context.Context, r privacy.Record, events []privacy.Event) error {
+	return s.updateRecord(ctx, ordinaryFile, r, events)
 }
 
-// UpdateMedicalRecord implements [privacy.MedicalStore].
-func (s *Store) UpdateMedicalRecord(ctx context.Context, r privacy.Record) error {
-	return s.updateRecord(ctx, medicalFile, r)
+// UpdateMedicalRecord implements [privacy.MedicalStore], as
+// [Store.UpdateRecord] does.
+func (s *Store) UpdateMedicalRecord(ctx context.Context, r privacy.Record, events []privacy.Event) error {
+	return s.updateRecord(ctx, medicalFile, r, events)
 }
 
-func (s *Store) updateRecord(ctx context.Context, f file, r privacy.Record) error {
+func (s *Store) updateRecord(ctx context.Context, f file, r privacy.Record, events []privacy.Event) error {
 	op := "sqlitestore: update " + f.what
-	if err := sqladapter.CheckRecord(op, r); err != nil {
+	if err := checkWrite(op, sqladapter.CheckRecord(op, r), events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
-		n, err := s.exec(ctx, tx, op, f.update, r.Subject, r.Category, r.Author, r.Source.Kind, r.Source.Party,
-			r.Purpose, r.Basis, micros(r.Created), micros(r.Updated), sqladapter.EncodeFields(r.Fields), r.ID, r.Case)
-		if err != nil || n == 1 {
+		var c privacy.CaseID
+		var subject privacy.SubjectID
+		if err := tx.QueryRowContext(ctx, f.owner, r.ID).Scan(&c, &subject); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, f.caseOf, r.ID).Scan(new(string)); err != nil {
+		if c != r.Case {
+			return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "a record's case does not change"}
+		}
+		// Rule G3: a held record stays as it was.
+		if err := checkRecordHolds(ctx, tx, op, subject, c, r.ID); err != nil {
 			return err
 		}
-		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "a record's case does not change"}
+		if _, err := s.exec(ctx, tx, op, f.update, r.Subject, r.Category, r.Author, r.Source.Kind, r.Source.Party,
+			r.Purpose, r.Basis, micros(r.Created), micros(r.Updated), sqladapter.EncodeFields(r.Fields), r.ID, r.Case); err != nil {
+			return err
+		}
+		_, err := s.appendEvents(ctx, tx, op, events)
+		return err
 	})
 }
 
@@ -427,19 +532,19 @@ func (s *Store) recordPage(ctx context.Context, query string, args ...any) ([]pr
 
 // DeleteRecord implements [privacy.Store]. A record that a standing legal
 // hold covers is not deleted (rule G3).
-func (s *Store) DeleteRecord(ctx context.Context, id privacy.RecordID) error {
-	return s.deleteRecord(ctx, ordinaryFile, id)
+func (s *Store) DeleteRecord(ctx context.Context, id privacy.RecordID, events []privacy.Event) error {
+	return s.deleteRecord(ctx, ordinaryFile, id, events)
 }
 
 // DeleteMedicalRecord implements [privacy.MedicalStore], as
 // [Store.DeleteRecord] does.
-func (s *Store) DeleteMedicalRecord(ctx context.Context, id privacy.RecordID) error {
-	return s.deleteRecord(ctx, medicalFile, id)
+func (s *Store) DeleteMedicalRecord(ctx context.Context, id privacy.RecordID, events []privacy.Event) error {
+	return s.deleteRecord(ctx, medicalFile, id, events)
 }
 
-func (s *Store) deleteRecord(ctx context.Context, f file, id privacy.RecordID) error {
+func (s *Store) deleteRecord(ctx context.Context, f file, id privacy.RecordID, events []privacy.Event) error {
 	op := "sqlitestore: delete " + f.what
-	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+	if err := checkWrite(op, sqladapter.CheckID(op, "id", string(id)), events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
@@ -457,6 +562,10 @@ func (s *Store) deleteRecord(ctx context.Context, f file, id privacy.RecordID) e
 		if err == nil && n == 0 {
 			err = sql.ErrNoRows
 		}
+		if err != nil {
+			return err
+		}
+		_, err = s.appendEvents(ctx, tx, op, events)
 		return err
 	})
 }

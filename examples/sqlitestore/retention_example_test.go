@@ -43,18 +43,21 @@ func ExampleStore_EraseRecords() {
 	for _, id := range []string{"employee-1", "employee-2"} {
 		subject, _ := privacy.NewSubject(privacy.SubjectID(id), "employer-1", opened)
 		c, _ := privacy.NewCase(privacy.CaseID("case-"+id), subject.ID, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, opened)
-		if err := dossiers.CreateSubject(ctx, subject); err != nil {
+		manager := privacy.Act{By: privacy.Principal{ID: "case-manager-1", Role: privacy.RoleCaseManager,
+			Secrecy: privacy.SecrecyAgreement}, At: opened}
+		if err := dossiers.CreateSubject(ctx, manager, subject); err != nil {
 			log.Fatal(err)
 		}
-		if err := dossiers.OpenCase(ctx, c); err != nil {
+		if err := dossiers.OpenCase(ctx, manager, c); err != nil {
 			log.Fatal(err)
 		}
-		if err := dossiers.AddRecord(ctx, privacy.Record{ID: privacy.RecordID("note-" + id), Case: c.ID, Category: privacy.CategoryNotes,
+		if err := dossiers.AddRecord(ctx, manager, privacy.Record{ID: privacy.RecordID("note-" + id), Case: c.ID, Category: privacy.CategoryNotes,
 			Author: "case-manager-1", Source: privacy.Source{Kind: privacy.PartyService}, Created: opened,
 			Fields: map[privacy.Field]string{privacy.FieldText: "called the employee"}}); err != nil {
 			log.Fatal(err)
 		}
-		if err := dossiers.CloseCase(ctx, c.ID, opened.AddDate(0, 2, 0)); err != nil {
+		manager.At = opened.AddDate(0, 2, 0)
+		if err := dossiers.CloseCase(ctx, manager, c.ID); err != nil {
 			log.Fatal(err)
 		}
 	}

@@ -6,7 +6,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -44,6 +46,12 @@ type Options struct {
 
 // Open opens the store in the SQLite file at path, creating the file if it
 // does not exist, and brings its schema up to date. Close it when done.
+//
+// A file Open creates is readable and writable by its owner only (mode
+// 0600), and so are the WAL and shared-memory files SQLite keeps beside it
+// (path-wal, path-shm), which take the file's mode: it holds the medical
+// file and the audit trail. A file that exists keeps its mode; one made by
+// an earlier version of this package was 0644: chmod 600 it.
 func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	const op = "sqlitestore: open"
 	var o Options
@@ -65,6 +73,17 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	}
 	migrations, err := sqladapter.Migrations(migrationFiles, "migrations")
 	if err != nil {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Err: err}
+	}
+	// Rules O6, R12: no other local user reads the medical file or the
+	// audit trail. The driver would create the file with mode 0644; made
+	// here first, empty (an empty file is an empty database), it is 0600,
+	// and SQLite gives its WAL and shared-memory files the same mode.
+	if f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		if err := f.Close(); err != nil {
+			return nil, &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Err: err}
+		}
+	} else if !errors.Is(err, fs.ErrExist) {
 		return nil, &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Err: err}
 	}
 

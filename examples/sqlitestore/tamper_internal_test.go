@@ -3,21 +3,29 @@ package sqlitestore
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
-	"testing"
 
-	"github.com/dossierwacht/dossierwacht/examples/internal/adaptertest"
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/access/accesstest"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
-// tamperStore breaks the audit trail on purpose: each method drops the
+// tamperStore lets the accesstest kit break the audit trail on purpose, as
+// someone with write access to the file could: each method drops the
 // trail's append-only triggers, changes its rows and puts the triggers
-// back, in one transaction. Tests only.
+// back, in one transaction. Tests only: the Store itself has no way to
+// change its trail.
 type tamperStore struct{ *Store }
 
-func (s tamperStore) tamper(stmt string, args ...any) error {
-	ctx := context.Background()
-	return s.write(ctx, "tamper", func(tx *sql.Tx) error {
+var _ accesstest.Tamperer = tamperStore{}
+
+// TamperableForTest wraps s for the accesstest kit's tampering cases (rule
+// G7): an access.Store that also implements accesstest.Tamperer.
+func TamperableForTest(s *Store) access.Store { return tamperStore{s} }
+
+// tamper runs change with the trail's triggers dropped, in one
+// transaction.
+func (s tamperStore) tamper(ctx context.Context, change func(tx *sql.Tx) error) error {
+	return s.write(ctx, "sqlitestore: tamper", func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'`)
 		if err != nil {
 			return err
@@ -26,25 +34,24 @@ func (s tamperStore) tamper(stmt string, args ...any) error {
 		for rows.Next() {
 			var name, text string
 			if err := rows.Scan(&name, &text); err != nil {
+				rows.Close()
 				return err
 			}
 			triggers[name] = text
 		}
-		rows.Close()
+		if err := rows.Close(); err != nil {
+			return err
+		}
 		if len(triggers) != 2 {
-			return &privacy.Error{Op: "tamper", Kind: privacy.ErrUnavailable, Msg: "the trail's triggers are not in place"}
+			return &privacy.Error{Op: "sqlitestore: tamper", Kind: privacy.ErrUnavailable, Msg: "the trail's triggers are not in place"}
 		}
 		for name := range triggers {
 			if _, err := tx.ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, stmt, args...)
-		if err != nil {
+		if err := change(tx); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return &privacy.Error{Op: "tamper", Kind: privacy.ErrNotFound}
 		}
 		for _, text := range triggers {
 			if _, err := tx.ExecContext(ctx, text); err != nil {
@@ -55,44 +62,81 @@ func (s tamperStore) tamper(stmt string, args ...any) error {
 	})
 }
 
-func (s tamperStore) SetEvent(seq uint64, e privacy.Event) error {
-	return s.tamper(`UPDATE audit_events SET time = ?, principal = ?, role = ?, on_behalf_of = ?, purpose = ?, subject = ?,
-	case_id = ?, category = ?, object = ?, action = ?, outcome = ?, rule = ?, policy = ?, access_point = ?, client = ?,
-	prev = ?, hash = ? WHERE seq = ?`, micros(e.Time), e.Principal, e.Role, e.OnBehalfOf, e.Purpose, e.Subject, e.Case,
-		e.Category, e.Object, e.Action, e.Outcome, e.Rule, e.Policy, e.AccessPoint, e.Client, e.Prev[:], e.Hash[:], int64(seq))
+// event reads the event numbered seq; sql.ErrNoRows (privacy.ErrNotFound)
+// when there is none.
+func event(ctx context.Context, tx *sql.Tx, seq uint64) (privacy.Event, error) {
+	return scanEvent(tx.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM audit_events WHERE seq = ?`, int64(seq)))
 }
 
-func (s tamperStore) DeleteEvent(seq uint64) error {
-	return s.tamper(`DELETE FROM audit_events WHERE seq = ?`, int64(seq))
+// setEvent overwrites the row numbered seq with e's content and hashes.
+func setEvent(ctx context.Context, tx *sql.Tx, seq uint64, e privacy.Event) error {
+	_, err := tx.ExecContext(ctx, `UPDATE audit_events SET time = ?, principal = ?, role = ?, on_behalf_of = ?, purpose = ?,
+	subject = ?, case_id = ?, category = ?, object = ?, action = ?, outcome = ?, rule = ?, policy = ?, access_point = ?,
+	client = ?, prev = ?, hash = ? WHERE seq = ?`, micros(e.Time), e.Principal, e.Role, e.OnBehalfOf, e.Purpose, e.Subject,
+		e.Case, e.Category, e.Object, e.Action, e.Outcome, e.Rule, e.Policy, e.AccessPoint, e.Client, e.Prev[:], e.Hash[:],
+		int64(seq))
+	return err
 }
 
-func (s tamperStore) Renumber(from uint64) error {
-	// Through negative numbers, so that no two rows share one on the way.
-	if err := s.tamper(`UPDATE audit_events SET seq = -(seq + 1) WHERE seq >= ?`, int64(from)); err != nil {
-		return err
-	}
-	return s.tamper(`UPDATE audit_events SET seq = -seq WHERE seq < 0`)
-}
-
-func (s tamperStore) PutEvent(e privacy.Event) error {
-	return s.tamper(`INSERT INTO audit_events (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		int64(e.Seq), micros(e.Time), e.Principal, e.Role, e.OnBehalfOf, e.Purpose, e.Subject, e.Case, e.Category, e.Object,
-		e.Action, e.Outcome, e.Rule, e.Policy, e.AccessPoint, e.Client, e.Prev[:], e.Hash[:])
-}
-
-// TestAuditTampering: access.Verify finds every break a forger with write
-// access to the file can make in the audit trail (rule G7). The accesstest
-// kit's own tampering cases skip on this adapter: its trail cannot be
-// tampered with through the store (append-only triggers), and an SQL trail
-// keyed by sequence number has no faithful form of their insertion and
-// swap; these are the same attacks on the tables.
-func TestAuditTampering(t *testing.T) {
-	adaptertest.RunTampering(t, func(t *testing.T) adaptertest.TamperStore {
-		s, err := Open(context.Background(), filepath.Join(t.TempDir(), "x.db"), nil)
+func (s tamperStore) TamperEvent(ctx context.Context, seq uint64, change func(*privacy.Event)) error {
+	return s.tamper(ctx, func(tx *sql.Tx) error {
+		e, err := event(ctx, tx, seq)
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
-		t.Cleanup(func() { s.Close() })
-		return tamperStore{s}
+		change(&e)
+		return setEvent(ctx, tx, seq, e)
+	})
+}
+
+func (s tamperStore) DeleteEvent(ctx context.Context, seq uint64) error {
+	return s.tamper(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM audit_events WHERE seq = ?`, int64(seq))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return sql.ErrNoRows
+		}
+		return nil
+	})
+}
+
+func (s tamperStore) InsertEvent(ctx context.Context, after uint64, e privacy.Event) error {
+	return s.tamper(ctx, func(tx *sql.Tx) error {
+		if after != 0 {
+			if _, err := event(ctx, tx, after); err != nil {
+				return err
+			}
+		}
+		// Up by one through negative numbers, so that no two rows share a
+		// number on the way.
+		if _, err := tx.ExecContext(ctx, `UPDATE audit_events SET seq = -(seq + 1) WHERE seq > ?`, int64(after)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE audit_events SET seq = -seq WHERE seq < 0`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (`+eventColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			int64(after+1), micros(e.Time), e.Principal, e.Role, e.OnBehalfOf, e.Purpose, e.Subject, e.Case, e.Category, e.Object,
+			e.Action, e.Outcome, e.Rule, e.Policy, e.AccessPoint, e.Client, e.Prev[:], e.Hash[:])
+		return err
+	})
+}
+
+func (s tamperStore) SwapEvents(ctx context.Context, a, b uint64) error {
+	return s.tamper(ctx, func(tx *sql.Tx) error {
+		ea, err := event(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		eb, err := event(ctx, tx, b)
+		if err != nil {
+			return err
+		}
+		if err := setEvent(ctx, tx, a, eb); err != nil {
+			return err
+		}
+		return setEvent(ctx, tx, b, ea)
 	})
 }

@@ -40,7 +40,13 @@ func (w *world) subjectAccess(ctx context.Context) error {
 		if totals, err = w.svc.Export(ctx, w.anna, "employee-anna", &buf, &f.opts); err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(w.outDir, f.name), buf.Bytes(), 0o600); err != nil {
+		// The export is the subject's medical and absence data: the owner's
+		// only, also where an earlier run left the file readable by others.
+		path := filepath.Join(w.outDir, f.name)
+		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+			return err
+		}
+		if err := os.Chmod(path, 0o600); err != nil {
 			return err
 		}
 		w.p.printf("  wrote %-14s %s, %s (%d medical, %d withheld), %s, %s\n", f.name,

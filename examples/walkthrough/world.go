@@ -51,7 +51,12 @@ const (
 const dbFile = "dossiers.db"
 
 func newWorld(ctx context.Context, p *printer, outDir string) (w *world, err error) {
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
+	// The folder holds the case file and the subject's export: its owner's
+	// only.
+	if err := os.MkdirAll(outDir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(outDir, 0o700); err != nil {
 		return nil, err
 	}
 	w = &world{p: p, outDir: outDir, path: filepath.Join(outDir, dbFile),

@@ -13,8 +13,17 @@
 // object is reachable through any method), typed errors for missing and
 // duplicate IDs, copy semantics, concurrent use (run it with -race) and
 // atomicity: a batch with a bad record stores nothing, and an adapter that
-// implements [FaultInjector] shows that a write failing halfway leaves
-// nothing half-written.
+// implements [FaultInjector] shows that a write failing halfway, its audit
+// events included, leaves nothing half-written. A closed case takes no
+// records, not even back-dated ones, also when the closing races the
+// addition, and a case closes no earlier than its records (R4).
+//
+// Every write is audited in its own atomic unit (O1, G7, N9): a write
+// without events is refused, and a store that is also an access.Store
+// has its audit trail read: each write appends exactly the events it was
+// given, chained (as access.Verify checks it), and each write of [privacy.Dossiers]
+// the events that say who did what to which object, when, why and from
+// where.
 package privacytest
 
 import (
@@ -25,7 +34,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/internal/kitdiff"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // FaultInjector is implemented by adapters that can make a write fail
@@ -81,14 +93,46 @@ var cases = []struct {
 	{"AtomicBatch", testAtomicBatch},
 	{"AtomicFault", testAtomicFault},
 	{"Concurrent", testConcurrent},
+	{"R4_ClosedCaseTakesNoRecords", testClosedCaseTakesNoRecords},
+	{"R4_RecordTimeWithinTheCase", testRecordTime},
+	{"R4_StoreRefusesClosedCase", testStoreRefusesClosedCase},
+	{"R4_CloseRacesAddRecords", testCloseRacesAdd},
+	{"R4_CloseNotBeforeItsRecords", testCloseNotBefore},
+	{"G7_UnauditedWriteRefused", testUnauditedWrite},
+	{"G7_StoreAppendsExactlyItsEvents", testStoreAppendsEvents},
+	{"O1_EveryWriteAudited", testEveryWriteAudited},
+	{"N9_MedicalReadAuditedFirst", testMedicalReadAudited},
+	{"G7_FailedAuditLeavesNothing", testFailedAuditLeavesNothing},
 }
 
-// Fixed times: the kit never reads the clock.
+// Fixed times: the kit never reads the clock. now is when most of the
+// kit's acts happen, a day after t0.
 var (
 	t0       = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	now      = t0.Add(24 * time.Hour)
 	contract = privacy.Contract{ID: "contract-1", Party: "employer-1", PartyKind: privacy.PartyEmployer,
 		Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
 )
+
+// The principals the kit acts as: a case manager and a physician of the
+// service. The case file does not decide who may act (package access
+// does); it audits who did.
+var (
+	staff = privacy.Principal{ID: "cm-1", Role: privacy.RoleCaseManager, Party: "service-1",
+		Secrecy: privacy.SecrecyAgreement}
+	doctor = privacy.Principal{ID: "dr-1", Role: privacy.RolePhysician, Party: "service-1",
+		Secrecy: privacy.SecrecyProfessional, MultiFactor: true}
+)
+
+// act is the case manager acting at at.
+func act(at time.Time) privacy.Act {
+	return privacy.Act{By: staff, At: at, AccessPoint: "10.0.0.7", Client: "privacytest"}
+}
+
+// medAct is the physician acting at at.
+func medAct(at time.Time) privacy.Act {
+	return privacy.Act{By: doctor, At: at, Purpose: privacy.PurposeAbsenceGuidance, AccessPoint: "10.0.0.8", Client: "privacytest"}
+}
 
 func (e *env) subject(t *testing.T, id privacy.SubjectID) privacy.Subject {
 	t.Helper()
@@ -96,7 +140,7 @@ func (e *env) subject(t *testing.T, id privacy.SubjectID) privacy.Subject {
 	if err != nil {
 		t.Fatalf("NewSubject(%q): %v", id, err)
 	}
-	if err := e.d.CreateSubject(e.ctx, s); err != nil {
+	if err := e.d.CreateSubject(e.ctx, act(t0), s); err != nil {
 		t.Fatalf("CreateSubject(%q): %v", id, err)
 	}
 	return s
@@ -108,7 +152,7 @@ func (e *env) openCase(t *testing.T, id privacy.CaseID, subject privacy.SubjectI
 	if err != nil {
 		t.Fatalf("NewCase(%q): %v", id, err)
 	}
-	if err := e.d.OpenCase(e.ctx, c); err != nil {
+	if err := e.d.OpenCase(e.ctx, act(opened), c); err != nil {
 		t.Fatalf("OpenCase(%q): %v", id, err)
 	}
 	return c
@@ -127,9 +171,15 @@ func medicalNote(id privacy.RecordID, c privacy.CaseID, at time.Time) privacy.Re
 	return record(id, c, privacy.CategoryMedical, at, map[privacy.Field]string{privacy.FieldText: "finding " + string(id)})
 }
 
+// add adds records as the case manager, medical ones as the physician, at
+// now.
 func (e *env) add(t *testing.T, rs ...privacy.Record) {
 	t.Helper()
-	if err := e.d.AddRecords(e.ctx, rs...); err != nil {
+	a := act(now)
+	if len(rs) > 0 && rs[0].Category.Medical() {
+		a = medAct(now)
+	}
+	if err := e.d.AddRecords(e.ctx, a, rs...); err != nil {
 		t.Fatalf("AddRecords: %v", err)
 	}
 }
@@ -161,26 +211,29 @@ func ids(rs []privacy.Record) []privacy.RecordID {
 	return out
 }
 
-func equalRecords(a, b privacy.Record) bool {
-	if a.ID != b.ID || a.Case != b.Case || a.Subject != b.Subject || a.Category != b.Category ||
-		a.Author != b.Author || a.Source != b.Source || a.Purpose != b.Purpose || a.Basis != b.Basis ||
-		!a.Created.Equal(b.Created) || !a.Updated.Equal(b.Updated) || len(a.Fields) != len(b.Fields) {
-		return false
+// wantSame reports a difference between the value a store gave back and
+// the one it was given: the whole value, so that a field an adapter drops
+// fails the kit.
+func wantSame(t *testing.T, what string, want, got any) {
+	t.Helper()
+	if d := kitdiff.Diff(want, got); d != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", what, d)
 	}
-	for k, v := range a.Fields {
-		if w, ok := b.Fields[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
-func sameCase(a, b privacy.Case) bool {
-	return a.ID == b.ID && a.Subject == b.Subject && a.Kind == b.Kind && a.Purpose == b.Purpose &&
-		a.Contract.ID == b.Contract.ID && a.Contract.Party == b.Contract.Party && a.Contract.PartyKind == b.Contract.PartyKind &&
-		a.Contract.Start.Equal(b.Contract.Start) && a.Contract.End.Equal(b.Contract.End) &&
-		a.Opened.Equal(b.Opened) && a.Closed.Equal(b.Closed)
+// wantFull stops the kit when a round trip's input leaves a field unset: a
+// field no adapter would be checked on. A field added to the type is
+// checked from the day it is added.
+func wantFull(t *testing.T, what string, v any, except ...string) {
+	t.Helper()
+	if unset := kitdiff.Unset(v, except...); len(unset) > 0 {
+		t.Fatalf("privacytest: the kit's %s leaves %v unset: set them, so that the round trip checks them", what, unset)
+	}
 }
+
+// diff compares whole values: a field an adapter drops or changes shows.
+// Times compare with time.Time.Equal.
+func diff(want, got any) string { return cmp.Diff(want, got, cmpopts.EquateEmpty()) }
 
 func testSubjectRoundTrip(t *testing.T, e *env) {
 	want := e.subject(t, "s-1")
@@ -188,58 +241,79 @@ func testSubjectRoundTrip(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatalf("Subject: %v", err)
 	}
-	if got.ID != want.ID || got.Employer != want.Employer || !got.Created.Equal(want.Created) || !got.EmploymentEnded.IsZero() {
-		t.Errorf("Subject = %+v, want %+v", got, want)
-	}
+	wantSame(t, "Subject", want, got)
 	// Rule O8: the end of employment is recorded; retention runs from it.
 	end := t0.Add(48 * time.Hour)
-	if err := e.d.EndEmployment(e.ctx, "s-1", end); err != nil {
+	if err := e.d.EndEmployment(e.ctx, act(end), "s-1", end); err != nil {
 		t.Fatalf("EndEmployment: %v", err)
 	}
+	want.EmploymentEnded = end
+	wantFull(t, "subject", want)
 	got, _ = e.d.Subject(e.ctx, "s-1")
-	if !got.EmploymentEnded.Equal(end) {
-		t.Errorf("O8: EmploymentEnded = %v, want %v", got.EmploymentEnded, end)
+	want.EmploymentEnded = end
+	if d := diff(want, got); d != "" {
+		t.Errorf("O8: Subject(s-1) after EndEmployment mismatch (-want +got):\n%s", d)
 	}
+	wantSame(t, "Subject after EndEmployment", want, got)
 }
 
 func testSubjectErrors(t *testing.T, e *env) {
 	e.subject(t, "s-1")
 	s, _ := privacy.NewSubject("s-1", "", t0)
-	wantKind(t, "CreateSubject(duplicate)", e.d.CreateSubject(e.ctx, s), privacy.ErrExists)
+	wantKind(t, "CreateSubject(duplicate)", e.d.CreateSubject(e.ctx, act(now), s), privacy.ErrExists)
 	_, err := e.d.Subject(e.ctx, "nobody")
 	wantKind(t, "Subject(missing)", err, privacy.ErrNotFound)
 	_, err = e.d.SubjectCases(e.ctx, "nobody")
 	wantKind(t, "SubjectCases(missing)", err, privacy.ErrNotFound)
-	wantKind(t, "UpdateSubject(missing)", e.s.UpdateSubject(e.ctx, privacy.Subject{ID: "nobody", Created: t0}), privacy.ErrNotFound)
-	wantKind(t, "DeleteSubject(missing)", e.d.DeleteSubject(e.ctx, "nobody"), privacy.ErrNotFound)
+	wantKind(t, "UpdateSubject(missing)", e.s.UpdateSubject(e.ctx, privacy.Subject{ID: "nobody", Created: t0}, kitEvents("nobody")), privacy.ErrNotFound)
+	wantKind(t, "DeleteSubject(missing)", e.d.DeleteSubject(e.ctx, act(now), "nobody"), privacy.ErrNotFound)
 	_, err = e.d.Subject(e.ctx, "bad id with spaces")
 	wantKind(t, "Subject(malformed)", err, privacy.ErrInvalid)
 }
 
 func testCaseRoundTrip(t *testing.T, e *env) {
 	e.subject(t, "s-1")
-	want := e.openCase(t, "c-1", "s-1", t0)
+	c, err := privacy.NewCase("c-1", "s-1", privacy.CaseReintegration, privacy.PurposeReintegration, contract, t0)
+	if err != nil {
+		t.Fatalf("NewCase: %v", err)
+	}
+	c.Contract.End = t0.AddDate(2, 0, 0)
+	if err := e.d.OpenCase(e.ctx, act(t0), c); err != nil {
+		t.Fatalf("OpenCase: %v", err)
+	}
 	got, err := e.d.Case(e.ctx, "c-1")
 	if err != nil {
 		t.Fatalf("Case: %v", err)
 	}
-	if !sameCase(got, want) {
-		t.Errorf("Case = %+v, want %+v", got, want)
+	wantSame(t, "Case", c, got)
+	closed := t0.Add(30 * 24 * time.Hour)
+	if err := e.d.CloseCase(e.ctx, act(closed), "c-1"); err != nil {
+		t.Fatalf("CloseCase: %v", err)
 	}
+	c.Closed = closed
+	wantFull(t, "case", c)
+	wantFull(t, "contract", c.Contract)
+	got, _ = e.d.Case(e.ctx, "c-1")
+	wantSame(t, "Case after CloseCase", c, got)
+	cs, err := e.d.SubjectCases(e.ctx, "s-1")
+	if err != nil {
+		t.Fatalf("SubjectCases: %v", err)
+	}
+	wantSame(t, "SubjectCases", []privacy.Case{c}, cs)
 }
 
 func testCaseErrors(t *testing.T, e *env) {
 	e.subject(t, "s-1")
 	e.openCase(t, "c-1", "s-1", t0)
 	c, _ := privacy.NewCase("c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
-	wantKind(t, "OpenCase(duplicate)", e.d.OpenCase(e.ctx, c), privacy.ErrExists)
+	wantKind(t, "OpenCase(duplicate)", e.d.OpenCase(e.ctx, act(now), c), privacy.ErrExists)
 	c.ID, c.Subject = "c-2", "nobody"
-	wantKind(t, "OpenCase(missing subject)", e.d.OpenCase(e.ctx, c), privacy.ErrNotFound)
+	wantKind(t, "OpenCase(missing subject)", e.d.OpenCase(e.ctx, act(now), c), privacy.ErrNotFound)
 	_, err := e.d.Case(e.ctx, "c-9")
 	wantKind(t, "Case(missing)", err, privacy.ErrNotFound)
-	wantKind(t, "UpdateCase(missing)", e.s.UpdateCase(e.ctx, privacy.Case{ID: "c-9", Subject: "s-1"}), privacy.ErrNotFound)
-	wantKind(t, "DeleteCase(missing)", e.d.DeleteCase(e.ctx, "c-9"), privacy.ErrNotFound)
-	wantKind(t, "CloseCase(missing)", e.d.CloseCase(e.ctx, "c-9", t0), privacy.ErrNotFound)
+	wantKind(t, "UpdateCase(missing)", e.s.UpdateCase(e.ctx, privacy.Case{ID: "c-9", Subject: "s-1"}, kitEvents("c-9")), privacy.ErrNotFound)
+	wantKind(t, "DeleteCase(missing)", e.d.DeleteCase(e.ctx, act(now), "c-9"), privacy.ErrNotFound)
+	wantKind(t, "CloseCase(missing)", e.d.CloseCase(e.ctx, act(now), "c-9"), privacy.ErrNotFound)
 }
 
 func testSubjectCasesOrder(t *testing.T, e *env) {
@@ -271,16 +345,17 @@ func testCloseCase(t *testing.T, e *env) {
 	e.subject(t, "s-1")
 	e.openCase(t, "c-1", "s-1", t0)
 	at := t0.Add(72 * time.Hour)
-	if err := e.d.CloseCase(e.ctx, "c-1", at); err != nil {
+	wantKind(t, "CloseCase(before it opened)", e.d.CloseCase(e.ctx, act(t0.Add(-time.Hour)), "c-1"), privacy.ErrInvalid)
+	if err := e.d.CloseCase(e.ctx, act(at), "c-1"); err != nil {
 		t.Fatalf("CloseCase: %v", err)
 	}
 	c, _ := e.d.Case(e.ctx, "c-1")
 	if c.IsOpen() || !c.Closed.Equal(at) {
-		t.Errorf("after CloseCase: Closed = %v, want %v", c.Closed, at)
+		t.Errorf("after CloseCase: Closed = %v, want act.At %v", c.Closed, at)
 	}
-	wantKind(t, "CloseCase(closed)", e.d.CloseCase(e.ctx, "c-1", at), privacy.ErrConflict)
+	wantKind(t, "CloseCase(closed)", e.d.CloseCase(e.ctx, act(at), "c-1"), privacy.ErrConflict)
 	// Rule R4: no supplements after closing.
-	err := e.d.AddRecord(e.ctx, note("r-late", "c-1", at.Add(time.Hour)))
+	err := e.d.AddRecord(e.ctx, act(at.Add(time.Hour)), note("r-late", "c-1", at.Add(time.Hour)))
 	wantKind(t, "R4: AddRecord(after close)", err, privacy.ErrConflict)
 	if _, err := e.d.Record(e.ctx, "r-late"); !errors.Is(err, privacy.ErrNotFound) {
 		t.Errorf("R4: a refused record was stored: %v", err)
@@ -293,6 +368,7 @@ func testRecordRoundTrip(t *testing.T, e *env) {
 	in := record("r-1", "c-1", privacy.CategoryAbsenceFacts, t0.Add(time.Minute), map[privacy.Field]string{
 		privacy.FieldFirstDay: "2026-03-02", privacy.FieldExpectedDuration: "2 weeks"})
 	in.Source = privacy.Source{Kind: privacy.PartyEmployer, Party: "employer-1"}
+	in.Basis = "suwi-54-3c"
 	e.add(t, in)
 	got, err := e.d.Record(e.ctx, "r-1")
 	if err != nil {
@@ -300,8 +376,39 @@ func testRecordRoundTrip(t *testing.T, e *env) {
 	}
 	want := in
 	want.Subject, want.Purpose, want.Updated = "s-1", privacy.PurposeAbsenceGuidance, in.Created
-	if !equalRecords(got, want) {
-		t.Errorf("Record = %+v, want %+v", got, want)
+	wantFull(t, "record", want)
+	wantFull(t, "record's source", want.Source)
+	wantSame(t, "Record", want, got)
+	if rs, err := collect(t, e.d.CaseRecords(e.ctx, "c-1")); err != nil {
+		t.Errorf("CaseRecords: %v", err)
+	} else {
+		wantSame(t, "CaseRecords", []privacy.Record{want}, rs)
+	}
+	// A BSN record on a statute (N5) too.
+	bsn := record("r-bsn", "c-1", privacy.CategoryNationalID, t0.Add(90*time.Second), map[privacy.Field]string{privacy.FieldBSN: "999990019"})
+	bsn.Basis = "arbowet-14"
+	e.add(t, bsn)
+	bsn.Subject, bsn.Purpose, bsn.Updated = "s-1", privacy.PurposeAbsenceGuidance, bsn.Created
+	if got, err := e.d.Record(e.ctx, "r-bsn"); err != nil {
+		t.Errorf("Record(r-bsn): %v", err)
+	} else {
+		wantSame(t, "Record(r-bsn)", bsn, got)
+	}
+	// The medical file keeps its records as whole.
+	med := medicalNote("m-1", "c-1", t0.Add(2*time.Minute))
+	med.Source = privacy.Source{Kind: privacy.PartyEmployer, Party: "employer-1"}
+	med.Basis = "suwi-54-3c"
+	e.add(t, med)
+	med.Subject, med.Purpose, med.Updated = "s-1", privacy.PurposeAbsenceGuidance, med.Created
+	gotMed, err := e.d.MedicalRecord(e.ctx, medAct(now), "m-1")
+	if err != nil {
+		t.Fatalf("MedicalRecord: %v", err)
+	}
+	wantSame(t, "MedicalRecord", med, gotMed)
+	if rs, err := collect(t, e.d.CaseMedicalRecords(e.ctx, medAct(now), "c-1")); err != nil {
+		t.Errorf("CaseMedicalRecords: %v", err)
+	} else {
+		wantSame(t, "CaseMedicalRecords", []privacy.Record{med}, rs)
 	}
 	// Rule R2: the source of a record is kept.
 	if got.Source != in.Source {
@@ -313,14 +420,20 @@ func testRecordErrors(t *testing.T, e *env) {
 	e.subject(t, "s-1")
 	e.openCase(t, "c-1", "s-1", t0)
 	e.add(t, note("r-1", "c-1", t0))
-	wantKind(t, "AddRecord(duplicate)", e.d.AddRecord(e.ctx, note("r-1", "c-1", t0)), privacy.ErrExists)
-	wantKind(t, "AddRecord(missing case)", e.d.AddRecord(e.ctx, note("r-2", "c-9", t0)), privacy.ErrNotFound)
+	wantKind(t, "AddRecord(duplicate)", e.d.AddRecord(e.ctx, act(now), note("r-1", "c-1", t0)), privacy.ErrExists)
+	wantKind(t, "AddRecord(missing case)", e.d.AddRecord(e.ctx, act(now), note("r-2", "c-9", t0)), privacy.ErrNotFound)
 	_, err := e.d.Record(e.ctx, "r-9")
 	wantKind(t, "Record(missing)", err, privacy.ErrNotFound)
-	wantKind(t, "DeleteRecord(missing)", e.d.DeleteRecord(e.ctx, "r-9"), privacy.ErrNotFound)
+	wantKind(t, "DeleteRecord(missing)", e.d.DeleteRecord(e.ctx, act(now), "r-9"), privacy.ErrNotFound)
 	_, err = collect(t, e.d.CaseRecords(e.ctx, "c-9"))
 	wantKind(t, "CaseRecords(missing case)", err, privacy.ErrNotFound)
-	wantKind(t, "UpdateRecord(missing)", e.s.UpdateRecord(e.ctx, note("r-9", "c-1", t0)), privacy.ErrNotFound)
+	wantKind(t, "UpdateRecord(missing)", e.s.UpdateRecord(e.ctx, note("r-9", "c-1", t0), kitEvents("r-9")), privacy.ErrNotFound)
+	// A malformed act is refused before anything is stored.
+	bad := act(now)
+	bad.AccessPoint = "tab\there"
+	wantKind(t, "AddRecord(malformed act)", e.d.AddRecord(e.ctx, bad, note("r-3", "c-1", t0)), privacy.ErrInvalid)
+	wantKind(t, "AddRecord(act without a time)", e.d.AddRecord(e.ctx, act(time.Time{}), note("r-3", "c-1", t0)), privacy.ErrInvalid)
+	e.assertGone(t, "r-3")
 }
 
 func testCaseRecordsOrder(t *testing.T, e *env) {
@@ -366,18 +479,17 @@ func testUpdateRecord(t *testing.T, e *env) {
 	e.add(t, note("r-1", "c-1", t0))
 	r, _ := e.d.Record(e.ctx, "r-1")
 	r.Fields[privacy.FieldText] = "rectified"
-	r.Updated = t0.Add(time.Hour)
-	if err := e.d.UpdateRecord(e.ctx, r); err != nil {
+	// Rule O13: the rectification is dated by its act.
+	r.Updated = now.Add(time.Hour)
+	if err := e.d.UpdateRecord(e.ctx, act(r.Updated), r); err != nil {
 		t.Fatalf("UpdateRecord: %v", err)
 	}
 	got, _ := e.d.Record(e.ctx, "r-1")
-	if !equalRecords(got, r) {
-		t.Errorf("after UpdateRecord: %+v, want %+v", got, r)
-	}
+	wantSame(t, "Record after UpdateRecord", r, got)
+	wantKind(t, "UpdateRecord(not later)", e.d.UpdateRecord(e.ctx, act(r.Updated), r), privacy.ErrInvalid)
 	moved := r
 	moved.Case = "c-2"
-	moved.Updated = t0.Add(2 * time.Hour)
-	wantKind(t, "UpdateRecord(other case)", e.d.UpdateRecord(e.ctx, moved), privacy.ErrInvalid)
+	wantKind(t, "UpdateRecord(other case)", e.d.UpdateRecord(e.ctx, act(now.Add(2*time.Hour)), moved), privacy.ErrInvalid)
 }
 
 func testSpecialCategory(t *testing.T, e *env) {
@@ -386,7 +498,7 @@ func testSpecialCategory(t *testing.T, e *env) {
 	for i, cat := range privacy.SpecialCategories() {
 		id := privacy.RecordID(fmt.Sprintf("r-%d", i))
 		r := record(id, "c-1", cat, t0, map[privacy.Field]string{privacy.FieldText: "x"})
-		err := e.d.AddRecord(e.ctx, r)
+		err := e.d.AddRecord(e.ctx, act(now), r)
 		if !errors.Is(err, privacy.ErrProhibitedCategory) || !errors.Is(err, privacy.ErrForbidden) || privacy.RuleOf(err) != privacy.O5 {
 			t.Errorf("O5: AddRecord(%s) = %v, want ErrProhibitedCategory citing O5", cat, err)
 		}
@@ -409,22 +521,22 @@ func testMedicalApart(t *testing.T, e *env) {
 	if _, err := e.d.Record(e.ctx, "m-1"); !errors.Is(err, privacy.ErrNotFound) {
 		t.Errorf("O6: Record(m-1) = %v, want ErrNotFound: medical records are not in the ordinary file", err)
 	}
-	if _, err := e.d.MedicalRecord(e.ctx, "r-1"); !errors.Is(err, privacy.ErrNotFound) {
+	if _, err := e.d.MedicalRecord(e.ctx, medAct(now), "r-1"); !errors.Is(err, privacy.ErrNotFound) {
 		t.Errorf("O6: MedicalRecord(r-1) = %v, want ErrNotFound", err)
 	}
 	got, _ := collect(t, e.d.CaseRecords(e.ctx, "c-1"))
 	if fmt.Sprint(ids(got)) != "[r-1]" {
 		t.Errorf("O6: CaseRecords = %v, want [r-1]", ids(got))
 	}
-	med, _ := collect(t, e.d.CaseMedicalRecords(e.ctx, "c-1"))
+	med, _ := collect(t, e.d.CaseMedicalRecords(e.ctx, medAct(now), "c-1"))
 	if fmt.Sprint(ids(med)) != "[m-1]" {
 		t.Errorf("O6: CaseMedicalRecords = %v, want [m-1]", ids(med))
 	}
-	m, err := e.d.MedicalRecord(e.ctx, "m-1")
+	m, err := e.d.MedicalRecord(e.ctx, medAct(now), "m-1")
 	if err != nil || m.Fields[privacy.FieldText] != "finding m-1" {
 		t.Errorf("O6: MedicalRecord(m-1) = %+v, %v", m, err)
 	}
-	err = e.d.AddRecords(e.ctx, note("r-2", "c-1", t0), medicalNote("m-2", "c-1", t0))
+	err = e.d.AddRecords(e.ctx, act(now), note("r-2", "c-1", t0), medicalNote("m-2", "c-1", t0))
 	wantKind(t, "O6: AddRecords(mixed batch)", err, privacy.ErrInvalid)
 }
 
@@ -433,16 +545,16 @@ func testDeleteRecord(t *testing.T, e *env) {
 	e.openCase(t, "c-1", "s-1", t0)
 	e.add(t, note("r-1", "c-1", t0), note("r-2", "c-1", t0))
 	e.add(t, medicalNote("m-1", "c-1", t0))
-	if err := e.d.DeleteRecord(e.ctx, "r-1"); err != nil {
+	if err := e.d.DeleteRecord(e.ctx, act(now), "r-1"); err != nil {
 		t.Fatalf("DeleteRecord(r-1): %v", err)
 	}
-	if err := e.d.DeleteRecord(e.ctx, "m-1"); err != nil {
+	if err := e.d.DeleteRecord(e.ctx, act(now), "m-1"); err != nil {
 		t.Fatalf("DeleteRecord(m-1): %v", err)
 	}
 	// O6: the medical file's own deletion reaches only the medical file.
 	e.add(t, medicalNote("m-2", "c-1", t0))
-	wantKind(t, "O6: DeleteMedicalRecord(an ordinary record)", e.d.DeleteMedicalRecord(e.ctx, "r-2"), privacy.ErrNotFound)
-	if err := e.d.DeleteMedicalRecord(e.ctx, "m-2"); err != nil {
+	wantKind(t, "O6: DeleteMedicalRecord(an ordinary record)", e.d.DeleteMedicalRecord(e.ctx, medAct(now), "r-2"), privacy.ErrNotFound)
+	if err := e.d.DeleteMedicalRecord(e.ctx, medAct(now), "m-2"); err != nil {
 		t.Fatalf("DeleteMedicalRecord(m-2): %v", err)
 	}
 	e.assertGone(t, "r-1", "m-1", "m-2")
@@ -488,7 +600,7 @@ func testDeleteCase(t *testing.T, e *env) {
 	e.add(t, note("r-1", "c-1", t0), note("r-2", "c-1", t0))
 	e.add(t, medicalNote("m-1", "c-1", t0))
 	e.add(t, note("r-3", "c-2", t0))
-	if err := e.d.DeleteCase(e.ctx, "c-1"); err != nil {
+	if err := e.d.DeleteCase(e.ctx, act(now), "c-1"); err != nil {
 		t.Fatalf("DeleteCase: %v", err)
 	}
 	e.assertCaseGone(t, "c-1")
@@ -511,7 +623,7 @@ func testDeleteSubject(t *testing.T, e *env) {
 	e.add(t, note("r-1", "c-1", t0), note("r-2", "c-2", t0))
 	e.add(t, medicalNote("m-1", "c-2", t0))
 	e.add(t, note("r-3", "c-3", t0))
-	if err := e.d.DeleteSubject(e.ctx, "s-1"); err != nil {
+	if err := e.d.DeleteSubject(e.ctx, act(now), "s-1"); err != nil {
 		t.Fatalf("DeleteSubject: %v", err)
 	}
 	if _, err := e.s.Subject(e.ctx, "s-1"); !errors.Is(err, privacy.ErrNotFound) {
@@ -542,7 +654,7 @@ func testAtomicBatch(t *testing.T, e *env) {
 		{"special category in the middle", record("r-y", "c-1", privacy.CategoryReligion, t0, map[privacy.Field]string{privacy.FieldText: "x"}), privacy.ErrProhibitedCategory},
 		{"duplicate within the batch", note("r-a", "c-1", t0), privacy.ErrExists},
 	} {
-		err := e.d.AddRecords(e.ctx, note("r-a", "c-1", t0), tc.bad, note("r-b", "c-1", t0))
+		err := e.d.AddRecords(e.ctx, act(now), note("r-a", "c-1", t0), tc.bad, note("r-b", "c-1", t0))
 		wantKind(t, "AddRecords("+tc.what+")", err, tc.kind)
 		e.assertGone(t, "r-a", "r-b")
 	}
@@ -563,18 +675,18 @@ func testAtomicFault(t *testing.T, e *env) {
 	e.add(t, medicalNote("m-1", "c-1", t0))
 
 	fi.FailAfter(2)
-	err := e.d.AddRecords(e.ctx, note("r-3", "c-1", t0), note("r-4", "c-1", t0), note("r-5", "c-1", t0), note("r-6", "c-1", t0))
+	err := e.d.AddRecords(e.ctx, act(now), note("r-3", "c-1", t0), note("r-4", "c-1", t0), note("r-5", "c-1", t0), note("r-6", "c-1", t0))
 	wantKind(t, "AddRecords(fault after 2 rows)", err, privacy.ErrUnavailable)
 	e.assertGone(t, "r-3", "r-4", "r-5", "r-6")
 
 	fi.FailAfter(2)
-	wantKind(t, "DeleteCase(fault after 2 rows)", e.d.DeleteCase(e.ctx, "c-1"), privacy.ErrUnavailable)
+	wantKind(t, "DeleteCase(fault after 2 rows)", e.d.DeleteCase(e.ctx, act(now), "c-1"), privacy.ErrUnavailable)
 	for _, id := range []privacy.RecordID{"r-1", "r-2"} {
 		if _, err := e.d.Record(e.ctx, id); err != nil {
 			t.Errorf("a failed DeleteCase removed %s: %v", id, err)
 		}
 	}
-	if _, err := e.d.MedicalRecord(e.ctx, "m-1"); err != nil {
+	if _, err := e.s.MedicalRecord(e.ctx, "m-1"); err != nil {
 		t.Errorf("a failed DeleteCase removed m-1: %v", err)
 	}
 	if _, err := e.d.Case(e.ctx, "c-1"); err != nil {
@@ -582,7 +694,7 @@ func testAtomicFault(t *testing.T, e *env) {
 	}
 
 	fi.FailAfter(1)
-	wantKind(t, "DeleteSubject(fault after 1 row)", e.d.DeleteSubject(e.ctx, "s-1"), privacy.ErrUnavailable)
+	wantKind(t, "DeleteSubject(fault after 1 row)", e.d.DeleteSubject(e.ctx, act(now), "s-1"), privacy.ErrUnavailable)
 	if _, err := e.d.Subject(e.ctx, "s-1"); err != nil {
 		t.Errorf("a failed DeleteSubject removed the subject: %v", err)
 	}
@@ -592,7 +704,7 @@ func testAtomicFault(t *testing.T, e *env) {
 
 	// Disarmed, the same operations go through.
 	fi.FailAfter(-1)
-	if err := e.d.DeleteSubject(e.ctx, "s-1"); err != nil {
+	if err := e.d.DeleteSubject(e.ctx, act(now), "s-1"); err != nil {
 		t.Fatalf("DeleteSubject after disarming: %v", err)
 	}
 	e.assertGone(t, "r-1", "r-2", "m-1")
@@ -613,7 +725,7 @@ func testConcurrent(t *testing.T, e *env) {
 			cid := privacy.CaseID(fmt.Sprintf("c-%d", w))
 			for i := range perWorker {
 				rid := privacy.RecordID(fmt.Sprintf("r-%d-%d", w, i))
-				if err := e.d.AddRecord(e.ctx, note(rid, cid, t0.Add(time.Duration(i)*time.Second))); err != nil {
+				if err := e.d.AddRecord(e.ctx, act(now), note(rid, cid, t0.Add(time.Duration(i)*time.Second))); err != nil {
 					errs <- err
 				}
 				if _, err := e.d.Record(e.ctx, rid); err != nil {
@@ -623,7 +735,7 @@ func testConcurrent(t *testing.T, e *env) {
 					errs <- err
 				}
 				if i%5 == 0 {
-					if err := e.d.DeleteRecord(e.ctx, rid); err != nil {
+					if err := e.d.DeleteRecord(e.ctx, act(now), rid); err != nil {
 						errs <- err
 					}
 				}

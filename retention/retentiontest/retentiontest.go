@@ -35,7 +35,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/internal/kitdiff"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/privacy/privacytest"
 	"github.com/dossierwacht/dossierwacht/retention"
 )
@@ -120,6 +122,8 @@ var cases = []kitCase{
 	{"G3_HoldPlacedDuringSweep", testHoldDuringSweep},
 	{"G3_DirectDeleteRefusedWhileHeld", testDirectDeleteHeld},
 	{"G3_HoldRacesDirectDelete", testHoldRacesDirectDelete},
+	{"G3_UpdateRefusedWhileHeld", testUpdateRefusedWhileHeld},
+	{"G3_HoldRacesUpdate", testHoldRacesUpdate},
 	{"EraseRecordChecks", testEraseRecordChecks},
 	{"SweepIdempotent", testIdempotent},
 	{"G4_RecipientsInProofs", testRecipients},
@@ -152,8 +156,13 @@ var (
 	contract = privacy.Contract{ID: "contract-1", Party: "employer-1", PartyKind: privacy.PartyEmployer,
 		Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
 	officer = privacy.Principal{ID: "officer-1", Role: privacy.RoleAdministrator}
+	// clerk is who writes the case file in the kit's stories.
+	clerk   = privacy.Principal{ID: "cm-1", Role: privacy.RoleCaseManager, Party: "service-1", Secrecy: privacy.SecrecyAgreement}
 	sweeper = privacy.Principal{ID: "retention-job", Role: privacy.RoleAdministrator}
 )
+
+// act is the clerk acting at at.
+func act(at time.Time) privacy.Act { return privacy.Act{By: clerk, At: at, Client: "retentiontest"} }
 
 func (e *env) subject(t *testing.T, id privacy.SubjectID) {
 	t.Helper()
@@ -161,7 +170,7 @@ func (e *env) subject(t *testing.T, id privacy.SubjectID) {
 	if err != nil {
 		t.Fatalf("NewSubject(%q): %v", id, err)
 	}
-	if err := e.d.CreateSubject(e.ctx, s); err != nil {
+	if err := e.d.CreateSubject(e.ctx, act(t0), s); err != nil {
 		t.Fatalf("CreateSubject(%q): %v", id, err)
 	}
 }
@@ -172,7 +181,7 @@ func (e *env) openCase(t *testing.T, id privacy.CaseID, subject privacy.SubjectI
 	if err != nil {
 		t.Fatalf("NewCase(%q): %v", id, err)
 	}
-	if err := e.d.OpenCase(e.ctx, c); err != nil {
+	if err := e.d.OpenCase(e.ctx, act(opened), c); err != nil {
 		t.Fatalf("OpenCase(%q): %v", id, err)
 	}
 }
@@ -192,7 +201,7 @@ func rec(id privacy.RecordID, c privacy.CaseID, cat privacy.Category, at time.Ti
 func (e *env) add(t *testing.T, rs ...privacy.Record) {
 	t.Helper()
 	for _, r := range rs {
-		if err := e.d.AddRecord(e.ctx, r); err != nil {
+		if err := e.d.AddRecord(e.ctx, act(r.Created), r); err != nil {
 			t.Fatalf("AddRecord(%s): %v", r.ID, err)
 		}
 	}
@@ -200,14 +209,16 @@ func (e *env) add(t *testing.T, rs ...privacy.Record) {
 
 // world: subject s-1 with closed absence case c-1 holding notes n-1 and
 // n-2, employment data f-1 (fiscal, 7 years) and medical m-1 (20 years
-// after employment ends, which has not).
-func (e *env) world(t *testing.T) {
+// after employment ends, which has not), and the extra records of c-1
+// given (rule R4: a case takes its records before it closes).
+func (e *env) world(t *testing.T, extra ...privacy.Record) {
 	t.Helper()
 	e.subject(t, "s-1")
 	e.openCase(t, "c-1", "s-1", t0)
 	e.add(t, rec("n-1", "c-1", privacy.CategoryNotes, t0), rec("n-2", "c-1", privacy.CategoryNotes, t0.Add(time.Hour)),
 		rec("f-1", "c-1", privacy.CategoryEmployment, t0), rec("m-1", "c-1", privacy.CategoryMedical, t0))
-	if err := e.d.CloseCase(e.ctx, "c-1", closed); err != nil {
+	e.add(t, extra...)
+	if err := e.d.CloseCase(e.ctx, act(closed), "c-1"); err != nil {
 		t.Fatalf("CloseCase: %v", err)
 	}
 }
@@ -216,6 +227,25 @@ func wantKind(t *testing.T, what string, err, kind error) {
 	t.Helper()
 	if !errors.Is(err, kind) {
 		t.Errorf("%s: err = %v, want %v", what, err, kind)
+	}
+}
+
+// wantSame reports a difference between the value a store gave back and
+// the one it was given: the whole value, so that a field an adapter drops
+// fails the kit.
+func wantSame(t *testing.T, what string, want, got any) {
+	t.Helper()
+	if d := kitdiff.Diff(want, got); d != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", what, d)
+	}
+}
+
+// wantFull stops the kit when a round trip's input leaves a field unset: a
+// field no adapter would be checked on.
+func wantFull(t *testing.T, what string, v any, except ...string) {
+	t.Helper()
+	if unset := kitdiff.Unset(v, except...); len(unset) > 0 {
+		t.Fatalf("retentiontest: the kit's %s leaves %v unset: set them, so that the round trip checks them", what, unset)
 	}
 }
 
@@ -279,11 +309,10 @@ func testHoldRoundTrip(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatalf("Hold: %v", err)
 	}
-	if got.ID != "h-1" || got.Subject != "s-1" || got.Case != "c-1" || !slices.Equal(got.Records, []privacy.RecordID{"n-1"}) ||
-		got.Ground != retention.GroundLegalClaim || got.Reason != h.Reason || got.PlacedBy != officer.ID ||
-		!got.Placed.Equal(placed) || !got.Lifted.IsZero() {
-		t.Errorf("Hold = %+v, want %+v", got, h)
-	}
+	want := retention.Hold{ID: "h-1", Subject: "s-1", Case: "c-1", Records: []privacy.RecordID{"n-1"},
+		Ground: retention.GroundLegalClaim, Reason: "court case C/16/2027/1", PlacedBy: officer.ID, Placed: placed}
+	wantSame(t, "PlaceHold's hold", want, h)
+	wantSame(t, "Hold", want, got)
 	// Rule G3: the held record stays; the rest of the case goes.
 	if _, err := e.r.Sweep(e.ctx, sweeper, justDue); err != nil {
 		t.Fatalf("Sweep: %v", err)
@@ -295,9 +324,9 @@ func testHoldRoundTrip(t *testing.T, e *env) {
 		t.Fatalf("LiftHold: %v", err)
 	}
 	got, _ = e.r.Hold(e.ctx, "h-1")
-	if got.LiftedBy != officer.ID || !got.Lifted.Equal(lifted) || got.LiftReason != "claim settled" {
-		t.Errorf("lifted Hold = %+v, want lifted by %s at %v", got, officer.ID, lifted)
-	}
+	want.LiftedBy, want.Lifted, want.LiftReason = officer.ID, lifted, "claim settled"
+	wantFull(t, "hold", want)
+	wantSame(t, "lifted Hold", want, got)
 	wantKind(t, "LiftHold(twice)", e.r.LiftHold(e.ctx, officer, "h-1", "again", lifted), privacy.ErrConflict)
 	rep, err := e.r.Sweep(e.ctx, sweeper, lifted)
 	if err != nil {
@@ -361,15 +390,33 @@ func testHoldErrors(t *testing.T, e *env) {
 func testDossier(t *testing.T, e *env) {
 	e.world(t)
 	e.openCase(t, "c-0", "s-1", t0.Add(-time.Hour)) // opened first
+	ended := closed.Add(24 * time.Hour)
+	if err := e.d.EndEmployment(e.ctx, act(ended), "s-1", ended); err != nil {
+		t.Fatalf("EndEmployment: %v", err)
+	}
+	hold, err := e.r.PlaceHold(e.ctx, officer, retention.Hold{ID: "h-1", Subject: "s-1", Case: "c-1",
+		Records: []privacy.RecordID{"f-1"}, Ground: retention.GroundLegalClaim, Reason: "court case C/16/2027/1"}, notDue)
+	if err != nil {
+		t.Fatalf("PlaceHold: %v", err)
+	}
+	lifted := notDue.Add(time.Minute)
+	if err := e.r.LiftHold(e.ctx, officer, "h-1", "claim settled", lifted); err != nil {
+		t.Fatalf("LiftHold: %v", err)
+	}
+	hold.LiftedBy, hold.Lifted, hold.LiftReason = officer.ID, lifted, "claim settled"
+	dec, err := e.r.RequestErasure(e.ctx, officer, retention.Erasure{ID: "e-1", Subject: "s-1", Case: "c-1",
+		Records: []privacy.RecordID{"n-2"}, Rule: privacy.R9, Received: notDue.Add(-time.Hour)}, notDue)
+	if err != nil {
+		t.Fatalf("RequestErasure: %v", err)
+	}
+	wantFull(t, "erasure", dec.Request)
+	wantFull(t, "hold", hold)
 	d, err := e.s.Dossier(e.ctx, "s-1")
 	if err != nil {
 		t.Fatalf("Dossier: %v", err)
 	}
 	if d.Subject.ID != "s-1" || len(d.Cases) != 2 || d.Cases[0].Case.ID != "c-0" || d.Cases[1].Case.ID != "c-1" {
 		t.Fatalf("Dossier cases = %+v, want c-0 then c-1", d.Cases)
-	}
-	if !d.Cases[1].Case.Closed.Equal(closed) {
-		t.Errorf("case c-1 closed %v, want %v", d.Cases[1].Case.Closed, closed)
 	}
 	var got []string
 	for _, en := range d.Cases[1].Records {
@@ -378,10 +425,25 @@ func testDossier(t *testing.T, e *env) {
 			t.Errorf("entry %s: created %v, updated %v", en.ID, en.Created, en.Updated)
 		}
 	}
-	want := []string{"f-1:employment:false", "m-1:medical:true", "n-1:notes:false", "n-2:notes:false"}
-	if !slices.Equal(got, want) {
+	if want := []string{"f-1:employment:false", "m-1:medical:true", "n-1:notes:false", "n-2:notes:false"}; !slices.Equal(got, want) {
 		t.Errorf("Dossier entries = %v, want %v (creation time, then ID; both files)", got, want)
 	}
+	// The whole dossier, as it went in.
+	subject, _ := privacy.NewSubject("s-1", "employer-1", t0)
+	subject.EmploymentEnded = ended
+	c0, _ := privacy.NewCase("c-0", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0.Add(-time.Hour))
+	c1, _ := privacy.NewCase("c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
+	c1.Closed = closed
+	entry := func(id privacy.RecordID, cat privacy.Category, at time.Time) retention.Entry {
+		return retention.Entry{ID: id, Category: cat, Medical: cat == privacy.CategoryMedical, Created: at, Updated: at}
+	}
+	want := retention.Dossier{Subject: subject,
+		Cases: []retention.CaseFile{{Case: c0}, {Case: c1, Records: []retention.Entry{
+			entry("f-1", privacy.CategoryEmployment, t0), entry("m-1", privacy.CategoryMedical, t0),
+			entry("n-1", privacy.CategoryNotes, t0), entry("n-2", privacy.CategoryNotes, t0.Add(time.Hour))}}},
+		Holds: []retention.Hold{hold}, Erasures: []retention.Erasure{dec.Request}}
+	wantFull(t, "dossier", want)
+	wantSame(t, "Dossier", want, d)
 	_, err = e.s.Dossier(e.ctx, "nobody")
 	wantKind(t, "Dossier(missing)", err, privacy.ErrNotFound)
 }
@@ -394,13 +456,13 @@ func testCandidates(t *testing.T, e *env) {
 		e.openCase(t, privacy.CaseID("c-"+id), id, t0)
 		e.add(t, rec(privacy.RecordID("n-"+id), privacy.CaseID("c-"+id), privacy.CategoryNotes, t0))
 	}
-	if err := e.d.CloseCase(e.ctx, "c-s-a", closed); err != nil {
+	if err := e.d.CloseCase(e.ctx, act(closed), "c-s-a"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.d.CloseCase(e.ctx, "c-s-e", justDue.Add(-24*time.Hour)); err != nil {
+	if err := e.d.CloseCase(e.ctx, act(justDue.Add(-24*time.Hour)), "c-s-e"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.d.EndEmployment(e.ctx, "s-c", closed); err != nil {
+	if err := e.d.EndEmployment(e.ctx, act(closed), "s-c", closed); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.r.RequestErasure(e.ctx, officer, retention.Erasure{ID: "e-1", Subject: "s-d", Rule: privacy.O13, Received: t0}, t0.Add(time.Hour)); err != nil {
@@ -515,7 +577,8 @@ func testSweep(t *testing.T, e *env) {
 func testMedical(t *testing.T, e *env) {
 	e.world(t)
 	// Employment ended 31 January 2025: N7's 20 years end 31 January 2045.
-	if err := e.d.EndEmployment(e.ctx, "s-1", time.Date(2025, 1, 31, 12, 0, 0, 0, time.UTC)); err != nil {
+	ended := time.Date(2025, 1, 31, 12, 0, 0, 0, time.UTC)
+	if err := e.d.EndEmployment(e.ctx, act(ended), "s-1", ended); err != nil {
 		t.Fatal(err)
 	}
 	ss, err := e.r.Schedules(e.ctx, "s-1", justDue)
@@ -737,11 +800,11 @@ func (e *env) directDelete(p, what string) error {
 	kind, id, _ := strings.Cut(what, ":")
 	switch kind {
 	case "r":
-		return e.d.DeleteRecord(e.ctx, privacy.RecordID(p+"-"+id))
+		return e.d.DeleteRecord(e.ctx, act(notDue), privacy.RecordID(p+"-"+id))
 	case "c":
-		return e.d.DeleteCase(e.ctx, privacy.CaseID(p+"-"+id))
+		return e.d.DeleteCase(e.ctx, act(notDue), privacy.CaseID(p+"-"+id))
 	default:
-		return e.d.DeleteSubject(e.ctx, privacy.SubjectID(p))
+		return e.d.DeleteSubject(e.ctx, act(notDue), privacy.SubjectID(p))
 	}
 }
 
@@ -779,6 +842,203 @@ func testDirectDeleteHeld(t *testing.T, e *env) {
 	}
 	if _, err := e.ps.Subject(e.ctx, "other"); err != nil {
 		t.Errorf("Subject(other): %v", err)
+	}
+}
+
+// rectify rectifies record id as the clerk at at, giving it content
+// (empty content is what overwriting held data would look like).
+func (e *env) rectify(id privacy.RecordID, content string, at time.Time) error {
+	r, err := e.ps.Record(e.ctx, id)
+	if errors.Is(err, privacy.ErrNotFound) {
+		r, err = e.ps.MedicalRecord(e.ctx, id)
+	}
+	if err != nil {
+		return err
+	}
+	for f := range r.Fields {
+		r.Fields[f] = content
+	}
+	return e.d.UpdateRecord(e.ctx, act(at), r)
+}
+
+// content returns the text of record id, from either file.
+func (e *env) content(t *testing.T, id privacy.RecordID) string {
+	t.Helper()
+	r, err := e.ps.Record(e.ctx, id)
+	if errors.Is(err, privacy.ErrNotFound) {
+		r, err = e.ps.MedicalRecord(e.ctx, id)
+	}
+	if err != nil {
+		t.Fatalf("read %s: %v", id, err)
+	}
+	for _, v := range r.Fields {
+		return v
+	}
+	return ""
+}
+
+func testUpdateRefusedWhileHeld(t *testing.T, e *env) {
+	// Rule G3: held data stays as it was. A record a standing hold covers
+	// is not rectified, medical ones included, not even to empty content;
+	// a case or subject whose whole data a hold keeps does not change,
+	// except by the facts that add to it and alter nothing (closing, the
+	// end of employment). Refused, not versioned: GDPR art. 17(3)(e) keeps
+	// the data as it stood for the claim. Lifted, the hold lets all pass.
+	e.subject(t, "s-1")
+	e.openCase(t, "c-1", "s-1", t0)
+	e.openCase(t, "c-2", "s-1", t0)
+	e.add(t, rec("n-1", "c-1", privacy.CategoryNotes, t0), rec("n-2", "c-1", privacy.CategoryNotes, t0),
+		rec("m-1", "c-1", privacy.CategoryMedical, t0), rec("n-3", "c-2", privacy.CategoryNotes, t0))
+	clock := t0
+	next := func() time.Time { clock = clock.Add(time.Hour); return clock }
+	place := func(h retention.Hold) {
+		t.Helper()
+		h.Subject, h.Ground, h.Reason = "s-1", retention.GroundLegalClaim, "claim "+string(h.ID)
+		if _, err := e.r.PlaceHold(e.ctx, officer, h, notDue); err != nil {
+			t.Fatalf("PlaceHold(%s): %v", h.ID, err)
+		}
+	}
+	lift := func(id retention.HoldID) {
+		t.Helper()
+		if err := e.r.LiftHold(e.ctx, officer, id, "released", notDue); err != nil {
+			t.Fatalf("LiftHold(%s): %v", id, err)
+		}
+	}
+	refused := func(what string, err error, ids ...privacy.RecordID) {
+		t.Helper()
+		wantHeld(t, what, err)
+		for _, id := range ids {
+			if got := e.content(t, id); got != "content of "+string(id) {
+				t.Errorf("%s: record %s holds %q after the refusal", what, id, got)
+			}
+		}
+	}
+	allowed := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Errorf("%s, which no standing hold keeps: %v", what, err)
+		}
+	}
+
+	// A hold of records.
+	place(retention.Hold{ID: "h-records", Records: []privacy.RecordID{"n-1", "m-1"}})
+	refused("rectify held n-1 to empty content", e.rectify("n-1", "", next()), "n-1")
+	refused("rectify held medical m-1", e.rectify("m-1", "rewritten", next()), "m-1")
+	r, _ := e.ps.Record(e.ctx, "n-1")
+	r.Fields = map[privacy.Field]string{privacy.FieldText: ""}
+	r.Updated = next()
+	refused("Store.UpdateRecord of held n-1", e.ps.UpdateRecord(e.ctx, r, []privacy.Event{sweepEvent("n-1")}), "n-1")
+	m, _ := e.ps.MedicalRecord(e.ctx, "m-1")
+	m.Fields = map[privacy.Field]string{privacy.FieldText: ""}
+	m.Updated = next()
+	refused("Store.UpdateMedicalRecord of held m-1", e.ps.UpdateMedicalRecord(e.ctx, m, []privacy.Event{sweepEvent("m-1")}), "m-1")
+	allowed("rectify n-2", e.rectify("n-2", "rectified", next()))
+	lift("h-records")
+	allowed("rectify n-1 after the hold was lifted", e.rectify("n-1", "rectified", next()))
+
+	// A hold of case c-1.
+	place(retention.Hold{ID: "h-case", Case: "c-1"})
+	refused("rectify n-2 of held case c-1", e.rectify("n-2", "", next()))
+	refused("rectify medical m-1 of held case c-1", e.rectify("m-1", "", next()), "m-1")
+	allowed("rectify n-3 of case c-2", e.rectify("n-3", "rectified", next()))
+	c, _ := e.ps.Case(e.ctx, "c-1")
+	changed := c
+	changed.Purpose = privacy.PurposePrevention
+	wantHeld(t, "Store.UpdateCase changing held case c-1", e.ps.UpdateCase(e.ctx, changed, []privacy.Event{sweepEvent("c-1")}))
+	allowed("close held case c-1", e.d.CloseCase(e.ctx, act(next()), "c-1"))
+	c, _ = e.ps.Case(e.ctx, "c-1")
+	reopened := c
+	reopened.Closed = time.Time{}
+	wantHeld(t, "Store.UpdateCase reopening held case c-1", e.ps.UpdateCase(e.ctx, reopened, []privacy.Event{sweepEvent("c-1")}))
+	if got, _ := e.ps.Case(e.ctx, "c-1"); got.IsOpen() || got.Purpose != c.Purpose {
+		t.Errorf("held case c-1 changed: %+v", got)
+	}
+	lift("h-case")
+
+	// A hold of the subject's whole data.
+	place(retention.Hold{ID: "h-subject"})
+	refused("rectify n-3 of a held subject", e.rectify("n-3", "", next()))
+	sub, _ := e.ps.Subject(e.ctx, "s-1")
+	other := sub
+	other.Employer = "employer-2"
+	wantHeld(t, "Store.UpdateSubject changing a held subject", e.ps.UpdateSubject(e.ctx, other, []privacy.Event{sweepEvent("s-1")}))
+	ended := next()
+	allowed("record the end of employment of a held subject", e.d.EndEmployment(e.ctx, act(ended), "s-1", ended))
+	wantHeld(t, "change the end of employment of a held subject", e.d.EndEmployment(e.ctx, act(next()), "s-1", clock))
+	if got, _ := e.ps.Subject(e.ctx, "s-1"); got.Employer != sub.Employer || !got.EmploymentEnded.Equal(ended) {
+		t.Errorf("held subject s-1 changed: %+v", got)
+	}
+	lift("h-subject")
+	allowed("rectify n-3 after the hold was lifted", e.rectify("n-3", "rectified", next()))
+}
+
+func testHoldRacesUpdate(t *testing.T, e *env) {
+	// Rule G3 under a race: a hold of record r-i is placed while r-i is
+	// rectified (a medical record for odd i). Either the rectification
+	// comes first, its audit event before the hold's, or the hold does and
+	// the rectification is refused, the record as it was; never a change
+	// of a record a hold already kept.
+	const n = 16
+	e.subject(t, "s-1")
+	e.openCase(t, "c-1", "s-1", t0)
+	for i := range n {
+		cat := privacy.CategoryNotes
+		if i%2 == 1 {
+			cat = privacy.CategoryMedical
+		}
+		e.add(t, rec(privacy.RecordID(fmt.Sprintf("r-%d", i)), "c-1", cat, t0))
+	}
+	holdErrs, updErrs := make([]error, n), make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		id := privacy.RecordID(fmt.Sprintf("r-%d", i))
+		h := retention.Hold{ID: retention.HoldID(fmt.Sprintf("h-%d", i)), Subject: "s-1", Records: []privacy.RecordID{id},
+			Ground: retention.GroundLegalClaim, Reason: "claim filed during the rectification"}
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, holdErrs[i] = e.r.PlaceHold(e.ctx, officer, h, notDue)
+		}()
+		go func() {
+			defer wg.Done()
+			<-start
+			updErrs[i] = e.rectify(id, "", t0.Add(time.Hour))
+		}()
+	}
+	close(start)
+	wg.Wait()
+	events, haveLog := e.events(t)
+	seqOf := func(action privacy.EventAction, object string) uint64 {
+		for _, ev := range events {
+			if ev.Action == action && ev.Object == object {
+				return ev.Seq
+			}
+		}
+		return 0
+	}
+	for i := range n {
+		id := privacy.RecordID(fmt.Sprintf("r-%d", i))
+		if holdErrs[i] != nil {
+			t.Errorf("PlaceHold(h-%d): %v", i, holdErrs[i])
+			continue
+		}
+		got := e.content(t, id)
+		switch err := updErrs[i]; {
+		case err != nil:
+			wantHeld(t, fmt.Sprintf("rectification of %s racing its hold", id), err)
+			if got != "content of "+string(id) {
+				t.Errorf("the refused rectification of %s changed it to %q", id, got)
+			}
+		case got != "":
+			t.Errorf("the rectification of %s succeeded but it holds %q", id, got)
+		case haveLog:
+			upd, held := seqOf(privacy.EventUpdate, string(id)), seqOf(privacy.EventCreate, fmt.Sprintf("hold:h-%d", i))
+			if upd == 0 || held == 0 || upd > held {
+				t.Errorf("G3: record %s was rectified (event %d) after hold h-%d was placed (event %d)", id, upd, i, held)
+			}
+		}
 	}
 }
 
@@ -882,9 +1142,9 @@ func testHoldRacesDirectDelete(t *testing.T, e *env) {
 			defer wg.Done()
 			<-start
 			if i%3 == 0 {
-				delErrs[i] = e.d.DeleteSubject(e.ctx, sid)
+				delErrs[i] = e.d.DeleteSubject(e.ctx, act(notDue), sid)
 			} else {
-				delErrs[i] = e.d.DeleteCase(e.ctx, cid)
+				delErrs[i] = e.d.DeleteCase(e.ctx, act(notDue), cid)
 			}
 		}()
 	}
@@ -934,8 +1194,23 @@ func testEraseRecordChecks(t *testing.T, e *env) {
 	bad.Record = "zz"
 	wantKind(t, "EraseRecord(missing)", e.s.EraseRecord(e.ctx, bad, ev), privacy.ErrNotFound)
 	e.wantPresent(t, "n-1")
+	// Every field of the proof comes back as it went in.
+	p.Citation, p.Recipients = "Besluit SUWI art. 2.4", []retention.Recipient{{Kind: privacy.PartyUWV}, {Kind: privacy.PartyInsurer, Party: "insurer-1"}}
+	p.Due, _ = calendar.NewDate(2027, time.March, 2)
+	p.Erasure, p.Reason, p.Rule = "e-1", retention.ReasonErasure, privacy.R9
+	wantFull(t, "proof", p, "Medical")
 	if err := e.s.EraseRecord(e.ctx, p, ev); err != nil {
 		t.Fatalf("EraseRecord: %v", err)
+	}
+	if got, err := e.s.Proof(e.ctx, "n-1"); err != nil {
+		t.Errorf("Proof: %v", err)
+	} else {
+		wantSame(t, "Proof", p, got)
+	}
+	if got, err := e.s.Proofs(e.ctx, "s-1"); err != nil {
+		t.Errorf("Proofs: %v", err)
+	} else {
+		wantSame(t, "Proofs", []retention.Proof{p}, got)
 	}
 	wantKind(t, "EraseRecord(twice)", e.s.EraseRecord(e.ctx, p, ev), privacy.ErrExists)
 	_, err := e.s.Proof(e.ctx, "zz")
@@ -986,8 +1261,14 @@ func testRecipients(t *testing.T, e *env) {
 	if !slices.Equal(p.Recipients, []retention.Recipient{insurer, uwv}) {
 		t.Errorf("Proof(n-1).Recipients = %v, want [insurer uwv]", p.Recipients)
 	}
-	// A failing disclosure log stops the sweep before anything is deleted.
-	e.add(t, rec("n-3", "c-1", privacy.CategoryNotes, closed.Add(-time.Hour)))
+	// A failing disclosure log stops the sweep before anything is deleted:
+	// n-3 of another subject's case, closed when c-1 closed, is due.
+	e.subject(t, "s-2")
+	e.openCase(t, "c-3", "s-2", t0)
+	e.add(t, rec("n-3", "c-3", privacy.CategoryNotes, closed.Add(-time.Hour)))
+	if err := e.d.CloseCase(e.ctx, act(closed), "c-3"); err != nil {
+		t.Fatalf("CloseCase(c-3): %v", err)
+	}
 	failing := retention.RecipientsFunc(func(context.Context, []privacy.RecordID) (map[privacy.RecordID][]retention.Recipient, error) {
 		return nil, errors.New("log down")
 	})
@@ -1079,7 +1360,7 @@ func testConcurrent(t *testing.T, e *env) {
 		for i := range perCase {
 			e.add(t, rec(privacy.RecordID(fmt.Sprintf("r-%d-%d", c, i)), cid, privacy.CategoryNotes, t0))
 		}
-		if err := e.d.CloseCase(e.ctx, cid, closed); err != nil {
+		if err := e.d.CloseCase(e.ctx, act(closed), cid); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -1159,8 +1440,7 @@ func testBatchChecks(t *testing.T, e *env) {
 	if !ok {
 		t.Skip("the adapter does not implement retention.BatchStore")
 	}
-	e.world(t)
-	e.add(t, rec("n-3", "c-1", privacy.CategoryNotes, t0), rec("n-4", "c-1", privacy.CategoryNotes, t0))
+	e.world(t, rec("n-3", "c-1", privacy.CategoryNotes, t0), rec("n-4", "c-1", privacy.CategoryNotes, t0))
 	// Rule G3: a hold on n-2 keeps it, whatever the batch says.
 	if _, err := e.r.PlaceHold(e.ctx, officer, retention.Hold{ID: "h-1", Subject: "s-1", Records: []privacy.RecordID{"n-2"},
 		Ground: retention.GroundLegalClaim, Reason: "x"}, notDue); err != nil {

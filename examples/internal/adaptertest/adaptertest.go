@@ -226,15 +226,20 @@ func testSubjectEvents(t *testing.T, s Store) {
 	}
 }
 
+// audit is the audit event of a write the kit makes on the store directly:
+// privacy.Store takes none without (rules O1, G7).
+var audit = []privacy.Event{{Time: t0, Principal: "adaptertest", Role: privacy.RoleCaseManager,
+	Action: privacy.EventCreate, Outcome: privacy.OutcomeAllowed, Rule: privacy.R4}}
+
 func setup(t *testing.T, s Store) {
 	t.Helper()
 	ctx := context.Background()
-	if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-1", Created: t0}); err != nil {
+	if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-1", Created: t0}, audit); err != nil {
 		t.Fatalf("CreateSubject: %v", err)
 	}
 	c := privacy.Case{ID: "c-1", Subject: "s-1", Kind: privacy.CaseAbsence, Purpose: privacy.PurposeAbsenceGuidance,
 		Contract: privacy.Contract{ID: "k-1", Party: "e-1", PartyKind: privacy.PartyEmployer, Start: t0}, Opened: t0}
-	if err := s.CreateCase(ctx, c); err != nil {
+	if err := s.CreateCase(ctx, c, audit); err != nil {
 		t.Fatalf("CreateCase: %v", err)
 	}
 }
@@ -249,7 +254,7 @@ func testTimes(t *testing.T, s Store) {
 		r := privacy.Record{ID: id, Case: "c-1", Subject: "s-1", Category: privacy.CategoryNotes, Author: "cm-1",
 			Source: privacy.Source{Kind: privacy.PartyService}, Created: privacy.Timestamp(tm), Updated: privacy.Timestamp(tm),
 			Fields: map[privacy.Field]string{privacy.FieldText: "x"}}
-		if err := s.AddRecords(ctx, r); err != nil {
+		if err := s.AddRecords(ctx, []privacy.Record{r}, audit); err != nil {
 			t.Fatalf("AddRecords(%v): %v", tm, err)
 		}
 		got, err := s.Record(ctx, id)
@@ -290,7 +295,7 @@ func testBadInput(t *testing.T, s Store) {
 	} {
 		r := good
 		tc.edit(&r)
-		if err := s.AddRecords(ctx, good, r); !errors.Is(err, privacy.ErrInvalid) {
+		if err := s.AddRecords(ctx, []privacy.Record{good, r}, audit); !errors.Is(err, privacy.ErrInvalid) {
 			t.Errorf("AddRecords(%s) = %v, want ErrInvalid", tc.what, err)
 		}
 		if _, err := s.Record(ctx, "r-1"); !errors.Is(err, privacy.ErrNotFound) {
@@ -306,7 +311,7 @@ func testBadInput(t *testing.T, s Store) {
 	// Any bytes in a field round-trip.
 	r := good
 	r.Fields = map[privacy.Field]string{privacy.FieldText: "\x00\xff\xfe 'quoted' \"double\" \\ ; --", "": ""}
-	if err := s.AddRecords(ctx, r); err != nil {
+	if err := s.AddRecords(ctx, []privacy.Record{r}, audit); err != nil {
 		t.Fatalf("AddRecords(binary fields): %v", err)
 	}
 	got, err := s.Record(ctx, "r-1")
@@ -322,7 +327,7 @@ func testCancelled(t *testing.T, s Store) {
 	if _, err := s.Subject(ctx, "s-1"); !errors.Is(err, privacy.ErrUnavailable) {
 		t.Errorf("Subject(cancelled) = %v, want ErrUnavailable", err)
 	}
-	if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-2", Created: t0}); !errors.Is(err, privacy.ErrUnavailable) {
+	if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-2", Created: t0}, audit); !errors.Is(err, privacy.ErrUnavailable) {
 		t.Errorf("CreateSubject(cancelled) = %v, want ErrUnavailable", err)
 	}
 	for _, err := range s.CaseRecords(ctx, "c-1") {
@@ -338,12 +343,12 @@ func testCancelled(t *testing.T, s Store) {
 func testUpdateCaseKeepsSubject(t *testing.T, s Store) {
 	ctx := context.Background()
 	setup(t, s)
-	if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-2", Created: t0}); err != nil {
+	if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-2", Created: t0}, audit); err != nil {
 		t.Fatalf("CreateSubject: %v", err)
 	}
 	c, _ := s.Case(ctx, "c-1")
 	c.Subject = "s-2"
-	if err := s.UpdateCase(ctx, c); !errors.Is(err, privacy.ErrInvalid) {
+	if err := s.UpdateCase(ctx, c, audit); !errors.Is(err, privacy.ErrInvalid) {
 		t.Errorf("UpdateCase(other subject) = %v, want ErrInvalid", err)
 	}
 	if got, _ := s.Case(ctx, "c-1"); got.Subject != "s-1" {

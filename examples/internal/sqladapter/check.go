@@ -131,3 +131,30 @@ func CheckEvent(op string, e privacy.Event) error {
 	}
 	return c.err
 }
+
+// CheckWriteEvents checks the audit events of a write of privacy.Store: at
+// least one (rules O1, G7: no write goes unaudited, else
+// privacy.ErrInvalid naming G7), each of them fit for SQL.
+func CheckWriteEvents(op string, events []privacy.Event) error {
+	if len(events) == 0 {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: privacy.G7, Msg: "a write needs its audit events"}
+	}
+	for _, e := range events {
+		if err := CheckEvent(op, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ClosedBefore is the refusal of a closing dated before a record of the
+// case was created or changed (rule R4: a case closes after what it
+// holds).
+func ClosedBefore(op string) error {
+	return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Rule: privacy.R4, Msg: "the case holds records dated after the closing"}
+}
+
+// Closed is the refusal of an addition to a closed case (rule R4).
+func Closed(op string) error {
+	return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Rule: privacy.R4, Msg: "the case is closed"}
+}

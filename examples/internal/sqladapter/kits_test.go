@@ -9,8 +9,10 @@ import (
 
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/internal/kitdiff"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+	"github.com/stretchr/testify/require"
 )
 
 func TestStringsRoundTrip(t *testing.T) {
@@ -83,8 +85,11 @@ func FuzzDecodeHistory(f *testing.F) {
 			return // e.g. a time JSON cannot write back; refused as ErrInvalid
 		}
 		h2, err := DecodeHistory(again)
-		if err != nil || len(h2) != len(h) {
-			t.Fatalf("re-encoding changed the history: %v", err)
+		if err != nil {
+			t.Fatalf("DecodeHistory(re-encoded) = %v", err)
+		}
+		if d := kitdiff.Diff(h, h2); d != "" {
+			t.Fatalf("re-encoding changed the history (-decoded +re-encoded):\n%s", d)
 		}
 	})
 }
@@ -103,11 +108,13 @@ func FuzzDecodeItems(f *testing.F) {
 			return
 		}
 		again, err := EncodeItems("op", items)
+		require.NoError(t, err, "EncodeItems(decoded)")
+		back, err := DecodeItems(again)
 		if err != nil {
-			t.Fatalf("EncodeItems(decoded) = %v", err)
+			t.Fatalf("DecodeItems(re-encoded) = %v", err)
 		}
-		if back, err := DecodeItems(again); err != nil || len(back) != len(items) {
-			t.Fatalf("re-encoding changed the items: %v", err)
+		if d := kitdiff.Diff(items, back); d != "" {
+			t.Fatalf("re-encoding changed the items (-decoded +re-encoded):\n%s", d)
 		}
 	})
 }

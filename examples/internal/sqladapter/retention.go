@@ -180,8 +180,39 @@ func CaseHolds(hs []retention.Hold, c privacy.CaseID) (whole bool, named []priva
 	return false, named
 }
 
-// Held is the refusal of a direct deletion that a standing legal hold
-// forbids (rule G3); msg says what the hold keeps.
+// CaseChangeHeld reports whether one of the standing holds hs of a case's
+// subject keeps the whole of case old, which next would alter (rule G3;
+// see [retention.Hold.HoldsCase] and [retention.AltersCase]).
+func CaseChangeHeld(hs []retention.Hold, old, next privacy.Case) bool {
+	if !retention.AltersCase(old, next) {
+		return false
+	}
+	for i := range hs {
+		if hs[i].HoldsCase(old.ID) {
+			return true
+		}
+	}
+	return false
+}
+
+// SubjectChangeHeld reports whether one of the standing holds hs of
+// subject old keeps its whole data, which next would alter (rule G3; see
+// [retention.Hold.HoldsSubject] and [retention.AltersSubject]).
+func SubjectChangeHeld(hs []retention.Hold, old, next privacy.Subject) bool {
+	if !retention.AltersSubject(old, next) {
+		return false
+	}
+	for i := range hs {
+		if hs[i].HoldsSubject() {
+			return true
+		}
+	}
+	return false
+}
+
+// Held is the refusal of a write that a standing legal hold forbids (rule
+// G3): a direct deletion or a change of held data; msg says what the hold
+// keeps.
 func Held(op, msg string) error {
 	return &privacy.Error{Op: op, Kind: privacy.ErrForbidden, Rule: privacy.G3, Msg: msg}
 }

@@ -9,8 +9,10 @@ import (
 	"testing/quick"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/internal/kitdiff"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
+	"github.com/stretchr/testify/require"
 )
 
 // TestFieldsRoundTrip: any field set, any bytes, comes back as it went in.
@@ -84,31 +86,17 @@ func FuzzDecodeFields(f *testing.F) {
 
 func TestFaults(t *testing.T) {
 	var f Faults
-	if err := f.Wrote("op", 100); err != nil {
-		t.Fatalf("a disarmed counter failed: %v", err)
-	}
+	require.NoError(t, f.Wrote("op", 100), "a disarmed counter failed")
 	f.Arm(2)
-	if err := f.Wrote("op", 2); err != nil {
-		t.Fatalf("the first 2 rows failed: %v", err)
-	}
-	if err := f.Wrote("op", 0); err != nil {
-		t.Fatalf("no rows failed: %v", err)
-	}
-	if err := f.Wrote("op", 1); !errors.Is(err, privacy.ErrUnavailable) {
-		t.Fatalf("row 3 = %v, want ErrUnavailable", err)
-	}
-	if err := f.Wrote("op", 1); err != nil {
-		t.Fatalf("the failure fired twice: %v", err)
-	}
+	require.NoError(t, f.Wrote("op", 2), "the first 2 rows failed")
+	require.NoError(t, f.Wrote("op", 0), "no rows failed")
+	require.ErrorIs(t, f.Wrote("op", 1), privacy.ErrUnavailable, "row 3")
+	require.NoError(t, f.Wrote("op", 1), "the failure fired twice")
 	f.Arm(3)
-	if err := f.Wrote("op", 4); !errors.Is(err, privacy.ErrUnavailable) {
-		t.Fatalf("a statement of 4 rows past a budget of 3 = %v, want ErrUnavailable", err)
-	}
+	require.ErrorIs(t, f.Wrote("op", 4), privacy.ErrUnavailable, "a statement of 4 rows past a budget of 3")
 	f.Arm(1)
 	f.Arm(-1)
-	if err := f.Wrote("op", 5); err != nil {
-		t.Fatalf("a disarmed counter failed: %v", err)
-	}
+	require.NoError(t, f.Wrote("op", 5), "a disarmed counter failed")
 }
 
 func TestChecks(t *testing.T) {
@@ -139,8 +127,10 @@ func TestMigrations(t *testing.T) {
 		"m/0002_second.sql": {Data: []byte("CREATE TABLE b (x int);")},
 		"m/README":          {Data: []byte("not a migration")},
 	}, "m")
-	if err != nil || len(ms) != 2 || ms[1].Version != 2 || ms[1].Name != "second" {
-		t.Fatalf("Migrations = %+v, %v", ms, err)
+	require.NoError(t, err)
+	if d := kitdiff.Diff([]Migration{{Version: 1, Name: "first", SQL: "CREATE TABLE a (x int);"},
+		{Version: 2, Name: "second", SQL: "CREATE TABLE b (x int);"}}, ms); d != "" {
+		t.Errorf("Migrations mismatch (-want +got):\n%s", d)
 	}
 	for name, fsys := range map[string]fstest.MapFS{
 		"gap":      {"m/0001_a.sql": {}, "m/0003_c.sql": {}},
