@@ -157,8 +157,12 @@ func seedWorld(ctx context.Context, svc *dossierwacht.Service, principals []*dos
 				F{privacy.FieldText: "gradual return from week 3, mornings only"}),
 		}},
 	} {
-		if err := svc.AddRecords(ctx, who[step.by], step.recs...); err != nil {
-			return err
+		// One call per record: a call is one atomic write of one case's
+		// file (the medical file is kept apart, O6).
+		for _, r := range step.recs {
+			if err := svc.AddRecords(ctx, who[step.by], r); err != nil {
+				return err
+			}
 		}
 	}
 	employer := consent.Recipient{Party: bakery, Kind: privacy.PartyEmployer}
