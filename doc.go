@@ -6,14 +6,42 @@
 // ID (R1–R13, O1–O16, G1–G8, N1–N12) that every decision, error and audit
 // event names.
 //
-// This package holds only this overview; the library is in its
-// sub-packages.
+// # The front door
 //
-// # Packages
+// A [Service] is the one value a program needs: built by [Open] from a
+// [Store] (the in-memory [github.com/dossierwacht/dossierwacht/memstore],
+// SQLite in examples/sqlitestore, PostgreSQL in examples/pgstore) and a
+// policy ([privacy.Strict] applies both regulations), it runs every
+// operation of the library — subjects and cases, records, views and
+// listings, consent and disclosures, subject requests and exports, legal
+// holds, erasures and sweeps, group figures, audit verification, the
+// privacy statement and register.
+//
+//	svc, err := dossierwacht.Open(ctx, memstore.New(), privacy.Strict(), nil)
+//	err = svc.AddRecords(ctx, carla, record)       // carla is an *Actor
+//	view, err := svc.View(ctx, bert, "case-1", privacy.PurposeAbsenceGuidance)
+//	d, err := svc.Disclose(ctx, carla, request)     // decided with the case and carla's own access
+//	report, err := svc.Sweep(ctx, officer)         // proofs of deletion, recipients to tell
+//
+// Every verb takes the [Actor] who acts and decides with the whole picture:
+// the actor's role, assignments, coverage and sign-in facts; the case; the
+// consent register (rule O10's consent comes from the register, never from
+// the caller); the legal holds. Every verb writes its audit event (O1, G7,
+// N9), and a refusal is an error whose rule [privacy.RuleOf] names. The
+// Service reads the time from its own clock ([Options].Clock), so no
+// operation can be back-dated. It never hands out its Store.
+//
+// # Packages for experts
+//
+// The engines below the front door stay for those who build their own, as
+// database/sql/driver stays beside database/sql. Their pure deciders take
+// every fact as an argument and read no clock; a caller that uses them
+// directly takes on what the Service otherwise does for it (the actor's
+// assignments, the consent register, the clock, the audit of each step).
 //
 // From the ground up: a package imports only packages listed before it
-// (TestLayers, in layers_test.go beside this file, keeps it so). Each package with a
-// store has a conformance kit beside it, named <pkg>test, that any adapter
+// (TestLayers, in layers_test.go beside this file, keeps it so). Each
+// package with a store has a conformance kit beside it, named <pkg>test, that any adapter
 // runs from its own test.
 //
 //   - privacy: the vocabulary — data categories, roles, parties, subjects,
@@ -38,6 +66,8 @@
 //   - memstore: the in-memory reference adapter; it implements the store
 //     of every package listed before it and passes every kit. No kit
 //     imports it: a kit tests the store it is given.
+//   - dossierwacht (this package): the front door, beside memstore and
+//     above every engine; it imports no adapter.
 //   - compliancetest: the compliance kit, one scenario or more per rule
 //     against a small System interface, with this library as reference
 //     system.

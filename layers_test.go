@@ -33,9 +33,12 @@ const module = "github.com/dossierwacht/dossierwacht"
 //     memstore implements the store of every package below it, so it
 //     stands above them all; the front door wires the engines over any
 //     store and must not pull in the in-memory one.
-//   - 5, the top: compliancetest (the compliance kit, with the library as
-//     reference system), the examples (SQL adapters, walkthrough, HTTP
-//     service) and any command, which may use everything below.
+//   - 5, the SQL adapters (examples/sqlitestore, examples/pgstore and what
+//     they share under examples/internal): like memstore, they implement
+//     every store, over a database.
+//   - 6, the top: compliancetest (the compliance kit, with the library as
+//     reference system), the walkthrough, the HTTP service and the
+//     command, which may use everything below, the adapters included.
 //
 // A room is a list of patterns: a path relative to the module ("." is the
 // root package), or a prefix ending in "/..." for a path and everything
@@ -54,9 +57,11 @@ var floors = [][]room{
 		{"memstore", []string{"memstore/..."}},
 		{"front door", []string{"."}},
 	},
+	{{"adapters", []string{"examples/sqlitestore/...", "examples/pgstore/...", "examples/internal/..."}}},
 	{
 		{"compliancetest", []string{"compliancetest/..."}},
-		{"examples", []string{"examples/..."}},
+		{"walkthrough", []string{"examples/walkthrough/..."}},
+		{"httpservice", []string{"examples/httpservice/..."}},
 		{"commands", []string{"cmd/..."}},
 	},
 }
@@ -206,7 +211,9 @@ func TestLayersPlaces(t *testing.T) {
 		"retention/retentiontest":   "retention",
 		"memstore":                  "memstore",
 		"compliancetest":            "compliancetest",
-		"examples/internal/sqlcore": "examples",
+		"examples/internal/sqlcore": "adapters",
+		"examples/sqlitestore":      "adapters",
+		"examples/walkthrough":      "walkthrough",
 		"cmd/dossierwacht":          "commands",
 	} {
 		p, ok := placeOf(path)

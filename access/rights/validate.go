@@ -328,7 +328,8 @@ func (c *Consent) validate(path string) error {
 	if err := voptID(path+".recipient", string(c.Recipient)); err != nil {
 		return err
 	}
-	if err := vparty(path+".recipient_kind", c.RecipientKind, true); err != nil {
+	// A grant naming only its recipient party leaves the kind empty.
+	if err := vparty(path+".recipient_kind", c.RecipientKind, c.Recipient == ""); err != nil {
 		return err
 	}
 	if err := voptID(path+".case", string(c.Case)); err != nil {

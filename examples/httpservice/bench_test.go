@@ -6,15 +6,18 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/dossierwacht/dossierwacht/memstore"
 )
 
 // BenchmarkViewCase is one GET /cases/{id} as the employer through the
-// whole handler: authentication stand-in, case read, consent question,
-// Guard view with its audit events, JSON. On memstore.
+// whole handler: request log, deadline, authentication stand-in, the front
+// door's View (case read, consent question, redacted view with its audit
+// events), JSON. On memstore.
 func BenchmarkViewCase(b *testing.B) {
-	f := newMemFixture(b)
-	req := httptest.NewRequest("GET", "/cases/case-anna-absence", nil)
-	req.Header.Set(DemoHeader, "hr-bert")
+	f := newFixture(b, memstore.New(), func(d *Deps) { d.Logger = discardLogger() })
+	req := httptest.NewRequest("GET", casePath(annaCase), nil)
+	req.Header.Set(DemoHeader, "employer-contact-bert")
 	b.ReportAllocs()
 	for b.Loop() {
 		w := httptest.NewRecorder()
@@ -26,9 +29,10 @@ func BenchmarkViewCase(b *testing.B) {
 }
 
 // BenchmarkDisclose is one allowed POST /disclosures (N10, on a statute):
-// decode, read checks through the Guard, decision and log. On memstore.
+// decode, the front door's Disclose (the case and read checks, decision
+// and log, the records handed over), JSON. On memstore.
 func BenchmarkDisclose(b *testing.B) {
-	f := newMemFixture(b)
+	f := newFixture(b, memstore.New(), func(d *Deps) { d.Logger = discardLogger() })
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {

@@ -5,7 +5,7 @@ package main
 //
 // This file is the only place where the service decides who is calling, and
 // it does so with no security at all: whoever sends the header
-// X-Demo-Principal: hr-bert IS hr-bert. It exists so that the example runs
+// X-Demo-Principal: employer-contact-bert IS employer-contact-bert. It exists so that the example runs
 // without an identity provider. A real service puts its own sign-in here
 // (sessions, OIDC, mutual TLS, …), records whether the caller signed in with
 // more than one factor (rule N6), and loads the principal's assignments and
@@ -18,7 +18,7 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -34,14 +34,14 @@ const DemoHeader = "X-Demo-Principal"
 // DemoAuth is immutable after [NewDemoAuth] and safe for concurrent use.
 type DemoAuth struct {
 	// STAND-IN: a fixed table instead of an identity provider (R12).
-	principals map[privacy.PrincipalID]*access.Principal
+	principals map[privacy.PrincipalID]*dossierwacht.Actor
 }
 
 // NewDemoAuth returns a STAND-IN authenticator over a fixed table of
 // principals (replace it with your own authentication; rule R12). Each
 // principal is validated; IDs must be unique.
-func NewDemoAuth(principals ...*access.Principal) (*DemoAuth, error) {
-	a := &DemoAuth{principals: make(map[privacy.PrincipalID]*access.Principal, len(principals))}
+func NewDemoAuth(principals ...*dossierwacht.Actor) (*DemoAuth, error) {
+	a := &DemoAuth{principals: make(map[privacy.PrincipalID]*dossierwacht.Actor, len(principals))}
 	for i, p := range principals {
 		if p == nil {
 			return nil, &privacy.Error{Op: "httpservice: demo auth", Kind: privacy.ErrInvalid, Path: fmt.Sprintf("principals[%d]", i), Msg: "nil principal"}
@@ -61,7 +61,7 @@ func NewDemoAuth(principals ...*access.Principal) (*DemoAuth, error) {
 // header. STAND-IN: it checks nothing but that the name is in the table;
 // replace it with your own authentication (rule R12). A missing or unknown
 // name fails with an error matching [privacy.ErrNotFound].
-func (a *DemoAuth) Authenticate(r *http.Request) (*access.Principal, error) {
+func (a *DemoAuth) Authenticate(r *http.Request) (*dossierwacht.Actor, error) {
 	const op = "httpservice: authenticate"
 	id := r.Header.Get(DemoHeader)
 	if id == "" {

@@ -3,13 +3,12 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"strings"
+	"time"
 
-	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
@@ -30,148 +29,103 @@ type disclosureIn struct {
 	Basis   privacy.LegalBasisID `json:"basis,omitempty"`
 }
 
-// decisionJSON is the answer to POST /disclosures: 201 when allowed (and
-// logged), 403 when denied. A denial carries "error" besides, as every
-// error body does.
+// decisionJSON is the answer to an allowed POST /disclosures (201): the
+// decision, and exactly what the recipient is to receive.
 type decisionJSON struct {
 	Allowed bool `json:"allowed"`
-	// Decision is "allowed" or "denied".
+	// Decision is "allowed".
 	Decision string `json:"decision"`
-	Error    string `json:"error,omitempty"`
 	// Rule is the rule that decided; Reason says why.
 	Rule   privacy.RuleID `json:"rule"`
 	Reason string         `json:"reason"`
-	// Basis is what an allowed disclosure rests on; LegalBasis the
-	// statute, Grants the consent grants.
+	// Basis is what the disclosure rests on; LegalBasis the statute,
+	// Grants the consent grants.
 	Basis         privacy.BasisKind    `json:"basis,omitempty"`
 	LegalBasis    privacy.LegalBasisID `json:"legal_basis,omitempty"`
 	Grants        []consent.GrantID    `json:"grants,omitempty"`
 	NotifySubject bool                 `json:"notify_subject,omitempty"`
-	// Category is, for a denial, the category refused.
-	Category privacy.Category `json:"category,omitempty"`
 	// Disclosure is the ID of the logged disclosure.
-	Disclosure consent.DisclosureID `json:"disclosure,omitempty"`
-	Policy     string               `json:"policy"`
+	Disclosure consent.DisclosureID `json:"disclosure"`
+	// Records are what the recipient receives: the records and fields
+	// decided, no more.
+	Records []disclosedJSON `json:"records"`
+	Policy  string          `json:"policy"`
 }
 
-func decisionOut(d consent.Decision, id consent.DisclosureID) decisionJSON {
-	out := decisionJSON{Allowed: d.Allowed, Decision: "denied", Rule: d.Rule, Reason: d.Reason, Policy: d.Policy}
-	if d.Allowed {
-		out.Decision, out.Basis, out.LegalBasis, out.Grants, out.NotifySubject, out.Disclosure =
-			"allowed", d.Basis, d.LegalBasis, d.Grants(), d.NotifySubject, id
-	} else {
-		out.Error, out.Category = "disclosure denied", d.Category
+// disclosedJSON is one record handed over.
+type disclosedJSON struct {
+	ID       privacy.RecordID         `json:"id"`
+	Category privacy.Category         `json:"category"`
+	Created  time.Time                `json:"created"`
+	Fields   map[privacy.Field]string `json:"fields"`
+}
+
+func decisionOut(d dossierwacht.Disclosed, id consent.DisclosureID) decisionJSON {
+	out := decisionJSON{Allowed: true, Decision: "allowed", Rule: d.Rule, Reason: d.Reason, Basis: d.Basis,
+		LegalBasis: d.LegalBasis, Grants: d.Grants(), NotifySubject: d.NotifySubject, Disclosure: id,
+		Records: make([]disclosedJSON, 0, len(d.Records)), Policy: d.Policy}
+	for _, r := range d.Records {
+		fields := make(map[privacy.Field]string, len(r.Fields))
+		for _, f := range r.Fields {
+			fields[f.Field] = f.Value
+		}
+		out.Records = append(out.Records, disclosedJSON{ID: r.ID, Category: r.Category, Created: r.Created, Fields: fields})
 	}
 	return out
 }
 
 // disclose serves POST /disclosures: a disclosure of a subject's data to a
-// party outside the service, decided by the consent package and, when
-// allowed, logged in the same step (rules R6, O14, O6, O9, N2, N3, N5,
-// N10, O11, G7).
+// party outside the service, through the front door's Disclose (rules R6,
+// O14, O6, N2, N3, N5, N10, O11, G7): the discloser must know of the case
+// and may disclose only what it may read itself (O1, O4); the decision
+// and, when allowed, the log entry are written in one step.
 //
-// The discloser must be allowed to read every category it would disclose
-// (rules O1, O4: a disclosure is a use of the data); that check goes
-// through the Guard and is audited. A case the discloser may not know of is
-// 404, as a missing one.
-func (s *server) disclose(w http.ResponseWriter, r *http.Request, p *access.Principal) {
+// Answers: 201 with the decision and what the recipient receives; 403 a
+// problem naming the rule that refused (and the category refused); 404
+// for a case or record that is missing, hidden or not the subject's, all
+// alike; 409 for a disclosure ID used before, by whomever, with nothing
+// more said about it.
+func (s *server) disclose(w http.ResponseWriter, r *http.Request, a *dossierwacht.Actor) {
 	const op = "httpservice: disclose"
-	ctx := r.Context()
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
-			fail(w, http.StatusUnsupportedMediaType, "want application/json", "")
+			s.problem(w, r, problem{Status: http.StatusUnsupportedMediaType, Detail: "send application/json"})
 			return
 		}
 	}
 	in, err := decodeDisclosure(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
-		s.writeError(w, r, err, false)
-		return
-	}
-	req := consent.Request{ID: in.ID, By: p.Principal, Recipient: in.Recipient, Subject: in.Subject, Case: in.Case,
-		Items: in.Items, Purpose: in.Purpose, At: s.now(), Basis: in.Basis, AccessPoint: p.AccessPoint, Client: p.Client}
-	if err := req.Validate(); err != nil {
-		s.writeError(w, r, err, false)
+		s.writeError(w, r, err)
 		return
 	}
 	if in.Case == "" {
-		s.writeError(w, r, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "case", Msg: "a disclosure through this service names its case"}, false)
+		s.writeError(w, r, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "case", Msg: "a disclosure through this service names its case"})
 		return
 	}
-
-	// The discloser must know of the case and read what it discloses.
-	c, err := s.d.Dossiers.Case(ctx, in.Case)
-	if err != nil {
-		s.writeError(w, r, err, true)
-		return
-	}
-	if c.Subject != in.Subject {
-		notFound(w) // as if the case did not exist: it is not this subject's
-		return
-	}
-	consented := s.consented(ctx, p, c, c.Contract.Party, req.At)
-	checks := make([]access.Request, len(in.Items))
-	for i, it := range in.Items {
-		checks[i] = access.Request{Principal: p, Case: &c, Action: privacy.ActionRead, Category: it.Category,
-			Purpose: in.Purpose, Time: req.At, Consent: consented, Object: string(it.Record)}
-	}
-	ds, err := s.d.Guard.CheckAll(ctx, checks)
-	if err != nil {
-		s.writeError(w, r, err, true)
-		return
-	}
-	if !s.engine.Visible(access.Request{Principal: p, Case: &c, Purpose: in.Purpose, Time: req.At, Consent: consented}).Allowed {
-		notFound(w)
-		return
-	}
-	for _, d := range ds {
-		if !d.Allowed {
-			fail(w, http.StatusForbidden, "the discloser may not read what it would disclose", d.Rule)
-			return
-		}
-	}
-
-	// A named record must be of this case, subject and category; any
-	// other is "not found", so that record IDs of other cases cannot be
-	// probed (the registry would call it malformed).
-	for _, it := range in.Items {
-		if it.Record == "" {
-			continue
-		}
-		var rec privacy.Record
-		if it.Category.Medical() {
-			// The case file audits the read of the medical file (G7).
-			rec, err = s.d.Dossiers.MedicalRecord(ctx, actOf(p, req.At, in.Purpose), it.Record)
-		} else {
-			rec, err = s.d.Dossiers.Record(ctx, it.Record)
-		}
-		if err != nil {
-			s.writeError(w, r, err, true)
-			return
-		}
-		if rec.Case != c.ID || rec.Subject != c.Subject || rec.Category != it.Category {
-			notFound(w)
-			return
-		}
-	}
-
-	d, err := s.d.Consent.Disclose(ctx, req)
+	req := consent.Request{ID: in.ID, Recipient: in.Recipient, Subject: in.Subject, Case: in.Case,
+		Items: in.Items, Purpose: in.Purpose, Basis: in.Basis}
+	d, err := s.svc.Disclose(r.Context(), a, req)
 	switch {
 	case err == nil && d.Allowed:
 		writeJSON(w, http.StatusCreated, decisionOut(d, req.ID))
-	case errors.Is(err, privacy.ErrForbidden) && !d.Allowed && d.Rule != "":
-		writeJSON(w, http.StatusForbidden, decisionOut(d, req.ID))
-	case err == nil:
-		// Not allowed without an error: deny all the same (fail closed).
-		writeJSON(w, http.StatusForbidden, decisionOut(d, req.ID))
+	case errors.Is(err, privacy.ErrExists):
+		// The same answer whether the earlier disclosure was the
+		// caller's or someone else's, and nothing about it.
+		s.problem(w, r, problem{Type: typeDisclosureIDUsed, Status: http.StatusConflict,
+			Detail: "a disclosure with this ID was requested before; a new disclosure takes a new ID"})
+	case err == nil, errors.Is(err, privacy.ErrForbidden) && d.Rule != "" && !d.Allowed:
+		// Refused by the consent register (or, failing closed, not
+		// allowed without an error).
+		s.problem(w, r, problem{Type: typeRefused, Status: http.StatusForbidden, Detail: d.Reason, Rule: d.Rule,
+			Category: d.Category, Policy: d.Policy})
 	default:
-		s.writeError(w, r, err, true)
+		s.writeError(w, r, err)
 	}
 }
 
 // decodeDisclosure reads one JSON object, strictly: unknown fields, wrong
 // types, trailing data and more than maxBody bytes are refused. The errors
-// name where, never echo what.
+// name where, never echo what (privacy.JSONError).
 func decodeDisclosure(body io.Reader) (disclosureIn, error) {
 	const op = "httpservice: decode disclosure"
 	var in disclosureIn
@@ -179,38 +133,19 @@ func decodeDisclosure(body io.Reader) (disclosureIn, error) {
 	dec.DisallowUnknownFields()
 	err := dec.Decode(&in)
 	if err == nil {
-		if dec.More() {
+		if _, err = dec.Token(); err == io.EOF {
+			return in, nil
+		}
+		if err == nil {
 			return disclosureIn{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "trailing data after the object"}
 		}
-		if _, terr := dec.Token(); terr != io.EOF {
-			var tooBig *http.MaxBytesError
-			if errors.As(terr, &tooBig) {
-				return disclosureIn{}, terr
-			}
-			return disclosureIn{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "trailing data after the object"}
-		}
-		return in, nil
 	}
-	var (
-		tooBig  *http.MaxBytesError
-		syntax  *json.SyntaxError
-		typeErr *json.UnmarshalTypeError
-	)
+	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
 		return disclosureIn{}, err
 	case errors.Is(err, io.EOF):
 		return disclosureIn{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "empty body"}
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return disclosureIn{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "truncated JSON"}
-	case errors.As(err, &syntax):
-		return disclosureIn{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: fmt.Sprintf("malformed JSON at byte %d", syntax.Offset)}
-	case errors.As(err, &typeErr):
-		return disclosureIn{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: typeErr.Field, Msg: "wrong type"}
 	}
-	if strings.HasPrefix(err.Error(), "json: unknown field ") {
-		// encoding/json tells an unknown field only by its message.
-		return disclosureIn{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "unknown field"}
-	}
-	return disclosureIn{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "malformed body: unknown field or bad value"}
+	return disclosureIn{}, privacy.JSONError(op, err)
 }

@@ -1,10 +1,14 @@
-// Command httpservice is a small HTTP API over Dossierwacht, with the
-// standard library's net/http and nothing else: each caller sees only what
-// its role may see of a case, disclosures are decided and logged, a subject
-// downloads their export, and the privacy statement is a page.
+// Command httpservice is a small HTTP API over Dossierwacht's front door,
+// with the standard library's net/http and nothing else: each caller sees
+// only what its role may see of a case, disclosures are decided and
+// logged, a subject downloads their export, and the privacy statement is a
+// page. Every endpoint is one verb of dossierwacht.Service, taken by the
+// authenticated caller.
 //
 //	go run ./examples/httpservice   # serves on 127.0.0.1:8080
-//	curl -H 'X-Demo-Principal: hr-bert' localhost:8080/cases/case-anna-absence
+//	curl localhost:8080/healthz
+//	curl -H 'X-Demo-Principal: employer-contact-bert' \
+//	  'localhost:8080/cases/case-anna-absence?purpose=absence-guidance'
 //	curl -H 'X-Demo-Principal: physician-dirk' --json '{"id":"d-1",
 //	  "recipient":{"party":"employer-bakery","kind":"employer"},"subject":"employee-anna",
 //	  "case":"case-anna-absence","items":[{"category":"work-capacity","fields":["limitations"]}],
@@ -14,14 +18,20 @@
 // unknown fields refused); who discloses is the caller, and when is the
 // server's clock, never the body.
 //
-// Endpoints:
+// Endpoints (openapi.json describes them, served at GET /openapi.json):
 //
-//	GET  /cases                          the caller's cases (those it may know of; O10)
-//	GET  /cases/{id}?purpose=            the case as the caller may see it (R7, O4, O6, O9, O11, N6)
+//	GET  /healthz                        the service is up and its store reachable
+//	GET  /openapi.json                   the OpenAPI 3.1 description of this API
+//	GET  /privacy?lang=nl|en             the privacy statement (R1)
+//	GET  /cases?purpose=                 the caller's cases (those it may know of; O10)
+//	GET  /cases/{id}?purpose=            the case as the caller may see it (R5, R7, O4, O6, O9, O11, N6)
 //	POST /disclosures                    a disclosure, decided and logged (R6, O14, O6, O9, N5, N10)
 //	GET  /subjects/{id}/export?format=json|html&lang=nl|en
 //	                                     the subject's export (R11, O13, G1, G5, N9)
-//	GET  /privacy?lang=nl|en             the privacy statement (R1)
+//
+// Errors are RFC 9457 problem details (application/problem+json) naming
+// the rule that decided. Every request has a deadline (-timeout); the log
+// on standard error has one line per request, without personal data.
 //
 // Who is calling comes from the header X-Demo-Principal, looked up in a
 // fixed table of demo principals (demoauth.go). That is a STAND-IN: replace
@@ -47,27 +57,48 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht"
 	"github.com/dossierwacht/dossierwacht/examples/sqlitestore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	timeout := flag.Duration("timeout", DefaultTimeout, "deadline of each request")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, os.Stdout, nil); err != nil {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(ctx, config{addr: *addr, timeout: *timeout, out: os.Stdout, log: logger}); err != nil {
 		log.Fatal(err)
 	}
 }
 
-// run serves on addr until ctx ends. ready, if set, gets the address it
-// listens on.
-func run(ctx context.Context, addr string, out io.Writer, ready func(net.Addr)) (err error) {
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+// config is how run serves.
+type config struct {
+	addr    string
+	timeout time.Duration
+	out     io.Writer    // the start-up banner
+	log     *slog.Logger // the request log
+	// ready, if set, gets the address it listens on.
+	ready func(net.Addr)
+}
+
+// clock is the service's clock: the system clock moved by an offset, so
+// that the demo world can be seeded as it stood two weeks ago.
+type clock struct {
+	base   func() time.Time
+	offset atomic.Int64 // nanoseconds
+}
+
+func (c *clock) now() time.Time { return c.base().Add(time.Duration(c.offset.Load())) }
+
+// run serves until ctx ends.
+func run(ctx context.Context, cfg config) (err error) {
 	dir, err := os.MkdirTemp("", "dossierwacht-http-")
 	if err != nil {
 		return err
@@ -79,26 +110,29 @@ func run(ctx context.Context, addr string, out io.Writer, ready func(net.Addr)) 
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
 
-	stores := sqliteStores(db)
-	auth, err := NewDemoAuth(demoPrincipals()...)
+	clk := &clock{base: time.Now}
+	svc, err := dossierwacht.Open(ctx, db, privacy.Strict(), &dossierwacht.Options{Clock: clk.now,
+		Complaints: "the service's complaints procedure, see /privacy"})
 	if err != nil {
 		return err
 	}
-	deps, err := buildDeps(stores, privacy.Strict(), auth, time.Now)
+	principals := demoPrincipals()
+	auth, err := NewDemoAuth(principals...)
 	if err != nil {
 		return err
 	}
-	deps.Logger = logger
 	// The demo world as it stood two weeks ago.
-	if err := seedWorld(ctx, deps, time.Now().AddDate(0, 0, -14)); err != nil {
+	clk.offset.Store(int64(-14 * 24 * time.Hour))
+	if err := seedWorld(ctx, svc, principals, clk.now()); err != nil {
 		return err
 	}
-	h, err := NewHandler(deps)
+	clk.offset.Store(0)
+	h, err := NewHandler(Deps{Service: svc, Auth: auth, Subjects: demoSubjects(), Logger: cfg.log, Timeout: cfg.timeout})
 	if err != nil {
 		return err
 	}
 
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
@@ -106,17 +140,20 @@ func run(ctx context.Context, addr string, out io.Writer, ready func(net.Addr)) 
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      60 * time.Second, // an export streams
+		WriteTimeout:      cfg.timeout + 5*time.Second, // the request's own deadline comes first
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(out, "dossierwacht httpservice on http://%s (policy %s %s)\n", ln.Addr(), deps.Dossiers.Policy().Name, deps.Dossiers.Policy().Version)
-	fmt.Fprintf(out, "everything kept in SQLite: %s\n", db.Path())
-	fmt.Fprintf(out, "STAND-IN authentication: send %s: <id>, one of %v\n", DemoHeader, auth.IDs())
-	fmt.Fprintf(out, "try: curl -H '%s: hr-bert' http://%s/cases/%s\n", DemoHeader, ln.Addr(), annaSick)
-	if ready != nil {
-		ready(ln.Addr())
+	if cfg.log != nil {
+		srv.ErrorLog = slog.NewLogLogger(cfg.log.Handler(), slog.LevelWarn)
+	}
+	policy := svc.Policy()
+	fmt.Fprintf(cfg.out, "dossierwacht httpservice on http://%s (policy %s %s)\n", ln.Addr(), policy.Name, policy.Version)
+	fmt.Fprintf(cfg.out, "everything kept in SQLite: %s\n", db.Path())
+	fmt.Fprintf(cfg.out, "STAND-IN authentication: send %s: <id>, one of %v\n", DemoHeader, auth.IDs())
+	fmt.Fprintf(cfg.out, "try: curl -H '%s: %s' 'http://%s/cases/%s?purpose=%s'\n", DemoHeader, bert, ln.Addr(), annaCase, privacy.PurposeAbsenceGuidance)
+	if cfg.ready != nil {
+		cfg.ready(ln.Addr())
 	}
 
 	errc := make(chan error, 1)
@@ -135,11 +172,4 @@ func run(ctx context.Context, addr string, out io.Writer, ready func(net.Addr)) 
 		return err
 	}
 	return nil
-}
-
-// sqliteStores keeps everything in db: the case file with its medical file,
-// the audit trail, the consent register, the subjects' requests and the
-// retention facts.
-func sqliteStores(db *sqlitestore.Store) Stores {
-	return Stores{Dossiers: db, Access: db, Consent: db, Rights: db, Retention: db}
 }

@@ -19,14 +19,14 @@ func (s *server) privacyStatement(w http.ResponseWriter, r *http.Request) {
 	case "en":
 		lang = statement.English
 	default:
-		s.writeError(w, r, &privacy.Error{Op: "httpservice: privacy statement", Kind: privacy.ErrInvalid, Path: "lang", Msg: "want nl or en"}, false)
+		s.writeError(w, r, &privacy.Error{Op: "httpservice: privacy statement", Kind: privacy.ErrInvalid, Path: "lang", Msg: "want nl or en"})
 		return
 	}
 	// Rendered into memory first (the statement is a few kilobytes), so
-	// that a failure is a clean error response rather than half a page.
+	// that a failure is a clean problem response rather than half a page.
 	var buf bytes.Buffer
-	if err := statement.Render(&buf, s.policy, &statement.Options{Language: lang, Format: statement.HTML}); err != nil {
-		s.writeError(w, r, err, false)
+	if err := s.svc.Statement(&buf, &statement.Options{Language: lang, Format: statement.HTML}); err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	h := w.Header()

@@ -2,124 +2,96 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access"
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/retention"
 )
 
-// Stores are where the service keeps its data. One adapter may be all of
-// them (memstore is); Retention is optional.
-type Stores struct {
-	Dossiers privacy.Store
-	// Access keeps the audit trail; Consent writes its decisions to the
-	// same trail, so both must be the same store's.
-	Access  access.Store
-	Consent consent.Store
-	Rights  rights.Store
-	// Retention, if set, must keep the same records as Dossiers: the
-	// export then shows each record's retention (G1).
-	Retention retention.Store
-}
-
-// buildDeps wires the library's engines over stores, under policy, with
-// auth as the (stand-in) authentication.
-func buildDeps(st Stores, policy *privacy.Policy, auth Authenticator, now func() time.Time) (Deps, error) {
-	dossiers, err := privacy.NewDossiers(st.Dossiers, policy)
-	if err != nil {
-		return Deps{}, err
-	}
-	guard, err := access.New(st.Access, dossiers, nil)
-	if err != nil {
-		return Deps{}, err
-	}
-	reg, err := consent.New(st.Consent, policy, &consent.Options{Records: st.Dossiers})
-	if err != nil {
-		return Deps{}, err
-	}
-	log := rights.FromConsent(reg)
-	opts := &rights.Options{
-		Disclosures: log,
-		Consents:    log,
-		Audit:       rights.FromAudit(guard),
-		Complaints:  "the service's complaints procedure, see /privacy",
-	}
-	if st.Retention != nil {
-		rules, err := retention.NewRules(policy)
-		if err != nil {
-			return Deps{}, err
-		}
-		opts.Retention = rights.RetentionFromStore(st.Retention, rules)
-	}
-	desk, err := rights.New(st.Rights, dossiers, opts)
-	if err != nil {
-		return Deps{}, err
-	}
-	return Deps{Auth: auth, Dossiers: dossiers, Guard: guard, Audit: st.Access, Consent: reg, Rights: desk,
-		Subjects: demoSubjects(), Now: now}, nil
-}
-
-// The demo world: one employer (a bakery) under contract, three employees,
-// an absence case with the sick report, the reason, the physician's advice
-// and a medical record, and two consultation-hour visits, one of which the
-// employee let the employer know of (rule O10).
+// The demo world is the walkthrough's (examples/walkthrough/world.go and
+// cases.go), with the same people, subjects, cases and record IDs: one
+// employer (a bakery) under contract, its absence insurer, five employees
+// with a case of each kind, and Anna's absence case with the sick report,
+// the reason, the physician's advice, the medical record and a plan note.
+// Beside the walkthrough's, it has a physician without a second factor
+// (N6), the employees as callers of their own data, a periodic
+// examination of Chris that he lets the employer know of (O10), and Anna's
+// written consent to the employer receiving the plan note (O14) standing.
 const (
-	employer  privacy.PartyID   = "employer-bakery"
-	insurer   privacy.PartyID   = "insurer-zeker"
-	service   privacy.PartyID   = "the-service"
-	coach     privacy.PartyID   = "coach-ravi"
-	anna      privacy.SubjectID = "employee-anna"
-	bob       privacy.SubjectID = "employee-bob"
-	cees      privacy.SubjectID = "employee-cees"
-	annaSick  privacy.CaseID    = "case-anna-absence"
-	annaVisit privacy.CaseID    = "case-anna-visit"
-	bobSick   privacy.CaseID    = "case-bob-absence"
-	ceesVisit privacy.CaseID    = "case-cees-visit"
+	bakery  privacy.PartyID = "employer-bakery"
+	zeker   privacy.PartyID = "insurer-zeker"
+	service privacy.PartyID = "the-service"
+
+	anna  privacy.SubjectID = "employee-anna"
+	bram  privacy.SubjectID = "employee-bram"
+	chris privacy.SubjectID = "employee-chris"
+	dana  privacy.SubjectID = "employee-dana"
+	eva   privacy.SubjectID = "employee-eva"
+
+	annaCase  privacy.CaseID = "case-anna-absence"
+	bramCase  privacy.CaseID = "case-bram-consultation"
+	chrisCase privacy.CaseID = "case-chris-periodic-exam"
+	danaCase  privacy.CaseID = "case-dana-preventive"
+	evaCase   privacy.CaseID = "case-eva-reintegration"
 )
 
-func demoSubjects() []privacy.SubjectID { return []privacy.SubjectID{anna, bob, cees} }
+// The demo principals, as the walkthrough names them.
+const (
+	bert  privacy.PrincipalID = "employer-contact-bert"
+	ida   privacy.PrincipalID = "insurer-ida"
+	carla privacy.PrincipalID = "case-manager-carla"
+	dirk  privacy.PrincipalID = "physician-dirk"
+	femke privacy.PrincipalID = "physician-femke" // no second factor (N6)
+	sam   privacy.PrincipalID = "support-sam"
+	adam  privacy.PrincipalID = "administrator-adam"
+)
+
+// contract is the bakery's contract with the service (O2).
+var contract = privacy.Contract{ID: "contract-bakery", Party: bakery, PartyKind: privacy.PartyEmployer,
+	Start: time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)}
+
+func demoSubjects() []privacy.SubjectID { return []privacy.SubjectID{anna, bram, chris, dana, eva} }
 
 // demoPrincipals is the STAND-IN table of callers (replace it with your own
 // authentication and assignment tables; rule R12).
-func demoPrincipals() []*access.Principal {
-	staff := func(id privacy.PrincipalID, role privacy.Role, secrecy privacy.SecrecyBasis, mfa bool, cases ...privacy.CaseID) *access.Principal {
-		return access.NewPrincipal(privacy.Principal{ID: id, Role: role, Party: service, Secrecy: secrecy, MultiFactor: mfa}, cases, nil)
+func demoPrincipals() []*dossierwacht.Actor {
+	staff := func(id privacy.PrincipalID, role privacy.Role, secrecy privacy.SecrecyBasis, mfa bool, cases ...privacy.CaseID) *dossierwacht.Actor {
+		return dossierwacht.NewActor(privacy.Principal{ID: id, Role: role, Party: service, Secrecy: secrecy, MultiFactor: mfa}, cases, nil)
 	}
-	subject := func(s privacy.SubjectID) *access.Principal {
-		return access.NewPrincipal(privacy.Principal{ID: privacy.PrincipalID(s), Role: privacy.RoleSubject, Subject: s}, nil, nil)
+	out := []*dossierwacht.Actor{
+		dossierwacht.NewActor(privacy.Principal{ID: bert, Role: privacy.RoleEmployerContact, Party: bakery}, nil, []privacy.PartyID{bakery}),
+		dossierwacht.NewActor(privacy.Principal{ID: ida, Role: privacy.RoleInsurer, Party: zeker}, nil, []privacy.PartyID{bakery}),
+		staff(carla, privacy.RoleCaseManager, privacy.SecrecyAgreement, false, annaCase),
+		staff(dirk, privacy.RolePhysician, privacy.SecrecyProfessional, true, annaCase, bramCase, chrisCase),
+		staff(femke, privacy.RolePhysician, privacy.SecrecyProfessional, false, annaCase),
+		staff(sam, privacy.RoleSupportStaff, privacy.SecrecyAgreement, false),
+		staff(adam, privacy.RoleAdministrator, privacy.SecrecyNone, true),
 	}
-	return []*access.Principal{
-		access.NewPrincipal(privacy.Principal{ID: "hr-bert", Role: privacy.RoleEmployerContact, Party: employer}, nil, nil),
-		access.NewPrincipal(privacy.Principal{ID: "insurer-ida", Role: privacy.RoleInsurer, Party: insurer}, nil, []privacy.PartyID{employer}),
-		staff("physician-dirk", privacy.RolePhysician, privacy.SecrecyProfessional, true, annaSick, annaVisit, ceesVisit),
-		staff("physician-eva", privacy.RolePhysician, privacy.SecrecyProfessional, false, annaSick), // no second factor (N6)
-		staff("case-manager-carla", privacy.RoleCaseManager, privacy.SecrecyAgreement, false, annaSick, bobSick),
-		staff("support-sam", privacy.RoleSupportStaff, privacy.SecrecyNone, false),
-		staff("admin-ad", privacy.RoleAdministrator, privacy.SecrecyNone, true),
-		subject(anna), subject(bob), subject(cees),
+	for _, s := range demoSubjects() {
+		out = append(out, dossierwacht.NewActor(privacy.Principal{ID: privacy.PrincipalID(s), Role: privacy.RoleSubject, Subject: s}, nil, nil))
 	}
+	return out
 }
 
-// seedWorld fills the case file as it stood at at, and records the
-// consent grants. Carla, the case manager, enters the file, Dirk the
-// medical record; the case file audits each write (rules O1, G7, N9).
-func seedWorld(ctx context.Context, d Deps, at time.Time) error {
-	at = privacy.Timestamp(at)
-	carla := privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager, Party: service, Secrecy: privacy.SecrecyAgreement}
-	dirk := privacy.Principal{ID: "physician-dirk", Role: privacy.RolePhysician, Party: service, Secrecy: privacy.SecrecyProfessional,
-		MultiFactor: true}
-	entered := privacy.Act{By: carla, At: at.Add(time.Hour), Client: "httpservice-seed"}
-	contract := privacy.Contract{ID: "contract-bakery", Party: employer, PartyKind: privacy.PartyEmployer,
-		Start: at.AddDate(-1, 0, 0)}
-	for _, id := range demoSubjects() {
-		s, err := privacy.NewSubject(id, employer, at)
-		if err != nil {
-			return err
+// seedWorld fills the service with the demo world, each step taken by the
+// demo principal who would take it, through the front door: decided and
+// audited as any request is. The time of each step is the service's clock;
+// at is that clock's time now, for the dates the records hold.
+func seedWorld(ctx context.Context, svc *dossierwacht.Service, principals []*dossierwacht.Actor, at time.Time) error {
+	who := map[privacy.PrincipalID]*dossierwacht.Actor{}
+	for _, p := range principals {
+		who[p.ID] = p
+	}
+	for _, id := range []privacy.PrincipalID{bert, carla, dirk, privacy.PrincipalID(chris)} {
+		if who[id] == nil {
+			return fmt.Errorf("httpservice: the demo world needs principal %s", id)
 		}
-		if err := d.Dossiers.CreateSubject(ctx, entered, s); err != nil {
+	}
+	// Rule O8: the employer supplies the master data.
+	for _, s := range demoSubjects() {
+		if err := svc.RegisterSubject(ctx, who[bert], privacy.Subject{ID: s, Employer: bakery}); err != nil {
 			return err
 		}
 	}
@@ -129,70 +101,84 @@ func seedWorld(ctx context.Context, d Deps, at time.Time) error {
 		kind    privacy.CaseKind
 		purpose privacy.Purpose
 	}{
-		{annaSick, anna, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance},
-		{annaVisit, anna, privacy.CaseConsultation, privacy.PurposePrevention},
-		{bobSick, bob, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance},
-		{ceesVisit, cees, privacy.CaseConsultation, privacy.PurposePrevention},
+		{annaCase, anna, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance},
+		{bramCase, bram, privacy.CaseConsultation, privacy.PurposePrevention},
+		{chrisCase, chris, privacy.CasePeriodicExam, privacy.PurposePrevention},
+		{danaCase, dana, privacy.CasePreventive, privacy.PurposePrevention},
+		{evaCase, eva, privacy.CaseReintegration, privacy.PurposeReintegration},
 	} {
-		cs, err := privacy.NewCase(c.id, c.subject, c.kind, c.purpose, contract, at)
-		if err != nil {
-			return err
-		}
-		if err := d.Dossiers.OpenCase(ctx, entered, cs); err != nil {
+		if err := svc.OpenCase(ctx, who[carla], privacy.Case{ID: c.id, Subject: c.subject, Kind: c.kind, Purpose: c.purpose,
+			Contract: contract}); err != nil {
 			return err
 		}
 	}
 	type F = map[privacy.Field]string
-	n := 0
-	rec := func(id privacy.RecordID, c privacy.CaseID, cat privacy.Category, author privacy.PrincipalID, src privacy.Source, f F) privacy.Record {
-		n++
-		return privacy.Record{ID: id, Case: c, Category: cat, Author: author, Source: src,
-			Created: at.Add(time.Duration(n) * time.Minute), Fields: f}
-	}
-	fromEmployer := privacy.Source{Kind: privacy.PartyEmployer, Party: employer}
-	fromService := privacy.Source{Kind: privacy.PartyService}
-	fromSubject := privacy.Source{Kind: privacy.PartySubject}
-	if err := d.Dossiers.AddRecords(ctx, entered,
-		rec("rec-anna-identity", annaSick, privacy.CategoryIdentity, "hr-bert", fromEmployer,
-			F{privacy.FieldName: "Anna de Vries", privacy.FieldCity: "Utrecht", privacy.FieldDateOfBirth: "1990-04-01"}),
-		rec("rec-anna-sick-report", annaSick, privacy.CategoryAbsenceFacts, "hr-bert", fromEmployer,
-			F{privacy.FieldFirstDay: at.Format(time.DateOnly), privacy.FieldExpectedDuration: "2 weeks", privacy.FieldWorkAccident: "no"}),
-		rec("rec-anna-degree", annaSick, privacy.CategoryAbsenceFacts, "physician-dirk", fromService,
-			F{privacy.FieldIncapacityDegree: "100%"}),
-		rec("rec-anna-reason", annaSick, privacy.CategoryAbsenceReason, "case-manager-carla", fromSubject,
-			F{privacy.FieldText: "back pain after lifting"}),
-		rec("rec-anna-capacity", annaSick, privacy.CategoryWorkCapacity, "physician-dirk", fromService,
-			F{privacy.FieldLimitations: "no lifting over 5 kg", privacy.FieldCapacities: "desk work", privacy.FieldExpectedDuration: "2 weeks"}),
-		rec("rec-anna-visit", annaVisit, privacy.CategoryConsultation, "physician-dirk", fromService,
-			F{privacy.FieldConsultationKind: "consultation-hour", privacy.FieldDate: at.Format(time.DateOnly)}),
-		rec("rec-bob-identity", bobSick, privacy.CategoryIdentity, "hr-bert", fromEmployer,
-			F{privacy.FieldName: "Bob Jansen", privacy.FieldCity: "Amersfoort"}),
-		rec("rec-bob-sick-report", bobSick, privacy.CategoryAbsenceFacts, "hr-bert", fromEmployer,
-			F{privacy.FieldFirstDay: at.Format(time.DateOnly), privacy.FieldExpectedDuration: "1 week"}),
-		rec("rec-cees-visit", ceesVisit, privacy.CategoryConsultation, "physician-dirk", fromService,
-			F{privacy.FieldConsultationKind: "consultation-hour", privacy.FieldDate: at.Format(time.DateOnly)}),
-	); err != nil {
-		return err
-	}
-	// Rule O6: the medical record goes to the separate medical file.
-	if err := d.Dossiers.AddRecord(ctx, privacy.Act{By: dirk, At: entered.At, Client: entered.Client}, rec("rec-anna-medical", annaSick, privacy.CategoryMedical, "physician-dirk", fromService,
-		F{privacy.FieldText: "lumbar strain; physiotherapy advised"})); err != nil {
-		return err
-	}
-	for _, g := range []consent.Grant{
-		// Rule O10: Cees lets the employer know of his visit.
-		{ID: "grant-cees-visit", Subject: cees, Recipient: consent.Recipient{Party: employer, Kind: privacy.PartyEmployer},
-			Categories: []privacy.Category{privacy.CategoryConsultation}, Purpose: privacy.PurposePrevention, Case: ceesVisit,
-			Form: consent.FormWritten, Document: "doc-cees-2026-001", Given: at},
-		// Rule O14: Anna lets her reintegration coach have the
-		// physician's advice, in writing.
-		{ID: "grant-anna-coach", Subject: anna, Recipient: consent.Recipient{Party: coach, Kind: privacy.PartyThirdParty},
-			Categories: []privacy.Category{privacy.CategoryWorkCapacity}, Purpose: privacy.PurposeAbsenceGuidance, Case: annaSick,
-			Form: consent.FormWritten, Document: "doc-anna-2026-001", Given: at},
-	} {
-		if _, err := d.Consent.AddGrant(ctx, carla, g); err != nil {
-			return err
+	rec := func(id privacy.RecordID, c privacy.CaseID, s privacy.SubjectID, cat privacy.Category, src privacy.PartyKind, f F) privacy.Record {
+		r := privacy.Record{ID: id, Case: c, Subject: s, Category: cat, Source: privacy.Source{Kind: src}, Fields: f}
+		if src == privacy.PartyEmployer {
+			r.Source.Party = bakery
 		}
+		return r
+	}
+	today := at.Format(time.DateOnly)
+	for _, step := range []struct {
+		by   privacy.PrincipalID
+		recs []privacy.Record
+	}{
+		// Rule N1: at the sick report the employer registers only the
+		// facts the AP allows; O8: master data.
+		{bert, []privacy.Record{
+			rec("rec-identity", annaCase, anna, privacy.CategoryIdentity, privacy.PartyEmployer,
+				F{privacy.FieldName: "Anna de Vries", privacy.FieldCity: "Utrecht"}),
+			rec("rec-sick-report", annaCase, anna, privacy.CategoryAbsenceFacts, privacy.PartyEmployer,
+				F{privacy.FieldFirstDay: today, privacy.FieldExpectedDuration: "2 weeks", privacy.FieldWorkAccident: "no",
+					privacy.FieldReachableAt: "home address, 06-12345678"}),
+		}},
+		// Rule N4: the reason, for staff bound to secrecy.
+		{carla, []privacy.Record{
+			rec("rec-reason", annaCase, anna, privacy.CategoryAbsenceReason, privacy.PartySubject,
+				F{privacy.FieldText: "back pain after lifting flour sacks"}),
+		}},
+		// Rules O4, O6: the physician's advice, the medical record in
+		// the separate medical file, the visits.
+		{dirk, []privacy.Record{
+			rec("rec-capacity", annaCase, anna, privacy.CategoryWorkCapacity, privacy.PartyService,
+				F{privacy.FieldLimitations: "no lifting over 10 kg", privacy.FieldCapacities: "counter work",
+					privacy.FieldExpectedDuration: "4 weeks", privacy.FieldIncapacityDegree: "50%"}),
+			rec("rec-medical", annaCase, anna, privacy.CategoryMedical, privacy.PartyService,
+				F{privacy.FieldText: "lumbar strain; physiotherapy advised"}),
+			rec("rec-visit", bramCase, bram, privacy.CategoryConsultation, privacy.PartySubject,
+				F{privacy.FieldConsultationKind: "spreekuur", privacy.FieldDate: today}),
+			rec("rec-exam", chrisCase, chris, privacy.CategoryConsultation, privacy.PartyService,
+				F{privacy.FieldConsultationKind: "periodiek onderzoek", privacy.FieldDate: today}),
+		}},
+		{carla, []privacy.Record{
+			rec("rec-plan-note", annaCase, anna, privacy.CategoryNotes, privacy.PartyService,
+				F{privacy.FieldText: "gradual return from week 3, mornings only"}),
+		}},
+	} {
+		// One call per record: a call is one atomic write of one case's
+		// file (the medical file is kept apart, O6).
+		for _, r := range step.recs {
+			if err := svc.AddRecords(ctx, who[step.by], r); err != nil {
+				return err
+			}
+		}
+	}
+	employer := consent.Recipient{Party: bakery, Kind: privacy.PartyEmployer}
+	// Rule O14: Anna lets the employer have the plan note, in writing;
+	// her case manager records it.
+	if _, err := svc.GrantConsent(ctx, who[carla], consent.Grant{ID: "grant-anna-bakery", Subject: anna, Recipient: employer,
+		Categories: []privacy.Category{privacy.CategoryNotes}, Purpose: privacy.PurposeAbsenceGuidance, Case: annaCase,
+		Form: consent.FormWritten, Document: "signed-consent-0042"}); err != nil {
+		return err
+	}
+	// Rule O10: Chris lets the employer know of his periodic
+	// examination, and records it himself.
+	if _, err := svc.GrantConsent(ctx, who[privacy.PrincipalID(chris)], consent.Grant{ID: "grant-chris-bakery", Subject: chris,
+		Recipient: employer, Categories: []privacy.Category{privacy.CategoryConsultation}, Purpose: privacy.PurposePrevention,
+		Case: chrisCase, Form: consent.FormWritten, Document: "signed-consent-0043"}); err != nil {
+		return err
 	}
 	return nil
 }

@@ -60,6 +60,35 @@ type Options struct {
 	// when the application's role may not change the schema and
 	// migrations run apart ([Store.Migrate] under an owner role).
 	NoMigrate bool
+	// StatementTimeout and LockTimeout are PostgreSQL's statement_timeout
+	// and lock_timeout, set as runtime parameters on every connection of
+	// the pool Open makes: a statement that runs longer, or waits longer
+	// for a lock (the audit trail's included), is cancelled by the server
+	// and fails with privacy.ErrUnavailable, so that one stuck statement
+	// cannot hold a connection or a lock for ever. They count in whole
+	// milliseconds, rounded up; zero leaves the server's setting. They
+	// bind Open's migrations too: choose limits the migrations fit in, or
+	// migrate apart and open with NoMigrate. New cannot set them on a
+	// pool it did not make and refuses them: set them in that pool's
+	// ConnConfig.RuntimeParams.
+	StatementTimeout time.Duration
+	LockTimeout      time.Duration
+}
+
+// runtimeParams sets o's timeouts as runtime parameters in params.
+func (o *Options) runtimeParams(op string, params map[string]string) error {
+	for _, t := range []struct {
+		name string
+		d    time.Duration
+	}{{"statement_timeout", o.StatementTimeout}, {"lock_timeout", o.LockTimeout}} {
+		switch {
+		case t.d < 0:
+			return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: t.name, Msg: "negative"}
+		case t.d > 0:
+			params[t.name] = strconv.FormatInt(int64((t.d+time.Millisecond-1)/time.Millisecond), 10)
+		}
+	}
+	return nil
 }
 
 // Open connects to the database at dsn (a PostgreSQL URL or key=value
@@ -80,11 +109,19 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Store, error) {
 	if !strings.Contains(dsn, "default_query_exec_mode") {
 		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeExec
 	}
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if err := o.runtimeParams(op, cfg.ConnConfig.RuntimeParams); err != nil {
+		return nil, err
+	}
+	o.StatementTimeout, o.LockTimeout = 0, 0 // set on the pool's connections
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fail(op, err, nil)
 	}
-	s, err := New(ctx, pool, opts)
+	s, err := New(ctx, pool, &o)
 	if err != nil {
 		pool.Close()
 		return nil, err
@@ -109,6 +146,10 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*Store, error)
 	}
 	if o.Schema == "" {
 		o.Schema = DefaultSchema
+	}
+	if o.StatementTimeout != 0 || o.LockTimeout != 0 {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "timeouts",
+			Msg: "set statement_timeout and lock_timeout in the pool's ConnConfig.RuntimeParams"}
 	}
 	if !validSchema(o.Schema) {
 		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "schema",
@@ -175,6 +216,16 @@ func (s *Store) Close() {
 	if s.owned {
 		s.pool.Close()
 	}
+}
+
+// Ping reports, within ctx, whether the server is reachable: the front
+// door's health check (dossierwacht.Service.Ping) asks it. A failure is
+// privacy.ErrUnavailable.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fail("pgstore: ping", err, nil)
+	}
+	return nil
 }
 
 // FailAfter arms an injected failure (privacytest.FaultInjector): after n

@@ -137,6 +137,16 @@ func (s *Store) Close() error {
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
+// Ping reports, within ctx, whether the store's file can be reached: the
+// front door's health check (dossierwacht.Service.Ping) asks it. A failure
+// is privacy.ErrUnavailable.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.r.PingContext(ctx); err != nil {
+		return &privacy.Error{Op: "sqlitestore: ping", Kind: privacy.ErrUnavailable, Err: err}
+	}
+	return nil
+}
+
 // FailAfter arms an injected failure (privacytest.FaultInjector): after n
 // more row writes, the next fails with privacy.ErrUnavailable inside its
 // transaction, which rolls back. FailAfter(-1) disarms it.

@@ -1,58 +1,105 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
-// verifyAudit verifies the audit trail, then shows that a changed event is
-// caught, and where.
+// verifyAudit has the privacy officer verify the audit trail and keep its
+// checkpoint, shows what Anna's export tells her of it, then edits one
+// event in the file behind the store's back and shows that the next
+// verification catches it, and where.
 func (w *world) verifyAudit(ctx context.Context) error {
-	w.p.section("The audit trail: verified, then tampered with and caught (rules G7, N9)")
-	head, err := w.guard.Verify(ctx, access.Checkpoint{})
+	w.later(time.Hour)
+	w.section("The audit trail: verified, then tampered with and caught (rules G7, N9)")
+	var buf bytes.Buffer
+	if _, err := w.svc.Export(ctx, w.anna, "employee-anna", &buf, nil); err != nil {
+		return err
+	}
+	export, err := rights.DecodeExport(&buf)
 	if err != nil {
 		return err
 	}
-	w.p.printf("%d events, hash-chained; chain verified up to event %d\n", head.Seq, head.Seq)
-	n := 0
-	for e, err := range w.guard.SubjectEvents(ctx, "employee-anna", 1) {
-		if err != nil {
-			return err
+	log := export.AccessLog.Entries
+	var denied, refused *rights.AccessEntry
+	outcomes := map[privacy.Outcome]int{}
+	for i, e := range log {
+		outcomes[e.Outcome]++
+		if denied == nil && e.Principal == w.bert.ID && e.Action == privacy.EventRead &&
+			e.Category == privacy.CategoryAbsenceReason && e.Outcome == privacy.OutcomeDenied {
+			denied = &log[i]
 		}
-		if n < 3 || e.Outcome == privacy.OutcomeDenied && e.Role == privacy.RoleEmployerContact && e.Category == privacy.CategoryAbsenceReason {
-			w.p.printf("  event %d: %s %s (%s) %s %s of %s: %s by rule %s\n", e.Seq, e.Time.Format("2006-01-02 15:04"),
-				e.Principal, e.Role, e.Action, e.Category, e.Case, e.Outcome, e.Rule)
+		if refused == nil && e.Action == privacy.EventExecute && e.Outcome == privacy.OutcomeDenied {
+			refused = &log[i]
 		}
-		n++
 	}
-	w.p.printf("Anna's data was touched in %d events: she may ask who (rule N9)\n", n)
+	if denied == nil || refused == nil {
+		return errors.New("the subject's access log lacks the employer's refused read or the refused disclosure")
+	}
+	w.p.printf("Anna's export lists the %d events about her data (rule N9): %d allowed, %d refused; e.g.\n",
+		len(log), outcomes[privacy.OutcomeAllowed], outcomes[privacy.OutcomeDenied])
+	for _, e := range []*rights.AccessEntry{denied, refused} {
+		w.p.printf("  event %d: %s %s %s %s: %s by rule %s\n", e.Seq, e.Time.Format("2006-01-02 15:04"),
+			e.Principal, e.Action, e.Category, e.Outcome, e.Rule)
+	}
 
-	// The store's triggers refuse any change to the trail, so play someone
-	// who got past them: read the trail, edit one event (a refusal becomes
-	// an allowed read), and verify the edited copy.
-	var events []privacy.Event
-	for e, err := range w.audit.Events(ctx, 1) {
-		if err != nil {
-			return err
-		}
-		events = append(events, e)
+	w.checkpoint, err = w.svc.VerifyAudit(ctx, w.olga, access.Checkpoint{})
+	if err != nil {
+		return err
 	}
-	victim := len(events) / 2
-	events[victim].Outcome = privacy.OutcomeAllowed
-	_, err = access.Verify(func(yield func(privacy.Event, error) bool) {
-		for _, e := range events {
-			if !yield(e, nil) {
-				return
-			}
-		}
-	}, access.Checkpoint{}, head)
+	w.p.printf("privacy-officer-olga verifies the whole trail: %d events, each chained to the one before\n",
+		w.checkpoint.Seq)
+	w.p.printf("  by its hash; all of the walkthrough's decisions, allowed or refused, on anyone's data,\n")
+	w.p.printf("  and the service's own steps (sweeps, proofs, verifications): intact (rule G7)\n")
+	w.p.printf("she keeps the checkpoint elsewhere: a later verification against it also catches a rewrite\n")
+	w.p.printf("  of the whole trail:\n  %d:%s\n", w.checkpoint.Seq, w.checkpoint.Hash)
+
+	// The store refuses any change to the trail (its triggers, rule G7).
+	// Play someone who got past them with write access to the file: drop
+	// the trigger and turn the employer's refused read into an allowed one.
+	if err := w.tamper(ctx, denied.Seq); err != nil {
+		return err
+	}
+	w.p.printf("someone with write access to the file drops the store's append-only trigger and edits\n")
+	w.p.printf("  event %d: the employer's refused read of the absence reason now reads allowed\n", denied.Seq)
+	_, err = w.svc.VerifyAudit(ctx, w.olga, w.checkpoint)
 	var ce *access.ChainError
-	if !errors.As(err, &ce) {
-		return errors.Join(errors.New("walkthrough: tampering was not caught"), err)
+	if !errors.Is(err, access.ErrTampered) || !errors.As(err, &ce) {
+		return fmt.Errorf("tampering was not caught: %w", err)
 	}
-	w.p.printf("event %d edited behind the store's back: caught: %v (rule %s)\n", events[victim].Seq, ce, privacy.RuleOf(err))
+	w.p.printf("the next verification against her checkpoint fails: event %d %s (rule %s)\n",
+		ce.Seq, ce.Problem, privacy.RuleOf(err))
+	return nil
+}
+
+// tamper edits event seq in the SQLite file as an attacker would, not
+// through the library: the store would refuse.
+func (w *world) tamper(ctx context.Context, seq uint64) error {
+	abs, err := filepath.Abs(w.path)
+	if err != nil {
+		return err
+	}
+	// The driver the SQLite adapter registers, on the file's URI.
+	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `DROP TRIGGER audit_events_no_update`); err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE audit_events SET outcome = 'allowed' WHERE seq = ?`, int64(seq)); err != nil {
+		return err
+	}
 	return nil
 }

@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
 
 // TestWalkthrough runs the walkthrough and checks that every step happened
-// and names its rule, and that the export files were written.
+// through the front door and names its rule, that the output reads well
+// (100 columns, no Go error chains, the counts explained, the database's
+// path, a summary), and that the files were written.
 func TestWalkthrough(t *testing.T) {
 	out := t.TempDir()
 	var buf bytes.Buffer
@@ -20,59 +23,103 @@ func TestWalkthrough(t *testing.T) {
 	}
 	got := buf.String()
 	for _, want := range []string{
-		// the policy and the store (O16, O6)
+		// the policy and the store (O16, O6), and where it lives
 		"policy strict version 1.0.0, in force from 2018-05-25 (rule O16)",
-		"medical records in a table of their own (rule O6)",
-		// every case kind, and purpose limitation (O2, R5)
-		"employee-bram   case-bram-consultation    consultation",
-		"employee-eva    case-eva-reintegration    reintegration",
-		"a case for marketing is refused: privacy: open case: rule R5",
-		// the sick report (N1)
-		"employer-contact-bert writes 4 sick-report facts: allowed (rule N1)",
-		"employer-contact-bert writes an incapacity percentage of its own: denied by N1",
-		"recorded rec-medical     in the separate medical file (rule O6)",
+		"the medical records in a table of their own (rule O6):\n  " + filepath.Join(out, "dossiers.db") + "\n",
+		"timed by the Service's clock (rules O1, N9)",
+		// every case kind, and purpose limitation (O8, O2, R5)
+		"== 2026-03-02 09:00  Five employees, a case of each kind",
+		"employee-bram  case-bram-consultation   consultation  for prevention",
+		"employee-eva   case-eva-reintegration   reintegration for reintegration",
+		"employer-contact-bert registered the employees (rule O8)",
+		"a case for marketing is refused by\n  rule R5: the policy does not process for this purpose",
+		// the sick report (N1), the records (R2, R4, O6, O10)
+		"4 sick-report facts: allowed (rule N1)",
+		"an incapacity percentage of its own: refused by\n  rule N1: the employer writes only",
+		"recorded rec-reason      absence-reason by case-manager-carla    source subject  (rules R2, R4)",
+		"recorded rec-medical     by physician-dirk, in the separate medical file (rule O6)",
+		"recorded rec-visit       Bram's visit to the consultation hour, by physician-dirk (rule O10)",
 		// a forbidden category (O5)
-		"refused: privacy: validate record: rule O5",
-		"stored afterwards: false (rule O5)",
+		"a record about religion: refused by\n  rule O5: category \"religion\" is never processed",
+		"stored afterwards: nothing; carla's view of the case holds 4 records (rule O5)",
 		// what each role sees (O9, O11, N2, N3, R7, O4, N4, O6, R8, R12)
-		"rec-reason text                    - (O9)            - (O9)            shown (N4)        shown (O4)        - (R8)            - (R12)",
-		"rec-medical text                   - (O6)            - (O6)            - (O6)            shown (O6)        - (O6)            - (R12)",
-		"rec-capacity limitations           shown (N2)        - (N3)",
-		"rec-identity city                  shown (O9)        - (O11)",
-		"view for administrator-adam     0 records",
+		"rec-reason text                   - (O9)      - (O9)      shown (N4)  shown (O4)  - (R8)",
+		"rec-medical text                  - (O6)      - (O6)      - (O6)      shown (O6)  - (O6)",
+		"rec-capacity limitations          shown (N2)  - (N3)",
+		"rec-identity city                 shown (O9)  - (O11)",
+		"view for employer-contact-bert 3 records, 10 fields",
+		"view for support-sam           1 record, 2 fields",
+		"view for administrator-adam    not found, as if the case did not exist",
+		"never content (rule R12)",
 		// the employer's listing (O10)
-		"employer-contact-bert knows of 3 of 5 cases: case-anna-absence, case-dana-preventive, case-eva-reintegration",
-		// a disclosure refused, consented, allowed, revoked (O14, R6, G1)
-		"rec-plan-note to employer-bakery without consent: denied by O14",
-		"recorded grant-anna-bakery: written consent",
-		"rec-plan-note to employer-bakery with consent: allowed by O14 (written-consent) on [grant-anna-bakery]",
-		"rec-plan-note to employer-bakery after revocation: denied by O14",
-		"disclosure log: disclosure-anna-2, rec-plan-note to employer-bakery",
-		// a subject access request with its deadline, exported (R11, G2, O13, G5, N11)
-		"filed req-anna-access (access, written) on 2026-03-05: answer due 2026-04-02 (rule R11",
-		"1 medical withheld until the physician releases them (rule O13)",
-		"JSON schema dossierwacht.export/v1, rule G5",
-		"fee 0 cents (rule N11: the first copy is free), late false",
-		// closed, time moved on, swept with proof (O12, N7, G4)
-		"sweep on 2028-03-17 under strict@1.0.0: 6 records examined, 5 deleted, 0 held",
-		"proof: deleted rec-reason (absence-reason) of case case-anna-absence on 2028-03-17, rule O12",
-		"tell employer-bakery of the erasure of [rec-plan-note] (rule G4)",
-		"still kept: rec-medical (medical, case case-anna-absence): scheduled from 2046-07-01 (maximum), rule N7",
+		"employer-contact-bert knows of 3 of 5 cases:\n  case-anna-absence, case-dana-preventive, case-eva-reintegration",
+		"not listed: case-bram-consultation, case-chris-periodic-exam:",
+		// a disclosure refused, consented, allowed, revoked (O14, R6, G1, G4)
+		"without consent: refused by\n  rule O14: needs the subject's written consent",
+		"carla records grant-anna-bakery: Anna's written consent for [notes] to employer-bakery",
+		"allowed by O14 (written-consent) on [grant-anna-bakery]",
+		"what goes: rec-plan-note text \"gradual return from week 3, mornings only\"",
+		"employee-anna withdraws grant-anna-bakery",
+		"after the withdrawal: refused by\n  rule O14",
+		"her export's disclosure log: disclosure-anna-2, [rec-plan-note] to employer-bakery",
+		// a subject access request with its deadline, exported (R11, G2, O13, G5, N9, N11)
+		"carla files req-anna-access (access, written) on 2026-03-05: answer due 2026-04-02\n  (rule R11",
+		"wrote export.json    1 case, 6 records (1 medical, 1 withheld), 1 disclosure,",
+		"until the physician releases it\n  (rule O13)",
+		"access events: the audit trail's entries about Anna's data so far",
+		"the JSON follows schema dossierwacht.export/v1 (rule G5)",
+		"fee 0 cents (rule N11: the first copy is free),\n  late: false",
+		// closed, time moved on, swept with proof (O12, N7, G3, G4)
+		"== 2026-03-16 09:00  Two years after the case closes",
+		"Anna's employment ended on 2026-06-30 (rules O8, N7)",
+		"2028-03-17: the clock moves on two years and a day",
+		"privacy-officer-olga's dry run: 5 records would go",
+		"the sweep under strict@1.0.0: 6 examined, 5 deleted, 0 held by a legal hold (rule G3)",
+		"proof: rec-reason      absence-reason of case-anna-absence deleted 2028-03-17, rule O12",
+		"tell employer-bakery of the erasure of [rec-plan-note]: it received them (rule G4)",
+		"still kept, as her export says: rec-medical (medical) until 2046-06-30, rule N7:\n" +
+			"    20 years after the employment ended",
 		"the same sweep again deletes 0: sweeps are idempotent",
 		// the audit trail, verified and tampered with (G7, N9)
-		"hash-chained; chain verified up to event",
-		"she may ask who (rule N9)",
+		"employer-contact-bert read absence-reason: denied by rule O9",
+		"case-manager-carla execute notes: denied by rule O14",
+		"each chained to the one before\n  by its hash",
+		"intact (rule G7)",
+		"now reads allowed",
 		"altered (rule G7)",
+		// the summary, and how to look at the file without Go
+		"== What this showed\n- one front door",
+		"go run ./cmd/dossierwacht verify -sqlite " + filepath.Join(out, "dossiers.db"),
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("walkthrough output lacks %q", want)
 		}
 	}
+	// The output reads well: 100 columns (the temporary directory's path
+	// aside, which is the reader's own), no Go error chains.
+	chain := regexp.MustCompile(`\b[a-z]+: [a-z][a-z ]*: |\b(privacy|dossierwacht|access|retention|rights|sqlitestore): `)
+	for i, line := range strings.Split(strings.ReplaceAll(got, out, "OUT"), "\n") {
+		if n := len([]rune(line)); n > 100 {
+			t.Errorf("line %d is %d columns wide: %q", i+1, n, line)
+		}
+		if m := chain.FindString(line); m != "" {
+			t.Errorf("line %d carries a Go error chain (%q): %q", i+1, m, line)
+		}
+	}
+	// The event counts match what the checkpoint says: the summary's
+	// command names the trail's last event.
+	cp := regexp.MustCompile(`-checkpoint (\d+):[0-9a-f]{64}\n`).FindStringSubmatch(got)
+	if cp == nil || !strings.Contains(got, "verifies the whole trail: "+cp[1]+" events") {
+		t.Errorf("the summary's checkpoint %v is not the verified trail's", cp)
+	}
 	if t.Failed() {
 		t.Logf("output:\n%s", got)
 	}
-	// The export files: a JSON export that names its schema, and pages in
-	// both languages.
+	// The files: the SQLite file, a JSON export that names its schema,
+	// and pages in both languages.
+	if _, err := os.Stat(filepath.Join(out, "dossiers.db")); err != nil {
+		t.Errorf("the SQLite file: %v", err)
+	}
 	data, err := os.ReadFile(filepath.Join(out, "export.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -86,5 +133,21 @@ func TestWalkthrough(t *testing.T) {
 		if err != nil || !bytes.Contains(b, []byte("employee-anna")) {
 			t.Errorf("%s: %v, or it does not name the subject", page, err)
 		}
+	}
+}
+
+// TestWalkthroughRunsTwice: a second run in the same directory starts
+// from a new file and tells the same story.
+func TestWalkthroughRunsTwice(t *testing.T) {
+	out := t.TempDir()
+	var first, second bytes.Buffer
+	if err := run(context.Background(), &first, out); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), &second, out); err != nil {
+		t.Fatalf("second run: %v", err)
+	}
+	if first.String() != second.String() {
+		t.Errorf("the second run told another story")
 	}
 }

@@ -1,69 +1,94 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht"
 	"github.com/dossierwacht/dossierwacht/access/rights"
 )
 
-// subjectAccess files Anna's written access request, computes its deadline
-// and writes her export, in JSON and as a Dutch and an English page.
+// subjectAccess files Anna's written access request, with its deadline;
+// Anna downloads her export, in JSON and as a Dutch and an English page;
+// the case manager answers the request.
 func (w *world) subjectAccess(ctx context.Context) error {
-	w.p.section("Anna asks for her data (rules R11, O13, G1, G2, G5)")
-	req, err := w.desk.File(ctx, rights.Filing{ID: "req-anna-access", Subject: "employee-anna", Kind: rights.KindAccess,
-		Form: rights.FormWritten, Received: w.now.Add(72 * time.Hour), By: w.carla.ID, Document: "letter-anna-2026-03-05"})
+	w.at(time.Date(2026, time.March, 5, 9, 0, 0, 0, time.UTC))
+	w.section("Anna asks for her data (rules R11, O13, G1, G2, G5)")
+	req, err := w.svc.FileRequest(ctx, w.carla, rights.Filing{ID: "req-anna-access", Subject: "employee-anna",
+		Kind: rights.KindAccess, Form: rights.FormWritten, Document: "letter-anna-2026-03-05"})
 	if err != nil {
 		return err
 	}
-	w.p.printf("filed %s (%s, %s) on %s: answer due %s (rule %s: %s)\n", req.ID, req.Kind, req.Form,
+	w.p.printf("carla files %s (%s, %s) on %s: answer due %s\n  (rule %s: %s)\n", req.ID, req.Kind, req.Form,
 		req.Received.Format("2006-01-02"), req.Due.Date, req.Due.Rule, req.Due.Citation)
-	// The export is Anna's whole file: the folder it makes is for its
-	// owner only (0700), and so are the files (0600), whatever the umask;
-	// a folder that exists keeps its mode.
-	if err := os.MkdirAll(w.outDir, 0o700); err != nil {
-		return err
-	}
-	at := w.now.Add(96 * time.Hour)
+
+	w.at(w.now.Add(24 * time.Hour))
+	w.p.printf("%s: Anna downloads everything held about her:\n", w.now.Format("2006-01-02"))
+	var totals rights.Totals
 	for _, f := range []struct {
 		name string
-		opts rights.ExportOptions
+		opts dossierwacht.ExportOptions
 	}{
-		{"export.json", rights.ExportOptions{Format: rights.FormatJSON, Request: req.ID}},
-		{"export.nl.html", rights.ExportOptions{Format: rights.FormatHTML, Lang: rights.Dutch, Request: req.ID}},
-		{"export.en.html", rights.ExportOptions{Format: rights.FormatHTML, Lang: rights.English, Request: req.ID}},
+		{"export.json", dossierwacht.ExportOptions{Format: rights.FormatJSON, Request: req.ID}},
+		{"export.nl.html", dossierwacht.ExportOptions{Format: rights.FormatHTML, Lang: rights.Dutch, Request: req.ID}},
+		{"export.en.html", dossierwacht.ExportOptions{Format: rights.FormatHTML, Lang: rights.English, Request: req.ID}},
 	} {
-		out, err := os.OpenFile(filepath.Join(w.outDir, f.name), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-		if err != nil {
+		var buf bytes.Buffer
+		if totals, err = w.svc.Export(ctx, w.anna, "employee-anna", &buf, &f.opts); err != nil {
 			return err
 		}
-		if err := out.Chmod(0o600); err != nil { // a file of an earlier run keeps its mode otherwise
-			out.Close()
+		// The export is the subject's medical and absence data: the owner's
+		// only, also where an earlier run left the file readable by others.
+		path := filepath.Join(w.outDir, f.name)
+		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
 			return err
 		}
-		totals, err := w.desk.Export(ctx, act(w.carla, at), out, "employee-anna", &f.opts)
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+		if err := os.Chmod(path, 0o600); err != nil {
 			return err
 		}
-		w.p.printf("wrote %-15s %d case, %d records, %d medical withheld until the physician releases them (rule O13), %d disclosures, %d access events (rules G1, N9)\n",
-			f.name, totals.Cases, totals.Records, totals.Withheld, totals.Disclosures, totals.AccessEvents)
+		w.p.printf("  wrote %-14s %s, %s (%d medical, %d withheld), %s, %s\n", f.name,
+			plural(totals.Cases, "case"), plural(totals.Records, "record"), totals.Medical, totals.Withheld,
+			plural(totals.Disclosures, "disclosure"), plural(totals.AccessEvents, "access event"))
 	}
-	abs, err := filepath.Abs(w.outDir)
+	w.p.printf("withheld: the medical record is listed without its content until the physician releases it\n")
+	w.p.printf("  (rule O13)\n")
+	w.p.printf("access events: the audit trail's entries about Anna's data so far — every view, decision,\n")
+	w.p.printf("  write, refusal and disclosure, with who, when, why and the rule (rule N9); each download\n")
+	w.p.printf("  adds one, so each file lists one more than the file before it\n")
+	w.p.printf("the JSON follows schema %s (rule G5); the files are in\n  %s\n", rights.Schema, w.abs(w.outDir))
+
+	// What the disclosure log told her (rule G1): read back from the JSON
+	// she received.
+	data, err := os.ReadFile(filepath.Join(w.outDir, "export.json"))
 	if err != nil {
 		return err
 	}
-	w.p.printf("export written to %s (JSON schema %s, rule G5)\n", abs, rights.Schema)
-	answered, err := w.desk.Answer(ctx, req.ID, rights.Answer{At: at, By: w.carla.ID, Reason: "export sent to the employee"})
+	export, err := rights.DecodeExport(bytes.NewReader(data))
+	if err != nil {
+		return err
+	}
+	for _, d := range export.Disclosures.Entries {
+		w.p.printf("her export's disclosure log: %s, %v to %s\n  on %s, on %s %s by rule %s (rules G1, G4)\n",
+			d.ID, d.Records, d.Recipient, d.Time.Format("2006-01-02 15:04"), d.Basis, d.Grant, d.Rule)
+	}
+
+	answered, err := w.svc.AnswerRequest(ctx, w.carla, req.ID, "export sent to the employee", 0)
 	if err != nil {
 		return err
 	}
 	last := answered.Last()
-	w.p.printf("answered %s on %s: copy %d, fee %d cents (rule N11: the first copy is free), late %t\n",
-		answered.ID, at.Format("2006-01-02"), last.Copy, last.FeeCents, last.Late)
+	w.p.printf("carla answers %s on %s: copy %d, fee %d cents (rule N11: the first copy is free),\n  late: %t\n",
+		answered.ID, w.now.Format("2006-01-02"), last.Copy, last.FeeCents, last.Late)
 	return nil
+}
+
+// abs is path made absolute, for a person to find it.
+func (w *world) abs(path string) string {
+	if a, err := filepath.Abs(path); err == nil {
+		return a
+	}
+	return path
 }

@@ -3,42 +3,40 @@ package main
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht"
 	"github.com/dossierwacht/dossierwacht/access"
-	"github.com/dossierwacht/dossierwacht/access/rights"
-	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/examples/sqlitestore"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 // world is the walkthrough's service: one employer (a bakery) under
 // contract, its absence insurer, five employees with a case of each kind,
 // the service's staff, the strict policy, and everything — the case file,
 // the medical file, the audit trail, the consent register, the requests,
-// the holds and proofs — in one SQLite file (the embedded default).
+// the holds and proofs — in one SQLite file behind one front door.
 type world struct {
-	p        *printer
-	dir      string // the SQLite file's temporary directory
-	outDir   string // where the export goes
-	store    *sqlitestore.Store
-	dossiers *privacy.Dossiers
-	policy   *privacy.Policy
-	now      time.Time // the walkthrough's clock: passed in, never read
+	p      *printer
+	outDir string // where the SQLite file and the export go
+	path   string // the SQLite file
+	store  *sqlitestore.Store
+	svc    *dossierwacht.Service
+	// now is the Service's clock: the walkthrough moves it forward
+	// between acts, and no verb takes a time of its own.
+	now      time.Time
 	contract privacy.Contract
 
-	audit    access.Store
-	guard    *access.Guard
-	registry *consent.Registry
-	desk     *rights.Desk
-	keeper   *retention.Retention
+	// checkpoint is the audit trail's checkpoint the privacy officer
+	// keeps.
+	checkpoint access.Checkpoint
 
-	// The principals, as the caller's own authentication vouches for them
+	// The actors, as the caller's own authentication vouches for them
 	// (rule R12: the library never authenticates).
-	bert, ida, carla, dirk, sam, adam *access.Principal
+	anna, bert, ida, carla, dirk, sam, adam, olga *dossierwacht.Actor
 }
 
 const (
@@ -46,111 +44,90 @@ const (
 	zeker    privacy.PartyID = "insurer-zeker"
 	service  privacy.PartyID = "the-service"
 	annaCase privacy.CaseID  = "case-anna-absence"
+	bramCase privacy.CaseID  = "case-bram-consultation"
 )
 
+// dbFile is the SQLite file's name in the output directory.
+const dbFile = "dossiers.db"
+
 func newWorld(ctx context.Context, p *printer, outDir string) (w *world, err error) {
-	dir, err := os.MkdirTemp("", "dossierwacht-walkthrough-")
-	if err != nil {
+	// The folder holds the case file and the subject's export: its owner's
+	// only.
+	if err := os.MkdirAll(outDir, 0o700); err != nil {
 		return nil, err
 	}
-	store, err := sqlitestore.Open(ctx, filepath.Join(dir, "dossiers.db"), nil)
-	if err != nil {
-		return nil, errors.Join(err, os.RemoveAll(dir))
+	if err := os.Chmod(outDir, 0o700); err != nil {
+		return nil, err
 	}
-	w = &world{p: p, dir: dir, outDir: outDir, store: store, policy: privacy.Strict(),
+	w = &world{p: p, outDir: outDir, path: filepath.Join(outDir, dbFile),
 		now: time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC),
 		contract: privacy.Contract{ID: "contract-bakery", Party: bakery, PartyKind: privacy.PartyEmployer,
 			Start: time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)},
 	}
-	defer func() {
-		if err != nil {
-			err = errors.Join(err, w.close())
+	// A new run starts with a new file (and its WAL files).
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(w.path + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
 		}
-	}()
-	if w.dossiers, err = privacy.NewDossiers(store, w.policy); err != nil {
+	}
+	if w.store, err = sqlitestore.Open(ctx, w.path, nil); err != nil {
 		return nil, err
 	}
-	w.audit = store
-	if w.guard, err = access.New(w.audit, w.dossiers, nil); err != nil {
-		return nil, err
-	}
-	if w.registry, err = consent.New(store, w.policy, &consent.Options{Records: store}); err != nil {
-		return nil, err
-	}
-	if w.keeper, err = retention.New(store, w.policy, &retention.Options{Recipients: recipients{w.registry, store}}); err != nil {
-		return nil, err
-	}
-	rules, err := retention.NewRules(w.policy)
+	w.svc, err = dossierwacht.Open(ctx, w.store, privacy.Strict(), &dossierwacht.Options{
+		Clock:      func() time.Time { return w.now },
+		Complaints: "klachtenregeling: klachten@dienst.example",
+	})
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(err, w.store.Close())
 	}
-	if w.desk, err = rights.New(store, w.dossiers, &rights.Options{
-		Complaints:  "klachtenregeling: klachten@dienst.example",
-		Disclosures: rights.FromConsent(w.registry),
-		Consents:    rights.FromConsent(w.registry),
-		Audit:       rights.FromAudit(w.guard),
-		Retention:   rights.RetentionFromStore(store, rules),
-	}); err != nil {
-		return nil, err
-	}
-	w.principals()
+	w.actors()
 
-	p.section("The policy and the store")
-	p.printf("policy %s version %s, in force from %s (rule O16)\n", w.policy.Name, w.policy.Version, w.policy.Effective.Format("2006-01-02"))
-	p.printf("everything kept in one SQLite file, %s; medical records in a table of their own (rule O6)\n", filepath.Base(store.Path()))
+	w.section("The policy and the store")
+	policy := w.svc.Policy()
+	p.printf("policy %s version %s, in force from %s (rule O16)\n", policy.Name, policy.Version,
+		policy.Effective.Format("2006-01-02"))
+	abs, err := filepath.Abs(w.path)
+	if err != nil {
+		abs = w.path
+	}
+	p.printf("everything is kept in one SQLite file, the medical records in a table of their own (rule O6):\n")
+	p.printf("  %s\n", abs)
+	p.printf("every step below is a verb of the front door, dossierwacht.Service, taken by an actor:\n")
+	p.printf("decided, written to the audit trail and timed by the Service's clock (rules O1, N9)\n")
 	return w, nil
 }
 
-func (w *world) principals() {
-	staff := func(id privacy.PrincipalID, role privacy.Role, secrecy privacy.SecrecyBasis, mfa bool, cases ...privacy.CaseID) *access.Principal {
-		return access.NewPrincipal(privacy.Principal{ID: id, Role: role, Party: service, Secrecy: secrecy, MultiFactor: mfa}, cases, nil)
+// actors makes the people of the walkthrough. Staff work for the service,
+// bound to secrecy; the physician signed in with a second factor (N6).
+func (w *world) actors() {
+	staff := func(id privacy.PrincipalID, role privacy.Role, secrecy privacy.SecrecyBasis, mfa bool,
+		cases ...privacy.CaseID) *dossierwacht.Actor {
+		return dossierwacht.NewActor(privacy.Principal{ID: id, Role: role, Party: service, Secrecy: secrecy,
+			MultiFactor: mfa}, cases, nil)
 	}
-	w.bert = access.NewPrincipal(privacy.Principal{ID: "employer-contact-bert", Role: privacy.RoleEmployerContact, Party: bakery}, nil, []privacy.PartyID{bakery})
-	w.ida = access.NewPrincipal(privacy.Principal{ID: "insurer-ida", Role: privacy.RoleInsurer, Party: zeker}, nil, []privacy.PartyID{bakery})
+	w.anna = dossierwacht.NewActor(privacy.Principal{ID: "employee-anna", Role: privacy.RoleSubject,
+		Subject: "employee-anna"}, nil, nil)
+	w.bert = dossierwacht.NewActor(privacy.Principal{ID: "employer-contact-bert", Role: privacy.RoleEmployerContact,
+		Party: bakery}, nil, []privacy.PartyID{bakery})
+	w.ida = dossierwacht.NewActor(privacy.Principal{ID: "insurer-ida", Role: privacy.RoleInsurer, Party: zeker},
+		nil, []privacy.PartyID{bakery})
 	w.carla = staff("case-manager-carla", privacy.RoleCaseManager, privacy.SecrecyAgreement, false, annaCase)
-	w.dirk = staff("physician-dirk", privacy.RolePhysician, privacy.SecrecyProfessional, true, annaCase)
+	w.dirk = staff("physician-dirk", privacy.RolePhysician, privacy.SecrecyProfessional, true, annaCase, bramCase)
 	w.sam = staff("support-sam", privacy.RoleSupportStaff, privacy.SecrecyAgreement, false)
 	w.adam = staff("administrator-adam", privacy.RoleAdministrator, privacy.SecrecyNone, true)
+	w.olga = staff("privacy-officer-olga", privacy.RolePrivacyOfficer, privacy.SecrecyAgreement, true)
 }
 
-// act is p acting at at: the case file audits every write with it (rules
-// O1, G7, N9).
-func act(p *access.Principal, at time.Time) privacy.Act {
-	return privacy.Act{By: p.Principal, At: at, AccessPoint: p.AccessPoint, Client: p.Client}
+// at moves the Service's clock to t: the next verbs happen then.
+func (w *world) at(t time.Time) { w.now = t }
+
+// later moves the Service's clock forward by d.
+func (w *world) later(d time.Duration) { w.now = w.now.Add(d) }
+
+// section starts an act, with the Service's clock.
+func (w *world) section(title string) {
+	w.p.printf("\n== %s  %s\n", w.now.Format("2006-01-02 15:04"), title)
 }
 
-// close closes the store and removes its directory.
-func (w *world) close() error {
-	return errors.Join(w.store.Close(), os.RemoveAll(w.dir))
-}
-
-// recipients tells a retention sweep whom the disclosure log says must hear
-// of an erasure (rule G4): for each record, the parties a logged disclosure
-// gave it to.
-type recipients struct {
-	reg *consent.Registry
-	// records tells of each record its subject and category; the sweep
-	// that asks reads no content.
-	records consent.RecordReader
-}
-
-func (r recipients) Recipients(ctx context.Context, records []privacy.RecordID) (map[privacy.RecordID][]retention.Recipient, error) {
-	out := map[privacy.RecordID][]retention.Recipient{}
-	for _, id := range records {
-		rec, err := r.records.Record(ctx, id)
-		if errors.Is(err, privacy.ErrNotFound) {
-			rec, err = r.records.MedicalRecord(ctx, id)
-		}
-		if err != nil {
-			return nil, err
-		}
-		notices, err := r.reg.Notify(ctx, rec.Subject, consent.Item{Category: rec.Category, Record: id})
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range notices {
-			out[id] = append(out[id], retention.Recipient{Party: n.Recipient.Party, Kind: n.Recipient.Kind})
-		}
-	}
-	return out, nil
-}
+// close closes the store; the file stays, for a person to look at.
+func (w *world) close() error { return w.store.Close() }

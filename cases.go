@@ -1,0 +1,472 @@
+package dossierwacht
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/privacy"
+)
+
+// RegisterSubject registers a new subject (rule O8: master data comes from
+// the employer at the start of employment, or from the service's staff).
+// The subject is registered as of now. The service's case managers and
+// physicians may register anyone, an employer contact only the employees of
+// an employer it acts for; anyone else is refused.
+func (s *Service) RegisterSubject(ctx context.Context, a *Actor, subj privacy.Subject) error {
+	const v = verbRegisterSubject
+	if err := checkActor(v, a); err != nil {
+		return err
+	}
+	subj.Created = s.now()
+	if err := subj.Validate(); err != nil {
+		return err
+	}
+	e := s.event(a, privacy.EventCreate, subj.ID, "", string(subj.ID), privacy.O8, true)
+	switch {
+	case caseStaff(a.Role):
+	case a.Role == privacy.RoleEmployerContact && subj.Employer != "" && a.ActsFor(subj.Employer):
+	default:
+		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not register subjects"))
+	}
+	return s.refused(ctx, e, s.dossiers.CreateSubject(ctx, act(a, subj.Created, ""), subj))
+}
+
+// OpenCase opens a new case of a registered subject as of now, under its
+// contract (O2) and for its purpose (R5). The service's case managers and
+// physicians open cases; an employer contact opens the ordinary cases its
+// employer commissions (a sick report opens an absence case, N1), never a
+// consultation-hour visit or a periodic examination, which it may not even
+// know of (O10).
+func (s *Service) OpenCase(ctx context.Context, a *Actor, c privacy.Case) error {
+	const v = verbOpenCase
+	if err := checkActor(v, a); err != nil {
+		return err
+	}
+	c.Opened, c.Closed = s.now(), privacy.Case{}.Closed
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	e := s.event(a, privacy.EventCreate, c.Subject, c.ID, string(c.ID), privacy.O2, true)
+	switch {
+	case caseStaff(a.Role):
+	case a.Role == privacy.RoleEmployerContact && c.Kind.Confidential():
+		return s.refuse(ctx, e, forbidden(v, privacy.O10, "the employer does not open consultation-hour or periodic-examination cases"))
+	case a.Role == privacy.RoleEmployerContact && a.ActsFor(c.Contract.Party):
+	default:
+		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not open this case"))
+	}
+	return s.refused(ctx, e, s.dossiers.OpenCase(ctx, act(a, c.Opened, c.Purpose), c))
+}
+
+// CloseCase closes an open case as of now; most retention clocks start
+// (R9, O12). Only a case manager or physician assigned to the case closes
+// it (R7, O4).
+func (s *Service) CloseCase(ctx context.Context, a *Actor, id privacy.CaseID) error {
+	const v = verbCloseCase
+	if err := checkActor(v, a); err != nil {
+		return err
+	}
+	c, err := s.visibleCase(ctx, v, a, id)
+	if err != nil {
+		return err
+	}
+	e := s.event(a, privacy.EventUpdate, c.Subject, c.ID, string(c.ID), privacy.R7, true)
+	if !caseStaff(a.Role) || !a.Assigned(id) {
+		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "only staff assigned to the case close it"))
+	}
+	return s.refused(ctx, e, s.dossiers.CloseCase(ctx, act(a, s.now(), c.Purpose), id))
+}
+
+// EndEmployment records that the subject's employment ended at ended
+// (rule O8); several retention periods run from it (N7). It is a fact
+// reported, so it may lie in the past, but not in the future. The employer
+// contact of the subject's employer and the service's case managers and
+// physicians record it.
+func (s *Service) EndEmployment(ctx context.Context, a *Actor, id privacy.SubjectID, ended time.Time) error {
+	const v = verbEndEmployment
+	if err := checkActor(v, a); err != nil {
+		return err
+	}
+	subj, err := s.dossiers.Subject(ctx, id)
+	if err != nil {
+		return err
+	}
+	e := s.event(a, privacy.EventUpdate, id, "", string(id), privacy.O8, true)
+	switch {
+	case caseStaff(a.Role):
+	case a.Role == privacy.RoleEmployerContact && subj.Employer != "" && a.ActsFor(subj.Employer):
+	default:
+		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not record the end of employment"))
+	}
+	if ended.IsZero() || ended.After(s.now()) {
+		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "ended", Msg: "the end of employment is a date not after now"}
+	}
+	return s.refused(ctx, e, s.dossiers.EndEmployment(ctx, act(a, s.now(), ""), id, ended))
+}
+
+// visibleCase loads case id for a, for verb v: a case a may not know of
+// is not found, exactly as a missing one (rule O10), and both refusals are
+// audited alike, so that neither the answer nor the work done tells them
+// apart (N9: failed accesses are logged).
+func (s *Service) visibleCase(ctx context.Context, v verb, a *Actor, id privacy.CaseID) (privacy.Case, error) {
+	now := s.now()
+	c, err := s.dossiers.Case(ctx, id)
+	e := s.event(a, privacy.EventSearch, "", id, string(id), privacy.RuleDefaultDeny, false)
+	switch {
+	case err == nil:
+		req := access.Request{Principal: a, Case: &c, Time: now, Purpose: c.Purpose}
+		if err := s.consents(ctx, a, &c, &req); err != nil {
+			return privacy.Case{}, err
+		}
+		d := s.engine.Visible(req)
+		if d.Allowed {
+			return c, nil
+		}
+		e.Subject, e.Rule = c.Subject, d.Rule
+	case !errors.Is(err, privacy.ErrNotFound):
+		return privacy.Case{}, err
+	}
+	return privacy.Case{}, s.refuse(ctx, e, notFound(string(v)))
+}
+
+// notFound is the one answer for an object that is missing or that the
+// actor may not know of: the same kind and text for both (rule O10).
+func notFound(what string) error {
+	return &privacy.Error{Op: "dossierwacht: " + what, Kind: privacy.ErrNotFound}
+}
+
+// consents answers rule O10's question for req: did the case's subject
+// consent, in writing, to the actor's employer learning of the case? It
+// is asked of the consent register only where it matters (an employer
+// contact and a consultation-hour or periodic-examination case); the
+// caller never supplies it.
+func (s *Service) consents(ctx context.Context, a *Actor, c *privacy.Case, req *access.Request) error {
+	req.Consent = false
+	if a.Role != privacy.RoleEmployerContact || !c.Kind.Confidential() {
+		return nil
+	}
+	ok, err := s.registry.Consents(ctx, consent.Query{Subject: c.Subject,
+		Recipient: consent.Recipient{Party: a.Party, Kind: privacy.PartyEmployer},
+		Category:  privacy.CategoryConsultation, Case: c.ID, At: req.Time})
+	req.Consent = ok
+	return err
+}
+
+// AddRecords adds records to a case, all or none, written by a as of now:
+// a is their author. The records of one call are of one case and of one
+// file — the medical file is kept apart (O6) — so that the call is one
+// atomic write. Every field of every record is decided by the
+// access engine first (who may write what: R7, R8, O4, O6, N1, N4, O8,
+// O10, R12, …), then the case file checks what may be stored (O5, R4, R5,
+// O2, N5, O6). A refusal names its rule and stores nothing.
+func (s *Service) AddRecords(ctx context.Context, a *Actor, recs ...privacy.Record) error {
+	return s.write(ctx, a, true, recs)
+}
+
+// UpdateRecord rectifies a record (rule O13) as of now: its content
+// changes, its identity, case and category do not. Decided as
+// [Service.AddRecords] is.
+func (s *Service) UpdateRecord(ctx context.Context, a *Actor, rec privacy.Record) error {
+	return s.write(ctx, a, false, []privacy.Record{rec})
+}
+
+func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []privacy.Record) error {
+	v := verb("add records")
+	if !create {
+		v = "update record"
+	}
+	if err := checkActor(v, a); err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Msg: "no records"}
+	}
+	// All or none: one call is one atomic write of the case file, so its
+	// records are of one case and one file (the medical file is kept
+	// apart, O6).
+	for _, r := range recs[1:] {
+		if r.Case != recs[0].Case || r.Category.Medical() != recs[0].Category.Medical() {
+			return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "records",
+				Msg: "the records of one call are of one case and one file (medical or not)"}
+		}
+	}
+	now := s.now()
+	recs = slices.Clone(recs)
+	cases := map[privacy.CaseID]privacy.Case{}
+	for i := range recs {
+		r := &recs[i]
+		r.Author = a.ID
+		if create {
+			r.Created, r.Updated = now, now
+		} else {
+			old, err := s.lookup(ctx, r.ID, r.Category)
+			if err != nil {
+				return err
+			}
+			r.Created, r.Updated = old.Created, now
+		}
+		if err := r.Validate(); err != nil {
+			if errors.Is(err, privacy.ErrForbidden) {
+				// Rule O5: a special category is refused and audited
+				// without naming it.
+				e := s.event(a, actionOf(create), r.Subject, r.Case, string(r.ID), privacy.O5, false)
+				return s.refuse(ctx, e, err)
+			}
+			return err
+		}
+		c, ok := cases[r.Case]
+		if !ok {
+			var err error
+			if c, err = s.visibleCase(ctx, v, a, r.Case); err != nil {
+				return err
+			}
+			cases[r.Case] = c
+		}
+		if r.Purpose == "" {
+			r.Purpose = c.Purpose
+		}
+		if err := s.decideWrite(ctx, a, &c, r, create, now); err != nil {
+			return err
+		}
+	}
+	// The case file checks what may be stored: O5, R4, R5, O2, N5, O6.
+	if create {
+		return s.addRecords(ctx, a, now, recs)
+	}
+	e := s.event(a, privacy.EventUpdate, recs[0].Subject, recs[0].Case, string(recs[0].ID), privacy.O13, false)
+	return s.refused(ctx, e, s.dossiers.UpdateRecord(ctx, act(a, now, recs[0].Purpose), recs[0]))
+}
+
+// addRecords stores recs in one atomic write of the case file (R4).
+func (s *Service) addRecords(ctx context.Context, a *Actor, now time.Time, recs []privacy.Record) error {
+	e := s.event(a, privacy.EventCreate, recs[0].Subject, recs[0].Case, string(recs[0].ID), privacy.R4, false)
+	return s.refused(ctx, e, s.dossiers.AddRecords(ctx, act(a, now, recs[0].Purpose), recs...))
+}
+
+func actionOf(create bool) privacy.EventAction {
+	if create {
+		return privacy.EventCreate
+	}
+	return privacy.EventUpdate
+}
+
+// decideWrite asks the access engine about every field of r (an employer
+// may write some fields of a category and not others, N1) and audits a
+// refusal.
+func (s *Service) decideWrite(ctx context.Context, a *Actor, c *privacy.Case, r *privacy.Record, create bool, now time.Time) error {
+	req := access.Request{Principal: a, Case: c, Action: privacy.ActionWrite, Category: r.Category, Purpose: r.Purpose,
+		Time: now, Object: string(r.ID), Create: create}
+	if err := s.consents(ctx, a, c, &req); err != nil {
+		return err
+	}
+	fields := slices.Sorted(maps.Keys(r.Fields))
+	if len(fields) == 0 {
+		fields = []privacy.Field{""}
+	}
+	for _, f := range fields {
+		req.Field = f
+		if d := s.engine.Decide(req); !d.Allowed {
+			e := s.event(a, actionOf(create), c.Subject, c.ID, string(r.ID), d.Rule, false)
+			e.Category, e.Purpose = r.Category, r.Purpose
+			return s.refuse(ctx, e, &privacy.Error{Op: "dossierwacht: write", Kind: privacy.ErrForbidden, Rule: d.Rule,
+				Path: "fields." + string(f), Msg: d.Reason})
+		}
+	}
+	return nil
+}
+
+// lookup reads record id of the file category c is kept in for the
+// Service's own checks (which case, subject and category it has): nothing
+// of it leaves the Service, so the lookup is not a read of the actor's.
+func (s *Service) lookup(ctx context.Context, id privacy.RecordID, c privacy.Category) (privacy.Record, error) {
+	if c.Medical() {
+		return s.store.MedicalRecord(ctx, id)
+	}
+	return s.store.Record(ctx, id)
+}
+
+// stored reads the stored record id of the file category c is kept in,
+// for a; a read of the medical file is audited by the case file (O6, N9).
+func (s *Service) stored(ctx context.Context, a *Actor, id privacy.RecordID, c privacy.Category, purpose privacy.Purpose) (privacy.Record, error) {
+	if c.Medical() {
+		return s.dossiers.MedicalRecord(ctx, act(a, s.now(), purpose), id)
+	}
+	return s.dossiers.Record(ctx, id)
+}
+
+// View returns the case as a may see it, for purpose (rule R5: the case's
+// purpose; the subject may leave it empty): only the records and fields a
+// may read, the medical file only for the assigned physician under medical
+// secrecy with a second factor (O6, G8, N6). Every record shown or
+// withheld is audited (G7, N9). A case a may not know of fails exactly as
+// a missing one, with privacy.ErrNotFound (O10).
+func (s *Service) View(ctx context.Context, a *Actor, id privacy.CaseID, purpose privacy.Purpose) (access.CaseView, error) {
+	const op = "dossierwacht: view"
+	if err := checkActor("view", a); err != nil {
+		return access.CaseView{}, err
+	}
+	// Rule R5: the purpose is checked before the case is looked up, so
+	// that a view without one is refused alike whether the case exists
+	// or not.
+	switch {
+	case purpose != "" && !privacy.ValidID(string(purpose)):
+		return access.CaseView{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: privacy.R5, Path: "purpose", Msg: "malformed purpose"}
+	case purpose == "" && a.Role != privacy.RoleSubject:
+		return access.CaseView{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: privacy.R5, Path: "purpose", Msg: "a view states its purpose"}
+	}
+	now := s.now()
+	req := access.ViewRequest{Principal: a, Case: id, Purpose: purpose, Time: now}
+	c, err := s.dossiers.Case(ctx, id)
+	switch {
+	case err == nil:
+		q := access.Request{Principal: a, Case: &c, Time: now}
+		if err := s.consents(ctx, a, &c, &q); err != nil {
+			return access.CaseView{}, err
+		}
+		req.Consent = q.Consent
+	case errors.Is(err, privacy.ErrNotFound):
+		// A missing case is refused and audited as a hidden one is (N9),
+		// so that neither the answer nor the work tells them apart (O10).
+		e := s.event(a, privacy.EventRead, "", id, "", privacy.RuleDefaultDeny, false)
+		e.Purpose = purpose
+		return access.CaseView{}, s.refuse(ctx, e, notFound("case"))
+	}
+	v, err := s.guard.View(ctx, req)
+	if errors.Is(err, privacy.ErrNotFound) {
+		return access.CaseView{}, notFound("case")
+	}
+	return v, err
+}
+
+// Cases lists the cases of a subject that a may know of, oldest first
+// (rules O10, R7, O2, O11): the others are absent, not counted, not hinted
+// at. The search and every case shown or left out are audited (N9). It is
+// [Service.ListCases] for one subject, each case under its own purpose.
+func (s *Service) Cases(ctx context.Context, a *Actor, subject privacy.SubjectID) ([]privacy.Case, error) {
+	listed, err := s.ListCases(ctx, a, CaseQuery{Subjects: []privacy.SubjectID{subject}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]privacy.Case, len(listed))
+	for i := range listed {
+		out[i] = listed[i].Case
+	}
+	return out, nil
+}
+
+// CaseQuery asks [Service.ListCases] for cases.
+type CaseQuery struct {
+	// Subjects are the subjects whose cases are candidates: the library
+	// keeps no listing of all cases, the service chooses whom it asks
+	// about (its own index, a search). A subject that is not registered
+	// has no cases.
+	Subjects []privacy.SubjectID
+	// Purpose, if set, lists only cases of that purpose (rule R5); empty,
+	// each case is judged under its own.
+	Purpose privacy.Purpose
+}
+
+// ListedCase is a case in a listing, with the rule that lets the actor
+// know of it.
+type ListedCase struct {
+	privacy.Case
+	Rule privacy.RuleID
+}
+
+// ListCases lists the cases of q's subjects that a may know of, subject
+// by subject in q's order and each subject's oldest first (rules R5, R7,
+// O2, O4, O10, O11): the others are absent, not counted, not hinted at.
+// The consent that lets an employer know of a consultation-hour visit or a
+// periodic examination comes from the consent register (O10). The search
+// and every case shown or left out are audited, in one step (N9).
+func (s *Service) ListCases(ctx context.Context, a *Actor, q CaseQuery) ([]ListedCase, error) {
+	const op = "dossierwacht: list cases"
+	if err := checkActor("list cases", a); err != nil {
+		return nil, err
+	}
+	if q.Purpose != "" && !privacy.ValidID(string(q.Purpose)) {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: privacy.R5, Path: "purpose", Msg: "malformed purpose"}
+	}
+	now := s.now()
+	var cases []privacy.Case
+	grants := map[privacy.SubjectID][]consent.Grant{}
+	for i, subject := range q.Subjects {
+		if !privacy.ValidID(string(subject)) {
+			return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: fmt.Sprintf("subjects[%d]", i), Msg: "malformed subject ID"}
+		}
+		cs, err := s.dossiers.SubjectCases(ctx, subject)
+		if errors.Is(err, privacy.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		cases = append(cases, cs...)
+		if a.Role == privacy.RoleEmployerContact && slices.ContainsFunc(cs, func(c privacy.Case) bool { return c.Kind.Confidential() }) {
+			if grants[subject], err = s.registry.Grants(ctx, subject); err != nil {
+				return nil, err
+			}
+		}
+	}
+	decider := s.registry.Decider()
+	checker := access.ConsentFunc(func(c privacy.Case, party privacy.PartyID) bool {
+		return decider.Consents(consent.Query{Subject: c.Subject, Recipient: consent.Recipient{Party: party, Kind: privacy.PartyEmployer},
+			Category: privacy.CategoryConsultation, Case: c.ID, At: now}, grants[c.Subject])
+	})
+	shown, err := s.guard.List(ctx, access.ListRequest{Principal: a, Purpose: q.Purpose, Time: now, Consent: checker}, cases)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ListedCase, len(shown))
+	for i := range shown {
+		c := &shown[i]
+		purpose := q.Purpose
+		if purpose == "" {
+			purpose = c.Purpose
+		}
+		// The rule that lets a know of the case: a pure decision, the
+		// listing above audited it.
+		d := s.engine.Visible(access.Request{Principal: a, Case: c, Purpose: purpose, Time: now,
+			Consent: a.Role == privacy.RoleEmployerContact && checker.Consented(*c, c.Contract.Party)})
+		out[i] = ListedCase{Case: *c, Rule: d.Rule}
+	}
+	return out, nil
+}
+
+// Decide answers whether a may now take action on category of case id
+// (and, if field is set, on that one field), and names the rule that
+// decides, without reading or changing any record: what a user interface
+// asks before it offers a control, or a person asks to learn why
+// something is withheld. It asks for the case's own purpose (R5) and takes
+// O10's consent from the register, as [Service.View] does. A case a may
+// not know of fails exactly as a missing one (O10). The question is
+// audited as a search (N9), with the decision's outcome and rule.
+func (s *Service) Decide(ctx context.Context, a *Actor, id privacy.CaseID, action privacy.Action, category privacy.Category,
+	field privacy.Field) (access.Decision, error) {
+	const v = verb("decide")
+	if err := checkActor(v, a); err != nil {
+		return access.Decision{}, err
+	}
+	c, err := s.visibleCase(ctx, v, a, id)
+	if err != nil {
+		return access.Decision{}, err
+	}
+	req := access.Request{Principal: a, Case: &c, Action: action, Category: category, Field: field,
+		Purpose: c.Purpose, Time: s.now()}
+	if err := req.Validate(); err != nil && !errors.Is(err, privacy.ErrForbidden) {
+		return access.Decision{}, err
+	}
+	if err := s.consents(ctx, a, &c, &req); err != nil {
+		return access.Decision{}, err
+	}
+	d := s.engine.Decide(req)
+	e := s.event(a, privacy.EventSearch, c.Subject, c.ID, string(field), d.Rule, d.Allowed)
+	e.Category, e.Purpose = category, c.Purpose
+	return d, s.audit(ctx, e)
+}

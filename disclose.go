@@ -1,0 +1,286 @@
+package dossierwacht
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
+)
+
+// GrantConsent records a consent the subject gave (rules R6, O14, O6,
+// O10), as of now; g.Given says when the subject signed or gave it and may
+// lie before now, never after. The subject records their own consent, or
+// the service's staff record it for them; anyone else is refused.
+func (s *Service) GrantConsent(ctx context.Context, a *Actor, g consent.Grant) (consent.Grant, error) {
+	if err := checkActor(verbConsent, a); err != nil {
+		return consent.Grant{}, err
+	}
+	now := s.now()
+	e := s.event(a, privacy.EventCreate, g.Subject, g.Case, string(g.ID), privacy.O14, false)
+	if !mayRecordConsent(a, g.Subject) {
+		return consent.Grant{}, s.refuse(ctx, e, forbidden(verbConsent, roleRule(a.Role), "consent is recorded by the subject or the service's staff"))
+	}
+	if g.Given.IsZero() {
+		g.Given = now
+	}
+	if g.Given.After(now) {
+		return consent.Grant{}, &privacy.Error{Op: "dossierwacht: " + string(verbConsent), Kind: privacy.ErrInvalid, Path: "given",
+			Msg: "consent is recorded once given, not before"}
+	}
+	return s.registry.AddGrant(ctx, a.Principal, g)
+}
+
+// RevokeConsent withdraws a grant as of now (rules R6, O14): no disclosure
+// from now on rests on it, and the log of earlier disclosures stays as it
+// was. The subject withdraws their own consent, or the service's staff
+// record the withdrawal for them. A grant of another subject is not found.
+func (s *Service) RevokeConsent(ctx context.Context, a *Actor, id consent.GrantID) (consent.Grant, error) {
+	if err := checkActor(verbConsent, a); err != nil {
+		return consent.Grant{}, err
+	}
+	g, err := s.registry.Grant(ctx, id)
+	if err != nil {
+		return consent.Grant{}, notFoundIf(err, "grant")
+	}
+	if a.Role == privacy.RoleSubject && g.Subject != a.Subject {
+		// Another subject's grant is not theirs to withdraw, nor to know of.
+		return consent.Grant{}, notFound("grant")
+	}
+	if !mayRecordConsent(a, g.Subject) {
+		e := s.event(a, privacy.EventUpdate, g.Subject, g.Case, string(g.ID), privacy.O14, false)
+		return consent.Grant{}, s.refuse(ctx, e, forbidden(verbConsent, roleRule(a.Role), "consent is withdrawn by the subject or the service's staff"))
+	}
+	return s.registry.Revoke(ctx, a.Principal, id, s.now())
+}
+
+// mayRecordConsent reports whether a may record or withdraw subject's
+// consent: the subject themself, or the service's staff who work with
+// subjects (rules R6, O14: the consent must be the subject's own, never
+// recorded by the party that would receive the data).
+func mayRecordConsent(a *Actor, subject privacy.SubjectID) bool {
+	switch a.Role {
+	case privacy.RoleSubject:
+		return a.Subject == subject
+	case privacy.RoleCaseManager, privacy.RolePhysician, privacy.RoleSupportStaff:
+		return true
+	}
+	return false
+}
+
+// notFoundIf turns a not-found error into the one answer for missing and
+// hidden objects; other errors stay.
+func notFoundIf(err error, what string) error {
+	if errors.Is(err, privacy.ErrNotFound) {
+		return notFound(what)
+	}
+	return err
+}
+
+// Disclosed is an allowed disclosure: the decision (the rule, the basis it
+// rests on, whether the subject gets the same text, N2) and what the
+// recipient is to receive — exactly the records and fields decided, no
+// more, so that the caller sends what the law allows and nothing it read
+// elsewhere.
+type Disclosed struct {
+	consent.Decision
+	// Records are the records disclosed: each record an item names, or
+	// every record of the case in an item's category, with only the
+	// item's fields.
+	Records []access.RecordView
+}
+
+// Disclose decides and logs a disclosure of data of one case to a party
+// outside the service (rules R6, O14, O6, N2, N5, N10, O11, N3, O9), as
+// of now and by a. req.By and req.At are set here; whatever the caller put
+// in them is ignored. The discloser must know of the case, which must be
+// the subject's, and may disclose only what it may read itself (O1, O4,
+// O6, N6: see mayDisclose); a case or record that is missing, hidden or
+// another's fails with privacy.ErrNotFound, all alike. An allowed
+// disclosure is logged in the same atomic step as its decision and
+// returns what the recipient receives; a refused one is an error that
+// names the rule, and is audited too (G7).
+func (s *Service) Disclose(ctx context.Context, a *Actor, req consent.Request) (Disclosed, error) {
+	const v = verb("disclose")
+	if err := checkActor(v, a); err != nil {
+		return Disclosed{}, err
+	}
+	now := s.now()
+	req.By, req.At = a.Principal, now
+	req.AccessPoint, req.Client = a.AccessPoint, a.Client
+	if err := req.Validate(); err != nil {
+		return Disclosed{}, err
+	}
+	if err := s.mayDisclose(ctx, v, a, &req, now); err != nil {
+		return Disclosed{}, err
+	}
+	dec, err := s.registry.Disclose(ctx, req)
+	if err != nil {
+		return Disclosed{Decision: dec}, err
+	}
+	out := Disclosed{Decision: dec}
+	out.Records, err = s.package_(ctx, a, &req, dec.Rule)
+	return out, err
+}
+
+// mayDisclose checks, before the consent register decides, that what req
+// would hand over is a's to hand over (rules O1, O4: a disclosure is a use
+// of the data): every case it comes from is one a may know of (R7, O10)
+// and is the named subject's; every record it names is of that subject,
+// case and category; and a may read every field it would hand over (O6,
+// N6, N4, R8, …). A case or record that is missing, hidden, or not the
+// subject's answers the same not found; a field a may not read is refused
+// with the rule that decided. Every refusal is audited (N9).
+func (s *Service) mayDisclose(ctx context.Context, v verb, a *Actor, req *consent.Request, now time.Time) error {
+	cases := map[privacy.CaseID]*privacy.Case{}
+	caseOf := func(id privacy.CaseID) (*privacy.Case, error) {
+		if c, ok := cases[id]; ok {
+			return c, nil
+		}
+		c, err := s.visibleCase(ctx, v, a, id)
+		if err != nil {
+			return nil, err
+		}
+		if c.Subject != req.Subject {
+			e := s.event(a, privacy.EventSearch, c.Subject, c.ID, string(c.ID), privacy.RuleDefaultDeny, false)
+			return nil, s.refuse(ctx, e, notFound(string(v)))
+		}
+		cases[id] = &c
+		return &c, nil
+	}
+	if req.Case != "" {
+		if _, err := caseOf(req.Case); err != nil {
+			return err
+		}
+	}
+	for _, it := range req.Items {
+		var c *privacy.Case
+		switch {
+		case it.Record != "":
+			r, err := s.lookup(ctx, it.Record, it.Category)
+			if err != nil && !errors.Is(err, privacy.ErrNotFound) {
+				return err
+			}
+			if err != nil || r.Subject != req.Subject || r.Category != it.Category || (req.Case != "" && r.Case != req.Case) {
+				e := s.event(a, privacy.EventSearch, "", req.Case, string(it.Record), privacy.RuleDefaultDeny, false)
+				return s.refuse(ctx, e, notFound(string(v)))
+			}
+			if c, err = caseOf(r.Case); err != nil {
+				return err
+			}
+		case req.Case != "":
+			c = cases[req.Case]
+		default:
+			// Data not tied to a case: nothing of a case file is
+			// handed over; the register decides alone.
+			continue
+		}
+		if err := s.mayRead(ctx, a, c, req.Purpose, it, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mayRead decides, field by field, whether a may read what item it of
+// case c hands over (every field of its category when it names none), and
+// audits a refusal.
+func (s *Service) mayRead(ctx context.Context, a *Actor, c *privacy.Case, purpose privacy.Purpose, it consent.Item, now time.Time) error {
+	q := access.Request{Principal: a, Case: c, Action: privacy.ActionRead, Category: it.Category, Purpose: purpose,
+		Time: now, Object: string(it.Record)}
+	if err := s.consents(ctx, a, c, &q); err != nil {
+		return err
+	}
+	fields := it.Fields
+	if len(fields) == 0 {
+		info, _ := it.Category.Info()
+		fields = info.Fields
+	}
+	if len(fields) == 0 {
+		fields = []privacy.Field{""}
+	}
+	for _, f := range fields {
+		q.Field = f
+		if d := s.engine.Decide(q); !d.Allowed {
+			e := s.event(a, privacy.EventRead, c.Subject, c.ID, string(it.Record), d.Rule, false)
+			e.Category, e.Purpose = it.Category, purpose
+			return s.refuse(ctx, e, &privacy.Error{Op: "dossierwacht: disclose", Kind: privacy.ErrForbidden, Rule: d.Rule,
+				Path: "items", Msg: "the discloser may not read what it would disclose: " + d.Reason})
+		}
+	}
+	return nil
+}
+
+// package_ gathers what an allowed disclosure hands over: the records its
+// items name, or every record of the case in an item's category, each with
+// only the item's fields.
+func (s *Service) package_(ctx context.Context, a *Actor, req *consent.Request, rule privacy.RuleID) ([]access.RecordView, error) {
+	var out []access.RecordView
+	for _, it := range req.Items {
+		var recs []privacy.Record
+		switch {
+		case it.Record != "":
+			r, err := s.stored(ctx, a, it.Record, it.Category, req.Purpose)
+			if err != nil {
+				return nil, err
+			}
+			recs = []privacy.Record{r}
+		case req.Case != "":
+			seq := s.dossiers.CaseRecords(ctx, req.Case)
+			if it.Category.Medical() {
+				seq = s.dossiers.CaseMedicalRecords(ctx, act(a, req.At, req.Purpose), req.Case)
+			}
+			for r, err := range seq {
+				if err != nil {
+					return nil, err
+				}
+				if r.Category == it.Category {
+					recs = append(recs, r)
+				}
+			}
+		}
+		for _, r := range recs {
+			v := access.RecordView{ID: r.ID, Category: r.Category, Author: r.Author, Source: r.Source,
+				Created: r.Created, Updated: r.Updated, Rule: rule}
+			info, _ := r.Category.Info()
+			for _, f := range info.Fields {
+				val, ok := r.Fields[f]
+				if ok && (len(it.Fields) == 0 || slices.Contains(it.Fields, f)) {
+					v.Fields = append(v.Fields, access.FieldValue{Field: f, Value: val})
+				}
+			}
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// recipients answers a sweep's question for rule G4: which parties the
+// disclosure log says received the records it deletes.
+type recipients struct{ s *Service }
+
+// Recipients implements retention.Recipients.
+func (r recipients) Recipients(ctx context.Context, records []privacy.RecordID) (map[privacy.RecordID][]retention.Recipient, error) {
+	out := map[privacy.RecordID][]retention.Recipient{}
+	for _, id := range records {
+		rec, err := r.s.store.Record(ctx, id)
+		if errors.Is(err, privacy.ErrNotFound) {
+			rec, err = r.s.store.MedicalRecord(ctx, id)
+		}
+		if err != nil {
+			return nil, err
+		}
+		notices, err := r.s.registry.Notify(ctx, rec.Subject, consent.Item{Category: rec.Category, Record: id})
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range notices {
+			out[id] = append(out[id], retention.Recipient{Party: n.Recipient.Party, Kind: n.Recipient.Kind})
+		}
+	}
+	return out, nil
+}

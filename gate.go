@@ -1,0 +1,118 @@
+package dossierwacht
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+)
+
+// A verb is one operation of the Service, as the audit trail and the
+// refusals name it.
+type verb string
+
+// The verbs the Service gates by role, beside those the access engine
+// decides per category (records, views, exports).
+const (
+	verbRegisterSubject verb = "register subject"
+	verbOpenCase        verb = "open case"
+	verbCloseCase       verb = "close case"
+	verbEndEmployment   verb = "end employment"
+	verbConsent         verb = "record consent"
+	verbCoverage        verb = "record coverage"
+	verbFileRequest     verb = "file request"
+	verbDecideRequest   verb = "decide request"
+	verbHold            verb = "legal hold"
+	verbErasure         verb = "erasure"
+	verbSweep           verb = "sweep"
+	verbVerify          verb = "verify audit"
+)
+
+// roleRule says, for a role that may not take a verb at all, the rule
+// that keeps it out: the administrator manages accounts only (R12), the
+// privacy officer sees no content (R8), outside parties and the subject
+// take no part in the service's own work (O4, O2).
+func roleRule(r privacy.Role) privacy.RuleID {
+	switch r {
+	case privacy.RoleAdministrator:
+		return privacy.R12
+	case privacy.RolePrivacyOfficer, privacy.RoleSupportStaff:
+		return privacy.R8
+	case privacy.RoleEmployerContact:
+		return privacy.O2
+	case privacy.RoleInsurer:
+		return privacy.O11
+	case privacy.RoleSubject:
+		return privacy.O13
+	}
+	return privacy.O4
+}
+
+// forbidden is the refusal of verb v to actor a, naming rule.
+func forbidden(v verb, rule privacy.RuleID, msg string) error {
+	return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrForbidden, Rule: rule, Msg: msg}
+}
+
+// checkActor validates the actor: a malformed one fails with
+// privacy.ErrInvalid, a contractor without its agreement with
+// privacy.ErrForbidden and rule O7.
+func checkActor(v verb, a *Actor) error {
+	if a == nil {
+		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "actor", Msg: "no actor"}
+	}
+	return a.Validate()
+}
+
+// event is the audit event of verb v by a about subject (and case,
+// object), with its outcome and rule: the NEN 7513 fields (rule N9).
+func (s *Service) event(a *Actor, action privacy.EventAction, subject privacy.SubjectID, c privacy.CaseID,
+	object string, rule privacy.RuleID, allowed bool) privacy.Event {
+	e := privacy.Event{Time: s.now(), Principal: a.ID, Role: a.Role, OnBehalfOf: a.Party, Subject: subject, Case: c,
+		Object: object, Action: action, Outcome: privacy.OutcomeDenied, Rule: rule, Policy: s.policy.Version,
+		AccessPoint: a.AccessPoint, Client: a.Client}
+	if allowed {
+		e.Outcome = privacy.OutcomeAllowed
+	}
+	if e.Rule == "" {
+		e.Rule = privacy.RuleDefaultDeny
+	}
+	return e
+}
+
+// refuse audits a refusal (rule N9: denied attempts are logged too) and
+// returns err. If the event cannot be written the refusal stands and the
+// error says both.
+func (s *Service) refuse(ctx context.Context, e privacy.Event, err error) error {
+	e.Outcome = privacy.OutcomeDenied
+	if r := privacy.RuleOf(err); r != "" {
+		e.Rule = r
+	}
+	if _, aerr := s.store.AppendEvents(ctx, e); aerr != nil {
+		return errors.Join(err, aerr)
+	}
+	return err
+}
+
+// act is the act of a at now for purpose, as the case file audits it:
+// who, in which role, on whose behalf, why, when and from where (N9).
+func act(a *Actor, now time.Time, purpose privacy.Purpose) privacy.Act {
+	return privacy.Act{By: a.Principal, At: now, Purpose: purpose, AccessPoint: a.AccessPoint, Client: a.Client}
+}
+
+// refused audits err when a rule refused the operation (ErrForbidden):
+// the case file's own refusals (O5, R4, R5, O2, N5, G3) are logged like
+// the engine's. Other errors are returned as they are.
+func (s *Service) refused(ctx context.Context, e privacy.Event, err error) error {
+	if errors.Is(err, privacy.ErrForbidden) {
+		return s.refuse(ctx, e, err)
+	}
+	return err
+}
+
+// caseStaff reports whether r is one of the service's own staff who work
+// with cases: case managers, physicians (not support staff, the
+// administrator or the privacy officer).
+func caseStaff(r privacy.Role) bool {
+	return r == privacy.RoleCaseManager || r == privacy.RolePhysician
+}

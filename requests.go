@@ -1,0 +1,336 @@
+package dossierwacht
+
+import (
+	"context"
+	"errors"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
+)
+
+// FileRequest files a data subject's request (access, copy,
+// rectification, erasure, restriction, portability) as of now, with its
+// deadline counted to the day (rules R11, O13, G2). f.Received may lie
+// before now (a letter that arrived yesterday: the deadline runs from
+// then), never after. The subject files their own request; the service's
+// staff file the requests they receive.
+func (s *Service) FileRequest(ctx context.Context, a *Actor, f rights.Filing) (rights.Request, error) {
+	const v = verbFileRequest
+	if err := checkActor(v, a); err != nil {
+		return rights.Request{}, err
+	}
+	now := s.now()
+	if f.Received.IsZero() {
+		f.Received = now
+	}
+	if f.Received.After(now) {
+		return rights.Request{}, &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "received",
+			Msg: "a request is filed once received, not before"}
+	}
+	f.By = a.ID
+	e := s.event(a, privacy.EventCreate, f.Subject, "", string(f.ID), privacy.G2, true)
+	switch {
+	case a.Role == privacy.RoleSubject && a.Subject == f.Subject:
+	case a.Role.Staff() && a.Role != privacy.RoleAdministrator:
+	default:
+		return rights.Request{}, s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "files only the subject's own requests"))
+	}
+	req, err := s.desk.File(ctx, f)
+	if err != nil {
+		return rights.Request{}, err
+	}
+	return req, s.audit(ctx, e)
+}
+
+// audit appends e, the event of an operation that has taken effect.
+func (s *Service) audit(ctx context.Context, e privacy.Event) error {
+	_, err := s.store.AppendEvents(ctx, e)
+	return err
+}
+
+// mayDecide gates the steps that decide a request: the service's case
+// managers, physicians and privacy officer decide; nobody else.
+func (s *Service) mayDecide(ctx context.Context, a *Actor, id rights.RequestID) (rights.Request, privacy.Event, error) {
+	const v = verbDecideRequest
+	if err := checkActor(v, a); err != nil {
+		return rights.Request{}, privacy.Event{}, err
+	}
+	req, err := s.desk.Request(ctx, id)
+	if err != nil {
+		return rights.Request{}, privacy.Event{}, notFoundIf(err, "request")
+	}
+	e := s.event(a, privacy.EventUpdate, req.Subject, "", string(id), privacy.G2, true)
+	if !caseStaff(a.Role) && a.Role != privacy.RolePrivacyOfficer {
+		return rights.Request{}, e, s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not decide requests"))
+	}
+	return req, e, nil
+}
+
+// ExtendRequest extends a request's deadline by the policy's extension,
+// as of now, with the reasons the subject is told (rule G2); refused once
+// the first period has passed.
+func (s *Service) ExtendRequest(ctx context.Context, a *Actor, id rights.RequestID, reason string) (rights.Request, error) {
+	_, e, err := s.mayDecide(ctx, a, id)
+	if err != nil {
+		return rights.Request{}, err
+	}
+	req, err := s.desk.Extend(ctx, id, rights.Extension{At: s.now(), By: a.ID, Reason: reason})
+	if err != nil {
+		return rights.Request{}, err
+	}
+	return req, s.audit(ctx, e)
+}
+
+// RefuseRequest refuses a request on a ground its kind allows, with
+// reasons (rules O13, G2, G3); the subject's notice names the right to
+// complain.
+func (s *Service) RefuseRequest(ctx context.Context, a *Actor, id rights.RequestID, ground rights.Ground, reason string) (rights.Request, error) {
+	_, e, err := s.mayDecide(ctx, a, id)
+	if err != nil {
+		return rights.Request{}, err
+	}
+	req, err := s.desk.Refuse(ctx, id, rights.Refusal{At: s.now(), By: a.ID, Ground: ground, Reason: reason})
+	if err != nil {
+		return rights.Request{}, err
+	}
+	return req, s.audit(ctx, e)
+}
+
+// ConfirmRequest records the written confirmation of a request that
+// arrived in another form (rules R11, O13).
+func (s *Service) ConfirmRequest(ctx context.Context, a *Actor, id rights.RequestID, document string) (rights.Request, error) {
+	_, e, err := s.mayDecide(ctx, a, id)
+	if err != nil {
+		return rights.Request{}, err
+	}
+	req, err := s.desk.ConfirmWritten(ctx, id, rights.Confirmation{At: s.now(), By: a.ID, Document: document})
+	if err != nil {
+		return rights.Request{}, err
+	}
+	return req, s.audit(ctx, e)
+}
+
+// AnswerRequest answers an access, copy, portability or restriction
+// request as of now (rules R11, O13, G1, G5): what was done, and a fee
+// in euro cents for a further copy only (N11). Rectification and erasure
+// are answered by [Service.Rectify] and [Service.Erase].
+func (s *Service) AnswerRequest(ctx context.Context, a *Actor, id rights.RequestID, reason string, feeCents int64) (rights.Request, error) {
+	_, e, err := s.mayDecide(ctx, a, id)
+	if err != nil {
+		return rights.Request{}, err
+	}
+	req, err := s.desk.Answer(ctx, id, rights.Answer{At: s.now(), By: a.ID, Reason: reason, FeeCents: feeCents})
+	if err != nil {
+		return rights.Request{}, err
+	}
+	return req, s.audit(ctx, e)
+}
+
+// Rectify grants a rectification request (rule O13): the corrections are
+// planned, each corrected record is decided for a as a write (only who
+// may write a record corrects it), applied as of now, told to the
+// recipients who received the data (G4, in the plan's Notify) and the
+// request answered. It returns the plan.
+func (s *Service) Rectify(ctx context.Context, a *Actor, id rights.RequestID, corrections rights.Corrections, reason string) (rights.Plan, error) {
+	_, e, err := s.mayDecide(ctx, a, id)
+	if err != nil {
+		return rights.Plan{}, err
+	}
+	now := s.now()
+	plan, err := s.desk.Plan(ctx, act(a, now, ""), id, corrections)
+	if err != nil {
+		return rights.Plan{}, err
+	}
+	for _, ch := range plan.Changes {
+		r, err := s.lookup(ctx, ch.Record, ch.Category)
+		if err != nil {
+			return rights.Plan{}, err
+		}
+		c, err := s.visibleCase(ctx, verbDecideRequest, a, r.Case)
+		if err != nil {
+			return rights.Plan{}, err
+		}
+		for f, val := range corrections[ch.Record] {
+			r.Fields[f] = val
+		}
+		if err := s.decideWrite(ctx, a, &c, &r, false, now); err != nil {
+			return rights.Plan{}, err
+		}
+	}
+	if err := s.desk.Apply(ctx, act(a, now, ""), plan); err != nil {
+		return rights.Plan{}, err
+	}
+	if _, err := s.desk.Answer(ctx, id, rights.Answer{At: now, By: a.ID, Reason: reason, Plan: &plan}); err != nil {
+		return rights.Plan{}, err
+	}
+	return plan, s.audit(ctx, e)
+}
+
+// Erase grants an erasure request (rules R9, O13, N8): what the law keeps
+// stays, with its ground (G3); the rest is deleted now through retention,
+// each deletion with a proof and an audit event, and the recipients who
+// received it are listed to be told (G4). When the law keeps everything
+// asked for, the request is refused on that ground and the error names
+// G3. Only the privacy officer decides erasures.
+func (s *Service) Erase(ctx context.Context, a *Actor, id rights.RequestID, reason string) (rights.Plan, error) {
+	req, e, err := s.mayDecide(ctx, a, id)
+	if err != nil {
+		return rights.Plan{}, err
+	}
+	if a.Role != privacy.RolePrivacyOfficer {
+		return rights.Plan{}, s.refuse(ctx, e, forbidden(verbErasure, roleRule(a.Role), "only the privacy officer decides erasures"))
+	}
+	now := s.now()
+	plan, err := s.desk.Plan(ctx, act(a, now, ""), id, nil)
+	if err != nil {
+		return rights.Plan{}, err
+	}
+	var erase []privacy.RecordID
+	for _, c := range plan.Changes {
+		if c.Erase {
+			erase = append(erase, c.Record)
+		}
+	}
+	if len(erase) == 0 {
+		ground := rights.GroundStatutoryRetention
+		if len(plan.Keeps) > 0 {
+			ground = plan.Keeps[0].Ground
+		}
+		msg := "the law keeps the data: " + string(ground)
+		if _, err := s.desk.Refuse(ctx, id, rights.Refusal{At: now, By: a.ID, Ground: ground, Reason: msg}); err != nil {
+			return plan, err
+		}
+		return plan, forbidden(verbErasure, privacy.G3, msg)
+	}
+	// Rule R9 (regulation R) or O13 (regulation O): the right invoked.
+	rule := privacy.O13
+	if !slices.Contains(s.policy.Regulations, "O") {
+		rule = privacy.R9
+	}
+	if _, err := s.retention.RequestErasure(ctx, a.Principal, retention.Erasure{ID: retention.ErasureID(id), Subject: req.Subject,
+		Records: erase, Rule: rule, Received: req.Received}, now); err != nil {
+		return plan, err
+	}
+	if _, err := s.retention.Sweep(ctx, a.Principal, now); err != nil {
+		return plan, err
+	}
+	if _, err := s.desk.Answer(ctx, id, rights.Answer{At: now, By: a.ID, Reason: reason, Plan: &plan}); err != nil {
+		return plan, err
+	}
+	return plan, s.audit(ctx, e)
+}
+
+// ExportOptions adjust [Service.Export].
+type ExportOptions struct {
+	// Format is rights.FormatJSON (the default: rule G5) or
+	// rights.FormatHTML; Lang the language of the HTML page (Dutch by
+	// default).
+	Format rights.Format
+	Lang   rights.Lang
+	// Request names the access, copy or portability request the export
+	// answers, if any.
+	Request rights.RequestID
+	// ReleasedBy is the physician who releases the medical file to the
+	// subject (rules O13, O6). Only the records of cases that physician
+	// may read now — assigned, bound to medical secrecy, signed in with a
+	// second factor (G8, N6) — are released; the others are listed
+	// without content, pending release.
+	ReleasedBy *Actor
+}
+
+// Export writes everything held about subject to w, as of now (rules R11,
+// O13, G1, G5, N9): the subject exports their own data; the physician who
+// releases the medical file (opts.ReleasedBy is the actor) where the
+// policy lets it export the medical file of every case of the subject (O6:
+// assigned, medical secrecy, a second factor), to hand to the subject;
+// anyone else only where the policy lets them export every case of the
+// subject. Any other export fails exactly as that of a missing subject,
+// with privacy.ErrNotFound. The export, and every refusal with the rule
+// that decided, is audited.
+func (s *Service) Export(ctx context.Context, a *Actor, subject privacy.SubjectID, w io.Writer, opts *ExportOptions) (rights.Totals, error) {
+	const v = verb("export")
+	if err := checkActor(v, a); err != nil {
+		return rights.Totals{}, err
+	}
+	if opts == nil {
+		opts = &ExportOptions{}
+	}
+	now := s.now()
+	e := s.event(a, privacy.EventExecute, subject, "", string(subject), privacy.G1, true)
+	cases, err := s.dossiers.SubjectCases(ctx, subject)
+	if errors.Is(err, privacy.ErrNotFound) {
+		// A missing subject is refused and audited as a hidden one is.
+		e.Subject, e.Rule = "", privacy.RuleDefaultDeny
+		return rights.Totals{}, s.refuse(ctx, e, notFound("subject"))
+	}
+	if err != nil {
+		return rights.Totals{}, err
+	}
+	if !(a.Role == privacy.RoleSubject && a.Subject == subject) {
+		// Rules O13, O6: the physician who releases the medical file
+		// has the export where it may export the medical file of every
+		// case of the subject; anyone else where it may export them
+		// whole.
+		category := privacy.CategoryIdentity
+		if r := opts.ReleasedBy; r != nil && r.ID == a.ID && a.Role == privacy.RolePhysician {
+			category = privacy.CategoryMedical
+		}
+		for i := range cases {
+			d := s.engine.Decide(access.Request{Principal: a, Case: &cases[i], Action: privacy.ActionExport,
+				Category: category, Purpose: cases[i].Purpose, Time: now})
+			if !d.Allowed {
+				e.Rule = d.Rule
+				return rights.Totals{}, s.refuse(ctx, e, notFound("subject"))
+			}
+		}
+		if len(cases) == 0 {
+			e.Rule = privacy.RuleDefaultDeny
+			return rights.Totals{}, s.refuse(ctx, e, notFound("subject"))
+		}
+	}
+	xo := &rights.ExportOptions{Format: opts.Format, Lang: opts.Lang, Request: opts.Request}
+	if p := opts.ReleasedBy; p != nil {
+		rel, err := s.release(ctx, p, cases, now)
+		if err != nil {
+			return rights.Totals{}, err
+		}
+		xo.Release = rel
+	}
+	if err := s.audit(ctx, e); err != nil {
+		return rights.Totals{}, err
+	}
+	return s.desk.Export(ctx, act(a, now, ""), w, subject, xo)
+}
+
+// release is physician p's release of the medical records of the cases p
+// may read now (rules O13, O6, G8, N6), or nil when there are none.
+func (s *Service) release(ctx context.Context, p *Actor, cases []privacy.Case, now time.Time) (*rights.MedicalRelease, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	rel := &rights.MedicalRelease{Physician: p.Principal}
+	for i := range cases {
+		d := s.engine.Decide(access.Request{Principal: p, Case: &cases[i], Action: privacy.ActionRead,
+			Category: privacy.CategoryMedical, Purpose: cases[i].Purpose, Time: now})
+		if !d.Allowed {
+			continue
+		}
+		// Only the IDs are listed here; the desk reads the content as it
+		// writes the export.
+		for r, err := range s.store.CaseMedicalRecords(ctx, cases[i].ID) {
+			if err != nil {
+				return nil, err
+			}
+			rel.Records = append(rel.Records, r.ID)
+		}
+	}
+	if len(rel.Records) == 0 {
+		return nil, nil
+	}
+	return rel, nil
+}

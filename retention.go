@@ -1,0 +1,157 @@
+package dossierwacht
+
+import (
+	"context"
+	"io"
+
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/statement"
+	"github.com/dossierwacht/dossierwacht/retention"
+)
+
+// officer gates the verbs of the privacy officer: legal holds, granted
+// erasure requests, sweeps and audit verification. They touch no content,
+// and nobody else takes them (rule G3: a hold must not be lifted by the
+// party that wants the data gone; R12: the administrator manages accounts
+// only).
+func (s *Service) officer(ctx context.Context, v verb, a *Actor, subject privacy.SubjectID, object string, action privacy.EventAction) error {
+	if err := checkActor(v, a); err != nil {
+		return err
+	}
+	if a.Role != privacy.RolePrivacyOfficer {
+		e := s.event(a, action, subject, "", object, roleRule(a.Role), false)
+		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "only the privacy officer may take this step"))
+	}
+	return nil
+}
+
+// PlaceHold places a legal hold (rule G3) as of now: no record in its
+// scope is deleted, by a sweep, an erasure or directly, until it is
+// lifted. Only the privacy officer places holds.
+func (s *Service) PlaceHold(ctx context.Context, a *Actor, h retention.Hold) (retention.Hold, error) {
+	if err := s.officer(ctx, verbHold, a, h.Subject, string(h.ID), privacy.EventCreate); err != nil {
+		return retention.Hold{}, err
+	}
+	return s.retention.PlaceHold(ctx, a.Principal, h, s.now())
+}
+
+// LiftHold lifts a standing legal hold as of now, with the reason. Only
+// the privacy officer lifts holds.
+func (s *Service) LiftHold(ctx context.Context, a *Actor, id retention.HoldID, reason string) error {
+	if err := s.officer(ctx, verbHold, a, "", string(id), privacy.EventUpdate); err != nil {
+		return err
+	}
+	return s.retention.LiftHold(ctx, a.Principal, id, reason, s.now())
+}
+
+// RequestErasure records a granted erasure request directly with
+// retention (rules R9, O13, N8): every record in its scope is due from
+// now, except what a hold or a statute keeps (G3). The next sweep deletes
+// it. [Service.Erase] does the same for a request filed with the desk, and
+// deletes at once. Only the privacy officer grants erasures.
+func (s *Service) RequestErasure(ctx context.Context, a *Actor, e retention.Erasure) (retention.ErasureDecision, error) {
+	if err := s.officer(ctx, verbErasure, a, e.Subject, string(e.ID), privacy.EventExecute); err != nil {
+		return retention.ErasureDecision{}, err
+	}
+	return s.retention.RequestErasure(ctx, a.Principal, e, s.now())
+}
+
+// Sweep deletes every record due now (rules R9, O12, N7, N8), each with a
+// proof of deletion and an audit event, never what a legal hold keeps
+// (G3), and lists per recipient the erased records it received, to be
+// told (G4). Only the privacy officer (or the nightly job acting as one)
+// sweeps.
+func (s *Service) Sweep(ctx context.Context, a *Actor) (retention.Report, error) {
+	if err := s.officer(ctx, verbSweep, a, "", "sweep", privacy.EventExecute); err != nil {
+		return retention.Report{}, err
+	}
+	report, err := s.retention.Sweep(ctx, a.Principal, s.now())
+	if err != nil {
+		return report, err
+	}
+	// The sweep as a whole is one execute event (N9); each deletion has
+	// its own delete event beside its proof.
+	return report, s.audit(ctx, s.event(a, privacy.EventExecute, "", "", "sweep", privacy.O12, true))
+}
+
+// PlanSweep is a sweep's dry run: the schedule of every record a sweep now
+// would delete, with its rule and reason. It deletes nothing.
+func (s *Service) PlanSweep(ctx context.Context, a *Actor) ([]retention.Schedule, error) {
+	if err := s.officer(ctx, verbSweep, a, "", "sweep-plan", privacy.EventExecute); err != nil {
+		return nil, err
+	}
+	var out []retention.Schedule
+	for sc, err := range s.retention.Plan(ctx, s.now()) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sc)
+	}
+	return out, s.audit(ctx, s.event(a, privacy.EventSearch, "", "", "sweep-plan", privacy.O12, true))
+}
+
+// VerifyAudit checks the whole audit trail against want, a checkpoint kept
+// from an earlier verification (the zero Checkpoint: none), and returns
+// the checkpoint it reached; a broken chain fails with access.ErrTampered
+// (rule G7). The privacy officer and the administrator verify.
+func (s *Service) VerifyAudit(ctx context.Context, a *Actor, want access.Checkpoint) (access.Checkpoint, error) {
+	const v = verbVerify
+	if err := checkActor(v, a); err != nil {
+		return access.Checkpoint{}, err
+	}
+	if a.Role != privacy.RolePrivacyOfficer && a.Role != privacy.RoleAdministrator {
+		e := s.event(a, privacy.EventExecute, "", "", "audit-trail", roleRule(a.Role), false)
+		return access.Checkpoint{}, s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "only the privacy officer and the administrator verify the audit trail"))
+	}
+	cp, err := s.guard.Verify(ctx, want)
+	if err != nil {
+		return cp, err
+	}
+	return cp, s.audit(ctx, s.event(a, privacy.EventExecute, "", "", "audit-trail", privacy.G7, true))
+}
+
+// GroupFigure answers an anonymised figure about a group of an employer's
+// employees (rule N12), or refuses it: a group too small, or one that with
+// the groups answered before would single out a person.
+func (s *Service) GroupFigure(ctx context.Context, a *Actor, r access.GroupRequest) (access.GroupFigure, error) {
+	if err := checkActor("group figure", a); err != nil {
+		return access.GroupFigure{}, err
+	}
+	r.Principal, r.Time = a, s.now()
+	return s.guard.GroupFigure(ctx, r)
+}
+
+// Statement writes the privacy statement the policy renders (rules R1,
+// R10, R13, O3, O15, and every rule it writes out), in Dutch Markdown by
+// default. It is published to everyone: it takes no actor.
+func (s *Service) Statement(w io.Writer, opts *statement.Options) error {
+	return statement.Render(w, s.policy, opts)
+}
+
+// Register writes the record of processing activities (rule G6, GDPR art.
+// 30) the policy renders.
+func (s *Service) Register(w io.Writer, opts *statement.Options) error {
+	return statement.RenderRegister(w, s.policy, opts)
+}
+
+// Proofs returns the proofs of deletion kept for subject, oldest first:
+// what kind of record of which case was deleted, when, by which rule and
+// by whom, and whom to tell (rules R9, O12, N7, G4). They hold no content,
+// so the privacy officer, who sees none (R8), shows them to the subject or
+// the supervisor. Only the privacy officer reads them.
+func (s *Service) Proofs(ctx context.Context, a *Actor, subject privacy.SubjectID) ([]retention.Proof, error) {
+	const v = verb("read proofs")
+	if err := checkActor(v, a); err != nil {
+		return nil, err
+	}
+	e := s.event(a, privacy.EventRead, subject, "", "proofs", privacy.O12, true)
+	if a.Role != privacy.RolePrivacyOfficer {
+		return nil, s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "only the privacy officer reads proofs of deletion"))
+	}
+	proofs, err := s.retention.Proofs(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	return proofs, s.audit(ctx, e)
+}
