@@ -21,6 +21,10 @@ const requestJSON = `{"id":"d-1","recipient":{"party":"employer-bakery","kind":"
 "case":"case-anna-absence","items":[{"category":"notes"},{"category":"work-capacity","fields":["limitations"]}],
 "purpose":"absence-guidance","at":"2026-03-03T10:00:00Z"}`
 
+const thirdPartyJSON = `{"id":"d-2","recipient":{"party":"lawyer-jansen","kind":"third-party"},"subject":"employee-anna",
+"case":"case-anna-absence","items":[{"category":"notes","record":"r-1"}],"purpose":"absence-guidance",
+"at":"2026-03-03T10:00:00Z","written_request":"letter-2026-17"}`
+
 // wantTyped fails unless err is an *privacy.Error of exactly one kind.
 func wantTyped(t *testing.T, what string, err error) {
 	t.Helper()
@@ -81,9 +85,13 @@ func FuzzDecodeGrant(f *testing.F) {
 
 // FuzzDecodeRequest: any input decodes to a valid request or fails with a
 // typed error, never panics; a decoded request, from a physician, is
-// decided without panic, and an allowed decision keeps the floors.
+// decided on the facts of Anna's cases without panic, and an allowed
+// decision keeps the floors; the written request (O14) survives a round
+// trip.
 func FuzzDecodeRequest(f *testing.F) {
 	f.Add([]byte(requestJSON))
+	f.Add([]byte(thirdPartyJSON))
+	f.Add([]byte(`{"id":"d-1","recipient":{"party":"l","kind":"third-party"},"subject":"s","case":"c","items":[{"category":"notes"}],"purpose":"p","at":"2026-03-03T10:00:00Z","written_request":"bad ref"}`))
 	f.Add([]byte(`{"id":"d-1","recipient":{"party":"uwv","kind":"uwv"},"subject":"s","items":[{"category":"national-id"}],"purpose":"absence-guidance","at":"2026-03-03T10:00:00Z","basis":"suwi-73-4"}`))
 	f.Add([]byte(`{"id":"d-1","recipient":{"party":"i","kind":"insurer"},"subject":"s","items":[{"category":"absence-facts","fields":["first-day","incapacity-degree"]}],"purpose":"absence-guidance","at":"2026-03-03T10:00:00Z"}`))
 	f.Add([]byte(`{"items":[{"category":"religion"}]}`))
@@ -97,15 +105,25 @@ func FuzzDecodeRequest(f *testing.F) {
 			wantTyped(t, "DecodeRequest", err)
 			return
 		}
-		if req.By != (privacy.Principal{}) {
+		if req.By != nil {
 			t.Fatal("DecodeRequest took the principal from the body")
+		}
+		out, err := json.Marshal(req)
+		if err != nil {
+			t.Fatalf("Marshal: %v", err)
+		}
+		again, err := consent.DecodeRequest(bytes.NewReader(out))
+		if err != nil || again.WrittenRequest != req.WrittenRequest || again.Case != req.Case || !again.At.Equal(req.At) {
+			t.Fatalf("round trip of %s: %+v, %v", out, again, err)
 		}
 		req.By = physician
 		if err := req.Validate(); err != nil {
 			t.Fatalf("DecodeRequest returned an invalid request: %v", err)
 		}
-		dec := d.Decide(&req, grants)
-		checkFloors(t, p, &req, grants, dec)
+		for _, c := range []privacy.Case{annaCase, annaVisitCase, annaExamCase} {
+			f := &consent.Facts{Case: c, Grants: grants, Coverage: []consent.Coverage{insurerCoversBakery}}
+			checkFloors(t, p, &req, f, d.Decide(&req, f))
+		}
 	})
 }
 
@@ -145,9 +163,16 @@ func FuzzGrantValidate(f *testing.F) {
 				if to.Party == "" || !to.Kind.Known() {
 					continue
 				}
-				req := consent.Request{ID: "d-1", By: physician, Recipient: to, Subject: g.Subject, Case: g.Case,
-					Items: []consent.Item{{Category: c}}, Purpose: g.Purpose, At: g.From}
-				checkFloors(t, p, &req, []consent.Grant{g}, d.Decide(&req, []consent.Grant{g}))
+				cse := g.Case
+				if cse == "" {
+					cse = annaAbs
+				}
+				req := consent.Request{ID: "d-1", By: physician, Recipient: to, Subject: g.Subject, Case: cse,
+					Items: []consent.Item{{Category: c}}, Purpose: g.Purpose, At: g.From, WrittenRequest: "letter-1"}
+				fc := annaCase
+				fc.ID, fc.Subject, fc.Purpose = cse, g.Subject, g.Purpose
+				f := &consent.Facts{Case: fc, Grants: []consent.Grant{g}, Coverage: []consent.Coverage{insurerCoversBakery}}
+				checkFloors(t, p, &req, f, d.Decide(&req, f))
 			}
 		}
 	})

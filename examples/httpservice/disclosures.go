@@ -28,6 +28,9 @@ type disclosureIn struct {
 	Items   []consent.Item       `json:"items"`
 	Purpose privacy.Purpose      `json:"purpose"`
 	Basis   privacy.LegalBasisID `json:"basis,omitempty"`
+	// WrittenRequest references a third party's written request (rule
+	// O14: a third party receives data on consent only on one).
+	WrittenRequest string `json:"written_request,omitempty"`
 }
 
 // decisionJSON is the answer to POST /disclosures: 201 when allowed (and
@@ -88,8 +91,9 @@ func (s *server) disclose(w http.ResponseWriter, r *http.Request, p *access.Prin
 		s.writeError(w, r, err, false)
 		return
 	}
-	req := consent.Request{ID: in.ID, By: p.Principal, Recipient: in.Recipient, Subject: in.Subject, Case: in.Case,
-		Items: in.Items, Purpose: in.Purpose, At: s.now(), Basis: in.Basis, AccessPoint: p.AccessPoint, Client: p.Client}
+	req := consent.Request{ID: in.ID, By: p, Recipient: in.Recipient, Subject: in.Subject, Case: in.Case,
+		Items: in.Items, Purpose: in.Purpose, At: s.now(), Basis: in.Basis, WrittenRequest: in.WrittenRequest,
+		AccessPoint: p.AccessPoint, Client: p.Client}
 	if err := req.Validate(); err != nil {
 		s.writeError(w, r, err, false)
 		return

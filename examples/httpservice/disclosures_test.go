@@ -17,6 +17,10 @@ func disclosure(id, recipientParty, recipientKind, cas, items, purpose, basis st
 	if basis != "" {
 		b += fmt.Sprintf(`,"basis":%q`, basis)
 	}
+	if recipientKind == "third-party" {
+		// Rule O14: on the third party's written request.
+		b += fmt.Sprintf(`,"written_request":"letter-%s"`, id)
+	}
 	return b + "}"
 }
 

@@ -36,7 +36,7 @@ func buildDeps(st Stores, policy *privacy.Policy, auth Authenticator, now func()
 	if err != nil {
 		return Deps{}, err
 	}
-	reg, err := consent.New(st.Consent, policy, &consent.Options{Records: dossiers})
+	reg, err := consent.New(st.Consent, policy, nil)
 	if err != nil {
 		return Deps{}, err
 	}
@@ -174,7 +174,8 @@ func seedWorld(ctx context.Context, d Deps, at time.Time) error {
 		F{privacy.FieldText: "lumbar strain; physiotherapy advised"})); err != nil {
 		return err
 	}
-	carla := privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager, Party: service, Secrecy: privacy.SecrecyAgreement}
+	carla := access.NewPrincipal(privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager, Party: service,
+		Secrecy: privacy.SecrecyAgreement}, nil, nil)
 	for _, g := range []consent.Grant{
 		// Rule O10: Cees lets the employer know of his visit.
 		{ID: "grant-cees-visit", Subject: cees, Recipient: consent.Recipient{Party: employer, Kind: privacy.PartyEmployer},
@@ -186,7 +187,7 @@ func seedWorld(ctx context.Context, d Deps, at time.Time) error {
 			Categories: []privacy.Category{privacy.CategoryWorkCapacity}, Purpose: privacy.PurposeAbsenceGuidance, Case: annaSick,
 			Form: consent.FormWritten, Document: "doc-anna-2026-001", Given: at},
 	} {
-		if _, err := d.Consent.AddGrant(ctx, carla, g); err != nil {
+		if _, err := d.Consent.AddGrant(ctx, carla, g, g.Given); err != nil {
 			return err
 		}
 	}

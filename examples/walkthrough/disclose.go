@@ -34,7 +34,7 @@ func (w *world) discloseToEmployer(ctx context.Context) error {
 		return err
 	}
 	employer := consent.Recipient{Party: bakery, Kind: privacy.PartyEmployer}
-	req := consent.Request{ID: "disclosure-anna-1", By: w.carla.Principal, Recipient: employer, Subject: "employee-anna",
+	req := consent.Request{ID: "disclosure-anna-1", By: w.carla, Recipient: employer, Subject: "employee-anna",
 		Case: annaCase, Items: []consent.Item{{Category: privacy.CategoryNotes, Record: note.ID}},
 		Purpose: privacy.PurposeAbsenceGuidance, At: w.now.Add(25 * time.Hour)}
 	d, err := w.registry.Disclose(ctx, req)
@@ -43,9 +43,10 @@ func (w *world) discloseToEmployer(ctx context.Context) error {
 	}
 	w.p.printf("%s to %s without consent: %v\n", note.ID, employer.Party, d)
 
-	g, err := w.registry.AddGrant(ctx, w.carla.Principal, consent.Grant{ID: "grant-anna-bakery", Subject: "employee-anna",
+	g, err := w.registry.AddGrant(ctx, w.carla, consent.Grant{ID: "grant-anna-bakery", Subject: "employee-anna",
 		Recipient: employer, Categories: []privacy.Category{privacy.CategoryNotes}, Purpose: privacy.PurposeAbsenceGuidance,
-		Case: annaCase, Form: consent.FormWritten, Document: "signed-consent-0042", Given: w.now.Add(26 * time.Hour)})
+		Case: annaCase, Form: consent.FormWritten, Document: "signed-consent-0042", Given: w.now.Add(26 * time.Hour)},
+		w.now.Add(26*time.Hour))
 	if err != nil {
 		return err
 	}
@@ -59,7 +60,7 @@ func (w *world) discloseToEmployer(ctx context.Context) error {
 	w.p.printf("%s to %s with consent: %v on %v\n", note.ID, employer.Party, d, d.Grants())
 
 	revokedAt := w.now.Add(48 * time.Hour)
-	if _, err := w.registry.Revoke(ctx, w.carla.Principal, g.ID, revokedAt); err != nil {
+	if _, err := w.registry.Revoke(ctx, w.carla, g.ID, revokedAt); err != nil {
 		return err
 	}
 	w.p.printf("revoked %s as of %s: no later disclosure may rest on it (rules O14, R6)\n", g.ID, revokedAt.Format("2006-01-02 15:04"))

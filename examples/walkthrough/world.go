@@ -74,7 +74,7 @@ func newWorld(ctx context.Context, p *printer, outDir string) (w *world, err err
 	if w.guard, err = access.New(w.audit, w.dossiers, nil); err != nil {
 		return nil, err
 	}
-	if w.registry, err = consent.New(store, w.policy, &consent.Options{Records: w.dossiers}); err != nil {
+	if w.registry, err = consent.New(store, w.policy, nil); err != nil {
 		return nil, err
 	}
 	if w.keeper, err = retention.New(store, w.policy, &retention.Options{Recipients: recipients{w.registry, w.dossiers}}); err != nil {
