@@ -149,7 +149,11 @@ var decideCases = []decideCase{
 	{name: "R6_revoked_grant_denied_from_the_revocation_on", policy: privacy.RegulationR,
 		req: request(caseManager, bakery, notes), grants: []consent.Grant{revoked(explicit("g-1", bakery, privacy.CategoryNotes), hourLater)},
 		rule: privacy.R6},
-	{name: "R6_disclosure_dated_before_a_recorded_revocation_denied", policy: privacy.RegulationR,
+	{name: "R6_disclosure_dated_before_a_recorded_revocation_denied",
+		req:    request(caseManager, bakery, notes),
+		grants: []consent.Grant{revoked(written("g-1", bakery, privacy.CategoryNotes), hourLater.Add(time.Microsecond))},
+		rule:   privacy.R6},
+	{name: "R6_disclosure_dated_before_a_recorded_revocation_denied_under_regulation_R", policy: privacy.RegulationR,
 		req:    request(caseManager, bakery, notes),
 		grants: []consent.Grant{revoked(explicit("g-1", bakery, privacy.CategoryNotes), hourLater.Add(time.Microsecond))},
 		rule:   privacy.R6},
@@ -630,5 +634,40 @@ func TestNewDeciderRefusesBadPolicy(t *testing.T) {
 		Categories: []privacy.Category{privacy.CategoryNationalID}, Basis: privacy.BasisWrittenConsent, Reason: "x"})
 	if _, err := consent.NewDecider(p); !errorsIs(err, privacy.ErrInvalid) || privacy.RuleOf(err) != privacy.N5 {
 		t.Errorf("NewDecider(BSN on consent) = %v, want ErrInvalid rule N5", err)
+	}
+}
+
+// TestDecideWholeCategoryNeedsAWholeRead: a discloser that may read only
+// some fields of a category (here support staff limited to the name, R8)
+// discloses those fields and never the whole category.
+func TestDecideWholeCategoryNeedsAWholeRead(t *testing.T) {
+	p := privacy.Strict()
+	for i, r := range p.Access {
+		if r.Rule == privacy.R8 && slices.Contains(r.Roles, privacy.RoleSupportStaff) {
+			p.Access[i].Categories = []privacy.Category{privacy.CategoryIdentity}
+			p.Access[i].Fields = []privacy.Field{privacy.FieldName}
+		}
+	}
+	d := decider(t, p)
+	grants := []consent.Grant{written("g-1", bakery, privacy.CategoryIdentity)}
+	for _, tc := range []struct {
+		name    string
+		item    consent.Item
+		allowed bool
+	}{
+		{"R8_the_field_it_reads_allowed", item(privacy.CategoryIdentity, privacy.FieldName), true},
+		{"R8_a_field_it_does_not_read_denied", item(privacy.CategoryIdentity, privacy.FieldName, privacy.FieldAddress), false},
+		{"R8_the_whole_category_denied", identity, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := request(supportSam, bakery, tc.item)
+			got := d.Decide(&req, facts(grants...))
+			if got.Allowed != tc.allowed {
+				t.Fatalf("Decide(%s) = %v, want allowed=%t", tc.name, got, tc.allowed)
+			}
+			if !got.Allowed && got.Rule == "" {
+				t.Errorf("Decide(%s) denied without a rule", tc.name)
+			}
+		})
 	}
 }
