@@ -129,6 +129,52 @@ type catRules struct {
 	fields  []privacy.Field  // every field of the category
 	insurer []privacy.Field  // rule N3's maximum; nil: an insurer gets none of it
 	byKind  [numKinds][]rule // the policy's disclosure rules, by recipient kind
+	// plain is, by recipient kind, the rules chosen for any item and any
+	// discloser, where no rule of the kind limits its fields or who
+	// discloses (plain.ok): most of them, chosen once when the decider
+	// is built rather than on every decision.
+	plain [numKinds]selection
+}
+
+// selection is the disclosure rules that may allow an item: the first
+// that needs no consent, the first that needs consent in any form (a
+// written grant satisfies it), and the first that takes explicit
+// consent.
+type selection struct {
+	ok                      bool
+	none, anyForm, explicit *rule
+}
+
+// choose fills cr.plain from cr.byKind for category c.
+func (cr *catRules) choose(c privacy.Category) {
+	for k, rules := range cr.byKind {
+		sl := selection{ok: true}
+		for j := range rules {
+			r := &rules[j]
+			if len(r.from) > 0 || r.fields != nil {
+				sl = selection{}
+				break
+			}
+			switch r.basis {
+			case privacy.BasisNone:
+				if sl.none == nil {
+					sl.none = r
+				}
+			case privacy.BasisConsent:
+				if sl.anyForm == nil {
+					sl.anyForm = r
+				}
+				if sl.explicit == nil && c != privacy.CategoryMedical {
+					sl.explicit = r
+				}
+			case privacy.BasisWrittenConsent:
+				if sl.anyForm == nil {
+					sl.anyForm = r
+				}
+			}
+		}
+		cr.plain[k] = sl
+	}
 }
 
 // numKinds is the number of party kinds (privacy.PartyKind.Index).
@@ -152,8 +198,16 @@ func (d *Decider) cat(c privacy.Category) *catRules {
 // kind k (k from kindIndex), and what the decider knows of c; nil for an
 // unknown category.
 func (d *Decider) rulesFor(c privacy.Category, k int) ([]rule, *catRules) {
-	cr := d.cat(c)
-	if cr == nil || k < 0 {
+	return d.rulesAt(c.Index(), k)
+}
+
+// rulesAt is rulesFor for the category of index ci.
+func (d *Decider) rulesAt(ci, k int) ([]rule, *catRules) {
+	if ci < 0 {
+		return nil, nil
+	}
+	cr := &d.cats[ci]
+	if k < 0 {
 		return nil, cr
 	}
 	return cr.byKind[k], cr
@@ -237,6 +291,9 @@ func NewDecider(policy *privacy.Policy) (*Decider, error) {
 			cr.byKind[k] = append(cr.byKind[k], r)
 		}
 	}
+	for _, c := range privacy.Categories() {
+		d.cat(c).choose(c)
+	}
 	for _, l := range p.LegalBases {
 		d.bases[l.ID] = &basis{id: l.ID, rule: l.Rule, recipients: l.Recipients, categories: l.Categories, reason: l.Reason}
 	}
@@ -307,13 +364,14 @@ const (
 // Decide does not validate req (see [Request.Validate]); malformed input
 // is denied. It decides the discloser's access once per category, and
 // allocates nothing unless a decision rests on more than four grants or
-// more than eight items need one.
+// more than four items need one.
 func (d *Decider) Decide(req *Request, f *Facts) (out Decision) {
 	if req == nil || f == nil || req.By == nil || req.At.IsZero() || req.Subject == "" || req.Case == "" ||
 		req.Recipient.Party == "" || req.Recipient.Kind == "" || req.By.ID == "" || req.Purpose == "" || len(req.Items) == 0 {
 		return d.deny(privacy.RuleDefaultDeny, "", reasonMalformed)
 	}
 	c := &f.Case
+	at := instantOf(req.At)
 	switch by := req.By; {
 	case c.ID != req.Case || c.Subject != req.Subject:
 		return d.deny(privacy.RuleDefaultDeny, "", reasonNotTheCase)
@@ -329,7 +387,8 @@ func (d *Decider) Decide(req *Request, f *Facts) (out Decision) {
 	case req.Purpose != c.Purpose:
 		// Rule R5: data leaves only for the purpose it was collected for.
 		return d.deny(privacy.R5, "", reasonCasePurpose)
-	case c.Contract.Start.IsZero() || !c.Contract.Covers(req.At):
+	case c.Contract.Start.IsZero() || at.before(instantOf(c.Contract.Start)) ||
+		(!c.Contract.End.IsZero() && !at.before(instantOf(c.Contract.End))):
 		// Rule O2: processing only under a contract in force.
 		return d.deny(privacy.O2, "", reasonContract)
 	case req.Recipient.Kind == privacy.PartyEmployer && c.Kind.Confidential() &&
@@ -349,7 +408,7 @@ func (d *Decider) Decide(req *Request, f *Facts) (out Decision) {
 	strength := -1
 	// The items that need a grant. Stored by index into a local array,
 	// not appended, so that the stores need no write barriers.
-	var buf [8]pending
+	var buf [4]pending
 	var extra []pending // beyond len(buf), rare
 	n := 0
 	kindIdx := req.Recipient.Kind.Index()
@@ -361,11 +420,26 @@ func (d *Decider) Decide(req *Request, f *Facts) (out Decision) {
 	var cover *Coverage
 	for i := range req.Items {
 		it := &req.Items[i]
-		rules, cr := d.rulesFor(it.Category, kindIdx)
+		ci := it.Category.Index()
+		rules, cr := d.rulesAt(ci, kindIdx)
 		if rule, why := floor(req, it, cr, false); rule != "" {
 			return d.deny(rule, it.Category, why)
 		}
 		var none, noneFailed, anyForm, explicit, fields *rule
+		if sl := plainFor(cr, kindIdx); sl != nil {
+			anyForm, explicit = sl.anyForm, sl.explicit
+			if sl.none != nil {
+				if caseOK == 0 {
+					caseOK, caseRule, caseWhy, cover = d.noneHolds(req, f)
+				}
+				if caseOK > 0 {
+					none = sl.none
+				} else {
+					noneFailed = sl.none
+				}
+			}
+			rules = nil
+		}
 		for j := range rules {
 			r := &rules[j]
 			if len(r.from) > 0 && !slices.Contains(r.from, req.By.Role) {
@@ -419,7 +493,7 @@ func (d *Decider) Decide(req *Request, f *Facts) (out Decision) {
 		}
 		// Rules R7, O4, R8, O6, G8, N4, N6: no one passes on what they
 		// may not read themselves.
-		if rule, why := rd.mayRead(it); rule != "" {
+		if rule, why := rd.mayRead(it, ci); rule != "" {
 			return d.deny(rule, it.Category, why)
 		}
 		if none != nil {
@@ -492,6 +566,16 @@ func (d *Decider) Decide(req *Request, f *Facts) (out Decision) {
 	return out
 }
 
+// plainFor returns the rules chosen for any item of cr's category to a
+// recipient of kind k (see catRules.plain), or nil when they must be
+// chosen item by item.
+func plainFor(cr *catRules, k int) *selection {
+	if cr == nil || k < 0 || !cr.plain[k].ok {
+		return nil
+	}
+	return &cr.plain[k]
+}
+
 // noneHolds decides whether the case and the recipient let a rule that
 // needs no consent apply: the physician's advice goes only to the
 // employer that commissioned the case (N2); the overview only to an
@@ -554,8 +638,7 @@ func (rd *reader) init(d *Decider, req *Request, c *privacy.Case) {
 // mayRead returns the rule that refuses the discloser it and why, or ""
 // when it may read the item: every named field, or the whole category
 // when the item names none.
-func (rd *reader) mayRead(it *Item) (privacy.RuleID, string) {
-	ci := it.Category.Index()
+func (rd *reader) mayRead(it *Item, ci int) (privacy.RuleID, string) {
 	if ci < 0 {
 		return privacy.RuleDefaultDeny, reasonNoRule
 	}
@@ -602,45 +685,18 @@ func (rd *reader) mayRead(it *Item) (privacy.RuleID, string) {
 // subject for req's purpose and case, in a form the item's rules take. In
 // the same pass it looks for a revocation of one of the subject's grants
 // recorded after req.At, and reports whether it found one (rule R6).
-//
-// The inner loop rejects most grants on integers alone (the revocation
-// time, the lengths of the names, the term) and calls nothing, so that
-// its values stay in registers; strings are compared, which calls the
-// runtime, only for the few grants it stops at.
 func firstGrants(grants []Grant, req *Request, need []pending) (backdated bool) {
 	open := len(need)
-	kindLen, partyLen := len(req.Recipient.Kind), len(req.Recipient.Party)
-	purposeLen, caseLen, subjectLen := len(req.Purpose), len(req.Case), len(req.Subject)
 	at := instantOf(req.At)
-	for gi := 0; ; gi++ {
-		var g *Grant
-		for ; gi < len(grants); gi++ {
-			g = &grants[gi]
-			if !g.Revoked.IsZero() {
-				// A revoked grant is either revoked after req.At, which
-				// no disclosure may reach behind, or not in force then.
-				if at.before(instantOf(g.Revoked)) {
-					break
-				}
-				continue
-			}
-			if open == 0 || (len(g.Recipient.Kind) != kindLen && g.Recipient.Kind != "") ||
-				(len(g.Recipient.Party) != partyLen && g.Recipient.Party != "") || len(g.Purpose) != purposeLen ||
-				(len(g.Case) != caseLen && g.Case != "") || len(g.Subject) != subjectLen ||
-				at.before(instantOf(g.From)) || (!g.Until.IsZero() && !at.before(instantOf(g.Until))) {
-				continue
-			}
-			break
-		}
-		switch {
-		case gi == len(grants):
-			return false
-		case !g.Revoked.IsZero():
+	for gi := nextGrant(grants, 0, req, at, true); gi < len(grants); gi = nextGrant(grants, gi+1, req, at, open > 0) {
+		g := &grants[gi]
+		if !g.Revoked.IsZero() {
 			if g.Subject == req.Subject {
 				return true
 			}
 			continue
-		case !grantFits(g, req):
+		}
+		if !grantFits(g, req, at) {
 			continue
 		}
 		written := g.Written()
@@ -652,13 +708,58 @@ func firstGrants(grants []Grant, req *Request, need []pending) (backdated bool) 
 			}
 		}
 	}
+	return false
 }
 
-// grantFits reports whether g names req's recipient (or its kind or party
-// only), purpose, case (or none) and subject. The kind is matched by its
-// index, as a switch on constants compares inline where comparing two
-// strings calls the runtime; an unknown kind matches nothing.
-func grantFits(g *Grant, req *Request) bool {
+// nextGrant returns the index, from gi on, of the next grant that is
+// revoked after at (no disclosure may reach behind it) or, when fitting
+// is set, that is not revoked and has names as long as req's (or none,
+// where a grant may leave one out); len(grants) if there is none. It
+// compares integers only and calls nothing, so that its few values stay
+// in registers: most grants of a long file are set aside here, and only
+// those it stops at are compared in full.
+func nextGrant(grants []Grant, gi int, req *Request, at instant, fitting bool) int {
+	kindLen := len(req.Recipient.Kind)
+	for ; gi < len(grants); gi++ {
+		g := &grants[gi]
+		if !g.Revoked.IsZero() {
+			// A revoked grant is either revoked after at, or not in
+			// force then.
+			if at.before(instantOf(g.Revoked)) {
+				return gi
+			}
+			continue
+		}
+		// Each length is loaded only when the one before matched.
+		if !fitting {
+			continue
+		}
+		if k := len(g.Recipient.Kind); k != kindLen && k != 0 {
+			continue
+		}
+		if p := len(g.Recipient.Party); p != len(req.Recipient.Party) && p != 0 {
+			continue
+		}
+		if c := len(g.Case); len(g.Purpose) == len(req.Purpose) && (c == len(req.Case) || c == 0) {
+			return gi
+		}
+	}
+	return gi
+}
+
+// grantFits reports whether g, not revoked, is in force at at and names
+// req's recipient (or its kind or party only), purpose, case (or none)
+// and subject. Lengths are compared first, as integers; the kind is
+// matched by its index, as a switch on constants compares inline where
+// comparing two strings calls the runtime; an unknown kind matches
+// nothing.
+func grantFits(g *Grant, req *Request, at instant) bool {
+	if (len(g.Recipient.Party) != len(req.Recipient.Party) && g.Recipient.Party != "") ||
+		len(g.Purpose) != len(req.Purpose) || (len(g.Case) != len(req.Case) && g.Case != "") ||
+		len(g.Subject) != len(req.Subject) ||
+		at.before(instantOf(g.From)) || (!g.Until.IsZero() && !at.before(instantOf(g.Until))) {
+		return false
+	}
 	if k := g.Recipient.Kind; k != "" && k.Index() != req.Recipient.Kind.Index() {
 		return false
 	}
@@ -738,7 +839,7 @@ func (d *Decider) statute(req *Request, f *Facts, rd *reader) Decision {
 			// Rule N10: and exactly its categories.
 			return d.deny(b.rule, it.Category, reasonLawCategory)
 		}
-		if rule, why := rd.mayRead(it); rule != "" {
+		if rule, why := rd.mayRead(it, it.Category.Index()); rule != "" {
 			return d.deny(rule, it.Category, why)
 		}
 	}
