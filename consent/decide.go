@@ -307,6 +307,7 @@ func (d *Decider) Policy() string { return d.version }
 const (
 	reasonMalformed       = "the request is incomplete"
 	reasonNotTheCase      = "the facts are not of the request's case and subject"
+	reasonHidden          = "no such case, or one the discloser may not know of"
 	reasonAdmin           = "the application administrator sees no case content and discloses none"
 	reasonNotStaff        = "only the service's own staff disclose its data"
 	reasonPurpose         = "the policy does not process for this purpose"
@@ -334,8 +335,8 @@ const (
 
 // Decide decides req against the facts of the store (see [Facts]). It
 // checks, in this order, and the first rule that refuses decides:
-//   - the facts are of the request's case and subject; the discloser is
-//     the service's own staff, not the administrator (R12); the purpose
+//   - the discloser is the service's own staff, not the administrator
+//     (R12); the facts are of the request's case and subject; the purpose
 //     is one of the policy's and the case's (R5); the case's contract is
 //     in force (O2); an employer learns nothing of a consultation-hour or
 //     periodic-exam case without the subject's written approval (O10);
@@ -373,14 +374,14 @@ func (d *Decider) Decide(req *Request, f *Facts) (out Decision) {
 	c := &f.Case
 	at := instantOf(req.At)
 	switch by := req.By; {
-	case c.ID != req.Case || c.Subject != req.Subject:
-		return d.deny(privacy.RuleDefaultDeny, "", reasonNotTheCase)
 	case by.Role == privacy.RoleAdministrator:
 		// Rule R12: the administrator manages accounts and sees no case
 		// content.
 		return d.deny(privacy.R12, "", reasonAdmin)
 	case !by.Role.Staff():
 		return d.deny(privacy.RuleDefaultDeny, "", reasonNotStaff)
+	case c.ID != req.Case || c.Subject != req.Subject:
+		return d.deny(privacy.RuleDefaultDeny, "", reasonNotTheCase)
 	case !slices.Contains(d.purposes, req.Purpose):
 		// Rule R5: a use for another purpose is refused.
 		return d.deny(privacy.R5, "", reasonPurpose)

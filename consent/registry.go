@@ -419,6 +419,11 @@ func (r *Registry) Grants(ctx context.Context, subject privacy.SubjectID) ([]Gra
 type prepared struct {
 	req Request
 	c   privacy.Case
+	// hidden names the rule that hides the case from the discloser, when
+	// the case is missing, not the subject's ([privacy.RuleDefaultDeny])
+	// or one the discloser may not know of (the access engine's rule):
+	// the request is then answered as for a missing case.
+	hidden privacy.RuleID
 }
 
 // errNoSuch is the one answer to a case or record that is missing, of
@@ -429,22 +434,35 @@ func errNoSuch(op, path string) error {
 }
 
 // prepare validates req and reads its case and records: the case must be
-// the subject's, and every named record of the named category, subject and
-// case, always. A missing one and a mismatched one give the same error.
+// the subject's, one the discloser may know of (as [access.Engine.Visible]
+// decides for the case's own purpose), and every named record of the
+// named category, subject and case, always. A missing case, another
+// subject's and a hidden one are alike to the caller, and so are a missing
+// record and a mismatched one. A principal that never discloses (outside
+// parties, the subject, the administrator) learns nothing of the store:
+// its request is decided and denied without reading it.
 func (r *Registry) prepare(ctx context.Context, op string, req Request) (prepared, error) {
 	req = req.normalize()
 	// A principal forbidden as such (O7) is decided, denied and audited.
 	if err := req.Validate(); err != nil && (!errors.Is(err, privacy.ErrForbidden) || privacy.RuleOf(err) != privacy.O7) {
 		return prepared{}, err
 	}
+	if !req.By.Role.Staff() || req.By.Role == privacy.RoleAdministrator {
+		return prepared{req: req}, nil
+	}
 	c, err := r.store.Case(ctx, req.Case)
 	switch {
 	case errors.Is(err, privacy.ErrNotFound):
-		return prepared{}, errNoSuch(op, "case")
+		return prepared{req: req, hidden: privacy.RuleDefaultDeny}, nil
 	case err != nil:
 		return prepared{}, err
 	case c.ID != req.Case || c.Subject != req.Subject:
-		return prepared{}, errNoSuch(op, "case")
+		return prepared{req: req, hidden: privacy.RuleDefaultDeny}, nil
+	}
+	// Rules R7, O4, O2, O10, N4: a case the discloser may not know of is
+	// answered as a missing one, as package access answers it.
+	if v := r.decider.engine.Visible(access.Request{Principal: req.By, Case: &c, Purpose: c.Purpose, Time: req.At}); !v.Allowed {
+		return prepared{req: req, hidden: v.Rule}, nil
 	}
 	for i := range req.Items {
 		it := &req.Items[i]
@@ -490,6 +508,9 @@ func (r *Registry) Decide(ctx context.Context, req Request) (Decision, error) {
 	if err != nil {
 		return Decision{Policy: r.decider.version}, err
 	}
+	if p.hidden != "" {
+		return Decision{Policy: r.decider.version}, errNoSuch(op, "case")
+	}
 	f := Facts{Case: p.c}
 	if f.Grants, err = r.store.SubjectGrants(ctx, p.req.Subject); err != nil {
 		return Decision{Policy: r.decider.version}, err
@@ -511,11 +532,15 @@ func (r *Registry) Decide(ctx context.Context, req Request) (Decision, error) {
 // the audit trail (G7); a denied one records nothing else.
 //
 // The case the request names is read from the store first and must be the
-// subject's; so is every record an item names, which must be of the
-// item's category, of the subject and of the case. A missing case or
-// record, and one that does not match, fail alike with
-// [privacy.ErrNotFound] (the caller learns nothing of what the store
-// holds). The decision is [Decider.Decide]'s, on the case as stored.
+// subject's and one the discloser may know of; so is every record an item
+// names, which must be of the item's category, of the subject and of the
+// case. A missing case, another subject's and one the discloser may not
+// know of fail alike with [privacy.ErrNotFound], with one denied audit
+// event; a missing record and one that does not match fail alike with
+// [privacy.ErrNotFound] too (the caller learns nothing of what the store
+// holds). A discloser that never discloses (an outside party, the
+// subject, the administrator) is denied without the store being read. The
+// decision is [Decider.Decide]'s, on the case as stored.
 //
 // It returns the decision, and for a denial an error matching
 // [privacy.ErrForbidden] that names the rule. Invalid input fails with
@@ -530,6 +555,17 @@ func (r *Registry) Disclose(ctx context.Context, req Request) (Decision, error) 
 		return Decision{Policy: r.decider.version}, err
 	}
 	rq := &p.req
+	if p.hidden != "" {
+		// A missing case and a hidden one alike: one denied event, and
+		// "not found".
+		dec := r.decider.deny(p.hidden, "", reasonHidden)
+		if err := r.store.Disclose(ctx, rq.Subject, "", func([]Grant, []Coverage) Verdict {
+			return Verdict{Events: []privacy.Event{r.event(rq, &dec, "", string(rq.ID))}}
+		}); err != nil {
+			return Decision{Policy: r.decider.version}, err
+		}
+		return Decision{Policy: r.decider.version}, errNoSuch(op, "case")
+	}
 	var dec Decision
 	err = r.store.Disclose(ctx, rq.Subject, p.employer(), func(grants []Grant, coverage []Coverage) Verdict {
 		f := Facts{Case: p.c, Grants: grants, Coverage: coverage}

@@ -862,16 +862,10 @@ func testRecordsChecked(t *testing.T, e *env) {
 			r.By = doctor
 			return r
 		}()},
-		{"a record of another case", func() consent.Request {
-			// s-2's record, asked of s-2's case by a request about s-1.
-			r := request("d-1", "s-1", employer, t0.Add(time.Hour), consent.Item{Category: privacy.CategoryNotes, Record: "r-other"})
-			r.Case = caseOf("s-2")
-			return r
-		}()},
 	} {
 		_, err := e.reg.Disclose(e.ctx, tc.req)
 		wantKind(t, "Disclose("+tc.name+")", err, privacy.ErrNotFound)
-		if tc.name != "a record of another case" && err != nil && err.Error() != missing.Error() {
+		if err != nil && err.Error() != missing.Error() {
 			t.Errorf("Disclose(%s) = %q, want the error of a missing record, %q", tc.name, err, missing)
 		}
 	}
@@ -896,20 +890,60 @@ func testRecordsChecked(t *testing.T, e *env) {
 }
 
 // testCaseChecked: the case a request names is read from the store and
-// must be the subject's; a missing case and another subject's fail
-// alike.
+// must be the subject's and one the discloser may know of; a missing
+// case, another subject's and a hidden one fail alike, each leaving one
+// denied audit event (the same work, G7). An outside party's request is
+// denied without the store being read: it cannot tell a case that exists
+// from one that does not (O10).
 func testCaseChecked(t *testing.T, e *env) {
 	e.open(t, "s-1", "s-2")
 	e.add(t, grant("g-1", "s-1", employer, privacy.CategoryNotes))
+	events := func() int {
+		evs, _ := e.events(t)
+		return len(evs)
+	}
+	_, audited := e.s.(AuditReader)
 	r := request("d-1", "s-1", employer, t0.Add(time.Hour), notes())
 	r.Case = "c-none"
+	before := events()
 	_, missing := e.reg.Disclose(e.ctx, r)
 	wantKind(t, "Disclose(missing case)", missing, privacy.ErrNotFound)
-	r.Case = caseOf("s-2")
-	_, err := e.reg.Disclose(e.ctx, r)
-	wantKind(t, "Disclose(another subject's case)", err, privacy.ErrNotFound)
-	if err != nil && missing != nil && err.Error() != missing.Error() {
-		t.Errorf("Disclose(another subject's case) = %q, want the error of a missing case, %q", err, missing)
+	for _, tc := range []struct {
+		name string
+		edit func(*consent.Request)
+	}{
+		{"another subject's case", func(r *consent.Request) { r.Case = caseOf("s-2") }},
+		{"a case the discloser is not assigned to", func(r *consent.Request) {
+			r.By = person(staff.Principal)
+		}},
+	} {
+		r := request("d-1", "s-1", employer, t0.Add(time.Hour), notes())
+		tc.edit(&r)
+		_, err := e.reg.Disclose(e.ctx, r)
+		wantKind(t, "Disclose("+tc.name+")", err, privacy.ErrNotFound)
+		if err != nil && missing != nil && err.Error() != missing.Error() {
+			t.Errorf("Disclose(%s) = %q, want the error of a missing case, %q", tc.name, err, missing)
+		}
+	}
+	if n := events() - before; audited && n != 3 {
+		t.Errorf("G7: three refused disclosures left %d audit events, want one each", n)
+	}
+	// An outside party is denied, whether the case exists or not, alike.
+	boss := person(privacy.Principal{ID: "boss", Role: privacy.RoleEmployerContact, Party: "employer-1"})
+	var errs []string
+	for _, c := range []privacy.CaseID{caseOf("s-1"), "c-none"} {
+		r := request(consent.DisclosureID("d-boss-"+string(c)), "s-1", lawyer, t0.Add(time.Hour), notes())
+		r.By, r.Case = boss, c
+		d, err := e.reg.Disclose(e.ctx, r)
+		if !errors.Is(err, privacy.ErrForbidden) || d.Allowed {
+			t.Errorf("Disclose(by the employer, case %s) = %v, %v; want forbidden", c, d, err)
+		}
+		if err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	if len(errs) == 2 && errs[0] != errs[1] {
+		t.Errorf("O10: the employer told a case that exists from one that does not: %q, %q", errs[0], errs[1])
 	}
 	if log := e.log(t, "s-1"); len(log) != 0 {
 		t.Errorf("refused disclosures were logged: %+v", log)
