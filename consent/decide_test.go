@@ -46,7 +46,6 @@ func forPurpose(g consent.Grant, p privacy.Purpose) consent.Grant {
 }
 func withPurpose(r consent.Request, p privacy.Purpose) consent.Request { r.Purpose = p; return r }
 func withCase(r consent.Request, c privacy.CaseID) consent.Request     { r.Case = c; return r }
-func by(r consent.Request, p *access.Principal) consent.Request        { r.By = p; return r }
 func at(r consent.Request, t time.Time) consent.Request                { r.At = t; return r }
 
 // fromCase returns r from case c, for its purpose.
