@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/consent"
@@ -32,7 +31,7 @@ func (s *Service) GrantConsent(ctx context.Context, a *Actor, g consent.Grant) (
 		return consent.Grant{}, &privacy.Error{Op: "dossierwacht: " + string(verbConsent), Kind: privacy.ErrInvalid, Path: "given",
 			Msg: "consent is recorded once given, not before"}
 	}
-	return s.registry.AddGrant(ctx, a.Principal, g)
+	return s.registry.AddGrant(ctx, a, g, now)
 }
 
 // RevokeConsent withdraws a grant as of now (rules R6, O14): no disclosure
@@ -55,7 +54,7 @@ func (s *Service) RevokeConsent(ctx context.Context, a *Actor, id consent.GrantI
 		e := s.event(a, privacy.EventUpdate, g.Subject, g.Case, string(g.ID), privacy.O14, false)
 		return consent.Grant{}, s.refuse(ctx, e, forbidden(verbConsent, roleRule(a.Role), "consent is withdrawn by the subject or the service's staff"))
 	}
-	return s.registry.Revoke(ctx, a.Principal, id, s.now())
+	return s.registry.Revoke(ctx, a, id, s.now())
 }
 
 // mayRecordConsent reports whether a may record or withdraw subject's
@@ -97,27 +96,20 @@ type Disclosed struct {
 // Disclose decides and logs a disclosure of data of one case to a party
 // outside the service (rules R6, O14, O6, N2, N5, N10, O11, N3, O9), as
 // of now and by a. req.By and req.At are set here; whatever the caller put
-// in them is ignored. The discloser must know of the case, which must be
-// the subject's, and may disclose only what it may read itself (O1, O4,
-// O6, N6: see mayDisclose); a case or record that is missing, hidden or
-// another's fails with privacy.ErrNotFound, all alike. An allowed
-// disclosure is logged in the same atomic step as its decision and
-// returns what the recipient receives; a refused one is an error that
-// names the rule, and is audited too (G7).
+// in them is ignored. The consent register decides it with the case and
+// with a's own access (package consent): a may disclose only what it may
+// read itself of a case it may know of (R7, R8, O4, O6, G8, N4, N6), and a
+// case or record that is missing, hidden or another's fails with
+// privacy.ErrNotFound, all alike. An allowed disclosure is logged in the
+// same atomic step as its decision and returns what the recipient
+// receives; a refused one is an error that names the rule, and is audited
+// too (G7).
 func (s *Service) Disclose(ctx context.Context, a *Actor, req consent.Request) (Disclosed, error) {
-	const v = verb("disclose")
-	if err := checkActor(v, a); err != nil {
+	if err := checkActor("disclose", a); err != nil {
 		return Disclosed{}, err
 	}
-	now := s.now()
-	req.By, req.At = a.Principal, now
+	req.By, req.At = a, s.now()
 	req.AccessPoint, req.Client = a.AccessPoint, a.Client
-	if err := req.Validate(); err != nil {
-		return Disclosed{}, err
-	}
-	if err := s.mayDisclose(ctx, v, a, &req, now); err != nil {
-		return Disclosed{}, err
-	}
 	dec, err := s.registry.Disclose(ctx, req)
 	if err != nil {
 		return Disclosed{Decision: dec}, err
@@ -125,94 +117,6 @@ func (s *Service) Disclose(ctx context.Context, a *Actor, req consent.Request) (
 	out := Disclosed{Decision: dec}
 	out.Records, err = s.package_(ctx, a, &req, dec.Rule)
 	return out, err
-}
-
-// mayDisclose checks, before the consent register decides, that what req
-// would hand over is a's to hand over (rules O1, O4: a disclosure is a use
-// of the data): every case it comes from is one a may know of (R7, O10)
-// and is the named subject's; every record it names is of that subject,
-// case and category; and a may read every field it would hand over (O6,
-// N6, N4, R8, …). A case or record that is missing, hidden, or not the
-// subject's answers the same not found; a field a may not read is refused
-// with the rule that decided. Every refusal is audited (N9).
-func (s *Service) mayDisclose(ctx context.Context, v verb, a *Actor, req *consent.Request, now time.Time) error {
-	cases := map[privacy.CaseID]*privacy.Case{}
-	caseOf := func(id privacy.CaseID) (*privacy.Case, error) {
-		if c, ok := cases[id]; ok {
-			return c, nil
-		}
-		c, err := s.visibleCase(ctx, v, a, id)
-		if err != nil {
-			return nil, err
-		}
-		if c.Subject != req.Subject {
-			e := s.event(a, privacy.EventSearch, c.Subject, c.ID, string(c.ID), privacy.RuleDefaultDeny, false)
-			return nil, s.refuse(ctx, e, notFound(string(v)))
-		}
-		cases[id] = &c
-		return &c, nil
-	}
-	if req.Case != "" {
-		if _, err := caseOf(req.Case); err != nil {
-			return err
-		}
-	}
-	for _, it := range req.Items {
-		var c *privacy.Case
-		switch {
-		case it.Record != "":
-			r, err := s.lookup(ctx, it.Record, it.Category)
-			if err != nil && !errors.Is(err, privacy.ErrNotFound) {
-				return err
-			}
-			if err != nil || r.Subject != req.Subject || r.Category != it.Category || (req.Case != "" && r.Case != req.Case) {
-				e := s.event(a, privacy.EventSearch, "", req.Case, string(it.Record), privacy.RuleDefaultDeny, false)
-				return s.refuse(ctx, e, notFound(string(v)))
-			}
-			if c, err = caseOf(r.Case); err != nil {
-				return err
-			}
-		case req.Case != "":
-			c = cases[req.Case]
-		default:
-			// Data not tied to a case: nothing of a case file is
-			// handed over; the register decides alone.
-			continue
-		}
-		if err := s.mayRead(ctx, a, c, req.Purpose, it, now); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// mayRead decides, field by field, whether a may read what item it of
-// case c hands over (every field of its category when it names none), and
-// audits a refusal.
-func (s *Service) mayRead(ctx context.Context, a *Actor, c *privacy.Case, purpose privacy.Purpose, it consent.Item, now time.Time) error {
-	q := access.Request{Principal: a, Case: c, Action: privacy.ActionRead, Category: it.Category, Purpose: purpose,
-		Time: now, Object: string(it.Record)}
-	if err := s.consents(ctx, a, c, &q); err != nil {
-		return err
-	}
-	fields := it.Fields
-	if len(fields) == 0 {
-		info, _ := it.Category.Info()
-		fields = info.Fields
-	}
-	if len(fields) == 0 {
-		fields = []privacy.Field{""}
-	}
-	for _, f := range fields {
-		q.Field = f
-		if d := s.engine.Decide(q); !d.Allowed {
-			e := s.event(a, privacy.EventRead, c.Subject, c.ID, string(it.Record), d.Rule, false)
-			e.Category, e.Purpose = it.Category, purpose
-			return s.refuse(ctx, e, &privacy.Error{Op: "dossierwacht: disclose", Kind: privacy.ErrForbidden, Rule: d.Rule,
-				Path: "items", Msg: "the discloser may not read what it would disclose: " + d.Reason})
-		}
-	}
-	return nil
 }
 
 // package_ gathers what an allowed disclosure hands over: the records its

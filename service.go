@@ -116,7 +116,7 @@ func Open(ctx context.Context, store Store, policy *privacy.Policy, opts *Option
 	if err != nil {
 		return nil, err
 	}
-	registry, err := consent.New(store, policy, &consent.Options{Records: store})
+	registry, err := consent.New(store, policy, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -171,10 +171,131 @@ func (s logsNoWrites) AuditTrail(ctx context.Context, subject privacy.SubjectID)
 	}), err
 }
 
+// withoutTheCase decides every disclosure as if it came from a plain case
+// of the data's purpose, commissioned by the recipient (or, for an
+// insurer, by an employer the insurer covers), under a contract in force:
+// the gate that never looks at the case it discloses from (breaks N2,
+// O10, O11, R5, O2).
+type withoutTheCase struct{ compliancetest.System }
+
+func (s withoutTheCase) Disclose(ctx context.Context, d compliancetest.Disclosure) (compliancetest.Disclosed, error) {
+	shadow := privacy.CaseID("shadow-" + d.ID)
+	party := privacy.PartyID("employer-shadow")
+	if d.Recipient.Kind == privacy.PartyEmployer {
+		party = d.Recipient.Party
+	}
+	kind := privacy.CaseAbsence
+	if d.Purpose == privacy.PurposePrevention {
+		kind = privacy.CasePreventive
+	}
+	c := privacy.Case{ID: shadow, Subject: d.Subject, Kind: kind, Purpose: d.Purpose, Opened: d.At.Add(-time.Hour),
+		Contract: privacy.Contract{ID: "contract-shadow", Party: party, PartyKind: privacy.PartyEmployer, Start: d.At.AddDate(-1, 0, 0)}}
+	if err := s.System.Open(ctx, privacy.Subject{ID: d.Subject, Created: d.At.AddDate(-1, 0, 0)}, c); err != nil {
+		return compliancetest.Disclosed{}, err
+	}
+	if d.Recipient.Kind == privacy.PartyInsurer {
+		if err := s.System.Cover(ctx, compliancetest.Coverage{ID: "cover-" + d.ID, Insurer: d.Recipient.Party, Employer: party,
+			From: d.At.AddDate(-1, 0, 0), By: "shadow"}); err != nil {
+			return compliancetest.Disclosed{}, err
+		}
+	}
+	d.Case = shadow
+	d.By.Cases = append(slices.Clone(d.By.Cases), shadow)
+	items := slices.Clone(d.Items)
+	for i := range items {
+		items[i].Record = "" // the records are of the real case
+	}
+	d.Items = items
+	return s.System.Disclose(ctx, d)
+}
+
+// withoutTheDiscloser discloses as the assigned physician, whoever asks:
+// the gate that never looks at what the discloser may read itself (breaks
+// R7, R8, O6, G8, N4, N6).
+type withoutTheDiscloser struct{ compliancetest.System }
+
+func (s withoutTheDiscloser) Disclose(ctx context.Context, d compliancetest.Disclosure) (compliancetest.Disclosed, error) {
+	if d.By.Role.Staff() {
+		d.By = compliancetest.Actor{Principal: privacy.Principal{ID: d.By.ID, Role: privacy.RolePhysician, Party: d.By.Party,
+			Secrecy: privacy.SecrecyProfessional, MultiFactor: true}, Cases: []privacy.CaseID{d.Case}}
+	}
+	return s.System.Disclose(ctx, d)
+}
+
+// trustsTheLabel discloses each item under the category the request gives
+// it, without looking up the record it names (breaks O6 and N2: the
+// medical file leaves labelled as something else).
+type trustsTheLabel struct{ compliancetest.System }
+
+func (s trustsTheLabel) Disclose(ctx context.Context, d compliancetest.Disclosure) (compliancetest.Disclosed, error) {
+	items := slices.Clone(d.Items)
+	for i := range items {
+		items[i].Record = ""
+	}
+	d.Items = items
+	return s.System.Disclose(ctx, d)
+}
+
+// asksNoWrittenRequest takes every third party's request as made in
+// writing (breaks O14).
+type asksNoWrittenRequest struct{ compliancetest.System }
+
+func (s asksNoWrittenRequest) Disclose(ctx context.Context, d compliancetest.Disclosure) (compliancetest.Disclosed, error) {
+	if d.Request == "" {
+		d.Request = "assumed"
+	}
+	return s.System.Disclose(ctx, d)
+}
+
+// reachesBehindRevocations records a revocation only once a disclosure
+// dated at or after it comes along, so that one dated before it still
+// rests on the withdrawn consent (breaks R6).
+type reachesBehindRevocations struct {
+	compliancetest.System
+	pending []revocation
+}
+
+type revocation struct {
+	subject privacy.SubjectID
+	id      string
+	at      time.Time
+}
+
+func (s *reachesBehindRevocations) Revoke(_ context.Context, subject privacy.SubjectID, id string, at time.Time) error {
+	s.pending = append(s.pending, revocation{subject, id, at})
+	return nil
+}
+
+func (s *reachesBehindRevocations) Disclose(ctx context.Context, d compliancetest.Disclosure) (compliancetest.Disclosed, error) {
+	later := s.pending[:0]
+	for _, r := range s.pending {
+		if r.at.After(d.At) {
+			later = append(later, r)
+			continue
+		}
+		if err := s.System.Revoke(ctx, r.subject, r.id, r.at); err != nil {
+			return compliancetest.Disclosed{}, err
+		}
+	}
+	s.pending = later
+	return s.System.Disclose(ctx, d)
+}
+
 // panics panics on every call.
 type panics struct{ compliancetest.System }
 
 func (panics) Open(context.Context, privacy.Subject, privacy.Case) error { panic("boom") }
+
+// gateScenarios are the scenarios of the disclosure gate (issue 12, §1).
+var gateScenarios = []string{
+	"N2/advice_only_to_the_commissioning_employer", "N2/advice_never_under_another_label",
+	"O10/no_advice_from_a_consultation_or_periodic_exam_case", "O11/overview_only_to_a_covering_insurer",
+	"R5/nothing_leaves_for_another_purpose", "O2/nothing_leaves_after_the_contract", "R7/unassigned_staff_disclose_nothing",
+	"R8/support_staff_disclose_no_content", "O6/unassigned_physician_never_discloses_the_medical_file",
+	"O6/medical_record_never_leaves_under_another_label", "G8/no_medical_disclosure_without_medical_secrecy",
+	"N6/no_medical_disclosure_without_a_second_factor", "N4/no_health_data_disclosed_without_secrecy",
+	"O14/third_party_needs_its_written_request", "R6/no_disclosure_dated_before_a_revocation",
+}
 
 func TestBrokenSystems(t *testing.T) {
 	type wrapper func(*memstore.Store, compliancetest.System) compliancetest.System
@@ -196,7 +317,8 @@ func TestBrokenSystems(t *testing.T) {
 			[]string{"O10/employer_never_lists_consultation", "O10/employer_never_lists_periodic_exam"}, nil},
 		{"ignores_revocation",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return ignoresRevocation{s} },
-			[]string{"R6/no_third_party_without_consent", "O14/disclosure_needs_written_consent"}, nil},
+			[]string{"R6/no_third_party_without_consent", "O14/disclosure_needs_written_consent"},
+			[]string{"R6/no_disclosure_dated_before_a_revocation"}},
 		{"deletes_held_records",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return ignoresHolds{s} },
 			[]string{"G3/legal_hold_blocks_deletion", "G3/held_record_is_not_overwritten"}, nil},
@@ -247,7 +369,9 @@ func TestBrokenSystems(t *testing.T) {
 				"O14/disclosure_needs_written_consent", "G1/export_holds_the_facts_of_article_15",
 				"G4/recipients_told_of_erasure", "N2/physician_tells_the_employer_four_things",
 				"N3/insurer_never_beyond_the_maximum", "N5/bsn_only_on_a_statute",
-				"N10/statutory_disclosures_exactly_their_categories"}, nil},
+				"N10/statutory_disclosures_exactly_their_categories"},
+			// Every scenario of the disclosure gate: it gates nothing.
+			gateScenarios},
 		{"never_sweeps",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return neverSweeps{s} },
 			[]string{"R9/erasure_request_spares_statutory_data", "R9/reintegration_file_kept_two_years_after_closing",
@@ -255,6 +379,36 @@ func TestBrokenSystems(t *testing.T) {
 				"G3/legal_hold_blocks_deletion", "G3/statutory_retention_blocks_erasure",
 				"N7/medical_file_outlasts_the_absence_file", "N7/statutory_minimums_never_shortened",
 				"N8/medical_file_destroyed_within_three_months"}, nil},
+		{"decides_a_disclosure_without_its_case",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return withoutTheCase{s} },
+			[]string{"N2/advice_only_to_the_commissioning_employer", "O10/no_advice_from_a_consultation_or_periodic_exam_case",
+				"O11/overview_only_to_a_covering_insurer", "R5/nothing_leaves_for_another_purpose",
+				"O2/nothing_leaves_after_the_contract"},
+			// The consents of these scenarios name the real case, and the
+			// records are of it: the shadow case gets neither.
+			[]string{"R6/no_third_party_without_consent", "O14/disclosure_needs_written_consent", "G1/export_holds_the_facts_of_article_15",
+				"G4/recipients_told_of_erasure", "O6/medical_disclosure_needs_written_consent",
+				"R7/unassigned_staff_disclose_nothing", "O6/medical_record_never_leaves_under_another_label",
+				"N2/advice_never_under_another_label"}},
+		{"decides_a_disclosure_without_the_discloser",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return withoutTheDiscloser{s} },
+			[]string{"R7/unassigned_staff_disclose_nothing", "R8/support_staff_disclose_no_content",
+				"O6/unassigned_physician_never_discloses_the_medical_file", "G8/no_medical_disclosure_without_medical_secrecy",
+				"N4/no_health_data_disclosed_without_secrecy", "N6/no_medical_disclosure_without_a_second_factor"},
+			// The physician it discloses as reads no BSN, and discloses
+			// medical data the case manager may not.
+			[]string{"N5/bsn_only_on_a_statute", "O6/medical_disclosure_needs_written_consent"}},
+		{"trusts_the_category_label",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return trustsTheLabel{s} },
+			[]string{"O6/medical_record_never_leaves_under_another_label", "N2/advice_never_under_another_label"}, nil},
+		{"asks_no_written_request",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return asksNoWrittenRequest{s} },
+			[]string{"O14/third_party_needs_its_written_request"}, nil},
+		{"reaches_behind_a_revocation",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System {
+				return &reachesBehindRevocations{System: s}
+			},
+			[]string{"R6/no_disclosure_dated_before_a_revocation"}, nil},
 		{"keeps_no_audit_trail",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return forgetsTheTrail{s} },
 			[]string{"O16/decisions_record_the_policy_version", "G7/every_access_logged_tamper_evident",

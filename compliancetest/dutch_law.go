@@ -145,6 +145,10 @@ func n3Insurer(w *world) error {
 			return w.fail("the absence insurer received %s, beyond what it may ever receive", x.what)
 		}
 	}
+	// Rule O11: the insurer covers acme.
+	if err := w.cover(ivy, acme); err != nil {
+		return err
+	}
 	if _, err := w.sys.Disclose(w.ctx, Disclosure{ID: "dis-overview", By: cm, Subject: anna, Case: caseAbsence, Recipient: to,
 		Items: []Item{{Category: privacy.CategoryIdentity, Record: recIdentity, Fields: []privacy.Field{privacy.FieldName}},
 			{Category: privacy.CategoryAbsenceFacts, Record: recSickReport, Fields: []privacy.Field{privacy.FieldFirstDay}}},
@@ -198,7 +202,8 @@ func n5BSN(w *world) error {
 		Categories: []privacy.Category{privacy.CategoryNationalID, privacy.CategoryNotes}, Purpose: privacy.PurposeAbsenceGuidance,
 		Case: caseAbsence, Written: true, Document: "doc-consent-bsn", Given: day(2)})
 	if _, err := w.sys.Disclose(w.ctx, Disclosure{ID: "dis-bsn-consent", By: cm, Subject: anna, Case: caseAbsence, Recipient: to,
-		Items: []Item{{Category: privacy.CategoryNationalID}}, Purpose: privacy.PurposeAbsenceGuidance, At: day(3)}); err == nil {
+		Items: []Item{{Category: privacy.CategoryNationalID}}, Purpose: privacy.PurposeAbsenceGuidance, Request: "letter-lex-bsn",
+		At: day(3)}); err == nil {
 		return w.fail("the BSN was disclosed on the employee's consent, which cannot make its use lawful")
 	}
 	if _, err := w.sys.Disclose(w.ctx, Disclosure{ID: "dis-bsn-uwv", By: cm, Subject: anna, Case: caseAbsence,

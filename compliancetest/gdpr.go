@@ -40,7 +40,7 @@ func (w *world) discloseNoteToLawyer(at time.Time) error {
 	}
 	if _, err := w.sys.Disclose(w.ctx, Disclosure{ID: "dis-note", By: caseManager(caseAbsence), Subject: anna, Case: caseAbsence,
 		Recipient: to, Items: []Item{{Category: privacy.CategoryNotes, Record: recNote}}, Purpose: privacy.PurposeAbsenceGuidance,
-		At: at.Add(time.Hour)}); err != nil {
+		Request: "letter-lex-2025-17", At: at.Add(time.Hour)}); err != nil {
 		return w.setup("disclose the note to the employee's lawyer on her written consent", err)
 	}
 	return nil

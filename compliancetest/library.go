@@ -70,7 +70,7 @@ func NewLibrarySystem(stores LibraryStores, policy *privacy.Policy) (*LibrarySys
 	if err != nil {
 		return nil, err
 	}
-	registry, err := consent.New(stores, policy, &consent.Options{Records: stores})
+	registry, err := consent.New(stores, policy, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -120,8 +120,8 @@ func deskAct(by privacy.PrincipalID, at time.Time) privacy.Act {
 
 // subjectPrincipal is the subject acting on their own data: giving and
 // withdrawing consent.
-func subjectPrincipal(s privacy.SubjectID) privacy.Principal {
-	return privacy.Principal{ID: privacy.PrincipalID(s), Role: privacy.RoleSubject, Subject: s}
+func subjectPrincipal(s privacy.SubjectID) *access.Principal {
+	return access.NewPrincipal(privacy.Principal{ID: privacy.PrincipalID(s), Role: privacy.RoleSubject, Subject: s}, nil, nil)
 }
 
 // Consent implements [System].
@@ -134,7 +134,7 @@ func (l *LibrarySystem) Consent(ctx context.Context, g Consent) error {
 		ID: consent.GrantID(g.ID), Subject: g.Subject,
 		Recipient:  consent.Recipient{Party: g.Recipient.Party, Kind: g.Recipient.Kind},
 		Categories: slices.Clone(g.Categories), Purpose: g.Purpose, Case: g.Case,
-		Form: form, Document: g.Document, Given: g.Given})
+		Form: form, Document: g.Document, Given: g.Given}, g.Given)
 	return err
 }
 
@@ -152,16 +152,13 @@ func (l *LibrarySystem) Revoke(ctx context.Context, s privacy.SubjectID, id stri
 	return err
 }
 
-// Disclose implements [System].
+// Disclose implements [System]: the consent registry decides with the
+// case, the discloser's own access to it and the records it names, and
+// logs and audits the outcome (R6, O14, O6, R7, O10, N2, O11, …).
 func (l *LibrarySystem) Disclose(ctx context.Context, d Disclosure) (Disclosed, error) {
-	if d.Case != "" {
-		if err := l.mayRead(ctx, d); err != nil {
-			return Disclosed{}, err
-		}
-	}
-	req := consent.Request{ID: consent.DisclosureID(d.ID), By: d.By.Principal,
+	req := consent.Request{ID: consent.DisclosureID(d.ID), By: principal(d.By),
 		Recipient: consent.Recipient{Party: d.Recipient.Party, Kind: d.Recipient.Kind},
-		Subject:   d.Subject, Case: d.Case, Purpose: d.Purpose, At: d.At, Basis: d.Basis}
+		Subject:   d.Subject, Case: d.Case, Purpose: d.Purpose, At: d.At, Basis: d.Basis, WrittenRequest: d.Request}
 	for _, it := range d.Items {
 		req.Items = append(req.Items, consent.Item{Category: it.Category, Record: it.Record, Fields: slices.Clone(it.Fields)})
 	}
@@ -170,6 +167,15 @@ func (l *LibrarySystem) Disclose(ctx context.Context, d Disclosure) (Disclosed, 
 		return Disclosed{}, err
 	}
 	return Disclosed{Rule: dec.Rule, Basis: dec.Basis, NotifySubject: dec.NotifySubject}, nil
+}
+
+// Cover implements [System]: the coverage register of the consent
+// registry, kept by the service's staff.
+func (l *LibrarySystem) Cover(ctx context.Context, c Coverage) error {
+	by := access.NewPrincipal(privacy.Principal{ID: c.By, Role: privacy.RoleCaseManager, Party: service}, nil, nil)
+	_, err := l.registry.AddCoverage(ctx, by, consent.Coverage{ID: consent.CoverageID(c.ID), Insurer: c.Insurer,
+		Employer: c.Employer, From: c.From, Until: c.Until}, c.From)
+	return err
 }
 
 // File implements [System].
@@ -292,7 +298,7 @@ func planOutcome(p rights.Plan) Outcome {
 // for the subject.
 func (l *LibrarySystem) Export(ctx context.Context, s privacy.SubjectID, at time.Time) ([]byte, error) {
 	var b bytes.Buffer
-	if _, err := l.desk.Export(ctx, privacy.Act{By: subjectPrincipal(s), At: at}, &b, s, nil); err != nil {
+	if _, err := l.desk.Export(ctx, privacy.Act{By: subjectPrincipal(s).Principal, At: at}, &b, s, nil); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil

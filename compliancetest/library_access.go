@@ -133,40 +133,6 @@ func (l *LibrarySystem) Cases(ctx context.Context, by Actor, s privacy.SubjectID
 	return out, nil
 }
 
-// mayRead asks the access guard, with an audit event each, whether the
-// discloser may read what it discloses of case c: no one passes on what
-// they may not see (R7, O4, O6).
-func (l *LibrarySystem) mayRead(ctx context.Context, d Disclosure) error {
-	c, err := l.dossiers.Case(ctx, d.Case)
-	if err != nil {
-		return err
-	}
-	p := principal(d.By)
-	var reqs []access.Request
-	for _, it := range d.Items {
-		q := access.Request{Principal: p, Case: &c, Action: privacy.ActionRead, Category: it.Category,
-			Purpose: d.Purpose, Time: d.At, Object: string(it.Record)}
-		if len(it.Fields) == 0 {
-			reqs = append(reqs, q)
-		}
-		for _, f := range it.Fields {
-			q.Field = f
-			reqs = append(reqs, q)
-		}
-	}
-	ds, err := l.guard.CheckAll(ctx, reqs)
-	if err != nil {
-		return err
-	}
-	for _, dec := range ds {
-		if !dec.Allowed {
-			return &privacy.Error{Op: "compliancetest: disclose", Kind: privacy.ErrForbidden, Rule: dec.Rule,
-				Msg: "the discloser may not read what it discloses: " + dec.Reason}
-		}
-	}
-	return nil
-}
-
 // AuditTrail implements [System].
 func (l *LibrarySystem) AuditTrail(ctx context.Context, s privacy.SubjectID) ([]privacy.Event, error) {
 	var out []privacy.Event

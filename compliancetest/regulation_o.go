@@ -55,7 +55,7 @@ func o1Policy(w *world) error {
 	}
 	if _, err := w.sys.Disclose(w.ctx, Disclosure{ID: "dis-by-employer", By: employerContact(), Subject: anna, Case: caseAbsence,
 		Recipient: Recipient{Kind: privacy.PartyThirdParty, Party: lawyer}, Items: []Item{{Category: privacy.CategoryNotes, Record: recNote}},
-		Purpose: privacy.PurposeAbsenceGuidance, At: day(1)}); err == nil {
+		Purpose: privacy.PurposeAbsenceGuidance, Request: "letter-lex-1", At: day(1)}); err == nil {
 		return w.fail("the employer passed a note of the case on to a third party")
 	}
 	rs, err := w.view(insurerContact(acme), caseAbsence, day(1))
@@ -196,7 +196,8 @@ func o6Disclosure(w *world) error {
 	to := Recipient{Kind: privacy.PartyThirdParty, Party: lawyer}
 	disclose := func(id string, by Actor, at time.Time) error {
 		_, err := w.sys.Disclose(w.ctx, Disclosure{ID: id, By: by, Subject: anna, Case: caseAbsence, Recipient: to,
-			Items: []Item{{Category: privacy.CategoryMedical, Record: recMedical}}, Purpose: privacy.PurposeAbsenceGuidance, At: at})
+			Items: []Item{{Category: privacy.CategoryMedical, Record: recMedical}}, Purpose: privacy.PurposeAbsenceGuidance,
+			Request: "letter-lex-" + id, At: at})
 		return err
 	}
 	if err := disclose("dis-med-1", physician(caseAbsence), day(1)); err == nil {
@@ -547,7 +548,7 @@ func o14Written(w *world) error {
 	disclose := func(id string, at time.Time) (Disclosed, error) {
 		return w.sys.Disclose(w.ctx, Disclosure{ID: id, By: caseManager(caseAbsence), Subject: anna, Case: caseAbsence,
 			Recipient: to, Items: []Item{{Category: privacy.CategoryExpertReport, Record: recReport}},
-			Purpose: privacy.PurposeAbsenceGuidance, At: at})
+			Purpose: privacy.PurposeAbsenceGuidance, Request: "letter-lex-" + id, At: at})
 	}
 	// Consent that is not in writing: refused when recorded, or at the
 	// latest when it is relied on.

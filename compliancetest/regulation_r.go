@@ -214,7 +214,7 @@ func r6Consent(w *world) error {
 		return w.sys.Disclose(w.ctx, Disclosure{ID: id, By: cm, Subject: anna, Case: caseAbsence,
 			Recipient: Recipient{Kind: privacy.PartyThirdParty, Party: lawyer},
 			Items:     []Item{{Category: privacy.CategoryNotes, Record: recNote}},
-			Purpose:   privacy.PurposeAbsenceGuidance, At: at})
+			Purpose:   privacy.PurposeAbsenceGuidance, Request: "letter-lex-" + id, At: at})
 	}
 	if _, err := disclose("dis-1", day(1)); err == nil {
 		return w.fail("a note went to a third party without the employee's consent")

@@ -67,8 +67,15 @@ type System interface {
 
 	// Disclose decides a disclosure to a party outside the service and,
 	// when it is allowed, carries it out and logs it. A refusal fails with
-	// an error matching privacy.ErrForbidden.
+	// an error matching privacy.ErrForbidden; a case or record that does
+	// not exist, or is not of the named subject, case and category, may
+	// fail with privacy.ErrNotFound instead.
 	Disclose(ctx context.Context, d Disclosure) (Disclosed, error)
+
+	// Cover records that an absence insurer covers an employer's absence
+	// risk: the insurer may then receive the overview of that employer's
+	// sick employees (O11), and no other insurer may.
+	Cover(ctx context.Context, c Coverage) error
 
 	// File files a data subject's request and returns the last day on
 	// which it may be answered (R11, O13, G2).
@@ -156,10 +163,10 @@ type Item struct {
 	Fields   []privacy.Field
 }
 
-// Disclosure asks to give data of one subject to a recipient outside the
-// service: who discloses, what, for which purpose, when, and optionally on
-// which statute of the policy (a legal basis ID of the ready policies, such
-// as "suwi-54-3c").
+// Disclosure asks to give data of one subject, from one of the subject's
+// cases, to a recipient outside the service: who discloses, what, for
+// which purpose, when, and optionally on which statute of the policy (a
+// legal basis ID of the ready policies, such as "suwi-54-3c").
 type Disclosure struct {
 	ID        string
 	By        Actor
@@ -169,7 +176,22 @@ type Disclosure struct {
 	Items     []Item
 	Purpose   privacy.Purpose
 	Basis     privacy.LegalBasisID
-	At        time.Time
+	// Request references the recipient's written request, if it made one
+	// (O14: a third party receives data on consent only on its written
+	// request).
+	Request string
+	At      time.Time
+}
+
+// Coverage says that an absence insurer covers an employer's absence risk
+// from From until Until (zero: open-ended), as recorded by By (O11).
+type Coverage struct {
+	ID       string
+	Insurer  privacy.PartyID
+	Employer privacy.PartyID
+	From     time.Time
+	Until    time.Time
+	By       privacy.PrincipalID
 }
 
 // Disclosed is an allowed disclosure: the rule that allowed it, the basis it

@@ -333,6 +333,17 @@ func (w *world) consent(g Consent) error {
 	return nil
 }
 
+// cover records that insurer covers employer's absence risk from a year
+// before t0 (O11), as the rules allow.
+func (w *world) cover(insurer, employer privacy.PartyID) error {
+	c := Coverage{ID: "cover-" + string(insurer) + "-" + string(employer), Insurer: insurer, Employer: employer,
+		From: t0.AddDate(-1, 0, 0), By: "cm-carla"}
+	if err := w.sys.Cover(w.ctx, c); err != nil {
+		return w.setup("record that "+string(insurer)+" covers "+string(employer), err)
+	}
+	return nil
+}
+
 // file files a request the rules allow.
 func (w *world) file(r Request) error {
 	if _, err := w.sys.File(w.ctx, r); err != nil {

@@ -42,19 +42,21 @@ func fiftyGrants() []consent.Grant {
 }
 
 // BenchmarkDecide50Grants is one disclosure decision for a subject holding
-// 50 grants: notes and an expert report to her employer, on written
-// consent (O14), the covering grant being the last one.
+// 50 grants: notes and an expert report of her absence case to her
+// employer, on written consent (O14), the covering grant being the last
+// one; the case (purpose, contract, kind) and the discloser's access to
+// both categories (R7, N4, …) are decided with it.
 func BenchmarkDecide50Grants(b *testing.B) {
 	d := decider(b, privacy.Strict())
-	grants := fiftyGrants()
+	f := facts(fiftyGrants()...)
 	req := request(caseManager, bakery, notes, item(privacy.CategoryExpertReport))
 	req.At = t0.Add(100 * time.Hour)
-	if got := d.Decide(&req, grants); !got.Allowed || got.Grants()[0] != "g-49" {
+	if got := d.Decide(&req, f); !got.Allowed || got.Grants()[0] != "g-49" {
 		b.Fatalf("Decide = %v %v, want allowed on g-49", got, got.Grants())
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		d.Decide(&req, grants)
+		d.Decide(&req, f)
 	}
 }
 
@@ -62,15 +64,15 @@ func BenchmarkDecide50Grants(b *testing.B) {
 // it: every grant is looked at, for each item's rule.
 func BenchmarkDecide50GrantsDenied(b *testing.B) {
 	d := decider(b, privacy.Strict())
-	grants := fiftyGrants()[:49]
+	f := facts(fiftyGrants()[:49]...)
 	req := request(caseManager, bakery, notes, item(privacy.CategoryExpertReport))
 	req.At = t0.Add(100 * time.Hour)
-	if got := d.Decide(&req, grants); got.Allowed {
+	if got := d.Decide(&req, f); got.Allowed {
 		b.Fatalf("Decide = %v, want denied", got)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		d.Decide(&req, grants)
+		d.Decide(&req, f)
 	}
 }
 

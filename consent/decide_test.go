@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
@@ -23,12 +24,16 @@ type decideCase struct {
 	policy func() *privacy.Policy // nil: Strict
 	req    consent.Request
 	grants []consent.Grant
+	// facts, if set, changes the facts of Anna's absence case (with
+	// grants and the insurer covering the bakery) before the decision.
+	facts func(*consent.Facts)
 	// want
 	allowed bool
 	rule    privacy.RuleID
 	basis   privacy.BasisKind // for allowed decisions
 	grantsU []consent.GrantID // for allowed decisions
 	notify  bool
+	cover   consent.CoverageID // for allowed decisions
 }
 
 func revoked(g consent.Grant, at time.Time) consent.Grant     { g.Revoked = at; return g }
@@ -41,6 +46,33 @@ func forPurpose(g consent.Grant, p privacy.Purpose) consent.Grant {
 }
 func withPurpose(r consent.Request, p privacy.Purpose) consent.Request { r.Purpose = p; return r }
 func withCase(r consent.Request, c privacy.CaseID) consent.Request     { r.Case = c; return r }
+func at(r consent.Request, t time.Time) consent.Request                { r.At = t; return r }
+
+// fromCase returns r from case c, for its purpose.
+func fromCase(r consent.Request, c privacy.Case) consent.Request {
+	r.Case, r.Purpose = c.ID, c.Purpose
+	return r
+}
+
+// onCase returns a facts change to case c.
+func onCase(c privacy.Case) func(*consent.Facts) { return func(f *consent.Facts) { f.Case = c } }
+
+// covering returns a facts change to the coverage register cs.
+func covering(cs ...consent.Coverage) func(*consent.Facts) {
+	return func(f *consent.Facts) { f.Coverage = cs }
+}
+
+// principal returns p, changed by change, assigned to Anna's cases.
+func principal(p *access.Principal, change func(*privacy.Principal)) *access.Principal {
+	q := p.Principal
+	change(&q)
+	return assigned(q)
+}
+
+// unassigned returns p assigned to no case.
+func unassigned(p *access.Principal) *access.Principal {
+	return access.NewPrincipal(p.Principal, nil, nil)
+}
 
 var (
 	notes       = item(privacy.CategoryNotes)
@@ -95,10 +127,6 @@ var decideCases = []decideCase{
 		req:     request(caseManager, bakery, notes),
 		grants:  []consent.Grant{forCase(explicit("g-1", bakery, privacy.CategoryNotes), annaAbs)},
 		allowed: true, rule: privacy.R6, basis: privacy.BasisConsent, grantsU: []consent.GrantID{"g-1"}},
-	{name: "R6_case_grant_does_not_cover_data_outside_the_case", policy: privacy.RegulationR,
-		req:    withCase(request(caseManager, bakery, notes), ""),
-		grants: []consent.Grant{forCase(explicit("g-1", bakery, privacy.CategoryNotes), annaAbs)},
-		rule:   privacy.R6},
 	{name: "R6_grant_not_naming_the_category_denied", policy: privacy.RegulationR,
 		req: request(caseManager, bakery, notes), grants: []consent.Grant{explicit("g-1", bakery, privacy.CategoryContact)},
 		rule: privacy.R6},
@@ -120,10 +148,35 @@ var decideCases = []decideCase{
 	{name: "R6_revoked_grant_denied_from_the_revocation_on", policy: privacy.RegulationR,
 		req: request(caseManager, bakery, notes), grants: []consent.Grant{revoked(explicit("g-1", bakery, privacy.CategoryNotes), hourLater)},
 		rule: privacy.R6},
-	{name: "R6_revoked_grant_still_stood_before_the_revocation", policy: privacy.RegulationR,
-		req:     request(caseManager, bakery, notes),
-		grants:  []consent.Grant{revoked(explicit("g-1", bakery, privacy.CategoryNotes), hourLater.Add(time.Microsecond))},
-		allowed: true, rule: privacy.R6, basis: privacy.BasisConsent, grantsU: []consent.GrantID{"g-1"}},
+	{name: "R6_disclosure_dated_before_a_recorded_revocation_denied",
+		req:    request(caseManager, bakery, notes),
+		grants: []consent.Grant{revoked(written("g-1", bakery, privacy.CategoryNotes), hourLater.Add(time.Microsecond))},
+		rule:   privacy.R6},
+	{name: "R6_disclosure_dated_before_a_recorded_revocation_denied_under_regulation_R", policy: privacy.RegulationR,
+		req:    request(caseManager, bakery, notes),
+		grants: []consent.Grant{revoked(explicit("g-1", bakery, privacy.CategoryNotes), hourLater.Add(time.Microsecond))},
+		rule:   privacy.R6},
+	{name: "R6_backdated_disclosure_denied_whatever_it_rests_on",
+		req: request(physician, bakery, workCap),
+		grants: []consent.Grant{revoked(written("g-1", lawyer, privacy.CategoryNotes), hourLater.Add(time.Hour)),
+			written("g-2", bakery, privacy.CategoryWorkCapacity)},
+		rule: privacy.R6},
+	{name: "R6_backdated_statutory_disclosure_denied",
+		req:    onStatute(request(caseManager, uwv, identity), "suwi-54-3c"),
+		grants: []consent.Grant{revoked(written("g-1", lawyer, privacy.CategoryNotes), hourLater.Add(time.Hour))},
+		rule:   privacy.R6},
+	{name: "R6_revocation_of_another_subject_ignored",
+		req: request(physician, bakery, workCap),
+		grants: []consent.Grant{func() consent.Grant {
+			g := revoked(written("g-1", lawyer, privacy.CategoryNotes), hourLater.Add(time.Hour))
+			g.Subject = "employee-bob"
+			return g
+		}()},
+		allowed: true, rule: privacy.N2, basis: privacy.BasisNone, notify: true},
+	{name: "R6_disclosure_after_a_recorded_revocation_allowed_on_another_basis",
+		req:     at(request(physician, bakery, workCap), hourLater.Add(2*time.Hour)),
+		grants:  []consent.Grant{revoked(written("g-1", lawyer, privacy.CategoryNotes), hourLater.Add(time.Hour))},
+		allowed: true, rule: privacy.N2, basis: privacy.BasisNone, notify: true},
 	{name: "R6_grant_of_another_subject_ignored", policy: privacy.RegulationR,
 		req: request(caseManager, bakery, notes), grants: []consent.Grant{func() consent.Grant {
 			g := explicit("g-1", bakery, privacy.CategoryNotes)
@@ -159,6 +212,33 @@ var decideCases = []decideCase{
 		rule: privacy.O14},
 	{name: "O14_without_consent_denied",
 		req: request(caseManager, lawyer, notes), rule: privacy.O14},
+	{name: "O14_third_party_without_its_written_request_denied",
+		req: func() consent.Request {
+			r := request(caseManager, lawyer, notes)
+			r.WrittenRequest = ""
+			return r
+		}(),
+		grants: []consent.Grant{written("g-1", lawyer, privacy.CategoryNotes)},
+		rule:   privacy.O14},
+	{name: "O14_medical_to_a_third_party_without_its_written_request_denied",
+		req: func() consent.Request {
+			r := request(physician, lawyer, medical)
+			r.WrittenRequest = ""
+			return r
+		}(),
+		grants: []consent.Grant{written("g-1", lawyer, privacy.CategoryMedical)},
+		rule:   privacy.O14},
+	{name: "O14_statute_needs_no_written_request",
+		req:     onStatute(request(caseManager, reintegrator, identity), "bw-7-658a-5"),
+		allowed: true, rule: privacy.N10, basis: privacy.BasisStatute},
+	{name: "O14_regulation_R_asks_no_written_request", policy: privacy.RegulationR,
+		req: func() consent.Request {
+			r := request(caseManager, lawyer, notes)
+			r.WrittenRequest = ""
+			return r
+		}(),
+		grants:  []consent.Grant{explicit("g-1", lawyer, privacy.CategoryNotes)},
+		allowed: true, rule: privacy.R6, basis: privacy.BasisConsent, grantsU: []consent.GrantID{"g-1"}},
 	{name: "O14_regulation_O_written_consent_allowed", policy: privacy.RegulationO,
 		req: request(caseManager, bakery, notes), grants: []consent.Grant{written("g-1", bakery, privacy.CategoryNotes)},
 		allowed: true, rule: privacy.O14, basis: privacy.BasisWrittenConsent, grantsU: []consent.GrantID{"g-1"}},
@@ -214,6 +294,30 @@ var decideCases = []decideCase{
 	{name: "O10_grant_for_notes_does_not_reveal_consultations",
 		req: request(physician, bakery, consult), grants: []consent.Grant{written("g-1", bakery, privacy.CategoryNotes)},
 		rule: privacy.O10},
+	{name: "O10_N2_advice_from_a_consultation_case_denied",
+		req: fromCase(request(physician, bakery, workCap), annaVisitCase), facts: onCase(annaVisitCase), rule: privacy.O10},
+	{name: "O10_N2_advice_from_a_periodic_exam_denied",
+		req: fromCase(request(physician, bakery, workCap), annaExamCase), facts: onCase(annaExamCase), rule: privacy.O10},
+	{name: "O10_nothing_of_a_consultation_case_on_a_grant_for_its_content",
+		req:    fromCase(request(caseManager, bakery, notes), annaVisitCase),
+		grants: []consent.Grant{forPurpose(written("g-1", bakery, privacy.CategoryNotes), privacy.PurposePrevention)},
+		facts:  onCase(annaVisitCase), rule: privacy.O10},
+	{name: "O10_N2_advice_from_a_consultation_case_with_written_approval_allowed",
+		req: fromCase(request(physician, bakery, workCap), annaVisitCase),
+		grants: []consent.Grant{forCase(forPurpose(written("g-1", bakery, privacy.CategoryConsultation),
+			privacy.PurposePrevention), annaVisit)},
+		facts:   onCase(annaVisitCase),
+		allowed: true, rule: privacy.N2, basis: privacy.BasisNone, notify: true},
+	{name: "O10_approval_for_another_case_does_not_count",
+		req: fromCase(request(physician, bakery, workCap), annaVisitCase),
+		grants: []consent.Grant{forCase(forPurpose(written("g-1", bakery, privacy.CategoryConsultation),
+			privacy.PurposePrevention), annaExam)},
+		facts: onCase(annaVisitCase), rule: privacy.O10},
+	{name: "O10_consultation_case_to_a_third_party_is_not_the_employer",
+		req:     fromCase(request(physician, lawyer, notes), annaVisitCase),
+		grants:  []consent.Grant{forPurpose(written("g-1", lawyer, privacy.CategoryNotes), privacy.PurposePrevention)},
+		facts:   onCase(annaVisitCase),
+		allowed: true, rule: privacy.O14, basis: privacy.BasisWrittenConsent, grantsU: []consent.GrantID{"g-1"}},
 	{name: "O10_regulation_R_never_tells_the_employer", policy: privacy.RegulationR,
 		req: request(physician, bakery, consult), grants: []consent.Grant{written("g-1", bakery, privacy.CategoryConsultation)},
 		rule: privacy.O10},
@@ -221,7 +325,36 @@ var decideCases = []decideCase{
 	// O11: the insurer's overview needs no consent, and is no more.
 	{name: "O11_insurer_overview_without_consent_allowed",
 		req:     request(caseManager, insurer, overviewID, overviewAbs),
-		allowed: true, rule: privacy.O11, basis: privacy.BasisNone},
+		allowed: true, rule: privacy.O11, basis: privacy.BasisNone, cover: insurerCoversBakery.ID},
+	{name: "O11_no_coverage_recorded_denied",
+		req: request(caseManager, insurer, overviewID, overviewAbs), facts: covering(), rule: privacy.O11},
+	{name: "O11_insurer_not_covering_the_case_employer_denied",
+		req: request(caseManager, insurer, overviewID, overviewAbs),
+		facts: covering(consent.Coverage{ID: "cover-butcher", Insurer: "insurer-verzuim", Employer: "employer-butcher",
+			From: t0.AddDate(-1, 0, 0)}),
+		rule: privacy.O11},
+	{name: "O11_another_insurer_covering_the_employer_denied",
+		req: request(caseManager, insurer, overviewID, overviewAbs),
+		facts: covering(consent.Coverage{ID: "cover-other", Insurer: "insurer-other", Employer: "employer-bakery",
+			From: t0.AddDate(-1, 0, 0)}),
+		rule: privacy.O11},
+	{name: "O11_coverage_ended_denied",
+		req: request(caseManager, insurer, overviewID, overviewAbs),
+		facts: covering(consent.Coverage{ID: "cover-ended", Insurer: "insurer-verzuim", Employer: "employer-bakery",
+			From: t0.AddDate(-1, 0, 0), Until: t0}),
+		rule: privacy.O11},
+	{name: "O11_coverage_not_yet_started_denied",
+		req: request(caseManager, insurer, overviewID, overviewAbs),
+		facts: covering(consent.Coverage{ID: "cover-later", Insurer: "insurer-verzuim", Employer: "employer-bakery",
+			From: t0.AddDate(0, 1, 0)}),
+		rule: privacy.O11},
+	{name: "O11_case_of_a_municipality_has_no_employer_to_cover",
+		req: request(caseManager, insurer, overviewID, overviewAbs),
+		facts: func(f *consent.Facts) {
+			f.Case.Contract = privacy.Contract{ID: "contract-utrecht", Party: "employer-bakery", PartyKind: privacy.PartyMunicipality,
+				Start: t0.AddDate(-1, 0, 0)}
+		},
+		rule: privacy.O11},
 	{name: "O11_insurer_address_beyond_overview_denied",
 		req: request(caseManager, insurer, item(privacy.CategoryIdentity, privacy.FieldName, privacy.FieldAddress)), rule: privacy.O11},
 	{name: "O11_insurer_build_up_beyond_overview_denied",
@@ -248,6 +381,18 @@ var decideCases = []decideCase{
 	{name: "N2_physician_beyond_with_written_consent_allowed",
 		req: request(physician, bakery, workCap, notes), grants: []consent.Grant{written("g-1", bakery, privacy.CategoryNotes)},
 		allowed: true, rule: privacy.O14, basis: privacy.BasisWrittenConsent, grantsU: []consent.GrantID{"g-1"}, notify: true},
+	{name: "N2_not_the_commissioner",
+		req: request(physician, otherEmployer, workCap), rule: privacy.N2},
+	{name: "N2_not_the_commissioner_on_its_written_consent_allowed",
+		req: request(physician, otherEmployer, workCap), grants: []consent.Grant{written("g-1", otherEmployer, privacy.CategoryWorkCapacity)},
+		allowed: true, rule: privacy.O14, basis: privacy.BasisWrittenConsent, grantsU: []consent.GrantID{"g-1"}},
+	{name: "N2_case_of_a_municipality_has_no_employer_to_advise",
+		req: request(physician, bakery, workCap),
+		facts: func(f *consent.Facts) {
+			f.Case.Contract = privacy.Contract{ID: "contract-utrecht", Party: "employer-bakery", PartyKind: privacy.PartyMunicipality,
+				Start: t0.AddDate(-1, 0, 0)}
+		},
+		rule: privacy.N2},
 	{name: "N2_physician_never_tells_the_employer_statements",
 		req: request(physician, bakery, item(privacy.CategoryStatements)), rule: privacy.RuleDefaultDeny},
 
@@ -326,6 +471,84 @@ var decideCases = []decideCase{
 		rule:   privacy.R5},
 	{name: "default_deny_malformed_request",
 		req: consent.Request{}, rule: privacy.RuleDefaultDeny},
+	{name: "default_deny_request_without_a_case",
+		req: withCase(request(caseManager, bakery, notes), ""), grants: []consent.Grant{written("g-1", bakery, privacy.CategoryNotes)},
+		rule: privacy.RuleDefaultDeny},
+	{name: "default_deny_facts_of_another_case",
+		req: withCase(request(caseManager, bakery, notes), "case-anna-other"), grants: []consent.Grant{written("g-1", bakery, privacy.CategoryNotes)},
+		rule: privacy.RuleDefaultDeny},
+	{name: "default_deny_facts_of_another_subject",
+		req: request(caseManager, bakery, notes), grants: []consent.Grant{written("g-1", bakery, privacy.CategoryNotes)},
+		facts: func(f *consent.Facts) { f.Case.Subject = "employee-bob" }, rule: privacy.RuleDefaultDeny},
+
+	// R5, O2: the case's purpose and contract decide.
+	{name: "R5_notes_of_an_absence_case_for_prevention_denied",
+		req:    withPurpose(request(caseManager, lawyer, notes), privacy.PurposePrevention),
+		grants: []consent.Grant{forPurpose(written("g-1", lawyer, privacy.CategoryNotes), privacy.PurposePrevention)},
+		rule:   privacy.R5},
+	{name: "R5_advice_for_another_purpose_denied",
+		req: withPurpose(request(physician, bakery, workCap), privacy.PurposeReintegration), rule: privacy.R5},
+	{name: "O2_a_year_after_the_contract_ended_denied",
+		req:    at(request(caseManager, lawyer, notes), t0.AddDate(1, 0, 0)),
+		grants: []consent.Grant{written("g-1", lawyer, privacy.CategoryNotes)},
+		facts:  func(f *consent.Facts) { f.Case.Contract.End = t0.Add(-time.Hour) },
+		rule:   privacy.O2},
+	{name: "O2_advice_after_the_contract_ended_denied",
+		req: request(physician, bakery, workCap), facts: func(f *consent.Facts) { f.Case.Contract.End = t0 }, rule: privacy.O2},
+	{name: "O2_before_the_contract_started_denied",
+		req: at(request(physician, bakery, workCap), t0.AddDate(-2, 0, 0)), rule: privacy.O2},
+
+	// The discloser passes on only what it may read itself: R7, O4, R8,
+	// O6, G8, N4, N6, O7.
+	{name: "R7_unassigned_case_manager_denied",
+		req: request(unassigned(caseManager), lawyer, notes), grants: []consent.Grant{written("g-1", lawyer, privacy.CategoryNotes)},
+		rule: privacy.R7},
+	{name: "O4_unassigned_case_manager_denied_under_regulation_O", policy: privacy.RegulationO,
+		req: request(unassigned(caseManager), lawyer, notes), grants: []consent.Grant{written("g-1", lawyer, privacy.CategoryNotes)},
+		rule: privacy.O4},
+	{name: "R7_unassigned_case_manager_no_overview_for_the_insurer",
+		req: request(unassigned(caseManager), insurer, overviewID, overviewAbs), rule: privacy.R7},
+	{name: "R8_support_staff_never_disclose_notes",
+		req: request(supportSam, lawyer, notes), grants: []consent.Grant{written("g-1", lawyer, privacy.CategoryNotes)},
+		rule: privacy.R8},
+	{name: "R8_support_staff_never_disclose_the_overview",
+		req: request(supportSam, insurer, overviewID, overviewAbs), rule: privacy.R8},
+	{name: "O6_unassigned_physician_never_discloses_the_medical_file",
+		req: request(unassigned(principal(physician, func(p *privacy.Principal) { p.Secrecy, p.MultiFactor = privacy.SecrecyNone, false })),
+			lawyer, medical),
+		grants: []consent.Grant{written("g-1", lawyer, privacy.CategoryMedical)},
+		rule:   privacy.O6},
+	{name: "O6_unassigned_physician_denied",
+		req: request(unassigned(physician), lawyer, medical), grants: []consent.Grant{written("g-1", lawyer, privacy.CategoryMedical)},
+		rule: privacy.O6},
+	{name: "O4_unassigned_physician_gives_no_advice",
+		req: request(unassigned(physician), bakery, workCap), rule: privacy.O4},
+	{name: "O6_unassigned_physician_on_a_statute_denied",
+		req: onStatute(request(unassigned(physician), uwv, medical), "suwi-54-3c"), rule: privacy.O6},
+	{name: "G8_physician_without_medical_secrecy_denied",
+		req:    request(principal(physician, func(p *privacy.Principal) { p.Secrecy = privacy.SecrecyAgreement }), lawyer, medical),
+		grants: []consent.Grant{written("g-1", lawyer, privacy.CategoryMedical)},
+		rule:   privacy.G8},
+	{name: "G8_physician_without_medical_secrecy_gives_no_advice",
+		req:  request(principal(physician, func(p *privacy.Principal) { p.Secrecy = privacy.SecrecyAgreement }), bakery, workCap),
+		rule: privacy.G8},
+	{name: "N6_physician_without_a_second_factor_denied",
+		req:    request(principal(physician, func(p *privacy.Principal) { p.MultiFactor = false }), lawyer, medical),
+		grants: []consent.Grant{written("g-1", lawyer, privacy.CategoryMedical)},
+		rule:   privacy.N6},
+	{name: "N6_physician_without_a_second_factor_on_a_statute_denied",
+		req:  onStatute(request(principal(physician, func(p *privacy.Principal) { p.MultiFactor = false }), uwv, medical), "suwi-54-3c"),
+		rule: privacy.N6},
+	{name: "N4_case_manager_without_secrecy_never_discloses_health_data",
+		req:    request(principal(caseManager, func(p *privacy.Principal) { p.Secrecy = privacy.SecrecyNone }), bakery, consult),
+		grants: []consent.Grant{written("g-1", bakery, privacy.CategoryConsultation)},
+		rule:   privacy.N4},
+	{name: "O7_contractor_without_agreement_denied",
+		req:  request(principal(physician, func(p *privacy.Principal) { p.Contractor = true }), bakery, workCap),
+		rule: privacy.O7},
+	{name: "O7_contractor_with_agreement_allowed",
+		req:     request(principal(physician, func(p *privacy.Principal) { p.Contractor, p.Agreement = true, "agreement-7" }), bakery, workCap),
+		allowed: true, rule: privacy.N2, basis: privacy.BasisNone, notify: true},
 }
 
 // TestDecide runs the rule table: each case names the rule it checks and
@@ -344,7 +567,11 @@ func TestDecide(t *testing.T) {
 				d = decider(t, p)
 				deciders[p.Name] = d
 			}
-			got := d.Decide(&tc.req, tc.grants)
+			f := facts(tc.grants...)
+			if tc.facts != nil {
+				tc.facts(f)
+			}
+			got := d.Decide(&tc.req, f)
 			if got.Allowed != tc.allowed || got.Rule != tc.rule {
 				t.Fatalf("Decide(%s) = %v, want allowed=%t rule %s", tc.name, got, tc.allowed, tc.rule)
 			}
@@ -359,6 +586,9 @@ func TestDecide(t *testing.T) {
 					t.Errorf("Decide(%s) denied with %+v: a denial carries no basis, grants or notice", tc.name, got)
 				}
 				return
+			}
+			if got.Coverage != tc.cover {
+				t.Errorf("O11: Decide(%s).Coverage = %q, want %q", tc.name, got.Coverage, tc.cover)
 			}
 			if got.Basis != tc.basis || !slices.Equal(got.Grants(), tc.grantsU) || got.NotifySubject != tc.notify {
 				t.Errorf("Decide(%s) = basis %s grants %v notify %t, want %s %v %t",
@@ -403,5 +633,40 @@ func TestNewDeciderRefusesBadPolicy(t *testing.T) {
 		Categories: []privacy.Category{privacy.CategoryNationalID}, Basis: privacy.BasisWrittenConsent, Reason: "x"})
 	if _, err := consent.NewDecider(p); !errorsIs(err, privacy.ErrInvalid) || privacy.RuleOf(err) != privacy.N5 {
 		t.Errorf("NewDecider(BSN on consent) = %v, want ErrInvalid rule N5", err)
+	}
+}
+
+// TestDecideWholeCategoryNeedsAWholeRead: a discloser that may read only
+// some fields of a category (here support staff limited to the name, R8)
+// discloses those fields and never the whole category.
+func TestDecideWholeCategoryNeedsAWholeRead(t *testing.T) {
+	p := privacy.Strict()
+	for i, r := range p.Access {
+		if r.Rule == privacy.R8 && slices.Contains(r.Roles, privacy.RoleSupportStaff) {
+			p.Access[i].Categories = []privacy.Category{privacy.CategoryIdentity}
+			p.Access[i].Fields = []privacy.Field{privacy.FieldName}
+		}
+	}
+	d := decider(t, p)
+	grants := []consent.Grant{written("g-1", bakery, privacy.CategoryIdentity)}
+	for _, tc := range []struct {
+		name    string
+		item    consent.Item
+		allowed bool
+	}{
+		{"R8_the_field_it_reads_allowed", item(privacy.CategoryIdentity, privacy.FieldName), true},
+		{"R8_a_field_it_does_not_read_denied", item(privacy.CategoryIdentity, privacy.FieldName, privacy.FieldAddress), false},
+		{"R8_the_whole_category_denied", identity, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := request(supportSam, bakery, tc.item)
+			got := d.Decide(&req, facts(grants...))
+			if got.Allowed != tc.allowed {
+				t.Fatalf("Decide(%s) = %v, want allowed=%t", tc.name, got, tc.allowed)
+			}
+			if !got.Allowed && got.Rule == "" {
+				t.Errorf("Decide(%s) denied without a rule", tc.name)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package consent_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -20,6 +22,10 @@ const grantJSON = `{"id":"g-1","subject":"employee-anna","recipient":{"party":"e
 const requestJSON = `{"id":"d-1","recipient":{"party":"employer-bakery","kind":"employer"},"subject":"employee-anna",
 "case":"case-anna-absence","items":[{"category":"notes"},{"category":"work-capacity","fields":["limitations"]}],
 "purpose":"absence-guidance","at":"2026-03-03T10:00:00Z"}`
+
+const thirdPartyJSON = `{"id":"d-2","recipient":{"party":"lawyer-jansen","kind":"third-party"},"subject":"employee-anna",
+"case":"case-anna-absence","items":[{"category":"notes","record":"r-1"}],"purpose":"absence-guidance",
+"at":"2026-03-03T10:00:00Z","written_request":"letter-2026-17"}`
 
 // wantTyped fails unless err is an *privacy.Error of exactly one kind.
 func wantTyped(t *testing.T, what string, err error) {
@@ -81,9 +87,13 @@ func FuzzDecodeGrant(f *testing.F) {
 
 // FuzzDecodeRequest: any input decodes to a valid request or fails with a
 // typed error, never panics; a decoded request, from a physician, is
-// decided without panic, and an allowed decision keeps the floors.
+// decided on the facts of Anna's cases without panic, and an allowed
+// decision keeps the floors; the written request (O14) survives a round
+// trip.
 func FuzzDecodeRequest(f *testing.F) {
 	f.Add([]byte(requestJSON))
+	f.Add([]byte(thirdPartyJSON))
+	f.Add([]byte(`{"id":"d-1","recipient":{"party":"l","kind":"third-party"},"subject":"s","case":"c","items":[{"category":"notes"}],"purpose":"p","at":"2026-03-03T10:00:00Z","written_request":"bad ref"}`))
 	f.Add([]byte(`{"id":"d-1","recipient":{"party":"uwv","kind":"uwv"},"subject":"s","items":[{"category":"national-id"}],"purpose":"absence-guidance","at":"2026-03-03T10:00:00Z","basis":"suwi-73-4"}`))
 	f.Add([]byte(`{"id":"d-1","recipient":{"party":"i","kind":"insurer"},"subject":"s","items":[{"category":"absence-facts","fields":["first-day","incapacity-degree"]}],"purpose":"absence-guidance","at":"2026-03-03T10:00:00Z"}`))
 	f.Add([]byte(`{"items":[{"category":"religion"}]}`))
@@ -97,15 +107,25 @@ func FuzzDecodeRequest(f *testing.F) {
 			wantTyped(t, "DecodeRequest", err)
 			return
 		}
-		if req.By != (privacy.Principal{}) {
+		if req.By != nil {
 			t.Fatal("DecodeRequest took the principal from the body")
+		}
+		out, err := json.Marshal(req)
+		if err != nil {
+			t.Fatalf("Marshal: %v", err)
+		}
+		again, err := consent.DecodeRequest(bytes.NewReader(out))
+		if err != nil || again.WrittenRequest != req.WrittenRequest || again.Case != req.Case || !again.At.Equal(req.At) {
+			t.Fatalf("round trip of %s: %+v, %v", out, again, err)
 		}
 		req.By = physician
 		if err := req.Validate(); err != nil {
 			t.Fatalf("DecodeRequest returned an invalid request: %v", err)
 		}
-		dec := d.Decide(&req, grants)
-		checkFloors(t, p, &req, grants, dec)
+		for _, c := range []privacy.Case{annaCase, annaVisitCase, annaExamCase} {
+			f := &consent.Facts{Case: c, Grants: grants, Coverage: []consent.Coverage{insurerCoversBakery}}
+			checkFloors(t, p, &req, f, d.Decide(&req, f))
+		}
 	})
 }
 
@@ -145,10 +165,59 @@ func FuzzGrantValidate(f *testing.F) {
 				if to.Party == "" || !to.Kind.Known() {
 					continue
 				}
-				req := consent.Request{ID: "d-1", By: physician, Recipient: to, Subject: g.Subject, Case: g.Case,
-					Items: []consent.Item{{Category: c}}, Purpose: g.Purpose, At: g.From}
-				checkFloors(t, p, &req, []consent.Grant{g}, d.Decide(&req, []consent.Grant{g}))
+				cse := g.Case
+				if cse == "" {
+					cse = annaAbs
+				}
+				req := consent.Request{ID: "d-1", By: physician, Recipient: to, Subject: g.Subject, Case: cse,
+					Items: []consent.Item{{Category: c}}, Purpose: g.Purpose, At: g.From, WrittenRequest: "letter-1"}
+				fc := annaCase
+				fc.ID, fc.Subject, fc.Purpose = cse, g.Subject, g.Purpose
+				f := &consent.Facts{Case: fc, Grants: []consent.Grant{g}, Coverage: []consent.Coverage{insurerCoversBakery}}
+				checkFloors(t, p, &req, f, d.Decide(&req, f))
 			}
+		}
+	})
+}
+
+// FuzzCoverageValidate: coverage built field by field from arbitrary
+// strings validates or fails with a typed error, never panics; a valid one
+// is recorded by the registry and comes back as it went in, and one the
+// registry refuses leaves nothing behind (O11).
+func FuzzCoverageValidate(f *testing.F) {
+	f.Add("cover-1", "insurer-verzuim", "employer-bakery", int64(0), int64(3600))
+	f.Add("", "insurer", "employer", int64(-1), int64(0))
+	f.Add("c 1", "i\x00", "\xff", int64(10), int64(5))
+	f.Fuzz(func(t *testing.T, id, insurer, employer string, from, until int64) {
+		c := consent.Coverage{ID: consent.CoverageID(id), Insurer: privacy.PartyID(insurer), Employer: privacy.PartyID(employer),
+			From: t0.Add(time.Duration(from) * time.Second)}
+		if until != 0 {
+			c.Until = t0.Add(time.Duration(until) * time.Second)
+		}
+		err := c.Validate()
+		if err != nil {
+			var e *privacy.Error
+			if !errors.As(err, &e) || !errors.Is(err, privacy.ErrInvalid) {
+				t.Fatalf("Validate: untyped error %v", err)
+			}
+		}
+		reg, err2 := consent.New(memstore.New(), privacy.Strict(), nil)
+		if err2 != nil {
+			t.Fatal(err2)
+		}
+		got, addErr := reg.AddCoverage(context.Background(), caseManager, c, t0)
+		if (err == nil) != (addErr == nil) {
+			t.Fatalf("Validate = %v but AddCoverage = %v", err, addErr)
+		}
+		if addErr != nil {
+			if _, err := reg.Coverage(context.Background(), c.ID); err == nil {
+				t.Fatal("a refused coverage was stored")
+			}
+			return
+		}
+		back, err := reg.Coverage(context.Background(), c.ID)
+		if err != nil || back != got || !back.InForce(back.From) {
+			t.Fatalf("Coverage = %+v, %v; want %+v, in force from its start", back, err, got)
 		}
 	})
 }

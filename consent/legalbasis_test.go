@@ -17,17 +17,21 @@ func TestDecideN5BasisPurposes(t *testing.T) {
 	doctor := consent.Recipient{Party: "service-arbo", Kind: privacy.PartyService}
 	for _, tc := range []struct {
 		name    string
+		kind    privacy.CaseKind
 		purpose privacy.Purpose
 		allowed bool
 	}{
-		{"N5_bsn_to_the_company_doctor_for_absence_guidance_allowed", privacy.PurposeAbsenceGuidance, true},
-		{"N5_bsn_to_the_company_doctor_for_reintegration_allowed", privacy.PurposeReintegration, true},
-		{"N5_bsn_to_the_company_doctor_for_prevention_denied", privacy.PurposePrevention, false},
+		{"N5_bsn_to_the_company_doctor_for_absence_guidance_allowed", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, true},
+		{"N5_bsn_to_the_company_doctor_for_reintegration_allowed", privacy.CaseReintegration, privacy.PurposeReintegration, true},
+		{"N5_bsn_to_the_company_doctor_for_prevention_denied", privacy.CasePreventive, privacy.PurposePrevention, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req := onStatute(request(caseManager, doctor, bsn), "arbowet-14")
 			req.Purpose = tc.purpose
-			got := d.Decide(&req, nil)
+			// The disclosure comes from a case of that purpose (R5).
+			f := facts()
+			f.Case.Kind, f.Case.Purpose = tc.kind, tc.purpose
+			got := d.Decide(&req, f)
 			if got.Allowed != tc.allowed || got.Rule != privacy.N5 {
 				t.Fatalf("Decide(%s) = %v, want allowed=%t rule N5", tc.name, got, tc.allowed)
 			}

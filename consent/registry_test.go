@@ -15,6 +15,7 @@ import (
 func newRegistry(t *testing.T, p *privacy.Policy) (*consent.Registry, *memstore.Store) {
 	t.Helper()
 	s := memstore.New()
+	seedAnna(t, s, p)
 	r, err := consent.New(s, p, nil)
 	if err != nil {
 		t.Fatalf("consent.New: %v", err)
@@ -39,8 +40,8 @@ func TestNew(t *testing.T) {
 	p = privacy.Strict()
 	r, _ := newRegistry(t, p)
 	p.Disclosures = nil
-	if d := r.Decider().Decide(&consent.Request{ID: "d-1", By: physician, Recipient: bakery, Subject: anna,
-		Items: []consent.Item{workCap}, Purpose: privacy.PurposeAbsenceGuidance, At: t0}, nil); !d.Allowed {
+	if d := r.Decider().Decide(&consent.Request{ID: "d-1", By: physician, Recipient: bakery, Subject: anna, Case: annaAbs,
+		Items: []consent.Item{workCap}, Purpose: privacy.PurposeAbsenceGuidance, At: t0}, facts()); !d.Allowed {
 		t.Errorf("a change to the policy reached the registry: %v", d)
 	}
 }
@@ -62,7 +63,7 @@ func countEvents(t *testing.T, s *memstore.Store) int {
 func TestDecideIsADryRun(t *testing.T) {
 	ctx := context.Background()
 	r, s := newRegistry(t, privacy.Strict())
-	if _, err := r.AddGrant(ctx, annaHerself, written("g-1", bakery, privacy.CategoryNotes)); err != nil {
+	if _, err := r.AddGrant(ctx, annaHerself, written("g-1", bakery, privacy.CategoryNotes), t0); err != nil {
 		t.Fatalf("AddGrant(by the subject): %v", err)
 	}
 	before := countEvents(t, s)
@@ -92,16 +93,16 @@ func TestNotify(t *testing.T) {
 		written("g-1", bakery, privacy.CategoryNotes, privacy.CategoryIdentity),
 		written("g-2", lawyer, privacy.CategoryNotes),
 	} {
-		if _, err := r.AddGrant(ctx, caseManager, g); err != nil {
+		if _, err := r.AddGrant(ctx, caseManager, g, t0); err != nil {
 			t.Fatal(err)
 		}
 	}
 	at := t0.Add(time.Hour)
 	for _, req := range []consent.Request{
-		{ID: "d-note-1", Recipient: bakery, Items: []consent.Item{{Category: privacy.CategoryNotes, Record: "note-1"}}},
-		{ID: "d-notes", Recipient: lawyer, Items: []consent.Item{notes}},
+		{ID: "d-note-1", Recipient: bakery, Items: []consent.Item{{Category: privacy.CategoryNotes, Record: "r-0"}}},
+		{ID: "d-notes", Recipient: lawyer, Items: []consent.Item{notes}, WrittenRequest: "letter-17"},
 		{ID: "d-name", Recipient: bakery, Items: []consent.Item{{Category: privacy.CategoryIdentity, Fields: []privacy.Field{privacy.FieldName}}}},
-		{ID: "d-uwv", Recipient: uwv, Basis: "suwi-54-3c", Items: []consent.Item{{Category: privacy.CategoryNotes, Record: "note-2"}}},
+		{ID: "d-uwv", Recipient: uwv, Basis: "suwi-54-3c", Items: []consent.Item{{Category: privacy.CategoryNotes, Record: "r-4"}}},
 	} {
 		req.By, req.Subject, req.Case, req.Purpose, req.At = caseManager, anna, annaAbs, privacy.PurposeAbsenceGuidance, at
 		if _, err := r.Disclose(ctx, req); err != nil {
@@ -113,9 +114,9 @@ func TestNotify(t *testing.T) {
 		changed []consent.Item
 		want    string
 	}{
-		{"G4_rectified_record_told_to_who_got_it_or_its_category", []consent.Item{{Category: privacy.CategoryNotes, Record: "note-1"}},
+		{"G4_rectified_record_told_to_who_got_it_or_its_category", []consent.Item{{Category: privacy.CategoryNotes, Record: "r-0"}},
 			"[employer:employer-bakery [d-note-1] third-party:lawyer-jansen [d-notes]]"},
-		{"G4_statutory_recipient_told_too", []consent.Item{{Category: privacy.CategoryNotes, Record: "note-2"}},
+		{"G4_statutory_recipient_told_too", []consent.Item{{Category: privacy.CategoryNotes, Record: "r-4"}},
 			"[third-party:lawyer-jansen [d-notes] uwv:uwv [d-uwv]]"},
 		{"G4_erased_category_told_to_every_recipient_of_it", []consent.Item{{Category: privacy.CategoryNotes}},
 			"[employer:employer-bakery [d-note-1] third-party:lawyer-jansen [d-notes] uwv:uwv [d-uwv]]"},

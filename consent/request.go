@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -25,30 +26,41 @@ type Item struct {
 	Fields   []privacy.Field  `json:"fields,omitempty"`
 }
 
-// Request asks to disclose data of one subject to one recipient: who
-// discloses, to whom, what, for which purpose, when, and optionally on
-// which statute of the policy ([privacy.LegalBasis]). [Registry.Disclose]
-// decides it and logs it; [Decider.Decide] only decides.
+// Request asks to disclose data of one subject, from one of the
+// subject's cases, to one recipient: who discloses, to whom, what, for
+// which purpose, when, and optionally on which statute of the policy
+// ([privacy.LegalBasis]). [Registry.Disclose] decides it and logs it;
+// [Decider.Decide] only decides.
 type Request struct {
 	ID DisclosureID `json:"id"`
-	// By is the principal who discloses: someone of the service's own
-	// staff. An HTTP service takes it from authentication, never from the
-	// body, so it does not decode from JSON.
-	By        privacy.Principal `json:"-"`
+	// By is the principal who discloses, with its assignments: someone of
+	// the service's own staff, who may disclose only what the access
+	// engine lets it read of the case at that moment (rules R7, O4, R8,
+	// O6, G8, N4, N6). An HTTP service takes it from authentication, never
+	// from the body, so it does not decode from JSON. Required.
+	By        *access.Principal `json:"-"`
 	Recipient Recipient         `json:"recipient"`
 	Subject   privacy.SubjectID `json:"subject"`
-	// Case is the case the data comes from; empty for data that is not
-	// tied to one case. A grant for one case covers only requests that
-	// name it.
-	Case    privacy.CaseID  `json:"case,omitempty"`
+	// Case is the case the data comes from. Required: every disclosure
+	// comes from one case, and is decided with it (its kind, commissioner,
+	// purpose and contract term: rules O10, N2, O11, R5, O2). Data of
+	// several cases goes in one request per case. A grant for one case
+	// covers only requests that name it.
+	Case    privacy.CaseID  `json:"case"`
 	Items   []Item          `json:"items"`
 	Purpose privacy.Purpose `json:"purpose"`
 	At      time.Time       `json:"at"`
 	// Basis names the statute the disclosure rests on, if it rests on one
 	// (R6, O14, N5, N10); empty means consent or a rule that needs none.
 	Basis privacy.LegalBasisID `json:"basis,omitempty"`
+	// WrittenRequest references the recipient's written request for the
+	// data (a letter, a form, an e-mail kept on file). Rule O14: a third
+	// party receives data on consent only on its written request as well
+	// as the subject's written consent; the reference is kept in the
+	// disclosure log.
+	WrittenRequest string `json:"written_request,omitempty"`
 	// AccessPoint and Client say where the request came from, for the
-	// audit trail (N9); optional.
+	// audit trail (N9); optional. Left empty, the principal's are used.
 	AccessPoint string `json:"access_point,omitempty"`
 	Client      string `json:"client,omitempty"`
 }
@@ -63,21 +75,32 @@ func (r Request) LogValue() slog.Value {
 const maxItems = 256
 
 // Validate reports whether r is well formed: IDs, a valid principal, a
-// recipient with party and known kind, one to 256 items of known, not
-// special categories (O5) with fields their category has and no item
+// recipient with party and known kind, a case, one to 256 items of known,
+// not special categories (O5) with fields their category has and no item
 // twice, a purpose, a time. Whether the policy allows it is
-// [Decider.Decide]'s question, not this one's.
+// [Decider.Decide]'s question, not this one's. A well-formed principal
+// that is forbidden as such (a contractor without its agreement, rule O7)
+// fails with [privacy.ErrForbidden], after every other check passed;
+// [Registry.Disclose] decides and audits such a request as a denial.
 func (r *Request) Validate() error {
-	if err := r.By.Validate(); err != nil {
+	forbidden := r.By.Validate()
+	if err := forbidden; err != nil && !errors.Is(err, privacy.ErrForbidden) {
 		var e *privacy.Error
 		if errors.As(err, &e) {
 			c := *e
-			c.Path = "by." + c.Path
+			if c.Path == "" {
+				c.Path = "by"
+			} else {
+				c.Path = "by." + c.Path
+			}
 			return &c
 		}
 		return err
 	}
-	return r.validateBody("consent: validate request")
+	if err := r.validateBody("consent: validate request"); err != nil {
+		return err
+	}
+	return forbidden
 }
 
 func (r *Request) validateBody(op string) error {
@@ -94,8 +117,8 @@ func (r *Request) validateBody(op string) error {
 	if !r.Recipient.Kind.Known() {
 		return bad("", "recipient.kind", fmt.Sprintf("unknown party kind %q", short(string(r.Recipient.Kind))))
 	}
-	if r.Case != "" && !privacy.ValidID(string(r.Case)) {
-		return bad("", "case", idRule)
+	if !privacy.ValidID(string(r.Case)) {
+		return bad("", "case", "a disclosure names the case its data comes from ("+idRule+")")
 	}
 	if len(r.Items) == 0 {
 		return bad("", "items", "nothing to disclose")
@@ -121,6 +144,9 @@ func (r *Request) validateBody(op string) error {
 	}
 	if r.Basis != "" && !privacy.ValidID(string(r.Basis)) {
 		return bad("", "basis", idRule)
+	}
+	if r.WrittenRequest != "" && !privacy.ValidID(r.WrittenRequest) {
+		return bad(privacy.O14, "written_request", idRule)
 	}
 	if r.AccessPoint != "" && !privacy.ValidID(r.AccessPoint) {
 		return bad("", "access_point", idRule)

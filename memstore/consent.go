@@ -10,21 +10,29 @@ import (
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
-// consentData holds consent grants and the disclosure log (package
-// consent).
+// consentData holds consent grants, the coverage register and the
+// disclosure log (package consent).
 type consentData struct {
 	grants             map[consent.GrantID]consent.Grant
 	subjectGrants      map[privacy.SubjectID][]consent.GrantID
+	coverage           map[consent.CoverageID]consent.Coverage
+	employerCoverage   map[privacy.PartyID][]consent.CoverageID
 	disclosures        map[consent.DisclosureID]consent.Disclosure
 	subjectDisclosures map[privacy.SubjectID][]consent.DisclosureID
+	// coverageDisclosures lists, per coverage, the disclosures that
+	// rested on it (EndCoverage's check).
+	coverageDisclosures map[consent.CoverageID][]consent.DisclosureID
 }
 
 func newConsentData() consentData {
 	return consentData{
-		grants:             map[consent.GrantID]consent.Grant{},
-		subjectGrants:      map[privacy.SubjectID][]consent.GrantID{},
-		disclosures:        map[consent.DisclosureID]consent.Disclosure{},
-		subjectDisclosures: map[privacy.SubjectID][]consent.DisclosureID{},
+		grants:              map[consent.GrantID]consent.Grant{},
+		subjectGrants:       map[privacy.SubjectID][]consent.GrantID{},
+		coverage:            map[consent.CoverageID]consent.Coverage{},
+		employerCoverage:    map[privacy.PartyID][]consent.CoverageID{},
+		disclosures:         map[consent.DisclosureID]consent.Disclosure{},
+		subjectDisclosures:  map[privacy.SubjectID][]consent.DisclosureID{},
+		coverageDisclosures: map[consent.CoverageID][]consent.DisclosureID{},
 	}
 }
 
@@ -124,9 +132,104 @@ func (s *Store) RevokeGrant(ctx context.Context, id consent.GrantID, at time.Tim
 	return g.Clone(), nil
 }
 
-// Disclose implements [consent.Store]: the grants are read, decide is
-// called and its verdict recorded under one write lock.
-func (s *Store) Disclose(ctx context.Context, subject privacy.SubjectID, decide func([]consent.Grant) consent.Verdict) error {
+// AddCoverage implements [consent.Store].
+func (s *Store) AddCoverage(ctx context.Context, c consent.Coverage, events []privacy.Event) error {
+	const op = "add coverage"
+	if err := ctxErr(ctx, op); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := &s.consents
+	if _, ok := d.coverage[c.ID]; ok {
+		return exists(op)
+	}
+	if err := s.write(op); err != nil {
+		return err
+	}
+	if err := s.stageEvents(op, events); err != nil {
+		return err
+	}
+	d.coverage[c.ID] = c
+	d.employerCoverage[c.Employer] = append(d.employerCoverage[c.Employer], c.ID)
+	s.applyEvents(events)
+	return nil
+}
+
+// Coverage implements [consent.Store].
+func (s *Store) Coverage(ctx context.Context, id consent.CoverageID) (consent.Coverage, error) {
+	if err := ctxErr(ctx, "coverage"); err != nil {
+		return consent.Coverage{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.consents.coverage[id]
+	if !ok {
+		return consent.Coverage{}, notFound("coverage")
+	}
+	return c, nil
+}
+
+// EmployerCoverage implements [consent.Store].
+func (s *Store) EmployerCoverage(ctx context.Context, employer privacy.PartyID) ([]consent.Coverage, error) {
+	if err := ctxErr(ctx, "employer coverage"); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.employerCoverage(employer), nil
+}
+
+// employerCoverage copies the employer's coverage in order; the lock is
+// held.
+func (s *Store) employerCoverage(employer privacy.PartyID) []consent.Coverage {
+	ids := s.consents.employerCoverage[employer]
+	out := make([]consent.Coverage, len(ids))
+	for i, id := range ids {
+		out[i] = s.consents.coverage[id]
+	}
+	slices.SortFunc(out, func(a, b consent.Coverage) int { return cmp.Or(a.From.Compare(b.From), cmp.Compare(a.ID, b.ID)) })
+	return out
+}
+
+// EndCoverage implements [consent.Store].
+func (s *Store) EndCoverage(ctx context.Context, id consent.CoverageID, at time.Time, events []privacy.Event) (consent.Coverage, error) {
+	const op = "end coverage"
+	if err := ctxErr(ctx, op); err != nil {
+		return consent.Coverage{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := &s.consents
+	c, ok := d.coverage[id]
+	if !ok {
+		return consent.Coverage{}, notFound(op)
+	}
+	if !c.Until.IsZero() && !c.Until.After(at) {
+		return consent.Coverage{}, &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrConflict, Msg: "the coverage ends by then already"}
+	}
+	for _, did := range d.coverageDisclosures[id] {
+		if dis := d.disclosures[did]; !dis.At.Before(at) {
+			return consent.Coverage{}, &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrConflict, Rule: privacy.O11,
+				Msg: "disclosure " + string(dis.ID) + " at or after this time rests on the coverage"}
+		}
+	}
+	if err := s.write(op); err != nil {
+		return consent.Coverage{}, err
+	}
+	if err := s.stageEvents(op, events); err != nil {
+		return consent.Coverage{}, err
+	}
+	c.Until = at
+	d.coverage[id] = c
+	s.applyEvents(events)
+	return c, nil
+}
+
+// Disclose implements [consent.Store]: the grants and the coverage are
+// read, decide is called and its verdict recorded under one write lock.
+func (s *Store) Disclose(ctx context.Context, subject privacy.SubjectID, employer privacy.PartyID,
+	decide func([]consent.Grant, []consent.Coverage) consent.Verdict) error {
 	const op = "disclose"
 	if err := ctxErr(ctx, op); err != nil {
 		return err
@@ -134,7 +237,11 @@ func (s *Store) Disclose(ctx context.Context, subject privacy.SubjectID, decide 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := &s.consents
-	v := decide(s.subjectGrants(subject))
+	var cover []consent.Coverage
+	if employer != "" {
+		cover = s.employerCoverage(employer)
+	}
+	v := decide(s.subjectGrants(subject), cover)
 	if d := v.Disclosure; d != nil {
 		if _, ok := c.disclosures[d.ID]; ok {
 			return exists(op)
@@ -152,6 +259,9 @@ func (s *Store) Disclose(ctx context.Context, subject privacy.SubjectID, decide 
 	if d := v.Disclosure; d != nil {
 		c.disclosures[d.ID] = d.Clone()
 		c.subjectDisclosures[subject] = append(c.subjectDisclosures[subject], d.ID)
+		if d.Coverage != "" {
+			c.coverageDisclosures[d.Coverage] = append(c.coverageDisclosures[d.Coverage], d.ID)
+		}
 	}
 	s.applyEvents(v.Events)
 	return nil

@@ -143,7 +143,7 @@ func runLossyKit(t *testing.T, kit string) {
 	case "privacytest":
 		privacytest.Run(t, func(*testing.T) privacy.Store { return s() })
 	case "consenttest":
-		consenttest.Run(t, func(*testing.T) consent.Store { return s() })
+		consenttest.Run(t, func(*testing.T) consenttest.Store { return s() })
 	case "retentiontest":
 		retentiontest.Run(t, func(*testing.T) retention.Store { return s() })
 	case "rightstest":

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/memstore"
@@ -33,15 +34,16 @@ func TestFromConsent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	reg, err := consent.New(store, policy, &consent.Options{Records: store})
+	reg, err := consent.New(store, policy, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cm := privacy.Principal{ID: "cm-1", Role: privacy.RoleCaseManager, Party: "service", Secrecy: privacy.SecrecyAgreement}
+	cm := access.NewPrincipal(privacy.Principal{ID: "cm-1", Role: privacy.RoleCaseManager, Party: "service",
+		Secrecy: privacy.SecrecyAgreement}, []privacy.CaseID{"c-1"}, nil)
 	employer := consent.Recipient{Party: "employer-1", Kind: privacy.PartyEmployer}
 	g, err := reg.AddGrant(ctx, cm, consent.Grant{ID: "g-1", Subject: "s-1", Recipient: employer,
 		Categories: []privacy.Category{privacy.CategoryNotes}, Purpose: privacy.PurposeAbsenceGuidance, Case: "c-1",
-		Form: consent.FormWritten, Document: "doc-1", Given: t0.Add(time.Hour)})
+		Form: consent.FormWritten, Document: "doc-1", Given: t0.Add(time.Hour)}, t0.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

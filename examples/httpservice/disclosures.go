@@ -27,6 +27,9 @@ type disclosureIn struct {
 	Items   []consent.Item       `json:"items"`
 	Purpose privacy.Purpose      `json:"purpose"`
 	Basis   privacy.LegalBasisID `json:"basis,omitempty"`
+	// WrittenRequest references a third party's written request (rule
+	// O14): a transfer to it on consent needs one.
+	WrittenRequest string `json:"written_request,omitempty"`
 }
 
 // decisionJSON is the answer to an allowed POST /disclosures (201): the
@@ -103,7 +106,7 @@ func (s *server) disclose(w http.ResponseWriter, r *http.Request, a *dossierwach
 		return
 	}
 	req := consent.Request{ID: in.ID, Recipient: in.Recipient, Subject: in.Subject, Case: in.Case,
-		Items: in.Items, Purpose: in.Purpose, Basis: in.Basis}
+		Items: in.Items, Purpose: in.Purpose, Basis: in.Basis, WrittenRequest: in.WrittenRequest}
 	d, err := s.svc.Disclose(r.Context(), a, req)
 	switch {
 	case err == nil && d.Allowed:

@@ -19,6 +19,10 @@ func disclosure(id, recipientParty, recipientKind, subject, cas, items, purpose,
 	if basis != "" {
 		b += fmt.Sprintf(`,"basis":%q`, basis)
 	}
+	if recipientKind == "third-party" {
+		// Rule O14: on the third party's written request.
+		b += fmt.Sprintf(`,"written_request":"letter-%s"`, id)
+	}
 	return b + "}"
 }
 
@@ -66,9 +70,14 @@ func TestDisclose(t *testing.T) {
 		{"R8_support_staff_does_not_disclose_case_content", "support-sam",
 			disclosure("d-sam", "uwv", "uwv", an, sick, `[{"category":"absence-facts"}]`, ag, "suwi-54-3c"),
 			http.StatusForbidden, privacy.R8, "", nil, nil},
-		{"O10_hidden_case_is_404", "employer-contact-bert",
+		// An outside party never discloses, whatever the case: the answer
+		// is the same for a hidden case and a missing one (O10).
+		{"O10_employer_never_discloses_a_hidden_case", "employer-contact-bert",
 			disclosure("d-o10", "someone-else", "third-party", "employee-bram", "case-bram-consultation", `[{"category":"consultation"}]`, "prevention", ""),
-			http.StatusNotFound, "", "", nil, nil},
+			http.StatusForbidden, privacy.RuleDefaultDeny, "", nil, nil},
+		{"O10_employer_never_discloses_a_missing_case", "employer-contact-bert",
+			disclosure("d-o10b", "someone-else", "third-party", "employee-bram", "case-bram-none", `[{"category":"consultation"}]`, "prevention", ""),
+			http.StatusForbidden, privacy.RuleDefaultDeny, "", nil, nil},
 		{"R7_unassigned_case_manager_gets_404", "case-manager-carla",
 			disclosure("d-r7", "uwv", "uwv", "employee-bram", "case-bram-consultation", `[{"category":"consultation"}]`, "prevention", "suwi-54-3c"),
 			http.StatusNotFound, "", "", nil, nil},

@@ -14,7 +14,9 @@ import (
 )
 
 // The consent store (package consent): grants and the disclosure log, in
-// the tables of migration 0004.
+// the tables of migration 0004; the coverage register, the written request
+// and the coverage of a disclosure, in migration 0009. Cases and records
+// are read as [privacy.Store] reads them.
 
 var _ consent.Store = (*Store)(nil)
 
@@ -22,13 +24,17 @@ var _ consent.Store = (*Store)(nil)
 type consentQueries struct {
 	insertGrant, grant, lockGrant, subjectGrants, lockSubjectGrants, revokeGrant, restsOnGrant string
 	insertDisclosure, subjectDisclosures                                                       string
+	insertCoverage, coverage, lockCoverage, employerCoverage, lockEmployerCoverage             string
+	endCoverage, restsOnCoverage                                                               string
 }
 
 const grantColumns = `id, subject_id, recipient_party, recipient_kind, categories, purpose, case_id, form, document,
 	given, valid_from, valid_until, revoked`
 
 const disclosureColumns = `id, subject_id, case_id, recipient_party, recipient_kind, items, purpose, at, by_principal,
-	role, rule, basis, legal_basis, grants, notify_subject, policy`
+	role, rule, basis, legal_basis, grants, notify_subject, policy, written_request, coverage_id`
+
+const coverageColumns = `id, insurer, employer, valid_from, valid_until`
 
 func newConsentQueries(r *strings.Replacer) consentQueries {
 	q := consentQueries{
@@ -50,12 +56,26 @@ func newConsentQueries(r *strings.Replacer) consentQueries {
 		restsOnGrant: `SELECT id FROM {schema}.disclosures WHERE subject_id = $1 AND at >= $2 AND $3 = ANY (grants)
 	ORDER BY at NULLS FIRST, id LIMIT 1`,
 		insertDisclosure: `INSERT INTO {schema}.disclosures (` + disclosureColumns + `)
-	VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14::text[], $15, $16)`,
+	VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14::text[], $15, $16, $17, $18)`,
 		subjectDisclosures: `SELECT ` + disclosureColumns + ` FROM {schema}.disclosures WHERE subject_id = $1
 	ORDER BY at NULLS FIRST, id`,
+		insertCoverage: `INSERT INTO {schema}.consent_coverage (` + coverageColumns + `) VALUES ($1, $2, $3, $4, $5)`,
+		coverage:       `SELECT ` + coverageColumns + ` FROM {schema}.consent_coverage WHERE id = $1`,
+		lockCoverage:   `SELECT ` + coverageColumns + ` FROM {schema}.consent_coverage WHERE id = $1 FOR UPDATE`,
+		employerCoverage: `SELECT ` + coverageColumns + ` FROM {schema}.consent_coverage WHERE employer = $1
+	ORDER BY valid_from NULLS FIRST, id`,
+		// Disclose reads an employer's coverage under a share lock, as it
+		// reads the grants: EndCoverage (FOR UPDATE, then UPDATE) waits for
+		// the disclosures that read it, and they for it.
+		lockEmployerCoverage: `SELECT ` + coverageColumns + ` FROM {schema}.consent_coverage WHERE employer = $1
+	ORDER BY valid_from NULLS FIRST, id FOR SHARE`,
+		endCoverage: `UPDATE {schema}.consent_coverage SET valid_until = $1 WHERE id = $2`,
+		restsOnCoverage: `SELECT id FROM {schema}.disclosures WHERE coverage_id = $1 AND coverage_id <> '' AND at >= $2
+	ORDER BY at NULLS FIRST, id LIMIT 1`,
 	}
 	for _, p := range []*string{&q.insertGrant, &q.grant, &q.lockGrant, &q.subjectGrants, &q.lockSubjectGrants,
-		&q.revokeGrant, &q.restsOnGrant, &q.insertDisclosure, &q.subjectDisclosures} {
+		&q.revokeGrant, &q.restsOnGrant, &q.insertDisclosure, &q.subjectDisclosures, &q.insertCoverage, &q.coverage,
+		&q.lockCoverage, &q.employerCoverage, &q.lockEmployerCoverage, &q.endCoverage, &q.restsOnCoverage} {
 		*p = r.Replace(*p)
 	}
 	return q
@@ -212,21 +232,153 @@ func (s *Store) RevokeGrant(ctx context.Context, id consent.GrantID, at time.Tim
 	return g, nil
 }
 
+func scanCoverage(row pgx.Row) (consent.Coverage, error) {
+	var id, insurer, employer string
+	var from, until pgtype.Timestamptz
+	if err := row.Scan(&id, &insurer, &employer, &from, &until); err != nil {
+		return consent.Coverage{}, err
+	}
+	return consent.Coverage{ID: consent.CoverageID(id), Insurer: privacy.PartyID(insurer), Employer: privacy.PartyID(employer),
+		From: timeOf(from), Until: timeOf(until)}, nil
+}
+
+// AddCoverage implements [consent.Store]: the coverage and its audit
+// events in one transaction.
+func (s *Store) AddCoverage(ctx context.Context, c consent.Coverage, events []privacy.Event) error {
+	const op = "pgstore: add coverage"
+	if err := sqladapter.CheckCoverage(op, c); err != nil {
+		return err
+	}
+	if err := checkEvents(op, events); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx pgx.Tx) error {
+		if _, err := s.exec(ctx, tx, op, s.q.con.insertCoverage, string(c.ID), string(c.Insurer), string(c.Employer),
+			ts(c.From), ts(c.Until)); err != nil {
+			return err
+		}
+		return s.appendIf(ctx, tx, op, events)
+	})
+}
+
+// Coverage implements [consent.Store].
+func (s *Store) Coverage(ctx context.Context, id consent.CoverageID) (consent.Coverage, error) {
+	const op = "pgstore: coverage"
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return consent.Coverage{}, err
+	}
+	c, err := scanCoverage(s.pool.QueryRow(ctx, s.q.con.coverage, string(id)))
+	if err != nil {
+		return consent.Coverage{}, fail(op, err, nil)
+	}
+	return c, nil
+}
+
+// EmployerCoverage implements [consent.Store]. It reads the primary: the
+// registry decides on what it returns.
+func (s *Store) EmployerCoverage(ctx context.Context, employer privacy.PartyID) ([]consent.Coverage, error) {
+	const op = "pgstore: employer coverage"
+	if err := sqladapter.CheckID(op, "employer", string(employer)); err != nil {
+		return nil, err
+	}
+	cs, err := employerCoverage(ctx, s.pool, s.q.con.employerCoverage, employer)
+	if err != nil {
+		return nil, fail(op, err, nil)
+	}
+	return cs, nil
+}
+
+func employerCoverage(ctx context.Context, db rowQuerier, query string, employer privacy.PartyID) ([]consent.Coverage, error) {
+	rows, err := db.Query(ctx, query, string(employer))
+	if err != nil {
+		return nil, err
+	}
+	cs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (consent.Coverage, error) { return scanCoverage(row) })
+	if err != nil {
+		return nil, err
+	}
+	if cs == nil {
+		cs = []consent.Coverage{}
+	}
+	return cs, nil
+}
+
+// EndCoverage implements [consent.Store]. It locks the coverage's row
+// first; a disclosure resting on it holds a share lock on it until it
+// commits, so the check that no overview at or after at rests on the
+// coverage sees every disclosure that read it before the end, and every
+// later one reads it ended.
+func (s *Store) EndCoverage(ctx context.Context, id consent.CoverageID, at time.Time, events []privacy.Event) (consent.Coverage, error) {
+	const op = "pgstore: end coverage"
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return consent.Coverage{}, err
+	}
+	if err := sqladapter.CheckTime(op, "at", at); err != nil {
+		return consent.Coverage{}, err
+	}
+	if at.IsZero() {
+		return consent.Coverage{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "at", Msg: "missing"}
+	}
+	if err := checkEvents(op, events); err != nil {
+		return consent.Coverage{}, err
+	}
+	var c consent.Coverage
+	err := s.write(ctx, op, func(tx pgx.Tx) error {
+		var err error
+		if c, err = scanCoverage(tx.QueryRow(ctx, s.q.con.lockCoverage, string(id))); err != nil {
+			return err
+		}
+		if !c.Until.IsZero() && !c.Until.After(at) {
+			return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: "the coverage ends by then already"}
+		}
+		var did string
+		switch err := tx.QueryRow(ctx, s.q.con.restsOnCoverage, string(id), ts(at)).Scan(&did); {
+		case err == nil:
+			// Rule O11: an end never rewrites what was disclosed before it.
+			return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Rule: privacy.O11,
+				Msg: "disclosure " + did + " at or after this time rests on the coverage"}
+		case !errors.Is(err, pgx.ErrNoRows):
+			return err
+		}
+		if _, err := s.exec(ctx, tx, op, s.q.con.endCoverage, ts(at), string(id)); err != nil {
+			return err
+		}
+		return s.appendIf(ctx, tx, op, events)
+	})
+	if err != nil {
+		return consent.Coverage{}, err
+	}
+	c.Until = privacy.Timestamp(at)
+	return c, nil
+}
+
 // Disclose implements [consent.Store]: one transaction reads the subject's
-// grants under a share lock (see [Store.RevokeGrant]), calls decide and
-// records its verdict. The transaction is read committed; decide is called
-// once.
-func (s *Store) Disclose(ctx context.Context, subject privacy.SubjectID, decide func([]consent.Grant) consent.Verdict) error {
+// grants and, for an employer, its coverage, under share locks (see
+// [Store.RevokeGrant] and [Store.EndCoverage]), calls decide and records
+// its verdict. The transaction is read committed; decide is called once.
+func (s *Store) Disclose(ctx context.Context, subject privacy.SubjectID, employer privacy.PartyID,
+	decide func([]consent.Grant, []consent.Coverage) consent.Verdict) error {
 	const op = "pgstore: disclose"
 	if err := sqladapter.CheckID(op, "subject", string(subject)); err != nil {
 		return err
+	}
+	if employer != "" {
+		if err := sqladapter.CheckID(op, "employer", string(employer)); err != nil {
+			return err
+		}
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
 		grants, err := subjectGrants(ctx, tx, s.q.con.lockSubjectGrants, subject)
 		if err != nil {
 			return err
 		}
-		v := decide(grants)
+		var cover []consent.Coverage
+		if employer != "" {
+			if cover, err = employerCoverage(ctx, tx, s.q.con.lockEmployerCoverage, employer); err != nil {
+				return err
+			}
+		}
+		v := decide(grants, cover)
 		if err := checkEvents(op, v.Events); err != nil {
 			return err
 		}
@@ -244,7 +396,7 @@ func (s *Store) Disclose(ctx context.Context, subject privacy.SubjectID, decide 
 			if _, err := s.exec(ctx, tx, op, s.q.con.insertDisclosure, string(d.ID), string(d.Subject), string(d.Case),
 				string(d.Recipient.Party), string(d.Recipient.Kind), string(items), string(d.Purpose), ts(d.At),
 				string(d.By), string(d.Role), string(d.Rule), string(d.Basis), string(d.LegalBasis),
-				sqladapter.Strings(d.Grants), d.NotifySubject, d.Policy); err != nil {
+				sqladapter.Strings(d.Grants), d.NotifySubject, d.Policy, d.WrittenRequest, string(d.Coverage)); err != nil {
 				return err
 			}
 		}
@@ -263,19 +415,20 @@ func (s *Store) SubjectDisclosures(ctx context.Context, subject privacy.SubjectI
 		return nil, fail(op, err, nil)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (consent.Disclosure, error) {
-		var id, sub, caseID, party, kind, items, purpose, by, role, rule, basis, legal, policy string
+		var id, sub, caseID, party, kind, items, purpose, by, role, rule, basis, legal, policy, written, cover string
 		var grants []string
 		var at pgtype.Timestamptz
 		var notify bool
 		if err := row.Scan(&id, &sub, &caseID, &party, &kind, &items, &purpose, &at, &by, &role, &rule, &basis, &legal,
-			&grants, &notify, &policy); err != nil {
+			&grants, &notify, &policy, &written, &cover); err != nil {
 			return consent.Disclosure{}, err
 		}
 		d := consent.Disclosure{ID: consent.DisclosureID(id), Subject: privacy.SubjectID(sub), Case: privacy.CaseID(caseID),
 			Recipient: consent.Recipient{Party: privacy.PartyID(party), Kind: privacy.PartyKind(kind)},
 			Purpose:   privacy.Purpose(purpose), At: timeOf(at), By: privacy.PrincipalID(by), Role: privacy.Role(role),
 			Rule: privacy.RuleID(rule), Basis: privacy.BasisKind(basis), LegalBasis: privacy.LegalBasisID(legal),
-			Grants: sqladapter.Named[consent.GrantID](grants), NotifySubject: notify, Policy: policy}
+			Grants: sqladapter.Named[consent.GrantID](grants), NotifySubject: notify, Policy: policy,
+			WrittenRequest: written, Coverage: consent.CoverageID(cover)}
 		var err error
 		d.Items, err = sqladapter.DecodeItems([]byte(items))
 		return d, err

@@ -54,6 +54,7 @@ func ExampleGrants() {
 	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants, "dossierwacht".requests TO "app";
 	// GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "app";
 	// GRANT SELECT, INSERT ON "dossierwacht".access_groups TO "app";
+	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_coverage TO "app";
 	// GRANT USAGE ON SCHEMA "dossierwacht", "dossierwacht_medical" TO "physician";
 	// GRANT SELECT ON "dossierwacht".schema_migrations TO "physician";
 	// GRANT SELECT (id) ON "dossierwacht".cases TO "physician";

@@ -36,10 +36,15 @@ const appendEventsArgs = "timestamptz[], text[], text[], text[], text[], text[],
 // the function lock_subject. Both add records only to open cases (rule
 // R4), locking the cases' rows through the function lock_cases.
 //
-// Both record and revoke consent grants and disclose (a physician
-// discloses medical data on written consent, O6): they read, insert and
-// revoke grants (UPDATE; Disclose also locks the grants it reads, which
-// needs it) and read and append to the disclosure log, never change it.
+// Both record and revoke consent grants (they read, insert and revoke
+// grants: UPDATE; Disclose also locks the grants it reads, which needs it)
+// and read and append to the disclosure log, never change it. The
+// application's role keeps the coverage register (rule O11: read, insert,
+// end). A disclosure is decided with its case and the records it names,
+// read from the store (package consent), so the registry that discloses
+// runs as a role that reads the case file and, for medical data (a
+// physician discloses it on written consent, O6), the medical file: GRANT
+// app, medical TO discloser, as for the eraser below.
 // The application's role also files and moves on subjects' requests, and
 // records the groups an employer was answered a figure about (rule N12).
 //
@@ -77,6 +82,7 @@ func Grants(schema, app, medical string) ([]string, error) {
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.consent_grants, {schema}.requests TO {app}`,
 		`GRANT SELECT, INSERT ON {schema}.disclosures TO {app}`,
 		`GRANT SELECT, INSERT ON {schema}.access_groups TO {app}`,
+		`GRANT SELECT, INSERT, UPDATE ON {schema}.consent_coverage TO {app}`,
 
 		`GRANT USAGE ON SCHEMA {schema}, {medical} TO {medrole}`,
 		`GRANT SELECT ON {schema}.schema_migrations TO {medrole}`,

@@ -366,7 +366,7 @@ func TestGrants(t *testing.T) {
 			}
 			d := consent.Disclosure{ID: consent.DisclosureID(fmt.Sprintf("d-%d", i)), Subject: "s-1", Recipient: g.Recipient,
 				Items: []consent.Item{{Category: privacy.CategoryNotes}}, At: t0, Grants: []consent.GrantID{g.ID}}
-			if err := st.Disclose(ctx, "s-1", func([]consent.Grant) consent.Verdict {
+			if err := st.Disclose(ctx, "s-1", "", func([]consent.Grant, []consent.Coverage) consent.Verdict {
 				return consent.Verdict{Disclosure: &d, Events: []privacy.Event{{Time: t0, Principal: "p-1", Subject: "s-1"}}}
 			}); err != nil {
 				t.Errorf("Disclose: %v", err)

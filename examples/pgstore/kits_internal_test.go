@@ -17,8 +17,9 @@ import (
 // TestKitIndexes checks with EXPLAIN that the hot queries of the consent
 // and rights stores scan an index in its order and never sort: a subject's
 // grants (read and locked by every disclosure), a subject's disclosures,
-// the revocation's check, a subject's requests, the open requests, and an employer's answered
-// groups.
+// the revocation's check, a subject's requests, the open requests, an
+// employer's answered groups, an employer's coverage (read and locked by
+// every overview) and the check of a coverage's end.
 func TestKitIndexes(t *testing.T) {
 	ctx := context.Background()
 	s := OpenForTest(t, nil)
@@ -32,8 +33,9 @@ func TestKitIndexes(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := consent.Disclosure{ID: consent.DisclosureID(fmt.Sprintf("d-%d-%d", sub, i)), Subject: sid,
-				At: t0.Add(time.Duration(i) * time.Hour), Grants: []consent.GrantID{g.ID}}
-			if err := s.Disclose(ctx, sid, func([]consent.Grant) consent.Verdict { return consent.Verdict{Disclosure: &d} }); err != nil {
+				At: t0.Add(time.Duration(i) * time.Hour), Grants: []consent.GrantID{g.ID},
+				Coverage: consent.CoverageID(fmt.Sprintf("cov-%d", sub%10))}
+			if err := s.Disclose(ctx, sid, "", func([]consent.Grant, []consent.Coverage) consent.Verdict { return consent.Verdict{Disclosure: &d} }); err != nil {
 				t.Fatal(err)
 			}
 			status := rights.StatusAnswered
@@ -48,13 +50,20 @@ func TestKitIndexes(t *testing.T) {
 		}
 	}
 	for e := range 20 {
+		for c := range 5 {
+			cv := consent.Coverage{ID: consent.CoverageID(fmt.Sprintf("cov-%d-%d", e, c)), Insurer: "insurer-1",
+				Employer: privacy.PartyID(fmt.Sprintf("employer-%d", e)), From: t0.Add(time.Duration(c) * time.Hour)}
+			if err := s.AddCoverage(ctx, cv, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
 		for v := range 5 {
 			if _, err := s.AddGroup(ctx, privacy.PartyID(fmt.Sprintf("employer-%d", e)), uint64(v), []privacy.SubjectID{"s-1"}); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	for _, table := range []string{"consent_grants", "disclosures", "requests", "access_groups"} {
+	for _, table := range []string{"consent_grants", "disclosures", "requests", "access_groups", "consent_coverage"} {
 		if _, err := s.pool.Exec(ctx, "ANALYZE "+pgx.Identifier{s.schema, table}.Sanitize()); err != nil {
 			t.Fatal(err)
 		}
@@ -73,6 +82,9 @@ func TestKitIndexes(t *testing.T) {
 		{"OpenRequests", s.q.rts.open, "requests_open", nil},
 		{"GroupHistory", s.q.acc.groups, "access_groups_pkey", []any{"employer-1"}},
 		{"GroupVersion", s.q.acc.groupVersion, "access_groups_pkey", []any{"employer-1"}},
+		{"EmployerCoverage", s.q.con.employerCoverage, "consent_coverage_employer", []any{"employer-1"}},
+		{"LockEmployerCoverage", s.q.con.lockEmployerCoverage, "consent_coverage_employer", []any{"employer-1"}},
+		{"RestsOnCoverage", s.q.con.restsOnCoverage, "disclosures_coverage", []any{"cov-1", ts(t0)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			text := explain(t, s, noScans, tc.query, tc.args...)
@@ -96,7 +108,7 @@ func testDisclosureLogNeverChanges(t *testing.T) {
 	ctx := context.Background()
 	s := OpenForTest(t, nil)
 	d := consent.Disclosure{ID: "d-1", Subject: "s-1", At: t0, Grants: []consent.GrantID{"g-1"}}
-	if err := s.Disclose(ctx, "s-1", func([]consent.Grant) consent.Verdict { return consent.Verdict{Disclosure: &d} }); err != nil {
+	if err := s.Disclose(ctx, "s-1", "", func([]consent.Grant, []consent.Coverage) consent.Verdict { return consent.Verdict{Disclosure: &d} }); err != nil {
 		t.Fatal(err)
 	}
 	err := s.write(ctx, "test", func(tx pgx.Tx) error {

@@ -51,7 +51,7 @@ func TestAccessConformance(t *testing.T) {
 
 func TestConsentConformance(t *testing.T) {
 	inEveryMode(t, func(t *testing.T, open func(t *testing.T) *pgstore.Store) {
-		consenttest.Run(t, func(t *testing.T) consent.Store { return open(t) })
+		consenttest.Run(t, func(t *testing.T) consenttest.Store { return open(t) })
 	})
 }
 

@@ -12,7 +12,9 @@ import (
 )
 
 // The consent store (package consent): grants and the disclosure log, in
-// the tables of migration 0004.
+// the tables of migration 0004; the coverage register, the written request
+// and the coverage of a disclosure, in migration 0007. Cases and records
+// are read as [privacy.Store] reads them.
 
 var _ consent.Store = (*Store)(nil)
 
@@ -20,7 +22,9 @@ const grantColumns = `id, subject_id, recipient_party, recipient_kind, categorie
 	given, valid_from, valid_until, revoked`
 
 const disclosureColumns = `id, subject_id, case_id, recipient_party, recipient_kind, items, purpose, at, by_principal,
-	role, rule, basis, legal_basis, grants, notify_subject, policy`
+	role, rule, basis, legal_basis, grants, notify_subject, policy, written_request, coverage_id`
+
+const coverageColumns = `id, insurer, employer, valid_from, valid_until`
 
 const (
 	qInsertGrant   = `INSERT INTO consent_grants (` + grantColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -32,8 +36,15 @@ const (
 	// time on, and only those are searched for the grant.
 	qRestsOnGrant = `SELECT d.id FROM disclosures AS d WHERE d.subject_id = ? AND d.at >= ?
 	AND EXISTS (SELECT 1 FROM json_each(d.grants) AS g WHERE g.value = ?) ORDER BY d.at, d.id LIMIT 1`
-	qInsertDisclosure   = `INSERT INTO disclosures (` + disclosureColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	qInsertDisclosure   = `INSERT INTO disclosures (` + disclosureColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qSubjectDisclosures = `SELECT ` + disclosureColumns + ` FROM disclosures WHERE subject_id = ? ORDER BY at, id`
+
+	qInsertCoverage   = `INSERT INTO consent_coverage (` + coverageColumns + `) VALUES (?, ?, ?, ?, ?)`
+	qCoverage         = `SELECT ` + coverageColumns + ` FROM consent_coverage WHERE id = ?`
+	qEmployerCoverage = `SELECT ` + coverageColumns + ` FROM consent_coverage WHERE employer = ? ORDER BY valid_from, id`
+	qEndCoverage      = `UPDATE consent_coverage SET valid_until = ? WHERE id = ?`
+	// The first disclosure at or after a time that rests on a coverage.
+	qRestsOnCoverage = `SELECT id FROM disclosures WHERE coverage_id = ? AND coverage_id <> '' AND at >= ? ORDER BY at, id LIMIT 1`
 )
 
 func scanGrant(row scanner) (consent.Grant, error) {
@@ -181,21 +192,155 @@ func (s *Store) RevokeGrant(ctx context.Context, id consent.GrantID, at time.Tim
 	return g, nil
 }
 
+func scanCoverage(row scanner) (consent.Coverage, error) {
+	var c consent.Coverage
+	var from, until sql.NullInt64
+	if err := row.Scan(&c.ID, &c.Insurer, &c.Employer, &from, &until); err != nil {
+		return consent.Coverage{}, err
+	}
+	c.From, c.Until = timeOf(from), timeOf(until)
+	return c, nil
+}
+
+// AddCoverage implements [consent.Store]: the coverage and its audit
+// events in one transaction.
+func (s *Store) AddCoverage(ctx context.Context, c consent.Coverage, events []privacy.Event) error {
+	const op = "sqlitestore: add coverage"
+	if err := sqladapter.CheckCoverage(op, c); err != nil {
+		return err
+	}
+	if err := checkEvents(op, events); err != nil {
+		return err
+	}
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		if _, err := s.exec(ctx, tx, op, qInsertCoverage, c.ID, c.Insurer, c.Employer, micros(c.From), micros(c.Until)); err != nil {
+			return err
+		}
+		_, err := s.appendEvents(ctx, tx, op, events)
+		return err
+	})
+}
+
+// Coverage implements [consent.Store].
+func (s *Store) Coverage(ctx context.Context, id consent.CoverageID) (consent.Coverage, error) {
+	const op = "sqlitestore: coverage"
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return consent.Coverage{}, err
+	}
+	c, err := scanCoverage(s.r.QueryRowContext(ctx, qCoverage, id))
+	if err != nil {
+		return consent.Coverage{}, s.fail(op, err, nil)
+	}
+	return c, nil
+}
+
+// EmployerCoverage implements [consent.Store].
+func (s *Store) EmployerCoverage(ctx context.Context, employer privacy.PartyID) ([]consent.Coverage, error) {
+	const op = "sqlitestore: employer coverage"
+	if err := sqladapter.CheckID(op, "employer", string(employer)); err != nil {
+		return nil, err
+	}
+	cs, err := employerCoverage(ctx, s.r, employer)
+	if err != nil {
+		return nil, s.fail(op, err, nil)
+	}
+	return cs, nil
+}
+
+func employerCoverage(ctx context.Context, db querier, employer privacy.PartyID) ([]consent.Coverage, error) {
+	rows, err := db.QueryContext(ctx, qEmployerCoverage, employer)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []consent.Coverage{}
+	for rows.Next() {
+		c, err := scanCoverage(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// EndCoverage implements [consent.Store]. It runs in a write transaction,
+// and the file has one writer at a time: no overview can be logged
+// between the check that none rests on the coverage at or after at and
+// the end.
+func (s *Store) EndCoverage(ctx context.Context, id consent.CoverageID, at time.Time, events []privacy.Event) (consent.Coverage, error) {
+	const op = "sqlitestore: end coverage"
+	if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
+		return consent.Coverage{}, err
+	}
+	if err := sqladapter.CheckTime(op, "at", at); err != nil {
+		return consent.Coverage{}, err
+	}
+	if at.IsZero() {
+		return consent.Coverage{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "at", Msg: "missing"}
+	}
+	if err := checkEvents(op, events); err != nil {
+		return consent.Coverage{}, err
+	}
+	var c consent.Coverage
+	err := s.write(ctx, op, func(tx *sql.Tx) error {
+		var err error
+		if c, err = scanCoverage(tx.QueryRowContext(ctx, qCoverage, id)); err != nil {
+			return err
+		}
+		if !c.Until.IsZero() && !c.Until.After(at) {
+			return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: "the coverage ends by then already"}
+		}
+		var did string
+		switch err := tx.QueryRowContext(ctx, qRestsOnCoverage, id, micros(at)).Scan(&did); {
+		case err == nil:
+			// Rule O11: an end never rewrites what was disclosed before it.
+			return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Rule: privacy.O11,
+				Msg: "disclosure " + did + " at or after this time rests on the coverage"}
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if _, err := s.exec(ctx, tx, op, qEndCoverage, micros(at), id); err != nil {
+			return err
+		}
+		_, err = s.appendEvents(ctx, tx, op, events)
+		return err
+	})
+	if err != nil {
+		return consent.Coverage{}, err
+	}
+	c.Until = privacy.Timestamp(at)
+	return c, nil
+}
+
 // Disclose implements [consent.Store]: one write transaction reads the
-// subject's grants, calls decide and records its verdict. The file has one
-// writer at a time (one writer connection, BEGIN IMMEDIATE), so a
-// revocation of one of the grants runs wholly before or wholly after it.
-func (s *Store) Disclose(ctx context.Context, subject privacy.SubjectID, decide func([]consent.Grant) consent.Verdict) error {
+// subject's grants and, for an employer, its coverage, calls decide and
+// records its verdict. The file has one writer at a time (one writer
+// connection, BEGIN IMMEDIATE), so a revocation of one of the grants, or
+// the end of a coverage, runs wholly before or wholly after it.
+func (s *Store) Disclose(ctx context.Context, subject privacy.SubjectID, employer privacy.PartyID,
+	decide func([]consent.Grant, []consent.Coverage) consent.Verdict) error {
 	const op = "sqlitestore: disclose"
 	if err := sqladapter.CheckID(op, "subject", string(subject)); err != nil {
 		return err
+	}
+	if employer != "" {
+		if err := sqladapter.CheckID(op, "employer", string(employer)); err != nil {
+			return err
+		}
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
 		grants, err := subjectGrants(ctx, tx, subject)
 		if err != nil {
 			return err
 		}
-		v := decide(grants)
+		var cover []consent.Coverage
+		if employer != "" {
+			if cover, err = employerCoverage(ctx, tx, employer); err != nil {
+				return err
+			}
+		}
+		v := decide(grants, cover)
 		if err := checkEvents(op, v.Events); err != nil {
 			return err
 		}
@@ -212,7 +357,7 @@ func (s *Store) Disclose(ctx context.Context, subject privacy.SubjectID, decide 
 			}
 			if _, err := s.exec(ctx, tx, op, qInsertDisclosure, d.ID, d.Subject, d.Case, d.Recipient.Party,
 				d.Recipient.Kind, string(items), d.Purpose, micros(d.At), d.By, d.Role, d.Rule, d.Basis, d.LegalBasis,
-				sqladapter.EncodeStrings(d.Grants), d.NotifySubject, d.Policy); err != nil {
+				sqladapter.EncodeStrings(d.Grants), d.NotifySubject, d.Policy, d.WrittenRequest, d.Coverage); err != nil {
 				return err
 			}
 		}
@@ -238,7 +383,8 @@ func (s *Store) SubjectDisclosures(ctx context.Context, subject privacy.SubjectI
 		var items, grants string
 		var at sql.NullInt64
 		if err := rows.Scan(&d.ID, &d.Subject, &d.Case, &d.Recipient.Party, &d.Recipient.Kind, &items, &d.Purpose, &at,
-			&d.By, &d.Role, &d.Rule, &d.Basis, &d.LegalBasis, &grants, &d.NotifySubject, &d.Policy); err != nil {
+			&d.By, &d.Role, &d.Rule, &d.Basis, &d.LegalBasis, &grants, &d.NotifySubject, &d.Policy, &d.WrittenRequest,
+			&d.Coverage); err != nil {
 			return nil, s.fail(op, err, nil)
 		}
 		d.At = timeOf(at)

@@ -15,8 +15,9 @@ import (
 // TestKitIndexes checks with EXPLAIN QUERY PLAN that the hot queries of
 // the consent and rights stores search an index and never sort: a
 // subject's grants (read by every disclosure), a subject's disclosures, the
-// revocation's check, a subject's requests, the open requests, and an employer's answered
-// groups.
+// revocation's check, a subject's requests, the open requests, an
+// employer's answered groups, an employer's coverage and the check of a
+// coverage's end.
 func TestKitIndexes(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "x.db"), nil)
@@ -37,6 +38,8 @@ func TestKitIndexes(t *testing.T) {
 		{"OpenRequests", qOpenRequests, "USING INDEX requests_open", nil},
 		{"GroupHistory", qGroups, "USING PRIMARY KEY (employer=?)", []any{"employer-1"}},
 		{"GroupVersion", qGroupVersion, "USING PRIMARY KEY (employer=?)", []any{"employer-1"}},
+		{"EmployerCoverage", qEmployerCoverage, "USING INDEX consent_coverage_employer (employer=?)", []any{"employer-1"}},
+		{"RestsOnCoverage", qRestsOnCoverage, "USING COVERING INDEX disclosures_coverage (coverage_id=? AND at>?)", []any{"cov-1", 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+tc.query, tc.args...)
@@ -75,7 +78,7 @@ func testDisclosureLogNeverChanges(t *testing.T) {
 	}
 	defer s.Close()
 	d := consent.Disclosure{ID: "d-1", Subject: "s-1", At: t0, Grants: []consent.GrantID{"g-1"}}
-	if err := s.Disclose(ctx, "s-1", func([]consent.Grant) consent.Verdict { return consent.Verdict{Disclosure: &d} }); err != nil {
+	if err := s.Disclose(ctx, "s-1", "", func([]consent.Grant, []consent.Coverage) consent.Verdict { return consent.Verdict{Disclosure: &d} }); err != nil {
 		t.Fatal(err)
 	}
 	err = s.write(ctx, "test", func(tx *sql.Tx) error {

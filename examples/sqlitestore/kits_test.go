@@ -23,7 +23,7 @@ var (
 )
 
 func TestConsentConformance(t *testing.T) {
-	consenttest.Run(t, func(t *testing.T) consent.Store { return open(t) })
+	consenttest.Run(t, func(t *testing.T) consenttest.Store { return open(t) })
 }
 
 func TestRightsConformance(t *testing.T) {

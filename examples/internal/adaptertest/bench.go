@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/privacy"
@@ -20,8 +21,19 @@ func BenchDisclose(b *testing.B, s KitStore) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	staff := privacy.Principal{ID: "cm-1", Role: privacy.RoleCaseManager, Party: "service", Secrecy: privacy.SecrecyAgreement}
+	staff := access.NewPrincipal(privacy.Principal{ID: "cm-1", Role: privacy.RoleCaseManager, Party: "service",
+		Secrecy: privacy.SecrecyAgreement}, []privacy.CaseID{"c-1"}, nil)
 	employer := consent.Recipient{Party: "employer-1", Kind: privacy.PartyEmployer}
+	// The case the disclosures come from: they are decided with it.
+	setup := []privacy.Event{Event(1, "s-1")}
+	if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-1", Employer: "employer-1", Created: t0.AddDate(-1, 0, 0)}, setup); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.CreateCase(ctx, privacy.Case{ID: "c-1", Subject: "s-1", Kind: privacy.CaseAbsence, Purpose: privacy.PurposeAbsenceGuidance,
+		Contract: privacy.Contract{ID: "k-1", Party: "employer-1", PartyKind: privacy.PartyEmployer, Start: t0.AddDate(-1, 0, 0)},
+		Opened:   t0}, setup); err != nil {
+		b.Fatal(err)
+	}
 	for i := range 50 {
 		g := consent.Grant{ID: consent.GrantID(fmt.Sprintf("g-%d", i)), Subject: "s-1",
 			Recipient:  consent.Recipient{Party: privacy.PartyID(fmt.Sprintf("party-%d", i)), Kind: privacy.PartyThirdParty},
@@ -30,7 +42,7 @@ func BenchDisclose(b *testing.B, s KitStore) {
 		if i == 49 {
 			g.Recipient = employer
 		}
-		if _, err := reg.AddGrant(ctx, staff, g); err != nil {
+		if _, err := reg.AddGrant(ctx, staff, g, t0); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -15,10 +15,12 @@ import (
 )
 
 // KitStore is what an adapter offers to the consent and rights stores
-// beyond their kits: both stores on the same audit trail.
+// beyond their kits: both stores on the same audit trail, and the case
+// file a disclosure is decided with.
 type KitStore interface {
 	consent.Store
 	rights.Store
+	privacy.Store
 	Events(ctx context.Context, from uint64) iter.Seq2[privacy.Event, error]
 }
 
@@ -100,6 +102,42 @@ func testConsentBadInput(t *testing.T, s KitStore) {
 			t.Errorf("SubjectDisclosures(%q) = %v, want ErrInvalid", subject, err)
 		}
 	}
+	goodCover := consent.Coverage{ID: "cov-1", Insurer: "insurer-1", Employer: "employer-1", From: t0}
+	for _, tc := range []struct {
+		what string
+		edit func(*consent.Coverage)
+	}{
+		{"malformed id", func(c *consent.Coverage) { c.ID = "cov 1'" }},
+		{"NUL in the insurer", func(c *consent.Coverage) { c.Insurer = "i\x00" }},
+		{"invalid UTF-8 in the employer", func(c *consent.Coverage) { c.Employer = "\xff" }},
+		{"year 10000", func(c *consent.Coverage) { c.Until = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }},
+	} {
+		c := goodCover
+		tc.edit(&c)
+		if err := s.AddCoverage(ctx, c, []privacy.Event{Event(1, "")}); !errors.Is(err, privacy.ErrInvalid) {
+			t.Errorf("AddCoverage(%s) = %v, want ErrInvalid", tc.what, err)
+		}
+	}
+	if _, err := s.EmployerCoverage(ctx, "e 1"); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("EmployerCoverage(malformed) = %v, want ErrInvalid", err)
+	}
+	if cs, err := s.EmployerCoverage(ctx, "employer-1"); err != nil || len(cs) != 0 {
+		t.Errorf("refused coverage was stored: %v, %v", cs, err)
+	}
+	if err := s.AddCoverage(ctx, goodCover, nil); err != nil {
+		t.Fatalf("AddCoverage: %v", err)
+	}
+	if _, err := s.EndCoverage(ctx, "cov-1", time.Time{}, nil); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("EndCoverage(no time) = %v, want ErrInvalid", err)
+	}
+	if _, err := s.EndCoverage(ctx, "cov-1", time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), nil); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("EndCoverage(year 10000) = %v, want ErrInvalid", err)
+	}
+	if err := s.Disclose(ctx, "s-1", "e 1", func([]consent.Grant, []consent.Coverage) consent.Verdict {
+		return consent.Verdict{}
+	}); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("Disclose(malformed employer) = %v, want ErrInvalid", err)
+	}
 	before := countEvents(t, s)
 	good := consent.Disclosure{ID: "d-1", Subject: "s-1", Recipient: goodGrant().Recipient,
 		Items: []consent.Item{{Category: privacy.CategoryNotes}}, At: t0, Grants: []consent.GrantID{"g-1"}}
@@ -116,14 +154,14 @@ func testConsentBadInput(t *testing.T, s KitStore) {
 		d := good
 		d.Items = []consent.Item{{Category: privacy.CategoryNotes}}
 		tc.edit(&d)
-		err := s.Disclose(ctx, "s-1", func([]consent.Grant) consent.Verdict {
+		err := s.Disclose(ctx, "s-1", "", func([]consent.Grant, []consent.Coverage) consent.Verdict {
 			return consent.Verdict{Disclosure: &d, Events: []privacy.Event{Event(2, "s-1")}}
 		})
 		if !errors.Is(err, privacy.ErrInvalid) {
 			t.Errorf("Disclose(%s) = %v, want ErrInvalid", tc.what, err)
 		}
 	}
-	if err := s.Disclose(ctx, "s-1", func([]consent.Grant) consent.Verdict {
+	if err := s.Disclose(ctx, "s-1", "", func([]consent.Grant, []consent.Coverage) consent.Verdict {
 		return consent.Verdict{Events: []privacy.Event{{Principal: "p\x00", Time: t0}}}
 	}); !errors.Is(err, privacy.ErrInvalid) {
 		t.Errorf("Disclose(NUL in an event) = %v, want ErrInvalid", err)
@@ -158,8 +196,9 @@ func testConsentExact(t *testing.T, s KitStore) {
 		Items: []consent.Item{{Category: privacy.CategoryNotes, Record: "r-1", Fields: []privacy.Field{privacy.FieldText}},
 			{Category: privacy.CategoryIdentity}},
 		At: t0.Add(time.Microsecond), By: "cm-1", Role: privacy.RoleCaseManager, Rule: privacy.O14,
-		Basis: privacy.BasisWrittenConsent, LegalBasis: "x", Grants: []consent.GrantID{"g-1"}, NotifySubject: true, Policy: "strict/1"}
-	if err := s.Disclose(ctx, "s-1", func([]consent.Grant) consent.Verdict { return consent.Verdict{Disclosure: &d} }); err != nil {
+		Basis: privacy.BasisWrittenConsent, LegalBasis: "x", Grants: []consent.GrantID{"g-1"}, NotifySubject: true, Policy: "strict/1",
+		WrittenRequest: "brief 'quoted' ü", Coverage: "cov-1"}
+	if err := s.Disclose(ctx, "s-1", "", func([]consent.Grant, []consent.Coverage) consent.Verdict { return consent.Verdict{Disclosure: &d} }); err != nil {
 		t.Fatalf("Disclose: %v", err)
 	}
 	log, err := s.SubjectDisclosures(ctx, "s-1")
@@ -172,6 +211,15 @@ func testConsentExact(t *testing.T, s KitStore) {
 	// No fields means every field of the category: it stays no fields.
 	if len(log[0].Items) == 2 && log[0].Items[1].Fields != nil {
 		t.Errorf("an item without fields came back with %#v", log[0].Items[1].Fields)
+	}
+	c := consent.Coverage{ID: "cov-1", Insurer: "insurer ü", Employer: "employer-1",
+		From: time.Date(1, 1, 1, 0, 0, 0, 1000, time.UTC), Until: time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)}
+	if err := s.AddCoverage(ctx, c, nil); err != nil {
+		t.Fatalf("AddCoverage: %v", err)
+	}
+	if got, err := s.Coverage(ctx, "cov-1"); err != nil || got.Insurer != c.Insurer || got.Employer != c.Employer ||
+		!got.From.Equal(c.From) || !got.Until.Equal(c.Until) {
+		t.Errorf("Coverage = %+v, %v; want %+v", got, err, c)
 	}
 }
 

@@ -58,6 +58,21 @@ func CheckDisclosure(op string, d consent.Disclosure) error {
 		c.text("grants", string(g))
 	}
 	c.text("policy", d.Policy)
+	c.text("written-request", d.WrittenRequest)
+	c.text("coverage", string(d.Coverage))
+	return c.err
+}
+
+// CheckCoverage checks what of cv reaches SQL, as [CheckGrant] does for a
+// grant. Whether the coverage is valid is consent.Coverage.Validate's
+// question, asked before the store is.
+func CheckCoverage(op string, cv consent.Coverage) error {
+	c := check{op: op}
+	c.id("id", string(cv.ID))
+	c.text("insurer", string(cv.Insurer))
+	c.text("employer", string(cv.Employer))
+	c.time("from", cv.From)
+	c.time("until", cv.Until)
 	return c.err
 }
 
