@@ -188,3 +188,32 @@ func (r recipients) Recipients(ctx context.Context, records []privacy.RecordID) 
 	}
 	return out, nil
 }
+
+// RecordCoverage records, as of now, that an absence insurer covers an
+// employer's absence risk from c.From (until c.Until, or open-ended): the
+// coverage register (rule O11). Only an insurer in force for the case's
+// employer receives the overview of a sick employee. The service's staff
+// keep the register; anyone else is refused.
+func (s *Service) RecordCoverage(ctx context.Context, a *Actor, c consent.Coverage) (consent.Coverage, error) {
+	if err := checkActor(verbCoverage, a); err != nil {
+		return consent.Coverage{}, err
+	}
+	if !caseStaff(a.Role) && a.Role != privacy.RoleSupportStaff && a.Role != privacy.RolePrivacyOfficer {
+		e := s.event(a, privacy.EventCreate, "", "", string(c.ID), privacy.O11, false)
+		return consent.Coverage{}, s.refuse(ctx, e, forbidden(verbCoverage, roleRule(a.Role), "the service's staff keep the coverage register"))
+	}
+	return s.registry.AddCoverage(ctx, a, c, s.now())
+}
+
+// EndCoverage ends a coverage as of now (rule O11): from now on the
+// insurer receives no overview of that employer's sick employees.
+func (s *Service) EndCoverage(ctx context.Context, a *Actor, id consent.CoverageID) (consent.Coverage, error) {
+	if err := checkActor(verbCoverage, a); err != nil {
+		return consent.Coverage{}, err
+	}
+	if !caseStaff(a.Role) && a.Role != privacy.RoleSupportStaff && a.Role != privacy.RolePrivacyOfficer {
+		e := s.event(a, privacy.EventUpdate, "", "", string(id), privacy.O11, false)
+		return consent.Coverage{}, s.refuse(ctx, e, forbidden(verbCoverage, roleRule(a.Role), "the service's staff keep the coverage register"))
+	}
+	return s.registry.EndCoverage(ctx, a, id, s.now())
+}

@@ -9,9 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/compliancetest"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 )
 
 // Deliberately broken systems: the library with one thing done wrong. The
@@ -95,6 +97,25 @@ func (disclosesAnything) Disclose(context.Context, compliancetest.Disclosure) (c
 type neverSweeps struct{ compliancetest.System }
 
 func (neverSweeps) Sweep(context.Context, time.Time) error { return nil }
+
+// fakesErasure answers a granted erasure request as done and deletes
+// nothing (breaks R9, G3's "the rest goes", N8).
+type fakesErasure struct {
+	compliancetest.System
+	kinds map[string]rights.Kind
+}
+
+func (s fakesErasure) File(ctx context.Context, r compliancetest.Request) (calendar.Date, error) {
+	s.kinds[r.ID] = r.Kind
+	return s.System.File(ctx, r)
+}
+
+func (s fakesErasure) Respond(ctx context.Context, r compliancetest.Response) (compliancetest.Outcome, error) {
+	if s.kinds[r.Request] == rights.KindErasure && r.Verdict == compliancetest.Granted {
+		return compliancetest.Outcome{}, nil
+	}
+	return s.System.Respond(ctx, r)
+}
 
 // forgetsTheTrail keeps no audit trail (breaks G7, N9, O16).
 type forgetsTheTrail struct{ compliancetest.System }
@@ -374,11 +395,20 @@ func TestBrokenSystems(t *testing.T) {
 			gateScenarios},
 		{"never_sweeps",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return neverSweeps{s} },
-			[]string{"R9/erasure_request_spares_statutory_data", "R9/reintegration_file_kept_two_years_after_closing",
+			// A granted erasure deletes at once, through retention, with a
+			// proof per record: it needs no sweep (see erases_nothing).
+			[]string{"R9/reintegration_file_kept_two_years_after_closing",
 				"O8/employment_end_starts_retention", "O12/absence_file_kept_no_longer_than_needed",
-				"G3/legal_hold_blocks_deletion", "G3/statutory_retention_blocks_erasure",
-				"N7/medical_file_outlasts_the_absence_file", "N7/statutory_minimums_never_shortened",
-				"N8/medical_file_destroyed_within_three_months"}, nil},
+				"G3/legal_hold_blocks_deletion",
+				"N7/medical_file_outlasts_the_absence_file", "N7/statutory_minimums_never_shortened"}, nil},
+		{"erases_nothing",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System {
+				return fakesErasure{s, map[string]rights.Kind{}}
+			},
+			[]string{"R9/erasure_request_spares_statutory_data", "G3/statutory_retention_blocks_erasure",
+				"N8/medical_file_destroyed_within_three_months"},
+			// Its empty answer tells no recipient and refuses no held data.
+			[]string{"G4/recipients_told_of_erasure", "G3/legal_hold_blocks_deletion"}},
 		{"decides_a_disclosure_without_its_case",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return withoutTheCase{s} },
 			[]string{"N2/advice_only_to_the_commissioning_employer", "O10/no_advice_from_a_consultation_or_periodic_exam_case",

@@ -32,13 +32,12 @@
 //
 // # The library as reference
 //
-// [NewLibrarySystem] is the library itself behind the same interface:
-// package privacy for cases and records, access for views, listings and
-// the audit trail, consent for grants and disclosures, retention for
-// holds and sweeps, access/rights for the subject's requests and export,
-// privacy/statement for the published documents. It passes the whole kit
-// on the in-memory adapter, and on any adapter that implements
-// [LibraryStores]:
+// [NewLibrarySystem] is the library itself behind the same interface,
+// through its front door ([github.com/dossierwacht/dossierwacht.Service]):
+// each method is a few lines that take one verb of the Service with the
+// actor the scenario names, the kit's time set as the Service's clock. It
+// passes the whole kit on the in-memory adapter, and on any adapter that
+// implements [LibraryStores] (the front door's Store):
 //
 //	compliancetest.Run(t, func(t *testing.T) compliancetest.System {
 //		sys, _ := compliancetest.NewLibrarySystem(store, privacy.Strict())

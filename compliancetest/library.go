@@ -5,277 +5,272 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht"
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
-	"github.com/dossierwacht/dossierwacht/privacy/statement"
 	"github.com/dossierwacht/dossierwacht/retention"
 )
 
-// LibraryStores is what [NewLibrarySystem] keeps its data in: the stores
-// of every package it puts together. One adapter implements them all
-// (package memstore does).
-type LibraryStores interface {
-	privacy.Store
-	retention.Store
-	rights.Store
-	consent.Store
-	access.Store
-}
+// LibraryStores is what [NewLibrarySystem] keeps its data in: the store of
+// the front door, [dossierwacht.Store] — every store of the library on one
+// adapter (package memstore, the SQLite and the PostgreSQL adapters).
+type LibraryStores = dossierwacht.Store
 
-// LibrarySystem is the reference [System]: the library itself, put
-// together as a service would put it together. Cases and records go
-// through [privacy.Dossiers]; consent and disclosures through a
-// [consent.Registry]; retention, holds and sweeps through a
-// [retention.Retention]; the subject's requests and export through a
-// [rights.Desk]; the published documents come from package
-// privacy/statement. It passes every scenario of the kit on the in-memory
-// adapter, and shows how the packages fit.
+// LibrarySystem is the reference [System]: the library itself, through its
+// front door, [dossierwacht.Service], as a service would use it. Every
+// method is one verb of the Service, taken by the actor the scenario names
+// or, where the System interface names none, by the one a service would
+// have take it: the case registry's case manager opens and closes cases,
+// the subject gives and withdraws consent and reads the export, the privacy
+// officer places holds, decides erasures and sweeps. The kit's times are
+// the Service's clock: each method sets it to the time of its act.
 //
-// A LibrarySystem is safe for concurrent use if its stores are.
+// It passes every scenario of the kit on the in-memory adapter, and shows
+// how little glue a System over the front door needs. A LibrarySystem is
+// safe for concurrent use: its methods take turns, as each sets the clock.
 type LibrarySystem struct {
-	policy    *privacy.Policy
-	dossiers  *privacy.Dossiers
-	guard     *access.Guard
-	registry  *consent.Registry
-	retention *retention.Retention
-	desk      *rights.Desk
-	// sweeper is the principal retention sweeps run as.
-	sweeper privacy.Principal
-	// registrar is the principal that opens and closes cases: System's
-	// Open and Close name none.
-	registrar privacy.Principal
+	svc   *dossierwacht.Service
+	store LibraryStores
+	mu    sync.Mutex
+	now   time.Time
 }
 
 var _ System = (*LibrarySystem)(nil)
 
-// NewLibrarySystem returns the library, put together over stores under
+// NewLibrarySystem returns the library's front door over stores under
 // policy (privacy.Strict() applies both regulations and is the one the
 // kit's scenarios are written for).
 func NewLibrarySystem(stores LibraryStores, policy *privacy.Policy) (*LibrarySystem, error) {
-	const op = "compliancetest: new library system"
 	if stores == nil {
-		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "nil stores"}
+		return nil, &privacy.Error{Op: "compliancetest: new library system", Kind: privacy.ErrInvalid, Msg: "nil stores"}
 	}
-	dossiers, err := privacy.NewDossiers(stores, policy)
+	l := &LibrarySystem{store: stores}
+	svc, err := dossierwacht.Open(context.Background(), stores, policy, &dossierwacht.Options{Clock: func() time.Time { return l.now }})
 	if err != nil {
 		return nil, err
 	}
-	policy = dossiers.Policy()
-	guard, err := access.New(stores, dossiers, nil)
-	if err != nil {
-		return nil, err
-	}
-	registry, err := consent.New(stores, policy, nil)
-	if err != nil {
-		return nil, err
-	}
-	ret, err := retention.New(stores, policy, nil)
-	if err != nil {
-		return nil, err
-	}
-	log := rights.FromConsent(registry)
-	desk, err := rights.New(stores, dossiers, &rights.Options{
-		Disclosures: log,
-		Consents:    log,
-		Audit:       rights.FromAudit(guard),
-		Retention:   rights.RetentionFromStore(stores, ret.Rules()),
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &LibrarySystem{policy: policy, dossiers: dossiers, guard: guard, registry: registry, retention: ret, desk: desk,
-		sweeper:   privacy.Principal{ID: "retention-sweep", Role: privacy.RoleAdministrator},
-		registrar: privacy.Principal{ID: "case-registry", Role: privacy.RoleCaseManager, Secrecy: privacy.SecrecyAgreement}}, nil
+	l.svc = svc
+	return l, nil
 }
 
-// Open implements [System]: the registrar registers the subject and opens
-// the case at c.Opened, each audited by the case file (O1, N9).
+// at takes the system's turn and sets the clock to t; the caller defers
+// the returned unlock.
+func (l *LibrarySystem) at(t time.Time) func() {
+	l.mu.Lock()
+	l.now = t
+	return l.mu.Unlock
+}
+
+// staff is the service's case manager id, bound to secrecy by agreement,
+// assigned to cases.
+func staff(id privacy.PrincipalID, cases ...privacy.CaseID) *dossierwacht.Actor {
+	return dossierwacht.NewActor(privacy.Principal{ID: id, Role: privacy.RoleCaseManager, Party: service,
+		Secrecy: privacy.SecrecyAgreement}, cases, nil)
+}
+
+// officer is the service's privacy officer id.
+func officer(id privacy.PrincipalID) *dossierwacht.Actor {
+	return dossierwacht.NewActor(privacy.Principal{ID: id, Role: privacy.RolePrivacyOfficer, Party: service,
+		Secrecy: privacy.SecrecyAgreement}, nil, nil)
+}
+
+// subject is the data subject s acting on their own data.
+func subject(s privacy.SubjectID) *dossierwacht.Actor {
+	return dossierwacht.NewActor(privacy.Principal{ID: privacy.PrincipalID(s), Role: privacy.RoleSubject, Subject: s}, nil, nil)
+}
+
+// actor is by as the front door sees it.
+func actor(by Actor) *dossierwacht.Actor { return dossierwacht.NewActor(by.Principal, by.Cases, by.Employers) }
+
+// registrar is the case registry's case manager who registers subjects and
+// opens cases: System's Open names no actor.
+const registrar privacy.PrincipalID = "case-registry"
+
+// Open implements [System]: the registrar registers the subject (as of
+// s.Created) if the service does not know them yet, and opens the case as
+// of c.Opened (O8, O2, R5).
 func (l *LibrarySystem) Open(ctx context.Context, s privacy.Subject, c privacy.Case) error {
-	act := privacy.Act{By: l.registrar, At: c.Opened}
-	if _, err := l.dossiers.Subject(ctx, s.ID); errors.Is(err, privacy.ErrNotFound) {
-		if err := l.dossiers.CreateSubject(ctx, act, s); err != nil {
+	_, err := l.store.Subject(ctx, s.ID)
+	switch {
+	case errors.Is(err, privacy.ErrNotFound):
+		registered := s.Created
+		if registered.IsZero() || registered.After(c.Opened) {
+			registered = c.Opened
+		}
+		unlock := l.at(registered)
+		err = l.svc.RegisterSubject(ctx, staff(registrar), s)
+		unlock()
+		if err != nil {
 			return err
 		}
-	} else if err != nil {
+	case err != nil:
 		return err
 	}
-	return l.dossiers.OpenCase(ctx, act, c)
+	defer l.at(c.Opened)()
+	return l.svc.OpenCase(ctx, staff(registrar), c)
 }
 
-// Close implements [System]: the registrar closes the case at at.
+// Close implements [System]: the registrar, assigned to the case, closes
+// it at at.
 func (l *LibrarySystem) Close(ctx context.Context, c privacy.CaseID, at time.Time) error {
-	return l.dossiers.CloseCase(ctx, privacy.Act{By: l.registrar, At: at}, c)
+	defer l.at(at)()
+	return l.svc.CloseCase(ctx, staff(registrar, c), c)
 }
 
-// deskAct is the desk's staff member by acting at at on a subject's
-// request.
-func deskAct(by privacy.PrincipalID, at time.Time) privacy.Act {
-	return privacy.Act{By: privacy.Principal{ID: by, Role: privacy.RoleCaseManager}, At: at}
+// Write implements [System]: the front door decides every field of the
+// record for by (N1, O8, R7, R8, R12, O4, O6, O7, N4 …), then the case file
+// checks and stores it (O5, R4, R5, O2, N5), audited, as of r.Created.
+func (l *LibrarySystem) Write(ctx context.Context, by Actor, r privacy.Record) error {
+	if r.Author != by.ID {
+		return &privacy.Error{Op: "compliancetest: write", Kind: privacy.ErrInvalid, Path: "author", Msg: "the author is not the principal who writes"}
+	}
+	defer l.at(r.Created)()
+	return l.svc.AddRecords(ctx, actor(by), r)
 }
 
-// subjectPrincipal is the subject acting on their own data: giving and
-// withdrawing consent.
-func subjectPrincipal(s privacy.SubjectID) *access.Principal {
-	return access.NewPrincipal(privacy.Principal{ID: privacy.PrincipalID(s), Role: privacy.RoleSubject, Subject: s}, nil, nil)
-}
-
-// Consent implements [System].
+// Consent implements [System]: the subject records the grant they gave,
+// as of g.Given.
 func (l *LibrarySystem) Consent(ctx context.Context, g Consent) error {
 	form := consent.FormExplicit
 	if g.Written {
 		form = consent.FormWritten
 	}
-	_, err := l.registry.AddGrant(ctx, subjectPrincipal(g.Subject), consent.Grant{
-		ID: consent.GrantID(g.ID), Subject: g.Subject,
+	defer l.at(g.Given)()
+	_, err := l.svc.GrantConsent(ctx, subject(g.Subject), consent.Grant{ID: consent.GrantID(g.ID), Subject: g.Subject,
 		Recipient:  consent.Recipient{Party: g.Recipient.Party, Kind: g.Recipient.Kind},
 		Categories: slices.Clone(g.Categories), Purpose: g.Purpose, Case: g.Case,
-		Form: form, Document: g.Document, Given: g.Given}, g.Given)
+		Form: form, Document: g.Document, Given: g.Given})
 	return err
 }
 
-// Revoke implements [System].
+// Revoke implements [System]: the subject withdraws the grant as of at.
 func (l *LibrarySystem) Revoke(ctx context.Context, s privacy.SubjectID, id string, at time.Time) error {
-	g, err := l.registry.Grant(ctx, consent.GrantID(id))
-	if err != nil {
-		return err
-	}
-	if g.Subject != s {
-		// Another subject's grant is not theirs to withdraw, nor to know of.
-		return &privacy.Error{Op: "compliancetest: revoke", Kind: privacy.ErrNotFound}
-	}
-	_, err = l.registry.Revoke(ctx, subjectPrincipal(s), consent.GrantID(id), at)
+	defer l.at(at)()
+	_, err := l.svc.RevokeConsent(ctx, subject(s), consent.GrantID(id))
 	return err
 }
 
-// Disclose implements [System]: the consent registry decides with the
-// case, the discloser's own access to it and the records it names, and
-// logs and audits the outcome (R6, O14, O6, R7, O10, N2, O11, …).
+// Disclose implements [System]: the front door's disclosure, decided by
+// the consent register with the case, the discloser's own access and the
+// records it names, logged and audited (R6, O14, O6, R7, O10, N2, O11, …).
 func (l *LibrarySystem) Disclose(ctx context.Context, d Disclosure) (Disclosed, error) {
-	req := consent.Request{ID: consent.DisclosureID(d.ID), By: principal(d.By),
+	req := consent.Request{ID: consent.DisclosureID(d.ID),
 		Recipient: consent.Recipient{Party: d.Recipient.Party, Kind: d.Recipient.Kind},
-		Subject:   d.Subject, Case: d.Case, Purpose: d.Purpose, At: d.At, Basis: d.Basis, WrittenRequest: d.Request}
+		Subject:   d.Subject, Case: d.Case, Purpose: d.Purpose, Basis: d.Basis, WrittenRequest: d.Request}
 	for _, it := range d.Items {
 		req.Items = append(req.Items, consent.Item{Category: it.Category, Record: it.Record, Fields: slices.Clone(it.Fields)})
 	}
-	dec, err := l.registry.Disclose(ctx, req)
+	defer l.at(d.At)()
+	dec, err := l.svc.Disclose(ctx, actor(d.By), req)
 	if err != nil {
 		return Disclosed{}, err
 	}
 	return Disclosed{Rule: dec.Rule, Basis: dec.Basis, NotifySubject: dec.NotifySubject}, nil
 }
 
-// Cover implements [System]: the coverage register of the consent
-// registry, kept by the service's staff.
+// Cover implements [System]: the service's staff record the coverage in
+// the register, as of c.From (O11).
 func (l *LibrarySystem) Cover(ctx context.Context, c Coverage) error {
-	by := access.NewPrincipal(privacy.Principal{ID: c.By, Role: privacy.RoleCaseManager, Party: service}, nil, nil)
-	_, err := l.registry.AddCoverage(ctx, by, consent.Coverage{ID: consent.CoverageID(c.ID), Insurer: c.Insurer,
-		Employer: c.Employer, From: c.From, Until: c.Until}, c.From)
+	defer l.at(c.From)()
+	_, err := l.svc.RecordCoverage(ctx, staff(c.By), consent.Coverage{ID: consent.CoverageID(c.ID), Insurer: c.Insurer,
+		Employer: c.Employer, From: c.From, Until: c.Until})
 	return err
 }
 
-// File implements [System].
+// desk is who takes a step on a request: the subject for their own, the
+// service's case manager, assigned to every case of the subject (a
+// rectification is a write of the case file), otherwise.
+func (l *LibrarySystem) desk(ctx context.Context, by privacy.PrincipalID, s privacy.SubjectID) (*dossierwacht.Actor, error) {
+	if by == privacy.PrincipalID(s) {
+		return subject(s), nil
+	}
+	cases, err := l.store.SubjectCases(ctx, s)
+	if err != nil && !errors.Is(err, privacy.ErrNotFound) {
+		return nil, err
+	}
+	ids := make([]privacy.CaseID, len(cases))
+	for i, c := range cases {
+		ids[i] = c.ID
+	}
+	return staff(by, ids...), nil
+}
+
+// File implements [System]: the request as received, filed as of its
+// receipt.
 func (l *LibrarySystem) File(ctx context.Context, r Request) (calendar.Date, error) {
 	form := rights.FormOral
 	if r.Written {
 		form = rights.FormWritten
 	}
-	req, err := l.desk.File(ctx, rights.Filing{ID: rights.RequestID(r.ID), Subject: r.Subject, Kind: r.Kind, Form: form,
-		Received: r.Received, By: r.By, Records: slices.Clone(r.Records)})
+	a, err := l.desk(ctx, r.By, r.Subject)
+	if err != nil {
+		return calendar.Date{}, err
+	}
+	defer l.at(r.Received)()
+	req, err := l.svc.FileRequest(ctx, a, rights.Filing{ID: rights.RequestID(r.ID), Subject: r.Subject, Kind: r.Kind,
+		Form: form, Received: r.Received, Records: slices.Clone(r.Records)})
 	if err != nil {
 		return calendar.Date{}, err
 	}
 	return req.Due.Date, nil
 }
 
-// Respond implements [System]. A granted erasure is decided by the desk
-// (what goes, what the law keeps, whom to tell) and recorded with package
-// retention, so that the next sweep deletes what goes with a proof of each
-// deletion, checking legal holds as it deletes; when the law keeps
-// everything the request asks for, the request is refused on that ground
-// (G3).
+// Respond implements [System]: the front door's steps on a request. A
+// granted rectification is planned, decided as a write, applied and
+// answered; a granted erasure is decided by the privacy officer — what
+// goes, what the law keeps, whom to tell — and deleted at once through
+// retention, each deletion with a proof; when the law keeps everything the
+// request asks for, it is refused on that ground (G3).
 func (l *LibrarySystem) Respond(ctx context.Context, r Response) (Outcome, error) {
 	id := rights.RequestID(r.Request)
+	req, err := l.requestOf(ctx, id)
+	if err != nil {
+		return Outcome{}, err
+	}
+	a, err := l.desk(ctx, r.By, req.Subject)
+	if err != nil {
+		return Outcome{}, err
+	}
+	defer l.at(r.At)()
 	switch r.Verdict {
 	case Extended:
-		req, err := l.desk.Extend(ctx, id, rights.Extension{At: r.At, By: r.By, Reason: r.Reason})
+		req, err := l.svc.ExtendRequest(ctx, a, id, r.Reason)
 		if err != nil {
 			return Outcome{}, err
 		}
 		return Outcome{Due: req.Due.Date}, nil
 	case Refused:
-		_, err := l.desk.Refuse(ctx, id, rights.Refusal{At: r.At, By: r.By, Ground: r.Ground, Reason: r.Reason})
+		_, err := l.svc.RefuseRequest(ctx, a, id, r.Ground, r.Reason)
 		return Outcome{}, err
 	case Granted:
 	default:
 		return Outcome{}, &privacy.Error{Op: "compliancetest: respond", Kind: privacy.ErrInvalid, Path: "verdict", Msg: "unknown verdict"}
 	}
-	req, err := l.desk.Request(ctx, id)
-	if err != nil {
-		return Outcome{}, err
-	}
-	answer := rights.Answer{At: r.At, By: r.By, Reason: r.Reason, FeeCents: r.FeeCents}
 	switch req.Kind {
 	case rights.KindRectification:
-		act := deskAct(r.By, r.At)
-		plan, err := l.desk.Plan(ctx, act, id, rights.Corrections(r.Corrections))
+		plan, err := l.svc.Rectify(ctx, a, id, rights.Corrections(r.Corrections), r.Reason)
 		if err != nil {
-			return Outcome{}, err
-		}
-		if err := l.desk.Apply(ctx, act, plan); err != nil {
-			return Outcome{}, err
-		}
-		answer.Plan = &plan
-		if _, err := l.desk.Answer(ctx, id, answer); err != nil {
 			return Outcome{}, err
 		}
 		return planOutcome(plan), nil
 	case rights.KindErasure:
-		return l.erase(ctx, req, answer)
+		plan, err := l.svc.Erase(ctx, officer(r.By), id, r.Reason)
+		return planOutcome(plan), err
 	}
-	_, err = l.desk.Answer(ctx, id, answer)
+	_, err = l.svc.AnswerRequest(ctx, a, id, r.Reason, r.FeeCents)
 	return Outcome{}, err
 }
 
-// erase grants an erasure request.
-func (l *LibrarySystem) erase(ctx context.Context, req rights.Request, answer rights.Answer) (Outcome, error) {
-	plan, err := l.desk.Plan(ctx, deskAct(answer.By, answer.At), req.ID, nil)
-	if err != nil {
-		return Outcome{}, err
-	}
-	out := planOutcome(plan)
-	if len(out.Erased) == 0 {
-		// Rule G3: the law keeps everything asked for; the refusal names
-		// the ground.
-		ground := rights.GroundStatutoryRetention
-		if len(plan.Keeps) > 0 {
-			ground = plan.Keeps[0].Ground
-		}
-		reason := "the law keeps the data: " + string(ground)
-		if _, err := l.desk.Refuse(ctx, req.ID, rights.Refusal{At: answer.At, By: answer.By, Ground: ground, Reason: reason}); err != nil {
-			return Outcome{}, err
-		}
-		return out, &privacy.Error{Op: "compliancetest: erase", Kind: privacy.ErrForbidden, Rule: privacy.G3, Msg: reason}
-	}
-	// Rule R9 (regulation R) or O13 (regulation O): the right invoked.
-	rule := privacy.O13
-	if !slices.Contains(l.policy.Regulations, "O") {
-		rule = privacy.R9
-	}
-	by := privacy.Principal{ID: answer.By, Role: privacy.RoleCaseManager}
-	if _, err := l.retention.RequestErasure(ctx, by, retention.Erasure{ID: retention.ErasureID(req.ID), Subject: req.Subject,
-		Records: slices.Clone(out.Erased), Rule: rule, Received: req.Received}, answer.At); err != nil {
-		return Outcome{}, err
-	}
-	answer.Plan = &plan
-	if _, err := l.desk.Answer(ctx, req.ID, answer); err != nil {
-		return Outcome{}, err
-	}
-	return out, nil
+// requestOf reads a request for the kit's own bookkeeping (which subject,
+// which kind): as a service reads its case-management tables.
+func (l *LibrarySystem) requestOf(ctx context.Context, id rights.RequestID) (rights.Request, error) {
+	return l.store.Request(ctx, id)
 }
 
 func planOutcome(p rights.Plan) Outcome {
@@ -294,28 +289,90 @@ func planOutcome(p rights.Plan) Outcome {
 	return out
 }
 
-// Export implements [System]: the JSON export of package rights, read
-// for the subject.
+// Export implements [System]: the JSON export, read by the subject.
 func (l *LibrarySystem) Export(ctx context.Context, s privacy.SubjectID, at time.Time) ([]byte, error) {
 	var b bytes.Buffer
-	if _, err := l.desk.Export(ctx, privacy.Act{By: subjectPrincipal(s).Principal, At: at}, &b, s, nil); err != nil {
+	defer l.at(at)()
+	if _, err := l.svc.Export(ctx, subject(s), s, &b, nil); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
 }
 
-// Hold implements [System].
+// Hold implements [System]: the privacy officer places the hold at h.At.
 func (l *LibrarySystem) Hold(ctx context.Context, h Hold) error {
-	by := privacy.Principal{ID: h.By, Role: privacy.RoleCaseManager}
-	_, err := l.retention.PlaceHold(ctx, by, retention.Hold{ID: retention.HoldID(h.ID), Subject: h.Subject, Case: h.Case,
-		Records: slices.Clone(h.Records), Ground: h.Ground, Reason: h.Reason}, h.At)
+	defer l.at(h.At)()
+	_, err := l.svc.PlaceHold(ctx, officer(h.By), retention.Hold{ID: retention.HoldID(h.ID), Subject: h.Subject, Case: h.Case,
+		Records: slices.Clone(h.Records), Ground: h.Ground, Reason: h.Reason})
 	return err
 }
 
-// Sweep implements [System].
+// Sweep implements [System]: the nightly job, acting as the privacy
+// officer.
 func (l *LibrarySystem) Sweep(ctx context.Context, at time.Time) error {
-	_, err := l.retention.Sweep(ctx, l.sweeper, at)
+	defer l.at(at)()
+	_, err := l.svc.Sweep(ctx, officer("retention-sweep"))
 	return err
+}
+
+// View implements [System]: the front door's redacted, audited view.
+func (l *LibrarySystem) View(ctx context.Context, by Actor, c privacy.CaseID, purpose privacy.Purpose, at time.Time) ([]privacy.Record, error) {
+	defer l.at(at)()
+	v, err := l.svc.View(ctx, actor(by), c, purpose)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]privacy.Record, 0, len(v.Records))
+	for _, rv := range v.Records {
+		r := privacy.Record{ID: rv.ID, Case: v.Case.ID, Subject: v.Case.Subject, Category: rv.Category, Author: rv.Author,
+			Source: rv.Source, Purpose: v.Case.Purpose, Created: rv.Created, Updated: rv.Updated,
+			Fields: make(map[privacy.Field]string, len(rv.Fields))}
+		for _, f := range rv.Fields {
+			r.Fields[f.Field] = f.Value
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Cases implements [System]: the front door's audited listing, with the
+// consent register answering rule O10's question for each case.
+func (l *LibrarySystem) Cases(ctx context.Context, by Actor, s privacy.SubjectID, at time.Time) ([]privacy.CaseID, error) {
+	defer l.at(at)()
+	shown, err := l.svc.Cases(ctx, actor(by), s)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]privacy.CaseID, len(shown))
+	for i, c := range shown {
+		out[i] = c.ID
+	}
+	return out, nil
+}
+
+// AuditTrail implements [System]: the kit reads the subject's events from
+// the store, as an auditor reads the trail.
+func (l *LibrarySystem) AuditTrail(ctx context.Context, s privacy.SubjectID) ([]privacy.Event, error) {
+	var out []privacy.Event
+	for e, err := range l.store.SubjectEvents(ctx, s, 0) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// GroupFigure implements [System]: the front door's absence rate, or its
+// refusal (N12).
+func (l *LibrarySystem) GroupFigure(ctx context.Context, by Actor, employer privacy.PartyID, members []privacy.SubjectID, from, to, at time.Time) (float64, error) {
+	defer l.at(at)()
+	f, err := l.svc.GroupFigure(ctx, actor(by), access.GroupRequest{Employer: employer, Figure: access.FigureAbsenceRate,
+		Members: slices.Clone(members), From: from, To: to})
+	if err != nil {
+		return 0, err
+	}
+	return f.Value, nil
 }
 
 // Publish implements [System]: the statement and the register in Dutch
@@ -325,9 +382,9 @@ func (l *LibrarySystem) Publish(ctx context.Context, d Document) ([]byte, error)
 	var err error
 	switch d {
 	case Statement:
-		err = statement.Render(&b, l.policy, nil)
+		err = l.svc.Statement(&b, nil)
 	case Register:
-		err = statement.RenderRegister(&b, l.policy, nil)
+		err = l.svc.Register(&b, nil)
 	default:
 		return nil, &privacy.Error{Op: "compliancetest: publish", Kind: privacy.ErrNotFound, Msg: "unknown document"}
 	}
