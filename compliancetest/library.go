@@ -86,7 +86,9 @@ func subject(s privacy.SubjectID) *dossierwacht.Actor {
 }
 
 // actor is by as the front door sees it.
-func actor(by Actor) *dossierwacht.Actor { return dossierwacht.NewActor(by.Principal, by.Cases, by.Employers) }
+func actor(by Actor) *dossierwacht.Actor {
+	return dossierwacht.NewActor(by.Principal, by.Cases, by.Employers)
+}
 
 // registrar is the case registry's case manager who registers subjects and
 // opens cases: System's Open names no actor.
