@@ -283,6 +283,13 @@ func TestExportG5RoundTrip(t *testing.T) {
 }
 
 func testRoundTrip(t *testing.T, o *worldOptions) {
+	// Regulation O, whose deadline extends (R11: regulation R's does not),
+	// so that the export holds an extension step.
+	opts := worldOptions{policy: privacy.RegulationO()}
+	if o != nil {
+		opts.noSources = o.noSources
+	}
+	o = &opts
 	{
 		w := newWorld(t, o)
 		w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindPortability})
