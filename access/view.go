@@ -94,7 +94,7 @@ func (e *Engine) view(v *CaseView, r Request, records, medical []privacy.Record,
 	recs, buf := v.Records[:0], v.fields[:0]
 	*v = CaseView{}
 	r.Action, r.Category, r.Field = privacy.ActionRead, privacy.CategoryIdentity, ""
-	vis := e.Visible(r)
+	vis, f := e.visible(&r)
 	if !vis.Allowed {
 		return &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
 	}
@@ -116,7 +116,7 @@ func (e *Engine) view(v *CaseView, r Request, records, medical []privacy.Record,
 				return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "records", Msg: "unknown category"}
 			}
 			if decided[ci].Rule == "" {
-				masks[ci] = e.decideCategory(&r, ri, readIndex, ci, -1, &decided[ci])
+				masks[ci] = e.decideCategory(&r, &e.cells[cellIndex(ri, readIndex, ci)], ri, -1, f, &decided[ci])
 			}
 			if masks[ci] != 0 {
 				n++
