@@ -78,7 +78,10 @@
 // N12): [Guard.GroupFigure]. Groups smaller than the policy's minimum are
 // suppressed, and [CheckGroup] refuses any group that, together with the
 // groups answered before, would single out fewer people than that — the
-// difference attack included.
+// difference attack included. A figure about periodic examinations
+// ([Figure.Confidential]) is answered suppressed, with no value, when all
+// or none of the group took part (rule O10: that tells the employer about
+// each member) or when fewer than the minimum did, or did not (rule N12).
 //
 // # Audit trail
 //

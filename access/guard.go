@@ -358,7 +358,11 @@ func (g *Guard) Verify(ctx context.Context, want Checkpoint) (Checkpoint, error)
 // employees (rule N12), or refuses it with [privacy.ErrForbidden] and rule
 // N12 when the group is smaller than the policy's minimum or would, with
 // the groups answered before, single out fewer people than that (see
-// [CheckGroup]). The principal must be an employer contact acting for the
+// [CheckGroup]). A confidential figure ([Figure.Confidential]: periodic
+// examinations) is answered suppressed, with [GroupFigure.Suppressed], its
+// rule and reason and no value, when all or none of the members are
+// counted (rule O10) or fewer than the minimum are counted or left out
+// (rule N12); the suppressed answer is audited as a denial by that rule. The principal must be an employer contact acting for the
 // employer. Members must be subjects employed by it. Answer and refusal
 // are audited; the answered group is recorded with its audit event in one
 // step, so that two racing requests cannot together break the rule.
@@ -420,8 +424,16 @@ func (g *Guard) GroupFigure(ctx context.Context, r GroupRequest) (GroupFigure, e
 	}
 	fig := GroupFigure{Figure: r.Figure, Employer: r.Employer, From: privacy.Timestamp(r.From), To: privacy.Timestamp(r.To),
 		Members: len(members), Rule: privacy.N12, Policy: g.engine.version}
-	fig.Value = computeFigure(r.Figure, r.Employer, members, cases, r.From, r.To)
+	var count int
+	fig.Value, count = computeFigure(r.Figure, r.Employer, members, cases, r.From, r.To)
 	ev.Outcome = privacy.OutcomeAllowed
+	if rule, reason, ok := suppress(r.Figure, count, len(members), g.engine.minGroup); ok {
+		// Rules O10, N12: the answer says that, and why, the figure is
+		// withheld, never its value. The group counts as answered: the
+		// suppression itself told something about it.
+		fig.Value, fig.Suppressed, fig.Reason, fig.Rule = 0, true, reason, rule
+		ev.Outcome, ev.Rule = privacy.OutcomeDenied, rule
+	}
 	const tries = 5
 	for range tries {
 		h, err := g.store.GroupHistory(ctx, r.Employer)
@@ -432,6 +444,7 @@ func (g *Guard) GroupFigure(ctx context.Context, r GroupRequest) (GroupFigure, e
 			ev.Outcome = privacy.OutcomeDenied
 			return refuse(privacy.N12, "with earlier answered groups it would single out fewer than the policy's minimum")
 		}
+		// From here on the answer is given, with its value or suppressed.
 		if slices.ContainsFunc(h.Groups, func(g []privacy.SubjectID) bool { return slices.Equal(g, members) }) {
 			// The same group again tells nothing new about who is in it.
 			if _, err := g.store.AppendEvents(ctx, ev); err != nil {

@@ -198,6 +198,68 @@ func TestGuardGroupFigure(t *testing.T) {
 	}
 }
 
+// TestGroupFigureSuppressed checks that a periodic-examination figure
+// never tells the employer about each member (all or none took part, rule
+// O10) or about fewer members than the minimum (rule N12): it is answered
+// suppressed, says why, and carries no value; an absence rate of all or
+// none is answered (the employer knows its sick reports).
+func TestGroupFigureSuppressed(t *testing.T) {
+	ctx := context.Background()
+	from := time.Date(2026, time.February, 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 1, 0)
+	for _, tc := range []struct {
+		name       string
+		figure     access.Figure
+		members    int
+		counted    int // members with a periodic exam (or absence case) in the period
+		suppressed bool
+		rule       privacy.RuleID
+		value      float64
+	}{
+		{"O10_all_took_part", access.FigurePeriodicExam, 10, 10, true, privacy.O10, 0},
+		{"O10_none_took_part", access.FigurePeriodicExam, 10, 0, true, privacy.O10, 0},
+		{"O10_all_of_a_large_group_took_part", access.FigurePeriodicExam, 40, 40, true, privacy.O10, 0},
+		{"N12_few_took_part", access.FigurePeriodicExam, 25, 3, true, privacy.N12, 0},
+		{"N12_few_did_not_take_part", access.FigurePeriodicExam, 25, 22, true, privacy.N12, 0},
+		{"N12_half_of_ten", access.FigurePeriodicExam, 10, 5, true, privacy.N12, 0},
+		{"N12_both_cells_at_the_minimum", access.FigurePeriodicExam, 20, 10, false, privacy.N12, 0.5},
+		{"N12_absence_rate_of_none_answered", access.FigureAbsenceRate, 10, 0, false, privacy.N12, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := memstore.New()
+			d, _ := privacy.NewDossiers(store, privacy.Strict())
+			g, _ := access.New(store, d, nil)
+			var members []privacy.SubjectID
+			for i := range tc.members {
+				s, _ := privacy.NewSubject(privacy.SubjectID(fmt.Sprint("m-", i)), "employer-1", from.AddDate(-1, 0, 0))
+				if err := d.CreateSubject(ctx, s); err != nil {
+					t.Fatal(err)
+				}
+				members = append(members, s.ID)
+				if i < tc.counted {
+					c, _ := privacy.NewCase(privacy.CaseID(fmt.Sprint("exam-", i)), s.ID, privacy.CasePeriodicExam, privacy.PurposePrevention, contract, from.AddDate(0, 0, 3))
+					if err := d.OpenCase(ctx, c); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			fig, err := g.GroupFigure(ctx, access.GroupRequest{Principal: employer, Employer: "employer-1", Figure: tc.figure,
+				Members: members, From: from, To: to, Time: now})
+			if err != nil {
+				t.Fatalf("GroupFigure = %v", err)
+			}
+			if fig.Suppressed != tc.suppressed || fig.Rule != tc.rule || fig.Value != tc.value || (fig.Reason == "") != !tc.suppressed {
+				t.Errorf("GroupFigure(%d of %d) = %+v, want suppressed %t by %s, value %v", tc.counted, tc.members, fig, tc.suppressed, tc.rule, tc.value)
+			}
+			evs := allEvents(t, store)
+			last := evs[len(evs)-1]
+			if (last.Outcome == privacy.OutcomeDenied) != tc.suppressed || last.Rule != tc.rule {
+				t.Errorf("audited as %s by %s, want denied %t by %s", last.Outcome, last.Rule, tc.suppressed, tc.rule)
+			}
+		})
+	}
+}
+
 // TestAbsenceRate checks the absence-rate figure against a hand count.
 func TestAbsenceRate(t *testing.T) {
 	ctx := context.Background()
