@@ -2,6 +2,7 @@ package access_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -223,6 +224,29 @@ func BenchmarkAuditAppend(b *testing.B) {
 			}
 			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/event")
+		})
+	}
+}
+
+// BenchmarkViewHiddenOrMissing measures Guard.View on the memory store
+// for a case the employer may not know of (a consultation-hour visit,
+// O10) and for a case that does not exist: both audit the failed access
+// and make the same round trips, so that their times match.
+func BenchmarkViewHiddenOrMissing(b *testing.B) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		id   privacy.CaseID
+	}{{"hidden", consultCase.ID}, {"missing", "c-missing"}} {
+		b.Run(tc.name, func(b *testing.B) {
+			g, _ := countingWorld(b)
+			r := access.ViewRequest{Principal: employer, Case: tc.id, Purpose: consultCase.Purpose, Time: now}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := g.View(ctx, r); !errors.Is(err, privacy.ErrNotFound) {
+					b.Fatal(err)
+				}
+			}
 		})
 	}
 }

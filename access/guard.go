@@ -163,9 +163,16 @@ type ViewRequest struct {
 // View loads a case and its records and returns what the principal may
 // see of it ([Engine.View]), writing one audit event per record shown or
 // withheld, and one for the medical file when it stays closed. The medical
-// file is read only when the principal may read medical data (rule O6). A
-// case the principal may not know of, like a missing case, fails with an
-// error matching [privacy.ErrNotFound] (and the refusal is audited).
+// file is read only when the principal may read medical data (rule O6).
+//
+// A case the principal may not know of and a case that does not exist are
+// answered alike (rule O10: the employer does not even learn that a
+// consultation-hour case exists): the same error, matching
+// [privacy.ErrNotFound], with the same text; one audit event of the failed
+// access either way (rule N9); and the same round trips to the stores (one
+// read, one append), so that the time of the answer does not tell them
+// apart either. A malformed request fails with [privacy.ErrInvalid] before
+// the case is looked up, and writes nothing.
 func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 	const op = "access: view"
 	if g.dossiers == nil {
@@ -174,22 +181,35 @@ func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 	if !privacy.ValidID(string(r.Case)) {
 		return CaseView{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "case", Msg: "malformed case ID"}
 	}
+	// The request is checked before the case is looked up: a malformed
+	// one fails alike whether the case exists or not.
+	probe := privacy.Case{ID: r.Case}
+	req := Request{Principal: r.Principal, Case: &probe, Action: privacy.ActionRead, Purpose: r.Purpose, Time: r.Time, Consent: r.Consent}
+	if err := validateAsked(&req); err != nil {
+		return CaseView{}, err
+	}
 	c, err := g.dossiers.Case(ctx, r.Case)
-	if err != nil {
+	switch {
+	case errors.Is(err, privacy.ErrNotFound):
+		// Rules O10, N9: the failed access to a missing case is audited
+		// as one to a hidden case is, and answered with the same error.
+		d := Decision{Rule: privacy.RuleDefaultDeny, Reason: reasonNoCase, Policy: g.engine.version}
+		if _, err := g.store.AppendEvents(ctx, event(&req, d)); err != nil {
+			return CaseView{}, auditFailed(err)
+		}
+		return CaseView{}, errNotFound(op)
+	case err != nil:
 		return CaseView{}, err
 	}
-	req := Request{Principal: r.Principal, Case: &c, Action: privacy.ActionRead, Category: privacy.CategoryIdentity,
-		Purpose: r.Purpose, Time: r.Time, Consent: r.Consent}
-	if err := req.Validate(); malformed(err) {
-		return CaseView{}, err
-	}
-	req.Category = ""
+	// The stored case was validated when it was written; the engine
+	// denies one that is not (a malformed request is default-denied).
+	req.Case = &c
 	vis := g.engine.Visible(req)
 	if !vis.Allowed {
 		if _, err := g.store.AppendEvents(ctx, event(&req, vis)); err != nil {
 			return CaseView{}, auditFailed(err)
 		}
-		return CaseView{}, &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
+		return CaseView{}, errNotFound(op)
 	}
 	records, err := collect(g.dossiers.CaseRecords(ctx, c.ID))
 	if err != nil {
@@ -240,6 +260,39 @@ func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 		return CaseView{}, auditFailed(err)
 	}
 	return v, nil
+}
+
+// reasonNoCase is the reason a missing case is denied with, in the audit
+// trail only.
+const reasonNoCase = "no such case"
+
+// errNotFound is the one error of op for a case, subject or member the
+// principal may not know of, and for one that does not exist: the same
+// kind and text, whichever it is (rule O10).
+func errNotFound(op string) error { return &privacy.Error{Op: op, Kind: privacy.ErrNotFound} }
+
+// validateAsked checks what a request asks, before the case it asks
+// about is known: the principal, the purpose and the time, as
+// [Request.Validate] does. A principal forbidden as such (O7) is decided
+// and audited later, not refused here.
+func validateAsked(r *Request) error {
+	const op = "access: validate request"
+	if r.Principal == nil {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "principal", Msg: "missing"}
+	}
+	if err := r.Principal.Validate(); malformed(err) {
+		return err
+	}
+	if r.Purpose != "" && !privacy.ValidID(string(r.Purpose)) {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "purpose", Msg: "malformed purpose"}
+	}
+	if r.Purpose == "" && r.Principal.Role != privacy.RoleSubject {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: privacy.R5, Path: "purpose", Msg: "a request states its purpose"}
+	}
+	if r.Time.IsZero() {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "time", Msg: "missing"}
+	}
+	return nil
 }
 
 func collect(seq iter.Seq2[privacy.Record, error]) ([]privacy.Record, error) {
@@ -406,16 +459,32 @@ func (g *Guard) GroupFigure(ctx context.Context, r GroupRequest) (GroupFigure, e
 	if len(members) < g.engine.minGroup {
 		return refuse(privacy.N12, "the group is smaller than the policy's minimum")
 	}
-	var cases []privacy.Case
+	// Every member is looked up, whether an earlier one failed or not: a
+	// member who does not exist and one who works for another employer
+	// are answered alike, with the same error, audit and round trips (the
+	// employer learns nothing of who exists elsewhere).
+	stranger := false
 	for _, m := range members {
 		s, err := g.dossiers.Subject(ctx, m)
-		if err != nil {
+		switch {
+		case errors.Is(err, privacy.ErrNotFound):
+			stranger = true
+		case err != nil:
 			return GroupFigure{}, err
+		case s.Employer != r.Employer:
+			stranger = true
 		}
-		if s.Employer != r.Employer {
-			return GroupFigure{}, &privacy.Error{Op: op, Kind: privacy.ErrNotFound, Rule: privacy.N12, Path: "members",
-				Msg: "a member is not an employee of the employer"}
+	}
+	if stranger {
+		ev.Rule = privacy.N12
+		if _, err := g.store.AppendEvents(ctx, ev); err != nil {
+			return GroupFigure{}, auditFailed(err)
 		}
+		return GroupFigure{}, &privacy.Error{Op: op, Kind: privacy.ErrNotFound, Rule: privacy.N12, Path: "members",
+			Msg: "a member is not an employee of the employer"}
+	}
+	var cases []privacy.Case
+	for _, m := range members {
 		cs, err := g.dossiers.SubjectCases(ctx, m)
 		if err != nil {
 			return GroupFigure{}, err

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"maps"
+	"reflect"
 	"testing"
 	"time"
 
@@ -123,8 +125,9 @@ func TestGuardView(t *testing.T) {
 			t.Errorf("View(missing case) = %v, want ErrNotFound", missing)
 		}
 		evs := allEvents(t, store)
-		if len(evs) != 1 || evs[0].Outcome != privacy.OutcomeDenied || evs[0].Rule != privacy.O10 || evs[0].Case != "c-cons" {
-			t.Errorf("events %+v, want one denial by O10", evs)
+		if len(evs) != 2 || evs[0].Outcome != privacy.OutcomeDenied || evs[0].Rule != privacy.O10 || evs[0].Case != "c-cons" ||
+			evs[1].Outcome != privacy.OutcomeDenied || evs[1].Case != "c-nope" {
+			t.Errorf("events %+v, want a denial by O10 and one of the missing case", evs)
 		}
 	})
 	t.Run("O10_with_consent_the_employer_sees_the_fact_only", func(t *testing.T) {
@@ -159,6 +162,163 @@ func TestGuardView(t *testing.T) {
 		v, err := g.View(ctx, access.ViewRequest{Principal: caseManager, Case: "c-abs", Purpose: absenceCase.Purpose, Time: now})
 		if !errors.Is(err, privacy.ErrUnavailable) || privacy.RuleOf(err) != privacy.G7 || len(v.Records) != 0 {
 			t.Errorf("View with a failing audit = %d records, %v; want nothing and ErrUnavailable by G7", len(v.Records), err)
+		}
+	})
+}
+
+// countingStore counts the round trips a Guard makes to its stores.
+type countingStore struct {
+	*memstore.Store
+	calls int
+}
+
+func (s *countingStore) Case(ctx context.Context, id privacy.CaseID) (privacy.Case, error) {
+	s.calls++
+	return s.Store.Case(ctx, id)
+}
+
+func (s *countingStore) Subject(ctx context.Context, id privacy.SubjectID) (privacy.Subject, error) {
+	s.calls++
+	return s.Store.Subject(ctx, id)
+}
+
+func (s *countingStore) SubjectCases(ctx context.Context, id privacy.SubjectID) ([]privacy.Case, error) {
+	s.calls++
+	return s.Store.SubjectCases(ctx, id)
+}
+
+func (s *countingStore) CaseRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	s.calls++
+	return s.Store.CaseRecords(ctx, id)
+}
+
+func (s *countingStore) CaseMedicalRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	s.calls++
+	return s.Store.CaseMedicalRecords(ctx, id)
+}
+
+func (s *countingStore) AppendEvents(ctx context.Context, events ...privacy.Event) ([]privacy.Event, error) {
+	s.calls++
+	return s.Store.AppendEvents(ctx, events...)
+}
+
+func (s *countingStore) GroupHistory(ctx context.Context, employer privacy.PartyID) (access.GroupHistory, error) {
+	s.calls++
+	return s.Store.GroupHistory(ctx, employer)
+}
+
+func (s *countingStore) AddGroup(ctx context.Context, employer privacy.PartyID, version uint64, members []privacy.SubjectID, events ...privacy.Event) ([]privacy.Event, error) {
+	s.calls++
+	return s.Store.AddGroup(ctx, employer, version, members, events...)
+}
+
+// countingWorld is guardWorld on a countingStore.
+func countingWorld(t testing.TB) (*access.Guard, *countingStore) {
+	t.Helper()
+	ctx := context.Background()
+	store := &countingStore{Store: memstore.New()}
+	d, err := privacy.NewDossiers(store, privacy.Strict())
+	if err != nil {
+		t.Fatal(err)
+	}
+	subjects := []privacy.SubjectID{"s-1", "s-9"}
+	for i := range 9 {
+		subjects = append(subjects, privacy.SubjectID(fmt.Sprint("s-1", i)))
+	}
+	for _, sub := range subjects {
+		employer := privacy.PartyID("employer-1")
+		if sub == "s-9" {
+			employer = "employer-2"
+		}
+		s, _ := privacy.NewSubject(sub, employer, absenceCase.Opened.AddDate(-1, 0, 0))
+		if err := d.CreateSubject(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []*privacy.Case{absenceCase, consultCase} {
+		if err := d.OpenCase(ctx, *c); err != nil {
+			t.Fatal(err)
+		}
+		records, _ := caseRecords(c)
+		for _, r := range records {
+			if r.Category != privacy.CategoryNationalID {
+				if err := d.AddRecord(ctx, r); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	g, err := access.New(store, d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g, store
+}
+
+// TestHiddenAndMissingAlike checks that a case the principal may not know
+// of and a case that does not exist cannot be told apart (rule O10: the
+// employer does not even learn that a consultation-hour case exists): the
+// same error, kind and text; the same number of audit events (N9: the
+// failed access is logged either way); the same number of round trips to
+// the stores, so that neither answers measurably faster.
+func TestHiddenAndMissingAlike(t *testing.T) {
+	ctx := context.Background()
+	unassigned := caseManagerUnassigned
+	for _, tc := range []struct {
+		name string
+		p    *access.Principal
+		c    *privacy.Case
+	}{
+		{"O10_employer_and_a_consultation", employer, consultCase},
+		{"O2_another_employer", employerOther, absenceCase},
+		{"R7_unassigned_case_manager", unassigned, absenceCase},
+		{"O13_another_subject", otherSubject, absenceCase},
+		{"O11_insurer_not_covering", insurerOther, absenceCase},
+		{"R12_administrator", administrator, absenceCase},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g, store := countingWorld(t)
+			view := func(id privacy.CaseID) (error, int, int) {
+				before, calls := len(allEvents(t, store.Store)), store.calls
+				_, err := g.View(ctx, access.ViewRequest{Principal: tc.p, Case: id, Purpose: tc.c.Purpose, Time: now})
+				return err, len(allEvents(t, store.Store)) - before, store.calls - calls
+			}
+			hidden, hiddenEvents, hiddenCalls := view(tc.c.ID)
+			missing, missingEvents, missingCalls := view("c-missing")
+			if hidden == nil || missing == nil || hidden.Error() != missing.Error() ||
+				!errors.Is(hidden, privacy.ErrNotFound) || !errors.Is(missing, privacy.ErrNotFound) ||
+				reflect.TypeOf(hidden) != reflect.TypeOf(missing) || privacy.RuleOf(hidden) != privacy.RuleOf(missing) {
+				t.Errorf("hidden: %v; missing: %v; want the same ErrNotFound", hidden, missing)
+			}
+			if hiddenEvents != 1 || missingEvents != hiddenEvents {
+				t.Errorf("hidden case: %d audit events, missing case: %d; want one each", hiddenEvents, missingEvents)
+			}
+			if hiddenCalls != missingCalls {
+				t.Errorf("hidden case: %d store round trips, missing case: %d; want the same", hiddenCalls, missingCalls)
+			}
+		})
+	}
+	t.Run("N12_member_of_another_employer_and_no_member", func(t *testing.T) {
+		g, store := countingWorld(t)
+		ask := func(m privacy.SubjectID) (error, int, int) {
+			members := []privacy.SubjectID{m}
+			for i := range 9 {
+				members = append(members, privacy.SubjectID(fmt.Sprint("s-1", i)))
+			}
+			before, calls := len(allEvents(t, store.Store)), store.calls
+			_, err := g.GroupFigure(ctx, access.GroupRequest{Principal: employer, Employer: "employer-1", Figure: access.FigureAbsenceRate,
+				Members: members, From: now.AddDate(0, -1, 0), To: now, Time: now})
+			return err, len(allEvents(t, store.Store)) - before, store.calls - calls
+		}
+		other, otherEvents, otherCalls := ask("s-9")
+		missing, missingEvents, missingCalls := ask("s-0")
+		if other == nil || missing == nil || other.Error() != missing.Error() || !errors.Is(other, privacy.ErrNotFound) ||
+			!errors.Is(missing, privacy.ErrNotFound) {
+			t.Errorf("another employer's employee: %v; no such subject: %v; want the same ErrNotFound", other, missing)
+		}
+		if otherEvents != 1 || missingEvents != otherEvents || otherCalls != missingCalls {
+			t.Errorf("events %d and %d, round trips %d and %d; want one event each and the same round trips",
+				otherEvents, missingEvents, otherCalls, missingCalls)
 		}
 	})
 }
