@@ -1,6 +1,7 @@
 package access
 
 import (
+	"math/bits"
 	"testing"
 	"time"
 
@@ -89,7 +90,11 @@ func (e *Engine) refDecideCategory(r *Request, ri, ai, ci, fp int, f facts, d *D
 		return 0
 	}
 
-	mask := e.evaluate(r, &e.cells[cellIndex(ri, ai, ci)], fp, f, d) & floor
+	var fb uint16
+	if fp >= 0 {
+		fb = 1 << uint(fp)
+	}
+	mask := e.evaluate(r, &e.cells[cellIndex(ri, ai, ci)], fb, f, d) & floor
 	switch {
 	case !d.Allowed:
 		return 0
@@ -149,7 +154,7 @@ func TestCellsMatchTheFloors(t *testing.T) {
 											if pos >= 0 {
 												r.Field = info.Fields[pos]
 											}
-											ri, ai, ci, ki, fp, ok := e.indices(&r)
+											ri, ai, ci, ki, fb, ok := e.indices(&r)
 											if !ok {
 												t.Fatalf("indices(%+v) failed", r)
 											}
@@ -159,7 +164,11 @@ func TestCellsMatchTheFloors(t *testing.T) {
 												continue
 											}
 											var got, want Decision
-											gm := e.decideCategory(&r, &e.cells[cellIndex(ri, ai, ci)], ri, fp, f, &got)
+											gm := e.decideCategory(&r, &e.cells[cellIndex(ri, ai, ci)], ri, fb, f, &got)
+											fp := -1
+											if fb != 0 {
+												fp = bits.TrailingZeros16(fb)
+											}
 											wm := e.refDecideCategory(&r, ri, ai, ci, fp, f, &want)
 											n++
 											if got != want || gm != wm {

@@ -540,7 +540,7 @@ func (e *Engine) deny(d *Decision, rule privacy.RuleID, reason string) {
 // lookups. A malformed request (see [Request.Validate]) is denied with
 // [privacy.RuleDefaultDeny], a special category with rule O5.
 func (e *Engine) Decide(r Request) (d Decision) {
-	ri, ai, ci, ki, fp, ok := e.indices(&r)
+	ri, ai, ci, ki, fb, ok := e.indices(&r)
 	switch {
 	case !ok && r.Category.Special():
 		e.deny(&d, privacy.O5, reasonSpecial)
@@ -548,16 +548,17 @@ func (e *Engine) Decide(r Request) (d Decision) {
 		e.deny(&d, privacy.RuleDefaultDeny, reasonMalformed)
 	default:
 		if f, ok := e.caseFloor(&r, ri, ki, &d); ok {
-			e.decideCategory(&r, &e.cells[cellIndex(ri, ai, ci)], ri, fp, f, &d)
+			e.decideCategory(&r, &e.cells[cellIndex(ri, ai, ci)], ri, fb, f, &d)
 		}
 	}
 	return d
 }
 
-// indices resolves r's vocabulary into indices: role, action, category,
-// case kind and field position (-1: no field); or reports it malformed.
-// A zero time is malformed too, which caseFloor checks.
-func (e *Engine) indices(r *Request) (ri, ai, ci, ki, fp int, ok bool) {
+// indices resolves r's vocabulary into indices: role, action, category
+// and case kind, and the field as its bit in the category's field masks
+// (0: no field); or reports it malformed. A zero time is malformed too,
+// which caseFloor checks.
+func (e *Engine) indices(r *Request) (ri, ai, ci, ki int, fb uint16, ok bool) {
 	if r.Principal == nil || r.Case == nil {
 		return
 	}
@@ -565,13 +566,14 @@ func (e *Engine) indices(r *Request) (ri, ai, ci, ki, fp int, ok bool) {
 	if ri < 0 || ai < 0 || ci < 0 || ki < 0 {
 		return
 	}
-	fp = -1
 	if r.Field != "" {
-		if fp = fieldPos(ci, r.Field); fp < 0 {
+		fp := fieldPos(ci, r.Field)
+		if fp < 0 {
 			return
 		}
+		fb = 1 << uint(fp)
 	}
-	return ri, ai, ci, ki, fp, true
+	return ri, ai, ci, ki, fb, true
 }
 
 // facts are what the case floors established: known says which
@@ -581,10 +583,10 @@ func (e *Engine) indices(r *Request) (ri, ai, ci, ki, fp int, ok bool) {
 type facts struct {
 	known, holds uint16
 	kind         uint8
+	// pass are the request-dependent checks of a cell that are known to
+	// pass, so that the common allowed path skips them.
+	pass uint8
 }
-
-// kindBit is the bit of each case kind in a rule's kinds.
-var kindBit = [numKinds]uint8{1, 2, 4, 8, 16}
 
 // The indices of the confidential case kinds (O10).
 const (
@@ -647,7 +649,7 @@ func (e *Engine) caseFloor(r *Request, ri, ki int, d *Decision) (f facts, ok boo
 	// they are established here for every rule.
 	f.known = condSecrecy | condProfessional | condMultiFactor | condConsent | condContract
 	if p.Secrecy != privacy.SecrecyNone {
-		f.holds |= condSecrecy
+		f.holds, f.pass = f.holds|condSecrecy, f.pass|checkSecrecy
 		if p.Secrecy == privacy.SecrecyProfessional {
 			f.holds |= condProfessional
 		}
@@ -656,9 +658,9 @@ func (e *Engine) caseFloor(r *Request, ri, ki int, d *Decision) (f facts, ok boo
 		f.holds |= condMultiFactor
 	}
 	if r.Consent {
-		f.holds |= condConsent
+		f.holds, f.pass = f.holds|condConsent, f.pass|checkConsent
 	}
-	f.kind = kindBit[ki]
+	f.kind = uint8(1) << (uint(ki) & 7)
 	switch ri {
 	case riAdministrator:
 		// Rule R12: the application administrator sees no case content
@@ -714,6 +716,10 @@ func (e *Engine) caseFloor(r *Request, ri, ki int, d *Decision) (f facts, ok boo
 		f.known |= condAssigned
 		if p.Cases.Has(c.ID) {
 			f.holds |= condAssigned
+			f.pass |= checkAssigned
+			if f.holds&(condProfessional|condMultiFactor) == condProfessional|condMultiFactor {
+				f.pass |= checkMedical
+			}
 		}
 	}
 	if !inForce(&c.Contract, now) {
@@ -733,15 +739,15 @@ func (e *Engine) caseFloor(r *Request, ri, ki int, d *Decision) (f facts, ok boo
 
 // decideCategory decides, in d, for category ci once the case floors
 // passed, and returns the mask of the category's fields it allows.
-func (e *Engine) decideCategory(r *Request, c *cell, ri, fp int, f facts, d *Decision) uint16 {
+func (e *Engine) decideCategory(r *Request, c *cell, ri int, fb uint16, f facts, d *Decision) uint16 {
 	if c.denied {
 		*d = c.static
 		return 0
 	}
-	if c.checks != 0 && !e.check(r, c.checks, ri, f, d) {
+	if c.checks&^f.pass != 0 && !e.check(r, c.checks, ri, f, d) {
 		return 0
 	}
-	if fp >= 0 && c.floor&(1<<fp) == 0 {
+	if fb != 0 && c.floor&fb == 0 {
 		*d = c.beyond
 		return 0
 	}
@@ -751,18 +757,18 @@ func (e *Engine) decideCategory(r *Request, c *cell, ri, fp int, f facts, d *Dec
 		*d = ru.decision
 		mask = ru.fields & c.floor
 	} else {
-		mask = e.evaluate(r, c, fp, f, d) & c.floor
+		mask = e.evaluate(r, c, fb, f, d) & c.floor
 	}
 	full := c.full
 	switch {
 	case !d.Allowed:
 		return 0
-	case fp >= 0:
-		if mask&(1<<fp) == 0 {
+	case fb != 0:
+		if mask&fb == 0 {
 			e.deny(d, d.Rule, reasonField)
 			return 0
 		}
-		return 1 << fp
+		return fb
 	case mask == 0:
 		*d = c.beyond
 		return 0
@@ -833,7 +839,7 @@ const (
 // A deny rule whose conditions hold wins; otherwise the allow rules whose
 // conditions hold give their fields; otherwise the first failed condition
 // of a matching allow rule names the denial; otherwise default deny.
-func (e *Engine) evaluate(r *Request, c *cell, fp int, f facts, d *Decision) uint16 {
+func (e *Engine) evaluate(r *Request, c *cell, fb uint16, f facts, d *Decision) uint16 {
 	// The case floors established some conditions: the contract in force
 	// (except for the subject's own access), and who the principal is to
 	// the case.
@@ -863,7 +869,7 @@ func (e *Engine) evaluate(r *Request, c *cell, fp int, f facts, d *Decision) uin
 		if failed == 0 {
 			// The deciding rule is the first that allows the field asked
 			// about, or the first that allows anything.
-			if allowed == nil || (fp >= 0 && allowed.fields&(1<<fp) == 0 && ru.fields&(1<<fp) != 0) {
+			if allowed == nil || (fb != 0 && allowed.fields&fb == 0 && ru.fields&fb != 0) {
 				allowed = ru
 			}
 			mask |= ru.fields
@@ -950,7 +956,7 @@ func (e *Engine) visible(r *Request) (d Decision, f facts) {
 	}
 	var first Decision
 	for _, ci := range e.reads[ri] {
-		e.decideCategory(r, &e.cells[cellIndex(ri, readIndex, int(ci))], ri, -1, f, &d)
+		e.decideCategory(r, &e.cells[cellIndex(ri, readIndex, int(ci))], ri, 0, f, &d)
 		if d.Allowed {
 			d.Partial = false
 			return d, f

@@ -132,7 +132,7 @@ func (e *Engine) view(v *CaseView, r Request, records, medical []privacy.Record,
 				return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "records", Msg: "unknown category"}
 			}
 			if decided[ci].Rule == "" {
-				masks[ci] = e.decideCategory(&r, &e.cells[cellIndex(ri, readIndex, ci)], ri, -1, f, &decided[ci])
+				masks[ci] = e.decideCategory(&r, &e.cells[cellIndex(ri, readIndex, ci)], ri, 0, f, &decided[ci])
 			}
 			if masks[ci] != 0 {
 				n++
