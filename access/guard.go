@@ -172,7 +172,9 @@ type ViewRequest struct {
 // access either way (rule N9); and the same round trips to the stores (one
 // read, one append), so that the time of the answer does not tell them
 // apart either. A malformed request fails with [privacy.ErrInvalid] before
-// the case is looked up, and writes nothing.
+// the case is looked up, and writes nothing. A request without a purpose
+// (other than the subject's) is not malformed here but denied by rule R5,
+// audited and answered as a hidden case.
 func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 	const op = "access: view"
 	if g.dossiers == nil {
@@ -274,7 +276,9 @@ func errNotFound(op string) error { return &privacy.Error{Op: op, Kind: privacy.
 // validateAsked checks what a request asks, before the case it asks
 // about is known: the principal, the purpose and the time, as
 // [Request.Validate] does. A principal forbidden as such (O7) is decided
-// and audited later, not refused here.
+// and audited later, not refused here; so is a missing purpose (R5: it is
+// not the case's), so that a caller that fills in the case's purpose when
+// it finds the case tells a hidden case from a missing one no better.
 func validateAsked(r *Request) error {
 	const op = "access: validate request"
 	if r.Principal == nil {
@@ -285,9 +289,6 @@ func validateAsked(r *Request) error {
 	}
 	if r.Purpose != "" && !privacy.ValidID(string(r.Purpose)) {
 		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "purpose", Msg: "malformed purpose"}
-	}
-	if r.Purpose == "" && r.Principal.Role != privacy.RoleSubject {
-		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: privacy.R5, Path: "purpose", Msg: "a request states its purpose"}
 	}
 	if r.Time.IsZero() {
 		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "time", Msg: "missing"}

@@ -146,7 +146,7 @@ func TestGuardView(t *testing.T) {
 			{Principal: employer, Case: "c abs", Purpose: absenceCase.Purpose, Time: now},
 			{Principal: employer, Case: "c-abs", Purpose: absenceCase.Purpose},
 			{Principal: nil, Case: "c-abs", Purpose: absenceCase.Purpose, Time: now},
-			{Principal: employer, Case: "c-abs", Time: now},
+			{Principal: employer, Case: "c-abs", Purpose: "a b", Time: now},
 		} {
 			if _, err := g.View(ctx, r); !errors.Is(err, privacy.ErrInvalid) {
 				t.Errorf("View(%+v) = %v, want ErrInvalid", r, err)
@@ -154,6 +154,17 @@ func TestGuardView(t *testing.T) {
 		}
 		if n := len(allEvents(t, store)); n != 0 {
 			t.Errorf("malformed requests wrote %d events", n)
+		}
+	})
+	t.Run("R5_no_purpose_answered_as_a_hidden_case", func(t *testing.T) {
+		g, store := guardWorld(t)
+		_, err := g.View(ctx, access.ViewRequest{Principal: employer, Case: "c-abs", Time: now})
+		_, missing := g.View(ctx, access.ViewRequest{Principal: employer, Case: "c-nope", Time: now})
+		if !errors.Is(err, privacy.ErrNotFound) || err.Error() != missing.Error() {
+			t.Errorf("View(no purpose) = %v, of a missing case %v; want the same ErrNotFound", err, missing)
+		}
+		if evs := allEvents(t, store); len(evs) != 2 || evs[0].Rule != privacy.R5 || evs[0].Outcome != privacy.OutcomeDenied {
+			t.Errorf("events %+v, want a denial by R5 and one of the missing case", evs)
 		}
 	})
 	t.Run("G7_audit_failure_no_view", func(t *testing.T) {
