@@ -289,13 +289,13 @@ func TestHiddenAndMissingAlike(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g, store := countingWorld(t)
-			view := func(id privacy.CaseID) (error, int, int) {
-				before, calls := len(allEvents(t, store.Store)), store.calls
-				_, err := g.View(ctx, access.ViewRequest{Principal: tc.p, Case: id, Purpose: tc.c.Purpose, Time: now})
-				return err, len(allEvents(t, store.Store)) - before, store.calls - calls
+			view := func(id privacy.CaseID) (events, calls int, err error) {
+				before, callsBefore := len(allEvents(t, store.Store)), store.calls
+				_, err = g.View(ctx, access.ViewRequest{Principal: tc.p, Case: id, Purpose: tc.c.Purpose, Time: now})
+				return len(allEvents(t, store.Store)) - before, store.calls - callsBefore, err
 			}
-			hidden, hiddenEvents, hiddenCalls := view(tc.c.ID)
-			missing, missingEvents, missingCalls := view("c-missing")
+			hiddenEvents, hiddenCalls, hidden := view(tc.c.ID)
+			missingEvents, missingCalls, missing := view("c-missing")
 			if hidden == nil || missing == nil || hidden.Error() != missing.Error() ||
 				!errors.Is(hidden, privacy.ErrNotFound) || !errors.Is(missing, privacy.ErrNotFound) ||
 				reflect.TypeOf(hidden) != reflect.TypeOf(missing) || privacy.RuleOf(hidden) != privacy.RuleOf(missing) {
@@ -311,18 +311,18 @@ func TestHiddenAndMissingAlike(t *testing.T) {
 	}
 	t.Run("N12_member_of_another_employer_and_no_member", func(t *testing.T) {
 		g, store := countingWorld(t)
-		ask := func(m privacy.SubjectID) (error, int, int) {
+		ask := func(m privacy.SubjectID) (events, calls int, err error) {
 			members := []privacy.SubjectID{m}
 			for i := range 9 {
 				members = append(members, privacy.SubjectID(fmt.Sprint("s-1", i)))
 			}
-			before, calls := len(allEvents(t, store.Store)), store.calls
-			_, err := g.GroupFigure(ctx, access.GroupRequest{Principal: employer, Employer: "employer-1", Figure: access.FigureAbsenceRate,
+			before, callsBefore := len(allEvents(t, store.Store)), store.calls
+			_, err = g.GroupFigure(ctx, access.GroupRequest{Principal: employer, Employer: "employer-1", Figure: access.FigureAbsenceRate,
 				Members: members, From: now.AddDate(0, -1, 0), To: now, Time: now})
-			return err, len(allEvents(t, store.Store)) - before, store.calls - calls
+			return len(allEvents(t, store.Store)) - before, store.calls - callsBefore, err
 		}
-		other, otherEvents, otherCalls := ask("s-9")
-		missing, missingEvents, missingCalls := ask("s-0")
+		otherEvents, otherCalls, other := ask("s-9")
+		missingEvents, missingCalls, missing := ask("s-0")
 		if other == nil || missing == nil || other.Error() != missing.Error() || !errors.Is(other, privacy.ErrNotFound) ||
 			!errors.Is(missing, privacy.ErrNotFound) {
 			t.Errorf("another employer's employee: %v; no such subject: %v; want the same ErrNotFound", other, missing)
