@@ -144,10 +144,10 @@ var verbs = []verbCase{
 			_, err := w.svc.FileRequest(ctx, a, rights.Filing{ID: "req-1", Subject: anna, Kind: rights.KindAccess, Form: rights.FormWritten})
 			return err
 		}},
-	{name: "ExtendRequest", allowed: roles(privacy.RoleCaseManager, privacy.RolePhysician, privacy.RolePrivacyOfficer),
+	{name: "AnswerRequest", allowed: roles(privacy.RoleCaseManager, privacy.RolePhysician, privacy.RolePrivacyOfficer),
 		setup: fileRequest,
 		do: func(ctx context.Context, w *world, a *dossierwacht.Actor) error {
-			_, err := w.svc.ExtendRequest(ctx, a, "req-1", "many records")
+			_, err := w.svc.AnswerRequest(ctx, a, "req-1", "the export was sent", 0)
 			return err
 		}},
 	{name: "Export", allowed: roles(privacy.RoleSubject),

@@ -52,7 +52,14 @@
 // agreement (O7); the request's purpose must be the case's (R5); nothing
 // outside the contract's term (O2), except the subject's own access, which
 // outlives it (R11, O13); consultation-hour and periodic-exam cases
-// invisible to the employer without consent (O10).
+// invisible to the employer without consent (O10), and consultation facts
+// too; and who the principal is to the case: the subject reads only their
+// own data (R11, O13), an employer contact only the cases of the party it
+// acts for (O2), an insurer only the employers it covers (O11), a case
+// manager or physician content only when assigned to the case (R7, O4),
+// and an employer no health data, the subject's statements included (N4).
+// [privacy.Policy.Validate] refuses a policy that tries to lift any of
+// these; the engine holds them even for one that got past it.
 //
 // Consent is an input (rule O10): [Request.Consent] on the hot path, a
 // [ConsentChecker] for listings. Package consent, or the caller's own
@@ -71,7 +78,10 @@
 // N12): [Guard.GroupFigure]. Groups smaller than the policy's minimum are
 // suppressed, and [CheckGroup] refuses any group that, together with the
 // groups answered before, would single out fewer people than that — the
-// difference attack included.
+// difference attack included. A figure about periodic examinations
+// ([Figure.Confidential]) is answered suppressed, with no value, when all
+// or none of the group took part (rule O10: that tells the employer about
+// each member) or when fewer than the minimum did, or did not (rule N12).
 //
 // # Audit trail
 //

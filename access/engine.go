@@ -195,15 +195,24 @@ type Engine struct {
 	name      string
 	version   string
 	effective time.Time
-	minGroup  int
+	// since is effective as an instant, for the comparison on every
+	// decision.
+	since    instant
+	minGroup int
 
-	rules [numRoles][numActions][numCats][]rule
+	// cells holds, per role, action and category (see cellIndex), the
+	// floors that hold whatever the request and the policy's compiled
+	// rules.
+	cells [numRoles * numActions * numCats]cell
 	// reads lists, per role, the categories some rule lets it read: the
 	// ones whose visibility tells whether a case exists for it.
 	reads [numRoles][]int8
 	// assignRule and ownRule are the rules that a failed assignment or
-	// own-data condition is reported under (R7 or O4; R11 or O13).
+	// own-data condition is reported under (R7 or O4; R11 or O13), as
+	// privacy.Policy.Validate reports them; roleAssign is, per role, the
+	// rule of the role's own first assignment rule, else assignRule.
 	assignRule, ownRule privacy.RuleID
+	roleAssign          [numRoles]privacy.RuleID
 }
 
 // NewEngine compiles policy into an Engine. The policy is validated (an
@@ -216,25 +225,34 @@ func NewEngine(policy *privacy.Policy) (*Engine, error) {
 	if err := policy.Validate(); err != nil {
 		return nil, err
 	}
-	p := policy.Clone()
+	return compile(policy.Clone()), nil
+}
+
+// compile compiles p, which the engine keeps no reference to the caller's
+// copy of. The floors the engine holds in code do not depend on p having
+// been validated.
+func compile(p *privacy.Policy) *Engine {
 	e := &Engine{name: p.Name, version: p.Version, effective: privacy.Timestamp(p.Effective), minGroup: p.MinGroupSize,
-		assignRule: privacy.R7, ownRule: privacy.R11}
-	for _, r := range p.Access {
-		if r.Rule == privacy.R7 || r.Rule == privacy.O4 {
-			e.assignRule = r.Rule
-			break
-		}
+		assignRule: citing(p, privacy.R7, privacy.O4), ownRule: citing(p, privacy.R11, privacy.O13)}
+	e.since = instantOf(&e.effective)
+	for ri := range e.roleAssign {
+		e.roleAssign[ri] = e.assignRule
 	}
-	for _, r := range p.Access {
-		if r.Rule == privacy.R11 || r.Rule == privacy.O13 {
-			e.ownRule = r.Rule
-			break
+	for i := len(p.Access) - 1; i >= 0; i-- {
+		if a := &p.Access[i]; a.Effect == privacy.Allow && (a.Rule == privacy.R7 || a.Rule == privacy.O4) {
+			for _, role := range a.Roles {
+				if ri := role.Index(); ri >= 0 {
+					e.roleAssign[ri] = a.Rule
+				}
+			}
 		}
 	}
 	for _, a := range p.Access {
 		var kinds uint8
 		for _, k := range a.CaseKinds {
-			kinds |= 1 << k.Index()
+			if ki := k.Index(); ki >= 0 {
+				kinds |= 1 << ki
+			}
 		}
 		var requires uint16
 		for _, c := range a.Requires {
@@ -246,23 +264,28 @@ func NewEngine(policy *privacy.Policy) (*Engine, error) {
 				ai := act.Index()
 				for _, cat := range a.Categories {
 					ci := cat.Index()
+					if ri < 0 || ai < 0 || ci < 0 {
+						continue // not in the vocabulary: Validate refuses it
+					}
 					fields := fieldsMask(ci, a.Fields)
 					if a.Effect == privacy.Allow && fields == 0 {
 						continue // the rule names no field of this category
 					}
 					allow := a.Effect == privacy.Allow
-					e.rules[ri][ai][ci] = append(e.rules[ri][ai][ci], rule{allow: allow, id: a.Rule,
+					c := &e.cells[cellIndex(ri, ai, ci)]
+					c.rules = append(c.rules, rule{allow: allow, id: a.Rule,
 						kinds: kinds, fields: fields, requires: requires,
 						decision: Decision{Allowed: allow, Rule: a.Rule, Reason: a.Reason, Policy: p.Version}})
 				}
 			}
 		}
 	}
-	for ri := range e.rules {
-		for ai := range e.rules[ri] {
-			for ci := range e.rules[ri][ai] {
+	for ri := range numRoles {
+		for ai := range numActions {
+			for ci := range numCats {
+				c := &e.cells[cellIndex(ri, ai, ci)]
 				// Deny rules first: a deny rule wins over any allow rule.
-				slices.SortStableFunc(e.rules[ri][ai][ci], func(a, b rule) int {
+				slices.SortStableFunc(c.rules, func(a, b rule) int {
 					switch {
 					case a.allow == b.allow:
 						return 0
@@ -271,13 +294,155 @@ func NewEngine(policy *privacy.Policy) (*Engine, error) {
 					}
 					return 1
 				})
-				if ai == readIndex && slices.ContainsFunc(e.rules[ri][ai][ci], func(r rule) bool { return r.allow }) {
+				if ai == readIndex && slices.ContainsFunc(c.rules, func(r rule) bool { return r.allow }) {
 					e.reads[ri] = append(e.reads[ri], int8(ci))
 				}
+				e.floors(c, ri, ai, ci)
 			}
 		}
 	}
-	return e, nil
+	return e
+}
+
+// cellIndex is the index in Engine.cells of role ri, action ai and
+// category ci.
+func cellIndex(ri, ai, ci int) int { return (ri*numActions+ai)*numCats + ci }
+
+// cell is what the engine knows of a role, action and category before it
+// sees a request: the statutory floors, as far as they depend on these
+// three alone, and the policy's rules for them.
+type cell struct {
+	// denied reports a floor that holds whatever the request: static is
+	// its denial.
+	denied bool
+	// checks are the floors that depend on the request, checked in the
+	// order of their bits.
+	checks uint8
+	// read reports whether the action is a read; full is the mask of
+	// every field of the category.
+	read bool
+	full uint16
+	// floor is the most of the category's fields the floors allow (N3,
+	// N1); beyond reports going further.
+	floor uint16
+	// one is the only rule of the cell if it allows: the common case,
+	// decided without the loop of evaluate.
+	one *rule
+	// rules are the policy's rules for the three, deny rules first.
+	rules  []rule
+	static Decision
+	beyond Decision
+}
+
+// The floors a cell checks against the request, in this order.
+const (
+	// Rules O6, G8, N6: the physician reading medical data is assigned,
+	// bound to medical secrecy and signed in with more than one factor.
+	checkMedical = 1 << iota
+	// Rule O10: the employer reads consultation facts only with consent.
+	checkConsent
+	// Rules R7, O4: a case manager's or physician's content needs an
+	// assignment.
+	checkAssigned
+	// Rule N4: staff read health data only under secrecy.
+	checkSecrecy
+)
+
+// floors sets the statutory floors of cell c for role ri, action ai and
+// category ci: a static denial where one holds whatever the request, else
+// the checks that depend on it and the fields allowed. The floors hold in
+// code whatever the policy says. A static denial never comes after a
+// request-dependent check (TestCellsMatchTheFloors holds the order).
+func (e *Engine) floors(c *cell, ri, ai, ci int) {
+	staff := ri <= riAdministrator && ri != riEmployer && ri != riInsurer
+	deny := func(rule privacy.RuleID, reason string) {
+		if c.static.Rule == "" && c.checks == 0 {
+			c.static = Decision{Rule: rule, Reason: reason, Policy: e.version}
+		}
+	}
+	switch {
+	case ci == catMedical && ri != riPhysician:
+		// Rules O6, G8, N6: medical data only for an assigned physician,
+		// bound to medical secrecy, signed in with more than one factor.
+		// Not even the subject reads it directly: it is released through
+		// the physician (O13).
+		deny(privacy.O6, reasonMedicalRole)
+	case ci == catMedical:
+		c.checks |= checkMedical
+	case ci == catAbsenceReason && !staff && ri != riSubject:
+		// Rule O9: the reason for the sick report is for internal use only.
+		deny(privacy.O9, reasonAbsenceReason)
+	case ci == catNationalID && (ri == riInsurer || ri == riEmployer):
+		// Rule N5: the BSN is used only where a statute allows it.
+		deny(privacy.N5, reasonBSN)
+	case ri == riEmployer && ai != writeIndex && catHealth[ci] && ci != catConsultation:
+		// Rule N4: health data only for people bound to secrecy; the
+		// employer is not (the subject's statements included). What it
+		// may write is N1's, below.
+		deny(privacy.N4, reasonEmployerHealth)
+	case ri == riEmployer && ai != writeIndex && ci == catConsultation:
+		// Rule O10: the employer learns of a consultation-hour visit or
+		// periodic examination only with the employee's approval.
+		c.checks |= checkConsent
+	}
+	if ri == riSupportStaff && ci != catIdentity && ci != catContact && ci != catAppointment {
+		// Rule R8: other staff only as far as needed, never case content.
+		deny(privacy.R8, reasonSupportStaff)
+	}
+	if ri == riCaseManager || ri == riPhysician {
+		// Rules R7, O4: content needs an assignment to the case.
+		c.checks |= checkAssigned
+	}
+	if catHealth[ci] && staff {
+		// Rule N4: health data only for people bound to secrecy.
+		c.checks |= checkSecrecy
+	}
+	full := fullMask(ci)
+	c.full, c.read, c.floor = full, ai == readIndex, full
+	switch {
+	case ri == riInsurer && ai != readIndex:
+		// Rule N3: an insurer only reads.
+		deny(privacy.N3, reasonInsurerAction)
+	case ri == riInsurer:
+		// Rule N3: never more than the statutory maximum, whatever the
+		// policy says.
+		c.floor, c.beyond = n3Mask[ci], Decision{Rule: privacy.N3, Reason: reasonInsurerMax, Policy: e.version}
+	case ri == riEmployer && ai == writeIndex:
+		// Rule N1: the employer registers only the sick report's facts
+		// (and master data and notes), not even with consent.
+		c.floor, c.beyond = n1Mask[ci], Decision{Rule: privacy.N1, Reason: reasonEmployerWrite, Policy: e.version}
+	default:
+		c.beyond = Decision{Policy: e.version}
+	}
+	if c.floor == 0 {
+		deny(c.beyond.Rule, c.beyond.Reason)
+	}
+	if c.static.Rule != "" {
+		c.denied, c.checks = true, 0
+	}
+	if len(c.rules) == 1 && c.rules[0].allow {
+		c.one = &c.rules[0]
+	}
+}
+
+// citing is privacy.Policy's choice between a rule of regulation R and
+// one of regulation O for the same floor: the first the policy's access or
+// disclosure rules cite, else r if it implements regulation R, else o.
+func citing(p *privacy.Policy, r, o privacy.RuleID) privacy.RuleID {
+	for _, a := range p.Access {
+		if a.Rule == r || a.Rule == o {
+			return a.Rule
+		}
+	}
+	for _, d := range p.Disclosures {
+		if d.Rule == r || d.Rule == o {
+			return d.Rule
+		}
+	}
+	if slices.Contains(p.Regulations, "R") {
+		return r
+	}
+	return o
 }
 
 // Policy returns the name and version of the policy the engine decides
@@ -311,6 +476,7 @@ const (
 	reasonInsurerAction  = "an insurer only reads"
 	reasonInsurerMax     = "beyond the most an absence insurer may ever receive"
 	reasonEmployerWrite  = "the employer writes only the sick report's facts, master data and notes, consent or not"
+	reasonEmployerHealth = "health data is not for the employer"
 	reasonField          = "the field is beyond what the rule allows"
 	reasonWholeRecord    = "the rule allows only some fields of the record"
 )
@@ -374,157 +540,241 @@ func (e *Engine) deny(d *Decision, rule privacy.RuleID, reason string) {
 // lookups. A malformed request (see [Request.Validate]) is denied with
 // [privacy.RuleDefaultDeny], a special category with rule O5.
 func (e *Engine) Decide(r Request) (d Decision) {
-	ri, ai, ci, fp, ok := e.indices(&r)
+	ri, ai, ci, ki, fb, ok := e.indices(&r)
 	switch {
 	case !ok && r.Category.Special():
 		e.deny(&d, privacy.O5, reasonSpecial)
 	case !ok:
 		e.deny(&d, privacy.RuleDefaultDeny, reasonMalformed)
-	case e.caseFloor(&r, ri, &d):
-		e.decideCategory(&r, ri, ai, ci, fp, &d)
+	default:
+		if f, ok := e.caseFloor(&r, ri, ki, &d); ok {
+			e.decideCategory(&r, &e.cells[cellIndex(ri, ai, ci)], ri, fb, f, &d)
+		}
 	}
 	return d
 }
 
-// indices resolves r's vocabulary, or reports it malformed.
-func (e *Engine) indices(r *Request) (ri, ai, ci, fp int, ok bool) {
-	if r.Principal == nil || r.Case == nil || r.Time.IsZero() {
-		return 0, 0, 0, 0, false
+// indices resolves r's vocabulary into indices: role, action, category
+// and case kind, and the field as its bit in the category's field masks
+// (0: no field); or reports it malformed. A zero time is malformed too,
+// which caseFloor checks.
+func (e *Engine) indices(r *Request) (ri, ai, ci, ki int, fb uint16, ok bool) {
+	if r.Principal == nil || r.Case == nil {
+		return
 	}
-	ri, ai, ci = r.Principal.Role.Index(), r.Action.Index(), r.Category.Index()
-	if ri < 0 || ai < 0 || ci < 0 || r.Case.Kind.Index() < 0 {
-		return 0, 0, 0, 0, false
+	ri, ai, ci, ki = r.Principal.Role.Index(), r.Action.Index(), r.Category.Index(), r.Case.Kind.Index()
+	if ri < 0 || ai < 0 || ci < 0 || ki < 0 {
+		return
 	}
-	fp = -1
 	if r.Field != "" {
-		if fp = fieldPos(ci, r.Field); fp < 0 {
-			return 0, 0, 0, 0, false
+		fp := fieldPos(ci, r.Field)
+		if fp < 0 {
+			return
 		}
+		fb = 1 << uint(fp)
 	}
-	return ri, ai, ci, fp, true
+	return ri, ai, ci, ki, fb, true
+}
+
+// facts are what the case floors established: known says which
+// conditions were evaluated, holds which of those hold, kind is the case's
+// kind as a bit. The category decision and the policy's rules start from
+// them rather than evaluate them again.
+type facts struct {
+	known, holds uint16
+	kind         uint8
+	// pass are the request-dependent checks of a cell that are known to
+	// pass, so that the common allowed path skips them.
+	pass uint8
+}
+
+// The indices of the confidential case kinds (O10).
+const (
+	kindConsultation = 3
+	kindPeriodicExam = 4
+)
+
+// instant is a time as seconds and nanoseconds since 1970, for comparing
+// times without the work of time.Time.Before: wall-clock times, as the
+// policy's effective date and a contract's term are.
+type instant struct {
+	sec  int64
+	nsec int32
+}
+
+// zeroSec is the seconds of the zero time.Time.
+const zeroSec = -62135596800
+
+func instantOf(t *time.Time) instant { return instant{t.Unix(), int32(t.Nanosecond())} }
+
+func (a instant) before(b instant) bool { return a.sec < b.sec || a.sec == b.sec && a.nsec < b.nsec }
+
+func (a instant) zero() bool { return a.sec == zeroSec && a.nsec == 0 }
+
+// inForce reports whether contract c is in force at t (rule O2): a
+// contract without a start never is. It is privacy.Contract.Covers on
+// instants.
+func inForce(c *privacy.Contract, t instant) bool {
+	start := instantOf(&c.Start)
+	if start.zero() || t.before(start) {
+		return false
+	}
+	end := instantOf(&c.End)
+	return end.zero() || t.before(end)
 }
 
 // caseFloor holds the statutory floors that concern the principal and the
-// case as a whole, whatever the category. It reports false, with the
-// denial in d, when one denies.
-func (e *Engine) caseFloor(r *Request, ri int, d *Decision) bool {
+// case as a whole, whatever the category, and returns the conditions it
+// established. It reports false, with the denial in d, when one denies.
+func (e *Engine) caseFloor(r *Request, ri, ki int, d *Decision) (f facts, ok bool) {
 	p, c := r.Principal, r.Case
-	switch own := ri == riSubject; {
-	case r.Time.Before(e.effective):
+	now := instantOf(&r.Time)
+	if now.zero() {
+		// A request without a time is malformed (see indices).
+		e.deny(d, privacy.RuleDefaultDeny, reasonMalformed)
+		return f, false
+	}
+	if now.before(e.since) {
 		// Rule O16: a decision is made under the policy in force.
 		e.deny(d, privacy.O16, reasonNotInForce)
-	case p.Contractor && p.Agreement == "":
+		return f, false
+	}
+	if p.Contractor && p.Agreement == "" {
 		// Rule O7: a contractor without the agreement that binds it is
 		// refused.
 		e.deny(d, privacy.O7, reasonContractor)
-	case ri == riAdministrator:
+		return f, false
+	}
+	// The conditions about the principal alone cost a comparison each:
+	// they are established here for every rule.
+	f.known = condSecrecy | condProfessional | condMultiFactor | condConsent | condContract
+	if p.Secrecy != privacy.SecrecyNone {
+		f.holds, f.pass = f.holds|condSecrecy, f.pass|checkSecrecy
+		if p.Secrecy == privacy.SecrecyProfessional {
+			f.holds |= condProfessional
+		}
+	}
+	if p.MultiFactor {
+		f.holds |= condMultiFactor
+	}
+	if r.Consent {
+		f.holds, f.pass = f.holds|condConsent, f.pass|checkConsent
+	}
+	f.kind = uint8(1) << (uint(ki) & 7)
+	switch ri {
+	case riAdministrator:
 		// Rule R12: the application administrator sees no case content
 		// (and never medical data, N6).
 		e.deny(d, privacy.R12, reasonAdministrator)
-	case ri == riOfficer:
+		return f, false
+	case riOfficer:
 		// Rule R8: staff see only what their task needs; the privacy
 		// officer's task (holds, erasures, sweeps) needs no case content.
 		e.deny(d, privacy.R8, reasonOfficer)
-	case ri == riEmployer && !r.Consent && c.Kind.Confidential():
-		// Rule O10: consultation-hour and periodic-examination cases are
-		// invisible to the employer, existence included, without the
-		// employee's approval.
-		e.deny(d, privacy.O10, reasonConfidential)
-	case !own && (c.Contract.Start.IsZero() || !c.Contract.Covers(r.Time)):
+		return f, false
+	case riSubject:
+		if p.Subject == "" || p.Subject != c.Subject {
+			// Rules R11, O13: the subject inspects their own data, no one
+			// else's, whatever the policy says.
+			e.deny(d, e.ownRule, condReason(condOwnData))
+			return f, false
+		}
+		// The subject's own access (R11, O13, GDPR art. 15) outlives the
+		// contract, and may leave the purpose empty.
+		f.known, f.holds = f.known&^condContract|condOwnData, f.holds|condOwnData
+		if r.Purpose != c.Purpose && r.Purpose != "" {
+			// Rule R5: a use for another purpose is refused.
+			e.deny(d, privacy.R5, reasonPurpose)
+			return f, false
+		}
+		return f, true
+	case riEmployer:
+		if !r.Consent && (ki == kindConsultation || ki == kindPeriodicExam) {
+			// Rule O10: consultation-hour and periodic-examination cases
+			// are invisible to the employer, existence included, without
+			// the employee's approval.
+			e.deny(d, privacy.O10, reasonConfidential)
+			return f, false
+		}
+		if !p.ActsFor(c.Contract.Party) {
+			// Rule O2: an employer works only with the cases of the party
+			// it acts for, whatever the policy says.
+			e.deny(d, privacy.O2, condReason(condCommissioner))
+			return f, false
+		}
+		f.known, f.holds = f.known|condCommissioner, f.holds|condCommissioner
+	case riInsurer:
+		if c.Contract.PartyKind != privacy.PartyEmployer || c.Contract.Party == "" || !p.Employers.Has(c.Contract.Party) {
+			// Rule O11: an insurer sees only the employers it covers,
+			// whatever the policy says.
+			e.deny(d, privacy.O11, condReason(condCovers))
+			return f, false
+		}
+		f.known, f.holds = f.known|condCovers, f.holds|condCovers
+	case riCaseManager, riPhysician:
+		// Rules R7, O4: the assignment, looked up once per decision.
+		f.known |= condAssigned
+		if p.Cases.Has(c.ID) {
+			f.holds |= condAssigned
+			f.pass |= checkAssigned
+			if f.holds&(condProfessional|condMultiFactor) == condProfessional|condMultiFactor {
+				f.pass |= checkMedical
+			}
+		}
+	}
+	if !inForce(&c.Contract, now) {
 		// Rule O2: processing only under a contract in force (a case
-		// without one is never in force). The subject's own access (R11,
-		// O13, GDPR art. 15) outlives the contract.
+		// without one is never in force).
 		e.deny(d, privacy.O2, reasonContractTerm)
-	case r.Purpose != c.Purpose && !(own && r.Purpose == ""):
+		return f, false
+	}
+	f.holds |= condContract
+	if r.Purpose != c.Purpose {
 		// Rule R5: a use for another purpose is refused.
 		e.deny(d, privacy.R5, reasonPurpose)
-	default:
-		return true
+		return f, false
 	}
-	return false
+	return f, true
 }
 
 // decideCategory decides, in d, for category ci once the case floors
 // passed, and returns the mask of the category's fields it allows.
-func (e *Engine) decideCategory(r *Request, ri, ai, ci, fp int, d *Decision) uint16 {
-	p := r.Principal
-	staff := ri <= riAdministrator && ri != riEmployer && ri != riInsurer
-	switch {
-	case ci == catMedical:
-		// Rules O6, G8, N6: medical data only for an assigned physician,
-		// bound to medical secrecy, signed in with more than one factor.
-		// Not even the subject reads it directly: it is released through
-		// the physician (O13).
-		switch {
-		case ri != riPhysician:
-			e.deny(d, privacy.O6, reasonMedicalRole)
-			return 0
-		case !p.Cases.Has(r.Case.ID):
-			e.deny(d, privacy.O6, reasonMedicalAssign)
-			return 0
-		case p.Secrecy != privacy.SecrecyProfessional:
-			e.deny(d, privacy.G8, reasonMedicalSecrecy)
-			return 0
-		case !p.MultiFactor:
-			e.deny(d, privacy.N6, reasonMedicalMFA)
-			return 0
-		}
-	case ci == catAbsenceReason && !staff && ri != riSubject:
-		// Rule O9: the reason for the sick report is for internal use only.
-		e.deny(d, privacy.O9, reasonAbsenceReason)
-		return 0
-	case ci == catNationalID && (ri == riInsurer || ri == riEmployer):
-		// Rule N5: the BSN is used only where a statute allows it.
-		e.deny(d, privacy.N5, reasonBSN)
+func (e *Engine) decideCategory(r *Request, c *cell, ri int, fb uint16, f facts, d *Decision) uint16 {
+	if c.denied {
+		*d = c.static
 		return 0
 	}
-	if ri == riSupportStaff && ci != catIdentity && ci != catContact && ci != catAppointment {
-		// Rule R8: other staff only as far as needed, never case content.
-		e.deny(d, privacy.R8, reasonSupportStaff)
+	if c.checks&^f.pass != 0 && !e.check(r, c.checks, ri, f, d) {
 		return 0
 	}
-	if catHealth[ci] && staff && p.Secrecy == privacy.SecrecyNone {
-		// Rule N4: health data only for people bound to secrecy.
-		e.deny(d, privacy.N4, reasonNoSecrecy)
+	if fb != 0 && c.floor&fb == 0 {
+		*d = c.beyond
 		return 0
 	}
-	full := fullMask(ci)
-	floor, floorRule, floorReason := full, privacy.RuleID(""), ""
-	switch {
-	case ri == riInsurer:
-		// Rule N3: an insurer only reads, and never more than the
-		// statutory maximum, whatever the policy says.
-		if ai != readIndex {
-			e.deny(d, privacy.N3, reasonInsurerAction)
-			return 0
-		}
-		floor, floorRule, floorReason = n3Mask[ci], privacy.N3, reasonInsurerMax
-	case ri == riEmployer && ai == writeIndex:
-		// Rule N1: the employer registers only the sick report's facts
-		// (and master data and notes), not even with consent.
-		floor, floorRule, floorReason = n1Mask[ci], privacy.N1, reasonEmployerWrite
+	var mask uint16
+	if ru := c.one; ru != nil && (ru.kinds == 0 || ru.kinds&f.kind != 0) && ru.requires&^(f.known&f.holds) == 0 {
+		// The one rule applies and its conditions are known to hold.
+		*d = ru.decision
+		mask = ru.fields & c.floor
+	} else {
+		mask = e.evaluate(r, c, fb, f, d) & c.floor
 	}
-	if floor == 0 || (fp >= 0 && floor&(1<<fp) == 0) {
-		e.deny(d, floorRule, floorReason)
-		return 0
-	}
-
-	mask := e.evaluate(r, ri, ai, ci, fp, d) & floor
+	full := c.full
 	switch {
 	case !d.Allowed:
 		return 0
-	case fp >= 0:
-		if mask&(1<<fp) == 0 {
+	case fb != 0:
+		if mask&fb == 0 {
 			e.deny(d, d.Rule, reasonField)
 			return 0
 		}
-		return 1 << fp
+		return fb
 	case mask == 0:
-		e.deny(d, floorRule, floorReason)
+		*d = c.beyond
 		return 0
-	case ai != readIndex && mask != full:
-		if floor != full {
-			e.deny(d, floorRule, floorReason)
+	case !c.read && mask != full:
+		if c.floor != full {
+			*d = c.beyond
 		} else {
 			e.deny(d, d.Rule, reasonWholeRecord)
 		}
@@ -534,6 +784,45 @@ func (e *Engine) decideCategory(r *Request, ri, ai, ci, fp int, d *Decision) uin
 	return mask
 }
 
+// check holds the floors of checks that depend on the request, in order.
+// It reports false, with the denial in d, when one denies.
+func (e *Engine) check(r *Request, checks uint8, ri int, f facts, d *Decision) bool {
+	p := r.Principal
+	if checks&checkMedical != 0 {
+		// Rules O6, G8, N6: medical data only for an assigned physician,
+		// bound to medical secrecy, signed in with more than one factor.
+		switch {
+		case f.holds&condAssigned == 0:
+			e.deny(d, privacy.O6, reasonMedicalAssign)
+			return false
+		case p.Secrecy != privacy.SecrecyProfessional:
+			e.deny(d, privacy.G8, reasonMedicalSecrecy)
+			return false
+		case !p.MultiFactor:
+			e.deny(d, privacy.N6, reasonMedicalMFA)
+			return false
+		}
+	}
+	if checks&checkConsent != 0 && !r.Consent {
+		// Rule O10: the employer learns of a consultation-hour visit or
+		// periodic examination only with the employee's approval.
+		e.deny(d, privacy.O10, reasonConfidential)
+		return false
+	}
+	if checks&checkAssigned != 0 && f.holds&condAssigned == 0 {
+		// Rules R7, O4: a case manager's or physician's content needs an
+		// assignment to the case, whatever the policy says.
+		e.deny(d, e.roleAssign[ri], condReason(condAssigned))
+		return false
+	}
+	if checks&checkSecrecy != 0 && p.Secrecy == privacy.SecrecyNone {
+		// Rule N4: health data only for people bound to secrecy.
+		e.deny(d, privacy.N4, reasonNoSecrecy)
+		return false
+	}
+	return true
+}
+
 const (
 	writeIndex       = 1
 	catIdentity      = 0
@@ -541,6 +830,7 @@ const (
 	catContact       = 2
 	catAbsenceReason = 7
 	catMedical       = 11
+	catConsultation  = 13
 	catAppointment   = 14
 )
 
@@ -549,18 +839,15 @@ const (
 // A deny rule whose conditions hold wins; otherwise the allow rules whose
 // conditions hold give their fields; otherwise the first failed condition
 // of a matching allow rule names the denial; otherwise default deny.
-func (e *Engine) evaluate(r *Request, ri, ai, ci, fp int, d *Decision) uint16 {
-	kind := uint8(1) << r.Case.Kind.Index()
-	// The case floors established that the contract is in force, except
-	// for the subject's own access.
-	var known, holds uint16
-	if ri != riSubject {
-		known, holds = condContract, condContract
-	}
+func (e *Engine) evaluate(r *Request, c *cell, fb uint16, f facts, d *Decision) uint16 {
+	// The case floors established some conditions: the contract in force
+	// (except for the subject's own access), and who the principal is to
+	// the case.
+	rules := c.rules
+	kind, known, holds := f.kind, f.known, f.holds
 	var mask uint16
 	var allowed, miss *rule
 	var missCond uint16
-	rules := e.rules[ri][ai][ci]
 	for i := range rules {
 		ru := &rules[i]
 		if ru.kinds != 0 && ru.kinds&kind == 0 {
@@ -582,7 +869,7 @@ func (e *Engine) evaluate(r *Request, ri, ai, ci, fp int, d *Decision) uint16 {
 		if failed == 0 {
 			// The deciding rule is the first that allows the field asked
 			// about, or the first that allows anything.
-			if allowed == nil || (fp >= 0 && allowed.fields&(1<<fp) == 0 && ru.fields&(1<<fp) != 0) {
+			if allowed == nil || (fb != 0 && allowed.fields&fb == 0 && ru.fields&fb != 0) {
 				allowed = ru
 			}
 			mask |= ru.fields
@@ -652,20 +939,27 @@ func (e *Engine) conditions(r *Request, need uint16) uint16 {
 func (e *Engine) Visible(r Request) (d Decision) {
 	r.Action, r.Field = privacy.ActionRead, ""
 	r.Category = privacy.CategoryIdentity
-	ri, _, _, _, ok := e.indices(&r)
+	d, _ = e.visible(&r)
+	return d
+}
+
+// visible is Visible, r's Action, Category and Field already set, also
+// returning the facts the case floors established.
+func (e *Engine) visible(r *Request) (d Decision, f facts) {
+	ri, _, _, ki, _, ok := e.indices(r)
 	if !ok {
 		e.deny(&d, privacy.RuleDefaultDeny, reasonMalformed)
-		return d
+		return d, f
 	}
-	if !e.caseFloor(&r, ri, &d) {
-		return d
+	if f, ok = e.caseFloor(r, ri, ki, &d); !ok {
+		return d, f
 	}
 	var first Decision
 	for _, ci := range e.reads[ri] {
-		e.decideCategory(&r, ri, readIndex, int(ci), -1, &d)
+		e.decideCategory(r, &e.cells[cellIndex(ri, readIndex, int(ci))], ri, 0, f, &d)
 		if d.Allowed {
 			d.Partial = false
-			return d
+			return d, f
 		}
 		if first.Rule == "" || (first.Rule == privacy.RuleDefaultDeny && d.Rule != privacy.RuleDefaultDeny) {
 			first = d
@@ -673,7 +967,7 @@ func (e *Engine) Visible(r Request) (d Decision) {
 	}
 	if first.Rule == "" {
 		e.deny(&d, privacy.RuleDefaultDeny, reasonNoRule)
-		return d
+		return d, f
 	}
-	return first
+	return first, f
 }

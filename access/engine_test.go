@@ -2,6 +2,7 @@ package access_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -215,6 +216,98 @@ func TestFloorsHoldWithoutPolicy(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if d := e.Decide(tc.r); d.Allowed != tc.allowed || d.Rule != tc.rule {
 				t.Errorf("Decide(%s) = %v, want allowed %t by %s", describe(tc.r), d, tc.allowed, tc.rule)
+			}
+		})
+	}
+	floorsWithoutConditions(t)
+}
+
+// loosePolicy is Strict with the conditions that say who a principal is
+// to the case dropped, and the employer let read the subject's statements
+// and consultation facts without consent: a policy Validate refuses
+// (privacy.TestPolicyFloors), compiled here past the check to show that the
+// engine holds these floors itself.
+func loosePolicy() *privacy.Policy {
+	p := privacy.Strict()
+	for i := range p.Access {
+		a := &p.Access[i]
+		a.Requires = slices.DeleteFunc(a.Requires, func(c privacy.Condition) bool {
+			return c == privacy.CondOwnData || c == privacy.CondCommissioner || c == privacy.CondCovers ||
+				c == privacy.CondAssigned || c == privacy.CondConsent
+		})
+	}
+	p.Access = append(p.Access,
+		privacy.AccessRule{Rule: privacy.O9, Effect: privacy.Allow, Roles: []privacy.Role{privacy.RoleEmployerContact},
+			Actions: []privacy.Action{read}, Categories: []privacy.Category{privacy.CategoryStatements, privacy.CategoryConsultation}, Reason: "loose"},
+		privacy.AccessRule{Rule: privacy.O11, Effect: privacy.Allow, Roles: []privacy.Role{privacy.RoleInsurer},
+			Actions: []privacy.Action{read}, Categories: []privacy.Category{privacy.CategoryIdentity}, Fields: []privacy.Field{privacy.FieldName}, Reason: "loose"})
+	return p
+}
+
+// floorsWithoutConditions checks the floors on who the principal is to
+// the case against loosePolicy, whose checks were bypassed: the subject reads only their own data (R11, O13), an employer
+// only the cases it commissioned (O2), an insurer only the employers it
+// covers (O11), case managers and physicians content only when assigned
+// (R7, O4), the employer no health data (N4) and consultation facts only
+// with consent (O10).
+func floorsWithoutConditions(t *testing.T) {
+	loose := loosePolicy()
+	if err := loose.Validate(); err == nil {
+		t.Fatal("the loose policy validates: the test shows nothing")
+	}
+	e := access.NewEngineUnchecked(loose)
+	consent := func(r access.Request) access.Request { r.Consent = true; return r }
+	cityInsurer := access.NewPrincipal(privacy.Principal{ID: "ins-3", Role: privacy.RoleInsurer, Party: "insurer-3"}, nil, []privacy.PartyID{"city-1"})
+	for _, tc := range []struct {
+		name    string
+		r       access.Request
+		allowed bool
+		rule    privacy.RuleID
+	}{
+		{"O13_subject_reads_own_data", req(subject, absenceCase, read, privacy.CategoryAbsenceFacts, ""), true, privacy.O13},
+		{"O13_subject_never_another_subjects_data", req(otherSubject, absenceCase, read, privacy.CategoryAbsenceFacts, ""), false, privacy.O13},
+		{"O13_subject_never_another_subjects_bsn", req(otherSubject, absenceCase, read, privacy.CategoryNationalID, ""), false, privacy.O13},
+		{"O13_subject_never_another_subjects_absence_reason", req(otherSubject, absenceCase, read, privacy.CategoryAbsenceReason, ""), false, privacy.O13},
+		{"O13_subject_without_subject_id_reads_nothing", req(access.NewPrincipal(privacy.Principal{ID: "p-x", Role: privacy.RoleSubject}, nil, nil),
+			&privacy.Case{ID: "c-x", Kind: privacy.CaseAbsence, Purpose: privacy.PurposeAbsenceGuidance, Contract: contract}, read, privacy.CategoryAbsenceFacts, ""), false, privacy.O13},
+		{"O2_employer_reads_its_own_case", req(employer, absenceCase, read, privacy.CategoryAbsenceFacts, privacy.FieldFirstDay), true, privacy.O9},
+		{"O2_employer_never_another_employers_case", req(employerOther, absenceCase, read, privacy.CategoryAbsenceFacts, privacy.FieldFirstDay), false, privacy.O2},
+		{"O2_employer_never_writes_another_employers_case", req(employerOther, absenceCase, write, privacy.CategoryAbsenceFacts, privacy.FieldFirstDay), false, privacy.O2},
+		{"O2_employer_never_a_municipality_case", req(employer, reintegCase, read, privacy.CategoryIdentity, privacy.FieldName), false, privacy.O2},
+		{"O11_insurer_reads_a_covered_employer", req(insurer, absenceCase, read, privacy.CategoryAbsenceFacts, privacy.FieldFirstDay), true, privacy.O11},
+		{"O11_insurer_never_an_employer_it_does_not_cover", req(insurerOther, absenceCase, read, privacy.CategoryAbsenceFacts, privacy.FieldFirstDay), false, privacy.O11},
+		{"O11_insurer_never_a_municipality_case", req(cityInsurer, reintegCase, read, privacy.CategoryIdentity, privacy.FieldName), false, privacy.O11},
+		{"R7_assigned_case_manager_reads_notes", req(caseManager, absenceCase, read, privacy.CategoryNotes, ""), true, privacy.R7},
+		{"R7_unassigned_case_manager_never_notes", req(caseManagerUnassigned, absenceCase, read, privacy.CategoryNotes, ""), false, privacy.R7},
+		{"R7_unassigned_case_manager_never_the_bsn", req(caseManagerUnassigned, absenceCase, read, privacy.CategoryNationalID, ""), false, privacy.R7},
+		{"R7_unassigned_case_manager_never_writes", req(caseManagerUnassigned, absenceCase, write, privacy.CategoryNotes, ""), false, privacy.R7},
+		{"O4_unassigned_physician_never_statements", req(physicianUnassigned, absenceCase, read, privacy.CategoryStatements, ""), false, privacy.O4},
+		{"O6_unassigned_physician_never_medical", req(physicianUnassigned, absenceCase, read, privacy.CategoryMedical, ""), false, privacy.O6},
+		{"N4_employer_never_statements", consent(req(employer, absenceCase, read, privacy.CategoryStatements, "")), false, privacy.N4},
+		{"O10_employer_consultation_facts_only_with_consent", req(employer, absenceCase, read, privacy.CategoryConsultation, ""), false, privacy.O10},
+		{"O10_employer_consultation_facts_with_consent", consent(req(employer, absenceCase, read, privacy.CategoryConsultation, "")), true, privacy.O9},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if d := e.Decide(tc.r); d.Allowed != tc.allowed || d.Rule != tc.rule {
+				t.Errorf("Decide(%s) = %v, want allowed %t by %s", describe(tc.r), d, tc.allowed, tc.rule)
+			}
+			if tc.allowed {
+				return
+			}
+			// Nothing of a case hidden by a floor on who the principal is
+			// shows in a view or a listing.
+			if tc.rule == privacy.N4 || tc.rule == privacy.O10 || tc.rule == privacy.O6 {
+				return
+			}
+			r := tc.r
+			if r.Action != read {
+				return
+			}
+			if d := e.Visible(r); d.Allowed {
+				t.Errorf("Visible(%s) = %v, want hidden", describe(r), d)
+			}
+			if got := e.List(access.ListRequest{Principal: r.Principal, Time: now}, []privacy.Case{*r.Case}); len(got) != 0 {
+				t.Errorf("List(%s) = %d cases, want none", describe(r), len(got))
 			}
 		})
 	}

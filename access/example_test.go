@@ -221,8 +221,9 @@ func ExampleVerify() {
 }
 
 // An employer sees the periodic-examination participation of a
-// department, but not of a group that differs from it by one person
-// (N12).
+// department, but not of a group that differs from it by one person, nor
+// of a small group (N12); and of a team that all took part, that they did
+// is withheld (O10: it would tell about each of them).
 func ExampleGuard_GroupFigure() {
 	ctx := context.Background()
 	store, dossiers, now := bakery(ctx)
@@ -233,7 +234,7 @@ func ExampleGuard_GroupFigure() {
 	contract := privacy.Contract{ID: "contract-bakery", Party: "employer-bakery", PartyKind: privacy.PartyEmployer,
 		Start: time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)}
 	var staff []privacy.SubjectID
-	for i := range 11 {
+	for i := range 31 {
 		s, _ := privacy.NewSubject(privacy.SubjectID(fmt.Sprintf("baker-%02d", i)), "employer-bakery", now.AddDate(-1, 0, 0))
 		registrar := privacy.Act{By: privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager,
 			Secrecy: privacy.SecrecyAgreement}, At: now}
@@ -241,7 +242,7 @@ func ExampleGuard_GroupFigure() {
 			log.Fatal(err)
 		}
 		staff = append(staff, s.ID)
-		if i%2 == 0 {
+		if i%2 == 0 && i < 20 || i >= 21 {
 			c, _ := privacy.NewCase(privacy.CaseID(fmt.Sprintf("exam-%02d", i)), s.ID, privacy.CasePeriodicExam, privacy.PurposePrevention, contract, now.AddDate(0, 0, -7))
 			if err := dossiers.OpenCase(ctx, registrar, c); err != nil {
 				log.Fatal(err)
@@ -252,19 +253,24 @@ func ExampleGuard_GroupFigure() {
 	ask := func(members []privacy.SubjectID) {
 		f, err := guard.GroupFigure(ctx, access.GroupRequest{Principal: hr, Employer: "employer-bakery", Figure: access.FigurePeriodicExam,
 			Members: members, From: now.AddDate(0, -1, 0), To: now, Time: now})
-		if err != nil {
+		switch {
+		case err != nil:
 			fmt.Println(err)
-			return
+		case f.Suppressed:
+			fmt.Printf("%d members: suppressed (rule %s): %s\n", f.Members, f.Rule, f.Reason)
+		default:
+			fmt.Printf("%d members: %.0f%% took part (rule %s)\n", f.Members, 100*f.Value, f.Rule)
 		}
-		fmt.Printf("%d members: %.0f%% took part (rule %s)\n", f.Members, 100*f.Value, f.Rule)
 	}
-	ask(staff[:10])
-	ask(staff[:11])
+	ask(staff[:20])
+	ask(staff[:21])
 	ask(staff[:5])
+	ask(staff[21:31])
 	// Output:
-	// 10 members: 50% took part (rule N12)
+	// 20 members: 50% took part (rule N12)
 	// privacy: access: group figure: rule N12: with earlier answered groups it would single out fewer than the policy's minimum
 	// privacy: access: group figure: rule N12: the group is smaller than the policy's minimum
+	// 10 members: suppressed (rule O10): all or none of the group are counted: the figure would tell about each member
 }
 
 // An employer's list of cases leaves out the consultation-hour visit: it

@@ -25,6 +25,13 @@ const (
 // Known reports whether f is one of the figures.
 func (f Figure) Known() bool { return f == FigureAbsenceRate || f == FigurePeriodicExam }
 
+// Confidential reports whether f counts cases of a kind the employer may
+// not learn of without the employee's approval (rule O10): consultation-hour
+// visits and periodic examinations. Such a figure is suppressed when it
+// would tell something about each member (all or none took part) or about
+// fewer members than the policy's minimum (rule N12); see [GroupFigure].
+func (f Figure) Confidential() bool { return f == FigurePeriodicExam }
+
 // GroupRequest asks for a figure about a group of an employer's employees.
 type GroupRequest struct {
 	// Principal must be an employer contact acting for Employer.
@@ -83,11 +90,43 @@ type GroupFigure struct {
 	From, To time.Time
 	// Members is the size of the group.
 	Members int
-	// Value is the figure, a share between 0 and 1.
+	// Value is the figure, a share between 0 and 1; zero, and meaning
+	// nothing, when the figure is suppressed.
 	Value float64
-	// Rule is N12, Policy the version that decided.
+	// Suppressed reports that the figure is withheld: for a confidential
+	// figure ([Figure.Confidential]) whose members all or none are
+	// counted (rule O10: that would tell the employer about each of them)
+	// or whose counted or uncounted members are fewer than the policy's
+	// minimum (rule N12). Reason says which, without personal data.
+	Suppressed bool
+	Reason     string
+	// Rule is the rule that decided: N12 for an answered figure; O10 or
+	// N12 for a suppressed one. Policy is the version that decided.
 	Rule   privacy.RuleID
 	Policy string
+}
+
+// The reasons of a suppressed figure.
+const (
+	reasonAllOrNone = "all or none of the group are counted: the figure would tell about each member"
+	reasonSmallCell = "fewer members than the policy's minimum are counted, or not counted"
+)
+
+// suppress decides whether a figure that counts count of members is
+// withheld, and by which rule (see [GroupFigure.Suppressed]).
+func suppress(f Figure, count, members, min int) (privacy.RuleID, string, bool) {
+	switch {
+	case !f.Confidential():
+		return "", "", false
+	case count == 0 || count == members:
+		// Rule O10: "none took part" or "all took part" tells the
+		// employer about each member.
+		return privacy.O10, reasonAllOrNone, true
+	case count < min || members-count < min:
+		// Rule N12: a cell small enough to point at a person.
+		return privacy.N12, reasonSmallCell, true
+	}
+	return "", "", false
 }
 
 // GroupHistory is what an employer was told before: the member sets of
@@ -172,10 +211,11 @@ func CheckGroup(h GroupHistory, members []privacy.SubjectID, min int) error {
 }
 
 // computeFigure computes figure f over members from their cases (cases
-// of other subjects or other employers are ignored).
-func computeFigure(f Figure, employer privacy.PartyID, members []privacy.SubjectID, cases []privacy.Case, from, to time.Time) float64 {
+// of other subjects or other employers are ignored), and for a figure that
+// counts members, how many it counts.
+func computeFigure(f Figure, employer privacy.PartyID, members []privacy.SubjectID, cases []privacy.Case, from, to time.Time) (float64, int) {
 	if len(members) == 0 {
-		return 0
+		return 0, 0
 	}
 	in := NewSet(members...)
 	switch f {
@@ -187,7 +227,7 @@ func computeFigure(f Figure, employer privacy.PartyID, members []privacy.Subject
 				took.Add(c.Subject)
 			}
 		}
-		return float64(len(took)) / float64(len(members))
+		return float64(len(took)) / float64(len(members)), len(took)
 	case FigureAbsenceRate:
 		days := func(a, b time.Time) float64 { return b.Sub(a).Hours() / 24 }
 		spans := map[privacy.SubjectID][][2]time.Time{}
@@ -221,7 +261,7 @@ func computeFigure(f Figure, employer privacy.PartyID, members []privacy.Subject
 			}
 			total += days(cur[0], cur[1])
 		}
-		return total / (float64(len(members)) * days(from, to))
+		return total / (float64(len(members)) * days(from, to)), len(spans)
 	}
-	return 0
+	return 0, 0
 }

@@ -163,9 +163,18 @@ type ViewRequest struct {
 // View loads a case and its records and returns what the principal may
 // see of it ([Engine.View]), writing one audit event per record shown or
 // withheld, and one for the medical file when it stays closed. The medical
-// file is read only when the principal may read medical data (rule O6). A
-// case the principal may not know of, like a missing case, fails with an
-// error matching [privacy.ErrNotFound] (and the refusal is audited).
+// file is read only when the principal may read medical data (rule O6).
+//
+// A case the principal may not know of and a case that does not exist are
+// answered alike (rule O10: the employer does not even learn that a
+// consultation-hour case exists): the same error, matching
+// [privacy.ErrNotFound], with the same text; one audit event of the failed
+// access either way (rule N9); and the same round trips to the stores (one
+// read, one append), so that the time of the answer does not tell them
+// apart either. A malformed request fails with [privacy.ErrInvalid] before
+// the case is looked up, and writes nothing. A request without a purpose
+// (other than the subject's) is not malformed here but denied by rule R5,
+// audited and answered as a hidden case.
 func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 	const op = "access: view"
 	if g.dossiers == nil {
@@ -174,22 +183,35 @@ func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 	if !privacy.ValidID(string(r.Case)) {
 		return CaseView{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "case", Msg: "malformed case ID"}
 	}
+	// The request is checked before the case is looked up: a malformed
+	// one fails alike whether the case exists or not.
+	probe := privacy.Case{ID: r.Case}
+	req := Request{Principal: r.Principal, Case: &probe, Action: privacy.ActionRead, Purpose: r.Purpose, Time: r.Time, Consent: r.Consent}
+	if err := validateAsked(&req); err != nil {
+		return CaseView{}, err
+	}
 	c, err := g.dossiers.Case(ctx, r.Case)
-	if err != nil {
+	switch {
+	case errors.Is(err, privacy.ErrNotFound):
+		// Rules O10, N9: the failed access to a missing case is audited
+		// as one to a hidden case is, and answered with the same error.
+		d := Decision{Rule: privacy.RuleDefaultDeny, Reason: reasonNoCase, Policy: g.engine.version}
+		if _, err := g.store.AppendEvents(ctx, event(&req, d)); err != nil {
+			return CaseView{}, auditFailed(err)
+		}
+		return CaseView{}, errNotFound(op)
+	case err != nil:
 		return CaseView{}, err
 	}
-	req := Request{Principal: r.Principal, Case: &c, Action: privacy.ActionRead, Category: privacy.CategoryIdentity,
-		Purpose: r.Purpose, Time: r.Time, Consent: r.Consent}
-	if err := req.Validate(); malformed(err) {
-		return CaseView{}, err
-	}
-	req.Category = ""
+	// The stored case was validated when it was written; the engine
+	// denies one that is not (a malformed request is default-denied).
+	req.Case = &c
 	vis := g.engine.Visible(req)
 	if !vis.Allowed {
 		if _, err := g.store.AppendEvents(ctx, event(&req, vis)); err != nil {
 			return CaseView{}, auditFailed(err)
 		}
-		return CaseView{}, &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
+		return CaseView{}, errNotFound(op)
 	}
 	records, err := collect(g.dossiers.CaseRecords(ctx, c.ID))
 	if err != nil {
@@ -243,6 +265,38 @@ func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 		return CaseView{}, auditFailed(err)
 	}
 	return v, nil
+}
+
+// reasonNoCase is the reason a missing case is denied with, in the audit
+// trail only.
+const reasonNoCase = "no such case"
+
+// errNotFound is the one error of op for a case, subject or member the
+// principal may not know of, and for one that does not exist: the same
+// kind and text, whichever it is (rule O10).
+func errNotFound(op string) error { return &privacy.Error{Op: op, Kind: privacy.ErrNotFound} }
+
+// validateAsked checks what a request asks, before the case it asks
+// about is known: the principal, the purpose and the time, as
+// [Request.Validate] does. A principal forbidden as such (O7) is decided
+// and audited later, not refused here; so is a missing purpose (R5: it is
+// not the case's), so that a caller that fills in the case's purpose when
+// it finds the case tells a hidden case from a missing one no better.
+func validateAsked(r *Request) error {
+	const op = "access: validate request"
+	if r.Principal == nil {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "principal", Msg: "missing"}
+	}
+	if err := r.Principal.Validate(); malformed(err) {
+		return err
+	}
+	if r.Purpose != "" && !privacy.ValidID(string(r.Purpose)) {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "purpose", Msg: "malformed purpose"}
+	}
+	if r.Time.IsZero() {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "time", Msg: "missing"}
+	}
+	return nil
 }
 
 func collect(seq iter.Seq2[privacy.Record, error]) ([]privacy.Record, error) {
@@ -361,7 +415,11 @@ func (g *Guard) Verify(ctx context.Context, want Checkpoint) (Checkpoint, error)
 // employees (rule N12), or refuses it with [privacy.ErrForbidden] and rule
 // N12 when the group is smaller than the policy's minimum or would, with
 // the groups answered before, single out fewer people than that (see
-// [CheckGroup]). The principal must be an employer contact acting for the
+// [CheckGroup]). A confidential figure ([Figure.Confidential]: periodic
+// examinations) is answered suppressed, with [GroupFigure.Suppressed], its
+// rule and reason and no value, when all or none of the members are
+// counted (rule O10) or fewer than the minimum are counted or left out
+// (rule N12); the suppressed answer is audited as a denial by that rule. The principal must be an employer contact acting for the
 // employer. Members must be subjects employed by it. Answer and refusal
 // are audited; the answered group is recorded with its audit event in one
 // step, so that two racing requests cannot together break the rule.
@@ -405,16 +463,32 @@ func (g *Guard) GroupFigure(ctx context.Context, r GroupRequest) (GroupFigure, e
 	if len(members) < g.engine.minGroup {
 		return refuse(privacy.N12, "the group is smaller than the policy's minimum")
 	}
-	var cases []privacy.Case
+	// Every member is looked up, whether an earlier one failed or not: a
+	// member who does not exist and one who works for another employer
+	// are answered alike, with the same error, audit and round trips (the
+	// employer learns nothing of who exists elsewhere).
+	stranger := false
 	for _, m := range members {
 		s, err := g.dossiers.Subject(ctx, m)
-		if err != nil {
+		switch {
+		case errors.Is(err, privacy.ErrNotFound):
+			stranger = true
+		case err != nil:
 			return GroupFigure{}, err
+		case s.Employer != r.Employer:
+			stranger = true
 		}
-		if s.Employer != r.Employer {
-			return GroupFigure{}, &privacy.Error{Op: op, Kind: privacy.ErrNotFound, Rule: privacy.N12, Path: "members",
-				Msg: "a member is not an employee of the employer"}
+	}
+	if stranger {
+		ev.Rule = privacy.N12
+		if _, err := g.store.AppendEvents(ctx, ev); err != nil {
+			return GroupFigure{}, auditFailed(err)
 		}
+		return GroupFigure{}, &privacy.Error{Op: op, Kind: privacy.ErrNotFound, Rule: privacy.N12, Path: "members",
+			Msg: "a member is not an employee of the employer"}
+	}
+	var cases []privacy.Case
+	for _, m := range members {
 		cs, err := g.dossiers.SubjectCases(ctx, m)
 		if err != nil {
 			return GroupFigure{}, err
@@ -423,8 +497,16 @@ func (g *Guard) GroupFigure(ctx context.Context, r GroupRequest) (GroupFigure, e
 	}
 	fig := GroupFigure{Figure: r.Figure, Employer: r.Employer, From: privacy.Timestamp(r.From), To: privacy.Timestamp(r.To),
 		Members: len(members), Rule: privacy.N12, Policy: g.engine.version}
-	fig.Value = computeFigure(r.Figure, r.Employer, members, cases, r.From, r.To)
+	var count int
+	fig.Value, count = computeFigure(r.Figure, r.Employer, members, cases, r.From, r.To)
 	ev.Outcome = privacy.OutcomeAllowed
+	if rule, reason, ok := suppress(r.Figure, count, len(members), g.engine.minGroup); ok {
+		// Rules O10, N12: the answer says that, and why, the figure is
+		// withheld, never its value. The group counts as answered: the
+		// suppression itself told something about it.
+		fig.Value, fig.Suppressed, fig.Reason, fig.Rule = 0, true, reason, rule
+		ev.Outcome, ev.Rule = privacy.OutcomeDenied, rule
+	}
 	const tries = 5
 	for range tries {
 		h, err := g.store.GroupHistory(ctx, r.Employer)
@@ -435,6 +517,7 @@ func (g *Guard) GroupFigure(ctx context.Context, r GroupRequest) (GroupFigure, e
 			ev.Outcome = privacy.OutcomeDenied
 			return refuse(privacy.N12, "with earlier answered groups it would single out fewer than the policy's minimum")
 		}
+		// From here on the answer is given, with its value or suppressed.
 		if slices.ContainsFunc(h.Groups, func(g []privacy.SubjectID) bool { return slices.Equal(g, members) }) {
 			// The same group again tells nothing new about who is in it.
 			if _, err := g.store.AppendEvents(ctx, ev); err != nil {

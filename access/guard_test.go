@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"maps"
+	"reflect"
 	"testing"
 	"time"
 
@@ -130,8 +132,9 @@ func TestGuardView(t *testing.T) {
 			t.Errorf("View(missing case) = %v, want ErrNotFound", missing)
 		}
 		evs := allEvents(t, store)[setup:]
-		if len(evs) != 1 || evs[0].Outcome != privacy.OutcomeDenied || evs[0].Rule != privacy.O10 || evs[0].Case != "c-cons" {
-			t.Errorf("events %+v, want one denial by O10", evs)
+		if len(evs) != 2 || evs[0].Outcome != privacy.OutcomeDenied || evs[0].Rule != privacy.O10 || evs[0].Case != "c-cons" ||
+			evs[1].Outcome != privacy.OutcomeDenied || evs[1].Case != "c-nope" {
+			t.Errorf("events %+v, want a denial by O10 and one of the missing case", evs)
 		}
 	})
 	t.Run("O10_with_consent_the_employer_sees_the_fact_only", func(t *testing.T) {
@@ -151,7 +154,7 @@ func TestGuardView(t *testing.T) {
 			{Principal: employer, Case: "c abs", Purpose: absenceCase.Purpose, Time: now},
 			{Principal: employer, Case: "c-abs", Purpose: absenceCase.Purpose},
 			{Principal: nil, Case: "c-abs", Purpose: absenceCase.Purpose, Time: now},
-			{Principal: employer, Case: "c-abs", Time: now},
+			{Principal: employer, Case: "c-abs", Purpose: "a b", Time: now},
 		} {
 			if _, err := g.View(ctx, r); !errors.Is(err, privacy.ErrInvalid) {
 				t.Errorf("View(%+v) = %v, want ErrInvalid", r, err)
@@ -161,12 +164,185 @@ func TestGuardView(t *testing.T) {
 			t.Errorf("malformed requests wrote %d events", n)
 		}
 	})
+	t.Run("R5_no_purpose_answered_as_a_hidden_case", func(t *testing.T) {
+		g, store := guardWorld(t)
+		setup := len(allEvents(t, store))
+		_, err := g.View(ctx, access.ViewRequest{Principal: employer, Case: "c-abs", Time: now})
+		_, missing := g.View(ctx, access.ViewRequest{Principal: employer, Case: "c-nope", Time: now})
+		if !errors.Is(err, privacy.ErrNotFound) || err.Error() != missing.Error() {
+			t.Errorf("View(no purpose) = %v, of a missing case %v; want the same ErrNotFound", err, missing)
+		}
+		if evs := allEvents(t, store)[setup:]; len(evs) != 2 || evs[0].Rule != privacy.R5 || evs[0].Outcome != privacy.OutcomeDenied {
+			t.Errorf("events %+v, want a denial by R5 and one of the missing case", evs)
+		}
+	})
 	t.Run("G7_audit_failure_no_view", func(t *testing.T) {
 		g, store := guardWorld(t)
 		store.FailAfter(0)
 		v, err := g.View(ctx, access.ViewRequest{Principal: caseManager, Case: "c-abs", Purpose: absenceCase.Purpose, Time: now})
 		if !errors.Is(err, privacy.ErrUnavailable) || privacy.RuleOf(err) != privacy.G7 || len(v.Records) != 0 {
 			t.Errorf("View with a failing audit = %d records, %v; want nothing and ErrUnavailable by G7", len(v.Records), err)
+		}
+	})
+}
+
+// countingStore counts the round trips a Guard makes to its stores.
+type countingStore struct {
+	*memstore.Store
+	calls int
+}
+
+func (s *countingStore) Case(ctx context.Context, id privacy.CaseID) (privacy.Case, error) {
+	s.calls++
+	return s.Store.Case(ctx, id)
+}
+
+func (s *countingStore) Subject(ctx context.Context, id privacy.SubjectID) (privacy.Subject, error) {
+	s.calls++
+	return s.Store.Subject(ctx, id)
+}
+
+func (s *countingStore) SubjectCases(ctx context.Context, id privacy.SubjectID) ([]privacy.Case, error) {
+	s.calls++
+	return s.Store.SubjectCases(ctx, id)
+}
+
+func (s *countingStore) CaseRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	s.calls++
+	return s.Store.CaseRecords(ctx, id)
+}
+
+func (s *countingStore) CaseMedicalRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	s.calls++
+	return s.Store.CaseMedicalRecords(ctx, id)
+}
+
+func (s *countingStore) AppendEvents(ctx context.Context, events ...privacy.Event) ([]privacy.Event, error) {
+	s.calls++
+	return s.Store.AppendEvents(ctx, events...)
+}
+
+func (s *countingStore) GroupHistory(ctx context.Context, employer privacy.PartyID) (access.GroupHistory, error) {
+	s.calls++
+	return s.Store.GroupHistory(ctx, employer)
+}
+
+func (s *countingStore) AddGroup(ctx context.Context, employer privacy.PartyID, version uint64, members []privacy.SubjectID, events ...privacy.Event) ([]privacy.Event, error) {
+	s.calls++
+	return s.Store.AddGroup(ctx, employer, version, members, events...)
+}
+
+// countingWorld is guardWorld on a countingStore.
+func countingWorld(t testing.TB) (*access.Guard, *countingStore) {
+	t.Helper()
+	ctx := context.Background()
+	store := &countingStore{Store: memstore.New()}
+	d, err := privacy.NewDossiers(store, privacy.Strict())
+	if err != nil {
+		t.Fatal(err)
+	}
+	subjects := []privacy.SubjectID{"s-1", "s-9"}
+	for i := range 9 {
+		subjects = append(subjects, privacy.SubjectID(fmt.Sprint("s-1", i)))
+	}
+	for _, sub := range subjects {
+		employer := privacy.PartyID("employer-1")
+		if sub == "s-9" {
+			employer = "employer-2"
+		}
+		s, _ := privacy.NewSubject(sub, employer, absenceCase.Opened.AddDate(-1, 0, 0))
+		if err := d.CreateSubject(ctx, writer(s.Created), s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []*privacy.Case{absenceCase, consultCase} {
+		if err := d.OpenCase(ctx, writer(c.Opened), *c); err != nil {
+			t.Fatal(err)
+		}
+		records, _ := caseRecords(c)
+		for _, r := range records {
+			if r.Category != privacy.CategoryNationalID {
+				act := writer(r.Created)
+				if r.Category.Medical() || r.Category == privacy.CategoryConsultation {
+					act = doctorAct(r.Created)
+				}
+				if err := d.AddRecord(ctx, act, r); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	g, err := access.New(store, d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g, store
+}
+
+// TestHiddenAndMissingAlike checks that a case the principal may not know
+// of and a case that does not exist cannot be told apart (rule O10: the
+// employer does not even learn that a consultation-hour case exists): the
+// same error, kind and text; the same number of audit events (N9: the
+// failed access is logged either way); the same number of round trips to
+// the stores, so that neither answers measurably faster.
+func TestHiddenAndMissingAlike(t *testing.T) {
+	ctx := context.Background()
+	unassigned := caseManagerUnassigned
+	for _, tc := range []struct {
+		name string
+		p    *access.Principal
+		c    *privacy.Case
+	}{
+		{"O10_employer_and_a_consultation", employer, consultCase},
+		{"O2_another_employer", employerOther, absenceCase},
+		{"R7_unassigned_case_manager", unassigned, absenceCase},
+		{"O13_another_subject", otherSubject, absenceCase},
+		{"O11_insurer_not_covering", insurerOther, absenceCase},
+		{"R12_administrator", administrator, absenceCase},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g, store := countingWorld(t)
+			view := func(id privacy.CaseID) (events, calls int, err error) {
+				before, callsBefore := len(allEvents(t, store.Store)), store.calls
+				_, err = g.View(ctx, access.ViewRequest{Principal: tc.p, Case: id, Purpose: tc.c.Purpose, Time: now})
+				return len(allEvents(t, store.Store)) - before, store.calls - callsBefore, err
+			}
+			hiddenEvents, hiddenCalls, hidden := view(tc.c.ID)
+			missingEvents, missingCalls, missing := view("c-missing")
+			if hidden == nil || missing == nil || hidden.Error() != missing.Error() ||
+				!errors.Is(hidden, privacy.ErrNotFound) || !errors.Is(missing, privacy.ErrNotFound) ||
+				reflect.TypeOf(hidden) != reflect.TypeOf(missing) || privacy.RuleOf(hidden) != privacy.RuleOf(missing) {
+				t.Errorf("hidden: %v; missing: %v; want the same ErrNotFound", hidden, missing)
+			}
+			if hiddenEvents != 1 || missingEvents != hiddenEvents {
+				t.Errorf("hidden case: %d audit events, missing case: %d; want one each", hiddenEvents, missingEvents)
+			}
+			if hiddenCalls != missingCalls {
+				t.Errorf("hidden case: %d store round trips, missing case: %d; want the same", hiddenCalls, missingCalls)
+			}
+		})
+	}
+	t.Run("N12_member_of_another_employer_and_no_member", func(t *testing.T) {
+		g, store := countingWorld(t)
+		ask := func(m privacy.SubjectID) (events, calls int, err error) {
+			members := []privacy.SubjectID{m}
+			for i := range 9 {
+				members = append(members, privacy.SubjectID(fmt.Sprint("s-1", i)))
+			}
+			before, callsBefore := len(allEvents(t, store.Store)), store.calls
+			_, err = g.GroupFigure(ctx, access.GroupRequest{Principal: employer, Employer: "employer-1", Figure: access.FigureAbsenceRate,
+				Members: members, From: now.AddDate(0, -1, 0), To: now, Time: now})
+			return len(allEvents(t, store.Store)) - before, store.calls - callsBefore, err
+		}
+		otherEvents, otherCalls, other := ask("s-9")
+		missingEvents, missingCalls, missing := ask("s-0")
+		if other == nil || missing == nil || other.Error() != missing.Error() || !errors.Is(other, privacy.ErrNotFound) ||
+			!errors.Is(missing, privacy.ErrNotFound) {
+			t.Errorf("another employer's employee: %v; no such subject: %v; want the same ErrNotFound", other, missing)
+		}
+		if otherEvents != 1 || missingEvents != otherEvents || otherCalls != missingCalls {
+			t.Errorf("events %d and %d, round trips %d and %d; want one event each and the same round trips",
+				otherEvents, missingEvents, otherCalls, missingCalls)
 		}
 	})
 }
@@ -204,6 +380,68 @@ func TestGuardGroupFigure(t *testing.T) {
 		if e.Outcome != privacy.OutcomeDenied || e.Subject != "" {
 			t.Errorf("a refused group figure is audited as %s about %q", e.Outcome, e.Subject)
 		}
+	}
+}
+
+// TestGroupFigureSuppressed checks that a periodic-examination figure
+// never tells the employer about each member (all or none took part, rule
+// O10) or about fewer members than the minimum (rule N12): it is answered
+// suppressed, says why, and carries no value; an absence rate of all or
+// none is answered (the employer knows its sick reports).
+func TestGroupFigureSuppressed(t *testing.T) {
+	ctx := context.Background()
+	from := time.Date(2026, time.February, 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 1, 0)
+	for _, tc := range []struct {
+		name       string
+		figure     access.Figure
+		members    int
+		counted    int // members with a periodic exam (or absence case) in the period
+		suppressed bool
+		rule       privacy.RuleID
+		value      float64
+	}{
+		{"O10_all_took_part", access.FigurePeriodicExam, 10, 10, true, privacy.O10, 0},
+		{"O10_none_took_part", access.FigurePeriodicExam, 10, 0, true, privacy.O10, 0},
+		{"O10_all_of_a_large_group_took_part", access.FigurePeriodicExam, 40, 40, true, privacy.O10, 0},
+		{"N12_few_took_part", access.FigurePeriodicExam, 25, 3, true, privacy.N12, 0},
+		{"N12_few_did_not_take_part", access.FigurePeriodicExam, 25, 22, true, privacy.N12, 0},
+		{"N12_half_of_ten", access.FigurePeriodicExam, 10, 5, true, privacy.N12, 0},
+		{"N12_both_cells_at_the_minimum", access.FigurePeriodicExam, 20, 10, false, privacy.N12, 0.5},
+		{"N12_absence_rate_of_none_answered", access.FigureAbsenceRate, 10, 0, false, privacy.N12, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := memstore.New()
+			d, _ := privacy.NewDossiers(store, privacy.Strict())
+			g, _ := access.New(store, d, nil)
+			var members []privacy.SubjectID
+			for i := range tc.members {
+				s, _ := privacy.NewSubject(privacy.SubjectID(fmt.Sprint("m-", i)), "employer-1", from.AddDate(-1, 0, 0))
+				if err := d.CreateSubject(ctx, writer(s.Created), s); err != nil {
+					t.Fatal(err)
+				}
+				members = append(members, s.ID)
+				if i < tc.counted {
+					c, _ := privacy.NewCase(privacy.CaseID(fmt.Sprint("exam-", i)), s.ID, privacy.CasePeriodicExam, privacy.PurposePrevention, contract, from.AddDate(0, 0, 3))
+					if err := d.OpenCase(ctx, doctorAct(c.Opened), c); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			fig, err := g.GroupFigure(ctx, access.GroupRequest{Principal: employer, Employer: "employer-1", Figure: tc.figure,
+				Members: members, From: from, To: to, Time: now})
+			if err != nil {
+				t.Fatalf("GroupFigure = %v", err)
+			}
+			if fig.Suppressed != tc.suppressed || fig.Rule != tc.rule || fig.Value != tc.value || (fig.Reason == "") != !tc.suppressed {
+				t.Errorf("GroupFigure(%d of %d) = %+v, want suppressed %t by %s, value %v", tc.counted, tc.members, fig, tc.suppressed, tc.rule, tc.value)
+			}
+			evs := allEvents(t, store)
+			last := evs[len(evs)-1]
+			if (last.Outcome == privacy.OutcomeDenied) != tc.suppressed || last.Rule != tc.rule {
+				t.Errorf("audited as %s by %s, want denied %t by %s", last.Outcome, last.Rule, tc.suppressed, tc.rule)
+			}
+		})
 	}
 }
 

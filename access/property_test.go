@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -306,4 +307,209 @@ func TestEveryDecisionAudited(t *testing.T) {
 	if _, err := g.Verify(ctx, access.Checkpoint{}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// mutatePolicy changes p at random in one of the ways a policy author, or
+// an attacker who gets to write the policy, might: a condition dropped or
+// added, a role, category, field, case kind or action added or removed, a
+// rule added, removed or turned around.
+func mutatePolicy(rng *rand.Rand, p *privacy.Policy) {
+	if len(p.Access) == 0 || rng.IntN(8) == 0 {
+		p.Access = append(p.Access, privacy.AccessRule{Rule: pick(rng, privacy.Rules()).ID, Effect: privacy.Allow,
+			Roles: []privacy.Role{pick(rng, privacy.Roles())}, Actions: []privacy.Action{pick(rng, privacy.Actions())},
+			Categories: []privacy.Category{pick(rng, privacy.Categories())}, Reason: "mutated"})
+		return
+	}
+	i := rng.IntN(len(p.Access))
+	a := &p.Access[i]
+	drop := func(n int) int { return rng.IntN(n) }
+	switch rng.IntN(12) {
+	case 0:
+		if len(a.Requires) > 0 {
+			j := drop(len(a.Requires))
+			a.Requires = slices.Delete(a.Requires, j, j+1)
+		}
+	case 1:
+		a.Requires = append(a.Requires, pick(rng, privacy.Conditions()))
+	case 2:
+		a.Roles = append(a.Roles, pick(rng, privacy.Roles()))
+	case 3:
+		if len(a.Roles) > 1 {
+			j := drop(len(a.Roles))
+			a.Roles = slices.Delete(a.Roles, j, j+1)
+		} else {
+			a.Roles = []privacy.Role{pick(rng, privacy.Roles())}
+		}
+	case 4:
+		a.Categories = append(a.Categories, pick(rng, privacy.Categories()))
+	case 5:
+		if len(a.Categories) > 1 {
+			j := drop(len(a.Categories))
+			a.Categories = slices.Delete(a.Categories, j, j+1)
+		}
+	case 6:
+		if len(a.Fields) > 0 {
+			a.Fields = nil // every field of its categories
+		} else {
+			cat := pick(rng, a.Categories)
+			info, _ := cat.Info()
+			a.Fields = []privacy.Field{pick(rng, info.Fields)}
+		}
+	case 7:
+		if len(a.CaseKinds) > 0 {
+			a.CaseKinds = nil // every kind of case
+		} else {
+			a.CaseKinds = []privacy.CaseKind{pick(rng, privacy.CaseKinds())}
+		}
+	case 8:
+		a.Actions = append(a.Actions, pick(rng, privacy.Actions()))
+	case 9:
+		p.Access = slices.Delete(p.Access, i, i+1)
+	case 10:
+		if a.Effect == privacy.Allow {
+			a.Effect = privacy.Deny
+		} else {
+			a.Effect = privacy.Allow
+		}
+	case 11:
+		b := *a
+		b.Roles = []privacy.Role{pick(rng, privacy.Roles())}
+		b.Requires = slices.Clone(a.Requires)
+		p.Access = append(p.Access, b)
+	}
+}
+
+// TestPropertyValidatedPoliciesKeepTheFloors is issue 12's proof for the
+// access engine: for random policies that Validate accepts (the ready
+// policies mutated) and random principals and cases, no view or listing
+// ever gives medical data to anyone but an authorised physician (O6, G8,
+// N6), the absence reason to anyone outside the service (O9), an insurer
+// more than N3 or any case of an employer it does not cover (O11), the
+// BSN to an outside party (N5), health data to an employer (N4), an
+// employer any sign of a consultation-hour or periodic-exam case without
+// consent (O10) or of another employer's case (O2), a subject another
+// subject's data (R11, O13), an unassigned case manager or physician any
+// content (R7, O4), the administrator or privacy officer anything (R12,
+// R8).
+func TestPropertyValidatedPoliciesKeepTheFloors(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 2026))
+	accepted, mutated, tried := 0, 0, 0
+	for accepted < 120 {
+		tried++
+		if tried > 200000 {
+			t.Fatalf("only %d of %d mutated policies validate", accepted, tried)
+		}
+		p := pick(rng, policies()).Clone()
+		n := 1 + rng.IntN(4)
+		for range n {
+			mutatePolicy(rng, p)
+		}
+		if p.Validate() != nil {
+			continue
+		}
+		accepted++
+		if !reflect.DeepEqual(p.Access, privacyPolicyNamed(p.Name).Access) {
+			mutated++
+		}
+		e := engineFor(t, p)
+		w := randomWorld(rng)
+		consented := access.ConsentFunc(func(c privacy.Case, party privacy.PartyID) bool { return w.consent[c.ID] })
+		for _, pr := range w.principals {
+			listed := e.List(access.ListRequest{Principal: pr, Time: now, Consent: consented}, w.cases)
+			for _, c := range listed {
+				if why := hidden(pr, c, w.consent[c.ID]); why != "" {
+					t.Fatalf("policy %d (%s, %d mutations): %s lists case %s: %s", accepted, p.Name, n, pr.ID, c.ID, why)
+				}
+			}
+			for _, c := range w.cases {
+				files := w.records[c.ID]
+				v, err := e.View(access.Request{Principal: pr, Case: &c, Purpose: c.Purpose, Time: now, Consent: w.consent[c.ID]}, files[0], files[1])
+				if err != nil {
+					continue
+				}
+				if why := hidden(pr, c, w.consent[c.ID]); why != "" {
+					t.Fatalf("policy %d (%s, %d mutations): %s views case %s: %s", accepted, p.Name, n, pr.ID, c.ID, why)
+				}
+				for _, rv := range v.Records {
+					if why := withheld(pr, c, rv, w.consent[c.ID]); why != "" {
+						t.Fatalf("policy %d (%s, %d mutations): %s sees %s of case %s: %s", accepted, p.Name, n, pr.ID, rv.ID, c.ID, why)
+					}
+				}
+			}
+		}
+	}
+	if mutated < accepted/3 {
+		t.Fatalf("only %d of %d accepted policies differ from the ready ones", mutated, accepted)
+	}
+	t.Logf("%d policies accepted of %d tried, %d of them mutated", accepted, tried, mutated)
+}
+
+func privacyPolicyNamed(name string) *privacy.Policy {
+	for _, p := range policies() {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// hidden says why principal p may not know of case c at all, or "".
+func hidden(p *access.Principal, c privacy.Case, consent bool) string {
+	switch p.Role {
+	case privacy.RoleAdministrator:
+		return "R12: the administrator sees no case"
+	case privacy.RolePrivacyOfficer:
+		return "R8: the privacy officer sees no case"
+	case privacy.RoleSubject:
+		if p.Subject != c.Subject {
+			return "R11/O13: another subject's case"
+		}
+	case privacy.RoleEmployerContact:
+		if c.Kind.Confidential() && !consent {
+			return "O10: a consultation-hour or periodic-exam case without consent"
+		}
+		if !p.ActsFor(c.Contract.Party) {
+			return "O2: another employer's case"
+		}
+	case privacy.RoleInsurer:
+		if c.Contract.PartyKind != privacy.PartyEmployer || !p.Covers(c.Contract.Party) {
+			return "O11: an employer the insurer does not cover"
+		}
+	case privacy.RoleCaseManager, privacy.RolePhysician:
+		if !p.Assigned(c.ID) {
+			return "R7/O4: not assigned to the case"
+		}
+	}
+	if p.Contractor && p.Agreement == "" {
+		return "O7: a contractor without its agreement"
+	}
+	return ""
+}
+
+// withheld says why p may not see record rv of case c, or "".
+func withheld(p *access.Principal, c privacy.Case, rv access.RecordView, consent bool) string {
+	outside := p.Role == privacy.RoleEmployerContact || p.Role == privacy.RoleInsurer
+	switch {
+	case rv.Category == privacy.CategoryMedical && !authorisedPhysician(p, c):
+		return "O6: medical data for someone not an authorised physician"
+	case rv.Category == privacy.CategoryAbsenceReason && outside:
+		return "O9: the absence reason outside the service"
+	case rv.Category == privacy.CategoryNationalID && outside:
+		return "N5: the BSN for an outside party"
+	case p.Role == privacy.RoleEmployerContact && rv.Category.Health() && rv.Category != privacy.CategoryConsultation:
+		return "N4: health data for the employer"
+	case p.Role == privacy.RoleEmployerContact && rv.Category == privacy.CategoryConsultation && !consent:
+		return "O10: a consultation fact without consent"
+	case rv.Category.Health() && p.Role.Staff() && p.Secrecy == privacy.SecrecyNone:
+		return "N4: health data for staff not bound to secrecy"
+	}
+	if p.Role == privacy.RoleInsurer {
+		max := privacy.InsurerMaximum()
+		for _, f := range rv.Fields {
+			if !slices.Contains(max[rv.Category], f.Field) {
+				return "N3: " + string(rv.Category) + "." + string(f.Field) + " beyond the insurer maximum"
+			}
+		}
+	}
+	return ""
 }

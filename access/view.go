@@ -54,7 +54,10 @@ type CaseView struct {
 	// Policy is the version of the policy that decided.
 	Policy string
 
-	fields []FieldValue // the memory behind the records' fields, reused by ViewTo
+	// The memory behind Records and the records' fields, reused by
+	// ViewTo; what lies beyond their lengths is always zeroed.
+	recs   []RecordView
+	fields []FieldValue
 }
 
 // View returns the redacted view of r.Case for r.Principal: only the
@@ -81,20 +84,33 @@ func (e *Engine) View(r Request, records, medical []privacy.Record) (CaseView, e
 // ViewTo is [Engine.View] writing into v, reusing the memory of the view
 // v held before: a server that renders many views keeps a CaseView per
 // worker and, once it has grown, allocates nothing, so that views cost no
-// garbage collection. Whatever v held before is overwritten, its records
-// included; on error v is empty.
+// garbage collection. Whatever v held before is overwritten or zeroed, its
+// records and their fields included, so that nothing of an earlier view
+// (the physician's) stays reachable through v when it is reused for
+// another principal (the employer); on error v is empty.
 func (e *Engine) ViewTo(v *CaseView, r Request, records, medical []privacy.Record) error {
 	var decided [numCats]Decision
 	return e.view(v, r, records, medical, &decided)
 }
 
 // view is ViewTo, leaving the decision on each category met in decided.
-func (e *Engine) view(v *CaseView, r Request, records, medical []privacy.Record, decided *[numCats]Decision) error {
+func (e *Engine) view(v *CaseView, r Request, records, medical []privacy.Record, decided *[numCats]Decision) (err error) {
 	const op = "access: view"
-	recs, buf := v.Records[:0], v.fields[:0]
+	recs, buf := v.recs[:0], v.fields[:0]
 	*v = CaseView{}
+	defer func() {
+		// Whatever the earlier view held beyond what this one uses is
+		// zeroed, and kept for the next view; on error, all of it.
+		if err != nil {
+			*v = CaseView{}
+			recs, buf = recs[:0], buf[:0]
+		}
+		clear(recs[len(recs):cap(recs)])
+		clear(buf[len(buf):cap(buf)])
+		v.recs, v.fields = recs[:0], buf[:0]
+	}()
 	r.Action, r.Category, r.Field = privacy.ActionRead, privacy.CategoryIdentity, ""
-	vis := e.Visible(r)
+	vis, f := e.visible(&r)
 	if !vis.Allowed {
 		return &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
 	}
@@ -116,7 +132,7 @@ func (e *Engine) view(v *CaseView, r Request, records, medical []privacy.Record,
 				return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "records", Msg: "unknown category"}
 			}
 			if decided[ci].Rule == "" {
-				masks[ci] = e.decideCategory(&r, ri, readIndex, ci, -1, &decided[ci])
+				masks[ci] = e.decideCategory(&r, &e.cells[cellIndex(ri, readIndex, ci)], ri, 0, f, &decided[ci])
 			}
 			if masks[ci] != 0 {
 				n++
@@ -129,11 +145,13 @@ func (e *Engine) view(v *CaseView, r Request, records, medical []privacy.Record,
 		return nil
 	}
 	// Two allocations at most, none when the memory of an earlier view
-	// is large enough.
+	// is large enough. Memory too small is zeroed before it is dropped.
 	if cap(recs) < n {
+		clear(recs[:cap(recs)])
 		recs = make([]RecordView, 0, n)
 	}
 	if cap(buf) < nfields {
+		clear(buf[:cap(buf)])
 		buf = make([]FieldValue, 0, nfields)
 	}
 	for _, file := range [2][]privacy.Record{records, medical} {
@@ -164,7 +182,7 @@ func (e *Engine) view(v *CaseView, r Request, records, medical []privacy.Record,
 				Fields: buf[start:len(buf):len(buf)], Rule: decided[ci].Rule})
 		}
 	}
-	v.Records, v.fields = recs, buf
+	v.Records = recs
 	return nil
 }
 

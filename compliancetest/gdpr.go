@@ -119,7 +119,10 @@ func g2Deadline(w *world) error {
 }
 
 // Rule G2: an extension needs reasons and is refused once the first
-// period has passed.
+// period has passed. Under the strict policy the kit assumes, no request
+// is extended at all (R11 wins: see the R11 scenario
+// four_weeks_not_extended); this scenario checks the refusals G2 asks for
+// whatever the policy.
 func g2Extension(w *world) error {
 	if err := w.openAbsence(); err != nil {
 		return err
@@ -140,15 +143,6 @@ func g2Extension(w *world) error {
 	}
 	if _, err := w.sys.Respond(w.ctx, Response{Request: "req-early", Verdict: Extended, At: received.AddDate(0, 0, 10), By: "cm-carla"}); err == nil {
 		return w.fail("a deadline was extended without telling the subject the reasons")
-	}
-	out, err := w.sys.Respond(w.ctx, Response{Request: "req-early", Verdict: Extended, At: received.AddDate(0, 0, 10), By: "cm-carla",
-		Reason: "the file spans three cases and needs the physician's release"})
-	if err != nil {
-		return w.setup("extend a deadline within the first period, with reasons", err)
-	}
-	limit := calendar.DeadlineAt(received, privacy.Months(3), calendar.Dutch(nil))
-	if !out.Due.After(dues[1]) || out.Due.After(limit) {
-		return w.fail("an extended deadline is %v: want after %v and no later than three months from receipt (%v)", out.Due, dues[1], limit)
 	}
 	return nil
 }

@@ -23,6 +23,7 @@ func regulationRScenarios() []def {
 		{privacy.R9, "erasure_request_spares_statutory_data", r9Erasure},
 		{privacy.R9, "reintegration_file_kept_two_years_after_closing", r9TwoYears},
 		{privacy.R11, "written_access_within_four_weeks_free", r11Access},
+		{privacy.R11, "four_weeks_not_extended", r11NoExtension},
 		{privacy.R12, "administrator_sees_no_content", r12Administrator},
 	}
 }
@@ -406,6 +407,28 @@ func r11Access(w *world) error {
 		if _, ok := recs[id]; !ok {
 			return w.fail("the answer to an access request leaves out record %s", id)
 		}
+	}
+	return nil
+}
+
+// Rule R11: the four weeks are unconditional. The GDPR lets a controller
+// extend its month by two (G2); regulation R does not, and where the
+// regulations differ the stricter rule holds: a request is not extended,
+// not even within the first period and with reasons.
+func r11NoExtension(w *world) error {
+	if err := w.openAbsence(); err != nil {
+		return err
+	}
+	received := t0.Add(time.Hour)
+	due, err := w.sys.File(w.ctx, Request{ID: "req-access", Subject: anna, Kind: rights.KindAccess, Written: true,
+		Received: received, By: "cm-carla"})
+	if err != nil {
+		return w.setup("file a written access request", err)
+	}
+	out, err := w.sys.Respond(w.ctx, Response{Request: "req-access", Verdict: Extended, At: day(3), By: "cm-carla",
+		Reason: "the file spans three cases and needs the physician's release"})
+	if err == nil {
+		return w.fail("a written access request due on %v was extended to %v: regulation R's four weeks are not extended", due, out.Due)
 	}
 	return nil
 }

@@ -59,6 +59,21 @@
 // absence reason for an outsider (O9), more than N3 for an insurer, the BSN
 // on consent (N5) — are errors that name the path of the bad value. The
 // texts a person reads are in English and Dutch ([Text]; see [Policy]).
+// No policy drops the conditions that say who a principal is to a case (the
+// subject's own data, R11 and O13; the employer's own cases, O2; the
+// insurer's covered employers, O11; the assignment, R7 and O4), lets the
+// employer read health data (N4), discloses anything without consent but
+// N2's advice and O11's overview (R6, O14), names a statute beyond those
+// the library knows ([StatutoryBases], N5, N10), or drops or shortens a
+// statutory retention period (R9, N7); [Policy.Validate] lists them all.
+//
+// Where the regulations differ, [Strict] takes the stricter rule: content
+// needs an assignment (R7 over O4), consent to a disclosure is written
+// (O14 over R6), and a subject's request is answered within four weeks,
+// not extended (R11 over O13's month and over the GDPR's two further
+// months, G2: regulation R allows no extension). A policy that implements
+// regulation R allows no extension at all; [RegulationO] extends its month
+// by two.
 //
 // # Errors
 //

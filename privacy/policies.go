@@ -103,8 +103,10 @@ func RegulationR() *Policy {
 		Retention:      slices.Concat(reintegrationRetention(), fiscalRetention()),
 		AuditRetention: auditRetention(),
 		Requests: RequestRules{
-			Answer:         []Deadline{{R11, Weeks(4), "regulation R: within 4 weeks"}},
-			Extension:      &Deadline{G2, Months(2), "GDPR art. 12(3)"},
+			Answer: []Deadline{{R11, Weeks(4), "regulation R: within 4 weeks"}},
+			// Rule R11: four weeks, unconditionally. G2 lets a controller
+			// extend by two months; regulation R does not, and the
+			// stricter rule holds.
 			MedicalErasure: &Deadline{N8, Months(3), "BW 7:455"},
 			WrittenBy:      []RuleID{R11},
 			FreeCopies:     1,
@@ -158,8 +160,11 @@ func RegulationO() *Policy {
 }
 
 // Strict returns the policy that applies both regulations at once, the
-// stricter rule winning where they differ: the default. Each call returns
-// a new value.
+// stricter rule winning where they differ: the default. Where they differ:
+// content needs an assignment (R7 over O4); consent to a disclosure is
+// written (O14 over R6); requests are answered within 4 weeks (R11 over
+// O13's month) and that deadline is not extended (R11 over G2's two
+// further months). Each call returns a new value.
 func Strict() *Policy {
 	o := RegulationO()
 	r := RegulationR()
@@ -194,8 +199,9 @@ func Strict() *Policy {
 		Retention:      slices.Concat(reintegrationRetention(), absenceRetention(), preventionRetention(), fiscalRetention(), medicalRetention()),
 		AuditRetention: auditRetention(),
 		Requests: RequestRules{
-			Answer:         slices.Concat(r.Requests.Answer, o.Requests.Answer),
-			Extension:      &Deadline{G2, Months(2), "GDPR art. 12(3)"},
+			Answer: slices.Concat(r.Requests.Answer, o.Requests.Answer),
+			// Rule R11 wins over G2: every request is answered within
+			// regulation R's four weeks, which allow no extension.
 			MedicalErasure: &Deadline{N8, Months(3), "BW 7:455"},
 			WrittenBy:      []RuleID{R11, O13},
 			FreeCopies:     1,

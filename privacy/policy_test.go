@@ -73,51 +73,140 @@ func TestPolicyFloors(t *testing.T) {
 		}
 	}
 	med := []privacy.Category{privacy.CategoryMedical}
+	// drop removes condition cond from access rule i.
+	drop := func(i int, cond privacy.Condition) func(*privacy.Policy) {
+		return func(p *privacy.Policy) {
+			p.Access[i].Requires = slices.DeleteFunc(p.Access[i].Requires, func(c privacy.Condition) bool { return c == cond })
+		}
+	}
+	disclose := func(d privacy.DisclosureRule) func(*privacy.Policy) {
+		return func(p *privacy.Policy) { p.Disclosures = append(p.Disclosures, d) }
+	}
+	basis := func(l privacy.LegalBasis) func(*privacy.Policy) {
+		return func(p *privacy.Policy) { p.LegalBases = append(p.LegalBases, l) }
+	}
+	regO, regR := privacy.RegulationO, privacy.RegulationR
 	for _, tc := range []struct {
 		name   string
+		base   func() *privacy.Policy // nil: Strict
 		mutate func(*privacy.Policy)
 		rule   privacy.RuleID
 		path   string
 	}{
-		{"O6_case_manager_reads_medical", allow(privacy.O4, privacy.RoleCaseManager, med, nil, privacy.CondAssigned, privacy.CondSecrecy), privacy.O6, "access[14].roles[0]"},
-		{"G8_employer_reads_medical", allow(privacy.O4, privacy.RoleEmployerContact, med, nil), privacy.O6, "access[14].roles[0]"},
-		{"N6_physician_without_multi_factor", allow(privacy.O6, privacy.RolePhysician, med, nil, privacy.CondAssigned, privacy.CondProfessionalSecrecy), privacy.N6, "access[14].requires"},
-		{"N4_health_data_without_secrecy", allow(privacy.O4, privacy.RoleCaseManager, []privacy.Category{privacy.CategoryStatements}, nil, privacy.CondAssigned), privacy.N4, "access[14].requires"},
-		{"N3_insurer_beyond_the_list", allow(privacy.O11, privacy.RoleInsurer, []privacy.Category{privacy.CategoryWorkCapacity}, nil), privacy.N3, "access[14].roles[0]"},
-		{"N3_insurer_all_identity_fields", allow(privacy.O11, privacy.RoleInsurer, []privacy.Category{privacy.CategoryIdentity}, nil), privacy.N3, "access[14].roles[0].fields"},
-		{"R12_administrator_reads_content", allow(privacy.R12, privacy.RoleAdministrator, []privacy.Category{privacy.CategoryNotes}, nil), privacy.R12, "access[14].roles[0]"},
-		{"R8_privacy_officer_reads_identity", allow(privacy.R8, privacy.RolePrivacyOfficer, []privacy.Category{privacy.CategoryIdentity}, nil), privacy.R8, "access[14].roles[0]"},
-		{"R8_support_staff_reads_notes", allow(privacy.R8, privacy.RoleSupportStaff, []privacy.Category{privacy.CategoryNotes}, nil), privacy.R8, "access[14].roles[0]"},
-		{"O10_employer_sees_consultations_without_consent", allow(privacy.O9, privacy.RoleEmployerContact, []privacy.Category{privacy.CategoryConsultation}, nil, privacy.CondCommissioner), privacy.O10, "access[14].roles[0]"},
-		{"O10_employer_rule_for_every_case_kind", allow(privacy.O9, privacy.RoleEmployerContact, []privacy.Category{privacy.CategoryContact}, nil, privacy.CondCommissioner), privacy.O10, "access[14].roles[0]"},
-		{"N9_audit_kept_one_year", func(p *privacy.Policy) { p.AuditRetention.Period = privacy.Years(1) }, privacy.N9, "audit_retention.period"},
-		{"N12_groups_of_one", func(p *privacy.Policy) { p.MinGroupSize = 1 }, privacy.N12, "min_group_size"},
-		{"G2_answer_in_two_months", func(p *privacy.Policy) { p.Requests.Answer[0].Period = privacy.Months(2) }, privacy.G2, "requests.answer[0].period"},
-		{"G2_extension_of_a_year", func(p *privacy.Policy) { p.Requests.Extension.Period = privacy.Years(1) }, privacy.G2, "requests.extension.period"},
-		{"N8_medical_erasure_in_a_year", func(p *privacy.Policy) { p.Requests.MedicalErasure.Period = privacy.Years(1) }, privacy.N8, "requests.medical_erasure.period"},
-		{"N11_no_free_copy", func(p *privacy.Policy) { p.Requests.FreeCopies = 0 }, privacy.N11, "requests.free_copies"},
-		{"O6_medical_on_plain_consent", func(p *privacy.Policy) {
+		{"O6_case_manager_reads_medical", nil, allow(privacy.O4, privacy.RoleCaseManager, med, nil, privacy.CondAssigned, privacy.CondSecrecy), privacy.O6, "access[14].roles[0]"},
+		{"G8_employer_reads_medical", nil, allow(privacy.O4, privacy.RoleEmployerContact, med, nil), privacy.O6, "access[14].roles[0]"},
+		{"N6_physician_without_multi_factor", nil, allow(privacy.O6, privacy.RolePhysician, med, nil, privacy.CondAssigned, privacy.CondProfessionalSecrecy), privacy.N6, "access[14].requires"},
+		{"N4_health_data_without_secrecy", nil, allow(privacy.O4, privacy.RoleCaseManager, []privacy.Category{privacy.CategoryStatements}, nil, privacy.CondAssigned), privacy.N4, "access[14].requires"},
+		{"N3_insurer_beyond_the_list", nil, allow(privacy.O11, privacy.RoleInsurer, []privacy.Category{privacy.CategoryWorkCapacity}, nil), privacy.N3, "access[14].roles[0]"},
+		{"N3_insurer_all_identity_fields", nil, allow(privacy.O11, privacy.RoleInsurer, []privacy.Category{privacy.CategoryIdentity}, nil), privacy.N3, "access[14].roles[0].fields"},
+		{"R12_administrator_reads_content", nil, allow(privacy.R12, privacy.RoleAdministrator, []privacy.Category{privacy.CategoryNotes}, nil), privacy.R12, "access[14].roles[0]"},
+		{"R8_privacy_officer_reads_identity", nil, allow(privacy.R8, privacy.RolePrivacyOfficer, []privacy.Category{privacy.CategoryIdentity}, nil), privacy.R8, "access[14].roles[0]"},
+		{"R8_support_staff_reads_notes", nil, allow(privacy.R8, privacy.RoleSupportStaff, []privacy.Category{privacy.CategoryNotes}, nil), privacy.R8, "access[14].roles[0]"},
+		{"O10_employer_sees_consultations_without_consent", nil, allow(privacy.O9, privacy.RoleEmployerContact, []privacy.Category{privacy.CategoryConsultation}, nil, privacy.CondCommissioner), privacy.O10, "access[14].roles[0]"},
+		{"O10_employer_rule_for_every_case_kind", nil, allow(privacy.O9, privacy.RoleEmployerContact, []privacy.Category{privacy.CategoryContact}, nil, privacy.CondCommissioner), privacy.O10, "access[14].roles[0]"},
+		{"N9_audit_kept_one_year", nil, func(p *privacy.Policy) { p.AuditRetention.Period = privacy.Years(1) }, privacy.N9, "audit_retention.period"},
+		{"N12_groups_of_one", nil, func(p *privacy.Policy) { p.MinGroupSize = 1 }, privacy.N12, "min_group_size"},
+		{"G2_answer_in_two_months", regO, func(p *privacy.Policy) { p.Requests.Answer[0].Period = privacy.Months(2) }, privacy.G2, "requests.answer[0].period"},
+		{"G2_extension_of_a_year", regO, func(p *privacy.Policy) { p.Requests.Extension.Period = privacy.Years(1) }, privacy.G2, "requests.extension.period"},
+		{"N8_medical_erasure_in_a_year", nil, func(p *privacy.Policy) { p.Requests.MedicalErasure.Period = privacy.Years(1) }, privacy.N8, "requests.medical_erasure.period"},
+		{"N11_no_free_copy", nil, func(p *privacy.Policy) { p.Requests.FreeCopies = 0 }, privacy.N11, "requests.free_copies"},
+		{"O6_medical_on_plain_consent", nil, func(p *privacy.Policy) {
 			p.Disclosures = append(p.Disclosures, privacy.DisclosureRule{Rule: privacy.R6, Recipient: privacy.PartyThirdParty, Categories: med, Basis: privacy.BasisConsent})
 		}, privacy.O6, "disclosures[6].basis"},
-		{"N3_insurer_disclosure_beyond_the_list", func(p *privacy.Policy) {
+		{"N3_insurer_disclosure_beyond_the_list", nil, func(p *privacy.Policy) {
 			p.Disclosures = append(p.Disclosures, privacy.DisclosureRule{Rule: privacy.R6, Recipient: privacy.PartyInsurer,
 				Categories: []privacy.Category{privacy.CategoryExpertReport}, Basis: privacy.BasisWrittenConsent})
 		}, privacy.N3, "disclosures[6]"},
-		{"N2_physician_tells_more_without_consent", func(p *privacy.Policy) {
+		{"N2_physician_tells_more_without_consent", nil, func(p *privacy.Policy) {
 			p.Disclosures = append(p.Disclosures, privacy.DisclosureRule{Rule: privacy.N2, Recipient: privacy.PartyEmployer,
 				Categories: []privacy.Category{privacy.CategoryExpertReport}, Basis: privacy.BasisNone})
 		}, privacy.N2, "disclosures[6]"},
-		{"N7_statutory_period_without_citation", func(p *privacy.Policy) {
+		{"N7_statutory_period_without_citation", nil, func(p *privacy.Policy) {
 			p.Retention = append(p.Retention, privacy.RetentionRule{Rule: privacy.N7, Trigger: privacy.TriggerCaseClosed, Period: privacy.Years(7), Statutory: true})
 		}, privacy.N7, "retention[6].citation"},
-		{"contradiction_allow_and_deny", func(p *privacy.Policy) {
+		{"contradiction_allow_and_deny", nil, func(p *privacy.Policy) {
 			p.Access = append(p.Access, privacy.AccessRule{Rule: privacy.R8, Effect: privacy.Deny, Roles: []privacy.Role{privacy.RoleSupportStaff},
 				Actions: []privacy.Action{privacy.ActionRead}, Categories: []privacy.Category{privacy.CategoryContact},
 				Requires: []privacy.Condition{privacy.CondContractInForce}})
 		}, privacy.R8, "access[14]"},
+
+		// Who the principal is to the case: no allow rule drops it.
+		{"O13_subject_rule_without_own_data", nil, drop(13, privacy.CondOwnData), privacy.O13, "access[13].requires"},
+		{"R11_subject_rule_without_own_data", regR, drop(5, privacy.CondOwnData), privacy.R11, "access[5].requires"},
+		{"R11_new_subject_rule_without_own_data", regR, allow(privacy.R2, privacy.RoleSubject, []privacy.Category{privacy.CategoryNationalID}, nil), privacy.R11, "access[6].requires"},
+		{"O2_employer_rule_without_commissioner", nil, drop(9, privacy.CondCommissioner), privacy.O2, "access[9].requires"},
+		{"O2_employer_write_rule_without_commissioner", nil, drop(7, privacy.CondCommissioner), privacy.O2, "access[7].requires"},
+		{"O11_insurer_rule_without_covers", nil, drop(12, privacy.CondCovers), privacy.O11, "access[12].requires"},
+		{"R7_case_manager_rule_without_assigned", nil, drop(0, privacy.CondAssigned), privacy.R7, "access[0].requires"},
+		{"R7_case_manager_health_rule_without_assigned", nil, drop(1, privacy.CondAssigned), privacy.R7, "access[1].requires"},
+		{"O4_regulation_O_case_manager_rule_without_assigned", regO, drop(0, privacy.CondAssigned), privacy.O4, "access[0].requires"},
+		{"O4_physician_rule_without_assigned", nil, drop(4, privacy.CondAssigned), privacy.O4, "access[4].requires"},
+		{"N4_employer_reads_statements", nil, allow(privacy.O9, privacy.RoleEmployerContact, []privacy.Category{privacy.CategoryStatements}, nil,
+			privacy.CondCommissioner, privacy.CondConsent), privacy.N4, "access[14].roles[0]"},
+
+		// Disclosures without consent: only N2's advice and O11's overview.
+		{"O14_statements_to_third_party_without_consent", nil, disclose(privacy.DisclosureRule{Rule: privacy.O14, Recipient: privacy.PartyThirdParty,
+			Categories: []privacy.Category{privacy.CategoryStatements}, Basis: privacy.BasisNone}), privacy.O14, "disclosures[6].basis"},
+		{"R6_notes_to_municipality_without_consent", regR, disclose(privacy.DisclosureRule{Rule: privacy.R6, Recipient: privacy.PartyMunicipality,
+			Categories: []privacy.Category{privacy.CategoryNotes}, Basis: privacy.BasisNone}), privacy.R6, "disclosures[4].basis"},
+		{"N2_advice_without_consent_not_from_the_physician", nil, disclose(privacy.DisclosureRule{Rule: privacy.N2, Recipient: privacy.PartyEmployer,
+			Categories: []privacy.Category{privacy.CategoryWorkCapacity}, Fields: privacy.PhysicianToEmployerFields(), Basis: privacy.BasisNone}), privacy.N2, "disclosures[6].from"},
+		{"O11_insurer_without_consent_beyond_the_overview", nil, disclose(privacy.DisclosureRule{Rule: privacy.O11, Recipient: privacy.PartyInsurer,
+			Categories: []privacy.Category{privacy.CategoryIdentity}, Fields: []privacy.Field{privacy.FieldName, privacy.FieldAddress}, Basis: privacy.BasisNone}), privacy.O11, "disclosures[6].fields"},
+		{"N4_statements_to_employer_on_written_consent", nil, disclose(privacy.DisclosureRule{Rule: privacy.O14, Recipient: privacy.PartyEmployer,
+			Categories: []privacy.Category{privacy.CategoryStatements}, Basis: privacy.BasisWrittenConsent}), privacy.N4, "disclosures[6].categories"},
+		{"N4_medical_to_employer_on_written_consent", nil, disclose(privacy.DisclosureRule{Rule: privacy.O6, Recipient: privacy.PartyEmployer,
+			Categories: med, Basis: privacy.BasisWrittenConsent}), privacy.N4, "disclosures[6].categories"},
+
+		// Legal bases: the statutes the library knows are the ceiling.
+		{"N10_invented_statute_sends_medical_data_to_the_employer", nil, basis(privacy.LegalBasis{ID: "wet-x", Rule: privacy.N10,
+			Citation: "Wet verzuimverbetering art. 1", Recipients: []privacy.PartyKind{privacy.PartyEmployer}, Categories: med}), privacy.N10, "legal_bases[5]"},
+		{"N5_invented_statute_sends_the_bsn_to_a_third_party", nil, basis(privacy.LegalBasis{ID: "wet-y", Rule: privacy.N5,
+			Citation: "Wet gegevensdeling art. 2", Recipients: []privacy.PartyKind{privacy.PartyThirdParty}, Categories: []privacy.Category{privacy.CategoryNationalID}}), privacy.N5, "legal_bases[5]"},
+		{"N5_known_statute_widened_to_a_third_party", nil, basis(privacy.LegalBasis{ID: "suwi-73-4-wide", Rule: privacy.N5,
+			Citation: "Wet SUWI art. 73(4)", Recipients: []privacy.PartyKind{privacy.PartyUWV, privacy.PartyThirdParty}, Categories: []privacy.Category{privacy.CategoryNationalID}}), privacy.N5, "legal_bases[5]"},
+		{"N10_known_statute_widened_with_medical_data", nil, func(p *privacy.Policy) {
+			p.LegalBases[2].Categories = append(p.LegalBases[2].Categories, privacy.CategoryMedical)
+		}, privacy.N10, "legal_bases[2]"},
+		{"N10_bsn_statute_under_another_rule", nil, func(p *privacy.Policy) { p.LegalBases[1].Rule = privacy.N10 }, privacy.N10, "legal_bases[1]"},
+		{"N5_legal_basis_under_a_consent_rule", nil, basis(privacy.LegalBasis{ID: "o14-x", Rule: privacy.O14,
+			Citation: "Wet SUWI art. 73(4)", Recipients: []privacy.PartyKind{privacy.PartyUWV}, Categories: []privacy.Category{privacy.CategoryNationalID}}), privacy.N5, "legal_bases[5]"},
+
+		// Retention: statutory minimums are never dropped or shortened.
+		{"R9_fiscal_rule_dropped", nil, func(p *privacy.Policy) { p.Retention = slices.Delete(p.Retention, 4, 5) }, privacy.R9, "retention"},
+		{"R9_fiscal_rule_shortened", nil, func(p *privacy.Policy) { p.Retention[4].Period = privacy.Years(2) }, privacy.R9, "retention[4].period"},
+		{"R9_fiscal_rule_narrowed_to_absence_cases", nil, func(p *privacy.Policy) { p.Retention[4].CaseKinds = []privacy.CaseKind{privacy.CaseAbsence} }, privacy.R9, "retention"},
+		{"R9_fiscal_rule_without_benefits", regR, func(p *privacy.Policy) { p.Retention[1].Categories = []privacy.Category{privacy.CategoryEmployment} }, privacy.R9, "retention"},
+		{"N7_fiscal_rule_not_statutory", regO, func(p *privacy.Policy) { p.Retention[4].Statutory = false }, privacy.N7, "retention[4].statutory"},
+		{"N7_fiscal_rule_from_record_creation", regO, func(p *privacy.Policy) { p.Retention[4].Trigger = privacy.TriggerRecordCreated }, privacy.N7, "retention[4].trigger"},
+		{"N7_exposure_examinations_ten_years", nil, func(p *privacy.Policy) {
+			r := privacy.ExposureExamRetention()
+			r.Period = privacy.Years(10)
+			p.Retention = append(p.Retention, r)
+		}, privacy.N7, "retention[6].period"},
+		{"N7_self_insurer_three_years", regO, func(p *privacy.Policy) {
+			r := privacy.SelfInsurerRetention()
+			r.Period = privacy.Months(36)
+			p.Retention = append(p.Retention, r)
+		}, privacy.N7, "retention[6].period"},
+
+		// R11: regulation R answers within four weeks, unextended.
+		{"R11_regulation_R_answers_in_a_month", regR, func(p *privacy.Policy) { p.Requests.Answer[0].Period = privacy.Months(1) }, privacy.R11, "requests.answer"},
+		{"R11_strict_without_the_four_weeks", nil, func(p *privacy.Policy) { p.Requests.Answer = p.Requests.Answer[1:] }, privacy.R11, "requests.answer"},
+		{"R11_strict_extended_by_two_months", nil, func(p *privacy.Policy) {
+			p.Requests.Extension = &privacy.Deadline{Rule: privacy.G2, Period: privacy.Months(2), Citation: "GDPR art. 12(3)"}
+		}, privacy.R11, "requests.extension"},
+		{"R11_regulation_R_extended_by_two_months", regR, func(p *privacy.Policy) {
+			p.Requests.Extension = &privacy.Deadline{Rule: privacy.G2, Period: privacy.Months(2), Citation: "GDPR art. 12(3)"}
+		}, privacy.R11, "requests.extension"},
+		{"unknown_regulation", nil, func(p *privacy.Policy) { p.Regulations = []string{"O", "X"} }, "", "regulations[1]"},
+		{"no_regulation", nil, func(p *privacy.Policy) { p.Regulations = nil }, "", "regulations"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := privacy.Strict()
+			if tc.base != nil {
+				p = tc.base()
+			}
 			tc.mutate(p)
 			err := p.Validate()
 			var pe *privacy.Error
@@ -125,6 +214,47 @@ func TestPolicyFloors(t *testing.T) {
 				t.Errorf("Validate = %v, want ErrInvalid citing %s at %s", err, tc.rule, tc.path)
 			}
 		})
+	}
+}
+
+// TestPolicyFloorsAllow checks that the floors leave room for what the
+// statutes allow: a narrower legal basis, a more precise citation within a
+// known statute, a statutory period longer than the minimum, an optional
+// statutory rule at its statutory length.
+func TestPolicyFloorsAllow(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		mutate func(*privacy.Policy)
+	}{
+		{"N10_narrower_statute", func(p *privacy.Policy) {
+			p.LegalBases[0].Categories = []privacy.Category{privacy.CategoryAbsenceFacts}
+		}},
+		{"N10_more_precise_provision_within_a_known_statute", func(p *privacy.Policy) {
+			p.LegalBases = append(p.LegalBases, privacy.LegalBasis{ID: "wia-25", Rule: privacy.N10, Citation: "Wet WIA art. 25",
+				Recipients: []privacy.PartyKind{privacy.PartyUWV}, Categories: []privacy.Category{privacy.CategoryWorkCapacity}})
+		}},
+		{"N5_statutes_dropped", func(p *privacy.Policy) { p.LegalBases = nil }},
+		{"R9_fiscal_rule_longer", func(p *privacy.Policy) { p.Retention[4].Period = privacy.Months(96) }},
+		{"R9_fiscal_rule_split_per_category", func(p *privacy.Policy) {
+			r := p.Retention[4]
+			r.Categories = []privacy.Category{privacy.CategoryBenefits}
+			p.Retention[4].Categories = []privacy.Category{privacy.CategoryEmployment}
+			p.Retention = append(p.Retention, r)
+		}},
+		{"N7_exposure_examinations_forty_years", func(p *privacy.Policy) { p.Retention = append(p.Retention, privacy.ExposureExamRetention()) }},
+		{"N7_self_insurer_five_years", func(p *privacy.Policy) { p.Retention = append(p.Retention, privacy.SelfInsurerRetention()) }},
+		{"R11_answer_in_twenty_days", func(p *privacy.Policy) { p.Requests.Answer[0].Period = privacy.Days(20) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := privacy.Strict()
+			tc.mutate(p)
+			if err := p.Validate(); err != nil {
+				t.Errorf("Validate = %v, want nil", err)
+			}
+		})
+	}
+	if got := privacy.StatutoryBases(); !reflect.DeepEqual(got, privacy.Strict().LegalBases) {
+		t.Errorf("StatutoryBases() = %+v, want the ready policies' legal bases", got)
 	}
 }
 

@@ -7,7 +7,14 @@ import (
 
 // policyChecker collects the first error of a policy validation, with the
 // path of the bad value.
-type policyChecker struct{ err error }
+type policyChecker struct {
+	err error
+	// The rules the floors cite where both regulations have one (see
+	// [Policy.citing]): the assignment (R7 or O4), the subject's own data
+	// (R11 or O13), the gate to third parties (R6 or O14), statutory
+	// retention (R9 or N7).
+	assign, own, gate, statutory RuleID
+}
 
 func (c *policyChecker) fail(rule RuleID, path, format string, args ...any) {
 	if c.err == nil {
@@ -83,8 +90,72 @@ func minDays(p Period) int { return p.Years*365 + p.Months*28 + p.Weeks*7 + p.Da
 // are checked here so that no policy can be loaded that would, for
 // instance, show medical data to an employer (O6), the absence reason to an
 // outsider (O9), more than N3 to an insurer, or the BSN on consent (N5).
+// Each failure is an [*Error] matching [ErrInvalid] that names the floor's
+// rule and the path of the bad value.
+//
+// # Floors
+//
+// Access rules that allow something:
+//   - a subject rule requires own-data: the subject reads only their own
+//     data (R11, O13);
+//   - an employer-contact rule requires commissioner: an employer sees only
+//     the cases it commissioned (O2);
+//   - an insurer rule requires covers: an insurer sees only the employers
+//     it covers (O11);
+//   - a case-manager or physician rule requires assigned: content only for
+//     staff assigned to the case (R7, O4);
+//   - an employer-contact rule reads no health data: not the subject's
+//     statements (N4), the absence reason (O9) or the medical file (O6);
+//     consultation facts only with consent (O10);
+//   - and the floors of O6, G8, N6, N4, N5, R8, R12, N1, N3 and O10 on
+//     roles, categories, fields and conditions.
+//
+// Disclosure rules:
+//   - without consent (basis none) only the physician's advice to the
+//     employer, N2's items (N2), and the insurer's overview (O11); anything
+//     else needs consent (R6, O14);
+//   - no health data to an employer, consent or not, except the fact of a
+//     consultation or examination with written consent (N4, O10);
+//   - the floors of O9, N5, O6 and N3.
+//
+// Legal bases: the statutes the library knows ([StatutoryBases]) are the
+// ceiling. A policy's legal basis must fit within one of them under the
+// same rule: its recipients and its categories among that statute's (N5,
+// N10). The citation is the policy's own, so that a policy may name the
+// more precise provision it relies on (Wet WIA art. 25 for the
+// reintegration report to UWV, within SUWI art. 54(3)(c)); but what goes
+// to whom never exceeds a known statute, so no custom statute, cited or
+// invented, unlocks medical data for an employer or the BSN for a third
+// party. The legal bases' rule is N5 or N10.
+//
+// Retention: the statutory minimums the library knows (the fiscal 7 years
+// of General Tax Act art. 52(4), R9 and N7; the 5 years of the Sickness
+// Benefits Act for self-insurers and the 40 years of Working Conditions
+// Decree 4.10c for exposure examinations, N7) are floors in two ways:
+//   - a retention rule that cites one of these statutes (the same citation,
+//     or one that starts with it) is statutory, runs from the same trigger
+//     and is at least as long;
+//   - the fiscal minimum applies to every policy: for every case kind the
+//     policy's purposes open (R5) and every category the statute covers
+//     (employment and benefits), some statutory rule with the statute's
+//     trigger covers that category in that kind and is at least 7 years.
+//     Categories are not matched against access rules: any category can be
+//     recorded in any case, so every kind counts.
+//
+// A period is at least as long as another when it is so from every start
+// date: its months (years counted as 12) and its days (weeks as 7) are
+// both at least the other's, or its shortest length in days is at least
+// the other's longest.
+//
+// Requests: every answer period is one month at most (G2, O13); a policy
+// that implements regulation R ([Policy.Regulations] holds "R") answers
+// within 4 weeks and allows no extension: R11's four weeks are
+// unconditional and the stricter rule wins over G2's extension (R11).
 func (p *Policy) Validate() error {
-	var c policyChecker
+	c := policyChecker{assign: p.citing(R7, O4), own: p.citing(R11, O13), gate: p.citing(R6, O14), statutory: N7}
+	if slices.Contains(p.Regulations, "R") {
+		c.statutory = R9
+	}
 	if p.Name == "" || !ValidID(p.Name) {
 		c.fail("", "name", "want an identifier")
 	}
@@ -96,6 +167,14 @@ func (p *Policy) Validate() error {
 	}
 	if p.Controller == "" {
 		c.fail("", "controller", "missing")
+	}
+	if len(p.Regulations) == 0 {
+		c.fail("", "regulations", "a policy implements regulation R, O or both")
+	}
+	for i, r := range p.Regulations {
+		if r != "R" && r != "O" {
+			c.fail("", fmt.Sprintf("regulations[%d]", i), "unknown regulation %q: want R or O", truncate(r, 32))
+		}
 	}
 	if len(p.Purposes) == 0 {
 		c.fail(R5, "purposes", "a policy needs at least one purpose")
@@ -151,6 +230,7 @@ func (p *Policy) Validate() error {
 		if slices.Contains(l.Categories, CategoryAbsenceReason) {
 			c.fail(O9, path+".categories", "the absence reason never leaves the service")
 		}
+		c.legalBasisCeiling(path, &l)
 	}
 	for i, r := range p.Retention {
 		path := fmt.Sprintf("retention[%d]", i)
@@ -165,12 +245,13 @@ func (p *Policy) Validate() error {
 			c.fail(N7, path+".citation", "a statutory period must cite its statute")
 		}
 	}
+	c.retentionFloors(p)
 	c.rule("audit_retention.rule", p.AuditRetention.Rule)
 	c.period("audit_retention.period", p.AuditRetention.Period, true)
 	if minDays(p.AuditRetention.Period) < 5*365 {
 		c.fail(N9, "audit_retention.period", "audit events are kept at least 5 years")
 	}
-	c.requests(&p.Requests)
+	c.requests(&p.Requests, slices.Contains(p.Regulations, "R"))
 	if p.MinGroupSize < 2 {
 		c.fail(N12, "min_group_size", "a group of fewer than 2 identifies a person")
 	}
@@ -222,6 +303,10 @@ func (c *policyChecker) accessRule(path string, a *AccessRule) {
 				c.fail(N4, path+".requires", "health data needs a secrecy condition")
 			case cat == CategoryNationalID && (role == RoleInsurer || role == RoleEmployerContact):
 				c.fail(N5, rpath, "the BSN is not for outside parties")
+			case cat.Health() && cat != CategoryConsultation && role == RoleEmployerContact:
+				// Rule N4: health data only for people bound to secrecy;
+				// an employer is not (the subject's statements included).
+				c.fail(N4, rpath, "health data is not for the employer")
 			}
 		}
 		if role == RoleAdministrator {
@@ -263,7 +348,73 @@ func (c *policyChecker) accessRule(path string, a *AccessRule) {
 					CategoryNotes:      {FieldText}})
 			}
 		}
+		// The conditions that say who the principal is to the case: no
+		// allow rule may drop them.
+		need, rule, msg := roleCondition(role)
+		switch {
+		case rule == assignFloor && (a.Rule == R7 || a.Rule == O4):
+			rule = a.Rule
+		case rule == assignFloor:
+			rule = c.assign
+		case rule == ownFloor && (a.Rule == R11 || a.Rule == O13):
+			rule = a.Rule
+		case rule == ownFloor:
+			rule = c.own
+		}
+		if need != "" && !slices.Contains(a.Requires, need) {
+			c.fail(rule, path+".requires", "%s", msg)
+		}
 	}
+}
+
+// Placeholders for the rules that depend on the regulations a policy
+// implements.
+const (
+	assignFloor RuleID = "assign"
+	ownFloor    RuleID = "own"
+)
+
+// roleCondition returns the condition every allow rule for role must
+// require, the rule behind it and the message of its absence.
+func roleCondition(role Role) (Condition, RuleID, string) {
+	switch role {
+	case RoleSubject:
+		// Rules R11, O13: the subject inspects their own data, no one
+		// else's.
+		return CondOwnData, ownFloor, "a subject rule must require own-data: the subject reads only their own data"
+	case RoleEmployerContact:
+		// Rule O2: an employer works only with the cases it commissioned.
+		return CondCommissioner, O2, "an employer rule must require commissioner: an employer sees only its own cases"
+	case RoleInsurer:
+		// Rule O11: an insurer sees only the employers it covers.
+		return CondCovers, O11, "an insurer rule must require covers: an insurer sees only the employers it covers"
+	case RoleCaseManager, RolePhysician:
+		// Rules R7, O4: content needs an assignment, not just a role.
+		return CondAssigned, assignFloor, "a case-manager or physician rule must require assigned: content only for staff assigned to the case"
+	}
+	return "", "", ""
+}
+
+// citing returns the rule a floor cites where both regulations have one
+// (r of regulation R, o of regulation O): the first the policy's own
+// access or disclosure rules cite, else r if the policy implements
+// regulation R, else o. The access engine reports the same rule for the
+// same floor.
+func (p *Policy) citing(r, o RuleID) RuleID {
+	for _, a := range p.Access {
+		if a.Rule == r || a.Rule == o {
+			return a.Rule
+		}
+	}
+	for _, d := range p.Disclosures {
+		if d.Rule == r || d.Rule == o {
+			return d.Rule
+		}
+	}
+	if slices.Contains(p.Regulations, "R") {
+		return r
+	}
+	return o
 }
 
 // limitFields fails unless every category and field an allow rule grants
@@ -348,10 +499,179 @@ func (c *policyChecker) disclosureRule(path string, d *DisclosureRule) {
 	if d.Basis == BasisNone && d.Recipient == PartyEmployer {
 		a := AccessRule{Categories: d.Categories, Fields: d.Fields}
 		c.limitFields(path, N2, &a, map[Category][]Field{CategoryWorkCapacity: PhysicianToEmployerFields()})
+		if len(d.From) == 0 || slices.ContainsFunc(d.From, func(r Role) bool { return r != RolePhysician }) {
+			// Rule N2: it is the company doctor who tells the employer.
+			c.fail(N2, path+".from", "only the physician tells the employer without consent")
+		}
+	}
+	if d.Basis == BasisNone && d.Recipient == PartyInsurer {
+		// Rule O11: without consent an insurer gets the overview of sick
+		// employees, the degree of incapacity and the absence period.
+		a := AccessRule{Categories: d.Categories, Fields: d.Fields}
+		c.limitFields(path, O11, &a, InsurerOverview())
+	}
+	if d.Basis == BasisNone && d.Recipient != PartyEmployer && d.Recipient != PartyInsurer {
+		// Rules R6, O14: nothing leaves without consent or a statute but
+		// the physician's advice (N2) and the insurer's overview (O11).
+		c.fail(c.gate, path+".basis", "without consent only the physician's advice goes to the employer and the overview to the insurer")
+	}
+	if d.Recipient == PartyEmployer {
+		for _, cat := range d.Categories {
+			if cat.Health() && cat != CategoryConsultation {
+				// Rule N4: the employer is not bound to secrecy and never
+				// receives health data, consent or not (the AP's policy
+				// rules: the employee's consent is not free towards the
+				// employer).
+				c.fail(N4, path+".categories", "health data never goes to the employer")
+			}
+		}
 	}
 }
 
-func (c *policyChecker) requests(r *RequestRules) {
+// StatutoryBases returns the statutes the library knows that allow a
+// disclosure or use without consent (rules N5 and N10): UWV under the SUWI
+// Act art. 54(3)(c) and 73(4), a reintegration company under Civil Code
+// 7:658a(5), the plan of action under the Regeling procesgang art. 4(3),
+// and the BSN under the Working Conditions Act art. 14. They are the
+// ceiling of every policy's [Policy.LegalBases]: a policy may name them or
+// narrow them, never widen them or add another (see [Policy.Validate]).
+// The ready policies carry them all. Each call returns a new value.
+func StatutoryBases() []LegalBasis { return statutoryBases() }
+
+// legalBasisCeiling fails unless l fits within a statute the library
+// knows under the same rule (see [Policy.Validate]).
+func (c *policyChecker) legalBasisCeiling(path string, l *LegalBasis) {
+	for _, s := range statutoryBases() {
+		if s.Rule == l.Rule && subset(l.Recipients, s.Recipients) && subset(l.Categories, s.Categories) {
+			return
+		}
+	}
+	rule := l.Rule
+	if rule != N5 && rule != N10 {
+		rule = N10
+		if slices.Contains(l.Categories, CategoryNationalID) {
+			rule = N5
+		}
+	}
+	// Rules N5, N10: no statute, named or invented, unlocks more than the
+	// statutes the library knows.
+	c.fail(rule, path, "beyond every statute the library knows under rule %s: their recipients and categories are the ceiling (see privacy.StatutoryBases)", l.Rule)
+}
+
+// sameCitation reports whether citation names statute: the same text, or
+// a more precise reference that starts with it.
+func sameCitation(citation, statute string) bool {
+	if len(citation) < len(statute) || citation[:len(statute)] != statute {
+		return false
+	}
+	if len(citation) == len(statute) {
+		return true
+	}
+	switch citation[len(statute)] {
+	case ' ', ',', ';', '(':
+		return true
+	}
+	return false
+}
+
+func subset[T comparable](a, b []T) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// statutoryMinimum is a retention period a statute imposes; mandatory ones
+// hold for every policy.
+type statutoryMinimum struct {
+	rule      RetentionRule
+	mandatory bool
+}
+
+func statutoryMinimums() []statutoryMinimum {
+	return []statutoryMinimum{
+		{fiscalRetention()[0], true},
+		{SelfInsurerRetention(), false},
+		{ExposureExamRetention(), false},
+	}
+}
+
+// atLeast reports whether period a is at least as long as b from every
+// start date.
+func atLeast(a, b Period) bool {
+	am, ad := a.Years*12+a.Months, a.Weeks*7+a.Days
+	bm, bd := b.Years*12+b.Months, b.Weeks*7+b.Days
+	return (am >= bm && ad >= bd) || minDays(a) >= approxDays(b)
+}
+
+// covers reports whether retention rule r selects records of category cat
+// in cases of kind k.
+func (r *RetentionRule) covers(cat Category, k CaseKind) bool {
+	return (len(r.Categories) == 0 || slices.Contains(r.Categories, cat)) &&
+		(len(r.CaseKinds) == 0 || slices.Contains(r.CaseKinds, k))
+}
+
+// retentionFloors holds the statutory minimums (rules N7, R9, O12): see
+// [Policy.Validate].
+func (c *policyChecker) retentionFloors(p *Policy) {
+	mins := statutoryMinimums()
+	for i := range p.Retention {
+		r := &p.Retention[i]
+		path := fmt.Sprintf("retention[%d]", i)
+		for _, m := range mins {
+			s := &m.rule
+			if !sameCitation(r.Citation, s.Citation) {
+				continue
+			}
+			rule := s.Rule
+			if m.mandatory {
+				rule = c.statutory
+			}
+			switch {
+			case !r.Statutory:
+				c.fail(rule, path+".statutory", "a period the statute imposes is statutory")
+			case r.Trigger != s.Trigger:
+				c.fail(rule, path+".trigger", "the statute's period runs from %s", s.Trigger)
+			case !atLeast(r.Period, s.Period):
+				c.fail(rule, path+".period", "shorter than the statute's %s", s.Period)
+			}
+		}
+	}
+	var kinds []CaseKind
+	for _, pr := range p.Purposes {
+		for _, k := range pr.CaseKinds {
+			if !slices.Contains(kinds, k) {
+				kinds = append(kinds, k)
+			}
+		}
+	}
+	for _, m := range mins {
+		if !m.mandatory {
+			continue
+		}
+		s := &m.rule
+		for _, k := range kinds {
+			if len(s.CaseKinds) > 0 && !slices.Contains(s.CaseKinds, k) {
+				continue
+			}
+			for _, cat := range s.Categories {
+				if !slices.ContainsFunc(p.Retention, func(r RetentionRule) bool {
+					return r.Statutory && r.Trigger == s.Trigger && r.covers(cat, k) && atLeast(r.Period, s.Period)
+				}) {
+					// Rules R9, N7: statutory minimums are never dropped or
+					// shortened.
+					c.fail(c.statutory, "retention", "%s in %s cases needs a statutory rule of at least %s from %s (%s)",
+						cat, k, s.Period, s.Trigger, s.Citation)
+					return
+				}
+			}
+		}
+	}
+}
+
+func (c *policyChecker) requests(r *RequestRules, regulationR bool) {
 	if len(r.Answer) == 0 {
 		c.fail(G2, "requests.answer", "a policy needs an answer deadline")
 	}
@@ -371,6 +691,17 @@ func (c *policyChecker) requests(r *RequestRules) {
 		if approxDays(e.Period) > 2*31 {
 			c.fail(G2, "requests.extension.period", "an extension is two months at most")
 		}
+	}
+	if regulationR && !slices.ContainsFunc(r.Answer, func(d Deadline) bool {
+		return d.Period.Years == 0 && d.Period.Months == 0 && d.Period.Weeks*7+d.Period.Days <= 28
+	}) {
+		// Rule R11: regulation R answers within 4 weeks.
+		c.fail(R11, "requests.answer", "regulation R answers within 4 weeks")
+	}
+	if regulationR && r.Extension != nil {
+		// Rule R11: regulation R's four weeks are unconditional; G2 allows
+		// an extension, regulation R does not, and the stricter rule wins.
+		c.fail(R11, "requests.extension", "regulation R's four weeks are not extended")
 	}
 	if e := r.MedicalErasure; e != nil {
 		c.rule("requests.medical_erasure.rule", e.Rule)

@@ -1,6 +1,7 @@
 package retention_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -95,8 +96,11 @@ func TestSchedule(t *testing.T) {
 	exposure := rulesOf(t, withRules(privacy.Strict(), privacy.ExposureExamRetention()))
 	selfIns := rulesOf(t, withRules(privacy.Strict(), privacy.SelfInsurerRetention()))
 	monthPolicy := privacy.Strict()
-	monthPolicy.Retention = []privacy.RetentionRule{{Rule: privacy.O12, Categories: []privacy.Category{privacy.CategoryAppointment},
-		Trigger: privacy.TriggerRecordCreated, Period: privacy.Months(1), Citation: "regulation O", Reason: "appointments: a month"}}
+	// Appointments kept a month, beside the statutory fiscal rule that no
+	// policy drops (R9, N7).
+	monthPolicy.Retention = append([]privacy.RetentionRule{{Rule: privacy.O12, Categories: []privacy.Category{privacy.CategoryAppointment},
+		Trigger: privacy.TriggerRecordCreated, Period: privacy.Months(1), Citation: "regulation O", Reason: "appointments: a month"}},
+		slices.DeleteFunc(monthPolicy.Retention, func(r privacy.RetentionRule) bool { return !r.Statutory })...)
 	monthly := rulesOf(t, monthPolicy)
 
 	tests := []struct {

@@ -589,15 +589,16 @@ func testGroupFigure(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// 40 employees of employer-1; the first 12 took a periodic exam.
 	var members []privacy.SubjectID
-	for i := range 12 {
+	for i := range 40 {
 		id := privacy.SubjectID(fmt.Sprintf("s-%02d", i))
 		s, _ := privacy.NewSubject(id, "employer-1", t0.AddDate(-1, 0, 0))
 		if err := d.CreateSubject(e.ctx, privacy.Act{By: caseManager.Principal, At: s.Created}, s); err != nil {
 			t.Fatal(err)
 		}
 		members = append(members, id)
-		if i < 3 {
+		if i < 12 {
 			c, _ := privacy.NewCase(privacy.CaseID(fmt.Sprintf("exam-%02d", i)), id, privacy.CasePeriodicExam, privacy.PurposePrevention, contract, t0.AddDate(0, 0, -10))
 			if err := d.OpenCase(e.ctx, privacy.Act{By: caseManager.Principal, At: c.Opened}, c); err != nil {
 				t.Fatal(err)
@@ -605,13 +606,13 @@ func testGroupFigure(t *testing.T, e *env) {
 		}
 	}
 	r := access.GroupRequest{Principal: employer, Employer: "employer-1", Figure: access.FigurePeriodicExam,
-		Members: members[:10], From: t0.AddDate(0, -1, 0), To: t0, Time: t0}
+		Members: members[:25], From: t0.AddDate(0, -1, 0), To: t0, Time: t0}
 	fig, err := g.GroupFigure(e.ctx, r)
 	if err != nil {
-		t.Fatalf("GroupFigure(10 members) = %v", err)
+		t.Fatalf("GroupFigure(25 members) = %v", err)
 	}
-	if fig.Members != 10 || fig.Value != 0.3 || fig.Rule != privacy.N12 {
-		t.Errorf("GroupFigure = %+v, want 3 of 10 by N12", fig)
+	if fig.Members != 25 || fig.Value != 0.48 || fig.Rule != privacy.N12 || fig.Suppressed {
+		t.Errorf("GroupFigure = %+v, want 12 of 25 by N12", fig)
 	}
 	// Too small, and a difference attack: both refused by N12.
 	small := r
@@ -620,18 +621,27 @@ func testGroupFigure(t *testing.T, e *env) {
 		t.Errorf("GroupFigure(9 members) = %v, want forbidden by N12", err)
 	}
 	diff := r
-	diff.Members = members[:11]
+	diff.Members = members[:26]
 	if _, err := g.GroupFigure(e.ctx, diff); !errors.Is(err, privacy.ErrForbidden) || privacy.RuleOf(err) != privacy.N12 {
-		t.Errorf("GroupFigure(10 members plus one) = %v, want forbidden by N12", err)
+		t.Errorf("GroupFigure(25 members plus one) = %v, want forbidden by N12", err)
 	}
 	// The same group again is fine.
 	if _, err := g.GroupFigure(e.ctx, r); err != nil {
 		t.Errorf("GroupFigure(the same group again) = %v", err)
 	}
+	// Rule O10: none of these ten took part; saying so would tell about
+	// each of them. The answer is suppressed, and audited as a denial.
+	none := r
+	none.Members = members[25:35]
+	fig, err = g.GroupFigure(e.ctx, none)
+	if err != nil || !fig.Suppressed || fig.Value != 0 || fig.Rule != privacy.O10 {
+		t.Errorf("GroupFigure(none took part) = %+v, %v; want suppressed by O10", fig, err)
+	}
 	// The figures' events, after those of setting up the case file.
 	evs := events(t, e.s.Events(e.ctx, 1))
 	evs = slices.DeleteFunc(evs, func(ev privacy.Event) bool { return ev.Object != string(access.FigurePeriodicExam) })
-	if len(evs) != 4 || evs[1].Outcome != privacy.OutcomeDenied || evs[2].Rule != privacy.N12 {
+	if len(evs) != 5 || evs[1].Outcome != privacy.OutcomeDenied || evs[2].Rule != privacy.N12 ||
+		evs[4].Outcome != privacy.OutcomeDenied || evs[4].Rule != privacy.O10 {
 		t.Errorf("%d events; want every answer and refusal audited", len(evs))
 	}
 }

@@ -1,6 +1,7 @@
 package rights
 
 import (
+	"slices"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
@@ -32,9 +33,17 @@ func Deadline(rules privacy.RequestRules, received time.Time, h calendar.Holiday
 // the controller. Received 31 January 2026: 28 April, not 30 April. The
 // earliest result wins, as for [Deadline].
 //
-// It fails with [privacy.ErrForbidden] (rule G2) when the policy allows no
-// extension, and as [Deadline] does otherwise.
+// It fails with [privacy.ErrForbidden] when the policy allows no
+// extension (rule G2), or when one of its answer periods is regulation R's
+// four weeks (rule R11: unconditional; the stricter rule wins over G2's
+// two further months, so a policy that applies regulation R, [privacy.Strict]
+// included, extends nothing), and as [Deadline] does otherwise.
 func ExtendedDeadline(rules privacy.RequestRules, received time.Time, h calendar.Holidays) (Due, error) {
+	if slices.ContainsFunc(rules.Answer, func(d privacy.Deadline) bool { return d.Rule == privacy.R11 }) {
+		// Rule R11: within 4 weeks, with no extension.
+		return Due{}, &privacy.Error{Op: op + "extended deadline", Kind: privacy.ErrForbidden, Rule: privacy.R11,
+			Msg: "regulation R's four weeks are not extended"}
+	}
 	if rules.Extension == nil {
 		return Due{}, &privacy.Error{Op: op + "extended deadline", Kind: privacy.ErrForbidden, Rule: privacy.G2,
 			Msg: "the policy allows no extension"}

@@ -3,6 +3,7 @@ package rights_test
 import (
 	"errors"
 	"math/rand"
+	"slices"
 	"testing"
 	"time"
 
@@ -83,8 +84,6 @@ func TestDeadlineG2R11O13N8(t *testing.T) {
 		{"G2_extension_31_March_to_30_June", o, extended, noon(2026, 3, 31), nil, "2026-06-30", privacy.O13},
 		{"G2_extension_from_28_February_not_from_the_moved_first_deadline", o, extended, noon(2026, 1, 31), nil, "2026-04-28", privacy.O13},
 		{"G2_extension_29_January_2027_to_28_April_not_29_April", o, extended, noon(2027, 1, 29), nil, "2027-04-28", privacy.O13},
-		{"R11_G2_extension_strict_earlier_of_the_readings", s, extended, noon(2026, 2, 3), nil, "2026-05-01", privacy.R11},
-		{"G2_extension_strict_4_weeks_and_2_months_then_Saturday", s, extended, noon(2026, 3, 2), nil, "2026-06-01", privacy.R11},
 		{"G2_extension_Christmas_2025", o, extended, noon(2025, 9, 25), nil, "2025-12-29", privacy.O13},
 		// Rule N8: three months to destroy a medical file.
 		{"N8_three_months", s, medical, noon(2026, 3, 2), nil, "2026-06-02", privacy.N8},
@@ -129,11 +128,20 @@ func TestDeadlineErrors(t *testing.T) {
 	if _, err := rights.Deadline(privacy.RequestRules{}, t0, nil); !errors.Is(err, privacy.ErrInvalid) {
 		t.Errorf("Deadline(no answer rules) = %v, want ErrInvalid", err)
 	}
-	noExt := rules
+	noExt := privacy.RegulationO().Requests
 	noExt.Extension = nil
 	_, err := rights.ExtendedDeadline(noExt, t0, nil)
 	wantKind(t, "ExtendedDeadline(no extension)", err, privacy.ErrForbidden)
 	wantRule(t, "ExtendedDeadline(no extension)", err, privacy.G2)
+	// Rule R11: regulation R's four weeks are never extended, even by a
+	// policy that carries an extension beside them.
+	withExt := rules
+	withExt.Extension = privacy.RegulationO().Requests.Extension
+	for name, r := range map[string]privacy.RequestRules{"strict": rules, "regulation-r": privacy.RegulationR().Requests, "strict+extension": withExt} {
+		_, err := rights.ExtendedDeadline(r, t0, nil)
+		wantKind(t, "R11: ExtendedDeadline("+name+")", err, privacy.ErrForbidden)
+		wantRule(t, "R11: ExtendedDeadline("+name+")", err, privacy.R11)
+	}
 	noMed := rules
 	noMed.MedicalErasure = nil
 	if _, err := rights.MedicalErasureDeadline(noMed, t0, nil); !errors.Is(err, privacy.ErrInvalid) {
@@ -171,7 +179,13 @@ func TestDeadlineProperties(t *testing.T) {
 				}
 			}
 			ext, err := rights.ExtendedDeadline(p.Requests, at, h)
-			if err != nil {
+			if slices.Contains(p.Regulations, "R") {
+				// Rule R11: no extension.
+				if !errors.Is(err, privacy.ErrForbidden) || privacy.RuleOf(err) != privacy.R11 {
+					t.Fatalf("%s: ExtendedDeadline = %v, want refused by R11", p.Name, err)
+				}
+				ext = due
+			} else if err != nil {
 				t.Fatal(err)
 			}
 			if ext.Date.Before(due.Date) {

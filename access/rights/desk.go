@@ -268,7 +268,8 @@ type Extension struct {
 // two further months; see [ExtendedDeadline]). The subject must be told,
 // with reasons, within the first period: Extend is that notice, and it is
 // refused with [privacy.ErrForbidden] (rule G2) after the deadline's day
-// has passed, and when the policy allows no extension. A request is
+// has passed, and when the policy allows no extension; under a policy that
+// applies regulation R, with rule R11 (four weeks, not extended). A request is
 // extended once; extending again, or a closed request, fails with
 // [privacy.ErrConflict]. A missing reason fails with [privacy.ErrInvalid].
 func (d *Desk) Extend(ctx context.Context, id RequestID, e Extension) (Request, error) {

@@ -51,7 +51,10 @@
 //     earlier ([ExtendedDeadline], [calendar.ExtendedDeadlineAt]: received
 //     31 January 2026, due 28 April); it is the notice with reasons, and
 //     is refused with [privacy.ErrForbidden] once the first period has
-//     passed.
+//     passed. Under a policy that applies regulation R
+//     ([privacy.RegulationR], [privacy.Strict]) nothing is extended: R11's
+//     four weeks are unconditional, and where the regulations and the GDPR
+//     differ the stricter rule wins (R11).
 //   - Refusal (O13, G3, G2): [Desk.Refuse] needs a [Ground] the kind
 //     allows and reasons; the subject's [Notice] names the reasons and the
 //     right to complain to the Autoriteit Persoonsgegevens (G2, O15).

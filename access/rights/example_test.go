@@ -14,10 +14,13 @@ import (
 
 // exampleService is a service on memstore under the strict policy, with
 // one employee, one absence case, a wage record and a medical record.
-func exampleService() (*rights.Desk, *privacy.Dossiers) {
+func exampleService() (*rights.Desk, *privacy.Dossiers) { return exampleServiceUnder(privacy.Strict()) }
+
+// exampleServiceUnder is exampleService under policy p.
+func exampleServiceUnder(p *privacy.Policy) (*rights.Desk, *privacy.Dossiers) {
 	ctx := context.Background()
 	store := memstore.New()
-	dossiers, err := privacy.NewDossiers(store, privacy.Strict())
+	dossiers, err := privacy.NewDossiers(store, p)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -212,23 +215,29 @@ func ExampleDesk_Refuse() {
 }
 
 // An extension is the notice, with reasons, within the first period (G2).
+// Regulation O's month extends by two further months; regulation R's four
+// weeks, and so the strict policy's, do not extend (R11).
 func ExampleDesk_Extend() {
-	desk, _ := exampleService()
 	ctx := context.Background()
 	received := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
-	if _, err := desk.File(ctx, rights.Filing{ID: "req-1", Subject: "employee-anna", Kind: rights.KindAccess,
-		Form: rights.FormWritten, Received: received, By: "case-manager-carla"}); err != nil {
-		log.Fatal(err)
+	for _, p := range []*privacy.Policy{privacy.RegulationO(), privacy.Strict()} {
+		desk, _ := exampleServiceUnder(p)
+		if _, err := desk.File(ctx, rights.Filing{ID: "req-1", Subject: "employee-anna", Kind: rights.KindAccess,
+			Form: rights.FormWritten, Received: received, By: "case-manager-carla"}); err != nil {
+			log.Fatal(err)
+		}
+		req, err := desk.Extend(ctx, "req-1", rights.Extension{At: received.Add(7 * 24 * time.Hour), By: "case-manager-carla",
+			Reason: "the paper archive of the former arbodienst must be searched"})
+		if err != nil {
+			fmt.Println(p.Name+":", err)
+			continue
+		}
+		fmt.Println(p.Name+":", req.Status, "now due", req.Due.Date, req.Due.Extension)
+		_, err = desk.Extend(ctx, "req-1", rights.Extension{At: received.Add(8 * 24 * time.Hour), By: "case-manager-carla", Reason: "again"})
+		fmt.Println(err)
 	}
-	req, err := desk.Extend(ctx, "req-1", rights.Extension{At: received.Add(7 * 24 * time.Hour), By: "case-manager-carla",
-		Reason: "the paper archive of the former arbodienst must be searched"})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(req.Status, "now due", req.Due.Date, req.Due.Extension)
-	_, err = desk.Extend(ctx, "req-1", rights.Extension{At: received.Add(8 * 24 * time.Hour), By: "case-manager-carla", Reason: "again"})
-	fmt.Println(err)
 	// Output:
-	// extended now due 2026-06-01 G2
+	// regulation-o: extended now due 2026-06-02 G2
 	// privacy: rights: extend request: rule G2: only a received request is extended, once
+	// strict: privacy: rights: extended deadline: rule R11: regulation R's four weeks are not extended
 }

@@ -296,6 +296,13 @@ func TestExportG5RoundTrip(t *testing.T) {
 }
 
 func testRoundTrip(t *testing.T, o *worldOptions) {
+	// Regulation O, whose deadline extends (R11: regulation R's does not),
+	// so that the export holds an extension step.
+	opts := worldOptions{policy: privacy.RegulationO()}
+	if o != nil {
+		opts.noSources = o.noSources
+	}
+	o = &opts
 	{
 		// Twin worlds: an export is audited (N9), so a second export of
 		// one world would tell of the first.

@@ -178,7 +178,8 @@ func TestTransitions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newWorld(t, nil)
+			// Regulation O: a policy with regulation R extends nothing (R11).
+			w := newWorld(t, &worldOptions{policy: privacy.RegulationO()})
 			w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
 			for i, m := range tc.moves {
 				if err := m(w, "req-1", i+1); err != nil {
@@ -243,22 +244,26 @@ func TestTransitions(t *testing.T) {
 }
 
 // TestExtendG2: an extension is notified with reasons within the first
-// period, and refused after it.
+// period, and refused after it; a policy that applies regulation R extends
+// nothing (R11 wins over G2).
 func TestExtendG2(t *testing.T) {
+	o := privacy.RegulationO
 	tests := []struct {
 		name   string
 		policy *privacy.Policy
 		at     time.Time
 		reason string
 		kind   error
+		rule   privacy.RuleID
 		due    string
 	}{
-		{"G2_extension_within_the_first_period", nil, at(2026, 3, 20, 10, 0), "a second archive must be searched", nil, "2026-06-01"},
-		{"G2_extension_on_the_last_day", nil, at(2026, 3, 30, 23, 59), "a second archive must be searched", nil, "2026-06-01"},
-		{"G2_extension_after_the_first_period_is_refused", nil, at(2026, 3, 31, 0, 1), "too late", privacy.ErrForbidden, ""},
-		{"G2_extension_needs_reasons", nil, at(2026, 3, 20, 10, 0), "", privacy.ErrInvalid, ""},
-		{"G2_policy_without_extension", noExtension(), at(2026, 3, 20, 10, 0), "busy", privacy.ErrForbidden, ""},
-		{"G2_regulation_O_one_plus_two_months", privacy.RegulationO(), at(2026, 3, 20, 10, 0), "complex request", nil, "2026-06-02"},
+		{"G2_extension_within_the_first_period", o(), at(2026, 3, 20, 10, 0), "a second archive must be searched", nil, "", "2026-06-02"},
+		{"G2_extension_on_the_last_day", o(), at(2026, 4, 2, 23, 59), "a second archive must be searched", nil, "", "2026-06-02"},
+		{"G2_extension_after_the_first_period_is_refused", o(), at(2026, 4, 3, 0, 1), "too late", privacy.ErrForbidden, privacy.G2, ""},
+		{"G2_extension_needs_reasons", o(), at(2026, 3, 20, 10, 0), "", privacy.ErrInvalid, privacy.G2, ""},
+		{"G2_policy_without_extension", noExtension(), at(2026, 3, 20, 10, 0), "busy", privacy.ErrForbidden, privacy.G2, ""},
+		{"R11_strict_four_weeks_not_extended", privacy.Strict(), at(2026, 3, 20, 10, 0), "a second archive must be searched", privacy.ErrForbidden, privacy.R11, ""},
+		{"R11_regulation_R_four_weeks_not_extended", privacy.RegulationR(), at(2026, 3, 20, 10, 0), "a second archive must be searched", privacy.ErrForbidden, privacy.R11, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -267,7 +272,10 @@ func TestExtendG2(t *testing.T) {
 			r, err := w.desk.Extend(w.ctx, "req-1", rights.Extension{At: tc.at, By: carla, Reason: tc.reason})
 			if tc.kind != nil {
 				wantKind(t, "Extend", err, tc.kind)
-				wantRule(t, "Extend", err, privacy.G2)
+				wantRule(t, "Extend", err, tc.rule)
+				if after, _ := w.desk.Request(w.ctx, "req-1"); after.Status != rights.StatusReceived || len(after.History) != 1 {
+					t.Errorf("a refused extension changed the request: %+v", after)
+				}
 				return
 			}
 			if err != nil {
@@ -295,7 +303,7 @@ func TestExtendG2(t *testing.T) {
 }
 
 func noExtension() *privacy.Policy {
-	p := privacy.Strict()
+	p := privacy.RegulationO()
 	p.Requests.Extension = nil
 	return p
 }

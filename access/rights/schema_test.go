@@ -51,7 +51,9 @@ func validate(sch *jsonschema.Schema, raw []byte) error {
 // with an outcome.
 func fullWorld(t *testing.T) *world {
 	t.Helper()
-	w := newWorld(t, nil)
+	// Regulation O extends a request (G2); a policy that applies
+	// regulation R does not (R11).
+	w := newWorld(t, &worldOptions{policy: privacy.RegulationO()})
 	w.file(t, rights.Filing{ID: "req-access", Kind: rights.KindAccess})
 	_, err := w.desk.Extend(w.ctx, "req-access", rights.Extension{At: t0.Add(time.Hour), By: carla, Reason: "a second archive"})
 	require.NoError(t, err)

@@ -687,6 +687,13 @@ func (b *builder) rights() section {
 			"Lukt dat door overmacht, of door de omvang of ingewikkeldheid van uw verzoek, niet, dan kunnen wij de termijn met ten hoogste "+l.period(e.Period)+" verlengen. Dat laten wij u binnen de eerste termijn weten, met de redenen.",
 			"If force majeure, or the size or complexity of your request, prevents that, we may extend the period by at most "+l.period(e.Period)+". We tell you so within the first period, with our reasons."),
 			b.c.ids(e.Rule)))
+	} else if slices.ContainsFunc(r.Answer, func(d privacy.Deadline) bool { return d.Rule == privacy.R11 }) {
+		// Rule R11: regulation R's four weeks are not extended (the
+		// stricter rule wins over G2's two further months).
+		s.Blocks = append(s.Blocks, para(l.t(
+			"Wij verlengen deze termijn niet, ook niet bij overmacht of een omvangrijk verzoek.",
+			"We do not extend this period, not even for force majeure or a large request."),
+			b.c.ids(privacy.R11)))
 	}
 	free := l.t("Het eerste afschrift is gratis", "The first copy is free of charge")
 	if r.FreeCopies > 1 {
