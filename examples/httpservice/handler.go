@@ -83,6 +83,7 @@ func (s *server) routes() []route {
 	return []route{
 		{"GET", "/healthz", s.health},
 		{"GET", "/openapi.json", s.openAPI},
+		{"GET", "/schemas/export.json", s.exportSchema},
 		{"GET", "/privacy", s.privacyStatement},
 		{"GET", "/cases", s.authed(s.listCases)},
 		{"GET", "/cases/{id}", s.authed(s.viewCase)},
@@ -95,6 +96,7 @@ func (s *server) routes() []route {
 //
 //	GET  /healthz                the service is up and its store reachable
 //	GET  /openapi.json           the OpenAPI 3.1 description of this API
+//	GET  /schemas/export.json    the JSON Schema of the export (G5)
 //	GET  /privacy                the privacy statement (lang)
 //	GET  /cases                  the caller's cases (those it may know of)
 //	GET  /cases/{id}             the case as the caller may see it (purpose)

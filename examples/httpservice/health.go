@@ -3,6 +3,8 @@ package main
 import (
 	_ "embed"
 	"net/http"
+
+	"github.com/dossierwacht/dossierwacht/access/rights"
 )
 
 // healthJSON is the body of GET /healthz.
@@ -30,6 +32,17 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) {
 //
 //go:embed openapi.json
 var openAPIDoc []byte
+
+// exportSchema serves GET /schemas/export.json: the JSON Schema (draft
+// 2020-12) of the subject's export, dossierwacht.export/v1, as package
+// rights embeds it (rule G5: a documented, machine-readable form).
+func (s *server) exportSchema(w http.ResponseWriter, _ *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "application/schema+json")
+	h.Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(rights.ExportSchema())
+}
 
 // openAPI serves GET /openapi.json.
 func (s *server) openAPI(w http.ResponseWriter, _ *http.Request) {

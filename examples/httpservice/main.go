@@ -22,6 +22,7 @@
 //
 //	GET  /healthz                        the service is up and its store reachable
 //	GET  /openapi.json                   the OpenAPI 3.1 description of this API
+//	GET  /schemas/export.json            the JSON Schema of the export (G5)
 //	GET  /privacy?lang=nl|en             the privacy statement (R1)
 //	GET  /cases?purpose=                 the caller's cases (those it may know of; O10)
 //	GET  /cases/{id}?purpose=            the case as the caller may see it (R5, R7, O4, O6, O9, O11, N6)
