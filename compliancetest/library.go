@@ -44,8 +44,9 @@ type LibrarySystem struct {
 	registry  *consent.Registry
 	retention *retention.Retention
 	desk      *rights.Desk
-	// sweeper is the principal retention sweeps run as.
-	sweeper privacy.Principal
+	// officer is the service's privacy officer: the one role that grants
+	// erasures and runs retention sweeps (G3, O13, O12).
+	officer privacy.Principal
 	// registrar is the principal that opens and closes cases: System's
 	// Open and Close name none.
 	registrar privacy.Principal
@@ -89,7 +90,7 @@ func NewLibrarySystem(stores LibraryStores, policy *privacy.Policy) (*LibrarySys
 		return nil, err
 	}
 	return &LibrarySystem{policy: policy, dossiers: dossiers, guard: guard, registry: registry, retention: ret, desk: desk,
-		sweeper:   privacy.Principal{ID: "retention-sweep", Role: privacy.RoleAdministrator},
+		officer:   privacy.Principal{ID: "privacy-officer", Role: privacy.RolePrivacyOfficer},
 		registrar: privacy.Principal{ID: "case-registry", Role: privacy.RoleCaseManager, Secrecy: privacy.SecrecyAgreement}}, nil
 }
 
@@ -260,8 +261,7 @@ func (l *LibrarySystem) erase(ctx context.Context, req rights.Request, answer ri
 	if !slices.Contains(l.policy.Regulations, "O") {
 		rule = privacy.R9
 	}
-	by := privacy.Principal{ID: answer.By, Role: privacy.RoleCaseManager}
-	if _, err := l.retention.RequestErasure(ctx, by, retention.Erasure{ID: retention.ErasureID(req.ID), Subject: req.Subject,
+	if _, err := l.retention.RequestErasure(ctx, l.officer, retention.Erasure{ID: retention.ErasureID(req.ID), Subject: req.Subject,
 		Records: slices.Clone(out.Erased), Rule: rule, Received: req.Received}, answer.At); err != nil {
 		return Outcome{}, err
 	}
@@ -300,7 +300,7 @@ func (l *LibrarySystem) Export(ctx context.Context, s privacy.SubjectID, at time
 
 // Hold implements [System].
 func (l *LibrarySystem) Hold(ctx context.Context, h Hold) error {
-	by := privacy.Principal{ID: h.By, Role: privacy.RoleCaseManager}
+	by := privacy.Principal{ID: h.By, Role: privacy.RolePrivacyOfficer}
 	_, err := l.retention.PlaceHold(ctx, by, retention.Hold{ID: retention.HoldID(h.ID), Subject: h.Subject, Case: h.Case,
 		Records: slices.Clone(h.Records), Ground: h.Ground, Reason: h.Reason}, h.At)
 	return err
@@ -308,7 +308,7 @@ func (l *LibrarySystem) Hold(ctx context.Context, h Hold) error {
 
 // Sweep implements [System].
 func (l *LibrarySystem) Sweep(ctx context.Context, at time.Time) error {
-	_, err := l.retention.Sweep(ctx, l.sweeper, at)
+	_, err := l.retention.Sweep(ctx, l.officer, at)
 	return err
 }
 

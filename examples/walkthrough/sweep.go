@@ -23,9 +23,9 @@ func (w *world) sweepRetention(ctx context.Context) error {
 	w.p.printf("%s closed %s; employment ended %s: retention clocks start (rules O8, O12, N7)\n",
 		annaCase, closed.Format("2006-01-02"), ended.Format("2006-01-02"))
 	later := closed.AddDate(2, 0, 1)
-	job := privacy.Principal{ID: "retention-job", Role: privacy.RoleAdministrator, Party: service}
+	job := privacy.Principal{ID: "retention-job", Role: privacy.RolePrivacyOfficer, Party: service}
 	plan := 0
-	for s, err := range w.keeper.Plan(ctx, later) {
+	for s, err := range w.keeper.Plan(ctx, job, later) {
 		if err != nil {
 			return err
 		}
