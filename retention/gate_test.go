@@ -68,7 +68,10 @@ func TestRoleGate(t *testing.T) {
 				return err
 			}},
 		{"G3_lift_hold", privacy.G3, privacy.EventUpdate,
-			func(r *retention.Retention) error { _, err := r.PlaceHold(ctx, officer, hold, now.Add(-time.Hour)); return err },
+			func(r *retention.Retention) error {
+				_, err := r.PlaceHold(ctx, officer, hold, now.Add(-time.Hour))
+				return err
+			},
 			func(r *retention.Retention, by privacy.Principal) error {
 				return r.LiftHold(ctx, by, "hold-1", "judgment final", now)
 			}},
