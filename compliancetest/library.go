@@ -179,8 +179,8 @@ func (l *LibrarySystem) File(ctx context.Context, r Request) (calendar.Date, err
 	if r.Written {
 		form = rights.FormWritten
 	}
-	req, err := l.desk.File(ctx, rights.Filing{ID: rights.RequestID(r.ID), Subject: r.Subject, Kind: r.Kind, Form: form,
-		Received: r.Received, By: r.By, Records: slices.Clone(r.Records)})
+	req, err := l.desk.File(ctx, deskAct(r.By, r.Received), rights.Filing{ID: rights.RequestID(r.ID), Subject: r.Subject,
+		Kind: r.Kind, Form: form, Received: r.Received, Records: slices.Clone(r.Records)})
 	if err != nil {
 		return calendar.Date{}, err
 	}
@@ -195,15 +195,16 @@ func (l *LibrarySystem) File(ctx context.Context, r Request) (calendar.Date, err
 // (G3).
 func (l *LibrarySystem) Respond(ctx context.Context, r Response) (Outcome, error) {
 	id := rights.RequestID(r.Request)
+	act := deskAct(r.By, r.At)
 	switch r.Verdict {
 	case Extended:
-		req, err := l.desk.Extend(ctx, id, rights.Extension{At: r.At, By: r.By, Reason: r.Reason})
+		req, err := l.desk.Extend(ctx, act, id, rights.Extension{Reason: r.Reason})
 		if err != nil {
 			return Outcome{}, err
 		}
 		return Outcome{Due: req.Due.Date}, nil
 	case Refused:
-		_, err := l.desk.Refuse(ctx, id, rights.Refusal{At: r.At, By: r.By, Ground: r.Ground, Reason: r.Reason})
+		_, err := l.desk.Refuse(ctx, act, id, rights.Refusal{Ground: r.Ground, Reason: r.Reason})
 		return Outcome{}, err
 	case Granted:
 	default:
@@ -213,10 +214,9 @@ func (l *LibrarySystem) Respond(ctx context.Context, r Response) (Outcome, error
 	if err != nil {
 		return Outcome{}, err
 	}
-	answer := rights.Answer{At: r.At, By: r.By, Reason: r.Reason, FeeCents: r.FeeCents}
+	answer := rights.Answer{Reason: r.Reason, FeeCents: r.FeeCents}
 	switch req.Kind {
 	case rights.KindRectification:
-		act := deskAct(r.By, r.At)
 		plan, err := l.desk.Plan(ctx, act, id, rights.Corrections(r.Corrections))
 		if err != nil {
 			return Outcome{}, err
@@ -225,20 +225,20 @@ func (l *LibrarySystem) Respond(ctx context.Context, r Response) (Outcome, error
 			return Outcome{}, err
 		}
 		answer.Plan = &plan
-		if _, err := l.desk.Answer(ctx, id, answer); err != nil {
+		if _, err := l.desk.Answer(ctx, act, id, answer); err != nil {
 			return Outcome{}, err
 		}
 		return planOutcome(plan), nil
 	case rights.KindErasure:
-		return l.erase(ctx, req, answer)
+		return l.erase(ctx, act, req, answer)
 	}
-	_, err = l.desk.Answer(ctx, id, answer)
+	_, err = l.desk.Answer(ctx, act, id, answer)
 	return Outcome{}, err
 }
 
-// erase grants an erasure request.
-func (l *LibrarySystem) erase(ctx context.Context, req rights.Request, answer rights.Answer) (Outcome, error) {
-	plan, err := l.desk.Plan(ctx, deskAct(answer.By, answer.At), req.ID, nil)
+// erase grants an erasure request, as act.
+func (l *LibrarySystem) erase(ctx context.Context, act privacy.Act, req rights.Request, answer rights.Answer) (Outcome, error) {
+	plan, err := l.desk.Plan(ctx, act, req.ID, nil)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -251,7 +251,7 @@ func (l *LibrarySystem) erase(ctx context.Context, req rights.Request, answer ri
 			ground = plan.Keeps[0].Ground
 		}
 		reason := "the law keeps the data: " + string(ground)
-		if _, err := l.desk.Refuse(ctx, req.ID, rights.Refusal{At: answer.At, By: answer.By, Ground: ground, Reason: reason}); err != nil {
+		if _, err := l.desk.Refuse(ctx, act, req.ID, rights.Refusal{Ground: ground, Reason: reason}); err != nil {
 			return Outcome{}, err
 		}
 		return out, &privacy.Error{Op: "compliancetest: erase", Kind: privacy.ErrForbidden, Rule: privacy.G3, Msg: reason}
@@ -262,11 +262,11 @@ func (l *LibrarySystem) erase(ctx context.Context, req rights.Request, answer ri
 		rule = privacy.R9
 	}
 	if _, err := l.retention.RequestErasure(ctx, l.officer, retention.Erasure{ID: retention.ErasureID(req.ID), Subject: req.Subject,
-		Records: slices.Clone(out.Erased), Rule: rule, Received: req.Received}, answer.At); err != nil {
+		Records: slices.Clone(out.Erased), Rule: rule, Received: req.Received}, act.At); err != nil {
 		return Outcome{}, err
 	}
 	answer.Plan = &plan
-	if _, err := l.desk.Answer(ctx, req.ID, answer); err != nil {
+	if _, err := l.desk.Answer(ctx, act, req.ID, answer); err != nil {
 		return Outcome{}, err
 	}
 	return out, nil

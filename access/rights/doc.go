@@ -16,13 +16,53 @@
 //	desk, err := rights.New(store, dossiers, &rights.Options{
 //		Disclosures: log, Consents: grants, Audit: trail, Retention: schedules, // each optional
 //	})
-//	req, err := desk.File(ctx, rights.Filing{ID: "req-1", Subject: "employee-anna",
-//		Kind: rights.KindAccess, Form: rights.FormWritten, Received: now, By: "case-manager-carla"})
-//	fmt.Println(req.Due.Date)                        // 2026-03-30: R11's 4 weeks
-//	_, err = desk.Export(ctx, w, "employee-anna", now, nil) // the JSON export
-//	_, err = desk.Answer(ctx, "req-1", rights.Answer{At: now, By: "case-manager-carla", Reason: "export sent"})
+//	carla := privacy.Act{By: caseManager, At: now} // who acts, when, from where
+//	req, err := desk.File(ctx, carla, rights.Filing{ID: "req-1", Subject: "employee-anna",
+//		Kind: rights.KindAccess, Form: rights.FormWritten, Received: now})
+//	fmt.Println(req.Due.Date)                                   // 2026-03-30: R11's 4 weeks
+//	_, err = desk.Export(ctx, carla, w, "employee-anna", nil)    // the JSON export
+//	_, err = desk.Answer(ctx, carla, "req-1", rights.Answer{Reason: "export sent"})
 //
-// A Desk never reads the clock; every method takes the time of its act.
+// A Desk never reads the clock; every method that acts takes a
+// [privacy.Act]: who acts, when, why and from where.
+//
+// # Who acts
+//
+// Every step is taken by the principal of its act, and the desk decides
+// by role who may take it (rules R8, R11, R12, O13):
+//
+//   - File: the subject files their own requests; the service's staff —
+//     case managers, physicians, support staff and the privacy officer —
+//     file what they receive.
+//   - ConfirmWritten, Extend, Refuse, Answer, Plan and Apply: case
+//     managers, physicians and the privacy officer. An erasure plan is
+//     applied through package retention, whose erasures only the privacy
+//     officer carries out (see [Desk.Apply]).
+//   - Export: the subject their own data, case managers and physicians.
+//     It holds case content, which the privacy officer and support staff
+//     do not see (R8).
+//
+// Anyone else — an employer contact, an insurer, the application
+// administrator, a subject acting on another's data — is refused with an
+// error matching [privacy.ErrForbidden] before anything is read, naming
+// the rule: R8 for staff whose task needs no case content, R12 for the
+// administrator, and otherwise the subject's own right (R11 or O13, as the
+// policy's written-request rule says). Who acts vouches nothing more (rule
+// R12: the caller authenticates).
+//
+// # Audit
+//
+// Every step writes one audit event with the NEN 7513 fields of its act
+// (who, in which role, for whom, why, from where, when, what, of whom,
+// with which outcome, under which rule and policy version; rules O1, G7,
+// N9), in the same atomic unit as the step, through the [Store]: the
+// filing (create), written confirmation, extension, refusal and answer
+// (update), a plan's application (execute, before it changes anything;
+// the changes it makes are audited by the case file and package retention
+// in their own units) and the export (execute, before it writes
+// anything). A refused step is audited as a denial. An event that cannot
+// be written fails the step, with [privacy.ErrUnavailable] and rule G7:
+// no event, no step.
 //
 // # Requests and their deadlines
 //

@@ -302,7 +302,7 @@ func testRoundTrip(t *testing.T, o *worldOptions) {
 		twin := func() *world {
 			w := newWorld(t, o)
 			w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindPortability})
-			if _, err := w.desk.Extend(w.ctx, "req-1", rights.Extension{At: t0.Add(time.Hour), By: carla, Reason: "busy"}); err != nil {
+			if _, err := w.desk.Extend(w.ctx, as(carla, t0.Add(time.Hour)), "req-1", rights.Extension{Reason: "busy"}); err != nil {
 				t.Fatal(err)
 			}
 			return w
@@ -393,7 +393,7 @@ func TestExportErrors(t *testing.T) {
 	w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure})
 	w.file(t, rights.Filing{ID: "req-other", Subject: "stranger-1", Kind: rights.KindAccess})
 	w.file(t, rights.Filing{ID: "req-refused", Kind: rights.KindAccess})
-	if _, err := w.desk.Refuse(w.ctx, "req-refused", rights.Refusal{At: t0, By: carla, Ground: rights.GroundUnfounded, Reason: "x"}); err != nil {
+	if _, err := w.desk.Refuse(w.ctx, as(carla, t0), "req-refused", rights.Refusal{Ground: rights.GroundUnfounded, Reason: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -502,7 +502,7 @@ func TestExportRefusedSpecialCategory(t *testing.T) {
 func TestExportHTMLStepsInTheReadersLanguage(t *testing.T) {
 	w := newWorld(t, nil)
 	w.file(t, rights.Filing{ID: "req-oral", Kind: rights.KindAccess, Form: rights.FormOral})
-	if _, err := w.desk.ConfirmWritten(w.ctx, "req-oral", rights.Confirmation{At: t0.Add(time.Hour), By: carla}); err != nil {
+	if _, err := w.desk.ConfirmWritten(w.ctx, as(carla, t0.Add(time.Hour)), "req-oral", rights.Confirmation{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {

@@ -109,6 +109,9 @@ func (d *Desk) Export(ctx context.Context, act privacy.Act, w io.Writer, subject
 	if err := checkTime(o, "act.at", now); err != nil {
 		return Totals{}, err
 	}
+	if err := d.gate(ctx, o, act, exporters, subject, "export", privacy.EventExecute); err != nil {
+		return Totals{}, err
+	}
 	format := cmp.Or(opts.Format, FormatJSON)
 	lang := cmp.Or(opts.Lang, Dutch)
 	if format != FormatJSON && format != FormatHTML {
@@ -138,6 +141,15 @@ func (d *Desk) Export(ctx context.Context, act privacy.Act, w io.Writer, subject
 		return Totals{}, err
 	}
 
+	// Rules O1, G7, N9: the export is audited before it writes anything;
+	// no event, no export.
+	object := "export"
+	if opts.Request != "" {
+		object = objectOf(opts.Request)
+	}
+	if _, err := d.store.AppendEvents(ctx, d.event(&act, privacy.EventExecute, d.answerRule(KindAccess), subject, object)); err != nil {
+		return Totals{}, auditFailed(o, err)
+	}
 	bw := bufio.NewWriterSize(w, 32<<10)
 	var s sink
 	if format == FormatHTML {

@@ -35,6 +35,18 @@ func deskAct(at time.Time) privacy.Act {
 	return privacy.Act{By: privacy.Principal{ID: carla, Role: privacy.RoleCaseManager, Secrecy: privacy.SecrecyAgreement}, At: at}
 }
 
+// as is the act of the principal by at at: the physician Dirk, the
+// case manager Carla, or a case manager of another ID.
+func as(by privacy.PrincipalID, at time.Time) privacy.Act {
+	switch by {
+	case physician.ID:
+		return privacy.Act{By: physician, At: at}
+	case carla:
+		return deskAct(at)
+	}
+	return privacy.Act{By: privacy.Principal{ID: by, Role: privacy.RoleCaseManager, Secrecy: privacy.SecrecyAgreement}, At: at}
+}
+
 // world is a service with one subject, one absence case and a few records,
 // on memstore, under the strict policy.
 type world struct {
@@ -216,13 +228,10 @@ func (w *world) file(tb testing.TB, f rights.Filing) rights.Request {
 	if f.Form == "" {
 		f.Form = rights.FormWritten
 	}
-	if f.By == "" {
-		f.By = carla
-	}
 	if f.Received.IsZero() {
 		f.Received = t0
 	}
-	r, err := w.desk.File(w.ctx, f)
+	r, err := w.desk.File(w.ctx, deskAct(f.Received), f)
 	if err != nil {
 		tb.Fatalf("File(%s): %v", f.ID, err)
 	}

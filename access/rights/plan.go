@@ -136,6 +136,9 @@ func (d *Desk) Plan(ctx context.Context, act privacy.Act, id RequestID, correcti
 	if err := act.Validate(); err != nil {
 		return Plan{}, err
 	}
+	if err := d.gate(ctx, o, act, deciders, "", objectOf(id), privacy.EventRead); err != nil {
+		return Plan{}, err
+	}
 	now := act.At
 	r, err := d.Request(ctx, id)
 	if err != nil {
@@ -404,6 +407,9 @@ func (d *Desk) Apply(ctx context.Context, act privacy.Act, p Plan) error {
 	if err := act.Validate(); err != nil {
 		return err
 	}
+	if err := d.gate(ctx, o, act, deciders, "", objectOf(p.Request), privacy.EventExecute); err != nil {
+		return err
+	}
 	at := act.At
 	r, err := d.Request(ctx, p.Request)
 	if err != nil {
@@ -420,6 +426,11 @@ func (d *Desk) Apply(ctx context.Context, act privacy.Act, p Plan) error {
 	}
 	if err := d.recheck(ctx, act, p); err != nil {
 		return err
+	}
+	// Rules O1, G7, N9: the application is audited before it changes
+	// anything; no event, no change.
+	if _, err := d.store.AppendEvents(ctx, d.event(&act, privacy.EventExecute, privacy.O13, r.Subject, objectOf(r.ID))); err != nil {
+		return auditFailed(o, err)
 	}
 	for _, c := range p.Changes {
 		// Only the subject's own records: one that is gone, or is someone

@@ -103,7 +103,7 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 		if p.MedicalDue != day(t, "2026-06-02") || len(p.Changes) != 1 || !p.Changes[0].Medical {
 			t.Errorf("plan = %+v, want the medical record due 2026-06-02", p)
 		}
-		r, err := w.desk.Answer(w.ctx, "req-erase", rights.Answer{At: t0.Add(2 * time.Hour), By: physician.ID, Reason: "medical file destroyed", Plan: &p})
+		r, err := w.desk.Answer(w.ctx, as(physician.ID, t0.Add(2*time.Hour)), "req-erase", rights.Answer{Reason: "medical file destroyed", Plan: &p})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -159,10 +159,10 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 		if err != nil || len(p.Changes) != 0 {
 			t.Fatalf("plan = %+v, %v", p, err)
 		}
-		_, err = w.desk.Answer(w.ctx, "req-erase", rights.Answer{At: t0, By: carla, Reason: "x", Plan: &p})
+		_, err = w.desk.Answer(w.ctx, as(carla, t0), "req-erase", rights.Answer{Reason: "x", Plan: &p})
 		wantKind(t, "Answer(empty plan)", err, privacy.ErrInvalid)
 		wantRule(t, "Answer(empty plan)", err, privacy.G3)
-		r, err := w.desk.Refuse(w.ctx, "req-erase", rights.Refusal{At: t0, By: carla, Ground: p.Keeps[0].Ground, Reason: p.Keeps[0].Citation})
+		r, err := w.desk.Refuse(w.ctx, as(carla, t0), "req-erase", rights.Refusal{Ground: p.Keeps[0].Ground, Reason: p.Keeps[0].Citation})
 		if err != nil || r.Last().Rule != privacy.G3 {
 			t.Errorf("Refuse(G3) = %+v, %v", r.Last(), err)
 		}
@@ -218,7 +218,7 @@ func TestRectificationO13(t *testing.T) {
 		if err := w.desk.Apply(w.ctx, deskAct(t0.Add(2*time.Hour)), p); err != nil {
 			t.Errorf("Apply again: %v", err)
 		}
-		req, err := w.desk.Answer(w.ctx, "req-fix", rights.Answer{At: t0.Add(3 * time.Hour), By: carla, Reason: "address corrected", Plan: &p})
+		req, err := w.desk.Answer(w.ctx, as(carla, t0.Add(3*time.Hour)), "req-fix", rights.Answer{Reason: "address corrected", Plan: &p})
 		if err != nil || !slices.Equal(req.Last().Outcome.Changed, []privacy.RecordID{"rec-identity"}) ||
 			!slices.Equal(req.Last().Outcome.Notify, []privacy.PartyID{"insurer-verzekerd"}) {
 			t.Errorf("answer = %+v, %v", req.Last(), err)
@@ -289,10 +289,10 @@ func TestRectificationO13(t *testing.T) {
 	t.Run("O13_answer_needs_the_requests_plan", func(t *testing.T) {
 		w := newWorld(t, nil)
 		w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindRectification})
-		_, err := w.desk.Answer(w.ctx, "req-1", rights.Answer{At: t0, By: carla, Reason: "done"})
+		_, err := w.desk.Answer(w.ctx, as(carla, t0), "req-1", rights.Answer{Reason: "done"})
 		wantKind(t, "Answer(no plan)", err, privacy.ErrInvalid)
 		w.file(t, rights.Filing{ID: "req-2", Kind: rights.KindAccess})
-		_, err = w.desk.Answer(w.ctx, "req-2", rights.Answer{At: t0, By: carla, Reason: "done", Plan: &rights.Plan{}})
+		_, err = w.desk.Answer(w.ctx, as(carla, t0), "req-2", rights.Answer{Reason: "done", Plan: &rights.Plan{}})
 		wantKind(t, "Answer(access with a plan)", err, privacy.ErrInvalid)
 	})
 }

@@ -13,8 +13,9 @@ import (
 // and writes her export, in JSON and as a Dutch and an English page.
 func (w *world) subjectAccess(ctx context.Context) error {
 	w.p.section("Anna asks for her data (rules R11, O13, G1, G2, G5)")
-	req, err := w.desk.File(ctx, rights.Filing{ID: "req-anna-access", Subject: "employee-anna", Kind: rights.KindAccess,
-		Form: rights.FormWritten, Received: w.now.Add(72 * time.Hour), By: w.carla.ID, Document: "letter-anna-2026-03-05"})
+	received := w.now.Add(72 * time.Hour)
+	req, err := w.desk.File(ctx, act(w.carla, received), rights.Filing{ID: "req-anna-access", Subject: "employee-anna",
+		Kind: rights.KindAccess, Form: rights.FormWritten, Received: received, Document: "letter-anna-2026-03-05"})
 	if err != nil {
 		return err
 	}
@@ -58,7 +59,7 @@ func (w *world) subjectAccess(ctx context.Context) error {
 		return err
 	}
 	w.p.printf("export written to %s (JSON schema %s, rule G5)\n", abs, rights.Schema)
-	answered, err := w.desk.Answer(ctx, req.ID, rights.Answer{At: at, By: w.carla.ID, Reason: "export sent to the employee"})
+	answered, err := w.desk.Answer(ctx, act(w.carla, at), req.ID, rights.Answer{Reason: "export sent to the employee"})
 	if err != nil {
 		return err
 	}
