@@ -113,7 +113,10 @@ func TestFileInvalid(t *testing.T) {
 		{"no_act_time", func(_ *rights.Filing, a *privacy.Act) { a.At = time.Time{} }, privacy.ErrInvalid},
 		{"received_after_the_act", func(f *rights.Filing, a *privacy.Act) { f.Received = a.At.Add(time.Second) }, privacy.ErrInvalid},
 		{"bad_document", func(f *rights.Filing, _ *privacy.Act) { f.Document = "a letter" }, privacy.ErrInvalid},
-		{"records_on_an_access_request", func(f *rights.Filing, _ *privacy.Act) { f.Kind = rights.KindAccess; f.Records = []privacy.RecordID{"rec-1"} }, privacy.ErrInvalid},
+		{"records_on_an_access_request", func(f *rights.Filing, _ *privacy.Act) {
+			f.Kind = rights.KindAccess
+			f.Records = []privacy.RecordID{"rec-1"}
+		}, privacy.ErrInvalid},
 		{"record_named_twice", func(f *rights.Filing, _ *privacy.Act) { f.Records = []privacy.RecordID{"rec-1", "rec-1"} }, privacy.ErrInvalid},
 		{"bad_record", func(f *rights.Filing, _ *privacy.Act) { f.Records = []privacy.RecordID{"rec 1"} }, privacy.ErrInvalid},
 	}
