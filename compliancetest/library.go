@@ -85,6 +85,7 @@ func NewLibrarySystem(stores LibraryStores, policy *privacy.Policy) (*LibrarySys
 		Consents:    log,
 		Audit:       rights.FromAudit(guard),
 		Retention:   rights.RetentionFromStore(stores, ret.Rules()),
+		Erasures:    ret,
 	})
 	if err != nil {
 		return nil, err
@@ -188,11 +189,11 @@ func (l *LibrarySystem) File(ctx context.Context, r Request) (calendar.Date, err
 }
 
 // Respond implements [System]. A granted erasure is decided by the desk
-// (what goes, what the law keeps, whom to tell) and recorded with package
-// retention, so that the next sweep deletes what goes with a proof of each
-// deletion, checking legal holds as it deletes; when the law keeps
-// everything the request asks for, the request is refused on that ground
-// (G3).
+// (what goes, what the law keeps, whom to tell) and applied by the
+// service's privacy officer through package retention, which deletes what
+// goes at once with a proof of each deletion, checking legal holds as it
+// deletes; when the law keeps everything the request asks for, the
+// request is refused on that ground (G3).
 func (l *LibrarySystem) Respond(ctx context.Context, r Response) (Outcome, error) {
 	id := rights.RequestID(r.Request)
 	act := deskAct(r.By, r.At)
@@ -256,13 +257,9 @@ func (l *LibrarySystem) erase(ctx context.Context, act privacy.Act, req rights.R
 		}
 		return out, &privacy.Error{Op: "compliancetest: erase", Kind: privacy.ErrForbidden, Rule: privacy.G3, Msg: reason}
 	}
-	// Rule R9 (regulation R) or O13 (regulation O): the right invoked.
-	rule := privacy.O13
-	if !slices.Contains(l.policy.Regulations, "O") {
-		rule = privacy.R9
-	}
-	if _, err := l.retention.RequestErasure(ctx, l.officer, retention.Erasure{ID: retention.ErasureID(req.ID), Subject: req.Subject,
-		Records: slices.Clone(out.Erased), Rule: rule, Received: req.Received}, act.At); err != nil {
+	// Rules R9, O13, G3: the privacy officer carries the erasure out
+	// through package retention, a proof per record, holds checked.
+	if err := l.desk.Apply(ctx, privacy.Act{By: l.officer, At: act.At}, plan); err != nil {
 		return Outcome{}, err
 	}
 	answer.Plan = &plan

@@ -96,7 +96,13 @@ func (d *Desk) gate(ctx context.Context, o string, act privacy.Act, allowed role
 	if ok {
 		return nil
 	}
-	rule := d.deniedRule(role)
+	return d.deny(ctx, o, act, d.deniedRule(role), subject, object, action, "the role may not take this step")
+}
+
+// deny refuses act the step o under rule and audits the refusal as a
+// denial of action on object of subject's data.
+func (d *Desk) deny(ctx context.Context, o string, act privacy.Act, rule privacy.RuleID, subject privacy.SubjectID,
+	object string, action privacy.EventAction, msg string) error {
 	if !privacy.ValidID(string(subject)) {
 		subject = ""
 	}
@@ -105,8 +111,16 @@ func (d *Desk) gate(ctx context.Context, o string, act privacy.Act, allowed role
 	if _, err := d.store.AppendEvents(ctx, e); err != nil {
 		return auditFailed(o, err)
 	}
-	return &privacy.Error{Op: op + o, Kind: privacy.ErrForbidden, Rule: rule, Path: "act.by",
-		Msg: "the role may not take this step"}
+	return &privacy.Error{Op: op + o, Kind: privacy.ErrForbidden, Rule: rule, Path: "act.by", Msg: msg}
+}
+
+// eraseRule is the rule an erasure is decided under, as package retention
+// decides it: O13, or R9 under a policy of regulation R alone.
+func (d *Desk) eraseRule() privacy.RuleID {
+	if !slices.Contains(d.policy.Regulations, "O") && slices.Contains(d.policy.Regulations, "R") {
+		return privacy.R9
+	}
+	return privacy.O13
 }
 
 // auditFailed is the error of a step whose audit event could not be

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 // Store keeps requests. It is the small interface an adapter implements;
@@ -74,6 +75,13 @@ type Options struct {
 	Consents    ConsentSource
 	Audit       AuditSource
 	Retention   RetentionFacts
+	// Erasures is package retention's Retention, under the same policy
+	// and over the same case file, through which [Desk.Apply] records a
+	// granted erasure and carries it out at once, with a proof of each
+	// deletion and the holds checked as it deletes (rules R9, O13, G3,
+	// N8). Without it, an erasure plan is not applied: the desk deletes
+	// nothing without a proof.
+	Erasures *retention.Retention
 	// Complaints describes the service's own complaints procedure (rules
 	// R10, O15), e.g. an address or a URL; the export and every refusal
 	// name it beside the Autoriteit Persoonsgegevens.
@@ -98,6 +106,7 @@ type Desk struct {
 	consents    ConsentSource
 	audit       AuditSource
 	retention   RetentionFacts
+	erasures    *retention.Retention
 	complaints  string
 }
 
@@ -118,7 +127,7 @@ func New(store Store, dossiers *privacy.Dossiers, opts *Options) (*Desk, error) 
 	}
 	d := &Desk{store: store, dossiers: dossiers, policy: dossiers.Policy(), holidays: opts.Holidays,
 		disclosures: opts.Disclosures, consents: opts.Consents, audit: opts.Audit, retention: opts.Retention,
-		complaints: opts.Complaints}
+		erasures: opts.Erasures, complaints: opts.Complaints}
 	if d.holidays == nil {
 		d.holidays = calendar.Dutch(nil)
 	}

@@ -102,7 +102,11 @@
 //     holds, from [RetentionFacts] or else the policy's statutory
 //     periods); which recipients must be told (G4, from
 //     [DisclosureSource]); and by when medical records are destroyed (N8:
-//     three months from receipt). [Desk.Apply] carries a plan out;
+//     three months from receipt). [Desk.Apply] carries a plan out: a
+//     rectification through the case file, an erasure through package
+//     retention ([Options].Erasures), which records the granted request
+//     and deletes its records at once, each with a proof of deletion and
+//     its audit event, the legal holds checked as each goes (R9, O13, G3);
 //     [Desk.Answer] records its outcome.
 //
 // # Sources

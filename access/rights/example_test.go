@@ -10,6 +10,7 @@ import (
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 // caseManager is Carla, who works the desk in the examples.
@@ -54,7 +55,13 @@ func exampleService() (*rights.Desk, *privacy.Dossiers) {
 		Fields: map[privacy.Field]string{privacy.FieldText: "lumbar strain"}}); err != nil {
 		log.Fatal(err)
 	}
-	desk, err := rights.New(store, dossiers, nil)
+	// Erasures go through package retention, with a proof of each
+	// deletion (R9, O13, G3).
+	keeper, err := retention.New(store, privacy.Strict(), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	desk, err := rights.New(store, dossiers, &rights.Options{Erasures: keeper})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -163,8 +170,11 @@ func ExampleDesk_Plan() {
 		fmt.Println("keep", k.Record, k.Ground, k.Rule, k.Retention)
 	}
 	fmt.Println("medical records gone by", plan.MedicalDue)
-	carla.At = received.Add(2 * time.Hour)
-	if err := desk.Apply(ctx, carla, plan); err != nil {
+	// Olga, the privacy officer, carries the erasure out: each record
+	// goes with a proof of its deletion.
+	olga := privacy.Act{By: privacy.Principal{ID: "privacy-officer-olga", Role: privacy.RolePrivacyOfficer},
+		At: received.Add(2 * time.Hour)}
+	if err := desk.Apply(ctx, olga, plan); err != nil {
 		log.Fatal(err)
 	}
 	req, err := desk.Answer(ctx, privacy.Act{By: caseManager, At: received.Add(2 * time.Hour)}, "req-erase", rights.Answer{Reason: "erased, except what the law keeps", Plan: &plan})

@@ -11,6 +11,7 @@ import (
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 // Fixed times: tests never read the clock. t0 is Monday 2 March 2026,
@@ -21,7 +22,12 @@ var (
 		Start: time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)}
 	physician = privacy.Principal{ID: "physician-dirk", Role: privacy.RolePhysician,
 		Secrecy: privacy.SecrecyProfessional, MultiFactor: true}
+	// officer is Olga, the privacy officer: she applies erasures.
+	officer = privacy.Principal{ID: "privacy-officer-olga", Role: privacy.RolePrivacyOfficer}
 )
+
+// officerAct is Olga acting at at.
+func officerAct(at time.Time) privacy.Act { return privacy.Act{By: officer, At: at} }
 
 const (
 	anna     privacy.SubjectID   = "employee-anna"
@@ -53,6 +59,7 @@ type world struct {
 	ctx      context.Context
 	store    *memstore.Store
 	dossiers *privacy.Dossiers
+	keeper   *retention.Retention
 	desk     *rights.Desk
 	sources  *sources
 }
@@ -138,7 +145,11 @@ func newWorld(tb testing.TB, o *worldOptions) *world {
 		tb.Fatalf("NewDossiers: %v", err)
 	}
 	src := &sources{store: store}
-	opts := &rights.Options{Holidays: o.holidays, Complaints: "klachten@dienst.example"}
+	keeper, err := retention.New(store, policy, nil)
+	if err != nil {
+		tb.Fatalf("retention.New: %v", err)
+	}
+	opts := &rights.Options{Holidays: o.holidays, Complaints: "klachten@dienst.example", Erasures: keeper}
 	if !o.noSources {
 		opts.Disclosures, opts.Consents, opts.Audit, opts.Retention = src, src, src, src
 	}
@@ -146,7 +157,7 @@ func newWorld(tb testing.TB, o *worldOptions) *world {
 	if err != nil {
 		tb.Fatalf("rights.New: %v", err)
 	}
-	w := &world{ctx: ctx, store: store, dossiers: d, desk: desk, sources: src}
+	w := &world{ctx: ctx, store: store, dossiers: d, keeper: keeper, desk: desk, sources: src}
 	w.populate(tb)
 	return w
 }
