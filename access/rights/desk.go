@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/retention"
@@ -108,6 +109,9 @@ type Desk struct {
 	retention   RetentionFacts
 	erasures    *retention.Retention
 	complaints  string
+	// engine decides a physician's release of medical records as a
+	// medical read (O6, G8, N6).
+	engine *access.Engine
 }
 
 // New returns a desk that keeps requests in store and reads the case file
@@ -131,6 +135,11 @@ func New(store Store, dossiers *privacy.Dossiers, opts *Options) (*Desk, error) 
 	if d.holidays == nil {
 		d.holidays = calendar.Dutch(nil)
 	}
+	engine, err := access.NewEngine(d.policy)
+	if err != nil {
+		return nil, err
+	}
+	d.engine = engine
 	return d, nil
 }
 

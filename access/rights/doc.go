@@ -128,7 +128,12 @@
 // BenchmarkExport100k). Medical records are included only through a
 // physician's release ([ExportOptions].Release) unless the policy gives
 // them to the subject directly; otherwise they are listed without content,
-// marked [WithheldPendingRelease] (O13, O6). A redaction hook
+// marked [WithheldPendingRelease] (O13, O6). A release obeys the floors of
+// a medical read: a case's medical records are released only if the access
+// engine lets the physician read medical data of that case at the export's
+// time — assigned, bound to medical secrecy, signed in with a second
+// factor, under a contract in force (O6, G8, N6, R7, O4, O2); see
+// [MedicalRelease]. A redaction hook
 // ([ExportOptions].Redact) takes personal data of others out of records.
 //
 // Both forms come from one model, [Export]: JSON ([FormatJSON], for
@@ -227,7 +232,8 @@
 //
 // # Rules
 //
-// R11, O13, G1, G2, G3, G4, G5, N8, N9 and N11 are enforced here, each cited
+// R8, R11, R12, O1, O6, O13, G1, G2, G3, G4, G5, G7, G8, N6, N8, N9 and N11
+// are enforced here, each cited
 // at the code that enforces it; see the table tests named after them.
 // Package rightstest is the conformance kit for [Store] adapters.
 package rights

@@ -33,7 +33,7 @@ func FuzzExportRoundTrip(f *testing.F) {
 	for _, o := range []*worldOptions{nil, {noSources: true}} {
 		w := newWorld(f, o)
 		w.file(f, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
-		_, raw := w.export(f, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: physician}})
+		_, raw := w.export(f, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: assigned(physician)}})
 		f.Add(raw)
 		_, raw = w.export(f, nil)
 		f.Add(raw)

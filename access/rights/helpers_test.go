@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
@@ -25,6 +26,12 @@ var (
 	// officer is Olga, the privacy officer: she applies erasures.
 	officer = privacy.Principal{ID: "privacy-officer-olga", Role: privacy.RolePrivacyOfficer}
 )
+
+// assigned is p assigned to Anna's case, as a release names its
+// physician (R7, O4).
+func assigned(p privacy.Principal) *access.Principal {
+	return access.NewPrincipal(p, []privacy.CaseID{annaCase}, nil)
+}
 
 // officerAct is Olga acting at at.
 func officerAct(at time.Time) privacy.Act { return privacy.Act{By: officer, At: at} }

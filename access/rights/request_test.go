@@ -382,7 +382,7 @@ func TestFeeN11(t *testing.T) {
 	w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindCopy})
 	t.Run("N11_first_copy_free_medical_records_included", func(t *testing.T) {
 		// The copy includes the medical file, released by the physician.
-		if _, err := w.desk.Export(w.ctx, deskAct(t0.Add(time.Hour)), discard{}, anna, &rights.ExportOptions{Request: "req-1", Release: &rights.MedicalRelease{Physician: physician}}); err != nil {
+		if _, err := w.desk.Export(w.ctx, deskAct(t0.Add(time.Hour)), discard{}, anna, &rights.ExportOptions{Request: "req-1", Release: &rights.MedicalRelease{Physician: assigned(physician)}}); err != nil {
 			t.Fatal(err)
 		}
 		f, err := w.desk.Fee(w.ctx, "req-1")

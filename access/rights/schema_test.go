@@ -79,7 +79,7 @@ func fullWorld(t *testing.T) *world {
 // it would never write (rule G5: a documented, machine-readable form).
 func TestExportSchema(t *testing.T) {
 	sch := exportSchema(t)
-	released := &rights.ExportOptions{Request: "req-access", Release: &rights.MedicalRelease{Physician: physician}}
+	released := &rights.ExportOptions{Request: "req-access", Release: &rights.MedicalRelease{Physician: assigned(physician)}}
 	for _, tc := range []struct {
 		name string
 		raw  func(t *testing.T) []byte

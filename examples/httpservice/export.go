@@ -185,7 +185,7 @@ func (s *server) physicianRelease(ctx context.Context, p *access.Principal, subj
 		// is nothing of these cases to release.
 		return rule, nil, true, nil
 	}
-	return rule, &rights.MedicalRelease{Physician: p.Principal, Records: records}, true, nil
+	return rule, &rights.MedicalRelease{Physician: p, Records: records}, true, nil
 }
 
 // audit writes one event for an export decision (rules G7, N9).
