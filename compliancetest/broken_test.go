@@ -9,9 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/compliancetest"
+	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 // Deliberately broken systems: the library with one thing done wrong. The
@@ -94,7 +97,7 @@ func (disclosesAnything) Disclose(context.Context, compliancetest.Disclosure) (c
 // neverSweeps keeps everything for ever (breaks the retention rules).
 type neverSweeps struct{ compliancetest.System }
 
-func (neverSweeps) Sweep(context.Context, time.Time) error { return nil }
+func (neverSweeps) Sweep(context.Context, compliancetest.Actor, time.Time) error { return nil }
 
 // forgetsTheTrail keeps no audit trail (breaks G7, N9, O16).
 type forgetsTheTrail struct{ compliancetest.System }
@@ -171,6 +174,80 @@ func (s logsNoWrites) AuditTrail(ctx context.Context, subject privacy.SubjectID)
 	}), err
 }
 
+// officer is the privacy officer the broken systems below act as,
+// whoever asks.
+var officer = compliancetest.Actor{Principal: privacy.Principal{ID: "dpo-any", Role: privacy.RolePrivacyOfficer}}
+
+// letsAnyoneHold places and lifts legal holds for whoever asks, as if each
+// were the privacy officer (breaks G3: the employer lifts the hold that
+// keeps what it wants gone).
+type letsAnyoneHold struct{ compliancetest.System }
+
+func (s letsAnyoneHold) Hold(ctx context.Context, h compliancetest.Hold) error {
+	h.By = officer
+	return s.System.Hold(ctx, h)
+}
+
+func (s letsAnyoneHold) Lift(ctx context.Context, l compliancetest.Lift) error {
+	l.By = officer
+	return s.System.Lift(ctx, l)
+}
+
+// letsAnyoneSweep runs a retention sweep for whoever asks (breaks G3 and
+// O12: the employer decides what is destroyed).
+type letsAnyoneSweep struct{ compliancetest.System }
+
+func (s letsAnyoneSweep) Sweep(ctx context.Context, _ compliancetest.Actor, at time.Time) error {
+	return s.System.Sweep(ctx, officer, at)
+}
+
+// erasesWithoutProof carries out a granted erasure as the desk did before
+// issue 12: it decides it with the desk, then deletes the records straight
+// from the case file, leaving no proof of deletion (breaks O13, R9 and G3's
+// proof of what went).
+type erasesWithoutProof struct {
+	compliancetest.System
+	store    *memstore.Store
+	dossiers *privacy.Dossiers
+	desk     *rights.Desk
+}
+
+func (s erasesWithoutProof) Respond(ctx context.Context, r compliancetest.Response) (compliancetest.Outcome, error) {
+	req, err := s.store.Request(ctx, rights.RequestID(r.Request))
+	if err != nil || r.Verdict != compliancetest.Granted || req.Kind != rights.KindErasure {
+		return s.System.Respond(ctx, r)
+	}
+	cm := privacy.Act{By: privacy.Principal{ID: r.By, Role: privacy.RoleCaseManager}, At: r.At}
+	plan, err := s.desk.Plan(ctx, cm, req.ID, nil)
+	if err != nil || len(plan.Changes) == 0 {
+		return s.System.Respond(ctx, r)
+	}
+	out := compliancetest.Outcome{MedicalDue: plan.MedicalDue}
+	for _, n := range plan.Notify {
+		out.Notify = append(out.Notify, compliancetest.Recipient{Kind: n.RecipientKind, Party: n.Recipient})
+	}
+	for _, c := range plan.Changes {
+		if err := s.dossiers.DeleteRecord(ctx, privacy.Act{By: officer.Principal, At: r.At}, c.Record); err != nil {
+			return out, err
+		}
+		out.Erased = append(out.Erased, c.Record)
+	}
+	for _, k := range plan.Keeps {
+		out.Kept = append(out.Kept, compliancetest.Kept{Record: k.Record, Ground: k.Ground, Rule: k.Rule})
+	}
+	_, err = s.desk.Answer(ctx, cm, req.ID, rights.Answer{Reason: r.Reason, Plan: &plan})
+	return out, err
+}
+
+// releasesWithoutSecondFactor lets a physician release the medical file
+// as if it had signed in with a second factor (breaks N6).
+type releasesWithoutSecondFactor struct{ compliancetest.System }
+
+func (s releasesWithoutSecondFactor) ExportReleased(ctx context.Context, subject privacy.SubjectID, by compliancetest.Actor, at time.Time) ([]byte, error) {
+	by.MultiFactor = true
+	return s.System.ExportReleased(ctx, subject, by, at)
+}
+
 // panics panics on every call.
 type panics struct{ compliancetest.System }
 
@@ -199,7 +276,41 @@ func TestBrokenSystems(t *testing.T) {
 			[]string{"R6/no_third_party_without_consent", "O14/disclosure_needs_written_consent"}, nil},
 		{"deletes_held_records",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return ignoresHolds{s} },
-			[]string{"G3/legal_hold_blocks_deletion", "G3/held_record_is_not_overwritten"}, nil},
+			[]string{"G3/legal_hold_blocks_deletion", "G3/held_record_is_not_overwritten",
+				"G3/employer_cannot_place_or_lift_a_hold", "O13/desk_erasure_leaves_a_proof_per_record"}, nil},
+		{"lets_anyone_hold_and_lift",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return letsAnyoneHold{s} },
+			[]string{"G3/employer_cannot_place_or_lift_a_hold"}, nil},
+		{"lets_anyone_sweep",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return letsAnyoneSweep{s} },
+			[]string{"G3/employer_cannot_run_a_sweep"}, nil},
+		{"erases_without_proof",
+			func(m *memstore.Store, s compliancetest.System) compliancetest.System {
+				d, err := privacy.NewDossiers(m, privacy.Strict())
+				if err != nil {
+					t.Fatal(err)
+				}
+				rules, err := retention.NewRules(privacy.Strict())
+				if err != nil {
+					t.Fatal(err)
+				}
+				reg, err := consent.New(m, privacy.Strict(), &consent.Options{Records: m})
+				if err != nil {
+					t.Fatal(err)
+				}
+				desk, err := rights.New(m, d, &rights.Options{Retention: rights.RetentionFromStore(m, rules),
+					Disclosures: rights.FromConsent(reg)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return erasesWithoutProof{s, m, d, desk}
+			},
+			[]string{"O13/desk_erasure_leaves_a_proof_per_record"}, nil},
+		{"releases_without_a_second_factor",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System {
+				return releasesWithoutSecondFactor{s}
+			},
+			[]string{"N6/physician_without_second_factor_releases_nothing"}, nil},
 		{"overwrites_held_records",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System {
 				return &overwritesHeldRecords{s, map[privacy.RecordID]map[privacy.Field]string{}}
@@ -254,7 +365,7 @@ func TestBrokenSystems(t *testing.T) {
 			// (R9, G3, N8 hold).
 			[]string{"R9/reintegration_file_kept_two_years_after_closing",
 				"O8/employment_end_starts_retention", "O12/absence_file_kept_no_longer_than_needed",
-				"G3/legal_hold_blocks_deletion",
+				"G3/legal_hold_blocks_deletion", "G3/employer_cannot_run_a_sweep",
 				"N7/medical_file_outlasts_the_absence_file", "N7/statutory_minimums_never_shortened"}, nil},
 		{"keeps_no_audit_trail",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return forgetsTheTrail{s} },

@@ -44,8 +44,9 @@ type LibrarySystem struct {
 	registry  *consent.Registry
 	retention *retention.Retention
 	desk      *rights.Desk
-	// officer is the service's privacy officer: the one role that grants
-	// erasures and runs retention sweeps (G3, O13, O12).
+	// officer is the service's privacy officer: the one role that applies
+	// granted erasures (O13, R9); System's Respond names only a staff
+	// member's ID.
 	officer privacy.Principal
 	// registrar is the principal that opens and closes cases: System's
 	// Open and Close name none.
@@ -295,17 +296,41 @@ func (l *LibrarySystem) Export(ctx context.Context, s privacy.SubjectID, at time
 	return b.Bytes(), nil
 }
 
-// Hold implements [System].
+// ExportReleased implements [System]: the export read for the subject,
+// with the medical file released by the physician by, case by case as the
+// access engine lets it read (O13, O6, G8, N6).
+func (l *LibrarySystem) ExportReleased(ctx context.Context, s privacy.SubjectID, by Actor, at time.Time) ([]byte, error) {
+	var b bytes.Buffer
+	if _, err := l.desk.Export(ctx, privacy.Act{By: subjectPrincipal(s), At: at}, &b, s,
+		&rights.ExportOptions{Release: &rights.MedicalRelease{Physician: principal(by)}}); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Hold implements [System]: package retention places the hold, as h.By;
+// only the privacy officer may (G3).
 func (l *LibrarySystem) Hold(ctx context.Context, h Hold) error {
-	by := privacy.Principal{ID: h.By, Role: privacy.RolePrivacyOfficer}
-	_, err := l.retention.PlaceHold(ctx, by, retention.Hold{ID: retention.HoldID(h.ID), Subject: h.Subject, Case: h.Case,
-		Records: slices.Clone(h.Records), Ground: h.Ground, Reason: h.Reason}, h.At)
+	_, err := l.retention.PlaceHold(ctx, h.By.Principal, retention.Hold{ID: retention.HoldID(h.ID), Subject: h.Subject,
+		Case: h.Case, Records: slices.Clone(h.Records), Ground: h.Ground, Reason: h.Reason}, h.At)
 	return err
 }
 
-// Sweep implements [System].
-func (l *LibrarySystem) Sweep(ctx context.Context, at time.Time) error {
-	_, err := l.retention.Sweep(ctx, l.officer, at)
+// Lift implements [System]: package retention lifts the hold, as l.By;
+// only the privacy officer may (G3).
+func (l *LibrarySystem) Lift(ctx context.Context, lf Lift) error {
+	return l.retention.LiftHold(ctx, lf.By.Principal, retention.HoldID(lf.Hold), lf.Reason, lf.At)
+}
+
+// Proofs implements [System]: package retention's proofs of deletion.
+func (l *LibrarySystem) Proofs(ctx context.Context, s privacy.SubjectID) ([]retention.Proof, error) {
+	return l.retention.Proofs(ctx, s)
+}
+
+// Sweep implements [System]: package retention sweeps, run by by; only
+// the privacy officer may (O12).
+func (l *LibrarySystem) Sweep(ctx context.Context, by Actor, at time.Time) error {
+	_, err := l.retention.Sweep(ctx, by.Principal, at)
 	return err
 }
 
