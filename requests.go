@@ -5,12 +5,10 @@ import (
 	"errors"
 	"io"
 	"slices"
-	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 // FileRequest files a data subject's request (access, copy,
@@ -18,33 +16,17 @@ import (
 // deadline counted to the day (rules R11, O13, G2). f.Received may lie
 // before now (a letter that arrived yesterday: the deadline runs from
 // then), never after. The subject files their own request; the service's
-// staff file the requests they receive.
+// staff file the requests they receive; the desk refuses anyone else and
+// audits every step (package rights).
 func (s *Service) FileRequest(ctx context.Context, a *Actor, f rights.Filing) (rights.Request, error) {
-	const v = verbFileRequest
-	if err := checkActor(v, a); err != nil {
+	if err := checkActor(verbFileRequest, a); err != nil {
 		return rights.Request{}, err
 	}
 	now := s.now()
 	if f.Received.IsZero() {
 		f.Received = now
 	}
-	if f.Received.After(now) {
-		return rights.Request{}, &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "received",
-			Msg: "a request is filed once received, not before"}
-	}
-	f.By = a.ID
-	e := s.event(a, privacy.EventCreate, f.Subject, "", string(f.ID), privacy.G2, true)
-	switch {
-	case a.Role == privacy.RoleSubject && a.Subject == f.Subject:
-	case a.Role.Staff() && a.Role != privacy.RoleAdministrator:
-	default:
-		return rights.Request{}, s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "files only the subject's own requests"))
-	}
-	req, err := s.desk.File(ctx, f)
-	if err != nil {
-		return rights.Request{}, err
-	}
-	return req, s.audit(ctx, e)
+	return s.desk.File(ctx, act(a, now, ""), f)
 }
 
 // audit appends e, the event of an operation that has taken effect.
@@ -53,66 +35,35 @@ func (s *Service) audit(ctx context.Context, e privacy.Event) error {
 	return err
 }
 
-// mayDecide gates the steps that decide a request: the service's case
-// managers, physicians and privacy officer decide; nobody else.
-func (s *Service) mayDecide(ctx context.Context, a *Actor, id rights.RequestID) (rights.Request, privacy.Event, error) {
-	const v = verbDecideRequest
-	if err := checkActor(v, a); err != nil {
-		return rights.Request{}, privacy.Event{}, err
-	}
-	req, err := s.desk.Request(ctx, id)
-	if err != nil {
-		return rights.Request{}, privacy.Event{}, notFoundIf(err, "request")
-	}
-	e := s.event(a, privacy.EventUpdate, req.Subject, "", string(id), privacy.G2, true)
-	if !caseStaff(a.Role) && a.Role != privacy.RolePrivacyOfficer {
-		return rights.Request{}, e, s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not decide requests"))
-	}
-	return req, e, nil
-}
-
 // ExtendRequest extends a request's deadline by the policy's extension,
 // as of now, with the reasons the subject is told (rule G2); refused once
-// the first period has passed.
+// the first period has passed, and always under a policy that applies
+// regulation R (R11: four weeks, unextended). Case managers, physicians
+// and the privacy officer decide requests.
 func (s *Service) ExtendRequest(ctx context.Context, a *Actor, id rights.RequestID, reason string) (rights.Request, error) {
-	_, e, err := s.mayDecide(ctx, a, id)
-	if err != nil {
+	if err := checkActor(verbDecideRequest, a); err != nil {
 		return rights.Request{}, err
 	}
-	req, err := s.desk.Extend(ctx, id, rights.Extension{At: s.now(), By: a.ID, Reason: reason})
-	if err != nil {
-		return rights.Request{}, err
-	}
-	return req, s.audit(ctx, e)
+	return s.desk.Extend(ctx, act(a, s.now(), ""), id, rights.Extension{Reason: reason})
 }
 
 // RefuseRequest refuses a request on a ground its kind allows, with
 // reasons (rules O13, G2, G3); the subject's notice names the right to
 // complain.
 func (s *Service) RefuseRequest(ctx context.Context, a *Actor, id rights.RequestID, ground rights.Ground, reason string) (rights.Request, error) {
-	_, e, err := s.mayDecide(ctx, a, id)
-	if err != nil {
+	if err := checkActor(verbDecideRequest, a); err != nil {
 		return rights.Request{}, err
 	}
-	req, err := s.desk.Refuse(ctx, id, rights.Refusal{At: s.now(), By: a.ID, Ground: ground, Reason: reason})
-	if err != nil {
-		return rights.Request{}, err
-	}
-	return req, s.audit(ctx, e)
+	return s.desk.Refuse(ctx, act(a, s.now(), ""), id, rights.Refusal{Ground: ground, Reason: reason})
 }
 
 // ConfirmRequest records the written confirmation of a request that
 // arrived in another form (rules R11, O13).
 func (s *Service) ConfirmRequest(ctx context.Context, a *Actor, id rights.RequestID, document string) (rights.Request, error) {
-	_, e, err := s.mayDecide(ctx, a, id)
-	if err != nil {
+	if err := checkActor(verbDecideRequest, a); err != nil {
 		return rights.Request{}, err
 	}
-	req, err := s.desk.ConfirmWritten(ctx, id, rights.Confirmation{At: s.now(), By: a.ID, Document: document})
-	if err != nil {
-		return rights.Request{}, err
-	}
-	return req, s.audit(ctx, e)
+	return s.desk.ConfirmWritten(ctx, act(a, s.now(), ""), id, rights.Confirmation{Document: document})
 }
 
 // AnswerRequest answers an access, copy, portability or restriction
@@ -120,15 +71,10 @@ func (s *Service) ConfirmRequest(ctx context.Context, a *Actor, id rights.Reques
 // in euro cents for a further copy only (N11). Rectification and erasure
 // are answered by [Service.Rectify] and [Service.Erase].
 func (s *Service) AnswerRequest(ctx context.Context, a *Actor, id rights.RequestID, reason string, feeCents int64) (rights.Request, error) {
-	_, e, err := s.mayDecide(ctx, a, id)
-	if err != nil {
+	if err := checkActor(verbDecideRequest, a); err != nil {
 		return rights.Request{}, err
 	}
-	req, err := s.desk.Answer(ctx, id, rights.Answer{At: s.now(), By: a.ID, Reason: reason, FeeCents: feeCents})
-	if err != nil {
-		return rights.Request{}, err
-	}
-	return req, s.audit(ctx, e)
+	return s.desk.Answer(ctx, act(a, s.now(), ""), id, rights.Answer{Reason: reason, FeeCents: feeCents})
 }
 
 // Rectify grants a rectification request (rule O13): the corrections are
@@ -137,8 +83,7 @@ func (s *Service) AnswerRequest(ctx context.Context, a *Actor, id rights.Request
 // recipients who received the data (G4, in the plan's Notify) and the
 // request answered. It returns the plan.
 func (s *Service) Rectify(ctx context.Context, a *Actor, id rights.RequestID, corrections rights.Corrections, reason string) (rights.Plan, error) {
-	_, e, err := s.mayDecide(ctx, a, id)
-	if err != nil {
+	if err := checkActor(verbDecideRequest, a); err != nil {
 		return rights.Plan{}, err
 	}
 	now := s.now()
@@ -165,10 +110,10 @@ func (s *Service) Rectify(ctx context.Context, a *Actor, id rights.RequestID, co
 	if err := s.desk.Apply(ctx, act(a, now, ""), plan); err != nil {
 		return rights.Plan{}, err
 	}
-	if _, err := s.desk.Answer(ctx, id, rights.Answer{At: now, By: a.ID, Reason: reason, Plan: &plan}); err != nil {
+	if _, err := s.desk.Answer(ctx, act(a, now, ""), id, rights.Answer{Reason: reason, Plan: &plan}); err != nil {
 		return rights.Plan{}, err
 	}
-	return plan, s.audit(ctx, e)
+	return plan, nil
 }
 
 // Erase grants an erasure request (rules R9, O13, N8): what the law keeps
@@ -176,53 +121,34 @@ func (s *Service) Rectify(ctx context.Context, a *Actor, id rights.RequestID, co
 // each deletion with a proof and an audit event, and the recipients who
 // received it are listed to be told (G4). When the law keeps everything
 // asked for, the request is refused on that ground and the error names
-// G3. Only the privacy officer decides erasures.
+// G3. Only the privacy officer carries out erasures (package retention).
 func (s *Service) Erase(ctx context.Context, a *Actor, id rights.RequestID, reason string) (rights.Plan, error) {
-	req, e, err := s.mayDecide(ctx, a, id)
-	if err != nil {
+	if err := checkActor(verbErasure, a); err != nil {
 		return rights.Plan{}, err
-	}
-	if a.Role != privacy.RolePrivacyOfficer {
-		return rights.Plan{}, s.refuse(ctx, e, forbidden(verbErasure, roleRule(a.Role), "only the privacy officer decides erasures"))
 	}
 	now := s.now()
 	plan, err := s.desk.Plan(ctx, act(a, now, ""), id, nil)
 	if err != nil {
 		return rights.Plan{}, err
 	}
-	var erase []privacy.RecordID
-	for _, c := range plan.Changes {
-		if c.Erase {
-			erase = append(erase, c.Record)
-		}
-	}
-	if len(erase) == 0 {
+	if !slices.ContainsFunc(plan.Changes, func(c rights.Change) bool { return c.Erase }) {
 		ground := rights.GroundStatutoryRetention
 		if len(plan.Keeps) > 0 {
 			ground = plan.Keeps[0].Ground
 		}
 		msg := "the law keeps the data: " + string(ground)
-		if _, err := s.desk.Refuse(ctx, id, rights.Refusal{At: now, By: a.ID, Ground: ground, Reason: msg}); err != nil {
+		if _, err := s.desk.Refuse(ctx, act(a, now, ""), id, rights.Refusal{Ground: ground, Reason: msg}); err != nil {
 			return plan, err
 		}
 		return plan, forbidden(verbErasure, privacy.G3, msg)
 	}
-	// Rule R9 (regulation R) or O13 (regulation O): the right invoked.
-	rule := privacy.O13
-	if !slices.Contains(s.policy.Regulations, "O") {
-		rule = privacy.R9
-	}
-	if _, err := s.retention.RequestErasure(ctx, a.Principal, retention.Erasure{ID: retention.ErasureID(id), Subject: req.Subject,
-		Records: erase, Rule: rule, Received: req.Received}, now); err != nil {
+	if err := s.desk.Apply(ctx, act(a, now, ""), plan); err != nil {
 		return plan, err
 	}
-	if _, err := s.retention.Sweep(ctx, a.Principal, now); err != nil {
+	if _, err := s.desk.Answer(ctx, act(a, now, ""), id, rights.Answer{Reason: reason, Plan: &plan}); err != nil {
 		return plan, err
 	}
-	if _, err := s.desk.Answer(ctx, id, rights.Answer{At: now, By: a.ID, Reason: reason, Plan: &plan}); err != nil {
-		return plan, err
-	}
-	return plan, s.audit(ctx, e)
+	return plan, nil
 }
 
 // ExportOptions adjust [Service.Export].
@@ -295,42 +221,9 @@ func (s *Service) Export(ctx context.Context, a *Actor, subject privacy.SubjectI
 	}
 	xo := &rights.ExportOptions{Format: opts.Format, Lang: opts.Lang, Request: opts.Request}
 	if p := opts.ReleasedBy; p != nil {
-		rel, err := s.release(ctx, p, cases, now)
-		if err != nil {
-			return rights.Totals{}, err
-		}
-		xo.Release = rel
-	}
-	if err := s.audit(ctx, e); err != nil {
-		return rights.Totals{}, err
+		// The desk releases the medical records of the cases p may read
+		// now, and refuses a release of none (O13, O6, G8, N6).
+		xo.Release = &rights.MedicalRelease{Physician: p}
 	}
 	return s.desk.Export(ctx, act(a, now, ""), w, subject, xo)
-}
-
-// release is physician p's release of the medical records of the cases p
-// may read now (rules O13, O6, G8, N6), or nil when there are none.
-func (s *Service) release(ctx context.Context, p *Actor, cases []privacy.Case, now time.Time) (*rights.MedicalRelease, error) {
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	rel := &rights.MedicalRelease{Physician: p.Principal}
-	for i := range cases {
-		d := s.engine.Decide(access.Request{Principal: p, Case: &cases[i], Action: privacy.ActionRead,
-			Category: privacy.CategoryMedical, Purpose: cases[i].Purpose, Time: now})
-		if !d.Allowed {
-			continue
-		}
-		// Only the IDs are listed here; the desk reads the content as it
-		// writes the export.
-		for r, err := range s.store.CaseMedicalRecords(ctx, cases[i].ID) {
-			if err != nil {
-				return nil, err
-			}
-			rel.Records = append(rel.Records, r.ID)
-		}
-	}
-	if len(rel.Records) == 0 {
-		return nil, nil
-	}
-	return rel, nil
 }

@@ -82,7 +82,7 @@ func (s *Service) PlanSweep(ctx context.Context, a *Actor) ([]retention.Schedule
 		return nil, err
 	}
 	var out []retention.Schedule
-	for sc, err := range s.retention.Plan(ctx, s.now()) {
+	for sc, err := range s.retention.Plan(ctx, a.Principal, s.now()) {
 		if err != nil {
 			return nil, err
 		}

@@ -137,8 +137,11 @@ func Open(ctx context.Context, store Store, policy *privacy.Policy, opts *Option
 		Consents:    log,
 		Audit:       rights.FromAudit(guard),
 		Retention:   rights.RetentionFromStore(store, s.retention.Rules()),
-		Holidays:    opts.Holidays,
-		Complaints:  opts.Complaints,
+		// Rules G3, O13: an erasure the desk applies goes through
+		// retention, each record with its proof.
+		Erasures:   s.retention,
+		Holidays:   opts.Holidays,
+		Complaints: opts.Complaints,
 	})
 	if err != nil {
 		return nil, err

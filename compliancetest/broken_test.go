@@ -11,9 +11,11 @@ import (
 
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/compliancetest"
+	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 // Deliberately broken systems: the library with one thing done wrong. The
@@ -96,7 +98,7 @@ func (disclosesAnything) Disclose(context.Context, compliancetest.Disclosure) (c
 // neverSweeps keeps everything for ever (breaks the retention rules).
 type neverSweeps struct{ compliancetest.System }
 
-func (neverSweeps) Sweep(context.Context, time.Time) error { return nil }
+func (neverSweeps) Sweep(context.Context, compliancetest.Actor, time.Time) error { return nil }
 
 // fakesErasure answers a granted erasure request as done and deletes
 // nothing (breaks R9, G3's "the rest goes", N8).
@@ -302,6 +304,80 @@ func (s *reachesBehindRevocations) Disclose(ctx context.Context, d compliancetes
 	return s.System.Disclose(ctx, d)
 }
 
+// officer is the privacy officer the broken systems below act as,
+// whoever asks.
+var officer = compliancetest.Actor{Principal: privacy.Principal{ID: "dpo-any", Role: privacy.RolePrivacyOfficer}}
+
+// letsAnyoneHold places and lifts legal holds for whoever asks, as if each
+// were the privacy officer (breaks G3: the employer lifts the hold that
+// keeps what it wants gone).
+type letsAnyoneHold struct{ compliancetest.System }
+
+func (s letsAnyoneHold) Hold(ctx context.Context, h compliancetest.Hold) error {
+	h.By = officer
+	return s.System.Hold(ctx, h)
+}
+
+func (s letsAnyoneHold) Lift(ctx context.Context, l compliancetest.Lift) error {
+	l.By = officer
+	return s.System.Lift(ctx, l)
+}
+
+// letsAnyoneSweep runs a retention sweep for whoever asks (breaks G3 and
+// O12: the employer decides what is destroyed).
+type letsAnyoneSweep struct{ compliancetest.System }
+
+func (s letsAnyoneSweep) Sweep(ctx context.Context, _ compliancetest.Actor, at time.Time) error {
+	return s.System.Sweep(ctx, officer, at)
+}
+
+// erasesWithoutProof carries out a granted erasure as the desk did before
+// issue 12: it decides it with the desk, then deletes the records straight
+// from the case file, leaving no proof of deletion (breaks O13, R9 and G3's
+// proof of what went).
+type erasesWithoutProof struct {
+	compliancetest.System
+	store    *memstore.Store
+	dossiers *privacy.Dossiers
+	desk     *rights.Desk
+}
+
+func (s erasesWithoutProof) Respond(ctx context.Context, r compliancetest.Response) (compliancetest.Outcome, error) {
+	req, err := s.store.Request(ctx, rights.RequestID(r.Request))
+	if err != nil || r.Verdict != compliancetest.Granted || req.Kind != rights.KindErasure {
+		return s.System.Respond(ctx, r)
+	}
+	cm := privacy.Act{By: privacy.Principal{ID: r.By, Role: privacy.RoleCaseManager}, At: r.At}
+	plan, err := s.desk.Plan(ctx, cm, req.ID, nil)
+	if err != nil || len(plan.Changes) == 0 {
+		return s.System.Respond(ctx, r)
+	}
+	out := compliancetest.Outcome{MedicalDue: plan.MedicalDue}
+	for _, n := range plan.Notify {
+		out.Notify = append(out.Notify, compliancetest.Recipient{Kind: n.RecipientKind, Party: n.Recipient})
+	}
+	for _, c := range plan.Changes {
+		if err := s.dossiers.DeleteRecord(ctx, privacy.Act{By: officer.Principal, At: r.At}, c.Record); err != nil {
+			return out, err
+		}
+		out.Erased = append(out.Erased, c.Record)
+	}
+	for _, k := range plan.Keeps {
+		out.Kept = append(out.Kept, compliancetest.Kept{Record: k.Record, Ground: k.Ground, Rule: k.Rule})
+	}
+	_, err = s.desk.Answer(ctx, cm, req.ID, rights.Answer{Reason: r.Reason, Plan: &plan})
+	return out, err
+}
+
+// releasesWithoutSecondFactor lets a physician release the medical file
+// as if it had signed in with a second factor (breaks N6).
+type releasesWithoutSecondFactor struct{ compliancetest.System }
+
+func (s releasesWithoutSecondFactor) ExportReleased(ctx context.Context, subject privacy.SubjectID, by compliancetest.Actor, at time.Time) ([]byte, error) {
+	by.MultiFactor = true
+	return s.System.ExportReleased(ctx, subject, by, at)
+}
+
 // panics panics on every call.
 type panics struct{ compliancetest.System }
 
@@ -342,7 +418,41 @@ func TestBrokenSystems(t *testing.T) {
 			[]string{"R6/no_disclosure_dated_before_a_revocation"}},
 		{"deletes_held_records",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return ignoresHolds{s} },
-			[]string{"G3/legal_hold_blocks_deletion", "G3/held_record_is_not_overwritten"}, nil},
+			[]string{"G3/legal_hold_blocks_deletion", "G3/held_record_is_not_overwritten",
+				"G3/employer_cannot_place_or_lift_a_hold", "O13/desk_erasure_leaves_a_proof_per_record"}, nil},
+		{"lets_anyone_hold_and_lift",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return letsAnyoneHold{s} },
+			[]string{"G3/employer_cannot_place_or_lift_a_hold"}, nil},
+		{"lets_anyone_sweep",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return letsAnyoneSweep{s} },
+			[]string{"G3/employer_cannot_run_a_sweep"}, nil},
+		{"erases_without_proof",
+			func(m *memstore.Store, s compliancetest.System) compliancetest.System {
+				d, err := privacy.NewDossiers(m, privacy.Strict())
+				if err != nil {
+					t.Fatal(err)
+				}
+				rules, err := retention.NewRules(privacy.Strict())
+				if err != nil {
+					t.Fatal(err)
+				}
+				reg, err := consent.New(m, privacy.Strict(), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				desk, err := rights.New(m, d, &rights.Options{Retention: rights.RetentionFromStore(m, rules),
+					Disclosures: rights.FromConsent(reg)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return erasesWithoutProof{s, m, d, desk}
+			},
+			[]string{"O13/desk_erasure_leaves_a_proof_per_record"}, nil},
+		{"releases_without_a_second_factor",
+			func(_ *memstore.Store, s compliancetest.System) compliancetest.System {
+				return releasesWithoutSecondFactor{s}
+			},
+			[]string{"N6/physician_without_second_factor_releases_nothing"}, nil},
 		{"overwrites_held_records",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System {
 				return &overwritesHeldRecords{s, map[privacy.RecordID]map[privacy.Field]string{}}
@@ -399,7 +509,7 @@ func TestBrokenSystems(t *testing.T) {
 			// proof per record: it needs no sweep (see erases_nothing).
 			[]string{"R9/reintegration_file_kept_two_years_after_closing",
 				"O8/employment_end_starts_retention", "O12/absence_file_kept_no_longer_than_needed",
-				"G3/legal_hold_blocks_deletion",
+				"G3/legal_hold_blocks_deletion", "G3/employer_cannot_run_a_sweep",
 				"N7/medical_file_outlasts_the_absence_file", "N7/statutory_minimums_never_shortened"}, nil},
 		{"erases_nothing",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System {
@@ -408,7 +518,7 @@ func TestBrokenSystems(t *testing.T) {
 			[]string{"R9/erasure_request_spares_statutory_data", "G3/statutory_retention_blocks_erasure",
 				"N8/medical_file_destroyed_within_three_months"},
 			// Its empty answer tells no recipient and refuses no held data.
-			[]string{"G4/recipients_told_of_erasure", "G3/legal_hold_blocks_deletion"}},
+			[]string{"G4/recipients_told_of_erasure", "G3/legal_hold_blocks_deletion", "O13/desk_erasure_leaves_a_proof_per_record"}},
 		{"decides_a_disclosure_without_its_case",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return withoutTheCase{s} },
 			[]string{"N2/advice_only_to_the_commissioning_employer", "O10/no_advice_from_a_consultation_or_periodic_exam_case",

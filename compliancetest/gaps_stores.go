@@ -30,7 +30,7 @@ func g3HeldNotOverwritten(w *world) error {
 		return err
 	}
 	if err := w.sys.Hold(w.ctx, Hold{ID: "hold-claim", Subject: anna, Case: caseAbsence, Records: []privacy.RecordID{recNote},
-		Ground: retention.GroundLegalClaim, Reason: "court case C/16/456", By: "cm-carla", At: day(1)}); err != nil {
+		Ground: retention.GroundLegalClaim, Reason: "court case C/16/456", By: privacyOfficer(), At: day(1)}); err != nil {
 		return w.setup("place a legal hold", err)
 	}
 	if err := w.file(Request{ID: "req-correct", Subject: anna, Kind: rights.KindRectification, Written: true, Received: day(2),

@@ -219,7 +219,7 @@ func g3Hold(w *world) error {
 		return err
 	}
 	if err := w.sys.Hold(w.ctx, Hold{ID: "hold-court", Subject: anna, Case: caseAbsence, Records: []privacy.RecordID{recNote},
-		Ground: retention.GroundLegalClaim, Reason: "court case C/16/123", By: "cm-carla", At: day(60)}); err != nil {
+		Ground: retention.GroundLegalClaim, Reason: "court case C/16/123", By: privacyOfficer(), At: day(60)}); err != nil {
 		return w.setup("place a legal hold", err)
 	}
 	if err := w.file(Request{ID: "req-erase", Subject: anna, Kind: rights.KindErasure, Written: true, Received: day(61),

@@ -130,5 +130,5 @@ func (d def) scenario() Scenario {
 // scenarioDefs gathers the scenarios of every family of rules.
 func scenarioDefs() []def {
 	return slices.Concat(documentScenarios(), regulationRScenarios(), regulationOScenarios(),
-		gdprScenarios(), dutchLawScenarios(), storeGapScenarios(), gapDisclosureScenarios())
+		gdprScenarios(), dutchLawScenarios(), storeGapScenarios(), gapDisclosureScenarios(), deskGapScenarios())
 }

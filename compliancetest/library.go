@@ -301,19 +301,45 @@ func (l *LibrarySystem) Export(ctx context.Context, s privacy.SubjectID, at time
 	return b.Bytes(), nil
 }
 
-// Hold implements [System]: the privacy officer places the hold at h.At.
+// ExportReleased implements [System]: the subject's export with the
+// medical file released by the physician by, as far as by may read it
+// now (O13, O6, G8, N6).
+func (l *LibrarySystem) ExportReleased(ctx context.Context, s privacy.SubjectID, by Actor, at time.Time) ([]byte, error) {
+	var b bytes.Buffer
+	defer l.at(at)()
+	if _, err := l.svc.Export(ctx, subject(s), s, &b, &dossierwacht.ExportOptions{ReleasedBy: actor(by)}); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Hold implements [System]: h.By places the hold at h.At; the front door
+// lets only the privacy officer (G3).
 func (l *LibrarySystem) Hold(ctx context.Context, h Hold) error {
 	defer l.at(h.At)()
-	_, err := l.svc.PlaceHold(ctx, officer(h.By), retention.Hold{ID: retention.HoldID(h.ID), Subject: h.Subject, Case: h.Case,
+	_, err := l.svc.PlaceHold(ctx, actor(h.By), retention.Hold{ID: retention.HoldID(h.ID), Subject: h.Subject, Case: h.Case,
 		Records: slices.Clone(h.Records), Ground: h.Ground, Reason: h.Reason})
 	return err
 }
 
-// Sweep implements [System]: the nightly job, acting as the privacy
-// officer.
-func (l *LibrarySystem) Sweep(ctx context.Context, at time.Time) error {
+// Lift implements [System]: lf.By lifts the hold at lf.At; only the
+// privacy officer may (G3).
+func (l *LibrarySystem) Lift(ctx context.Context, lf Lift) error {
+	defer l.at(lf.At)()
+	return l.svc.LiftHold(ctx, actor(lf.By), retention.HoldID(lf.Hold), lf.Reason)
+}
+
+// Proofs implements [System]: the kit reads the proofs of deletion from
+// the store, as an auditor would.
+func (l *LibrarySystem) Proofs(ctx context.Context, s privacy.SubjectID) ([]retention.Proof, error) {
+	return l.store.Proofs(ctx, s)
+}
+
+// Sweep implements [System]: by runs the sweep at at; only the privacy
+// officer may (O12).
+func (l *LibrarySystem) Sweep(ctx context.Context, by Actor, at time.Time) error {
 	defer l.at(at)()
-	_, err := l.svc.Sweep(ctx, officer("retention-sweep"))
+	_, err := l.svc.Sweep(ctx, actor(by))
 	return err
 }
 

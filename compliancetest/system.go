@@ -91,13 +91,39 @@ type System interface {
 	// (see package rights, [rights.DecodeExport]), for rules G1 and G5.
 	Export(ctx context.Context, s privacy.SubjectID, at time.Time) ([]byte, error)
 
-	// Hold places a legal hold (G3): nothing in its scope may be deleted,
-	// by a sweep or an erasure, while it stands.
+	// ExportReleased is Export with the medical file released to the
+	// subject by the physician by (O13: medical data reaches the subject
+	// through the physician). A case's medical records are released only
+	// if by may read them at the time at — a physician assigned to the
+	// case, bound to medical secrecy, signed in with a second factor (O6,
+	// G8, N6); the others stay listed without content. A release of no
+	// case at all may be refused with an error matching
+	// privacy.ErrForbidden.
+	ExportReleased(ctx context.Context, s privacy.SubjectID, by Actor, at time.Time) ([]byte, error)
+
+	// Hold places a legal hold (G3), as h.By: nothing in its scope may be
+	// deleted, by a sweep or an erasure, while it stands. Only the
+	// service's privacy officer places one; anyone else is refused with an
+	// error matching privacy.ErrForbidden.
 	Hold(ctx context.Context, h Hold) error
 
-	// Sweep deletes every record whose retention has run out at the time
-	// at, as a nightly job would (R9, O12, N7, N8).
-	Sweep(ctx context.Context, at time.Time) error
+	// Lift lifts the standing legal hold l.Hold, as l.By. Only the
+	// privacy officer lifts one (a hold is not lifted by whoever wants
+	// the data gone); anyone else is refused with an error matching
+	// privacy.ErrForbidden and the hold stands.
+	Lift(ctx context.Context, l Lift) error
+
+	// Sweep deletes, run by by, every record whose retention has run out
+	// at the time at, as a nightly job would (R9, O12, N7, N8). Only the
+	// privacy officer runs one; anyone else is refused with an error
+	// matching privacy.ErrForbidden and nothing is deleted.
+	Sweep(ctx context.Context, by Actor, at time.Time) error
+
+	// Proofs returns the proofs of deletion of subject s's records,
+	// oldest first: one per record a sweep or a granted erasure deleted,
+	// saying what kind of record went, when, by whom and under which rule
+	// (R9, O12, O13, N8), never its content.
+	Proofs(ctx context.Context, s privacy.SubjectID) ([]retention.Proof, error)
 
 	// AuditTrail returns the audit events about subject s, oldest first:
 	// who accessed, or tried to access, their data (G7, N9). Each event
@@ -285,8 +311,17 @@ type Hold struct {
 	// number.
 	Reason string
 	// By is who places it, At when.
-	By privacy.PrincipalID
+	By Actor
 	At time.Time
+}
+
+// Lift is the lifting of a legal hold: which, why, by whom, when.
+type Lift struct {
+	Hold string
+	// Reason is why, without personal data ("judgment final").
+	Reason string
+	By     Actor
+	At     time.Time
 }
 
 // Document is a document the service publishes.

@@ -109,6 +109,12 @@ func administrator() Actor {
 		Secrecy: privacy.SecrecyProfessional, MultiFactor: true}}
 }
 
+// privacyOfficer is the service's privacy officer: places and lifts legal
+// holds, runs sweeps, sees no case content (G3, O12, R8).
+func privacyOfficer() Actor {
+	return Actor{Principal: privacy.Principal{ID: "dpo-olga", Role: privacy.RolePrivacyOfficer, Party: service}}
+}
+
 // world is one scenario's view of the system under test.
 type world struct {
 	ctx   context.Context
@@ -283,7 +289,7 @@ func (w *world) held(s privacy.SubjectID, at time.Time, ids ...privacy.RecordID)
 
 // sweep runs a retention sweep at at.
 func (w *world) sweep(at time.Time) error {
-	if err := w.sys.Sweep(w.ctx, at); err != nil {
+	if err := w.sys.Sweep(w.ctx, privacyOfficer(), at); err != nil {
 		return w.setup("run a retention sweep at "+at.Format(time.DateOnly), err)
 	}
 	return nil

@@ -60,11 +60,11 @@ func (s lossyStore) AddErasure(ctx context.Context, r retention.Erasure, e priva
 }
 
 // CreateRequest drops the records a request is limited to.
-func (s lossyStore) CreateRequest(ctx context.Context, r rights.Request) error {
+func (s lossyStore) CreateRequest(ctx context.Context, r rights.Request, events []privacy.Event) error {
 	if s.drop {
 		r.Records = nil
 	}
-	return s.Store.CreateRequest(ctx, r)
+	return s.Store.CreateRequest(ctx, r, events)
 }
 
 // AppendEvents drops the client an access came from (rule N9 asks for

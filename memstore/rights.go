@@ -22,13 +22,13 @@ func (b *rightsBook) init() {
 
 var _ rights.Store = (*Store)(nil)
 
-// CreateRequest implements [rights.Store].
-func (s *Store) CreateRequest(ctx context.Context, r rights.Request) error {
+// CreateRequest implements [rights.Store]: the request and its audit
+// events land together.
+func (s *Store) CreateRequest(ctx context.Context, r rights.Request, events []privacy.Event) error {
 	const op = "create request"
-	if err := ctxErr(ctx, op); err != nil {
+	if err := s.begin(ctx, op, events); err != nil {
 		return err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.rights.requests[r.ID]; ok {
 		return exists(op)
@@ -36,8 +36,12 @@ func (s *Store) CreateRequest(ctx context.Context, r rights.Request) error {
 	if err := s.write(op); err != nil {
 		return err
 	}
+	if err := s.stageEvents(op, events); err != nil {
+		return err
+	}
 	s.rights.requests[r.ID] = r.Clone()
 	s.rights.bySubject[r.Subject] = append(s.rights.bySubject[r.Subject], r.ID)
+	s.applyEvents(events)
 	return nil
 }
 
@@ -56,13 +60,13 @@ func (s *Store) Request(ctx context.Context, id rights.RequestID) (rights.Reques
 }
 
 // UpdateRequest implements [rights.Store]: the stored request must have
-// exactly one step fewer than r.
-func (s *Store) UpdateRequest(ctx context.Context, r rights.Request) error {
+// exactly one step fewer than r. The request and its audit events land
+// together.
+func (s *Store) UpdateRequest(ctx context.Context, r rights.Request, events []privacy.Event) error {
 	const op = "update request"
-	if err := ctxErr(ctx, op); err != nil {
+	if err := s.begin(ctx, op, events); err != nil {
 		return err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, ok := s.rights.requests[r.ID]
 	if !ok {
@@ -77,7 +81,11 @@ func (s *Store) UpdateRequest(ctx context.Context, r rights.Request) error {
 	if err := s.write(op); err != nil {
 		return err
 	}
+	if err := s.stageEvents(op, events); err != nil {
+		return err
+	}
 	s.rights.requests[r.ID] = r.Clone()
+	s.applyEvents(events)
 	return nil
 }
 

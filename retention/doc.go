@@ -11,13 +11,41 @@
 //	store := memstore.New() // implements privacy.Store and retention.Store
 //	ret, err := retention.New(store, privacy.Strict(), nil)
 //	…
-//	report, err := ret.Sweep(ctx, sweeper, time.Now())
+//	officer := privacy.Principal{ID: "officer-1", Role: privacy.RolePrivacyOfficer}
+//	report, err := ret.Sweep(ctx, officer, time.Now())
 //
 // [Retention.Plan] is the same sweep as a dry run; [Retention.Schedules]
 // and [Retention.Explain] show one subject's schedules and why;
 // [Retention.PlaceHold] and [Retention.LiftHold] manage legal holds;
 // [Retention.RequestErasure] grants a subject's erasure request and says
-// which records go and which stay.
+// which records go and which stay; [Retention.Erase] deletes them at once,
+// each with its proof.
+//
+// # Who decides
+//
+// Only the service's privacy officer ([privacy.RolePrivacyOfficer], the
+// privacy officer or data protection officer of GDPR art. 37–39) places
+// and lifts legal holds, grants and carries out erasure requests, and
+// runs sweeps and their dry runs. Every other principal — an employer
+// contact, an insurer, the application administrator, and the case
+// managers and physicians who work the file — is refused with an error
+// matching [privacy.ErrForbidden], before anything is looked up, and the
+// refusal is written to the audit trail as a denial (rules G7, N9). The
+// refusal names its rule: G3 for a hold placed or lifted
+// ([Retention.PlaceHold], [Retention.LiftHold]), O13 for an erasure
+// granted or carried out ([Retention.RequestErasure], [Retention.Erase];
+// R9 under a policy of regulation R alone), O12 for a sweep and its plan
+// ([Retention.Sweep], [Retention.Plan]).
+//
+// Why the officer and nobody else: a hold keeps data for a legal
+// obligation or a claim (G3), so it must not be lifted by whoever wants the
+// data gone — the employer in a dispute, the staff member whose note is at
+// issue — nor placed by whoever wants to keep what should go; the officer
+// answers for both sides and to the supervisory authority. The erasure
+// decision (R9, O13) and the sweep (O12) work on identifiers, categories
+// and dates, never on content, so the role that decides them needs none:
+// the officer sees no case content (package access refuses it, R8), and
+// the staff who do see content do not decide what is destroyed.
 //
 // # Schedules
 //

@@ -60,7 +60,7 @@ func ExampleRetention_Sweep() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	job := privacy.Principal{ID: "retention-job", Role: privacy.RoleAdministrator}
+	job := privacy.Principal{ID: "retention-job", Role: privacy.RolePrivacyOfficer}
 	now := time.Date(2026, time.March, 1, 6, 0, 0, 0, time.UTC)
 	report, err := ret.Sweep(ctx, job, now)
 	if err != nil {
@@ -136,7 +136,7 @@ func ExampleRetention_RequestErasure() {
 	ctx := context.Background()
 	store, _ := exampleWorld(ctx)
 	ret, _ := retention.New(store, privacy.Strict(), nil)
-	officer := privacy.Principal{ID: "privacy-officer", Role: privacy.RoleAdministrator}
+	officer := privacy.Principal{ID: "privacy-officer", Role: privacy.RolePrivacyOfficer}
 	received := time.Date(2025, time.January, 6, 9, 0, 0, 0, time.UTC)
 	dec, err := ret.RequestErasure(ctx, officer, retention.Erasure{ID: "request-1", Subject: "employee-1",
 		Rule: privacy.O13, Received: received}, received.Add(48*time.Hour))
@@ -162,8 +162,8 @@ func ExampleRetention_PlaceHold() {
 	ctx := context.Background()
 	store, _ := exampleWorld(ctx)
 	ret, _ := retention.New(store, privacy.Strict(), nil)
-	officer := privacy.Principal{ID: "privacy-officer", Role: privacy.RoleAdministrator}
-	job := privacy.Principal{ID: "retention-job", Role: privacy.RoleAdministrator}
+	officer := privacy.Principal{ID: "privacy-officer", Role: privacy.RolePrivacyOfficer}
+	job := privacy.Principal{ID: "retention-job", Role: privacy.RolePrivacyOfficer}
 	now := time.Date(2026, time.March, 1, 6, 0, 0, 0, time.UTC)
 	_, err := ret.PlaceHold(ctx, officer, retention.Hold{ID: "hold-1", Subject: "employee-1", Case: "case-1",
 		Ground: retention.GroundLegalClaim, Reason: "court case C/16/2026/17"}, now.Add(-time.Hour))

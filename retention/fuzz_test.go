@@ -95,3 +95,40 @@ func FuzzRequestErasure(f *testing.F) {
 		}
 	})
 }
+
+// FuzzErase feeds outside input to Erase, with any role: it erases the
+// granted request's records or fails with a typed error, never panics, a
+// principal other than the privacy officer erases nothing, and nothing
+// outside the request's scope goes.
+func FuzzErase(f *testing.F) {
+	f.Add("privacy-officer", "s-1", "e-1", int64(0))
+	f.Add("employer-contact", "s-1", "e-1", int64(3600))
+	f.Add("privacy-officer", "s 1", "e-9", int64(-1<<40))
+	f.Add("", "s-9", "e 1", int64(1<<40))
+	f.Fuzz(func(t *testing.T, role, subject, id string, offset int64) {
+		store, r := fuzzStore(t)
+		ctx := context.Background()
+		now := epoch.Add(24 * time.Hour)
+		if _, err := r.RequestErasure(ctx, officer, retention.Erasure{ID: "e-1", Subject: "s-1",
+			Records: []privacy.RecordID{"r-1"}, Rule: privacy.O13, Received: now}, now); err != nil {
+			t.Fatal(err)
+		}
+		by := privacy.Principal{ID: "p-1", Role: privacy.Role(role)}
+		rep, err := r.Erase(ctx, by, privacy.SubjectID(subject), retention.ErasureID(id), now.Add(time.Duration(offset)*time.Second))
+		if err != nil {
+			if !errors.Is(err, privacy.ErrInvalid) && !errors.Is(err, privacy.ErrNotFound) && !errors.Is(err, privacy.ErrForbidden) {
+				t.Fatalf("Erase: untyped error %v", err)
+			}
+			if rep.Erased != 0 {
+				t.Fatalf("a refused Erase erased %d records", rep.Erased)
+			}
+		}
+		ps, err := store.Proofs(ctx, "s-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) > 0 && (by.Role != privacy.RolePrivacyOfficer || subject != "s-1" || id != "e-1" || ps[0].Record != "r-1") {
+			t.Fatalf("Erase(%q, %q, %q) left proofs %+v", role, subject, id, ps)
+		}
+	})
+}

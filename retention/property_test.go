@@ -16,8 +16,8 @@ import (
 
 var (
 	epoch   = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	sweeper = privacy.Principal{ID: "retention-job", Role: privacy.RoleAdministrator}
-	officer = privacy.Principal{ID: "officer-1", Role: privacy.RoleAdministrator}
+	sweeper = privacy.Principal{ID: "retention-job", Role: privacy.RolePrivacyOfficer}
+	officer = privacy.Principal{ID: "officer-1", Role: privacy.RolePrivacyOfficer}
 )
 
 // randomPolicy is the strict policy with the opt-in statutory rules and a
@@ -313,7 +313,7 @@ func TestPropertySweep(t *testing.T) {
 			w.holdsAndErasures(t, rng, now.Add(-48*time.Hour))
 			before := w.state(t, now)
 			var planned int
-			for s, err := range w.r.Plan(w.ctx, now) {
+			for s, err := range w.r.Plan(w.ctx, sweeper, now) {
 				if err != nil || !s.IsDue() {
 					t.Fatalf("Plan yielded %v, %v", s, err)
 				}
@@ -486,7 +486,7 @@ func TestSweepErrors(t *testing.T) {
 	if _, err := r.Schedules(ctx, "nobody", epoch); !errors.Is(err, privacy.ErrNotFound) {
 		t.Errorf("Schedules(missing) = %v, want ErrNotFound", err)
 	}
-	for _, err := range r.Plan(ctx, time.Time{}) {
+	for _, err := range r.Plan(ctx, sweeper, time.Time{}) {
 		if !errors.Is(err, privacy.ErrInvalid) {
 			t.Errorf("Plan(zero time) = %v, want ErrInvalid", err)
 		}

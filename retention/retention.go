@@ -16,15 +16,20 @@ import (
 // requests and proofs. A Retention is safe for concurrent use if its Store
 // is.
 //
-// Who may place a hold, grant an erasure request or run a sweep is for the
-// caller to decide (package access); Retention checks that the principal
-// is well formed and names it in every audit event.
+// Only the privacy officer ([privacy.RolePrivacyOfficer]) places and
+// lifts holds, grants and carries out erasure requests and runs sweeps
+// and their dry runs; anyone else is refused and the refusal audited (see
+// the package documentation, # Who decides). Retention checks that the
+// principal is well formed and names it in every audit event.
 type Retention struct {
 	store      Store
 	rules      *Rules
 	recipients Recipients
 	batch      int
 	page       int
+	// eraseRule is the rule an erasure is decided under: O13, or R9
+	// under a policy of regulation R alone.
+	eraseRule privacy.RuleID
 }
 
 // Options tune a [Retention]. The zero value and nil mean the defaults.
@@ -53,7 +58,10 @@ func New(store Store, policy *privacy.Policy, opts *Options) (*Retention, error)
 	if err != nil {
 		return nil, err
 	}
-	r := &Retention{store: store, rules: rules, batch: 256, page: 256}
+	r := &Retention{store: store, rules: rules, batch: 256, page: 256, eraseRule: privacy.O13}
+	if !slices.Contains(policy.Regulations, "O") && slices.Contains(policy.Regulations, "R") {
+		r.eraseRule = privacy.R9
+	}
 	if opts != nil {
 		r.recipients = opts.Recipients
 		if opts.BatchSize < 0 || opts.PageSize < 0 {
@@ -84,6 +92,40 @@ func checkNow(op string, now time.Time) error {
 		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "now", Msg: "missing"}
 	}
 	return nil
+}
+
+// gate lets only the privacy officer take the step op (see the package
+// documentation, # Who decides). Anyone else is refused before anything
+// is looked up, with an error matching [privacy.ErrForbidden] that names
+// rule, and the refusal is audited as a denial: who, when, the action
+// tried, and the subject and object asked about. A refusal that cannot be
+// audited fails with [privacy.ErrUnavailable] and rule G7.
+func (r *Retention) gate(ctx context.Context, op string, by privacy.Principal, now time.Time, action privacy.EventAction,
+	rule privacy.RuleID, subject privacy.SubjectID, object string, what string) error {
+	if by.Role == privacy.RolePrivacyOfficer {
+		return nil
+	}
+	if !privacy.ValidID(string(subject)) {
+		subject = ""
+	}
+	e := r.event(by, privacy.Timestamp(now), action, rule, subject, "", object)
+	e.Outcome = privacy.OutcomeDenied
+	if _, err := r.store.AppendEvents(ctx, e); err != nil {
+		return &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Rule: privacy.G7,
+			Msg: "the refusal could not be audited", Err: err}
+	}
+	return &privacy.Error{Op: op, Kind: privacy.ErrForbidden, Rule: rule, Path: "by",
+		Msg: "only the privacy officer " + what}
+}
+
+// objectID returns prefix and id as an audit event's object, or "" when
+// id is malformed (a refusal names what was asked, never what is not an
+// ID).
+func objectID(prefix, id string) string {
+	if !privacy.ValidID(id) {
+		return ""
+	}
+	return prefix + id
 }
 
 func (r *Retention) event(by privacy.Principal, now time.Time, action privacy.EventAction, rule privacy.RuleID,
@@ -122,12 +164,20 @@ func checkScope(op string, d *Dossier, c privacy.CaseID, records []privacy.Recor
 // here. The subject, case and records must exist (else ErrNotFound). The
 // hold and its audit event are stored together. It returns the hold as
 // stored.
+//
+// Only the privacy officer places a hold: anyone else is refused with
+// [privacy.ErrForbidden] and rule G3, audited as a denial.
 func (r *Retention) PlaceHold(ctx context.Context, by privacy.Principal, h Hold, now time.Time) (Hold, error) {
 	const op = "retention: place hold"
 	if err := checkPrincipal(op, by); err != nil {
 		return Hold{}, err
 	}
 	if err := checkNow(op, now); err != nil {
+		return Hold{}, err
+	}
+	// Rule G3: who keeps data from erasure decides without seeing it.
+	if err := r.gate(ctx, op, by, now, privacy.EventCreate, privacy.G3, h.Subject, objectID("hold:", string(h.ID)),
+		"places a legal hold"); err != nil {
 		return Hold{}, err
 	}
 	h = h.Clone()
@@ -154,12 +204,21 @@ func (r *Retention) PlaceHold(ctx context.Context, by privacy.Principal, h Hold,
 // given reason (at most 200 bytes, no personal data). The lifting and its
 // audit event are stored together; the hold stays as history. A hold
 // lifted already fails with ErrConflict.
+//
+// Only the privacy officer lifts a hold: anyone else is refused with
+// [privacy.ErrForbidden] and rule G3, audited as a denial, before the hold
+// is looked up (a refused caller does not learn whether it exists).
 func (r *Retention) LiftHold(ctx context.Context, by privacy.Principal, id HoldID, reason string, now time.Time) error {
 	const op = "retention: lift hold"
 	if err := checkPrincipal(op, by); err != nil {
 		return err
 	}
 	if err := checkNow(op, now); err != nil {
+		return err
+	}
+	// Rule G3: a hold is not lifted by whoever wants the data gone.
+	if err := r.gate(ctx, op, by, now, privacy.EventUpdate, privacy.G3, "", objectID("hold:", string(id)),
+		"lifts a legal hold"); err != nil {
 		return err
 	}
 	if !privacy.ValidID(string(id)) {
@@ -214,13 +273,24 @@ type ErasureDecision struct {
 // keeps (G3), which the decision lists with its reason. The request's ID,
 // Subject, optional Case and Records, Rule and Received come from e;
 // DecidedBy and Decided (now) are set here. The next sweep deletes what is
-// due; the medical file within N8's three months of receipt.
+// due, or [Retention.Erase] at once; the medical file within N8's three
+// months of receipt.
+//
+// Only the privacy officer grants an erasure request: anyone else is
+// refused with [privacy.ErrForbidden] and rule O13 (R9 under a policy of
+// regulation R alone), audited as a denial.
 func (r *Retention) RequestErasure(ctx context.Context, by privacy.Principal, e Erasure, now time.Time) (ErasureDecision, error) {
 	const op = "retention: request erasure"
 	if err := checkPrincipal(op, by); err != nil {
 		return ErasureDecision{}, err
 	}
 	if err := checkNow(op, now); err != nil {
+		return ErasureDecision{}, err
+	}
+	// Rules O13, R9: the erasure is decided by the service's privacy
+	// officer, who needs no content to decide it.
+	if err := r.gate(ctx, op, by, now, privacy.EventExecute, r.eraseRule, e.Subject, objectID("erasure:", string(e.ID)),
+		"grants an erasure request"); err != nil {
 		return ErasureDecision{}, err
 	}
 	e = e.Clone()
@@ -385,11 +455,26 @@ func (r *Retention) candidatesAhead(ctx context.Context, now time.Time, f func([
 	return nil
 }
 
-// Plan is a sweep's dry run: it yields the schedule of every record that a
-// sweep at now would delete, with the rule and reason, and deletes nothing.
-func (r *Retention) Plan(ctx context.Context, now time.Time) iter.Seq2[Schedule, error] {
+// Plan is a sweep's dry run, run by the principal by: it yields the
+// schedule of every record that a sweep at now would delete, with the
+// rule and reason, and deletes nothing.
+//
+// Only the privacy officer runs it, as a sweep: anyone else gets one
+// error matching [privacy.ErrForbidden] with rule O12, audited as a
+// denial, and no schedule.
+func (r *Retention) Plan(ctx context.Context, by privacy.Principal, now time.Time) iter.Seq2[Schedule, error] {
+	const op = "retention: plan"
 	return func(yield func(Schedule, error) bool) {
-		if err := checkNow("retention: plan", now); err != nil {
+		if err := checkPrincipal(op, by); err != nil {
+			yield(Schedule{}, err)
+			return
+		}
+		if err := checkNow(op, now); err != nil {
+			yield(Schedule{}, err)
+			return
+		}
+		// Rule O12: which records are due is the sweep's question.
+		if err := r.gate(ctx, op, by, now, privacy.EventSearch, privacy.O12, "", "sweep-plan", "plans a sweep"); err != nil {
 			yield(Schedule{}, err)
 			return
 		}

@@ -86,6 +86,14 @@ type Store interface {
 	// Proofs returns the proofs of the deletions of the subject's records,
 	// in the order they were stored; none is not an error.
 	Proofs(ctx context.Context, subject privacy.SubjectID) ([]Proof, error)
+
+	// AppendEvents appends events to the audit trail, all or none, and
+	// returns them as stored: numbered and chained into the same trail as
+	// the events of the writes above. [Retention] uses it for decisions
+	// that write nothing else: a refusal (rules G7, N9: denied attempts
+	// are logged too). It is the method of the same name of
+	// [privacy.Store] and access.Store, which an adapter has already.
+	AppendEvents(ctx context.Context, events ...privacy.Event) ([]privacy.Event, error)
 }
 
 // Query selects the subjects a sweep looks at. A subject matches when any

@@ -70,6 +70,10 @@ type dueItem struct {
 // done). A record held during the sweep is not deleted. On a storage
 // failure Sweep stops and returns the report so far with the error; run it
 // again to finish.
+//
+// Only the privacy officer runs a sweep: anyone else is refused with
+// [privacy.ErrForbidden] and rule O12, audited as a denial, and nothing is
+// read or deleted.
 func (r *Retention) Sweep(ctx context.Context, by privacy.Principal, now time.Time) (Report, error) {
 	const op = "retention: sweep"
 	rep := Report{Policy: r.rules.version}
@@ -77,6 +81,11 @@ func (r *Retention) Sweep(ctx context.Context, by privacy.Principal, now time.Ti
 		return rep, err
 	}
 	if err := checkNow(op, now); err != nil {
+		return rep, err
+	}
+	// Rule O12: deletion by retention is the privacy officer's job,
+	// which touches no content.
+	if err := r.gate(ctx, op, by, now, privacy.EventExecute, privacy.O12, "", "sweep", "runs a retention sweep"); err != nil {
 		return rep, err
 	}
 	now = privacy.Timestamp(now)
@@ -116,12 +125,101 @@ func (r *Retention) Sweep(ctx context.Context, by privacy.Principal, now time.Ti
 	if err == nil {
 		err = r.erase(ctx, by, now, batch, &rep, notices)
 	}
+	rep.Notices = sortedNotices(notices)
+	return rep, err
+}
+
+// sortedNotices returns the notices of a sweep or an erasure, by
+// recipient.
+func sortedNotices(notices map[Recipient][]privacy.RecordID) []Notice {
+	var out []Notice
 	for rc, ids := range notices {
-		rep.Notices = append(rep.Notices, Notice{Recipient: rc, Records: ids})
+		out = append(out, Notice{Recipient: rc, Records: ids})
 	}
-	slices.SortFunc(rep.Notices, func(a, b Notice) int {
+	slices.SortFunc(out, func(a, b Notice) int {
 		return cmp.Or(cmp.Compare(a.Recipient.Kind, b.Recipient.Kind), cmp.Compare(a.Recipient.Party, b.Recipient.Party))
 	})
+	return out
+}
+
+// Erase carries out the granted erasure request id of subject at once, at
+// now, run by the principal by (rules R9, O13, N8): every record in the
+// request's scope that is due at now is deleted through the same atomic
+// unit as a sweep's — [Store.EraseRecord], or [BatchStore.EraseRecords]
+// for a batch — with its [Proof] and audit event, the holds checked in it
+// (rule G3). Nothing outside the request's scope is deleted.
+//
+// Records in scope that a legal hold keeps are not deleted: the report
+// counts them as Held, whether the schedule saw the hold or the store
+// found it placed meanwhile. Records a statutory retention duty keeps are
+// not due and stay too; [Retention.Schedules] says why. Like a sweep,
+// Erase is idempotent: run again, it deletes what is still due and
+// nothing twice (Done counts what was).
+//
+// The request must be one granted by [Retention.RequestErasure] for the
+// subject (else ErrNotFound), at or before now. Only the privacy officer
+// carries it out: anyone else is refused with [privacy.ErrForbidden] and
+// rule O13 (R9 under a policy of regulation R alone), audited as a
+// denial, and nothing is read or deleted.
+func (r *Retention) Erase(ctx context.Context, by privacy.Principal, subject privacy.SubjectID, id ErasureID, now time.Time) (Report, error) {
+	const op = "retention: erase"
+	rep := Report{Policy: r.rules.version}
+	if err := checkPrincipal(op, by); err != nil {
+		return rep, err
+	}
+	if err := checkNow(op, now); err != nil {
+		return rep, err
+	}
+	// Rules O13, R9: the erasure is carried out by the privacy officer.
+	if err := r.gate(ctx, op, by, now, privacy.EventDelete, r.eraseRule, subject, objectID("erasure:", string(id)),
+		"carries out an erasure request"); err != nil {
+		return rep, err
+	}
+	if !privacy.ValidID(string(subject)) || !privacy.ValidID(string(id)) {
+		return rep, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "malformed ID"}
+	}
+	now = privacy.Timestamp(now)
+	d, err := r.store.Dossier(ctx, subject)
+	if err != nil {
+		return rep, err
+	}
+	i := slices.IndexFunc(d.Erasures, func(e Erasure) bool { return e.ID == id })
+	if i < 0 {
+		return rep, &privacy.Error{Op: op, Kind: privacy.ErrNotFound, Path: "id", Msg: "no such erasure request of the subject"}
+	}
+	e := d.Erasures[i]
+	if now.Before(e.Decided) {
+		return rep, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "now", Msg: "before the request was granted"}
+	}
+	sched := r.rules.Schedule(nil, &d, now)
+	var due []dueItem
+	k := 0
+	for ci := range d.Cases {
+		cf := &d.Cases[ci]
+		for range cf.Records {
+			s := &sched[k]
+			k++
+			if !e.Covers(s.Case, s.Record) {
+				continue
+			}
+			rep.Examined++
+			switch {
+			case s.IsDue():
+				rep.Due++
+				due = append(due, dueItem{*s, cf.Case.Purpose})
+			case s.Reason == ReasonHold:
+				// Rule G3: a legal hold keeps it.
+				rep.Held++
+			}
+		}
+	}
+	notices := map[Recipient][]privacy.RecordID{}
+	for len(due) > 0 && err == nil {
+		n := min(len(due), r.batch)
+		err = r.erase(ctx, by, now, due[:n], &rep, notices)
+		due = due[n:]
+	}
+	rep.Notices = sortedNotices(notices)
 	return rep, err
 }
 

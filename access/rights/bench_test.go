@@ -274,8 +274,8 @@ func BenchmarkFile(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		if _, err := desk.File(ctx, rights.Filing{ID: rights.RequestID(fmt.Sprintf("req-%d", i)), Subject: anna,
-			Kind: rights.KindAccess, Form: rights.FormWritten, Received: t0, By: carla}); err != nil {
+		if _, err := desk.File(ctx, as(carla, t0), rights.Filing{ID: rights.RequestID(fmt.Sprintf("req-%d", i)), Subject: anna,
+			Kind: rights.KindAccess, Form: rights.FormWritten, Received: t0}); err != nil {
 			b.Fatal(err)
 		}
 	}

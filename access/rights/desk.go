@@ -7,13 +7,22 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 // Store keeps requests. It is the small interface an adapter implements;
 // users work with [Desk], which validates every request and every step
 // before it reaches the Store.
+//
+// Every write comes with its audit events (rules O1, G7, N9): the store
+// appends them to the same hash-chained audit trail as the case file's
+// ([privacy.Store]), numbered and chained with [privacy.Event.Chain], in
+// the atomic unit of the write, so that a step and its events land
+// together or not at all. A write without events is refused with
+// [privacy.ErrInvalid] naming rule G7.
 //
 // Contract, checked by the kit in package rightstest:
 //   - Methods are safe for concurrent use.
@@ -22,25 +31,35 @@ import (
 //   - A missing request gives an error matching [privacy.ErrNotFound];
 //     creating a request whose ID exists gives [privacy.ErrExists]; a
 //     storage failure gives [privacy.ErrUnavailable].
-//   - Every method is atomic: when it fails, nothing has changed.
+//   - Every method is atomic: when it fails, nothing has changed, audit
+//     events included.
 //   - Times come back equal (time.Time.Equal) to what went in.
 type Store interface {
-	// CreateRequest stores a new request.
-	CreateRequest(ctx context.Context, r Request) error
+	// CreateRequest stores a new request and appends the audit events of
+	// its filing, together.
+	CreateRequest(ctx context.Context, r Request, events []privacy.Event) error
 	// Request returns the request with the given ID.
 	Request(ctx context.Context, id RequestID) (Request, error)
 	// UpdateRequest replaces a stored request with r, which has exactly
-	// one step more than the stored one; otherwise — another step landed
-	// first — it fails with [privacy.ErrConflict] and changes nothing.
-	// This compare-and-swap on the length of the history is what keeps
-	// two racing decisions from both landing.
-	UpdateRequest(ctx context.Context, r Request) error
+	// one step more than the stored one, and appends the audit events of
+	// that step, together; otherwise — another step landed first — it
+	// fails with [privacy.ErrConflict] and changes nothing. This
+	// compare-and-swap on the length of the history is what keeps two
+	// racing decisions from both landing.
+	UpdateRequest(ctx context.Context, r Request, events []privacy.Event) error
 	// SubjectRequests returns the subject's requests ordered by receipt,
 	// then ID; none (not an error) for a subject without requests.
 	SubjectRequests(ctx context.Context, subject privacy.SubjectID) ([]Request, error)
 	// OpenRequests returns the requests that are neither answered nor
 	// refused, ordered by deadline, then ID.
 	OpenRequests(ctx context.Context) ([]Request, error)
+	// AppendEvents appends events to the audit trail, all or none, and
+	// returns them as stored: numbered and chained. The desk uses it for
+	// what writes no request: an export, before it writes anything; a
+	// plan's application, before it changes anything; a refused step. It
+	// is the method of the same name of [privacy.Store] and access.Store,
+	// which an adapter has already.
+	AppendEvents(ctx context.Context, events ...privacy.Event) ([]privacy.Event, error)
 }
 
 // Options configure a [Desk]. A nil *Options means the zero value: Dutch
@@ -57,6 +76,13 @@ type Options struct {
 	Consents    ConsentSource
 	Audit       AuditSource
 	Retention   RetentionFacts
+	// Erasures is package retention's Retention, under the same policy
+	// and over the same case file, through which [Desk.Apply] records a
+	// granted erasure and carries it out at once, with a proof of each
+	// deletion and the holds checked as it deletes (rules R9, O13, G3,
+	// N8). Without it, an erasure plan is not applied: the desk deletes
+	// nothing without a proof.
+	Erasures *retention.Retention
 	// Complaints describes the service's own complaints procedure (rules
 	// R10, O15), e.g. an address or a URL; the export and every refusal
 	// name it beside the Autoriteit Persoonsgegevens.
@@ -81,7 +107,11 @@ type Desk struct {
 	consents    ConsentSource
 	audit       AuditSource
 	retention   RetentionFacts
+	erasures    *retention.Retention
 	complaints  string
+	// engine decides a physician's release of medical records as a
+	// medical read (O6, G8, N6).
+	engine *access.Engine
 }
 
 // New returns a desk that keeps requests in store and reads the case file
@@ -101,10 +131,15 @@ func New(store Store, dossiers *privacy.Dossiers, opts *Options) (*Desk, error) 
 	}
 	d := &Desk{store: store, dossiers: dossiers, policy: dossiers.Policy(), holidays: opts.Holidays,
 		disclosures: opts.Disclosures, consents: opts.Consents, audit: opts.Audit, retention: opts.Retention,
-		complaints: opts.Complaints}
+		erasures: opts.Erasures, complaints: opts.Complaints}
 	if d.holidays == nil {
 		d.holidays = calendar.Dutch(nil)
 	}
+	engine, err := access.NewEngine(d.policy)
+	if err != nil {
+		return nil, err
+	}
+	d.engine = engine
 	return d, nil
 }
 
@@ -117,10 +152,9 @@ type Filing struct {
 	Subject privacy.SubjectID
 	Kind    Kind
 	Form    Form
-	// Received is when the request reached the service.
+	// Received is when the request reached the service: at or before the
+	// act that files it.
 	Received time.Time
-	// By is who recorded it.
-	By privacy.PrincipalID
 	// Document references the written request (optional).
 	Document string
 	// Records limits a rectification, erasure or restriction to these
@@ -128,8 +162,16 @@ type Filing struct {
 	Records []privacy.RecordID
 }
 
-// File records a new request with its deadline: the earliest answer period
-// of the policy, counted to the day (rules R11, O13, G2; see [Deadline]).
+// File records a new request with its deadline, as act: the earliest
+// answer period of the policy, counted to the day from its receipt (rules
+// R11, O13, G2; see [Deadline]). The filing step is dated act.At and
+// names act.By, and its audit event (create, with the NEN 7513 fields of
+// act) lands with the request (rules O1, G7, N9).
+//
+// The subject files their own requests (act.By of [privacy.RoleSubject]
+// for f.Subject); the service's staff — case managers, physicians,
+// support staff and the privacy officer — file what they receive. Anyone
+// else is refused with [privacy.ErrForbidden] (see [Desk], # Who acts).
 //
 // A request that is not in writing, under a policy that wants it in
 // writing (Requests.WrittenBy: R11, O13), is not refused: it is recorded,
@@ -141,17 +183,25 @@ type Filing struct {
 //
 // The subject need not be known to the service: a person about whom
 // nothing is held still gets an answer. File fails with
-// [privacy.ErrInvalid] for malformed input and [privacy.ErrExists] for a
-// taken ID; nothing is stored then.
-func (d *Desk) File(ctx context.Context, f Filing) (Request, error) {
+// [privacy.ErrInvalid] for malformed input (a receipt after act.At
+// included) and [privacy.ErrExists] for a taken ID; nothing is stored
+// then.
+func (d *Desk) File(ctx context.Context, act privacy.Act, f Filing) (Request, error) {
 	const o = "file request"
-	if err := checkID(o, "by", string(f.By)); err != nil {
+	if err := act.Validate(); err != nil {
 		return Request{}, err
 	}
+	if err := d.gate(ctx, o, act, filers, f.Subject, objectOf(f.ID), privacy.EventCreate); err != nil {
+		return Request{}, err
+	}
+	at := privacy.Timestamp(act.At)
 	r := Request{ID: f.ID, Subject: f.Subject, Kind: f.Kind, Form: f.Form, Received: privacy.Timestamp(f.Received),
 		Document: f.Document, Records: slices.Clone(f.Records), Status: StatusReceived, Policy: d.policy.Version}
 	if len(r.Records) == 0 {
 		r.Records = nil
+	}
+	if validTime(r.Received) && r.Received.After(at) {
+		return Request{}, invalid(o, "received", "after the act that files it")
 	}
 	// Rules R11, O13, G2: the earliest answer period, to the day.
 	due, err := Deadline(d.policy.Requests, r.Received, d.holidays)
@@ -159,7 +209,7 @@ func (d *Desk) File(ctx context.Context, f Filing) (Request, error) {
 		return Request{}, err
 	}
 	r.Due = due
-	step := Step{Kind: StepFiled, Status: StatusReceived, At: r.Received, By: f.By, Rule: due.Rule,
+	step := Step{Kind: StepFiled, Status: StatusReceived, At: at, By: act.By.ID, Rule: due.Rule,
 		Policy: d.policy.Version, Due: due.Date, Reason: "request received; answer due " + due.Date.String()}
 	if r.Form == FormWritten {
 		r.Written = r.Received
@@ -174,7 +224,8 @@ func (d *Desk) File(ctx context.Context, f Filing) (Request, error) {
 	if err := r.Validate(); err != nil {
 		return Request{}, fileErr(err)
 	}
-	if err := d.store.CreateRequest(ctx, r); err != nil {
+	// Rules O1, G7, N9: the filing and its audit event land together.
+	if err := d.store.CreateRequest(ctx, r, []privacy.Event{d.stepEvent(&act, &r, &step, privacy.EventCreate)}); err != nil {
 		return Request{}, err
 	}
 	return r.Clone(), nil
@@ -226,19 +277,18 @@ func (d *Desk) Overdue(ctx context.Context, now time.Time) ([]Request, error) {
 // Confirmation is the written confirmation of a request that arrived in
 // another form (rules R11, O13).
 type Confirmation struct {
-	At time.Time
-	By privacy.PrincipalID
 	// Document references the written confirmation (optional).
 	Document string
 }
 
-// ConfirmWritten records that a request that arrived in another form was
-// confirmed in writing (rules R11, O13). The deadline does not move: it
-// runs from the first receipt. It fails with [privacy.ErrConflict] for a
-// request that awaits no confirmation or is closed.
-func (d *Desk) ConfirmWritten(ctx context.Context, id RequestID, c Confirmation) (Request, error) {
+// ConfirmWritten records, as act at act.At, that a request that arrived
+// in another form was confirmed in writing (rules R11, O13). The deadline
+// does not move: it runs from the first receipt. It fails with
+// [privacy.ErrConflict] for a request that awaits no confirmation or is
+// closed.
+func (d *Desk) ConfirmWritten(ctx context.Context, act privacy.Act, id RequestID, c Confirmation) (Request, error) {
 	const o = "confirm request"
-	return d.step(ctx, o, id, c.At, c.By, func(r *Request, at time.Time) (Step, error) {
+	return d.step(ctx, o, act, id, func(r *Request, at time.Time) (Step, error) {
 		if !r.AwaitsWritten() {
 			return Step{}, &privacy.Error{Op: op + o, Kind: privacy.ErrConflict, Msg: "the request awaits no written confirmation"}
 		}
@@ -258,13 +308,12 @@ func (d *Desk) ConfirmWritten(ctx context.Context, id RequestID, c Confirmation)
 
 // Extension is the notice that a request's deadline is extended.
 type Extension struct {
-	At time.Time
-	By privacy.PrincipalID
 	// Reason is why more time is needed; the subject is told (G2).
 	Reason string
 }
 
-// Extend extends a request's deadline by the policy's extension (rule G2:
+// Extend extends a request's deadline, as act at act.At, by the policy's
+// extension (rule G2:
 // two further months; see [ExtendedDeadline]). The subject must be told,
 // with reasons, within the first period: Extend is that notice, and it is
 // refused with [privacy.ErrForbidden] (rule G2) after the deadline's day
@@ -272,9 +321,9 @@ type Extension struct {
 // applies regulation R, with rule R11 (four weeks, not extended). A request is
 // extended once; extending again, or a closed request, fails with
 // [privacy.ErrConflict]. A missing reason fails with [privacy.ErrInvalid].
-func (d *Desk) Extend(ctx context.Context, id RequestID, e Extension) (Request, error) {
+func (d *Desk) Extend(ctx context.Context, act privacy.Act, id RequestID, e Extension) (Request, error) {
 	const o = "extend request"
-	return d.step(ctx, o, id, e.At, e.By, func(r *Request, at time.Time) (Step, error) {
+	return d.step(ctx, o, act, id, func(r *Request, at time.Time) (Step, error) {
 		if r.Status != StatusReceived {
 			return Step{}, &privacy.Error{Op: op + o, Kind: privacy.ErrConflict, Rule: privacy.G2, Msg: "only a received request is extended, once"}
 		}
@@ -298,8 +347,6 @@ func (d *Desk) Extend(ctx context.Context, id RequestID, e Extension) (Request, 
 
 // Answer is the answer to a request.
 type Answer struct {
-	At time.Time
-	By privacy.PrincipalID
 	// Reason says what was done, for the record and the subject.
 	Reason string
 	// FeeCents is a fee for a further copy, in euro cents: allowed only
@@ -311,16 +358,17 @@ type Answer struct {
 	Plan *Plan
 }
 
-// Answer records that a request was granted and answered. It fails with
+// Answer records, as act at act.At, that a request was granted and
+// answered. It fails with
 // [privacy.ErrConflict] for a closed request; with [privacy.ErrForbidden]
 // for a request still awaiting written confirmation (R11, O13), or a fee
 // on one of the free copies (N11: the first copy, medical records
 // included, is free); with [privacy.ErrInvalid] for a rectification or
 // erasure without a plan that changes something (refuse it instead). An
 // answer after the deadline is recorded as late.
-func (d *Desk) Answer(ctx context.Context, id RequestID, a Answer) (Request, error) {
+func (d *Desk) Answer(ctx context.Context, act privacy.Act, id RequestID, a Answer) (Request, error) {
 	const o = "answer request"
-	return d.step(ctx, o, id, a.At, a.By, func(r *Request, at time.Time) (Step, error) {
+	return d.step(ctx, o, act, id, func(r *Request, at time.Time) (Step, error) {
 		if r.Status.Final() {
 			return Step{}, &privacy.Error{Op: op + o, Kind: privacy.ErrConflict, Msg: "the request is closed"}
 		}
@@ -442,15 +490,14 @@ func (d *Desk) fee(ctx context.Context, r *Request, cents int64, s *Step) error 
 
 // Refusal is the refusal of a request.
 type Refusal struct {
-	At     time.Time
-	By     privacy.PrincipalID
 	Ground Ground
 	// Reason states the reasons; the subject is told them, with the right
 	// to complain (G2, O15).
 	Reason string
 }
 
-// Refuse records that a request was refused, on a ground its kind allows:
+// Refuse records, as act at act.At, that a request was refused, on a
+// ground its kind allows:
 // a rectification or erasure when unfounded, disproportionate, contrary to
 // law or against the purpose (rule O13); an erasure also when a statute
 // or legal claims keep the data (rule G3); any request when manifestly
@@ -460,9 +507,9 @@ type Refusal struct {
 // [privacy.ErrInvalid]; a closed request with [privacy.ErrConflict]. The
 // subject's notice ([Request.Notice]) names the reasons and the right to
 // complain to the Autoriteit Persoonsgegevens (G2, O15).
-func (d *Desk) Refuse(ctx context.Context, id RequestID, f Refusal) (Request, error) {
+func (d *Desk) Refuse(ctx context.Context, act privacy.Act, id RequestID, f Refusal) (Request, error) {
 	const o = "refuse request"
-	return d.step(ctx, o, id, f.At, f.By, func(r *Request, at time.Time) (Step, error) {
+	return d.step(ctx, o, act, id, func(r *Request, at time.Time) (Step, error) {
 		if r.Status.Final() {
 			return Step{}, &privacy.Error{Op: op + o, Kind: privacy.ErrConflict, Msg: "the request is closed"}
 		}
@@ -499,17 +546,22 @@ func checkReason(opName, reason string, rule privacy.RuleID) error {
 	return nil
 }
 
-// step loads a request, lets fill decide the next step, and stores it with
-// a compare-and-swap: a racing step makes it fail with ErrConflict.
-func (d *Desk) step(ctx context.Context, o string, id RequestID, at time.Time, by privacy.PrincipalID,
+// step loads a request, lets fill decide the next step, taken by act at
+// act.At, and stores it with its audit event and a compare-and-swap: a
+// racing step makes it fail with ErrConflict. Only the deciding roles
+// take a step (see [Desk], # Who acts).
+func (d *Desk) step(ctx context.Context, o string, act privacy.Act, id RequestID,
 	fill func(r *Request, at time.Time) (Step, error)) (Request, error) {
+	if err := act.Validate(); err != nil {
+		return Request{}, err
+	}
 	if err := checkID(o, "id", string(id)); err != nil {
 		return Request{}, err
 	}
-	if err := checkID(o, "by", string(by)); err != nil {
+	if err := checkTime(o, "act.at", act.At); err != nil {
 		return Request{}, err
 	}
-	if err := checkTime(o, "at", at); err != nil {
+	if err := d.gate(ctx, o, act, deciders, "", objectOf(id), privacy.EventUpdate); err != nil {
 		return Request{}, err
 	}
 	r, err := d.store.Request(ctx, id)
@@ -519,21 +571,22 @@ func (d *Desk) step(ctx context.Context, o string, id RequestID, at time.Time, b
 	if r.Status.Final() {
 		return Request{}, &privacy.Error{Op: op + o, Kind: privacy.ErrConflict, Msg: "the request is closed"}
 	}
-	at = privacy.Timestamp(at)
+	at := privacy.Timestamp(act.At)
 	if at.Before(r.Last().At) {
-		return Request{}, invalid(o, "at", "before the request's last step")
+		return Request{}, invalid(o, "act.at", "before the request's last step")
 	}
 	s, err := fill(&r, at)
 	if err != nil {
 		return Request{}, err
 	}
-	s.At, s.By, s.Policy = at, by, d.policy.Version
+	s.At, s.By, s.Policy = at, act.By.ID, d.policy.Version
 	r.History = append(r.History, s)
 	r.Status = s.Status
 	if err := r.Validate(); err != nil {
 		return Request{}, err
 	}
-	if err := d.store.UpdateRequest(ctx, r); err != nil {
+	// Rules O1, G7, N9: the step and its audit event land together.
+	if err := d.store.UpdateRequest(ctx, r, []privacy.Event{d.stepEvent(&act, &r, &s, privacy.EventUpdate)}); err != nil {
 		return Request{}, err
 	}
 	return r.Clone(), nil

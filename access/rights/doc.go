@@ -16,13 +16,53 @@
 //	desk, err := rights.New(store, dossiers, &rights.Options{
 //		Disclosures: log, Consents: grants, Audit: trail, Retention: schedules, // each optional
 //	})
-//	req, err := desk.File(ctx, rights.Filing{ID: "req-1", Subject: "employee-anna",
-//		Kind: rights.KindAccess, Form: rights.FormWritten, Received: now, By: "case-manager-carla"})
-//	fmt.Println(req.Due.Date)                        // 2026-03-30: R11's 4 weeks
-//	_, err = desk.Export(ctx, w, "employee-anna", now, nil) // the JSON export
-//	_, err = desk.Answer(ctx, "req-1", rights.Answer{At: now, By: "case-manager-carla", Reason: "export sent"})
+//	carla := privacy.Act{By: caseManager, At: now} // who acts, when, from where
+//	req, err := desk.File(ctx, carla, rights.Filing{ID: "req-1", Subject: "employee-anna",
+//		Kind: rights.KindAccess, Form: rights.FormWritten, Received: now})
+//	fmt.Println(req.Due.Date)                                   // 2026-03-30: R11's 4 weeks
+//	_, err = desk.Export(ctx, carla, w, "employee-anna", nil)    // the JSON export
+//	_, err = desk.Answer(ctx, carla, "req-1", rights.Answer{Reason: "export sent"})
 //
-// A Desk never reads the clock; every method takes the time of its act.
+// A Desk never reads the clock; every method that acts takes a
+// [privacy.Act]: who acts, when, why and from where.
+//
+// # Who acts
+//
+// Every step is taken by the principal of its act, and the desk decides
+// by role who may take it (rules R8, R11, R12, O13):
+//
+//   - File: the subject files their own requests; the service's staff —
+//     case managers, physicians, support staff and the privacy officer —
+//     file what they receive.
+//   - ConfirmWritten, Extend, Refuse, Answer, Plan and Apply: case
+//     managers, physicians and the privacy officer. An erasure plan is
+//     applied through package retention, whose erasures only the privacy
+//     officer carries out (see [Desk.Apply]).
+//   - Export: the subject their own data, case managers and physicians.
+//     It holds case content, which the privacy officer and support staff
+//     do not see (R8).
+//
+// Anyone else — an employer contact, an insurer, the application
+// administrator, a subject acting on another's data — is refused with an
+// error matching [privacy.ErrForbidden] before anything is read, naming
+// the rule: R8 for staff whose task needs no case content, R12 for the
+// administrator, and otherwise the subject's own right (R11 or O13, as the
+// policy's written-request rule says). Who acts vouches nothing more (rule
+// R12: the caller authenticates).
+//
+// # Audit
+//
+// Every step writes one audit event with the NEN 7513 fields of its act
+// (who, in which role, for whom, why, from where, when, what, of whom,
+// with which outcome, under which rule and policy version; rules O1, G7,
+// N9), in the same atomic unit as the step, through the [Store]: the
+// filing (create), written confirmation, extension, refusal and answer
+// (update), a plan's application (execute, before it changes anything;
+// the changes it makes are audited by the case file and package retention
+// in their own units) and the export (execute, before it writes
+// anything). A refused step is audited as a denial. An event that cannot
+// be written fails the step, with [privacy.ErrUnavailable] and rule G7:
+// no event, no step.
 //
 // # Requests and their deadlines
 //
@@ -65,7 +105,11 @@
 //     holds, from [RetentionFacts] or else the policy's statutory
 //     periods); which recipients must be told (G4, from
 //     [DisclosureSource]); and by when medical records are destroyed (N8:
-//     three months from receipt). [Desk.Apply] carries a plan out;
+//     three months from receipt). [Desk.Apply] carries a plan out: a
+//     rectification through the case file, an erasure through package
+//     retention ([Options].Erasures), which records the granted request
+//     and deletes its records at once, each with a proof of deletion and
+//     its audit event, the legal holds checked as each goes (R9, O13, G3);
 //     [Desk.Answer] records its outcome.
 //
 // # Sources
@@ -87,7 +131,12 @@
 // BenchmarkExport100k). Medical records are included only through a
 // physician's release ([ExportOptions].Release) unless the policy gives
 // them to the subject directly; otherwise they are listed without content,
-// marked [WithheldPendingRelease] (O13, O6). A redaction hook
+// marked [WithheldPendingRelease] (O13, O6). A release obeys the floors of
+// a medical read: a case's medical records are released only if the access
+// engine lets the physician read medical data of that case at the export's
+// time — assigned, bound to medical secrecy, signed in with a second
+// factor, under a contract in force (O6, G8, N6, R7, O4, O2); see
+// [MedicalRelease]. A redaction hook
 // ([ExportOptions].Redact) takes personal data of others out of records.
 //
 // Both forms come from one model, [Export]: JSON ([FormatJSON], for
@@ -186,7 +235,8 @@
 //
 // # Rules
 //
-// R11, O13, G1, G2, G3, G4, G5, N8, N9 and N11 are enforced here, each cited
+// R8, R11, R12, O1, O6, O13, G1, G2, G3, G4, G5, G7, G8, N6, N8, N9 and N11
+// are enforced here, each cited
 // at the code that enforces it; see the table tests named after them.
 // Package rightstest is the conformance kit for [Store] adapters.
 package rights

@@ -10,7 +10,11 @@ import (
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
 )
+
+// caseManager is Carla, who works the desk in the examples.
+var caseManager = privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager, Secrecy: privacy.SecrecyAgreement}
 
 // exampleService is a service on memstore under the strict policy, with
 // one employee, one absence case, a wage record and a medical record.
@@ -54,7 +58,13 @@ func exampleServiceUnder(p *privacy.Policy) (*rights.Desk, *privacy.Dossiers) {
 		Fields: map[privacy.Field]string{privacy.FieldText: "lumbar strain"}}); err != nil {
 		log.Fatal(err)
 	}
-	desk, err := rights.New(store, dossiers, nil)
+	// Erasures go through package retention, with a proof of each
+	// deletion (R9, O13, G3).
+	keeper, err := retention.New(store, privacy.Strict(), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	desk, err := rights.New(store, dossiers, &rights.Options{Erasures: keeper})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -66,15 +76,15 @@ func exampleServiceUnder(p *privacy.Policy) (*rights.Desk, *privacy.Dossiers) {
 func ExampleDesk_File() {
 	desk, _ := exampleService()
 	received := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
-	req, err := desk.File(context.Background(), rights.Filing{ID: "req-1", Subject: "employee-anna",
-		Kind: rights.KindAccess, Form: rights.FormWritten, Received: received, By: "case-manager-carla"})
+	req, err := desk.File(context.Background(), privacy.Act{By: caseManager, At: received}, rights.Filing{ID: "req-1", Subject: "employee-anna",
+		Kind: rights.KindAccess, Form: rights.FormWritten, Received: received})
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(req.Status, "due", req.Due.Date, "under", req.Due.Rule)
 
-	oral, err := desk.File(context.Background(), rights.Filing{ID: "req-2", Subject: "employee-anna",
-		Kind: rights.KindCopy, Form: rights.FormOral, Received: received, By: "case-manager-carla"})
+	oral, err := desk.File(context.Background(), privacy.Act{By: caseManager, At: received}, rights.Filing{ID: "req-2", Subject: "employee-anna",
+		Kind: rights.KindCopy, Form: rights.FormOral, Received: received})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -146,8 +156,8 @@ func ExampleDesk_Plan() {
 	desk, dossiers := exampleService()
 	ctx := context.Background()
 	received := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
-	if _, err := desk.File(ctx, rights.Filing{ID: "req-erase", Subject: "employee-anna", Kind: rights.KindErasure,
-		Form: rights.FormWritten, Received: received, By: "case-manager-carla"}); err != nil {
+	if _, err := desk.File(ctx, privacy.Act{By: caseManager, At: received}, rights.Filing{ID: "req-erase", Subject: "employee-anna", Kind: rights.KindErasure,
+		Form: rights.FormWritten, Received: received}); err != nil {
 		log.Fatal(err)
 	}
 	carla := privacy.Act{By: privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager,
@@ -163,12 +173,14 @@ func ExampleDesk_Plan() {
 		fmt.Println("keep", k.Record, k.Ground, k.Rule, k.Retention)
 	}
 	fmt.Println("medical records gone by", plan.MedicalDue)
-	carla.At = received.Add(2 * time.Hour)
-	if err := desk.Apply(ctx, carla, plan); err != nil {
+	// Olga, the privacy officer, carries the erasure out: each record
+	// goes with a proof of its deletion.
+	olga := privacy.Act{By: privacy.Principal{ID: "privacy-officer-olga", Role: privacy.RolePrivacyOfficer},
+		At: received.Add(2 * time.Hour)}
+	if err := desk.Apply(ctx, olga, plan); err != nil {
 		log.Fatal(err)
 	}
-	req, err := desk.Answer(ctx, "req-erase", rights.Answer{At: received.Add(2 * time.Hour), By: "case-manager-carla",
-		Reason: "erased, except what the law keeps", Plan: &plan})
+	req, err := desk.Answer(ctx, privacy.Act{By: caseManager, At: received.Add(2 * time.Hour)}, "req-erase", rights.Answer{Reason: "erased, except what the law keeps", Plan: &plan})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -188,12 +200,11 @@ func ExampleDesk_Refuse() {
 	desk, _ := exampleService()
 	ctx := context.Background()
 	received := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
-	if _, err := desk.File(ctx, rights.Filing{ID: "req-fix", Subject: "employee-anna", Kind: rights.KindRectification,
-		Form: rights.FormWritten, Received: received, By: "case-manager-carla"}); err != nil {
+	if _, err := desk.File(ctx, privacy.Act{By: caseManager, At: received}, rights.Filing{ID: "req-fix", Subject: "employee-anna", Kind: rights.KindRectification,
+		Form: rights.FormWritten, Received: received}); err != nil {
 		log.Fatal(err)
 	}
-	req, err := desk.Refuse(ctx, "req-fix", rights.Refusal{At: received.Add(48 * time.Hour), By: "case-manager-carla",
-		Ground: rights.GroundUnfounded, Reason: "the recorded first day of absence matches the sick report"})
+	req, err := desk.Refuse(ctx, privacy.Act{By: caseManager, At: received.Add(48 * time.Hour)}, "req-fix", rights.Refusal{Ground: rights.GroundUnfounded, Reason: "the recorded first day of absence matches the sick report"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -222,18 +233,18 @@ func ExampleDesk_Extend() {
 	received := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
 	for _, p := range []*privacy.Policy{privacy.RegulationO(), privacy.Strict()} {
 		desk, _ := exampleServiceUnder(p)
-		if _, err := desk.File(ctx, rights.Filing{ID: "req-1", Subject: "employee-anna", Kind: rights.KindAccess,
-			Form: rights.FormWritten, Received: received, By: "case-manager-carla"}); err != nil {
+		if _, err := desk.File(ctx, privacy.Act{By: caseManager, At: received}, rights.Filing{ID: "req-1", Subject: "employee-anna",
+			Kind: rights.KindAccess, Form: rights.FormWritten, Received: received}); err != nil {
 			log.Fatal(err)
 		}
-		req, err := desk.Extend(ctx, "req-1", rights.Extension{At: received.Add(7 * 24 * time.Hour), By: "case-manager-carla",
-			Reason: "the paper archive of the former arbodienst must be searched"})
+		req, err := desk.Extend(ctx, privacy.Act{By: caseManager, At: received.Add(7 * 24 * time.Hour)}, "req-1",
+			rights.Extension{Reason: "the paper archive of the former arbodienst must be searched"})
 		if err != nil {
 			fmt.Println(p.Name+":", err)
 			continue
 		}
 		fmt.Println(p.Name+":", req.Status, "now due", req.Due.Date, req.Due.Extension)
-		_, err = desk.Extend(ctx, "req-1", rights.Extension{At: received.Add(8 * 24 * time.Hour), By: "case-manager-carla", Reason: "again"})
+		_, err = desk.Extend(ctx, privacy.Act{By: caseManager, At: received.Add(8 * 24 * time.Hour)}, "req-1", rights.Extension{Reason: "again"})
 		fmt.Println(err)
 	}
 	// Output:

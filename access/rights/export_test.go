@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
@@ -140,8 +141,6 @@ func TestExportO13Medical(t *testing.T) {
 		Reason: "this service gives the subject the medical file directly"})
 	notPhysician := physician
 	notPhysician.Role = privacy.RoleCaseManager
-	noSecrecy := physician
-	noSecrecy.Secrecy = privacy.SecrecyAgreement
 	tests := []struct {
 		name       string
 		policy     *privacy.Policy
@@ -151,12 +150,11 @@ func TestExportO13Medical(t *testing.T) {
 		err        error
 	}{
 		{"O13_without_release_listed_not_shown", nil, nil, true, "", nil},
-		{"O13_released_by_the_physician", nil, &rights.MedicalRelease{Physician: physician}, false, physician.ID, nil},
-		{"O13_release_of_other_records_only", nil, &rights.MedicalRelease{Physician: physician, Records: []privacy.RecordID{"rec-other"}}, true, "", nil},
-		{"O13_release_of_this_record", nil, &rights.MedicalRelease{Physician: physician, Records: []privacy.RecordID{"rec-medical"}}, false, physician.ID, nil},
+		{"O13_released_by_the_physician", nil, &rights.MedicalRelease{Physician: assigned(physician)}, false, physician.ID, nil},
+		{"O13_release_of_other_records_only", nil, &rights.MedicalRelease{Physician: assigned(physician), Records: []privacy.RecordID{"rec-other"}}, true, "", nil},
+		{"O13_release_of_this_record", nil, &rights.MedicalRelease{Physician: assigned(physician), Records: []privacy.RecordID{"rec-medical"}}, false, physician.ID, nil},
 		{"O13_policy_gives_medical_data_directly", direct, nil, false, "", nil},
-		{"O6_release_only_by_a_physician", nil, &rights.MedicalRelease{Physician: notPhysician}, false, "", privacy.ErrForbidden},
-		{"O6_release_only_under_professional_secrecy", nil, &rights.MedicalRelease{Physician: noSecrecy}, false, "", privacy.ErrForbidden},
+		{"O6_release_only_by_a_physician", nil, &rights.MedicalRelease{Physician: assigned(notPhysician)}, false, "", privacy.ErrForbidden},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -309,13 +307,13 @@ func testRoundTrip(t *testing.T, o *worldOptions) {
 		twin := func() *world {
 			w := newWorld(t, o)
 			w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindPortability})
-			if _, err := w.desk.Extend(w.ctx, "req-1", rights.Extension{At: t0.Add(time.Hour), By: carla, Reason: "busy"}); err != nil {
+			if _, err := w.desk.Extend(w.ctx, as(carla, t0.Add(time.Hour)), "req-1", rights.Extension{Reason: "busy"}); err != nil {
 				t.Fatal(err)
 			}
 			return w
 		}
 		w, w2 := twin(), twin()
-		e, raw := w.export(t, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: physician}})
+		e, raw := w.export(t, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: assigned(physician)}})
 		var again bytes.Buffer
 		if err := e.Encode(&again); err != nil {
 			t.Fatalf("Encode: %v", err)
@@ -329,7 +327,7 @@ func testRoundTrip(t *testing.T, o *worldOptions) {
 		// The HTML of the decoded export equals the HTML written directly.
 		var direct, decoded bytes.Buffer
 		if _, err := w2.desk.Export(w2.ctx, deskAct(t0.Add(48*time.Hour)), &direct, anna,
-			&rights.ExportOptions{Format: rights.FormatHTML, Lang: rights.English, Release: &rights.MedicalRelease{Physician: physician}}); err != nil {
+			&rights.ExportOptions{Format: rights.FormatHTML, Lang: rights.English, Release: &rights.MedicalRelease{Physician: assigned(physician)}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.WriteHTML(&decoded, rights.English); err != nil {
@@ -400,7 +398,7 @@ func TestExportErrors(t *testing.T) {
 	w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure})
 	w.file(t, rights.Filing{ID: "req-other", Subject: "stranger-1", Kind: rights.KindAccess})
 	w.file(t, rights.Filing{ID: "req-refused", Kind: rights.KindAccess})
-	if _, err := w.desk.Refuse(w.ctx, "req-refused", rights.Refusal{At: t0, By: carla, Ground: rights.GroundUnfounded, Reason: "x"}); err != nil {
+	if _, err := w.desk.Refuse(w.ctx, as(carla, t0), "req-refused", rights.Refusal{Ground: rights.GroundUnfounded, Reason: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -509,7 +507,7 @@ func TestExportRefusedSpecialCategory(t *testing.T) {
 func TestExportHTMLStepsInTheReadersLanguage(t *testing.T) {
 	w := newWorld(t, nil)
 	w.file(t, rights.Filing{ID: "req-oral", Kind: rights.KindAccess, Form: rights.FormOral})
-	if _, err := w.desk.ConfirmWritten(w.ctx, "req-oral", rights.Confirmation{At: t0.Add(time.Hour), By: carla}); err != nil {
+	if _, err := w.desk.ConfirmWritten(w.ctx, as(carla, t0.Add(time.Hour)), "req-oral", rights.Confirmation{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -536,4 +534,111 @@ func TestExportHTMLStepsInTheReadersLanguage(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestReleaseFloors: a physician's release obeys the floors of a medical
+// read (O13 with O6, G8, N6, R7/O4, O2): the desk releases a case's
+// medical records only if the access engine lets that physician read
+// medical data of that case at the export's time; the records of a case it
+// may not read stay listed without content, pending release; a release of
+// no case at all is refused with the rule that failed, and audited.
+func TestReleaseFloors(t *testing.T) {
+	noSecrecy := physician
+	noSecrecy.Secrecy = privacy.SecrecyAgreement
+	noSecondFactor := physician
+	noSecondFactor.MultiFactor = false
+	caseManager := physician
+	caseManager.Role, caseManager.Secrecy = privacy.RoleCaseManager, privacy.SecrecyAgreement
+	tests := []struct {
+		name string
+		by   *access.Principal
+		rule privacy.RuleID
+	}{
+		{"O13_the_assigned_physician_releases", assigned(physician), ""},
+		{"O6_only_a_physician_releases", assigned(caseManager), privacy.O6},
+		{"O6_R7_O4_a_physician_not_assigned_releases_nothing", access.NewPrincipal(physician, nil, nil), privacy.O6},
+		{"G8_no_medical_secrecy_releases_nothing", assigned(noSecrecy), privacy.G8},
+		{"N6_no_second_factor_releases_nothing", assigned(noSecondFactor), privacy.N6},
+	}
+	const secret = "lumbale overbelasting"
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t, nil)
+			seq := w.lastSeq(t)
+			var b bytes.Buffer
+			_, err := w.desk.Export(w.ctx, deskAct(t0.Add(48*time.Hour)), &b, anna, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: tc.by}})
+			var releases []privacy.Event
+			for _, e := range w.events(t, seq) {
+				if e.Object == "release" {
+					releases = append(releases, e)
+				}
+			}
+			if tc.rule == "" {
+				if err != nil {
+					t.Fatalf("Export: %v", err)
+				}
+				if !bytes.Contains(b.Bytes(), []byte(secret)) {
+					t.Errorf("the assigned physician's release did not release the medical record")
+				}
+				if len(releases) != 1 || releases[0].Outcome != privacy.OutcomeAllowed || releases[0].Case != annaCase ||
+					releases[0].Principal != physician.ID {
+					t.Errorf("release events = %+v, want one allowed for %s (N9)", releases, annaCase)
+				}
+				return
+			}
+			wantKind(t, "Export", err, privacy.ErrForbidden)
+			wantRule(t, "Export", err, tc.rule)
+			if b.Len() != 0 {
+				t.Errorf("a refused release wrote %d bytes", b.Len())
+			}
+			if len(releases) != 1 || releases[0].Outcome != privacy.OutcomeDenied || releases[0].Rule != tc.rule {
+				t.Errorf("release events = %+v, want one denial under %s (N9)", releases, tc.rule)
+			}
+		})
+	}
+	t.Run("O2_contract_ended_releases_nothing", func(t *testing.T) {
+		w := newWorld(t, nil)
+		var b bytes.Buffer
+		// Anna's contract runs; a release a year after it ended is not.
+		ended := privacy.Contract{ID: "contract-old", Party: "employer-bakery", PartyKind: privacy.PartyEmployer,
+			Start: contract.Start, End: t0.Add(24 * time.Hour)}
+		c, err := privacy.NewCase("case-old", anna, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, ended, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.dossiers.OpenCase(w.ctx, deskAct(t0), c); err != nil {
+			t.Fatal(err)
+		}
+		dirk := access.NewPrincipal(physician, []privacy.CaseID{"case-old"}, nil)
+		_, err = w.desk.Export(w.ctx, deskAct(t0.Add(48*time.Hour)), &b, anna, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: dirk}})
+		wantKind(t, "Export(contract ended)", err, privacy.ErrForbidden)
+		wantRule(t, "Export(contract ended)", err, privacy.O2)
+	})
+	t.Run("N6_a_case_it_may_not_read_stays_pending", func(t *testing.T) {
+		// Dirk is assigned to Anna's absence case, not to her consultation:
+		// the first is released, the second stays listed without content.
+		w := newWorld(t, nil)
+		c, err := privacy.NewCase("case-consult", anna, privacy.CaseConsultation, privacy.PurposePrevention, contract, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.dossiers.OpenCase(w.ctx, deskAct(t0), c); err != nil {
+			t.Fatal(err)
+		}
+		med := privacy.Record{ID: "rec-consult", Case: "case-consult", Category: privacy.CategoryMedical, Author: physician.ID,
+			Source: privacy.Source{Kind: privacy.PartyService}, Created: t0.Add(time.Hour),
+			Fields: map[privacy.Field]string{privacy.FieldText: "spreekuur: slaapproblemen"}}
+		a := privacy.Act{By: physician, At: med.Created, Purpose: privacy.PurposePrevention}
+		if err := w.dossiers.AddRecord(w.ctx, a, med); err != nil {
+			t.Fatal(err)
+		}
+		e, raw := w.export(t, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: assigned(physician)}})
+		rs := records(e)
+		if m := rs["rec-medical"]; m.Withheld != "" || m.ReleasedBy != physician.ID {
+			t.Errorf("the assigned case's medical record = %+v, want it released", m)
+		}
+		if m := rs["rec-consult"]; m.Withheld != rights.WithheldPendingRelease || m.Fields != nil || bytes.Contains(raw, []byte("slaapproblemen")) {
+			t.Errorf("the unassigned case's medical record = %+v, want it pending release", m)
+		}
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -66,10 +67,19 @@ type ExportOptions struct {
 // MedicalRelease is a physician's release of medical records to the
 // subject (rule O13: "where the law allows"; rule O6: medical data only
 // through the physician).
+//
+// A release obeys the floors of a medical read: the desk releases a
+// case's medical records only if the access engine, on the desk's policy,
+// lets the physician read medical data of that case at the export's time
+// — a physician (O6), assigned to the case (O6, R7, O4), bound to medical
+// secrecy (G8), signed in with a second factor (N6), under a contract in
+// force (O2), for the case's purpose (R5). The records of a case it may
+// not read stay listed without content, pending release; a release of no
+// case at all is refused with the rule that failed.
 type MedicalRelease struct {
-	// Physician releases the records: a physician bound to professional
-	// secrecy (O6, G8, N4).
-	Physician privacy.Principal
+	// Physician releases the records, with the cases it is assigned to
+	// (R7, O4) and how it signed in (N6).
+	Physician *access.Principal
 	// Records limits the release to these medical records; empty
 	// releases the whole medical file.
 	Records []privacy.RecordID
@@ -92,8 +102,16 @@ type MedicalRelease struct {
 // written is incomplete and must be discarded (a cut JSON export does not
 // decode). It fails with [privacy.ErrNotFound] for an unknown subject,
 // [privacy.ErrInvalid] for bad options or malformed entries from a source,
-// [privacy.ErrForbidden] (rule O6) for a release by someone other than a
-// physician bound to professional secrecy.
+// [privacy.ErrForbidden] for an act by a role that does not export (see
+// the package documentation, # Who acts) and for a release of no case at
+// all, naming the rule that failed (see [MedicalRelease]: O6, G8, N6, O2,
+// R5).
+//
+// The export is audited before it writes anything (rules O1, G7, N9): one
+// execute event of act, and, with a release, one event per case of the
+// physician's release, allowed or denied, with the rule that decided; if
+// they cannot be written, nothing is (no event, no export). A refused
+// release is audited the same way.
 func (d *Desk) Export(ctx context.Context, act privacy.Act, w io.Writer, subject privacy.SubjectID, opts *ExportOptions) (Totals, error) {
 	const o = "export"
 	if opts == nil {
@@ -107,6 +125,9 @@ func (d *Desk) Export(ctx context.Context, act privacy.Act, w io.Writer, subject
 		return Totals{}, err
 	}
 	if err := checkTime(o, "act.at", now); err != nil {
+		return Totals{}, err
+	}
+	if err := d.gate(ctx, o, act, exporters, subject, "export", privacy.EventExecute); err != nil {
 		return Totals{}, err
 	}
 	format := cmp.Or(opts.Format, FormatJSON)
@@ -137,7 +158,31 @@ func (d *Desk) Export(ctx context.Context, act privacy.Act, w io.Writer, subject
 	if err := checkAnswers(opts.Request, reqs); err != nil {
 		return Totals{}, err
 	}
+	direct := givesMedical(d.policy)
+	var released map[privacy.CaseID]bool
+	var releases []privacy.Event
+	if opts.Release != nil && !direct {
+		var refused error
+		released, releases, refused = d.decideRelease(&act, opts.Release.Physician, sub.ID, cases)
+		if refused != nil {
+			// A refusal names its rule and is audited.
+			if _, err := d.store.AppendEvents(ctx, releases...); err != nil {
+				return Totals{}, auditFailed(o, err)
+			}
+			return Totals{}, refused
+		}
+	}
 
+	// Rules O1, G7, N9: the export, and the release in it, are audited
+	// before it writes anything; no event, no export.
+	object := "export"
+	if opts.Request != "" {
+		object = objectOf(opts.Request)
+	}
+	events := append([]privacy.Event{d.event(&act, privacy.EventExecute, d.answerRule(KindAccess), subject, object)}, releases...)
+	if _, err := d.store.AppendEvents(ctx, events...); err != nil {
+		return Totals{}, auditFailed(o, err)
+	}
 	bw := bufio.NewWriterSize(w, 32<<10)
 	var s sink
 	if format == FormatHTML {
@@ -147,8 +192,8 @@ func (d *Desk) Export(ctx context.Context, act privacy.Act, w io.Writer, subject
 	}
 	// Rules R11, O13, G1: everything held, with the facts of art. 15.
 	x := &exporter{d: d, ctx: ctx, act: act, now: privacy.Timestamp(now), sub: sub, sink: s, release: release, redact: opts.Redact,
-		direct: givesMedical(d.policy), acc: newAccumulator()}
-	if opts.Release != nil {
+		released: released, direct: direct, acc: newAccumulator()}
+	if len(released) > 0 {
 		x.physician = opts.Release.Physician.ID
 	}
 	if err := x.run(cases, reqs, opts.Request); err != nil {
@@ -166,14 +211,11 @@ func checkRelease(r *MedicalRelease) (map[privacy.RecordID]bool, error) {
 		return nil, nil
 	}
 	p := r.Physician
+	if p == nil {
+		return nil, invalid(o, "release.physician", "missing")
+	}
 	if err := p.Validate(); err != nil {
 		return nil, err
-	}
-	if p.Role != privacy.RolePhysician || p.Secrecy != privacy.SecrecyProfessional {
-		// Rule O6: medical data only through a physician bound to
-		// professional secrecy.
-		return nil, &privacy.Error{Op: op + o, Kind: privacy.ErrForbidden, Rule: privacy.O6, Path: "release.physician",
-			Msg: "only a physician bound to professional secrecy releases medical records"}
 	}
 	set := make(map[privacy.RecordID]bool, len(r.Records))
 	for _, id := range r.Records {
@@ -183,6 +225,60 @@ func checkRelease(r *MedicalRelease) (map[privacy.RecordID]bool, error) {
 		set[id] = true
 	}
 	return set, nil
+}
+
+// decideRelease decides, for each of the subject's cases, whether the
+// physician p may release its medical records at act.At: whether the
+// access engine lets p read medical data of the case then (rules O6, G8,
+// N6, R7, O4, O2, R5; see [MedicalRelease]). It returns the cases
+// released and one audit event per case, allowed or denied with the rule
+// that decided. If no case is released, refused is an error matching
+// [privacy.ErrForbidden] that names the rule that failed on the first case
+// the physician is assigned to, else on the first case (O6 for a principal
+// that is no physician, when there is no case).
+func (d *Desk) decideRelease(act *privacy.Act, p *access.Principal, subject privacy.SubjectID, cases []privacy.Case) (
+	released map[privacy.CaseID]bool, events []privacy.Event, refused error) {
+	at := privacy.Timestamp(act.At)
+	released = map[privacy.CaseID]bool{}
+	var first *access.Decision
+	firstAssigned := false
+	for i := range cases {
+		c := &cases[i]
+		// Rules O6, G8, N6 (and R7, O4, O2, R5): the release obeys the
+		// floors of a medical read of the case, at the export's time.
+		dec := d.engine.Decide(access.Request{Principal: p, Case: c, Action: privacy.ActionRead,
+			Category: privacy.CategoryMedical, Purpose: c.Purpose, Time: at})
+		e := privacy.Event{Time: at, Principal: p.ID, Role: p.Role, OnBehalfOf: p.Party, Purpose: c.Purpose,
+			Subject: subject, Case: c.ID, Category: privacy.CategoryMedical, Object: "release", Action: privacy.EventExecute,
+			Outcome: privacy.OutcomeAllowed, Rule: dec.Rule, Policy: d.policy.Version, AccessPoint: p.AccessPoint,
+			Client: p.Client}
+		if dec.Allowed {
+			released[c.ID] = true
+		} else {
+			e.Outcome = privacy.OutcomeDenied
+			// The refusal names the rule that failed on a case the
+			// physician is assigned to, if one did: that it is not
+			// assigned to the others says less.
+			if first == nil || (p.Assigned(c.ID) && !firstAssigned) {
+				first, firstAssigned = &dec, p.Assigned(c.ID)
+			}
+		}
+		events = append(events, e)
+	}
+	if len(released) > 0 || (len(cases) == 0 && p.Role == privacy.RolePhysician) {
+		return released, events, nil
+	}
+	rule, reason := privacy.O6, "only a physician releases medical records"
+	if first != nil {
+		rule, reason = first.Rule, first.Reason
+	}
+	if len(events) == 0 {
+		events = append(events, privacy.Event{Time: at, Principal: p.ID, Role: p.Role, OnBehalfOf: p.Party,
+			Subject: subject, Category: privacy.CategoryMedical, Object: "release", Action: privacy.EventExecute,
+			Outcome: privacy.OutcomeDenied, Rule: rule, Policy: d.policy.Version, AccessPoint: p.AccessPoint, Client: p.Client})
+	}
+	return nil, events, &privacy.Error{Op: op + "export", Kind: privacy.ErrForbidden, Rule: rule, Path: "release.physician",
+		Msg: "the physician may release the medical records of none of the subject's cases: " + reason}
 }
 
 func checkAnswers(id RequestID, reqs []Request) error {
@@ -246,6 +342,7 @@ type exporter struct {
 	sub       privacy.Subject
 	sink      sink
 	release   map[privacy.RecordID]bool // nil: no release
+	released  map[privacy.CaseID]bool   // the cases whose medical records the physician may release
 	physician privacy.PrincipalID
 	redact    func(privacy.Record) privacy.Record
 	direct    bool
@@ -265,7 +362,7 @@ func (x *exporter) run(cases []privacy.Case, reqs []Request, request RequestID) 
 		Medical:         MedicalAccess{Direct: x.direct, Rule: privacy.O13},
 		RecordRetention: Part{Available: d.retention != nil},
 	}
-	if x.release != nil && !x.direct {
+	if len(x.released) > 0 && !x.direct {
 		h.Medical.ReleasedBy = x.physician
 	}
 	if d.retention == nil {
@@ -358,9 +455,10 @@ func (x *exporter) record(c privacy.Case, r privacy.Record) (RecordData, error) 
 		Source: SourceData{Kind: r.Source.Kind, Party: r.Source.Party}, Purpose: r.Purpose,
 		Created: r.Created, Updated: r.Updated, Basis: r.Basis}
 	switch {
-	case rd.Medical && !x.direct && (x.release == nil || (len(x.release) > 0 && !x.release[r.ID])):
-		// Rules O13, O6: medical data reaches the subject through the
-		// physician; until released it is listed, not shown.
+	case rd.Medical && !x.direct && (x.release == nil || !x.released[c.ID] || (len(x.release) > 0 && !x.release[r.ID])):
+		// Rules O13, O6, G8, N6: medical data reaches the subject through
+		// a physician who may read it; until released it is listed, not
+		// shown.
 		rd.Withheld = WithheldPendingRelease
 	default:
 		if rd.Medical && !x.direct {

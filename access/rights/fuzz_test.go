@@ -33,7 +33,7 @@ func FuzzExportRoundTrip(f *testing.F) {
 	for _, o := range []*worldOptions{nil, {noSources: true}} {
 		w := newWorld(f, o)
 		w.file(f, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
-		_, raw := w.export(f, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: physician}})
+		_, raw := w.export(f, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: assigned(physician)}})
 		f.Add(raw)
 		_, raw = w.export(f, nil)
 		f.Add(raw)
@@ -109,8 +109,8 @@ func FuzzFile(f *testing.F) {
 			}
 		}
 		fl := rights.Filing{ID: rights.RequestID(id), Subject: privacy.SubjectID(subject), Kind: rights.Kind(kind),
-			Form: rights.Form(form), Received: time.Unix(sec, 0), By: privacy.PrincipalID(by), Document: doc, Records: records}
-		r, err := desk.File(context.Background(), fl)
+			Form: rights.Form(form), Received: time.Unix(sec, 0), Document: doc, Records: records}
+		r, err := desk.File(context.Background(), as(privacy.PrincipalID(by), time.Unix(sec, 0)), fl)
 		if err != nil {
 			if !typed(err) {
 				t.Fatalf("File: untyped error %v", err)
@@ -144,7 +144,7 @@ func FuzzSteps(f *testing.F) {
 	f.Fuzz(func(t *testing.T, kind, form string, which uint8, offset int64, by, reason, ground, doc string, fee int64) {
 		desk, _ := freshDesk(t)
 		ctx := context.Background()
-		r, err := desk.File(ctx, rights.Filing{ID: "req-1", Subject: anna, Kind: rights.Kind(kind), Form: rights.Form(form), Received: t0, By: carla})
+		r, err := desk.File(ctx, as(carla, t0), rights.Filing{ID: "req-1", Subject: anna, Kind: rights.Kind(kind), Form: rights.Form(form), Received: t0})
 		if err != nil {
 			return
 		}
@@ -152,13 +152,13 @@ func FuzzSteps(f *testing.F) {
 		var got rights.Request
 		switch which % 4 {
 		case 0:
-			got, err = desk.Extend(ctx, r.ID, rights.Extension{At: when, By: privacy.PrincipalID(by), Reason: reason})
+			got, err = desk.Extend(ctx, as(privacy.PrincipalID(by), when), r.ID, rights.Extension{Reason: reason})
 		case 1:
-			got, err = desk.ConfirmWritten(ctx, r.ID, rights.Confirmation{At: when, By: privacy.PrincipalID(by), Document: doc})
+			got, err = desk.ConfirmWritten(ctx, as(privacy.PrincipalID(by), when), r.ID, rights.Confirmation{Document: doc})
 		case 2:
-			got, err = desk.Answer(ctx, r.ID, rights.Answer{At: when, By: privacy.PrincipalID(by), Reason: reason, FeeCents: fee})
+			got, err = desk.Answer(ctx, as(privacy.PrincipalID(by), when), r.ID, rights.Answer{Reason: reason, FeeCents: fee})
 		case 3:
-			got, err = desk.Refuse(ctx, r.ID, rights.Refusal{At: when, By: privacy.PrincipalID(by), Ground: rights.Ground(ground), Reason: reason})
+			got, err = desk.Refuse(ctx, as(privacy.PrincipalID(by), when), r.ID, rights.Refusal{Ground: rights.Ground(ground), Reason: reason})
 		}
 		stored, _ := desk.Request(ctx, r.ID)
 		if err != nil {

@@ -7,10 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 // Fixed times: tests never read the clock. t0 is Monday 2 March 2026,
@@ -21,7 +23,18 @@ var (
 		Start: time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)}
 	physician = privacy.Principal{ID: "physician-dirk", Role: privacy.RolePhysician,
 		Secrecy: privacy.SecrecyProfessional, MultiFactor: true}
+	// officer is Olga, the privacy officer: she applies erasures.
+	officer = privacy.Principal{ID: "privacy-officer-olga", Role: privacy.RolePrivacyOfficer}
 )
+
+// assigned is p assigned to Anna's case, as a release names its
+// physician (R7, O4).
+func assigned(p privacy.Principal) *access.Principal {
+	return access.NewPrincipal(p, []privacy.CaseID{annaCase}, nil)
+}
+
+// officerAct is Olga acting at at.
+func officerAct(at time.Time) privacy.Act { return privacy.Act{By: officer, At: at} }
 
 const (
 	anna     privacy.SubjectID   = "employee-anna"
@@ -35,12 +48,25 @@ func deskAct(at time.Time) privacy.Act {
 	return privacy.Act{By: privacy.Principal{ID: carla, Role: privacy.RoleCaseManager, Secrecy: privacy.SecrecyAgreement}, At: at}
 }
 
+// as is the act of the principal by at at: the physician Dirk, the
+// case manager Carla, or a case manager of another ID.
+func as(by privacy.PrincipalID, at time.Time) privacy.Act {
+	switch by {
+	case physician.ID:
+		return privacy.Act{By: physician, At: at}
+	case carla:
+		return deskAct(at)
+	}
+	return privacy.Act{By: privacy.Principal{ID: by, Role: privacy.RoleCaseManager, Secrecy: privacy.SecrecyAgreement}, At: at}
+}
+
 // world is a service with one subject, one absence case and a few records,
 // on memstore, under the strict policy.
 type world struct {
 	ctx      context.Context
 	store    *memstore.Store
 	dossiers *privacy.Dossiers
+	keeper   *retention.Retention
 	desk     *rights.Desk
 	sources  *sources
 }
@@ -126,7 +152,11 @@ func newWorld(tb testing.TB, o *worldOptions) *world {
 		tb.Fatalf("NewDossiers: %v", err)
 	}
 	src := &sources{store: store}
-	opts := &rights.Options{Holidays: o.holidays, Complaints: "klachten@dienst.example"}
+	keeper, err := retention.New(store, policy, nil)
+	if err != nil {
+		tb.Fatalf("retention.New: %v", err)
+	}
+	opts := &rights.Options{Holidays: o.holidays, Complaints: "klachten@dienst.example", Erasures: keeper}
 	if !o.noSources {
 		opts.Disclosures, opts.Consents, opts.Audit, opts.Retention = src, src, src, src
 	}
@@ -134,7 +164,7 @@ func newWorld(tb testing.TB, o *worldOptions) *world {
 	if err != nil {
 		tb.Fatalf("rights.New: %v", err)
 	}
-	w := &world{ctx: ctx, store: store, dossiers: d, desk: desk, sources: src}
+	w := &world{ctx: ctx, store: store, dossiers: d, keeper: keeper, desk: desk, sources: src}
 	w.populate(tb)
 	return w
 }
@@ -216,13 +246,10 @@ func (w *world) file(tb testing.TB, f rights.Filing) rights.Request {
 	if f.Form == "" {
 		f.Form = rights.FormWritten
 	}
-	if f.By == "" {
-		f.By = carla
-	}
 	if f.Received.IsZero() {
 		f.Received = t0
 	}
-	r, err := w.desk.File(w.ctx, f)
+	r, err := w.desk.File(w.ctx, deskAct(f.Received), f)
 	if err != nil {
 		tb.Fatalf("File(%s): %v", f.ID, err)
 	}

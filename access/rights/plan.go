@@ -11,6 +11,7 @@ import (
 
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 // Plan is the decision on a rectification or erasure request: which
@@ -134,6 +135,9 @@ type Corrections map[privacy.RecordID]map[privacy.Field]string
 func (d *Desk) Plan(ctx context.Context, act privacy.Act, id RequestID, corrections Corrections) (Plan, error) {
 	const o = "plan request"
 	if err := act.Validate(); err != nil {
+		return Plan{}, err
+	}
+	if err := d.gate(ctx, o, act, deciders, "", objectOf(id), privacy.EventRead); err != nil {
 		return Plan{}, err
 	}
 	now := act.At
@@ -377,32 +381,53 @@ func (p *Plan) outcome() *Outcome {
 	return o
 }
 
-// Apply carries out a plan at act.At, as act: rectified records get their
-// new content (updated at act.At), erased records are deleted from
-// whichever file holds them, each change audited by the case file (rules
-// O1, G7, N9). A rectification of a record under a legal hold is refused
-// ([privacy.ErrForbidden], rule G3). The plan's request must still be open, and only its
-// subject's records are touched. Records are changed one by one; a record
-// already gone is skipped, so that Apply can be run again after a failure.
-// Telling the recipients (Plan.Notify) is left to the caller, who knows
-// how to reach them.
+// Apply carries out a plan at act.At, as act (rules O1, G7, N9: one audit
+// event for the application, execute, before anything changes; no event,
+// no change).
 //
-// Before it changes anything, Apply asks the retention facts again about
-// every record the plan erases: if a legal hold or a statute keeps one
-// now (placed after the plan was made), Apply changes nothing and returns
-// an error with Kind [privacy.ErrForbidden] and Rule [privacy.G3]; make a
-// new plan. That check and the deletions are not one atomic step, but a
-// store that also keeps the holds ([retention.Store], as every adapter of
-// this module does) refuses to delete a held record itself, with the same
-// error: a hold placed in between still keeps its records, and Apply stops
-// there, the changes before it applied. Where a proof of each deletion is
-// wanted, record the erasure with package retention
-// ([retention.Retention.RequestErasure]) and let a sweep delete: it keeps
-// a proof.
+// A rectification gives the records their new content (updated at
+// act.At) through the case file, which audits each write. A record under
+// a legal hold is not rectified ([privacy.ErrForbidden], rule G3).
+//
+// An erasure goes through package retention ([Options].Erasures), never
+// straight to the case file: the desk records the granted request
+// ([retention.Retention.RequestErasure], under O13, or R9 under a policy
+// of regulation R alone, its ID the request's) and carries it out at once
+// ([retention.Retention.Erase]): each record is deleted from its file with
+// its [retention.Proof] and audit event in one atomic unit that checks the
+// holds, as a sweep deletes. So only the privacy officer applies an
+// erasure plan, as package retention wants: anyone else is refused with
+// [privacy.ErrForbidden] and that rule, audited as a denial. Without
+// [Options].Erasures an erasure plan is refused with [privacy.ErrInvalid]:
+// the desk deletes nothing without a proof.
+//
+// The plan's request must still be open, and only its subject's records
+// are touched. A record already gone is skipped, so that Apply can be run
+// again after a failure; an erasure recorded before is carried out again,
+// deleting nothing twice. Telling the recipients (Plan.Notify) is left to
+// the caller, who knows how to reach them.
+//
+// Before it changes anything, Apply asks package retention about every
+// record the plan erases, from its entries, reading no content: if a
+// legal hold keeps one now (placed after the plan was made), Apply changes
+// nothing and returns an error with Kind [privacy.ErrForbidden] and Rule
+// [privacy.G3]; make a new plan. A hold placed after that check, or a
+// statute the plan did not know of, still keeps its records: the deletion
+// checks the holds in its atomic unit, and Apply returns the same error
+// naming the first record kept, the others erased with their proofs.
 func (d *Desk) Apply(ctx context.Context, act privacy.Act, p Plan) error {
 	const o = "apply plan"
 	if err := act.Validate(); err != nil {
 		return err
+	}
+	if err := d.gate(ctx, o, act, deciders, "", objectOf(p.Request), privacy.EventExecute); err != nil {
+		return err
+	}
+	if p.Kind == KindErasure && act.By.Role != privacy.RolePrivacyOfficer {
+		// Rules O13, R9: an erasure is decided and carried out by the
+		// privacy officer (package retention).
+		return d.deny(ctx, o, act, d.eraseRule(), "", objectOf(p.Request), privacy.EventExecute,
+			"only the privacy officer applies an erasure")
 	}
 	at := act.At
 	r, err := d.Request(ctx, p.Request)
@@ -418,10 +443,28 @@ func (d *Desk) Apply(ctx context.Context, act privacy.Act, p Plan) error {
 	if err := checkTime(o, "act.at", at); err != nil {
 		return err
 	}
-	if err := d.recheck(ctx, act, p); err != nil {
-		return err
+	if r.Kind == KindErasure && d.erasures == nil {
+		return &privacy.Error{Op: op + o, Kind: privacy.ErrInvalid, Rule: d.eraseRule(), Path: "options.erasures",
+			Msg: "an erasure is applied through package retention, with a proof of each deletion"}
+	}
+	var erase []privacy.RecordID
+	if r.Kind == KindErasure {
+		if erase, err = d.erasable(ctx, act, r, p); err != nil {
+			return err
+		}
+	}
+	// Rules O1, G7, N9: the application is audited before it changes
+	// anything; no event, no change.
+	if _, err := d.store.AppendEvents(ctx, d.event(&act, privacy.EventExecute, privacy.O13, r.Subject, objectOf(r.ID))); err != nil {
+		return auditFailed(o, err)
+	}
+	if r.Kind == KindErasure {
+		return d.erase(ctx, act, r, erase)
 	}
 	for _, c := range p.Changes {
+		if c.Erase {
+			continue // a rectification erases nothing
+		}
 		// Only the subject's own records: one that is gone, or is someone
 		// else's, is skipped.
 		rec, err := d.subjectRecord(ctx, act, p.Subject, c.Record)
@@ -430,12 +473,6 @@ func (d *Desk) Apply(ctx context.Context, act privacy.Act, p Plan) error {
 		}
 		if err != nil {
 			return err
-		}
-		if c.Erase {
-			if err := d.dossiers.DeleteRecord(ctx, act, c.Record); err != nil && !errors.Is(err, privacy.ErrNotFound) {
-				return err
-			}
-			continue
 		}
 		if maps.Equal(rec.Fields, c.Fields) {
 			continue // applied already
@@ -452,47 +489,65 @@ func (d *Desk) Apply(ctx context.Context, act privacy.Act, p Plan) error {
 	return nil
 }
 
-// recheck asks the retention facts again, at act.At, about every record
-// plan p erases, and refuses the whole plan if one is kept now (rule G3):
-// a hold placed after the plan was made counts.
-func (d *Desk) recheck(ctx context.Context, act privacy.Act, p Plan) error {
-	at := act.At
-	if d.retention == nil || !slices.ContainsFunc(p.Changes, func(c Change) bool { return c.Erase }) {
+// erasable returns the records plan p of request r erases that are
+// still the subject's, as package retention lists them (entries, never
+// content: the privacy officer reads none). If a legal hold keeps one now
+// — placed after the plan was made — it refuses the whole plan (rule G3)
+// and nothing changes.
+func (d *Desk) erasable(ctx context.Context, act privacy.Act, r Request, p Plan) ([]privacy.RecordID, error) {
+	sched, err := d.erasures.Schedules(ctx, r.Subject, act.At)
+	if err != nil {
+		return nil, err
+	}
+	held := map[privacy.RecordID]retention.HoldID{}
+	present := make(map[privacy.RecordID]bool, len(sched))
+	for _, s := range sched {
+		present[s.Record] = true
+		if s.Reason == retention.ReasonHold {
+			held[s.Record] = s.Hold
+		}
+	}
+	var ids []privacy.RecordID
+	for _, c := range p.Changes {
+		if !c.Erase || !present[c.Record] || slices.Contains(ids, c.Record) {
+			continue // not an erasure, gone already, or not the subject's
+		}
+		if h, ok := held[c.Record]; ok {
+			// Rule G3: a legal obligation or legal claims block erasure.
+			return nil, &privacy.Error{Op: op + "apply plan", Kind: privacy.ErrForbidden, Rule: privacy.G3, Path: "records",
+				Msg: fmt.Sprintf("record %s is kept now by legal hold %s: make a new plan", c.Record, h)}
+		}
+		ids = append(ids, c.Record)
+	}
+	return ids, nil
+}
+
+// erase carries out the erasure of records ids of request r through
+// package retention: the granted request recorded, its records deleted at
+// once, each with its proof and audit event, the holds checked as each
+// goes (rules R9, O13, G3, N8).
+func (d *Desk) erase(ctx context.Context, act privacy.Act, r Request, ids []privacy.RecordID) error {
+	if len(ids) == 0 {
 		return nil
 	}
-	ctx = newRun(ctx)
-	s, err := d.dossiers.Subject(ctx, p.Subject)
+	id := retention.ErasureID(r.ID)
+	_, err := d.erasures.RequestErasure(ctx, act.By, retention.Erasure{ID: id, Subject: r.Subject, Records: ids,
+		Rule: d.eraseRule(), Received: r.Received}, act.At)
+	if err != nil && !errors.Is(err, privacy.ErrExists) { // exists: recorded by an earlier run
+		return err
+	}
+	if _, err := d.erasures.Erase(ctx, act.By, r.Subject, id, act.At); err != nil {
+		return err
+	}
+	after, err := d.erasures.Schedules(ctx, r.Subject, act.At)
 	if err != nil {
 		return err
 	}
-	today := dayOf(at)
-	cases := map[privacy.CaseID]privacy.Case{}
-	for _, c := range p.Changes {
-		if !c.Erase {
-			continue
-		}
-		rec, err := d.subjectRecord(ctx, act, p.Subject, c.Record)
-		if errors.Is(err, privacy.ErrNotFound) {
-			continue // gone already: nothing to keep
-		}
-		if err != nil {
-			return err
-		}
-		cs, ok := cases[rec.Case]
-		if !ok {
-			if cs, err = d.dossiers.Case(ctx, rec.Case); err != nil {
-				return err
-			}
-			cases[rec.Case] = cs
-		}
-		ret, err := d.retention.RecordRetention(ctx, s, cs, rec, at)
-		if err != nil {
-			return err
-		}
-		if g, keep := ret.keeps(today); keep {
-			// Rule G3: a legal obligation or legal claims block erasure.
+	for _, s := range after {
+		if slices.Contains(ids, s.Record) {
+			// Rule G3: a hold placed meanwhile, or a statute, keeps it.
 			return &privacy.Error{Op: op + "apply plan", Kind: privacy.ErrForbidden, Rule: privacy.G3, Path: "records",
-				Msg: fmt.Sprintf("record %s is kept now (%s): make a new plan", rec.ID, g)}
+				Msg: fmt.Sprintf("record %s is kept (%s, rule %s): the others are erased", s.Record, s.Reason, s.Rule)}
 		}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 func changed(p rights.Plan) []privacy.RecordID {
@@ -103,7 +104,7 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 		if p.MedicalDue != day(t, "2026-06-02") || len(p.Changes) != 1 || !p.Changes[0].Medical {
 			t.Errorf("plan = %+v, want the medical record due 2026-06-02", p)
 		}
-		r, err := w.desk.Answer(w.ctx, "req-erase", rights.Answer{At: t0.Add(2 * time.Hour), By: physician.ID, Reason: "medical file destroyed", Plan: &p})
+		r, err := w.desk.Answer(w.ctx, as(physician.ID, t0.Add(2*time.Hour)), "req-erase", rights.Answer{Reason: "medical file destroyed", Plan: &p})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -159,10 +160,10 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 		if err != nil || len(p.Changes) != 0 {
 			t.Fatalf("plan = %+v, %v", p, err)
 		}
-		_, err = w.desk.Answer(w.ctx, "req-erase", rights.Answer{At: t0, By: carla, Reason: "x", Plan: &p})
+		_, err = w.desk.Answer(w.ctx, as(carla, t0), "req-erase", rights.Answer{Reason: "x", Plan: &p})
 		wantKind(t, "Answer(empty plan)", err, privacy.ErrInvalid)
 		wantRule(t, "Answer(empty plan)", err, privacy.G3)
-		r, err := w.desk.Refuse(w.ctx, "req-erase", rights.Refusal{At: t0, By: carla, Ground: p.Keeps[0].Ground, Reason: p.Keeps[0].Citation})
+		r, err := w.desk.Refuse(w.ctx, as(carla, t0), "req-erase", rights.Refusal{Ground: p.Keeps[0].Ground, Reason: p.Keeps[0].Citation})
 		if err != nil || r.Last().Rule != privacy.G3 {
 			t.Errorf("Refuse(G3) = %+v, %v", r.Last(), err)
 		}
@@ -176,8 +177,11 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 		}
 		// A hold for legal claims, placed between the plan and its
 		// application.
-		w.sources.retention["rec-note"] = rights.Retention{Rule: privacy.G3, Hold: true, Citation: "hold-2026-02", Reason: "a court case is pending"}
-		err = w.desk.Apply(w.ctx, deskAct(t0.Add(time.Hour)), p)
+		if _, err := w.keeper.PlaceHold(w.ctx, officer, retention.Hold{ID: "hold-2026-02", Subject: anna, Records: []privacy.RecordID{"rec-note"},
+			Ground: retention.GroundLegalClaim, Reason: "a court case is pending"}, t0.Add(30*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		err = w.desk.Apply(w.ctx, officerAct(t0.Add(time.Hour)), p)
 		if !errors.Is(err, privacy.ErrForbidden) || privacy.RuleOf(err) != privacy.G3 {
 			t.Fatalf("Apply after a hold = %v, want ErrForbidden citing G3", err)
 		}
@@ -218,7 +222,7 @@ func TestRectificationO13(t *testing.T) {
 		if err := w.desk.Apply(w.ctx, deskAct(t0.Add(2*time.Hour)), p); err != nil {
 			t.Errorf("Apply again: %v", err)
 		}
-		req, err := w.desk.Answer(w.ctx, "req-fix", rights.Answer{At: t0.Add(3 * time.Hour), By: carla, Reason: "address corrected", Plan: &p})
+		req, err := w.desk.Answer(w.ctx, as(carla, t0.Add(3*time.Hour)), "req-fix", rights.Answer{Reason: "address corrected", Plan: &p})
 		if err != nil || !slices.Equal(req.Last().Outcome.Changed, []privacy.RecordID{"rec-identity"}) ||
 			!slices.Equal(req.Last().Outcome.Notify, []privacy.PartyID{"insurer-verzekerd"}) {
 			t.Errorf("answer = %+v, %v", req.Last(), err)
@@ -234,7 +238,7 @@ func TestRectificationO13(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.desk.Apply(w.ctx, deskAct(t0.Add(time.Hour)), p); err != nil {
+		if err := w.desk.Apply(w.ctx, officerAct(t0.Add(time.Hour)), p); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.dossiers.Record(w.ctx, "rec-note"); !errors.Is(err, privacy.ErrNotFound) {
@@ -289,10 +293,10 @@ func TestRectificationO13(t *testing.T) {
 	t.Run("O13_answer_needs_the_requests_plan", func(t *testing.T) {
 		w := newWorld(t, nil)
 		w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindRectification})
-		_, err := w.desk.Answer(w.ctx, "req-1", rights.Answer{At: t0, By: carla, Reason: "done"})
+		_, err := w.desk.Answer(w.ctx, as(carla, t0), "req-1", rights.Answer{Reason: "done"})
 		wantKind(t, "Answer(no plan)", err, privacy.ErrInvalid)
 		w.file(t, rights.Filing{ID: "req-2", Kind: rights.KindAccess})
-		_, err = w.desk.Answer(w.ctx, "req-2", rights.Answer{At: t0, By: carla, Reason: "done", Plan: &rights.Plan{}})
+		_, err = w.desk.Answer(w.ctx, as(carla, t0), "req-2", rights.Answer{Reason: "done", Plan: &rights.Plan{}})
 		wantKind(t, "Answer(access with a plan)", err, privacy.ErrInvalid)
 	})
 }
@@ -320,7 +324,7 @@ func TestApplyTouchesOnlyTheSubject(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Changes = append(p.Changes, rights.Change{Record: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes, Erase: true})
-	if err := w.desk.Apply(w.ctx, deskAct(t0.Add(time.Hour)), p); err != nil {
+	if err := w.desk.Apply(w.ctx, officerAct(t0.Add(time.Hour)), p); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.dossiers.Record(w.ctx, "rec-bob"); err != nil {
@@ -329,4 +333,131 @@ func TestApplyTouchesOnlyTheSubject(t *testing.T) {
 	if _, err := w.dossiers.Record(w.ctx, "rec-note"); !errors.Is(err, privacy.ErrNotFound) {
 		t.Errorf("Apply did not erase the subject's record: %v", err)
 	}
+}
+
+// TestApplyErasureThroughRetention: an erasure plan is applied through
+// package retention, by the privacy officer: the granted request is
+// recorded and carried out at once, one proof and one audit event per
+// erased record; a held record is refused (G3), and so is the erasure
+// by anyone else (O13) or without package retention.
+func TestApplyErasureThroughRetention(t *testing.T) {
+	plan := func(t *testing.T, w *world, records ...privacy.RecordID) rights.Plan {
+		t.Helper()
+		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: records})
+		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	t.Run("O13_one_proof_per_erased_record", func(t *testing.T) {
+		w := newWorld(t, nil)
+		p := plan(t, w, "rec-note", "rec-identity", "rec-medical")
+		seq := w.lastSeq(t)
+		at := t0.Add(time.Hour)
+		if err := w.desk.Apply(w.ctx, officerAct(at), p); err != nil {
+			t.Fatalf("Apply: %v", err)
+		}
+		proofs, err := w.keeper.Proofs(w.ctx, anna)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []privacy.RecordID
+		for _, pr := range proofs {
+			got = append(got, pr.Record)
+			if pr.Erasure != "req-erase" || pr.By != officer.ID || !pr.Deleted.Equal(at) || pr.Reason != retention.ReasonErasure {
+				t.Errorf("proof = %+v, want the erasure req-erase by the officer at %v", pr, at)
+			}
+		}
+		slices.Sort(got)
+		if want := []privacy.RecordID{"rec-identity", "rec-medical", "rec-note"}; !slices.Equal(got, want) {
+			t.Errorf("proofs of %v, want one per erased record %v", got, want)
+		}
+		deletes := 0
+		for _, e := range w.events(t, seq) {
+			if e.Action == privacy.EventDelete && e.Outcome == privacy.OutcomeAllowed && e.Principal == officer.ID {
+				deletes++
+			}
+		}
+		if deletes != 3 {
+			t.Errorf("%d delete events, want one per erased record (N9)", deletes)
+		}
+		if _, err := w.store.MedicalRecord(w.ctx, "rec-medical"); !errors.Is(err, privacy.ErrNotFound) {
+			t.Errorf("erased medical record still there: %v", err)
+		}
+		// Run again: nothing erased twice.
+		if err := w.desk.Apply(w.ctx, officerAct(at.Add(time.Minute)), p); err != nil {
+			t.Errorf("Apply again: %v", err)
+		}
+		if again, _ := w.keeper.Proofs(w.ctx, anna); len(again) != 3 {
+			t.Errorf("%d proofs after applying twice, want 3", len(again))
+		}
+	})
+	t.Run("G3_held_record_refused_nothing_erased", func(t *testing.T) {
+		w := newWorld(t, &worldOptions{noSources: true}) // the plan does not know the hold
+		if _, err := w.keeper.PlaceHold(w.ctx, officer, retention.Hold{ID: "hold-1", Subject: anna, Records: []privacy.RecordID{"rec-note"},
+			Ground: retention.GroundLegalClaim, Reason: "court case C/16/1"}, t0); err != nil {
+			t.Fatal(err)
+		}
+		p := plan(t, w, "rec-note", "rec-identity")
+		err := w.desk.Apply(w.ctx, officerAct(t0.Add(time.Hour)), p)
+		wantKind(t, "Apply(held)", err, privacy.ErrForbidden)
+		wantRule(t, "Apply(held)", err, privacy.G3)
+		for _, id := range []privacy.RecordID{"rec-note", "rec-identity"} {
+			if _, err := w.dossiers.Record(w.ctx, id); err != nil {
+				t.Errorf("%s after a refused Apply: %v; want it kept", id, err)
+			}
+		}
+		if ps, _ := w.keeper.Proofs(w.ctx, anna); len(ps) != 0 {
+			t.Errorf("a refused erasure left %d proofs", len(ps))
+		}
+	})
+	t.Run("G3_statute_keeps_a_record_the_others_go", func(t *testing.T) {
+		w := newWorld(t, nil)
+		p := plan(t, w, "rec-note")
+		// A plan that, against the law, erases the wages too (R9: 7
+		// years from the closing, which has not come).
+		p.Changes = append(p.Changes, rights.Change{Record: "rec-wages", Case: annaCase, Category: privacy.CategoryEmployment, Erase: true})
+		err := w.desk.Apply(w.ctx, officerAct(t0.Add(time.Hour)), p)
+		wantKind(t, "Apply(statutory record)", err, privacy.ErrForbidden)
+		wantRule(t, "Apply(statutory record)", err, privacy.G3)
+		if _, err := w.dossiers.Record(w.ctx, "rec-wages"); err != nil {
+			t.Errorf("statutory record erased: %v", err)
+		}
+		if _, err := w.keeper.Proofs(w.ctx, anna); err != nil {
+			t.Fatal(err)
+		}
+		if pr, err := w.store.Proof(w.ctx, "rec-note"); err != nil || pr.Erasure != "req-erase" {
+			t.Errorf("Proof(rec-note) = %+v, %v; want it erased with its proof", pr, err)
+		}
+	})
+	t.Run("O13_only_the_privacy_officer_applies_an_erasure", func(t *testing.T) {
+		w := newWorld(t, nil)
+		p := plan(t, w, "rec-note")
+		seq := w.lastSeq(t)
+		a := deskAct(t0.Add(time.Hour))
+		err := w.desk.Apply(w.ctx, a, p)
+		wantKind(t, "Apply(case manager)", err, privacy.ErrForbidden)
+		wantRule(t, "Apply(case manager)", err, privacy.O13)
+		if evs := w.events(t, seq); len(evs) != 1 || evs[0].Outcome != privacy.OutcomeDenied || evs[0].Principal != carla {
+			t.Errorf("the refusal logged %+v, want one denial", evs)
+		}
+		if _, err := w.dossiers.Record(w.ctx, "rec-note"); err != nil {
+			t.Errorf("a refused erasure deleted the record: %v", err)
+		}
+	})
+	t.Run("O13_no_erasure_without_retention", func(t *testing.T) {
+		w := newWorld(t, nil)
+		desk, err := rights.New(w.store, w.dossiers, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.desk = desk
+		p := plan(t, w, "rec-note")
+		err = w.desk.Apply(w.ctx, officerAct(t0.Add(time.Hour)), p)
+		wantKind(t, "Apply(no retention)", err, privacy.ErrInvalid)
+		if _, err := w.dossiers.Record(w.ctx, "rec-note"); err != nil {
+			t.Errorf("an erasure without retention deleted the record: %v", err)
+		}
+	})
 }

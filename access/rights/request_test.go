@@ -44,28 +44,27 @@ func TestFileR11O13(t *testing.T) {
 		if r.Due.Date != day(t, "2026-04-02") {
 			t.Errorf("Due = %s, want 2026-04-02", r.Due.Date)
 		}
-		_, err := w.desk.Answer(w.ctx, r.ID, rights.Answer{At: t0.Add(time.Hour), By: carla, Reason: "sent"})
+		_, err := w.desk.Answer(w.ctx, as(carla, t0.Add(time.Hour)), r.ID, rights.Answer{Reason: "sent"})
 		wantKind(t, "Answer(unconfirmed)", err, privacy.ErrForbidden)
 		wantRule(t, "Answer(unconfirmed)", err, privacy.O13)
-		c, err := w.desk.ConfirmWritten(w.ctx, r.ID, rights.Confirmation{At: t0.Add(24 * time.Hour), By: carla, Document: "letter-7"})
+		c, err := w.desk.ConfirmWritten(w.ctx, as(carla, t0.Add(24*time.Hour)), r.ID, rights.Confirmation{Document: "letter-7"})
 		if err != nil {
 			t.Fatalf("ConfirmWritten: %v", err)
 		}
 		if c.AwaitsWritten() || c.Due != r.Due || c.Status != rights.StatusReceived || c.Last().Kind != rights.StepConfirmed {
 			t.Errorf("after confirmation: %+v", c)
 		}
-		if _, err := w.desk.ConfirmWritten(w.ctx, r.ID, rights.Confirmation{At: t0.Add(25 * time.Hour), By: carla}); !errors.Is(err, privacy.ErrConflict) {
+		if _, err := w.desk.ConfirmWritten(w.ctx, as(carla, t0.Add(25*time.Hour)), r.ID, rights.Confirmation{}); !errors.Is(err, privacy.ErrConflict) {
 			t.Errorf("ConfirmWritten twice = %v, want ErrConflict", err)
 		}
-		if _, err := w.desk.Answer(w.ctx, r.ID, rights.Answer{At: t0.Add(48 * time.Hour), By: carla, Reason: "sent"}); err != nil {
+		if _, err := w.desk.Answer(w.ctx, as(carla, t0.Add(48*time.Hour)), r.ID, rights.Answer{Reason: "sent"}); err != nil {
 			t.Errorf("Answer(confirmed) = %v", err)
 		}
 	})
 	t.Run("R11_oral_request_refused_when_never_confirmed", func(t *testing.T) {
 		w := newWorld(t, &worldOptions{policy: privacy.RegulationR()})
 		r := w.file(t, rights.Filing{ID: "req-oral", Kind: rights.KindCopy, Form: rights.FormOral})
-		got, err := w.desk.Refuse(w.ctx, r.ID, rights.Refusal{At: t0.Add(20 * 24 * time.Hour), By: carla,
-			Ground: rights.GroundNotInWriting, Reason: "no written confirmation received"})
+		got, err := w.desk.Refuse(w.ctx, as(carla, t0.Add(20*24*time.Hour)), r.ID, rights.Refusal{Ground: rights.GroundNotInWriting, Reason: "no written confirmation received"})
 		if err != nil {
 			t.Fatalf("Refuse: %v", err)
 		}
@@ -76,7 +75,7 @@ func TestFileR11O13(t *testing.T) {
 	t.Run("R11_written_request_is_not_refused_for_want_of_writing", func(t *testing.T) {
 		w := newWorld(t, nil)
 		r := w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
-		_, err := w.desk.Refuse(w.ctx, r.ID, rights.Refusal{At: t0, By: carla, Ground: rights.GroundNotInWriting, Reason: "x"})
+		_, err := w.desk.Refuse(w.ctx, as(carla, t0), r.ID, rights.Refusal{Ground: rights.GroundNotInWriting, Reason: "x"})
 		wantKind(t, "Refuse(written, not-in-writing)", err, privacy.ErrInvalid)
 	})
 	t.Run("G2_policy_without_written_form_takes_oral_requests", func(t *testing.T) {
@@ -97,30 +96,35 @@ func TestFileR11O13(t *testing.T) {
 // TestFileInvalid: bad input is a typed error and stores nothing.
 func TestFileInvalid(t *testing.T) {
 	w := newWorld(t, nil)
-	ok := rights.Filing{ID: "req-x", Subject: anna, Kind: rights.KindErasure, Form: rights.FormWritten, Received: t0, By: carla}
+	ok := rights.Filing{ID: "req-x", Subject: anna, Kind: rights.KindErasure, Form: rights.FormWritten, Received: t0}
 	tests := []struct {
 		name string
-		edit func(*rights.Filing)
+		edit func(*rights.Filing, *privacy.Act)
 		kind error
 	}{
-		{"bad_id", func(f *rights.Filing) { f.ID = "req x" }, privacy.ErrInvalid},
-		{"empty_id", func(f *rights.Filing) { f.ID = "" }, privacy.ErrInvalid},
-		{"bad_subject", func(f *rights.Filing) { f.Subject = "Anna de Vries" }, privacy.ErrInvalid},
-		{"unknown_kind", func(f *rights.Filing) { f.Kind = "forget-me" }, privacy.ErrInvalid},
-		{"unknown_form", func(f *rights.Filing) { f.Form = "pigeon" }, privacy.ErrInvalid},
-		{"no_time", func(f *rights.Filing) { f.Received = time.Time{} }, privacy.ErrInvalid},
-		{"year_10000", func(f *rights.Filing) { f.Received = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, privacy.ErrInvalid},
-		{"no_recorder", func(f *rights.Filing) { f.By = "" }, privacy.ErrInvalid},
-		{"bad_document", func(f *rights.Filing) { f.Document = "a letter" }, privacy.ErrInvalid},
-		{"records_on_an_access_request", func(f *rights.Filing) { f.Kind = rights.KindAccess; f.Records = []privacy.RecordID{"rec-1"} }, privacy.ErrInvalid},
-		{"record_named_twice", func(f *rights.Filing) { f.Records = []privacy.RecordID{"rec-1", "rec-1"} }, privacy.ErrInvalid},
-		{"bad_record", func(f *rights.Filing) { f.Records = []privacy.RecordID{"rec 1"} }, privacy.ErrInvalid},
+		{"bad_id", func(f *rights.Filing, _ *privacy.Act) { f.ID = "req x" }, privacy.ErrInvalid},
+		{"empty_id", func(f *rights.Filing, _ *privacy.Act) { f.ID = "" }, privacy.ErrInvalid},
+		{"bad_subject", func(f *rights.Filing, _ *privacy.Act) { f.Subject = "Anna de Vries" }, privacy.ErrInvalid},
+		{"unknown_kind", func(f *rights.Filing, _ *privacy.Act) { f.Kind = "forget-me" }, privacy.ErrInvalid},
+		{"unknown_form", func(f *rights.Filing, _ *privacy.Act) { f.Form = "pigeon" }, privacy.ErrInvalid},
+		{"no_time", func(f *rights.Filing, _ *privacy.Act) { f.Received = time.Time{} }, privacy.ErrInvalid},
+		{"year_10000", func(f *rights.Filing, _ *privacy.Act) { f.Received = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, privacy.ErrInvalid},
+		{"no_recorder", func(_ *rights.Filing, a *privacy.Act) { a.By.ID = "" }, privacy.ErrInvalid},
+		{"no_act_time", func(_ *rights.Filing, a *privacy.Act) { a.At = time.Time{} }, privacy.ErrInvalid},
+		{"received_after_the_act", func(f *rights.Filing, a *privacy.Act) { f.Received = a.At.Add(time.Second) }, privacy.ErrInvalid},
+		{"bad_document", func(f *rights.Filing, _ *privacy.Act) { f.Document = "a letter" }, privacy.ErrInvalid},
+		{"records_on_an_access_request", func(f *rights.Filing, _ *privacy.Act) {
+			f.Kind = rights.KindAccess
+			f.Records = []privacy.RecordID{"rec-1"}
+		}, privacy.ErrInvalid},
+		{"record_named_twice", func(f *rights.Filing, _ *privacy.Act) { f.Records = []privacy.RecordID{"rec-1", "rec-1"} }, privacy.ErrInvalid},
+		{"bad_record", func(f *rights.Filing, _ *privacy.Act) { f.Records = []privacy.RecordID{"rec 1"} }, privacy.ErrInvalid},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := ok
-			tc.edit(&f)
-			_, err := w.desk.File(w.ctx, f)
+			f, a := ok, deskAct(t0)
+			tc.edit(&f, &a)
+			_, err := w.desk.File(w.ctx, a, f)
 			wantKind(t, "File", err, tc.kind)
 			if privacy.ValidID(string(f.ID)) {
 				if _, err := w.desk.Request(w.ctx, f.ID); !errors.Is(err, privacy.ErrNotFound) {
@@ -131,7 +135,7 @@ func TestFileInvalid(t *testing.T) {
 	}
 	t.Run("duplicate_id", func(t *testing.T) {
 		w.file(t, rights.Filing{ID: "req-dup", Kind: rights.KindAccess})
-		_, err := w.desk.File(w.ctx, rights.Filing{ID: "req-dup", Subject: anna, Kind: rights.KindCopy, Form: rights.FormWritten, Received: t0, By: carla})
+		_, err := w.desk.File(w.ctx, as(carla, t0), rights.Filing{ID: "req-dup", Subject: anna, Kind: rights.KindCopy, Form: rights.FormWritten, Received: t0})
 		wantKind(t, "File(duplicate)", err, privacy.ErrExists)
 		r, _ := w.desk.Request(w.ctx, "req-dup")
 		if r.Kind != rights.KindAccess {
@@ -144,20 +148,19 @@ func TestFileInvalid(t *testing.T) {
 // refused; every other move fails with ErrConflict and changes nothing.
 func TestTransitions(t *testing.T) {
 	answer := func(w *world, id rights.RequestID, h int) error {
-		_, err := w.desk.Answer(w.ctx, id, rights.Answer{At: t0.Add(time.Duration(h) * time.Hour), By: carla, Reason: "export sent"})
+		_, err := w.desk.Answer(w.ctx, as(carla, t0.Add(time.Duration(h)*time.Hour)), id, rights.Answer{Reason: "export sent"})
 		return err
 	}
 	refuse := func(w *world, id rights.RequestID, h int) error {
-		_, err := w.desk.Refuse(w.ctx, id, rights.Refusal{At: t0.Add(time.Duration(h) * time.Hour), By: carla,
-			Ground: rights.GroundDisproportionate, Reason: "the fifth identical request this month"})
+		_, err := w.desk.Refuse(w.ctx, as(carla, t0.Add(time.Duration(h)*time.Hour)), id, rights.Refusal{Ground: rights.GroundDisproportionate, Reason: "the fifth identical request this month"})
 		return err
 	}
 	extend := func(w *world, id rights.RequestID, h int) error {
-		_, err := w.desk.Extend(w.ctx, id, rights.Extension{At: t0.Add(time.Duration(h) * time.Hour), By: carla, Reason: "archive to search"})
+		_, err := w.desk.Extend(w.ctx, as(carla, t0.Add(time.Duration(h)*time.Hour)), id, rights.Extension{Reason: "archive to search"})
 		return err
 	}
 	confirm := func(w *world, id rights.RequestID, h int) error {
-		_, err := w.desk.ConfirmWritten(w.ctx, id, rights.Confirmation{At: t0.Add(time.Duration(h) * time.Hour), By: carla})
+		_, err := w.desk.ConfirmWritten(w.ctx, as(carla, t0.Add(time.Duration(h)*time.Hour)), id, rights.Confirmation{})
 		return err
 	}
 	type move func(*world, rights.RequestID, int) error
@@ -204,12 +207,12 @@ func TestTransitions(t *testing.T) {
 	t.Run("step_before_the_last_one", func(t *testing.T) {
 		w := newWorld(t, nil)
 		w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
-		_, err := w.desk.Answer(w.ctx, "req-1", rights.Answer{At: t0.Add(-time.Hour), By: carla, Reason: "x"})
+		_, err := w.desk.Answer(w.ctx, as(carla, t0.Add(-time.Hour)), "req-1", rights.Answer{Reason: "x"})
 		wantKind(t, "Answer(before filing)", err, privacy.ErrInvalid)
 	})
 	t.Run("unknown_request", func(t *testing.T) {
 		w := newWorld(t, nil)
-		_, err := w.desk.Answer(w.ctx, "req-none", rights.Answer{At: t0, By: carla, Reason: "x"})
+		_, err := w.desk.Answer(w.ctx, as(carla, t0), "req-none", rights.Answer{Reason: "x"})
 		wantKind(t, "Answer(unknown)", err, privacy.ErrNotFound)
 	})
 	t.Run("racing_decisions_one_lands", func(t *testing.T) {
@@ -269,7 +272,7 @@ func TestExtendG2(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, &worldOptions{policy: tc.policy})
 			w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
-			r, err := w.desk.Extend(w.ctx, "req-1", rights.Extension{At: tc.at, By: carla, Reason: tc.reason})
+			r, err := w.desk.Extend(w.ctx, as(carla, tc.at), "req-1", rights.Extension{Reason: tc.reason})
 			if tc.kind != nil {
 				wantKind(t, "Extend", err, tc.kind)
 				wantRule(t, "Extend", err, tc.rule)
@@ -294,7 +297,7 @@ func TestExtendG2(t *testing.T) {
 				t.Errorf("extension notice lacks the reasons or rule G2:\n%s", text)
 			}
 			// An answer after the extended deadline is late.
-			late, err := w.desk.Answer(w.ctx, "req-1", rights.Answer{At: at(2026, 6, 10, 10, 0), By: carla, Reason: "sent"})
+			late, err := w.desk.Answer(w.ctx, as(carla, at(2026, 6, 10, 10, 0)), "req-1", rights.Answer{Reason: "sent"})
 			if err != nil || !late.Last().Late {
 				t.Errorf("answer after the extended deadline: late %t, err %v", late.Last().Late, err)
 			}
@@ -348,7 +351,7 @@ func TestRefuseO13G3(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, nil)
 			w.file(t, rights.Filing{ID: "req-1", Kind: tc.kind})
-			r, err := w.desk.Refuse(w.ctx, "req-1", rights.Refusal{At: t0.Add(time.Hour), By: carla, Ground: tc.ground, Reason: tc.reason})
+			r, err := w.desk.Refuse(w.ctx, as(carla, t0.Add(time.Hour)), "req-1", rights.Refusal{Ground: tc.ground, Reason: tc.reason})
 			if tc.err != nil {
 				wantKind(t, "Refuse", err, tc.err)
 				wantRule(t, "Refuse", err, tc.rule)
@@ -387,17 +390,17 @@ func TestFeeN11(t *testing.T) {
 	w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindCopy})
 	t.Run("N11_first_copy_free_medical_records_included", func(t *testing.T) {
 		// The copy includes the medical file, released by the physician.
-		if _, err := w.desk.Export(w.ctx, deskAct(t0.Add(time.Hour)), discard{}, anna, &rights.ExportOptions{Request: "req-1", Release: &rights.MedicalRelease{Physician: physician}}); err != nil {
+		if _, err := w.desk.Export(w.ctx, deskAct(t0.Add(time.Hour)), discard{}, anna, &rights.ExportOptions{Request: "req-1", Release: &rights.MedicalRelease{Physician: assigned(physician)}}); err != nil {
 			t.Fatal(err)
 		}
 		f, err := w.desk.Fee(w.ctx, "req-1")
 		if err != nil || !f.Free || f.Copy != 1 || f.Rule != privacy.N11 {
 			t.Errorf("Fee(first copy) = %+v, %v; want free copy 1 under N11", f, err)
 		}
-		_, err = w.desk.Answer(w.ctx, "req-1", rights.Answer{At: t0.Add(time.Hour), By: carla, Reason: "copy sent", FeeCents: 500})
+		_, err = w.desk.Answer(w.ctx, as(carla, t0.Add(time.Hour)), "req-1", rights.Answer{Reason: "copy sent", FeeCents: 500})
 		wantKind(t, "Answer(fee on the first copy)", err, privacy.ErrForbidden)
 		wantRule(t, "Answer(fee on the first copy)", err, privacy.N11)
-		r, err := w.desk.Answer(w.ctx, "req-1", rights.Answer{At: t0.Add(time.Hour), By: carla, Reason: "copy sent"})
+		r, err := w.desk.Answer(w.ctx, as(carla, t0.Add(time.Hour)), "req-1", rights.Answer{Reason: "copy sent"})
 		if err != nil || r.Last().Copy != 1 || r.Last().FeeCents != 0 {
 			t.Fatalf("Answer(first copy) = %+v, %v", r.Last(), err)
 		}
@@ -412,7 +415,7 @@ func TestFeeN11(t *testing.T) {
 		if err != nil || f.Free || f.Copy != 2 {
 			t.Errorf("Fee(second copy) = %+v, %v; want copy 2, not free", f, err)
 		}
-		r, err := w.desk.Answer(w.ctx, "req-2", rights.Answer{At: t0.Add(25 * time.Hour), By: carla, Reason: "copy sent", FeeCents: 750})
+		r, err := w.desk.Answer(w.ctx, as(carla, t0.Add(25*time.Hour)), "req-2", rights.Answer{Reason: "copy sent", FeeCents: 750})
 		if err != nil || r.Last().Copy != 2 || r.Last().FeeCents != 750 {
 			t.Fatalf("Answer(second copy) = %+v, %v", r.Last(), err)
 		}
@@ -423,9 +426,9 @@ func TestFeeN11(t *testing.T) {
 	})
 	t.Run("N11_no_fee_on_other_requests", func(t *testing.T) {
 		w.file(t, rights.Filing{ID: "req-3", Kind: rights.KindRestriction, Received: t0.Add(24 * time.Hour)})
-		_, err := w.desk.Answer(w.ctx, "req-3", rights.Answer{At: t0.Add(25 * time.Hour), By: carla, Reason: "restricted", FeeCents: 100})
+		_, err := w.desk.Answer(w.ctx, as(carla, t0.Add(25*time.Hour)), "req-3", rights.Answer{Reason: "restricted", FeeCents: 100})
 		wantKind(t, "Answer(fee on a restriction)", err, privacy.ErrForbidden)
-		_, err = w.desk.Answer(w.ctx, "req-3", rights.Answer{At: t0.Add(25 * time.Hour), By: carla, Reason: "restricted", FeeCents: -1})
+		_, err = w.desk.Answer(w.ctx, as(carla, t0.Add(25*time.Hour)), "req-3", rights.Answer{Reason: "restricted", FeeCents: -1})
 		wantKind(t, "Answer(negative fee)", err, privacy.ErrInvalid)
 	})
 }
@@ -437,7 +440,7 @@ func TestOpenAndOverdue(t *testing.T) {
 	w.file(t, rights.Filing{ID: "req-late", Kind: rights.KindAccess, Received: at(2026, 1, 5, 10, 0)})
 	w.file(t, rights.Filing{ID: "req-soon", Kind: rights.KindAccess, Received: at(2026, 3, 1, 10, 0)})
 	w.file(t, rights.Filing{ID: "req-done", Kind: rights.KindAccess, Received: at(2026, 1, 6, 10, 0)})
-	if _, err := w.desk.Answer(w.ctx, "req-done", rights.Answer{At: at(2026, 1, 7, 10, 0), By: carla, Reason: "sent"}); err != nil {
+	if _, err := w.desk.Answer(w.ctx, as(carla, at(2026, 1, 7, 10, 0)), "req-done", rights.Answer{Reason: "sent"}); err != nil {
 		t.Fatal(err)
 	}
 	open, err := w.desk.OpenRequests(w.ctx)

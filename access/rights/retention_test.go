@@ -70,7 +70,7 @@ func TestRetentionFromStore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ret.PlaceHold(ctx, privacy.Principal{ID: "legal-1", Role: privacy.RoleCaseManager},
+		if _, err := ret.PlaceHold(ctx, privacy.Principal{ID: "legal-1", Role: privacy.RolePrivacyOfficer},
 			retention.Hold{ID: "h-1", Subject: "s-1", Ground: retention.GroundLegalClaim, Reason: "court case 2026/123"}, now); err != nil {
 			t.Fatal(err)
 		}
@@ -169,7 +169,7 @@ func TestExportNamesTheWinningRetentionRule(t *testing.T) {
 				t.Fatal(err)
 			}
 			at := day(t, tc.until).AddDays(1).In(time.UTC).Add(12 * time.Hour)
-			if _, err := keeper.Sweep(w.ctx, privacy.Principal{ID: "job", Role: privacy.RoleAdministrator}, at); err != nil {
+			if _, err := keeper.Sweep(w.ctx, privacy.Principal{ID: "job", Role: privacy.RolePrivacyOfficer}, at); err != nil {
 				t.Fatal(err)
 			}
 			proofs, err := keeper.Proofs(w.ctx, anna)

@@ -55,13 +55,13 @@ func fullWorld(t *testing.T) *world {
 	// regulation R does not (R11).
 	w := newWorld(t, &worldOptions{policy: privacy.RegulationO()})
 	w.file(t, rights.Filing{ID: "req-access", Kind: rights.KindAccess})
-	_, err := w.desk.Extend(w.ctx, "req-access", rights.Extension{At: t0.Add(time.Hour), By: carla, Reason: "a second archive"})
+	_, err := w.desk.Extend(w.ctx, as(carla, t0.Add(time.Hour)), "req-access", rights.Extension{Reason: "a second archive"})
 	require.NoError(t, err)
 	w.file(t, rights.Filing{ID: "req-copy", Kind: rights.KindCopy, Form: rights.FormOral})
-	_, err = w.desk.ConfirmWritten(w.ctx, "req-copy", rights.Confirmation{At: t0.Add(time.Hour), By: carla, Document: "letter-2"})
+	_, err = w.desk.ConfirmWritten(w.ctx, as(carla, t0.Add(time.Hour)), "req-copy", rights.Confirmation{Document: "letter-2"})
 	require.NoError(t, err)
 	w.file(t, rights.Filing{ID: "req-fix", Kind: rights.KindRectification, Records: []privacy.RecordID{"rec-note"}})
-	_, err = w.desk.Refuse(w.ctx, "req-fix", rights.Refusal{At: t0.Add(2 * time.Hour), By: carla, Ground: rights.GroundUnfounded,
+	_, err = w.desk.Refuse(w.ctx, as(carla, t0.Add(2*time.Hour)), "req-fix", rights.Refusal{Ground: rights.GroundUnfounded,
 		Reason: "the note is correct"})
 	require.NoError(t, err)
 	w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note", "rec-wages"}})
@@ -71,7 +71,7 @@ func fullWorld(t *testing.T) *world {
 			Ground: rights.GroundStatutoryRetention, Rule: privacy.G3, Retention: privacy.R9, Until: day(t, "2033-03-02"),
 			Citation: "AWR 52(4)", Reason: "fiscal"}},
 		Notify: []rights.Notify{{Recipient: "employer-bakery", RecipientKind: privacy.PartyEmployer, Disclosures: []string{"dis-1"}}}}
-	_, err = w.desk.Answer(w.ctx, "req-erase", rights.Answer{At: t0.Add(3 * time.Hour), By: carla, Reason: "erased in part", Plan: &plan})
+	_, err = w.desk.Answer(w.ctx, as(carla, t0.Add(3*time.Hour)), "req-erase", rights.Answer{Reason: "erased in part", Plan: &plan})
 	require.NoError(t, err)
 	return w
 }
@@ -81,7 +81,7 @@ func fullWorld(t *testing.T) *world {
 // it would never write (rule G5: a documented, machine-readable form).
 func TestExportSchema(t *testing.T) {
 	sch := exportSchema(t)
-	released := &rights.ExportOptions{Request: "req-access", Release: &rights.MedicalRelease{Physician: physician}}
+	released := &rights.ExportOptions{Request: "req-access", Release: &rights.MedicalRelease{Physician: assigned(physician)}}
 	for _, tc := range []struct {
 		name string
 		raw  func(t *testing.T) []byte

@@ -388,7 +388,7 @@ func TestGrants(t *testing.T) {
 		r := rights.Request{ID: "req-1", Subject: "s-1", Kind: rights.KindAccess, Form: rights.FormWritten,
 			Received: t0, Status: rights.StatusReceived,
 			History: []rights.Step{{Kind: rights.StepFiled, Status: rights.StatusReceived, At: t0, By: "cm-1"}}}
-		if err := appStore.CreateRequest(ctx, r); err != nil {
+		if err := appStore.CreateRequest(ctx, r, audit); err != nil {
 			t.Errorf("CreateRequest: %v", err)
 		}
 		if _, err := appStore.OpenRequests(ctx); err != nil {

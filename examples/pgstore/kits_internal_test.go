@@ -44,7 +44,7 @@ func TestKitIndexes(t *testing.T) {
 			}
 			r := rights.Request{ID: rights.RequestID(fmt.Sprintf("req-%d-%d", sub, i)), Subject: sid, Received: t0,
 				Status: status, History: []rights.Step{{Status: status, At: t0}}}
-			if err := s.CreateRequest(ctx, r); err != nil {
+			if err := s.CreateRequest(ctx, r, []privacy.Event{{Time: t0, Principal: "cm-1", Subject: sid, Action: privacy.EventCreate}}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -84,7 +84,7 @@ func TestRetentionGrants(t *testing.T) {
 		return r
 	}
 	appR, eraserR := as(app), as(eraser)
-	officer := privacy.Principal{ID: "officer-1", Role: privacy.RoleAdministrator}
+	officer := privacy.Principal{ID: "officer-1", Role: privacy.RolePrivacyOfficer}
 
 	// The application's role keeps holds and requests, but Dossier reads
 	// the medical file's entries: only the eraser's role may.

@@ -93,17 +93,21 @@ func scanRequest(row pgx.Row) (rights.Request, error) {
 	return r, nil
 }
 
-// CreateRequest implements [rights.Store].
-func (s *Store) CreateRequest(ctx context.Context, r rights.Request) error {
+// CreateRequest implements [rights.Store]: the request and its audit
+// events in one transaction.
+func (s *Store) CreateRequest(ctx context.Context, r rights.Request, events []privacy.Event) error {
 	const op = "pgstore: create request"
 	row, err := encodeRequest(op, r)
-	if err != nil {
+	if err := checkWrite(op, err, events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
-		_, err := s.exec(ctx, tx, op, s.q.rts.insert, string(r.ID), string(r.Subject), string(r.Kind), string(r.Form),
+		if _, err := s.exec(ctx, tx, op, s.q.rts.insert, string(r.ID), string(r.Subject), string(r.Kind), string(r.Form),
 			ts(r.Received), r.Document, row.records, string(r.WrittenRule), ts(r.Written), string(r.Status), row.open,
-			row.due, string(r.Due.Rule), r.Due.Citation, string(r.Due.Extension), r.Policy, len(r.History), row.history)
+			row.due, string(r.Due.Rule), r.Due.Citation, string(r.Due.Extension), r.Policy, len(r.History), row.history); err != nil {
+			return err
+		}
+		_, err := s.appendEvents(ctx, tx, op, events)
 		return err
 	})
 }
@@ -123,11 +127,12 @@ func (s *Store) Request(ctx context.Context, id rights.RequestID) (rights.Reques
 }
 
 // UpdateRequest implements [rights.Store]: a compare-and-swap on the
-// length of the history, in one statement.
-func (s *Store) UpdateRequest(ctx context.Context, r rights.Request) error {
+// length of the history, in one statement, and the step's audit events,
+// in one transaction.
+func (s *Store) UpdateRequest(ctx context.Context, r rights.Request, events []privacy.Event) error {
 	const op = "pgstore: update request"
 	row, err := encodeRequest(op, r)
-	if err != nil {
+	if err := checkWrite(op, err, events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
@@ -135,7 +140,11 @@ func (s *Store) UpdateRequest(ctx context.Context, r rights.Request) error {
 			row.records, string(r.WrittenRule), ts(r.Written), string(r.Status), row.open, row.due, string(r.Due.Rule),
 			r.Due.Citation, string(r.Due.Extension), r.Policy, len(r.History), row.history, string(r.ID),
 			string(r.Subject), len(r.History)-1)
-		if err != nil || n == 1 {
+		if err != nil {
+			return err
+		}
+		if n == 1 {
+			_, err := s.appendEvents(ctx, tx, op, events)
 			return err
 		}
 		// Nothing changed: say why.

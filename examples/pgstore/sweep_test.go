@@ -26,7 +26,7 @@ import (
 // records twenty years after the employment ended (N7).
 var (
 	sweepNow = time.Date(2030, 3, 2, 9, 0, 0, 0, time.UTC)
-	sweeper  = privacy.Principal{ID: "retention-job", Role: privacy.RoleAdministrator}
+	sweeper  = privacy.Principal{ID: "retention-job", Role: privacy.RolePrivacyOfficer}
 )
 
 // seedSweep fills the store's schemas with subjects×perSubject due
@@ -178,7 +178,7 @@ func TestSweepCrash(t *testing.T) {
 	if rep.Erased != total-killedAt {
 		t.Errorf("Sweep after the crash erased %d, want %d (report %+v)", rep.Erased, total-killedAt, rep)
 	}
-	for sch, err := range r.Plan(ctx, sweepNow) {
+	for sch, err := range r.Plan(ctx, sweeper, sweepNow) {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -61,13 +61,13 @@ func ExampleStore_EraseRecords() {
 			log.Fatal(err)
 		}
 	}
-	officer := privacy.Principal{ID: "officer-1", Role: privacy.RoleAdministrator}
+	officer := privacy.Principal{ID: "officer-1", Role: privacy.RolePrivacyOfficer}
 	now := time.Date(2026, time.June, 1, 9, 0, 0, 0, time.UTC) // more than two years after closing (O12)
 	if _, err := ret.PlaceHold(ctx, officer, retention.Hold{ID: "hold-1", Subject: "employee-2", Ground: retention.GroundLegalClaim,
 		Reason: "court case C/16/2026/1"}, now); err != nil {
 		log.Fatal(err)
 	}
-	rep, err := ret.Sweep(ctx, privacy.Principal{ID: "retention-job", Role: privacy.RoleAdministrator}, now)
+	rep, err := ret.Sweep(ctx, privacy.Principal{ID: "retention-job", Role: privacy.RolePrivacyOfficer}, now)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -75,17 +75,21 @@ func scanRequest(row scanner) (rights.Request, error) {
 	return r, nil
 }
 
-// CreateRequest implements [rights.Store].
-func (s *Store) CreateRequest(ctx context.Context, r rights.Request) error {
+// CreateRequest implements [rights.Store]: the request and its audit
+// events in one transaction.
+func (s *Store) CreateRequest(ctx context.Context, r rights.Request, events []privacy.Event) error {
 	const op = "sqlitestore: create request"
 	row, err := encodeRequest(op, r)
-	if err != nil {
+	if err := checkWrite(op, err, events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
-		_, err := s.exec(ctx, tx, op, qInsertRequest, r.ID, r.Subject, r.Kind, r.Form, micros(r.Received), r.Document,
+		if _, err := s.exec(ctx, tx, op, qInsertRequest, r.ID, r.Subject, r.Kind, r.Form, micros(r.Received), r.Document,
 			row.records, r.WrittenRule, micros(r.Written), r.Status, row.open, row.due, r.Due.Rule, r.Due.Citation,
-			r.Due.Extension, r.Policy, len(r.History), row.history)
+			r.Due.Extension, r.Policy, len(r.History), row.history); err != nil {
+			return err
+		}
+		_, err := s.appendEvents(ctx, tx, op, events)
 		return err
 	})
 }
@@ -104,18 +108,23 @@ func (s *Store) Request(ctx context.Context, id rights.RequestID) (rights.Reques
 }
 
 // UpdateRequest implements [rights.Store]: a compare-and-swap on the
-// length of the history, in one statement.
-func (s *Store) UpdateRequest(ctx context.Context, r rights.Request) error {
+// length of the history, in one statement, and the step's audit events,
+// in one transaction.
+func (s *Store) UpdateRequest(ctx context.Context, r rights.Request, events []privacy.Event) error {
 	const op = "sqlitestore: update request"
 	row, err := encodeRequest(op, r)
-	if err != nil {
+	if err := checkWrite(op, err, events); err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
 		n, err := s.exec(ctx, tx, op, qUpdateRequest, r.Kind, r.Form, micros(r.Received), r.Document, row.records,
 			r.WrittenRule, micros(r.Written), r.Status, row.open, row.due, r.Due.Rule, r.Due.Citation, r.Due.Extension,
 			r.Policy, len(r.History), row.history, r.ID, r.Subject, len(r.History)-1)
-		if err != nil || n == 1 {
+		if err != nil {
+			return err
+		}
+		if n == 1 {
+			_, err := s.appendEvents(ctx, tx, op, events)
 			return err
 		}
 		// Nothing changed: say why.

@@ -11,7 +11,9 @@
 // Every case runs on a fresh store in a named subtest, through the
 // [retention.Retention] users work with, and says which rule it checks:
 // legal holds (G3), erasure requests (R9, O13, N8) refused where a statute
-// keeps data (G3), sweeps (R9, O12, N7) that delete from the separate
+// keeps data (G3) and carried out at once with a proof per record, the
+// privacy officer as the one role that places and lifts holds, decides
+// erasures and sweeps (refusals audited as denials), sweeps (R9, O12, N7) that delete from the separate
 // medical file too (O6), write one proof and one audit event per deletion,
 // list the recipients to tell (G4), never delete a held record — not even
 // one held while the sweep runs — and are idempotent; direct deletions
@@ -117,6 +119,8 @@ var cases = []kitCase{
 	{"O12_SweepDeletesWhatIsDue", testSweep},
 	{"O6_MedicalRecordFromMedicalFile", testMedical},
 	{"R9_ErasureRequest", testErasure},
+	{"O13_EraseAtOnce", testEraseAtOnce},
+	{"G3_OnlyThePrivacyOfficer", testOnlyOfficer},
 	{"G3_StatuteKeepsDataFromErasure", testErasureRefused},
 	{"G3_HeldRecordNeverErased", testHeldNeverErased},
 	{"G3_HoldPlacedDuringSweep", testHoldDuringSweep},
@@ -138,6 +142,7 @@ var cases = []kitCase{
 // EraseRecords too.
 var sweepCases = []kitCase{
 	{"O12_SweepDeletesWhatIsDue", testSweep},
+	{"O13_EraseAtOnce", testEraseAtOnce},
 	{"G3_HeldRecordNeverErased", testHeldNeverErased},
 	{"G3_HoldPlacedDuringSweep", testHoldDuringSweep},
 	{"SweepIdempotent", testIdempotent},
@@ -155,10 +160,14 @@ var (
 	notDue   = justDue.Add(-time.Second)
 	contract = privacy.Contract{ID: "contract-1", Party: "employer-1", PartyKind: privacy.PartyEmployer,
 		Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
-	officer = privacy.Principal{ID: "officer-1", Role: privacy.RoleAdministrator}
+	// officer places holds and grants erasures, sweeper runs the sweeps:
+	// both the privacy officer, the one role that may (G3, O13, O12).
+	officer = privacy.Principal{ID: "officer-1", Role: privacy.RolePrivacyOfficer}
 	// clerk is who writes the case file in the kit's stories.
 	clerk   = privacy.Principal{ID: "cm-1", Role: privacy.RoleCaseManager, Party: "service-1", Secrecy: privacy.SecrecyAgreement}
-	sweeper = privacy.Principal{ID: "retention-job", Role: privacy.RoleAdministrator}
+	sweeper = privacy.Principal{ID: "retention-job", Role: privacy.RolePrivacyOfficer}
+	// employer is an employer contact, who may do none of it.
+	employer = privacy.Principal{ID: "employer-contact-1", Role: privacy.RoleEmployerContact, Party: "employer-1"}
 )
 
 // act is the clerk acting at at.
@@ -515,7 +524,7 @@ func testSweep(t *testing.T, e *env) {
 	e.world(t)
 	plan := func(now time.Time) []privacy.RecordID {
 		var out []privacy.RecordID
-		for s, err := range e.r.Plan(e.ctx, now) {
+		for s, err := range e.r.Plan(e.ctx, sweeper, now) {
 			if err != nil {
 				t.Fatalf("Plan: %v", err)
 			}

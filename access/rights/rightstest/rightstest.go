@@ -11,10 +11,15 @@
 // store directly), and says which rule it checks. It covers round trips of
 // requests and their history, listings and their order, typed errors for
 // missing and duplicate IDs, copy semantics, the compare-and-swap that
-// keeps two racing decisions from both landing (run it with -race), and
-// atomicity: an adapter that implements [privacytest.FaultInjector] shows
-// that a failed write leaves nothing behind. Adapters without it skip
-// those cases by name.
+// keeps two racing decisions from both landing (run it with -race), the
+// audit (rules O1, G7, N9): every write appends exactly the events it was
+// given, chained into the one trail, a write without events is refused,
+// every step of the desk and the export leave their event, refusals by
+// role are audited as denials; and atomicity: an adapter that implements
+// [privacytest.FaultInjector] shows that a failed write, its events
+// included, leaves nothing behind. Adapters without it skip those cases by
+// name, and adapters whose trail the kit cannot read ([EventLog]) the
+// checks of the trail.
 //
 // A Desk also reads the case file, so the store under test must implement
 // [privacy.Store] too, as every shipped adapter does: the kit fails at once
@@ -57,7 +62,7 @@ func Run(t *testing.T, newStore func(t *testing.T) rights.Store) {
 			if err != nil {
 				t.Fatalf("rights.New: %v", err)
 			}
-			tc.run(t, &env{ctx: context.Background(), s: s, desk: desk})
+			tc.run(t, &env{ctx: context.Background(), s: s, d: d, desk: desk})
 		})
 	}
 }
@@ -65,6 +70,7 @@ func Run(t *testing.T, newStore func(t *testing.T) rights.Store) {
 type env struct {
 	ctx  context.Context
 	s    rights.Store
+	d    *privacy.Dossiers
 	desk *rights.Desk
 }
 
@@ -87,17 +93,30 @@ var cases = []struct {
 	{"ConcurrentFilings", testConcurrent, nil},
 	{"AtomicFaultOnFile", testFaultFile, nil},
 	{"AtomicFaultOnStep", testFaultStep, nil},
+	{"G7_StoreAppendsExactlyItsEvents", testStoreAppends, nil},
+	{"G7_UnauditedWritesRefused", testUnaudited, nil},
+	// It extends a request: regulation O's month extends (G2).
+	{"G7_EveryStepAudited", testStepsAudited, privacy.RegulationO},
+	{"G7_FailedAuditLeavesNothing", testFailedAudit, nil},
+	{"R11_OnlyTheDeskRolesAct", testRoles, nil},
 }
 
 // Fixed times: the kit never reads the clock. t0 is Monday 2 March 2026.
 var t0 = time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
 
-const staff privacy.PrincipalID = "case-manager-carla"
+// staff is who works the desk in the kit's stories.
+var staff = privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager, Party: "service-1",
+	Secrecy: privacy.SecrecyAgreement}
+
+// act is the staff member acting at at, from the kit's workstation.
+func act(at time.Time) privacy.Act {
+	return privacy.Act{By: staff, At: at, AccessPoint: "10.0.0.7", Client: "rightstest"}
+}
 
 func (e *env) file(t *testing.T, id rights.RequestID, subject privacy.SubjectID, kind rights.Kind, received time.Time) rights.Request {
 	t.Helper()
-	r, err := e.desk.File(e.ctx, rights.Filing{ID: id, Subject: subject, Kind: kind, Form: rights.FormWritten,
-		Received: received, By: staff, Document: "letter-" + string(id)})
+	r, err := e.desk.File(e.ctx, act(received), rights.Filing{ID: id, Subject: subject, Kind: kind, Form: rights.FormWritten,
+		Received: received, Document: "letter-" + string(id)})
 	if err != nil {
 		t.Fatalf("File(%s): %v", id, err)
 	}
@@ -143,8 +162,8 @@ func testRoundTrip(t *testing.T, e *env) {
 	if got.Due.Rule != privacy.R11 || got.Due.Date.String() != "2026-03-30" {
 		t.Errorf("Due = %+v, want 2026-03-30 under R11", got.Due)
 	}
-	scoped, err := e.desk.File(e.ctx, rights.Filing{ID: "req-2", Subject: "employee-anna", Kind: rights.KindErasure,
-		Form: rights.FormOral, Received: t0, By: staff, Records: []privacy.RecordID{"rec-b", "rec-a"}})
+	scoped, err := e.desk.File(e.ctx, act(t0), rights.Filing{ID: "req-2", Subject: "employee-anna", Kind: rights.KindErasure,
+		Form: rights.FormOral, Received: t0, Records: []privacy.RecordID{"rec-b", "rec-a"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +175,7 @@ func testRoundTrip(t *testing.T, e *env) {
 		t.Error(err)
 	}
 	// Confirmed in writing (R11), every field of the request is set.
-	confirmed, err := e.desk.ConfirmWritten(e.ctx, "req-2", rights.Confirmation{At: t0.Add(time.Hour), By: staff, Document: "letter-req-2"})
+	confirmed, err := e.desk.ConfirmWritten(e.ctx, act(t0.Add(time.Hour)), "req-2", rights.Confirmation{Document: "letter-req-2"})
 	if err != nil {
 		t.Fatalf("ConfirmWritten: %v", err)
 	}
@@ -183,22 +202,22 @@ func testErrors(t *testing.T, e *env) {
 	_, err = e.s.Request(e.ctx, "req-none")
 	wantKind(t, "store Request(missing)", err, privacy.ErrNotFound)
 	r := e.file(t, "req-1", "employee-anna", rights.KindAccess, t0)
-	err = e.s.CreateRequest(e.ctx, r)
+	err = e.s.CreateRequest(e.ctx, r, kitEvents("duplicate"))
 	wantKind(t, "CreateRequest(duplicate)", err, privacy.ErrExists)
 	missing := r
 	missing.ID = "req-none"
 	missing.History = append(missing.History, missing.History[0])
-	err = e.s.UpdateRequest(e.ctx, missing)
+	err = e.s.UpdateRequest(e.ctx, missing, kitEvents("missing"))
 	wantKind(t, "UpdateRequest(missing)", err, privacy.ErrNotFound)
 }
 
 func testHistory(t *testing.T, e *env) {
 	e.file(t, "req-1", "employee-anna", rights.KindAccess, t0)
-	ext, err := e.desk.Extend(e.ctx, "req-1", rights.Extension{At: t0.Add(time.Hour), By: staff, Reason: "a second archive"})
+	ext, err := e.desk.Extend(e.ctx, act(t0.Add(time.Hour)), "req-1", rights.Extension{Reason: "a second archive"})
 	if err != nil {
 		t.Fatalf("Extend: %v", err)
 	}
-	ans, err := e.desk.Answer(e.ctx, "req-1", rights.Answer{At: t0.Add(2 * time.Hour), By: staff, Reason: "export sent"})
+	ans, err := e.desk.Answer(e.ctx, act(t0.Add(2*time.Hour)), "req-1", rights.Answer{Reason: "export sent"})
 	if err != nil {
 		t.Fatalf("Answer: %v", err)
 	}
@@ -219,7 +238,7 @@ func testHistory(t *testing.T, e *env) {
 		Changes: []rights.Change{{Record: "rec-a", Case: "case-1", Category: privacy.CategoryNotes, Erase: true}},
 		Keeps: []rights.Keep{{Record: "rec-b", Case: "case-1", Category: privacy.CategoryEmployment,
 			Ground: rights.GroundStatutoryRetention, Rule: privacy.G3, Retention: privacy.R9, Citation: "AWR 52(4)"}}}
-	ans, err = e.desk.Answer(e.ctx, "req-2", rights.Answer{At: t0.Add(time.Hour), By: staff, Reason: "erased in part", Plan: &plan})
+	ans, err = e.desk.Answer(e.ctx, act(t0.Add(time.Hour)), "req-2", rights.Answer{Reason: "erased in part", Plan: &plan})
 	if err != nil {
 		t.Fatalf("Answer(erasure): %v", err)
 	}
@@ -259,7 +278,7 @@ func testOpenOrder(t *testing.T, e *env) {
 	e.file(t, "req-soon", "employee-bob", rights.KindAccess, t0)
 	e.file(t, "req-done", "employee-anna", rights.KindAccess, t0)
 	e.file(t, "req-also", "employee-anna", rights.KindAccess, t0)
-	if _, err := e.desk.Answer(e.ctx, "req-done", rights.Answer{At: t0.Add(time.Hour), By: staff, Reason: "sent"}); err != nil {
+	if _, err := e.desk.Answer(e.ctx, act(t0.Add(time.Hour)), "req-done", rights.Answer{Reason: "sent"}); err != nil {
 		t.Fatal(err)
 	}
 	rs, err := e.desk.OpenRequests(e.ctx)
@@ -276,8 +295,8 @@ func testOpenOrder(t *testing.T, e *env) {
 }
 
 func testCopies(t *testing.T, e *env) {
-	r, err := e.desk.File(e.ctx, rights.Filing{ID: "req-1", Subject: "employee-anna", Kind: rights.KindErasure,
-		Form: rights.FormWritten, Received: t0, By: staff, Records: []privacy.RecordID{"rec-a"}})
+	r, err := e.desk.File(e.ctx, act(t0), rights.Filing{ID: "req-1", Subject: "employee-anna", Kind: rights.KindErasure,
+		Form: rights.FormWritten, Received: t0, Records: []privacy.RecordID{"rec-a"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +312,7 @@ func testCopies(t *testing.T, e *env) {
 	// Changing the value handed in does not change the store either.
 	in := r.Clone()
 	in.ID = "req-2"
-	if err := e.s.CreateRequest(e.ctx, in); err != nil {
+	if err := e.s.CreateRequest(e.ctx, in, kitEvents("copy")); err != nil {
 		t.Fatal(err)
 	}
 	in.Records[0] = "rec-changed"
@@ -305,23 +324,23 @@ func testCopies(t *testing.T, e *env) {
 
 func testStale(t *testing.T, e *env) {
 	r := e.file(t, "req-1", "employee-anna", rights.KindAccess, t0)
-	step := rights.Step{Kind: rights.StepAnswered, Status: rights.StatusAnswered, At: t0.Add(time.Hour), By: staff,
+	step := rights.Step{Kind: rights.StepAnswered, Status: rights.StatusAnswered, At: t0.Add(time.Hour), By: staff.ID,
 		Reason: "sent", Rule: privacy.R11, Policy: "1.0.0"}
 	same := r.Clone()
 	same.Status = rights.StatusAnswered
-	err := e.s.UpdateRequest(e.ctx, same)
+	err := e.s.UpdateRequest(e.ctx, same, kitEvents("same"))
 	wantKind(t, "UpdateRequest(no new step)", err, privacy.ErrConflict)
 	two := r.Clone()
 	two.History = append(two.History, step, step)
-	err = e.s.UpdateRequest(e.ctx, two)
+	err = e.s.UpdateRequest(e.ctx, two, kitEvents("two"))
 	wantKind(t, "UpdateRequest(two new steps)", err, privacy.ErrConflict)
 	one := r.Clone()
 	one.History = append(one.History, step)
 	one.Status = rights.StatusAnswered
-	if err := e.s.UpdateRequest(e.ctx, one); err != nil {
+	if err := e.s.UpdateRequest(e.ctx, one, kitEvents("one")); err != nil {
 		t.Fatalf("UpdateRequest(one new step): %v", err)
 	}
-	err = e.s.UpdateRequest(e.ctx, one)
+	err = e.s.UpdateRequest(e.ctx, one, kitEvents("one"))
 	wantKind(t, "UpdateRequest(stale)", err, privacy.ErrConflict)
 	got, _ := e.s.Request(e.ctx, "req-1")
 	if len(got.History) != 2 || got.Status != rights.StatusAnswered {
@@ -339,9 +358,9 @@ func testRace(t *testing.T, e *env) {
 		wg.Go(func() {
 			at := t0.Add(time.Duration(i+1) * time.Minute)
 			if i%2 == 0 {
-				_, errs[i] = e.desk.Answer(e.ctx, "req-1", rights.Answer{At: at, By: staff, Reason: "sent"})
+				_, errs[i] = e.desk.Answer(e.ctx, act(at), "req-1", rights.Answer{Reason: "sent"})
 			} else {
-				_, errs[i] = e.desk.Refuse(e.ctx, "req-1", rights.Refusal{At: at, By: staff, Ground: rights.GroundUnfounded, Reason: "x"})
+				_, errs[i] = e.desk.Refuse(e.ctx, act(at), "req-1", rights.Refusal{Ground: rights.GroundUnfounded, Reason: "x"})
 			}
 		})
 	}
@@ -366,8 +385,9 @@ func testConcurrent(t *testing.T, e *env) {
 	for i := range 40 {
 		wg.Go(func() {
 			subject := privacy.SubjectID(fmt.Sprintf("employee-%d", i%4))
-			if _, err := e.desk.File(e.ctx, rights.Filing{ID: rights.RequestID(fmt.Sprintf("req-%d", i)), Subject: subject,
-				Kind: rights.KindAccess, Form: rights.FormWritten, Received: t0.Add(time.Duration(i) * time.Minute), By: staff}); err != nil {
+			received := t0.Add(time.Duration(i) * time.Minute)
+			if _, err := e.desk.File(e.ctx, act(received), rights.Filing{ID: rights.RequestID(fmt.Sprintf("req-%d", i)), Subject: subject,
+				Kind: rights.KindAccess, Form: rights.FormWritten, Received: received}); err != nil {
 				t.Errorf("File: %v", err)
 			}
 			if _, err := e.desk.SubjectRequests(e.ctx, subject); err != nil {
@@ -394,8 +414,8 @@ func injector(t *testing.T, e *env) privacytest.FaultInjector {
 func testFaultFile(t *testing.T, e *env) {
 	f := injector(t, e)
 	f.FailAfter(0)
-	_, err := e.desk.File(e.ctx, rights.Filing{ID: "req-1", Subject: "employee-anna", Kind: rights.KindAccess,
-		Form: rights.FormWritten, Received: t0, By: staff})
+	_, err := e.desk.File(e.ctx, act(t0), rights.Filing{ID: "req-1", Subject: "employee-anna", Kind: rights.KindAccess,
+		Form: rights.FormWritten, Received: t0})
 	f.FailAfter(-1)
 	wantKind(t, "File(injected failure)", err, privacy.ErrUnavailable)
 	_, err = e.desk.Request(e.ctx, "req-1")
@@ -409,14 +429,14 @@ func testFaultStep(t *testing.T, e *env) {
 	f := injector(t, e)
 	before := e.file(t, "req-1", "employee-anna", rights.KindAccess, t0)
 	f.FailAfter(0)
-	_, err := e.desk.Answer(e.ctx, "req-1", rights.Answer{At: t0.Add(time.Hour), By: staff, Reason: "sent"})
+	_, err := e.desk.Answer(e.ctx, act(t0.Add(time.Hour)), "req-1", rights.Answer{Reason: "sent"})
 	f.FailAfter(-1)
 	wantKind(t, "Answer(injected failure)", err, privacy.ErrUnavailable)
 	got, _ := e.desk.Request(e.ctx, "req-1")
 	if err := same(got, before); err != nil {
 		t.Errorf("a failed answer changed the request: %v", err)
 	}
-	if _, err := e.desk.Answer(e.ctx, "req-1", rights.Answer{At: t0.Add(time.Hour), By: staff, Reason: "sent"}); err != nil {
+	if _, err := e.desk.Answer(e.ctx, act(t0.Add(time.Hour)), "req-1", rights.Answer{Reason: "sent"}); err != nil {
 		t.Errorf("Answer after the failure: %v", err)
 	}
 }

@@ -65,7 +65,7 @@ func BenchDisclose(b *testing.B, s KitStore) {
 func BenchUpdateRequest(b *testing.B, s KitStore) {
 	ctx := context.Background()
 	r := goodRequest()
-	if err := s.CreateRequest(ctx, r); err != nil {
+	if err := s.CreateRequest(ctx, r, audit); err != nil {
 		b.Fatal(err)
 	}
 	// A request never has thousands of steps; start again every 16.
@@ -77,7 +77,7 @@ func BenchUpdateRequest(b *testing.B, s KitStore) {
 		if len(r.History) == 16 {
 			b.StopTimer()
 			base.ID = rights.RequestID(fmt.Sprintf("req-%d", n))
-			if err := s.CreateRequest(ctx, base); err != nil {
+			if err := s.CreateRequest(ctx, base, audit); err != nil {
 				b.Fatal(err)
 			}
 			r = base.Clone()
@@ -85,7 +85,7 @@ func BenchUpdateRequest(b *testing.B, s KitStore) {
 		}
 		r.History = append(r.History, rights.Step{Kind: rights.StepConfirmed, Status: rights.StatusReceived,
 			At: t0, By: "cm-1", Reason: "confirmed in writing", Rule: privacy.R11, Policy: "strict/1"})
-		if err := s.UpdateRequest(ctx, r); err != nil {
+		if err := s.UpdateRequest(ctx, r, audit); err != nil {
 			b.Fatal(err)
 		}
 	}

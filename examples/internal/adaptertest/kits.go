@@ -250,7 +250,7 @@ func testRightsBadInput(t *testing.T, s KitStore) {
 		r := goodRequest()
 		r.History = append([]rights.Step(nil), r.History...)
 		tc.edit(&r)
-		if err := s.CreateRequest(ctx, r); !errors.Is(err, privacy.ErrInvalid) {
+		if err := s.CreateRequest(ctx, r, audit); !errors.Is(err, privacy.ErrInvalid) {
 			t.Errorf("CreateRequest(%s) = %v, want ErrInvalid", tc.what, err)
 		}
 	}
@@ -258,7 +258,7 @@ func testRightsBadInput(t *testing.T, s KitStore) {
 		t.Errorf("refused requests were stored: %v, %v", rs, err)
 	}
 	r := goodRequest()
-	if err := s.CreateRequest(ctx, r); err != nil {
+	if err := s.CreateRequest(ctx, r, audit); err != nil {
 		t.Fatalf("CreateRequest: %v", err)
 	}
 	next := r.Clone()
@@ -266,12 +266,12 @@ func testRightsBadInput(t *testing.T, s KitStore) {
 	next.Status = rights.StatusAnswered
 	moved := next.Clone()
 	moved.Subject = "s-2"
-	if err := s.UpdateRequest(ctx, moved); !errors.Is(err, privacy.ErrInvalid) {
+	if err := s.UpdateRequest(ctx, moved, audit); !errors.Is(err, privacy.ErrInvalid) {
 		t.Errorf("UpdateRequest(another subject) = %v, want ErrInvalid", err)
 	}
 	bad := next.Clone()
 	bad.History[1].Reason = "\x00"
-	if err := s.UpdateRequest(ctx, bad); !errors.Is(err, privacy.ErrInvalid) {
+	if err := s.UpdateRequest(ctx, bad, audit); !errors.Is(err, privacy.ErrInvalid) {
 		t.Errorf("UpdateRequest(NUL in a reason) = %v, want ErrInvalid", err)
 	}
 	if got, err := s.Request(ctx, "req-1"); err != nil || len(got.History) != 1 {
@@ -301,7 +301,7 @@ func testRightsExact(t *testing.T, s KitStore) {
 			Rule: privacy.G3, Retention: privacy.R9, Until: kept, Citation: "BW 7:454", Reason: "hold"}},
 		Notify: []privacy.PartyID{"uwv"}, MedicalDue: kept}
 	r.History[0].Copy, r.History[0].FeeCents, r.History[0].Late = 2, 1500, true
-	if err := s.CreateRequest(ctx, r); err != nil {
+	if err := s.CreateRequest(ctx, r, audit); err != nil {
 		t.Fatalf("CreateRequest: %v", err)
 	}
 	got, err := s.Request(ctx, "req-1")
