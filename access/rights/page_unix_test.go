@@ -212,7 +212,7 @@ func TestExportPageInChromium(t *testing.T) {
 		}
 	})
 	for _, lang := range []rights.Lang{rights.Dutch, rights.English} {
-		t.Run(string(lang), func(t *testing.T) {
+		t.Run("G1_N9_"+string(lang), func(t *testing.T) {
 			var page bytes.Buffer
 			tot, err := w.desk.Export(w.ctx, &page, anna, t0.Add(30*24*time.Hour),
 				&rights.ExportOptions{Format: rights.FormatHTML, Lang: lang, Request: "req-1"})

@@ -1,0 +1,59 @@
+package rights
+
+import (
+	"testing"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+)
+
+// TestPageWordsComplete: the page can say in both languages what every
+// rule of the catalog is about and name every field of every category
+// (rules G1, N9: the rule behind each access, the content of each
+// record, in words).
+func TestPageWordsComplete(t *testing.T) {
+	for _, tx := range []*texts{dutchTexts, englishTexts} {
+		ids := []privacy.RuleID{privacy.RuleDefaultDeny}
+		for _, r := range privacy.Rules() {
+			ids = append(ids, r.ID)
+			if tx.ruleSource(r.ID) == "" {
+				t.Errorf("%s: no name for the source %q of rule %s", tx.lang, r.Source, r.ID)
+			}
+		}
+		for _, id := range ids {
+			if tx.ruleText(id) == "" {
+				t.Errorf("%s: rule %s is not said in words", tx.lang, id)
+			}
+		}
+		for _, c := range privacy.Categories() {
+			info, _ := c.Info()
+			for _, f := range info.Fields {
+				if _, ok := tx.names["field:"+string(f)]; !ok {
+					t.Errorf("%s: field %s of %s has no name", tx.lang, f, c)
+				}
+			}
+		}
+	}
+	if len(dutchRules) != len(privacy.Rules())+1 {
+		t.Errorf("the Dutch rule texts hold %d entries, the catalog %d rules and the default refusal", len(dutchRules), len(privacy.Rules()))
+	}
+}
+
+// TestPlural: one and more, in both languages.
+func TestPlural(t *testing.T) {
+	for _, tc := range []struct {
+		tx   *texts
+		n    int
+		noun string
+		want string
+	}{
+		{englishTexts, 1, "case", "1 case"}, {englishTexts, 2, "case", "2 cases"}, {englishTexts, 0, "record", "0 records"},
+		{englishTexts, 1, "time", "once"}, {englishTexts, 3, "time", "3 times"}, {englishTexts, 1, "event", "1 event"},
+		{dutchTexts, 1, "case", "1 dossier"}, {dutchTexts, 2, "case", "2 dossiers"}, {dutchTexts, 1, "record", "1 gegeven"},
+		{dutchTexts, 5, "record", "5 gegevens"}, {dutchTexts, 1, "time", "1 keer"}, {dutchTexts, 4, "time", "4 keer"},
+		{dutchTexts, 1, "event", "1 gebeurtenis"}, {dutchTexts, 2, "row", "2 rijen"},
+	} {
+		if got := tc.tx.plural(tc.n, tc.noun); got != tc.want {
+			t.Errorf("%s: plural(%d, %s) = %q, want %q", tc.tx.lang, tc.n, tc.noun, got, tc.want)
+		}
+	}
+}
