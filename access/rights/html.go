@@ -30,7 +30,7 @@ h3{font-size:1.15rem;line-height:1.3;margin:1.5rem 0 .5rem}
 h1,h2,h3,p,li,td,th,dd,dt{overflow-wrap:anywhere}
 a{color:#0b57a4}
 table{border-collapse:collapse;width:100%;table-layout:fixed;margin:.5rem 0 1.5rem}
-.w10{width:10%}.w12{width:12%}.w14{width:14%}.w16{width:16%}.w18{width:18%}.w20{width:20%}.w22{width:22%}.w24{width:24%}.w25{width:25%}.w26{width:26%}.w28{width:28%}.w30{width:30%}.w40{width:40%}.w46{width:46%}.w50{width:50%}.w70{width:70%}
+.w8{width:8%}.w10{width:10%}.w12{width:12%}.w14{width:14%}.w16{width:16%}.w18{width:18%}.w20{width:20%}.w22{width:22%}.w24{width:24%}.w25{width:25%}.w26{width:26%}.w28{width:28%}.w30{width:30%}.w40{width:40%}.w46{width:46%}.w50{width:50%}.w70{width:70%}
 th,td{border:1px solid #c8c8c8;padding:.4rem .55rem;text-align:left;vertical-align:top}
 thead th{background:#f0f0f0}
 td ol,td ul{margin:0;padding-left:1.2rem}
@@ -59,13 +59,15 @@ table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:
 table.stack{border:0;margin-top:0}
 table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 table.stack tr{border:1px solid #bdbdbd;border-radius:6px;margin:0 0 .8rem;padding:.35rem .65rem}
-table.stack td{border:0;padding:.25rem 0}
+table.stack td{border:0;padding:.3rem 0 .3rem 7rem;position:relative;min-height:1.9rem}
 table.stack td+td{border-top:1px solid #e6e6e6}
-table.stack td::before{content:attr(data-label);display:block;font-size:.82em;font-weight:700;color:#4d4d4d;text-transform:uppercase;letter-spacing:.03em}
-table.stack td:first-child{font-weight:700}
+table.stack td::before{content:attr(data-label);position:absolute;left:0;top:.45rem;width:6.4rem;font-size:.8em;line-height:1.3;font-weight:700;color:#4d4d4d}
+table.stack td.full{padding-left:0}
+table.stack td.full::before{position:static;display:block;width:auto}
+table.stack td:first-child{font-weight:700;padding-left:0}
 table.stack td:first-child .sub{font-weight:400}
 table.stack td:first-child::before{content:none}
-td dl.fields{grid-template-columns:fit-content(45%) minmax(0,1fr);gap:.15rem .75rem}
+td dl.fields{grid-template-columns:fit-content(55%) minmax(0,1fr);gap:.15rem .75rem}
 td dl.fields dd{margin:0}
 }
 @page{size:A4;margin:16mm 14mm}
@@ -154,7 +156,7 @@ const pageTemplates = `
 {{define "record"}}<tr id="record-{{.ID}}"{{if .Withheld}} class="withheld"{{end}}>
 <td data-label="{{t "colRecord"}}">{{category .Category}}<span class="sub id">{{.ID}}</span></td>
 <td data-label="{{t "colRecorded"}}">{{datetime .Created}}{{with updated .}}<span class="sub">{{t "changed"}} {{.}}</span>{{end}}<span class="sub">{{t "by"}} {{.Author}}</span><span class="sub">{{t "source"}}: {{name "party" .Source.Kind}}{{with .Source.Party}} ({{.}}){{end}}</span></td>
-<td data-label="{{t "colContent"}}">{{if .Withheld}}<em>{{t "withheld"}}</em>{{else}}<dl class="fields">{{range fields .}}<dt>{{.Label}}</dt><dd>{{.Value}}</dd>{{end}}</dl>{{if .Redacted}}<p><em>{{t "redacted"}}</em></p>{{end}}{{with .ReleasedBy}}<p>{{t "releasedBy"}} {{.}}</p>{{end}}{{end}}</td>
+<td data-label="{{t "colContent"}}" class="full">{{if .Withheld}}<em>{{t "withheld"}}</em>{{else}}<dl class="fields">{{range fields .}}<dt>{{.Label}}</dt><dd>{{.Value}}</dd>{{end}}</dl>{{if .Redacted}}<p><em>{{t "redacted"}}</em></p>{{end}}{{with .ReleasedBy}}<p>{{t "releasedBy"}} {{.}}</p>{{end}}{{end}}</td>
 <td data-label="{{t "colRetention"}}">{{retention .Retention}}</td>
 </tr>
 {{end}}
@@ -247,7 +249,7 @@ const pageTemplates = `
 {{end}}</tbody></table>
 {{else}}<p>{{t "noCategories"}}</p>
 {{end}}<h3>{{t "recipients"}}</h3>
-{{if .Recipients}}<table class="stack"><thead><tr>{{th "colRecipient" 20}}{{th "colFrom" 30}}{{th "colData" 20}}{{th "colBasis" 20}}{{th "colRule" 10}}</tr></thead><tbody>
+{{if .Recipients}}<table class="stack"><thead><tr>{{th "colRecipient" 16}}{{th "colFrom" 30}}{{th "colData" 30}}{{th "colBasis" 16}}{{th "colRule" 8}}</tr></thead><tbody>
 {{range .Recipients}}<tr><td data-label="{{t "colRecipient"}}">{{name "party" .Kind}}{{with .Party}} {{.}}{{end}}</td><td data-label="{{t "colFrom"}}">{{name "from" .From}}{{with .Disclosed}}, {{times .}}{{end}}{{with pick .Reason .ReasonNL}}: {{.}}{{end}}</td><td data-label="{{t "colData"}}">{{categories .Categories}}</td><td data-label="{{t "colBasis"}}">{{with .Basis}}{{name "basis" .}}{{end}}{{with .Citation}} — {{.}}{{end}}</td><td data-label="{{t "colRule"}}">{{with .Rule}}{{template "ruleRef" .}}{{else}}—{{end}}</td></tr>
 {{end}}</tbody></table>
 {{else}}<p>{{t "noRecipients"}}</p>

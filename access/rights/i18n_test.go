@@ -1,6 +1,10 @@
 package rights
 
 import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
@@ -54,6 +58,31 @@ func TestPlural(t *testing.T) {
 	} {
 		if got := tc.tx.plural(tc.n, tc.noun); got != tc.want {
 			t.Errorf("%s: plural(%d, %s) = %q, want %q", tc.tx.lang, tc.n, tc.noun, got, tc.want)
+		}
+	}
+}
+
+// TestPageColumnWidths: every share of a table's width that a column head
+// asks for has its class in the style sheet, and every table's shares add
+// up to the whole.
+func TestPageColumnWidths(t *testing.T) {
+	head := regexp.MustCompile(`<thead><tr>((?:\{\{th "\w+" \d+\}\})+)</tr></thead>`)
+	share := regexp.MustCompile(`\{\{th "\w+" (\d+)\}\}`)
+	heads := head.FindAllStringSubmatch(pageTemplates, -1)
+	if len(heads) < 10 {
+		t.Fatalf("found %d table heads in the templates", len(heads))
+	}
+	for _, h := range heads {
+		total := 0
+		for _, m := range share.FindAllStringSubmatch(h[1], -1) {
+			n, _ := strconv.Atoi(m[1])
+			total += n
+			if !strings.Contains(pageStyle, fmt.Sprintf(".w%d{width:%d%%}", n, n)) {
+				t.Errorf("the style sheet has no class w%d", n)
+			}
+		}
+		if total != 100 {
+			t.Errorf("the columns of %s take %d%% of the table", h[1], total)
 		}
 	}
 }
