@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html/template"
+	"regexp"
 	"slices"
 	"time"
 
@@ -297,14 +298,10 @@ var pages = map[Lang]*template.Template{Dutch: parsePage(dutchTexts), English: p
 
 func parsePage(t *texts) *template.Template {
 	funcs := template.FuncMap{
-		"lang":  func() string { return string(t.lang) },
-		"csp":   func() string { return pageCSP },
-		"style": func() template.CSS { return template.CSS(pageStyle) },
-		"t":     t.label,
-		// th is a column's head, with its share of the table's width.
-		"th": func(key string, percent int) template.HTML {
-			return template.HTML(fmt.Sprintf(`<th scope="col" class="w%d">%s</th>`, percent, template.HTMLEscapeString(t.label(key))))
-		},
+		"lang":     func() string { return string(t.lang) },
+		"csp":      func() string { return pageCSP },
+		"style":    func() template.CSS { return template.CSS(pageStyle) },
+		"t":        t.label,
 		"tf":       func(key string, args ...any) string { return fmt.Sprintf(t.label(key), args...) },
 		"name":     func(kind string, v any) string { return t.name(kind, fmt.Sprint(v)) },
 		"category": t.category,
@@ -363,7 +360,26 @@ func parsePage(t *texts) *template.Template {
 			return t.datetime(r.Updated)
 		},
 	}
-	return template.Must(template.New("page").Funcs(funcs).Parse(pageTemplates))
+	return template.Must(template.New("page").Funcs(funcs).Parse(t.expand(pageTemplates)))
+}
+
+var (
+	labelRE = regexp.MustCompile(`\{\{t "(\w+)"\}\}`)
+	headRE  = regexp.MustCompile(`\{\{th "(\w+)" (\d+)\}\}`)
+)
+
+// expand writes the page's fixed labels into its templates, escaped, so
+// that a page does not look them up and escape them again for every row:
+// a label is the same in every context of the page it stands in (text and
+// quoted attributes). Labels chosen at run time stay calls of t.
+func (t *texts) expand(tmpl string) string {
+	tmpl = headRE.ReplaceAllStringFunc(tmpl, func(m string) string {
+		g := headRE.FindStringSubmatch(m)
+		return `<th scope="col" class="w` + g[2] + `">` + template.HTMLEscapeString(t.label(g[1])) + `</th>`
+	})
+	return labelRE.ReplaceAllStringFunc(tmpl, func(m string) string {
+		return template.HTMLEscapeString(t.label(labelRE.FindStringSubmatch(m)[1]))
+	})
 }
 
 // maxAccessGroups bounds the rows of the access log the page holds before
@@ -652,26 +668,38 @@ func maxTime(a, b time.Time) time.Time {
 	return a
 }
 
+// fieldOrder is each category's fields in the taxonomy's order. Built
+// once, never changed.
+var fieldOrder = func() map[privacy.Category][]privacy.Field {
+	m := map[privacy.Category][]privacy.Field{}
+	for _, c := range privacy.Categories() {
+		if info, ok := c.Info(); ok {
+			m[c] = info.Fields
+		}
+	}
+	return m
+}()
+
 // fieldsOf returns a record's fields in the order of its category's
 // fields in the taxonomy (the order a reader expects: name before
 // address), with any other field after them, by name.
 func fieldsOf(r *RecordData) []privacy.Field {
-	var order []privacy.Field
-	if info, ok := r.Category.Info(); ok {
-		order = info.Fields
-	}
+	order := fieldOrder[r.Category]
 	out := make([]privacy.Field, 0, len(r.Fields))
 	for _, f := range order {
 		if _, ok := r.Fields[f]; ok {
 			out = append(out, f)
 		}
 	}
-	var rest []privacy.Field
+	if len(out) == len(r.Fields) {
+		return out
+	}
+	n := len(out)
 	for f := range r.Fields {
 		if !slices.Contains(order, f) {
-			rest = append(rest, f)
+			out = append(out, f)
 		}
 	}
-	slices.SortFunc(rest, func(a, b privacy.Field) int { return cmp.Compare(a, b) })
-	return append(out, rest...)
+	slices.SortFunc(out[n:], func(a, b privacy.Field) int { return cmp.Compare(a, b) })
+	return out
 }
