@@ -98,11 +98,11 @@
 //
 // The HTML form is one self-contained file for the subject: no script, no
 // framework, nothing loaded (its content security policy allows only its
-// own style sheet). It reads on a phone (below 40rem every table row
-// becomes a card, each value with its column's name), on a desktop, and on
-// A4 paper (a print style sheet: table heads repeated, rows kept whole,
-// nothing cut off at the margin); long values wrap rather than widen the
-// page. A record's fields come in the order of its category in the
+// own style sheet). It reads on a phone (on a screen narrower than 60rem
+// every table row becomes a card, each value with its column's name), on
+// a desktop, and on A4 paper (a print style sheet: table heads repeated,
+// rows kept whole, nothing cut off at the margin); long values wrap rather
+// than widen the page. A record's fields come in the order of its category in the
 // taxonomy, with their names in the page's language. The access log (N9)
 // is titled for what it holds (who accessed, changed or tried to access
 // the data) and grouped: events with the same person, role, action, data,

@@ -16,8 +16,9 @@ import (
 
 // pageStyle lays the page out for a screen of any width and for paper,
 // without a framework and without loading anything. Wide screens show
-// tables; below 40rem each row of a table becomes a card whose cells carry
-// their column's name (data-label), so that nothing is wider than a phone.
+// tables; on a screen narrower than 60rem each row of a table becomes a
+// card whose cells carry their column's name (data-label), so that
+// nothing is wider than a phone.
 // Long values (IDs, addresses, notes without spaces) wrap anywhere rather
 // than widen the page. On paper: A4, the tables' columns shared out over
 // the page's width, headers repeated on each page, rows kept whole.
@@ -28,16 +29,16 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:
 h1{font-size:1.8rem;line-height:1.2;margin:.5rem 0 1rem}
 h2{font-size:1.4rem;line-height:1.25;margin:2.5rem 0 .75rem;padding-bottom:.25rem;border-bottom:2px solid #444}
 h3{font-size:1.15rem;line-height:1.3;margin:1.5rem 0 .5rem}
-h1,h2,h3,p,li,td,th,dd,dt{overflow-wrap:anywhere}
+h1,h2,h3,p,li,td,dd,dt{overflow-wrap:anywhere}
+th{overflow-wrap:normal;hyphens:manual}
 a{color:#0b57a4}
 table{border-collapse:collapse;width:100%;table-layout:fixed;margin:.5rem 0 1.5rem}
-.w8{width:8%}.w10{width:10%}.w12{width:12%}.w14{width:14%}.w16{width:16%}.w18{width:18%}.w20{width:20%}.w22{width:22%}.w24{width:24%}.w25{width:25%}.w26{width:26%}.w28{width:28%}.w30{width:30%}.w40{width:40%}.w46{width:46%}.w50{width:50%}.w70{width:70%}
+.w8{width:8%}.w10{width:10%}.w12{width:12%}.w14{width:14%}.w16{width:16%}.w18{width:18%}.w20{width:20%}.w22{width:22%}.w24{width:24%}.w25{width:25%}.w26{width:26%}.w28{width:28%}.w30{width:30%}.w40{width:40%}.w38{width:38%}.w52{width:52%}.w50{width:50%}.w70{width:70%}
 th,td{border:1px solid #c8c8c8;padding:.4rem .55rem;text-align:left;vertical-align:top}
 thead th{background:#f0f0f0}
 td ol,td ul{margin:0;padding-left:1.2rem}
 .sub{display:block;color:#555;font-size:.9em}
 .id{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:.88em}
-.count{white-space:nowrap}
 .denied{font-weight:700}
 dl.fields{margin:0;display:grid;grid-template-columns:fit-content(45%) minmax(0,1fr);gap:.15rem .9rem}
 dl.fields dt{font-weight:600}
@@ -50,26 +51,30 @@ dl.rules dd{margin:0}
 tr.withheld td{color:#4d4d4d}
 article.case{border-top:1px solid #888;margin-top:1.75rem}
 footer{margin-top:2.5rem;padding-top:.5rem;border-top:1px solid #c8c8c8;color:#444;font-size:.9em}
-@media (max-width:40rem){
-body{padding:.75rem}
-h1{font-size:1.55rem}
-h2{font-size:1.25rem}
-dl.fields{grid-template-columns:minmax(0,1fr);gap:0}
-dl.fields dd{margin:0 0 .4rem}
+@media screen and (max-width:60rem){
 table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:auto}
 table.stack{border:0;margin-top:0}
 table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 table.stack tr{border:1px solid #bdbdbd;border-radius:6px;margin:0 0 .8rem;padding:.35rem .65rem}
-table.stack td{border:0;padding:.3rem 0 .3rem 7rem;position:relative;min-height:1.9rem}
+table.stack td{border:0;padding:.3rem 0 .3rem 8rem;position:relative;min-height:1.9rem}
 table.stack td+td{border-top:1px solid #e6e6e6}
-table.stack td::before{content:attr(data-label);position:absolute;left:0;top:.45rem;width:6.4rem;font-size:.8em;line-height:1.3;font-weight:700;color:#4d4d4d}
+table.stack td::before{content:attr(data-label);position:absolute;left:0;top:.45rem;width:7.4rem;font-size:.8em;line-height:1.3;font-weight:700;color:#4d4d4d}
 table.stack td.full{padding-left:0}
 table.stack td.full::before{position:static;display:block;width:auto}
 table.stack td:first-child{font-weight:700;padding-left:0}
 table.stack td:first-child .sub{font-weight:400}
 table.stack td:first-child::before{content:none}
+}
+@media screen and (max-width:30rem){
+body{padding:.75rem}
+h1{font-size:1.55rem}
+h2{font-size:1.25rem}
+dl.fields{grid-template-columns:minmax(0,1fr);gap:0}
+dl.fields dd{margin:0 0 .4rem}
 td dl.fields{grid-template-columns:fit-content(55%) minmax(0,1fr);gap:.15rem .75rem}
 td dl.fields dd{margin:0}
+table.stack td{padding-left:7.7rem}
+table.stack td::before{width:7.2rem}
 }
 @page{size:A4;margin:16mm 14mm}
 @media print{
@@ -150,7 +155,7 @@ const pageTemplates = `
 {{end}}
 
 {{define "recordsHead"}}<table class="records stack">
-<thead><tr>{{th "colRecord" 16}}{{th "colRecorded" 20}}{{th "colContent" 46}}{{th "colRetention" 18}}</tr></thead>
+<thead><tr>{{th "colRecord" 22}}{{th "colRecorded" 18}}{{th "colContent" 40}}{{th "colRetention" 20}}</tr></thead>
 <tbody>
 {{end}}
 
@@ -185,7 +190,7 @@ const pageTemplates = `
 {{end}}
 
 {{define "consentsHead"}}<table class="stack">
-<thead><tr>{{th "colRecipient" 30}}{{th "colData" 26}}{{th "colGranted" 16}}{{th "colWritten" 12}}{{th "colRevoked" 16}}</tr></thead>
+<thead><tr>{{th "colRecipient" 28}}{{th "colData" 26}}{{th "colGranted" 16}}{{th "colWritten" 14}}{{th "colRevoked" 16}}</tr></thead>
 <tbody>
 {{end}}
 
@@ -204,7 +209,7 @@ const pageTemplates = `
 
 {{define "accessHead"}}<p>{{t "accessIntro"}}</p>
 <table class="stack" id="access-log">
-<thead><tr>{{th "colWhen" 16}}{{th "colWho" 22}}{{th "colWhat" 24}}{{th "colOutcome" 28}}{{th "colTimes" 10}}</tr></thead>
+<thead><tr>{{th "colWhen" 16}}{{th "colWho" 22}}{{th "colWhat" 24}}{{th "colOutcome" 26}}{{th "colTimes" 12}}</tr></thead>
 <tbody>
 {{end}}
 
@@ -212,7 +217,7 @@ const pageTemplates = `
 <td data-label="{{t "colWho"}}">{{.Principal}}<span class="sub">{{name "role" .Role}}{{with .OnBehalfOf}}, {{t "onBehalfOf"}} {{.}}{{end}}</span></td>
 <td data-label="{{t "colWhat"}}">{{name "action" .Action}}{{with .Category}}: {{category .}}{{end}}{{if or .Case .Object}}<span class="sub id">{{.Case}}{{if and .Case .Object}} · {{end}}{{.Object}}</span>{{end}}</td>
 <td data-label="{{t "colOutcome"}}"><span{{if ne (print .Outcome) "allowed"}} class="denied"{{end}}>{{name "outcome" .Outcome}}</span><span class="sub">{{template "ruleRef" .Rule}}: {{ruleText .Rule}}</span></td>
-<td data-label="{{t "colTimes"}}" class="count">{{times .Count}}</td></tr>
+<td data-label="{{t "colTimes"}}">{{times .Count}}</td></tr>
 {{end}}{{end}}
 
 {{define "accessEnd"}}</tbody>
@@ -227,7 +232,7 @@ const pageTemplates = `
 {{define "requests"}}<section id="requests">
 <h2>{{t "requests"}}</h2>
 {{if .}}<table class="stack">
-<thead><tr>{{th "colRequest" 16}}{{th "colReceived" 14}}{{th "colDue" 16}}{{th "colStatus" 14}}{{th "colHistory" 40}}</tr></thead>
+<thead><tr>{{th "colRequest" 16}}{{th "colReceived" 16}}{{th "colDue" 16}}{{th "colStatus" 14}}{{th "colHistory" 38}}</tr></thead>
 <tbody>
 {{range .}}{{$written := .WrittenRule}}<tr><td data-label="{{t "colRequest"}}">{{name "kind" .Kind}}<span class="sub id">{{.ID}}</span></td><td data-label="{{t "colReceived"}}">{{date .Received}}</td><td data-label="{{t "colDue"}}">{{day .Due.Date}}<span class="sub">{{t "rule"}} {{template "ruleRef" .Due.Rule}}{{with .Due.Extension}}, {{.}}{{end}}</span></td><td data-label="{{t "colStatus"}}">{{name "status" .Status}}</td>
 <td data-label="{{t "colHistory"}}"><ol>{{range .History}}<li>{{date .At}}: {{name "step" .Kind}}{{with .Ground}} — {{name "ground" .}}{{end}}{{if .Late}} ({{t "late"}}){{end}}{{if and (eq (print .Kind) "filed") $written}} ({{t "notWritten"}}){{end}}{{with stepReason .}}: {{.}}{{end}}{{with .Rule}} ({{t "rule"}} {{template "ruleRef" .}}){{end}}</li>{{end}}</ol></td></tr>
@@ -240,7 +245,7 @@ const pageTemplates = `
 {{define "facts"}}<section id="facts">
 <h2>{{t "facts"}}</h2>
 <h3>{{t "purposes"}}</h3>
-{{if .Purposes}}<table class="stack"><thead><tr>{{th "purpose" 20}}{{th "colFrom" 50}}{{th "colCases" 10}}{{th "colRule" 20}}</tr></thead><tbody>
+{{if .Purposes}}<table class="stack"><thead><tr>{{th "purpose" 20}}{{th "colFrom" 52}}{{th "colCases" 14}}{{th "colRule" 14}}</tr></thead><tbody>
 {{range .Purposes}}<tr><td data-label="{{t "purpose"}}">{{name "purpose" .Purpose}}</td><td data-label="{{t "colFrom"}}">{{pick .Reason .ReasonNL}}</td><td data-label="{{t "colCases"}}">{{.Cases}}</td><td data-label="{{t "colRule"}}">{{template "ruleRef" .Rule}}</td></tr>
 {{end}}</tbody></table>
 {{else}}<p>{{t "noPurposes"}}</p>

@@ -63,8 +63,9 @@ func TestPlural(t *testing.T) {
 }
 
 // TestPageColumnWidths: every share of a table's width that a column head
-// asks for has its class in the style sheet, and every table's shares add
-// up to the whole.
+// asks for has its class in the style sheet, every table's shares add up
+// to the whole, and the style sheet has no class for a share no column
+// asks for.
 func TestPageColumnWidths(t *testing.T) {
 	head := regexp.MustCompile(`<thead><tr>((?:\{\{th "\w+" \d+\}\})+)</tr></thead>`)
 	share := regexp.MustCompile(`\{\{th "\w+" (\d+)\}\}`)
@@ -83,6 +84,11 @@ func TestPageColumnWidths(t *testing.T) {
 		}
 		if total != 100 {
 			t.Errorf("the columns of %s take %d%% of the table", h[1], total)
+		}
+	}
+	for _, m := range regexp.MustCompile(`\.w(\d+)\{`).FindAllStringSubmatch(pageStyle, -1) {
+		if !strings.Contains(pageTemplates, " "+m[1]+"}}") {
+			t.Errorf("the style sheet's class w%s is not used", m[1])
 		}
 	}
 }

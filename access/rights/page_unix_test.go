@@ -175,9 +175,10 @@ var mediaBoxRE = regexp.MustCompile(`/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+
 // on a desktop and on paper, and that axe-core finds no accessibility
 // problem (rules G1, N9: the page the subject receives):
 //
-//   - at 390 CSS pixels (a phone) and at 1280 the document is no wider
-//     than the window, no element reaches past it, no cell's content runs
-//     out of its cell, and on the phone the tables become cards;
+//   - at 390 CSS pixels (a phone), 800, 1000 and 1280 the document is no
+//     wider than the window, no element reaches past it, no cell's content
+//     runs out of its cell (a column head's words included), and below
+//     60rem the tables become cards;
 //   - printed (print media, the width of A4 within the page's margins)
 //     likewise: no cell is cut off at the right edge of the paper; the
 //     PDF Chromium prints has A4 pages;
@@ -231,7 +232,8 @@ func TestExportPageInChromium(t *testing.T) {
 				name          string
 				width, height int
 				mobile, cards bool
-			}{{"phone", 390, 844, true, true}, {"desktop", 1280, 900, false, false}} {
+			}{{"phone", 390, 844, true, true}, {"tablet", 800, 1000, false, true}, {"laptop", 1000, 800, false, false},
+				{"desktop", 1280, 900, false, false}} {
 				p.view(v.width, v.height, v.mobile, "")
 				p.open("file://" + path)
 				var c pageCheck
