@@ -82,10 +82,10 @@ func TestExportHTMLInChromium(t *testing.T) {
 		want []string
 	}{
 		{rights.Dutch, []string{"Uw gegevens", "Uw dossiers", "verzuimdossier", "identificatiegegevens (NAW)", "woonplaats",
-			"Wie uw gegevens heeft ingezien", "Verstrekkingen aan anderen", "Uw toestemmingen", "Over deze verwerking",
+			"Wie uw gegevens heeft ingezien of gewijzigd, of dat heeft geprobeerd", "Verstrekkingen aan anderen", "Uw toestemmingen", "Over deze verwerking",
 			"Medisch gegeven — de inhoud ontvangt u via de bedrijfsarts", "Autoriteit Persoonsgegevens", "30 maart 2026"}},
 		{rights.English, []string{"Your data", "Your cases", "absence case", "identity (name, address)", "city",
-			"Who accessed your data", "Disclosures to others", "Your consents", "About this processing",
+			"Who accessed, changed or tried to access your data", "Disclosures to others", "Your consents", "About this processing",
 			"Medical record — you receive its content through the company doctor", "Autoriteit Persoonsgegevens", "30 March 2026"}},
 	}
 	for _, tc := range tests {

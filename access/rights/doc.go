@@ -146,6 +146,25 @@
 // [Export.Encode] writes it again byte for byte and [Export.WriteHTML]
 // renders it.
 //
+// # The page
+//
+// The HTML form is one self-contained file for the subject: no script, no
+// framework, nothing loaded (its content security policy allows only its
+// own style sheet). It reads on a phone (on a screen narrower than 60rem
+// every table row becomes a card, each value with its column's name), on
+// a desktop, and on A4 paper (a print style sheet: table heads repeated,
+// rows kept whole, nothing cut off at the margin); long values wrap rather
+// than widen the page. A record's fields come in the order of its category in the
+// taxonomy, with their names in the page's language. The access log (N9)
+// is titled for what it holds (who accessed, changed or tried to access
+// the data) and grouped: events with the same person, role, action, data,
+// outcome and rule are one row with how often and the first and last time,
+// rows in the order of their first event (the page holds at most 4096
+// rows at a time, so its memory stays flat however long the log is). Every
+// rule the page names links to a closing list that says in a sentence, in
+// the page's language, what the rule is about. A part without entries says
+// so in a sentence, never as an empty table.
+//
 // # JSON schema dossierwacht.export/v1
 //
 // One JSON object (UTF-8). Times are RFC 3339 in UTC; days (deadlines,
