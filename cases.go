@@ -112,25 +112,31 @@ func (s *Service) EndEmployment(ctx context.Context, a *Actor, id privacy.Subjec
 
 // visibleCase loads case id for a, for verb v: a case a may not know of
 // is not found, exactly as a missing one (rule O10), and both refusals are
-// audited alike, so that neither the answer nor the work done tells them
-// apart (N9: failed accesses are logged).
+// audited alike, after the same reads of the store, so that neither the
+// answer nor the work done tells them apart (N9: failed accesses are
+// logged). It returns a as the decisions see it on that case (see
+// [Service.picture]).
 func (s *Service) visibleCase(ctx context.Context, v verb, a *Actor, id privacy.CaseID) (privacy.Case, error) {
 	now := s.now()
 	c, err := s.dossiers.Case(ctx, id)
+	if err != nil && !errors.Is(err, privacy.ErrNotFound) {
+		return privacy.Case{}, err
+	}
+	found := err == nil
+	if !found {
+		c = privacy.Case{ID: id}
+	}
 	e := s.event(a, privacy.EventSearch, "", id, string(id), privacy.RuleDefaultDeny, false)
-	switch {
-	case err == nil:
-		req := access.Request{Principal: a, Case: &c, Time: now, Purpose: c.Purpose}
-		if err := s.consents(ctx, a, &c, &req); err != nil {
-			return privacy.Case{}, err
-		}
+	req := access.Request{Time: now, Purpose: c.Purpose}
+	if err := s.picture(ctx, a, &c, &req); err != nil {
+		return privacy.Case{}, err
+	}
+	if found {
 		d := s.engine.Visible(req)
 		if d.Allowed {
 			return c, nil
 		}
 		e.Subject, e.Rule = c.Subject, d.Rule
-	case !errors.Is(err, privacy.ErrNotFound):
-		return privacy.Case{}, err
 	}
 	return privacy.Case{}, s.refuse(ctx, e, notFound(string(v)))
 }
@@ -141,21 +147,47 @@ func notFound(what string) error {
 	return &privacy.Error{Op: "dossierwacht: " + what, Kind: privacy.ErrNotFound}
 }
 
-// consents answers rule O10's question for req: did the case's subject
-// consent, in writing, to the actor's employer learning of the case? It
-// is asked of the consent register only where it matters (an employer
-// contact and a consultation-hour or periodic-examination case); the
-// caller never supplies it.
-func (s *Service) consents(ctx context.Context, a *Actor, c *privacy.Case, req *access.Request) error {
-	req.Consent = false
-	if a.Role != privacy.RoleEmployerContact || !c.Kind.Confidential() {
-		return nil
+// picture completes req with the whole picture of a on case c, from the
+// registers, never from the caller: for an employer contact, rule O10's
+// consent — did the subject let the employer learn of a consultation-hour
+// visit or periodic examination? — from the consent register; for an
+// absence insurer, rule O11's coverage — does it cover the case's employer
+// now? — from the coverage register, whatever employers the actor claims.
+// req.Principal is a, or, for an insurer, a copy that covers exactly what
+// the register says. The same registers are read whether c exists, is
+// hidden or is missing (c.Subject empty), so that the work done tells
+// nothing (O10).
+func (s *Service) picture(ctx context.Context, a *Actor, c *privacy.Case, req *access.Request) error {
+	req.Principal, req.Case, req.Consent = a, c, false
+	// A case that is missing has no subject or employer: the registers
+	// are asked of the case's ID instead, which names no subject or
+	// party, so that they are read all the same.
+	subject, employer := c.Subject, c.Contract.Party
+	if subject == "" {
+		subject, employer = privacy.SubjectID(c.ID), privacy.PartyID(c.ID)
 	}
-	ok, err := s.registry.Consents(ctx, consent.Query{Subject: c.Subject,
-		Recipient: consent.Recipient{Party: a.Party, Kind: privacy.PartyEmployer},
-		Category:  privacy.CategoryConsultation, Case: c.ID, At: req.Time})
-	req.Consent = ok
-	return err
+	switch a.Role {
+	case privacy.RoleEmployerContact:
+		ok, err := s.registry.Consents(ctx, consent.Query{Subject: subject,
+			Recipient: consent.Recipient{Party: a.Party, Kind: privacy.PartyEmployer},
+			Category:  privacy.CategoryConsultation, Case: c.ID, At: req.Time})
+		req.Consent = ok && c.Kind.Confidential()
+		return err
+	case privacy.RoleInsurer:
+		covers, err := s.registry.EmployerCoverage(ctx, employer)
+		if err != nil {
+			return err
+		}
+		insurer := *a
+		insurer.Employers = nil
+		for _, cv := range covers {
+			if cv.Insurer == a.Party && cv.InForce(req.Time) {
+				insurer.Employers = access.NewSet(employer)
+			}
+		}
+		req.Principal = &insurer
+	}
+	return nil
 }
 
 // AddRecords adds records to a case, all or none, written by a as of now:
@@ -262,7 +294,7 @@ func actionOf(create bool) privacy.EventAction {
 func (s *Service) decideWrite(ctx context.Context, a *Actor, c *privacy.Case, r *privacy.Record, create bool, now time.Time) error {
 	req := access.Request{Principal: a, Case: c, Action: privacy.ActionWrite, Category: r.Category, Purpose: r.Purpose,
 		Time: now, Object: string(r.ID), Create: create}
-	if err := s.consents(ctx, a, c, &req); err != nil {
+	if err := s.picture(ctx, a, c, &req); err != nil {
 		return err
 	}
 	fields := slices.Sorted(maps.Keys(r.Fields))
@@ -321,22 +353,22 @@ func (s *Service) View(ctx context.Context, a *Actor, id privacy.CaseID, purpose
 		return access.CaseView{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: privacy.R5, Path: "purpose", Msg: "a view states its purpose"}
 	}
 	now := s.now()
-	req := access.ViewRequest{Principal: a, Case: id, Purpose: purpose, Time: now}
 	c, err := s.dossiers.Case(ctx, id)
-	switch {
-	case err == nil:
-		q := access.Request{Principal: a, Case: &c, Time: now}
-		if err := s.consents(ctx, a, &c, &q); err != nil {
-			return access.CaseView{}, err
-		}
-		req.Consent = q.Consent
-	case errors.Is(err, privacy.ErrNotFound):
-		// A missing case is refused and audited as a hidden one is (N9),
-		// so that neither the answer nor the work tells them apart (O10).
-		e := s.event(a, privacy.EventRead, "", id, "", privacy.RuleDefaultDeny, false)
-		e.Purpose = purpose
-		return access.CaseView{}, s.refuse(ctx, e, notFound("case"))
+	if err != nil && !errors.Is(err, privacy.ErrNotFound) {
+		return access.CaseView{}, err
 	}
+	if err != nil {
+		c = privacy.Case{ID: id}
+	}
+	// The registers are read, and the guard asked (which reads the case
+	// and audits the refusal), whether the case is there or not: a
+	// missing case is refused and audited as a hidden one is (N9), after
+	// the same work (O10).
+	q := access.Request{Time: now}
+	if err := s.picture(ctx, a, &c, &q); err != nil {
+		return access.CaseView{}, err
+	}
+	req := access.ViewRequest{Principal: q.Principal, Case: id, Purpose: purpose, Time: now, Consent: q.Consent}
 	v, err := s.guard.View(ctx, req)
 	if errors.Is(err, privacy.ErrNotFound) {
 		return access.CaseView{}, notFound("case")
@@ -408,18 +440,46 @@ func (s *Service) ListCases(ctx context.Context, a *Actor, q CaseQuery) ([]Liste
 			return nil, err
 		}
 		cases = append(cases, cs...)
-		if a.Role == privacy.RoleEmployerContact && slices.ContainsFunc(cs, func(c privacy.Case) bool { return c.Kind.Confidential() }) {
+		// Rule O10: the consent register is read for every subject an
+		// employer lists, whether it has a consultation-hour or
+		// periodic-examination case or not: the work done tells nothing.
+		if a.Role == privacy.RoleEmployerContact {
 			if grants[subject], err = s.registry.Grants(ctx, subject); err != nil {
 				return nil, err
 			}
 		}
+	}
+	// Rule O11: an insurer covers the employers the coverage register
+	// says it covers now, whatever employers the actor claims.
+	p := a
+	if a.Role == privacy.RoleInsurer {
+		insurer := *a
+		insurer.Employers = access.NewSet[privacy.PartyID]()
+		read := map[privacy.PartyID]bool{}
+		for _, c := range cases {
+			employer := c.Contract.Party
+			if read[employer] {
+				continue
+			}
+			read[employer] = true
+			covers, err := s.registry.EmployerCoverage(ctx, employer)
+			if err != nil {
+				return nil, err
+			}
+			for _, cv := range covers {
+				if cv.Insurer == a.Party && cv.InForce(now) {
+					insurer.Employers.Add(employer)
+				}
+			}
+		}
+		p = &insurer
 	}
 	decider := s.registry.Decider()
 	checker := access.ConsentFunc(func(c privacy.Case, party privacy.PartyID) bool {
 		return decider.Consents(consent.Query{Subject: c.Subject, Recipient: consent.Recipient{Party: party, Kind: privacy.PartyEmployer},
 			Category: privacy.CategoryConsultation, Case: c.ID, At: now}, grants[c.Subject])
 	})
-	shown, err := s.guard.List(ctx, access.ListRequest{Principal: a, Purpose: q.Purpose, Time: now, Consent: checker}, cases)
+	shown, err := s.guard.List(ctx, access.ListRequest{Principal: p, Purpose: q.Purpose, Time: now, Consent: checker}, cases)
 	if err != nil {
 		return nil, err
 	}
@@ -432,7 +492,7 @@ func (s *Service) ListCases(ctx context.Context, a *Actor, q CaseQuery) ([]Liste
 		}
 		// The rule that lets a know of the case: a pure decision, the
 		// listing above audited it.
-		d := s.engine.Visible(access.Request{Principal: a, Case: c, Purpose: purpose, Time: now,
+		d := s.engine.Visible(access.Request{Principal: p, Case: c, Purpose: purpose, Time: now,
 			Consent: a.Role == privacy.RoleEmployerContact && checker.Consented(*c, c.Contract.Party)})
 		out[i] = ListedCase{Case: *c, Rule: d.Rule}
 	}
@@ -462,7 +522,7 @@ func (s *Service) Decide(ctx context.Context, a *Actor, id privacy.CaseID, actio
 	if err := req.Validate(); err != nil && !errors.Is(err, privacy.ErrForbidden) {
 		return access.Decision{}, err
 	}
-	if err := s.consents(ctx, a, &c, &req); err != nil {
+	if err := s.picture(ctx, a, &c, &req); err != nil {
 		return access.Decision{}, err
 	}
 	d := s.engine.Decide(req)

@@ -63,6 +63,9 @@ func newWorld(t testing.TB) *world {
 		Purpose: privacy.PurposeAbsenceGuidance, Contract: contract}))
 	must(t, w.svc.AddRecords(ctx, carla, record("r-facts", privacy.CategoryAbsenceFacts, privacy.FieldFirstDay, "2026-03-02"),
 		record("r-note", privacy.CategoryNotes, privacy.FieldText, "call on Friday")))
+	// Rule O11: the insurer covers the bakery, as the register records.
+	_, err = w.svc.RecordCoverage(ctx, carla, consent.Coverage{ID: "cov-1", Insurer: "insurer", Employer: bakery, From: w.now.AddDate(-1, 0, 0)})
+	must(t, err)
 	return w
 }
 

@@ -307,33 +307,36 @@ func (d *Decider) Policy() string { return d.version }
 
 // The reasons of the engine's own denials.
 const (
-	reasonMalformed       = "the request is incomplete"
-	reasonNotTheCase      = "the facts are not of the request's case and subject"
-	reasonHidden          = "no such case, or one the discloser may not know of"
-	reasonAdmin           = "the application administrator sees no case content and discloses none"
-	reasonNotStaff        = "only the service's own staff disclose its data"
-	reasonPurpose         = "the policy does not process for this purpose"
-	reasonCasePurpose     = "the request's purpose is not the case's"
-	reasonContract        = "the case's contract is not in force at the disclosure's time"
-	reasonConfidential    = "the employer learns nothing of a consultation-hour visit or periodic examination without the employee's written approval"
-	reasonBackdated       = "the disclosure is dated before a revocation the subject's file already records"
-	reasonUnknownLaw      = "the policy names no such legal basis"
-	reasonLawParty        = "the statute does not name this recipient"
-	reasonLawCategory     = "the statute does not cover this category"
-	reasonLawPurpose      = "the statute does not cover this purpose"
-	reasonReason          = "the absence reason is for the service's internal use and never leaves it"
-	reasonBSN             = "the BSN leaves only on a statute that allows it, never on consent"
-	reasonInsurer         = "an absence insurer never receives more than the AP's list, not even with consent"
-	reasonMedicalBy       = "only a physician discloses medical data"
-	reasonNoRule          = "no disclosure rule of the policy covers this category for this recipient"
-	reasonFields          = "the rule that covers this category allows fewer fields"
-	reasonConsent         = "needs the subject's explicit consent; no grant in force covers it"
-	reasonWritten         = "needs the subject's written consent; no written grant in force covers it"
-	reasonNotCommissioner = "the physician's advice without consent goes only to the employer that commissioned the case"
-	reasonNotCovered      = "the overview goes only to an absence insurer that covers the case's employer"
-	reasonNoneKind        = "this recipient receives data only on consent or a statute"
-	reasonWrittenRequest  = "a third party receives data on consent only on its written request"
-	reasonPartialRead     = "the discloser may read only some fields of this category"
+	reasonMalformed           = "the request is incomplete"
+	reasonNotTheCase          = "the facts are not of the request's case and subject"
+	reasonHidden              = "no such case, or one the discloser may not know of"
+	reasonAdmin               = "the application administrator sees no case content and discloses none"
+	reasonNotStaff            = "only the service's own staff disclose its data"
+	reasonPurpose             = "the policy does not process for this purpose"
+	reasonCasePurpose         = "the request's purpose is not the case's"
+	reasonContract            = "the case's contract is not in force at the disclosure's time"
+	reasonConfidential        = "the employer learns nothing of a consultation-hour visit or periodic examination without the employee's written approval"
+	reasonBackdated           = "the disclosure is dated before a revocation the subject's file already records"
+	reasonUnknownLaw          = "the policy names no such legal basis"
+	reasonLawParty            = "the statute does not name this recipient"
+	reasonLawCategory         = "the statute does not cover this category"
+	reasonLawPurpose          = "the statute does not cover this purpose"
+	reasonConfidentialStatute = "no statute carries data out of a consultation-hour visit or periodic examination"
+	reasonOtherSubject        = "the statute gives the employee's text to the employee only"
+	reasonOverviewKind        = "the insurer's overview is of sick employees: only from an absence or reintegration case"
+	reasonReason              = "the absence reason is for the service's internal use and never leaves it"
+	reasonBSN                 = "the BSN leaves only on a statute that allows it, never on consent"
+	reasonInsurer             = "an absence insurer never receives more than the AP's list, not even with consent"
+	reasonMedicalBy           = "only a physician discloses medical data"
+	reasonNoRule              = "no disclosure rule of the policy covers this category for this recipient"
+	reasonFields              = "the rule that covers this category allows fewer fields"
+	reasonConsent             = "needs the subject's explicit consent; no grant in force covers it"
+	reasonWritten             = "needs the subject's written consent; no written grant in force covers it"
+	reasonNotCommissioner     = "the physician's advice without consent goes only to the employer that commissioned the case"
+	reasonNotCovered          = "the overview goes only to an absence insurer that covers the case's employer"
+	reasonNoneKind            = "this recipient receives data only on consent or a statute"
+	reasonWrittenRequest      = "a third party receives data on consent only on its written request"
+	reasonPartialRead         = "the discloser may read only some fields of this category"
 )
 
 // Decide decides req against the facts of the store (see [Facts]). It
@@ -597,6 +600,12 @@ func (d *Decider) noneHolds(req *Request, f *Facts) (int8, privacy.RuleID, strin
 		}
 		return -1, privacy.N2, reasonNotCommissioner, nil
 	case privacy.PartyInsurer:
+		if f.Case.Kind != privacy.CaseAbsence && f.Case.Kind != privacy.CaseReintegration {
+			// Rules O11, O10: the overview is of sick employees, never of
+			// a consultation-hour visit, a periodic examination or a
+			// preventive case.
+			return -1, privacy.O11, reasonOverviewKind, nil
+		}
 		if k.PartyKind == privacy.PartyEmployer {
 			if c := coverageFor(f.Coverage, req.Recipient.Party, k.Party, instantOf(req.At)); c != nil {
 				return 1, "", "", c
@@ -838,6 +847,16 @@ func (d *Decider) statute(req *Request, f *Facts, rd *reader) Decision {
 	if len(b.purposes) > 0 && !slices.Contains(b.purposes, req.Purpose) {
 		// Rule N5 (or N10): and only for the purposes it names.
 		return d.deny(b.rule, "", reasonLawPurpose)
+	}
+	if f.Case.Kind.Confidential() {
+		// Rules O10, R5: the sick-leave statutes carry nothing out of a
+		// consultation-hour visit or a periodic examination.
+		return d.deny(privacy.O10, "", reasonConfidentialStatute)
+	}
+	if req.Recipient.Kind == privacy.PartySubject && req.Recipient.Party != privacy.PartyID(req.Subject) {
+		// Rule N10 (and R6): a statute that gives the employee a text
+		// gives it to this employee, the subject, and to nobody else.
+		return d.deny(b.rule, "", reasonOtherSubject)
 	}
 	for i := range req.Items {
 		it := &req.Items[i]
