@@ -99,6 +99,10 @@ func o4Roles(w *world) error {
 	if err := w.fileAbsence(); err != nil {
 		return err
 	}
+	// Rule O11: the register records that ivy covers acme.
+	if err := w.cover(ivy, acme); err != nil {
+		return err
+	}
 	for _, x := range []struct {
 		who     string
 		by      Actor
@@ -391,6 +395,10 @@ func o11Insurer(w *world) error {
 	if err := w.fileAbsence(); err != nil {
 		return err
 	}
+	// The coverage register says the insurer covers acme (not globex).
+	if err := w.cover(ivy, acme); err != nil {
+		return err
+	}
 	overview := privacy.InsurerOverview()
 	rs, err := w.view(insurerContact(acme), caseAbsence, day(1))
 	if err != nil {
@@ -410,7 +418,9 @@ func o11Insurer(w *world) error {
 			return w.fail("the absence insurer does not get the %s its overview holds", f)
 		}
 	}
-	rs, err = w.view(insurerContact(globex), caseAbsence, day(1))
+	// An insurer the coverage register does not name for acme sees
+	// nothing of acme's employees, whatever it claims to cover.
+	rs, err = w.view(otherInsurer(acme), caseAbsence, day(1))
 	if !hidden(rs, err) {
 		return w.fail("an absence insurer sees an employee of an employer it does not cover")
 	}

@@ -99,6 +99,12 @@ func insurerContact(covers ...privacy.PartyID) Actor {
 	return Actor{Principal: privacy.Principal{ID: "ins-iris", Role: privacy.RoleInsurer, Party: ivy}, Employers: covers}
 }
 
+// otherInsurer is an absence insurer that claims to cover the employers
+// covers, where the service's coverage register names it for none.
+func otherInsurer(covers ...privacy.PartyID) Actor {
+	return Actor{Principal: privacy.Principal{ID: "ins-olaf", Role: privacy.RoleInsurer, Party: "insurer-olaf"}, Employers: covers}
+}
+
 func supportStaff() Actor {
 	return Actor{Principal: privacy.Principal{ID: "desk-sam", Role: privacy.RoleSupportStaff, Party: service,
 		Secrecy: privacy.SecrecyAgreement}}

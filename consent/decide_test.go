@@ -336,7 +336,7 @@ var decideCases = []decideCase{
 		req:   fromCase(onStatute(request(physician, uwv, notes), "suwi-54-3c"), annaVisitCase),
 		facts: onCase(annaVisitCase), rule: privacy.N10},
 	{name: "N10_the_employee_text_to_another_subject_denied",
-		req: onStatute(request(caseManager, consent.Recipient{Party: "employee-bob", Kind: privacy.PartySubject}, notes), "procesgang-4-3"),
+		req:  onStatute(request(caseManager, consent.Recipient{Party: "employee-bob", Kind: privacy.PartySubject}, notes), "procesgang-4-3"),
 		rule: privacy.N10},
 	{name: "N10_the_employee_text_to_the_employee_allowed",
 		req:     onStatute(request(caseManager, consent.Recipient{Party: privacy.PartyID(anna), Kind: privacy.PartySubject}, notes), "procesgang-4-3"),

@@ -165,6 +165,13 @@ func seedWorld(ctx context.Context, svc *dossierwacht.Service, principals []*dos
 			}
 		}
 	}
+	// Rule O11: the coverage register records that the insurer covers the
+	// bakery's absence risk; it sees the overview of the bakery's sick
+	// employees, and of nobody else's.
+	if _, err := svc.RecordCoverage(ctx, who[carla], consent.Coverage{ID: "coverage-zeker-bakery", Insurer: zeker,
+		Employer: bakery, From: at.AddDate(-1, 0, 0)}); err != nil {
+		return err
+	}
 	employer := consent.Recipient{Party: bakery, Kind: privacy.PartyEmployer}
 	// Rule O14: Anna lets the employer have the plan note, in writing;
 	// her case manager records it.

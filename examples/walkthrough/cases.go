@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht"
+	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -41,6 +42,13 @@ func (w *world) openCases(ctx context.Context) error {
 	}
 	w.p.printf("employer-contact-bert registered the employees (rule O8); case-manager-carla opened the cases\n")
 	w.p.printf("under the bakery's contract (rule O2), each for the purpose of its kind (rule R5)\n")
+	// Rule O11: the coverage register, not the insurer's word, says whose
+	// sick employees an insurer sees.
+	if _, err := w.svc.RecordCoverage(ctx, w.carla, consent.Coverage{ID: "coverage-zeker-bakery", Insurer: zeker,
+		Employer: bakery, From: w.contract.Start}); err != nil {
+		return err
+	}
+	w.p.printf("the coverage register records that %s covers the bakery's absence risk (rule O11)\n", zeker)
 	err := w.svc.OpenCase(ctx, w.carla, w.newCase("case-anna-marketing", "employee-anna", privacy.CaseAbsence, "marketing"))
 	if !errors.Is(err, privacy.ErrInvalid) && !errors.Is(err, privacy.ErrForbidden) {
 		return fmt.Errorf("a case for marketing was not refused: %w", err)
