@@ -1,6 +1,10 @@
 package pgstore
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/dossierwacht/dossierwacht/examples/internal/sqlcore"
+)
 
 // queries holds every statement of a store, its schema names filled in
 // once by [New]. Values reach them only as parameters ($1, $2, …).
@@ -22,6 +26,9 @@ type queries struct {
 	con consentQueries   // consent.go
 	rts rightsQueries    // rights.go
 	acc accessQueries    // access.go
+
+	// core are the statements above as package sqlcore takes them.
+	core sqlcore.Queries
 }
 
 // fileQueries are the statements of one compartment of records: the
@@ -36,14 +43,10 @@ type fileQueries struct {
 	owner, lockSubject, delete string
 }
 
-const caseColumns = `id, subject_id, kind, purpose, contract_id, contract_party, contract_party_kind,
-	contract_start, contract_end, opened, closed`
-
-const recordColumns = `id, case_id, subject_id, category, author, source_kind, source_party, purpose, basis,
-	created, updated, fields`
-
-const eventColumns = `seq, time, principal, role, on_behalf_of, purpose, subject, case_id, category, object,
-	action, outcome, rule, policy, access_point, client, prev, hash`
+const (
+	caseColumns   = sqlcore.CaseColumns
+	recordColumns = sqlcore.RecordColumns
+)
 
 func newFileQueries(r *strings.Replacer, what, table, lockSubject string) fileQueries {
 	t := r.Replace(table)
@@ -75,9 +78,9 @@ func newQueries(r *strings.Replacer) queries {
 		insertMigration: `INSERT INTO {schema}.schema_migrations (version, name) VALUES ($1, $2)`,
 
 		createSubject: `INSERT INTO {schema}.subjects (id, employer, employment_ended, created) VALUES ($1, $2, $3, $4)`,
-		subject:       `SELECT employer, employment_ended, created FROM {schema}.subjects WHERE id = $1`,
+		subject:       `SELECT ` + sqlcore.SubjectColumns + ` FROM {schema}.subjects WHERE id = $1`,
 		// The subject's row, locked as PlaceHold locks it (rule G3).
-		subjectForUpdate: `SELECT employer, employment_ended, created FROM {schema}.subjects WHERE id = $1 FOR UPDATE`,
+		subjectForUpdate: `SELECT ` + sqlcore.SubjectColumns + ` FROM {schema}.subjects WHERE id = $1 FOR UPDATE`,
 		updateSubject:    `UPDATE {schema}.subjects SET employer = $1, employment_ended = $2, created = $3 WHERE id = $4`,
 		subjectExists:    `SELECT 1 FROM {schema}.subjects WHERE id = $1`,
 		lockSubject:      lockSubject,
@@ -146,5 +149,46 @@ func newQueries(r *strings.Replacer) queries {
 	q.con = newConsentQueries(r)
 	q.rts = newRightsQueries(r)
 	q.acc = newAccessQueries(r)
+	q.core = q.coreQueries()
 	return q
+}
+
+// core is f as package sqlcore takes it.
+func (f fileQueries) core() sqlcore.File {
+	return sqlcore.File{What: f.what, Insert: f.insert, Get: f.get, Update: f.update, CaseOf: f.caseOf,
+		First: f.first, After: f.after, Owner: f.owner, LockSubject: f.lockSubject, Delete: f.delete}
+}
+
+// coreQueries are q as package sqlcore takes them.
+func (q *queries) coreQueries() sqlcore.Queries {
+	return sqlcore.Queries{
+		CreateSubject: q.createSubject, Subject: q.subject, SubjectForUpdate: q.subjectForUpdate,
+		UpdateSubject: q.updateSubject, SubjectExists: q.subjectExists, LockSubject: q.lockSubject,
+		LockSubjectCases: q.lockSubjectCases, DeleteSubject: q.deleteSubject,
+
+		CreateCase: q.createCase, Case: q.caseByID, UpdateCase: q.updateCase, CaseExists: q.caseExists,
+		CaseSubject: q.caseSubject, LockCase: q.lockCase, LockCases: q.lockCases, CaseDatedAfter: q.caseDatedAfter,
+		SubjectCases: q.subjectCases, DeleteCase: q.deleteCase,
+
+		Ordinary: q.ordinary.core(), Medical: q.medical.core(),
+
+		LastEvent: q.lastEvent, Events: q.events, SubjectEvents: q.subjectEvents,
+
+		InsertHold: q.ret.insertHold, Hold: q.ret.hold, HoldLifted: q.ret.holdLifted, LiftHold: q.ret.liftHold,
+		SubjectHolds: q.ret.subjectHolds, SubjectHeld: q.ret.subjectHeld, CaseHasRecord: q.ret.caseHasRecord,
+		InsertErasure: q.ret.insertErasure, Proof: q.ret.proof, Proofs: q.ret.proofs,
+		Candidates: q.ret.candidates, DossierSubjects: q.ret.dossierSubjects, DossierCases: q.ret.dossierCases,
+		DossierHolds: q.ret.dossierHolds, DossierErasures: q.ret.dossierErasures,
+		DossierEntries: []string{q.ret.dossierEntries},
+
+		InsertGrant: q.con.insertGrant, Grant: q.con.grant, LockGrant: q.con.lockGrant,
+		SubjectGrants: q.con.subjectGrants, LockSubjectGrants: q.con.lockSubjectGrants,
+		RevokeGrant: q.con.revokeGrant, RestsOnGrant: q.con.restsOnGrant,
+		InsertDisclosure: q.con.insertDisclosure, SubjectDisclosures: q.con.subjectDisclosures,
+		InsertCoverage: q.con.insertCoverage, Coverage: q.con.coverage, LockCoverage: q.con.lockCoverage,
+		EmployerCoverage: q.con.employerCoverage, LockEmployerCoverage: q.con.lockEmployerCoverage,
+		EndCoverage: q.con.endCoverage, RestsOnCoverage: q.con.restsOnCoverage,
+
+		Groups: q.acc.groups, GroupVersion: q.acc.groupVersion, InsertGroup: q.acc.insertGroup,
+	}
 }
