@@ -64,20 +64,22 @@ func TestRefusalG3(t *testing.T) {
 		kind error
 	}{
 		{"erasable", same, false, nil},
-		{"proven, held and gone", Stored{Proven: true}, true, privacy.ErrExists},
-		{"gone and held", Stored{}, true, privacy.ErrNotFound},
-		{"another case, held", other(func(s *Stored) { s.Case = "c-2" }), true, privacy.ErrConflict},
-		{"another subject", other(func(s *Stored) { s.Subject = "s-2" }), false, privacy.ErrConflict},
-		{"another version", other(func(s *Stored) { s.Updated = t0.Add(time.Second) }), false, privacy.ErrConflict},
+		{"proven_held_and_gone", Stored{Proven: true}, true, privacy.ErrExists},
+		{"gone_and_held", Stored{}, true, privacy.ErrNotFound},
+		{"another_case_held", other(func(s *Stored) { s.Case = "c-2" }), true, privacy.ErrConflict},
+		{"another_subject", other(func(s *Stored) { s.Subject = "s-2" }), false, privacy.ErrConflict},
+		{"another_version", other(func(s *Stored) { s.Updated = t0.Add(time.Second) }), false, privacy.ErrConflict},
 		{"G3_held", same, true, privacy.ErrForbidden},
 	} {
-		err := Refusal("op", p, tc.got, tc.held)
-		if (tc.kind == nil) != (err == nil) || (tc.kind != nil && !errors.Is(err, tc.kind)) {
-			t.Errorf("%s: Refusal = %v, want %v", tc.name, err, tc.kind)
-		}
-		if tc.kind == privacy.ErrForbidden && privacy.RuleOf(err) != privacy.G3 {
-			t.Errorf("%s: Refusal = %v, want rule G3", tc.name, err)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			err := Refusal("op", p, tc.got, tc.held)
+			if (tc.kind == nil) != (err == nil) || (tc.kind != nil && !errors.Is(err, tc.kind)) {
+				t.Errorf("Refusal = %v, want %v", err, tc.kind)
+			}
+			if tc.kind == privacy.ErrForbidden && privacy.RuleOf(err) != privacy.G3 {
+				t.Errorf("Refusal = %v, want rule G3", err)
+			}
+		})
 	}
 	hs := []retention.Hold{{Subject: "s-1", Case: "c-2"}, {Subject: "s-1", Records: []privacy.RecordID{"r-1"}}}
 	if !Covered(hs, p) || Covered(hs[:1], p) {
