@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/examples/internal/sqlcore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -20,8 +21,8 @@ type accessQueries struct {
 
 func newAccessQueries(r *strings.Replacer) accessQueries {
 	return accessQueries{
-		groups:       r.Replace(`SELECT version, members FROM {schema}.access_groups WHERE employer = $1 ORDER BY version`),
-		groupVersion: r.Replace(`SELECT coalesce(max(version), 0) FROM {schema}.access_groups WHERE employer = $1`),
+		groups:       r.Replace(sqlcore.SQLGroups),
+		groupVersion: r.Replace(sqlcore.SQLGroupVersion),
 		insertGroup:  r.Replace(`INSERT INTO {schema}.access_groups (employer, version, members) VALUES ($1, $2, $3::text[])`),
 	}
 }

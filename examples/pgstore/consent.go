@@ -35,8 +35,8 @@ func newConsentQueries(r *strings.Replacer) consentQueries {
 	q := consentQueries{
 		insertGrant: `INSERT INTO {schema}.consent_grants (` + grantColumns + `)
 	VALUES ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11, $12, $13)`,
-		grant:         `SELECT ` + grantColumns + ` FROM {schema}.consent_grants WHERE id = $1`,
-		lockGrant:     `SELECT ` + grantColumns + ` FROM {schema}.consent_grants WHERE id = $1 FOR UPDATE`,
+		grant:         sqlcore.SQLGrant,
+		lockGrant:     sqlcore.SQLGrant + ` FOR UPDATE`,
 		subjectGrants: `SELECT ` + grantColumns + ` FROM {schema}.consent_grants WHERE subject_id = $1 ORDER BY given NULLS FIRST, id`,
 		// Disclose reads the grants under a share lock: disclosures of
 		// one subject go on side by side, but a revocation (FOR UPDATE,
@@ -44,7 +44,7 @@ func newConsentQueries(r *strings.Replacer) consentQueries {
 		// it.
 		lockSubjectGrants: `SELECT ` + grantColumns + ` FROM {schema}.consent_grants WHERE subject_id = $1
 	ORDER BY given NULLS FIRST, id FOR SHARE`,
-		revokeGrant: `UPDATE {schema}.consent_grants SET revoked = $1 WHERE id = $2 AND revoked IS NULL`,
+		revokeGrant: sqlcore.SQLRevokeGrant,
 		// The first disclosure of the subject at or after a time that
 		// rests on a grant: the index finds the subject's disclosures from
 		// that time on, and only those are searched for the grant.
@@ -54,9 +54,9 @@ func newConsentQueries(r *strings.Replacer) consentQueries {
 	VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14::text[], $15, $16, $17, $18)`,
 		subjectDisclosures: `SELECT ` + disclosureColumns + ` FROM {schema}.disclosures WHERE subject_id = $1
 	ORDER BY at NULLS FIRST, id`,
-		insertCoverage: `INSERT INTO {schema}.consent_coverage (` + coverageColumns + `) VALUES ($1, $2, $3, $4, $5)`,
-		coverage:       `SELECT ` + coverageColumns + ` FROM {schema}.consent_coverage WHERE id = $1`,
-		lockCoverage:   `SELECT ` + coverageColumns + ` FROM {schema}.consent_coverage WHERE id = $1 FOR UPDATE`,
+		insertCoverage: sqlcore.SQLInsertCoverage,
+		coverage:       sqlcore.SQLCoverage,
+		lockCoverage:   sqlcore.SQLCoverage + ` FOR UPDATE`,
 		employerCoverage: `SELECT ` + coverageColumns + ` FROM {schema}.consent_coverage WHERE employer = $1
 	ORDER BY valid_from NULLS FIRST, id`,
 		// Disclose reads an employer's coverage under a share lock, as it
@@ -64,7 +64,7 @@ func newConsentQueries(r *strings.Replacer) consentQueries {
 		// the disclosures that read it, and they for it.
 		lockEmployerCoverage: `SELECT ` + coverageColumns + ` FROM {schema}.consent_coverage WHERE employer = $1
 	ORDER BY valid_from NULLS FIRST, id FOR SHARE`,
-		endCoverage: `UPDATE {schema}.consent_coverage SET valid_until = $1 WHERE id = $2`,
+		endCoverage: sqlcore.SQLEndCoverage,
 		restsOnCoverage: `SELECT id FROM {schema}.disclosures WHERE coverage_id = $1 AND coverage_id <> '' AND at >= $2
 	ORDER BY at NULLS FIRST, id LIMIT 1`,
 	}

@@ -49,58 +49,43 @@ const (
 )
 
 func newFileQueries(r *strings.Replacer, what, table, lockSubject string) fileQueries {
-	t := r.Replace(table)
+	f := sqlcore.SQLFile(what, table).Render(r.Replace)
 	return fileQueries{
 		what: what,
 		// One statement for a whole batch: the columns come as arrays.
-		insert: `INSERT INTO ` + t + ` (` + recordColumns + `) SELECT * FROM unnest($1::text[], $2::text[], $3::text[],
-	$4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::bytea[])`,
-		get: `SELECT ` + recordColumns + ` FROM ` + t + ` WHERE id = $1`,
-		update: `UPDATE ` + t + ` SET subject_id = $1, category = $2, author = $3, source_kind = $4, source_party = $5,
-	purpose = $6, basis = $7, created = $8, updated = $9, fields = $10 WHERE id = $11 AND case_id = $12`,
-		caseOf: `SELECT case_id FROM ` + t + ` WHERE id = $1`,
-		first:  `SELECT ` + recordColumns + ` FROM ` + t + ` WHERE case_id = $1 ORDER BY created, id LIMIT $2`,
-		after: `SELECT ` + recordColumns + ` FROM ` + t + ` WHERE case_id = $1 AND (created, id) > ($2, $3)
-	ORDER BY created, id LIMIT $4`,
-		owner:       `SELECT case_id, subject_id FROM ` + t + ` WHERE id = $1`,
-		lockSubject: r.Replace(lockSubject),
-		delete:      `DELETE FROM ` + t + ` WHERE id = $1 AND case_id = $2 AND subject_id = $3`,
+		insert: r.Replace(`INSERT INTO ` + table + ` (` + recordColumns + `) SELECT * FROM unnest($1::text[], $2::text[], $3::text[],
+	$4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::bytea[])`),
+		get: f.Get, update: f.Update, caseOf: f.CaseOf, first: f.First, after: f.After, owner: f.Owner,
+		lockSubject: r.Replace(lockSubject), delete: f.Delete,
 	}
 }
 
 // lockSubject locks a subject's row, as the writes that must not cross a
 // legal hold (rule G3) and PlaceHold itself do.
-const lockSubject = `SELECT 1 FROM {schema}.subjects WHERE id = $1 FOR UPDATE`
+const lockSubject = sqlcore.SQLSubjectExists + ` FOR UPDATE`
 
 func newQueries(r *strings.Replacer) queries {
 	q := queries{
-		version:         `SELECT count(*), coalesce(max(version), 0) FROM {schema}.schema_migrations`,
-		insertMigration: `INSERT INTO {schema}.schema_migrations (version, name) VALUES ($1, $2)`,
+		version:         sqlcore.SQLMigrationsVersion,
+		insertMigration: sqlcore.SQLRecordMigration,
 
-		createSubject: `INSERT INTO {schema}.subjects (id, employer, employment_ended, created) VALUES ($1, $2, $3, $4)`,
-		subject:       `SELECT ` + sqlcore.SubjectColumns + ` FROM {schema}.subjects WHERE id = $1`,
+		createSubject: sqlcore.SQLCreateSubject,
+		subject:       sqlcore.SQLSubject,
 		// The subject's row, locked as PlaceHold locks it (rule G3).
-		subjectForUpdate: `SELECT ` + sqlcore.SubjectColumns + ` FROM {schema}.subjects WHERE id = $1 FOR UPDATE`,
-		updateSubject:    `UPDATE {schema}.subjects SET employer = $1, employment_ended = $2, created = $3 WHERE id = $4`,
-		subjectExists:    `SELECT 1 FROM {schema}.subjects WHERE id = $1`,
+		subjectForUpdate: sqlcore.SQLSubject + ` FOR UPDATE`,
+		updateSubject:    sqlcore.SQLUpdateSubject,
+		subjectExists:    sqlcore.SQLSubjectExists,
 		lockSubject:      lockSubject,
 		// Erasure, children first. The subject's row and its cases are
 		// locked first, so that no case or record is added meanwhile.
-		deleteSubject: []string{
-			`DELETE FROM {medical}.records WHERE case_id IN (SELECT id FROM {schema}.cases WHERE subject_id = $1)`,
-			`DELETE FROM {schema}.records WHERE case_id IN (SELECT id FROM {schema}.cases WHERE subject_id = $1)`,
-			`DELETE FROM {schema}.cases WHERE subject_id = $1`,
-			`DELETE FROM {schema}.subjects WHERE id = $1`,
-		},
+		deleteSubject: sqlcore.SQLDeleteSubject(),
 
-		createCase: `INSERT INTO {schema}.cases (` + caseColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		caseByID:   `SELECT ` + caseColumns + ` FROM {schema}.cases WHERE id = $1`,
-		updateCase: `UPDATE {schema}.cases SET kind = $1, purpose = $2, contract_id = $3, contract_party = $4,
-	contract_party_kind = $5, contract_start = $6, contract_end = $7, opened = $8, closed = $9
-	WHERE id = $10 AND subject_id = $11`,
-		caseExists:  `SELECT 1 FROM {schema}.cases WHERE id = $1`,
-		caseSubject: `SELECT subject_id FROM {schema}.cases WHERE id = $1`,
-		lockCase:    `SELECT 1 FROM {schema}.cases WHERE id = $1 FOR UPDATE`,
+		createCase:  sqlcore.SQLCreateCase,
+		caseByID:    sqlcore.SQLCase,
+		updateCase:  sqlcore.SQLUpdateCase,
+		caseExists:  sqlcore.SQLCaseExists,
+		caseSubject: sqlcore.SQLCaseSubject,
+		lockCase:    sqlcore.SQLCaseExists + ` FOR UPDATE`,
 		// Rule R4: the cases of an addition, locked FOR SHARE and read
 		// open or closed, by migration 0008's function for either role.
 		lockCases: `SELECT case_id, open FROM {schema}.lock_cases($1::text[])`,
@@ -109,14 +94,10 @@ func newQueries(r *strings.Replacer) queries {
 		caseDatedAfter:   `SELECT {schema}.case_dated_after($1, $2)`,
 		lockSubjectCases: `SELECT id FROM {schema}.cases WHERE subject_id = $1 FOR UPDATE`,
 		subjectCases:     `SELECT ` + caseColumns + ` FROM {schema}.cases WHERE subject_id = $1 ORDER BY opened NULLS FIRST, id`,
-		deleteCase: []string{
-			`DELETE FROM {medical}.records WHERE case_id = $1`,
-			`DELETE FROM {schema}.records WHERE case_id = $1`,
-			`DELETE FROM {schema}.cases WHERE id = $1`,
-		},
+		deleteCase:       sqlcore.SQLDeleteCase(),
 
 		auditLock: `SELECT pg_advisory_xact_lock($1)`,
-		lastEvent: `SELECT seq, hash FROM {schema}.audit_events ORDER BY seq DESC LIMIT 1`,
+		lastEvent: sqlcore.SQLLastEvent,
 		// One statement for a whole batch: the columns come as arrays.
 		insertEvents: `INSERT INTO {schema}.audit_events (` + eventColumns + `) SELECT * FROM unnest($1::bigint[],
 	$2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
@@ -125,8 +106,8 @@ func newQueries(r *strings.Replacer) queries {
 		appendEvents: `SELECT out_seq, out_prev, out_hash FROM {schema}.append_events($1::timestamptz[], $2::text[],
 	$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
 	$12::text[], $13::text[], $14::text[], $15::text[])`,
-		events:        `SELECT ` + eventColumns + ` FROM {schema}.audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2`,
-		subjectEvents: `SELECT ` + eventColumns + ` FROM {schema}.audit_events WHERE subject = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
+		events:        sqlcore.SQLEvents,
+		subjectEvents: sqlcore.SQLSubjectEvents,
 	}
 	for _, p := range []*string{&q.version, &q.insertMigration, &q.createSubject, &q.subject, &q.subjectForUpdate, &q.updateSubject,
 		&q.subjectExists, &q.lockSubject, &q.createCase, &q.caseByID, &q.updateCase, &q.caseExists, &q.caseSubject, &q.lockCase,

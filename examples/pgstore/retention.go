@@ -40,17 +40,17 @@ const (
 
 func newRetentionQueries(r *strings.Replacer) retentionQueries {
 	q := retentionQueries{
-		insertHold: `INSERT INTO {schema}.holds (` + holdColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, NULL)`,
-		hold:       `SELECT ` + holdColumns + ` FROM {schema}.holds WHERE id = $1`,
-		holdLifted: `SELECT lifted IS NOT NULL FROM {schema}.holds WHERE id = $1 FOR UPDATE`,
-		liftHold:   `UPDATE {schema}.holds SET lifted_by = $1, lifted = $2, lift_reason = $3 WHERE id = $4 AND lifted IS NULL`,
+		insertHold: sqlcore.SQLInsertHold,
+		hold:       sqlcore.SQLHold,
+		holdLifted: sqlcore.SQLHoldLifted + ` FOR UPDATE`,
+		liftHold:   sqlcore.SQLLiftHold,
 		standingHolds: `SELECT subject_id, case_id, records FROM {schema}.holds
 	WHERE subject_id = ANY ($1::text[]) AND lifted IS NULL`,
-		subjectHolds:  `SELECT case_id, records FROM {schema}.holds WHERE subject_id = $1 AND lifted IS NULL`,
-		insertErasure: `INSERT INTO {schema}.erasures (` + erasureColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		subjectHolds:  sqlcore.SQLSubjectHolds,
+		insertErasure: sqlcore.SQLInsertErasure,
 
-		proof:  `SELECT ` + proofColumns + ` FROM {schema}.proofs WHERE record_id = $1`,
-		proofs: `SELECT ` + proofColumns + ` FROM {schema}.proofs WHERE subject_id = $1 ORDER BY seq`,
+		proof:  sqlcore.SQLProof,
+		proofs: sqlcore.SQLProofs,
 
 		// The subjects in ID order, on an index that carries the
 		// employment end; each asked from an index whether a case closed,
@@ -112,7 +112,7 @@ LEFT JOIN LATERAL (
 		// The direct deletions' checks (rule G3): does the subject have a
 		// standing hold; is one of the records a hold names of the case,
 		// in either file.
-		subjectHeld: `SELECT EXISTS (SELECT 1 FROM {schema}.holds WHERE subject_id = $1 AND lifted IS NULL)`,
+		subjectHeld: sqlcore.SQLSubjectHeld,
 		caseHasRecord: `SELECT EXISTS (SELECT 1 FROM {schema}.records WHERE id = ANY ($2::text[]) AND case_id = $1)
 	OR EXISTS (SELECT 1 FROM {medical}.records WHERE id = ANY ($2::text[]) AND case_id = $1)`,
 	}

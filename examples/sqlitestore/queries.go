@@ -1,35 +1,33 @@
 package sqlitestore
 
-import "github.com/dossierwacht/dossierwacht/examples/internal/sqlcore"
+import (
+	"strings"
 
-// The statements of the store, values only as parameters (?). The file has
-// one writer at a time, so where PostgreSQL locks a row before it reads
-// (a subject's row before its holds are read, a case's before records are
-// added), SQLite reads the row: nothing can change it until the write
-// commits. Lists of IDs are JSON arrays, read with json_each.
+	"github.com/dossierwacht/dossierwacht/examples/internal/sqlcore"
+)
+
+// The statements of the store, values only as parameters (? or ?1). The
+// file has one writer at a time, so where PostgreSQL locks a row before it
+// reads (a subject's row before its holds are read, a case's before
+// records are added), SQLite reads the row: nothing can change it until
+// the write commits. Lists of IDs are JSON arrays, read with json_each.
+// The statements both dialects run alike are package sqlcore's, rendered
+// for the file (inFile).
 
 const eventColumns = sqlcore.EventColumns
 
 const (
 	qSubjectCases = `SELECT ` + sqlcore.CaseColumns + ` FROM cases WHERE subject_id = ? ORDER BY opened, id`
 
-	qLastEvent     = `SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`
-	qEvents        = `SELECT ` + eventColumns + ` FROM audit_events WHERE seq >= ? ORDER BY seq LIMIT ?`
-	qSubjectEvents = `SELECT ` + eventColumns + ` FROM audit_events WHERE subject = ? AND seq >= ? ORDER BY seq LIMIT ?`
-	qInsertEvent   = `INSERT INTO audit_events (` + eventColumns + `)
+	qInsertEvent = `INSERT INTO audit_events (` + eventColumns + `)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-	qHold          = `SELECT ` + sqlcore.HoldColumns + ` FROM holds WHERE id = ?`
-	qStandingHolds = `SELECT case_id, records FROM holds WHERE subject_id = ? AND lifted IS NULL`
-	qSubjectHeld   = `SELECT EXISTS (SELECT 1 FROM holds WHERE subject_id = ? AND lifted IS NULL)`
 	// qCaseHasRecord asks whether one of the records of a JSON array is
 	// of a case, in either file, finding each by its key.
 	qCaseHasRecord = `SELECT EXISTS (SELECT 1 FROM json_each(?2)
 	WHERE EXISTS (SELECT 1 FROM records r WHERE r.id = json_each.value AND r.case_id = ?1)
 		OR EXISTS (SELECT 1 FROM medical_records r WHERE r.id = json_each.value AND r.case_id = ?1))`
 	qInsertProof = `INSERT INTO proofs (` + sqlcore.ProofColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	qProof       = `SELECT ` + sqlcore.ProofColumns + ` FROM proofs WHERE record_id = ?`
-	qProofs      = `SELECT ` + sqlcore.ProofColumns + ` FROM proofs WHERE subject_id = ? ORDER BY seq`
 	qProofExists = `SELECT 1 FROM proofs WHERE record_id = ?`
 
 	// qCandidates walks the subjects in ID order from an index that
@@ -54,7 +52,6 @@ ORDER BY s.id LIMIT ?6`
 	qDossierErasures = `SELECT ` + sqlcore.ErasureColumns + ` FROM erasures WHERE subject_id IN (SELECT value FROM json_each(?))
 	ORDER BY subject_id, seq`
 
-	qGrant         = `SELECT ` + sqlcore.GrantColumns + ` FROM consent_grants WHERE id = ?`
 	qSubjectGrants = `SELECT ` + sqlcore.GrantColumns + ` FROM consent_grants WHERE subject_id = ? ORDER BY given, id`
 	// The first disclosure of the subject at or after a time that rests
 	// on a grant: the index finds the subject's disclosures from that
@@ -62,30 +59,55 @@ ORDER BY s.id LIMIT ?6`
 	qRestsOnGrant = `SELECT d.id FROM disclosures AS d WHERE d.subject_id = ? AND d.at >= ?
 	AND EXISTS (SELECT 1 FROM json_each(d.grants) AS g WHERE g.value = ?) ORDER BY d.at, d.id LIMIT 1`
 	qSubjectDisclosures = `SELECT ` + sqlcore.DisclosureColumns + ` FROM disclosures WHERE subject_id = ? ORDER BY at, id`
-	qCoverage           = `SELECT ` + sqlcore.CoverageColumns + ` FROM consent_coverage WHERE id = ?`
 	qEmployerCoverage   = `SELECT ` + sqlcore.CoverageColumns + ` FROM consent_coverage WHERE employer = ? ORDER BY valid_from, id`
 	// The first disclosure at or after a time that rests on a coverage.
 	qRestsOnCoverage = `SELECT id FROM disclosures WHERE coverage_id = ? AND coverage_id <> '' AND at >= ? ORDER BY at, id LIMIT 1`
-
-	qGroups       = `SELECT version, members FROM access_groups WHERE employer = ? ORDER BY version`
-	qGroupVersion = `SELECT coalesce(max(version), 0) FROM access_groups WHERE employer = ?`
 )
 
-// deleteSubject and deleteCase are the statements that erase a subject or
-// a case, children first; each takes the ID.
+// The statements of package sqlcore, rendered for the file.
 var (
-	deleteSubject = []string{
-		`DELETE FROM medical_records WHERE case_id IN (SELECT id FROM cases WHERE subject_id = ?)`,
-		`DELETE FROM records WHERE case_id IN (SELECT id FROM cases WHERE subject_id = ?)`,
-		`DELETE FROM cases WHERE subject_id = ?`,
-		`DELETE FROM subjects WHERE id = ?`,
-	}
-	deleteCase = []string{
-		`DELETE FROM medical_records WHERE case_id = ?`,
-		`DELETE FROM records WHERE case_id = ?`,
-		`DELETE FROM cases WHERE id = ?`,
-	}
+	qSubject       = inFile(sqlcore.SQLSubject)
+	qSubjectExists = inFile(sqlcore.SQLSubjectExists)
+	qCase          = inFile(sqlcore.SQLCase)
+	qCaseExists    = inFile(sqlcore.SQLCaseExists)
+	qLastEvent     = inFile(sqlcore.SQLLastEvent)
+	qEvents        = inFile(sqlcore.SQLEvents)
+	qSubjectEvents = inFile(sqlcore.SQLSubjectEvents)
+	qHold          = inFile(sqlcore.SQLHold)
+	qStandingHolds = inFile(sqlcore.SQLSubjectHolds)
+	qSubjectHeld   = inFile(sqlcore.SQLSubjectHeld)
+	qProof         = inFile(sqlcore.SQLProof)
+	qProofs        = inFile(sqlcore.SQLProofs)
+	qGrant         = inFile(sqlcore.SQLGrant)
+	qCoverage      = inFile(sqlcore.SQLCoverage)
+	qGroups        = inFile(sqlcore.SQLGroups)
+	qGroupVersion  = inFile(sqlcore.SQLGroupVersion)
+	// deleteSubject and deleteCase are the statements that erase a
+	// subject or a case, children first; each takes the ID.
+	deleteSubject = render(sqlcore.SQLDeleteSubject())
+	deleteCase    = render(sqlcore.SQLDeleteCase())
 )
+
+// inFile renders a statement of package sqlcore for the file: no schemas,
+// the medical file's table medical_records, parameters ?1, ?2, …
+func inFile(q string) string {
+	q = strings.NewReplacer("{medical}.records", "medical_records", "{schema}.", "").Replace(q)
+	b := []byte(q)
+	for i := range len(b) - 1 {
+		if b[i] == '$' && '0' <= b[i+1] && b[i+1] <= '9' {
+			b[i] = '?'
+		}
+	}
+	return string(b)
+}
+
+// render renders each of qs with inFile.
+func render(qs []string) []string {
+	for i := range qs {
+		qs[i] = inFile(qs[i])
+	}
+	return qs
+}
 
 // file is one compartment of records: the ordinary file or the medical
 // file (rule O6), each a table of its own. Its statements are built once
@@ -95,18 +117,11 @@ type file struct {
 }
 
 func newFile(what, table string) file {
+	f := sqlcore.SQLFile(what, table).Render(inFile)
 	return file{
 		what:   what,
-		insert: `INSERT INTO ` + table + ` (` + sqlcore.RecordColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		get:    `SELECT ` + sqlcore.RecordColumns + ` FROM ` + table + ` WHERE id = ?`,
-		update: `UPDATE ` + table + ` SET subject_id = ?, category = ?, author = ?, source_kind = ?, source_party = ?,
-	purpose = ?, basis = ?, created = ?, updated = ?, fields = ? WHERE id = ? AND case_id = ?`,
-		caseOf: `SELECT case_id FROM ` + table + ` WHERE id = ?`,
-		owner:  `SELECT case_id, subject_id FROM ` + table + ` WHERE id = ?`,
-		first:  `SELECT ` + sqlcore.RecordColumns + ` FROM ` + table + ` WHERE case_id = ? ORDER BY created, id LIMIT ?`,
-		after: `SELECT ` + sqlcore.RecordColumns + ` FROM ` + table + ` WHERE case_id = ? AND (created, id) > (?, ?)
-	ORDER BY created, id LIMIT ?`,
-		delete: `DELETE FROM ` + table + ` WHERE id = ? AND case_id = ? AND subject_id = ?`,
+		insert: `INSERT INTO ` + inFile(table) + ` (` + sqlcore.RecordColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		get:    f.Get, update: f.Update, caseOf: f.CaseOf, owner: f.Owner, first: f.First, after: f.After, delete: f.Delete,
 	}
 }
 
@@ -131,35 +146,26 @@ func newEntryQueries(table, medical string) entryQueries {
 	}
 }
 
-const (
-	qSubjectExists = `SELECT 1 FROM subjects WHERE id = ?`
-	qCase          = `SELECT ` + sqlcore.CaseColumns + ` FROM cases WHERE id = ?`
-	qCaseExists    = `SELECT 1 FROM cases WHERE id = ?`
-	qSubject       = `SELECT ` + sqlcore.SubjectColumns + ` FROM subjects WHERE id = ?`
-	qHoldLifted    = `SELECT lifted IS NOT NULL FROM holds WHERE id = ?`
-)
-
 var (
-	ordinaryFile    = newFile("record", "records")
-	medicalFile     = newFile("medical record", "medical_records")
+	ordinaryFile    = newFile("record", "{schema}.records")
+	medicalFile     = newFile("medical record", "{medical}.records")
 	ordinaryEntries = newEntryQueries("records", "0")
 	medicalEntries  = newEntryQueries("medical_records", "1")
 
 	queries = sqlcore.Queries{
-		CreateSubject:    `INSERT INTO subjects (` + sqlcore.SubjectColumns + `) VALUES (?, ?, ?, ?)`,
+		CreateSubject:    inFile(sqlcore.SQLCreateSubject),
 		Subject:          qSubject,
 		SubjectForUpdate: qSubject,
-		UpdateSubject:    `UPDATE subjects SET employer = ?, employment_ended = ?, created = ? WHERE id = ?`,
+		UpdateSubject:    inFile(sqlcore.SQLUpdateSubject),
 		SubjectExists:    qSubjectExists,
 		LockSubject:      qSubjectExists,
 		DeleteSubject:    deleteSubject,
 
-		CreateCase: `INSERT INTO cases (` + sqlcore.CaseColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		Case:       qCase,
-		UpdateCase: `UPDATE cases SET kind = ?, purpose = ?, contract_id = ?, contract_party = ?,
-	contract_party_kind = ?, contract_start = ?, contract_end = ?, opened = ?, closed = ? WHERE id = ? AND subject_id = ?`,
+		CreateCase:  inFile(sqlcore.SQLCreateCase),
+		Case:        qCase,
+		UpdateCase:  inFile(sqlcore.SQLUpdateCase),
 		CaseExists:  qCaseExists,
-		CaseSubject: `SELECT subject_id FROM cases WHERE id = ?`,
+		CaseSubject: inFile(sqlcore.SQLCaseSubject),
 		LockCase:    qCaseExists,
 		LockCases:   `SELECT id, closed IS NULL FROM cases WHERE id IN (SELECT value FROM json_each(?))`,
 		// Does a record of the case, in either file, date from after a
@@ -178,14 +184,14 @@ var (
 		Events:        qEvents,
 		SubjectEvents: qSubjectEvents,
 
-		InsertHold:    `INSERT INTO holds (` + sqlcore.HoldColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)`,
+		InsertHold:    inFile(sqlcore.SQLInsertHold),
 		Hold:          qHold,
-		HoldLifted:    qHoldLifted,
-		LiftHold:      `UPDATE holds SET lifted_by = ?, lifted = ?, lift_reason = ? WHERE id = ? AND lifted IS NULL`,
+		HoldLifted:    inFile(sqlcore.SQLHoldLifted),
+		LiftHold:      inFile(sqlcore.SQLLiftHold),
 		SubjectHolds:  qStandingHolds,
 		SubjectHeld:   qSubjectHeld,
 		CaseHasRecord: qCaseHasRecord,
-		InsertErasure: `INSERT INTO erasures (` + sqlcore.ErasureColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		InsertErasure: inFile(sqlcore.SQLInsertErasure),
 		Proof:         qProof,
 		Proofs:        qProofs,
 
@@ -201,17 +207,17 @@ var (
 		LockGrant:          qGrant,
 		SubjectGrants:      qSubjectGrants,
 		LockSubjectGrants:  qSubjectGrants,
-		RevokeGrant:        `UPDATE consent_grants SET revoked = ? WHERE id = ? AND revoked IS NULL`,
+		RevokeGrant:        inFile(sqlcore.SQLRevokeGrant),
 		RestsOnGrant:       qRestsOnGrant,
 		InsertDisclosure:   `INSERT INTO disclosures (` + sqlcore.DisclosureColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		SubjectDisclosures: qSubjectDisclosures,
 
-		InsertCoverage:       `INSERT INTO consent_coverage (` + sqlcore.CoverageColumns + `) VALUES (?, ?, ?, ?, ?)`,
+		InsertCoverage:       inFile(sqlcore.SQLInsertCoverage),
 		Coverage:             qCoverage,
 		LockCoverage:         qCoverage,
 		EmployerCoverage:     qEmployerCoverage,
 		LockEmployerCoverage: qEmployerCoverage,
-		EndCoverage:          `UPDATE consent_coverage SET valid_until = ? WHERE id = ?`,
+		EndCoverage:          inFile(sqlcore.SQLEndCoverage),
 		RestsOnCoverage:      qRestsOnCoverage,
 
 		Groups:       qGroups,

@@ -172,8 +172,8 @@ func (s *Store) migrate(ctx context.Context, migrations []sqladapter.Migration) 
 // migration is how the file's migrations run: a migration's statements
 // through one call, which runs them all.
 var migration = sqlcore.Migration{
-	Version: `SELECT count(*), coalesce(max(version), 0) FROM schema_migrations`,
-	Record:  `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`,
+	Version: inFile(sqlcore.SQLMigrationsVersion),
+	Record:  inFile(sqlcore.SQLRecordMigration),
 	Run: func(ctx context.Context, tx sqlcore.Conn, sql string) error {
 		_, err := tx.Exec(ctx, sql)
 		return err
