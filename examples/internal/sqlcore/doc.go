@@ -13,6 +13,9 @@
 //   - it stages rows: the library's values as statement parameters, in
 //     the column order of [CaseColumns], [RecordColumns], [EventColumns]
 //     and the others, and scans rows back into the library's types;
+//   - it holds the statements both dialects run alike but for table names
+//     and parameters ([SQLSubject] and the others, [SQLFile]), which each
+//     dialect renders;
 //   - it runs each operation's steps in one transaction of the dialect's:
 //     the reads a write decides on, the checks of the standing legal holds
 //     (rule G3) and of a closed case (rule R4), the statements, the audit
@@ -26,11 +29,12 @@
 //
 // A dialect gives it:
 //
-//   - its statements ([Queries]): placeholders ("?" or "$n"), schema
-//     names, lists (JSON arrays or PostgreSQL arrays), and the locks of a
-//     database with concurrent writers (FOR UPDATE, FOR SHARE, the
-//     SECURITY DEFINER functions of PostgreSQL's roles) where a database
-//     with one writer, which needs none, reads the same rows;
+//   - its statements ([Queries]), rendered from the core's or its own:
+//     placeholders ("?" or "$n"), schema names, lists (JSON arrays or
+//     PostgreSQL arrays), and the locks of a database with concurrent
+//     writers (FOR UPDATE, FOR SHARE, the SECURITY DEFINER functions of
+//     PostgreSQL's roles) where a database with one writer, which needs
+//     none, reads the same rows;
 //   - its transactions (one writer, or READ COMMITTED with row locks) and
 //     where a read goes (a reader connection, the primary or a replica);
 //   - the values whose column types differ ([Codec]): times, lists, JSON;
