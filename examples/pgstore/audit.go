@@ -34,6 +34,9 @@ func (s *Store) AppendEvents(ctx context.Context, events ...privacy.Event) ([]pr
 // PgBouncer in transaction mode.
 func (s *Store) appendEvents(ctx context.Context, tx pgx.Tx, op string, events []privacy.Event) ([]privacy.Event, error) {
 	n := len(events)
+	if n == 0 {
+		return []privacy.Event{}, nil
+	}
 	times := make([]pgtype.Timestamptz, n)
 	text := make([][]string, 14)
 	for i := range text {
