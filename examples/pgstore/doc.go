@@ -166,14 +166,27 @@
 // the schema current needs no right to change it. A schema newer than the
 // adapter is refused with privacy.ErrConflict.
 //
-// Adding a store (the access audit, consent or retention stores of later
-// rounds) is new files: migrations/NNNN_name.sql with its tables and
-// indexes, its statements in queries.go, and name.go with its methods. A
-// method that must land together with its audit events runs in a
-// transaction of the store's write helper and calls the unexported
-// appendEvents with it; statements that write go through the exec helper,
-// which counts rows for [Store.FailAfter]. If the new tables belong to the
-// medical side, put them in {medical} and extend [Grants].
+// # The body and the dialect
+//
+// What the store does is written once for both SQL adapters, in the
+// internal package sqlcore: the checks of every value, the steps of every
+// operation in one transaction with its audit events, the chaining of the
+// trail, the checks of holds and closed cases, a sweep's refusals, the
+// error kinds and the scanning of rows. This package is its PostgreSQL
+// dialect: the statements (queries.go; the locks, arrays and functions
+// above), the transactions (READ COMMITTED, REPEATABLE READ for a
+// snapshot, the replica), timestamptz and text[] values, the SQLSTATE
+// codes, and the steps that send a batch at once (records as column
+// arrays, events through append_events or COPY, a sweep's deletions per
+// file). Each method of [Store] calls the body with them.
+//
+// Adding a store is new files: migrations/NNNN_name.sql with its tables
+// and indexes, its statements in queries.go, and its operations in
+// sqlcore, written once for both adapters, which run inside the dialect's
+// write transaction and append their audit events there; statements that
+// write go through the body's Exec, which counts rows for
+// [Store.FailAfter]. If the new tables belong to the medical side, put
+// them in {medical} and extend [Grants].
 //
 // # Tests
 //

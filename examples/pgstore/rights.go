@@ -98,7 +98,10 @@ func scanRequest(row pgx.Row) (rights.Request, error) {
 func (s *Store) CreateRequest(ctx context.Context, r rights.Request, events []privacy.Event) error {
 	const op = "pgstore: create request"
 	row, err := encodeRequest(op, r)
-	if err := checkWrite(op, err, events); err != nil {
+	if err == nil {
+		err = sqladapter.CheckWriteEvents(op, events)
+	}
+	if err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {
@@ -132,7 +135,10 @@ func (s *Store) Request(ctx context.Context, id rights.RequestID) (rights.Reques
 func (s *Store) UpdateRequest(ctx context.Context, r rights.Request, events []privacy.Event) error {
 	const op = "pgstore: update request"
 	row, err := encodeRequest(op, r)
-	if err := checkWrite(op, err, events); err != nil {
+	if err == nil {
+		err = sqladapter.CheckWriteEvents(op, events)
+	}
+	if err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx pgx.Tx) error {

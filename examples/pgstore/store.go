@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
+	"github.com/dossierwacht/dossierwacht/examples/internal/sqlcore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -372,7 +373,7 @@ func (s *Store) migrate(ctx context.Context, ms []sqladapter.Migration) error {
 	const op = "pgstore: migrate"
 	// Most opens find the schema current: they need no lock and no right
 	// to change the schema.
-	v, err := s.version(ctx, s.pool)
+	v, err := s.version(ctx)
 	if err != nil {
 		return err
 	}
@@ -380,7 +381,7 @@ func (s *Store) migrate(ctx context.Context, ms []sqladapter.Migration) error {
 		return nil
 	}
 	if v > len(ms) {
-		return newerSchema(op, v, len(ms))
+		return sqlcore.NewerSchema(op, v, len(ms))
 	}
 	r := s.migrationReplacer()
 	return s.write(ctx, op, func(tx pgx.Tx) error {
@@ -395,52 +396,31 @@ CREATE TABLE IF NOT EXISTS {schema}.schema_migrations (
 )`), pgx.QueryExecModeSimpleProtocol); err != nil {
 			return err
 		}
-		v, err := s.version(ctx, tx)
-		if err != nil {
+		// The schema's names filled in; several statements a file, sent
+		// with the simple protocol.
+		run := func(ctx context.Context, tx sqlcore.Conn, sql string) error {
+			_, err := tx.Exec(ctx, r.Replace(sql), pgx.QueryExecModeSimpleProtocol)
 			return err
 		}
-		if v > len(ms) {
-			return newerSchema(op, v, len(ms))
-		}
-		for _, m := range ms[v:] {
-			if _, err := tx.Exec(ctx, r.Replace(m.SQL), pgx.QueryExecModeSimpleProtocol); err != nil {
-				return fmt.Errorf("migration %d %s: %w", m.Version, m.Name, err)
-			}
-			if _, err := tx.Exec(ctx, s.q.insertMigration, m.Version, m.Name); err != nil {
-				return err
-			}
-		}
-		return nil
+		return sqlcore.Migrate(ctx, txConn{tx}, op, sqlcore.Migration{Version: s.q.version, Record: s.q.insertMigration, Run: run}, ms)
 	})
 }
 
-func newerSchema(op string, have, want int) error {
-	return &privacy.Error{Op: op, Kind: privacy.ErrConflict,
-		Msg: fmt.Sprintf("the schema is at version %d, newer than this adapter's %d", have, want)}
-}
-
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-// version returns the schema's version: the number of migrations applied,
-// 0 before the first.
-func (s *Store) version(ctx context.Context, db querier) (int, error) {
+// version returns the schema's version on the primary: the number of
+// migrations applied, 0 before the first.
+func (s *Store) version(ctx context.Context) (int, error) {
 	const op = "pgstore: schema version"
 	var exists bool
-	if err := db.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`,
+	if err := s.pool.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`,
 		pgx.Identifier{s.schema, "schema_migrations"}.Sanitize()).Scan(&exists); err != nil {
 		return 0, fail(op, err, nil)
 	}
 	if !exists {
 		return 0, nil
 	}
-	var n, top int
-	if err := db.QueryRow(ctx, s.q.version).Scan(&n, &top); err != nil {
+	n, err := sqlcore.SchemaVersion(ctx, poolConn{s.pool}, op, s.q.version)
+	if err != nil {
 		return 0, fail(op, err, nil)
-	}
-	if n != top {
-		return 0, &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: "schema_migrations has gaps"}
 	}
 	return n, nil
 }
@@ -452,13 +432,13 @@ func (s *Store) checkVersion(ctx context.Context) error {
 	if err != nil {
 		return &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Err: err}
 	}
-	v, err := s.version(ctx, s.pool)
+	v, err := s.version(ctx)
 	if err != nil {
 		return err
 	}
 	switch {
 	case v > len(ms):
-		return newerSchema(op, v, len(ms))
+		return sqlcore.NewerSchema(op, v, len(ms))
 	case v < len(ms):
 		return &privacy.Error{Op: op, Kind: privacy.ErrConflict,
 			Msg: fmt.Sprintf("the schema is at version %d, the adapter needs %d: run Migrate", v, len(ms))}

@@ -87,11 +87,23 @@
 // Open applies nothing. A file whose schema is newer than the adapter is
 // refused with privacy.ErrConflict.
 //
-// Adding a store (the access audit, consent or retention stores of later
-// rounds) is two new files: migrations/NNNN_name.sql with its tables and
-// indexes, and name.go with its methods. A method that must land together
-// with its audit events runs inside [Store] write transactions and calls
-// the unexported appendEvents with its transaction; a write that should
-// honour fault injection runs its statements through the exec helper,
-// which counts rows for [Store.FailAfter].
+// # The body and the dialect
+//
+// What the store does is written once for both SQL adapters, in the
+// internal package sqlcore: the checks of every value, the steps of every
+// operation in one transaction with its audit events, the chaining of the
+// trail, the checks of holds and closed cases, a sweep's refusals, the
+// error kinds and the scanning of rows. This package is its SQLite
+// dialect: the statements (queries.go), the one writer and the reader
+// connections, times as microseconds and lists as JSON, SQLite's
+// constraint codes, and the steps that write a row at a time (a batch of
+// records or events through one prepared statement, a sweep item by
+// item). Each method of [Store] calls the body with them.
+//
+// Adding a store is two new places: migrations/NNNN_name.sql with its
+// tables and indexes and its statements in queries.go, and its operations
+// in sqlcore, written once for both adapters, which run inside the
+// dialect's write transaction and append their audit events there;
+// statements that write go through the body's Exec, which counts rows for
+// [Store.FailAfter].
 package sqlitestore

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
+	"github.com/dossierwacht/dossierwacht/examples/internal/sqlcore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -80,7 +81,10 @@ func scanRequest(row scanner) (rights.Request, error) {
 func (s *Store) CreateRequest(ctx context.Context, r rights.Request, events []privacy.Event) error {
 	const op = "sqlitestore: create request"
 	row, err := encodeRequest(op, r)
-	if err := checkWrite(op, err, events); err != nil {
+	if err == nil {
+		err = sqladapter.CheckWriteEvents(op, events)
+	}
+	if err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
@@ -89,8 +93,7 @@ func (s *Store) CreateRequest(ctx context.Context, r rights.Request, events []pr
 			r.Due.Extension, r.Policy, len(r.History), row.history); err != nil {
 			return err
 		}
-		_, err := s.appendEvents(ctx, tx, op, events)
-		return err
+		return s.appendInTx(ctx, tx, op, events)
 	})
 }
 
@@ -113,7 +116,10 @@ func (s *Store) Request(ctx context.Context, id rights.RequestID) (rights.Reques
 func (s *Store) UpdateRequest(ctx context.Context, r rights.Request, events []privacy.Event) error {
 	const op = "sqlitestore: update request"
 	row, err := encodeRequest(op, r)
-	if err := checkWrite(op, err, events); err != nil {
+	if err == nil {
+		err = sqladapter.CheckWriteEvents(op, events)
+	}
+	if err != nil {
 		return err
 	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
@@ -124,8 +130,7 @@ func (s *Store) UpdateRequest(ctx context.Context, r rights.Request, events []pr
 			return err
 		}
 		if n == 1 {
-			_, err := s.appendEvents(ctx, tx, op, events)
-			return err
+			return s.appendInTx(ctx, tx, op, events)
 		}
 		// Nothing changed: say why.
 		var subject privacy.SubjectID
@@ -172,4 +177,16 @@ func (s *Store) requests(ctx context.Context, op, query string, args ...any) ([]
 		return nil, s.fail(op, err, nil)
 	}
 	return out, nil
+}
+
+// appendInTx appends the audit events of a request's step inside tx, the
+// step's own transaction (rules O1, G7).
+func (s *Store) appendInTx(ctx context.Context, tx *sql.Tx, op string, events []privacy.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	return inTx(tx, func(c sqlcore.Conn) error {
+		_, err := dialect{s}.AppendEvents(ctx, c, op, events, false)
+		return err
+	})
 }

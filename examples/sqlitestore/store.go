@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
+	"github.com/dossierwacht/dossierwacht/examples/internal/sqlcore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -164,27 +165,19 @@ func (s *Store) migrate(ctx context.Context, migrations []sqladapter.Migration) 
 ) STRICT`); err != nil {
 			return err
 		}
-		var have, top int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(max(version), 0) FROM schema_migrations`).Scan(&have, &top); err != nil {
-			return err
-		}
-		if top != have {
-			return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: "schema_migrations has gaps"}
-		}
-		if top > len(migrations) {
-			return &privacy.Error{Op: op, Kind: privacy.ErrConflict,
-				Msg: fmt.Sprintf("the file's schema is at version %d, newer than this adapter's %d", top, len(migrations))}
-		}
-		for _, m := range migrations[top:] {
-			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-				return fmt.Errorf("migration %d %s: %w", m.Version, m.Name, err)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.Version, m.Name); err != nil {
-				return err
-			}
-		}
-		return nil
+		return inTx(tx, func(tx sqlcore.Conn) error { return sqlcore.Migrate(ctx, tx, op, migration, migrations) })
 	})
+}
+
+// migration is how the file's migrations run: a migration's statements
+// through one call, which runs them all.
+var migration = sqlcore.Migration{
+	Version: inFile(sqlcore.SQLMigrationsVersion),
+	Record:  inFile(sqlcore.SQLRecordMigration),
+	Run: func(ctx context.Context, tx sqlcore.Conn, sql string) error {
+		_, err := tx.Exec(ctx, sql)
+		return err
+	},
 }
 
 // write runs fn in a write transaction and commits it; any error rolls it
@@ -207,6 +200,17 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error)
 	return nil
 }
 
+// read runs fn in a read transaction on a reader connection: one snapshot
+// of the file (WAL), whatever the writer does meanwhile.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.r.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
 // exec runs one statement of a write and accounts for the rows it wrote.
 func (s *Store) exec(ctx context.Context, tx *sql.Tx, op, query string, args ...any) (int64, error) {
 	res, err := tx.ExecContext(ctx, query, args...)
@@ -220,43 +224,36 @@ func (s *Store) exec(ctx context.Context, tx *sql.Tx, op, query string, args ...
 	return n, s.faults.Wrote(op, n)
 }
 
-// fail translates err into the library's error model. A *privacy.Error
-// passes unchanged; a constraint names its kind (a foreign key: fk, which
-// is privacy.ErrNotFound when nil); everything else is
+// fail translates err into the library's error model ([sqlcore.Fail]). A
+// *privacy.Error passes unchanged; a constraint names its kind (a foreign
+// key: fk, which is privacy.ErrNotFound when nil); everything else is
 // privacy.ErrUnavailable. The driver's error is kept as Err; its message
 // names tables and constraints, never values.
 func (s *Store) fail(op string, err error, fk error) error {
-	var pe *privacy.Error
-	if errors.As(err, &pe) {
-		return pe
-	}
-	if fk == nil {
-		fk = privacy.ErrNotFound
-	}
-	kind, rule := privacy.ErrUnavailable, privacy.RuleID("")
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		kind = privacy.ErrNotFound
-		err = nil
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-	default:
-		var se *sqlite.Error
-		if errors.As(err, &se) {
-			switch se.Code() {
-			case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
-				kind = privacy.ErrExists
-			case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-				kind = fk
-			case sqlite3.SQLITE_CONSTRAINT_NOTNULL, sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_DATATYPE:
-				kind = privacy.ErrInvalid
-			case sqlite3.SQLITE_CONSTRAINT_TRIGGER:
-				// Rule G7: only the audit trail's triggers refuse writes.
-				kind, rule = privacy.ErrForbidden, privacy.G7
-			}
+	return sqlcore.Fail(op, err, fk, classify)
+}
+
+// classify sorts out SQLite's constraint errors.
+func classify(err, fk error) (error, privacy.RuleID, error) {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+			return privacy.ErrExists, "", err
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return fk, "", err
+		case sqlite3.SQLITE_CONSTRAINT_NOTNULL, sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_DATATYPE:
+			return privacy.ErrInvalid, "", err
+		case sqlite3.SQLITE_CONSTRAINT_TRIGGER:
+			// Rule G7: only the audit trail's triggers refuse writes.
+			return privacy.ErrForbidden, privacy.G7, err
 		}
 	}
-	return &privacy.Error{Op: op, Kind: kind, Rule: rule, Err: err}
+	return nil, "", err
 }
+
+// scanner is a row to scan: *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
 
 // micros is how a time is stored: microseconds since 1970 UTC, NULL for the
 // zero time.

@@ -1,5 +1,7 @@
-// Package sqladapter holds what the SQL adapters of the examples
-// (sqlitestore and pgstore) share, so that both keep and check data alike:
+// Package sqladapter holds the value-level part of what the SQL adapters
+// of the examples (sqlitestore and pgstore) share, so that both keep and
+// check data alike; their operations, written once over a dialect, are
+// package sqlcore, which stands on this one:
 //
 //   - the encoding of a record's fields into one opaque column
 //     ([EncodeFields], [DecodeFields]), exact for any bytes;
