@@ -93,16 +93,19 @@ func (s *Service) EndEmployment(ctx context.Context, a *Actor, id privacy.Subjec
 	if err := checkActor(v, a); err != nil {
 		return err
 	}
+	e := s.event(a, privacy.EventUpdate, id, "", string(id), privacy.O8, true)
+	if !caseStaff(a.Role) && a.Role != privacy.RoleEmployerContact {
+		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not record the end of employment"))
+	}
 	subj, err := s.dossiers.Subject(ctx, id)
-	if err != nil {
+	if err != nil && !errors.Is(err, privacy.ErrNotFound) {
 		return err
 	}
-	e := s.event(a, privacy.EventUpdate, id, "", string(id), privacy.O8, true)
-	switch {
-	case caseStaff(a.Role):
-	case a.Role == privacy.RoleEmployerContact && subj.Employer != "" && a.ActsFor(subj.Employer):
-	default:
-		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not record the end of employment"))
+	if err != nil || (a.Role == privacy.RoleEmployerContact && (subj.Employer == "" || !a.ActsFor(subj.Employer))) {
+		// A subject that is missing and one of another employer are
+		// answered alike, and both refusals audited (O2, N9).
+		e.Rule = privacy.O2
+		return s.refuse(ctx, e, notFound(string(v)))
 	}
 	if ended.IsZero() || ended.After(s.now()) {
 		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "ended", Msg: "the end of employment is a date not after now"}
@@ -234,15 +237,7 @@ func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []priva
 	for i := range recs {
 		r := &recs[i]
 		r.Author = a.ID
-		if create {
-			r.Created, r.Updated = now, now
-		} else {
-			old, err := s.lookup(ctx, r.ID, r.Category)
-			if err != nil {
-				return err
-			}
-			r.Created, r.Updated = old.Created, now
-		}
+		r.Created, r.Updated = now, now
 		if err := r.Validate(); err != nil {
 			if errors.Is(err, privacy.ErrForbidden) {
 				// Rule O5: a special category is refused and audited
@@ -259,6 +254,20 @@ func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []priva
 				return err
 			}
 			cases[r.Case] = c
+		}
+		if !create {
+			// The case is one a may know of; the record to change must be
+			// of it. A record that is missing and one of another case are
+			// answered alike, and both refusals audited (O10, N9).
+			old, err := s.lookup(ctx, r.ID, r.Category)
+			if err != nil && !errors.Is(err, privacy.ErrNotFound) {
+				return err
+			}
+			if err != nil || old.Case != r.Case || old.Subject != c.Subject {
+				e := s.event(a, privacy.EventUpdate, c.Subject, c.ID, string(r.ID), privacy.RuleDefaultDeny, false)
+				return s.refuse(ctx, e, notFound(string(v)))
+			}
+			r.Created = old.Created
 		}
 		if r.Purpose == "" {
 			r.Purpose = c.Purpose

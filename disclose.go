@@ -42,17 +42,20 @@ func (s *Service) RevokeConsent(ctx context.Context, a *Actor, id consent.GrantI
 	if err := checkActor(verbConsent, a); err != nil {
 		return consent.Grant{}, err
 	}
-	g, err := s.registry.Grant(ctx, id)
-	if err != nil {
-		return consent.Grant{}, notFoundIf(err, "grant")
-	}
-	if a.Role == privacy.RoleSubject && g.Subject != a.Subject {
-		// Another subject's grant is not theirs to withdraw, nor to know of.
-		return consent.Grant{}, notFound("grant")
-	}
-	if !mayRecordConsent(a, g.Subject) {
-		e := s.event(a, privacy.EventUpdate, g.Subject, g.Case, string(g.ID), privacy.O14, false)
+	e := s.event(a, privacy.EventUpdate, "", "", string(id), privacy.O14, false)
+	if a.Role != privacy.RoleSubject && !mayRecordConsent(a, "") {
+		// Decided before the grant is looked up: the answer tells nothing
+		// of whether it exists.
 		return consent.Grant{}, s.refuse(ctx, e, forbidden(verbConsent, roleRule(a.Role), "consent is withdrawn by the subject or the service's staff"))
+	}
+	g, err := s.registry.Grant(ctx, id)
+	if err != nil && !errors.Is(err, privacy.ErrNotFound) {
+		return consent.Grant{}, err
+	}
+	if err != nil || (a.Role == privacy.RoleSubject && g.Subject != a.Subject) {
+		// A missing grant and another subject's are answered alike: not
+		// theirs to withdraw, nor to know of; both refusals audited (N9).
+		return consent.Grant{}, s.refuse(ctx, e, notFound("grant"))
 	}
 	return s.registry.Revoke(ctx, a, id, s.now())
 }

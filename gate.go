@@ -100,11 +100,14 @@ func act(a *Actor, now time.Time, purpose privacy.Purpose) privacy.Act {
 	return privacy.Act{By: a.Principal, At: now, Purpose: purpose, AccessPoint: a.AccessPoint, Client: a.Client}
 }
 
-// refused audits err when a rule refused the operation (ErrForbidden):
-// the case file's own refusals (O5, R4, R5, O2, N5, G3) are logged like
-// the engine's. Other errors are returned as they are.
+// refused audits err when the store or a rule refused the operation: the
+// case file's own refusals (O5, R4, R5, O2, N5, G3, ErrForbidden), an ID
+// that is taken (ErrExists) and a write that meets another state
+// (ErrConflict) are logged like the engine's (N9), so that probing the
+// store leaves a trace. Other errors (bad input, a store that failed) are
+// returned as they are.
 func (s *Service) refused(ctx context.Context, e privacy.Event, err error) error {
-	if errors.Is(err, privacy.ErrForbidden) {
+	if errors.Is(err, privacy.ErrForbidden) || errors.Is(err, privacy.ErrExists) || errors.Is(err, privacy.ErrConflict) {
 		return s.refuse(ctx, e, err)
 	}
 	return err

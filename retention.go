@@ -81,6 +81,11 @@ func (s *Service) PlanSweep(ctx context.Context, a *Actor) ([]retention.Schedule
 	if err := s.officer(ctx, verbSweep, a, "", "sweep-plan", privacy.EventExecute); err != nil {
 		return nil, err
 	}
+	// No audit, no answer (G7): the search is logged before anything is
+	// read.
+	if err := s.audit(ctx, s.event(a, privacy.EventSearch, "", "", "sweep-plan", privacy.O12, true)); err != nil {
+		return nil, err
+	}
 	var out []retention.Schedule
 	for sc, err := range s.retention.Plan(ctx, a.Principal, s.now()) {
 		if err != nil {
@@ -88,7 +93,7 @@ func (s *Service) PlanSweep(ctx context.Context, a *Actor) ([]retention.Schedule
 		}
 		out = append(out, sc)
 	}
-	return out, s.audit(ctx, s.event(a, privacy.EventSearch, "", "", "sweep-plan", privacy.O12, true))
+	return out, nil
 }
 
 // VerifyAudit checks the whole audit trail against want, a checkpoint kept
@@ -149,9 +154,9 @@ func (s *Service) Proofs(ctx context.Context, a *Actor, subject privacy.SubjectI
 	if a.Role != privacy.RolePrivacyOfficer {
 		return nil, s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "only the privacy officer reads proofs of deletion"))
 	}
-	proofs, err := s.retention.Proofs(ctx, subject)
-	if err != nil {
+	// No audit, no answer (G7): the read is logged before it is made.
+	if err := s.audit(ctx, e); err != nil {
 		return nil, err
 	}
-	return proofs, s.audit(ctx, e)
+	return s.retention.Proofs(ctx, subject)
 }

@@ -2,6 +2,8 @@ package dossierwacht
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
@@ -177,3 +179,22 @@ func (s *Service) Policy() *privacy.Policy { return s.policy.Clone() }
 // now is the time of an operation: the Service's clock, normalised as
 // stores keep times.
 func (s *Service) now() time.Time { return privacy.Timestamp(s.clock()) }
+
+// NewID returns a new identifier that starts with prefix (letters, digits
+// and . _ : - only) and ends in 128 random bits: unguessable. IDs are
+// unique across the service, so that creating an object under an ID that
+// is taken fails with privacy.ErrExists (audited) — which tells the
+// caller that something holds that ID. An employer that could guess the
+// ID of a consultation-hour case would learn that it exists (rule O10):
+// give cases and records IDs from NewID, never IDs derived from a name,
+// a date or a counter.
+func NewID(prefix string) string {
+	var b [16]byte
+	// crypto/rand.Read never returns an error: where the system's source
+	// fails, it ends the program instead (Go 1.24 and later).
+	_, _ = rand.Read(b[:])
+	if prefix == "" {
+		return hex.EncodeToString(b[:])
+	}
+	return prefix + "-" + hex.EncodeToString(b[:])
+}

@@ -3,6 +3,7 @@ package dossierwacht_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -56,5 +57,24 @@ func TestPing(t *testing.T) {
 	}
 	if n != 0 {
 		t.Errorf("Ping wrote %d audit events", n)
+	}
+}
+
+// TestNewID: IDs from NewID are well formed, keep their prefix and do not
+// repeat (rule O10: an ID no one can guess cannot be probed).
+func TestNewID(t *testing.T) {
+	seen := map[string]bool{}
+	for range 1000 {
+		id := dossierwacht.NewID("case")
+		if !privacy.ValidID(id) || !strings.HasPrefix(id, "case-") || len(id) != len("case-")+32 {
+			t.Fatalf("NewID(case) = %q", id)
+		}
+		if seen[id] {
+			t.Fatalf("NewID repeated %q", id)
+		}
+		seen[id] = true
+	}
+	if id := dossierwacht.NewID(""); !privacy.ValidID(id) || len(id) != 32 {
+		t.Errorf("NewID() = %q", id)
 	}
 }

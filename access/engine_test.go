@@ -197,11 +197,14 @@ func TestNewEngine(t *testing.T) {
 // here with a policy that allows as much as validation lets through.
 func TestFloorsHoldWithoutPolicy(t *testing.T) {
 	p := privacy.Strict()
-	// An insurer rule as wide as N3 allows, and an employer rule that
-	// writes every N1-permitted category.
+	// An insurer rule as wide as N3 allows (regulation O's narrower
+	// overview, O11, set aside by dropping O from the policy), and an
+	// employer rule that writes every N1-permitted category.
+	p.Regulations = []string{"R"}
 	p.Access = append(p.Access, privacy.AccessRule{Rule: privacy.N3, Effect: privacy.Allow, Roles: []privacy.Role{privacy.RoleInsurer},
 		Actions: []privacy.Action{read}, Categories: []privacy.Category{privacy.CategoryIdentity, privacy.CategoryEmployment, privacy.CategoryAbsenceFacts},
-		Fields: []privacy.Field{privacy.FieldName, privacy.FieldAddress, privacy.FieldWages, privacy.FieldFirstDay}, Requires: []privacy.Condition{privacy.CondCovers}, Reason: "wide"})
+		Fields:    []privacy.Field{privacy.FieldName, privacy.FieldAddress, privacy.FieldWages, privacy.FieldFirstDay},
+		CaseKinds: []privacy.CaseKind{privacy.CaseAbsence}, Requires: []privacy.Condition{privacy.CondCovers}, Reason: "wide"})
 	e := engineFor(t, p)
 	for _, tc := range []struct {
 		name    string

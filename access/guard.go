@@ -116,6 +116,9 @@ func (g *Guard) Check(ctx context.Context, r Request) (Decision, error) {
 // (one malformed request fails the whole batch, and nothing is written),
 // then decided, and all the audit events are appended at once.
 func (g *Guard) CheckAll(ctx context.Context, rs []Request) ([]Decision, error) {
+	if g == nil {
+		return nil, errNoGuard("access: check")
+	}
 	for i := range rs {
 		if err := rs[i].Validate(); malformed(err) {
 			return nil, err
@@ -177,7 +180,7 @@ type ViewRequest struct {
 // audited and answered as a hidden case.
 func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 	const op = "access: view"
-	if g.dossiers == nil {
+	if g == nil || g.dossiers == nil {
 		return CaseView{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "the guard has no dossiers"}
 	}
 	if !privacy.ValidID(string(r.Case)) {
@@ -315,6 +318,9 @@ func collect(seq iter.Seq2[privacy.Record, error]) ([]privacy.Record, error) {
 // (allowed) or left out (denied, with the rule that hid it).
 func (g *Guard) List(ctx context.Context, r ListRequest, cases []privacy.Case) ([]privacy.Case, error) {
 	const op = "access: list"
+	if g == nil {
+		return nil, errNoGuard(op)
+	}
 	if r.Principal == nil {
 		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "principal", Msg: "missing"}
 	}
@@ -396,6 +402,11 @@ func eventAction(r *Request) privacy.EventAction {
 // their data, when, in which role, why and with which outcome (rule N9; the
 // subject's export includes it).
 func (g *Guard) SubjectEvents(ctx context.Context, subject privacy.SubjectID, from uint64) iter.Seq2[privacy.Event, error] {
+	if g == nil {
+		return func(yield func(privacy.Event, error) bool) {
+			yield(privacy.Event{}, errNoGuard("access: subject events"))
+		}
+	}
 	if !privacy.ValidID(string(subject)) {
 		return func(yield func(privacy.Event, error) bool) {
 			yield(privacy.Event{}, &privacy.Error{Op: "access: subject events", Kind: privacy.ErrInvalid, Path: "subject", Msg: "malformed subject ID"})
@@ -408,7 +419,16 @@ func (g *Guard) SubjectEvents(ctx context.Context, subject privacy.SubjectID, fr
 // no earlier checkpoint) and returns the checkpoint it reached; see
 // [Verify].
 func (g *Guard) Verify(ctx context.Context, want Checkpoint) (Checkpoint, error) {
+	if g == nil {
+		return Checkpoint{}, errNoGuard("access: verify")
+	}
 	return Verify(g.store.Events(ctx, 1), Checkpoint{}, want)
+}
+
+// errNoGuard is the error of a method called on a nil *Guard, as when the
+// error of [New] was not looked at: a denial, never a panic.
+func errNoGuard(op string) error {
+	return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "no guard: New failed"}
 }
 
 // GroupFigure answers an anonymised figure about a group of an employer's
@@ -425,7 +445,7 @@ func (g *Guard) Verify(ctx context.Context, want Checkpoint) (Checkpoint, error)
 // step, so that two racing requests cannot together break the rule.
 func (g *Guard) GroupFigure(ctx context.Context, r GroupRequest) (GroupFigure, error) {
 	const op = "access: group figure"
-	if g.dossiers == nil {
+	if g == nil || g.dossiers == nil {
 		return GroupFigure{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "the guard has no dossiers"}
 	}
 	if err := r.Validate(); malformed(err) {

@@ -557,3 +557,45 @@ func TestGuardViewAuditsWhatWasShown(t *testing.T) {
 		t.Errorf("events %v, want %v", got, want)
 	}
 }
+
+// TestNilGuardDenies: a Guard whose New failed (the error not looked at)
+// denies every call with ErrInvalid and never panics; so do a nil policy's
+// Validate and ViewTo without a view.
+func TestNilGuardDenies(t *testing.T) {
+	ctx := context.Background()
+	g, err := access.New(memstore.New(), nil, nil)
+	if err == nil || g != nil {
+		t.Fatalf("New without a policy = %v, %v; want an error and no guard", g, err)
+	}
+	if _, err := g.View(ctx, access.ViewRequest{Case: "c-1"}); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("nil Guard.View = %v, want ErrInvalid", err)
+	}
+	if _, err := g.Check(ctx, access.Request{}); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("nil Guard.Check = %v, want ErrInvalid", err)
+	}
+	if _, err := g.List(ctx, access.ListRequest{}, nil); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("nil Guard.List = %v, want ErrInvalid", err)
+	}
+	if _, err := g.GroupFigure(ctx, access.GroupRequest{}); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("nil Guard.GroupFigure = %v, want ErrInvalid", err)
+	}
+	if _, err := g.Verify(ctx, access.Checkpoint{}); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("nil Guard.Verify = %v, want ErrInvalid", err)
+	}
+	for _, err := range g.SubjectEvents(ctx, "s-1", 0) {
+		if !errors.Is(err, privacy.ErrInvalid) {
+			t.Errorf("nil Guard.SubjectEvents = %v, want ErrInvalid", err)
+		}
+	}
+	var p *privacy.Policy
+	if err := p.Validate(); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("nil Policy.Validate = %v, want ErrInvalid", err)
+	}
+	e, err := access.NewEngine(privacy.Strict())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.ViewTo(nil, access.Request{}, nil, nil); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("ViewTo(nil) = %v, want ErrInvalid", err)
+	}
+}

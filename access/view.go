@@ -89,6 +89,9 @@ func (e *Engine) View(r Request, records, medical []privacy.Record) (CaseView, e
 // (the physician's) stays reachable through v when it is reused for
 // another principal (the employer); on error v is empty.
 func (e *Engine) ViewTo(v *CaseView, r Request, records, medical []privacy.Record) error {
+	if v == nil || e == nil {
+		return &privacy.Error{Op: "access: view", Kind: privacy.ErrInvalid, Msg: "no view to write into, or no engine"}
+	}
 	var decided [numCats]Decision
 	return e.view(v, r, records, medical, &decided)
 }

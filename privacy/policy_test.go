@@ -110,6 +110,31 @@ func TestPolicyFloors(t *testing.T) {
 		{"G2_extension_of_a_year", regO, func(p *privacy.Policy) { p.Requests.Extension.Period = privacy.Years(1) }, privacy.G2, "requests.extension.period"},
 		{"N8_medical_erasure_in_a_year", nil, func(p *privacy.Policy) { p.Requests.MedicalErasure.Period = privacy.Years(1) }, privacy.N8, "requests.medical_erasure.period"},
 		{"N11_no_free_copy", nil, func(p *privacy.Policy) { p.Requests.FreeCopies = 0 }, privacy.N11, "requests.free_copies"},
+		// Rules O11, O10: the insurer's rule reaches no consultation-hour
+		// visit, periodic examination or preventive case; under
+		// regulation O it reads the overview only.
+		{"O11_insurer_rule_for_every_case_kind", nil, allow(privacy.O11, privacy.RoleInsurer, []privacy.Category{privacy.CategoryIdentity},
+			[]privacy.Field{privacy.FieldName}, privacy.CondCovers), privacy.O11, "access[14].case_kinds"},
+		{"O11_insurer_reads_wages_under_regulation_O", nil, func(p *privacy.Policy) {
+			p.Access = append(p.Access, privacy.AccessRule{Rule: privacy.O11, Effect: privacy.Allow, Roles: []privacy.Role{privacy.RoleInsurer},
+				Actions: []privacy.Action{privacy.ActionRead}, Categories: []privacy.Category{privacy.CategoryEmployment},
+				Fields: []privacy.Field{privacy.FieldWages}, CaseKinds: []privacy.CaseKind{privacy.CaseAbsence},
+				Requires: []privacy.Condition{privacy.CondCovers, privacy.CondContractInForce}, Reason: "wages"})
+		}, privacy.O11, "access[14].roles[0]"},
+		// Rule O14: under regulation O a transfer rests on written consent.
+		{"O14_plain_consent_under_regulation_O", nil, func(p *privacy.Policy) {
+			p.Disclosures = append(p.Disclosures, privacy.DisclosureRule{Rule: privacy.R6, Recipient: privacy.PartyThirdParty,
+				Categories: []privacy.Category{privacy.CategoryNotes}, Basis: privacy.BasisConsent, Reason: "unsigned"})
+		}, privacy.O14, "disclosures[6].basis"},
+		// Rule N5: a statute that names its purposes is never widened by
+		// a basis that drops them.
+		{"N5_statute_purposes_dropped", nil, func(p *privacy.Policy) {
+			for i := range p.LegalBases {
+				if p.LegalBases[i].ID == "arbowet-14" {
+					p.LegalBases[i].Purposes = nil
+				}
+			}
+		}, privacy.N5, "legal_bases[4]"},
 		{"O6_medical_on_plain_consent", nil, func(p *privacy.Policy) {
 			p.Disclosures = append(p.Disclosures, privacy.DisclosureRule{Rule: privacy.R6, Recipient: privacy.PartyThirdParty, Categories: med, Basis: privacy.BasisConsent})
 		}, privacy.O6, "disclosures[6].basis"},
@@ -231,7 +256,8 @@ func TestPolicyFloorsAllow(t *testing.T) {
 		}},
 		{"N10_more_precise_provision_within_a_known_statute", func(p *privacy.Policy) {
 			p.LegalBases = append(p.LegalBases, privacy.LegalBasis{ID: "wia-25", Rule: privacy.N10, Citation: "Wet WIA art. 25",
-				Recipients: []privacy.PartyKind{privacy.PartyUWV}, Categories: []privacy.Category{privacy.CategoryWorkCapacity}})
+				Recipients: []privacy.PartyKind{privacy.PartyUWV}, Categories: []privacy.Category{privacy.CategoryWorkCapacity},
+				Purposes: []privacy.Purpose{privacy.PurposeAbsenceGuidance}})
 		}},
 		{"N5_statutes_dropped", func(p *privacy.Policy) { p.LegalBases = nil }},
 		{"R9_fiscal_rule_longer", func(p *privacy.Policy) { p.Retention[4].Period = privacy.Months(96) }},

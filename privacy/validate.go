@@ -14,6 +14,10 @@ type policyChecker struct {
 	// (R11 or O13), the gate to third parties (R6 or O14), statutory
 	// retention (R9 or N7).
 	assign, own, gate, statutory RuleID
+	// regulationO: the policy implements regulation O, whose insurer sees
+	// only the overview (O11) and whose consent to a transfer is written
+	// (O14).
+	regulationO bool
 }
 
 func (c *policyChecker) fail(rule RuleID, path, format string, args ...any) {
@@ -152,10 +156,14 @@ func minDays(p Period) int { return p.Years*365 + p.Months*28 + p.Weeks*7 + p.Da
 // within 4 weeks and allows no extension: R11's four weeks are
 // unconditional and the stricter rule wins over G2's extension (R11).
 func (p *Policy) Validate() error {
+	if p == nil {
+		return &Error{Op: "validate policy", Kind: ErrInvalid, Msg: "no policy"}
+	}
 	c := policyChecker{assign: p.citing(R7, O4), own: p.citing(R11, O13), gate: p.citing(R6, O14), statutory: N7}
 	if slices.Contains(p.Regulations, "R") {
 		c.statutory = R9
 	}
+	c.regulationO = slices.Contains(p.Regulations, "O")
 	if p.Name == "" || !ValidID(p.Name) {
 		c.fail("", "name", "want an identifier")
 	}
@@ -325,6 +333,19 @@ func (c *policyChecker) accessRule(path string, a *AccessRule) {
 			if slices.ContainsFunc(a.Actions, func(act Action) bool { return act != ActionRead }) {
 				c.fail(N3, path+".actions", "an insurer only reads")
 			}
+			if len(a.CaseKinds) == 0 || slices.ContainsFunc(a.CaseKinds, func(k CaseKind) bool {
+				return k != CaseAbsence && k != CaseReintegration
+			}) {
+				// Rules O11, O10: the insurer's overview is of sick
+				// employees; it never reaches a consultation-hour visit, a
+				// periodic examination or a preventive case.
+				c.fail(O11, path+".case_kinds", "an insurer rule is for absence and reintegration cases only")
+			}
+			if c.regulationO {
+				// Rule O11: under regulation O the insurer sees the
+				// overview, narrower than N3's maximum.
+				c.limitFields(rpath, O11, a, InsurerOverview())
+			}
 		}
 		if role == RoleEmployerContact && !slices.Contains(a.Requires, CondConsent) &&
 			(slices.Contains(a.Categories, CategoryConsultation) || len(a.CaseKinds) == 0 ||
@@ -492,6 +513,11 @@ func (c *policyChecker) disclosureRule(path string, d *DisclosureRule) {
 			c.fail(O6, path+".basis", "medical data leaves only on written consent or a statute")
 		}
 	}
+	if d.Basis == BasisConsent && c.regulationO {
+		// Rule O14: under regulation O a transfer rests on the employee's
+		// written consent; an explicit but unsigned one does not do.
+		c.fail(O14, path+".basis", "regulation O asks for written consent")
+	}
 	if d.Recipient == PartyInsurer {
 		a := AccessRule{Categories: d.Categories, Fields: d.Fields}
 		c.limitFields(path, N3, &a, InsurerMaximum())
@@ -542,7 +568,10 @@ func StatutoryBases() []LegalBasis { return statutoryBases() }
 // knows under the same rule (see [Policy.Validate]).
 func (c *policyChecker) legalBasisCeiling(path string, l *LegalBasis) {
 	for _, s := range statutoryBases() {
-		if s.Rule == l.Rule && subset(l.Recipients, s.Recipients) && subset(l.Categories, s.Categories) {
+		// A statute that names its purposes (N5, N10) is narrowed, never
+		// widened: a basis of it names some of them.
+		purposes := len(s.Purposes) == 0 || (len(l.Purposes) > 0 && subset(l.Purposes, s.Purposes))
+		if s.Rule == l.Rule && subset(l.Recipients, s.Recipients) && subset(l.Categories, s.Categories) && purposes {
 			return
 		}
 	}

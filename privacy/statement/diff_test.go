@@ -55,7 +55,8 @@ func shortenAbsence(p *privacy.Policy) {
 
 var newBasis = privacy.LegalBasis{ID: "wia-25", Rule: privacy.N10, Citation: "Wet WIA art. 25",
 	Recipients: []privacy.PartyKind{privacy.PartyUWV}, Categories: []privacy.Category{privacy.CategoryAbsenceFacts, privacy.CategoryWorkCapacity},
-	Reason: "the reintegration report for a WIA claim"}
+	Purposes: []privacy.Purpose{privacy.PurposeAbsenceGuidance, privacy.PurposeReintegration},
+	Reason:   "the reintegration report for a WIA claim"}
 
 // nextVersion is the version of Strict the golden diff shows.
 func nextVersion() *privacy.Policy {
@@ -82,14 +83,6 @@ func TestDiff(t *testing.T) {
 			Area: statement.AreaAccess, Kind: statement.Removed, Rule: privacy.O11,
 			Dutch:   "Vanaf 1 januari 2027 mag de verzuimverzekeraar de hersteldatum (verzuimgegevens) niet meer inzien.",
 			English: "From 1 January 2027 the absence insurer may no longer see the recovery date (absence data).",
-		}}},
-		{"O11_insurer_sees_expected_duration", privacy.RegulationO, func(p *privacy.Policy) {
-			a := accessRule(p, privacy.O11, privacy.RoleInsurer)
-			a.Fields = append(slices.Clone(a.Fields), privacy.FieldExpectedDuration)
-		}, []change{{
-			Area: statement.AreaAccess, Kind: statement.Added, Rule: privacy.O11,
-			Dutch:   "Vanaf 1 januari 2027 mag de verzuimverzekeraar de verwachte duur (verzuimgegevens) inzien.",
-			English: "From 1 January 2027 the absence insurer may see the expected duration (absence data).",
 		}}},
 		{"N7_absence_retention_2_years_to_18_months", privacy.Strict, shortenAbsence, []change{{
 			Area: statement.AreaRetention, Kind: statement.Changed, Rule: privacy.N7,
