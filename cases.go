@@ -483,7 +483,7 @@ func (s *Service) ListCases(ctx context.Context, a *Actor, q CaseQuery) ([]Liste
 		}
 		p = &insurer
 	}
-	decider := s.registry.Decider()
+	decider := s.registry.Engine()
 	checker := access.ConsentFunc(func(c privacy.Case, party privacy.PartyID) bool {
 		return decider.Consents(consent.Query{Subject: c.Subject, Recipient: consent.Recipient{Party: party, Kind: privacy.PartyEmployer},
 			Category: privacy.CategoryConsultation, Case: c.ID, At: now}, grants[c.Subject])

@@ -86,7 +86,7 @@ type Service struct {
 	guard     *access.Guard
 	engine    *access.Engine
 	registry  *consent.Registry
-	retention *retention.Retention
+	retention *retention.Keeper
 	desk      *rights.Desk
 	clock     func() time.Time
 }
@@ -138,7 +138,7 @@ func Open(ctx context.Context, store Store, policy *privacy.Policy, opts *Option
 		Disclosures: log,
 		Consents:    log,
 		Audit:       rights.FromAudit(guard),
-		Retention:   rights.RetentionFromStore(store, s.retention.Rules()),
+		Retention:   rights.RetentionFromStore(store, s.retention.Engine()),
 		// Rules G3, O13: an erasure the desk applies goes through
 		// retention, each record with its proof.
 		Erasures:   s.retention,

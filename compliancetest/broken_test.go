@@ -432,7 +432,7 @@ func TestBrokenSystems(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				rules, err := retention.NewRules(privacy.Strict())
+				rules, err := retention.NewEngine(privacy.Strict())
 				if err != nil {
 					t.Fatal(err)
 				}

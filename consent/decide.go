@@ -89,15 +89,15 @@ func (d Decision) String() string {
 	return s + ")"
 }
 
-// Decider decides disclosures from a policy, a request and the facts of
+// Engine decides disclosures from a policy, a request and the facts of
 // the store: the case the data comes from, the subject's grants and the
 // coverage register ([Facts]). It is pure: no I/O, no clock, no state
 // beyond the policy it was built from, so it is safe for concurrent use.
 // It holds the access engine compiled from the same policy, so that a
 // discloser passes on only what it may read itself. [Registry] uses one
 // inside the store's transaction; the access engine may use one to ask
-// whether a subject consented (O10) through [Decider.Consents].
-type Decider struct {
+// whether a subject consented (O10) through [Engine.Consents].
+type Engine struct {
 	version  string
 	purposes []privacy.Purpose
 	cats     [numCats]catRules // by catIndex
@@ -124,7 +124,7 @@ type Facts struct {
 	Coverage []Coverage
 }
 
-// catRules is what a Decider knows of one category.
+// catRules is what a Engine knows of one category.
 type catRules struct {
 	fields  []privacy.Field  // every field of the category
 	insurer []privacy.Field  // rule N3's maximum; nil: an insurer gets none of it
@@ -186,7 +186,7 @@ const numCats = privacy.NumCategories
 
 // cat returns what the decider knows of c, or nil for a category the
 // service does not process.
-func (d *Decider) cat(c privacy.Category) *catRules {
+func (d *Engine) cat(c privacy.Category) *catRules {
 	i := c.Index()
 	if i < 0 {
 		return nil
@@ -197,12 +197,12 @@ func (d *Decider) cat(c privacy.Category) *catRules {
 // rulesFor returns the disclosure rules for category c to recipients of
 // kind k (k from kindIndex), and what the decider knows of c; nil for an
 // unknown category.
-func (d *Decider) rulesFor(c privacy.Category, k int) ([]rule, *catRules) {
+func (d *Engine) rulesFor(c privacy.Category, k int) ([]rule, *catRules) {
 	return d.rulesAt(c.Index(), k)
 }
 
 // rulesAt is rulesFor for the category of index ci.
-func (d *Decider) rulesAt(ci, k int) ([]rule, *catRules) {
+func (d *Engine) rulesAt(ci, k int) ([]rule, *catRules) {
 	if ci < 0 {
 		return nil, nil
 	}
@@ -232,9 +232,9 @@ type basis struct {
 	reason     string
 }
 
-// NewDecider returns a Decider for policy. The policy is validated and
+// NewEngine returns a Engine for policy. The policy is validated and
 // copied: later changes to it have no effect.
-func NewDecider(policy *privacy.Policy) (*Decider, error) {
+func NewEngine(policy *privacy.Policy) (*Engine, error) {
 	if policy == nil {
 		return nil, &privacy.Error{Op: "consent: new decider", Kind: privacy.ErrInvalid, Msg: "nil policy"}
 	}
@@ -246,7 +246,7 @@ func NewDecider(policy *privacy.Policy) (*Decider, error) {
 		return nil, err
 	}
 	p := policy.Clone()
-	d := &Decider{
+	d := &Engine{
 		version: p.Version,
 		bases:   map[privacy.LegalBasisID]*basis{},
 		engine:  engine,
@@ -303,7 +303,7 @@ func NewDecider(policy *privacy.Policy) (*Decider, error) {
 }
 
 // Policy returns the version of the policy d decides by (O16).
-func (d *Decider) Policy() string { return d.version }
+func (d *Engine) Policy() string { return d.version }
 
 // The reasons of the engine's own denials.
 const (
@@ -373,7 +373,7 @@ const (
 // is denied. It decides the discloser's access once per category, and
 // allocates nothing unless a decision rests on more than four grants or
 // more than four items need one.
-func (d *Decider) Decide(req *Request, f *Facts) (out Decision) {
+func (d *Engine) Decide(req *Request, f *Facts) (out Decision) {
 	if req == nil || f == nil || req.By == nil || req.At.IsZero() || req.Subject == "" || req.Case == "" ||
 		req.Recipient.Party == "" || req.Recipient.Kind == "" || req.By.ID == "" || req.Purpose == "" || len(req.Items) == 0 {
 		return d.deny(privacy.RuleDefaultDeny, "", reasonMalformed)
@@ -591,7 +591,7 @@ func plainFor(cr *catRules, k int) *selection {
 // employer at the disclosure's time (O11, and the coverage it rests on);
 // no other recipient receives anything without consent or a statute. It
 // returns 1 or -1, and for -1 the rule that refuses and why.
-func (d *Decider) noneHolds(req *Request, f *Facts) (int8, privacy.RuleID, string, *Coverage) {
+func (d *Engine) noneHolds(req *Request, f *Facts) (int8, privacy.RuleID, string, *Coverage) {
 	k := &f.Case.Contract
 	switch req.Recipient.Kind {
 	case privacy.PartyEmployer:
@@ -643,7 +643,7 @@ const (
 	readSome  = 2
 )
 
-func (rd *reader) init(d *Decider, req *Request, c *privacy.Case) {
+func (rd *reader) init(d *Engine, req *Request, c *privacy.Case) {
 	rd.engine = d.engine
 	r := &rd.req
 	r.Principal, r.Case, r.Action, r.Purpose, r.Time = req.By, c, privacy.ActionRead, req.Purpose, req.At
@@ -834,7 +834,7 @@ func strengthOf(b privacy.BasisKind) int {
 // statute decides a request that invokes a legal basis: the statute
 // allows exactly its recipients and categories (N10, N5), and the
 // discloser passes on only what it may read (rd).
-func (d *Decider) statute(req *Request, f *Facts, rd *reader) Decision {
+func (d *Engine) statute(req *Request, f *Facts, rd *reader) Decision {
 	b, ok := d.bases[req.Basis]
 	if !ok {
 		return d.deny(privacy.RuleDefaultDeny, "", reasonUnknownLaw)
@@ -921,7 +921,7 @@ func within(it *Item, allowed []privacy.Field, cr *catRules) bool {
 	return true
 }
 
-func (d *Decider) deny(rule privacy.RuleID, c privacy.Category, reason string) Decision {
+func (d *Engine) deny(rule privacy.RuleID, c privacy.Category, reason string) Decision {
 	return Decision{Rule: rule, Category: c, Reason: reason, Policy: d.version}
 }
 
@@ -944,7 +944,7 @@ type Query struct {
 // grants gives it, in the form that rule asks for (written for O14, O10
 // and medical data, O6). Consent never covers the absence reason (O9) or
 // the BSN (N5): for those it reports false.
-func (d *Decider) Consents(q Query, grants []Grant) bool {
+func (d *Engine) Consents(q Query, grants []Grant) bool {
 	if q.Category == privacy.CategoryAbsenceReason || q.Category == privacy.CategoryNationalID ||
 		q.Subject == "" || q.At.IsZero() {
 		return false

@@ -10,11 +10,11 @@ import (
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
-func decider(t testing.TB, p *privacy.Policy) *consent.Decider {
+func decider(t testing.TB, p *privacy.Policy) *consent.Engine {
 	t.Helper()
-	d, err := consent.NewDecider(p)
+	d, err := consent.NewEngine(p)
 	if err != nil {
-		t.Fatalf("NewDecider(%s): %v", p.Name, err)
+		t.Fatalf("NewEngine(%s): %v", p.Name, err)
 	}
 	return d
 }
@@ -569,7 +569,7 @@ var decideCases = []decideCase{
 // TestDecide runs the rule table: each case names the rule it checks and
 // the rule the decision must carry.
 func TestDecide(t *testing.T) {
-	deciders := map[string]*consent.Decider{}
+	deciders := map[string]*consent.Engine{}
 	for _, tc := range decideCases {
 		t.Run(tc.name, func(t *testing.T) {
 			pf := tc.policy
@@ -639,15 +639,15 @@ func TestDecisionString(t *testing.T) {
 }
 
 func TestNewDeciderRefusesBadPolicy(t *testing.T) {
-	if _, err := consent.NewDecider(nil); !errorsIs(err, privacy.ErrInvalid) {
-		t.Errorf("NewDecider(nil) = %v, want ErrInvalid", err)
+	if _, err := consent.NewEngine(nil); !errorsIs(err, privacy.ErrInvalid) {
+		t.Errorf("NewEngine(nil) = %v, want ErrInvalid", err)
 	}
 	p := privacy.Strict()
 	// Rule N5: no policy may let the BSN go on consent.
 	p.Disclosures = append(p.Disclosures, privacy.DisclosureRule{Rule: privacy.O14, Recipient: privacy.PartyEmployer,
 		Categories: []privacy.Category{privacy.CategoryNationalID}, Basis: privacy.BasisWrittenConsent, Reason: "x"})
-	if _, err := consent.NewDecider(p); !errorsIs(err, privacy.ErrInvalid) || privacy.RuleOf(err) != privacy.N5 {
-		t.Errorf("NewDecider(BSN on consent) = %v, want ErrInvalid rule N5", err)
+	if _, err := consent.NewEngine(p); !errorsIs(err, privacy.ErrInvalid) || privacy.RuleOf(err) != privacy.N5 {
+		t.Errorf("NewEngine(BSN on consent) = %v, want ErrInvalid rule N5", err)
 	}
 }
 

@@ -31,7 +31,7 @@
 // # Decisions
 //
 // A [Decision] names the rule that decided and the basis an allowed
-// disclosure rests on; the zero Decision is a denial. The [Decider] makes
+// disclosure rests on; the zero Decision is a denial. The [Engine] makes
 // them: a pure function of the policy, the [Request] and the [Facts] of the
 // store (the case, the subject's [Grant]s, the [Coverage] register), with
 // no I/O and no clock. Some rules hold whatever the policy or the grants
@@ -50,7 +50,7 @@
 // covering the case's employer (O11); nothing of a consultation-hour or
 // periodic-exam case reaches an employer without the subject's written
 // approval (O10). A third party receives data on consent only on its
-// written request (O14). [Decider.Consents] answers the access engine's
+// written request (O14). [Engine.Consents] answers the access engine's
 // question for O10: did the subject let the employer learn of a
 // consultation-hour visit?
 //

@@ -291,8 +291,8 @@ func ExampleRegistry_AddCoverage() {
 // The pure decision, on the facts of the case: an absence insurer gets
 // the overview of rule O11 without consent, and never more than rule N3's
 // list, consent or not.
-func ExampleDecider_Decide() {
-	d, err := consent.NewDecider(privacy.Strict())
+func ExampleEngine_Decide() {
+	d, err := consent.NewEngine(privacy.Strict())
 	if err != nil {
 		log.Fatal(err)
 	}

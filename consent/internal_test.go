@@ -9,7 +9,7 @@ import (
 // TestIndexesCoverTheTaxonomy: the decider numbers every party kind and
 // every category the service processes, each with its own index. A kind
 // or category added to package privacy fails here until it is numbered
-// (and NewDecider refuses policies that use it, failing closed).
+// (and NewEngine refuses policies that use it, failing closed).
 func TestIndexesCoverTheTaxonomy(t *testing.T) {
 	seen := map[int]privacy.PartyKind{}
 	for _, k := range privacy.PartyKinds() {

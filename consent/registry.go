@@ -172,7 +172,7 @@ type Options struct{}
 // A Registry is safe for concurrent use if its Store is.
 type Registry struct {
 	store   Store
-	decider *Decider
+	decider *Engine
 }
 
 // New returns a Registry keeping its data in store and deciding by policy,
@@ -181,15 +181,15 @@ func New(store Store, policy *privacy.Policy, opts *Options) (*Registry, error) 
 	if store == nil {
 		return nil, &privacy.Error{Op: "consent: new registry", Kind: privacy.ErrInvalid, Msg: "nil store"}
 	}
-	d, err := NewDecider(policy)
+	d, err := NewEngine(policy)
 	if err != nil {
 		return nil, err
 	}
 	return &Registry{store: store, decider: d}, nil
 }
 
-// Decider returns the pure decision engine the registry uses.
-func (r *Registry) Decider() *Decider { return r.decider }
+// Engine returns the pure decision engine the registry uses.
+func (r *Registry) Engine() *Engine { return r.decider }
 
 // formRule is the rule a grant of form f serves: written consent is O14's
 // (and O6's), explicit consent R6's.
@@ -540,7 +540,7 @@ func (r *Registry) Decide(ctx context.Context, req Request) (Decision, error) {
 // [privacy.ErrNotFound] too (the caller learns nothing of what the store
 // holds). A discloser that never discloses (an outside party, the
 // subject, the administrator) is denied without the store being read. The
-// decision is [Decider.Decide]'s, on the case as stored.
+// decision is [Engine.Decide]'s, on the case as stored.
 //
 // It returns the decision, and for a denial an error matching
 // [privacy.ErrForbidden] that names the rule. Invalid input fails with
@@ -616,7 +616,7 @@ func (r *Registry) event(req *Request, dec *Decision, c privacy.Category, object
 
 // Consents reports whether the subject consented, in the form the policy
 // asks, to q's recipient learning data of q's category at q.At (see
-// [Decider.Consents]). It is the question the access engine asks before
+// [Engine.Consents]). It is the question the access engine asks before
 // it lets an employer learn of a consultation-hour visit or a periodic
 // examination (O10).
 func (r *Registry) Consents(ctx context.Context, q Query) (bool, error) {

@@ -40,7 +40,7 @@ func TestNew(t *testing.T) {
 	p = privacy.Strict()
 	r, _ := newRegistry(t, p)
 	p.Disclosures = nil
-	if d := r.Decider().Decide(&consent.Request{ID: "d-1", By: physician, Recipient: bakery, Subject: anna, Case: annaAbs,
+	if d := r.Engine().Decide(&consent.Request{ID: "d-1", By: physician, Recipient: bakery, Subject: anna, Case: annaAbs,
 		Items: []consent.Item{workCap}, Purpose: privacy.PurposeAbsenceGuidance, At: t0}, facts()); !d.Allowed {
 		t.Errorf("a change to the policy reached the registry: %v", d)
 	}

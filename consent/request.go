@@ -30,7 +30,7 @@ type Item struct {
 // subject's cases, to one recipient: who discloses, to whom, what, for
 // which purpose, when, and optionally on which statute of the policy
 // ([privacy.LegalBasis]). [Registry.Disclose] decides it and logs it;
-// [Decider.Decide] only decides.
+// [Engine.Decide] only decides.
 type Request struct {
 	ID DisclosureID `json:"id"`
 	// By is the principal who discloses, with its assignments: someone of
@@ -78,7 +78,7 @@ const maxItems = 256
 // recipient with party and known kind, a case, one to 256 items of known,
 // not special categories (O5) with fields their category has and no item
 // twice, a purpose, a time. Whether the policy allows it is
-// [Decider.Decide]'s question, not this one's. A well-formed principal
+// [Engine.Decide]'s question, not this one's. A well-formed principal
 // that is forbidden as such (a contractor without its agreement, rule O7)
 // fails with [privacy.ErrForbidden], after every other check passed;
 // [Registry.Disclose] decides and audits such a request as a denial.

@@ -7,7 +7,7 @@ import (
 )
 
 // BatchStore is a [Store] that can also delete many records in one atomic
-// step. It is optional, as fs.ReadFileFS is beside fs.FS: [Retention.Sweep]
+// step. It is optional, as fs.ReadFileFS is beside fs.FS: [Keeper.Sweep]
 // uses it when its store implements it, and falls back to one
 // [Store.EraseRecord] per record when not. A database adapter implements it
 // to pay for one transaction, one round of statements and one commit per

@@ -5,8 +5,8 @@
 //
 // # Getting started
 //
-// Make a [Retention] from a store and the policy the case file is kept
-// under, then run a [Retention.Sweep] from a nightly job:
+// Make a [Keeper] from a store and the policy the case file is kept
+// under, then run a [Keeper.Sweep] from a nightly job:
 //
 //	store := memstore.New() // implements privacy.Store and retention.Store
 //	ret, err := retention.New(store, privacy.Strict(), nil)
@@ -14,11 +14,11 @@
 //	officer := privacy.Principal{ID: "officer-1", Role: privacy.RolePrivacyOfficer}
 //	report, err := ret.Sweep(ctx, officer, time.Now())
 //
-// [Retention.Plan] is the same sweep as a dry run; [Retention.Schedules]
-// and [Retention.Explain] show one subject's schedules and why;
-// [Retention.PlaceHold] and [Retention.LiftHold] manage legal holds;
-// [Retention.RequestErasure] grants a subject's erasure request and says
-// which records go and which stay; [Retention.Erase] deletes them at once,
+// [Keeper.Plan] is the same sweep as a dry run; [Keeper.Schedules]
+// and [Keeper.Explain] show one subject's schedules and why;
+// [Keeper.PlaceHold] and [Keeper.LiftHold] manage legal holds;
+// [Keeper.RequestErasure] grants a subject's erasure request and says
+// which records go and which stay; [Keeper.Erase] deletes them at once,
 // each with its proof.
 //
 // # Who decides
@@ -32,10 +32,10 @@
 // matching [privacy.ErrForbidden], before anything is looked up, and the
 // refusal is written to the audit trail as a denial (rules G7, N9). The
 // refusal names its rule: G3 for a hold placed or lifted
-// ([Retention.PlaceHold], [Retention.LiftHold]), O13 for an erasure
-// granted or carried out ([Retention.RequestErasure], [Retention.Erase];
+// ([Keeper.PlaceHold], [Keeper.LiftHold]), O13 for an erasure
+// granted or carried out ([Keeper.RequestErasure], [Keeper.Erase];
 // R9 under a policy of regulation R alone), O12 for a sweep and its plan
-// ([Retention.Sweep], [Retention.Plan]).
+// ([Keeper.Sweep], [Keeper.Plan]).
 //
 // Why the officer and nobody else: a hold keeps data for a legal
 // obligation or a claim (G3), so it must not be lifted by whoever wants the
@@ -51,11 +51,11 @@
 //
 // A [Schedule] is a pure function of a record, its case, its subject, the
 // policy's retention rules, the holds and erasure requests, and the time:
-// [Rules.Schedule] does no I/O and reads no clock. Periods are counted on
+// [Engine.Schedule] does no I/O and reads no clock. Periods are counted on
 // the calendar by package calendar, with EU Regulation 1182/71's month-end
 // clamping (29 February 2024 plus two years ends on 28 February 2026), on
 // days in Europe/Amsterdam: a record is due from 00:00 Amsterdam time on
-// the day after its period ends. [Rules] documents how rules combine:
+// the day after its period ends. [Engine] documents how rules combine:
 // statutory periods are minimums and the longest one holds; other periods
 // are maximums and the earliest one holds; an erasure request brings the
 // date forward but never before a statutory minimum; a legal hold keeps
@@ -85,7 +85,7 @@
 // # Audit events
 //
 // Audit events have their own retention (N9: at least five years);
-// [Rules.AuditDue] gives the day an event may go. Deleting audit events is
+// [Engine.AuditDue] gives the day an event may go. Deleting audit events is
 // left to the audit store: pruning a hash-chained log needs a checkpoint
 // that the log itself must write, so sweeps do not delete them.
 //

@@ -53,7 +53,7 @@ func must(err error) {
 // February 2024 plus two years ends on 28 February 2026, so it is due from
 // 1 March) and keeps the employment data (a 7-year statutory duty) and the
 // medical file (20 years after employment ends, which has not).
-func ExampleRetention_Sweep() {
+func ExampleKeeper_Sweep() {
 	ctx := context.Background()
 	store, _ := exampleWorld(ctx)
 	ret, err := retention.New(store, privacy.Strict(), nil)
@@ -82,10 +82,10 @@ func ExampleRetention_Sweep() {
 	// rec-medical (medical, case case-1): kept (pending), rule N7
 }
 
-// Rules.Schedule is a pure function: records, case, subject, holds,
+// Engine.Schedule is a pure function: records, case, subject, holds,
 // requests and the time in; dates and reasons out.
-func ExampleRules_Schedule() {
-	rules, err := retention.NewRules(privacy.Strict())
+func ExampleEngine_Schedule() {
+	rules, err := retention.NewEngine(privacy.Strict())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -109,8 +109,8 @@ func ExampleRules_Schedule() {
 }
 
 // Explain says which rules applied and why the winner won.
-func ExampleRules_Explain() {
-	rules, _ := retention.NewRules(privacy.Strict())
+func ExampleEngine_Explain() {
+	rules, _ := retention.NewEngine(privacy.Strict())
 	d := retention.Dossier{
 		Subject: privacy.Subject{ID: "employee-1", Employer: "employer-1",
 			EmploymentEnded: time.Date(2024, time.December, 31, 17, 0, 0, 0, time.UTC)},
@@ -132,7 +132,7 @@ func ExampleRules_Explain() {
 
 // An erasure request brings the dates forward, except where the law keeps
 // the data (G3); the medical file goes within three months (N8).
-func ExampleRetention_RequestErasure() {
+func ExampleKeeper_RequestErasure() {
 	ctx := context.Background()
 	store, _ := exampleWorld(ctx)
 	ret, _ := retention.New(store, privacy.Strict(), nil)
@@ -158,7 +158,7 @@ func ExampleRetention_RequestErasure() {
 }
 
 // A legal hold keeps what it covers until it is lifted (G3).
-func ExampleRetention_PlaceHold() {
+func ExampleKeeper_PlaceHold() {
 	ctx := context.Background()
 	store, _ := exampleWorld(ctx)
 	ret, _ := retention.New(store, privacy.Strict(), nil)

@@ -12,7 +12,7 @@ import (
 // Considered is one retention rule that applies to a record, as an
 // [Explanation] lists it.
 type Considered struct {
-	// Index is the rule's index in the policy's Retention.
+	// Index is the rule's index in the policy's Keeper.
 	Index int
 	Rule  privacy.RetentionRule
 	// Pending reports that the rule's trigger has not happened.
@@ -39,7 +39,7 @@ func (x Explanation) String() string { return x.Schedule.String() + ": " + x.Why
 // Explain computes the schedule of record id in d at now, with every rule
 // that applied and why the winner won. A record that is not in d fails
 // with [privacy.ErrNotFound].
-func (r *Rules) Explain(d *Dossier, id privacy.RecordID, now time.Time) (Explanation, error) {
+func (r *Engine) Explain(d *Dossier, id privacy.RecordID, now time.Time) (Explanation, error) {
 	for ci := range d.Cases {
 		cf := &d.Cases[ci]
 		for ri := range cf.Records {
@@ -108,7 +108,7 @@ func describe(c *Considered) string {
 	return what + ", due " + c.Due.String() + ")"
 }
 
-func (r *Rules) why(x *Explanation) string {
+func (r *Engine) why(x *Explanation) string {
 	s := &x.Schedule
 	var b strings.Builder
 	var others []string

@@ -13,7 +13,7 @@ import (
 )
 
 // fuzzStore is a store with one subject s-1, case c-1 and record r-1.
-func fuzzStore(tb testing.TB) (*memstore.Store, *retention.Retention) {
+func fuzzStore(tb testing.TB) (*memstore.Store, *retention.Keeper) {
 	tb.Helper()
 	ctx := context.Background()
 	store := memstore.New()

@@ -59,43 +59,43 @@ func TestRoleGate(t *testing.T) {
 		name   string
 		rule   privacy.RuleID
 		action privacy.EventAction
-		setup  func(*retention.Retention) error
-		do     func(*retention.Retention, privacy.Principal) error
+		setup  func(*retention.Keeper) error
+		do     func(*retention.Keeper, privacy.Principal) error
 	}{
 		{"G3_place_hold", privacy.G3, privacy.EventCreate, nil,
-			func(r *retention.Retention, by privacy.Principal) error {
+			func(r *retention.Keeper, by privacy.Principal) error {
 				_, err := r.PlaceHold(ctx, by, hold, now)
 				return err
 			}},
 		{"G3_lift_hold", privacy.G3, privacy.EventUpdate,
-			func(r *retention.Retention) error {
+			func(r *retention.Keeper) error {
 				_, err := r.PlaceHold(ctx, officer, hold, now.Add(-time.Hour))
 				return err
 			},
-			func(r *retention.Retention, by privacy.Principal) error {
+			func(r *retention.Keeper, by privacy.Principal) error {
 				return r.LiftHold(ctx, by, "hold-1", "judgment final", now)
 			}},
 		{"O13_request_erasure", privacy.O13, privacy.EventExecute, nil,
-			func(r *retention.Retention, by privacy.Principal) error {
+			func(r *retention.Keeper, by privacy.Principal) error {
 				_, err := r.RequestErasure(ctx, by, erasure, now)
 				return err
 			}},
 		{"O13_erase", privacy.O13, privacy.EventDelete,
-			func(r *retention.Retention) error {
+			func(r *retention.Keeper) error {
 				_, err := r.RequestErasure(ctx, officer, erasure, now.Add(-time.Minute))
 				return err
 			},
-			func(r *retention.Retention, by privacy.Principal) error {
+			func(r *retention.Keeper, by privacy.Principal) error {
 				_, err := r.Erase(ctx, by, "employee-1", "erasure-1", now)
 				return err
 			}},
 		{"O12_sweep", privacy.O12, privacy.EventExecute, nil,
-			func(r *retention.Retention, by privacy.Principal) error {
+			func(r *retention.Keeper, by privacy.Principal) error {
 				_, err := r.Sweep(ctx, by, now)
 				return err
 			}},
 		{"O12_plan", privacy.O12, privacy.EventSearch, nil,
-			func(r *retention.Retention, by privacy.Principal) error {
+			func(r *retention.Keeper, by privacy.Principal) error {
 				n := 0
 				for s, err := range r.Plan(ctx, by, now) {
 					if err != nil {

@@ -192,12 +192,12 @@ func TestPropertyHoldNeverDue(t *testing.T) {
 }
 
 // world stores random subjects, cases and records in a memstore, with
-// holds and erasure requests through Retention.
+// holds and erasure requests through Keeper.
 type world struct {
 	ctx   context.Context
 	store *memstore.Store
 	d     *privacy.Dossiers
-	r     *retention.Retention
+	r     *retention.Keeper
 	ids   []privacy.SubjectID
 }
 

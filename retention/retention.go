@@ -11,19 +11,19 @@ import (
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 )
 
-// Retention schedules, holds and deletes a service's records under a
+// Keeper schedules, holds and deletes a service's records under a
 // policy's retention rules. It holds the [Store] that keeps holds, erasure
-// requests and proofs. A Retention is safe for concurrent use if its Store
+// requests and proofs. A Keeper is safe for concurrent use if its Store
 // is.
 //
 // Only the privacy officer ([privacy.RolePrivacyOfficer]) places and
 // lifts holds, grants and carries out erasure requests and runs sweeps
 // and their dry runs; anyone else is refused and the refusal audited (see
-// the package documentation, # Who decides). Retention checks that the
+// the package documentation, # Who decides). Keeper checks that the
 // principal is well formed and names it in every audit event.
-type Retention struct {
+type Keeper struct {
 	store      Store
-	rules      *Rules
+	rules      *Engine
 	recipients Recipients
 	batch      int
 	page       int
@@ -32,7 +32,7 @@ type Retention struct {
 	eraseRule privacy.RuleID
 }
 
-// Options tune a [Retention]. The zero value and nil mean the defaults.
+// Options tune a [Keeper]. The zero value and nil mean the defaults.
 type Options struct {
 	// Recipients, if set, tells a sweep who received the records it
 	// deletes, for the notices rule G4 requires. Nil: no notification
@@ -49,16 +49,16 @@ type Options struct {
 // New returns the retention of a service whose case file is kept under
 // policy, with holds, erasure requests and proofs in store. The policy is
 // validated and its rules compiled: later changes to it have no effect.
-func New(store Store, policy *privacy.Policy, opts *Options) (*Retention, error) {
+func New(store Store, policy *privacy.Policy, opts *Options) (*Keeper, error) {
 	const op = "retention: new"
 	if store == nil {
 		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "nil store"}
 	}
-	rules, err := NewRules(policy)
+	rules, err := NewEngine(policy)
 	if err != nil {
 		return nil, err
 	}
-	r := &Retention{store: store, rules: rules, batch: 256, page: 256, eraseRule: privacy.O13}
+	r := &Keeper{store: store, rules: rules, batch: 256, page: 256, eraseRule: privacy.O13}
 	if !slices.Contains(policy.Regulations, "O") && slices.Contains(policy.Regulations, "R") {
 		r.eraseRule = privacy.R9
 	}
@@ -77,8 +77,8 @@ func New(store Store, policy *privacy.Policy, opts *Options) (*Retention, error)
 	return r, nil
 }
 
-// Rules returns the compiled retention rules.
-func (r *Retention) Rules() *Rules { return r.rules }
+// Engine returns the compiled retention rules.
+func (r *Keeper) Engine() *Engine { return r.rules }
 
 func checkPrincipal(op string, by privacy.Principal) error {
 	if err := by.Validate(); err != nil {
@@ -100,7 +100,7 @@ func checkNow(op string, now time.Time) error {
 // rule, and the refusal is audited as a denial: who, when, the action
 // tried, and the subject and object asked about. A refusal that cannot be
 // audited fails with [privacy.ErrUnavailable] and rule G7.
-func (r *Retention) gate(ctx context.Context, op string, by privacy.Principal, now time.Time, action privacy.EventAction,
+func (r *Keeper) gate(ctx context.Context, op string, by privacy.Principal, now time.Time, action privacy.EventAction,
 	rule privacy.RuleID, subject privacy.SubjectID, object string, what string) error {
 	if by.Role == privacy.RolePrivacyOfficer {
 		return nil
@@ -128,7 +128,7 @@ func objectID(prefix, id string) string {
 	return prefix + id
 }
 
-func (r *Retention) event(by privacy.Principal, now time.Time, action privacy.EventAction, rule privacy.RuleID,
+func (r *Keeper) event(by privacy.Principal, now time.Time, action privacy.EventAction, rule privacy.RuleID,
 	subject privacy.SubjectID, c privacy.CaseID, object string) privacy.Event {
 	return privacy.Event{Time: now, Principal: by.ID, Role: by.Role, OnBehalfOf: by.Party, Subject: subject, Case: c,
 		Object: object, Action: action, Outcome: privacy.OutcomeAllowed, Rule: rule, Policy: r.rules.version}
@@ -167,7 +167,7 @@ func checkScope(op string, d *Dossier, c privacy.CaseID, records []privacy.Recor
 //
 // Only the privacy officer places a hold: anyone else is refused with
 // [privacy.ErrForbidden] and rule G3, audited as a denial.
-func (r *Retention) PlaceHold(ctx context.Context, by privacy.Principal, h Hold, now time.Time) (Hold, error) {
+func (r *Keeper) PlaceHold(ctx context.Context, by privacy.Principal, h Hold, now time.Time) (Hold, error) {
 	const op = "retention: place hold"
 	if err := checkPrincipal(op, by); err != nil {
 		return Hold{}, err
@@ -208,7 +208,7 @@ func (r *Retention) PlaceHold(ctx context.Context, by privacy.Principal, h Hold,
 // Only the privacy officer lifts a hold: anyone else is refused with
 // [privacy.ErrForbidden] and rule G3, audited as a denial, before the hold
 // is looked up (a refused caller does not learn whether it exists).
-func (r *Retention) LiftHold(ctx context.Context, by privacy.Principal, id HoldID, reason string, now time.Time) error {
+func (r *Keeper) LiftHold(ctx context.Context, by privacy.Principal, id HoldID, reason string, now time.Time) error {
 	const op = "retention: lift hold"
 	if err := checkPrincipal(op, by); err != nil {
 		return err
@@ -243,7 +243,7 @@ func (r *Retention) LiftHold(ctx context.Context, by privacy.Principal, id HoldI
 }
 
 // Hold returns a hold, standing or lifted.
-func (r *Retention) Hold(ctx context.Context, id HoldID) (Hold, error) {
+func (r *Keeper) Hold(ctx context.Context, id HoldID) (Hold, error) {
 	if !privacy.ValidID(string(id)) {
 		return Hold{}, &privacy.Error{Op: "retention: hold", Kind: privacy.ErrInvalid, Path: "id", Msg: "malformed hold ID"}
 	}
@@ -273,13 +273,13 @@ type ErasureDecision struct {
 // keeps (G3), which the decision lists with its reason. The request's ID,
 // Subject, optional Case and Records, Rule and Received come from e;
 // DecidedBy and Decided (now) are set here. The next sweep deletes what is
-// due, or [Retention.Erase] at once; the medical file within N8's three
+// due, or [Keeper.Erase] at once; the medical file within N8's three
 // months of receipt.
 //
 // Only the privacy officer grants an erasure request: anyone else is
 // refused with [privacy.ErrForbidden] and rule O13 (R9 under a policy of
 // regulation R alone), audited as a denial.
-func (r *Retention) RequestErasure(ctx context.Context, by privacy.Principal, e Erasure, now time.Time) (ErasureDecision, error) {
+func (r *Keeper) RequestErasure(ctx context.Context, by privacy.Principal, e Erasure, now time.Time) (ErasureDecision, error) {
 	const op = "retention: request erasure"
 	if err := checkPrincipal(op, by); err != nil {
 		return ErasureDecision{}, err
@@ -287,7 +287,7 @@ func (r *Retention) RequestErasure(ctx context.Context, by privacy.Principal, e 
 	if err := checkNow(op, now); err != nil {
 		return ErasureDecision{}, err
 	}
-	// Rules O13, R9: the erasure is decided by the service's privacy
+	// Engine O13, R9: the erasure is decided by the service's privacy
 	// officer, who needs no content to decide it.
 	if err := r.gate(ctx, op, by, now, privacy.EventExecute, r.eraseRule, e.Subject, objectID("erasure:", string(e.ID)),
 		"grants an erasure request"); err != nil {
@@ -329,7 +329,7 @@ func (r *Retention) RequestErasure(ctx context.Context, by privacy.Principal, e 
 
 // Schedules returns the schedule of every record of the subject at now, in
 // the order of [Store.Dossier].
-func (r *Retention) Schedules(ctx context.Context, subject privacy.SubjectID, now time.Time) ([]Schedule, error) {
+func (r *Keeper) Schedules(ctx context.Context, subject privacy.SubjectID, now time.Time) ([]Schedule, error) {
 	const op = "retention: schedules"
 	if !privacy.ValidID(string(subject)) {
 		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "subject", Msg: "malformed subject ID"}
@@ -346,7 +346,7 @@ func (r *Retention) Schedules(ctx context.Context, subject privacy.SubjectID, no
 
 // Explain returns the schedule of one record of the subject at now with
 // every rule that applied and why the winner won.
-func (r *Retention) Explain(ctx context.Context, subject privacy.SubjectID, record privacy.RecordID, now time.Time) (Explanation, error) {
+func (r *Keeper) Explain(ctx context.Context, subject privacy.SubjectID, record privacy.RecordID, now time.Time) (Explanation, error) {
 	const op = "retention: explain"
 	if !privacy.ValidID(string(subject)) || !privacy.ValidID(string(record)) {
 		return Explanation{}, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "malformed ID"}
@@ -363,7 +363,7 @@ func (r *Retention) Explain(ctx context.Context, subject privacy.SubjectID, reco
 
 // Proofs returns the proofs of deletion of the subject's records, oldest
 // first.
-func (r *Retention) Proofs(ctx context.Context, subject privacy.SubjectID) ([]Proof, error) {
+func (r *Keeper) Proofs(ctx context.Context, subject privacy.SubjectID) ([]Proof, error) {
 	if !privacy.ValidID(string(subject)) {
 		return nil, &privacy.Error{Op: "retention: proofs", Kind: privacy.ErrInvalid, Path: "subject", Msg: "malformed subject ID"}
 	}
@@ -373,7 +373,7 @@ func (r *Retention) Proofs(ctx context.Context, subject privacy.SubjectID) ([]Pr
 // candidates pages through the candidate dossiers at now, calling f for
 // each page; f may delete records (the pages are keyed by subject ID, so
 // deleting does not disturb the paging).
-func (r *Retention) candidates(ctx context.Context, now time.Time, f func([]Dossier) error) error {
+func (r *Keeper) candidates(ctx context.Context, now time.Time, f func([]Dossier) error) error {
 	q := r.rules.Query(now)
 	q.Limit = r.page
 	for {
@@ -401,7 +401,7 @@ func (r *Retention) candidates(ctx context.Context, now time.Time, f func([]Doss
 // deleted. f sees the pages in order, from this goroutine; no call to the
 // store outlives candidatesAhead, and a panic of the store's reader goes
 // on in this goroutine, as if the store had been called from here.
-func (r *Retention) candidatesAhead(ctx context.Context, now time.Time, f func([]Dossier) error) error {
+func (r *Keeper) candidatesAhead(ctx context.Context, now time.Time, f func([]Dossier) error) error {
 	type result struct {
 		page     []Dossier
 		err      error
@@ -462,7 +462,7 @@ func (r *Retention) candidatesAhead(ctx context.Context, now time.Time, f func([
 // Only the privacy officer runs it, as a sweep: anyone else gets one
 // error matching [privacy.ErrForbidden] with rule O12, audited as a
 // denial, and no schedule.
-func (r *Retention) Plan(ctx context.Context, by privacy.Principal, now time.Time) iter.Seq2[Schedule, error] {
+func (r *Keeper) Plan(ctx context.Context, by privacy.Principal, now time.Time) iter.Seq2[Schedule, error] {
 	const op = "retention: plan"
 	return func(yield func(Schedule, error) bool) {
 		if err := checkPrincipal(op, by); err != nil {

@@ -73,7 +73,7 @@ type Schedule struct {
 	// N8 for a medical record) for an erasure, G3 for a hold, and
 	// [privacy.RuleDefaultDeny] when no rule covers the record.
 	Rule privacy.RuleID
-	// Index is the index in the policy's Retention of the rule that set
+	// Index is the index in the policy's Keeper of the rule that set
 	// Due or waits for its trigger; -1 when none did.
 	Index int
 	// Due is the first day on which the record may be deleted, from 00:00
@@ -120,8 +120,8 @@ func (s Schedule) String() string {
 	return fmt.Sprintf("%s: %s from %s (%s), rule %s", what, s.Status, s.Due, s.Reason, s.Rule)
 }
 
-// Rules are a policy's retention rules, compiled for scheduling. They are
-// immutable and safe for concurrent use. Make them with [NewRules].
+// Engine are a policy's retention rules, compiled for scheduling. They are
+// immutable and safe for concurrent use. Make them with [NewEngine].
 //
 // # How the rules combine
 //
@@ -151,7 +151,7 @@ func (s Schedule) String() string {
 //     without a rule that says so), with [ReasonNoRule].
 //
 // Ties go to the rule that comes first in the policy.
-type Rules struct {
+type Engine struct {
 	version string
 	rules   []privacy.RetentionRule
 	loc     *time.Location
@@ -185,9 +185,9 @@ func triggerIndex(t privacy.Trigger) int {
 	return -1
 }
 
-// NewRules compiles the retention rules of policy, which must validate.
+// NewEngine compiles the retention rules of policy, which must validate.
 // Later changes to the policy have no effect on them.
-func NewRules(policy *privacy.Policy) (*Rules, error) {
+func NewEngine(policy *privacy.Policy) (*Engine, error) {
 	if policy == nil {
 		return nil, &privacy.Error{Op: "retention: new rules", Kind: privacy.ErrInvalid, Msg: "nil policy"}
 	}
@@ -195,7 +195,7 @@ func NewRules(policy *privacy.Policy) (*Rules, error) {
 		return nil, err
 	}
 	p := policy.Clone()
-	r := &Rules{
+	r := &Engine{
 		version:  p.Name + "@" + p.Version,
 		rules:    p.Retention,
 		loc:      calendar.Amsterdam(),
@@ -240,11 +240,11 @@ func NewRules(policy *privacy.Policy) (*Rules, error) {
 
 // Policy returns the name and version of the policy the rules come from,
 // as "name@version" (O16).
-func (r *Rules) Policy() string { return r.version }
+func (r *Engine) Policy() string { return r.version }
 
-// Rule returns the retention rule at index i of the policy's Retention, as
+// Rule returns the retention rule at index i of the policy's Keeper, as
 // a [Schedule]'s Index names it.
-func (r *Rules) Rule(i int) (privacy.RetentionRule, bool) {
+func (r *Engine) Rule(i int) (privacy.RetentionRule, bool) {
 	if i < 0 || i >= len(r.rules) {
 		return privacy.RetentionRule{}, false
 	}
@@ -255,7 +255,7 @@ func (r *Rules) Rule(i int) (privacy.RetentionRule, bool) {
 
 // Citation returns the citation of the rule a schedule's Index names, or
 // "".
-func (r *Rules) Citation(s *Schedule) string {
+func (r *Engine) Citation(s *Schedule) string {
 	if s.Index < 0 || s.Index >= len(r.rules) {
 		return ""
 	}
@@ -268,7 +268,7 @@ func minDays(p privacy.Period) int { return p.Years*365 + p.Months*28 + p.Weeks*
 
 // day returns the Amsterdam day of t, or false when t is zero or after now
 // (the event has not happened).
-func (r *Rules) day(t, now time.Time) (calendar.Date, bool) {
+func (r *Engine) day(t, now time.Time) (calendar.Date, bool) {
 	if t.IsZero() || t.After(now) {
 		return calendar.Date{}, false
 	}
@@ -286,13 +286,13 @@ func Due(t time.Time, p privacy.Period) calendar.Date {
 // AuditDue returns the first day on which the audit event e may be
 // deleted: the day after the policy's audit retention (N9: at least 5
 // years) has run from the event's time.
-func (r *Rules) AuditDue(e privacy.Event) calendar.Date {
+func (r *Engine) AuditDue(e privacy.Event) calendar.Date {
 	// Rule N9: audit events are kept at least 5 years.
 	return calendar.Add(calendar.DateIn(e.Time, r.loc), r.audit.Period).AddDays(1)
 }
 
 // AuditRule returns the policy's audit retention (N9).
-func (r *Rules) AuditRule() privacy.Deadline { return r.audit }
+func (r *Engine) AuditRule() privacy.Deadline { return r.audit }
 
 // scopes is what a dossier's holds and erasure requests say at a time,
 // prepared once per dossier.
@@ -303,7 +303,7 @@ type scopes struct {
 	erDead   []calendar.Date // N8 deadline per request
 }
 
-func (r *Rules) prepare(sc *scopes, d *Dossier, now time.Time) {
+func (r *Engine) prepare(sc *scopes, d *Dossier, now time.Time) {
 	for i := range d.Holds {
 		if h := &d.Holds[i]; h.ActiveAt(now) {
 			sc.holds = append(sc.holds, h)
@@ -332,7 +332,7 @@ func (r *Rules) prepare(sc *scopes, d *Dossier, now time.Time) {
 // Schedule appends to dst the schedule of every record in d at the time
 // now, in the dossier's order, and returns the extended slice. It is a pure
 // function of its arguments: no I/O, no clock.
-func (r *Rules) Schedule(dst []Schedule, d *Dossier, now time.Time) []Schedule {
+func (r *Engine) Schedule(dst []Schedule, d *Dossier, now time.Time) []Schedule {
 	at := r.dossierAt(d, now)
 	dst = slices.Grow(dst, d.Records())
 	for ci := range d.Cases {
@@ -348,7 +348,7 @@ func (r *Rules) Schedule(dst []Schedule, d *Dossier, now time.Time) []Schedule {
 }
 
 // schedule fills in s, a zero Schedule, for record e, in the steps of
-// "How the rules combine" on [Rules]:
+// "How the rules combine" on [Engine]:
 //
 //  1. trigger dates: when the period of each rule that covers the record
 //     ends, if its trigger has happened;
@@ -362,7 +362,7 @@ func (r *Rules) Schedule(dst []Schedule, d *Dossier, now time.Time) []Schedule {
 //  6. hold: a standing legal hold keeps the record (G3).
 //
 // A record no rule covers is kept (default deny).
-func (r *Rules) schedule(s *Schedule, at *dossierAt, c *caseAt, e *Entry) {
+func (r *Engine) schedule(s *Schedule, at *dossierAt, c *caseAt, e *Entry) {
 	s.Record, s.Case, s.CaseKind, s.Subject = e.ID, c.c.ID, c.c.Kind, at.subject
 	s.Category, s.Medical, s.Updated = e.Category, e.Medical, e.Updated
 	s.Status, s.Index = StatusKept, -1
@@ -399,7 +399,7 @@ type dossierAt struct {
 }
 
 // dossierAt prepares what the records of d share at now.
-func (r *Rules) dossierAt(d *Dossier, now time.Time) dossierAt {
+func (r *Engine) dossierAt(d *Dossier, now time.Time) dossierAt {
 	at := dossierAt{now: now, today: calendar.DateIn(now, r.loc), subject: d.Subject.ID}
 	at.employment, at.ended = r.day(d.Subject.EmploymentEnded, now)
 	if len(d.Holds) > 0 || len(d.Erasures) > 0 {
@@ -426,7 +426,7 @@ type caseAt struct {
 
 // openCase prepares in cc, a zero caseAt, what the records of case c
 // share at now.
-func (r *Rules) openCase(cc *caseAt, c *privacy.Case, now time.Time) {
+func (r *Engine) openCase(cc *caseAt, c *privacy.Case, now time.Time) {
 	cc.c = c
 	cc.kind, cc.kindOK = r.kindIdx[c.Kind]
 	cc.closed, cc.closedOK = r.day(c.Closed, now)
@@ -435,7 +435,7 @@ func (r *Rules) openCase(cc *caseAt, c *privacy.Case, now time.Time) {
 // rulesFor returns the indexes, in policy order, of the rules that apply
 // to a record of category cat in case c: those that list the category (or
 // none) and the case's kind (or none).
-func (r *Rules) rulesFor(c *caseAt, cat privacy.Category) []int32 {
+func (r *Engine) rulesFor(c *caseAt, cat privacy.Category) []int32 {
 	row, ok := r.catRow[cat]
 	if !ok || !c.kindOK {
 		return nil
@@ -454,7 +454,7 @@ type ends struct {
 
 // tally is step 1, trigger dates: it folds the end of every rule in idx
 // for the record e.
-func (r *Rules) tally(at *dossierAt, c *caseAt, e *Entry, idx []int32) ends {
+func (r *Engine) tally(at *dossierAt, c *caseAt, e *Entry, idx []int32) ends {
 	t := ends{maxIdx: -1, floorIdx: -1, pendMax: -1, pendFloor: -1}
 	for _, i := range idx {
 		t.add(int(i), r.end(at, c, e, int(i)), r.rules[i].Statutory)
@@ -466,7 +466,7 @@ func (r *Rules) tally(at *dossierAt, c *caseAt, e *Entry, idx []int32) ends {
 // trigger's day in Europe/Amsterdam plus the period by [calendar.Add], plus
 // one day (Regulation 1182/71 art. 3(2)(c): a period ends with the last
 // hour of its last day). Zero when the trigger has not happened.
-func (r *Rules) end(at *dossierAt, c *caseAt, e *Entry, i int) calendar.Date {
+func (r *Engine) end(at *dossierAt, c *caseAt, e *Entry, i int) calendar.Date {
 	if i < 64 && c.known&(1<<i) != 0 {
 		return c.ends[i]
 	}
@@ -485,7 +485,7 @@ func (r *Rules) end(at *dossierAt, c *caseAt, e *Entry, i int) calendar.Date {
 // start returns the day a period of trigger t starts for record e, whether
 // the trigger has happened, and whether the day is the same for every
 // record of the case.
-func (r *Rules) start(at *dossierAt, c *caseAt, e *Entry, t privacy.Trigger) (day calendar.Date, happened, caseLevel bool) {
+func (r *Engine) start(at *dossierAt, c *caseAt, e *Entry, t privacy.Trigger) (day calendar.Date, happened, caseLevel bool) {
 	switch t {
 	case privacy.TriggerCaseClosed:
 		return c.closed, c.closedOK, true
@@ -512,7 +512,7 @@ func (t *ends) add(i int, end calendar.Date, statutory bool) {
 			t.floor, t.floorIdx = end, i
 		}
 	default:
-		// Rules R9, O12: other periods are maximums; the earliest holds.
+		// Engine R9, O12: other periods are maximums; the earliest holds.
 		if t.maxIdx < 0 || end.Before(t.maxDue) {
 			t.maxDue, t.maxIdx = end, i
 		}
@@ -531,23 +531,23 @@ func (t *ends) addPending(i int, statutory bool) {
 }
 
 // set makes rule i, with its date due, the reason for s.
-func (r *Rules) set(s *Schedule, due calendar.Date, why Reason, i int) {
+func (r *Engine) set(s *Schedule, due calendar.Date, why Reason, i int) {
 	s.Due, s.Reason, s.Rule, s.Index = due, why, r.rules[i].Rule, i
 }
 
 // waitFor keeps s without a date until the trigger of rule i happens. It
 // is step 2 for a statutory rule: Rule G3: a statutory duty whose period
 // has not even started keeps the record, erasure request or not.
-func (r *Rules) waitFor(s *Schedule, i int) {
+func (r *Engine) waitFor(s *Schedule, i int) {
 	s.Reason, s.Rule, s.Index = ReasonPending, r.rules[i].Rule, i
 }
 
-// maximum is step 3. Rules R9, O12: the record is kept no longer than
+// maximum is step 3. Engine R9, O12: the record is kept no longer than
 // every applicable maximum allows, so the earliest end is the date; while
 // no maximum has a date, the record waits for the first one's trigger.
 // Rule O12: when only statutory rules apply, the longest one's end is the
 // date: after it nothing justifies keeping the record.
-func (r *Rules) maximum(s *Schedule, t *ends) {
+func (r *Engine) maximum(s *Schedule, t *ends) {
 	switch {
 	case t.maxIdx >= 0:
 		r.set(s, t.maxDue, ReasonMaximum, t.maxIdx)
@@ -559,11 +559,11 @@ func (r *Rules) maximum(s *Schedule, t *ends) {
 }
 
 // erasure is step 4, for the granted erasure request at index er of
-// at.erasures, if er is not -1. Rules R9, O13: the request brings the date
+// at.erasures, if er is not -1. Engine R9, O13: the request brings the date
 // to the day it was granted, unless a policy maximum ends sooner. Rule N8:
 // a medical file is destroyed on the patient's request within 3 months of
 // it; the deadline stands even when a maximum ends sooner.
-func (r *Rules) erasure(s *Schedule, t *ends, at *dossierAt, er int) {
+func (r *Engine) erasure(s *Schedule, t *ends, at *dossierAt, er int) {
 	if er < 0 {
 		return
 	}
@@ -580,11 +580,11 @@ func (r *Rules) erasure(s *Schedule, t *ends, at *dossierAt, er int) {
 	}
 }
 
-// minimum is step 5. Rules N7, G3: the longest statutory period whose
+// minimum is step 5. Engine N7, G3: the longest statutory period whose
 // trigger has happened is the floor; when the maximum or the erasure
 // request would end sooner, the statutory minimum outlasts it and its
 // end is the date (no N8 deadline then: the law keeps the record).
-func (r *Rules) minimum(s *Schedule, t *ends) {
+func (r *Engine) minimum(s *Schedule, t *ends) {
 	if t.floorIdx < 0 {
 		return
 	}
@@ -634,7 +634,7 @@ func (at *dossierAt) hold(s *Schedule) {
 // happened for a record to be due at today: generous by the slack of
 // years of 365 days and months of 28, so that a query with it misses
 // nothing. Zero when no rule uses the trigger.
-func (r *Rules) cutoff(t int, today calendar.Date) time.Time {
+func (r *Engine) cutoff(t int, today calendar.Date) time.Time {
 	if !r.uses[t] {
 		return time.Time{}
 	}
@@ -643,7 +643,7 @@ func (r *Rules) cutoff(t int, today calendar.Date) time.Time {
 
 // Query returns the candidate query for a sweep at now: cut-offs for the
 // triggers the policy uses, and every erasure request decided by now.
-func (r *Rules) Query(now time.Time) Query {
+func (r *Engine) Query(now time.Time) Query {
 	today := calendar.DateIn(now, r.loc)
 	q := Query{
 		ClosedBefore:          r.cutoff(0, today),

@@ -30,11 +30,11 @@ func day(tb testing.TB, s string) calendar.Date {
 	return d
 }
 
-func rulesOf(tb testing.TB, p *privacy.Policy) *retention.Rules {
+func rulesOf(tb testing.TB, p *privacy.Policy) *retention.Engine {
 	tb.Helper()
-	r, err := retention.NewRules(p)
+	r, err := retention.NewEngine(p)
 	if err != nil {
-		tb.Fatalf("NewRules: %v", err)
+		tb.Fatalf("NewEngine: %v", err)
 	}
 	return r
 }
@@ -105,7 +105,7 @@ func TestSchedule(t *testing.T) {
 
 	tests := []struct {
 		name  string
-		rules *retention.Rules
+		rules *retention.Engine
 		f     fact
 		now   string
 		// want
@@ -336,12 +336,12 @@ func TestDue(t *testing.T) {
 }
 
 func TestNewRulesInvalid(t *testing.T) {
-	if _, err := retention.NewRules(nil); err == nil {
-		t.Error("NewRules(nil) succeeded")
+	if _, err := retention.NewEngine(nil); err == nil {
+		t.Error("NewEngine(nil) succeeded")
 	}
 	p := privacy.Strict()
 	p.Retention[0].Trigger = "whenever"
-	if _, err := retention.NewRules(p); err == nil {
-		t.Error("NewRules(unknown trigger) succeeded")
+	if _, err := retention.NewEngine(p); err == nil {
+		t.Error("NewEngine(unknown trigger) succeeded")
 	}
 }

@@ -11,7 +11,7 @@ import (
 // lists the dossiers a sweep must look at, and deletes a record together
 // with its proof and audit event. It is the small interface an adapter
 // implements beside [privacy.Store] (usually on the same type, over the
-// same database); users work with [Retention].
+// same database); users work with [Keeper].
 //
 // A held record is never deleted (rule G3), by a sweep or otherwise: the
 // store's direct deletions of [privacy.Store] (DeleteRecord,
@@ -89,7 +89,7 @@ type Store interface {
 
 	// AppendEvents appends events to the audit trail, all or none, and
 	// returns them as stored: numbered and chained into the same trail as
-	// the events of the writes above. [Retention] uses it for decisions
+	// the events of the writes above. [Keeper] uses it for decisions
 	// that write nothing else: a refusal (rules G7, N9: denied attempts
 	// are logged too). It is the method of the same name of
 	// [privacy.Store] and access.Store, which an adapter has already.
@@ -107,7 +107,7 @@ type Store interface {
 // Every criterion is a plain comparison with a stored time, so that a SQL
 // adapter answers it from indexes on cases(closed), subjects
 // (employment_ended), records(created) and erasures(decided) and pages
-// with "subject_id > $after ORDER BY subject_id LIMIT $limit". [Retention]
+// with "subject_id > $after ORDER BY subject_id LIMIT $limit". [Keeper]
 // derives the cut-offs from the shortest period of each trigger in the
 // policy, so that no subject with a due record is missed.
 type Query struct {

@@ -74,7 +74,7 @@ type dueItem struct {
 // Only the privacy officer runs a sweep: anyone else is refused with
 // [privacy.ErrForbidden] and rule O12, audited as a denial, and nothing is
 // read or deleted.
-func (r *Retention) Sweep(ctx context.Context, by privacy.Principal, now time.Time) (Report, error) {
+func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time) (Report, error) {
 	const op = "retention: sweep"
 	rep := Report{Policy: r.rules.version}
 	if err := checkPrincipal(op, by); err != nil {
@@ -152,16 +152,16 @@ func sortedNotices(notices map[Recipient][]privacy.RecordID) []Notice {
 // Records in scope that a legal hold keeps are not deleted: the report
 // counts them as Held, whether the schedule saw the hold or the store
 // found it placed meanwhile. Records a statutory retention duty keeps are
-// not due and stay too; [Retention.Schedules] says why. Like a sweep,
+// not due and stay too; [Keeper.Schedules] says why. Like a sweep,
 // Erase is idempotent: run again, it deletes what is still due and
 // nothing twice (Done counts what was).
 //
-// The request must be one granted by [Retention.RequestErasure] for the
+// The request must be one granted by [Keeper.RequestErasure] for the
 // subject (else ErrNotFound), at or before now. Only the privacy officer
 // carries it out: anyone else is refused with [privacy.ErrForbidden] and
 // rule O13 (R9 under a policy of regulation R alone), audited as a
 // denial, and nothing is read or deleted.
-func (r *Retention) Erase(ctx context.Context, by privacy.Principal, subject privacy.SubjectID, id ErasureID, now time.Time) (Report, error) {
+func (r *Keeper) Erase(ctx context.Context, by privacy.Principal, subject privacy.SubjectID, id ErasureID, now time.Time) (Report, error) {
 	const op = "retention: erase"
 	rep := Report{Policy: r.rules.version}
 	if err := checkPrincipal(op, by); err != nil {
@@ -170,7 +170,7 @@ func (r *Retention) Erase(ctx context.Context, by privacy.Principal, subject pri
 	if err := checkNow(op, now); err != nil {
 		return rep, err
 	}
-	// Rules O13, R9: the erasure is carried out by the privacy officer.
+	// Engine O13, R9: the erasure is carried out by the privacy officer.
 	if err := r.gate(ctx, op, by, now, privacy.EventDelete, r.eraseRule, subject, objectID("erasure:", string(id)),
 		"carries out an erasure request"); err != nil {
 		return rep, err
@@ -224,7 +224,7 @@ func (r *Retention) Erase(ctx context.Context, by privacy.Principal, subject pri
 }
 
 // erase deletes one batch of due records.
-func (r *Retention) erase(ctx context.Context, by privacy.Principal, now time.Time, batch []dueItem, rep *Report,
+func (r *Keeper) erase(ctx context.Context, by privacy.Principal, now time.Time, batch []dueItem, rep *Report,
 	notices map[Recipient][]privacy.RecordID) error {
 	if len(batch) == 0 {
 		return nil

@@ -320,7 +320,7 @@ type CaseFile struct {
 // Dossier is everything a subject's schedules are computed from: the
 // subject, their cases with the entries of their records, and the holds
 // and granted erasure requests that concern them. Schedules are a pure
-// function of a Dossier, the [Rules] and the time.
+// function of a Dossier, the [Engine] and the time.
 type Dossier struct {
 	Subject  privacy.Subject
 	Cases    []CaseFile

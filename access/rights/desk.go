@@ -82,7 +82,7 @@ type Options struct {
 	// deletion and the holds checked as it deletes (rules R9, O13, G3,
 	// N8). Without it, an erasure plan is not applied: the desk deletes
 	// nothing without a proof.
-	Erasures *retention.Retention
+	Erasures *retention.Keeper
 	// Complaints describes the service's own complaints procedure (rules
 	// R10, O15), e.g. an address or a URL; the export and every refusal
 	// name it beside the Autoriteit Persoonsgegevens.
@@ -107,7 +107,7 @@ type Desk struct {
 	consents    ConsentSource
 	audit       AuditSource
 	retention   RetentionFacts
-	erasures    *retention.Retention
+	erasures    *retention.Keeper
 	complaints  string
 	// engine decides a physician's release of medical records as a
 	// medical read (O6, G8, N6).

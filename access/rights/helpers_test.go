@@ -66,7 +66,7 @@ type world struct {
 	ctx      context.Context
 	store    *memstore.Store
 	dossiers *privacy.Dossiers
-	keeper   *retention.Retention
+	keeper   *retention.Keeper
 	desk     *rights.Desk
 	sources  *sources
 }

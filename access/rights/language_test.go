@@ -37,7 +37,7 @@ func TestDocumentsInOneLanguage(t *testing.T) {
 	for _, pf := range []func() *privacy.Policy{privacy.RegulationR, privacy.RegulationO, privacy.Strict} {
 		p := pf()
 		w := newWorld(t, &worldOptions{policy: p})
-		rules, err := retention.NewRules(p)
+		rules, err := retention.NewEngine(p)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -391,9 +391,9 @@ func (p *Plan) outcome() *Outcome {
 //
 // An erasure goes through package retention ([Options].Erasures), never
 // straight to the case file: the desk records the granted request
-// ([retention.Retention.RequestErasure], under O13, or R9 under a policy
+// ([retention.Keeper.RequestErasure], under O13, or R9 under a policy
 // of regulation R alone, its ID the request's) and carries it out at once
-// ([retention.Retention.Erase]): each record is deleted from its file with
+// ([retention.Keeper.Erase]): each record is deleted from its file with
 // its [retention.Proof] and audit event in one atomic unit that checks the
 // holds, as a sweep deletes. So only the privacy officer applies an
 // erasure plan, as package retention wants: anyone else is refused with

@@ -16,13 +16,13 @@ import (
 // not per record, so an export of a large file stays streamed; every run
 // reads them anew, so a hold counts from the moment it is placed (G3).
 // Called outside a desk run, RecordRetention reads them on every call.
-func RetentionFromStore(store retention.Store, rules *retention.Rules) RetentionFacts {
+func RetentionFromStore(store retention.Store, rules *retention.Engine) RetentionFacts {
 	return &retentionFacts{store: store, rules: rules}
 }
 
 type retentionFacts struct {
 	store retention.Store
-	rules *retention.Rules
+	rules *retention.Engine
 }
 
 // runKey marks a context as one run of the desk; its value is a *runFacts.

@@ -38,7 +38,7 @@ func TestRetentionFromStore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rules, err := retention.NewRules(policy)
+	rules, err := retention.NewEngine(policy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestExportNamesTheWinningRetentionRule(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, &worldOptions{policy: privacy.Strict()})
-			rules, err := retention.NewRules(privacy.Strict())
+			rules, err := retention.NewEngine(privacy.Strict())
 			if err != nil {
 				t.Fatal(err)
 			}

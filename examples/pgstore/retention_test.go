@@ -61,7 +61,7 @@ func TestRetentionGrants(t *testing.T) {
 			t.Fatalf("%s: %v", g, err)
 		}
 	}
-	as := func(role string) *retention.Retention {
+	as := func(role string) *retention.Keeper {
 		cfg, err := pgxpool.ParseConfig(pgstore.DSNForTest(t))
 		if err != nil {
 			t.Fatal(err)

@@ -17,9 +17,9 @@ func TestThinLayer(t *testing.T) {
 	engines := map[string]bool{
 		"privacy.NewDossiers": true, "privacy.Dossiers": true,
 		"access.New": true, "access.Guard": true, "access.NewEngine": true, "access.Engine": true, "access.Verify": true,
-		"consent.New": true, "consent.Registry": true, "consent.NewDecider": true,
+		"consent.New": true, "consent.Registry": true, "consent.NewEngine": true,
 		"rights.New": true, "rights.Desk": true,
-		"retention.New": true, "retention.Retention": true, "retention.NewRules": true,
+		"retention.New": true, "retention.Keeper": true, "retention.NewEngine": true,
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {

@@ -9,7 +9,7 @@
 // The store must also implement [privacy.Store]: the records a sweep
 // deletes live there, and the kit creates them through [privacy.Dossiers].
 // Every case runs on a fresh store in a named subtest, through the
-// [retention.Retention] users work with, and says which rule it checks:
+// [retention.Keeper] users work with, and says which rule it checks:
 // legal holds (G3), erasure requests (R9, O13, N8) refused where a statute
 // keeps data (G3) and carried out at once with a proof per record, the
 // privacy officer as the one role that places and lifts holds, decides
@@ -53,7 +53,7 @@ type EventLog interface {
 // Run runs the kit against stores made by newStore, one per subtest. A
 // store that implements [retention.BatchStore] has its EraseRecords
 // checked too, and the sweep cases run twice: through EraseRecords (as
-// [retention.Retention] uses it) and, under OneByOne/, through
+// [retention.Keeper] uses it) and, under OneByOne/, through
 // EraseRecord alone.
 func Run(t *testing.T, newStore func(t *testing.T) retention.Store) {
 	t.Helper()
@@ -103,7 +103,7 @@ type env struct {
 	rs  retention.Store // what e.r sweeps through: s, or s one by one
 	ps  privacy.Store
 	d   *privacy.Dossiers
-	r   *retention.Retention
+	r   *retention.Keeper
 }
 
 type kitCase struct {
@@ -751,7 +751,7 @@ func testHoldDuringSweep(t *testing.T, e *env) {
 	// A hold placed between the schedule and the deletion: the store's
 	// check under its lock keeps the record (G3).
 	e.world(t)
-	var r *retention.Retention
+	var r *retention.Keeper
 	placed := false
 	hook := retention.RecipientsFunc(func(ctx context.Context, ids []privacy.RecordID) (map[privacy.RecordID][]retention.Recipient, error) {
 		if !placed {
