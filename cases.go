@@ -161,7 +161,7 @@ func notFound(what string) error {
 // hidden or is missing (c.Subject empty), so that the work done tells
 // nothing (O10).
 func (s *Service) picture(ctx context.Context, a *Actor, c *privacy.Case, req *access.Request) error {
-	req.Principal, req.Case, req.Consent = a, c, false
+	req.Principal, req.Case, req.Consent = a, c, nil
 	// A case that is missing has no subject or employer: the registers
 	// are asked of the case's ID instead, which names no subject or
 	// party, so that they are read all the same.
@@ -174,7 +174,7 @@ func (s *Service) picture(ctx context.Context, a *Actor, c *privacy.Case, req *a
 		ok, err := s.registry.Consents(ctx, consent.Query{Subject: subject,
 			Recipient: consent.Recipient{Party: a.Party, Kind: privacy.PartyEmployer},
 			Category:  privacy.CategoryConsultation, Case: c.ID, At: req.Time})
-		req.Consent = ok && c.Kind.Confidential()
+		req.Consent = access.ConsentIf(ok && c.Kind.Confidential())
 		return err
 	case privacy.RoleInsurer:
 		covers, err := s.registry.EmployerCoverage(ctx, employer)
@@ -502,7 +502,7 @@ func (s *Service) ListCases(ctx context.Context, a *Actor, q CaseQuery) ([]Liste
 		// The rule that lets a know of the case: a pure decision, the
 		// listing above audited it.
 		d := s.engine.Visible(access.Request{Principal: p, Case: c, Purpose: purpose, Time: now,
-			Consent: a.Role == privacy.RoleEmployerContact && checker.Consented(*c, c.Contract.Party)})
+			Consent: checker})
 		out[i] = ListedCase{Case: *c, Rule: d.Rule}
 	}
 	return out, nil

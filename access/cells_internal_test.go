@@ -47,7 +47,7 @@ func (e *Engine) refDecideCategory(r *Request, ri, ai, ci, fp int, f facts, d *D
 		// may write is N1's, below.
 		e.deny(d, privacy.N4, reasonEmployerHealth)
 		return 0
-	case ri == riEmployer && ai != writeIndex && ci == catConsultation && !r.Consent:
+	case ri == riEmployer && ai != writeIndex && ci == catConsultation && !consented(r):
 		// Rule O10: the employer learns of a consultation-hour visit or
 		// periodic examination only with the employee's approval.
 		e.deny(d, privacy.O10, reasonConfidential)
@@ -150,7 +150,7 @@ func TestCellsMatchTheFloors(t *testing.T) {
 									for _, cat := range privacy.Categories() {
 										info, _ := cat.Info()
 										for pos := -1; pos < len(info.Fields); pos++ {
-											r := Request{Principal: pr, Case: c, Action: act, Category: cat, Purpose: c.Purpose, Time: now, Consent: consent}
+											r := Request{Principal: pr, Case: c, Action: act, Category: cat, Purpose: c.Purpose, Time: now, Consent: ConsentIf(consent)}
 											if pos >= 0 {
 												r.Field = info.Fields[pos]
 											}

@@ -61,9 +61,13 @@
 // [privacy.Policy.Validate] refuses a policy that tries to lift any of
 // these; the engine holds them even for one that got past it.
 //
-// Consent is an input (rule O10): [Request.Consent] on the hot path, a
-// [ConsentChecker] for listings. Package consent, or the caller's own
-// records, supply it.
+// Consent is an input (rule O10), one way for every request: a
+// [ConsentChecker] that answers, per case, whether the subject let the
+// case's employer learn of it ([Request.Consent], [ViewRequest.Consent],
+// [ListRequest.Consent]; nil is no consent; [ConsentIf] for a caller that
+// asked about one case itself). It is asked only where it matters, so a
+// decision stays allocation-free. The consent register (package consent)
+// supplies it; the front door never takes it from its caller.
 //
 // # Views and listings
 //

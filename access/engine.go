@@ -30,11 +30,14 @@ type Request struct {
 	// Time is when the request is made (the caller's clock: the engine
 	// never reads one). Required.
 	Time time.Time
-	// Consent reports whether the subject consented to the principal's
-	// party learning of the case (rule O10): the consent package, or the
-	// caller's own records, supply it. Without it an employer learns
-	// nothing of a consultation-hour or periodic-examination case.
-	Consent bool
+	// Consent answers whether the subject consented to the case's
+	// employer learning of the case (rule O10): the consent register (the
+	// front door asks it), or the caller's own records, supply it; nil
+	// means no consent. It is asked only where it matters. Without it an
+	// employer learns nothing of a consultation-hour or
+	// periodic-examination case. It is the same [ConsentChecker] a
+	// listing takes ([ListRequest]): one way to say consent.
+	Consent ConsentChecker
 
 	// Object is the record (or other object) the request is about, for
 	// the audit trail (rule N9); the decision does not depend on it.
@@ -657,7 +660,7 @@ func (e *Engine) caseFloor(r *Request, ri, ki int, d *Decision) (f facts, ok boo
 	if p.MultiFactor {
 		f.holds |= condMultiFactor
 	}
-	if r.Consent {
+	if consented(r) {
 		f.holds, f.pass = f.holds|condConsent, f.pass|checkConsent
 	}
 	f.kind = uint8(1) << (uint(ki) & 7)
@@ -689,7 +692,7 @@ func (e *Engine) caseFloor(r *Request, ri, ki int, d *Decision) (f facts, ok boo
 		}
 		return f, true
 	case riEmployer:
-		if !r.Consent && (ki == kindConsultation || ki == kindPeriodicExam) {
+		if f.holds&condConsent == 0 && (ki == kindConsultation || ki == kindPeriodicExam) {
 			// Rule O10: consultation-hour and periodic-examination cases
 			// are invisible to the employer, existence included, without
 			// the employee's approval.
@@ -803,7 +806,7 @@ func (e *Engine) check(r *Request, checks uint8, ri int, f facts, d *Decision) b
 			return false
 		}
 	}
-	if checks&checkConsent != 0 && !r.Consent {
+	if checks&checkConsent != 0 && !consented(r) {
 		// Rule O10: the employer learns of a consultation-hour visit or
 		// periodic examination only with the employee's approval.
 		e.deny(d, privacy.O10, reasonConfidential)
@@ -921,7 +924,7 @@ func (e *Engine) conditions(r *Request, need uint16) uint16 {
 		case condOwnData:
 			ok = p.Role == privacy.RoleSubject && p.Subject != "" && p.Subject == c.Subject
 		case condConsent:
-			ok = r.Consent
+			ok = consented(r)
 		case condContract:
 			ok = c.Contract.Covers(r.Time)
 		}
@@ -970,4 +973,10 @@ func (e *Engine) visible(r *Request) (d Decision, f facts) {
 		return d, f
 	}
 	return first, f
+}
+
+// consented answers rule O10's question for r: did the subject let the
+// case's employer learn of it? It asks r.Consent, nil being no.
+func consented(r *Request) bool {
+	return r.Consent != nil && r.Case != nil && r.Consent.Consented(*r.Case, r.Case.Contract.Party)
 }

@@ -20,7 +20,7 @@ func TestDecide(t *testing.T) {
 	regO := engineFor(t, privacy.RegulationO())
 	regR := engineFor(t, privacy.RegulationR())
 	with := func(r access.Request, f func(*access.Request)) access.Request { f(&r); return r }
-	consent := func(r *access.Request) { r.Consent = true }
+	consent := func(r *access.Request) { r.Consent = access.ConsentIf(true) }
 
 	tests := []struct {
 		name    string
@@ -259,7 +259,7 @@ func floorsWithoutConditions(t *testing.T) {
 		t.Fatal("the loose policy validates: the test shows nothing")
 	}
 	e := access.NewEngineUnchecked(loose)
-	consent := func(r access.Request) access.Request { r.Consent = true; return r }
+	consent := func(r access.Request) access.Request { r.Consent = access.ConsentIf(true); return r }
 	cityInsurer := access.NewPrincipal(privacy.Principal{ID: "ins-3", Role: privacy.RoleInsurer, Party: "insurer-3"}, nil, []privacy.PartyID{"city-1"})
 	for _, tc := range []struct {
 		name    string

@@ -134,12 +134,12 @@ func ExampleEngine_Decide() {
 	r := access.Request{Principal: hr, Case: &visit, Action: privacy.ActionRead, Category: privacy.CategoryConsultation,
 		Purpose: privacy.PurposePrevention, Time: now}
 	fmt.Println(e.Decide(r))
-	r.Consent = true
+	r.Consent = access.ConsentIf(true)
 	fmt.Println(e.Decide(r).Allowed, e.Decide(r).Rule)
 	// An employer never sets the degree of incapacity, consent or not (N1).
 	absence, _ := privacy.NewCase("case-absence", "employee-anna", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, now)
 	w := access.Request{Principal: hr, Case: &absence, Action: privacy.ActionWrite, Category: privacy.CategoryAbsenceFacts,
-		Field: privacy.FieldIncapacityDegree, Purpose: privacy.PurposeAbsenceGuidance, Time: now, Consent: true}
+		Field: privacy.FieldIncapacityDegree, Purpose: privacy.PurposeAbsenceGuidance, Time: now, Consent: access.ConsentIf(true)}
 	fmt.Println(e.Decide(w))
 	// Output:
 	// denied by O10: the employer does not learn of a consultation-hour visit or periodic examination without the employee's approval

@@ -108,7 +108,7 @@ func describe(r access.Request) string {
 	if r.Field != "" {
 		s += "." + string(r.Field)
 	}
-	if r.Consent {
+	if r.Consent != nil {
 		s += " consent"
 	}
 	return s + "}"

@@ -27,7 +27,7 @@ func FuzzDecide(f *testing.F) {
 		c := privacy.Case{ID: privacy.CaseID(cid), Subject: "s-1", Kind: privacy.CaseKind(kind), Purpose: privacy.Purpose(purpose),
 			Contract: privacy.Contract{ID: "k", Party: privacy.PartyID(party), PartyKind: privacy.PartyEmployer, Start: now.AddDate(-1, 0, 0)}, Opened: now}
 		r := access.Request{Principal: p, Case: &c, Action: privacy.Action(action), Category: privacy.Category(category),
-			Field: privacy.Field(field), Purpose: privacy.Purpose(purpose), Time: now.Add(time.Duration(days%100000) * 24 * time.Hour), Consent: consent}
+			Field: privacy.Field(field), Purpose: privacy.Purpose(purpose), Time: now.Add(time.Duration(days%100000) * 24 * time.Hour), Consent: access.ConsentIf(consent)}
 		d := e.Decide(r)
 		if d.Rule == "" || d.Policy == "" {
 			t.Fatalf("Decide = %+v: a decision names its rule and version", d)

@@ -158,9 +158,9 @@ type ViewRequest struct {
 	// Purpose must be the case's (R5); the subject may leave it empty.
 	Purpose privacy.Purpose
 	Time    time.Time
-	// Consent: the subject consented to the principal's party learning
-	// of the case (O10).
-	Consent bool
+	// Consent answers whether the subject consented to the case's
+	// employer learning of it (O10); nil means no consent.
+	Consent ConsentChecker
 }
 
 // View loads a case and its records and returns what the principal may

@@ -139,7 +139,7 @@ func TestGuardView(t *testing.T) {
 	})
 	t.Run("O10_with_consent_the_employer_sees_the_fact_only", func(t *testing.T) {
 		g, _ := guardWorld(t)
-		v, err := g.View(ctx, access.ViewRequest{Principal: employer, Case: "c-cons", Purpose: consultCase.Purpose, Time: now, Consent: true})
+		v, err := g.View(ctx, access.ViewRequest{Principal: employer, Case: "c-cons", Purpose: consultCase.Purpose, Time: now, Consent: access.ConsentIf(true)})
 		if err != nil {
 			t.Fatal(err)
 		}

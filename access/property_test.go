@@ -129,7 +129,7 @@ func TestViewProperties(t *testing.T) {
 					}
 				}
 				for _, c := range w.cases {
-					r := access.Request{Principal: p, Case: &c, Purpose: c.Purpose, Time: now, Consent: w.consent[c.ID]}
+					r := access.Request{Principal: p, Case: &c, Purpose: c.Purpose, Time: now, Consent: access.ConsentIf(w.consent[c.ID])}
 					if rng.IntN(8) == 0 {
 						r.Purpose = pick(rng, purposes)
 					}
@@ -201,7 +201,7 @@ func TestDecideProperties(t *testing.T) {
 				cat := pick(rng, privacy.Categories())
 				info, _ := cat.Info()
 				r := access.Request{Principal: p, Case: &c, Action: pick(rng, privacy.Actions()), Category: cat,
-					Purpose: c.Purpose, Time: now.AddDate(0, 0, rng.IntN(400)-200), Consent: rng.IntN(2) == 0}
+					Purpose: c.Purpose, Time: now.AddDate(0, 0, rng.IntN(400)-200), Consent: access.ConsentIf(rng.IntN(2) == 0)}
 				if rng.IntN(2) == 0 {
 					r.Field = pick(rng, info.Fields)
 				}
@@ -232,7 +232,7 @@ func TestDecideProperties(t *testing.T) {
 				case p.Role == privacy.RoleInsurer && (r.Action != privacy.ActionRead ||
 					(r.Field != "" && !slices.Contains(privacy.InsurerMaximum()[cat], r.Field))):
 					t.Fatalf("%s: N3: Decide(%s) = %v", pol.Name, describe(r), d)
-				case p.Role == privacy.RoleEmployerContact && c.Kind.Confidential() && !r.Consent:
+				case p.Role == privacy.RoleEmployerContact && c.Kind.Confidential() && r.Consent == nil:
 					t.Fatalf("%s: O10: Decide(%s) = %v", pol.Name, describe(r), d)
 				}
 			}
@@ -263,7 +263,7 @@ func TestEveryDecisionAudited(t *testing.T) {
 				cat = privacy.CategoryReligion // denied and audited (O5)
 			}
 			batch = append(batch, access.Request{Principal: p, Case: &c, Action: pick(rng, privacy.Actions()), Category: cat,
-				Purpose: c.Purpose, Time: now, Consent: rng.IntN(2) == 0})
+				Purpose: c.Purpose, Time: now, Consent: access.ConsentIf(rng.IntN(2) == 0)})
 		}
 		ds, err := g.CheckAll(ctx, batch)
 		if err != nil {
@@ -423,7 +423,7 @@ func TestPropertyValidatedPoliciesKeepTheFloors(t *testing.T) {
 			}
 			for _, c := range w.cases {
 				files := w.records[c.ID]
-				v, err := e.View(access.Request{Principal: pr, Case: &c, Purpose: c.Purpose, Time: now, Consent: w.consent[c.ID]}, files[0], files[1])
+				v, err := e.View(access.Request{Principal: pr, Case: &c, Purpose: c.Purpose, Time: now, Consent: access.ConsentIf(w.consent[c.ID])}, files[0], files[1])
 				if err != nil {
 					continue
 				}

@@ -198,6 +198,19 @@ type ConsentChecker interface {
 	Consented(c privacy.Case, party privacy.PartyID) bool
 }
 
+// ConsentIf returns a [ConsentChecker] that answers consented for every
+// case: for a caller that asked the consent register about one case
+// itself. ConsentIf(false) is nil, no consent. It allocates nothing.
+func ConsentIf(consented bool) ConsentChecker {
+	if consented {
+		return consentYes
+	}
+	return nil
+}
+
+// consentYes consents to everything; see [ConsentIf].
+var consentYes ConsentChecker = ConsentFunc(func(privacy.Case, privacy.PartyID) bool { return true })
+
 // ConsentFunc adapts a function to a [ConsentChecker].
 type ConsentFunc func(c privacy.Case, party privacy.PartyID) bool
 
@@ -233,12 +246,9 @@ func (e *Engine) List(r ListRequest, cases []privacy.Case) []privacy.Case {
 
 // listDecision decides whether a listing shows c.
 func (e *Engine) listDecision(r *ListRequest, c *privacy.Case) Decision {
-	req := Request{Principal: r.Principal, Case: c, Purpose: r.Purpose, Time: r.Time}
+	req := Request{Principal: r.Principal, Case: c, Purpose: r.Purpose, Time: r.Time, Consent: r.Consent}
 	if req.Purpose == "" {
 		req.Purpose = c.Purpose
-	}
-	if r.Consent != nil && r.Principal != nil {
-		req.Consent = r.Consent.Consented(*c, c.Contract.Party)
 	}
 	return e.Visible(req)
 }

@@ -145,7 +145,7 @@ func TestVisible(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := req(tc.p, tc.c, read, "", "")
-			r.Consent = tc.consent
+			r.Consent = access.ConsentIf(tc.consent)
 			if d := e.Visible(r); d.Allowed != tc.allowed || d.Rule != tc.rule {
 				t.Errorf("Visible(%s) = %v, want allowed %t by %s", describe(r), d, tc.allowed, tc.rule)
 			}
