@@ -60,9 +60,9 @@
 //     statute, the disclosure log. Kit: consent/consenttest.
 //   - retention: retention periods, legal holds, erasure, sweeps with proof
 //     of deletion. Kit: retention/retentiontest.
-//   - access/rights: the data subject's requests with their deadlines,
+//   - rights: the data subject's requests with their deadlines,
 //     refusals and fees, rectification and erasure plans, and the export of
-//     everything held. Kit: access/rights/rightstest.
+//     everything held. Kit: rights/rightstest.
 //   - memstore: the in-memory reference adapter; it implements the store
 //     of every package listed before it and passes every kit. No kit
 //     imports it: a kit tests the store it is given.

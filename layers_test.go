@@ -27,7 +27,7 @@ const module = "github.com/dossierwacht/dossierwacht"
 //   - 2, consent and retention, beside each other: both decide on top of
 //     the vocabulary and may ask access (consent for the discloser's own
 //     access check); consenttest, retentiontest.
-//   - 3, access/rights: a data subject's requests, which read consents,
+//   - 3, rights: a data subject's requests, which read consents,
 //     disclosures and retention; rightstest.
 //   - 4, memstore and the front door (the root package), beside each other:
 //     memstore implements the store of every package below it, so it
@@ -52,7 +52,7 @@ var floors = [][]room{
 		{"consent", []string{"consent/..."}},
 		{"retention", []string{"retention/..."}},
 	},
-	{{"rights", []string{"access/rights/..."}}},
+	{{"rights", []string{"rights/..."}}},
 	{
 		{"memstore", []string{"memstore/..."}},
 		{"front door", []string{"."}},
@@ -163,7 +163,7 @@ func imports(t *testing.T) map[string][]string {
 // floor only kits import kits.
 func TestLayers(t *testing.T) {
 	graph := imports(t)
-	for _, want := range []string{".", "privacy", "access", "consent", "retention", "access/rights", "memstore"} {
+	for _, want := range []string{".", "privacy", "access", "consent", "retention", "rights", "memstore"} {
 		if _, ok := graph[want]; !ok {
 			t.Errorf("go list did not list %q: is the test run from the module root?", want)
 		}
@@ -205,8 +205,8 @@ func TestLayersPlaces(t *testing.T) {
 		"privacy/privacytest":       "privacy",
 		"access":                    "access",
 		"access/accesstest":         "access",
-		"access/rights":             "rights",
-		"access/rights/rightstest":  "rights",
+		"rights":                    "rights",
+		"rights/rightstest":         "rights",
 		"consent/consenttest":       "consent",
 		"retention/retentiontest":   "retention",
 		"memstore":                  "memstore",

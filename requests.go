@@ -7,8 +7,8 @@ import (
 	"slices"
 
 	"github.com/dossierwacht/dossierwacht/access"
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // FileRequest files a data subject's request (access, copy,

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/dossierwacht/dossierwacht"
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // TestExportByReleasingPhysician: the assigned physician, bound to

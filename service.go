@@ -5,11 +5,11 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/retention"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // Store is what a [Service] keeps its data in: every store of the library,
@@ -66,7 +66,7 @@ type Options struct {
 // [Store] and a [privacy.Policy], through which every operation on the
 // case data of a service runs. It plays the part that *sql.DB plays over
 // database/sql/driver: the packages privacy, access, consent, retention
-// and access/rights stay beside it for experts, and a user who goes
+// and rights stay beside it for experts, and a user who goes
 // through the Service never meets an unguarded path.
 //
 // Every verb takes the [Actor] and is decided against the whole picture:

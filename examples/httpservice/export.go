@@ -4,8 +4,8 @@ import (
 	"net/http"
 
 	"github.com/dossierwacht/dossierwacht"
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // exportTrailer is the HTTP trailer that says whether an export was written

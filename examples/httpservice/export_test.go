@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // readExport checks an export response and decodes its JSON form.

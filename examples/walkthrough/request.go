@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht"
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // subjectAccess files Anna's written access request, with its deadline;

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // sweepRetention closes Anna's case, records the end of her employment,

@@ -34,10 +34,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/internal/kitdiff"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/privacytest"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // Run runs the kit against stores made by newStore, one per subtest.

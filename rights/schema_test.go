@@ -16,9 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+	"github.com/dossierwacht/dossierwacht/rights"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/require"
 )
@@ -30,7 +30,7 @@ func exportSchema(t testing.TB) *jsonschema.Schema {
 	require.NoError(t, err, "the schema is not JSON")
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	const url = "https://github.com/dossierwacht/dossierwacht/access/rights/export.schema.json"
+	const url = "https://github.com/dossierwacht/dossierwacht/rights/export.schema.json"
 	require.NoError(t, c.AddResource(url, doc))
 	sch, err := c.Compile(url)
 	require.NoError(t, err, "the schema does not compile")
@@ -228,7 +228,7 @@ func TestExportSchemaEnums(t *testing.T) {
 	special := privacy.SpecialCategories()
 	rules := privacy.Rules()
 	kinds, grounds, rightList := rights.Kinds(), rights.Grounds(), rights.Rights()
-	consts := sourceConstants(t, "../../privacy", ".")
+	consts := sourceConstants(t, "../privacy", ".")
 	want := map[string][]string{
 		"category":       strs(len(cats), func(i int) string { return string(cats[i]) }),
 		"loggedCategory": append(strs(len(cats), func(i int) string { return string(cats[i]) }), strs(len(special), func(i int) string { return string(special[i]) })...),

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // chromium finds a headless-capable Chromium, or skips the test loudly —
