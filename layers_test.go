@@ -37,8 +37,9 @@ const module = "github.com/dossierwacht/dossierwacht"
 //     they share under examples/internal): like memstore, they implement
 //     every store, over a database.
 //   - 6, the top: compliancetest (the compliance kit, with the library as
-//     reference system), the walkthrough, the HTTP service and the
-//     command, which may use everything below, the adapters included.
+//     reference system), the walkthrough, the HTTP service, the command
+//     and internal/testworld (the world the tests of rights run in, on
+//     memstore), which may use everything below, the adapters included.
 //
 // A room is a list of patterns: a path relative to the module ("." is the
 // root package), or a prefix ending in "/..." for a path and everything
@@ -63,6 +64,7 @@ var floors = [][]room{
 		{"walkthrough", []string{"examples/walkthrough/..."}},
 		{"httpservice", []string{"examples/httpservice/..."}},
 		{"commands", []string{"cmd/..."}},
+		{"test world", []string{"internal/testworld"}},
 	},
 }
 
@@ -215,6 +217,7 @@ func TestLayersPlaces(t *testing.T) {
 		"examples/sqlitestore":      "adapters",
 		"examples/walkthrough":      "walkthrough",
 		"cmd/dossierwacht":          "commands",
+		"internal/testworld":        "test world",
 	} {
 		p, ok := placeOf(path)
 		if !ok || p.room != want {

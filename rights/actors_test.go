@@ -10,28 +10,6 @@ import (
 	"github.com/dossierwacht/dossierwacht/rights"
 )
 
-// events returns the audit events after sequence number after.
-func (w *world) events(tb testing.TB, after uint64) []privacy.Event {
-	tb.Helper()
-	var out []privacy.Event
-	for e, err := range w.store.Events(w.ctx, after+1) {
-		if err != nil {
-			tb.Fatal(err)
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
-func (w *world) lastSeq(tb testing.TB) uint64 {
-	tb.Helper()
-	es := w.events(tb, 0)
-	if len(es) == 0 {
-		return 0
-	}
-	return es[len(es)-1].Seq
-}
-
 // TestWhoActs: the subject files their own requests, staff file what they
 // receive; case managers, physicians and the privacy officer decide; the
 // subject, case managers and physicians export. Anyone else is refused
@@ -48,28 +26,28 @@ func TestWhoActs(t *testing.T) {
 	filing := rights.Filing{ID: "req-new", Subject: anna, Kind: rights.KindAccess, Form: rights.FormWritten, Received: t0}
 	steps := map[string]func(w *world, a privacy.Act) error{
 		"File": func(w *world, a privacy.Act) error {
-			_, err := w.desk.File(w.ctx, a, filing)
+			_, err := w.Desk.File(w.Ctx, a, filing)
 			return err
 		},
 		"Answer": func(w *world, a privacy.Act) error {
-			_, err := w.desk.Answer(w.ctx, a, "req-1", rights.Answer{Reason: "sent"})
+			_, err := w.Desk.Answer(w.Ctx, a, "req-1", rights.Answer{Reason: "sent"})
 			return err
 		},
 		"Extend": func(w *world, a privacy.Act) error {
-			_, err := w.desk.Extend(w.ctx, a, "req-1", rights.Extension{Reason: "archive"})
+			_, err := w.Desk.Extend(w.Ctx, a, "req-1", rights.Extension{Reason: "archive"})
 			return err
 		},
 		"Refuse": func(w *world, a privacy.Act) error {
-			_, err := w.desk.Refuse(w.ctx, a, "req-1", rights.Refusal{Ground: rights.GroundUnfounded, Reason: "no"})
+			_, err := w.Desk.Refuse(w.Ctx, a, "req-1", rights.Refusal{Ground: rights.GroundUnfounded, Reason: "no"})
 			return err
 		},
 		"Plan": func(w *world, a privacy.Act) error {
-			_, err := w.desk.Plan(w.ctx, a, "req-fix", rights.Corrections{"rec-note": {privacy.FieldText: "x"}})
+			_, err := w.Desk.Plan(w.Ctx, a, "req-fix", rights.Corrections{"rec-note": {privacy.FieldText: "x"}})
 			return err
 		},
 		"Export": func(w *world, a privacy.Act) error {
 			var b bytes.Buffer
-			_, err := w.desk.Export(w.ctx, a, &b, anna, nil)
+			_, err := w.Desk.Export(w.Ctx, a, &b, anna, nil)
 			if err != nil && b.Len() > 0 {
 				return errors.New("a refused export wrote data")
 			}
@@ -108,10 +86,10 @@ func TestWhoActs(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, nil)
-			w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
-			w.file(t, rights.Filing{ID: "req-fix", Kind: rights.KindRectification})
-			before, _ := w.desk.Request(w.ctx, "req-1")
-			seq := w.lastSeq(t)
+			w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
+			w.File(t, rights.Filing{ID: "req-fix", Kind: rights.KindRectification})
+			before, _ := w.Desk.Request(w.Ctx, "req-1")
+			seq := w.LastSeq(t)
 			a := privacy.Act{By: tc.by, At: t0.Add(time.Hour), AccessPoint: "10.1.2.3", Client: "desk-ui"}
 			err := steps[tc.step](w, a)
 			if tc.rule == "" {
@@ -122,7 +100,7 @@ func TestWhoActs(t *testing.T) {
 			}
 			wantKind(t, tc.step, err, privacy.ErrForbidden)
 			wantRule(t, tc.step, err, tc.rule)
-			evs := w.events(t, seq)
+			evs := w.Events(t, seq)
 			if len(evs) != 1 {
 				t.Fatalf("the refusal left %d events, want 1 denial: %+v", len(evs), evs)
 			}
@@ -130,10 +108,10 @@ func TestWhoActs(t *testing.T) {
 				e.Rule != tc.rule || !e.Time.Equal(a.At) || e.AccessPoint != a.AccessPoint || e.Client != a.Client {
 				t.Errorf("denial = %+v", e)
 			}
-			if _, err := w.desk.Request(w.ctx, "req-new"); !errors.Is(err, privacy.ErrNotFound) {
+			if _, err := w.Desk.Request(w.Ctx, "req-new"); !errors.Is(err, privacy.ErrNotFound) {
 				t.Errorf("a refused filing was stored")
 			}
-			if after, _ := w.desk.Request(w.ctx, "req-1"); len(after.History) != len(before.History) {
+			if after, _ := w.Desk.Request(w.Ctx, "req-1"); len(after.History) != len(before.History) {
 				t.Errorf("a refused step was stored")
 			}
 		})
@@ -146,102 +124,102 @@ func TestWhoActs(t *testing.T) {
 // cannot be written, the step is not taken.
 func TestStepsAudited(t *testing.T) {
 	// Regulation O extends a request (G2); regulation R does not (R11).
-	w := newWorld(t, &worldOptions{policy: privacy.RegulationO()})
+	w := newWorld(t, &worldOptions{Policy: privacy.RegulationO()})
 	a := deskAct(t0.Add(time.Hour))
 	a.Purpose, a.AccessPoint, a.Client = privacy.PurposeAbsenceGuidance, "10.1.2.3", "desk-ui"
 	check := func(t *testing.T, what string, seq uint64, action privacy.EventAction, rule privacy.RuleID, object string) {
 		t.Helper()
-		evs := w.events(t, seq)
+		evs := w.Events(t, seq)
 		if len(evs) == 0 {
 			t.Fatalf("G7: %s left no audit event", what)
 		}
 		e := evs[0]
 		if e.Action != action || e.Outcome != privacy.OutcomeAllowed || e.Rule != rule || e.Object != object ||
 			e.Subject != anna || e.Principal != carla || e.Role != privacy.RoleCaseManager || !e.Time.Equal(a.At) ||
-			e.Purpose != a.Purpose || e.AccessPoint != a.AccessPoint || e.Client != a.Client || e.Policy != w.desk.Policy().Version {
+			e.Purpose != a.Purpose || e.AccessPoint != a.AccessPoint || e.Client != a.Client || e.Policy != w.Desk.Policy().Version {
 			t.Errorf("G7: %s logged %+v", what, e)
 		}
 	}
 	t.Run("G7_filing", func(t *testing.T) {
-		seq := w.lastSeq(t)
-		if _, err := w.desk.File(w.ctx, a, rights.Filing{ID: "req-1", Subject: anna, Kind: rights.KindAccess,
+		seq := w.LastSeq(t)
+		if _, err := w.Desk.File(w.Ctx, a, rights.Filing{ID: "req-1", Subject: anna, Kind: rights.KindAccess,
 			Form: rights.FormOral, Received: t0}); err != nil {
 			t.Fatal(err)
 		}
 		check(t, "the filing", seq, privacy.EventCreate, privacy.O13, "request:req-1")
-		if r, _ := w.desk.Request(w.ctx, "req-1"); !r.History[0].At.Equal(a.At) || r.History[0].By != carla || !r.Received.Equal(t0) {
+		if r, _ := w.Desk.Request(w.Ctx, "req-1"); !r.History[0].At.Equal(a.At) || r.History[0].By != carla || !r.Received.Equal(t0) {
 			t.Errorf("the filing step = %+v, received %v; want it dated and signed by the act", r.History[0], r.Received)
 		}
 	})
 	t.Run("G7_confirmation", func(t *testing.T) {
-		seq := w.lastSeq(t)
-		if _, err := w.desk.ConfirmWritten(w.ctx, a, "req-1", rights.Confirmation{Document: "letter-1"}); err != nil {
+		seq := w.LastSeq(t)
+		if _, err := w.Desk.ConfirmWritten(w.Ctx, a, "req-1", rights.Confirmation{Document: "letter-1"}); err != nil {
 			t.Fatal(err)
 		}
 		check(t, "the confirmation", seq, privacy.EventUpdate, privacy.O13, "request:req-1")
 	})
 	t.Run("G7_extension", func(t *testing.T) {
-		seq := w.lastSeq(t)
-		if _, err := w.desk.Extend(w.ctx, a, "req-1", rights.Extension{Reason: "archive"}); err != nil {
+		seq := w.LastSeq(t)
+		if _, err := w.Desk.Extend(w.Ctx, a, "req-1", rights.Extension{Reason: "archive"}); err != nil {
 			t.Fatal(err)
 		}
 		check(t, "the extension", seq, privacy.EventUpdate, privacy.G2, "request:req-1")
 	})
 	t.Run("G7_export_first", func(t *testing.T) {
-		seq := w.lastSeq(t)
-		if _, err := w.desk.Export(w.ctx, a, discard{}, anna, &rights.ExportOptions{Request: "req-1"}); err != nil {
+		seq := w.LastSeq(t)
+		if _, err := w.Desk.Export(w.Ctx, a, discard{}, anna, &rights.ExportOptions{Request: "req-1"}); err != nil {
 			t.Fatal(err)
 		}
 		check(t, "the export", seq, privacy.EventExecute, privacy.O13, "request:req-1")
 	})
 	t.Run("G7_answer", func(t *testing.T) {
-		seq := w.lastSeq(t)
-		if _, err := w.desk.Answer(w.ctx, a, "req-1", rights.Answer{Reason: "sent"}); err != nil {
+		seq := w.LastSeq(t)
+		if _, err := w.Desk.Answer(w.Ctx, a, "req-1", rights.Answer{Reason: "sent"}); err != nil {
 			t.Fatal(err)
 		}
 		check(t, "the answer", seq, privacy.EventUpdate, privacy.O13, "request:req-1")
 	})
 	t.Run("G7_refusal", func(t *testing.T) {
-		w.file(t, rights.Filing{ID: "req-2", Kind: rights.KindErasure})
-		seq := w.lastSeq(t)
-		if _, err := w.desk.Refuse(w.ctx, a, "req-2", rights.Refusal{Ground: rights.GroundUnfounded, Reason: "no"}); err != nil {
+		w.File(t, rights.Filing{ID: "req-2", Kind: rights.KindErasure})
+		seq := w.LastSeq(t)
+		if _, err := w.Desk.Refuse(w.Ctx, a, "req-2", rights.Refusal{Ground: rights.GroundUnfounded, Reason: "no"}); err != nil {
 			t.Fatal(err)
 		}
 		check(t, "the refusal", seq, privacy.EventUpdate, privacy.O13, "request:req-2")
 	})
 	t.Run("G7_application_first", func(t *testing.T) {
-		w.file(t, rights.Filing{ID: "req-fix", Kind: rights.KindRectification})
-		p, err := w.desk.Plan(w.ctx, a, "req-fix", rights.Corrections{"rec-identity": {privacy.FieldCity: "Amersfoort"}})
+		w.File(t, rights.Filing{ID: "req-fix", Kind: rights.KindRectification})
+		p, err := w.Desk.Plan(w.Ctx, a, "req-fix", rights.Corrections{"rec-identity": {privacy.FieldCity: "Amersfoort"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		seq := w.lastSeq(t)
+		seq := w.LastSeq(t)
 		a := a
 		a.At = a.At.Add(time.Minute)
-		if err := w.desk.Apply(w.ctx, a, p); err != nil {
+		if err := w.Desk.Apply(w.Ctx, a, p); err != nil {
 			t.Fatal(err)
 		}
-		evs := w.events(t, seq)
+		evs := w.Events(t, seq)
 		if len(evs) != 2 || evs[0].Action != privacy.EventExecute || evs[0].Rule != privacy.O13 || evs[0].Object != "request:req-fix" ||
 			evs[1].Action != privacy.EventUpdate || evs[1].Object != "rec-identity" {
 			t.Errorf("G7: the application logged %+v, want its execute event, then the rectification's", evs)
 		}
 	})
 	t.Run("G7_no_event_no_step", func(t *testing.T) {
-		w.file(t, rights.Filing{ID: "req-3", Kind: rights.KindAccess})
-		before, _ := w.desk.Request(w.ctx, "req-3")
-		seq := w.lastSeq(t)
-		w.store.FailAfter(1) // the request's row is written, its event is not
-		_, err := w.desk.Answer(w.ctx, a, "req-3", rights.Answer{Reason: "sent"})
-		w.store.FailAfter(-1)
+		w.File(t, rights.Filing{ID: "req-3", Kind: rights.KindAccess})
+		before, _ := w.Desk.Request(w.Ctx, "req-3")
+		seq := w.LastSeq(t)
+		w.Store.FailAfter(1) // the request's row is written, its event is not
+		_, err := w.Desk.Answer(w.Ctx, a, "req-3", rights.Answer{Reason: "sent"})
+		w.Store.FailAfter(-1)
 		wantKind(t, "Answer(event fails)", err, privacy.ErrUnavailable)
-		if after, _ := w.desk.Request(w.ctx, "req-3"); len(after.History) != len(before.History) || w.lastSeq(t) != seq {
+		if after, _ := w.Desk.Request(w.Ctx, "req-3"); len(after.History) != len(before.History) || w.LastSeq(t) != seq {
 			t.Errorf("G7: an answer whose event failed was stored")
 		}
 		var b bytes.Buffer
-		w.store.FailAfter(0)
-		_, err = w.desk.Export(w.ctx, a, &b, anna, nil)
-		w.store.FailAfter(-1)
+		w.Store.FailAfter(0)
+		_, err = w.Desk.Export(w.Ctx, a, &b, anna, nil)
+		w.Store.FailAfter(-1)
 		wantKind(t, "Export(event fails)", err, privacy.ErrUnavailable)
 		wantRule(t, "Export(event fails)", err, privacy.G7)
 		if b.Len() != 0 {

@@ -76,7 +76,7 @@ func domText(dom string) string {
 func TestExportHTMLInChromium(t *testing.T) {
 	bin := chromium(t)
 	w := newWorld(t, nil)
-	w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
+	w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
 	tests := []struct {
 		lang rights.Lang
 		want []string
@@ -96,7 +96,7 @@ func TestExportHTMLInChromium(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := w.desk.Export(w.ctx, deskAct(t0.Add(48*time.Hour)), f, anna, &rights.ExportOptions{Format: rights.FormatHTML, Lang: tc.lang, Request: "req-1"}); err != nil {
+			if _, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(48*time.Hour)), f, anna, &rights.ExportOptions{Format: rights.FormatHTML, Lang: tc.lang, Request: "req-1"}); err != nil {
 				t.Fatal(err)
 			}
 			if err := f.Close(); err != nil {

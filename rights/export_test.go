@@ -15,24 +15,6 @@ import (
 	"github.com/dossierwacht/dossierwacht/rights"
 )
 
-// export writes the subject's export and decodes it.
-func (w *world) export(tb testing.TB, opts *rights.ExportOptions) (*rights.Export, []byte) {
-	tb.Helper()
-	var buf bytes.Buffer
-	tot, err := w.desk.Export(w.ctx, deskAct(t0.Add(48*time.Hour)), &buf, anna, opts)
-	if err != nil {
-		tb.Fatalf("Export: %v", err)
-	}
-	e, err := rights.DecodeExport(bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		tb.Fatalf("DecodeExport: %v\n%s", err, buf.Bytes())
-	}
-	if e.Totals != tot {
-		tb.Errorf("Export returned totals %+v, the export says %+v", tot, e.Totals)
-	}
-	return e, buf.Bytes()
-}
-
 func records(e *rights.Export) map[privacy.RecordID]rights.RecordData {
 	out := map[privacy.RecordID]rights.RecordData{}
 	for _, c := range e.Cases {
@@ -48,8 +30,8 @@ func records(e *rights.Export) map[privacy.RecordID]rights.RecordData {
 // retention, source (R2), rights, where to complain (O15).
 func TestExportG1(t *testing.T) {
 	w := newWorld(t, nil)
-	w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
-	e, _ := w.export(t, &rights.ExportOptions{Request: "req-1"})
+	w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
+	e, _ := w.Export(t, &rights.ExportOptions{Request: "req-1"})
 	f := e.Facts
 	t.Run("G1_subject_cases_and_every_record", func(t *testing.T) {
 		if e.Schema != rights.Schema || e.Subject.ID != anna || e.Request != "req-1" || e.Policy.Version != "1.0.0" {
@@ -158,14 +140,14 @@ func TestExportO13Medical(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newWorld(t, &worldOptions{policy: tc.policy})
+			w := newWorld(t, &worldOptions{Policy: tc.policy})
 			if tc.err != nil {
-				_, err := w.desk.Export(w.ctx, deskAct(t0), discard{}, anna, &rights.ExportOptions{Release: tc.release})
+				_, err := w.Desk.Export(w.Ctx, deskAct(t0), discard{}, anna, &rights.ExportOptions{Release: tc.release})
 				wantKind(t, "Export", err, tc.err)
 				wantRule(t, "Export", err, privacy.O6)
 				return
 			}
-			e, raw := w.export(t, &rights.ExportOptions{Release: tc.release})
+			e, raw := w.Export(t, &rights.ExportOptions{Release: tc.release})
 			m := records(e)["rec-medical"]
 			if !m.Medical {
 				t.Fatalf("medical record not marked medical: %+v", m)
@@ -195,7 +177,7 @@ func TestExportO13Medical(t *testing.T) {
 // subject's events.
 func TestExportN9(t *testing.T) {
 	w := newWorld(t, nil)
-	e, raw := w.export(t, nil)
+	e, raw := w.Export(t, nil)
 	got := e.AccessLog
 	// The reads: the case file's writes are in the log too (O1, N9).
 	var reads []rights.AccessEntry
@@ -235,8 +217,8 @@ func TestExportN9(t *testing.T) {
 // TestExportNotAvailable: a source that is not connected is stated in the
 // export, never passed off as empty.
 func TestExportNotAvailable(t *testing.T) {
-	w := newWorld(t, &worldOptions{noSources: true})
-	e, _ := w.export(t, nil)
+	w := newWorld(t, &worldOptions{NoSources: true})
+	e, _ := w.Export(t, nil)
 	for name, p := range map[string]rights.Part{
 		"consents":         {Available: e.Consents.Available, Note: e.Consents.Note},
 		"disclosures":      {Available: e.Disclosures.Available, Note: e.Disclosures.Note},
@@ -267,7 +249,7 @@ func TestExportRedaction(t *testing.T) {
 		}
 		return r
 	}
-	e, raw := w.export(t, &rights.ExportOptions{Redact: redact})
+	e, raw := w.Export(t, &rights.ExportOptions{Redact: redact})
 	note := records(e)["rec-note"]
 	if !note.Redacted || !strings.Contains(note.Fields[privacy.FieldText], "[colleague]") || bytes.Contains(raw, []byte("Piet Jansen")) {
 		t.Errorf("redacted note = %+v", note)
@@ -280,7 +262,7 @@ func TestExportRedaction(t *testing.T) {
 			r.Fields[privacy.FieldBSN] = "x"
 			return r
 		}
-		_, err := w.desk.Export(w.ctx, deskAct(t0), discard{}, anna, &rights.ExportOptions{Redact: bad})
+		_, err := w.Desk.Export(w.Ctx, deskAct(t0), discard{}, anna, &rights.ExportOptions{Redact: bad})
 		wantKind(t, "Export(bad hook)", err, privacy.ErrInvalid)
 	})
 }
@@ -288,7 +270,7 @@ func TestExportRedaction(t *testing.T) {
 // TestExportG5RoundTrip: the JSON form reads back into exactly what was
 // exported, and writes again byte for byte (G5).
 func TestExportG5RoundTrip(t *testing.T) {
-	for name, o := range map[string]*worldOptions{"G5_with_every_source": nil, "G5_without_sources": {noSources: true}} {
+	for name, o := range map[string]*worldOptions{"G5_with_every_source": nil, "G5_without_sources": {NoSources: true}} {
 		t.Run(name, func(t *testing.T) { testRoundTrip(t, o) })
 	}
 }
@@ -296,9 +278,9 @@ func TestExportG5RoundTrip(t *testing.T) {
 func testRoundTrip(t *testing.T, o *worldOptions) {
 	// Regulation O, whose deadline extends (R11: regulation R's does not),
 	// so that the export holds an extension step.
-	opts := worldOptions{policy: privacy.RegulationO()}
+	opts := worldOptions{Policy: privacy.RegulationO()}
 	if o != nil {
-		opts.noSources = o.noSources
+		opts.NoSources = o.NoSources
 	}
 	o = &opts
 	{
@@ -306,14 +288,14 @@ func testRoundTrip(t *testing.T, o *worldOptions) {
 		// one world would tell of the first.
 		twin := func() *world {
 			w := newWorld(t, o)
-			w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindPortability})
-			if _, err := w.desk.Extend(w.ctx, as(carla, t0.Add(time.Hour)), "req-1", rights.Extension{Reason: "busy"}); err != nil {
+			w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindPortability})
+			if _, err := w.Desk.Extend(w.Ctx, as(carla, t0.Add(time.Hour)), "req-1", rights.Extension{Reason: "busy"}); err != nil {
 				t.Fatal(err)
 			}
 			return w
 		}
 		w, w2 := twin(), twin()
-		e, raw := w.export(t, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: assigned(physician)}})
+		e, raw := w.Export(t, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: assigned(physician)}})
 		var again bytes.Buffer
 		if err := e.Encode(&again); err != nil {
 			t.Fatalf("Encode: %v", err)
@@ -326,7 +308,7 @@ func testRoundTrip(t *testing.T, o *worldOptions) {
 		}
 		// The HTML of the decoded export equals the HTML written directly.
 		var direct, decoded bytes.Buffer
-		if _, err := w2.desk.Export(w2.ctx, deskAct(t0.Add(48*time.Hour)), &direct, anna,
+		if _, err := w2.Desk.Export(w2.Ctx, deskAct(t0.Add(48*time.Hour)), &direct, anna,
 			&rights.ExportOptions{Format: rights.FormatHTML, Lang: rights.English, Release: &rights.MedicalRelease{Physician: assigned(physician)}}); err != nil {
 			t.Fatal(err)
 		}
@@ -343,7 +325,7 @@ func testRoundTrip(t *testing.T, o *worldOptions) {
 // export of the known schema, with ErrInvalid.
 func TestDecodeExportStrict(t *testing.T) {
 	w := newWorld(t, nil)
-	_, raw := w.export(t, nil)
+	_, raw := w.Export(t, nil)
 	good := string(raw)
 	tests := []struct {
 		name string
@@ -395,10 +377,10 @@ func TestDecodeExportStrict(t *testing.T) {
 // TestExportErrors: bad options and unknown subjects are typed errors.
 func TestExportErrors(t *testing.T) {
 	w := newWorld(t, nil)
-	w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure})
-	w.file(t, rights.Filing{ID: "req-other", Subject: "stranger-1", Kind: rights.KindAccess})
-	w.file(t, rights.Filing{ID: "req-refused", Kind: rights.KindAccess})
-	if _, err := w.desk.Refuse(w.ctx, as(carla, t0), "req-refused", rights.Refusal{Ground: rights.GroundUnfounded, Reason: "x"}); err != nil {
+	w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure})
+	w.File(t, rights.Filing{ID: "req-other", Subject: "stranger-1", Kind: rights.KindAccess})
+	w.File(t, rights.Filing{ID: "req-refused", Kind: rights.KindAccess})
+	if _, err := w.Desk.Refuse(w.Ctx, as(carla, t0), "req-refused", rights.Refusal{Ground: rights.GroundUnfounded, Reason: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -421,7 +403,7 @@ func TestExportErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			_, err := w.desk.Export(w.ctx, deskAct(tc.now), &buf, tc.subject, tc.opts)
+			_, err := w.Desk.Export(w.Ctx, deskAct(tc.now), &buf, tc.subject, tc.opts)
 			wantKind(t, "Export", err, tc.kind)
 			if buf.Len() != 0 {
 				t.Errorf("a refused export wrote %d bytes", buf.Len())
@@ -429,13 +411,13 @@ func TestExportErrors(t *testing.T) {
 		})
 	}
 	t.Run("failing_source_stops_the_export", func(t *testing.T) {
-		w.sources.fail = &privacy.Error{Op: "log", Kind: privacy.ErrUnavailable}
-		defer func() { w.sources.fail = nil }()
-		_, err := w.desk.Export(w.ctx, deskAct(t0), discard{}, anna, nil)
+		w.Sources.Fail = &privacy.Error{Op: "log", Kind: privacy.ErrUnavailable}
+		defer func() { w.Sources.Fail = nil }()
+		_, err := w.Desk.Export(w.Ctx, deskAct(t0), discard{}, anna, nil)
 		wantKind(t, "Export(failing log)", err, privacy.ErrUnavailable)
 	})
 	t.Run("failing_writer", func(t *testing.T) {
-		_, err := w.desk.Export(w.ctx, deskAct(t0), failWriter{}, anna, nil)
+		_, err := w.Desk.Export(w.Ctx, deskAct(t0), failWriter{}, anna, nil)
 		wantKind(t, "Export(failing writer)", err, privacy.ErrUnavailable)
 	})
 }
@@ -450,7 +432,7 @@ func TestExportHTMLEscapes(t *testing.T) {
 	w := newWorld(t, nil)
 	for _, lang := range []rights.Lang{rights.Dutch, rights.English} {
 		var buf bytes.Buffer
-		if _, err := w.desk.Export(w.ctx, deskAct(t0), &buf, anna, &rights.ExportOptions{Format: rights.FormatHTML, Lang: lang}); err != nil {
+		if _, err := w.Desk.Export(w.Ctx, deskAct(t0), &buf, anna, &rights.ExportOptions{Format: rights.FormatHTML, Lang: lang}); err != nil {
 			t.Fatal(err)
 		}
 		page := buf.String()
@@ -471,10 +453,10 @@ func TestExportCopies(t *testing.T) {
 		maps.DeleteFunc(r.Fields, func(privacy.Field, string) bool { return true })
 		return r
 	}
-	if _, err := w.desk.Export(w.ctx, deskAct(t0), discard{}, anna, &rights.ExportOptions{Redact: hook}); err != nil {
+	if _, err := w.Desk.Export(w.Ctx, deskAct(t0), discard{}, anna, &rights.ExportOptions{Redact: hook}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := w.dossiers.Record(w.ctx, "rec-identity")
+	r, err := w.Dossiers.Record(w.Ctx, "rec-identity")
 	if err != nil || r.Fields[privacy.FieldName] != "Anna de Vries" {
 		t.Errorf("a redaction hook changed the store: %+v, %v", r, err)
 	}
@@ -485,12 +467,12 @@ func TestExportCopies(t *testing.T) {
 // than failing on it.
 func TestExportRefusedSpecialCategory(t *testing.T) {
 	w := newWorld(t, nil)
-	if _, err := w.store.AppendEvents(w.ctx, privacy.Event{Time: t0.Add(4 * time.Hour), Principal: carla,
+	if _, err := w.Store.AppendEvents(w.Ctx, privacy.Event{Time: t0.Add(4 * time.Hour), Principal: carla,
 		Role: privacy.RoleCaseManager, Subject: anna, Case: annaCase, Category: privacy.CategoryReligion,
 		Action: privacy.EventCreate, Outcome: privacy.OutcomeDenied, Rule: privacy.O5, Policy: "1.0.0"}); err != nil {
 		t.Fatal(err)
 	}
-	e, _ := w.export(t, nil)
+	e, _ := w.Export(t, nil)
 	var found bool
 	for _, a := range e.AccessLog.Entries {
 		found = found || (a.Category == privacy.CategoryReligion && a.Rule == privacy.O5 && a.Outcome == privacy.OutcomeDenied)
@@ -506,8 +488,8 @@ func TestExportRefusedSpecialCategory(t *testing.T) {
 // a request not in writing is marked so, in words the subject reads).
 func TestExportHTMLStepsInTheReadersLanguage(t *testing.T) {
 	w := newWorld(t, nil)
-	w.file(t, rights.Filing{ID: "req-oral", Kind: rights.KindAccess, Form: rights.FormOral})
-	if _, err := w.desk.ConfirmWritten(w.ctx, as(carla, t0.Add(time.Hour)), "req-oral", rights.Confirmation{}); err != nil {
+	w.File(t, rights.Filing{ID: "req-oral", Kind: rights.KindAccess, Form: rights.FormOral})
+	if _, err := w.Desk.ConfirmWritten(w.Ctx, as(carla, t0.Add(time.Hour)), "req-oral", rights.Confirmation{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -519,7 +501,7 @@ func TestExportHTMLStepsInTheReadersLanguage(t *testing.T) {
 		{rights.English, "received", "confirmed in writing", "not in writing; answered once confirmed in writing"},
 	} {
 		var buf bytes.Buffer
-		if _, err := w.desk.Export(w.ctx, deskAct(t0.Add(2*time.Hour)), &buf, anna, &rights.ExportOptions{Format: rights.FormatHTML, Lang: tc.lang}); err != nil {
+		if _, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(2*time.Hour)), &buf, anna, &rights.ExportOptions{Format: rights.FormatHTML, Lang: tc.lang}); err != nil {
 			t.Fatal(err)
 		}
 		page := buf.String()
@@ -564,11 +546,11 @@ func TestReleaseFloors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, nil)
-			seq := w.lastSeq(t)
+			seq := w.LastSeq(t)
 			var b bytes.Buffer
-			_, err := w.desk.Export(w.ctx, deskAct(t0.Add(48*time.Hour)), &b, anna, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: tc.by}})
+			_, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(48*time.Hour)), &b, anna, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: tc.by}})
 			var releases []privacy.Event
-			for _, e := range w.events(t, seq) {
+			for _, e := range w.Events(t, seq) {
 				if e.Object == "release" {
 					releases = append(releases, e)
 				}
@@ -606,11 +588,11 @@ func TestReleaseFloors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.dossiers.OpenCase(w.ctx, deskAct(t0), c); err != nil {
+		if err := w.Dossiers.OpenCase(w.Ctx, deskAct(t0), c); err != nil {
 			t.Fatal(err)
 		}
 		dirk := access.NewPrincipal(physician, []privacy.CaseID{"case-old"}, nil)
-		_, err = w.desk.Export(w.ctx, deskAct(t0.Add(48*time.Hour)), &b, anna, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: dirk}})
+		_, err = w.Desk.Export(w.Ctx, deskAct(t0.Add(48*time.Hour)), &b, anna, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: dirk}})
 		wantKind(t, "Export(contract ended)", err, privacy.ErrForbidden)
 		wantRule(t, "Export(contract ended)", err, privacy.O2)
 	})
@@ -622,17 +604,17 @@ func TestReleaseFloors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.dossiers.OpenCase(w.ctx, deskAct(t0), c); err != nil {
+		if err := w.Dossiers.OpenCase(w.Ctx, deskAct(t0), c); err != nil {
 			t.Fatal(err)
 		}
 		med := privacy.Record{ID: "rec-consult", Case: "case-consult", Category: privacy.CategoryMedical, Author: physician.ID,
 			Source: privacy.Source{Kind: privacy.PartyService}, Created: t0.Add(time.Hour),
 			Fields: map[privacy.Field]string{privacy.FieldText: "spreekuur: slaapproblemen"}}
 		a := privacy.Act{By: physician, At: med.Created, Purpose: privacy.PurposePrevention}
-		if err := w.dossiers.AddRecord(w.ctx, a, med); err != nil {
+		if err := w.Dossiers.AddRecord(w.Ctx, a, med); err != nil {
 			t.Fatal(err)
 		}
-		e, raw := w.export(t, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: assigned(physician)}})
+		e, raw := w.Export(t, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: assigned(physician)}})
 		rs := records(e)
 		if m := rs["rec-medical"]; m.Withheld != "" || m.ReleasedBy != physician.ID {
 			t.Errorf("the assigned case's medical record = %+v, want it released", m)

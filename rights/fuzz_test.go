@@ -30,12 +30,12 @@ func typed(err error) bool {
 // ErrInvalid, and whatever it accepts encodes and decodes back to the same
 // value and the same bytes (G5).
 func FuzzExportRoundTrip(f *testing.F) {
-	for _, o := range []*worldOptions{nil, {noSources: true}} {
+	for _, o := range []*worldOptions{nil, {NoSources: true}} {
 		w := newWorld(f, o)
-		w.file(f, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
-		_, raw := w.export(f, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: assigned(physician)}})
+		w.File(f, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
+		_, raw := w.Export(f, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: assigned(physician)}})
 		f.Add(raw)
-		_, raw = w.export(f, nil)
+		_, raw = w.Export(f, nil)
 		f.Add(raw)
 	}
 	// A small valid export: the fuzzer mutates short inputs best.
@@ -206,9 +206,9 @@ func FuzzPlan(f *testing.F) {
 	f.Add("rec-none", "bsn", "1")
 	f.Add("rec medical", "", "x")
 	f.Fuzz(func(t *testing.T, rec, field, value string) {
-		w := newWorld(t, &worldOptions{noSources: true})
-		w.file(t, rights.Filing{ID: "req-fix", Kind: rights.KindRectification})
-		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-fix", rights.Corrections{privacy.RecordID(rec): {privacy.Field(field): value}})
+		w := newWorld(t, &worldOptions{NoSources: true})
+		w.File(t, rights.Filing{ID: "req-fix", Kind: rights.KindRectification})
+		p, err := w.Desk.Plan(w.Ctx, deskAct(t0), "req-fix", rights.Corrections{privacy.RecordID(rec): {privacy.Field(field): value}})
 		if err != nil {
 			if !typed(err) {
 				t.Fatalf("untyped error %v", err)

@@ -36,18 +36,18 @@ var (
 func TestDocumentsInOneLanguage(t *testing.T) {
 	for _, pf := range []func() *privacy.Policy{privacy.RegulationR, privacy.RegulationO, privacy.Strict} {
 		p := pf()
-		w := newWorld(t, &worldOptions{policy: p})
+		w := newWorld(t, &worldOptions{Policy: p})
 		rules, err := retention.NewRules(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		desk, err := rights.New(w.store, w.dossiers, &rights.Options{Complaints: "klachten@dienst.example",
-			Disclosures: w.sources, Consents: w.sources, Audit: w.sources, Retention: rights.RetentionFromStore(w.store, rules)})
+		desk, err := rights.New(w.Store, w.Dossiers, &rights.Options{Complaints: "klachten@dienst.example",
+			Disclosures: w.Sources, Consents: w.Sources, Audit: w.Sources, Retention: rights.RetentionFromStore(w.Store, rules)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.desk = desk
-		w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
+		w.Desk = desk
+		w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
 		names := namesOf(p)
 		for _, lang := range []struct {
 			st     statement.Language
@@ -67,7 +67,7 @@ func TestDocumentsInOneLanguage(t *testing.T) {
 				docs["statement."+string(f)], docs["register."+string(f)] = st.String(), reg.String()
 			}
 			var ex bytes.Buffer
-			if _, err := w.desk.Export(w.ctx, deskAct(t0.Add(72*3600e9)), &ex, anna, &rights.ExportOptions{Format: rights.FormatHTML, Lang: lang.ex}); err != nil {
+			if _, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(72*3600e9)), &ex, anna, &rights.ExportOptions{Format: rights.FormatHTML, Lang: lang.ex}); err != nil {
 				t.Fatal(err)
 			}
 			docs["export.html"] = ex.String()

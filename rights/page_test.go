@@ -1,7 +1,6 @@
 package rights_test
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -14,16 +13,6 @@ import (
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/rights"
 )
-
-// page exports subject as a page in lang.
-func (w *world) page(tb testing.TB, subject privacy.SubjectID, lang rights.Lang) string {
-	tb.Helper()
-	var buf bytes.Buffer
-	if _, err := w.desk.Export(w.ctx, deskAct(t0.Add(48*time.Hour)), &buf, subject, &rights.ExportOptions{Format: rights.FormatHTML, Lang: lang}); err != nil {
-		tb.Fatalf("Export: %v", err)
-	}
-	return buf.String()
-}
 
 var (
 	accessLogRE = regexp.MustCompile(`(?s)<table class="stack" id="access-log">.*?</table>`)
@@ -70,13 +59,13 @@ func TestExportHTMLAccessLog(t *testing.T) {
 	denied.Time, denied.Outcome, denied.Rule = t0.Add(8*time.Hour), privacy.OutcomeDenied, privacy.RuleDefaultDeny
 	nextDay := read
 	nextDay.Time = t0.Add(30 * time.Hour)
-	if _, err := w.store.AppendEvents(w.ctx, append(evs, denied, nextDay)...); err != nil {
+	if _, err := w.Store.AppendEvents(w.Ctx, append(evs, denied, nextDay)...); err != nil {
 		t.Fatal(err)
 	}
 	// The world's own: the physician's read and the employer's refused
 	// read of the medical record; one event of someone else's.
 	t.Run("N9_identical_events_are_one_row", func(t *testing.T) {
-		rows := accessRows(t, w.page(t, anna, rights.English))
+		rows := accessRows(t, w.Page(t, anna, rights.English))
 		// Carla's reads of the note: the 3 equal reads and the next day's
 		// as one row, the refusal another (the world's own writes, audited
 		// too, are rows of their own).
@@ -109,11 +98,11 @@ func TestExportHTMLAccessLog(t *testing.T) {
 		w := newWorld(t, nil)
 		a, b := read, read
 		a.Time, b.Time = t0.Add(5*time.Hour), t0.Add(5*time.Hour+20*time.Minute)
-		if _, err := w.store.AppendEvents(w.ctx, a, b); err != nil {
+		if _, err := w.Store.AppendEvents(w.Ctx, a, b); err != nil {
 			t.Fatal(err)
 		}
 		found := 0
-		for _, r := range accessRows(t, w.page(t, anna, rights.Dutch)) {
+		for _, r := range accessRows(t, w.Page(t, anna, rights.Dutch)) {
 			if !strings.HasPrefix(r[0], "2 maart 2026, 15:") {
 				continue // the world's own events
 			}
@@ -139,12 +128,12 @@ func TestExportHTMLAccessLog(t *testing.T) {
 			"In totaal %d gebeurtenissen, in %d rijen.", "toegestaan", "geweigerd", "werkgever, namens employer-bakery"},
 	} {
 		t.Run("N9_in_words_"+string(tc.lang), func(t *testing.T) {
-			page := w.page(t, anna, tc.lang)
+			page := w.Page(t, anna, tc.lang)
 			if !strings.Contains(page, "<h2>"+tc.title+"</h2>") {
 				t.Errorf("the access log is not titled %q", tc.title)
 			}
 			text := domText(page)
-			count := fmt.Sprintf(tc.count, w.subjectEvents(t, anna), len(accessRows(t, page)))
+			count := fmt.Sprintf(tc.count, w.SubjectEvents(t, anna), len(accessRows(t, page)))
 			for _, want := range []string{count, tc.onBehalfOf} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the page lacks %q", want)
@@ -169,7 +158,7 @@ func TestExportHTMLAccessLog(t *testing.T) {
 		// More distinct rows than the page holds at once: all are
 		// written, and every event is counted.
 		w := newWorld(t, nil)
-		before := len(accessRows(t, w.page(t, anna, rights.English)))
+		before := len(accessRows(t, w.Page(t, anna, rights.English)))
 		const n = 4100
 		evs := make([]privacy.Event, 0, n+1)
 		for i := range n {
@@ -179,10 +168,10 @@ func TestExportHTMLAccessLog(t *testing.T) {
 		}
 		evs = append(evs, evs[0]) // a repeat of the first, after the first batch
 		evs[n].Time = t0.Add(100 * time.Hour)
-		if _, err := w.store.AppendEvents(w.ctx, evs...); err != nil {
+		if _, err := w.Store.AppendEvents(w.Ctx, evs...); err != nil {
 			t.Fatal(err)
 		}
-		page := w.page(t, anna, rights.English)
+		page := w.Page(t, anna, rights.English)
 		rows := accessRows(t, page)
 		// Every new event is a row of its own — n distinct objects, and
 		// the repeat of the first, which falls in a later batch — beside
@@ -191,7 +180,7 @@ func TestExportHTMLAccessLog(t *testing.T) {
 		if len(rows) < before+n+1 {
 			t.Errorf("the access log has %d rows, want at least %d", len(rows), before+n+1)
 		}
-		if want := fmt.Sprintf("In all %d events, in %d rows.", w.subjectEvents(t, anna), len(rows)); !strings.Contains(page, want) {
+		if want := fmt.Sprintf("In all %d events, in %d rows.", w.SubjectEvents(t, anna), len(rows)); !strings.Contains(page, want) {
 			t.Errorf("the page does not say %q", want)
 		}
 	})
@@ -211,7 +200,7 @@ func TestExportHTMLPlurals(t *testing.T) {
 			[]string{"1 dossiers", "1 gegevens", "1 gebeurtenissen", "1 rijen", "1×"}},
 	} {
 		t.Run("G1_"+string(tc.lang), func(t *testing.T) {
-			text := domText(w.page(t, anna, tc.lang))
+			text := domText(w.Page(t, anna, tc.lang))
 			for _, s := range tc.want {
 				if !strings.Contains(text, s) {
 					t.Errorf("the page lacks %q", s)
@@ -239,7 +228,7 @@ func TestExportHTMLFieldsInReadersOrder(t *testing.T) {
 		Source: privacy.Source{Kind: privacy.PartyService}, Created: t0.Add(time.Hour),
 		Fields: map[privacy.Field]string{privacy.FieldNationality: "Nederlandse", privacy.FieldCity: "Utrecht",
 			privacy.FieldDateOfBirth: "1984-07-21", privacy.FieldName: "Anna de Vries", privacy.FieldPostcode: "3581 AB"}}
-	if err := w.dossiers.AddRecord(w.ctx, deskAct(r.Created), r); err != nil {
+	if err := w.Dossiers.AddRecord(w.Ctx, deskAct(r.Created), r); err != nil {
 		t.Fatal(err)
 	}
 	rowOf := regexp.MustCompile(`(?s)<tr id="record-rec-person">.*?</tr>`)
@@ -252,7 +241,7 @@ func TestExportHTMLFieldsInReadersOrder(t *testing.T) {
 		{rights.Dutch, []string{"naam", "postcode", "woonplaats", "geboortedatum", "nationaliteit"}},
 	} {
 		t.Run("G1_"+string(tc.lang), func(t *testing.T) {
-			row := rowOf.FindString(w.page(t, anna, tc.lang))
+			row := rowOf.FindString(w.Page(t, anna, tc.lang))
 			var got []string
 			for _, m := range dtRE.FindAllStringSubmatch(row, -1) {
 				got = append(got, m[1])
@@ -268,21 +257,21 @@ func TestExportHTMLFieldsInReadersOrder(t *testing.T) {
 // sentence; the page has no table with only its head (rules G1, N9).
 func TestExportHTMLNoEmptyTables(t *testing.T) {
 	w := newWorld(t, nil)
-	w.sources.consents, w.sources.disclosures = nil, nil
+	w.Sources.Consents, w.Sources.Disclosures = nil, nil
 	bob := privacy.SubjectID("employee-bob")
-	w.sources.quiet = map[privacy.SubjectID]bool{bob: true}
+	w.Sources.Quiet = map[privacy.SubjectID]bool{bob: true}
 	s, err := privacy.NewSubject(bob, "employer-bakery", t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.dossiers.CreateSubject(w.ctx, deskAct(t0), s); err != nil {
+	if err := w.Dossiers.CreateSubject(w.Ctx, deskAct(t0), s); err != nil {
 		t.Fatal(err)
 	}
 	c, err := privacy.NewCase("case-bob", bob, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.dossiers.OpenCase(w.ctx, deskAct(c.Opened), c); err != nil {
+	if err := w.Dossiers.OpenCase(w.Ctx, deskAct(c.Opened), c); err != nil {
 		t.Fatal(err)
 	}
 	tables := regexp.MustCompile(`(?s)<table[^>]*>.*?</table>`)
@@ -299,7 +288,7 @@ func TestExportHTMLNoEmptyTables(t *testing.T) {
 			"U heeft geen verzoeken gedaan.", "Wij bewaren geen gegevens over u.", "Wij bewaren geen gegevens over u, en dus ook geen herkomst."}},
 	} {
 		t.Run("G1_"+string(tc.lang), func(t *testing.T) {
-			page := w.page(t, bob, tc.lang)
+			page := w.Page(t, bob, tc.lang)
 			for _, tb := range tables.FindAllString(page, -1) {
 				if !withRow.MatchString(tb) {
 					t.Errorf("a table has no rows: %.200s", tb)
@@ -320,12 +309,12 @@ func TestExportHTMLNoEmptyTables(t *testing.T) {
 // (rules G1, N9).
 func TestExportHTMLRulesExplained(t *testing.T) {
 	w := newWorld(t, nil)
-	w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
+	w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
 	refRE := regexp.MustCompile(`href="#rule-([^"]+)"`)
 	defRE := regexp.MustCompile(`<dt id="rule-([^"]+)">[^<]+</dt><dd>([^<]*)`)
 	for _, lang := range []rights.Lang{rights.English, rights.Dutch} {
 		t.Run("G1_"+string(lang), func(t *testing.T) {
-			page := w.page(t, anna, lang)
+			page := w.Page(t, anna, lang)
 			defs := map[string]string{}
 			for _, m := range defRE.FindAllStringSubmatch(page, -1) {
 				defs[m[1]] = m[2]
@@ -354,7 +343,7 @@ func TestExportHTMLRulesExplained(t *testing.T) {
 func TestExportHTMLSelfContained(t *testing.T) {
 	w := newWorld(t, nil)
 	for _, lang := range []rights.Lang{rights.English, rights.Dutch} {
-		page := w.page(t, anna, lang)
+		page := w.Page(t, anna, lang)
 		style := regexp.MustCompile(`(?s)<style>(.*?)</style>`).FindStringSubmatch(page)
 		if style == nil {
 			t.Fatalf("%s: no style sheet", lang)

@@ -32,7 +32,7 @@ func bigWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.dossiers.OpenCase(w.ctx, deskAct(c.Opened), c); err != nil {
+	if err := w.Dossiers.OpenCase(w.Ctx, deskAct(c.Opened), c); err != nil {
 		t.Fatal(err)
 	}
 	fromService := privacy.Source{Kind: privacy.PartyService}
@@ -61,19 +61,19 @@ func bigWorld(t *testing.T) *world {
 		id := privacy.RecordID(fmt.Sprintf("rec-%02d-%s", i, long[:i%3*40]))
 		recs = append(recs, privacy.Record{ID: id, Case: reCase, Category: cat, Author: consultant, Source: fromService,
 			Created: t0.Add(time.Duration(24+i) * time.Hour), Fields: values[cat]})
-		w.sources.retention[id] = rights.Retention{Rule: privacy.R9, Period: privacy.Years(7), Trigger: privacy.TriggerCaseClosed,
+		w.Sources.Retention[id] = rights.Retention{Rule: privacy.R9, Period: privacy.Years(7), Trigger: privacy.TriggerCaseClosed,
 			Statutory: true, Citation: "Algemene wet inzake rijksbelastingen art. 52(4)", Reason: "fiscal retention duty"}
 	}
-	if err := w.dossiers.AddRecords(w.ctx, deskAct(t0.Add(90*24*time.Hour)), recs...); err != nil {
+	if err := w.Dossiers.AddRecords(w.Ctx, deskAct(t0.Add(90*24*time.Hour)), recs...); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 12 {
-		w.sources.disclosures = append(w.sources.disclosures, rights.Disclosure{ID: fmt.Sprintf("dis-re-%d", i),
+		w.Sources.Disclosures = append(w.Sources.Disclosures, rights.Disclosure{ID: fmt.Sprintf("dis-re-%d", i),
 			Time: t0.Add(time.Duration(48+i) * time.Hour), Recipient: "reintegration-company-" + privacy.PartyID(long[:50]),
 			RecipientKind: privacy.PartyReintegrationCompany, Case: reCase,
 			Categories: []privacy.Category{privacy.CategoryWorkCapacity, privacy.CategoryAppointment, privacy.CategoryIdentity},
 			Basis:      privacy.BasisWrittenConsent, Rule: privacy.O14, By: carla})
-		w.sources.consents = append(w.sources.consents, rights.Consent{ID: fmt.Sprintf("grant-re-%d", i),
+		w.Sources.Consents = append(w.Sources.Consents, rights.Consent{ID: fmt.Sprintf("grant-re-%d", i),
 			Recipient: "reintegration-company-" + privacy.PartyID(long[:50]), RecipientKind: privacy.PartyReintegrationCompany,
 			Case: reCase, Categories: []privacy.Category{privacy.CategoryWorkCapacity, privacy.CategoryAppointment},
 			Written: true, Document: "doc-consent-re", Granted: t0.Add(time.Duration(30+i) * time.Hour), Rule: privacy.O14})
@@ -106,12 +106,12 @@ func bigWorld(t *testing.T) *world {
 		}
 		events = append(events, e)
 	}
-	if _, err := w.store.AppendEvents(w.ctx, events...); err != nil {
+	if _, err := w.Store.AppendEvents(w.Ctx, events...); err != nil {
 		t.Fatal(err)
 	}
-	w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
-	w.file(t, rights.Filing{ID: "req-2", Kind: rights.KindRectification, Received: t0.Add(24 * time.Hour)})
-	w.file(t, rights.Filing{ID: "req-3", Kind: rights.KindCopy, Form: rights.FormOral, Received: t0.Add(48 * time.Hour)})
+	w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
+	w.File(t, rights.Filing{ID: "req-2", Kind: rights.KindRectification, Received: t0.Add(24 * time.Hour)})
+	w.File(t, rights.Filing{ID: "req-3", Kind: rights.KindCopy, Form: rights.FormOral, Received: t0.Add(48 * time.Hour)})
 	return w
 }
 
@@ -215,7 +215,7 @@ func TestExportPageInChromium(t *testing.T) {
 	for _, lang := range []rights.Lang{rights.Dutch, rights.English} {
 		t.Run("G1_N9_"+string(lang), func(t *testing.T) {
 			var page bytes.Buffer
-			tot, err := w.desk.Export(w.ctx, deskAct(t0.Add(30*24*time.Hour)), &page, anna,
+			tot, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(30*24*time.Hour)), &page, anna,
 				&rights.ExportOptions{Format: rights.FormatHTML, Lang: lang, Request: "req-1"})
 			if err != nil {
 				t.Fatal(err)

@@ -34,8 +34,8 @@ func kept(p rights.Plan) map[privacy.RecordID]rights.Keep {
 func TestPlanErasureG3N8G4(t *testing.T) {
 	t.Run("G3_statutory_retention_keeps_the_wage_record", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure})
-		p, err := w.desk.Plan(w.ctx, deskAct(t0.Add(time.Hour)), "req-erase", nil)
+		w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure})
+		p, err := w.Desk.Plan(w.Ctx, deskAct(t0.Add(time.Hour)), "req-erase", nil)
 		if err != nil {
 			t.Fatalf("Plan: %v", err)
 		}
@@ -54,9 +54,9 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 	})
 	t.Run("G3_legal_hold_keeps_a_record", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.sources.retention["rec-note"] = rights.Retention{Rule: privacy.G3, Hold: true, Citation: "hold-2026-01", Reason: "a court case is pending"}
-		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note", "rec-identity"}})
-		p, err := w.desk.Plan(w.ctx, deskAct(t0.Add(time.Hour)), "req-erase", nil)
+		w.Sources.Retention["rec-note"] = rights.Retention{Rule: privacy.G3, Hold: true, Citation: "hold-2026-01", Reason: "a court case is pending"}
+		w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note", "rec-identity"}})
+		p, err := w.Desk.Plan(w.Ctx, deskAct(t0.Add(time.Hour)), "req-erase", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,18 +69,18 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 	})
 	t.Run("G3_statutory_period_over_record_goes", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.sources.retention["rec-wages"] = rights.Retention{Rule: privacy.R9, Period: privacy.Years(7), Statutory: true,
+		w.Sources.Retention["rec-wages"] = rights.Retention{Rule: privacy.R9, Period: privacy.Years(7), Statutory: true,
 			Until: day(t, "2026-03-01")}
-		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-wages"}})
-		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
+		w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-wages"}})
+		p, err := w.Desk.Plan(w.Ctx, deskAct(t0), "req-erase", nil)
 		if err != nil || len(p.Keeps) != 0 || len(p.Changes) != 1 {
 			t.Errorf("plan after the statutory period = %+v, %v", p, err)
 		}
 	})
 	t.Run("G3_without_retention_facts_the_policy_statutes_decide", func(t *testing.T) {
-		w := newWorld(t, &worldOptions{noSources: true})
-		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure})
-		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
+		w := newWorld(t, &worldOptions{NoSources: true})
+		w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure})
+		p, err := w.Desk.Plan(w.Ctx, deskAct(t0), "req-erase", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,38 +96,38 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 	})
 	t.Run("N8_medical_erasure_due_within_three_months", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-medical"}})
-		p, err := w.desk.Plan(w.ctx, deskAct(t0.Add(time.Hour)), "req-erase", nil)
+		w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-medical"}})
+		p, err := w.Desk.Plan(w.Ctx, deskAct(t0.Add(time.Hour)), "req-erase", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if p.MedicalDue != day(t, "2026-06-02") || len(p.Changes) != 1 || !p.Changes[0].Medical {
 			t.Errorf("plan = %+v, want the medical record due 2026-06-02", p)
 		}
-		r, err := w.desk.Answer(w.ctx, as(physician.ID, t0.Add(2*time.Hour)), "req-erase", rights.Answer{Reason: "medical file destroyed", Plan: &p})
+		r, err := w.Desk.Answer(w.Ctx, as(physician.ID, t0.Add(2*time.Hour)), "req-erase", rights.Answer{Reason: "medical file destroyed", Plan: &p})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if o := r.Last().Outcome; o == nil || o.MedicalDue != p.MedicalDue || !slices.Equal(o.Erased, []privacy.RecordID{"rec-medical"}) {
 			t.Errorf("outcome = %+v", r.Last().Outcome)
 		}
-		n, _ := w.desk.Notice(r, rights.Dutch)
+		n, _ := w.Desk.Notice(r, rights.Dutch)
 		if !containsRule(n.Rules, privacy.N8) || !strings.Contains(strings.Join(n.Lines, " "), "2 juni 2026") {
 			t.Errorf("notice = %+v", n)
 		}
 	})
 	t.Run("N8_no_medical_due_without_medical_records", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note"}})
-		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
+		w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note"}})
+		p, err := w.Desk.Plan(w.Ctx, deskAct(t0), "req-erase", nil)
 		if err != nil || !p.MedicalDue.IsZero() {
 			t.Errorf("plan = %+v, %v", p, err)
 		}
 	})
 	t.Run("G4_recipients_of_erased_records_are_told", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-sick-report", "rec-identity"}})
-		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
+		w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-sick-report", "rec-identity"}})
+		p, err := w.Desk.Plan(w.Ctx, deskAct(t0), "req-erase", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,46 +147,46 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 	})
 	t.Run("G4_no_recipient_for_records_never_disclosed", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note"}})
-		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
+		w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note"}})
+		p, err := w.Desk.Plan(w.Ctx, deskAct(t0), "req-erase", nil)
 		if err != nil || len(p.Notify) != 0 {
 			t.Errorf("notify = %+v, %v", p.Notify, err)
 		}
 	})
 	t.Run("G3_nothing_to_erase_is_a_refusal_not_an_answer", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-wages"}})
-		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
+		w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-wages"}})
+		p, err := w.Desk.Plan(w.Ctx, deskAct(t0), "req-erase", nil)
 		if err != nil || len(p.Changes) != 0 {
 			t.Fatalf("plan = %+v, %v", p, err)
 		}
-		_, err = w.desk.Answer(w.ctx, as(carla, t0), "req-erase", rights.Answer{Reason: "x", Plan: &p})
+		_, err = w.Desk.Answer(w.Ctx, as(carla, t0), "req-erase", rights.Answer{Reason: "x", Plan: &p})
 		wantKind(t, "Answer(empty plan)", err, privacy.ErrInvalid)
 		wantRule(t, "Answer(empty plan)", err, privacy.G3)
-		r, err := w.desk.Refuse(w.ctx, as(carla, t0), "req-erase", rights.Refusal{Ground: p.Keeps[0].Ground, Reason: p.Keeps[0].Citation})
+		r, err := w.Desk.Refuse(w.Ctx, as(carla, t0), "req-erase", rights.Refusal{Ground: p.Keeps[0].Ground, Reason: p.Keeps[0].Citation})
 		if err != nil || r.Last().Rule != privacy.G3 {
 			t.Errorf("Refuse(G3) = %+v, %v", r.Last(), err)
 		}
 	})
 	t.Run("G3_hold_placed_after_the_plan_stops_apply", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-identity", "rec-note"}})
-		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
+		w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-identity", "rec-note"}})
+		p, err := w.Desk.Plan(w.Ctx, deskAct(t0), "req-erase", nil)
 		if err != nil || len(p.Changes) != 2 {
 			t.Fatalf("Plan = %+v, %v; want both records erased", p, err)
 		}
 		// A hold for legal claims, placed between the plan and its
 		// application.
-		if _, err := w.keeper.PlaceHold(w.ctx, officer, retention.Hold{ID: "hold-2026-02", Subject: anna, Records: []privacy.RecordID{"rec-note"},
+		if _, err := w.Keeper.PlaceHold(w.Ctx, officer, retention.Hold{ID: "hold-2026-02", Subject: anna, Records: []privacy.RecordID{"rec-note"},
 			Ground: retention.GroundLegalClaim, Reason: "a court case is pending"}, t0.Add(30*time.Minute)); err != nil {
 			t.Fatal(err)
 		}
-		err = w.desk.Apply(w.ctx, officerAct(t0.Add(time.Hour)), p)
+		err = w.Desk.Apply(w.Ctx, officerAct(t0.Add(time.Hour)), p)
 		if !errors.Is(err, privacy.ErrForbidden) || privacy.RuleOf(err) != privacy.G3 {
 			t.Fatalf("Apply after a hold = %v, want ErrForbidden citing G3", err)
 		}
 		for _, id := range []privacy.RecordID{"rec-identity", "rec-note"} {
-			if _, err := w.dossiers.Record(w.ctx, id); err != nil {
+			if _, err := w.Dossiers.Record(w.Ctx, id); err != nil {
 				t.Errorf("%s after a refused Apply: %v; want it kept (nothing changed)", id, err)
 			}
 		}
@@ -198,9 +198,9 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 func TestRectificationO13(t *testing.T) {
 	t.Run("O13_rectify_and_apply", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.file(t, rights.Filing{ID: "req-fix", Kind: rights.KindRectification})
+		w.File(t, rights.Filing{ID: "req-fix", Kind: rights.KindRectification})
 		corr := rights.Corrections{"rec-identity": {privacy.FieldCity: "Amersfoort"}}
-		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-fix", corr)
+		p, err := w.Desk.Plan(w.Ctx, deskAct(t0), "req-fix", corr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -211,40 +211,40 @@ func TestRectificationO13(t *testing.T) {
 		if len(p.Notify) != 1 || p.Notify[0].Recipient != "insurer-verzekerd" {
 			t.Errorf("G4 notify = %+v", p.Notify)
 		}
-		if err := w.desk.Apply(w.ctx, deskAct(t0.Add(time.Hour)), p); err != nil {
+		if err := w.Desk.Apply(w.Ctx, deskAct(t0.Add(time.Hour)), p); err != nil {
 			t.Fatalf("Apply: %v", err)
 		}
-		r, _ := w.dossiers.Record(w.ctx, "rec-identity")
+		r, _ := w.Dossiers.Record(w.Ctx, "rec-identity")
 		if r.Fields[privacy.FieldCity] != "Amersfoort" || !r.Updated.Equal(t0.Add(time.Hour)) {
 			t.Errorf("record after Apply = %+v", r)
 		}
 		// Apply runs again without harm.
-		if err := w.desk.Apply(w.ctx, deskAct(t0.Add(2*time.Hour)), p); err != nil {
+		if err := w.Desk.Apply(w.Ctx, deskAct(t0.Add(2*time.Hour)), p); err != nil {
 			t.Errorf("Apply again: %v", err)
 		}
-		req, err := w.desk.Answer(w.ctx, as(carla, t0.Add(3*time.Hour)), "req-fix", rights.Answer{Reason: "address corrected", Plan: &p})
+		req, err := w.Desk.Answer(w.Ctx, as(carla, t0.Add(3*time.Hour)), "req-fix", rights.Answer{Reason: "address corrected", Plan: &p})
 		if err != nil || !slices.Equal(req.Last().Outcome.Changed, []privacy.RecordID{"rec-identity"}) ||
 			!slices.Equal(req.Last().Outcome.Notify, []privacy.PartyID{"insurer-verzekerd"}) {
 			t.Errorf("answer = %+v, %v", req.Last(), err)
 		}
-		if err := w.desk.Apply(w.ctx, deskAct(t0.Add(4*time.Hour)), p); !errors.Is(err, privacy.ErrConflict) {
+		if err := w.Desk.Apply(w.Ctx, deskAct(t0.Add(4*time.Hour)), p); !errors.Is(err, privacy.ErrConflict) {
 			t.Errorf("Apply on an answered request = %v, want ErrConflict", err)
 		}
 	})
 	t.Run("O13_erase_field_and_apply_erasure", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note", "rec-medical"}})
-		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
+		w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note", "rec-medical"}})
+		p, err := w.Desk.Plan(w.Ctx, deskAct(t0), "req-erase", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.desk.Apply(w.ctx, officerAct(t0.Add(time.Hour)), p); err != nil {
+		if err := w.Desk.Apply(w.Ctx, officerAct(t0.Add(time.Hour)), p); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.dossiers.Record(w.ctx, "rec-note"); !errors.Is(err, privacy.ErrNotFound) {
+		if _, err := w.Dossiers.Record(w.Ctx, "rec-note"); !errors.Is(err, privacy.ErrNotFound) {
 			t.Errorf("erased note still there: %v", err)
 		}
-		if _, err := w.store.MedicalRecord(w.ctx, "rec-medical"); !errors.Is(err, privacy.ErrNotFound) {
+		if _, err := w.Store.MedicalRecord(w.Ctx, "rec-medical"); !errors.Is(err, privacy.ErrNotFound) {
 			t.Errorf("erased medical record still there: %v", err)
 		}
 	})
@@ -266,37 +266,37 @@ func TestRectificationO13(t *testing.T) {
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, nil)
-			w.file(t, rights.Filing{ID: "req-1", Kind: tc.kind, Records: tc.scope})
-			_, err := w.desk.Plan(w.ctx, deskAct(t0), "req-1", tc.corr)
+			w.File(t, rights.Filing{ID: "req-1", Kind: tc.kind, Records: tc.scope})
+			_, err := w.Desk.Plan(w.Ctx, deskAct(t0), "req-1", tc.corr)
 			wantKind(t, "Plan", err, tc.err)
 		})
 	}
 	t.Run("O13_another_subjects_record_is_not_found", func(t *testing.T) {
 		w := newWorld(t, nil)
 		s, _ := privacy.NewSubject("employee-bob", "employer-bakery", t0)
-		if err := w.dossiers.CreateSubject(w.ctx, deskAct(t0), s); err != nil {
+		if err := w.Dossiers.CreateSubject(w.Ctx, deskAct(t0), s); err != nil {
 			t.Fatal(err)
 		}
 		c, _ := privacy.NewCase("case-bob", s.ID, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
-		if err := w.dossiers.OpenCase(w.ctx, deskAct(t0), c); err != nil {
+		if err := w.Dossiers.OpenCase(w.Ctx, deskAct(t0), c); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.dossiers.AddRecord(w.ctx, deskAct(t0), privacy.Record{ID: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes,
+		if err := w.Dossiers.AddRecord(w.Ctx, deskAct(t0), privacy.Record{ID: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes,
 			Author: carla, Source: privacy.Source{Kind: privacy.PartyService}, Created: t0,
 			Fields: map[privacy.Field]string{privacy.FieldText: "bob"}}); err != nil {
 			t.Fatal(err)
 		}
-		w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-bob"}})
-		_, err := w.desk.Plan(w.ctx, deskAct(t0), "req-1", nil)
+		w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-bob"}})
+		_, err := w.Desk.Plan(w.Ctx, deskAct(t0), "req-1", nil)
 		wantKind(t, "Plan(someone else's record)", err, privacy.ErrNotFound)
 	})
 	t.Run("O13_answer_needs_the_requests_plan", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindRectification})
-		_, err := w.desk.Answer(w.ctx, as(carla, t0), "req-1", rights.Answer{Reason: "done"})
+		w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindRectification})
+		_, err := w.Desk.Answer(w.Ctx, as(carla, t0), "req-1", rights.Answer{Reason: "done"})
 		wantKind(t, "Answer(no plan)", err, privacy.ErrInvalid)
-		w.file(t, rights.Filing{ID: "req-2", Kind: rights.KindAccess})
-		_, err = w.desk.Answer(w.ctx, as(carla, t0), "req-2", rights.Answer{Reason: "done", Plan: &rights.Plan{}})
+		w.File(t, rights.Filing{ID: "req-2", Kind: rights.KindAccess})
+		_, err = w.Desk.Answer(w.Ctx, as(carla, t0), "req-2", rights.Answer{Reason: "done", Plan: &rights.Plan{}})
 		wantKind(t, "Answer(access with a plan)", err, privacy.ErrInvalid)
 	})
 }
@@ -306,31 +306,31 @@ func TestRectificationO13(t *testing.T) {
 func TestApplyTouchesOnlyTheSubject(t *testing.T) {
 	w := newWorld(t, nil)
 	s, _ := privacy.NewSubject("employee-bob", "employer-bakery", t0)
-	if err := w.dossiers.CreateSubject(w.ctx, deskAct(t0), s); err != nil {
+	if err := w.Dossiers.CreateSubject(w.Ctx, deskAct(t0), s); err != nil {
 		t.Fatal(err)
 	}
 	c, _ := privacy.NewCase("case-bob", s.ID, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
-	if err := w.dossiers.OpenCase(w.ctx, deskAct(t0), c); err != nil {
+	if err := w.Dossiers.OpenCase(w.Ctx, deskAct(t0), c); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.dossiers.AddRecord(w.ctx, deskAct(t0), privacy.Record{ID: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes,
+	if err := w.Dossiers.AddRecord(w.Ctx, deskAct(t0), privacy.Record{ID: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes,
 		Author: carla, Source: privacy.Source{Kind: privacy.PartyService}, Created: t0,
 		Fields: map[privacy.Field]string{privacy.FieldText: "bob"}}); err != nil {
 		t.Fatal(err)
 	}
-	w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note"}})
-	p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
+	w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note"}})
+	p, err := w.Desk.Plan(w.Ctx, deskAct(t0), "req-erase", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.Changes = append(p.Changes, rights.Change{Record: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes, Erase: true})
-	if err := w.desk.Apply(w.ctx, officerAct(t0.Add(time.Hour)), p); err != nil {
+	if err := w.Desk.Apply(w.Ctx, officerAct(t0.Add(time.Hour)), p); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.dossiers.Record(w.ctx, "rec-bob"); err != nil {
+	if _, err := w.Dossiers.Record(w.Ctx, "rec-bob"); err != nil {
 		t.Errorf("Apply erased another subject's record: %v", err)
 	}
-	if _, err := w.dossiers.Record(w.ctx, "rec-note"); !errors.Is(err, privacy.ErrNotFound) {
+	if _, err := w.Dossiers.Record(w.Ctx, "rec-note"); !errors.Is(err, privacy.ErrNotFound) {
 		t.Errorf("Apply did not erase the subject's record: %v", err)
 	}
 }
@@ -343,8 +343,8 @@ func TestApplyTouchesOnlyTheSubject(t *testing.T) {
 func TestApplyErasureThroughRetention(t *testing.T) {
 	plan := func(t *testing.T, w *world, records ...privacy.RecordID) rights.Plan {
 		t.Helper()
-		w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: records})
-		p, err := w.desk.Plan(w.ctx, deskAct(t0), "req-erase", nil)
+		w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: records})
+		p, err := w.Desk.Plan(w.Ctx, deskAct(t0), "req-erase", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -353,12 +353,12 @@ func TestApplyErasureThroughRetention(t *testing.T) {
 	t.Run("O13_one_proof_per_erased_record", func(t *testing.T) {
 		w := newWorld(t, nil)
 		p := plan(t, w, "rec-note", "rec-identity", "rec-medical")
-		seq := w.lastSeq(t)
+		seq := w.LastSeq(t)
 		at := t0.Add(time.Hour)
-		if err := w.desk.Apply(w.ctx, officerAct(at), p); err != nil {
+		if err := w.Desk.Apply(w.Ctx, officerAct(at), p); err != nil {
 			t.Fatalf("Apply: %v", err)
 		}
-		proofs, err := w.keeper.Proofs(w.ctx, anna)
+		proofs, err := w.Keeper.Proofs(w.Ctx, anna)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -374,7 +374,7 @@ func TestApplyErasureThroughRetention(t *testing.T) {
 			t.Errorf("proofs of %v, want one per erased record %v", got, want)
 		}
 		deletes := 0
-		for _, e := range w.events(t, seq) {
+		for _, e := range w.Events(t, seq) {
 			if e.Action == privacy.EventDelete && e.Outcome == privacy.OutcomeAllowed && e.Principal == officer.ID {
 				deletes++
 			}
@@ -382,33 +382,33 @@ func TestApplyErasureThroughRetention(t *testing.T) {
 		if deletes != 3 {
 			t.Errorf("%d delete events, want one per erased record (N9)", deletes)
 		}
-		if _, err := w.store.MedicalRecord(w.ctx, "rec-medical"); !errors.Is(err, privacy.ErrNotFound) {
+		if _, err := w.Store.MedicalRecord(w.Ctx, "rec-medical"); !errors.Is(err, privacy.ErrNotFound) {
 			t.Errorf("erased medical record still there: %v", err)
 		}
 		// Run again: nothing erased twice.
-		if err := w.desk.Apply(w.ctx, officerAct(at.Add(time.Minute)), p); err != nil {
+		if err := w.Desk.Apply(w.Ctx, officerAct(at.Add(time.Minute)), p); err != nil {
 			t.Errorf("Apply again: %v", err)
 		}
-		if again, _ := w.keeper.Proofs(w.ctx, anna); len(again) != 3 {
+		if again, _ := w.Keeper.Proofs(w.Ctx, anna); len(again) != 3 {
 			t.Errorf("%d proofs after applying twice, want 3", len(again))
 		}
 	})
 	t.Run("G3_held_record_refused_nothing_erased", func(t *testing.T) {
-		w := newWorld(t, &worldOptions{noSources: true}) // the plan does not know the hold
-		if _, err := w.keeper.PlaceHold(w.ctx, officer, retention.Hold{ID: "hold-1", Subject: anna, Records: []privacy.RecordID{"rec-note"},
+		w := newWorld(t, &worldOptions{NoSources: true}) // the plan does not know the hold
+		if _, err := w.Keeper.PlaceHold(w.Ctx, officer, retention.Hold{ID: "hold-1", Subject: anna, Records: []privacy.RecordID{"rec-note"},
 			Ground: retention.GroundLegalClaim, Reason: "court case C/16/1"}, t0); err != nil {
 			t.Fatal(err)
 		}
 		p := plan(t, w, "rec-note", "rec-identity")
-		err := w.desk.Apply(w.ctx, officerAct(t0.Add(time.Hour)), p)
+		err := w.Desk.Apply(w.Ctx, officerAct(t0.Add(time.Hour)), p)
 		wantKind(t, "Apply(held)", err, privacy.ErrForbidden)
 		wantRule(t, "Apply(held)", err, privacy.G3)
 		for _, id := range []privacy.RecordID{"rec-note", "rec-identity"} {
-			if _, err := w.dossiers.Record(w.ctx, id); err != nil {
+			if _, err := w.Dossiers.Record(w.Ctx, id); err != nil {
 				t.Errorf("%s after a refused Apply: %v; want it kept", id, err)
 			}
 		}
-		if ps, _ := w.keeper.Proofs(w.ctx, anna); len(ps) != 0 {
+		if ps, _ := w.Keeper.Proofs(w.Ctx, anna); len(ps) != 0 {
 			t.Errorf("a refused erasure left %d proofs", len(ps))
 		}
 	})
@@ -418,45 +418,45 @@ func TestApplyErasureThroughRetention(t *testing.T) {
 		// A plan that, against the law, erases the wages too (R9: 7
 		// years from the closing, which has not come).
 		p.Changes = append(p.Changes, rights.Change{Record: "rec-wages", Case: annaCase, Category: privacy.CategoryEmployment, Erase: true})
-		err := w.desk.Apply(w.ctx, officerAct(t0.Add(time.Hour)), p)
+		err := w.Desk.Apply(w.Ctx, officerAct(t0.Add(time.Hour)), p)
 		wantKind(t, "Apply(statutory record)", err, privacy.ErrForbidden)
 		wantRule(t, "Apply(statutory record)", err, privacy.G3)
-		if _, err := w.dossiers.Record(w.ctx, "rec-wages"); err != nil {
+		if _, err := w.Dossiers.Record(w.Ctx, "rec-wages"); err != nil {
 			t.Errorf("statutory record erased: %v", err)
 		}
-		if _, err := w.keeper.Proofs(w.ctx, anna); err != nil {
+		if _, err := w.Keeper.Proofs(w.Ctx, anna); err != nil {
 			t.Fatal(err)
 		}
-		if pr, err := w.store.Proof(w.ctx, "rec-note"); err != nil || pr.Erasure != "req-erase" {
+		if pr, err := w.Store.Proof(w.Ctx, "rec-note"); err != nil || pr.Erasure != "req-erase" {
 			t.Errorf("Proof(rec-note) = %+v, %v; want it erased with its proof", pr, err)
 		}
 	})
 	t.Run("O13_only_the_privacy_officer_applies_an_erasure", func(t *testing.T) {
 		w := newWorld(t, nil)
 		p := plan(t, w, "rec-note")
-		seq := w.lastSeq(t)
+		seq := w.LastSeq(t)
 		a := deskAct(t0.Add(time.Hour))
-		err := w.desk.Apply(w.ctx, a, p)
+		err := w.Desk.Apply(w.Ctx, a, p)
 		wantKind(t, "Apply(case manager)", err, privacy.ErrForbidden)
 		wantRule(t, "Apply(case manager)", err, privacy.O13)
-		if evs := w.events(t, seq); len(evs) != 1 || evs[0].Outcome != privacy.OutcomeDenied || evs[0].Principal != carla {
+		if evs := w.Events(t, seq); len(evs) != 1 || evs[0].Outcome != privacy.OutcomeDenied || evs[0].Principal != carla {
 			t.Errorf("the refusal logged %+v, want one denial", evs)
 		}
-		if _, err := w.dossiers.Record(w.ctx, "rec-note"); err != nil {
+		if _, err := w.Dossiers.Record(w.Ctx, "rec-note"); err != nil {
 			t.Errorf("a refused erasure deleted the record: %v", err)
 		}
 	})
 	t.Run("O13_no_erasure_without_retention", func(t *testing.T) {
 		w := newWorld(t, nil)
-		desk, err := rights.New(w.store, w.dossiers, nil)
+		desk, err := rights.New(w.Store, w.Dossiers, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.desk = desk
+		w.Desk = desk
 		p := plan(t, w, "rec-note")
-		err = w.desk.Apply(w.ctx, officerAct(t0.Add(time.Hour)), p)
+		err = w.Desk.Apply(w.Ctx, officerAct(t0.Add(time.Hour)), p)
 		wantKind(t, "Apply(no retention)", err, privacy.ErrInvalid)
-		if _, err := w.dossiers.Record(w.ctx, "rec-note"); err != nil {
+		if _, err := w.Dossiers.Record(w.Ctx, "rec-note"); err != nil {
 			t.Errorf("an erasure without retention deleted the record: %v", err)
 		}
 	})

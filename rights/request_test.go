@@ -22,21 +22,21 @@ func at(y int, m time.Month, d, h, min int) time.Time {
 func TestFileR11O13(t *testing.T) {
 	t.Run("R11_written_request_with_its_deadline", func(t *testing.T) {
 		w := newWorld(t, nil)
-		r := w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess, Document: "letter-2026-03-02"})
+		r := w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess, Document: "letter-2026-03-02"})
 		if r.Due.Date != day(t, "2026-03-30") || r.Due.Rule != privacy.R11 {
 			t.Errorf("Due = %+v, want 2026-03-30 under R11", r.Due)
 		}
 		if r.AwaitsWritten() || r.Status != rights.StatusReceived || len(r.History) != 1 || r.Policy != "1.0.0" {
 			t.Errorf("request = %+v", r)
 		}
-		got, err := w.desk.Request(w.ctx, "req-1")
+		got, err := w.Desk.Request(w.Ctx, "req-1")
 		if err != nil || got.Due != r.Due || got.History[0].By != carla {
 			t.Errorf("Request = %+v, %v", got, err)
 		}
 	})
 	t.Run("O13_oral_request_is_recorded_and_awaits_written_confirmation", func(t *testing.T) {
-		w := newWorld(t, &worldOptions{policy: privacy.RegulationO()})
-		r := w.file(t, rights.Filing{ID: "req-oral", Kind: rights.KindAccess, Form: rights.FormOral})
+		w := newWorld(t, &worldOptions{Policy: privacy.RegulationO()})
+		r := w.File(t, rights.Filing{ID: "req-oral", Kind: rights.KindAccess, Form: rights.FormOral})
 		if !r.AwaitsWritten() || r.WrittenRule != privacy.O13 {
 			t.Fatalf("oral request: AwaitsWritten %t, rule %q; want true, O13", r.AwaitsWritten(), r.WrittenRule)
 		}
@@ -44,27 +44,27 @@ func TestFileR11O13(t *testing.T) {
 		if r.Due.Date != day(t, "2026-04-02") {
 			t.Errorf("Due = %s, want 2026-04-02", r.Due.Date)
 		}
-		_, err := w.desk.Answer(w.ctx, as(carla, t0.Add(time.Hour)), r.ID, rights.Answer{Reason: "sent"})
+		_, err := w.Desk.Answer(w.Ctx, as(carla, t0.Add(time.Hour)), r.ID, rights.Answer{Reason: "sent"})
 		wantKind(t, "Answer(unconfirmed)", err, privacy.ErrForbidden)
 		wantRule(t, "Answer(unconfirmed)", err, privacy.O13)
-		c, err := w.desk.ConfirmWritten(w.ctx, as(carla, t0.Add(24*time.Hour)), r.ID, rights.Confirmation{Document: "letter-7"})
+		c, err := w.Desk.ConfirmWritten(w.Ctx, as(carla, t0.Add(24*time.Hour)), r.ID, rights.Confirmation{Document: "letter-7"})
 		if err != nil {
 			t.Fatalf("ConfirmWritten: %v", err)
 		}
 		if c.AwaitsWritten() || c.Due != r.Due || c.Status != rights.StatusReceived || c.Last().Kind != rights.StepConfirmed {
 			t.Errorf("after confirmation: %+v", c)
 		}
-		if _, err := w.desk.ConfirmWritten(w.ctx, as(carla, t0.Add(25*time.Hour)), r.ID, rights.Confirmation{}); !errors.Is(err, privacy.ErrConflict) {
+		if _, err := w.Desk.ConfirmWritten(w.Ctx, as(carla, t0.Add(25*time.Hour)), r.ID, rights.Confirmation{}); !errors.Is(err, privacy.ErrConflict) {
 			t.Errorf("ConfirmWritten twice = %v, want ErrConflict", err)
 		}
-		if _, err := w.desk.Answer(w.ctx, as(carla, t0.Add(48*time.Hour)), r.ID, rights.Answer{Reason: "sent"}); err != nil {
+		if _, err := w.Desk.Answer(w.Ctx, as(carla, t0.Add(48*time.Hour)), r.ID, rights.Answer{Reason: "sent"}); err != nil {
 			t.Errorf("Answer(confirmed) = %v", err)
 		}
 	})
 	t.Run("R11_oral_request_refused_when_never_confirmed", func(t *testing.T) {
-		w := newWorld(t, &worldOptions{policy: privacy.RegulationR()})
-		r := w.file(t, rights.Filing{ID: "req-oral", Kind: rights.KindCopy, Form: rights.FormOral})
-		got, err := w.desk.Refuse(w.ctx, as(carla, t0.Add(20*24*time.Hour)), r.ID, rights.Refusal{Ground: rights.GroundNotInWriting, Reason: "no written confirmation received"})
+		w := newWorld(t, &worldOptions{Policy: privacy.RegulationR()})
+		r := w.File(t, rights.Filing{ID: "req-oral", Kind: rights.KindCopy, Form: rights.FormOral})
+		got, err := w.Desk.Refuse(w.Ctx, as(carla, t0.Add(20*24*time.Hour)), r.ID, rights.Refusal{Ground: rights.GroundNotInWriting, Reason: "no written confirmation received"})
 		if err != nil {
 			t.Fatalf("Refuse: %v", err)
 		}
@@ -74,22 +74,22 @@ func TestFileR11O13(t *testing.T) {
 	})
 	t.Run("R11_written_request_is_not_refused_for_want_of_writing", func(t *testing.T) {
 		w := newWorld(t, nil)
-		r := w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
-		_, err := w.desk.Refuse(w.ctx, as(carla, t0), r.ID, rights.Refusal{Ground: rights.GroundNotInWriting, Reason: "x"})
+		r := w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
+		_, err := w.Desk.Refuse(w.Ctx, as(carla, t0), r.ID, rights.Refusal{Ground: rights.GroundNotInWriting, Reason: "x"})
 		wantKind(t, "Refuse(written, not-in-writing)", err, privacy.ErrInvalid)
 	})
 	t.Run("G2_policy_without_written_form_takes_oral_requests", func(t *testing.T) {
 		p := privacy.Strict()
 		p.Requests.WrittenBy = nil
-		w := newWorld(t, &worldOptions{policy: p})
-		r := w.file(t, rights.Filing{ID: "req-oral", Kind: rights.KindAccess, Form: rights.FormOral})
+		w := newWorld(t, &worldOptions{Policy: p})
+		r := w.File(t, rights.Filing{ID: "req-oral", Kind: rights.KindAccess, Form: rights.FormOral})
 		if r.AwaitsWritten() {
 			t.Errorf("oral request under a policy without written form awaits confirmation")
 		}
 	})
 	t.Run("G1_request_of_a_person_the_service_does_not_know", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.file(t, rights.Filing{ID: "req-stranger", Subject: "stranger-1", Kind: rights.KindAccess})
+		w.File(t, rights.Filing{ID: "req-stranger", Subject: "stranger-1", Kind: rights.KindAccess})
 	})
 }
 
@@ -124,20 +124,20 @@ func TestFileInvalid(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f, a := ok, deskAct(t0)
 			tc.edit(&f, &a)
-			_, err := w.desk.File(w.ctx, a, f)
+			_, err := w.Desk.File(w.Ctx, a, f)
 			wantKind(t, "File", err, tc.kind)
 			if privacy.ValidID(string(f.ID)) {
-				if _, err := w.desk.Request(w.ctx, f.ID); !errors.Is(err, privacy.ErrNotFound) {
+				if _, err := w.Desk.Request(w.Ctx, f.ID); !errors.Is(err, privacy.ErrNotFound) {
 					t.Errorf("after a refused filing Request = %v, want ErrNotFound", err)
 				}
 			}
 		})
 	}
 	t.Run("duplicate_id", func(t *testing.T) {
-		w.file(t, rights.Filing{ID: "req-dup", Kind: rights.KindAccess})
-		_, err := w.desk.File(w.ctx, as(carla, t0), rights.Filing{ID: "req-dup", Subject: anna, Kind: rights.KindCopy, Form: rights.FormWritten, Received: t0})
+		w.File(t, rights.Filing{ID: "req-dup", Kind: rights.KindAccess})
+		_, err := w.Desk.File(w.Ctx, as(carla, t0), rights.Filing{ID: "req-dup", Subject: anna, Kind: rights.KindCopy, Form: rights.FormWritten, Received: t0})
 		wantKind(t, "File(duplicate)", err, privacy.ErrExists)
-		r, _ := w.desk.Request(w.ctx, "req-dup")
+		r, _ := w.Desk.Request(w.Ctx, "req-dup")
 		if r.Kind != rights.KindAccess {
 			t.Errorf("duplicate filing changed the request: %+v", r)
 		}
@@ -148,19 +148,19 @@ func TestFileInvalid(t *testing.T) {
 // refused; every other move fails with ErrConflict and changes nothing.
 func TestTransitions(t *testing.T) {
 	answer := func(w *world, id rights.RequestID, h int) error {
-		_, err := w.desk.Answer(w.ctx, as(carla, t0.Add(time.Duration(h)*time.Hour)), id, rights.Answer{Reason: "export sent"})
+		_, err := w.Desk.Answer(w.Ctx, as(carla, t0.Add(time.Duration(h)*time.Hour)), id, rights.Answer{Reason: "export sent"})
 		return err
 	}
 	refuse := func(w *world, id rights.RequestID, h int) error {
-		_, err := w.desk.Refuse(w.ctx, as(carla, t0.Add(time.Duration(h)*time.Hour)), id, rights.Refusal{Ground: rights.GroundDisproportionate, Reason: "the fifth identical request this month"})
+		_, err := w.Desk.Refuse(w.Ctx, as(carla, t0.Add(time.Duration(h)*time.Hour)), id, rights.Refusal{Ground: rights.GroundDisproportionate, Reason: "the fifth identical request this month"})
 		return err
 	}
 	extend := func(w *world, id rights.RequestID, h int) error {
-		_, err := w.desk.Extend(w.ctx, as(carla, t0.Add(time.Duration(h)*time.Hour)), id, rights.Extension{Reason: "archive to search"})
+		_, err := w.Desk.Extend(w.Ctx, as(carla, t0.Add(time.Duration(h)*time.Hour)), id, rights.Extension{Reason: "archive to search"})
 		return err
 	}
 	confirm := func(w *world, id rights.RequestID, h int) error {
-		_, err := w.desk.ConfirmWritten(w.ctx, as(carla, t0.Add(time.Duration(h)*time.Hour)), id, rights.Confirmation{})
+		_, err := w.Desk.ConfirmWritten(w.Ctx, as(carla, t0.Add(time.Duration(h)*time.Hour)), id, rights.Confirmation{})
 		return err
 	}
 	type move func(*world, rights.RequestID, int) error
@@ -182,14 +182,14 @@ func TestTransitions(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			// Regulation O: a policy with regulation R extends nothing (R11).
-			w := newWorld(t, &worldOptions{policy: privacy.RegulationO()})
-			w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
+			w := newWorld(t, &worldOptions{Policy: privacy.RegulationO()})
+			w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
 			for i, m := range tc.moves {
 				if err := m(w, "req-1", i+1); err != nil {
 					t.Fatalf("move %d: %v", i, err)
 				}
 			}
-			before, _ := w.desk.Request(w.ctx, "req-1")
+			before, _ := w.Desk.Request(w.Ctx, "req-1")
 			err := tc.last(w, "req-1", 10)
 			if tc.kind == nil {
 				if err != nil {
@@ -198,7 +198,7 @@ func TestTransitions(t *testing.T) {
 				return
 			}
 			wantKind(t, "last move", err, tc.kind)
-			after, _ := w.desk.Request(w.ctx, "req-1")
+			after, _ := w.Desk.Request(w.Ctx, "req-1")
 			if len(after.History) != len(before.History) || after.Status != before.Status {
 				t.Errorf("a refused move changed the request: %d → %d steps", len(before.History), len(after.History))
 			}
@@ -206,18 +206,18 @@ func TestTransitions(t *testing.T) {
 	}
 	t.Run("step_before_the_last_one", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
-		_, err := w.desk.Answer(w.ctx, as(carla, t0.Add(-time.Hour)), "req-1", rights.Answer{Reason: "x"})
+		w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
+		_, err := w.Desk.Answer(w.Ctx, as(carla, t0.Add(-time.Hour)), "req-1", rights.Answer{Reason: "x"})
 		wantKind(t, "Answer(before filing)", err, privacy.ErrInvalid)
 	})
 	t.Run("unknown_request", func(t *testing.T) {
 		w := newWorld(t, nil)
-		_, err := w.desk.Answer(w.ctx, as(carla, t0), "req-none", rights.Answer{Reason: "x"})
+		_, err := w.Desk.Answer(w.Ctx, as(carla, t0), "req-none", rights.Answer{Reason: "x"})
 		wantKind(t, "Answer(unknown)", err, privacy.ErrNotFound)
 	})
 	t.Run("racing_decisions_one_lands", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
+		w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
 		var wg sync.WaitGroup
 		errs := make([]error, 16)
 		for i := range errs {
@@ -239,7 +239,7 @@ func TestTransitions(t *testing.T) {
 				t.Errorf("racing decision: %v, want nil or ErrConflict", err)
 			}
 		}
-		r, _ := w.desk.Request(w.ctx, "req-1")
+		r, _ := w.Desk.Request(w.Ctx, "req-1")
 		if won != 1 || len(r.History) != 2 {
 			t.Errorf("%d decisions landed, history %d steps; want 1 and 2", won, len(r.History))
 		}
@@ -270,13 +270,13 @@ func TestExtendG2(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newWorld(t, &worldOptions{policy: tc.policy})
-			w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
-			r, err := w.desk.Extend(w.ctx, as(carla, tc.at), "req-1", rights.Extension{Reason: tc.reason})
+			w := newWorld(t, &worldOptions{Policy: tc.policy})
+			w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
+			r, err := w.Desk.Extend(w.Ctx, as(carla, tc.at), "req-1", rights.Extension{Reason: tc.reason})
 			if tc.kind != nil {
 				wantKind(t, "Extend", err, tc.kind)
 				wantRule(t, "Extend", err, tc.rule)
-				if after, _ := w.desk.Request(w.ctx, "req-1"); after.Status != rights.StatusReceived || len(after.History) != 1 {
+				if after, _ := w.Desk.Request(w.Ctx, "req-1"); after.Status != rights.StatusReceived || len(after.History) != 1 {
 					t.Errorf("a refused extension changed the request: %+v", after)
 				}
 				return
@@ -288,7 +288,7 @@ func TestExtendG2(t *testing.T) {
 				r.Last().Reason != tc.reason || r.Last().Due != r.Due.Date || r.Last().Rule != privacy.G2 {
 				t.Errorf("extended request = %+v", r)
 			}
-			n, err := w.desk.Notice(r, rights.English)
+			n, err := w.Desk.Notice(r, rights.English)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -297,7 +297,7 @@ func TestExtendG2(t *testing.T) {
 				t.Errorf("extension notice lacks the reasons or rule G2:\n%s", text)
 			}
 			// An answer after the extended deadline is late.
-			late, err := w.desk.Answer(w.ctx, as(carla, at(2026, 6, 10, 10, 0)), "req-1", rights.Answer{Reason: "sent"})
+			late, err := w.Desk.Answer(w.Ctx, as(carla, at(2026, 6, 10, 10, 0)), "req-1", rights.Answer{Reason: "sent"})
 			if err != nil || !late.Last().Late {
 				t.Errorf("answer after the extended deadline: late %t, err %v", late.Last().Late, err)
 			}
@@ -350,8 +350,8 @@ func TestRefuseO13G3(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, nil)
-			w.file(t, rights.Filing{ID: "req-1", Kind: tc.kind})
-			r, err := w.desk.Refuse(w.ctx, as(carla, t0.Add(time.Hour)), "req-1", rights.Refusal{Ground: tc.ground, Reason: tc.reason})
+			w.File(t, rights.Filing{ID: "req-1", Kind: tc.kind})
+			r, err := w.Desk.Refuse(w.Ctx, as(carla, t0.Add(time.Hour)), "req-1", rights.Refusal{Ground: tc.ground, Reason: tc.reason})
 			if tc.err != nil {
 				wantKind(t, "Refuse", err, tc.err)
 				wantRule(t, "Refuse", err, tc.rule)
@@ -365,7 +365,7 @@ func TestRefuseO13G3(t *testing.T) {
 				t.Errorf("refusal = %+v", s)
 			}
 			for _, lang := range []rights.Lang{rights.Dutch, rights.English} {
-				n, err := w.desk.Notice(r, lang)
+				n, err := w.Desk.Notice(r, lang)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -387,48 +387,48 @@ func TestRefuseO13G3(t *testing.T) {
 // further copies may carry a fee (GDPR art. 15(3)).
 func TestFeeN11(t *testing.T) {
 	w := newWorld(t, nil)
-	w.file(t, rights.Filing{ID: "req-1", Kind: rights.KindCopy})
+	w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindCopy})
 	t.Run("N11_first_copy_free_medical_records_included", func(t *testing.T) {
 		// The copy includes the medical file, released by the physician.
-		if _, err := w.desk.Export(w.ctx, deskAct(t0.Add(time.Hour)), discard{}, anna, &rights.ExportOptions{Request: "req-1", Release: &rights.MedicalRelease{Physician: assigned(physician)}}); err != nil {
+		if _, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(time.Hour)), discard{}, anna, &rights.ExportOptions{Request: "req-1", Release: &rights.MedicalRelease{Physician: assigned(physician)}}); err != nil {
 			t.Fatal(err)
 		}
-		f, err := w.desk.Fee(w.ctx, "req-1")
+		f, err := w.Desk.Fee(w.Ctx, "req-1")
 		if err != nil || !f.Free || f.Copy != 1 || f.Rule != privacy.N11 {
 			t.Errorf("Fee(first copy) = %+v, %v; want free copy 1 under N11", f, err)
 		}
-		_, err = w.desk.Answer(w.ctx, as(carla, t0.Add(time.Hour)), "req-1", rights.Answer{Reason: "copy sent", FeeCents: 500})
+		_, err = w.Desk.Answer(w.Ctx, as(carla, t0.Add(time.Hour)), "req-1", rights.Answer{Reason: "copy sent", FeeCents: 500})
 		wantKind(t, "Answer(fee on the first copy)", err, privacy.ErrForbidden)
 		wantRule(t, "Answer(fee on the first copy)", err, privacy.N11)
-		r, err := w.desk.Answer(w.ctx, as(carla, t0.Add(time.Hour)), "req-1", rights.Answer{Reason: "copy sent"})
+		r, err := w.Desk.Answer(w.Ctx, as(carla, t0.Add(time.Hour)), "req-1", rights.Answer{Reason: "copy sent"})
 		if err != nil || r.Last().Copy != 1 || r.Last().FeeCents != 0 {
 			t.Fatalf("Answer(first copy) = %+v, %v", r.Last(), err)
 		}
-		n, _ := w.desk.Notice(r, rights.English)
+		n, _ := w.Desk.Notice(r, rights.English)
 		if !strings.Contains(strings.Join(n.Lines, " "), "free of charge") {
 			t.Errorf("notice of the first copy does not say it is free: %v", n.Lines)
 		}
 	})
 	t.Run("N11_further_copy_may_carry_a_fee", func(t *testing.T) {
-		w.file(t, rights.Filing{ID: "req-2", Kind: rights.KindAccess, Received: t0.Add(24 * time.Hour)})
-		f, err := w.desk.Fee(w.ctx, "req-2")
+		w.File(t, rights.Filing{ID: "req-2", Kind: rights.KindAccess, Received: t0.Add(24 * time.Hour)})
+		f, err := w.Desk.Fee(w.Ctx, "req-2")
 		if err != nil || f.Free || f.Copy != 2 {
 			t.Errorf("Fee(second copy) = %+v, %v; want copy 2, not free", f, err)
 		}
-		r, err := w.desk.Answer(w.ctx, as(carla, t0.Add(25*time.Hour)), "req-2", rights.Answer{Reason: "copy sent", FeeCents: 750})
+		r, err := w.Desk.Answer(w.Ctx, as(carla, t0.Add(25*time.Hour)), "req-2", rights.Answer{Reason: "copy sent", FeeCents: 750})
 		if err != nil || r.Last().Copy != 2 || r.Last().FeeCents != 750 {
 			t.Fatalf("Answer(second copy) = %+v, %v", r.Last(), err)
 		}
-		n, _ := w.desk.Notice(r, rights.Dutch)
+		n, _ := w.Desk.Notice(r, rights.Dutch)
 		if !strings.Contains(strings.Join(n.Lines, " "), "€ 7,50") {
 			t.Errorf("notice of the second copy does not name the fee: %v", n.Lines)
 		}
 	})
 	t.Run("N11_no_fee_on_other_requests", func(t *testing.T) {
-		w.file(t, rights.Filing{ID: "req-3", Kind: rights.KindRestriction, Received: t0.Add(24 * time.Hour)})
-		_, err := w.desk.Answer(w.ctx, as(carla, t0.Add(25*time.Hour)), "req-3", rights.Answer{Reason: "restricted", FeeCents: 100})
+		w.File(t, rights.Filing{ID: "req-3", Kind: rights.KindRestriction, Received: t0.Add(24 * time.Hour)})
+		_, err := w.Desk.Answer(w.Ctx, as(carla, t0.Add(25*time.Hour)), "req-3", rights.Answer{Reason: "restricted", FeeCents: 100})
 		wantKind(t, "Answer(fee on a restriction)", err, privacy.ErrForbidden)
-		_, err = w.desk.Answer(w.ctx, as(carla, t0.Add(25*time.Hour)), "req-3", rights.Answer{Reason: "restricted", FeeCents: -1})
+		_, err = w.Desk.Answer(w.Ctx, as(carla, t0.Add(25*time.Hour)), "req-3", rights.Answer{Reason: "restricted", FeeCents: -1})
 		wantKind(t, "Answer(negative fee)", err, privacy.ErrInvalid)
 	})
 }
@@ -437,21 +437,21 @@ func TestFeeN11(t *testing.T) {
 // and the late ones (R11, G2).
 func TestOpenAndOverdue(t *testing.T) {
 	w := newWorld(t, nil)
-	w.file(t, rights.Filing{ID: "req-late", Kind: rights.KindAccess, Received: at(2026, 1, 5, 10, 0)})
-	w.file(t, rights.Filing{ID: "req-soon", Kind: rights.KindAccess, Received: at(2026, 3, 1, 10, 0)})
-	w.file(t, rights.Filing{ID: "req-done", Kind: rights.KindAccess, Received: at(2026, 1, 6, 10, 0)})
-	if _, err := w.desk.Answer(w.ctx, as(carla, at(2026, 1, 7, 10, 0)), "req-done", rights.Answer{Reason: "sent"}); err != nil {
+	w.File(t, rights.Filing{ID: "req-late", Kind: rights.KindAccess, Received: at(2026, 1, 5, 10, 0)})
+	w.File(t, rights.Filing{ID: "req-soon", Kind: rights.KindAccess, Received: at(2026, 3, 1, 10, 0)})
+	w.File(t, rights.Filing{ID: "req-done", Kind: rights.KindAccess, Received: at(2026, 1, 6, 10, 0)})
+	if _, err := w.Desk.Answer(w.Ctx, as(carla, at(2026, 1, 7, 10, 0)), "req-done", rights.Answer{Reason: "sent"}); err != nil {
 		t.Fatal(err)
 	}
-	open, err := w.desk.OpenRequests(w.ctx)
+	open, err := w.Desk.OpenRequests(w.Ctx)
 	if err != nil || len(open) != 2 || open[0].ID != "req-late" || open[1].ID != "req-soon" {
 		t.Errorf("OpenRequests = %v, %v", ids(open), err)
 	}
-	late, err := w.desk.Overdue(w.ctx, at(2026, 3, 2, 10, 0))
+	late, err := w.Desk.Overdue(w.Ctx, at(2026, 3, 2, 10, 0))
 	if err != nil || len(late) != 1 || late[0].ID != "req-late" {
 		t.Errorf("Overdue = %v, %v", ids(late), err)
 	}
-	rs, err := w.desk.SubjectRequests(w.ctx, anna)
+	rs, err := w.Desk.SubjectRequests(w.Ctx, anna)
 	if err != nil || len(rs) != 3 || rs[0].ID != "req-late" {
 		t.Errorf("SubjectRequests = %v, %v", ids(rs), err)
 	}

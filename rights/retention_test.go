@@ -115,28 +115,28 @@ func TestExportNamesTheWinningRetentionRule(t *testing.T) {
 		{"N7_employment_ended_before_the_case_closed", closedAt, earlyEnd, privacy.N7, privacy.TriggerEmploymentEnded, "2028-03-05", privacy.N7, "2046-03-05", privacy.N7},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newWorld(t, &worldOptions{policy: privacy.Strict()})
+			w := newWorld(t, &worldOptions{Policy: privacy.Strict()})
 			rules, err := retention.NewRules(privacy.Strict())
 			if err != nil {
 				t.Fatal(err)
 			}
-			desk, err := rights.New(w.store, w.dossiers, &rights.Options{Retention: rights.RetentionFromStore(w.store, rules)})
+			desk, err := rights.New(w.Store, w.Dossiers, &rights.Options{Retention: rights.RetentionFromStore(w.Store, rules)})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !tc.ended.IsZero() {
-				if err := w.dossiers.EndEmployment(w.ctx, deskAct(tc.ended), anna, tc.ended); err != nil {
+				if err := w.Dossiers.EndEmployment(w.Ctx, deskAct(tc.ended), anna, tc.ended); err != nil {
 					t.Fatal(err)
 				}
 			}
 			if !tc.closed.IsZero() {
-				if err := w.dossiers.CloseCase(w.ctx, deskAct(tc.closed), annaCase); err != nil {
+				if err := w.Dossiers.CloseCase(w.Ctx, deskAct(tc.closed), annaCase); err != nil {
 					t.Fatal(err)
 				}
 			}
 			now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
 			var buf bytes.Buffer
-			if _, err := desk.Export(w.ctx, deskAct(now), &buf, anna, nil); err != nil {
+			if _, err := desk.Export(w.Ctx, deskAct(now), &buf, anna, nil); err != nil {
 				t.Fatal(err)
 			}
 			e, err := rights.DecodeExport(&buf)
@@ -164,15 +164,15 @@ func TestExportNamesTheWinningRetentionRule(t *testing.T) {
 			}
 			// The day after the named last day, a sweep deletes the note
 			// under the named rule.
-			keeper, err := retention.New(w.store, privacy.Strict(), nil)
+			keeper, err := retention.New(w.Store, privacy.Strict(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			at := day(t, tc.until).AddDays(1).In(time.UTC).Add(12 * time.Hour)
-			if _, err := keeper.Sweep(w.ctx, privacy.Principal{ID: "job", Role: privacy.RolePrivacyOfficer}, at); err != nil {
+			if _, err := keeper.Sweep(w.Ctx, privacy.Principal{ID: "job", Role: privacy.RolePrivacyOfficer}, at); err != nil {
 				t.Fatal(err)
 			}
-			proofs, err := keeper.Proofs(w.ctx, anna)
+			proofs, err := keeper.Proofs(w.Ctx, anna)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -53,25 +53,25 @@ func fullWorld(t *testing.T) *world {
 	t.Helper()
 	// Regulation O extends a request (G2); a policy that applies
 	// regulation R does not (R11).
-	w := newWorld(t, &worldOptions{policy: privacy.RegulationO()})
-	w.file(t, rights.Filing{ID: "req-access", Kind: rights.KindAccess})
-	_, err := w.desk.Extend(w.ctx, as(carla, t0.Add(time.Hour)), "req-access", rights.Extension{Reason: "a second archive"})
+	w := newWorld(t, &worldOptions{Policy: privacy.RegulationO()})
+	w.File(t, rights.Filing{ID: "req-access", Kind: rights.KindAccess})
+	_, err := w.Desk.Extend(w.Ctx, as(carla, t0.Add(time.Hour)), "req-access", rights.Extension{Reason: "a second archive"})
 	require.NoError(t, err)
-	w.file(t, rights.Filing{ID: "req-copy", Kind: rights.KindCopy, Form: rights.FormOral})
-	_, err = w.desk.ConfirmWritten(w.ctx, as(carla, t0.Add(time.Hour)), "req-copy", rights.Confirmation{Document: "letter-2"})
+	w.File(t, rights.Filing{ID: "req-copy", Kind: rights.KindCopy, Form: rights.FormOral})
+	_, err = w.Desk.ConfirmWritten(w.Ctx, as(carla, t0.Add(time.Hour)), "req-copy", rights.Confirmation{Document: "letter-2"})
 	require.NoError(t, err)
-	w.file(t, rights.Filing{ID: "req-fix", Kind: rights.KindRectification, Records: []privacy.RecordID{"rec-note"}})
-	_, err = w.desk.Refuse(w.ctx, as(carla, t0.Add(2*time.Hour)), "req-fix", rights.Refusal{Ground: rights.GroundUnfounded,
+	w.File(t, rights.Filing{ID: "req-fix", Kind: rights.KindRectification, Records: []privacy.RecordID{"rec-note"}})
+	_, err = w.Desk.Refuse(w.Ctx, as(carla, t0.Add(2*time.Hour)), "req-fix", rights.Refusal{Ground: rights.GroundUnfounded,
 		Reason: "the note is correct"})
 	require.NoError(t, err)
-	w.file(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note", "rec-wages"}})
+	w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note", "rec-wages"}})
 	plan := rights.Plan{Request: "req-erase", Kind: rights.KindErasure, Subject: anna,
 		Changes: []rights.Change{{Record: "rec-note", Case: annaCase, Category: privacy.CategoryNotes, Erase: true}},
 		Keeps: []rights.Keep{{Record: "rec-wages", Case: annaCase, Category: privacy.CategoryEmployment,
 			Ground: rights.GroundStatutoryRetention, Rule: privacy.G3, Retention: privacy.R9, Until: day(t, "2033-03-02"),
 			Citation: "AWR 52(4)", Reason: "fiscal"}},
 		Notify: []rights.Notify{{Recipient: "employer-bakery", RecipientKind: privacy.PartyEmployer, Disclosures: []string{"dis-1"}}}}
-	_, err = w.desk.Answer(w.ctx, as(carla, t0.Add(3*time.Hour)), "req-erase", rights.Answer{Reason: "erased in part", Plan: &plan})
+	_, err = w.Desk.Answer(w.Ctx, as(carla, t0.Add(3*time.Hour)), "req-erase", rights.Answer{Reason: "erased in part", Plan: &plan})
 	require.NoError(t, err)
 	return w
 }
@@ -86,19 +86,19 @@ func TestExportSchema(t *testing.T) {
 		name string
 		raw  func(t *testing.T) []byte
 	}{
-		{"G5_every_part_medical_released", func(t *testing.T) []byte { _, raw := fullWorld(t).export(t, released); return raw }},
-		{"G5_medical_withheld", func(t *testing.T) []byte { _, raw := fullWorld(t).export(t, nil); return raw }},
+		{"G5_every_part_medical_released", func(t *testing.T) []byte { _, raw := fullWorld(t).Export(t, released); return raw }},
+		{"G5_medical_withheld", func(t *testing.T) []byte { _, raw := fullWorld(t).Export(t, nil); return raw }},
 		{"G5_no_sources_empty_lists", func(t *testing.T) []byte {
-			_, raw := newWorld(t, &worldOptions{noSources: true}).export(t, nil)
+			_, raw := newWorld(t, &worldOptions{NoSources: true}).Export(t, nil)
 			return raw
 		}},
 		{"G5_subject_without_records", func(t *testing.T) []byte {
 			w := newWorld(t, nil)
 			bob, err := privacy.NewSubject("employee-bob", "employer-bakery", t0)
 			require.NoError(t, err)
-			require.NoError(t, w.dossiers.CreateSubject(w.ctx, deskAct(t0), bob))
+			require.NoError(t, w.Dossiers.CreateSubject(w.Ctx, deskAct(t0), bob))
 			var buf bytes.Buffer
-			_, err = w.desk.Export(w.ctx, deskAct(t0.Add(time.Hour)), &buf, bob.ID, nil)
+			_, err = w.Desk.Export(w.Ctx, deskAct(t0.Add(time.Hour)), &buf, bob.ID, nil)
 			require.NoError(t, err)
 			e, err := rights.DecodeExport(bytes.NewReader(buf.Bytes()))
 			require.NoError(t, err)
@@ -108,7 +108,7 @@ func TestExportSchema(t *testing.T) {
 			return buf.Bytes()
 		}},
 		{"G5_encoded_after_decoding", func(t *testing.T) []byte {
-			e, _ := newWorld(t, &worldOptions{noSources: true}).export(t, nil)
+			e, _ := newWorld(t, &worldOptions{NoSources: true}).Export(t, nil)
 			var buf bytes.Buffer
 			require.NoError(t, e.Encode(&buf))
 			return buf.Bytes()
@@ -126,8 +126,8 @@ func TestExportSchema(t *testing.T) {
 		})
 	}
 
-	_, good := fullWorld(t).export(t, released)
-	_, withheld := fullWorld(t).export(t, nil)
+	_, good := fullWorld(t).Export(t, released)
+	_, withheld := fullWorld(t).Export(t, nil)
 	require.NoError(t, validate(sch, good))
 	record := func(m map[string]any, i int) map[string]any {
 		return m["cases"].([]any)[0].(map[string]any)["records"].([]any)[i].(map[string]any)
@@ -198,7 +198,7 @@ func TestExportSchema(t *testing.T) {
 // TestDecodeExportReadsNullLists: exports written before lists were
 // always [] had null for an empty list; DecodeExport still reads them.
 func TestDecodeExportReadsNullLists(t *testing.T) {
-	_, raw := newWorld(t, &worldOptions{noSources: true}).export(t, nil)
+	_, raw := newWorld(t, &worldOptions{NoSources: true}).Export(t, nil)
 	old := bytes.ReplaceAll(raw, []byte(`"entries":[]`), []byte(`"entries":null`))
 	require.NotEqual(t, raw, old, "the export has no empty entries")
 	_, err := rights.DecodeExport(bytes.NewReader(old))
