@@ -21,22 +21,26 @@ const module = "github.com/dossierwacht/dossierwacht"
 //
 //   - 0, privacy: the vocabulary every other package speaks — policies,
 //     the case file and its Store — with its calendar, the processing
-//     statement and the Store kit privacytest. It imports nothing of the
-//     module.
+//     statement and the Store kit privacytest; and internal/words, the
+//     vocabulary's names in Dutch and English. It imports nothing above.
 //   - 1, access: who sees what, the audit trail; accesstest.
 //   - 2, consent and retention, beside each other: both decide on top of
 //     the vocabulary and may ask access (consent for the discloser's own
 //     access check); consenttest, retentiontest.
-//   - 3, rights: a data subject's requests, which read consents,
-//     disclosures and retention; rightstest.
-//   - 4, memstore and the front door (the root package), beside each other:
+//   - 3, export: the document of everything held about a subject (its
+//     JSON form and schema, its page), written from the case file and the
+//     sources it reads from consent, retention and the audit trail.
+//   - 4, rights: a data subject's requests, which read the same sources
+//     to decide an erasure and answer an access request with the export;
+//     rightstest.
+//   - 5, memstore and the front door (the root package), beside each other:
 //     memstore implements the store of every package below it, so it
 //     stands above them all; the front door wires the engines over any
 //     store and must not pull in the in-memory one.
-//   - 5, the SQL adapters (examples/sqlitestore, examples/pgstore and what
+//   - 6, the SQL adapters (examples/sqlitestore, examples/pgstore and what
 //     they share under examples/internal): like memstore, they implement
 //     every store, over a database.
-//   - 6, the top: compliancetest (the compliance kit, with the library as
+//   - 7, the top: compliancetest (the compliance kit, with the library as
 //     reference system), the walkthrough, the HTTP service, the command
 //     and internal/testworld (the world the tests of rights run in, on
 //     memstore), which may use everything below, the adapters included.
@@ -47,12 +51,13 @@ const module = "github.com/dossierwacht/dossierwacht"
 // package the floors do not place fails the test: a new package gets its
 // place here on purpose.
 var floors = [][]room{
-	{{"privacy", []string{"privacy/...", "internal/kitdiff"}}},
+	{{"privacy", []string{"privacy/...", "internal/kitdiff", "internal/words"}}},
 	{{"access", []string{"access", "access/accesstest/..."}}},
 	{
 		{"consent", []string{"consent/..."}},
 		{"retention", []string{"retention/..."}},
 	},
+	{{"export", []string{"export/..."}}},
 	{{"rights", []string{"rights/..."}}},
 	{
 		{"memstore", []string{"memstore/..."}},
@@ -165,7 +170,7 @@ func imports(t *testing.T) map[string][]string {
 // floor only kits import kits.
 func TestLayers(t *testing.T) {
 	graph := imports(t)
-	for _, want := range []string{".", "privacy", "access", "consent", "retention", "rights", "memstore"} {
+	for _, want := range []string{".", "privacy", "access", "consent", "retention", "export", "rights", "memstore"} {
 		if _, ok := graph[want]; !ok {
 			t.Errorf("go list did not list %q: is the test run from the module root?", want)
 		}
@@ -207,6 +212,8 @@ func TestLayersPlaces(t *testing.T) {
 		"privacy/privacytest":       "privacy",
 		"access":                    "access",
 		"access/accesstest":         "access",
+		"internal/words":            "privacy",
+		"export":                    "export",
 		"rights":                    "rights",
 		"rights/rightstest":         "rights",
 		"consent/consenttest":       "consent",
@@ -224,7 +231,7 @@ func TestLayersPlaces(t *testing.T) {
 			t.Errorf("placeOf(%q) = %+v, %v; want room %q", path, p, ok, want)
 		}
 	}
-	for _, path := range []string{"accessx", "privacyx/y", "export", "access/other"} {
+	for _, path := range []string{"accessx", "privacyx/y", "exports", "access/other", "access/rights"} {
 		if p, ok := placeOf(path); ok {
 			t.Errorf("placeOf(%q) = %+v, want no place", path, p)
 		}

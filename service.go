@@ -6,6 +6,7 @@ import (
 
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/retention"
@@ -65,8 +66,8 @@ type Options struct {
 // Service is the front door of the library: one value, built from a
 // [Store] and a [privacy.Policy], through which every operation on the
 // case data of a service runs. It plays the part that *sql.DB plays over
-// database/sql/driver: the packages privacy, access, consent, retention
-// and rights stay beside it for experts, and a user who goes
+// database/sql/driver: the packages privacy, access, consent, retention,
+// export and rights stay beside it for experts, and a user who goes
 // through the Service never meets an unguarded path.
 //
 // Every verb takes the [Actor] and is decided against the whole picture:
@@ -131,12 +132,12 @@ func Open(ctx context.Context, store Store, policy *privacy.Policy, opts *Option
 	if err != nil {
 		return nil, err
 	}
-	log := rights.FromConsent(registry)
+	log := export.FromConsent(registry)
 	s.desk, err = rights.New(store, dossiers, &rights.Options{
 		Disclosures: log,
 		Consents:    log,
-		Audit:       rights.FromAudit(guard),
-		Retention:   rights.RetentionFromStore(store, s.retention.Rules()),
+		Audit:       export.FromAudit(guard),
+		Retention:   export.RetentionFromStore(store, s.retention.Rules()),
 		// Rules G3, O13: an erasure the desk applies goes through
 		// retention, each record with its proof.
 		Erasures:   s.retention,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dossierwacht/dossierwacht/compliancetest"
 	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
@@ -440,8 +441,8 @@ func TestBrokenSystems(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				desk, err := rights.New(m, d, &rights.Options{Retention: rights.RetentionFromStore(m, rules),
-					Disclosures: rights.FromConsent(reg)})
+				desk, err := rights.New(m, d, &rights.Options{Retention: export.RetentionFromStore(m, rules),
+					Disclosures: export.FromConsent(reg)})
 				if err != nil {
 					t.Fatal(err)
 				}

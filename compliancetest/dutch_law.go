@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/rights"
@@ -377,7 +378,7 @@ func n9Log(w *world) error {
 	if err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(e.AccessLog.Entries, func(a rights.AccessEntry) bool { return a.Principal == "cm-carla" }) {
+	if !slices.ContainsFunc(e.AccessLog.Entries, func(a export.AccessEntry) bool { return a.Principal == "cm-carla" }) {
 		return w.fail("the employee's export does not say who accessed her data")
 	}
 	later := when.AddDate(3, 0, 0)

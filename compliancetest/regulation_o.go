@@ -530,7 +530,7 @@ func o13Decisions(w *world) error {
 			continue
 		}
 		last := r.Last()
-		if last.Status != rights.StatusRefused || last.Reason != reason || last.Ground != rights.GroundAgainstPurpose {
+		if last.Status != string(rights.StatusRefused) || last.Reason != reason || last.Ground != string(rights.GroundAgainstPurpose) {
 			return w.fail("the refusal of an erasure request is not recorded with its ground and reason")
 		}
 		return nil

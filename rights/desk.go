@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/retention"
@@ -69,13 +70,16 @@ type Options struct {
 	// nil means [calendar.Dutch](nil).
 	Holidays calendar.Holidays
 	// Disclosures, Consents, Audit and Retention are the other packages'
-	// records of the subject (see the interfaces). Each may be nil: its
-	// part of the export is then marked "not available", and an erasure
-	// is decided on the policy's statutory periods alone.
-	Disclosures DisclosureSource
-	Consents    ConsentSource
-	Audit       AuditSource
-	Retention   RetentionFacts
+	// records of the subject, as package export reads them (see its
+	// interfaces, and the glue export.FromConsent, export.FromAudit and
+	// export.RetentionFromStore). Each may be nil: its part of the export
+	// is then marked "not available"; without Retention an erasure is
+	// decided on the policy's statutory periods alone, and without
+	// Disclosures it names no recipient to tell (G4).
+	Disclosures export.DisclosureSource
+	Consents    export.ConsentSource
+	Audit       export.AuditSource
+	Retention   export.RetentionFacts
 	// Erasures is package retention's Retention, under the same policy
 	// and over the same case file, through which [Desk.Apply] records a
 	// granted erasure and carries it out at once, with a proof of each
@@ -91,9 +95,9 @@ type Options struct {
 
 // Desk is the service's desk for data subjects' requests: it files them
 // with their deadline, moves them on step by step, decides rectification
-// and erasure, and writes the subject's export. It keeps requests in a
-// [Store] and reads the case file from [privacy.Dossiers], under the
-// dossiers' policy.
+// and erasure, and lets, audits and writes the subject's export (through
+// package export). It keeps requests in a [Store] and reads the case file
+// from [privacy.Dossiers], under the dossiers' policy.
 //
 // A Desk never reads the clock: every method takes the time of its act.
 // It is safe for concurrent use if its Store and sources are.
@@ -103,12 +107,12 @@ type Desk struct {
 	policy   *privacy.Policy
 	holidays calendar.Holidays
 
-	disclosures DisclosureSource
-	consents    ConsentSource
-	audit       AuditSource
-	retention   RetentionFacts
+	disclosures export.DisclosureSource
+	retention   export.RetentionFacts
 	erasures    *retention.Retention
 	complaints  string
+	// writer writes the exports the desk lets (package export).
+	writer *export.Writer
 	// engine decides a physician's release of medical records as a
 	// medical read (O6, G8, N6).
 	engine *access.Engine
@@ -130,8 +134,7 @@ func New(store Store, dossiers *privacy.Dossiers, opts *Options) (*Desk, error) 
 		return nil, invalid("new desk", "complaints", "longer than 4096 bytes")
 	}
 	d := &Desk{store: store, dossiers: dossiers, policy: dossiers.Policy(), holidays: opts.Holidays,
-		disclosures: opts.Disclosures, consents: opts.Consents, audit: opts.Audit, retention: opts.Retention,
-		erasures: opts.Erasures, complaints: opts.Complaints}
+		disclosures: opts.Disclosures, retention: opts.Retention, erasures: opts.Erasures, complaints: opts.Complaints}
 	if d.holidays == nil {
 		d.holidays = calendar.Dutch(nil)
 	}
@@ -140,6 +143,11 @@ func New(store Store, dossiers *privacy.Dossiers, opts *Options) (*Desk, error) 
 		return nil, err
 	}
 	d.engine = engine
+	d.writer, err = export.NewWriter(dossiers, &export.Options{Disclosures: opts.Disclosures, Consents: opts.Consents,
+		Audit: opts.Audit, Retention: opts.Retention, Complaints: opts.Complaints})
+	if err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 

@@ -3,9 +3,11 @@
 // G1, G5), or asks for correction, erasure, restriction or their data in a
 // portable form (O13, G3, G4, N8). It files each request with its
 // deadline, counted to the day, moves it on step by step, decides
-// rectification and erasure against what the law keeps, and writes the
-// subject's export: everything held about them, streamed, in a documented
-// JSON form and as a page in Dutch or English.
+// rectification and erasure against what the law keeps, tells the subject
+// of each step ([Notice]), and answers an access request with the
+// subject's export, which it lets, audits and hands to package export to
+// write: everything held about them, streamed, in a documented JSON form
+// and as a page in Dutch or English.
 //
 // # Getting started
 //
@@ -13,8 +15,10 @@
 // [github.com/dossierwacht/dossierwacht/memstore] implements it)
 // and reads the case file from [privacy.Dossiers], under its policy:
 //
+//	log := export.FromConsent(registry) // package export reads the other packages' records
 //	desk, err := rights.New(store, dossiers, &rights.Options{
-//		Disclosures: log, Consents: grants, Audit: trail, Retention: schedules, // each optional
+//		Disclosures: log, Consents: log, Audit: export.FromAudit(guard), // each optional
+//		Retention: export.RetentionFromStore(store, rules), Erasures: keeper,
 //	})
 //	carla := privacy.Act{By: caseManager, At: now} // who acts, when, from where
 //	req, err := desk.File(ctx, carla, rights.Filing{ID: "req-1", Subject: "employee-anna",
@@ -102,9 +106,9 @@
 //     further copies may carry a fee (GDPR art. 15(3)); see [Desk.Fee].
 //   - Rectification and erasure: [Desk.Plan] decides which records change
 //     or go and which stay, and why (G3: statutory retention, legal
-//     holds, from [RetentionFacts] or else the policy's statutory
+//     holds, from [export.RetentionFacts] or else the policy's statutory
 //     periods); which recipients must be told (G4, from
-//     [DisclosureSource]); and by when medical records are destroyed (N8:
+//     [export.DisclosureSource]); and by when medical records are destroyed (N8:
 //     three months from receipt). [Desk.Apply] carries a plan out: a
 //     rectification through the case file, an erasure through package
 //     retention ([Options].Erasures), which records the granted request
@@ -114,148 +118,43 @@
 //
 // # Sources
 //
-// What other packages keep about the subject comes in through four small
-// interfaces, each optional: [DisclosureSource] (the disclosure log),
-// [ConsentSource] (grants and revocations), [AuditSource] (who accessed the
-// data, as [privacy.Event]s; N9) and [RetentionFacts] (each record's
-// retention and holds). They return this package's own types, which are
-// the export's. A source left nil makes its part of the export "not
-// available", said so in the export, never silently empty.
+// What other packages keep about the subject the desk reads through the
+// small interfaces of package export, each optional ([Options]): the
+// disclosure log ([export.DisclosureSource]), grants and revocations
+// ([export.ConsentSource]), the audit trail ([export.AuditSource]) and
+// each record's retention and holds ([export.RetentionFacts]). The export
+// shows all four; an erasure plan reads the retention facts (what keeps a
+// record, G3) and the disclosure log (whom to tell, G4).
 //
 // # The export
 //
-// [Desk.Export] writes everything held about a subject to an [io.Writer]
-// as it reads it: records come through the stores' iterators and are
-// written one by one, so memory stays flat however many records there are
-// (a subject with 100,000 records exports with the heap under 16 MiB; see
-// BenchmarkExport100k). Medical records are included only through a
-// physician's release ([ExportOptions].Release) unless the policy gives
+// [Desk.Export] answers an access, copy or portability request, or
+// stands alone: it lets the act (see # Who acts), checks the request it
+// answers, decides a physician's release, audits the export and then has
+// package export write it ([export.Writer]): everything held about the
+// subject, streamed, in the JSON form ([export.FormatJSON], G5) or as a
+// page ([export.FormatHTML]). Medical records are included only through
+// a physician's release ([ExportOptions].Release) unless the policy gives
 // them to the subject directly; otherwise they are listed without content,
-// marked [WithheldPendingRelease] (O13, O6). A release obeys the floors of
-// a medical read: a case's medical records are released only if the access
+// marked pending release (O13, O6). A release obeys the floors of a
+// medical read: a case's medical records are released only if the access
 // engine lets the physician read medical data of that case at the export's
 // time — assigned, bound to medical secrecy, signed in with a second
 // factor, under a contract in force (O6, G8, N6, R7, O4, O2); see
-// [MedicalRelease]. A redaction hook
-// ([ExportOptions].Redact) takes personal data of others out of records.
+// [MedicalRelease]. A redaction hook ([ExportOptions].Redact) takes
+// personal data of others out of records. Package export documents the
+// JSON form, reads it back ([export.Decode]) and publishes its JSON
+// Schema ([export.JSONSchema]).
 //
-// Both forms come from one model, [Export]: JSON ([FormatJSON], for
-// portability, G5) and HTML ([FormatHTML], a page in Dutch or English that
-// escapes every value). [DecodeExport] reads the JSON form back into an
-// [Export], strictly, and gives back exactly what was exported;
-// [Export.Encode] writes it again byte for byte and [Export.WriteHTML]
-// renders it.
-//
-// # The page
-//
-// The HTML form is one self-contained file for the subject: no script, no
-// framework, nothing loaded (its content security policy allows only its
-// own style sheet). It reads on a phone (on a screen narrower than 60rem
-// every table row becomes a card, each value with its column's name), on
-// a desktop, and on A4 paper (a print style sheet: table heads repeated,
-// rows kept whole, nothing cut off at the margin); long values wrap rather
-// than widen the page. A record's fields come in the order of its category in the
-// taxonomy, with their names in the page's language. The access log (N9)
-// is titled for what it holds (who accessed, changed or tried to access
-// the data) and grouped: events with the same person, role, action, data,
-// outcome and rule are one row with how often and the first and last time,
-// rows in the order of their first event (the page holds at most 4096
-// rows at a time, so its memory stays flat however long the log is). Every
-// rule the page names links to a closing list that says in a sentence, in
-// the page's language, what the rule is about. A part without entries says
-// so in a sentence, never as an empty table.
-//
-// # JSON schema dossierwacht.export/v1
-//
-// One JSON object (UTF-8). Times are RFC 3339 in UTC; days (deadlines,
-// "until") are "2006-01-02" in the Netherlands; periods are ISO 8601
-// durations ("P2Y", "P4W"). IDs are 1 to 128 of A-Z a-z 0-9 . _ : -.
-// Members marked "opt" are left out when empty; every other list is an
-// array, [] when empty (exports written before this was so may hold null,
-// which [DecodeExport] still reads). Rule IDs are those of the rule catalog
-// (R1–R13, O1–O16, G1–G8, N1–N12). A reader must refuse a schema it does
-// not know; unknown members are an error. [ExportSchema] returns this form
-// as a JSON Schema (draft 2020-12) document, the fields each category
-// allows in a record's "fields" included; every export validates against
-// it. Texts of the policy (controller, processor, title, reasons) are in
-// English, with their Dutch form in the member of the same name ending in
-// _nl when the policy has one; the record's retention reason and the notes
-// are the library's, in English.
-//
-//	schema             "dossierwacht.export/v1"
-//	generated          when the export was made
-//	request            opt: the request it answers
-//	controller         the service responsible (the policy's controller), in English
-//	controller_nl      opt: the same in Dutch
-//	processor          opt: the processor hosting the system (O3), in English
-//	processor_nl       opt: the same in Dutch
-//	policy             {name, version, effective, title opt, title_nl opt}: the policy
-//	                   version used (O16), its title in English and Dutch
-//	subject            {id, employer opt, created, employment_ended opt}
-//	medical            how medical records are included (O13, O6):
-//	                   {direct opt: the policy gives them directly,
-//	                    released_by opt: the physician who released them, rule: "O13"}
-//	record_retention   {available, note opt}: whether records carry their retention
-//	cases[]            the subject's cases, oldest first:
-//	  id, kind, purpose, opened, closed opt
-//	  contract         {id, party, party_kind, start, end opt} (O2)
-//	  records[]        the case's records, the medical file last, each oldest first:
-//	    id, category, medical opt (true for the medical file), author,
-//	    source         {kind, party opt}: who supplied it (R2)
-//	    purpose, created, updated, basis opt (the statute, for a BSN)
-//	    fields opt     {field: value}: the content (absent when withheld)
-//	    withheld opt   "pending-physician-release": a medical record not yet released
-//	    released_by opt  the physician who released this medical record
-//	    redacted opt   true: personal data of others was taken out
-//	    retention opt  {rule, period opt, trigger opt, until opt, statutory opt,
-//	                    hold opt, citation opt, reason opt}: from the retention facts
-//	consents           {available, note opt, entries[]}: grants and revocations, each
-//	                   {id, recipient opt, recipient_kind, case opt, categories[], purpose opt,
-//	                    written opt, document opt, granted, expires opt, revoked opt, rule opt}
-//	disclosures        {available, note opt, entries[]}: the disclosure log, each
-//	                   {id, time, recipient, recipient_kind, case opt, categories[], records opt,
-//	                    basis, grant opt, legal_basis opt, rule, by opt}
-//	access_log         {available, note opt, entries[]}: who accessed the data (N9), each
-//	                   {seq, time, principal, role, on_behalf_of opt, purpose opt, case opt,
-//	                    category opt, object opt, action, outcome, rule, policy opt, access_point opt}
-//	requests[]         the subject's requests, each {id, subject, kind, form, received,
-//	                   document opt, records opt, written_rule opt, written opt, status,
-//	                   due {date, rule, citation opt, extension opt}, policy,
-//	                   history[] {step, status, at, by, reason, rule, policy, ground opt, due opt,
-//	                              late opt, copy opt, fee_cents opt, document opt,
-//	                              outcome opt {changed, erased, kept[] {record, case, category,
-//	                              ground, rule, retention opt, until opt, citation opt, reason opt},
-//	                              notify, medical_due opt}}}
-//	facts              the facts of GDPR art. 15(1) (G1):
-//	  purposes[]       {purpose, rule, case_kinds[], reason opt, reason_nl opt, cases}: (a),
-//	                   with the number of the subject's cases that serve it
-//	  categories[]     {category, health opt, records, withheld opt}: (b), the categories held
-//	  recipients[]     {from: "policy"|"statute"|"log", kind, party opt, basis opt,
-//	                   legal_basis opt, rule opt, citation opt, categories[], reason opt,
-//	                   reason_nl opt, disclosed opt}: (c), who may receive data under the policy and its
-//	                   legal bases, and who did receive it (the log)
-//	  retention[]      {rule, categories opt, case_kinds opt, trigger, period, statutory opt,
-//	                   citation opt, reason opt, reason_nl opt}: (d), the rules that set
-//	                   the periods
-//	  sources[]        {kind, party opt, records}: (g), where the records came from (R2)
-//	  rights[]         {right, article, rules[]}: (e), rectification, erasure, restriction,
-//	                   objection, portability, withdrawing consent, complaining
-//	  complaint        {authority, website, procedure opt, rules[]}: (f), where to complain (O15)
-//	  automated_decisions  false: (h), no automated decision-making
-//	totals             {cases, records, medical, withheld, redacted, consents, disclosures,
-//	                   access_events, requests}: counts a reader checks against the content
-//
-// The enumerations are the library's stored values: categories
-// ([privacy.Category]) and the fields of each, case kinds, party kinds,
-// roles, bases, triggers, event actions and outcomes from package privacy;
-// request kinds, forms, statuses, steps, grounds and rights from this
-// package. Purposes and legal bases are IDs the policy names. A test keeps
-// the enumerations of [ExportSchema] equal to the library's.
+// The subject's requests are in their export, in the export's own form
+// ([export.RequestData]); [Request.Validate] checks a request as the
+// export does, so that every request a store keeps can be exported.
 //
 // # Rules
 //
-// R8, R11, R12, O1, O6, O13, G1, G2, G3, G4, G5, G7, G8, N6, N8, N9 and N11
-// are enforced here, each cited
-// at the code that enforces it; see the table tests named after them.
-// Package rightstest is the conformance kit for [Store] adapters.
+// R8, R11, R12, O1, O6, O13, G2, G3, G4, G7, G8, N6, N8, N9 and N11 are
+// enforced here, each cited at the code that enforces it; see the table
+// tests named after them. G1, G5 and N9's access log are the export's
+// (package export). Package rightstest is the conformance kit for [Store]
+// adapters.
 package rights

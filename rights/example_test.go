@@ -7,6 +7,7 @@ import (
 	"log"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
@@ -126,7 +127,7 @@ func ExampleDesk_Export() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	e, err := rights.DecodeExport(&buf)
+	e, err := export.Decode(&buf)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -208,7 +209,7 @@ func ExampleDesk_Refuse() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	n, err := desk.Notice(req, rights.English)
+	n, err := desk.Notice(req, export.English)
 	if err != nil {
 		log.Fatal(err)
 	}

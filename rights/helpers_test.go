@@ -22,6 +22,7 @@ var (
 	wantKind   = testworld.WantKind
 	wantRule   = testworld.WantRule
 	day        = testworld.Day
+	records    = testworld.Records
 )
 
 const (

@@ -3,6 +3,8 @@ package rights
 import (
 	"fmt"
 
+	"github.com/dossierwacht/dossierwacht/export"
+	"github.com/dossierwacht/dossierwacht/internal/words"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -14,15 +16,15 @@ import (
 type Notice struct {
 	Request RequestID
 	Step    StepKind
-	Lang    Lang
+	Lang    export.Lang
 	Title   string
 	Lines   []string
 	// Rules are the rules the notice gives effect to.
 	Rules []privacy.RuleID
 }
 
-var noticeTexts = map[Lang]map[string]string{
-	Dutch: {
+var noticeTexts = map[export.Lang]map[string]string{
+	export.Dutch: {
 		"filed.title":     "Ontvangstbevestiging van uw verzoek %s",
 		"filed":           "Wij hebben uw verzoek om %s ontvangen op %s.",
 		"due":             "U krijgt uiterlijk op %s antwoord (regel %s).",
@@ -46,7 +48,7 @@ var noticeTexts = map[Lang]map[string]string{
 		"procedure":       "U kunt ook onze klachtenregeling volgen: %s",
 		"late":            "Wij hebben de termijn overschreden; onze excuses.",
 	},
-	English: {
+	export.English: {
 		"filed.title":     "Your request %s was received",
 		"filed":           "We received your request for %s on %s.",
 		"due":             "You will have our answer by %s at the latest (rule %s).",
@@ -73,16 +75,17 @@ var noticeTexts = map[Lang]map[string]string{
 }
 
 // Notice composes the subject's notice of the last step of r in the
-// language lang. It fails with [privacy.ErrInvalid] for an unknown
-// language or a malformed request.
-func (d *Desk) Notice(r Request, lang Lang) (Notice, error) {
+// language lang, naming things as the export's page does (the kind of
+// request, the ground, the days). It fails with [privacy.ErrInvalid] for
+// an unknown language or a malformed request.
+func (d *Desk) Notice(r Request, lang export.Lang) (Notice, error) {
 	if !lang.Known() {
 		return Notice{}, invalid("notice", "lang", "want nl or en")
 	}
 	if err := r.Validate(); err != nil {
 		return Notice{}, err
 	}
-	t, words := noticeTexts[lang], textsFor(lang)
+	t, l := noticeTexts[lang], string(lang)
 	f := func(key string, args ...any) string { return fmt.Sprintf(t[key], args...) }
 	s := r.Last()
 	n := Notice{Request: r.ID, Step: s.Kind, Lang: lang, Title: f(string(s.Kind)+".title", r.ID)}
@@ -96,20 +99,20 @@ func (d *Desk) Notice(r Request, lang Lang) (Notice, error) {
 	}
 	switch s.Kind {
 	case StepFiled:
-		add(f("filed", words.name("kind", string(r.Kind)), words.date(r.Received)))
-		add(f("due", words.day(r.Due.Date), r.Due.Rule), r.Due.Rule)
+		add(f("filed", words.Name(l, "kind", string(r.Kind)), words.Date(l, r.Received)))
+		add(f("due", words.Day(l, r.Due.Date), r.Due.Rule), r.Due.Rule)
 		if r.AwaitsWritten() {
 			add(f("awaits", r.WrittenRule), r.WrittenRule)
 		}
 	case StepConfirmed:
-		add(f("confirmed", words.date(s.At)), s.Rule)
-		add(f("due", words.day(r.Due.Date), r.Due.Rule), r.Due.Rule)
+		add(f("confirmed", words.Date(l, s.At)), s.Rule)
+		add(f("due", words.Day(l, r.Due.Date), r.Due.Rule), r.Due.Rule)
 	case StepExtended:
 		// Rule G2: the extension is notified with its reasons.
 		add(f("extended", s.Reason), privacy.G2)
-		add(f("extendedDue", words.day(s.Due)))
+		add(f("extendedDue", words.Day(l, s.Due)))
 	case StepAnswered:
-		add(f("answered", words.date(s.At), s.Reason), s.Rule)
+		add(f("answered", words.Date(l, s.At), s.Reason), s.Rule)
 		if s.Copy > 0 {
 			if s.FeeCents == 0 {
 				add(t["free"], privacy.N11)
@@ -119,7 +122,7 @@ func (d *Desk) Notice(r Request, lang Lang) (Notice, error) {
 		}
 		if o := s.Outcome; o != nil {
 			if !o.MedicalDue.IsZero() {
-				add(f("medicalDue", words.day(o.MedicalDue)), privacy.N8)
+				add(f("medicalDue", words.Day(l, o.MedicalDue)), privacy.N8)
 			}
 			if len(o.Kept) > 0 {
 				add(f("kept", len(o.Kept)), privacy.G3)
@@ -130,7 +133,7 @@ func (d *Desk) Notice(r Request, lang Lang) (Notice, error) {
 		}
 	case StepRefused:
 		// Rule G2 (art. 12(4)) and O15: reasons and the right to complain.
-		add(f("refused", words.date(s.At), words.name("ground", string(s.Ground)), s.Rule), s.Rule)
+		add(f("refused", words.Date(l, s.At), words.Name(l, "ground", string(s.Ground)), s.Rule), s.Rule)
 		add(f("reasons", s.Reason), privacy.G2)
 		add(t["complain"], privacy.O15)
 		if d.complaints != "" {

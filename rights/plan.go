@@ -8,7 +8,9 @@ import (
 	"iter"
 	"maps"
 	"slices"
+	"time"
 
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/retention"
@@ -35,9 +37,9 @@ type Plan struct {
 	// MedicalDue is the last day to destroy the medical records that go
 	// (N8); zero when none go.
 	MedicalDue calendar.Date
-	// RetentionKnown reports that the record's retention came from
-	// [RetentionFacts]; without it the policy's statutory periods decided
-	// and legal holds were not known.
+	// RetentionKnown reports that the record's retention came from the
+	// desk's retention facts ([Options].Retention); without them the
+	// policy's statutory periods decided and legal holds were not known.
 	RetentionKnown bool
 	// DisclosuresKnown reports that the disclosure log was read; without
 	// it Notify is empty for want of knowledge, not for want of
@@ -75,30 +77,6 @@ type Keep struct {
 	Reason   string        `json:"reason,omitempty"`
 }
 
-func (k Keep) validate(path string) error {
-	const o = "validate request"
-	for _, f := range []struct{ p, id string }{{"record", string(k.Record)}, {"case", string(k.Case)}} {
-		if err := checkID(o, path+"."+f.p, f.id); err != nil {
-			return err
-		}
-	}
-	if !k.Category.Known() || k.Category.Special() {
-		return invalid(o, path+".category", "unknown category")
-	}
-	if !k.Ground.Known() {
-		return invalid(o, path+".ground", "unknown ground")
-	}
-	for _, r := range []privacy.RuleID{k.Rule, k.Retention} {
-		if r != "" && !r.Known() {
-			return invalid(o, path+".rule", "unknown rule")
-		}
-	}
-	if len(k.Citation) > maxReasonLen || len(k.Reason) > maxReasonLen {
-		return invalid(o, path, "text longer than 4096 bytes")
-	}
-	return nil
-}
-
 // Notify is a recipient that must be told of a rectification or erasure
 // (rule G4, GDPR art. 19): it received records that changed or went.
 type Notify struct {
@@ -124,8 +102,8 @@ type Corrections map[privacy.RecordID]map[privacy.Field]string
 // afterwards (rule O13). An erasure takes every record in its scope (all
 // the subject's records when the request names none) and keeps those that
 // a legal hold or a statutory retention period keeps, with the ground and
-// the rule (rule G3), from [RetentionFacts] — or, without it, from the
-// policy's statutory periods. Medical records that go are due within the
+// the rule (rule G3), from the retention facts ([Options].Retention) — or,
+// without them, from the policy's statutory periods. Medical records that go are due within the
 // policy's medical erasure period from the request's receipt (rule N8).
 // For both, the disclosure log gives the recipients to tell (rule G4).
 //
@@ -154,7 +132,7 @@ func (d *Desk) Plan(ctx context.Context, act privacy.Act, id RequestID, correcti
 	if err := checkTime(o, "act.at", now); err != nil {
 		return Plan{}, err
 	}
-	ctx = newRun(ctx) // the subject's holds read once for the whole plan
+	ctx = export.OnePass(ctx) // the subject's holds read once for the whole plan
 	p := Plan{Request: r.ID, Kind: r.Kind, Subject: r.Subject, Policy: d.policy.Version,
 		RetentionKnown: d.retention != nil, DisclosuresKnown: d.disclosures != nil}
 	if r.Kind == KindRectification {
@@ -256,7 +234,7 @@ func (d *Desk) planErasure(ctx context.Context, act privacy.Act, r Request, p *P
 	}
 	today := dayOf(now)
 	decide := func(c privacy.Case, rec privacy.Record) error {
-		var ret Retention
+		var ret export.Retention
 		var known bool
 		if d.retention != nil {
 			if ret, err = d.retention.RecordRetention(ctx, s, c, rec, now); err != nil {
@@ -266,7 +244,7 @@ func (d *Desk) planErasure(ctx context.Context, act privacy.Act, r Request, p *P
 		} else {
 			ret, known = policyRetention(d.policy, s, c, rec)
 		}
-		if g, keep := ret.keeps(today); known && keep {
+		if g, keep := keeps(ret, today); known && keep {
 			// Rule G3: a legal obligation or legal claims block erasure.
 			p.Keeps = append(p.Keeps, Keep{Record: rec.ID, Case: rec.Case, Category: rec.Category, Ground: g,
 				Rule: privacy.G3, Retention: ret.Rule, Until: ret.Until, Citation: ret.Citation, Reason: ret.Reason})
@@ -551,4 +529,69 @@ func (d *Desk) erase(ctx context.Context, act privacy.Act, r Request, ids []priv
 		}
 	}
 	return nil
+}
+
+// keeps reports whether r keeps its record from erasure on day today, and
+// on which ground (rule G3).
+func keeps(r export.Retention, today calendar.Date) (Ground, bool) {
+	switch {
+	case r.Hold:
+		return GroundLegalClaims, true
+	case r.Statutory && (r.Until.IsZero() || !today.After(r.Until)):
+		return GroundStatutoryRetention, true
+	}
+	return "", false
+}
+
+// policyRetention is the retention of a record as the policy alone sets it,
+// for an erasure decided without retention facts: the statutory rule that
+// keeps the record longest, if any applies (legal holds are then unknown).
+// A rule whose trigger has not happened keeps the record with no end yet.
+func policyRetention(p *privacy.Policy, s privacy.Subject, c privacy.Case, r privacy.Record) (export.Retention, bool) {
+	var best export.Retention
+	found := false
+	for _, rule := range p.Retention {
+		if !rule.Statutory || !applies(rule, c.Kind, r.Category) {
+			continue
+		}
+		var from time.Time
+		switch rule.Trigger {
+		case privacy.TriggerCaseClosed:
+			from = c.Closed
+		case privacy.TriggerEmploymentEnded:
+			from = s.EmploymentEnded
+		case privacy.TriggerRecordCreated:
+			from = r.Created
+		case privacy.TriggerRecordUpdated:
+			from = r.Updated
+		}
+		var until calendar.Date
+		if !from.IsZero() {
+			until = calendar.Add(dayOf(from), rule.Period)
+		}
+		cand := export.Retention{Rule: rule.Rule, Period: rule.Period, Trigger: rule.Trigger, Until: until,
+			Statutory: true, Citation: rule.Citation, Reason: rule.Reason}
+		switch {
+		case !found:
+			best, found = cand, true
+		case best.Until.IsZero():
+		case cand.Until.IsZero() || cand.Until.After(best.Until):
+			best = cand
+		}
+	}
+	return best, found
+}
+
+// applies reports whether a retention rule covers records of category cat
+// in cases of kind k: empty lists cover everything.
+func applies(rule privacy.RetentionRule, k privacy.CaseKind, cat privacy.Category) bool {
+	okCat := len(rule.Categories) == 0
+	for _, c := range rule.Categories {
+		okCat = okCat || c == cat
+	}
+	okKind := len(rule.CaseKinds) == 0
+	for _, ck := range rule.CaseKinds {
+		okKind = okKind || ck == k
+	}
+	return okCat && okKind
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
 	"github.com/dossierwacht/dossierwacht/rights"
@@ -54,7 +55,7 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 	})
 	t.Run("G3_legal_hold_keeps_a_record", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.Sources.Retention["rec-note"] = rights.Retention{Rule: privacy.G3, Hold: true, Citation: "hold-2026-01", Reason: "a court case is pending"}
+		w.Sources.Retention["rec-note"] = export.Retention{Rule: privacy.G3, Hold: true, Citation: "hold-2026-01", Reason: "a court case is pending"}
 		w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-note", "rec-identity"}})
 		p, err := w.Desk.Plan(w.Ctx, deskAct(t0.Add(time.Hour)), "req-erase", nil)
 		if err != nil {
@@ -69,7 +70,7 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 	})
 	t.Run("G3_statutory_period_over_record_goes", func(t *testing.T) {
 		w := newWorld(t, nil)
-		w.Sources.Retention["rec-wages"] = rights.Retention{Rule: privacy.R9, Period: privacy.Years(7), Statutory: true,
+		w.Sources.Retention["rec-wages"] = export.Retention{Rule: privacy.R9, Period: privacy.Years(7), Statutory: true,
 			Until: day(t, "2026-03-01")}
 		w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure, Records: []privacy.RecordID{"rec-wages"}})
 		p, err := w.Desk.Plan(w.Ctx, deskAct(t0), "req-erase", nil)
@@ -111,7 +112,7 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 		if o := r.Last().Outcome; o == nil || o.MedicalDue != p.MedicalDue || !slices.Equal(o.Erased, []privacy.RecordID{"rec-medical"}) {
 			t.Errorf("outcome = %+v", r.Last().Outcome)
 		}
-		n, _ := w.Desk.Notice(r, rights.Dutch)
+		n, _ := w.Desk.Notice(r, export.Dutch)
 		if !containsRule(n.Rules, privacy.N8) || !strings.Contains(strings.Join(n.Lines, " "), "2 juni 2026") {
 			t.Errorf("notice = %+v", n)
 		}

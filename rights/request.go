@@ -1,11 +1,12 @@
 package rights
 
 import (
-	"fmt"
+	"errors"
 	"log/slog"
 	"slices"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 )
@@ -54,12 +55,6 @@ func (k Kind) Known() bool { return slices.Contains(Kinds(), k) }
 // a copy of their data (GDPR art. 15(3)): those are the copies that rule
 // N11 counts.
 func (k Kind) delivers() bool { return k == KindAccess || k == KindCopy }
-
-// scoped reports whether a request of kind k may name the records it is
-// about.
-func (k Kind) scoped() bool {
-	return k == KindRectification || k == KindErasure || k == KindRestriction
-}
 
 // Form is how a request reached the service. Values are stored.
 type Form string
@@ -316,7 +311,6 @@ func (o *Outcome) clone() *Outcome {
 const (
 	maxScope      = 10000 // records a request may name
 	maxReasonLen  = 4096
-	maxDocLen     = 128
 	maxFeeCents   = 1_000_000
 	minYear       = 1
 	maxYear       = 9999
@@ -354,127 +348,58 @@ func checkTime(opName, path string, t time.Time) error {
 }
 
 // Validate reports whether r is a well-formed request: the checks a store
-// may rely on. It does not judge the history against a policy.
+// may rely on. They are the export's ([export.RequestData.Validate]), so
+// that every request a store keeps can be exported: IDs and times
+// well-formed, kind, form, status, steps and grounds known, records named
+// only by a rectification, erasure or restriction, a history that starts
+// with the filing, runs forward in time and ends in the request's status.
+// It does not judge the history against a policy.
 func (r Request) Validate() error {
-	const o = "validate request"
-	if err := checkID(o, "id", string(r.ID)); err != nil {
+	d := r.data()
+	if err := d.Validate(); err != nil {
+		var e *privacy.Error
+		if errors.As(err, &e) {
+			c := *e
+			c.Op = op + "validate request"
+			return &c
+		}
 		return err
-	}
-	if err := checkID(o, "subject", string(r.Subject)); err != nil {
-		return err
-	}
-	if !r.Kind.Known() {
-		return invalid(o, "kind", fmt.Sprintf("unknown kind %q", trunc(string(r.Kind))))
-	}
-	if !r.Form.Known() {
-		return invalid(o, "form", "unknown form")
-	}
-	if err := checkTime(o, "received", r.Received); err != nil {
-		return err
-	}
-	if r.Document != "" {
-		if err := checkID(o, "document", r.Document); err != nil {
-			return err
-		}
-	}
-	if len(r.Records) > 0 && !r.Kind.scoped() {
-		return invalid(o, "records", "only a rectification, erasure or restriction names records")
-	}
-	if len(r.Records) > maxScope {
-		return invalid(o, "records", "more than 10000 records")
-	}
-	seen := make(map[privacy.RecordID]bool, len(r.Records))
-	for i, id := range r.Records {
-		if err := checkID(o, fmt.Sprintf("records[%d]", i), string(id)); err != nil {
-			return err
-		}
-		if seen[id] {
-			return invalid(o, fmt.Sprintf("records[%d]", i), "named twice")
-		}
-		seen[id] = true
-	}
-	if r.WrittenRule != "" && !r.WrittenRule.Known() {
-		return invalid(o, "written_rule", "unknown rule")
-	}
-	if !r.Written.IsZero() {
-		if err := checkTime(o, "written", r.Written); err != nil {
-			return err
-		}
-	}
-	if !r.Status.Known() {
-		return invalid(o, "status", "unknown status")
-	}
-	if len(r.History) == 0 {
-		return invalid(o, "history", "a request has at least its filing")
-	}
-	if r.History[0].Kind != StepFiled {
-		return invalid(o, "history[0]", "the first step is the filing")
-	}
-	if r.Last().Status != r.Status {
-		return invalid(o, "status", "not the status of the last step")
-	}
-	for i, s := range r.History {
-		if err := s.validate(fmt.Sprintf("history[%d]", i)); err != nil {
-			return err
-		}
-		if i > 0 && s.At.Before(r.History[i-1].At) {
-			return invalid(o, fmt.Sprintf("history[%d].at", i), "before the step it follows")
-		}
 	}
 	return nil
 }
 
-func (s Step) validate(path string) error {
-	const o = "validate request"
-	if !s.Kind.Known() {
-		return invalid(o, path+".step", "unknown step")
+// data is r in the export's form: the subject's export shows it so, and
+// its Validate checks it. It shares no slice with r.
+func (r *Request) data() export.RequestData {
+	d := export.RequestData{ID: string(r.ID), Subject: r.Subject, Kind: string(r.Kind), Form: string(r.Form),
+		Received: r.Received, Document: r.Document, Records: slices.Clone(r.Records), WrittenRule: r.WrittenRule,
+		Written: r.Written, Status: string(r.Status), Policy: r.Policy,
+		Due: export.DueData{Date: r.Due.Date, Rule: r.Due.Rule, Citation: r.Due.Citation, Extension: r.Due.Extension}}
+	if r.History != nil {
+		d.History = make([]export.StepData, len(r.History))
 	}
-	if !s.Status.Known() {
-		return invalid(o, path+".status", "unknown status")
+	for i, s := range r.History {
+		d.History[i] = export.StepData{Kind: string(s.Kind), Status: string(s.Status), At: s.At, By: s.By, Reason: s.Reason,
+			Rule: s.Rule, Policy: s.Policy, Ground: string(s.Ground), Due: s.Due, Late: s.Late, Copy: s.Copy,
+			FeeCents: s.FeeCents, Document: s.Document, Outcome: s.Outcome.data()}
 	}
-	if err := checkTime(o, path+".at", s.At); err != nil {
-		return err
+	return d
+}
+
+func (o *Outcome) data() *export.OutcomeData {
+	if o == nil {
+		return nil
 	}
-	if err := checkID(o, path+".by", string(s.By)); err != nil {
-		return err
+	d := &export.OutcomeData{Changed: slices.Clone(o.Changed), Erased: slices.Clone(o.Erased),
+		Notify: slices.Clone(o.Notify), MedicalDue: o.MedicalDue}
+	if o.Kept != nil {
+		d.Kept = make([]export.KeptData, len(o.Kept))
 	}
-	if len(s.Reason) > maxReasonLen {
-		return invalid(o, path+".reason", "longer than 4096 bytes")
+	for i, k := range o.Kept {
+		d.Kept[i] = export.KeptData{Record: k.Record, Case: k.Case, Category: k.Category, Ground: string(k.Ground),
+			Rule: k.Rule, Retention: k.Retention, Until: k.Until, Citation: k.Citation, Reason: k.Reason}
 	}
-	if s.Rule != "" && !s.Rule.Known() {
-		return invalid(o, path+".rule", "unknown rule")
-	}
-	if s.Ground != "" && !s.Ground.Known() {
-		return invalid(o, path+".ground", "unknown ground")
-	}
-	if s.Copy < 0 || s.FeeCents < 0 || s.FeeCents > maxFeeCents {
-		return invalid(o, path, "copy and fee must be within bounds")
-	}
-	if s.Document != "" {
-		if err := checkID(o, path+".document", s.Document); err != nil {
-			return err
-		}
-	}
-	if s.Outcome != nil {
-		for _, ids := range [][]privacy.RecordID{s.Outcome.Changed, s.Outcome.Erased} {
-			for _, id := range ids {
-				if err := checkID(o, path+".outcome", string(id)); err != nil {
-					return err
-				}
-			}
-		}
-		for _, k := range s.Outcome.Kept {
-			if err := k.validate(path + ".outcome.kept"); err != nil {
-				return err
-			}
-		}
-		for _, p := range s.Outcome.Notify {
-			if err := checkID(o, path+".outcome.notify", string(p)); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return d
 }
 
 func trunc(s string) string {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/rights"
@@ -288,7 +289,7 @@ func TestExtendG2(t *testing.T) {
 				r.Last().Reason != tc.reason || r.Last().Due != r.Due.Date || r.Last().Rule != privacy.G2 {
 				t.Errorf("extended request = %+v", r)
 			}
-			n, err := w.Desk.Notice(r, rights.English)
+			n, err := w.Desk.Notice(r, export.English)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -364,7 +365,7 @@ func TestRefuseO13G3(t *testing.T) {
 			if r.Status != rights.StatusRefused || s.Rule != tc.rule || s.Ground != tc.ground || s.Reason != tc.reason || s.Policy != "1.0.0" || s.By != carla {
 				t.Errorf("refusal = %+v", s)
 			}
-			for _, lang := range []rights.Lang{rights.Dutch, rights.English} {
+			for _, lang := range []export.Lang{export.Dutch, export.English} {
 				n, err := w.Desk.Notice(r, lang)
 				if err != nil {
 					t.Fatal(err)
@@ -404,7 +405,7 @@ func TestFeeN11(t *testing.T) {
 		if err != nil || r.Last().Copy != 1 || r.Last().FeeCents != 0 {
 			t.Fatalf("Answer(first copy) = %+v, %v", r.Last(), err)
 		}
-		n, _ := w.Desk.Notice(r, rights.English)
+		n, _ := w.Desk.Notice(r, export.English)
 		if !strings.Contains(strings.Join(n.Lines, " "), "free of charge") {
 			t.Errorf("notice of the first copy does not say it is free: %v", n.Lines)
 		}
@@ -419,7 +420,7 @@ func TestFeeN11(t *testing.T) {
 		if err != nil || r.Last().Copy != 2 || r.Last().FeeCents != 750 {
 			t.Fatalf("Answer(second copy) = %+v, %v", r.Last(), err)
 		}
-		n, _ := w.Desk.Notice(r, rights.Dutch)
+		n, _ := w.Desk.Notice(r, export.Dutch)
 		if !strings.Contains(strings.Join(n.Lines, " "), "€ 7,50") {
 			t.Errorf("notice of the second copy does not name the fee: %v", n.Lines)
 		}

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // sweepRetention closes Anna's case, records the end of her employment,
@@ -60,7 +60,7 @@ func (w *world) sweepRetention(ctx context.Context) error {
 	if _, err := w.svc.Export(ctx, w.anna, "employee-anna", &buf, nil); err != nil {
 		return err
 	}
-	export, err := rights.DecodeExport(&buf)
+	export, err := export.Decode(&buf)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
@@ -87,9 +88,9 @@ type World struct {
 // Sources are the test's stand-ins for the consent, access and retention
 // packages.
 type Sources struct {
-	Disclosures []rights.Disclosure
-	Consents    []rights.Consent
-	Retention   map[privacy.RecordID]rights.Retention
+	Disclosures []export.Disclosure
+	Consents    []export.Consent
+	Retention   map[privacy.RecordID]export.Retention
 	Store       *memstore.Store
 	// Fail, if set, is the error the disclosure log yields.
 	Fail error
@@ -99,10 +100,10 @@ type Sources struct {
 	Quiet map[privacy.SubjectID]bool
 }
 
-func (s *Sources) SubjectDisclosures(_ context.Context, subject privacy.SubjectID) iter.Seq2[rights.Disclosure, error] {
-	return func(yield func(rights.Disclosure, error) bool) {
+func (s *Sources) SubjectDisclosures(_ context.Context, subject privacy.SubjectID) iter.Seq2[export.Disclosure, error] {
+	return func(yield func(export.Disclosure, error) bool) {
 		if s.Fail != nil {
-			yield(rights.Disclosure{}, s.Fail)
+			yield(export.Disclosure{}, s.Fail)
 			return
 		}
 		for _, d := range s.Disclosures {
@@ -113,8 +114,8 @@ func (s *Sources) SubjectDisclosures(_ context.Context, subject privacy.SubjectI
 	}
 }
 
-func (s *Sources) SubjectConsents(_ context.Context, subject privacy.SubjectID) iter.Seq2[rights.Consent, error] {
-	return func(yield func(rights.Consent, error) bool) {
+func (s *Sources) SubjectConsents(_ context.Context, subject privacy.SubjectID) iter.Seq2[export.Consent, error] {
+	return func(yield func(export.Consent, error) bool) {
 		for _, c := range s.Consents {
 			if !yield(c, nil) {
 				return
@@ -139,11 +140,11 @@ func (s *Sources) SubjectEvents(ctx context.Context, subject privacy.SubjectID) 
 	}
 }
 
-func (s *Sources) RecordRetention(_ context.Context, _ privacy.Subject, _ privacy.Case, r privacy.Record, _ time.Time) (rights.Retention, error) {
+func (s *Sources) RecordRetention(_ context.Context, _ privacy.Subject, _ privacy.Case, r privacy.Record, _ time.Time) (export.Retention, error) {
 	if ret, ok := s.Retention[r.ID]; ok {
 		return ret, nil
 	}
-	return rights.Retention{Rule: privacy.O12, Period: privacy.Years(2), Trigger: privacy.TriggerCaseClosed,
+	return export.Retention{Rule: privacy.O12, Period: privacy.Years(2), Trigger: privacy.TriggerCaseClosed,
 		Reason: "not longer than the contract needs"}, nil
 }
 
@@ -225,7 +226,7 @@ func (w *World) populate(tb testing.TB) {
 	if err := w.Dossiers.AddRecord(w.Ctx, privacy.Act{By: Physician, At: med.Created}, med); err != nil {
 		tb.Fatal(err)
 	}
-	w.Sources.Disclosures = []rights.Disclosure{
+	w.Sources.Disclosures = []export.Disclosure{
 		{ID: "dis-1", Time: T0.Add(3 * time.Hour), Recipient: "employer-bakery", RecipientKind: privacy.PartyEmployer,
 			Case: AnnaCase, Categories: []privacy.Category{privacy.CategoryAbsenceFacts}, Records: []privacy.RecordID{"rec-sick-report"},
 			Basis: privacy.BasisNone, Rule: privacy.N2, By: Physician.ID},
@@ -233,12 +234,12 @@ func (w *World) populate(tb testing.TB) {
 			Case: AnnaCase, Categories: []privacy.Category{privacy.CategoryIdentity, privacy.CategoryAbsenceFacts},
 			Basis: privacy.BasisNone, Rule: privacy.O11, By: Carla},
 	}
-	w.Sources.Consents = []rights.Consent{
+	w.Sources.Consents = []export.Consent{
 		{ID: "grant-1", Recipient: "reintegration-firm", RecipientKind: privacy.PartyReintegrationCompany,
 			Categories: []privacy.Category{privacy.CategoryWorkCapacity}, Written: true, Document: "doc-consent-1",
 			Granted: T0.Add(time.Hour), Revoked: T0.Add(48 * time.Hour), Rule: privacy.O14},
 	}
-	w.Sources.Retention = map[privacy.RecordID]rights.Retention{
+	w.Sources.Retention = map[privacy.RecordID]export.Retention{
 		"rec-wages": {Rule: privacy.R9, Period: privacy.Years(7), Trigger: privacy.TriggerCaseClosed, Statutory: true,
 			Citation: "Algemene wet inzake rijksbelastingen art. 52(4)", Reason: "fiscal retention duty"},
 	}
@@ -341,16 +342,16 @@ func (w *World) LastSeq(tb testing.TB) uint64 {
 
 // Export writes Anna's export as the desk (Carla) two days after T0 and
 // decodes it, or fails the test.
-func (w *World) Export(tb testing.TB, opts *rights.ExportOptions) (*rights.Export, []byte) {
+func (w *World) Export(tb testing.TB, opts *rights.ExportOptions) (*export.Document, []byte) {
 	tb.Helper()
 	var buf bytes.Buffer
 	tot, err := w.Desk.Export(w.Ctx, DeskAct(T0.Add(48*time.Hour)), &buf, Anna, opts)
 	if err != nil {
 		tb.Fatalf("Export: %v", err)
 	}
-	e, err := rights.DecodeExport(bytes.NewReader(buf.Bytes()))
+	e, err := export.Decode(bytes.NewReader(buf.Bytes()))
 	if err != nil {
-		tb.Fatalf("DecodeExport: %v\n%s", err, buf.Bytes())
+		tb.Fatalf("Decode: %v\n%s", err, buf.Bytes())
 	}
 	if e.Totals != tot {
 		tb.Errorf("Export returned totals %+v, the export says %+v", tot, e.Totals)
@@ -360,11 +361,22 @@ func (w *World) Export(tb testing.TB, opts *rights.ExportOptions) (*rights.Expor
 
 // Page writes subject's export as a page in lang, as the desk (Carla) two
 // days after T0, or fails the test.
-func (w *World) Page(tb testing.TB, subject privacy.SubjectID, lang rights.Lang) string {
+func (w *World) Page(tb testing.TB, subject privacy.SubjectID, lang export.Lang) string {
 	tb.Helper()
 	var buf bytes.Buffer
-	if _, err := w.Desk.Export(w.Ctx, DeskAct(T0.Add(48*time.Hour)), &buf, subject, &rights.ExportOptions{Format: rights.FormatHTML, Lang: lang}); err != nil {
+	if _, err := w.Desk.Export(w.Ctx, DeskAct(T0.Add(48*time.Hour)), &buf, subject, &rights.ExportOptions{Format: export.FormatHTML, Lang: lang}); err != nil {
 		tb.Fatalf("Export: %v", err)
 	}
 	return buf.String()
+}
+
+// Records are the records of an export, by ID.
+func Records(e *export.Document) map[privacy.RecordID]export.RecordData {
+	out := map[privacy.RecordID]export.RecordData{}
+	for _, c := range e.Cases {
+		for _, r := range c.Records {
+			out[r.ID] = r
+		}
+	}
+	return out
 }

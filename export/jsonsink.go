@@ -1,4 +1,4 @@
-package rights
+package export
 
 import (
 	"bufio"
@@ -26,7 +26,7 @@ func newJSONSink(w *bufio.Writer) *jsonSink { return &jsonSink{w: w} }
 type header struct {
 	Schema          string        `json:"schema"`
 	Generated       time.Time     `json:"generated"`
-	Request         RequestID     `json:"request,omitempty"`
+	Request         string        `json:"request,omitempty"`
 	Controller      string        `json:"controller"`
 	ControllerNL    string        `json:"controller_nl,omitempty"`
 	Processor       string        `json:"processor,omitempty"`
@@ -99,7 +99,7 @@ func (s *jsonSink) elem(v any) error {
 	return s.value(v)
 }
 
-func (s *jsonSink) begin(h *Export) error {
+func (s *jsonSink) begin(h *Document) error {
 	hd := header{Schema: h.Schema, Generated: h.Generated, Request: h.Request, Controller: h.Controller, ControllerNL: h.ControllerNL,
 		Processor: h.Processor, ProcessorNL: h.ProcessorNL, Policy: h.Policy, Subject: h.Subject, Medical: h.Medical,
 		RecordRetention: h.RecordRetention}
@@ -155,7 +155,7 @@ func (s *jsonSink) disclosure(d *Disclosure) error { return s.elem(d) }
 func (s *jsonSink) access(a *AccessEntry) error    { return s.elem(a) }
 func (s *jsonSink) endPart(partKind) error         { return s.raw("]}") }
 
-func (s *jsonSink) requests(rs []Request) error {
+func (s *jsonSink) requests(rs []RequestData) error {
 	if err := s.raw(`,"requests":[`); err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (s *jsonSink) end(t *Totals) error {
 
 // emptyLists returns v, or a copy of it, in which every nil slice that the
 // JSON form does not leave out (no omitempty) is empty: the export writes
-// an empty list as [], never as null (the schema, ExportSchema, requires
+// an empty list as [], never as null (the schema, JSONSchema, requires
 // arrays). What changes is copied; v itself is left as it is.
 func emptyLists(v reflect.Value) reflect.Value {
 	out, _ := withEmptyLists(v)

@@ -1,4 +1,4 @@
-package rights
+package export
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dossierwacht/dossierwacht/internal/words"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -31,7 +32,7 @@ func TestPageWordsComplete(t *testing.T) {
 		for _, c := range privacy.Categories() {
 			info, _ := c.Info()
 			for _, f := range info.Fields {
-				if _, ok := tx.names["field:"+string(f)]; !ok {
+				if _, ok := words.Lookup(string(tx.lang), "field", string(f)); !ok {
 					t.Errorf("%s: field %s of %s has no name", tx.lang, f, c)
 				}
 			}

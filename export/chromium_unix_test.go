@@ -1,6 +1,6 @@
 //go:build unix
 
-package rights_test
+package export_test
 
 import (
 	"os/exec"

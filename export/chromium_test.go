@@ -1,4 +1,4 @@
-package rights_test
+package export_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/rights"
 )
 
@@ -78,13 +79,13 @@ func TestExportHTMLInChromium(t *testing.T) {
 	w := newWorld(t, nil)
 	w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
 	tests := []struct {
-		lang rights.Lang
+		lang export.Lang
 		want []string
 	}{
-		{rights.Dutch, []string{"Uw gegevens", "Uw dossiers", "verzuimdossier", "identificatiegegevens (NAW)", "woonplaats",
+		{export.Dutch, []string{"Uw gegevens", "Uw dossiers", "verzuimdossier", "identificatiegegevens (NAW)", "woonplaats",
 			"Wie uw gegevens heeft ingezien of gewijzigd, of dat heeft geprobeerd", "Verstrekkingen aan anderen", "Uw toestemmingen", "Over deze verwerking",
 			"Medisch gegeven — de inhoud ontvangt u via de bedrijfsarts", "Autoriteit Persoonsgegevens", "30 maart 2026"}},
-		{rights.English, []string{"Your data", "Your cases", "absence case", "identity (name, address)", "city",
+		{export.English, []string{"Your data", "Your cases", "absence case", "identity (name, address)", "city",
 			"Who accessed, changed or tried to access your data", "Disclosures to others", "Your consents", "About this processing",
 			"Medical record — you receive its content through the company doctor", "Autoriteit Persoonsgegevens", "30 March 2026"}},
 	}
@@ -96,7 +97,7 @@ func TestExportHTMLInChromium(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(48*time.Hour)), f, anna, &rights.ExportOptions{Format: rights.FormatHTML, Lang: tc.lang, Request: "req-1"}); err != nil {
+			if _, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(48*time.Hour)), f, anna, &rights.ExportOptions{Format: export.FormatHTML, Lang: tc.lang, Request: "req-1"}); err != nil {
 				t.Fatal(err)
 			}
 			if err := f.Close(); err != nil {

@@ -1,4 +1,4 @@
-package rights
+package export
 
 import (
 	"bufio"
@@ -352,8 +352,8 @@ func parsePage(t *texts) *template.Template {
 		// same in its own language through the step's kind, the due date
 		// and the "not in writing" note, so it leaves them out. Staff's
 		// reasons are shown as written.
-		"stepReason": func(s Step) string {
-			if s.Kind == StepFiled || s.Kind == StepConfirmed {
+		"stepReason": func(s StepData) string {
+			if s.Kind == "filed" || s.Kind == "confirmed" {
 				return ""
 			}
 			return s.Reason
@@ -444,7 +444,7 @@ func newHTMLSink(w *bufio.Writer, lang Lang) *htmlSink {
 
 func (s *htmlSink) exec(name string, data any) error {
 	if err := s.page.ExecuteTemplate(s.w, name, data); err != nil {
-		return &privacy.Error{Op: op + "export", Kind: privacy.ErrUnavailable, Msg: "write failed", Err: err}
+		return writeErr(err)
 	}
 	return nil
 }
@@ -458,7 +458,7 @@ func (s *htmlSink) cite(ids ...privacy.RuleID) {
 	}
 }
 
-func (s *htmlSink) begin(h *Export) error {
+func (s *htmlSink) begin(h *Document) error {
 	switch {
 	case h.Medical.Direct:
 	case h.Medical.ReleasedBy != "":
@@ -610,7 +610,7 @@ func (s *htmlSink) endPart(k partKind) error {
 	return s.exec("partEnd", none)
 }
 
-func (s *htmlSink) requests(rs []Request) error {
+func (s *htmlSink) requests(rs []RequestData) error {
 	for _, r := range rs {
 		s.cite(r.Due.Rule)
 		for _, st := range r.History {

@@ -1,24 +1,25 @@
-package rights
+package export
 
 import (
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/internal/words"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 )
 
-// texts holds the words of one language: the page's labels and the names
-// of the library's vocabulary. Built once, never changed.
+// texts holds the words of one language: the page's labels, its plurals
+// and what it says of the rules; the names of the library's vocabulary and
+// the way a day is written are package words', which the notices of
+// package rights speak too. Built once, never changed.
 type texts struct {
 	lang    Lang
 	labels  map[string]string
-	names   map[string]string    // "kind:value" → name
 	plurals map[string][2]string // noun → the form for one, the form for more (with %d)
 	rules   map[privacy.RuleID]string
 	sources map[string]string // a rule's source → its name
-	months  [12]string
 }
 
 func (t *texts) label(key string) string {
@@ -30,12 +31,7 @@ func (t *texts) label(key string) string {
 
 // name translates a value of the vocabulary; an unknown value is shown as
 // it is.
-func (t *texts) name(kind, value string) string {
-	if s, ok := t.names[kind+":"+value]; ok {
-		return s
-	}
-	return value
-}
+func (t *texts) name(kind, value string) string { return words.Name(string(t.lang), kind, value) }
 
 func (t *texts) category(c privacy.Category) string {
 	if t.lang == Dutch {
@@ -64,20 +60,10 @@ func (t *texts) article(a string) string {
 }
 
 // date formats the day of t in the Netherlands: "2 maart 2026".
-func (t *texts) date(tm time.Time) string {
-	if tm.IsZero() {
-		return "—"
-	}
-	return t.day(calendar.DateIn(tm, calendar.Amsterdam()))
-}
+func (t *texts) date(tm time.Time) string { return words.Date(string(t.lang), tm) }
 
 // day formats a calendar day.
-func (t *texts) day(d calendar.Date) string {
-	if d.IsZero() {
-		return "—"
-	}
-	return fmt.Sprintf("%d %s %d", d.Day(), t.months[d.Month()-1], d.Year())
-}
+func (t *texts) day(d calendar.Date) string { return words.Day(string(t.lang), d) }
 
 // datetime formats t in the Netherlands: "2 maart 2026, 10:00".
 func (t *texts) datetime(tm time.Time) string {
@@ -219,25 +205,17 @@ func (t *texts) span(first, last time.Time) string {
 	return t.datetime(first) + " – " + t.datetime(last)
 }
 
-func newTexts(lang Lang, labels map[string]string, names map[string][2]string, months [12]string) *texts {
-	t := &texts{lang: lang, labels: labels, names: map[string]string{}, months: months,
-		plurals: englishPlurals, rules: englishRules(), sources: englishSources}
+func newTexts(lang Lang, labels map[string]string) *texts {
+	t := &texts{lang: lang, labels: labels, plurals: englishPlurals, rules: englishRules(), sources: englishSources}
 	if lang == Dutch {
 		t.plurals, t.rules, t.sources = dutchPlurals, dutchRules, dutchSources
-	}
-	i := 0
-	if lang == English {
-		i = 1
-	}
-	for k, v := range names {
-		t.names[k] = v[i]
 	}
 	return t
 }
 
 var (
-	dutchTexts   = newTexts(Dutch, dutchLabels, vocabulary, [12]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"})
-	englishTexts = newTexts(English, englishLabels, vocabulary, [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"})
+	dutchTexts   = newTexts(Dutch, dutchLabels)
+	englishTexts = newTexts(English, englishLabels)
 )
 
 func textsFor(l Lang) *texts {
@@ -465,151 +443,6 @@ var englishLabels = map[string]string{
 	"notWritten":    "not in writing; answered once confirmed in writing",
 	"unit.year":     "year", "unit.years": "years", "unit.month": "month", "unit.months": "months",
 	"unit.week": "week", "unit.weeks": "weeks", "unit.day": "day", "unit.days": "days",
-}
-
-// vocabulary names the library's values: Dutch first, then English.
-var vocabulary = map[string][2]string{
-	"category:identity":       {"", "identity (name, address)"},
-	"category:national-id":    {"", "citizen service number (BSN)"},
-	"category:contact":        {"", "contact details"},
-	"category:employment":     {"", "job and employment"},
-	"category:benefits":       {"", "benefits"},
-	"category:education":      {"", "education, diplomas and work experience"},
-	"category:absence-facts":  {"", "absence facts"},
-	"category:absence-reason": {"", "reason for the sick report (internal only)"},
-	"category:statements":     {"", "information you supplied"},
-	"category:work-capacity":  {"", "work capacity (limitations and possibilities)"},
-	"category:expert-report":  {"", "expert report"},
-	"category:medical":        {"", "medical data"},
-	"category:notes":          {"", "notes"},
-	"category:consultation":   {"", "consultation-hour visit or periodic examination"},
-	"category:appointment":    {"", "appointments"},
-
-	"field:text":              {"tekst", "text"},
-	"field:name":              {"naam", "name"},
-	"field:address":           {"adres", "address"},
-	"field:postcode":          {"postcode", "postcode"},
-	"field:city":              {"woonplaats", "city"},
-	"field:gender":            {"geslacht", "gender"},
-	"field:date-of-birth":     {"geboortedatum", "date of birth"},
-	"field:nationality":       {"nationaliteit", "nationality"},
-	"field:bsn":               {"BSN", "BSN"},
-	"field:phone":             {"telefoon", "phone"},
-	"field:email":             {"e-mail", "e-mail"},
-	"field:job":               {"functie", "job"},
-	"field:employment-kind":   {"aard dienstverband", "kind of employment"},
-	"field:employment-start":  {"begin dienstverband", "start of employment"},
-	"field:employment-end":    {"einde dienstverband", "end of employment"},
-	"field:wages":             {"loon", "wages"},
-	"field:first-day":         {"eerste ziektedag", "first day of absence"},
-	"field:recovery-date":     {"hersteldatum", "recovery date"},
-	"field:incapacity-degree": {"mate van arbeidsongeschiktheid", "degree of incapacity"},
-	"field:expected-duration": {"verwachte duur", "expected duration"},
-	"field:reachable-at":      {"bereikbaar op", "reachable at"},
-	"field:ongoing-work":      {"lopende afspraken en werk", "ongoing appointments and work"},
-	"field:safety-net":        {"vangnetregeling", "safety-net provision"},
-	"field:work-accident":     {"arbeidsongeval", "work accident"},
-	"field:recourse":          {"aansprakelijke derde (regres)", "liable third party (recourse)"},
-	"field:build-up":          {"opbouwschema", "build-up schedule"},
-	"field:wage-sanction":     {"loonsanctie", "wage sanction"},
-	"field:plan-of-action":    {"plan van aanpak", "plan of action"},
-	"field:limitations":       {"beperkingen", "limitations"},
-	"field:capacities":        {"mogelijkheden", "capacities"},
-	"field:adjustments":       {"aanpassingen", "adjustments"},
-	"field:consultation-kind": {"soort bezoek", "kind of visit"},
-	"field:date":              {"datum", "date"},
-	"field:when":              {"wanneer", "when"},
-	"field:where":             {"waar", "where"},
-	"field:with":              {"met", "with"},
-
-	"case:absence":       {"verzuimdossier", "absence case"},
-	"case:preventive":    {"preventief dossier", "preventive case"},
-	"case:reintegration": {"re-integratietraject", "reintegration trajectory"},
-	"case:consultation":  {"spreekuurbezoek", "consultation-hour visit"},
-	"case:periodic-exam": {"periodiek onderzoek", "periodic examination"},
-
-	"party:service":               {"de dienst", "the service"},
-	"party:employer":              {"werkgever", "employer"},
-	"party:municipality":          {"gemeente", "municipality"},
-	"party:uwv":                   {"UWV", "UWV"},
-	"party:insurer":               {"verzuimverzekeraar", "absence insurer"},
-	"party:reintegration-company": {"re-integratiebedrijf", "reintegration company"},
-	"party:court":                 {"rechter", "court"},
-	"party:third-party":           {"derde", "third party"},
-	"party:subject":               {"uzelf", "yourself"},
-
-	"role:case-manager":     {"casemanager of arbeidsdeskundige", "case manager or labour expert"},
-	"role:support-staff":    {"ondersteunend medewerker", "support staff"},
-	"role:physician":        {"bedrijfsarts", "company doctor"},
-	"role:employer-contact": {"werkgever", "employer contact"},
-	"role:insurer":          {"verzekeraar", "insurer"},
-	"role:administrator":    {"applicatiebeheerder", "application administrator"},
-	"role:subject":          {"uzelf", "yourself"},
-
-	"purpose:reintegration":    {"re-integratie", "reintegration"},
-	"purpose:absence-guidance": {"verzuimbegeleiding", "absence guidance"},
-	"purpose:prevention":       {"preventie", "prevention"},
-
-	"kind:access":        {"inzage", "access"},
-	"kind:copy":          {"afschrift", "copy"},
-	"kind:rectification": {"correctie", "rectification"},
-	"kind:erasure":       {"verwijdering", "erasure"},
-	"kind:restriction":   {"beperking", "restriction"},
-	"kind:portability":   {"overdraagbaarheid", "portability"},
-
-	"status:received": {"ontvangen", "received"},
-	"status:extended": {"termijn verlengd", "deadline extended"},
-	"status:answered": {"beantwoord", "answered"},
-	"status:refused":  {"afgewezen", "refused"},
-
-	"step:filed":     {"ontvangen", "received"},
-	"step:confirmed": {"schriftelijk bevestigd", "confirmed in writing"},
-	"step:extended":  {"termijn verlengd", "deadline extended"},
-	"step:answered":  {"beantwoord", "answered"},
-	"step:refused":   {"afgewezen", "refused"},
-
-	"ground:unfounded":           {"ongegrond", "unfounded"},
-	"ground:disproportionate":    {"onevenredig", "disproportionate"},
-	"ground:contrary-to-law":     {"in strijd met de wet", "contrary to law"},
-	"ground:against-purpose":     {"in strijd met het doel", "against the purpose"},
-	"ground:statutory-retention": {"wettelijke bewaarplicht", "statutory retention duty"},
-	"ground:legal-claims":        {"nodig voor een rechtsvordering", "needed for legal claims"},
-	"ground:not-in-writing":      {"niet schriftelijk bevestigd", "not confirmed in writing"},
-
-	"right:access":           {"inzage en een afschrift van uw gegevens", "access to your data and a copy"},
-	"right:rectification":    {"correctie van onjuiste gegevens", "rectification of wrong data"},
-	"right:erasure":          {"verwijdering van gegevens", "erasure of data"},
-	"right:restriction":      {"beperking van de verwerking", "restriction of processing"},
-	"right:portability":      {"uw gegevens in een machineleesbare vorm", "your data in a machine-readable form"},
-	"right:objection":        {"bezwaar tegen de verwerking", "objection to the processing"},
-	"right:withdraw-consent": {"intrekken van uw toestemming", "withdrawal of your consent"},
-	"right:complain":         {"een klacht indienen", "lodging a complaint"},
-
-	"trigger:case-closed":      {"na sluiting van het dossier", "after the case closes"},
-	"trigger:employment-ended": {"na einde dienstverband", "after the employment ends"},
-	"trigger:record-created":   {"na vastlegging", "after it was recorded"},
-	"trigger:record-updated":   {"na de laatste wijziging", "after the last change"},
-
-	"basis:consent":         {"uw toestemming", "your consent"},
-	"basis:written-consent": {"uw schriftelijke toestemming", "your written consent"},
-	"basis:statute":         {"een wettelijke plicht", "a statutory duty"},
-	"basis:none":            {"toegestaan zonder toestemming", "allowed without consent"},
-
-	"from:policy":  {"mag ontvangen volgens het reglement", "may receive under the policy"},
-	"from:statute": {"ontvangt op grond van de wet", "receives under a statute"},
-	"from:log":     {"heeft ontvangen", "has received"},
-
-	"action:create":    {"aangemaakt", "created"},
-	"action:read":      {"ingezien", "read"},
-	"action:update":    {"gewijzigd", "changed"},
-	"action:delete":    {"verwijderd", "deleted"},
-	"action:execute":   {"uitgevoerd (verstrekking of export)", "executed (disclosure or export)"},
-	"action:search":    {"gezocht", "searched"},
-	"action:emergency": {"noodtoegang", "emergency access"},
-
-	"outcome:allowed": {"toegestaan", "allowed"},
-	"outcome:denied":  {"geweigerd", "denied"},
-	"outcome:failed":  {"mislukt", "failed"},
 }
 
 var (

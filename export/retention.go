@@ -1,4 +1,4 @@
-package rights
+package export
 
 import (
 	"context"
@@ -11,11 +11,12 @@ import (
 
 // RetentionFromStore returns the [RetentionFacts] of package retention: each
 // record's schedule under rules, with the legal holds and erasure requests
-// kept in store (rules R9, O12, N7, G3). Within one run of the desk (an
-// export, a plan, an apply) a subject's holds and requests are read once,
-// not per record, so an export of a large file stays streamed; every run
-// reads them anew, so a hold counts from the moment it is placed (G3).
-// Called outside a desk run, RecordRetention reads them on every call.
+// kept in store (rules R9, O12, N7, G3). Within one pass over a subject's
+// records ([OnePass]: an export, an erasure plan of package rights) the
+// subject's holds and requests are read once, not per record, so an export
+// of a large file stays streamed; every pass reads them anew, so a hold
+// counts from the moment it is placed (G3). Called outside a pass,
+// RecordRetention reads them on every call.
 func RetentionFromStore(store retention.Store, rules *retention.Rules) RetentionFacts {
 	return &retentionFacts{store: store, rules: rules}
 }
@@ -25,29 +26,33 @@ type retentionFacts struct {
 	rules *retention.Rules
 }
 
-// runKey marks a context as one run of the desk; its value is a *runFacts.
-type runKey struct{}
+// passKey marks a context as one pass; its value is a *passFacts.
+type passKey struct{}
 
-// runFacts are the holds and erasure requests of the subject a run reads.
-// A run reads one subject, but the cache checks the subject all the same.
-type runFacts struct {
+// passFacts are the holds and erasure requests of the subject a pass
+// reads. A pass reads one subject, but the cache checks the subject all
+// the same.
+type passFacts struct {
 	mu       sync.Mutex
 	subject  privacy.SubjectID
 	holds    []retention.Hold
 	erasures []retention.Erasure
 }
 
-// newRun returns ctx marked as a new run: the retention facts it reads are
-// read once within it. A cache that outlived the run would hide a hold
-// placed after it (rule G3).
-func newRun(ctx context.Context) context.Context {
-	return context.WithValue(ctx, runKey{}, &runFacts{})
+// OnePass returns ctx marked as one pass over a subject's records: within
+// it, the [RetentionFacts] of [RetentionFromStore] read the subject's legal
+// holds and erasure requests once, not for every record. A [Writer] makes
+// each export one pass; package rights makes each erasure plan one. A
+// cache that outlived its pass would hide a hold placed after it (rule
+// G3), so each pass reads them anew.
+func OnePass(ctx context.Context) context.Context {
+	return context.WithValue(ctx, passKey{}, &passFacts{})
 }
 
 // context returns the holds and erasure requests of subject id: once per
-// run, or read afresh outside a run.
+// pass, or read afresh outside a pass.
 func (f *retentionFacts) context(ctx context.Context, id privacy.SubjectID) ([]retention.Hold, []retention.Erasure, error) {
-	run, _ := ctx.Value(runKey{}).(*runFacts)
+	run, _ := ctx.Value(passKey{}).(*passFacts)
 	if run != nil {
 		run.mu.Lock()
 		defer run.mu.Unlock()

@@ -1,4 +1,4 @@
-package rights_test
+package export_test
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
@@ -42,7 +43,7 @@ func TestRetentionFromStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	facts := rights.RetentionFromStore(store, rules)
+	facts := export.RetentionFromStore(store, rules)
 	now := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
 	closed, _ := d.Case(ctx, "c-1")
 	for _, tc := range []struct {
@@ -120,7 +121,7 @@ func TestExportNamesTheWinningRetentionRule(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			desk, err := rights.New(w.Store, w.Dossiers, &rights.Options{Retention: rights.RetentionFromStore(w.Store, rules)})
+			desk, err := rights.New(w.Store, w.Dossiers, &rights.Options{Retention: export.RetentionFromStore(w.Store, rules)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -139,7 +140,7 @@ func TestExportNamesTheWinningRetentionRule(t *testing.T) {
 			if _, err := desk.Export(w.Ctx, deskAct(now), &buf, anna, nil); err != nil {
 				t.Fatal(err)
 			}
-			e, err := rights.DecodeExport(&buf)
+			e, err := export.Decode(&buf)
 			if err != nil {
 				t.Fatal(err)
 			}

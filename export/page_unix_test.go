@@ -1,6 +1,6 @@
 //go:build unix
 
-package rights_test
+package export_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/rights"
 )
@@ -61,19 +62,19 @@ func bigWorld(t *testing.T) *world {
 		id := privacy.RecordID(fmt.Sprintf("rec-%02d-%s", i, long[:i%3*40]))
 		recs = append(recs, privacy.Record{ID: id, Case: reCase, Category: cat, Author: consultant, Source: fromService,
 			Created: t0.Add(time.Duration(24+i) * time.Hour), Fields: values[cat]})
-		w.Sources.Retention[id] = rights.Retention{Rule: privacy.R9, Period: privacy.Years(7), Trigger: privacy.TriggerCaseClosed,
+		w.Sources.Retention[id] = export.Retention{Rule: privacy.R9, Period: privacy.Years(7), Trigger: privacy.TriggerCaseClosed,
 			Statutory: true, Citation: "Algemene wet inzake rijksbelastingen art. 52(4)", Reason: "fiscal retention duty"}
 	}
 	if err := w.Dossiers.AddRecords(w.Ctx, deskAct(t0.Add(90*24*time.Hour)), recs...); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 12 {
-		w.Sources.Disclosures = append(w.Sources.Disclosures, rights.Disclosure{ID: fmt.Sprintf("dis-re-%d", i),
+		w.Sources.Disclosures = append(w.Sources.Disclosures, export.Disclosure{ID: fmt.Sprintf("dis-re-%d", i),
 			Time: t0.Add(time.Duration(48+i) * time.Hour), Recipient: "reintegration-company-" + privacy.PartyID(long[:50]),
 			RecipientKind: privacy.PartyReintegrationCompany, Case: reCase,
 			Categories: []privacy.Category{privacy.CategoryWorkCapacity, privacy.CategoryAppointment, privacy.CategoryIdentity},
 			Basis:      privacy.BasisWrittenConsent, Rule: privacy.O14, By: carla})
-		w.Sources.Consents = append(w.Sources.Consents, rights.Consent{ID: fmt.Sprintf("grant-re-%d", i),
+		w.Sources.Consents = append(w.Sources.Consents, export.Consent{ID: fmt.Sprintf("grant-re-%d", i),
 			Recipient: "reintegration-company-" + privacy.PartyID(long[:50]), RecipientKind: privacy.PartyReintegrationCompany,
 			Case: reCase, Categories: []privacy.Category{privacy.CategoryWorkCapacity, privacy.CategoryAppointment},
 			Written: true, Document: "doc-consent-re", Granted: t0.Add(time.Duration(30+i) * time.Hour), Rule: privacy.O14})
@@ -212,11 +213,11 @@ func TestExportPageInChromium(t *testing.T) {
 			}
 		}
 	})
-	for _, lang := range []rights.Lang{rights.Dutch, rights.English} {
+	for _, lang := range []export.Lang{export.Dutch, export.English} {
 		t.Run("G1_N9_"+string(lang), func(t *testing.T) {
 			var page bytes.Buffer
 			tot, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(30*24*time.Hour)), &page, anna,
-				&rights.ExportOptions{Format: rights.FormatHTML, Lang: lang, Request: "req-1"})
+				&rights.ExportOptions{Format: export.FormatHTML, Lang: lang, Request: "req-1"})
 			if err != nil {
 				t.Fatal(err)
 			}

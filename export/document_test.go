@@ -1,4 +1,4 @@
-package rights_test
+package export_test
 
 import (
 	"bytes"
@@ -10,20 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/rights"
 )
-
-func records(e *rights.Export) map[privacy.RecordID]rights.RecordData {
-	out := map[privacy.RecordID]rights.RecordData{}
-	for _, c := range e.Cases {
-		for _, r := range c.Records {
-			out[r.ID] = r
-		}
-	}
-	return out
-}
 
 // TestExportG1 checks that the export holds the data and the facts of GDPR
 // art. 15(1): purposes, categories, recipients (policy, statute and log),
@@ -34,7 +24,7 @@ func TestExportG1(t *testing.T) {
 	e, _ := w.Export(t, &rights.ExportOptions{Request: "req-1"})
 	f := e.Facts
 	t.Run("G1_subject_cases_and_every_record", func(t *testing.T) {
-		if e.Schema != rights.Schema || e.Subject.ID != anna || e.Request != "req-1" || e.Policy.Version != "1.0.0" {
+		if e.Schema != export.Schema || e.Subject.ID != anna || e.Request != "req-1" || e.Policy.Version != "1.0.0" {
 			t.Errorf("header = %+v", e)
 		}
 		if len(e.Cases) != 1 || len(e.Cases[0].Records) != 5 {
@@ -49,7 +39,7 @@ func TestExportG1(t *testing.T) {
 		}
 	})
 	t.Run("G1_purposes_from_the_policy", func(t *testing.T) {
-		i := slices.IndexFunc(f.Purposes, func(p rights.PurposeFact) bool { return p.Purpose == privacy.PurposeAbsenceGuidance })
+		i := slices.IndexFunc(f.Purposes, func(p export.PurposeFact) bool { return p.Purpose == privacy.PurposeAbsenceGuidance })
 		if i < 0 || f.Purposes[i].Cases != 1 || f.Purposes[i].Rule == "" {
 			t.Errorf("purposes = %+v", f.Purposes)
 		}
@@ -66,15 +56,15 @@ func TestExportG1(t *testing.T) {
 		}
 	})
 	t.Run("G1_recipients_from_policy_statute_and_log", func(t *testing.T) {
-		from := map[rights.RecipientFrom]int{}
+		from := map[export.RecipientFrom]int{}
 		var logged []privacy.PartyID
 		for _, r := range f.Recipients {
 			from[r.From]++
-			if r.From == rights.FromLog {
+			if r.From == export.FromLog {
 				logged = append(logged, r.Party)
 			}
 		}
-		if from[rights.FromPolicy] == 0 || from[rights.FromStatute] == 0 {
+		if from[export.FromPolicy] == 0 || from[export.FromStatute] == 0 {
 			t.Errorf("recipients by origin = %v", from)
 		}
 		if !slices.Equal(logged, []privacy.PartyID{"employer-bakery", "insurer-verzekerd"}) {
@@ -99,11 +89,11 @@ func TestExportG1(t *testing.T) {
 		}
 	})
 	t.Run("G1_O15_rights_and_complaint", func(t *testing.T) {
-		var got []rights.Right
+		var got []export.Right
 		for _, r := range f.Rights {
 			got = append(got, r.Right)
 		}
-		if !slices.Equal(got, rights.Rights()) {
+		if !slices.Equal(got, export.Rights()) {
 			t.Errorf("rights = %v", got)
 		}
 		if f.Complaint.Authority != "Autoriteit Persoonsgegevens" || f.Complaint.Procedure != "klachten@dienst.example" ||
@@ -111,65 +101,6 @@ func TestExportG1(t *testing.T) {
 			t.Errorf("complaint = %+v", f.Complaint)
 		}
 	})
-}
-
-// TestExportO13Medical: medical records reach the subject through the
-// physician's release where the policy says so (O13, O6).
-func TestExportO13Medical(t *testing.T) {
-	direct := privacy.Strict()
-	direct.Access = append(direct.Access, privacy.AccessRule{Rule: privacy.O13, Effect: privacy.Allow,
-		Roles: []privacy.Role{privacy.RoleSubject}, Actions: []privacy.Action{privacy.ActionExport},
-		Categories: []privacy.Category{privacy.CategoryMedical}, Requires: []privacy.Condition{privacy.CondOwnData},
-		Reason: "this service gives the subject the medical file directly"})
-	notPhysician := physician
-	notPhysician.Role = privacy.RoleCaseManager
-	tests := []struct {
-		name       string
-		policy     *privacy.Policy
-		release    *rights.MedicalRelease
-		withheld   bool
-		releasedBy privacy.PrincipalID
-		err        error
-	}{
-		{"O13_without_release_listed_not_shown", nil, nil, true, "", nil},
-		{"O13_released_by_the_physician", nil, &rights.MedicalRelease{Physician: assigned(physician)}, false, physician.ID, nil},
-		{"O13_release_of_other_records_only", nil, &rights.MedicalRelease{Physician: assigned(physician), Records: []privacy.RecordID{"rec-other"}}, true, "", nil},
-		{"O13_release_of_this_record", nil, &rights.MedicalRelease{Physician: assigned(physician), Records: []privacy.RecordID{"rec-medical"}}, false, physician.ID, nil},
-		{"O13_policy_gives_medical_data_directly", direct, nil, false, "", nil},
-		{"O6_release_only_by_a_physician", nil, &rights.MedicalRelease{Physician: assigned(notPhysician)}, false, "", privacy.ErrForbidden},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			w := newWorld(t, &worldOptions{Policy: tc.policy})
-			if tc.err != nil {
-				_, err := w.Desk.Export(w.Ctx, deskAct(t0), discard{}, anna, &rights.ExportOptions{Release: tc.release})
-				wantKind(t, "Export", err, tc.err)
-				wantRule(t, "Export", err, privacy.O6)
-				return
-			}
-			e, raw := w.Export(t, &rights.ExportOptions{Release: tc.release})
-			m := records(e)["rec-medical"]
-			if !m.Medical {
-				t.Fatalf("medical record not marked medical: %+v", m)
-			}
-			secret := "lumbale overbelasting"
-			if tc.withheld {
-				if m.Withheld != rights.WithheldPendingRelease || m.Fields != nil || bytes.Contains(raw, []byte(secret)) {
-					t.Errorf("withheld medical record = %+v; content in export: %t", m, bytes.Contains(raw, []byte(secret)))
-				}
-				if e.Totals.Withheld != 1 {
-					t.Errorf("totals.withheld = %d", e.Totals.Withheld)
-				}
-				return
-			}
-			if m.Withheld != "" || !strings.Contains(m.Fields[privacy.FieldText], secret) || m.ReleasedBy != tc.releasedBy {
-				t.Errorf("released medical record = %+v", m)
-			}
-			if e.Medical.ReleasedBy != tc.releasedBy && tc.release != nil && len(tc.release.Records) == 0 {
-				t.Errorf("medical access = %+v", e.Medical)
-			}
-		})
-	}
 }
 
 // TestExportN9 checks that the export says who accessed the subject's data
@@ -180,7 +111,7 @@ func TestExportN9(t *testing.T) {
 	e, raw := w.Export(t, nil)
 	got := e.AccessLog
 	// The reads: the case file's writes are in the log too (O1, N9).
-	var reads []rights.AccessEntry
+	var reads []export.AccessEntry
 	for _, a := range got.Entries {
 		if a.Action == privacy.EventRead {
 			reads = append(reads, a)
@@ -219,7 +150,7 @@ func TestExportN9(t *testing.T) {
 func TestExportNotAvailable(t *testing.T) {
 	w := newWorld(t, &worldOptions{NoSources: true})
 	e, _ := w.Export(t, nil)
-	for name, p := range map[string]rights.Part{
+	for name, p := range map[string]export.Part{
 		"consents":         {Available: e.Consents.Available, Note: e.Consents.Note},
 		"disclosures":      {Available: e.Disclosures.Available, Note: e.Disclosures.Note},
 		"access_log":       {Available: e.AccessLog.Available, Note: e.AccessLog.Note},
@@ -233,7 +164,7 @@ func TestExportNotAvailable(t *testing.T) {
 		t.Errorf("retention without retention facts: %+v", r.Retention)
 	}
 	for _, r := range e.Facts.Recipients {
-		if r.From == rights.FromLog {
+		if r.From == export.FromLog {
 			t.Errorf("recipient from a log that is not connected: %+v", r)
 		}
 	}
@@ -301,7 +232,7 @@ func testRoundTrip(t *testing.T, o *worldOptions) {
 			t.Fatalf("Encode: %v", err)
 		}
 		if !bytes.Equal(raw, again.Bytes()) {
-			t.Errorf("G5: Encode(DecodeExport(export)) differs from the export:\n%s\n---\n%s", raw, again.Bytes())
+			t.Errorf("G5: Encode(Decode(export)) differs from the export:\n%s\n---\n%s", raw, again.Bytes())
 		}
 		if !json.Valid(raw) {
 			t.Errorf("G5: the export is not valid JSON")
@@ -309,21 +240,21 @@ func testRoundTrip(t *testing.T, o *worldOptions) {
 		// The HTML of the decoded export equals the HTML written directly.
 		var direct, decoded bytes.Buffer
 		if _, err := w2.Desk.Export(w2.Ctx, deskAct(t0.Add(48*time.Hour)), &direct, anna,
-			&rights.ExportOptions{Format: rights.FormatHTML, Lang: rights.English, Release: &rights.MedicalRelease{Physician: assigned(physician)}}); err != nil {
+			&rights.ExportOptions{Format: export.FormatHTML, Lang: export.English, Release: &rights.MedicalRelease{Physician: assigned(physician)}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.WriteHTML(&decoded, rights.English); err != nil {
+		if err := e.WriteHTML(&decoded, export.English); err != nil {
 			t.Fatal(err)
 		}
 		if direct.String() != decoded.String() {
-			t.Errorf("WriteHTML(DecodeExport(json)) differs from the HTML export")
+			t.Errorf("WriteHTML(Decode(json)) differs from the HTML export")
 		}
 	}
 }
 
-// TestDecodeExportStrict: decoding refuses anything but a complete, valid
+// TestDecodeStrict: decoding refuses anything but a complete, valid
 // export of the known schema, with ErrInvalid.
-func TestDecodeExportStrict(t *testing.T) {
+func TestDecodeStrict(t *testing.T) {
 	w := newWorld(t, nil)
 	_, raw := w.Export(t, nil)
 	good := string(raw)
@@ -336,7 +267,7 @@ func TestDecodeExportStrict(t *testing.T) {
 		{"array", "[]"},
 		{"unknown_field_top", strings.Replace(good, `"schema":`, `"extra":1,"schema":`, 1)},
 		{"unknown_field_record", strings.Replace(good, `"id":"rec-identity",`, `"id":"rec-identity","colour":"red",`, 1)},
-		{"other_schema", strings.Replace(good, rights.Schema, "dossierwacht.export/v2", 1)},
+		{"other_schema", strings.Replace(good, export.Schema, "dossierwacht.export/v2", 1)},
 		{"cut_short", good[:len(good)/2]},
 		{"trailing_data", good + "{}"},
 		{"unknown_category", strings.Replace(good, `"category":"notes"`, `"category":"gossip"`, 1)},
@@ -355,17 +286,17 @@ func TestDecodeExportStrict(t *testing.T) {
 			if tc.in == good {
 				t.Fatalf("the test case did not change the export")
 			}
-			_, err := rights.DecodeExport(strings.NewReader(tc.in))
+			_, err := export.Decode(strings.NewReader(tc.in))
 			if tc.name == "renamed_record_still_decodes" {
 				// Renaming a record keeps a valid export: the counterpart
 				// check that the strict cases are not over-strict.
 				if err != nil {
-					t.Errorf("DecodeExport(renamed record) = %v", err)
+					t.Errorf("Decode(renamed record) = %v", err)
 				}
 				return
 			}
 			if !errors.Is(err, privacy.ErrInvalid) {
-				t.Errorf("DecodeExport(%s) = %v, want ErrInvalid", tc.name, err)
+				t.Errorf("Decode(%s) = %v, want ErrInvalid", tc.name, err)
 			}
 			if err != nil && strings.Contains(err.Error(), "Anna") {
 				t.Errorf("error carries personal data: %v", err)
@@ -374,65 +305,13 @@ func TestDecodeExportStrict(t *testing.T) {
 	}
 }
 
-// TestExportErrors: bad options and unknown subjects are typed errors.
-func TestExportErrors(t *testing.T) {
-	w := newWorld(t, nil)
-	w.File(t, rights.Filing{ID: "req-erase", Kind: rights.KindErasure})
-	w.File(t, rights.Filing{ID: "req-other", Subject: "stranger-1", Kind: rights.KindAccess})
-	w.File(t, rights.Filing{ID: "req-refused", Kind: rights.KindAccess})
-	if _, err := w.Desk.Refuse(w.Ctx, as(carla, t0), "req-refused", rights.Refusal{Ground: rights.GroundUnfounded, Reason: "x"}); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name    string
-		subject privacy.SubjectID
-		now     time.Time
-		opts    *rights.ExportOptions
-		kind    error
-	}{
-		{"unknown_subject", "stranger-1", t0, nil, privacy.ErrNotFound},
-		{"malformed_subject", "Anna de Vries", t0, nil, privacy.ErrInvalid},
-		{"no_time", anna, time.Time{}, nil, privacy.ErrInvalid},
-		{"unknown_format", anna, t0, &rights.ExportOptions{Format: "pdf"}, privacy.ErrInvalid},
-		{"unknown_language", anna, t0, &rights.ExportOptions{Format: rights.FormatHTML, Lang: "fr"}, privacy.ErrInvalid},
-		{"unknown_request", anna, t0, &rights.ExportOptions{Request: "req-none"}, privacy.ErrNotFound},
-		{"another_subjects_request", anna, t0, &rights.ExportOptions{Request: "req-other"}, privacy.ErrNotFound},
-		{"erasure_request_is_not_answered_by_an_export", anna, t0, &rights.ExportOptions{Request: "req-erase"}, privacy.ErrInvalid},
-		{"refused_request", anna, t0, &rights.ExportOptions{Request: "req-refused"}, privacy.ErrConflict},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var buf bytes.Buffer
-			_, err := w.Desk.Export(w.Ctx, deskAct(tc.now), &buf, tc.subject, tc.opts)
-			wantKind(t, "Export", err, tc.kind)
-			if buf.Len() != 0 {
-				t.Errorf("a refused export wrote %d bytes", buf.Len())
-			}
-		})
-	}
-	t.Run("failing_source_stops_the_export", func(t *testing.T) {
-		w.Sources.Fail = &privacy.Error{Op: "log", Kind: privacy.ErrUnavailable}
-		defer func() { w.Sources.Fail = nil }()
-		_, err := w.Desk.Export(w.Ctx, deskAct(t0), discard{}, anna, nil)
-		wantKind(t, "Export(failing log)", err, privacy.ErrUnavailable)
-	})
-	t.Run("failing_writer", func(t *testing.T) {
-		_, err := w.Desk.Export(w.Ctx, deskAct(t0), failWriter{}, anna, nil)
-		wantKind(t, "Export(failing writer)", err, privacy.ErrUnavailable)
-	})
-}
-
-type failWriter struct{}
-
-func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
-
 // TestExportHTMLEscapes: record content never becomes markup, in either
 // language.
 func TestExportHTMLEscapes(t *testing.T) {
 	w := newWorld(t, nil)
-	for _, lang := range []rights.Lang{rights.Dutch, rights.English} {
+	for _, lang := range []export.Lang{export.Dutch, export.English} {
 		var buf bytes.Buffer
-		if _, err := w.Desk.Export(w.Ctx, deskAct(t0), &buf, anna, &rights.ExportOptions{Format: rights.FormatHTML, Lang: lang}); err != nil {
+		if _, err := w.Desk.Export(w.Ctx, deskAct(t0), &buf, anna, &rights.ExportOptions{Format: export.FormatHTML, Lang: lang}); err != nil {
 			t.Fatal(err)
 		}
 		page := buf.String()
@@ -493,15 +372,15 @@ func TestExportHTMLStepsInTheReadersLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		lang             rights.Lang
+		lang             export.Lang
 		filed, confirmed string
 		notWritten       string
 	}{
-		{rights.Dutch, "ontvangen", "schriftelijk bevestigd", "niet schriftelijk; beantwoord na schriftelijke bevestiging"},
-		{rights.English, "received", "confirmed in writing", "not in writing; answered once confirmed in writing"},
+		{export.Dutch, "ontvangen", "schriftelijk bevestigd", "niet schriftelijk; beantwoord na schriftelijke bevestiging"},
+		{export.English, "received", "confirmed in writing", "not in writing; answered once confirmed in writing"},
 	} {
 		var buf bytes.Buffer
-		if _, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(2*time.Hour)), &buf, anna, &rights.ExportOptions{Format: rights.FormatHTML, Lang: tc.lang}); err != nil {
+		if _, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(2*time.Hour)), &buf, anna, &rights.ExportOptions{Format: export.FormatHTML, Lang: tc.lang}); err != nil {
 			t.Fatal(err)
 		}
 		page := buf.String()
@@ -516,111 +395,4 @@ func TestExportHTMLStepsInTheReadersLanguage(t *testing.T) {
 			}
 		}
 	}
-}
-
-// TestReleaseFloors: a physician's release obeys the floors of a medical
-// read (O13 with O6, G8, N6, R7/O4, O2): the desk releases a case's
-// medical records only if the access engine lets that physician read
-// medical data of that case at the export's time; the records of a case it
-// may not read stay listed without content, pending release; a release of
-// no case at all is refused with the rule that failed, and audited.
-func TestReleaseFloors(t *testing.T) {
-	noSecrecy := physician
-	noSecrecy.Secrecy = privacy.SecrecyAgreement
-	noSecondFactor := physician
-	noSecondFactor.MultiFactor = false
-	caseManager := physician
-	caseManager.Role, caseManager.Secrecy = privacy.RoleCaseManager, privacy.SecrecyAgreement
-	tests := []struct {
-		name string
-		by   *access.Principal
-		rule privacy.RuleID
-	}{
-		{"O13_the_assigned_physician_releases", assigned(physician), ""},
-		{"O6_only_a_physician_releases", assigned(caseManager), privacy.O6},
-		{"O6_R7_O4_a_physician_not_assigned_releases_nothing", access.NewPrincipal(physician, nil, nil), privacy.O6},
-		{"G8_no_medical_secrecy_releases_nothing", assigned(noSecrecy), privacy.G8},
-		{"N6_no_second_factor_releases_nothing", assigned(noSecondFactor), privacy.N6},
-	}
-	const secret = "lumbale overbelasting"
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			w := newWorld(t, nil)
-			seq := w.LastSeq(t)
-			var b bytes.Buffer
-			_, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(48*time.Hour)), &b, anna, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: tc.by}})
-			var releases []privacy.Event
-			for _, e := range w.Events(t, seq) {
-				if e.Object == "release" {
-					releases = append(releases, e)
-				}
-			}
-			if tc.rule == "" {
-				if err != nil {
-					t.Fatalf("Export: %v", err)
-				}
-				if !bytes.Contains(b.Bytes(), []byte(secret)) {
-					t.Errorf("the assigned physician's release did not release the medical record")
-				}
-				if len(releases) != 1 || releases[0].Outcome != privacy.OutcomeAllowed || releases[0].Case != annaCase ||
-					releases[0].Principal != physician.ID {
-					t.Errorf("release events = %+v, want one allowed for %s (N9)", releases, annaCase)
-				}
-				return
-			}
-			wantKind(t, "Export", err, privacy.ErrForbidden)
-			wantRule(t, "Export", err, tc.rule)
-			if b.Len() != 0 {
-				t.Errorf("a refused release wrote %d bytes", b.Len())
-			}
-			if len(releases) != 1 || releases[0].Outcome != privacy.OutcomeDenied || releases[0].Rule != tc.rule {
-				t.Errorf("release events = %+v, want one denial under %s (N9)", releases, tc.rule)
-			}
-		})
-	}
-	t.Run("O2_contract_ended_releases_nothing", func(t *testing.T) {
-		w := newWorld(t, nil)
-		var b bytes.Buffer
-		// Anna's contract runs; a release a year after it ended is not.
-		ended := privacy.Contract{ID: "contract-old", Party: "employer-bakery", PartyKind: privacy.PartyEmployer,
-			Start: contract.Start, End: t0.Add(24 * time.Hour)}
-		c, err := privacy.NewCase("case-old", anna, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, ended, t0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Dossiers.OpenCase(w.Ctx, deskAct(t0), c); err != nil {
-			t.Fatal(err)
-		}
-		dirk := access.NewPrincipal(physician, []privacy.CaseID{"case-old"}, nil)
-		_, err = w.Desk.Export(w.Ctx, deskAct(t0.Add(48*time.Hour)), &b, anna, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: dirk}})
-		wantKind(t, "Export(contract ended)", err, privacy.ErrForbidden)
-		wantRule(t, "Export(contract ended)", err, privacy.O2)
-	})
-	t.Run("N6_a_case_it_may_not_read_stays_pending", func(t *testing.T) {
-		// Dirk is assigned to Anna's absence case, not to her consultation:
-		// the first is released, the second stays listed without content.
-		w := newWorld(t, nil)
-		c, err := privacy.NewCase("case-consult", anna, privacy.CaseConsultation, privacy.PurposePrevention, contract, t0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Dossiers.OpenCase(w.Ctx, deskAct(t0), c); err != nil {
-			t.Fatal(err)
-		}
-		med := privacy.Record{ID: "rec-consult", Case: "case-consult", Category: privacy.CategoryMedical, Author: physician.ID,
-			Source: privacy.Source{Kind: privacy.PartyService}, Created: t0.Add(time.Hour),
-			Fields: map[privacy.Field]string{privacy.FieldText: "spreekuur: slaapproblemen"}}
-		a := privacy.Act{By: physician, At: med.Created, Purpose: privacy.PurposePrevention}
-		if err := w.Dossiers.AddRecord(w.Ctx, a, med); err != nil {
-			t.Fatal(err)
-		}
-		e, raw := w.Export(t, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: assigned(physician)}})
-		rs := records(e)
-		if m := rs["rec-medical"]; m.Withheld != "" || m.ReleasedBy != physician.ID {
-			t.Errorf("the assigned case's medical record = %+v, want it released", m)
-		}
-		if m := rs["rec-consult"]; m.Withheld != rights.WithheldPendingRelease || m.Fields != nil || bytes.Contains(raw, []byte("slaapproblemen")) {
-			t.Errorf("the unassigned case's medical record = %+v, want it pending release", m)
-		}
-	})
 }

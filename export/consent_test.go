@@ -1,4 +1,4 @@
-package rights_test
+package export_test
 
 import (
 	"context"
@@ -7,9 +7,9 @@ import (
 
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // TestFromConsent checks the glue from package consent: the export lists the
@@ -55,8 +55,8 @@ func TestFromConsent(t *testing.T) {
 	if _, err := reg.Revoke(ctx, cm, g.ID, t0.Add(3*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	log := rights.FromConsent(reg)
-	var ds []rights.Disclosure
+	log := export.FromConsent(reg)
+	var ds []export.Disclosure
 	for x, err := range log.SubjectDisclosures(ctx, "s-1") {
 		if err != nil {
 			t.Fatal(err)
@@ -67,7 +67,7 @@ func TestFromConsent(t *testing.T) {
 		ds[0].Grant != "g-1" || len(ds[0].Records) != 1 || ds[0].Records[0] != "r-note" {
 		t.Errorf("G1: SubjectDisclosures = %+v, want disc-1 to employer-1 on g-1 by O14", ds)
 	}
-	var cs []rights.Consent
+	var cs []export.Consent
 	for x, err := range log.SubjectConsents(ctx, "s-1") {
 		if err != nil {
 			t.Fatal(err)
@@ -93,7 +93,7 @@ func TestFromAudit(t *testing.T) {
 		t.Fatal(err)
 	}
 	var who []privacy.PrincipalID
-	for e, err := range rights.FromAudit(store).SubjectEvents(ctx, "s-1") {
+	for e, err := range export.FromAudit(store).SubjectEvents(ctx, "s-1") {
 		if err != nil {
 			t.Fatal(err)
 		}

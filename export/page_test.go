@@ -1,4 +1,4 @@
-package rights_test
+package export_test
 
 import (
 	"crypto/sha256"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/rights"
 )
@@ -65,7 +66,7 @@ func TestExportHTMLAccessLog(t *testing.T) {
 	// The world's own: the physician's read and the employer's refused
 	// read of the medical record; one event of someone else's.
 	t.Run("N9_identical_events_are_one_row", func(t *testing.T) {
-		rows := accessRows(t, w.Page(t, anna, rights.English))
+		rows := accessRows(t, w.Page(t, anna, export.English))
 		// Carla's reads of the note: the 3 equal reads and the next day's
 		// as one row, the refusal another (the world's own writes, audited
 		// too, are rows of their own).
@@ -102,7 +103,7 @@ func TestExportHTMLAccessLog(t *testing.T) {
 			t.Fatal(err)
 		}
 		found := 0
-		for _, r := range accessRows(t, w.Page(t, anna, rights.Dutch)) {
+		for _, r := range accessRows(t, w.Page(t, anna, export.Dutch)) {
 			if !strings.HasPrefix(r[0], "2 maart 2026, 15:") {
 				continue // the world's own events
 			}
@@ -116,14 +117,14 @@ func TestExportHTMLAccessLog(t *testing.T) {
 		}
 	})
 	for _, tc := range []struct {
-		lang                        rights.Lang
+		lang                        export.Lang
 		title, rule, deny, count    string
 		allowed, denied, onBehalfOf string
 	}{
-		{rights.English, "Who accessed, changed or tried to access your data",
+		{export.English, "Who accessed, changed or tried to access your data",
 			"R7: only the assigned labour expert or consultant has access", "no rule: anything not allowed by a rule is refused",
 			"In all %d events, in %d rows.", "allowed", "denied", "employer contact, on behalf of employer-bakery"},
-		{rights.Dutch, "Wie uw gegevens heeft ingezien of gewijzigd, of dat heeft geprobeerd",
+		{export.Dutch, "Wie uw gegevens heeft ingezien of gewijzigd, of dat heeft geprobeerd",
 			"R7: alleen de toegewezen arbeidsdeskundige of consulent heeft toegang", "geen regel: wat geen regel toestaat, wordt geweigerd",
 			"In totaal %d gebeurtenissen, in %d rijen.", "toegestaan", "geweigerd", "werkgever, namens employer-bakery"},
 	} {
@@ -158,7 +159,7 @@ func TestExportHTMLAccessLog(t *testing.T) {
 		// More distinct rows than the page holds at once: all are
 		// written, and every event is counted.
 		w := newWorld(t, nil)
-		before := len(accessRows(t, w.Page(t, anna, rights.English)))
+		before := len(accessRows(t, w.Page(t, anna, export.English)))
 		const n = 4100
 		evs := make([]privacy.Event, 0, n+1)
 		for i := range n {
@@ -171,7 +172,7 @@ func TestExportHTMLAccessLog(t *testing.T) {
 		if _, err := w.Store.AppendEvents(w.Ctx, evs...); err != nil {
 			t.Fatal(err)
 		}
-		page := w.Page(t, anna, rights.English)
+		page := w.Page(t, anna, export.English)
 		rows := accessRows(t, page)
 		// Every new event is a row of its own — n distinct objects, and
 		// the repeat of the first, which falls in a later batch — beside
@@ -191,12 +192,12 @@ func TestExportHTMLAccessLog(t *testing.T) {
 func TestExportHTMLPlurals(t *testing.T) {
 	w := newWorld(t, nil)
 	for _, tc := range []struct {
-		lang       rights.Lang
+		lang       export.Lang
 		want, nots []string
 	}{
-		{rights.English, []string{"In all: 1 case, 5 records, of which 1 medical", "once", "has received, once"},
+		{export.English, []string{"In all: 1 case, 5 records, of which 1 medical", "once", "has received, once"},
 			[]string{"1 cases", "1 records", "1 events", "1 rows", "1 times", "1×"}},
-		{rights.Dutch, []string{"Totaal: 1 dossier, 5 gegevens, waarvan 1 medisch", "1 keer", "heeft ontvangen, 1 keer"},
+		{export.Dutch, []string{"Totaal: 1 dossier, 5 gegevens, waarvan 1 medisch", "1 keer", "heeft ontvangen, 1 keer"},
 			[]string{"1 dossiers", "1 gegevens", "1 gebeurtenissen", "1 rijen", "1×"}},
 	} {
 		t.Run("G1_"+string(tc.lang), func(t *testing.T) {
@@ -234,11 +235,11 @@ func TestExportHTMLFieldsInReadersOrder(t *testing.T) {
 	rowOf := regexp.MustCompile(`(?s)<tr id="record-rec-person">.*?</tr>`)
 	dtRE := regexp.MustCompile(`<dt>([^<]*)</dt>`)
 	for _, tc := range []struct {
-		lang rights.Lang
+		lang export.Lang
 		want []string
 	}{
-		{rights.English, []string{"name", "postcode", "city", "date of birth", "nationality"}},
-		{rights.Dutch, []string{"naam", "postcode", "woonplaats", "geboortedatum", "nationaliteit"}},
+		{export.English, []string{"name", "postcode", "city", "date of birth", "nationality"}},
+		{export.Dutch, []string{"naam", "postcode", "woonplaats", "geboortedatum", "nationaliteit"}},
 	} {
 		t.Run("G1_"+string(tc.lang), func(t *testing.T) {
 			row := rowOf.FindString(w.Page(t, anna, tc.lang))
@@ -277,13 +278,13 @@ func TestExportHTMLNoEmptyTables(t *testing.T) {
 	tables := regexp.MustCompile(`(?s)<table[^>]*>.*?</table>`)
 	withRow := regexp.MustCompile(`(?s)<tbody>\s*<tr`)
 	for _, tc := range []struct {
-		lang rights.Lang
+		lang export.Lang
 		want []string
 	}{
-		{rights.English, []string{"No records in this case.", "You have not given or withdrawn any consent.",
+		{export.English, []string{"No records in this case.", "You have not given or withdrawn any consent.",
 			"None of your data was disclosed to others.", "Nobody has accessed or changed your data.", "You have made no requests.",
 			"We hold no data about you.", "We hold no data about you, so it has no sources."}},
-		{rights.Dutch, []string{"Geen gegevens in dit dossier.", "U heeft geen toestemming gegeven of ingetrokken.",
+		{export.Dutch, []string{"Geen gegevens in dit dossier.", "U heeft geen toestemming gegeven of ingetrokken.",
 			"Er zijn geen gegevens van u aan anderen verstrekt.", "Niemand heeft uw gegevens ingezien of gewijzigd.",
 			"U heeft geen verzoeken gedaan.", "Wij bewaren geen gegevens over u.", "Wij bewaren geen gegevens over u, en dus ook geen herkomst."}},
 	} {
@@ -312,7 +313,7 @@ func TestExportHTMLRulesExplained(t *testing.T) {
 	w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindAccess})
 	refRE := regexp.MustCompile(`href="#rule-([^"]+)"`)
 	defRE := regexp.MustCompile(`<dt id="rule-([^"]+)">[^<]+</dt><dd>([^<]*)`)
-	for _, lang := range []rights.Lang{rights.English, rights.Dutch} {
+	for _, lang := range []export.Lang{export.English, export.Dutch} {
 		t.Run("G1_"+string(lang), func(t *testing.T) {
 			page := w.Page(t, anna, lang)
 			defs := map[string]string{}
@@ -342,7 +343,7 @@ func TestExportHTMLRulesExplained(t *testing.T) {
 // it names.
 func TestExportHTMLSelfContained(t *testing.T) {
 	w := newWorld(t, nil)
-	for _, lang := range []rights.Lang{rights.English, rights.Dutch} {
+	for _, lang := range []export.Lang{export.English, export.Dutch} {
 		page := w.Page(t, anna, lang)
 		style := regexp.MustCompile(`(?s)<style>(.*?)</style>`).FindStringSubmatch(page)
 		if style == nil {

@@ -1,4 +1,4 @@
-package rights_test
+package export_test
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/rights"
@@ -23,14 +24,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// exportSchema compiles rights.ExportSchema with format assertions on.
+// exportSchema compiles export.JSONSchema with format assertions on.
 func exportSchema(t testing.TB) *jsonschema.Schema {
 	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(rights.ExportSchema()))
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(export.JSONSchema()))
 	require.NoError(t, err, "the schema is not JSON")
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	const url = "https://github.com/dossierwacht/dossierwacht/rights/export.schema.json"
+	const url = "https://github.com/dossierwacht/dossierwacht/export/export.schema.json"
 	require.NoError(t, c.AddResource(url, doc))
 	sch, err := c.Compile(url)
 	require.NoError(t, err, "the schema does not compile")
@@ -77,7 +78,7 @@ func fullWorld(t *testing.T) *world {
 }
 
 // TestExportSchema: the JSON Schema published for the export
-// (rights.ExportSchema) accepts what the library writes and refuses what
+// (export.JSONSchema) accepts what the library writes and refuses what
 // it would never write (rule G5: a documented, machine-readable form).
 func TestExportSchema(t *testing.T) {
 	sch := exportSchema(t)
@@ -100,11 +101,11 @@ func TestExportSchema(t *testing.T) {
 			var buf bytes.Buffer
 			_, err = w.Desk.Export(w.Ctx, deskAct(t0.Add(time.Hour)), &buf, bob.ID, nil)
 			require.NoError(t, err)
-			e, err := rights.DecodeExport(bytes.NewReader(buf.Bytes()))
+			e, err := export.Decode(bytes.NewReader(buf.Bytes()))
 			require.NoError(t, err)
 			var again bytes.Buffer
 			require.NoError(t, e.Encode(&again))
-			require.Equal(t, buf.String(), again.String(), "Encode(DecodeExport(export)) differs from the export")
+			require.Equal(t, buf.String(), again.String(), "Encode(Decode(export)) differs from the export")
 			return buf.Bytes()
 		}},
 		{"G5_encoded_after_decoding", func(t *testing.T) []byte {
@@ -195,13 +196,13 @@ func TestExportSchema(t *testing.T) {
 	}
 }
 
-// TestDecodeExportReadsNullLists: exports written before lists were
-// always [] had null for an empty list; DecodeExport still reads them.
-func TestDecodeExportReadsNullLists(t *testing.T) {
+// TestDecodeReadsNullLists: exports written before lists were always []
+// had null for an empty list; Decode still reads them.
+func TestDecodeReadsNullLists(t *testing.T) {
 	_, raw := newWorld(t, &worldOptions{NoSources: true}).Export(t, nil)
 	old := bytes.ReplaceAll(raw, []byte(`"entries":[]`), []byte(`"entries":null`))
 	require.NotEqual(t, raw, old, "the export has no empty entries")
-	_, err := rights.DecodeExport(bytes.NewReader(old))
+	_, err := export.Decode(bytes.NewReader(old))
 	require.NoError(t, err)
 }
 
@@ -216,7 +217,7 @@ func TestExportSchemaEnums(t *testing.T) {
 			Properties map[string]json.RawMessage `json:"properties"`
 		} `json:"$defs"`
 	}
-	require.NoError(t, json.Unmarshal(rights.ExportSchema(), &schema))
+	require.NoError(t, json.Unmarshal(export.JSONSchema(), &schema))
 	strs := func(n int, at func(int) string) []string {
 		out := make([]string, n)
 		for i := range out {
@@ -227,8 +228,8 @@ func TestExportSchemaEnums(t *testing.T) {
 	cats := privacy.Categories()
 	special := privacy.SpecialCategories()
 	rules := privacy.Rules()
-	kinds, grounds, rightList := rights.Kinds(), rights.Grounds(), rights.Rights()
-	consts := sourceConstants(t, "../privacy", ".")
+	kinds, grounds, rightList := rights.Kinds(), rights.Grounds(), export.Rights()
+	consts := sourceConstants(t, "../privacy", ".", "../rights")
 	want := map[string][]string{
 		"category":       strs(len(cats), func(i int) string { return string(cats[i]) }),
 		"loggedCategory": append(strs(len(cats), func(i int) string { return string(cats[i]) }), strs(len(special), func(i int) string { return string(special[i]) })...),
@@ -274,7 +275,7 @@ func TestExportSchemaEnums(t *testing.T) {
 	}
 	// Every category's fields apply to its records.
 	var full map[string]any
-	require.NoError(t, json.Unmarshal(rights.ExportSchema(), &full))
+	require.NoError(t, json.Unmarshal(export.JSONSchema(), &full))
 	allOf, _ := json.Marshal(full["$defs"].(map[string]any)["record"].(map[string]any)["allOf"])
 	for _, c := range cats {
 		rule := fmt.Sprintf(`{"if":{"properties":{"category":{"const":%q}}},"then":{"properties":{"fields":{"$ref":"#/$defs/fields-%s"}}}}`, c, c)
@@ -342,7 +343,7 @@ func jsonList(s []string) string {
 // omitempty or omitzero) is required there.
 func TestExportSchemaMembers(t *testing.T) {
 	var schema map[string]any
-	require.NoError(t, json.Unmarshal(rights.ExportSchema(), &schema))
+	require.NoError(t, json.Unmarshal(export.JSONSchema(), &schema))
 	defs := schema["$defs"].(map[string]any)
 	resolve := func(node map[string]any) map[string]any {
 		for {
@@ -404,5 +405,5 @@ func TestExportSchemaMembers(t *testing.T) {
 			}
 		}
 	}
-	walk("export", reflect.TypeFor[rights.Export](), schema)
+	walk("export", reflect.TypeFor[export.Document](), schema)
 }

@@ -1,4 +1,4 @@
-package rights
+package export
 
 import (
 	"bufio"
@@ -11,14 +11,13 @@ import (
 	"slices"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
 // Format is the form of an export.
 type Format string
 
-// The forms of the export, made from one model ([Export]).
+// The forms of the export, made from one model ([Document]).
 const (
 	// FormatJSON is the documented, versioned JSON form (schema
 	// [Schema]): structured, machine-readable, for portability (G5).
@@ -28,7 +27,11 @@ const (
 	FormatHTML Format = "html"
 )
 
-// Lang is the language of the HTML export and of notices.
+// Known reports whether f is one of the forms.
+func (f Format) Known() bool { return f == FormatJSON || f == FormatHTML }
+
+// Lang is the language of the HTML export, and of the notices of package
+// rights.
 type Lang string
 
 // The languages.
@@ -40,22 +43,76 @@ const (
 // Known reports whether l is one of the languages.
 func (l Lang) Known() bool { return l == Dutch || l == English }
 
-// ExportOptions adjust an export. A nil *ExportOptions means the zero
-// value: JSON, no request named, medical records as the policy allows, no
-// redaction.
-type ExportOptions struct {
-	// Format is FormatJSON (the default) or FormatHTML.
+// Options configure a [Writer]. A nil *Options means the zero value: no
+// sources.
+type Options struct {
+	// Disclosures, Consents, Audit and Retention are the other packages'
+	// records of the subject (see the interfaces). Each may be nil: its
+	// part of the export is then marked "not available".
+	Disclosures DisclosureSource
+	Consents    ConsentSource
+	Audit       AuditSource
+	Retention   RetentionFacts
+	// Complaints describes the service's own complaints procedure (rules
+	// R10, O15), e.g. an address or a URL; the export names it beside the
+	// Autoriteit Persoonsgegevens.
+	Complaints string
+}
+
+// A Writer writes the exports of subjects: the case file, read from
+// [privacy.Dossiers] under the dossiers' policy, and what the sources keep
+// (see [Options]), with the facts of GDPR art. 15(1) (rule G1) derived from
+// the policy, the records and the log.
+//
+// A Writer decides nothing about who may have an export, nor which
+// medical records it shows with their content: that is its caller's, who
+// hands it a [Job]. Package rights is that caller: its desk's Export lets
+// the act, audits it and decides a physician's release before it writes
+// through a Writer.
+//
+// A Writer is safe for concurrent use if the dossiers' store and the
+// sources are.
+type Writer struct {
+	dossiers *privacy.Dossiers
+	policy   *privacy.Policy
+	opts     Options
+}
+
+// NewWriter returns a writer that reads the case file from dossiers,
+// under the dossiers' policy, and the rest from the sources of opts.
+func NewWriter(dossiers *privacy.Dossiers, opts *Options) (*Writer, error) {
+	if dossiers == nil {
+		return nil, invalid("new writer", "dossiers", "nil dossiers")
+	}
+	w := &Writer{dossiers: dossiers, policy: dossiers.Policy()}
+	if opts != nil {
+		w.opts = *opts
+	}
+	return w, nil
+}
+
+// Job is one export: of whom, read by whom and when, with which medical
+// records, in which form.
+type Job struct {
+	// Act is who reads, and when: the export is everything held as it
+	// stood at Act.At, and its reads of the medical file are audited by
+	// the case file as Act's (rules G7, N9).
+	Act privacy.Act
+	// Subject and Cases are the subject and their cases, as the dossiers
+	// hold them.
+	Subject privacy.Subject
+	Cases   []privacy.Case
+	// Requests are the subject's requests, oldest first (package rights
+	// keeps them); Request is the ID of the one the export answers, if
+	// one.
+	Requests []RequestData
+	Request  string
+	// Format is FormatJSON (the default) or FormatHTML; Lang the language
+	// of the HTML form, Dutch by default.
 	Format Format
-	// Lang is the language of the HTML form; Dutch by default.
-	Lang Lang
-	// Request names the access, copy or portability request the export
-	// answers; it must be the subject's and not refused.
-	Request RequestID
-	// Release is the physician's release of medical records (rules O13,
-	// O6). Where the policy does not give the subject medical records
-	// directly, they are in the export only through it; without it they
-	// are listed without content, pending release.
-	Release *MedicalRelease
+	Lang   Lang
+	// Medical says which medical records are shown with their content.
+	Medical Medical
 	// Redact, if set, takes personal data of others out of a record (a
 	// colleague named in a note). It gets a copy of each record whose
 	// content goes into the export and returns it redacted; only the
@@ -64,125 +121,75 @@ type ExportOptions struct {
 	Redact func(privacy.Record) privacy.Record
 }
 
-// MedicalRelease is a physician's release of medical records to the
-// subject (rule O13: "where the law allows"; rule O6: medical data only
-// through the physician).
-//
-// A release obeys the floors of a medical read: the desk releases a
-// case's medical records only if the access engine, on the desk's policy,
-// lets the physician read medical data of that case at the export's time
-// — a physician (O6), assigned to the case (O6, R7, O4), bound to medical
-// secrecy (G8), signed in with a second factor (N6), under a contract in
-// force (O2), for the case's purpose (R5). The records of a case it may
-// not read stay listed without content, pending release; a release of no
-// case at all is refused with the rule that failed.
-type MedicalRelease struct {
-	// Physician releases the records, with the cases it is assigned to
-	// (R7, O4) and how it signed in (N6).
-	Physician *access.Principal
-	// Records limits the release to these medical records; empty
-	// releases the whole medical file.
-	Records []privacy.RecordID
+// Medical says which of the subject's medical records an export shows
+// with their content (rules O13, O6): all of them where the policy gives
+// them to the subject directly (Direct); else those of the cases a
+// physician released (ReleasedBy, Cases), all of the cases' medical
+// records or only Records; the others are listed without content, marked
+// [WithheldPendingRelease]. Whether the physician may release them is
+// decided before the export, as a medical read (package rights asks the
+// access engine); the writer shows what the job says.
+type Medical struct {
+	Direct     bool
+	ReleasedBy privacy.PrincipalID
+	Cases      []privacy.CaseID
+	Records    []privacy.RecordID
 }
 
-// Export writes everything held about a subject to w, as it stood at
-// act.At, read as act (its reads of the medical file are audited by the
-// case file, rules G7, N9):
-// the subject, every case with its records (medical records through the
-// physician's release, see [ExportOptions]), consent grants and
-// revocations, the disclosure log, the audit trail of who accessed the
-// data (N9), the subject's requests, and the facts of GDPR art. 15(1)
-// (rule G1) derived from the policy, the records and the log. The JSON form
-// (rule G5) is documented in the package documentation; the HTML form is a
-// page for a person.
+// Write writes the export of job j to w, as it reads it: the subject,
+// every case with its records, consent grants and revocations, the
+// disclosure log, the audit trail of who accessed the data (N9), the
+// subject's requests, and the facts of GDPR art. 15(1) (rule G1) derived
+// from the policy, the records and the log. The JSON form (rule G5) is
+// documented in the package documentation; the HTML form is a page for a
+// person.
 //
 // The export streams: records are read through the stores' iterators and
 // written as they come, so its memory does not grow with the number of
-// records. It returns the totals of what it wrote. On an error, what was
-// written is incomplete and must be discarded (a cut JSON export does not
-// decode). It fails with [privacy.ErrNotFound] for an unknown subject,
-// [privacy.ErrInvalid] for bad options or malformed entries from a source,
-// [privacy.ErrForbidden] for an act by a role that does not export (see
-// the package documentation, # Who acts) and for a release of no case at
-// all, naming the rule that failed (see [MedicalRelease]: O6, G8, N6, O2,
-// R5).
-//
-// The export is audited before it writes anything (rules O1, G7, N9): one
-// execute event of act, and, with a release, one event per case of the
-// physician's release, allowed or denied, with the rule that decided; if
-// they cannot be written, nothing is (no event, no export). A refused
-// release is audited the same way.
-func (d *Desk) Export(ctx context.Context, act privacy.Act, w io.Writer, subject privacy.SubjectID, opts *ExportOptions) (Totals, error) {
-	const o = "export"
-	if opts == nil {
-		opts = &ExportOptions{}
+// records. Write returns the totals of what it wrote. On an error, what
+// was written is incomplete and must be discarded (a cut JSON export does
+// not decode). It fails with [privacy.ErrInvalid] for a malformed job or
+// malformed entries from a source, and with [privacy.ErrUnavailable] when
+// w fails.
+func (wr *Writer) Write(ctx context.Context, w io.Writer, j *Job) (Totals, error) {
+	const o = "write export"
+	if j == nil {
+		return Totals{}, invalid(o, "job", "nil job")
 	}
-	if err := act.Validate(); err != nil {
+	if err := checkTime(o, "act.at", j.Act.At); err != nil {
 		return Totals{}, err
 	}
-	now := act.At
-	if err := checkID(o, "subject", string(subject)); err != nil {
-		return Totals{}, err
-	}
-	if err := checkTime(o, "act.at", now); err != nil {
-		return Totals{}, err
-	}
-	if err := d.gate(ctx, o, act, exporters, subject, "export", privacy.EventExecute); err != nil {
-		return Totals{}, err
-	}
-	format := cmp.Or(opts.Format, FormatJSON)
-	lang := cmp.Or(opts.Lang, Dutch)
-	if format != FormatJSON && format != FormatHTML {
+	format := cmp.Or(j.Format, FormatJSON)
+	lang := cmp.Or(j.Lang, Dutch)
+	if !format.Known() {
 		return Totals{}, invalid(o, "format", "want json or html")
 	}
 	if !lang.Known() {
 		return Totals{}, invalid(o, "lang", "want nl or en")
 	}
-	release, err := checkRelease(opts.Release)
-	if err != nil {
-		return Totals{}, err
-	}
-	ctx = newRun(ctx) // the subject's holds read once for the whole export
-	sub, err := d.dossiers.Subject(ctx, subject)
-	if err != nil {
-		return Totals{}, err
-	}
-	cases, err := d.dossiers.SubjectCases(ctx, subject)
-	if err != nil {
-		return Totals{}, err
-	}
-	reqs, err := d.store.SubjectRequests(ctx, subject)
-	if err != nil {
-		return Totals{}, err
-	}
-	if err := checkAnswers(opts.Request, reqs); err != nil {
-		return Totals{}, err
-	}
-	direct := givesMedical(d.policy)
+	m := j.Medical
+	var release map[privacy.RecordID]bool // nil: no release
 	var released map[privacy.CaseID]bool
-	var releases []privacy.Event
-	if opts.Release != nil && !direct {
-		var refused error
-		released, releases, refused = d.decideRelease(&act, opts.Release.Physician, sub.ID, cases)
-		if refused != nil {
-			// A refusal names its rule and is audited.
-			if _, err := d.store.AppendEvents(ctx, releases...); err != nil {
-				return Totals{}, auditFailed(o, err)
+	if m.ReleasedBy != "" {
+		if err := checkID(o, "medical.released_by", string(m.ReleasedBy)); err != nil {
+			return Totals{}, err
+		}
+		release = make(map[privacy.RecordID]bool, len(m.Records))
+		for _, id := range m.Records {
+			if err := checkID(o, "medical.records", string(id)); err != nil {
+				return Totals{}, err
 			}
-			return Totals{}, refused
+			release[id] = true
+		}
+		released = make(map[privacy.CaseID]bool, len(m.Cases))
+		for _, id := range m.Cases {
+			if err := checkID(o, "medical.cases", string(id)); err != nil {
+				return Totals{}, err
+			}
+			released[id] = true
 		}
 	}
-
-	// Rules O1, G7, N9: the export, and the release in it, are audited
-	// before it writes anything; no event, no export.
-	object := "export"
-	if opts.Request != "" {
-		object = objectOf(opts.Request)
-	}
-	events := append([]privacy.Event{d.event(&act, privacy.EventExecute, d.answerRule(KindAccess), subject, object)}, releases...)
-	if _, err := d.store.AppendEvents(ctx, events...); err != nil {
-		return Totals{}, auditFailed(o, err)
-	}
+	ctx = OnePass(ctx) // the subject's holds read once for the whole export
 	bw := bufio.NewWriterSize(w, 32<<10)
 	var s sink
 	if format == FormatHTML {
@@ -191,12 +198,10 @@ func (d *Desk) Export(ctx context.Context, act privacy.Act, w io.Writer, subject
 		s = newJSONSink(bw)
 	}
 	// Rules R11, O13, G1: everything held, with the facts of art. 15.
-	x := &exporter{d: d, ctx: ctx, act: act, now: privacy.Timestamp(now), sub: sub, sink: s, release: release, redact: opts.Redact,
-		released: released, direct: direct, acc: newAccumulator()}
-	if len(released) > 0 {
-		x.physician = opts.Release.Physician.ID
-	}
-	if err := x.run(cases, reqs, opts.Request); err != nil {
+	x := &exporter{w: wr, ctx: ctx, act: j.Act, now: privacy.Timestamp(j.Act.At), sub: j.Subject, sink: s,
+		release: release, released: released, physician: m.ReleasedBy, redact: j.Redact, direct: m.Direct,
+		acc: newAccumulator()}
+	if err := x.run(j.Cases, j.Requests, j.Request); err != nil {
 		return Totals{}, err
 	}
 	if err := bw.Flush(); err != nil {
@@ -205,124 +210,8 @@ func (d *Desk) Export(ctx context.Context, act privacy.Act, w io.Writer, subject
 	return x.totals, nil
 }
 
-func checkRelease(r *MedicalRelease) (map[privacy.RecordID]bool, error) {
-	const o = "export"
-	if r == nil {
-		return nil, nil
-	}
-	p := r.Physician
-	if p == nil {
-		return nil, invalid(o, "release.physician", "missing")
-	}
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	set := make(map[privacy.RecordID]bool, len(r.Records))
-	for _, id := range r.Records {
-		if err := checkID(o, "release.records", string(id)); err != nil {
-			return nil, err
-		}
-		set[id] = true
-	}
-	return set, nil
-}
-
-// decideRelease decides, for each of the subject's cases, whether the
-// physician p may release its medical records at act.At: whether the
-// access engine lets p read medical data of the case then (rules O6, G8,
-// N6, R7, O4, O2, R5; see [MedicalRelease]). It returns the cases
-// released and one audit event per case, allowed or denied with the rule
-// that decided. If no case is released, refused is an error matching
-// [privacy.ErrForbidden] that names the rule that failed on the first case
-// the physician is assigned to, else on the first case (O6 for a principal
-// that is no physician, when there is no case).
-func (d *Desk) decideRelease(act *privacy.Act, p *access.Principal, subject privacy.SubjectID, cases []privacy.Case) (
-	released map[privacy.CaseID]bool, events []privacy.Event, refused error) {
-	at := privacy.Timestamp(act.At)
-	released = map[privacy.CaseID]bool{}
-	var first *access.Decision
-	firstAssigned := false
-	for i := range cases {
-		c := &cases[i]
-		// Rules O6, G8, N6 (and R7, O4, O2, R5): the release obeys the
-		// floors of a medical read of the case, at the export's time.
-		dec := d.engine.Decide(access.Request{Principal: p, Case: c, Action: privacy.ActionRead,
-			Category: privacy.CategoryMedical, Purpose: c.Purpose, Time: at})
-		e := privacy.Event{Time: at, Principal: p.ID, Role: p.Role, OnBehalfOf: p.Party, Purpose: c.Purpose,
-			Subject: subject, Case: c.ID, Category: privacy.CategoryMedical, Object: "release", Action: privacy.EventExecute,
-			Outcome: privacy.OutcomeAllowed, Rule: dec.Rule, Policy: d.policy.Version, AccessPoint: p.AccessPoint,
-			Client: p.Client}
-		if dec.Allowed {
-			released[c.ID] = true
-		} else {
-			e.Outcome = privacy.OutcomeDenied
-			// The refusal names the rule that failed on a case the
-			// physician is assigned to, if one did: that it is not
-			// assigned to the others says less.
-			if first == nil || (p.Assigned(c.ID) && !firstAssigned) {
-				first, firstAssigned = &dec, p.Assigned(c.ID)
-			}
-		}
-		events = append(events, e)
-	}
-	if len(released) > 0 || (len(cases) == 0 && p.Role == privacy.RolePhysician) {
-		return released, events, nil
-	}
-	rule, reason := privacy.O6, "only a physician releases medical records"
-	if first != nil {
-		rule, reason = first.Rule, first.Reason
-	}
-	if len(events) == 0 {
-		events = append(events, privacy.Event{Time: at, Principal: p.ID, Role: p.Role, OnBehalfOf: p.Party,
-			Subject: subject, Category: privacy.CategoryMedical, Object: "release", Action: privacy.EventExecute,
-			Outcome: privacy.OutcomeDenied, Rule: rule, Policy: d.policy.Version, AccessPoint: p.AccessPoint, Client: p.Client})
-	}
-	return nil, events, &privacy.Error{Op: op + "export", Kind: privacy.ErrForbidden, Rule: rule, Path: "release.physician",
-		Msg: "the physician may release the medical records of none of the subject's cases: " + reason}
-}
-
-func checkAnswers(id RequestID, reqs []Request) error {
-	const o = "export"
-	if id == "" {
-		return nil
-	}
-	if err := checkID(o, "request", string(id)); err != nil {
-		return err
-	}
-	i := slices.IndexFunc(reqs, func(r Request) bool { return r.ID == id })
-	if i < 0 {
-		return &privacy.Error{Op: op + o, Kind: privacy.ErrNotFound, Path: "request"}
-	}
-	switch r := reqs[i]; {
-	case r.Kind != KindAccess && r.Kind != KindCopy && r.Kind != KindPortability:
-		return invalid(o, "request", "an export answers an access, copy or portability request")
-	case r.Status == StatusRefused:
-		return &privacy.Error{Op: op + o, Kind: privacy.ErrConflict, Path: "request", Msg: "the request was refused"}
-	}
-	return nil
-}
-
-// givesMedical reports whether the policy lets the subject export medical
-// records directly: an allow rule for the subject's export of the medical
-// category, and no deny rule. The ready policies do not: medical data goes
-// to the subject through the physician (O13, O6).
-func givesMedical(p *privacy.Policy) bool {
-	allowed := false
-	for _, a := range p.Access {
-		if !slices.Contains(a.Roles, privacy.RoleSubject) || !slices.Contains(a.Actions, privacy.ActionExport) ||
-			!slices.Contains(a.Categories, privacy.CategoryMedical) {
-			continue
-		}
-		if a.Effect == privacy.Deny {
-			return false
-		}
-		allowed = allowed || a.Effect == privacy.Allow
-	}
-	return allowed
-}
-
 func writeErr(err error) error {
-	return &privacy.Error{Op: op + "export", Kind: privacy.ErrUnavailable, Msg: "write failed", Err: err}
+	return &privacy.Error{Op: op + "write export", Kind: privacy.ErrUnavailable, Msg: "write failed", Err: err}
 }
 
 // Notes of the parts that were not available.
@@ -335,14 +224,14 @@ const (
 
 // exporter streams one export from the stores into a sink.
 type exporter struct {
-	d         *Desk
+	w         *Writer
 	ctx       context.Context
 	act       privacy.Act // who reads, for the medical file's audit
 	now       time.Time
 	sub       privacy.Subject
 	sink      sink
 	release   map[privacy.RecordID]bool // nil: no release
-	released  map[privacy.CaseID]bool   // the cases whose medical records the physician may release
+	released  map[privacy.CaseID]bool   // the cases whose medical records the physician released
 	physician privacy.PrincipalID
 	redact    func(privacy.Record) privacy.Record
 	direct    bool
@@ -350,22 +239,22 @@ type exporter struct {
 	totals    Totals
 }
 
-func (x *exporter) run(cases []privacy.Case, reqs []Request, request RequestID) error {
-	d := x.d
-	h := &Export{Schema: Schema, Generated: x.now, Request: request,
-		Controller: d.policy.Controller, ControllerNL: d.policy.ControllerNL,
-		Processor: d.policy.Processor, ProcessorNL: d.policy.ProcessorNL,
-		Policy: PolicyRef{Name: d.policy.Name, Version: d.policy.Version, Effective: d.policy.Effective,
-			Title: d.policy.Title, TitleNL: d.policy.TitleNL},
+func (x *exporter) run(cases []privacy.Case, reqs []RequestData, request string) error {
+	p := x.w.policy
+	h := &Document{Schema: Schema, Generated: x.now, Request: request,
+		Controller: p.Controller, ControllerNL: p.ControllerNL,
+		Processor: p.Processor, ProcessorNL: p.ProcessorNL,
+		Policy: PolicyRef{Name: p.Name, Version: p.Version, Effective: p.Effective,
+			Title: p.Title, TitleNL: p.TitleNL},
 		Subject: SubjectData{ID: x.sub.ID, Employer: x.sub.Employer, Created: x.sub.Created,
 			EmploymentEnded: x.sub.EmploymentEnded},
 		Medical:         MedicalAccess{Direct: x.direct, Rule: privacy.O13},
-		RecordRetention: Part{Available: d.retention != nil},
+		RecordRetention: Part{Available: x.w.opts.Retention != nil},
 	}
-	if len(x.released) > 0 && !x.direct {
+	if x.physician != "" && !x.direct {
 		h.Medical.ReleasedBy = x.physician
 	}
-	if d.retention == nil {
+	if x.w.opts.Retention == nil {
 		h.RecordRetention.Note = noteNoRetention
 	}
 	normalize(reflect.ValueOf(h))
@@ -392,9 +281,9 @@ func (x *exporter) run(cases []privacy.Case, reqs []Request, request RequestID) 
 	if err := x.accessLog(); err != nil {
 		return err
 	}
-	rs := make([]Request, len(reqs))
+	rs := make([]RequestData, len(reqs))
 	for i, r := range reqs {
-		r = r.Clone()
+		r = r.clone()
 		normalize(reflect.ValueOf(&r))
 		if err := r.validateFor(x.sub.ID, "requests"); err != nil {
 			return err
@@ -431,7 +320,7 @@ func (x *exporter) exportCase(c privacy.Case) error {
 		return err
 	}
 	for _, seq := range [...]iter.Seq2[privacy.Record, error]{
-		x.d.dossiers.CaseRecords(x.ctx, c.ID), x.d.dossiers.CaseMedicalRecords(x.ctx, x.act, c.ID)} {
+		x.w.dossiers.CaseRecords(x.ctx, c.ID), x.w.dossiers.CaseMedicalRecords(x.ctx, x.act, c.ID)} {
 		for r, err := range seq {
 			if err != nil {
 				return err
@@ -472,8 +361,8 @@ func (x *exporter) record(c privacy.Case, r privacy.Record) (RecordData, error) 
 			}
 		}
 	}
-	if x.d.retention != nil {
-		ret, err := x.d.retention.RecordRetention(x.ctx, x.sub, c, r, x.now)
+	if x.w.opts.Retention != nil {
+		ret, err := x.w.opts.Retention.RecordRetention(x.ctx, x.sub, c, r, x.now)
 		if err != nil {
 			return RecordData{}, err
 		}
@@ -487,13 +376,13 @@ func (x *exporter) record(c privacy.Case, r privacy.Record) (RecordData, error) 
 }
 
 func (x *exporter) consents() error {
-	if x.d.consents == nil {
+	if x.w.opts.Consents == nil {
 		return x.emptyPart(partConsents, noteNoConsents)
 	}
 	if err := x.sink.beginPart(partConsents, Part{Available: true}); err != nil {
 		return err
 	}
-	for c, err := range x.d.consents.SubjectConsents(x.ctx, x.sub.ID) {
+	for c, err := range x.w.opts.Consents.SubjectConsents(x.ctx, x.sub.ID) {
 		if err != nil {
 			return err
 		}
@@ -511,13 +400,13 @@ func (x *exporter) consents() error {
 }
 
 func (x *exporter) disclosures() error {
-	if x.d.disclosures == nil {
+	if x.w.opts.Disclosures == nil {
 		return x.emptyPart(partDisclosures, noteNoDisclosures)
 	}
 	if err := x.sink.beginPart(partDisclosures, Part{Available: true}); err != nil {
 		return err
 	}
-	for dis, err := range x.d.disclosures.SubjectDisclosures(x.ctx, x.sub.ID) {
+	for dis, err := range x.w.opts.Disclosures.SubjectDisclosures(x.ctx, x.sub.ID) {
 		if err != nil {
 			return err
 		}
@@ -538,13 +427,13 @@ func (x *exporter) disclosures() error {
 // accessLog writes who accessed the subject's data (rule N9: a client may
 // ask who accessed their data).
 func (x *exporter) accessLog() error {
-	if x.d.audit == nil {
+	if x.w.opts.Audit == nil {
 		return x.emptyPart(partAccess, noteNoAudit)
 	}
 	if err := x.sink.beginPart(partAccess, Part{Available: true}); err != nil {
 		return err
 	}
-	for e, err := range x.d.audit.SubjectEvents(x.ctx, x.sub.ID) {
+	for e, err := range x.w.opts.Audit.SubjectEvents(x.ctx, x.sub.ID) {
 		if err != nil {
 			return err
 		}
@@ -626,7 +515,7 @@ func (a *accumulator) disclosure(d *Disclosure) {
 // facts derives the facts of GDPR art. 15(1) (rule G1) from the policy and
 // what streamed past.
 func (x *exporter) facts(cases []privacy.Case) *Facts {
-	p := x.d.policy
+	p := x.w.policy
 	f := &Facts{}
 	// Rule G1: the facts of GDPR art. 15(1).
 	// Art. 15(1)(a): purposes (R5, O2).
@@ -677,7 +566,7 @@ func (x *exporter) facts(cases []privacy.Case) *Facts {
 	// Art. 15(1)(e), (f): rights and where to complain (O15).
 	f.Rights = rightsFacts(p)
 	f.Complaint = Complaint{Authority: "Autoriteit Persoonsgegevens", Website: "https://autoriteitpersoonsgegevens.nl",
-		Procedure: x.d.complaints, Rules: []privacy.RuleID{privacy.O15, privacy.R10, privacy.G2}}
+		Procedure: x.w.opts.Complaints, Rules: []privacy.RuleID{privacy.O15, privacy.R10, privacy.G2}}
 	return f
 }
 
@@ -715,12 +604,13 @@ const (
 	partAccess
 )
 
-// sink receives an export in order, piece by piece: [Desk.Export] feeds it
-// from the stores, [Export.Encode] and [Export.WriteHTML] from a value.
+// sink receives an export in order, piece by piece: [Writer.Write] feeds
+// it from the stores, [Document.Encode] and [Document.WriteHTML] from a
+// value.
 // Both forms are written by the same sinks, so the two paths give the same
 // bytes.
 type sink interface {
-	begin(h *Export) error // header: schema … record_retention
+	begin(h *Document) error // header: schema … record_retention
 	beginCase(c *CaseData) error
 	record(r *RecordData) error
 	endCase() error
@@ -730,13 +620,13 @@ type sink interface {
 	disclosure(d *Disclosure) error
 	access(a *AccessEntry) error
 	endPart(k partKind) error
-	requests(rs []Request) error
+	requests(rs []RequestData) error
 	facts(f *Facts) error
 	end(t *Totals) error
 }
 
 // walk feeds an in-memory export to a sink.
-func walk(e *Export, s sink) error {
+func walk(e *Document, s sink) error {
 	if err := s.begin(e); err != nil {
 		return err
 	}
@@ -792,25 +682,25 @@ func walk(e *Export, s sink) error {
 	return s.end(&e.Totals)
 }
 
-// Encode writes e in its JSON form. An export that [DecodeExport] read is
-// written byte for byte as [Desk.Export] wrote it; times are written in
-// their own zone (DecodeExport gives them in UTC). It fails with
+// Encode writes e in its JSON form. An export that [Decode] read is
+// written byte for byte as the [Writer] wrote it; times are written in
+// their own zone (Decode gives them in UTC). It fails with
 // [privacy.ErrInvalid] if e does not validate.
-func (e *Export) Encode(w io.Writer) error {
+func (e *Document) Encode(w io.Writer) error {
 	return e.write(w, func(bw *bufio.Writer) sink { return newJSONSink(bw) })
 }
 
-// WriteHTML writes e as a page in the language lang, as [Desk.Export]
+// WriteHTML writes e as a page in the language lang, as the [Writer]
 // writes its HTML form. It fails with [privacy.ErrInvalid] if e does not
 // validate or lang is not known.
-func (e *Export) WriteHTML(w io.Writer, lang Lang) error {
+func (e *Document) WriteHTML(w io.Writer, lang Lang) error {
 	if !lang.Known() {
 		return invalid("write html", "lang", "want nl or en")
 	}
 	return e.write(w, func(bw *bufio.Writer) sink { return newHTMLSink(bw, lang) })
 }
 
-func (e *Export) write(w io.Writer, mk func(*bufio.Writer) sink) error {
+func (e *Document) write(w io.Writer, mk func(*bufio.Writer) sink) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}

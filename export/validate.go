@@ -1,4 +1,4 @@
-package rights
+package export
 
 import (
 	"errors"
@@ -8,11 +8,56 @@ import (
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
-// The validators below are shared by the exporter, which checks every
-// entry before it writes it, and by DecodeExport: so that whatever is
-// exported decodes, and whatever decodes could have been exported.
+// The validators below are shared by the writer, which checks every entry
+// before it writes it, and by Decode: so that whatever is exported
+// decodes, and whatever decodes could have been exported.
 
-const vo = "validate export"
+const (
+	vo            = "validate export"
+	maxScope      = 10000 // records a request may name
+	maxReasonLen  = 4096
+	maxFeeCents   = 1_000_000
+	minYear       = 1
+	maxYear       = 9999
+	op            = "export: "
+	msgMalformed  = "want 1 to 128 of A-Z a-z 0-9 . _ : -"
+	msgTimeBounds = "missing or outside years 1 to 9999"
+)
+
+func invalid(opName, path, msg string) error {
+	return &privacy.Error{Op: op + opName, Kind: privacy.ErrInvalid, Path: path, Msg: msg}
+}
+
+func checkID(opName, path, id string) error {
+	if !privacy.ValidID(id) {
+		return invalid(opName, path, msgMalformed)
+	}
+	return nil
+}
+
+// validTime reports whether t is set and its UTC year is 1 to 9999, the
+// years that encode as JSON.
+func validTime(t time.Time) bool {
+	if t.IsZero() {
+		return false
+	}
+	y := t.UTC().Year()
+	return y >= minYear && y <= maxYear
+}
+
+func checkTime(opName, path string, t time.Time) error {
+	if !validTime(t) {
+		return invalid(opName, path, msgTimeBounds)
+	}
+	return nil
+}
+
+func trunc(s string) string {
+	if len(s) <= 32 {
+		return s
+	}
+	return s[:32] + "…"
+}
 
 func vid(path, id string) error { return checkID(vo, path, id) }
 
@@ -105,7 +150,7 @@ func vperiod(path string, p privacy.Period) error {
 
 // Validate reports whether e is a well-formed export of schema
 // [Schema] whose totals match its content.
-func (e *Export) Validate() error {
+func (e *Document) Validate() error {
 	if e.Schema != Schema {
 		return invalid(vo, "schema", "want "+Schema)
 	}
@@ -182,11 +227,11 @@ func (t *Totals) count(r *RecordData) {
 	}
 }
 
-func (e *Export) validateHeader() error {
+func (e *Document) validateHeader() error {
 	if err := vtime("generated", e.Generated); err != nil {
 		return err
 	}
-	if err := voptID("request", string(e.Request)); err != nil {
+	if err := voptID("request", e.Request); err != nil {
 		return err
 	}
 	if err := vtime("policy.effective", e.Policy.Effective); err != nil {
@@ -433,7 +478,8 @@ func (a *AccessEntry) validate(path string) error {
 	return nil
 }
 
-func (r Request) validateFor(subject privacy.SubjectID, path string) error {
+// validateFor checks a request of the export of subject's data.
+func (r *RequestData) validateFor(subject privacy.SubjectID, path string) error {
 	if err := r.Validate(); err != nil {
 		var e *privacy.Error
 		if errors.As(err, &e) {

@@ -1,4 +1,4 @@
-package rights
+package export
 
 import (
 	"bufio"
@@ -16,16 +16,18 @@ import (
 // version.
 const Schema = "dossierwacht.export/v1"
 
-// Export is everything held about one subject, with the facts of GDPR art.
-// 15(1) (rule G1): the model behind both forms of the export, JSON (rule
-// G5) and HTML. [Desk.Export] streams it from the stores without holding
-// it; [DecodeExport] reads the JSON form back into it; [Export.Encode] and
-// [Export.WriteHTML] write it again. The package documentation describes
-// every field of the JSON form.
-type Export struct {
+// Document is everything held about one subject, with the facts of GDPR
+// art. 15(1) (rule G1): the model behind both forms of the export, JSON
+// (rule G5) and HTML. A [Writer] streams it from the stores without
+// holding it; [Decode] reads the JSON form back into it;
+// [Document.Encode] and [Document.WriteHTML] write it again. The package
+// documentation describes every field of the JSON form.
+type Document struct {
 	Schema    string    `json:"schema"`
 	Generated time.Time `json:"generated"`
-	Request   RequestID `json:"request,omitempty"`
+	// Request is the ID of the subject's request the export answers, if
+	// one.
+	Request string `json:"request,omitempty"`
 	// Controller and Processor are the policy's, in English; ControllerNL
 	// and ProcessorNL in Dutch, when the policy has them (a page shows
 	// the form of its language).
@@ -43,7 +45,7 @@ type Export struct {
 	Consents        ConsentPart    `json:"consents"`
 	Disclosures     DisclosurePart `json:"disclosures"`
 	AccessLog       AccessPart     `json:"access_log"`
-	Requests        []Request      `json:"requests"`
+	Requests        []RequestData  `json:"requests"`
 	Facts           Facts          `json:"facts"`
 	Totals          Totals         `json:"totals"`
 }
@@ -181,7 +183,7 @@ type AccessEntry struct {
 	AccessPoint string              `json:"access_point,omitempty"`
 }
 
-// Totals counts what the export holds; [DecodeExport] checks them, so that
+// Totals counts what the export holds; [Decode] checks them, so that
 // a cut or altered export does not pass for a complete one.
 type Totals struct {
 	Cases        int `json:"cases"`
@@ -295,7 +297,7 @@ const (
 	RightComplain        Right = "complain"         // art. 77; R10, O15
 )
 
-// Rights returns every right, in a fixed order.
+// Rights returns every right the export names, in a fixed order.
 func Rights() []Right {
 	return []Right{RightAccess, RightRectification, RightErasure, RightRestriction, RightPortability,
 		RightObjection, RightWithdrawConsent, RightComplain}
@@ -320,21 +322,21 @@ type Complaint struct {
 	Rules     []privacy.RuleID `json:"rules"`
 }
 
-// maxExportSize bounds what DecodeExport reads.
+// maxExportSize bounds what Decode reads.
 const maxExportSize = 1 << 30
 
-// DecodeExport reads an export in its JSON form and gives back exactly
-// what was exported. Decoding is strict: an unknown field, another schema,
-// an unknown category, kind or rule, a malformed ID or time, totals that do
+// Decode reads an export in its JSON form and gives back exactly what
+// was exported. Decoding is strict: an unknown field, another schema, an
+// unknown category, kind or rule, a malformed ID or time, totals that do
 // not match the content, trailing data, or more than 1 GiB all fail with an
 // error that matches [privacy.ErrInvalid]. Empty lists and maps decode as
-// nil and times as UTC, as [Desk.Export] writes them.
-func DecodeExport(r io.Reader) (*Export, error) {
+// nil and times as UTC, as a [Writer] writes them.
+func Decode(r io.Reader) (*Document, error) {
 	const o = "decode export"
 	lr := &limitedReader{r: r, n: maxExportSize + 1}
 	dec := json.NewDecoder(bufio.NewReader(lr))
 	dec.DisallowUnknownFields()
-	var e Export
+	var e Document
 	if err := dec.Decode(&e); err != nil {
 		if lr.n <= 0 {
 			return nil, invalid(o, "", "larger than 1 GiB")

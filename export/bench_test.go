@@ -1,4 +1,4 @@
-package rights_test
+package export_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/rights"
@@ -183,7 +184,7 @@ func TestExportHeap100k(t *testing.T) {
 		t.Skip("exports 100,000 records twice; skipped under -short")
 	}
 	desk := genDesk(t, 100_000)
-	for _, opts := range []*rights.ExportOptions{{Format: rights.FormatJSON}, {Format: rights.FormatHTML, Lang: rights.English}} {
+	for _, opts := range []*rights.ExportOptions{{Format: export.FormatJSON}, {Format: export.FormatHTML, Lang: export.English}} {
 		peak, _, n := exportPeak(t, desk, opts)
 		t.Logf("%s: %d bytes written, peak heap %.1f MiB", opts.Format, n, float64(peak)/(1<<20))
 		if peak > heapBound {
@@ -201,7 +202,7 @@ func TestExportHeap100k(t *testing.T) {
 // the whole heap says nothing there).
 func BenchmarkExport100k(b *testing.B) {
 	desk := genDesk(b, 100_000)
-	for _, f := range []rights.Format{rights.FormatJSON, rights.FormatHTML} {
+	for _, f := range []export.Format{export.FormatJSON, export.FormatHTML} {
 		b.Run(string(f), func(b *testing.B) {
 			b.ReportAllocs()
 			var peak uint64
@@ -252,31 +253,4 @@ func BenchmarkExport100k(b *testing.B) {
 		}
 		b.ReportMetric(float64(growth)/(1<<20), "live-heap-growth-MiB")
 	})
-}
-
-// BenchmarkDeadline computes one answer deadline under the strict policy
-// with the Dutch holidays.
-func BenchmarkDeadline(b *testing.B) {
-	b.ReportAllocs()
-	rules := privacy.Strict().Requests
-	for b.Loop() {
-		if _, err := rights.Deadline(rules, t0, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkFile files one request on memstore.
-func BenchmarkFile(b *testing.B) {
-	b.ReportAllocs()
-	desk, _ := freshDesk(b)
-	ctx := context.Background()
-	i := 0
-	for b.Loop() {
-		i++
-		if _, err := desk.File(ctx, as(carla, t0), rights.Filing{ID: rights.RequestID(fmt.Sprintf("req-%d", i)), Subject: anna,
-			Kind: rights.KindAccess, Form: rights.FormWritten, Received: t0}); err != nil {
-			b.Fatal(err)
-		}
-	}
 }

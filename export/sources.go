@@ -1,4 +1,4 @@
-package rights
+package export
 
 import (
 	"context"
@@ -9,11 +9,13 @@ import (
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 )
 
-// The sources. A [Desk] reads the subject's cases and records from
+// The sources. A [Writer] reads the subject's cases and records from
 // [privacy.Dossiers]; what other packages keep about the subject it reads
 // through these small interfaces, each optional ([Options]). A nil source
 // leaves its part of the export empty, marked "not available", so that the
-// answer never claims to be complete where it is not.
+// answer never claims to be complete where it is not. Package rights
+// reads two of them as well, to decide an erasure (RetentionFacts: what
+// keeps a record, G3) and whom to tell of a change (DisclosureSource, G4).
 //
 // Every source returns this package's own types, which are also the
 // export's: the export is a documented, versioned format (see the package
@@ -135,69 +137,4 @@ type Retention struct {
 	// explanation.
 	Citation string `json:"citation,omitempty"`
 	Reason   string `json:"reason,omitempty"`
-}
-
-// keeps reports whether r keeps its record from erasure on day today, and
-// on which ground (rule G3).
-func (r Retention) keeps(today calendar.Date) (Ground, bool) {
-	switch {
-	case r.Hold:
-		return GroundLegalClaims, true
-	case r.Statutory && (r.Until.IsZero() || !today.After(r.Until)):
-		return GroundStatutoryRetention, true
-	}
-	return "", false
-}
-
-// policyRetention is the retention of a record as the policy alone sets it,
-// for an erasure decided without [RetentionFacts]: the statutory rule that
-// keeps the record longest, if any applies (legal holds are then unknown).
-// A rule whose trigger has not happened keeps the record with no end yet.
-func policyRetention(p *privacy.Policy, s privacy.Subject, c privacy.Case, r privacy.Record) (Retention, bool) {
-	var best Retention
-	found := false
-	for _, rule := range p.Retention {
-		if !rule.Statutory || !applies(rule, c.Kind, r.Category) {
-			continue
-		}
-		var from time.Time
-		switch rule.Trigger {
-		case privacy.TriggerCaseClosed:
-			from = c.Closed
-		case privacy.TriggerEmploymentEnded:
-			from = s.EmploymentEnded
-		case privacy.TriggerRecordCreated:
-			from = r.Created
-		case privacy.TriggerRecordUpdated:
-			from = r.Updated
-		}
-		var until calendar.Date
-		if !from.IsZero() {
-			until = calendar.Add(dayOf(from), rule.Period)
-		}
-		cand := Retention{Rule: rule.Rule, Period: rule.Period, Trigger: rule.Trigger, Until: until,
-			Statutory: true, Citation: rule.Citation, Reason: rule.Reason}
-		switch {
-		case !found:
-			best, found = cand, true
-		case best.Until.IsZero():
-		case cand.Until.IsZero() || cand.Until.After(best.Until):
-			best = cand
-		}
-	}
-	return best, found
-}
-
-// applies reports whether a retention rule covers records of category cat
-// in cases of kind k: empty lists cover everything.
-func applies(rule privacy.RetentionRule, k privacy.CaseKind, cat privacy.Category) bool {
-	okCat := len(rule.Categories) == 0
-	for _, c := range rule.Categories {
-		okCat = okCat || c == cat
-	}
-	okKind := len(rule.CaseKinds) == 0
-	for _, ck := range rule.CaseKinds {
-		okKind = okKind || ck == k
-	}
-	return okCat && okKind
 }

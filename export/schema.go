@@ -1,4 +1,4 @@
-package rights
+package export
 
 import (
 	_ "embed"
@@ -8,10 +8,10 @@ import (
 //go:embed export.schema.json
 var exportSchema []byte
 
-// ExportSchema returns the JSON form of the export, schema [Schema], as a
+// JSONSchema returns the JSON form of the export, schema [Schema], as a
 // JSON Schema (draft 2020-12) document: every member, which are required,
 // the enumerations (categories, kinds, roles, rules …), the fields each
 // category allows in a record's "fields", and lists as arrays, [] when
-// empty. Every export [Desk.Export] and [Export.Encode] write validates
+// empty. Every export a [Writer] and [Document.Encode] write validates
 // against it. The slice is new on every call.
-func ExportSchema() []byte { return slices.Clone(exportSchema) }
+func JSONSchema() []byte { return slices.Clone(exportSchema) }

@@ -1,4 +1,4 @@
-package rights_test
+package export_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/statement"
 	"github.com/dossierwacht/dossierwacht/retention"
@@ -42,7 +43,7 @@ func TestDocumentsInOneLanguage(t *testing.T) {
 			t.Fatal(err)
 		}
 		desk, err := rights.New(w.Store, w.Dossiers, &rights.Options{Complaints: "klachten@dienst.example",
-			Disclosures: w.Sources, Consents: w.Sources, Audit: w.Sources, Retention: rights.RetentionFromStore(w.Store, rules)})
+			Disclosures: w.Sources, Consents: w.Sources, Audit: w.Sources, Retention: export.RetentionFromStore(w.Store, rules)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,9 +52,9 @@ func TestDocumentsInOneLanguage(t *testing.T) {
 		names := namesOf(p)
 		for _, lang := range []struct {
 			st     statement.Language
-			ex     rights.Lang
+			ex     export.Lang
 			banned []string
-		}{{statement.Dutch, rights.Dutch, englishWords}, {statement.English, rights.English, dutchWords}} {
+		}{{statement.Dutch, export.Dutch, englishWords}, {statement.English, export.English, dutchWords}} {
 			docs := map[string]string{}
 			for _, f := range []statement.Format{statement.Markdown, statement.HTML} {
 				var st, reg bytes.Buffer
@@ -67,7 +68,7 @@ func TestDocumentsInOneLanguage(t *testing.T) {
 				docs["statement."+string(f)], docs["register."+string(f)] = st.String(), reg.String()
 			}
 			var ex bytes.Buffer
-			if _, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(72*3600e9)), &ex, anna, &rights.ExportOptions{Format: rights.FormatHTML, Lang: lang.ex}); err != nil {
+			if _, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(72*3600e9)), &ex, anna, &rights.ExportOptions{Format: export.FormatHTML, Lang: lang.ex}); err != nil {
 				t.Fatal(err)
 			}
 			docs["export.html"] = ex.String()
