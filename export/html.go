@@ -347,7 +347,7 @@ func parsePage(t *texts) *template.Template {
 		"yesno":      t.yesno,
 		"retention":  t.retention,
 		"schema":     func() string { return Schema },
-		// The desk writes the reasons of the steps it takes itself
+		// The desk (package rights) writes the reasons of the steps it takes itself
 		// (filing, written confirmation) in English; the page says the
 		// same in its own language through the step's kind, the due date
 		// and the "not in writing" note, so it leaves them out. Staff's

@@ -513,7 +513,7 @@ type Refusal struct {
 // in writing and no confirmation came (R11, O13). A refusal states its
 // reasons: a missing reason or a ground the kind does not allow fails with
 // [privacy.ErrInvalid]; a closed request with [privacy.ErrConflict]. The
-// subject's notice ([Request.Notice]) names the reasons and the right to
+// subject's notice ([Desk.Notice]) names the reasons and the right to
 // complain to the Autoriteit Persoonsgegevens (G2, O15).
 func (d *Desk) Refuse(ctx context.Context, act privacy.Act, id RequestID, f Refusal) (Request, error) {
 	const o = "refuse request"
