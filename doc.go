@@ -60,9 +60,14 @@
 //     statute, the disclosure log. Kit: consent/consenttest.
 //   - retention: retention periods, legal holds, erasure, sweeps with proof
 //     of deletion. Kit: retention/retentiontest.
-//   - access/rights: the data subject's requests with their deadlines,
-//     refusals and fees, rectification and erasure plans, and the export of
-//     everything held. Kit: access/rights/rightstest.
+//   - export: the document of everything held about a subject — its
+//     versioned JSON form with a JSON Schema, read back strictly, and a
+//     page in Dutch or English — streamed from the case file and the
+//     records of consent, retention and the audit trail.
+//   - rights: the data subject's requests with their deadlines,
+//     refusals and fees, rectification and erasure plans, notices, and the
+//     export that answers an access request, let, audited and released
+//     here, written by package export. Kit: rights/rightstest.
 //   - memstore: the in-memory reference adapter; it implements the store
 //     of every package listed before it and passes every kit. No kit
 //     imports it: a kit tests the store it is given.

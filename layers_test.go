@@ -21,24 +21,29 @@ const module = "github.com/dossierwacht/dossierwacht"
 //
 //   - 0, privacy: the vocabulary every other package speaks — policies,
 //     the case file and its Store — with its calendar, the processing
-//     statement and the Store kit privacytest. It imports nothing of the
-//     module.
+//     statement and the Store kit privacytest; and internal/words, the
+//     vocabulary's names in Dutch and English. It imports nothing above.
 //   - 1, access: who sees what, the audit trail; accesstest.
 //   - 2, consent and retention, beside each other: both decide on top of
 //     the vocabulary and may ask access (consent for the discloser's own
 //     access check); consenttest, retentiontest.
-//   - 3, access/rights: a data subject's requests, which read consents,
-//     disclosures and retention; rightstest.
-//   - 4, memstore and the front door (the root package), beside each other:
+//   - 3, export: the document of everything held about a subject (its
+//     JSON form and schema, its page), written from the case file and the
+//     sources it reads from consent, retention and the audit trail.
+//   - 4, rights: a data subject's requests, which read the same sources
+//     to decide an erasure and answer an access request with the export;
+//     rightstest.
+//   - 5, memstore and the front door (the root package), beside each other:
 //     memstore implements the store of every package below it, so it
 //     stands above them all; the front door wires the engines over any
 //     store and must not pull in the in-memory one.
-//   - 5, the SQL adapters (examples/sqlitestore, examples/pgstore and what
+//   - 6, the SQL adapters (examples/sqlitestore, examples/pgstore and what
 //     they share under examples/internal): like memstore, they implement
 //     every store, over a database.
-//   - 6, the top: compliancetest (the compliance kit, with the library as
-//     reference system), the walkthrough, the HTTP service and the
-//     command, which may use everything below, the adapters included.
+//   - 7, the top: compliancetest (the compliance kit, with the library as
+//     reference system), the walkthrough, the HTTP service, the command
+//     and internal/testworld (the world the tests of rights run in, on
+//     memstore), which may use everything below, the adapters included.
 //
 // A room is a list of patterns: a path relative to the module ("." is the
 // root package), or a prefix ending in "/..." for a path and everything
@@ -46,13 +51,14 @@ const module = "github.com/dossierwacht/dossierwacht"
 // package the floors do not place fails the test: a new package gets its
 // place here on purpose.
 var floors = [][]room{
-	{{"privacy", []string{"privacy/...", "internal/kitdiff"}}},
+	{{"privacy", []string{"privacy/...", "internal/kitdiff", "internal/words"}}},
 	{{"access", []string{"access", "access/accesstest/..."}}},
 	{
 		{"consent", []string{"consent/..."}},
 		{"retention", []string{"retention/..."}},
 	},
-	{{"rights", []string{"access/rights/..."}}},
+	{{"export", []string{"export/..."}}},
+	{{"rights", []string{"rights/..."}}},
 	{
 		{"memstore", []string{"memstore/..."}},
 		{"front door", []string{"."}},
@@ -63,6 +69,7 @@ var floors = [][]room{
 		{"walkthrough", []string{"examples/walkthrough/..."}},
 		{"httpservice", []string{"examples/httpservice/..."}},
 		{"commands", []string{"cmd/..."}},
+		{"test world", []string{"internal/testworld"}},
 	},
 }
 
@@ -163,7 +170,7 @@ func imports(t *testing.T) map[string][]string {
 // floor only kits import kits.
 func TestLayers(t *testing.T) {
 	graph := imports(t)
-	for _, want := range []string{".", "privacy", "access", "consent", "retention", "access/rights", "memstore"} {
+	for _, want := range []string{".", "privacy", "access", "consent", "retention", "export", "rights", "memstore"} {
 		if _, ok := graph[want]; !ok {
 			t.Errorf("go list did not list %q: is the test run from the module root?", want)
 		}
@@ -205,8 +212,10 @@ func TestLayersPlaces(t *testing.T) {
 		"privacy/privacytest":       "privacy",
 		"access":                    "access",
 		"access/accesstest":         "access",
-		"access/rights":             "rights",
-		"access/rights/rightstest":  "rights",
+		"internal/words":            "privacy",
+		"export":                    "export",
+		"rights":                    "rights",
+		"rights/rightstest":         "rights",
 		"consent/consenttest":       "consent",
 		"retention/retentiontest":   "retention",
 		"memstore":                  "memstore",
@@ -215,13 +224,14 @@ func TestLayersPlaces(t *testing.T) {
 		"examples/sqlitestore":      "adapters",
 		"examples/walkthrough":      "walkthrough",
 		"cmd/dossierwacht":          "commands",
+		"internal/testworld":        "test world",
 	} {
 		p, ok := placeOf(path)
 		if !ok || p.room != want {
 			t.Errorf("placeOf(%q) = %+v, %v; want room %q", path, p, ok, want)
 		}
 	}
-	for _, path := range []string{"accessx", "privacyx/y", "export", "access/other"} {
+	for _, path := range []string{"accessx", "privacyx/y", "exports", "access/other", "access/rights"} {
 		if p, ok := placeOf(path); ok {
 			t.Errorf("placeOf(%q) = %+v, want no place", path, p)
 		}

@@ -12,8 +12,8 @@ import (
 
 	"github.com/dossierwacht/dossierwacht"
 	"github.com/dossierwacht/dossierwacht/access"
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
@@ -326,7 +326,7 @@ func TestPropertyFrontDoorNeverLeaks(t *testing.T) {
 			if a.Role != privacy.RoleSubject || a.Subject != c.Subject {
 				t.Errorf("R11, O13: %s (%s) received the export of %s", a.ID, a.Role, c.Subject)
 			}
-			x, err := rights.DecodeExport(&buf)
+			x, err := export.Decode(&buf)
 			if err != nil {
 				t.Fatalf("the export does not decode: %v", err)
 			}

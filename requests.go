@@ -7,8 +7,9 @@ import (
 	"slices"
 
 	"github.com/dossierwacht/dossierwacht/access"
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // FileRequest files a data subject's request (access, copy,
@@ -153,11 +154,11 @@ func (s *Service) Erase(ctx context.Context, a *Actor, id rights.RequestID, reas
 
 // ExportOptions adjust [Service.Export].
 type ExportOptions struct {
-	// Format is rights.FormatJSON (the default: rule G5) or
-	// rights.FormatHTML; Lang the language of the HTML page (Dutch by
+	// Format is export.FormatJSON (the default: rule G5) or
+	// export.FormatHTML; Lang the language of the HTML page (Dutch by
 	// default).
-	Format rights.Format
-	Lang   rights.Lang
+	Format export.Format
+	Lang   export.Lang
 	// Request names the access, copy or portability request the export
 	// answers, if any.
 	Request rights.RequestID
@@ -178,10 +179,10 @@ type ExportOptions struct {
 // subject. Any other export fails exactly as that of a missing subject,
 // with privacy.ErrNotFound. The export, and every refusal with the rule
 // that decided, is audited.
-func (s *Service) Export(ctx context.Context, a *Actor, subject privacy.SubjectID, w io.Writer, opts *ExportOptions) (rights.Totals, error) {
+func (s *Service) Export(ctx context.Context, a *Actor, subject privacy.SubjectID, w io.Writer, opts *ExportOptions) (export.Totals, error) {
 	const v = verb("export")
 	if err := checkActor(v, a); err != nil {
-		return rights.Totals{}, err
+		return export.Totals{}, err
 	}
 	if opts == nil {
 		opts = &ExportOptions{}
@@ -192,10 +193,10 @@ func (s *Service) Export(ctx context.Context, a *Actor, subject privacy.SubjectI
 	if errors.Is(err, privacy.ErrNotFound) {
 		// A missing subject is refused and audited as a hidden one is.
 		e.Subject, e.Rule = "", privacy.RuleDefaultDeny
-		return rights.Totals{}, s.refuse(ctx, e, notFound("subject"))
+		return export.Totals{}, s.refuse(ctx, e, notFound("subject"))
 	}
 	if err != nil {
-		return rights.Totals{}, err
+		return export.Totals{}, err
 	}
 	if !(a.Role == privacy.RoleSubject && a.Subject == subject) {
 		// Rules O13, O6: the physician who releases the medical file
@@ -211,12 +212,12 @@ func (s *Service) Export(ctx context.Context, a *Actor, subject privacy.SubjectI
 				Category: category, Purpose: cases[i].Purpose, Time: now})
 			if !d.Allowed {
 				e.Rule = d.Rule
-				return rights.Totals{}, s.refuse(ctx, e, notFound("subject"))
+				return export.Totals{}, s.refuse(ctx, e, notFound("subject"))
 			}
 		}
 		if len(cases) == 0 {
 			e.Rule = privacy.RuleDefaultDeny
-			return rights.Totals{}, s.refuse(ctx, e, notFound("subject"))
+			return export.Totals{}, s.refuse(ctx, e, notFound("subject"))
 		}
 	}
 	xo := &rights.ExportOptions{Format: opts.Format, Lang: opts.Lang, Request: opts.Request}

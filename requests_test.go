@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/dossierwacht/dossierwacht"
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -33,7 +33,7 @@ func TestExportByReleasingPhysician(t *testing.T) {
 		var buf bytes.Buffer
 		_, err := w.svc.Export(ctx, dirk, anna, &buf, release(dirk))
 		must(t, err)
-		x, err := rights.DecodeExport(&buf)
+		x, err := export.Decode(&buf)
 		must(t, err)
 		released := false
 		for _, c := range x.Cases {

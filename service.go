@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/retention"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // Store is what a [Service] keeps its data in: every store of the library,
@@ -67,8 +68,8 @@ type Options struct {
 // Service is the front door of the library: one value, built from a
 // [Store] and a [privacy.Policy], through which every operation on the
 // case data of a service runs. It plays the part that *sql.DB plays over
-// database/sql/driver: the packages privacy, access, consent, retention
-// and access/rights stay beside it for experts, and a user who goes
+// database/sql/driver: the packages privacy, access, consent, retention,
+// export and rights stay beside it for experts, and a user who goes
 // through the Service never meets an unguarded path.
 //
 // Every verb takes the [Actor] and is decided against the whole picture:
@@ -133,12 +134,12 @@ func Open(ctx context.Context, store Store, policy *privacy.Policy, opts *Option
 	if err != nil {
 		return nil, err
 	}
-	log := rights.FromConsent(registry)
+	log := export.FromConsent(registry)
 	s.desk, err = rights.New(store, dossiers, &rights.Options{
 		Disclosures: log,
 		Consents:    log,
-		Audit:       rights.FromAudit(guard),
-		Retention:   rights.RetentionFromStore(store, s.retention.Engine()),
+		Audit:       export.FromAudit(guard),
+		Retention:   export.RetentionFromStore(store, s.retention.Engine()),
 		// Rules G3, O13: an erasure the desk applies goes through
 		// retention, each record with its proof.
 		Erasures:   s.retention,

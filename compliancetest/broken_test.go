@@ -9,13 +9,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/compliancetest"
 	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/retention"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // Deliberately broken systems: the library with one thing done wrong. The
@@ -440,8 +441,8 @@ func TestBrokenSystems(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				desk, err := rights.New(m, d, &rights.Options{Retention: rights.RetentionFromStore(m, rules),
-					Disclosures: rights.FromConsent(reg)})
+				desk, err := rights.New(m, d, &rights.Options{Retention: export.RetentionFromStore(m, rules),
+					Disclosures: export.FromConsent(reg)})
 				if err != nil {
 					t.Fatal(err)
 				}

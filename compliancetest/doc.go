@@ -55,7 +55,7 @@
 // legal bases by the IDs of the ready policies ("suwi-54-3c",
 // "suwi-73-4", "bw-7-658a-5", "arbowet-14"). Retention is checked by
 // sweeping at chosen times and reading the subject's export; the export
-// must be the documented JSON form of package access/rights (schema
+// must be the documented JSON form of package export (schema
 // dossierwacht.export/v1).
 //
 // A scenario checks what the rule forbids and, where a rule would be

@@ -6,9 +6,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // Dutch law and the regulator's guidance (RULES.md, N1–N12). Legal bases
@@ -377,7 +378,7 @@ func n9Log(w *world) error {
 	if err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(e.AccessLog.Entries, func(a rights.AccessEntry) bool { return a.Principal == "cm-carla" }) {
+	if !slices.ContainsFunc(e.AccessLog.Entries, func(a export.AccessEntry) bool { return a.Principal == "cm-carla" }) {
 		return w.fail("the employee's export does not say who accessed her data")
 	}
 	later := when.AddDate(3, 0, 0)

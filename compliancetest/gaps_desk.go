@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // The gaps at the rights desk and around retention: who may keep data from
@@ -170,9 +171,9 @@ func n6Release(w *world) error {
 	oneFactor.MultiFactor = false
 	b, err := w.sys.ExportReleased(w.ctx, anna, oneFactor, day(5))
 	if err == nil {
-		e, derr := rights.DecodeExport(bytes.NewReader(b))
+		e, derr := export.Decode(bytes.NewReader(b))
 		if derr != nil {
-			return w.failErr(derr, "the export of subject %s is not a valid export of schema %s", anna, rights.Schema)
+			return w.failErr(derr, "the export of subject %s is not a valid export of schema %s", anna, export.Schema)
 		}
 		if r, ok := exported(e)[recMedical]; ok && len(r.Fields) > 0 {
 			return w.fail("a physician signed in with one factor released the medical file into the subject's export")

@@ -6,10 +6,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/retention"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // The GDPR behind both regulations (RULES.md, G1–G8). G6 is with the
@@ -60,30 +61,30 @@ func g1Facts(w *world) error {
 		return err
 	}
 	f := e.Facts
-	if !slices.ContainsFunc(f.Purposes, func(p rights.PurposeFact) bool { return p.Purpose == privacy.PurposeAbsenceGuidance }) {
+	if !slices.ContainsFunc(f.Purposes, func(p export.PurposeFact) bool { return p.Purpose == privacy.PurposeAbsenceGuidance }) {
 		return w.fail("the answer to an access request does not state the purpose of the processing")
 	}
 	for _, c := range []privacy.Category{privacy.CategoryIdentity, privacy.CategoryNotes, privacy.CategoryMedical} {
-		if !slices.ContainsFunc(f.Categories, func(x rights.CategoryFact) bool { return x.Category == c }) {
+		if !slices.ContainsFunc(f.Categories, func(x export.CategoryFact) bool { return x.Category == c }) {
 			return w.fail("the answer to an access request does not state that %s data is held", c)
 		}
 	}
-	if !slices.ContainsFunc(f.Recipients, func(r rights.RecipientFact) bool { return r.Party == lawyer }) {
+	if !slices.ContainsFunc(f.Recipients, func(r export.RecipientFact) bool { return r.Party == lawyer }) {
 		return w.fail("the answer to an access request does not name the third party that received data")
 	}
 	if len(f.Retention) == 0 {
 		return w.fail("the answer to an access request does not state how long the data is kept")
 	}
-	for _, r := range []rights.Right{rights.RightRectification, rights.RightErasure, rights.RightRestriction,
-		rights.RightObjection, rights.RightComplain} {
-		if !slices.ContainsFunc(f.Rights, func(x rights.RightFact) bool { return x.Right == r }) {
+	for _, r := range []export.Right{export.RightRectification, export.RightErasure, export.RightRestriction,
+		export.RightObjection, export.RightComplain} {
+		if !slices.ContainsFunc(f.Rights, func(x export.RightFact) bool { return x.Right == r }) {
 			return w.fail("the answer to an access request does not state the right of %s", r)
 		}
 	}
 	if !strings.Contains(f.Complaint.Authority, "Autoriteit Persoonsgegevens") {
 		return w.fail("the answer to an access request does not name the Autoriteit Persoonsgegevens to complain to")
 	}
-	if !slices.ContainsFunc(f.Sources, func(s rights.SourceFact) bool { return s.Party == acme }) {
+	if !slices.ContainsFunc(f.Sources, func(s export.SourceFact) bool { return s.Party == acme }) {
 		return w.fail("the answer to an access request does not state where the data came from")
 	}
 	return nil
@@ -169,7 +170,7 @@ func g2Refusal(w *world) error {
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(e.Requests, func(r rights.Request) bool { return r.ID == "req-erase" })
+	i := slices.IndexFunc(e.Requests, func(r export.RequestData) bool { return r.ID == "req-erase" })
 	if i < 0 || e.Requests[i].Last().Reason != reason {
 		return w.fail("the refusal's reasons are not recorded for the subject")
 	}
@@ -313,8 +314,8 @@ func g5Export(w *world) error {
 	if err != nil {
 		return err
 	}
-	if e.Schema != rights.Schema {
-		return w.fail("the export declares schema %q, not %q", e.Schema, rights.Schema)
+	if e.Schema != export.Schema {
+		return w.fail("the export declares schema %q, not %q", e.Schema, export.Schema)
 	}
 	r, ok := exported(e)[recNote]
 	if !ok || r.Fields[privacy.FieldText] != noteText {

@@ -10,11 +10,11 @@ import (
 
 	"github.com/dossierwacht/dossierwacht"
 	"github.com/dossierwacht/dossierwacht/access"
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/retention"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // LibraryStores is what [NewLibrarySystem] keeps its data in: the store of

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // Regulation O: the occupational health service (RULES.md, O1–O16).
@@ -540,7 +540,7 @@ func o13Decisions(w *world) error {
 			continue
 		}
 		last := r.Last()
-		if last.Status != rights.StatusRefused || last.Reason != reason || last.Ground != rights.GroundAgainstPurpose {
+		if last.Status != string(rights.StatusRefused) || last.Reason != reason || last.Ground != string(rights.GroundAgainstPurpose) {
 			return w.fail("the refusal of an erasure request is not recorded with its ground and reason")
 		}
 		return nil

@@ -4,9 +4,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // Regulation R: the reintegration service (RULES.md, R2–R12).
@@ -75,7 +76,7 @@ func r2Source(w *world) error {
 			return w.fail("record %s does not keep the municipality as its source (got %s %s)", id, r.Source.Kind, r.Source.Party)
 		}
 	}
-	if !slices.ContainsFunc(e.Facts.Sources, func(s rights.SourceFact) bool { return s.Party == utrecht && s.Records >= len(ids) }) {
+	if !slices.ContainsFunc(e.Facts.Sources, func(s export.SourceFact) bool { return s.Party == utrecht && s.Records >= len(ids) }) {
 		return w.fail("the subject is not told that the municipality supplied %d records", len(ids))
 	}
 	return nil
@@ -232,7 +233,7 @@ func r6Consent(w *world) error {
 	if err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(e.Disclosures.Entries, func(d rights.Disclosure) bool { return d.Recipient == lawyer }) {
+	if !slices.ContainsFunc(e.Disclosures.Entries, func(d export.Disclosure) bool { return d.Recipient == lawyer }) {
 		return w.fail("a disclosure to a third party was not logged")
 	}
 	if err := w.sys.Revoke(w.ctx, anna, "consent-lawyer", day(4)); err != nil {

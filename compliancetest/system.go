@@ -4,10 +4,10 @@ import (
 	"context"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/retention"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // System is the system under test: an HR, absence or reintegration system
@@ -88,7 +88,7 @@ type System interface {
 
 	// Export returns everything held about subject s at the time at, as
 	// the data subject receives it: JSON of schema dossierwacht.export/v1
-	// (see package rights, [rights.DecodeExport]), for rules G1 and G5.
+	// (see package export, [export.Decode]), for rules G1 and G5.
 	Export(ctx context.Context, s privacy.SubjectID, at time.Time) ([]byte, error)
 
 	// ExportReleased is Export with the medical file released to the

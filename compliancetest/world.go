@@ -7,7 +7,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -256,21 +256,21 @@ func (w *world) mustView(by Actor, c privacy.CaseID, at time.Time) ([]privacy.Re
 }
 
 // export reads the subject's export at at.
-func (w *world) export(s privacy.SubjectID, at time.Time) (*rights.Export, error) {
+func (w *world) export(s privacy.SubjectID, at time.Time) (*export.Document, error) {
 	b, err := w.sys.Export(w.ctx, s, at)
 	if err != nil {
 		return nil, w.setup("export the data of subject "+string(s), err)
 	}
-	e, err := rights.DecodeExport(bytes.NewReader(b))
+	e, err := export.Decode(bytes.NewReader(b))
 	if err != nil {
-		return nil, w.failErr(err, "the export of subject %s is not a valid export of schema %s", s, rights.Schema)
+		return nil, w.failErr(err, "the export of subject %s is not a valid export of schema %s", s, export.Schema)
 	}
 	return e, nil
 }
 
 // exported indexes the records of an export by ID.
-func exported(e *rights.Export) map[privacy.RecordID]rights.RecordData {
-	m := map[privacy.RecordID]rights.RecordData{}
+func exported(e *export.Document) map[privacy.RecordID]export.RecordData {
+	m := map[privacy.RecordID]export.RecordData{}
 	for _, c := range e.Cases {
 		for _, r := range c.Records {
 			m[r.ID] = r

@@ -11,8 +11,6 @@ import (
 
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/access/accesstest"
-	"github.com/dossierwacht/dossierwacht/access/rights"
-	"github.com/dossierwacht/dossierwacht/access/rights/rightstest"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/consent/consenttest"
 	"github.com/dossierwacht/dossierwacht/memstore"
@@ -20,6 +18,8 @@ import (
 	"github.com/dossierwacht/dossierwacht/privacy/privacytest"
 	"github.com/dossierwacht/dossierwacht/retention"
 	"github.com/dossierwacht/dossierwacht/retention/retentiontest"
+	"github.com/dossierwacht/dossierwacht/rights"
+	"github.com/dossierwacht/dossierwacht/rights/rightstest"
 	"github.com/stretchr/testify/require"
 )
 

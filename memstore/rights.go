@@ -5,8 +5,8 @@ import (
 	"context"
 	"slices"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // rightsBook keeps the data subjects' requests (package rights).

@@ -3,9 +3,9 @@ package memstore_test
 import (
 	"testing"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
-	"github.com/dossierwacht/dossierwacht/access/rights/rightstest"
 	"github.com/dossierwacht/dossierwacht/memstore"
+	"github.com/dossierwacht/dossierwacht/rights"
+	"github.com/dossierwacht/dossierwacht/rights/rightstest"
 )
 
 func TestRightsConformance(t *testing.T) {

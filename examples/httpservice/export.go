@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/dossierwacht/dossierwacht"
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -35,12 +35,12 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, a *dossierwacht.
 		s.writeError(w, r, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "id", Msg: "malformed subject ID"})
 		return
 	}
-	opts := &dossierwacht.ExportOptions{Format: rights.FormatJSON, Lang: rights.Dutch}
+	opts := &dossierwacht.ExportOptions{Format: export.FormatJSON, Lang: export.Dutch}
 	q := r.URL.Query()
 	switch q.Get("format") {
 	case "", "json":
 	case "html":
-		opts.Format = rights.FormatHTML
+		opts.Format = export.FormatHTML
 	default:
 		s.writeError(w, r, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "format", Msg: "want json or html"})
 		return
@@ -48,7 +48,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, a *dossierwacht.
 	switch q.Get("lang") {
 	case "", "nl":
 	case "en":
-		opts.Lang = rights.English
+		opts.Lang = export.English
 	default:
 		s.writeError(w, r, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "lang", Msg: "want nl or en"})
 		return
@@ -62,7 +62,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, a *dossierwacht.
 	lw := &lazyWriter{w: w, start: func() {
 		h := w.Header()
 		ext := ".json"
-		if opts.Format == rights.FormatHTML {
+		if opts.Format == export.FormatHTML {
 			ext = ".html"
 			h.Set("Content-Type", "text/html; charset=utf-8")
 			h.Set("Content-Language", string(opts.Lang))

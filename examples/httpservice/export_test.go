@@ -6,12 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
 // readExport checks an export response and decodes its JSON form.
-func readExport(t *testing.T, resp *http.Response) *rights.Export {
+func readExport(t *testing.T, resp *http.Response) *export.Document {
 	t.Helper()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d, want 200", resp.StatusCode)
@@ -22,9 +22,9 @@ func readExport(t *testing.T, resp *http.Response) *rights.Export {
 	if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment;") {
 		t.Errorf("Content-Disposition = %q, want an attachment", cd)
 	}
-	x, err := rights.DecodeExport(resp.Body)
+	x, err := export.Decode(resp.Body)
 	if err != nil {
-		t.Fatalf("DecodeExport: %v", err)
+		t.Fatalf("Decode: %v", err)
 	}
 	if got := resp.Trailer.Get(exportTrailer); got != "true" {
 		t.Errorf("trailer %s = %q, want true", exportTrailer, got)
@@ -33,7 +33,7 @@ func readExport(t *testing.T, resp *http.Response) *rights.Export {
 }
 
 // medicalRecord finds the medical record in an export.
-func medicalRecord(t *testing.T, x *rights.Export) rights.RecordData {
+func medicalRecord(t *testing.T, x *export.Document) export.RecordData {
 	t.Helper()
 	for _, c := range x.Cases {
 		for _, r := range c.Records {
@@ -43,7 +43,7 @@ func medicalRecord(t *testing.T, x *rights.Export) rights.RecordData {
 		}
 	}
 	t.Fatal("export lacks the medical record")
-	return rights.RecordData{}
+	return export.RecordData{}
 }
 
 func TestExport(t *testing.T) {
@@ -56,7 +56,7 @@ func TestExport(t *testing.T) {
 					t.Errorf("export of %s with %d cases, want employee-anna with 1", x.Subject.ID, len(x.Cases))
 				}
 				// Rule O13, O6: medical data only through the physician.
-				if m := medicalRecord(t, x); m.Fields != nil || m.Withheld != rights.WithheldPendingRelease {
+				if m := medicalRecord(t, x); m.Fields != nil || m.Withheld != export.WithheldPendingRelease {
 					t.Errorf("medical record in the subject's own export: fields %v, withheld %q; want withheld pending release", m.Fields, m.Withheld)
 				}
 			})

@@ -4,7 +4,7 @@ import (
 	_ "embed"
 	"net/http"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/export"
 )
 
 // healthJSON is the body of GET /healthz.
@@ -41,7 +41,7 @@ func (s *server) exportSchema(w http.ResponseWriter, _ *http.Request) {
 	h.Set("Content-Type", "application/schema+json")
 	h.Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(rights.ExportSchema())
+	_, _ = w.Write(export.JSONSchema())
 }
 
 // openAPI serves GET /openapi.json.

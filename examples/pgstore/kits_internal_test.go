@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/rights"
 	"github.com/jackc/pgx/v5"
 )
 

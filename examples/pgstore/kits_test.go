@@ -5,12 +5,12 @@ import (
 
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/access/accesstest"
-	"github.com/dossierwacht/dossierwacht/access/rights"
-	"github.com/dossierwacht/dossierwacht/access/rights/rightstest"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/consent/consenttest"
 	"github.com/dossierwacht/dossierwacht/examples/internal/adaptertest"
 	"github.com/dossierwacht/dossierwacht/examples/pgstore"
+	"github.com/dossierwacht/dossierwacht/rights"
+	"github.com/dossierwacht/dossierwacht/rights/rightstest"
 	"github.com/jackc/pgx/v5"
 )
 

@@ -4,14 +4,14 @@ import (
 	"context"
 	"strings"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/rights"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-// The rights store (package access/rights): the subjects' requests with
+// The rights store (package rights): the subjects' requests with
 // their history, in the table of migration 0005.
 
 var _ rights.Store = (*Store)(nil)

@@ -5,12 +5,12 @@ import (
 
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/access/accesstest"
-	"github.com/dossierwacht/dossierwacht/access/rights"
-	"github.com/dossierwacht/dossierwacht/access/rights/rightstest"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/consent/consenttest"
 	"github.com/dossierwacht/dossierwacht/examples/internal/adaptertest"
 	"github.com/dossierwacht/dossierwacht/examples/sqlitestore"
+	"github.com/dossierwacht/dossierwacht/rights"
+	"github.com/dossierwacht/dossierwacht/rights/rightstest"
 )
 
 // The kits of the library's stores, each run on fresh files. privacytest

@@ -4,13 +4,13 @@ import (
 	"context"
 	"database/sql"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqlcore"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
-// The rights store (package access/rights): the subjects' requests with
+// The rights store (package rights): the subjects' requests with
 // their history, in the table of migration 0005.
 
 var _ rights.Store = (*Store)(nil)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -26,12 +26,12 @@ func (w *world) verifyAudit(ctx context.Context) error {
 	if _, err := w.svc.Export(ctx, w.anna, "employee-anna", &buf, nil); err != nil {
 		return err
 	}
-	export, err := rights.DecodeExport(&buf)
+	doc, err := export.Decode(&buf)
 	if err != nil {
 		return err
 	}
-	log := export.AccessLog.Entries
-	var denied, refused *rights.AccessEntry
+	log := doc.AccessLog.Entries
+	var denied, refused *export.AccessEntry
 	outcomes := map[privacy.Outcome]int{}
 	for i, e := range log {
 		outcomes[e.Outcome]++
@@ -48,7 +48,7 @@ func (w *world) verifyAudit(ctx context.Context) error {
 	}
 	w.p.printf("Anna's export lists the %d events about her data (rule N9): %d allowed, %d refused; e.g.\n",
 		len(log), outcomes[privacy.OutcomeAllowed], outcomes[privacy.OutcomeDenied])
-	for _, e := range []*rights.AccessEntry{denied, refused} {
+	for _, e := range []*export.AccessEntry{denied, refused} {
 		w.p.printf("  event %d: %s %s %s %s: %s by rule %s\n", e.Seq, e.Time.Format("2006-01-02 15:04"),
 			e.Principal, e.Action, e.Category, e.Outcome, e.Rule)
 	}

@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht"
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/export"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // subjectAccess files Anna's written access request, with its deadline;
@@ -27,14 +28,14 @@ func (w *world) subjectAccess(ctx context.Context) error {
 
 	w.at(w.now.Add(24 * time.Hour))
 	w.p.printf("%s: Anna downloads everything held about her:\n", w.now.Format("2006-01-02"))
-	var totals rights.Totals
+	var totals export.Totals
 	for _, f := range []struct {
 		name string
 		opts dossierwacht.ExportOptions
 	}{
-		{"export.json", dossierwacht.ExportOptions{Format: rights.FormatJSON, Request: req.ID}},
-		{"export.nl.html", dossierwacht.ExportOptions{Format: rights.FormatHTML, Lang: rights.Dutch, Request: req.ID}},
-		{"export.en.html", dossierwacht.ExportOptions{Format: rights.FormatHTML, Lang: rights.English, Request: req.ID}},
+		{"export.json", dossierwacht.ExportOptions{Format: export.FormatJSON, Request: req.ID}},
+		{"export.nl.html", dossierwacht.ExportOptions{Format: export.FormatHTML, Lang: export.Dutch, Request: req.ID}},
+		{"export.en.html", dossierwacht.ExportOptions{Format: export.FormatHTML, Lang: export.English, Request: req.ID}},
 	} {
 		var buf bytes.Buffer
 		if totals, err = w.svc.Export(ctx, w.anna, "employee-anna", &buf, &f.opts); err != nil {
@@ -58,7 +59,7 @@ func (w *world) subjectAccess(ctx context.Context) error {
 	w.p.printf("access events: the audit trail's entries about Anna's data so far — every view, decision,\n")
 	w.p.printf("  write, refusal and disclosure, with who, when, why and the rule (rule N9); each download\n")
 	w.p.printf("  adds one, so each file lists one more than the file before it\n")
-	w.p.printf("the JSON follows schema %s (rule G5); the files are in\n  %s\n", rights.Schema, w.abs(w.outDir))
+	w.p.printf("the JSON follows schema %s (rule G5); the files are in\n  %s\n", export.Schema, w.abs(w.outDir))
 
 	// What the disclosure log told her (rule G1): read back from the JSON
 	// she received.
@@ -66,7 +67,7 @@ func (w *world) subjectAccess(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	export, err := rights.DecodeExport(bytes.NewReader(data))
+	export, err := export.Decode(bytes.NewReader(data))
 	if err != nil {
 		return err
 	}

@@ -8,13 +8,13 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/require"
 )
 
 // TestExportMatchesSchema: the walkthrough's export.json validates against
-// the published schema of the export (rights.ExportSchema; rule G5) and
+// the published schema of the export (export.JSONSchema; rule G5) and
 // holds no null.
 func TestExportMatchesSchema(t *testing.T) {
 	out := t.TempDir()
@@ -22,7 +22,7 @@ func TestExportMatchesSchema(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(out, "export.json"))
 	require.NoError(t, err)
 
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(rights.ExportSchema()))
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(export.JSONSchema()))
 	require.NoError(t, err)
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()

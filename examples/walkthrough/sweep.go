@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
+	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -60,7 +60,7 @@ func (w *world) sweepRetention(ctx context.Context) error {
 	if _, err := w.svc.Export(ctx, w.anna, "employee-anna", &buf, nil); err != nil {
 		return err
 	}
-	export, err := rights.DecodeExport(&buf)
+	export, err := export.Decode(&buf)
 	if err != nil {
 		return err
 	}

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // BenchDisclose measures consent.Registry.Disclose on s: one subject with

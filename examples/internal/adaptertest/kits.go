@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/internal/kitdiff"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // KitStore is what an adapter offers to the consent and rights stores

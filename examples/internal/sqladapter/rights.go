@@ -3,9 +3,9 @@ package sqladapter
 import (
 	"encoding/json"
 
-	"github.com/dossierwacht/dossierwacht/access/rights"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // CheckRequest checks what of r reaches SQL: its ID and subject are well

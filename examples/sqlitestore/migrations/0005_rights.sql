@@ -1,4 +1,4 @@
--- The data subjects' requests (package access/rights: rules R11, O13, G2,
+-- The data subjects' requests (package rights: rules R11, O13, G2,
 -- G3, N11). Times are microseconds since 1970-01-01 UTC, NULL the zero
 -- time; dates are their text YYYY-MM-DD, which sorts as the dates do, NULL
 -- the zero date. The history is a JSON array of steps (IDs, times, rules

@@ -1,7 +1,0 @@
-//go:build !unix
-
-package rights_test
-
-import "os/exec"
-
-func ownGroup(*exec.Cmd) {}

@@ -1,0 +1,597 @@
+package rights
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/export"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+	"github.com/dossierwacht/dossierwacht/retention"
+)
+
+// Plan is the decision on a rectification or erasure request: which
+// records change or go, which stay and why (rule G3), which recipients
+// must be told (rule G4), and by when medical records are destroyed (rule
+// N8). [Desk.Plan] makes it; [Desk.Apply] carries it out; [Desk.Answer]
+// records its outcome.
+type Plan struct {
+	Request RequestID
+	Kind    Kind
+	Subject privacy.SubjectID
+	// Policy is the policy version that decided (O16).
+	Policy string
+	// Changes are the records that change (rectification) or go
+	// (erasure).
+	Changes []Change
+	// Keeps are the records an erasure leaves, with the ground (G3).
+	Keeps []Keep
+	// Notify are the recipients to tell of the changes (G4).
+	Notify []Notify
+	// MedicalDue is the last day to destroy the medical records that go
+	// (N8); zero when none go.
+	MedicalDue calendar.Date
+	// RetentionKnown reports that the record's retention came from the
+	// desk's retention facts ([Options].Retention); without them the
+	// policy's statutory periods decided and legal holds were not known.
+	RetentionKnown bool
+	// DisclosuresKnown reports that the disclosure log was read; without
+	// it Notify is empty for want of knowledge, not for want of
+	// recipients.
+	DisclosuresKnown bool
+}
+
+// Change is one record that a plan changes or erases.
+type Change struct {
+	Record   privacy.RecordID
+	Case     privacy.CaseID
+	Category privacy.Category
+	Medical  bool
+	// Erase reports an erasure; otherwise Fields is the record's content
+	// after rectification.
+	Erase  bool
+	Fields map[privacy.Field]string
+	Rule   privacy.RuleID
+}
+
+// Keep is one record that an erasure leaves, and why.
+type Keep struct {
+	Record   privacy.RecordID `json:"record"`
+	Case     privacy.CaseID   `json:"case"`
+	Category privacy.Category `json:"category"`
+	Ground   Ground           `json:"ground"`
+	// Rule is the rule that keeps it (G3) and Retention the rule of the
+	// period (R9, N7).
+	Rule      privacy.RuleID `json:"rule"`
+	Retention privacy.RuleID `json:"retention,omitempty"`
+	// Until is the last day it is kept; zero while its period has not
+	// started, or under a legal hold.
+	Until    calendar.Date `json:"until,omitzero"`
+	Citation string        `json:"citation,omitempty"`
+	Reason   string        `json:"reason,omitempty"`
+}
+
+// Notify is a recipient that must be told of a rectification or erasure
+// (rule G4, GDPR art. 19): it received records that changed or went.
+type Notify struct {
+	Recipient     privacy.PartyID
+	RecipientKind privacy.PartyKind
+	// Disclosures are the log entries through which it received them.
+	Disclosures []string
+	// Records are the changed records it received.
+	Records []privacy.RecordID
+	Rule    privacy.RuleID
+}
+
+// Corrections are the new values of a rectification, per record and field.
+// An empty value removes the field.
+type Corrections map[privacy.RecordID]map[privacy.Field]string
+
+// Plan decides a rectification or erasure request at act.At, read as act:
+// the medical records it looks at are read through the case file, which
+// audits the read (rules G7, N9).
+//
+// A rectification applies corrections to the records they name, which must
+// be the subject's, in the request's scope, and valid for their category
+// afterwards (rule O13). An erasure takes every record in its scope (all
+// the subject's records when the request names none) and keeps those that
+// a legal hold or a statutory retention period keeps, with the ground and
+// the rule (rule G3), from the retention facts ([Options].Retention) — or,
+// without them, from the policy's statutory periods. Medical records that go are due within the
+// policy's medical erasure period from the request's receipt (rule N8).
+// For both, the disclosure log gives the recipients to tell (rule G4).
+//
+// Plan changes nothing. It fails with [privacy.ErrInvalid] for a request of
+// another kind or bad corrections, [privacy.ErrConflict] for a closed
+// request, [privacy.ErrNotFound] for a record that is not the subject's.
+func (d *Desk) Plan(ctx context.Context, act privacy.Act, id RequestID, corrections Corrections) (Plan, error) {
+	const o = "plan request"
+	if err := act.Validate(); err != nil {
+		return Plan{}, err
+	}
+	if err := d.gate(ctx, o, act, deciders, "", objectOf(id), privacy.EventRead); err != nil {
+		return Plan{}, err
+	}
+	now := act.At
+	r, err := d.Request(ctx, id)
+	if err != nil {
+		return Plan{}, err
+	}
+	if r.Kind != KindRectification && r.Kind != KindErasure {
+		return Plan{}, invalid(o, "kind", "only a rectification or erasure is planned")
+	}
+	if r.Status.Final() {
+		return Plan{}, &privacy.Error{Op: op + o, Kind: privacy.ErrConflict, Msg: "the request is closed"}
+	}
+	if err := checkTime(o, "act.at", now); err != nil {
+		return Plan{}, err
+	}
+	ctx = export.OnePass(ctx) // the subject's holds read once for the whole plan
+	p := Plan{Request: r.ID, Kind: r.Kind, Subject: r.Subject, Policy: d.policy.Version,
+		RetentionKnown: d.retention != nil, DisclosuresKnown: d.disclosures != nil}
+	if r.Kind == KindRectification {
+		err = d.planRectification(ctx, act, r, corrections, &p)
+	} else {
+		if corrections != nil {
+			return Plan{}, invalid(o, "corrections", "an erasure has no corrections")
+		}
+		err = d.planErasure(ctx, act, r, &p)
+	}
+	if err != nil {
+		return Plan{}, err
+	}
+	if err := d.planNotify(ctx, &p); err != nil {
+		return Plan{}, err
+	}
+	return p, nil
+}
+
+func (d *Desk) planRectification(ctx context.Context, act privacy.Act, r Request, corrections Corrections, p *Plan) error {
+	const o = "plan request"
+	if len(corrections) == 0 {
+		return invalid(o, "corrections", "a rectification needs corrections")
+	}
+	if len(corrections) > maxScope {
+		return invalid(o, "corrections", "more than 10000 records")
+	}
+	ids := slices.Sorted(maps.Keys(corrections))
+	for _, id := range ids {
+		if err := checkID(o, "corrections", string(id)); err != nil {
+			return err
+		}
+		if len(r.Records) > 0 && !slices.Contains(r.Records, id) {
+			return invalid(o, "corrections", "a record outside the request's scope")
+		}
+		rec, err := d.subjectRecord(ctx, act, r.Subject, id)
+		if err != nil {
+			return err
+		}
+		if len(corrections[id]) == 0 {
+			return invalid(o, "corrections", "no fields to correct")
+		}
+		for f, v := range corrections[id] {
+			if v == "" {
+				delete(rec.Fields, f)
+			} else {
+				rec.Fields[f] = v
+			}
+		}
+		// Rule O13: the corrected record must still be a valid record.
+		if err := rec.Validate(); err != nil {
+			var e *privacy.Error
+			if errors.As(err, &e) {
+				c := *e
+				c.Op, c.Rule = op+o, privacy.O13
+				return &c
+			}
+			return err
+		}
+		p.Changes = append(p.Changes, Change{Record: rec.ID, Case: rec.Case, Category: rec.Category,
+			Medical: rec.Category.Medical(), Fields: rec.Fields, Rule: privacy.O13})
+	}
+	return nil
+}
+
+// subjectRecord finds a record of the subject in either file, the medical
+// one read as act; a record of someone else is not found (it is not theirs
+// to see).
+func (d *Desk) subjectRecord(ctx context.Context, act privacy.Act, subject privacy.SubjectID, id privacy.RecordID) (privacy.Record, error) {
+	rec, err := d.dossiers.Record(ctx, id)
+	if errors.Is(err, privacy.ErrNotFound) {
+		rec, err = d.dossiers.MedicalRecord(ctx, act, id)
+	}
+	if err != nil {
+		return privacy.Record{}, err
+	}
+	if rec.Subject != subject {
+		return privacy.Record{}, &privacy.Error{Op: op + "plan request", Kind: privacy.ErrNotFound, Path: "records"}
+	}
+	if rec.Fields == nil {
+		rec.Fields = map[privacy.Field]string{}
+	}
+	return rec, nil
+}
+
+func (d *Desk) planErasure(ctx context.Context, act privacy.Act, r Request, p *Plan) error {
+	now := act.At
+	s, err := d.dossiers.Subject(ctx, r.Subject)
+	if err != nil {
+		return err
+	}
+	cases, err := d.dossiers.SubjectCases(ctx, r.Subject)
+	if err != nil {
+		return err
+	}
+	caseOf := make(map[privacy.CaseID]privacy.Case, len(cases))
+	for _, c := range cases {
+		caseOf[c.ID] = c
+	}
+	today := dayOf(now)
+	decide := func(c privacy.Case, rec privacy.Record) error {
+		var ret export.Retention
+		var known bool
+		if d.retention != nil {
+			if ret, err = d.retention.RecordRetention(ctx, s, c, rec, now); err != nil {
+				return err
+			}
+			known = true
+		} else {
+			ret, known = policyRetention(d.policy, s, c, rec)
+		}
+		if g, keep := keeps(ret, today); known && keep {
+			// Rule G3: a legal obligation or legal claims block erasure.
+			p.Keeps = append(p.Keeps, Keep{Record: rec.ID, Case: rec.Case, Category: rec.Category, Ground: g,
+				Rule: privacy.G3, Retention: ret.Rule, Until: ret.Until, Citation: ret.Citation, Reason: ret.Reason})
+			return nil
+		}
+		p.Changes = append(p.Changes, Change{Record: rec.ID, Case: rec.Case, Category: rec.Category,
+			Medical: rec.Category.Medical(), Erase: true, Rule: privacy.O13})
+		return nil
+	}
+	if len(r.Records) > 0 {
+		for _, id := range r.Records {
+			rec, err := d.subjectRecord(ctx, act, r.Subject, id)
+			if err != nil {
+				return err
+			}
+			if err := decide(caseOf[rec.Case], rec); err != nil {
+				return err
+			}
+		}
+	} else {
+		for _, c := range cases {
+			for _, seq := range [...]iter.Seq2[privacy.Record, error]{
+				d.dossiers.CaseRecords(ctx, c.ID), d.dossiers.CaseMedicalRecords(ctx, act, c.ID)} {
+				for rec, err := range seq {
+					if err != nil {
+						return err
+					}
+					if err := decide(c, rec); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	if slices.ContainsFunc(p.Changes, func(c Change) bool { return c.Medical }) {
+		// Rule N8: a medical file is destroyed within 3 months of the
+		// request.
+		due, err := MedicalErasureDeadline(d.policy.Requests, r.Received, d.holidays)
+		if err != nil {
+			return err
+		}
+		p.MedicalDue = due.Date
+	}
+	return nil
+}
+
+// planNotify finds the recipients of the changed records in the disclosure
+// log (rule G4).
+func (d *Desk) planNotify(ctx context.Context, p *Plan) error {
+	if d.disclosures == nil || len(p.Changes) == 0 {
+		return nil
+	}
+	byRecord := make(map[privacy.RecordID]Change, len(p.Changes))
+	for _, c := range p.Changes {
+		byRecord[c.Record] = c
+	}
+	// Rule G4: every recipient of a changed or erased record is told.
+	to := map[privacy.PartyID]*Notify{}
+	for dis, err := range d.disclosures.SubjectDisclosures(ctx, p.Subject) {
+		if err != nil {
+			return err
+		}
+		var hit []privacy.RecordID
+		if len(dis.Records) > 0 {
+			for _, id := range dis.Records {
+				if _, ok := byRecord[id]; ok {
+					hit = append(hit, id)
+				}
+			}
+		} else {
+			for _, c := range p.Changes {
+				if (dis.Case == "" || dis.Case == c.Case) && slices.Contains(dis.Categories, c.Category) {
+					hit = append(hit, c.Record)
+				}
+			}
+		}
+		if len(hit) == 0 {
+			continue
+		}
+		n := to[dis.Recipient]
+		if n == nil {
+			n = &Notify{Recipient: dis.Recipient, RecipientKind: dis.RecipientKind, Rule: privacy.G4}
+			to[dis.Recipient] = n
+		}
+		n.Disclosures = append(n.Disclosures, dis.ID)
+		for _, id := range hit {
+			if !slices.Contains(n.Records, id) {
+				n.Records = append(n.Records, id)
+			}
+		}
+	}
+	for _, n := range to {
+		slices.Sort(n.Records)
+		p.Notify = append(p.Notify, *n)
+	}
+	slices.SortFunc(p.Notify, func(a, b Notify) int { return cmp.Compare(a.Recipient, b.Recipient) })
+	return nil
+}
+
+func (p *Plan) outcome() *Outcome {
+	o := &Outcome{MedicalDue: p.MedicalDue, Kept: slices.Clone(p.Keeps)}
+	for _, c := range p.Changes {
+		if c.Erase {
+			o.Erased = append(o.Erased, c.Record)
+		} else {
+			o.Changed = append(o.Changed, c.Record)
+		}
+	}
+	for _, n := range p.Notify {
+		o.Notify = append(o.Notify, n.Recipient)
+	}
+	return o
+}
+
+// Apply carries out a plan at act.At, as act (rules O1, G7, N9: one audit
+// event for the application, execute, before anything changes; no event,
+// no change).
+//
+// A rectification gives the records their new content (updated at
+// act.At) through the case file, which audits each write. A record under
+// a legal hold is not rectified ([privacy.ErrForbidden], rule G3).
+//
+// An erasure goes through package retention ([Options].Erasures), never
+// straight to the case file: the desk records the granted request
+// ([retention.Keeper.RequestErasure], under O13, or R9 under a policy
+// of regulation R alone, its ID the request's) and carries it out at once
+// ([retention.Keeper.Erase]): each record is deleted from its file with
+// its [retention.Proof] and audit event in one atomic unit that checks the
+// holds, as a sweep deletes. So only the privacy officer applies an
+// erasure plan, as package retention wants: anyone else is refused with
+// [privacy.ErrForbidden] and that rule, audited as a denial. Without
+// [Options].Erasures an erasure plan is refused with [privacy.ErrInvalid]:
+// the desk deletes nothing without a proof.
+//
+// The plan's request must still be open, and only its subject's records
+// are touched. A record already gone is skipped, so that Apply can be run
+// again after a failure; an erasure recorded before is carried out again,
+// deleting nothing twice. Telling the recipients (Plan.Notify) is left to
+// the caller, who knows how to reach them.
+//
+// Before it changes anything, Apply asks package retention about every
+// record the plan erases, from its entries, reading no content: if a
+// legal hold keeps one now (placed after the plan was made), Apply changes
+// nothing and returns an error with Kind [privacy.ErrForbidden] and Rule
+// [privacy.G3]; make a new plan. A hold placed after that check, or a
+// statute the plan did not know of, still keeps its records: the deletion
+// checks the holds in its atomic unit, and Apply returns the same error
+// naming the first record kept, the others erased with their proofs.
+func (d *Desk) Apply(ctx context.Context, act privacy.Act, p Plan) error {
+	const o = "apply plan"
+	if err := act.Validate(); err != nil {
+		return err
+	}
+	if err := d.gate(ctx, o, act, deciders, "", objectOf(p.Request), privacy.EventExecute); err != nil {
+		return err
+	}
+	if p.Kind == KindErasure && act.By.Role != privacy.RolePrivacyOfficer {
+		// Rules O13, R9: an erasure is decided and carried out by the
+		// privacy officer (package retention).
+		return d.deny(ctx, o, act, d.eraseRule(), "", objectOf(p.Request), privacy.EventExecute,
+			"only the privacy officer applies an erasure")
+	}
+	at := act.At
+	r, err := d.Request(ctx, p.Request)
+	if err != nil {
+		return err
+	}
+	if r.Status.Final() {
+		return &privacy.Error{Op: op + o, Kind: privacy.ErrConflict, Msg: "the request is closed"}
+	}
+	if r.Kind != p.Kind || r.Subject != p.Subject {
+		return invalid(o, "plan", "not the plan of this request")
+	}
+	if err := checkTime(o, "act.at", at); err != nil {
+		return err
+	}
+	if r.Kind == KindErasure && d.erasures == nil {
+		return &privacy.Error{Op: op + o, Kind: privacy.ErrInvalid, Rule: d.eraseRule(), Path: "options.erasures",
+			Msg: "an erasure is applied through package retention, with a proof of each deletion"}
+	}
+	var erase []privacy.RecordID
+	if r.Kind == KindErasure {
+		if erase, err = d.erasable(ctx, act, r, p); err != nil {
+			return err
+		}
+	}
+	// Rules O1, G7, N9: the application is audited before it changes
+	// anything; no event, no change.
+	if _, err := d.store.AppendEvents(ctx, d.event(&act, privacy.EventExecute, privacy.O13, r.Subject, objectOf(r.ID))); err != nil {
+		return auditFailed(o, err)
+	}
+	if r.Kind == KindErasure {
+		return d.erase(ctx, act, r, erase)
+	}
+	for _, c := range p.Changes {
+		if c.Erase {
+			continue // a rectification erases nothing
+		}
+		// Only the subject's own records: one that is gone, or is someone
+		// else's, is skipped.
+		rec, err := d.subjectRecord(ctx, act, p.Subject, c.Record)
+		if errors.Is(err, privacy.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if maps.Equal(rec.Fields, c.Fields) {
+			continue // applied already
+		}
+		rec.Fields = maps.Clone(c.Fields)
+		rec.Updated = at
+		if !rec.Updated.After(rec.Created) {
+			return invalid(o, "act.at", fmt.Sprintf("not after record %s was created", rec.ID))
+		}
+		if err := d.dossiers.UpdateRecord(ctx, act, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// erasable returns the records plan p of request r erases that are
+// still the subject's, as package retention lists them (entries, never
+// content: the privacy officer reads none). If a legal hold keeps one now
+// — placed after the plan was made — it refuses the whole plan (rule G3)
+// and nothing changes.
+func (d *Desk) erasable(ctx context.Context, act privacy.Act, r Request, p Plan) ([]privacy.RecordID, error) {
+	sched, err := d.erasures.Schedules(ctx, r.Subject, act.At)
+	if err != nil {
+		return nil, err
+	}
+	held := map[privacy.RecordID]retention.HoldID{}
+	present := make(map[privacy.RecordID]bool, len(sched))
+	for _, s := range sched {
+		present[s.Record] = true
+		if s.Reason == retention.ReasonHold {
+			held[s.Record] = s.Hold
+		}
+	}
+	var ids []privacy.RecordID
+	for _, c := range p.Changes {
+		if !c.Erase || !present[c.Record] || slices.Contains(ids, c.Record) {
+			continue // not an erasure, gone already, or not the subject's
+		}
+		if h, ok := held[c.Record]; ok {
+			// Rule G3: a legal obligation or legal claims block erasure.
+			return nil, &privacy.Error{Op: op + "apply plan", Kind: privacy.ErrForbidden, Rule: privacy.G3, Path: "records",
+				Msg: fmt.Sprintf("record %s is kept now by legal hold %s: make a new plan", c.Record, h)}
+		}
+		ids = append(ids, c.Record)
+	}
+	return ids, nil
+}
+
+// erase carries out the erasure of records ids of request r through
+// package retention: the granted request recorded, its records deleted at
+// once, each with its proof and audit event, the holds checked as each
+// goes (rules R9, O13, G3, N8).
+func (d *Desk) erase(ctx context.Context, act privacy.Act, r Request, ids []privacy.RecordID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	id := retention.ErasureID(r.ID)
+	_, err := d.erasures.RequestErasure(ctx, act.By, retention.Erasure{ID: id, Subject: r.Subject, Records: ids,
+		Rule: d.eraseRule(), Received: r.Received}, act.At)
+	if err != nil && !errors.Is(err, privacy.ErrExists) { // exists: recorded by an earlier run
+		return err
+	}
+	if _, err := d.erasures.Erase(ctx, act.By, r.Subject, id, act.At); err != nil {
+		return err
+	}
+	after, err := d.erasures.Schedules(ctx, r.Subject, act.At)
+	if err != nil {
+		return err
+	}
+	for _, s := range after {
+		if slices.Contains(ids, s.Record) {
+			// Rule G3: a hold placed meanwhile, or a statute, keeps it.
+			return &privacy.Error{Op: op + "apply plan", Kind: privacy.ErrForbidden, Rule: privacy.G3, Path: "records",
+				Msg: fmt.Sprintf("record %s is kept (%s, rule %s): the others are erased", s.Record, s.Reason, s.Rule)}
+		}
+	}
+	return nil
+}
+
+// keeps reports whether r keeps its record from erasure on day today, and
+// on which ground (rule G3).
+func keeps(r export.Retention, today calendar.Date) (Ground, bool) {
+	switch {
+	case r.Hold:
+		return GroundLegalClaims, true
+	case r.Statutory && (r.Until.IsZero() || !today.After(r.Until)):
+		return GroundStatutoryRetention, true
+	}
+	return "", false
+}
+
+// policyRetention is the retention of a record as the policy alone sets it,
+// for an erasure decided without retention facts: the statutory rule that
+// keeps the record longest, if any applies (legal holds are then unknown).
+// A rule whose trigger has not happened keeps the record with no end yet.
+func policyRetention(p *privacy.Policy, s privacy.Subject, c privacy.Case, r privacy.Record) (export.Retention, bool) {
+	var best export.Retention
+	found := false
+	for _, rule := range p.Retention {
+		if !rule.Statutory || !applies(rule, c.Kind, r.Category) {
+			continue
+		}
+		var from time.Time
+		switch rule.Trigger {
+		case privacy.TriggerCaseClosed:
+			from = c.Closed
+		case privacy.TriggerEmploymentEnded:
+			from = s.EmploymentEnded
+		case privacy.TriggerRecordCreated:
+			from = r.Created
+		case privacy.TriggerRecordUpdated:
+			from = r.Updated
+		}
+		var until calendar.Date
+		if !from.IsZero() {
+			until = calendar.Add(dayOf(from), rule.Period)
+		}
+		cand := export.Retention{Rule: rule.Rule, Period: rule.Period, Trigger: rule.Trigger, Until: until,
+			Statutory: true, Citation: rule.Citation, Reason: rule.Reason}
+		switch {
+		case !found:
+			best, found = cand, true
+		case best.Until.IsZero():
+		case cand.Until.IsZero() || cand.Until.After(best.Until):
+			best = cand
+		}
+	}
+	return best, found
+}
+
+// applies reports whether a retention rule covers records of category cat
+// in cases of kind k: empty lists cover everything.
+func applies(rule privacy.RetentionRule, k privacy.CaseKind, cat privacy.Category) bool {
+	okCat := len(rule.Categories) == 0
+	for _, c := range rule.Categories {
+		okCat = okCat || c == cat
+	}
+	okKind := len(rule.CaseKinds) == 0
+	for _, ck := range rule.CaseKinds {
+		okKind = okKind || ck == k
+	}
+	return okCat && okKind
+}
