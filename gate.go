@@ -3,6 +3,8 @@ package dossierwacht
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
@@ -97,7 +99,8 @@ func (s *Service) refuse(ctx context.Context, e privacy.Event, err error) error 
 // act is the act of a at now for purpose, as the case file audits it:
 // who, in which role, on whose behalf, why, when and from where (N9).
 func act(a *Actor, now time.Time, purpose privacy.Purpose) privacy.Act {
-	return privacy.Act{By: a.Principal, At: now, Purpose: purpose, AccessPoint: a.AccessPoint, Client: a.Client}
+	return privacy.Act{By: a.Principal, At: now, Purpose: purpose, AccessPoint: a.AccessPoint, Client: a.Client,
+		Cases: slices.Collect(maps.Keys(a.Cases))}
 }
 
 // refused audits err when the store or a rule refused the operation: the

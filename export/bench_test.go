@@ -166,7 +166,7 @@ func exportPeak(tb testing.TB, desk *rights.Desk, opts *rights.ExportOptions) (p
 	runtime.GC()
 	var w countWriter
 	h := startHeapSampler()
-	tot, err := desk.Export(context.Background(), deskAct(t0), &w, anna, opts)
+	tot, err := desk.Export(context.Background(), subjectAct(anna, t0), &w, anna, opts)
 	peak, peakLive = h.done()
 	if err != nil {
 		tb.Fatalf("Export: %v", err)

@@ -97,7 +97,7 @@ func TestExportHTMLInChromium(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(48*time.Hour)), f, anna, &rights.ExportOptions{Format: export.FormatHTML, Lang: tc.lang, Request: "req-1"}); err != nil {
+			if _, err := w.Desk.Export(w.Ctx, subjectAct(anna, t0.Add(48*time.Hour)), f, anna, &rights.ExportOptions{Format: export.FormatHTML, Lang: tc.lang, Request: "req-1"}); err != nil {
 				t.Fatal(err)
 			}
 			if err := f.Close(); err != nil {

@@ -133,9 +133,9 @@ func TestExportN9(t *testing.T) {
 		}
 	})
 	t.Run("N9_the_exports_own_read_of_the_medical_file", func(t *testing.T) {
-		if c := reads[2]; c.Principal != carla || c.Category != privacy.CategoryMedical || c.Rule != privacy.O6 ||
+		if c := reads[2]; c.Principal != privacy.PrincipalID(anna) || c.Category != privacy.CategoryMedical || c.Rule != privacy.O6 ||
 			!c.Time.Equal(t0.Add(48*time.Hour)) {
-			t.Errorf("third entry = %+v, want the desk's read of the medical file for the export", c)
+			t.Errorf("third entry = %+v, want the read of the medical file for Anna's export", c)
 		}
 	})
 	t.Run("N9_never_another_subjects_events", func(t *testing.T) {
@@ -193,7 +193,7 @@ func TestExportRedaction(t *testing.T) {
 			r.Fields[privacy.FieldBSN] = "x"
 			return r
 		}
-		_, err := w.Desk.Export(w.Ctx, deskAct(t0), discard{}, anna, &rights.ExportOptions{Redact: bad})
+		_, err := w.Desk.Export(w.Ctx, subjectAct(anna, t0), discard{}, anna, &rights.ExportOptions{Redact: bad})
 		wantKind(t, "Export(bad hook)", err, privacy.ErrInvalid)
 	})
 }
@@ -239,7 +239,7 @@ func testRoundTrip(t *testing.T, o *worldOptions) {
 		}
 		// The HTML of the decoded export equals the HTML written directly.
 		var direct, decoded bytes.Buffer
-		if _, err := w2.Desk.Export(w2.Ctx, deskAct(t0.Add(48*time.Hour)), &direct, anna,
+		if _, err := w2.Desk.Export(w2.Ctx, subjectAct(anna, t0.Add(48*time.Hour)), &direct, anna,
 			&rights.ExportOptions{Format: export.FormatHTML, Lang: export.English, Release: &rights.MedicalRelease{Physician: assigned(physician)}}); err != nil {
 			t.Fatal(err)
 		}
@@ -311,7 +311,7 @@ func TestExportHTMLEscapes(t *testing.T) {
 	w := newWorld(t, nil)
 	for _, lang := range []export.Lang{export.Dutch, export.English} {
 		var buf bytes.Buffer
-		if _, err := w.Desk.Export(w.Ctx, deskAct(t0), &buf, anna, &rights.ExportOptions{Format: export.FormatHTML, Lang: lang}); err != nil {
+		if _, err := w.Desk.Export(w.Ctx, subjectAct(anna, t0), &buf, anna, &rights.ExportOptions{Format: export.FormatHTML, Lang: lang}); err != nil {
 			t.Fatal(err)
 		}
 		page := buf.String()
@@ -332,7 +332,7 @@ func TestExportCopies(t *testing.T) {
 		maps.DeleteFunc(r.Fields, func(privacy.Field, string) bool { return true })
 		return r
 	}
-	if _, err := w.Desk.Export(w.Ctx, deskAct(t0), discard{}, anna, &rights.ExportOptions{Redact: hook}); err != nil {
+	if _, err := w.Desk.Export(w.Ctx, subjectAct(anna, t0), discard{}, anna, &rights.ExportOptions{Redact: hook}); err != nil {
 		t.Fatal(err)
 	}
 	r, err := w.Dossiers.Record(w.Ctx, "rec-identity")
@@ -380,7 +380,7 @@ func TestExportHTMLStepsInTheReadersLanguage(t *testing.T) {
 		{export.English, "received", "confirmed in writing", "not in writing; answered once confirmed in writing"},
 	} {
 		var buf bytes.Buffer
-		if _, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(2*time.Hour)), &buf, anna, &rights.ExportOptions{Format: export.FormatHTML, Lang: tc.lang}); err != nil {
+		if _, err := w.Desk.Export(w.Ctx, subjectAct(anna, t0.Add(2*time.Hour)), &buf, anna, &rights.ExportOptions{Format: export.FormatHTML, Lang: tc.lang}); err != nil {
 			t.Fatal(err)
 		}
 		page := buf.String()

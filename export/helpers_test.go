@@ -11,15 +11,16 @@ import (
 // these are its names here.
 
 var (
-	t0        = testworld.T0
-	contract  = testworld.Contract
-	physician = testworld.Physician
-	assigned  = testworld.Assigned
-	deskAct   = testworld.DeskAct
-	as        = testworld.As
-	wantKind  = testworld.WantKind
-	day       = testworld.Day
-	records   = testworld.Records
+	t0         = testworld.T0
+	contract   = testworld.Contract
+	physician  = testworld.Physician
+	assigned   = testworld.Assigned
+	deskAct    = testworld.DeskAct
+	subjectAct = testworld.SubjectAct
+	as         = testworld.As
+	wantKind   = testworld.WantKind
+	day        = testworld.Day
+	records    = testworld.Records
 )
 
 const (

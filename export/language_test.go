@@ -68,7 +68,7 @@ func TestDocumentsInOneLanguage(t *testing.T) {
 				docs["statement."+string(f)], docs["register."+string(f)] = st.String(), reg.String()
 			}
 			var ex bytes.Buffer
-			if _, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(72*3600e9)), &ex, anna, &rights.ExportOptions{Format: export.FormatHTML, Lang: lang.ex}); err != nil {
+			if _, err := w.Desk.Export(w.Ctx, subjectAct(anna, t0.Add(72*3600e9)), &ex, anna, &rights.ExportOptions{Format: export.FormatHTML, Lang: lang.ex}); err != nil {
 				t.Fatal(err)
 			}
 			docs["export.html"] = ex.String()

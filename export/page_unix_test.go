@@ -216,7 +216,7 @@ func TestExportPageInChromium(t *testing.T) {
 	for _, lang := range []export.Lang{export.Dutch, export.English} {
 		t.Run("G1_N9_"+string(lang), func(t *testing.T) {
 			var page bytes.Buffer
-			tot, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(30*24*time.Hour)), &page, anna,
+			tot, err := w.Desk.Export(w.Ctx, subjectAct(anna, t0.Add(30*24*time.Hour)), &page, anna,
 				&rights.ExportOptions{Format: export.FormatHTML, Lang: lang, Request: "req-1"})
 			if err != nil {
 				t.Fatal(err)

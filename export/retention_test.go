@@ -137,7 +137,7 @@ func TestExportNamesTheWinningRetentionRule(t *testing.T) {
 			}
 			now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
 			var buf bytes.Buffer
-			if _, err := desk.Export(w.Ctx, deskAct(now), &buf, anna, nil); err != nil {
+			if _, err := desk.Export(w.Ctx, subjectAct(anna, now), &buf, anna, nil); err != nil {
 				t.Fatal(err)
 			}
 			e, err := export.Decode(&buf)

@@ -99,7 +99,7 @@ func TestExportSchema(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, w.Dossiers.CreateSubject(w.Ctx, deskAct(t0), bob))
 			var buf bytes.Buffer
-			_, err = w.Desk.Export(w.Ctx, deskAct(t0.Add(time.Hour)), &buf, bob.ID, nil)
+			_, err = w.Desk.Export(w.Ctx, subjectAct(bob.ID, t0.Add(time.Hour)), &buf, bob.ID, nil)
 			require.NoError(t, err)
 			e, err := export.Decode(bytes.NewReader(buf.Bytes()))
 			require.NoError(t, err)

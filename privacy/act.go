@@ -27,6 +27,11 @@ type Act struct {
 	// address, a workstation) and which application made it: at most 256
 	// printable ASCII bytes each, no personal data (N9).
 	AccessPoint, Client string
+	// Cases are the cases By is assigned to (rules R7, O4), for the
+	// decisions an act takes on case content (a rectification, an export
+	// by staff): without them By is assigned to none. The front door
+	// fills them from its actor.
+	Cases []CaseID
 }
 
 // maxOriginLen bounds an act's access point and client.

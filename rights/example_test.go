@@ -118,12 +118,13 @@ func ExampleDeadline() {
 func ExampleDesk_Export() {
 	desk, _ := exampleService()
 	now := time.Date(2026, time.March, 3, 9, 0, 0, 0, time.UTC)
-	// Carla at the desk reads the file for the export; the case file
-	// audits her read of the medical file (rules G7, N9).
-	carla := privacy.Act{By: privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager,
-		Secrecy: privacy.SecrecyAgreement}, At: now}
+	// Anna asks for her own file; the case file audits the export's read
+	// of the medical file (rules G7, N9). Staff export only where the
+	// policy lets them (R7, O4): the strict policy lets no case manager.
+	anna := privacy.Act{By: privacy.Principal{ID: "employee-anna", Role: privacy.RoleSubject,
+		Subject: "employee-anna"}, At: now}
 	var buf bytes.Buffer
-	totals, err := desk.Export(context.Background(), carla, &buf, "employee-anna", nil)
+	totals, err := desk.Export(context.Background(), anna, &buf, "employee-anna", nil)
 	if err != nil {
 		log.Fatal(err)
 	}

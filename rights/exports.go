@@ -131,6 +131,9 @@ func (d *Desk) Export(ctx context.Context, act privacy.Act, w io.Writer, subject
 	if err := checkAnswers(opts.Request, reqs); err != nil {
 		return export.Totals{}, err
 	}
+	if err := d.mayExport(ctx, &act, subject, cases, opts.Release); err != nil {
+		return export.Totals{}, err
+	}
 	direct := givesMedical(d.policy)
 	var released map[privacy.CaseID]bool
 	var releases []privacy.Event
@@ -285,4 +288,40 @@ func givesMedical(p *privacy.Policy) bool {
 		allowed = allowed || a.Effect == privacy.Allow
 	}
 	return allowed
+}
+
+// mayExport decides whether the principal of act may have the whole export
+// of subject, as the front door decides it: the subject its own (R11,
+// O13); the physician who releases the medical file where it may export
+// the medical file of every case of the subject (O13, O6); anyone else
+// where the access engine lets it export every case whole (R7, O4, N4,
+// R8, O9, N5, O10). A refusal is audited and names its rule.
+func (d *Desk) mayExport(ctx context.Context, act *privacy.Act, subject privacy.SubjectID, cases []privacy.Case, rel *MedicalRelease) error {
+	p := act.By
+	if p.Role == privacy.RoleSubject && p.Subject == subject {
+		return nil
+	}
+	category := privacy.CategoryIdentity
+	if rel != nil && rel.Physician != nil && rel.Physician.ID == p.ID && p.Role == privacy.RolePhysician {
+		category = privacy.CategoryMedical
+	}
+	who := actor(act)
+	dec := access.Decision{Rule: privacy.RuleDefaultDeny, Reason: "the subject has no case"}
+	for i := range cases {
+		dec = d.engine.Decide(access.Request{Principal: who, Case: &cases[i], Action: privacy.ActionExport,
+			Category: category, Purpose: cases[i].Purpose, Time: act.At})
+		if !dec.Allowed {
+			break
+		}
+	}
+	if dec.Allowed {
+		return nil
+	}
+	e := d.event(act, privacy.EventExecute, dec.Rule, subject, "export")
+	e.Outcome = privacy.OutcomeDenied
+	if _, err := d.store.AppendEvents(ctx, e); err != nil {
+		return auditFailed("export", err)
+	}
+	return &privacy.Error{Op: op + "export", Kind: privacy.ErrForbidden, Rule: dec.Rule,
+		Msg: "may not export the subject's file: " + dec.Reason}
 }

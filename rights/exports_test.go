@@ -42,7 +42,7 @@ func TestExportO13Medical(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, &worldOptions{Policy: tc.policy})
 			if tc.err != nil {
-				_, err := w.Desk.Export(w.Ctx, deskAct(t0), discard{}, anna, &rights.ExportOptions{Release: tc.release})
+				_, err := w.Desk.Export(w.Ctx, subjectAct(anna, t0), discard{}, anna, &rights.ExportOptions{Release: tc.release})
 				wantKind(t, "Export", err, tc.err)
 				wantRule(t, "Export", err, privacy.O6)
 				return
@@ -101,7 +101,7 @@ func TestExportErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			_, err := w.Desk.Export(w.Ctx, deskAct(tc.now), &buf, tc.subject, tc.opts)
+			_, err := w.Desk.Export(w.Ctx, subjectAct(tc.subject, tc.now), &buf, tc.subject, tc.opts)
 			wantKind(t, "Export", err, tc.kind)
 			if buf.Len() != 0 {
 				t.Errorf("a refused export wrote %d bytes", buf.Len())
@@ -111,11 +111,11 @@ func TestExportErrors(t *testing.T) {
 	t.Run("failing_source_stops_the_export", func(t *testing.T) {
 		w.Sources.Fail = &privacy.Error{Op: "log", Kind: privacy.ErrUnavailable}
 		defer func() { w.Sources.Fail = nil }()
-		_, err := w.Desk.Export(w.Ctx, deskAct(t0), discard{}, anna, nil)
+		_, err := w.Desk.Export(w.Ctx, subjectAct(anna, t0), discard{}, anna, nil)
 		wantKind(t, "Export(failing log)", err, privacy.ErrUnavailable)
 	})
 	t.Run("failing_writer", func(t *testing.T) {
-		_, err := w.Desk.Export(w.Ctx, deskAct(t0), failWriter{}, anna, nil)
+		_, err := w.Desk.Export(w.Ctx, subjectAct(anna, t0), failWriter{}, anna, nil)
 		wantKind(t, "Export(failing writer)", err, privacy.ErrUnavailable)
 	})
 }
@@ -154,7 +154,7 @@ func TestReleaseFloors(t *testing.T) {
 			w := newWorld(t, nil)
 			seq := w.LastSeq(t)
 			var b bytes.Buffer
-			_, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(48*time.Hour)), &b, anna, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: tc.by}})
+			_, err := w.Desk.Export(w.Ctx, subjectAct(anna, t0.Add(48*time.Hour)), &b, anna, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: tc.by}})
 			var releases []privacy.Event
 			for _, e := range w.Events(t, seq) {
 				if e.Object == "release" {
@@ -198,7 +198,7 @@ func TestReleaseFloors(t *testing.T) {
 			t.Fatal(err)
 		}
 		dirk := access.NewPrincipal(physician, []privacy.CaseID{"case-old"}, nil)
-		_, err = w.Desk.Export(w.Ctx, deskAct(t0.Add(48*time.Hour)), &b, anna, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: dirk}})
+		_, err = w.Desk.Export(w.Ctx, subjectAct(anna, t0.Add(48*time.Hour)), &b, anna, &rights.ExportOptions{Release: &rights.MedicalRelease{Physician: dirk}})
 		wantKind(t, "Export(contract ended)", err, privacy.ErrForbidden)
 		wantRule(t, "Export(contract ended)", err, privacy.O2)
 	})

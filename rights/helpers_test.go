@@ -18,6 +18,7 @@ var (
 	assigned   = testworld.Assigned
 	officerAct = testworld.OfficerAct
 	deskAct    = testworld.DeskAct
+	subjectAct = testworld.SubjectAct
 	as         = testworld.As
 	wantKind   = testworld.WantKind
 	wantRule   = testworld.WantRule

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
@@ -190,6 +191,12 @@ func (d *Desk) planRectification(ctx context.Context, act privacy.Act, r Request
 				c.Op, c.Rule = op+o, privacy.O13
 				return &c
 			}
+			return err
+		}
+		// Rules O13, O4, R7, O6, N4 …: only who may write the record
+		// corrects it — the access engine decides every corrected field
+		// for the act's principal on the record's case.
+		if err := d.mayWrite(ctx, o, act, &rec, slices.Sorted(maps.Keys(corrections[id]))); err != nil {
 			return err
 		}
 		p.Changes = append(p.Changes, Change{Record: rec.ID, Case: rec.Case, Category: rec.Category,
@@ -431,6 +438,17 @@ func (d *Desk) Apply(ctx context.Context, act privacy.Act, p Plan) error {
 			return err
 		}
 	}
+	// Rule O13: a plan is a value its caller holds. Every change is
+	// checked before any is written — only the records the request
+	// names, each a valid record, each field written as who applies it
+	// may write it (R7, O4, O6, N4, …), whatever the plan says — so a
+	// refusal changes nothing.
+	var writes []privacy.Record
+	if r.Kind != KindErasure {
+		if writes, err = d.rectifications(ctx, o, act, r, p); err != nil {
+			return err
+		}
+	}
 	// Rules O1, G7, N9: the application is audited before it changes
 	// anything; no event, no change.
 	if _, err := d.store.AppendEvents(ctx, d.event(&act, privacy.EventExecute, privacy.O13, r.Subject, objectOf(r.ID))); err != nil {
@@ -439,32 +457,51 @@ func (d *Desk) Apply(ctx context.Context, act privacy.Act, p Plan) error {
 	if r.Kind == KindErasure {
 		return d.erase(ctx, act, r, erase)
 	}
-	for _, c := range p.Changes {
-		if c.Erase {
-			continue // a rectification erases nothing
-		}
-		// Only the subject's own records: one that is gone, or is someone
-		// else's, is skipped.
-		rec, err := d.subjectRecord(ctx, act, p.Subject, c.Record)
-		if errors.Is(err, privacy.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if maps.Equal(rec.Fields, c.Fields) {
-			continue // applied already
-		}
-		rec.Fields = maps.Clone(c.Fields)
-		rec.Updated = at
-		if !rec.Updated.After(rec.Created) {
-			return invalid(o, "act.at", fmt.Sprintf("not after record %s was created", rec.ID))
-		}
+	for _, rec := range writes {
 		if err := d.dossiers.UpdateRecord(ctx, act, rec); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// rectifications returns the records plan p of rectification request r
+// writes, as of act, each checked: the subject's own (a record that is
+// gone, or is someone else's, is skipped), named by the request, valid,
+// and every changed field one the principal of act may write.
+func (d *Desk) rectifications(ctx context.Context, o string, act privacy.Act, r Request, p Plan) ([]privacy.Record, error) {
+	var writes []privacy.Record
+	for _, c := range p.Changes {
+		if c.Erase {
+			continue // a rectification erases nothing
+		}
+		rec, err := d.subjectRecord(ctx, act, p.Subject, c.Record)
+		if errors.Is(err, privacy.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if maps.Equal(rec.Fields, c.Fields) {
+			continue // applied already
+		}
+		if len(r.Records) > 0 && !slices.Contains(r.Records, c.Record) {
+			return nil, invalid(o, "plan", fmt.Sprintf("record %s is outside the request", c.Record))
+		}
+		if err := d.mayWrite(ctx, o, act, &rec, changed(rec.Fields, c.Fields)); err != nil {
+			return nil, err
+		}
+		rec.Fields = maps.Clone(c.Fields)
+		rec.Updated = act.At
+		if !rec.Updated.After(rec.Created) {
+			return nil, invalid(o, "act.at", fmt.Sprintf("not after record %s was created", rec.ID))
+		}
+		if err := rec.Validate(); err != nil {
+			return nil, err
+		}
+		writes = append(writes, rec)
+	}
+	return writes, nil
 }
 
 // erasable returns the records plan p of request r erases that are
@@ -594,4 +631,49 @@ func applies(rule privacy.RetentionRule, k privacy.CaseKind, cat privacy.Categor
 		okKind = okKind || ck == k
 	}
 	return okCat && okKind
+}
+
+// actor is the principal of act as the access engine sees it: assigned to
+// the act's cases, and to no others.
+func actor(act *privacy.Act) *access.Principal {
+	return access.NewPrincipal(act.By, act.Cases, nil)
+}
+
+// mayWrite decides, for the principal of act, a write of every field
+// fields names of record rec (rules R7, O4, O6, G8, N4, N6, N1, R8, R12):
+// a rectification is a write of the case file. A refusal is audited as a
+// denied update of the record and names its rule.
+func (d *Desk) mayWrite(ctx context.Context, o string, act privacy.Act, rec *privacy.Record, fields []privacy.Field) error {
+	c, err := d.dossiers.Case(ctx, rec.Case)
+	if err != nil {
+		return err
+	}
+	req := access.Request{Principal: actor(&act), Case: &c, Action: privacy.ActionWrite, Category: rec.Category,
+		Purpose: c.Purpose, Time: act.At, Object: string(rec.ID)}
+	for _, f := range fields {
+		req.Field = f
+		if dec := d.engine.Decide(req); !dec.Allowed {
+			return d.deny(ctx, o, act, dec.Rule, c.Subject, string(rec.ID), privacy.EventUpdate,
+				"may not correct this record: "+dec.Reason)
+		}
+	}
+	return nil
+}
+
+// changed lists, sorted, the fields whose value differs between from and
+// to, those to drops included.
+func changed(from, to map[privacy.Field]string) []privacy.Field {
+	var fs []privacy.Field
+	for f, v := range to {
+		if w, ok := from[f]; !ok || w != v {
+			fs = append(fs, f)
+		}
+	}
+	for f := range from {
+		if _, ok := to[f]; !ok {
+			fs = append(fs, f)
+		}
+	}
+	slices.Sort(fs)
+	return fs
 }

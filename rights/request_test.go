@@ -391,7 +391,7 @@ func TestFeeN11(t *testing.T) {
 	w.File(t, rights.Filing{ID: "req-1", Kind: rights.KindCopy})
 	t.Run("N11_first_copy_free_medical_records_included", func(t *testing.T) {
 		// The copy includes the medical file, released by the physician.
-		if _, err := w.Desk.Export(w.Ctx, deskAct(t0.Add(time.Hour)), discard{}, anna, &rights.ExportOptions{Request: "req-1", Release: &rights.MedicalRelease{Physician: assigned(physician)}}); err != nil {
+		if _, err := w.Desk.Export(w.Ctx, subjectAct(anna, t0.Add(time.Hour)), discard{}, anna, &rights.ExportOptions{Request: "req-1", Release: &rights.MedicalRelease{Physician: assigned(physician)}}); err != nil {
 			t.Fatal(err)
 		}
 		f, err := w.Desk.Fee(w.Ctx, "req-1")

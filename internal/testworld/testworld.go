@@ -57,7 +57,14 @@ const (
 // DeskAct is Carla, the case manager who works the desk and writes the
 // case file in these tests, acting at at.
 func DeskAct(at time.Time) privacy.Act {
-	return privacy.Act{By: privacy.Principal{ID: Carla, Role: privacy.RoleCaseManager, Secrecy: privacy.SecrecyAgreement}, At: at}
+	return privacy.Act{By: privacy.Principal{ID: Carla, Role: privacy.RoleCaseManager, Secrecy: privacy.SecrecyAgreement}, At: at,
+		Cases: []privacy.CaseID{AnnaCase}}
+}
+
+// SubjectAct is the subject s acting at at: the one who asks for her own
+// export (R11, O13, G1).
+func SubjectAct(s privacy.SubjectID, at time.Time) privacy.Act {
+	return privacy.Act{By: privacy.Principal{ID: privacy.PrincipalID(s), Role: privacy.RoleSubject, Subject: s}, At: at}
 }
 
 // As is the act of the principal by at at: the physician Dirk, the
@@ -65,7 +72,7 @@ func DeskAct(at time.Time) privacy.Act {
 func As(by privacy.PrincipalID, at time.Time) privacy.Act {
 	switch by {
 	case Physician.ID:
-		return privacy.Act{By: Physician, At: at}
+		return privacy.Act{By: Physician, At: at, Cases: []privacy.CaseID{AnnaCase}}
 	case Carla:
 		return DeskAct(at)
 	}
@@ -340,12 +347,38 @@ func (w *World) LastSeq(tb testing.TB) uint64 {
 	return es[len(es)-1].Seq
 }
 
-// Export writes Anna's export as the desk (Carla) two days after T0 and
+// WantDenied fails the test unless an audit event after sequence number
+// after records a denial under rule.
+func (w *World) WantDenied(tb testing.TB, after uint64, rule privacy.RuleID) {
+	tb.Helper()
+	for _, e := range w.Events(tb, after) {
+		if e.Outcome == privacy.OutcomeDenied && e.Rule == rule {
+			return
+		}
+	}
+	tb.Errorf("no audited denial under rule %s after event %d", rule, after)
+}
+
+// Field is field f of record id as stored now, the medical file's
+// included, or fails the test.
+func (w *World) Field(tb testing.TB, id privacy.RecordID, f privacy.Field) string {
+	tb.Helper()
+	r, err := w.Dossiers.Record(w.Ctx, id)
+	if errors.Is(err, privacy.ErrNotFound) {
+		r, err = w.Store.MedicalRecord(w.Ctx, id)
+	}
+	if err != nil {
+		tb.Fatalf("record %s: %v", id, err)
+	}
+	return r.Fields[f]
+}
+
+// Export writes Anna's export as Anna herself two days after T0 and
 // decodes it, or fails the test.
 func (w *World) Export(tb testing.TB, opts *rights.ExportOptions) (*export.Document, []byte) {
 	tb.Helper()
 	var buf bytes.Buffer
-	tot, err := w.Desk.Export(w.Ctx, DeskAct(T0.Add(48*time.Hour)), &buf, Anna, opts)
+	tot, err := w.Desk.Export(w.Ctx, SubjectAct(Anna, T0.Add(48*time.Hour)), &buf, Anna, opts)
 	if err != nil {
 		tb.Fatalf("Export: %v", err)
 	}
@@ -364,7 +397,7 @@ func (w *World) Export(tb testing.TB, opts *rights.ExportOptions) (*export.Docum
 func (w *World) Page(tb testing.TB, subject privacy.SubjectID, lang export.Lang) string {
 	tb.Helper()
 	var buf bytes.Buffer
-	if _, err := w.Desk.Export(w.Ctx, DeskAct(T0.Add(48*time.Hour)), &buf, subject, &rights.ExportOptions{Format: export.FormatHTML, Lang: lang}); err != nil {
+	if _, err := w.Desk.Export(w.Ctx, SubjectAct(subject, T0.Add(48*time.Hour)), &buf, subject, &rights.ExportOptions{Format: export.FormatHTML, Lang: lang}); err != nil {
 		tb.Fatalf("Export: %v", err)
 	}
 	return buf.String()

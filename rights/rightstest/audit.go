@@ -258,7 +258,7 @@ func testStepsAudited(t *testing.T, e *env) {
 		t.Fatalf("CreateSubject: %v", err)
 	}
 	after := e.lastSeq(t)
-	a := act(t0.Add(4 * time.Hour))
+	a := self(t0.Add(4 * time.Hour))
 	var b bytes.Buffer
 	if _, err := e.desk.Export(e.ctx, a, &b, "employee-anna", nil); err != nil {
 		t.Fatalf("Export: %v", err)
@@ -334,7 +334,7 @@ func testFailedAudit(t *testing.T, e *env) {
 	}
 	var b bytes.Buffer
 	fi.FailAfter(0)
-	_, err = e.desk.Export(e.ctx, act(t0.Add(2*time.Hour)), &b, "employee-anna", nil)
+	_, err = e.desk.Export(e.ctx, self(t0.Add(2*time.Hour)), &b, "employee-anna", nil)
 	fi.FailAfter(-1)
 	if !errors.Is(err, privacy.ErrUnavailable) || privacy.RuleOf(err) != privacy.G7 || b.Len() != 0 {
 		t.Errorf("G7: Export with its event failing = %v with %d bytes written, want ErrUnavailable naming G7 and nothing", err, b.Len())

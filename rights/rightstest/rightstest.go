@@ -113,6 +113,12 @@ func act(at time.Time) privacy.Act {
 	return privacy.Act{By: staff, At: at, AccessPoint: "10.0.0.7", Client: "rightstest"}
 }
 
+// self is Anna herself acting at at: who takes her own export (R11, O13).
+func self(at time.Time) privacy.Act {
+	return privacy.Act{By: privacy.Principal{ID: "employee-anna", Role: privacy.RoleSubject, Subject: "employee-anna"},
+		At: at, AccessPoint: "10.0.0.8", Client: "rightstest"}
+}
+
 func (e *env) file(t *testing.T, id rights.RequestID, subject privacy.SubjectID, kind rights.Kind, received time.Time) rights.Request {
 	t.Helper()
 	r, err := e.desk.File(e.ctx, act(received), rights.Filing{ID: id, Subject: subject, Kind: kind, Form: rights.FormWritten,
