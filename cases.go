@@ -157,17 +157,25 @@ func notFound(what string) error {
 // absence insurer, rule O11's coverage — does it cover the case's employer
 // now? — from the coverage register, whatever employers the actor claims.
 // req.Principal is a, or, for an insurer, a copy that covers exactly what
-// the register says. The same registers are read whether c exists, is
+// the register says. For every actor, the restrictions of processing
+// standing on the subject's data (GDPR art. 18), from the register of
+// holds. The same registers are read whether c exists, is
 // hidden or is missing (c.Subject empty), so that the work done tells
 // nothing (O10).
 func (s *Service) picture(ctx context.Context, a *Actor, c *privacy.Case, req *access.Request) error {
-	req.Principal, req.Case, req.Consent = a, c, nil
+	req.Principal, req.Case, req.Consent, req.Restriction = a, c, nil, nil
 	// A case that is missing has no subject or employer: the registers
 	// are asked of the case's ID instead, which names no subject or
 	// party, so that they are read all the same.
 	subject, employer := c.Subject, c.Contract.Party
 	if subject == "" {
 		subject, employer = privacy.SubjectID(c.ID), privacy.PartyID(c.ID)
+	}
+	// GDPR art. 18: a restriction of processing, from the register of
+	// holds, for every actor.
+	var err error
+	if req.Restriction, err = s.restrictionsOf(ctx, subject, req.Time); err != nil {
+		return err
 	}
 	switch a.Role {
 	case privacy.RoleEmployerContact:
@@ -373,11 +381,22 @@ func (s *Service) View(ctx context.Context, a *Actor, id privacy.CaseID, purpose
 	// and audits the refusal), whether the case is there or not: a
 	// missing case is refused and audited as a hidden one is (N9), after
 	// the same work (O10).
-	q := access.Request{Time: now}
+	q := access.Request{Time: now, Purpose: purpose}
 	if err := s.picture(ctx, a, &c, &q); err != nil {
 		return access.CaseView{}, err
 	}
-	req := access.ViewRequest{Principal: q.Principal, Case: id, Purpose: purpose, Time: now, Consent: q.Consent}
+	if q.Restriction != nil && c.Subject != "" && q.Restriction.Restricted(&c, "") &&
+		!(a.Role == privacy.RoleSubject && a.Subject == c.Subject) && s.engine.Visible(q).Allowed {
+		// GDPR art. 18(2): while a restriction of the whole case stands,
+		// it is only stored; no one but the subject views it. A case a
+		// may not know of stays unknown (O10): the guard answers it.
+		e := s.event(a, privacy.EventRead, c.Subject, c.ID, string(c.ID), privacy.RuleRestriction, false)
+		e.Purpose = purpose
+		return access.CaseView{}, s.refuse(ctx, e, forbidden("view", privacy.RuleRestriction,
+			"a restriction of processing stands: the case is only stored"))
+	}
+	req := access.ViewRequest{Principal: q.Principal, Case: id, Purpose: purpose, Time: now, Consent: q.Consent,
+		Restriction: q.Restriction}
 	v, err := s.guard.View(ctx, req)
 	if errors.Is(err, privacy.ErrNotFound) {
 		return access.CaseView{}, notFound("case")

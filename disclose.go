@@ -113,6 +113,9 @@ func (s *Service) Disclose(ctx context.Context, a *Actor, req consent.Request) (
 	}
 	req.By, req.At = a, s.now()
 	req.AccessPoint, req.Client = a.AccessPoint, a.Client
+	if err := s.unrestricted(ctx, a, &req); err != nil {
+		return Disclosed{}, err
+	}
 	dec, err := s.registry.Disclose(ctx, req)
 	if err != nil {
 		return Disclosed{Decision: dec}, err
@@ -120,6 +123,51 @@ func (s *Service) Disclose(ctx context.Context, a *Actor, req consent.Request) (
 	out := Disclosed{Decision: dec}
 	out.Records, err = s.package_(ctx, a, &req, dec.Rule)
 	return out, err
+}
+
+// unrestricted refuses, audited and naming [privacy.RuleRestriction], a
+// disclosure of data a restriction of processing keeps (GDPR art. 18(2):
+// only storage): an item naming a restricted record, or an item of a
+// category of which a record of the case is restricted, or any item of a
+// case restricted as a whole. A case that is missing or that a may not
+// know of passes here: the register refuses it, as a missing one (O10).
+func (s *Service) unrestricted(ctx context.Context, a *Actor, req *consent.Request) error {
+	c, err := s.dossiers.Case(ctx, req.Case)
+	if errors.Is(err, privacy.ErrNotFound) || err == nil && c.Subject != req.Subject {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	q := access.Request{Time: req.At, Purpose: c.Purpose}
+	if err := s.picture(ctx, a, &c, &q); err != nil {
+		return err
+	}
+	rs, _ := q.Restriction.(restrictions)
+	if rs == nil || !s.engine.Visible(q).Allowed {
+		return nil
+	}
+	for _, it := range req.Items {
+		hit := rs.Restricted(&c, it.Record)
+		for i := 0; !hit && it.Record == "" && i < len(rs); i++ {
+			for _, id := range rs[i].Records {
+				r, err := s.lookup(ctx, id, it.Category)
+				if err != nil && !errors.Is(err, privacy.ErrNotFound) {
+					return err
+				}
+				if hit = err == nil && r.Case == c.ID && r.Category == it.Category; hit {
+					break
+				}
+			}
+		}
+		if hit {
+			e := s.event(a, privacy.EventExecute, c.Subject, c.ID, string(it.Record), privacy.RuleRestriction, false)
+			e.Category, e.Purpose = it.Category, req.Purpose
+			return s.refuse(ctx, e, forbidden("disclose", privacy.RuleRestriction,
+				"a restriction of processing stands: the data is only stored"))
+		}
+	}
+	return nil
 }
 
 // package_ gathers what an allowed disclosure hands over: the records its

@@ -26,7 +26,9 @@
 // Every verb takes the [Actor] who acts and decides with the whole picture:
 // the actor's role, assignments, coverage and sign-in facts; the case; the
 // consent register (rule O10's consent comes from the register, never from
-// the caller); the legal holds. Every verb writes its audit event (O1, G7,
+// the caller); the legal holds and the subject's restrictions of processing
+// (GDPR art. 18: while one stands the data is only stored, refusals name
+// [privacy.RuleRestriction]). Every verb writes its audit event (O1, G7,
 // N9), and a refusal is an error whose rule [privacy.RuleOf] names. The
 // Service reads the time from its own clock ([Options].Clock), so no
 // operation can be back-dated. It never hands out its Store.

@@ -38,9 +38,16 @@ type Request struct {
 	// periodic-examination case. It is the same [ConsentChecker] a
 	// listing takes ([ListRequest]): one way to say consent.
 	Consent ConsentChecker
+	// Restriction answers whether a granted restriction of processing
+	// stands on Object or on the case (GDPR art. 18): the front door asks
+	// the register of holds; nil means none. While one stands, everything
+	// but the subject's own read and export is denied with
+	// [privacy.RuleRestriction].
+	Restriction RestrictionChecker
 
 	// Object is the record (or other object) the request is about, for
-	// the audit trail (rule N9); the decision does not depend on it.
+	// the audit trail (rule N9); the decision depends on it only through
+	// Restriction.
 	Object string
 	// Create marks a write that creates a record rather than changing
 	// one, for the audit trail (NEN 7513 tells create from update).
@@ -459,6 +466,7 @@ func (e *Engine) MinGroupSize() int { return e.minGroup }
 // The reasons of the engine's own denials.
 const (
 	reasonMalformed      = "malformed request"
+	reasonRestricted     = "a restriction of processing stands: the data is only stored"
 	reasonNoRule         = "no rule allows it"
 	reasonNotInForce     = "the policy is not in force at that time"
 	reasonContractor     = "a contractor needs the agreement that binds it"
@@ -553,6 +561,11 @@ func (e *Engine) Decide(r Request) (d Decision) {
 		if f, ok := e.caseFloor(&r, ri, ki, &d); ok {
 			e.decideCategory(&r, &e.cells[cellIndex(ri, ai, ci)], ri, fb, f, &d)
 		}
+	}
+	if d.Allowed && restricted(&r, privacy.RecordID(r.Object)) {
+		// GDPR art. 18(2): while a restriction stands the data is only
+		// stored.
+		e.deny(&d, privacy.RuleRestriction, reasonRestricted)
 	}
 	return d
 }

@@ -161,6 +161,10 @@ type ViewRequest struct {
 	// Consent answers whether the subject consented to the case's
 	// employer learning of it (O10); nil means no consent.
 	Consent ConsentChecker
+	// Restriction answers whether a restriction of processing stands on
+	// a record (GDPR art. 18); its records are left out of the view of
+	// anyone but the subject, audited as denied. nil means none.
+	Restriction RestrictionChecker
 }
 
 // View loads a case and its records and returns what the principal may
@@ -189,7 +193,8 @@ func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 	// The request is checked before the case is looked up: a malformed
 	// one fails alike whether the case exists or not.
 	probe := privacy.Case{ID: r.Case}
-	req := Request{Principal: r.Principal, Case: &probe, Action: privacy.ActionRead, Purpose: r.Purpose, Time: r.Time, Consent: r.Consent}
+	req := Request{Principal: r.Principal, Case: &probe, Action: privacy.ActionRead, Purpose: r.Purpose, Time: r.Time, Consent: r.Consent,
+		Restriction: r.Restriction}
 	if err := validateAsked(&req); err != nil {
 		return CaseView{}, err
 	}
@@ -251,6 +256,8 @@ func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 			d := decided[ci]
 			if j < len(v.Records) && v.Records[j].ID == rec.ID {
 				j++
+			} else if d.Allowed && restricted(&req, rec.ID) {
+				d = Decision{Rule: privacy.RuleRestriction, Reason: reasonRestricted, Policy: d.Policy}
 			} else if d.Allowed {
 				// Readable category, but none of this record's fields.
 				d = Decision{Rule: d.Rule, Reason: reasonField, Policy: d.Policy}

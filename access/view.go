@@ -137,7 +137,7 @@ func (e *Engine) view(v *CaseView, r Request, records, medical []privacy.Record,
 			if decided[ci].Rule == "" {
 				masks[ci] = e.decideCategory(&r, &e.cells[cellIndex(ri, readIndex, ci)], ri, 0, f, &decided[ci])
 			}
-			if masks[ci] != 0 {
+			if masks[ci] != 0 && !restricted(&r, rec.ID) { // only stored while restricted (GDPR art. 18)
 				n++
 				nfields += len(rec.Fields)
 			}
@@ -161,7 +161,7 @@ func (e *Engine) view(v *CaseView, r Request, records, medical []privacy.Record,
 		for i := range file {
 			rec := &file[i]
 			ci := rec.Category.Index()
-			if ci < 0 || masks[ci] == 0 {
+			if ci < 0 || masks[ci] == 0 || restricted(&r, rec.ID) {
 				continue
 			}
 			start := len(buf)
@@ -216,6 +216,34 @@ type ConsentFunc func(c privacy.Case, party privacy.PartyID) bool
 
 // Consented calls f.
 func (f ConsentFunc) Consented(c privacy.Case, party privacy.PartyID) bool { return f(c, party) }
+
+// RestrictionChecker tells whether a granted restriction of processing
+// (GDPR art. 18, [privacy.RuleRestriction]) stands on record of case c,
+// or, when record is empty, on the case as a whole. While one stands, the
+// data is only stored: [Engine.Decide] denies everything but the
+// subject's own read and export of it, and [Engine.View] leaves its
+// records out of every view but the subject's. The front door answers it
+// from the register of holds (package retention's restriction holds);
+// nil means none stands. Implementations must be safe for concurrent use
+// and answer from memory: a view asks once per record.
+type RestrictionChecker interface {
+	Restricted(c *privacy.Case, record privacy.RecordID) bool
+}
+
+// restricted reports whether r's restriction keeps record (the whole
+// case when empty) from r's principal: anyone but the subject, for
+// anything, and the subject for anything but reading and exporting it.
+func restricted(r *Request, record privacy.RecordID) bool {
+	if r.Restriction == nil {
+		return false
+	}
+	p := r.Principal
+	if p.Role == privacy.RoleSubject && p.Subject == r.Case.Subject &&
+		(r.Action == privacy.ActionRead || r.Action == privacy.ActionExport) {
+		return false
+	}
+	return r.Restriction.Restricted(r.Case, record)
+}
 
 // ListRequest asks which of some cases a principal may know of.
 type ListRequest struct {

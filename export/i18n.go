@@ -466,8 +466,10 @@ func englishRules() map[privacy.RuleID]string {
 	for _, r := range privacy.Rules() {
 		m[r.ID] = r.Title
 	}
-	if r, ok := privacy.RuleDefaultDeny.Describe(); ok {
-		m[r.ID] = r.Title
+	for _, id := range []privacy.RuleID{privacy.RuleDefaultDeny, privacy.RuleRestriction} {
+		if r, ok := id.Describe(); ok {
+			m[r.ID] = r.Title
+		}
 	}
 	return m
 }
@@ -528,4 +530,5 @@ var dutchRules = map[privacy.RuleID]string{
 	privacy.N12: "de werkgever krijgt alleen geanonimiseerde groepscijfers",
 
 	privacy.RuleDefaultDeny: "wat geen regel toestaat, wordt geweigerd",
+	privacy.RuleRestriction: "zolang een beperking van de verwerking geldt, worden de gegevens alleen bewaard (AVG art. 18)",
 }

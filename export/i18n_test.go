@@ -38,8 +38,13 @@ func TestPageWordsComplete(t *testing.T) {
 			}
 		}
 	}
-	if len(dutchRules) != len(privacy.Rules())+1 {
-		t.Errorf("the Dutch rule texts hold %d entries, the catalog %d rules and the default refusal", len(dutchRules), len(privacy.Rules()))
+	if len(dutchRules) != len(privacy.Rules())+2 {
+		t.Errorf("the Dutch rule texts hold %d entries, the catalog %d rules, the default refusal and GDPR art. 18", len(dutchRules), len(privacy.Rules()))
+	}
+	for _, id := range []privacy.RuleID{privacy.RuleDefaultDeny, privacy.RuleRestriction} {
+		if dutchRules[id] == "" || englishRules()[id] == "" {
+			t.Errorf("rule %s has no words in Dutch or English", id)
+		}
 	}
 }
 

@@ -9,6 +9,15 @@ type RuleID string
 // not allowed is refused (the design's "default deny, explained").
 const RuleDefaultDeny RuleID = "default-deny"
 
+// RuleRestriction is GDPR art. 18, outside the catalog of RULES.md (whose
+// G1 lists the right to restriction and G4 its notification, art. 19, but
+// no rule gives it effect): while a granted restriction of processing
+// stands, the data in its scope is only stored (art. 18(2)) — no one but
+// the subject views it, and it is not disclosed, changed, added to or
+// erased — until it is lifted, the subject told first (art. 18(3)).
+// Decisions and refusals that a restriction caused name it.
+const RuleRestriction RuleID = "gdpr-18"
+
 // The rules of the catalog. R: the reintegration service's regulation; O: the
 // occupational health service's regulation; G: the GDPR (AVG) behind both;
 // N: Dutch statutes and the regulator's guidance.
@@ -146,7 +155,8 @@ const (
 	srcN = "Dutch law"
 )
 
-// Known reports whether id is a rule of the catalog or [RuleDefaultDeny].
+// Known reports whether id is a rule of the catalog, [RuleDefaultDeny] or
+// [RuleRestriction].
 func (id RuleID) Known() bool {
 	_, ok := ruleIndex[id]
 	return ok
@@ -154,7 +164,11 @@ func (id RuleID) Known() bool {
 
 // ruleIndex is built once and never changed.
 var ruleIndex = func() map[RuleID]Rule {
-	m := map[RuleID]Rule{RuleDefaultDeny: {ID: RuleDefaultDeny, Title: "anything not allowed by a rule is refused"}}
+	m := map[RuleID]Rule{
+		RuleDefaultDeny: {ID: RuleDefaultDeny, Title: "anything not allowed by a rule is refused"},
+		RuleRestriction: {ID: RuleRestriction, Source: srcG,
+			Title: "while a restriction of processing stands, the data is only stored (GDPR art. 18)"},
+	}
 	for _, r := range Rules() {
 		m[r.ID] = r
 	}

@@ -149,7 +149,7 @@ func (r *Engine) why(x *Explanation) string {
 			fmt.Fprintf(&b, "; the medical file goes by %s (N8)", s.Deadline)
 		}
 	case ReasonHold:
-		fmt.Fprintf(&b, "legal hold %s (%s) keeps the record whatever its date (G3)", s.Hold, s.Ground)
+		fmt.Fprintf(&b, "hold %s (%s) keeps the record whatever its date (%s)", s.Hold, s.Ground, s.Ground.Rule())
 		if !s.Due.IsZero() {
 			fmt.Fprintf(&b, "; without it due from %s", s.Due)
 		}

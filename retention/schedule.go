@@ -113,7 +113,7 @@ func (s Schedule) String() string {
 	what := fmt.Sprintf("%s (%s, case %s)", s.Record, s.Category, s.Case)
 	switch {
 	case s.Reason == ReasonHold:
-		return fmt.Sprintf("%s: kept by hold %s (%s), rule G3", what, s.Hold, s.Ground)
+		return fmt.Sprintf("%s: kept by hold %s (%s), rule %s", what, s.Hold, s.Ground, s.Ground.Rule())
 	case s.Status == StatusKept:
 		return fmt.Sprintf("%s: kept (%s), rule %s", what, s.Reason, s.Rule)
 	}
@@ -620,11 +620,13 @@ func (at *dossierAt) erasureFor(c privacy.CaseID, id privacy.RecordID) (ErasureI
 }
 
 // hold is step 6. Rule G3: a standing legal hold keeps the record, whatever
-// its date; Due stays the day it would be due without the hold.
+// its date; Due stays the day it would be due without the hold. A
+// restriction of processing keeps it likewise (GDPR art. 18(2): only
+// storage), under its own rule.
 func (at *dossierAt) hold(s *Schedule) {
 	for _, h := range at.holds {
 		if h.Covers(s.Case, s.Record) {
-			s.Status, s.Reason, s.Rule, s.Hold, s.Ground = StatusKept, ReasonHold, privacy.G3, h.ID, h.Ground
+			s.Status, s.Reason, s.Rule, s.Hold, s.Ground = StatusKept, ReasonHold, h.Ground.Rule(), h.ID, h.Ground
 			return
 		}
 	}

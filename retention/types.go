@@ -30,10 +30,29 @@ const (
 	// or defence of legal claims (GDPR art. 17(3)(e)), such as a pending
 	// court case or an objection procedure.
 	GroundLegalClaim Ground = "legal-claim"
+	// GroundRestriction: the subject's granted restriction of processing
+	// (GDPR art. 18, [privacy.RuleRestriction]). Besides keeping the data
+	// from erasure and change, as every hold does (art. 18(2): only
+	// storage), a standing restriction keeps it from every view but the
+	// subject's own and from disclosure; the front door checks it on
+	// every verb. It is lifted only after the subject is told (art.
+	// 18(3)).
+	GroundRestriction Ground = "restriction"
 )
 
 // Known reports whether g is one of the grounds.
-func (g Ground) Known() bool { return g == GroundLegalObligation || g == GroundLegalClaim }
+func (g Ground) Known() bool {
+	return g == GroundLegalObligation || g == GroundLegalClaim || g == GroundRestriction
+}
+
+// Rule is the rule a hold on ground g keeps data under: G3 for a legal
+// obligation or claim, [privacy.RuleRestriction] for a restriction.
+func (g Ground) Rule() privacy.RuleID {
+	if g == GroundRestriction {
+		return privacy.RuleRestriction
+	}
+	return privacy.G3
+}
 
 // maxScopeRecords bounds the records a hold or erasure request names.
 const maxScopeRecords = 10000
@@ -160,7 +179,7 @@ func (h *Hold) Validate() error {
 		return err
 	}
 	if !h.Ground.Known() {
-		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: privacy.G3, Path: "ground", Msg: "want legal-obligation or legal-claim"}
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Rule: privacy.G3, Path: "ground", Msg: "want legal-obligation, legal-claim or restriction"}
 	}
 	if err := validNote(op, "reason", h.Reason, true); err != nil {
 		return err
