@@ -170,6 +170,16 @@ type Options struct{}
 // what (G1) and whom to tell of a rectification or erasure (G4).
 //
 // A Registry is safe for concurrent use if its Store is.
+//
+// Like every engine below the front door, a Registry takes each step's
+// time from its caller and reads no clock: a caller that dates a
+// disclosure in the future makes a revocation before that date fail with
+// [privacy.ErrConflict] (a revocation does not undo what was disclosed).
+// The front door ([github.com/dossierwacht/dossierwacht.Service]) dates
+// every step from its own clock, so its callers cannot; a program that
+// uses the Registry directly must do the same. Nor does the Registry read
+// the holds of package retention: a restriction of processing (GDPR art.
+// 18) is refused by the front door before the Registry is asked.
 type Registry struct {
 	store   Store
 	decider *Engine
