@@ -120,10 +120,18 @@ func (s *Service) EndEmployment(ctx context.Context, a *Actor, id privacy.Subjec
 // logged). It returns a as the decisions see it on that case (see
 // [Service.picture]).
 func (s *Service) visibleCase(ctx context.Context, v verb, a *Actor, id privacy.CaseID) (privacy.Case, error) {
+	c, _, err := s.seen(ctx, v, a, id)
+	return c, err
+}
+
+// seen is visibleCase returning also the picture of a on the case (see
+// [Service.picture]), as of now, for the decisions that follow on it:
+// the registers are read once per case, not once per record.
+func (s *Service) seen(ctx context.Context, v verb, a *Actor, id privacy.CaseID) (privacy.Case, access.Request, error) {
 	now := s.now()
 	c, err := s.dossiers.Case(ctx, id)
 	if err != nil && !errors.Is(err, privacy.ErrNotFound) {
-		return privacy.Case{}, err
+		return privacy.Case{}, access.Request{}, err
 	}
 	found := err == nil
 	if !found {
@@ -132,16 +140,16 @@ func (s *Service) visibleCase(ctx context.Context, v verb, a *Actor, id privacy.
 	e := s.event(a, privacy.EventSearch, "", id, string(id), privacy.RuleDefaultDeny, false)
 	req := access.Request{Time: now, Purpose: c.Purpose}
 	if err := s.picture(ctx, a, &c, &req); err != nil {
-		return privacy.Case{}, err
+		return privacy.Case{}, access.Request{}, err
 	}
 	if found {
 		d := s.engine.Visible(req)
 		if d.Allowed {
-			return c, nil
+			return c, req, nil
 		}
 		e.Subject, e.Rule = c.Subject, d.Rule
 	}
-	return privacy.Case{}, s.refuse(ctx, e, notFound(string(v)))
+	return privacy.Case{}, access.Request{}, s.refuse(ctx, e, notFound(string(v)))
 }
 
 // notFound is the one answer for an object that is missing or that the
@@ -241,7 +249,11 @@ func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []priva
 	}
 	now := s.now()
 	recs = slices.Clone(recs)
-	cases := map[privacy.CaseID]privacy.Case{}
+	type pictured struct {
+		c   privacy.Case
+		req access.Request
+	}
+	cases := map[privacy.CaseID]*pictured{}
 	for i := range recs {
 		r := &recs[i]
 		r.Author = a.ID
@@ -255,14 +267,16 @@ func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []priva
 			}
 			return err
 		}
-		c, ok := cases[r.Case]
+		pc, ok := cases[r.Case]
 		if !ok {
-			var err error
-			if c, err = s.visibleCase(ctx, v, a, r.Case); err != nil {
+			c, req, err := s.seen(ctx, v, a, r.Case)
+			if err != nil {
 				return err
 			}
-			cases[r.Case] = c
+			pc = &pictured{c: c, req: req}
+			cases[r.Case] = pc
 		}
+		c := pc.c
 		if !create {
 			// The case is one a may know of; the record to change must be
 			// of it. A record that is missing and one of another case are
@@ -280,7 +294,7 @@ func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []priva
 		if r.Purpose == "" {
 			r.Purpose = c.Purpose
 		}
-		if err := s.decideWrite(ctx, a, &c, r, create, now); err != nil {
+		if err := s.decideWrite(ctx, a, &c, pc.req, r, create, now); err != nil {
 			return err
 		}
 	}
@@ -307,13 +321,10 @@ func actionOf(create bool) privacy.EventAction {
 
 // decideWrite asks the access engine about every field of r (an employer
 // may write some fields of a category and not others, N1) and audits a
-// refusal.
-func (s *Service) decideWrite(ctx context.Context, a *Actor, c *privacy.Case, r *privacy.Record, create bool, now time.Time) error {
-	req := access.Request{Principal: a, Case: c, Action: privacy.ActionWrite, Category: r.Category, Purpose: r.Purpose,
-		Time: now, Object: string(r.ID), Create: create}
-	if err := s.picture(ctx, a, c, &req); err != nil {
-		return err
-	}
+// refusal. pic is a's picture on case c ([Service.seen]).
+func (s *Service) decideWrite(ctx context.Context, a *Actor, c *privacy.Case, pic access.Request, r *privacy.Record, create bool, now time.Time) error {
+	req := access.Request{Principal: pic.Principal, Case: c, Action: privacy.ActionWrite, Category: r.Category, Purpose: r.Purpose,
+		Time: now, Object: string(r.ID), Create: create, Consent: pic.Consent, Restriction: pic.Restriction}
 	fields := slices.Sorted(maps.Keys(r.Fields))
 	if len(fields) == 0 {
 		fields = []privacy.Field{""}

@@ -97,14 +97,14 @@ func (s *Service) Rectify(ctx context.Context, a *Actor, id rights.RequestID, co
 		if err != nil {
 			return rights.Plan{}, err
 		}
-		c, err := s.visibleCase(ctx, verbDecideRequest, a, r.Case)
+		c, pic, err := s.seen(ctx, verbDecideRequest, a, r.Case)
 		if err != nil {
 			return rights.Plan{}, err
 		}
 		for f, val := range corrections[ch.Record] {
 			r.Fields[f] = val
 		}
-		if err := s.decideWrite(ctx, a, &c, &r, false, now); err != nil {
+		if err := s.decideWrite(ctx, a, &c, pic, &r, false, now); err != nil {
 			return rights.Plan{}, err
 		}
 	}
