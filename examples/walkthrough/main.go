@@ -54,6 +54,7 @@ func run(ctx context.Context, w io.Writer, outDir string) (err error) {
 		wt.listForEmployer,
 		wt.discloseToEmployer,
 		wt.subjectAccess,
+		wt.restrictProcessing,
 		wt.sweepRetention,
 		wt.verifyAudit,
 		wt.summary,

@@ -58,6 +58,12 @@ func TestWalkthrough(t *testing.T) {
 		"without consent: refused by\n  rule O14: needs the subject's written consent",
 		"carla records grant-anna-bakery: Anna's written consent for [notes] to employer-bakery",
 		"allowed by O14 (written-consent) on [grant-anna-bakery]",
+		// a restriction of processing (GDPR art. 18): only Anna sees it, no one changes it, lifted after she is told
+		"olga grants it: restriction restriction-req-anna-restrict (rule gdpr-18)",
+		"Anna's  view shows rec-reason: true",
+		"carla's view shows rec-reason: false",
+		"carla's correction of rec-reason meanwhile: refused by\n  rule gdpr-18",
+		"after telling Anna (GDPR art. 18(3));\n  carla's view shows rec-reason: true",
 		"what goes: rec-plan-note text \"gradual return from week 3, mornings only\"",
 		"employee-anna withdraws grant-anna-bakery",
 		"after the withdrawal: refused by\n  rule O14",
