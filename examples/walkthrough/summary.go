@@ -15,7 +15,7 @@ func (w *world) summary(context.Context) error {
 		"what the law forbids (a special category, a purpose it does not know) is refused and not stored",
 		"data leaves the service only on written consent or a statute, and the disclosure is logged",
 		"the employee gets everything held about her within the deadline, as JSON and as a page",
-		"a record she contests is only stored while its processing is restricted: no one else sees or changes it",
+		"a record she contests is only stored while restricted: no one else sees or changes it",
 		"two years after the case closed the sweep deleted what was due, each deletion with a proof",
 		"the audit trail records every decision, and a change behind the store's back is caught",
 	} {
