@@ -117,8 +117,10 @@ func (s *Service) VerifyAudit(ctx context.Context, a *Actor, want access.Checkpo
 }
 
 // GroupFigure answers an anonymised figure about a group of an employer's
-// employees (rule N12), or refuses it: a group too small, or one that with
-// the groups answered before would single out a person.
+// employees (rule N12), or refuses it: a group too small, one that with
+// the groups answered before would single out a person, or a period other
+// than one calendar month that has ended (so that no difference of
+// periods, or of the same period asked twice, singles anyone out).
 func (s *Service) GroupFigure(ctx context.Context, a *Actor, r access.GroupRequest) (access.GroupFigure, error) {
 	if err := checkActor("group figure", a); err != nil {
 		return access.GroupFigure{}, err

@@ -251,8 +251,9 @@ func ExampleGuard_GroupFigure() {
 	}
 	hr := access.NewPrincipal(privacy.Principal{ID: "hr-bert", Role: privacy.RoleEmployerContact, Party: "employer-bakery"}, nil, nil)
 	ask := func(members []privacy.SubjectID) {
+		february := time.Date(2026, time.February, 1, 0, 0, 0, 0, time.UTC) // the month before now (N12)
 		f, err := guard.GroupFigure(ctx, access.GroupRequest{Principal: hr, Employer: "employer-bakery", Figure: access.FigurePeriodicExam,
-			Members: members, From: now.AddDate(0, -1, 0), To: now, Time: now})
+			Members: members, From: february, To: february.AddDate(0, 1, 0), Time: now})
 		switch {
 		case err != nil:
 			fmt.Println(err)

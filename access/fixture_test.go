@@ -13,8 +13,11 @@ import (
 // few cases, and a principal of every kind. The tests never read the
 // clock.
 var (
-	now      = time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
-	contract = privacy.Contract{ID: "contract-1", Party: "employer-1", PartyKind: privacy.PartyEmployer,
+	now = time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
+	// lastMonth is the calendar month before now: what a group figure
+	// covers (N12).
+	lastMonth = time.Date(2026, time.February, 1, 0, 0, 0, 0, time.UTC)
+	contract  = privacy.Contract{ID: "contract-1", Party: "employer-1", PartyKind: privacy.PartyEmployer,
 		Start: time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)}
 	ended = privacy.Contract{ID: "contract-old", Party: "employer-1", PartyKind: privacy.PartyEmployer,
 		Start: time.Date(2020, time.January, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2024, time.January, 1, 0, 0, 0, 0, time.UTC)}

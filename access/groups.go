@@ -40,7 +40,9 @@ type GroupRequest struct {
 	Figure    Figure
 	// Members are the subjects in the group, employees of Employer.
 	Members []privacy.SubjectID
-	// From and To bound the period the figure is about, To excluded.
+	// From and To bound the period the figure is about, To excluded: one
+	// calendar month in UTC that has ended by Time (rule N12: see
+	// [GroupRequest.Validate]).
 	From, To time.Time
 	// Time is when the request is made.
 	Time time.Time
@@ -77,6 +79,21 @@ func (r *GroupRequest) Validate() error {
 	}
 	if r.Time.IsZero() {
 		return bad("time", "missing")
+	}
+	// Rule N12: a figure is of one calendar month (UTC) that has ended.
+	// Periods then never partly overlap, so no difference of two answered
+	// figures tells about a shorter time, or about a period whose own
+	// figure was suppressed; and the figure of a month does not change
+	// between two questions, so that no difference over time singles out
+	// who became absent or went to an examination in between.
+	if y, m, d := r.From.UTC().Date(); d != 1 || !r.From.Equal(time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)) {
+		return bad("from", "a group figure covers one calendar month: from is the first of a month, 00:00 UTC")
+	}
+	if !r.To.Equal(r.From.UTC().AddDate(0, 1, 0)) {
+		return bad("to", "a group figure covers one calendar month: to is the first of the next month")
+	}
+	if r.To.After(r.Time) {
+		return bad("to", "a group figure is of a month that has ended")
 	}
 	return nil
 }

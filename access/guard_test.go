@@ -331,7 +331,7 @@ func TestHiddenAndMissingAlike(t *testing.T) {
 			}
 			before, callsBefore := len(allEvents(t, store.Store)), store.calls
 			_, err = g.GroupFigure(ctx, access.GroupRequest{Principal: employer, Employer: "employer-1", Figure: access.FigureAbsenceRate,
-				Members: members, From: now.AddDate(0, -1, 0), To: now, Time: now})
+				Members: members, From: lastMonth, To: lastMonth.AddDate(0, 1, 0), Time: now})
 			return len(allEvents(t, store.Store)) - before, store.calls - callsBefore, err
 		}
 		otherEvents, otherCalls, other := ask("s-9")
@@ -353,7 +353,7 @@ func TestGuardGroupFigure(t *testing.T) {
 	setup := len(allEvents(t, store))
 	members := []privacy.SubjectID{"s-1"}
 	base := access.GroupRequest{Principal: employer, Employer: "employer-1", Figure: access.FigureAbsenceRate,
-		Members: members, From: now.AddDate(0, -1, 0), To: now, Time: now}
+		Members: members, From: lastMonth, To: lastMonth.AddDate(0, 1, 0), Time: now}
 	for _, tc := range []struct {
 		name string
 		mod  func(*access.GroupRequest)
@@ -365,7 +365,13 @@ func TestGuardGroupFigure(t *testing.T) {
 		{"N12_malformed_member", func(r *access.GroupRequest) { r.Members = []privacy.SubjectID{"a b"} }, privacy.ErrInvalid, privacy.N12},
 		{"default_deny_not_an_employer", func(r *access.GroupRequest) { r.Principal = caseManager }, privacy.ErrForbidden, privacy.RuleDefaultDeny},
 		{"O2_another_employer", func(r *access.GroupRequest) { r.Principal = employerOther }, privacy.ErrForbidden, privacy.O2},
-		{"O16_before_the_policy", func(r *access.GroupRequest) { r.Time = time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC) }, privacy.ErrForbidden, privacy.O16},
+		{"O16_before_the_policy", func(r *access.GroupRequest) {
+			r.From, r.To, r.Time = time.Date(2016, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2017, 1, 2, 0, 0, 0, 0, time.UTC)
+		}, privacy.ErrForbidden, privacy.O16},
+		{"N12_a_period_of_days_not_a_month", func(r *access.GroupRequest) { r.To = r.From.AddDate(0, 0, 10) }, privacy.ErrInvalid, privacy.N12},
+		{"N12_a_month_not_from_its_first_day", func(r *access.GroupRequest) { r.From, r.To = r.From.AddDate(0, 0, 1), r.To.AddDate(0, 0, 1) }, privacy.ErrInvalid, privacy.N12},
+		{"N12_two_months", func(r *access.GroupRequest) { r.From = r.From.AddDate(0, -1, 0) }, privacy.ErrInvalid, privacy.N12},
+		{"N12_a_month_not_yet_ended", func(r *access.GroupRequest) { r.From, r.To = r.To, r.To.AddDate(0, 1, 0) }, privacy.ErrInvalid, privacy.N12},
 		{"N12_group_of_one_suppressed", func(r *access.GroupRequest) {}, privacy.ErrForbidden, privacy.N12},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -452,7 +458,7 @@ func TestAbsenceRate(t *testing.T) {
 	d, _ := privacy.NewDossiers(store, privacy.Strict())
 	g, _ := access.New(store, d, nil)
 	from := time.Date(2026, time.February, 1, 0, 0, 0, 0, time.UTC)
-	to := from.AddDate(0, 0, 10)
+	to := from.AddDate(0, 1, 0) // 28 days
 	var members []privacy.SubjectID
 	for i := range 10 {
 		s, _ := privacy.NewSubject(privacy.SubjectID(fmt.Sprint("m-", i)), "employer-1", from.AddDate(-1, 0, 0))
@@ -473,7 +479,7 @@ func TestAbsenceRate(t *testing.T) {
 		}
 	}
 	// m-0: 4 days inside; m-1: from before the period to 2 days in, and an
-	// overlapping case counted once; m-2: still absent from day 8 (2 days).
+	// overlapping case counted once; m-2: still absent from day 8 (20 days).
 	open("a-0", "m-0", from.AddDate(0, 0, 3), from.AddDate(0, 0, 7))
 	open("a-1", "m-1", from.AddDate(0, 0, -5), from.AddDate(0, 0, 2))
 	open("a-1b", "m-1", from.AddDate(0, 0, 1), from.AddDate(0, 0, 2))
@@ -483,8 +489,8 @@ func TestAbsenceRate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := 8.0 / 100; fig.Value < want-1e-9 || fig.Value > want+1e-9 {
-		t.Errorf("absence rate = %v, want %v (8 days of 10 people over 10 days)", fig.Value, want)
+	if want := 26.0 / 280; fig.Value < want-1e-9 || fig.Value > want+1e-9 {
+		t.Errorf("absence rate = %v, want %v (26 days of 10 people over 28 days)", fig.Value, want)
 	}
 }
 

@@ -458,7 +458,9 @@ func n12Groups(w *world) error {
 		}
 	}
 	hr := employerContact()
-	from, to := t0, day(30)
+	// A figure is of one calendar month that has ended (N12): March.
+	from := time.Date(t0.Year(), t0.Month(), 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 1, 0)
 	if _, err := w.sys.GroupFigure(w.ctx, hr, acme, members[:3], from, to, day(31)); err == nil {
 		return w.fail("the employer got the absence rate of a group of 3 employees")
 	} else if !errors.Is(err, privacy.ErrForbidden) {

@@ -116,8 +116,11 @@ var cases = []struct {
 
 // The fixture; the kit never reads the clock.
 var (
-	t0       = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	contract = privacy.Contract{ID: "contract-1", Party: "employer-1", PartyKind: privacy.PartyEmployer,
+	t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	// lastMonth is the calendar month before t0, what a group figure
+	// covers (N12).
+	lastMonth = time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	contract  = privacy.Contract{ID: "contract-1", Party: "employer-1", PartyKind: privacy.PartyEmployer,
 		Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
 	caseManager = access.NewPrincipal(privacy.Principal{ID: "cm-1", Role: privacy.RoleCaseManager, Party: "service",
 		Secrecy: privacy.SecrecyAgreement}, []privacy.CaseID{"c-1", "c-2"}, nil)
@@ -606,7 +609,7 @@ func testGroupFigure(t *testing.T, e *env) {
 		}
 	}
 	r := access.GroupRequest{Principal: employer, Employer: "employer-1", Figure: access.FigurePeriodicExam,
-		Members: members[:25], From: t0.AddDate(0, -1, 0), To: t0, Time: t0}
+		Members: members[:25], From: lastMonth, To: lastMonth.AddDate(0, 1, 0), Time: t0}
 	fig, err := g.GroupFigure(e.ctx, r)
 	if err != nil {
 		t.Fatalf("GroupFigure(25 members) = %v", err)
