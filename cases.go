@@ -61,6 +61,15 @@ func (s *Service) OpenCase(ctx context.Context, a *Actor, c privacy.Case) error 
 	default:
 		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not open this case"))
 	}
+	// GDPR art. 18(2): nothing is added to data whose processing is
+	// restricted as a whole.
+	if held, err := s.restrictedWhole(ctx, c.Subject, c.Opened); err != nil || held {
+		if err != nil {
+			return err
+		}
+		e.Rule = privacy.RuleRestriction
+		return s.refuse(ctx, e, forbidden(v, privacy.RuleRestriction, "a restriction of processing stands: the data is only stored"))
+	}
 	return s.refused(ctx, e, s.dossiers.OpenCase(ctx, act(a, c.Opened, c.Purpose), c))
 }
 
@@ -109,6 +118,16 @@ func (s *Service) EndEmployment(ctx context.Context, a *Actor, id privacy.Subjec
 	}
 	if ended.IsZero() || ended.After(s.now()) {
 		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "ended", Msg: "the end of employment is a date not after now"}
+	}
+	// GDPR art. 18(2): the subject's data is not changed while its
+	// processing is restricted as a whole; the end of employment may be
+	// recorded, with its own date, once the restriction is lifted.
+	if held, err := s.restrictedWhole(ctx, id, s.now()); err != nil || held {
+		if err != nil {
+			return err
+		}
+		e.Rule = privacy.RuleRestriction
+		return s.refuse(ctx, e, forbidden(v, privacy.RuleRestriction, "a restriction of processing stands: the data is only stored"))
 	}
 	return s.refused(ctx, e, s.dossiers.EndEmployment(ctx, act(a, s.now(), ""), id, ended))
 }
@@ -466,6 +485,7 @@ func (s *Service) ListCases(ctx context.Context, a *Actor, q CaseQuery) ([]Liste
 	}
 	now := s.now()
 	var cases []privacy.Case
+	var held restrictions
 	grants := map[privacy.SubjectID][]consent.Grant{}
 	for i, subject := range q.Subjects {
 		if !privacy.ValidID(string(subject)) {
@@ -479,6 +499,14 @@ func (s *Service) ListCases(ctx context.Context, a *Actor, q CaseQuery) ([]Liste
 			return nil, err
 		}
 		cases = append(cases, cs...)
+		// GDPR art. 18: the restrictions standing on the subject's data.
+		rc, err := s.restrictionsOf(ctx, subject, now)
+		if err != nil {
+			return nil, err
+		}
+		if rs, ok := rc.(restrictions); ok {
+			held = append(held, rs...)
+		}
 		// Rule O10: the consent register is read for every subject an
 		// employer lists, whether it has a consultation-hour or
 		// periodic-examination case or not: the work done tells nothing.
@@ -518,7 +546,11 @@ func (s *Service) ListCases(ctx context.Context, a *Actor, q CaseQuery) ([]Liste
 		return decider.Consents(consent.Query{Subject: c.Subject, Recipient: consent.Recipient{Party: party, Kind: privacy.PartyEmployer},
 			Category: privacy.CategoryConsultation, Case: c.ID, At: now}, grants[c.Subject])
 	})
-	shown, err := s.guard.List(ctx, access.ListRequest{Principal: p, Purpose: q.Purpose, Time: now, Consent: checker}, cases)
+	lr := access.ListRequest{Principal: p, Purpose: q.Purpose, Time: now, Consent: checker}
+	if held != nil {
+		lr.Restriction = held
+	}
+	shown, err := s.guard.List(ctx, lr, cases)
 	if err != nil {
 		return nil, err
 	}

@@ -133,18 +133,22 @@ func (s *Service) Disclose(ctx context.Context, a *Actor, req consent.Request) (
 // know of passes here: the register refuses it, as a missing one (O10).
 func (s *Service) unrestricted(ctx context.Context, a *Actor, req *consent.Request) error {
 	c, err := s.dossiers.Case(ctx, req.Case)
-	if errors.Is(err, privacy.ErrNotFound) || err == nil && c.Subject != req.Subject {
-		return nil
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, privacy.ErrNotFound) {
 		return err
+	}
+	found := err == nil && c.Subject == req.Subject
+	if !found {
+		// The registers are read for a missing case (or another
+		// subject's) as for a hidden one, so that the work done tells
+		// them apart no better than the register's answer (O10).
+		c = privacy.Case{ID: req.Case}
 	}
 	q := access.Request{Time: req.At, Purpose: c.Purpose}
 	if err := s.picture(ctx, a, &c, &q); err != nil {
 		return err
 	}
 	rs, _ := q.Restriction.(restrictions)
-	if rs == nil || !s.engine.Visible(q).Allowed {
+	if !found || rs == nil || !s.engine.Visible(q).Allowed {
 		return nil
 	}
 	for _, it := range req.Items {

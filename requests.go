@@ -122,7 +122,9 @@ func (s *Service) Rectify(ctx context.Context, a *Actor, id rights.RequestID, co
 // each deletion with a proof and an audit event, and the recipients who
 // received it are listed to be told (G4). When the law keeps everything
 // asked for, the request is refused on that ground and the error names
-// G3. Only the privacy officer carries out erasures (package retention).
+// G3 (or, where a restriction of processing the subject asked for keeps
+// it, privacy.RuleRestriction). Only the privacy officer carries out
+// erasures (package retention).
 func (s *Service) Erase(ctx context.Context, a *Actor, id rights.RequestID, reason string) (rights.Plan, error) {
 	if err := checkActor(verbErasure, a); err != nil {
 		return rights.Plan{}, err
@@ -133,15 +135,18 @@ func (s *Service) Erase(ctx context.Context, a *Actor, id rights.RequestID, reas
 		return rights.Plan{}, err
 	}
 	if !slices.ContainsFunc(plan.Changes, func(c rights.Change) bool { return c.Erase }) {
-		ground := rights.GroundStatutoryRetention
+		ground, rule := rights.GroundStatutoryRetention, privacy.G3
 		if len(plan.Keeps) > 0 {
-			ground = plan.Keeps[0].Ground
+			ground, rule = plan.Keeps[0].Ground, plan.Keeps[0].Rule
 		}
 		msg := "the law keeps the data: " + string(ground)
+		if ground == rights.GroundRestricted {
+			msg = "a restriction of processing keeps the data as it is: lift it first"
+		}
 		if _, err := s.desk.Refuse(ctx, act(a, now, ""), id, rights.Refusal{Ground: ground, Reason: msg}); err != nil {
 			return plan, err
 		}
-		return plan, forbidden(verbErasure, privacy.G3, msg)
+		return plan, forbidden(verbErasure, rule, msg)
 	}
 	if err := s.desk.Apply(ctx, act(a, now, ""), plan); err != nil {
 		return plan, err
@@ -218,6 +223,17 @@ func (s *Service) Export(ctx context.Context, a *Actor, subject privacy.SubjectI
 		if len(cases) == 0 {
 			e.Rule = privacy.RuleDefaultDeny
 			return export.Totals{}, s.refuse(ctx, e, notFound("subject"))
+		}
+		// GDPR art. 18(2): while a restriction of processing stands on
+		// the subject's data, only the subject exports it.
+		rs, err := s.restrictionsOf(ctx, subject, now)
+		if err != nil {
+			return export.Totals{}, err
+		}
+		if rs != nil {
+			e.Rule = privacy.RuleRestriction
+			return export.Totals{}, s.refuse(ctx, e, forbidden(v, privacy.RuleRestriction,
+				"a restriction of processing stands: only the subject exports the data"))
 		}
 	}
 	xo := &rights.ExportOptions{Format: opts.Format, Lang: opts.Lang, Request: opts.Request}

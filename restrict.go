@@ -3,6 +3,7 @@ package dossierwacht
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
@@ -58,6 +59,23 @@ func (s *Service) restrictionsOf(ctx context.Context, subject privacy.SubjectID,
 	return rs, nil
 }
 
+// restrictedWhole reports whether a restriction of processing of all of
+// subject's data stands at now (GDPR art. 18(2)): nothing is added to it
+// or changed in it, not a case, not the end of employment.
+func (s *Service) restrictedWhole(ctx context.Context, subject privacy.SubjectID, now time.Time) (bool, error) {
+	rc, err := s.restrictionsOf(ctx, subject, now)
+	if err != nil {
+		return false, err
+	}
+	rs, _ := rc.(restrictions)
+	for i := range rs {
+		if rs[i].HoldsSubject() {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // Restrict grants a request to restrict processing (GDPR art. 18) as of
 // now: a restriction is placed on what the request names — the subject's
 // whole data, or the records it lists — and the request answered with
@@ -96,10 +114,14 @@ func (s *Service) Restrict(ctx context.Context, a *Actor, id rights.RequestID, r
 	placed, err := s.retention.PlaceHold(ctx, a.Principal, h, s.now())
 	if errors.Is(err, privacy.ErrExists) {
 		// Placed by an earlier call that failed to answer: it stands.
+		// Anything else with its ID — another kind of hold, another
+		// scope, one lifted since — is a conflict: the request is not
+		// answered as granted while nothing stands.
 		placed, err = s.store.Hold(ctx, h.ID)
-		if err == nil && (placed.Ground != retention.GroundRestriction || placed.Subject != r.Subject) {
-			err = &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrConflict, Path: "request",
-				Msg: "a hold of another kind has the restriction's ID"}
+		if err == nil && (placed.Ground != retention.GroundRestriction || placed.Subject != r.Subject ||
+			!slices.Equal(slices.Sorted(slices.Values(placed.Records)), slices.Sorted(slices.Values(h.Records))) || placed.Case != "" || !placed.ActiveAt(s.now())) {
+			err = &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrConflict, Rule: privacy.RuleRestriction,
+				Path: "request", Msg: "a hold with the restriction's ID does not stand as this restriction"}
 		}
 	}
 	if err != nil {

@@ -125,7 +125,24 @@ func (s *Service) GroupFigure(ctx context.Context, a *Actor, r access.GroupReque
 	if err := checkActor("group figure", a); err != nil {
 		return access.GroupFigure{}, err
 	}
-	r.Principal, r.Time = a, s.now()
+	r.Principal, r.Time, r.Restriction = a, s.now(), nil
+	// GDPR art. 18(2): the members' restricted cases are not counted.
+	var held restrictions
+	for _, m := range r.Members {
+		if !privacy.ValidID(string(m)) {
+			break // the guard refuses the request as malformed
+		}
+		rc, err := s.restrictionsOf(ctx, m, r.Time)
+		if err != nil {
+			return access.GroupFigure{}, err
+		}
+		if rs, ok := rc.(restrictions); ok {
+			held = append(held, rs...)
+		}
+	}
+	if held != nil {
+		r.Restriction = held
+	}
 	return s.guard.GroupFigure(ctx, r)
 }
 

@@ -46,6 +46,11 @@ type GroupRequest struct {
 	From, To time.Time
 	// Time is when the request is made.
 	Time time.Time
+	// Restriction answers whether a restriction of processing stands on
+	// a member's case as a whole (GDPR art. 18(2)): such a case is only
+	// stored, and the figure is computed as if it were not there. nil
+	// means none stands; the front door asks the register of holds.
+	Restriction RestrictionChecker
 }
 
 // Validate reports whether r is well formed.

@@ -520,7 +520,13 @@ func (g *Guard) GroupFigure(ctx context.Context, r GroupRequest) (GroupFigure, e
 		if err != nil {
 			return GroupFigure{}, err
 		}
-		cases = append(cases, cs...)
+		for i := range cs {
+			// GDPR art. 18(2): a case whose processing is restricted is
+			// only stored, not counted in a figure.
+			if r.Restriction == nil || !r.Restriction.Restricted(&cs[i], "") {
+				cases = append(cases, cs[i])
+			}
+		}
 	}
 	fig := GroupFigure{Figure: r.Figure, Employer: r.Employer, From: privacy.Timestamp(r.From), To: privacy.Timestamp(r.To),
 		Members: len(members), Rule: privacy.N12, Policy: g.engine.version}

@@ -256,6 +256,11 @@ type ListRequest struct {
 	// Consent answers rule O10's question for each case; nil means that
 	// no subject consented.
 	Consent ConsentChecker
+	// Restriction answers whether a restriction of processing stands on
+	// a case as a whole (GDPR art. 18): such a case is listed only to its
+	// subject, and left out for anyone else with
+	// [privacy.RuleRestriction]. nil means none stands.
+	Restriction RestrictionChecker
 }
 
 // List returns, in their order, the cases the principal may know of:
@@ -274,9 +279,14 @@ func (e *Engine) List(r ListRequest, cases []privacy.Case) []privacy.Case {
 
 // listDecision decides whether a listing shows c.
 func (e *Engine) listDecision(r *ListRequest, c *privacy.Case) Decision {
-	req := Request{Principal: r.Principal, Case: c, Purpose: r.Purpose, Time: r.Time, Consent: r.Consent}
+	req := Request{Principal: r.Principal, Case: c, Action: privacy.ActionRead, Purpose: r.Purpose, Time: r.Time,
+		Consent: r.Consent, Restriction: r.Restriction}
 	if req.Purpose == "" {
 		req.Purpose = c.Purpose
 	}
-	return e.Visible(req)
+	d := e.Visible(req)
+	if d.Allowed && restricted(&req, "") {
+		e.deny(&d, privacy.RuleRestriction, reasonRestricted)
+	}
+	return d
 }

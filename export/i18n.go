@@ -122,7 +122,10 @@ func (t *texts) retention(r *Retention) string {
 	if r.Statutory {
 		b.WriteString("; " + t.label("statutory"))
 	}
-	if r.Hold {
+	switch {
+	case r.Hold && r.Rule == privacy.RuleRestriction:
+		b.WriteString("; " + t.label("restricted"))
+	case r.Hold:
 		b.WriteString("; " + t.label("hold"))
 	}
 	fmt.Fprintf(&b, " (%s %s)", t.label("rule"), r.Rule)
@@ -328,6 +331,7 @@ var dutchLabels = map[string]string{
 	"until":         "tot en met",
 	"statutory":     "wettelijke termijn",
 	"hold":          "bewaard voor een rechtsvordering",
+	"restricted":    "alleen bewaard: de verwerking is op uw verzoek beperkt",
 	"rule":          "regel",
 	"late":          "te laat",
 	"notWritten":    "niet schriftelijk; beantwoord na schriftelijke bevestiging",
@@ -438,6 +442,7 @@ var englishLabels = map[string]string{
 	"until":         "until",
 	"statutory":     "statutory period",
 	"hold":          "kept for legal claims",
+	"restricted":    "only stored: processing is restricted at your request",
 	"rule":          "rule",
 	"late":          "late",
 	"notWritten":    "not in writing; answered once confirmed in writing",

@@ -30,7 +30,7 @@ var (
 	requestStatuses = []string{"received", "extended", "answered", "refused"}
 	stepKinds       = []string{"filed", "confirmed", "extended", "answered", "refused"}
 	grounds         = []string{"unfounded", "disproportionate", "contrary-to-law", "against-purpose", "statutory-retention",
-		"legal-claims", "not-in-writing"}
+		"legal-claims", "restricted", "not-in-writing"}
 )
 
 // RequestData is one of the subject's requests and its history.

@@ -93,7 +93,9 @@ func (f *retentionFacts) RecordRetention(ctx context.Context, s privacy.Subject,
 		// record as a statute would, with no last day.
 		out.Statutory = true
 	case sch.Reason == retention.ReasonHold:
-		// Rule G3: a hold for legal claims (art. 17(3)(e)).
+		// Rule G3: a hold for legal claims (art. 17(3)(e)); or a
+		// restriction of processing (art. 18(2)), whose rule the
+		// schedule names.
 		out.Hold = true
 		if !sch.Due.IsZero() {
 			out.Until = sch.Due.AddDays(-1)

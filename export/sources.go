@@ -131,7 +131,8 @@ type Retention struct {
 	// a legal obligation (GDPR art. 17(3)(b)) is Statutory with no Until.
 	Statutory bool `json:"statutory,omitempty"`
 	// Hold reports a legal hold on the record for legal claims (G3, GDPR
-	// art. 17(3)(e)).
+	// art. 17(3)(e)), or, when Rule is [privacy.RuleRestriction], a
+	// restriction of processing the subject asked for (GDPR art. 18(2)).
 	Hold bool `json:"hold,omitempty"`
 	// Citation is the statute or the hold's reference; Reason a short
 	// explanation.

@@ -9,6 +9,7 @@ import (
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/export"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 // The subject's export: the desk lets it (see [Desk], # Who acts), audits
@@ -312,6 +313,20 @@ func (d *Desk) mayExport(ctx context.Context, act *privacy.Act, subject privacy.
 			Category: category, Purpose: cases[i].Purpose, Time: act.At})
 		if !dec.Allowed {
 			break
+		}
+	}
+	if dec.Allowed && d.erasures != nil {
+		// GDPR art. 18(2): while a restriction of processing stands on
+		// the subject's data, only the subject exports it.
+		sched, err := d.erasures.Schedules(ctx, subject, act.At)
+		if err != nil {
+			return err
+		}
+		for _, s := range sched {
+			if s.Reason == retention.ReasonHold && s.Ground == retention.GroundRestriction {
+				dec = access.Decision{Rule: privacy.RuleRestriction, Reason: "a restriction of processing stands"}
+				break
+			}
 		}
 	}
 	if dec.Allowed {

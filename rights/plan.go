@@ -252,9 +252,14 @@ func (d *Desk) planErasure(ctx context.Context, act privacy.Act, r Request, p *P
 			ret, known = policyRetention(d.policy, s, c, rec)
 		}
 		if g, keep := keeps(ret, today); known && keep {
-			// Rule G3: a legal obligation or legal claims block erasure.
+			// Rule G3: a legal obligation or legal claims block erasure;
+			// GDPR art. 18(2): so does a restriction of processing.
+			rule := privacy.G3
+			if g == GroundRestricted {
+				rule = privacy.RuleRestriction
+			}
 			p.Keeps = append(p.Keeps, Keep{Record: rec.ID, Case: rec.Case, Category: rec.Category, Ground: g,
-				Rule: privacy.G3, Retention: ret.Rule, Until: ret.Until, Citation: ret.Citation, Reason: ret.Reason})
+				Rule: rule, Retention: ret.Rule, Until: ret.Until, Citation: ret.Citation, Reason: ret.Reason})
 			return nil
 		}
 		p.Changes = append(p.Changes, Change{Record: rec.ID, Case: rec.Case, Category: rec.Category,
@@ -501,6 +506,13 @@ func (d *Desk) rectifications(ctx context.Context, o string, act privacy.Act, r 
 		}
 		writes = append(writes, rec)
 	}
+	ids := make([]privacy.RecordID, len(writes))
+	for i := range writes {
+		ids[i] = writes[i].ID
+	}
+	if err := d.unheld(ctx, o, act, p.Subject, ids); err != nil {
+		return nil, err
+	}
 	return writes, nil
 }
 
@@ -514,12 +526,12 @@ func (d *Desk) erasable(ctx context.Context, act privacy.Act, r Request, p Plan)
 	if err != nil {
 		return nil, err
 	}
-	held := map[privacy.RecordID]retention.HoldID{}
+	held := map[privacy.RecordID]retention.Schedule{}
 	present := make(map[privacy.RecordID]bool, len(sched))
 	for _, s := range sched {
 		present[s.Record] = true
 		if s.Reason == retention.ReasonHold {
-			held[s.Record] = s.Hold
+			held[s.Record] = s
 		}
 	}
 	var ids []privacy.RecordID
@@ -527,14 +539,42 @@ func (d *Desk) erasable(ctx context.Context, act privacy.Act, r Request, p Plan)
 		if !c.Erase || !present[c.Record] || slices.Contains(ids, c.Record) {
 			continue // not an erasure, gone already, or not the subject's
 		}
+		// Rule O13: a plan is a value its caller holds; only the records
+		// the request names are erased, whatever the plan says.
+		if len(r.Records) > 0 && !slices.Contains(r.Records, c.Record) {
+			return nil, invalid("apply plan", "plan", fmt.Sprintf("record %s is outside the request", c.Record))
+		}
 		if h, ok := held[c.Record]; ok {
-			// Rule G3: a legal obligation or legal claims block erasure.
-			return nil, &privacy.Error{Op: op + "apply plan", Kind: privacy.ErrForbidden, Rule: privacy.G3, Path: "records",
-				Msg: fmt.Sprintf("record %s is kept now by legal hold %s: make a new plan", c.Record, h)}
+			// Rule G3: a legal obligation or legal claims block erasure;
+			// GDPR art. 18(2): so does a restriction of processing.
+			return nil, d.deny(ctx, "apply plan", act, h.Ground.Rule(), r.Subject, string(c.Record), privacy.EventDelete,
+				fmt.Sprintf("record %s is kept now by hold %s (%s): make a new plan", c.Record, h.Hold, h.Ground))
 		}
 		ids = append(ids, c.Record)
 	}
 	return ids, nil
+}
+
+// unheld refuses, audited, a change of any of records that a standing hold
+// keeps (rule G3; GDPR art. 18(2) for a restriction of processing), naming
+// the hold's rule, before anything is written: the store would refuse the
+// write of that record, after the writes of the others. Without package
+// retention (no Options.Erasures) the store's refusal is what stands.
+func (d *Desk) unheld(ctx context.Context, o string, act privacy.Act, subject privacy.SubjectID, records []privacy.RecordID) error {
+	if d.erasures == nil || len(records) == 0 {
+		return nil
+	}
+	sched, err := d.erasures.Schedules(ctx, subject, act.At)
+	if err != nil {
+		return err
+	}
+	for _, s := range sched {
+		if s.Reason == retention.ReasonHold && slices.Contains(records, s.Record) {
+			return d.deny(ctx, o, act, s.Ground.Rule(), subject, string(s.Record), privacy.EventUpdate,
+				fmt.Sprintf("record %s is kept as it is by hold %s (%s)", s.Record, s.Hold, s.Ground))
+		}
+	}
+	return nil
 }
 
 // erase carries out the erasure of records ids of request r through
@@ -572,6 +612,8 @@ func (d *Desk) erase(ctx context.Context, act privacy.Act, r Request, ids []priv
 // on which ground (rule G3).
 func keeps(r export.Retention, today calendar.Date) (Ground, bool) {
 	switch {
+	case r.Hold && r.Rule == privacy.RuleRestriction:
+		return GroundRestricted, true
 	case r.Hold:
 		return GroundLegalClaims, true
 	case r.Statutory && (r.Until.IsZero() || !today.After(r.Until)):

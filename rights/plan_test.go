@@ -415,7 +415,7 @@ func TestApplyErasureThroughRetention(t *testing.T) {
 	})
 	t.Run("G3_statute_keeps_a_record_the_others_go", func(t *testing.T) {
 		w := newWorld(t, nil)
-		p := plan(t, w, "rec-note")
+		p := plan(t, w, "rec-note", "rec-wages")
 		// A plan that, against the law, erases the wages too (R9: 7
 		// years from the closing, which has not come).
 		p.Changes = append(p.Changes, rights.Change{Record: "rec-wages", Case: annaCase, Category: privacy.CategoryEmployment, Erase: true})
@@ -430,6 +430,18 @@ func TestApplyErasureThroughRetention(t *testing.T) {
 		}
 		if pr, err := w.Store.Proof(w.Ctx, "rec-note"); err != nil || pr.Erasure != "req-erase" {
 			t.Errorf("Proof(rec-note) = %+v, %v; want it erased with its proof", pr, err)
+		}
+	})
+	t.Run("O13_a_forged_plan_erases_nothing_outside_the_request", func(t *testing.T) {
+		w := newWorld(t, nil)
+		p := plan(t, w, "rec-note")
+		p.Changes = append(p.Changes, rights.Change{Record: "rec-identity", Case: annaCase, Category: privacy.CategoryIdentity, Erase: true})
+		err := w.Desk.Apply(w.Ctx, officerAct(t0.Add(time.Hour)), p)
+		wantKind(t, "Apply(forged)", err, privacy.ErrInvalid)
+		for _, id := range []privacy.RecordID{"rec-note", "rec-identity"} {
+			if _, err := w.Dossiers.Record(w.Ctx, id); err != nil {
+				t.Errorf("%s after a refused Apply: %v; want it kept", id, err)
+			}
 		}
 	})
 	t.Run("O13_only_the_privacy_officer_applies_an_erasure", func(t *testing.T) {

@@ -139,6 +139,10 @@ const (
 	// GroundLegalClaims: the data is needed for legal claims, under a
 	// legal hold (rule G3; GDPR art. 17(3)(e)).
 	GroundLegalClaims Ground = "legal-claims"
+	// GroundRestricted: a restriction of processing the subject asked for
+	// stands, and keeps the data as it is until it is lifted (GDPR art.
+	// 18(2), [privacy.RuleRestriction]).
+	GroundRestricted Ground = "restricted"
 	// GroundNotInWriting: a request that the policy wants in writing
 	// (rules R11, O13) was never confirmed in writing.
 	GroundNotInWriting Ground = "not-in-writing"
@@ -147,7 +151,7 @@ const (
 // Grounds returns every ground, in a fixed order.
 func Grounds() []Ground {
 	return []Ground{GroundUnfounded, GroundDisproportionate, GroundContraryToLaw, GroundAgainstPurpose,
-		GroundStatutoryRetention, GroundLegalClaims, GroundNotInWriting}
+		GroundStatutoryRetention, GroundLegalClaims, GroundRestricted, GroundNotInWriting}
 }
 
 // Known reports whether g is one of the grounds.
@@ -165,10 +169,10 @@ func (k Kind) grounds() map[Ground]privacy.RuleID {
 			GroundContraryToLaw: privacy.O13, GroundAgainstPurpose: privacy.O13}
 	case KindErasure:
 		// Rule O13 as for rectification; rule G3: a statutory duty to keep
-		// the data, or legal claims.
+		// the data, or legal claims; GDPR art. 18(2): a restriction.
 		return map[Ground]privacy.RuleID{GroundUnfounded: privacy.O13, GroundDisproportionate: privacy.O13,
 			GroundContraryToLaw: privacy.O13, GroundAgainstPurpose: privacy.O13,
-			GroundStatutoryRetention: privacy.G3, GroundLegalClaims: privacy.G3}
+			GroundStatutoryRetention: privacy.G3, GroundLegalClaims: privacy.G3, GroundRestricted: privacy.RuleRestriction}
 	}
 	// Access, copy, restriction, portability: only a manifestly unfounded
 	// or excessive request may be refused (GDPR art. 12(5), under rule G2).

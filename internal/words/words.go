@@ -170,6 +170,7 @@ var vocabulary = map[string][2]string{
 	"ground:against-purpose":     {"in strijd met het doel", "against the purpose"},
 	"ground:statutory-retention": {"wettelijke bewaarplicht", "statutory retention duty"},
 	"ground:legal-claims":        {"nodig voor een rechtsvordering", "needed for legal claims"},
+	"ground:restricted":          {"de verwerking is op uw verzoek beperkt", "processing is restricted at your request"},
 	"ground:not-in-writing":      {"niet schriftelijk bevestigd", "not confirmed in writing"},
 
 	"right:access":           {"inzage en een afschrift van uw gegevens", "access to your data and a copy"},
