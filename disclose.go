@@ -74,15 +74,6 @@ func mayRecordConsent(a *Actor, subject privacy.SubjectID) bool {
 	return false
 }
 
-// notFoundIf turns a not-found error into the one answer for missing and
-// hidden objects; other errors stay.
-func notFoundIf(err error, what string) error {
-	if errors.Is(err, privacy.ErrNotFound) {
-		return notFound(what)
-	}
-	return err
-}
-
 // Disclosed is an allowed disclosure: the decision (the rule, the basis it
 // rests on, whether the subject gets the same text, N2) and what the
 // recipient is to receive — exactly the records and fields decided, no

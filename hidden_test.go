@@ -94,13 +94,13 @@ func TestHiddenAndMissingCostAlike(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			run := func(id privacy.CaseID) (error, int64) {
+			run := func(id privacy.CaseID) (int64, error) {
 				before := store.calls.Load()
 				err := tc.do(tc.a, id)
-				return err, store.calls.Load() - before
+				return store.calls.Load() - before, err
 			}
-			hiddenErr, hiddenCalls := run(tc.hidden)
-			missingErr, missingCalls := run("case-none")
+			hiddenCalls, hiddenErr := run(tc.hidden)
+			missingCalls, missingErr := run("case-none")
 			if !errors.Is(hiddenErr, privacy.ErrNotFound) || hiddenErr.Error() != missingErr.Error() {
 				t.Errorf("hidden: %v; missing: %v; want the same not found", hiddenErr, missingErr)
 			}

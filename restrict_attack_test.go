@@ -174,15 +174,15 @@ func TestDiscloseHiddenVsMissingWork(t *testing.T) {
 	must(t, svc.OpenCase(ctx, carla, privacy.Case{ID: "case-visit", Subject: anna, Kind: privacy.CaseConsultation,
 		Purpose: privacy.PurposePrevention, Contract: contract}))
 	bert := dossierwacht.NewActor(privacy.Principal{ID: "bert", Role: privacy.RoleEmployerContact, Party: bakery}, nil, nil)
-	run := func(id privacy.CaseID) (error, int64) {
+	run := func(id privacy.CaseID) (int64, error) {
 		before := store.n.Load()
 		_, err := svc.Disclose(ctx, bert, consent.Request{ID: consent.DisclosureID("d-" + string(id)), Subject: anna, Case: id,
 			Recipient: consent.Recipient{Party: "x", Kind: privacy.PartyThirdParty}, Purpose: privacy.PurposePrevention,
 			Items: []consent.Item{{Category: privacy.CategoryConsultation}}})
-		return err, store.n.Load() - before
+		return store.n.Load() - before, err
 	}
-	he, hn := run("case-visit")
-	me, mn := run("case-none")
+	hn, he := run("case-visit")
+	mn, me := run("case-none")
 	if he == nil || me == nil || he.Error() != me.Error() || hn != mn {
 		t.Errorf("hidden: %v, %d hold reads; missing: %v, %d", he, hn, me, mn)
 	}
