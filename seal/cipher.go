@@ -34,8 +34,9 @@ type keyID [keyIDLen]byte
 
 // dek is a subject's data key, unwrapped, ready to seal and open.
 type dek struct {
-	id   keyID
-	aead cipher.AEAD
+	id     keyID
+	former []string // hex IDs of the subject's destroyed keys
+	aead   cipher.AEAD
 }
 
 func newDEK(id keyID, key []byte) (*dek, error) {

@@ -33,11 +33,6 @@ func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID, events 
 	return s.erase(ctx, id, events, nil)
 }
 
-// crashHook, when set by a test, runs between the key's destruction and
-// the deletion of the rows; an error from it is a crash: erase stops
-// there, as a process that died would.
-var crashHook func(privacy.SubjectID) error
-
 // erase is DeleteSubject under s.life. pending is the tombstone Reap
 // finishes, nil for a new erasure.
 func (s *Store) erase(ctx context.Context, id privacy.SubjectID, events []privacy.Event, pending *Entry) error {
@@ -64,7 +59,7 @@ func (s *Store) erase(ctx context.Context, id privacy.SubjectID, events []privac
 	case err != nil:
 		return err
 	}
-	tomb := Entry{Subject: id, KeyID: old.KeyID, Pending: true, Events: events}
+	tomb := Entry{Subject: id, KeyID: old.KeyID, Former: old.Former, Pending: true, Events: events}
 	if len(events) > 0 {
 		tomb.Erased = events[0].Time
 	}
@@ -77,11 +72,6 @@ func (s *Store) erase(ctx context.Context, id privacy.SubjectID, events []privac
 		return err
 	}
 	s.drop(id)
-	if crashHook != nil {
-		if err := crashHook(id); err != nil {
-			return err
-		}
-	}
 	err = s.Backend.DeleteSubject(ctx, id, tomb.Events)
 	if err != nil {
 		if _, serr := s.Backend.Subject(ctx, id); serr == nil && pending == nil && !old.Destroyed() {

@@ -28,6 +28,10 @@ type Entry struct {
 	KEK string `json:"kek,omitempty"`
 	// Wrapped is the data key, wrapped; empty in a tombstone.
 	Wrapped []byte `json:"wrapped,omitempty"`
+	// Former are the IDs of the subject's earlier keys, destroyed when an
+	// earlier subject of this ID was erased: a value sealed under one of
+	// them reads as erased, not as tampered with.
+	Former []string `json:"former,omitempty"`
 
 	// Erased is when the key was destroyed (the time of the erasure's
 	// first audit event); zero while the key lives.
@@ -49,6 +53,7 @@ func (e *Entry) Destroyed() bool { return len(e.Wrapped) == 0 }
 func (e Entry) Clone() Entry {
 	e.Wrapped = slices.Clone(e.Wrapped)
 	e.Events = slices.Clone(e.Events)
+	e.Former = slices.Clone(e.Former)
 	return e
 }
 

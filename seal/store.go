@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"iter"
+	"slices"
 	"sync"
 
 	"github.com/dossierwacht/dossierwacht/access"
@@ -36,6 +37,10 @@ type Vault struct {
 	// Previous are older KEKs, for data keys [Rotate] has not re-wrapped
 	// yet; they unwrap and never wrap.
 	Previous []KEK
+	// SkipReap makes Wrap leave the key store and the Backend as they
+	// are, for a look at a copy (a restored backup, the state a crash
+	// left) that must not change it. A Store in service reaps.
+	SkipReap bool
 }
 
 // Store is a [Backend] whose records' content is sealed per subject. It
@@ -78,8 +83,10 @@ func Wrap(ctx context.Context, b Backend, v Vault) (*Store, error) {
 			}
 		}
 	}
-	if _, err := s.Reap(ctx); err != nil {
-		return nil, err
+	if !v.SkipReap {
+		if _, err := s.Reap(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -145,6 +152,7 @@ func (s *Store) load(ctx context.Context, e *Entry) (*dek, error) {
 	if err != nil {
 		return nil, err
 	}
+	k.former = e.Former
 	s.mu.Lock()
 	if c := s.cache[e.Subject]; c != nil {
 		k = c
@@ -160,11 +168,12 @@ func (s *Store) create(ctx context.Context, op string, subject privacy.SubjectID
 	s.life.Lock()
 	defer s.life.Unlock()
 	// Another caller may have made it while this one waited.
-	if e, err := s.keys.Get(ctx, subject); err == nil && !replaceable(&e) {
-		if e.Destroyed() {
+	old, err := s.keys.Get(ctx, subject)
+	if err == nil && !replaceable(&old) {
+		if old.Destroyed() {
 			return nil, erased(op, subject)
 		}
-		return s.load(ctx, &e)
+		return s.load(ctx, &old)
 	}
 	raw := make([]byte, dekLen)
 	defer clear(raw)
@@ -180,6 +189,9 @@ func (s *Store) create(ctx context.Context, op string, subject privacy.SubjectID
 		return nil, err
 	}
 	e := Entry{Subject: subject, KeyID: hex.EncodeToString(id[:]), KEK: s.kek.ID(), Wrapped: w}
+	if err == nil { // a finished tombstone: the ID was erased before
+		e.Former = append(slices.Clone(old.Former), old.KeyID)
+	}
 	if err := s.keys.Add(ctx, e); err != nil {
 		if errors.Is(err, privacy.ErrExists) { // another process made it
 			if e, err = s.keys.Get(ctx, subject); err != nil {
@@ -254,9 +266,14 @@ func (s *Store) openRecord(ctx context.Context, op string, r *privacy.Record, me
 			}
 		}
 		if sv.key != k.id {
-			// Sealed under a key the subject no longer has: its
-			// former key, destroyed when the ID was erased.
-			return erased(op, r.Subject)
+			if slices.Contains(k.former, hex.EncodeToString(sv.key[:])) {
+				// Sealed under the key of an earlier subject of
+				// this ID, destroyed when it was erased.
+				return erased(op, r.Subject)
+			}
+			// Another subject's value, moved here.
+			return &privacy.Error{Op: "seal: " + op, Kind: ErrTampered, Path: "fields." + truncate(string(f), 32),
+				Msg: "the value was sealed for another subject"}
 		}
 		pt, err := k.open(place{subject: r.Subject, medical: medical, record: r.ID, field: f}, sv)
 		if err != nil {
