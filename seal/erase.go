@@ -87,7 +87,6 @@ func (s *Store) erase(ctx context.Context, id privacy.SubjectID, events []privac
 		}
 	}
 	tomb.Pending = false
-	tomb.Events = nil
 	if perr := s.keys.Put(ctx, tomb); perr != nil && err == nil {
 		return perr
 	}
@@ -112,6 +111,10 @@ func (s *Store) Erasure(ctx context.Context, id privacy.SubjectID) (Entry, error
 type Reaped struct {
 	// Finished are the subjects whose pending erasure it completed.
 	Finished []privacy.SubjectID
+	// Restored are erased subjects found again in the Backend — a copy
+	// from before their erasure was restored — whose rows it deleted
+	// again, with the erasure's own events.
+	Restored []privacy.SubjectID
 	// Orphans are the subjects that no longer exist whose live key it
 	// deleted (a creation that failed, or an erasure by another path).
 	Orphans []privacy.SubjectID
@@ -123,10 +126,12 @@ type Reaped struct {
 
 // Reap brings the key store and the Backend into line, so that no crash
 // leaves readable content or an orphan behind: it deletes, with the
-// erasure's own events, the rows of every subject whose tombstone is
-// pending, and the key of every subject that no longer exists. Wrap runs
-// it; run it after erasing subjects by another path than this Store (a
-// sweep of the Backend, a DBA's delete) and periodically.
+// erasure's own events, the rows of every subject whose key was destroyed
+// (a tombstone left pending by a crash, or an erased subject a restored
+// backup brought back), and the key of every subject that no longer
+// exists. Wrap runs it; run it after erasing subjects by another path than
+// this Store (a sweep of the Backend, a DBA's delete) and periodically.
+// It asks the Backend once per entry of the key store.
 func (s *Store) Reap(ctx context.Context) (Reaped, error) {
 	s.life.Lock()
 	defer s.life.Unlock()
@@ -137,17 +142,29 @@ func (s *Store) Reap(ctx context.Context) (Reaped, error) {
 	}
 	for i := range entries {
 		e := &entries[i]
-		if e.Destroyed() && !e.Pending {
-			continue
-		}
 		_, err := s.Backend.Subject(ctx, e.Subject)
 		gone := errors.Is(err, privacy.ErrNotFound)
 		if err != nil && !gone {
 			return out, err
 		}
 		switch {
+		case e.Destroyed() && !e.Pending && gone:
+			// Erased, and gone: as it should be.
+		case e.Destroyed() && !e.Pending:
+			// Erased, yet here: a copy from before the erasure was
+			// restored. The erasure is applied again, with its own
+			// events.
+			err := s.erase(ctx, e.Subject, nil, e)
+			if errors.Is(err, privacy.ErrForbidden) {
+				out.Held = append(out.Held, e.Subject)
+				continue
+			}
+			if err != nil {
+				return out, err
+			}
+			out.Restored = append(out.Restored, e.Subject)
 		case e.Pending && gone:
-			e.Pending, e.Events = false, nil
+			e.Pending = false
 			if err := s.keys.Put(ctx, *e); err != nil {
 				return out, err
 			}

@@ -100,8 +100,9 @@ func erased(op string, subject privacy.SubjectID) error {
 }
 
 // key returns the subject's data key. With create, a subject without an
-// entry gets a new key; without, it fails with ErrErased (sealed content
-// with no key to it is content of an erased subject).
+// entry (one registered before sealing was switched on) gets a new key;
+// without, it fails with ErrErased (sealed content with no key to it is
+// content of an erased subject). A tombstone always fails with ErrErased.
 func (s *Store) key(ctx context.Context, op string, subject privacy.SubjectID, create bool) (*dek, error) {
 	s.mu.RLock()
 	k := s.cache[subject]
@@ -111,7 +112,7 @@ func (s *Store) key(ctx context.Context, op string, subject privacy.SubjectID, c
 	}
 	e, err := s.keys.Get(ctx, subject)
 	if errors.Is(err, privacy.ErrNotFound) && create {
-		return s.create(ctx, op, subject)
+		return s.create(ctx, op, subject, false)
 	}
 	if errors.Is(err, privacy.ErrNotFound) {
 		return nil, erased(op, subject)
@@ -120,9 +121,9 @@ func (s *Store) key(ctx context.Context, op string, subject privacy.SubjectID, c
 		return nil, err
 	}
 	if e.Destroyed() {
-		if create && !e.Pending {
-			return s.create(ctx, op, subject)
-		}
+		// A write of a subject whose key was destroyed: the rows of an
+		// erasure not yet reaped, or of a restored copy. Only
+		// CreateSubject gives an erased ID a new key.
 		return nil, erased(op, subject)
 	}
 	return s.load(ctx, &e)
@@ -163,13 +164,17 @@ func (s *Store) load(ctx context.Context, e *Entry) (*dek, error) {
 	return k, nil
 }
 
-// create makes, wraps and stores a new data key for subject.
-func (s *Store) create(ctx context.Context, op string, subject privacy.SubjectID) (*dek, error) {
-	s.life.Lock()
-	defer s.life.Unlock()
+// create makes, wraps and stores a new data key for subject. With
+// replace (CreateSubject, under s.life), a finished tombstone gives way:
+// the ID of an erased subject is used again.
+func (s *Store) create(ctx context.Context, op string, subject privacy.SubjectID, replace bool) (*dek, error) {
+	if !replace {
+		s.life.Lock()
+		defer s.life.Unlock()
+	}
 	// Another caller may have made it while this one waited.
 	old, err := s.keys.Get(ctx, subject)
-	if err == nil && !replaceable(&old) {
+	if err == nil && (!replace || !replaceable(&old)) {
 		if old.Destroyed() {
 			return nil, erased(op, subject)
 		}
@@ -205,6 +210,28 @@ func (s *Store) create(ctx context.Context, op string, subject privacy.SubjectID
 		return nil, err
 	}
 	return s.load(ctx, &e)
+}
+
+// CreateSubject implements privacy.Store: the subject gets its data key
+// before it exists, so that a subject of an erased ID (a finished
+// tombstone) is told apart from the erased one come back in a restored
+// copy, which Reap erases again. A crash between the two leaves a key
+// without a subject, which Reap deletes.
+func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject, events []privacy.Event) error {
+	if len(events) == 0 || !privacy.ValidID(string(sub.ID)) {
+		return s.Backend.CreateSubject(ctx, sub, events) // refused there (G7, ErrInvalid)
+	}
+	s.life.Lock()
+	defer s.life.Unlock()
+	if _, err := s.Backend.Subject(ctx, sub.ID); err == nil {
+		return s.Backend.CreateSubject(ctx, sub, events) // ErrExists, audited as the Backend does
+	} else if !errors.Is(err, privacy.ErrNotFound) {
+		return err
+	}
+	if _, err := s.create(ctx, "create subject", sub.ID, true); err != nil {
+		return err
+	}
+	return s.Backend.CreateSubject(ctx, sub, events)
 }
 
 // drop removes the subject's key from the cache.
