@@ -36,7 +36,6 @@ func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID, events 
 // erase is DeleteSubject under s.life. pending is the tombstone Reap
 // finishes, nil for a new erasure.
 func (s *Store) erase(ctx context.Context, id privacy.SubjectID, events []privacy.Event, pending *Entry) error {
-	const op = "seal: delete subject"
 	if pending == nil {
 		// Rule G3: a subject a standing hold keeps is not erased; ask
 		// the Backend before the key is touched, so that its refusal
