@@ -33,6 +33,9 @@ const module = "github.com/dossierwacht/dossierwacht"
 //   - 4, rights: a data subject's requests, which read the same sources
 //     to decide an erasure and answer an access request with the export;
 //     rightstest.
+//   - 4½, seal: content sealed per subject, a wrapper of the union of
+//     the stores below; the front door switches it on (Options.Vault),
+//     so it stands under the front door and imports none of the adapters.
 //   - 5, memstore and the front door (the root package), beside each other:
 //     memstore implements the store of every package below it, so it
 //     stands above them all; the front door wires the engines over any
@@ -59,6 +62,7 @@ var floors = [][]room{
 	},
 	{{"export", []string{"export/..."}}},
 	{{"rights", []string{"rights/..."}}},
+	{{"seal", []string{"seal/..."}}},
 	{
 		{"memstore", []string{"memstore/..."}},
 		{"front door", []string{"."}},

@@ -14,6 +14,7 @@ import (
 	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/retention"
 	"github.com/dossierwacht/dossierwacht/rights"
+	"github.com/dossierwacht/dossierwacht/seal"
 )
 
 // Store is what a [Service] keeps its data in: every store of the library,
@@ -67,6 +68,13 @@ type Options struct {
 	// SweepBatch is how many due records a sweep deletes per atomic step
 	// of the store; the default is retention's.
 	SweepBatch int
+	// Vault, if set, seals the content of every record (the medical file
+	// included) per subject before it reaches the store, with keys kept
+	// apart from the database: erasing a subject destroys its key, so the
+	// erasure reaches every backup of the database too (GDPR art. 17,
+	// art. 5(1)(e); see package seal). Open wraps the store with
+	// [seal.Wrap], which first finishes erasures a crash left half done.
+	Vault *seal.Vault
 }
 
 // Service is the front door of the library: one value, built from a
@@ -114,6 +122,13 @@ func Open(ctx context.Context, store Store, policy *privacy.Policy, opts *Option
 	}
 	if opts == nil {
 		opts = &Options{}
+	}
+	if opts.Vault != nil {
+		sealed, err := seal.Wrap(ctx, store, *opts.Vault)
+		if err != nil {
+			return nil, err
+		}
+		store = sealed
 	}
 	dossiers, err := privacy.NewDossiers(store, policy)
 	if err != nil {

@@ -1,0 +1,199 @@
+package seal
+
+import (
+	"context"
+	"errors"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
+)
+
+// DeleteSubject implements privacy.Store: the erasure that reaches every
+// copy (GDPR art. 17; rules R9, O12, O13). It destroys the subject's key
+// first — its entry becomes a pending tombstone, holding the events of the
+// erasure and no key material — and then deletes the rows. From the first
+// step on, nothing of the subject's content is readable: not here, not in
+// a backup of the database taken before. Once the rows are gone the
+// tombstone is marked done; it stays as the proof that the key was
+// destroyed ([Store.Erasure]).
+//
+// What the Backend refuses changes nothing: a missing subject
+// (ErrNotFound), a write without events (ErrInvalid, rule G7), a subject a
+// standing hold keeps (ErrForbidden, rule G3) are refused before the key
+// is touched, and a deletion that fails after it puts the key back, so
+// that the store is as it was. Only a crash between the two steps leaves
+// the tombstone pending: the rows stay, unreadable, until [Store.Reap]
+// deletes them.
+func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID, events []privacy.Event) error {
+	if len(events) == 0 || !privacy.ValidID(string(id)) {
+		return s.Backend.DeleteSubject(ctx, id, events) // refused there (G7, ErrInvalid)
+	}
+	s.life.Lock()
+	defer s.life.Unlock()
+	return s.erase(ctx, id, events, nil)
+}
+
+// erase is DeleteSubject under s.life. pending is the tombstone Reap
+// finishes, nil for a new erasure.
+func (s *Store) erase(ctx context.Context, id privacy.SubjectID, events []privacy.Event, pending *Entry) error {
+	if pending == nil {
+		// Rule G3: a subject a standing hold keeps is not erased; ask
+		// the Backend before the key is touched, so that its refusal
+		// (or ErrNotFound) leaves the key as it was.
+		d, err := s.Backend.Dossier(ctx, id)
+		if err != nil {
+			return err
+		}
+		for i := range d.Holds {
+			if d.Holds[i].Lifted.IsZero() {
+				return s.Backend.DeleteSubject(ctx, id, events)
+			}
+		}
+	}
+	old, err := s.keys.Get(ctx, id)
+	switch {
+	case errors.Is(err, privacy.ErrNotFound):
+		// No key: nothing of the subject was ever sealed.
+		return s.Backend.DeleteSubject(ctx, id, events)
+	case err != nil:
+		return err
+	}
+	tomb := Entry{Subject: id, KeyID: old.KeyID, Former: old.Former, Pending: true, Events: events}
+	if len(events) > 0 {
+		tomb.Erased = events[0].Time
+	}
+	if pending != nil {
+		tomb = pending.Clone()
+	}
+	// The key goes first: from here on the content is unreadable.
+	s.drop(id)
+	if err := s.keys.Put(ctx, tomb); err != nil {
+		return err
+	}
+	s.drop(id)
+	err = s.Backend.DeleteSubject(ctx, id, tomb.Events)
+	if err != nil {
+		if _, serr := s.Backend.Subject(ctx, id); serr == nil && pending == nil && !old.Destroyed() {
+			// The rows stand: put the key back, the store is as it
+			// was. (Were they gone, the failure came after the
+			// commit: the erasure stands and the tombstone is done.)
+			if perr := s.keys.Put(ctx, old); perr != nil {
+				return errors.Join(err, perr)
+			}
+			return err
+		} else if !errors.Is(serr, privacy.ErrNotFound) {
+			return err
+		}
+	}
+	tomb.Pending = false
+	if perr := s.keys.Put(ctx, tomb); perr != nil && err == nil {
+		return perr
+	}
+	return err
+}
+
+// Erasure returns the proof that the subject's key was destroyed: its
+// tombstone, with when and which key. A subject whose key lives, or that
+// never had one, fails with ErrNotFound.
+func (s *Store) Erasure(ctx context.Context, id privacy.SubjectID) (Entry, error) {
+	e, err := s.keys.Get(ctx, id)
+	if err != nil {
+		return Entry{}, err
+	}
+	if !e.Destroyed() {
+		return Entry{}, &privacy.Error{Op: "seal: erasure", Kind: privacy.ErrNotFound, Msg: "the subject's key lives"}
+	}
+	return e, nil
+}
+
+// Reaped is what [Store.Reap] did.
+type Reaped struct {
+	// Finished are the subjects whose pending erasure it completed.
+	Finished []privacy.SubjectID
+	// Restored are erased subjects found again in the Backend — a copy
+	// from before their erasure was restored — whose rows it deleted
+	// again, with the erasure's own events.
+	Restored []privacy.SubjectID
+	// Orphans are the subjects that no longer exist whose live key it
+	// deleted (a creation that failed, or an erasure by another path).
+	Orphans []privacy.SubjectID
+	// Held are pending erasures a standing hold now keeps (rule G3):
+	// their content stays unreadable and their rows stay until the hold
+	// is lifted and Reap runs again.
+	Held []privacy.SubjectID
+}
+
+// Reap brings the key store and the Backend into line, so that no crash
+// leaves readable content or an orphan behind: it deletes, with the
+// erasure's own events, the rows of every subject whose key was destroyed
+// (a tombstone left pending by a crash, or an erased subject a restored
+// backup brought back), and the key of every subject that no longer
+// exists. Wrap runs it; run it after erasing subjects by another path than
+// this Store (a sweep of the Backend, a DBA's delete) and periodically.
+// It asks the Backend once per entry of the key store.
+func (s *Store) Reap(ctx context.Context) (Reaped, error) {
+	s.life.Lock()
+	defer s.life.Unlock()
+	var out Reaped
+	entries, err := s.keys.List(ctx)
+	if err != nil {
+		return out, err
+	}
+	for i := range entries {
+		e := &entries[i]
+		_, err := s.Backend.Subject(ctx, e.Subject)
+		gone := errors.Is(err, privacy.ErrNotFound)
+		if err != nil && !gone {
+			return out, err
+		}
+		switch {
+		case e.Destroyed() && !e.Pending && gone:
+			// Erased, and gone: as it should be.
+		case e.Destroyed() && !e.Pending:
+			// Erased, yet here: a copy from before the erasure was
+			// restored. The erasure is applied again, with its own
+			// events.
+			err := s.erase(ctx, e.Subject, nil, e)
+			if errors.Is(err, privacy.ErrForbidden) {
+				out.Held = append(out.Held, e.Subject)
+				continue
+			}
+			if err != nil {
+				return out, err
+			}
+			out.Restored = append(out.Restored, e.Subject)
+		case e.Pending && gone:
+			e.Pending = false
+			if err := s.keys.Put(ctx, *e); err != nil {
+				return out, err
+			}
+			out.Finished = append(out.Finished, e.Subject)
+		case e.Pending:
+			err := s.erase(ctx, e.Subject, nil, e)
+			if errors.Is(err, privacy.ErrForbidden) {
+				out.Held = append(out.Held, e.Subject)
+				continue
+			}
+			if err != nil {
+				return out, err
+			}
+			out.Finished = append(out.Finished, e.Subject)
+		case gone:
+			s.drop(e.Subject)
+			if err := s.keys.Delete(ctx, e.Subject); err != nil {
+				return out, err
+			}
+			out.Orphans = append(out.Orphans, e.Subject)
+		}
+	}
+	return out, nil
+}
+
+// PlaceHold implements retention.Store, ordered with erasures in this
+// process so that a hold and an erasure of one subject never interleave
+// between the erasure's check of the holds and its destruction of the key.
+func (s *Store) PlaceHold(ctx context.Context, h retention.Hold, e privacy.Event) error {
+	s.life.Lock()
+	defer s.life.Unlock()
+	return s.Backend.PlaceHold(ctx, h, e)
+}

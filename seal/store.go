@@ -1,0 +1,400 @@
+package seal
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"iter"
+	"slices"
+	"sync"
+
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
+	"github.com/dossierwacht/dossierwacht/rights"
+)
+
+// Backend is the store Wrap seals: the union of the packages' stores, the
+// same method set as the front door's dossierwacht.Store (declared here so
+// that this package need not import the front door, which imports it).
+type Backend interface {
+	privacy.Store
+	access.Store
+	consent.Store
+	retention.Store
+	rights.Store
+}
+
+// Vault is what sealing needs: where the subjects' keys are kept and the
+// key-encryption key that wraps them.
+type Vault struct {
+	// Keys keeps the wrapped data keys, apart from the database.
+	Keys Keys
+	// KEK wraps new data keys and unwraps those it wrapped.
+	KEK KEK
+	// Previous are older KEKs, for data keys [Rotate] has not re-wrapped
+	// yet; they unwrap and never wrap.
+	Previous []KEK
+	// SkipReap makes Wrap leave the key store and the Backend as they
+	// are, for a look at a copy (a restored backup, the state a crash
+	// left) that must not change it. A Store in service reaps.
+	SkipReap bool
+}
+
+// Store is a [Backend] whose records' content is sealed per subject. It
+// has the Backend's contract; in addition a read of content whose key was
+// destroyed fails with [ErrErased], and a sealed value that was changed or
+// moved with [ErrTampered]. It is safe for concurrent use if its Backend
+// and its Keys are.
+//
+// The unwrapped data keys are cached in the process. A process that
+// destroys a key drops it from its own cache at once; another process
+// sharing the key store keeps reading content with its cached key until
+// the rows are gone (a moment later) — run erasures and reads of one
+// database through one Store, or give every process its own key cache
+// lifetime by re-wrapping (Wrap again).
+type Store struct {
+	Backend
+	keys  Keys
+	kek   KEK
+	keks  map[string]KEK
+	life  sync.Mutex // orders key creation, erasure and reaping
+	mu    sync.RWMutex
+	cache map[privacy.SubjectID]*dek
+}
+
+var _ Backend = (*Store)(nil)
+
+// Wrap returns b sealed with the keys of v, after reaping ([Store.Reap]):
+// erasures a crash left half done are finished before anything is read.
+func Wrap(ctx context.Context, b Backend, v Vault) (*Store, error) {
+	const op = "seal: wrap"
+	if b == nil || v.Keys == nil || v.KEK == nil {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "nil store, keys or kek"}
+	}
+	s := &Store{Backend: b, keys: v.Keys, kek: v.KEK, keks: map[string]KEK{v.KEK.ID(): v.KEK},
+		cache: map[privacy.SubjectID]*dek{}}
+	for _, k := range v.Previous {
+		if k != nil {
+			if _, ok := s.keks[k.ID()]; !ok {
+				s.keks[k.ID()] = k
+			}
+		}
+	}
+	if !v.SkipReap {
+		if _, err := s.Reap(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Unwrap returns the store s seals.
+func (s *Store) Unwrap() Backend { return s.Backend }
+
+// erased is the error of content under a destroyed key.
+func erased(op string, subject privacy.SubjectID) error {
+	return &privacy.Error{Op: "seal: " + op, Kind: ErrErased, Msg: "the key of subject " + string(subject) + " was destroyed"}
+}
+
+// key returns the subject's data key. With create, a subject without an
+// entry (one registered before sealing was switched on) gets a new key;
+// without, it fails with ErrErased (sealed content with no key to it is
+// content of an erased subject). A tombstone always fails with ErrErased.
+func (s *Store) key(ctx context.Context, op string, subject privacy.SubjectID, create bool) (*dek, error) {
+	s.mu.RLock()
+	k := s.cache[subject]
+	s.mu.RUnlock()
+	if k != nil {
+		return k, nil
+	}
+	e, err := s.keys.Get(ctx, subject)
+	if errors.Is(err, privacy.ErrNotFound) && create {
+		return s.create(ctx, op, subject, false)
+	}
+	if errors.Is(err, privacy.ErrNotFound) {
+		return nil, erased(op, subject)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if e.Destroyed() {
+		// A write of a subject whose key was destroyed: the rows of an
+		// erasure not yet reaped, or of a restored copy. Only
+		// CreateSubject gives an erased ID a new key.
+		return nil, erased(op, subject)
+	}
+	return s.load(ctx, &e)
+}
+
+// load unwraps e's key and caches it.
+func (s *Store) load(ctx context.Context, e *Entry) (*dek, error) {
+	kek, ok := s.keks[e.KEK]
+	if !ok {
+		return nil, &privacy.Error{Op: "seal: unwrap key", Kind: ErrNoKEK, Msg: "key of subject " + string(e.Subject) + " is under " + e.KEK}
+	}
+	var id keyID
+	if b, err := hex.DecodeString(e.KeyID); err != nil || len(b) != keyIDLen {
+		return nil, &privacy.Error{Op: "seal: unwrap key", Kind: ErrTampered, Msg: "malformed key ID"}
+	} else {
+		copy(id[:], b)
+	}
+	raw, err := kek.Unwrap(ctx, e.Wrapped, []byte(e.Subject))
+	if err != nil {
+		return nil, err
+	}
+	defer clear(raw)
+	if len(raw) != dekLen {
+		return nil, &privacy.Error{Op: "seal: unwrap key", Kind: ErrTampered, Msg: "data key of the wrong length"}
+	}
+	k, err := newDEK(id, raw)
+	if err != nil {
+		return nil, err
+	}
+	k.former = e.Former
+	s.mu.Lock()
+	if c := s.cache[e.Subject]; c != nil {
+		k = c
+	} else {
+		s.cache[e.Subject] = k
+	}
+	s.mu.Unlock()
+	return k, nil
+}
+
+// create makes, wraps and stores a new data key for subject. With
+// replace (CreateSubject, under s.life), a finished tombstone gives way:
+// the ID of an erased subject is used again.
+func (s *Store) create(ctx context.Context, op string, subject privacy.SubjectID, replace bool) (*dek, error) {
+	if !replace {
+		s.life.Lock()
+		defer s.life.Unlock()
+	}
+	// Another caller may have made it while this one waited.
+	old, err := s.keys.Get(ctx, subject)
+	if err == nil && (!replace || !replaceable(&old)) {
+		if old.Destroyed() {
+			return nil, erased(op, subject)
+		}
+		return s.load(ctx, &old)
+	}
+	raw := make([]byte, dekLen)
+	defer clear(raw)
+	var id keyID
+	if _, err := rand.Read(raw); err != nil {
+		return nil, unavailable("seal: new key", err)
+	}
+	if _, err := rand.Read(id[:]); err != nil {
+		return nil, unavailable("seal: new key", err)
+	}
+	w, err := s.kek.Wrap(ctx, raw, []byte(subject))
+	if err != nil {
+		return nil, err
+	}
+	e := Entry{Subject: subject, KeyID: hex.EncodeToString(id[:]), KEK: s.kek.ID(), Wrapped: w}
+	if err == nil { // a finished tombstone: the ID was erased before
+		e.Former = append(slices.Clone(old.Former), old.KeyID)
+	}
+	if err := s.keys.Add(ctx, e); err != nil {
+		if errors.Is(err, privacy.ErrExists) { // another process made it
+			if e, err = s.keys.Get(ctx, subject); err != nil {
+				return nil, err
+			}
+			if e.Destroyed() {
+				return nil, erased(op, subject)
+			}
+			return s.load(ctx, &e)
+		}
+		return nil, err
+	}
+	return s.load(ctx, &e)
+}
+
+// CreateSubject implements privacy.Store: the subject gets its data key
+// before it exists, so that a subject of an erased ID (a finished
+// tombstone) is told apart from the erased one come back in a restored
+// copy, which Reap erases again. A crash between the two leaves a key
+// without a subject, which Reap deletes.
+func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject, events []privacy.Event) error {
+	if len(events) == 0 || !privacy.ValidID(string(sub.ID)) {
+		return s.Backend.CreateSubject(ctx, sub, events) // refused there (G7, ErrInvalid)
+	}
+	s.life.Lock()
+	defer s.life.Unlock()
+	if _, err := s.Backend.Subject(ctx, sub.ID); err == nil {
+		return s.Backend.CreateSubject(ctx, sub, events) // ErrExists, audited as the Backend does
+	} else if !errors.Is(err, privacy.ErrNotFound) {
+		return err
+	}
+	if _, err := s.create(ctx, "create subject", sub.ID, true); err != nil {
+		return err
+	}
+	return s.Backend.CreateSubject(ctx, sub, events)
+}
+
+// drop removes the subject's key from the cache.
+func (s *Store) drop(subject privacy.SubjectID) {
+	s.mu.Lock()
+	delete(s.cache, subject)
+	s.mu.Unlock()
+}
+
+// sealRecords returns copies of rs with their fields sealed.
+func (s *Store) sealRecords(ctx context.Context, op string, rs []privacy.Record, medical bool) ([]privacy.Record, error) {
+	out := make([]privacy.Record, len(rs))
+	for i := range rs {
+		r, err := s.sealRecord(ctx, op, rs[i], medical)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+func (s *Store) sealRecord(ctx context.Context, op string, r privacy.Record, medical bool) (privacy.Record, error) {
+	if len(r.Fields) == 0 || !privacy.ValidID(string(r.Subject)) {
+		// Nothing to seal, or a record the Backend refuses anyway
+		// (ErrInvalid): no key is made for a malformed subject ID.
+		return r.Clone(), nil
+	}
+	k, err := s.key(ctx, op, r.Subject, true)
+	if err != nil {
+		return privacy.Record{}, err
+	}
+	fields := make(map[privacy.Field]string, len(r.Fields))
+	for f, v := range r.Fields {
+		sv, err := k.seal(place{subject: r.Subject, medical: medical, record: r.ID, field: f}, v)
+		if err != nil {
+			return privacy.Record{}, unavailable("seal: "+op, err)
+		}
+		fields[f] = sv
+	}
+	r.Fields = fields
+	return r, nil
+}
+
+// openRecord opens r's fields in place (r is the Backend's copy).
+func (s *Store) openRecord(ctx context.Context, op string, r *privacy.Record, medical bool) error {
+	var k *dek
+	for f, v := range r.Fields {
+		if !IsSealed(v) {
+			continue // stored before sealing was switched on
+		}
+		sv, err := decode(v)
+		if err != nil {
+			return err
+		}
+		if k == nil {
+			if k, err = s.key(ctx, op, r.Subject, false); err != nil {
+				return err
+			}
+		}
+		if sv.key != k.id {
+			if slices.Contains(k.former, hex.EncodeToString(sv.key[:])) {
+				// Sealed under the key of an earlier subject of
+				// this ID, destroyed when it was erased.
+				return erased(op, r.Subject)
+			}
+			// Another subject's value, moved here.
+			return &privacy.Error{Op: "seal: " + op, Kind: ErrTampered, Path: "fields." + truncate(string(f), 32),
+				Msg: "the value was sealed for another subject"}
+		}
+		pt, err := k.open(place{subject: r.Subject, medical: medical, record: r.ID, field: f}, sv)
+		if err != nil {
+			return err
+		}
+		r.Fields[f] = pt
+	}
+	return nil
+}
+
+// AddRecords implements privacy.Store: the fields are sealed before they
+// reach the Backend.
+func (s *Store) AddRecords(ctx context.Context, rs []privacy.Record, events []privacy.Event) error {
+	sealed, err := s.sealRecords(ctx, "add records", rs, false)
+	if err != nil {
+		return err
+	}
+	return s.Backend.AddRecords(ctx, sealed, events)
+}
+
+// AddMedicalRecords implements privacy.MedicalStore, sealing as AddRecords.
+func (s *Store) AddMedicalRecords(ctx context.Context, rs []privacy.Record, events []privacy.Event) error {
+	sealed, err := s.sealRecords(ctx, "add medical records", rs, true)
+	if err != nil {
+		return err
+	}
+	return s.Backend.AddMedicalRecords(ctx, sealed, events)
+}
+
+// UpdateRecord implements privacy.Store, sealing the new fields.
+func (s *Store) UpdateRecord(ctx context.Context, r privacy.Record, events []privacy.Event) error {
+	sr, err := s.sealRecord(ctx, "update record", r, false)
+	if err != nil {
+		return err
+	}
+	return s.Backend.UpdateRecord(ctx, sr, events)
+}
+
+// UpdateMedicalRecord implements privacy.MedicalStore, sealing the new
+// fields.
+func (s *Store) UpdateMedicalRecord(ctx context.Context, r privacy.Record, events []privacy.Event) error {
+	sr, err := s.sealRecord(ctx, "update medical record", r, true)
+	if err != nil {
+		return err
+	}
+	return s.Backend.UpdateMedicalRecord(ctx, sr, events)
+}
+
+// Record implements privacy.Store: the fields come back opened.
+func (s *Store) Record(ctx context.Context, id privacy.RecordID) (privacy.Record, error) {
+	r, err := s.Backend.Record(ctx, id)
+	if err != nil {
+		return privacy.Record{}, err
+	}
+	if err := s.openRecord(ctx, "read record", &r, false); err != nil {
+		return privacy.Record{}, err
+	}
+	return r, nil
+}
+
+// MedicalRecord implements privacy.MedicalStore, opening as Record.
+func (s *Store) MedicalRecord(ctx context.Context, id privacy.RecordID) (privacy.Record, error) {
+	r, err := s.Backend.MedicalRecord(ctx, id)
+	if err != nil {
+		return privacy.Record{}, err
+	}
+	if err := s.openRecord(ctx, "read medical record", &r, true); err != nil {
+		return privacy.Record{}, err
+	}
+	return r, nil
+}
+
+// CaseRecords implements privacy.Store, opening each record as it comes.
+func (s *Store) CaseRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	return s.openAll(ctx, "read case records", s.Backend.CaseRecords(ctx, id), false)
+}
+
+// CaseMedicalRecords implements privacy.MedicalStore, opening each record
+// as it comes.
+func (s *Store) CaseMedicalRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	return s.openAll(ctx, "read case medical records", s.Backend.CaseMedicalRecords(ctx, id), true)
+}
+
+func (s *Store) openAll(ctx context.Context, op string, seq iter.Seq2[privacy.Record, error], medical bool) iter.Seq2[privacy.Record, error] {
+	return func(yield func(privacy.Record, error) bool) {
+		for r, err := range seq {
+			if err == nil {
+				if err = s.openRecord(ctx, op, &r, medical); err != nil {
+					r = privacy.Record{}
+				}
+			}
+			if !yield(r, err) || err != nil {
+				return
+			}
+		}
+	}
+}
