@@ -20,7 +20,7 @@ import (
 // an employer it acts for; anyone else is refused.
 func (s *Service) RegisterSubject(ctx context.Context, a *Actor, subj privacy.Subject) error {
 	const v = verbRegisterSubject
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return err
 	}
 	subj.Created = s.now()
@@ -45,7 +45,7 @@ func (s *Service) RegisterSubject(ctx context.Context, a *Actor, subj privacy.Su
 // know of (O10).
 func (s *Service) OpenCase(ctx context.Context, a *Actor, c privacy.Case) error {
 	const v = verbOpenCase
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return err
 	}
 	c.Opened, c.Closed = s.now(), privacy.Case{}.Closed
@@ -78,7 +78,7 @@ func (s *Service) OpenCase(ctx context.Context, a *Actor, c privacy.Case) error 
 // it (R7, O4).
 func (s *Service) CloseCase(ctx context.Context, a *Actor, id privacy.CaseID) error {
 	const v = verbCloseCase
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return err
 	}
 	c, err := s.visibleCase(ctx, v, a, id)
@@ -99,7 +99,7 @@ func (s *Service) CloseCase(ctx context.Context, a *Actor, id privacy.CaseID) er
 // physicians record it.
 func (s *Service) EndEmployment(ctx context.Context, a *Actor, id privacy.SubjectID, ended time.Time) error {
 	const v = verbEndEmployment
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return err
 	}
 	e := s.event(a, privacy.EventUpdate, id, "", string(id), privacy.O8, true)
@@ -251,7 +251,7 @@ func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []priva
 	if !create {
 		v = "update record"
 	}
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return err
 	}
 	if len(recs) == 0 {
@@ -387,7 +387,7 @@ func (s *Service) stored(ctx context.Context, a *Actor, id privacy.RecordID, c p
 // a missing one, with privacy.ErrNotFound (O10).
 func (s *Service) View(ctx context.Context, a *Actor, id privacy.CaseID, purpose privacy.Purpose) (access.CaseView, error) {
 	const op = "dossierwacht: view"
-	if err := checkActor("view", a); err != nil {
+	if err := s.checkActor(ctx, "view", a); err != nil {
 		return access.CaseView{}, err
 	}
 	// Rule R5: the purpose is checked before the case is looked up, so
@@ -477,7 +477,7 @@ type ListedCase struct {
 // and every case shown or left out are audited, in one step (N9).
 func (s *Service) ListCases(ctx context.Context, a *Actor, q CaseQuery) ([]ListedCase, error) {
 	const op = "dossierwacht: list cases"
-	if err := checkActor("list cases", a); err != nil {
+	if err := s.checkActor(ctx, "list cases", a); err != nil {
 		return nil, err
 	}
 	if q.Purpose != "" && !privacy.ValidID(string(q.Purpose)) {
@@ -581,7 +581,7 @@ func (s *Service) ListCases(ctx context.Context, a *Actor, q CaseQuery) ([]Liste
 func (s *Service) Decide(ctx context.Context, a *Actor, id privacy.CaseID, action privacy.Action, category privacy.Category,
 	field privacy.Field) (access.Decision, error) {
 	const v = verb("decide")
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return access.Decision{}, err
 	}
 	c, err := s.visibleCase(ctx, v, a, id)

@@ -16,7 +16,7 @@ import (
 // party that wants the data gone; R12: the administrator manages accounts
 // only).
 func (s *Service) officer(ctx context.Context, v verb, a *Actor, subject privacy.SubjectID, object string, action privacy.EventAction) error {
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return err
 	}
 	if a.Role != privacy.RolePrivacyOfficer {
@@ -33,7 +33,9 @@ func (s *Service) PlaceHold(ctx context.Context, a *Actor, h retention.Hold) (re
 	if err := s.officer(ctx, verbHold, a, h.Subject, string(h.ID), privacy.EventCreate); err != nil {
 		return retention.Hold{}, err
 	}
-	return s.retention.PlaceHold(ctx, a.Principal, h, s.now())
+	e := s.event(a, privacy.EventCreate, h.Subject, h.Case, string(h.ID), privacy.G3, false)
+	placed, err := s.retention.PlaceHold(ctx, a.Principal, h, s.now())
+	return placed, s.clashed(ctx, e, err)
 }
 
 // LiftHold lifts a standing legal hold as of now, with the reason. Only
@@ -42,7 +44,8 @@ func (s *Service) LiftHold(ctx context.Context, a *Actor, id retention.HoldID, r
 	if err := s.officer(ctx, verbHold, a, "", string(id), privacy.EventUpdate); err != nil {
 		return err
 	}
-	return s.retention.LiftHold(ctx, a.Principal, id, reason, s.now())
+	err := s.retention.LiftHold(ctx, a.Principal, id, reason, s.now())
+	return s.clashed(ctx, s.event(a, privacy.EventUpdate, "", "", string(id), privacy.G3, false), err)
 }
 
 // RequestErasure records a granted erasure request directly with
@@ -102,7 +105,7 @@ func (s *Service) PlanSweep(ctx context.Context, a *Actor) ([]retention.Schedule
 // (rule G7). The privacy officer and the administrator verify.
 func (s *Service) VerifyAudit(ctx context.Context, a *Actor, want access.Checkpoint) (access.Checkpoint, error) {
 	const v = verbVerify
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return access.Checkpoint{}, err
 	}
 	if a.Role != privacy.RolePrivacyOfficer && a.Role != privacy.RoleAdministrator {
@@ -122,7 +125,7 @@ func (s *Service) VerifyAudit(ctx context.Context, a *Actor, want access.Checkpo
 // than one calendar month that has ended (so that no difference of
 // periods, or of the same period asked twice, singles anyone out).
 func (s *Service) GroupFigure(ctx context.Context, a *Actor, r access.GroupRequest) (access.GroupFigure, error) {
-	if err := checkActor("group figure", a); err != nil {
+	if err := s.checkActor(ctx, "group figure", a); err != nil {
 		return access.GroupFigure{}, err
 	}
 	r.Principal, r.Time, r.Restriction = a, s.now(), nil
@@ -166,7 +169,7 @@ func (s *Service) Register(w io.Writer, opts *statement.Options) error {
 // the supervisor. Only the privacy officer reads them.
 func (s *Service) Proofs(ctx context.Context, a *Actor, subject privacy.SubjectID) ([]retention.Proof, error) {
 	const v = verb("read proofs")
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return nil, err
 	}
 	e := s.event(a, privacy.EventRead, subject, "", "proofs", privacy.O12, true)
