@@ -18,6 +18,13 @@ import (
 // The subject is registered as of now. The service's case managers and
 // physicians may register anyone, an employer contact only the employees of
 // an employer it acts for; anyone else is refused.
+//
+// An employer contact that registers an employee of its own whom the
+// service knows already succeeds and changes nothing: the service may know
+// them from a consultation-hour visit or a periodic examination the
+// employer must not learn of (rule O10), so the answer is that of a new
+// registration. An ID taken by a subject of another employer fails with
+// privacy.ErrExists, audited; subject IDs should be unguessable ([NewID]).
 func (s *Service) RegisterSubject(ctx context.Context, a *Actor, subj privacy.Subject) error {
 	const v = verbRegisterSubject
 	if err := s.checkActor(ctx, v, a); err != nil {
@@ -34,7 +41,17 @@ func (s *Service) RegisterSubject(ctx context.Context, a *Actor, subj privacy.Su
 	default:
 		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not register subjects"))
 	}
-	return s.refused(ctx, e, s.dossiers.CreateSubject(ctx, act(a, subj.Created, ""), subj))
+	err := s.dossiers.CreateSubject(ctx, act(a, subj.Created, ""), subj)
+	if a.Role == privacy.RoleEmployerContact && errors.Is(err, privacy.ErrExists) {
+		known, kerr := s.dossiers.Subject(ctx, subj.ID)
+		if kerr == nil && known.Employer == subj.Employer {
+			// Rule O10: known already, answered as registered; the trail
+			// says what happened (N9).
+			e.Rule = privacy.O10
+			return s.audit(ctx, e)
+		}
+	}
+	return s.refused(ctx, e, err)
 }
 
 // OpenCase opens a new case of a registered subject as of now, under its
@@ -58,6 +75,28 @@ func (s *Service) OpenCase(ctx context.Context, a *Actor, c privacy.Case) error 
 	case a.Role == privacy.RoleEmployerContact && c.Kind.Confidential():
 		return s.refuse(ctx, e, forbidden(v, privacy.O10, "the employer does not open consultation-hour or periodic-examination cases"))
 	case a.Role == privacy.RoleEmployerContact && a.ActsFor(c.Contract.Party):
+		// Rule O2: the employer commissions cases of its own employees
+		// only. Rule O10: a sick report of an employee the service does
+		// not know registers them (O8), so that the answer never tells
+		// whether the service knew them from a visit the employer must
+		// not learn of.
+		register, err := s.employeeOf(ctx, a, c)
+		if err != nil {
+			return s.refused(ctx, e, err)
+		}
+		if register {
+			if _, err := s.dossiers.Case(ctx, c.ID); !errors.Is(err, privacy.ErrNotFound) {
+				if err == nil {
+					err = &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrExists, Msg: "the case ID is taken"}
+				}
+				return s.refused(ctx, e, err)
+			}
+			subj := privacy.Subject{ID: c.Subject, Employer: c.Contract.Party, Created: c.Opened}
+			reg := s.event(a, privacy.EventCreate, subj.ID, "", string(subj.ID), privacy.O8, true)
+			if err := s.refused(ctx, reg, s.dossiers.CreateSubject(ctx, act(a, c.Opened, ""), subj)); err != nil {
+				return err
+			}
+		}
 	default:
 		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not open this case"))
 	}
@@ -71,6 +110,24 @@ func (s *Service) OpenCase(ctx context.Context, a *Actor, c privacy.Case) error 
 		return s.refuse(ctx, e, forbidden(v, privacy.RuleRestriction, "a restriction of processing stands: the data is only stored"))
 	}
 	return s.refused(ctx, e, s.dossiers.OpenCase(ctx, act(a, c.Opened, c.Purpose), c))
+}
+
+// employeeOf decides an employer contact's case c of a subject (rule O2):
+// it reports that the subject must be registered first when the service
+// does not know them, and refuses, as a taken ID (privacy.ErrExists), a
+// subject of another employer than the one commissioning the case.
+func (s *Service) employeeOf(ctx context.Context, a *Actor, c privacy.Case) (register bool, err error) {
+	subj, err := s.dossiers.Subject(ctx, c.Subject)
+	switch {
+	case errors.Is(err, privacy.ErrNotFound):
+		return true, nil
+	case err != nil:
+		return false, err
+	case subj.Employer != c.Contract.Party || !a.ActsFor(subj.Employer):
+		return false, &privacy.Error{Op: "dossierwacht: " + string(verbOpenCase), Kind: privacy.ErrExists, Rule: privacy.O2,
+			Msg: "the subject ID is taken"}
+	}
+	return false, nil
 }
 
 // CloseCase closes an open case as of now; most retention clocks start
@@ -96,7 +153,10 @@ func (s *Service) CloseCase(ctx context.Context, a *Actor, id privacy.CaseID) er
 // (rule O8); several retention periods run from it (N7). It is a fact
 // reported, so it may lie in the past, but not in the future. The employer
 // contact of the subject's employer and the service's case managers and
-// physicians record it.
+// physicians record it. An employer contact's report about a person the
+// service holds nothing of (or of another employer's) records nothing and
+// succeeds all the same, so that it never tells whether the service knows
+// them (rules O2, O10); the audit trail says so.
 func (s *Service) EndEmployment(ctx context.Context, a *Actor, id privacy.SubjectID, ended time.Time) error {
 	const v = verbEndEmployment
 	if err := s.checkActor(ctx, v, a); err != nil {
@@ -106,18 +166,28 @@ func (s *Service) EndEmployment(ctx context.Context, a *Actor, id privacy.Subjec
 	if !caseStaff(a.Role) && a.Role != privacy.RoleEmployerContact {
 		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not record the end of employment"))
 	}
+	if ended.IsZero() || ended.After(s.now()) {
+		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "ended", Msg: "the end of employment is a date not after now"}
+	}
 	subj, err := s.dossiers.Subject(ctx, id)
 	if err != nil && !errors.Is(err, privacy.ErrNotFound) {
 		return err
 	}
-	if err != nil || (a.Role == privacy.RoleEmployerContact && (subj.Employer == "" || !a.ActsFor(subj.Employer))) {
-		// A subject that is missing and one of another employer are
-		// answered alike, and both refusals audited (O2, N9).
+	if a.Role == privacy.RoleEmployerContact && (err != nil || subj.Employer == "" || !a.ActsFor(subj.Employer)) {
+		// Rules O2, O10: the employer reports the end of employment of
+		// its employees; where the service holds nothing of theirs
+		// (missing, or another employer's), there is nothing to record,
+		// and the report is accepted all the same, so that the answer
+		// never tells whether the service knew the person — from a
+		// consultation-hour visit, say. The trail says what happened
+		// (N9).
+		e.Rule, e.Outcome = privacy.O2, privacy.OutcomeDenied
+		return s.audit(ctx, e)
+	}
+	if err != nil {
+		// Staff: a missing subject is not found, audited (N9).
 		e.Rule = privacy.O2
 		return s.refuse(ctx, e, notFound(string(v)))
-	}
-	if ended.IsZero() || ended.After(s.now()) {
-		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "ended", Msg: "the end of employment is a date not after now"}
 	}
 	// GDPR art. 18(2): the subject's data is not changed while its
 	// processing is restricted as a whole; the end of employment may be
