@@ -347,6 +347,12 @@ func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []priva
 		r := &recs[i]
 		r.Author = a.ID
 		r.Created, r.Updated = now, now
+		if src, ok := ownSource(a); ok {
+			// Rules R2, G1 (GDPR art. 15(1)(g)): what a party outside the
+			// service writes is recorded as supplied by that party,
+			// whatever source the call names.
+			r.Source = src
+		}
 		if err := r.Validate(); err != nil {
 			if errors.Is(err, privacy.ErrForbidden) {
 				// Rule O5: a special category is refused and audited
@@ -366,25 +372,35 @@ func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []priva
 			cases[r.Case] = pc
 		}
 		c := pc.c
+		if r.Purpose == "" {
+			r.Purpose = c.Purpose
+		}
+		// Who may write what is decided before any record is looked up,
+		// so that a refusal is the same whether the record exists or not
+		// (O6: the medical file's record IDs are not probed by those who
+		// may not write there).
+		if err := s.decideWrite(ctx, a, &c, pc.req, r, create, now); err != nil {
+			return err
+		}
 		if !create {
 			// The case is one a may know of; the record to change must be
-			// of it. A record that is missing and one of another case are
-			// answered alike, and both refusals audited (O10, N9).
+			// of it, of the category named, and — for a party outside the
+			// service — one that party supplied (R2: a record keeps who
+			// supplied it; the service's own records are rectified by the
+			// service, O13). Any other record is answered as a missing
+			// one, and both refusals audited (O9, O10, N9): the answer
+			// tells nothing of what else the case holds.
 			old, err := s.lookup(ctx, r.ID, r.Category)
 			if err != nil && !errors.Is(err, privacy.ErrNotFound) {
 				return err
 			}
-			if err != nil || old.Case != r.Case || old.Subject != c.Subject {
+			src, outside := ownSource(a)
+			if err != nil || old.Case != r.Case || old.Subject != c.Subject || old.Category != r.Category ||
+				(outside && old.Source != src) {
 				e := s.event(a, privacy.EventUpdate, c.Subject, c.ID, string(r.ID), privacy.RuleDefaultDeny, false)
 				return s.refuse(ctx, e, notFound(string(v)))
 			}
 			r.Created = old.Created
-		}
-		if r.Purpose == "" {
-			r.Purpose = c.Purpose
-		}
-		if err := s.decideWrite(ctx, a, &c, pc.req, r, create, now); err != nil {
-			return err
 		}
 	}
 	// The case file checks what may be stored: O5, R4, R5, O2, N5, O6.
@@ -670,4 +686,20 @@ func (s *Service) Decide(ctx context.Context, a *Actor, id privacy.CaseID, actio
 	e := s.event(a, privacy.EventSearch, c.Subject, c.ID, string(field), d.Rule, d.Allowed)
 	e.Category, e.Purpose = category, c.Purpose
 	return d, s.audit(ctx, e)
+}
+
+// ownSource is the source of what a writes when a is a party outside the
+// service (rules R2, G1): the employer contact's own employer, the subject
+// themself, the insurer. The service's staff name the source they record
+// from (a letter of the UWV, an expert's report), so ok is false for them.
+func ownSource(a *Actor) (src privacy.Source, ok bool) {
+	switch a.Role {
+	case privacy.RoleEmployerContact:
+		return privacy.Source{Kind: privacy.PartyEmployer, Party: a.Party}, true
+	case privacy.RoleInsurer:
+		return privacy.Source{Kind: privacy.PartyInsurer, Party: a.Party}, true
+	case privacy.RoleSubject:
+		return privacy.Source{Kind: privacy.PartySubject}, true
+	}
+	return privacy.Source{}, false
 }
