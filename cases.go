@@ -456,15 +456,6 @@ func (s *Service) lookup(ctx context.Context, id privacy.RecordID, c privacy.Cat
 	return s.store.Record(ctx, id)
 }
 
-// stored reads the stored record id of the file category c is kept in,
-// for a; a read of the medical file is audited by the case file (O6, N9).
-func (s *Service) stored(ctx context.Context, a *Actor, id privacy.RecordID, c privacy.Category, purpose privacy.Purpose) (privacy.Record, error) {
-	if c.Medical() {
-		return s.dossiers.MedicalRecord(ctx, act(a, s.now(), purpose), id)
-	}
-	return s.dossiers.Record(ctx, id)
-}
-
 // View returns the case as a may see it, for purpose (rule R5: the case's
 // purpose; the subject may leave it empty): only the records and fields a
 // may read, the medical file only for the assigned physician under medical

@@ -116,7 +116,7 @@ func (s *Service) Disclose(ctx context.Context, a *Actor, req consent.Request) (
 		return Disclosed{Decision: dec}, s.clashed(ctx, e, err)
 	}
 	out := Disclosed{Decision: dec}
-	out.Records, err = s.package_(ctx, a, &req, dec.Rule)
+	out.Records, err = s.package_(ctx, &req, dec.Rule)
 	return out, err
 }
 
@@ -171,22 +171,28 @@ func (s *Service) unrestricted(ctx context.Context, a *Actor, req *consent.Reque
 
 // package_ gathers what an allowed disclosure hands over: the records its
 // items name, or every record of the case in an item's category, each with
-// only the item's fields.
-func (s *Service) package_(ctx context.Context, a *Actor, req *consent.Request, rule privacy.RuleID) ([]access.RecordView, error) {
+// only the item's fields. It reads the store directly, after the
+// disclosure is decided and logged: the disclosure's own audit events,
+// one per item, written in the log entry's atomic step, are the record of
+// this access (N9, G7). A read audited apart could fail after the log
+// entry stood, and leave a logged disclosure that handed nothing over
+// (R6, G4: the subject's export and the notices of an erasure would name
+// a recipient that received nothing).
+func (s *Service) package_(ctx context.Context, req *consent.Request, rule privacy.RuleID) ([]access.RecordView, error) {
 	var out []access.RecordView
 	for _, it := range req.Items {
 		var recs []privacy.Record
 		switch {
 		case it.Record != "":
-			r, err := s.stored(ctx, a, it.Record, it.Category, req.Purpose)
+			r, err := s.lookup(ctx, it.Record, it.Category)
 			if err != nil {
 				return nil, err
 			}
 			recs = []privacy.Record{r}
 		case req.Case != "":
-			seq := s.dossiers.CaseRecords(ctx, req.Case)
+			seq := s.store.CaseRecords(ctx, req.Case)
 			if it.Category.Medical() {
-				seq = s.dossiers.CaseMedicalRecords(ctx, act(a, req.At, req.Purpose), req.Case)
+				seq = s.store.CaseMedicalRecords(ctx, req.Case)
 			}
 			for r, err := range seq {
 				if err != nil {
