@@ -550,8 +550,14 @@ func TestAttack(t *testing.T) {
 		w := newWorld(t)
 		r, err := w.svc.FileRequest(ctx, w.actors[privacy.RoleSubject], rights.Filing{ID: "req-1990", Subject: anna,
 			Kind: rights.KindAccess, Form: rights.FormWritten, Received: time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)})
-		if err == nil {
-			t.Errorf("a request received in 1990 was filed for a subject registered %v: due %v", w.now, r.Due)
+		must(t, err)
+		if !r.Received.Equal(w.now) {
+			t.Errorf("the subject's own request is received %v, not now (%v)", r.Received, w.now)
+		}
+		_, err = w.svc.FileRequest(ctx, w.actors[privacy.RoleCaseManager], rights.Filing{ID: "req-1990-staff", Subject: anna,
+			Kind: rights.KindAccess, Form: rights.FormWritten, Received: time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)})
+		if !errors.Is(err, privacy.ErrInvalid) {
+			t.Errorf("staff filed a request received in 1990 for a subject registered %v: %v", w.now, err)
 		}
 	})
 

@@ -14,9 +14,10 @@ import (
 
 // FileRequest files a data subject's request (access, copy,
 // rectification, erasure, restriction, portability) as of now, with its
-// deadline counted to the day (rules R11, O13, G2). f.Received may lie
-// before now (a letter that arrived yesterday: the deadline runs from
-// then), never after. The subject files their own request; the service's
+// deadline counted to the day (rules R11, O13, G2). Staff may set
+// f.Received before now (a letter that arrived yesterday: the deadline runs
+// from then), never after, nor before the subject was registered; a
+// subject's own request is received now. The subject files their own request; the service's
 // staff file the requests they receive; the desk refuses anyone else and
 // audits every step (package rights).
 func (s *Service) FileRequest(ctx context.Context, a *Actor, f rights.Filing) (rights.Request, error) {
@@ -24,8 +25,18 @@ func (s *Service) FileRequest(ctx context.Context, a *Actor, f rights.Filing) (r
 		return rights.Request{}, err
 	}
 	now := s.now()
-	if f.Received.IsZero() {
+	if f.Received.IsZero() || a.Role == privacy.RoleSubject {
+		// A subject's own request arrives as it is filed: the deadline
+		// runs from now, whatever the call says (R11, O13, G2).
 		f.Received = now
+	}
+	if subj, err := s.dossiers.Subject(ctx, f.Subject); err == nil && f.Received.Before(subj.Created) {
+		// Staff record when a letter arrived, never before the service
+		// knew the subject: a request born overdue could not be answered
+		// or extended in time (G2). A missing subject is the desk's to
+		// answer, as a hidden one.
+		return rights.Request{}, &privacy.Error{Op: "dossierwacht: " + string(verbFileRequest), Kind: privacy.ErrInvalid,
+			Path: "received", Msg: "before the subject was registered"}
 	}
 	r, err := s.desk.File(ctx, act(a, now, ""), f)
 	return r, s.clashed(ctx, s.event(a, privacy.EventCreate, f.Subject, "", string(f.ID), privacy.O13, false), err)
@@ -127,7 +138,10 @@ func (s *Service) Rectify(ctx context.Context, a *Actor, id rights.RequestID, co
 // it, privacy.RuleRestriction). Only the privacy officer carries out
 // erasures (package retention).
 func (s *Service) Erase(ctx context.Context, a *Actor, id rights.RequestID, reason string) (rights.Plan, error) {
-	if err := s.checkActor(ctx, verbErasure, a); err != nil {
+	// Rules O13, R9, G3: only the privacy officer carries out erasures,
+	// decided before the request is read, so that no one else learns its
+	// plan or changes its state.
+	if err := s.officer(ctx, verbErasure, a, "", string(id), privacy.EventExecute); err != nil {
 		return rights.Plan{}, err
 	}
 	now := s.now()
@@ -150,10 +164,10 @@ func (s *Service) Erase(ctx context.Context, a *Actor, id rights.RequestID, reas
 		return plan, forbidden(verbErasure, rule, msg)
 	}
 	if err := s.desk.Apply(ctx, act(a, now, ""), plan); err != nil {
-		return plan, err
+		return rights.Plan{}, err
 	}
 	if _, err := s.desk.Answer(ctx, act(a, now, ""), id, rights.Answer{Reason: reason, Plan: &plan}); err != nil {
-		return plan, err
+		return rights.Plan{}, err
 	}
 	return plan, nil
 }
