@@ -113,6 +113,7 @@ var cases = []struct {
 	{"R9_CrashBeforeRows", testCrashBeforeRows},
 	{"R9_CrashAfterRows", testCrashAfterRows},
 	{"R9_OrphanKeyReaped", testOrphan},
+	{"R9_SweepErasesSubject", testSweepErasesSubject},
 	{"RotateKEK", testRotate},
 	{"IDUsedAgain", testIDUsedAgain},
 }
