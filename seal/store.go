@@ -266,7 +266,7 @@ func (s *Store) sealRecord(ctx context.Context, op string, r privacy.Record, med
 	}
 	fields := make(map[privacy.Field]string, len(r.Fields))
 	for f, v := range r.Fields {
-		sv, err := k.seal(place{subject: r.Subject, medical: medical, record: r.ID, field: f}, v)
+		sv, err := k.seal(recordPlace(&r, medical, f), v)
 		if err != nil {
 			return privacy.Record{}, unavailable("seal: "+op, err)
 		}
@@ -302,7 +302,7 @@ func (s *Store) openRecord(ctx context.Context, op string, r *privacy.Record, me
 			return &privacy.Error{Op: "seal: " + op, Kind: ErrTampered, Path: "fields." + truncate(string(f), 32),
 				Msg: "the value was sealed for another subject"}
 		}
-		pt, err := k.open(place{subject: r.Subject, medical: medical, record: r.ID, field: f}, sv)
+		pt, err := k.open(recordPlace(r, medical, f), sv)
 		if err != nil {
 			return err
 		}

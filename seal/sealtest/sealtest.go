@@ -114,6 +114,7 @@ var cases = []struct {
 	{"R9_CrashAfterRows", testCrashAfterRows},
 	{"R9_OrphanKeyReaped", testOrphan},
 	{"R9_SweepErasesSubject", testSweepErasesSubject},
+	{"SealedFreeText", testFreeText},
 	{"RotateKEK", testRotate},
 	{"IDUsedAgain", testIDUsedAgain},
 }
