@@ -115,6 +115,7 @@ var cases = []struct {
 	{"R9_OrphanKeyReaped", testOrphan},
 	{"R9_SweepErasesSubject", testSweepErasesSubject},
 	{"SealedFreeText", testFreeText},
+	{"R9_ReadRacingErasure", testReadRacingErasure},
 	{"RotateKEK", testRotate},
 	{"IDUsedAgain", testIDUsedAgain},
 }
