@@ -70,6 +70,10 @@
 //     refusals and fees, rectification and erasure plans, notices, and the
 //     export that answers an access request, let, audited and released
 //     here, written by package export. Kit: rights/rightstest.
+//   - seal: the content of records (and the reasons of requests and
+//     holds) sealed per subject, with keys kept apart from the database,
+//     so that erasing a subject destroys its key and the erasure reaches
+//     every backup ([Options].Vault switches it on). Kit: seal/sealtest.
 //   - memstore: the in-memory reference adapter; it implements the store
 //     of every package listed before it and passes every kit. No kit
 //     imports it: a kit tests the store it is given.

@@ -51,12 +51,30 @@ func newDEK(id keyID, key []byte) (*dek, error) {
 	return &dek{id: id, aead: aead}, nil
 }
 
+// The kinds of object a sealed value belongs to, part of its AAD.
+const (
+	fileRecord  = "record"  // a record's field
+	fileMedical = "medical" // a field of a record of the medical file
+	fileRequest = "request" // a reason in a subject's request's history
+	fileHold    = "hold"    // a hold's reason or lift reason
+)
+
 // place is where a value belongs: the AAD it is sealed under.
 type place struct {
 	subject privacy.SubjectID
-	medical bool
-	record  privacy.RecordID
-	field   privacy.Field
+	file    string // fileRecord, fileMedical, …
+	object  string // the record's, request's or hold's ID
+	field   string // the field's name, or the path of the text in its object
+}
+
+// recordPlace is the place of field f of record r in the file medical
+// says.
+func recordPlace(r *privacy.Record, medical bool, f privacy.Field) place {
+	p := place{subject: r.Subject, file: fileRecord, object: string(r.ID), field: string(f)}
+	if medical {
+		p.file = fileMedical
+	}
+	return p
 }
 
 // aad appends the AAD of p to b. IDs are privacy.ValidID (no NUL), so NUL
@@ -64,14 +82,11 @@ type place struct {
 // anything.
 func (p place) aad(b []byte) []byte {
 	b = append(b, "dossierwacht/seal/v1\x00"...)
-	if p.medical {
-		b = append(b, "medical\x00"...)
-	} else {
-		b = append(b, "record\x00"...)
-	}
+	b = append(b, p.file...)
+	b = append(b, 0)
 	b = append(b, p.subject...)
 	b = append(b, 0)
-	b = append(b, p.record...)
+	b = append(b, p.object...)
 	b = append(b, 0)
 	return append(b, p.field...)
 }
@@ -128,7 +143,7 @@ func (k *dek) open(p place, s sealed) (string, error) {
 	var aadBuf [256]byte
 	out, err := k.aead.Open(s.box[:0], s.nonce, s.box, p.aad(aadBuf[:0]))
 	if err != nil {
-		return "", &privacy.Error{Op: "seal: open", Kind: ErrTampered, Path: "fields." + truncate(string(p.field), 32),
+		return "", &privacy.Error{Op: "seal: open", Kind: ErrTampered, Path: truncate(p.field, 32),
 			Msg: "the value does not open for its record and field"}
 	}
 	return string(out), nil

@@ -18,9 +18,15 @@
 //
 // Sealed: the value of every field of every record, medical or not
 // (privacy.Record.Fields): names, addresses, the BSN, statements, notes,
-// work-capacity assessments, the medical file. That is all the personal
-// content the stores hold: by the library's contracts the rest is
-// identifiers and facts about the processing.
+// work-capacity assessments, the medical file; and the free text that may
+// hold personal content beside them: the reasons in the history of a
+// subject's request (rights.Step.Reason) and a hold's reasons
+// (retention.Hold.Reason, LiftReason). After the subject's erasure the
+// request and the hold stay readable — they are the accountability of
+// what was done, the erasure included — and their texts read as
+// [ErasedText]. A text of someone who is not a subject of the service, or
+// written after the subject's erasure (the answer to the erasure
+// request), has no key to be sealed with and is kept as written.
 //
 // In the clear, because queries, locks, audits and the retention clock
 // need them, and because none of them is content about the person:
@@ -29,18 +35,16 @@
 //     BSN; the front door's NewID makes them random);
 //   - categories and field names (the shape of a record, not its
 //     content: access decides on them, O4, R8, O6);
-//   - case kinds, purposes, sources, legal bases, policy versions;
+//   - case kinds, purposes, sources, legal bases, policy versions, the
+//     kinds, statuses, rules and grounds of requests and holds;
 //   - dates: opened, closed, created, updated, employment ended (the
 //     retention clock runs on them, R9, O12, N7);
 //   - the audit trail: events hold IDs, roles, actions, rules and times,
 //     never content (privacy.Event), so the hash chain is computed over
 //     clear data and stays verifiable after an erasure;
-//   - the free text of holds (retention.Hold.Reason, "a docket number,
-//     without personal data"), of grants and requests (document
-//     references, never content) and of request steps (staff's reasons
-//     for a decision, kept as the accountability of the request after an
-//     erasure — sealing them with the subject's key would erase the
-//     proof of the erasure itself).
+//   - document references of grants, disclosures and requests (a
+//     document's ID, by their contracts never its content), the proofs of
+//     deletion (IDs, rules, dates).
 //
 // # Keys
 //

@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
-	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 // DeleteSubject implements privacy.Store: the erasure that reaches every
@@ -187,13 +186,4 @@ func (s *Store) Reap(ctx context.Context) (Reaped, error) {
 		}
 	}
 	return out, nil
-}
-
-// PlaceHold implements retention.Store, ordered with erasures in this
-// process so that a hold and an erasure of one subject never interleave
-// between the erasure's check of the holds and its destruction of the key.
-func (s *Store) PlaceHold(ctx context.Context, h retention.Hold, e privacy.Event) error {
-	s.life.Lock()
-	defer s.life.Unlock()
-	return s.Backend.PlaceHold(ctx, h, e)
 }

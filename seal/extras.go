@@ -2,6 +2,7 @@ package seal
 
 import (
 	"context"
+	"errors"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
@@ -18,9 +19,17 @@ var _ retention.BatchStore = (*Store)(nil)
 // by itself (the record, its proof and its event), and a storage failure
 // halfway leaves the items before it done — each with its proof, so that
 // the sweep, run again, passes them by (ErrExists) — instead of none.
+//
+// After the deletions, a subject a deletion left without a subject row (a
+// sweep that erases the subject with its last record) loses its key too:
+// see [Store.EraseRecord].
 func (s *Store) EraseRecords(ctx context.Context, proofs []retention.Proof, events []privacy.Event) ([]error, error) {
 	if bs, ok := s.Backend.(retention.BatchStore); ok {
-		return bs.EraseRecords(ctx, proofs, events)
+		results, err := bs.EraseRecords(ctx, proofs, events)
+		if err == nil {
+			err = s.afterErase(ctx, proofs, events, results)
+		}
+		return results, err
 	}
 	const op = "seal: erase records"
 	if len(proofs) != len(events) {
@@ -37,7 +46,69 @@ func (s *Store) EraseRecords(ctx context.Context, proofs []retention.Proof, even
 	for i := range proofs {
 		results[i] = s.Backend.EraseRecord(ctx, proofs[i], events[i])
 	}
-	return results, nil
+	return results, s.afterErase(ctx, proofs, events, results)
+}
+
+// EraseRecord implements retention.Store: a sweep's deletion goes to the
+// Backend as it is; if it left the subject without its row (a sweep that
+// erases the subject with its last record), the subject's key is destroyed
+// at once, so that no backup opens the subject's content from then on.
+// (An erasure through DeleteSubject destroys the key before the rows; a
+// sweep decides in the Backend's transaction, so the key follows it.)
+func (s *Store) EraseRecord(ctx context.Context, p retention.Proof, e privacy.Event) error {
+	if err := s.Backend.EraseRecord(ctx, p, e); err != nil {
+		return err
+	}
+	return s.afterErase(ctx, []retention.Proof{p}, []privacy.Event{e}, []error{nil})
+}
+
+// afterErase destroys the key of every subject of the deleted items
+// (results[i] nil) that no longer exists, leaving a finished tombstone
+// with the deletion's event as the proof.
+func (s *Store) afterErase(ctx context.Context, proofs []retention.Proof, events []privacy.Event, results []error) error {
+	var checked map[privacy.SubjectID]bool
+	for i, p := range proofs {
+		if i >= len(results) || results[i] != nil || checked[p.Subject] {
+			continue
+		}
+		if checked == nil {
+			checked = map[privacy.SubjectID]bool{}
+		}
+		checked[p.Subject] = true
+		if _, err := s.Backend.Subject(ctx, p.Subject); !errors.Is(err, privacy.ErrNotFound) {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if err := s.forget(ctx, p.Subject, events[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// forget destroys the live key of a subject whose rows are gone already.
+func (s *Store) forget(ctx context.Context, id privacy.SubjectID, ev privacy.Event) error {
+	s.life.Lock()
+	defer s.life.Unlock()
+	e, err := s.keys.Get(ctx, id)
+	if errors.Is(err, privacy.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if e.Destroyed() {
+		return nil
+	}
+	s.drop(id)
+	tomb := Entry{Subject: id, KeyID: e.KeyID, Former: e.Former, Erased: ev.Time, Events: []privacy.Event{ev}}
+	if err := s.keys.Put(ctx, tomb); err != nil {
+		return err
+	}
+	s.drop(id)
+	return nil
 }
 
 // Ping reports whether the Backend is reachable, if it can say (the front

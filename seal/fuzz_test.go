@@ -17,7 +17,7 @@ func FuzzDecode(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	p := place{subject: "s-1", record: "r-1", field: privacy.FieldText}
+	p := place{subject: "s-1", file: fileRecord, object: "r-1", field: "text"}
 	good, err := k.seal(p, "a note")
 	if err != nil {
 		f.Fatal(err)
@@ -48,7 +48,7 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("open(%q) = %q: a forged value opened", v, pt)
 		}
 		// The same value opens nowhere else.
-		if _, err := k.open(place{subject: "s-2", record: "r-1", field: privacy.FieldText}, mustDecode(t, v)); err == nil {
+		if _, err := k.open(place{subject: "s-2", file: fileRecord, object: "r-1", field: "text"}, mustDecode(t, v)); err == nil {
 			t.Fatalf("%q opened for another subject", v)
 		}
 	})
@@ -67,7 +67,7 @@ func TestSealOpenRoundTrip(t *testing.T) {
 	// sealed, in its place only.
 	k, _ := newDEK(keyID{9}, make([]byte, dekLen))
 	for _, v := range []string{"", "x", "Anna de Vries", strings.Repeat("ä€", 1000), "\x00\xff", strings.Repeat("a", 1<<20)} {
-		for _, p := range []place{{subject: "s-1", record: "r-1", field: "text"}, {subject: "s-1", medical: true, record: "r-1", field: "text"}} {
+		for _, p := range []place{{subject: "s-1", file: fileRecord, object: "r-1", field: "text"}, {subject: "s-1", file: fileMedical, object: "r-1", field: "text"}} {
 			sv, err := k.seal(p, v)
 			if err != nil {
 				t.Fatal(err)
@@ -84,7 +84,7 @@ func TestSealOpenRoundTrip(t *testing.T) {
 				t.Fatalf("open = %.20q, %v; want %.20q", got, err, v)
 			}
 			other := p
-			other.medical = !p.medical
+			other.file = fileRequest
 			if _, err := k.open(other, mustDecode(t, sv)); !errors.Is(err, ErrTampered) {
 				t.Fatalf("a value of one file opened in the other: %v", err)
 			}

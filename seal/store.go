@@ -63,6 +63,10 @@ type Store struct {
 	life  sync.Mutex // orders key creation, erasure and reaping
 	mu    sync.RWMutex
 	cache map[privacy.SubjectID]*dek
+	// drops counts the drops from the cache: a key read from the key
+	// store before a drop is not cached after it, so that a read racing
+	// an erasure never puts the destroyed key back in the cache.
+	drops uint64
 }
 
 var _ Backend = (*Store)(nil)
@@ -105,7 +109,7 @@ func erased(op string, subject privacy.SubjectID) error {
 // content of an erased subject). A tombstone always fails with ErrErased.
 func (s *Store) key(ctx context.Context, op string, subject privacy.SubjectID, create bool) (*dek, error) {
 	s.mu.RLock()
-	k := s.cache[subject]
+	k, drops := s.cache[subject], s.drops
 	s.mu.RUnlock()
 	if k != nil {
 		return k, nil
@@ -126,11 +130,12 @@ func (s *Store) key(ctx context.Context, op string, subject privacy.SubjectID, c
 		// CreateSubject gives an erased ID a new key.
 		return nil, erased(op, subject)
 	}
-	return s.load(ctx, &e)
+	return s.load(ctx, &e, drops)
 }
 
-// load unwraps e's key and caches it.
-func (s *Store) load(ctx context.Context, e *Entry) (*dek, error) {
+// load unwraps e's key and caches it, unless a key was dropped from the
+// cache since e was read (drops was s.drops before).
+func (s *Store) load(ctx context.Context, e *Entry, drops uint64) (*dek, error) {
 	kek, ok := s.keks[e.KEK]
 	if !ok {
 		return nil, &privacy.Error{Op: "seal: unwrap key", Kind: ErrNoKEK, Msg: "key of subject " + string(e.Subject) + " is under " + e.KEK}
@@ -157,7 +162,7 @@ func (s *Store) load(ctx context.Context, e *Entry) (*dek, error) {
 	s.mu.Lock()
 	if c := s.cache[e.Subject]; c != nil {
 		k = c
-	} else {
+	} else if s.drops == drops {
 		s.cache[e.Subject] = k
 	}
 	s.mu.Unlock()
@@ -173,12 +178,15 @@ func (s *Store) create(ctx context.Context, op string, subject privacy.SubjectID
 		defer s.life.Unlock()
 	}
 	// Another caller may have made it while this one waited.
+	s.mu.RLock()
+	drops := s.drops
+	s.mu.RUnlock()
 	old, err := s.keys.Get(ctx, subject)
 	if err == nil && (!replace || !replaceable(&old)) {
 		if old.Destroyed() {
 			return nil, erased(op, subject)
 		}
-		return s.load(ctx, &old)
+		return s.load(ctx, &old, drops)
 	}
 	raw := make([]byte, dekLen)
 	defer clear(raw)
@@ -205,11 +213,11 @@ func (s *Store) create(ctx context.Context, op string, subject privacy.SubjectID
 			if e.Destroyed() {
 				return nil, erased(op, subject)
 			}
-			return s.load(ctx, &e)
+			return s.load(ctx, &e, drops)
 		}
 		return nil, err
 	}
-	return s.load(ctx, &e)
+	return s.load(ctx, &e, drops)
 }
 
 // CreateSubject implements privacy.Store: the subject gets its data key
@@ -237,6 +245,7 @@ func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject, events [
 // drop removes the subject's key from the cache.
 func (s *Store) drop(subject privacy.SubjectID) {
 	s.mu.Lock()
+	s.drops++
 	delete(s.cache, subject)
 	s.mu.Unlock()
 }
@@ -266,7 +275,7 @@ func (s *Store) sealRecord(ctx context.Context, op string, r privacy.Record, med
 	}
 	fields := make(map[privacy.Field]string, len(r.Fields))
 	for f, v := range r.Fields {
-		sv, err := k.seal(place{subject: r.Subject, medical: medical, record: r.ID, field: f}, v)
+		sv, err := k.seal(recordPlace(&r, medical, f), v)
 		if err != nil {
 			return privacy.Record{}, unavailable("seal: "+op, err)
 		}
@@ -302,7 +311,7 @@ func (s *Store) openRecord(ctx context.Context, op string, r *privacy.Record, me
 			return &privacy.Error{Op: "seal: " + op, Kind: ErrTampered, Path: "fields." + truncate(string(f), 32),
 				Msg: "the value was sealed for another subject"}
 		}
-		pt, err := k.open(place{subject: r.Subject, medical: medical, record: r.ID, field: f}, sv)
+		pt, err := k.open(recordPlace(r, medical, f), sv)
 		if err != nil {
 			return err
 		}

@@ -428,3 +428,87 @@ func testIDUsedAgain(t *testing.T, w *world) {
 		t.Errorf("a value of the erased earlier subject: %v, want ErrErased", err)
 	}
 }
+
+// sweeper is a Backend whose sweep erases the subject with its record, as
+// a sweep of a subject's last data may.
+type sweeper struct{ seal.Backend }
+
+func (s sweeper) EraseRecord(ctx context.Context, p retention.Proof, e privacy.Event) error {
+	return s.Backend.DeleteSubject(ctx, p.Subject, []privacy.Event{e})
+}
+
+func testSweepErasesSubject(t *testing.T, w *world) {
+	// Rules R9, O12: a sweep that leaves a subject without its row
+	// destroys the subject's key at once, with the sweep's event as the
+	// proof; a backup taken before opens nothing of it.
+	s := Wrap(t, sweeper{w.b}, w.keys)
+	ev := w.events(w.anna.ID, privacy.EventDelete)[0]
+	p := retention.Proof{Record: w.anna.Records[0].ID, Case: w.anna.Case, Subject: w.anna.ID, Category: privacy.CategoryIdentity,
+		Updated: w.anna.Records[0].Updated, Deleted: ev.Time, Rule: privacy.O12}
+	if err := s.EraseRecord(w.ctx, p, ev); err != nil {
+		t.Fatalf("EraseRecord: %v", err)
+	}
+	proof, err := s.Erasure(w.ctx, w.anna.ID)
+	if err != nil || proof.Pending || !proof.Erased.Equal(ev.Time) {
+		t.Errorf("the proof of the key's destruction after a sweep: %+v, %v", proof, err)
+	}
+	wantKeys(t, w.keys, []privacy.SubjectID{w.bob.ID}, []privacy.SubjectID{w.anna.ID})
+	// A sweep that leaves the subject keeps the key.
+	ev2 := w.events(w.bob.ID, privacy.EventDelete)[0]
+	p2 := retention.Proof{Record: w.bob.Records[1].ID, Case: w.bob.Case, Subject: w.bob.ID, Category: privacy.CategoryNotes,
+		Updated: w.bob.Records[1].Updated, Deleted: ev2.Time, Rule: privacy.O12}
+	if err := w.s.EraseRecord(w.ctx, p2, ev2); err != nil {
+		t.Fatalf("EraseRecord: %v", err)
+	}
+	wantKeys(t, w.keys, []privacy.SubjectID{w.bob.ID}, []privacy.SubjectID{w.anna.ID})
+	if _, err := w.s.Record(w.ctx, w.bob.Records[0].ID); err != nil {
+		t.Errorf("bob's other record after a sweep of one: %v", err)
+	}
+}
+
+// slowGet is a key store whose first Get of a subject reads the entry and
+// then waits for a signal before it returns it: a reader that read the key
+// just before an erasure destroyed it.
+type slowGet struct {
+	seal.Keys
+	subject privacy.SubjectID
+	read    chan struct{} // closed when the first Get has read
+	release chan struct{} // the first Get returns when closed
+	once    atomic.Bool
+}
+
+func (k *slowGet) Get(ctx context.Context, s privacy.SubjectID) (seal.Entry, error) {
+	e, err := k.Keys.Get(ctx, s)
+	if s == k.subject && k.once.CompareAndSwap(false, true) {
+		close(k.read)
+		<-k.release
+	}
+	return e, err
+}
+
+func testReadRacingErasure(t *testing.T, w *world) {
+	// A read that fetched the key just before the erasure destroyed it
+	// does not put it back in the Store's cache: after a crash between
+	// the key's destruction and the rows', the same Store reads nothing
+	// of the subject either.
+	slow := &slowGet{Keys: w.keys, subject: w.anna.ID, read: make(chan struct{}), release: make(chan struct{})}
+	c := &crash{Keys: slow, after: true, at: func(e seal.Entry) bool { return e.Pending }}
+	c.b = crashBackend{w.b, c}
+	s := Wrap(t, c.b.(crashBackend), c)
+	done := make(chan error)
+	go func() {
+		_, err := s.Record(w.ctx, w.anna.Records[0].ID)
+		done <- err
+	}()
+	<-slow.read
+	if err := s.DeleteSubject(w.ctx, w.anna.ID, w.events(w.anna.ID, privacy.EventDelete)); err == nil {
+		t.Fatal("DeleteSubject went through a crash")
+	}
+	close(slow.release)
+	if err := <-done; err != nil {
+		t.Logf("the racing read: %v", err) // it read before the erasure: either outcome is its own
+	}
+	if r, err := s.Record(w.ctx, w.anna.Records[0].ID); err == nil {
+		t.Errorf("after the erasure's crash the Store still reads %v: the destroyed key came back to its cache", r.Fields)
+	}
+}

@@ -113,6 +113,9 @@ var cases = []struct {
 	{"R9_CrashBeforeRows", testCrashBeforeRows},
 	{"R9_CrashAfterRows", testCrashAfterRows},
 	{"R9_OrphanKeyReaped", testOrphan},
+	{"R9_SweepErasesSubject", testSweepErasesSubject},
+	{"SealedFreeText", testFreeText},
+	{"R9_ReadRacingErasure", testReadRacingErasure},
 	{"RotateKEK", testRotate},
 	{"IDUsedAgain", testIDUsedAgain},
 }
