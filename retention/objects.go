@@ -175,7 +175,18 @@ func (r *Engine) own(k privacy.DataKind, ended time.Time, now time.Time) verdict
 // recordVerdict is what a record's schedule says for the objects that
 // outlive it.
 func (r *Engine) recordVerdict(s *Schedule) verdict {
-	return verdict{kept: s.Status == StatusKept, due: s.Due, reason: s.Reason, rule: s.Rule, citation: r.Citation(s), hold: s.Hold}
+	v := verdict{kept: s.Status == StatusKept, due: s.Due, reason: s.Reason, rule: s.Rule, citation: r.Citation(s), hold: s.Hold}
+	switch {
+	case s.Reason == ReasonHold:
+		v.citation = string(s.Ground)
+	case s.Reason != ReasonErasure:
+	case r.medErasure != nil && s.Rule == r.medErasure.Rule:
+		v.citation = r.medErasure.Citation
+	default:
+		// Rules R9, O13: the subject's right to erasure.
+		v.citation = "AVG art. 17(1)"
+	}
+	return v
 }
 
 // ScheduleObjects appends to dst the schedules, at now, of the stored

@@ -22,8 +22,13 @@
 // while they run (G3); candidate paging; copy semantics; typed errors; and
 // atomicity under an injected failure for adapters that implement
 // [privacytest.FaultInjector]. Adapters that also implement [EventLog]
-// have their audit events checked, and those that implement
-// [retention.BatchStore] their batch deletions.
+// have their audit events checked, those that implement
+// [retention.BatchStore] their batch deletions, and those that implement
+// [retention.ObjectStore] the sweep of every other kind of stored data
+// (R9, O12, N7, G4): subjects, cases, holds, erasure requests and — when
+// the store keeps them too — consent grants, disclosure-log entries and
+// subject requests, each with its proof, never while a hold keeps it
+// (G3), and the checks of EraseObject.
 package retentiontest
 
 import (
@@ -80,6 +85,9 @@ func Run(t *testing.T, newStore func(t *testing.T) retention.Store) {
 		})
 	}
 	for _, tc := range cases {
+		run(t, tc.name, tc.run, false)
+	}
+	for _, tc := range objectCases {
 		run(t, tc.name, tc.run, false)
 	}
 	probe := newStore(t)
