@@ -375,3 +375,44 @@ func (r *Engine) AuditBefore(now time.Time) time.Time {
 	}
 	return d.AddDays(1).In(r.loc)
 }
+
+// ObjectSchedules returns the schedules at now of the subject's stored
+// objects besides records (see [Engine.ScheduleObjects]): what a sweep
+// would remove, and what is kept and by which rule — a statute with its
+// citation, a hold, a period still running. Grants, requests and
+// disclosure-log entries are included when the store is an
+// [ObjectStore].
+func (r *Keeper) ObjectSchedules(ctx context.Context, subject privacy.SubjectID, now time.Time) ([]ObjectSchedule, error) {
+	const op = "retention: object schedules"
+	if !privacy.ValidID(string(subject)) {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "subject", Msg: "malformed subject ID"}
+	}
+	if err := checkNow(op, now); err != nil {
+		return nil, err
+	}
+	d, err := r.store.Dossier(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	var objs []Object
+	if os, ok := r.store.(ObjectStore); ok {
+		if objs, err = os.Objects(ctx, subject); err != nil {
+			return nil, err
+		}
+	}
+	return r.rules.ScheduleObjects(nil, &d, objs, r.rules.Schedule(nil, &d, now), now), nil
+}
+
+// ObjectProofs returns the proofs of deletion of the subject's stored
+// objects besides records, oldest first; none when the store is not an
+// [ObjectStore].
+func (r *Keeper) ObjectProofs(ctx context.Context, subject privacy.SubjectID) ([]ObjectProof, error) {
+	if !privacy.ValidID(string(subject)) {
+		return nil, &privacy.Error{Op: "retention: object proofs", Kind: privacy.ErrInvalid, Path: "subject", Msg: "malformed subject ID"}
+	}
+	os, ok := r.store.(ObjectStore)
+	if !ok {
+		return nil, nil
+	}
+	return os.ObjectProofs(ctx, subject)
+}

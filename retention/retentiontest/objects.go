@@ -6,10 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
-	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // objectCases run when the store is a [retention.ObjectStore]: sweeps then
@@ -29,10 +27,11 @@ var longAfter = closed.AddDate(8, 0, 0)
 
 // objectsWorld: subject s-o whose employment ended when its absence case
 // c-o closed, with a note n-o and employment data f-o (fiscal, 7 years);
-// a lifted hold, a granted erasure request of n-o, a revoked written
-// consent, a disclosure of n-o that rests on it and an answered access
-// request, the last three when the store keeps consent and requests too.
-// It returns the kinds it holds.
+// a lifted hold and a granted erasure request of n-o. It returns the kinds
+// it holds. (Grants, disclosure-log entries and requests belong to the
+// stores of packages consent and rights, above this kit: an adapter's own
+// tests and the compliance kit's R9/nothing_outlives_its_retention check
+// them.)
 func (e *env) objectsWorld(t *testing.T, fiscal bool) []privacy.DataKind {
 	t.Helper()
 	e.subject(t, "s-o")
@@ -59,41 +58,6 @@ func (e *env) objectsWorld(t *testing.T, fiscal bool) []privacy.DataKind {
 	if _, err := e.r.RequestErasure(e.ctx, officer, retention.Erasure{ID: "e-o", Subject: "s-o", Records: []privacy.RecordID{"n-o"},
 		Rule: privacy.O13, Received: at}, at.Add(2*time.Hour)); err != nil {
 		t.Fatalf("RequestErasure: %v", err)
-	}
-	ev := func(what string) []privacy.Event {
-		return []privacy.Event{{Time: at, Principal: clerk.ID, Role: clerk.Role, Action: privacy.EventCreate,
-			Outcome: privacy.OutcomeAllowed, Rule: privacy.O14, Subject: "s-o", Object: what}}
-	}
-	if cs, ok := e.s.(consent.Store); ok {
-		to := consent.Recipient{Kind: privacy.PartyThirdParty, Party: "insurer-x"}
-		g := consent.Grant{ID: "g-o", Subject: "s-o", Recipient: to, Categories: []privacy.Category{privacy.CategoryNotes},
-			Purpose: privacy.PurposeAbsenceGuidance, Case: "c-o", Form: consent.FormWritten, Document: "doc-1", Given: t0, From: t0}
-		if err := cs.AddGrant(e.ctx, g, ev("grant:g-o")); err != nil {
-			t.Fatalf("AddGrant: %v", err)
-		}
-		d := consent.Disclosure{ID: "d-o", Subject: "s-o", Case: "c-o", Recipient: to,
-			Items: []consent.Item{{Category: privacy.CategoryNotes, Record: "n-o"}}, Purpose: privacy.PurposeAbsenceGuidance,
-			At: t0.Add(time.Hour), By: clerk.ID, Role: clerk.Role, Rule: privacy.O14, Basis: privacy.BasisWrittenConsent,
-			Grants: []consent.GrantID{"g-o"}, Policy: "strict@1.0.0"}
-		if err := cs.Disclose(e.ctx, "s-o", "", func([]consent.Grant, []consent.Coverage) consent.Verdict {
-			return consent.Verdict{Disclosure: &d, Events: ev("disclosure:d-o")}
-		}); err != nil {
-			t.Fatalf("Disclose: %v", err)
-		}
-		if _, err := cs.RevokeGrant(e.ctx, "g-o", at, ev("grant:g-o")); err != nil {
-			t.Fatalf("RevokeGrant: %v", err)
-		}
-		kinds = append(kinds, privacy.DataGrant, privacy.DataDisclosure)
-	}
-	if rs, ok := e.s.(rights.Store); ok {
-		r := rights.Request{ID: "q-o", Subject: "s-o", Kind: rights.KindAccess, Form: rights.FormWritten, Received: at,
-			Status: rights.StatusAnswered, Policy: "strict@1.0.0", History: []rights.Step{
-				{Kind: rights.StepFiled, Status: rights.StatusReceived, At: at, By: officer.ID, Rule: privacy.R11, Policy: "strict@1.0.0"},
-				{Kind: rights.StepAnswered, Status: rights.StatusAnswered, At: at.Add(time.Hour), By: officer.ID, Rule: privacy.R11, Policy: "strict@1.0.0"}}}
-		if err := rs.CreateRequest(e.ctx, r, ev("request:q-o")); err != nil {
-			t.Fatalf("CreateRequest: %v", err)
-		}
-		kinds = append(kinds, privacy.DataRequest)
 	}
 	return kinds
 }

@@ -25,10 +25,9 @@
 // have their audit events checked, those that implement
 // [retention.BatchStore] their batch deletions, and those that implement
 // [retention.ObjectStore] the sweep of every other kind of stored data
-// (R9, O12, N7, G4): subjects, cases, holds, erasure requests and — when
-// the store keeps them too — consent grants, disclosure-log entries and
-// subject requests, each with its proof, never while a hold keeps it
-// (G3), and the checks of EraseObject.
+// (R9, O12, N7): subjects, cases, holds and erasure requests, each with
+// its proof, never while a hold keeps it (G3), and the checks of
+// EraseObject.
 package retentiontest
 
 import (
