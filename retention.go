@@ -63,8 +63,14 @@ func (s *Service) RequestErasure(ctx context.Context, a *Actor, e retention.Eras
 // Sweep deletes every record due now (rules R9, O12, N7, N8), each with a
 // proof of deletion and an audit event, never what a legal hold keeps
 // (G3), and lists per recipient the erased records it received, to be
-// told (G4). Only the privacy officer (or the nightly job acting as one)
-// sweeps.
+// told (G4). It removes, when due, every other kind of stored data too —
+// disclosure-log entries, consent grants, subject requests, erasure
+// requests, lifted holds, cases and, last, the subject — each by its own
+// rule of the policy ([privacy.DataRule]) with a proof ([Service.ObjectProofs])
+// and an audit event, and audit events after their retention (N9). The
+// report counts each kind (Report.Objects, Report.AuditPruned) and lists
+// the kinds the store cannot remove (Report.Unswept). Only the privacy
+// officer (or the nightly job acting as one) sweeps.
 func (s *Service) Sweep(ctx context.Context, a *Actor) (retention.Report, error) {
 	if err := s.officer(ctx, verbSweep, a, "", "sweep", privacy.EventExecute); err != nil {
 		return retention.Report{}, err
@@ -160,6 +166,27 @@ func (s *Service) Statement(w io.Writer, opts *statement.Options) error {
 // 30) the policy renders.
 func (s *Service) Register(w io.Writer, opts *statement.Options) error {
 	return statement.RenderRegister(w, s.policy, opts)
+}
+
+// ObjectProofs returns the proofs of deletion of the subject's stored data
+// besides records — master data, cases, holds, erasure requests, grants,
+// requests, disclosure-log entries — oldest first, each naming its rule
+// and citation (rules R9, O12, N7, G3, G4). They hold no content and
+// outlive the subject. Only the privacy officer reads them.
+func (s *Service) ObjectProofs(ctx context.Context, a *Actor, subject privacy.SubjectID) ([]retention.ObjectProof, error) {
+	const v = verb("read proofs")
+	if err := s.checkActor(ctx, v, a); err != nil {
+		return nil, err
+	}
+	e := s.event(a, privacy.EventRead, subject, "", "object-proofs", privacy.O12, true)
+	if a.Role != privacy.RolePrivacyOfficer {
+		return nil, s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "only the privacy officer reads proofs of deletion"))
+	}
+	// No audit, no answer (G7): the read is logged before it is made.
+	if err := s.audit(ctx, e); err != nil {
+		return nil, err
+	}
+	return s.retention.ObjectProofs(ctx, subject)
 }
 
 // Proofs returns the proofs of deletion kept for subject, oldest first:
