@@ -63,6 +63,12 @@ type Options struct {
 	// SweepBatch is how many due records a sweep deletes per atomic step
 	// of the store; the default is retention's.
 	SweepBatch int
+	// Checkpoints, if set, keep the heads of the audit trail's chains
+	// outside the database (rule G7; [access.NewFileCheckpoints] for a
+	// file): the Service saves them as it runs ([Service.Checkpoint]) and
+	// VerifyAudit checks the trail against them, so that a chain cut
+	// short, removed or rewritten in the database is found.
+	Checkpoints access.Checkpoints
 }
 
 // Service is the front door of the library: one value, built from a
@@ -90,6 +96,8 @@ type Service struct {
 	retention *retention.Keeper
 	desk      *rights.Desk
 	clock     func() time.Time
+
+	checkpoints access.Checkpoints
 }
 
 // pinger is an optional extra of a Store: Open checks that the store is
@@ -124,7 +132,7 @@ func Open(ctx context.Context, store Store, policy *privacy.Policy, opts *Option
 		return nil, err
 	}
 	s := &Service{policy: policy, store: store, dossiers: dossiers, guard: guard, engine: guard.Engine(),
-		registry: registry, clock: opts.Clock}
+		registry: registry, clock: opts.Clock, checkpoints: opts.Checkpoints}
 	if s.clock == nil {
 		s.clock = time.Now
 	}

@@ -44,35 +44,35 @@ func (s tamperStore) tamper(ctx context.Context, change func(exec func(stmt stri
 
 // event reads the event numbered seq; pgx.ErrNoRows (privacy.ErrNotFound)
 // when there is none.
-func (s tamperStore) event(ctx context.Context, tx pgx.Tx, seq uint64) (privacy.Event, error) {
-	return scanEvent(tx.QueryRow(ctx, s.replacer().Replace(`SELECT `+eventColumns+` FROM {schema}.audit_events WHERE seq = $1`), int64(seq)))
+func (s tamperStore) event(ctx context.Context, tx pgx.Tx, chain privacy.SubjectID, seq uint64) (privacy.Event, error) {
+	return scanEvent(tx.QueryRow(ctx, s.replacer().Replace(`SELECT `+eventColumns+` FROM {schema}.audit_events WHERE subject = $1 AND seq = $2`), string(chain), int64(seq)))
 }
 
 // setEvent overwrites the row numbered seq with e's content and hashes.
-func setEvent(exec func(string, ...any) (int64, error), seq uint64, e privacy.Event) error {
+func setEvent(exec func(string, ...any) (int64, error), chain privacy.SubjectID, seq uint64, e privacy.Event) error {
 	_, err := exec(`UPDATE {schema}.audit_events SET time = $1, principal = $2, role = $3, on_behalf_of = $4, purpose = $5,
 	subject = $6, case_id = $7, category = $8, object = $9, action = $10, outcome = $11, rule = $12, policy = $13,
-	access_point = $14, client = $15, prev = $16, hash = $17 WHERE seq = $18`, ts(e.Time), string(e.Principal),
+	access_point = $14, client = $15, prev = $16, hash = $17 WHERE subject = $19 AND seq = $18`, ts(e.Time), string(e.Principal),
 		string(e.Role), string(e.OnBehalfOf), string(e.Purpose), string(e.Subject), string(e.Case), string(e.Category),
 		e.Object, string(e.Action), string(e.Outcome), string(e.Rule), e.Policy, e.AccessPoint, e.Client, e.Prev[:], e.Hash[:],
-		int64(seq))
+		int64(seq), string(chain))
 	return err
 }
 
-func (s tamperStore) TamperEvent(ctx context.Context, seq uint64, change func(*privacy.Event)) error {
+func (s tamperStore) TamperEvent(ctx context.Context, chain privacy.SubjectID, seq uint64, change func(*privacy.Event)) error {
 	return s.tamper(ctx, func(exec func(string, ...any) (int64, error), tx pgx.Tx) error {
-		e, err := s.event(ctx, tx, seq)
+		e, err := s.event(ctx, tx, chain, seq)
 		if err != nil {
 			return err
 		}
 		change(&e)
-		return setEvent(exec, seq, e)
+		return setEvent(exec, chain, seq, e)
 	})
 }
 
-func (s tamperStore) DeleteEvent(ctx context.Context, seq uint64) error {
+func (s tamperStore) DeleteEvent(ctx context.Context, chain privacy.SubjectID, seq uint64) error {
 	return s.tamper(ctx, func(exec func(string, ...any) (int64, error), _ pgx.Tx) error {
-		n, err := exec(`DELETE FROM {schema}.audit_events WHERE seq = $1`, int64(seq))
+		n, err := exec(`DELETE FROM {schema}.audit_events WHERE subject = $1 AND seq = $2`, string(chain), int64(seq))
 		if err == nil && n == 0 {
 			err = pgx.ErrNoRows
 		}
@@ -80,19 +80,19 @@ func (s tamperStore) DeleteEvent(ctx context.Context, seq uint64) error {
 	})
 }
 
-func (s tamperStore) InsertEvent(ctx context.Context, after uint64, e privacy.Event) error {
+func (s tamperStore) InsertEvent(ctx context.Context, chain privacy.SubjectID, after uint64, e privacy.Event) error {
 	return s.tamper(ctx, func(exec func(string, ...any) (int64, error), tx pgx.Tx) error {
 		if after != 0 {
-			if _, err := s.event(ctx, tx, after); err != nil {
+			if _, err := s.event(ctx, tx, chain, after); err != nil {
 				return err
 			}
 		}
 		// Up by one through negative numbers, so that no two rows share a
 		// number on the way.
-		if _, err := exec(`UPDATE {schema}.audit_events SET seq = -(seq + 1) WHERE seq > $1`, int64(after)); err != nil {
+		if _, err := exec(`UPDATE {schema}.audit_events SET seq = -(seq + 1) WHERE subject = $1 AND seq > $2`, string(chain), int64(after)); err != nil {
 			return err
 		}
-		if _, err := exec(`UPDATE {schema}.audit_events SET seq = -seq WHERE seq < 0`); err != nil {
+		if _, err := exec(`UPDATE {schema}.audit_events SET seq = -seq WHERE subject = $1 AND seq < 0`, string(chain)); err != nil {
 			return err
 		}
 		_, err := exec(`INSERT INTO {schema}.audit_events (`+eventColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
@@ -103,19 +103,19 @@ func (s tamperStore) InsertEvent(ctx context.Context, after uint64, e privacy.Ev
 	})
 }
 
-func (s tamperStore) SwapEvents(ctx context.Context, a, b uint64) error {
+func (s tamperStore) SwapEvents(ctx context.Context, chain privacy.SubjectID, a, b uint64) error {
 	return s.tamper(ctx, func(exec func(string, ...any) (int64, error), tx pgx.Tx) error {
-		ea, err := s.event(ctx, tx, a)
+		ea, err := s.event(ctx, tx, chain, a)
 		if err != nil {
 			return err
 		}
-		eb, err := s.event(ctx, tx, b)
+		eb, err := s.event(ctx, tx, chain, b)
 		if err != nil {
 			return err
 		}
-		if err := setEvent(exec, a, eb); err != nil {
+		if err := setEvent(exec, chain, a, eb); err != nil {
 			return err
 		}
-		return setEvent(exec, b, ea)
+		return setEvent(exec, chain, b, ea)
 	})
 }
