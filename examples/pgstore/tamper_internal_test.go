@@ -2,9 +2,12 @@ package pgstore
 
 import (
 	"context"
+	"testing"
+	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/access/accesstest"
+	"github.com/dossierwacht/dossierwacht/examples/internal/tampertest"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/jackc/pgx/v5"
 )
@@ -26,9 +29,12 @@ func TamperableForTest(s *Store) access.Store { return tamperStore{s} }
 // Its statements name the table as {schema}.audit_events.
 func (s tamperStore) tamper(ctx context.Context, change func(exec func(stmt string, args ...any) (int64, error), tx pgx.Tx) error) error {
 	table := pgx.Identifier{s.schema, "audit_events"}.Sanitize()
+	anchors := pgx.Identifier{s.schema, "audit_anchors"}.Sanitize()
 	return s.write(ctx, "pgstore: tamper", func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `ALTER TABLE `+table+` DISABLE TRIGGER USER`); err != nil {
-			return err
+		for _, t := range []string{table, anchors} {
+			if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` DISABLE TRIGGER USER`); err != nil {
+				return err
+			}
 		}
 		exec := func(stmt string, args ...any) (int64, error) {
 			tag, err := tx.Exec(ctx, s.replacer().Replace(stmt), args...)
@@ -37,8 +43,12 @@ func (s tamperStore) tamper(ctx context.Context, change func(exec func(stmt stri
 		if err := change(exec, tx); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `ALTER TABLE `+table+` ENABLE TRIGGER USER`)
-		return err
+		for _, t := range []string{table, anchors} {
+			if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` ENABLE TRIGGER USER`); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -117,5 +127,30 @@ func (s tamperStore) SwapEvents(ctx context.Context, chain privacy.SubjectID, a,
 			return err
 		}
 		return setEvent(exec, chain, b, ea)
+	})
+}
+
+// tamperDB is the attacker's hold on the database for package tampertest:
+// every statement with the trail's triggers off, as the tables' owner
+// could.
+type tamperDB struct{ s tamperStore }
+
+func (d tamperDB) Exec(ctx context.Context, stmt string, args ...any) error {
+	return d.s.tamper(ctx, func(exec func(string, ...any) (int64, error), _ pgx.Tx) error {
+		_, err := exec(stmt, args...)
+		return err
+	})
+}
+
+func (tamperDB) Time(t time.Time) any { return ts(t) }
+
+// TestTamper21 runs the 21 ways of tampering with the trail of issue 14
+// (rule G7), on a fresh trail and a pruned one: each is found with the key
+// and the checkpoints, and named.
+func TestTamper21(t *testing.T) {
+	pool := PoolForTest(t, pgx.QueryExecModeExec)
+	tampertest.Run(t, func(t *testing.T, key []byte) (tampertest.Store, tampertest.DB) {
+		s := NewForTest(t, pool, &Options{Schema: SchemaForTest(t), AuditKey: key})
+		return s, tamperDB{tamperStore{s}}
 	})
 }

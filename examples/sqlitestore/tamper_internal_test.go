@@ -3,9 +3,13 @@ package sqlitestore
 import (
 	"context"
 	"database/sql"
+	"path/filepath"
+	"testing"
+	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/access/accesstest"
+	"github.com/dossierwacht/dossierwacht/examples/internal/tampertest"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -138,5 +142,33 @@ func (s tamperStore) SwapEvents(ctx context.Context, chain privacy.SubjectID, a,
 			return err
 		}
 		return setEvent(ctx, tx, chain, b, ea)
+	})
+}
+
+// tamperDB is the attacker's hold on the file for package tampertest: every
+// statement with the trail's triggers dropped, as someone with the file
+// would.
+type tamperDB struct{ s tamperStore }
+
+func (d tamperDB) Exec(ctx context.Context, stmt string, args ...any) error {
+	return d.s.tamper(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, inFile(stmt), args...)
+		return err
+	})
+}
+
+func (tamperDB) Time(t time.Time) any { return micros(t) }
+
+// TestTamper21 runs the 21 ways of tampering with the trail of issue 14
+// (rule G7), on a fresh trail and a pruned one: each is found with the key
+// and the checkpoints, and named.
+func TestTamper21(t *testing.T) {
+	tampertest.Run(t, func(t *testing.T, key []byte) (tampertest.Store, tampertest.DB) {
+		s, err := Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), &Options{AuditKey: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s, tamperDB{tamperStore{s}}
 	})
 }
