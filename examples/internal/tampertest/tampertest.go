@@ -56,7 +56,7 @@ type tamperCase struct {
 	pruned bool
 	// anyChain: the case breaks every chain; the verifier names the first.
 	anyChain bool
-	do     func(ctx context.Context, t *testing.T, db DB, s Store, a at) error
+	do       func(ctx context.Context, t *testing.T, db DB, s Store, a at) error
 }
 
 // event returns the stored event seq of the chain.
