@@ -467,7 +467,7 @@ func TestAttack(t *testing.T) {
 		before := len(w.events(t))
 		_, derr := svc.Decide(ctx, w.actors[privacy.RoleCaseManager], case1, privacy.ActionRead, privacy.CategoryNotes, "")
 		_, _ = svc.PlanSweep(ctx, w.actors[privacy.RolePrivacyOfficer])
-		_, _ = svc.VerifyAudit(ctx, w.actors[privacy.RolePrivacyOfficer], access.Checkpoint{})
+		_, _ = svc.VerifyAudit(ctx, w.actors[privacy.RolePrivacyOfficer], nil)
 		for _, e := range w.events(t)[before:] {
 			if e.Time.IsZero() {
 				t.Errorf("event %d (%s %s by %s) has no time; Decide answered %v", e.Seq, e.Action, e.Object, e.Principal, derr)

@@ -3,6 +3,7 @@ package dossierwacht
 import (
 	"context"
 	"io"
+	"maps"
 
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/privacy"
@@ -81,7 +82,10 @@ func (s *Service) Sweep(ctx context.Context, a *Actor) (retention.Report, error)
 	}
 	// The sweep as a whole is one execute event (N9); each deletion has
 	// its own delete event beside its proof.
-	return report, s.audit(ctx, s.event(a, privacy.EventExecute, "", "", "sweep", privacy.O12, true))
+	if err := s.audit(ctx, s.event(a, privacy.EventExecute, "", "", "sweep", privacy.O12, true)); err != nil {
+		return report, err
+	}
+	return report, s.Checkpoint(ctx)
 }
 
 // PlanSweep is a sweep's dry run: the schedule of every record a sweep now
@@ -105,24 +109,64 @@ func (s *Service) PlanSweep(ctx context.Context, a *Actor) ([]retention.Schedule
 	return out, nil
 }
 
-// VerifyAudit checks the whole audit trail against want, a checkpoint kept
-// from an earlier verification (the zero Checkpoint: none), and returns
-// the checkpoint it reached; a broken chain fails with access.ErrTampered
-// (rule G7). The privacy officer and the administrator verify.
-func (s *Service) VerifyAudit(ctx context.Context, a *Actor, want access.Checkpoint) (access.Checkpoint, error) {
+// VerifyAudit checks every chain of the audit trail (one per subject, and
+// the service's own) against want, heads kept from an earlier verification
+// (nil: none), and against the heads kept in Options.Checkpoints, and
+// returns the heads it reached, which it then saves there. A broken chain
+// fails with access.ErrTampered, a stored event that cannot be read with
+// access.ErrDamaged (rule G7); a [*access.ChainError] names the chain, the
+// event and the problem. The privacy officer and the administrator verify.
+func (s *Service) VerifyAudit(ctx context.Context, a *Actor, want access.Heads) (access.Heads, error) {
 	const v = verbVerify
 	if err := s.checkActor(ctx, v, a); err != nil {
-		return access.Checkpoint{}, err
+		return nil, err
 	}
 	if a.Role != privacy.RolePrivacyOfficer && a.Role != privacy.RoleAdministrator {
 		e := s.event(a, privacy.EventExecute, "", "", "audit-trail", roleRule(a.Role), false)
-		return access.Checkpoint{}, s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "only the privacy officer and the administrator verify the audit trail"))
+		return nil, s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "only the privacy officer and the administrator verify the audit trail"))
 	}
-	cp, err := s.guard.Verify(ctx, want)
+	all := access.Heads{}
+	if s.checkpoints != nil {
+		kept, err := s.checkpoints.Load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(all, kept)
+	}
+	for id, cp := range want {
+		if cur, ok := all[id]; !ok || cp.Seq > cur.Seq {
+			all[id] = cp
+		}
+	}
+	heads, err := s.guard.Verify(ctx, all)
 	if err != nil {
-		return cp, err
+		return heads, err
 	}
-	return cp, s.audit(ctx, s.event(a, privacy.EventExecute, "", "", "audit-trail", privacy.G7, true))
+	if s.checkpoints != nil {
+		if err := s.checkpoints.Save(ctx, heads); err != nil {
+			return heads, err
+		}
+	}
+	return heads, s.audit(ctx, s.event(a, privacy.EventExecute, "", "", "audit-trail", privacy.G7, true))
+}
+
+// Checkpoint saves the head of every chain of the audit trail to
+// Options.Checkpoints (rule G7), if the Service has them and its store can
+// read its heads ([access.HeadsStore]): a chain later cut short, removed or
+// rewritten fails VerifyAudit against them. The Service checkpoints after
+// every verification and sweep; a program calls Checkpoint as well, at a
+// pace it chooses (every minute, at shutdown), so that what is appended in
+// between is covered as soon as it can be.
+func (s *Service) Checkpoint(ctx context.Context) error {
+	hs, ok := s.store.(access.HeadsStore)
+	if s.checkpoints == nil || !ok {
+		return nil
+	}
+	heads, err := hs.AuditHeads(ctx)
+	if err != nil {
+		return err
+	}
+	return s.checkpoints.Save(ctx, heads)
 }
 
 // GroupFigure answers an anonymised figure about a group of an employer's

@@ -75,6 +75,12 @@ type Options struct {
 	// art. 5(1)(e); see package seal). Open wraps the store with
 	// [seal.Wrap], which first finishes erasures a crash left half done.
 	Vault *seal.Vault
+	// Checkpoints, if set, keep the heads of the audit trail's chains
+	// outside the database (rule G7; [access.NewFileCheckpoints] for a
+	// file): the Service saves them as it runs ([Service.Checkpoint]) and
+	// VerifyAudit checks the trail against them, so that a chain cut
+	// short, removed or rewritten in the database is found.
+	Checkpoints access.Checkpoints
 }
 
 // Service is the front door of the library: one value, built from a
@@ -103,6 +109,8 @@ type Service struct {
 	desk      *rights.Desk
 	clock     func() time.Time
 	latest    atomic.Int64 // the latest time now handed out, in Unix microseconds
+
+	checkpoints access.Checkpoints
 }
 
 // pinger is an optional extra of a Store: Open checks that the store is
@@ -144,7 +152,7 @@ func Open(ctx context.Context, store Store, policy *privacy.Policy, opts *Option
 		return nil, err
 	}
 	s := &Service{policy: policy, store: store, dossiers: dossiers, guard: guard, engine: guard.Engine(),
-		registry: registry, clock: opts.Clock}
+		registry: registry, clock: opts.Clock, checkpoints: opts.Checkpoints}
 	if s.clock == nil {
 		s.clock = time.Now
 	}

@@ -206,18 +206,19 @@ func ExampleVerify() {
 	if _, err := guard.View(ctx, access.ViewRequest{Principal: hr, Case: "case-anna", Purpose: privacy.PurposeAbsenceGuidance, Time: now}); err != nil {
 		log.Fatal(err)
 	}
-	head, err := guard.Verify(ctx, access.Checkpoint{})
-	fmt.Println(head.Seq, err)
+	// Every subject's events form a chain of their own.
+	head, err := guard.Verify(ctx, nil)
+	fmt.Println(head["employee-anna"].Seq, err)
 	// The refused read of the absence reason, the view's third event after
 	// the case file's seven writes, is made to look allowed.
-	if err := store.TamperEvent(ctx, 10, func(e *privacy.Event) { e.Outcome = privacy.OutcomeAllowed }); err != nil {
+	if err := store.TamperEvent(ctx, "employee-anna", 10, func(e *privacy.Event) { e.Outcome = privacy.OutcomeAllowed }); err != nil {
 		log.Fatal(err)
 	}
 	_, err = guard.Verify(ctx, head)
 	fmt.Println(err)
 	// Output:
 	// 12 <nil>
-	// privacy: access: verify audit trail: rule G7: audit trail tampered with: event 10 altered
+	// privacy: access: verify audit trail: rule G7: audit trail tampered with: chain employee-anna: event 10 altered
 }
 
 // An employer sees the periodic-examination participation of a

@@ -17,19 +17,22 @@ import (
 //
 // Contract:
 //   - Methods are safe for concurrent use; values are copied in and out.
-//   - The audit trail is append-only and hash-chained: AppendEvents gives
-//     each event the next sequence number (the first is 1) and chains it
-//     with [privacy.Event.Chain] under the same lock or transaction that
-//     stores it, so that the chain has no gaps or forks. All events of a
-//     call land, or none.
+//   - The audit trail is append-only and hash-chained, one chain per
+//     subject (events about no subject in the service's own chain, ""):
+//     AppendEvents gives each event the next sequence number of its chain
+//     (the first is 1) and chains it with [privacy.Event.ChainKeyed] under
+//     the same lock or transaction that stores it, so that no chain has
+//     gaps or forks; chains need no common lock. All events of a call
+//     land, or none.
 //   - A storage failure gives an error matching [privacy.ErrUnavailable],
 //     and nothing changed.
 type Store interface {
 	// AppendEvents appends events to the audit trail, all or none, and
 	// returns them as stored: numbered and chained.
 	AppendEvents(ctx context.Context, events ...privacy.Event) ([]privacy.Event, error)
-	// Events yields the audit trail from sequence number from on (0 and
-	// 1 both mean from the first), in order.
+	// Events yields the audit trail in the order its events were
+	// appended, from the from-th on (0 and 1 both mean from the first):
+	// every chain, interleaved, each in its order.
 	Events(ctx context.Context, from uint64) iter.Seq2[privacy.Event, error]
 	// SubjectEvents yields, in order, the events about one subject from
 	// sequence number from on (0 and 1 both mean from the first): who
@@ -422,14 +425,59 @@ func (g *Guard) SubjectEvents(ctx context.Context, subject privacy.SubjectID, fr
 	return g.store.SubjectEvents(ctx, subject, from)
 }
 
-// Verify checks the whole audit trail against want (the zero Checkpoint:
-// no earlier checkpoint) and returns the checkpoint it reached; see
-// [Verify].
-func (g *Guard) Verify(ctx context.Context, want Checkpoint) (Checkpoint, error) {
+// Verify checks every chain of the audit trail (rules G7, N9) against
+// want, checkpoints kept outside the database (nil: none), and returns the
+// heads it reached; see [VerifyChains]. The key is the store's if it has
+// one ([KeyedStore]), and pruned chains start at the store's signed anchors
+// ([AnchoredStore]).
+func (g *Guard) Verify(ctx context.Context, want Heads) (Heads, error) {
 	if g == nil {
-		return Checkpoint{}, errNoGuard("access: verify")
+		return nil, errNoGuard("access: verify")
 	}
-	return Verify(g.store.Events(ctx, 1), Checkpoint{}, want)
+	o := VerifyOptions{Want: want}
+	if k, ok := g.store.(KeyedStore); ok {
+		o.Key = k.AuditKey()
+	}
+	if a, ok := g.store.(AnchoredStore); ok {
+		anchors, err := a.AuditAnchors(ctx)
+		if err != nil {
+			return nil, err
+		}
+		o.Anchors = anchors
+	}
+	events := g.store.Events(ctx, 1)
+	if cs, ok := g.store.(ChainStore); ok {
+		events = cs.ChainEvents(ctx)
+	}
+	return VerifyChains(events, o)
+}
+
+// ChainStore is a [Store] that reads its trail chain by chain, each in the
+// order of its numbers (rule G7): the order a verifier needs, whatever
+// order the rows were stored in. [Guard.Verify] reads it when the store
+// has it, else Events.
+type ChainStore interface {
+	ChainEvents(ctx context.Context) iter.Seq2[privacy.Event, error]
+}
+
+// KeyedStore is a [Store] that chains its audit events under a key
+// ([privacy.Event.ChainKeyed], rule G7); the key is given to the store by
+// the program (its Open options), never kept in the database.
+type KeyedStore interface {
+	AuditKey() []byte
+}
+
+// AnchoredStore is a [Store] whose chains may have been pruned after the
+// audit retention: AuditAnchors returns each pruned chain's signed
+// starting point ([privacy.Anchor]).
+type AnchoredStore interface {
+	AuditAnchors(ctx context.Context) (map[privacy.SubjectID]privacy.Anchor, error)
+}
+
+// HeadsStore is a [Store] that reads the heads of all its chains cheaply,
+// for a service to save as checkpoints outside the database ([Checkpoints]).
+type HeadsStore interface {
+	AuditHeads(ctx context.Context) (Heads, error)
 }
 
 // errNoGuard is the error of a method called on a nil *Guard, as when the

@@ -585,7 +585,7 @@ func TestNilGuardDenies(t *testing.T) {
 	if _, err := g.GroupFigure(ctx, access.GroupRequest{}); !errors.Is(err, privacy.ErrInvalid) {
 		t.Errorf("nil Guard.GroupFigure = %v, want ErrInvalid", err)
 	}
-	if _, err := g.Verify(ctx, access.Checkpoint{}); !errors.Is(err, privacy.ErrInvalid) {
+	if _, err := g.Verify(ctx, nil); !errors.Is(err, privacy.ErrInvalid) {
 		t.Errorf("nil Guard.Verify = %v, want ErrInvalid", err)
 	}
 	for _, err := range g.SubjectEvents(ctx, "s-1", 0) {

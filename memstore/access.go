@@ -129,11 +129,11 @@ func (s *Store) AddGroup(ctx context.Context, employer privacy.PartyID, version 
 // place by its number. After them the trail is corrupt by design:
 // appending to it continues from the corrupted end.
 
-// TamperEvent applies change to the event numbered seq and stores the
-// result under the same number, without re-chaining it.
-func (s *Store) TamperEvent(ctx context.Context, seq uint64, change func(*privacy.Event)) error {
+// TamperEvent applies change to the event numbered seq in chain and
+// stores the result under the same number, without re-chaining it.
+func (s *Store) TamperEvent(ctx context.Context, chain privacy.SubjectID, seq uint64, change func(*privacy.Event)) error {
 	return s.tamper(ctx, func(es []privacy.Event) ([]privacy.Event, bool) {
-		i := eventIndex(es, seq)
+		i := eventIndex(es, chain, seq)
 		if i < 0 {
 			return es, false
 		}
@@ -144,9 +144,9 @@ func (s *Store) TamperEvent(ctx context.Context, seq uint64, change func(*privac
 }
 
 // DeleteEvent removes the event numbered seq.
-func (s *Store) DeleteEvent(ctx context.Context, seq uint64) error {
+func (s *Store) DeleteEvent(ctx context.Context, chain privacy.SubjectID, seq uint64) error {
 	return s.tamper(ctx, func(es []privacy.Event) ([]privacy.Event, bool) {
-		i := eventIndex(es, seq)
+		i := eventIndex(es, chain, seq)
 		if i < 0 {
 			return es, false
 		}
@@ -156,14 +156,14 @@ func (s *Store) DeleteEvent(ctx context.Context, seq uint64) error {
 
 // InsertEvent stores e under the number after+1, moving the events
 // numbered after+1 or higher up by one number first.
-func (s *Store) InsertEvent(ctx context.Context, after uint64, e privacy.Event) error {
+func (s *Store) InsertEvent(ctx context.Context, chain privacy.SubjectID, after uint64, e privacy.Event) error {
 	return s.tamper(ctx, func(es []privacy.Event) ([]privacy.Event, bool) {
-		if after != 0 && eventIndex(es, after) < 0 {
+		if after != 0 && eventIndex(es, chain, after) < 0 {
 			return es, false
 		}
 		at := len(es)
 		for i := range es {
-			if es[i].Seq > after {
+			if es[i].Subject == chain && es[i].Seq > after {
 				at = min(at, i)
 				es[i].Seq++
 			}
@@ -175,9 +175,9 @@ func (s *Store) InsertEvent(ctx context.Context, after uint64, e privacy.Event) 
 
 // SwapEvents swaps the content of the events numbered a and b, each
 // number staying where it was.
-func (s *Store) SwapEvents(ctx context.Context, a, b uint64) error {
+func (s *Store) SwapEvents(ctx context.Context, chain privacy.SubjectID, a, b uint64) error {
 	return s.tamper(ctx, func(es []privacy.Event) ([]privacy.Event, bool) {
-		i, j := eventIndex(es, a), eventIndex(es, b)
+		i, j := eventIndex(es, chain, a), eventIndex(es, chain, b)
 		if i < 0 || j < 0 {
 			return es, false
 		}
@@ -187,8 +187,8 @@ func (s *Store) SwapEvents(ctx context.Context, a, b uint64) error {
 	})
 }
 
-func eventIndex(es []privacy.Event, seq uint64) int {
-	return slices.IndexFunc(es, func(e privacy.Event) bool { return e.Seq == seq })
+func eventIndex(es []privacy.Event, chain privacy.SubjectID, seq uint64) int {
+	return slices.IndexFunc(es, func(e privacy.Event) bool { return e.Subject == chain && e.Seq == seq })
 }
 
 // tamper rewrites the whole trail with change and resets the subject
@@ -211,8 +211,14 @@ func (s *Store) tamper(ctx context.Context, change func([]privacy.Event) ([]priv
 	for _, e := range es {
 		s.audit.push(e)
 	}
+	s.resetIndex()
+	return nil
+}
+
+// resetIndex drops the subject index after the trail was rebuilt; the
+// write lock is held.
+func (s *Store) resetIndex() {
 	s.access.idxMu.Lock()
 	s.access.bySubject, s.access.indexed = nil, 0
 	s.access.idxMu.Unlock()
-	return nil
 }

@@ -14,8 +14,15 @@ import (
 // trail. Reading an event decodes it (one allocation for its strings).
 type auditLog struct {
 	chunks [][]byte
-	offs   []uint64     // event i starts at chunks[offs[i]>>32][uint32(offs[i]):]
-	last   privacy.Hash // the hash of the last event
+	offs   []uint64 // event i starts at chunks[offs[i]>>32][uint32(offs[i]):]
+	// heads are the last event of each chain (G7): its number and hash.
+	heads map[privacy.SubjectID]head
+}
+
+// head is the last event of a chain.
+type head struct {
+	seq  uint64
+	hash privacy.Hash
 }
 
 const auditChunk = 1 << 20
@@ -64,7 +71,10 @@ func (l *auditLog) push(e privacy.Event) {
 	binary.BigEndian.PutUint32(c[start:], uint32(len(c)-start))
 	l.chunks[k] = c
 	l.offs = append(l.offs, uint64(k)<<32|uint64(start))
-	l.last = e.Hash
+	if l.heads == nil {
+		l.heads = map[privacy.SubjectID]head{}
+	}
+	l.heads[e.Subject] = head{seq: e.Seq, hash: e.Hash}
 }
 
 // at decodes event i.

@@ -41,6 +41,8 @@ type Store struct {
 
 	// The other packages' data, each in a file of its own.
 	audit     auditLog
+	key       []byte                               // the audit chains' key (G7); nil: unkeyed
+	anchors   map[privacy.SubjectID]privacy.Anchor // where pruned chains start (G7)
 	retention retentionData
 	access    accessData // audit index and group figures of package access
 
@@ -65,6 +67,15 @@ const (
 )
 
 var _ privacy.Store = (*Store)(nil)
+
+// NewKeyed returns an empty store that chains its audit events under key
+// (HMAC-SHA256, rule G7): a copy of the store's data alone does not let
+// anyone rewrite its trail unnoticed. The key is copied.
+func NewKeyed(key []byte) *Store {
+	s := New()
+	s.key = slices.Clone(key)
+	return s
+}
 
 // New returns an empty store.
 func New() *Store {

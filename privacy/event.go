@@ -1,9 +1,11 @@
 package privacy
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"hash"
 	"time"
 )
 
@@ -81,12 +83,23 @@ type Event struct {
 // Chain returns e as the log appends it after prev: numbered seq, linked to
 // prev's hash, its own hash computed over every other field. Adapters call
 // it under the same lock or transaction that stores the event, so that the
-// chain has no gaps or forks.
-func (e Event) Chain(seq uint64, prev Hash) Event {
+// chain has no gaps or forks. It is ChainKeyed without a key.
+func (e Event) Chain(seq uint64, prev Hash) Event { return e.ChainKeyed(nil, seq, prev) }
+
+// ChainKeyed is Chain with the links computed under key (HMAC-SHA256, rule
+// G7): someone who can write the database but does not hold the key cannot
+// compute a valid link, so cannot rewrite, extend or re-chain the trail
+// unnoticed. A nil key computes plain SHA-256, as Chain does.
+//
+// Each event belongs to the chain of its Subject (events about no subject
+// form the service's own chain, ""); seq and prev are those of that chain,
+// so that chains append without a common lock and a subject's chain can be
+// verified, pruned and handed over on its own.
+func (e Event) ChainKeyed(key []byte, seq uint64, prev Hash) Event {
 	e.Seq = seq
 	e.Time = Timestamp(e.Time)
 	e.Prev = prev
-	e.Hash = e.ComputeHash()
+	e.Hash = e.ComputeHashKeyed(key)
 	return e
 }
 
@@ -94,8 +107,12 @@ func (e Event) Chain(seq uint64, prev Hash) Event {
 // number, the previous hash and every field, each length-prefixed so that
 // no two different events encode alike. A verifier compares it with
 // e.Hash.
-func (e Event) ComputeHash() Hash {
-	h := sha256.New()
+func (e Event) ComputeHash() Hash { return e.ComputeHashKeyed(nil) }
+
+// ComputeHashKeyed is ComputeHash under key: HMAC-SHA256 of the same
+// encoding (rule G7). A nil or empty key is plain SHA-256.
+func (e Event) ComputeHashKeyed(key []byte) Hash {
+	h := newHash(key)
 	var buf [8]byte
 	binary.BigEndian.PutUint64(buf[:], e.Seq)
 	h.Write(buf[:])
@@ -109,6 +126,53 @@ func (e Event) ComputeHash() Hash {
 		h.Write(buf[:])
 		h.Write([]byte(s))
 	}
+	var out Hash
+	h.Sum(out[:0])
+	return out
+}
+
+func newHash(key []byte) hash.Hash {
+	if len(key) == 0 {
+		return sha256.New()
+	}
+	return hmac.New(sha256.New, key)
+}
+
+// Anchor is the signed starting point of a pruned audit chain (rules G7,
+// N9): the chain of Subject held, up to event Seq, events whose last hash
+// was Hash. Pruning deletes those events and keeps the anchor, so that what
+// remains of the chain still verifies from a point nobody without the key
+// could have made: MAC is HMAC-SHA256 under the chain's key over the
+// chain, Seq and Hash.
+type Anchor struct {
+	Subject SubjectID `json:"subject"`
+	Seq     uint64    `json:"seq"`
+	Hash    Hash      `json:"hash"`
+	MAC     Hash      `json:"mac"`
+}
+
+// Sign returns a with its MAC computed under key.
+func (a Anchor) Sign(key []byte) Anchor {
+	a.MAC = a.computeMAC(key)
+	return a
+}
+
+// Valid reports whether a's MAC is the one key gives it.
+func (a Anchor) Valid(key []byte) bool {
+	m := a.computeMAC(key)
+	return hmac.Equal(m[:], a.MAC[:])
+}
+
+func (a Anchor) computeMAC(key []byte) Hash {
+	h := newHash(key)
+	h.Write([]byte("dossierwacht audit anchor\x00"))
+	var buf [8]byte
+	binary.BigEndian.PutUint64(buf[:], uint64(len(a.Subject)))
+	h.Write(buf[:])
+	h.Write([]byte(a.Subject))
+	binary.BigEndian.PutUint64(buf[:], a.Seq)
+	h.Write(buf[:])
+	h.Write(a.Hash[:])
 	var out Hash
 	h.Sum(out[:0])
 	return out

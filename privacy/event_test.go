@@ -88,3 +88,28 @@ func FuzzHashText(f *testing.F) {
 		}
 	})
 }
+
+// TestChainKeyedG7: a keyed link differs from the unkeyed one and from
+// another key's, and an anchor's signature holds only under its key and
+// for its own chain, number and hash.
+func TestChainKeyedG7(t *testing.T) {
+	e := privacy.Event{Principal: "p-1", Subject: "s-1", Action: privacy.EventRead}
+	plain, k1, k2 := e.Chain(1, privacy.Hash{}), e.ChainKeyed([]byte("k1"), 1, privacy.Hash{}), e.ChainKeyed([]byte("k2"), 1, privacy.Hash{})
+	if plain.Hash == k1.Hash || k1.Hash == k2.Hash || k1.ComputeHashKeyed([]byte("k1")) != k1.Hash ||
+		e.ChainKeyed(nil, 1, privacy.Hash{}).Hash != plain.Hash {
+		t.Errorf("keyed links: plain %s, k1 %s, k2 %s", plain.Hash, k1.Hash, k2.Hash)
+	}
+	a := privacy.Anchor{Subject: "s-1", Seq: 4, Hash: k1.Hash}.Sign([]byte("k1"))
+	if !a.Valid([]byte("k1")) || a.Valid([]byte("k2")) || a.Valid(nil) {
+		t.Errorf("anchor valid under the wrong key")
+	}
+	for name, b := range map[string]privacy.Anchor{
+		"chain": {Subject: "s-2", Seq: a.Seq, Hash: a.Hash, MAC: a.MAC},
+		"seq":   {Subject: a.Subject, Seq: 5, Hash: a.Hash, MAC: a.MAC},
+		"hash":  {Subject: a.Subject, Seq: a.Seq, Hash: plain.Hash, MAC: a.MAC},
+	} {
+		if b.Valid([]byte("k1")) {
+			t.Errorf("an anchor of another %s carries the signature", name)
+		}
+	}
+}

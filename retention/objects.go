@@ -116,7 +116,9 @@ func AsObjectStore(store any) (ObjectStore, bool) {
 // AuditPruner is what a store implements so that sweeps remove audit
 // events after their retention (rule N9: at least 5 years). PruneAudit
 // deletes the events whose time is before `before` and appends the audit
-// event e of the pruning, together, and returns how many it deleted; how
+// event e of the pruning, together — only when it deletes any, so that a
+// sweep with nothing past its period leaves the trail as it was — and
+// returns how many it deleted; how
 // it keeps the trail verifiable after a cut is the store's. A sweep of a
 // store that does not implement it reports audit events as not swept.
 type AuditPruner interface {

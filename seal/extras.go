@@ -3,7 +3,10 @@ package seal
 import (
 	"context"
 	"errors"
+	"iter"
+	"time"
 
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
 )
@@ -178,4 +181,53 @@ func (s *Store) ObjectProofs(ctx context.Context, subject privacy.SubjectID) ([]
 		return nil, errNoObjects("seal: object proofs")
 	}
 	return os.ObjectProofs(ctx, subject)
+}
+
+// The audit trail's optional extras pass through as they are: events hold
+// no sealed content (see the package doc), and a wrapper that hid them
+// would make the trail unverifiable (its key, its chains' order, its
+// anchors: rule G7) and unprunable (N9).
+var (
+	_ access.ChainStore     = (*Store)(nil)
+	_ access.KeyedStore     = (*Store)(nil)
+	_ access.AnchoredStore  = (*Store)(nil)
+	_ retention.AuditPruner = (*Store)(nil)
+)
+
+// ChainEvents implements access.ChainStore: the Backend's chains, or its
+// trail in order when it reads no chains apart.
+func (s *Store) ChainEvents(ctx context.Context) iter.Seq2[privacy.Event, error] {
+	if cs, ok := s.Backend.(access.ChainStore); ok {
+		return cs.ChainEvents(ctx)
+	}
+	return s.Backend.Events(ctx, 1)
+}
+
+// AuditKey implements access.KeyedStore: the Backend's key, nil when its
+// links are unkeyed.
+func (s *Store) AuditKey() []byte {
+	if k, ok := s.Backend.(access.KeyedStore); ok {
+		return k.AuditKey()
+	}
+	return nil
+}
+
+// AuditAnchors implements access.AnchoredStore: the Backend's anchors,
+// none when it never prunes.
+func (s *Store) AuditAnchors(ctx context.Context) (map[privacy.SubjectID]privacy.Anchor, error) {
+	if a, ok := s.Backend.(access.AnchoredStore); ok {
+		return a.AuditAnchors(ctx)
+	}
+	return nil, nil
+}
+
+// PruneAudit implements retention.AuditPruner by the Backend's; a Backend
+// that does not prune answers errors.ErrUnsupported, which a sweep reports
+// as audit events not swept.
+func (s *Store) PruneAudit(ctx context.Context, before time.Time, e privacy.Event) (int, error) {
+	if p, ok := s.Backend.(retention.AuditPruner); ok {
+		return p.PruneAudit(ctx, before, e)
+	}
+	return 0, &privacy.Error{Op: "seal: prune audit", Kind: privacy.ErrUnavailable, Err: errors.ErrUnsupported,
+		Msg: "the backend does not prune its audit trail"}
 }

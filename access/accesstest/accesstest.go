@@ -23,6 +23,7 @@
 package accesstest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -46,27 +47,28 @@ import (
 // append-only triggers off for the change and on again); the in-memory
 // store has them for the tests of this library.
 //
-// The methods change the stored events as rows of a table keyed by
-// sequence number change, the only kind of change a store that keeps
-// events by their numbers allows: an event keeps its place by its number,
-// and events are read back in the order of their numbers. Each returns an
+// The methods change the stored events of one chain (the events of one
+// subject, rule G7) as rows of a table keyed by chain and sequence number
+// change, the only kind of change a store that keeps events by their
+// numbers allows: an event keeps its place by its number, and a chain's
+// events are read back in the order of their numbers. Each returns an
 // error matching [privacy.ErrNotFound] for a number that is not stored.
 type Tamperer interface {
 	// TamperEvent applies change to the stored event numbered seq and
 	// stores the result under the same number, its Prev and Hash as change
 	// leaves them, without re-chaining anything.
-	TamperEvent(ctx context.Context, seq uint64, change func(*privacy.Event)) error
+	TamperEvent(ctx context.Context, chain privacy.SubjectID, seq uint64, change func(*privacy.Event)) error
 	// DeleteEvent removes the event numbered seq; the others keep their
 	// numbers.
-	DeleteEvent(ctx context.Context, seq uint64) error
+	DeleteEvent(ctx context.Context, chain privacy.SubjectID, seq uint64) error
 	// InsertEvent stores e under the number after+1 (after 0: the first),
 	// moving every stored event numbered after+1 or higher up by one
 	// number first, their content and hashes unchanged. A missing event
 	// numbered after (other than 0) is ErrNotFound.
-	InsertEvent(ctx context.Context, after uint64, e privacy.Event) error
+	InsertEvent(ctx context.Context, chain privacy.SubjectID, after uint64, e privacy.Event) error
 	// SwapEvents swaps the content of the events numbered a and b, hashes
 	// included; each number stays where it was.
-	SwapEvents(ctx context.Context, a, b uint64) error
+	SwapEvents(ctx context.Context, chain privacy.SubjectID, a, b uint64) error
 }
 
 // Run runs the kit against stores made by newStore, one per subtest.
@@ -191,21 +193,28 @@ func testAppendChains(t *testing.T, e *env) {
 		}
 		prev = ev.Hash
 	}
-	cp, err := e.g.Verify(e.ctx, access.Checkpoint{})
+	cp, err := e.g.Verify(e.ctx, nil)
 	if err != nil {
 		t.Fatalf("Verify = %v", err)
 	}
-	if cp.Seq != 5 || cp.Hash != evs[4].Hash {
-		t.Errorf("Verify reached %d, want 5 with the last hash", cp.Seq)
+	if cp["s-1"].Seq != 5 || cp["s-1"].Hash != evs[4].Hash {
+		t.Errorf("Verify reached %d, want 5 with the last hash", cp["s-1"].Seq)
 	}
 	if _, err := e.g.Verify(e.ctx, cp); err != nil {
 		t.Errorf("Verify(its own checkpoint) = %v", err)
 	}
-	// AppendEvents returns the events as stored.
+	// AppendEvents returns the events as stored, each in the chain of its
+	// subject: s-1's goes on from event 5, the service's own starts at 1.
 	stored, err := e.s.AppendEvents(e.ctx, privacy.Event{Time: t0, Principal: "cm-1", Role: privacy.RoleCaseManager,
-		Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1.0.0"})
-	if err != nil || len(stored) != 1 || stored[0].Seq != 6 || stored[0].Prev != evs[4].Hash {
-		t.Errorf("AppendEvents = %v, %v; want event 6 chained to event 5", stored, err)
+		Subject: "s-1", Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1.0.0"},
+		privacy.Event{Time: t0, Principal: "cm-1", Role: privacy.RoleCaseManager,
+			Action: privacy.EventSearch, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1.0.0"})
+	if err != nil || len(stored) != 2 || stored[0].Seq != 6 || stored[0].Prev != evs[4].Hash ||
+		stored[1].Seq != 1 || stored[1].Prev != (privacy.Hash{}) {
+		t.Errorf("AppendEvents = %v, %v; want event 6 of s-1 chained to event 5, event 1 of the service's chain", stored, err)
+	}
+	if _, err := e.g.Verify(e.ctx, nil); err != nil {
+		t.Errorf("Verify of two chains = %v", err)
 	}
 }
 
@@ -392,7 +401,7 @@ func testAuditFailure(t *testing.T, e *env) {
 	if d, err := e.g.Check(e.ctx, r); err != nil || !d.Allowed {
 		t.Errorf("after disarming: %v, %v", d, err)
 	}
-	if _, err := e.g.Verify(e.ctx, access.Checkpoint{}); err != nil {
+	if _, err := e.g.Verify(e.ctx, nil); err != nil {
 		t.Errorf("Verify after a failed batch = %v", err)
 	}
 }
@@ -406,14 +415,14 @@ func tamperer(t *testing.T, e *env) Tamperer {
 		t.Skip("the store does not implement accesstest.Tamperer")
 	}
 	e.check(t, 5)
-	if _, err := e.g.Verify(e.ctx, access.Checkpoint{}); err != nil {
+	if _, err := e.g.Verify(e.ctx, nil); err != nil {
 		t.Fatalf("Verify before tampering = %v", err)
 	}
 	return tm
 }
 
 // wantBreak checks that Verify finds problem p at seq.
-func (e *env) wantBreak(t *testing.T, want access.Checkpoint, seq uint64, p access.Problem) {
+func (e *env) wantBreak(t *testing.T, want access.Heads, seq uint64, p access.Problem) {
 	t.Helper()
 	_, err := e.g.Verify(e.ctx, want)
 	var ce *access.ChainError
@@ -428,11 +437,11 @@ func (e *env) wantBreak(t *testing.T, want access.Checkpoint, seq uint64, p acce
 func testTamperAltered(t *testing.T, e *env) {
 	tm := tamperer(t, e)
 	// The refused read of event 2 made to look allowed.
-	if err := tm.TamperEvent(e.ctx, 2, func(ev *privacy.Event) { ev.Outcome = privacy.OutcomeAllowed; ev.Rule = privacy.R7 }); err != nil {
+	if err := tm.TamperEvent(e.ctx, "s-1", 2, func(ev *privacy.Event) { ev.Outcome = privacy.OutcomeAllowed; ev.Rule = privacy.R7 }); err != nil {
 		t.Fatal(err)
 	}
-	e.wantBreak(t, access.Checkpoint{}, 2, access.ProblemAltered)
-	if err := tm.TamperEvent(e.ctx, 99, func(*privacy.Event) {}); !errors.Is(err, privacy.ErrNotFound) {
+	e.wantBreak(t, nil, 2, access.ProblemAltered)
+	if err := tm.TamperEvent(e.ctx, "s-1", 99, func(*privacy.Event) {}); !errors.Is(err, privacy.ErrNotFound) {
 		t.Errorf("TamperEvent(a number not stored) = %v, want ErrNotFound", err)
 	}
 }
@@ -441,19 +450,19 @@ func testTamperRehashed(t *testing.T, e *env) {
 	tm := tamperer(t, e)
 	// A careful forger recomputes the changed event's hash; the next
 	// event's link gives it away.
-	if err := tm.TamperEvent(e.ctx, 2, func(ev *privacy.Event) { ev.Principal = "someone-else"; ev.Hash = ev.ComputeHash() }); err != nil {
+	if err := tm.TamperEvent(e.ctx, "s-1", 2, func(ev *privacy.Event) { ev.Principal = "someone-else"; ev.Hash = ev.ComputeHash() }); err != nil {
 		t.Fatal(err)
 	}
-	e.wantBreak(t, access.Checkpoint{}, 2, access.ProblemAltered)
+	e.wantBreak(t, nil, 2, access.ProblemAltered)
 }
 
 func testTamperRemoved(t *testing.T, e *env) {
 	tm := tamperer(t, e)
-	if err := tm.DeleteEvent(e.ctx, 2); err != nil {
+	if err := tm.DeleteEvent(e.ctx, "s-1", 2); err != nil {
 		t.Fatal(err)
 	}
-	e.wantBreak(t, access.Checkpoint{}, 2, access.ProblemMissing)
-	if err := tm.DeleteEvent(e.ctx, 2); !errors.Is(err, privacy.ErrNotFound) {
+	e.wantBreak(t, nil, 2, access.ProblemMissing)
+	if err := tm.DeleteEvent(e.ctx, "s-1", 2); !errors.Is(err, privacy.ErrNotFound) {
 		t.Errorf("DeleteEvent(a number not stored) = %v, want ErrNotFound", err)
 	}
 }
@@ -468,17 +477,20 @@ func testTamperInserted(t *testing.T, e *env) {
 	forged := all[2]
 	forged.Principal = "intruder"
 	forged = forged.Chain(3, all[1].Hash)
-	if err := tm.InsertEvent(e.ctx, 2, forged); err != nil {
+	if err := tm.InsertEvent(e.ctx, "s-1", 2, forged); err != nil {
 		t.Fatal(err)
 	}
 	got := events(t, e.s.Events(e.ctx, 1))
+	// The trail comes in the order of appending; the chain's order is its
+	// numbers'.
+	slices.SortFunc(got, func(a, b privacy.Event) int { return cmp.Compare(a.Seq, b.Seq) })
 	moved := all[2]
 	moved.Seq = 4
 	if len(got) != 6 || got[2].Principal != "intruder" || kitdiff.Diff(moved, got[3]) != "" {
 		t.Fatalf("after InsertEvent(2) the trail is %+v; want the forged event at 3 and the genuine one at 4", got)
 	}
-	e.wantBreak(t, access.Checkpoint{}, 4, access.ProblemAltered)
-	if err := tm.InsertEvent(e.ctx, 99, forged); !errors.Is(err, privacy.ErrNotFound) {
+	e.wantBreak(t, nil, 4, access.ProblemAltered)
+	if err := tm.InsertEvent(e.ctx, "s-1", 99, forged); !errors.Is(err, privacy.ErrNotFound) {
 		t.Errorf("InsertEvent(after a number not stored) = %v, want ErrNotFound", err)
 	}
 }
@@ -487,34 +499,34 @@ func testTamperReordered(t *testing.T, e *env) {
 	tm := tamperer(t, e)
 	// Swapped events each sit under a number their hash was not made
 	// with.
-	if err := tm.SwapEvents(e.ctx, 2, 4); err != nil {
+	if err := tm.SwapEvents(e.ctx, "s-1", 2, 4); err != nil {
 		t.Fatal(err)
 	}
-	e.wantBreak(t, access.Checkpoint{}, 2, access.ProblemAltered)
-	if err := tm.SwapEvents(e.ctx, 2, 99); !errors.Is(err, privacy.ErrNotFound) {
+	e.wantBreak(t, nil, 2, access.ProblemAltered)
+	if err := tm.SwapEvents(e.ctx, "s-1", 2, 99); !errors.Is(err, privacy.ErrNotFound) {
 		t.Errorf("SwapEvents(a number not stored) = %v, want ErrNotFound", err)
 	}
 }
 
 func testTamperTruncated(t *testing.T, e *env) {
 	tm := tamperer(t, e)
-	cp, err := e.g.Verify(e.ctx, access.Checkpoint{})
+	cp, err := e.g.Verify(e.ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Removing the last event leaves a valid chain: only a checkpoint
 	// kept from before shows it.
-	if err := tm.DeleteEvent(e.ctx, 5); err != nil {
+	if err := tm.DeleteEvent(e.ctx, "s-1", 5); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.g.Verify(e.ctx, access.Checkpoint{}); err != nil {
+	if _, err := e.g.Verify(e.ctx, nil); err != nil {
 		t.Errorf("Verify without a checkpoint = %v; a truncated chain is still a chain", err)
 	}
 	e.wantBreak(t, cp, 5, access.ProblemTruncated)
 	// A new event 5 in its place chains well, but it is not the event 5
 	// the checkpoint knew: the chain was rewritten from there.
 	if _, err := e.s.AppendEvents(e.ctx, privacy.Event{Time: t0, Principal: "forger", Role: privacy.RoleCaseManager,
-		Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1.0.0"}); err != nil {
+		Subject: "s-1", Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1.0.0"}); err != nil {
 		t.Fatal(err)
 	}
 	e.wantBreak(t, cp, 5, access.ProblemRewritten)
@@ -675,9 +687,9 @@ func testConcurrent(t *testing.T, e *env) {
 		})
 	}
 	wg.Wait()
-	cp, err := e.g.Verify(e.ctx, access.Checkpoint{})
-	if err != nil || cp.Seq != workers*each {
-		t.Errorf("Verify after concurrent appends = %d, %v; want %d events, no break", cp.Seq, err, workers*each)
+	cp, err := e.g.Verify(e.ctx, nil)
+	if err != nil || cp["s-1"].Seq != workers*each {
+		t.Errorf("Verify after concurrent appends = %d, %v; want %d events, no break", cp["s-1"].Seq, err, workers*each)
 	}
 	if n := len(events(t, e.g.SubjectEvents(e.ctx, "s-1", 0))); n != workers*each {
 		t.Errorf("SubjectEvents = %d, want %d", n, workers*each)

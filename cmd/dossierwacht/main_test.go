@@ -126,7 +126,7 @@ func TestUsage(t *testing.T) {
 	runCLI(t).want(t, exitUsage, nil, []string{"Usage: dossierwacht COMMAND", "verify", "sweep"})
 	runCLI(t, "frobnicate").want(t, exitUsage, nil, []string{`unknown command "frobnicate"`})
 	runCLI(t, "help").want(t, exitOK, []string{"validate", "diff", "statement", "register", "verify", "sweep"}, nil)
-	runCLI(t, "verify", "-h").want(t, exitOK, nil, []string{"-checkpoint SEQ:HASH", "-sqlite FILE", "-postgres DSN"})
+	runCLI(t, "verify", "-h").want(t, exitOK, nil, []string{"-checkpoint [CHAIN=]SEQ:HASH", "-sqlite FILE", "-postgres DSN", "-audit-key FILE", "-checkpoints FILE"})
 	runCLI(t, "validate", "-nope", "x.json").want(t, exitUsage, nil, []string{"flag provided but not defined: -nope"})
 	runCLI(t, "validate").want(t, exitUsage, nil, []string{"want 1 argument(s), got 0"})
 	runCLI(t, "diff", "a.json").want(t, exitUsage, nil, []string{"want 2 argument(s), got 1"})
@@ -269,7 +269,7 @@ func sqliteStore(t *testing.T) string {
 	return path
 }
 
-var checkpointLine = regexp.MustCompile(`(?m)^checkpoint (\d+:[0-9a-f]{64})$`)
+var checkpointLine = regexp.MustCompile(`(?m)^checkpoint ((?:[^=\s]+=)?\d+:[0-9a-f]{64})$`)
 
 // verifyStore runs the verify cases against the store the flags name;
 // tamper, if not nil, changes event seq behind the store's back.
@@ -305,7 +305,7 @@ func verifyStore(t *testing.T, store []string, tamper func(t *testing.T, seq uin
 		return
 	}
 	tamper(t, 3)
-	verify().want(t, exitFailed, nil, []string{"dossierwacht verify: the audit trail was changed: event 3 altered (rule G7)"})
+	verify().want(t, exitFailed, nil, []string{"dossierwacht verify: the audit trail was changed: ", "event 3 altered (rule G7)"})
 	verify("-checkpoint", cp).want(t, exitFailed, nil, []string{"event 3 altered"})
 }
 
@@ -342,7 +342,7 @@ func TestSQLite(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			if _, err := db.Exec(`DROP TRIGGER audit_events_no_update`); err != nil {
+			if _, err := db.Exec(`DROP TRIGGER audit_chain_no_update`); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := db.Exec(`UPDATE audit_events SET outcome = CASE outcome WHEN 'allowed' THEN 'denied' ELSE 'allowed' END WHERE seq = ?`, int64(seq)); err != nil {

@@ -7,10 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,6 +27,7 @@ import (
 type storeFlags struct {
 	sqlite, postgres, schema string
 	policy, as               string
+	auditKey, checkpoints    string
 }
 
 func (s *storeFlags) add(fs *flag.FlagSet) {
@@ -33,6 +36,8 @@ func (s *storeFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&s.schema, "schema", pgstore.DefaultSchema, "the PostgreSQL `NAME` of the store")
 	fs.StringVar(&s.policy, "policy", "", "the policy `FILE` (default: privacy.Strict, both regulations)")
 	fs.StringVar(&s.as, "as", defaultActor(), "the privacy officer's `ID`, as the audit trail records it")
+	fs.StringVar(&s.auditKey, "audit-key", "", "the `FILE` that holds the key the store's audit chains are computed under (its bytes; rule G7)")
+	fs.StringVar(&s.checkpoints, "checkpoints", "", "the checkpoint `FILE` kept outside the store: the trail is checked against it, and it is updated (rule G7)")
 }
 
 // defaultActor is the user's login name, if it is a valid ID.
@@ -67,12 +72,19 @@ func (c *cli) open(ctx context.Context, cmd string, f *storeFlags) (*opened, int
 	var (
 		store dossierwacht.Store
 		done  func() error
+		key   []byte
 	)
+	if f.auditKey != "" {
+		var err error
+		if key, err = os.ReadFile(f.auditKey); err != nil || len(key) == 0 {
+			return nil, c.fail(cmd, "-audit-key: cannot read the key: %s", errors.Join(err, errors.New("an empty key")))
+		}
+	}
 	if f.sqlite != "" {
 		if err := checkSQLite(ctx, f.sqlite); err != nil {
 			return nil, c.fail(cmd, "%s: %s", f.sqlite, err)
 		}
-		s, err := sqlitestore.Open(ctx, f.sqlite, nil)
+		s, err := sqlitestore.Open(ctx, f.sqlite, &sqlitestore.Options{AuditKey: key})
 		if err != nil {
 			return nil, c.fail(cmd, "%s: cannot open the store: %s", f.sqlite, err)
 		}
@@ -80,13 +92,17 @@ func (c *cli) open(ctx context.Context, cmd string, f *storeFlags) (*opened, int
 	} else {
 		// The command never changes the schema: a store that is not at
 		// the adapter's version is refused.
-		s, err := pgstore.Open(ctx, f.postgres, &pgstore.Options{Schema: f.schema, NoMigrate: true})
+		s, err := pgstore.Open(ctx, f.postgres, &pgstore.Options{Schema: f.schema, NoMigrate: true, AuditKey: key})
 		if err != nil {
 			return nil, c.fail(cmd, "cannot open the PostgreSQL store (schema %s): %s", f.schema, err)
 		}
 		store, done = s, func() error { s.Close(); return nil }
 	}
-	svc, err := dossierwacht.Open(ctx, store, policy, nil)
+	var opts dossierwacht.Options
+	if f.checkpoints != "" {
+		opts.Checkpoints = access.NewFileCheckpoints(f.checkpoints)
+	}
+	svc, err := dossierwacht.Open(ctx, store, policy, &opts)
 	if err != nil {
 		return nil, c.fail(cmd, "cannot open the service: %s", errors.Join(err, done()))
 	}
@@ -145,21 +161,38 @@ func parseCheckpoint(s string) (access.Checkpoint, error) {
 	return cp, nil
 }
 
-// verify: dossierwacht verify STORE [-checkpoint SEQ:HASH].
+// parseChainCheckpoint reads a checkpoint of one chain: [CHAIN=]SEQ:HASH,
+// where CHAIN is the subject whose chain it is (none: the service's own).
+func parseChainCheckpoint(s string) (privacy.SubjectID, access.Checkpoint, error) {
+	chain, rest, ok := strings.Cut(s, "=")
+	if !ok {
+		chain, rest = "", s
+	} else if !privacy.ValidID(chain) {
+		return "", access.Checkpoint{}, errors.New("want [CHAIN=]SEQ:HASH, CHAIN a subject's ID")
+	}
+	cp, err := parseCheckpoint(rest)
+	return privacy.SubjectID(chain), cp, err
+}
+
+// verify: dossierwacht verify STORE [-checkpoint [CHAIN=]SEQ:HASH]...
 func verify(ctx context.Context, c *cli, args []string) (code int) {
 	fs := c.flags("verify")
 	var f storeFlags
 	f.add(fs)
-	checkpoint := fs.String("checkpoint", "", "a checkpoint `SEQ:HASH` kept from an earlier run: the trail must reach it unchanged")
+	want := access.Heads{}
+	var given []privacy.SubjectID
+	fs.Func("checkpoint", "a checkpoint `[CHAIN=]SEQ:HASH` kept from an earlier run, of the service's chain or a subject's (repeat for more): the trail must reach it unchanged",
+		func(v string) error {
+			chain, cp, err := parseChainCheckpoint(v)
+			if err != nil {
+				return err
+			}
+			want[chain] = cp
+			given = append(given, chain)
+			return nil
+		})
 	if _, code, ok := c.parse(fs, args, 0); !ok {
 		return code
-	}
-	var want access.Checkpoint
-	if *checkpoint != "" {
-		var err error
-		if want, err = parseCheckpoint(*checkpoint); err != nil {
-			return c.fail("verify", "-checkpoint: %s", err)
-		}
 	}
 	o, code := c.open(ctx, "verify", &f)
 	if o == nil {
@@ -174,7 +207,12 @@ func verify(ctx context.Context, c *cli, args []string) (code int) {
 	var ce *access.ChainError
 	switch {
 	case errors.Is(err, access.ErrTampered) && errors.As(err, &ce):
+		// The chain is a subject's ID: personal data stays off standard
+		// error.
 		fmt.Fprintf(c.stderr, "dossierwacht verify: the audit trail was changed: event %d %s (rule G7)\n", ce.Seq, ce.Problem)
+		return exitFailed
+	case errors.Is(err, access.ErrDamaged) && errors.As(err, &ce):
+		fmt.Fprintf(c.stderr, "dossierwacht verify: the audit trail is damaged: event %d %s (rule G7)\n", ce.Seq, ce.Problem)
 		return exitFailed
 	case errors.Is(err, access.ErrTampered):
 		fmt.Fprintf(c.stderr, "dossierwacht verify: the audit trail was changed (rule G7)\n")
@@ -183,16 +221,34 @@ func verify(ctx context.Context, c *cli, args []string) (code int) {
 		return c.fail("verify", "cannot verify: %s", err)
 	}
 	return c.write("verify", func(w io.Writer) error {
-		_, err := fmt.Fprintf(w, "audit trail intact: %s verified, each chained to the one before (rule G7)\n",
-			plural(int(got.Seq), "event"))
-		if err == nil && *checkpoint != "" {
-			_, err = fmt.Fprintf(w, "it reaches the checkpoint given, %d, unchanged\n", want.Seq)
+		n := 0
+		for _, cp := range got {
+			n += int(cp.Seq)
 		}
-		if err == nil {
-			_, err = fmt.Fprintf(w, "checkpoint %d:%s\n", got.Seq, got.Hash)
+		_, err := fmt.Fprintf(w, "audit trail intact: %s verified in %s, each chained to the one before (rule G7)\n",
+			plural(n, "event"), plural(len(got), "chain"))
+		for _, chain := range given {
+			if err == nil {
+				_, err = fmt.Fprintf(w, "it reaches the checkpoint given, %s%d, unchanged\n", chainPrefix(chain), want[chain].Seq)
+			}
+		}
+		// Rule G7: the head of every chain, to keep outside the store.
+		for _, chain := range slices.Sorted(maps.Keys(got)) {
+			if err == nil {
+				_, err = fmt.Fprintf(w, "checkpoint %s%d:%s\n", chainPrefix(chain), got[chain].Seq, got[chain].Hash)
+			}
 		}
 		return err
 	})
+}
+
+// chainPrefix is how a checkpoint names its chain: "CHAIN=", nothing for
+// the service's own.
+func chainPrefix(chain privacy.SubjectID) string {
+	if chain == "" {
+		return ""
+	}
+	return string(chain) + "="
 }
 
 // sweep: dossierwacht sweep -dry-run STORE.

@@ -3,6 +3,10 @@ package pgstore
 import (
 	"context"
 	"iter"
+	"slices"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/access"
 
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqlcore"
 	"github.com/dossierwacht/dossierwacht/privacy"
@@ -19,90 +23,48 @@ func (s *Store) AppendEvents(ctx context.Context, events ...privacy.Event) ([]pr
 	return s.core().AppendEvents(ctx, events)
 }
 
-// appendEvents appends events inside tx, numbered, linked and hashed
-// after the last one: the core calls it from the stores' own
-// transactions, so that an operation and its audit events commit together
-// (rules O1, G7, N9).
+// appendEvents appends events inside tx, each to the chain of its subject
+// (rule G7), numbered, linked and hashed after the chain's last event: the
+// core calls it from the stores' own transactions, so that an operation
+// and its audit events commit together (rules O1, G7, N9).
 //
-// It appends through the function append_events (migration 0008), the one
-// way the physicians' role may append: it takes the trail's
-// transaction-scoped advisory lock, reads the last event after the lock is
-// held, and chains each event as privacy.Event.Chain does. The adapter
-// chains each event itself as well and fails with privacy.ErrUnavailable
-// unless the two agree, so that a database that chained otherwise is
-// caught at once. The lock needs no session state, so it holds behind
-// PgBouncer in transaction mode.
+// It locks each chain it appends to (a transaction-scoped advisory lock
+// keyed by the chain, in the order of the chains' names so that two
+// appends never wait on each other crosswise), reads the chains' heads,
+// chains the events under the store's key ([sqlcore.Store.Chained]) and
+// appends them through the function append_chained (migration 0060), the
+// one way every role may append: it checks that each event is the next of
+// its chain and linked to its head. Appends to different chains never
+// wait on each other. The locks need no session state, so they hold
+// behind PgBouncer in transaction mode.
 func (s *Store) appendEvents(ctx context.Context, tx pgx.Tx, op string, events []privacy.Event) ([]privacy.Event, error) {
-	n := len(events)
-	if n == 0 {
+	if len(events) == 0 {
 		return []privacy.Event{}, nil
 	}
-	times := make([]pgtype.Timestamptz, n)
-	text := make([][]string, 14)
-	for i := range text {
-		text[i] = make([]string, n)
-	}
-	for i := range events {
-		times[i] = ts(events[i].Time)
-		for j, v := range sqlcore.EventText(&events[i]) {
-			text[j][i] = v
-		}
-	}
-	args := make([]any, 0, 15)
-	args = append(args, times)
-	for _, col := range text {
-		args = append(args, col)
-	}
-	rows, err := tx.Query(ctx, s.q.appendEvents, args...)
-	if err != nil {
+	if err := s.chainEvents(ctx, txConn{tx}, op, events, func(out []privacy.Event) { events = out }); err != nil {
 		return nil, err
 	}
-	out := make([]privacy.Event, 0, n)
-	var seq int64
-	var prev, hash []byte
-	_, err = pgx.ForEachRow(rows, []any{&seq, &prev, &hash}, func() error {
-		if len(out) == n || len(prev) != len(privacy.Hash{}) {
-			return &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Msg: "the audit trail answered an append wrongly"}
-		}
-		var p privacy.Hash
-		copy(p[:], prev)
-		e := events[len(out)].Chain(uint64(seq), p)
-		if string(e.Hash[:]) != string(hash) {
-			return &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Msg: "the audit trail chained an event otherwise than the adapter"}
-		}
-		out = append(out, e)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(out) != n {
-		return nil, &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Msg: "the audit trail answered an append wrongly"}
-	}
-	if err := s.faults.Wrote(op, int64(n)); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return events, nil
 }
 
-// chainEvents appends events inside tx as appendEvents does, but with the
-// table's own INSERT (and COPY for a large batch), for a retention sweep
-// whose role may insert into the trail (Grants: the erasing role holds the
-// application's). It takes the same advisory lock and then chains the
-// events after the last one ([sqlcore.Store.Chained]), read in a statement
-// of its own (read committed: a fresh snapshot that sees every append
-// committed before). A sweep does not read its events back.
-func (s *Store) chainEvents(ctx context.Context, tx sqlcore.Conn, op string, events []privacy.Event) error {
-	if _, err := tx.Exec(ctx, s.q.auditLock, s.auditLock); err != nil {
-		return err
+// chainEvents appends events inside tx as appendEvents does; done, if not
+// nil, receives them as stored.
+func (s *Store) chainEvents(ctx context.Context, tx sqlcore.Conn, op string, events []privacy.Event, done func([]privacy.Event)) error {
+	chains := make([]string, 0, 1)
+	for _, e := range events {
+		chains = append(chains, string(e.Subject))
+	}
+	slices.Sort(chains)
+	chains = slices.Compact(chains)
+	for _, c := range chains {
+		if _, err := tx.Exec(ctx, s.q.auditLock, int32(s.auditLock), c); err != nil {
+			return err
+		}
 	}
 	c := s.core()
 	out, err := c.Chained(ctx, tx, op, events)
 	if err != nil {
 		return err
-	}
-	if len(out) >= copyEvents {
-		return s.copyEvents(ctx, pgTx(tx), op, out)
 	}
 	n := len(out)
 	seqs, times := make([]int64, n), make([]pgtype.Timestamptz, n)
@@ -123,8 +85,16 @@ func (s *Store) chainEvents(ctx context.Context, tx sqlcore.Conn, op string, eve
 		args = append(args, col)
 	}
 	args = append(args, prevs, hashes)
-	_, err = c.Exec(ctx, tx, op, s.q.insertEvents, args...)
-	return err
+	if _, err := tx.Exec(ctx, s.q.appendEvents, args...); err != nil {
+		return err
+	}
+	if err := s.faults.Wrote(op, int64(n)); err != nil {
+		return err
+	}
+	if done != nil {
+		done(out)
+	}
+	return nil
 }
 
 // Events yields the audit trail from sequence number from on (1 is the
@@ -146,28 +116,30 @@ func (s *Store) SubjectEvents(ctx context.Context, id privacy.SubjectID, from ui
 // scanEvent reads a row of eventColumns.
 func scanEvent(row pgx.Row) (privacy.Event, error) { return sqlcore.ScanEvent(dialect{}, row) }
 
-// copyEvents is the number of events from which chainEvents sends them
-// with COPY rather than one INSERT of arrays: a retention sweep appends
-// thousands at once, and COPY is PostgreSQL's fastest way in.
-const copyEvents = 64
+// ChainEvents yields every chain of the trail, one after the other, each
+// in the order of its numbers: what a verifier reads (access.ChainStore).
+func (s *Store) ChainEvents(ctx context.Context) iter.Seq2[privacy.Event, error] {
+	return s.core().ChainEvents(ctx)
+}
 
-// copyEvents stores the chained events out with COPY, inside tx;
-// chainEvents holds the trail's lock.
-func (s *Store) copyEvents(ctx context.Context, tx pgx.Tx, op string, out []privacy.Event) error {
-	k := 0
-	row := make([]any, 0, len(sqlcore.EventColumnNames))
-	src := pgx.CopyFromFunc(func() ([]any, error) {
-		if k == len(out) {
-			return nil, nil
-		}
-		k++
-		// pgx encodes a row before it asks for the next: one slice
-		// serves them all.
-		return sqlcore.EventArgs(row[:0], dialect{}, &out[k-1]), nil
-	})
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{s.schema, "audit_events"}, sqlcore.EventColumnNames, src)
-	if err != nil {
-		return err
-	}
-	return s.faults.Wrote(op, n)
+// AuditKey returns the key the store chains its audit events under
+// (Options.AuditKey; nil: unkeyed), for the verifier of the same process.
+func (s *Store) AuditKey() []byte { return s.key }
+
+// AuditHeads returns the last event of every chain of the trail: what a
+// service saves as checkpoints outside the database (rule G7).
+func (s *Store) AuditHeads(ctx context.Context) (access.Heads, error) {
+	return s.core().AuditHeads(ctx)
+}
+
+// AuditAnchors returns the signed starting points of the pruned chains.
+func (s *Store) AuditAnchors(ctx context.Context) (map[privacy.SubjectID]privacy.Anchor, error) {
+	return s.core().AuditAnchors(ctx)
+}
+
+// PruneAudit deletes the events of every chain up to the last one dated
+// before before (rule N9), keeping each pruned chain's signed anchor
+// (G7), and appends e in the same transaction.
+func (s *Store) PruneAudit(ctx context.Context, before time.Time, e privacy.Event) (int, error) {
+	return s.core().PruneAudit(ctx, before, e)
 }

@@ -16,7 +16,7 @@ import (
 
 // core is the body of the store (package sqlcore) on this schema.
 func (s *Store) core() sqlcore.Store {
-	return sqlcore.Store{Name: "pgstore", Q: &s.q.core, D: dialect{s}, Faults: &s.faults}
+	return sqlcore.Store{Name: "pgstore", Q: &s.q.core, D: dialect{s}, Faults: &s.faults, Key: s.key}
 }
 
 // dialect is PostgreSQL's part of the store: row locks under READ
@@ -96,12 +96,11 @@ func (d dialect) InsertRecords(ctx context.Context, tx sqlcore.Conn, op string, 
 	return err
 }
 
-// AppendEvents appends through the function append_events
-// ([Store.appendEvents]), and a sweep's batch with the table's own INSERT
-// or COPY ([Store.chainEvents]).
+// AppendEvents appends through the function append_chained
+// ([Store.chainEvents]), a sweep's batch as every other.
 func (d dialect) AppendEvents(ctx context.Context, tx sqlcore.Conn, op string, events []privacy.Event, sweep bool) ([]privacy.Event, error) {
 	if sweep {
-		return nil, d.s.chainEvents(ctx, tx, op, events)
+		return nil, d.s.chainEvents(ctx, tx, op, events, nil)
 	}
 	return d.s.appendEvents(ctx, pgTx(tx), op, events)
 }

@@ -45,8 +45,10 @@ func ExampleGrants() {
 	// GRANT USAGE ON SCHEMA "dossierwacht" TO "app";
 	// GRANT SELECT ON "dossierwacht".schema_migrations TO "app";
 	// GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht".subjects, "dossierwacht".cases, "dossierwacht".records TO "app";
-	// GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "app";
-	// GRANT EXECUTE ON FUNCTION "dossierwacht".append_events(timestamptz[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[]) TO "app", "physician";
+	// GRANT SELECT ON "dossierwacht".audit_events, "dossierwacht".audit_anchors TO "app";
+	// GRANT EXECUTE ON FUNCTION "dossierwacht".append_chained(bigint[], timestamptz[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], bytea[], bytea[]) TO "app", "physician";
+	// GRANT EXECUTE ON FUNCTION "dossierwacht".chain_head(text) TO "app", "physician";
+	// GRANT EXECUTE ON FUNCTION "dossierwacht".prune_chain(text, bigint, bytea, bytea) TO "app";
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".lock_cases(text[]) TO "app", "physician";
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".case_dated_after(text, timestamptz) TO "app";
 	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".holds, "dossierwacht".erasures TO "app";
@@ -61,7 +63,6 @@ func ExampleGrants() {
 	// GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht_medical".records TO "physician";
 	// GRANT SELECT (subject_id, case_id, records, lifted) ON "dossierwacht".holds TO "physician";
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".lock_subject(text) TO "physician";
-	// GRANT SELECT ON "dossierwacht".audit_events TO "physician";
 	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants TO "physician";
 	// GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "physician";
 }

@@ -7,9 +7,10 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// appendEventsArgs are the argument types of the function append_events
-// (migration 0008): the time and the event's 14 text fields, as arrays.
-const appendEventsArgs = "timestamptz[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[]"
+// appendChainedArgs are the argument types of the function append_chained
+// (migration 0060): the number, time, 14 text fields, link and hash of
+// each event, as arrays.
+const appendChainedArgs = "bigint[], timestamptz[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], bytea[], bytea[]"
 
 // Grants returns the GRANT statements that limit two database roles to
 // their part of the store in schema (its medical file in schema+"_medical";
@@ -73,8 +74,12 @@ func Grants(schema, app, medical string) ([]string, error) {
 		`GRANT USAGE ON SCHEMA {schema} TO {app}`,
 		`GRANT SELECT ON {schema}.schema_migrations TO {app}`,
 		`GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.subjects, {schema}.cases, {schema}.records TO {app}`,
-		`GRANT SELECT, INSERT ON {schema}.audit_events TO {app}`,
-		`GRANT EXECUTE ON FUNCTION {schema}.append_events(` + appendEventsArgs + `) TO {app}, {medrole}`,
+		// Rules G7, E of issue 14: no role writes the trail but through
+		// the functions that check each event's number and link.
+		`GRANT SELECT ON {schema}.audit_events, {schema}.audit_anchors TO {app}`,
+		`GRANT EXECUTE ON FUNCTION {schema}.append_chained(` + appendChainedArgs + `) TO {app}, {medrole}`,
+		`GRANT EXECUTE ON FUNCTION {schema}.chain_head(text) TO {app}, {medrole}`,
+		`GRANT EXECUTE ON FUNCTION {schema}.prune_chain(text, bigint, bytea, bytea) TO {app}`,
 		`GRANT EXECUTE ON FUNCTION {schema}.lock_cases(text[]) TO {app}, {medrole}`,
 		`GRANT EXECUTE ON FUNCTION {schema}.case_dated_after(text, timestamptz) TO {app}`,
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.holds, {schema}.erasures TO {app}`,
@@ -90,7 +95,6 @@ func Grants(schema, app, medical string) ([]string, error) {
 		`GRANT SELECT, INSERT, UPDATE, DELETE ON {medical}.records TO {medrole}`,
 		`GRANT SELECT (subject_id, case_id, records, lifted) ON {schema}.holds TO {medrole}`,
 		`GRANT EXECUTE ON FUNCTION {schema}.lock_subject(text) TO {medrole}`,
-		`GRANT SELECT ON {schema}.audit_events TO {medrole}`,
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.consent_grants TO {medrole}`,
 		`GRANT SELECT, INSERT ON {schema}.disclosures TO {medrole}`,
 	} {

@@ -20,7 +20,8 @@ type queries struct {
 
 	ordinary, medical fileQueries
 
-	auditLock, lastEvent, insertEvents, appendEvents, events, subjectEvents string
+	auditLock, lastEvent, insertEvents, appendEvents, events, subjectEvents                 string
+	auditHeads, auditAnchors, pruneCuts, upsertAnchor, pruneEvents, chainEvents, pruneChain string
 
 	ret retentionQueries // retention.go
 	con consentQueries   // consent.go
@@ -96,23 +97,34 @@ func newQueries(r *strings.Replacer) queries {
 		subjectCases:     `SELECT ` + caseColumns + ` FROM {schema}.cases WHERE subject_id = $1 ORDER BY opened NULLS FIRST, id`,
 		deleteCase:       sqlcore.SQLDeleteCase(),
 
-		auditLock: `SELECT pg_advisory_xact_lock($1)`,
-		lastEvent: sqlcore.SQLLastEvent,
+		// Rule G7: a chain's lock, the one append_chained takes.
+		auditLock: `SELECT pg_advisory_xact_lock($1::int4, hashtext($2))`,
+		// Rule G7: a chain's head through the function of migration 0060,
+		// for roles that do not read the trail.
+		lastEvent: `SELECT seq, hash FROM {schema}.chain_head($1)`,
 		// One statement for a whole batch: the columns come as arrays.
 		insertEvents: `INSERT INTO {schema}.audit_events (` + eventColumns + `) SELECT * FROM unnest($1::bigint[],
 	$2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
 	$11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bytea[], $18::bytea[])`,
-		// The function of migration 0008: every role appends through it.
-		appendEvents: `SELECT out_seq, out_prev, out_hash FROM {schema}.append_events($1::timestamptz[], $2::text[],
-	$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-	$12::text[], $13::text[], $14::text[], $15::text[])`,
-		events:        sqlcore.SQLEvents,
+		// The function of migration 0060: every role appends through it.
+		appendEvents: `SELECT {schema}.append_chained($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[],
+	$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
+	$15::text[], $16::text[], $17::bytea[], $18::bytea[])`,
+		events:        strings.ReplaceAll(sqlcore.SQLEvents, "{pos}", "pos"),
+		auditHeads:    sqlcore.SQLAuditHeads,
+		chainEvents:   sqlcore.SQLChainEvents,
+		auditAnchors:  sqlcore.SQLAuditAnchors,
+		pruneCuts:     sqlcore.SQLPruneCuts,
+		upsertAnchor:  sqlcore.SQLUpsertAnchor,
+		pruneEvents:   sqlcore.SQLPruneEvents,
+		pruneChain:    `SELECT {schema}.prune_chain($1, $2, $3, $4)`,
 		subjectEvents: sqlcore.SQLSubjectEvents,
 	}
 	for _, p := range []*string{&q.version, &q.insertMigration, &q.createSubject, &q.subject, &q.subjectForUpdate, &q.updateSubject,
 		&q.subjectExists, &q.lockSubject, &q.createCase, &q.caseByID, &q.updateCase, &q.caseExists, &q.caseSubject, &q.lockCase,
 		&q.lockCases, &q.caseDatedAfter,
 		&q.lockSubjectCases, &q.subjectCases, &q.auditLock, &q.lastEvent, &q.insertEvents, &q.appendEvents, &q.events,
+		&q.auditHeads, &q.auditAnchors, &q.chainEvents, &q.pruneChain, &q.pruneCuts, &q.upsertAnchor, &q.pruneEvents,
 		&q.subjectEvents} {
 		*p = r.Replace(*p)
 	}
@@ -154,6 +166,8 @@ func (q *queries) coreQueries() sqlcore.Queries {
 		Ordinary: q.ordinary.core(), Medical: q.medical.core(),
 
 		LastEvent: q.lastEvent, Events: q.events, SubjectEvents: q.subjectEvents,
+		AuditHeads: q.auditHeads, AuditAnchors: q.auditAnchors, PruneCuts: q.pruneCuts, UpsertAnchor: q.upsertAnchor,
+		PruneEvents: q.pruneEvents, ChainEvents: q.chainEvents, PruneChain: q.pruneChain,
 
 		InsertHold: q.ret.insertHold, Hold: q.ret.hold, HoldLifted: q.ret.holdLifted, LiftHold: q.ret.liftHold,
 		SubjectHolds: q.ret.subjectHolds, SubjectHeld: q.ret.subjectHeld, CaseHasRecord: q.ret.caseHasRecord,

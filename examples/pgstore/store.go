@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,10 +37,11 @@ type Store struct {
 	schema  string        // unquoted names, validated
 	medical string
 	q       queries
-	// auditLock is the advisory lock key that serialises appends to this
-	// schema's audit trail.
+	// auditLock is the advisory lock key of this schema's audit trail;
+	// each chain is locked under its low 32 bits and the chain's hash.
 	auditLock int64
 	faults    sqladapter.Faults
+	key       []byte // the audit chains' key (G7); nil: unkeyed
 }
 
 var _ privacy.Store = (*Store)(nil)
@@ -74,6 +76,11 @@ type Options struct {
 	// ConnConfig.RuntimeParams.
 	StatementTimeout time.Duration
 	LockTimeout      time.Duration
+	// AuditKey is the key the audit chains' links are computed under
+	// (HMAC-SHA256, rule G7). Keep it out of the database: whoever can
+	// write the database but does not hold the key cannot rewrite, extend
+	// or re-chain the trail unnoticed. Nil means unkeyed links.
+	AuditKey []byte
 }
 
 // runtimeParams sets o's timeouts as runtime parameters in params.
@@ -156,7 +163,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*Store, error)
 		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "schema",
 			Msg: "want 1 to 55 of a-z 0-9 _, not starting with a digit or pg_"}
 	}
-	s := &Store{pool: pool, replica: o.Replica, schema: o.Schema, medical: o.Schema + "_medical"}
+	s := &Store{pool: pool, replica: o.Replica, schema: o.Schema, medical: o.Schema + "_medical", key: slices.Clone(o.AuditKey)}
 	s.q = newQueries(s.replacer())
 	s.auditLock = lockKey("dossierwacht audit " + s.schema)
 	var err error
@@ -198,7 +205,7 @@ func (s *Store) replacer() *strings.Replacer {
 // adapter takes.
 func (s *Store) migrationReplacer() *strings.Replacer {
 	return strings.NewReplacer("{schema}", pgx.Identifier{s.schema}.Sanitize(), "{medical}", pgx.Identifier{s.medical}.Sanitize(),
-		"{auditlock}", strconv.FormatInt(s.auditLock, 10))
+		"{auditlock}", strconv.FormatInt(s.auditLock, 10), "{auditlock32}", strconv.FormatInt(int64(int32(s.auditLock)), 10))
 }
 
 func lockKey(name string) int64 {

@@ -195,17 +195,21 @@ func TestSweepCrash(t *testing.T) {
 	}
 	// One delete event per proof, for the same records; the chain holds.
 	deletes := map[string]int{}
-	var prev privacy.Hash
-	var seq uint64
+	// Rule G7: every chain (one per subject) whole.
+	type head struct {
+		seq  uint64
+		hash privacy.Hash
+	}
+	heads := map[privacy.SubjectID]head{}
 	for e, err := range s.Events(ctx, 1) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		seq++
-		if e.Seq != seq || e.Prev != prev || e.ComputeHash() != e.Hash {
-			t.Fatalf("audit event %d: seq %d, prev %x (want %x), hash verifies %t", seq, e.Seq, e.Prev[:4], prev[:4], e.ComputeHash() == e.Hash)
+		h := heads[e.Subject]
+		if e.Seq != h.seq+1 || e.Prev != h.hash || e.ComputeHash() != e.Hash {
+			t.Fatalf("audit event %d of %q: prev %x (want %x), hash verifies %t", e.Seq, e.Subject, e.Prev[:4], h.hash[:4], e.ComputeHash() == e.Hash)
 		}
-		prev = e.Hash
+		heads[e.Subject] = head{e.Seq, e.Hash}
 		if e.Action == privacy.EventDelete {
 			deletes[e.Object]++
 		}

@@ -15,7 +15,7 @@ import (
 
 // core is the body of the store (package sqlcore) on this file.
 func (s *Store) core() sqlcore.Store {
-	return sqlcore.Store{Name: "sqlitestore", Q: &queries, D: dialect{s}, Faults: &s.faults}
+	return sqlcore.Store{Name: "sqlitestore", Q: &queries, D: dialect{s}, Faults: &s.faults, Key: s.key}
 }
 
 // dialect is SQLite's part of the store: one writer, values as SQLite

@@ -71,7 +71,13 @@ var (
 	qCase          = inFile(sqlcore.SQLCase)
 	qCaseExists    = inFile(sqlcore.SQLCaseExists)
 	qLastEvent     = inFile(sqlcore.SQLLastEvent)
-	qEvents        = inFile(sqlcore.SQLEvents)
+	qEvents        = inFile(strings.ReplaceAll(sqlcore.SQLEvents, "{pos}", "rowid"))
+	qAuditHeads    = inFile(sqlcore.SQLAuditHeads)
+	qChainEvents   = inFile(sqlcore.SQLChainEvents)
+	qAuditAnchors  = inFile(sqlcore.SQLAuditAnchors)
+	qPruneCuts     = inFile(sqlcore.SQLPruneCuts)
+	qUpsertAnchor  = inFile(sqlcore.SQLUpsertAnchor)
+	qPruneEvents   = inFile(sqlcore.SQLPruneEvents)
 	qSubjectEvents = inFile(sqlcore.SQLSubjectEvents)
 	qHold          = inFile(sqlcore.SQLHold)
 	qStandingHolds = inFile(sqlcore.SQLSubjectHolds)
@@ -183,6 +189,12 @@ var (
 		LastEvent:     qLastEvent,
 		Events:        qEvents,
 		SubjectEvents: qSubjectEvents,
+		AuditHeads:    qAuditHeads,
+		ChainEvents:   qChainEvents,
+		AuditAnchors:  qAuditAnchors,
+		PruneCuts:     qPruneCuts,
+		UpsertAnchor:  qUpsertAnchor,
+		PruneEvents:   qPruneEvents,
 
 		InsertHold:    inFile(sqlcore.SQLInsertHold),
 		Hold:          qHold,

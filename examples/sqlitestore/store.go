@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
@@ -30,6 +31,7 @@ type Store struct {
 	w      *sql.DB // the one writer connection
 	r      *sql.DB // read connections
 	faults sqladapter.Faults
+	key    []byte // the audit chains' key (G7); nil: unkeyed
 }
 
 var _ privacy.Store = (*Store)(nil)
@@ -43,6 +45,13 @@ type Options struct {
 	// MaxReaders bounds the connections that serve reads in parallel
 	// with the writer. Zero means 4.
 	MaxReaders int
+	// AuditKey is the key the audit chains' links are computed under
+	// (HMAC-SHA256, rule G7). Keep it out of the file (a secret store, an
+	// environment variable): whoever holds the file but not the key
+	// cannot rewrite, extend or re-chain the trail unnoticed. Nil means
+	// unkeyed links (plain SHA-256), which the file's holder can
+	// recompute. A store's trail is keyed or not from its first event.
+	AuditKey []byte
 }
 
 // Open opens the store in the SQLite file at path, creating the file if it
@@ -101,7 +110,7 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{path: abs, w: w}
+	s := &Store{path: abs, w: w, key: slices.Clone(o.AuditKey)}
 	// WAL lets readers go on while the writer writes; it is a property of
 	// the file, set once.
 	if _, err := w.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {

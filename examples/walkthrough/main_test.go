@@ -89,7 +89,7 @@ func TestWalkthrough(t *testing.T) {
 		// the audit trail, verified and tampered with (G7, N9)
 		"employer-contact-bert read absence-reason: denied by rule O9",
 		"case-manager-carla execute notes: denied by rule O14",
-		"each chained to the one before\n  by its hash",
+		"in 6 chains, one per subject",
 		"intact (rule G7)",
 		"now reads allowed",
 		"altered (rule G7)",
@@ -112,11 +112,11 @@ func TestWalkthrough(t *testing.T) {
 			t.Errorf("line %d carries a Go error chain (%q): %q", i+1, m, line)
 		}
 	}
-	// The event counts match what the checkpoint says: the summary's
-	// command names the trail's last event.
-	cp := regexp.MustCompile(`-checkpoint (\d+):[0-9a-f]{64}\n`).FindStringSubmatch(got)
-	if cp == nil || !strings.Contains(got, "verifies the whole trail: "+cp[1]+" events") {
-		t.Errorf("the summary's checkpoint %v is not the verified trail's", cp)
+	// The summary's command names the key and the checkpoints the
+	// Service kept outside the file (rule G7), and with them the command
+	// finds the edit too.
+	if !strings.Contains(got, "-audit-key "+filepath.Join(out, "audit.key")+" -checkpoints "+filepath.Join(out, "checkpoints.json")) {
+		t.Errorf("the summary's command does not name the key and the checkpoints")
 	}
 	if t.Failed() {
 		t.Logf("output:\n%s", got)

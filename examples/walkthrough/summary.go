@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"path/filepath"
 )
 
 // summary says in a few lines what the walkthrough showed, where its file
@@ -24,6 +24,6 @@ func (w *world) summary(context.Context) error {
 	w.p.printf("\nThe SQLite file stays, with its edited trail, for you to look at:\n  %s\n", w.abs(w.path))
 	w.p.printf("Check it without writing Go (it finds the edit too, and exits 1):\n")
 	w.p.printf("  go run ./cmd/dossierwacht verify -sqlite %s \\\n", w.path)
-	w.p.printf("    -checkpoint %s\n", fmt.Sprintf("%d:%s", w.checkpoint.Seq, w.checkpoint.Hash))
+	w.p.printf("    -audit-key %s -checkpoints %s\n", filepath.Join(w.outDir, keyFile), filepath.Join(w.outDir, checkpointFile))
 	return nil
 }

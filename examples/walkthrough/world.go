@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"io/fs"
 	"os"
@@ -30,9 +31,9 @@ type world struct {
 	now      time.Time
 	contract privacy.Contract
 
-	// checkpoint is the audit trail's checkpoint the privacy officer
-	// keeps.
-	checkpoint access.Checkpoint
+	// checkpoint are the heads of the audit trail's chains the privacy
+	// officer verified; the Service keeps them in checkpointFile too.
+	checkpoint access.Heads
 
 	// The actors, as the caller's own authentication vouches for them
 	// (rule R12: the library never authenticates).
@@ -47,8 +48,33 @@ const (
 	bramCase privacy.CaseID  = "case-bram-consultation"
 )
 
-// dbFile is the SQLite file's name in the output directory.
-const dbFile = "dossiers.db"
+// The files in the output directory: the SQLite file; the key its audit
+// chains are computed under, which the file does not hold (rule G7); the
+// checkpoints of the chains' heads, kept outside the file. A service keeps
+// the key in its secret store and the checkpoints where the database's
+// writers cannot write; the walkthrough keeps them beside the file, for
+// you to try the command with.
+const (
+	dbFile         = "dossiers.db"
+	keyFile        = "audit.key"
+	checkpointFile = "checkpoints.json"
+)
+
+// auditKey returns the key of the audit chains in dir: the one an earlier
+// run made, so that runs tell the same story, else 32 new random bytes,
+// kept 0600.
+func auditKey(dir string) ([]byte, error) {
+	path := filepath.Join(dir, keyFile)
+	if key, err := os.ReadFile(path); err == nil && len(key) == 32 {
+		return key, os.Chmod(path, 0o600)
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key) // never fails (Go 1.24 and later)
+	if err := os.WriteFile(path, key, 0o600); err != nil {
+		return nil, err
+	}
+	return key, os.Chmod(path, 0o600)
+}
 
 func newWorld(ctx context.Context, p *printer, outDir string) (w *world, err error) {
 	// The folder holds the case file and the subject's export: its owner's
@@ -64,18 +90,24 @@ func newWorld(ctx context.Context, p *printer, outDir string) (w *world, err err
 		contract: privacy.Contract{ID: "contract-bakery", Party: bakery, PartyKind: privacy.PartyEmployer,
 			Start: time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)},
 	}
-	// A new run starts with a new file (and its WAL files).
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		if err := os.Remove(w.path + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	// A new run starts with a new file (and its WAL files), and new
+	// checkpoints: the old ones are of the old file's chains.
+	for _, name := range []string{w.path, w.path + "-wal", w.path + "-shm", filepath.Join(outDir, checkpointFile)} {
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
 		}
 	}
-	if w.store, err = sqlitestore.Open(ctx, w.path, nil); err != nil {
+	key, err := auditKey(outDir)
+	if err != nil {
+		return nil, err
+	}
+	if w.store, err = sqlitestore.Open(ctx, w.path, &sqlitestore.Options{AuditKey: key}); err != nil {
 		return nil, err
 	}
 	w.svc, err = dossierwacht.Open(ctx, w.store, privacy.Strict(), &dossierwacht.Options{
-		Clock:      func() time.Time { return w.now },
-		Complaints: "klachtenregeling: klachten@dienst.example",
+		Clock:       func() time.Time { return w.now },
+		Complaints:  "klachtenregeling: klachten@dienst.example",
+		Checkpoints: access.NewFileCheckpoints(filepath.Join(outDir, checkpointFile)),
 	})
 	if err != nil {
 		return nil, errors.Join(err, w.store.Close())

@@ -62,20 +62,21 @@ func (e *env) needTrail(t *testing.T) {
 	}
 }
 
-// lastSeq is the sequence number of the trail's last event, 0 for none.
+// lastSeq is the number of events in the trail, 0 for none: the mark
+// from which trail(t, mark+1) returns the events appended since.
 func (e *env) lastSeq(t *testing.T) uint64 {
 	t.Helper()
 	es, _ := e.trail(t, 1)
 	if len(es) == 0 {
 		return 0
 	}
-	return es[len(es)-1].Seq
+	return uint64(len(es))
 }
 
 var ignoreChain = cmpopts.IgnoreFields(privacy.Event{}, "Seq", "Prev", "Hash")
 
-// wantAppended checks that the events after sequence number after are
-// exactly want, in order, numbered on from after.
+// wantAppended checks that the events appended after the first after are
+// exactly want, in order, each chained on in its subject's chain.
 func (e *env) wantAppended(t *testing.T, what string, after uint64, want []privacy.Event) {
 	t.Helper()
 	got, ok := e.trail(t, after+1)
@@ -86,26 +87,29 @@ func (e *env) wantAppended(t *testing.T, what string, after uint64, want []priva
 		t.Errorf("G7: %s appended other events than its own (-want +got):\n%s", what, d)
 		return
 	}
-	for i, ev := range got {
-		if ev.Seq != after+1+uint64(i) {
-			t.Errorf("G7: %s: event %d numbered %d, want %d", what, i, ev.Seq, after+1+uint64(i))
-		}
-	}
+	e.verify(t)
 }
 
-// verify checks the whole audit trail's chain (G7): every event numbered
-// one after the last, linked to its hash, its own hash its content's.
+// verify checks the whole audit trail's chains (G7), one per subject:
+// every event numbered one after the last of its chain, linked to its
+// hash, its own hash its content's.
 func (e *env) verify(t *testing.T) {
 	t.Helper()
 	events, ok := e.trail(t, 1)
 	if !ok {
 		return
 	}
-	var prev privacy.Hash
-	for i, ev := range events {
+	type head struct {
+		seq  uint64
+		hash privacy.Hash
+	}
+	heads := map[privacy.SubjectID]head{}
+	for _, ev := range events {
+		h := heads[ev.Subject]
+		prev := h.hash
 		switch {
-		case ev.Seq != uint64(i+1):
-			t.Errorf("G7: the audit trail's event %d is numbered %d", i+1, ev.Seq)
+		case ev.Seq != h.seq+1:
+			t.Errorf("G7: the audit trail's event %d of chain %q follows event %d", ev.Seq, ev.Subject, h.seq)
 			return
 		case ev.Prev != prev:
 			t.Errorf("G7: the audit trail's event %d does not link to the one before", ev.Seq)
@@ -114,7 +118,7 @@ func (e *env) verify(t *testing.T) {
 			t.Errorf("G7: the audit trail's event %d does not match its hash", ev.Seq)
 			return
 		}
-		prev = ev.Hash
+		heads[ev.Subject] = head{ev.Seq, ev.Hash}
 	}
 }
 
@@ -158,8 +162,9 @@ func testStoreAppends(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatalf("AppendEvents: %v", err)
 	}
-	if len(stored) != len(events) || stored[0].Seq != after+1 || stored[0].Hash != stored[0].ComputeHash() {
-		t.Errorf("AppendEvents returned %+v, want the events numbered from %d and chained", stored, after+1)
+	if len(stored) != len(events) || stored[0].Hash != stored[0].ComputeHash() || stored[1].Seq != stored[0].Seq+1 ||
+		stored[1].Prev != stored[0].Hash {
+		t.Errorf("AppendEvents returned %+v, want the events numbered on and chained", stored)
 	}
 	e.wantAppended(t, "AppendEvents", after, events)
 	e.verify(t)

@@ -71,22 +71,28 @@ func events(t *testing.T, seq iter.Seq2[privacy.Event, error]) []privacy.Event {
 	return out
 }
 
-// verify checks that es is the whole trail: numbered from 1 without gaps,
-// each event hashed over its content and linked to the one before.
+// verify checks that es is the whole trail, one chain per subject (rule
+// G7): each chain numbered from 1 without gaps, each event hashed over its
+// content and linked to the one before in its chain.
 func verify(t *testing.T, es []privacy.Event) {
 	t.Helper()
-	var prev privacy.Hash
-	for i, e := range es {
-		if e.Seq != uint64(i+1) {
-			t.Fatalf("G7: event %d has seq %d", i+1, e.Seq)
+	type head struct {
+		seq  uint64
+		hash privacy.Hash
+	}
+	heads := map[privacy.SubjectID]head{}
+	for _, e := range es {
+		h := heads[e.Subject]
+		if e.Seq != h.seq+1 {
+			t.Fatalf("G7: event %d of chain %s follows event %d", e.Seq, e.Subject, h.seq)
 		}
-		if e.Prev != prev {
-			t.Fatalf("G7: event %d does not link to event %d: the chain forked", e.Seq, e.Seq-1)
+		if e.Prev != h.hash {
+			t.Fatalf("G7: event %d of chain %s does not link to event %d: the chain forked", e.Seq, e.Subject, h.seq)
 		}
 		if e.ComputeHash() != e.Hash {
 			t.Fatalf("G7: event %d's hash does not match its content", e.Seq)
 		}
-		prev = e.Hash
+		heads[e.Subject] = head{e.Seq, e.Hash}
 	}
 }
 

@@ -132,8 +132,14 @@ func TestMigrations(t *testing.T) {
 		{Version: 2, Name: "second", SQL: "CREATE TABLE b (x int);"}}, ms); d != "" {
 		t.Errorf("Migrations mismatch (-want +got):\n%s", d)
 	}
+	// A gap is allowed: helpers working apart take numbers of their own.
+	gap, err := Migrations(fstest.MapFS{"m/0001_a.sql": {}, "m/0060_c.sql": {}}, "m")
+	if err != nil || len(gap) != 2 || gap[1].Version != 60 {
+		t.Errorf("Migrations(gap) = %+v, %v", gap, err)
+	}
 	for name, fsys := range map[string]fstest.MapFS{
-		"gap":      {"m/0001_a.sql": {}, "m/0003_c.sql": {}},
+		"same":     {"m/0001_a.sql": {}, "m/0001_b.sql": {}},
+		"zero":     {"m/0000_a.sql": {}},
 		"bad name": {"m/1_a.sql": {}},
 		"no name":  {"m/0001_.sql": {}},
 		"empty":    {"m/README": {}},

@@ -26,12 +26,15 @@ type Migration struct {
 // gaps in its bookkeeping, or newer than ms, fails with
 // privacy.ErrConflict.
 func Migrate(ctx context.Context, tx Conn, op string, m Migration, ms []sqladapter.Migration) error {
-	v, err := SchemaVersion(ctx, tx, op, m.Version)
-	if err != nil {
+	var v, top int
+	if err := tx.QueryRow(ctx, m.Version).Scan(&v, &top); err != nil {
 		return err
 	}
 	if v > len(ms) {
-		return NewerSchema(op, v, len(ms))
+		return NewerSchema(op, top, ms[len(ms)-1].Version)
+	}
+	if v > 0 && ms[v-1].Version != top {
+		return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: "schema_migrations differs from the adapter's migrations"}
 	}
 	for _, mg := range ms[v:] {
 		if err := m.Run(ctx, tx, mg.SQL); err != nil {
@@ -46,14 +49,15 @@ func Migrate(ctx context.Context, tx Conn, op string, m Migration, ms []sqladapt
 
 // SchemaVersion returns the schema's version as query (: count, highest
 // version) reads it from the bookkeeping: the number of migrations
-// applied, 0 before the first. Gaps fail with privacy.ErrConflict.
+// applied, 0 before the first. Versions may have gaps (Migrate checks the
+// highest against the adapter's migrations).
 func SchemaVersion(ctx context.Context, db Conn, op, query string) (int, error) {
 	var n, top int
 	if err := db.QueryRow(ctx, query).Scan(&n, &top); err != nil {
 		return 0, err
 	}
-	if n != top {
-		return 0, &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: "schema_migrations has gaps"}
+	if n > top {
+		return 0, &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: "schema_migrations is damaged"}
 	}
 	return n, nil
 }

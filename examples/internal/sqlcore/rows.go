@@ -1,6 +1,7 @@
 package sqlcore
 
 import (
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
 	"github.com/dossierwacht/dossierwacht/privacy"
@@ -109,7 +110,9 @@ func ScanEvent(v Codec, row Row) (privacy.Event, error) {
 		return privacy.Event{}, err
 	}
 	if len(prev) != len(e.Prev) || len(hash) != len(e.Hash) {
-		return privacy.Event{}, &privacy.Error{Op: "read event", Kind: privacy.ErrUnavailable, Msg: "a stored hash is damaged"}
+		// Rule G7: damage, not tampering: a hash cut short or grown is
+		// no event at all.
+		return privacy.Event{}, access.Damaged("read event", e.Subject, uint64(seq))
 	}
 	e.Seq = uint64(seq)
 	copy(e.Prev[:], prev)

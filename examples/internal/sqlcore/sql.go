@@ -27,8 +27,21 @@ const (
 	SQLCaseExists  = `SELECT 1 FROM {schema}.cases WHERE id = $1`
 	SQLCaseSubject = `SELECT subject_id FROM {schema}.cases WHERE id = $1`
 
-	SQLLastEvent     = `SELECT seq, hash FROM {schema}.audit_events ORDER BY seq DESC LIMIT 1`
-	SQLEvents        = `SELECT ` + EventColumns + ` FROM {schema}.audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2`
+	SQLLastEvent = `SELECT x.seq, x.hash FROM (SELECT e.seq, e.hash FROM {schema}.audit_events e WHERE e.subject = $1
+		ORDER BY e.seq DESC LIMIT 1) x
+		UNION ALL SELECT a.seq, a.hash FROM {schema}.audit_anchors a WHERE a.subject = $1
+		AND NOT EXISTS (SELECT 1 FROM {schema}.audit_events e WHERE e.subject = $1)`
+	SQLEvents      = `SELECT ` + EventColumns + `, {pos} FROM {schema}.audit_events WHERE {pos} > $1 ORDER BY {pos} LIMIT $2`
+	SQLChainEvents = `SELECT ` + EventColumns + ` FROM {schema}.audit_events
+		WHERE subject > $1 OR (subject = $1 AND seq > $2) ORDER BY subject, seq LIMIT $3`
+	SQLAuditHeads = `SELECT e.subject, e.seq, e.hash FROM {schema}.audit_events e
+		WHERE e.seq = (SELECT max(m.seq) FROM {schema}.audit_events m WHERE m.subject = e.subject)`
+	SQLAuditAnchors = `SELECT subject, seq, hash, mac FROM {schema}.audit_anchors`
+	SQLPruneCuts    = `SELECT e.subject, e.seq, e.hash FROM {schema}.audit_events e
+		WHERE e.seq = (SELECT max(m.seq) FROM {schema}.audit_events m WHERE m.subject = e.subject AND m.time < $1)`
+	SQLUpsertAnchor = `INSERT INTO {schema}.audit_anchors (subject, seq, hash, mac) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (subject) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac`
+	SQLPruneEvents   = `DELETE FROM {schema}.audit_events WHERE subject = $1 AND seq <= $2`
 	SQLSubjectEvents = `SELECT ` + EventColumns + ` FROM {schema}.audit_events WHERE subject = $1 AND seq >= $2 ORDER BY seq LIMIT $3`
 
 	SQLInsertHold    = `INSERT INTO {schema}.holds (` + HoldColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, NULL)`

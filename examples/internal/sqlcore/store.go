@@ -21,6 +21,9 @@ type Store struct {
 	// Faults counts the rows written, for fault injection
 	// (privacytest.FaultInjector).
 	Faults *sqladapter.Faults
+	// Key is the key the audit chains are computed under
+	// (privacy.Event.ChainKeyed, rule G7); nil for unkeyed links.
+	Key []byte
 }
 
 // Queries are the statements of a dialect, values only as parameters.
@@ -67,10 +70,25 @@ type Queries struct {
 	// (rule O6).
 	Ordinary, Medical File
 
-	// LastEvent (: seq, hash) is the last event of the audit trail;
-	// Events (from, limit) and SubjectEvents (subject, from, limit) page
-	// through it in EventColumns.
-	LastEvent, Events, SubjectEvents string
+	// LastEvent (subject: seq, hash) is the last event of the subject's
+	// chain of the audit trail; Events (position, limit: the event
+	// columns, position) pages the trail in the order of appending;
+	// AuditHeads (: subject, seq, hash) the last event of every chain;
+	// AuditAnchors (: subject, seq, hash, mac) the pruned chains' anchors;
+	// SubjectEvents (subject, from, limit) pages a subject's chain in
+	// EventColumns.
+	LastEvent, Events, SubjectEvents, AuditHeads, AuditAnchors string
+	// PruneCuts (before: subject, seq, hash) is the last event of each
+	// chain dated before; UpsertAnchor (subject, seq, hash, mac) keeps a
+	// chain's anchor; PruneEvents (subject, seq) deletes a chain's events
+	// up to seq.
+	PruneCuts, UpsertAnchor, PruneEvents string
+	// PruneChain (subject, seq, hash, mac: count), if set, does what
+	// UpsertAnchor and PruneEvents do, in one call.
+	PruneChain string
+	// ChainEvents (subject, seq, limit) pages the trail chain by chain,
+	// each in the order of its numbers, after (subject, seq).
+	ChainEvents string
 
 	// InsertHold (id, subject, case, records, ground, reason, placed by,
 	// placed); Hold (id: the HoldColumns); HoldLifted (id: bool) locks
