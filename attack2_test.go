@@ -9,10 +9,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dossierwacht/dossierwacht"
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
@@ -145,6 +148,85 @@ func TestAttack(t *testing.T) {
 					t.Errorf("a taken ID answered ErrExists with no denied audit event: %+v", events)
 				}
 			})
+		}
+	})
+
+	// Rule R7 (O4): only the consultant assigned to the client has access
+	// to the client's personal data. A case manager assigned to none of
+	// bob's cases answers (and so reads: subject, kind, records, history)
+	// bob's request, where a missing request is not found.
+	t.Run("R7_unassigned_case_manager_takes_another_subjects_request", func(t *testing.T) {
+		w := newWorld(t)
+		withBob(t, w)
+		bob := dossierwacht.NewActor(privacy.Principal{ID: "bob", Role: privacy.RoleSubject, Subject: "bob"}, nil, nil)
+		_, err := w.svc.FileRequest(ctx, bob, rights.Filing{ID: "req-bob", Subject: "bob", Kind: rights.KindErasure,
+			Form: rights.FormWritten})
+		must(t, err)
+		carla := w.actors[privacy.RoleCaseManager] // assigned to anna's case-1 only
+		_, missing := w.svc.RefuseRequest(ctx, carla, "req-none", rights.GroundUnfounded, "no")
+		r, err := w.svc.RefuseRequest(ctx, carla, "req-bob", rights.GroundUnfounded, "no")
+		if err == nil {
+			t.Errorf("carla, not assigned to bob, refused bob's erasure request and read it: subject %s, kind %s", r.Subject, r.Kind)
+		}
+		if !errors.Is(missing, privacy.ErrNotFound) || (err != nil && err.Error() != missing.Error()) {
+			t.Errorf("another subject's request answers %v, a missing one %v", err, missing)
+		}
+	})
+
+	// Rule O6 (and the hidden-vs-missing answer for record IDs): a case
+	// manager probing the medical file by UpdateRecord learns which medical
+	// record IDs exist in the case: an existing one is refused by O6, a
+	// missing one is not found.
+	t.Run("O6_update_probes_medical_record_ids", func(t *testing.T) {
+		w := newWorld(t)
+		must(t, w.svc.AddRecords(ctx, w.actors[privacy.RolePhysician], privacy.Record{ID: "r-medical", Case: case1, Subject: anna,
+			Category: privacy.CategoryMedical, Source: privacy.Source{Kind: privacy.PartyService},
+			Fields: map[privacy.Field]string{privacy.FieldText: "lumbar strain"}}))
+		carla := w.actors[privacy.RoleCaseManager]
+		probe := func(id privacy.RecordID) error {
+			return w.svc.UpdateRecord(ctx, carla, privacy.Record{ID: id, Case: case1, Subject: anna, Category: privacy.CategoryMedical,
+				Source: privacy.Source{Kind: privacy.PartyService}, Fields: map[privacy.Field]string{privacy.FieldText: "x"}})
+		}
+		present, missing := probe("r-medical"), probe("r-none")
+		if errors.Is(present, privacy.ErrNotFound) != errors.Is(missing, privacy.ErrNotFound) ||
+			privacy.RuleOf(present) != privacy.RuleOf(missing) {
+			t.Errorf("an existing medical record answers %v, a missing one %v", present, missing)
+		}
+	})
+
+	// Rules O10, N12: a suppressed periodic-examination figure must not
+	// tell why in a way that says what it hides. With nobody examined the
+	// answer is "O10: all or none are counted"; with one examined it is
+	// "N12: fewer than the minimum": the employer learns whether anyone of
+	// the group took part.
+	t.Run("O10_N12_suppression_reason_tells_none_from_some", func(t *testing.T) {
+		answer := func(examined int) (privacy.RuleID, string) {
+			w := newWorld(t)
+			carla := w.actors[privacy.RoleCaseManager]
+			var members []privacy.SubjectID
+			for i := range 10 {
+				id := privacy.SubjectID(fmt.Sprintf("emp-%d", i))
+				members = append(members, id)
+				must(t, w.svc.RegisterSubject(ctx, carla, privacy.Subject{ID: id, Employer: bakery}))
+				if i < examined {
+					must(t, w.svc.OpenCase(ctx, carla, privacy.Case{ID: privacy.CaseID("pe-" + string(id)), Subject: id,
+						Kind: privacy.CasePeriodicExam, Purpose: privacy.PurposePrevention, Contract: contract}))
+				}
+			}
+			w.now = time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
+			f, err := w.svc.GroupFigure(ctx, w.actors[privacy.RoleEmployerContact], access.GroupRequest{Employer: bakery,
+				Figure: access.FigurePeriodicExam, Members: members,
+				From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)})
+			must(t, err)
+			if !f.Suppressed {
+				t.Fatalf("figure with %d examined not suppressed: %+v", examined, f)
+			}
+			return f.Rule, f.Reason
+		}
+		r0, why0 := answer(0)
+		r1, why1 := answer(1)
+		if r0 != r1 || why0 != why1 {
+			t.Errorf("nobody examined: %s %q; one examined: %s %q", r0, why0, r1, why1)
 		}
 	})
 }
