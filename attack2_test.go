@@ -229,4 +229,48 @@ func TestAttack(t *testing.T) {
 			t.Errorf("nobody examined: %s %q; one examined: %s %q", r0, why0, r1, why1)
 		}
 	})
+
+	// Bad input (STYLE: typed error, changes nothing, never panics): an
+	// export to a nil writer panics — after its audit events say the
+	// export was made.
+	t.Run("G7_export_to_a_nil_writer_panics_after_auditing", func(t *testing.T) {
+		w := newWorld(t)
+		before := len(w.events(t))
+		var err error
+		panicked := func() (p bool) {
+			defer func() { p = recover() != nil }()
+			_, err = w.svc.Export(ctx, w.actors[privacy.RoleSubject], anna, nil, nil)
+			return false
+		}()
+		if panicked || !errors.Is(err, privacy.ErrInvalid) {
+			t.Errorf("Export(nil writer): panicked %v, err %v; want ErrInvalid", panicked, err)
+		}
+		if got := len(w.events(t)) - before; got != 0 {
+			t.Errorf("Export(nil writer) wrote %d audit events for an export that was not made", got)
+		}
+	})
+
+	// Hidden vs missing record IDs (O10, R7): a rectification naming a
+	// record of another subject fails otherwise than one naming a record
+	// that does not exist (other text, other audit), so a case manager
+	// learns which record IDs exist elsewhere.
+	t.Run("O10_rectify_names_another_subjects_record_vs_a_missing_one", func(t *testing.T) {
+		w := newWorld(t)
+		withBob(t, w)
+		annaA := w.actors[privacy.RoleSubject]
+		carla := w.actors[privacy.RoleCaseManager]
+		answer := func(id privacy.RecordID) (error, int) {
+			rid := rights.RequestID("req-" + string(id))
+			_, err := w.svc.FileRequest(ctx, annaA, rights.Filing{ID: rid, Subject: anna, Kind: rights.KindRectification, Form: rights.FormWritten})
+			must(t, err)
+			n := len(w.events(t))
+			_, err = w.svc.Rectify(ctx, carla, rid, rights.Corrections{id: {privacy.FieldText: "x"}}, "ok")
+			return err, len(w.events(t)) - n
+		}
+		other, nOther := answer("r-bob")
+		missing, nMissing := answer("r-none")
+		if other == nil || missing == nil || other.Error() != missing.Error() || nOther != nMissing {
+			t.Errorf("another subject's record: %v (+%d events); a missing one: %v (+%d events)", other, nOther, missing, nMissing)
+		}
+	})
 }
