@@ -273,4 +273,45 @@ func TestAttack(t *testing.T) {
 			t.Errorf("another subject's record: %v (+%d events); a missing one: %v (+%d events)", other, nOther, missing, nMissing)
 		}
 	})
+
+	// Rules O13, G3 (the role gate on erasures): only the privacy officer
+	// decides an erasure. A physician's Erase, where a hold keeps
+	// everything, refuses the subject's request — a write by a role that
+	// may not take the step — and hands back the plan, with the hold's
+	// ground and reason.
+	t.Run("O13_G3_non_officer_erase_refuses_the_request", func(t *testing.T) {
+		w := newWorld(t)
+		_, err := w.svc.PlaceHold(ctx, w.actors[privacy.RolePrivacyOfficer], retention.Hold{ID: "hold-1", Subject: anna,
+			Ground: retention.GroundLegalClaim, Reason: "case C/16/1"})
+		must(t, err)
+		file(t, w, "req-erase", rights.KindErasure)
+		plan, err := w.svc.Erase(ctx, w.actors[privacy.RolePhysician], "req-erase", "no")
+		if !errors.Is(err, privacy.ErrForbidden) || privacy.RuleOf(err) == privacy.G3 {
+			t.Errorf("Erase by a physician = %v, want refused by the role gate", err)
+		}
+		if len(plan.Keeps)+len(plan.Changes) > 0 {
+			t.Errorf("the physician got the plan: %+v", plan)
+		}
+		if r, err := w.store.Request(ctx, "req-erase"); err != nil || r.Status != rights.StatusReceived {
+			t.Errorf("the physician's Erase changed the request: %s, %v", r.Status, err)
+		}
+	})
+
+	// Rule R7: a case manager assigned to none of bob's cases calls Erase
+	// on bob's erasure request: the retention step refuses it, but the
+	// plan — bob's records, cases, categories — is handed back.
+	t.Run("R7_unassigned_case_manager_gets_another_subjects_erasure_plan", func(t *testing.T) {
+		w := newWorld(t)
+		withBob(t, w)
+		bob := dossierwacht.NewActor(privacy.Principal{ID: "bob", Role: privacy.RoleSubject, Subject: "bob"}, nil, nil)
+		_, err := w.svc.FileRequest(ctx, bob, rights.Filing{ID: "req-bob", Subject: "bob", Kind: rights.KindErasure, Form: rights.FormWritten})
+		must(t, err)
+		plan, err := w.svc.Erase(ctx, w.actors[privacy.RoleCaseManager], "req-bob", "done")
+		if err == nil {
+			t.Fatal("carla erased bob's data")
+		}
+		if len(plan.Changes)+len(plan.Keeps) > 0 {
+			t.Errorf("a refused Erase hands carla bob's plan: %+v", plan.Changes)
+		}
+	})
 }
