@@ -314,4 +314,32 @@ func TestAttack(t *testing.T) {
 			t.Errorf("a refused Erase hands carla bob's plan: %+v", plan.Changes)
 		}
 	})
+
+	// Rule N9 (NEN 7513: from where, which application): the events of
+	// legal holds, their lifting, and the erasure and deletions of a
+	// granted erasure request carry no access point and no client, though
+	// the acting privacy officer had both.
+	t.Run("N9_hold_and_erasure_events_lose_access_point_and_client", func(t *testing.T) {
+		w := newWorld(t)
+		olga := *w.actors[privacy.RolePrivacyOfficer]
+		olga.AccessPoint, olga.Client = "10.0.0.7", "officer-desk"
+		annaA := *w.actors[privacy.RoleSubject]
+		annaA.AccessPoint, annaA.Client = "10.0.0.8", "portal"
+		before := len(w.events(t))
+		_, err := w.svc.PlaceHold(ctx, &olga, retention.Hold{ID: "hold-1", Subject: anna, Ground: retention.GroundLegalClaim, Reason: "case C/16/1"})
+		must(t, err)
+		must(t, w.svc.LiftHold(ctx, &olga, "hold-1", "settled"))
+		_, err = w.svc.FileRequest(ctx, &annaA, rights.Filing{ID: "req-erase", Subject: anna, Kind: rights.KindErasure,
+			Form: rights.FormWritten, Records: []privacy.RecordID{"r-note"}})
+		must(t, err)
+		w.now = w.now.Add(time.Hour)
+		_, err = w.svc.Erase(ctx, &olga, "req-erase", "granted")
+		must(t, err)
+		for _, e := range w.events(t)[before:] {
+			if e.AccessPoint == "" || e.Client == "" {
+				t.Errorf("event %d (%s %s by %s, rule %s) has access point %q, client %q", e.Seq, e.Action, e.Object, e.Principal, e.Rule,
+					e.AccessPoint, e.Client)
+			}
+		}
+	})
 }
