@@ -342,4 +342,34 @@ func TestAttack(t *testing.T) {
 			}
 		}
 	})
+
+	// Failure halfway (STYLE: a failure leaves the store as it was; O13,
+	// G2: the request is answered within its deadline): an Erase whose
+	// deletions land and whose answer fails leaves the records gone and
+	// the request open, and no retry can answer it: the plan no longer
+	// finds the records the request names ("medical record: not found").
+	t.Run("O13_G2_erase_failing_at_the_answer_strands_the_request", func(t *testing.T) {
+		for n := 0; n < 12; n++ {
+			w := newWorld(t)
+			olga := w.actors[privacy.RolePrivacyOfficer]
+			file(t, w, "req-erase", rights.KindErasure, "r-note")
+			w.now = w.now.Add(time.Hour)
+			w.store.FailAfter(n)
+			_, err := w.svc.Erase(ctx, olga, "req-erase", "granted")
+			w.store.FailAfter(-1)
+			if err == nil {
+				break // no failure injected any more: every n was tried
+			}
+			if _, gone := w.store.Record(ctx, "r-note"); gone == nil {
+				continue // nothing applied: a retry starts afresh
+			}
+			w.now = w.now.Add(time.Hour)
+			_, rerr := w.svc.Erase(ctx, olga, "req-erase", "granted")
+			r, err := w.store.Request(ctx, "req-erase")
+			must(t, err)
+			if r.Status != rights.StatusAnswered {
+				t.Errorf("failure after %d writes: r-note erased, request %s; the retry: %v", n, r.Status, rerr)
+			}
+		}
+	})
 }
