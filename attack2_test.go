@@ -372,4 +372,33 @@ func TestAttack(t *testing.T) {
 			}
 		}
 	})
+
+	// Failure halfway (STYLE; R6, G4, G7): a disclosure is logged as made
+	// before what the recipient receives is read; when that read fails
+	// (its audit event cannot be written) the caller gets an error and no
+	// records, yet the log says the medical record went to the UWV — the
+	// subject's export and the G4 notices will say so — and a retry with
+	// the same ID is refused as a duplicate.
+	t.Run("G7_R6_disclosure_logged_though_nothing_was_handed_over", func(t *testing.T) {
+		for n := 0; n < 8; n++ {
+			w := newWorld(t)
+			dirk := w.actors[privacy.RolePhysician]
+			must(t, w.svc.AddRecords(ctx, dirk, privacy.Record{ID: "r-medical", Case: case1, Subject: anna, Category: privacy.CategoryMedical,
+				Source: privacy.Source{Kind: privacy.PartyService}, Fields: map[privacy.Field]string{privacy.FieldText: "lumbar strain"}}))
+			req := toUWV("d-1", case1, consent.Item{Category: privacy.CategoryMedical, Record: "r-medical"})
+			w.store.FailAfter(n)
+			d, err := w.svc.Disclose(ctx, dirk, req)
+			w.store.FailAfter(-1)
+			if err == nil {
+				break
+			}
+			log, lerr := w.store.SubjectDisclosures(ctx, anna)
+			must(t, lerr)
+			if len(log) > 0 {
+				_, retry := w.svc.Disclose(ctx, dirk, req)
+				t.Errorf("failure after %d writes: Disclose = %d records, %v; the log holds %d disclosure(s); the retry: %v",
+					n, len(d.Records), err, len(log), retry)
+			}
+		}
+	})
 }
