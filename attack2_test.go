@@ -401,4 +401,28 @@ func TestAttack(t *testing.T) {
 			}
 		}
 	})
+
+	// Rules R2, G1 (GDPR art. 15(1)(g): the source of the data): each
+	// record keeps the party that supplied it. The bakery's contact writes
+	// a sick report and names any source it likes — the service, the
+	// employee, another employer, the UWV — and the record keeps it, so
+	// the case file and the subject's export name a false source.
+	t.Run("R2_G1_employer_forges_a_records_source", func(t *testing.T) {
+		w := newWorld(t)
+		bert := w.actors[privacy.RoleEmployerContact]
+		for i, src := range []privacy.Source{{Kind: privacy.PartyService}, {Kind: privacy.PartySubject},
+			{Kind: privacy.PartyEmployer, Party: "garage"}, {Kind: privacy.PartyUWV, Party: "uwv"}} {
+			id := privacy.RecordID(fmt.Sprintf("r-sick-%d", i))
+			err := w.svc.AddRecords(ctx, bert, privacy.Record{ID: id, Case: case1, Subject: anna, Category: privacy.CategoryAbsenceFacts,
+				Source: src, Fields: map[privacy.Field]string{privacy.FieldFirstDay: "2026-03-02"}})
+			if err != nil {
+				continue // refused: holds
+			}
+			r, err := w.store.Record(ctx, id)
+			must(t, err)
+			if want := (privacy.Source{Kind: privacy.PartyEmployer, Party: bakery}); r.Source != want {
+				t.Errorf("the bakery's sick report claims source %+v and keeps it: %+v", src, r.Source)
+			}
+		}
+	})
 }
