@@ -425,4 +425,23 @@ func TestAttack(t *testing.T) {
 			}
 		}
 	})
+
+	// Rules R2, R4, O13: a record keeps its author and the party that
+	// supplied it; the service's records are rectified on the subject's
+	// request. The bakery's contact overwrites the absence facts the case
+	// manager recorded: the record now says bert wrote it, still with the
+	// service as its source, and the case manager's version is gone.
+	t.Run("R2_R4_employer_overwrites_the_services_record", func(t *testing.T) {
+		w := newWorld(t)
+		w.now = w.now.Add(time.Minute)
+		err := w.svc.UpdateRecord(ctx, w.actors[privacy.RoleEmployerContact], privacy.Record{ID: "r-facts", Case: case1, Subject: anna,
+			Category: privacy.CategoryAbsenceFacts, Source: privacy.Source{Kind: privacy.PartyService},
+			Fields: map[privacy.Field]string{privacy.FieldFirstDay: "2026-01-01"}})
+		r, rerr := w.store.Record(ctx, "r-facts")
+		must(t, rerr)
+		if err == nil || r.Author != "carla" || r.Fields[privacy.FieldFirstDay] != "2026-03-02" {
+			t.Errorf("UpdateRecord by the employer of the case manager's record = %v; record now by %s, source %+v, first day %s",
+				err, r.Author, r.Source, r.Fields[privacy.FieldFirstDay])
+		}
+	})
 }
