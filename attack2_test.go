@@ -444,4 +444,24 @@ func TestAttack(t *testing.T) {
 				err, r.Author, r.Source, r.Fields[privacy.FieldFirstDay])
 		}
 	})
+
+	// Rule N9 (the time the event started): a Service whose clock reads
+	// no time (a broken clock; Service.now says "the operation's
+	// validation refuses it") still appends audit events — dated year 1 —
+	// for Decide's refusal (which also calls the visible case "not found"),
+	// PlanSweep and VerifyAudit.
+	t.Run("N9_events_without_a_time_from_a_clock_that_reads_zero", func(t *testing.T) {
+		w := newWorld(t)
+		svc, err := dossierwacht.Open(ctx, w.store, privacy.Strict(), &dossierwacht.Options{Clock: func() time.Time { return time.Time{} }})
+		must(t, err)
+		before := len(w.events(t))
+		_, derr := svc.Decide(ctx, w.actors[privacy.RoleCaseManager], case1, privacy.ActionRead, privacy.CategoryNotes, "")
+		_, _ = svc.PlanSweep(ctx, w.actors[privacy.RolePrivacyOfficer])
+		_, _ = svc.VerifyAudit(ctx, w.actors[privacy.RolePrivacyOfficer], access.Checkpoint{})
+		for _, e := range w.events(t)[before:] {
+			if e.Time.IsZero() {
+				t.Errorf("event %d (%s %s by %s) has no time; Decide answered %v", e.Seq, e.Action, e.Object, e.Principal, derr)
+			}
+		}
+	})
 }
