@@ -464,4 +464,28 @@ func TestAttack(t *testing.T) {
 			}
 		}
 	})
+
+	// Rule O10 (and N12: an employee may see the company doctor without
+	// the employer's permission): the physician registered zoe, a bakery
+	// employee, for a consultation-hour visit. The bakery's contact
+	// "registers" zoe and is told the ID is taken: the service knows zoe,
+	// though every case of hers is hidden from the employer. A subject the
+	// employer has not learned of answers as a new one would.
+	t.Run("O10_employer_registration_reveals_a_subject_known_only_from_a_consultation", func(t *testing.T) {
+		w := newWorld(t)
+		dirk := dossierwacht.NewActor(privacy.Principal{ID: "dirk", Role: privacy.RolePhysician, Party: "arbo",
+			Secrecy: privacy.SecrecyProfessional, MultiFactor: true}, []privacy.CaseID{"zoe-visit"}, nil)
+		must(t, w.svc.RegisterSubject(ctx, dirk, privacy.Subject{ID: "zoe", Employer: bakery}))
+		must(t, w.svc.OpenCase(ctx, dirk, privacy.Case{ID: "zoe-visit", Subject: "zoe", Kind: privacy.CaseConsultation,
+			Purpose: privacy.PurposePrevention, Contract: contract}))
+		bert := w.actors[privacy.RoleEmployerContact]
+		if cs, err := w.svc.Cases(ctx, bert, "zoe"); err != nil || len(cs) != 0 {
+			t.Fatalf("the employer lists %d of zoe's cases (%v): want none", len(cs), err)
+		}
+		known := w.svc.RegisterSubject(ctx, bert, privacy.Subject{ID: "zoe", Employer: bakery})
+		fresh := w.svc.RegisterSubject(ctx, bert, privacy.Subject{ID: "yara", Employer: bakery})
+		if (known == nil) != (fresh == nil) {
+			t.Errorf("registering zoe (known only from a consultation) answers %v; a new employee %v", known, fresh)
+		}
+	})
 }
