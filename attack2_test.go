@@ -488,4 +488,25 @@ func TestAttack(t *testing.T) {
 			t.Errorf("registering zoe (known only from a consultation) answers %v; a new employee %v", known, fresh)
 		}
 	})
+
+	// Rule O10, as above, by another verb: the bakery's contact records
+	// the end of zoe's employment, which succeeds for zoe (known to the
+	// service only from her consultation-hour visit) and is not found for
+	// a person the service does not know: the employer learns who saw the
+	// company doctor on their own.
+	t.Run("O10_employer_end_of_employment_reveals_a_subject_known_only_from_a_consultation", func(t *testing.T) {
+		w := newWorld(t)
+		dirk := dossierwacht.NewActor(privacy.Principal{ID: "dirk", Role: privacy.RolePhysician, Party: "arbo",
+			Secrecy: privacy.SecrecyProfessional, MultiFactor: true}, []privacy.CaseID{"zoe-visit"}, nil)
+		must(t, w.svc.RegisterSubject(ctx, dirk, privacy.Subject{ID: "zoe", Employer: bakery}))
+		must(t, w.svc.OpenCase(ctx, dirk, privacy.Case{ID: "zoe-visit", Subject: "zoe", Kind: privacy.CaseConsultation,
+			Purpose: privacy.PurposePrevention, Contract: contract}))
+		w.now = w.now.Add(time.Hour)
+		bert := w.actors[privacy.RoleEmployerContact]
+		known := w.svc.EndEmployment(ctx, bert, "zoe", w.now)
+		unknown := w.svc.EndEmployment(ctx, bert, "yara", w.now)
+		if (known == nil) != (unknown == nil) {
+			t.Errorf("end of employment of zoe (known only from a consultation) answers %v; of an unknown person %v", known, unknown)
+		}
+	})
 }
