@@ -509,4 +509,26 @@ func TestAttack(t *testing.T) {
 			t.Errorf("end of employment of zoe (known only from a consultation) answers %v; of an unknown person %v", known, unknown)
 		}
 	})
+
+	// Rule O14: transfer beyond the statutory minimum only on written
+	// request and written consent — the ready policy says so of the
+	// employer in so many words ("to the employer beyond the statutory
+	// minimum only on written request and written consent"), and the
+	// privacy statement tells the subject so. A disclosure of notes to the
+	// employer on written consent with no written request is allowed; the
+	// same to a third party is refused.
+	t.Run("O14_employer_receives_on_consent_without_a_written_request", func(t *testing.T) {
+		w := newWorld(t)
+		_, err := w.svc.GrantConsent(ctx, w.actors[privacy.RoleSubject], consent.Grant{ID: "g-1", Subject: anna,
+			Recipient:  consent.Recipient{Party: bakery, Kind: privacy.PartyEmployer},
+			Categories: []privacy.Category{privacy.CategoryNotes}, Purpose: privacy.PurposeAbsenceGuidance,
+			Form: consent.FormWritten, Document: "letter-1"})
+		must(t, err)
+		d, err := w.svc.Disclose(ctx, w.actors[privacy.RoleCaseManager], consent.Request{ID: "d-1",
+			Recipient: consent.Recipient{Party: bakery, Kind: privacy.PartyEmployer}, Subject: anna, Case: case1,
+			Items: []consent.Item{{Category: privacy.CategoryNotes}}, Purpose: privacy.PurposeAbsenceGuidance})
+		if err == nil || d.Allowed {
+			t.Errorf("notes went to the employer without its written request: %s, %d records", d.Rule, len(d.Records))
+		}
+	})
 }
