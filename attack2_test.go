@@ -531,4 +531,17 @@ func TestAttack(t *testing.T) {
 			t.Errorf("notes went to the employer without its written request: %s, %d records", d.Rule, len(d.Records))
 		}
 	})
+
+	// Rules G2, R11, O13 (the deadline runs from receipt, counted to the
+	// day): FileRequest takes any past Received. The subject files online
+	// "received" in 1990, decades before the service registered her: the
+	// request is born 36 years overdue, and its extension (G2) impossible.
+	t.Run("G2_request_received_before_the_subject_existed", func(t *testing.T) {
+		w := newWorld(t)
+		r, err := w.svc.FileRequest(ctx, w.actors[privacy.RoleSubject], rights.Filing{ID: "req-1990", Subject: anna,
+			Kind: rights.KindAccess, Form: rights.FormWritten, Received: time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)})
+		if err == nil {
+			t.Errorf("a request received in 1990 was filed for a subject registered %v: due %v", w.now, r.Due)
+		}
+	})
 }
