@@ -544,4 +544,55 @@ func TestAttack(t *testing.T) {
 			t.Errorf("a request received in 1990 was filed for a subject registered %v: due %v", w.now, r.Due)
 		}
 	})
+
+	// Rule N9, as for taken IDs: a write that meets another state
+	// (ErrConflict) is refused without a trace — the front door's own
+	// refused() says such refusals are "logged like the engine's".
+	t.Run("N9_conflict_refusal_audited", func(t *testing.T) {
+		grant := consent.Grant{ID: "g-1", Subject: anna, Recipient: consent.Recipient{Party: "uwv", Kind: privacy.PartyUWV},
+			Categories: []privacy.Category{privacy.CategoryNotes}, Purpose: privacy.PurposeAbsenceGuidance,
+			Form: consent.FormWritten, Document: "letter-1"}
+		for _, tt := range []struct {
+			name  string
+			setup func(w *world)
+			// do is called twice: the second call meets the changed state.
+			do func(w *world) error
+		}{
+			{"RevokeConsent", func(w *world) {
+				_, err := w.svc.GrantConsent(ctx, w.actors[privacy.RoleSubject], grant)
+				must(t, err)
+			}, func(w *world) error {
+				_, err := w.svc.RevokeConsent(ctx, w.actors[privacy.RoleSubject], "g-1")
+				return err
+			}},
+			{"EndCoverage", func(*world) {}, func(w *world) error {
+				_, err := w.svc.EndCoverage(ctx, w.actors[privacy.RoleCaseManager], "cov-1")
+				return err
+			}},
+			{"LiftHold", func(w *world) {
+				_, err := w.svc.PlaceHold(ctx, w.actors[privacy.RolePrivacyOfficer], retention.Hold{ID: "hold-1", Subject: anna,
+					Ground: retention.GroundLegalClaim, Reason: "case C/16/1"})
+				must(t, err)
+			}, func(w *world) error {
+				return w.svc.LiftHold(ctx, w.actors[privacy.RolePrivacyOfficer], "hold-1", "settled")
+			}},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				w := newWorld(t)
+				tt.setup(w)
+				w.now = w.now.Add(time.Minute)
+				must(t, tt.do(w))
+				w.now = w.now.Add(time.Minute)
+				before := len(w.events(t))
+				err := tt.do(w)
+				if !errors.Is(err, privacy.ErrConflict) {
+					t.Skipf("second call = %v, not a conflict", err)
+				}
+				events := w.events(t)[before:]
+				if len(events) == 0 || events[len(events)-1].Outcome != privacy.OutcomeDenied {
+					t.Errorf("a conflict answered %v with no denied audit event", err)
+				}
+			})
+		}
+	})
 }
