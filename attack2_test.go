@@ -595,4 +595,26 @@ func TestAttack(t *testing.T) {
 			})
 		}
 	})
+
+	// Rule O9 (the absence reason is internal; hidden vs missing record
+	// IDs): the employer "rectifies" record IDs as absence facts, which it
+	// may write. The case manager's absence-reason record answers
+	// ErrInvalid ("category ... do not change"), a missing ID not found:
+	// the employer learns which IDs hold data of another category — the
+	// reason among them.
+	t.Run("O9_employer_update_probes_record_ids_and_categories", func(t *testing.T) {
+		w := newWorld(t)
+		must(t, w.svc.AddRecords(ctx, w.actors[privacy.RoleCaseManager],
+			record("r-reason", privacy.CategoryAbsenceReason, privacy.FieldText, "burn-out after a conflict")))
+		w.now = w.now.Add(time.Minute)
+		bert := w.actors[privacy.RoleEmployerContact]
+		probe := func(id privacy.RecordID) error {
+			return w.svc.UpdateRecord(ctx, bert, privacy.Record{ID: id, Case: case1, Subject: anna, Category: privacy.CategoryAbsenceFacts,
+				Source: privacy.Source{Kind: privacy.PartyEmployer, Party: bakery}, Fields: map[privacy.Field]string{privacy.FieldFirstDay: "2026-03-02"}})
+		}
+		reason, missing := probe("r-reason"), probe("r-none")
+		if reason == nil || missing == nil || reason.Error() != missing.Error() {
+			t.Errorf("an absence-reason record answers %v; a missing one %v", reason, missing)
+		}
+	})
 }
