@@ -259,16 +259,16 @@ func TestAttack(t *testing.T) {
 		withBob(t, w)
 		annaA := w.actors[privacy.RoleSubject]
 		carla := w.actors[privacy.RoleCaseManager]
-		answer := func(id privacy.RecordID) (error, int) {
+		answer := func(id privacy.RecordID) (int, error) {
 			rid := rights.RequestID("req-" + string(id))
 			_, err := w.svc.FileRequest(ctx, annaA, rights.Filing{ID: rid, Subject: anna, Kind: rights.KindRectification, Form: rights.FormWritten})
 			must(t, err)
 			n := len(w.events(t))
 			_, err = w.svc.Rectify(ctx, carla, rid, rights.Corrections{id: {privacy.FieldText: "x"}}, "ok")
-			return err, len(w.events(t)) - n
+			return len(w.events(t)) - n, err
 		}
-		other, nOther := answer("r-bob")
-		missing, nMissing := answer("r-none")
+		nOther, other := answer("r-bob")
+		nMissing, missing := answer("r-none")
 		if other == nil || missing == nil || other.Error() != missing.Error() || nOther != nMissing {
 			t.Errorf("another subject's record: %v (+%d events); a missing one: %v (+%d events)", other, nOther, missing, nMissing)
 		}
