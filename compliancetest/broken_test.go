@@ -349,6 +349,15 @@ func (s erasesWithoutProof) Respond(ctx context.Context, r compliancetest.Respon
 		return s.System.Respond(ctx, r)
 	}
 	cm := privacy.Act{By: privacy.Principal{ID: r.By, Role: privacy.RoleCaseManager}, At: r.At}
+	// The case manager is assigned to the subject's cases: the desk lets
+	// only such a one decide the request (R7, O4).
+	cases, err := s.dossiers.SubjectCases(ctx, req.Subject)
+	if err != nil {
+		return s.System.Respond(ctx, r)
+	}
+	for _, c := range cases {
+		cm.Cases = append(cm.Cases, c.ID)
+	}
 	plan, err := s.desk.Plan(ctx, cm, req.ID, nil)
 	if err != nil || len(plan.Changes) == 0 {
 		return s.System.Respond(ctx, r)

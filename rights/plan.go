@@ -120,7 +120,11 @@ func (d *Desk) Plan(ctx context.Context, act privacy.Act, id RequestID, correcti
 		return Plan{}, err
 	}
 	now := act.At
-	r, err := d.Request(ctx, id)
+	if err := checkID(o, "id", string(id)); err != nil {
+		return Plan{}, err
+	}
+	// Rules R7, O4: only a request of a subject the decider is assigned to.
+	r, err := d.request(ctx, o, &act, id, privacy.EventRead)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -420,7 +424,11 @@ func (d *Desk) Apply(ctx context.Context, act privacy.Act, p Plan) error {
 			"only the privacy officer applies an erasure")
 	}
 	at := act.At
-	r, err := d.Request(ctx, p.Request)
+	if err := checkID(o, "plan.request", string(p.Request)); err != nil {
+		return err
+	}
+	// Rules R7, O4: only a request of a subject the decider is assigned to.
+	r, err := d.request(ctx, o, &act, p.Request, privacy.EventExecute)
 	if err != nil {
 		return err
 	}
