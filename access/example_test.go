@@ -272,7 +272,7 @@ func ExampleGuard_GroupFigure() {
 	// 20 members: 50% took part (rule N12)
 	// privacy: access: group figure: rule N12: with earlier answered groups it would single out fewer than the policy's minimum
 	// privacy: access: group figure: rule N12: the group is smaller than the policy's minimum
-	// 10 members: suppressed (rule O10): all or none of the group are counted: the figure would tell about each member
+	// 10 members: suppressed (rule O10): all, none or fewer than the policy's minimum of the group are counted, or left out: the figure would tell about its members
 }
 
 // An employer's list of cases leaves out the consultation-hour visit: it

@@ -119,34 +119,37 @@ type GroupFigure struct {
 	// figure ([Figure.Confidential]) whose members all or none are
 	// counted (rule O10: that would tell the employer about each of them)
 	// or whose counted or uncounted members are fewer than the policy's
-	// minimum (rule N12). Reason says which, without personal data.
+	// minimum (rule N12). Reason says that it is withheld, in one text
+	// for every suppressed figure, without personal data: which of these
+	// it is would tell what it hides.
 	Suppressed bool
 	Reason     string
-	// Rule is the rule that decided: N12 for an answered figure; O10 or
-	// N12 for a suppressed one. Policy is the version that decided.
+	// Rule is the rule that decided: N12 for an answered figure; O10 for
+	// every suppressed one. Policy is the version that decided.
 	Rule   privacy.RuleID
 	Policy string
 }
 
-// The reasons of a suppressed figure.
-const (
-	reasonAllOrNone = "all or none of the group are counted: the figure would tell about each member"
-	reasonSmallCell = "fewer members than the policy's minimum are counted, or not counted"
-)
+// reasonSuppressed is the one reason of every suppressed figure. One
+// reason, and one rule, whatever the figure hides: a reason for "none took
+// part" apart from one for "a few took part" would itself tell the
+// employer whether anyone of the group took part (rules O10, N12).
+const reasonSuppressed = "all, none or fewer than the policy's minimum of the group are counted, or left out: the figure would tell about its members"
 
-// suppress decides whether a figure that counts count of members is
-// withheld, and by which rule (see [GroupFigure.Suppressed]).
+// suppress decides whether a confidential figure that counts count of
+// members is withheld (see [GroupFigure.Suppressed]). Every suppressed
+// figure answers with rule O10 and reasonSuppressed, so that the answer
+// tells no more than that it is withheld.
 func suppress(f Figure, count, members, min int) (privacy.RuleID, string, bool) {
 	switch {
 	case !f.Confidential():
 		return "", "", false
-	case count == 0 || count == members:
+	case count == 0 || count == members,
 		// Rule O10: "none took part" or "all took part" tells the
 		// employer about each member.
-		return privacy.O10, reasonAllOrNone, true
-	case count < min || members-count < min:
+		count < min || members-count < min:
 		// Rule N12: a cell small enough to point at a person.
-		return privacy.N12, reasonSmallCell, true
+		return privacy.O10, reasonSuppressed, true
 	}
 	return "", "", false
 }

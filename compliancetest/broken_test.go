@@ -260,8 +260,8 @@ func (s trustsTheLabel) Disclose(ctx context.Context, d compliancetest.Disclosur
 	return s.System.Disclose(ctx, d)
 }
 
-// asksNoWrittenRequest takes every third party's request as made in
-// writing (breaks O14).
+// asksNoWrittenRequest takes every third party's and employer's request
+// as made in writing (breaks O14).
 type asksNoWrittenRequest struct{ compliancetest.System }
 
 func (s asksNoWrittenRequest) Disclose(ctx context.Context, d compliancetest.Disclosure) (compliancetest.Disclosed, error) {
@@ -349,6 +349,15 @@ func (s erasesWithoutProof) Respond(ctx context.Context, r compliancetest.Respon
 		return s.System.Respond(ctx, r)
 	}
 	cm := privacy.Act{By: privacy.Principal{ID: r.By, Role: privacy.RoleCaseManager}, At: r.At}
+	// The case manager is assigned to the subject's cases: the desk lets
+	// only such a one decide the request (R7, O4).
+	cases, err := s.dossiers.SubjectCases(ctx, req.Subject)
+	if err != nil {
+		return s.System.Respond(ctx, r)
+	}
+	for _, c := range cases {
+		cm.Cases = append(cm.Cases, c.ID)
+	}
 	plan, err := s.desk.Plan(ctx, cm, req.ID, nil)
 	if err != nil || len(plan.Changes) == 0 {
 		return s.System.Respond(ctx, r)
@@ -412,7 +421,8 @@ var gateScenarios = []string{
 	"R8/support_staff_disclose_no_content", "O6/unassigned_physician_never_discloses_the_medical_file",
 	"O6/medical_record_never_leaves_under_another_label", "G8/no_medical_disclosure_without_medical_secrecy",
 	"N6/no_medical_disclosure_without_a_second_factor", "N4/no_health_data_disclosed_without_secrecy",
-	"O14/third_party_needs_its_written_request", "R6/no_disclosure_dated_before_a_revocation",
+	"O14/third_party_needs_its_written_request", "O14/employer_beyond_the_minimum_needs_its_written_request",
+	"R6/no_disclosure_dated_before_a_revocation",
 }
 
 func TestBrokenSystems(t *testing.T) {
@@ -568,7 +578,7 @@ func TestBrokenSystems(t *testing.T) {
 			[]string{"O6/medical_record_never_leaves_under_another_label", "N2/advice_never_under_another_label"}, nil},
 		{"asks_no_written_request",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return asksNoWrittenRequest{s} },
-			[]string{"O14/third_party_needs_its_written_request"}, nil},
+			[]string{"O14/third_party_needs_its_written_request", "O14/employer_beyond_the_minimum_needs_its_written_request"}, nil},
 		{"reaches_behind_a_revocation",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System {
 				return &reachesBehindRevocations{System: s}

@@ -33,6 +33,7 @@ func gapDisclosureScenarios() []def {
 		{privacy.N6, "no_medical_disclosure_without_a_second_factor", n6Disclosure},
 		{privacy.N4, "no_health_data_disclosed_without_secrecy", n4Disclosure},
 		{privacy.O14, "third_party_needs_its_written_request", o14Request},
+		{privacy.O14, "employer_beyond_the_minimum_needs_its_written_request", o14EmployerRequest},
 		{privacy.R6, "no_disclosure_dated_before_a_revocation", r6Backdated},
 	}
 }
@@ -48,10 +49,11 @@ func (w *world) writtenConsent(id string, to Recipient, purpose privacy.Purpose,
 }
 
 // disclose asks the system to disclose items of Anna's case c to to, by
-// by, for c's purpose, at at; to a third party on its written request.
+// by, for c's purpose, at at; to a third party or an employer on its
+// written request (O14).
 func (w *world) disclose(id string, by Actor, c privacy.CaseID, to Recipient, at time.Time, items ...Item) (Disclosed, error) {
 	d := Disclosure{ID: id, By: by, Subject: anna, Case: c, Recipient: to, Items: items, Purpose: w.cases[c].Purpose, At: at}
-	if to.Kind == privacy.PartyThirdParty {
+	if to.Kind == privacy.PartyThirdParty || to.Kind == privacy.PartyEmployer {
 		d.Request = "letter-" + id
 	}
 	return w.sys.Disclose(w.ctx, d)
@@ -367,6 +369,31 @@ func o14Request(w *world) error {
 	}
 	return w.mustDisclose("disclose the note on the lawyer's written request", "dis-asked", caseManager(caseAbsence), caseAbsence,
 		toLawyer, day(2), noteItem)
+}
+
+// Rule O14, in the ready policies' own words: "to the employer beyond the
+// statutory minimum only on written request and written consent". The
+// physician's advice (N2), the statutory minimum, needs no request.
+func o14EmployerRequest(w *world) error {
+	if err := w.fileAbsence(); err != nil {
+		return err
+	}
+	hr := Recipient{Kind: privacy.PartyEmployer, Party: acme}
+	if err := w.writtenConsent("consent-acme", hr, privacy.PurposeAbsenceGuidance, day(1), privacy.CategoryNotes); err != nil {
+		return err
+	}
+	d := Disclosure{ID: "dis-unasked", By: caseManager(caseAbsence), Subject: anna, Case: caseAbsence, Recipient: hr,
+		Items: []Item{noteItem}, Purpose: privacy.PurposeAbsenceGuidance, At: day(2)}
+	if _, err := w.sys.Disclose(w.ctx, d); err == nil {
+		return w.fail("a note went to the employer on consent, without its written request")
+	}
+	advice := Disclosure{ID: "dis-advice", By: physician(caseAbsence), Subject: anna, Case: caseAbsence, Recipient: hr,
+		Items: []Item{capacityItem}, Purpose: privacy.PurposeAbsenceGuidance, At: day(2)}
+	if _, err := w.sys.Disclose(w.ctx, advice); err != nil {
+		return w.setup("the physician advises the employer without its written request (N2)", err)
+	}
+	return w.mustDisclose("disclose the note on the employer's written request", "dis-asked", caseManager(caseAbsence),
+		caseAbsence, hr, day(2), noteItem)
 }
 
 // Rule R6: once a revocation is recorded, nothing can be disclosed as of

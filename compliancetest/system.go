@@ -203,8 +203,8 @@ type Disclosure struct {
 	Purpose   privacy.Purpose
 	Basis     privacy.LegalBasisID
 	// Request references the recipient's written request, if it made one
-	// (O14: a third party receives data on consent only on its written
-	// request).
+	// (O14: a third party, or the employer beyond the statutory minimum,
+	// receives data on consent only on its written request).
 	Request string
 	At      time.Time
 }

@@ -103,8 +103,8 @@ type Engine struct {
 	cats     [numCats]catRules // by catIndex
 	bases    map[privacy.LegalBasisID]*basis
 	engine   *access.Engine
-	// writtenRequest reports that a third party receives data on consent
-	// only on its written request (rule O14): the policy applies
+	// writtenRequest reports that the employer and a third party receive
+	// data on consent only on their written request (rule O14): the policy applies
 	// regulation O, or names no regulation at all.
 	writtenRequest bool
 }
@@ -335,7 +335,7 @@ const (
 	reasonNotCommissioner     = "the physician's advice without consent goes only to the employer that commissioned the case"
 	reasonNotCovered          = "the overview goes only to an absence insurer that covers the case's employer"
 	reasonNoneKind            = "this recipient receives data only on consent or a statute"
-	reasonWrittenRequest      = "a third party receives data on consent only on its written request"
+	reasonWrittenRequest      = "the employer or a third party receives data on consent only on its written request"
 	reasonPartialRead         = "the discloser may read only some fields of this category"
 )
 
@@ -363,10 +363,10 @@ const (
 //     for that purpose: each named field, or the whole category for an
 //     item that names none (the access engine decides, naming R7, O4, R8,
 //     O6, G8, N4, N6, R12, O7, …);
-//   - for the items that need consent: a third party's written request
-//     (O14), and a grant in force for the recipient, purpose, case and
-//     category, in the written form where the rule or medical data (O6)
-//     asks for it (R6, O14, O10);
+//   - for the items that need consent: a grant in force for the
+//     recipient, purpose, case and category, in the written form where the
+//     rule or medical data (O6) asks for it (R6, O14, O10); and then the
+//     written request of a third party or the employer (O14);
 //   - nothing else: [privacy.RuleDefaultDeny].
 //
 // Decide does not validate req (see [Request.Validate]); malformed input
@@ -531,11 +531,6 @@ func (d *Engine) Decide(req *Request, f *Facts) (out Decision) {
 		}
 		return out
 	}
-	if req.Recipient.Kind == privacy.PartyThirdParty && d.writtenRequest && req.WrittenRequest == "" {
-		// Rule O14: transfer to a third party only on its written request
-		// as well as the employee's written consent.
-		return d.deny(privacy.O14, "", reasonWrittenRequest)
-	}
 	need := buf[:min(n, len(buf))]
 	if extra != nil {
 		need = append(need, extra...)
@@ -570,6 +565,17 @@ func (d *Engine) Decide(req *Request, f *Facts) (out Decision) {
 			}
 		}
 		out.add(r, id, &strength)
+	}
+	if d.writtenRequest && req.WrittenRequest == "" &&
+		(req.Recipient.Kind == privacy.PartyThirdParty || req.Recipient.Kind == privacy.PartyEmployer) {
+		// Rule O14: transfer to a third party only on its written request
+		// as well as the employee's written consent — and so to the
+		// employer beyond the statutory minimum, as the ready policies
+		// say in so many words (privacy.Strict, privacy.RegulationO).
+		// What needs no consent (N2's advice) needs no request either.
+		// Checked last, so that a disclosure refused on other grounds
+		// (no grant, not the commissioner) names them.
+		return d.deny(privacy.O14, "", reasonWrittenRequest)
 	}
 	return out
 }

@@ -49,8 +49,8 @@
 // (N2); the overview only to an insurer the coverage register shows
 // covering the case's employer (O11); nothing of a consultation-hour or
 // periodic-exam case reaches an employer without the subject's written
-// approval (O10). A third party receives data on consent only on its
-// written request (O14). [Engine.Consents] answers the access engine's
+// approval (O10). A third party, and the employer beyond the statutory
+// minimum, receive data on consent only on their written request (O14). [Engine.Consents] answers the access engine's
 // question for O10: did the subject let the employer learn of a
 // consultation-hour visit?
 //

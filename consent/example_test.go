@@ -75,9 +75,11 @@ func Example() {
 	reg := service(privacy.Strict())
 	now := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
 	bakery := consent.Recipient{Party: "employer-bakery", Kind: privacy.PartyEmployer}
+	// The bakery asked in writing (O14: beyond the statutory minimum only
+	// on the employer's written request and the employee's written consent).
 	req := consent.Request{ID: "disclosure-1", By: carla, Recipient: bakery, Subject: "employee-anna",
 		Case: "case-anna-absence", Items: []consent.Item{{Category: privacy.CategoryNotes}},
-		Purpose: privacy.PurposeAbsenceGuidance, At: now}
+		Purpose: privacy.PurposeAbsenceGuidance, At: now, WrittenRequest: "letter-bakery-1"}
 
 	d, err := reg.Disclose(ctx, req)
 	fmt.Println("before consent:", d, "| forbidden:", errors.Is(err, privacy.ErrForbidden))

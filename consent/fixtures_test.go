@@ -85,9 +85,15 @@ func item(c privacy.Category, fields ...privacy.Field) consent.Item {
 func request(p *access.Principal, to consent.Recipient, items ...consent.Item) consent.Request {
 	r := consent.Request{ID: "disclosure-1", By: p, Recipient: to, Subject: anna, Case: annaAbs, Items: items,
 		Purpose: privacy.PurposeAbsenceGuidance, At: t0.Add(time.Hour)}
-	if to.Kind == privacy.PartyThirdParty {
+	if to.Kind == privacy.PartyThirdParty || to.Kind == privacy.PartyEmployer {
 		r.WrittenRequest = "letter-" + string(to.Party)
 	}
+	return r
+}
+
+// noWrittenRequest is r without the recipient's written request (O14).
+func noWrittenRequest(r consent.Request) consent.Request {
+	r.WrittenRequest = ""
 	return r
 }
 

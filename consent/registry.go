@@ -30,8 +30,8 @@ type Disclosure struct {
 	By   privacy.PrincipalID `json:"by"`
 	Role privacy.Role        `json:"role"`
 	// WrittenRequest references the recipient's written request, when it
-	// made one (rule O14: a third party receives data on consent only on
-	// its written request).
+	// made one (rule O14: a third party or the employer receives data on
+	// consent only on its written request).
 	WrittenRequest string `json:"written_request,omitempty"`
 	// Rule, Basis, LegalBasis and Grants are the allowing decision's.
 	Rule       privacy.RuleID       `json:"rule"`

@@ -99,9 +99,11 @@ func TestNotify(t *testing.T) {
 	}
 	at := t0.Add(time.Hour)
 	for _, req := range []consent.Request{
-		{ID: "d-note-1", Recipient: bakery, Items: []consent.Item{{Category: privacy.CategoryNotes, Record: "r-0"}}},
+		{ID: "d-note-1", Recipient: bakery, Items: []consent.Item{{Category: privacy.CategoryNotes, Record: "r-0"}},
+			WrittenRequest: "letter-16"},
 		{ID: "d-notes", Recipient: lawyer, Items: []consent.Item{notes}, WrittenRequest: "letter-17"},
-		{ID: "d-name", Recipient: bakery, Items: []consent.Item{{Category: privacy.CategoryIdentity, Fields: []privacy.Field{privacy.FieldName}}}},
+		{ID: "d-name", Recipient: bakery, Items: []consent.Item{{Category: privacy.CategoryIdentity, Fields: []privacy.Field{privacy.FieldName}}},
+			WrittenRequest: "letter-18"},
 		{ID: "d-uwv", Recipient: uwv, Basis: "suwi-54-3c", Items: []consent.Item{{Category: privacy.CategoryNotes, Record: "r-4"}}},
 	} {
 		req.By, req.Subject, req.Case, req.Purpose, req.At = caseManager, anna, annaAbs, privacy.PurposeAbsenceGuidance, at

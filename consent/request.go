@@ -55,8 +55,10 @@ type Request struct {
 	Basis privacy.LegalBasisID `json:"basis,omitempty"`
 	// WrittenRequest references the recipient's written request for the
 	// data (a letter, a form, an e-mail kept on file). Rule O14: a third
-	// party receives data on consent only on its written request as well
-	// as the subject's written consent; the reference is kept in the
+	// party, and the employer beyond the statutory minimum, receive data
+	// on consent only on their written request as well as the subject's
+	// written consent (what needs no consent, N2's advice and O11's
+	// overview, needs no request); the reference is kept in the
 	// disclosure log.
 	WrittenRequest string `json:"written_request,omitempty"`
 	// AccessPoint and Client say where the request came from, for the

@@ -49,7 +49,7 @@ func TestFromConsent(t *testing.T) {
 	}
 	if _, err := reg.Disclose(ctx, consent.Request{ID: "disc-1", By: cm, Recipient: employer, Subject: "s-1", Case: "c-1",
 		Items: []consent.Item{{Category: privacy.CategoryNotes, Record: note.ID}}, Purpose: privacy.PurposeAbsenceGuidance,
-		At: t0.Add(2 * time.Hour)}); err != nil {
+		At: t0.Add(2 * time.Hour), WrittenRequest: "letter-1"}); err != nil { // O14: on the employer's written request
 		t.Fatal(err)
 	}
 	if _, err := reg.Revoke(ctx, cm, g.ID, t0.Add(3*time.Hour)); err != nil {

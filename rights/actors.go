@@ -2,6 +2,7 @@ package rights
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
@@ -97,6 +98,86 @@ func (d *Desk) gate(ctx context.Context, o string, act privacy.Act, allowed role
 		return nil
 	}
 	return d.deny(ctx, o, act, d.deniedRule(role), subject, object, action, "the role may not take this step")
+}
+
+// request loads request id for act, a decider the gate let through, to
+// take step o (an audited action on the request). A case manager or
+// physician sees only the requests of subjects in one of whose cases it
+// is assigned (rules R7, O4: content needs an assignment, and a request
+// tells its subject, kind, records and history); the privacy officer sees
+// all. Another subject's request answers as a missing one does — the same
+// kind and text, one denied audit event — so that probing request IDs
+// tells neither which exist nor whose they are (O10, N9).
+func (d *Desk) request(ctx context.Context, o string, act *privacy.Act, id RequestID, action privacy.EventAction) (Request, error) {
+	r, err := d.store.Request(ctx, id)
+	switch {
+	case errors.Is(err, privacy.ErrNotFound):
+		return Request{}, d.hide(ctx, o, act, privacy.RuleDefaultDeny, "", id, action)
+	case err != nil:
+		return Request{}, err
+	}
+	if act.By.Role == privacy.RolePrivacyOfficer {
+		return r, nil
+	}
+	ok, err := d.assigned(ctx, act, r.Subject)
+	if err != nil {
+		return Request{}, err
+	}
+	if !ok {
+		// Rules R7, O4: not assigned to the subject.
+		return Request{}, d.hide(ctx, o, act, d.assignRule(), r.Subject, id, action)
+	}
+	return r, nil
+}
+
+// assigned reports whether act's principal is assigned to one of the
+// subject's cases. A subject the case file does not know has none.
+func (d *Desk) assigned(ctx context.Context, act *privacy.Act, subject privacy.SubjectID) (bool, error) {
+	if len(act.Cases) == 0 {
+		return false, nil
+	}
+	cases, err := d.dossiers.SubjectCases(ctx, subject)
+	if errors.Is(err, privacy.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, c := range cases {
+		if slices.Contains(act.Cases, c.ID) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// hide audits the denial of action on request id under rule and returns
+// the one error of step o for a request that is missing or not act's to
+// see: the same kind and text, whichever it is (O10).
+func (d *Desk) hide(ctx context.Context, o string, act *privacy.Act, rule privacy.RuleID, subject privacy.SubjectID,
+	id RequestID, action privacy.EventAction) error {
+	e := d.event(act, action, rule, subject, objectOf(id))
+	e.Outcome = privacy.OutcomeDenied
+	if _, err := d.store.AppendEvents(ctx, e); err != nil {
+		return auditFailed(o, err)
+	}
+	return &privacy.Error{Op: op + o, Kind: privacy.ErrNotFound, Path: "id", Msg: "no such request"}
+}
+
+// assignRule is the rule that keeps staff out of a subject's data without
+// an assignment, as the access engine names it: the first of R7 and O4
+// the policy's access rules cite, else R7 under a policy of regulation R,
+// else O4.
+func (d *Desk) assignRule() privacy.RuleID {
+	for _, a := range d.policy.Access {
+		if a.Rule == privacy.R7 || a.Rule == privacy.O4 {
+			return a.Rule
+		}
+	}
+	if slices.Contains(d.policy.Regulations, "R") {
+		return privacy.R7
+	}
+	return privacy.O4
 }
 
 // deny refuses act the step o under rule and audits the refusal as a

@@ -90,7 +90,9 @@ func TestWhoActs(t *testing.T) {
 			w.File(t, rights.Filing{ID: "req-fix", Kind: rights.KindRectification})
 			before, _ := w.Desk.Request(w.Ctx, "req-1")
 			seq := w.LastSeq(t)
-			a := privacy.Act{By: tc.by, At: t0.Add(time.Hour), AccessPoint: "10.1.2.3", Client: "desk-ui"}
+			// Staff act assigned to Anna's case: they decide her requests (R7, O4).
+			a := privacy.Act{By: tc.by, At: t0.Add(time.Hour), AccessPoint: "10.1.2.3", Client: "desk-ui",
+				Cases: []privacy.CaseID{annaCase}}
 			err := steps[tc.step](w, a)
 			if tc.rule == "" {
 				if err != nil {
@@ -235,4 +237,101 @@ func TestStepsAudited(t *testing.T) {
 			t.Errorf("G7: an export whose event failed wrote %d bytes", b.Len())
 		}
 	})
+}
+
+// TestR7DecidersSeeOnlyTheirSubjectsRequests: a case manager or physician
+// decides and reads only the requests of subjects in one of whose cases it
+// is assigned (R7, O4); another subject's request answers as a missing one
+// does — the same kind, the same text, one denied audit event each — and
+// is left as it was. The privacy officer decides all.
+func TestR7DecidersSeeOnlyTheirSubjectsRequests(t *testing.T) {
+	const bob privacy.SubjectID = "employee-bob"
+	const bobCase privacy.CaseID = "case-bob-absence"
+	zed := privacy.Principal{ID: "case-manager-zed", Role: privacy.RoleCaseManager, Secrecy: privacy.SecrecyAgreement}
+	steps := map[string]func(w *world, a privacy.Act, id rights.RequestID) error{
+		"Confirm": func(w *world, a privacy.Act, id rights.RequestID) error {
+			_, err := w.Desk.ConfirmWritten(w.Ctx, a, id, rights.Confirmation{})
+			return err
+		},
+		"Extend": func(w *world, a privacy.Act, id rights.RequestID) error {
+			_, err := w.Desk.Extend(w.Ctx, a, id, rights.Extension{Reason: "archive"})
+			return err
+		},
+		"Refuse": func(w *world, a privacy.Act, id rights.RequestID) error {
+			_, err := w.Desk.Refuse(w.Ctx, a, id, rights.Refusal{Ground: rights.GroundUnfounded, Reason: "no"})
+			return err
+		},
+		"Answer": func(w *world, a privacy.Act, id rights.RequestID) error {
+			_, err := w.Desk.Answer(w.Ctx, a, id, rights.Answer{Reason: "sent"})
+			return err
+		},
+		"Plan": func(w *world, a privacy.Act, id rights.RequestID) error {
+			_, err := w.Desk.Plan(w.Ctx, a, id, nil)
+			return err
+		},
+		"Apply": func(w *world, a privacy.Act, id rights.RequestID) error {
+			return w.Desk.Apply(w.Ctx, a, rights.Plan{Request: id, Kind: rights.KindRectification, Subject: anna})
+		},
+	}
+	tests := []struct {
+		name string
+		by   privacy.Principal
+		// cases are the cases by is assigned to; bob's request is hidden
+		// from it unless one is bob's.
+		cases  []privacy.CaseID
+		hidden bool
+	}{
+		{"R7_unassigned_case_manager", zed, nil, true},
+		{"R7_case_manager_of_another_subject", privacy.Principal{ID: carla, Role: privacy.RoleCaseManager,
+			Secrecy: privacy.SecrecyAgreement}, []privacy.CaseID{annaCase}, true},
+		{"R7_physician_of_another_subject", physician, []privacy.CaseID{annaCase}, true},
+		{"R7_case_manager_assigned_to_the_subject", zed, []privacy.CaseID{bobCase}, false},
+		{"O13_the_privacy_officer_decides_all", officer, nil, false},
+	}
+	for _, tc := range tests {
+		for name, step := range steps {
+			t.Run(tc.name+"/"+name, func(t *testing.T) {
+				w := newWorld(t, &worldOptions{Policy: privacy.RegulationO()})
+				s, err := privacy.NewSubject(bob, "employer-bakery", t0.Add(-24*time.Hour))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := w.Dossiers.CreateSubject(w.Ctx, deskAct(t0), s); err != nil {
+					t.Fatal(err)
+				}
+				c, err := privacy.NewCase(bobCase, bob, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := w.Dossiers.OpenCase(w.Ctx, deskAct(t0), c); err != nil {
+					t.Fatal(err)
+				}
+				w.File(t, rights.Filing{ID: "req-bob", Subject: bob, Kind: rights.KindRectification, Form: rights.FormOral})
+				a := privacy.Act{By: tc.by, At: t0.Add(time.Hour), Cases: tc.cases}
+				seq := w.LastSeq(t)
+				missing := step(w, a, "req-none")
+				nMissing := len(w.Events(t, seq))
+				wantKind(t, "a missing request", missing, privacy.ErrNotFound)
+				seq = w.LastSeq(t)
+				before, _ := w.Desk.Request(w.Ctx, "req-bob")
+				err = step(w, a, "req-bob")
+				evs := w.Events(t, seq)
+				if !tc.hidden {
+					if errors.Is(err, privacy.ErrNotFound) {
+						t.Fatalf("%s of bob's request by %s: %v", name, tc.by.Role, err)
+					}
+					return
+				}
+				if err == nil || err.Error() != missing.Error() {
+					t.Errorf("bob's request answers %v; a missing one %v", err, missing)
+				}
+				if len(evs) != nMissing || len(evs) != 1 || evs[0].Outcome != privacy.OutcomeDenied {
+					t.Errorf("bob's request left %d events %+v; a missing one %d, want 1 denial each", len(evs), evs, nMissing)
+				}
+				if after, _ := w.Desk.Request(w.Ctx, "req-bob"); len(after.History) != len(before.History) {
+					t.Errorf("a hidden request was changed: %+v", after.History)
+				}
+			})
+		}
+	}
 }

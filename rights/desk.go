@@ -572,7 +572,8 @@ func (d *Desk) step(ctx context.Context, o string, act privacy.Act, id RequestID
 	if err := d.gate(ctx, o, act, deciders, "", objectOf(id), privacy.EventUpdate); err != nil {
 		return Request{}, err
 	}
-	r, err := d.store.Request(ctx, id)
+	// Rules R7, O4: only a request of a subject the decider is assigned to.
+	r, err := d.request(ctx, o, &act, id, privacy.EventUpdate)
 	if err != nil {
 		return Request{}, err
 	}

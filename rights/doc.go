@@ -39,7 +39,13 @@
 //     case managers, physicians, support staff and the privacy officer —
 //     file what they receive.
 //   - ConfirmWritten, Extend, Refuse, Answer, Plan and Apply: case
-//     managers, physicians and the privacy officer. An erasure plan is
+//     managers, physicians and the privacy officer. A case manager or
+//     physician decides only the requests of subjects in one of whose
+//     cases it is assigned ([privacy.Act].Cases; rules R7, O4); another
+//     subject's request answers as a missing one does — an error matching
+//     [privacy.ErrNotFound], the same text, one denied audit event — so
+//     that request IDs tell neither which exist nor whose they are. The
+//     privacy officer decides all. An erasure plan is
 //     applied through package retention, whose erasures only the privacy
 //     officer carries out (see [Desk.Apply]).
 //   - Export: the subject their own data, case managers and physicians.

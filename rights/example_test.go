@@ -17,6 +17,10 @@ import (
 // caseManager is Carla, who works the desk in the examples.
 var caseManager = privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager, Secrecy: privacy.SecrecyAgreement}
 
+// carlasCases are the cases Carla is assigned to: she decides the
+// requests of their subjects (R7, O4).
+var carlasCases = []privacy.CaseID{"case-anna"}
+
 // exampleService is a service on memstore under the strict policy, with
 // one employee, one absence case, a wage record and a medical record.
 func exampleService() (*rights.Desk, *privacy.Dossiers) { return exampleServiceUnder(privacy.Strict()) }
@@ -77,14 +81,14 @@ func exampleServiceUnder(p *privacy.Policy) (*rights.Desk, *privacy.Dossiers) {
 func ExampleDesk_File() {
 	desk, _ := exampleService()
 	received := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
-	req, err := desk.File(context.Background(), privacy.Act{By: caseManager, At: received}, rights.Filing{ID: "req-1", Subject: "employee-anna",
+	req, err := desk.File(context.Background(), privacy.Act{By: caseManager, At: received, Cases: carlasCases}, rights.Filing{ID: "req-1", Subject: "employee-anna",
 		Kind: rights.KindAccess, Form: rights.FormWritten, Received: received})
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(req.Status, "due", req.Due.Date, "under", req.Due.Rule)
 
-	oral, err := desk.File(context.Background(), privacy.Act{By: caseManager, At: received}, rights.Filing{ID: "req-2", Subject: "employee-anna",
+	oral, err := desk.File(context.Background(), privacy.Act{By: caseManager, At: received, Cases: carlasCases}, rights.Filing{ID: "req-2", Subject: "employee-anna",
 		Kind: rights.KindCopy, Form: rights.FormOral, Received: received})
 	if err != nil {
 		log.Fatal(err)
@@ -158,12 +162,12 @@ func ExampleDesk_Plan() {
 	desk, dossiers := exampleService()
 	ctx := context.Background()
 	received := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
-	if _, err := desk.File(ctx, privacy.Act{By: caseManager, At: received}, rights.Filing{ID: "req-erase", Subject: "employee-anna", Kind: rights.KindErasure,
+	if _, err := desk.File(ctx, privacy.Act{By: caseManager, At: received, Cases: carlasCases}, rights.Filing{ID: "req-erase", Subject: "employee-anna", Kind: rights.KindErasure,
 		Form: rights.FormWritten, Received: received}); err != nil {
 		log.Fatal(err)
 	}
 	carla := privacy.Act{By: privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager,
-		Secrecy: privacy.SecrecyAgreement}, At: received.Add(time.Hour)}
+		Secrecy: privacy.SecrecyAgreement}, At: received.Add(time.Hour), Cases: carlasCases}
 	plan, err := desk.Plan(ctx, carla, "req-erase", nil)
 	if err != nil {
 		log.Fatal(err)
@@ -182,7 +186,7 @@ func ExampleDesk_Plan() {
 	if err := desk.Apply(ctx, olga, plan); err != nil {
 		log.Fatal(err)
 	}
-	req, err := desk.Answer(ctx, privacy.Act{By: caseManager, At: received.Add(2 * time.Hour)}, "req-erase", rights.Answer{Reason: "erased, except what the law keeps", Plan: &plan})
+	req, err := desk.Answer(ctx, privacy.Act{By: caseManager, At: received.Add(2 * time.Hour), Cases: carlasCases}, "req-erase", rights.Answer{Reason: "erased, except what the law keeps", Plan: &plan})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -202,11 +206,11 @@ func ExampleDesk_Refuse() {
 	desk, _ := exampleService()
 	ctx := context.Background()
 	received := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
-	if _, err := desk.File(ctx, privacy.Act{By: caseManager, At: received}, rights.Filing{ID: "req-fix", Subject: "employee-anna", Kind: rights.KindRectification,
+	if _, err := desk.File(ctx, privacy.Act{By: caseManager, At: received, Cases: carlasCases}, rights.Filing{ID: "req-fix", Subject: "employee-anna", Kind: rights.KindRectification,
 		Form: rights.FormWritten, Received: received}); err != nil {
 		log.Fatal(err)
 	}
-	req, err := desk.Refuse(ctx, privacy.Act{By: caseManager, At: received.Add(48 * time.Hour)}, "req-fix", rights.Refusal{Ground: rights.GroundUnfounded, Reason: "the recorded first day of absence matches the sick report"})
+	req, err := desk.Refuse(ctx, privacy.Act{By: caseManager, At: received.Add(48 * time.Hour), Cases: carlasCases}, "req-fix", rights.Refusal{Ground: rights.GroundUnfounded, Reason: "the recorded first day of absence matches the sick report"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -235,18 +239,18 @@ func ExampleDesk_Extend() {
 	received := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
 	for _, p := range []*privacy.Policy{privacy.RegulationO(), privacy.Strict()} {
 		desk, _ := exampleServiceUnder(p)
-		if _, err := desk.File(ctx, privacy.Act{By: caseManager, At: received}, rights.Filing{ID: "req-1", Subject: "employee-anna",
+		if _, err := desk.File(ctx, privacy.Act{By: caseManager, At: received, Cases: carlasCases}, rights.Filing{ID: "req-1", Subject: "employee-anna",
 			Kind: rights.KindAccess, Form: rights.FormWritten, Received: received}); err != nil {
 			log.Fatal(err)
 		}
-		req, err := desk.Extend(ctx, privacy.Act{By: caseManager, At: received.Add(7 * 24 * time.Hour)}, "req-1",
+		req, err := desk.Extend(ctx, privacy.Act{By: caseManager, At: received.Add(7 * 24 * time.Hour), Cases: carlasCases}, "req-1",
 			rights.Extension{Reason: "the paper archive of the former arbodienst must be searched"})
 		if err != nil {
 			fmt.Println(p.Name+":", err)
 			continue
 		}
 		fmt.Println(p.Name+":", req.Status, "now due", req.Due.Date, req.Due.Extension)
-		_, err = desk.Extend(ctx, privacy.Act{By: caseManager, At: received.Add(8 * 24 * time.Hour)}, "req-1", rights.Extension{Reason: "again"})
+		_, err = desk.Extend(ctx, privacy.Act{By: caseManager, At: received.Add(8 * 24 * time.Hour), Cases: carlasCases}, "req-1", rights.Extension{Reason: "again"})
 		fmt.Println(err)
 	}
 	// Output:

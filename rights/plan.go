@@ -120,7 +120,11 @@ func (d *Desk) Plan(ctx context.Context, act privacy.Act, id RequestID, correcti
 		return Plan{}, err
 	}
 	now := act.At
-	r, err := d.Request(ctx, id)
+	if err := checkID(o, "id", string(id)); err != nil {
+		return Plan{}, err
+	}
+	// Rules R7, O4: only a request of a subject the decider is assigned to.
+	r, err := d.request(ctx, o, &act, id, privacy.EventRead)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -206,23 +210,40 @@ func (d *Desk) planRectification(ctx context.Context, act privacy.Act, r Request
 }
 
 // subjectRecord finds a record of the subject in either file, the medical
-// one read as act; a record of someone else is not found (it is not theirs
-// to see).
+// one read as act (the case file audits that read). A record of someone
+// else is not found: it is not the subject's, nor act's to learn of (rules
+// O10, R7). It answers exactly as a record that does not exist — the one
+// error of errNoRecord, after the same lookups, so with the same audit: an ID
+// that is not the subject's in the case file is looked for in the medical
+// file too, whether or not the case file holds it for someone else, and
+// the medical file's read of it is audited as a read of a missing one is.
 func (d *Desk) subjectRecord(ctx context.Context, act privacy.Act, subject privacy.SubjectID, id privacy.RecordID) (privacy.Record, error) {
 	rec, err := d.dossiers.Record(ctx, id)
-	if errors.Is(err, privacy.ErrNotFound) {
+	switch {
+	case err == nil && rec.Subject == subject:
+	case err == nil || errors.Is(err, privacy.ErrNotFound):
 		rec, err = d.dossiers.MedicalRecord(ctx, act, id)
-	}
-	if err != nil {
+		if errors.Is(err, privacy.ErrNotFound) || (err == nil && rec.Subject != subject) {
+			return privacy.Record{}, errNoRecord()
+		}
+		if err != nil {
+			return privacy.Record{}, err
+		}
+	default:
 		return privacy.Record{}, err
-	}
-	if rec.Subject != subject {
-		return privacy.Record{}, &privacy.Error{Op: op + "plan request", Kind: privacy.ErrNotFound, Path: "records"}
 	}
 	if rec.Fields == nil {
 		rec.Fields = map[privacy.Field]string{}
 	}
 	return rec, nil
+}
+
+// errNoRecord is the one error of a plan for a record that does not exist
+// and for one that is not the subject's: the same kind and text,
+// whichever it is (rule O10). It names no adapter.
+func errNoRecord() error {
+	return &privacy.Error{Op: op + "plan request", Kind: privacy.ErrNotFound, Path: "records",
+		Msg: "no such record of the subject"}
 }
 
 func (d *Desk) planErasure(ctx context.Context, act privacy.Act, r Request, p *Plan) error {
@@ -420,7 +441,11 @@ func (d *Desk) Apply(ctx context.Context, act privacy.Act, p Plan) error {
 			"only the privacy officer applies an erasure")
 	}
 	at := act.At
-	r, err := d.Request(ctx, p.Request)
+	if err := checkID(o, "plan.request", string(p.Request)); err != nil {
+		return err
+	}
+	// Rules R7, O4: only a request of a subject the decider is assigned to.
+	r, err := d.request(ctx, o, &act, p.Request, privacy.EventExecute)
 	if err != nil {
 		return err
 	}

@@ -474,3 +474,59 @@ func TestApplyErasureThroughRetention(t *testing.T) {
 		}
 	})
 }
+
+// TestO10PlanHidesAnotherSubjectsRecord: a rectification or erasure that
+// names a record of another subject — in the case file or the medical
+// file — answers as one naming a record that does not exist: the same
+// kind, the same text, as many audit events (O10, O13, R7), so that a
+// decider learns no record IDs of other subjects.
+func TestO10PlanHidesAnotherSubjectsRecord(t *testing.T) {
+	setup := func(t *testing.T) *world {
+		w := newWorld(t, nil)
+		s, _ := privacy.NewSubject("employee-bob", "employer-bakery", t0)
+		if err := w.Dossiers.CreateSubject(w.Ctx, deskAct(t0), s); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := privacy.NewCase("case-bob", s.ID, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
+		if err := w.Dossiers.OpenCase(w.Ctx, deskAct(t0), c); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Dossiers.AddRecord(w.Ctx, deskAct(t0), privacy.Record{ID: "rec-bob", Case: "case-bob", Category: privacy.CategoryNotes,
+			Author: carla, Source: privacy.Source{Kind: privacy.PartyService}, Created: t0,
+			Fields: map[privacy.Field]string{privacy.FieldText: "bob"}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Dossiers.AddRecord(w.Ctx, privacy.Act{By: physician, At: t0}, privacy.Record{ID: "rec-bob-medical",
+			Case: "case-bob", Category: privacy.CategoryMedical, Author: physician.ID, Source: privacy.Source{Kind: privacy.PartyService},
+			Created: t0, Fields: map[privacy.Field]string{privacy.FieldText: "bob's back"}}); err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	for _, kind := range []rights.Kind{rights.KindRectification, rights.KindErasure} {
+		plan := func(t *testing.T, id privacy.RecordID) (int, error) {
+			w := setup(t)
+			f := rights.Filing{ID: "req-1", Kind: kind}
+			var corr rights.Corrections
+			if kind == rights.KindErasure {
+				f.Records = []privacy.RecordID{id}
+			} else {
+				corr = rights.Corrections{id: {privacy.FieldText: "x"}}
+			}
+			w.File(t, f)
+			seq := w.LastSeq(t)
+			_, err := w.Desk.Plan(w.Ctx, deskAct(t0.Add(time.Hour)), "req-1", corr)
+			return len(w.Events(t, seq)), err
+		}
+		for _, id := range []privacy.RecordID{"rec-bob", "rec-bob-medical"} {
+			t.Run("O10_"+string(kind)+"_"+string(id), func(t *testing.T) {
+				nMissing, missing := plan(t, "rec-none")
+				wantKind(t, "Plan(a missing record)", missing, privacy.ErrNotFound)
+				nOther, other := plan(t, id)
+				if other == nil || other.Error() != missing.Error() || nOther != nMissing {
+					t.Errorf("another subject's record: %v (+%d events); a missing one: %v (+%d events)", other, nOther, missing, nMissing)
+				}
+			})
+		}
+	}
+}

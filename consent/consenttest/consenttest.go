@@ -218,11 +218,12 @@ func (e *env) add(t *testing.T, g consent.Grant) consent.Grant {
 }
 
 // request is a request by staff to disclose items of subject's case; to
-// a third party it carries the party's written request (O14).
+// a third party or the employer it carries the party's written request
+// (O14).
 func request(id consent.DisclosureID, subject privacy.SubjectID, to consent.Recipient, at time.Time, items ...consent.Item) consent.Request {
 	r := consent.Request{ID: id, By: staff, Recipient: to, Subject: subject, Case: caseOf(subject), Items: items,
 		Purpose: privacy.PurposeAbsenceGuidance, At: at}
-	if to.Kind == privacy.PartyThirdParty {
+	if to.Kind == privacy.PartyThirdParty || to.Kind == privacy.PartyEmployer {
 		r.WrittenRequest = "letter-" + string(id)
 	}
 	return r
@@ -506,12 +507,11 @@ func testAllowedLogged(t *testing.T, e *env) {
 		t.Fatalf("O14: Disclose = %v, %v; want allowed by O14 on written consent", d, err)
 	}
 	want := consent.Disclosure{ID: "d-1", Subject: "s-1", Case: caseOf("s-1"), Recipient: employer, Items: req.Items,
-		Purpose: privacy.PurposeAbsenceGuidance, At: at, By: staff.ID, Role: staff.Role, Rule: privacy.O14,
-		Basis: privacy.BasisWrittenConsent, Grants: []consent.GrantID{"g-1"}, Policy: d.Policy}
+		Purpose: privacy.PurposeAbsenceGuidance, At: at, By: staff.ID, Role: staff.Role, WrittenRequest: req.WrittenRequest,
+		Rule: privacy.O14, Basis: privacy.BasisWrittenConsent, Grants: []consent.GrantID{"g-1"}, Policy: d.Policy}
 	// LegalBasis and NotifySubject: see N5_StatutoryBasisLogged and
-	// N2_SameTextToTheEmployeeLogged; WrittenRequest and Coverage: see the
-	// O14 and O11 cases.
-	wantFull(t, "disclosure", want, "LegalBasis", "NotifySubject", "WrittenRequest", "Coverage")
+	// N2_SameTextToTheEmployeeLogged; Coverage: see the O11 cases.
+	wantFull(t, "disclosure", want, "LegalBasis", "NotifySubject", "Coverage")
 	wantSame(t, "O14: the logged disclosure", []consent.Disclosure{want}, e.log(t, "s-1"))
 	if evs, ok := e.events(t); ok {
 		last := evs[len(evs)-1]
@@ -619,7 +619,9 @@ func testDisclosuresOrder(t *testing.T, e *env) {
 func testNotifySubjectLogged(t *testing.T, e *env) {
 	e.open(t, "s-1")
 	req := request("d-1", "s-1", employer, t0, consent.Item{Category: privacy.CategoryWorkCapacity})
-	req.By = doctor
+	// Rules N2, O14: the statutory advice needs no consent, and so no
+	// written request of the employer.
+	req.By, req.WrittenRequest = doctor, ""
 	d, err := e.reg.Disclose(e.ctx, req)
 	if err != nil || d.Rule != privacy.N2 || !d.NotifySubject || d.Basis != privacy.BasisNone {
 		t.Fatalf("N2: Disclose = %v, %v; want allowed by N2, notify", d, err)
@@ -1036,8 +1038,9 @@ func testBackdated(t *testing.T, e *env) {
 	}
 }
 
-// testWrittenRequest: a third party receives data on consent only on its
-// written request, whose reference the log keeps (O14).
+// testWrittenRequest: a third party, and the employer, receive data on
+// consent only on their written request, whose reference the log keeps
+// (O14).
 func testWrittenRequest(t *testing.T, e *env) {
 	e.open(t, "s-1")
 	e.add(t, grant("g-1", "s-1", lawyer, privacy.CategoryNotes))
@@ -1056,6 +1059,17 @@ func testWrittenRequest(t *testing.T, e *env) {
 	wantKind(t, "Disclose(malformed written request)", err, privacy.ErrInvalid)
 	if log := e.log(t, "s-1"); len(log) != 1 || log[0].WrittenRequest != "letter-2026-17" {
 		t.Errorf("O14: log = %+v, want d-2 with its written request", log)
+	}
+	// So does the employer, beyond the statutory minimum (the ready
+	// policies' O14 rule for the employer says so).
+	e.add(t, grant("g-2", "s-1", employer, privacy.CategoryNotes))
+	r = request("d-4", "s-1", employer, t0.Add(2*time.Hour), notes())
+	r.WrittenRequest = ""
+	if d, err := e.reg.Disclose(e.ctx, r); !errors.Is(err, privacy.ErrForbidden) || d.Rule != privacy.O14 {
+		t.Errorf("O14: Disclose(to the employer, no written request) = %v, %v; want denied by O14", d, err)
+	}
+	if log := e.log(t, "s-1"); len(log) != 1 {
+		t.Errorf("O14: a refused disclosure to the employer was logged: %+v", log)
 	}
 }
 

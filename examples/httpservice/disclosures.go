@@ -27,8 +27,9 @@ type disclosureIn struct {
 	Items   []consent.Item       `json:"items"`
 	Purpose privacy.Purpose      `json:"purpose"`
 	Basis   privacy.LegalBasisID `json:"basis,omitempty"`
-	// WrittenRequest references a third party's written request (rule
-	// O14): a transfer to it on consent needs one.
+	// WrittenRequest references the recipient's written request (rule
+	// O14): a transfer on consent to a third party or the employer needs
+	// one.
 	WrittenRequest string `json:"written_request,omitempty"`
 }
 

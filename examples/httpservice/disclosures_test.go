@@ -19,8 +19,8 @@ func disclosure(id, recipientParty, recipientKind, subject, cas, items, purpose,
 	if basis != "" {
 		b += fmt.Sprintf(`,"basis":%q`, basis)
 	}
-	if recipientKind == "third-party" {
-		// Rule O14: on the third party's written request.
+	if recipientKind == "third-party" || recipientKind == "employer" {
+		// Rule O14: on the third party's or the employer's written request.
 		b += fmt.Sprintf(`,"written_request":"letter-%s"`, id)
 	}
 	return b + "}"

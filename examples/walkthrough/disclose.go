@@ -23,8 +23,12 @@ func (w *world) discloseToEmployer(ctx context.Context) error {
 	}
 	w.p.printf("case-manager-carla notes the plan: %s\n", note.ID)
 	employer := consent.Recipient{Party: bakery, Kind: privacy.PartyEmployer}
+	// The bakery asked for the plan in writing: beyond the statutory
+	// minimum the employer receives only on its written request and the
+	// employee's written consent (rule O14).
 	req := consent.Request{ID: "disclosure-anna-1", Recipient: employer, Subject: "employee-anna", Case: annaCase,
-		Items: []consent.Item{{Category: privacy.CategoryNotes, Record: note.ID}}, Purpose: privacy.PurposeAbsenceGuidance}
+		Items: []consent.Item{{Category: privacy.CategoryNotes, Record: note.ID}}, Purpose: privacy.PurposeAbsenceGuidance,
+		WrittenRequest: "letter-bakery-0017"}
 
 	w.later(time.Hour)
 	_, err := w.svc.Disclose(ctx, w.carla, req)

@@ -62,7 +62,9 @@ func Run(t *testing.T, newStore func(t *testing.T) rights.Store) {
 			if err != nil {
 				t.Fatalf("rights.New: %v", err)
 			}
-			tc.run(t, &env{ctx: context.Background(), s: s, d: d, desk: desk})
+			e := &env{ctx: context.Background(), s: s, d: d, desk: desk}
+			e.populate(t)
+			tc.run(t, e)
 		})
 	}
 }
@@ -108,9 +110,43 @@ var t0 = time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
 var staff = privacy.Principal{ID: "case-manager-carla", Role: privacy.RoleCaseManager, Party: "service-1",
 	Secrecy: privacy.SecrecyAgreement}
 
-// act is the staff member acting at at, from the kit's workstation.
+// kitSubjects are the subjects whose requests the kit's staff decide:
+// each has a case the staff member is assigned to, for a case manager
+// decides only the requests of subjects in one of whose cases it is
+// assigned (rules R7, O4).
+var kitSubjects = []privacy.SubjectID{"employee-anna", "employee-bob"}
+
+// kitCases are the cases of kitSubjects, in order.
+var kitCases = []privacy.CaseID{"case-employee-anna", "case-employee-bob"}
+
+// act is the staff member acting at at, from the kit's workstation,
+// assigned to the kit's cases.
 func act(at time.Time) privacy.Act {
-	return privacy.Act{By: staff, At: at, AccessPoint: "10.0.0.7", Client: "rightstest"}
+	return privacy.Act{By: staff, At: at, AccessPoint: "10.0.0.7", Client: "rightstest", Cases: kitCases}
+}
+
+// populate registers the kit's subjects, each with an absence case, a day
+// before t0.
+func (e *env) populate(t *testing.T) {
+	t.Helper()
+	at := t0.Add(-24 * time.Hour)
+	contract := privacy.Contract{ID: "contract-1", Party: "employer-1", PartyKind: privacy.PartyEmployer, Start: t0.AddDate(-1, 0, 0)}
+	for i, id := range kitSubjects {
+		s, err := privacy.NewSubject(id, "employer-1", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.d.CreateSubject(e.ctx, act(at), s); err != nil {
+			t.Fatalf("rightstest: CreateSubject(%s): %v", id, err)
+		}
+		c, err := privacy.NewCase(kitCases[i], id, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.d.OpenCase(e.ctx, act(at), c); err != nil {
+			t.Fatalf("rightstest: OpenCase(%s): %v", c.ID, err)
+		}
+	}
 }
 
 // self is Anna herself acting at at: who takes her own export (R11, O13).
