@@ -287,8 +287,19 @@ func (d *Desk) planErasure(ctx context.Context, act privacy.Act, r Request, p *P
 			Medical: rec.Category.Medical(), Erase: true, Rule: privacy.O13})
 		return nil
 	}
+	// Records this request erased already (a run whose answer failed
+	// after its deletions, say) stay in the plan as erasures done, from
+	// their proofs of deletion: a retry then answers the request instead
+	// of failing on records that are gone (O13, G2).
+	done, err := d.erasedBy(ctx, r)
+	if err != nil {
+		return err
+	}
 	if len(r.Records) > 0 {
 		for _, id := range r.Records {
+			if _, ok := done[id]; ok {
+				continue
+			}
 			rec, err := d.subjectRecord(ctx, act, r.Subject, id)
 			if err != nil {
 				return err
@@ -312,6 +323,12 @@ func (d *Desk) planErasure(ctx context.Context, act privacy.Act, r Request, p *P
 			}
 		}
 	}
+	for _, id := range slices.Sorted(maps.Keys(done)) {
+		if pr := done[id]; !slices.ContainsFunc(p.Changes, func(c Change) bool { return c.Record == id }) {
+			p.Changes = append(p.Changes, Change{Record: id, Case: pr.Case, Category: pr.Category,
+				Medical: pr.Medical, Erase: true, Rule: privacy.O13})
+		}
+	}
 	if slices.ContainsFunc(p.Changes, func(c Change) bool { return c.Medical }) {
 		// Rule N8: a medical file is destroyed within 3 months of the
 		// request.
@@ -322,6 +339,25 @@ func (d *Desk) planErasure(ctx context.Context, act privacy.Act, r Request, p *P
 		p.MedicalDue = due.Date
 	}
 	return nil
+}
+
+// erasedBy returns, by record, the proofs of deletion of the records that
+// erasure request r erased already (none without package retention).
+func (d *Desk) erasedBy(ctx context.Context, r Request) (map[privacy.RecordID]retention.Proof, error) {
+	if d.erasures == nil {
+		return nil, nil
+	}
+	proofs, err := d.erasures.Proofs(ctx, r.Subject)
+	if err != nil {
+		return nil, err
+	}
+	done := map[privacy.RecordID]retention.Proof{}
+	for _, p := range proofs {
+		if p.Erasure == retention.ErasureID(r.ID) && (len(r.Records) == 0 || slices.Contains(r.Records, p.Record)) {
+			done[p.Record] = p
+		}
+	}
+	return done, nil
 }
 
 // planNotify finds the recipients of the changed records in the disclosure
