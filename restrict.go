@@ -111,7 +111,7 @@ func (s *Service) Restrict(ctx context.Context, a *Actor, id rights.RequestID, r
 	}
 	h := retention.Hold{ID: retention.HoldID("restriction-" + string(id)), Subject: r.Subject, Records: r.Records,
 		Ground: retention.GroundRestriction, Reason: "restriction request " + string(id)}
-	placed, err := s.retention.PlaceHold(ctx, a.Principal, h, s.now())
+	placed, err := s.retention.From(a.AccessPoint, a.Client).PlaceHold(ctx, a.Principal, h, s.now())
 	if errors.Is(err, privacy.ErrExists) {
 		// Placed by an earlier call that failed to answer: it stands.
 		// Anything else with its ID — another kind of hold, another

@@ -35,7 +35,7 @@ func (s *Service) PlaceHold(ctx context.Context, a *Actor, h retention.Hold) (re
 		return retention.Hold{}, err
 	}
 	e := s.event(a, privacy.EventCreate, h.Subject, h.Case, string(h.ID), privacy.G3, false)
-	placed, err := s.retention.PlaceHold(ctx, a.Principal, h, s.now())
+	placed, err := s.retention.From(a.AccessPoint, a.Client).PlaceHold(ctx, a.Principal, h, s.now())
 	return placed, s.clashed(ctx, e, err)
 }
 
@@ -45,7 +45,7 @@ func (s *Service) LiftHold(ctx context.Context, a *Actor, id retention.HoldID, r
 	if err := s.officer(ctx, verbHold, a, "", string(id), privacy.EventUpdate); err != nil {
 		return err
 	}
-	err := s.retention.LiftHold(ctx, a.Principal, id, reason, s.now())
+	err := s.retention.From(a.AccessPoint, a.Client).LiftHold(ctx, a.Principal, id, reason, s.now())
 	return s.clashed(ctx, s.event(a, privacy.EventUpdate, "", "", string(id), privacy.G3, false), err)
 }
 
@@ -58,7 +58,7 @@ func (s *Service) RequestErasure(ctx context.Context, a *Actor, e retention.Eras
 	if err := s.officer(ctx, verbErasure, a, e.Subject, string(e.ID), privacy.EventExecute); err != nil {
 		return retention.ErasureDecision{}, err
 	}
-	return s.retention.RequestErasure(ctx, a.Principal, e, s.now())
+	return s.retention.From(a.AccessPoint, a.Client).RequestErasure(ctx, a.Principal, e, s.now())
 }
 
 // Sweep deletes every record due now (rules R9, O12, N7, N8), each with a
@@ -76,7 +76,7 @@ func (s *Service) Sweep(ctx context.Context, a *Actor) (retention.Report, error)
 	if err := s.officer(ctx, verbSweep, a, "", "sweep", privacy.EventExecute); err != nil {
 		return retention.Report{}, err
 	}
-	report, err := s.retention.Sweep(ctx, a.Principal, s.now())
+	report, err := s.retention.From(a.AccessPoint, a.Client).Sweep(ctx, a.Principal, s.now())
 	if err != nil {
 		return report, err
 	}
@@ -100,7 +100,7 @@ func (s *Service) PlanSweep(ctx context.Context, a *Actor) ([]retention.Schedule
 		return nil, err
 	}
 	var out []retention.Schedule
-	for sc, err := range s.retention.Plan(ctx, a.Principal, s.now()) {
+	for sc, err := range s.retention.From(a.AccessPoint, a.Client).Plan(ctx, a.Principal, s.now()) {
 		if err != nil {
 			return nil, err
 		}

@@ -30,6 +30,34 @@ type Keeper struct {
 	// eraseRule is the rule an erasure is decided under: O13, or R9
 	// under a policy of regulation R alone.
 	eraseRule privacy.RuleID
+	// accessPoint and client say where the acts come from ([Keeper.From]).
+	accessPoint, client string
+}
+
+// From returns a Keeper like r whose audit events also say where the acts
+// come from — the access point (a network address, a workstation) and the
+// client application — as NEN 7513 asks of every logged act (rule N9). The
+// front door and the rights desk take it per act. A value of more than 256
+// bytes or with other than printable ASCII is personal data or noise, not
+// an origin, and is left out.
+func (r *Keeper) From(accessPoint, client string) *Keeper {
+	k := *r
+	k.accessPoint, k.client = origin(accessPoint), origin(client)
+	return &k
+}
+
+// origin returns s if it is a plausible access point or client: at most
+// 256 printable ASCII bytes; else "".
+func origin(s string) string {
+	if len(s) > 256 {
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return ""
+		}
+	}
+	return s
 }
 
 // Options tune a [Keeper]. The zero value and nil mean the defaults.
@@ -131,7 +159,8 @@ func objectID(prefix, id string) string {
 func (r *Keeper) event(by privacy.Principal, now time.Time, action privacy.EventAction, rule privacy.RuleID,
 	subject privacy.SubjectID, c privacy.CaseID, object string) privacy.Event {
 	return privacy.Event{Time: now, Principal: by.ID, Role: by.Role, OnBehalfOf: by.Party, Subject: subject, Case: c,
-		Object: object, Action: action, Outcome: privacy.OutcomeAllowed, Rule: rule, Policy: r.rules.version}
+		Object: object, Action: action, Outcome: privacy.OutcomeAllowed, Rule: rule, Policy: r.rules.version,
+		AccessPoint: r.accessPoint, Client: r.client}
 }
 
 // checkScope fails with ErrNotFound unless the case and records a hold or

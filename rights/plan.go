@@ -647,12 +647,12 @@ func (d *Desk) erase(ctx context.Context, act privacy.Act, r Request, ids []priv
 		return nil
 	}
 	id := retention.ErasureID(r.ID)
-	_, err := d.erasures.RequestErasure(ctx, act.By, retention.Erasure{ID: id, Subject: r.Subject, Records: ids,
+	_, err := d.erasures.From(act.AccessPoint, act.Client).RequestErasure(ctx, act.By, retention.Erasure{ID: id, Subject: r.Subject, Records: ids,
 		Rule: d.eraseRule(), Received: r.Received}, act.At)
 	if err != nil && !errors.Is(err, privacy.ErrExists) { // exists: recorded by an earlier run
 		return err
 	}
-	if _, err := d.erasures.Erase(ctx, act.By, r.Subject, id, act.At); err != nil {
+	if _, err := d.erasures.From(act.AccessPoint, act.Client).Erase(ctx, act.By, r.Subject, id, act.At); err != nil {
 		return err
 	}
 	after, err := d.erasures.Schedules(ctx, r.Subject, act.At)
