@@ -84,6 +84,9 @@
 //     system.
 //   - examples: the SQLite (the embedded default) and PostgreSQL adapters,
 //     the walkthrough, an HTTP service.
+//   - cmd/dossierwacht: the command for people who do not write Go —
+//     validate and compare policies, render the statement and register,
+//     verify an audit trail, plan a sweep — through this package.
 //
 // # The life of a case
 //
