@@ -512,3 +512,39 @@ func testReadRacingErasure(t *testing.T, w *world) {
 		t.Errorf("after the erasure's crash the Store still reads %v: the destroyed key came back to its cache", r.Fields)
 	}
 }
+
+// refusing is a Backend that refuses every new subject.
+type refusing struct{ seal.Backend }
+
+func (refusing) CreateSubject(context.Context, privacy.Subject, []privacy.Event) error {
+	return &privacy.Error{Op: "create subject", Kind: privacy.ErrUnavailable, Msg: "injected"}
+}
+
+func testCreateRefused(t *testing.T, w *world) {
+	// A subject the Backend refuses leaves the key store as it was: no
+	// key for a new ID, the tombstone of an erased one.
+	for _, p := range w.people {
+		if e, err := w.keys.Get(w.ctx, p.ID); err != nil || len(e.Former) != 0 || e.Destroyed() {
+			t.Errorf("the key of new subject %s: %+v, %v; want a live key with no former ones", p.ID, e, err)
+		}
+	}
+	s := Wrap(t, refusing{w.b}, w.keys)
+	sub, _ := privacy.NewSubject("s-carl", "employer-1", T0)
+	if err := s.CreateSubject(w.ctx, sub, w.events(sub.ID, privacy.EventCreate)); !errors.Is(err, privacy.ErrUnavailable) {
+		t.Fatalf("CreateSubject on a refusing Backend = %v", err)
+	}
+	if _, err := w.keys.Get(w.ctx, sub.ID); !errors.Is(err, privacy.ErrNotFound) {
+		t.Errorf("a refused subject left a key: %v", err)
+	}
+	if err := w.s.DeleteSubject(w.ctx, w.anna.ID, w.events(w.anna.ID, privacy.EventDelete)); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := w.keys.Get(w.ctx, w.anna.ID)
+	again, _ := privacy.NewSubject(w.anna.ID, "employer-1", T0)
+	if err := s.CreateSubject(w.ctx, again, w.events(w.anna.ID, privacy.EventCreate)); !errors.Is(err, privacy.ErrUnavailable) {
+		t.Fatalf("CreateSubject on a refusing Backend = %v", err)
+	}
+	if after, err := w.keys.Get(w.ctx, w.anna.ID); err != nil || !after.Destroyed() || after.KeyID != before.KeyID {
+		t.Errorf("a refused subject of an erased ID: the tombstone is now %+v, %v", after, err)
+	}
+}

@@ -116,6 +116,7 @@ var cases = []struct {
 	{"R9_SweepErasesSubject", testSweepErasesSubject},
 	{"SealedFreeText", testFreeText},
 	{"R9_ReadRacingErasure", testReadRacingErasure},
+	{"CreateRefused", testCreateRefused},
 	{"RotateKEK", testRotate},
 	{"IDUsedAgain", testIDUsedAgain},
 }
