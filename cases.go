@@ -18,9 +18,16 @@ import (
 // The subject is registered as of now. The service's case managers and
 // physicians may register anyone, an employer contact only the employees of
 // an employer it acts for; anyone else is refused.
+//
+// An employer contact that registers an employee of its own whom the
+// service knows already succeeds and changes nothing: the service may know
+// them from a consultation-hour visit or a periodic examination the
+// employer must not learn of (rule O10), so the answer is that of a new
+// registration. An ID taken by a subject of another employer fails with
+// privacy.ErrExists, audited; subject IDs should be unguessable ([NewID]).
 func (s *Service) RegisterSubject(ctx context.Context, a *Actor, subj privacy.Subject) error {
 	const v = verbRegisterSubject
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return err
 	}
 	subj.Created = s.now()
@@ -34,7 +41,17 @@ func (s *Service) RegisterSubject(ctx context.Context, a *Actor, subj privacy.Su
 	default:
 		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not register subjects"))
 	}
-	return s.refused(ctx, e, s.dossiers.CreateSubject(ctx, act(a, subj.Created, ""), subj))
+	err := s.dossiers.CreateSubject(ctx, act(a, subj.Created, ""), subj)
+	if a.Role == privacy.RoleEmployerContact && errors.Is(err, privacy.ErrExists) {
+		known, kerr := s.dossiers.Subject(ctx, subj.ID)
+		if kerr == nil && known.Employer == subj.Employer {
+			// Rule O10: known already, answered as registered; the trail
+			// says what happened (N9).
+			e.Rule = privacy.O10
+			return s.audit(ctx, e)
+		}
+	}
+	return s.refused(ctx, e, err)
 }
 
 // OpenCase opens a new case of a registered subject as of now, under its
@@ -45,7 +62,7 @@ func (s *Service) RegisterSubject(ctx context.Context, a *Actor, subj privacy.Su
 // know of (O10).
 func (s *Service) OpenCase(ctx context.Context, a *Actor, c privacy.Case) error {
 	const v = verbOpenCase
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return err
 	}
 	c.Opened, c.Closed = s.now(), privacy.Case{}.Closed
@@ -58,6 +75,28 @@ func (s *Service) OpenCase(ctx context.Context, a *Actor, c privacy.Case) error 
 	case a.Role == privacy.RoleEmployerContact && c.Kind.Confidential():
 		return s.refuse(ctx, e, forbidden(v, privacy.O10, "the employer does not open consultation-hour or periodic-examination cases"))
 	case a.Role == privacy.RoleEmployerContact && a.ActsFor(c.Contract.Party):
+		// Rule O2: the employer commissions cases of its own employees
+		// only. Rule O10: a sick report of an employee the service does
+		// not know registers them (O8), so that the answer never tells
+		// whether the service knew them from a visit the employer must
+		// not learn of.
+		register, err := s.employeeOf(ctx, a, c)
+		if err != nil {
+			return s.refused(ctx, e, err)
+		}
+		if register {
+			if _, err := s.dossiers.Case(ctx, c.ID); !errors.Is(err, privacy.ErrNotFound) {
+				if err == nil {
+					err = &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrExists, Msg: "the case ID is taken"}
+				}
+				return s.refused(ctx, e, err)
+			}
+			subj := privacy.Subject{ID: c.Subject, Employer: c.Contract.Party, Created: c.Opened}
+			reg := s.event(a, privacy.EventCreate, subj.ID, "", string(subj.ID), privacy.O8, true)
+			if err := s.refused(ctx, reg, s.dossiers.CreateSubject(ctx, act(a, c.Opened, ""), subj)); err != nil {
+				return err
+			}
+		}
 	default:
 		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not open this case"))
 	}
@@ -73,12 +112,30 @@ func (s *Service) OpenCase(ctx context.Context, a *Actor, c privacy.Case) error 
 	return s.refused(ctx, e, s.dossiers.OpenCase(ctx, act(a, c.Opened, c.Purpose), c))
 }
 
+// employeeOf decides an employer contact's case c of a subject (rule O2):
+// it reports that the subject must be registered first when the service
+// does not know them, and refuses, as a taken ID (privacy.ErrExists), a
+// subject of another employer than the one commissioning the case.
+func (s *Service) employeeOf(ctx context.Context, a *Actor, c privacy.Case) (register bool, err error) {
+	subj, err := s.dossiers.Subject(ctx, c.Subject)
+	switch {
+	case errors.Is(err, privacy.ErrNotFound):
+		return true, nil
+	case err != nil:
+		return false, err
+	case subj.Employer != c.Contract.Party || !a.ActsFor(subj.Employer):
+		return false, &privacy.Error{Op: "dossierwacht: " + string(verbOpenCase), Kind: privacy.ErrExists, Rule: privacy.O2,
+			Msg: "the subject ID is taken"}
+	}
+	return false, nil
+}
+
 // CloseCase closes an open case as of now; most retention clocks start
 // (R9, O12). Only a case manager or physician assigned to the case closes
 // it (R7, O4).
 func (s *Service) CloseCase(ctx context.Context, a *Actor, id privacy.CaseID) error {
 	const v = verbCloseCase
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return err
 	}
 	c, err := s.visibleCase(ctx, v, a, id)
@@ -96,28 +153,41 @@ func (s *Service) CloseCase(ctx context.Context, a *Actor, id privacy.CaseID) er
 // (rule O8); several retention periods run from it (N7). It is a fact
 // reported, so it may lie in the past, but not in the future. The employer
 // contact of the subject's employer and the service's case managers and
-// physicians record it.
+// physicians record it. An employer contact's report about a person the
+// service holds nothing of (or of another employer's) records nothing and
+// succeeds all the same, so that it never tells whether the service knows
+// them (rules O2, O10); the audit trail says so.
 func (s *Service) EndEmployment(ctx context.Context, a *Actor, id privacy.SubjectID, ended time.Time) error {
 	const v = verbEndEmployment
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return err
 	}
 	e := s.event(a, privacy.EventUpdate, id, "", string(id), privacy.O8, true)
 	if !caseStaff(a.Role) && a.Role != privacy.RoleEmployerContact {
 		return s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "may not record the end of employment"))
 	}
+	if ended.IsZero() || ended.After(s.now()) {
+		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "ended", Msg: "the end of employment is a date not after now"}
+	}
 	subj, err := s.dossiers.Subject(ctx, id)
 	if err != nil && !errors.Is(err, privacy.ErrNotFound) {
 		return err
 	}
-	if err != nil || (a.Role == privacy.RoleEmployerContact && (subj.Employer == "" || !a.ActsFor(subj.Employer))) {
-		// A subject that is missing and one of another employer are
-		// answered alike, and both refusals audited (O2, N9).
+	if a.Role == privacy.RoleEmployerContact && (err != nil || subj.Employer == "" || !a.ActsFor(subj.Employer)) {
+		// Rules O2, O10: the employer reports the end of employment of
+		// its employees; where the service holds nothing of theirs
+		// (missing, or another employer's), there is nothing to record,
+		// and the report is accepted all the same, so that the answer
+		// never tells whether the service knew the person — from a
+		// consultation-hour visit, say. The trail says what happened
+		// (N9).
+		e.Rule, e.Outcome = privacy.O2, privacy.OutcomeDenied
+		return s.audit(ctx, e)
+	}
+	if err != nil {
+		// Staff: a missing subject is not found, audited (N9).
 		e.Rule = privacy.O2
 		return s.refuse(ctx, e, notFound(string(v)))
-	}
-	if ended.IsZero() || ended.After(s.now()) {
-		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "ended", Msg: "the end of employment is a date not after now"}
 	}
 	// GDPR art. 18(2): the subject's data is not changed while its
 	// processing is restricted as a whole; the end of employment may be
@@ -251,7 +321,7 @@ func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []priva
 	if !create {
 		v = "update record"
 	}
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return err
 	}
 	if len(recs) == 0 {
@@ -277,6 +347,12 @@ func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []priva
 		r := &recs[i]
 		r.Author = a.ID
 		r.Created, r.Updated = now, now
+		if src, ok := ownSource(a); ok {
+			// Rules R2, G1 (GDPR art. 15(1)(g)): what a party outside the
+			// service writes is recorded as supplied by that party,
+			// whatever source the call names.
+			r.Source = src
+		}
 		if err := r.Validate(); err != nil {
 			if errors.Is(err, privacy.ErrForbidden) {
 				// Rule O5: a special category is refused and audited
@@ -296,25 +372,35 @@ func (s *Service) write(ctx context.Context, a *Actor, create bool, recs []priva
 			cases[r.Case] = pc
 		}
 		c := pc.c
+		if r.Purpose == "" {
+			r.Purpose = c.Purpose
+		}
+		// Who may write what is decided before any record is looked up,
+		// so that a refusal is the same whether the record exists or not
+		// (O6: the medical file's record IDs are not probed by those who
+		// may not write there).
+		if err := s.decideWrite(ctx, a, &c, pc.req, r, create, now); err != nil {
+			return err
+		}
 		if !create {
 			// The case is one a may know of; the record to change must be
-			// of it. A record that is missing and one of another case are
-			// answered alike, and both refusals audited (O10, N9).
+			// of it, of the category named, and — for a party outside the
+			// service — one that party supplied (R2: a record keeps who
+			// supplied it; the service's own records are rectified by the
+			// service, O13). Any other record is answered as a missing
+			// one, and both refusals audited (O9, O10, N9): the answer
+			// tells nothing of what else the case holds.
 			old, err := s.lookup(ctx, r.ID, r.Category)
 			if err != nil && !errors.Is(err, privacy.ErrNotFound) {
 				return err
 			}
-			if err != nil || old.Case != r.Case || old.Subject != c.Subject {
+			src, outside := ownSource(a)
+			if err != nil || old.Case != r.Case || old.Subject != c.Subject || old.Category != r.Category ||
+				(outside && old.Source != src) {
 				e := s.event(a, privacy.EventUpdate, c.Subject, c.ID, string(r.ID), privacy.RuleDefaultDeny, false)
 				return s.refuse(ctx, e, notFound(string(v)))
 			}
 			r.Created = old.Created
-		}
-		if r.Purpose == "" {
-			r.Purpose = c.Purpose
-		}
-		if err := s.decideWrite(ctx, a, &c, pc.req, r, create, now); err != nil {
-			return err
 		}
 	}
 	// The case file checks what may be stored: O5, R4, R5, O2, N5, O6.
@@ -370,15 +456,6 @@ func (s *Service) lookup(ctx context.Context, id privacy.RecordID, c privacy.Cat
 	return s.store.Record(ctx, id)
 }
 
-// stored reads the stored record id of the file category c is kept in,
-// for a; a read of the medical file is audited by the case file (O6, N9).
-func (s *Service) stored(ctx context.Context, a *Actor, id privacy.RecordID, c privacy.Category, purpose privacy.Purpose) (privacy.Record, error) {
-	if c.Medical() {
-		return s.dossiers.MedicalRecord(ctx, act(a, s.now(), purpose), id)
-	}
-	return s.dossiers.Record(ctx, id)
-}
-
 // View returns the case as a may see it, for purpose (rule R5: the case's
 // purpose; the subject may leave it empty): only the records and fields a
 // may read, the medical file only for the assigned physician under medical
@@ -387,7 +464,7 @@ func (s *Service) stored(ctx context.Context, a *Actor, id privacy.RecordID, c p
 // a missing one, with privacy.ErrNotFound (O10).
 func (s *Service) View(ctx context.Context, a *Actor, id privacy.CaseID, purpose privacy.Purpose) (access.CaseView, error) {
 	const op = "dossierwacht: view"
-	if err := checkActor("view", a); err != nil {
+	if err := s.checkActor(ctx, "view", a); err != nil {
 		return access.CaseView{}, err
 	}
 	// Rule R5: the purpose is checked before the case is looked up, so
@@ -477,7 +554,7 @@ type ListedCase struct {
 // and every case shown or left out are audited, in one step (N9).
 func (s *Service) ListCases(ctx context.Context, a *Actor, q CaseQuery) ([]ListedCase, error) {
 	const op = "dossierwacht: list cases"
-	if err := checkActor("list cases", a); err != nil {
+	if err := s.checkActor(ctx, "list cases", a); err != nil {
 		return nil, err
 	}
 	if q.Purpose != "" && !privacy.ValidID(string(q.Purpose)) {
@@ -581,7 +658,7 @@ func (s *Service) ListCases(ctx context.Context, a *Actor, q CaseQuery) ([]Liste
 func (s *Service) Decide(ctx context.Context, a *Actor, id privacy.CaseID, action privacy.Action, category privacy.Category,
 	field privacy.Field) (access.Decision, error) {
 	const v = verb("decide")
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return access.Decision{}, err
 	}
 	c, err := s.visibleCase(ctx, v, a, id)
@@ -600,4 +677,20 @@ func (s *Service) Decide(ctx context.Context, a *Actor, id privacy.CaseID, actio
 	e := s.event(a, privacy.EventSearch, c.Subject, c.ID, string(field), d.Rule, d.Allowed)
 	e.Category, e.Purpose = category, c.Purpose
 	return d, s.audit(ctx, e)
+}
+
+// ownSource is the source of what a writes when a is a party outside the
+// service (rules R2, G1): the employer contact's own employer, the subject
+// themself, the insurer. The service's staff name the source they record
+// from (a letter of the UWV, an expert's report), so ok is false for them.
+func ownSource(a *Actor) (src privacy.Source, ok bool) {
+	switch a.Role {
+	case privacy.RoleEmployerContact:
+		return privacy.Source{Kind: privacy.PartyEmployer, Party: a.Party}, true
+	case privacy.RoleInsurer:
+		return privacy.Source{Kind: privacy.PartyInsurer, Party: a.Party}, true
+	case privacy.RoleSubject:
+		return privacy.Source{Kind: privacy.PartySubject}, true
+	}
+	return privacy.Source{}, false
 }

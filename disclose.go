@@ -16,7 +16,7 @@ import (
 // lie before now, never after. The subject records their own consent, or
 // the service's staff record it for them; anyone else is refused.
 func (s *Service) GrantConsent(ctx context.Context, a *Actor, g consent.Grant) (consent.Grant, error) {
-	if err := checkActor(verbConsent, a); err != nil {
+	if err := s.checkActor(ctx, verbConsent, a); err != nil {
 		return consent.Grant{}, err
 	}
 	now := s.now()
@@ -31,7 +31,8 @@ func (s *Service) GrantConsent(ctx context.Context, a *Actor, g consent.Grant) (
 		return consent.Grant{}, &privacy.Error{Op: "dossierwacht: " + string(verbConsent), Kind: privacy.ErrInvalid, Path: "given",
 			Msg: "consent is recorded once given, not before"}
 	}
-	return s.registry.AddGrant(ctx, a, g, now)
+	added, err := s.registry.AddGrant(ctx, a, g, now)
+	return added, s.clashed(ctx, e, err)
 }
 
 // RevokeConsent withdraws a grant as of now (rules R6, O14): no disclosure
@@ -39,7 +40,7 @@ func (s *Service) GrantConsent(ctx context.Context, a *Actor, g consent.Grant) (
 // was. The subject withdraws their own consent, or the service's staff
 // record the withdrawal for them. A grant of another subject is not found.
 func (s *Service) RevokeConsent(ctx context.Context, a *Actor, id consent.GrantID) (consent.Grant, error) {
-	if err := checkActor(verbConsent, a); err != nil {
+	if err := s.checkActor(ctx, verbConsent, a); err != nil {
 		return consent.Grant{}, err
 	}
 	e := s.event(a, privacy.EventUpdate, "", "", string(id), privacy.O14, false)
@@ -57,7 +58,9 @@ func (s *Service) RevokeConsent(ctx context.Context, a *Actor, id consent.GrantI
 		// theirs to withdraw, nor to know of; both refusals audited (N9).
 		return consent.Grant{}, s.refuse(ctx, e, notFound("grant"))
 	}
-	return s.registry.Revoke(ctx, a, id, s.now())
+	e.Subject = g.Subject
+	g, err = s.registry.Revoke(ctx, a, id, s.now())
+	return g, s.clashed(ctx, e, err)
 }
 
 // mayRecordConsent reports whether a may record or withdraw subject's
@@ -99,7 +102,7 @@ type Disclosed struct {
 // receives; a refused one is an error that names the rule, and is audited
 // too (G7).
 func (s *Service) Disclose(ctx context.Context, a *Actor, req consent.Request) (Disclosed, error) {
-	if err := checkActor("disclose", a); err != nil {
+	if err := s.checkActor(ctx, "disclose", a); err != nil {
 		return Disclosed{}, err
 	}
 	req.By, req.At = a, s.now()
@@ -109,10 +112,11 @@ func (s *Service) Disclose(ctx context.Context, a *Actor, req consent.Request) (
 	}
 	dec, err := s.registry.Disclose(ctx, req)
 	if err != nil {
-		return Disclosed{Decision: dec}, err
+		e := s.event(a, privacy.EventExecute, req.Subject, req.Case, string(req.ID), dec.Rule, false)
+		return Disclosed{Decision: dec}, s.clashed(ctx, e, err)
 	}
 	out := Disclosed{Decision: dec}
-	out.Records, err = s.package_(ctx, a, &req, dec.Rule)
+	out.Records, err = s.package_(ctx, &req, dec.Rule)
 	return out, err
 }
 
@@ -167,22 +171,28 @@ func (s *Service) unrestricted(ctx context.Context, a *Actor, req *consent.Reque
 
 // package_ gathers what an allowed disclosure hands over: the records its
 // items name, or every record of the case in an item's category, each with
-// only the item's fields.
-func (s *Service) package_(ctx context.Context, a *Actor, req *consent.Request, rule privacy.RuleID) ([]access.RecordView, error) {
+// only the item's fields. It reads the store directly, after the
+// disclosure is decided and logged: the disclosure's own audit events,
+// one per item, written in the log entry's atomic step, are the record of
+// this access (N9, G7). A read audited apart could fail after the log
+// entry stood, and leave a logged disclosure that handed nothing over
+// (R6, G4: the subject's export and the notices of an erasure would name
+// a recipient that received nothing).
+func (s *Service) package_(ctx context.Context, req *consent.Request, rule privacy.RuleID) ([]access.RecordView, error) {
 	var out []access.RecordView
 	for _, it := range req.Items {
 		var recs []privacy.Record
 		switch {
 		case it.Record != "":
-			r, err := s.stored(ctx, a, it.Record, it.Category, req.Purpose)
+			r, err := s.lookup(ctx, it.Record, it.Category)
 			if err != nil {
 				return nil, err
 			}
 			recs = []privacy.Record{r}
 		case req.Case != "":
-			seq := s.dossiers.CaseRecords(ctx, req.Case)
+			seq := s.store.CaseRecords(ctx, req.Case)
 			if it.Category.Medical() {
-				seq = s.dossiers.CaseMedicalRecords(ctx, act(a, req.At, req.Purpose), req.Case)
+				seq = s.store.CaseMedicalRecords(ctx, req.Case)
 			}
 			for r, err := range seq {
 				if err != nil {
@@ -241,25 +251,27 @@ func (r recipients) Recipients(ctx context.Context, records []privacy.RecordID) 
 // employer receives the overview of a sick employee. The service's staff
 // keep the register; anyone else is refused.
 func (s *Service) RecordCoverage(ctx context.Context, a *Actor, c consent.Coverage) (consent.Coverage, error) {
-	if err := checkActor(verbCoverage, a); err != nil {
+	if err := s.checkActor(ctx, verbCoverage, a); err != nil {
 		return consent.Coverage{}, err
 	}
+	e := s.event(a, privacy.EventCreate, "", "", string(c.ID), privacy.O11, false)
 	if !caseStaff(a.Role) && a.Role != privacy.RoleSupportStaff && a.Role != privacy.RolePrivacyOfficer {
-		e := s.event(a, privacy.EventCreate, "", "", string(c.ID), privacy.O11, false)
 		return consent.Coverage{}, s.refuse(ctx, e, forbidden(verbCoverage, roleRule(a.Role), "the service's staff keep the coverage register"))
 	}
-	return s.registry.AddCoverage(ctx, a, c, s.now())
+	added, err := s.registry.AddCoverage(ctx, a, c, s.now())
+	return added, s.clashed(ctx, e, err)
 }
 
 // EndCoverage ends a coverage as of now (rule O11): from now on the
 // insurer receives no overview of that employer's sick employees.
 func (s *Service) EndCoverage(ctx context.Context, a *Actor, id consent.CoverageID) (consent.Coverage, error) {
-	if err := checkActor(verbCoverage, a); err != nil {
+	if err := s.checkActor(ctx, verbCoverage, a); err != nil {
 		return consent.Coverage{}, err
 	}
+	e := s.event(a, privacy.EventUpdate, "", "", string(id), privacy.O11, false)
 	if !caseStaff(a.Role) && a.Role != privacy.RoleSupportStaff && a.Role != privacy.RolePrivacyOfficer {
-		e := s.event(a, privacy.EventUpdate, "", "", string(id), privacy.O11, false)
 		return consent.Coverage{}, s.refuse(ctx, e, forbidden(verbCoverage, roleRule(a.Role), "the service's staff keep the coverage register"))
 	}
-	return s.registry.EndCoverage(ctx, a, id, s.now())
+	c, err := s.registry.EndCoverage(ctx, a, id, s.now())
+	return c, s.clashed(ctx, e, err)
 }

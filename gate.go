@@ -56,14 +56,30 @@ func forbidden(v verb, rule privacy.RuleID, msg string) error {
 	return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrForbidden, Rule: rule, Msg: msg}
 }
 
-// checkActor validates the actor: a malformed one fails with
-// privacy.ErrInvalid, a contractor without its agreement with
-// privacy.ErrForbidden and rule O7.
-func checkActor(v verb, a *Actor) error {
+// checkActor validates the actor and the Service's time before a verb
+// does anything: a malformed actor fails with privacy.ErrInvalid and
+// nothing is written (there is no one to audit); a contractor without its
+// agreement is refused with privacy.ErrForbidden and rule O7, and the
+// refusal is audited as every other (rule N9: failed attempts are logged
+// too). A clock that reads no time stops every verb with
+// privacy.ErrUnavailable before any event is written: an audit event
+// without its time would be no record of when (N9).
+func (s *Service) checkActor(ctx context.Context, v verb, a *Actor) error {
 	if a == nil {
 		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "actor", Msg: "no actor"}
 	}
-	return a.Validate()
+	if s.now().IsZero() {
+		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrUnavailable, Rule: privacy.N9,
+			Msg: "the clock reads no time"}
+	}
+	err := a.Validate()
+	if errors.Is(err, privacy.ErrForbidden) {
+		// Rule O7: a contractor works only under the agreement that binds
+		// it. Validate checks everything else first, so the actor is
+		// well formed and its refusal can be logged.
+		return s.refuse(ctx, s.event(a, privacy.EventExecute, "", "", string(v), privacy.O7, false), err)
+	}
+	return err
 }
 
 // event is the audit event of verb v by a about subject (and case,
@@ -111,6 +127,18 @@ func act(a *Actor, now time.Time, purpose privacy.Purpose) privacy.Act {
 // returned as they are.
 func (s *Service) refused(ctx context.Context, e privacy.Event, err error) error {
 	if errors.Is(err, privacy.ErrForbidden) || errors.Is(err, privacy.ErrExists) || errors.Is(err, privacy.ErrConflict) {
+		return s.refuse(ctx, e, err)
+	}
+	return err
+}
+
+// clashed audits err when the store found the operation's ID taken
+// (ErrExists) or the object in another state (ErrConflict: a grant revoked
+// already, a hold lifted already), as a denial with e's fields, so that
+// probing IDs and states leaves a trace (N9); the engines audit their own
+// refusals by rule, so other errors are returned as they are.
+func (s *Service) clashed(ctx context.Context, e privacy.Event, err error) error {
+	if errors.Is(err, privacy.ErrExists) || errors.Is(err, privacy.ErrConflict) {
 		return s.refuse(ctx, e, err)
 	}
 	return err

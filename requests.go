@@ -14,20 +14,32 @@ import (
 
 // FileRequest files a data subject's request (access, copy,
 // rectification, erasure, restriction, portability) as of now, with its
-// deadline counted to the day (rules R11, O13, G2). f.Received may lie
-// before now (a letter that arrived yesterday: the deadline runs from
-// then), never after. The subject files their own request; the service's
+// deadline counted to the day (rules R11, O13, G2). Staff may set
+// f.Received before now (a letter that arrived yesterday: the deadline runs
+// from then), never after, nor before the subject was registered; a
+// subject's own request is received now. The subject files their own request; the service's
 // staff file the requests they receive; the desk refuses anyone else and
 // audits every step (package rights).
 func (s *Service) FileRequest(ctx context.Context, a *Actor, f rights.Filing) (rights.Request, error) {
-	if err := checkActor(verbFileRequest, a); err != nil {
+	if err := s.checkActor(ctx, verbFileRequest, a); err != nil {
 		return rights.Request{}, err
 	}
 	now := s.now()
-	if f.Received.IsZero() {
+	if f.Received.IsZero() || a.Role == privacy.RoleSubject {
+		// A subject's own request arrives as it is filed: the deadline
+		// runs from now, whatever the call says (R11, O13, G2).
 		f.Received = now
 	}
-	return s.desk.File(ctx, act(a, now, ""), f)
+	if subj, err := s.dossiers.Subject(ctx, f.Subject); err == nil && f.Received.Before(subj.Created) {
+		// Staff record when a letter arrived, never before the service
+		// knew the subject: a request born overdue could not be answered
+		// or extended in time (G2). A missing subject is the desk's to
+		// answer, as a hidden one.
+		return rights.Request{}, &privacy.Error{Op: "dossierwacht: " + string(verbFileRequest), Kind: privacy.ErrInvalid,
+			Path: "received", Msg: "before the subject was registered"}
+	}
+	r, err := s.desk.File(ctx, act(a, now, ""), f)
+	return r, s.clashed(ctx, s.event(a, privacy.EventCreate, f.Subject, "", string(f.ID), privacy.O13, false), err)
 }
 
 // audit appends e, the event of an operation that has taken effect.
@@ -42,7 +54,7 @@ func (s *Service) audit(ctx context.Context, e privacy.Event) error {
 // regulation R (R11: four weeks, unextended). Case managers, physicians
 // and the privacy officer decide requests.
 func (s *Service) ExtendRequest(ctx context.Context, a *Actor, id rights.RequestID, reason string) (rights.Request, error) {
-	if err := checkActor(verbDecideRequest, a); err != nil {
+	if err := s.checkActor(ctx, verbDecideRequest, a); err != nil {
 		return rights.Request{}, err
 	}
 	return s.desk.Extend(ctx, act(a, s.now(), ""), id, rights.Extension{Reason: reason})
@@ -52,7 +64,7 @@ func (s *Service) ExtendRequest(ctx context.Context, a *Actor, id rights.Request
 // reasons (rules O13, G2, G3); the subject's notice names the right to
 // complain.
 func (s *Service) RefuseRequest(ctx context.Context, a *Actor, id rights.RequestID, ground rights.Ground, reason string) (rights.Request, error) {
-	if err := checkActor(verbDecideRequest, a); err != nil {
+	if err := s.checkActor(ctx, verbDecideRequest, a); err != nil {
 		return rights.Request{}, err
 	}
 	return s.desk.Refuse(ctx, act(a, s.now(), ""), id, rights.Refusal{Ground: ground, Reason: reason})
@@ -61,7 +73,7 @@ func (s *Service) RefuseRequest(ctx context.Context, a *Actor, id rights.Request
 // ConfirmRequest records the written confirmation of a request that
 // arrived in another form (rules R11, O13).
 func (s *Service) ConfirmRequest(ctx context.Context, a *Actor, id rights.RequestID, document string) (rights.Request, error) {
-	if err := checkActor(verbDecideRequest, a); err != nil {
+	if err := s.checkActor(ctx, verbDecideRequest, a); err != nil {
 		return rights.Request{}, err
 	}
 	return s.desk.ConfirmWritten(ctx, act(a, s.now(), ""), id, rights.Confirmation{Document: document})
@@ -72,7 +84,7 @@ func (s *Service) ConfirmRequest(ctx context.Context, a *Actor, id rights.Reques
 // in euro cents for a further copy only (N11). Rectification and erasure
 // are answered by [Service.Rectify] and [Service.Erase].
 func (s *Service) AnswerRequest(ctx context.Context, a *Actor, id rights.RequestID, reason string, feeCents int64) (rights.Request, error) {
-	if err := checkActor(verbDecideRequest, a); err != nil {
+	if err := s.checkActor(ctx, verbDecideRequest, a); err != nil {
 		return rights.Request{}, err
 	}
 	return s.desk.Answer(ctx, act(a, s.now(), ""), id, rights.Answer{Reason: reason, FeeCents: feeCents})
@@ -84,7 +96,7 @@ func (s *Service) AnswerRequest(ctx context.Context, a *Actor, id rights.Request
 // recipients who received the data (G4, in the plan's Notify) and the
 // request answered. It returns the plan.
 func (s *Service) Rectify(ctx context.Context, a *Actor, id rights.RequestID, corrections rights.Corrections, reason string) (rights.Plan, error) {
-	if err := checkActor(verbDecideRequest, a); err != nil {
+	if err := s.checkActor(ctx, verbDecideRequest, a); err != nil {
 		return rights.Plan{}, err
 	}
 	now := s.now()
@@ -126,7 +138,10 @@ func (s *Service) Rectify(ctx context.Context, a *Actor, id rights.RequestID, co
 // it, privacy.RuleRestriction). Only the privacy officer carries out
 // erasures (package retention).
 func (s *Service) Erase(ctx context.Context, a *Actor, id rights.RequestID, reason string) (rights.Plan, error) {
-	if err := checkActor(verbErasure, a); err != nil {
+	// Rules O13, R9, G3: only the privacy officer carries out erasures,
+	// decided before the request is read, so that no one else learns its
+	// plan or changes its state.
+	if err := s.officer(ctx, verbErasure, a, "", string(id), privacy.EventExecute); err != nil {
 		return rights.Plan{}, err
 	}
 	now := s.now()
@@ -149,10 +164,10 @@ func (s *Service) Erase(ctx context.Context, a *Actor, id rights.RequestID, reas
 		return plan, forbidden(verbErasure, rule, msg)
 	}
 	if err := s.desk.Apply(ctx, act(a, now, ""), plan); err != nil {
-		return plan, err
+		return rights.Plan{}, err
 	}
 	if _, err := s.desk.Answer(ctx, act(a, now, ""), id, rights.Answer{Reason: reason, Plan: &plan}); err != nil {
-		return plan, err
+		return rights.Plan{}, err
 	}
 	return plan, nil
 }
@@ -168,8 +183,11 @@ type ExportOptions struct {
 	// answers, if any.
 	Request rights.RequestID
 	// ReleasedBy is the physician who releases the medical file to the
-	// subject (rules O13, O6). Only the records of cases that physician
-	// may read now — assigned, bound to medical secrecy, signed in with a
+	// subject (rules O13, O6). It must be the actor who runs the export
+	// (the same ID, a physician): the release is that actor's own, and any
+	// other export with a release is refused as that of a missing subject
+	// is, audited with O13. Only the records of cases that physician may
+	// read now — assigned, bound to medical secrecy, signed in with a
 	// second factor (G8, N6) — are released; the others are listed
 	// without content, pending release.
 	ReleasedBy *Actor
@@ -186,14 +204,28 @@ type ExportOptions struct {
 // that decided, is audited.
 func (s *Service) Export(ctx context.Context, a *Actor, subject privacy.SubjectID, w io.Writer, opts *ExportOptions) (export.Totals, error) {
 	const v = verb("export")
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return export.Totals{}, err
+	}
+	if w == nil {
+		return export.Totals{}, &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "w", Msg: "no writer"}
 	}
 	if opts == nil {
 		opts = &ExportOptions{}
 	}
 	now := s.now()
 	e := s.event(a, privacy.EventExecute, subject, "", string(subject), privacy.G1, true)
+	if r := opts.ReleasedBy; r != nil && (r.ID != a.ID || r.Role != a.Role || a.Role != privacy.RolePhysician) {
+		// Rules O13, O6: the medical file reaches the subject through the
+		// physician, who releases it by running the export; an actor
+		// value passed along by someone else is no release. The library
+		// does not authenticate (R12): the actor that acts is the one the
+		// service vouches for, so only it can release.
+		// Refused as every other export that may not be made: as that of
+		// a missing subject, the rule in the audit trail.
+		e.Rule = privacy.O13
+		return export.Totals{}, s.refuse(ctx, e, notFound("subject"))
+	}
 	cases, err := s.dossiers.SubjectCases(ctx, subject)
 	if errors.Is(err, privacy.ErrNotFound) {
 		// A missing subject is refused and audited as a hidden one is.
@@ -237,10 +269,11 @@ func (s *Service) Export(ctx context.Context, a *Actor, subject privacy.SubjectI
 		}
 	}
 	xo := &rights.ExportOptions{Format: opts.Format, Lang: opts.Lang, Request: opts.Request}
-	if p := opts.ReleasedBy; p != nil {
-		// The desk releases the medical records of the cases p may read
-		// now, and refuses a release of none (O13, O6, G8, N6).
-		xo.Release = &rights.MedicalRelease{Physician: p}
+	if opts.ReleasedBy != nil {
+		// The desk releases the medical records of the cases a, the
+		// physician who acts, may read now, and refuses a release of none
+		// (O13, O6, G8, N6).
+		xo.Release = &rights.MedicalRelease{Physician: a}
 	}
 	return s.desk.Export(ctx, act(a, now, ""), w, subject, xo)
 }

@@ -91,7 +91,7 @@ func (s *Service) restrictedWhole(ctx context.Context, subject privacy.SubjectID
 // already for the request stands, and the request is answered.
 func (s *Service) Restrict(ctx context.Context, a *Actor, id rights.RequestID, reason string) (retention.Hold, error) {
 	const v = verb("restrict")
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return retention.Hold{}, err
 	}
 	if err := s.officer(ctx, verbHold, a, "", "request:"+string(id), privacy.EventExecute); err != nil {

@@ -16,7 +16,7 @@ import (
 // party that wants the data gone; R12: the administrator manages accounts
 // only).
 func (s *Service) officer(ctx context.Context, v verb, a *Actor, subject privacy.SubjectID, object string, action privacy.EventAction) error {
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return err
 	}
 	if a.Role != privacy.RolePrivacyOfficer {
@@ -33,7 +33,9 @@ func (s *Service) PlaceHold(ctx context.Context, a *Actor, h retention.Hold) (re
 	if err := s.officer(ctx, verbHold, a, h.Subject, string(h.ID), privacy.EventCreate); err != nil {
 		return retention.Hold{}, err
 	}
-	return s.retention.PlaceHold(ctx, a.Principal, h, s.now())
+	e := s.event(a, privacy.EventCreate, h.Subject, h.Case, string(h.ID), privacy.G3, false)
+	placed, err := s.retention.PlaceHold(ctx, a.Principal, h, s.now())
+	return placed, s.clashed(ctx, e, err)
 }
 
 // LiftHold lifts a standing legal hold as of now, with the reason. Only
@@ -42,7 +44,8 @@ func (s *Service) LiftHold(ctx context.Context, a *Actor, id retention.HoldID, r
 	if err := s.officer(ctx, verbHold, a, "", string(id), privacy.EventUpdate); err != nil {
 		return err
 	}
-	return s.retention.LiftHold(ctx, a.Principal, id, reason, s.now())
+	err := s.retention.LiftHold(ctx, a.Principal, id, reason, s.now())
+	return s.clashed(ctx, s.event(a, privacy.EventUpdate, "", "", string(id), privacy.G3, false), err)
 }
 
 // RequestErasure records a granted erasure request directly with
@@ -60,8 +63,14 @@ func (s *Service) RequestErasure(ctx context.Context, a *Actor, e retention.Eras
 // Sweep deletes every record due now (rules R9, O12, N7, N8), each with a
 // proof of deletion and an audit event, never what a legal hold keeps
 // (G3), and lists per recipient the erased records it received, to be
-// told (G4). Only the privacy officer (or the nightly job acting as one)
-// sweeps.
+// told (G4). It removes, when due, every other kind of stored data too —
+// disclosure-log entries, consent grants, subject requests, erasure
+// requests, lifted holds, cases and, last, the subject — each by its own
+// rule of the policy ([privacy.DataRule]) with a proof ([Service.ObjectProofs])
+// and an audit event, and audit events after their retention (N9). The
+// report counts each kind (Report.Objects, Report.AuditPruned) and lists
+// the kinds the store cannot remove (Report.Unswept). Only the privacy
+// officer (or the nightly job acting as one) sweeps.
 func (s *Service) Sweep(ctx context.Context, a *Actor) (retention.Report, error) {
 	if err := s.officer(ctx, verbSweep, a, "", "sweep", privacy.EventExecute); err != nil {
 		return retention.Report{}, err
@@ -102,7 +111,7 @@ func (s *Service) PlanSweep(ctx context.Context, a *Actor) ([]retention.Schedule
 // (rule G7). The privacy officer and the administrator verify.
 func (s *Service) VerifyAudit(ctx context.Context, a *Actor, want access.Checkpoint) (access.Checkpoint, error) {
 	const v = verbVerify
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return access.Checkpoint{}, err
 	}
 	if a.Role != privacy.RolePrivacyOfficer && a.Role != privacy.RoleAdministrator {
@@ -122,7 +131,7 @@ func (s *Service) VerifyAudit(ctx context.Context, a *Actor, want access.Checkpo
 // than one calendar month that has ended (so that no difference of
 // periods, or of the same period asked twice, singles anyone out).
 func (s *Service) GroupFigure(ctx context.Context, a *Actor, r access.GroupRequest) (access.GroupFigure, error) {
-	if err := checkActor("group figure", a); err != nil {
+	if err := s.checkActor(ctx, "group figure", a); err != nil {
 		return access.GroupFigure{}, err
 	}
 	r.Principal, r.Time, r.Restriction = a, s.now(), nil
@@ -159,6 +168,27 @@ func (s *Service) Register(w io.Writer, opts *statement.Options) error {
 	return statement.RenderRegister(w, s.policy, opts)
 }
 
+// ObjectProofs returns the proofs of deletion of the subject's stored data
+// besides records — master data, cases, holds, erasure requests, grants,
+// requests, disclosure-log entries — oldest first, each naming its rule
+// and citation (rules R9, O12, N7, G3, G4). They hold no content and
+// outlive the subject. Only the privacy officer reads them.
+func (s *Service) ObjectProofs(ctx context.Context, a *Actor, subject privacy.SubjectID) ([]retention.ObjectProof, error) {
+	const v = verb("read proofs")
+	if err := s.checkActor(ctx, v, a); err != nil {
+		return nil, err
+	}
+	e := s.event(a, privacy.EventRead, subject, "", "object-proofs", privacy.O12, true)
+	if a.Role != privacy.RolePrivacyOfficer {
+		return nil, s.refuse(ctx, e, forbidden(v, roleRule(a.Role), "only the privacy officer reads proofs of deletion"))
+	}
+	// No audit, no answer (G7): the read is logged before it is made.
+	if err := s.audit(ctx, e); err != nil {
+		return nil, err
+	}
+	return s.retention.ObjectProofs(ctx, subject)
+}
+
 // Proofs returns the proofs of deletion kept for subject, oldest first:
 // what kind of record of which case was deleted, when, by which rule and
 // by whom, and whom to tell (rules R9, O12, N7, G4). They hold no content,
@@ -166,7 +196,7 @@ func (s *Service) Register(w io.Writer, opts *statement.Options) error {
 // the supervisor. Only the privacy officer reads them.
 func (s *Service) Proofs(ctx context.Context, a *Actor, subject privacy.SubjectID) ([]retention.Proof, error) {
 	const v = verb("read proofs")
-	if err := checkActor(v, a); err != nil {
+	if err := s.checkActor(ctx, v, a); err != nil {
 		return nil, err
 	}
 	e := s.event(a, privacy.EventRead, subject, "", "proofs", privacy.O12, true)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"sync/atomic"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
@@ -52,7 +53,10 @@ type Options struct {
 	// default is time.Now. Callers never pass a time, so that no operation
 	// can be back-dated: the audit trail, the deadlines and the retention
 	// clocks all run on this one clock. Tests and the compliance kit set a
-	// clock of their own.
+	// clock of their own. The Service's time never goes back: while the
+	// clock reads earlier than a time the Service handed out already, it
+	// uses that time again, so that nothing is dated behind what is
+	// recorded (R4, R6, G7).
 	Clock func() time.Time
 	// Holidays are the public holidays deadlines skip (EU Regulation
 	// 1182/71 art. 3(4)); the default is the Dutch calendar.
@@ -98,6 +102,7 @@ type Service struct {
 	retention *retention.Keeper
 	desk      *rights.Desk
 	clock     func() time.Time
+	latest    atomic.Int64 // the latest time now handed out, in Unix microseconds
 }
 
 // pinger is an optional extra of a Store: Open checks that the store is
@@ -193,8 +198,31 @@ func (s *Service) Ping(ctx context.Context) error {
 func (s *Service) Policy() *privacy.Policy { return s.policy.Clone() }
 
 // now is the time of an operation: the Service's clock, normalised as
-// stores keep times.
-func (s *Service) now() time.Time { return privacy.Timestamp(s.clock()) }
+// stores keep times, and never before a time it handed out already. A
+// clock set back (by an operator, a faulty time server, an attacker on
+// the host) would otherwise date an operation behind what is recorded: a
+// record behind a case's closing (R4), a disclosure behind a revocation
+// (R6), an audit event behind the one before it (G7). So the Service keeps
+// the latest time it handed out and, while its clock reads earlier, hands
+// out that time again: the trail stays in time order and nothing is placed
+// behind it (issue 12 §3). Stores check R4 and R6 themselves as well, for
+// writers that do not come through a Service.
+func (s *Service) now() time.Time {
+	t := privacy.Timestamp(s.clock())
+	if t.IsZero() {
+		return t // no time at all: the operation's validation refuses it
+	}
+	n := t.UnixMicro() // stores keep microseconds (privacy.Timestamp)
+	for {
+		last := s.latest.Load()
+		if n <= last {
+			return time.UnixMicro(last).UTC()
+		}
+		if s.latest.CompareAndSwap(last, n) {
+			return t
+		}
+	}
+}
 
 // NewID returns a new identifier that starts with prefix (letters, digits
 // and . _ : - only) and ends in 128 random bits: unguessable. IDs are

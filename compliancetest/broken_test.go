@@ -379,6 +379,26 @@ func (s releasesWithoutSecondFactor) ExportReleased(ctx context.Context, subject
 	return s.System.ExportReleased(ctx, subject, by, at)
 }
 
+// sweepsRecordsOnly sweeps the records alone, as sweeps did before issue
+// 14: the client's master data, cases, consent, disclosure log and
+// requests are kept forever (R9).
+type sweepsRecordsOnly struct {
+	compliancetest.System
+	m *memstore.Store
+}
+
+// recordsOnly hides the store's ObjectStore methods from a sweep.
+type recordsOnly struct{ retention.Store }
+
+func (b sweepsRecordsOnly) Sweep(ctx context.Context, by compliancetest.Actor, at time.Time) error {
+	k, err := retention.New(recordsOnly{b.m}, privacy.Strict(), nil)
+	if err != nil {
+		return err
+	}
+	_, err = k.Sweep(ctx, by.Principal, at)
+	return err
+}
+
 // panics panics on every call.
 type panics struct{ compliancetest.System }
 
@@ -424,6 +444,9 @@ func TestBrokenSystems(t *testing.T) {
 		{"lets_anyone_hold_and_lift",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return letsAnyoneHold{s} },
 			[]string{"G3/employer_cannot_place_or_lift_a_hold"}, nil},
+		{"keeps_all_but_records_forever",
+			func(m *memstore.Store, s compliancetest.System) compliancetest.System { return sweepsRecordsOnly{s, m} },
+			[]string{"R9/nothing_outlives_its_retention"}, nil},
 		{"lets_anyone_sweep",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return letsAnyoneSweep{s} },
 			[]string{"G3/employer_cannot_run_a_sweep"}, nil},
@@ -511,7 +534,8 @@ func TestBrokenSystems(t *testing.T) {
 			[]string{"R9/reintegration_file_kept_two_years_after_closing",
 				"O8/employment_end_starts_retention", "O12/absence_file_kept_no_longer_than_needed",
 				"G3/legal_hold_blocks_deletion", "G3/employer_cannot_run_a_sweep",
-				"N7/medical_file_outlasts_the_absence_file", "N7/statutory_minimums_never_shortened"}, nil},
+				"N7/medical_file_outlasts_the_absence_file", "N7/statutory_minimums_never_shortened",
+				"R9/nothing_outlives_its_retention"}, nil},
 		{"erases_nothing",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System {
 				return fakesErasure{s, map[string]rights.Kind{}}
@@ -530,7 +554,7 @@ func TestBrokenSystems(t *testing.T) {
 			[]string{"R6/no_third_party_without_consent", "O14/disclosure_needs_written_consent", "G1/export_holds_the_facts_of_article_15",
 				"G4/recipients_told_of_erasure", "O6/medical_disclosure_needs_written_consent",
 				"R7/unassigned_staff_disclose_nothing", "O6/medical_record_never_leaves_under_another_label",
-				"N2/advice_never_under_another_label"}},
+				"N2/advice_never_under_another_label", "R9/nothing_outlives_its_retention"}},
 		{"decides_a_disclosure_without_the_discloser",
 			func(_ *memstore.Store, s compliancetest.System) compliancetest.System { return withoutTheDiscloser{s} },
 			[]string{"R7/unassigned_staff_disclose_nothing", "R8/support_staff_disclose_no_content",

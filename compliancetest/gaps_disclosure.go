@@ -105,14 +105,17 @@ func n2Label(w *world) error {
 func o10Advice(w *world) error {
 	dr := physician(caseConsultation, "case-periodic-exam")
 	hr := Recipient{Kind: privacy.PartyEmployer, Party: acme}
-	for _, x := range []struct {
+	cases := []struct {
 		c    privacy.CaseID
 		kind privacy.CaseKind
 		what string
 	}{
 		{caseConsultation, privacy.CaseConsultation, "a consultation-hour visit"},
 		{"case-periodic-exam", privacy.CasePeriodicExam, "a periodic examination"},
-	} {
+	}
+	// Both cases and their advice first, the disclosures after: the
+	// scenario's clock only moves forward, as a service's does.
+	for _, x := range cases {
 		if err := w.open(employee(anna), x.c, x.kind, privacy.PurposePrevention, contractAcme(), day(1)); err != nil {
 			return err
 		}
@@ -121,6 +124,9 @@ func o10Advice(w *world) error {
 			"limitations", "no night shifts")); err != nil {
 			return err
 		}
+	}
+	for _, x := range cases {
+		rec := privacy.RecordID("rec-capacity-" + string(x.kind))
 		if _, err := w.disclose("dis-advice-"+string(x.kind), dr, x.c, hr, day(2),
 			Item{Category: privacy.CategoryWorkCapacity, Record: rec}); err == nil {
 			return w.fail("the employer received the physician's advice from %s without the employee's approval", x.what)

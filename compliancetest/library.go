@@ -307,7 +307,8 @@ func (l *LibrarySystem) Export(ctx context.Context, s privacy.SubjectID, at time
 func (l *LibrarySystem) ExportReleased(ctx context.Context, s privacy.SubjectID, by Actor, at time.Time) ([]byte, error) {
 	var b bytes.Buffer
 	defer l.at(at)()
-	if _, err := l.svc.Export(ctx, subject(s), s, &b, &dossierwacht.ExportOptions{ReleasedBy: actor(by)}); err != nil {
+	physician := actor(by)
+	if _, err := l.svc.Export(ctx, physician, s, &b, &dossierwacht.ExportOptions{ReleasedBy: physician}); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil

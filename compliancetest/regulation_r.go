@@ -1,6 +1,7 @@
 package compliancetest
 
 import (
+	"errors"
 	"slices"
 	"time"
 
@@ -23,6 +24,7 @@ func regulationRScenarios() []def {
 		{privacy.R8, "need_to_know_staff_see_no_content", r8NeedToKnow},
 		{privacy.R9, "erasure_request_spares_statutory_data", r9Erasure},
 		{privacy.R9, "reintegration_file_kept_two_years_after_closing", r9TwoYears},
+		{privacy.R9, "nothing_outlives_its_retention", r9Nothing},
 		{privacy.R11, "written_access_within_four_weeks_free", r11Access},
 		{privacy.R11, "four_weeks_not_extended", r11NoExtension},
 		{privacy.R12, "administrator_sees_no_content", r12Administrator},
@@ -328,6 +330,60 @@ func r9TwoYears(w *world) error {
 	}
 	if !h[benefits.ID] {
 		return w.fail("benefit data under the 7-year statutory retention duty was deleted after 2 years")
+	}
+	return nil
+}
+
+// Rule R9 (issue 14): every kind of stored data has a retention rule and a
+// sweep removes all of it. Past every period — the trajectory's 2 years,
+// the fiscal 7 years of the benefit data, the consent's and the request's
+// own — nothing of the client is left: not the records, the case, the
+// consent, the disclosure-log entry, the request, nor the client's master
+// data, so that there is nothing to export.
+func r9Nothing(w *world) error {
+	if err := w.openReintegration(); err != nil {
+		return err
+	}
+	cm := caseManager(caseReintegration)
+	note := w.record("rec-bram-note", caseReintegration, privacy.CategoryNotes, cm, fromService, day(1), "text", noteText)
+	benefits := w.record("rec-bram-benefits", caseReintegration, privacy.CategoryBenefits, cm, fromMunicipality, day(1).Add(time.Hour), "text", "benefit data")
+	for _, r := range []privacy.Record{note, benefits} {
+		if err := w.write(cm, r); err != nil {
+			return err
+		}
+	}
+	to := Recipient{Kind: privacy.PartyThirdParty, Party: lawyer}
+	if err := w.consent(Consent{ID: "consent-bram", Subject: bram, Recipient: to, Categories: []privacy.Category{privacy.CategoryNotes},
+		Purpose: privacy.PurposeReintegration, Case: caseReintegration, Written: true, Document: "doc-consent-bram", Given: day(2)}); err != nil {
+		return err
+	}
+	if _, err := w.sys.Disclose(w.ctx, Disclosure{ID: "dis-bram", By: cm, Subject: bram, Case: caseReintegration, Recipient: to,
+		Items: []Item{{Category: privacy.CategoryNotes, Record: note.ID}}, Purpose: privacy.PurposeReintegration,
+		Request: "letter-lex-bram", At: day(3)}); err != nil {
+		return w.setup("disclose a note on written consent", err)
+	}
+	if err := w.sys.Revoke(w.ctx, bram, "consent-bram", day(4)); err != nil {
+		return w.setup("revoke the consent", err)
+	}
+	if err := w.file(Request{ID: "req-bram", Subject: bram, Kind: rights.KindAccess, Written: true, Received: day(5), By: "cm-carla"}); err != nil {
+		return err
+	}
+	if _, err := w.sys.Respond(w.ctx, Response{Request: "req-bram", Verdict: Granted, At: day(6), By: "cm-carla", Reason: "access given"}); err != nil {
+		return w.setup("answer the access request", err)
+	}
+	closed := day(30)
+	if err := w.sys.Close(w.ctx, caseReintegration, closed); err != nil {
+		return w.setup("close the trajectory", err)
+	}
+	after := closed.AddDate(8, 0, 0)
+	if err := w.sweep(after); err != nil {
+		return err
+	}
+	if _, err := w.sys.Export(w.ctx, bram, after); !errors.Is(err, privacy.ErrNotFound) {
+		return w.fail("8 years after the trajectory closed, past every retention period, the client's data is still kept (export: %v)", err)
+	}
+	if ps, err := w.sys.Proofs(w.ctx, bram); err != nil || len(ps) < 2 {
+		return w.fail("the deleted records left %d proofs of deletion (%v), want one each", len(ps), err)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package compliancetest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -281,6 +282,11 @@ func exported(e *export.Document) map[privacy.RecordID]export.RecordData {
 
 // held reports which of ids the export of s at at still holds.
 func (w *world) held(s privacy.SubjectID, at time.Time, ids ...privacy.RecordID) (map[privacy.RecordID]bool, error) {
+	if _, err := w.sys.Export(w.ctx, s, at); errors.Is(err, privacy.ErrNotFound) {
+		// Rules R9, O12: a sweep removed the subject once nothing of it
+		// was kept; none of its records is held.
+		return map[privacy.RecordID]bool{}, nil
+	}
 	e, err := w.export(s, at)
 	if err != nil {
 		return nil, err

@@ -19,6 +19,9 @@ type retentionData struct {
 	subjectErasures map[privacy.SubjectID][]retention.ErasureID
 	proofs          map[privacy.RecordID]retention.Proof
 	subjectProofs   map[privacy.SubjectID][]privacy.RecordID
+	// The proofs of deleted objects besides records (objects.go).
+	objectProofs        map[objectKey]retention.ObjectProof
+	subjectObjectProofs map[privacy.SubjectID][]objectKey
 }
 
 func (d *retentionData) init() {
@@ -31,6 +34,8 @@ func (d *retentionData) init() {
 	d.subjectErasures = map[privacy.SubjectID][]retention.ErasureID{}
 	d.proofs = map[privacy.RecordID]retention.Proof{}
 	d.subjectProofs = map[privacy.SubjectID][]privacy.RecordID{}
+	d.objectProofs = map[objectKey]retention.ObjectProof{}
+	d.subjectObjectProofs = map[privacy.SubjectID][]objectKey{}
 }
 
 var _ retention.Store = (*Store)(nil)
@@ -183,6 +188,9 @@ func (s *Store) dossier(id privacy.SubjectID) retention.Dossier {
 // matches reports whether the subject id matches q; the read lock is held.
 func (s *Store) matches(id privacy.SubjectID, q *retention.Query) bool {
 	sub := s.subjects[id]
+	if !q.SubjectCreatedBefore.IsZero() && sub.Created.Before(q.SubjectCreatedBefore) {
+		return true
+	}
 	if !q.EmploymentEndedBefore.IsZero() && !sub.EmploymentEnded.IsZero() && sub.EmploymentEnded.Before(q.EmploymentEndedBefore) {
 		return true
 	}

@@ -100,7 +100,8 @@ func RegulationR() *Policy {
 			insurerMaximumRule(BasisConsent),
 		},
 		LegalBases:     statutoryBases(),
-		Retention:      slices.Concat(reintegrationRetention(), fiscalRetention()),
+		Retention:      slices.Concat(regulationRRetention(), fiscalRetention()),
+		Data:           dataRetention(R9, R6, R9, R11, regulationRText),
 		AuditRetention: auditRetention(),
 		Requests: RequestRules{
 			Answer: []Deadline{{R11, Weeks(4), "regulation R: within 4 weeks"}},
@@ -147,6 +148,7 @@ func RegulationO() *Policy {
 		Disclosures:    occupationalDisclosures(),
 		LegalBases:     statutoryBases(),
 		Retention:      slices.Concat(absenceRetention(), reintegrationFileRetention(), preventionRetention(), fiscalRetention(), medicalRetention()),
+		Data:           dataRetention(O12, O14, O13, O13, regulationOText),
 		AuditRetention: auditRetention(),
 		Requests: RequestRules{
 			Answer:         []Deadline{{O13, Months(1), "regulation O: within one month"}, {G2, Months(1), "GDPR art. 12(3)"}},
@@ -197,6 +199,7 @@ func Strict() *Policy {
 		Disclosures:    occupationalDisclosures(),
 		LegalBases:     statutoryBases(),
 		Retention:      slices.Concat(reintegrationRetention(), absenceRetention(), preventionRetention(), fiscalRetention(), medicalRetention()),
+		Data:           dataRetention(R9, O14, O13, R11, regulationRText+"; "+regulationOText),
 		AuditRetention: auditRetention(),
 		Requests: RequestRules{
 			Answer: slices.Concat(r.Requests.Answer, o.Requests.Answer),
@@ -379,6 +382,62 @@ func reintegrationRetention() []RetentionRule {
 			Trigger: TriggerCaseClosed, Period: Years(2), Citation: "Privacyreglement re-integratie en verzuim; AP-beleidsregels De zieke werknemer (2016)",
 			Reason:   "kept until 2 years after the reintegration trajectory closes",
 			ReasonNL: "bewaard tot 2 jaar na de afsluiting van het re-integratietraject"},
+	}
+}
+
+// regulationRText is where regulation R sets its period: "Tot 2 jaar na
+// het tijdstip van afsluiting van het re-integratietraject worden de
+// persoonsgegevens bewaard" (rule R9).
+const regulationRText = "Privacyreglement re-integratie en verzuim, Bewaartermijn"
+
+// regulationOText is regulation O's article 12 (rule O12).
+const regulationOText = "Privacyreglement arbodienst art. 12"
+
+// regulationRRetention is rule R9 for every kind of case: regulation R keeps
+// "the personal data" — all of it, medical data included, whatever kind of
+// case the service opened — until 2 years after the trajectory closes. The
+// fiscal 7 years (fiscalRetention), a statutory minimum, keep wage and
+// benefit data longer.
+func regulationRRetention() []RetentionRule {
+	return []RetentionRule{
+		{Rule: R9,
+			Trigger: TriggerCaseClosed, Period: Years(2), Citation: regulationRText,
+			Reason:   "kept until 2 years after the reintegration or absence trajectory closes",
+			ReasonNL: "bewaard tot 2 jaar na de afsluiting van het re-integratie- of verzuimtraject"},
+	}
+}
+
+// dataRetention is the retention of the stored data besides records (rules
+// R9, O12, N7, G3, G4): master data and case rows for the regulation's own
+// period after the last case closes or the employment ends, whichever is
+// later; the evidence of what was done with the data (holds, erasure
+// requests, consent, requests) for the same period after it ended, so that
+// a complaint about it can be answered (GDPR art. 5(2)); disclosure-log
+// entries while a record they name is kept and no longer. Each also
+// outlives the data it is about (see [DataKind]).
+func dataRetention(own, gate, erasure, answer RuleID, citation string) []DataRule {
+	return []DataRule{
+		{Rule: own, Kind: DataSubject, Period: Years(2), Citation: citation + "; AP-beleidsregels De zieke werknemer (2016)",
+			Reason:   "master data: 2 years after the last case closes or the employment ends, whichever is later, and while anything else of the subject is kept",
+			ReasonNL: "stamgegevens: 2 jaar na de afsluiting van het laatste dossier of het einde van het dienstverband, het laatste van beide, en zolang iets anders van de betrokkene wordt bewaard"},
+		{Rule: own, Kind: DataCase, Period: Years(2), Citation: citation,
+			Reason:   "the case: 2 years after it closes, and while a record of it is kept",
+			ReasonNL: "het dossier: 2 jaar na de afsluiting, en zolang een gegeven ervan wordt bewaard"},
+		{Rule: G3, Kind: DataHold, Period: Years(2), Citation: "AVG art. 5(2), 17(3)(b),(e)",
+			Reason:   "a lifted legal hold shows why data outlived its period: 2 years after it is lifted; a standing hold is kept with what it keeps",
+			ReasonNL: "een opgeheven bewaarplicht laat zien waarom gegevens langer bleven: 2 jaar na de opheffing; een lopende wordt bewaard met wat zij bewaart"},
+		{Rule: erasure, Kind: DataErasure, Period: Years(2), Citation: "AVG art. 5(2), 17(1)",
+			Reason:   "a granted erasure request: 2 years after it is granted, and while a record it covers is kept",
+			ReasonNL: "een toegewezen verzoek tot verwijdering: 2 jaar na de toewijzing, en zolang een gegeven waarop het ziet wordt bewaard"},
+		{Rule: gate, Kind: DataGrant, Period: Years(2), Citation: "AVG art. 5(2), 7(1)",
+			Reason:   "consent: 2 years after it is withdrawn or ends, and while a disclosure that rests on it is kept",
+			ReasonNL: "toestemming: 2 jaar na de intrekking of het einde, en zolang een verstrekking die erop berust wordt bewaard"},
+		{Rule: answer, Kind: DataRequest, Period: Years(2), Citation: "AVG art. 5(2), 12",
+			Reason:   "a request of the subject: 2 years after it is closed; an open request is kept",
+			ReasonNL: "een verzoek van de betrokkene: 2 jaar na de afhandeling; een lopend verzoek wordt bewaard"},
+		{Rule: G4, Kind: DataDisclosure, Citation: "AVG art. 19, 15(1)(c)",
+			Reason:   "a disclosure-log entry: while a record it names is kept, so that its recipient can be told of the erasure; after that no one needs to be told",
+			ReasonNL: "een vermelding in het verstrekkingenlogboek: zolang een gegeven dat erin staat wordt bewaard, zodat de ontvanger over de verwijdering kan worden ingelicht; daarna hoeft niemand meer te worden ingelicht"},
 	}
 }
 

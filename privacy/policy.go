@@ -323,6 +323,9 @@ type Policy struct {
 	Disclosures []DisclosureRule `json:"disclosures"`
 	LegalBases  []LegalBasis     `json:"legal_bases"`
 	Retention   []RetentionRule  `json:"retention"`
+	// Data holds the retention rules of the stored data besides
+	// records, one per [DataKind] but audit events (R9, O12, N7, G3, G4).
+	Data []DataRule `json:"data"`
 	// AuditRetention is how long audit events are kept (N9: at least 5
 	// years).
 	AuditRetention Deadline     `json:"audit_retention"`
@@ -371,6 +374,7 @@ func (p *Policy) Clone() *Policy {
 		r := &q.Retention[i]
 		r.Categories, r.CaseKinds = slices.Clone(r.Categories), slices.Clone(r.CaseKinds)
 	}
+	q.Data = slices.Clone(p.Data)
 	q.Requests.Answer = slices.Clone(p.Requests.Answer)
 	q.Requests.WrittenBy = slices.Clone(p.Requests.WrittenBy)
 	if p.Requests.Extension != nil {

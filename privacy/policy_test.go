@@ -215,6 +215,27 @@ func TestPolicyFloors(t *testing.T) {
 			p.Retention = append(p.Retention, r)
 		}, privacy.N7, "retention[6].period"},
 
+		// R9, O12, N9: every kind of stored personal data has a retention
+		// rule; "kept with no rule" is impossible.
+		{"R9_absence_cases_without_a_rule", regR, func(p *privacy.Policy) {
+			p.Retention[0].CaseKinds = []privacy.CaseKind{privacy.CaseReintegration}
+		}, privacy.R9, "retention"},
+		{"R9_medical_records_without_a_rule", regR, func(p *privacy.Policy) {
+			p.Retention[0].Categories = slices.DeleteFunc(privacy.Categories(), func(c privacy.Category) bool { return c.Medical() })
+		}, privacy.R9, "retention"},
+		{"O12_consultation_cases_without_a_rule", regO, func(p *privacy.Policy) {
+			p.Retention[3].CaseKinds = []privacy.CaseKind{privacy.CasePreventive, privacy.CasePeriodicExam}
+		}, privacy.O12, "retention"},
+		{"O12_medical_file_without_a_rule", regO, func(p *privacy.Policy) { p.Retention = p.Retention[:len(p.Retention)-1] }, privacy.O12, "retention"},
+		{"R9_subjects_without_a_rule", nil, func(p *privacy.Policy) { p.Data = p.Data[1:] }, privacy.R9, "data"},
+		{"O12_disclosure_log_without_a_rule", regO, func(p *privacy.Policy) { p.Data = p.Data[:len(p.Data)-1] }, privacy.O12, "data"},
+		{"O12_no_data_rules_at_all", regO, func(p *privacy.Policy) { p.Data = nil }, privacy.O12, "data"},
+		{"R9_two_rules_for_grants", nil, func(p *privacy.Policy) { p.Data = append(p.Data, p.Data[4]) }, privacy.R9, "data[7].kind"},
+		{"R9_unknown_data_kind", nil, func(p *privacy.Policy) { p.Data[0].Kind = "diary" }, privacy.R9, "data[0].kind"},
+		{"R9_audit_events_as_a_data_rule", nil, func(p *privacy.Policy) { p.Data[0].Kind = privacy.DataAudit }, privacy.R9, "data[0].kind"},
+		{"R9_data_rule_without_citation", nil, func(p *privacy.Policy) { p.Data[1].Citation = "" }, privacy.R9, "data[1].citation"},
+		{"N9_audit_retention_without_citation", nil, func(p *privacy.Policy) { p.AuditRetention.Citation = "" }, privacy.N9, "audit_retention.citation"},
+
 		// R11: regulation R answers within four weeks, unextended.
 		{"R11_regulation_R_answers_in_a_month", regR, func(p *privacy.Policy) { p.Requests.Answer[0].Period = privacy.Months(1) }, privacy.R11, "requests.answer"},
 		{"R11_strict_without_the_four_weeks", nil, func(p *privacy.Policy) { p.Requests.Answer = p.Requests.Answer[1:] }, privacy.R11, "requests.answer"},

@@ -146,6 +146,13 @@ func minDays(p Period) int { return p.Years*365 + p.Months*28 + p.Weeks*7 + p.Da
 //     Categories are not matched against access rules: any category can be
 //     recorded in any case, so every kind counts.
 //
+// Retention has no gaps (rules R9, O12, N7, N9): every category of every
+// kind of case is covered by a retention rule, every other kind of stored
+// personal data ([DataKinds]) by exactly one rule of Data with its
+// citation, and audit events by AuditRetention with its citation. A
+// policy that leaves any of them without a rule fails naming R9 (O12 for
+// regulation O alone) and the path "retention" or "data".
+//
 // A period is at least as long as another when it is so from every start
 // date: its months (years counted as 12) and its days (weeks as 7) are
 // both at least the other's, or its shortest length in days is at least
@@ -254,6 +261,7 @@ func (p *Policy) Validate() error {
 		}
 	}
 	c.retentionFloors(p)
+	c.retentionGaps(p)
 	c.rule("audit_retention.rule", p.AuditRetention.Rule)
 	c.period("audit_retention.period", p.AuditRetention.Period, true)
 	if minDays(p.AuditRetention.Period) < 5*365 {

@@ -82,17 +82,35 @@
 // consent) who received the records it deletes and lists them in its
 // [Report] and in each proof, so that they can be told (rule G4).
 //
+// # Every other kind of stored data
+//
+// Records are not all a service keeps about a person: the subject's master
+// data, the case rows, legal holds, erasure requests, consent grants,
+// subject requests and disclosure-log entries are personal data too, and
+// every policy has a retention rule for each ([privacy.DataRule],
+// [privacy.DataKind]; rules R9, O12, N7, G3, G4). When the store is an
+// [ObjectStore], a sweep removes them when due, after the records, each
+// through [ObjectStore.EraseObject] with an [ObjectProof] and an audit
+// event, the holds and what the object outlives checked in the same
+// step: an object is never removed before the data it is about
+// ([Engine.ScheduleObjects]), so the subject goes last. [Report].Objects
+// counts each kind; [Keeper.ObjectSchedules] says, for a subject, what is
+// kept and by which rule.
+//
 // # Audit events
 //
 // Audit events have their own retention (N9: at least five years);
-// [Engine.AuditDue] gives the day an event may go. Deleting audit events is
-// left to the audit store: pruning a hash-chained log needs a checkpoint
-// that the log itself must write, so sweeps do not delete them.
+// [Engine.AuditDue] gives the day an event may go and [Engine.AuditBefore]
+// the cut-off of a sweep. Pruning a hash-chained log needs a checkpoint
+// that the log itself must write, so a sweep leaves it to a store that
+// implements [AuditPruner]; otherwise its report lists audit events as
+// Unswept.
 //
 // # What is not deleted here
 //
-// A sweep deletes records. The rows of a case and a subject (their IDs,
-// kind, dates and contract) stay until the caller deletes them through
+// A store that is not an [ObjectStore] has its records swept only; its
+// report lists every other kind as Unswept, and the rows of a case and a
+// subject stay until the caller deletes them through
 // [privacy.Dossiers.DeleteCase] and [privacy.Dossiers.DeleteSubject].
 // Those direct deletions, and [privacy.Dossiers.DeleteRecord], honour the
 // holds too (rule G3): the store refuses to delete anything a standing

@@ -376,6 +376,9 @@ func (r *Keeper) Proofs(ctx context.Context, subject privacy.SubjectID) ([]Proof
 func (r *Keeper) candidates(ctx context.Context, now time.Time, f func([]Dossier) error) error {
 	q := r.rules.Query(now)
 	q.Limit = r.page
+	if _, ok := AsObjectStore(r.store); ok {
+		q.SubjectCreatedBefore = now.Add(time.Microsecond)
+	}
 	for {
 		page, err := r.store.Candidates(ctx, q)
 		if err != nil {

@@ -161,6 +161,7 @@ type Engine struct {
 	kindIdx    map[privacy.CaseKind]int
 	table      [][]int32
 	audit      privacy.Deadline
+	data       map[privacy.DataKind]privacy.DataRule
 	medErasure *privacy.Deadline
 	holidays   calendar.Holidays
 	// shortest[t] is the shortest period of trigger t, for candidate
@@ -202,7 +203,11 @@ func NewEngine(policy *privacy.Policy) (*Engine, error) {
 		catRow:   map[privacy.Category]int{},
 		kindIdx:  map[privacy.CaseKind]int{},
 		audit:    p.AuditRetention,
+		data:     map[privacy.DataKind]privacy.DataRule{},
 		holidays: calendar.Dutch(nil),
+	}
+	for _, k := range privacy.DataKinds() {
+		r.data[k], _ = p.DataRule(k)
 	}
 	if p.Requests.MedicalErasure != nil {
 		d := *p.Requests.MedicalErasure

@@ -101,6 +101,10 @@ func TestSchedule(t *testing.T) {
 	monthPolicy.Retention = append([]privacy.RetentionRule{{Rule: privacy.O12, Categories: []privacy.Category{privacy.CategoryAppointment},
 		Trigger: privacy.TriggerRecordCreated, Period: privacy.Months(1), Citation: "regulation O", Reason: "appointments: a month"}},
 		slices.DeleteFunc(monthPolicy.Retention, func(r privacy.RetentionRule) bool { return !r.Statutory })...)
+	// Rule R9: every category of every kind of case has a rule; the rest
+	// is kept 2 years after closing.
+	monthPolicy.Retention = append(monthPolicy.Retention, privacy.RetentionRule{Rule: privacy.R9, Trigger: privacy.TriggerCaseClosed,
+		Period: privacy.Years(2), Citation: "regulation R", Reason: "the rest: 2 years after closing"})
 	monthly := rulesOf(t, monthPolicy)
 
 	tests := []struct {
@@ -273,11 +277,12 @@ func TestSchedule(t *testing.T) {
 			f:   fact{kind: privacy.CaseAbsence, cat: privacy.CategoryAppointment, created: "2024-01-31T10:00:00Z"},
 			now: "2024-03-01T00:00:00+01:00", status: retention.StatusDue, reason: retention.ReasonMaximum, rule: privacy.O12, due: "2024-03-01"},
 
-		// No rule covers identity data of an absence case under regulation
-		// R: nothing is deleted without a rule.
-		{name: "default_deny_no_rule_keeps", rules: regR,
+		// Rule R9 covers absence cases under regulation R too. This was
+		// "kept, no rule" forever (issue 14): a policy may no longer leave
+		// a category of a kind of case without a rule.
+		{name: "R9_absence_case_under_regulation_R", rules: regR,
 			f:   fact{kind: privacy.CaseAbsence, cat: privacy.CategoryIdentity, closed: "2010-01-01T00:00:00Z"},
-			now: "2030-01-01T00:00:00Z", status: retention.StatusKept, reason: retention.ReasonNoRule, rule: privacy.RuleDefaultDeny},
+			now: "2030-01-01T00:00:00Z", status: retention.StatusDue, reason: retention.ReasonMaximum, rule: privacy.R9, due: "2012-01-02"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -343,5 +348,29 @@ func TestNewRulesInvalid(t *testing.T) {
 	p.Retention[0].Trigger = "whenever"
 	if _, err := retention.NewEngine(p); err == nil {
 		t.Error("NewEngine(unknown trigger) succeeded")
+	}
+}
+
+// Rules R9, O12, N7: under every ready policy, every category of every kind
+// of case has a rule that ends it: a record of a closed case of a subject
+// whose employment ended is due once every period has run. Regulation R
+// kept absence cases and the medical file of a closed reintegration
+// trajectory forever (issue 14); this test failed then.
+func TestReadyPoliciesLeaveNothingWithoutARule(t *testing.T) {
+	t0 := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, p := range []*privacy.Policy{privacy.RegulationR(), privacy.RegulationO(), privacy.Strict()} {
+		e := rulesOf(t, p)
+		for _, k := range privacy.CaseKinds() {
+			cf := retention.CaseFile{Case: privacy.Case{ID: "c", Subject: "s", Kind: k, Opened: t0, Closed: t0.Add(time.Hour)}}
+			for _, c := range privacy.Categories() {
+				cf.Records = append(cf.Records, retention.Entry{ID: privacy.RecordID("r-" + c), Category: c, Medical: c.Medical(), Created: t0, Updated: t0})
+			}
+			d := retention.Dossier{Subject: privacy.Subject{ID: "s", Created: t0, EmploymentEnded: t0.AddDate(1, 0, 0)}, Cases: []retention.CaseFile{cf}}
+			for _, s := range e.Schedule(nil, &d, t0.AddDate(60, 0, 0)) {
+				if !s.IsDue() || s.Reason == retention.ReasonNoRule {
+					t.Errorf("%s: %s in %s cases: %s, want due", p.Name, s.Category, k, s)
+				}
+			}
+		}
 	}
 }

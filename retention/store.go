@@ -117,6 +117,11 @@ type Query struct {
 	EmploymentEndedBefore time.Time
 	CreatedBefore         time.Time
 	ErasedBefore          time.Time
+	// SubjectCreatedBefore, when set, matches every subject created
+	// before it. [Keeper] sets it only for an [ObjectStore], whose sweeps
+	// also remove subjects that have nothing but master data or other
+	// objects left (rules R9, O12, N7).
+	SubjectCreatedBefore time.Time
 }
 
 // Recipients is what a sweep needs of the disclosure log: which parties

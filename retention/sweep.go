@@ -39,6 +39,35 @@ type Report struct {
 	// are to be told (G4). Empty without [Options.Recipients]. The
 	// notices of an interrupted sweep are in its proofs.
 	Notices []Notice
+	// Objects counts, per kind of stored data besides records, what the
+	// sweep did with it, in the order of [privacy.DataKinds] without
+	// audit events; empty when the store is not an [ObjectStore].
+	Objects []KindTally
+	// AuditPruned is the number of audit events the sweep removed after
+	// their retention (N9), when the store is an [AuditPruner].
+	AuditPruned int
+	// Unswept lists the kinds of stored data the store cannot remove, so
+	// that a sweep never claims to have removed them: every kind but
+	// records when it is not an [ObjectStore], audit events when it is
+	// not an [AuditPruner].
+	Unswept []privacy.DataKind
+}
+
+// KindTally is what a sweep did with one kind of stored data besides
+// records; the counts mean what the record counts of [Report] mean.
+type KindTally struct {
+	Kind                                                 privacy.DataKind
+	Examined, Due, Erased, Held, Done, Vanished, Changed int
+}
+
+// Kind returns the tally of kind k; zero when the report has none.
+func (rep *Report) Kind(k privacy.DataKind) KindTally {
+	for _, t := range rep.Objects {
+		if t.Kind == k {
+			return t
+		}
+	}
+	return KindTally{Kind: k}
 }
 
 // Notice tells one recipient which of the records it received were erased
@@ -93,11 +122,36 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 	notices := map[Recipient][]privacy.RecordID{}
 	var buf []Schedule
 	batch := make([]dueItem, 0, r.batch)
+	os, sweepObjects := AsObjectStore(r.store)
+	var (
+		objSched []ObjectSchedule
+		dueObj   []ObjectSchedule
+		tallies  = map[privacy.DataKind]*KindTally{}
+	)
 	err := r.candidatesAhead(ctx, now, func(page []Dossier) error {
 		for i := range page {
 			d := &page[i]
 			buf = r.rules.Schedule(buf[:0], d, now)
 			rep.Examined += len(buf)
+			if sweepObjects {
+				objs, err := os.Objects(ctx, d.Subject.ID)
+				if err != nil {
+					return err
+				}
+				objSched = r.rules.ScheduleObjects(objSched[:0], d, objs, buf, now)
+				for _, s := range objSched {
+					t := tallyOf(tallies, s.Kind)
+					t.Examined++
+					switch {
+					case s.IsDue():
+						t.Due++
+						dueObj = append(dueObj, s)
+					case s.Reason == ReasonHold:
+						// Rule G3: a standing hold keeps it.
+						t.Held++
+					}
+				}
+			}
 			k := 0
 			for ci := range d.Cases {
 				cf := &d.Cases[ci]
@@ -126,7 +180,86 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 		err = r.erase(ctx, by, now, batch, &rep, notices)
 	}
 	rep.Notices = sortedNotices(notices)
+	if err == nil && sweepObjects {
+		// After every record: a case outlives its records, the subject
+		// everything else of it, and ScheduleObjects lists each dossier's
+		// objects in that order.
+		err = r.eraseObjects(ctx, os, by, now, dueObj, tallies)
+	}
+	if err == nil {
+		err = r.pruneAudit(ctx, by, now, &rep)
+	}
+	for _, k := range privacy.DataKinds() {
+		switch t, ok := tallies[k]; {
+		case ok:
+			rep.Objects = append(rep.Objects, *t)
+		case sweepObjects && k != privacy.DataAudit:
+			rep.Objects = append(rep.Objects, KindTally{Kind: k})
+		case k != privacy.DataAudit:
+			rep.Unswept = append(rep.Unswept, k)
+		}
+	}
 	return rep, err
+}
+
+func tallyOf(m map[privacy.DataKind]*KindTally, k privacy.DataKind) *KindTally {
+	t, ok := m[k]
+	if !ok {
+		t = &KindTally{Kind: k}
+		m[k] = t
+	}
+	return t
+}
+
+// eraseObjects deletes the due objects, in order, each through
+// [ObjectStore.EraseObject] with its proof and audit event, the holds
+// and what the object outlives checked in the same atomic step (rules
+// R9, O12, N7, G3, G4).
+func (r *Keeper) eraseObjects(ctx context.Context, os ObjectStore, by privacy.Principal, now time.Time, due []ObjectSchedule,
+	tallies map[privacy.DataKind]*KindTally) error {
+	for i := range due {
+		if err := ctx.Err(); err != nil {
+			return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Err: err}
+		}
+		s := &due[i]
+		p := ObjectProof{Kind: s.Kind, ID: s.ID, Subject: s.Subject, Case: s.Case, Ended: s.Ended, Due: s.Due, Deleted: now,
+			Rule: s.Rule, Reason: s.Reason, Citation: s.Citation, Policy: r.rules.version, By: by.ID}
+		e := r.event(by, now, privacy.EventDelete, s.Rule, s.Subject, s.Case, objectID(string(s.Kind)+":", s.ID))
+		t := tallyOf(tallies, s.Kind)
+		switch err := os.EraseObject(ctx, p, e); {
+		case err == nil:
+			t.Erased++
+		case errors.Is(err, privacy.ErrExists):
+			t.Done++
+		case errors.Is(err, privacy.ErrForbidden):
+			// Rule G3: placed during the sweep; the store kept it.
+			t.Held++
+		case errors.Is(err, privacy.ErrNotFound):
+			t.Vanished++
+		case errors.Is(err, privacy.ErrConflict):
+			// Changed, or what it outlives is still there (a record
+			// held meanwhile): the next sweep looks again.
+			t.Changed++
+		default:
+			return err
+		}
+	}
+	return nil
+}
+
+// pruneAudit removes the audit events past their retention (rule N9)
+// when the store can.
+func (r *Keeper) pruneAudit(ctx context.Context, by privacy.Principal, now time.Time, rep *Report) error {
+	ap, ok := r.store.(AuditPruner)
+	if !ok {
+		rep.Unswept = append(rep.Unswept, privacy.DataAudit)
+		return nil
+	}
+	before := r.rules.AuditBefore(now)
+	// Rule N9: audit events are kept their period, and no longer.
+	n, err := ap.PruneAudit(ctx, before, r.event(by, now, privacy.EventDelete, r.rules.audit.Rule, "", "", "audit-trail"))
+	rep.AuditPruned = n
+	return err
 }
 
 // sortedNotices returns the notices of a sweep or an erasure, by

@@ -119,3 +119,63 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+var _ retention.ObjectStore = (*Store)(nil)
+
+// SweepsObjects reports whether the Backend removes stored data besides
+// records ([retention.AsObjectStore] asks it): the Store passes those
+// methods on, so it sweeps them exactly when the Backend does.
+func (s *Store) SweepsObjects() bool {
+	_, ok := retention.AsObjectStore(s.Backend)
+	return ok
+}
+
+// errNoObjects is the answer of a Backend that keeps no other kind of data
+// than records apart: a sweep then reports the kinds as not swept.
+func errNoObjects(op string) error {
+	return &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Msg: "the backend does not remove stored data besides records"}
+}
+
+// Objects implements retention.ObjectStore: the stored objects besides
+// records carry no content (kinds, IDs, times), so they come from the
+// Backend as they are.
+func (s *Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]retention.Object, error) {
+	os, ok := retention.AsObjectStore(s.Backend)
+	if !ok {
+		return nil, errNoObjects("seal: objects")
+	}
+	return os.Objects(ctx, subject)
+}
+
+// EraseObject implements retention.ObjectStore: the deletion goes to the
+// Backend as it is; when it removed the subject itself (rules R9, O12:
+// the subject goes last, once nothing keeps them), the subject's key is
+// destroyed at once, as after a sweep's last record ([Store.EraseRecord]),
+// so that no backup opens the subject's content from then on. A crash
+// between the two leaves a key whose subject is gone, which [Store.Reap]
+// destroys.
+func (s *Store) EraseObject(ctx context.Context, p retention.ObjectProof, e privacy.Event) error {
+	os, ok := retention.AsObjectStore(s.Backend)
+	if !ok {
+		return errNoObjects("seal: erase object")
+	}
+	if err := os.EraseObject(ctx, p, e); err != nil {
+		return err
+	}
+	if p.Kind != privacy.DataSubject {
+		return nil
+	}
+	if _, err := s.Backend.Subject(ctx, p.Subject); !errors.Is(err, privacy.ErrNotFound) {
+		return err
+	}
+	return s.forget(ctx, p.Subject, e)
+}
+
+// ObjectProofs implements retention.ObjectStore; proofs hold no content.
+func (s *Store) ObjectProofs(ctx context.Context, subject privacy.SubjectID) ([]retention.ObjectProof, error) {
+	os, ok := retention.AsObjectStore(s.Backend)
+	if !ok {
+		return nil, errNoObjects("seal: object proofs")
+	}
+	return os.ObjectProofs(ctx, subject)
+}

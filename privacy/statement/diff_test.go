@@ -95,8 +95,8 @@ func TestDiff(t *testing.T) {
 			retentionRule(p, privacy.R9, privacy.TriggerCaseClosed).Period = privacy.Years(3)
 		}, []change{{
 			Area: statement.AreaRetention, Kind: statement.Changed, Rule: privacy.R9,
-			Dutch:   "Vanaf 1 januari 2027 gaat de bewaartermijn van alle gegevens (behalve functie, aard en duur dienstverband; uitkeringsgegevens) na de afsluiting van het re-integratietraject van 2 jaar naar 3 jaar.",
-			English: "From 1 January 2027 the retention period of all data (except job, nature and duration of employment; benefit data) after the closing of the reintegration trajectory goes from 2 years to 3 years.",
+			Dutch:   "Vanaf 1 januari 2027 gaat de bewaartermijn van alle gegevens na de afsluiting van het dossier van 2 jaar naar 3 jaar.",
+			English: "From 1 January 2027 the retention period of all data after the closing of the case goes from 2 years to 3 years.",
 		}}},
 		{"N7_self_insurer_retention_added", privacy.RegulationO, func(p *privacy.Policy) {
 			p.Retention = append(p.Retention, privacy.SelfInsurerRetention())

@@ -39,7 +39,7 @@ func ExampleRender() {
 	//
 	// Wij bewaren uw gegevens niet langer dan nodig is voor de uitvoering van de overeenkomst, en houden ons aan de wettelijke bewaartermijnen:
 	//
-	// - Alle gegevens (behalve functie, aard en duur dienstverband; uitkeringsgegevens): 2 jaar na de afsluiting van het re-integratietraject — bron: Privacyreglement re-integratie en verzuim; AP-beleidsregels De zieke werknemer (2016). (R9)
+	// - Alle gegevens: 2 jaar na de afsluiting van het dossier — bron: Privacyreglement re-integratie en verzuim, Bewaartermijn. (R9)
 	// - Functie, aard en duur dienstverband; uitkeringsgegevens: 7 jaar na de afsluiting van het dossier — wettelijke bewaarplicht: Algemene wet inzake rijksbelastingen art. 52(4); een verzoek om verwijdering maakt deze termijn niet korter. (R9)
 	// - Het logboek van wie uw gegevens heeft ingezien of gewijzigd: 5 jaar — bron: NEN 7513; Besluit elektronische gegevensverwerking door zorgaanbieders art. 5 (Stb. 2017, 446); Stcrt. 2019, 38007. (N9)
 	//
@@ -136,7 +136,7 @@ func ExampleRenderRegister() {
 	//
 	// | Data | Period | Runs from | Statutory | Source | Rule |
 	// |---|---|---|---|---|---|
-	// | All data (except job, nature and duration of employment; benefit data) | 2 years | the closing of the reintegration trajectory | no | Privacyreglement re-integratie en verzuim; AP-beleidsregels De zieke werknemer (2016) | R9 |
+	// | All data | 2 years | the closing of the case | no | Privacyreglement re-integratie en verzuim, Bewaartermijn | R9 |
 	// | Job, nature and duration of employment; benefit data | 7 years | the closing of the case | yes | Algemene wet inzake rijksbelastingen art. 52(4) | R9 |
 	// | Log of access and changes | 5 years | the event is recorded | yes | NEN 7513; Besluit elektronische gegevensverwerking door zorgaanbieders art. 5 (Stb. 2017, 446); Stcrt. 2019, 38007 | N9 |
 	//

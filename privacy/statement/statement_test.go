@@ -29,7 +29,7 @@ var regR = []struct {
 	{privacy.R6, []string{"Wij verstrekken geen gegevens aan anderen, tenzij u daarvoor uitdrukkelijk toestemming hebt gegeven of een wettelijke bepaling dat voorschrijft"}},
 	{privacy.R7, []string{"Arbeidsdeskundige, consulent", "alleen toegang tot de dossiers waaraan hij of zij is toegewezen"}},
 	{privacy.R8, []string{"Andere medewerkers hebben alleen toegang voor zover dat nodig is om de dienstverlening uit te voeren", "geheimhouding"}},
-	{privacy.R9, []string{"2 jaar na de afsluiting van het re-integratietraject", "7 jaar", "eerder te verwijderen", "tenzij de wet zich daartegen verzet"}},
+	{privacy.R9, []string{"2 jaar na de afsluiting van het dossier", "7 jaar", "eerder te verwijderen", "tenzij de wet zich daartegen verzet"}},
 	{privacy.R10, []string{"klacht", "klachtenregeling"}},
 	{privacy.R11, []string{"inzage", "afschrift", "schriftelijk verzoek", "binnen 4 weken", "gratis"}},
 	{privacy.R12, []string{"gebruikersnaam en wachtwoord", "applicatiebeheerder", "dossierkast", "op slot"}},
@@ -170,7 +170,7 @@ func TestFollowsData(t *testing.T) {
 	}{
 		{"R9_retention_2_to_3_years", privacy.RegulationR, func(p *privacy.Policy) {
 			retentionRule(p, privacy.R9, privacy.TriggerCaseClosed).Period = privacy.Years(3)
-		}, statement.Dutch, []string{"2 jaar na de afsluiting van het re-integratietraject"}, []string{"3 jaar na de afsluiting van het re-integratietraject"}},
+		}, statement.Dutch, []string{"2 jaar na de afsluiting van het dossier"}, []string{"3 jaar na de afsluiting van het dossier"}},
 		{"N7_absence_retention_18_months", privacy.RegulationO, shortenAbsence, statement.English,
 			[]string{"in absence cases and reintegration trajectories: 2 years after the end of the employment"},
 			[]string{"in absence cases and reintegration trajectories: 18 months after the end of the employment"}},

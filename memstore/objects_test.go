@@ -1,0 +1,149 @@
+package memstore_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/memstore"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
+	"github.com/dossierwacht/dossierwacht/rights"
+)
+
+// Rules G4, R6/O14, R11/O13: a disclosure-log entry is kept while a record
+// it names is kept (here the wage record, under the fiscal 7 years of R9),
+// and with it the consent it rests on; once the record is gone no one can
+// need to be told of its erasure, and the entry, the consent and the
+// answered request go, each with its proof, and then the subject.
+func TestSweepGrantsDisclosuresRequests(t *testing.T) {
+	ctx := context.Background()
+	s := memstore.New()
+	t0 := time.Date(2025, 1, 10, 9, 0, 0, 0, time.UTC)
+	closed := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	clerk := privacy.Principal{ID: "cm-1", Role: privacy.RoleCaseManager, Party: "service-1", Secrecy: privacy.SecrecyAgreement}
+	officer := privacy.Principal{ID: "officer-1", Role: privacy.RolePrivacyOfficer}
+	act := func(at time.Time) privacy.Act { return privacy.Act{By: clerk, At: at, Client: "test"} }
+	d, err := privacy.NewDossiers(s, privacy.Strict())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, _ := privacy.NewSubject("s-1", "employer-1", t0)
+	if err := d.CreateSubject(ctx, act(t0), sub); err != nil {
+		t.Fatal(err)
+	}
+	contract := privacy.Contract{ID: "k-1", Party: "employer-1", PartyKind: privacy.PartyEmployer, Start: t0.AddDate(-1, 0, 0)}
+	c, _ := privacy.NewCase("c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, t0)
+	if err := d.OpenCase(ctx, act(t0), c); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []privacy.Record{
+		{ID: "n-1", Case: "c-1", Category: privacy.CategoryNotes, Fields: map[privacy.Field]string{privacy.FieldText: "note"}},
+		{ID: "f-1", Case: "c-1", Category: privacy.CategoryEmployment, Fields: map[privacy.Field]string{privacy.FieldJob: "planner"}},
+	} {
+		r.Author, r.Source, r.Created = "cm-1", privacy.Source{Kind: privacy.PartyService}, t0
+		if err := d.AddRecord(ctx, act(t0), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.CloseCase(ctx, act(closed), "c-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.EndEmployment(ctx, act(closed), "s-1", closed); err != nil {
+		t.Fatal(err)
+	}
+	ev := []privacy.Event{{Time: t0, Principal: clerk.ID, Role: clerk.Role, Action: privacy.EventCreate, Outcome: privacy.OutcomeAllowed,
+		Rule: privacy.O14, Subject: "s-1"}}
+	to := consent.Recipient{Kind: privacy.PartyThirdParty, Party: "lawyer-1"}
+	for _, g := range []consent.Grant{
+		{ID: "g-note", Subject: "s-1", Recipient: to, Categories: []privacy.Category{privacy.CategoryNotes}, Case: "c-1",
+			Purpose: privacy.PurposeAbsenceGuidance, Form: consent.FormWritten, Document: "doc-1", Given: t0},
+		{ID: "g-wage", Subject: "s-1", Recipient: to, Categories: []privacy.Category{privacy.CategoryEmployment}, Case: "c-1",
+			Purpose: privacy.PurposeAbsenceGuidance, Form: consent.FormWritten, Document: "doc-2", Given: t0, Until: closed},
+	} {
+		if err := s.AddGrant(ctx, g, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, x := range []struct {
+		id    consent.DisclosureID
+		rec   privacy.RecordID
+		grant consent.GrantID
+	}{{"d-note", "n-1", "g-note"}, {"d-wage", "f-1", "g-wage"}} {
+		dis := consent.Disclosure{ID: x.id, Subject: "s-1", Case: "c-1", Recipient: to, Items: []consent.Item{{Category: privacy.CategoryNotes, Record: x.rec}},
+			Purpose: privacy.PurposeAbsenceGuidance, At: t0.Add(time.Hour), By: clerk.ID, Role: clerk.Role, Rule: privacy.O14,
+			Basis: privacy.BasisWrittenConsent, Grants: []consent.GrantID{x.grant}, Policy: "strict@1.0.0"}
+		if err := s.Disclose(ctx, "s-1", "", func([]consent.Grant, []consent.Coverage) consent.Verdict {
+			return consent.Verdict{Disclosure: &dis, Events: ev}
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.RevokeGrant(ctx, "g-note", t0.Add(2*time.Hour), ev); err != nil {
+		t.Fatal(err)
+	}
+	req := rights.Request{ID: "q-1", Subject: "s-1", Kind: rights.KindAccess, Form: rights.FormWritten, Received: t0, Status: rights.StatusAnswered,
+		History: []rights.Step{{Kind: rights.StepFiled, Status: rights.StatusReceived, At: t0}, {Kind: rights.StepAnswered, Status: rights.StatusAnswered, At: t0.Add(time.Hour)}}}
+	if err := s.CreateRequest(ctx, req, ev); err != nil {
+		t.Fatal(err)
+	}
+	open := rights.Request{ID: "q-2", Subject: "s-1", Kind: rights.KindAccess, Form: rights.FormWritten, Received: t0, Status: rights.StatusReceived,
+		History: []rights.Step{{Kind: rights.StepFiled, Status: rights.StatusReceived, At: t0}}}
+	if err := s.CreateRequest(ctx, open, ev); err != nil {
+		t.Fatal(err)
+	}
+	k, err := retention.New(s, privacy.Strict(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Three years on: the note is gone, the wage record kept by the
+	// fiscal statute, and with it what concerns it.
+	rep, err := k.Sweep(ctx, officer, closed.AddDate(3, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := map[string]bool{}
+	proofs, _ := s.ObjectProofs(ctx, "s-1")
+	for _, p := range proofs {
+		gone[p.ID] = true
+	}
+	for id, want := range map[string]bool{"d-note": true, "g-note": true, "q-1": true, "d-wage": false, "g-wage": false, "q-2": false, "c-1": false, "s-1": false} {
+		if gone[id] != want {
+			t.Errorf("after 3 years: %s gone = %t, want %t (report %+v)", id, gone[id], want, rep.Objects)
+		}
+	}
+	os, err := k.ObjectSchedules(ctx, "s-1", closed.AddDate(3, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range os {
+		switch sc.ID {
+		case "d-wage", "g-wage", "c-1":
+			if sc.IsDue() || sc.Reason != retention.ReasonStatute || sc.Rule != privacy.R9 {
+				t.Errorf("%s, want kept by the fiscal statute (R9)", sc)
+			}
+		case "q-2":
+			if sc.IsDue() || sc.Reason != retention.ReasonPending {
+				t.Errorf("%s, want the open request kept", sc)
+			}
+		}
+	}
+	// Rule R11/O13: an open request keeps its subject; answered, it goes
+	// two years later.
+	open.Status = rights.StatusAnswered
+	open.History = append(open.History, rights.Step{Kind: rights.StepAnswered, Status: rights.StatusAnswered, At: closed.AddDate(3, 0, 0)})
+	if err := s.UpdateRequest(ctx, open, ev); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Sweep(ctx, officer, closed.AddDate(8, 0, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Subject(ctx, "s-1"); err == nil {
+		t.Error("the subject is kept after 8 years, want it gone")
+	}
+	proofs, _ = s.ObjectProofs(ctx, "s-1")
+	if len(proofs) != 8 || proofs[len(proofs)-1].Kind != privacy.DataSubject {
+		t.Errorf("%d object proofs, want 8, the subject's last: %v", len(proofs), proofs)
+	}
+}

@@ -1,0 +1,435 @@
+package retention
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+)
+
+// Object is a stored object of a subject besides the records, the cases,
+// the holds and the erasure requests of its [Dossier] — a consent grant, a
+// subject request or a disclosure-log entry — as a sweep sees it: its
+// kind, its ID and the facts its retention runs from, never its content.
+// An [ObjectStore] lists them.
+type Object struct {
+	Kind    privacy.DataKind
+	ID      string
+	Subject privacy.SubjectID
+	// Case is the case the object concerns, if one.
+	Case privacy.CaseID
+	// Ended is when the object ended, the day its period runs from (see
+	// [privacy.DataKind]): a grant revoked or expired, a request closed,
+	// a disclosure made. Zero while it lasts: a grant in force with no
+	// end, an open request.
+	Ended time.Time
+	// Records are the records a disclosure-log entry names: it is kept
+	// while one of them is (G4).
+	Records []privacy.RecordID
+	// RestsOn are the grants a disclosure rests on: a grant is kept while
+	// a disclosure that rests on it is (GDPR art. 7(1)).
+	RestsOn []string
+}
+
+// ObjectProof is the proof of the deletion of a stored object besides a
+// record: which object of whom, when, by which rule and citation, for
+// what reason and by whom. Like [Proof] it holds identifiers, dates and
+// rule IDs only. Stores keep at most one proof per kind and ID: a proof
+// present means the deletion is done.
+type ObjectProof struct {
+	Kind    privacy.DataKind  `json:"kind"`
+	ID      string            `json:"id"`
+	Subject privacy.SubjectID `json:"subject"`
+	Case    privacy.CaseID    `json:"case,omitempty"`
+	// Ended is the version of the object that was scheduled: the time it
+	// ended ([Object.Ended]; a case's closing, a hold's lifting, an
+	// erasure request's decision; the subject's end of employment). A
+	// store refuses the deletion with ErrConflict when it changed since.
+	Ended time.Time `json:"ended,omitzero"`
+	// Due is the day the object became due; Deleted when it was deleted.
+	Due     calendar.Date `json:"due"`
+	Deleted time.Time     `json:"deleted"`
+	// Rule made it due, Reason says how, Citation is its source.
+	Rule     privacy.RuleID      `json:"rule"`
+	Reason   Reason              `json:"reason"`
+	Citation string              `json:"citation,omitempty"`
+	Policy   string              `json:"policy"`
+	By       privacy.PrincipalID `json:"by"`
+}
+
+// String describes the deletion in one line: IDs, dates and rules only.
+func (p ObjectProof) String() string {
+	return fmt.Sprintf("deleted %s %s of subject %s on %s, rule %s (%s)", p.Kind, p.ID, p.Subject,
+		calendar.DateIn(p.Deleted, calendar.Amsterdam()), p.Rule, p.Reason)
+}
+
+// ObjectStore is what a store implements so that sweeps remove the stored
+// data besides records, each kind by its own rule (rules R9, O12, N7, G3,
+// G4; [privacy.DataKind]). A sweep of a store that does not implement it
+// removes records only and reports the other kinds as not swept.
+//
+// Contract, checked by the kit in package retentiontest:
+//   - Objects returns the subject's grants, requests and disclosure-log
+//     entries, none is not an error.
+//   - EraseObject deletes the object p names (p.Kind, p.ID; for a
+//     subject the ID is the subject's, for a case the case's), stores the
+//     proof p and appends the audit event e, all or nothing, under one
+//     lock or transaction that also checks:
+//   - a proof for p.Kind and p.ID exists: ErrExists, nothing changes;
+//   - the object does not exist, or is not p.Subject's: ErrNotFound;
+//   - its end is not p.Ended (it changed since it was scheduled), a case
+//     still has records in either file, a subject still has anything
+//     else (a case, a hold, an erasure request, a grant, a request, a
+//     disclosure-log entry), or a hold still stands: ErrConflict;
+//   - a standing hold keeps it — a hold of the subject's whole data
+//     keeps every object of the subject, a hold of a case that case and
+//     the objects of that case, and a hold of records their case: an
+//     error matching [privacy.ErrForbidden] that names rule G3.
+//   - ObjectProofs returns the proofs of a subject's deleted objects in
+//     the order they were stored; they outlive the subject.
+type ObjectStore interface {
+	Objects(ctx context.Context, subject privacy.SubjectID) ([]Object, error)
+	EraseObject(ctx context.Context, p ObjectProof, e privacy.Event) error
+	ObjectProofs(ctx context.Context, subject privacy.SubjectID) ([]ObjectProof, error)
+}
+
+// AsObjectStore returns store as an [ObjectStore] if it is one that
+// removes stored data besides records. A store that wraps another (package
+// seal's, say) implements ObjectStore by passing it on, and says with a
+// method SweepsObjects() bool whether the store beneath does; AsObjectStore
+// asks it, so that a sweep over a wrapper of a store without objects
+// reports them as not swept rather than failing.
+func AsObjectStore(store any) (ObjectStore, bool) {
+	os, ok := store.(ObjectStore)
+	if !ok {
+		return nil, false
+	}
+	if w, ok := store.(interface{ SweepsObjects() bool }); ok && !w.SweepsObjects() {
+		return nil, false
+	}
+	return os, true
+}
+
+// AuditPruner is what a store implements so that sweeps remove audit
+// events after their retention (rule N9: at least 5 years). PruneAudit
+// deletes the events whose time is before `before` and appends the audit
+// event e of the pruning, together, and returns how many it deleted; how
+// it keeps the trail verifiable after a cut is the store's. A sweep of a
+// store that does not implement it reports audit events as not swept.
+type AuditPruner interface {
+	PruneAudit(ctx context.Context, before time.Time, e privacy.Event) (int, error)
+}
+
+// ObjectSchedule is the retention decision for one stored object besides
+// a record: when it is due and the rule that sets the date, or that it is
+// kept and why (the rule of what it outlives, when that is what keeps it).
+type ObjectSchedule struct {
+	Kind    privacy.DataKind
+	ID      string
+	Subject privacy.SubjectID
+	Case    privacy.CaseID
+	Ended   time.Time
+
+	Status   Status
+	Reason   Reason
+	Rule     privacy.RuleID
+	Citation string
+	Due      calendar.Date
+	// Hold is the legal hold that keeps the object, if one does.
+	Hold HoldID
+}
+
+// IsDue reports whether a sweep is to delete the object now.
+func (s *ObjectSchedule) IsDue() bool { return s.Status == StatusDue }
+
+// String describes the schedule in one line: IDs, dates and rules only.
+func (s ObjectSchedule) String() string {
+	what := fmt.Sprintf("%s %s", s.Kind, s.ID)
+	if s.Status == StatusKept {
+		return fmt.Sprintf("%s: kept (%s), rule %s", what, s.Reason, s.Rule)
+	}
+	return fmt.Sprintf("%s: %s from %s (%s), rule %s", what, s.Status, s.Due, s.Reason, s.Rule)
+}
+
+// verdict is a retention decision folded over what an object outlives:
+// kept wins over a date, the later date over the earlier.
+type verdict struct {
+	kept     bool
+	due      calendar.Date
+	reason   Reason
+	rule     privacy.RuleID
+	citation string
+	hold     HoldID
+}
+
+func (v *verdict) fold(w verdict) {
+	switch {
+	case v.kept:
+	case w.kept, w.due.After(v.due):
+		*v = w
+	}
+}
+
+// own is the verdict of an object's own rule: its period from the day it
+// ended, or kept (pending) while it has not.
+func (r *Engine) own(k privacy.DataKind, ended time.Time, now time.Time) verdict {
+	rule := r.data[k]
+	v := verdict{rule: rule.Rule, citation: rule.Citation, reason: ReasonMaximum}
+	if rule.Statutory {
+		v.reason = ReasonStatute
+	}
+	if ended.IsZero() || ended.After(now) {
+		v.kept, v.reason = true, ReasonPending
+		return v
+	}
+	v.due = calendar.Add(calendar.DateIn(ended, r.loc), rule.Period).AddDays(1)
+	return v
+}
+
+// recordVerdict is what a record's schedule says for the objects that
+// outlive it.
+func (r *Engine) recordVerdict(s *Schedule) verdict {
+	v := verdict{kept: s.Status == StatusKept, due: s.Due, reason: s.Reason, rule: s.Rule, citation: r.Citation(s), hold: s.Hold}
+	switch {
+	case s.Reason == ReasonHold:
+		v.citation = string(s.Ground)
+	case s.Reason != ReasonErasure:
+	case r.medErasure != nil && s.Rule == r.medErasure.Rule:
+		v.citation = r.medErasure.Citation
+	default:
+		// Rules R9, O13: the subject's right to erasure.
+		v.citation = "AVG art. 17(1)"
+	}
+	return v
+}
+
+// ScheduleObjects appends to dst the schedules, at now, of the stored
+// objects of d besides its records: its disclosure-log entries, grants and
+// requests (objs, from [ObjectStore.Objects]), erasure requests, holds,
+// cases and, last, the subject, in the order a sweep removes them
+// ([privacy.DataKinds]). records are d's record schedules at now
+// ([Engine.Schedule]). It is a pure function of its arguments.
+//
+// Each object is due when its own rule's period has run from the day it
+// ended (see [privacy.DataKind]) and what it outlives is due or gone: a
+// disclosure-log entry the records it names (G4), a grant the disclosures
+// that rest on it, an erasure request the records in its scope, a case
+// its records, the subject everything else of it. A standing legal hold
+// keeps what it covers (G3): a hold of the subject's whole data every
+// object of the subject; a hold of a case that case and its objects. The
+// subject's own period runs from the later of the end of its employment
+// and the closing of its last case, or from its creation when it has
+// neither.
+func (r *Engine) ScheduleObjects(dst []ObjectSchedule, d *Dossier, objs []Object, records []Schedule, now time.Time) []ObjectSchedule {
+	today := calendar.DateIn(now, r.loc)
+	byRecord := make(map[privacy.RecordID]*Schedule, len(records))
+	for i := range records {
+		byRecord[records[i].Record] = &records[i]
+	}
+	var standing []*Hold
+	for i := range d.Holds {
+		if d.Holds[i].ActiveAt(now) {
+			standing = append(standing, &d.Holds[i])
+		}
+	}
+	// held returns the verdict of the first standing hold that keeps an
+	// object of case c ("" for none): a hold of the subject's whole data,
+	// or of case c. Rule G3.
+	held := func(c privacy.CaseID) (verdict, bool) {
+		for _, h := range standing {
+			if h.HoldsSubject() || (c != "" && h.Case == c) {
+				return holdVerdict(h), true
+			}
+		}
+		return verdict{}, false
+	}
+	var subject verdict
+	var lastClosed time.Time
+	anyOpen := false
+	emit := func(k privacy.DataKind, id string, c privacy.CaseID, ended time.Time, v verdict) {
+		if hv, ok := held(c); ok {
+			v = hv
+		}
+		s := ObjectSchedule{Kind: k, ID: id, Subject: d.Subject.ID, Case: c, Ended: ended, Reason: v.reason, Rule: v.rule,
+			Citation: v.citation, Hold: v.hold, Status: StatusKept}
+		if !v.kept {
+			s.Due, s.Status = v.due, statusOn(v.due, today)
+		}
+		dst = append(dst, s)
+		subject.fold(v)
+	}
+	for _, c := range d.Cases {
+		if c.Case.IsOpen() || c.Case.Closed.After(now) {
+			anyOpen = true
+		} else if c.Case.Closed.After(lastClosed) {
+			lastClosed = c.Case.Closed
+		}
+	}
+	// Disclosure-log entries outlive the records they name (G4).
+	disclosures := map[string]verdict{}
+	for _, kind := range []privacy.DataKind{privacy.DataDisclosure, privacy.DataGrant, privacy.DataRequest} {
+		for i := range objs {
+			o := &objs[i]
+			if o.Kind != kind {
+				continue
+			}
+			ended := o.Ended
+			if kind == privacy.DataGrant && ended.IsZero() {
+				// A grant with no end lasts with its subject's data.
+				ended = subjectStart(d, lastClosed, anyOpen)
+			}
+			v := r.own(kind, ended, now)
+			switch kind {
+			case privacy.DataDisclosure:
+				for _, id := range o.Records {
+					if s, ok := byRecord[id]; ok {
+						v.fold(r.recordVerdict(s))
+					}
+				}
+				for _, g := range o.RestsOn {
+					w, ok := disclosures[g]
+					if !ok {
+						w = v
+					} else {
+						w.fold(v)
+					}
+					disclosures[g] = w
+				}
+			case privacy.DataGrant:
+				if w, ok := disclosures[o.ID]; ok {
+					v.fold(w)
+				}
+			}
+			emit(kind, o.ID, o.Case, o.Ended, v)
+		}
+	}
+	for i := range d.Erasures {
+		e := &d.Erasures[i]
+		v := r.own(privacy.DataErasure, e.Decided, now)
+		for j := range records {
+			if s := &records[j]; e.Covers(s.Case, s.Record) {
+				v.fold(r.recordVerdict(s))
+			}
+		}
+		emit(privacy.DataErasure, string(e.ID), e.Case, e.Decided, v)
+	}
+	for i := range d.Holds {
+		h := &d.Holds[i]
+		v := r.own(privacy.DataHold, h.Lifted, now)
+		if h.ActiveAt(now) {
+			v = holdVerdict(h)
+		}
+		emit(privacy.DataHold, string(h.ID), h.Case, h.Lifted, v)
+	}
+	k := 0
+	for _, cf := range d.Cases {
+		v := r.own(privacy.DataCase, cf.Case.Closed, now)
+		for range cf.Records {
+			v.fold(r.recordVerdict(&records[k]))
+			k++
+		}
+		// Rule G3: a hold of any of the case's records keeps the case.
+		for _, h := range standing {
+			if h.Case == cf.Case.ID || (h.Case == "" && slices.ContainsFunc(cf.Records, func(e Entry) bool { return h.Covers(cf.Case.ID, e.ID) })) {
+				v.fold(holdVerdict(h))
+			}
+		}
+		emit(privacy.DataCase, string(cf.Case.ID), cf.Case.ID, cf.Case.Closed, v)
+	}
+	// The subject outlives everything else of it.
+	v := r.own(privacy.DataSubject, subjectStart(d, lastClosed, anyOpen), now)
+	// Rule G3: any standing hold keeps its subject; a hold of the whole
+	// subject names itself.
+	if hv, ok := held(""); ok {
+		v = hv
+	} else if len(standing) > 0 {
+		v = holdVerdict(standing[0])
+	}
+	v.fold(subject)
+	s := ObjectSchedule{Kind: privacy.DataSubject, ID: string(d.Subject.ID), Subject: d.Subject.ID, Ended: d.Subject.EmploymentEnded,
+		Reason: v.reason, Rule: v.rule, Citation: v.citation, Hold: v.hold, Status: StatusKept}
+	if !v.kept {
+		s.Due, s.Status = v.due, statusOn(v.due, today)
+	}
+	return append(dst, s)
+}
+
+// holdVerdict is rule G3: the standing hold h keeps what it covers.
+func holdVerdict(h *Hold) verdict {
+	return verdict{kept: true, reason: ReasonHold, rule: h.Ground.Rule(), citation: string(h.Ground), hold: h.ID}
+}
+
+// subjectStart is the day the subject's own period runs from: the later
+// of the end of its employment and the closing of its last case; zero
+// while a case is open; its creation when it has neither.
+func subjectStart(d *Dossier, lastClosed time.Time, anyOpen bool) time.Time {
+	if anyOpen {
+		return time.Time{}
+	}
+	start := d.Subject.EmploymentEnded
+	if lastClosed.After(start) {
+		start = lastClosed
+	}
+	if start.IsZero() {
+		start = d.Subject.Created
+	}
+	return start
+}
+
+// AuditBefore returns the instant before which audit events are due at
+// now: an event is due from the day after the policy's audit retention
+// (N9: at least 5 years) has run from its day in Europe/Amsterdam.
+func (r *Engine) AuditBefore(now time.Time) time.Time {
+	today := calendar.DateIn(now, r.loc)
+	due := func(d calendar.Date) bool { return !calendar.Add(d, r.audit.Period).AddDays(1).After(today) }
+	// The last day whose events are due: start below it and step up.
+	d := today.AddDays(-(minDays(r.audit.Period) + 400))
+	for due(d.AddDays(1)) {
+		d = d.AddDays(1)
+	}
+	return d.AddDays(1).In(r.loc)
+}
+
+// ObjectSchedules returns the schedules at now of the subject's stored
+// objects besides records (see [Engine.ScheduleObjects]): what a sweep
+// would remove, and what is kept and by which rule — a statute with its
+// citation, a hold, a period still running. Grants, requests and
+// disclosure-log entries are included when the store is an
+// [ObjectStore].
+func (r *Keeper) ObjectSchedules(ctx context.Context, subject privacy.SubjectID, now time.Time) ([]ObjectSchedule, error) {
+	const op = "retention: object schedules"
+	if !privacy.ValidID(string(subject)) {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "subject", Msg: "malformed subject ID"}
+	}
+	if err := checkNow(op, now); err != nil {
+		return nil, err
+	}
+	d, err := r.store.Dossier(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	var objs []Object
+	if os, ok := AsObjectStore(r.store); ok {
+		if objs, err = os.Objects(ctx, subject); err != nil {
+			return nil, err
+		}
+	}
+	return r.rules.ScheduleObjects(nil, &d, objs, r.rules.Schedule(nil, &d, now), now), nil
+}
+
+// ObjectProofs returns the proofs of deletion of the subject's stored
+// objects besides records, oldest first; none when the store is not an
+// [ObjectStore].
+func (r *Keeper) ObjectProofs(ctx context.Context, subject privacy.SubjectID) ([]ObjectProof, error) {
+	if !privacy.ValidID(string(subject)) {
+		return nil, &privacy.Error{Op: "retention: object proofs", Kind: privacy.ErrInvalid, Path: "subject", Msg: "malformed subject ID"}
+	}
+	os, ok := AsObjectStore(r.store)
+	if !ok {
+		return nil, nil
+	}
+	return os.ObjectProofs(ctx, subject)
+}

@@ -1,0 +1,251 @@
+package retentiontest
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
+)
+
+// objectCases run when the store is a [retention.ObjectStore]: sweeps then
+// remove every kind of stored data besides records, each by its own rule
+// (rules R9, O12, N7, G3, G4).
+var objectCases = []kitCase{
+	{"R9_SweepRemovesEveryKind", testSweepEveryKind},
+	{"G3_HoldKeepsEveryKind", testHoldKeepsEveryKind},
+	{"R9_StatuteKeepsCaseAndSubject", testStatuteKeepsCase},
+	{"G3_EraseObjectChecks", testEraseObjectChecks},
+}
+
+// longAfter is when every period of the objects world has run: the case
+// closed and the employment ended on 1 March 2025; the fiscal 7 years
+// (R9) end in March 2032.
+var longAfter = closed.AddDate(8, 0, 0)
+
+// objectsWorld: subject s-o whose employment ended when its absence case
+// c-o closed, with a note n-o and employment data f-o (fiscal, 7 years);
+// a lifted hold and a granted erasure request of n-o. It returns the kinds
+// it holds. (Grants, disclosure-log entries and requests belong to the
+// stores of packages consent and rights, above this kit: an adapter's own
+// tests and the compliance kit's R9/nothing_outlives_its_retention check
+// them.)
+func (e *env) objectsWorld(t *testing.T, fiscal bool) []privacy.DataKind {
+	t.Helper()
+	e.subject(t, "s-o")
+	e.openCase(t, "c-o", "s-o", t0)
+	e.add(t, rec("n-o", "c-o", privacy.CategoryNotes, t0))
+	if fiscal {
+		e.add(t, rec("f-o", "c-o", privacy.CategoryEmployment, t0))
+	}
+	if err := e.d.CloseCase(e.ctx, act(closed), "c-o"); err != nil {
+		t.Fatalf("CloseCase: %v", err)
+	}
+	if err := e.d.EndEmployment(e.ctx, act(closed), "s-o", closed); err != nil {
+		t.Fatalf("EndEmployment: %v", err)
+	}
+	kinds := []privacy.DataKind{privacy.DataSubject, privacy.DataCase, privacy.DataHold, privacy.DataErasure}
+	at := closed.Add(24 * time.Hour)
+	if _, err := e.r.PlaceHold(e.ctx, officer, retention.Hold{ID: "h-o", Subject: "s-o", Case: "c-o", Ground: retention.GroundLegalClaim,
+		Reason: "claim C/16/1", PlacedBy: officer.ID, Placed: at}, at); err != nil {
+		t.Fatalf("PlaceHold: %v", err)
+	}
+	if err := e.r.LiftHold(e.ctx, officer, "h-o", "claim settled", at.Add(time.Hour)); err != nil {
+		t.Fatalf("LiftHold: %v", err)
+	}
+	if _, err := e.r.RequestErasure(e.ctx, officer, retention.Erasure{ID: "e-o", Subject: "s-o", Records: []privacy.RecordID{"n-o"},
+		Rule: privacy.O13, Received: at}, at.Add(2*time.Hour)); err != nil {
+		t.Fatalf("RequestErasure: %v", err)
+	}
+	return kinds
+}
+
+func (e *env) objectStore(t *testing.T) retention.ObjectStore {
+	t.Helper()
+	os, ok := retention.AsObjectStore(e.s)
+	if !ok {
+		t.Skip("the store is not a retention.ObjectStore")
+	}
+	return os
+}
+
+// Rules R9, O12, N7, G4: past every period, a sweep removes every kind of
+// stored data of the subject, each with one proof naming its rule and
+// citation and one audit event; the subject goes last, and a second sweep
+// finds nothing.
+func testSweepEveryKind(t *testing.T, e *env) {
+	os := e.objectStore(t)
+	kinds := e.objectsWorld(t, true)
+	rep, err := e.r.Sweep(e.ctx, sweeper, longAfter)
+	if err != nil {
+		t.Fatalf("Sweep: %v", err)
+	}
+	if rep.Erased != 2 {
+		t.Errorf("Sweep erased %d records, want 2", rep.Erased)
+	}
+	for _, k := range kinds {
+		if got := rep.Kind(k); got.Erased != 1 || got.Due != 1 {
+			t.Errorf("%s: %+v, want 1 due and erased", k, got)
+		}
+	}
+	if slices.ContainsFunc(rep.Unswept, func(k privacy.DataKind) bool { return k != privacy.DataAudit }) {
+		t.Errorf("Unswept = %v, want at most audit events", rep.Unswept)
+	}
+	if _, err := e.ps.Subject(e.ctx, "s-o"); !errors.Is(err, privacy.ErrNotFound) {
+		t.Errorf("Subject after the sweep: %v, want ErrNotFound", err)
+	}
+	if _, err := e.ps.Case(e.ctx, "c-o"); !errors.Is(err, privacy.ErrNotFound) {
+		t.Errorf("Case after the sweep: %v, want ErrNotFound", err)
+	}
+	if _, err := e.s.Hold(e.ctx, "h-o"); !errors.Is(err, privacy.ErrNotFound) {
+		t.Errorf("Hold after the sweep: %v, want ErrNotFound", err)
+	}
+	if objs, err := os.Objects(e.ctx, "s-o"); err != nil || len(objs) != 0 {
+		t.Errorf("Objects after the sweep = %v, %v; want none", objs, err)
+	}
+	proofs, err := os.ObjectProofs(e.ctx, "s-o")
+	if err != nil {
+		t.Fatalf("ObjectProofs: %v", err)
+	}
+	var got []privacy.DataKind
+	for _, p := range proofs {
+		got = append(got, p.Kind)
+		if p.Rule == "" || p.Citation == "" || p.Subject != "s-o" || !p.Deleted.Equal(longAfter) || p.By != sweeper.ID || p.Policy == "" || p.Due.IsZero() {
+			t.Errorf("proof %+v: want its rule, citation, due day, time, sweeper and policy", p)
+		}
+	}
+	if len(got) != len(kinds) || got[len(got)-1] != privacy.DataSubject {
+		t.Errorf("proofs of %v, want one of each of %v, the subject last", got, kinds)
+	}
+	if evs, ok := e.events(t); ok {
+		n := 0
+		for _, ev := range evs {
+			if ev.Action == privacy.EventDelete && ev.Subject == "s-o" && ev.Outcome == privacy.OutcomeAllowed && ev.Rule != "" {
+				n++
+			}
+		}
+		if want := 2 + len(kinds); n != want {
+			t.Errorf("%d delete events of s-o, want %d (N9)", n, want)
+		}
+	}
+	rep, err = e.r.Sweep(e.ctx, sweeper, longAfter)
+	if err != nil || rep.Erased != 0 || rep.Kind(privacy.DataSubject).Erased != 0 {
+		t.Errorf("second Sweep = %+v, %v; want nothing", rep, err)
+	}
+}
+
+// Rule G3: a standing hold of the subject keeps every kind of stored data
+// of it, whatever its period.
+func testHoldKeepsEveryKind(t *testing.T, e *env) {
+	os := e.objectStore(t)
+	kinds := e.objectsWorld(t, false)
+	at := closed.AddDate(0, 1, 0)
+	if _, err := e.r.PlaceHold(e.ctx, officer, retention.Hold{ID: "h-all", Subject: "s-o", Ground: retention.GroundLegalObligation,
+		Reason: "order AP-1", PlacedBy: officer.ID, Placed: at}, at); err != nil {
+		t.Fatalf("PlaceHold: %v", err)
+	}
+	rep, err := e.r.Sweep(e.ctx, sweeper, longAfter)
+	if err != nil {
+		t.Fatalf("Sweep: %v", err)
+	}
+	for _, k := range kinds {
+		if got := rep.Kind(k); got.Erased != 0 || got.Held == 0 {
+			t.Errorf("%s: %+v, want held, nothing erased", k, got)
+		}
+	}
+	if _, err := e.ps.Subject(e.ctx, "s-o"); err != nil {
+		t.Errorf("Subject under a hold: %v", err)
+	}
+	if proofs, err := os.ObjectProofs(e.ctx, "s-o"); err != nil || len(proofs) != 0 {
+		t.Errorf("ObjectProofs under a hold = %v, %v; want none", proofs, err)
+	}
+}
+
+// Rule R9: the fiscal 7 years keep the wage record, and with it its case
+// and its subject; the schedules name the statute.
+func testStatuteKeepsCase(t *testing.T, e *env) {
+	e.objectStore(t)
+	e.objectsWorld(t, true)
+	at := closed.AddDate(5, 0, 0)
+	rep, err := e.r.Sweep(e.ctx, sweeper, at)
+	if err != nil {
+		t.Fatalf("Sweep: %v", err)
+	}
+	for _, k := range []privacy.DataKind{privacy.DataCase, privacy.DataSubject} {
+		if got := rep.Kind(k); got.Erased != 0 || got.Examined != 1 {
+			t.Errorf("%s: %+v, want examined and kept", k, got)
+		}
+	}
+	d, err := e.s.Dossier(e.ctx, "s-o")
+	if err != nil {
+		t.Fatalf("Dossier: %v", err)
+	}
+	recs := e.r.Engine().Schedule(nil, &d, at)
+	for _, s := range e.r.Engine().ScheduleObjects(nil, &d, nil, recs, at) {
+		if (s.Kind == privacy.DataCase || s.Kind == privacy.DataSubject) &&
+			(s.IsDue() || s.Reason != retention.ReasonStatute || s.Rule != privacy.R9 || s.Citation == "") {
+			t.Errorf("%s, want kept by the statute of rule R9 with its citation", s)
+		}
+	}
+}
+
+// The checks of EraseObject: a missing object, a case that still has
+// records, a subject that still has data, a changed object, a held one, a
+// second proof.
+func testEraseObjectChecks(t *testing.T, e *env) {
+	os := e.objectStore(t)
+	e.objectsWorld(t, false)
+	ev := func(obj string) privacy.Event {
+		return privacy.Event{Time: longAfter, Principal: sweeper.ID, Role: sweeper.Role, Action: privacy.EventDelete,
+			Outcome: privacy.OutcomeAllowed, Rule: privacy.O12, Subject: "s-o", Object: obj}
+	}
+	proof := func(k privacy.DataKind, id string, ended time.Time) retention.ObjectProof {
+		return retention.ObjectProof{Kind: k, ID: id, Subject: "s-o", Ended: ended, Deleted: longAfter, Rule: privacy.O12,
+			Reason: retention.ReasonMaximum, Citation: "regulation O", Policy: "strict@1.0.0", By: sweeper.ID}
+	}
+	h, err := e.s.Hold(e.ctx, "h-o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []struct {
+		what string
+		p    retention.ObjectProof
+		kind error
+	}{
+		{"a missing case", proof(privacy.DataCase, "c-none", closed), privacy.ErrNotFound},
+		{"a case of another subject", func() retention.ObjectProof { p := proof(privacy.DataCase, "c-o", closed); p.Subject = "s-x"; return p }(), privacy.ErrNotFound},
+		{"a case that still has records", proof(privacy.DataCase, "c-o", closed), privacy.ErrConflict},
+		{"a subject that still has data", proof(privacy.DataSubject, "s-o", closed), privacy.ErrConflict},
+		{"a hold lifted at another time", proof(privacy.DataHold, "h-o", h.Lifted.Add(time.Second)), privacy.ErrConflict},
+	} {
+		wantKind(t, x.what, os.EraseObject(e.ctx, x.p, ev(x.p.ID)), x.kind)
+	}
+	if _, err := e.ps.Case(e.ctx, "c-o"); err != nil {
+		t.Errorf("the case is gone after refused deletions: %v", err)
+	}
+	if err := os.EraseObject(e.ctx, proof(privacy.DataHold, "h-o", h.Lifted), ev("hold:h-o")); err != nil {
+		t.Fatalf("EraseObject(lifted hold): %v", err)
+	}
+	wantKind(t, "a second deletion", os.EraseObject(e.ctx, proof(privacy.DataHold, "h-o", h.Lifted), ev("hold:h-o")), privacy.ErrExists)
+	// Rule G3: a standing hold keeps itself and what it covers.
+	if _, err := e.r.PlaceHold(e.ctx, officer, retention.Hold{ID: "h-s", Subject: "s-o", Ground: retention.GroundLegalClaim,
+		Reason: "claim C/16/2", PlacedBy: officer.ID, Placed: longAfter}, longAfter); err != nil {
+		t.Fatalf("PlaceHold: %v", err)
+	}
+	x, err := e.s.Dossier(e.ctx, "s-o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var erasure retention.Erasure
+	for _, er := range x.Erasures {
+		erasure = er
+	}
+	wantHeld(t, "EraseObject(standing hold)", os.EraseObject(e.ctx, proof(privacy.DataHold, "h-s", time.Time{}), ev("hold:h-s")))
+	wantHeld(t, "EraseObject(erasure request of a held subject)",
+		os.EraseObject(e.ctx, proof(privacy.DataErasure, string(erasure.ID), erasure.Decided), ev("erasure:"+string(erasure.ID))))
+	if p, err := os.ObjectProofs(e.ctx, "s-o"); err != nil || len(p) != 1 {
+		t.Errorf("ObjectProofs = %v, %v; want the lifted hold's only", p, err)
+	}
+}
