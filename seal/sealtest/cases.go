@@ -548,3 +548,29 @@ func testCreateRefused(t *testing.T, w *world) {
 		t.Errorf("a refused subject of an erased ID: the tombstone is now %+v, %v", after, err)
 	}
 }
+
+func testObjectSweepRemovesSubject(t *testing.T, w *world) {
+	// Rules R9, O12: a sweep of the stored data besides records removes
+	// the subject last, once nothing else of them is left; the sealed
+	// store destroys the subject's key with it, the sweep's event in the
+	// tombstone. A sweep of another kind of data leaves the key.
+	s := w.s
+	if !s.SweepsObjects() {
+		t.Skip("the Backend does not sweep stored data besides records (retention.ObjectStore)")
+	}
+	if err := w.b.DeleteCase(w.ctx, w.bob.Case, w.events(w.bob.ID, privacy.EventDelete)); err != nil {
+		t.Fatal(err)
+	}
+	ev := w.events(w.bob.ID, privacy.EventDelete)[0]
+	p := retention.ObjectProof{Kind: privacy.DataSubject, ID: string(w.bob.ID), Subject: w.bob.ID, Deleted: ev.Time,
+		Rule: privacy.O12, Policy: "sealtest", By: "po-1"}
+	if err := s.EraseObject(w.ctx, p, ev); err != nil {
+		t.Fatalf("EraseObject(subject): %v", err)
+	}
+	proof, err := s.Erasure(w.ctx, w.bob.ID)
+	if err != nil || proof.Pending || !proof.Erased.Equal(ev.Time) {
+		t.Errorf("the proof of the key's destruction after the subject's sweep: %+v, %v", proof, err)
+	}
+	wantKeys(t, w.keys, []privacy.SubjectID{w.anna.ID}, []privacy.SubjectID{w.bob.ID})
+	wantWhole(t, s, w.anna)
+}

@@ -117,6 +117,7 @@ var cases = []struct {
 	{"SealedFreeText", testFreeText},
 	{"R9_ReadRacingErasure", testReadRacingErasure},
 	{"CreateRefused", testCreateRefused},
+	{"R9_ObjectSweepRemovesSubject", testObjectSweepRemovesSubject},
 	{"RotateKEK", testRotate},
 	{"IDUsedAgain", testIDUsedAgain},
 }
