@@ -354,18 +354,26 @@ func testCrashAfterRows(t *testing.T, w *world) {
 func testOrphan(t *testing.T, w *world) {
 	// A subject deleted by another path than the Store (a sweep of the
 	// Backend, a DBA's delete) leaves a key without a subject: Reap
-	// deletes it, so that no copy of the database opens with it.
-	if err := w.b.DeleteSubject(w.ctx, w.bob.ID, w.events(w.bob.ID, privacy.EventDelete)); err != nil {
+	// destroys it, so that no copy of the database opens with it, keeping
+	// the deletion's audit event (from the trail) in the tombstone.
+	del := w.events(w.bob.ID, privacy.EventDelete)
+	if err := w.b.DeleteSubject(w.ctx, w.bob.ID, del); err != nil {
 		t.Fatal(err)
 	}
 	got, err := w.s.Reap(w.ctx)
 	if err != nil || !slices.Equal(got.Orphans, []privacy.SubjectID{w.bob.ID}) || len(got.Finished) != 0 {
 		t.Errorf("Reap = %+v, %v; want bob's key an orphan", got, err)
 	}
-	if _, err := w.keys.Get(w.ctx, w.bob.ID); !errors.Is(err, privacy.ErrNotFound) {
-		t.Errorf("the orphan key: %v, want it deleted", err)
+	proof, err := w.s.Erasure(w.ctx, w.bob.ID)
+	if err != nil || len(proof.Wrapped) != 0 || len(proof.Events) != 1 || proof.Events[0].Object != del[0].Object ||
+		!proof.Erased.Equal(del[0].Time) {
+		t.Errorf("the orphan key's tombstone: %+v, %v; want the deletion's event", proof, err)
 	}
+	wantKeys(t, w.keys, []privacy.SubjectID{w.anna.ID}, []privacy.SubjectID{w.bob.ID})
 	wantWhole(t, w.s, w.anna)
+	if got, err := w.s.Reap(w.ctx); err != nil || len(got.Orphans)+len(got.Restored)+len(got.Held)+len(got.Finished) != 0 {
+		t.Errorf("a second Reap = %+v, %v", got, err)
+	}
 }
 
 func testRotate(t *testing.T, w *world) {
