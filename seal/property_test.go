@@ -103,7 +103,7 @@ func propertyRun(t *testing.T, seed uint64) {
 	}
 	contract := privacy.Contract{ID: "k-1", Party: "employer-1", PartyKind: privacy.PartyEmployer, Start: sealtest.T0.AddDate(-1, 0, 0)}
 	live := map[privacy.SubjectID]map[privacy.RecordID]string{} // the model: what each existing subject holds
-	erasedAt := map[privacy.SubjectID]int{}                      // the step of the subject's last erasure
+	erasedAt := map[privacy.SubjectID]int{}                     // the step of the subject's last erasure
 	var backups []backup
 	n := 0
 	for step := 1; step <= 40; step++ {
