@@ -63,7 +63,7 @@
 // material: when, under which key ID, the events of the erasure) before it
 // deletes the rows. A crash between the two leaves content that nobody can
 // read; [Store.Reap], run by Wrap and after every erasure, finishes what a
-// tombstone left pending and deletes keys whose subject is gone. A failed
+// tombstone left pending and destroys keys whose subject is gone. A failed
 // (not crashed) deletion puts the key back, so that the store is as it was.
 // The tombstone is the proof that the key was destroyed ([Store.Erasure]).
 //

@@ -114,11 +114,14 @@ type Reaped struct {
 	// again, with the erasure's own events.
 	Restored []privacy.SubjectID
 	// Orphans are the subjects that no longer exist whose live key it
-	// deleted (a creation that failed, or an erasure by another path).
+	// destroyed (an erasure by another path, a creation that failed):
+	// the tombstone keeps the last delete event of the subject's trail.
 	Orphans []privacy.SubjectID
-	// Held are pending erasures a standing hold now keeps (rule G3):
-	// their content stays unreadable and their rows stay until the hold
-	// is lifted and Reap runs again.
+	// Held are erasures Reap could not apply: a standing hold now keeps
+	// the subject (rule G3), or no audit event of the erasure is known to
+	// apply it again with (rule G7). Their content stays unreadable and
+	// their rows stay until the hold is lifted and Reap runs again, or
+	// someone erases them.
 	Held []privacy.SubjectID
 }
 
@@ -126,8 +129,9 @@ type Reaped struct {
 // leaves readable content or an orphan behind: it deletes, with the
 // erasure's own events, the rows of every subject whose key was destroyed
 // (a tombstone left pending by a crash, or an erased subject a restored
-// backup brought back), and the key of every subject that no longer
-// exists. Wrap runs it; run it after erasing subjects by another path than
+// backup brought back), and destroys the key of every subject that no
+// longer exists (its tombstone keeps the last delete event of the
+// subject's trail). Wrap runs it; run it after erasing subjects by another path than
 // this Store (a sweep of the Backend, a DBA's delete) and periodically.
 // It asks the Backend once per entry of the key store.
 func (s *Store) Reap(ctx context.Context) (Reaped, error) {
@@ -148,6 +152,10 @@ func (s *Store) Reap(ctx context.Context) (Reaped, error) {
 		switch {
 		case e.Destroyed() && !e.Pending && gone:
 			// Erased, and gone: as it should be.
+		case e.Destroyed() && !e.Pending && len(e.Events) == 0:
+			// Erased, yet here, and no audit event of the erasure to
+			// apply it again with (G7): left, its content unreadable.
+			out.Held = append(out.Held, e.Subject)
 		case e.Destroyed() && !e.Pending:
 			// Erased, yet here: a copy from before the erasure was
 			// restored. The erasure is applied again, with its own
@@ -178,12 +186,41 @@ func (s *Store) Reap(ctx context.Context) (Reaped, error) {
 			}
 			out.Finished = append(out.Finished, e.Subject)
 		case gone:
-			s.drop(e.Subject)
-			if err := s.keys.Delete(ctx, e.Subject); err != nil {
+			// The key of a subject deleted by another path: destroyed,
+			// its tombstone keeping the key's ID (so that a value under
+			// it reads as erased, should the ID be used again) and the
+			// audit event of the deletion, found in the trail.
+			tomb := Entry{Subject: e.Subject, KeyID: e.KeyID, Former: e.Former}
+			last, err := s.lastDeletion(ctx, e.Subject)
+			if err != nil {
 				return out, err
 			}
+			if last != nil {
+				tomb.Erased, tomb.Events = last.Time, []privacy.Event{*last}
+			}
+			s.drop(e.Subject)
+			if err := s.keys.Put(ctx, tomb); err != nil {
+				return out, err
+			}
+			s.drop(e.Subject)
 			out.Orphans = append(out.Orphans, e.Subject)
 		}
 	}
 	return out, nil
+}
+
+// lastDeletion returns the last audit event of the subject's trail that
+// deleted something, nil if there is none.
+func (s *Store) lastDeletion(ctx context.Context, id privacy.SubjectID) (*privacy.Event, error) {
+	var last *privacy.Event
+	for ev, err := range s.Backend.SubjectEvents(ctx, id, 0) {
+		if err != nil {
+			return nil, err
+		}
+		if ev.Action == privacy.EventDelete {
+			ev := ev
+			last = &ev
+		}
+	}
+	return last, nil
 }

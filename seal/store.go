@@ -182,7 +182,11 @@ func (s *Store) create(ctx context.Context, op string, subject privacy.SubjectID
 	drops := s.drops
 	s.mu.RUnlock()
 	old, err := s.keys.Get(ctx, subject)
-	if err == nil && (!replace || !replaceable(&old)) {
+	if err != nil && !errors.Is(err, privacy.ErrNotFound) {
+		return nil, err
+	}
+	tombstone := err == nil
+	if tombstone && (!replace || !replaceable(&old)) {
 		if old.Destroyed() {
 			return nil, erased(op, subject)
 		}
@@ -202,7 +206,7 @@ func (s *Store) create(ctx context.Context, op string, subject privacy.SubjectID
 		return nil, err
 	}
 	e := Entry{Subject: subject, KeyID: hex.EncodeToString(id[:]), KEK: s.kek.ID(), Wrapped: w}
-	if err == nil { // a finished tombstone: the ID was erased before
+	if tombstone { // a finished tombstone: the ID was erased before
 		e.Former = append(slices.Clone(old.Former), old.KeyID)
 	}
 	if err := s.keys.Add(ctx, e); err != nil {
@@ -236,10 +240,33 @@ func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject, events [
 	} else if !errors.Is(err, privacy.ErrNotFound) {
 		return err
 	}
+	old, oerr := s.keys.Get(ctx, sub.ID)
+	if oerr != nil && !errors.Is(oerr, privacy.ErrNotFound) {
+		return oerr
+	}
 	if _, err := s.create(ctx, "create subject", sub.ID, true); err != nil {
 		return err
 	}
-	return s.Backend.CreateSubject(ctx, sub, events)
+	err := s.Backend.CreateSubject(ctx, sub, events)
+	if err == nil {
+		return nil
+	}
+	// Refused: the key store goes back to what it was, unless the
+	// subject exists after all (the failure came after the commit).
+	if _, serr := s.Backend.Subject(ctx, sub.ID); !errors.Is(serr, privacy.ErrNotFound) {
+		return err
+	}
+	s.drop(sub.ID)
+	var perr error
+	if oerr == nil {
+		perr = s.keys.Put(ctx, old)
+	} else {
+		perr = s.keys.Delete(ctx, sub.ID)
+	}
+	if perr != nil {
+		return errors.Join(err, perr)
+	}
+	return err
 }
 
 // drop removes the subject's key from the cache.

@@ -354,18 +354,26 @@ func testCrashAfterRows(t *testing.T, w *world) {
 func testOrphan(t *testing.T, w *world) {
 	// A subject deleted by another path than the Store (a sweep of the
 	// Backend, a DBA's delete) leaves a key without a subject: Reap
-	// deletes it, so that no copy of the database opens with it.
-	if err := w.b.DeleteSubject(w.ctx, w.bob.ID, w.events(w.bob.ID, privacy.EventDelete)); err != nil {
+	// destroys it, so that no copy of the database opens with it, keeping
+	// the deletion's audit event (from the trail) in the tombstone.
+	del := w.events(w.bob.ID, privacy.EventDelete)
+	if err := w.b.DeleteSubject(w.ctx, w.bob.ID, del); err != nil {
 		t.Fatal(err)
 	}
 	got, err := w.s.Reap(w.ctx)
 	if err != nil || !slices.Equal(got.Orphans, []privacy.SubjectID{w.bob.ID}) || len(got.Finished) != 0 {
 		t.Errorf("Reap = %+v, %v; want bob's key an orphan", got, err)
 	}
-	if _, err := w.keys.Get(w.ctx, w.bob.ID); !errors.Is(err, privacy.ErrNotFound) {
-		t.Errorf("the orphan key: %v, want it deleted", err)
+	proof, err := w.s.Erasure(w.ctx, w.bob.ID)
+	if err != nil || len(proof.Wrapped) != 0 || len(proof.Events) != 1 || proof.Events[0].Object != del[0].Object ||
+		!proof.Erased.Equal(del[0].Time) {
+		t.Errorf("the orphan key's tombstone: %+v, %v; want the deletion's event", proof, err)
 	}
+	wantKeys(t, w.keys, []privacy.SubjectID{w.anna.ID}, []privacy.SubjectID{w.bob.ID})
 	wantWhole(t, w.s, w.anna)
+	if got, err := w.s.Reap(w.ctx); err != nil || len(got.Orphans)+len(got.Restored)+len(got.Held)+len(got.Finished) != 0 {
+		t.Errorf("a second Reap = %+v, %v", got, err)
+	}
 }
 
 func testRotate(t *testing.T, w *world) {
@@ -511,4 +519,66 @@ func testReadRacingErasure(t *testing.T, w *world) {
 	if r, err := s.Record(w.ctx, w.anna.Records[0].ID); err == nil {
 		t.Errorf("after the erasure's crash the Store still reads %v: the destroyed key came back to its cache", r.Fields)
 	}
+}
+
+// refusing is a Backend that refuses every new subject.
+type refusing struct{ seal.Backend }
+
+func (refusing) CreateSubject(context.Context, privacy.Subject, []privacy.Event) error {
+	return &privacy.Error{Op: "create subject", Kind: privacy.ErrUnavailable, Msg: "injected"}
+}
+
+func testCreateRefused(t *testing.T, w *world) {
+	// A subject the Backend refuses leaves the key store as it was: no
+	// key for a new ID, the tombstone of an erased one.
+	for _, p := range w.people {
+		if e, err := w.keys.Get(w.ctx, p.ID); err != nil || len(e.Former) != 0 || e.Destroyed() {
+			t.Errorf("the key of new subject %s: %+v, %v; want a live key with no former ones", p.ID, e, err)
+		}
+	}
+	s := Wrap(t, refusing{w.b}, w.keys)
+	sub, _ := privacy.NewSubject("s-carl", "employer-1", T0)
+	if err := s.CreateSubject(w.ctx, sub, w.events(sub.ID, privacy.EventCreate)); !errors.Is(err, privacy.ErrUnavailable) {
+		t.Fatalf("CreateSubject on a refusing Backend = %v", err)
+	}
+	if _, err := w.keys.Get(w.ctx, sub.ID); !errors.Is(err, privacy.ErrNotFound) {
+		t.Errorf("a refused subject left a key: %v", err)
+	}
+	if err := w.s.DeleteSubject(w.ctx, w.anna.ID, w.events(w.anna.ID, privacy.EventDelete)); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := w.keys.Get(w.ctx, w.anna.ID)
+	again, _ := privacy.NewSubject(w.anna.ID, "employer-1", T0)
+	if err := s.CreateSubject(w.ctx, again, w.events(w.anna.ID, privacy.EventCreate)); !errors.Is(err, privacy.ErrUnavailable) {
+		t.Fatalf("CreateSubject on a refusing Backend = %v", err)
+	}
+	if after, err := w.keys.Get(w.ctx, w.anna.ID); err != nil || !after.Destroyed() || after.KeyID != before.KeyID {
+		t.Errorf("a refused subject of an erased ID: the tombstone is now %+v, %v", after, err)
+	}
+}
+
+func testObjectSweepRemovesSubject(t *testing.T, w *world) {
+	// Rules R9, O12: a sweep of the stored data besides records removes
+	// the subject last, once nothing else of them is left; the sealed
+	// store destroys the subject's key with it, the sweep's event in the
+	// tombstone. A sweep of another kind of data leaves the key.
+	s := w.s
+	if !s.SweepsObjects() {
+		t.Skip("the Backend does not sweep stored data besides records (retention.ObjectStore)")
+	}
+	if err := w.b.DeleteCase(w.ctx, w.bob.Case, w.events(w.bob.ID, privacy.EventDelete)); err != nil {
+		t.Fatal(err)
+	}
+	ev := w.events(w.bob.ID, privacy.EventDelete)[0]
+	p := retention.ObjectProof{Kind: privacy.DataSubject, ID: string(w.bob.ID), Subject: w.bob.ID, Deleted: ev.Time,
+		Rule: privacy.O12, Policy: "sealtest", By: "po-1"}
+	if err := s.EraseObject(w.ctx, p, ev); err != nil {
+		t.Fatalf("EraseObject(subject): %v", err)
+	}
+	proof, err := s.Erasure(w.ctx, w.bob.ID)
+	if err != nil || proof.Pending || !proof.Erased.Equal(ev.Time) {
+		t.Errorf("the proof of the key's destruction after the subject's sweep: %+v, %v", proof, err)
+	}
+	wantKeys(t, w.keys, []privacy.SubjectID{w.anna.ID}, []privacy.SubjectID{w.bob.ID})
+	wantWhole(t, s, w.anna)
 }

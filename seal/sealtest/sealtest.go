@@ -116,6 +116,8 @@ var cases = []struct {
 	{"R9_SweepErasesSubject", testSweepErasesSubject},
 	{"SealedFreeText", testFreeText},
 	{"R9_ReadRacingErasure", testReadRacingErasure},
+	{"CreateRefused", testCreateRefused},
+	{"R9_ObjectSweepRemovesSubject", testObjectSweepRemovesSubject},
 	{"RotateKEK", testRotate},
 	{"IDUsedAgain", testIDUsedAgain},
 }
