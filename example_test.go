@@ -44,7 +44,7 @@ func Example() {
 	for _, who := range []*dossierwacht.Actor{carla, bert} {
 		v, err := svc.View(ctx, who, "case-1", privacy.PurposeAbsenceGuidance)
 		must(err)
-		fmt.Println(who.ID, "sees", len(v.Records), "records")
+		fmt.Println(who.ID, "sees records:", len(v.Records))
 	}
 	_, err = svc.Disclose(ctx, carla, consent.Request{ID: "d-1", Recipient: consent.Recipient{Party: "bakery", Kind: privacy.PartyEmployer},
 		Subject: "anna", Case: "case-1", Items: []consent.Item{{Category: privacy.CategoryNotes, Record: "r-3"}}, Purpose: privacy.PurposeAbsenceGuidance})
@@ -53,9 +53,10 @@ func Example() {
 		Categories: []privacy.Category{privacy.CategoryNotes}, Purpose: privacy.PurposeAbsenceGuidance, Form: consent.FormWritten, Document: "letter-1"})
 	must(err)
 	d, err := svc.Disclose(ctx, carla, consent.Request{ID: "d-2", Recipient: consent.Recipient{Party: "bakery", Kind: privacy.PartyEmployer},
-		Subject: "anna", Case: "case-1", Items: []consent.Item{{Category: privacy.CategoryNotes, Record: "r-3"}}, Purpose: privacy.PurposeAbsenceGuidance})
+		Subject: "anna", Case: "case-1", Items: []consent.Item{{Category: privacy.CategoryNotes, Record: "r-3"}}, Purpose: privacy.PurposeAbsenceGuidance,
+		WrittenRequest: "letter-bakery"})
 	must(err)
-	fmt.Println("with written consent:", d.Rule, d.Records[0].Fields[0].Value)
+	fmt.Println("with written consent and request:", d.Rule, d.Records[0].Fields[0].Value)
 	var export bytes.Buffer
 	totals, err := svc.Export(ctx, anna, "anna", &export, nil)
 	must(err)
@@ -66,10 +67,10 @@ func Example() {
 	must(err)
 	fmt.Println("two years after closing, the sweep erased", report.Erased, "records")
 	// Output:
-	// carla sees 3 records
-	// bert sees 1 records
+	// carla sees records: 3
+	// bert sees records: 1
 	// without consent: O14
-	// with written consent: O14 call Friday
+	// with written consent and request: O14 call Friday
 	// anna's export: 3 records, 1 disclosure
 	// two years after closing, the sweep erased 3 records
 }
