@@ -229,7 +229,9 @@ func TestSweepCrash(t *testing.T) {
 			t.Fatalf("audit event %d: seq %d, prev %x (want %x), hash verifies %t", seq, e.Seq, e.Prev[:4], prev[:4], e.ComputeHash() == e.Hash)
 		}
 		prev = e.Hash
-		if e.Action == privacy.EventDelete {
+		// The sweep removes the subjects and cases it emptied too, each
+		// with a delete event of its own ("case:…", "subject:…").
+		if e.Action == privacy.EventDelete && !isObjectEvent(e.Object) {
 			deletes[e.Object]++
 		}
 	}
@@ -395,4 +397,16 @@ FROM `+f.table+` WHERE `+f.due)
 		b.Fatal(err)
 	}
 	return deleted
+}
+
+// isObjectEvent reports whether an audit event's object names a stored
+// object besides a record, as a sweep's deletion of it does
+// ("subject:s-1").
+func isObjectEvent(object string) bool {
+	for _, k := range privacy.DataKinds() {
+		if strings.HasPrefix(object, string(k)+":") {
+			return true
+		}
+	}
+	return false
 }
