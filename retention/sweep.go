@@ -231,7 +231,7 @@ func (r *Keeper) eraseObjects(ctx context.Context, os ObjectStore, by privacy.Pr
 			t.Erased++
 		case errors.Is(err, privacy.ErrExists):
 			t.Done++
-		case errors.Is(err, privacy.ErrForbidden):
+		case heldBy(err):
 			// Rule G3: placed during the sweep; the store kept it.
 			t.Held++
 		case errors.Is(err, privacy.ErrNotFound):
@@ -245,6 +245,14 @@ func (r *Keeper) eraseObjects(ctx context.Context, os ObjectStore, by privacy.Pr
 		}
 	}
 	return nil
+}
+
+// heldBy reports whether err is a store's refusal because a legal hold or
+// a restriction keeps the object (rule G3), not any other refusal, such as
+// a database role without the privilege, which stops the sweep.
+func heldBy(err error) bool {
+	var pe *privacy.Error
+	return errors.Is(err, privacy.ErrForbidden) && errors.As(err, &pe) && (pe.Rule == privacy.G3 || pe.Rule == privacy.RuleRestriction)
 }
 
 // pruneAudit removes the audit events past their retention (rule N9)
