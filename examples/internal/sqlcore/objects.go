@@ -2,6 +2,7 @@ package sqlcore
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
@@ -177,13 +178,77 @@ func scanObjectProof(v Codec, row Row) (retention.ObjectProof, error) {
 	return p, err
 }
 
-// EraseObject implements retention.ObjectStore: in one write transaction,
-// after locking the subject's row as PlaceHold does, the checks of the
-// contract — a proof exists, the object is missing or another subject's,
-// it changed, what it outlives is still there, a standing hold keeps it
-// (rule G3) — then the deletion, the proof and the audit event.
+// EraseObject implements retention.ObjectStore: [Store.EraseObjects]
+// with one item.
 func (s Store) EraseObject(ctx context.Context, p retention.ObjectProof, e privacy.Event) error {
-	op := s.op("erase object")
+	res, err := s.eraseObjects(ctx, s.op("erase object"), []retention.ObjectProof{p}, []privacy.Event{e})
+	if err != nil {
+		return err
+	}
+	return res[0]
+}
+
+// EraseObjects implements retention.ObjectBatchStore: in one write
+// transaction, item by item in order, after locking the subject's row as
+// PlaceHold does, the checks of the contract — a proof exists, the object
+// is missing or another subject's, it changed, what it outlives is still
+// there, a standing hold keeps it (rule G3) — then the deletion and its
+// proof; at the end the audit events of what it erased.
+func (s Store) EraseObjects(ctx context.Context, proofs []retention.ObjectProof, events []privacy.Event) ([]error, error) {
+	return s.eraseObjects(ctx, s.op("erase objects"), proofs, events)
+}
+
+func (s Store) eraseObjects(ctx context.Context, op string, proofs []retention.ObjectProof, events []privacy.Event) ([]error, error) {
+	if len(proofs) != len(events) {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "one event per proof"}
+	}
+	for i := range proofs {
+		if err := checkObjectProof(op, &proofs[i], events[i]); err != nil {
+			return nil, err
+		}
+	}
+	if len(proofs) == 0 {
+		return []error{}, nil
+	}
+	var results []error
+	err := s.write(ctx, op, func(tx Conn) error {
+		results = make([]error, len(proofs))
+		var erased []privacy.Event
+		for i := range proofs {
+			err := s.eraseObject(ctx, tx, op, &proofs[i])
+			if err != nil && !refusal(err) {
+				return err // the database failed: the whole batch
+			}
+			if results[i] = err; err == nil {
+				erased = append(erased, events[i])
+			}
+		}
+		if len(erased) == 0 {
+			return nil
+		}
+		_, err := s.D.AppendEvents(ctx, tx, op, erased, true)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// refusal reports whether err is the refusal of one item, which leaves the
+// batch going: the contract's ErrExists, ErrNotFound, ErrConflict, or
+// ErrForbidden naming rule G3.
+func refusal(err error) bool {
+	var pe *privacy.Error
+	if !errors.As(err, &pe) {
+		return false
+	}
+	return errors.Is(err, privacy.ErrExists) || errors.Is(err, privacy.ErrNotFound) || errors.Is(err, privacy.ErrConflict) ||
+		errors.Is(err, privacy.ErrForbidden) && pe.Rule == privacy.G3
+}
+
+// checkObjectProof checks what of p and e reaches SQL.
+func checkObjectProof(op string, p *retention.ObjectProof, e privacy.Event) error {
 	if !p.Kind.Known() || p.Kind == privacy.DataAudit {
 		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "kind", Msg: "not a kind of object a sweep erases"}
 	}
@@ -201,35 +266,37 @@ func (s Store) EraseObject(ctx context.Context, p retention.ObjectProof, e priva
 	if err := sqladapter.CheckTime(op, "deleted", p.Deleted); err != nil {
 		return err
 	}
-	if err := sqladapter.CheckEvent(op, e); err != nil {
+	return sqladapter.CheckEvent(op, e)
+}
+
+// eraseObject erases one object inside tx: its refusal as a
+// *privacy.Error, nil when erased, any other error when the database
+// failed. Its checks only read, so a refusal leaves tx usable.
+func (s Store) eraseObject(ctx context.Context, tx Conn, op string, p *retention.ObjectProof) error {
+	q := &s.Q.Objects
+	if err := tx.QueryRow(ctx, s.Q.LockSubject, string(p.Subject)).Scan(new(int)); err != nil {
+		if noRows(err) {
+			return &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
+		}
 		return err
 	}
-	q := &s.Q.Objects
-	return s.write(ctx, op, func(tx Conn) error {
-		if err := tx.QueryRow(ctx, s.Q.LockSubject, string(p.Subject)).Scan(new(int)); err != nil {
-			return err
-		}
-		var done bool
-		if err := tx.QueryRow(ctx, q.ProofExists, string(p.Kind), p.ID).Scan(&done); err != nil {
-			return err
-		}
-		if done {
-			return &privacy.Error{Op: op, Kind: privacy.ErrExists, Msg: "the object has a proof of deletion"}
-		}
-		if err := s.checkObject(ctx, tx, op, &p); err != nil {
-			return err
-		}
-		if _, err := s.Exec(ctx, tx, op, q.Delete[p.Kind], p.ID); err != nil {
-			return s.D.Fail(op, err, privacy.ErrConflict)
-		}
-		if _, err := s.Exec(ctx, tx, op, q.InsertProof, string(p.Kind), p.ID, string(p.Subject), string(p.Case),
-			s.D.Time(p.Ended), sqladapter.EncodeDate(p.Due), s.D.Time(p.Deleted), string(p.Rule), string(p.Reason),
-			p.Citation, p.Policy, string(p.By)); err != nil {
-			return err
-		}
-		_, err := s.appendEvents(ctx, tx, op, []privacy.Event{e})
+	var done bool
+	if err := tx.QueryRow(ctx, q.ProofExists, string(p.Kind), p.ID).Scan(&done); err != nil {
 		return err
-	})
+	}
+	if done {
+		return &privacy.Error{Op: op, Kind: privacy.ErrExists, Msg: "the object has a proof of deletion"}
+	}
+	if err := s.checkObject(ctx, tx, op, p); err != nil {
+		return err
+	}
+	if _, err := s.Exec(ctx, tx, op, q.Delete[p.Kind], p.ID); err != nil {
+		return err
+	}
+	_, err := s.Exec(ctx, tx, op, q.InsertProof, string(p.Kind), p.ID, string(p.Subject), string(p.Case),
+		s.D.Time(p.Ended), sqladapter.EncodeDate(p.Due), s.D.Time(p.Deleted), string(p.Rule), string(p.Reason),
+		p.Citation, p.Policy, string(p.By))
+	return err
 }
 
 // checkObject is EraseObject's checks of the object itself, in tx.
@@ -315,4 +382,7 @@ func (s Store) checkObject(ctx context.Context, tx Conn, op string, p *retention
 	return nil
 }
 
-var _ retention.ObjectStore = Store{}
+var (
+	_ retention.ObjectStore      = Store{}
+	_ retention.ObjectBatchStore = Store{}
+)
