@@ -113,6 +113,21 @@ func AsObjectStore(store any) (ObjectStore, bool) {
 	return os, true
 }
 
+// ObjectBatchStore is an [ObjectStore] that erases a batch of objects in
+// one atomic step, as [BatchStore] does records: EraseObjects checks and
+// erases each item in order, as EraseObject would, so that an item sees
+// the deletions of the items before it (a case, then its subject), and
+// returns one result per item — nil when erased, else the refusal
+// EraseObject would give (ErrExists, ErrNotFound, ErrConflict, or
+// ErrForbidden naming rule G3) — with the proofs and audit events of the
+// erased items, all in one transaction. Any other error fails the whole
+// batch and changes nothing. A sweep sends its due objects in batches of
+// [Options].BatchSize: a database pays one transaction per batch.
+type ObjectBatchStore interface {
+	ObjectStore
+	EraseObjects(ctx context.Context, proofs []ObjectProof, events []privacy.Event) ([]error, error)
+}
+
 // AuditPruner is what a store implements so that sweeps remove audit
 // events after their retention (rule N9: at least 5 years). PruneAudit
 // deletes the events whose time is before `before` and appends the audit

@@ -212,39 +212,81 @@ func tallyOf(m map[privacy.DataKind]*KindTally, k privacy.DataKind) *KindTally {
 }
 
 // eraseObjects deletes the due objects, in order, each through
-// [ObjectStore.EraseObject] with its proof and audit event, the holds
-// and what the object outlives checked in the same atomic step (rules
-// R9, O12, N7, G3, G4).
+// [ObjectStore.EraseObject] — or a batch at a time through
+// [ObjectBatchStore.EraseObjects] — with its proof and audit event, the
+// holds and what the object outlives checked in the same atomic step
+// (rules R9, O12, N7, G3, G4).
 func (r *Keeper) eraseObjects(ctx context.Context, os ObjectStore, by privacy.Principal, now time.Time, due []ObjectSchedule,
 	tallies map[privacy.DataKind]*KindTally) error {
-	for i := range due {
+	proof := func(s *ObjectSchedule) (ObjectProof, privacy.Event) {
+		p := ObjectProof{Kind: s.Kind, ID: s.ID, Subject: s.Subject, Case: s.Case, Ended: s.Ended, Due: s.Due, Deleted: now,
+			Rule: s.Rule, Reason: s.Reason, Citation: s.Citation, Policy: r.rules.version, By: by.ID}
+		return p, r.event(by, now, privacy.EventDelete, s.Rule, s.Subject, s.Case, objectID(string(s.Kind)+":", s.ID))
+	}
+	bs, batched := os.(ObjectBatchStore)
+	for len(due) > 0 {
 		if err := ctx.Err(); err != nil {
 			return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Err: err}
 		}
-		s := &due[i]
-		p := ObjectProof{Kind: s.Kind, ID: s.ID, Subject: s.Subject, Case: s.Case, Ended: s.Ended, Due: s.Due, Deleted: now,
-			Rule: s.Rule, Reason: s.Reason, Citation: s.Citation, Policy: r.rules.version, By: by.ID}
-		e := r.event(by, now, privacy.EventDelete, s.Rule, s.Subject, s.Case, objectID(string(s.Kind)+":", s.ID))
-		t := tallyOf(tallies, s.Kind)
-		switch err := os.EraseObject(ctx, p, e); {
-		case err == nil:
-			t.Erased++
-		case errors.Is(err, privacy.ErrExists):
-			t.Done++
-		case errors.Is(err, privacy.ErrForbidden):
-			// Rule G3: placed during the sweep; the store kept it.
-			t.Held++
-		case errors.Is(err, privacy.ErrNotFound):
-			t.Vanished++
-		case errors.Is(err, privacy.ErrConflict):
-			// Changed, or what it outlives is still there (a record
-			// held meanwhile): the next sweep looks again.
-			t.Changed++
-		default:
-			return err
+		n := 1
+		if batched {
+			n = min(len(due), r.batch)
 		}
+		proofs, events := make([]ObjectProof, n), make([]privacy.Event, n)
+		for i := range n {
+			proofs[i], events[i] = proof(&due[i])
+		}
+		var results []error
+		if batched {
+			var err error
+			if results, err = bs.EraseObjects(ctx, proofs, events); err != nil {
+				return err
+			}
+			if len(results) != n {
+				return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Msg: "the store returned a result per item"}
+			}
+		} else {
+			results = []error{os.EraseObject(ctx, proofs[0], events[0])}
+		}
+		for i, err := range results {
+			if err := tallyObject(tallyOf(tallies, proofs[i].Kind), err); err != nil {
+				return err
+			}
+		}
+		due = due[n:]
 	}
 	return nil
+}
+
+// tallyObject counts the outcome err of erasing an object in t; it
+// returns err when it is a failure that stops the sweep.
+func tallyObject(t *KindTally, err error) error {
+	switch {
+	case err == nil:
+		t.Erased++
+	case errors.Is(err, privacy.ErrExists):
+		t.Done++
+	case heldBy(err):
+		// Rule G3: placed during the sweep; the store kept it.
+		t.Held++
+	case errors.Is(err, privacy.ErrNotFound):
+		t.Vanished++
+	case errors.Is(err, privacy.ErrConflict):
+		// Changed, or what it outlives is still there (a record held
+		// meanwhile): the next sweep looks again.
+		t.Changed++
+	default:
+		return err
+	}
+	return nil
+}
+
+// heldBy reports whether err is a store's refusal because a legal hold or
+// a restriction keeps the object (rule G3), not any other refusal, such as
+// a database role without the privilege, which stops the sweep.
+func heldBy(err error) bool {
+	var pe *privacy.Error
+	return errors.Is(err, privacy.ErrForbidden) && errors.As(err, &pe) && (pe.Rule == privacy.G3 || pe.Rule == privacy.RuleRestriction)
 }
 
 // pruneAudit removes the audit events past their retention (rule N9)

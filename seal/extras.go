@@ -156,7 +156,9 @@ func (s *Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]reten
 // destroyed at once, as after a sweep's last record ([Store.EraseRecord]),
 // so that no backup opens the subject's content from then on. A crash
 // between the two leaves a key whose subject is gone, which [Store.Reap]
-// destroys.
+// destroys. A sealed store takes a sweep's objects one at a time: it does
+// not pass retention.ObjectBatchStore on, whose batch must fail whole, for
+// a Backend without batches could not make a loop of its items atomic.
 func (s *Store) EraseObject(ctx context.Context, p retention.ObjectProof, e privacy.Event) error {
 	os, ok := retention.AsObjectStore(s.Backend)
 	if !ok {
@@ -231,3 +233,4 @@ func (s *Store) PruneAudit(ctx context.Context, before time.Time, e privacy.Even
 	return 0, &privacy.Error{Op: "seal: prune audit", Kind: privacy.ErrUnavailable, Err: errors.ErrUnsupported,
 		Msg: "the backend does not prune its audit trail"}
 }
+

@@ -53,6 +53,7 @@ func ExampleGrants() {
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".case_dated_after(text, timestamptz) TO "app";
 	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".holds, "dossierwacht".erasures TO "app";
 	// GRANT SELECT, INSERT ON "dossierwacht".proofs TO "app";
+	// GRANT SELECT ON "dossierwacht".object_proofs TO "app";
 	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants, "dossierwacht".requests TO "app";
 	// GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "app";
 	// GRANT SELECT, INSERT ON "dossierwacht".access_groups TO "app";
@@ -65,4 +66,17 @@ func ExampleGrants() {
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".lock_subject(text) TO "physician";
 	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants TO "physician";
 	// GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "physician";
+}
+
+func ExampleEraserGrants() {
+	grants, err := pgstore.EraserGrants("dossierwacht", "eraser")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, g := range grants {
+		fmt.Println(g + ";")
+	}
+	// Output:
+	// GRANT DELETE ON "dossierwacht".holds, "dossierwacht".erasures, "dossierwacht".consent_grants, "dossierwacht".requests, "dossierwacht".disclosures TO "eraser";
+	// GRANT SELECT, INSERT ON "dossierwacht".object_proofs TO "eraser";
 }

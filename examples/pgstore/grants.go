@@ -55,7 +55,8 @@ const appendChainedArgs = "bigint[], timestamptz[], text[], text[], text[], text
 // request) is given both: GRANT app, medical TO eraser. So is the role
 // that runs retention sweeps, and that computes schedules
 // (retention.Store's Dossier and Candidates list the entries of both
-// files, never their content).
+// files, never their content); a sweep also removes the other kinds of
+// stored data, for which [EraserGrants] gives the eraser its own rights.
 func Grants(schema, app, medical string) ([]string, error) {
 	if schema == "" {
 		schema = DefaultSchema
@@ -84,6 +85,7 @@ func Grants(schema, app, medical string) ([]string, error) {
 		`GRANT EXECUTE ON FUNCTION {schema}.case_dated_after(text, timestamptz) TO {app}`,
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.holds, {schema}.erasures TO {app}`,
 		`GRANT SELECT, INSERT ON {schema}.proofs TO {app}`,
+		`GRANT SELECT ON {schema}.object_proofs TO {app}`,
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.consent_grants, {schema}.requests TO {app}`,
 		`GRANT SELECT, INSERT ON {schema}.disclosures TO {app}`,
 		`GRANT SELECT, INSERT ON {schema}.access_groups TO {app}`,
@@ -97,6 +99,35 @@ func Grants(schema, app, medical string) ([]string, error) {
 		`GRANT EXECUTE ON FUNCTION {schema}.lock_subject(text) TO {medrole}`,
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.consent_grants TO {medrole}`,
 		`GRANT SELECT, INSERT ON {schema}.disclosures TO {medrole}`,
+	} {
+		out = append(out, r.Replace(g))
+	}
+	return out, nil
+}
+
+// EraserGrants returns the GRANT statements, beside [Grants], for the role
+// that runs retention sweeps, eraser (already given app and medical): a
+// sweep removes every kind of stored data when its rule says (issue 14;
+// rules R9, O12, N7, G3, G4), so the eraser deletes legal holds, erasure
+// requests, consent grants, subject requests and disclosure-log entries,
+// and writes the proofs of those deletions (object_proofs: read and insert
+// only). Neither the application's role nor the physicians' gets these:
+// they never delete a hold, and never rewrite the disclosure log.
+func EraserGrants(schema, eraser string) ([]string, error) {
+	if schema == "" {
+		schema = DefaultSchema
+	}
+	if !validSchema(schema) {
+		return nil, &privacy.Error{Op: "pgstore: eraser grants", Kind: privacy.ErrInvalid, Path: "schema", Msg: "malformed schema name"}
+	}
+	if eraser == "" {
+		return nil, &privacy.Error{Op: "pgstore: eraser grants", Kind: privacy.ErrInvalid, Path: "role", Msg: "missing"}
+	}
+	r := strings.NewReplacer("{schema}", pgx.Identifier{schema}.Sanitize(), "{eraser}", pgx.Identifier{eraser}.Sanitize())
+	var out []string
+	for _, g := range []string{
+		`GRANT DELETE ON {schema}.holds, {schema}.erasures, {schema}.consent_grants, {schema}.requests, {schema}.disclosures TO {eraser}`,
+		`GRANT SELECT, INSERT ON {schema}.object_proofs TO {eraser}`,
 	} {
 		out = append(out, r.Replace(g))
 	}

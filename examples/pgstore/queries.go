@@ -10,6 +10,8 @@ import (
 // once by [New]. Values reach them only as parameters ($1, $2, …).
 type queries struct {
 	version, insertMigration string
+	// obj are the statements of retention.ObjectStore (migration 0010).
+	obj sqlcore.ObjectQueries
 
 	createSubject, subject, subjectForUpdate, updateSubject, subjectExists, lockSubject string
 	deleteSubject                                                                       []string
@@ -142,6 +144,7 @@ func newQueries(r *strings.Replacer) queries {
 	q.con = newConsentQueries(r)
 	q.rts = newRightsQueries(r)
 	q.acc = newAccessQueries(r)
+	q.obj = sqlcore.SQLObjects(r.Replace)
 	q.core = q.coreQueries()
 	return q
 }
@@ -185,5 +188,7 @@ func (q *queries) coreQueries() sqlcore.Queries {
 		EndCoverage: q.con.endCoverage, RestsOnCoverage: q.con.restsOnCoverage,
 
 		Groups: q.acc.groups, GroupVersion: q.acc.groupVersion, InsertGroup: q.acc.insertGroup,
+
+		Objects: q.obj,
 	}
 }

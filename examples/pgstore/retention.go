@@ -66,7 +66,8 @@ func newRetentionQueries(r *strings.Replacer) retentionQueries {
 		WHERE c.subject_id = s.id AND r.created < $4 OFFSET 0)
 	OR EXISTS (SELECT 1 FROM {schema}.cases c JOIN {medical}.records r ON r.case_id = c.id
 		WHERE c.subject_id = s.id AND r.created < $4 OFFSET 0)
-	OR EXISTS (SELECT 1 FROM {schema}.erasures e WHERE e.subject_id = s.id AND e.decided < $5 OFFSET 0))
+	OR EXISTS (SELECT 1 FROM {schema}.erasures e WHERE e.subject_id = s.id AND e.decided < $5 OFFSET 0)
+	OR s.created < $7)
 ORDER BY s.id LIMIT $6`,
 
 		// The dossiers of a page of subjects, five queries whatever its
@@ -401,4 +402,26 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// The other kinds of stored data (issue 14): subjects, cases, holds,
+// erasure requests, grants, requests and disclosure-log entries, each
+// removed by a sweep when its rule says, with its proof and audit event in
+// one transaction that locks the subject's row first, as PlaceHold does,
+// so that no hold comes between the checks and the deletion (rule G3).
+var _ retention.ObjectStore = (*Store)(nil)
+
+// Objects implements [retention.ObjectStore].
+func (s *Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]retention.Object, error) {
+	return s.core().Objects(ctx, subject)
+}
+
+// EraseObject implements [retention.ObjectStore].
+func (s *Store) EraseObject(ctx context.Context, p retention.ObjectProof, e privacy.Event) error {
+	return s.core().EraseObject(ctx, p, e)
+}
+
+// ObjectProofs implements [retention.ObjectStore].
+func (s *Store) ObjectProofs(ctx context.Context, subject privacy.SubjectID) ([]retention.ObjectProof, error) {
+	return s.core().ObjectProofs(ctx, subject)
 }

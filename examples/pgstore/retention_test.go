@@ -56,6 +56,11 @@ func TestRetentionGrants(t *testing.T) {
 		t.Fatal(err)
 	}
 	grants = append(grants, "GRANT "+pgx.Identifier{app}.Sanitize()+", "+pgx.Identifier{medical}.Sanitize()+" TO "+pgx.Identifier{eraser}.Sanitize())
+	more, err := pgstore.EraserGrants(schema, eraser)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grants = append(grants, more...)
 	for _, g := range grants {
 		if _, err := owner.Exec(ctx, g); err != nil {
 			t.Fatalf("%s: %v", g, err)
@@ -111,6 +116,15 @@ func TestRetentionGrants(t *testing.T) {
 	}
 	if ps, err := appR.Proofs(ctx, "s-00000002"); err != nil || len(ps) != 10 {
 		t.Errorf("Proofs as app = %d, %v; want 10", len(ps), err)
+	}
+	// Rules R9, O12: the sweep removed the emptied cases and subjects too,
+	// with their proofs, which EraserGrants lets the eraser write; the
+	// application's role reads them.
+	if got := rep.Kind(privacy.DataSubject); got.Erased != 2 || got.Held != 1 {
+		t.Errorf("Sweep as eraser, subjects: %+v, want 2 erased, 1 held (G3)", got)
+	}
+	if ps, err := appR.ObjectProofs(ctx, "s-00000002"); err != nil || len(ps) != 2 {
+		t.Errorf("ObjectProofs as app = %v, %v; want the case's and the subject's", ps, err)
 	}
 	var n int
 	err = owner.QueryRow(ctx, `SELECT count(*) FROM information_schema.role_table_grants

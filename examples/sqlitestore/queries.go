@@ -39,7 +39,8 @@ const (
 	OR EXISTS (SELECT 1 FROM cases c WHERE c.subject_id = s.id AND c.closed < ?3)
 	OR EXISTS (SELECT 1 FROM cases c JOIN records r ON r.case_id = c.id WHERE c.subject_id = s.id AND r.created < ?4)
 	OR EXISTS (SELECT 1 FROM cases c JOIN medical_records r ON r.case_id = c.id WHERE c.subject_id = s.id AND r.created < ?4)
-	OR EXISTS (SELECT 1 FROM erasures e WHERE e.subject_id = s.id AND e.decided < ?5))
+	OR EXISTS (SELECT 1 FROM erasures e WHERE e.subject_id = s.id AND e.decided < ?5)
+	OR s.created < ?7)
 ORDER BY s.id LIMIT ?6`
 
 	// The dossiers of a page of subjects, whose IDs come as one JSON
@@ -235,5 +236,7 @@ var (
 		Groups:       qGroups,
 		GroupVersion: qGroupVersion,
 		InsertGroup:  `INSERT INTO access_groups (employer, version, members) VALUES (?, ?, ?)`,
+
+		Objects: sqlcore.SQLObjects(inFile),
 	}
 )

@@ -80,3 +80,25 @@ func (s *Store) Proof(ctx context.Context, id privacy.RecordID) (retention.Proof
 func (s *Store) Proofs(ctx context.Context, subject privacy.SubjectID) ([]retention.Proof, error) {
 	return s.core().Proofs(ctx, subject)
 }
+
+// The other kinds of stored data (issue 14): subjects, cases, holds,
+// erasure requests, grants, requests and disclosure-log entries, each
+// removed by a sweep when its rule says, with its proof and audit event in
+// one transaction that locks the subject's row first, as PlaceHold does,
+// so that no hold comes between the checks and the deletion (rule G3).
+var _ retention.ObjectStore = (*Store)(nil)
+
+// Objects implements [retention.ObjectStore].
+func (s *Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]retention.Object, error) {
+	return s.core().Objects(ctx, subject)
+}
+
+// EraseObject implements [retention.ObjectStore].
+func (s *Store) EraseObject(ctx context.Context, p retention.ObjectProof, e privacy.Event) error {
+	return s.core().EraseObject(ctx, p, e)
+}
+
+// ObjectProofs implements [retention.ObjectStore].
+func (s *Store) ObjectProofs(ctx context.Context, subject privacy.SubjectID) ([]retention.ObjectProof, error) {
+	return s.core().ObjectProofs(ctx, subject)
+}

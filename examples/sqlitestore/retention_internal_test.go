@@ -27,9 +27,9 @@ func TestRetentionIndexes(t *testing.T) {
 		want        []string
 		args        []any
 	}{
-		{"Candidates", qCandidates, []string{"subjects_employment_ended (id>?)", "cases_closed (subject_id=? AND closed<?)",
+		{"Candidates", qCandidates, []string{"subjects_retention (id>?)", "cases_closed (subject_id=? AND closed<?)",
 			"records_case (case_id=? AND created<?)", "medical_records_case (case_id=? AND created<?)",
-			"erasures_decided (subject_id=? AND decided<?)"}, []any{"s-1", 1, 1, 1, 1, 10}},
+			"erasures_decided (subject_id=? AND decided<?)"}, []any{"s-1", 1, 1, 1, 1, 10, 1}},
 		{"DossierSubjects", qDossierSubjects, []string{"subjects"}, []any{list}},
 		{"DossierCases", qDossierCases, []string{"cases_subject (subject_id=?)"}, []any{list}},
 		{"DossierEntries", ordinaryEntries.entries, []string{"records_case (case_id=?)"}, []any{list}},

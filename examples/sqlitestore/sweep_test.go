@@ -233,7 +233,9 @@ func TestSweepCrash(t *testing.T) {
 			t.Fatalf("audit event %d of %q: prev %x (want %x), hash verifies %t", e.Seq, e.Subject, e.Prev[:4], h.hash[:4], e.ComputeHash() == e.Hash)
 		}
 		heads[e.Subject] = head{e.Seq, e.Hash}
-		if e.Action == privacy.EventDelete {
+		// The sweep removes the subjects and cases it emptied too, each
+		// with a delete event of its own ("case:…", "subject:…").
+		if e.Action == privacy.EventDelete && !isObjectEvent(e.Object) {
 			deletes[e.Object]++
 		}
 	}
@@ -311,6 +313,24 @@ func BenchmarkSweep1M(b *testing.B) {
 		for range b.N {
 			s := fresh(b)
 			r, err := retention.New(s, privacy.Strict(), &retention.Options{BatchSize: 4096, PageSize: 512})
+			if err != nil {
+				b.Fatal(err)
+			}
+			rep, err := r.Sweep(ctx, sweeper, sweepNow)
+			if err != nil || rep.Erased != n {
+				b.Fatalf("Sweep = %+v, %v; want %d erased", rep, err, n)
+			}
+		}
+		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
+	})
+	// The same sweep of the records alone, as sweeps were before issue
+	// 14: "library" above also removes each emptied case and subject, with
+	// its proof and audit event, which the hand-written SQL below does not.
+	b.Run("library-records-only", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			s := fresh(b)
+			r, err := retention.New(recordsOnly{s}, privacy.Strict(), &retention.Options{BatchSize: 4096, PageSize: 512})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -399,4 +419,26 @@ FROM `+f.table+` WHERE `+f.due)
 		b.Fatal(err)
 	}
 	return deleted
+}
+
+// isObjectEvent reports whether an audit event's object names a stored
+// object besides a record, as a sweep's deletion of it does
+// ("subject:s-1").
+func isObjectEvent(object string) bool {
+	for _, k := range privacy.DataKinds() {
+		if strings.HasPrefix(object, string(k)+":") {
+			return true
+		}
+	}
+	return false
+}
+
+// recordsOnly hides a store's retention.ObjectStore: a sweep through it
+// removes records only.
+type recordsOnly struct{ sweepStore }
+
+// sweepStore is a store that deletes records in batches.
+type sweepStore interface {
+	retention.Store
+	retention.BatchStore
 }

@@ -2,11 +2,13 @@ package retentiontest
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/privacytest"
 	"github.com/dossierwacht/dossierwacht/retention"
 )
 
@@ -18,6 +20,7 @@ var objectCases = []kitCase{
 	{"G3_HoldKeepsEveryKind", testHoldKeepsEveryKind},
 	{"R9_StatuteKeepsCaseAndSubject", testStatuteKeepsCase},
 	{"G3_EraseObjectChecks", testEraseObjectChecks},
+	{"ObjectAtomicFault", testObjectAtomicFault},
 }
 
 // longAfter is when every period of the objects world has run: the case
@@ -247,5 +250,65 @@ func testEraseObjectChecks(t *testing.T, e *env) {
 		os.EraseObject(e.ctx, proof(privacy.DataErasure, string(erasure.ID), erasure.Decided), ev("erasure:"+string(erasure.ID))))
 	if p, err := os.ObjectProofs(e.ctx, "s-o"); err != nil || len(p) != 1 {
 		t.Errorf("ObjectProofs = %v, %v; want the lifted hold's only", p, err)
+	}
+}
+
+// Atomicity: an EraseObject that fails halfway leaves the object, writes
+// no proof and no audit event; a batch of EraseObjects that fails in its
+// second item leaves the first as it was too.
+func testObjectAtomicFault(t *testing.T, e *env) {
+	os := e.objectStore(t)
+	fi, ok := e.s.(privacytest.FaultInjector)
+	if !ok {
+		t.Skip("the adapter does not implement privacytest.FaultInjector")
+	}
+	e.objectsWorld(t, false)
+	d, err := e.s.Dossier(e.ctx, "s-o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, x := d.Holds[0], d.Erasures[0]
+	ev := func(obj string) privacy.Event {
+		return privacy.Event{Time: longAfter, Principal: sweeper.ID, Role: sweeper.Role, Action: privacy.EventDelete,
+			Outcome: privacy.OutcomeAllowed, Rule: privacy.G3, Subject: "s-o", Object: obj}
+	}
+	holdProof := retention.ObjectProof{Kind: privacy.DataHold, ID: string(h.ID), Subject: "s-o", Case: h.Case, Ended: h.Lifted,
+		Deleted: longAfter, Rule: privacy.G3, Reason: retention.ReasonMaximum, Citation: "AVG art. 5(2)", Policy: "strict@1.0.0", By: sweeper.ID}
+	erasureProof := retention.ObjectProof{Kind: privacy.DataErasure, ID: string(x.ID), Subject: "s-o", Ended: x.Decided,
+		Deleted: longAfter, Rule: privacy.O13, Reason: retention.ReasonMaximum, Citation: "AVG art. 17(1)", Policy: "strict@1.0.0", By: sweeper.ID}
+	before, _ := e.events(t)
+	unchanged := func(what string) {
+		t.Helper()
+		if _, err := e.s.Hold(e.ctx, h.ID); err != nil {
+			t.Errorf("%s: the hold is gone: %v", what, err)
+		}
+		if d, err := e.s.Dossier(e.ctx, "s-o"); err != nil || len(d.Erasures) != 1 {
+			t.Errorf("%s: the erasure request is gone (%v)", what, err)
+		}
+		if ps, err := os.ObjectProofs(e.ctx, "s-o"); err != nil || len(ps) != 0 {
+			t.Errorf("%s: proofs %v, %v; want none", what, ps, err)
+		}
+	}
+	for n := range 3 {
+		fi.FailAfter(n)
+		what := fmt.Sprintf("EraseObject(fault after %d rows)", n)
+		wantKind(t, what, os.EraseObject(e.ctx, holdProof, ev("hold:"+string(h.ID))), privacy.ErrUnavailable)
+		fi.FailAfter(-1)
+		unchanged(what)
+	}
+	if bs, ok := os.(retention.ObjectBatchStore); ok {
+		// The first item is a deletion and a proof: the third row fails.
+		fi.FailAfter(2)
+		_, err := bs.EraseObjects(e.ctx, []retention.ObjectProof{erasureProof, holdProof},
+			[]privacy.Event{ev("erasure:" + string(x.ID)), ev("hold:" + string(h.ID))})
+		fi.FailAfter(-1)
+		wantKind(t, "EraseObjects(fault in the second item)", err, privacy.ErrUnavailable)
+		unchanged("EraseObjects(fault in the second item)")
+	}
+	if after, ok := e.events(t); ok && len(after) != len(before) {
+		t.Errorf("failed erasures appended %d audit events", len(after)-len(before))
+	}
+	if err := os.EraseObject(e.ctx, holdProof, ev("hold:"+string(h.ID))); err != nil {
+		t.Fatalf("EraseObject after disarming: %v", err)
 	}
 }

@@ -95,6 +95,7 @@ func CheckQuery(op string, q retention.Query) error {
 	c.time("employment-ended-before", q.EmploymentEndedBefore)
 	c.time("created-before", q.CreatedBefore)
 	c.time("erased-before", q.ErasedBefore)
+	c.time("subject-created-before", q.SubjectCreatedBefore)
 	return c.err
 }
 

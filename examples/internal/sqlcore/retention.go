@@ -136,7 +136,8 @@ func (s Store) Candidates(ctx context.Context, q retention.Query) ([]retention.D
 	err := s.D.Snapshot(ctx, func(tx Conn) error {
 		var page []string
 		rows, err := tx.Query(ctx, s.Q.Candidates, string(q.After), s.D.Time(q.EmploymentEndedBefore),
-			s.D.Time(q.ClosedBefore), s.D.Time(q.CreatedBefore), s.D.Time(q.ErasedBefore), q.Limit)
+			s.D.Time(q.ClosedBefore), s.D.Time(q.CreatedBefore), s.D.Time(q.ErasedBefore), q.Limit,
+			s.D.Time(q.SubjectCreatedBefore))
 		err = each(rows, err, func(row Row) error {
 			var id string
 			err := row.Scan(&id)

@@ -139,6 +139,9 @@ type Queries struct {
 	// (employer: the latest version, 0 for none); InsertGroup (employer,
 	// version, members).
 	Groups, GroupVersion, InsertGroup string
+
+	// Objects are the statements of retention.ObjectStore ([SQLObjects]).
+	Objects ObjectQueries
 }
 
 // File are the statements of one compartment of records: the ordinary

@@ -1,0 +1,388 @@
+package sqlcore
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
+	"github.com/dossierwacht/dossierwacht/rights"
+)
+
+// ObjectQueries are the statements of retention.ObjectStore (migration
+// 0050): the proofs of deleted objects besides records, what a sweep reads
+// of each kind of object, and its deletion.
+type ObjectQueries struct {
+	// ProofExists (kind, id: bool); InsertProof (the columns of
+	// ObjectProofColumns); Proofs (subject: the ObjectProofColumns in
+	// order).
+	ProofExists, InsertProof, Proofs string
+	// Requests (subject: id, status, history) lists a subject's requests.
+	Requests string
+	// Ended (id: subject_id, then the object's ended columns) per kind:
+	// a disclosure's time; a grant's end and revocation; a request's
+	// status and history; an erasure's decision; a hold's lifting; a
+	// case's closing; a subject's end of employment.
+	Ended map[privacy.DataKind]string
+	// Delete (id) per kind.
+	Delete map[privacy.DataKind]string
+	// CaseHasRecords (case: bool) in either file; SubjectHasData
+	// (subject: bool): a case, hold, erasure, grant, disclosure or request.
+	CaseHasRecords, SubjectHasData string
+}
+
+// ObjectProofColumns are the columns of the object_proofs table.
+const ObjectProofColumns = `kind, id, subject_id, case_id, ended, due, deleted, rule, reason, citation, policy, by_principal`
+
+// SQLObjects returns the statements of [ObjectQueries], rendered by
+// render (see the comment of the SQL constants).
+func SQLObjects(render func(string) string) ObjectQueries {
+	q := ObjectQueries{
+		ProofExists: `SELECT EXISTS (SELECT 1 FROM {schema}.object_proofs WHERE kind = $1 AND id = $2)`,
+		InsertProof: `INSERT INTO {schema}.object_proofs (` + ObjectProofColumns + `)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		Proofs:   `SELECT ` + ObjectProofColumns + ` FROM {schema}.object_proofs WHERE subject_id = $1 ORDER BY seq`,
+		Requests: `SELECT id, status, history FROM {schema}.requests WHERE subject_id = $1 ORDER BY received, id`,
+		Ended: map[privacy.DataKind]string{
+			privacy.DataDisclosure: `SELECT subject_id, at FROM {schema}.disclosures WHERE id = $1`,
+			privacy.DataGrant:      `SELECT subject_id, valid_until, revoked FROM {schema}.consent_grants WHERE id = $1`,
+			privacy.DataRequest:    `SELECT subject_id, status, history FROM {schema}.requests WHERE id = $1`,
+			privacy.DataErasure:    `SELECT subject_id, decided FROM {schema}.erasures WHERE id = $1`,
+			privacy.DataHold:       `SELECT subject_id, lifted FROM {schema}.holds WHERE id = $1`,
+			privacy.DataCase:       `SELECT subject_id, closed FROM {schema}.cases WHERE id = $1`,
+			privacy.DataSubject:    `SELECT id, employment_ended FROM {schema}.subjects WHERE id = $1`,
+		},
+		Delete: map[privacy.DataKind]string{
+			privacy.DataDisclosure: `DELETE FROM {schema}.disclosures WHERE id = $1`,
+			privacy.DataGrant:      `DELETE FROM {schema}.consent_grants WHERE id = $1`,
+			privacy.DataRequest:    `DELETE FROM {schema}.requests WHERE id = $1`,
+			privacy.DataErasure:    `DELETE FROM {schema}.erasures WHERE id = $1`,
+			privacy.DataHold:       `DELETE FROM {schema}.holds WHERE id = $1`,
+			privacy.DataCase:       `DELETE FROM {schema}.cases WHERE id = $1`,
+			privacy.DataSubject:    `DELETE FROM {schema}.subjects WHERE id = $1`,
+		},
+		CaseHasRecords: `SELECT EXISTS (SELECT 1 FROM {schema}.records WHERE case_id = $1)
+	OR EXISTS (SELECT 1 FROM {medical}.records WHERE case_id = $1)`,
+		SubjectHasData: `SELECT EXISTS (SELECT 1 FROM {schema}.cases WHERE subject_id = $1)
+	OR EXISTS (SELECT 1 FROM {schema}.holds WHERE subject_id = $1)
+	OR EXISTS (SELECT 1 FROM {schema}.erasures WHERE subject_id = $1)
+	OR EXISTS (SELECT 1 FROM {schema}.consent_grants WHERE subject_id = $1)
+	OR EXISTS (SELECT 1 FROM {schema}.disclosures WHERE subject_id = $1)
+	OR EXISTS (SELECT 1 FROM {schema}.requests WHERE subject_id = $1)`,
+	}
+	for _, p := range []*string{&q.ProofExists, &q.InsertProof, &q.Proofs, &q.Requests, &q.CaseHasRecords, &q.SubjectHasData} {
+		*p = render(*p)
+	}
+	for k := range q.Ended {
+		q.Ended[k] = render(q.Ended[k])
+		q.Delete[k] = render(q.Delete[k])
+	}
+	return q
+}
+
+// grantEnded is when a grant ends for retention: revoked or run out,
+// whichever first; zero while it lasts.
+func grantEnded(until, revoked time.Time) time.Time {
+	if !until.IsZero() && (revoked.IsZero() || until.Before(revoked)) {
+		return until
+	}
+	return revoked
+}
+
+// requestEnded is when a request ends for retention: its final step; zero
+// while it is open.
+func requestEnded(status string, history string) (time.Time, error) {
+	if !rights.Status(status).Final() {
+		return time.Time{}, nil
+	}
+	steps, err := sqladapter.DecodeHistory([]byte(history))
+	if err != nil || len(steps) == 0 {
+		return time.Time{}, err
+	}
+	return steps[len(steps)-1].At, nil
+}
+
+// Objects implements retention.ObjectStore: the subject's disclosure-log
+// entries, grants and requests.
+func (s Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]retention.Object, error) {
+	op := s.op("objects")
+	if err := sqladapter.CheckID(op, "subject", string(subject)); err != nil {
+		return nil, err
+	}
+	ds, err := s.SubjectDisclosures(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := s.SubjectGrants(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	var out []retention.Object
+	for _, d := range ds {
+		o := retention.Object{Kind: privacy.DataDisclosure, ID: string(d.ID), Subject: d.Subject, Case: d.Case, Ended: d.At}
+		for _, it := range d.Items {
+			if it.Record != "" {
+				o.Records = append(o.Records, it.Record)
+			}
+		}
+		for _, g := range d.Grants {
+			o.RestsOn = append(o.RestsOn, string(g))
+		}
+		out = append(out, o)
+	}
+	for _, g := range gs {
+		out = append(out, retention.Object{Kind: privacy.DataGrant, ID: string(g.ID), Subject: g.Subject, Case: g.Case,
+			Ended: grantEnded(g.Until, g.Revoked)})
+	}
+	rows, err := s.D.Reader(ctx, true).Query(ctx, s.Q.Objects.Requests, string(subject))
+	err = each(rows, err, func(row Row) error {
+		var id, status, history string
+		if err := row.Scan(&id, &status, &history); err != nil {
+			return err
+		}
+		ended, err := requestEnded(status, history)
+		out = append(out, retention.Object{Kind: privacy.DataRequest, ID: id, Subject: subject, Ended: ended})
+		return err
+	})
+	if err != nil {
+		return nil, s.fail(op, err)
+	}
+	return out, nil
+}
+
+// ObjectProofs implements retention.ObjectStore.
+func (s Store) ObjectProofs(ctx context.Context, subject privacy.SubjectID) ([]retention.ObjectProof, error) {
+	op := s.op("object proofs")
+	if err := sqladapter.CheckID(op, "subject", string(subject)); err != nil {
+		return nil, err
+	}
+	rows, err := s.D.Reader(ctx, true).Query(ctx, s.Q.Objects.Proofs, string(subject))
+	out, err := collect(rows, err, scanObjectProof, s.D)
+	if err != nil {
+		return nil, s.fail(op, err)
+	}
+	return out, nil
+}
+
+func scanObjectProof(v Codec, row Row) (retention.ObjectProof, error) {
+	var p retention.ObjectProof
+	var due *string
+	if err := row.Scan(&p.Kind, &p.ID, &p.Subject, &p.Case, v.ScanTime(&p.Ended), &due, v.ScanTime(&p.Deleted), &p.Rule,
+		&p.Reason, &p.Citation, &p.Policy, &p.By); err != nil {
+		return retention.ObjectProof{}, err
+	}
+	var err error
+	p.Due, err = sqladapter.DecodeDate(deref(due))
+	return p, err
+}
+
+// EraseObject implements retention.ObjectStore: [Store.EraseObjects]
+// with one item.
+func (s Store) EraseObject(ctx context.Context, p retention.ObjectProof, e privacy.Event) error {
+	res, err := s.eraseObjects(ctx, s.op("erase object"), []retention.ObjectProof{p}, []privacy.Event{e})
+	if err != nil {
+		return err
+	}
+	return res[0]
+}
+
+// EraseObjects implements retention.ObjectBatchStore: in one write
+// transaction, item by item in order, after locking the subject's row as
+// PlaceHold does, the checks of the contract — a proof exists, the object
+// is missing or another subject's, it changed, what it outlives is still
+// there, a standing hold keeps it (rule G3) — then the deletion and its
+// proof; at the end the audit events of what it erased.
+func (s Store) EraseObjects(ctx context.Context, proofs []retention.ObjectProof, events []privacy.Event) ([]error, error) {
+	return s.eraseObjects(ctx, s.op("erase objects"), proofs, events)
+}
+
+func (s Store) eraseObjects(ctx context.Context, op string, proofs []retention.ObjectProof, events []privacy.Event) ([]error, error) {
+	if len(proofs) != len(events) {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "one event per proof"}
+	}
+	for i := range proofs {
+		if err := checkObjectProof(op, &proofs[i], events[i]); err != nil {
+			return nil, err
+		}
+	}
+	if len(proofs) == 0 {
+		return []error{}, nil
+	}
+	var results []error
+	err := s.write(ctx, op, func(tx Conn) error {
+		results = make([]error, len(proofs))
+		var erased []privacy.Event
+		for i := range proofs {
+			err := s.eraseObject(ctx, tx, op, &proofs[i])
+			if err != nil && !refusal(err) {
+				return err // the database failed: the whole batch
+			}
+			if results[i] = err; err == nil {
+				erased = append(erased, events[i])
+			}
+		}
+		if len(erased) == 0 {
+			return nil
+		}
+		_, err := s.D.AppendEvents(ctx, tx, op, erased, true)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// refusal reports whether err is the refusal of one item, which leaves the
+// batch going: the contract's ErrExists, ErrNotFound, ErrConflict, or
+// ErrForbidden naming rule G3.
+func refusal(err error) bool {
+	var pe *privacy.Error
+	if !errors.As(err, &pe) {
+		return false
+	}
+	return errors.Is(err, privacy.ErrExists) || errors.Is(err, privacy.ErrNotFound) || errors.Is(err, privacy.ErrConflict) ||
+		errors.Is(err, privacy.ErrForbidden) && pe.Rule == privacy.G3
+}
+
+// checkObjectProof checks what of p and e reaches SQL.
+func checkObjectProof(op string, p *retention.ObjectProof, e privacy.Event) error {
+	if !p.Kind.Known() || p.Kind == privacy.DataAudit {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "kind", Msg: "not a kind of object a sweep erases"}
+	}
+	if err := sqladapter.CheckID(op, "id", p.ID); err != nil {
+		return err
+	}
+	if err := sqladapter.CheckID(op, "subject", string(p.Subject)); err != nil {
+		return err
+	}
+	if p.Case != "" {
+		if err := sqladapter.CheckID(op, "case", string(p.Case)); err != nil {
+			return err
+		}
+	}
+	if err := sqladapter.CheckTime(op, "deleted", p.Deleted); err != nil {
+		return err
+	}
+	return sqladapter.CheckEvent(op, e)
+}
+
+// eraseObject erases one object inside tx: its refusal as a
+// *privacy.Error, nil when erased, any other error when the database
+// failed. Its checks only read, so a refusal leaves tx usable.
+func (s Store) eraseObject(ctx context.Context, tx Conn, op string, p *retention.ObjectProof) error {
+	q := &s.Q.Objects
+	if err := tx.QueryRow(ctx, s.Q.LockSubject, string(p.Subject)).Scan(new(int)); err != nil {
+		if noRows(err) {
+			return &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
+		}
+		return err
+	}
+	var done bool
+	if err := tx.QueryRow(ctx, q.ProofExists, string(p.Kind), p.ID).Scan(&done); err != nil {
+		return err
+	}
+	if done {
+		return &privacy.Error{Op: op, Kind: privacy.ErrExists, Msg: "the object has a proof of deletion"}
+	}
+	if err := s.checkObject(ctx, tx, op, p); err != nil {
+		return err
+	}
+	if _, err := s.Exec(ctx, tx, op, q.Delete[p.Kind], p.ID); err != nil {
+		return err
+	}
+	_, err := s.Exec(ctx, tx, op, q.InsertProof, string(p.Kind), p.ID, string(p.Subject), string(p.Case),
+		s.D.Time(p.Ended), sqladapter.EncodeDate(p.Due), s.D.Time(p.Deleted), string(p.Rule), string(p.Reason),
+		p.Citation, p.Policy, string(p.By))
+	return err
+}
+
+// checkObject is EraseObject's checks of the object itself, in tx.
+func (s Store) checkObject(ctx context.Context, tx Conn, op string, p *retention.ObjectProof) error {
+	q := &s.Q.Objects
+	notFound := &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
+	conflict := func(msg string) error { return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: msg} }
+	var subject string
+	var ended time.Time
+	var err error
+	row := tx.QueryRow(ctx, q.Ended[p.Kind], p.ID)
+	switch p.Kind {
+	case privacy.DataGrant:
+		var until, revoked time.Time
+		err = row.Scan(&subject, s.D.ScanTime(&until), s.D.ScanTime(&revoked))
+		ended = grantEnded(until, revoked)
+	case privacy.DataRequest:
+		var status, history string
+		if err = row.Scan(&subject, &status, &history); err == nil {
+			ended, err = requestEnded(status, history)
+		}
+	default:
+		err = row.Scan(&subject, s.D.ScanTime(&ended))
+	}
+	if noRows(err) {
+		return notFound
+	}
+	if err != nil {
+		return err
+	}
+	if subject != string(p.Subject) {
+		return notFound
+	}
+	hs, err := s.SubjectHolds(ctx, tx, p.Subject)
+	if err != nil {
+		return err
+	}
+	switch p.Kind {
+	case privacy.DataHold:
+		if ended.IsZero() {
+			// Rule G3: a standing hold is kept with what it keeps.
+			return sqladapter.Held(op, "the hold stands")
+		}
+	case privacy.DataCase:
+		// Rule G3: a hold of the case, of its subject or of one of its
+		// records keeps it.
+		if err := s.checkCaseHolds(ctx, tx, op, p.Subject, privacy.CaseID(p.ID)); err != nil {
+			return err
+		}
+	case privacy.DataSubject:
+		if err := s.checkSubjectHolds(ctx, tx, op, p.Subject); err != nil {
+			return err
+		}
+	default:
+		// Rule G3: a hold of the subject's whole data keeps every object
+		// of it, a hold of a case that case's objects.
+		for i := range hs {
+			if hs[i].HoldsSubject() || (p.Case != "" && hs[i].Case == p.Case) {
+				return sqladapter.Held(op, "a legal hold keeps it")
+			}
+		}
+	}
+	if !ended.Equal(p.Ended) {
+		return conflict("changed since it was scheduled")
+	}
+	var left bool
+	switch p.Kind {
+	case privacy.DataCase:
+		if err := tx.QueryRow(ctx, q.CaseHasRecords, p.ID).Scan(&left); err != nil {
+			return err
+		}
+		if left {
+			return conflict("the case still has records")
+		}
+	case privacy.DataSubject:
+		if err := tx.QueryRow(ctx, q.SubjectHasData, p.ID).Scan(&left); err != nil {
+			return err
+		}
+		if left {
+			return conflict("the subject still has other data")
+		}
+	}
+	return nil
+}
+
+var (
+	_ retention.ObjectStore      = Store{}
+	_ retention.ObjectBatchStore = Store{}
+)
