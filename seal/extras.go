@@ -233,4 +233,3 @@ func (s *Store) PruneAudit(ctx context.Context, before time.Time, e privacy.Even
 	return 0, &privacy.Error{Op: "seal: prune audit", Kind: privacy.ErrUnavailable, Err: errors.ErrUnsupported,
 		Msg: "the backend does not prune its audit trail"}
 }
-
