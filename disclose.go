@@ -223,17 +223,14 @@ func (s *Service) package_(ctx context.Context, req *consent.Request, rule priva
 // disclosure log says received the records it deletes.
 type recipients struct{ s *Service }
 
-// Recipients implements retention.Recipients.
-func (r recipients) Recipients(ctx context.Context, records []privacy.RecordID) (map[privacy.RecordID][]retention.Recipient, error) {
+// Recipients implements retention.Recipients from the schedules alone:
+// the record's subject and category, never its content, which a store may
+// fail to give back (a value that will not open) — and a sweep must delete
+// what is due all the same (O12).
+func (r recipients) Recipients(ctx context.Context, records []retention.Schedule) (map[privacy.RecordID][]retention.Recipient, error) {
 	out := map[privacy.RecordID][]retention.Recipient{}
-	for _, id := range records {
-		rec, err := r.s.store.Record(ctx, id)
-		if errors.Is(err, privacy.ErrNotFound) {
-			rec, err = r.s.store.MedicalRecord(ctx, id)
-		}
-		if err != nil {
-			return nil, err
-		}
+	for _, rec := range records {
+		id := rec.Record
 		notices, err := r.s.registry.Notify(ctx, rec.Subject, consent.Item{Category: rec.Category, Record: id})
 		if err != nil {
 			return nil, err

@@ -129,14 +129,19 @@ type Query struct {
 // G4, GDPR art. 19). Package consent's disclosure log provides it; a nil
 // Recipients means no notification list. Records no one received are left
 // out of the map.
+//
+// A sweep names each record by its schedule — record, subject, case,
+// category — so that the lookup never reads the record itself: content a
+// store cannot give back (a value that will not open, package seal) must
+// not keep a sweep from deleting what is due (O12).
 type Recipients interface {
-	Recipients(ctx context.Context, records []privacy.RecordID) (map[privacy.RecordID][]Recipient, error)
+	Recipients(ctx context.Context, records []Schedule) (map[privacy.RecordID][]Recipient, error)
 }
 
 // RecipientsFunc adapts a function to [Recipients].
-type RecipientsFunc func(ctx context.Context, records []privacy.RecordID) (map[privacy.RecordID][]Recipient, error)
+type RecipientsFunc func(ctx context.Context, records []Schedule) (map[privacy.RecordID][]Recipient, error)
 
 // Recipients calls f.
-func (f RecipientsFunc) Recipients(ctx context.Context, records []privacy.RecordID) (map[privacy.RecordID][]Recipient, error) {
+func (f RecipientsFunc) Recipients(ctx context.Context, records []Schedule) (map[privacy.RecordID][]Recipient, error) {
 	return f(ctx, records)
 }

@@ -412,13 +412,13 @@ func (r *Keeper) erase(ctx context.Context, by privacy.Principal, now time.Time,
 	}
 	var sent map[privacy.RecordID][]Recipient
 	if r.recipients != nil {
-		ids := make([]privacy.RecordID, len(batch))
+		scheds := make([]Schedule, len(batch))
 		for i := range batch {
-			ids[i] = batch[i].s.Record
+			scheds[i] = batch[i].s
 		}
 		var err error
 		// Rule G4: the recipients of erased records are told.
-		if sent, err = r.recipients.Recipients(ctx, ids); err != nil {
+		if sent, err = r.recipients.Recipients(ctx, scheds); err != nil {
 			return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Rule: privacy.G4, Msg: "recipients lookup failed", Err: err}
 		}
 	}

@@ -760,7 +760,7 @@ func testHoldDuringSweep(t *testing.T, e *env) {
 	e.world(t)
 	var r *retention.Keeper
 	placed := false
-	hook := retention.RecipientsFunc(func(ctx context.Context, ids []privacy.RecordID) (map[privacy.RecordID][]retention.Recipient, error) {
+	hook := retention.RecipientsFunc(func(ctx context.Context, _ []retention.Schedule) (map[privacy.RecordID][]retention.Recipient, error) {
 		if !placed {
 			placed = true
 			if _, err := r.PlaceHold(ctx, officer, retention.Hold{ID: "h-late", Subject: "s-1", Case: "c-1",
@@ -1255,7 +1255,7 @@ func testRecipients(t *testing.T, e *env) {
 	e.world(t)
 	insurer := retention.Recipient{Kind: privacy.PartyInsurer, Party: "insurer-1"}
 	uwv := retention.Recipient{Kind: privacy.PartyUWV}
-	log := retention.RecipientsFunc(func(_ context.Context, ids []privacy.RecordID) (map[privacy.RecordID][]retention.Recipient, error) {
+	log := retention.RecipientsFunc(func(context.Context, []retention.Schedule) (map[privacy.RecordID][]retention.Recipient, error) {
 		return map[privacy.RecordID][]retention.Recipient{"n-1": {insurer, uwv}, "n-2": {uwv}, "f-1": {uwv}}, nil
 	})
 	r, err := retention.New(e.rs, privacy.Strict(), &retention.Options{Recipients: log, BatchSize: 1})
@@ -1285,7 +1285,7 @@ func testRecipients(t *testing.T, e *env) {
 	if err := e.d.CloseCase(e.ctx, act(closed), "c-3"); err != nil {
 		t.Fatalf("CloseCase(c-3): %v", err)
 	}
-	failing := retention.RecipientsFunc(func(context.Context, []privacy.RecordID) (map[privacy.RecordID][]retention.Recipient, error) {
+	failing := retention.RecipientsFunc(func(context.Context, []retention.Schedule) (map[privacy.RecordID][]retention.Recipient, error) {
 		return nil, errors.New("log down")
 	})
 	r2, _ := retention.New(e.rs, privacy.Strict(), &retention.Options{Recipients: failing})
