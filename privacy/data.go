@@ -18,8 +18,9 @@ type DataKind string
 // outlives: an object is never removed before the data it is about.
 const (
 	// DataSubject is the subject's master data. Its period runs from the
-	// later of the end of employment and the closing of the last case;
-	// it outlives everything else of the subject.
+	// closing of the last case, or from the end of employment when that
+	// is recorded and later (from the subject's creation when it has
+	// neither); it outlives everything else of the subject.
 	DataSubject DataKind = "subject"
 	// DataCase is a case row. Its period runs from the case's closing; it
 	// outlives the case's records.

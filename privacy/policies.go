@@ -418,8 +418,8 @@ func regulationRRetention() []RetentionRule {
 func dataRetention(own, gate, erasure, answer RuleID, citation string) []DataRule {
 	return []DataRule{
 		{Rule: own, Kind: DataSubject, Period: Years(2), Citation: citation + "; AP-beleidsregels De zieke werknemer (2016)",
-			Reason:   "master data: 2 years after the last case closes or the employment ends, whichever is later, and while anything else of the subject is kept",
-			ReasonNL: "stamgegevens: 2 jaar na de afsluiting van het laatste dossier of het einde van het dienstverband, het laatste van beide, en zolang iets anders van de betrokkene wordt bewaard"},
+			Reason:   "master data: 2 years after the last case closes, or after the employment ends if that is later, and while anything else of the subject is kept",
+			ReasonNL: "stamgegevens: 2 jaar na de afsluiting van het laatste dossier, of na het einde van het dienstverband als dat later is, en zolang iets anders van de betrokkene wordt bewaard"},
 		{Rule: own, Kind: DataCase, Period: Years(2), Citation: citation,
 			Reason:   "the case: 2 years after it closes, and while a record of it is kept",
 			ReasonNL: "het dossier: 2 jaar na de afsluiting, en zolang een gegeven ervan wordt bewaard"},

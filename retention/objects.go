@@ -238,8 +238,11 @@ func (r *Engine) recordVerdict(s *Schedule) verdict {
 // keeps what it covers (G3): a hold of the subject's whole data every
 // object of the subject; a hold of a case that case and its objects. The
 // subject's own period runs from the later of the end of its employment
-// and the closing of its last case, or from its creation when it has
-// neither.
+// (when recorded) and the closing of its last case, or from its creation
+// when it has neither; while a case is open it has not started. An
+// employment that has not ended does not keep the subject: its cases do,
+// and their periods (N7 for the absence file) run from their own
+// triggers.
 func (r *Engine) ScheduleObjects(dst []ObjectSchedule, d *Dossier, objs []Object, records []Schedule, now time.Time) []ObjectSchedule {
 	today := calendar.DateIn(now, r.loc)
 	byRecord := make(map[privacy.RecordID]*Schedule, len(records))

@@ -84,6 +84,13 @@ func TestWalkthrough(t *testing.T) {
 		// data besides records (issue 14), so it schedules the record of
 		// an employee whose case has not closed too.
 		"the sweep under strict@1.0.0: 7 examined, 5 deleted, 0 held by a legal hold (rule G3)",
+		// Issue 14: the rest of what is stored, each kind by its rule. The
+		// disclosure of the erased note goes with it (G4), the consent it
+		// rested on and the answered requests two years on; the case stays
+		// with its medical record (N7), and with it Anna.
+		"  disclosure:  1 examined, 1 deleted, 0 held\n  grant:       1 examined, 1 deleted, 0 held",
+		"  case:        5 examined, 0 deleted, 0 held\n  subject:     5 examined, 0 deleted, 0 held",
+		"  not swept by this store: [audit-event]",
 		"proof: rec-reason      absence-reason of case-anna-absence deleted 2028-03-17, rule O12",
 		"tell employer-bakery of the erasure of [rec-plan-note]: it received them (rule G4)",
 		"still kept, as her export says: rec-medical (medical) until 2046-06-30, rule N7:\n" +

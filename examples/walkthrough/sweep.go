@@ -42,6 +42,17 @@ func (w *world) sweepRetention(ctx context.Context) error {
 	}
 	w.p.printf("the sweep under %s: %d examined, %d deleted, %d held by a legal hold (rule G3)\n",
 		report.Policy, report.Examined, report.Erased, report.Held)
+	// The rest of what is stored, each kind by its own rule (R9, O12, N7,
+	// G3, G4): a case, a consent or a subject goes once what it is about
+	// is gone and its own period has run.
+	for _, k := range report.Objects {
+		if k.Examined > 0 {
+			w.p.printf("  %-12s %d examined, %d deleted, %d held\n", k.Kind+":", k.Examined, k.Erased, k.Held)
+		}
+	}
+	if len(report.Unswept) > 0 {
+		w.p.printf("  not swept by this store: %v\n", report.Unswept)
+	}
 	proofs, err := w.svc.Proofs(ctx, w.olga, "employee-anna")
 	if err != nil {
 		return err

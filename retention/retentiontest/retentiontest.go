@@ -1380,6 +1380,10 @@ func testConcurrent(t *testing.T, e *env) {
 			t.Fatal(err)
 		}
 	}
+	// An open case keeps the subject (rules R9, O12: a sweep removes a
+	// subject only once nothing of it is kept), so that the hold below
+	// always finds it.
+	e.openCase(t, "c-open", "s-1", t0)
 	// Two sweeps race each other and a hold on case c-0.
 	var wg sync.WaitGroup
 	errs := make(chan error, 3)

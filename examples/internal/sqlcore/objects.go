@@ -214,8 +214,11 @@ func (s Store) eraseObjects(ctx context.Context, op string, proofs []retention.O
 	err := s.write(ctx, op, func(tx Conn) error {
 		results = make([]error, len(proofs))
 		var erased []privacy.Event
+		// The rows locked so far: a lock holds to the commit, and a
+		// dossier's objects come one after another.
+		locked := map[privacy.SubjectID]bool{}
 		for i := range proofs {
-			err := s.eraseObject(ctx, tx, op, &proofs[i])
+			err := s.eraseObject(ctx, tx, op, &proofs[i], locked)
 			if err != nil && !refusal(err) {
 				return err // the database failed: the whole batch
 			}
@@ -272,13 +275,16 @@ func checkObjectProof(op string, p *retention.ObjectProof, e privacy.Event) erro
 // eraseObject erases one object inside tx: its refusal as a
 // *privacy.Error, nil when erased, any other error when the database
 // failed. Its checks only read, so a refusal leaves tx usable.
-func (s Store) eraseObject(ctx context.Context, tx Conn, op string, p *retention.ObjectProof) error {
+func (s Store) eraseObject(ctx context.Context, tx Conn, op string, p *retention.ObjectProof, locked map[privacy.SubjectID]bool) error {
 	q := &s.Q.Objects
-	if err := tx.QueryRow(ctx, s.Q.LockSubject, string(p.Subject)).Scan(new(int)); err != nil {
-		if noRows(err) {
-			return &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
+	if !locked[p.Subject] {
+		if err := tx.QueryRow(ctx, s.Q.LockSubject, string(p.Subject)).Scan(new(int)); err != nil {
+			if noRows(err) {
+				return &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
+			}
+			return err
 		}
-		return err
+		locked[p.Subject] = true
 	}
 	var done bool
 	if err := tx.QueryRow(ctx, q.ProofExists, string(p.Kind), p.ID).Scan(&done); err != nil {
@@ -330,10 +336,6 @@ func (s Store) checkObject(ctx context.Context, tx Conn, op string, p *retention
 	if subject != string(p.Subject) {
 		return notFound
 	}
-	hs, err := s.SubjectHolds(ctx, tx, p.Subject)
-	if err != nil {
-		return err
-	}
 	switch p.Kind {
 	case privacy.DataHold:
 		if ended.IsZero() {
@@ -353,6 +355,10 @@ func (s Store) checkObject(ctx context.Context, tx Conn, op string, p *retention
 	default:
 		// Rule G3: a hold of the subject's whole data keeps every object
 		// of it, a hold of a case that case's objects.
+		hs, err := s.SubjectHolds(ctx, tx, p.Subject)
+		if err != nil {
+			return err
+		}
 		for i := range hs {
 			if hs[i].HoldsSubject() || (p.Case != "" && hs[i].Case == p.Case) {
 				return sqladapter.Held(op, "a legal hold keeps it")
