@@ -90,7 +90,6 @@ func TestWalkthrough(t *testing.T) {
 		// with its medical record (N7), and with it Anna.
 		"  disclosure:  1 examined, 1 deleted, 0 held\n  grant:       1 examined, 1 deleted, 0 held",
 		"  case:        5 examined, 0 deleted, 0 held\n  subject:     5 examined, 0 deleted, 0 held",
-		"  not swept by this store: [audit-event]",
 		"proof: rec-reason      absence-reason of case-anna-absence deleted 2028-03-17, rule O12",
 		"tell employer-bakery of the erasure of [rec-plan-note]: it received them (rule G4)",
 		"still kept, as her export says: rec-medical (medical) until 2046-06-30, rule N7:\n" +
