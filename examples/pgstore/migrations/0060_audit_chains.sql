@@ -176,3 +176,15 @@ BEGIN
 	RAISE EXCEPTION 'append_events: replaced by append_chained (migration 0060)' USING ERRCODE = 'DWG07';
 END
 $$;
+
+-- A chain's head, its chain locked until the transaction ends: what an
+-- append reads first, in one round trip.
+CREATE FUNCTION {schema}.chain_head_locked(chain text) RETURNS TABLE (seq bigint, hash bytea)
+	LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	PERFORM pg_advisory_xact_lock({auditlock32}, hashtext(chain));
+	RETURN QUERY SELECT h.seq, h.hash FROM {schema}.chain_head(chain) h;
+END
+$$;
+
+REVOKE ALL ON FUNCTION {schema}.chain_head_locked(text) FROM PUBLIC;
