@@ -89,10 +89,20 @@
 //
 // # Audit trail
 //
-// Events go to an append-only, hash-chained log in the [Store].
-// [Verify] walks it and names the first changed, removed, inserted or
-// reordered event with a [*ChainError]; given a [Checkpoint] kept from
-// before, it also finds a truncation or a rewrite. [Guard.SubjectEvents]
+// Events go to an append-only log in the [Store], one hash chain per
+// subject (events about no subject in the service's own chain), so that
+// chains append without a common lock and a subject's chain can be
+// verified, pruned and handed over on its own. A store that holds a key
+// ([KeyedStore]) computes the links under it (HMAC-SHA256,
+// [privacy.Event.ChainKeyed]): whoever can write the database but does not
+// hold the key cannot compute a valid link. [Guard.Verify] and
+// [VerifyChains] walk every chain, from the signed starting point of a
+// pruned one ([privacy.Anchor]), and name the first changed, removed,
+// inserted or reordered event with a [*ChainError] of kind [ErrTampered],
+// or a stored event that is not whole with [ErrDamaged]; given the heads
+// kept outside the database ([Checkpoints]: [FileCheckpoints],
+// [MemoryCheckpoints]), they also find a chain cut short, removed or
+// rewritten. [Verify] checks one unkeyed chain. [Guard.SubjectEvents]
 // tells a subject who accessed their data (N9).
 //
 // # Testing

@@ -47,6 +47,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -63,6 +64,7 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht"
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/examples/sqlitestore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
@@ -105,7 +107,14 @@ func run(ctx context.Context, cfg config) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, os.RemoveAll(dir)) }()
-	db, err := sqlitestore.Open(ctx, filepath.Join(dir, "dossiers.db"), nil)
+	// Rule G7: the audit chains' links are computed under a key the file
+	// does not hold (here a new one per run; a service keeps it in its
+	// secret store), and the chains' heads are kept outside the file (here
+	// beside it; a service keeps them where the database's writers cannot
+	// write).
+	key := make([]byte, 32)
+	_, _ = rand.Read(key) // never fails (Go 1.24 and later)
+	db, err := sqlitestore.Open(ctx, filepath.Join(dir, "dossiers.db"), &sqlitestore.Options{AuditKey: key})
 	if err != nil {
 		return err
 	}
@@ -113,7 +122,8 @@ func run(ctx context.Context, cfg config) (err error) {
 
 	clk := &clock{base: time.Now}
 	svc, err := dossierwacht.Open(ctx, db, privacy.Strict(), &dossierwacht.Options{Clock: clk.now,
-		Complaints: "the service's complaints procedure, see /privacy"})
+		Complaints:  "the service's complaints procedure, see /privacy",
+		Checkpoints: access.NewFileCheckpoints(filepath.Join(dir, "checkpoints.json"))})
 	if err != nil {
 		return err
 	}
@@ -159,10 +169,22 @@ func run(ctx context.Context, cfg config) (err error) {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	// The chains' heads are saved every half minute and at the end, so
+	// that what the service appended is covered soon (rule G7).
+	tick := time.NewTicker(30 * time.Second)
+	defer tick.Stop()
+	defer func() { err = errors.Join(err, svc.Checkpoint(context.WithoutCancel(ctx))) }()
+	for running := true; running; {
+		select {
+		case err := <-errc:
+			return err
+		case <-tick.C:
+			if err := svc.Checkpoint(ctx); err != nil && cfg.log != nil {
+				cfg.log.Warn("checkpoint of the audit trail failed", "err", err)
+			}
+		case <-ctx.Done():
+			running = false
+		}
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

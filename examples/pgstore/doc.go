@@ -32,8 +32,9 @@
 // default [DefaultSchema]); the medical file lives in a schema of its own,
 // Schema+"_medical" (rule O6), so that a database role can be limited to
 // it. Tables: subjects, cases, records, audit_events, holds, erasures,
-// proofs, consent_grants, disclosures, requests, access_groups and
-// schema_migrations in the first; records in the second. [Grants] returns
+// proofs, consent_grants, disclosures, requests, access_groups,
+// consent_coverage, audit_anchors, audit_events_legacy (the one chain
+// before migration 0060) and schema_migrations in the first; records in the second. [Grants] returns
 // the statements that give an application role the case file and the
 // audit trail but never the medical file, and a medical role the medical file and of the case file
 // only the case IDs; for the default schema and roles app and physician:
@@ -41,8 +42,10 @@
 //	GRANT USAGE ON SCHEMA "dossierwacht" TO "app";
 //	GRANT SELECT ON "dossierwacht".schema_migrations TO "app";
 //	GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht".subjects, "dossierwacht".cases, "dossierwacht".records TO "app";
-//	GRANT SELECT, INSERT ON "dossierwacht".audit_events TO "app";
-//	GRANT EXECUTE ON FUNCTION "dossierwacht".append_events(timestamptz[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[]) TO "app", "physician";
+//	GRANT SELECT ON "dossierwacht".audit_events, "dossierwacht".audit_anchors TO "app";
+//	GRANT EXECUTE ON FUNCTION "dossierwacht".append_chained(bigint[], timestamptz[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], bytea[], bytea[]) TO "app", "physician";
+//	GRANT EXECUTE ON FUNCTION "dossierwacht".chain_head_locked(text) TO "app", "physician";
+//	GRANT EXECUTE ON FUNCTION "dossierwacht".prune_chain(text, bigint, bytea, bytea) TO "app";
 //	GRANT EXECUTE ON FUNCTION "dossierwacht".lock_cases(text[]) TO "app", "physician";
 //	GRANT EXECUTE ON FUNCTION "dossierwacht".case_dated_after(text, timestamptz) TO "app";
 //	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".holds, "dossierwacht".erasures TO "app";
@@ -50,13 +53,13 @@
 //	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants, "dossierwacht".requests TO "app";
 //	GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "app";
 //	GRANT SELECT, INSERT ON "dossierwacht".access_groups TO "app";
+//	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_coverage TO "app";
 //	GRANT USAGE ON SCHEMA "dossierwacht", "dossierwacht_medical" TO "physician";
 //	GRANT SELECT ON "dossierwacht".schema_migrations TO "physician";
 //	GRANT SELECT (id) ON "dossierwacht".cases TO "physician";
 //	GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht_medical".records TO "physician";
 //	GRANT SELECT (subject_id, case_id, records, lifted) ON "dossierwacht".holds TO "physician";
 //	GRANT EXECUTE ON FUNCTION "dossierwacht".lock_subject(text) TO "physician";
-//	GRANT SELECT ON "dossierwacht".audit_events TO "physician";
 //	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants TO "physician";
 //	GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "physician";
 //
@@ -73,7 +76,14 @@
 // append_events, and adds records only to open cases (rule R4), through
 // lock_cases; revoke the physicians' role's INSERT on audit_events, which
 // it no longer needs (REVOKE INSERT ON "dossierwacht".audit_events FROM
-// "physician").
+// "physician"). Since migration 0060 every role appends through
+// append_chained, which checks that each event is the next of its chain
+// and linked to its head (the hash is the adapter's, under a key the
+// database does not hold), reads a chain's head through
+// chain_head_locked, and prunes through prune_chain: run [Grants] again
+// and revoke what roles were granted on the trail before (REVOKE INSERT ON
+// "dossierwacht".audit_events FROM "app"; REVOKE SELECT ON
+// "dossierwacht".audit_events FROM "physician").
 // The physicians' side deletes a medical record with
 // privacy.Dossiers.DeleteMedicalRecord: DeleteRecord asks the case file
 // first, which its role may not read. Erasing a case or a subject removes its medical records too, so the role

@@ -47,7 +47,7 @@ func ExampleGrants() {
 	// GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht".subjects, "dossierwacht".cases, "dossierwacht".records TO "app";
 	// GRANT SELECT ON "dossierwacht".audit_events, "dossierwacht".audit_anchors TO "app";
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".append_chained(bigint[], timestamptz[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], bytea[], bytea[]) TO "app", "physician";
-	// GRANT EXECUTE ON FUNCTION "dossierwacht".chain_head(text) TO "app", "physician";
+	// GRANT EXECUTE ON FUNCTION "dossierwacht".chain_head_locked(text) TO "app", "physician";
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".prune_chain(text, bigint, bytea, bytea) TO "app";
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".lock_cases(text[]) TO "app", "physician";
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".case_dated_after(text, timestamptz) TO "app";

@@ -79,7 +79,7 @@ func Grants(schema, app, medical string) ([]string, error) {
 		// the functions that check each event's number and link.
 		`GRANT SELECT ON {schema}.audit_events, {schema}.audit_anchors TO {app}`,
 		`GRANT EXECUTE ON FUNCTION {schema}.append_chained(` + appendChainedArgs + `) TO {app}, {medrole}`,
-		`GRANT EXECUTE ON FUNCTION {schema}.chain_head(text) TO {app}, {medrole}`,
+		`GRANT EXECUTE ON FUNCTION {schema}.chain_head_locked(text) TO {app}, {medrole}`,
 		`GRANT EXECUTE ON FUNCTION {schema}.prune_chain(text, bigint, bytea, bytea) TO {app}`,
 		`GRANT EXECUTE ON FUNCTION {schema}.lock_cases(text[]) TO {app}, {medrole}`,
 		`GRANT EXECUTE ON FUNCTION {schema}.case_dated_after(text, timestamptz) TO {app}`,

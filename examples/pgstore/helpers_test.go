@@ -149,3 +149,6 @@ func NewForTest(t testing.TB, pool *pgxpool.Pool, opts *Options) *Store {
 	}
 	return s
 }
+
+// SchemaOf returns the schema of s, for tests that add tables beside it.
+func SchemaOf(s *Store) string { return s.schema }

@@ -22,7 +22,7 @@ type queries struct {
 
 	ordinary, medical fileQueries
 
-	auditLock, lastEvent, insertEvents, appendEvents, events, subjectEvents                 string
+	lastEvent, insertEvents, appendEvents, events, subjectEvents                            string
 	auditHeads, auditAnchors, pruneCuts, upsertAnchor, pruneEvents, chainEvents, pruneChain string
 
 	ret retentionQueries // retention.go
@@ -99,11 +99,10 @@ func newQueries(r *strings.Replacer) queries {
 		subjectCases:     `SELECT ` + caseColumns + ` FROM {schema}.cases WHERE subject_id = $1 ORDER BY opened NULLS FIRST, id`,
 		deleteCase:       sqlcore.SQLDeleteCase(),
 
-		// Rule G7: a chain's lock, the one append_chained takes.
-		auditLock: `SELECT pg_advisory_xact_lock($1::int4, hashtext($2))`,
 		// Rule G7: a chain's head through the function of migration 0060,
-		// for roles that do not read the trail.
-		lastEvent: `SELECT seq, hash FROM {schema}.chain_head($1)`,
+		// for roles that do not read the trail; it locks the chain until
+		// the transaction ends, in the same round trip.
+		lastEvent: `SELECT seq, hash FROM {schema}.chain_head_locked($1)`,
 		// One statement for a whole batch: the columns come as arrays.
 		insertEvents: `INSERT INTO {schema}.audit_events (` + eventColumns + `) SELECT * FROM unnest($1::bigint[],
 	$2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
@@ -125,7 +124,7 @@ func newQueries(r *strings.Replacer) queries {
 	for _, p := range []*string{&q.version, &q.insertMigration, &q.createSubject, &q.subject, &q.subjectForUpdate, &q.updateSubject,
 		&q.subjectExists, &q.lockSubject, &q.createCase, &q.caseByID, &q.updateCase, &q.caseExists, &q.caseSubject, &q.lockCase,
 		&q.lockCases, &q.caseDatedAfter,
-		&q.lockSubjectCases, &q.subjectCases, &q.auditLock, &q.lastEvent, &q.insertEvents, &q.appendEvents, &q.events,
+		&q.lockSubjectCases, &q.subjectCases, &q.lastEvent, &q.insertEvents, &q.appendEvents, &q.events,
 		&q.auditHeads, &q.auditAnchors, &q.chainEvents, &q.pruneChain, &q.pruneCuts, &q.upsertAnchor, &q.pruneEvents,
 		&q.subjectEvents} {
 		*p = r.Replace(*p)

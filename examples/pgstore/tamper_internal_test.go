@@ -154,3 +154,13 @@ func TestTamper21(t *testing.T) {
 		return s, tamperDB{tamperStore{s}}
 	})
 }
+
+// TestTamperUnkeyed: without the key, the checkpoints alone miss the
+// forged append (issue 14) — what the key is for.
+func TestTamperUnkeyed(t *testing.T) {
+	pool := PoolForTest(t, pgx.QueryExecModeExec)
+	tampertest.RunUnkeyed(t, func(t *testing.T, key []byte) (tampertest.Store, tampertest.DB) {
+		s := NewForTest(t, pool, &Options{Schema: SchemaForTest(t), AuditKey: key})
+		return s, tamperDB{tamperStore{s}}
+	})
+}

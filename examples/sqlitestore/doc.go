@@ -80,12 +80,25 @@
 // privacy.ErrUnavailable. The driver's error is kept as Err, for logs; its
 // text names tables and constraints, never values.
 //
+// # The audit trail
+//
+// The trail is one hash chain per subject (events about no subject in the
+// service's own chain), keyed by (subject, seq) (migration 0060; the one
+// chain of earlier versions stays in audit_events_legacy). Give
+// [Options].AuditKey, a key kept out of the file: the links are then
+// HMAC-SHA256 under it, and whoever holds the file but not the key cannot
+// rewrite, extend or re-chain the trail unnoticed (rule G7). The store reads
+// every chain's head ([Store.AuditHeads]) for checkpoints kept outside the
+// file, and prunes each chain after the audit retention keeping a signed
+// anchor ([Store.PruneAudit], rule N9); its triggers let only events at or
+// before their chain's anchor go.
+//
 // # Migrations
 //
 // The schema is the files of migrations/, NNNN_name.sql, applied in order
 // by Open in one transaction and recorded in schema_migrations; a second
-// Open applies nothing. A file whose schema is newer than the adapter is
-// refused with privacy.ErrConflict.
+// Open applies nothing. Numbers ascend and may leave gaps. A file whose
+// schema is newer than the adapter is refused with privacy.ErrConflict.
 //
 // # The body and the dialect
 //

@@ -172,3 +172,16 @@ func TestTamper21(t *testing.T) {
 		return s, tamperDB{tamperStore{s}}
 	})
 }
+
+// TestTamperUnkeyed: without the key, the checkpoints alone miss the
+// forged append (issue 14) — what the key is for.
+func TestTamperUnkeyed(t *testing.T) {
+	tampertest.RunUnkeyed(t, func(t *testing.T, key []byte) (tampertest.Store, tampertest.DB) {
+		s, err := Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), &Options{AuditKey: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s, tamperDB{tamperStore{s}}
+	})
+}

@@ -3,6 +3,7 @@ package sqlcore
 import (
 	"context"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
@@ -43,24 +44,35 @@ func (s Store) AppendEvents(ctx context.Context, events []privacy.Event) ([]priv
 // taken before the read. A stored hash of the wrong length is an error
 // matching access.ErrDamaged.
 func (s Store) Chained(ctx context.Context, tx Conn, op string, events []privacy.Event) ([]privacy.Event, error) {
-	heads := map[privacy.SubjectID]access.Checkpoint{}
+	// The heads are read in the order of the chains' names: where reading
+	// a head locks its chain (PostgreSQL), two appends never wait on each
+	// other crosswise.
+	chains := make([]string, 0, 1)
+	for _, e := range events {
+		chains = append(chains, string(e.Subject))
+	}
+	slices.Sort(chains)
+	chains = slices.Compact(chains)
+	heads := make(map[privacy.SubjectID]access.Checkpoint, len(chains))
+	for _, c := range chains {
+		var h access.Checkpoint
+		var seq int64
+		var last []byte
+		switch err := tx.QueryRow(ctx, s.Q.LastEvent, c).Scan(&seq, &last); {
+		case noRows(err):
+		case err != nil:
+			return nil, err
+		case len(last) != len(h.Hash):
+			return nil, access.Damaged(op, privacy.SubjectID(c), uint64(seq))
+		default:
+			h.Seq = uint64(seq)
+			copy(h.Hash[:], last)
+		}
+		heads[privacy.SubjectID(c)] = h
+	}
 	out := make([]privacy.Event, len(events))
 	for i, e := range events {
-		h, ok := heads[e.Subject]
-		if !ok {
-			var seq int64
-			var last []byte
-			switch err := tx.QueryRow(ctx, s.Q.LastEvent, string(e.Subject)).Scan(&seq, &last); {
-			case noRows(err):
-			case err != nil:
-				return nil, err
-			case len(last) != len(h.Hash):
-				return nil, access.Damaged(op, e.Subject, uint64(seq))
-			default:
-				h.Seq = uint64(seq)
-				copy(h.Hash[:], last)
-			}
-		}
+		h := heads[e.Subject]
 		out[i] = e.ChainKeyed(s.Key, h.Seq+1, h.Hash)
 		heads[e.Subject] = access.Checkpoint{Seq: out[i].Seq, Hash: out[i].Hash}
 	}

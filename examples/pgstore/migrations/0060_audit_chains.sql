@@ -126,20 +126,6 @@ $$;
 REVOKE ALL ON FUNCTION {schema}.append_chained(bigint[], timestamptz[], text[], text[], text[], text[], text[], text[],
 	text[], text[], text[], text[], text[], text[], text[], text[], bytea[], bytea[]) FROM PUBLIC;
 
--- The head of a chain (its last event, or its anchor when every event was
--- pruned), for the append of a role that may not read the trail: the
--- physicians' role reads none of it (E: only what it needs).
-CREATE FUNCTION {schema}.chain_head(chain text) RETURNS TABLE (seq bigint, hash bytea)
-	LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-	SELECT x.seq, x.hash FROM (SELECT e.seq, e.hash FROM {schema}.audit_events e WHERE e.subject = chain
-		ORDER BY e.seq DESC LIMIT 1) x
-	UNION ALL
-	SELECT a.seq, a.hash FROM {schema}.audit_anchors a WHERE a.subject = chain
-		AND NOT EXISTS (SELECT 1 FROM {schema}.audit_events e WHERE e.subject = chain)
-$$;
-
-REVOKE ALL ON FUNCTION {schema}.chain_head(text) FROM PUBLIC;
-
 -- Rules N9, G7: pruning after the audit retention. The chain's events up
 -- to seq go, and its anchor moves to seq, where the event with that hash
 -- must be. The MAC is the adapter's (under the key the database does not
@@ -176,3 +162,22 @@ BEGIN
 	RAISE EXCEPTION 'append_events: replaced by append_chained (migration 0060)' USING ERRCODE = 'DWG07';
 END
 $$;
+
+-- A chain's head (its last event, or its anchor when every event was
+-- pruned), its chain locked until the transaction ends: what an append
+-- reads first, in one round trip, also for a role that may not read the
+-- trail (the physicians' role reads none of it: E, only what it needs).
+-- PL/pgSQL, so that the plan of its query is kept for the session.
+CREATE FUNCTION {schema}.chain_head_locked(chain text) RETURNS TABLE (seq bigint, hash bytea)
+	LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	PERFORM pg_advisory_xact_lock({auditlock32}, hashtext(chain));
+	RETURN QUERY SELECT x.seq, x.hash FROM (SELECT e.seq, e.hash FROM {schema}.audit_events e WHERE e.subject = chain
+		ORDER BY e.seq DESC LIMIT 1) x
+	UNION ALL
+	SELECT a.seq, a.hash FROM {schema}.audit_anchors a WHERE a.subject = chain
+		AND NOT EXISTS (SELECT 1 FROM {schema}.audit_events e WHERE e.subject = chain);
+END
+$$;
+
+REVOKE ALL ON FUNCTION {schema}.chain_head_locked(text) FROM PUBLIC;
