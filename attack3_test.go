@@ -106,7 +106,10 @@ func TestAttack3(t *testing.T) {
 		w.now = w.now.Add(time.Minute)
 		_, err = w.svc.View(ctx, carla, case1, privacy.PurposeAbsenceGuidance)
 		must(t, err)
-		must(t, w.svc.Checkpoint(ctx))
+		// Checkpoint finding the deletion is the fix; anything else fails.
+		if err := w.svc.Checkpoint(ctx); err != nil && !errors.Is(err, access.ErrTampered) {
+			t.Fatal(err)
+		}
 		if _, err := w.svc.VerifyAudit(ctx, olga, nil); err == nil {
 			t.Errorf("VerifyAudit passes after event %d of anna's chain was deleted and Checkpoint saved the new head over the kept one", seq)
 		}

@@ -65,3 +65,58 @@ func TestVerifyAuditCheckpointsG7(t *testing.T) {
 		t.Errorf("VerifyAudit(the caller's checkpoint) = %v, want ErrTampered", err)
 	}
 }
+
+// TestCheckpointVerifiesBeforeSavingG7: Checkpoint verifies the trail
+// against the heads kept before it saves. The last event of a chain
+// deleted in the store, and the next one appended under its number with a
+// valid keyed link: Checkpoint (and a sweep, which runs it) fails with
+// ErrTampered and leaves the kept head where it was, so VerifyAudit still
+// finds the deletion.
+func TestCheckpointVerifiesBeforeSavingG7(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name       string
+		checkpoint func(*dossierwacht.Service, *dossierwacht.Actor) error
+	}{
+		{"checkpoint", func(s *dossierwacht.Service, _ *dossierwacht.Actor) error { return s.Checkpoint(ctx) }},
+		{"sweep", func(s *dossierwacht.Service, a *dossierwacht.Actor) error { _, err := s.Sweep(ctx, a); return err }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := memstore.NewKeyed([]byte("the service's audit key"))
+			cps := &access.MemoryCheckpoints{}
+			now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+			svc, err := dossierwacht.Open(ctx, store, privacy.Strict(), &dossierwacht.Options{Clock: func() time.Time { return now },
+				Checkpoints: cps})
+			must(t, err)
+			olga := dossierwacht.NewActor(privacy.Principal{ID: "olga", Role: privacy.RolePrivacyOfficer, Party: "arbo",
+				Secrecy: privacy.SecrecyAgreement, MultiFactor: true}, nil, nil)
+			carla := dossierwacht.NewActor(privacy.Principal{ID: "carla", Role: privacy.RoleCaseManager, Party: "arbo",
+				Secrecy: privacy.SecrecyAgreement}, nil, nil)
+			must(t, svc.RegisterSubject(ctx, carla, privacy.Subject{ID: "anna", Employer: "bakery"}))
+			must(t, svc.Checkpoint(ctx))
+			kept, err := cps.Load(ctx)
+			must(t, err)
+			must(t, store.DeleteEvent(ctx, "anna", kept["anna"].Seq))
+			// The next event of anna's chain takes the deleted one's number.
+			// and one after it (past the kept head: no conflict of numbers).
+			read := privacy.Event{Time: now, Principal: "carla", Role: privacy.RoleCaseManager,
+				Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.O1, Subject: "anna", Object: "anna"}
+			_, err = store.AppendEvents(ctx, read, read)
+			must(t, err)
+			heads, err := store.AuditHeads(ctx)
+			must(t, err)
+			if heads["anna"].Seq != kept["anna"].Seq+1 {
+				t.Fatalf("anna's head %v, want the one after the kept number %v", heads["anna"], kept["anna"])
+			}
+			if err := tc.checkpoint(svc, olga); !errors.Is(err, access.ErrTampered) {
+				t.Errorf("%s after a deleted event = %v, want ErrTampered", tc.name, err)
+			}
+			if now, _ := cps.Load(ctx); now["anna"] != kept["anna"] {
+				t.Errorf("the kept head of anna moved to %v, was %v", now["anna"], kept["anna"])
+			}
+			if _, err := svc.VerifyAudit(ctx, olga, nil); !errors.Is(err, access.ErrTampered) {
+				t.Errorf("VerifyAudit = %v, want ErrTampered", err)
+			}
+		})
+	}
+}

@@ -151,18 +151,28 @@ func (s *Service) VerifyAudit(ctx context.Context, a *Actor, want access.Heads) 
 }
 
 // Checkpoint saves the head of every chain of the audit trail to
-// Options.Checkpoints (rule G7), if the Service has them and its store can
-// read its heads ([access.HeadsStore]): a chain later cut short, removed or
-// rewritten fails VerifyAudit against them. The Service checkpoints after
+// Options.Checkpoints (rule G7), if the Service has them: a chain later cut
+// short, removed or rewritten fails VerifyAudit against them. It first
+// verifies every chain against the heads kept there, and saves only heads
+// it reached through them: a head read from the store as it is would move
+// the kept head past an event deleted in the database, onto the event the
+// service appended under the deleted one's number (its keyed link valid),
+// and the deletion would never be found. A broken chain fails with
+// access.ErrTampered and saves nothing.
+//
+// The verification reads the whole trail: the Service checkpoints after
 // every verification and sweep; a program calls Checkpoint as well, at a
-// pace it chooses (every minute, at shutdown), so that what is appended in
-// between is covered as soon as it can be.
+// pace it can afford for its trail's size (every few minutes, at
+// shutdown), so that what is appended in between is covered soon.
 func (s *Service) Checkpoint(ctx context.Context) error {
-	hs, ok := s.store.(access.HeadsStore)
-	if s.checkpoints == nil || !ok {
+	if s.checkpoints == nil {
 		return nil
 	}
-	heads, err := hs.AuditHeads(ctx)
+	kept, err := s.checkpoints.Load(ctx)
+	if err != nil {
+		return err
+	}
+	heads, err := s.guard.Verify(ctx, kept)
 	if err != nil {
 		return err
 	}

@@ -241,3 +241,113 @@ func FuzzFileCheckpoints(f *testing.F) {
 		}
 	})
 }
+
+// TestCheckpointsG7RefuseRewrittenHead: a head saved with the number of the
+// kept head but another hash is a chain rewritten from that event on (an
+// event deleted and the next one appended under its number): both keepers
+// refuse it with ErrTampered naming the chain and keep every head as it
+// was, never replacing the kept one.
+func TestCheckpointsG7RefuseRewrittenHead(t *testing.T) {
+	ctx := context.Background()
+	kept := access.Heads{"": {Seq: 4, Hash: privacy.Hash{4}}, "s-1": {Seq: 7, Hash: privacy.Hash{7}}}
+	for _, tc := range []struct {
+		name string
+		cps  access.Checkpoints
+	}{
+		{"memory", &access.MemoryCheckpoints{}},
+		{"file", access.NewFileCheckpoints(filepath.Join(t.TempDir(), "c.json"))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.cps.Save(ctx, kept); err != nil {
+				t.Fatal(err)
+			}
+			err := tc.cps.Save(ctx, access.Heads{"": {Seq: 5, Hash: privacy.Hash{5}}, "s-1": {Seq: 7, Hash: privacy.Hash{8}}})
+			wantChainBreak(t, err, access.ErrTampered, "s-1", 7, access.ProblemRewritten)
+			got, err := tc.cps.Load(ctx)
+			if err != nil || len(got) != 2 || got[""] != kept[""] || got["s-1"] != kept["s-1"] {
+				t.Errorf("after the refused save Load = %v, %v; want %v unchanged", got, err, kept)
+			}
+			// The same head again, or a later one, is no conflict.
+			if err := tc.cps.Save(ctx, access.Heads{"s-1": {Seq: 7, Hash: privacy.Hash{7}}}); err != nil {
+				t.Errorf("saving the kept head again: %v", err)
+			}
+			if err := tc.cps.Save(ctx, access.Heads{"s-1": {Seq: 8, Hash: privacy.Hash{8}}}); err != nil {
+				t.Errorf("saving a later head: %v", err)
+			}
+		})
+	}
+}
+
+// TestFileCheckpointsG7VanishedOrMovedBack: once a FileCheckpoints has read
+// or written its file, a file deleted or put back to older heads is not
+// "no heads yet": Load and Save fail with ErrTampered and write nothing. A
+// new value trusts what it finds first (trust on first use).
+func TestFileCheckpointsG7VanishedOrMovedBack(t *testing.T) {
+	ctx := context.Background()
+	older := access.Heads{"s-1": {Seq: 3, Hash: privacy.Hash{3}}}
+	newer := access.Heads{"s-1": {Seq: 9, Hash: privacy.Hash{9}}}
+	write := func(t *testing.T, path string, h access.Heads) {
+		t.Helper()
+		if err := access.NewFileCheckpoints(path).Save(ctx, h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		first func(*access.FileCheckpoints) error // how the value first sees the file
+		harm  func(t *testing.T, path string)
+	}{
+		{"saved_then_deleted", func(f *access.FileCheckpoints) error { return f.Save(ctx, newer) },
+			func(t *testing.T, path string) { must(t, os.Remove(path)) }},
+		{"loaded_then_deleted", func(f *access.FileCheckpoints) error { write(t, f.Path, newer); _, err := f.Load(ctx); return err },
+			func(t *testing.T, path string) { must(t, os.Remove(path)) }},
+		{"saved_then_older_copy_put_back", func(f *access.FileCheckpoints) error { return f.Save(ctx, newer) },
+			func(t *testing.T, path string) { must(t, os.Remove(path)); write(t, path, older) }},
+		{"saved_then_other_hash_put_back", func(f *access.FileCheckpoints) error { return f.Save(ctx, newer) },
+			func(t *testing.T, path string) {
+				must(t, os.Remove(path))
+				write(t, path, access.Heads{"s-1": {Seq: 9, Hash: privacy.Hash{1}}})
+			}},
+		{"saved_then_chain_dropped", func(f *access.FileCheckpoints) error { return f.Save(ctx, newer) },
+			func(t *testing.T, path string) {
+				must(t, os.Remove(path))
+				write(t, path, access.Heads{"s-2": {Seq: 1}})
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "c.json")
+			f := access.NewFileCheckpoints(path)
+			must(t, tc.first(f))
+			tc.harm(t, path)
+			before, _ := os.ReadFile(path)
+			if got, err := f.Load(ctx); !errors.Is(err, access.ErrTampered) {
+				t.Errorf("Load = %v, %v; want ErrTampered", got, err)
+			}
+			if err := f.Save(ctx, older); !errors.Is(err, access.ErrTampered) {
+				t.Errorf("Save = %v; want ErrTampered", err)
+			}
+			if after, _ := os.ReadFile(path); string(after) != string(before) {
+				t.Errorf("the refused Save rewrote the file: %s, was %s", after, before)
+			}
+			// A new value (a new process) trusts what it finds.
+			if _, err := access.NewFileCheckpoints(path).Load(ctx); err != nil {
+				t.Errorf("a new value's first Load = %v, want the file's heads (trust on first use)", err)
+			}
+		})
+	}
+	// Another value of the same file moving a head on is no rollback.
+	path := filepath.Join(t.TempDir(), "c.json")
+	f := access.NewFileCheckpoints(path)
+	must(t, f.Save(ctx, older))
+	write(t, path, newer)
+	if got, err := f.Load(ctx); err != nil || got["s-1"] != newer["s-1"] {
+		t.Errorf("Load after another writer moved on = %v, %v; want %v", got, err, newer)
+	}
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

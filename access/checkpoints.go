@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
@@ -20,8 +21,11 @@ import (
 //
 // Save keeps, for each chain in h, the later of the head it holds and the
 // one given, so that saves that race never move a head back; chains not in
-// h keep their heads. Load returns every head kept (an empty Heads before
-// the first Save).
+// h keep their heads. A head given with the number of the head kept but
+// another hash is a chain rewritten from there on: Save refuses it with
+// [ErrTampered] (rule G7) and keeps every head as it was, never replacing
+// the kept head silently. Load returns every head kept (an empty Heads
+// before the first Save).
 type Checkpoints interface {
 	Save(ctx context.Context, h Heads) error
 	Load(ctx context.Context) (Heads, error)
@@ -41,6 +45,9 @@ func (m *MemoryCheckpoints) Save(ctx context.Context, h Heads) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err := check(m.heads, h); err != nil {
+		return err
+	}
 	if m.heads == nil {
 		m.heads = Heads{}
 	}
@@ -60,6 +67,22 @@ func (m *MemoryCheckpoints) Load(ctx context.Context) (Heads, error) {
 	return out, nil
 }
 
+// check refuses src if a head of it has the number of the head dst keeps
+// for its chain but another hash (rule G7): the chain was rewritten from
+// that event on, and keeping either head would hide it.
+func check(dst, src Heads) error {
+	for _, id := range sortedChains(src, Heads(nil)) {
+		if cur, ok := dst[id]; ok && src[id].Seq == cur.Seq && src[id].Hash != cur.Hash {
+			return &privacy.Error{Op: "access: save checkpoints", Kind: ErrTampered, Rule: privacy.G7,
+				Msg: "a head with the number of the kept one and another hash",
+				Err: &ChainError{Chain: id, Seq: cur.Seq, Problem: ProblemRewritten}}
+		}
+	}
+	return nil
+}
+
+// merge keeps, per chain, the later head of dst's and src's; check has
+// passed.
 func merge(dst, src Heads) {
 	for id, cp := range src {
 		if cur, ok := dst[id]; !ok || cp.Seq >= cur.Seq {
@@ -74,9 +97,23 @@ func merge(dst, src Heads) {
 // file beside it and renames it over the file, so that a crash leaves
 // either the old heads or the new, never half of them. The file is
 // created with mode 0600. Safe for concurrent use within one process.
+//
+// Trust on first use (rule G7): a FileCheckpoints that has not yet read or
+// written its file takes a missing file for a first run — no heads yet —
+// and its first Save creates it. From then on it remembers, in memory, the
+// heads it read and wrote: a file that has vanished since (deleted, a
+// volume not mounted) or moved back (an older copy put in its place: a
+// head behind the one remembered, or the same number with another hash)
+// fails Load and Save with [ErrTampered] and is never rewritten with the
+// heads of a chain cut short. What a new process reads first it trusts;
+// a program that has checkpointed before should check at its start that
+// the file is there.
 type FileCheckpoints struct {
 	Path string
 	mu   sync.Mutex
+	// seen are the heads last read from or written to the file by this
+	// value; nil until it has seen the file.
+	seen Heads
 }
 
 // NewFileCheckpoints returns the checkpoints kept in the file at path.
@@ -87,8 +124,10 @@ type checkpointFile struct {
 	Chains Heads `json:"chains"`
 }
 
-// Load reads the heads; a file that does not exist holds none. A file
-// that is not the JSON Save writes fails with privacy.ErrInvalid.
+// Load reads the heads; a file that does not exist holds none, the first
+// time (see [FileCheckpoints]). A file that is not the JSON Save writes
+// fails with privacy.ErrInvalid; a file vanished or moved back since this
+// value last saw it fails with [ErrTampered].
 func (f *FileCheckpoints) Load(ctx context.Context) (Heads, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -102,6 +141,12 @@ func (f *FileCheckpoints) load() (Heads, error) {
 	const op = "access: load checkpoints"
 	b, err := os.ReadFile(f.Path)
 	if errors.Is(err, fs.ErrNotExist) {
+		if f.seen != nil {
+			// G7: the file this value read or wrote is gone; taking that
+			// for "no heads yet" would pass a chain cut short.
+			return nil, &privacy.Error{Op: op, Kind: ErrTampered, Rule: privacy.G7,
+				Msg: "checkpoint file " + f.Path + " vanished after it was read or written", Err: err}
+		}
 		return Heads{}, nil
 	}
 	if err != nil {
@@ -114,6 +159,16 @@ func (f *FileCheckpoints) load() (Heads, error) {
 	if cf.Chains == nil {
 		cf.Chains = Heads{}
 	}
+	// G7: a head behind the one this value saw is an older file put back.
+	for _, id := range sortedChains(f.seen, Heads(nil)) {
+		was := f.seen[id]
+		if cur, ok := cf.Chains[id]; !ok || cur.Seq < was.Seq || cur.Seq == was.Seq && cur.Hash != was.Hash {
+			return nil, &privacy.Error{Op: op, Kind: ErrTampered, Rule: privacy.G7,
+				Msg: "checkpoint file " + f.Path + " moved back since it was read or written",
+				Err: &ChainError{Chain: id, Seq: was.Seq, Problem: ProblemRewritten}}
+		}
+	}
+	f.seen = maps.Clone(cf.Chains)
 	return cf.Chains, nil
 }
 
@@ -127,6 +182,9 @@ func (f *FileCheckpoints) Save(ctx context.Context, h Heads) error {
 	defer f.mu.Unlock()
 	heads, err := f.load()
 	if err != nil {
+		return err
+	}
+	if err := check(heads, h); err != nil {
 		return err
 	}
 	merge(heads, h)
@@ -152,5 +210,6 @@ func (f *FileCheckpoints) Save(ctx context.Context, h Heads) error {
 		os.Remove(tmp.Name())
 		return &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Err: err}
 	}
+	f.seen = heads
 	return nil
 }

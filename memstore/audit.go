@@ -110,7 +110,9 @@ func (s *Store) AuditAnchors(ctx context.Context) (map[privacy.SubjectID]privacy
 
 // PruneAudit deletes, from every chain, the events before the audit
 // retention's end (rule N9: events are kept for their period, then go):
-// in each chain, every event up to the last one dated before before. It
+// in each chain, the events dated before before that lead it, up to the
+// first event that is not — never an event after that one, whatever its
+// date. It
 // keeps, for each chain it prunes, a signed anchor of the last event it
 // deleted ([privacy.Anchor], G7), so that what remains verifies from a
 // point only the key could have made, and appends e, the sweep's own
@@ -127,10 +129,20 @@ func (s *Store) PruneAudit(ctx context.Context, before time.Time, e privacy.Even
 	if err := s.stageEvents(op, []privacy.Event{e}); err != nil {
 		return 0, err
 	}
+	// N9: only each chain's leading run of events dated before before
+	// goes, up to the first event that is not: an event dated in the past
+	// after recent ones (a clock set back, another instance's clock wrong)
+	// must not take the recent ones with it. A chain's events stand in the
+	// log in the order of their numbers.
 	cut := map[privacy.SubjectID]privacy.Event{} // the last event to go, per chain
+	stop := map[privacy.SubjectID]bool{}         // chains past their leading run
 	for i := range s.audit.len() {
 		ev := s.audit.at(i)
-		if ev.Time.Before(before) && ev.Seq > cut[ev.Subject].Seq {
+		switch {
+		case stop[ev.Subject]:
+		case !ev.Time.Before(before):
+			stop[ev.Subject] = true
+		case ev.Seq > cut[ev.Subject].Seq:
 			cut[ev.Subject] = ev
 		}
 	}

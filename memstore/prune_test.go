@@ -88,3 +88,67 @@ func TestPruneAuditN9G7(t *testing.T) {
 		t.Errorf("Verify after the first event left was removed = %v, want ErrTampered", err)
 	}
 }
+
+// TestPruneAuditN9LeadingRunOnly: pruning takes only each chain's leading
+// run of events dated before the cut, up to the first that is not: an
+// event dated in the past after recent ones (a clock set back, another
+// instance's clock wrong) never takes the recent ones with it. What is
+// left verifies from its anchor.
+func TestPruneAuditN9LeadingRunOnly(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	const cut = 10 // seconds after t0; events at smaller offsets are past their period
+	for _, tc := range []struct {
+		name   string
+		times  []int // offsets of the chain's events, in the order of their numbers
+		pruned int   // events that go: the leading run before cut
+	}{
+		{"all_old", []int{1, 2, 3}, 3},
+		{"all_recent", []int{20, 21}, 0},
+		{"old_event_after_recent_ones", []int{1, 20, 21, 2}, 1},
+		{"recent_first", []int{20, 1, 2}, 0},
+		{"old_run_then_recent_then_old", []int{1, 2, 20, 3, 21}, 2},
+		{"equal_to_cut_is_kept", []int{1, cut, 2}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			key := []byte("k")
+			s := memstore.NewKeyed(key)
+			g, err := access.New(s, nil, &access.Options{Policy: privacy.Strict()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, off := range tc.times {
+				if _, err := s.AppendEvents(ctx, privacy.Event{Time: t0.Add(time.Duration(off) * time.Second), Principal: "p-1",
+					Subject: "s-1", Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			heads, err := g.Verify(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sweep := privacy.Event{Time: t0.Add(100 * time.Second), Principal: "p-1", Action: privacy.EventDelete,
+				Outcome: privacy.OutcomeAllowed, Rule: privacy.N9, Policy: "1"}
+			n, err := s.PruneAudit(ctx, t0.Add(cut*time.Second), sweep)
+			if err != nil || n != tc.pruned {
+				t.Fatalf("PruneAudit = %d, %v; want %d (the leading run before the cut)", n, err, tc.pruned)
+			}
+			var left []uint64
+			for e, err := range s.SubjectEvents(ctx, "s-1", 0) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				left = append(left, e.Seq)
+			}
+			if len(left) != len(tc.times)-tc.pruned || len(left) > 0 && left[0] != uint64(tc.pruned+1) {
+				t.Errorf("events left %v, want %d..%d", left, tc.pruned+1, len(tc.times))
+			}
+			if a, _ := s.AuditAnchors(ctx); a["s-1"].Seq != uint64(tc.pruned) {
+				t.Errorf("anchor of s-1 at %d, want %d", a["s-1"].Seq, tc.pruned)
+			}
+			if _, err := g.Verify(ctx, heads); err != nil {
+				t.Errorf("Verify after pruning = %v", err)
+			}
+		})
+	}
+}

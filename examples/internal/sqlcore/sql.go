@@ -37,8 +37,16 @@ const (
 	SQLAuditHeads = `SELECT e.subject, e.seq, e.hash FROM {schema}.audit_events e
 		WHERE e.seq = (SELECT max(m.seq) FROM {schema}.audit_events m WHERE m.subject = e.subject)`
 	SQLAuditAnchors = `SELECT subject, seq, hash, mac FROM {schema}.audit_anchors`
-	SQLPruneCuts    = `SELECT e.subject, e.seq, e.hash FROM {schema}.audit_events e
-		WHERE e.seq = (SELECT max(m.seq) FROM {schema}.audit_events m WHERE m.subject = e.subject AND m.time < $1)`
+	// SQLPruneCuts: the last event of each chain's leading run of events
+	// dated before $1, which stops at the chain's first event that is not
+	// (rule N9): an event dated in the past after recent ones never takes
+	// them with it.
+	SQLPruneCuts = `SELECT e.subject, e.seq, e.hash FROM {schema}.audit_events e
+		JOIN (SELECT m.subject, max(m.seq) AS seq FROM {schema}.audit_events m
+			LEFT JOIN (SELECT n.subject, min(n.seq) AS seq FROM {schema}.audit_events n WHERE n.time >= $1 GROUP BY n.subject) f
+				ON f.subject = m.subject
+			WHERE m.time < $1 AND (f.seq IS NULL OR m.seq < f.seq)
+			GROUP BY m.subject) c ON c.subject = e.subject AND c.seq = e.seq`
 	SQLUpsertAnchor = `INSERT INTO {schema}.audit_anchors (subject, seq, hash, mac) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (subject) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac`
 	SQLPruneEvents   = `DELETE FROM {schema}.audit_events WHERE subject = $1 AND seq <= $2`

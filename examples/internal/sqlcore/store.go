@@ -79,7 +79,8 @@ type Queries struct {
 	// EventColumns.
 	LastEvent, Events, SubjectEvents, AuditHeads, AuditAnchors string
 	// PruneCuts (before: subject, seq, hash) is the last event of each
-	// chain dated before; UpsertAnchor (subject, seq, hash, mac) keeps a
+	// chain's leading run of events dated before (N9: never one after the
+	// chain's first event that is not); UpsertAnchor (subject, seq, hash, mac) keeps a
 	// chain's anchor; PruneEvents (subject, seq) deletes a chain's events
 	// up to seq.
 	PruneCuts, UpsertAnchor, PruneEvents string
