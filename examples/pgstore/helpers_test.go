@@ -22,7 +22,7 @@ import (
 const (
 	envDSN     = "DOSSIERWACHT_POSTGRES_DSN"
 	envRequire = "DOSSIERWACHT_REQUIRE_POSTGRES"
-	howToRun   = "run them with " + envDSN + "='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' go test -race ./..."
+	howToRun   = "run them with " + envDSN + "='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' go test -race -timeout 30m ./..."
 )
 
 // TestMain says, once per go test command and without -v too, that the
