@@ -2,6 +2,8 @@ package seal_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/dossierwacht/dossierwacht/access"
@@ -37,5 +39,76 @@ func TestG7AuditHeadsPassThrough(t *testing.T) {
 	h := sealtest.Wrap(t, headless{mem}, seal.NewMemKeys())
 	if got, err := h.AuditHeads(ctx); err != nil || len(got) != 0 {
 		t.Errorf("AuditHeads of a headless Backend = %v, %v; want none", got, err)
+	}
+}
+
+// TestBadInputNilVault: a nil key store or KEK, typed nil included (the
+// nil pointer of a failed seal.OpenFileKeys or seal.LocalKEKFromEnv), is
+// refused with ErrInvalid and never panics.
+func TestBadInputNilVault(t *testing.T) {
+	ctx := context.Background()
+	kek := sealtest.KEK(t)
+	var noKEK *seal.LocalKEK
+	var noFile *seal.FileKeys
+	var noMem *seal.MemKeys
+	for _, c := range []struct {
+		name string
+		b    seal.Backend
+		v    seal.Vault
+	}{
+		{"nil backend", nil, seal.Vault{Keys: seal.NewMemKeys(), KEK: kek}},
+		{"typed nil backend", (*memstore.Store)(nil), seal.Vault{Keys: seal.NewMemKeys(), KEK: kek}},
+		{"nil keys", memstore.New(), seal.Vault{KEK: kek}},
+		{"typed nil file keys", memstore.New(), seal.Vault{Keys: noFile, KEK: kek}},
+		{"typed nil mem keys", memstore.New(), seal.Vault{Keys: noMem, KEK: kek}},
+		{"nil kek", memstore.New(), seal.Vault{Keys: seal.NewMemKeys()}},
+		{"typed nil kek", memstore.New(), seal.Vault{Keys: seal.NewMemKeys(), KEK: noKEK}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("Wrap panics: %v", r)
+				}
+			}()
+			if _, err := seal.Wrap(ctx, c.b, c.v); !errors.Is(err, privacy.ErrInvalid) {
+				t.Errorf("Wrap = %v, want ErrInvalid", err)
+			}
+			if _, err := seal.Rotate(ctx, c.v.Keys, c.v.KEK, kek); !strings.HasSuffix(c.name, "backend") {
+				if !errors.Is(err, privacy.ErrInvalid) {
+					t.Errorf("Rotate = %v, want ErrInvalid", err)
+				}
+			}
+		})
+	}
+	// A typed nil among the previous KEKs is passed over.
+	if _, err := seal.Wrap(ctx, memstore.New(), seal.Vault{Keys: seal.NewMemKeys(), KEK: kek, Previous: []seal.KEK{noKEK}}); err != nil {
+		t.Errorf("Wrap with a nil previous KEK: %v", err)
+	}
+	// The methods of nil values refuse.
+	if noKEK.ID() != "" {
+		t.Errorf("nil LocalKEK has ID %q", noKEK.ID())
+	}
+	if _, err := noKEK.Wrap(ctx, make([]byte, 32), nil); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("nil LocalKEK Wrap = %v", err)
+	}
+	if _, err := noKEK.Unwrap(ctx, make([]byte, 64), nil); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("nil LocalKEK Unwrap = %v", err)
+	}
+	for _, k := range []seal.Keys{noFile, noMem} {
+		e := seal.Entry{Subject: "s-1"}
+		for name, err := range map[string]error{
+			"Add": k.Add(ctx, e), "Put": k.Put(ctx, e), "Delete": k.Delete(ctx, "s-1"),
+			"Get":  func() error { _, err := k.Get(ctx, "s-1"); return err }(),
+			"List": func() error { _, err := k.List(ctx); return err }(),
+		} {
+			if !errors.Is(err, privacy.ErrInvalid) {
+				t.Errorf("%T(nil).%s = %v, want ErrInvalid", k, name, err)
+			}
+		}
+	}
+	// A zero MemKeys is an empty one.
+	var zero seal.MemKeys
+	if err := zero.Add(ctx, seal.Entry{Subject: "s-1", Wrapped: []byte{1}}); err != nil {
+		t.Errorf("zero MemKeys Add: %v", err)
 	}
 }

@@ -93,11 +93,25 @@ func LocalKEKFromFile(path string) (*LocalKEK, error) {
 	return ParseLocalKEK(string(b))
 }
 
-// ID implements KEK.
-func (k *LocalKEK) ID() string { return k.id }
+// errNoKEK is the error of a method called on a nil *LocalKEK, as when the
+// error of [LocalKEKFromEnv] was not looked at: refused, never a panic.
+func errNoKEK(op string) error {
+	return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "nil kek"}
+}
+
+// ID implements KEK; a nil LocalKEK has the empty ID.
+func (k *LocalKEK) ID() string {
+	if k == nil {
+		return ""
+	}
+	return k.id
+}
 
 // Wrap implements KEK: nonce || ciphertext || tag.
 func (k *LocalKEK) Wrap(_ context.Context, key, aad []byte) ([]byte, error) {
+	if k == nil {
+		return nil, errNoKEK("seal: wrap")
+	}
 	out := make([]byte, nonceLen, nonceLen+len(key)+tagLen)
 	if _, err := rand.Read(out); err != nil {
 		return nil, err
@@ -107,6 +121,9 @@ func (k *LocalKEK) Wrap(_ context.Context, key, aad []byte) ([]byte, error) {
 
 // Unwrap implements KEK.
 func (k *LocalKEK) Unwrap(_ context.Context, wrapped, aad []byte) ([]byte, error) {
+	if k == nil {
+		return nil, errNoKEK("seal: unwrap")
+	}
 	if len(wrapped) < nonceLen+tagLen {
 		return nil, &privacy.Error{Op: "seal: unwrap", Kind: ErrTampered, Msg: "wrapped key too short"}
 	}
@@ -125,7 +142,7 @@ func (k *LocalKEK) Unwrap(_ context.Context, wrapped, aad []byte) ([]byte, error
 // keys under either.
 func Rotate(ctx context.Context, keys Keys, from, to KEK) (int, error) {
 	const op = "seal: rotate"
-	if keys == nil || from == nil || to == nil {
+	if isNil(keys) || isNil(from) || isNil(to) {
 		return 0, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "nil keys or kek"}
 	}
 	entries, err := keys.List(ctx)

@@ -95,6 +95,9 @@ func NewMemKeys() *MemKeys { return &MemKeys{m: map[privacy.SubjectID]Entry{}} }
 
 // Get implements Keys.
 func (k *MemKeys) Get(_ context.Context, s privacy.SubjectID) (Entry, error) {
+	if k == nil {
+		return Entry{}, errNoKeys("seal: get key")
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	e, ok := k.m[s]
@@ -106,8 +109,14 @@ func (k *MemKeys) Get(_ context.Context, s privacy.SubjectID) (Entry, error) {
 
 // Add implements Keys.
 func (k *MemKeys) Add(_ context.Context, e Entry) error {
+	if k == nil {
+		return errNoKeys("seal: add key")
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if k.m == nil { // a zero MemKeys is empty
+		k.m = map[privacy.SubjectID]Entry{}
+	}
 	if old, ok := k.m[e.Subject]; ok && !replaceable(&old) {
 		return &privacy.Error{Op: "seal: add key", Kind: privacy.ErrExists}
 	}
@@ -117,14 +126,23 @@ func (k *MemKeys) Add(_ context.Context, e Entry) error {
 
 // Put implements Keys.
 func (k *MemKeys) Put(_ context.Context, e Entry) error {
+	if k == nil {
+		return errNoKeys("seal: put key")
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if k.m == nil { // a zero MemKeys is empty
+		k.m = map[privacy.SubjectID]Entry{}
+	}
 	k.m[e.Subject] = e.Clone()
 	return nil
 }
 
 // Delete implements Keys.
 func (k *MemKeys) Delete(_ context.Context, s privacy.SubjectID) error {
+	if k == nil {
+		return errNoKeys("seal: delete key")
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	delete(k.m, s)
@@ -133,6 +151,9 @@ func (k *MemKeys) Delete(_ context.Context, s privacy.SubjectID) error {
 
 // List implements Keys.
 func (k *MemKeys) List(context.Context) ([]Entry, error) {
+	if k == nil {
+		return nil, errNoKeys("seal: list keys")
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	out := make([]Entry, 0, len(k.m))
@@ -166,6 +187,13 @@ func OpenFileKeys(dir string) (*FileKeys, error) {
 
 const keyExt = ".key"
 
+// errNoKeys is the error of a method called on a nil *FileKeys or
+// *MemKeys, as when the error of [OpenFileKeys] was not looked at:
+// refused, never a panic.
+func errNoKeys(op string) error {
+	return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "nil key store"}
+}
+
 func (k *FileKeys) path(s privacy.SubjectID) string {
 	return filepath.Join(k.dir, hex.EncodeToString([]byte(s))+keyExt)
 }
@@ -192,6 +220,9 @@ func (k *FileKeys) read(path string) (Entry, error) {
 
 // Get implements Keys.
 func (k *FileKeys) Get(_ context.Context, s privacy.SubjectID) (Entry, error) {
+	if k == nil {
+		return Entry{}, errNoKeys("seal: get key")
+	}
 	e, err := k.read(k.path(s))
 	if err == nil && e.Subject != s {
 		return Entry{}, &privacy.Error{Op: "seal: get key", Kind: ErrTampered, Msg: "key file of another subject"}
@@ -238,6 +269,9 @@ func (k *FileKeys) syncDir() error {
 
 // Add implements Keys.
 func (k *FileKeys) Add(_ context.Context, e Entry) error {
+	if k == nil {
+		return errNoKeys("seal: add key")
+	}
 	const op = "seal: add key"
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -270,6 +304,9 @@ func (k *FileKeys) Add(_ context.Context, e Entry) error {
 
 // Put implements Keys.
 func (k *FileKeys) Put(_ context.Context, e Entry) error {
+	if k == nil {
+		return errNoKeys("seal: put key")
+	}
 	const op = "seal: put key"
 	tmp, err := k.temp(e)
 	if err != nil {
@@ -287,6 +324,9 @@ func (k *FileKeys) Put(_ context.Context, e Entry) error {
 
 // Delete implements Keys.
 func (k *FileKeys) Delete(_ context.Context, s privacy.SubjectID) error {
+	if k == nil {
+		return errNoKeys("seal: delete key")
+	}
 	const op = "seal: delete key"
 	if err := os.Remove(k.path(s)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return unavailable(op, err)
@@ -299,6 +339,9 @@ func (k *FileKeys) Delete(_ context.Context, s privacy.SubjectID) error {
 
 // List implements Keys.
 func (k *FileKeys) List(context.Context) ([]Entry, error) {
+	if k == nil {
+		return nil, errNoKeys("seal: list keys")
+	}
 	const op = "seal: list keys"
 	des, err := os.ReadDir(k.dir)
 	if err != nil {

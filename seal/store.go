@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"iter"
+	"reflect"
 	"slices"
 	"sync"
 
@@ -75,13 +76,16 @@ var _ Backend = (*Store)(nil)
 // erasures a crash left half done are finished before anything is read.
 func Wrap(ctx context.Context, b Backend, v Vault) (*Store, error) {
 	const op = "seal: wrap"
-	if b == nil || v.Keys == nil || v.KEK == nil {
+	// A typed nil counts as nil: seal.OpenFileKeys or
+	// seal.LocalKEKFromEnv failing returns a nil pointer, which in the
+	// Vault is a non-nil interface (bad input: ErrInvalid, never a panic).
+	if isNil(b) || isNil(v.Keys) || isNil(v.KEK) {
 		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "nil store, keys or kek"}
 	}
 	s := &Store{Backend: b, keys: v.Keys, kek: v.KEK, keks: map[string]KEK{v.KEK.ID(): v.KEK},
 		cache: map[privacy.SubjectID]*dek{}}
 	for _, k := range v.Previous {
-		if k != nil {
+		if !isNil(k) {
 			if _, ok := s.keks[k.ID()]; !ok {
 				s.keks[k.ID()] = k
 			}
@@ -93,6 +97,19 @@ func Wrap(ctx context.Context, b Backend, v Vault) (*Store, error) {
 		}
 	}
 	return s, nil
+}
+
+// isNil reports whether x is nil or an interface holding a nil pointer,
+// map, slice, func or channel.
+func isNil(x any) bool {
+	if x == nil {
+		return true
+	}
+	switch v := reflect.ValueOf(x); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
 }
 
 // Unwrap returns the store s seals.
