@@ -112,3 +112,101 @@ func TestBadInputNilVault(t *testing.T) {
 		t.Errorf("zero MemKeys Add: %v", err)
 	}
 }
+
+// eraseOnGet is a key store that, the first time an entry is read, lets
+// an erasure run right after the read: between Rotate's read of an entry
+// and its write.
+type eraseOnGet struct {
+	seal.Swapper
+	seal.Keys
+	erase func()
+}
+
+func (k *eraseOnGet) Get(ctx context.Context, s privacy.SubjectID) (seal.Entry, error) {
+	e, err := k.Keys.Get(ctx, s)
+	if f := k.erase; f != nil {
+		k.erase = nil
+		f()
+	}
+	return e, err
+}
+
+// TestR9O13RotateNeverResurrects: an erasure that comes between Rotate's
+// list and its write of a subject's key (rules R9, O13) stands: the
+// tombstone is not overwritten by the re-wrapped key, whether the key
+// store compares and swaps or not, and whether the erasure came before
+// Rotate's read of the entry or after it.
+func TestR9O13RotateNeverResurrects(t *testing.T) {
+	ctx := context.Background()
+	kek2, err := seal.ParseLocalKEK("fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		keys func(*testing.T) (seal.Keys, func(erase func()))
+	}{
+		{"mem, erased after the read (swap)", func(*testing.T) (seal.Keys, func(func())) {
+			m := seal.NewMemKeys()
+			k := &eraseOnGet{Swapper: m, Keys: m}
+			return k, func(f func()) { k.erase = f }
+		}},
+		{"file, erased after the read (swap)", func(t *testing.T) (seal.Keys, func(func())) {
+			f, err := seal.OpenFileKeys(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			k := &eraseOnGet{Swapper: f, Keys: f}
+			return k, func(e func()) { k.erase = e }
+		}},
+		{"mem, erased after the list (read again)", func(*testing.T) (seal.Keys, func(func())) {
+			k := &eraseOnList{Keys: seal.NewMemKeys()}
+			return k, func(f func()) { k.erase = f }
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			keys, arm := c.keys(t)
+			mem := memstore.New()
+			s := sealtest.Wrap(t, mem, keys)
+			for _, id := range []privacy.SubjectID{"s-1", "s-2"} {
+				if err := s.CreateSubject(ctx, privacy.Subject{ID: id}, sealtest.Events(1, id, privacy.EventCreate)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			arm(func() {
+				if err := s.DeleteSubject(ctx, "s-1", sealtest.Events(2, "s-1", privacy.EventDelete)); err != nil {
+					t.Errorf("DeleteSubject: %v", err)
+				}
+			})
+			n, err := seal.Rotate(ctx, keys, sealtest.KEK(t), kek2)
+			if err != nil {
+				t.Fatalf("Rotate: %v", err)
+			}
+			if n != 1 {
+				t.Errorf("Rotate re-wrapped %d keys, want 1 (s-2's)", n)
+			}
+			if _, err := s.Erasure(ctx, "s-1"); err != nil {
+				t.Errorf("s-1's erasure has no tombstone after the rotation: %v", err)
+			}
+			if e, err := keys.Get(ctx, "s-2"); err != nil || e.KEK != kek2.ID() {
+				t.Errorf("s-2's key = %+v, %v; want under %s", e, err, kek2.ID())
+			}
+		})
+	}
+}
+
+// eraseOnList is a key store that lets an erasure run right after its
+// first listing.
+type eraseOnList struct {
+	seal.Keys
+	erase func()
+}
+
+func (k *eraseOnList) List(ctx context.Context) ([]seal.Entry, error) {
+	es, err := k.Keys.List(ctx)
+	if f := k.erase; f != nil {
+		k.erase = nil
+		f()
+	}
+	return es, err
+}

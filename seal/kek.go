@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"os"
 	"strings"
 
@@ -140,6 +141,17 @@ func (k *LocalKEK) Unwrap(_ context.Context, wrapped, aad []byte) ([]byte, error
 // run again after a failure: a key already under to is left alone. Give
 // the Store both KEKs (Vault.Previous) while it runs, so that it reads
 // keys under either.
+//
+// Rules R9, O13: Rotate may run while Stores erase subjects, and never
+// writes a key over the tombstone of an erasure that came after its list.
+// It reads each entry again right before it writes it and leaves it alone
+// unless it is the live key under from it listed; with a key store that
+// can compare and swap ([Swapper]: [MemKeys], and [FileKeys] within a
+// process) the write itself replaces only that entry, and an entry that
+// changed in between is left for the next run. Without one, an erasure
+// written in the instant between the read and the write is lost from the
+// key store: the erased subject's rows are gone, so the next [Store.Reap]
+// (every Wrap) destroys the key again.
 func Rotate(ctx context.Context, keys Keys, from, to KEK) (int, error) {
 	const op = "seal: rotate"
 	if isNil(keys) || isNil(from) || isNil(to) {
@@ -149,10 +161,22 @@ func Rotate(ctx context.Context, keys Keys, from, to KEK) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	sw, _ := keys.(Swapper)
 	n := 0
-	for _, e := range entries {
-		if e.Destroyed() || e.KEK != from.ID() {
+	for _, listed := range entries {
+		if listed.Destroyed() || listed.KEK != from.ID() {
 			continue
+		}
+		// Read again: the list may be old (an erasure since).
+		e, err := keys.Get(ctx, listed.Subject)
+		if errors.Is(err, privacy.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		if e.Destroyed() || e.KEK != from.ID() || e.KeyID != listed.KeyID {
+			continue // erased, rotated or replaced since the list
 		}
 		aad := []byte(e.Subject)
 		key, err := from.Unwrap(ctx, e.Wrapped, aad)
@@ -164,8 +188,17 @@ func Rotate(ctx context.Context, keys Keys, from, to KEK) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		e.Wrapped, e.KEK = w, to.ID()
-		if err := keys.Put(ctx, e); err != nil {
+		next := e.Clone()
+		next.Wrapped, next.KEK = w, to.ID()
+		if sw != nil {
+			err = sw.Swap(ctx, e, next)
+			if errors.Is(err, privacy.ErrConflict) {
+				continue // changed since the read: left for the next run
+			}
+		} else {
+			err = keys.Put(ctx, next)
+		}
+		if err != nil {
 			return n, err
 		}
 		n++

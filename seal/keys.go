@@ -1,6 +1,7 @@
 package seal
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -80,6 +81,32 @@ type Keys interface {
 	List(ctx context.Context) ([]Entry, error)
 }
 
+// Swapper is a [Keys] store that can compare and swap, so that [Rotate]
+// never writes a re-wrapped key over an entry changed since it read it
+// (an erasure's tombstone: rules R9, O13).
+type Swapper interface {
+	// Swap stores next in place of the subject's entry if that entry is
+	// still old (the same key, wrapping and state); otherwise it fails
+	// with [privacy.ErrConflict] and changes nothing.
+	Swap(ctx context.Context, old, next Entry) error
+}
+
+var (
+	_ Swapper = (*MemKeys)(nil)
+	_ Swapper = (*FileKeys)(nil)
+)
+
+// same reports whether a and b are the same entry: the same key, wrapped
+// the same way, in the same state.
+func same(a, b *Entry) bool {
+	return a.Subject == b.Subject && a.KeyID == b.KeyID && a.KEK == b.KEK && bytes.Equal(a.Wrapped, b.Wrapped) &&
+		a.Pending == b.Pending && a.Erased.Equal(b.Erased) && slices.Equal(a.Former, b.Former)
+}
+
+func errSwapConflict() error {
+	return &privacy.Error{Op: "seal: swap key", Kind: privacy.ErrConflict, Msg: "the entry changed since it was read"}
+}
+
 // replaceable reports whether Add may put a new entry in old's place.
 func replaceable(old *Entry) bool { return old.Destroyed() && !old.Pending }
 
@@ -138,6 +165,20 @@ func (k *MemKeys) Put(_ context.Context, e Entry) error {
 	return nil
 }
 
+// Swap implements Swapper.
+func (k *MemKeys) Swap(_ context.Context, old, next Entry) error {
+	if k == nil {
+		return errNoKeys("seal: swap key")
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if cur, ok := k.m[old.Subject]; !ok || !same(&cur, &old) || next.Subject != old.Subject {
+		return errSwapConflict()
+	}
+	k.m[next.Subject] = next.Clone()
+	return nil
+}
+
 // Delete implements Keys.
 func (k *MemKeys) Delete(_ context.Context, s privacy.SubjectID) error {
 	if k == nil {
@@ -173,7 +214,7 @@ func (k *MemKeys) List(context.Context) ([]Entry, error) {
 // which fails if another process created it first.
 type FileKeys struct {
 	dir string
-	mu  sync.Mutex // serialises Add's read-and-decide within the process
+	mu  sync.Mutex // serialises the writes within the process (Add and Swap read and decide)
 }
 
 // OpenFileKeys returns the Keys store in dir, creating the directory
@@ -308,11 +349,43 @@ func (k *FileKeys) Put(_ context.Context, e Entry) error {
 		return errNoKeys("seal: put key")
 	}
 	const op = "seal: put key"
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	tmp, err := k.temp(e)
 	if err != nil {
 		return unavailable(op, err)
 	}
 	if err := os.Rename(tmp, k.path(e.Subject)); err != nil {
+		_ = os.Remove(tmp)
+		return unavailable(op, err)
+	}
+	if err := k.syncDir(); err != nil {
+		return unavailable(op, err)
+	}
+	return nil
+}
+
+// Swap implements Swapper: atomic against the writes of this FileKeys
+// (within the process); a process sharing the directory writes past it.
+func (k *FileKeys) Swap(_ context.Context, old, next Entry) error {
+	const op = "seal: swap key"
+	if k == nil {
+		return errNoKeys(op)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	cur, err := k.read(k.path(old.Subject))
+	if errors.Is(err, privacy.ErrNotFound) || (err == nil && (!same(&cur, &old) || next.Subject != old.Subject)) {
+		return errSwapConflict()
+	}
+	if err != nil {
+		return err
+	}
+	tmp, err := k.temp(next)
+	if err != nil {
+		return unavailable(op, err)
+	}
+	if err := os.Rename(tmp, k.path(next.Subject)); err != nil {
 		_ = os.Remove(tmp)
 		return unavailable(op, err)
 	}
@@ -328,6 +401,8 @@ func (k *FileKeys) Delete(_ context.Context, s privacy.SubjectID) error {
 		return errNoKeys("seal: delete key")
 	}
 	const op = "seal: delete key"
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	if err := os.Remove(k.path(s)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return unavailable(op, err)
 	}
