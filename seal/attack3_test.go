@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/memstore"
@@ -209,4 +210,101 @@ func (k *eraseOnList) List(ctx context.Context) ([]seal.Entry, error) {
 		f()
 	}
 	return es, err
+}
+
+// reapOnAdd is a key store that, the first time a key is added, lets a
+// second process start on the same Backend and key store (Wrap reaps).
+type reapOnAdd struct {
+	seal.Keys
+	start func()
+}
+
+func (k *reapOnAdd) Add(ctx context.Context, e seal.Entry) error {
+	if err := k.Keys.Add(ctx, e); err != nil {
+		return err
+	}
+	if f := k.start; f != nil {
+		k.start = nil
+		f()
+	}
+	return nil
+}
+
+// TestR9N7ReapSparesSubjectBeingCreated: the Reap of another process,
+// run between CreateSubject's key and its row, leaves the new subject's
+// key alone (rules R9, N7); the key of a creation that failed is
+// destroyed once CreationGrace has passed, not before; the mark of a key
+// whose subject exists is taken off.
+func TestR9N7ReapSparesSubjectBeingCreated(t *testing.T) {
+	ctx := context.Background()
+	t.Run("another process reaps during a creation", func(t *testing.T) {
+		mem, inner := memstore.New(), seal.NewMemKeys()
+		keys := &reapOnAdd{Keys: inner}
+		var reaped seal.Reaped
+		keys.start = func() {
+			other, err := seal.Wrap(ctx, mem, seal.Vault{Keys: inner, KEK: sealtest.KEK(t), SkipReap: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if reaped, err = other.Reap(ctx); err != nil {
+				t.Errorf("Reap: %v", err)
+			}
+		}
+		s := sealtest.Wrap(t, mem, keys)
+		if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-1"}, sealtest.Events(1, "s-1", privacy.EventCreate)); err != nil {
+			t.Fatal(err)
+		}
+		if len(reaped.Orphans) != 0 || len(reaped.Creating) != 1 {
+			t.Errorf("the other process's Reap = %+v, want s-1 left as being created", reaped)
+		}
+		e, err := inner.Get(ctx, "s-1")
+		if err != nil || e.Destroyed() || e.Creating {
+			t.Errorf("s-1's key after its creation = %+v, %v; want live, not marked", e, err)
+		}
+	})
+	t.Run("a failed creation's key, before and after the grace", func(t *testing.T) {
+		t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+		now := t0
+		mem, keys := memstore.New(), seal.NewMemKeys()
+		if err := keys.Add(ctx, seal.Entry{Subject: "s-1", KeyID: "0102030405060708", KEK: sealtest.KEK(t).ID(),
+			Wrapped: []byte{1, 2, 3}, Creating: true, Created: t0}); err != nil {
+			t.Fatal(err)
+		}
+		s, err := seal.Wrap(ctx, mem, seal.Vault{Keys: keys, KEK: sealtest.KEK(t), SkipReap: true, Clock: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now = t0.Add(seal.CreationGrace - time.Minute)
+		if r, err := s.Reap(ctx); err != nil || len(r.Orphans) != 0 || len(r.Creating) != 1 {
+			t.Errorf("Reap within the grace = %+v, %v; want the key left", r, err)
+		}
+		now = t0.Add(seal.CreationGrace + time.Minute)
+		if r, err := s.Reap(ctx); err != nil || len(r.Orphans) != 1 {
+			t.Errorf("Reap past the grace = %+v, %v; want the key destroyed", r, err)
+		}
+		if e, err := keys.Get(ctx, "s-1"); err != nil || !e.Destroyed() {
+			t.Errorf("s-1's key past the grace = %+v, %v; want a tombstone", e, err)
+		}
+	})
+	t.Run("the mark of a created subject's key goes", func(t *testing.T) {
+		mem, keys := memstore.New(), seal.NewMemKeys()
+		s := sealtest.Wrap(t, mem, keys)
+		if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-1"}, sealtest.Events(1, "s-1", privacy.EventCreate)); err != nil {
+			t.Fatal(err)
+		}
+		e, err := keys.Get(ctx, "s-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Creating = true // as a crash before the mark was taken off leaves it
+		if err := keys.Put(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := s.Reap(ctx); err != nil || len(r.Orphans)+len(r.Creating) != 0 {
+			t.Errorf("Reap = %+v, %v", r, err)
+		}
+		if e, err := keys.Get(ctx, "s-1"); err != nil || e.Destroyed() || e.Creating {
+			t.Errorf("s-1's key = %+v, %v; want live, not marked", e, err)
+		}
+	})
 }

@@ -161,7 +161,6 @@ func Rotate(ctx context.Context, keys Keys, from, to KEK) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	sw, _ := keys.(Swapper)
 	n := 0
 	for _, listed := range entries {
 		if listed.Destroyed() || listed.KEK != from.ID() {
@@ -190,13 +189,9 @@ func Rotate(ctx context.Context, keys Keys, from, to KEK) (int, error) {
 		}
 		next := e.Clone()
 		next.Wrapped, next.KEK = w, to.ID()
-		if sw != nil {
-			err = sw.Swap(ctx, e, next)
-			if errors.Is(err, privacy.ErrConflict) {
-				continue // changed since the read: left for the next run
-			}
-		} else {
-			err = keys.Put(ctx, next)
+		err = swap(ctx, keys, e, next)
+		if errors.Is(err, privacy.ErrConflict) {
+			continue // changed since the read: left for the next run
 		}
 		if err != nil {
 			return n, err

@@ -41,6 +41,15 @@ type Entry struct {
 	// the process stopped, or the deletion failed, between the key's
 	// destruction and the rows'. [Store.Reap] finishes it.
 	Pending bool `json:"pending,omitempty"`
+	// Creating reports a live key made for a subject whose row may not
+	// exist yet: [Store.CreateSubject] adds the key before the subject,
+	// and marks it made once the subject exists. Created is when the key
+	// was added (by the Store's clock). [Store.Reap] leaves such a key of
+	// a missing subject alone for [CreationGrace] after Created — another
+	// process may be about to insert the subject's row (rules R9, N7) —
+	// and only then takes it for the key of a creation that failed.
+	Creating bool      `json:"creating,omitempty"`
+	Created  time.Time `json:"created,omitzero"`
 	// Events are the audit events of the erasure, kept so that Reap
 	// deletes the rows with the events the caller gave (rule G7). They
 	// hold IDs and no content.
@@ -100,7 +109,30 @@ var (
 // the same way, in the same state.
 func same(a, b *Entry) bool {
 	return a.Subject == b.Subject && a.KeyID == b.KeyID && a.KEK == b.KEK && bytes.Equal(a.Wrapped, b.Wrapped) &&
-		a.Pending == b.Pending && a.Erased.Equal(b.Erased) && slices.Equal(a.Former, b.Former)
+		a.Pending == b.Pending && a.Erased.Equal(b.Erased) && slices.Equal(a.Former, b.Former) &&
+		a.Creating == b.Creating && a.Created.Equal(b.Created)
+}
+
+// swap stores next in place of old if the entry is still old: by the key
+// store's compare-and-swap when it has one ([Swapper]), otherwise by a
+// read, a comparison and a write (a writer of another process may come
+// between the last two). An entry that changed fails with
+// privacy.ErrConflict.
+func swap(ctx context.Context, keys Keys, old, next Entry) error {
+	if sw, ok := keys.(Swapper); ok {
+		return sw.Swap(ctx, old, next)
+	}
+	cur, err := keys.Get(ctx, old.Subject)
+	if errors.Is(err, privacy.ErrNotFound) {
+		return errSwapConflict()
+	}
+	if err != nil {
+		return err
+	}
+	if !same(&cur, &old) || next.Subject != old.Subject {
+		return errSwapConflict()
+	}
+	return keys.Put(ctx, next)
 }
 
 func errSwapConflict() error {

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/consent"
@@ -42,7 +43,20 @@ type Vault struct {
 	// are, for a look at a copy (a restored backup, the state a crash
 	// left) that must not change it. A Store in service reaps.
 	SkipReap bool
+	// Clock is the time of the key store's housekeeping: when a key of a
+	// subject being created was added, and whether [CreationGrace] has
+	// passed since (see [Store.Reap]). Nil is time.Now. Processes sharing
+	// a key store should have clocks that agree to well within the grace.
+	Clock func() time.Time
 }
+
+// CreationGrace is how long [Store.Reap] leaves alone the key of a
+// subject being created ([Entry.Creating]) whose row is not there: the
+// time another process may take between adding the key and inserting the
+// row (rules R9, N7: a Reap of one process never destroys the key of a
+// subject another is registering). Past it the key is taken for that of a
+// creation that failed, and destroyed like any key of a missing subject.
+const CreationGrace = time.Hour
 
 // Store is a [Backend] whose records' content is sealed per subject. It
 // has the Backend's contract; in addition a read of content whose key was
@@ -61,6 +75,7 @@ type Store struct {
 	keys  Keys
 	kek   KEK
 	keks  map[string]KEK
+	clock func() time.Time
 	life  sync.Mutex // orders key creation, erasure and reaping
 	mu    sync.RWMutex
 	cache map[privacy.SubjectID]*dek
@@ -83,7 +98,10 @@ func Wrap(ctx context.Context, b Backend, v Vault) (*Store, error) {
 		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "nil store, keys or kek"}
 	}
 	s := &Store{Backend: b, keys: v.Keys, kek: v.KEK, keks: map[string]KEK{v.KEK.ID(): v.KEK},
-		cache: map[privacy.SubjectID]*dek{}}
+		cache: map[privacy.SubjectID]*dek{}, clock: v.Clock}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
 	for _, k := range v.Previous {
 		if !isNil(k) {
 			if _, ok := s.keks[k.ID()]; !ok {
@@ -190,6 +208,13 @@ func (s *Store) load(ctx context.Context, e *Entry, drops uint64) (*dek, error) 
 // replace (CreateSubject, under s.life), a finished tombstone gives way:
 // the ID of an erased subject is used again.
 func (s *Store) create(ctx context.Context, op string, subject privacy.SubjectID, replace bool) (*dek, error) {
+	k, _, err := s.createEntry(ctx, op, subject, replace)
+	return k, err
+}
+
+// createEntry is create, returning the entry of the key too. With
+// replace, a new entry is marked Creating: its subject's row is to come.
+func (s *Store) createEntry(ctx context.Context, op string, subject privacy.SubjectID, replace bool) (*dek, Entry, error) {
 	if !replace {
 		s.life.Lock()
 		defer s.life.Unlock()
@@ -200,52 +225,62 @@ func (s *Store) create(ctx context.Context, op string, subject privacy.SubjectID
 	s.mu.RUnlock()
 	old, err := s.keys.Get(ctx, subject)
 	if err != nil && !errors.Is(err, privacy.ErrNotFound) {
-		return nil, err
+		return nil, Entry{}, err
 	}
 	tombstone := err == nil
 	if tombstone && (!replace || !replaceable(&old)) {
 		if old.Destroyed() {
-			return nil, erased(op, subject)
+			return nil, Entry{}, erased(op, subject)
 		}
-		return s.load(ctx, &old, drops)
+		k, err := s.load(ctx, &old, drops)
+		return k, old, err
 	}
 	raw := make([]byte, dekLen)
 	defer clear(raw)
 	var id keyID
 	if _, err := rand.Read(raw); err != nil {
-		return nil, unavailable("seal: new key", err)
+		return nil, Entry{}, unavailable("seal: new key", err)
 	}
 	if _, err := rand.Read(id[:]); err != nil {
-		return nil, unavailable("seal: new key", err)
+		return nil, Entry{}, unavailable("seal: new key", err)
 	}
 	w, err := s.kek.Wrap(ctx, raw, []byte(subject))
 	if err != nil {
-		return nil, err
+		return nil, Entry{}, err
 	}
 	e := Entry{Subject: subject, KeyID: hex.EncodeToString(id[:]), KEK: s.kek.ID(), Wrapped: w}
+	if replace { // CreateSubject: the row is to come (R9, N7: see Reap)
+		e.Creating, e.Created = true, s.clock()
+	}
 	if tombstone { // a finished tombstone: the ID was erased before
 		e.Former = append(slices.Clone(old.Former), old.KeyID)
 	}
 	if err := s.keys.Add(ctx, e); err != nil {
 		if errors.Is(err, privacy.ErrExists) { // another process made it
 			if e, err = s.keys.Get(ctx, subject); err != nil {
-				return nil, err
+				return nil, Entry{}, err
 			}
 			if e.Destroyed() {
-				return nil, erased(op, subject)
+				return nil, Entry{}, erased(op, subject)
 			}
-			return s.load(ctx, &e, drops)
+			k, err := s.load(ctx, &e, drops)
+			return k, e, err
 		}
-		return nil, err
+		return nil, Entry{}, err
 	}
-	return s.load(ctx, &e, drops)
+	k, err := s.load(ctx, &e, drops)
+	return k, e, err
 }
 
 // CreateSubject implements privacy.Store: the subject gets its data key
 // before it exists, so that a subject of an erased ID (a finished
 // tombstone) is told apart from the erased one come back in a restored
-// copy, which Reap erases again. A crash between the two leaves a key
-// without a subject, which Reap deletes.
+// copy, which Reap erases again. Until the subject's row exists the key is
+// marked Creating, with the time it was added, and a Reap — of this
+// process or another sharing the key store — leaves it alone for
+// [CreationGrace] (rules R9, N7); the mark is taken off once the row is
+// there. A crash between the two leaves a key without a subject, which
+// Reap destroys once the grace has passed.
 func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject, events []privacy.Event) error {
 	if len(events) == 0 || !privacy.ValidID(string(sub.ID)) {
 		return s.Backend.CreateSubject(ctx, sub, events) // refused there (G7, ErrInvalid)
@@ -261,11 +296,30 @@ func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject, events [
 	if oerr != nil && !errors.Is(oerr, privacy.ErrNotFound) {
 		return oerr
 	}
-	if _, err := s.create(ctx, "create subject", sub.ID, true); err != nil {
+	_, e, err := s.createEntry(ctx, "create subject", sub.ID, true)
+	if err != nil {
 		return err
 	}
-	err := s.Backend.CreateSubject(ctx, sub, events)
+	if now := s.clock(); !e.Creating || now.Sub(e.Created) > CreationGrace/2 {
+		// A live key of a missing subject, left by a creation that
+		// failed: marked again, so that no Reap takes it away while the
+		// row is inserted. A conflict (it changed meanwhile) changes
+		// nothing here.
+		m := e.Clone()
+		m.Creating, m.Created = true, now
+		if err := swap(ctx, s.keys, e, m); err != nil {
+			return err
+		}
+		e = m
+	}
+	err = s.Backend.CreateSubject(ctx, sub, events)
 	if err == nil {
+		// The row exists: the mark goes. Should this write fail, or the
+		// entry have changed, the subject is created all the same; Reap
+		// takes the mark off a key whose subject exists.
+		done := e.Clone()
+		done.Creating = false
+		_ = swap(ctx, s.keys, e, done)
 		return nil
 	}
 	// Refused: the key store goes back to what it was, unless the
