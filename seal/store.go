@@ -383,39 +383,62 @@ func (s *Store) sealRecord(ctx context.Context, op string, r privacy.Record, med
 	return r, nil
 }
 
-// openRecord opens r's fields in place (r is the Backend's copy).
-func (s *Store) openRecord(ctx context.Context, op string, r *privacy.Record, medical bool) error {
+// UnreadableText is what a sealed value that does not open reads as in a
+// listing — a case's records, the requests of a subject, the holds of a
+// dossier or of a sweep's candidates: changed, damaged or moved in the
+// database (what a read of that one record or request fails on with
+// [ErrTampered]). One such value does not fail the listing (rules O4,
+// O10: a reader is not refused what they may see, nor told of what they
+// may not, because of a record hidden from them; O12: a sweep is not
+// stopped by a reason it need not read), and the record is not dropped
+// from it either: whoever may see the field, an export included (G1),
+// reads that it could not be opened.
+const UnreadableText = "[unreadable]"
+
+// openRecord opens r's fields in place (r is the Backend's copy). With
+// lenient (a listing), a field that fails authentication (ErrTampered)
+// reads as UnreadableText and the others are opened; otherwise it fails
+// the read.
+func (s *Store) openRecord(ctx context.Context, op string, r *privacy.Record, medical, lenient bool) error {
 	var k *dek
 	for f, v := range r.Fields {
 		if !IsSealed(v) {
 			continue // stored before sealing was switched on
 		}
-		sv, err := decode(v)
-		if err != nil {
-			return err
+		pt, err := s.openField(ctx, op, r, medical, f, v, &k)
+		if lenient && errors.Is(err, ErrTampered) {
+			pt, err = UnreadableText, nil
 		}
-		if k == nil {
-			if k, err = s.key(ctx, op, r.Subject, false); err != nil {
-				return err
-			}
-		}
-		if sv.key != k.id {
-			if slices.Contains(k.former, hex.EncodeToString(sv.key[:])) {
-				// Sealed under the key of an earlier subject of
-				// this ID, destroyed when it was erased.
-				return erased(op, r.Subject)
-			}
-			// Another subject's value, moved here.
-			return &privacy.Error{Op: "seal: " + op, Kind: ErrTampered, Path: "fields." + truncate(string(f), 32),
-				Msg: "the value was sealed for another subject"}
-		}
-		pt, err := k.open(recordPlace(r, medical, f), sv)
 		if err != nil {
 			return err
 		}
 		r.Fields[f] = pt
 	}
 	return nil
+}
+
+// openField opens the value v of field f of r; *k caches the subject's key.
+func (s *Store) openField(ctx context.Context, op string, r *privacy.Record, medical bool, f privacy.Field, v string, k **dek) (string, error) {
+	sv, err := decode(v)
+	if err != nil {
+		return "", err
+	}
+	if *k == nil {
+		if *k, err = s.key(ctx, op, r.Subject, false); err != nil {
+			return "", err
+		}
+	}
+	if sv.key != (*k).id {
+		if slices.Contains((*k).former, hex.EncodeToString(sv.key[:])) {
+			// Sealed under the key of an earlier subject of this ID,
+			// destroyed when it was erased.
+			return "", erased(op, r.Subject)
+		}
+		// Another subject's value, moved here.
+		return "", &privacy.Error{Op: "seal: " + op, Kind: ErrTampered, Path: "fields." + truncate(string(f), 32),
+			Msg: "the value was sealed for another subject"}
+	}
+	return (*k).open(recordPlace(r, medical, f), sv)
 }
 
 // AddRecords implements privacy.Store: the fields are sealed before they
@@ -462,7 +485,7 @@ func (s *Store) Record(ctx context.Context, id privacy.RecordID) (privacy.Record
 	if err != nil {
 		return privacy.Record{}, err
 	}
-	if err := s.openRecord(ctx, "read record", &r, false); err != nil {
+	if err := s.openRecord(ctx, "read record", &r, false, false); err != nil {
 		return privacy.Record{}, err
 	}
 	return r, nil
@@ -474,13 +497,14 @@ func (s *Store) MedicalRecord(ctx context.Context, id privacy.RecordID) (privacy
 	if err != nil {
 		return privacy.Record{}, err
 	}
-	if err := s.openRecord(ctx, "read medical record", &r, true); err != nil {
+	if err := s.openRecord(ctx, "read medical record", &r, true, false); err != nil {
 		return privacy.Record{}, err
 	}
 	return r, nil
 }
 
-// CaseRecords implements privacy.Store, opening each record as it comes.
+// CaseRecords implements privacy.Store, opening each record as it comes;
+// a value that does not open reads as [UnreadableText] (rules O4, O10).
 func (s *Store) CaseRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
 	return s.openAll(ctx, "read case records", s.Backend.CaseRecords(ctx, id), false)
 }
@@ -495,7 +519,7 @@ func (s *Store) openAll(ctx context.Context, op string, seq iter.Seq2[privacy.Re
 	return func(yield func(privacy.Record, error) bool) {
 		for r, err := range seq {
 			if err == nil {
-				if err = s.openRecord(ctx, op, &r, medical); err != nil {
+				if err = s.openRecord(ctx, op, &r, medical, true); err != nil {
 					r = privacy.Record{}
 				}
 			}
