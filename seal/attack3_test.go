@@ -3,6 +3,7 @@ package seal_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -230,6 +231,21 @@ func (k *reapOnAdd) Add(ctx context.Context, e seal.Entry) error {
 	return nil
 }
 
+// reapOnCreate is a Backend that lets a second process reap right before
+// it creates a subject.
+type reapOnCreate struct {
+	seal.Backend
+	start func()
+}
+
+func (b *reapOnCreate) CreateSubject(ctx context.Context, sub privacy.Subject, events []privacy.Event) error {
+	if f := b.start; f != nil {
+		b.start = nil
+		f()
+	}
+	return b.Backend.CreateSubject(ctx, sub, events)
+}
+
 // TestR9N7ReapSparesSubjectBeingCreated: the Reap of another process,
 // run between CreateSubject's key and its row, leaves the new subject's
 // key alone (rules R9, N7); the key of a creation that failed is
@@ -284,6 +300,49 @@ func TestR9N7ReapSparesSubjectBeingCreated(t *testing.T) {
 		}
 		if e, err := keys.Get(ctx, "s-1"); err != nil || !e.Destroyed() {
 			t.Errorf("s-1's key past the grace = %+v, %v; want a tombstone", e, err)
+		}
+	})
+	t.Run("a deleted subject's key is not given to a new subject of its ID", func(t *testing.T) {
+		mem, keys := memstore.New(), seal.NewMemKeys()
+		// A live key of a missing subject, unmarked: the subject was
+		// deleted past the Store, and no Reap has run since.
+		s := sealtest.Wrap(t, mem, keys)
+		if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-1"}, sealtest.Events(1, "s-1", privacy.EventCreate)); err != nil {
+			t.Fatal(err)
+		}
+		if err := mem.DeleteSubject(ctx, "s-1", sealtest.Events(2, "s-1", privacy.EventDelete)); err != nil {
+			t.Fatal(err)
+		}
+		old, err := keys.Get(ctx, "s-1")
+		if err != nil || old.Destroyed() || old.Creating {
+			t.Fatalf("s-1's key = %+v, %v; want live, unmarked", old, err)
+		}
+		var reaped seal.Reaped
+		b := &reapOnCreate{Backend: mem, start: func() {
+			other, err := seal.Wrap(ctx, mem, seal.Vault{Keys: keys, KEK: sealtest.KEK(t), SkipReap: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if reaped, err = other.Reap(ctx); err != nil {
+				t.Errorf("Reap: %v", err)
+			}
+		}}
+		s, err = seal.Wrap(ctx, b, seal.Vault{Keys: keys, KEK: sealtest.KEK(t), SkipReap: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-1"}, sealtest.Events(3, "s-1", privacy.EventCreate)); err != nil {
+			t.Fatal(err)
+		}
+		if len(reaped.Orphans) != 0 || len(reaped.Creating) != 1 {
+			t.Errorf("the other process's Reap = %+v, want s-1's new key left", reaped)
+		}
+		e, err := keys.Get(ctx, "s-1")
+		if err != nil || e.Destroyed() || e.Creating {
+			t.Errorf("s-1's key = %+v, %v; want live, not marked", e, err)
+		}
+		if e.KeyID == old.KeyID || !slices.Contains(e.Former, old.KeyID) {
+			t.Errorf("the new s-1 has key %s (former %v); want a new key, the deleted subject's %s among the former", e.KeyID, e.Former, old.KeyID)
 		}
 	})
 	t.Run("the mark of a created subject's key goes", func(t *testing.T) {

@@ -228,7 +228,14 @@ func (s *Store) createEntry(ctx context.Context, op string, subject privacy.Subj
 		return nil, Entry{}, err
 	}
 	tombstone := err == nil
-	if tombstone && (!replace || !replaceable(&old)) {
+	// Rule R9: with replace (CreateSubject, the subject missing), a live
+	// key not marked Creating is that of a subject deleted past this
+	// Store, whose key no Reap has destroyed yet: it is superseded, not
+	// given to the new subject, so that a backup of the old one's content
+	// does not open under the new one's key. (A key marked Creating is
+	// that of a creation that failed: nothing was sealed under it.)
+	supersede := tombstone && replace && !old.Destroyed() && !old.Creating
+	if tombstone && !supersede && (!replace || !replaceable(&old)) {
 		if old.Destroyed() {
 			return nil, Entry{}, erased(op, subject)
 		}
@@ -252,8 +259,20 @@ func (s *Store) createEntry(ctx context.Context, op string, subject privacy.Subj
 	if replace { // CreateSubject: the row is to come (R9, N7: see Reap)
 		e.Creating, e.Created = true, s.clock()
 	}
-	if tombstone { // a finished tombstone: the ID was erased before
+	if tombstone { // a finished tombstone, or a superseded key: the ID was used before
 		e.Former = append(slices.Clone(old.Former), old.KeyID)
+	}
+	if supersede {
+		s.drop(subject)
+		if err := swap(ctx, s.keys, old, e); err != nil {
+			return nil, Entry{}, err // changed meanwhile (ErrConflict): nothing done
+		}
+		s.drop(subject)
+		s.mu.RLock()
+		drops = s.drops
+		s.mu.RUnlock()
+		k, err := s.load(ctx, &e, drops)
+		return k, e, err
 	}
 	if err := s.keys.Add(ctx, e); err != nil {
 		if errors.Is(err, privacy.ErrExists) { // another process made it
