@@ -253,31 +253,42 @@ func (b *reapOnCreate) CreateSubject(ctx context.Context, sub privacy.Subject, e
 // whose subject exists is taken off.
 func TestR9N7ReapSparesSubjectBeingCreated(t *testing.T) {
 	ctx := context.Background()
-	t.Run("another process reaps during a creation", func(t *testing.T) {
-		mem, inner := memstore.New(), seal.NewMemKeys()
-		keys := &reapOnAdd{Keys: inner}
-		var reaped seal.Reaped
-		keys.start = func() {
-			other, err := seal.Wrap(ctx, mem, seal.Vault{Keys: inner, KEK: sealtest.KEK(t), SkipReap: true})
+	for name, newKeys := range map[string]func(t *testing.T) seal.Keys{
+		"mem": func(*testing.T) seal.Keys { return seal.NewMemKeys() },
+		"file": func(t *testing.T) seal.Keys {
+			k, err := seal.OpenFileKeys(t.TempDir())
 			if err != nil {
 				t.Fatal(err)
 			}
-			if reaped, err = other.Reap(ctx); err != nil {
-				t.Errorf("Reap: %v", err)
+			return k
+		},
+	} {
+		t.Run("another process reaps during a creation, "+name, func(t *testing.T) {
+			mem, inner := memstore.New(), newKeys(t)
+			keys := &reapOnAdd{Keys: inner}
+			var reaped seal.Reaped
+			keys.start = func() {
+				other, err := seal.Wrap(ctx, mem, seal.Vault{Keys: inner, KEK: sealtest.KEK(t), SkipReap: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if reaped, err = other.Reap(ctx); err != nil {
+					t.Errorf("Reap: %v", err)
+				}
 			}
-		}
-		s := sealtest.Wrap(t, mem, keys)
-		if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-1"}, sealtest.Events(1, "s-1", privacy.EventCreate)); err != nil {
-			t.Fatal(err)
-		}
-		if len(reaped.Orphans) != 0 || len(reaped.Creating) != 1 {
-			t.Errorf("the other process's Reap = %+v, want s-1 left as being created", reaped)
-		}
-		e, err := inner.Get(ctx, "s-1")
-		if err != nil || e.Destroyed() || e.Creating {
-			t.Errorf("s-1's key after its creation = %+v, %v; want live, not marked", e, err)
-		}
-	})
+			s := sealtest.Wrap(t, mem, keys)
+			if err := s.CreateSubject(ctx, privacy.Subject{ID: "s-1"}, sealtest.Events(1, "s-1", privacy.EventCreate)); err != nil {
+				t.Fatal(err)
+			}
+			if len(reaped.Orphans) != 0 || len(reaped.Creating) != 1 {
+				t.Errorf("the other process's Reap = %+v, want s-1 left as being created", reaped)
+			}
+			e, err := inner.Get(ctx, "s-1")
+			if err != nil || e.Destroyed() || e.Creating {
+				t.Errorf("s-1's key after its creation = %+v, %v; want live, not marked", e, err)
+			}
+		})
+	}
 	t.Run("a failed creation's key, before and after the grace", func(t *testing.T) {
 		t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 		now := t0
