@@ -61,7 +61,8 @@ const CreationGrace = time.Hour
 // Store is a [Backend] whose records' content is sealed per subject. It
 // has the Backend's contract; in addition a read of content whose key was
 // destroyed fails with [ErrErased], and a sealed value that was changed or
-// moved with [ErrTampered]. It is safe for concurrent use if its Backend
+// moved with [ErrTampered] (in a listing it reads as [UnreadableText]).
+// It is safe for concurrent use if its Backend
 // and its Keys are.
 //
 // The unwrapped data keys are cached in the process. A process that
