@@ -55,7 +55,16 @@
 // vault, a KMS-backed table) implements the five methods. [LocalKEK] takes
 // its key from an environment variable or a file; a cloud KMS implements
 // [KEK] in its place. [Rotate] re-wraps every data key under a new KEK
-// without touching the sealed content.
+// without touching the sealed content, and never over the tombstone of an
+// erasure that runs meanwhile (by compare-and-swap on a [Swapper]).
+//
+// A subject's key is added before its row ([Store.CreateSubject]) and
+// marked [Entry.Creating] until the row exists: a [Store.Reap] of any
+// process leaves it alone for [CreationGrace].
+//
+// A sealed value that does not open fails the read of its own record,
+// request or hold with [ErrTampered]; in a listing it reads as
+// [UnreadableText], so that it neither fails nor silently shortens it.
 //
 // # Erasure
 //

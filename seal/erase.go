@@ -123,6 +123,10 @@ type Reaped struct {
 	// their rows stay until the hold is lifted and Reap runs again, or
 	// someone erases them.
 	Held []privacy.SubjectID
+	// Creating are subjects being created whose key it left alone: the
+	// row is not there yet, and [CreationGrace] has not passed since the
+	// key was added (rules R9, N7).
+	Creating []privacy.SubjectID
 }
 
 // Reap brings the key store and the Backend into line, so that no crash
@@ -131,7 +135,9 @@ type Reaped struct {
 // (a tombstone left pending by a crash, or an erased subject a restored
 // backup brought back), and destroys the key of every subject that no
 // longer exists (its tombstone keeps the last delete event of the
-// subject's trail). Wrap runs it; run it after erasing subjects by another path than
+// subject's trail) — except the key of a subject being created
+// ([Entry.Creating]) less than [CreationGrace] ago, whose row another
+// process may be about to insert (rules R9, N7). Wrap runs it; run it after erasing subjects by another path than
 // this Store (a sweep of the Backend, a DBA's delete) and periodically.
 // It asks the Backend once per entry of the key store.
 func (s *Store) Reap(ctx context.Context) (Reaped, error) {
@@ -185,6 +191,18 @@ func (s *Store) Reap(ctx context.Context) (Reaped, error) {
 				return out, err
 			}
 			out.Finished = append(out.Finished, e.Subject)
+		case e.Creating && !gone:
+			// Created: the mark a crash (or a failed write) left on the
+			// key goes.
+			done := e.Clone()
+			done.Creating = false
+			if err := swap(ctx, s.keys, *e, done); err != nil && !errors.Is(err, privacy.ErrConflict) {
+				return out, err
+			}
+		case e.Creating && s.clock().Sub(e.Created) < CreationGrace:
+			// Rules R9, N7: the key of a subject another process is
+			// registering; its row is to come. Left alone.
+			out.Creating = append(out.Creating, e.Subject)
 		case gone:
 			// The key of a subject deleted by another path: destroyed,
 			// its tombstone keeping the key's ID (so that a value under
@@ -198,11 +216,17 @@ func (s *Store) Reap(ctx context.Context) (Reaped, error) {
 			if last != nil {
 				tomb.Erased, tomb.Events = last.Time, []privacy.Event{*last}
 			}
+			// By compare-and-swap: a key marked again since the list (a
+			// creation retried) is left alone.
 			s.drop(e.Subject)
-			if err := s.keys.Put(ctx, tomb); err != nil {
+			err = swap(ctx, s.keys, *e, tomb)
+			s.drop(e.Subject)
+			if errors.Is(err, privacy.ErrConflict) {
+				continue
+			}
+			if err != nil {
 				return out, err
 			}
-			s.drop(e.Subject)
 			out.Orphans = append(out.Orphans, e.Subject)
 		}
 	}

@@ -193,6 +193,7 @@ var (
 	_ access.ChainStore     = (*Store)(nil)
 	_ access.KeyedStore     = (*Store)(nil)
 	_ access.AnchoredStore  = (*Store)(nil)
+	_ access.HeadsStore     = (*Store)(nil)
 	_ retention.AuditPruner = (*Store)(nil)
 )
 
@@ -219,6 +220,19 @@ func (s *Store) AuditKey() []byte {
 func (s *Store) AuditAnchors(ctx context.Context) (map[privacy.SubjectID]privacy.Anchor, error) {
 	if a, ok := s.Backend.(access.AnchoredStore); ok {
 		return a.AuditAnchors(ctx)
+	}
+	return nil, nil
+}
+
+// AuditHeads implements access.HeadsStore (rule G7): the Backend's heads,
+// which the front door saves as checkpoints outside the database; a Store
+// that hid them would make a sealed service checkpoint nothing. A Backend
+// that cannot read its heads gives none, as it does unsealed: they are not
+// computed from the trail here, for heads read from an unverified trail
+// would make a checkpoint of whatever the trail says.
+func (s *Store) AuditHeads(ctx context.Context) (access.Heads, error) {
+	if h, ok := s.Backend.(access.HeadsStore); ok {
+		return h.AuditHeads(ctx)
 	}
 	return nil, nil
 }

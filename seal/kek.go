@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"os"
 	"strings"
 
@@ -93,11 +94,25 @@ func LocalKEKFromFile(path string) (*LocalKEK, error) {
 	return ParseLocalKEK(string(b))
 }
 
-// ID implements KEK.
-func (k *LocalKEK) ID() string { return k.id }
+// errNoKEK is the error of a method called on a nil *LocalKEK, as when the
+// error of [LocalKEKFromEnv] was not looked at: refused, never a panic.
+func errNoKEK(op string) error {
+	return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "nil kek"}
+}
+
+// ID implements KEK; a nil LocalKEK has the empty ID.
+func (k *LocalKEK) ID() string {
+	if k == nil {
+		return ""
+	}
+	return k.id
+}
 
 // Wrap implements KEK: nonce || ciphertext || tag.
 func (k *LocalKEK) Wrap(_ context.Context, key, aad []byte) ([]byte, error) {
+	if k == nil {
+		return nil, errNoKEK("seal: wrap")
+	}
 	out := make([]byte, nonceLen, nonceLen+len(key)+tagLen)
 	if _, err := rand.Read(out); err != nil {
 		return nil, err
@@ -107,6 +122,9 @@ func (k *LocalKEK) Wrap(_ context.Context, key, aad []byte) ([]byte, error) {
 
 // Unwrap implements KEK.
 func (k *LocalKEK) Unwrap(_ context.Context, wrapped, aad []byte) ([]byte, error) {
+	if k == nil {
+		return nil, errNoKEK("seal: unwrap")
+	}
 	if len(wrapped) < nonceLen+tagLen {
 		return nil, &privacy.Error{Op: "seal: unwrap", Kind: ErrTampered, Msg: "wrapped key too short"}
 	}
@@ -123,9 +141,20 @@ func (k *LocalKEK) Unwrap(_ context.Context, wrapped, aad []byte) ([]byte, error
 // run again after a failure: a key already under to is left alone. Give
 // the Store both KEKs (Vault.Previous) while it runs, so that it reads
 // keys under either.
+//
+// Rules R9, O13: Rotate may run while Stores erase subjects, and never
+// writes a key over the tombstone of an erasure that came after its list.
+// It reads each entry again right before it writes it and leaves it alone
+// unless it is the live key under from it listed; with a key store that
+// can compare and swap ([Swapper]: [MemKeys], and [FileKeys] within a
+// process) the write itself replaces only that entry, and an entry that
+// changed in between is left for the next run. Without one, an erasure
+// written in the instant between the read and the write is lost from the
+// key store: the erased subject's rows are gone, so the next [Store.Reap]
+// (every Wrap) destroys the key again.
 func Rotate(ctx context.Context, keys Keys, from, to KEK) (int, error) {
 	const op = "seal: rotate"
-	if keys == nil || from == nil || to == nil {
+	if isNil(keys) || isNil(from) || isNil(to) {
 		return 0, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "nil keys or kek"}
 	}
 	entries, err := keys.List(ctx)
@@ -133,9 +162,20 @@ func Rotate(ctx context.Context, keys Keys, from, to KEK) (int, error) {
 		return 0, err
 	}
 	n := 0
-	for _, e := range entries {
-		if e.Destroyed() || e.KEK != from.ID() {
+	for _, listed := range entries {
+		if listed.Destroyed() || listed.KEK != from.ID() {
 			continue
+		}
+		// Read again: the list may be old (an erasure since).
+		e, err := keys.Get(ctx, listed.Subject)
+		if errors.Is(err, privacy.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		if e.Destroyed() || e.KEK != from.ID() || e.KeyID != listed.KeyID {
+			continue // erased, rotated or replaced since the list
 		}
 		aad := []byte(e.Subject)
 		key, err := from.Unwrap(ctx, e.Wrapped, aad)
@@ -147,8 +187,13 @@ func Rotate(ctx context.Context, keys Keys, from, to KEK) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		e.Wrapped, e.KEK = w, to.ID()
-		if err := keys.Put(ctx, e); err != nil {
+		next := e.Clone()
+		next.Wrapped, next.KEK = w, to.ID()
+		err = swap(ctx, keys, e, next)
+		if errors.Is(err, privacy.ErrConflict) {
+			continue // changed since the read: left for the next run
+		}
+		if err != nil {
 			return n, err
 		}
 		n++

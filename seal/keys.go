@@ -1,6 +1,7 @@
 package seal
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -40,6 +41,15 @@ type Entry struct {
 	// the process stopped, or the deletion failed, between the key's
 	// destruction and the rows'. [Store.Reap] finishes it.
 	Pending bool `json:"pending,omitempty"`
+	// Creating reports a live key made for a subject whose row may not
+	// exist yet: [Store.CreateSubject] adds the key before the subject,
+	// and marks it made once the subject exists. Created is when the key
+	// was added (by the Store's clock). [Store.Reap] leaves such a key of
+	// a missing subject alone for [CreationGrace] after Created — another
+	// process may be about to insert the subject's row (rules R9, N7) —
+	// and only then takes it for the key of a creation that failed.
+	Creating bool      `json:"creating,omitempty"`
+	Created  time.Time `json:"created,omitzero"`
 	// Events are the audit events of the erasure, kept so that Reap
 	// deletes the rows with the events the caller gave (rule G7). They
 	// hold IDs and no content.
@@ -80,6 +90,55 @@ type Keys interface {
 	List(ctx context.Context) ([]Entry, error)
 }
 
+// Swapper is a [Keys] store that can compare and swap, so that [Rotate]
+// never writes a re-wrapped key over an entry changed since it read it
+// (an erasure's tombstone: rules R9, O13).
+type Swapper interface {
+	// Swap stores next in place of the subject's entry if that entry is
+	// still old (the same key, wrapping and state); otherwise it fails
+	// with [privacy.ErrConflict] and changes nothing.
+	Swap(ctx context.Context, old, next Entry) error
+}
+
+var (
+	_ Swapper = (*MemKeys)(nil)
+	_ Swapper = (*FileKeys)(nil)
+)
+
+// same reports whether a and b are the same entry: the same key, wrapped
+// the same way, in the same state.
+func same(a, b *Entry) bool {
+	return a.Subject == b.Subject && a.KeyID == b.KeyID && a.KEK == b.KEK && bytes.Equal(a.Wrapped, b.Wrapped) &&
+		a.Pending == b.Pending && a.Erased.Equal(b.Erased) && slices.Equal(a.Former, b.Former) &&
+		a.Creating == b.Creating && a.Created.Equal(b.Created)
+}
+
+// swap stores next in place of old if the entry is still old: by the key
+// store's compare-and-swap when it has one ([Swapper]), otherwise by a
+// read, a comparison and a write (a writer of another process may come
+// between the last two). An entry that changed fails with
+// privacy.ErrConflict.
+func swap(ctx context.Context, keys Keys, old, next Entry) error {
+	if sw, ok := keys.(Swapper); ok {
+		return sw.Swap(ctx, old, next)
+	}
+	cur, err := keys.Get(ctx, old.Subject)
+	if errors.Is(err, privacy.ErrNotFound) {
+		return errSwapConflict()
+	}
+	if err != nil {
+		return err
+	}
+	if !same(&cur, &old) || next.Subject != old.Subject {
+		return errSwapConflict()
+	}
+	return keys.Put(ctx, next)
+}
+
+func errSwapConflict() error {
+	return &privacy.Error{Op: "seal: swap key", Kind: privacy.ErrConflict, Msg: "the entry changed since it was read"}
+}
+
 // replaceable reports whether Add may put a new entry in old's place.
 func replaceable(old *Entry) bool { return old.Destroyed() && !old.Pending }
 
@@ -95,6 +154,9 @@ func NewMemKeys() *MemKeys { return &MemKeys{m: map[privacy.SubjectID]Entry{}} }
 
 // Get implements Keys.
 func (k *MemKeys) Get(_ context.Context, s privacy.SubjectID) (Entry, error) {
+	if k == nil {
+		return Entry{}, errNoKeys("seal: get key")
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	e, ok := k.m[s]
@@ -106,8 +168,14 @@ func (k *MemKeys) Get(_ context.Context, s privacy.SubjectID) (Entry, error) {
 
 // Add implements Keys.
 func (k *MemKeys) Add(_ context.Context, e Entry) error {
+	if k == nil {
+		return errNoKeys("seal: add key")
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if k.m == nil { // a zero MemKeys is empty
+		k.m = map[privacy.SubjectID]Entry{}
+	}
 	if old, ok := k.m[e.Subject]; ok && !replaceable(&old) {
 		return &privacy.Error{Op: "seal: add key", Kind: privacy.ErrExists}
 	}
@@ -117,14 +185,37 @@ func (k *MemKeys) Add(_ context.Context, e Entry) error {
 
 // Put implements Keys.
 func (k *MemKeys) Put(_ context.Context, e Entry) error {
+	if k == nil {
+		return errNoKeys("seal: put key")
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if k.m == nil { // a zero MemKeys is empty
+		k.m = map[privacy.SubjectID]Entry{}
+	}
 	k.m[e.Subject] = e.Clone()
+	return nil
+}
+
+// Swap implements Swapper.
+func (k *MemKeys) Swap(_ context.Context, old, next Entry) error {
+	if k == nil {
+		return errNoKeys("seal: swap key")
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if cur, ok := k.m[old.Subject]; !ok || !same(&cur, &old) || next.Subject != old.Subject {
+		return errSwapConflict()
+	}
+	k.m[next.Subject] = next.Clone()
 	return nil
 }
 
 // Delete implements Keys.
 func (k *MemKeys) Delete(_ context.Context, s privacy.SubjectID) error {
+	if k == nil {
+		return errNoKeys("seal: delete key")
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	delete(k.m, s)
@@ -133,6 +224,9 @@ func (k *MemKeys) Delete(_ context.Context, s privacy.SubjectID) error {
 
 // List implements Keys.
 func (k *MemKeys) List(context.Context) ([]Entry, error) {
+	if k == nil {
+		return nil, errNoKeys("seal: list keys")
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	out := make([]Entry, 0, len(k.m))
@@ -152,7 +246,7 @@ func (k *MemKeys) List(context.Context) ([]Entry, error) {
 // which fails if another process created it first.
 type FileKeys struct {
 	dir string
-	mu  sync.Mutex // serialises Add's read-and-decide within the process
+	mu  sync.Mutex // serialises the writes within the process (Add and Swap read and decide)
 }
 
 // OpenFileKeys returns the Keys store in dir, creating the directory
@@ -165,6 +259,13 @@ func OpenFileKeys(dir string) (*FileKeys, error) {
 }
 
 const keyExt = ".key"
+
+// errNoKeys is the error of a method called on a nil *FileKeys or
+// *MemKeys, as when the error of [OpenFileKeys] was not looked at:
+// refused, never a panic.
+func errNoKeys(op string) error {
+	return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "nil key store"}
+}
 
 func (k *FileKeys) path(s privacy.SubjectID) string {
 	return filepath.Join(k.dir, hex.EncodeToString([]byte(s))+keyExt)
@@ -192,6 +293,9 @@ func (k *FileKeys) read(path string) (Entry, error) {
 
 // Get implements Keys.
 func (k *FileKeys) Get(_ context.Context, s privacy.SubjectID) (Entry, error) {
+	if k == nil {
+		return Entry{}, errNoKeys("seal: get key")
+	}
 	e, err := k.read(k.path(s))
 	if err == nil && e.Subject != s {
 		return Entry{}, &privacy.Error{Op: "seal: get key", Kind: ErrTampered, Msg: "key file of another subject"}
@@ -238,6 +342,9 @@ func (k *FileKeys) syncDir() error {
 
 // Add implements Keys.
 func (k *FileKeys) Add(_ context.Context, e Entry) error {
+	if k == nil {
+		return errNoKeys("seal: add key")
+	}
 	const op = "seal: add key"
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -270,7 +377,12 @@ func (k *FileKeys) Add(_ context.Context, e Entry) error {
 
 // Put implements Keys.
 func (k *FileKeys) Put(_ context.Context, e Entry) error {
+	if k == nil {
+		return errNoKeys("seal: put key")
+	}
 	const op = "seal: put key"
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	tmp, err := k.temp(e)
 	if err != nil {
 		return unavailable(op, err)
@@ -285,9 +397,44 @@ func (k *FileKeys) Put(_ context.Context, e Entry) error {
 	return nil
 }
 
+// Swap implements Swapper: atomic against the writes of this FileKeys
+// (within the process); a process sharing the directory writes past it.
+func (k *FileKeys) Swap(_ context.Context, old, next Entry) error {
+	const op = "seal: swap key"
+	if k == nil {
+		return errNoKeys(op)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	cur, err := k.read(k.path(old.Subject))
+	if errors.Is(err, privacy.ErrNotFound) || (err == nil && (!same(&cur, &old) || next.Subject != old.Subject)) {
+		return errSwapConflict()
+	}
+	if err != nil {
+		return err
+	}
+	tmp, err := k.temp(next)
+	if err != nil {
+		return unavailable(op, err)
+	}
+	if err := os.Rename(tmp, k.path(next.Subject)); err != nil {
+		_ = os.Remove(tmp)
+		return unavailable(op, err)
+	}
+	if err := k.syncDir(); err != nil {
+		return unavailable(op, err)
+	}
+	return nil
+}
+
 // Delete implements Keys.
 func (k *FileKeys) Delete(_ context.Context, s privacy.SubjectID) error {
+	if k == nil {
+		return errNoKeys("seal: delete key")
+	}
 	const op = "seal: delete key"
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	if err := os.Remove(k.path(s)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return unavailable(op, err)
 	}
@@ -299,6 +446,9 @@ func (k *FileKeys) Delete(_ context.Context, s privacy.SubjectID) error {
 
 // List implements Keys.
 func (k *FileKeys) List(context.Context) ([]Entry, error) {
+	if k == nil {
+		return nil, errNoKeys("seal: list keys")
+	}
 	const op = "seal: list keys"
 	des, err := os.ReadDir(k.dir)
 	if err != nil {

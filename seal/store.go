@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"iter"
+	"reflect"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/consent"
@@ -41,12 +43,26 @@ type Vault struct {
 	// are, for a look at a copy (a restored backup, the state a crash
 	// left) that must not change it. A Store in service reaps.
 	SkipReap bool
+	// Clock is the time of the key store's housekeeping: when a key of a
+	// subject being created was added, and whether [CreationGrace] has
+	// passed since (see [Store.Reap]). Nil is time.Now. Processes sharing
+	// a key store should have clocks that agree to well within the grace.
+	Clock func() time.Time
 }
+
+// CreationGrace is how long [Store.Reap] leaves alone the key of a
+// subject being created ([Entry.Creating]) whose row is not there: the
+// time another process may take between adding the key and inserting the
+// row (rules R9, N7: a Reap of one process never destroys the key of a
+// subject another is registering). Past it the key is taken for that of a
+// creation that failed, and destroyed like any key of a missing subject.
+const CreationGrace = time.Hour
 
 // Store is a [Backend] whose records' content is sealed per subject. It
 // has the Backend's contract; in addition a read of content whose key was
 // destroyed fails with [ErrErased], and a sealed value that was changed or
-// moved with [ErrTampered]. It is safe for concurrent use if its Backend
+// moved with [ErrTampered] (in a listing it reads as [UnreadableText]).
+// It is safe for concurrent use if its Backend
 // and its Keys are.
 //
 // The unwrapped data keys are cached in the process. A process that
@@ -60,6 +76,7 @@ type Store struct {
 	keys  Keys
 	kek   KEK
 	keks  map[string]KEK
+	clock func() time.Time
 	life  sync.Mutex // orders key creation, erasure and reaping
 	mu    sync.RWMutex
 	cache map[privacy.SubjectID]*dek
@@ -75,13 +92,19 @@ var _ Backend = (*Store)(nil)
 // erasures a crash left half done are finished before anything is read.
 func Wrap(ctx context.Context, b Backend, v Vault) (*Store, error) {
 	const op = "seal: wrap"
-	if b == nil || v.Keys == nil || v.KEK == nil {
+	// A typed nil counts as nil: seal.OpenFileKeys or
+	// seal.LocalKEKFromEnv failing returns a nil pointer, which in the
+	// Vault is a non-nil interface (bad input: ErrInvalid, never a panic).
+	if isNil(b) || isNil(v.Keys) || isNil(v.KEK) {
 		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Msg: "nil store, keys or kek"}
 	}
 	s := &Store{Backend: b, keys: v.Keys, kek: v.KEK, keks: map[string]KEK{v.KEK.ID(): v.KEK},
-		cache: map[privacy.SubjectID]*dek{}}
+		cache: map[privacy.SubjectID]*dek{}, clock: v.Clock}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
 	for _, k := range v.Previous {
-		if k != nil {
+		if !isNil(k) {
 			if _, ok := s.keks[k.ID()]; !ok {
 				s.keks[k.ID()] = k
 			}
@@ -93,6 +116,19 @@ func Wrap(ctx context.Context, b Backend, v Vault) (*Store, error) {
 		}
 	}
 	return s, nil
+}
+
+// isNil reports whether x is nil or an interface holding a nil pointer,
+// map, slice, func or channel.
+func isNil(x any) bool {
+	if x == nil {
+		return true
+	}
+	switch v := reflect.ValueOf(x); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
 }
 
 // Unwrap returns the store s seals.
@@ -173,6 +209,13 @@ func (s *Store) load(ctx context.Context, e *Entry, drops uint64) (*dek, error) 
 // replace (CreateSubject, under s.life), a finished tombstone gives way:
 // the ID of an erased subject is used again.
 func (s *Store) create(ctx context.Context, op string, subject privacy.SubjectID, replace bool) (*dek, error) {
+	k, _, err := s.createEntry(ctx, op, subject, replace)
+	return k, err
+}
+
+// createEntry is create, returning the entry of the key too. With
+// replace, a new entry is marked Creating: its subject's row is to come.
+func (s *Store) createEntry(ctx context.Context, op string, subject privacy.SubjectID, replace bool) (*dek, Entry, error) {
 	if !replace {
 		s.life.Lock()
 		defer s.life.Unlock()
@@ -183,52 +226,81 @@ func (s *Store) create(ctx context.Context, op string, subject privacy.SubjectID
 	s.mu.RUnlock()
 	old, err := s.keys.Get(ctx, subject)
 	if err != nil && !errors.Is(err, privacy.ErrNotFound) {
-		return nil, err
+		return nil, Entry{}, err
 	}
 	tombstone := err == nil
-	if tombstone && (!replace || !replaceable(&old)) {
+	// Rule R9: with replace (CreateSubject, the subject missing), a live
+	// key not marked Creating is that of a subject deleted past this
+	// Store, whose key no Reap has destroyed yet: it is superseded, not
+	// given to the new subject, so that a backup of the old one's content
+	// does not open under the new one's key. (A key marked Creating is
+	// that of a creation that failed: nothing was sealed under it.)
+	supersede := tombstone && replace && !old.Destroyed() && !old.Creating
+	if tombstone && !supersede && (!replace || !replaceable(&old)) {
 		if old.Destroyed() {
-			return nil, erased(op, subject)
+			return nil, Entry{}, erased(op, subject)
 		}
-		return s.load(ctx, &old, drops)
+		k, err := s.load(ctx, &old, drops)
+		return k, old, err
 	}
 	raw := make([]byte, dekLen)
 	defer clear(raw)
 	var id keyID
 	if _, err := rand.Read(raw); err != nil {
-		return nil, unavailable("seal: new key", err)
+		return nil, Entry{}, unavailable("seal: new key", err)
 	}
 	if _, err := rand.Read(id[:]); err != nil {
-		return nil, unavailable("seal: new key", err)
+		return nil, Entry{}, unavailable("seal: new key", err)
 	}
 	w, err := s.kek.Wrap(ctx, raw, []byte(subject))
 	if err != nil {
-		return nil, err
+		return nil, Entry{}, err
 	}
 	e := Entry{Subject: subject, KeyID: hex.EncodeToString(id[:]), KEK: s.kek.ID(), Wrapped: w}
-	if tombstone { // a finished tombstone: the ID was erased before
+	if replace { // CreateSubject: the row is to come (R9, N7: see Reap)
+		e.Creating, e.Created = true, s.clock()
+	}
+	if tombstone { // a finished tombstone, or a superseded key: the ID was used before
 		e.Former = append(slices.Clone(old.Former), old.KeyID)
+	}
+	if supersede {
+		s.drop(subject)
+		if err := swap(ctx, s.keys, old, e); err != nil {
+			return nil, Entry{}, err // changed meanwhile (ErrConflict): nothing done
+		}
+		s.drop(subject)
+		s.mu.RLock()
+		drops = s.drops
+		s.mu.RUnlock()
+		k, err := s.load(ctx, &e, drops)
+		return k, e, err
 	}
 	if err := s.keys.Add(ctx, e); err != nil {
 		if errors.Is(err, privacy.ErrExists) { // another process made it
 			if e, err = s.keys.Get(ctx, subject); err != nil {
-				return nil, err
+				return nil, Entry{}, err
 			}
 			if e.Destroyed() {
-				return nil, erased(op, subject)
+				return nil, Entry{}, erased(op, subject)
 			}
-			return s.load(ctx, &e, drops)
+			k, err := s.load(ctx, &e, drops)
+			return k, e, err
 		}
-		return nil, err
+		return nil, Entry{}, err
 	}
-	return s.load(ctx, &e, drops)
+	k, err := s.load(ctx, &e, drops)
+	return k, e, err
 }
 
 // CreateSubject implements privacy.Store: the subject gets its data key
 // before it exists, so that a subject of an erased ID (a finished
 // tombstone) is told apart from the erased one come back in a restored
-// copy, which Reap erases again. A crash between the two leaves a key
-// without a subject, which Reap deletes.
+// copy, which Reap erases again. Until the subject's row exists the key is
+// marked Creating, with the time it was added, and a Reap — of this
+// process or another sharing the key store — leaves it alone for
+// [CreationGrace] (rules R9, N7); the mark is taken off once the row is
+// there. A crash between the two leaves a key without a subject, which
+// Reap destroys once the grace has passed.
 func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject, events []privacy.Event) error {
 	if len(events) == 0 || !privacy.ValidID(string(sub.ID)) {
 		return s.Backend.CreateSubject(ctx, sub, events) // refused there (G7, ErrInvalid)
@@ -244,11 +316,30 @@ func (s *Store) CreateSubject(ctx context.Context, sub privacy.Subject, events [
 	if oerr != nil && !errors.Is(oerr, privacy.ErrNotFound) {
 		return oerr
 	}
-	if _, err := s.create(ctx, "create subject", sub.ID, true); err != nil {
+	_, e, err := s.createEntry(ctx, "create subject", sub.ID, true)
+	if err != nil {
 		return err
 	}
-	err := s.Backend.CreateSubject(ctx, sub, events)
+	if now := s.clock(); !e.Creating || now.Sub(e.Created) > CreationGrace/2 {
+		// A live key of a missing subject, left by a creation that
+		// failed: marked again, so that no Reap takes it away while the
+		// row is inserted. A conflict (it changed meanwhile) changes
+		// nothing here.
+		m := e.Clone()
+		m.Creating, m.Created = true, now
+		if err := swap(ctx, s.keys, e, m); err != nil {
+			return err
+		}
+		e = m
+	}
+	err = s.Backend.CreateSubject(ctx, sub, events)
 	if err == nil {
+		// The row exists: the mark goes. Should this write fail, or the
+		// entry have changed, the subject is created all the same; Reap
+		// takes the mark off a key whose subject exists.
+		done := e.Clone()
+		done.Creating = false
+		_ = swap(ctx, s.keys, e, done)
 		return nil
 	}
 	// Refused: the key store goes back to what it was, unless the
@@ -312,39 +403,62 @@ func (s *Store) sealRecord(ctx context.Context, op string, r privacy.Record, med
 	return r, nil
 }
 
-// openRecord opens r's fields in place (r is the Backend's copy).
-func (s *Store) openRecord(ctx context.Context, op string, r *privacy.Record, medical bool) error {
+// UnreadableText is what a sealed value that does not open reads as in a
+// listing — a case's records, the requests of a subject, the holds of a
+// dossier or of a sweep's candidates: changed, damaged or moved in the
+// database (what a read of that one record or request fails on with
+// [ErrTampered]). One such value does not fail the listing (rules O4,
+// O10: a reader is not refused what they may see, nor told of what they
+// may not, because of a record hidden from them; O12: a sweep is not
+// stopped by a reason it need not read), and the record is not dropped
+// from it either: whoever may see the field, an export included (G1),
+// reads that it could not be opened.
+const UnreadableText = "[unreadable]"
+
+// openRecord opens r's fields in place (r is the Backend's copy). With
+// lenient (a listing), a field that fails authentication (ErrTampered)
+// reads as UnreadableText and the others are opened; otherwise it fails
+// the read.
+func (s *Store) openRecord(ctx context.Context, op string, r *privacy.Record, medical, lenient bool) error {
 	var k *dek
 	for f, v := range r.Fields {
 		if !IsSealed(v) {
 			continue // stored before sealing was switched on
 		}
-		sv, err := decode(v)
-		if err != nil {
-			return err
+		pt, err := s.openField(ctx, op, r, medical, f, v, &k)
+		if lenient && errors.Is(err, ErrTampered) {
+			pt, err = UnreadableText, nil
 		}
-		if k == nil {
-			if k, err = s.key(ctx, op, r.Subject, false); err != nil {
-				return err
-			}
-		}
-		if sv.key != k.id {
-			if slices.Contains(k.former, hex.EncodeToString(sv.key[:])) {
-				// Sealed under the key of an earlier subject of
-				// this ID, destroyed when it was erased.
-				return erased(op, r.Subject)
-			}
-			// Another subject's value, moved here.
-			return &privacy.Error{Op: "seal: " + op, Kind: ErrTampered, Path: "fields." + truncate(string(f), 32),
-				Msg: "the value was sealed for another subject"}
-		}
-		pt, err := k.open(recordPlace(r, medical, f), sv)
 		if err != nil {
 			return err
 		}
 		r.Fields[f] = pt
 	}
 	return nil
+}
+
+// openField opens the value v of field f of r; *k caches the subject's key.
+func (s *Store) openField(ctx context.Context, op string, r *privacy.Record, medical bool, f privacy.Field, v string, k **dek) (string, error) {
+	sv, err := decode(v)
+	if err != nil {
+		return "", err
+	}
+	if *k == nil {
+		if *k, err = s.key(ctx, op, r.Subject, false); err != nil {
+			return "", err
+		}
+	}
+	if sv.key != (*k).id {
+		if slices.Contains((*k).former, hex.EncodeToString(sv.key[:])) {
+			// Sealed under the key of an earlier subject of this ID,
+			// destroyed when it was erased.
+			return "", erased(op, r.Subject)
+		}
+		// Another subject's value, moved here.
+		return "", &privacy.Error{Op: "seal: " + op, Kind: ErrTampered, Path: "fields." + truncate(string(f), 32),
+			Msg: "the value was sealed for another subject"}
+	}
+	return (*k).open(recordPlace(r, medical, f), sv)
 }
 
 // AddRecords implements privacy.Store: the fields are sealed before they
@@ -391,7 +505,7 @@ func (s *Store) Record(ctx context.Context, id privacy.RecordID) (privacy.Record
 	if err != nil {
 		return privacy.Record{}, err
 	}
-	if err := s.openRecord(ctx, "read record", &r, false); err != nil {
+	if err := s.openRecord(ctx, "read record", &r, false, false); err != nil {
 		return privacy.Record{}, err
 	}
 	return r, nil
@@ -403,13 +517,14 @@ func (s *Store) MedicalRecord(ctx context.Context, id privacy.RecordID) (privacy
 	if err != nil {
 		return privacy.Record{}, err
 	}
-	if err := s.openRecord(ctx, "read medical record", &r, true); err != nil {
+	if err := s.openRecord(ctx, "read medical record", &r, true, false); err != nil {
 		return privacy.Record{}, err
 	}
 	return r, nil
 }
 
-// CaseRecords implements privacy.Store, opening each record as it comes.
+// CaseRecords implements privacy.Store, opening each record as it comes;
+// a value that does not open reads as [UnreadableText] (rules O4, O10).
 func (s *Store) CaseRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
 	return s.openAll(ctx, "read case records", s.Backend.CaseRecords(ctx, id), false)
 }
@@ -424,7 +539,7 @@ func (s *Store) openAll(ctx context.Context, op string, seq iter.Seq2[privacy.Re
 	return func(yield func(privacy.Record, error) bool) {
 		for r, err := range seq {
 			if err == nil {
-				if err = s.openRecord(ctx, op, &r, medical); err != nil {
+				if err = s.openRecord(ctx, op, &r, medical, true); err != nil {
 					r = privacy.Record{}
 				}
 			}

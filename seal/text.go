@@ -99,10 +99,21 @@ func (s *Store) sealRequest(ctx context.Context, op string, r rights.Request) (r
 	return r, nil
 }
 
-// openRequest opens the reasons of r's history in place.
-func (s *Store) openRequest(ctx context.Context, op string, r *rights.Request) error {
+// openLenient is openText for a listing: a text that fails
+// authentication (ErrTampered) reads as UnreadableText.
+func (s *Store) openLenient(ctx context.Context, op string, p place, v string, lenient bool) (string, error) {
+	t, err := s.openText(ctx, op, p, v)
+	if lenient && errors.Is(err, ErrTampered) {
+		return UnreadableText, nil
+	}
+	return t, err
+}
+
+// openRequest opens the reasons of r's history in place; lenient in a
+// listing (see [UnreadableText]).
+func (s *Store) openRequest(ctx context.Context, op string, r *rights.Request, lenient bool) error {
 	for i := range r.History {
-		v, err := s.openText(ctx, op, requestPlace(r, i), r.History[i].Reason)
+		v, err := s.openLenient(ctx, op, requestPlace(r, i), r.History[i].Reason, lenient)
 		if err != nil {
 			return err
 		}
@@ -136,7 +147,7 @@ func (s *Store) Request(ctx context.Context, id rights.RequestID) (rights.Reques
 	if err != nil {
 		return rights.Request{}, err
 	}
-	if err := s.openRequest(ctx, "read request", &r); err != nil {
+	if err := s.openRequest(ctx, "read request", &r, false); err != nil {
 		return rights.Request{}, err
 	}
 	return r, nil
@@ -159,7 +170,7 @@ func (s *Store) openRequests(ctx context.Context, op string, rs []rights.Request
 		return nil, err
 	}
 	for i := range rs {
-		if err := s.openRequest(ctx, op, &rs[i]); err != nil {
+		if err := s.openRequest(ctx, op, &rs[i], true); err != nil {
 			return nil, err
 		}
 	}
@@ -198,13 +209,15 @@ func (s *Store) LiftHold(ctx context.Context, id retention.HoldID, by privacy.Pr
 	return s.Backend.LiftHold(ctx, id, by, at, reason, e)
 }
 
-// openHold opens h's reasons in place.
-func (s *Store) openHold(ctx context.Context, op string, h *retention.Hold) error {
+// openHold opens h's reasons in place; lenient in a dossier and a sweep's
+// candidates (rule O12: a sweep is not stopped by one reason it need not
+// read; see [UnreadableText]).
+func (s *Store) openHold(ctx context.Context, op string, h *retention.Hold, lenient bool) error {
 	var err error
-	if h.Reason, err = s.openText(ctx, op, holdPlace(h, "reason"), h.Reason); err != nil {
+	if h.Reason, err = s.openLenient(ctx, op, holdPlace(h, "reason"), h.Reason, lenient); err != nil {
 		return err
 	}
-	h.LiftReason, err = s.openText(ctx, op, holdPlace(h, "lift-reason"), h.LiftReason)
+	h.LiftReason, err = s.openLenient(ctx, op, holdPlace(h, "lift-reason"), h.LiftReason, lenient)
 	return err
 }
 
@@ -214,7 +227,7 @@ func (s *Store) Hold(ctx context.Context, id retention.HoldID) (retention.Hold, 
 	if err != nil {
 		return retention.Hold{}, err
 	}
-	if err := s.openHold(ctx, "read hold", &h); err != nil {
+	if err := s.openHold(ctx, "read hold", &h, false); err != nil {
 		return retention.Hold{}, err
 	}
 	return h, nil
@@ -227,7 +240,7 @@ func (s *Store) Dossier(ctx context.Context, id privacy.SubjectID) (retention.Do
 		return retention.Dossier{}, err
 	}
 	for i := range d.Holds {
-		if err := s.openHold(ctx, "read dossier", &d.Holds[i]); err != nil {
+		if err := s.openHold(ctx, "read dossier", &d.Holds[i], true); err != nil {
 			return retention.Dossier{}, err
 		}
 	}
@@ -242,7 +255,7 @@ func (s *Store) Candidates(ctx context.Context, q retention.Query) ([]retention.
 	}
 	for i := range ds {
 		for j := range ds[i].Holds {
-			if err := s.openHold(ctx, "read candidates", &ds[i].Holds[j]); err != nil {
+			if err := s.openHold(ctx, "read candidates", &ds[i].Holds[j], true); err != nil {
 				return nil, err
 			}
 		}

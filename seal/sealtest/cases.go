@@ -53,7 +53,8 @@ func testSealedAtRest(t *testing.T, w *world) {
 func testTampered(t *testing.T, w *world) {
 	// A sealed value changed, or moved to another subject, record or
 	// field, fails with ErrTampered (and ErrInvalid): the AAD binds it to
-	// its place. The store is not changed by the read.
+	// its place. The store is not changed by the read. In a listing it
+	// reads as seal.UnreadableText.
 	rawAnna, _ := w.b.Record(w.ctx, w.anna.Records[0].ID)
 	rawNote, _ := w.b.Record(w.ctx, w.anna.Records[1].ID)
 	rawBob, _ := w.b.Record(w.ctx, w.bob.Records[0].ID)
@@ -94,9 +95,22 @@ func testTampered(t *testing.T, w *world) {
 		if !errors.Is(err, seal.ErrTampered) || !errors.Is(err, privacy.ErrInvalid) {
 			t.Errorf("%s: Record = %v, want ErrTampered", tc.name, err)
 		}
-		_, err = collect(w.s.CaseRecords(w.ctx, raw.Case))
-		if !errors.Is(err, seal.ErrTampered) {
-			t.Errorf("%s: CaseRecords = %v, want ErrTampered", tc.name, err)
+		// Rules O4, O10, G1: in a listing the value reads as
+		// seal.UnreadableText; the listing neither fails (a reader who
+		// may not see the record would learn of it, and lose what they
+		// may see) nor drops the record (an export says what it lacks).
+		rs, err := collect(w.s.CaseRecords(w.ctx, raw.Case))
+		found := false
+		for _, r := range rs {
+			if r.ID == tc.id {
+				found = true
+				if got := r.Fields[tc.field]; got != seal.UnreadableText {
+					t.Errorf("%s: CaseRecords has %s = %q, want %q", tc.name, tc.field, got, seal.UnreadableText)
+				}
+			}
+		}
+		if err != nil || !found {
+			t.Errorf("%s: CaseRecords = %d records (the tampered one among them: %v), %v; want every record", tc.name, len(rs), found, err)
 		}
 		raw.Fields[tc.field] = orig
 		if err := w.b.UpdateRecord(w.ctx, raw, w.events(raw.Subject, privacy.EventUpdate)); err != nil {

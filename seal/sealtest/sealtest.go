@@ -120,6 +120,7 @@ var cases = []struct {
 	{"R9_ObjectSweepRemovesSubject", testObjectSweepRemovesSubject},
 	{"RotateKEK", testRotate},
 	{"IDUsedAgain", testIDUsedAgain},
+	{"O12_UnreadableInListings", testUnreadableInListings},
 }
 
 // T0 is the kit's time of the first write.

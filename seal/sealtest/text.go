@@ -142,3 +142,78 @@ func testFreeText(t *testing.T, w *world) {
 		t.Errorf("the answer after the erasure reads %+v, %v", got.History, err)
 	}
 }
+
+func testUnreadableInListings(t *testing.T, w *world) {
+	// Rules O4, O10, O12, G1: a sealed text that does not open (damage, a
+	// change in the database) fails the read of its own request or hold
+	// with seal.ErrTampered, and reads as seal.UnreadableText in a
+	// listing — a subject's requests, a dossier, a sweep's candidates —
+	// so that one bad value neither stops a sweep nor fails a listing,
+	// and no listing drops what it could not open.
+	const bad = "dwseal1.AAAA"
+	h := retention.Hold{ID: "h-bad", Subject: w.anna.ID, Ground: retention.GroundLegalClaim, Reason: "zaak van Anna",
+		PlacedBy: "po-1", Placed: T0.Add(time.Hour)}
+	if err := w.s.PlaceHold(w.ctx, h, w.events(w.anna.ID, privacy.EventCreate)[0]); err != nil {
+		t.Fatalf("PlaceHold: %v", err)
+	}
+	// Written past the sealing, as a change in the database would.
+	if err := w.b.LiftHold(w.ctx, h.ID, "po-1", T0.Add(2*time.Hour), bad, w.events(w.anna.ID, privacy.EventUpdate)[0]); err != nil {
+		t.Fatalf("LiftHold: %v", err)
+	}
+	if err := w.b.CreateRequest(w.ctx, request(w.anna, "q-bad", bad), w.events(w.anna.ID, privacy.EventCreate)); err != nil {
+		t.Fatalf("CreateRequest: %v", err)
+	}
+	if _, err := w.s.Hold(w.ctx, h.ID); !errors.Is(err, seal.ErrTampered) {
+		t.Errorf("Hold = %v, want ErrTampered", err)
+	}
+	if _, err := w.s.Request(w.ctx, "q-bad"); !errors.Is(err, seal.ErrTampered) {
+		t.Errorf("Request = %v, want ErrTampered", err)
+	}
+	wantHold := func(where string, hs []retention.Hold) {
+		t.Helper()
+		for _, got := range hs {
+			if got.ID == h.ID {
+				if got.Reason != h.Reason || got.LiftReason != seal.UnreadableText {
+					t.Errorf("%s: hold reasons %q, %q; want %q, %q", where, got.Reason, got.LiftReason, h.Reason, seal.UnreadableText)
+				}
+				return
+			}
+		}
+		t.Errorf("%s: the hold is missing", where)
+	}
+	d, err := w.s.Dossier(w.ctx, w.anna.ID)
+	if err != nil {
+		t.Fatalf("Dossier: %v", err)
+	}
+	wantHold("Dossier", d.Holds)
+	ds, err := w.s.Candidates(w.ctx, retention.Query{CreatedBefore: T0.AddDate(50, 0, 0), Limit: 1000})
+	if err != nil {
+		t.Fatalf("Candidates: %v", err)
+	}
+	found := false
+	for i := range ds {
+		if ds[i].Subject.ID == w.anna.ID {
+			found = true
+			wantHold("Candidates", ds[i].Holds)
+		}
+	}
+	if !found {
+		t.Errorf("Candidates: anna missing")
+	}
+	rs, err := w.s.SubjectRequests(w.ctx, w.anna.ID)
+	if err != nil {
+		t.Fatalf("SubjectRequests: %v", err)
+	}
+	found = false
+	for _, r := range rs {
+		if r.ID == "q-bad" {
+			found = true
+			if r.History[0].Reason != seal.UnreadableText {
+				t.Errorf("SubjectRequests: reason %q, want %q", r.History[0].Reason, seal.UnreadableText)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("SubjectRequests: the request is missing")
+	}
+}
