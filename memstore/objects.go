@@ -33,8 +33,12 @@ func (s *Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]reten
 		d := c.disclosures[id]
 		o := retention.Object{Kind: privacy.DataDisclosure, ID: string(d.ID), Subject: d.Subject, Case: d.Case, Ended: d.At}
 		for _, it := range d.Items {
-			if it.Record != "" && !slices.Contains(o.Records, it.Record) {
+			switch {
+			case it.Record != "" && !slices.Contains(o.Records, it.Record):
 				o.Records = append(o.Records, it.Record)
+			case it.Record == "" && !slices.Contains(o.Categories, it.Category):
+				// Rule G4: a whole category handed over.
+				o.Categories = append(o.Categories, it.Category)
 			}
 		}
 		for _, g := range d.Grants {

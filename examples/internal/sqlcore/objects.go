@@ -125,6 +125,9 @@ func (s Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]retent
 		for _, it := range d.Items {
 			if it.Record != "" {
 				o.Records = append(o.Records, it.Record)
+			} else {
+				// Rule G4: a whole category handed over.
+				o.Categories = append(o.Categories, it.Category)
 			}
 		}
 		for _, g := range d.Grants {
