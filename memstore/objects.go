@@ -55,6 +55,44 @@ func (s *Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]reten
 	return out, nil
 }
 
+var _ retention.OrphanStore = (*Store)(nil)
+
+// Orphans implements [retention.OrphanStore]: the subjects without a row
+// that have a grant, a request or a disclosure-log entry (rules R9, O12).
+func (s *Store) Orphans(ctx context.Context, after privacy.SubjectID, limit int) ([]privacy.SubjectID, error) {
+	const op = "orphans"
+	if err := ctxErr(ctx, op); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		return nil, &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrInvalid, Path: "limit", Msg: "want a positive limit"}
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	seen := map[privacy.SubjectID]bool{}
+	var out []privacy.SubjectID
+	add := func(id privacy.SubjectID, n int) {
+		if _, ok := s.subjects[id]; !ok && n > 0 && id > after && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	for id, rs := range s.rights.bySubject {
+		add(id, len(rs))
+	}
+	for id, gs := range s.consents.subjectGrants {
+		add(id, len(gs))
+	}
+	for id, ds := range s.consents.subjectDisclosures {
+		add(id, len(ds))
+	}
+	slices.Sort(out)
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
 // grantObject is g as a sweep sees it: it ends when it is revoked or runs
 // out, whichever comes first.
 func grantObject(g consent.Grant) retention.Object {

@@ -101,6 +101,24 @@ type ObjectStore interface {
 	ObjectProofs(ctx context.Context, subject privacy.SubjectID) ([]ObjectProof, error)
 }
 
+// OrphanStore is an [ObjectStore] that also finds the objects no subject
+// row leads to: the requests of someone the service never registered
+// (staff file them; the desk allows it) and the requests left after the
+// subject's deletion (privacy.Store.DeleteSubject keeps them, since an open
+// one — the erasure request itself — is still to be answered). No
+// candidate dossier names them, so without it no sweep reaches them and
+// they are kept for ever (rules R9, O12). A sweep of a store that
+// implements it schedules their objects by their own rules, as it does a
+// subject's, and removes those due; there is no subject to remove.
+//
+// Orphans returns, ordered by ID, at most limit IDs that sort after after
+// of subjects that do not exist but have objects ([ObjectStore.Objects]
+// returns them).
+type OrphanStore interface {
+	ObjectStore
+	Orphans(ctx context.Context, after privacy.SubjectID, limit int) ([]privacy.SubjectID, error)
+}
+
 // AsObjectStore returns store as an [ObjectStore] if it is one that
 // removes stored data besides records. A store that wraps another (package
 // seal's, say) implements ObjectStore by passing it on, and says with a
