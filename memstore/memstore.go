@@ -251,6 +251,7 @@ func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID, events 
 	delete(s.subjectCases, id)
 	delete(s.subjects, id)
 	s.deleteSubjectObjects(id)
+	s.forgetInGroups(id)
 	s.applyEvents(events)
 	return nil
 }

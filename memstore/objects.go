@@ -297,6 +297,7 @@ func (s *Store) stageObjectErase(op string, p *retention.ObjectProof) (func(), e
 			delete(c.subjectGrants, sub.ID)
 			delete(c.subjectDisclosures, sub.ID)
 			delete(s.rights.bySubject, sub.ID)
+			s.forgetInGroups(sub.ID)
 		}, nil
 	}
 	return nil, &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrInvalid, Path: "kind", Msg: "unknown kind of data"}

@@ -233,3 +233,54 @@ func TestOrphanObjects(t *testing.T) {
 		t.Errorf("proofs of the stranger's request = %v, want one with its rule", ps)
 	}
 }
+
+// Rules O12, R9 (and N12): an erased subject's ID leaves every employer's
+// group history, replaced by one token in every group, so that the cells
+// of N12 stay as they were; the history's version changes.
+func TestGroupHistoryForgetsErasedSubject(t *testing.T) {
+	ctx := context.Background()
+	s := memstore.New()
+	t0 := time.Date(2025, 1, 10, 9, 0, 0, 0, time.UTC)
+	ev := func(sub privacy.SubjectID, a privacy.EventAction) []privacy.Event {
+		return []privacy.Event{{Time: t0, Principal: "officer-1", Role: privacy.RolePrivacyOfficer, Action: a, Outcome: privacy.OutcomeAllowed,
+			Rule: privacy.O13, Subject: sub}}
+	}
+	for _, id := range []privacy.SubjectID{"s-0", "s-1", "s-2"} {
+		sub, _ := privacy.NewSubject(id, "employer-1", t0)
+		if err := s.CreateSubject(ctx, sub, ev(id, privacy.EventCreate)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for v, g := range [][]privacy.SubjectID{{"s-0", "s-1"}, {"s-0", "s-1", "s-2"}, {"s-1", "s-2"}} {
+		if _, err := s.AddGroup(ctx, "employer-1", uint64(v), g); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.DeleteSubject(ctx, "s-0", ev("s-0", privacy.EventDelete)); err != nil {
+		t.Fatal(err)
+	}
+	h, err := s.GroupHistory(ctx, "employer-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Version != 4 {
+		t.Errorf("version %d after the erasure, want 4", h.Version)
+	}
+	var tokens []privacy.SubjectID
+	for _, g := range h.Groups {
+		if slices.Contains(g, "s-0") {
+			t.Errorf("group %v names the erased s-0", g)
+		}
+		if !slices.IsSorted(g) {
+			t.Errorf("group %v not sorted", g)
+		}
+		for _, m := range g {
+			if m != "s-1" && m != "s-2" {
+				tokens = append(tokens, m)
+			}
+		}
+	}
+	if len(tokens) != 2 || tokens[0] != tokens[1] {
+		t.Errorf("the erased subject's places hold %v, want one token twice", tokens)
+	}
+}
