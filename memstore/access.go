@@ -2,6 +2,8 @@ package memstore
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"iter"
 	"slices"
 	"sync"
@@ -28,6 +30,40 @@ type accessData struct {
 type groupLog struct {
 	version uint64
 	groups  [][]privacy.SubjectID
+}
+
+// forgetInGroups replaces the erased subject id in every employer's group
+// history by one random token (rules O12, R9: an erased subject's ID is
+// not kept for ever in what employers were told). The same token in
+// every group keeps the cells of rule N12 as they were, so that no later
+// group can single out the erased person by difference with the figures
+// answered before; each changed history gets a new version, so that a
+// group decided on the old one is refused as stale. The write lock is
+// held.
+func (s *Store) forgetInGroups(id privacy.SubjectID) {
+	var token privacy.SubjectID
+	for _, g := range s.access.groups {
+		changed := false
+		for i, m := range g.groups {
+			j := slices.Index(m, id)
+			if j < 0 {
+				continue
+			}
+			if token == "" {
+				var b [16]byte
+				_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+				token = privacy.SubjectID("erased-" + hex.EncodeToString(b[:]))
+			}
+			m = slices.Clone(m)
+			m[j] = token
+			slices.Sort(m)
+			g.groups[i] = m
+			changed = true
+		}
+		if changed {
+			g.version++
+		}
+	}
 }
 
 // SubjectEvents implements [access.Store]: the events about one subject

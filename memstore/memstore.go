@@ -250,8 +250,44 @@ func (s *Store) DeleteSubject(ctx context.Context, id privacy.SubjectID, events 
 	}
 	delete(s.subjectCases, id)
 	delete(s.subjects, id)
+	s.deleteSubjectObjects(id)
+	s.forgetInGroups(id)
 	s.applyEvents(events)
 	return nil
+}
+
+// deleteSubjectObjects removes the rest of the subject id's data: its
+// consent grants, disclosure-log entries, lifted holds and erasure
+// requests (rules R9, O12: with no subject left they would be kept for
+// ever). Its requests stay: an open one (the erasure request itself) is
+// still to be answered, and a sweep reaches the requests of a subject
+// without a row ([Store.Orphans]). Proofs of deletion outlive the subject.
+// The write lock is held, and no hold of id stands.
+func (s *Store) deleteSubjectObjects(id privacy.SubjectID) {
+	c := &s.consents
+	for _, g := range c.subjectGrants[id] {
+		delete(c.grants, g)
+	}
+	delete(c.subjectGrants, id)
+	for _, did := range c.subjectDisclosures[id] {
+		if d := c.disclosures[did]; d.Coverage != "" {
+			c.coverageDisclosures[d.Coverage] = remove(c.coverageDisclosures[d.Coverage], did)
+		}
+		delete(c.disclosures, did)
+	}
+	delete(c.subjectDisclosures, id)
+	rd := &s.retention
+	if rd.holds == nil {
+		return
+	}
+	for _, h := range rd.subjectHolds[id] {
+		delete(rd.holds, h)
+	}
+	delete(rd.subjectHolds, id)
+	for _, e := range rd.subjectErasures[id] {
+		delete(rd.erasures, e)
+	}
+	delete(rd.subjectErasures, id)
 }
 
 // CreateCase implements [privacy.Store].

@@ -33,8 +33,12 @@ func (s *Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]reten
 		d := c.disclosures[id]
 		o := retention.Object{Kind: privacy.DataDisclosure, ID: string(d.ID), Subject: d.Subject, Case: d.Case, Ended: d.At}
 		for _, it := range d.Items {
-			if it.Record != "" && !slices.Contains(o.Records, it.Record) {
+			switch {
+			case it.Record != "" && !slices.Contains(o.Records, it.Record):
 				o.Records = append(o.Records, it.Record)
+			case it.Record == "" && !slices.Contains(o.Categories, it.Category):
+				// Rule G4: a whole category handed over.
+				o.Categories = append(o.Categories, it.Category)
 			}
 		}
 		for _, g := range d.Grants {
@@ -47,6 +51,44 @@ func (s *Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]reten
 	}
 	for _, id := range s.rights.bySubject[subject] {
 		out = append(out, requestObject(s.rights.requests[id]))
+	}
+	return out, nil
+}
+
+var _ retention.OrphanStore = (*Store)(nil)
+
+// Orphans implements [retention.OrphanStore]: the subjects without a row
+// that have a grant, a request or a disclosure-log entry (rules R9, O12).
+func (s *Store) Orphans(ctx context.Context, after privacy.SubjectID, limit int) ([]privacy.SubjectID, error) {
+	const op = "orphans"
+	if err := ctxErr(ctx, op); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		return nil, &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrInvalid, Path: "limit", Msg: "want a positive limit"}
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	seen := map[privacy.SubjectID]bool{}
+	var out []privacy.SubjectID
+	add := func(id privacy.SubjectID, n int) {
+		if _, ok := s.subjects[id]; !ok && n > 0 && id > after && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	for id, rs := range s.rights.bySubject {
+		add(id, len(rs))
+	}
+	for id, gs := range s.consents.subjectGrants {
+		add(id, len(gs))
+	}
+	for id, ds := range s.consents.subjectDisclosures {
+		add(id, len(ds))
+	}
+	slices.Sort(out)
+	if len(out) > limit {
+		out = out[:limit]
 	}
 	return out, nil
 }
@@ -255,6 +297,7 @@ func (s *Store) stageObjectErase(op string, p *retention.ObjectProof) (func(), e
 			delete(c.subjectGrants, sub.ID)
 			delete(c.subjectDisclosures, sub.ID)
 			delete(s.rights.bySubject, sub.ID)
+			s.forgetInGroups(sub.ID)
 		}, nil
 	}
 	return nil, &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrInvalid, Path: "kind", Msg: "unknown kind of data"}

@@ -123,6 +123,7 @@ func (c *policyChecker) retentionGaps(p *Policy) {
 		}
 		seen[r.Kind] = true
 		c.period(path+".period", r.Period, false)
+		c.retentionCeiling(path+".period", p, r.Period, r.Statutory)
 		if r.Citation == "" {
 			c.fail(r.Rule, path+".citation", "a retention rule cites its source")
 		}

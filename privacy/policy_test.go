@@ -234,6 +234,25 @@ func TestPolicyFloors(t *testing.T) {
 		{"R9_unknown_data_kind", nil, func(p *privacy.Policy) { p.Data[0].Kind = "diary" }, privacy.R9, "data[0].kind"},
 		{"R9_audit_events_as_a_data_rule", nil, func(p *privacy.Policy) { p.Data[0].Kind = privacy.DataAudit }, privacy.R9, "data[0].kind"},
 		{"R9_data_rule_without_citation", nil, func(p *privacy.Policy) { p.Data[1].Citation = "" }, privacy.R9, "data[1].citation"},
+
+		// R9, O12, N7: nothing is kept for ever; a period beyond the
+		// catalog's longest (20 years without a statute, 40 with one)
+		// fails at the rule's period.
+		{"R9_reintegration_file_kept_forever", nil, func(p *privacy.Policy) { p.Retention[0].Period = privacy.Years(10000) }, privacy.R9, "retention[0].period"},
+		{"R9_medical_file_kept_twenty_years_and_a_day", nil, func(p *privacy.Policy) {
+			p.Retention[5].Period = privacy.Period{Years: 20, Days: 1}
+		}, privacy.R9, "retention[5].period"},
+		{"O12_absence_file_kept_twenty_one_years", regO, func(p *privacy.Policy) { p.Retention[0].Period = privacy.Years(21) }, privacy.O12, "retention[0].period"},
+		{"N7_statutory_rule_kept_forever", regO, func(p *privacy.Policy) { p.Retention[4].Period = privacy.Years(10000) }, privacy.N7, "retention[4].period"},
+		{"R9_statutory_rule_of_an_unknown_statute_kept_forever", nil, func(p *privacy.Policy) {
+			p.Retention = append(p.Retention, privacy.RetentionRule{Rule: privacy.R9, Trigger: privacy.TriggerCaseClosed,
+				Period: privacy.Months(41 * 12), Statutory: true, Citation: "some act art. 1"})
+		}, privacy.R9, "retention[6].period"},
+		{"R9_grants_kept_forever", nil, func(p *privacy.Policy) { p.Data[4].Period = privacy.Years(10000) }, privacy.R9, "data[4].period"},
+		{"O12_requests_kept_twenty_one_years", regO, func(p *privacy.Policy) { p.Data[5].Period = privacy.Years(21) }, privacy.O12, "data[5].period"},
+		{"R9_statutory_data_rule_kept_forever", nil, func(p *privacy.Policy) {
+			p.Data[0].Statutory, p.Data[0].Period = true, privacy.Years(10000)
+		}, privacy.R9, "data[0].period"},
 		{"N9_audit_retention_without_citation", nil, func(p *privacy.Policy) { p.AuditRetention.Citation = "" }, privacy.N9, "audit_retention.citation"},
 
 		// R11: regulation R answers within four weeks, unextended.
@@ -290,6 +309,10 @@ func TestPolicyFloorsAllow(t *testing.T) {
 		}},
 		{"N7_exposure_examinations_forty_years", func(p *privacy.Policy) { p.Retention = append(p.Retention, privacy.ExposureExamRetention()) }},
 		{"N7_self_insurer_five_years", func(p *privacy.Policy) { p.Retention = append(p.Retention, privacy.SelfInsurerRetention()) }},
+		{"R9_reintegration_three_years", func(p *privacy.Policy) { p.Retention[0].Period = privacy.Years(3) }},
+		{"N7_medical_file_twenty_years_in_months", func(p *privacy.Policy) { p.Retention[5].Period = privacy.Months(240) }},
+		{"N7_statutory_rule_forty_years", func(p *privacy.Policy) { p.Retention[4].Period = privacy.Years(40) }},
+		{"R9_grants_twenty_years", func(p *privacy.Policy) { p.Data[4].Period = privacy.Years(20) }},
 		{"R11_answer_in_twenty_days", func(p *privacy.Policy) { p.Requests.Answer[0].Period = privacy.Days(20) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

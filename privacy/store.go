@@ -69,7 +69,14 @@ type Store interface {
 	// DeleteSubject removes the subject with all its cases and records,
 	// medical records included, with the audit events of the deletion. A
 	// store that keeps legal holds refuses it while the subject has a
-	// standing hold: ErrForbidden, rule G3.
+	// standing hold: ErrForbidden, rule G3. A store that also keeps the
+	// other packages' data removes the subject's consent grants,
+	// disclosure-log entries, lifted holds and erasure requests with it
+	// (rules R9, O12: no subject would lead a sweep to them); its requests
+	// stay, since an open one (the erasure request itself) is still to be
+	// answered, and sweeps reach them as objects without a subject
+	// (package retention's OrphanStore). memstore does; the SQL adapters
+	// leave that to the role that sweeps (issue 14 §1).
 	DeleteSubject(ctx context.Context, id SubjectID, events []Event) error
 
 	// CreateCase stores a new case of an existing subject (else

@@ -146,6 +146,14 @@ func minDays(p Period) int { return p.Years*365 + p.Months*28 + p.Weeks*7 + p.Da
 //     Categories are not matched against access rules: any category can be
 //     recorded in any case, so every kind counts.
 //
+// Retention has a ceiling (rules R9, O12, N7: nothing is kept for ever):
+// a retention or data rule that is not statutory keeps at most 20 years,
+// the longest period the catalog knows without a statute (the medical file
+// in professional practice, N7); a statutory one at most 40 years, the
+// longest statutory minimum the library knows (exposure examinations, N7).
+// A longer period fails naming R9 (O12 for regulation O alone), or R9 or
+// N7 for a statutory rule, at the rule's period.
+//
 // Retention has no gaps (rules R9, O12, N7, N9): every category of every
 // kind of case is covered by a retention rule, every other kind of stored
 // personal data ([DataKinds]) by exactly one rule of Data with its
@@ -259,6 +267,7 @@ func (p *Policy) Validate() error {
 		if r.Statutory && r.Citation == "" {
 			c.fail(N7, path+".citation", "a statutory period must cite its statute")
 		}
+		c.retentionCeiling(path+".period", p, r.Period, r.Statutory)
 	}
 	c.retentionFloors(p)
 	c.retentionGaps(p)
@@ -648,6 +657,37 @@ func atLeast(a, b Period) bool {
 func (r *RetentionRule) covers(cat Category, k CaseKind) bool {
 	return (len(r.Categories) == 0 || slices.Contains(r.Categories, cat)) &&
 		(len(r.CaseKinds) == 0 || slices.Contains(r.CaseKinds, k))
+}
+
+// The ceilings of retention (rules R9, O12, N7: not kept longer than
+// needed). A policy keeps nothing for ever: a rule that does not rest on a
+// statute keeps at most as long as the longest period the catalog knows
+// without one — the company doctor's medical file, 20 years after the
+// employment ends in professional practice (N7, BW 7:454(3)); regulation
+// R's and the regulator's 2 years are the ordinary length, and a policy may
+// keep somewhat longer than them (a longer contract, O12) but never beyond
+// the medical file. A statutory rule keeps at most as long as the longest
+// statutory minimum the library knows — the 40 years of exposure
+// examinations (N7, Arbeidsomstandighedenbesluit art. 4.10c): as with legal
+// bases, the statutes the library knows are the ceiling, so that marking a
+// rule statutory and citing some text does not keep data for ever.
+var (
+	nonStatutoryCeiling = Years(20)
+	statutoryCeiling    = Years(40)
+)
+
+// retentionCeiling fails when period can be longer than the ceiling of a
+// statutory or non-statutory rule (see [nonStatutoryCeiling]), citing the
+// floor of statutory retention (R9 or N7) for a statutory rule and the
+// regulation's own rule (R9 or O12) for another.
+func (c *policyChecker) retentionCeiling(path string, p *Policy, period Period, statutory bool) {
+	switch {
+	case statutory && !atLeast(statutoryCeiling, period):
+		c.fail(c.statutory, path, "longer than the longest statutory period the library knows (%s, Arbeidsomstandighedenbesluit art. 4.10c)", statutoryCeiling)
+	case !statutory && !atLeast(nonStatutoryCeiling, period):
+		c.fail(p.citing(R9, O12), path, "longer than anything is kept without a statute (%s, the medical file in professional practice, N7); "+
+			"a longer period rests on a statute and is statutory", nonStatutoryCeiling)
+	}
 }
 
 // retentionFloors holds the statutory minimums (rules N7, R9, O12): see

@@ -29,6 +29,11 @@ type Object struct {
 	// Records are the records a disclosure-log entry names: it is kept
 	// while one of them is (G4).
 	Records []privacy.RecordID
+	// Categories are the categories a disclosure-log entry hands over
+	// whole (items without a record ID): it names every record of its
+	// case in them that existed when it was made, and is kept while one
+	// of those is (G4).
+	Categories []privacy.Category
 	// RestsOn are the grants a disclosure rests on: a grant is kept while
 	// a disclosure that rests on it is (GDPR art. 7(1)).
 	RestsOn []string
@@ -94,6 +99,24 @@ type ObjectStore interface {
 	Objects(ctx context.Context, subject privacy.SubjectID) ([]Object, error)
 	EraseObject(ctx context.Context, p ObjectProof, e privacy.Event) error
 	ObjectProofs(ctx context.Context, subject privacy.SubjectID) ([]ObjectProof, error)
+}
+
+// OrphanStore is an [ObjectStore] that also finds the objects no subject
+// row leads to: the requests of someone the service never registered
+// (staff file them; the desk allows it) and the requests left after the
+// subject's deletion (privacy.Store.DeleteSubject keeps them, since an open
+// one — the erasure request itself — is still to be answered). No
+// candidate dossier names them, so without it no sweep reaches them and
+// they are kept for ever (rules R9, O12). A sweep of a store that
+// implements it schedules their objects by their own rules, as it does a
+// subject's, and removes those due; there is no subject to remove.
+//
+// Orphans returns, ordered by ID, at most limit IDs that sort after after
+// of subjects that do not exist but have objects ([ObjectStore.Objects]
+// returns them).
+type OrphanStore interface {
+	ObjectStore
+	Orphans(ctx context.Context, after privacy.SubjectID, limit int) ([]privacy.SubjectID, error)
 }
 
 // AsObjectStore returns store as an [ObjectStore] if it is one that
@@ -232,7 +255,9 @@ func (r *Engine) recordVerdict(s *Schedule) verdict {
 //
 // Each object is due when its own rule's period has run from the day it
 // ended (see [privacy.DataKind]) and what it outlives is due or gone: a
-// disclosure-log entry the records it names (G4), a grant the disclosures
+// disclosure-log entry the records it names (G4) — for a category handed
+// over whole ([Object].Categories), the case's records of that category
+// made by the disclosure —, a grant the disclosures
 // that rest on it, an erasure request the records in its scope, a case
 // its records, the subject everything else of it. A standing legal hold
 // keeps what it covers (G3): a hold of the subject's whole data every
@@ -307,6 +332,19 @@ func (r *Engine) ScheduleObjects(dst []ObjectSchedule, d *Dossier, objs []Object
 				for _, id := range o.Records {
 					if s, ok := byRecord[id]; ok {
 						v.fold(r.recordVerdict(s))
+					}
+				}
+				// Rule G4: a disclosure of a whole category named every
+				// record of its case in it made by then; its recipient is
+				// told of each one's erasure, so the entry outlives them.
+				for _, cf := range d.Cases {
+					if len(o.Categories) == 0 || cf.Case.ID != o.Case {
+						continue
+					}
+					for _, e := range cf.Records {
+						if s, ok := byRecord[e.ID]; ok && slices.Contains(o.Categories, e.Category) && !e.Created.After(o.Ended) {
+							v.fold(r.recordVerdict(s))
+						}
 					}
 				}
 				for _, g := range o.RestsOn {

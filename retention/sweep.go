@@ -181,6 +181,9 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 	}
 	rep.Notices = sortedNotices(notices)
 	if err == nil && sweepObjects {
+		dueObj, err = r.orphanObjects(ctx, os, now, dueObj, tallies)
+	}
+	if err == nil && sweepObjects {
 		// After every record: a case outlives its records, the subject
 		// everything else of it, and ScheduleObjects lists each dossier's
 		// objects in that order.
@@ -200,6 +203,49 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 		}
 	}
 	return rep, err
+}
+
+// orphanObjects appends to due the objects, due at now, of subjects that
+// do not exist ([OrphanStore]), counting every one it examines in
+// tallies: rules R9, O12, nothing is kept for ever because its subject
+// is gone or was never registered.
+func (r *Keeper) orphanObjects(ctx context.Context, os ObjectStore, now time.Time, due []ObjectSchedule,
+	tallies map[privacy.DataKind]*KindTally) ([]ObjectSchedule, error) {
+	orphans, ok := os.(OrphanStore)
+	if !ok {
+		return due, nil
+	}
+	var after privacy.SubjectID
+	var sched []ObjectSchedule
+	for {
+		ids, err := orphans.Orphans(ctx, after, r.page)
+		if err != nil {
+			return due, err
+		}
+		for _, id := range ids {
+			objs, err := os.Objects(ctx, id)
+			if err != nil {
+				return due, err
+			}
+			d := Dossier{Subject: privacy.Subject{ID: id}}
+			sched = r.rules.ScheduleObjects(sched[:0], &d, objs, nil, now)
+			for _, s := range sched {
+				if s.Kind == privacy.DataSubject {
+					continue // there is no subject row
+				}
+				t := tallyOf(tallies, s.Kind)
+				t.Examined++
+				if s.IsDue() {
+					t.Due++
+					due = append(due, s)
+				}
+			}
+		}
+		if len(ids) < r.page {
+			return due, nil
+		}
+		after = ids[len(ids)-1]
+	}
 }
 
 func tallyOf(m map[privacy.DataKind]*KindTally, k privacy.DataKind) *KindTally {

@@ -411,6 +411,13 @@ func deref(s *string) string {
 // so that no hold comes between the checks and the deletion (rule G3).
 var _ retention.ObjectStore = (*Store)(nil)
 
+// Orphans implements [retention.OrphanStore]: the subjects without a row
+// that still have a request, a grant or a disclosure-log entry, for
+// sweeps to reach (rules R9, O12).
+func (s *Store) Orphans(ctx context.Context, after privacy.SubjectID, limit int) ([]privacy.SubjectID, error) {
+	return s.core().Orphans(ctx, after, limit)
+}
+
 // Objects implements [retention.ObjectStore].
 func (s *Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]retention.Object, error) {
 	return s.core().Objects(ctx, subject)

@@ -232,8 +232,15 @@ func TestDiffRetentionProperty(t *testing.T) {
 		idx := rng.Perm(len(to.Retention))[:1+rng.IntN(len(to.Retention))]
 		want := map[int]bool{}
 		for _, j := range idx {
-			// Statutory periods are minimums; longer is always allowed.
-			to.Retention[j].Period = privacy.Period{Years: to.Retention[j].Period.Years + 1 + rng.IntN(5), Months: rng.IntN(12)}
+			// Statutory periods are minimums; longer is allowed up to the
+			// ceilings (R9, O12, N7: 40 years with a statute, 20 without),
+			// so the medical file's 20 years are shortened instead.
+			r := &to.Retention[j]
+			if y := r.Period.Years; !r.Statutory && y >= 15 {
+				r.Period = privacy.Period{Years: y - 1 - rng.IntN(5), Months: rng.IntN(12)}
+			} else {
+				r.Period = privacy.Period{Years: y + 1 + rng.IntN(5), Months: rng.IntN(12)}
+			}
 			want[j] = true
 		}
 		got, err := statement.Diff(base, to)

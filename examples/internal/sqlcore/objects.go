@@ -28,6 +28,10 @@ type ObjectQueries struct {
 	Ended map[privacy.DataKind]string
 	// Delete (id) per kind.
 	Delete map[privacy.DataKind]string
+	// Orphans (after, limit: subject_id) lists, ordered, the subjects
+	// without a row that have a request, a grant or a disclosure-log
+	// entry (retention.OrphanStore; rules R9, O12).
+	Orphans string
 	// CaseHasRecords (case: bool) in either file; SubjectHasData
 	// (subject: bool): a case, hold, erasure, grant, disclosure or request.
 	CaseHasRecords, SubjectHasData string
@@ -63,6 +67,11 @@ func SQLObjects(render func(string) string) ObjectQueries {
 			privacy.DataCase:       `DELETE FROM {schema}.cases WHERE id = $1`,
 			privacy.DataSubject:    `DELETE FROM {schema}.subjects WHERE id = $1`,
 		},
+		Orphans: `SELECT subject_id FROM (SELECT subject_id FROM {schema}.requests
+	UNION SELECT subject_id FROM {schema}.consent_grants
+	UNION SELECT subject_id FROM {schema}.disclosures) o
+	WHERE subject_id > $1 AND NOT EXISTS (SELECT 1 FROM {schema}.subjects s WHERE s.id = o.subject_id)
+	ORDER BY subject_id LIMIT $2`,
 		CaseHasRecords: `SELECT EXISTS (SELECT 1 FROM {schema}.records WHERE case_id = $1)
 	OR EXISTS (SELECT 1 FROM {medical}.records WHERE case_id = $1)`,
 		SubjectHasData: `SELECT EXISTS (SELECT 1 FROM {schema}.cases WHERE subject_id = $1)
@@ -72,7 +81,7 @@ func SQLObjects(render func(string) string) ObjectQueries {
 	OR EXISTS (SELECT 1 FROM {schema}.disclosures WHERE subject_id = $1)
 	OR EXISTS (SELECT 1 FROM {schema}.requests WHERE subject_id = $1)`,
 	}
-	for _, p := range []*string{&q.ProofExists, &q.InsertProof, &q.Proofs, &q.Requests, &q.CaseHasRecords, &q.SubjectHasData} {
+	for _, p := range []*string{&q.ProofExists, &q.InsertProof, &q.Proofs, &q.Requests, &q.Orphans, &q.CaseHasRecords, &q.SubjectHasData} {
 		*p = render(*p)
 	}
 	for k := range q.Ended {
@@ -125,6 +134,9 @@ func (s Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]retent
 		for _, it := range d.Items {
 			if it.Record != "" {
 				o.Records = append(o.Records, it.Record)
+			} else {
+				// Rule G4: a whole category handed over.
+				o.Categories = append(o.Categories, it.Category)
 			}
 		}
 		for _, g := range d.Grants {
@@ -144,6 +156,27 @@ func (s Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]retent
 		}
 		ended, err := requestEnded(status, history)
 		out = append(out, retention.Object{Kind: privacy.DataRequest, ID: id, Subject: subject, Ended: ended})
+		return err
+	})
+	if err != nil {
+		return nil, s.fail(op, err)
+	}
+	return out, nil
+}
+
+// Orphans implements retention.OrphanStore: the subjects without a row
+// that have a request, a grant or a disclosure-log entry (rules R9, O12).
+func (s Store) Orphans(ctx context.Context, after privacy.SubjectID, limit int) ([]privacy.SubjectID, error) {
+	op := s.op("orphans")
+	if limit <= 0 {
+		return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "limit", Msg: "want a positive limit"}
+	}
+	var out []privacy.SubjectID
+	rows, err := s.D.Reader(ctx, true).Query(ctx, s.Q.Objects.Orphans, string(after), limit)
+	err = each(rows, err, func(row Row) error {
+		var id string
+		err := row.Scan(&id)
+		out = append(out, privacy.SubjectID(id))
 		return err
 	})
 	if err != nil {
@@ -279,12 +312,18 @@ func (s Store) eraseObject(ctx context.Context, tx Conn, op string, p *retention
 	q := &s.Q.Objects
 	if !locked[p.Subject] {
 		if err := tx.QueryRow(ctx, s.Q.LockSubject, string(p.Subject)).Scan(new(int)); err != nil {
-			if noRows(err) {
+			if !noRows(err) {
+				return err
+			}
+			// Rules R9, O12: a request, grant or disclosure-log entry of a
+			// subject without a row (retention.OrphanStore) has no row to
+			// lock; checkObject finds it by its own ID and subject.
+			if p.Kind != privacy.DataRequest && p.Kind != privacy.DataGrant && p.Kind != privacy.DataDisclosure {
 				return &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
 			}
-			return err
+		} else {
+			locked[p.Subject] = true
 		}
-		locked[p.Subject] = true
 	}
 	var done bool
 	if err := tx.QueryRow(ctx, q.ProofExists, string(p.Kind), p.ID).Scan(&done); err != nil {
