@@ -247,3 +247,18 @@ func (s *Store) PruneAudit(ctx context.Context, before time.Time, e privacy.Even
 	return 0, &privacy.Error{Op: "seal: prune audit", Kind: privacy.ErrUnavailable, Err: errors.ErrUnsupported,
 		Msg: "the backend does not prune its audit trail"}
 }
+
+var _ retention.OrphanStore = (*Store)(nil)
+
+// Orphans implements retention.OrphanStore: the subjects without a row
+// whose requests, grants or disclosure-log entries the Backend still holds
+// (IDs only), so that a sealed store's sweeps reach them too (R9, O12). A
+// Backend that cannot say has none to offer.
+func (s *Store) Orphans(ctx context.Context, after privacy.SubjectID, limit int) ([]privacy.SubjectID, error) {
+	if os, ok := retention.AsObjectStore(s.Backend); ok {
+		if o, ok := os.(retention.OrphanStore); ok {
+			return o.Orphans(ctx, after, limit)
+		}
+	}
+	return nil, nil
+}
