@@ -186,6 +186,9 @@ func (q *queries) coreQueries() sqlcore.Queries {
 		EmployerCoverage: q.con.employerCoverage, LockEmployerCoverage: q.con.lockEmployerCoverage,
 		EndCoverage: q.con.endCoverage, RestsOnCoverage: q.con.restsOnCoverage,
 
+		InsertRequest: q.rts.insert, Request: q.rts.get, UpdateRequest: q.rts.update, RequestState: q.rts.state,
+		SubjectRequests: q.rts.subject, OpenRequests: q.rts.open,
+
 		Groups: q.acc.groups, GroupVersion: q.acc.groupVersion, InsertGroup: q.acc.insertGroup,
 
 		Objects: q.obj,

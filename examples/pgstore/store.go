@@ -284,16 +284,6 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx pgx.Tx) error) 
 	return nil
 }
 
-// exec runs one statement of a write and accounts for the rows it wrote.
-func (s *Store) exec(ctx context.Context, tx pgx.Tx, op, query string, args ...any) (int64, error) {
-	tag, err := tx.Exec(ctx, query, args...)
-	if err != nil {
-		return 0, err
-	}
-	n := tag.RowsAffected()
-	return n, s.faults.Wrote(op, n)
-}
-
 // SQLSTATE codes the adapter tells apart.
 const (
 	codeUniqueViolation     = "23505"

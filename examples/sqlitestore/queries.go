@@ -233,6 +233,13 @@ var (
 		EndCoverage:          inFile(sqlcore.SQLEndCoverage),
 		RestsOnCoverage:      qRestsOnCoverage,
 
+		InsertRequest:   qInsertRequest,
+		Request:         qRequest,
+		UpdateRequest:   qUpdateRequest,
+		RequestState:    qRequestState,
+		SubjectRequests: qSubjectRequests,
+		OpenRequests:    qOpenRequests,
+
 		Groups:       qGroups,
 		GroupVersion: qGroupVersion,
 		InsertGroup:  `INSERT INTO access_groups (employer, version, members) VALUES (?, ?, ?)`,

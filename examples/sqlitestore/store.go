@@ -220,19 +220,6 @@ func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return fn(tx)
 }
 
-// exec runs one statement of a write and accounts for the rows it wrote.
-func (s *Store) exec(ctx context.Context, tx *sql.Tx, op, query string, args ...any) (int64, error) {
-	res, err := tx.ExecContext(ctx, query, args...)
-	if err != nil {
-		return 0, err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, err
-	}
-	return n, s.faults.Wrote(op, n)
-}
-
 // fail translates err into the library's error model ([sqlcore.Fail]). A
 // *privacy.Error passes unchanged; a constraint names its kind (a foreign
 // key: fk, which is privacy.ErrNotFound when nil); everything else is
@@ -271,12 +258,4 @@ func micros(t time.Time) any {
 		return nil
 	}
 	return privacy.Timestamp(t).UnixMicro()
-}
-
-// timeOf reads what micros stored.
-func timeOf(v sql.NullInt64) time.Time {
-	if !v.Valid {
-		return time.Time{}
-	}
-	return time.UnixMicro(v.Int64).UTC()
 }

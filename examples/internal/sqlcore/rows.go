@@ -29,6 +29,8 @@ const (
 	DisclosureColumns = `id, subject_id, case_id, recipient_party, recipient_kind, items, purpose, at, by_principal,
 	role, rule, basis, legal_basis, grants, notify_subject, policy, written_request, coverage_id`
 	CoverageColumns = `id, insurer, employer, valid_from, valid_until`
+	RequestColumns  = `id, subject_id, kind, form, received, document, records, written_rule, written, status,
+	open, due, due_rule, due_citation, due_extension, policy, steps, history`
 )
 
 // EventColumnNames are the columns of [EventColumns], one by one (for

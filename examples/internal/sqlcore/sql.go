@@ -68,6 +68,9 @@ const (
 	SQLCoverage       = `SELECT ` + CoverageColumns + ` FROM {schema}.consent_coverage WHERE id = $1`
 	SQLEndCoverage    = `UPDATE {schema}.consent_coverage SET valid_until = $1 WHERE id = $2`
 
+	SQLRequest      = `SELECT ` + RequestColumns + ` FROM {schema}.requests WHERE id = $1`
+	SQLRequestState = `SELECT subject_id, steps FROM {schema}.requests WHERE id = $1`
+
 	SQLGroups       = `SELECT version, members FROM {schema}.access_groups WHERE employer = $1 ORDER BY version`
 	SQLGroupVersion = `SELECT coalesce(max(version), 0) FROM {schema}.access_groups WHERE employer = $1`
 )

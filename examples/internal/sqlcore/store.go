@@ -136,6 +136,14 @@ type Queries struct {
 	// (until, id); RestsOnCoverage (coverage, at: disclosure ID).
 	InsertCoverage, Coverage, LockCoverage, EmployerCoverage, LockEmployerCoverage, EndCoverage, RestsOnCoverage string
 
+	// InsertRequest (the columns of RequestColumns); Request (id: the
+	// RequestColumns); UpdateRequest (the RequestColumns from kind to
+	// history, then id, subject and the steps the row must still have: the
+	// compare-and-swap); RequestState (id: subject_id, steps);
+	// SubjectRequests (subject: the RequestColumns, in order of receipt);
+	// OpenRequests (: the open requests' RequestColumns, by due date).
+	InsertRequest, Request, UpdateRequest, RequestState, SubjectRequests, OpenRequests string
+
 	// Groups (employer: version, members) in order; GroupVersion
 	// (employer: the latest version, 0 for none); InsertGroup (employer,
 	// version, members).
