@@ -112,21 +112,27 @@ func (e Event) ComputeHash() Hash { return e.ComputeHashKeyed(nil) }
 // ComputeHashKeyed is ComputeHash under key: HMAC-SHA256 of the same
 // encoding (rule G7). A nil or empty key is plain SHA-256.
 func (e Event) ComputeHashKeyed(key []byte) Hash {
-	h := newHash(key)
-	var buf [8]byte
-	binary.BigEndian.PutUint64(buf[:], e.Seq)
-	h.Write(buf[:])
-	h.Write(e.Prev[:])
-	binary.BigEndian.PutUint64(buf[:], uint64(Timestamp(e.Time).UnixMicro()))
-	h.Write(buf[:])
-	for _, s := range []string{string(e.Principal), string(e.Role), string(e.OnBehalfOf), string(e.Purpose),
+	// The encoding goes to the hash in one write, from a buffer that
+	// holds a usual event whole: one write per field would convert each
+	// field to a fresh byte slice (issue 14 §2: an audited read appends
+	// one event per record it shows).
+	var stack [512]byte
+	b := binary.BigEndian.AppendUint64(stack[:0], e.Seq)
+	b = append(b, e.Prev[:]...)
+	b = binary.BigEndian.AppendUint64(b, uint64(Timestamp(e.Time).UnixMicro()))
+	for _, s := range [...]string{string(e.Principal), string(e.Role), string(e.OnBehalfOf), string(e.Purpose),
 		string(e.Subject), string(e.Case), string(e.Category), e.Object, string(e.Action), string(e.Outcome),
 		string(e.Rule), e.Policy, e.AccessPoint, e.Client} {
-		binary.BigEndian.PutUint64(buf[:], uint64(len(s)))
-		h.Write(buf[:])
-		h.Write([]byte(s))
+		b = binary.BigEndian.AppendUint64(b, uint64(len(s)))
+		b = append(b, s...)
 	}
 	var out Hash
+	if len(key) == 0 {
+		out = sha256.Sum256(b)
+		return out
+	}
+	h := hmac.New(sha256.New, key)
+	h.Write(b)
 	h.Sum(out[:0])
 	return out
 }

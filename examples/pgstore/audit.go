@@ -12,6 +12,7 @@ import (
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqlcore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
@@ -21,10 +22,16 @@ const eventColumns = sqlcore.EventColumns
 // them as stored: numbered and chained (rules G7, N9). Every write of the
 // store appends its events in its own transaction the same way.
 //
-// It takes two round trips to the server, not four: the transaction's
-// start and the reads of its chains' heads (which lock the chains) go in
-// one batch, the append and the commit in another. What the guard appends
-// for every decision is on the path of every read (issue 14).
+// Calls made at the same time share their statements (group commit):
+// one statement carries the events of every call that waited for the one
+// before it, each call still all or none.
+//
+// It takes one round trip to the server where the store remembers the
+// heads of the chains it appends to (its own last appends): one statement,
+// append_chained, which checks the events against the chains' real heads
+// under their locks. A head it does not know, or that moved on, costs one
+// more round trip to read it. What the guard appends for every decision
+// is on the path of every read (issue 14 §2).
 func (s *Store) AppendEvents(ctx context.Context, events ...privacy.Event) ([]privacy.Event, error) {
 	const op = "pgstore: append events"
 	if err := sqlcore.CheckEvents(op, events); err != nil {
@@ -33,28 +40,138 @@ func (s *Store) AppendEvents(ctx context.Context, events ...privacy.Event) ([]pr
 	if len(events) == 0 {
 		return []privacy.Event{}, nil
 	}
-	out, err := s.appendBatched(ctx, op, events)
-	if err != nil {
-		return nil, fail(op, err, nil)
+	c := &appendCall{ctx: ctx, events: events}
+	s.appends.do(c, func(batch []*appendCall) { s.flush(op, batch) })
+	if c.err != nil {
+		return nil, fail(op, c.err, nil)
 	}
-	return out, nil
+	return c.out, nil
 }
 
-// appendBatched is AppendEvents in two batches on one connection. On an
-// error the connection goes back to the pool inside its transaction, and
-// the pool closes it: nothing was committed.
-func (s *Store) appendBatched(ctx context.Context, op string, events []privacy.Event) ([]privacy.Event, error) {
-	conn, err := s.pool.Acquire(ctx)
+// flush appends the events of the calls of batch with one statement, in
+// the first call's context; if that fails and there is more than one
+// call, it appends each call's events on their own, in its own context.
+func (s *Store) flush(op string, batch []*appendCall) {
+	if len(batch) == 1 {
+		c := batch[0]
+		c.out, c.err = s.appendRemembered(c.ctx, op, c.events)
+		return
+	}
+	var all []privacy.Event
+	for _, c := range batch {
+		all = append(all, c.events...)
+	}
+	out, err := s.appendRemembered(batch[0].ctx, op, all)
+	if err != nil {
+		for _, c := range batch {
+			c.out, c.err = s.appendRemembered(c.ctx, op, c.events)
+		}
+		return
+	}
+	for _, c := range batch {
+		c.out, out = out[:len(c.events):len(c.events)], out[len(c.events):]
+	}
+}
+
+// appendRemembered is AppendEvents for one statement's events. Where the
+// store remembers the heads of all their chains, it chains them after
+// those and appends them with one statement outside any transaction (one
+// round trip; a statement is atomic on its own, so a refused one appended
+// nothing). Where it remembers none, or a chain moved on meanwhile
+// (another process, or a write's transaction, appended to it), it appends
+// them in a transaction that locks the chains and reads their heads
+// first ([Store.appendLocked], two round trips), which no append can
+// overtake. Either way it remembers the heads it leaves.
+func (s *Store) appendRemembered(ctx context.Context, op string, events []privacy.Event) ([]privacy.Event, error) {
+	chains := chainsOf(events)
+	es := s.heads.acquire(chains)
+	defer s.heads.release(chains, es)
+	heads := make(map[privacy.SubjectID]access.Checkpoint, len(chains))
+	gens := make([]uint64, len(chains))
+	known := true
+	for i, e := range es {
+		gens[i] = e.gen.Load()
+		h, ok := e.remembered()
+		heads[privacy.SubjectID(chains[i])] = h
+		known = known && ok
+	}
+	remember := func(out []privacy.Event) {
+		for _, e := range out {
+			heads[e.Subject] = access.Checkpoint{Seq: e.Seq, Hash: e.Hash}
+		}
+		for i, c := range chains {
+			es[i].remember(heads[privacy.SubjectID(c)], gens[i])
+		}
+	}
+	if known {
+		out := make([]privacy.Event, len(events))
+		for i, e := range events {
+			h := heads[e.Subject]
+			out[i] = e.ChainKeyed(s.key, h.Seq+1, h.Hash)
+			heads[e.Subject] = access.Checkpoint{Seq: out[i].Seq, Hash: out[i].Hash}
+		}
+		if err := s.faults.Wrote(op, int64(len(out))); err != nil {
+			return nil, err
+		}
+		_, err := s.pool.Exec(ctx, s.q.appendEvents, appendArgs(out)...)
+		if err == nil {
+			remember(out)
+			return out, nil
+		}
+		for _, e := range es {
+			e.known = false
+		}
+		if !chainMoved(err) {
+			return nil, err
+		}
+		// A chain moved on: the heads are read again, under their locks.
+		for i, e := range es {
+			gens[i] = e.gen.Load()
+		}
+	}
+	out, err := s.appendLocked(ctx, op, events)
 	if err != nil {
 		return nil, err
 	}
-	defer conn.Release()
+	remember(out)
+	return out, nil
+}
+
+// chainMoved tells whether err is append_chained's refusal of a batch
+// whose first event of a chain does not follow the chain's head, or the
+// primary key's refusal of a number taken meanwhile (under an isolation
+// level above READ COMMITTED, where the function's read of the head may
+// not see an append committed while it waited for the chain's lock).
+func chainMoved(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == codeChainMoved ||
+		pg.Code == codeUniqueViolation && pg.TableName == "audit_events")
+}
+
+// chainsOf is the chains events go to: their subjects' IDs, sorted, each
+// once.
+func chainsOf(events []privacy.Event) []string {
 	chains := make([]string, 0, 1)
 	for _, e := range events {
 		chains = append(chains, string(e.Subject))
 	}
 	slices.Sort(chains)
-	chains = slices.Compact(chains)
+	return slices.Compact(chains)
+}
+
+// appendLocked appends events in a transaction of two batches on one
+// connection: its start and the reads of its chains' heads through
+// chain_head_locked, which locks each chain until the transaction ends;
+// then the append and the commit. On an error the connection goes back to
+// the pool inside its transaction, and the pool closes it: nothing was
+// committed.
+func (s *Store) appendLocked(ctx context.Context, op string, events []privacy.Event) ([]privacy.Event, error) {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Release()
+	chains := chainsOf(events)
 	var start pgx.Batch
 	start.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
 	for _, c := range chains {
@@ -166,6 +283,9 @@ func (s *Store) appendEvents(ctx context.Context, tx pgx.Tx, op string, events [
 // chainEvents appends events inside tx as appendEvents does; done, if not
 // nil, receives them as stored.
 func (s *Store) chainEvents(ctx context.Context, tx sqlcore.Conn, op string, events []privacy.Event, done func([]privacy.Event)) error {
+	// The head this transaction leaves is known once it commits: what
+	// the store remembers of these chains is no longer to be trusted.
+	s.heads.forget(chainsOf(events))
 	out, err := s.core().Chained(ctx, tx, op, events)
 	if err != nil {
 		return err

@@ -83,7 +83,15 @@
 // chain_head_locked, and prunes through prune_chain: run [Grants] again
 // and revoke what roles were granted on the trail before (REVOKE INSERT ON
 // "dossierwacht".audit_events FROM "app"; REVOKE SELECT ON
-// "dossierwacht".audit_events FROM "physician").
+// "dossierwacht".audit_events FROM "physician"). Migration 0061 makes
+// append_chained check each chain of a batch once (its head read once,
+// the batch's events of it checked against it and each other) and insert
+// the batch with one statement; an event that does not follow its
+// chain's head is refused with SQLSTATE DWG7S. The store appends an
+// audited read's events in one round trip, chained after the heads it
+// remembers from its own last appends, and concurrent calls share their
+// statements (group commit); a head that moved on (another process
+// appended) is read again under the chain's lock. No grant changes.
 // The physicians' side deletes a medical record with
 // privacy.Dossiers.DeleteMedicalRecord: DeleteRecord asks the case file
 // first, which its role may not read. Erasing a case or a subject removes its medical records too, so the role

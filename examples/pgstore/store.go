@@ -42,6 +42,8 @@ type Store struct {
 	auditLock int64
 	faults    sqladapter.Faults
 	key       []byte // the audit chains' key (G7); nil: unkeyed
+	heads     chainHeads
+	appends   appendQueue
 }
 
 var _ privacy.Store = (*Store)(nil)
@@ -289,6 +291,7 @@ const (
 	codeUniqueViolation     = "23505"
 	codeForeignKeyViolation = "23503"
 	codeAppendOnly          = "DWG07" // raised by the audit trail's triggers
+	codeChainMoved          = "DWG7S" // append_chained: a chain's head moved on (migration 0061)
 	codeInsufficientPriv    = "42501"
 	codeSerialization       = "40001"
 	codeDeadlock            = "40P01"
@@ -324,6 +327,8 @@ func fail(op string, err error, fk error) error {
 			kind = fk
 		case pg.Code == codeAppendOnly:
 			kind, rule = privacy.ErrForbidden, privacy.G7
+		case pg.Code == codeChainMoved:
+			kind, rule = privacy.ErrConflict, privacy.G7
 		case pg.Code == codeInsufficientPriv:
 			kind = privacy.ErrForbidden
 		case pg.Code == codeSerialization, pg.Code == codeDeadlock:

@@ -1,0 +1,97 @@
+package pgstore
+
+import (
+	"context"
+	"sync"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+)
+
+// maxBatchEvents caps how many events one append statement carries.
+const maxBatchEvents = 1024
+
+// appendQueue lets concurrent AppendEvents calls of one store share their
+// statements (group commit): while one statement is on its way, the calls
+// that arrive queue up, and the next statement carries all of them, each
+// event still in its own subject's chain (rule G7). Under load one commit
+// then serves many audited reads, so that throughput grows with the
+// clients instead of with the commits the server can make (issue 14 §2).
+//
+// Each call stays all or none: a shared statement that fails is tried
+// again call by call, so that one call's refused events never cost
+// another call its append, and each call learns its own outcome.
+type appendQueue struct {
+	mu      sync.Mutex
+	pending []*appendCall
+	leaders int // calls appending, each with the calls it took
+}
+
+// maxLeaders is how many statements of one store's appends may be on
+// their way at once: enough that the server commits several together
+// (its own group commit), few enough that calls under load queue up and
+// share statements.
+const maxLeaders = 4
+
+// appendCall is one AppendEvents call waiting in the queue.
+type appendCall struct {
+	ctx    context.Context
+	events []privacy.Event
+	out    []privacy.Event
+	err    error
+	// wake says, once, what to do: true to lead the next statement,
+	// false when the call is done (out and err set).
+	wake chan bool
+}
+
+// do appends c's events through flush, with the calls queued with it, and
+// returns when they are appended or refused. flush is given at least one
+// call and sets every call's out and err.
+//
+// Every call's wake is sent to exactly once: a call leaves pending either
+// taken into a leader's batch (told false when the batch is done) or
+// chosen to lead the next one (told true), never both.
+func (q *appendQueue) do(c *appendCall, flush func([]*appendCall)) {
+	c.wake = make(chan bool, 1)
+	q.mu.Lock()
+	if q.leaders >= maxLeaders {
+		q.pending = append(q.pending, c)
+		q.mu.Unlock()
+		if lead := <-c.wake; !lead {
+			return
+		}
+		// Chosen to lead: the leader before handed its place on.
+		q.mu.Lock()
+	} else {
+		q.leaders++
+	}
+	batch := q.take(c)
+	q.mu.Unlock()
+	flush(batch)
+	q.mu.Lock()
+	if len(q.pending) > 0 {
+		next := q.pending[0]
+		q.pending = q.pending[1:]
+		next.wake <- true
+	} else {
+		q.leaders--
+	}
+	q.mu.Unlock()
+	for _, w := range batch[1:] {
+		w.wake <- false
+	}
+}
+
+// take is the batch of leader c: c, and the calls waiting in the queue
+// that fit with it in maxBatchEvents events, taken off the queue.
+func (q *appendQueue) take(c *appendCall) []*appendCall {
+	n, events := 0, len(c.events)
+	for n < len(q.pending) && events+len(q.pending[n].events) <= maxBatchEvents {
+		events += len(q.pending[n].events)
+		n++
+	}
+	batch := make([]*appendCall, 0, n+1)
+	batch = append(batch, c)
+	batch = append(batch, q.pending[:n]...)
+	q.pending = append(q.pending[:0:0], q.pending[n:]...)
+	return batch
+}

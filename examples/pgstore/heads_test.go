@@ -1,0 +1,147 @@
+package pgstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/examples/pgstore"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/jackc/pgx/v5"
+)
+
+// TestRememberedHeadsG7 checks the one-round-trip append (issue 14 §2):
+// a store remembers the heads it appended, and a head that moved on —
+// another process appended to the chain, or a write's own transaction did
+// — never forks or breaks a chain (rule G7): the append is chained again
+// under the chain's lock and succeeds, and every chain verifies under the
+// key with its events numbered without a gap.
+func TestRememberedHeadsG7(t *testing.T) {
+	ctx := context.Background()
+	pool := pgstore.PoolForTest(t, pgx.QueryExecModeCacheStatement)
+	key := []byte("the test's audit key")
+	one := pgstore.NewForTest(t, pool, &pgstore.Options{AuditKey: key})
+	// A second process on the same schema: its own memory of heads.
+	two, err := pgstore.New(ctx, pool, &pgstore.Options{Schema: pgstore.SchemaOf(one), NoMigrate: true, AuditKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	ev := func(subject string, n int) privacy.Event {
+		return privacy.Event{Time: now.Add(time.Duration(n) * time.Millisecond), Principal: "cm-1", Role: privacy.RoleCaseManager,
+			Subject: privacy.SubjectID(subject), Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1"}
+	}
+	want := map[privacy.SubjectID]uint64{}
+	appendTo := func(s *pgstore.Store, events ...privacy.Event) {
+		t.Helper()
+		out, err := s.AppendEvents(ctx, events...)
+		if err != nil {
+			t.Fatalf("append: %v", err)
+		}
+		for _, e := range out {
+			want[e.Subject]++
+			if e.Seq != want[e.Subject] {
+				t.Fatalf("chain %q: event numbered %d, want %d", e.Subject, e.Seq, want[e.Subject])
+			}
+		}
+	}
+	appendTo(one, ev("s-1", 1)) // read under the lock, remembered
+	appendTo(one, ev("s-1", 2)) // from memory
+	appendTo(two, ev("s-1", 3)) // the other process moves the chain on
+	appendTo(one, ev("s-1", 4)) // one's head of s-1 is stale: chained again
+	appendTo(two, ev("s-1", 5))
+	appendTo(one, ev("s-1", 4), ev("", 5))    // one's head of s-1 is stale: chained again
+	appendTo(one, ev("s-1", 6), ev("s-2", 7)) // one chain known, one not
+	// A write's transaction appends to s-3 behind the remembered head.
+	appendTo(one, ev("s-3", 8))
+	d, err := privacy.NewDossiers(one, privacy.Strict())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, _ := privacy.NewSubject("s-3", "employer-1", now)
+	act := privacy.Act{By: privacy.Principal{ID: "cm-1", Role: privacy.RoleCaseManager, Secrecy: privacy.SecrecyAgreement}, At: now}
+	if err := d.CreateSubject(ctx, act, sub); err != nil {
+		t.Fatal(err)
+	}
+	want["s-3"]++ // the creation's event
+	appendTo(one, ev("s-3", 9))
+
+	// Both processes, many clients each, on the same few chains.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	errs := 0
+	for i := range 16 {
+		s := one
+		if i%2 == 1 {
+			s = two
+		}
+		wg.Go(func() {
+			for j := range 20 {
+				mu.Lock()
+				want[privacy.SubjectID(fmt.Sprintf("s-%d", j%3+1))]++
+				mu.Unlock()
+				if _, err := s.AppendEvents(ctx, ev(fmt.Sprintf("s-%d", j%3+1), 100+j)); err != nil {
+					mu.Lock()
+					errs++
+					mu.Unlock()
+					t.Errorf("concurrent append: %v", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if errs > 0 {
+		return
+	}
+	heads, err := access.VerifyChains(one.ChainEvents(ctx), access.VerifyOptions{Key: key})
+	if err != nil {
+		t.Fatalf("the chains do not verify: %v", err)
+	}
+	for chain, n := range want {
+		if heads[chain].Seq != n {
+			t.Errorf("chain %q ends at %d, want %d", chain, heads[chain].Seq, n)
+		}
+	}
+}
+
+// TestAppendChainedRefusesAMovedHeadG7 checks what the one-round-trip
+// append counts on (migration 0061): append_chained refuses an event that
+// does not follow its chain's head with its own SQLSTATE, which the store
+// reads as a chain that moved on (privacy.ErrConflict, rule G7), and
+// appends nothing of the batch.
+func TestAppendChainedRefusesAMovedHeadG7(t *testing.T) {
+	ctx := context.Background()
+	pool := pgstore.PoolForTest(t, pgx.QueryExecModeCacheStatement)
+	s := pgstore.NewForTest(t, pool, nil)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	e := privacy.Event{Time: now, Principal: "cm-1", Role: privacy.RoleCaseManager, Subject: "s-1",
+		Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1"}
+	if _, err := s.AppendEvents(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	stale := e.Chain(1, privacy.Hash{}) // number 1 again, after the zero hash
+	_, err := pool.Exec(ctx, `SELECT `+pgx.Identifier{pgstore.SchemaOf(s)}.Sanitize()+`.append_chained($1::bigint[], $2::timestamptz[],
+		$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+		$13::text[], $14::text[], $15::text[], $16::text[], $17::bytea[], $18::bytea[])`, pgstore.AppendArgsForTest(stale)...)
+	if err == nil || !pgstore.ChainMovedForTest(err) {
+		t.Fatalf("append after a moved head: %v, want SQLSTATE DWG7S", err)
+	}
+	if !errors.Is(pgstore.FailForTest(err), privacy.ErrConflict) {
+		t.Errorf("the store reads it as %v, want ErrConflict", pgstore.FailForTest(err))
+	}
+	n := 0
+	for _, err := range s.ChainEvents(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 1 {
+		t.Errorf("%d events in the trail, want 1: the refused one appended", n)
+	}
+}
