@@ -1,10 +1,11 @@
 -- Rule G7 (issue 14 §2): append_chained checks each chain once, not each
--- event. It locks every chain of the batch (in the order of the chains'
--- names, so that two appends never wait on each other crosswise), reads
--- each chain's head once, checks that the batch's events of that chain
--- follow it and each other, number by number and link by link, and
--- inserts the whole batch with one statement. What it checks is what it
--- checked before; only the work is less.
+-- event. It walks the batch chain by chain, in the byte order of the
+-- chains' names, locking each chain as its run starts (so two appends
+-- never wait on each other crosswise) and reading its head once; checks
+-- that the chain's events follow it and each other, number by number and
+-- link by link; and inserts the whole batch with one statement, in the
+-- order given (the trail's order of appending). What it checks is what
+-- it checked before; only the work is less.
 --
 -- An event that does not follow its chain's head is refused with
 -- SQLSTATE DWG7S (the chain moved on: an adapter that appended from a head
@@ -19,6 +20,7 @@ CREATE OR REPLACE FUNCTION {schema}.append_chained(seqs bigint[], times timestam
 DECLARE
 	n integer := coalesce(cardinality(seqs), 0);
 	chain text;
+	ev record;
 	last_seq bigint;
 	last_hash bytea;
 	first boolean;
@@ -34,36 +36,42 @@ BEGIN
 		OR coalesce(cardinality(hashes), 0) <> n THEN
 		RAISE EXCEPTION 'append_chained: the columns differ in length' USING ERRCODE = '22023';
 	END IF;
-	FOR chain IN SELECT DISTINCT coalesce(s, '') COLLATE "C" FROM unnest(subjects) AS s ORDER BY 1 LOOP
-		PERFORM pg_advisory_xact_lock({auditlock32}, hashtext(chain));
-		SELECT x.seq, x.hash INTO last_seq, last_hash FROM (
-			(SELECT e.seq, e.hash FROM {schema}.audit_events e WHERE e.subject = chain ORDER BY e.seq DESC LIMIT 1)
-			UNION ALL
-			SELECT a.seq, a.hash FROM {schema}.audit_anchors a WHERE a.subject = chain
-		) x ORDER BY x.seq DESC LIMIT 1;
-		IF NOT FOUND THEN
-			last_seq := 0;
-			last_hash := decode(repeat('00', 32), 'hex');
+	-- One pass over the events in the byte order of their chains' names
+	-- (the order chains are locked in everywhere, so that two appends
+	-- never wait on each other crosswise), each chain's events in their
+	-- order: a chain's head is read once, as its run starts.
+	FOR ev IN SELECT coalesce(t.subject, '') COLLATE "C" AS subject, t.seq, t.prev, t.hash
+		FROM unnest(subjects, seqs, prevs, hashes) WITH ORDINALITY AS t(subject, seq, prev, hash, ord)
+		ORDER BY 1, t.ord LOOP
+		IF chain IS NULL OR ev.subject <> chain THEN
+			chain := ev.subject;
+			PERFORM pg_advisory_xact_lock({auditlock32}, hashtext(chain));
+			SELECT x.seq, x.hash INTO last_seq, last_hash FROM (
+				(SELECT e.seq, e.hash FROM {schema}.audit_events e WHERE e.subject = chain ORDER BY e.seq DESC LIMIT 1)
+				UNION ALL
+				SELECT a.seq, a.hash FROM {schema}.audit_anchors a WHERE a.subject = chain
+			) x ORDER BY x.seq DESC LIMIT 1;
+			IF NOT FOUND THEN
+				last_seq := 0;
+				last_hash := decode(repeat('00', 32), 'hex');
+			END IF;
+			first := true;
 		END IF;
-		first := true;
-		FOR i IN 1..n LOOP
-			CONTINUE WHEN coalesce(subjects[i], '') <> chain;
-			IF seqs[i] IS DISTINCT FROM last_seq + 1 OR prevs[i] IS DISTINCT FROM last_hash THEN
-				IF first THEN
-					RAISE EXCEPTION 'append_chained: event % of chain % does not follow its head', seqs[i], chain
-						USING ERRCODE = 'DWG7S';
-				END IF;
-				RAISE EXCEPTION 'append_chained: event % of chain % does not follow its chain', seqs[i], chain
-					USING ERRCODE = 'DWG07';
+		IF ev.seq IS DISTINCT FROM last_seq + 1 OR ev.prev IS DISTINCT FROM last_hash THEN
+			IF first THEN
+				RAISE EXCEPTION 'append_chained: event % of chain % does not follow its head', ev.seq, chain
+					USING ERRCODE = 'DWG7S';
 			END IF;
-			IF octet_length(hashes[i]) IS DISTINCT FROM 32 THEN
-				RAISE EXCEPTION 'append_chained: event % of chain % has no hash', seqs[i], chain
-					USING ERRCODE = 'DWG07';
-			END IF;
-			first := false;
-			last_seq := seqs[i];
-			last_hash := hashes[i];
-		END LOOP;
+			RAISE EXCEPTION 'append_chained: event % of chain % does not follow its chain', ev.seq, chain
+				USING ERRCODE = 'DWG07';
+		END IF;
+		IF octet_length(ev.hash) IS DISTINCT FROM 32 THEN
+			RAISE EXCEPTION 'append_chained: event % of chain % has no hash', ev.seq, chain
+				USING ERRCODE = 'DWG07';
+		END IF;
+		first := false;
+		last_seq := ev.seq;
+		last_hash := ev.hash;
 	END LOOP;
 	INSERT INTO {schema}.audit_events (seq, time, principal, role, on_behalf_of, purpose, subject, case_id, category,
 		object, action, outcome, rule, policy, access_point, client, prev, hash)
