@@ -19,3 +19,15 @@ func TestOrphans(t *testing.T) {
 	defer s.Close()
 	adaptertest.RunOrphans(t, s)
 }
+
+// Rules R9, O12: DeleteSubject removes the subject's grants, disclosure-log
+// entries, lifted holds and erasure requests with it, all or nothing
+// (adaptertest.RunDeleteSubject).
+func TestDeleteSubjectForgetsEverything(t *testing.T) {
+	s, err := sqlitestore.Open(context.Background(), filepath.Join(t.TempDir(), "dw.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	adaptertest.RunDeleteSubject(t, s)
+}

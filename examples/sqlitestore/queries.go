@@ -92,6 +92,7 @@ var (
 	// deleteSubject and deleteCase are the statements that erase a
 	// subject or a case, children first; each takes the ID.
 	deleteSubject = render(sqlcore.SQLDeleteSubject())
+	forgetSubject = render(sqlcore.SQLForgetSubject())
 	deleteCase    = render(sqlcore.SQLDeleteCase())
 )
 
@@ -167,6 +168,7 @@ var (
 		SubjectExists:    qSubjectExists,
 		LockSubject:      qSubjectExists,
 		DeleteSubject:    deleteSubject,
+		ForgetSubject:    forgetSubject,
 
 		CreateCase:  inFile(sqlcore.SQLCreateCase),
 		Case:        qCase,

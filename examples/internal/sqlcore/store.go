@@ -47,6 +47,10 @@ type Queries struct {
 	// DeleteSubject are the statements that erase a subject, children
 	// first, each with the subject's ID.
 	DeleteSubject []string
+	// ForgetSubject are the statements that erase, after DeleteSubject's,
+	// the rest of the subject's data but its requests (rules R9, O12;
+	// [SQLForgetSubject]), each with the subject's ID.
+	ForgetSubject []string
 
 	// CreateCase (the columns of CaseColumns); Case (id: the
 	// CaseColumns); UpdateCase (kind, purpose, contract ID, party, party
