@@ -1,7 +1,11 @@
 package pgstore_test
 
 import (
+	"context"
 	"testing"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/dossierwacht/dossierwacht/examples/internal/adaptertest"
 	"github.com/dossierwacht/dossierwacht/examples/pgstore"
@@ -19,4 +23,16 @@ func TestOrphans(t *testing.T) {
 // (adaptertest.RunDeleteSubject).
 func TestDeleteSubjectForgetsEverything(t *testing.T) {
 	adaptertest.RunDeleteSubject(t, pgstore.OpenForTest(t, nil))
+}
+
+// Rules R9, O12: the lifted holds and erasure requests of a subject whose
+// row is gone are listed and swept (adaptertest.RunLegacyOrphans).
+func TestLegacyOrphans(t *testing.T) {
+	schema := pgstore.SchemaForTest(t)
+	s := pgstore.OpenForTest(t, &pgstore.Options{Schema: schema})
+	pool := pgstore.PoolForTest(t, pgx.QueryExecModeExec)
+	adaptertest.RunLegacyOrphans(t, s, func(ctx context.Context, id privacy.SubjectID) error {
+		_, err := pool.Exec(ctx, `DELETE FROM `+pgx.Identifier{schema, "subjects"}.Sanitize()+` WHERE id = $1`, string(id))
+		return err
+	})
 }

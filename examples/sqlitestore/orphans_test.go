@@ -7,6 +7,7 @@ import (
 
 	"github.com/dossierwacht/dossierwacht/examples/internal/adaptertest"
 	"github.com/dossierwacht/dossierwacht/examples/sqlitestore"
+	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
 // Rules R9, O12: nothing is kept for ever because its subject is gone or
@@ -30,4 +31,20 @@ func TestDeleteSubjectForgetsEverything(t *testing.T) {
 	}
 	defer s.Close()
 	adaptertest.RunDeleteSubject(t, s)
+}
+
+// Rules R9, O12: the lifted holds and erasure requests of a subject whose
+// row is gone are listed and swept (adaptertest.RunLegacyOrphans).
+func TestLegacyOrphans(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dw.db")
+	s, err := sqlitestore.Open(context.Background(), path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	db := rawDB(t, path)
+	adaptertest.RunLegacyOrphans(t, s, func(ctx context.Context, id privacy.SubjectID) error {
+		_, err := db.ExecContext(ctx, `DELETE FROM subjects WHERE id = ?`, string(id))
+		return err
+	})
 }
