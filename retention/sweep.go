@@ -193,6 +193,11 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 		err = r.pruneAudit(ctx, by, now, &rep)
 	}
 	for _, k := range privacy.DataKinds() {
+		if k == privacy.DataGroups {
+			// Rule N12: a subject's place in the group histories goes
+			// with the subject, in the same step; counted there.
+			continue
+		}
 		switch t, ok := tallies[k]; {
 		case ok:
 			rep.Objects = append(rep.Objects, *t)

@@ -36,3 +36,9 @@ func TestLegacyOrphans(t *testing.T) {
 		return err
 	})
 }
+
+// Rules N12, R9, O12: an erased or deleted subject's ID leaves the group
+// histories (adaptertest.RunGroupHistories).
+func TestGroupHistoriesForgetSubjects(t *testing.T) {
+	adaptertest.RunGroupHistories(t, pgstore.OpenForTest(t, nil))
+}

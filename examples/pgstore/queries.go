@@ -197,6 +197,7 @@ func (q *queries) coreQueries() sqlcore.Queries {
 		SubjectRequests: q.rts.subject, OpenRequests: q.rts.open,
 
 		Groups: q.acc.groups, GroupVersion: q.acc.groupVersion, InsertGroup: q.acc.insertGroup,
+		ForgetInGroups: q.acc.forgetInGroups,
 
 		Objects: q.obj,
 	}

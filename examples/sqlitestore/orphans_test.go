@@ -48,3 +48,14 @@ func TestLegacyOrphans(t *testing.T) {
 		return err
 	})
 }
+
+// Rules N12, R9, O12: an erased or deleted subject's ID leaves the group
+// histories (adaptertest.RunGroupHistories).
+func TestGroupHistoriesForgetSubjects(t *testing.T) {
+	s, err := sqlitestore.Open(context.Background(), filepath.Join(t.TempDir(), "dw.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	adaptertest.RunGroupHistories(t, s)
+}

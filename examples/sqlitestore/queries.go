@@ -245,6 +245,10 @@ var (
 		Groups:       qGroups,
 		GroupVersion: qGroupVersion,
 		InsertGroup:  `INSERT INTO access_groups (employer, version, members) VALUES (?, ?, ?)`,
+		// Rules N12, R9, O12: the core takes an erased subject out.
+		GroupsWith:      inFile(sqlcore.SQLGroupsWith),
+		ShiftGroups:     inFile(sqlcore.SQLShiftGroups),
+		SetGroupMembers: inFile(sqlcore.SQLSetGroupMembers),
 
 		Objects: sqlcore.SQLObjects(inFile),
 	}

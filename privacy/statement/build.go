@@ -439,8 +439,10 @@ func (b *builder) employerExtras(allow []privacy.AccessRule) []block {
 	}
 	if b.caseKindProcessed(privacy.CasePeriodicExam) {
 		out = append(out, para(l.t(
-			"Over periodieke onderzoeken krijgt uw werkgever alleen geanonimiseerde groepscijfers, en alleen over groepen van ten minste "+strconv.Itoa(b.p.MinGroupSize)+" personen; uw eigen uitslagen krijgt alleen u.",
-			"Of periodic examinations your employer receives only anonymised group figures, and only for groups of at least "+strconv.Itoa(b.p.MinGroupSize)+" people; your own results go to you alone."),
+			"Over periodieke onderzoeken krijgt uw werkgever alleen geanonimiseerde groepscijfers, en alleen over groepen van ten minste "+strconv.Itoa(b.p.MinGroupSize)+" personen; uw eigen uitslagen krijgt alleen u. "+
+				"Wij houden bij over welke groepen uw werkgever cijfers kreeg (de groepsgeschiedenis), zodat geen later cijfer u door vergelijking kan aanwijzen; worden uw stamgegevens verwijderd, dan vervangen wij uw ID daarin door een willekeurig kenmerk dat niemand aanwijst.",
+			"Of periodic examinations your employer receives only anonymised group figures, and only for groups of at least "+strconv.Itoa(b.p.MinGroupSize)+" people; your own results go to you alone. "+
+				"We keep track of which groups your employer received figures about (the group history), so that no later figure can single you out by comparison; when your master data is removed, we replace your ID there by a random token that names no one."),
 			b.c.ids(privacy.N12)))
 	}
 	return out

@@ -16,3 +16,7 @@ func TestMemstoreDeleteSubjectForgetsEverything(t *testing.T) {
 func TestMemstoreOrphans(t *testing.T) {
 	adaptertest.RunOrphans(t, memstore.New())
 }
+
+func TestMemstoreGroupHistories(t *testing.T) {
+	adaptertest.RunGroupHistories(t, memstore.New())
+}

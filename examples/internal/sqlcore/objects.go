@@ -362,6 +362,13 @@ func (s Store) eraseObject(ctx context.Context, tx Conn, op string, p *retention
 	if _, err := s.Exec(ctx, tx, op, q.Delete[p.Kind], p.ID); err != nil {
 		return err
 	}
+	if p.Kind == privacy.DataSubject {
+		// Rules N12, R9, O12: the subject's ID leaves the group
+		// histories with it (privacy.DataGroups).
+		if err := s.forgetInGroups(ctx, tx, op, p.Subject); err != nil {
+			return err
+		}
+	}
 	_, err := s.Exec(ctx, tx, op, q.InsertProof, string(p.Kind), p.ID, string(p.Subject), string(p.Case),
 		s.D.Time(p.Ended), sqladapter.EncodeDate(p.Due), s.D.Time(p.Deleted), string(p.Rule), string(p.Reason),
 		p.Citation, p.Policy, string(p.By))

@@ -73,7 +73,8 @@ func (s Store) UpdateSubject(ctx context.Context, sub privacy.Subject, events []
 // record of them, medical ones included, and the rest of its data but its
 // requests — its disclosure-log entries, consent grants, lifted holds and
 // erasure requests (rules R9, O12: no subject row would lead a sweep to
-// them) — in one transaction. A subject
+// them) — in one transaction, its ID replaced in the group histories
+// (rule N12). A subject
 // with a standing legal hold is not deleted (rule G3): checked after its
 // row is locked.
 func (s Store) DeleteSubject(ctx context.Context, id privacy.SubjectID, events []privacy.Event) error {
@@ -98,6 +99,10 @@ func (s Store) DeleteSubject(ctx context.Context, id privacy.SubjectID, events [
 			if _, err := s.Exec(ctx, tx, op, q, string(id)); err != nil {
 				return s.D.Fail(op, err, privacy.ErrConflict)
 			}
+		}
+		// Rules N12, R9, O12: its ID leaves the group histories.
+		if err := s.forgetInGroups(ctx, tx, op, id); err != nil {
+			return err
 		}
 		_, err := s.appendEvents(ctx, tx, op, events)
 		return err
