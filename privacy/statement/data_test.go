@@ -40,3 +40,66 @@ func TestN12StatementSaysWhatGroupHistoriesAre(t *testing.T) {
 		}
 	}
 }
+
+// Rules R9, O12 (GDPR art. 13(2)(a): the period for which personal data
+// will be stored): the statement gives the retention of the stored data
+// besides records — each rule of Policy.Data, with its kind, its period
+// and its citation — in every language and format, beside the records'
+// rules and the audit log's (N9).
+func TestR9StatementGivesRetentionOfEveryKindOfData(t *testing.T) {
+	for _, p := range []*privacy.Policy{privacy.RegulationR(), privacy.RegulationO(), privacy.Strict()} {
+		for _, lang := range []statement.Language{statement.Dutch, statement.English} {
+			for _, f := range []statement.Format{statement.Markdown, statement.HTML} {
+				got := renderText(t, p, lang, f)
+				for _, r := range p.Data {
+					reason := r.ReasonText().In(string(lang))
+					i := strings.Index(got, reason)
+					if i < 0 {
+						t.Errorf("%s, %s, %s: the retention of %s is not given (%q)", p.Name, lang, f, r.Kind, reason)
+						continue
+					}
+					// The rule's line: its kind and period before the
+					// reason, its citation after.
+					start := strings.LastIndex(got[:i], "\n")
+					end := i + strings.Index(got[i:], "\n")
+					line := got[start+1 : end]
+					if !strings.Contains(line, r.Citation) {
+						t.Errorf("%s, %s, %s: %s without its citation %q: %s", p.Name, lang, f, r.Kind, r.Citation, line)
+					}
+					period := map[statement.Language]string{statement.Dutch: "2 jaar", statement.English: "2 years"}[lang]
+					if r.Period.IsZero() {
+						period = map[statement.Language]string{statement.Dutch: "geen vaste termijn", statement.English: "no fixed period"}[lang]
+					}
+					if !strings.Contains(line[:i-start-1], period) {
+						t.Errorf("%s, %s, %s: %s without its period %q before the reason: %s", p.Name, lang, f, r.Kind, period, line)
+					}
+					if !strings.Contains(line, "("+string(r.Rule)) && !strings.Contains(line, ">"+string(r.Rule)) {
+						t.Errorf("%s, %s, %s: %s does not name its rule %s: %s", p.Name, lang, f, r.Kind, r.Rule, line)
+					}
+				}
+			}
+		}
+	}
+}
+
+// Rules R9, O12 (GDPR art. 30(1)(f)): the register of processing gives the
+// time limit of every kind of stored data besides records too, with its
+// citation, in every language and format.
+func TestR9RegisterGivesRetentionOfEveryKindOfData(t *testing.T) {
+	for _, p := range []*privacy.Policy{privacy.RegulationR(), privacy.RegulationO(), privacy.Strict()} {
+		for _, lang := range []statement.Language{statement.Dutch, statement.English} {
+			for _, f := range []statement.Format{statement.Markdown, statement.HTML} {
+				var buf bytes.Buffer
+				if err := statement.RenderRegister(&buf, p, &statement.Options{Language: lang, Format: f}); err != nil {
+					t.Fatal(err)
+				}
+				got := html.UnescapeString(buf.String())
+				for _, r := range p.Data {
+					if !strings.Contains(got, r.ReasonText().In(string(lang))) || !strings.Contains(got, r.Citation) {
+						t.Errorf("%s, %s, %s: the register does not give the retention of %s with its citation", p.Name, lang, f, r.Kind)
+					}
+				}
+			}
+		}
+	}
+}
