@@ -83,7 +83,11 @@
 // chain_head_locked, and prunes through prune_chain: run [Grants] again
 // and revoke what roles were granted on the trail before (REVOKE INSERT ON
 // "dossierwacht".audit_events FROM "app"; REVOKE SELECT ON
-// "dossierwacht".audit_events FROM "physician").
+// "dossierwacht".audit_events FROM "physician"). Since migration 0062 the
+// erasing role takes a deleted or erased subject out of the group
+// histories through forget_in_groups (rule N12), and DeleteSubject removes
+// the subject's grants, disclosure-log entries, lifted holds and erasure
+// requests with it (rules R9, O12): run [EraserGrants] again.
 // The physicians' side deletes a medical record with
 // privacy.Dossiers.DeleteMedicalRecord: DeleteRecord asks the case file
 // first, which its role may not read. Erasing a case or a subject removes its medical records too, so the role
