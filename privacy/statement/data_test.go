@@ -103,3 +103,30 @@ func TestR9RegisterGivesRetentionOfEveryKindOfData(t *testing.T) {
 		}
 	}
 }
+
+// Rules R9, O12, O16: a new version of a policy that changes the retention
+// of a kind of stored data besides records says so, in both languages.
+func TestR9DiffSaysDataRetentionChanged(t *testing.T) {
+	old := privacy.RegulationO()
+	p := privacy.RegulationO()
+	p.Version = "1.1.0"
+	for i := range p.Data {
+		if p.Data[i].Kind == privacy.DataGrant {
+			p.Data[i].Period = privacy.Years(1)
+		}
+	}
+	changes, err := statement.Diff(old, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, c := range changes {
+		if c.Area == statement.AreaRetention && strings.Contains(c.English, "your consents goes from 2 years to one year") &&
+			strings.Contains(c.Dutch, "uw toestemmingen van 2 jaar naar een jaar") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("Diff = %+v, want the consents' retention going from 2 years to 1", changes)
+	}
+}
