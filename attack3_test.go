@@ -433,7 +433,7 @@ func TestAttack3Retention(t *testing.T) {
 		plan, err := w.svc.PlanSweep(ctx, olga)
 		must(t, err)
 		due := 0
-		for _, s := range plan {
+		for _, s := range plan.Records {
 			if s.IsDue() {
 				due++
 			}

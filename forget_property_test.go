@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -23,7 +24,8 @@ import (
 //   - after a sweep at a time past every applicable period (R9, O12, N7,
 //     the fiscal 7 years, the medical file's 20), the store holds nothing
 //     about a subject — no master data, case, record, hold, erasure
-//     request, consent, disclosure-log entry or request — except what a
+//     request, consent, disclosure-log entry, request or place in a group
+//     history (N12) — except what a
 //     standing legal hold keeps (G3, GDPR art. 17(3)), and then each thing
 //     kept names the hold and its rule; every deletion left one proof;
 //   - after a sweep at a random time, nothing due is left and everything
@@ -174,6 +176,21 @@ func newForgetWorld(t *testing.T, rng *rand.Rand, p *privacy.Policy, n int, hold
 			}
 		}
 	}
+	// Rule N12: the employer was answered group figures about some of
+	// them; the groups name them (privacy.DataGroups).
+	for v := range uint64(3) {
+		var members []privacy.SubjectID
+		for _, sid := range w.ids {
+			if rng.IntN(2) == 0 {
+				members = append(members, sid)
+			}
+		}
+		slices.Sort(members)
+		if _, err := store.AddGroup(ctx, "employer-1", v, members, privacy.Event{Time: epoch, Principal: "officer-1",
+			Role: privacy.RolePrivacyOfficer, Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.N12}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return w
 }
 
@@ -215,6 +232,16 @@ func (w *forgetWorld) check(t *testing.T, sid privacy.SubjectID, end time.Time) 
 		}
 		if len(grants)+len(disclosures)+len(requests) > 0 {
 			t.Errorf("%s: %d grants, %d disclosures, %d requests kept past every period", sid, len(grants), len(disclosures), len(requests))
+		}
+		// Rule N12: nor its place in the group histories.
+		h, err := w.store.GroupHistory(w.ctx, "employer-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range h.Groups {
+			if slices.Contains(g, sid) {
+				t.Errorf("%s: a group history keeps it past every period: %v", sid, g)
+			}
 		}
 		for _, id := range w.records[sid] {
 			_, e1 := w.store.Record(w.ctx, id)

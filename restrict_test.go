@@ -101,7 +101,7 @@ func TestRestrictionOfAllData(t *testing.T) {
 		}
 		plan, err := w.svc.PlanSweep(ctx, olga)
 		must(t, err)
-		for _, s := range plan {
+		for _, s := range plan.Records {
 			if s.Record == "r-note" && (s.Rule != privacy.RuleRestriction || s.Status != retention.StatusKept) {
 				t.Errorf("schedule of r-note = %v, want kept under %s", s, privacy.RuleRestriction)
 			}

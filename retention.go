@@ -88,25 +88,23 @@ func (s *Service) Sweep(ctx context.Context, a *Actor) (retention.Report, error)
 	return report, s.Checkpoint(ctx)
 }
 
-// PlanSweep is a sweep's dry run: the schedule of every record a sweep now
-// would delete, with its rule and reason. It deletes nothing.
-func (s *Service) PlanSweep(ctx context.Context, a *Actor) ([]retention.Schedule, error) {
+// PlanSweep is a sweep's dry run of every kind of stored data (rules R9,
+// O12, N9): the schedule of every record a sweep now would delete, and of
+// every other stored object it would remove — disclosure-log entries,
+// grants, requests, erasure requests, holds, cases, subjects, those of
+// subjects without a row included — each with its rule and reason, and
+// the instant before which it would prune audit events
+// ([retention.Keeper.PlanSweep]). It deletes nothing.
+func (s *Service) PlanSweep(ctx context.Context, a *Actor) (retention.SweepPlan, error) {
 	if err := s.officer(ctx, verbSweep, a, "", "sweep-plan", privacy.EventExecute); err != nil {
-		return nil, err
+		return retention.SweepPlan{}, err
 	}
 	// No audit, no answer (G7): the search is logged before anything is
 	// read.
 	if err := s.audit(ctx, s.event(a, privacy.EventSearch, "", "", "sweep-plan", privacy.O12, true)); err != nil {
-		return nil, err
+		return retention.SweepPlan{}, err
 	}
-	var out []retention.Schedule
-	for sc, err := range s.retention.From(a.AccessPoint, a.Client).Plan(ctx, a.Principal, s.now()) {
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sc)
-	}
-	return out, nil
+	return s.retention.From(a.AccessPoint, a.Client).PlanSweep(ctx, a.Principal, s.now())
 }
 
 // VerifyAudit checks every chain of the audit trail (one per subject, and

@@ -112,6 +112,9 @@ func namesOf(p *privacy.Policy) []string {
 	for _, r := range p.Retention {
 		names = append(names, r.Citation)
 	}
+	for _, r := range p.Data {
+		names = append(names, r.Citation)
+	}
 	for _, l := range p.LegalBases {
 		names = append(names, l.Citation)
 	}

@@ -7,8 +7,8 @@ import (
 
 // DataKind is a kind of stored personal data other than a case's records:
 // the subject's master data, the case rows, legal holds, erasure requests,
-// consent grants, subject requests, disclosure-log entries and audit
-// events. Every kind has a retention rule in every policy (rules R9, O12,
+// consent grants, subject requests, disclosure-log entries, the group
+// histories and audit events. Every kind has a retention rule in every policy (rules R9, O12,
 // N7, N9): nothing about a person is kept without one. Values are stored
 // in proofs of deletion; they are never renamed.
 type DataKind string
@@ -43,6 +43,15 @@ const (
 	// their erasure (G4), and no longer: once they are gone, no one can
 	// need to be told.
 	DataDisclosure DataKind = "disclosure"
+	// DataGroups is a subject's place in the group histories: the groups
+	// of people an employer was answered an anonymised group figure
+	// about, kept so that no later figure can single a person out by
+	// difference with the earlier ones (N12). It lasts while the
+	// subject's master data does: when the subject is removed, its ID is
+	// replaced in every group by a random token that names no one (the
+	// same in each group, so the protection of N12 stays whole). Its
+	// rule's period is empty: it is the subject's.
+	DataGroups DataKind = "group-history"
 	// DataAudit is an audit event; its rule is the policy's
 	// AuditRetention (N9), from the event's time.
 	DataAudit DataKind = "audit-event"
@@ -51,7 +60,7 @@ const (
 // DataKinds returns every kind of stored data besides records, in the
 // order a sweep removes them (the subject last).
 func DataKinds() []DataKind {
-	return []DataKind{DataAudit, DataDisclosure, DataGrant, DataRequest, DataErasure, DataHold, DataCase, DataSubject}
+	return []DataKind{DataAudit, DataDisclosure, DataGrant, DataRequest, DataErasure, DataHold, DataCase, DataGroups, DataSubject}
 }
 
 // Known reports whether k is one of the kinds.

@@ -412,7 +412,8 @@ func regulationRRetention() []RetentionRule {
 // period after the last case closes or the employment ends, whichever is
 // later; the evidence of what was done with the data (holds, erasure
 // requests, consent, requests) for the same period after it ended, so that
-// a complaint about it can be answered (GDPR art. 5(2)); disclosure-log
+// a complaint about it can be answered (GDPR art. 5(2)); a subject's place
+// in the group histories while its master data is (N12); disclosure-log
 // entries while a record they name is kept and no longer. Each also
 // outlives the data it is about (see [DataKind]).
 func dataRetention(own, gate, erasure, answer RuleID, citation string) []DataRule {
@@ -435,6 +436,9 @@ func dataRetention(own, gate, erasure, answer RuleID, citation string) []DataRul
 		{Rule: answer, Kind: DataRequest, Period: Years(2), Citation: "AVG art. 5(2), 12",
 			Reason:   "a request of the subject: 2 years after it is closed; an open request is kept",
 			ReasonNL: "een verzoek van de betrokkene: 2 jaar na de afhandeling; een lopend verzoek wordt bewaard"},
+		{Rule: N12, Kind: DataGroups, Citation: "Arbowet art. 14, 18; AVG art. 5(1)(c),(e)",
+			Reason:   "the groups your employer received anonymised figures about: your place in them is kept while your master data is, so that no later figure can single you out; when it is removed, your ID there is replaced by a random token that names no one",
+			ReasonNL: "de groepen waarover uw werkgever geanonimiseerde cijfers kreeg: uw plaats daarin wordt bewaard zolang uw stamgegevens, zodat geen later cijfer u kan aanwijzen; worden die verwijderd, dan wordt uw ID daar vervangen door een willekeurig kenmerk dat niemand aanwijst"},
 		{Rule: G4, Kind: DataDisclosure, Citation: "AVG art. 19, 15(1)(c)",
 			Reason:   "a disclosure-log entry: while a record it names is kept, so that its recipient can be told of the erasure; after that no one needs to be told",
 			ReasonNL: "een vermelding in het verstrekkingenlogboek: zolang een gegeven dat erin staat wordt bewaard, zodat de ontvanger over de verwijdering kan worden ingelicht; daarna hoeft niemand meer te worden ingelicht"},

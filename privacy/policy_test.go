@@ -230,7 +230,15 @@ func TestPolicyFloors(t *testing.T) {
 		{"R9_subjects_without_a_rule", nil, func(p *privacy.Policy) { p.Data = p.Data[1:] }, privacy.R9, "data"},
 		{"O12_disclosure_log_without_a_rule", regO, func(p *privacy.Policy) { p.Data = p.Data[:len(p.Data)-1] }, privacy.O12, "data"},
 		{"O12_no_data_rules_at_all", regO, func(p *privacy.Policy) { p.Data = nil }, privacy.O12, "data"},
-		{"R9_two_rules_for_grants", nil, func(p *privacy.Policy) { p.Data = append(p.Data, p.Data[4]) }, privacy.R9, "data[7].kind"},
+		{"R9_two_rules_for_grants", nil, func(p *privacy.Policy) { p.Data = append(p.Data, p.Data[4]) }, privacy.R9, "data[8].kind"},
+		// N12: the group histories (the groups an employer was answered
+		// about) are personal data with a rule of their own.
+		{"N12_group_histories_without_a_rule", nil, func(p *privacy.Policy) {
+			p.Data = slices.DeleteFunc(p.Data, func(r privacy.DataRule) bool { return r.Kind == privacy.DataGroups })
+		}, privacy.R9, "data"},
+		{"N12_group_histories_without_a_rule_under_regulation_O", regO, func(p *privacy.Policy) {
+			p.Data = slices.DeleteFunc(p.Data, func(r privacy.DataRule) bool { return r.Kind == privacy.DataGroups })
+		}, privacy.O12, "data"},
 		{"R9_unknown_data_kind", nil, func(p *privacy.Policy) { p.Data[0].Kind = "diary" }, privacy.R9, "data[0].kind"},
 		{"R9_audit_events_as_a_data_rule", nil, func(p *privacy.Policy) { p.Data[0].Kind = privacy.DataAudit }, privacy.R9, "data[0].kind"},
 		{"R9_data_rule_without_citation", nil, func(p *privacy.Policy) { p.Data[1].Citation = "" }, privacy.R9, "data[1].citation"},

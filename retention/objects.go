@@ -113,7 +113,14 @@ type ObjectStore interface {
 //
 // Orphans returns, ordered by ID, at most limit IDs that sort after after
 // of subjects that do not exist but have objects ([ObjectStore.Objects]
-// returns them).
+// returns them). Besides grants, requests and disclosure-log entries,
+// those objects include the legal holds and erasure requests of a subject
+// whose row is gone while they stayed (a store written by an older
+// version whose DeleteSubject kept them): Objects returns them too, for
+// such a subject only — no dossier holds them — as kind
+// [privacy.DataHold] ended at its lifting (zero while it stands) and
+// [privacy.DataErasure] ended at its decision, with its case; a sweep
+// removes each by its own rule (rules R9, O12).
 type OrphanStore interface {
 	ObjectStore
 	Orphans(ctx context.Context, after privacy.SubjectID, limit int) ([]privacy.SubjectID, error)

@@ -193,6 +193,11 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 		err = r.pruneAudit(ctx, by, now, &rep)
 	}
 	for _, k := range privacy.DataKinds() {
+		if k == privacy.DataGroups {
+			// Rule N12: a subject's place in the group histories goes
+			// with the subject, in the same step; counted there.
+			continue
+		}
 		switch t, ok := tallies[k]; {
 		case ok:
 			rep.Objects = append(rep.Objects, *t)
@@ -228,6 +233,18 @@ func (r *Keeper) orphanObjects(ctx context.Context, os ObjectStore, now time.Tim
 				return due, err
 			}
 			d := Dossier{Subject: privacy.Subject{ID: id}}
+			// Rules R9, O12: the holds and erasure requests left of a
+			// subject whose row is gone (OrphanStore) are scheduled as a
+			// dossier's, each by its own rule; a standing one keeps the
+			// rest (G3).
+			for _, o := range objs {
+				switch o.Kind {
+				case privacy.DataHold:
+					d.Holds = append(d.Holds, Hold{ID: HoldID(o.ID), Subject: id, Case: o.Case, Lifted: o.Ended})
+				case privacy.DataErasure:
+					d.Erasures = append(d.Erasures, Erasure{ID: ErasureID(o.ID), Subject: id, Case: o.Case, Decided: o.Ended})
+				}
+			}
 			sched = r.rules.ScheduleObjects(sched[:0], &d, objs, nil, now)
 			for _, s := range sched {
 				if s.Kind == privacy.DataSubject {

@@ -278,13 +278,22 @@ func sweep(ctx context.Context, c *cli, args []string) (code int) {
 	}
 	p := o.svc.Policy()
 	return c.write("sweep", func(w io.Writer) error {
-		for _, s := range plan {
+		for _, s := range plan.Records {
 			if _, err := fmt.Fprintf(w, "%s\n", s); err != nil {
 				return err
 			}
 		}
-		_, err := fmt.Fprintf(w, "dry run under %s@%s: a sweep now would delete %s; nothing was deleted\n",
-			p.Name, p.Version, plural(len(plan), "record"))
+		// Rules R9, O12: the rest of what a sweep would remove.
+		for _, s := range plan.Objects {
+			if _, err := fmt.Fprintf(w, "%s\n", s); err != nil {
+				return err
+			}
+		}
+		what := plural(len(plan.Records), "record")
+		if len(plan.Objects) > 0 {
+			what += " and " + plural(len(plan.Objects), "other stored object")
+		}
+		_, err := fmt.Fprintf(w, "dry run under %s@%s: a sweep now would delete %s; nothing was deleted\n", p.Name, p.Version, what)
 		return err
 	})
 }

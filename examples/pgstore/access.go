@@ -17,13 +17,18 @@ var _ access.Store = (*Store)(nil)
 // accessQueries are the access store's statements beyond the audit trail's.
 type accessQueries struct {
 	groups, groupVersion, insertGroup string
+	// forgetInGroups takes an erased subject out of the group histories
+	// (rules N12, R9, O12) by migration 0062's function: the roles may
+	// only add groups to the table, never rewrite one.
+	forgetInGroups string
 }
 
 func newAccessQueries(r *strings.Replacer) accessQueries {
 	return accessQueries{
-		groups:       r.Replace(sqlcore.SQLGroups),
-		groupVersion: r.Replace(sqlcore.SQLGroupVersion),
-		insertGroup:  r.Replace(`INSERT INTO {schema}.access_groups (employer, version, members) VALUES ($1, $2, $3::text[])`),
+		groups:         r.Replace(sqlcore.SQLGroups),
+		groupVersion:   r.Replace(sqlcore.SQLGroupVersion),
+		insertGroup:    r.Replace(`INSERT INTO {schema}.access_groups (employer, version, members) VALUES ($1, $2, $3::text[])`),
+		forgetInGroups: r.Replace(`SELECT {schema}.forget_in_groups($1, $2)`),
 	}
 }
 

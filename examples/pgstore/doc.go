@@ -92,6 +92,11 @@
 // remembers from its own last appends, and concurrent calls share their
 // statements (group commit); a head that moved on (another process
 // appended) is read again under the chain's lock. No grant changes.
+// Since migration 0062 the
+// erasing role takes a deleted or erased subject out of the group
+// histories through forget_in_groups (rule N12), and DeleteSubject removes
+// the subject's grants, disclosure-log entries, lifted holds and erasure
+// requests with it (rules R9, O12): run [EraserGrants] again.
 // The physicians' side deletes a medical record with
 // privacy.Dossiers.DeleteMedicalRecord: DeleteRecord asks the case file
 // first, which its role may not read. Erasing a case or a subject removes its medical records too, so the role

@@ -111,7 +111,8 @@ func Grants(schema, app, medical string) ([]string, error) {
 // rules R9, O12, N7, G3, G4), so the eraser deletes legal holds, erasure
 // requests, consent grants, subject requests and disclosure-log entries,
 // and writes the proofs of those deletions (object_proofs: read and insert
-// only). Neither the application's role nor the physicians' gets these:
+// only), and takes erased subjects out of the group histories (migration
+// 0062's function; rule N12). Neither the application's role nor the physicians' gets these:
 // they never delete a hold, and never rewrite the disclosure log.
 func EraserGrants(schema, eraser string) ([]string, error) {
 	if schema == "" {
@@ -128,6 +129,9 @@ func EraserGrants(schema, eraser string) ([]string, error) {
 	for _, g := range []string{
 		`GRANT DELETE ON {schema}.holds, {schema}.erasures, {schema}.consent_grants, {schema}.requests, {schema}.disclosures TO {eraser}`,
 		`GRANT SELECT, INSERT ON {schema}.object_proofs TO {eraser}`,
+		// Rules N12, R9, O12: an erased subject's ID leaves the group
+		// histories through migration 0062's function only.
+		`GRANT EXECUTE ON FUNCTION {schema}.forget_in_groups(text, text) TO {eraser}`,
 	} {
 		out = append(out, r.Replace(g))
 	}

@@ -14,7 +14,7 @@ type queries struct {
 	obj sqlcore.ObjectQueries
 
 	createSubject, subject, subjectForUpdate, updateSubject, subjectExists, lockSubject string
-	deleteSubject                                                                       []string
+	deleteSubject, forgetSubject                                                        []string
 
 	createCase, caseByID, updateCase, caseExists, caseSubject, lockCase, lockCases, caseDatedAfter string
 	subjectCases, lockSubjectCases                                                                 string
@@ -82,6 +82,10 @@ func newQueries(r *strings.Replacer) queries {
 		// Erasure, children first. The subject's row and its cases are
 		// locked first, so that no case or record is added meanwhile.
 		deleteSubject: sqlcore.SQLDeleteSubject(),
+		// Rules R9, O12: the rest of the subject's data but its requests.
+		// Like the medical file, only the eraser's role may delete them
+		// (EraserGrants).
+		forgetSubject: sqlcore.SQLForgetSubject(),
 
 		createCase:  sqlcore.SQLCreateCase,
 		caseByID:    sqlcore.SQLCase,
@@ -132,6 +136,9 @@ func newQueries(r *strings.Replacer) queries {
 	for i := range q.deleteSubject {
 		q.deleteSubject[i] = r.Replace(q.deleteSubject[i])
 	}
+	for i := range q.forgetSubject {
+		q.forgetSubject[i] = r.Replace(q.forgetSubject[i])
+	}
 	for i := range q.deleteCase {
 		q.deleteCase[i] = r.Replace(q.deleteCase[i])
 	}
@@ -159,7 +166,7 @@ func (q *queries) coreQueries() sqlcore.Queries {
 	return sqlcore.Queries{
 		CreateSubject: q.createSubject, Subject: q.subject, SubjectForUpdate: q.subjectForUpdate,
 		UpdateSubject: q.updateSubject, SubjectExists: q.subjectExists, LockSubject: q.lockSubject,
-		LockSubjectCases: q.lockSubjectCases, DeleteSubject: q.deleteSubject,
+		LockSubjectCases: q.lockSubjectCases, DeleteSubject: q.deleteSubject, ForgetSubject: q.forgetSubject,
 
 		CreateCase: q.createCase, Case: q.caseByID, UpdateCase: q.updateCase, CaseExists: q.caseExists,
 		CaseSubject: q.caseSubject, LockCase: q.lockCase, LockCases: q.lockCases, CaseDatedAfter: q.caseDatedAfter,
@@ -190,6 +197,7 @@ func (q *queries) coreQueries() sqlcore.Queries {
 		SubjectRequests: q.rts.subject, OpenRequests: q.rts.open,
 
 		Groups: q.acc.groups, GroupVersion: q.acc.groupVersion, InsertGroup: q.acc.insertGroup,
+		ForgetInGroups: q.acc.forgetInGroups,
 
 		Objects: q.obj,
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/examples/pgstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
@@ -66,7 +67,7 @@ func TestRetentionGrants(t *testing.T) {
 			t.Fatalf("%s: %v", g, err)
 		}
 	}
-	as := func(role string) *retention.Keeper {
+	as := func(role string) (*retention.Keeper, *pgstore.Store) {
 		cfg, err := pgxpool.ParseConfig(pgstore.DSNForTest(t))
 		if err != nil {
 			t.Fatal(err)
@@ -86,9 +87,10 @@ func TestRetentionGrants(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return r
+		return r, st
 	}
-	appR, eraserR := as(app), as(eraser)
+	appR, _ := as(app)
+	eraserR, eraserS := as(eraser)
 	officer := privacy.Principal{ID: "officer-1", Role: privacy.RolePrivacyOfficer}
 
 	// The application's role keeps holds and requests, but Dossier reads
@@ -125,6 +127,31 @@ func TestRetentionGrants(t *testing.T) {
 	}
 	if ps, err := appR.ObjectProofs(ctx, "s-00000002"); err != nil || len(ps) != 2 {
 		t.Errorf("ObjectProofs as app = %v, %v; want the case's and the subject's", ps, err)
+	}
+	// Rules R9, O12: the eraser deletes a subject with its consent and its
+	// disclosure-log entries (adaptertest.RunDeleteSubject), which the
+	// application's role may not.
+	g := consent.Grant{ID: "g-1", Subject: "s-00000001", Recipient: consent.Recipient{Party: "lawyer-1", Kind: privacy.PartyThirdParty},
+		Categories: []privacy.Category{privacy.CategoryNotes}, Purpose: privacy.PurposeAbsenceGuidance,
+		Form: consent.FormWritten, Document: "doc-1", Given: sweepNow, From: sweepNow}
+	ev := []privacy.Event{{Time: sweepNow, Principal: "p-1", Subject: "s-00000001"}}
+	if err := eraserS.AddGrant(ctx, g, ev); err != nil {
+		t.Fatal(err)
+	}
+	d := consent.Disclosure{ID: "d-1", Subject: "s-00000001", Recipient: g.Recipient, At: sweepNow, Grants: []consent.GrantID{g.ID}}
+	if err := eraserS.Disclose(ctx, "s-00000001", "", func([]consent.Grant, []consent.Coverage) consent.Verdict {
+		return consent.Verdict{Disclosure: &d, Events: ev}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := eraserS.DeleteSubject(ctx, "s-00000001", ev); err != nil {
+		t.Fatalf("DeleteSubject as eraser: %v", err)
+	}
+	if gs, err := s.SubjectGrants(ctx, "s-00000001"); err != nil || len(gs) != 0 {
+		t.Errorf("DeleteSubject as eraser left grants %v, %v", gs, err)
+	}
+	if ds, err := s.SubjectDisclosures(ctx, "s-00000001"); err != nil || len(ds) != 0 {
+		t.Errorf("DeleteSubject as eraser left disclosures %v, %v", ds, err)
 	}
 	var n int
 	err = owner.QueryRow(ctx, `SELECT count(*) FROM information_schema.role_table_grants

@@ -92,6 +92,7 @@ var (
 	// deleteSubject and deleteCase are the statements that erase a
 	// subject or a case, children first; each takes the ID.
 	deleteSubject = render(sqlcore.SQLDeleteSubject())
+	forgetSubject = render(sqlcore.SQLForgetSubject())
 	deleteCase    = render(sqlcore.SQLDeleteCase())
 )
 
@@ -167,6 +168,7 @@ var (
 		SubjectExists:    qSubjectExists,
 		LockSubject:      qSubjectExists,
 		DeleteSubject:    deleteSubject,
+		ForgetSubject:    forgetSubject,
 
 		CreateCase:  inFile(sqlcore.SQLCreateCase),
 		Case:        qCase,
@@ -243,6 +245,10 @@ var (
 		Groups:       qGroups,
 		GroupVersion: qGroupVersion,
 		InsertGroup:  `INSERT INTO access_groups (employer, version, members) VALUES (?, ?, ?)`,
+		// Rules N12, R9, O12: the core takes an erased subject out.
+		GroupsWith:      inFile(sqlcore.SQLGroupsWith),
+		ShiftGroups:     inFile(sqlcore.SQLShiftGroups),
+		SetGroupMembers: inFile(sqlcore.SQLSetGroupMembers),
 
 		Objects: sqlcore.SQLObjects(inFile),
 	}

@@ -35,7 +35,7 @@ func (w *world) sweepRetention(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	w.p.printf("privacy-officer-olga's dry run: %s would go, nothing is deleted yet\n", plural(len(plan), "record"))
+	w.p.printf("privacy-officer-olga's dry run: %s would go, nothing is deleted yet\n", plural(len(plan.Records), "record"))
 	report, err := w.svc.Sweep(ctx, w.olga)
 	if err != nil {
 		return err

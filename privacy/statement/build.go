@@ -439,8 +439,10 @@ func (b *builder) employerExtras(allow []privacy.AccessRule) []block {
 	}
 	if b.caseKindProcessed(privacy.CasePeriodicExam) {
 		out = append(out, para(l.t(
-			"Over periodieke onderzoeken krijgt uw werkgever alleen geanonimiseerde groepscijfers, en alleen over groepen van ten minste "+strconv.Itoa(b.p.MinGroupSize)+" personen; uw eigen uitslagen krijgt alleen u.",
-			"Of periodic examinations your employer receives only anonymised group figures, and only for groups of at least "+strconv.Itoa(b.p.MinGroupSize)+" people; your own results go to you alone."),
+			"Over periodieke onderzoeken krijgt uw werkgever alleen geanonimiseerde groepscijfers, en alleen over groepen van ten minste "+strconv.Itoa(b.p.MinGroupSize)+" personen; uw eigen uitslagen krijgt alleen u. "+
+				"Wij houden bij over welke groepen uw werkgever cijfers kreeg (de groepsgeschiedenis), zodat geen later cijfer u door vergelijking kan aanwijzen; worden uw stamgegevens verwijderd, dan vervangen wij uw ID daarin door een willekeurig kenmerk dat niemand aanwijst.",
+			"Of periodic examinations your employer receives only anonymised group figures, and only for groups of at least "+strconv.Itoa(b.p.MinGroupSize)+" people; your own results go to you alone. "+
+				"We keep track of which groups your employer received figures about (the group history), so that no later figure can single you out by comparison; when your master data is removed, we replace your ID there by a random token that names no one."),
 			b.c.ids(privacy.N12)))
 	}
 	return out
@@ -619,13 +621,18 @@ func (b *builder) retention() section {
 	s.Blocks = append(s.Blocks, para(l.t(
 		"Wij bewaren uw gegevens niet langer dan nodig is voor de uitvoering van de overeenkomst, en houden ons aan de wettelijke bewaartermijnen:",
 		"We keep your data no longer than the contract needs, and we respect the statutory retention periods:"), ""))
-	items := make([]item, 0, len(p.Retention)+1)
+	items := make([]item, 0, len(p.Retention)+len(p.Data)+1)
 	statutory := []privacy.RuleID{}
 	for _, r := range p.Retention {
 		items = append(items, b.retentionItem(r))
 		if r.Statutory {
 			statutory = append(statutory, r.Rule)
 		}
+	}
+	// Rules R9, O12 (GDPR art. 13(2)(a)): the other stored data, each
+	// kind by its own rule.
+	for _, r := range p.Data {
+		items = append(items, b.dataItem(r))
 	}
 	items = append(items, item{sentence(l.t("Het logboek van wie uw gegevens heeft ingezien of gewijzigd: ", "The log of who saw or changed your data: ") +
 		l.period(p.AuditRetention.Period) + citeSuffix(l, p.AuditRetention.Citation)), b.c.ids(p.AuditRetention.Rule)})
@@ -635,6 +642,25 @@ func (b *builder) retention() section {
 		"If you ask us to erase your data earlier, we do so unless the law forbids it: data under a statutory retention duty, and data needed for legal claims, is kept as long as it must be."),
 		b.c.ids(append(statutory, privacy.G3)...)))
 	return s
+}
+
+// dataItem gives the retention of one kind of stored data besides records
+// (a rule of Policy.Data): the kind, the period (none fixed when the rule
+// keeps it only while what it is about is kept), the rule's reason and its
+// citation.
+func (b *builder) dataItem(r privacy.DataRule) item {
+	l := b.l
+	period := l.t("geen vaste termijn", "no fixed period")
+	if !r.Period.IsZero() {
+		period = l.period(r.Period)
+	}
+	text := upper(l.dataKind(r.Kind)) + " (" + period + "): " + b.text(r.ReasonText())
+	if r.Statutory {
+		text += l.t(" — wettelijke bewaarplicht: ", " — statutory retention duty: ") + clean(r.Citation)
+	} else {
+		text += citeSuffix(l, r.Citation)
+	}
+	return item{sentence(text), b.c.ids(r.Rule)}
 }
 
 func citeSuffix(l lang, citation string) string {

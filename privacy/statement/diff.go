@@ -771,6 +771,48 @@ func (d *differ) retention() {
 			"gaat de bewaartermijn van het logboek van wie uw gegevens heeft ingezien van "+nl.period(o.Period)+" naar "+nl.period(n.Period),
 			"the retention period of the log of who accessed your data goes from "+en.period(o.Period)+" to "+en.period(n.Period))
 	}
+	d.dataRetention()
+}
+
+// dataRetention says what changed in the retention of the stored data
+// besides records (Policy.Data; rules R9, O12): per kind, its period, its
+// standing as a statutory duty, or its source.
+func (d *differ) dataRetention() {
+	period := func(l lang, p privacy.Period) string {
+		if p.IsZero() {
+			return l.t("geen vaste termijn", "no fixed period")
+		}
+		return l.period(p)
+	}
+	for _, k := range privacy.DataKinds() {
+		o, hadOld := d.old.p.DataRule(k)
+		n, hasNew := d.new.p.DataRule(k)
+		if k == privacy.DataAudit || !hadOld || !hasNew {
+			// Audit events are AuditRetention's (above); Validate keeps
+			// every other kind covered in both versions.
+			continue
+		}
+		kn, ke := nl.dataKind(k), en.dataKind(k)
+		if o.Period != n.Period {
+			d.say(AreaRetention, Changed, n.Rule,
+				"gaat de bewaartermijn van "+kn+" van "+period(nl, o.Period)+" naar "+period(nl, n.Period),
+				"the retention period of "+ke+" goes from "+period(en, o.Period)+" to "+period(en, n.Period))
+		}
+		switch {
+		case !o.Statutory && n.Statutory:
+			d.say(AreaRetention, Changed, n.Rule,
+				"is de bewaartermijn van "+kn+" een wettelijke bewaarplicht ("+clean(n.Citation)+")",
+				"the retention period of "+ke+" is a statutory duty ("+clean(n.Citation)+")")
+		case o.Statutory && !n.Statutory:
+			d.say(AreaRetention, Changed, n.Rule,
+				"is de bewaartermijn van "+kn+" geen wettelijke bewaarplicht meer",
+				"the retention period of "+ke+" is no longer a statutory duty")
+		case o.Citation != n.Citation:
+			d.say(AreaRetention, Changed, n.Rule,
+				"berust de bewaartermijn van "+kn+" op "+clean(n.Citation)+" (eerder: "+clean(o.Citation)+")",
+				"the retention period of "+ke+" rests on "+clean(n.Citation)+" (before: "+clean(o.Citation)+")")
+		}
+	}
 }
 
 func (d *differ) requests() {

@@ -222,6 +222,18 @@ func (b *builder) regRetention() section {
 		}
 		t.Rows = append(t.Rows, []string{upper(b.retentionScope(r)), l.period(r.Period), l.trigger(r.Trigger, r.CaseKinds), stat, clean(r.Citation), string(r.Rule)})
 	}
+	// Rules R9, O12: the other stored data, each kind by its own rule;
+	// what its period runs from, and what it outlives, in its reason.
+	for _, r := range p.Data {
+		stat, period := no, l.t("geen vaste termijn", "no fixed period")
+		if r.Statutory {
+			stat = yes
+		}
+		if !r.Period.IsZero() {
+			period = l.period(r.Period)
+		}
+		t.Rows = append(t.Rows, []string{upper(l.term(registerDataKinds, string(r.Kind))), period, b.text(r.ReasonText()), stat, clean(r.Citation), string(r.Rule)})
+	}
 	a := p.AuditRetention
 	t.Rows = append(t.Rows, []string{l.t("Logboek van inzage en wijzigingen", "Log of access and changes"), l.period(a.Period),
 		l.t("het vastleggen van de gebeurtenis", "the event is recorded"), yes, clean(a.Citation), string(a.Rule)})

@@ -344,3 +344,34 @@ func (l lang) basis(b privacy.BasisKind) string {
 	}
 	return clean(string(b))
 }
+
+// dataKinds name the kinds of stored data besides records
+// ([privacy.DataKind]), as the statement's retention section lists them.
+var dataKinds = map[string]term{
+	string(privacy.DataSubject):    {"uw stamgegevens (zoals naam, adres en BSN)", "your master data (such as name, address and citizen service number)"},
+	string(privacy.DataCase):       {"het dossier zelf", "the case itself"},
+	string(privacy.DataHold):       {"bewaarplichten die het verwijderen tegenhouden (zoals voor een rechtszaak)", "legal holds that stop erasure (such as for a lawsuit)"},
+	string(privacy.DataErasure):    {"toegewezen verzoeken tot verwijdering", "granted requests for erasure"},
+	string(privacy.DataGrant):      {"uw toestemmingen", "your consents"},
+	string(privacy.DataRequest):    {"uw verzoeken (inzage, correctie, verwijdering, beperking)", "your requests (access, rectification, erasure, restriction)"},
+	string(privacy.DataDisclosure): {"het logboek van verstrekkingen aan anderen", "the log of disclosures to others"},
+	string(privacy.DataGroups):     {"de groepsgeschiedenis (over welke groepen uw werkgever groepscijfers kreeg)", "the group history (which groups your employer received group figures about)"},
+	string(privacy.DataAudit):      {"het logboek van wie uw gegevens heeft ingezien of gewijzigd", "the log of who saw or changed your data"},
+}
+
+func (l lang) dataKind(k privacy.DataKind) string { return l.term(dataKinds, string(k)) }
+
+// registerDataKinds name the kinds of stored data besides records in the
+// register of processing, which speaks of the data subjects rather than
+// to one.
+var registerDataKinds = map[string]term{
+	string(privacy.DataSubject):    {"stamgegevens van betrokkenen (naam, adres, BSN)", "master data of data subjects (name, address, citizen service number)"},
+	string(privacy.DataCase):       {"dossiers", "case rows"},
+	string(privacy.DataHold):       {"bewaarplichten die het verwijderen tegenhouden", "legal holds"},
+	string(privacy.DataErasure):    {"toegewezen verzoeken tot verwijdering", "granted erasure requests"},
+	string(privacy.DataGrant):      {"toestemmingen", "consents"},
+	string(privacy.DataRequest):    {"verzoeken van betrokkenen", "data subjects' requests"},
+	string(privacy.DataDisclosure): {"verstrekkingenlogboek", "disclosure log"},
+	string(privacy.DataGroups):     {"groepsgeschiedenis (groepen waarover werkgevers groepscijfers kregen)", "group histories (the groups employers received group figures about)"},
+	string(privacy.DataAudit):      {"logboek van inzage en wijzigingen", "log of access and changes"},
+}

@@ -29,9 +29,12 @@ type ObjectQueries struct {
 	// Delete (id) per kind.
 	Delete map[privacy.DataKind]string
 	// Orphans (after, limit: subject_id) lists, ordered, the subjects
-	// without a row that have a request, a grant or a disclosure-log
-	// entry (retention.OrphanStore; rules R9, O12).
-	Orphans string
+	// without a row that have a request, a grant, a disclosure-log
+	// entry, a hold or an erasure request (retention.OrphanStore; rules
+	// R9, O12). OrphanRest (subject: kind, id, case_id, ended) lists the
+	// holds (ended: lifted) and erasure requests (ended: decided) of a
+	// subject without a row, none for a subject with one.
+	Orphans, OrphanRest string
 	// CaseHasRecords (case: bool) in either file; SubjectHasData
 	// (subject: bool): a case, hold, erasure, grant, disclosure or request.
 	CaseHasRecords, SubjectHasData string
@@ -69,9 +72,15 @@ func SQLObjects(render func(string) string) ObjectQueries {
 		},
 		Orphans: `SELECT subject_id FROM (SELECT subject_id FROM {schema}.requests
 	UNION SELECT subject_id FROM {schema}.consent_grants
-	UNION SELECT subject_id FROM {schema}.disclosures) o
+	UNION SELECT subject_id FROM {schema}.disclosures
+	UNION SELECT subject_id FROM {schema}.holds
+	UNION SELECT subject_id FROM {schema}.erasures) o
 	WHERE subject_id > $1 AND NOT EXISTS (SELECT 1 FROM {schema}.subjects s WHERE s.id = o.subject_id)
 	ORDER BY subject_id LIMIT $2`,
+		OrphanRest: `SELECT 'hold', id, coalesce(case_id, ''), lifted FROM {schema}.holds
+	WHERE subject_id = $1 AND NOT EXISTS (SELECT 1 FROM {schema}.subjects WHERE id = $1)
+	UNION ALL SELECT 'erasure', id, coalesce(case_id, ''), decided FROM {schema}.erasures
+	WHERE subject_id = $1 AND NOT EXISTS (SELECT 1 FROM {schema}.subjects WHERE id = $1)`,
 		CaseHasRecords: `SELECT EXISTS (SELECT 1 FROM {schema}.records WHERE case_id = $1)
 	OR EXISTS (SELECT 1 FROM {medical}.records WHERE case_id = $1)`,
 		SubjectHasData: `SELECT EXISTS (SELECT 1 FROM {schema}.cases WHERE subject_id = $1)
@@ -81,7 +90,7 @@ func SQLObjects(render func(string) string) ObjectQueries {
 	OR EXISTS (SELECT 1 FROM {schema}.disclosures WHERE subject_id = $1)
 	OR EXISTS (SELECT 1 FROM {schema}.requests WHERE subject_id = $1)`,
 	}
-	for _, p := range []*string{&q.ProofExists, &q.InsertProof, &q.Proofs, &q.Requests, &q.Orphans, &q.CaseHasRecords, &q.SubjectHasData} {
+	for _, p := range []*string{&q.ProofExists, &q.InsertProof, &q.Proofs, &q.Requests, &q.Orphans, &q.OrphanRest, &q.CaseHasRecords, &q.SubjectHasData} {
 		*p = render(*p)
 	}
 	for k := range q.Ended {
@@ -114,7 +123,8 @@ func requestEnded(status string, history string) (time.Time, error) {
 }
 
 // Objects implements retention.ObjectStore: the subject's disclosure-log
-// entries, grants and requests.
+// entries, grants and requests, and for a subject without a row its holds
+// and erasure requests (retention.OrphanStore).
 func (s Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]retention.Object, error) {
 	op := s.op("objects")
 	if err := sqladapter.CheckID(op, "subject", string(subject)); err != nil {
@@ -161,11 +171,24 @@ func (s Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]retent
 	if err != nil {
 		return nil, s.fail(op, err)
 	}
+	// Rules R9, O12: the holds and erasure requests of a subject whose
+	// row is gone (retention.OrphanStore); none while it has one.
+	rows, err = s.D.Reader(ctx, true).Query(ctx, s.Q.Objects.OrphanRest, string(subject))
+	err = each(rows, err, func(row Row) error {
+		o := retention.Object{Subject: subject}
+		err := row.Scan(&o.Kind, &o.ID, &o.Case, s.D.ScanTime(&o.Ended))
+		out = append(out, o)
+		return err
+	})
+	if err != nil {
+		return nil, s.fail(op, err)
+	}
 	return out, nil
 }
 
 // Orphans implements retention.OrphanStore: the subjects without a row
-// that have a request, a grant or a disclosure-log entry (rules R9, O12).
+// that have a request, a grant, a disclosure-log entry, a hold or an
+// erasure request (rules R9, O12).
 func (s Store) Orphans(ctx context.Context, after privacy.SubjectID, limit int) ([]privacy.SubjectID, error) {
 	op := s.op("orphans")
 	if limit <= 0 {
@@ -315,10 +338,11 @@ func (s Store) eraseObject(ctx context.Context, tx Conn, op string, p *retention
 			if !noRows(err) {
 				return err
 			}
-			// Rules R9, O12: a request, grant or disclosure-log entry of a
-			// subject without a row (retention.OrphanStore) has no row to
-			// lock; checkObject finds it by its own ID and subject.
-			if p.Kind != privacy.DataRequest && p.Kind != privacy.DataGrant && p.Kind != privacy.DataDisclosure {
+			// Rules R9, O12: a request, grant, disclosure-log entry, hold
+			// or erasure request of a subject without a row
+			// (retention.OrphanStore) has no row to lock; checkObject
+			// finds it by its own ID and subject.
+			if p.Kind == privacy.DataCase || p.Kind == privacy.DataSubject {
 				return &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
 			}
 		} else {
@@ -337,6 +361,13 @@ func (s Store) eraseObject(ctx context.Context, tx Conn, op string, p *retention
 	}
 	if _, err := s.Exec(ctx, tx, op, q.Delete[p.Kind], p.ID); err != nil {
 		return err
+	}
+	if p.Kind == privacy.DataSubject {
+		// Rules N12, R9, O12: the subject's ID leaves the group
+		// histories with it (privacy.DataGroups).
+		if err := s.forgetInGroups(ctx, tx, op, p.Subject); err != nil {
+			return err
+		}
 	}
 	_, err := s.Exec(ctx, tx, op, q.InsertProof, string(p.Kind), p.ID, string(p.Subject), string(p.Case),
 		s.D.Time(p.Ended), sqladapter.EncodeDate(p.Due), s.D.Time(p.Deleted), string(p.Rule), string(p.Reason),

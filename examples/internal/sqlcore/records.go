@@ -70,7 +70,11 @@ func (s Store) UpdateSubject(ctx context.Context, sub privacy.Subject, events []
 }
 
 // DeleteSubject implements privacy.Store: the subject, its cases and every
-// record of them, medical ones included, in one transaction. A subject
+// record of them, medical ones included, and the rest of its data but its
+// requests — its disclosure-log entries, consent grants, lifted holds and
+// erasure requests (rules R9, O12: no subject row would lead a sweep to
+// them) — in one transaction, its ID replaced in the group histories
+// (rule N12). A subject
 // with a standing legal hold is not deleted (rule G3): checked after its
 // row is locked.
 func (s Store) DeleteSubject(ctx context.Context, id privacy.SubjectID, events []privacy.Event) error {
@@ -91,10 +95,14 @@ func (s Store) DeleteSubject(ctx context.Context, id privacy.SubjectID, events [
 				return err
 			}
 		}
-		for _, q := range s.Q.DeleteSubject {
+		for _, q := range append(slices.Clip(s.Q.DeleteSubject), s.Q.ForgetSubject...) {
 			if _, err := s.Exec(ctx, tx, op, q, string(id)); err != nil {
 				return s.D.Fail(op, err, privacy.ErrConflict)
 			}
+		}
+		// Rules N12, R9, O12: its ID leaves the group histories.
+		if err := s.forgetInGroups(ctx, tx, op, id); err != nil {
+			return err
 		}
 		_, err := s.appendEvents(ctx, tx, op, events)
 		return err

@@ -86,6 +86,23 @@ func SQLDeleteSubject() []string {
 	}
 }
 
+// SQLForgetSubject are the statements that erase, after the subject's
+// row, the rest of its data but its requests, each with the subject's ID:
+// its disclosure-log entries, consent grants, lifted legal holds and
+// erasure requests (rules R9, O12: with no subject row nothing names them,
+// and they would be kept for ever). A standing hold keeps the subject, so
+// none is left when these run. Requests stay: an open one (the erasure
+// request itself) is still to be answered, and retention.OrphanStore
+// reaches them.
+func SQLForgetSubject() []string {
+	return []string{
+		`DELETE FROM {schema}.disclosures WHERE subject_id = $1`,
+		`DELETE FROM {schema}.consent_grants WHERE subject_id = $1`,
+		`DELETE FROM {schema}.holds WHERE subject_id = $1 AND lifted IS NOT NULL`,
+		`DELETE FROM {schema}.erasures WHERE subject_id = $1`,
+	}
+}
+
 // SQLDeleteCase are the statements that erase a case, children first,
 // each with the case's ID.
 func SQLDeleteCase() []string {

@@ -47,6 +47,10 @@ type Queries struct {
 	// DeleteSubject are the statements that erase a subject, children
 	// first, each with the subject's ID.
 	DeleteSubject []string
+	// ForgetSubject are the statements that erase, after DeleteSubject's,
+	// the rest of the subject's data but its requests (rules R9, O12;
+	// [SQLForgetSubject]), each with the subject's ID.
+	ForgetSubject []string
 
 	// CreateCase (the columns of CaseColumns); Case (id: the
 	// CaseColumns); UpdateCase (kind, purpose, contract ID, party, party
@@ -148,6 +152,13 @@ type Queries struct {
 	// (employer: the latest version, 0 for none); InsertGroup (employer,
 	// version, members).
 	Groups, GroupVersion, InsertGroup string
+	// ForgetInGroups (subject, token), if set, replaces a subject whose
+	// row is gone by the token in every group history, each changed
+	// history under a new version (rules N12, R9, O12); else the core
+	// does it with GroupsWith (subject: employer, version, members),
+	// ShiftGroups (shift, employer) and SetGroupMembers (members,
+	// employer, version) ([SQLGroupsWith]).
+	ForgetInGroups, GroupsWith, ShiftGroups, SetGroupMembers string
 
 	// Objects are the statements of retention.ObjectStore ([SQLObjects]).
 	Objects ObjectQueries
