@@ -321,7 +321,7 @@ func (x *exporter) exportCase(c privacy.Case) error {
 		return err
 	}
 	for _, seq := range [...]iter.Seq2[privacy.Record, error]{
-		x.w.dossiers.CaseRecords(x.ctx, c.ID), x.w.dossiers.CaseMedicalRecords(x.ctx, x.act, c.ID)} {
+		x.w.dossiers.SubjectCaseRecords(x.ctx, c.Subject, c.ID), x.w.dossiers.SubjectCaseMedicalRecords(x.ctx, x.act, c.Subject, c.ID)} {
 		for r, err := range seq {
 			if err != nil {
 				return err

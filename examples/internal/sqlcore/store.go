@@ -54,6 +54,9 @@ type Queries struct {
 	// CaseSubject (id: subject_id); LockCase (id: 1) locks the case's row,
 	// which an addition of records locks shared (rule R4).
 	CreateCase, Case, UpdateCase, CaseExists, CaseSubject, LockCase string
+	// SubjectCaseExists (subject, case: 1) finds a case of the subject,
+	// with the rights of either role (issue 14 §2).
+	SubjectCaseExists string
 	// LockCases (the IDs of cases: id, open) reads the cases of an
 	// addition open or closed, locked shared (rule R4).
 	LockCases string
@@ -164,6 +167,10 @@ type File struct {
 	// case); CaseOf (id: case_id); First (case, limit) and After (case,
 	// created, id, limit) page through a case's records in RecordColumns.
 	Insert, Get, Update, CaseOf, First, After string
+	// SubjectFirst (subject, case, limit) and SubjectAfter (subject, case,
+	// created, id, limit) page through them by subject and case (issue
+	// 14 §2).
+	SubjectFirst, SubjectAfter string
 	// Owner (id: case_id, subject_id) finds a record's case and subject;
 	// LockSubject (subject: 1) locks the subject's row with the rights of
 	// the file's role; Delete (id, case, subject) deletes a record only if
