@@ -24,6 +24,7 @@ type queries struct {
 	ordinary, medical fileQueries
 
 	lastEvent, insertEvents, appendEvents, events, subjectEvents                            string
+	chainHead, chainAnchor                                                                  string
 	auditHeads, auditAnchors, pruneCuts, upsertAnchor, pruneEvents, chainEvents, pruneChain string
 
 	ret retentionQueries // retention.go
@@ -110,6 +111,10 @@ func newQueries(r *strings.Replacer) queries {
 		// for roles that do not read the trail; it locks the chain until
 		// the transaction ends, in the same round trip.
 		lastEvent: `SELECT seq, hash FROM {schema}.chain_head_locked($1)`,
+		// A chain's head and anchor for a read (access.ChainHeadStore):
+		// no lock, for the role that reads the trail.
+		chainHead:   sqlcore.SQLLastEvent,
+		chainAnchor: sqlcore.SQLChainAnchor,
 		// One statement for a whole batch: the columns come as arrays.
 		insertEvents: `INSERT INTO {schema}.audit_events (` + eventColumns + `) SELECT * FROM unnest($1::bigint[],
 	$2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
@@ -131,7 +136,7 @@ func newQueries(r *strings.Replacer) queries {
 	for _, p := range []*string{&q.version, &q.insertMigration, &q.createSubject, &q.subject, &q.subjectForUpdate, &q.updateSubject,
 		&q.subjectExists, &q.lockSubject, &q.createCase, &q.caseByID, &q.updateCase, &q.caseExists, &q.caseSubject, &q.subjectCaseExists, &q.lockCase,
 		&q.lockCases, &q.caseDatedAfter,
-		&q.lockSubjectCases, &q.subjectCases, &q.lastEvent, &q.insertEvents, &q.appendEvents, &q.events,
+		&q.lockSubjectCases, &q.subjectCases, &q.lastEvent, &q.chainHead, &q.chainAnchor, &q.insertEvents, &q.appendEvents, &q.events,
 		&q.auditHeads, &q.auditAnchors, &q.chainEvents, &q.pruneChain, &q.pruneCuts, &q.upsertAnchor, &q.pruneEvents,
 		&q.subjectEvents} {
 		*p = r.Replace(*p)
@@ -176,7 +181,7 @@ func (q *queries) coreQueries() sqlcore.Queries {
 		Ordinary: q.ordinary.core(), Medical: q.medical.core(),
 
 		LastEvent: q.lastEvent, Events: q.events, SubjectEvents: q.subjectEvents,
-		AuditHeads: q.auditHeads, AuditAnchors: q.auditAnchors, PruneCuts: q.pruneCuts, UpsertAnchor: q.upsertAnchor,
+		AuditHeads: q.auditHeads, AuditAnchors: q.auditAnchors, ChainHead: q.chainHead, ChainAnchor: q.chainAnchor, PruneCuts: q.pruneCuts, UpsertAnchor: q.upsertAnchor,
 		PruneEvents: q.pruneEvents, ChainEvents: q.chainEvents, PruneChain: q.pruneChain,
 
 		InsertHold: q.ret.insertHold, Hold: q.ret.hold, HoldLifted: q.ret.holdLifted, LiftHold: q.ret.liftHold,

@@ -191,6 +191,8 @@ var (
 		Medical:  medicalFile.core(),
 
 		LastEvent:     qLastEvent,
+		ChainHead:     qLastEvent,
+		ChainAnchor:   inFile(sqlcore.SQLChainAnchor),
 		Events:        qEvents,
 		SubjectEvents: qSubjectEvents,
 		AuditHeads:    qAuditHeads,

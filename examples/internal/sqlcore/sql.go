@@ -39,6 +39,7 @@ const (
 	SQLAuditHeads = `SELECT e.subject, e.seq, e.hash FROM {schema}.audit_events e
 		WHERE e.seq = (SELECT max(m.seq) FROM {schema}.audit_events m WHERE m.subject = e.subject)`
 	SQLAuditAnchors = `SELECT subject, seq, hash, mac FROM {schema}.audit_anchors`
+	SQLChainAnchor  = `SELECT seq, hash, mac FROM {schema}.audit_anchors WHERE subject = $1`
 	// SQLPruneCuts: the last event of each chain's leading run of events
 	// dated before $1, which stops at the chain's first event that is not
 	// (rule N9): an event dated in the past after recent ones never takes

@@ -81,6 +81,10 @@ type Queries struct {
 	// SubjectEvents (subject, from, limit) pages a subject's chain in
 	// EventColumns.
 	LastEvent, Events, SubjectEvents, AuditHeads, AuditAnchors string
+	// ChainHead (subject: seq, hash) is LastEvent without a lock, for a
+	// read (the head an export hands over); ChainAnchor (subject: seq,
+	// hash, mac) the chain's anchor, if pruned (access.ChainHeadStore).
+	ChainHead, ChainAnchor string
 	// PruneCuts (before: subject, seq, hash) is the last event of each
 	// chain's leading run of events dated before (N9: never one after the
 	// chain's first event that is not); UpsertAnchor (subject, seq, hash, mac) keeps a
