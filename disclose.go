@@ -3,6 +3,7 @@ package dossierwacht
 import (
 	"context"
 	"errors"
+	"iter"
 	"slices"
 
 	"github.com/dossierwacht/dossierwacht/access"
@@ -190,10 +191,7 @@ func (s *Service) package_(ctx context.Context, req *consent.Request, rule priva
 			}
 			recs = []privacy.Record{r}
 		case req.Case != "":
-			seq := s.store.CaseRecords(ctx, req.Case)
-			if it.Category.Medical() {
-				seq = s.store.CaseMedicalRecords(ctx, req.Case)
-			}
+			seq := caseFile(ctx, s.store, req.Subject, req.Case, it.Category.Medical())
 			for r, err := range seq {
 				if err != nil {
 					return nil, err
@@ -271,4 +269,21 @@ func (s *Service) EndCoverage(ctx context.Context, a *Actor, id consent.Coverage
 	}
 	c, err := s.registry.EndCoverage(ctx, a, id, s.now())
 	return c, s.clashed(ctx, e, err)
+}
+
+// caseFile yields one file of case id's records: by subject and case when
+// the store reads so (privacy.SubjectRecordStore; issue 14 §2, the hot
+// query filters by the subject), else by case. The disclosure checked
+// before that the case is the subject's.
+func caseFile(ctx context.Context, store privacy.Store, subject privacy.SubjectID, id privacy.CaseID, medical bool) iter.Seq2[privacy.Record, error] {
+	if ss, ok := store.(privacy.SubjectRecordStore); ok {
+		if medical {
+			return ss.SubjectCaseMedicalRecords(ctx, subject, id)
+		}
+		return ss.SubjectCaseRecords(ctx, subject, id)
+	}
+	if medical {
+		return store.CaseMedicalRecords(ctx, id)
+	}
+	return store.CaseRecords(ctx, id)
 }

@@ -224,7 +224,9 @@ func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 		}
 		return CaseView{}, errNotFound(op)
 	}
-	records, err := collect(g.dossiers.CaseRecords(ctx, c.ID))
+	// The case's subject is known now: the hot read filters by it too (issue
+	// 14 §2, distribution by subject).
+	records, err := collect(g.dossiers.SubjectCaseRecords(ctx, c.Subject, c.ID))
 	if err != nil {
 		return CaseView{}, err
 	}
@@ -235,7 +237,7 @@ func (g *Guard) View(ctx context.Context, r ViewRequest) (CaseView, error) {
 		// The case file audits its medical file's read too (rule G7).
 		act := privacy.Act{By: r.Principal.Principal, At: r.Time, Purpose: req.Purpose,
 			AccessPoint: r.Principal.AccessPoint, Client: r.Principal.Client}
-		if medical, err = collect(g.dossiers.CaseMedicalRecords(ctx, act, c.ID)); err != nil {
+		if medical, err = collect(g.dossiers.SubjectCaseMedicalRecords(ctx, act, c.Subject, c.ID)); err != nil {
 			return CaseView{}, err
 		}
 	}

@@ -43,6 +43,11 @@ func (g *genStore) AppendEvents(_ context.Context, events ...privacy.Event) ([]p
 func (g *genStore) Subject(context.Context, privacy.SubjectID) (privacy.Subject, error) {
 	return g.s, nil
 }
+
+// Case answers the case file's check, for a store that does not filter a
+// case's records by the subject, that the case is the subject's.
+func (g *genStore) Case(context.Context, privacy.CaseID) (privacy.Case, error) { return g.c, nil }
+
 func (g *genStore) SubjectCases(context.Context, privacy.SubjectID) ([]privacy.Case, error) {
 	return []privacy.Case{g.c}, nil
 }

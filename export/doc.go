@@ -25,8 +25,13 @@
 // package's own types, which are the export's: the format does not change
 // when another package's types do. A source left nil makes its part of
 // the export "not available", said so in the export, never silently empty.
+// An audit source that is a [ChainSource] also tells the head of the
+// subject's own audit chain (rule G7): the export carries it, with the
+// chain's events up to it, checked as they stream past, so that the
+// subject can prove with [Document.VerifyAccessLog] that their trail was
+// not cut, and keep the head to check a later export against.
 // The glue to the library's own packages: [FromConsent] (package consent),
-// [FromAudit] (an audit trail such as access.Guard's) and
+// [FromAudit] (an audit trail such as access.Guard's, a ChainSource) and
 // [RetentionFromStore] (package retention). Package rights reads two of
 // the sources too, to decide an erasure: what keeps a record (G3) and
 // whom to tell of the change (G4).
@@ -125,9 +130,19 @@
 //	disclosures        {available, note opt, entries[]}: the disclosure log, each
 //	                   {id, time, recipient, recipient_kind, case opt, categories[], records opt,
 //	                    basis, grant opt, legal_basis opt, rule, by opt}
-//	access_log         {available, note opt, entries[]}: who accessed the data (N9), each
+//	access_log         {available, note opt, chain opt, entries[]}: who accessed the data (N9),
+//	                   the subject's own audit chain (G7), each entry
 //	                   {seq, time, principal, role, on_behalf_of opt, purpose opt, case opt,
-//	                    category opt, object opt, action, outcome, rule, policy opt, access_point opt}
+//	                    category opt, object opt, action, outcome, rule, policy opt, access_point opt,
+//	                    client opt, prev opt, hash opt}: prev and hash link it into the chain
+//	                   (prev absent for the chain's first event; both absent in exports
+//	                   written before they were included)
+//	  chain            opt: {seq, hash, keyed opt, anchor opt {seq, hash, mac}}: the chain's head
+//	                   when the export was made, read before its events; the entries are the
+//	                   chain from its start (after the anchor of a chain pruned after the audit
+//	                   retention, N9) to the head. Document.VerifyAccessLog checks them
+//	                   against it (access.VerifySubject); keyed links are checked without
+//	                   the key by their numbers and links only
 //	requests[]         the subject's requests, each {id, subject, kind, form, received,
 //	                   document opt, records opt, written_rule opt, written opt, status,
 //	                   due {date, rule, citation opt, extension opt}, policy,

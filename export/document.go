@@ -99,11 +99,43 @@ type DisclosurePart struct {
 	Entries   []Disclosure `json:"entries"`
 }
 
-// AccessPart is the audit trail of access to the subject's data (N9).
+// AccessPart is the audit trail of access to the subject's data (N9):
+// the subject's own audit chain (rule G7), its events in order and, when
+// the source tells it, where the chain stood when the export was made.
 type AccessPart struct {
-	Available bool          `json:"available"`
-	Note      string        `json:"note,omitempty"`
-	Entries   []AccessEntry `json:"entries"`
+	Available bool   `json:"available"`
+	Note      string `json:"note,omitempty"`
+	// Chain is the head of the subject's chain at the export, read before
+	// its events: the entries are the chain from its start (its anchor,
+	// or its first event) to this head, so that the subject can prove,
+	// with [Document.VerifyAccessLog], that nothing was cut from it, and
+	// keep the head to check a later export against. Absent when the
+	// source cannot tell its heads.
+	Chain   *ChainHead    `json:"chain,omitempty"`
+	Entries []AccessEntry `json:"entries"`
+}
+
+// ChainHead is where the subject's audit chain stood when the export was
+// made (rules G7, N9): its last event's number and hash, whether its
+// links are keyed (computed under a key the database does not hold, which
+// the subject does not get: without it, the links and numbering are
+// checked, not each event's content), and the signed starting point of a
+// chain pruned after the audit retention.
+type ChainHead struct {
+	Seq    uint64       `json:"seq"`
+	Hash   privacy.Hash `json:"hash"`
+	Keyed  bool         `json:"keyed,omitempty"`
+	Anchor *ChainAnchor `json:"anchor,omitempty"`
+}
+
+// ChainAnchor is the signed starting point of a pruned chain
+// ([privacy.Anchor]): the events up to Seq went after the audit retention
+// (N9); the chain goes on from the event whose hash was Hash. MAC is its
+// signature under the chain's key.
+type ChainAnchor struct {
+	Seq  uint64       `json:"seq"`
+	Hash privacy.Hash `json:"hash"`
+	MAC  privacy.Hash `json:"mac"`
 }
 
 // CaseData is one case with its records.
@@ -181,6 +213,13 @@ type AccessEntry struct {
 	Rule        privacy.RuleID      `json:"rule"`
 	Policy      string              `json:"policy,omitempty"`
 	AccessPoint string              `json:"access_point,omitempty"`
+	Client      string              `json:"client,omitempty"`
+	// Prev and Hash link the event into the subject's chain (rule G7):
+	// Prev is the hash of the event before it (zero for the chain's
+	// first), Hash its own. Exports written before they were included
+	// leave them out.
+	Prev privacy.Hash `json:"prev,omitzero"`
+	Hash privacy.Hash `json:"hash,omitzero"`
 }
 
 // Totals counts what the export holds; [Decode] checks them, so that

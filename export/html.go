@@ -225,6 +225,9 @@ const pageTemplates = `
 <p id="access-count">{{tf "accessCount" (plural .Events "event") (plural .Rows "row")}}</p>
 {{end}}
 
+{{define "accessChain"}}<p id="access-chain">{{tf "chainHead" .Seq}} <span class="id">{{.Hash}}</span>.{{with .Anchor}} {{tf "chainAnchor" .Seq}} <span class="id">{{.Hash}}</span>.{{end}} {{t "chainKeep"}}</p>
+{{end}}
+
 {{define "partEnd"}}{{with .}}<p>{{t .}}</p>
 {{end}}</section>
 {{end}}
@@ -436,6 +439,8 @@ type htmlSink struct {
 	groups []*accessGroup
 	index  map[accessKey]*accessGroup
 	rows   int // access-log rows written
+	// chain is the head of the subject's chain the access log ends at.
+	chain *ChainHead
 }
 
 func newHTMLSink(w *bufio.Writer, lang Lang) *htmlSink {
@@ -505,8 +510,11 @@ var partTemplates = [...]struct{ id, head, none string }{
 	partAccess:      {"access", "", "noAccess"},
 }
 
-func (s *htmlSink) beginPart(k partKind, p Part) error {
+func (s *htmlSink) beginPart(k partKind, p Part, chain *ChainHead) error {
 	s.n = 0
+	if k == partAccess {
+		s.chain = chain
+	}
 	s.partsOn[k] = p.Available
 	pt := partTemplates[k]
 	if !p.Available {
@@ -606,6 +614,18 @@ func (s *htmlSink) endPart(k partKind) error {
 		}
 	default:
 		none = partTemplates[k].none
+	}
+	if k == partAccess && s.chain != nil {
+		// Rule G7: the head of the subject's chain, for the subject to
+		// keep and check a later export against; N9 when it was pruned
+		// after the audit retention.
+		s.cite(privacy.G7)
+		if s.chain.Anchor != nil {
+			s.cite(privacy.N9)
+		}
+		if err := s.exec("accessChain", s.chain); err != nil {
+			return err
+		}
 	}
 	return s.exec("partEnd", none)
 }

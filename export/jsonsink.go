@@ -139,11 +139,23 @@ func (s *jsonSink) endCases() error { return s.raw("]") }
 
 var partNames = [...]string{partConsents: "consents", partDisclosures: "disclosures", partAccess: "access_log"}
 
-func (s *jsonSink) beginPart(k partKind, p Part) error {
+// accessHead is the access log without its entries: its head comes
+// before them (read before the events, G7).
+type accessHead struct {
+	Available bool       `json:"available"`
+	Note      string     `json:"note,omitempty"`
+	Chain     *ChainHead `json:"chain,omitempty"`
+}
+
+func (s *jsonSink) beginPart(k partKind, p Part, chain *ChainHead) error {
 	if err := s.raw(`,"` + partNames[k] + `":`); err != nil {
 		return err
 	}
-	if err := s.open(p); err != nil {
+	var v any = p
+	if k == partAccess {
+		v = accessHead{Available: p.Available, Note: p.Note, Chain: chain}
+	}
+	if err := s.open(v); err != nil {
 		return err
 	}
 	s.first = true

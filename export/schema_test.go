@@ -181,6 +181,17 @@ func TestExportSchema(t *testing.T) {
 			m["facts"].(map[string]any)["retention"].([]any)[0].(map[string]any)["period"] = "two years"
 		}},
 		{"negative_total", good, func(m map[string]any) { m["totals"].(map[string]any)["records"] = -1 }},
+		{"chain_without_its_hash", good, func(m map[string]any) { delete(m["access_log"].(map[string]any)["chain"].(map[string]any), "hash") }},
+		{"chain_hash_not_hex", good, func(m map[string]any) {
+			m["access_log"].(map[string]any)["chain"].(map[string]any)["hash"] = "G7"
+		}},
+		{"access_entry_hash_cut_short", good, func(m map[string]any) {
+			e := m["access_log"].(map[string]any)["entries"].([]any)[0].(map[string]any)
+			e["hash"] = e["hash"].(string)[:62]
+		}},
+		{"unknown_member_of_the_chain", good, func(m map[string]any) {
+			m["access_log"].(map[string]any)["chain"].(map[string]any)["colour"] = "red"
+		}},
 		{"request_without_history", good, func(m map[string]any) { m["requests"].([]any)[0].(map[string]any)["history"] = []any{} }},
 	} {
 		t.Run("G5_refuses_"+tc.name, func(t *testing.T) {

@@ -104,6 +104,18 @@ type AuditSource interface {
 	SubjectEvents(ctx context.Context, subject privacy.SubjectID) iter.Seq2[privacy.Event, error]
 }
 
+// ChainSource is an [AuditSource] that also tells where the subject's
+// audit chain stands (rule G7), as [FromAudit] of an access.Guard does.
+// The export then carries the head, read before the events, and only the
+// chain's events up to it, checked as they stream past to be that chain
+// from its start to the head: an export never hands over a head its
+// events do not reach.
+type ChainSource interface {
+	// SubjectChain returns the head of the subject's chain, nil if the
+	// source cannot tell it.
+	SubjectChain(ctx context.Context, subject privacy.SubjectID) (*ChainHead, error)
+}
+
 // RetentionFacts tells how long a record is kept and what keeps it (rules
 // R9, O12, N7, G3). A granted erasure keeps what a statute or a legal hold
 // keeps; the export shows each record's retention (G1).

@@ -188,6 +188,14 @@ func (e *Document) Validate() error {
 			return err
 		}
 	}
+	if c := e.AccessLog.Chain; c != nil {
+		if !e.AccessLog.Available {
+			return invalid(vo, "access_log.chain", "a head of a part that is not available")
+		}
+		if err := c.validate("access_log.chain"); err != nil {
+			return err
+		}
+	}
 	for _, p := range []struct {
 		name      string
 		available bool
@@ -438,6 +446,31 @@ func (d *Disclosure) validate(path string) error {
 		return err
 	}
 	return voptID(path+".by", string(d.By))
+}
+
+// validate checks the head of a chain: an anchor, if any, not after the
+// head (rule G7). Whether the entries reach the head is for
+// [Document.VerifyAccessLog] to say, naming what is wrong.
+func (c *ChainHead) validate(path string) error {
+	if a := c.Anchor; a != nil {
+		if a.Seq == 0 {
+			return invalid(vo, path+".anchor.seq", "want a number from 1")
+		}
+		if a.Seq > c.Seq {
+			return invalid(vo, path+".anchor.seq", "after the head")
+		}
+	}
+	return nil
+}
+
+// clone returns a copy of c that shares nothing with it.
+func (c *ChainHead) clone() *ChainHead {
+	out := *c
+	if c.Anchor != nil {
+		a := *c.Anchor
+		out.Anchor = &a
+	}
+	return &out
 }
 
 func (a *AccessEntry) validate(path string) error {

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -320,7 +321,7 @@ func (x *exporter) exportCase(c privacy.Case) error {
 		return err
 	}
 	for _, seq := range [...]iter.Seq2[privacy.Record, error]{
-		x.w.dossiers.CaseRecords(x.ctx, c.ID), x.w.dossiers.CaseMedicalRecords(x.ctx, x.act, c.ID)} {
+		x.w.dossiers.SubjectCaseRecords(x.ctx, c.Subject, c.ID), x.w.dossiers.SubjectCaseMedicalRecords(x.ctx, x.act, c.Subject, c.ID)} {
 		for r, err := range seq {
 			if err != nil {
 				return err
@@ -379,7 +380,7 @@ func (x *exporter) consents() error {
 	if x.w.opts.Consents == nil {
 		return x.emptyPart(partConsents, noteNoConsents)
 	}
-	if err := x.sink.beginPart(partConsents, Part{Available: true}); err != nil {
+	if err := x.sink.beginPart(partConsents, Part{Available: true}, nil); err != nil {
 		return err
 	}
 	for c, err := range x.w.opts.Consents.SubjectConsents(x.ctx, x.sub.ID) {
@@ -403,7 +404,7 @@ func (x *exporter) disclosures() error {
 	if x.w.opts.Disclosures == nil {
 		return x.emptyPart(partDisclosures, noteNoDisclosures)
 	}
-	if err := x.sink.beginPart(partDisclosures, Part{Available: true}); err != nil {
+	if err := x.sink.beginPart(partDisclosures, Part{Available: true}, nil); err != nil {
 		return err
 	}
 	for dis, err := range x.w.opts.Disclosures.SubjectDisclosures(x.ctx, x.sub.ID) {
@@ -425,40 +426,92 @@ func (x *exporter) disclosures() error {
 }
 
 // accessLog writes who accessed the subject's data (rule N9: a client may
-// ask who accessed their data).
+// ask who accessed their data): the subject's own audit chain (rule G7),
+// with its head when the source tells it.
 func (x *exporter) accessLog() error {
 	if x.w.opts.Audit == nil {
 		return x.emptyPart(partAccess, noteNoAudit)
 	}
-	if err := x.sink.beginPart(partAccess, Part{Available: true}); err != nil {
-		return err
-	}
-	for e, err := range x.w.opts.Audit.SubjectEvents(x.ctx, x.sub.ID) {
-		if err != nil {
+	var head *ChainHead
+	if cs, ok := x.w.opts.Audit.(ChainSource); ok {
+		// The head is read before the events: events appended while the
+		// export runs come after it and are left for the next export.
+		var err error
+		if head, err = cs.SubjectChain(x.ctx, x.sub.ID); err != nil {
 			return err
 		}
-		if e.Subject != x.sub.ID {
-			continue // never someone else's events
+		if head != nil {
+			head = head.clone()
+			if err := head.validate("access_log.chain"); err != nil {
+				return err
+			}
 		}
+	}
+	if err := x.sink.beginPart(partAccess, Part{Available: true}, head); err != nil {
+		return err
+	}
+	write := func(e privacy.Event) error {
 		// Rule N9: who, in which role, on whose behalf, what, when, from
-		// where, with which outcome.
+		// where, with which outcome; rule G7: with its links.
 		a := AccessEntry{Seq: e.Seq, Time: e.Time, Principal: e.Principal, Role: e.Role, OnBehalfOf: e.OnBehalfOf,
 			Purpose: e.Purpose, Case: e.Case, Category: e.Category, Object: e.Object, Action: e.Action,
-			Outcome: e.Outcome, Rule: e.Rule, Policy: e.Policy, AccessPoint: e.AccessPoint}
+			Outcome: e.Outcome, Rule: e.Rule, Policy: e.Policy, AccessPoint: e.AccessPoint, Client: e.Client,
+			Prev: e.Prev, Hash: e.Hash}
 		normalize(reflect.ValueOf(&a))
 		if err := a.validate("access_log.entries"); err != nil {
 			return err
 		}
 		x.totals.AccessEvents++
-		if err := x.sink.access(&a); err != nil {
-			return err
+		return x.sink.access(&a)
+	}
+	src := x.w.opts.Audit.SubjectEvents(x.ctx, x.sub.ID)
+	if head == nil {
+		for e, err := range src {
+			if err != nil {
+				return err
+			}
+			if e.Subject != x.sub.ID {
+				continue // never someone else's events
+			}
+			if err := write(e); err != nil {
+				return err
+			}
 		}
+		return x.sink.endPart(partAccess)
+	}
+	// Rule G7: the events written are the subject's chain, in order, from
+	// its start to the head, each checked (numbering and links; the
+	// content too where the links are not keyed) before it is written.
+	var failed error
+	events := func(yield func(privacy.Event, error) bool) {
+		for e, err := range src {
+			if err != nil {
+				yield(privacy.Event{}, err)
+				return
+			}
+			if e.Subject == x.sub.ID && e.Seq > head.Seq {
+				return // appended after the head was read
+			}
+			if !yield(e, nil) {
+				return
+			}
+			if failed = write(e); failed != nil {
+				return
+			}
+		}
+	}
+	_, err := access.VerifySubject(events, head.subjectChain(x.sub.ID), nil, access.Checkpoint{})
+	if failed != nil {
+		return failed
+	}
+	if err != nil {
+		return err
 	}
 	return x.sink.endPart(partAccess)
 }
 
 func (x *exporter) emptyPart(k partKind, note string) error {
-	if err := x.sink.beginPart(k, Part{Note: note}); err != nil {
+	if err := x.sink.beginPart(k, Part{Note: note}, nil); err != nil {
 		return err
 	}
 	return x.sink.endPart(k)
@@ -615,7 +668,7 @@ type sink interface {
 	record(r *RecordData) error
 	endCase() error
 	endCases() error
-	beginPart(k partKind, p Part) error
+	beginPart(k partKind, p Part, chain *ChainHead) error // chain: the access log's head, if any
 	consent(c *Consent) error
 	disclosure(d *Disclosure) error
 	access(a *AccessEntry) error
@@ -648,20 +701,21 @@ func walk(e *Document, s sink) error {
 		return err
 	}
 	parts := []struct {
-		k    partKind
-		p    Part
-		n    int
-		each func(i int) error
+		k     partKind
+		p     Part
+		chain *ChainHead
+		n     int
+		each  func(i int) error
 	}{
-		{partConsents, Part{e.Consents.Available, e.Consents.Note}, len(e.Consents.Entries),
+		{partConsents, Part{e.Consents.Available, e.Consents.Note}, nil, len(e.Consents.Entries),
 			func(i int) error { return s.consent(&e.Consents.Entries[i]) }},
-		{partDisclosures, Part{e.Disclosures.Available, e.Disclosures.Note}, len(e.Disclosures.Entries),
+		{partDisclosures, Part{e.Disclosures.Available, e.Disclosures.Note}, nil, len(e.Disclosures.Entries),
 			func(i int) error { return s.disclosure(&e.Disclosures.Entries[i]) }},
-		{partAccess, Part{e.AccessLog.Available, e.AccessLog.Note}, len(e.AccessLog.Entries),
+		{partAccess, Part{e.AccessLog.Available, e.AccessLog.Note}, e.AccessLog.Chain, len(e.AccessLog.Entries),
 			func(i int) error { return s.access(&e.AccessLog.Entries[i]) }},
 	}
 	for _, p := range parts {
-		if err := s.beginPart(p.k, p.p); err != nil {
+		if err := s.beginPart(p.k, p.p, p.chain); err != nil {
 			return err
 		}
 		for i := range p.n {

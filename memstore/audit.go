@@ -196,3 +196,16 @@ func (s *Store) ChainEvents(ctx context.Context) iter.Seq2[privacy.Event, error]
 		}
 	}
 }
+
+// ChainHead returns the head of one chain and its anchor if it was pruned
+// ([access.ChainHeadStore], rule G7): what a subject's export hands over
+// with the chain's events.
+func (s *Store) ChainHead(ctx context.Context, chain privacy.SubjectID) (access.Checkpoint, privacy.Anchor, error) {
+	if err := ctxErr(ctx, "chain head"); err != nil {
+		return access.Checkpoint{}, privacy.Anchor{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	h := s.audit.heads[chain]
+	return access.Checkpoint{Seq: h.seq, Hash: h.hash}, s.anchors[chain], nil
+}

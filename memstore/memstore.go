@@ -568,24 +568,37 @@ func (s *Store) updateRecord(ctx context.Context, which int, op string, r privac
 
 // CaseRecords implements [privacy.Store].
 func (s *Store) CaseRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
-	return s.caseRecords(ctx, ordinary, "case records", id)
+	return s.caseRecords(ctx, ordinary, "case records", "", id)
 }
 
 // CaseMedicalRecords implements [privacy.MedicalStore].
 func (s *Store) CaseMedicalRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
-	return s.caseRecords(ctx, medical, "case medical records", id)
+	return s.caseRecords(ctx, medical, "case medical records", "", id)
+}
+
+// SubjectCaseRecords implements [privacy.SubjectRecordStore]: the records
+// of CaseRecords, of a case of subject only (issue 14 §2).
+func (s *Store) SubjectCaseRecords(ctx context.Context, subject privacy.SubjectID, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	return s.caseRecords(ctx, ordinary, "case records", subject, id)
+}
+
+// SubjectCaseMedicalRecords implements [privacy.SubjectRecordStore], as
+// SubjectCaseRecords does.
+func (s *Store) SubjectCaseMedicalRecords(ctx context.Context, subject privacy.SubjectID, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	return s.caseRecords(ctx, medical, "case medical records", subject, id)
 }
 
 // caseRecords snapshots the IDs, then reads each record as the caller asks
-// for it, so that streaming a large file holds one record at a time.
-func (s *Store) caseRecords(ctx context.Context, which int, op string, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+// for it, so that streaming a large file holds one record at a time. A
+// subject given must be the case's.
+func (s *Store) caseRecords(ctx context.Context, which int, op string, subject privacy.SubjectID, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
 	return func(yield func(privacy.Record, error) bool) {
 		if err := ctxErr(ctx, op); err != nil {
 			yield(privacy.Record{}, err)
 			return
 		}
 		s.mu.RLock()
-		if _, ok := s.cases[id]; !ok {
+		if c, ok := s.cases[id]; !ok || subject != "" && c.Subject != subject {
 			s.mu.RUnlock()
 			yield(privacy.Record{}, notFound(op))
 			return

@@ -418,6 +418,68 @@ func (d *Dossiers) CaseRecords(ctx context.Context, id CaseID) iter.Seq2[Record,
 	return d.store.CaseRecords(ctx, id)
 }
 
+// SubjectRecordStore is a [Store] whose reads of a case's records filter
+// by the case's subject as well as by the case (issue 14 §2: every hot
+// query filters by the subject, so that a schema distributed by subject
+// answers them from the subject's own shard). The records are those
+// CaseRecords and CaseMedicalRecords yield, in the same order; a case
+// that is not the subject's, or does not exist, yields [ErrNotFound].
+// [Dossiers.SubjectCaseRecords] and [Dossiers.SubjectCaseMedicalRecords]
+// read through it when the store has it; package privacytest checks that
+// both paths give the same records.
+type SubjectRecordStore interface {
+	SubjectCaseRecords(ctx context.Context, subject SubjectID, id CaseID) iter.Seq2[Record, error]
+	SubjectCaseMedicalRecords(ctx context.Context, subject SubjectID, id CaseID) iter.Seq2[Record, error]
+}
+
+// SubjectCaseRecords yields the non-medical records of case id of
+// subject, oldest first, as [Dossiers.CaseRecords] does: filtered by the
+// subject too when the store is a [SubjectRecordStore]. A caller that
+// has read the case (access.Guard, an export) knows its subject. A case
+// that is not the subject's yields [ErrNotFound].
+func (d *Dossiers) SubjectCaseRecords(ctx context.Context, subject SubjectID, id CaseID) iter.Seq2[Record, error] {
+	const op = "case records"
+	if err := checkID(op, "subject", string(subject)); err != nil {
+		return errSeq(err)
+	}
+	if err := checkID(op, "id", string(id)); err != nil {
+		return errSeq(err)
+	}
+	return d.subjectRecords(ctx, op, subject, id, false)
+}
+
+// subjectRecords yields the records of one file of case id of subject:
+// the store's filtered read, or, for a store without one, the case read
+// first so that a case of another subject is refused alike.
+func (d *Dossiers) subjectRecords(ctx context.Context, op string, subject SubjectID, id CaseID, medical bool) iter.Seq2[Record, error] {
+	if ss, ok := d.store.(SubjectRecordStore); ok {
+		if medical {
+			return ss.SubjectCaseMedicalRecords(ctx, subject, id)
+		}
+		return ss.SubjectCaseRecords(ctx, subject, id)
+	}
+	return func(yield func(Record, error) bool) {
+		c, err := d.store.Case(ctx, id)
+		switch {
+		case err != nil:
+			yield(Record{}, err)
+			return
+		case c.Subject != subject:
+			yield(Record{}, &Error{Op: op, Kind: ErrNotFound, Path: "id", Msg: "no such case of the subject"})
+			return
+		}
+		seq := d.store.CaseRecords(ctx, id)
+		if medical {
+			seq = d.store.CaseMedicalRecords(ctx, id)
+		}
+		for r, err := range seq {
+			if !yield(r, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
 // CaseMedicalRecords yields a case's medical records, oldest first, read
 // as act. It appends one audit event for the read (rules G7, N9) before it
 // yields anything: if the event cannot be written, it yields that error
@@ -432,11 +494,37 @@ func (d *Dossiers) CaseMedicalRecords(ctx context.Context, act Act, id CaseID) i
 	if err := checkAct(op, &act); err != nil {
 		return errSeq(err)
 	}
+	return d.medicalRead(ctx, op, &act, id, d.store.CaseMedicalRecords(ctx, id))
+}
+
+// SubjectCaseMedicalRecords is [Dossiers.CaseMedicalRecords] for case id
+// of subject, filtered by the subject too when the store is a
+// [SubjectRecordStore] (see [Dossiers.SubjectCaseRecords]); audited
+// alike (rules G7, N9). A case that is not the subject's yields
+// [ErrNotFound], audited as a failed read.
+func (d *Dossiers) SubjectCaseMedicalRecords(ctx context.Context, act Act, subject SubjectID, id CaseID) iter.Seq2[Record, error] {
+	const op = "case medical records"
+	if err := checkID(op, "subject", string(subject)); err != nil {
+		return errSeq(err)
+	}
+	if err := checkID(op, "id", string(id)); err != nil {
+		return errSeq(err)
+	}
+	if err := checkAct(op, &act); err != nil {
+		return errSeq(err)
+	}
+	return d.medicalRead(ctx, op, &act, id, d.subjectRecords(ctx, op, subject, id, true))
+}
+
+// medicalRead yields the medical records of case id from src, with the
+// read's audit event appended before the first of them (rules G7, N9).
+func (d *Dossiers) medicalRead(ctx context.Context, op string, a *Act, id CaseID, src iter.Seq2[Record, error]) iter.Seq2[Record, error] {
+	act := *a
 	return func(yield func(Record, error) bool) {
 		// The event is written once the store has answered, so that it
 		// names the subject whose medical file was read.
 		logged := false
-		for r, err := range d.store.CaseMedicalRecords(ctx, id) {
+		for r, err := range src {
 			if !logged {
 				logged = true
 				ev := d.event(&act, EventRead, O6, r.Subject, id, CategoryMedical, "", r.Purpose)
@@ -609,7 +697,8 @@ func (d *Dossiers) DeleteCase(ctx context.Context, act Act, id CaseID) error {
 // caseDeletion appends to events those of deleting case c: one per record
 // of either file, then the case's.
 func (d *Dossiers) caseDeletion(ctx context.Context, act *Act, c Case, events []Event) ([]Event, error) {
-	for _, seq := range [...]iter.Seq2[Record, error]{d.store.CaseRecords(ctx, c.ID), d.store.CaseMedicalRecords(ctx, c.ID)} {
+	for _, seq := range [...]iter.Seq2[Record, error]{d.subjectRecords(ctx, "delete case", c.Subject, c.ID, false),
+		d.subjectRecords(ctx, "delete case", c.Subject, c.ID, true)} {
 		for r, err := range seq {
 			if err != nil {
 				return nil, err

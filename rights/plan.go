@@ -311,7 +311,7 @@ func (d *Desk) planErasure(ctx context.Context, act privacy.Act, r Request, p *P
 	} else {
 		for _, c := range cases {
 			for _, seq := range [...]iter.Seq2[privacy.Record, error]{
-				d.dossiers.CaseRecords(ctx, c.ID), d.dossiers.CaseMedicalRecords(ctx, act, c.ID)} {
+				d.dossiers.SubjectCaseRecords(ctx, c.Subject, c.ID), d.dossiers.SubjectCaseMedicalRecords(ctx, act, c.Subject, c.ID)} {
 				for rec, err := range seq {
 					if err != nil {
 						return err

@@ -224,6 +224,24 @@ func (s *Store) AuditAnchors(ctx context.Context) (map[privacy.SubjectID]privacy
 	return nil, nil
 }
 
+// ChainHead implements access.ChainHeadStore (rule G7): the Backend's,
+// or its heads and anchors read whole when it reads no chain apart (see
+// [access.ChainOf]).
+func (s *Store) ChainHead(ctx context.Context, chain privacy.SubjectID) (access.Checkpoint, privacy.Anchor, error) {
+	if c, ok := s.Backend.(access.ChainHeadStore); ok {
+		return c.ChainHead(ctx, chain)
+	}
+	c, err := access.ChainOf(ctx, s.Backend, chain)
+	if err != nil {
+		return access.Checkpoint{}, privacy.Anchor{}, err
+	}
+	var a privacy.Anchor
+	if c.Anchor != nil {
+		a = *c.Anchor
+	}
+	return c.Head, a, nil
+}
+
 // AuditHeads implements access.HeadsStore (rule G7): the Backend's heads,
 // which the front door saves as checkpoints outside the database; a Store
 // that hid them would make a sealed service checkpoint nothing. A Backend

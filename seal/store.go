@@ -535,6 +535,49 @@ func (s *Store) CaseMedicalRecords(ctx context.Context, id privacy.CaseID) iter.
 	return s.openAll(ctx, "read case medical records", s.Backend.CaseMedicalRecords(ctx, id), true)
 }
 
+// SubjectCaseRecords implements privacy.SubjectRecordStore (issue 14 §2):
+// the Backend's read filtered by the subject, opened as CaseRecords
+// opens; a Backend without one reads the case first, so that a case of
+// another subject is not found alike.
+func (s *Store) SubjectCaseRecords(ctx context.Context, subject privacy.SubjectID, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	return s.openAll(ctx, "read case records", s.subjectRecords(ctx, subject, id, false), false)
+}
+
+// SubjectCaseMedicalRecords implements privacy.SubjectRecordStore, as
+// SubjectCaseRecords does.
+func (s *Store) SubjectCaseMedicalRecords(ctx context.Context, subject privacy.SubjectID, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	return s.openAll(ctx, "read case medical records", s.subjectRecords(ctx, subject, id, true), true)
+}
+
+func (s *Store) subjectRecords(ctx context.Context, subject privacy.SubjectID, id privacy.CaseID, medical bool) iter.Seq2[privacy.Record, error] {
+	if ss, ok := s.Backend.(privacy.SubjectRecordStore); ok {
+		if medical {
+			return ss.SubjectCaseMedicalRecords(ctx, subject, id)
+		}
+		return ss.SubjectCaseRecords(ctx, subject, id)
+	}
+	return func(yield func(privacy.Record, error) bool) {
+		c, err := s.Backend.Case(ctx, id)
+		switch {
+		case err != nil:
+			yield(privacy.Record{}, err)
+			return
+		case c.Subject != subject:
+			yield(privacy.Record{}, &privacy.Error{Op: "seal: case records", Kind: privacy.ErrNotFound, Path: "id"})
+			return
+		}
+		seq := s.Backend.CaseRecords(ctx, id)
+		if medical {
+			seq = s.Backend.CaseMedicalRecords(ctx, id)
+		}
+		for r, err := range seq {
+			if !yield(r, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
 func (s *Store) openAll(ctx context.Context, op string, seq iter.Seq2[privacy.Record, error], medical bool) iter.Seq2[privacy.Record, error] {
 	return func(yield func(privacy.Record, error) bool) {
 		for r, err := range seq {

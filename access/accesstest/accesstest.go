@@ -114,6 +114,7 @@ var cases = []struct {
 	{"N12_AddGroupAtomic", testAddGroupAtomic},
 	{"N12_GroupFigure", testGroupFigure},
 	{"G7_Concurrent", testConcurrent},
+	{"G7_ChainHeadIsTheStoresHead", testChainHead},
 }
 
 // The fixture; the kit never reads the clock.
@@ -694,4 +695,98 @@ func testConcurrent(t *testing.T, e *env) {
 	if n := len(events(t, e.g.SubjectEvents(e.ctx, "s-1", 0))); n != workers*each {
 		t.Errorf("SubjectEvents = %d, want %d", n, workers*each)
 	}
+}
+
+// auditPruner is package retention's AuditPruner, which a store may
+// implement (named here: the kit does not import retention).
+type auditPruner interface {
+	PruneAudit(ctx context.Context, before time.Time, e privacy.Event) (int, error)
+}
+
+// testChainHead: a store that reads one chain's head
+// (access.ChainHeadStore) gives the head and the anchor that every head
+// and every anchor give for that chain (rule G7), before and after
+// pruning; a chain without events has the zero head; and the guard's
+// SubjectChain is that head, the subject's events verifying against it.
+func testChainHead(t *testing.T, e *env) {
+	chs, ok := e.s.(access.ChainHeadStore)
+	if !ok {
+		t.Skip("the store reads no chain's head alone")
+	}
+	for i := range 3 {
+		for _, s := range []privacy.SubjectID{"s-1", "s-2", ""} {
+			ev := privacy.Event{Time: t0.Add(time.Duration(i) * time.Hour), Principal: "cm-1", Role: privacy.RoleCaseManager,
+				Subject: s, Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1.0.0"}
+			if _, err := e.s.AppendEvents(e.ctx, ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	check := func(when string) {
+		t.Helper()
+		heads, err := access.ChainOf(e.ctx, headsOnly{e.s}, "s-1")
+		if err != nil {
+			t.Fatalf("%s: every head: %v", when, err)
+		}
+		for _, s := range []privacy.SubjectID{"s-1", "s-2", "", "s-9"} {
+			h, a, err := chs.ChainHead(e.ctx, s)
+			if err != nil {
+				t.Fatalf("%s: ChainHead(%q): %v", when, s, err)
+			}
+			all, err := access.ChainOf(e.ctx, headsOnly{e.s}, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want privacy.Anchor
+			if all.Anchor != nil {
+				want = *all.Anchor
+			}
+			if all.Anchor != nil && a.Seq == all.Head.Seq && h.Seq == 0 {
+				h = all.Head // every event pruned: the head is the anchor's
+			}
+			if h != all.Head || a != want {
+				t.Errorf("%s: ChainHead(%q) = %v, %+v; every head and anchor say %v, %+v", when, s, h, a, all.Head, want)
+			}
+		}
+		c, err := e.g.SubjectChain(e.ctx, "s-1")
+		if err != nil || c.Head != heads.Head {
+			t.Fatalf("%s: SubjectChain = %+v, %v; want the head %v", when, c, err, heads.Head)
+		}
+		if _, err := access.VerifySubject(e.g.SubjectEvents(e.ctx, "s-1", 0), c, nil, access.Checkpoint{}); err != nil {
+			t.Errorf("%s: the subject's events against SubjectChain: %v", when, err)
+		}
+	}
+	check("before pruning")
+	p, ok := e.s.(auditPruner)
+	if !ok {
+		return
+	}
+	sweep := privacy.Event{Time: t0.Add(24 * time.Hour), Principal: "sweeper", Role: privacy.RoleAdministrator,
+		Action: privacy.EventDelete, Outcome: privacy.OutcomeAllowed, Rule: privacy.N9, Policy: "1.0.0"}
+	if _, err := p.PruneAudit(e.ctx, t0.Add(90*time.Minute), sweep); err != nil {
+		t.Fatal(err)
+	}
+	check("after pruning")
+}
+
+// headsOnly hides a store's ChainHead, so that access.ChainOf reads every
+// head and anchor.
+type headsOnly struct{ access.Store }
+
+func (h headsOnly) AuditHeads(ctx context.Context) (access.Heads, error) {
+	return h.Store.(access.HeadsStore).AuditHeads(ctx)
+}
+
+func (h headsOnly) AuditAnchors(ctx context.Context) (map[privacy.SubjectID]privacy.Anchor, error) {
+	if a, ok := h.Store.(access.AnchoredStore); ok {
+		return a.AuditAnchors(ctx)
+	}
+	return nil, nil
+}
+
+func (h headsOnly) AuditKey() []byte {
+	if k, ok := h.Store.(access.KeyedStore); ok {
+		return k.AuditKey()
+	}
+	return nil
 }

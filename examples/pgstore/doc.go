@@ -60,6 +60,7 @@
 //	GRANT SELECT, INSERT, UPDATE, DELETE ON "dossierwacht_medical".records TO "physician";
 //	GRANT SELECT (subject_id, case_id, records, lifted) ON "dossierwacht".holds TO "physician";
 //	GRANT EXECUTE ON FUNCTION "dossierwacht".lock_subject(text) TO "physician";
+//	GRANT EXECUTE ON FUNCTION "dossierwacht".case_of_subject(text, text) TO "app", "physician";
 //	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".consent_grants TO "physician";
 //	GRANT SELECT, INSERT ON "dossierwacht".disclosures TO "physician";
 //

@@ -97,6 +97,9 @@ func Grants(schema, app, medical string) ([]string, error) {
 		`GRANT SELECT, INSERT, UPDATE, DELETE ON {medical}.records TO {medrole}`,
 		`GRANT SELECT (subject_id, case_id, records, lifted) ON {schema}.holds TO {medrole}`,
 		`GRANT EXECUTE ON FUNCTION {schema}.lock_subject(text) TO {medrole}`,
+		// Issue 14 §2: whether a case is the subject's, asked by both
+		// roles' reads of a case's records by subject (migration 0063).
+		`GRANT EXECUTE ON FUNCTION {schema}.case_of_subject(text, text) TO {app}, {medrole}`,
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.consent_grants TO {medrole}`,
 		`GRANT SELECT, INSERT ON {schema}.disclosures TO {medrole}`,
 	} {

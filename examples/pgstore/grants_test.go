@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"testing"
 	"time"
 
@@ -178,6 +179,27 @@ func TestGrants(t *testing.T) {
 			if !errors.Is(err, privacy.ErrNotFound) {
 				t.Errorf("CaseMedicalRecords(missing case) = %v, want ErrNotFound", err)
 			}
+		}
+	})
+	t.Run("O6_medical_role_reads_a_case_medical_file_by_subject", func(t *testing.T) {
+		// Issue 14 §2: the read by subject and case works for the
+		// physicians' role, which asks whether the case is the subject's
+		// through case_of_subject (migration 0063), never reading cases.
+		want, err := collectRecords(medStore.CaseMedicalRecords(ctx, "c-1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := collectRecords(medStore.SubjectCaseMedicalRecords(ctx, "s-1", "c-1"))
+		if err != nil || len(got) != len(want) || len(got) == 0 {
+			t.Fatalf("SubjectCaseMedicalRecords as the physician = %d records, %v; want %d", len(got), err, len(want))
+		}
+		for i := range got {
+			if got[i].ID != want[i].ID {
+				t.Errorf("record %d = %s, want %s", i, got[i].ID, want[i].ID)
+			}
+		}
+		if got, err := collectRecords(medStore.SubjectCaseMedicalRecords(ctx, "s-2", "c-1")); len(got) != 0 || !errors.Is(err, privacy.ErrNotFound) {
+			t.Errorf("SubjectCaseMedicalRecords of another subject as the physician = %d records, %v; want ErrNotFound", len(got), err)
 		}
 	})
 	t.Run("O6_medical_role_never_reads_the_case_file", func(t *testing.T) {
@@ -413,4 +435,15 @@ func TestGrants(t *testing.T) {
 			t.Errorf("roles hold %d other privileges on audit_events (%v)", n, err)
 		}
 	})
+}
+
+func collectRecords(seq iter.Seq2[privacy.Record, error]) ([]privacy.Record, error) {
+	var out []privacy.Record
+	for r, err := range seq {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }

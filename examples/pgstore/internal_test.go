@@ -196,6 +196,12 @@ func TestIndexes(t *testing.T) {
 		{"CaseRecordsNextPage", s.q.ordinary.after, "records_case", []any{"c-1-1", last, "r-1", 10}},
 		{"CaseMedicalRecords", s.q.medical.first, "records_case", []any{"c-1-1", 10}},
 		{"CaseMedicalRecordsNextPage", s.q.medical.after, "records_case", []any{"c-1-1", last, "r-1", 10}},
+		// Issue 14 §2: a case's records by subject and case, on the index
+		// of migration 0063.
+		{"CaseRecordsBySubject", s.q.ordinary.subjectFirst, "records_subject_case", []any{"s-1", "c-1-1", 10}},
+		{"CaseRecordsBySubjectNextPage", s.q.ordinary.subjectAfter, "records_subject_case", []any{"s-1", "c-1-1", last, "r-1", 10}},
+		{"CaseMedicalRecordsBySubject", s.q.medical.subjectFirst, "records_subject_case", []any{"s-1", "c-1-1", 10}},
+		{"CaseMedicalRecordsBySubjectNextPage", s.q.medical.subjectAfter, "records_subject_case", []any{"s-1", "c-1-1", last, "r-1", 10}},
 		{"RecordByID", s.q.ordinary.get, "records_pkey", []any{"r-1-1-1"}},
 		{"DeleteSubjectMedical", s.q.deleteSubject[0], "records_case", []any{"s-1"}},
 		{"DeleteSubjectRecords", s.q.deleteSubject[1], "cases_subject", []any{"s-1"}},

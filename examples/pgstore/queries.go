@@ -17,12 +17,14 @@ type queries struct {
 	deleteSubject, forgetSubject                                                        []string
 
 	createCase, caseByID, updateCase, caseExists, caseSubject, lockCase, lockCases, caseDatedAfter string
+	subjectCaseExists                                                                              string
 	subjectCases, lockSubjectCases                                                                 string
 	deleteCase                                                                                     []string
 
 	ordinary, medical fileQueries
 
 	lastEvent, insertEvents, appendEvents, events, subjectEvents                            string
+	chainHead, chainAnchor                                                                  string
 	auditHeads, auditAnchors, pruneCuts, upsertAnchor, pruneEvents, chainEvents, pruneChain string
 
 	ret retentionQueries // retention.go
@@ -39,6 +41,7 @@ type queries struct {
 type fileQueries struct {
 	what                                      string // "record" or "medical record", for error ops
 	insert, get, update, caseOf, first, after string
+	subjectFirst, subjectAfter                string // issue 14 §2: by subject and case
 	// owner finds a record's case and subject; lockSubject locks the
 	// subject's row with the rights of the file's role; delete deletes a
 	// record only if it is still of the case and subject owner found (rule
@@ -59,6 +62,7 @@ func newFileQueries(r *strings.Replacer, what, table, lockSubject string) fileQu
 		insert: r.Replace(`INSERT INTO ` + table + ` (` + recordColumns + `) SELECT * FROM unnest($1::text[], $2::text[], $3::text[],
 	$4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::bytea[])`),
 		get: f.Get, update: f.Update, caseOf: f.CaseOf, first: f.First, after: f.After, owner: f.Owner,
+		subjectFirst: f.SubjectFirst, subjectAfter: f.SubjectAfter,
 		lockSubject: r.Replace(lockSubject), delete: f.Delete,
 	}
 }
@@ -92,7 +96,11 @@ func newQueries(r *strings.Replacer) queries {
 		updateCase:  sqlcore.SQLUpdateCase,
 		caseExists:  sqlcore.SQLCaseExists,
 		caseSubject: sqlcore.SQLCaseSubject,
-		lockCase:    sqlcore.SQLCaseExists + ` FOR UPDATE`,
+		// Issue 14 §2: is the case the subject's? Through migration
+		// 0063's function, so that the physicians' role, which reads no
+		// more of a case than its ID, asks it too.
+		subjectCaseExists: `SELECT 1 WHERE {schema}.case_of_subject($1, $2)`,
+		lockCase:          sqlcore.SQLCaseExists + ` FOR UPDATE`,
 		// Rule R4: the cases of an addition, locked FOR SHARE and read
 		// open or closed, by migration 0008's function for either role.
 		lockCases: `SELECT case_id, open FROM {schema}.lock_cases($1::text[])`,
@@ -107,6 +115,10 @@ func newQueries(r *strings.Replacer) queries {
 		// for roles that do not read the trail; it locks the chain until
 		// the transaction ends, in the same round trip.
 		lastEvent: `SELECT seq, hash FROM {schema}.chain_head_locked($1)`,
+		// A chain's head and anchor for a read (access.ChainHeadStore):
+		// no lock, for the role that reads the trail.
+		chainHead:   sqlcore.SQLLastEvent,
+		chainAnchor: sqlcore.SQLChainAnchor,
 		// One statement for a whole batch: the columns come as arrays.
 		insertEvents: `INSERT INTO {schema}.audit_events (` + eventColumns + `) SELECT * FROM unnest($1::bigint[],
 	$2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
@@ -126,9 +138,9 @@ func newQueries(r *strings.Replacer) queries {
 		subjectEvents: sqlcore.SQLSubjectEvents,
 	}
 	for _, p := range []*string{&q.version, &q.insertMigration, &q.createSubject, &q.subject, &q.subjectForUpdate, &q.updateSubject,
-		&q.subjectExists, &q.lockSubject, &q.createCase, &q.caseByID, &q.updateCase, &q.caseExists, &q.caseSubject, &q.lockCase,
+		&q.subjectExists, &q.lockSubject, &q.createCase, &q.caseByID, &q.updateCase, &q.caseExists, &q.caseSubject, &q.subjectCaseExists, &q.lockCase,
 		&q.lockCases, &q.caseDatedAfter,
-		&q.lockSubjectCases, &q.subjectCases, &q.lastEvent, &q.insertEvents, &q.appendEvents, &q.events,
+		&q.lockSubjectCases, &q.subjectCases, &q.lastEvent, &q.chainHead, &q.chainAnchor, &q.insertEvents, &q.appendEvents, &q.events,
 		&q.auditHeads, &q.auditAnchors, &q.chainEvents, &q.pruneChain, &q.pruneCuts, &q.upsertAnchor, &q.pruneEvents,
 		&q.subjectEvents} {
 		*p = r.Replace(*p)
@@ -158,7 +170,8 @@ func newQueries(r *strings.Replacer) queries {
 // core is f as package sqlcore takes it.
 func (f fileQueries) core() sqlcore.File {
 	return sqlcore.File{What: f.what, Insert: f.insert, Get: f.get, Update: f.update, CaseOf: f.caseOf,
-		First: f.first, After: f.after, Owner: f.owner, LockSubject: f.lockSubject, Delete: f.delete}
+		First: f.first, After: f.after, SubjectFirst: f.subjectFirst, SubjectAfter: f.subjectAfter,
+		Owner: f.owner, LockSubject: f.lockSubject, Delete: f.delete}
 }
 
 // coreQueries are q as package sqlcore takes them.
@@ -169,13 +182,13 @@ func (q *queries) coreQueries() sqlcore.Queries {
 		LockSubjectCases: q.lockSubjectCases, DeleteSubject: q.deleteSubject, ForgetSubject: q.forgetSubject,
 
 		CreateCase: q.createCase, Case: q.caseByID, UpdateCase: q.updateCase, CaseExists: q.caseExists,
-		CaseSubject: q.caseSubject, LockCase: q.lockCase, LockCases: q.lockCases, CaseDatedAfter: q.caseDatedAfter,
+		CaseSubject: q.caseSubject, SubjectCaseExists: q.subjectCaseExists, LockCase: q.lockCase, LockCases: q.lockCases, CaseDatedAfter: q.caseDatedAfter,
 		SubjectCases: q.subjectCases, DeleteCase: q.deleteCase,
 
 		Ordinary: q.ordinary.core(), Medical: q.medical.core(),
 
 		LastEvent: q.lastEvent, Events: q.events, SubjectEvents: q.subjectEvents,
-		AuditHeads: q.auditHeads, AuditAnchors: q.auditAnchors, PruneCuts: q.pruneCuts, UpsertAnchor: q.upsertAnchor,
+		AuditHeads: q.auditHeads, AuditAnchors: q.auditAnchors, ChainHead: q.chainHead, ChainAnchor: q.chainAnchor, PruneCuts: q.pruneCuts, UpsertAnchor: q.upsertAnchor,
 		PruneEvents: q.pruneEvents, ChainEvents: q.chainEvents, PruneChain: q.pruneChain,
 
 		InsertHold: q.ret.insertHold, Hold: q.ret.hold, HoldLifted: q.ret.holdLifted, LiftHold: q.ret.liftHold,

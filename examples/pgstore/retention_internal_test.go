@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,14 +91,18 @@ func TestRetentionIndexes(t *testing.T) {
 		{"EraseLockSubjects", s.q.ret.lockSubjects, []string{"LockRows", " on subjects"}, []any{subjects}},
 		{"EraseCheck", s.q.ret.eraseCheck, []string{"proofs_pkey", "records_pkey"}, []any{records, []bool{false, true}}},
 		{"EraseStandingHolds", s.q.ret.standingHolds, []string{"holds_subject"}, []any{subjects}},
-		{"EraseDelete", s.q.ret.deleteOrdinary, []string{"records_pkey", "proofs_pkey"},
+		// A deletion names the record, its case and its subject: since
+		// migration 0063 the planner may find the one row on
+		// records_subject_case (subject_id, case_id, …, id) as well as on
+		// the primary key; either is a lookup of one row.
+		{"EraseDelete", s.q.ret.deleteOrdinary, []string{"records_pkey|records_subject_case", "proofs_pkey"},
 			[]any{records, []string{"c-01-0", "c-02-0"}, subjects, []time.Time{t0, t0}}},
-		{"EraseDeleteMedical", s.q.ret.deleteMedical, []string{"records_pkey", "proofs_pkey"},
+		{"EraseDeleteMedical", s.q.ret.deleteMedical, []string{"records_pkey|records_subject_case", "proofs_pkey"},
 			[]any{records, []string{"c-01-0", "c-02-0"}, subjects, []time.Time{t0, t0}}},
 		{"DeleteSubjectHeld", s.q.ret.subjectHeld, []string{"holds_subject"}, []any{"s-01"}},
 		{"DeleteCaseHasHeldRecord", s.q.ret.caseHasRecord, []string{"records_pkey"}, []any{"c-01-0", records}},
 		{"DeleteRecordOwner", s.q.ordinary.owner, []string{"records_pkey"}, []any{"r-01-0-1"}},
-		{"DeleteRecordGuarded", s.q.medical.delete, []string{"records_pkey"}, []any{"r-01-0-1", "c-01-0", "s-01"}},
+		{"DeleteRecordGuarded", s.q.medical.delete, []string{"records_pkey|records_subject_case"}, []any{"r-01-0-1", "c-01-0", "s-01"}},
 		{"Proofs", s.q.ret.proofs, []string{"proofs_subject"}, []any{"s-01"}},
 		{"Proof", s.q.ret.proof, []string{"proofs_pkey"}, []any{"r-01-0-1"}},
 	} {
@@ -106,7 +111,8 @@ func TestRetentionIndexes(t *testing.T) {
 			bad := !strings.Contains(text, "Index") || strings.Contains(text, "Sort") || strings.Contains(text, "Seq Scan") ||
 				strings.Contains(text, "hashed SubPlan") // a probe per subject, not every match per page
 			for _, w := range tc.want {
-				bad = bad || !strings.Contains(text, w)
+				// w is one index, or alternatives a|b.
+				bad = bad || !slices.ContainsFunc(strings.Split(w, "|"), func(alt string) bool { return strings.Contains(text, alt) })
 			}
 			if bad {
 				t.Errorf("plan of %s:\n%s\nwant index scans on %v and no sort", tc.name, text, tc.want)

@@ -158,6 +158,11 @@ func TestIndexes(t *testing.T) {
 		{"CaseRecordsNextPage", ordinaryFile.after, "USING INDEX records_case (case_id=? AND (created,id)>(?,?))", []any{"c-1", 1, "r-1", 10}},
 		{"CaseMedicalRecords", medicalFile.first, "USING INDEX medical_records_case (case_id=?)", []any{"c-1", 10}},
 		{"CaseMedicalRecordsNextPage", medicalFile.after, "USING INDEX medical_records_case (case_id=? AND (created,id)>(?,?))", []any{"c-1", 1, "r-1", 10}},
+		// Issue 14 §2: a case's records by subject and case (migration 0063).
+		{"CaseRecordsBySubject", ordinaryFile.subjectFirst, "USING INDEX records_subject_case (subject_id=? AND case_id=?)", []any{"s-1", "c-1", 10}},
+		{"CaseRecordsBySubjectNextPage", ordinaryFile.subjectAfter, "USING INDEX records_subject_case (subject_id=? AND case_id=? AND (created,id)>(?,?))", []any{"s-1", "c-1", 1, "r-1", 10}},
+		{"CaseMedicalRecordsBySubject", medicalFile.subjectFirst, "USING INDEX medical_records_subject_case (subject_id=? AND case_id=?)", []any{"s-1", "c-1", 10}},
+		{"CaseMedicalRecordsBySubjectNextPage", medicalFile.subjectAfter, "USING INDEX medical_records_subject_case (subject_id=? AND case_id=? AND (created,id)>(?,?))", []any{"s-1", "c-1", 1, "r-1", 10}},
 		{"RecordByID", ordinaryFile.get, "USING INDEX sqlite_autoindex_records_1 (id=?)", []any{"r-1"}},
 		{"DeleteSubjectMedical", deleteSubject[0], "medical_records USING COVERING INDEX medical_records_case (case_id=?)", []any{"s-1"}},
 		{"DeleteSubjectRecords", deleteSubject[1], "cases USING COVERING INDEX cases_subject (subject_id=?)", []any{"s-1"}},

@@ -122,6 +122,7 @@ func render(qs []string) []string {
 // from the table's name.
 type file struct {
 	what, insert, get, update, caseOf, owner, first, after, delete string
+	subjectFirst, subjectAfter                                     string // issue 14 §2: by subject and case
 }
 
 func newFile(what, table string) file {
@@ -130,13 +131,15 @@ func newFile(what, table string) file {
 		what:   what,
 		insert: `INSERT INTO ` + inFile(table) + ` (` + sqlcore.RecordColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		get:    f.Get, update: f.Update, caseOf: f.CaseOf, owner: f.Owner, first: f.First, after: f.After, delete: f.Delete,
+		subjectFirst: f.SubjectFirst, subjectAfter: f.SubjectAfter,
 	}
 }
 
 // core is f as the core takes it.
 func (f file) core() sqlcore.File {
 	return sqlcore.File{What: f.what, Insert: f.insert, Get: f.get, Update: f.update, CaseOf: f.caseOf,
-		First: f.first, After: f.after, Owner: f.owner, LockSubject: qSubjectExists, Delete: f.delete}
+		First: f.first, After: f.after, SubjectFirst: f.subjectFirst, SubjectAfter: f.subjectAfter,
+		Owner: f.owner, LockSubject: qSubjectExists, Delete: f.delete}
 }
 
 // entryQueries are the statements that list and check the records of one
@@ -174,9 +177,9 @@ var (
 		Case:        qCase,
 		UpdateCase:  inFile(sqlcore.SQLUpdateCase),
 		CaseExists:  qCaseExists,
-		CaseSubject: inFile(sqlcore.SQLCaseSubject),
-		LockCase:    qCaseExists,
-		LockCases:   `SELECT id, closed IS NULL FROM cases WHERE id IN (SELECT value FROM json_each(?))`,
+		CaseSubject: inFile(sqlcore.SQLCaseSubject), SubjectCaseExists: inFile(sqlcore.SQLSubjectCaseExists),
+		LockCase:  qCaseExists,
+		LockCases: `SELECT id, closed IS NULL FROM cases WHERE id IN (SELECT value FROM json_each(?))`,
 		// Does a record of the case, in either file, date from after a
 		// closing: was it created or changed later?
 		CaseDatedAfter: `SELECT coalesce(max(t) > ?2, 0) FROM (
@@ -190,6 +193,8 @@ var (
 		Medical:  medicalFile.core(),
 
 		LastEvent:     qLastEvent,
+		ChainHead:     qLastEvent,
+		ChainAnchor:   inFile(sqlcore.SQLChainAnchor),
 		Events:        qEvents,
 		SubjectEvents: qSubjectEvents,
 		AuditHeads:    qAuditHeads,

@@ -147,6 +147,15 @@ func (s *Sources) SubjectEvents(ctx context.Context, subject privacy.SubjectID) 
 	}
 }
 
+// SubjectChain tells the head of the subject's chain, as export.FromAudit
+// of the store does (rule G7); none for a quiet subject.
+func (s *Sources) SubjectChain(ctx context.Context, subject privacy.SubjectID) (*export.ChainHead, error) {
+	if s.Quiet[subject] {
+		return nil, nil
+	}
+	return export.FromAudit(s.Store).(export.ChainSource).SubjectChain(ctx, subject)
+}
+
 func (s *Sources) RecordRetention(_ context.Context, _ privacy.Subject, _ privacy.Case, r privacy.Record, _ time.Time) (export.Retention, error) {
 	if ret, ok := s.Retention[r.ID]; ok {
 		return ret, nil

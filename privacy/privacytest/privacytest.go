@@ -83,6 +83,7 @@ var cases = []struct {
 	{"RecordRoundTrip", testRecordRoundTrip},
 	{"RecordErrors", testRecordErrors},
 	{"CaseRecordsOrder", testCaseRecordsOrder},
+	{"SubjectCaseRecordsSameAsByCase", testSubjectCaseRecords},
 	{"CopySemantics", testCopySemantics},
 	{"UpdateRecord", testUpdateRecord},
 	{"O5_SpecialCategoryStoresNothing", testSpecialCategory},
@@ -753,4 +754,84 @@ func testConcurrent(t *testing.T, e *env) {
 			t.Errorf("case c-%d holds %d records (%v), want %d", w, len(got), err, perWorker-perWorker/5)
 		}
 	}
+}
+
+// testSubjectCaseRecords: a case's records read by subject and case
+// (issue 14 §2: the hot query filters by the subject, through the store's
+// privacy.SubjectRecordStore when it has one) are exactly those read by
+// case alone, in the same order, over more than one page, in both files;
+// a case of another subject, or none, is not found, an empty case of the
+// subject yields nothing, a malformed subject is refused.
+func testSubjectCaseRecords(t *testing.T, e *env) {
+	e.subject(t, "s-1")
+	e.subject(t, "s-2")
+	e.openCase(t, "c-1", "s-1", t0)
+	e.openCase(t, "c-2", "s-1", t0)
+	e.openCase(t, "c-3", "s-2", t0)
+	e.openCase(t, "c-empty", "s-1", t0)
+	var many []privacy.Record
+	for i := range 300 {
+		many = append(many, note(privacy.RecordID(fmt.Sprintf("r-%03d", i)), "c-1", t0.Add(time.Duration(i%7)*time.Second)))
+	}
+	e.add(t, many...)
+	e.add(t, note("r-c2", "c-2", t0), note("r-c3", "c-3", t0))
+	e.add(t, medicalNote("m-1", "c-1", t0.Add(time.Minute)), medicalNote("m-2", "c-1", t0), medicalNote("m-3", "c-3", t0))
+	ss, filtered := e.s.(privacy.SubjectRecordStore)
+	t.Logf("the store filters a case's records by subject: %v", filtered)
+	for _, c := range []struct {
+		subject privacy.SubjectID
+		id      privacy.CaseID
+	}{{"s-1", "c-1"}, {"s-1", "c-2"}, {"s-2", "c-3"}, {"s-1", "c-empty"}} {
+		want, err := collect(t, e.d.CaseRecords(e.ctx, c.id))
+		if err != nil {
+			t.Fatalf("CaseRecords(%s): %v", c.id, err)
+		}
+		got, err := collect(t, e.d.SubjectCaseRecords(e.ctx, c.subject, c.id))
+		if err != nil {
+			t.Fatalf("SubjectCaseRecords(%s, %s): %v", c.subject, c.id, err)
+		}
+		wantSame(t, "SubjectCaseRecords("+string(c.id)+")", want, got)
+		wantMed, err := collect(t, e.d.CaseMedicalRecords(e.ctx, medAct(now), c.id))
+		if err != nil {
+			t.Fatalf("CaseMedicalRecords(%s): %v", c.id, err)
+		}
+		gotMed, err := collect(t, e.d.SubjectCaseMedicalRecords(e.ctx, medAct(now), c.subject, c.id))
+		if err != nil {
+			t.Fatalf("SubjectCaseMedicalRecords(%s, %s): %v", c.subject, c.id, err)
+		}
+		wantSame(t, "SubjectCaseMedicalRecords("+string(c.id)+")", wantMed, gotMed)
+		if filtered {
+			// The store's own path, not only the case file's.
+			if got, err := collect(t, ss.SubjectCaseRecords(e.ctx, c.subject, c.id)); err != nil {
+				t.Errorf("store SubjectCaseRecords(%s): %v", c.id, err)
+			} else {
+				wantSame(t, "store SubjectCaseRecords("+string(c.id)+")", want, got)
+			}
+			if got, err := collect(t, ss.SubjectCaseMedicalRecords(e.ctx, c.subject, c.id)); err != nil {
+				t.Errorf("store SubjectCaseMedicalRecords(%s): %v", c.id, err)
+			} else {
+				wantSame(t, "store SubjectCaseMedicalRecords("+string(c.id)+")", wantMed, got)
+			}
+		}
+	}
+	if n, err := collect(t, e.d.SubjectCaseRecords(e.ctx, "s-1", "c-1")); err != nil || len(n) != 300 {
+		t.Errorf("SubjectCaseRecords(c-1) gave %d records, %v; want 300", len(n), err)
+	}
+	for _, c := range []struct {
+		subject privacy.SubjectID
+		id      privacy.CaseID
+	}{{"s-2", "c-1"}, {"s-1", "c-3"}, {"s-2", "c-empty"}, {"s-1", "c-9"}, {"s-9", "c-1"}} {
+		rs, err := collect(t, e.d.SubjectCaseRecords(e.ctx, c.subject, c.id))
+		if len(rs) != 0 {
+			t.Errorf("SubjectCaseRecords(%s, %s) yields %d records of another subject's case", c.subject, c.id, len(rs))
+		}
+		wantKind(t, "SubjectCaseRecords("+string(c.subject)+", "+string(c.id)+")", err, privacy.ErrNotFound)
+		rs, err = collect(t, e.d.SubjectCaseMedicalRecords(e.ctx, medAct(now), c.subject, c.id))
+		if len(rs) != 0 {
+			t.Errorf("SubjectCaseMedicalRecords(%s, %s) yields %d records of another subject's case", c.subject, c.id, len(rs))
+		}
+		wantKind(t, "SubjectCaseMedicalRecords("+string(c.subject)+", "+string(c.id)+")", err, privacy.ErrNotFound)
+	}
+	_, err := collect(t, e.d.SubjectCaseRecords(e.ctx, "s 1", "c-1"))
+	wantKind(t, "SubjectCaseRecords(malformed subject)", err, privacy.ErrInvalid)
 }

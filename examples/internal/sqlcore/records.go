@@ -375,17 +375,39 @@ const recordsPage = 256
 // memory and no connection is held while the caller works.
 func (s Store) CaseRecords(ctx context.Context, f *File, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
 	op := s.op("case " + f.What + "s")
+	return s.caseRecords(ctx, op, f.First, f.After, s.Q.CaseExists, nil, id)
+}
+
+// SubjectCaseRecords implements privacy.SubjectRecordStore, with the
+// medical file too: the records of [Store.CaseRecords], read by subject
+// and case (WHERE subject_id = $1 AND case_id = $2, on the index of
+// migration 0063), so that a schema distributed by subject answers it
+// from the subject's shard (issue 14 §2). A case that is not the
+// subject's is not found.
+func (s Store) SubjectCaseRecords(ctx context.Context, f *File, subject privacy.SubjectID, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	op := s.op("case " + f.What + "s")
+	if err := sqladapter.CheckID(op, "subject", string(subject)); err != nil {
+		return func(yield func(privacy.Record, error) bool) { yield(privacy.Record{}, err) }
+	}
+	return s.caseRecords(ctx, op, f.SubjectFirst, f.SubjectAfter, s.Q.SubjectCaseExists, []any{string(subject)}, id)
+}
+
+// caseRecords pages through a case's records: first (the leading args,
+// case, limit) and after (the leading args, case, created, id, limit);
+// exists (the leading args, case) tells an empty case from a missing one.
+func (s Store) caseRecords(ctx context.Context, op, first, after, exists string, lead []any, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	args := func(more ...any) []any { return append(slices.Clone(lead), more...) }
 	return func(yield func(privacy.Record, error) bool) {
 		if err := sqladapter.CheckID(op, "id", string(id)); err != nil {
 			yield(privacy.Record{}, err)
 			return
 		}
 		db := s.D.Reader(ctx, true)
-		rows, err := db.Query(ctx, f.First, string(id), recordsPage)
+		rows, err := db.Query(ctx, first, args(string(id), recordsPage)...)
 		page, err := collect(rows, err, scanRecord, s.D)
 		if err == nil && len(page) == 0 {
-			// No records: does the case exist?
-			err = db.QueryRow(ctx, s.Q.CaseExists, string(id)).Scan(new(int))
+			// No records: does the case exist (of the subject)?
+			err = db.QueryRow(ctx, exists, args(string(id))...).Scan(new(int))
 		}
 		for err == nil && len(page) > 0 {
 			for _, r := range page {
@@ -397,7 +419,7 @@ func (s Store) CaseRecords(ctx context.Context, f *File, id privacy.CaseID) iter
 				return
 			}
 			last := page[len(page)-1]
-			rows, err = db.Query(ctx, f.After, string(id), s.D.Time(last.Created), string(last.ID), recordsPage)
+			rows, err = db.Query(ctx, after, args(string(id), s.D.Time(last.Created), string(last.ID), recordsPage)...)
 			page, err = collect(rows, err, scanRecord, s.D)
 		}
 		if err != nil {

@@ -26,6 +26,8 @@ const (
 	WHERE id = $10 AND subject_id = $11`
 	SQLCaseExists  = `SELECT 1 FROM {schema}.cases WHERE id = $1`
 	SQLCaseSubject = `SELECT subject_id FROM {schema}.cases WHERE id = $1`
+	// SQLSubjectCaseExists (subject, case: 1): is the case the subject's?
+	SQLSubjectCaseExists = `SELECT 1 FROM {schema}.cases WHERE subject_id = $1 AND id = $2`
 
 	SQLLastEvent = `SELECT x.seq, x.hash FROM (SELECT e.seq, e.hash FROM {schema}.audit_events e WHERE e.subject = $1
 		ORDER BY e.seq DESC LIMIT 1) x
@@ -37,6 +39,7 @@ const (
 	SQLAuditHeads = `SELECT e.subject, e.seq, e.hash FROM {schema}.audit_events e
 		WHERE e.seq = (SELECT max(m.seq) FROM {schema}.audit_events m WHERE m.subject = e.subject)`
 	SQLAuditAnchors = `SELECT subject, seq, hash, mac FROM {schema}.audit_anchors`
+	SQLChainAnchor  = `SELECT seq, hash, mac FROM {schema}.audit_anchors WHERE subject = $1`
 	// SQLPruneCuts: the last event of each chain's leading run of events
 	// dated before $1, which stops at the chain's first event that is not
 	// (rule N9): an event dated in the past after recent ones never takes
@@ -126,6 +129,12 @@ func SQLFile(what, table string) File {
 		First:  `SELECT ` + RecordColumns + ` FROM ` + table + ` WHERE case_id = $1 ORDER BY created, id LIMIT $2`,
 		After: `SELECT ` + RecordColumns + ` FROM ` + table + ` WHERE case_id = $1 AND (created, id) > ($2, $3)
 	ORDER BY created, id LIMIT $4`,
+		// Issue 14 §2: a case's records read by subject and case, on the
+		// index of migration 0063 (subject_id, case_id, created, id).
+		SubjectFirst: `SELECT ` + RecordColumns + ` FROM ` + table + ` WHERE subject_id = $1 AND case_id = $2
+	ORDER BY created, id LIMIT $3`,
+		SubjectAfter: `SELECT ` + RecordColumns + ` FROM ` + table + ` WHERE subject_id = $1 AND case_id = $2
+	AND (created, id) > ($3, $4) ORDER BY created, id LIMIT $5`,
 		Owner:  `SELECT case_id, subject_id FROM ` + table + ` WHERE id = $1`,
 		Delete: `DELETE FROM ` + table + ` WHERE id = $1 AND case_id = $2 AND subject_id = $3`,
 	}
@@ -134,7 +143,8 @@ func SQLFile(what, table string) File {
 // Render returns f with render applied to each of its statements: a
 // dialect's names and parameters put into the statements of [SQLFile].
 func (f File) Render(render func(string) string) File {
-	for _, p := range []*string{&f.Insert, &f.Get, &f.Update, &f.CaseOf, &f.First, &f.After, &f.Owner, &f.LockSubject, &f.Delete} {
+	for _, p := range []*string{&f.Insert, &f.Get, &f.Update, &f.CaseOf, &f.First, &f.After, &f.SubjectFirst, &f.SubjectAfter,
+		&f.Owner, &f.LockSubject, &f.Delete} {
 		*p = render(*p)
 	}
 	return f

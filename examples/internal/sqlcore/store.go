@@ -58,6 +58,9 @@ type Queries struct {
 	// CaseSubject (id: subject_id); LockCase (id: 1) locks the case's row,
 	// which an addition of records locks shared (rule R4).
 	CreateCase, Case, UpdateCase, CaseExists, CaseSubject, LockCase string
+	// SubjectCaseExists (subject, case: 1) finds a case of the subject,
+	// with the rights of either role (issue 14 §2).
+	SubjectCaseExists string
 	// LockCases (the IDs of cases: id, open) reads the cases of an
 	// addition open or closed, locked shared (rule R4).
 	LockCases string
@@ -82,6 +85,10 @@ type Queries struct {
 	// SubjectEvents (subject, from, limit) pages a subject's chain in
 	// EventColumns.
 	LastEvent, Events, SubjectEvents, AuditHeads, AuditAnchors string
+	// ChainHead (subject: seq, hash) is LastEvent without a lock, for a
+	// read (the head an export hands over); ChainAnchor (subject: seq,
+	// hash, mac) the chain's anchor, if pruned (access.ChainHeadStore).
+	ChainHead, ChainAnchor string
 	// PruneCuts (before: subject, seq, hash) is the last event of each
 	// chain's leading run of events dated before (N9: never one after the
 	// chain's first event that is not); UpsertAnchor (subject, seq, hash, mac) keeps a
@@ -175,6 +182,10 @@ type File struct {
 	// case); CaseOf (id: case_id); First (case, limit) and After (case,
 	// created, id, limit) page through a case's records in RecordColumns.
 	Insert, Get, Update, CaseOf, First, After string
+	// SubjectFirst (subject, case, limit) and SubjectAfter (subject, case,
+	// created, id, limit) page through them by subject and case (issue
+	// 14 §2).
+	SubjectFirst, SubjectAfter string
 	// Owner (id: case_id, subject_id) finds a record's case and subject;
 	// LockSubject (subject: 1) locks the subject's row with the rights of
 	// the file's role; Delete (id, case, subject) deletes a record only if
