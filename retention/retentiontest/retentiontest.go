@@ -1403,8 +1403,9 @@ func testConcurrent(t *testing.T, e *env) {
 		if _, err := e.r.PlaceHold(e.ctx, officer, retention.Hold{ID: "h-1", Subject: "s-1", Case: "c-0",
 			Ground: retention.GroundLegalClaim, Reason: "x"}, justDue); err != nil {
 			// A sweep that removes every kind of stored data may have
-			// removed the subject itself before the hold came: then
-			// there is nothing left to hold, and the hold is not found.
+			// removed case c-0 (or the subject) before the hold came:
+			// then there is nothing left to hold, and the hold is not
+			// found.
 			if errors.Is(err, privacy.ErrNotFound) {
 				unplaced = err
 				return
@@ -1415,8 +1416,8 @@ func testConcurrent(t *testing.T, e *env) {
 	wg.Wait()
 	close(errs)
 	if unplaced != nil {
-		if _, err := e.d.Subject(e.ctx, "s-1"); !errors.Is(err, privacy.ErrNotFound) {
-			t.Errorf("PlaceHold = %v, though the subject is still there (%v)", unplaced, err)
+		if _, err := e.d.Case(e.ctx, "c-0"); !errors.Is(err, privacy.ErrNotFound) {
+			t.Errorf("PlaceHold = %v, though case c-0 is still there (%v)", unplaced, err)
 		}
 	}
 	for err := range errs {
