@@ -148,6 +148,49 @@ func chainMoved(err error) bool {
 		pg.Code == codeUniqueViolation && pg.TableName == "audit_events")
 }
 
+// chainAfter is events numbered, linked and hashed under key (rule G7),
+// each after the head of its chain in heads (none: the chain is empty) and
+// the events before it in its chain.
+func chainAfter(key []byte, events []privacy.Event, heads map[privacy.SubjectID]access.Checkpoint) []privacy.Event {
+	out := make([]privacy.Event, len(events))
+	for i, e := range events {
+		h := heads[e.Subject]
+		out[i] = e.ChainKeyed(key, h.Seq+1, h.Hash)
+		heads[e.Subject] = access.Checkpoint{Seq: out[i].Seq, Hash: out[i].Hash}
+	}
+	return out
+}
+
+// scanHeads reads the rows of lastEvents (err the query's error): the
+// head of each chain asked for that has one. A stored hash of the wrong
+// length is an error matching access.ErrDamaged.
+func scanHeads(op string, rows sqlcore.Rows, err error, n int) (map[privacy.SubjectID]access.Checkpoint, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	heads := make(map[privacy.SubjectID]access.Checkpoint, n)
+	for rows.Next() {
+		var chain string
+		var seq *int64
+		var hash []byte
+		if err := rows.Scan(&chain, &seq, &hash); err != nil {
+			return nil, err
+		}
+		if seq == nil {
+			continue // an empty chain
+		}
+		var h access.Checkpoint
+		if len(hash) != len(h.Hash) {
+			return nil, access.Damaged(op, privacy.SubjectID(chain), uint64(*seq))
+		}
+		h.Seq = uint64(*seq)
+		copy(h.Hash[:], hash)
+		heads[privacy.SubjectID(chain)] = h
+	}
+	return heads, rows.Err()
+}
+
 // chainsOf is the chains events go to: their subjects' IDs, sorted, each
 // once.
 func chainsOf(events []privacy.Event) []string {
@@ -174,30 +217,13 @@ func (s *Store) appendLocked(ctx context.Context, op string, events []privacy.Ev
 	chains := chainsOf(events)
 	var start pgx.Batch
 	start.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
-	for _, c := range chains {
-		start.Queue(s.q.lastEvent, c)
-	}
-	heads := make(map[privacy.SubjectID]privacy.Event, len(chains))
+	start.Queue(s.q.lastEvents, chains)
 	br := conn.SendBatch(ctx, &start)
 	_, err = br.Exec()
-	for _, c := range chains {
-		if err != nil {
-			break
-		}
-		var h privacy.Event
-		var seq int64
-		var hash []byte
-		switch err = br.QueryRow().Scan(&seq, &hash); {
-		case errors.Is(err, pgx.ErrNoRows):
-			err = nil
-		case err != nil:
-		case len(hash) != len(h.Hash):
-			err = access.Damaged(op, privacy.SubjectID(c), uint64(seq))
-		default:
-			h.Seq = uint64(seq)
-			copy(h.Hash[:], hash)
-		}
-		heads[privacy.SubjectID(c)] = h
+	var heads map[privacy.SubjectID]access.Checkpoint
+	if err == nil {
+		rows, qerr := br.Query()
+		heads, err = scanHeads(op, rows, qerr, len(chains))
 	}
 	if cerr := br.Close(); err == nil {
 		err = cerr
@@ -205,12 +231,7 @@ func (s *Store) appendLocked(ctx context.Context, op string, events []privacy.Ev
 	if err != nil {
 		return nil, err
 	}
-	out := make([]privacy.Event, len(events))
-	for i, e := range events {
-		h := heads[e.Subject]
-		out[i] = e.ChainKeyed(s.key, h.Seq+1, h.Hash)
-		heads[e.Subject] = out[i]
-	}
+	out := chainAfter(s.key, events, heads)
 	if err := s.faults.Wrote(op, int64(len(out))); err != nil {
 		return nil, err
 	}
@@ -285,11 +306,14 @@ func (s *Store) appendEvents(ctx context.Context, tx pgx.Tx, op string, events [
 func (s *Store) chainEvents(ctx context.Context, tx sqlcore.Conn, op string, events []privacy.Event, done func([]privacy.Event)) error {
 	// The head this transaction leaves is known once it commits: what
 	// the store remembers of these chains is no longer to be trusted.
-	s.heads.forget(chainsOf(events))
-	out, err := s.core().Chained(ctx, tx, op, events)
+	chains := chainsOf(events)
+	s.heads.forget(chains)
+	rows, err := tx.Query(ctx, s.q.lastEvents, chains)
+	heads, err := scanHeads(op, rows, err, len(chains))
 	if err != nil {
 		return err
 	}
+	out := chainAfter(s.key, events, heads)
 	if _, err := tx.Exec(ctx, s.q.appendEvents, appendArgs(out)...); err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ type queries struct {
 
 	ordinary, medical fileQueries
 
-	lastEvent, insertEvents, appendEvents, events, subjectEvents                            string
+	lastEvent, lastEvents, insertEvents, appendEvents, events, subjectEvents                string
 	chainHead, chainAnchor                                                                  string
 	auditHeads, auditAnchors, pruneCuts, upsertAnchor, pruneEvents, chainEvents, pruneChain string
 
@@ -115,6 +115,13 @@ func newQueries(r *strings.Replacer) queries {
 		// for roles that do not read the trail; it locks the chain until
 		// the transaction ends, in the same round trip.
 		lastEvent: `SELECT seq, hash FROM {schema}.chain_head_locked($1)`,
+		// The heads of many chains in one statement, each locked in turn
+		// by chain_head_locked in the order asked (the byte order of the
+		// chains' names: two appends never wait on each other
+		// crosswise); an empty chain has no head (NULL). One round trip
+		// for a sweep's batch of many subjects (issue 14 §2).
+		lastEvents: `SELECT s.chain, h.seq, h.hash FROM (SELECT u.chain, u.ord FROM unnest($1::text[]) WITH ORDINALITY AS u(chain, ord)
+	ORDER BY u.ord) s LEFT JOIN LATERAL {schema}.chain_head_locked(s.chain) h ON true ORDER BY s.ord`,
 		// A chain's head and anchor for a read (access.ChainHeadStore):
 		// no lock, for the role that reads the trail.
 		chainHead:   sqlcore.SQLLastEvent,
@@ -140,7 +147,7 @@ func newQueries(r *strings.Replacer) queries {
 	for _, p := range []*string{&q.version, &q.insertMigration, &q.createSubject, &q.subject, &q.subjectForUpdate, &q.updateSubject,
 		&q.subjectExists, &q.lockSubject, &q.createCase, &q.caseByID, &q.updateCase, &q.caseExists, &q.caseSubject, &q.subjectCaseExists, &q.lockCase,
 		&q.lockCases, &q.caseDatedAfter,
-		&q.lockSubjectCases, &q.subjectCases, &q.lastEvent, &q.chainHead, &q.chainAnchor, &q.insertEvents, &q.appendEvents, &q.events,
+		&q.lockSubjectCases, &q.subjectCases, &q.lastEvent, &q.lastEvents, &q.chainHead, &q.chainAnchor, &q.insertEvents, &q.appendEvents, &q.events,
 		&q.auditHeads, &q.auditAnchors, &q.chainEvents, &q.pruneChain, &q.pruneCuts, &q.upsertAnchor, &q.pruneEvents,
 		&q.subjectEvents} {
 		*p = r.Replace(*p)
