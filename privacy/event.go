@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash"
+	"sync"
 	"time"
 )
 
@@ -131,10 +132,58 @@ func (e Event) ComputeHashKeyed(key []byte) Hash {
 		out = sha256.Sum256(b)
 		return out
 	}
-	h := hmac.New(sha256.New, key)
+	h := macs.get(key)
 	h.Write(b)
 	h.Sum(out[:0])
+	macs.put(key, h)
 	return out
+}
+
+// macs keeps HMAC-SHA256 states of the keys events are chained under, to
+// use again: a new state per event costs two hash blocks and its
+// allocations, and a sweep or an audited view chains thousands of events
+// under the same key (issue 14 §2). A state is reset before it goes back,
+// so it holds nothing of the event it hashed. It keeps states for a few
+// keys only (a store has one): events under other keys get new states.
+var macs = macPools{pools: map[string]*sync.Pool{}}
+
+// maxMACKeys is how many keys macs keeps states for.
+const maxMACKeys = 8
+
+type macPools struct {
+	mu    sync.RWMutex
+	pools map[string]*sync.Pool
+}
+
+func (m *macPools) pool(key []byte) *sync.Pool {
+	m.mu.RLock()
+	p := m.pools[string(key)]
+	m.mu.RUnlock()
+	if p != nil {
+		return p
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if p = m.pools[string(key)]; p == nil && len(m.pools) < maxMACKeys {
+		k := string(key)
+		p = &sync.Pool{New: func() any { return hmac.New(sha256.New, []byte(k)) }}
+		m.pools[k] = p
+	}
+	return p
+}
+
+func (m *macPools) get(key []byte) hash.Hash {
+	if p := m.pool(key); p != nil {
+		return p.Get().(hash.Hash)
+	}
+	return hmac.New(sha256.New, key)
+}
+
+func (m *macPools) put(key []byte, h hash.Hash) {
+	h.Reset()
+	if p := m.pool(key); p != nil {
+		p.Put(h)
+	}
 }
 
 func newHash(key []byte) hash.Hash {

@@ -128,14 +128,17 @@
 //
 // The store keeps no session state: every name is schema-qualified (no
 // search_path), every lock is transaction-scoped (pg_advisory_xact_lock),
-// and [Open] sends statements with pgx.QueryExecModeExec unless the DSN
-// names a default_query_exec_mode, so no server-side prepared statement
-// outlives its transaction. It therefore works on a single server, behind
+// and [Open] sends statements with pgx.QueryExecModeCacheDescribe unless
+// the DSN names a default_query_exec_mode: each statement is parsed with
+// the unnamed prepared statement in the same round trip that runs it (the
+// parameter types a connection learned are kept on the client), so no
+// server-side prepared statement outlives its round trip. It therefore works on a single server, behind
 // PgBouncer or another pooler in transaction mode, and on managed
 // PostgreSQL, where it needs no superuser and no extension. A pool given to
 // [New] keeps its own mode: on a direct connection the default
 // (cache_statement) is fastest; behind a transaction-mode pooler set
-// QueryExecModeExec or QueryExecModeSimpleProtocol.
+// QueryExecModeCacheDescribe (binary parameters), QueryExecModeExec or
+// QueryExecModeSimpleProtocol.
 //
 // [Options].Replica adds a pool on a read replica. Only listing reads whose
 // context is marked with [WithReplica] go there; see WithReplica for which

@@ -21,16 +21,18 @@ var _ privacytest.FaultInjector = (*pgstore.Store)(nil)
 var audit = []privacy.Event{{Time: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), Principal: "p-1", Action: privacy.EventCreate}}
 
 // TestConformance runs the kit on a store opened with Open (statements in
-// pgx.QueryExecModeExec, as behind PgBouncer), and on stores made with New
-// on pools in the simple protocol and with cached prepared statements.
+// pgx.QueryExecModeCacheDescribe, as behind PgBouncer), and on stores made
+// with New on pools in the simple protocol, with text parameters
+// (QueryExecModeExec) and with cached prepared statements.
 func TestConformance(t *testing.T) {
-	t.Run("exec", func(t *testing.T) {
+	t.Run("open", func(t *testing.T) {
 		privacytest.Run(t, func(t *testing.T) privacy.Store { return pgstore.OpenForTest(t, nil) })
 	})
 	for _, m := range []struct {
 		name string
 		mode pgx.QueryExecMode
-	}{{"simple_protocol", pgx.QueryExecModeSimpleProtocol}, {"cache_statement", pgx.QueryExecModeCacheStatement}} {
+	}{{"simple_protocol", pgx.QueryExecModeSimpleProtocol}, {"exec", pgx.QueryExecModeExec},
+		{"cache_statement", pgx.QueryExecModeCacheStatement}} {
 		t.Run(m.name, func(t *testing.T) {
 			pool := pgstore.PoolForTest(t, m.mode)
 			privacytest.Run(t, func(t *testing.T) privacy.Store { return pgstore.NewForTest(t, pool, nil) })
