@@ -92,7 +92,9 @@
 // audited read's events in one round trip, chained after the heads it
 // remembers from its own last appends, and concurrent calls share their
 // statements (group commit); a head that moved on (another process
-// appended) is read again under the chain's lock. No grant changes.
+// appended) is read again under the chain's lock. Migration 0064 checks
+// a batch of more than 64 events (a sweep's) set-wise, with the same
+// refusals. No grant changes.
 // Since migration 0062 the
 // erasing role takes a deleted or erased subject out of the group
 // histories through forget_in_groups (rule N12), and DeleteSubject removes

@@ -145,3 +145,73 @@ func TestAppendChainedRefusesAMovedHeadG7(t *testing.T) {
 		t.Errorf("%d events in the trail, want 1: the refused one appended", n)
 	}
 }
+
+// TestAppendChainedLargeBatchG7 checks append_chained's set-wise path for
+// batches of more than 64 events (a sweep's, migration 0064) as the small
+// path is checked: a batch that follows its chains' heads is appended
+// whole; one whose chain moved on is refused with DWG7S, one with a
+// broken link inside with DWG07 (rule G7), and a refused batch appends
+// nothing.
+func TestAppendChainedLargeBatchG7(t *testing.T) {
+	ctx := context.Background()
+	pool := pgstore.PoolForTest(t, pgx.QueryExecModeCacheDescribe)
+	key := []byte("the test's audit key")
+	s := pgstore.NewForTest(t, pool, &pgstore.Options{AuditKey: key})
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	call := `SELECT ` + pgx.Identifier{pgstore.SchemaOf(s)}.Sanitize() + `.append_chained($1::bigint[], $2::timestamptz[],
+		$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+		$13::text[], $14::text[], $15::text[], $16::text[], $17::bytea[], $18::bytea[])`
+	// A batch of 300 events over 30 chains, interleaved, chained after
+	// heads (from an append before it).
+	first, err := s.AppendEvents(ctx, privacy.Event{Time: now, Principal: "p", Subject: "s-0", Action: privacy.EventRead})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := func() []privacy.Event {
+		heads := map[privacy.SubjectID]privacy.Event{"s-0": first[0]}
+		var out []privacy.Event
+		for i := range 300 {
+			sub := privacy.SubjectID(fmt.Sprintf("s-%d", i%30))
+			h := heads[sub]
+			e := privacy.Event{Time: now.Add(time.Duration(i) * time.Millisecond), Principal: "p", Subject: sub,
+				Action: privacy.EventRead}.ChainKeyed(key, h.Seq+1, h.Hash)
+			heads[sub] = e
+			out = append(out, e)
+		}
+		return out
+	}
+	count := func() int {
+		n := 0
+		for _, err := range s.ChainEvents(ctx) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+		return n
+	}
+	moved := batch()
+	moved[0] = moved[0].ChainKeyed(key, 1, privacy.Hash{}) // s-0 again from its start
+	_, err = pool.Exec(ctx, call, pgstore.AppendArgsForTest(moved...)...)
+	if !pgstore.ChainMovedForTest(err) {
+		t.Errorf("a batch whose chain moved on: %v, want SQLSTATE DWG7S", err)
+	}
+	broken := batch()
+	broken[150].Prev = privacy.Hash{1} // a link inside the batch
+	_, err = pool.Exec(ctx, call, pgstore.AppendArgsForTest(broken...)...)
+	if err == nil || pgstore.ChainMovedForTest(err) || !errors.Is(pgstore.FailForTest(err), privacy.ErrForbidden) {
+		t.Errorf("a batch with a broken link: %v, want SQLSTATE DWG07 (ErrForbidden)", err)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("%d events after two refused batches, want 1", n)
+	}
+	if _, err := pool.Exec(ctx, call, pgstore.AppendArgsForTest(batch()...)...); err != nil {
+		t.Fatalf("a batch that follows its heads: %v", err)
+	}
+	if n := count(); n != 301 {
+		t.Errorf("%d events, want 301", n)
+	}
+	if _, err := access.VerifyChains(s.ChainEvents(ctx), access.VerifyOptions{Key: key}); err != nil {
+		t.Errorf("the chains do not verify: %v", err)
+	}
+}
