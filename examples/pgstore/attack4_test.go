@@ -123,6 +123,7 @@ func TestAttack4(t *testing.T) {
 		const d = 300 * time.Millisecond
 		proxy.delay.Store(int64(d))
 		results := map[string]error{}
+		asked := map[string][]string{}
 		var mu sync.Mutex
 		call := func(ctx context.Context, object string, subjects ...string) {
 			var events []privacy.Event
@@ -131,7 +132,7 @@ func TestAttack4(t *testing.T) {
 			}
 			_, err := slow.AppendEvents(ctx, events...)
 			mu.Lock()
-			results[object] = err
+			results[object], asked[object] = err, subjects
 			mu.Unlock()
 		}
 		wg.Go(func() { call(ctx, "first", "s-1") }) // on its way while the others queue
@@ -165,6 +166,13 @@ func TestAttack4(t *testing.T) {
 					t.Errorf("call %q failed (%v), yet its event %s is stored %d times", object, err, key, n)
 				case n != 1:
 					t.Errorf("call %q succeeded, its event %s stored %d times, want once", object, key, n)
+				}
+			}
+		}
+		for object, err := range results {
+			for _, s := range asked[object] {
+				if err == nil && stored[object+"@"+s] == 0 {
+					t.Errorf("call %q succeeded, its event for %s is not stored", object, s)
 				}
 			}
 		}
