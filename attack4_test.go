@@ -1,0 +1,63 @@
+package dossierwacht_test
+
+// A fourth attack review through the public API, of issue 14's append
+// path, the subject export's chain head, records read by subject and
+// forgetting. Each subtest of TestAttack4 reproduced one break and failed
+// on the code it was written against; its name names the rule. (The
+// PostgreSQL append path's subtest is TestAttack4 in examples/pgstore.)
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/privacy"
+)
+
+func TestAttack4(t *testing.T) {
+	// Rule G7 (R11, G1): an auditor who holds the chain's key checks
+	// with it, whatever the export says of its links. An export that
+	// claims unkeyed links, its events edited and rehashed without the
+	// key, must not pass VerifySubject given the key.
+	t.Run("KeyedChainPassedOffAsUnkeyedG7", func(t *testing.T) {
+		key := []byte("the store's audit key, not in the database")
+		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		var events []privacy.Event
+		var prev privacy.Hash
+		for i := range 3 {
+			e := privacy.Event{Time: now.Add(time.Duration(i) * time.Minute), Principal: "cm-1", Role: privacy.RoleCaseManager,
+				Subject: "s-1", Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1"}
+			e = e.ChainKeyed(key, uint64(i+1), prev)
+			prev = e.Hash
+			events = append(events, e)
+		}
+		seq := func(es []privacy.Event) func(func(privacy.Event, error) bool) {
+			return func(yield func(privacy.Event, error) bool) {
+				for _, e := range es {
+					if !yield(e, nil) {
+						return
+					}
+				}
+			}
+		}
+		genuine := access.SubjectChain{Subject: "s-1", Head: access.Checkpoint{Seq: 3, Hash: prev}, Keyed: true}
+		if _, err := access.VerifySubject(seq(events), genuine, key, access.Checkpoint{}); err != nil {
+			t.Fatalf("the genuine chain: %v", err)
+		}
+		// The forger edits who read, and rehashes without the key.
+		forged := make([]privacy.Event, len(events))
+		prev = privacy.Hash{}
+		for i, e := range events {
+			if i == 1 {
+				e.Principal = "nobody"
+			}
+			forged[i] = e.Chain(e.Seq, prev)
+			prev = forged[i].Hash
+		}
+		c := access.SubjectChain{Subject: "s-1", Head: access.Checkpoint{Seq: 3, Hash: prev}, Keyed: false}
+		if _, err := access.VerifySubject(seq(forged), c, key, access.Checkpoint{}); !errors.Is(err, access.ErrTampered) {
+			t.Errorf("an edited chain rehashed without the key, passed off as unkeyed, verified with the key: %v, want ErrTampered", err)
+		}
+	})
+}
