@@ -2,6 +2,7 @@ package pgstore_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/url"
@@ -177,5 +178,70 @@ func TestAttack4(t *testing.T) {
 			}
 		}
 		t.Logf("results: %v", results)
+	})
+
+	// Context first on I/O (rules G7, N9, issue 14 §2): a call waiting
+	// in the queue behind a statement on its way, whose context ends,
+	// returns then with its context's error and appends nothing; it does
+	// not wait for the statement before it, nor is it appended after it
+	// gave up.
+	t.Run("QueuedCallLeavesWhenItsContextEndsG7", func(t *testing.T) {
+		dsn := pgstore.DSNForTest(t)
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		proxy := newSlowProxy(t, u.Host)
+		pu := *u
+		pu.Host = proxy.ln.Addr().String()
+		ctx := context.Background()
+		key := []byte("attack4 key")
+		schema := pgstore.SchemaForTest(t)
+		direct, err := pgstore.Open(ctx, dsn, &pgstore.Options{Schema: schema, AuditKey: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(direct.Close)
+		pgstore.DropSchemas(t, pgstore.PoolForTest(t, pgx.QueryExecModeCacheStatement), schema)
+		slow, err := pgstore.Open(ctx, pu.String(), &pgstore.Options{Schema: schema, NoMigrate: true, AuditKey: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(slow.Close)
+		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		ev := func(subject, object string) privacy.Event {
+			return privacy.Event{Time: now, Principal: "cm-1", Role: privacy.RoleCaseManager, Subject: privacy.SubjectID(subject),
+				Object: object, Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1"}
+		}
+		if _, err := slow.AppendEvents(ctx, ev("s-1", "warm")); err != nil {
+			t.Fatal(err)
+		}
+		const d = time.Second
+		proxy.delay.Store(int64(d))
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			if _, err := slow.AppendEvents(ctx, ev("s-1", "first")); err != nil {
+				t.Errorf("the call on its way: %v", err)
+			}
+		})
+		time.Sleep(d / 10)
+		qctx, cancel := context.WithTimeout(ctx, d/10)
+		defer cancel()
+		start := time.Now()
+		_, qerr := slow.AppendEvents(qctx, ev("s-1", "queued"))
+		took := time.Since(start)
+		wg.Wait()
+		proxy.delay.Store(0)
+		if !errors.Is(qerr, context.DeadlineExceeded) || took > d/2 {
+			t.Errorf("a queued call whose context ended after %v returned after %v with %v; want its context's error then", d/10, took, qerr)
+		}
+		for e, err := range direct.ChainEvents(ctx) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Object == "queued" && qerr != nil {
+				t.Errorf("the queued call failed (%v), yet its event is stored", qerr)
+			}
+		}
 	})
 }
