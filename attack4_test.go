@@ -7,11 +7,15 @@ package dossierwacht_test
 // PostgreSQL append path's subtest is TestAttack4 in examples/pgstore.)
 
 import (
+	"context"
 	"errors"
+	"iter"
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht"
 	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -58,6 +62,32 @@ func TestAttack4(t *testing.T) {
 		c := access.SubjectChain{Subject: "s-1", Head: access.Checkpoint{Seq: 3, Hash: prev}, Keyed: false}
 		if _, err := access.VerifySubject(seq(forged), c, key, access.Checkpoint{}); !errors.Is(err, access.ErrTampered) {
 			t.Errorf("an edited chain rehashed without the key, passed off as unkeyed, verified with the key: %v, want ErrTampered", err)
+		}
+	})
+
+	// Rules R7, O4 (issue 14 §2): a store's read by subject and case
+	// gives nothing of a case that is not the subject's. Asked with no
+	// subject (an integrator's unset variable), the reference store gave
+	// every record of the case; the SQL stores refuse it as malformed.
+	t.Run("SubjectRecordsWithNoSubjectR7", func(t *testing.T) {
+		store := memstore.New()
+		openWorld(t, store, dossierwacht.Options{})
+		ctx := context.Background()
+		for name, read := range map[string]func() iter.Seq2[privacy.Record, error]{
+			"SubjectCaseRecords":        func() iter.Seq2[privacy.Record, error] { return store.SubjectCaseRecords(ctx, "", case1) },
+			"SubjectCaseMedicalRecords": func() iter.Seq2[privacy.Record, error] { return store.SubjectCaseMedicalRecords(ctx, "", case1) },
+		} {
+			n, failed := 0, error(nil)
+			for _, err := range read() {
+				if err != nil {
+					failed = err
+					break
+				}
+				n++
+			}
+			if n > 0 || !errors.Is(failed, privacy.ErrInvalid) {
+				t.Errorf("%s with no subject: %d records, %v; want none and ErrInvalid", name, n, failed)
+			}
 		}
 	})
 }
