@@ -90,4 +90,50 @@ func TestAttack4(t *testing.T) {
 			}
 		}
 	})
+
+	// Rules G7, N9 (NEN 7513: who saw what of whom): a physician's read of
+	// a subject's medical file, asked by subject and case, is logged in
+	// that subject's chain even when the file is empty, so that the
+	// subject's export shows it.
+	t.Run("EmptyMedicalFileReadLoggedForTheSubjectN9", func(t *testing.T) {
+		ctx := context.Background()
+		store := memstore.New()
+		d, err := privacy.NewDossiers(store, privacy.Strict())
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		manager := privacy.Act{By: privacy.Principal{ID: "cm-1", Role: privacy.RoleCaseManager, Secrecy: privacy.SecrecyAgreement}, At: now}
+		doctor := privacy.Act{By: privacy.Principal{ID: "doc-1", Role: privacy.RolePhysician, Secrecy: privacy.SecrecyProfessional},
+			At: now.Add(time.Hour)}
+		sub, _ := privacy.NewSubject("s-1", "employer-1", now)
+		if err := d.CreateSubject(ctx, manager, sub); err != nil {
+			t.Fatal(err)
+		}
+		contract := privacy.Contract{ID: "k-1", Party: "employer-1", PartyKind: privacy.PartyEmployer, Start: now.AddDate(-1, 0, 0)}
+		c, err := privacy.NewCase("c-1", "s-1", privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.OpenCase(ctx, manager, c); err != nil {
+			t.Fatal(err)
+		}
+		for _, err := range d.SubjectCaseMedicalRecords(ctx, doctor, "s-1", "c-1") {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		found := false
+		for e, err := range store.SubjectEvents(ctx, "s-1", 1) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Principal == "doc-1" && e.Category == privacy.CategoryMedical && e.Action == privacy.EventRead {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("the physician's read of s-1's (empty) medical file is not in s-1's chain")
+		}
+	})
 }
