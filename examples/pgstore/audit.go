@@ -206,7 +206,9 @@ const settleTimeout = 10 * time.Second
 // statement or transaction has either committed or never will — then
 // reads the head of the chain of out's last event under the chain's lock.
 // It returns nil when out is stored, err when it is not, and err marked
-// errUnsettled when it cannot tell.
+// errUnsettled when it cannot tell. Behind a pooler in transaction mode
+// the PID is not the backend's; the read under the chain's lock still
+// waits for a statement that holds it, not for one still queued for it.
 func (s *Store) settle(ctx context.Context, pid uint32, out []privacy.Event, err error) error {
 	unknown := func(cause error) error {
 		return fmt.Errorf("%w (%w; learning the outcome: %v)", errUnsettled, err, cause)
@@ -253,7 +255,20 @@ func (s *Store) settle(ctx context.Context, pid uint32, out []privacy.Event, err
 	case uint64(seq) < first.Seq:
 		return err // the chain ends before out's first event of it
 	}
-	return unknown(fmt.Errorf("chain %q moved on to %d past the events", last.Subject, seq))
+	// The chain moved on past the events (another process appended):
+	// the role that reads the trail looks for the event itself.
+	var stored []byte
+	switch qerr := s.pool.QueryRow(sctx, `SELECT hash FROM `+pgx.Identifier{s.schema}.Sanitize()+
+		`.audit_events WHERE subject = $1 AND seq = $2`, string(last.Subject), int64(last.Seq)).Scan(&stored); {
+	case qerr == nil:
+		if bytes.Equal(stored, last.Hash[:]) {
+			return nil
+		}
+		return err // another event holds its number: out was not appended
+	case !errors.Is(qerr, pgx.ErrNoRows):
+		return unknown(qerr)
+	}
+	return unknown(fmt.Errorf("chain %q moved on to %d past the events, which are not to be found", last.Subject, seq))
 }
 
 // chainMoved tells whether err is append_chained's refusal of a batch
