@@ -136,4 +136,29 @@ func TestAttack4(t *testing.T) {
 			t.Errorf("the physician's read of s-1's (empty) medical file is not in s-1's chain")
 		}
 	})
+
+	// Rule O10 (hidden and missing alike): read by subject and case from
+	// a store without its own filtered read, a case of another subject
+	// and a case that does not exist give the same error.
+	t.Run("HiddenAndMissingCaseAlikeBySubjectO10", func(t *testing.T) {
+		ctx := context.Background()
+		store := memstore.New()
+		openWorld(t, store, dossierwacht.Options{})
+		d, err := privacy.NewDossiers(struct{ privacy.Store }{store}, privacy.Strict())
+		if err != nil {
+			t.Fatal(err)
+		}
+		read := func(subject privacy.SubjectID, id privacy.CaseID) error {
+			for _, err := range d.SubjectCaseRecords(ctx, subject, id) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		hidden, missing := read("someone-else", case1), read("someone-else", "no-such-case")
+		if !errors.Is(hidden, privacy.ErrNotFound) || !errors.Is(missing, privacy.ErrNotFound) || hidden.Error() != missing.Error() {
+			t.Errorf("a case of another subject: %v; a missing case: %v; want the same not-found error", hidden, missing)
+		}
+	})
 }
