@@ -17,6 +17,7 @@ import (
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/seal"
 )
 
 func TestAttack4(t *testing.T) {
@@ -159,6 +160,23 @@ func TestAttack4(t *testing.T) {
 		hidden, missing := read("someone-else", case1), read("someone-else", "no-such-case")
 		if !errors.Is(hidden, privacy.ErrNotFound) || !errors.Is(missing, privacy.ErrNotFound) || hidden.Error() != missing.Error() {
 			t.Errorf("a case of another subject: %v; a missing case: %v; want the same not-found error", hidden, missing)
+		}
+		// The sealed store over such a backend, alike.
+		sealed, err := seal.Wrap(ctx, struct{ seal.Backend }{store}, *vault(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sealedRead := func(id privacy.CaseID) error {
+			for _, err := range sealed.SubjectCaseRecords(ctx, "someone-else", id) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		hidden, missing = sealedRead(case1), sealedRead("no-such-case")
+		if !errors.Is(hidden, privacy.ErrNotFound) || !errors.Is(missing, privacy.ErrNotFound) || hidden.Error() != missing.Error() {
+			t.Errorf("sealed: a case of another subject: %v; a missing case: %v; want the same not-found error", hidden, missing)
 		}
 	})
 }

@@ -461,10 +461,12 @@ func (d *Dossiers) subjectRecords(ctx context.Context, op string, subject Subjec
 	return func(yield func(Record, error) bool) {
 		c, err := d.store.Case(ctx, id)
 		switch {
-		case err != nil:
+		case err != nil && !errors.Is(err, ErrNotFound):
 			yield(Record{}, err)
 			return
-		case c.Subject != subject:
+		case err != nil || c.Subject != subject:
+			// Rule O10: a missing case and another subject's case give
+			// the same error.
 			yield(Record{}, &Error{Op: op, Kind: ErrNotFound, Path: "id", Msg: "no such case of the subject"})
 			return
 		}
