@@ -194,9 +194,11 @@ func unsettledPID(pid uint32, err error) uint32 {
 	return pid
 }
 
-// settleTimeout bounds how long an append whose answer was lost waits to
-// learn its outcome.
-const settleTimeout = 10 * time.Second
+// settleTimeout bounds how long an append whose answer was lost waits,
+// past its context, to learn its outcome: long enough for a closed
+// connection's backend to end, short enough that a caller whose context
+// ended is not held for long when the server cannot be reached.
+const settleTimeout = 3 * time.Second
 
 // settle learns whether out, sent on the connection of backend pid whose
 // answer was lost (err), was appended (rules G7, N9: an error only for
