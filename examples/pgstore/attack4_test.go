@@ -244,4 +244,27 @@ func TestAttack4(t *testing.T) {
 			}
 		}
 	})
+
+	// Bad input (rule G7's append; BRIEF: a typed error matching
+	// privacy.ErrInvalid, nothing changed): an event whose subject is no
+	// subject ID, too long for the chain's index, was sent to the server
+	// and refused there as if the storage were unavailable — an error a
+	// caller retries — instead of refused as malformed.
+	t.Run("EventSubjectNotAnIDRefusedAsInvalidG7", func(t *testing.T) {
+		ctx := context.Background()
+		s := pgstore.OpenForTest(t, nil)
+		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		e := privacy.Event{Time: now, Principal: "cm-1", Role: privacy.RoleCaseManager,
+			Subject: privacy.SubjectID(strings.Repeat("s", 3000)), Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed,
+			Rule: privacy.R7, Policy: "1"}
+		if _, err := s.AppendEvents(ctx, e); !errors.Is(err, privacy.ErrInvalid) {
+			t.Errorf("an event of subject %.10q…: %v; want ErrInvalid", e.Subject, err)
+		}
+		for e, err := range s.ChainEvents(ctx) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Errorf("event %d of chain %.10q stored", e.Seq, e.Subject)
+		}
+	})
 }
