@@ -7,6 +7,7 @@ package dossierwacht_test
 // PostgreSQL append path's subtest is TestAttack4 in examples/pgstore.)
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"iter"
@@ -177,6 +178,29 @@ func TestAttack4(t *testing.T) {
 		hidden, missing = sealedRead(case1), sealedRead("no-such-case")
 		if !errors.Is(hidden, privacy.ErrNotFound) || !errors.Is(missing, privacy.ErrNotFound) || hidden.Error() != missing.Error() {
 			t.Errorf("sealed: a case of another subject: %v; a missing case: %v; want the same not-found error", hidden, missing)
+		}
+	})
+
+	// Rule G7 (issue 14 §3: tampering found without trusting the
+	// database; R11, G1): the service holds the chain's key, so its
+	// export does not hand the subject an event edited in the database,
+	// which the subject, without the key, could not tell from the real
+	// one.
+	t.Run("ExportRefusesAnEventEditedInTheStoreG7", func(t *testing.T) {
+		ctx := context.Background()
+		store := memstore.NewKeyed(attack3Key)
+		w := openWorld(t, store, dossierwacht.Options{})
+		carla, self := w.actors[privacy.RoleCaseManager], w.actors[privacy.RoleSubject]
+		w.now = w.now.Add(time.Hour)
+		_, err := w.svc.View(ctx, carla, case1, privacy.PurposeAbsenceGuidance)
+		must(t, err)
+		head, _, err := store.ChainHead(ctx, anna)
+		must(t, err)
+		// Who looked is changed in the database, the link left alone.
+		must(t, store.TamperEvent(ctx, anna, head.Seq, func(e *privacy.Event) { e.Principal = "someone-else" }))
+		var buf bytes.Buffer
+		if _, err := w.svc.Export(ctx, self, anna, &buf, nil); !errors.Is(err, access.ErrTampered) {
+			t.Errorf("export of a chain with an edited event: %v; want ErrTampered", err)
 		}
 	})
 }
