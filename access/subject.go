@@ -167,3 +167,20 @@ func VerifySubject(events iter.Seq2[privacy.Event, error], c SubjectChain, key [
 	}
 	return ch.last, nil
 }
+
+// VerifySubject checks events against the subject's chain c as
+// [VerifySubject] does, under the key of the guard's store if it has one
+// ([KeyedStore]) — without handing the key out: what an export checks
+// before it hands the chain to the subject, who cannot check its content
+// without the key (rule G7; issue 14 §3: tampering found without trusting
+// the database).
+func (g *Guard) VerifySubject(events iter.Seq2[privacy.Event, error], c SubjectChain, want Checkpoint) (Checkpoint, error) {
+	if g == nil {
+		return Checkpoint{}, errNoGuard("access: verify subject")
+	}
+	var key []byte
+	if k, ok := g.store.(KeyedStore); ok {
+		key = k.AuditKey()
+	}
+	return VerifySubject(events, c, key, want)
+}
