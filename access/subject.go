@@ -111,7 +111,10 @@ func ChainOf(ctx context.Context, store Store, subject privacy.SubjectID) (Subje
 //
 // key is the key of a keyed chain (c.Keyed). With it, or for an unkeyed
 // chain, each event's hash is checked against its content and the
-// anchor's signature against the key too. Without it, a keyed chain is
+// anchor's signature against the key too. A key given is always used,
+// even when c says the links are not keyed: c comes with the events, and
+// a chain the verifier knows to be keyed must not pass rehashed without
+// the key. Without it, a keyed chain is
 // checked by its numbering and links alone: that proves nothing was cut,
 // added or moved, not that an event's content is the one hashed.
 //
@@ -119,9 +122,13 @@ func ChainOf(ctx context.Context, store Store, subject privacy.SubjectID) (Subje
 // Checkpoint: none): the chain must pass it with the same hash, unless it
 // was pruned past it since. VerifySubject returns the head it reached.
 func VerifySubject(events iter.Seq2[privacy.Event, error], c SubjectChain, key []byte, want Checkpoint) (Checkpoint, error) {
-	var k []byte
-	if c.Keyed {
-		k = key
+	// Rule G7: a verifier that holds a key checks with it, whatever c
+	// says of its links: c comes with the events, and an export that
+	// claims unkeyed links would otherwise pass events edited and
+	// rehashed without the key.
+	k := key
+	if !c.Keyed && len(key) > 0 {
+		c.Keyed = true
 	}
 	var from Checkpoint
 	if a := c.Anchor; a != nil {
@@ -159,4 +166,21 @@ func VerifySubject(events iter.Seq2[privacy.Event, error], c SubjectChain, key [
 		return ch.last, tampered(c.Subject, c.Head.Seq, ProblemRewritten, 0)
 	}
 	return ch.last, nil
+}
+
+// VerifySubject checks events against the subject's chain c as
+// [VerifySubject] does, under the key of the guard's store if it has one
+// ([KeyedStore]) — without handing the key out: what an export checks
+// before it hands the chain to the subject, who cannot check its content
+// without the key (rule G7; issue 14 §3: tampering found without trusting
+// the database).
+func (g *Guard) VerifySubject(events iter.Seq2[privacy.Event, error], c SubjectChain, want Checkpoint) (Checkpoint, error) {
+	if g == nil {
+		return Checkpoint{}, errNoGuard("access: verify subject")
+	}
+	var key []byte
+	if k, ok := g.store.(KeyedStore); ok {
+		key = k.AuditKey()
+	}
+	return VerifySubject(events, c, key, want)
 }

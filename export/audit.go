@@ -60,6 +60,29 @@ func (a auditSource) SubjectChain(ctx context.Context, subject privacy.SubjectID
 	return h, nil
 }
 
+// SubjectVerifier is a [ChainTrail] that checks a subject's chain under
+// the store's key without handing the key out, as access.Guard does
+// ([access.Guard.VerifySubject]).
+type SubjectVerifier interface {
+	VerifySubject(events iter.Seq2[privacy.Event, error], c access.SubjectChain, want access.Checkpoint) (access.Checkpoint, error)
+}
+
+// verifySubject checks events against c before they are written (rule
+// G7): under the trail's key where it has one — a [SubjectVerifier], or
+// an access.Store with its key ([access.KeyedStore]) — so that an event
+// edited in the database is refused, not handed to a subject who cannot
+// check its content without the key; else by its links, and the content
+// of unkeyed links.
+func (a auditSource) verifySubject(events iter.Seq2[privacy.Event, error], c access.SubjectChain) (access.Checkpoint, error) {
+	switch t := a.trail.(type) {
+	case SubjectVerifier:
+		return t.VerifySubject(events, c, access.Checkpoint{})
+	case access.KeyedStore:
+		return access.VerifySubject(events, c, t.AuditKey(), access.Checkpoint{})
+	}
+	return access.VerifySubject(events, c, nil, access.Checkpoint{})
+}
+
 // subjectChain is h as package access checks it, for the chain of
 // subject.
 func (h *ChainHead) subjectChain(subject privacy.SubjectID) access.SubjectChain {

@@ -500,7 +500,17 @@ func (x *exporter) accessLog() error {
 			}
 		}
 	}
-	_, err := access.VerifySubject(events, head.subjectChain(x.sub.ID), nil, access.Checkpoint{})
+	// Rule G7: under the trail's key where the source has it, so that an
+	// event edited in the database is not handed out.
+	verify := func(events iter.Seq2[privacy.Event, error], c access.SubjectChain) (access.Checkpoint, error) {
+		return access.VerifySubject(events, c, nil, access.Checkpoint{})
+	}
+	if v, ok := x.w.opts.Audit.(interface {
+		verifySubject(iter.Seq2[privacy.Event, error], access.SubjectChain) (access.Checkpoint, error)
+	}); ok {
+		verify = v.verifySubject
+	}
+	_, err := verify(events, head.subjectChain(x.sub.ID))
 	if failed != nil {
 		return failed
 	}

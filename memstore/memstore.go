@@ -579,13 +579,29 @@ func (s *Store) CaseMedicalRecords(ctx context.Context, id privacy.CaseID) iter.
 // SubjectCaseRecords implements [privacy.SubjectRecordStore]: the records
 // of CaseRecords, of a case of subject only (issue 14 §2).
 func (s *Store) SubjectCaseRecords(ctx context.Context, subject privacy.SubjectID, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	if err := subjectGiven("case records", subject); err != nil {
+		return func(yield func(privacy.Record, error) bool) { yield(privacy.Record{}, err) }
+	}
 	return s.caseRecords(ctx, ordinary, "case records", subject, id)
 }
 
 // SubjectCaseMedicalRecords implements [privacy.SubjectRecordStore], as
 // SubjectCaseRecords does.
 func (s *Store) SubjectCaseMedicalRecords(ctx context.Context, subject privacy.SubjectID, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
+	if err := subjectGiven("case medical records", subject); err != nil {
+		return func(yield func(privacy.Record, error) bool) { yield(privacy.Record{}, err) }
+	}
 	return s.caseRecords(ctx, medical, "case medical records", subject, id)
+}
+
+// subjectGiven refuses a read by subject with a malformed subject ID —
+// none at all, above all: caseRecords reads a case of any subject then
+// (rules R7, O4; the SQL stores refuse it alike).
+func subjectGiven(op string, subject privacy.SubjectID) error {
+	if !privacy.ValidID(string(subject)) {
+		return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrInvalid, Path: "subject", Msg: "malformed subject ID"}
+	}
+	return nil
 }
 
 // caseRecords snapshots the IDs, then reads each record as the caller asks

@@ -461,10 +461,12 @@ func (d *Dossiers) subjectRecords(ctx context.Context, op string, subject Subjec
 	return func(yield func(Record, error) bool) {
 		c, err := d.store.Case(ctx, id)
 		switch {
-		case err != nil:
+		case err != nil && !errors.Is(err, ErrNotFound):
 			yield(Record{}, err)
 			return
-		case c.Subject != subject:
+		case err != nil || c.Subject != subject:
+			// Rule O10: a missing case and another subject's case give
+			// the same error.
 			yield(Record{}, &Error{Op: op, Kind: ErrNotFound, Path: "id", Msg: "no such case of the subject"})
 			return
 		}
@@ -494,7 +496,7 @@ func (d *Dossiers) CaseMedicalRecords(ctx context.Context, act Act, id CaseID) i
 	if err := checkAct(op, &act); err != nil {
 		return errSeq(err)
 	}
-	return d.medicalRead(ctx, op, &act, id, d.store.CaseMedicalRecords(ctx, id))
+	return d.medicalRead(ctx, op, &act, "", id, d.store.CaseMedicalRecords(ctx, id))
 }
 
 // SubjectCaseMedicalRecords is [Dossiers.CaseMedicalRecords] for case id
@@ -513,12 +515,14 @@ func (d *Dossiers) SubjectCaseMedicalRecords(ctx context.Context, act Act, subje
 	if err := checkAct(op, &act); err != nil {
 		return errSeq(err)
 	}
-	return d.medicalRead(ctx, op, &act, id, d.subjectRecords(ctx, op, subject, id, true))
+	return d.medicalRead(ctx, op, &act, subject, id, d.subjectRecords(ctx, op, subject, id, true))
 }
 
 // medicalRead yields the medical records of case id from src, with the
 // read's audit event appended before the first of them (rules G7, N9).
-func (d *Dossiers) medicalRead(ctx context.Context, op string, a *Act, id CaseID, src iter.Seq2[Record, error]) iter.Seq2[Record, error] {
+// subject is the case's subject when the read asked by it (src then gives
+// only a case of that subject), else empty.
+func (d *Dossiers) medicalRead(ctx context.Context, op string, a *Act, subject SubjectID, id CaseID, src iter.Seq2[Record, error]) iter.Seq2[Record, error] {
 	act := *a
 	return func(yield func(Record, error) bool) {
 		// The event is written once the store has answered, so that it
@@ -551,8 +555,11 @@ func (d *Dossiers) medicalRead(ctx context.Context, op string, a *Act, id CaseID
 			}
 		}
 		if !logged {
-			// An empty medical file was read all the same.
-			if aerr := d.audit(ctx, d.event(&act, EventRead, O6, "", id, CategoryMedical, "", "")); aerr != nil {
+			// An empty medical file was read all the same; asked by
+			// subject, the store found the case the subject's, and the
+			// read goes in the subject's chain (rules G7, N9: who saw
+			// what of whom, in the access log of the subject's export).
+			if aerr := d.audit(ctx, d.event(&act, EventRead, O6, subject, id, CategoryMedical, "", "")); aerr != nil {
 				yield(Record{}, aerr)
 			}
 		}

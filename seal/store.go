@@ -559,10 +559,12 @@ func (s *Store) subjectRecords(ctx context.Context, subject privacy.SubjectID, i
 	return func(yield func(privacy.Record, error) bool) {
 		c, err := s.Backend.Case(ctx, id)
 		switch {
-		case err != nil:
+		case err != nil && !errors.Is(err, privacy.ErrNotFound):
 			yield(privacy.Record{}, err)
 			return
-		case c.Subject != subject:
+		case err != nil || c.Subject != subject:
+			// Rule O10: a missing case and another subject's case give
+			// the same error.
 			yield(privacy.Record{}, &privacy.Error{Op: "seal: case records", Kind: privacy.ErrNotFound, Path: "id"})
 			return
 		}

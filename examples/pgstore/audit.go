@@ -1,8 +1,10 @@
 package pgstore
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"slices"
 	"time"
@@ -63,6 +65,16 @@ func (s *Store) flush(op string, batch []*appendCall) {
 	}
 	out, err := s.appendRemembered(batch[0].ctx, op, all)
 	if err != nil {
+		// Rules G7, N9: a batch whose fate is unknown (its answer lost,
+		// and the store could not learn whether it was appended) is not
+		// appended again call by call: that could store the other calls'
+		// events twice. Each call is told it failed.
+		if errors.Is(err, errUnsettled) {
+			for _, c := range batch {
+				c.err = err
+			}
+			return
+		}
 		for _, c := range batch {
 			c.out, c.err = s.appendRemembered(c.ctx, op, c.events)
 		}
@@ -113,7 +125,17 @@ func (s *Store) appendRemembered(ctx context.Context, op string, events []privac
 		if err := s.faults.Wrote(op, int64(len(out))); err != nil {
 			return nil, err
 		}
-		_, err := s.pool.Exec(ctx, s.q.appendEvents, appendArgs(out)...)
+		pid, err := s.execAppend(ctx, out)
+		if err != nil && pid != 0 {
+			// Rules G7, N9: the answer was lost (the context ended
+			// while it was on its way); whether the server appended
+			// the events is learned before anything is said or tried
+			// again.
+			if err = s.settle(ctx, pid, out, err); err == nil {
+				remember(out)
+				return out, nil
+			}
+		}
 		if err == nil {
 			remember(out)
 			return out, nil
@@ -129,12 +151,126 @@ func (s *Store) appendRemembered(ctx context.Context, op string, events []privac
 			gens[i] = e.gen.Load()
 		}
 	}
-	out, err := s.appendLocked(ctx, op, events)
+	out, pid, err := s.appendLocked(ctx, op, events)
+	if err != nil && pid != 0 {
+		err = s.settle(ctx, pid, out, err)
+	}
 	if err != nil {
 		return nil, err
 	}
 	remember(out)
 	return out, nil
+}
+
+// errUnsettled marks an append whose answer was lost and whose fate the
+// store could not learn: its events may or may not be stored.
+var errUnsettled = errors.New("the append's outcome is unknown: its answer was lost")
+
+// execAppend sends append_chained for out on a connection of its own. On
+// an error after the statement may have reached the server, other than
+// the server's own refusal, it returns the connection's backend PID,
+// which [Store.settle] needs; else 0.
+func (s *Store) execAppend(ctx context.Context, out []privacy.Event) (uint32, error) {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Release()
+	pid := conn.Conn().PgConn().PID()
+	if _, err := conn.Exec(ctx, s.q.appendEvents, appendArgs(out)...); err != nil {
+		return unsettledPID(pid, err), err
+	}
+	return 0, nil
+}
+
+// unsettledPID is pid when err may have left a statement's outcome
+// unknown: not the server's refusal, and not an error pgx reports before
+// sending anything.
+func unsettledPID(pid uint32, err error) uint32 {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) || pgconn.SafeToRetry(err) {
+		return 0
+	}
+	return pid
+}
+
+// settleTimeout bounds how long an append whose answer was lost waits,
+// past its context, to learn its outcome: long enough for a closed
+// connection's backend to end, short enough that a caller whose context
+// ended is not held for long when the server cannot be reached.
+const settleTimeout = 3 * time.Second
+
+// settle learns whether out, sent on the connection of backend pid whose
+// answer was lost (err), was appended (rules G7, N9: an error only for
+// events not stored, success only for events stored, and never stored
+// twice). It waits, outside ctx (which may have ended), until that
+// backend is gone — its connection was closed with the error, so its
+// statement or transaction has either committed or never will — then
+// reads the head of the chain of out's last event under the chain's lock.
+// It returns nil when out is stored, err when it is not, and err marked
+// errUnsettled when it cannot tell. Behind a pooler in transaction mode
+// the PID is not the backend's; the read under the chain's lock still
+// waits for a statement that holds it, not for one still queued for it.
+func (s *Store) settle(ctx context.Context, pid uint32, out []privacy.Event, err error) error {
+	unknown := func(cause error) error {
+		return fmt.Errorf("%w (%w; learning the outcome: %v)", errUnsettled, err, cause)
+	}
+	if len(out) == 0 {
+		return err
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	for {
+		var alive bool
+		if qerr := s.pool.QueryRow(sctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1)`, int32(pid)).Scan(&alive); qerr != nil {
+			return unknown(qerr)
+		}
+		if !alive {
+			break
+		}
+		select {
+		case <-sctx.Done():
+			return unknown(sctx.Err())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	last := out[len(out)-1]
+	first := last
+	for _, e := range out {
+		if e.Subject == last.Subject {
+			first = e
+			break
+		}
+	}
+	var seq int64
+	var hash []byte
+	qerr := pgx.BeginFunc(sctx, s.pool, func(tx pgx.Tx) error {
+		return tx.QueryRow(sctx, s.q.lastEvent, string(last.Subject)).Scan(&seq, &hash)
+	})
+	switch {
+	case errors.Is(qerr, pgx.ErrNoRows):
+		return err // an empty chain: nothing of out stored
+	case qerr != nil:
+		return unknown(qerr)
+	case uint64(seq) == last.Seq && bytes.Equal(hash, last.Hash[:]):
+		return nil
+	case uint64(seq) < first.Seq:
+		return err // the chain ends before out's first event of it
+	}
+	// The chain moved on past the events (another process appended):
+	// the role that reads the trail looks for the event itself.
+	var stored []byte
+	switch qerr := s.pool.QueryRow(sctx, `SELECT hash FROM `+pgx.Identifier{s.schema}.Sanitize()+
+		`.audit_events WHERE subject = $1 AND seq = $2`, string(last.Subject), int64(last.Seq)).Scan(&stored); {
+	case qerr == nil:
+		if bytes.Equal(stored, last.Hash[:]) {
+			return nil
+		}
+		return err // another event holds its number: out was not appended
+	case !errors.Is(qerr, pgx.ErrNoRows):
+		return unknown(qerr)
+	}
+	return unknown(fmt.Errorf("chain %q moved on to %d past the events, which are not to be found", last.Subject, seq))
 }
 
 // chainMoved tells whether err is append_chained's refusal of a batch
@@ -208,10 +344,14 @@ func chainsOf(events []privacy.Event) []string {
 // then the append and the commit. On an error the connection goes back to
 // the pool inside its transaction, and the pool closes it: nothing was
 // committed.
-func (s *Store) appendLocked(ctx context.Context, op string, events []privacy.Event) ([]privacy.Event, error) {
+//
+// When the commit's answer is lost, it returns the events as chained,
+// the error and the connection's backend PID, for [Store.settle]; the
+// PID is 0 whenever nothing can have been committed.
+func (s *Store) appendLocked(ctx context.Context, op string, events []privacy.Event) ([]privacy.Event, uint32, error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer conn.Release()
 	chains := chainsOf(events)
@@ -229,12 +369,13 @@ func (s *Store) appendLocked(ctx context.Context, op string, events []privacy.Ev
 		err = cerr
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	out := chainAfter(s.key, events, heads)
 	if err := s.faults.Wrote(op, int64(len(out))); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
+	pid := conn.Conn().PgConn().PID()
 	var finish pgx.Batch
 	finish.Queue(s.q.appendEvents, appendArgs(out)...)
 	finish.Queue("COMMIT")
@@ -247,9 +388,9 @@ func (s *Store) appendLocked(ctx context.Context, op string, events []privacy.Ev
 		err = cerr
 	}
 	if err != nil {
-		return nil, err
+		return out, unsettledPID(pid, err), err
 	}
-	return out, nil
+	return out, 0, nil
 }
 
 // appendArgs are the arguments of append_chained for the chained events

@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
@@ -58,7 +59,25 @@ func (q *appendQueue) do(c *appendCall, flush func([]*appendCall)) {
 	if q.leaders >= maxLeaders {
 		q.pending = append(q.pending, c)
 		q.mu.Unlock()
-		if lead := <-c.wake; !lead {
+		var lead bool
+		select {
+		case lead = <-c.wake:
+		case <-c.ctx.Done():
+			// Context first on I/O (rule G7's append is on the path
+			// of every read): a call that gave up while waiting leaves
+			// the queue, appending nothing, unless a leader took it
+			// meanwhile; then it waits for its word as the others do.
+			q.mu.Lock()
+			if i := slices.Index(q.pending, c); i >= 0 {
+				q.pending = slices.Delete(q.pending, i, i+1)
+				q.mu.Unlock()
+				c.err = c.ctx.Err()
+				return
+			}
+			q.mu.Unlock()
+			lead = <-c.wake
+		}
+		if !lead {
 			return
 		}
 		// Chosen to lead: the leader before handed its place on.

@@ -120,6 +120,12 @@ func CheckRecord(op string, r privacy.Record) error {
 func CheckEvent(op string, e privacy.Event) error {
 	c := check{op: op}
 	c.time("time", e.Time)
+	// Rule G7: an event's subject names its chain: a subject ID, or
+	// none (the service's own chain). Anything else would start a chain
+	// of its own, or be refused by the server as if it were unavailable.
+	if e.Subject != "" {
+		c.id("subject", string(e.Subject))
+	}
 	for _, f := range []struct{ path, s string }{
 		{"principal", string(e.Principal)}, {"role", string(e.Role)}, {"on-behalf-of", string(e.OnBehalfOf)},
 		{"purpose", string(e.Purpose)}, {"subject", string(e.Subject)}, {"case", string(e.Case)},
