@@ -81,44 +81,19 @@ func TestAttack4(t *testing.T) {
 	// second time; every call's result must be true: an error only for
 	// events not stored, success for events stored exactly once.
 	t.Run("CancelledLeaderAfterTheServerAppendedG7", func(t *testing.T) {
-		dsn := pgstore.DSNForTest(t)
-		u, err := url.Parse(dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		proxy := newSlowProxy(t, u.Host)
-		pu := *u
-		pu.Host = proxy.ln.Addr().String()
 		ctx := context.Background()
-		key := []byte("attack4 key")
-		schema := pgstore.SchemaForTest(t)
-		direct, err := pgstore.Open(ctx, dsn, &pgstore.Options{Schema: schema, AuditKey: key})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(direct.Close)
-		pgstore.DropSchemas(t, pgstore.PoolForTest(t, pgx.QueryExecModeCacheStatement), schema)
-		slow, err := pgstore.Open(ctx, pu.String(), &pgstore.Options{Schema: schema, NoMigrate: true, AuditKey: key})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(slow.Close)
-		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-		ev := func(subject, object string) privacy.Event {
-			return privacy.Event{Time: now, Principal: "cm-1", Role: privacy.RoleCaseManager, Subject: privacy.SubjectID(subject),
-				Object: object, Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1"}
-		}
+		direct, slow, proxy, key := slowStores(t)
 		// Warm up: the heads remembered, connections open.
 		var wg sync.WaitGroup
 		for i := range 4 {
 			wg.Go(func() {
-				if _, err := slow.AppendEvents(ctx, ev("s-1", "warm"), ev("s-2", "warm")); err != nil {
+				if _, err := slow.AppendEvents(ctx, attack4Event("s-1", "warm"), attack4Event("s-2", "warm")); err != nil {
 					t.Errorf("warm-up %d: %v", i, err)
 				}
 			})
 		}
 		wg.Wait()
-		if _, err := slow.AppendEvents(ctx, ev("s-1", "warm"), ev("s-2", "warm")); err != nil {
+		if _, err := slow.AppendEvents(ctx, attack4Event("s-1", "warm"), attack4Event("s-2", "warm")); err != nil {
 			t.Fatal(err)
 		}
 		const d = 300 * time.Millisecond
@@ -129,7 +104,7 @@ func TestAttack4(t *testing.T) {
 		call := func(ctx context.Context, object string, subjects ...string) {
 			var events []privacy.Event
 			for _, s := range subjects {
-				events = append(events, ev(s, object))
+				events = append(events, attack4Event(s, object))
 			}
 			_, err := slow.AppendEvents(ctx, events...)
 			mu.Lock()
@@ -186,41 +161,16 @@ func TestAttack4(t *testing.T) {
 	// not wait for the statement before it, nor is it appended after it
 	// gave up.
 	t.Run("QueuedCallLeavesWhenItsContextEndsG7", func(t *testing.T) {
-		dsn := pgstore.DSNForTest(t)
-		u, err := url.Parse(dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		proxy := newSlowProxy(t, u.Host)
-		pu := *u
-		pu.Host = proxy.ln.Addr().String()
 		ctx := context.Background()
-		key := []byte("attack4 key")
-		schema := pgstore.SchemaForTest(t)
-		direct, err := pgstore.Open(ctx, dsn, &pgstore.Options{Schema: schema, AuditKey: key})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(direct.Close)
-		pgstore.DropSchemas(t, pgstore.PoolForTest(t, pgx.QueryExecModeCacheStatement), schema)
-		slow, err := pgstore.Open(ctx, pu.String(), &pgstore.Options{Schema: schema, NoMigrate: true, AuditKey: key})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(slow.Close)
-		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-		ev := func(subject, object string) privacy.Event {
-			return privacy.Event{Time: now, Principal: "cm-1", Role: privacy.RoleCaseManager, Subject: privacy.SubjectID(subject),
-				Object: object, Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7, Policy: "1"}
-		}
-		if _, err := slow.AppendEvents(ctx, ev("s-1", "warm")); err != nil {
+		direct, slow, proxy, _ := slowStores(t)
+		if _, err := slow.AppendEvents(ctx, attack4Event("s-1", "warm")); err != nil {
 			t.Fatal(err)
 		}
 		const d = time.Second
 		proxy.delay.Store(int64(d))
 		var wg sync.WaitGroup
 		wg.Go(func() {
-			if _, err := slow.AppendEvents(ctx, ev("s-1", "first")); err != nil {
+			if _, err := slow.AppendEvents(ctx, attack4Event("s-1", "first")); err != nil {
 				t.Errorf("the call on its way: %v", err)
 			}
 		})
@@ -228,7 +178,7 @@ func TestAttack4(t *testing.T) {
 		qctx, cancel := context.WithTimeout(ctx, d/10)
 		defer cancel()
 		start := time.Now()
-		_, qerr := slow.AppendEvents(qctx, ev("s-1", "queued"))
+		_, qerr := slow.AppendEvents(qctx, attack4Event("s-1", "queued"))
 		took := time.Since(start)
 		wg.Wait()
 		proxy.delay.Store(0)
@@ -267,4 +217,43 @@ func TestAttack4(t *testing.T) {
 			t.Errorf("event %d of chain %.10q stored", e.Seq, e.Subject)
 		}
 	})
+}
+
+// attack4Key is the audit key of slowStores' stores.
+var attack4Key = []byte("attack4 key")
+
+// slowStores opens two stores on one fresh schema under one key: direct,
+// and slow, whose answers from the server pass through proxy (which can
+// delay them), and returns them with the key.
+func slowStores(t *testing.T) (direct, slow *pgstore.Store, proxy *slowProxy, key []byte) {
+	t.Helper()
+	ctx := context.Background()
+	dsn := pgstore.DSNForTest(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy = newSlowProxy(t, u.Host)
+	pu := *u
+	pu.Host = proxy.ln.Addr().String()
+	schema := pgstore.SchemaForTest(t)
+	direct, err = pgstore.Open(ctx, dsn, &pgstore.Options{Schema: schema, AuditKey: attack4Key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(direct.Close)
+	pgstore.DropSchemas(t, pgstore.PoolForTest(t, pgx.QueryExecModeCacheStatement), schema)
+	slow, err = pgstore.Open(ctx, pu.String(), &pgstore.Options{Schema: schema, NoMigrate: true, AuditKey: attack4Key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(slow.Close)
+	return direct, slow, proxy, attack4Key
+}
+
+// attack4Event is a read of object in subject's chain.
+func attack4Event(subject, object string) privacy.Event {
+	return privacy.Event{Time: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), Principal: "cm-1", Role: privacy.RoleCaseManager,
+		Subject: privacy.SubjectID(subject), Object: object, Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed,
+		Rule: privacy.R7, Policy: "1"}
 }
