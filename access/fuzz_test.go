@@ -191,3 +191,75 @@ func ids(s string) []privacy.SubjectID {
 	}
 	return out
 }
+
+// FuzzVerifySubject feeds VerifySubject (rules G7, N9, R11) a subject's
+// keyed chain changed in one of seven ways, with the head and key it was
+// exported with: it never panics, accepts the untouched chain, and refuses
+// every changed one with ErrTampered and a ChainError inside the chain —
+// also when the export claims its links are not keyed.
+func FuzzVerifySubject(f *testing.F) {
+	f.Add(uint8(0), uint8(2), uint8(3), "intruder", false)
+	f.Add(uint8(1), uint8(4), uint8(0), "", true)
+	f.Add(uint8(2), uint8(1), uint8(3), "", false)
+	f.Add(uint8(5), uint8(0), uint8(0), "x", true)
+	f.Add(uint8(6), uint8(5), uint8(5), "s-2", false)
+	key := []byte("fuzz key")
+	f.Fuzz(func(t *testing.T, op, i, j uint8, s string, claimUnkeyed bool) {
+		const n = 6
+		chain := make([]privacy.Event, n)
+		var prev privacy.Hash
+		for k := range chain {
+			chain[k] = privacy.Event{Time: now.Add(time.Duration(k) * time.Second), Principal: "cm-1", Role: privacy.RoleCaseManager,
+				Subject: "s-1", Case: "c-abs", Action: privacy.EventRead, Outcome: privacy.OutcomeAllowed, Rule: privacy.R7,
+				Policy: "1.0.0"}.ChainKeyed(key, uint64(k+1), prev)
+			prev = chain[k].Hash
+		}
+		c := access.SubjectChain{Subject: "s-1", Head: access.Checkpoint{Seq: n, Hash: prev}, Keyed: !claimUnkeyed}
+		orig := slices.Clone(chain)
+		a, b := int(i)%n, int(j)%n
+		switch op % 7 {
+		case 0:
+			chain[a].Principal = privacy.PrincipalID(s)
+		case 1:
+			chain = slices.Delete(chain, a, a+1)
+		case 2:
+			chain[a], chain[b] = chain[b], chain[a]
+		case 3:
+			forged := chain[a]
+			forged.Object = s
+			chain = slices.Insert(chain, a, forged)
+		case 4:
+			chain[a].Hash[b%32] ^= 1
+		case 5:
+			// Edited and rehashed without the key, from there on.
+			chain[a].Object = s + "!"
+			for k := a; k < len(chain); k++ {
+				if k > 0 {
+					chain[k].Prev = chain[k-1].Hash
+				}
+				chain[k] = chain[k].Chain(chain[k].Seq, chain[k].Prev)
+			}
+			c.Head = access.Checkpoint{Seq: n, Hash: chain[n-1].Hash}
+		case 6:
+			chain[a].Subject = privacy.SubjectID(s)
+		}
+		seq := func(yield func(privacy.Event, error) bool) {
+			for _, ev := range chain {
+				if !yield(ev, nil) {
+					return
+				}
+			}
+		}
+		_, err := access.VerifySubject(seq, c, key, access.Checkpoint{})
+		if slices.Equal(chain, orig) {
+			if err != nil {
+				t.Fatalf("VerifySubject(untouched chain) = %v", err)
+			}
+			return
+		}
+		var ce *access.ChainError
+		if !errors.As(err, &ce) || !errors.Is(err, access.ErrTampered) {
+			t.Fatalf("VerifySubject(changed chain, op %d at %d/%d) = %v, want a ChainError", op%7, a, b, err)
+		}
+	})
+}

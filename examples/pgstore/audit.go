@@ -116,12 +116,7 @@ func (s *Store) appendRemembered(ctx context.Context, op string, events []privac
 		}
 	}
 	if known {
-		out := make([]privacy.Event, len(events))
-		for i, e := range events {
-			h := heads[e.Subject]
-			out[i] = e.ChainKeyed(s.key, h.Seq+1, h.Hash)
-			heads[e.Subject] = access.Checkpoint{Seq: out[i].Seq, Hash: out[i].Hash}
-		}
+		out := chainAfter(s.key, events, heads)
 		if err := s.faults.Wrote(op, int64(len(out))); err != nil {
 			return nil, err
 		}
@@ -131,10 +126,7 @@ func (s *Store) appendRemembered(ctx context.Context, op string, events []privac
 			// while it was on its way); whether the server appended
 			// the events is learned before anything is said or tried
 			// again.
-			if err = s.settle(ctx, pid, out, err); err == nil {
-				remember(out)
-				return out, nil
-			}
+			err = s.settle(ctx, pid, out, err)
 		}
 		if err == nil {
 			remember(out)
