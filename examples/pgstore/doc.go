@@ -94,7 +94,9 @@
 // statements (group commit); a head that moved on (another process
 // appended) is read again under the chain's lock. Migration 0064 checks
 // a batch of more than 64 events (a sweep's) set-wise, with the same
-// refusals. No grant changes.
+// refusals; migration 0065 looks a head up only for each chain's first
+// event of such a batch (0064's join of every event to every head cost
+// most of a sweep's time). No grant changes.
 // Since migration 0062 the
 // erasing role takes a deleted or erased subject out of the group
 // histories through forget_in_groups (rule N12), and DeleteSubject removes

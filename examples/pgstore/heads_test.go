@@ -202,8 +202,37 @@ func TestAppendChainedLargeBatchG7(t *testing.T) {
 	if err == nil || pgstore.ChainMovedForTest(err) || !errors.Is(pgstore.FailForTest(err), privacy.ErrForbidden) {
 		t.Errorf("a batch with a broken link: %v, want SQLSTATE DWG07 (ErrForbidden)", err)
 	}
+	// More refusals of the set-wise check (migration 0065 looks up a head
+	// only for a chain's first event of the batch): a new chain's first
+	// event numbered 2 follows no head; a hash cut short, a number
+	// repeated or skipped inside a chain breaks it.
+	for _, c := range []struct {
+		name  string
+		moved bool
+		edit  func(args []any)
+	}{
+		{"new chain starting at 2", true, func(args []any) {
+			evs := batch()
+			evs[299] = privacy.Event{Time: now, Principal: "p", Subject: "s-new", Action: privacy.EventRead}.
+				ChainKeyed(key, 2, privacy.Hash{})
+			copy(args, pgstore.AppendArgsForTest(evs...))
+		}},
+		{"last hash of a chain cut short", false, func(args []any) { args[17].([][]byte)[299] = args[17].([][]byte)[299][:31] }},
+		{"number repeated", false, func(args []any) { args[0].([]int64)[100] = args[0].([]int64)[70] }},
+		{"number skipped", false, func(args []any) { args[0].([]int64)[299]++ }},
+	} {
+		args := pgstore.AppendArgsForTest(batch()...)
+		c.edit(args)
+		_, err := pool.Exec(ctx, call, args...)
+		if c.moved && !pgstore.ChainMovedForTest(err) {
+			t.Errorf("%s: %v, want SQLSTATE DWG7S", c.name, err)
+		}
+		if !c.moved && (err == nil || pgstore.ChainMovedForTest(err) || !errors.Is(pgstore.FailForTest(err), privacy.ErrForbidden)) {
+			t.Errorf("%s: %v, want SQLSTATE DWG07 (ErrForbidden)", c.name, err)
+		}
+	}
 	if n := count(); n != 1 {
-		t.Fatalf("%d events after two refused batches, want 1", n)
+		t.Fatalf("%d events after refused batches, want 1", n)
 	}
 	if _, err := pool.Exec(ctx, call, pgstore.AppendArgsForTest(batch()...)...); err != nil {
 		t.Fatalf("a batch that follows its heads: %v", err)
