@@ -116,9 +116,30 @@ func (e Event) ComputeHashKeyed(key []byte) Hash {
 	// The encoding goes to the hash in one write, from a buffer that
 	// holds a usual event whole: one write per field would convert each
 	// field to a fresh byte slice (issue 14 §2: an audited read appends
-	// one event per record it shows).
-	var stack [512]byte
-	b := binary.BigEndian.AppendUint64(stack[:0], e.Seq)
+	// one event per record it shows). Under a key the buffer comes with
+	// the pooled HMAC state: written to a hash.Hash, a buffer on the
+	// stack would escape, one allocation per event.
+	var out Hash
+	if len(key) == 0 {
+		var stack [512]byte
+		return sha256.Sum256(e.appendEncoding(stack[:0]))
+	}
+	st := macs.get(key)
+	st.buf = e.appendEncoding(st.buf[:0])
+	st.h.Write(st.buf)
+	// Summed into the state's buffer, which the encoding is done with:
+	// summed into out, out would escape to the heap too.
+	st.buf = st.h.Sum(st.buf[:0])
+	copy(out[:], st.buf)
+	macs.put(key, st)
+	return out
+}
+
+// appendEncoding appends the encoding e's hash is computed over to b: its
+// sequence number, previous hash, time and every field, each
+// length-prefixed.
+func (e *Event) appendEncoding(b []byte) []byte {
+	b = binary.BigEndian.AppendUint64(b, e.Seq)
 	b = append(b, e.Prev[:]...)
 	b = binary.BigEndian.AppendUint64(b, uint64(Timestamp(e.Time).UnixMicro()))
 	for _, s := range [...]string{string(e.Principal), string(e.Role), string(e.OnBehalfOf), string(e.Purpose),
@@ -127,16 +148,7 @@ func (e Event) ComputeHashKeyed(key []byte) Hash {
 		b = binary.BigEndian.AppendUint64(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	var out Hash
-	if len(key) == 0 {
-		out = sha256.Sum256(b)
-		return out
-	}
-	h := macs.get(key)
-	h.Write(b)
-	h.Sum(out[:0])
-	macs.put(key, h)
-	return out
+	return b
 }
 
 // macs keeps HMAC-SHA256 states of the keys events are chained under, to
@@ -144,10 +156,10 @@ func (e Event) ComputeHashKeyed(key []byte) Hash {
 // allocations, and a sweep or an audited view chains thousands of events
 // under the same key (issue 14 §2). A state is reset before it goes back,
 // so it holds nothing of the event it hashed. It keeps states for a few
-// keys only (a store has one): events under other keys get new states.
+// keys only (a store has one); a key more starts the set over.
 var macs = macPools{pools: map[string]*sync.Pool{}}
 
-// maxMACKeys is how many keys macs keeps states for.
+// maxMACKeys is how many keys macs keeps states for at once.
 const maxMACKeys = 8
 
 type macPools struct {
@@ -164,25 +176,43 @@ func (m *macPools) pool(key []byte) *sync.Pool {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if p = m.pools[string(key)]; p == nil && len(m.pools) < maxMACKeys {
+	if p = m.pools[string(key)]; p == nil {
+		if len(m.pools) == maxMACKeys {
+			// Full: start over, so that the keys in use now get states
+			// kept, not only the first few a process ever saw.
+			clear(m.pools)
+		}
 		k := string(key)
-		p = &sync.Pool{New: func() any { return hmac.New(sha256.New, []byte(k)) }}
+		p = &sync.Pool{New: func() any { return &macState{h: hmac.New(sha256.New, []byte(k))} }}
 		m.pools[k] = p
 	}
 	return p
 }
 
-func (m *macPools) get(key []byte) hash.Hash {
-	if p := m.pool(key); p != nil {
-		return p.Get().(hash.Hash)
-	}
-	return hmac.New(sha256.New, key)
+// macState is a pooled HMAC state with the buffer events are encoded in.
+type macState struct {
+	h   hash.Hash
+	buf []byte
 }
 
-func (m *macPools) put(key []byte, h hash.Hash) {
-	h.Reset()
+// maxMACBuffer is the largest encoding buffer a state keeps when it goes
+// back: an event with huge fields does not keep its buffer alive.
+const maxMACBuffer = 4096
+
+func (m *macPools) get(key []byte) *macState {
 	if p := m.pool(key); p != nil {
-		p.Put(h)
+		return p.Get().(*macState)
+	}
+	return &macState{h: hmac.New(sha256.New, key)}
+}
+
+func (m *macPools) put(key []byte, st *macState) {
+	st.h.Reset()
+	if cap(st.buf) > maxMACBuffer {
+		st.buf = nil
+	}
+	if p := m.pool(key); p != nil {
+		p.Put(st)
 	}
 }
 

@@ -42,3 +42,33 @@ func TestChainKeyedReusedStatesG7(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestChainKeyedNoAllocsG7 holds chaining an event under a kept key to
+// no allocation (issue 14 §2: a sweep chains an event per record it
+// erases, an audited view one per record it shows). Before, the
+// encoding's buffer and the sum escaped: two allocations per event.
+func TestChainKeyedNoAllocsG7(t *testing.T) {
+	if raceOn {
+		t.Skip("the race detector drops pooled states: allocations are counted without it")
+	}
+	e := privacy.Event{Time: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), Principal: "retention-job",
+		Subject: "s-000001", Case: "c-000001", Object: "r-000001", Action: privacy.EventDelete}
+	key := []byte("the test's audit key")
+	var h privacy.Hash
+	if n := testing.AllocsPerRun(100, func() { h = e.ChainKeyed(key, 2, h).Hash }); n != 0 {
+		t.Errorf("ChainKeyed: %v allocations per event, want 0", n)
+	}
+}
+
+// BenchmarkChainKeyed chains an event under a key, as a sweep does per
+// record.
+func BenchmarkChainKeyed(b *testing.B) {
+	e := privacy.Event{Time: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), Principal: "retention-job",
+		Subject: "s-000001", Case: "c-000001", Object: "r-000001", Action: privacy.EventDelete}
+	key := []byte("the benchmark's audit key")
+	var h privacy.Hash
+	b.ReportAllocs()
+	for range b.N {
+		h = e.ChainKeyed(key, 2, h).Hash
+	}
+}
