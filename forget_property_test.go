@@ -53,7 +53,9 @@ func newForgetWorld(t *testing.T, rng *rand.Rand, p *privacy.Policy, n int, hold
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, err := retention.New(store, p, &retention.Options{BatchSize: 5, PageSize: 3})
+	// One to three batches deleted at once: the property holds however
+	// many (retention.Options.Workers).
+	k, err := retention.New(store, p, &retention.Options{BatchSize: 5, PageSize: 3, Workers: 1 + rng.IntN(3)})
 	if err != nil {
 		t.Fatal(err)
 	}

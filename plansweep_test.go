@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
+	"github.com/dossierwacht/dossierwacht"
 	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 )
 
@@ -60,5 +63,34 @@ func TestPlanSweepListsEveryKind(t *testing.T) {
 	}
 	if rep.Erased != len(plan.Records) || n != len(plan.Objects) {
 		t.Errorf("the sweep erased %d records and %d objects, the plan listed %d and %d", rep.Erased, n, len(plan.Records), len(plan.Objects))
+	}
+}
+
+// TestSweepWorkersOption: Options.SweepWorkers reaches the sweep
+// (retention.Options.Workers): with batches of one record, two deleted at
+// once, the sweep erases both records, each with its proof (rule O12); a
+// negative number is refused when the service opens.
+func TestSweepWorkersOption(t *testing.T) {
+	ctx := context.Background()
+	if _, err := dossierwacht.Open(ctx, memstore.New(), privacy.Strict(), &dossierwacht.Options{SweepWorkers: -1}); !errors.Is(err, privacy.ErrInvalid) {
+		t.Errorf("Open with SweepWorkers -1 = %v, want ErrInvalid", err)
+	}
+	w := newWorld(t)
+	var err error
+	w.svc, err = dossierwacht.Open(ctx, w.store, privacy.Strict(), &dossierwacht.Options{Clock: func() time.Time { return w.now },
+		SweepBatch: 1, SweepWorkers: 2})
+	must(t, err)
+	carla, olga := w.actors[privacy.RoleCaseManager], w.actors[privacy.RolePrivacyOfficer]
+	must(t, w.svc.CloseCase(ctx, carla, case1))
+	w.now = w.now.AddDate(30, 0, 0)
+	rep, err := w.svc.Sweep(ctx, olga)
+	must(t, err)
+	if rep.Erased != 2 {
+		t.Errorf("the sweep erased %d records, want 2 (report %+v)", rep.Erased, rep)
+	}
+	for _, id := range []privacy.RecordID{"r-facts", "r-note"} {
+		if _, err := w.store.Proof(ctx, id); err != nil {
+			t.Errorf("no proof of %s: %v", id, err)
+		}
 	}
 }

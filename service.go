@@ -68,6 +68,9 @@ type Options struct {
 	// SweepBatch is how many due records a sweep deletes per atomic step
 	// of the store; the default is retention's.
 	SweepBatch int
+	// SweepWorkers is how many batches a sweep deletes at once
+	// (retention.Options.Workers); the default is one after the other.
+	SweepWorkers int
 	// Vault, if set, seals the content of every record (the medical file
 	// included) per subject before it reaches the store, with keys kept
 	// apart from the database: erasing a subject destroys its key, so the
@@ -158,7 +161,8 @@ func Open(ctx context.Context, store Store, policy *privacy.Policy, opts *Option
 	}
 	// Rule G4: a sweep lists, for every record it deletes, the recipients
 	// the disclosure log says received it, so that they can be told.
-	s.retention, err = retention.New(store, policy, &retention.Options{Recipients: recipients{s}, BatchSize: opts.SweepBatch})
+	s.retention, err = retention.New(store, policy, &retention.Options{Recipients: recipients{s}, BatchSize: opts.SweepBatch,
+		Workers: opts.SweepWorkers})
 	if err != nil {
 		return nil, err
 	}

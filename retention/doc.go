@@ -77,6 +77,11 @@
 // record, in one atomic step: a database adapter pays one transaction per
 // batch instead of one per record. [Options].BatchSize sets the batch; a
 // few thousand suits a database (the SQL adapters' benchmarks use 4096).
+// [Options].Workers lets a sweep delete several batches at once, each
+// still one atomic step with its own checks: the Go side of one batch
+// (its schedule, proofs, chained events and their encoding) then overlaps
+// the database's work on another. The report is the one the same batches
+// give one after the other.
 //
 // With [Options.Recipients], a sweep asks the disclosure log (package
 // consent) who received the records it deletes and lists them in its

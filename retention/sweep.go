@@ -91,8 +91,9 @@ type dueItem struct {
 // atomic step with the same checks per record.
 //
 // While it deletes, Sweep reads the next page of candidates from another
-// goroutine (the store is safe for concurrent use); no call to the store
-// outlives Sweep.
+// goroutine (the store is safe for concurrent use), and with
+// [Options.Workers] deletes that many batches at once; no call to the
+// store outlives Sweep.
 //
 // A sweep is idempotent and resumable: run again after it was interrupted,
 // it deletes what is still due and nothing twice (a record with a proof is
@@ -120,6 +121,7 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 	now = privacy.Timestamp(now)
 	today := calendar.DateIn(now, r.rules.loc)
 	notices := map[Recipient][]privacy.RecordID{}
+	eraser := r.newBatchEraser(ctx, by, now, &rep, notices)
 	var buf []Schedule
 	batch := make([]dueItem, 0, r.batch)
 	os, sweepObjects := AsObjectStore(r.store)
@@ -166,7 +168,7 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 						rep.Held++
 					}
 					if len(batch) == r.batch {
-						if err := r.erase(ctx, by, now, batch, &rep, notices); err != nil {
+						if err := eraser.erase(batch); err != nil {
 							return err
 						}
 						batch = batch[:0]
@@ -177,7 +179,13 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 		return nil
 	})
 	if err == nil {
-		err = r.erase(ctx, by, now, batch, &rep, notices)
+		err = eraser.erase(batch)
+	}
+	// Every batch handed over ends before the sweep goes on or returns:
+	// no call to the store outlives Sweep, and objects go after the
+	// records they outlive.
+	if werr := eraser.wait(); err == nil {
+		err = werr
 	}
 	rep.Notices = sortedNotices(notices)
 	if err == nil && sweepObjects {

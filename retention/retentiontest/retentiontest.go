@@ -54,14 +54,14 @@ type EventLog interface {
 	Events(ctx context.Context, from uint64) iter.Seq2[privacy.Event, error]
 }
 
-// Run runs the kit against stores made by newStore, one per subtest. A
-// store that implements [retention.BatchStore] has its EraseRecords
-// checked too, and the sweep cases run twice: through EraseRecords (as
-// [retention.Keeper] uses it) and, under OneByOne/, through
-// EraseRecord alone.
+// Run runs the kit against stores made by newStore, one per subtest. The
+// sweep cases run again under Workers/, several small batches deleted at
+// once. A store that implements [retention.BatchStore] has its
+// EraseRecords checked too, and the sweep cases run once more, under
+// OneByOne/, through EraseRecord alone.
 func Run(t *testing.T, newStore func(t *testing.T) retention.Store) {
 	t.Helper()
-	run := func(t *testing.T, name string, f func(*testing.T, *env), oneByOne bool) {
+	run := func(t *testing.T, name string, f func(*testing.T, *env), oneByOne bool, opts *retention.Options) {
 		t.Run(name, func(t *testing.T) {
 			s := newStore(t)
 			ps, ok := s.(privacy.Store)
@@ -76,7 +76,7 @@ func Run(t *testing.T, newStore func(t *testing.T) retention.Store) {
 			if oneByOne {
 				rs = single{s}
 			}
-			r, err := retention.New(rs, privacy.Strict(), nil)
+			r, err := retention.New(rs, privacy.Strict(), opts)
 			if err != nil {
 				t.Fatalf("retention.New: %v", err)
 			}
@@ -84,18 +84,26 @@ func Run(t *testing.T, newStore func(t *testing.T) retention.Store) {
 		})
 	}
 	for _, tc := range cases {
-		run(t, tc.name, tc.run, false)
+		run(t, tc.name, tc.run, false, nil)
 	}
 	for _, tc := range objectCases {
-		run(t, tc.name, tc.run, false)
+		run(t, tc.name, tc.run, false, nil)
 	}
+	// The sweep cases again with batches of three records, three deleted
+	// at once ([retention.Options].Workers): what each case asks holds
+	// whatever the order the store sees the batches in.
+	t.Run("Workers", func(t *testing.T) {
+		for _, tc := range sweepCases {
+			run(t, tc.name, tc.run, false, &retention.Options{BatchSize: 3, Workers: 3})
+		}
+	})
 	probe := newStore(t)
 	if _, ok := probe.(retention.BatchStore); !ok {
 		return
 	}
 	t.Run("OneByOne", func(t *testing.T) {
 		for _, tc := range sweepCases {
-			run(t, tc.name, tc.run, true)
+			run(t, tc.name, tc.run, true, nil)
 		}
 	})
 }

@@ -1,0 +1,146 @@
+package retention
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+)
+
+// batchEraser deletes a sweep's batches of due records, up to
+// [Options.Workers] at once. With one worker it deletes each batch as it
+// is handed over, in the caller's goroutine, as sweeps always did.
+//
+// With more, each batch goes to a goroutine of its own, at most workers
+// at a time: every batch is still one atomic step of the store, with its
+// holds checked under the store's lock (rule G3), so batches that share a
+// subject queue on it in the store. The outcome is the one of the same
+// batches in order: counts are sums, and the notices (rule G4) are merged
+// in the order the batches were handed over. After a failure no batch is
+// started; those under way finish, and what they did is counted, so the
+// report says what the store committed.
+type batchEraser struct {
+	r       *Keeper
+	ctx     context.Context
+	by      privacy.Principal
+	now     time.Time
+	rep     *Report
+	notices map[Recipient][]privacy.RecordID
+	// counted is what the batches handed over did, added to rep by wait:
+	// the sweep's goroutine counts in rep meanwhile.
+	counted  Report
+	sem      chan struct{}
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	err      error
+	panicked bool
+	value    any
+	// done holds the notices of each batch handed over, by its number.
+	done []map[Recipient][]privacy.RecordID
+}
+
+func (r *Keeper) newBatchEraser(ctx context.Context, by privacy.Principal, now time.Time, rep *Report,
+	notices map[Recipient][]privacy.RecordID) *batchEraser {
+	e := &batchEraser{r: r, ctx: ctx, by: by, now: now, rep: rep, notices: notices}
+	if r.workers > 1 {
+		e.sem = make(chan struct{}, r.workers)
+	}
+	return e
+}
+
+// erase deletes batch, or hands it to a worker; the caller may reuse
+// batch when erase returns. It returns the first failure of any batch so
+// far.
+func (e *batchEraser) erase(batch []dueItem) error {
+	if len(batch) == 0 {
+		return e.failed()
+	}
+	if e.sem == nil {
+		return e.r.erase(e.ctx, e.by, e.now, batch, e.rep, e.notices)
+	}
+	select {
+	case e.sem <- struct{}{}:
+	case <-e.ctx.Done():
+		e.fail(&privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Err: e.ctx.Err()})
+		return e.failed()
+	}
+	if err := e.failed(); err != nil {
+		<-e.sem
+		return err
+	}
+	own := slices.Clone(batch)
+	e.mu.Lock()
+	k := len(e.done)
+	e.done = append(e.done, nil)
+	e.mu.Unlock()
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		defer func() { <-e.sem }()
+		defer func() {
+			if v := recover(); v != nil {
+				e.mu.Lock()
+				if !e.panicked {
+					e.panicked, e.value = true, v
+				}
+				e.mu.Unlock()
+				e.fail(&privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Msg: "a batch panicked"})
+			}
+		}()
+		var rep Report
+		notices := map[Recipient][]privacy.RecordID{}
+		err := e.r.erase(e.ctx, e.by, e.now, own, &rep, notices)
+		e.mu.Lock()
+		e.counted.Erased += rep.Erased
+		e.counted.Held += rep.Held
+		e.counted.Done += rep.Done
+		e.counted.Vanished += rep.Vanished
+		e.counted.Changed += rep.Changed
+		e.done[k] = notices
+		e.mu.Unlock()
+		if err != nil {
+			e.fail(err)
+		}
+	}()
+	return nil
+}
+
+// wait waits for every batch handed over, merges their notices in order
+// and returns the first failure. A panic of a batch is raised again here,
+// in the sweep's goroutine.
+func (e *batchEraser) wait() error {
+	if e.sem == nil {
+		return nil
+	}
+	e.wg.Wait()
+	if e.panicked {
+		panic(e.value)
+	}
+	e.rep.Erased += e.counted.Erased
+	e.rep.Held += e.counted.Held
+	e.rep.Done += e.counted.Done
+	e.rep.Vanished += e.counted.Vanished
+	e.rep.Changed += e.counted.Changed
+	for _, m := range e.done {
+		for rc, ids := range m {
+			e.notices[rc] = append(e.notices[rc], ids...)
+		}
+	}
+	return e.err
+}
+
+func (e *batchEraser) fail(err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.err == nil {
+		e.err = err
+	}
+}
+
+func (e *batchEraser) failed() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.err
+}
