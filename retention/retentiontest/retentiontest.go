@@ -80,7 +80,11 @@ func Run(t *testing.T, newStore func(t *testing.T) retention.Store) {
 			if err != nil {
 				t.Fatalf("retention.New: %v", err)
 			}
-			f(t, &env{ctx: context.Background(), s: s, rs: rs, ps: ps, d: d, r: r})
+			workers := 1
+			if opts != nil {
+				workers = opts.Workers
+			}
+			f(t, &env{ctx: context.Background(), s: s, rs: rs, ps: ps, d: d, r: r, workers: workers})
 		})
 	}
 	for _, tc := range cases {
@@ -119,6 +123,9 @@ type env struct {
 	ps  privacy.Store
 	d   *privacy.Dossiers
 	r   *retention.Keeper
+	// workers is how many batches e.r deletes at once; the kit's own
+	// keepers delete as many.
+	workers int
 }
 
 type kitCase struct {
@@ -778,7 +785,7 @@ func testHoldDuringSweep(t *testing.T, e *env) {
 		}
 		return nil, nil
 	})
-	r, err := retention.New(e.rs, privacy.Strict(), &retention.Options{Recipients: hook})
+	r, err := retention.New(e.rs, privacy.Strict(), &retention.Options{Recipients: hook, Workers: e.workers})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1266,7 +1273,9 @@ func testRecipients(t *testing.T, e *env) {
 	log := retention.RecipientsFunc(func(context.Context, []retention.Schedule) (map[privacy.RecordID][]retention.Recipient, error) {
 		return map[privacy.RecordID][]retention.Recipient{"n-1": {insurer, uwv}, "n-2": {uwv}, "f-1": {uwv}}, nil
 	})
-	r, err := retention.New(e.rs, privacy.Strict(), &retention.Options{Recipients: log, BatchSize: 1})
+	// A batch a record: with workers, the notices of batches deleted at
+	// once are merged in the order the batches were handed over.
+	r, err := retention.New(e.rs, privacy.Strict(), &retention.Options{Recipients: log, BatchSize: 1, Workers: e.workers})
 	if err != nil {
 		t.Fatal(err)
 	}
