@@ -122,6 +122,12 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 	today := calendar.DateIn(now, r.rules.loc)
 	notices := map[Recipient][]privacy.RecordID{}
 	eraser := r.newBatchEraser(ctx, by, now, &rep, notices)
+	// Rule O12: a panic in this goroutine (the store's reader's, raised
+	// again here, or an ObjectStore's) leaves Sweep only once the
+	// batches under way have ended, so that no call to the store outlives
+	// Sweep with workers either. On the way out without a panic, wait has
+	// already waited and this returns at once.
+	defer eraser.settle()
 	var buf []Schedule
 	batch := make([]dueItem, 0, r.batch)
 	os, sweepObjects := AsObjectStore(r.store)

@@ -131,6 +131,16 @@ func (e *batchEraser) wait() error {
 	return e.err
 }
 
+// settle waits for every batch handed over, without merging or raising
+// anything: Sweep defers it, for the way out of a panic of its own
+// goroutine, which skips wait (rule O12: no call to the store outlives
+// Sweep).
+func (e *batchEraser) settle() {
+	if e.sem != nil {
+		e.wg.Wait()
+	}
+}
+
 func (e *batchEraser) fail(err error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
