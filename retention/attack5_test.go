@@ -3,6 +3,7 @@ package retention_test
 import (
 	"context"
 	"math/rand/v2"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,13 +21,21 @@ type attack5Store struct {
 	pages     atomic.Int32
 	panicPage int32
 	hold      time.Duration
+	// exitAt is the EraseRecords call, from 1, that commits and then
+	// ends its goroutine with runtime.Goexit (as t.FailNow does); 0 never.
+	exitAt int32
+	calls  atomic.Int32
 }
 
 func (s *attack5Store) EraseRecords(ctx context.Context, proofs []retention.Proof, events []privacy.Event) ([]error, error) {
 	s.inFlight.Add(1)
 	defer s.inFlight.Add(-1)
 	time.Sleep(s.hold)
-	return s.BatchStore.EraseRecords(ctx, proofs, events)
+	res, err := s.BatchStore.EraseRecords(ctx, proofs, events)
+	if s.calls.Add(1) == s.exitAt {
+		runtime.Goexit()
+	}
+	return res, err
 }
 
 func (s *attack5Store) Candidates(ctx context.Context, q retention.Query) ([]retention.Dossier, error) {
@@ -64,5 +73,47 @@ func TestAttack5(t *testing.T) {
 		}
 		// Let stray batches end before the world goes.
 		time.Sleep(100 * time.Millisecond)
+	})
+
+	// Rules G4, O12: a batch whose store call never answers (it ended its
+	// goroutine with runtime.Goexit, as t.FailNow does, after it
+	// committed) must not vanish from the sweep. With one worker the
+	// Goexit ends the caller's goroutine and Sweep never returns; with
+	// workers Sweep must not return success with the batch's deletions
+	// uncounted and their recipients untold.
+	t.Run("GoexitInBatchNotLostG4", func(t *testing.T) {
+		now := epoch.Add(10 * 365 * 24 * time.Hour)
+		w := newWorld(t, rand.New(rand.NewPCG(9, 9)), 20, privacy.Strict())
+		s := &attack5Store{BatchStore: w.store, exitAt: 2}
+		r, err := retention.New(s, privacy.Strict(), &retention.Options{BatchSize: 2, Workers: 3, Recipients: byRecordRecipients})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var (
+			rep      retention.Report
+			returned bool
+		)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			rep, err = r.Sweep(w.ctx, sweeper, now)
+			returned = true
+		}()
+		<-done
+		if n := s.inFlight.Load(); n != 0 {
+			t.Errorf("%d deletions still under way after Sweep ended", n)
+		}
+		if !returned || err != nil {
+			return // it ended as one worker does, or said it failed
+		}
+		proofs := 0
+		for _, sid := range w.ids {
+			ps, err := w.r.Proofs(w.ctx, sid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			proofs += len(ps)
+		}
+		t.Errorf("Sweep succeeded though a batch never answered: %d erased reported, %d proofs stored", rep.Erased, proofs)
 	})
 }
