@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -115,5 +116,50 @@ func TestAttack5(t *testing.T) {
 			proofs += len(ps)
 		}
 		t.Errorf("Sweep succeeded though a batch never answered: %d erased reported, %d proofs stored", rep.Erased, proofs)
+	})
+
+	// Rule G4: Recipients was called from the sweep's goroutine, one
+	// batch after another, and its documentation asks nothing more; the
+	// kit's own hooks (testHoldDuringSweep) keep plain variables. With
+	// workers it must still be called so: one call at a time, in the
+	// order of the batches, as with one worker.
+	t.Run("RecipientsOneAtATimeInOrderG4", func(t *testing.T) {
+		now := epoch.Add(10 * 365 * 24 * time.Hour)
+		order := func(workers int) []privacy.RecordID {
+			w := newWorld(t, rand.New(rand.NewPCG(3, 3)), 20, privacy.Strict())
+			var (
+				seen    []privacy.RecordID // no lock: the contract is one call at a time
+				calling atomic.Int32
+				overlap atomic.Bool
+			)
+			hook := retention.RecipientsFunc(func(ctx context.Context, recs []retention.Schedule) (map[privacy.RecordID][]retention.Recipient, error) {
+				if calling.Add(1) > 1 {
+					overlap.Store(true)
+				}
+				defer calling.Add(-1)
+				time.Sleep(time.Millisecond)
+				seen = append(seen, recs[0].Record)
+				return byRecordRecipients(ctx, recs)
+			})
+			s := &attack5Store{BatchStore: w.store, hold: time.Millisecond}
+			r, err := retention.New(s, privacy.Strict(), &retention.Options{BatchSize: 1, PageSize: 3, Workers: workers, Recipients: hook})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.Sweep(w.ctx, sweeper, now); err != nil {
+				t.Fatal(err)
+			}
+			if overlap.Load() {
+				t.Errorf("%d workers: Recipients called while another call was under way", workers)
+			}
+			return seen
+		}
+		want := order(1)
+		if len(want) < 4 {
+			t.Fatalf("%d batches: the test needs more", len(want))
+		}
+		if got := order(4); !slices.Equal(got, want) {
+			t.Errorf("Recipients saw the batches in another order with 4 workers:\n%v\nwant\n%v", got, want)
+		}
 	})
 }

@@ -487,17 +487,38 @@ func (r *Keeper) erase(ctx context.Context, by privacy.Principal, now time.Time,
 	if len(batch) == 0 {
 		return nil
 	}
-	var sent map[privacy.RecordID][]Recipient
-	if r.recipients != nil {
-		scheds := make([]Schedule, len(batch))
-		for i := range batch {
-			scheds[i] = batch[i].s
-		}
-		var err error
-		// Rule G4: the recipients of erased records are told.
-		if sent, err = r.recipients.Recipients(ctx, scheds); err != nil {
-			return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Rule: privacy.G4, Msg: "recipients lookup failed", Err: err}
-		}
+	sent, err := r.recipientsOf(ctx, batch)
+	if err != nil {
+		return err
+	}
+	return r.eraseSent(ctx, by, now, batch, sent, rep, notices)
+}
+
+// recipientsOf looks up who received the records of batch (rule G4).
+// Sweep calls it from its own goroutine, one batch after another in
+// order, with workers too: [Recipients] is not asked to be safe for
+// concurrent use.
+func (r *Keeper) recipientsOf(ctx context.Context, batch []dueItem) (map[privacy.RecordID][]Recipient, error) {
+	if r.recipients == nil || len(batch) == 0 {
+		return nil, nil
+	}
+	scheds := make([]Schedule, len(batch))
+	for i := range batch {
+		scheds[i] = batch[i].s
+	}
+	// Rule G4: the recipients of erased records are told.
+	sent, err := r.recipients.Recipients(ctx, scheds)
+	if err != nil {
+		return nil, &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Rule: privacy.G4, Msg: "recipients lookup failed", Err: err}
+	}
+	return sent, nil
+}
+
+// eraseSent deletes one batch of due records whose recipients are sent.
+func (r *Keeper) eraseSent(ctx context.Context, by privacy.Principal, now time.Time, batch []dueItem,
+	sent map[privacy.RecordID][]Recipient, rep *Report, notices map[Recipient][]privacy.RecordID) error {
+	if len(batch) == 0 {
+		return nil
 	}
 	proof := func(i int) (Proof, privacy.Event) {
 		s := &batch[i].s

@@ -74,6 +74,17 @@ func (e *batchEraser) erase(batch []dueItem) error {
 		<-e.sem
 		return err
 	}
+	// Rule G4: the recipients are looked up here, in the sweep's
+	// goroutine, one batch after another in the order they are handed
+	// over, as with one worker: a Recipients written for that (the
+	// interface asks for no more) is never called concurrently nor sees
+	// the batches out of order. The deletions still overlap.
+	sent, err := e.r.recipientsOf(e.ctx, batch)
+	if err != nil {
+		<-e.sem
+		e.fail(err)
+		return e.failed()
+	}
 	own := slices.Clone(batch)
 	e.mu.Lock()
 	k := len(e.done)
@@ -104,7 +115,7 @@ func (e *batchEraser) erase(batch []dueItem) error {
 		}()
 		var rep Report
 		notices := map[Recipient][]privacy.RecordID{}
-		err := e.r.erase(e.ctx, e.by, e.now, own, &rep, notices)
+		err := e.r.eraseSent(e.ctx, e.by, e.now, own, sent, &rep, notices)
 		e.mu.Lock()
 		e.counted.Erased += rep.Erased
 		e.counted.Held += rep.Held
