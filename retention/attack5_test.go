@@ -2,6 +2,7 @@ package retention_test
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -162,4 +163,65 @@ func TestAttack5(t *testing.T) {
 			t.Errorf("Recipients saw the batches in another order with 4 workers:\n%v\nwant\n%v", got, want)
 		}
 	})
+
+	// Rules O12, G4: a context cancelled while batches are under way
+	// stops the sweep with ErrUnavailable; the report counts exactly what
+	// the store committed, and a second sweep finishes the job.
+	t.Run("CancelMidSweepCountsCommittedO12", func(t *testing.T) {
+		now := epoch.Add(10 * 365 * 24 * time.Hour)
+		w := newWorld(t, rand.New(rand.NewPCG(5, 5)), 40, privacy.Strict())
+		ctx, cancel := context.WithCancel(w.ctx)
+		defer cancel()
+		s := &cancelStore{BatchStore: w.store, cancel: cancel, at: 5}
+		r, err := retention.New(s, privacy.Strict(), &retention.Options{BatchSize: 1, Workers: 8, Recipients: byRecordRecipients})
+		if err != nil {
+			t.Fatal(err)
+		}
+		due := 0
+		for _, sc := range w.state(t, now) {
+			if sc.IsDue() {
+				due++
+			}
+		}
+		rep, err := r.Sweep(ctx, sweeper, now)
+		if !errors.Is(err, privacy.ErrUnavailable) || !errors.Is(err, context.Canceled) {
+			t.Fatalf("Sweep = %v, want ErrUnavailable with context.Canceled", err)
+		}
+		proofs, noticed := 0, 0
+		for _, sid := range w.ids {
+			ps, err := w.r.Proofs(w.ctx, sid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			proofs += len(ps)
+		}
+		for _, n := range rep.Notices {
+			noticed += len(n.Records)
+		}
+		if rep.Erased != proofs || noticed < proofs {
+			t.Errorf("report: %d erased, %d noticed; the store holds %d proofs", rep.Erased, noticed, proofs)
+		}
+		rep2, err := r.Sweep(w.ctx, sweeper, now)
+		if err != nil || rep2.Erased+proofs != due {
+			t.Errorf("second Sweep = %+v, %v; want %d erased", rep2, err, due-proofs)
+		}
+	})
+}
+
+// cancelStore cancels the sweep's context in its at-th EraseRecords call,
+// after the store committed it.
+type cancelStore struct {
+	retention.BatchStore
+	cancel context.CancelFunc
+	at     int32
+	calls  atomic.Int32
+}
+
+func (s *cancelStore) EraseRecords(ctx context.Context, proofs []retention.Proof, events []privacy.Event) ([]error, error) {
+	time.Sleep(time.Millisecond)
+	res, err := s.BatchStore.EraseRecords(context.WithoutCancel(ctx), proofs, events)
+	if s.calls.Add(1) == s.at {
+		s.cancel()
+	}
+	return res, err
 }
