@@ -122,6 +122,12 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 	today := calendar.DateIn(now, r.rules.loc)
 	notices := map[Recipient][]privacy.RecordID{}
 	eraser := r.newBatchEraser(ctx, by, now, &rep, notices)
+	// Rule O12: a panic in this goroutine (the store's reader's, raised
+	// again here, or an ObjectStore's) leaves Sweep only once the
+	// batches under way have ended, so that no call to the store outlives
+	// Sweep with workers either. On the way out without a panic, wait has
+	// already waited and this returns at once.
+	defer eraser.settle()
 	var buf []Schedule
 	batch := make([]dueItem, 0, r.batch)
 	os, sweepObjects := AsObjectStore(r.store)
@@ -481,17 +487,38 @@ func (r *Keeper) erase(ctx context.Context, by privacy.Principal, now time.Time,
 	if len(batch) == 0 {
 		return nil
 	}
-	var sent map[privacy.RecordID][]Recipient
-	if r.recipients != nil {
-		scheds := make([]Schedule, len(batch))
-		for i := range batch {
-			scheds[i] = batch[i].s
-		}
-		var err error
-		// Rule G4: the recipients of erased records are told.
-		if sent, err = r.recipients.Recipients(ctx, scheds); err != nil {
-			return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Rule: privacy.G4, Msg: "recipients lookup failed", Err: err}
-		}
+	sent, err := r.recipientsOf(ctx, batch)
+	if err != nil {
+		return err
+	}
+	return r.eraseSent(ctx, by, now, batch, sent, rep, notices)
+}
+
+// recipientsOf looks up who received the records of batch (rule G4).
+// Sweep calls it from its own goroutine, one batch after another in
+// order, with workers too: [Recipients] is not asked to be safe for
+// concurrent use.
+func (r *Keeper) recipientsOf(ctx context.Context, batch []dueItem) (map[privacy.RecordID][]Recipient, error) {
+	if r.recipients == nil || len(batch) == 0 {
+		return nil, nil
+	}
+	scheds := make([]Schedule, len(batch))
+	for i := range batch {
+		scheds[i] = batch[i].s
+	}
+	// Rule G4: the recipients of erased records are told.
+	sent, err := r.recipients.Recipients(ctx, scheds)
+	if err != nil {
+		return nil, &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Rule: privacy.G4, Msg: "recipients lookup failed", Err: err}
+	}
+	return sent, nil
+}
+
+// eraseSent deletes one batch of due records whose recipients are sent.
+func (r *Keeper) eraseSent(ctx context.Context, by privacy.Principal, now time.Time, batch []dueItem,
+	sent map[privacy.RecordID][]Recipient, rep *Report, notices map[Recipient][]privacy.RecordID) error {
+	if len(batch) == 0 {
+		return nil
 	}
 	proof := func(i int) (Proof, privacy.Event) {
 		s := &batch[i].s
