@@ -80,8 +80,9 @@
 // [Options].Workers lets a sweep delete several batches at once, each
 // still one atomic step with its own checks: the Go side of one batch
 // (its schedule, proofs, chained events and their encoding) then overlaps
-// the database's work on another. The report is the one the same batches
-// give one after the other.
+// the database's work on another. When nothing else changes the store
+// meanwhile, the report is the one the same batches give one after the
+// other; the recipients are looked up one batch after another, in order.
 //
 // With [Options.Recipients], a sweep asks the disclosure log (package
 // consent) who received the records it deletes and lists them in its
