@@ -105,6 +105,17 @@ func (s *Store) EraseObject(ctx context.Context, p retention.ObjectProof, e priv
 	return s.core().EraseObject(ctx, p, e)
 }
 
+// EraseObjects implements [retention.ObjectBatchStore]: a sweep's due
+// objects a batch to a transaction, each item checked and erased in
+// order, as EraseObject does it alone (rules R9, O12, G3), the audit
+// events of the erased ones appended at the end. One transaction per
+// object cost a sweep of cases and subjects a commit and an append each.
+func (s *Store) EraseObjects(ctx context.Context, proofs []retention.ObjectProof, events []privacy.Event) ([]error, error) {
+	return s.core().EraseObjects(ctx, proofs, events)
+}
+
+var _ retention.ObjectBatchStore = (*Store)(nil)
+
 // ObjectProofs implements [retention.ObjectStore].
 func (s *Store) ObjectProofs(ctx context.Context, subject privacy.SubjectID) ([]retention.ObjectProof, error) {
 	return s.core().ObjectProofs(ctx, subject)

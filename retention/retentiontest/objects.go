@@ -20,6 +20,7 @@ var objectCases = []kitCase{
 	{"G3_HoldKeepsEveryKind", testHoldKeepsEveryKind},
 	{"R9_StatuteKeepsCaseAndSubject", testStatuteKeepsCase},
 	{"G3_EraseObjectChecks", testEraseObjectChecks},
+	{"G3_EraseObjectsBatchChecks", testEraseObjectsBatchChecks},
 	{"ObjectAtomicFault", testObjectAtomicFault},
 }
 
@@ -250,6 +251,78 @@ func testEraseObjectChecks(t *testing.T, e *env) {
 		os.EraseObject(e.ctx, proof(privacy.DataErasure, string(erasure.ID), erasure.Decided), ev("erasure:"+string(erasure.ID))))
 	if p, err := os.ObjectProofs(e.ctx, "s-o"); err != nil || len(p) != 1 {
 		t.Errorf("ObjectProofs = %v, %v; want the lifted hold's only", p, err)
+	}
+}
+
+// testEraseObjectsBatchChecks gives a store that erases objects a batch
+// at a time ([retention.ObjectBatchStore]) the refusals of
+// testEraseObjectChecks in one batch, with one erasable item among them
+// and that item again after it: one result per item, each the refusal
+// EraseObject gives, the second try seeing the first's deletion
+// (ErrExists); one proof and one audit event, the erased item's (rules
+// R9, O12, G3, G7).
+func testEraseObjectsBatchChecks(t *testing.T, e *env) {
+	os := e.objectStore(t)
+	bs, ok := os.(retention.ObjectBatchStore)
+	if !ok {
+		t.Skip("the store erases objects one at a time")
+	}
+	e.objectsWorld(t, false)
+	h, err := e.s.Hold(e.ctx, "h-o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	proof := func(k privacy.DataKind, id string, subject privacy.SubjectID, ended time.Time) retention.ObjectProof {
+		return retention.ObjectProof{Kind: k, ID: id, Subject: subject, Ended: ended, Deleted: longAfter, Rule: privacy.O12,
+			Reason: retention.ReasonMaximum, Citation: "regulation O", Policy: "strict@1.0.0", By: sweeper.ID}
+	}
+	items := []struct {
+		what string
+		p    retention.ObjectProof
+		kind error // nil: erased
+	}{
+		{"a missing case", proof(privacy.DataCase, "c-none", "s-o", closed), privacy.ErrNotFound},
+		{"a case of another subject", proof(privacy.DataCase, "c-o", "s-x", closed), privacy.ErrNotFound},
+		{"a case that still has records", proof(privacy.DataCase, "c-o", "s-o", closed), privacy.ErrConflict},
+		{"a hold lifted at another time", proof(privacy.DataHold, "h-o", "s-o", h.Lifted.Add(time.Second)), privacy.ErrConflict},
+		{"the lifted hold", proof(privacy.DataHold, "h-o", "s-o", h.Lifted), nil},
+		{"the lifted hold again", proof(privacy.DataHold, "h-o", "s-o", h.Lifted), privacy.ErrExists},
+		{"a subject that still has data", proof(privacy.DataSubject, "s-o", "s-o", closed), privacy.ErrConflict},
+	}
+	proofs, events := make([]retention.ObjectProof, len(items)), make([]privacy.Event, len(items))
+	for i, x := range items {
+		proofs[i] = x.p
+		events[i] = privacy.Event{Time: longAfter, Principal: sweeper.ID, Role: sweeper.Role, Action: privacy.EventDelete,
+			Outcome: privacy.OutcomeAllowed, Rule: privacy.O12, Subject: x.p.Subject, Object: fmt.Sprintf("%s:%s#%d", x.p.Kind, x.p.ID, i)}
+	}
+	before, logged := e.events(t)
+	results, err := bs.EraseObjects(e.ctx, proofs, events)
+	if err != nil || len(results) != len(items) {
+		t.Fatalf("EraseObjects = %v, %v; want a result per item", results, err)
+	}
+	for i, x := range items {
+		if x.kind == nil {
+			if results[i] != nil {
+				t.Errorf("%s: %v, want erased", x.what, results[i])
+			}
+			continue
+		}
+		wantKind(t, x.what, results[i], x.kind)
+	}
+	if _, err := e.ps.Case(e.ctx, "c-o"); err != nil {
+		t.Errorf("the case is gone after its refused deletion: %v", err)
+	}
+	if ps, err := os.ObjectProofs(e.ctx, "s-o"); err != nil || len(ps) != 1 || ps[0].ID != "h-o" {
+		t.Errorf("ObjectProofs = %v, %v; want the lifted hold's only", ps, err)
+	}
+	if after, ok := e.events(t); logged && ok {
+		var got []string
+		for _, ev := range after[len(before):] {
+			got = append(got, ev.Object)
+		}
+		if want := events[4].Object; len(got) != 1 || got[0] != want {
+			t.Errorf("EraseObjects appended events %v, want the erased item's only (%s)", got, want)
+		}
 	}
 }
 
