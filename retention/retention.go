@@ -73,9 +73,11 @@ type Options struct {
 	// PageSize is how many subjects' dossiers a sweep reads at a time;
 	// default 256.
 	PageSize int
-	// Workers is how many batches a sweep deletes at once, each in its
-	// own atomic step of the store, at most one of them waiting for
-	// another on a subject they share; default 1, one after the other.
+	// Workers is how many batches of due records a sweep deletes at
+	// once, each in its own atomic step of the store, batches that share
+	// a subject waiting for each other in the store; default 1, one after
+	// the other. The other kinds of stored data go after the records, a
+	// batch at a time in order (a case before its subject).
 	// More use more of the database's connections and cores: a batch's
 	// checks, chaining and encoding in Go then overlap the database's
 	// work on another (issue 14: the PostgreSQL sweep benchmark runs 2).
