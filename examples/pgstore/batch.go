@@ -32,7 +32,9 @@ type appendQueue struct {
 // together in the next. Measured with BenchmarkAuditedViews (16 clients,
 // 2 cores), more on their way at once cost the server more statements for
 // the same events than they save in waiting: views/plain 0.61–0.68 with
-// one, 0.57–0.61 with two, 0.53 with four, 0.38–0.43 with sixteen.
+// one, 0.57–0.61 with two, 0.53 with four, 0.38–0.43 with sixteen (a
+// loaded machine); on a quieter one 0.51–0.55 with one, 0.45–0.50 with
+// two, 0.46–0.48 with three, 0.38 with sixteen.
 const maxLeaders = 1
 
 // appendCall is one AppendEvents call waiting in the queue.
