@@ -308,7 +308,14 @@ func refusal(err error) bool {
 
 // checkObjectProof checks what of p and e reaches SQL.
 func checkObjectProof(op string, p *retention.ObjectProof, e privacy.Event) error {
-	if !p.Kind.Known() || p.Kind == privacy.DataAudit {
+	// Rule N12: a subject's place in the group histories
+	// (privacy.DataGroups) is no object of its own; it goes with the
+	// subject, in the same step (forgetInGroups). Known as it is, it has
+	// no statement to read or delete it by, and an item of it let through
+	// failed a PostgreSQL batch as unavailable and, on SQLite, came back
+	// ErrNotFound while the rest of the batch was erased. Audit events go
+	// by PruneAudit (rule N9).
+	if !p.Kind.Known() || p.Kind == privacy.DataAudit || p.Kind == privacy.DataGroups {
 		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "kind", Msg: "not a kind of object a sweep erases"}
 	}
 	if err := sqladapter.CheckID(op, "id", p.ID); err != nil {
