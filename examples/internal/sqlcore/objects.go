@@ -3,6 +3,7 @@ package sqlcore
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
@@ -38,6 +39,12 @@ type ObjectQueries struct {
 	// CaseHasRecords (case: bool) in either file; SubjectHasData
 	// (subject: bool): a case, hold, erasure, grant, disclosure or request.
 	CaseHasRecords, SubjectHasData string
+	// LockSubjects (ids: id) locks the rows of the subjects named, in
+	// the order every batch of the dialect takes them, and returns those
+	// it found: the dialect's, empty where a write transaction locks
+	// the whole database (SQLite), and then EraseObjects locks each
+	// subject with LockSubject, in ID order, before its first item.
+	LockSubjects string
 }
 
 // ObjectProofColumns are the columns of the object_proofs table.
@@ -245,8 +252,9 @@ func (s Store) EraseObject(ctx context.Context, p retention.ObjectProof, e priva
 }
 
 // EraseObjects implements retention.ObjectBatchStore: in one write
-// transaction, item by item in order, after locking the subject's row as
-// PlaceHold does, the checks of the contract — a proof exists, the object
+// transaction, after locking the rows of all the batch's subjects in ID
+// order as PlaceHold locks one (lockObjectSubjects), item by item in
+// order, the checks of the contract — a proof exists, the object
 // is missing or another subject's, it changed, what it outlives is still
 // there, a standing hold keeps it (rule G3) — then the deletion and its
 // proof; at the end the audit events of what it erased.
@@ -270,9 +278,11 @@ func (s Store) eraseObjects(ctx context.Context, op string, proofs []retention.O
 	err := s.write(ctx, op, func(tx Conn) error {
 		results = make([]error, len(proofs))
 		var erased []privacy.Event
-		// The rows locked so far: a lock holds to the commit, and a
-		// dossier's objects come one after another.
-		locked := map[privacy.SubjectID]bool{}
+		// The rows locked: a lock holds to the commit.
+		locked, err := s.lockObjectSubjects(ctx, tx, proofs)
+		if err != nil {
+			return err
+		}
 		for i := range proofs {
 			err := s.eraseObject(ctx, tx, op, &proofs[i], locked)
 			if err != nil && !refusal(err) {
@@ -285,13 +295,54 @@ func (s Store) eraseObjects(ctx context.Context, op string, proofs []retention.O
 		if len(erased) == 0 {
 			return nil
 		}
-		_, err := s.D.AppendEvents(ctx, tx, op, erased, true)
+		_, err = s.D.AppendEvents(ctx, tx, op, erased, true)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return results, nil
+}
+
+// lockObjectSubjects locks, before any item is checked, the rows of every
+// subject the batch names, in ID order, as EraseRecords does, and returns
+// those it locked. Rules G3, N12: erasing a subject takes its employers'
+// group rows (forgetInGroups); a batch that then waited for the next
+// subject's row, taken item by item, closed a cycle with any writer that
+// holds a subject's row and then wants the same group rows — DeleteSubject,
+// another batch — and one of the two was killed as a deadlock, the whole
+// batch with it. Locks taken in one order, all before the group rows,
+// leave no cycle: the others wait their turn. A subject without a row
+// (an orphan, rules R9, O12) is looked for again by its first item, as
+// before.
+func (s Store) lockObjectSubjects(ctx context.Context, tx Conn, proofs []retention.ObjectProof) (map[privacy.SubjectID]bool, error) {
+	ids := make([]string, 0, len(proofs))
+	for i := range proofs {
+		ids = append(ids, string(proofs[i].Subject))
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	locked := make(map[privacy.SubjectID]bool, len(ids))
+	if q := s.Q.Objects.LockSubjects; q != "" {
+		rows, err := tx.Query(ctx, q, s.D.IDs(ids))
+		err = each(rows, err, func(row Row) error {
+			var id string
+			err := row.Scan(&id)
+			locked[privacy.SubjectID(id)] = true
+			return err
+		})
+		return locked, err
+	}
+	for _, id := range ids {
+		if err := tx.QueryRow(ctx, s.Q.LockSubject, id).Scan(new(int)); err != nil {
+			if noRows(err) {
+				continue
+			}
+			return nil, err
+		}
+		locked[privacy.SubjectID(id)] = true
+	}
+	return locked, nil
 }
 
 // refusal reports whether err is the refusal of one item, which leaves the
