@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
 )
@@ -18,6 +19,7 @@ import (
 type Attack6Store interface {
 	privacy.Store
 	access.Store
+	consent.Store
 	retention.Store
 	retention.ObjectBatchStore
 }
@@ -98,6 +100,7 @@ func RunAttack6(t *testing.T, s Attack6Store, fault func(n int)) {
 	t.Run("SubjectBeforeItsCaseO12", a.subjectBeforeCase)
 	t.Run("GroupHistoryN12", a.groupHistory)
 	t.Run("ConcurrentHoldsG3", a.concurrentHolds)
+	t.Run("CaseHoldOverProofG3", a.caseHoldOverProof)
 	if fault != nil {
 		t.Run("FaultMidBatchG7", func(t *testing.T) { a.faultMidBatch(t, fault) })
 	}
@@ -302,4 +305,43 @@ func (a *attack6) faultMidBatch(t *testing.T, fault func(n int)) {
 		}
 	}
 	t.Fatal("the batch failed at every statement")
+}
+
+// Rule G3: a hold of a case keeps the objects of that case. The store
+// checks it against the case the object has, not the one the proof
+// names: a proof that leaves the case out, or names another, does not
+// erase a grant of a held case.
+func (a *attack6) caseHoldOverProof(t *testing.T) {
+	a.dossier(t, "s-gc")
+	g := consent.Grant{ID: "g-gc", Subject: "s-gc", Recipient: consent.Recipient{Kind: privacy.PartyThirdParty, Party: "lawyer-1"},
+		Categories: []privacy.Category{privacy.CategoryNotes}, Purpose: privacy.PurposeAbsenceGuidance, Case: "c-s-gc",
+		Form: consent.FormWritten, Document: "doc-1", Given: a.t0}
+	if err := a.s.AddGrant(a.ctx, g, []privacy.Event{a.ev("s-gc", privacy.EventCreate)}); err != nil {
+		t.Fatal(err)
+	}
+	revoked := a.t0.Add(time.Hour)
+	if _, err := a.s.RevokeGrant(a.ctx, "g-gc", revoked, []privacy.Event{a.ev("s-gc", privacy.EventUpdate)}); err != nil {
+		t.Fatal(err)
+	}
+	h := retention.Hold{ID: "h-gc", Subject: "s-gc", Case: "c-s-gc", Ground: retention.GroundLegalClaim, Reason: "claim",
+		PlacedBy: a.officer.ID, Placed: a.closed}
+	if err := a.s.PlaceHold(a.ctx, h, a.ev("s-gc", privacy.EventCreate)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []privacy.CaseID{"", "c-other", "c-s-gc"} {
+		p := a.proof(privacy.DataGrant, "g-gc", "s-gc", revoked)
+		p.Case = c
+		ps := []retention.ObjectProof{p}
+		res, err := a.s.EraseObjects(a.ctx, ps, a.events(ps))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pe *privacy.Error
+		if res[0] == nil || !errors.As(res[0], &pe) || (pe.Rule != privacy.G3 && !errors.Is(res[0], privacy.ErrConflict)) {
+			t.Errorf("rule G3: a grant of held case c-s-gc, proof naming case %q: %v, want kept", c, res[0])
+		}
+		if _, err := a.s.Grant(a.ctx, "g-gc"); err != nil {
+			t.Fatalf("rule G3: the grant of a held case is gone (proof naming case %q): %v", c, err)
+		}
+	}
 }
