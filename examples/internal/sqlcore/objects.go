@@ -25,7 +25,9 @@ type ObjectQueries struct {
 	// Ended (id: subject_id, then the object's ended columns) per kind:
 	// a disclosure's time; a grant's end and revocation; a request's
 	// status and history; an erasure's decision; a hold's lifting; a
-	// case's closing; a subject's end of employment.
+	// case's closing; a subject's end of employment. Those of a
+	// disclosure, grant, erasure and hold end with the object's case
+	// ('' for none), which a hold of that case keeps (rule G3).
 	Ended map[privacy.DataKind]string
 	// Delete (id) per kind.
 	Delete map[privacy.DataKind]string
@@ -60,11 +62,11 @@ func SQLObjects(render func(string) string) ObjectQueries {
 		Proofs:   `SELECT ` + ObjectProofColumns + ` FROM {schema}.object_proofs WHERE subject_id = $1 ORDER BY seq`,
 		Requests: `SELECT id, status, history FROM {schema}.requests WHERE subject_id = $1 ORDER BY received, id`,
 		Ended: map[privacy.DataKind]string{
-			privacy.DataDisclosure: `SELECT subject_id, at FROM {schema}.disclosures WHERE id = $1`,
-			privacy.DataGrant:      `SELECT subject_id, valid_until, revoked FROM {schema}.consent_grants WHERE id = $1`,
+			privacy.DataDisclosure: `SELECT subject_id, at, coalesce(case_id, '') FROM {schema}.disclosures WHERE id = $1`,
+			privacy.DataGrant:      `SELECT subject_id, valid_until, revoked, coalesce(case_id, '') FROM {schema}.consent_grants WHERE id = $1`,
 			privacy.DataRequest:    `SELECT subject_id, status, history FROM {schema}.requests WHERE id = $1`,
-			privacy.DataErasure:    `SELECT subject_id, decided FROM {schema}.erasures WHERE id = $1`,
-			privacy.DataHold:       `SELECT subject_id, lifted FROM {schema}.holds WHERE id = $1`,
+			privacy.DataErasure:    `SELECT subject_id, decided, coalesce(case_id, '') FROM {schema}.erasures WHERE id = $1`,
+			privacy.DataHold:       `SELECT subject_id, lifted, coalesce(case_id, '') FROM {schema}.holds WHERE id = $1`,
 			privacy.DataCase:       `SELECT subject_id, closed FROM {schema}.cases WHERE id = $1`,
 			privacy.DataSubject:    `SELECT id, employment_ended FROM {schema}.subjects WHERE id = $1`,
 		},
@@ -438,20 +440,22 @@ func (s Store) checkObject(ctx context.Context, tx Conn, op string, p *retention
 	q := &s.Q.Objects
 	notFound := &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
 	conflict := func(msg string) error { return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: msg} }
-	var subject string
+	var subject, objCase string
 	var ended time.Time
 	var err error
 	row := tx.QueryRow(ctx, q.Ended[p.Kind], p.ID)
 	switch p.Kind {
 	case privacy.DataGrant:
 		var until, revoked time.Time
-		err = row.Scan(&subject, s.D.ScanTime(&until), s.D.ScanTime(&revoked))
+		err = row.Scan(&subject, s.D.ScanTime(&until), s.D.ScanTime(&revoked), &objCase)
 		ended = grantEnded(until, revoked)
 	case privacy.DataRequest:
 		var status, history string
 		if err = row.Scan(&subject, &status, &history); err == nil {
 			ended, err = requestEnded(status, history)
 		}
+	case privacy.DataDisclosure, privacy.DataErasure, privacy.DataHold:
+		err = row.Scan(&subject, s.D.ScanTime(&ended), &objCase)
 	default:
 		err = row.Scan(&subject, s.D.ScanTime(&ended))
 	}
@@ -482,13 +486,17 @@ func (s Store) checkObject(ctx context.Context, tx Conn, op string, p *retention
 		}
 	default:
 		// Rule G3: a hold of the subject's whole data keeps every object
-		// of it, a hold of a case that case's objects.
+		// of it, a hold of a case that case's objects: the case the
+		// object has, read here, as well as the one the proof names —
+		// a proof that left the case out, or named another, erased the
+		// object of a held case.
 		hs, err := s.SubjectHolds(ctx, tx, p.Subject)
 		if err != nil {
 			return err
 		}
 		for i := range hs {
-			if hs[i].HoldsSubject() || (p.Case != "" && hs[i].Case == p.Case) {
+			c := hs[i].Case
+			if hs[i].HoldsSubject() || (c != "" && (c == p.Case || string(c) == objCase)) {
 				return sqladapter.Held(op, "a legal hold keeps it")
 			}
 		}
