@@ -3,6 +3,8 @@ package pgstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +26,73 @@ func TestAttack6(t *testing.T) {
 		adaptertest.RunAttack6(t, s, s.FailAfter)
 	})
 	t.Run("LockOrderN12", attack6LockOrder)
+	t.Run("ConcurrentSweepsN12", attack6ConcurrentSweeps)
+}
+
+// attack6ConcurrentSweeps: two sweeps in batches of 4096, and a
+// DeleteSubject of each subject beside them, over subjects all in one
+// employer's group history (rule N12): none fails, and every subject goes.
+func attack6ConcurrentSweeps(t *testing.T) {
+	ctx := context.Background()
+	s := pgstore.OpenForTest(t, nil)
+	t0 := time.Date(2025, 1, 10, 9, 0, 0, 0, time.UTC)
+	ended := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	officer := privacy.Principal{ID: "officer-1", Role: privacy.RolePrivacyOfficer}
+	ev := func(sub privacy.SubjectID, a privacy.EventAction) privacy.Event {
+		return privacy.Event{Time: t0, Principal: officer.ID, Role: officer.Role, Action: a, Outcome: privacy.OutcomeAllowed,
+			Rule: privacy.O12, Subject: sub, Object: string(sub)}
+	}
+	var subs []privacy.SubjectID
+	for i := range 120 {
+		id := privacy.SubjectID(fmt.Sprintf("s-%03d", i))
+		sub, _ := privacy.NewSubject(id, "employer-1", t0)
+		sub.EmploymentEnded = ended
+		if err := s.CreateSubject(ctx, sub, []privacy.Event{ev(id, privacy.EventCreate)}); err != nil {
+			t.Fatal(err)
+		}
+		subs = append(subs, id)
+	}
+	if _, err := s.AddGroup(ctx, "employer-1", 0, subs, ev("", privacy.EventCreate)); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			k, err := retention.New(s, privacy.Strict(), &retention.Options{BatchSize: 4096})
+			if err == nil {
+				_, err = k.Sweep(ctx, officer, ended.AddDate(8, 0, 0))
+			}
+			errs <- err
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		// From the last: against the sweeps' order.
+		for i := len(subs) - 1; i >= 0; i-- {
+			err := s.DeleteSubject(ctx, subs[i], []privacy.Event{ev(subs[i], privacy.EventDelete)})
+			if err != nil && !errors.Is(err, privacy.ErrNotFound) {
+				errs <- fmt.Errorf("DeleteSubject %s: %w", subs[i], err)
+				return
+			}
+		}
+		errs <- nil
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("rule N12: %v", err)
+		}
+	}
+	for _, id := range subs {
+		if _, err := s.Subject(ctx, id); !errors.Is(err, privacy.ErrNotFound) {
+			t.Errorf("%s after the sweeps: %v", id, err)
+		}
+	}
 }
 
 // attack6LockOrder: a batch that erases subject s-a takes the group rows

@@ -101,6 +101,7 @@ func RunAttack6(t *testing.T, s Attack6Store, fault func(n int)) {
 	t.Run("GroupHistoryN12", a.groupHistory)
 	t.Run("ConcurrentHoldsG3", a.concurrentHolds)
 	t.Run("CaseHoldOverProofG3", a.caseHoldOverProof)
+	t.Run("ManyErasuresN12", a.manyErasures)
 	if fault != nil {
 		t.Run("FaultMidBatchG7", func(t *testing.T) { a.faultMidBatch(t, fault) })
 	}
@@ -343,5 +344,63 @@ func (a *attack6) caseHoldOverProof(t *testing.T) {
 		if _, err := a.s.Grant(a.ctx, "g-gc"); err != nil {
 			t.Fatalf("rule G3: the grant of a held case is gone (proof naming case %q): %v", c, err)
 		}
+	}
+}
+
+// Rules N12, R9: every erasure of a subject in an employer's group history
+// gives the history a new version. A version that doubled with each one
+// ran out of range after some 60 subjects of one employer, and from then
+// on no subject in its groups could be erased or deleted.
+func (a *attack6) manyErasures(t *testing.T) {
+	const n = 100
+	var subs []privacy.SubjectID
+	for i := range n {
+		id := privacy.SubjectID(fmt.Sprintf("s-m%03d", i))
+		sub, _ := privacy.NewSubject(id, "employer-m", a.t0)
+		sub.EmploymentEnded = a.closed
+		if err := a.s.CreateSubject(a.ctx, sub, []privacy.Event{a.ev(id, privacy.EventCreate)}); err != nil {
+			t.Fatal(err)
+		}
+		subs = append(subs, id)
+	}
+	// Two groups, so that the history has more than one version.
+	if _, err := a.s.AddGroup(a.ctx, "employer-m", 0, subs[:n/2], a.ev("", privacy.EventCreate)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.s.AddGroup(a.ctx, "employer-m", 1, subs, a.ev("", privacy.EventCreate)); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range subs {
+		ps := []retention.ObjectProof{a.proof(privacy.DataSubject, string(id), id, a.closed)}
+		var err error
+		if i%2 == 0 {
+			var res []error
+			if res, err = a.s.EraseObjects(a.ctx, ps, a.events(ps)); err == nil {
+				err = res[0]
+			}
+		} else {
+			err = a.s.DeleteSubject(a.ctx, id, []privacy.Event{a.ev(id, privacy.EventDelete)})
+		}
+		if err != nil {
+			t.Fatalf("rules N12, R9: subject %d of the employer's groups: %v", i, err)
+		}
+	}
+	h, err := a.s.GroupHistory(a.ctx, "employer-m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Groups) != 2 || len(h.Groups[0]) != n/2 || len(h.Groups[1]) != n {
+		t.Errorf("the history after the erasures: %d groups", len(h.Groups))
+	}
+	for _, g := range h.Groups {
+		for _, m := range g {
+			if slices.Contains(subs, m) {
+				t.Errorf("rule N12: erased %s still in a group", m)
+			}
+		}
+	}
+	// The history goes on: a group on its latest version is taken.
+	if _, err := a.s.AddGroup(a.ctx, "employer-m", h.Version, subs[:1], a.ev("", privacy.EventCreate)); err != nil {
+		t.Errorf("AddGroup on the history after the erasures: %v", err)
 	}
 }
