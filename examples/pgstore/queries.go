@@ -170,6 +170,11 @@ func newQueries(r *strings.Replacer) queries {
 	q.rts = newRightsQueries(r)
 	q.acc = newAccessQueries(r)
 	q.obj = sqlcore.SQLObjects(r.Replace)
+	// Rules G3, N12: a batch of objects locks its subjects as a batch of
+	// records does, in ID order, all before the first item (see
+	// sqlcore.Store.EraseObjects): no cycle with DeleteSubject or another
+	// batch over the group rows.
+	q.obj.LockSubjects = q.ret.lockSubjects
 	q.core = q.coreQueries()
 	return q
 }

@@ -252,6 +252,7 @@ var (
 		InsertGroup:  `INSERT INTO access_groups (employer, version, members) VALUES (?, ?, ?)`,
 		// Rules N12, R9, O12: the core takes an erased subject out.
 		GroupsWith:      inFile(sqlcore.SQLGroupsWith),
+		GroupLow:        inFile(sqlcore.SQLGroupLow),
 		ShiftGroups:     inFile(sqlcore.SQLShiftGroups),
 		SetGroupMembers: inFile(sqlcore.SQLSetGroupMembers),
 

@@ -19,6 +19,9 @@ const (
 	// SQLShiftGroups (shift, employer) renumbers an employer's groups past
 	// the latest version: a new version of the history, in order.
 	SQLShiftGroups = `UPDATE {schema}.access_groups SET version = version + $1 WHERE employer = $2`
+	// SQLGroupLow (employer: version) is the earliest version of an
+	// employer's history, 0 for none.
+	SQLGroupLow = `SELECT coalesce(min(version), 0) FROM {schema}.access_groups WHERE employer = $1`
 	// SQLSetGroupMembers (members, employer, version).
 	SQLSetGroupMembers = `UPDATE {schema}.access_groups SET members = $1 WHERE employer = $2 AND version = $3`
 )
@@ -67,13 +70,21 @@ func (s Store) forgetInGroups(ctx context.Context, tx Conn, op string, id privac
 		if _, ok := shift[g.employer]; ok {
 			continue
 		}
-		var top int64
+		var top, low int64
 		if err := tx.QueryRow(ctx, s.Q.GroupVersion, g.employer).Scan(&top); err != nil {
 			return err
 		}
-		shift[g.employer] = top
+		if err := tx.QueryRow(ctx, s.Q.GroupLow, g.employer).Scan(&low); err != nil {
+			return err
+		}
 		// Every new number is past the latest: none collides on the way.
-		if _, err := s.Exec(ctx, tx, op, s.Q.ShiftGroups, top, g.employer); err != nil {
+		// Rules N12, R9: the versions are consecutive (AddGroup adds the
+		// next, a shift moves them all alike), so their span moves them
+		// past the latest; shifted by the latest, as before, they doubled
+		// with each erased member and ran out of range after some 60 of
+		// one employer, and then no member could be erased or deleted.
+		shift[g.employer] = top - low + 1
+		if _, err := s.Exec(ctx, tx, op, s.Q.ShiftGroups, shift[g.employer], g.employer); err != nil {
 			return err
 		}
 	}

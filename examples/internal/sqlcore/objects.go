@@ -3,6 +3,7 @@ package sqlcore
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
@@ -24,7 +25,9 @@ type ObjectQueries struct {
 	// Ended (id: subject_id, then the object's ended columns) per kind:
 	// a disclosure's time; a grant's end and revocation; a request's
 	// status and history; an erasure's decision; a hold's lifting; a
-	// case's closing; a subject's end of employment.
+	// case's closing; a subject's end of employment. Those of a
+	// disclosure, grant, erasure and hold end with the object's case
+	// ('' for none), which a hold of that case keeps (rule G3).
 	Ended map[privacy.DataKind]string
 	// Delete (id) per kind.
 	Delete map[privacy.DataKind]string
@@ -38,6 +41,12 @@ type ObjectQueries struct {
 	// CaseHasRecords (case: bool) in either file; SubjectHasData
 	// (subject: bool): a case, hold, erasure, grant, disclosure or request.
 	CaseHasRecords, SubjectHasData string
+	// LockSubjects (ids: id) locks the rows of the subjects named, in
+	// the order every batch of the dialect takes them, and returns those
+	// it found: the dialect's, empty where a write transaction locks
+	// the whole database (SQLite), and then EraseObjects locks each
+	// subject with LockSubject, in ID order, before its first item.
+	LockSubjects string
 }
 
 // ObjectProofColumns are the columns of the object_proofs table.
@@ -53,11 +62,11 @@ func SQLObjects(render func(string) string) ObjectQueries {
 		Proofs:   `SELECT ` + ObjectProofColumns + ` FROM {schema}.object_proofs WHERE subject_id = $1 ORDER BY seq`,
 		Requests: `SELECT id, status, history FROM {schema}.requests WHERE subject_id = $1 ORDER BY received, id`,
 		Ended: map[privacy.DataKind]string{
-			privacy.DataDisclosure: `SELECT subject_id, at FROM {schema}.disclosures WHERE id = $1`,
-			privacy.DataGrant:      `SELECT subject_id, valid_until, revoked FROM {schema}.consent_grants WHERE id = $1`,
+			privacy.DataDisclosure: `SELECT subject_id, at, coalesce(case_id, '') FROM {schema}.disclosures WHERE id = $1`,
+			privacy.DataGrant:      `SELECT subject_id, valid_until, revoked, coalesce(case_id, '') FROM {schema}.consent_grants WHERE id = $1`,
 			privacy.DataRequest:    `SELECT subject_id, status, history FROM {schema}.requests WHERE id = $1`,
-			privacy.DataErasure:    `SELECT subject_id, decided FROM {schema}.erasures WHERE id = $1`,
-			privacy.DataHold:       `SELECT subject_id, lifted FROM {schema}.holds WHERE id = $1`,
+			privacy.DataErasure:    `SELECT subject_id, decided, coalesce(case_id, '') FROM {schema}.erasures WHERE id = $1`,
+			privacy.DataHold:       `SELECT subject_id, lifted, coalesce(case_id, '') FROM {schema}.holds WHERE id = $1`,
 			privacy.DataCase:       `SELECT subject_id, closed FROM {schema}.cases WHERE id = $1`,
 			privacy.DataSubject:    `SELECT id, employment_ended FROM {schema}.subjects WHERE id = $1`,
 		},
@@ -245,8 +254,9 @@ func (s Store) EraseObject(ctx context.Context, p retention.ObjectProof, e priva
 }
 
 // EraseObjects implements retention.ObjectBatchStore: in one write
-// transaction, item by item in order, after locking the subject's row as
-// PlaceHold does, the checks of the contract — a proof exists, the object
+// transaction, after locking the rows of all the batch's subjects in ID
+// order as PlaceHold locks one (lockObjectSubjects), item by item in
+// order, the checks of the contract — a proof exists, the object
 // is missing or another subject's, it changed, what it outlives is still
 // there, a standing hold keeps it (rule G3) — then the deletion and its
 // proof; at the end the audit events of what it erased.
@@ -270,9 +280,11 @@ func (s Store) eraseObjects(ctx context.Context, op string, proofs []retention.O
 	err := s.write(ctx, op, func(tx Conn) error {
 		results = make([]error, len(proofs))
 		var erased []privacy.Event
-		// The rows locked so far: a lock holds to the commit, and a
-		// dossier's objects come one after another.
-		locked := map[privacy.SubjectID]bool{}
+		// The rows locked: a lock holds to the commit.
+		locked, err := s.lockObjectSubjects(ctx, tx, proofs)
+		if err != nil {
+			return err
+		}
 		for i := range proofs {
 			err := s.eraseObject(ctx, tx, op, &proofs[i], locked)
 			if err != nil && !refusal(err) {
@@ -285,13 +297,54 @@ func (s Store) eraseObjects(ctx context.Context, op string, proofs []retention.O
 		if len(erased) == 0 {
 			return nil
 		}
-		_, err := s.D.AppendEvents(ctx, tx, op, erased, true)
+		_, err = s.D.AppendEvents(ctx, tx, op, erased, true)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return results, nil
+}
+
+// lockObjectSubjects locks, before any item is checked, the rows of every
+// subject the batch names, in ID order, as EraseRecords does, and returns
+// those it locked. Rules G3, N12: erasing a subject takes its employers'
+// group rows (forgetInGroups); a batch that then waited for the next
+// subject's row, taken item by item, closed a cycle with any writer that
+// holds a subject's row and then wants the same group rows — DeleteSubject,
+// another batch — and one of the two was killed as a deadlock, the whole
+// batch with it. Locks taken in one order, all before the group rows,
+// leave no cycle: the others wait their turn. A subject without a row
+// (an orphan, rules R9, O12) is looked for again by its first item, as
+// before.
+func (s Store) lockObjectSubjects(ctx context.Context, tx Conn, proofs []retention.ObjectProof) (map[privacy.SubjectID]bool, error) {
+	ids := make([]string, 0, len(proofs))
+	for i := range proofs {
+		ids = append(ids, string(proofs[i].Subject))
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	locked := make(map[privacy.SubjectID]bool, len(ids))
+	if q := s.Q.Objects.LockSubjects; q != "" {
+		rows, err := tx.Query(ctx, q, s.D.IDs(ids))
+		err = each(rows, err, func(row Row) error {
+			var id string
+			err := row.Scan(&id)
+			locked[privacy.SubjectID(id)] = true
+			return err
+		})
+		return locked, err
+	}
+	for _, id := range ids {
+		if err := tx.QueryRow(ctx, s.Q.LockSubject, id).Scan(new(int)); err != nil {
+			if noRows(err) {
+				continue
+			}
+			return nil, err
+		}
+		locked[privacy.SubjectID(id)] = true
+	}
+	return locked, nil
 }
 
 // refusal reports whether err is the refusal of one item, which leaves the
@@ -308,7 +361,14 @@ func refusal(err error) bool {
 
 // checkObjectProof checks what of p and e reaches SQL.
 func checkObjectProof(op string, p *retention.ObjectProof, e privacy.Event) error {
-	if !p.Kind.Known() || p.Kind == privacy.DataAudit {
+	// Rule N12: a subject's place in the group histories
+	// (privacy.DataGroups) is no object of its own; it goes with the
+	// subject, in the same step (forgetInGroups). Known as it is, it has
+	// no statement to read or delete it by, and an item of it let through
+	// failed a PostgreSQL batch as unavailable and, on SQLite, came back
+	// ErrNotFound while the rest of the batch was erased. Audit events go
+	// by PruneAudit (rule N9).
+	if !p.Kind.Known() || p.Kind == privacy.DataAudit || p.Kind == privacy.DataGroups {
 		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "kind", Msg: "not a kind of object a sweep erases"}
 	}
 	if err := sqladapter.CheckID(op, "id", p.ID); err != nil {
@@ -380,20 +440,22 @@ func (s Store) checkObject(ctx context.Context, tx Conn, op string, p *retention
 	q := &s.Q.Objects
 	notFound := &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
 	conflict := func(msg string) error { return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: msg} }
-	var subject string
+	var subject, objCase string
 	var ended time.Time
 	var err error
 	row := tx.QueryRow(ctx, q.Ended[p.Kind], p.ID)
 	switch p.Kind {
 	case privacy.DataGrant:
 		var until, revoked time.Time
-		err = row.Scan(&subject, s.D.ScanTime(&until), s.D.ScanTime(&revoked))
+		err = row.Scan(&subject, s.D.ScanTime(&until), s.D.ScanTime(&revoked), &objCase)
 		ended = grantEnded(until, revoked)
 	case privacy.DataRequest:
 		var status, history string
 		if err = row.Scan(&subject, &status, &history); err == nil {
 			ended, err = requestEnded(status, history)
 		}
+	case privacy.DataDisclosure, privacy.DataErasure, privacy.DataHold:
+		err = row.Scan(&subject, s.D.ScanTime(&ended), &objCase)
 	default:
 		err = row.Scan(&subject, s.D.ScanTime(&ended))
 	}
@@ -424,13 +486,17 @@ func (s Store) checkObject(ctx context.Context, tx Conn, op string, p *retention
 		}
 	default:
 		// Rule G3: a hold of the subject's whole data keeps every object
-		// of it, a hold of a case that case's objects.
+		// of it, a hold of a case that case's objects: the case the
+		// object has, read here, as well as the one the proof names —
+		// a proof that left the case out, or named another, erased the
+		// object of a held case.
 		hs, err := s.SubjectHolds(ctx, tx, p.Subject)
 		if err != nil {
 			return err
 		}
 		for i := range hs {
-			if hs[i].HoldsSubject() || (p.Case != "" && hs[i].Case == p.Case) {
+			c := hs[i].Case
+			if hs[i].HoldsSubject() || (c != "" && (c == p.Case || string(c) == objCase)) {
 				return sqladapter.Held(op, "a legal hold keeps it")
 			}
 		}

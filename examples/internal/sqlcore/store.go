@@ -163,9 +163,9 @@ type Queries struct {
 	// row is gone by the token in every group history, each changed
 	// history under a new version (rules N12, R9, O12); else the core
 	// does it with GroupsWith (subject: employer, version, members),
-	// ShiftGroups (shift, employer) and SetGroupMembers (members,
-	// employer, version) ([SQLGroupsWith]).
-	ForgetInGroups, GroupsWith, ShiftGroups, SetGroupMembers string
+	// GroupLow (employer: version), ShiftGroups (shift, employer) and
+	// SetGroupMembers (members, employer, version) ([SQLGroupsWith]).
+	ForgetInGroups, GroupsWith, GroupLow, ShiftGroups, SetGroupMembers string
 
 	// Objects are the statements of retention.ObjectStore ([SQLObjects]).
 	Objects ObjectQueries
