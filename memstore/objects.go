@@ -184,12 +184,24 @@ func (s *Store) stageObjectErase(op string, p *retention.ObjectProof) (func(), e
 	if p.Kind != privacy.DataHold && p.Kind != privacy.DataCase && p.Kind != privacy.DataSubject && heldFor(p.Case) {
 		return nil, held(op, "a legal hold keeps it")
 	}
+	// Rule G3: the case the object has counts too, not only the one the
+	// proof names: a proof that left the case out, or named another,
+	// erased the object of a held case.
+	objectHeld := func(c privacy.CaseID) error {
+		if heldFor(c) {
+			return held(op, "a legal hold keeps it")
+		}
+		return nil
+	}
 	c := &s.consents
 	switch p.Kind {
 	case privacy.DataDisclosure:
 		d, ok := c.disclosures[consent.DisclosureID(p.ID)]
 		if !ok || d.Subject != p.Subject {
 			return nil, notFound(op)
+		}
+		if err := objectHeld(d.Case); err != nil {
+			return nil, err
 		}
 		if err := changed(d.At); err != nil {
 			return nil, err
@@ -205,6 +217,9 @@ func (s *Store) stageObjectErase(op string, p *retention.ObjectProof) (func(), e
 		g, ok := c.grants[consent.GrantID(p.ID)]
 		if !ok || g.Subject != p.Subject {
 			return nil, notFound(op)
+		}
+		if err := objectHeld(g.Case); err != nil {
+			return nil, err
 		}
 		if err := changed(grantObject(g).Ended); err != nil {
 			return nil, err
@@ -230,6 +245,9 @@ func (s *Store) stageObjectErase(op string, p *retention.ObjectProof) (func(), e
 		if !ok || x.Subject != p.Subject {
 			return nil, notFound(op)
 		}
+		if err := objectHeld(x.Case); err != nil {
+			return nil, err
+		}
 		if err := changed(x.Decided); err != nil {
 			return nil, err
 		}
@@ -245,6 +263,15 @@ func (s *Store) stageObjectErase(op string, p *retention.ObjectProof) (func(), e
 		if h.Lifted.IsZero() {
 			// Rule G3: a standing hold is kept with what it keeps.
 			return nil, held(op, "the hold stands")
+		}
+		// Rule G3: a lifted hold is an object of its case like any other:
+		// a standing hold of the case or the subject keeps it, as
+		// retention.Engine.ScheduleObjects keeps it.
+		if err := objectHeld(h.Case); err != nil {
+			return nil, err
+		}
+		if err := objectHeld(p.Case); err != nil {
+			return nil, err
 		}
 		if err := changed(h.Lifted); err != nil {
 			return nil, err

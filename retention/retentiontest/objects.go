@@ -21,6 +21,7 @@ var objectCases = []kitCase{
 	{"R9_StatuteKeepsCaseAndSubject", testStatuteKeepsCase},
 	{"G3_EraseObjectChecks", testEraseObjectChecks},
 	{"G3_EraseObjectsBatchChecks", testEraseObjectsBatchChecks},
+	{"G3_ObjectOfHeldCaseKeptWhateverTheProof", testObjectOfHeldCase},
 	{"ObjectAtomicFault", testObjectAtomicFault},
 }
 
@@ -323,6 +324,57 @@ func testEraseObjectsBatchChecks(t *testing.T, e *env) {
 		if want := events[4].Object; len(got) != 1 || got[0] != want {
 			t.Errorf("EraseObjects appended events %v, want the erased item's only (%s)", got, want)
 		}
+	}
+}
+
+// testObjectOfHeldCase: rule G3, a standing hold of a case keeps the
+// case's objects — here a granted erasure request of the case and a
+// lifted hold of it — whatever case the proof names: the store checks the
+// case the object has, not only the one it is told. (A proof naming no
+// case, or another, once erased the object of a held case.)
+func testObjectOfHeldCase(t *testing.T, e *env) {
+	os := e.objectStore(t)
+	e.objectsWorld(t, false)
+	at := closed.Add(24 * time.Hour)
+	if _, err := e.r.RequestErasure(e.ctx, officer, retention.Erasure{ID: "e-c", Subject: "s-o", Case: "c-o", Rule: privacy.O13,
+		Received: at}, at.Add(3*time.Hour)); err != nil {
+		t.Fatalf("RequestErasure: %v", err)
+	}
+	if _, err := e.r.PlaceHold(e.ctx, officer, retention.Hold{ID: "h-c", Subject: "s-o", Case: "c-o", Ground: retention.GroundLegalClaim,
+		Reason: "claim C/16/3", PlacedBy: officer.ID, Placed: longAfter}, longAfter); err != nil {
+		t.Fatalf("PlaceHold: %v", err)
+	}
+	d, err := e.s.Dossier(e.ctx, "s-o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var erasure retention.Erasure
+	for _, x := range d.Erasures {
+		if x.ID == "e-c" {
+			erasure = x
+		}
+	}
+	lifted, err := e.s.Hold(e.ctx, "h-o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, named := range []privacy.CaseID{"", "c-other"} {
+		for _, p := range []retention.ObjectProof{
+			{Kind: privacy.DataErasure, ID: "e-c", Ended: erasure.Decided},
+			{Kind: privacy.DataHold, ID: "h-o", Ended: lifted.Lifted},
+		} {
+			p.Subject, p.Case, p.Deleted, p.Rule, p.Reason = "s-o", named, longAfter, privacy.O12, retention.ReasonMaximum
+			p.Citation, p.Policy, p.By = "regulation O", "strict@1.0.0", sweeper.ID
+			err := os.EraseObject(e.ctx, p, privacy.Event{Time: longAfter, Principal: sweeper.ID, Role: sweeper.Role,
+				Action: privacy.EventDelete, Outcome: privacy.OutcomeAllowed, Rule: privacy.O12, Subject: "s-o", Object: string(p.Kind) + ":" + p.ID})
+			wantHeld(t, fmt.Sprintf("EraseObject(%s %s of held case c-o, proof naming case %q)", p.Kind, p.ID, named), err)
+		}
+	}
+	if _, err := e.s.Hold(e.ctx, "h-o"); err != nil {
+		t.Errorf("the lifted hold of the held case is gone: %v", err)
+	}
+	if d, err := e.s.Dossier(e.ctx, "s-o"); err != nil || !slices.ContainsFunc(d.Erasures, func(x retention.Erasure) bool { return x.ID == "e-c" }) {
+		t.Errorf("the erasure request of the held case is gone (%v)", err)
 	}
 }
 

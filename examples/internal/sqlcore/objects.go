@@ -435,6 +435,25 @@ func (s Store) eraseObject(ctx context.Context, tx Conn, op string, p *retention
 	return err
 }
 
+// objectHeld refuses the erasure of an object a standing hold keeps (rule
+// G3): a hold of the subject's whole data keeps every object of it, a
+// hold of a case that case's objects — the case the object has (objCase,
+// read from its row) as well as the one the proof names: a proof that
+// left the case out, or named another, erased the object of a held case.
+func (s Store) objectHeld(ctx context.Context, tx Conn, op string, p *retention.ObjectProof, objCase string) error {
+	hs, err := s.SubjectHolds(ctx, tx, p.Subject)
+	if err != nil {
+		return err
+	}
+	for i := range hs {
+		c := hs[i].Case
+		if hs[i].HoldsSubject() || (c != "" && (c == p.Case || string(c) == objCase)) {
+			return sqladapter.Held(op, "a legal hold keeps it")
+		}
+	}
+	return nil
+}
+
 // checkObject is EraseObject's checks of the object itself, in tx.
 func (s Store) checkObject(ctx context.Context, tx Conn, op string, p *retention.ObjectProof) error {
 	q := &s.Q.Objects
@@ -474,6 +493,12 @@ func (s Store) checkObject(ctx context.Context, tx Conn, op string, p *retention
 			// Rule G3: a standing hold is kept with what it keeps.
 			return sqladapter.Held(op, "the hold stands")
 		}
+		// Rule G3: a lifted hold is an object of its case like any
+		// other: a standing hold of the case or the subject keeps it, as
+		// retention.Engine.ScheduleObjects keeps it.
+		if err := s.objectHeld(ctx, tx, op, p, objCase); err != nil {
+			return err
+		}
 	case privacy.DataCase:
 		// Rule G3: a hold of the case, of its subject or of one of its
 		// records keeps it.
@@ -485,20 +510,8 @@ func (s Store) checkObject(ctx context.Context, tx Conn, op string, p *retention
 			return err
 		}
 	default:
-		// Rule G3: a hold of the subject's whole data keeps every object
-		// of it, a hold of a case that case's objects: the case the
-		// object has, read here, as well as the one the proof names —
-		// a proof that left the case out, or named another, erased the
-		// object of a held case.
-		hs, err := s.SubjectHolds(ctx, tx, p.Subject)
-		if err != nil {
+		if err := s.objectHeld(ctx, tx, op, p, objCase); err != nil {
 			return err
-		}
-		for i := range hs {
-			c := hs[i].Case
-			if hs[i].HoldsSubject() || (c != "" && (c == p.Case || string(c) == objCase)) {
-				return sqladapter.Held(op, "a legal hold keeps it")
-			}
 		}
 	}
 	if !ended.Equal(p.Ended) {
