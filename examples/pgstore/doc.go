@@ -96,7 +96,11 @@
 // a batch of more than 64 events (a sweep's) set-wise, with the same
 // refusals; migration 0065 looks a head up only for each chain's first
 // event of such a batch (0064's join of every event to every head cost
-// most of a sweep's time). No grant changes.
+// most of a sweep's time). Migration 0066 shifts an employer's group
+// histories by their span when a member is erased (rule N12; the version
+// doubled before, out of range after some 60 members); migration 0067
+// lets prune_chain find a chain already pruned past its cut by a run at
+// the same time (rule N9) instead of refusing it. No grant changes.
 // Since migration 0062 the
 // erasing role takes a deleted or erased subject out of the group
 // histories through forget_in_groups (rule N12), and DeleteSubject removes
