@@ -108,14 +108,7 @@ func TestAttack5(t *testing.T) {
 		if !returned || err != nil {
 			return // it ended as one worker does, or said it failed
 		}
-		proofs := 0
-		for _, sid := range w.ids {
-			ps, err := w.r.Proofs(w.ctx, sid)
-			if err != nil {
-				t.Fatal(err)
-			}
-			proofs += len(ps)
-		}
+		proofs := w.proofCount(t)
 		t.Errorf("Sweep succeeded though a batch never answered: %d erased reported, %d proofs stored", rep.Erased, proofs)
 	})
 
@@ -187,14 +180,7 @@ func TestAttack5(t *testing.T) {
 		if !errors.Is(err, privacy.ErrUnavailable) || !errors.Is(err, context.Canceled) {
 			t.Fatalf("Sweep = %v, want ErrUnavailable with context.Canceled", err)
 		}
-		proofs, noticed := 0, 0
-		for _, sid := range w.ids {
-			ps, err := w.r.Proofs(w.ctx, sid)
-			if err != nil {
-				t.Fatal(err)
-			}
-			proofs += len(ps)
-		}
+		proofs, noticed := w.proofCount(t), 0
 		for _, n := range rep.Notices {
 			noticed += len(n.Records)
 		}

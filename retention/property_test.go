@@ -358,6 +358,20 @@ func TestPropertySweep(t *testing.T) {
 	}
 }
 
+// proofCount is how many proofs of deletion the world's subjects have.
+func (w *world) proofCount(tb testing.TB) int {
+	tb.Helper()
+	n := 0
+	for _, sid := range w.ids {
+		ps, err := w.r.Proofs(w.ctx, sid)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		n += len(ps)
+	}
+	return n
+}
+
 // checkProofs checks that every record of before that is gone has exactly
 // one proof and one delete event, and every record still there has none.
 func (w *world) checkProofs(tb testing.TB, before map[privacy.RecordID]retention.Schedule) {

@@ -182,14 +182,7 @@ func TestSweepWorkers(t *testing.T) {
 				if c, all := gs.calls.Load(), int32((due+3)/4); c >= all {
 					t.Errorf("%d batches started, as many as the whole sweep has (%d): the failure did not stop it", c, all)
 				}
-				proofs := 0
-				for _, sid := range w.ids {
-					ps, err := w.r.Proofs(w.ctx, sid)
-					if err != nil {
-						t.Fatal(err)
-					}
-					proofs += len(ps)
-				}
+				proofs := w.proofCount(t)
 				if tc.failAt > 0 && rep.Erased != proofs {
 					t.Errorf("the report says %d erased, the store holds %d proofs", rep.Erased, proofs)
 				}
