@@ -66,11 +66,11 @@ func TestPlanSweepListsEveryKind(t *testing.T) {
 	}
 }
 
-// TestSweepWorkersOption: Options.SweepWorkers reaches the sweep
+// TestSweepWorkersOptionO12: Options.SweepWorkers reaches the sweep
 // (retention.Options.Workers): with batches of one record, two deleted at
 // once, the sweep erases both records, each with its proof (rule O12); a
 // negative number is refused when the service opens.
-func TestSweepWorkersOption(t *testing.T) {
+func TestSweepWorkersOptionO12(t *testing.T) {
 	ctx := context.Background()
 	if _, err := dossierwacht.Open(ctx, memstore.New(), privacy.Strict(), &dossierwacht.Options{SweepWorkers: -1}); !errors.Is(err, privacy.ErrInvalid) {
 		t.Errorf("Open with SweepWorkers -1 = %v, want ErrInvalid", err)

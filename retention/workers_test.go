@@ -34,13 +34,13 @@ var byRecordRecipients = retention.RecipientsFunc(func(_ context.Context, recs [
 	return out, nil
 })
 
-// TestSweepWorkersSameOutcome is a property test of Options.Workers: on
+// TestSweepWorkersSameOutcomeO12G4 is a property test of Options.Workers: on
 // random worlds, a sweep that deletes several batches at once ends with
 // what the same sweep one batch after the other ends with: the same
 // report (its notices in the same order, rule G4), the same records
 // left, one proof and one delete event per record gone (rules O12, G3,
 // G7).
-func TestSweepWorkersSameOutcome(t *testing.T) {
+func TestSweepWorkersSameOutcomeO12G4(t *testing.T) {
 	for seed := range uint64(4) {
 		for _, workers := range []int{2, 3, 8} {
 			t.Run(fmt.Sprint("seed", seed, "/workers", workers), func(t *testing.T) {
@@ -114,12 +114,12 @@ func (s *gatedStore) EraseRecords(ctx context.Context, proofs []retention.Proof,
 	return s.BatchStore.EraseRecords(ctx, proofs, events)
 }
 
-// TestSweepWorkers checks how many batches a sweep deletes at once, and
+// TestSweepWorkersO12 checks how many batches a sweep deletes at once, and
 // that a failure or a panic of one batch stops the sweep with it: no
 // batch is started after it, every batch under way ends before Sweep
 // returns, and the report counts exactly what the store committed, each
 // with its proof; a second sweep finishes the job.
-func TestSweepWorkers(t *testing.T) {
+func TestSweepWorkersO12(t *testing.T) {
 	now := epoch.Add(10 * 365 * 24 * time.Hour)
 	for _, tc := range []struct {
 		name            string
@@ -197,9 +197,9 @@ func TestSweepWorkers(t *testing.T) {
 	}
 }
 
-// TestSweepWorkersRefused checks that a negative number of workers is
+// TestSweepWorkersRefusedO12 checks that a negative number of workers is
 // refused as invalid.
-func TestSweepWorkersRefused(t *testing.T) {
+func TestSweepWorkersRefusedO12(t *testing.T) {
 	w := newWorld(t, rand.New(rand.NewPCG(1, 1)), 1, privacy.Strict())
 	if _, err := retention.New(w.store, privacy.Strict(), &retention.Options{Workers: -1}); !errors.Is(err, privacy.ErrInvalid) {
 		t.Errorf("Workers -1: %v, want ErrInvalid", err)
