@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -18,24 +19,32 @@ const maxBatchEvents = 1024
 // then serves many audited reads, so that throughput grows with the
 // clients instead of with the commits the server can make (issue 14 §2).
 //
+// The statements are sent by one goroutine of the queue's own, the
+// appender, which runs while calls wait and ends when none do. As one
+// statement returns, the appender tells its calls and sends the next,
+// with no goroutine to wake first: with a caller that led the next
+// statement instead, that caller had to be woken and get a core first,
+// on the critical path of every audited read (views/plain 0.63–0.65 with a leading caller,
+// 0.68–0.71 with the appender: BenchmarkAuditedViews, 16 clients, 2
+// cores, two test binaries taking turns in one session).
+//
 // Each call stays all or none: a shared statement that fails is tried
 // again call by call, so that one call's refused events never cost
 // another call its append, and each call learns its own outcome.
 type appendQueue struct {
 	mu      sync.Mutex
 	pending []*appendCall
-	leaders int // calls appending, each with the calls it took
+	running bool // the appender is running
 }
 
-// maxLeaders is how many statements of one store's appends may be on
-// their way at once. One: while it is, the calls that arrive wait and go
-// together in the next. Measured with BenchmarkAuditedViews (16 clients,
-// 2 cores), more on their way at once cost the server more statements for
-// the same events than they save in waiting: views/plain 0.61–0.68 with
-// one, 0.57–0.61 with two, 0.53 with four, 0.38–0.43 with sixteen (a
-// loaded machine); on a quieter one 0.51–0.55 with one, 0.45–0.50 with
+// One statement of a store's appends is on its way at a time: while it
+// is, the calls that arrive wait and go together in the next. Measured
+// with BenchmarkAuditedViews (16 clients, 2 cores, calls leading their
+// statements), more on their way at once cost the server more statements
+// for the same events than they save in waiting: views/plain 0.61–0.68
+// with one, 0.57–0.61 with two, 0.53 with four, 0.38–0.43 with sixteen
+// (a loaded machine); on a quieter one 0.51–0.55 with one, 0.45–0.50 with
 // two, 0.46–0.48 with three, 0.38 with sixteen.
-const maxLeaders = 1
 
 // appendCall is one AppendEvents call waiting in the queue.
 type appendCall struct {
@@ -43,70 +52,116 @@ type appendCall struct {
 	events []privacy.Event
 	out    []privacy.Event
 	err    error
-	// wake says, once, what to do: true to lead the next statement,
-	// false when the call is done (out and err set).
-	wake chan bool
+	// done is closed when the call is done: out and err set, or its
+	// statement panicked or called runtime.Goexit (panicked, exited).
+	done     chan struct{}
+	panicked any
+	exited   bool
 }
 
 // do appends c's events through flush, with the calls queued with it, and
 // returns when they are appended or refused. flush is given at least one
-// call and sets every call's out and err.
+// call and sets every call's out and err. A panic in flush is raised again
+// in each call of its statement, as is a runtime.Goexit: the calls of a
+// statement share its fate, whichever goroutine ran it.
 //
-// Every call's wake is sent to exactly once: a call leaves pending either
-// taken into a leader's batch (told false when the batch is done) or
-// chosen to lead the next one (told true), never both.
+// A call leaves the queue once: taken into a statement (done closed when
+// the statement is done), or by its context ending before that.
 func (q *appendQueue) do(c *appendCall, flush func([]*appendCall)) {
-	c.wake = make(chan bool, 1)
+	c.done = make(chan struct{})
 	q.mu.Lock()
-	if q.leaders >= maxLeaders {
-		q.pending = append(q.pending, c)
-		q.mu.Unlock()
-		var lead bool
-		select {
-		case lead = <-c.wake:
-		case <-c.ctx.Done():
-			// Context first on I/O (rule G7's append is on the path
-			// of every read): a call that gave up while waiting leaves
-			// the queue, appending nothing, unless a leader took it
-			// meanwhile; then it waits for its word as the others do.
-			q.mu.Lock()
-			if i := slices.Index(q.pending, c); i >= 0 {
-				q.pending = slices.Delete(q.pending, i, i+1)
-				q.mu.Unlock()
-				c.err = c.ctx.Err()
-				return
-			}
+	q.pending = append(q.pending, c)
+	if !q.running {
+		q.running = true
+		go q.run(flush)
+	}
+	q.mu.Unlock()
+	select {
+	case <-c.done:
+	case <-c.ctx.Done():
+		// Context first on I/O (rule G7's append is on the path of
+		// every read): a call that gave up while waiting leaves the
+		// queue, appending nothing, unless the appender took it
+		// meanwhile; then it waits for its outcome as the others do.
+		q.mu.Lock()
+		if i := slices.Index(q.pending, c); i >= 0 {
+			q.pending = slices.Delete(q.pending, i, i+1)
 			q.mu.Unlock()
-			lead = <-c.wake
-		}
-		if !lead {
+			c.err = c.ctx.Err()
 			return
 		}
-		// Chosen to lead: the leader before handed its place on.
-		q.mu.Lock()
-	} else {
-		q.leaders++
+		q.mu.Unlock()
+		<-c.done
 	}
-	batch := q.take(c)
-	q.mu.Unlock()
-	flush(batch)
-	q.mu.Lock()
-	if len(q.pending) > 0 {
-		next := q.pending[0]
-		q.pending = q.pending[1:]
-		next.wake <- true
-	} else {
-		q.leaders--
-	}
-	q.mu.Unlock()
-	for _, w := range batch[1:] {
-		w.wake <- false
+	switch {
+	case c.panicked != nil:
+		panic(c.panicked)
+	case c.exited:
+		runtime.Goexit()
 	}
 }
 
-// take is the batch of leader c: c, and the calls waiting in the queue
-// that fit with it in maxBatchEvents events, taken off the queue.
-func (q *appendQueue) take(c *appendCall) []*appendCall {
+// run is the appender: it sends the waiting calls' statements, one at a
+// time, until no call waits.
+func (q *appendQueue) run(flush func([]*appendCall)) {
+	idle := false
+	defer func() {
+		if idle {
+			return
+		}
+		// A statement panicked or called runtime.Goexit, which its
+		// calls now raise: a new appender takes the calls that still
+		// wait, so that none waits forever.
+		q.mu.Lock()
+		if len(q.pending) > 0 {
+			go q.run(flush)
+		} else {
+			q.running = false
+		}
+		q.mu.Unlock()
+	}()
+	for {
+		q.mu.Lock()
+		if len(q.pending) == 0 {
+			q.running, idle = false, true
+			q.mu.Unlock()
+			return
+		}
+		batch := q.take()
+		q.mu.Unlock()
+		if !flushed(batch, flush) {
+			return
+		}
+	}
+}
+
+// flushed runs flush for batch and then closes each call's done. It
+// reports whether flush returned; if it panicked or called
+// runtime.Goexit, each call is told so, and the appender's goroutine ends
+// (with a Goexit it is ending already; a panic is not raised in it, only
+// in the calls, so that it cannot end the program).
+func flushed(batch []*appendCall, flush func([]*appendCall)) (ok bool) {
+	defer func() {
+		if !ok {
+			v := recover()
+			for _, c := range batch {
+				c.panicked, c.exited = v, v == nil
+			}
+		}
+		for _, c := range batch {
+			close(c.done)
+		}
+	}()
+	flush(batch)
+	return true
+}
+
+// take is the next statement's calls: the first call waiting, and the
+// calls waiting after it that fit with it in maxBatchEvents events, taken
+// off the queue. q.pending is not empty.
+func (q *appendQueue) take() []*appendCall {
+	c := q.pending[0]
+	q.pending = q.pending[1:]
 	n, events := 0, len(c.events)
 	for n < len(q.pending) && events+len(q.pending[n].events) <= maxBatchEvents {
 		events += len(q.pending[n].events)
