@@ -57,6 +57,25 @@ func (tr *attack7Tracer) TraceAcquireStart(ctx context.Context, _ *pgxpool.Pool,
 func (tr *attack7Tracer) TraceAcquireEnd(context.Context, *pgxpool.Pool, pgxpool.TraceAcquireEndData) {
 }
 
+// attack7Store is a store in a fresh schema on a pool of its own, traced
+// by the tracer returned, and the store's audit key.
+func attack7Store(t *testing.T) (*Store, *attack7Tracer, []byte) {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(DSNForTest(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &attack7Tracer{held: make(chan struct{}), release: make(chan struct{})}
+	cfg.ConnConfig.Tracer = tr
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	key := []byte("attack7 key")
+	return NewForTest(t, pool, &Options{AuditKey: key}), tr, key
+}
+
 // attack7Event is a read of object in subject's chain.
 func attack7Event(subject, object string) privacy.Event {
 	return privacy.Event{Time: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), Principal: "cm-1", Role: privacy.RoleCaseManager,
@@ -116,19 +135,7 @@ func (s *Store) waitPending(t *testing.T, n int) {
 // before it must still be told so.
 func attack7OneCallsEnd(t *testing.T, how string) {
 	ctx := context.Background()
-	cfg, err := pgxpool.ParseConfig(DSNForTest(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := &attack7Tracer{held: make(chan struct{}), release: make(chan struct{})}
-	cfg.ConnConfig.Tracer = tr
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	key := []byte("attack7 key")
-	s := NewForTest(t, pool, &Options{AuditKey: key})
+	s, tr, key := attack7Store(t)
 	// The head of s-hold remembered: the held call's statement passes
 	// the injected failure's counter before it acquires its connection.
 	if _, err := s.AppendEvents(ctx, attack7Event("s-hold", "warm")); err != nil {
