@@ -75,8 +75,11 @@ func (s *Store) flush(op string, batch []*appendCall) {
 			}
 			return
 		}
+		// Each call on its own, a panic in its try its own (rule G7:
+		// the calls tried before it keep their outcome, those after it
+		// are still tried).
 		for _, c := range batch {
-			c.out, c.err = s.appendRemembered(c.ctx, op, c.events)
+			c.alone(func() { c.out, c.err = s.appendRemembered(c.ctx, op, c.events) })
 		}
 		return
 	}

@@ -53,17 +53,45 @@ type appendCall struct {
 	out    []privacy.Event
 	err    error
 	// done is closed when the call is done: out and err set, or its
-	// statement panicked or called runtime.Goexit (panicked, exited).
+	// statement panicked (raised, with the value panicked: nil too,
+	// under GODEBUG=panicnil=1) or called runtime.Goexit (exited).
 	done     chan struct{}
 	panicked any
+	raised   bool
 	exited   bool
+}
+
+// told reports whether c has its outcome: out or err set (a call's out
+// is never nil once appended: it has at least one event), or a panic.
+func (c *appendCall) told() bool { return c.out != nil || c.err != nil || c.raised }
+
+// alone runs fn, which sets c's out and err, as c's own statement: a
+// panic in it is c's alone (raised in c's goroutine, not in the other
+// calls of c's batch, which flush goes on with). A runtime.Goexit cannot
+// be stopped: it ends the batch's statement (see flushed).
+func (c *appendCall) alone(fn func()) {
+	ok := false
+	func() {
+		defer func() {
+			if !ok {
+				c.panicked = recover()
+			}
+		}()
+		fn()
+		ok = true
+	}()
+	// Reached after fn returned, or panicked and was recovered: a
+	// Goexit never gets here.
+	c.raised = !ok
 }
 
 // do appends c's events through flush, with the calls queued with it, and
 // returns when they are appended or refused. flush is given at least one
 // call and sets every call's out and err. A panic in flush is raised again
-// in each call of its statement, as is a runtime.Goexit: the calls of a
-// statement share its fate, whichever goroutine ran it.
+// in each call of its statement not told its outcome yet, as is a
+// runtime.Goexit: those calls share the statement's fate, whichever
+// goroutine ran it; a call told its outcome before keeps it (rule G7: a
+// call whose events are stored is told so).
 //
 // A call leaves the queue once: taken into a statement (done closed when
 // the statement is done), or by its context ending before that.
@@ -94,7 +122,7 @@ func (q *appendQueue) do(c *appendCall, flush func([]*appendCall)) {
 		<-c.done
 	}
 	switch {
-	case c.panicked != nil:
+	case c.raised:
 		panic(c.panicked)
 	case c.exited:
 		runtime.Goexit()
@@ -137,23 +165,39 @@ func (q *appendQueue) run(flush func([]*appendCall)) {
 
 // flushed runs flush for batch and then closes each call's done. It
 // reports whether flush returned; if it panicked or called
-// runtime.Goexit, each call is told so, and the appender's goroutine ends
-// (with a Goexit it is ending already; a panic is not raised in it, only
-// in the calls, so that it cannot end the program).
+// runtime.Goexit, each call not told its outcome yet is told so (a call
+// told before keeps its outcome: its events may be stored), and the
+// appender's goroutine ends (with a Goexit it is ending already; a panic
+// is not raised in it, only in the calls, so that it cannot end the
+// program). A panic is told from a Goexit by whether flushed goes on
+// after it, not by the value recovered, which is nil for panic(nil)
+// under GODEBUG=panicnil=1.
 func flushed(batch []*appendCall, flush func([]*appendCall)) (ok bool) {
+	var v any
+	raised := false
 	defer func() {
 		if !ok {
-			v := recover()
 			for _, c := range batch {
-				c.panicked, c.exited = v, v == nil
+				if !c.told() {
+					c.panicked, c.raised, c.exited = v, raised, !raised
+				}
 			}
 		}
 		for _, c := range batch {
 			close(c.done)
 		}
 	}()
-	flush(batch)
-	return true
+	func() {
+		defer func() {
+			if !ok {
+				v = recover()
+			}
+		}()
+		flush(batch)
+		ok = true
+	}()
+	raised = !ok // a Goexit never gets here
+	return ok
 }
 
 // take is the next statement's calls: the first call waiting, and the

@@ -93,7 +93,8 @@
 // remembers from its own last appends, and concurrent calls share their
 // statements (group commit), one on its way at a time, sent by a
 // goroutine of the store's own while calls wait (a panic in a statement
-// is raised in each call it carried, not in that goroutine); a head that moved on (another process
+// is raised in each call it carried not told its outcome yet, not in
+// that goroutine); a head that moved on (another process
 // appended) is read again under the chain's lock. Migration 0064 checks
 // a batch of more than 64 events (a sweep's) set-wise, with the same
 // refusals; migration 0065 looks a head up only for each chain's first
