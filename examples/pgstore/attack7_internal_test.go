@@ -2,7 +2,9 @@ package pgstore
 
 import (
 	"context"
+	"errors"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,6 +24,36 @@ func TestAttack7(t *testing.T) {
 	t.Run("OneCallsPanicCostsNoOtherCallG7", func(t *testing.T) { attack7OneCallsEnd(t, "panic") })
 	t.Run("OneCallsGoexitKeepsToldOutcomesG7", func(t *testing.T) { attack7OneCallsEnd(t, "goexit") })
 	t.Run("PanicNilRaisedAsPanicG7", attack7PanicNil)
+	t.Run("UnsettledErrorNamesNoSubjectO10", attack7UnsettledNamesNoSubject)
+}
+
+// attack7UnsettledNamesNoSubject: an append whose answer was lost and
+// whose events are not to be found in a chain that moved on past them
+// fails unsettled, and its error, which every call of a shared statement
+// receives, names no subject: it may be another caller's (rule O10).
+func attack7UnsettledNamesNoSubject(t *testing.T) {
+	s, _, key := attack7Store(t)
+	ctx := context.Background()
+	const subject = "subject-of-another-caller"
+	stored, err := s.AppendEvents(ctx, attack7Event(subject, "a"), attack7Event(subject, "b"), attack7Event(subject, "c"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Events 2 and 5 of the chain as a lost statement would have sent
+	// them: the head (3) is past the first, and the last is not there.
+	lost := []privacy.Event{attack7Event(subject, "x").ChainKeyed(key, 2, stored[0].Hash),
+		attack7Event(subject, "y").ChainKeyed(key, 5, stored[2].Hash)}
+	// A backend PID no backend has: the statement's backend is gone.
+	err = s.settle(ctx, 1, lost, context.Canceled)
+	if !errors.Is(err, errUnsettled) {
+		t.Fatalf("settle: %v, want the outcome unknown", err)
+	}
+	if strings.Contains(err.Error(), subject) {
+		t.Errorf("the unsettled append's error names a subject: %v", err)
+	}
+	if err := FailForTest(err); strings.Contains(err.Error(), subject) {
+		t.Errorf("the store's error names a subject: %v", err)
+	}
 }
 
 // attack7Mark marks a call's context for attack7Tracer.

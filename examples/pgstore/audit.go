@@ -265,7 +265,10 @@ func (s *Store) settle(ctx context.Context, pid uint32, out []privacy.Event, err
 	case !errors.Is(qerr, pgx.ErrNoRows):
 		return unknown(qerr)
 	}
-	return unknown(fmt.Errorf("chain %q moved on to %d past the events, which are not to be found", last.Subject, seq))
+	// The error names no chain: every call of a shared statement
+	// receives it, and the chain may be another caller's subject (rule
+	// O10).
+	return unknown(fmt.Errorf("the chain moved on to %d past the events, which are not to be found", seq))
 }
 
 // chainMoved tells whether err is append_chained's refusal of a batch
