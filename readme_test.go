@@ -1,6 +1,7 @@
 package dossierwacht_test
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -95,6 +96,41 @@ func TestReadmeRuleTableNamesRealTests(t *testing.T) {
 		for _, m := range kitCase.FindAllStringSubmatch(line, -1) {
 			if dir, ok := dirs[m[1]]; ok && !strings.Contains(source(dir), m[2]) {
 				t.Errorf("README names the kit case %s %s, which %s does not have", m[1], m[2], dir)
+			}
+		}
+	}
+	// A name with no package, or with a brace of packages before it
+	// (`{sqlitestore,pgstore}.TestX`), is looked for in every Go file of
+	// the module: the table may name a test without its package only if
+	// one exists.
+	var all strings.Builder
+	if err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") && path != "." || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".go") {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			all.Write(data)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	everywhere := all.String()
+	bare := regexp.MustCompile("`(?:\\{[a-z,/]+\\}\\.)?((?:Test|Fuzz|Benchmark)[A-Za-z0-9_]*)")
+	for _, line := range strings.Split(string(readme), "\n") {
+		if !strings.HasPrefix(line, "| ") || strings.Count(line, " | ") < 2 {
+			continue
+		}
+		for _, m := range bare.FindAllStringSubmatch(line, -1) {
+			if !strings.Contains(everywhere, "func "+m[1]+"(") {
+				t.Errorf("README names %s, which no Go file of the module has", m[1])
 			}
 		}
 	}

@@ -215,7 +215,7 @@
 // above), the transactions (READ COMMITTED, REPEATABLE READ for a
 // snapshot, the replica), timestamptz and text[] values, the SQLSTATE
 // codes, and the steps that send a batch at once (records as column
-// arrays, events through append_events or COPY, a sweep's deletions per
+// arrays, events through append_chained, proofs with COPY, a sweep's deletions per
 // file). Each method of [Store] calls the body with them.
 //
 // Adding a store is new files: migrations/NNNN_name.sql with its tables

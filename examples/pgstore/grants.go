@@ -22,12 +22,17 @@ const appendChainedArgs = "bigint[], timestamptz[], text[], text[], text[], text
 //     and proofs of deletion (insert and read only), never the medical
 //     file;
 //   - medical, the physicians' side (rule O6): the medical file, and of
-//     the case file only the case IDs its records hang on. It reads the
-//     audit trail and appends to it only through the function
-//     append_events (migration 0008), which numbers, links and hashes each
-//     event itself: every write to the medical file and every read of it
-//     is audited in its own transaction (rules O1, G7, N9), and the role
-//     can neither insert a row of its own making nor break the chain.
+//     the case file only the case IDs its records hang on. It reads none
+//     of the audit trail, and appends to it only through the function
+//     append_chained (migration 0060; 0061, 0064, 0065), which checks
+//     that each event is the next of its subject's chain and linked to
+//     its head (the store numbers, links and hashes the events, under a
+//     key the database does not hold), and reads a chain's head only
+//     through chain_head_locked: every write to the medical file and
+//     every read of it is audited in its own transaction (rules O1, G7,
+//     N9), and the role can neither insert a row of its own making nor
+//     break a chain. The function append_events of migration 0008 only
+//     refuses since 0060.
 //
 // Both roles change and delete records, and a change or deletion of held
 // data is refused (rule G3): each reads the scopes of the standing legal
