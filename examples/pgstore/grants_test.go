@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -290,7 +292,7 @@ func TestGrants(t *testing.T) {
 			t.Errorf("MedicalRecord after the physician's delete = %v, want ErrNotFound", err)
 		}
 	})
-	t.Run("G7_medical_role_audits_through_append_events_only", func(t *testing.T) {
+	t.Run("G7_medical_role_audits_through_append_chained_only", func(t *testing.T) {
 		// Rules O1, G7, N9: the physicians' side audits its reads and
 		// writes of the medical file, through the function alone.
 		m := finding
@@ -334,8 +336,28 @@ func TestGrants(t *testing.T) {
 		if !errors.As(err, &pe) || pe.Code != "42501" {
 			t.Errorf("INSERT into the audit trail as the physician = %v, want permission denied", err)
 		}
-		// The functions run as the owner with a fixed search_path.
-		for _, fn := range []string{"append_events", "lock_cases", "case_dated_after", "lock_subject"} {
+		// The functions run as the owner with a fixed search_path: every
+		// function a role is granted (rules G7, N9, N12: the trail is
+		// appended, read at its heads and pruned only through them), and
+		// append_events, which only refuses since migration 0060.
+		fns := []string{"append_events"}
+		eraser, err := pgstore.EraserGrants(schema, "eraser")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range append(slices.Clone(grants), eraser...) {
+			for _, m := range regexp.MustCompile(`FUNCTION "[^"]+"\.(\w+)\(`).FindAllStringSubmatch(g, -1) {
+				if !slices.Contains(fns, m[1]) {
+					fns = append(fns, m[1])
+				}
+			}
+		}
+		for _, want := range []string{"append_chained", "chain_head_locked", "prune_chain", "lock_cases", "lock_subject"} {
+			if !slices.Contains(fns, want) {
+				t.Errorf("the grants give no role %s: %q", want, fns)
+			}
+		}
+		for _, fn := range fns {
 			var definer bool
 			var config []string
 			if err := owner.QueryRow(ctx, `SELECT p.prosecdef, coalesce(p.proconfig, '{}') FROM pg_proc p
