@@ -252,6 +252,23 @@ func (w *forgetWorld) check(t *testing.T, sid privacy.SubjectID, end time.Time) 
 				t.Errorf("%s: record %s kept past every period", sid, id)
 			}
 		}
+		// Rule N9: of the subject's own audit chain, nothing older than
+		// the audit retention is left: what remains is the sweep's own
+		// record of its deletions, or younger.
+		kept := end.AddDate(-5, 0, 0)
+		events := 0
+		for e, err := range w.store.SubjectEvents(w.ctx, sid, 0) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Time.Before(kept) {
+				t.Errorf("%s: audit event %d of %s kept past the audit retention (N9)", sid, e.Seq, e.Time.Format(time.DateOnly))
+			}
+			events++
+		}
+		if events == 0 {
+			t.Errorf("%s: no audit event left of the sweep that deleted it (O12, N9)", sid)
+		}
 		proofs, _ := w.store.Proofs(w.ctx, sid)
 		objProofs, _ := w.store.ObjectProofs(w.ctx, sid)
 		if len(proofs) != len(w.records[sid]) || len(objProofs) != w.objects[sid] {
