@@ -119,6 +119,33 @@ func (c Contract) Covers(t time.Time) bool {
 	return !t.Before(c.Start) && (c.End.IsZero() || t.Before(c.End))
 }
 
+// WithoutEmployment reports whether the contract's care is about no
+// employment of the commissioning party's: a municipality's or the UWV's
+// client (R2), for whom no employer sent the case.
+func (c Contract) WithoutEmployment() bool {
+	return c.PartyKind == PartyMunicipality || c.PartyKind == PartyUWV
+}
+
+// EmploymentEnd is when a retention period that runs from the end of the
+// employment ([TriggerEmploymentEnded], rules O8, N7) starts for a record
+// of case c of subject s last changed at changed: the end of s's
+// employment; for a case whose contract is [Contract.WithoutEmployment],
+// the closing of the case, or the record's last change if that came after
+// (a closed case's record may still be rectified, and the medical file's
+// statutory period runs from its last change, BW 7:454(3)), so that its
+// records do not wait for ever for an employment end no one will record
+// (issue 14 §1: nothing kept with no date). Zero while it has not
+// happened.
+func EmploymentEnd(s Subject, c Case, changed time.Time) time.Time {
+	if !c.Contract.WithoutEmployment() {
+		return s.EmploymentEnded
+	}
+	if c.Closed.IsZero() || !changed.After(c.Closed) {
+		return c.Closed
+	}
+	return changed
+}
+
 // Case is a dossier: one subject, one commissioning party under a contract,
 // one kind, one purpose. It opens, may change, and closes; closing starts
 // most retention clocks.

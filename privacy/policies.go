@@ -479,8 +479,8 @@ func absenceRetention() []RetentionRule {
 			ReasonNL: "niet langer dan de overeenkomst vereist: 2 jaar na de afsluiting van het dossier"},
 		{Rule: N7, Categories: allButFiscal, CaseKinds: []CaseKind{CaseAbsence, CaseReintegration},
 			Trigger: TriggerEmploymentEnded, Period: Years(2), Citation: "AP-beleidsregels De zieke werknemer (2016)",
-			Reason:   "absence administration: 2 years after employment ends",
-			ReasonNL: "verzuimadministratie: 2 jaar na het einde van het dienstverband"},
+			Reason:   "absence administration: 2 years after employment ends (for a client of a municipality or the UWV: after the case closes)",
+			ReasonNL: "verzuimadministratie: 2 jaar na het einde van het dienstverband (bij een cliënt van een gemeente of het UWV: na de afsluiting van het dossier)"},
 	}
 }
 
@@ -508,11 +508,13 @@ func medicalRetention() []RetentionRule {
 		{Rule: N7, Categories: []Category{CategoryMedical},
 			Trigger: TriggerEmploymentEnded, Period: Years(20), Citation: "BW 7:454(3), 7:464(1)",
 			Reason: "the company doctor's medical file: the law keeps it at least 20 years from the last change in the file " +
-				"(15 years before 1 January 2020); in professional practice, followed here, 20 years after employment ends; " +
-				"destroyed earlier on the employee's request (N8)",
+				"(15 years before 1 January 2020); in professional practice, followed here, 20 years after employment ends " +
+				"(for a client of a municipality or the UWV, who has no employment of theirs to end: 20 years after the case closes, " +
+				"or after the file's last change if that came later); destroyed earlier on the employee's request (N8)",
 			ReasonNL: "het medisch dossier van de bedrijfsarts: de wet bewaart het ten minste 20 jaar na de laatste wijziging in het dossier " +
-				"(vóór 1 januari 2020: 15 jaar); in de beroepspraktijk, die dit reglement volgt, 20 jaar na het einde van het dienstverband; " +
-				"op verzoek van de werknemer eerder vernietigd (N8)"},
+				"(vóór 1 januari 2020: 15 jaar); in de beroepspraktijk, die dit reglement volgt, 20 jaar na het einde van het dienstverband " +
+				"(bij een cliënt van een gemeente of het UWV, die daar geen dienstverband heeft: 20 jaar na de afsluiting van het dossier, " +
+				"of na de laatste wijziging in het dossier als die later was); op verzoek van de werknemer eerder vernietigd (N8)"},
 	}
 }
 

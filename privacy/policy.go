@@ -169,7 +169,10 @@ func (l LegalBasis) Covers(purpose Purpose) bool {
 // Trigger is the event a retention period runs from.
 type Trigger string
 
-// The triggers.
+// The triggers. A period of TriggerEmploymentEnded runs from the end of
+// the employment (O8, N7); for a case a municipality or the UWV
+// commissioned, whose client has no employment of the commissioning
+// party's to end, from the closing of the case ([EmploymentEnd]).
 const (
 	TriggerCaseClosed      Trigger = "case-closed"      // R9, N7
 	TriggerEmploymentEnded Trigger = "employment-ended" // O8, N7

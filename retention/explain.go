@@ -60,7 +60,7 @@ func (r *Engine) Explain(d *Dossier, id privacy.RecordID, now time.Time) (Explan
 				case privacy.TriggerCaseClosed:
 					t = cf.Case.Closed
 				case privacy.TriggerEmploymentEnded:
-					t = d.Subject.EmploymentEnded
+					t = privacy.EmploymentEnd(d.Subject, cf.Case, e.Updated)
 				case privacy.TriggerRecordCreated:
 					t = e.Created
 				case privacy.TriggerRecordUpdated:

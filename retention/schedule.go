@@ -495,6 +495,19 @@ func (r *Engine) start(at *dossierAt, c *caseAt, e *Entry, t privacy.Trigger) (d
 	case privacy.TriggerCaseClosed:
 		return c.closed, c.closedOK, true
 	case privacy.TriggerEmploymentEnded:
+		// Rules O8, N7: for a case no employment of the commissioning
+		// party's is about, the closing of the case
+		// (privacy.EmploymentEnd).
+		if c.c.Contract.WithoutEmployment() {
+			if !c.closedOK {
+				return calendar.Date{}, false, false
+			}
+			day = c.closed
+			if u, ok := r.day(e.Updated, at.now); ok && u.After(day) {
+				day = u // rectified after the case closed
+			}
+			return day, true, false
+		}
 		return at.employment, at.ended, true
 	case privacy.TriggerRecordCreated:
 		day, happened = r.day(e.Created, at.now)
@@ -656,6 +669,12 @@ func (r *Engine) Query(now time.Time) Query {
 		ClosedBefore:          r.cutoff(0, today),
 		EmploymentEndedBefore: r.cutoff(1, today),
 		ErasedBefore:          now.Add(time.Microsecond),
+	}
+	// A period that runs from the end of the employment runs from the
+	// closing of a case no employment is about (privacy.EmploymentEnd):
+	// such a case's subject is a candidate by either cut-off.
+	if q.EmploymentEndedBefore.After(q.ClosedBefore) {
+		q.ClosedBefore = q.EmploymentEndedBefore
 	}
 	created, updated := r.cutoff(2, today), r.cutoff(3, today)
 	// A record updated before a cut-off was created before it too.

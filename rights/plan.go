@@ -699,7 +699,7 @@ func policyRetention(p *privacy.Policy, s privacy.Subject, c privacy.Case, r pri
 		case privacy.TriggerCaseClosed:
 			from = c.Closed
 		case privacy.TriggerEmploymentEnded:
-			from = s.EmploymentEnded
+			from = privacy.EmploymentEnd(s, c, r.Updated)
 		case privacy.TriggerRecordCreated:
 			from = r.Created
 		case privacy.TriggerRecordUpdated:

@@ -87,9 +87,9 @@ func TestDiff(t *testing.T) {
 		{"N7_absence_retention_2_years_to_18_months", privacy.Strict, shortenAbsence, []change{{
 			Area: statement.AreaRetention, Kind: statement.Changed, Rule: privacy.N7,
 			Dutch: "Vanaf 1 januari 2027 gaat de bewaartermijn van alle gegevens (behalve functie, aard en duur dienstverband; uitkeringsgegevens; medische gegevens), " +
-				"in verzuimdossiers en re-integratietrajecten, na het einde van het dienstverband van 2 jaar naar 18 maanden.",
+				"in verzuimdossiers en re-integratietrajecten, na het einde van het dienstverband (bij een cliënt van een gemeente of het UWV: de afsluiting van het dossier) van 2 jaar naar 18 maanden.",
 			English: "From 1 January 2027 the retention period of all data (except job, nature and duration of employment; benefit data; medical data), " +
-				"in absence cases and reintegration trajectories, after the end of the employment goes from 2 years to 18 months.",
+				"in absence cases and reintegration trajectories, after the end of the employment (for a client of a municipality or the UWV: the closing of the case) goes from 2 years to 18 months.",
 		}}},
 		{"R9_reintegration_retention_3_years", privacy.RegulationR, func(p *privacy.Policy) {
 			retentionRule(p, privacy.R9, privacy.TriggerCaseClosed).Period = privacy.Years(3)

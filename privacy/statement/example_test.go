@@ -109,7 +109,7 @@ func ExampleDiff() {
 	// O11 access removed
 	// From 1 January 2027 the absence insurer may no longer see the recovery date (absence data).
 	// N7 retention changed
-	// From 1 January 2027 the retention period of all data (except job, nature and duration of employment; benefit data; medical data), in absence cases and reintegration trajectories, after the end of the employment goes from 2 years to 18 months.
+	// From 1 January 2027 the retention period of all data (except job, nature and duration of employment; benefit data; medical data), in absence cases and reintegration trajectories, after the end of the employment (for a client of a municipality or the UWV: the closing of the case) goes from 2 years to 18 months.
 }
 
 // The changes as a Dutch list, for the page that announces a new version.

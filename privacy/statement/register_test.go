@@ -41,7 +41,7 @@ func TestRegister(t *testing.T) {
 		{"c_subjects", "Werknemers van werkgevers die ons een opdracht geven."},
 		{"c_data_health", "Medische gegevens (gezondheidsgegeven, AVG art. 9) — fideslang: user.health\\_and\\_medical."},
 		{"d_recipients", "Verzuimverzekeraars: inzage in het systeem"},
-		{"f_retention", "| Medische gegevens | 20 jaar | het einde van het dienstverband |"},
+		{"f_retention", "| Medische gegevens | 20 jaar | het einde van het dienstverband (bij een cliënt van een gemeente of het UWV: de afsluiting van het dossier) |"},
 		{"g_security_medical_apart", "Medische gegevens apart opgeslagen"},
 		{"g_security_mfa", "Meervoudige authenticatie (meer dan één factor)"},
 		{"g_security_group_size", "ten minste 10 personen"},

@@ -321,7 +321,10 @@ func (l lang) trigger(t privacy.Trigger, kinds []privacy.CaseKind) string {
 		}
 		return l.t("de afsluiting van het dossier", "the closing of the case")
 	case privacy.TriggerEmploymentEnded:
-		return l.t("het einde van het dienstverband", "the end of the employment")
+		// Rules O8, N7: for a client of a municipality or the UWV, the
+		// closing of the case (privacy.EmploymentEnd).
+		return l.t("het einde van het dienstverband (bij een cliënt van een gemeente of het UWV: de afsluiting van het dossier)",
+			"the end of the employment (for a client of a municipality or the UWV: the closing of the case)")
 	case privacy.TriggerRecordCreated:
 		return l.t("het vastleggen van het gegeven", "the recording of the data")
 	case privacy.TriggerRecordUpdated:
