@@ -75,6 +75,16 @@ func newForgetWorld(t *testing.T, rng *rand.Rand, p *privacy.Policy, n int, hold
 		w.objects[sid]++
 		last := created
 		var recs []privacy.RecordID
+		// Rules N7, O8: a client a municipality or the UWV sent has no
+		// employment of theirs to end; no end is ever recorded.
+		contract := contract
+		withoutEmployment := rng.IntN(3) == 0
+		if withoutEmployment {
+			contract = privacy.Contract{ID: "k-2", Party: "municipality-1", PartyKind: privacy.PartyMunicipality, Start: epoch.AddDate(-1, 0, 0)}
+			if rng.IntN(2) == 0 {
+				contract = privacy.Contract{ID: "k-3", Party: "uwv", PartyKind: privacy.PartyUWV, Start: epoch.AddDate(-1, 0, 0)}
+			}
+		}
 		for c := range 1 + rng.IntN(3) {
 			pr := p.Purposes[rng.IntN(len(p.Purposes))]
 			kind := pr.CaseKinds[rng.IntN(len(pr.CaseKinds))]
@@ -112,9 +122,11 @@ func newForgetWorld(t *testing.T, rng *rand.Rand, p *privacy.Policy, n int, hold
 			}
 		}
 		w.records[sid] = recs
-		ended := last.Add(hour(rng.IntN(365 * 24)))
-		if err := d.EndEmployment(ctx, privacy.Act{By: clerk, At: ended}, sid, ended); err != nil {
-			t.Fatal(err)
+		if !withoutEmployment {
+			ended := last.Add(hour(rng.IntN(365 * 24)))
+			if err := d.EndEmployment(ctx, privacy.Act{By: clerk, At: ended}, sid, ended); err != nil {
+				t.Fatal(err)
+			}
 		}
 		ev := []privacy.Event{{Time: last, Principal: clerk.ID, Role: clerk.Role, Action: privacy.EventCreate,
 			Outcome: privacy.OutcomeAllowed, Rule: privacy.O14, Subject: sid}}
