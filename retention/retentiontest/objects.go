@@ -17,6 +17,7 @@ import (
 // (rules R9, O12, N7, G3, G4).
 var objectCases = []kitCase{
 	{"R9_SweepRemovesEveryKind", testSweepEveryKind},
+	{"N9_SweepPrunesTheAuditTrail", testSweepPrunesAudit},
 	{"G3_HoldKeepsEveryKind", testHoldKeepsEveryKind},
 	{"R9_StatuteKeepsCaseAndSubject", testStatuteKeepsCase},
 	{"G3_EraseObjectChecks", testEraseObjectChecks},
@@ -74,6 +75,36 @@ func (e *env) objectStore(t *testing.T) retention.ObjectStore {
 		t.Skip("the store is not a retention.ObjectStore")
 	}
 	return os
+}
+
+// Rule N9: a sweep past the audit retention prunes the trail of a store
+// that is a [retention.AuditPruner], says so in its report, and leaves no
+// event older than the retention; the sweep's own events stay.
+func testSweepPrunesAudit(t *testing.T, e *env) {
+	if _, ok := e.s.(retention.AuditPruner); !ok {
+		t.Skip("the store does not prune its audit trail")
+	}
+	e.objectsWorld(t, false)
+	if evs, ok := e.events(t); !ok || len(evs) == 0 {
+		t.Skip("the store does not list its audit trail")
+	}
+	rep, err := e.r.Sweep(e.ctx, sweeper, longAfter)
+	if err != nil {
+		t.Fatalf("Sweep: %v", err)
+	}
+	if rep.AuditPruned == 0 || slices.Contains(rep.Unswept, privacy.DataAudit) {
+		t.Errorf("Sweep pruned %d audit events, Unswept %v; want events pruned (N9)", rep.AuditPruned, rep.Unswept)
+	}
+	before := e.r.Engine().AuditBefore(longAfter)
+	evs, _ := e.events(t)
+	for _, ev := range evs {
+		if ev.Time.Before(before) {
+			t.Errorf("audit event %d of %s (%s) kept past the audit retention, before %s (N9)", ev.Seq, ev.Subject, ev.Time, before)
+		}
+	}
+	if len(evs) == 0 {
+		t.Error("no audit event left of the sweep itself (N9)")
+	}
 }
 
 // Rules R9, O12, N7, G4: past every period, a sweep removes every kind of
