@@ -34,7 +34,8 @@
 // it. Tables: subjects, cases, records, audit_events, holds, erasures,
 // proofs, consent_grants, disclosures, requests, access_groups,
 // consent_coverage, audit_anchors, audit_events_legacy (the one chain
-// before migration 0060) and schema_migrations in the first; records in the second. [Grants] returns
+// before migration 0060, not verified; since migration 0068 pruned with
+// the chains after the audit retention, see below) and schema_migrations in the first; records in the second. [Grants] returns
 // the statements that give an application role the case file and the
 // audit trail but never the medical file, and a medical role the medical file and of the case file
 // only the case IDs; for the default schema and roles app and physician:
@@ -46,6 +47,7 @@
 //	GRANT EXECUTE ON FUNCTION "dossierwacht".append_chained(bigint[], timestamptz[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], bytea[], bytea[]) TO "app", "physician";
 //	GRANT EXECUTE ON FUNCTION "dossierwacht".chain_head_locked(text) TO "app", "physician";
 //	GRANT EXECUTE ON FUNCTION "dossierwacht".prune_chain(text, bigint, bytea, bytea) TO "app";
+//	GRANT EXECUTE ON FUNCTION "dossierwacht".prune_legacy(timestamptz) TO "app";
 //	GRANT EXECUTE ON FUNCTION "dossierwacht".lock_cases(text[]) TO "app", "physician";
 //	GRANT EXECUTE ON FUNCTION "dossierwacht".case_dated_after(text, timestamptz) TO "app";
 //	GRANT SELECT, INSERT, UPDATE ON "dossierwacht".holds, "dossierwacht".erasures TO "app";
@@ -104,6 +106,13 @@
 // doubled before, out of range after some 60 members); migration 0067
 // lets prune_chain find a chain already pruned past its cut by a run at
 // the same time (rule N9) instead of refusing it. No grant changes.
+// Migration 0060's comment says access.Verify still checks
+// audit_events_legacy: it does not, and until migration 0068 its events
+// were kept for ever. Since migration 0068 [Store.PruneAudit] deletes its
+// leading run of events past the audit retention, in the transaction that
+// prunes the chains and counted with them (rule N9), through the function
+// prune_legacy; the table refuses UPDATE, TRUNCATE and the DELETE of any
+// but its oldest events, even to its owner: run [Grants] again.
 // Since migration 0062 the
 // erasing role takes a deleted or erased subject out of the group
 // histories through forget_in_groups (rule N12), and DeleteSubject removes

@@ -49,6 +49,7 @@ func ExampleGrants() {
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".append_chained(bigint[], timestamptz[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], bytea[], bytea[]) TO "app", "physician";
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".chain_head_locked(text) TO "app", "physician";
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".prune_chain(text, bigint, bytea, bytea) TO "app";
+	// GRANT EXECUTE ON FUNCTION "dossierwacht".prune_legacy(timestamptz) TO "app";
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".lock_cases(text[]) TO "app", "physician";
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".case_dated_after(text, timestamptz) TO "app";
 	// GRANT SELECT, INSERT, UPDATE ON "dossierwacht".holds, "dossierwacht".erasures TO "app";

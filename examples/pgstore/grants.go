@@ -86,6 +86,8 @@ func Grants(schema, app, medical string) ([]string, error) {
 		`GRANT EXECUTE ON FUNCTION {schema}.append_chained(` + appendChainedArgs + `) TO {app}, {medrole}`,
 		`GRANT EXECUTE ON FUNCTION {schema}.chain_head_locked(text) TO {app}, {medrole}`,
 		`GRANT EXECUTE ON FUNCTION {schema}.prune_chain(text, bigint, bytea, bytea) TO {app}`,
+		// Rule N9: the legacy chain (migration 0068) prunes as the chains do.
+		`GRANT EXECUTE ON FUNCTION {schema}.prune_legacy(timestamptz) TO {app}`,
 		`GRANT EXECUTE ON FUNCTION {schema}.lock_cases(text[]) TO {app}, {medrole}`,
 		`GRANT EXECUTE ON FUNCTION {schema}.case_dated_after(text, timestamptz) TO {app}`,
 		`GRANT SELECT, INSERT, UPDATE ON {schema}.holds, {schema}.erasures TO {app}`,

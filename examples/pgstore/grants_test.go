@@ -456,6 +456,39 @@ func TestGrants(t *testing.T) {
 		if err != nil || n != 0 {
 			t.Errorf("roles hold %d other privileges on audit_events (%v)", n, err)
 		}
+		err = owner.QueryRow(ctx, `SELECT count(*) FROM information_schema.role_table_grants
+			WHERE table_schema = $1 AND table_name = 'audit_events_legacy' AND grantee IN ($2, $3)`, schema, app, medical).Scan(&n)
+		if err != nil || n != 0 {
+			t.Errorf("roles hold %d privileges on audit_events_legacy (%v)", n, err)
+		}
+	})
+	t.Run("N9_app_role_prunes_the_legacy_chain", func(t *testing.T) {
+		// A legacy event past the audit retention and one within it, as a
+		// database upgraded from before migration 0060 keeps them.
+		for i, at := range []time.Time{t0.AddDate(-6, 0, 0), t0} {
+			if _, err := owner.Exec(ctx, `INSERT INTO `+pgx.Identifier{schema, "audit_events_legacy"}.Sanitize()+`
+	(seq, time, principal, role, on_behalf_of, purpose, subject, case_id, category, object, action, outcome, rule, policy,
+	access_point, client, prev, hash) VALUES ($1, $2, 'cm-1', 'case-manager', '', '', 's-1', 'c-1', 'notes', 'r-1', 'read',
+	'allowed', 'R7', '1.0.0', '', '', $3, $3)`, i+1, at, make([]byte, 32)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sweep := privacy.Event{Time: t0, Principal: "officer-1", Role: privacy.RolePrivacyOfficer, Object: "audit-trail",
+			Action: privacy.EventDelete, Outcome: privacy.OutcomeAllowed, Rule: privacy.N9, Policy: "1.0.0"}
+		if _, err := medStore.PruneAudit(ctx, t0.AddDate(-5, 0, 0), sweep); !errors.Is(err, privacy.ErrForbidden) {
+			t.Errorf("PruneAudit as the physicians' role = %v, want ErrForbidden", err)
+		}
+		if n, err := appStore.PruneAudit(ctx, t0.AddDate(-5, 0, 0), sweep); err != nil || n != 1 {
+			t.Errorf("PruneAudit as the application's role = %d, %v; want the 1 legacy event", n, err)
+		}
+		var left []int64
+		rows, err := owner.Query(ctx, `SELECT seq FROM `+pgx.Identifier{schema, "audit_events_legacy"}.Sanitize()+` ORDER BY seq`)
+		if err == nil {
+			left, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		}
+		if err != nil || len(left) != 1 || left[0] != 2 {
+			t.Errorf("legacy events left %v (%v), want [2]", left, err)
+		}
 	})
 }
 

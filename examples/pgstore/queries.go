@@ -26,6 +26,7 @@ type queries struct {
 	lastEvent, lastEvents, insertEvents, appendEvents, events, subjectEvents                string
 	chainHead, chainAnchor                                                                  string
 	auditHeads, auditAnchors, pruneCuts, upsertAnchor, pruneEvents, chainEvents, pruneChain string
+	pruneLegacy                                                                             string
 
 	ret retentionQueries // retention.go
 	con consentQueries   // consent.go
@@ -134,21 +135,24 @@ func newQueries(r *strings.Replacer) queries {
 		appendEvents: `SELECT {schema}.append_chained($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[],
 	$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
 	$15::text[], $16::text[], $17::bytea[], $18::bytea[])`,
-		events:        strings.ReplaceAll(sqlcore.SQLEvents, "{pos}", "pos"),
-		auditHeads:    sqlcore.SQLAuditHeads,
-		chainEvents:   sqlcore.SQLChainEvents,
-		auditAnchors:  sqlcore.SQLAuditAnchors,
-		pruneCuts:     sqlcore.SQLPruneCuts,
-		upsertAnchor:  sqlcore.SQLUpsertAnchor,
-		pruneEvents:   sqlcore.SQLPruneEvents,
-		pruneChain:    `SELECT {schema}.prune_chain($1, $2, $3, $4)`,
+		events:       strings.ReplaceAll(sqlcore.SQLEvents, "{pos}", "pos"),
+		auditHeads:   sqlcore.SQLAuditHeads,
+		chainEvents:  sqlcore.SQLChainEvents,
+		auditAnchors: sqlcore.SQLAuditAnchors,
+		pruneCuts:    sqlcore.SQLPruneCuts,
+		upsertAnchor: sqlcore.SQLUpsertAnchor,
+		pruneEvents:  sqlcore.SQLPruneEvents,
+		pruneChain:   `SELECT {schema}.prune_chain($1, $2, $3, $4)`,
+		// Rule N9: the legacy chain's events past their period, through
+		// migration 0068's function (no role deletes from the trail).
+		pruneLegacy:   `SELECT {schema}.prune_legacy($1)`,
 		subjectEvents: sqlcore.SQLSubjectEvents,
 	}
 	for _, p := range []*string{&q.version, &q.insertMigration, &q.createSubject, &q.subject, &q.subjectForUpdate, &q.updateSubject,
 		&q.subjectExists, &q.lockSubject, &q.createCase, &q.caseByID, &q.updateCase, &q.caseExists, &q.caseSubject, &q.subjectCaseExists, &q.lockCase,
 		&q.lockCases, &q.caseDatedAfter,
 		&q.lockSubjectCases, &q.subjectCases, &q.lastEvent, &q.lastEvents, &q.chainHead, &q.chainAnchor, &q.insertEvents, &q.appendEvents, &q.events,
-		&q.auditHeads, &q.auditAnchors, &q.chainEvents, &q.pruneChain, &q.pruneCuts, &q.upsertAnchor, &q.pruneEvents,
+		&q.auditHeads, &q.auditAnchors, &q.chainEvents, &q.pruneChain, &q.pruneLegacy, &q.pruneCuts, &q.upsertAnchor, &q.pruneEvents,
 		&q.subjectEvents} {
 		*p = r.Replace(*p)
 	}
@@ -201,7 +205,7 @@ func (q *queries) coreQueries() sqlcore.Queries {
 
 		LastEvent: q.lastEvent, Events: q.events, SubjectEvents: q.subjectEvents,
 		AuditHeads: q.auditHeads, AuditAnchors: q.auditAnchors, ChainHead: q.chainHead, ChainAnchor: q.chainAnchor, PruneCuts: q.pruneCuts, UpsertAnchor: q.upsertAnchor,
-		PruneEvents: q.pruneEvents, ChainEvents: q.chainEvents, PruneChain: q.pruneChain,
+		PruneEvents: q.pruneEvents, ChainEvents: q.chainEvents, PruneChain: q.pruneChain, PruneLegacyCall: q.pruneLegacy,
 
 		InsertHold: q.ret.insertHold, Hold: q.ret.hold, HoldLifted: q.ret.holdLifted, LiftHold: q.ret.liftHold,
 		SubjectHolds: q.ret.subjectHolds, SubjectHeld: q.ret.subjectHeld, CaseHasRecord: q.ret.caseHasRecord,

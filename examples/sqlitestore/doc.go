@@ -91,7 +91,12 @@
 // every chain's head ([Store.AuditHeads]) for checkpoints kept outside the
 // file, and prunes each chain after the audit retention keeping a signed
 // anchor ([Store.PruneAudit], rule N9); its triggers let only events at or
-// before their chain's anchor go.
+// before their chain's anchor go. The one chain of earlier versions, in
+// audit_events_legacy, is not verified (migration 0060's comment says
+// access.Verify checks it: it does not); since migration 0068 PruneAudit
+// deletes its leading run of events past the audit retention in the same
+// transaction and counts them with the chains' (N9), and its triggers let
+// only its oldest events go.
 //
 // # Migrations
 //

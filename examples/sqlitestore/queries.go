@@ -79,6 +79,7 @@ var (
 	qPruneCuts     = inFile(sqlcore.SQLPruneCuts)
 	qUpsertAnchor  = inFile(sqlcore.SQLUpsertAnchor)
 	qPruneEvents   = inFile(sqlcore.SQLPruneEvents)
+	qPruneLegacy   = inFile(sqlcore.SQLPruneLegacy)
 	qSubjectEvents = inFile(sqlcore.SQLSubjectEvents)
 	qHold          = inFile(sqlcore.SQLHold)
 	qStandingHolds = inFile(sqlcore.SQLSubjectHolds)
@@ -203,6 +204,7 @@ var (
 		PruneCuts:     qPruneCuts,
 		UpsertAnchor:  qUpsertAnchor,
 		PruneEvents:   qPruneEvents,
+		PruneLegacy:   qPruneLegacy,
 
 		InsertHold:    inFile(sqlcore.SQLInsertHold),
 		Hold:          qHold,

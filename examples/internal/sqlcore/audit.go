@@ -267,7 +267,11 @@ func (s Store) events(ctx context.Context, op, query string, args []any, from ui
 // of the last event deleted (privacy.Anchor under the store's key, rule
 // G7), so that what remains verifies from a point only the key could have
 // made; the schema lets only events at or before their chain's anchor go.
-// It appends e, the sweep's own event, in the same transaction when it
+// The events of the one chain before migration 0060, kept in
+// audit_events_legacy, go by the same rule in the same transaction: its
+// leading run dated before before, counted with the others (N9: the
+// legacy events carry personal data too, and are kept no longer). It
+// appends e, the sweep's own event, in the same transaction when it
 // deletes any (a sweep with nothing past its period leaves the trail as it
 // was), and returns the number of events deleted.
 func (s Store) PruneAudit(ctx context.Context, before time.Time, e privacy.Event) (int, error) {
@@ -296,7 +300,13 @@ func (s Store) PruneAudit(ctx context.Context, before time.Time, e privacy.Event
 		if err != nil {
 			return err
 		}
-		if len(cuts) == 0 {
+		// Rule N9: the legacy chain's events past their period go too.
+		legacy, err := s.pruneLegacy(ctx, tx, op, before)
+		if err != nil {
+			return err
+		}
+		n = legacy
+		if len(cuts) == 0 && legacy == 0 {
 			// Nothing past its period: nothing deleted, nothing to tell.
 			return nil
 		}
@@ -329,4 +339,17 @@ func (s Store) PruneAudit(ctx context.Context, before time.Time, e privacy.Event
 		return 0, s.fail(op, err)
 	}
 	return int(n), nil
+}
+
+// pruneLegacy deletes the legacy chain's leading run of events dated
+// before before (rule N9) and returns how many went.
+func (s Store) pruneLegacy(ctx context.Context, tx Conn, op string, before time.Time) (int64, error) {
+	if s.Q.PruneLegacyCall != "" {
+		var k int64
+		if err := tx.QueryRow(ctx, s.Q.PruneLegacyCall, s.D.Time(before)).Scan(&k); err != nil {
+			return 0, err
+		}
+		return k, s.Faults.Wrote(op, k)
+	}
+	return s.Exec(ctx, tx, op, s.Q.PruneLegacy, s.D.Time(before))
 }

@@ -52,7 +52,12 @@ const (
 			GROUP BY m.subject) c ON c.subject = e.subject AND c.seq = e.seq`
 	SQLUpsertAnchor = `INSERT INTO {schema}.audit_anchors (subject, seq, hash, mac) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (subject) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac`
-	SQLPruneEvents   = `DELETE FROM {schema}.audit_events WHERE subject = $1 AND seq <= $2`
+	SQLPruneEvents = `DELETE FROM {schema}.audit_events WHERE subject = $1 AND seq <= $2`
+	// SQLPruneLegacy: the legacy chain's leading run of events dated
+	// before $1, as SQLPruneCuts takes a chain's (rule N9); the table's
+	// triggers let only its oldest events go (G7).
+	SQLPruneLegacy = `DELETE FROM {schema}.audit_events_legacy WHERE seq <= (SELECT max(m.seq) FROM {schema}.audit_events_legacy m
+		WHERE m.time < $1 AND m.seq < coalesce((SELECT min(f.seq) FROM {schema}.audit_events_legacy f WHERE f.time >= $1), 9223372036854775807))`
 	SQLSubjectEvents = `SELECT ` + EventColumns + ` FROM {schema}.audit_events WHERE subject = $1 AND seq >= $2 ORDER BY seq LIMIT $3`
 
 	SQLInsertHold    = `INSERT INTO {schema}.holds (` + HoldColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, NULL)`

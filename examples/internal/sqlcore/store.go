@@ -98,6 +98,11 @@ type Queries struct {
 	// PruneChain (subject, seq, hash, mac: count), if set, does what
 	// UpsertAnchor and PruneEvents do, in one call.
 	PruneChain string
+	// PruneLegacy (before) deletes the leading run of events dated
+	// before before of the one chain kept in audit_events_legacy since
+	// migration 0060 (rule N9); PruneLegacyCall (before: count), if set,
+	// does it in a call that returns the number deleted.
+	PruneLegacy, PruneLegacyCall string
 	// ChainEvents (subject, seq, limit) pages the trail chain by chain,
 	// each in the order of its numbers, after (subject, seq).
 	ChainEvents string
