@@ -90,6 +90,19 @@ func TestAppendQueueG7(t *testing.T) {
 	}
 }
 
+// waitPending waits until n calls wait in q.
+func (q *appendQueue) waitPending(n int) {
+	for {
+		q.mu.Lock()
+		waiting := len(q.pending)
+		q.mu.Unlock()
+		if waiting == n {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // settled waits until q's appender ends, for up to ten seconds, and
 // returns whether it still runs and how many calls wait.
 func (q *appendQueue) settled(t *testing.T) (running bool, pending int) {
@@ -160,15 +173,7 @@ func TestAppendQueueStatementEndsAbruptlyG7(t *testing.T) {
 			<-inside // the first statement is on its way
 			bad, good := call("bad"), call("good")
 			badDone, goodDone := run(bad), run(good)
-			for {
-				q.mu.Lock()
-				waiting := len(q.pending)
-				q.mu.Unlock()
-				if waiting == 2 {
-					break
-				}
-				time.Sleep(time.Millisecond)
-			}
+			q.waitPending(2)
 			close(release)
 			if o := <-first; !o.appended {
 				t.Fatalf("the first call: %+v, want appended", o)
@@ -220,15 +225,7 @@ func TestAppendQueueWaitingCallsOutliveAbruptStatementG7(t *testing.T) {
 	waiting := &appendCall{ctx: context.Background(), events: []privacy.Event{{Object: "good"}}}
 	waited := make(chan struct{})
 	go func() { q.do(waiting, flush); close(waited) }()
-	for {
-		q.mu.Lock()
-		n := len(q.pending)
-		q.mu.Unlock()
-		if n == 1 {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
+	q.waitPending(1)
 	close(release)
 	if v := <-badDone; v != "the statement broke" {
 		t.Errorf("the panicking call raised %v", v)
