@@ -105,7 +105,12 @@
 // histories by their span when a member is erased (rule N12; the version
 // doubled before, out of range after some 60 members); migration 0067
 // lets prune_chain find a chain already pruned past its cut by a run at
-// the same time (rule N9) instead of refusing it. No grant changes.
+// the same time (rule N9) instead of refusing it. Migration 0069 makes
+// prune_chain and prune_legacy refuse (SQLSTATE DWG09, privacy.ErrForbidden
+// under N9) to delete an event younger than 5 years by the database's own
+// clock, whatever cut their caller names: a role in the wrong hands cannot
+// prune recent events (the floor, audit_prune_floor, is the owner's; its
+// clock_offset is for tests that sweep at dates to come, zero otherwise). No grant changes.
 // Migration 0060's comment says access.Verify still checks
 // audit_events_legacy: it does not, and until migration 0068 its events
 // were kept for ever. Since migration 0068 [Store.PruneAudit] deletes its

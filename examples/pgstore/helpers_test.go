@@ -128,7 +128,22 @@ func OpenForTest(t testing.TB, opts *Options) *Store {
 	}
 	t.Cleanup(s.Close)
 	DropSchemas(t, s.pool, o.Schema)
+	if !o.NoMigrate {
+		FutureClockForTest(t, s)
+	}
 	return s
+}
+
+// FutureClockForTest moves s's database clock 1,000 years on for the
+// audit trail's pruning floor only (migration 0069, rule N9), as its
+// owner: the tests sweep at dates to come, past the events' 5 years by
+// their own clocks, not by the database's.
+func FutureClockForTest(t testing.TB, s *Store) {
+	t.Helper()
+	if _, err := s.pool.Exec(context.Background(), `UPDATE `+pgx.Identifier{s.schema}.Sanitize()+
+		`.audit_prune_floor SET clock_offset = interval '1000 years'`); err != nil {
+		t.Fatalf("moving the pruning floor's clock: %v", err)
+	}
 }
 
 // NewForTest makes a store with [New] on pool in a fresh schema, dropped when
@@ -146,6 +161,9 @@ func NewForTest(t testing.TB, pool *pgxpool.Pool, opts *Options) *Store {
 	s, err := New(context.Background(), pool, &o)
 	if err != nil {
 		t.Fatalf("New: %v", err)
+	}
+	if !o.NoMigrate {
+		FutureClockForTest(t, s)
 	}
 	return s
 }

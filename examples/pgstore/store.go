@@ -297,6 +297,7 @@ const (
 	codeForeignKeyViolation = "23503"
 	codeAppendOnly          = "DWG07" // raised by the audit trail's triggers
 	codeChainMoved          = "DWG7S" // append_chained: a chain's head moved on (migration 0061)
+	codePruneFloor          = "DWG09" // prune_chain, prune_legacy: an event within the audit retention (migration 0069)
 	codeInsufficientPriv    = "42501"
 	codeSerialization       = "40001"
 	codeDeadlock            = "40P01"
@@ -334,6 +335,8 @@ func fail(op string, err error, fk error) error {
 			kind, rule = privacy.ErrForbidden, privacy.G7
 		case pg.Code == codeChainMoved:
 			kind, rule = privacy.ErrConflict, privacy.G7
+		case pg.Code == codePruneFloor:
+			kind, rule = privacy.ErrForbidden, privacy.N9
 		case pg.Code == codeInsufficientPriv:
 			kind = privacy.ErrForbidden
 		case pg.Code == codeSerialization, pg.Code == codeDeadlock:
