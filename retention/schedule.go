@@ -496,17 +496,12 @@ func (r *Engine) start(at *dossierAt, c *caseAt, e *Entry, t privacy.Trigger) (d
 		return c.closed, c.closedOK, true
 	case privacy.TriggerEmploymentEnded:
 		// Rules O8, N7: for a case no employment of the commissioning
-		// party's is about, the closing of the case
-		// (privacy.EmploymentEnd).
+		// party's is about, the closing of the case or a later
+		// rectification, as privacy.EmploymentEnd says (which reads no
+		// subject then); per record, so not cached per case.
 		if c.c.Contract.WithoutEmployment() {
-			if !c.closedOK {
-				return calendar.Date{}, false, false
-			}
-			day = c.closed
-			if u, ok := r.day(e.Updated, at.now); ok && u.After(day) {
-				day = u // rectified after the case closed
-			}
-			return day, true, false
+			day, happened = r.day(privacy.EmploymentEnd(privacy.Subject{}, *c.c, e.Updated), at.now)
+			return day, happened, false
 		}
 		return at.employment, at.ended, true
 	case privacy.TriggerRecordCreated:
