@@ -398,25 +398,11 @@ func (s Store) eraseObject(ctx context.Context, tx Conn, op string, p *retention
 			if !noRows(err) {
 				return err
 			}
-			// Rules R9, O12: a request, grant, disclosure-log entry, hold
-			// or erasure request of a subject without a row
-			// (retention.OrphanStore) has no row to lock; checkObject
-			// finds it by its own ID and subject.
-			if p.Kind == privacy.DataCase || p.Kind == privacy.DataSubject {
-				return &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
-			}
 		} else {
 			locked[p.Subject] = true
 		}
 	}
-	var done bool
-	if err := tx.QueryRow(ctx, q.ProofExists, string(p.Kind), p.ID).Scan(&done); err != nil {
-		return err
-	}
-	if done {
-		return &privacy.Error{Op: op, Kind: privacy.ErrExists, Msg: "the object has a proof of deletion"}
-	}
-	if err := s.checkObject(ctx, tx, op, p); err != nil {
+	if err := s.checkObject(ctx, tx, op, p, locked[p.Subject]); err != nil {
 		return err
 	}
 	if _, err := s.Exec(ctx, tx, op, q.Delete[p.Kind], p.ID); err != nil {
@@ -435,106 +421,166 @@ func (s Store) eraseObject(ctx context.Context, tx Conn, op string, p *retention
 	return err
 }
 
-// objectHeld refuses the erasure of an object a standing hold keeps (rule
-// G3): a hold of the subject's whole data keeps every object of it, a
-// hold of a case that case's objects — the case the object has (objCase,
-// read from its row) as well as the one the proof names: a proof that
-// left the case out, or named another, erased the object of a held case.
-func (s Store) objectHeld(ctx context.Context, tx Conn, op string, p *retention.ObjectProof, objCase string) error {
-	hs, err := s.SubjectHolds(ctx, tx, p.Subject)
-	if err != nil {
-		return err
-	}
-	for i := range hs {
-		c := hs[i].Case
-		if hs[i].HoldsSubject() || (c != "" && (c == p.Case || string(c) == objCase)) {
-			return sqladapter.Held(op, "a legal hold keeps it")
-		}
-	}
-	return nil
+// ObjectState is what a store read, in the transaction that erases it, of
+// an object a proof names and of what keeps it: the facts [ObjectRefusal]
+// decides on. Both the row-at-a-time path (checkObject) and a dialect's
+// set-based one ([ObjectEraser]) fill it in, so that the two refuse alike.
+type ObjectState struct {
+	// Locked: the row of the proof's subject exists and is locked.
+	Locked bool
+	// Proven: a proof for the kind and ID exists.
+	Proven bool
+	// Found: the object's row exists; Subject is its subject, Case its
+	// case ('' for none, and for a case or a subject), Ended its end for
+	// retention.
+	Found   bool
+	Subject privacy.SubjectID
+	Case    privacy.CaseID
+	Ended   time.Time
+	// Holds are the subject's standing holds.
+	Holds []retention.Hold
+	// HeldRecordOfCase (a case only): one of the records a standing hold
+	// names is of this case, in either file.
+	HeldRecordOfCase bool
+	// Left: what the object outlives is still there — a case's records,
+	// in either file; a subject's other data (a case, a hold, an erasure
+	// request, a grant, a request or a disclosure-log entry).
+	Left bool
 }
 
-// checkObject is EraseObject's checks of the object itself, in tx.
-func (s Store) checkObject(ctx context.Context, tx Conn, op string, p *retention.ObjectProof) error {
-	q := &s.Q.Objects
+// ObjectRefusal is the refusal of the erasure of the object p names, given
+// st, in the order of the contract of retention.ObjectStore; nil when it
+// may go. Facts after a refusal need not have been read: Proven and Found
+// are decided first.
+func ObjectRefusal(op string, p *retention.ObjectProof, st *ObjectState) error {
 	notFound := &privacy.Error{Op: op, Kind: privacy.ErrNotFound}
 	conflict := func(msg string) error { return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: msg} }
-	var subject, objCase string
-	var ended time.Time
-	var err error
-	row := tx.QueryRow(ctx, q.Ended[p.Kind], p.ID)
-	switch p.Kind {
-	case privacy.DataGrant:
-		var until, revoked time.Time
-		err = row.Scan(&subject, s.D.ScanTime(&until), s.D.ScanTime(&revoked), &objCase)
-		ended = grantEnded(until, revoked)
-	case privacy.DataRequest:
-		var status, history string
-		if err = row.Scan(&subject, &status, &history); err == nil {
-			ended, err = requestEnded(status, history)
-		}
-	case privacy.DataDisclosure, privacy.DataErasure, privacy.DataHold:
-		err = row.Scan(&subject, s.D.ScanTime(&ended), &objCase)
-	default:
-		err = row.Scan(&subject, s.D.ScanTime(&ended))
-	}
-	if noRows(err) {
+	owned := p.Kind == privacy.DataCase || p.Kind == privacy.DataSubject
+	switch {
+	case owned && !st.Locked:
+		// Rules R9, O12: a request, grant, disclosure-log entry, hold or
+		// erasure request of a subject without a row
+		// (retention.OrphanStore) has no row to lock and is found by its
+		// own ID and subject; a case or a subject without its subject's
+		// row is not there.
 		return notFound
-	}
-	if err != nil {
-		return err
-	}
-	if subject != string(p.Subject) {
+	case st.Proven:
+		return &privacy.Error{Op: op, Kind: privacy.ErrExists, Msg: "the object has a proof of deletion"}
+	case !st.Found || st.Subject != p.Subject:
 		return notFound
 	}
 	switch p.Kind {
 	case privacy.DataHold:
-		if ended.IsZero() {
+		if st.Ended.IsZero() {
 			// Rule G3: a standing hold is kept with what it keeps.
 			return sqladapter.Held(op, "the hold stands")
 		}
 		// Rule G3: a lifted hold is an object of its case like any
 		// other: a standing hold of the case or the subject keeps it, as
 		// retention.Engine.ScheduleObjects keeps it.
-		if err := s.objectHeld(ctx, tx, op, p, objCase); err != nil {
-			return err
+		if objectHeld(p, st) {
+			return sqladapter.Held(op, "a legal hold keeps it")
 		}
 	case privacy.DataCase:
 		// Rule G3: a hold of the case, of its subject or of one of its
 		// records keeps it.
-		if err := s.checkCaseHolds(ctx, tx, op, p.Subject, privacy.CaseID(p.ID)); err != nil {
-			return err
+		if whole, named := sqladapter.CaseHolds(st.Holds, privacy.CaseID(p.ID)); whole || len(named) > 0 && st.HeldRecordOfCase {
+			return sqladapter.Held(op, "a legal hold keeps the case")
 		}
 	case privacy.DataSubject:
-		if err := s.checkSubjectHolds(ctx, tx, op, p.Subject); err != nil {
-			return err
+		// Rule G3: any standing hold of the subject keeps the subject.
+		if len(st.Holds) > 0 {
+			return sqladapter.Held(op, "a legal hold keeps the subject's data")
 		}
 	default:
-		if err := s.objectHeld(ctx, tx, op, p, objCase); err != nil {
-			return err
+		if objectHeld(p, st) {
+			return sqladapter.Held(op, "a legal hold keeps it")
 		}
 	}
-	if !ended.Equal(p.Ended) {
+	if !st.Ended.Equal(p.Ended) {
 		return conflict("changed since it was scheduled")
 	}
-	var left bool
-	switch p.Kind {
-	case privacy.DataCase:
-		if err := tx.QueryRow(ctx, q.CaseHasRecords, p.ID).Scan(&left); err != nil {
-			return err
-		}
-		if left {
-			return conflict("the case still has records")
-		}
-	case privacy.DataSubject:
-		if err := tx.QueryRow(ctx, q.SubjectHasData, p.ID).Scan(&left); err != nil {
-			return err
-		}
-		if left {
-			return conflict("the subject still has other data")
-		}
+	switch {
+	case !st.Left:
+		return nil
+	case p.Kind == privacy.DataCase:
+		return conflict("the case still has records")
+	case p.Kind == privacy.DataSubject:
+		return conflict("the subject still has other data")
 	}
 	return nil
+}
+
+// objectHeld reports whether a standing hold keeps an object (rule G3): a
+// hold of the subject's whole data keeps every object of it, a hold of a
+// case that case's objects — the case the object has (read from its row)
+// as well as the one the proof names: a proof that left the case out, or
+// named another, erased the object of a held case.
+func objectHeld(p *retention.ObjectProof, st *ObjectState) bool {
+	for i := range st.Holds {
+		c := st.Holds[i].Case
+		if st.Holds[i].HoldsSubject() || (c != "" && (c == p.Case || c == st.Case)) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkObject reads, in tx, what [ObjectRefusal] decides the erasure of
+// the object p names on, and returns its refusal; locked says whether the
+// subject's row is locked. It stops reading once a fact decides.
+func (s Store) checkObject(ctx context.Context, tx Conn, op string, p *retention.ObjectProof, locked bool) error {
+	q := &s.Q.Objects
+	st := ObjectState{Locked: locked}
+	if err := tx.QueryRow(ctx, q.ProofExists, string(p.Kind), p.ID).Scan(&st.Proven); err != nil {
+		return err
+	}
+	if st.Proven || !locked && (p.Kind == privacy.DataCase || p.Kind == privacy.DataSubject) {
+		return ObjectRefusal(op, p, &st)
+	}
+	var subject, objCase string
+	var err error
+	row := tx.QueryRow(ctx, q.Ended[p.Kind], p.ID)
+	switch p.Kind {
+	case privacy.DataGrant:
+		var until, revoked time.Time
+		err = row.Scan(&subject, s.D.ScanTime(&until), s.D.ScanTime(&revoked), &objCase)
+		st.Ended = grantEnded(until, revoked)
+	case privacy.DataRequest:
+		var status, history string
+		if err = row.Scan(&subject, &status, &history); err == nil {
+			st.Ended, err = requestEnded(status, history)
+		}
+	case privacy.DataDisclosure, privacy.DataErasure, privacy.DataHold:
+		err = row.Scan(&subject, s.D.ScanTime(&st.Ended), &objCase)
+	default:
+		err = row.Scan(&subject, s.D.ScanTime(&st.Ended))
+	}
+	if err != nil && !noRows(err) {
+		return err
+	}
+	st.Found, st.Subject, st.Case = err == nil, privacy.SubjectID(subject), privacy.CaseID(objCase)
+	if !st.Found || st.Subject != p.Subject {
+		return ObjectRefusal(op, p, &st)
+	}
+	if st.Holds, err = s.SubjectHolds(ctx, tx, p.Subject); err != nil {
+		return err
+	}
+	switch p.Kind {
+	case privacy.DataCase:
+		if whole, named := sqladapter.CaseHolds(st.Holds, privacy.CaseID(p.ID)); !whole && len(named) > 0 {
+			if err := tx.QueryRow(ctx, s.Q.CaseHasRecord, p.ID, s.D.IDs(sqladapter.Strings(named))).Scan(&st.HeldRecordOfCase); err != nil {
+				return err
+			}
+		}
+		err = tx.QueryRow(ctx, q.CaseHasRecords, p.ID).Scan(&st.Left)
+	case privacy.DataSubject:
+		err = tx.QueryRow(ctx, q.SubjectHasData, p.ID).Scan(&st.Left)
+	}
+	if err != nil {
+		return err
+	}
+	return ObjectRefusal(op, p, &st)
 }
 
 var (
