@@ -179,6 +179,9 @@ func newQueries(r *strings.Replacer) queries {
 	// sqlcore.Store.EraseObjects): no cycle with DeleteSubject or another
 	// batch over the group rows.
 	q.obj.LockSubjects = q.ret.lockSubjects
+	// A batch of objects is checked and erased a few statements to the
+	// batch, not seven or so to the item.
+	q.obj.Set = objectSetQueries(r)
 	q.core = q.coreQueries()
 	return q
 }

@@ -47,6 +47,54 @@ type ObjectQueries struct {
 	// the whole database (SQLite), and then EraseObjects locks each
 	// subject with LockSubject, in ID order, before its first item.
 	LockSubjects string
+	// The set-based statements of EraseObjects, for a dialect that takes
+	// a list of IDs as one parameter ([Codec].IDs) and implements
+	// [ObjectProofWriter]; empty where it has none (SQLite), and then
+	// every item is checked and erased on its own. Their columns and
+	// parameters are those of [Store.eraseObjectSet]'s steps.
+	Set ObjectSetQueries
+}
+
+// ObjectSetQueries are the statements that check and erase a batch of
+// objects a few statements to the batch, whatever its size
+// ([Store.EraseObjects]). Lists of kinds are in the order of [SetKinds].
+type ObjectSetQueries struct {
+	// Proven (kinds, ids: i) are the positions, from 1, of the pairs of
+	// kind and ID that have a proof.
+	Proven string
+	// Rows (one list of IDs per kind of SetKinds: the kind's position in
+	// SetKinds, id, subject_id, t1, t2, case_id, status, history) reads
+	// the rows of every kind at once: t1 is the end the row query of its
+	// kind reads (ObjectQueries.Ended), t2 a grant's revocation, case_id
+	// '' for none, status and history a request's ('' otherwise).
+	Rows string
+	// Holds (subjects: subject_id, case_id, records) are the subjects'
+	// standing holds.
+	Holds string
+	// CaseRecords (cases: case_id) are the cases with a record in either
+	// file; RecordCases (records: id, case_id) the case of each record
+	// named, in either file.
+	CaseRecords, RecordCases string
+	// Delete (one list of IDs per kind of SetKinds but the subject, last:
+	// position, id) deletes them in one statement. DeleteSubjects (ids:
+	// id) deletes the subjects that have nothing else left (what
+	// SubjectHasData asks). Forget (subjects, tokens) takes each subject
+	// out of the group histories, with its own token (rule N12).
+	Delete, DeleteSubjects, Forget string
+}
+
+// SetKinds are the kinds of objects a sweep erases, in the order of the
+// lists of [ObjectSetQueries]: the subject last.
+var SetKinds = []privacy.DataKind{privacy.DataDisclosure, privacy.DataGrant, privacy.DataRequest, privacy.DataErasure,
+	privacy.DataHold, privacy.DataCase, privacy.DataSubject}
+
+// ObjectProofWriter is a Dialect that stores the proofs of a batch of
+// erased objects in one step (PostgreSQL: COPY): with the statements of
+// [ObjectSetQueries] it makes EraseObjects cost a few statements whatever
+// the size of the batch. InsertObjectProofs stores proofs[i] for each i in
+// at, inside tx, and accounts for the rows written.
+type ObjectProofWriter interface {
+	InsertObjectProofs(ctx context.Context, tx Conn, op string, proofs []retention.ObjectProof, at []int) error
 }
 
 // ObjectProofColumns are the columns of the object_proofs table.
@@ -285,8 +333,19 @@ func (s Store) eraseObjects(ctx context.Context, op string, proofs []retention.O
 		if err != nil {
 			return err
 		}
+		w, set := s.D.(ObjectProofWriter)
+		if set = set && s.Q.Objects.Set.Rows != "" && objectsInOrder(proofs); set {
+			if results, err = s.eraseObjectSet(ctx, tx, op, w, proofs, locked); err != nil {
+				return err
+			}
+		}
 		for i := range proofs {
-			err := s.eraseObject(ctx, tx, op, &proofs[i], locked)
+			err := results[i]
+			if !set {
+				// Item by item: each sees the deletions of the items
+				// before it.
+				err = s.eraseObject(ctx, tx, op, &proofs[i], locked)
+			}
 			if err != nil && !refusal(err) {
 				return err // the database failed: the whole batch
 			}
@@ -587,3 +646,272 @@ var (
 	_ retention.ObjectStore      = Store{}
 	_ retention.ObjectBatchStore = Store{}
 )
+
+// objectKey names one object: its kind and ID.
+type objectKey struct {
+	kind privacy.DataKind
+	id   string
+}
+
+// objectsInOrder reports whether a batch can be checked and erased as a
+// set ([Store.eraseObjectSet]) with the outcome item by item would have:
+// no object comes twice, and a subject's own item (privacy.DataSubject)
+// comes after every other item of that subject, as a sweep sends them. Then
+// no item's checks read what an item before it deletes — a proof, a row,
+// a standing hold (a standing hold is never erased), a record — except a
+// subject's "has other data", which the set-based path asks after every
+// other deletion of the batch, exactly those of the items before it.
+func objectsInOrder(proofs []retention.ObjectProof) bool {
+	seen := make(map[objectKey]bool, len(proofs))
+	gone := map[privacy.SubjectID]bool{}
+	for i := range proofs {
+		p := &proofs[i]
+		k := objectKey{p.Kind, p.ID}
+		if seen[k] || gone[p.Subject] {
+			return false
+		}
+		seen[k] = true
+		if p.Kind == privacy.DataSubject {
+			gone[p.Subject] = true
+		}
+	}
+	return true
+}
+
+// eraseObjectSet checks and erases a batch in order ([objectsInOrder])
+// inside tx, whose subjects' rows are locked (locked), with the statements
+// of [ObjectSetQueries], a few whatever the batch's size: it reads every
+// fact [ObjectRefusal] decides on for all the items at once, deletes what
+// it allows kind by kind in one statement, then the subjects with nothing
+// else left, takes them out of the group histories (rule N12), and stores
+// the proofs of what it erased with w. It returns one result per item, as
+// eraseObject would give it one by one; any error it returns fails the
+// batch. Rules R9, O12 (what a sweep erases), G3 (holds), N7 (what a case
+// outlives).
+func (s Store) eraseObjectSet(ctx context.Context, tx Conn, op string, w ObjectProofWriter, proofs []retention.ObjectProof,
+	locked map[privacy.SubjectID]bool) ([]error, error) {
+	q := &s.Q.Objects.Set
+	n := len(proofs)
+	st := make([]ObjectState, n)
+	at := make(map[objectKey]int, n)
+	kinds, ids := make([]string, n), make([]string, n)
+	byKind := make([][]string, len(SetKinds))
+	subjects := make([]string, 0, n)
+	for i := range proofs {
+		p := &proofs[i]
+		st[i].Locked = locked[p.Subject]
+		at[objectKey{p.Kind, p.ID}] = i
+		kinds[i], ids[i] = string(p.Kind), p.ID
+		k := slices.Index(SetKinds, p.Kind)
+		byKind[k] = append(byKind[k], p.ID)
+		subjects = append(subjects, string(p.Subject))
+	}
+	slices.Sort(subjects)
+	subjects = slices.Compact(subjects)
+	lists := func(l [][]string) []any {
+		args := make([]any, len(l))
+		for k := range l {
+			args[k] = s.D.IDs(l[k])
+		}
+		return args
+	}
+	// The facts, all items at once: the proofs that exist, then the rows.
+	rows, err := tx.Query(ctx, q.Proven, s.D.Names(kinds), s.D.IDs(ids))
+	err = each(rows, err, func(row Row) error {
+		var i int
+		err := row.Scan(&i)
+		if err == nil && i >= 1 && i <= n {
+			st[i-1].Proven = true
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, err = tx.Query(ctx, q.Rows, lists(byKind)...)
+	err = each(rows, err, func(row Row) error {
+		var k int
+		var id, subject, objCase, status, history string
+		var t1, t2 time.Time
+		if err := row.Scan(&k, &id, &subject, s.D.ScanTime(&t1), s.D.ScanTime(&t2), &objCase, &status, &history); err != nil {
+			return err
+		}
+		if k < 0 || k >= len(SetKinds) {
+			return &privacy.Error{Op: op, Kind: privacy.ErrUnavailable, Msg: "a row of an unknown kind"}
+		}
+		i, ok := at[objectKey{SetKinds[k], id}]
+		if !ok {
+			return nil
+		}
+		x := &st[i]
+		x.Found, x.Subject, x.Case = true, privacy.SubjectID(subject), privacy.CaseID(objCase)
+		switch SetKinds[k] {
+		case privacy.DataGrant:
+			x.Ended = grantEnded(t1, t2)
+		case privacy.DataRequest:
+			var err error
+			x.Ended, err = requestEnded(status, history)
+			return err
+		default:
+			x.Ended = t1
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	holds, err := s.setHolds(ctx, tx, subjects)
+	if err != nil {
+		return nil, err
+	}
+	// What a case outlives (N7: its records, in either file), and which
+	// of the records standing holds name are of the batch's cases (G3).
+	var cases, named []string
+	for i := range proofs {
+		p := &proofs[i]
+		st[i].Holds = holds[p.Subject]
+		if p.Kind != privacy.DataCase || !st[i].Found {
+			continue
+		}
+		cases = append(cases, p.ID)
+		if whole, rs := sqladapter.CaseHolds(st[i].Holds, privacy.CaseID(p.ID)); !whole {
+			named = append(named, sqladapter.Strings(rs)...)
+		}
+	}
+	left, recordCase := map[string]bool{}, map[string]string{}
+	if len(cases) > 0 {
+		rows, err := tx.Query(ctx, q.CaseRecords, s.D.IDs(cases))
+		err = each(rows, err, func(row Row) error {
+			var c string
+			err := row.Scan(&c)
+			left[c] = true
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(named) > 0 {
+		rows, err := tx.Query(ctx, q.RecordCases, s.D.IDs(named))
+		err = each(rows, err, func(row Row) error {
+			var r, c string
+			err := row.Scan(&r, &c)
+			recordCase[r] = c
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	// The decisions; a subject's "has other data" waits for the
+	// deletions of the rest.
+	results := make([]error, n)
+	del := make([][]string, len(SetKinds)-1)
+	var gone []string
+	for i := range proofs {
+		p, x := &proofs[i], &st[i]
+		if p.Kind == privacy.DataCase {
+			x.Left = left[p.ID]
+			_, rs := sqladapter.CaseHolds(x.Holds, privacy.CaseID(p.ID))
+			x.HeldRecordOfCase = slices.ContainsFunc(rs, func(r privacy.RecordID) bool { return recordCase[string(r)] == p.ID })
+		}
+		if results[i] = ObjectRefusal(op, p, x); results[i] != nil {
+			continue
+		}
+		if p.Kind == privacy.DataSubject {
+			gone = append(gone, p.ID)
+			continue
+		}
+		k := slices.Index(SetKinds, p.Kind)
+		del[k] = append(del[k], p.ID)
+	}
+	deleted := map[objectKey]bool{}
+	rows, err = tx.Query(ctx, q.Delete, lists(del)...)
+	err = each(rows, err, func(row Row) error {
+		var k int
+		var id string
+		err := row.Scan(&k, &id)
+		if err == nil && k >= 0 && k < len(SetKinds) {
+			deleted[objectKey{SetKinds[k], id}] = true
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Faults.Wrote(op, int64(len(deleted))); err != nil {
+		return nil, err
+	}
+	if len(gone) > 0 {
+		var k int64
+		rows, err := tx.Query(ctx, q.DeleteSubjects, s.D.IDs(gone))
+		err = each(rows, err, func(row Row) error {
+			var id string
+			err := row.Scan(&id)
+			deleted[objectKey{privacy.DataSubject, id}] = true
+			k++
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := s.Faults.Wrote(op, k); err != nil {
+			return nil, err
+		}
+	}
+	var erased []int
+	var forget, tokens []string
+	for i := range proofs {
+		p := &proofs[i]
+		switch {
+		case results[i] != nil:
+		case deleted[objectKey{p.Kind, p.ID}]:
+			erased = append(erased, i)
+			if p.Kind == privacy.DataSubject {
+				forget, tokens = append(forget, p.ID), append(tokens, string(erasedToken()))
+			}
+		case p.Kind == privacy.DataSubject:
+			// What SubjectHasData asks, after the batch's other
+			// deletions: those of the items before it.
+			results[i] = &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: "the subject still has other data"}
+		default:
+			// Only an object of a subject without a row (no lock keeps
+			// it) can go meanwhile.
+			results[i] = &privacy.Error{Op: op, Kind: privacy.ErrConflict, Msg: "the object changed during its erasure"}
+		}
+	}
+	if len(forget) > 0 {
+		if err := s.Faults.Wrote(op, int64(len(forget))); err != nil {
+			return nil, err
+		}
+		// Rules N12, R9, O12: each erased subject's ID leaves the group
+		// histories with it, a random token of its own in its place.
+		if _, err := tx.Exec(ctx, q.Forget, s.D.IDs(forget), s.D.IDs(tokens)); err != nil {
+			return nil, err
+		}
+	}
+	if len(erased) == 0 {
+		return results, nil
+	}
+	return results, w.InsertObjectProofs(ctx, tx, op, proofs, erased)
+}
+
+// setHolds are the standing holds of subjects, by subject (the statement
+// Holds of [ObjectSetQueries]).
+func (s Store) setHolds(ctx context.Context, tx Conn, subjects []string) (map[privacy.SubjectID][]retention.Hold, error) {
+	holds := map[privacy.SubjectID][]retention.Hold{}
+	rows, err := tx.Query(ctx, s.Q.Objects.Set.Holds, s.D.IDs(subjects))
+	err = each(rows, err, func(row Row) error {
+		var subject string
+		var c *string
+		var records []string
+		if err := row.Scan(&subject, &c, s.D.ScanList(&records)); err != nil {
+			return err
+		}
+		sub := privacy.SubjectID(subject)
+		holds[sub] = append(holds[sub], retention.Hold{Subject: sub, Case: privacy.CaseID(deref(c)),
+			Records: sqladapter.Named[privacy.RecordID](records)})
+		return nil
+	})
+	return holds, err
+}
