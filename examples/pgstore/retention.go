@@ -429,10 +429,29 @@ func (s *Store) EraseObject(ctx context.Context, p retention.ObjectProof, e priv
 }
 
 // EraseObjects implements [retention.ObjectBatchStore]: a sweep's due
-// objects a batch to a transaction, each item checked and erased in
-// order, as EraseObject does it alone (rules R9, O12, G3), the audit
-// events of the erased ones appended at the end. One transaction per
-// object cost a sweep of cases and subjects a commit and an append each.
+// objects a batch to a transaction, each item with the outcome
+// EraseObject would give it in order (rules R9, O12, G3, N7), the audit
+// events of the erased ones appended at the end. The transaction locks
+// the batch's subjects' rows in ID order, then takes every item at once,
+// its IDs sent as text[] per kind:
+//
+//  1. read the proofs that exist, the rows of every kind, the subjects'
+//     standing holds, which cases still have records and the case of each
+//     record a hold names — five statements whatever the batch's size;
+//  2. decide each item on what was read, exactly as an item alone is
+//     decided (sqlcore.ObjectRefusal);
+//  3. delete the objects allowed, every kind but the subject in one
+//     statement; then the subjects allowed, in a statement that deletes
+//     only a subject with nothing else left — which, for a batch in a
+//     sweep's order, is what the items before it left;
+//  4. take the erased subjects out of the group histories (rule N12) and
+//     store the proofs with COPY.
+//
+// A batch not in a sweep's order — an object twice, or an item of a
+// subject after that subject's own — is checked and erased item by item,
+// about seven statements each. One transaction per object cost a sweep of
+// cases and subjects a commit and an append each; one statement per check
+// and item, about 1.1 ms an object.
 func (s *Store) EraseObjects(ctx context.Context, proofs []retention.ObjectProof, events []privacy.Event) ([]error, error) {
 	return s.core().EraseObjects(ctx, proofs, events)
 }
