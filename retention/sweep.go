@@ -135,14 +135,21 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 		objSched []ObjectSchedule
 		dueObj   []ObjectSchedule
 		tallies  = map[privacy.DataKind]*KindTally{}
+		objects  *objectReader
 	)
-	err := r.candidatesAhead(ctx, now, func(page []Dossier) error {
+	if sweepObjects {
+		// Rules R9, O12: the read-ahead reads each page's objects too, in
+		// one call when the store reads pages (ObjectPageStore).
+		or := newObjectReader(os)
+		objects = &or
+	}
+	err := r.candidatesAhead(ctx, now, objects, func(page []Dossier, loaded map[privacy.SubjectID][]Object) error {
 		for i := range page {
 			d := &page[i]
 			buf = r.rules.Schedule(buf[:0], d, now)
 			rep.Examined += len(buf)
 			if sweepObjects {
-				objs, err := os.Objects(ctx, d.Subject.ID)
+				objs, err := objects.of(ctx, loaded, d.Subject.ID)
 				if err != nil {
 					return err
 				}
@@ -236,13 +243,19 @@ func (r *Keeper) orphanObjects(ctx context.Context, os ObjectStore, now time.Tim
 	}
 	var after privacy.SubjectID
 	var sched []ObjectSchedule
+	objects := newObjectReader(os)
 	for {
 		ids, err := orphans.Orphans(ctx, after, r.page)
 		if err != nil {
 			return due, err
 		}
+		// One read for the page of orphans when the store reads pages.
+		loaded, err := objects.load(ctx, ids)
+		if err != nil {
+			return due, err
+		}
 		for _, id := range ids {
-			objs, err := os.Objects(ctx, id)
+			objs, err := objects.of(ctx, loaded, id)
 			if err != nil {
 				return due, err
 			}
