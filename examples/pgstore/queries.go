@@ -12,6 +12,8 @@ type queries struct {
 	version, insertMigration string
 	// obj are the statements of retention.ObjectStore (migration 0010).
 	obj sqlcore.ObjectQueries
+	// objPages are the statements of retention.ObjectPageStore.
+	objPages sqlcore.ObjectPageQueries
 
 	createSubject, subject, subjectForUpdate, updateSubject, subjectExists, lockSubject string
 	deleteSubject, forgetSubject                                                        []string
@@ -179,6 +181,7 @@ func newQueries(r *strings.Replacer) queries {
 	// sqlcore.Store.EraseObjects): no cycle with DeleteSubject or another
 	// batch over the group rows.
 	q.obj.LockSubjects = q.ret.lockSubjects
+	q.objPages = newObjectPageQueries(r)
 	q.core = q.coreQueries()
 	return q
 }
@@ -228,6 +231,6 @@ func (q *queries) coreQueries() sqlcore.Queries {
 		Groups: q.acc.groups, GroupVersion: q.acc.groupVersion, InsertGroup: q.acc.insertGroup,
 		ForgetInGroups: q.acc.forgetInGroups,
 
-		Objects: q.obj,
+		Objects: q.obj, ObjectPages: q.objPages,
 	}
 }
