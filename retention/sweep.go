@@ -91,7 +91,8 @@ type dueItem struct {
 // atomic step with the same checks per record.
 //
 // While it deletes, Sweep reads the next page of candidates from another
-// goroutine (the store is safe for concurrent use), and with
+// goroutine (the store is safe for concurrent use) — with their objects,
+// in one call, when the store is an [ObjectPageStore] — and with
 // [Options.Workers] deletes that many batches at once; no call to the
 // store outlives Sweep.
 //
