@@ -27,6 +27,31 @@ func (s *Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]reten
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	return s.objectsLocked(subject), nil
+}
+
+var _ retention.ObjectPageStore = (*Store)(nil)
+
+// ObjectsOf implements [retention.ObjectPageStore]: what Objects returns
+// for each subject, all read under one lock, so that a sweep's page of
+// subjects sees one state of the store (rules R9, O12).
+func (s *Store) ObjectsOf(ctx context.Context, subjects []privacy.SubjectID) (map[privacy.SubjectID][]retention.Object, error) {
+	if err := ctxErr(ctx, "objects of"); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[privacy.SubjectID][]retention.Object, len(subjects))
+	for _, id := range subjects {
+		if objs := s.objectsLocked(id); len(objs) > 0 {
+			out[id] = objs
+		}
+	}
+	return out, nil
+}
+
+// objectsLocked is Objects under s.mu, read-locked at least.
+func (s *Store) objectsLocked(subject privacy.SubjectID) []retention.Object {
 	var out []retention.Object
 	c := &s.consents
 	for _, id := range c.subjectDisclosures[subject] {
@@ -52,7 +77,7 @@ func (s *Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]reten
 	for _, id := range s.rights.bySubject[subject] {
 		out = append(out, requestObject(s.rights.requests[id]))
 	}
-	return out, nil
+	return out
 }
 
 var _ retention.OrphanStore = (*Store)(nil)

@@ -126,6 +126,65 @@ type OrphanStore interface {
 	Orphans(ctx context.Context, after privacy.SubjectID, limit int) ([]privacy.SubjectID, error)
 }
 
+// ObjectPageStore is an [ObjectStore] that reads the objects of a page of
+// subjects at once, as [BatchStore] erases a batch of records: a sweep
+// lists the objects of every candidate subject and of every subject
+// without a row (rules R9, O12), and a database would otherwise pay a few
+// round trips per subject — tens of thousands for a large service. A
+// sweep ([Keeper.Sweep], [Keeper.PlanSweep]) of a store that implements
+// it makes one ObjectsOf call per page of subjects, the sweep's read
+// ahead of its deletions; of a store that does not, one Objects call per
+// subject. A store that wraps another passes it on, and falls back to
+// Objects per subject when the store beneath does not implement it.
+//
+// Contract, checked by the kit in package retentiontest:
+//   - ObjectsOf returns, for each of subjects, exactly what Objects would
+//     return for it at the same moment: the same objects, in the same
+//     order. A subject with none — unknown, or with no objects — may be
+//     absent from the map or map to an empty list.
+//   - A store whose Objects refuses a malformed subject ID with an error
+//     matching [privacy.ErrInvalid] refuses the whole call so, and reads
+//     nothing.
+//   - Subjects may repeat; an empty list of subjects is no error.
+type ObjectPageStore interface {
+	ObjectStore
+	// ObjectsOf returns, for each of subjects, exactly what Objects would
+	// return for it (same objects, same order); a subject with none may be
+	// absent from the map.
+	ObjectsOf(ctx context.Context, subjects []privacy.SubjectID) (map[privacy.SubjectID][]Object, error)
+}
+
+// objectReader reads the objects of the subjects a sweep examines: a
+// page at a time from an [ObjectPageStore], else one subject at a time.
+type objectReader struct {
+	os   ObjectStore
+	page ObjectPageStore // nil when os reads one subject at a time
+}
+
+func newObjectReader(os ObjectStore) objectReader {
+	ps, _ := os.(ObjectPageStore)
+	return objectReader{os: os, page: ps}
+}
+
+// load reads the objects of the subjects ids in one call when the store
+// reads pages; otherwise it returns nil and [objectReader.of] asks the
+// store per subject.
+func (o objectReader) load(ctx context.Context, ids []privacy.SubjectID) (map[privacy.SubjectID][]Object, error) {
+	if o.page == nil || len(ids) == 0 {
+		return nil, nil
+	}
+	return o.page.ObjectsOf(ctx, ids)
+}
+
+// of returns the objects of subject: from loaded, what load returned for
+// the page the subject is on, when the store reads pages.
+func (o objectReader) of(ctx context.Context, loaded map[privacy.SubjectID][]Object, subject privacy.SubjectID) ([]Object, error) {
+	if o.page != nil {
+		return loaded[subject], nil
+	}
+	return o.os.Objects(ctx, subject)
+}
+
 // AsObjectStore returns store as an [ObjectStore] if it is one that
 // removes stored data besides records. A store that wraps another (package
 // seal's, say) implements ObjectStore by passing it on, and says with a

@@ -59,7 +59,20 @@ func (r *Keeper) PlanSweep(ctx context.Context, by privacy.Principal, now time.T
 	os, sweepObjects := AsObjectStore(r.store)
 	var buf []Schedule
 	var objSched []ObjectSchedule
+	var objects objectReader
+	if sweepObjects {
+		objects = newObjectReader(os)
+	}
 	err := r.candidates(ctx, now, func(page []Dossier) error {
+		var loaded map[privacy.SubjectID][]Object
+		if sweepObjects {
+			// Rules R9, O12: one read of the page's objects when the
+			// store reads pages (ObjectPageStore), as a sweep's.
+			var err error
+			if loaded, err = objects.load(ctx, subjectsOf(page)); err != nil {
+				return err
+			}
+		}
 		for i := range page {
 			d := &page[i]
 			buf = r.rules.Schedule(buf[:0], d, now)
@@ -71,7 +84,7 @@ func (r *Keeper) PlanSweep(ctx context.Context, by privacy.Principal, now time.T
 			if !sweepObjects {
 				continue
 			}
-			objs, err := os.Objects(ctx, d.Subject.ID)
+			objs, err := objects.of(ctx, loaded, d.Subject.ID)
 			if err != nil {
 				return err
 			}

@@ -447,9 +447,16 @@ func (r *Keeper) candidates(ctx context.Context, now time.Time, f func([]Dossier
 // deleted. f sees the pages in order, from this goroutine; no call to the
 // store outlives candidatesAhead, and a panic of the store's reader goes
 // on in this goroutine, as if the store had been called from here.
-func (r *Keeper) candidatesAhead(ctx context.Context, now time.Time, f func([]Dossier) error) error {
+//
+// With objects set, the reader also reads the objects of each page's
+// subjects in one call ([ObjectPageStore]) before it hands the page on,
+// so that those reads too overlap the deletions; f gets them with the
+// page (nil without objects). Their failure or panic is the reader's.
+func (r *Keeper) candidatesAhead(ctx context.Context, now time.Time, objects *objectReader,
+	f func([]Dossier, map[privacy.SubjectID][]Object) error) error {
 	type result struct {
 		page     []Dossier
+		objs     map[privacy.SubjectID][]Object
 		err      error
 		panicked bool
 		value    any
@@ -464,8 +471,17 @@ func (r *Keeper) candidatesAhead(ctx context.Context, now time.Time, f func([]Do
 			}
 		}()
 		err := r.candidates(readCtx, now, func(page []Dossier) error {
+			res := result{page: page}
+			if objects != nil {
+				// Rules R9, O12: every candidate's objects are swept; one
+				// read for the page rather than one per subject.
+				var err error
+				if res.objs, err = objects.load(readCtx, subjectsOf(page)); err != nil {
+					return err
+				}
+			}
 			select {
-			case pages <- result{page: page}:
+			case pages <- res:
 				return nil
 			case <-readCtx.Done():
 				return readCtx.Err()
@@ -489,7 +505,7 @@ func (r *Keeper) candidatesAhead(ctx context.Context, now time.Time, f func([]Do
 		case res.err != nil:
 			return res.err
 		}
-		if err := f(res.page); err != nil {
+		if err := f(res.page, res.objs); err != nil {
 			return err
 		}
 	}
@@ -499,6 +515,15 @@ func (r *Keeper) candidatesAhead(ctx context.Context, now time.Time, f func([]Do
 		return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Err: err}
 	}
 	return nil
+}
+
+// subjectsOf returns the IDs of the subjects of page, in order.
+func subjectsOf(page []Dossier) []privacy.SubjectID {
+	ids := make([]privacy.SubjectID, len(page))
+	for i := range page {
+		ids[i] = page[i].Subject.ID
+	}
+	return ids
 }
 
 // Plan is a sweep's dry run, run by the principal by: it yields the

@@ -91,7 +91,8 @@ type dueItem struct {
 // atomic step with the same checks per record.
 //
 // While it deletes, Sweep reads the next page of candidates from another
-// goroutine (the store is safe for concurrent use), and with
+// goroutine (the store is safe for concurrent use) — with their objects,
+// in one call, when the store is an [ObjectPageStore] — and with
 // [Options.Workers] deletes that many batches at once; no call to the
 // store outlives Sweep.
 //
@@ -135,14 +136,21 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 		objSched []ObjectSchedule
 		dueObj   []ObjectSchedule
 		tallies  = map[privacy.DataKind]*KindTally{}
+		objects  *objectReader
 	)
-	err := r.candidatesAhead(ctx, now, func(page []Dossier) error {
+	if sweepObjects {
+		// Rules R9, O12: the read-ahead reads each page's objects too, in
+		// one call when the store reads pages (ObjectPageStore).
+		or := newObjectReader(os)
+		objects = &or
+	}
+	err := r.candidatesAhead(ctx, now, objects, func(page []Dossier, loaded map[privacy.SubjectID][]Object) error {
 		for i := range page {
 			d := &page[i]
 			buf = r.rules.Schedule(buf[:0], d, now)
 			rep.Examined += len(buf)
 			if sweepObjects {
-				objs, err := os.Objects(ctx, d.Subject.ID)
+				objs, err := objects.of(ctx, loaded, d.Subject.ID)
 				if err != nil {
 					return err
 				}
@@ -236,13 +244,19 @@ func (r *Keeper) orphanObjects(ctx context.Context, os ObjectStore, now time.Tim
 	}
 	var after privacy.SubjectID
 	var sched []ObjectSchedule
+	objects := newObjectReader(os)
 	for {
 		ids, err := orphans.Orphans(ctx, after, r.page)
 		if err != nil {
 			return due, err
 		}
+		// One read for the page of orphans when the store reads pages.
+		loaded, err := objects.load(ctx, ids)
+		if err != nil {
+			return due, err
+		}
 		for _, id := range ids {
-			objs, err := os.Objects(ctx, id)
+			objs, err := objects.of(ctx, loaded, id)
 			if err != nil {
 				return due, err
 			}

@@ -150,6 +150,40 @@ func (s *Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]reten
 	return os.Objects(ctx, subject)
 }
 
+var _ retention.ObjectPageStore = (*Store)(nil)
+
+// ObjectsOf implements retention.ObjectPageStore, so that a sweep of a
+// sealed store reads its objects a page of subjects at a time when the
+// Backend can (rules R9, O12): the Backend's ObjectsOf when it has one,
+// else its Objects per subject, which is what the contract asks of
+// ObjectsOf. The objects carry no content and pass as they are.
+func (s *Store) ObjectsOf(ctx context.Context, subjects []privacy.SubjectID) (map[privacy.SubjectID][]retention.Object, error) {
+	os, ok := retention.AsObjectStore(s.Backend)
+	if !ok {
+		return nil, errNoObjects("seal: objects of")
+	}
+	if ps, ok := os.(retention.ObjectPageStore); ok {
+		return ps.ObjectsOf(ctx, subjects)
+	}
+	for _, id := range subjects {
+		if !privacy.ValidID(string(id)) {
+			// Nothing is read on a malformed ID, as the contract says.
+			return nil, &privacy.Error{Op: "seal: objects of", Kind: privacy.ErrInvalid, Path: "subject", Msg: "malformed subject ID"}
+		}
+	}
+	out := make(map[privacy.SubjectID][]retention.Object, len(subjects))
+	for _, id := range subjects {
+		objs, err := os.Objects(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if len(objs) > 0 {
+			out[id] = objs
+		}
+	}
+	return out, nil
+}
+
 // EraseObject implements retention.ObjectStore: the deletion goes to the
 // Backend as it is; when it removed the subject itself (rules R9, O12:
 // the subject goes last, once nothing keeps them), the subject's key is

@@ -31,20 +31,50 @@ const (
 	coverageColumns   = sqlcore.CoverageColumns
 )
 
+// anySubject matches subject_id against a page of subject IDs, sent as
+// one text[] parameter (sqlcore.ObjectPageQueries).
+const anySubject = `= ANY ($1::text[])`
+
+// subjectGrantsWhere is the statement of SubjectGrants for the subjects
+// whose subject_id matches match: "= $1" for one, anySubject for a page
+// (retention.ObjectPageStore), in the same order. Unrendered.
+func subjectGrantsWhere(match string) string {
+	return `SELECT ` + grantColumns + ` FROM {schema}.consent_grants WHERE subject_id ` + match + ` ORDER BY given NULLS FIRST, id`
+}
+
+// subjectDisclosuresWhere is the statement of SubjectDisclosures for the
+// subjects whose subject_id matches match, as subjectGrantsWhere.
+// Unrendered.
+func subjectDisclosuresWhere(match string) string {
+	return `SELECT ` + disclosureColumns + ` FROM {schema}.disclosures WHERE subject_id ` + match + `
+	ORDER BY at NULLS FIRST, id`
+}
+
+// newObjectPageQueries are the statements that read the objects of a page
+// of subjects, one per kind (retention.ObjectPageStore; rules R9, O12),
+// each the shape of the statement that reads one subject's.
+func newObjectPageQueries(r *strings.Replacer) sqlcore.ObjectPageQueries {
+	return sqlcore.ObjectPageQueries{
+		Disclosures: r.Replace(subjectDisclosuresWhere(anySubject)),
+		Grants:      r.Replace(subjectGrantsWhere(anySubject)),
+		Requests:    r.Replace(sqlcore.SQLSubjectRequests(anySubject)),
+		OrphanRest:  r.Replace(sqlcore.SQLOrphanRest(anySubject)),
+	}
+}
+
 func newConsentQueries(r *strings.Replacer) consentQueries {
 	q := consentQueries{
 		insertGrant: `INSERT INTO {schema}.consent_grants (` + grantColumns + `)
 	VALUES ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11, $12, $13)`,
 		grant:         sqlcore.SQLGrant,
 		lockGrant:     sqlcore.SQLGrant + ` FOR UPDATE`,
-		subjectGrants: `SELECT ` + grantColumns + ` FROM {schema}.consent_grants WHERE subject_id = $1 ORDER BY given NULLS FIRST, id`,
+		subjectGrants: subjectGrantsWhere("= $1"),
 		// Disclose reads the grants under a share lock: disclosures of
 		// one subject go on side by side, but a revocation (FOR UPDATE,
 		// then UPDATE) of one of the grants waits for them, and they for
 		// it.
-		lockSubjectGrants: `SELECT ` + grantColumns + ` FROM {schema}.consent_grants WHERE subject_id = $1
-	ORDER BY given NULLS FIRST, id FOR SHARE`,
-		revokeGrant: sqlcore.SQLRevokeGrant,
+		lockSubjectGrants: subjectGrantsWhere("= $1") + ` FOR SHARE`,
+		revokeGrant:       sqlcore.SQLRevokeGrant,
 		// The first disclosure of the subject at or after a time that
 		// rests on a grant: the index finds the subject's disclosures from
 		// that time on, and only those are searched for the grant.
@@ -52,11 +82,10 @@ func newConsentQueries(r *strings.Replacer) consentQueries {
 	ORDER BY at NULLS FIRST, id LIMIT 1`,
 		insertDisclosure: `INSERT INTO {schema}.disclosures (` + disclosureColumns + `)
 	VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14::text[], $15, $16, $17, $18)`,
-		subjectDisclosures: `SELECT ` + disclosureColumns + ` FROM {schema}.disclosures WHERE subject_id = $1
-	ORDER BY at NULLS FIRST, id`,
-		insertCoverage: sqlcore.SQLInsertCoverage,
-		coverage:       sqlcore.SQLCoverage,
-		lockCoverage:   sqlcore.SQLCoverage + ` FOR UPDATE`,
+		subjectDisclosures: subjectDisclosuresWhere("= $1"),
+		insertCoverage:     sqlcore.SQLInsertCoverage,
+		coverage:           sqlcore.SQLCoverage,
+		lockCoverage:       sqlcore.SQLCoverage + ` FOR UPDATE`,
 		employerCoverage: `SELECT ` + coverageColumns + ` FROM {schema}.consent_coverage WHERE employer = $1
 	ORDER BY valid_from NULLS FIRST, id`,
 		// Disclose reads an employer's coverage under a share lock, as it

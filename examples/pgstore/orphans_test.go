@@ -42,3 +42,17 @@ func TestLegacyOrphans(t *testing.T) {
 func TestGroupHistoriesForgetSubjects(t *testing.T) {
 	adaptertest.RunGroupHistories(t, pgstore.OpenForTest(t, nil))
 }
+
+// Rules R9, O12: a page of subjects' objects read at once, the lifted
+// holds and erasure requests of a subject whose row is gone included, is
+// what Objects reads per subject, in its order
+// (adaptertest.RunLegacyOrphansPage).
+func TestLegacyOrphansObjectsOf_R9_O12(t *testing.T) {
+	schema := pgstore.SchemaForTest(t)
+	s := pgstore.OpenForTest(t, &pgstore.Options{Schema: schema})
+	pool := pgstore.PoolForTest(t, pgx.QueryExecModeExec)
+	adaptertest.RunLegacyOrphansPage(t, s, func(ctx context.Context, id privacy.SubjectID) error {
+		_, err := pool.Exec(ctx, `DELETE FROM `+pgx.Identifier{schema, "subjects"}.Sanitize()+` WHERE id = $1`, string(id))
+		return err
+	})
+}

@@ -12,6 +12,8 @@ type queries struct {
 	version, insertMigration string
 	// obj are the statements of retention.ObjectStore (migration 0010).
 	obj sqlcore.ObjectQueries
+	// objPages are the statements of retention.ObjectPageStore.
+	objPages sqlcore.ObjectPageQueries
 
 	createSubject, subject, subjectForUpdate, updateSubject, subjectExists, lockSubject string
 	deleteSubject, forgetSubject                                                        []string
@@ -182,6 +184,7 @@ func newQueries(r *strings.Replacer) queries {
 	// A batch of objects is checked and erased a few statements to the
 	// batch, not seven or so to the item.
 	q.obj.Set = objectSetQueries(r)
+	q.objPages = newObjectPageQueries(r)
 	q.core = q.coreQueries()
 	return q
 }
@@ -231,6 +234,6 @@ func (q *queries) coreQueries() sqlcore.Queries {
 		Groups: q.acc.groups, GroupVersion: q.acc.groupVersion, InsertGroup: q.acc.insertGroup,
 		ForgetInGroups: q.acc.forgetInGroups,
 
-		Objects: q.obj,
+		Objects: q.obj, ObjectPages: q.objPages,
 	}
 }

@@ -423,6 +423,17 @@ func (s *Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]reten
 	return s.core().Objects(ctx, subject)
 }
 
+var _ retention.ObjectPageStore = (*Store)(nil)
+
+// ObjectsOf implements [retention.ObjectPageStore]: the objects of a page
+// of subjects in four statements, one per kind, whatever the page's size
+// — a sweep's page of 10,000 subjects costs four round trips rather than
+// 40,000 (rules R9, O12) — each ordered as the statement Objects reads
+// the kind of one subject with.
+func (s *Store) ObjectsOf(ctx context.Context, subjects []privacy.SubjectID) (map[privacy.SubjectID][]retention.Object, error) {
+	return s.core().ObjectsOf(ctx, subjects)
+}
+
 // EraseObject implements [retention.ObjectStore].
 func (s *Store) EraseObject(ctx context.Context, p retention.ObjectProof, e privacy.Event) error {
 	return s.core().EraseObject(ctx, p, e)

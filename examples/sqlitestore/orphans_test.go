@@ -59,3 +59,21 @@ func TestGroupHistoriesForgetSubjects(t *testing.T) {
 	defer s.Close()
 	adaptertest.RunGroupHistories(t, s)
 }
+
+// Rules R9, O12: a page of subjects' objects read at once, the lifted
+// holds and erasure requests of a subject whose row is gone included, is
+// what Objects reads per subject, in its order
+// (adaptertest.RunLegacyOrphansPage).
+func TestLegacyOrphansObjectsOf_R9_O12(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dw.db")
+	s, err := sqlitestore.Open(context.Background(), path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	db := rawDB(t, path)
+	adaptertest.RunLegacyOrphansPage(t, s, func(ctx context.Context, id privacy.SubjectID) error {
+		_, err := db.ExecContext(ctx, `DELETE FROM subjects WHERE id = ?`, string(id))
+		return err
+	})
+}

@@ -100,6 +100,15 @@ func (s *Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]reten
 	return s.core().Objects(ctx, subject)
 }
 
+var _ retention.ObjectPageStore = (*Store)(nil)
+
+// ObjectsOf implements [retention.ObjectPageStore] with Objects per
+// subject: SQLite's reads are local, with no round trip to save, and its
+// dialect has no parameter that holds a list.
+func (s *Store) ObjectsOf(ctx context.Context, subjects []privacy.SubjectID) (map[privacy.SubjectID][]retention.Object, error) {
+	return s.core().ObjectsOf(ctx, subjects)
+}
+
 // EraseObject implements [retention.ObjectStore].
 func (s *Store) EraseObject(ctx context.Context, p retention.ObjectProof, e privacy.Event) error {
 	return s.core().EraseObject(ctx, p, e)

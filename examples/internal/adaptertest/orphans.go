@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/internal/kitdiff"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
 	"github.com/dossierwacht/dossierwacht/rights"
@@ -177,5 +178,89 @@ func RunLegacyOrphans(t *testing.T, s OrphanStore, dropRow func(ctx context.Cont
 		if p.Rule == "" || p.Citation == "" {
 			t.Errorf("proof %v names no rule or citation", p)
 		}
+	}
+}
+
+// RunLegacyOrphansPage checks rules R9 and O12 on s, an empty store, for
+// retention.ObjectPageStore: ObjectsOf returns for a page of subjects
+// exactly what Objects returns for each — here the lifted holds and
+// erasure requests (each two, made out of ID order) of a subject whose row
+// is gone, which only Objects of such a subject lists, next to a subject
+// with a row, its hold and its requests, and an unknown subject. dropRow
+// deletes a subject's row only, outside the store's API.
+func RunLegacyOrphansPage(t *testing.T, s interface {
+	OrphanStore
+	retention.ObjectPageStore
+}, dropRow func(ctx context.Context, id privacy.SubjectID) error) {
+	t.Helper()
+	ctx := context.Background()
+	t0 := time.Date(2025, 1, 10, 9, 0, 0, 0, time.UTC)
+	officer := privacy.Principal{ID: "officer-1", Role: privacy.RolePrivacyOfficer}
+	ev := func(sub privacy.SubjectID) privacy.Event {
+		return privacy.Event{Time: t0, Principal: officer.ID, Role: officer.Role, Action: privacy.EventCreate, Outcome: privacy.OutcomeAllowed,
+			Rule: privacy.O13, Subject: sub, Object: string(sub)}
+	}
+	for _, id := range []privacy.SubjectID{"s-1", "s-2"} {
+		sub, _ := privacy.NewSubject(id, "employer-1", t0)
+		if err := s.CreateSubject(ctx, sub, []privacy.Event{ev(id)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, h := range []struct {
+		id   retention.HoldID
+		sub  privacy.SubjectID
+		lift bool
+	}{{"h-b", "s-1", true}, {"h-a", "s-1", true}, {"h-c", "s-2", false}} {
+		hold := retention.Hold{ID: h.id, Subject: h.sub, Ground: retention.GroundLegalClaim, Reason: "claim 1", PlacedBy: officer.ID, Placed: t0}
+		if err := s.PlaceHold(ctx, hold, ev(h.sub)); err != nil {
+			t.Fatal(err)
+		}
+		if h.lift {
+			if err := s.LiftHold(ctx, hold.ID, officer.ID, t0.Add(time.Hour), "settled", ev(h.sub)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, x := range []retention.ErasureID{"x-b", "x-a"} {
+		if err := s.AddErasure(ctx, retention.Erasure{ID: x, Subject: "s-1", Rule: privacy.O13, Received: t0, Decided: t0.Add(time.Hour),
+			DecidedBy: officer.ID}, ev("s-1")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []rights.RequestID{"q-b", "q-a"} {
+		r := rights.Request{ID: q, Subject: "s-2", Kind: rights.KindAccess, Form: rights.FormWritten, Received: t0, Status: rights.StatusReceived,
+			History: []rights.Step{{Kind: rights.StepFiled, Status: rights.StatusReceived, At: t0}}}
+		if err := s.CreateRequest(ctx, r, []privacy.Event{ev("s-2")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := dropRow(ctx, "s-1"); err != nil {
+		t.Fatal(err)
+	}
+	page := []privacy.SubjectID{"s-2", "nobody", "s-1"}
+	want := map[privacy.SubjectID][]retention.Object{}
+	for _, id := range page {
+		objs, err := s.Objects(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(objs) > 0 {
+			want[id] = objs
+		}
+	}
+	if len(want["s-1"]) != 4 || len(want["s-2"]) != 2 {
+		t.Fatalf("Objects = %v; want s-1's two holds and two erasure requests, s-2's two requests", want)
+	}
+	got, err := s.ObjectsOf(ctx, page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, objs := range got {
+		if len(objs) == 0 {
+			delete(got, id)
+		}
+	}
+	if d := kitdiff.Diff(want, got); d != "" {
+		t.Errorf("ObjectsOf(%v) differs from Objects per subject (-Objects +ObjectsOf):\n%s", page, d)
 	}
 }

@@ -20,7 +20,8 @@ type ObjectQueries struct {
 	// ObjectProofColumns); Proofs (subject: the ObjectProofColumns in
 	// order).
 	ProofExists, InsertProof, Proofs string
-	// Requests (subject: id, status, history) lists a subject's requests.
+	// Requests (subject: subject_id, id, status, history) lists a
+	// subject's requests ([SQLSubjectRequests]).
 	Requests string
 	// Ended (id: subject_id, then the object's ended columns) per kind:
 	// a disclosure's time; a grant's end and revocation; a request's
@@ -34,9 +35,10 @@ type ObjectQueries struct {
 	// Orphans (after, limit: subject_id) lists, ordered, the subjects
 	// without a row that have a request, a grant, a disclosure-log
 	// entry, a hold or an erasure request (retention.OrphanStore; rules
-	// R9, O12). OrphanRest (subject: kind, id, case_id, ended) lists the
-	// holds (ended: lifted) and erasure requests (ended: decided) of a
-	// subject without a row, none for a subject with one.
+	// R9, O12). OrphanRest (subject: subject_id, kind, id, case_id,
+	// ended) lists the holds (ended: lifted), then the erasure requests
+	// (ended: decided), each by ID, of a subject without a row, none for
+	// a subject with one ([SQLOrphanRest]).
 	Orphans, OrphanRest string
 	// CaseHasRecords (case: bool) in either file; SubjectHasData
 	// (subject: bool): a case, hold, erasure, grant, disclosure or request.
@@ -108,7 +110,7 @@ func SQLObjects(render func(string) string) ObjectQueries {
 		InsertProof: `INSERT INTO {schema}.object_proofs (` + ObjectProofColumns + `)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		Proofs:   `SELECT ` + ObjectProofColumns + ` FROM {schema}.object_proofs WHERE subject_id = $1 ORDER BY seq`,
-		Requests: `SELECT id, status, history FROM {schema}.requests WHERE subject_id = $1 ORDER BY received, id`,
+		Requests: SQLSubjectRequests("= $1"),
 		Ended: map[privacy.DataKind]string{
 			privacy.DataDisclosure: `SELECT subject_id, at, coalesce(case_id, '') FROM {schema}.disclosures WHERE id = $1`,
 			privacy.DataGrant:      `SELECT subject_id, valid_until, revoked, coalesce(case_id, '') FROM {schema}.consent_grants WHERE id = $1`,
@@ -134,10 +136,7 @@ func SQLObjects(render func(string) string) ObjectQueries {
 	UNION SELECT subject_id FROM {schema}.erasures) o
 	WHERE subject_id > $1 AND NOT EXISTS (SELECT 1 FROM {schema}.subjects s WHERE s.id = o.subject_id)
 	ORDER BY subject_id LIMIT $2`,
-		OrphanRest: `SELECT 'hold', id, coalesce(case_id, ''), lifted FROM {schema}.holds
-	WHERE subject_id = $1 AND NOT EXISTS (SELECT 1 FROM {schema}.subjects WHERE id = $1)
-	UNION ALL SELECT 'erasure', id, coalesce(case_id, ''), decided FROM {schema}.erasures
-	WHERE subject_id = $1 AND NOT EXISTS (SELECT 1 FROM {schema}.subjects WHERE id = $1)`,
+		OrphanRest: SQLOrphanRest("= $1"),
 		CaseHasRecords: `SELECT EXISTS (SELECT 1 FROM {schema}.records WHERE case_id = $1)
 	OR EXISTS (SELECT 1 FROM {medical}.records WHERE case_id = $1)`,
 		SubjectHasData: `SELECT EXISTS (SELECT 1 FROM {schema}.cases WHERE subject_id = $1)
@@ -197,32 +196,15 @@ func (s Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]retent
 	}
 	var out []retention.Object
 	for _, d := range ds {
-		o := retention.Object{Kind: privacy.DataDisclosure, ID: string(d.ID), Subject: d.Subject, Case: d.Case, Ended: d.At}
-		for _, it := range d.Items {
-			if it.Record != "" {
-				o.Records = append(o.Records, it.Record)
-			} else {
-				// Rule G4: a whole category handed over.
-				o.Categories = append(o.Categories, it.Category)
-			}
-		}
-		for _, g := range d.Grants {
-			o.RestsOn = append(o.RestsOn, string(g))
-		}
-		out = append(out, o)
+		out = append(out, disclosureObject(d))
 	}
 	for _, g := range gs {
-		out = append(out, retention.Object{Kind: privacy.DataGrant, ID: string(g.ID), Subject: g.Subject, Case: g.Case,
-			Ended: grantEnded(g.Until, g.Revoked)})
+		out = append(out, grantObject(g))
 	}
 	rows, err := s.D.Reader(ctx, true).Query(ctx, s.Q.Objects.Requests, string(subject))
 	err = each(rows, err, func(row Row) error {
-		var id, status, history string
-		if err := row.Scan(&id, &status, &history); err != nil {
-			return err
-		}
-		ended, err := requestEnded(status, history)
-		out = append(out, retention.Object{Kind: privacy.DataRequest, ID: id, Subject: subject, Ended: ended})
+		o, err := scanRequestObject(row)
+		out = append(out, o)
 		return err
 	})
 	if err != nil {
@@ -232,8 +214,7 @@ func (s Store) Objects(ctx context.Context, subject privacy.SubjectID) ([]retent
 	// row is gone (retention.OrphanStore); none while it has one.
 	rows, err = s.D.Reader(ctx, true).Query(ctx, s.Q.Objects.OrphanRest, string(subject))
 	err = each(rows, err, func(row Row) error {
-		o := retention.Object{Subject: subject}
-		err := row.Scan(&o.Kind, &o.ID, &o.Case, s.D.ScanTime(&o.Ended))
+		o, err := scanOrphanObject(s.D, row)
 		out = append(out, o)
 		return err
 	})

@@ -174,6 +174,9 @@ type Queries struct {
 
 	// Objects are the statements of retention.ObjectStore ([SQLObjects]).
 	Objects ObjectQueries
+	// ObjectPages are the statements of retention.ObjectPageStore; empty
+	// where the dialect reads a page one subject at a time.
+	ObjectPages ObjectPageQueries
 }
 
 // File are the statements of one compartment of records: the ordinary
