@@ -74,6 +74,7 @@ var floors = [][]room{
 		{"httpservice", []string{"examples/httpservice/..."}},
 		{"commands", []string{"cmd/..."}},
 		{"test world", []string{"internal/testworld"}},
+		{"object kit", []string{"internal/objectkit"}},
 	},
 }
 

@@ -47,7 +47,12 @@ type Store interface {
 	// employer, together with the audit events that tell of it, all or
 	// nothing. If the employer's history is no longer at version, it
 	// fails with [privacy.ErrConflict] and changes nothing (the caller
-	// decided on a stale history). A new version follows on success.
+	// decided on a stale history). A new version follows on success. A
+	// store that keeps subjects too (a privacy.Store) refuses, with
+	// [privacy.ErrNotFound] naming rule N12 and changing nothing, a member
+	// that is not one of its subjects, and keeps the members' subjects
+	// until the group is stored: an erased subject's ID never enters a
+	// history after its erasure took it out of the others.
 	AddGroup(ctx context.Context, employer privacy.PartyID, version uint64, members []privacy.SubjectID, events ...privacy.Event) ([]privacy.Event, error)
 }
 
@@ -523,6 +528,16 @@ func (g *Guard) GroupFigure(ctx context.Context, r GroupRequest) (GroupFigure, e
 		}
 		return GroupFigure{}, &privacy.Error{Op: op, Kind: privacy.ErrForbidden, Rule: rule, Msg: msg}
 	}
+	// Rule N12: a member who is not the employer's subject — never, or no
+	// longer — is refused alike, audited as a denial.
+	stranger := func() (GroupFigure, error) {
+		ev.Outcome, ev.Rule = privacy.OutcomeDenied, privacy.N12
+		if _, err := g.store.AppendEvents(ctx, ev); err != nil {
+			return GroupFigure{}, auditFailed(err)
+		}
+		return GroupFigure{}, &privacy.Error{Op: op, Kind: privacy.ErrNotFound, Rule: privacy.N12, Path: "members",
+			Msg: "a member is not an employee of the employer"}
+	}
 	switch {
 	case r.Time.Before(g.engine.effective):
 		return refuse(privacy.O16, reasonNotInForce)
@@ -544,25 +559,20 @@ func (g *Guard) GroupFigure(ctx context.Context, r GroupRequest) (GroupFigure, e
 	// member who does not exist and one who works for another employer
 	// are answered alike, with the same error, audit and round trips (the
 	// employer learns nothing of who exists elsewhere).
-	stranger := false
+	unknown := false
 	for _, m := range members {
 		s, err := g.dossiers.Subject(ctx, m)
 		switch {
 		case errors.Is(err, privacy.ErrNotFound):
-			stranger = true
+			unknown = true
 		case err != nil:
 			return GroupFigure{}, err
 		case s.Employer != r.Employer:
-			stranger = true
+			unknown = true
 		}
 	}
-	if stranger {
-		ev.Rule = privacy.N12
-		if _, err := g.store.AppendEvents(ctx, ev); err != nil {
-			return GroupFigure{}, auditFailed(err)
-		}
-		return GroupFigure{}, &privacy.Error{Op: op, Kind: privacy.ErrNotFound, Rule: privacy.N12, Path: "members",
-			Msg: "a member is not an employee of the employer"}
+	if unknown {
+		return stranger()
 	}
 	var cases []privacy.Case
 	for _, m := range members {
@@ -611,6 +621,11 @@ func (g *Guard) GroupFigure(ctx context.Context, r GroupRequest) (GroupFigure, e
 		_, err = g.store.AddGroup(ctx, r.Employer, h.Version, members, ev)
 		if errors.Is(err, privacy.ErrConflict) {
 			continue // another answer landed first: decide again
+		}
+		if errors.Is(err, privacy.ErrNotFound) && privacy.RuleOf(err) == privacy.N12 {
+			// Rule N12: a member was erased since it was looked up: the
+			// store refused the group, and the figure is not given.
+			return stranger()
 		}
 		if err != nil {
 			return GroupFigure{}, auditFailed(err)

@@ -615,3 +615,64 @@ func TestNilGuardDenies(t *testing.T) {
 		t.Errorf("ViewTo(nil) = %v, want ErrInvalid", err)
 	}
 }
+
+// erasingStore erases a subject just before the group is stored: the
+// erasure that lands between the guard's look at the members and AddGroup.
+type erasingStore struct {
+	*countingStore
+	victim privacy.SubjectID
+}
+
+func (s *erasingStore) AddGroup(ctx context.Context, employer privacy.PartyID, version uint64, members []privacy.SubjectID, events ...privacy.Event) ([]privacy.Event, error) {
+	if err := s.DeleteSubject(ctx, s.victim, []privacy.Event{{Time: now, Principal: "officer-1", Role: privacy.RolePrivacyOfficer,
+		Action: privacy.EventDelete, Outcome: privacy.OutcomeAllowed, Rule: privacy.O13, Subject: s.victim, Object: string(s.victim)}}); err != nil {
+		return nil, err
+	}
+	return s.countingStore.AddGroup(ctx, employer, version, members, events...)
+}
+
+// TestGroupFigureMemberErasedMeanwhileN12 checks that a member erased
+// after the guard looked the members up, before the group is stored,
+// ends the figure as a stranger among the members does: the store refuses
+// the group (an erased subject's ID never enters a history after its
+// erasure took it out, rule N12), no figure is given, the refusal is
+// audited as a denial, and the history stays as it was.
+func TestGroupFigureMemberErasedMeanwhileN12(t *testing.T) {
+	ctx := context.Background()
+	_, counting := countingWorld(t)
+	store := &erasingStore{countingStore: counting, victim: "s-13"}
+	d, err := privacy.NewDossiers(store, privacy.Strict())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := access.New(store, d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := []privacy.SubjectID{"s-1"}
+	for i := range 9 {
+		members = append(members, privacy.SubjectID(fmt.Sprint("s-1", i)))
+	}
+	before := len(allEvents(t, counting.Store))
+	fig, err := g.GroupFigure(ctx, access.GroupRequest{Principal: employer, Employer: "employer-1", Figure: access.FigureAbsenceRate,
+		Members: members, From: lastMonth, To: lastMonth.AddDate(0, 1, 0), Time: now})
+	if !errors.Is(err, privacy.ErrNotFound) || privacy.RuleOf(err) != privacy.N12 {
+		t.Fatalf("GroupFigure = %+v, %v; want ErrNotFound by N12", fig, err)
+	}
+	if h, err := store.GroupHistory(ctx, "employer-1"); err != nil || h.Version != 0 {
+		t.Errorf("GroupHistory = %+v, %v; want none", h, err)
+	}
+	evs := allEvents(t, counting.Store)[before:]
+	var denied int
+	for _, e := range evs {
+		if e.Action == privacy.EventExecute {
+			if e.Outcome != privacy.OutcomeDenied || e.Rule != privacy.N12 {
+				t.Errorf("the refused figure is audited as %s by %s", e.Outcome, e.Rule)
+			}
+			denied++
+		}
+	}
+	if denied != 1 {
+		t.Errorf("%d figure events, want 1 denial: %+v", denied, evs)
+	}
+}

@@ -140,6 +140,15 @@ func (s *Store) AddGroup(ctx context.Context, employer privacy.PartyID, version 
 	if cur != version {
 		return nil, &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrConflict, Rule: privacy.N12, Msg: "the group history changed"}
 	}
+	// Rule N12: every member is a subject (under the same lock as its
+	// erasure): an erased subject's ID never enters a history after
+	// its erasure took it out of the others.
+	for _, m := range members {
+		if _, ok := s.subjects[m]; !ok {
+			return nil, &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrNotFound, Rule: privacy.N12, Path: "members",
+				Msg: "a member is not a subject"}
+		}
+	}
 	if err := s.write(op); err != nil {
 		return nil, err
 	}

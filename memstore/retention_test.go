@@ -1,6 +1,7 @@
 package memstore_test
 
 import (
+	"github.com/dossierwacht/dossierwacht/internal/objectkit"
 	"testing"
 
 	"github.com/dossierwacht/dossierwacht/memstore"
@@ -10,4 +11,10 @@ import (
 
 func TestRetentionConformance(t *testing.T) {
 	retentiontest.Run(t, func(t *testing.T) retention.Store { return memstore.New() })
+}
+
+// TestObjectsOfEqualsObjectsR9O12 checks that a page of subjects' objects
+// is what Objects returns one subject at a time (rules R9, O12).
+func TestObjectsOfEqualsObjectsR9O12(t *testing.T) {
+	objectkit.RunObjectsOf(t, memstore.New())
 }

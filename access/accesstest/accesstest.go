@@ -112,6 +112,7 @@ var cases = []struct {
 	{"G7_VerifyDetectsTruncation", testTamperTruncated},
 	{"N12_GroupHistoryVersioned", testGroupHistory},
 	{"N12_AddGroupAtomic", testAddGroupAtomic},
+	{"N12_AddGroupRefusesErasedMember", testAddGroupErasedMember},
 	{"N12_GroupFigure", testGroupFigure},
 	{"G7_Concurrent", testConcurrent},
 	{"G7_ChainHeadIsTheStoresHead", testChainHead},
@@ -533,7 +534,30 @@ func testTamperTruncated(t *testing.T, e *env) {
 	e.wantBreak(t, cp, 5, access.ProblemRewritten)
 }
 
+// subjects stores the subjects named when the store keeps subjects too (a
+// privacy.Store): such a store refuses a group member that is not one of
+// them (rule N12; see access.Store.AddGroup).
+func (e *env) subjects(t *testing.T, ids ...privacy.SubjectID) {
+	t.Helper()
+	ps, ok := e.s.(privacy.Store)
+	if !ok {
+		return
+	}
+	for _, id := range ids {
+		s, err := privacy.NewSubject(id, "employer-1", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ps.CreateSubject(e.ctx, s, []privacy.Event{{Time: t0, Principal: "cm-1", Role: privacy.RoleCaseManager,
+			Action: privacy.EventCreate, Outcome: privacy.OutcomeAllowed, Rule: privacy.O1, Policy: "1.0.0", Subject: id,
+			Object: string(id)}}); err != nil {
+			t.Fatalf("CreateSubject(%s): %v", id, err)
+		}
+	}
+}
+
 func testGroupHistory(t *testing.T, e *env) {
+	e.subjects(t, "s-1", "s-2", "s-3", "s-4", "s-9")
 	h, err := e.s.GroupHistory(e.ctx, "employer-1")
 	if err != nil || h.Version != 0 || len(h.Groups) != 0 {
 		t.Fatalf("GroupHistory(new) = %+v, %v; want the zero history", h, err)
@@ -577,6 +601,8 @@ func testAddGroupAtomic(t *testing.T, e *env) {
 	if !ok {
 		t.Skip("the adapter does not implement privacytest.FaultInjector")
 	}
+	e.subjects(t, "s-1")
+	before := len(events(t, e.s.Events(e.ctx, 1)))
 	ev := privacy.Event{Time: t0, Principal: "hr-1", Role: privacy.RoleEmployerContact, Action: privacy.EventExecute,
 		Outcome: privacy.OutcomeAllowed, Rule: privacy.N12, Policy: "1.0.0"}
 	fi.FailAfter(1)
@@ -587,8 +613,43 @@ func testAddGroupAtomic(t *testing.T, e *env) {
 	if h, _ := e.s.GroupHistory(e.ctx, "employer-1"); h.Version != 0 || len(h.Groups) != 0 {
 		t.Errorf("a failed AddGroup left a group: %+v", h)
 	}
-	if n := len(events(t, e.s.Events(e.ctx, 1))); n != 0 {
-		t.Errorf("a failed AddGroup left %d events", n)
+	if n := len(events(t, e.s.Events(e.ctx, 1))); n != before {
+		t.Errorf("a failed AddGroup left %d events", n-before)
+	}
+}
+
+// Rule N12: a store that keeps subjects refuses a group naming one that is
+// not among them — never stored, or deleted after the caller decided on the
+// group — with ErrNotFound naming N12, and changes nothing: an erased
+// subject's ID never enters a history after its erasure took it out.
+func testAddGroupErasedMember(t *testing.T, e *env) {
+	ps, ok := e.s.(privacy.Store)
+	if !ok {
+		t.Skip("the adapter is not also a privacy.Store: it knows no subjects")
+	}
+	e.subjects(t, "s-1", "s-2")
+	ev := privacy.Event{Time: t0, Principal: "hr-1", Role: privacy.RoleEmployerContact, Action: privacy.EventExecute,
+		Outcome: privacy.OutcomeAllowed, Rule: privacy.N12, Policy: "1.0.0"}
+	if err := ps.DeleteSubject(e.ctx, "s-2", []privacy.Event{{Time: t0, Principal: "officer-1", Role: privacy.RolePrivacyOfficer,
+		Action: privacy.EventDelete, Outcome: privacy.OutcomeAllowed, Rule: privacy.O13, Policy: "1.0.0", Subject: "s-2",
+		Object: "s-2"}}); err != nil {
+		t.Fatalf("DeleteSubject: %v", err)
+	}
+	before := len(events(t, e.s.Events(e.ctx, 1)))
+	for _, members := range [][]privacy.SubjectID{{"s-1", "s-2"}, {"s-1", "s-never"}} {
+		_, err := e.s.AddGroup(e.ctx, "employer-1", 0, members, ev)
+		if !errors.Is(err, privacy.ErrNotFound) || privacy.RuleOf(err) != privacy.N12 {
+			t.Errorf("AddGroup(%v) = %v, want ErrNotFound by N12", members, err)
+		}
+	}
+	if h, err := e.s.GroupHistory(e.ctx, "employer-1"); err != nil || h.Version != 0 || len(h.Groups) != 0 {
+		t.Errorf("a refused AddGroup left a group: %+v, %v", h, err)
+	}
+	if n := len(events(t, e.s.Events(e.ctx, 1))); n != before {
+		t.Errorf("a refused AddGroup left %d events", n-before)
+	}
+	if _, err := e.s.AddGroup(e.ctx, "employer-1", 0, []privacy.SubjectID{"s-1"}, ev); err != nil {
+		t.Errorf("AddGroup(s-1) = %v", err)
 	}
 }
 

@@ -82,4 +82,5 @@ func ExampleEraserGrants() {
 	// GRANT DELETE ON "dossierwacht".holds, "dossierwacht".erasures, "dossierwacht".consent_grants, "dossierwacht".requests, "dossierwacht".disclosures TO "eraser";
 	// GRANT SELECT, INSERT ON "dossierwacht".object_proofs TO "eraser";
 	// GRANT EXECUTE ON FUNCTION "dossierwacht".forget_in_groups(text, text) TO "eraser";
+	// GRANT EXECUTE ON FUNCTION "dossierwacht".lock_groups_of(text[]) TO "eraser";
 }

@@ -142,6 +142,9 @@ func EraserGrants(schema, eraser string) ([]string, error) {
 		// Rules N12, R9, O12: an erased subject's ID leaves the group
 		// histories through migration 0062's function only.
 		`GRANT EXECUTE ON FUNCTION {schema}.forget_in_groups(text, text) TO {eraser}`,
+		// Rule N12: a batch locks its subjects' employers' group rows in
+		// one order before it forgets anyone (migration 0070).
+		`GRANT EXECUTE ON FUNCTION {schema}.lock_groups_of(text[]) TO {eraser}`,
 	} {
 		out = append(out, r.Replace(g))
 	}

@@ -49,6 +49,11 @@ func TestKitIndexes(t *testing.T) {
 			}
 		}
 	}
+	// Rule N12: a group's members are subjects.
+	sub, _ := privacy.NewSubject("s-1", "employer-1", t0)
+	if err := s.CreateSubject(ctx, sub, []privacy.Event{{Time: t0, Principal: "cm-1", Subject: "s-1", Action: privacy.EventCreate}}); err != nil {
+		t.Fatal(err)
+	}
 	for e := range 20 {
 		for c := range 5 {
 			cv := consent.Coverage{ID: consent.CoverageID(fmt.Sprintf("cov-%d-%d", e, c)), Insurer: "insurer-1",

@@ -34,12 +34,14 @@ var subjectDataTables = []string{"cases", "holds", "erasures", "consent_grants",
 // sqlcore.Store.EraseObjects on PostgreSQL: every item of a batch at once,
 // its IDs as text[] per kind, found by their keys.
 func objectSetQueries(r *strings.Replacer) sqlcore.ObjectSetQueries {
-	var rows, del, delSel []string
+	var rows, rowSel, del, delSel []string
 	for k, t := range objectTables {
 		pos := strconv.Itoa(k)
 		arg := "$" + strconv.Itoa(k+1) + "::text[]"
-		rows = append(rows, `SELECT `+pos+`, id, `+t.subject+`, `+t.t1+`, `+t.t2+`, `+t.caseID+`, `+t.status+`, `+t.history+`
-	FROM {schema}.`+t.table+` WHERE id = ANY (`+arg+`)`)
+		rows = append(rows, `r`+pos+` AS (SELECT `+pos+` AS k, id, `+t.subject+` AS subject_id, `+t.t1+` AS t1, `+t.t2+` AS t2,
+	`+t.caseID+` AS case_id, `+t.status+` AS status, `+t.history+` AS history
+	FROM {schema}.`+t.table+` WHERE id = ANY (`+arg+`) ORDER BY id`+lockRow(t.table)+`)`)
+		rowSel = append(rowSel, `SELECT * FROM r`+pos)
 		if t.table == "subjects" {
 			continue
 		}
@@ -53,7 +55,15 @@ func objectSetQueries(r *strings.Replacer) sqlcore.ObjectSetQueries {
 	q := sqlcore.ObjectSetQueries{
 		Proven: `SELECT p.i FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS p (kind, id, i)
 	JOIN {schema}.object_proofs x ON x.kind = p.kind AND x.id = p.id`,
-		Rows:  strings.Join(rows, "\nUNION ALL "),
+		// Each row locked as it is read, kind by kind in ID order: a
+		// grant revoked or a request answered meanwhile (they lock their
+		// own row, not the subject's) is read as it is committed, and
+		// found changed (rule O12); records added to a case meanwhile
+		// (AddRecords locks the case's row shared) are either seen by
+		// CaseRecords or wait for the case's deletion and find no case
+		// (N7), never a foreign key failing the whole batch.
+		Rows: `WITH ` + strings.Join(rows, ",\n") + `
+` + strings.Join(rowSel, "\nUNION ALL "),
 		Holds: `SELECT subject_id, case_id, records FROM {schema}.holds WHERE subject_id = ANY ($1::text[]) AND lifted IS NULL`,
 		CaseRecords: `SELECT c FROM unnest($1::text[]) AS c
 	WHERE EXISTS (SELECT 1 FROM {schema}.records WHERE case_id = c)
@@ -99,4 +109,14 @@ func (d dialect) InsertObjectProofs(ctx context.Context, tx sqlcore.Conn, op str
 		return err
 	}
 	return d.s.faults.Wrote(op, n)
+}
+
+// lockRow is what locks a row of table as a batch reads it: FOR UPDATE,
+// but for the disclosure log, which no one updates (it is append-only; no
+// role may update it, which FOR UPDATE would need).
+func lockRow(table string) string {
+	if table == "disclosures" {
+		return ""
+	}
+	return " FOR UPDATE"
 }

@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqlcore"
@@ -184,6 +185,12 @@ func newQueries(r *strings.Replacer) queries {
 	// A batch of objects is checked and erased a few statements to the
 	// batch, not seven or so to the item.
 	q.obj.Set = objectSetQueries(r)
+	q.obj.LockGroups = r.Replace(`SELECT {schema}.lock_groups_of($1::text[])`)
+	// Item by item too, each object's row is locked as it is read (see
+	// ObjectSetQueries.Rows): rules O12, N7.
+	for k := range q.obj.Ended {
+		q.obj.Ended[k] += lockRow(objectTables[slices.Index(sqlcore.SetKinds, k)].table)
+	}
 	q.objPages = newObjectPageQueries(r)
 	q.core = q.coreQueries()
 	return q
@@ -232,6 +239,7 @@ func (q *queries) coreQueries() sqlcore.Queries {
 		SubjectRequests: q.rts.subject, OpenRequests: q.rts.open,
 
 		Groups: q.acc.groups, GroupVersion: q.acc.groupVersion, InsertGroup: q.acc.insertGroup,
+		GroupMembers:   q.acc.groupMembers,
 		ForgetInGroups: q.acc.forgetInGroups,
 
 		Objects: q.obj, ObjectPages: q.objPages,

@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"errors"
+	"github.com/dossierwacht/dossierwacht/internal/objectkit"
 	"testing"
 	"time"
 
@@ -22,6 +23,13 @@ var (
 
 func TestRetentionConformance(t *testing.T) {
 	retentiontest.Run(t, func(t *testing.T) retention.Store { return pgstore.OpenForTest(t, nil) })
+}
+
+// TestObjectsOfEqualsObjectsR9O12 checks that a page of subjects' objects
+// is what Objects returns one subject at a time, four statements a page
+// (rules R9, O12).
+func TestObjectsOfEqualsObjectsR9O12(t *testing.T) {
+	objectkit.RunObjectsOf(t, pgstore.OpenForTest(t, nil))
 }
 
 // TestRetentionGrants runs the statements of Grants and shows what each

@@ -252,6 +252,7 @@ var (
 		Groups:       qGroups,
 		GroupVersion: qGroupVersion,
 		InsertGroup:  `INSERT INTO access_groups (employer, version, members) VALUES (?, ?, ?)`,
+		GroupMembers: `SELECT id FROM subjects WHERE id IN (SELECT value FROM json_each(?))`,
 		// Rules N12, R9, O12: the core takes an erased subject out.
 		GroupsWith:      inFile(sqlcore.SQLGroupsWith),
 		GroupLow:        inFile(sqlcore.SQLGroupLow),

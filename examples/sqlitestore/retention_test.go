@@ -1,6 +1,7 @@
 package sqlitestore_test
 
 import (
+	"github.com/dossierwacht/dossierwacht/internal/objectkit"
 	"testing"
 
 	"github.com/dossierwacht/dossierwacht/examples/sqlitestore"
@@ -15,4 +16,10 @@ var (
 
 func TestRetentionConformance(t *testing.T) {
 	retentiontest.Run(t, func(t *testing.T) retention.Store { return open(t) })
+}
+
+// TestObjectsOfEqualsObjectsR9O12 checks that a page of subjects' objects
+// is what Objects returns one subject at a time (rules R9, O12).
+func TestObjectsOfEqualsObjectsR9O12(t *testing.T) {
+	objectkit.RunObjectsOf(t, open(t))
 }

@@ -7,12 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/consent"
-	"github.com/dossierwacht/dossierwacht/internal/kitdiff"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/privacy/privacytest"
 	"github.com/dossierwacht/dossierwacht/retention"
-	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // objectCases run when the store is a [retention.ObjectStore]: sweeps then
@@ -27,7 +24,6 @@ var objectCases = []kitCase{
 	{"G3_EraseObjectsBatchChecks", testEraseObjectsBatchChecks},
 	{"G3_ObjectOfHeldCaseKeptWhateverTheProof", testObjectOfHeldCase},
 	{"ObjectAtomicFault", testObjectAtomicFault},
-	{"R9_O12_ObjectsOfEqualsObjects", testObjectsOf},
 }
 
 // longAfter is when every period of the objects world has run: the case
@@ -470,146 +466,5 @@ func testObjectAtomicFault(t *testing.T, e *env) {
 	}
 	if err := os.EraseObject(e.ctx, holdProof, ev("hold:"+string(h.ID))); err != nil {
 		t.Fatalf("EraseObject after disarming: %v", err)
-	}
-}
-
-// Rules R9, O12: a store that reads the objects of a page of subjects at
-// once ([retention.ObjectPageStore]) returns for each exactly what Objects
-// returns for it — the same objects in the same order, which a sweep
-// schedules the same — for subjects with grants, disclosure-log entries
-// and requests (when the store keeps them: it is a consent.Store and a
-// rights.Store), for the requests of a subject never registered
-// ([retention.OrphanStore]), for a subject with nothing and for an unknown
-// one; a malformed ID refuses the whole page with ErrInvalid, when Objects
-// refuses it too. The lifted holds and erasure requests of a subject
-// whose row is gone need a store's back door to make: the adapters' own
-// tests check those (adaptertest.RunLegacyOrphans).
-func testObjectsOf(t *testing.T, e *env) {
-	os := e.objectStore(t)
-	ps, ok := os.(retention.ObjectPageStore)
-	if !ok {
-		t.Skip("the store reads objects one subject at a time (not a retention.ObjectPageStore)")
-	}
-	subjects := []privacy.SubjectID{"s-p1", "s-p2", "s-p3", "s-p4"}
-	for i, id := range subjects {
-		e.subject(t, id)
-		e.openCase(t, privacy.CaseID(fmt.Sprintf("c-p%d", i+1)), id, t0)
-	}
-	e.add(t, rec("n-p1", "c-p1", privacy.CategoryNotes, t0), rec("n-p2", "c-p2", privacy.CategoryNotes, t0))
-	ev := func(sub privacy.SubjectID) []privacy.Event {
-		return []privacy.Event{{Time: t0, Principal: officer.ID, Role: officer.Role, Action: privacy.EventCreate,
-			Outcome: privacy.OutcomeAllowed, Rule: privacy.O13, Subject: sub, Object: string(sub)}}
-	}
-	if cs, ok := e.s.(consent.Store); ok {
-		// Grants given at one time come back by ID, after one with no
-		// time given; one revoked, one run out, one lasting.
-		for _, g := range []struct {
-			id      consent.GrantID
-			sub     privacy.SubjectID
-			c       privacy.CaseID
-			given   time.Time
-			until   time.Time
-			revoked bool
-		}{
-			{"g-p1b", "s-p1", "c-p1", t0, time.Time{}, true},
-			{"g-p1a", "s-p1", "", t0, t0.AddDate(1, 0, 0), false},
-			{"g-p1c", "s-p1", "c-p1", t0.Add(-time.Hour), time.Time{}, false},
-			{"g-p2", "s-p2", "", t0.Add(time.Hour), time.Time{}, false},
-			{"g-p2z", "s-p2", "c-p2", time.Time{}, time.Time{}, false},
-		} {
-			gr := consent.Grant{ID: g.id, Subject: g.sub, Case: g.c, Recipient: consent.Recipient{Kind: privacy.PartyThirdParty, Party: "lawyer-1"},
-				Categories: []privacy.Category{privacy.CategoryNotes}, Purpose: privacy.PurposeAbsenceGuidance, Form: consent.FormWritten,
-				Document: "doc-1", Given: g.given, From: t0, Until: g.until}
-			if err := cs.AddGrant(e.ctx, gr, ev(g.sub)); err != nil {
-				t.Fatalf("AddGrant(%s): %v", g.id, err)
-			}
-			if g.revoked {
-				if _, err := cs.RevokeGrant(e.ctx, g.id, t0.Add(2*time.Hour), ev(g.sub)); err != nil {
-					t.Fatalf("RevokeGrant(%s): %v", g.id, err)
-				}
-			}
-		}
-		// Disclosures made at one time come back by ID; records, whole
-		// categories (G4) and the grants they rest on.
-		for _, d := range []consent.Disclosure{
-			{ID: "d-p1b", Subject: "s-p1", Case: "c-p1", At: t0.Add(3 * time.Hour), Grants: []consent.GrantID{"g-p1a", "g-p1c"},
-				Items: []consent.Item{{Record: "n-p1", Category: privacy.CategoryNotes}, {Category: privacy.CategoryIdentity}}},
-			{ID: "d-p1a", Subject: "s-p1", Case: "c-p1", At: t0.Add(3 * time.Hour), Items: []consent.Item{{Category: privacy.CategoryNotes}}},
-			{ID: "d-p1c", Subject: "s-p1", At: t0.Add(time.Hour), Items: []consent.Item{{Record: "n-p1", Category: privacy.CategoryNotes}}},
-			{ID: "d-p2", Subject: "s-p2", Case: "c-p2", At: t0.Add(time.Hour), Grants: []consent.GrantID{"g-p2"},
-				Items: []consent.Item{{Record: "n-p2", Category: privacy.CategoryNotes}}},
-		} {
-			d.Recipient = consent.Recipient{Kind: privacy.PartyThirdParty, Party: "lawyer-1"}
-			d.Purpose, d.By, d.Role, d.Rule, d.Basis, d.Policy = privacy.PurposeAbsenceGuidance, clerk.ID, clerk.Role, privacy.R6,
-				privacy.BasisConsent, "kit@1"
-			if err := cs.Disclose(e.ctx, d.Subject, "", func([]consent.Grant, []consent.Coverage) consent.Verdict {
-				return consent.Verdict{Disclosure: &d, Events: ev(d.Subject)}
-			}); err != nil {
-				t.Fatalf("Disclose(%s): %v", d.ID, err)
-			}
-		}
-	}
-	if rs, ok := e.s.(rights.Store); ok {
-		// Requests received at one time come back by ID; an open one, an
-		// answered one, and those of someone never registered.
-		for _, q := range []struct {
-			id       rights.RequestID
-			sub      privacy.SubjectID
-			received time.Time
-			answered bool
-		}{
-			{"q-p1b", "s-p1", t0, true},
-			{"q-p1a", "s-p1", t0, false},
-			{"q-p1c", "s-p1", t0.Add(-time.Hour), true},
-			{"q-p3", "s-p3", t0, false},
-			{"q-stranger-b", "stranger-p", t0, true},
-			{"q-stranger-a", "stranger-p", t0.Add(time.Hour), false},
-		} {
-			r := rights.Request{ID: q.id, Subject: q.sub, Kind: rights.KindAccess, Form: rights.FormWritten, Received: q.received,
-				Status: rights.StatusReceived, History: []rights.Step{{Kind: rights.StepFiled, Status: rights.StatusReceived, At: q.received}}}
-			if q.answered {
-				r.Status = rights.StatusAnswered
-				r.History = append(r.History, rights.Step{Kind: rights.StepAnswered, Status: rights.StatusAnswered, At: q.received.Add(time.Hour)})
-			}
-			if err := rs.CreateRequest(e.ctx, r, ev(q.sub)); err != nil {
-				t.Fatalf("CreateRequest(%s): %v", q.id, err)
-			}
-		}
-	}
-	page := append(slices.Clone(subjects), "stranger-p", "nobody", "s-p1")
-	want := map[privacy.SubjectID][]retention.Object{}
-	for _, id := range page {
-		objs, err := os.Objects(e.ctx, id)
-		if err != nil {
-			t.Fatalf("Objects(%s): %v", id, err)
-		}
-		want[id] = objs
-	}
-	got, err := ps.ObjectsOf(e.ctx, page)
-	if err != nil {
-		t.Fatalf("ObjectsOf(%v): %v", page, err)
-	}
-	for id := range got {
-		if !slices.Contains(page, id) {
-			t.Errorf("ObjectsOf(%v) has subject %s, not asked for", page, id)
-		}
-	}
-	gotAll := map[privacy.SubjectID][]retention.Object{}
-	for _, id := range page {
-		gotAll[id] = got[id]
-	}
-	if d := kitdiff.Diff(want, gotAll); d != "" {
-		t.Errorf("ObjectsOf differs from Objects per subject (-Objects +ObjectsOf):\n%s", d)
-	}
-	if _, ok := e.s.(consent.Store); ok && len(want["s-p1"]) < 6 {
-		t.Errorf("Objects(s-p1) = %v, want its grants, disclosures and requests", want["s-p1"])
-	}
-	if got, err := ps.ObjectsOf(e.ctx, nil); err != nil || len(got) != 0 {
-		t.Errorf("ObjectsOf(none) = %v, %v; want nothing, no error", got, err)
-	}
-	if _, err := os.Objects(e.ctx, "s 1"); errors.Is(err, privacy.ErrInvalid) {
-		if got, err := ps.ObjectsOf(e.ctx, []privacy.SubjectID{"s-p1", "s 1"}); !errors.Is(err, privacy.ErrInvalid) {
-			t.Errorf("ObjectsOf(malformed ID) = %v, %v; want ErrInvalid, as Objects", got, err)
-		}
 	}
 }

@@ -34,6 +34,21 @@ func RunAccess(t *testing.T, newStore func(t *testing.T) access.Store) {
 func testAddGroupRace(t *testing.T, s access.Store) {
 	ctx := context.Background()
 	const rounds, racers = 10, 6
+	// Rule N12: a store that keeps subjects takes only subjects as
+	// members; their creation's events are not the groups'.
+	created := 0
+	if ps, ok := s.(privacy.Store); ok {
+		for round := range rounds {
+			for i := range racers {
+				id := privacy.SubjectID(fmt.Sprintf("s-%d-%d", round, i))
+				sub, _ := privacy.NewSubject(id, "employer-1", t0)
+				if err := ps.CreateSubject(ctx, sub, []privacy.Event{Event(i, id)}); err != nil {
+					t.Fatal(err)
+				}
+				created++
+			}
+		}
+	}
 	for round := range rounds {
 		var wg sync.WaitGroup
 		errs := make([]error, racers)
@@ -66,8 +81,8 @@ func testAddGroupRace(t *testing.T, s access.Store) {
 		}
 		n++
 	}
-	if n != rounds {
-		t.Errorf("%d audit events, want %d: one per recorded group", n, rounds)
+	if n-created != rounds {
+		t.Errorf("%d audit events, want %d: one per recorded group", n-created, rounds)
 	}
 }
 

@@ -399,8 +399,18 @@ func (a *attack6) manyErasures(t *testing.T) {
 			}
 		}
 	}
-	// The history goes on: a group on its latest version is taken.
-	if _, err := a.s.AddGroup(a.ctx, "employer-m", h.Version, subs[:1], a.ev("", privacy.EventCreate)); err != nil {
+	// An erased subject never enters the history again, even in a group
+	// decided before its erasure (rule N12)...
+	if _, err := a.s.AddGroup(a.ctx, "employer-m", h.Version, subs[:1], a.ev("", privacy.EventCreate)); !errors.Is(err, privacy.ErrNotFound) ||
+		privacy.RuleOf(err) != privacy.N12 {
+		t.Errorf("AddGroup naming erased %s = %v, want ErrNotFound by N12", subs[0], err)
+	}
+	// ...and the history goes on: a group on its latest version is taken.
+	sub, _ := privacy.NewSubject("s-m-new", "employer-m", a.t0)
+	if err := a.s.CreateSubject(a.ctx, sub, []privacy.Event{a.ev("s-m-new", privacy.EventCreate)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.s.AddGroup(a.ctx, "employer-m", h.Version, []privacy.SubjectID{"s-m-new"}, a.ev("", privacy.EventCreate)); err != nil {
 		t.Errorf("AddGroup on the history after the erasures: %v", err)
 	}
 }

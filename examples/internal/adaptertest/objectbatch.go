@@ -40,9 +40,9 @@ func RunObjectBatchProperty(t *testing.T, newStores func(t *testing.T) (batch, s
 	seen := map[string]int{}
 	defer func() {
 		// The worlds must reach every outcome, or the property says
-		// little.
+		// little (unless no round ran: a store that skips, say).
 		for _, k := range []string{"erased", "exists", "not found", "conflict", "G3"} {
-			if seen[k] == 0 && !t.Failed() {
+			if len(seen) > 0 && seen[k] == 0 && !t.Failed() {
 				t.Errorf("no item of %d rounds was %s: the worlds are too tame (%v)", rounds, k, seen)
 			}
 		}

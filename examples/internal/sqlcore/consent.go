@@ -329,6 +329,26 @@ func (s Store) AddGroup(ctx context.Context, employer privacy.PartyID, version u
 	stale := &privacy.Error{Op: op, Kind: privacy.ErrConflict, Rule: privacy.N12, Msg: "the group history changed"}
 	var out []privacy.Event
 	err := s.write(ctx, op, func(tx Conn) error {
+		// Rule N12: every member is a stored subject, its row kept until
+		// the group commits. A subject erased after the caller decided
+		// on it would otherwise enter the history after its forgetting
+		// (forgetInGroups) had run, and stay there for ever.
+		found := map[string]bool{}
+		rows, err := tx.Query(ctx, s.Q.GroupMembers, s.D.IDs(sqladapter.Strings(members)))
+		err = each(rows, err, func(row Row) error {
+			var id string
+			err := row.Scan(&id)
+			found[id] = true
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, m := range members {
+			if !found[string(m)] {
+				return &privacy.Error{Op: op, Kind: privacy.ErrNotFound, Rule: privacy.N12, Path: "members", Msg: "a member is not a subject"}
+			}
+		}
 		var cur int64
 		if err := tx.QueryRow(ctx, s.Q.GroupVersion, string(employer)).Scan(&cur); err != nil {
 			return err
@@ -336,7 +356,7 @@ func (s Store) AddGroup(ctx context.Context, employer privacy.PartyID, version u
 		if uint64(cur) != version {
 			return stale
 		}
-		_, err := s.Exec(ctx, tx, op, s.Q.InsertGroup, string(employer), int64(version)+1,
+		_, err = s.Exec(ctx, tx, op, s.Q.InsertGroup, string(employer), int64(version)+1,
 			s.D.Names(sqladapter.Strings(members)))
 		if err != nil && errors.Is(s.fail(op, err), privacy.ErrExists) {
 			return stale

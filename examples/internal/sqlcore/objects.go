@@ -49,6 +49,13 @@ type ObjectQueries struct {
 	// the whole database (SQLite), and then EraseObjects locks each
 	// subject with LockSubject, in ID order, before its first item.
 	LockSubjects string
+	// LockGroups (subjects) locks, in one order, the group-history rows of
+	// every employer any of the subjects is in, before a batch forgets
+	// any of them (rule N12): the dialect's where forgetting one subject
+	// locks its employers' rows one employer at a time, so that two
+	// batches, or a batch and DeleteSubject, never take them in opposite
+	// orders; empty where a write transaction locks the whole database.
+	LockGroups string
 	// The set-based statements of EraseObjects, for a dialect that takes
 	// a list of IDs as one parameter ([Codec].IDs) and implements
 	// [ObjectProofWriter]; empty where it has none (SQLite), and then
@@ -314,6 +321,9 @@ func (s Store) eraseObjects(ctx context.Context, op string, proofs []retention.O
 		if err != nil {
 			return err
 		}
+		if err := s.lockGroupsOf(ctx, tx, proofs); err != nil {
+			return err
+		}
 		w, set := s.D.(ObjectProofWriter)
 		if set = set && s.Q.Objects.Set.Rows != "" && objectsInOrder(proofs); set {
 			if results, err = s.eraseObjectSet(ctx, tx, op, w, proofs, locked); err != nil {
@@ -385,6 +395,27 @@ func (s Store) lockObjectSubjects(ctx context.Context, tx Conn, proofs []retenti
 		locked[privacy.SubjectID(id)] = true
 	}
 	return locked, nil
+}
+
+// lockGroupsOf locks the group-history rows of the employers of the
+// subjects the batch may erase (ObjectQueries.LockGroups; rule N12), after
+// their subjects' rows, as DeleteSubject takes them.
+func (s Store) lockGroupsOf(ctx context.Context, tx Conn, proofs []retention.ObjectProof) error {
+	q := s.Q.Objects.LockGroups
+	if q == "" {
+		return nil
+	}
+	var ids []string
+	for i := range proofs {
+		if proofs[i].Kind == privacy.DataSubject {
+			ids = append(ids, proofs[i].ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, q, s.D.IDs(ids))
+	return err
 }
 
 // refusal reports whether err is the refusal of one item, which leaves the
@@ -759,7 +790,12 @@ func (s Store) eraseObjectSet(ctx context.Context, tx Conn, op string, w ObjectP
 			named = append(named, sqladapter.Strings(rs)...)
 		}
 	}
-	left, recordCase := map[string]bool{}, map[string]string{}
+	// A record's ID is unique in its file, not across the two (O6): the
+	// same ID may be a record of one case in the ordinary file and of
+	// another in the medical file, so the pairs are kept, not a map from
+	// record to case.
+	type recordOf struct{ record, caseID string }
+	left, recordCase := map[string]bool{}, map[recordOf]bool{}
 	if len(cases) > 0 {
 		rows, err := tx.Query(ctx, q.CaseRecords, s.D.IDs(cases))
 		err = each(rows, err, func(row Row) error {
@@ -777,7 +813,7 @@ func (s Store) eraseObjectSet(ctx context.Context, tx Conn, op string, w ObjectP
 		err = each(rows, err, func(row Row) error {
 			var r, c string
 			err := row.Scan(&r, &c)
-			recordCase[r] = c
+			recordCase[recordOf{r, c}] = true
 			return err
 		})
 		if err != nil {
@@ -794,7 +830,7 @@ func (s Store) eraseObjectSet(ctx context.Context, tx Conn, op string, w ObjectP
 		if p.Kind == privacy.DataCase {
 			x.Left = left[p.ID]
 			_, rs := sqladapter.CaseHolds(x.Holds, privacy.CaseID(p.ID))
-			x.HeldRecordOfCase = slices.ContainsFunc(rs, func(r privacy.RecordID) bool { return recordCase[string(r)] == p.ID })
+			x.HeldRecordOfCase = slices.ContainsFunc(rs, func(r privacy.RecordID) bool { return recordCase[recordOf{string(r), p.ID}] })
 		}
 		if results[i] = ObjectRefusal(op, p, x); results[i] != nil {
 			continue

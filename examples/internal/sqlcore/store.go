@@ -164,6 +164,11 @@ type Queries struct {
 	// (employer: the latest version, 0 for none); InsertGroup (employer,
 	// version, members).
 	Groups, GroupVersion, InsertGroup string
+	// GroupMembers (members: id) are the members that are stored
+	// subjects, their rows locked against deletion (the dialect's) until
+	// the group commits: rule N12, no erased subject's ID enters a history
+	// after its erasure, whose forgetting it would miss.
+	GroupMembers string
 	// ForgetInGroups (subject, token), if set, replaces a subject whose
 	// row is gone by the token in every group history, each changed
 	// history under a new version (rules N12, R9, O12); else the core

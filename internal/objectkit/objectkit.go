@@ -1,0 +1,236 @@
+// Package objectkit checks, on any store that reads the objects of a page
+// of subjects at once (retention.ObjectPageStore), that it returns exactly
+// what it returns one subject at a time (rules R9, O12). It stands above
+// packages consent and rights, whose grants, disclosure-log entries and
+// requests it stores first: the retention kit (retention/retentiontest)
+// stands beside consent and below rights, and may import neither.
+package objectkit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/internal/kitdiff"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
+	"github.com/dossierwacht/dossierwacht/rights"
+)
+
+// t0 is when the kit's world begins: Monday 6 January 2025, 09:00 UTC.
+var t0 = time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC)
+
+var (
+	contract = privacy.Contract{ID: "contract-1", Party: "employer-1", PartyKind: privacy.PartyEmployer,
+		Start: t0.AddDate(-1, 0, 0)}
+	officer = privacy.Principal{ID: "officer-1", Role: privacy.RolePrivacyOfficer}
+	clerk   = privacy.Principal{ID: "cm-1", Role: privacy.RoleCaseManager, Party: "service-1", Secrecy: privacy.SecrecyAgreement}
+)
+
+// env is the kit's store, and the dossiers over it that make subjects,
+// cases and records.
+type env struct {
+	ctx context.Context
+	s   retention.Store
+	d   *privacy.Dossiers
+}
+
+func newEnv(t *testing.T, s retention.Store) *env {
+	t.Helper()
+	ps, ok := s.(privacy.Store)
+	if !ok {
+		t.Fatal("the store must implement privacy.Store too: the objects' subjects live there")
+	}
+	d, err := privacy.NewDossiers(ps, privacy.Strict())
+	if err != nil {
+		t.Fatalf("NewDossiers: %v", err)
+	}
+	return &env{ctx: context.Background(), s: s, d: d}
+}
+
+func act(at time.Time) privacy.Act { return privacy.Act{By: clerk, At: at, Client: "objectkit"} }
+
+func (e *env) subject(t *testing.T, id privacy.SubjectID) {
+	t.Helper()
+	s, err := privacy.NewSubject(id, "employer-1", t0)
+	if err != nil {
+		t.Fatalf("NewSubject(%q): %v", id, err)
+	}
+	if err := e.d.CreateSubject(e.ctx, act(t0), s); err != nil {
+		t.Fatalf("CreateSubject(%q): %v", id, err)
+	}
+}
+
+func (e *env) openCase(t *testing.T, id privacy.CaseID, subject privacy.SubjectID, opened time.Time) {
+	t.Helper()
+	c, err := privacy.NewCase(id, subject, privacy.CaseAbsence, privacy.PurposeAbsenceGuidance, contract, opened)
+	if err != nil {
+		t.Fatalf("NewCase(%q): %v", id, err)
+	}
+	if err := e.d.OpenCase(e.ctx, act(opened), c); err != nil {
+		t.Fatalf("OpenCase(%q): %v", id, err)
+	}
+}
+
+// note adds a note to case c, written at t0.
+func (e *env) note(t *testing.T, id privacy.RecordID, c privacy.CaseID) {
+	t.Helper()
+	r := privacy.Record{ID: id, Case: c, Category: privacy.CategoryNotes, Author: clerk.ID,
+		Source: privacy.Source{Kind: privacy.PartyService}, Created: t0,
+		Fields: map[privacy.Field]string{privacy.FieldText: "a note"}}
+	if err := e.d.AddRecord(e.ctx, act(t0), r); err != nil {
+		t.Fatalf("AddRecord(%s): %v", id, err)
+	}
+}
+
+// RunObjectsOf checks s, an empty store, for rules R9, O12: a store that
+// reads the objects of a page of subjects at once
+// ([retention.ObjectPageStore]) returns for each exactly what Objects
+// returns for it — the same objects in the same order, which a sweep
+// schedules the same — for subjects with grants, disclosure-log entries
+// and requests (when the store keeps them: it is a consent.Store and a
+// rights.Store), for the requests of a subject never registered
+// ([retention.OrphanStore]), for a subject with nothing and for an unknown
+// one; a malformed ID refuses the whole page with ErrInvalid, when Objects
+// refuses it too. The lifted holds and erasure requests of a subject
+// whose row is gone need a store's back door to make: the adapters' own
+// tests check those (adaptertest.RunLegacyOrphans).
+func RunObjectsOf(t *testing.T, s retention.Store) {
+	t.Helper()
+	e := newEnv(t, s)
+	os, ok := retention.AsObjectStore(s)
+	if !ok {
+		t.Skip("the store is not a retention.ObjectStore")
+	}
+	ps, ok := os.(retention.ObjectPageStore)
+	if !ok {
+		t.Skip("the store reads objects one subject at a time (not a retention.ObjectPageStore)")
+	}
+	subjects := []privacy.SubjectID{"s-p1", "s-p2", "s-p3", "s-p4"}
+	for i, id := range subjects {
+		e.subject(t, id)
+		e.openCase(t, privacy.CaseID(fmt.Sprintf("c-p%d", i+1)), id, t0)
+	}
+	e.note(t, "n-p1", "c-p1")
+	e.note(t, "n-p2", "c-p2")
+	ev := func(sub privacy.SubjectID) []privacy.Event {
+		return []privacy.Event{{Time: t0, Principal: officer.ID, Role: officer.Role, Action: privacy.EventCreate,
+			Outcome: privacy.OutcomeAllowed, Rule: privacy.O13, Subject: sub, Object: string(sub)}}
+	}
+	if cs, ok := e.s.(consent.Store); ok {
+		// Grants given at one time come back by ID, after one with no
+		// time given; one revoked, one run out, one lasting.
+		for _, g := range []struct {
+			id      consent.GrantID
+			sub     privacy.SubjectID
+			c       privacy.CaseID
+			given   time.Time
+			until   time.Time
+			revoked bool
+		}{
+			{"g-p1b", "s-p1", "c-p1", t0, time.Time{}, true},
+			{"g-p1a", "s-p1", "", t0, t0.AddDate(1, 0, 0), false},
+			{"g-p1c", "s-p1", "c-p1", t0.Add(-time.Hour), time.Time{}, false},
+			{"g-p2", "s-p2", "", t0.Add(time.Hour), time.Time{}, false},
+			{"g-p2z", "s-p2", "c-p2", time.Time{}, time.Time{}, false},
+		} {
+			gr := consent.Grant{ID: g.id, Subject: g.sub, Case: g.c, Recipient: consent.Recipient{Kind: privacy.PartyThirdParty, Party: "lawyer-1"},
+				Categories: []privacy.Category{privacy.CategoryNotes}, Purpose: privacy.PurposeAbsenceGuidance, Form: consent.FormWritten,
+				Document: "doc-1", Given: g.given, From: t0, Until: g.until}
+			if err := cs.AddGrant(e.ctx, gr, ev(g.sub)); err != nil {
+				t.Fatalf("AddGrant(%s): %v", g.id, err)
+			}
+			if g.revoked {
+				if _, err := cs.RevokeGrant(e.ctx, g.id, t0.Add(2*time.Hour), ev(g.sub)); err != nil {
+					t.Fatalf("RevokeGrant(%s): %v", g.id, err)
+				}
+			}
+		}
+		// Disclosures made at one time come back by ID; records, whole
+		// categories (G4) and the grants they rest on.
+		for _, d := range []consent.Disclosure{
+			{ID: "d-p1b", Subject: "s-p1", Case: "c-p1", At: t0.Add(3 * time.Hour), Grants: []consent.GrantID{"g-p1a", "g-p1c"},
+				Items: []consent.Item{{Record: "n-p1", Category: privacy.CategoryNotes}, {Category: privacy.CategoryIdentity}}},
+			{ID: "d-p1a", Subject: "s-p1", Case: "c-p1", At: t0.Add(3 * time.Hour), Items: []consent.Item{{Category: privacy.CategoryNotes}}},
+			{ID: "d-p1c", Subject: "s-p1", At: t0.Add(time.Hour), Items: []consent.Item{{Record: "n-p1", Category: privacy.CategoryNotes}}},
+			{ID: "d-p2", Subject: "s-p2", Case: "c-p2", At: t0.Add(time.Hour), Grants: []consent.GrantID{"g-p2"},
+				Items: []consent.Item{{Record: "n-p2", Category: privacy.CategoryNotes}}},
+		} {
+			d.Recipient = consent.Recipient{Kind: privacy.PartyThirdParty, Party: "lawyer-1"}
+			d.Purpose, d.By, d.Role, d.Rule, d.Basis, d.Policy = privacy.PurposeAbsenceGuidance, clerk.ID, clerk.Role, privacy.R6,
+				privacy.BasisConsent, "kit@1"
+			if err := cs.Disclose(e.ctx, d.Subject, "", func([]consent.Grant, []consent.Coverage) consent.Verdict {
+				return consent.Verdict{Disclosure: &d, Events: ev(d.Subject)}
+			}); err != nil {
+				t.Fatalf("Disclose(%s): %v", d.ID, err)
+			}
+		}
+	}
+	if rs, ok := e.s.(rights.Store); ok {
+		// Requests received at one time come back by ID; an open one, an
+		// answered one, and those of someone never registered.
+		for _, q := range []struct {
+			id       rights.RequestID
+			sub      privacy.SubjectID
+			received time.Time
+			answered bool
+		}{
+			{"q-p1b", "s-p1", t0, true},
+			{"q-p1a", "s-p1", t0, false},
+			{"q-p1c", "s-p1", t0.Add(-time.Hour), true},
+			{"q-p3", "s-p3", t0, false},
+			{"q-stranger-b", "stranger-p", t0, true},
+			{"q-stranger-a", "stranger-p", t0.Add(time.Hour), false},
+		} {
+			r := rights.Request{ID: q.id, Subject: q.sub, Kind: rights.KindAccess, Form: rights.FormWritten, Received: q.received,
+				Status: rights.StatusReceived, History: []rights.Step{{Kind: rights.StepFiled, Status: rights.StatusReceived, At: q.received}}}
+			if q.answered {
+				r.Status = rights.StatusAnswered
+				r.History = append(r.History, rights.Step{Kind: rights.StepAnswered, Status: rights.StatusAnswered, At: q.received.Add(time.Hour)})
+			}
+			if err := rs.CreateRequest(e.ctx, r, ev(q.sub)); err != nil {
+				t.Fatalf("CreateRequest(%s): %v", q.id, err)
+			}
+		}
+	}
+	page := append(slices.Clone(subjects), "stranger-p", "nobody", "s-p1")
+	want := map[privacy.SubjectID][]retention.Object{}
+	for _, id := range page {
+		objs, err := os.Objects(e.ctx, id)
+		if err != nil {
+			t.Fatalf("Objects(%s): %v", id, err)
+		}
+		want[id] = objs
+	}
+	got, err := ps.ObjectsOf(e.ctx, page)
+	if err != nil {
+		t.Fatalf("ObjectsOf(%v): %v", page, err)
+	}
+	for id := range got {
+		if !slices.Contains(page, id) {
+			t.Errorf("ObjectsOf(%v) has subject %s, not asked for", page, id)
+		}
+	}
+	gotAll := map[privacy.SubjectID][]retention.Object{}
+	for _, id := range page {
+		gotAll[id] = got[id]
+	}
+	if d := kitdiff.Diff(want, gotAll); d != "" {
+		t.Errorf("ObjectsOf differs from Objects per subject (-Objects +ObjectsOf):\n%s", d)
+	}
+	if _, ok := e.s.(consent.Store); ok && len(want["s-p1"]) < 6 {
+		t.Errorf("Objects(s-p1) = %v, want its grants, disclosures and requests", want["s-p1"])
+	}
+	if got, err := ps.ObjectsOf(e.ctx, nil); err != nil || len(got) != 0 {
+		t.Errorf("ObjectsOf(none) = %v, %v; want nothing, no error", got, err)
+	}
+	if _, err := os.Objects(e.ctx, "s 1"); errors.Is(err, privacy.ErrInvalid) {
+		if got, err := ps.ObjectsOf(e.ctx, []privacy.SubjectID{"s-p1", "s 1"}); !errors.Is(err, privacy.ErrInvalid) {
+			t.Errorf("ObjectsOf(malformed ID) = %v, %v; want ErrInvalid, as Objects", got, err)
+		}
+	}
+}
