@@ -168,6 +168,18 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 					}
 				}
 			}
+			// A batch ends at a dossier's edge when it can: a subject
+			// whose records straddle two batches makes the second wait,
+			// in the store, for the whole of the first (both lock the
+			// subject), and batches deleted at once (Workers) run one
+			// after the other. Only a dossier with more due records than
+			// a batch is split.
+			if due := countDue(buf); len(batch) > 0 && len(batch)+due > r.batch {
+				if err := eraser.erase(batch); err != nil {
+					return err
+				}
+				batch = batch[:0]
+			}
 			k := 0
 			for ci := range d.Cases {
 				cf := &d.Cases[ci]
@@ -230,6 +242,17 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 		}
 	}
 	return rep, err
+}
+
+// countDue counts the due schedules of s.
+func countDue(s []Schedule) int {
+	n := 0
+	for i := range s {
+		if s[i].IsDue() {
+			n++
+		}
+	}
+	return n
 }
 
 // orphanObjects appends to due the objects, due at now, of subjects that
