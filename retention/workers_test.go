@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -203,5 +204,77 @@ func TestSweepWorkersRefusedO12(t *testing.T) {
 	w := newWorld(t, rand.New(rand.NewPCG(1, 1)), 1, privacy.Strict())
 	if _, err := retention.New(w.store, privacy.Strict(), &retention.Options{Workers: -1}); !errors.Is(err, privacy.ErrInvalid) {
 		t.Errorf("Workers -1: %v, want ErrInvalid", err)
+	}
+}
+
+// batchLog is a store that records the subjects of each batch of records
+// it is asked to erase.
+type batchLog struct {
+	retention.BatchStore
+	mu      sync.Mutex
+	batches [][]privacy.SubjectID
+}
+
+func (s *batchLog) EraseRecords(ctx context.Context, proofs []retention.Proof, events []privacy.Event) ([]error, error) {
+	subs := make([]privacy.SubjectID, len(proofs))
+	for i := range proofs {
+		subs[i] = proofs[i].Subject
+	}
+	s.mu.Lock()
+	s.batches = append(s.batches, subs)
+	s.mu.Unlock()
+	return s.BatchStore.EraseRecords(ctx, proofs, events)
+}
+
+// TestSweepBatchesEndAtDossierEdgesO12 checks that a sweep's batches of
+// records end at a dossier's edge whenever the dossier fits in a batch: a
+// subject in two batches makes the second wait in the store for the whole
+// of the first (both lock the subject), and batches deleted at once
+// (Workers) then run one after the other. Only a subject with more due
+// records than a batch is split (rule O12: the sweep as a whole).
+func TestSweepBatchesEndAtDossierEdgesO12(t *testing.T) {
+	const batch = 5
+	for seed := range uint64(4) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			now := epoch.AddDate(8+int(seed), 0, 0)
+			rng := rand.New(rand.NewPCG(seed, 11))
+			p := withRules(privacy.Strict(), privacy.SelfInsurerRetention())
+			w := newWorld(t, rng, 60, p)
+			log := &batchLog{BatchStore: w.store}
+			r, err := retention.New(log, p, &retention.Options{BatchSize: batch, PageSize: 7, Workers: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := r.Sweep(w.ctx, sweeper, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := map[privacy.SubjectID]int{}   // batches a subject is in
+			erased := map[privacy.SubjectID]int{} // its records erased
+			for _, b := range log.batches {
+				if len(b) > batch {
+					t.Errorf("a batch of %d records, more than %d", len(b), batch)
+				}
+				for _, s := range slices.Compact(slices.Clone(b)) {
+					in[s]++
+				}
+				for _, s := range b {
+					erased[s]++
+				}
+			}
+			split := 0
+			for s, n := range in {
+				if n > 1 && erased[s] <= batch {
+					t.Errorf("subject %s's %d due records, which fit in a batch of %d, are in %d batches", s, erased[s], batch, n)
+				}
+				if n > 1 {
+					split++
+				}
+			}
+			if rep.Erased == 0 || len(log.batches) < 3 {
+				t.Fatalf("%d records erased in %d batches: the test needs several", rep.Erased, len(log.batches))
+			}
+			t.Logf("%d records in %d batches; %d subjects larger than a batch split", rep.Erased, len(log.batches), split)
+		})
 	}
 }
