@@ -249,7 +249,7 @@ func TestSweepBatchesEndAtDossierEdgesO12(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			in := map[privacy.SubjectID]int{}   // batches a subject is in
+			in := map[privacy.SubjectID]int{}     // batches a subject is in
 			erased := map[privacy.SubjectID]int{} // its records erased
 			for _, b := range log.batches {
 				if len(b) > batch {
