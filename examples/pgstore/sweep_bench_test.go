@@ -42,7 +42,8 @@ func sweepBenchSize(b *testing.B) int {
 // floors under any sweep (see the README's "The PostgreSQL sweep target").
 // Seeding (generate_series, VACUUM ANALYZE) is outside the timer. Target
 // (issue 14): the library within 2× of the hand-written SQL that keeps the
-// same evidence (a proof and an audit event per record). The pool sends
+// same evidence (a proof and an audit event per record, and per case and
+// subject removed). The pool sends
 // statements as Open's does (pgx.QueryExecModeCacheDescribe). Run it with
 //
 //	DOSSIERWACHT_POSTGRES_DSN=… go test -run '^$' -bench BenchmarkSweep1M -benchtime 1x -benchmem ./pgstore
@@ -83,8 +84,9 @@ func BenchmarkSweep1M(b *testing.B) {
 	})
 	// The same sweep of the records alone, as sweeps were before issue
 	// 14: the library above also removes each emptied case and subject,
-	// each with its proof and audit event, which the hand-written SQL
-	// below does not. This is the one to hold against it.
+	// each with its proof and audit event. This is the one to hold against
+	// the hand-written SQL of the records alone; "library" is held against
+	// "hand-written-DELETE-every-kind-with-proofs-and-events".
 	b.Run("library-records-only", func(b *testing.B) {
 		sweep(b, func(s *pgstore.Store) retention.Store { return recordsOnly{s} }, sweepWorkers)
 	})
