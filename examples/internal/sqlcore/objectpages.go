@@ -39,7 +39,7 @@ func SQLSubjectRequests(match string) string {
 // SQLOrphanRest is the statement that lists the holds (ended: lifted),
 // then the erasure requests (ended: decided), each by ID, of the subjects
 // without a row whose subject_id matches match, as SQLSubjectRequests:
-// subject_id, kind, id, case_id ('' for none), ended (rules R9, O12; see
+// subject_id, kind, id, case_id (empty for none), ended (rules R9, O12; see
 // retention.OrphanStore). The order is explicit, 'hold' after 'erasure'
 // descending, so that a page lists each subject's as Objects does.
 // Unrendered.
