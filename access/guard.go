@@ -577,6 +577,10 @@ func (g *Guard) GroupFigure(ctx context.Context, r GroupRequest) (GroupFigure, e
 	var cases []privacy.Case
 	for _, m := range members {
 		cs, err := g.dossiers.SubjectCases(ctx, m)
+		if errors.Is(err, privacy.ErrNotFound) {
+			// Rule N12: erased since it was looked up.
+			return stranger()
+		}
 		if err != nil {
 			return GroupFigure{}, err
 		}

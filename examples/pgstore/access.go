@@ -16,7 +16,7 @@ var _ access.Store = (*Store)(nil)
 
 // accessQueries are the access store's statements beyond the audit trail's.
 type accessQueries struct {
-	groups, groupVersion, insertGroup, groupMembers string
+	groups, groupVersion, insertGroup, groupMembers, lockGroupHistory string
 	// forgetInGroups takes an erased subject out of the group histories
 	// (rules N12, R9, O12) by migration 0062's function: the roles may
 	// only add groups to the table, never rewrite one.
@@ -29,9 +29,11 @@ func newAccessQueries(r *strings.Replacer) accessQueries {
 		groupVersion: r.Replace(sqlcore.SQLGroupVersion),
 		// FOR KEY SHARE: an erasure's FOR UPDATE of the subject's row
 		// waits for the group, or the group for the erasure (rule N12).
-		groupMembers:   r.Replace(`SELECT id FROM {schema}.subjects WHERE id = ANY ($1::text[]) ORDER BY id FOR KEY SHARE`),
-		insertGroup:    r.Replace(`INSERT INTO {schema}.access_groups (employer, version, members) VALUES ($1, $2, $3::text[])`),
-		forgetInGroups: r.Replace(`SELECT {schema}.forget_in_groups($1, $2)`),
+		// Migration 0071's lock, the one forget_in_groups takes.
+		lockGroupHistory: r.Replace(`SELECT pg_advisory_xact_lock({groupslock32}, hashtext($1))`),
+		groupMembers:     r.Replace(`SELECT id FROM {schema}.subjects WHERE id = ANY ($1::text[]) ORDER BY id FOR KEY SHARE`),
+		insertGroup:      r.Replace(`INSERT INTO {schema}.access_groups (employer, version, members) VALUES ($1, $2, $3::text[])`),
+		forgetInGroups:   r.Replace(`SELECT {schema}.forget_in_groups($1, $2)`),
 	}
 }
 

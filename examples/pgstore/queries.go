@@ -239,7 +239,7 @@ func (q *queries) coreQueries() sqlcore.Queries {
 		SubjectRequests: q.rts.subject, OpenRequests: q.rts.open,
 
 		Groups: q.acc.groups, GroupVersion: q.acc.groupVersion, InsertGroup: q.acc.insertGroup,
-		GroupMembers:   q.acc.groupMembers,
+		GroupMembers: q.acc.groupMembers, LockGroupHistory: q.acc.lockGroupHistory,
 		ForgetInGroups: q.acc.forgetInGroups,
 
 		Objects: q.obj, ObjectPages: q.objPages,

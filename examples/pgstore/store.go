@@ -203,7 +203,15 @@ func validSchema(name string) bool {
 
 // replacer puts the quoted schema names into SQL templates.
 func (s *Store) replacer() *strings.Replacer {
-	return strings.NewReplacer("{schema}", pgx.Identifier{s.schema}.Sanitize(), "{medical}", pgx.Identifier{s.medical}.Sanitize())
+	return strings.NewReplacer("{schema}", pgx.Identifier{s.schema}.Sanitize(), "{medical}", pgx.Identifier{s.medical}.Sanitize(),
+		"{groupslock32}", s.groupsLock32())
+}
+
+// groupsLock32 is the class of the advisory locks, one per employer, that
+// order the writers of the group histories (rule N12): AddGroup, and the
+// erasures that take a subject out of them (migration 0071).
+func (s *Store) groupsLock32() string {
+	return strconv.FormatInt(int64(int32(lockKey("dossierwacht groups "+s.schema))), 10)
 }
 
 // migrationReplacer is replacer for the migrations, which also name the
@@ -212,7 +220,8 @@ func (s *Store) replacer() *strings.Replacer {
 // adapter takes.
 func (s *Store) migrationReplacer() *strings.Replacer {
 	return strings.NewReplacer("{schema}", pgx.Identifier{s.schema}.Sanitize(), "{medical}", pgx.Identifier{s.medical}.Sanitize(),
-		"{auditlock}", strconv.FormatInt(s.auditLock, 10), "{auditlock32}", strconv.FormatInt(int64(int32(s.auditLock)), 10))
+		"{auditlock}", strconv.FormatInt(s.auditLock, 10), "{auditlock32}", strconv.FormatInt(int64(int32(s.auditLock)), 10),
+		"{groupslock32}", s.groupsLock32())
 }
 
 func lockKey(name string) int64 {

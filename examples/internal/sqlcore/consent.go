@@ -349,6 +349,11 @@ func (s Store) AddGroup(ctx context.Context, employer privacy.PartyID, version u
 				return &privacy.Error{Op: op, Kind: privacy.ErrNotFound, Rule: privacy.N12, Path: "members", Msg: "a member is not a subject"}
 			}
 		}
+		if q := s.Q.LockGroupHistory; q != "" {
+			if _, err := tx.Exec(ctx, q, string(employer)); err != nil {
+				return err
+			}
+		}
 		var cur int64
 		if err := tx.QueryRow(ctx, s.Q.GroupVersion, string(employer)).Scan(&cur); err != nil {
 			return err

@@ -169,6 +169,13 @@ type Queries struct {
 	// the group commits: rule N12, no erased subject's ID enters a history
 	// after its erasure, whose forgetting it would miss.
 	GroupMembers string
+	// LockGroupHistory (employer) takes the lock, held to the commit, that
+	// orders the writers of an employer's history, where a row not yet
+	// committed cannot be locked (the dialect's; empty where a write
+	// transaction locks the whole database): an AddGroup and an erasure
+	// that renumbers the history (forgetInGroups) never both write it on
+	// what they read before the other committed (rule N12).
+	LockGroupHistory string
 	// ForgetInGroups (subject, token), if set, replaces a subject whose
 	// row is gone by the token in every group history, each changed
 	// history under a new version (rules N12, R9, O12); else the core
