@@ -95,8 +95,9 @@ type dueItem struct {
 // While it deletes, Sweep reads the next page of candidates from another
 // goroutine (the store is safe for concurrent use) — with their objects,
 // in one call, when the store is an [ObjectPageStore] — and with
-// [Options.Workers] deletes that many batches at once; no call to the
-// store outlives Sweep.
+// [Options.Workers] deletes that many batches at once — of records, then
+// of the other kinds of stored data, each batch of whole subjects; no
+// call to the store outlives Sweep.
 //
 // A sweep is idempotent and resumable: run again after it was interrupted,
 // it deletes what is still due and nothing twice (a record with a proof is
