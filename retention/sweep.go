@@ -342,8 +342,11 @@ func tallyOf(m map[privacy.DataKind]*KindTally, k privacy.DataKind) *KindTally {
 // sees the deletions before it. With [Options.Workers], up to that many
 // units of work (objectUnits) run at once, each on its own subjects, so
 // the outcome is the one of the same batches in order: the tallies are
-// sums. After a failure no unit is started; those under way finish, and
-// what they did is counted (rule O12).
+// sums. Units that share what is not a subject's own, such as an
+// employer's group histories a subject leaves (rule N12), queue for it in
+// the store, as batches of records do for a subject. After a failure no
+// unit is started; those under way finish, and what they did is counted
+// (rule O12).
 func (r *Keeper) eraseObjects(ctx context.Context, os ObjectStore, w *workers, by privacy.Principal, now time.Time,
 	due []ObjectSchedule, tallies map[privacy.DataKind]*KindTally) error {
 	if w == nil {
