@@ -76,8 +76,10 @@ type Options struct {
 	// Workers is how many batches of due records a sweep deletes at
 	// once, each in its own atomic step of the store, batches that share
 	// a subject waiting for each other in the store; default 1, one after
-	// the other. The other kinds of stored data go after the records, a
-	// batch at a time in order (a case before its subject).
+	// the other. The other kinds of stored data go after the records, as
+	// many batches at once, each of whole subjects: a subject's objects
+	// are erased in order (a case before its subject), and one with more
+	// than a batch has them one batch after the other (rule O12).
 	// More use more of the database's connections and cores: a batch's
 	// checks, chaining and encoding in Go then overlap the database's
 	// work on another (issue 14: the PostgreSQL sweep benchmark runs 2).

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"iter"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/privacy"
@@ -93,8 +95,9 @@ type dueItem struct {
 // While it deletes, Sweep reads the next page of candidates from another
 // goroutine (the store is safe for concurrent use) — with their objects,
 // in one call, when the store is an [ObjectPageStore] — and with
-// [Options.Workers] deletes that many batches at once; no call to the
-// store outlives Sweep.
+// [Options.Workers] deletes that many batches at once — of records, then
+// of the other kinds of stored data, each batch of whole subjects; no
+// call to the store outlives Sweep.
 //
 // A sweep is idempotent and resumable: run again after it was interrupted,
 // it deletes what is still due and nothing twice (a record with a proof is
@@ -122,13 +125,14 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 	now = privacy.Timestamp(now)
 	today := calendar.DateIn(now, r.rules.loc)
 	notices := map[Recipient][]privacy.RecordID{}
-	eraser := r.newBatchEraser(ctx, by, now, &rep, notices)
+	workers := newWorkers(ctx, r.workers)
+	eraser := r.newBatchEraser(ctx, workers, by, now, &rep, notices)
 	// Rule O12: a panic in this goroutine (the store's reader's, raised
 	// again here, or an ObjectStore's) leaves Sweep only once the
 	// batches under way have ended, so that no call to the store outlives
 	// Sweep with workers either. On the way out without a panic, wait has
 	// already waited and this returns at once.
-	defer eraser.settle()
+	defer workers.settle()
 	var buf []Schedule
 	batch := make([]dueItem, 0, r.batch)
 	os, sweepObjects := AsObjectStore(r.store)
@@ -220,8 +224,9 @@ func (r *Keeper) Sweep(ctx context.Context, by privacy.Principal, now time.Time)
 	if err == nil && sweepObjects {
 		// After every record: a case outlives its records, the subject
 		// everything else of it, and ScheduleObjects lists each dossier's
-		// objects in that order.
-		err = r.eraseObjects(ctx, os, by, now, dueObj, tallies)
+		// objects in that order, one dossier after the other; orphans
+		// are subjects of their own.
+		err = r.eraseObjects(ctx, os, workers, by, now, dueObj, tallies)
 	}
 	if err == nil {
 		err = r.pruneAudit(ctx, by, now, &rep)
@@ -325,51 +330,166 @@ func tallyOf(m map[privacy.DataKind]*KindTally, k privacy.DataKind) *KindTally {
 	return t
 }
 
-// eraseObjects deletes the due objects, in order, each through
+// eraseObjects deletes the due objects, each through
 // [ObjectStore.EraseObject] — or a batch at a time through
 // [ObjectBatchStore.EraseObjects] — with its proof and audit event, the
 // holds and what the object outlives checked in the same atomic step
 // (rules R9, O12, N7, G3, G4).
-func (r *Keeper) eraseObjects(ctx context.Context, os ObjectStore, by privacy.Principal, now time.Time, due []ObjectSchedule,
-	tallies map[privacy.DataKind]*KindTally) error {
+//
+// A subject's objects come in order (a case outlives its records, the
+// subject everything else of it) and are erased in that order, one batch
+// after the other: the subject's check that nothing else of it is left
+// sees the deletions before it. With [Options.Workers], up to that many
+// units of work (objectUnits) run at once, each on its own subjects, so
+// the outcome is the one of the same batches in order: the tallies are
+// sums. Units that share what is not a subject's own, such as an
+// employer's group histories a subject leaves (rule N12), queue for it in
+// the store, as batches of records do for a subject. After a failure no
+// unit is started; those under way finish, and what they did is counted
+// (rule O12).
+func (r *Keeper) eraseObjects(ctx context.Context, os ObjectStore, w *workers, by privacy.Principal, now time.Time,
+	due []ObjectSchedule, tallies map[privacy.DataKind]*KindTally) error {
+	if w == nil {
+		for unit := range objectUnits(due, r.batch) {
+			if err := r.eraseObjectUnit(ctx, os, by, now, unit, tallies); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var (
+		mu      sync.Mutex
+		counted = map[privacy.DataKind]*KindTally{}
+	)
+	for unit := range objectUnits(due, r.batch) {
+		if err := w.acquire(); err != nil {
+			break
+		}
+		w.start(func() error {
+			own := map[privacy.DataKind]*KindTally{}
+			err := r.eraseObjectUnit(ctx, os, by, now, unit, own)
+			mu.Lock()
+			defer mu.Unlock()
+			for k, t := range own {
+				addTally(tallyOf(counted, k), t)
+			}
+			return err
+		})
+	}
+	err := w.wait()
+	for k, t := range counted {
+		addTally(tallyOf(tallies, k), t)
+	}
+	return err
+}
+
+// objectUnits cuts due, whose objects come grouped by subject, into
+// units of work, each a list of batches of at most size objects to erase
+// one after the other. A batch ends at a subject's edge: the objects of
+// one subject are never in two units, which may run at once (rules O12,
+// G3). A subject with more than size objects is a unit of its own, its
+// batches in order.
+func objectUnits(due []ObjectSchedule, size int) iter.Seq[[][]ObjectSchedule] {
+	return func(yield func([][]ObjectSchedule) bool) {
+		start := 0 // of the batch being filled
+		for i := 0; i < len(due); {
+			j := i + 1
+			for j < len(due) && due[j].Subject == due[i].Subject {
+				j++
+			}
+			switch {
+			case j-i > size:
+				if start < i && !yield([][]ObjectSchedule{due[start:i]}) {
+					return
+				}
+				var chunks [][]ObjectSchedule
+				for k := i; k < j; k += size {
+					chunks = append(chunks, due[k:min(k+size, j)])
+				}
+				if !yield(chunks) {
+					return
+				}
+				start = j
+			case j-start > size:
+				if !yield([][]ObjectSchedule{due[start:i]}) {
+					return
+				}
+				start = i
+			}
+			i = j
+		}
+		if start < len(due) {
+			yield([][]ObjectSchedule{due[start:]})
+		}
+	}
+}
+
+// eraseObjectUnit erases the batches of unit one after the other,
+// counting in tallies.
+func (r *Keeper) eraseObjectUnit(ctx context.Context, os ObjectStore, by privacy.Principal, now time.Time,
+	unit [][]ObjectSchedule, tallies map[privacy.DataKind]*KindTally) error {
+	for _, batch := range unit {
+		if err := r.eraseObjectBatch(ctx, os, by, now, batch, tallies); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eraseObjectBatch erases one batch of due objects in order: in one
+// call when the store is an [ObjectBatchStore], else one object at a
+// time.
+func (r *Keeper) eraseObjectBatch(ctx context.Context, os ObjectStore, by privacy.Principal, now time.Time,
+	batch []ObjectSchedule, tallies map[privacy.DataKind]*KindTally) error {
 	proof := func(s *ObjectSchedule) (ObjectProof, privacy.Event) {
 		p := ObjectProof{Kind: s.Kind, ID: s.ID, Subject: s.Subject, Case: s.Case, Ended: s.Ended, Due: s.Due, Deleted: now,
 			Rule: s.Rule, Reason: s.Reason, Citation: s.Citation, Policy: r.rules.version, By: by.ID}
 		return p, r.event(by, now, privacy.EventDelete, s.Rule, s.Subject, s.Case, objectID(string(s.Kind)+":", s.ID))
 	}
 	bs, batched := os.(ObjectBatchStore)
-	for len(due) > 0 {
-		if err := ctx.Err(); err != nil {
-			return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Err: err}
-		}
-		n := 1
-		if batched {
-			n = min(len(due), r.batch)
-		}
-		proofs, events := make([]ObjectProof, n), make([]privacy.Event, n)
-		for i := range n {
-			proofs[i], events[i] = proof(&due[i])
-		}
-		var results []error
-		if batched {
-			var err error
-			if results, err = bs.EraseObjects(ctx, proofs, events); err != nil {
-				return err
+	if !batched {
+		for i := range batch {
+			if err := ctx.Err(); err != nil {
+				return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Err: err}
 			}
-			if len(results) != n {
-				return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Msg: "the store returned a result per item"}
-			}
-		} else {
-			results = []error{os.EraseObject(ctx, proofs[0], events[0])}
-		}
-		for i, err := range results {
-			if err := tallyObject(tallyOf(tallies, proofs[i].Kind), err); err != nil {
+			p, e := proof(&batch[i])
+			if err := tallyObject(tallyOf(tallies, p.Kind), os.EraseObject(ctx, p, e)); err != nil {
 				return err
 			}
 		}
-		due = due[n:]
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Err: err}
+	}
+	proofs, events := make([]ObjectProof, len(batch)), make([]privacy.Event, len(batch))
+	for i := range batch {
+		proofs[i], events[i] = proof(&batch[i])
+	}
+	results, err := bs.EraseObjects(ctx, proofs, events)
+	if err != nil {
+		return err
+	}
+	if len(results) != len(batch) {
+		return &privacy.Error{Op: "retention: sweep", Kind: privacy.ErrUnavailable, Msg: "the store returned a result per item"}
+	}
+	for i, err := range results {
+		if err := tallyObject(tallyOf(tallies, proofs[i].Kind), err); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// addTally adds the counts of u to t.
+func addTally(t, u *KindTally) {
+	t.Examined += u.Examined
+	t.Due += u.Due
+	t.Erased += u.Erased
+	t.Held += u.Held
+	t.Done += u.Done
+	t.Vanished += u.Vanished
+	t.Changed += u.Changed
 }
 
 // tallyObject counts the outcome err of erasing an object in t; it
