@@ -1,9 +1,9 @@
 package memstore_test
 
 import (
-	"github.com/dossierwacht/dossierwacht/internal/objectkit"
 	"testing"
 
+	"github.com/dossierwacht/dossierwacht/internal/objectkit"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/retention"
 	"github.com/dossierwacht/dossierwacht/retention/retentiontest"

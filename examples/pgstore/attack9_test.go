@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/internal/objectkit"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
 )
@@ -264,4 +265,11 @@ func attack9MembersErasedStress(t *testing.T, batch bool) {
 	for _, x := range deleted {
 		a.noMember(t, "employer-1", x)
 	}
+}
+
+// TestGroupsVersusErasureN12 runs the kit every store runs (rule N12):
+// group figures answered while their members are erased, by DeleteSubject
+// and by EraseObject: no erased ID in a history, no erasure failing.
+func TestGroupsVersusErasureN12(t *testing.T) {
+	objectkit.RunGroupsVersusErasure(t, func(t *testing.T) objectkit.GroupStore { return OpenForTest(t, nil) })
 }

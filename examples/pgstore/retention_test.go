@@ -3,12 +3,12 @@ package pgstore_test
 import (
 	"context"
 	"errors"
-	"github.com/dossierwacht/dossierwacht/internal/objectkit"
 	"testing"
 	"time"
 
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/examples/pgstore"
+	"github.com/dossierwacht/dossierwacht/internal/objectkit"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
 	"github.com/dossierwacht/dossierwacht/retention/retentiontest"

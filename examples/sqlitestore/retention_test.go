@@ -1,10 +1,10 @@
 package sqlitestore_test
 
 import (
-	"github.com/dossierwacht/dossierwacht/internal/objectkit"
 	"testing"
 
 	"github.com/dossierwacht/dossierwacht/examples/sqlitestore"
+	"github.com/dossierwacht/dossierwacht/internal/objectkit"
 	"github.com/dossierwacht/dossierwacht/retention"
 	"github.com/dossierwacht/dossierwacht/retention/retentiontest"
 )

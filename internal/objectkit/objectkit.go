@@ -1,6 +1,9 @@
-// Package objectkit checks, on any store that reads the objects of a page
-// of subjects at once (retention.ObjectPageStore), that it returns exactly
-// what it returns one subject at a time (rules R9, O12). It stands above
+// Package objectkit is the kit of what a store does across packages
+// consent, rights, access and retention: that a store that reads the
+// objects of a page of subjects at once (retention.ObjectPageStore)
+// returns exactly what it returns one subject at a time (rules R9, O12),
+// and that no erased subject's ID stays in a group history while groups
+// are answered (rule N12, [RunGroupsVersusErasure]). It stands above
 // packages consent and rights, whose grants, disclosure-log entries and
 // requests it stores first: the retention kit (retention/retentiontest)
 // stands beside consent and below rights, and may import neither.
