@@ -64,7 +64,6 @@ func objectSetQueries(r *strings.Replacer) sqlcore.ObjectSetQueries {
 		// (N7), never a foreign key failing the whole batch.
 		Rows: `WITH ` + strings.Join(rows, ",\n") + `
 ` + strings.Join(rowSel, "\nUNION ALL "),
-		Holds: `SELECT subject_id, case_id, records FROM {schema}.holds WHERE subject_id = ANY ($1::text[]) AND lifted IS NULL`,
 		CaseRecords: `SELECT c FROM unnest($1::text[]) AS c
 	WHERE EXISTS (SELECT 1 FROM {schema}.records WHERE case_id = c)
 		OR EXISTS (SELECT 1 FROM {medical}.records WHERE case_id = c)`,
@@ -79,7 +78,7 @@ RETURNING s.id`,
 		// in the order given.
 		Forget: `SELECT count({schema}.forget_in_groups(u.s, u.t)) FROM unnest($1::text[], $2::text[]) AS u (s, t)`,
 	}
-	for _, p := range []*string{&q.Proven, &q.Rows, &q.Holds, &q.CaseRecords, &q.RecordCases, &q.Delete, &q.DeleteSubjects, &q.Forget} {
+	for _, p := range []*string{&q.Proven, &q.Rows, &q.CaseRecords, &q.RecordCases, &q.Delete, &q.DeleteSubjects, &q.Forget} {
 		*p = r.Replace(*p)
 	}
 	return q

@@ -185,6 +185,7 @@ func newQueries(r *strings.Replacer) queries {
 	// A batch of objects is checked and erased a few statements to the
 	// batch, not seven or so to the item.
 	q.obj.Set = objectSetQueries(r)
+	q.obj.Set.Holds = q.ret.standingHolds // the records' batch reads them alike
 	q.obj.LockGroups = r.Replace(`SELECT {schema}.lock_groups_of($1::text[])`)
 	// Item by item too, each object's row is locked as it is read (see
 	// ObjectSetQueries.Rows): rules O12, N7.

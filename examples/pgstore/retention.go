@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dossierwacht/dossierwacht/examples/internal/sqladapter"
 	"github.com/dossierwacht/dossierwacht/examples/internal/sqlcore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
@@ -248,7 +247,7 @@ func (s *Store) erase(ctx context.Context, tx pgx.Tx, op string, proofs []retent
 	}
 	// 2. The standing holds of the batch's subjects: stable while their
 	// rows are locked.
-	holds, err := s.standingHolds(ctx, tx, subjects)
+	holds, err := s.core().StandingHolds(ctx, txConn{tx}, subjects)
 	if err != nil {
 		return nil, err
 	}
@@ -371,30 +370,6 @@ func (s *Store) Proof(ctx context.Context, id privacy.RecordID) (retention.Proof
 // [WithReplica] it may read the replica.
 func (s *Store) Proofs(ctx context.Context, subject privacy.SubjectID) ([]retention.Proof, error) {
 	return s.core().Proofs(ctx, subject)
-}
-
-// standingHolds returns the holds of subjects that have not been lifted,
-// with their scopes, by subject. The role needs SELECT on holds' subject_id,
-// case_id, records and lifted.
-func (s *Store) standingHolds(ctx context.Context, tx pgx.Tx, subjects []string) (map[privacy.SubjectID][]retention.Hold, error) {
-	rows, err := tx.Query(ctx, s.q.ret.standingHolds, subjects)
-	if err != nil {
-		return nil, err
-	}
-	holds := map[privacy.SubjectID][]retention.Hold{}
-	var hs string
-	var hc *string
-	var hr []string
-	_, err = pgx.ForEachRow(rows, []any{&hs, &hc, &hr}, func() error {
-		sub := privacy.SubjectID(hs)
-		holds[sub] = append(holds[sub], retention.Hold{Subject: sub, Case: privacy.CaseID(deref(hc)),
-			Records: sqladapter.Named[privacy.RecordID](hr)})
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return holds, nil
 }
 
 func deref(s *string) string {

@@ -772,7 +772,7 @@ func (s Store) eraseObjectSet(ctx context.Context, tx Conn, op string, w ObjectP
 	if err != nil {
 		return nil, err
 	}
-	holds, err := s.setHolds(ctx, tx, subjects)
+	holds, err := s.StandingHolds(ctx, tx, subjects)
 	if err != nil {
 		return nil, err
 	}
@@ -913,9 +913,10 @@ func (s Store) eraseObjectSet(ctx context.Context, tx Conn, op string, w ObjectP
 	return results, w.InsertObjectProofs(ctx, tx, op, proofs, erased)
 }
 
-// setHolds are the standing holds of subjects, by subject (the statement
-// Holds of [ObjectSetQueries]).
-func (s Store) setHolds(ctx context.Context, tx Conn, subjects []string) (map[privacy.SubjectID][]retention.Hold, error) {
+// StandingHolds are the standing holds of subjects, by subject (the
+// statement Holds of [ObjectSetQueries]): what a batch of records or of
+// objects reads once, after locking its subjects (rule G3).
+func (s Store) StandingHolds(ctx context.Context, tx Conn, subjects []string) (map[privacy.SubjectID][]retention.Hold, error) {
 	holds := map[privacy.SubjectID][]retention.Hold{}
 	rows, err := tx.Query(ctx, s.Q.Objects.Set.Holds, s.D.IDs(subjects))
 	err = each(rows, err, func(row Row) error {
