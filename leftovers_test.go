@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/rights"
 )
@@ -85,5 +86,37 @@ func TestSweepRemovesStaleOpenRequestR11(t *testing.T) {
 	}
 	if _, err := w.store.Subject(ctx, anna); err == nil {
 		t.Errorf("30 years after her erasure and the end of her employment, anna's master data is kept (an open request keeps it)")
+	}
+}
+
+// Rules R6, O14, O12 (issue 14 §1): a consent grant is kept 2 years
+// after it ends, "an open-ended one with its subject" — and the subject
+// outlives everything of it. A grant whose end lies beyond the subject's
+// data (valid for a century) kept itself, and with it the subject's
+// master data, until then: 30 years after the case closed and the
+// employment ended, with every record gone, both were kept.
+func TestSweepRemovesFarEndedGrantO12(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	carla, olga := w.actors[privacy.RoleCaseManager], w.actors[privacy.RolePrivacyOfficer]
+	_, err := w.svc.GrantConsent(ctx, w.actors[privacy.RoleSubject], consent.Grant{ID: "g-century", Subject: anna, Case: case1,
+		Recipient: consent.Recipient{Party: "lawyer", Kind: privacy.PartyThirdParty}, Purpose: privacy.PurposeAbsenceGuidance,
+		Categories: []privacy.Category{privacy.CategoryNotes}, Form: consent.FormWritten, Document: "signed.pdf",
+		Until: w.now.AddDate(100, 0, 0)})
+	must(t, err)
+	must(t, w.svc.CloseCase(ctx, carla, case1))
+	must(t, w.svc.EndEmployment(ctx, carla, anna, w.now))
+	w.now = w.now.AddDate(30, 0, 0)
+	_, err = w.svc.Sweep(ctx, olga)
+	must(t, err)
+	if _, err := w.store.Record(ctx, "r-note"); err == nil {
+		t.Fatalf("r-note outlives its period")
+	}
+	if g, err := w.store.Grant(ctx, "g-century"); err == nil {
+		t.Errorf("grant %s (to %s, until %s) is kept 30 years after everything it could cover is gone", g.ID, g.Recipient.Party,
+			g.Until.Format(time.DateOnly))
+	}
+	if _, err := w.store.Subject(ctx, anna); err == nil {
+		t.Errorf("anna's master data is kept 30 years after her case closed and her employment ended (a grant keeps it)")
 	}
 }
