@@ -31,8 +31,8 @@ const (
 	// DataErasure is a granted erasure request, from its decision; it
 	// outlives the records in its scope.
 	DataErasure DataKind = "erasure"
-	// DataGrant is a consent grant, from its revocation or expiry (else
-	// with the subject); it outlives the disclosures that rest on it, so
+	// DataGrant is a consent grant, from its revocation or expiry, or
+	// with the subject when it has no end or ends later; it outlives the disclosures that rest on it, so
 	// that the consent can be shown (GDPR art. 7(1)).
 	DataGrant DataKind = "grant"
 	// DataRequest is a subject request (access, rectification, erasure,

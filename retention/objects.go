@@ -388,9 +388,14 @@ func (r *Engine) ScheduleObjects(dst []ObjectSchedule, d *Dossier, objs []Object
 				continue
 			}
 			ended := o.Ended
-			if kind == privacy.DataGrant && ended.IsZero() {
-				// A grant with no end lasts with its subject's data.
-				ended = subjectStart(d, lastClosed, anyOpen)
+			if kind == privacy.DataGrant {
+				// A grant with no end lasts with its subject's data, and
+				// so does one that ends after it: a grant's end far off
+				// keeps neither it nor its subject past the subject's
+				// own period (rules O12, R9; issue 14 §1).
+				if start := subjectStart(d, lastClosed, anyOpen); ended.IsZero() || !start.IsZero() && start.Before(ended) {
+					ended = start
+				}
 			}
 			v := r.own(kind, ended, now)
 			switch kind {
