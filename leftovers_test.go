@@ -59,12 +59,11 @@ func TestSweepRemovesOpenCaseAfterEmploymentEndO12(t *testing.T) {
 // after it is closed; an open request is kept". A request never answered
 // — the subject's erasure carried out meanwhile, or a request of someone
 // the service never registered — stays open for ever, and keeps with it
-// the subject's master data: 30 years past its deadline both are kept,
-// "pending" under R11 with no statute and no hold. Nothing bounds an open
-// request by its deadline.
+// the subject's master data: 30 years past its deadline both were kept,
+// "pending" under R11 with no statute and no hold. Now a request never
+// closed is kept 2 years from the end of its deadline
+// (rights.Request.Ended), as a closed one is from its closing.
 func TestSweepRemovesStaleOpenRequestR11(t *testing.T) {
-	skipFinding(t, "an open subject request is kept for ever, and its subject with it, decades past its deadline "+
-		"(retention.Object.Ended is zero for an open request; rules R11, O13, O12)")
 	ctx := context.Background()
 	w := newWorld(t)
 	carla, olga, annaA := w.actors[privacy.RoleCaseManager], w.actors[privacy.RolePrivacyOfficer], w.actors[privacy.RoleSubject]

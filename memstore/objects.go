@@ -128,13 +128,10 @@ func grantObject(g consent.Grant) retention.Object {
 	return retention.Object{Kind: privacy.DataGrant, ID: string(g.ID), Subject: g.Subject, Case: g.Case, Ended: end}
 }
 
-// requestObject is r as a sweep sees it: it ends with its final step.
+// requestObject is r as a sweep sees it: it ends with its final step, or,
+// never closed, with its deadline ([rights.Request.Ended]).
 func requestObject(r rights.Request) retention.Object {
-	o := retention.Object{Kind: privacy.DataRequest, ID: string(r.ID), Subject: r.Subject}
-	if r.Status.Final() {
-		o.Ended = r.Last().At
-	}
-	return o
+	return retention.Object{Kind: privacy.DataRequest, ID: string(r.ID), Subject: r.Subject, Ended: r.Ended()}
 }
 
 // ObjectProofs implements [retention.ObjectStore].

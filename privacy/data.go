@@ -36,7 +36,8 @@ const (
 	// that the consent can be shown (GDPR art. 7(1)).
 	DataGrant DataKind = "grant"
 	// DataRequest is a subject request (access, rectification, erasure,
-	// restriction), from its closing; an open request is kept.
+	// restriction), from its closing, or, never closed, from the end of its
+	// deadline: an unanswered request is not kept for ever.
 	DataRequest DataKind = "request"
 	// DataDisclosure is a disclosure-log entry, from the disclosure; it
 	// outlives the records it names, whose recipients are to be told of

@@ -22,9 +22,9 @@ type Object struct {
 	// Case is the case the object concerns, if one.
 	Case privacy.CaseID
 	// Ended is when the object ended, the day its period runs from (see
-	// [privacy.DataKind]): a grant revoked or expired, a request closed,
-	// a disclosure made. Zero while it lasts: a grant in force with no
-	// end, an open request.
+	// [privacy.DataKind]): a grant revoked or expired, a request closed
+	// (or, never closed, its deadline passed: rights.Request.Ended), a
+	// disclosure made. Zero while it lasts: a grant in force with no end.
 	Ended time.Time
 	// Records are the records a disclosure-log entry names: it is kept
 	// while one of them is (G4).

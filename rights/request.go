@@ -244,6 +244,29 @@ func (r Request) Last() Step {
 	return r.History[len(r.History)-1]
 }
 
+// Ended is when the request's retention period runs from (rules R11,
+// O13, O12; issue 14 §1): once it is closed (answered, refused or
+// withdrawn), the time of its final step; while it is open, the end of
+// the last day of its deadline (the start of the next day in
+// Europe/Amsterdam, the deadline extended included), so that a request
+// never answered is not kept, and its subject with it, for ever; zero for
+// a request with neither (a request the desk has not filed). Stores give
+// it to a sweep as [retention.Object.Ended].
+func (r Request) Ended() time.Time {
+	if r.Status.Final() {
+		return r.Last().At
+	}
+	for i := len(r.History) - 1; i >= 0; i-- {
+		if d := r.History[i].Due; !d.IsZero() {
+			return d.AddDays(1).In(calendar.Amsterdam())
+		}
+	}
+	if !r.Due.Date.IsZero() {
+		return r.Due.Date.AddDays(1).In(calendar.Amsterdam())
+	}
+	return time.Time{}
+}
+
 // Clone returns a deep copy of r: stores copy requests in and out.
 func (r Request) Clone() Request {
 	r.Records = slices.Clone(r.Records)

@@ -169,3 +169,10 @@ func TestRetentionGrants(t *testing.T) {
 		t.Errorf("roles hold %d other privileges on proofs (%v)", n, err)
 	}
 }
+
+// TestOpenRequestEndsR11O13O12 checks that a request's retention period
+// runs from its deadline while it stays open (rules R11, O13, O12; issue
+// 14 §1).
+func TestOpenRequestEndsR11O13O12(t *testing.T) {
+	objectkit.RunOpenRequestEnds(t, pgstore.OpenForTest(t, nil))
+}

@@ -23,3 +23,10 @@ func TestRetentionConformance(t *testing.T) {
 func TestObjectsOfEqualsObjectsR9O12(t *testing.T) {
 	objectkit.RunObjectsOf(t, open(t))
 }
+
+// TestOpenRequestEndsR11O13O12 checks that a request's retention period
+// runs from its deadline while it stays open (rules R11, O13, O12; issue
+// 14 §1).
+func TestOpenRequestEndsR11O13O12(t *testing.T) {
+	objectkit.RunOpenRequestEnds(t, open(t))
+}

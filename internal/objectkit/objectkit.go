@@ -20,6 +20,7 @@ import (
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/internal/kitdiff"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/calendar"
 	"github.com/dossierwacht/dossierwacht/retention"
 	"github.com/dossierwacht/dossierwacht/rights"
 )
@@ -234,6 +235,101 @@ func RunObjectsOf(t *testing.T, s retention.Store) {
 	if _, err := os.Objects(e.ctx, "s 1"); errors.Is(err, privacy.ErrInvalid) {
 		if got, err := ps.ObjectsOf(e.ctx, []privacy.SubjectID{"s-p1", "s 1"}); !errors.Is(err, privacy.ErrInvalid) {
 			t.Errorf("ObjectsOf(malformed ID) = %v, %v; want ErrInvalid, as Objects", got, err)
+		}
+	}
+}
+
+// RunOpenRequestEnds checks s, an empty store that keeps requests (a
+// rights.Store and a retention.ObjectStore), for rules R11, O13, O12
+// (issue 14 §1: a request never answered is not kept for ever): a
+// request's retention period runs from its final step once it is closed,
+// and, while it is open, from the end of the last day of its deadline
+// (00:00 Europe/Amsterdam the next day), the extended deadline once it was
+// extended — in Objects and, where the store reads pages, in ObjectsOf
+// alike, for a registered subject and for one never registered.
+func RunOpenRequestEnds(t *testing.T, s retention.Store) {
+	t.Helper()
+	e := newEnv(t, s)
+	rs, ok := e.s.(rights.Store)
+	if !ok {
+		t.Skip("the store keeps no requests (not a rights.Store)")
+	}
+	os, ok := retention.AsObjectStore(s)
+	if !ok {
+		t.Skip("the store is not a retention.ObjectStore")
+	}
+	e.subject(t, "s-q")
+	ams := time.FixedZone("CET", 3600) // Amsterdam in winter: the kit's days are in January and February
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, ams) }
+	date := func(y int, m time.Month, d int) calendar.Date {
+		dt, err := calendar.NewDate(y, m, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dt
+	}
+	filed := func(due calendar.Date) rights.Step {
+		return rights.Step{Kind: rights.StepFiled, Status: rights.StatusReceived, At: t0, By: officer.ID, Due: due}
+	}
+	answeredAt := t0.Add(50 * time.Hour)
+	for _, q := range []struct {
+		id    rights.RequestID
+		sub   privacy.SubjectID
+		steps []rights.Step
+		want  time.Time
+	}{
+		// Filed on Monday 6 January 2025, due Thursday 6 February: kept
+		// from the end of that day.
+		{"q-open", "s-q", []rights.Step{filed(date(2025, 2, 6))}, day(2025, 2, 7)},
+		// Extended by two months (G2): from the end of the new deadline.
+		{"q-extended", "s-q", []rights.Step{filed(date(2025, 2, 6)),
+			{Kind: rights.StepExtended, Status: rights.StatusExtended, At: t0.Add(time.Hour), By: officer.ID, Due: date(2025, 4, 7)}},
+			time.Date(2025, 4, 8, 0, 0, 0, 0, time.FixedZone("CEST", 7200))},
+		// Answered: from the answer, whatever its deadline.
+		{"q-answered", "s-q", []rights.Step{filed(date(2025, 2, 6)),
+			{Kind: rights.StepAnswered, Status: rights.StatusAnswered, At: answeredAt, By: officer.ID}}, answeredAt},
+		// Of someone never registered, open.
+		{"q-stranger", "stranger-q", []rights.Step{filed(date(2025, 2, 6))}, day(2025, 2, 7)},
+	} {
+		last := q.steps[len(q.steps)-1]
+		r := rights.Request{ID: q.id, Subject: q.sub, Kind: rights.KindAccess, Form: rights.FormWritten, Received: t0,
+			Status: last.Status, Due: rights.Due{Date: q.steps[0].Due, Rule: privacy.O13}, History: q.steps}
+		for _, st := range q.steps {
+			if !st.Due.IsZero() {
+				r.Due.Date = st.Due
+			}
+		}
+		ev := []privacy.Event{{Time: t0, Principal: officer.ID, Role: officer.Role, Action: privacy.EventCreate,
+			Outcome: privacy.OutcomeAllowed, Rule: privacy.O13, Subject: q.sub, Object: string(q.id)}}
+		if err := rs.CreateRequest(e.ctx, r, ev); err != nil {
+			t.Fatalf("CreateRequest(%s): %v", q.id, err)
+		}
+		if got := r.Ended(); !got.Equal(q.want) {
+			t.Errorf("rights.Request.Ended of %s = %v, want %v", q.id, got, q.want)
+		}
+		check := func(how string, objs []retention.Object) {
+			t.Helper()
+			for _, o := range objs {
+				if o.Kind == privacy.DataRequest && o.ID == string(q.id) {
+					if !o.Ended.Equal(q.want) {
+						t.Errorf("%s: request %s ends %v for retention, want %v (rules R11, O13, O12)", how, q.id, o.Ended, q.want)
+					}
+					return
+				}
+			}
+			t.Errorf("%s: request %s of %s missing", how, q.id, q.sub)
+		}
+		objs, err := os.Objects(e.ctx, q.sub)
+		if err != nil {
+			t.Fatalf("Objects(%s): %v", q.sub, err)
+		}
+		check("Objects", objs)
+		if ps, ok := os.(retention.ObjectPageStore); ok {
+			page, err := ps.ObjectsOf(e.ctx, []privacy.SubjectID{q.sub})
+			if err != nil {
+				t.Fatalf("ObjectsOf(%s): %v", q.sub, err)
+			}
+			check("ObjectsOf", page[q.sub])
 		}
 	}
 }

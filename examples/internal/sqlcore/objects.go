@@ -172,17 +172,15 @@ func grantEnded(until, revoked time.Time) time.Time {
 	return revoked
 }
 
-// requestEnded is when a request ends for retention: its final step; zero
-// while it is open.
+// requestEnded is when a request ends for retention
+// ([rights.Request.Ended]): its final step, or, never closed, the end of
+// its deadline, which its history's filing and extensions carry.
 func requestEnded(status string, history string) (time.Time, error) {
-	if !rights.Status(status).Final() {
-		return time.Time{}, nil
-	}
 	steps, err := sqladapter.DecodeHistory([]byte(history))
-	if err != nil || len(steps) == 0 {
+	if err != nil {
 		return time.Time{}, err
 	}
-	return steps[len(steps)-1].At, nil
+	return rights.Request{Status: rights.Status(status), History: steps}.Ended(), nil
 }
 
 // Objects implements retention.ObjectStore: the subject's disclosure-log
