@@ -1,0 +1,117 @@
+package retention_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/privacy/calendar"
+	"github.com/dossierwacht/dossierwacht/retention"
+)
+
+// ams returns the instant of a wall-clock time in Europe/Amsterdam.
+func ams(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, calendar.Amsterdam())
+}
+
+func mustDay(tb testing.TB, s string) calendar.Date {
+	tb.Helper()
+	d, err := calendar.ParseDate(s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
+
+// TestDueDateTableR9O12N7N9 compares the due dates of the ready policies
+// with a table worked out by hand: a period of years runs from the day of
+// its trigger in Europe/Amsterdam (the day itself not counted, EU 1182/71
+// art. 3(1)), ends with the day of the same date (or the month's last day,
+// art. 3(2)(c)), and the record is due from 00:00 Amsterdam time on the
+// next day — not a nanosecond earlier.
+func TestDueDateTableR9O12N7N9(t *testing.T) {
+	type row struct {
+		name     string
+		policy   func() *privacy.Policy
+		kind     privacy.CaseKind
+		party    privacy.PartyKind
+		cat      privacy.Category
+		closed   time.Time // case closed
+		employed time.Time // employment ended (zero: lasting)
+		rule     privacy.RuleID
+		due      string
+	}
+	never := time.Time{}
+	rows := []row{
+		// Two years after closing (O12, R9).
+		{"O12_leap_day_plus_2y", privacy.RegulationO, privacy.CaseAbsence, privacy.PartyEmployer, privacy.CategoryNotes,
+			ams(2024, 2, 29, 10, 0), never, privacy.O12, "2026-03-01"},
+		{"O12_28_feb_plus_2y_into_leap_year", privacy.RegulationO, privacy.CaseAbsence, privacy.PartyEmployer, privacy.CategoryNotes,
+			ams(2026, 2, 28, 10, 0), never, privacy.O12, "2028-02-29"},
+		{"R9_31_january_plus_2y", privacy.RegulationR, privacy.CaseReintegration, privacy.PartyMunicipality, privacy.CategoryNotes,
+			ams(2023, 1, 31, 12, 0), never, privacy.R9, "2025-02-01"},
+		{"R9_31_december_late_evening", privacy.RegulationR, privacy.CaseReintegration, privacy.PartyMunicipality, privacy.CategoryNotes,
+			ams(2024, 12, 31, 23, 59), never, privacy.R9, "2027-01-01"},
+		{"R9_31_december_utc_is_1_january_in_amsterdam", privacy.RegulationR, privacy.CaseReintegration, privacy.PartyMunicipality, privacy.CategoryNotes,
+			time.Date(2024, 12, 31, 23, 30, 0, 0, time.UTC), never, privacy.R9, "2027-01-02"},
+		{"R9_dst_start_night", privacy.Strict, privacy.CaseReintegration, privacy.PartyEmployer, privacy.CategoryNotes,
+			time.Date(2025, 3, 29, 23, 30, 0, 0, time.UTC), never, privacy.R9, "2027-03-31"}, // 00:30 CET on 30 March
+		{"R9_dst_end_night", privacy.Strict, privacy.CaseReintegration, privacy.PartyEmployer, privacy.CategoryNotes,
+			time.Date(2025, 10, 25, 22, 30, 0, 0, time.UTC), never, privacy.R9, "2027-10-27"}, // 00:30 CEST on 26 October
+		{"R9_summer_time_utc_evening", privacy.Strict, privacy.CaseReintegration, privacy.PartyEmployer, privacy.CategoryNotes,
+			time.Date(2025, 6, 30, 22, 15, 0, 0, time.UTC), never, privacy.R9, "2027-07-02"}, // 00:15 CEST on 1 July
+		// Absence administration: 2 years after the employment ends, when
+		// that comes before the case's closing plus 2 years (N7).
+		{"N7_absence_employment_ended_leap_day", privacy.RegulationO, privacy.CaseAbsence, privacy.PartyEmployer, privacy.CategoryNotes,
+			ams(2025, 1, 10, 9, 0), ams(2024, 2, 29, 17, 0), privacy.N7, "2026-03-01"},
+		// The medical file: 20 years after the employment ends (N7).
+		{"N7_medical_20y_from_leap_day", privacy.RegulationO, privacy.CaseAbsence, privacy.PartyEmployer, privacy.CategoryMedical,
+			ams(2024, 1, 10, 9, 0), ams(2024, 2, 29, 17, 0), privacy.N7, "2044-03-01"},
+		{"N7_medical_20y_from_31_december", privacy.Strict, privacy.CaseAbsence, privacy.PartyEmployer, privacy.CategoryMedical,
+			ams(2024, 1, 10, 9, 0), ams(2023, 12, 31, 23, 0), privacy.N7, "2044-01-01"},
+		{"N7_medical_municipality_20y_from_closing", privacy.Strict, privacy.CaseReintegration, privacy.PartyMunicipality, privacy.CategoryMedical,
+			ams(2023, 2, 28, 9, 0), never, privacy.N7, "2043-03-01"},
+	}
+	for _, x := range rows {
+		t.Run(x.name, func(t *testing.T) {
+			e := rulesOf(t, x.policy())
+			rec := time.Date(2020, 1, 6, 9, 0, 0, 0, time.UTC)
+			d := &retention.Dossier{
+				Subject: privacy.Subject{ID: "s", Created: rec, EmploymentEnded: x.employed},
+				Cases: []retention.CaseFile{{
+					Case: privacy.Case{ID: "c", Subject: "s", Kind: x.kind, Opened: rec, Closed: x.closed,
+						Contract: privacy.Contract{ID: "k", Party: "p", PartyKind: x.party, Start: rec.AddDate(-1, 0, 0)}},
+					Records: []retention.Entry{{ID: "r", Category: x.cat, Medical: x.cat.Medical(), Created: rec, Updated: rec}},
+				}},
+			}
+			want := mustDay(t, x.due)
+			midnight := want.In(calendar.Amsterdam())
+			s := e.Schedule(nil, d, midnight)[0]
+			if s.Due != want || s.Rule != x.rule || !s.IsDue() {
+				t.Errorf("at %v: %s; want due from %s under %s", midnight, s, want, x.rule)
+			}
+			if s := e.Schedule(nil, d, midnight.Add(-time.Nanosecond))[0]; s.IsDue() {
+				t.Errorf("a nanosecond before 00:00 Amsterdam on %s: %s, want not yet due", want, s)
+			}
+		})
+	}
+}
+
+// TestAuditDueTableN9 checks the 5 years of the audit trail (NEN 7513,
+// Stcrt. 2019, 38007) from the Amsterdam day of each event.
+func TestAuditDueTableN9(t *testing.T) {
+	e := rulesOf(t, privacy.Strict())
+	for _, x := range []struct {
+		at  time.Time
+		due string
+	}{
+		{time.Date(2024, 2, 29, 12, 0, 0, 0, time.UTC), "2029-03-01"},
+		{time.Date(2024, 2, 29, 23, 30, 0, 0, time.UTC), "2029-03-02"}, // 1 March in Amsterdam
+		{time.Date(2025, 12, 31, 22, 59, 0, 0, time.UTC), "2031-01-01"},
+		{time.Date(2025, 12, 31, 23, 0, 0, 0, time.UTC), "2031-01-02"},
+	} {
+		if got := e.AuditDue(privacy.Event{Time: x.at}); got != mustDay(t, x.due) {
+			t.Errorf("event at %v: due %s, want %s", x.at, got, x.due)
+		}
+	}
+}
