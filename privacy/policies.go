@@ -498,9 +498,10 @@ func preventionRetention() []RetentionRule {
 // a medical file at least 20 years (15 before 1 January 2020) from the last
 // change in it, "or as much longer as reasonably follows from the care of a
 // good care provider". The ready policies follow professional practice: 20
-// years after the employment ends, which is not earlier as long as the file
-// is not changed after the employment ended. It is not Statutory in this
-// library's sense: 7:455 lets the employee have the file destroyed within
+// years after the employment ends, or after the record's last change when
+// that came later (package retention counts a medical record's period from
+// the later of the two), so never before the law's date. It is not
+// Statutory in this library's sense: 7:455 lets the employee have the file destroyed within
 // three months of a request (rule N8), so an erasure request does shorten
 // it.
 func medicalRetention() []RetentionRule {
@@ -508,13 +509,15 @@ func medicalRetention() []RetentionRule {
 		{Rule: N7, Categories: []Category{CategoryMedical},
 			Trigger: TriggerEmploymentEnded, Period: Years(20), Citation: "BW 7:454(3), 7:464(1)",
 			Reason: "the company doctor's medical file: the law keeps it at least 20 years from the last change in the file " +
-				"(15 years before 1 January 2020); in professional practice, followed here, 20 years after employment ends " +
-				"(for a client of a municipality or the UWV, who has no employment of theirs to end: 20 years after the case closes, " +
-				"or after the file's last change if that came later); destroyed earlier on the employee's request (N8)",
+				"(15 years before 1 January 2020); in professional practice, followed here, 20 years after employment ends, " +
+				"or after the file's last change if that came later " +
+				"(for a client of a municipality or the UWV, who has no employment of theirs to end: the closing of the case instead of the end of the employment); " +
+				"destroyed earlier on the employee's request (N8)",
 			ReasonNL: "het medisch dossier van de bedrijfsarts: de wet bewaart het ten minste 20 jaar na de laatste wijziging in het dossier " +
-				"(vóór 1 januari 2020: 15 jaar); in de beroepspraktijk, die dit reglement volgt, 20 jaar na het einde van het dienstverband " +
-				"(bij een cliënt van een gemeente of het UWV, die daar geen dienstverband heeft: 20 jaar na de afsluiting van het dossier, " +
-				"of na de laatste wijziging in het dossier als die later was); op verzoek van de werknemer eerder vernietigd (N8)"},
+				"(vóór 1 januari 2020: 15 jaar); in de beroepspraktijk, die dit reglement volgt, 20 jaar na het einde van het dienstverband, " +
+				"of na de laatste wijziging in het dossier als die later was " +
+				"(bij een cliënt van een gemeente of het UWV, die daar geen dienstverband heeft: de afsluiting van het dossier in plaats van het einde van het dienstverband); " +
+				"op verzoek van de werknemer eerder vernietigd (N8)"},
 	}
 }
 

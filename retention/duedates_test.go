@@ -115,3 +115,56 @@ func TestAuditDueTableN9(t *testing.T) {
 		}
 	}
 }
+
+// oneRecord is a dossier of one closed case of kind with one record.
+func oneRecord(kind privacy.CaseKind, party privacy.PartyKind, cat privacy.Category,
+	created, updated, closed, employmentEnded time.Time) *retention.Dossier {
+	return &retention.Dossier{
+		Subject: privacy.Subject{ID: "s", Created: created, EmploymentEnded: employmentEnded},
+		Cases: []retention.CaseFile{{
+			Case: privacy.Case{ID: "c", Subject: "s", Kind: kind, Opened: created, Closed: closed,
+				Contract: privacy.Contract{ID: "k", Party: "p", PartyKind: party, Start: created.AddDate(-1, 0, 0)}},
+			Records: []retention.Entry{{ID: "r", Category: cat, Medical: cat.Medical(), Created: created, Updated: updated}},
+		}},
+	}
+}
+
+// TestMedicalFileFromLastChangeN7 checks the company doctor's medical file
+// (rule N7): the ready policies keep it 20 years after the employment ends
+// (practice), the law (BW 7:454(3) with 7:464(1)) at least 20 years from
+// the file's last change. A note the company doctor changed after the
+// employment ended is kept 20 years from that change, never deleted before
+// the law's date.
+func TestMedicalFileFromLastChangeN7(t *testing.T) {
+	created := ams(2023, 1, 10, 9, 0)
+	ended := ams(2024, 1, 10, 17, 0)
+	changed := ams(2025, 5, 20, 11, 0)
+	closed := ams(2025, 6, 1, 12, 0)
+	for _, p := range []*privacy.Policy{privacy.RegulationO(), privacy.Strict()} {
+		t.Run(p.Name, func(t *testing.T) {
+			e := rulesOf(t, p)
+			d := oneRecord(privacy.CaseAbsence, privacy.PartyEmployer, privacy.CategoryMedical, created, changed, closed, ended)
+			want := mustDay(t, "2045-05-21")
+			if s := e.Schedule(nil, d, ams(2045, 5, 20, 23, 59))[0]; s.IsDue() || s.Due != want || s.Rule != privacy.N7 {
+				t.Errorf("on 20 May 2045, 20 years after the last change: %s; want kept, due from %s under N7 (BW 7:454(3))", s, want)
+			}
+			if s := e.Schedule(nil, d, want.In(calendar.Amsterdam()))[0]; !s.IsDue() {
+				t.Errorf("on %s: %s; want due", want, s)
+			}
+			x, err := e.Explain(d, "r", ams(2030, 1, 1, 0, 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range x.Considered {
+				if c.Won && c.Due != want {
+					t.Errorf("Explain: the winning rule's date %s, want %s as Schedule has it", c.Due, want)
+				}
+			}
+			// Unchanged after the employment ended: 20 years after it.
+			d = oneRecord(privacy.CaseAbsence, privacy.PartyEmployer, privacy.CategoryMedical, created, created, closed, ended)
+			if s := e.Schedule(nil, d, ams(2044, 1, 11, 0, 0))[0]; !s.IsDue() || s.Due != mustDay(t, "2044-01-11") {
+				t.Errorf("unchanged since 2023, employment ended 10 January 2024: %s; want due from 2044-01-11", s)
+			}
+		})
+	}
+}

@@ -61,6 +61,12 @@ func (r *Engine) Explain(d *Dossier, id privacy.RecordID, now time.Time) (Explan
 					t = cf.Case.Closed
 				case privacy.TriggerEmploymentEnded:
 					t = privacy.EmploymentEnd(d.Subject, cf.Case, e.Updated)
+					if e.Medical && !t.IsZero() && e.Updated.After(t) && !e.Updated.After(now) {
+						// Rule N7: the medical file from its last change
+						// when that came later (BW 7:454(3)), as
+						// Engine.Schedule counts it.
+						t = e.Updated
+					}
 				case privacy.TriggerRecordCreated:
 					t = e.Created
 				case privacy.TriggerRecordUpdated:

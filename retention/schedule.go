@@ -472,10 +472,13 @@ func (r *Engine) tally(at *dossierAt, c *caseAt, e *Entry, idx []int32) ends {
 // one day (Regulation 1182/71 art. 3(2)(c): a period ends with the last
 // hour of its last day). Zero when the trigger has not happened.
 func (r *Engine) end(at *dossierAt, c *caseAt, e *Entry, i int) calendar.Date {
-	if i < 64 && c.known&(1<<i) != 0 {
+	rule := &r.rules[i]
+	// A medical record's period from the end of the employment is its own
+	// (see start), never the case's cached one.
+	perRecord := e.Medical && rule.Trigger == privacy.TriggerEmploymentEnded
+	if !perRecord && i < 64 && c.known&(1<<i) != 0 {
 		return c.ends[i]
 	}
-	rule := &r.rules[i]
 	start, happened, caseLevel := r.start(at, c, e, rule.Trigger)
 	var end calendar.Date
 	if happened {
@@ -502,6 +505,16 @@ func (r *Engine) start(at *dossierAt, c *caseAt, e *Entry, t privacy.Trigger) (d
 		if c.c.Contract.WithoutEmployment() {
 			day, happened = r.day(privacy.EmploymentEnd(privacy.Subject{}, *c.c, e.Updated), at.now)
 			return day, happened, false
+		}
+		if e.Medical && at.ended {
+			// Rule N7: the law keeps the medical file at least 20 years
+			// from its last change (BW 7:454(3), 7:464(1)), practice 20
+			// years after the employment ends: a record changed after
+			// the employment ended runs from its change.
+			if u, ok := r.day(e.Updated, at.now); ok && u.After(at.employment) {
+				return u, true, false
+			}
+			return at.employment, true, false
 		}
 		return at.employment, at.ended, true
 	case privacy.TriggerRecordCreated:
