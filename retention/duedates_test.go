@@ -168,3 +168,32 @@ func TestMedicalFileFromLastChangeN7(t *testing.T) {
 		})
 	}
 }
+
+// TestFiscalSevenYearsFromYearEndR9N7 checks the fiscal period of the
+// ready policies (rules R9, N7; AWR art. 52(4), "gedurende zeven jaren").
+// The statute names no start; in practice the seven years run from the end
+// of the (calendar or book) year in which the data was entered in the
+// administration. Counted from the case's closing they end earlier for
+// data of the closing's year: wage data entered on 1 March 2024 in a case
+// closed on 14 June 2024 must be kept until the end of 2031, not until 14
+// June 2031. Counted from the end of the year in which the case closed
+// they never end before the practice's date for any record of the case.
+func TestFiscalSevenYearsFromYearEndR9N7(t *testing.T) {
+	entered := ams(2024, 3, 1, 10, 0)
+	closed := ams(2024, 6, 14, 16, 0)
+	for _, p := range []*privacy.Policy{privacy.RegulationR(), privacy.RegulationO(), privacy.Strict()} {
+		for _, cat := range []privacy.Category{privacy.CategoryEmployment, privacy.CategoryBenefits} {
+			t.Run(p.Name+"/"+string(cat), func(t *testing.T) {
+				e := rulesOf(t, p)
+				d := oneRecord(privacy.CaseAbsence, privacy.PartyEmployer, cat, entered, entered, closed, time.Time{})
+				want := mustDay(t, "2032-01-01")
+				if s := e.Schedule(nil, d, ams(2031, 12, 31, 23, 59))[0]; s.IsDue() || s.Due != want {
+					t.Errorf("on 31 December 2031: %s; want kept until the end of that day, due from %s (AWR art. 52(4))", s, want)
+				}
+				if s := e.Schedule(nil, d, want.In(calendar.Amsterdam()))[0]; !s.IsDue() || s.Reason != retention.ReasonStatute {
+					t.Errorf("on 1 January 2032: %s; want due under the statute", s)
+				}
+			})
+		}
+	}
+}

@@ -74,7 +74,7 @@ func (r *Engine) Explain(d *Dossier, id privacy.RecordID, now time.Time) (Explan
 				}
 				cons := Considered{Index: i, Rule: rule, Won: i == s.Index}
 				if day, ok := r.day(t, now); ok {
-					cons.Due = calendar.Add(day, rule.Period).AddDays(1)
+					cons.Due = ruleEnd(&rule, day)
 				} else {
 					cons.Pending = true
 				}
@@ -105,6 +105,9 @@ func applies(rule *privacy.RetentionRule, c privacy.Category, k privacy.CaseKind
 
 func describe(c *Considered) string {
 	what := fmt.Sprintf("%s (%s after %s", c.Rule.Rule, c.Rule.Period, c.Rule.Trigger)
+	if c.Rule.FromYearEnd {
+		what += " counted from the end of its year"
+	}
 	if c.Rule.Statutory {
 		what += ", statutory: " + c.Rule.Citation
 	}

@@ -482,12 +482,23 @@ func (r *Engine) end(at *dossierAt, c *caseAt, e *Entry, i int) calendar.Date {
 	start, happened, caseLevel := r.start(at, c, e, rule.Trigger)
 	var end calendar.Date
 	if happened {
-		end = calendar.Add(start, rule.Period).AddDays(1)
+		end = ruleEnd(rule, start)
 	}
 	if caseLevel && i < 64 {
 		c.ends[i], c.known = end, c.known|1<<i
 	}
 	return end
+}
+
+// ruleEnd returns the first day after the period of rule that runs from
+// the day of its trigger: the period counted by [calendar.Add], from the
+// end of that day's year when the rule says so (rules R9, N7: the fiscal
+// seven years, AWR art. 52(4)).
+func ruleEnd(rule *privacy.RetentionRule, start calendar.Date) calendar.Date {
+	if rule.FromYearEnd {
+		start = start.YearEnd()
+	}
+	return calendar.Add(start, rule.Period).AddDays(1)
 }
 
 // start returns the day a period of trigger t starts for record e, whether

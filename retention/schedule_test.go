@@ -142,11 +142,13 @@ func TestSchedule(t *testing.T) {
 			f:   fact{kind: privacy.CaseReintegration, cat: privacy.CategoryNotes},
 			now: "2030-01-01T00:00:00Z", status: retention.StatusKept, reason: retention.ReasonPending, rule: privacy.R9},
 		// R9: data under the fiscal duty 7 years (statutory, the only rule
-		// for employment data): 15 March 2024 + 7Y, due 16 March 2031.
+		// for employment data), from the end of the year the case closed
+		// (AWR art. 52(4) in practice): closed 15 March 2024, 31 December
+		// 2024 + 7Y, due 1 January 2032.
 		{name: "R9_statutory_data_seven_years", rules: strict,
 			f:   fact{kind: privacy.CaseReintegration, cat: privacy.CategoryEmployment, closed: "2024-03-15T10:00:00Z"},
 			now: "2026-06-01T00:00:00Z", status: retention.StatusScheduled, reason: retention.ReasonStatute, rule: privacy.R9,
-			due: "2031-03-16", floor: "2031-03-16"},
+			due: "2032-01-01", floor: "2032-01-01"},
 		{name: "R9_erasure_brings_date_forward", rules: strict,
 			f: fact{kind: privacy.CaseReintegration, cat: privacy.CategoryNotes, closed: "2024-03-15T10:00:00Z",
 				erasures: []retention.Erasure{erasure(privacy.R9, "2025-01-06T09:00:00Z", "2025-01-10T15:00:00Z")}},
@@ -244,7 +246,7 @@ func TestSchedule(t *testing.T) {
 			f: fact{kind: privacy.CaseAbsence, cat: privacy.CategoryEmployment, closed: "2024-03-15T10:00:00Z",
 				erasures: []retention.Erasure{erasure(privacy.O13, "2025-02-01T09:00:00Z", "2025-02-03T09:00:00Z")}},
 			now: "2025-03-01T00:00:00Z", status: retention.StatusScheduled, reason: retention.ReasonStatute, rule: privacy.R9,
-			due: "2031-03-16", floor: "2031-03-16", refuse: true},
+			due: "2032-01-01", floor: "2032-01-01", refuse: true},
 		{name: "G3_statute_not_started_blocks_erasure", rules: strict,
 			f: fact{kind: privacy.CaseAbsence, cat: privacy.CategoryEmployment,
 				erasures: []retention.Erasure{erasure(privacy.O13, "2025-02-01T09:00:00Z", "2025-02-03T09:00:00Z")}},
