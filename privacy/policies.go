@@ -543,7 +543,12 @@ func auditRetention() Deadline {
 
 // ExposureExamRetention returns the statutory rule for examinations of
 // exposure to hazardous substances: at least 40 years after exposure ends
-// (rule N7, Arbeidsomstandighedenbesluit 4.10c). It is not in the ready
+// (rule N7, Arbeidsomstandighedenbesluit 4.10c). The library records no end
+// of exposure, and the closing of an examination's case is not one (the
+// employee may stay exposed for years after it), so the period runs from
+// the end of the employment, the last day the exposure with that employer
+// can end (for a client of a municipality or the UWV, the closing of the
+// case, [EmploymentEnd]). It is not in the ready
 // policies because only some periodic examinations are exposure
 // examinations; a service that holds them appends it to its policy.
 func ExposureExamRetention(kinds ...CaseKind) RetentionRule {
@@ -551,9 +556,11 @@ func ExposureExamRetention(kinds ...CaseKind) RetentionRule {
 		kinds = []CaseKind{CasePeriodicExam}
 	}
 	return RetentionRule{Rule: N7, Categories: []Category{CategoryMedical, CategoryConsultation}, CaseKinds: kinds,
-		Trigger: TriggerCaseClosed, Period: Years(40), Statutory: true, Citation: "Arbeidsomstandighedenbesluit art. 4.10c",
-		Reason:   "exposure examinations for hazardous substances: at least 40 years after exposure ends",
-		ReasonNL: "onderzoeken naar blootstelling aan gevaarlijke stoffen: ten minste 40 jaar na het einde van de blootstelling"}
+		Trigger: TriggerEmploymentEnded, Period: Years(40), Statutory: true, Citation: "Arbeidsomstandighedenbesluit art. 4.10c",
+		Reason: "exposure examinations for hazardous substances: at least 40 years after exposure ends; " +
+			"counted from the end of the employment, the last day the exposure can end",
+		ReasonNL: "onderzoeken naar blootstelling aan gevaarlijke stoffen: ten minste 40 jaar na het einde van de blootstelling; " +
+			"gerekend vanaf het einde van het dienstverband, de laatste dag waarop de blootstelling kan eindigen"}
 }
 
 // SelfInsurerRetention returns the statutory rule for an employer that

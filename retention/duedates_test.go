@@ -197,3 +197,30 @@ func TestFiscalSevenYearsFromYearEndR9N7(t *testing.T) {
 		}
 	}
 }
+
+// TestExposureExamFromEmploymentEndN7 checks the 40 years of examinations
+// of exposure to hazardous substances (rule N7, Arbeidsomstandighedenbesluit
+// art. 4.10c: at least 40 years after the exposure ends). The library
+// knows no end of exposure; the closing of the examination's case is not
+// one (the employee may stay exposed for decades after an examination),
+// and the end of the employment with the employer is the last day the
+// exposure there can end. An examination closed in 2020 of an employee
+// still employed in 2061 is kept; one whose employment ended on 30 June
+// 2025 is kept until 30 June 2065, not until 40 years after the case's
+// closing on 1 May 2025.
+func TestExposureExamFromEmploymentEndN7(t *testing.T) {
+	e := rulesOf(t, withRules(privacy.Strict(), privacy.ExposureExamRetention()))
+	created := ams(2020, 3, 2, 9, 0)
+	for _, cat := range []privacy.Category{privacy.CategoryMedical, privacy.CategoryConsultation} {
+		d := oneRecord(privacy.CasePeriodicExam, privacy.PartyEmployer, cat, created, created, ams(2020, 3, 20, 12, 0), time.Time{})
+		if s := e.Schedule(nil, d, ams(2061, 1, 1, 0, 0))[0]; s.IsDue() || s.Status != retention.StatusKept {
+			t.Errorf("%s: an exposure examination of 2020, the employee still employed in 2061: %s, want kept (N7)", cat, s)
+		}
+		d = oneRecord(privacy.CasePeriodicExam, privacy.PartyEmployer, cat, ams(2025, 4, 1, 9, 0), ams(2025, 4, 1, 9, 0),
+			ams(2025, 5, 1, 12, 0), ams(2025, 6, 30, 17, 0))
+		want := mustDay(t, "2065-07-01")
+		if s := e.Schedule(nil, d, ams(2065, 6, 30, 23, 59))[0]; s.IsDue() || s.Due != want || s.Rule != privacy.N7 {
+			t.Errorf("%s: employment ended 30 June 2025: %s, want kept until 30 June 2065, due from %s under N7", cat, s, want)
+		}
+	}
+}
