@@ -688,7 +688,7 @@ func retentionKey(r privacy.RetentionRule) string {
 
 func sameRetention(a, b privacy.RetentionRule) bool {
 	return retentionKey(a) == retentionKey(b) && a.Rule == b.Rule && a.Period == b.Period &&
-		a.Statutory == b.Statutory && a.Citation == b.Citation
+		a.FromYearEnd == b.FromYearEnd && a.Statutory == b.Statutory && a.Citation == b.Citation
 }
 
 func (d *differ) retention() {
