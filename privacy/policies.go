@@ -461,9 +461,10 @@ func reintegrationFileRetention() []RetentionRule {
 // 52(4) keeps the administration "gedurende zeven jaren" and names no
 // start; in practice the seven years run from the end of the (calendar or
 // book) year in which the data was entered. The ready policies count them
-// from the end of the year the case closes (FromYearEnd), which is never
-// before the end of the year of any of its records: counted from the
-// closing day, wage data of the closing's year would go up to a year early.
+// from the end of the year the case closes, or a record is rectified after
+// it (FromYearEnd), which is never before the end of the year any of its
+// records was entered: counted from the closing day, wage data of the
+// closing's year would go up to a year early.
 func fiscalRetention() []RetentionRule {
 	return []RetentionRule{
 		{Rule: R9, Categories: []Category{CategoryEmployment, CategoryBenefits},
@@ -471,10 +472,10 @@ func fiscalRetention() []RetentionRule {
 			Citation: "Algemene wet inzake rijksbelastingen art. 52(4)",
 			Reason: "wage and benefit data needed for the statutory (fiscal) retention duty: 7 years " +
 				"(the statute names no start; in practice from the end of the year the data was entered, " +
-				"here from the end of the year the case closes, which is never earlier)",
+				"here from the end of the year the case closes, or a record is rectified after, which is never earlier)",
 			ReasonNL: "loon- en uitkeringsgegevens voor de wettelijke (fiscale) bewaarplicht: 7 jaar " +
 				"(de wet noemt geen begin; in de praktijk vanaf het einde van het jaar waarin de gegevens zijn verwerkt, " +
-				"hier vanaf het einde van het jaar waarin het dossier is afgesloten, wat nooit eerder is)"},
+				"hier vanaf het einde van het jaar waarin het dossier is afgesloten, of een gegeven daarna is gecorrigeerd, wat nooit eerder is)"},
 	}
 }
 

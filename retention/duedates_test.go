@@ -224,3 +224,27 @@ func TestExposureExamFromEmploymentEndN7(t *testing.T) {
 		}
 	}
 }
+
+// TestFiscalRectifiedAfterClosingR9N7 checks the fiscal seven years (rules
+// R9, N7; AWR art. 52(4)) of wage data rectified after its case closed: in
+// practice they run from the end of the year the data was entered, and a
+// rectification in 2025 of a case closed in 2024 enters it again, so it is
+// kept until the end of 2032, not of 2031.
+func TestFiscalRectifiedAfterClosingR9N7(t *testing.T) {
+	e := rulesOf(t, privacy.Strict())
+	d := oneRecord(privacy.CaseAbsence, privacy.PartyEmployer, privacy.CategoryEmployment,
+		ams(2024, 3, 1, 10, 0), ams(2025, 2, 3, 10, 0), ams(2024, 6, 14, 16, 0), time.Time{})
+	want := mustDay(t, "2033-01-01")
+	if s := e.Schedule(nil, d, ams(2032, 12, 31, 12, 0))[0]; s.IsDue() || s.Due != want {
+		t.Errorf("wage data rectified in 2025: %s, want kept to the end of 2032, due from %s", s, want)
+	}
+	x, err := e.Explain(d, "r", ams(2026, 1, 1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range x.Considered {
+		if c.Won && c.Due != want {
+			t.Errorf("Explain: the winning rule's date %s, want %s as Schedule has it", c.Due, want)
+		}
+	}
+}

@@ -74,6 +74,9 @@ func (r *Engine) Explain(d *Dossier, id privacy.RecordID, now time.Time) (Explan
 				}
 				cons := Considered{Index: i, Rule: rule, Won: i == s.Index}
 				if day, ok := r.day(t, now); ok {
+					if u, ok := r.day(e.Updated, now); ok && rule.FromYearEnd && u.After(day) {
+						day = u // rules R9, N7: as Engine.Schedule counts it
+					}
 					cons.Due = ruleEnd(&rule, day)
 				} else {
 					cons.Pending = true

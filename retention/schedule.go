@@ -475,13 +475,22 @@ func (r *Engine) end(at *dossierAt, c *caseAt, e *Entry, i int) calendar.Date {
 	rule := &r.rules[i]
 	// A medical record's period from the end of the employment is its own
 	// (see start), never the case's cached one.
-	perRecord := e.Medical && rule.Trigger == privacy.TriggerEmploymentEnded
+	perRecord := (e.Medical && rule.Trigger == privacy.TriggerEmploymentEnded) || rule.FromYearEnd
 	if !perRecord && i < 64 && c.known&(1<<i) != 0 {
 		return c.ends[i]
 	}
 	start, happened, caseLevel := r.start(at, c, e, rule.Trigger)
 	var end calendar.Date
 	if happened {
+		if rule.FromYearEnd {
+			// Rules R9, N7: the year the data was last entered, when
+			// that came after the trigger (a rectification after the
+			// closing); per record.
+			if u, ok := r.day(e.Updated, at.now); ok && u.After(start) {
+				start = u
+			}
+			caseLevel = false
+		}
 		end = ruleEnd(rule, start)
 	}
 	if caseLevel && i < 64 {
