@@ -283,10 +283,14 @@ func n7Statutory(w *world) error {
 		return w.fail("an erasure request shortened the 7-year fiscal retention of wage data")
 	}
 	closed := day(30)
+	// AWR art. 52(4): seven years from the end of the year the case closed
+	// (the year the data was entered, at the latest), kept to the last
+	// day of the seventh year and gone the day after.
+	lastDay := time.Date(closed.Year()+7, time.December, 31, 12, 0, 0, 0, time.UTC)
 	for _, x := range []struct {
 		at   time.Time
 		held bool
-	}{{closed.AddDate(2, 0, 2), true}, {closed.AddDate(7, 0, -1), true}, {closed.AddDate(7, 0, 2), false}} {
+	}{{closed.AddDate(2, 0, 2), true}, {closed.AddDate(7, 0, 2), true}, {lastDay, true}, {lastDay.AddDate(0, 0, 1), false}} {
 		if err := w.sweep(x.at); err != nil {
 			return err
 		}

@@ -308,10 +308,13 @@ type RetentionFact struct {
 	CaseKinds  []privacy.CaseKind `json:"case_kinds,omitempty"`
 	Trigger    privacy.Trigger    `json:"trigger"`
 	Period     privacy.Period     `json:"period"`
-	Statutory  bool               `json:"statutory,omitempty"`
-	Citation   string             `json:"citation,omitempty"`
-	Reason     string             `json:"reason,omitempty"`
-	ReasonNL   string             `json:"reason_nl,omitempty"`
+	// FromYearEnd says the period runs from the end of the trigger's
+	// year (the fiscal seven years, rules R9, N7).
+	FromYearEnd bool   `json:"from_year_end,omitempty"`
+	Statutory   bool   `json:"statutory,omitempty"`
+	Citation    string `json:"citation,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+	ReasonNL    string `json:"reason_nl,omitempty"`
 }
 
 // SourceFact is a source of the subject's records (R2, art. 15(1)(g)).

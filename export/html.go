@@ -264,7 +264,7 @@ const pageTemplates = `
 {{else}}<p>{{t "noRecipients"}}</p>
 {{end}}<h3>{{t "retentionH"}}</h3>
 {{if .Retention}}<table class="stack"><thead><tr>{{th "colData" 25}}{{th "colPeriod" 25}}{{th "colFrom" 40}}{{th "colRule" 10}}</tr></thead><tbody>
-{{range .Retention}}<tr><td data-label="{{t "colData"}}">{{if .Categories}}{{categories .Categories}}{{else}}{{t "allData"}}{{end}}{{with .CaseKinds}} ({{cases .}}){{end}}</td><td data-label="{{t "colPeriod"}}">{{period .Period}} {{name "trigger" .Trigger}}{{if .Statutory}} ({{t "statutory"}}){{end}}</td><td data-label="{{t "colFrom"}}">{{pick .Reason .ReasonNL}}{{with .Citation}} — {{.}}{{end}}</td><td data-label="{{t "colRule"}}">{{template "ruleRef" .Rule}}</td></tr>
+{{range .Retention}}<tr><td data-label="{{t "colData"}}">{{if .Categories}}{{categories .Categories}}{{else}}{{t "allData"}}{{end}}{{with .CaseKinds}} ({{cases .}}){{end}}</td><td data-label="{{t "colPeriod"}}">{{period .Period}} {{name "trigger" .Trigger}}{{if .FromYearEnd}}, {{t "fromYearEnd"}}{{end}}{{if .Statutory}} ({{t "statutory"}}){{end}}</td><td data-label="{{t "colFrom"}}">{{pick .Reason .ReasonNL}}{{with .Citation}} — {{.}}{{end}}</td><td data-label="{{t "colRule"}}">{{template "ruleRef" .Rule}}</td></tr>
 {{end}}</tbody></table>
 {{else}}<p>{{t "noRetention"}}</p>
 {{end}}<h3>{{t "sources"}}</h3>

@@ -54,7 +54,9 @@ func TestRetentionFromStore(t *testing.T) {
 		statutory bool
 	}{
 		{"R9_two_years_after_closure", note, privacy.R9, "2028-06-15", false},
-		{"R9_N7_wages_seven_years_by_statute", wages, privacy.R9, "2033-06-15", true},
+		// AWR art. 52(4): seven years from the end of the year the
+		// case closed (closed 15 June 2026: until 31 December 2033).
+		{"R9_N7_wages_seven_years_by_statute", wages, privacy.R9, "2033-12-31", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := facts.RecordRetention(ctx, s, closed, tc.rec, now)

@@ -616,7 +616,7 @@ func (x *exporter) facts(cases []privacy.Case) *Facts {
 	// N7).
 	for _, rr := range p.Retention {
 		f.Retention = append(f.Retention, RetentionFact{Rule: rr.Rule, Categories: slices.Clone(rr.Categories),
-			CaseKinds: slices.Clone(rr.CaseKinds), Trigger: rr.Trigger, Period: rr.Period, Statutory: rr.Statutory,
+			CaseKinds: slices.Clone(rr.CaseKinds), Trigger: rr.Trigger, Period: rr.Period, FromYearEnd: rr.FromYearEnd, Statutory: rr.Statutory,
 			Citation: rr.Citation, Reason: rr.Reason, ReasonNL: rr.ReasonNL})
 	}
 	// Art. 15(1)(g): the sources (R2).

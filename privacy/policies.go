@@ -457,12 +457,25 @@ func reintegrationFileRetention() []RetentionRule {
 	}
 }
 
+// fiscalRetention is the fiscal retention duty (rules R9, N7): AWR art.
+// 52(4) keeps the administration "gedurende zeven jaren" and names no
+// start; in practice the seven years run from the end of the (calendar or
+// book) year in which the data was entered. The ready policies count them
+// from the end of the year the case closes, or a record is rectified after
+// it (FromYearEnd), which is never before the end of the year any of its
+// records was entered: counted from the closing day, wage data of the
+// closing's year would go up to a year early.
 func fiscalRetention() []RetentionRule {
 	return []RetentionRule{
 		{Rule: R9, Categories: []Category{CategoryEmployment, CategoryBenefits},
-			Trigger: TriggerCaseClosed, Period: Years(7), Statutory: true, Citation: "Algemene wet inzake rijksbelastingen art. 52(4)",
-			Reason:   "wage and benefit data needed for the statutory (fiscal) retention duty: 7 years",
-			ReasonNL: "loon- en uitkeringsgegevens voor de wettelijke (fiscale) bewaarplicht: 7 jaar"},
+			Trigger: TriggerCaseClosed, Period: Years(7), FromYearEnd: true, Statutory: true,
+			Citation: "Algemene wet inzake rijksbelastingen art. 52(4)",
+			Reason: "wage and benefit data needed for the statutory (fiscal) retention duty: 7 years " +
+				"(the statute names no start; in practice from the end of the year the data was entered, " +
+				"here from the end of the year the case closes, or a record is rectified after, which is never earlier)",
+			ReasonNL: "loon- en uitkeringsgegevens voor de wettelijke (fiscale) bewaarplicht: 7 jaar " +
+				"(de wet noemt geen begin; in de praktijk vanaf het einde van het jaar waarin de gegevens zijn verwerkt, " +
+				"hier vanaf het einde van het jaar waarin het dossier is afgesloten, of een gegeven daarna is gecorrigeerd, wat nooit eerder is)"},
 	}
 }
 
@@ -498,9 +511,10 @@ func preventionRetention() []RetentionRule {
 // a medical file at least 20 years (15 before 1 January 2020) from the last
 // change in it, "or as much longer as reasonably follows from the care of a
 // good care provider". The ready policies follow professional practice: 20
-// years after the employment ends, which is not earlier as long as the file
-// is not changed after the employment ended. It is not Statutory in this
-// library's sense: 7:455 lets the employee have the file destroyed within
+// years after the employment ends, or after the record's last change when
+// that came later (package retention counts a medical record's period from
+// the later of the two), so never before the law's date. It is not
+// Statutory in this library's sense: 7:455 lets the employee have the file destroyed within
 // three months of a request (rule N8), so an erasure request does shorten
 // it.
 func medicalRetention() []RetentionRule {
@@ -508,13 +522,15 @@ func medicalRetention() []RetentionRule {
 		{Rule: N7, Categories: []Category{CategoryMedical},
 			Trigger: TriggerEmploymentEnded, Period: Years(20), Citation: "BW 7:454(3), 7:464(1)",
 			Reason: "the company doctor's medical file: the law keeps it at least 20 years from the last change in the file " +
-				"(15 years before 1 January 2020); in professional practice, followed here, 20 years after employment ends " +
-				"(for a client of a municipality or the UWV, who has no employment of theirs to end: 20 years after the case closes, " +
-				"or after the file's last change if that came later); destroyed earlier on the employee's request (N8)",
+				"(15 years before 1 January 2020); in professional practice, followed here, 20 years after employment ends, " +
+				"or after the file's last change if that came later " +
+				"(for a client of a municipality or the UWV, who has no employment of theirs to end: the closing of the case instead of the end of the employment); " +
+				"destroyed earlier on the employee's request (N8)",
 			ReasonNL: "het medisch dossier van de bedrijfsarts: de wet bewaart het ten minste 20 jaar na de laatste wijziging in het dossier " +
-				"(vóór 1 januari 2020: 15 jaar); in de beroepspraktijk, die dit reglement volgt, 20 jaar na het einde van het dienstverband " +
-				"(bij een cliënt van een gemeente of het UWV, die daar geen dienstverband heeft: 20 jaar na de afsluiting van het dossier, " +
-				"of na de laatste wijziging in het dossier als die later was); op verzoek van de werknemer eerder vernietigd (N8)"},
+				"(vóór 1 januari 2020: 15 jaar); in de beroepspraktijk, die dit reglement volgt, 20 jaar na het einde van het dienstverband, " +
+				"of na de laatste wijziging in het dossier als die later was " +
+				"(bij een cliënt van een gemeente of het UWV, die daar geen dienstverband heeft: de afsluiting van het dossier in plaats van het einde van het dienstverband); " +
+				"op verzoek van de werknemer eerder vernietigd (N8)"},
 	}
 }
 
@@ -528,7 +544,12 @@ func auditRetention() Deadline {
 
 // ExposureExamRetention returns the statutory rule for examinations of
 // exposure to hazardous substances: at least 40 years after exposure ends
-// (rule N7, Arbeidsomstandighedenbesluit 4.10c). It is not in the ready
+// (rule N7, Arbeidsomstandighedenbesluit 4.10c). The library records no end
+// of exposure, and the closing of an examination's case is not one (the
+// employee may stay exposed for years after it), so the period runs from
+// the end of the employment, the last day the exposure with that employer
+// can end (for a client of a municipality or the UWV, the closing of the
+// case, [EmploymentEnd]). It is not in the ready
 // policies because only some periodic examinations are exposure
 // examinations; a service that holds them appends it to its policy.
 func ExposureExamRetention(kinds ...CaseKind) RetentionRule {
@@ -536,9 +557,11 @@ func ExposureExamRetention(kinds ...CaseKind) RetentionRule {
 		kinds = []CaseKind{CasePeriodicExam}
 	}
 	return RetentionRule{Rule: N7, Categories: []Category{CategoryMedical, CategoryConsultation}, CaseKinds: kinds,
-		Trigger: TriggerCaseClosed, Period: Years(40), Statutory: true, Citation: "Arbeidsomstandighedenbesluit art. 4.10c",
-		Reason:   "exposure examinations for hazardous substances: at least 40 years after exposure ends",
-		ReasonNL: "onderzoeken naar blootstelling aan gevaarlijke stoffen: ten minste 40 jaar na het einde van de blootstelling"}
+		Trigger: TriggerEmploymentEnded, Period: Years(40), Statutory: true, Citation: "Arbeidsomstandighedenbesluit art. 4.10c",
+		Reason: "exposure examinations for hazardous substances: at least 40 years after exposure ends; " +
+			"counted from the end of the employment, the last day the exposure can end",
+		ReasonNL: "onderzoeken naar blootstelling aan gevaarlijke stoffen: ten minste 40 jaar na het einde van de blootstelling; " +
+			"gerekend vanaf het einde van het dienstverband, de laatste dag waarop de blootstelling kan eindigen"}
 }
 
 // SelfInsurerRetention returns the statutory rule for an employer that

@@ -193,6 +193,15 @@ type RetentionRule struct {
 	CaseKinds  []CaseKind `json:"case_kinds,omitempty"`
 	Trigger    Trigger    `json:"trigger"`
 	Period     Period     `json:"period"`
+	// FromYearEnd starts the period at the end of the calendar year in
+	// which the trigger happened, or the record was last changed if that
+	// came later, not on the trigger's day: the fiscal retention duty (AWR
+	// art. 52(4), "gedurende zeven jaren", which names no start) is
+	// counted in practice from the end of the year in which the data was
+	// entered in the administration, and the end of the year a case
+	// closed, or a record of it was rectified after, is never before that
+	// (rules R9, N7).
+	FromYearEnd bool `json:"from_year_end,omitempty"`
 	// Statutory marks a period a statute imposes: a minimum that no
 	// erasure request shortens (R9, G3, N7).
 	Statutory bool   `json:"statutory,omitempty"`

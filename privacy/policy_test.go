@@ -204,6 +204,7 @@ func TestPolicyFloors(t *testing.T) {
 		{"R9_fiscal_rule_without_benefits", regR, func(p *privacy.Policy) { p.Retention[1].Categories = []privacy.Category{privacy.CategoryEmployment} }, privacy.R9, "retention"},
 		{"N7_fiscal_rule_not_statutory", regO, func(p *privacy.Policy) { p.Retention[4].Statutory = false }, privacy.N7, "retention[4].statutory"},
 		{"N7_fiscal_rule_from_record_creation", regO, func(p *privacy.Policy) { p.Retention[4].Trigger = privacy.TriggerRecordCreated }, privacy.N7, "retention[4].trigger"},
+		{"N7_fiscal_rule_from_the_closing_day", regO, func(p *privacy.Policy) { p.Retention[4].FromYearEnd = false }, privacy.N7, "retention[4].from_year_end"},
 		{"N7_exposure_examinations_ten_years", nil, func(p *privacy.Policy) {
 			r := privacy.ExposureExamRetention()
 			r.Period = privacy.Years(10)

@@ -138,7 +138,8 @@ func minDays(p Period) int { return p.Years*365 + p.Months*28 + p.Weeks*7 + p.Da
 // Decree 4.10c for exposure examinations, N7) are floors in two ways:
 //   - a retention rule that cites one of these statutes (the same citation,
 //     or one that starts with it) is statutory, runs from the same trigger
-//     and is at least as long;
+//     (from the end of its year when the statute's period does: the fiscal
+//     7 years) and is at least as long;
 //   - the fiscal minimum applies to every policy: for every case kind the
 //     policy's purposes open (R5) and every category the statute covers
 //     (employment and benefits), some statutory rule with the statute's
@@ -711,6 +712,10 @@ func (c *policyChecker) retentionFloors(p *Policy) {
 				c.fail(rule, path+".statutory", "a period the statute imposes is statutory")
 			case r.Trigger != s.Trigger:
 				c.fail(rule, path+".trigger", "the statute's period runs from %s", s.Trigger)
+			case s.FromYearEnd && !r.FromYearEnd:
+				// Rules R9, N7: the fiscal seven years run from the end of
+				// the year (AWR art. 52(4) in practice).
+				c.fail(rule, path+".from_year_end", "the statute's period runs from the end of the year of %s", s.Trigger)
 			case !atLeast(r.Period, s.Period):
 				c.fail(rule, path+".period", "shorter than the statute's %s", s.Period)
 			}
@@ -735,7 +740,8 @@ func (c *policyChecker) retentionFloors(p *Policy) {
 			}
 			for _, cat := range s.Categories {
 				if !slices.ContainsFunc(p.Retention, func(r RetentionRule) bool {
-					return r.Statutory && r.Trigger == s.Trigger && r.covers(cat, k) && atLeast(r.Period, s.Period)
+					return r.Statutory && r.Trigger == s.Trigger && (r.FromYearEnd || !s.FromYearEnd) &&
+						r.covers(cat, k) && atLeast(r.Period, s.Period)
 				}) {
 					// Rules R9, N7: statutory minimums are never dropped or
 					// shortened.

@@ -78,7 +78,7 @@ func ExampleKeeper_Sweep() {
 	// Output:
 	// examined 3, erased 1
 	// deleted rec-note (notes) of case case-1 on 2026-03-01, rule O12 (maximum)
-	// rec-job (employment, case case-1): scheduled from 2031-03-01 (statute), rule R9
+	// rec-job (employment, case case-1): scheduled from 2032-01-01 (statute), rule R9
 	// rec-medical (medical, case case-1): kept (pending), rule N7
 }
 
@@ -105,7 +105,7 @@ func ExampleEngine_Schedule() {
 	}
 	// Output:
 	// rec-1: due from 2026-03-16 by R9 (maximum)
-	// rec-2: scheduled from 2031-03-16 by R9 (statute)
+	// rec-2: scheduled from 2032-01-01 by R9 (statute)
 }
 
 // Explain says which rules applied and why the winner won.
@@ -153,7 +153,7 @@ func ExampleKeeper_RequestErasure() {
 	// Output:
 	// erase rec-medical from 2025-01-08, rule N8
 	// erase rec-note from 2025-01-08, rule O13
-	// keep rec-job until 2031-03-01: rule R9 (statute), refused under G3: true
+	// keep rec-job until 2032-01-01: rule R9 (statute), refused under G3: true
 	// medical file gone by 2025-04-07
 }
 

@@ -61,6 +61,12 @@ func (r *Engine) Explain(d *Dossier, id privacy.RecordID, now time.Time) (Explan
 					t = cf.Case.Closed
 				case privacy.TriggerEmploymentEnded:
 					t = privacy.EmploymentEnd(d.Subject, cf.Case, e.Updated)
+					if e.Medical && !t.IsZero() && e.Updated.After(t) && !e.Updated.After(now) {
+						// Rule N7: the medical file from its last change
+						// when that came later (BW 7:454(3)), as
+						// Engine.Schedule counts it.
+						t = e.Updated
+					}
 				case privacy.TriggerRecordCreated:
 					t = e.Created
 				case privacy.TriggerRecordUpdated:
@@ -68,7 +74,10 @@ func (r *Engine) Explain(d *Dossier, id privacy.RecordID, now time.Time) (Explan
 				}
 				cons := Considered{Index: i, Rule: rule, Won: i == s.Index}
 				if day, ok := r.day(t, now); ok {
-					cons.Due = calendar.Add(day, rule.Period).AddDays(1)
+					if u, ok := r.day(e.Updated, now); ok && rule.FromYearEnd && u.After(day) {
+						day = u // rules R9, N7: as Engine.Schedule counts it
+					}
+					cons.Due = ruleEnd(&rule, day)
 				} else {
 					cons.Pending = true
 				}
@@ -99,6 +108,9 @@ func applies(rule *privacy.RetentionRule, c privacy.Category, k privacy.CaseKind
 
 func describe(c *Considered) string {
 	what := fmt.Sprintf("%s (%s after %s", c.Rule.Rule, c.Rule.Period, c.Rule.Trigger)
+	if c.Rule.FromYearEnd {
+		what += " counted from the end of its year"
+	}
 	if c.Rule.Statutory {
 		what += ", statutory: " + c.Rule.Citation
 	}

@@ -472,19 +472,42 @@ func (r *Engine) tally(at *dossierAt, c *caseAt, e *Entry, idx []int32) ends {
 // one day (Regulation 1182/71 art. 3(2)(c): a period ends with the last
 // hour of its last day). Zero when the trigger has not happened.
 func (r *Engine) end(at *dossierAt, c *caseAt, e *Entry, i int) calendar.Date {
-	if i < 64 && c.known&(1<<i) != 0 {
+	rule := &r.rules[i]
+	// A medical record's period from the end of the employment is its own
+	// (see start), never the case's cached one.
+	perRecord := (e.Medical && rule.Trigger == privacy.TriggerEmploymentEnded) || rule.FromYearEnd
+	if !perRecord && i < 64 && c.known&(1<<i) != 0 {
 		return c.ends[i]
 	}
-	rule := &r.rules[i]
 	start, happened, caseLevel := r.start(at, c, e, rule.Trigger)
 	var end calendar.Date
 	if happened {
-		end = calendar.Add(start, rule.Period).AddDays(1)
+		if rule.FromYearEnd {
+			// Rules R9, N7: the year the data was last entered, when
+			// that came after the trigger (a rectification after the
+			// closing); per record.
+			if u, ok := r.day(e.Updated, at.now); ok && u.After(start) {
+				start = u
+			}
+			caseLevel = false
+		}
+		end = ruleEnd(rule, start)
 	}
 	if caseLevel && i < 64 {
 		c.ends[i], c.known = end, c.known|1<<i
 	}
 	return end
+}
+
+// ruleEnd returns the first day after the period of rule that runs from
+// the day of its trigger: the period counted by [calendar.Add], from the
+// end of that day's year when the rule says so (rules R9, N7: the fiscal
+// seven years, AWR art. 52(4)).
+func ruleEnd(rule *privacy.RetentionRule, start calendar.Date) calendar.Date {
+	if rule.FromYearEnd {
+		start = start.YearEnd()
+	}
+	return calendar.Add(start, rule.Period).AddDays(1)
 }
 
 // start returns the day a period of trigger t starts for record e, whether
@@ -502,6 +525,16 @@ func (r *Engine) start(at *dossierAt, c *caseAt, e *Entry, t privacy.Trigger) (d
 		if c.c.Contract.WithoutEmployment() {
 			day, happened = r.day(privacy.EmploymentEnd(privacy.Subject{}, *c.c, e.Updated), at.now)
 			return day, happened, false
+		}
+		if e.Medical && at.ended {
+			// Rule N7: the law keeps the medical file at least 20 years
+			// from its last change (BW 7:454(3), 7:464(1)), practice 20
+			// years after the employment ends: a record changed after
+			// the employment ended runs from its change.
+			if u, ok := r.day(e.Updated, at.now); ok && u.After(at.employment) {
+				return u, true, false
+			}
+			return at.employment, true, false
 		}
 		return at.employment, at.ended, true
 	case privacy.TriggerRecordCreated:

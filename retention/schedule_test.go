@@ -142,11 +142,13 @@ func TestSchedule(t *testing.T) {
 			f:   fact{kind: privacy.CaseReintegration, cat: privacy.CategoryNotes},
 			now: "2030-01-01T00:00:00Z", status: retention.StatusKept, reason: retention.ReasonPending, rule: privacy.R9},
 		// R9: data under the fiscal duty 7 years (statutory, the only rule
-		// for employment data): 15 March 2024 + 7Y, due 16 March 2031.
+		// for employment data), from the end of the year the case closed
+		// (AWR art. 52(4) in practice): closed 15 March 2024, 31 December
+		// 2024 + 7Y, due 1 January 2032.
 		{name: "R9_statutory_data_seven_years", rules: strict,
 			f:   fact{kind: privacy.CaseReintegration, cat: privacy.CategoryEmployment, closed: "2024-03-15T10:00:00Z"},
 			now: "2026-06-01T00:00:00Z", status: retention.StatusScheduled, reason: retention.ReasonStatute, rule: privacy.R9,
-			due: "2031-03-16", floor: "2031-03-16"},
+			due: "2032-01-01", floor: "2032-01-01"},
 		{name: "R9_erasure_brings_date_forward", rules: strict,
 			f: fact{kind: privacy.CaseReintegration, cat: privacy.CategoryNotes, closed: "2024-03-15T10:00:00Z",
 				erasures: []retention.Erasure{erasure(privacy.R9, "2025-01-06T09:00:00Z", "2025-01-10T15:00:00Z")}},
@@ -212,9 +214,9 @@ func TestSchedule(t *testing.T) {
 			f: fact{kind: privacy.CasePeriodicExam, cat: privacy.CategoryMedical, closed: "2025-05-01T10:00:00Z",
 				empEnded: "2025-06-30T10:00:00Z", employer: "employer-1"},
 			now: "2026-01-01T00:00:00Z", status: retention.StatusScheduled, reason: retention.ReasonStatute, rule: privacy.N7,
-			due: "2065-05-02", floor: "2065-05-02"},
+			due: "2065-07-01", floor: "2065-07-01"}, // 40 years from the end of the employment, the last day of exposure
 		{name: "N7_statute_pending_while_case_open", rules: exposure,
-			f:   fact{kind: privacy.CasePeriodicExam, cat: privacy.CategoryConsultation, empEnded: "2025-06-30T10:00:00Z", employer: "employer-1"},
+			f:   fact{kind: privacy.CasePeriodicExam, cat: privacy.CategoryConsultation, closed: "2025-05-01T10:00:00Z", employer: "employer-1"},
 			now: "2026-01-01T00:00:00Z", status: retention.StatusKept, reason: retention.ReasonPending, rule: privacy.N7},
 		{name: "N7_statute_ended_goes", rules: selfIns,
 			f:   fact{kind: privacy.CaseAbsence, cat: privacy.CategoryAbsenceFacts, closed: "2024-03-15T10:00:00Z"},
@@ -244,7 +246,7 @@ func TestSchedule(t *testing.T) {
 			f: fact{kind: privacy.CaseAbsence, cat: privacy.CategoryEmployment, closed: "2024-03-15T10:00:00Z",
 				erasures: []retention.Erasure{erasure(privacy.O13, "2025-02-01T09:00:00Z", "2025-02-03T09:00:00Z")}},
 			now: "2025-03-01T00:00:00Z", status: retention.StatusScheduled, reason: retention.ReasonStatute, rule: privacy.R9,
-			due: "2031-03-16", floor: "2031-03-16", refuse: true},
+			due: "2032-01-01", floor: "2032-01-01", refuse: true},
 		{name: "G3_statute_not_started_blocks_erasure", rules: strict,
 			f: fact{kind: privacy.CaseAbsence, cat: privacy.CategoryEmployment,
 				erasures: []retention.Erasure{erasure(privacy.O13, "2025-02-01T09:00:00Z", "2025-02-03T09:00:00Z")}},
@@ -265,9 +267,10 @@ func TestSchedule(t *testing.T) {
 			due: "2026-02-02", dead: "2026-04-30"},
 		{name: "N8_exposure_statute_outlasts_medical_erasure", rules: exposure,
 			f: fact{kind: privacy.CasePeriodicExam, cat: privacy.CategoryMedical, closed: "2025-05-01T10:00:00Z",
+				empEnded: "2025-06-30T10:00:00Z", employer: "employer-1",
 				erasures: []retention.Erasure{erasure(privacy.O13, "2026-01-30T09:00:00Z", "2026-02-02T09:00:00Z")}},
 			now: "2026-02-02T10:00:00Z", status: retention.StatusScheduled, reason: retention.ReasonStatute, rule: privacy.N7,
-			due: "2065-05-02", floor: "2065-05-02", refuse: true},
+			due: "2065-07-01", floor: "2065-07-01", refuse: true},
 
 		// Month ends: 31 January + 1 month = 28 February (29 in 2024).
 		{name: "O12_month_end_clamped", rules: monthly,

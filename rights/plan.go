@@ -707,7 +707,17 @@ func policyRetention(p *privacy.Policy, s privacy.Subject, c privacy.Case, r pri
 		}
 		var until calendar.Date
 		if !from.IsZero() {
-			until = calendar.Add(dayOf(from), rule.Period)
+			if rule.FromYearEnd && r.Updated.After(from) {
+				from = r.Updated
+			}
+			start := dayOf(from)
+			if rule.FromYearEnd {
+				// Rules R9, N7: the fiscal seven years from the end of
+				// the year of the trigger or of the record's last change
+				// (AWR art. 52(4) in practice).
+				start = start.YearEnd()
+			}
+			until = calendar.Add(start, rule.Period)
 		}
 		cand := export.Retention{Rule: rule.Rule, Period: rule.Period, Trigger: rule.Trigger, Until: until,
 			Statutory: true, Citation: rule.Citation, Reason: rule.Reason}

@@ -162,6 +162,16 @@ func (d Date) Before(u Date) bool { return d.Compare(u) < 0 }
 // After reports whether d is after u.
 func (d Date) After(u Date) bool { return d.Compare(u) > 0 }
 
+// YearEnd returns 31 December of d's year; the zero Date stays zero. A
+// retention period that runs from the end of the year of its trigger
+// ([privacy.RetentionRule].FromYearEnd, rules R9, N7) starts there.
+func (d Date) YearEnd() Date {
+	if d.IsZero() {
+		return d
+	}
+	return Date{d.year, uint8(time.December), 31}
+}
+
 // AddDays returns the day n days after d (before d when n is negative). The
 // zero Date stays zero.
 func (d Date) AddDays(n int) Date {

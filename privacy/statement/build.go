@@ -604,7 +604,7 @@ func (b *builder) retentionParts(r privacy.RetentionRule) (cats, kinds string) {
 
 func (b *builder) retentionItem(r privacy.RetentionRule) item {
 	l := b.l
-	text := upper(b.retentionScope(r)) + ": " + l.period(r.Period) + l.t(" na ", " after ") + l.trigger(r.Trigger, r.CaseKinds)
+	text := upper(b.retentionScope(r)) + ": " + l.period(r.Period) + l.t(" na ", " after ") + l.from(r)
 	switch {
 	case r.Statutory:
 		text += l.t(" — wettelijke bewaarplicht: ", " — statutory retention duty: ") + clean(r.Citation) +

@@ -688,7 +688,7 @@ func retentionKey(r privacy.RetentionRule) string {
 
 func sameRetention(a, b privacy.RetentionRule) bool {
 	return retentionKey(a) == retentionKey(b) && a.Rule == b.Rule && a.Period == b.Period &&
-		a.Statutory == b.Statutory && a.Citation == b.Citation
+		a.FromYearEnd == b.FromYearEnd && a.Statutory == b.Statutory && a.Citation == b.Citation
 }
 
 func (d *differ) retention() {
@@ -726,7 +726,12 @@ func (d *differ) retention() {
 		}
 		n := newLeft[j]
 		sn, se := scope(n)
-		tn, te := nl.trigger(n.Trigger, n.CaseKinds), en.trigger(n.Trigger, n.CaseKinds)
+		tn, te := nl.from(n), en.from(n)
+		if o.FromYearEnd != n.FromYearEnd {
+			d.say(AreaRetention, Changed, n.Rule,
+				"loopt de bewaartermijn van "+sn+" voortaan vanaf "+tn+" (eerder: vanaf "+nl.from(o)+")",
+				"the retention period of "+se+" now runs from "+te+" (before: from "+en.from(o)+")")
+		}
 		if o.Period != n.Period {
 			d.say(AreaRetention, Changed, n.Rule,
 				"gaat de bewaartermijn van "+sn+" na "+tn+" van "+nl.period(o.Period)+" naar "+nl.period(n.Period),
@@ -753,8 +758,8 @@ func (d *differ) retention() {
 	for _, o := range oldLeft {
 		sn, se := bn.retentionScope(o), be.retentionScope(o)
 		d.say(AreaRetention, Removed, o.Rule,
-			"vervalt de bewaartermijn van "+nl.period(o.Period)+" na "+nl.trigger(o.Trigger, o.CaseKinds)+" voor "+sn,
-			"the retention period of "+en.period(o.Period)+" after "+en.trigger(o.Trigger, o.CaseKinds)+" for "+se+" no longer applies")
+			"vervalt de bewaartermijn van "+nl.period(o.Period)+" na "+nl.from(o)+" voor "+sn,
+			"the retention period of "+en.period(o.Period)+" after "+en.from(o)+" for "+se+" no longer applies")
 	}
 	for _, n := range newLeft {
 		sn, se := bn.retentionScope(n), be.retentionScope(n)
@@ -763,8 +768,8 @@ func (d *differ) retention() {
 			stat, statEN = " (wettelijke bewaarplicht: "+clean(n.Citation)+")", " (statutory duty: "+clean(n.Citation)+")"
 		}
 		d.say(AreaRetention, Added, n.Rule,
-			"geldt een nieuwe bewaartermijn: "+sn+", "+nl.period(n.Period)+" na "+nl.trigger(n.Trigger, n.CaseKinds)+stat,
-			"a new retention period applies: "+se+", "+en.period(n.Period)+" after "+en.trigger(n.Trigger, n.CaseKinds)+statEN)
+			"geldt een nieuwe bewaartermijn: "+sn+", "+nl.period(n.Period)+" na "+nl.from(n)+stat,
+			"a new retention period applies: "+se+", "+en.period(n.Period)+" after "+en.from(n)+statEN)
 	}
 	if o, n := d.old.p.AuditRetention, d.new.p.AuditRetention; o.Period != n.Period {
 		d.say(AreaRetention, Changed, n.Rule,

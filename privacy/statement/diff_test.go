@@ -105,6 +105,13 @@ func TestDiff(t *testing.T) {
 			Dutch:   "Vanaf 1 januari 2027 geldt een nieuwe bewaartermijn: verzuimgegevens, 5 jaar na de afsluiting van het verzuimdossier (wettelijke bewaarplicht: Regeling werkzaamheden, administratieve voorschriften en kosten eigenrisicodragen Ziektewet art. 3(2)).",
 			English: "From 1 January 2027 a new retention period applies: absence data, 5 years after the closing of the absence case (statutory duty: Regeling werkzaamheden, administratieve voorschriften en kosten eigenrisicodragen Ziektewet art. 3(2)).",
 		}}},
+		{"R9_retention_from_the_end_of_the_year", privacy.RegulationR, func(p *privacy.Policy) {
+			retentionRule(p, privacy.R9, privacy.TriggerCaseClosed).FromYearEnd = true
+		}, []change{{
+			Area: statement.AreaRetention, Kind: statement.Changed, Rule: privacy.R9,
+			Dutch:   "Vanaf 1 januari 2027 loopt de bewaartermijn van alle gegevens voortaan vanaf het einde van het jaar van de afsluiting van het dossier (eerder: vanaf de afsluiting van het dossier).",
+			English: "From 1 January 2027 the retention period of all data now runs from the end of the year of the closing of the case (before: from the closing of the case).",
+		}}},
 		{"N9_audit_log_7_years", privacy.RegulationR, func(p *privacy.Policy) { p.AuditRetention.Period = privacy.Years(7) }, []change{{
 			Area: statement.AreaRetention, Kind: statement.Changed, Rule: privacy.N9,
 			Dutch:   "Vanaf 1 januari 2027 gaat de bewaartermijn van het logboek van wie uw gegevens heeft ingezien van 5 jaar naar 7 jaar.",

@@ -220,7 +220,7 @@ func (b *builder) regRetention() section {
 		if r.Statutory {
 			stat = yes
 		}
-		t.Rows = append(t.Rows, []string{upper(b.retentionScope(r)), l.period(r.Period), l.trigger(r.Trigger, r.CaseKinds), stat, clean(r.Citation), string(r.Rule)})
+		t.Rows = append(t.Rows, []string{upper(b.retentionScope(r)), l.period(r.Period), l.from(r), stat, clean(r.Citation), string(r.Rule)})
 	}
 	// Rules R9, O12: the other stored data, each kind by its own rule;
 	// what its period runs from, and what it outlives, in its reason.

@@ -30,7 +30,7 @@ func TestRegister(t *testing.T) {
 		{"c_data", "Nooit verwerkt: godsdienst"},
 		{"d_recipients", "UWV: verstrekking op grond van Wet SUWI art. 54(3)(c)"},
 		{"e_transfers", "## e. Doorgifte naar derde landen\n\nGeen."},
-		{"f_retention", "| 7 jaar | de afsluiting van het dossier | ja | Algemene wet inzake rijksbelastingen art. 52(4) | R9 |"},
+		{"f_retention", "| 7 jaar | het einde van het jaar van de afsluiting van het dossier | ja | Algemene wet inzake rijksbelastingen art. 52(4) | R9 |"},
 		{"f_retention", "| Logboek van inzage en wijzigingen | 5 jaar |"},
 		{"g_security_role_based", "Rolgebaseerde toegang"},
 		{"g_security_audit_trail", "Een logboek van elke inzage en wijziging"},

@@ -176,7 +176,7 @@ func TestFollowsData(t *testing.T) {
 			[]string{"in absence cases and reintegration trajectories: 18 months after the end of the employment"}},
 		{"N7_exposure_examinations_added", privacy.RegulationO, func(p *privacy.Policy) {
 			p.Retention = append(p.Retention, privacy.ExposureExamRetention())
-		}, statement.Dutch, nil, []string{"40 jaar na de afsluiting van het periodiek onderzoek — wettelijke bewaarplicht: Arbeidsomstandighedenbesluit art. 4.10c"}},
+		}, statement.Dutch, nil, []string{"40 jaar na het einde van het dienstverband (bij een cliënt van een gemeente of het UWV: de afsluiting van het dossier) — wettelijke bewaarplicht: Arbeidsomstandighedenbesluit art. 4.10c"}},
 		{"O11_insurer_rules_dropped", privacy.RegulationO, func(p *privacy.Policy) {
 			p.Access = slices.DeleteFunc(p.Access, func(a privacy.AccessRule) bool { return a.Rule == privacy.O11 })
 			p.Disclosures = slices.DeleteFunc(p.Disclosures, func(d privacy.DisclosureRule) bool { return d.Rule == privacy.O11 })

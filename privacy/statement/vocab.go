@@ -333,6 +333,17 @@ func (l lang) trigger(t privacy.Trigger, kinds []privacy.CaseKind) string {
 	return clean(string(t))
 }
 
+// from writes what the period of rule r runs from: its trigger, or the
+// end of the trigger's year when the rule counts from there (rules R9,
+// N7: the fiscal seven years).
+func (l lang) from(r privacy.RetentionRule) string {
+	t := l.trigger(r.Trigger, r.CaseKinds)
+	if r.FromYearEnd {
+		return l.t("het einde van het jaar van ", "the end of the year of ") + t
+	}
+	return t
+}
+
 // basis writes the basis of a disclosure, after the recipient.
 func (l lang) basis(b privacy.BasisKind) string {
 	switch b {

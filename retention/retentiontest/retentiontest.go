@@ -702,9 +702,10 @@ func testErasureRefused(t *testing.T, e *env) {
 		why[s.Record] = s
 	}
 	// G3: the fiscal duty (R9, statutory) keeps f-1 until 7 years after
-	// the case closed; the hold keeps n-2.
-	if s := why["f-1"]; s.Reason != retention.ReasonStatute || s.Rule != privacy.R9 || s.Due.String() != "2032-03-02" {
-		t.Errorf("f-1 kept as %v, want statute R9 until 2032-03-02", s)
+	// the end of the year the case closed (AWR art. 52(4)), due from 1
+	// January 2033; the hold keeps n-2.
+	if s := why["f-1"]; s.Reason != retention.ReasonStatute || s.Rule != privacy.R9 || s.Due.String() != "2033-01-01" {
+		t.Errorf("f-1 kept as %v, want statute R9, due from 2033-01-01", s)
 	}
 	if s := why["n-2"]; s.Reason != retention.ReasonHold || s.Rule != privacy.G3 || s.Hold != "h-1" || s.Ground != retention.GroundLegalClaim {
 		t.Errorf("n-2 kept as %v, want hold h-1 (G3, legal claim)", s)
