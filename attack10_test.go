@@ -1,0 +1,98 @@
+package dossierwacht_test
+
+// A tenth attack review through the public API, of the front door. Each
+// subtest of TestAttack10 failed on the code it was written against; its
+// name names the rule.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/dossierwacht/dossierwacht"
+	"github.com/dossierwacht/dossierwacht/access"
+	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
+)
+
+// call runs f and turns a panic into a test error.
+func call(f func() error) (err error, panicked any) {
+	defer func() {
+		if r := recover(); r != nil {
+			panicked = r
+		}
+	}()
+	return f(), nil
+}
+
+func TestAttack10(t *testing.T) {
+	// Rule O1 (bad input: a typed error, never a panic): a Service that
+	// Open did not build — a zero Service{} or a nil *Service — fails
+	// every verb with privacy.ErrInvalid instead of panicking.
+	t.Run("ZeroServiceTypedErrorO1", func(t *testing.T) {
+		ctx := context.Background()
+		for _, svc := range []*dossierwacht.Service{{}, nil} {
+			w := newWorld(t)
+			a := w.actors[privacy.RoleCaseManager]
+			all := map[string]func() error{
+				"Ping":       func() error { return svc.Ping(ctx) },
+				"Checkpoint": func() error { return svc.Checkpoint(ctx) },
+				"Statement":  func() error { return svc.Statement(&bytes.Buffer{}, nil) },
+				"Register":   func() error { return svc.Register(&bytes.Buffer{}, nil) },
+				"Policy": func() error {
+					if svc.Policy() != nil {
+						return errors.New("a policy from nowhere")
+					}
+					return privacy.ErrInvalid
+				},
+				"Cases":          func() error { _, err := svc.Cases(ctx, a, anna); return err },
+				"ListCases":      func() error { _, err := svc.ListCases(ctx, a, dossierwacht.CaseQuery{}); return err },
+				"Disclose":       func() error { _, err := svc.Disclose(ctx, a, consent.Request{}); return err },
+				"RevokeConsent":  func() error { _, err := svc.RevokeConsent(ctx, a, "g-1"); return err },
+				"RecordCoverage": func() error { _, err := svc.RecordCoverage(ctx, a, consent.Coverage{}); return err },
+				"EndCoverage":    func() error { _, err := svc.EndCoverage(ctx, a, "cov-1"); return err },
+				"ExtendRequest":  func() error { _, err := svc.ExtendRequest(ctx, a, "req-1", "x"); return err },
+				"RefuseRequest":  func() error { _, err := svc.RefuseRequest(ctx, a, "req-1", "", "x"); return err },
+				"ConfirmRequest": func() error { _, err := svc.ConfirmRequest(ctx, a, "req-1", "x"); return err },
+				"Rectify":        func() error { _, err := svc.Rectify(ctx, a, "req-1", nil, "x"); return err },
+				"Erase":          func() error { _, err := svc.Erase(ctx, a, "req-1", "x"); return err },
+				"Restrict":       func() error { _, err := svc.Restrict(ctx, a, "req-1", "x"); return err },
+				"LiftHold":       func() error { return svc.LiftHold(ctx, a, "hold-1", "x") },
+				"RequestErasure": func() error { _, err := svc.RequestErasure(ctx, a, retention.Erasure{}); return err },
+				"PlanSweep":      func() error { _, err := svc.PlanSweep(ctx, a); return err },
+				"GroupFigure":    func() error { _, err := svc.GroupFigure(ctx, a, access.GroupRequest{}); return err },
+				"ObjectProofs":   func() error { _, err := svc.ObjectProofs(ctx, a, anna); return err },
+			}
+			w.svc = svc
+			for _, v := range verbs {
+				all[v.name] = func() error { return v.do(ctx, w, a) }
+			}
+			for name, f := range all {
+				err, p := call(f)
+				if p != nil || !errors.Is(err, privacy.ErrInvalid) {
+					t.Errorf("%T(%v).%s: error %v, panic %v; want privacy.ErrInvalid", svc, svc == nil, name, err, p)
+				}
+			}
+		}
+	})
+}
+
+func trunc(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	s := err.Error()
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	kinds := []error{privacy.ErrInvalid, privacy.ErrNotFound, privacy.ErrForbidden, privacy.ErrConflict, privacy.ErrExists}
+	k := "UNTYPED"
+	for _, x := range kinds {
+		if errors.Is(err, x) {
+			k = x.Error()
+		}
+	}
+	return k + " | " + s
+}
