@@ -9,12 +9,15 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/dossierwacht/dossierwacht"
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/consent"
+	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
+	"github.com/dossierwacht/dossierwacht/rights"
 )
 
 // call runs f and turns a panic into a test error.
@@ -95,4 +98,53 @@ func trunc(err error) string {
 		}
 	}
 	return k + " | " + s
+}
+
+// openWith is a world as newWorld's, under policy p; ok is false when
+// Open refuses p, with the error.
+func openWith(t *testing.T, p *privacy.Policy) (*world, error) {
+	t.Helper()
+	w := &world{store: memstore.New(), now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	var err error
+	w.svc, err = dossierwacht.Open(context.Background(), w.store, p, &dossierwacht.Options{Clock: func() time.Time { return w.now }})
+	if err != nil {
+		return nil, err
+	}
+	ref := newWorld(t)
+	w.actors = ref.actors
+	ctx := context.Background()
+	carla := w.actors[privacy.RoleCaseManager]
+	must(t, w.svc.RegisterSubject(ctx, carla, privacy.Subject{ID: anna, Employer: bakery}))
+	must(t, w.svc.OpenCase(ctx, carla, privacy.Case{ID: case1, Subject: anna, Kind: privacy.CaseAbsence,
+		Purpose: privacy.PurposeAbsenceGuidance, Contract: contract}))
+	must(t, w.svc.AddRecords(ctx, carla, record("r-note", privacy.CategoryNotes, privacy.FieldText, "call on Friday")))
+	return w, nil
+}
+
+func TestAttack10Policy(t *testing.T) {
+	ctx := context.Background()
+
+	// Rule N8 (Civil Code 7:455: a medical file is destroyed within 3
+	// months of the patient's request): a policy without a medical
+	// erasure period passed Validate, and under it the subject's granted
+	// erasure of a medical file failed with ErrInvalid: the request could
+	// never be carried out. Such a policy is refused at Open.
+	t.Run("NoMedicalErasurePeriodN8", func(t *testing.T) {
+		for _, p := range []*privacy.Policy{privacy.Strict(), privacy.RegulationO(), privacy.RegulationR()} {
+			p.Requests.MedicalErasure = nil
+			w, err := openWith(t, p)
+			if err != nil {
+				if !errors.Is(err, privacy.ErrInvalid) || privacy.RuleOf(err) != privacy.N8 {
+					t.Errorf("%s: Open = %v, want privacy.ErrInvalid naming N8", p.Name, err)
+				}
+				continue
+			}
+			dirk := w.actors[privacy.RolePhysician]
+			must(t, w.svc.AddRecords(ctx, dirk, record("r-med", privacy.CategoryMedical, privacy.FieldText, "diagnosis")))
+			file(t, w, "req-erase", rights.KindErasure, "r-med")
+			if _, err := w.svc.Erase(ctx, w.actors[privacy.RolePrivacyOfficer], "req-erase", "granted"); err != nil {
+				t.Errorf("%s without a medical erasure period: the granted erasure of a medical file fails: %v", p.Name, err)
+			}
+		}
+	})
 }
