@@ -148,3 +148,70 @@ func TestAttack10Policy(t *testing.T) {
 		}
 	})
 }
+
+// sweepFirst is a store whose PlaceHold lets a sweep run to its end
+// before the hold reaches the store: the interleaving of a hold and a
+// sweep that run at once, with the hold's time taken first.
+type sweepFirst struct {
+	*memstore.Store
+	sweep func()
+}
+
+func (s *sweepFirst) PlaceHold(ctx context.Context, h retention.Hold, e privacy.Event) error {
+	if f := s.sweep; f != nil {
+		s.sweep = nil
+		f()
+	}
+	return s.Store.PlaceHold(ctx, h, e)
+}
+
+func TestAttack10Race(t *testing.T) {
+	ctx := context.Background()
+
+	// Rule G3 (no record in a hold's scope is deleted while it stands):
+	// a hold placed while a sweep runs took its time first, the sweep
+	// deleted the subject's due record after it, and then the hold was
+	// stored: the trail showed a proof of deletion dated after a standing
+	// hold over the record was placed — a deletion under a legal hold on
+	// the record's own evidence. The store refuses a hold placed behind a
+	// deletion in its scope (ErrConflict, as R4 and R6 are kept), and the
+	// officer places it again.
+	t.Run("HoldPlacedBehindASweepsDeletionG3", func(t *testing.T) {
+		store := &sweepFirst{Store: memstore.New()}
+		w := openWorld(t, store.Store, dossierwacht.Options{})
+		var err error
+		w.svc, err = dossierwacht.Open(ctx, store, privacy.Strict(), &dossierwacht.Options{Clock: func() time.Time { return w.now }})
+		must(t, err)
+		olga := w.actors[privacy.RolePrivacyOfficer]
+		_, err = w.svc.RequestErasure(ctx, olga, retention.Erasure{ID: "e-1", Subject: anna, Rule: privacy.O13, Records: []privacy.RecordID{"r-note"},
+			Received: w.now.Add(-time.Hour), Decided: w.now})
+		must(t, err)
+		w.now = w.now.Add(time.Hour)
+		store.sweep = func() {
+			w.now = w.now.Add(time.Minute) // the sweep starts after the hold took its time
+			if _, err := w.svc.Sweep(ctx, olga); err != nil {
+				t.Errorf("sweep: %v", err)
+			}
+		}
+		hold, err := w.svc.PlaceHold(ctx, olga, retention.Hold{ID: "hold-1", Subject: anna, Ground: retention.GroundLegalClaim, Reason: "case C/16/1"})
+		if err != nil {
+			if !errors.Is(err, privacy.ErrConflict) {
+				t.Fatalf("PlaceHold = %v, want placed or privacy.ErrConflict", err)
+			}
+			// Placed again, it is dated after the deletion.
+			w.now = w.now.Add(time.Minute)
+			hold, err = w.svc.PlaceHold(ctx, olga, retention.Hold{ID: "hold-1", Subject: anna, Ground: retention.GroundLegalClaim, Reason: "case C/16/1"})
+			must(t, err)
+		}
+		proofs, err := w.svc.Proofs(ctx, olga, anna)
+		must(t, err)
+		if len(proofs) == 0 {
+			t.Fatal("the sweep deleted nothing: the test does not test")
+		}
+		for _, p := range proofs {
+			if hold.Covers(p.Case, p.Record) && p.Deleted.After(hold.Placed) {
+				t.Errorf("G3: record %s deleted at %v under hold %s placed at %v", p.Record, p.Deleted, hold.ID, hold.Placed)
+			}
+		}
+	})
+}
