@@ -149,9 +149,10 @@ func TestAttack10Policy(t *testing.T) {
 	})
 }
 
-// sweepFirst is a store whose PlaceHold lets a sweep run to its end
-// before the hold reaches the store: the interleaving of a hold and a
-// sweep that run at once, with the hold's time taken first.
+// sweepFirst is a store whose PlaceHold lets another verb (a sweep, a
+// change) run to its end before the hold reaches the store: the
+// interleaving of a hold and a verb that run at once, with the hold's
+// time taken first.
 type sweepFirst struct {
 	*memstore.Store
 	sweep func()
@@ -211,6 +212,39 @@ func TestAttack10Race(t *testing.T) {
 		for _, p := range proofs {
 			if hold.Covers(p.Case, p.Record) && p.Deleted.After(hold.Placed) {
 				t.Errorf("G3: record %s deleted at %v under hold %s placed at %v", p.Record, p.Deleted, hold.ID, hold.Placed)
+			}
+		}
+	})
+
+	// Rule G3 (held data stays as it was) and GDPR art. 18(2) (restricted
+	// data is only stored): a hold placed while a record of its scope is
+	// changed took its time first, the change was stored after that time,
+	// and then the hold: the record's own dates show it changed under a
+	// standing hold. The store refuses a hold placed behind a change in
+	// its scope, as behind a deletion.
+	t.Run("HoldPlacedBehindAChangeG3", func(t *testing.T) {
+		store := &sweepFirst{Store: memstore.New()}
+		w := openWorld(t, store.Store, dossierwacht.Options{})
+		var err error
+		w.svc, err = dossierwacht.Open(ctx, store, privacy.Strict(), &dossierwacht.Options{Clock: func() time.Time { return w.now }})
+		must(t, err)
+		olga, carla := w.actors[privacy.RolePrivacyOfficer], w.actors[privacy.RoleCaseManager]
+		w.now = w.now.Add(time.Hour)
+		store.sweep = func() {
+			w.now = w.now.Add(time.Minute)
+			must(t, w.svc.UpdateRecord(ctx, carla, record("r-note", privacy.CategoryNotes, privacy.FieldText, "call on Monday")))
+		}
+		hold, err := w.svc.PlaceHold(ctx, olga, retention.Hold{ID: "hold-1", Subject: anna, Ground: retention.GroundLegalClaim, Reason: "case C/16/1"})
+		if err != nil {
+			if !errors.Is(err, privacy.ErrConflict) {
+				t.Fatalf("PlaceHold = %v, want placed or privacy.ErrConflict", err)
+			}
+			return
+		}
+		for r, err := range store.CaseRecords(ctx, case1) {
+			must(t, err)
+			if hold.Covers(r.Case, r.ID) && (r.Updated.After(hold.Placed) || r.Created.After(hold.Placed)) {
+				t.Errorf("G3: record %s changed at %v under hold %s placed at %v", r.ID, r.Updated, hold.ID, hold.Placed)
 			}
 		}
 	})
