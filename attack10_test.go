@@ -31,6 +31,34 @@ func call(f func() error) (err error, panicked any) {
 }
 
 func TestAttack10(t *testing.T) {
+	// Rule O1 (bad input: a typed error, never a panic, nothing changed):
+	// a nil context made every verb panic deep in the store (memstore's
+	// ctx.Err()), some after an audit event was written. It fails with
+	// privacy.ErrInvalid before anything is read or written.
+	t.Run("NilContextTypedErrorO1", func(t *testing.T) {
+		var nilCtx context.Context
+		w := newWorld(t)
+		all := map[string]func() error{
+			"Ping":       func() error { return w.svc.Ping(nilCtx) },
+			"Checkpoint": func() error { return w.svc.Checkpoint(nilCtx) },
+		}
+		for _, v := range verbs {
+			for _, role := range []privacy.Role{privacy.RoleCaseManager, privacy.RoleEmployerContact, privacy.RolePrivacyOfficer, privacy.RoleSubject} {
+				all[v.name+"/"+string(role)] = func() error { return v.do(nilCtx, w, w.actors[role]) }
+			}
+		}
+		before := len(w.events(t))
+		for name, f := range all {
+			err, p := call(f)
+			if p != nil || !errors.Is(err, privacy.ErrInvalid) {
+				t.Errorf("%s(nil context): error %v, panic %v; want privacy.ErrInvalid", name, err, p)
+			}
+		}
+		if n := len(w.events(t)) - before; n != 0 {
+			t.Errorf("calls with a nil context wrote %d audit events", n)
+		}
+	})
+
 	// Rule O1 (bad input: a typed error, never a panic): a Service that
 	// Open did not build — a zero Service{} or a nil *Service — fails
 	// every verb with privacy.ErrInvalid instead of panicking.

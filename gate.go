@@ -65,7 +65,7 @@ func forbidden(v verb, rule privacy.RuleID, msg string) error {
 // privacy.ErrUnavailable before any event is written: an audit event
 // without its time would be no record of when (N9).
 func (s *Service) checkActor(ctx context.Context, v verb, a *Actor) error {
-	if err := s.opened("dossierwacht: " + string(v)); err != nil {
+	if err := s.ready(ctx, "dossierwacht: "+string(v)); err != nil {
 		return err
 	}
 	if a == nil {
@@ -93,6 +93,19 @@ func (s *Service) opened(op string) error {
 	if s == nil || s.store == nil || s.policy == nil || s.clock == nil || s.guard == nil || s.registry == nil ||
 		s.retention == nil || s.desk == nil || s.dossiers == nil {
 		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "service", Msg: "not opened: build a Service with Open"}
+	}
+	return nil
+}
+
+// ready is opened, and refuses a nil context as privacy.ErrInvalid before
+// anything is read or written (rule O1: bad input is a typed error, never
+// a panic in the store).
+func (s *Service) ready(ctx context.Context, op string) error {
+	if err := s.opened(op); err != nil {
+		return err
+	}
+	if ctx == nil {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "ctx", Msg: "nil context"}
 	}
 	return nil
 }

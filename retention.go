@@ -163,7 +163,7 @@ func (s *Service) VerifyAudit(ctx context.Context, a *Actor, want access.Heads) 
 // pace it can afford for its trail's size (every few minutes, at
 // shutdown), so that what is appended in between is covered soon.
 func (s *Service) Checkpoint(ctx context.Context) error {
-	if err := s.opened("dossierwacht: checkpoint"); err != nil {
+	if err := s.ready(ctx, "dossierwacht: checkpoint"); err != nil {
 		return err
 	}
 	if s.checkpoints == nil {

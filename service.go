@@ -195,7 +195,7 @@ func Open(ctx context.Context, store Store, policy *privacy.Policy, opts *Option
 // is taken to be reachable. Ping touches no personal data: it takes no
 // actor and writes no audit event.
 func (s *Service) Ping(ctx context.Context) error {
-	if err := s.opened("dossierwacht: ping"); err != nil {
+	if err := s.ready(ctx, "dossierwacht: ping"); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
