@@ -306,4 +306,3 @@ func TestAttack10Clock(t *testing.T) {
 		}
 	})
 }
-
