@@ -306,3 +306,30 @@ func TestAttack10Clock(t *testing.T) {
 		}
 	})
 }
+
+func TestAttack10Disclose(t *testing.T) {
+	ctx := context.Background()
+
+	// Rules R6, O6, O9, N10: the recipient's kind is the caller's word.
+	// A disclosure to the employer that commissioned the case, declared
+	// as the UWV, went out on the SUWI statute — the medical file
+	// included — where the same employer, declared as what the case's
+	// contract says it is, receives only the physician's advice (N2).
+	// The commissioning party of the case is refused under any other
+	// kind.
+	t.Run("EmployerDeclaredAsUWVR6", func(t *testing.T) {
+		w := newWorld(t)
+		dirk := w.actors[privacy.RolePhysician]
+		must(t, w.svc.AddRecords(ctx, dirk, record("r-med", privacy.CategoryMedical, privacy.FieldText, "diagnosis")))
+		for _, kind := range []privacy.PartyKind{privacy.PartyUWV, privacy.PartyThirdParty, privacy.PartyReintegrationCompany} {
+			req := toUWV(consent.DisclosureID("d-"+string(kind)), case1, consent.Item{Category: privacy.CategoryMedical},
+				consent.Item{Category: privacy.CategoryNotes})
+			req.Recipient = consent.Recipient{Party: bakery, Kind: kind}
+			d, err := w.svc.Disclose(ctx, dirk, req)
+			if err == nil || len(d.Records) > 0 {
+				t.Errorf("the case's employer declared as %s receives %d records (%v)", kind, len(d.Records), err)
+			}
+		}
+	})
+}
+
