@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -333,3 +334,38 @@ func TestAttack10Disclose(t *testing.T) {
 	})
 }
 
+func TestAttack10Hidden(t *testing.T) {
+	ctx := context.Background()
+
+	// Rule O10 (hidden and missing alike): the bakery's contact reports
+	// the end of employment of zoe, known to the service only from her
+	// consultation-hour visit, with a date before the service registered
+	// her, or while her processing is restricted: the answer was an error
+	// naming O8 (or the restriction), where the same report about a person
+	// the service does not know is accepted. The employer learned that zoe
+	// saw the company doctor. Both are now answered alike, and the trail
+	// says what happened (N9).
+	t.Run("EndOfEmploymentRefusalRevealsAConsultationO10", func(t *testing.T) {
+		w := newWorld(t)
+		dirk := dossierwacht.NewActor(privacy.Principal{ID: "dirk", Role: privacy.RolePhysician, Party: "arbo",
+			Secrecy: privacy.SecrecyProfessional, MultiFactor: true}, []privacy.CaseID{"zoe-visit"}, nil)
+		must(t, w.svc.RegisterSubject(ctx, dirk, privacy.Subject{ID: "zoe", Employer: bakery}))
+		must(t, w.svc.OpenCase(ctx, dirk, privacy.Case{ID: "zoe-visit", Subject: "zoe", Kind: privacy.CaseConsultation,
+			Purpose: privacy.PurposePrevention, Contract: contract}))
+		registered := w.now
+		w.now = w.now.Add(time.Hour)
+		bert := w.actors[privacy.RoleEmployerContact]
+		before := len(w.events(t))
+		known := w.svc.EndEmployment(ctx, bert, "zoe", registered.Add(-24*time.Hour))
+		unknown := w.svc.EndEmployment(ctx, bert, "yara", registered.Add(-24*time.Hour))
+		if fmt.Sprint(known) != fmt.Sprint(unknown) {
+			t.Errorf("end of employment before registration: of zoe (known only from a consultation) %v; of an unknown person %v", known, unknown)
+		}
+		if n := len(w.events(t)) - before; n != 2 {
+			t.Errorf("N9: the two reports wrote %d audit events, want 2", n)
+		}
+		if sub, err := w.store.Subject(ctx, "zoe"); err != nil || !sub.EmploymentEnded.IsZero() {
+			t.Errorf("zoe's employment recorded as ended: %v, %v", sub.EmploymentEnded, err)
+		}
+	})
+}
