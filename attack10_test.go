@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -368,4 +369,58 @@ func TestAttack10Hidden(t *testing.T) {
 			t.Errorf("zoe's employment recorded as ended: %v, %v", sub.EmploymentEnded, err)
 		}
 	})
+
+	// Rule O10 (not from the work done): an employer listing the cases of
+	// zoe, known only from her consultation-hour visit, got the same empty
+	// answer as for a person the service does not know, but a registered
+	// subject cost the store the reads of her restrictions and her consent
+	// grants, and an unknown one did not: the time of the answer told the
+	// employer that the service knows zoe. Both now cost the same reads.
+	t.Run("ListingCostTellsARegisteredSubjectO10", func(t *testing.T) {
+		store := &readCounter{Store: memstore.New()}
+		w := openWorld(t, store.Store, dossierwacht.Options{})
+		var err error
+		w.svc, err = dossierwacht.Open(ctx, store, privacy.Strict(), &dossierwacht.Options{Clock: func() time.Time { return w.now }})
+		must(t, err)
+		dirk := dossierwacht.NewActor(privacy.Principal{ID: "dirk", Role: privacy.RolePhysician, Party: "arbo",
+			Secrecy: privacy.SecrecyProfessional, MultiFactor: true}, []privacy.CaseID{"zoe-visit"}, nil)
+		must(t, w.svc.RegisterSubject(ctx, dirk, privacy.Subject{ID: "zoe", Employer: bakery}))
+		must(t, w.svc.OpenCase(ctx, dirk, privacy.Case{ID: "zoe-visit", Subject: "zoe", Kind: privacy.CaseConsultation,
+			Purpose: privacy.PurposePrevention, Contract: contract}))
+		bert := w.actors[privacy.RoleEmployerContact]
+		list := func(s privacy.SubjectID) (int64, []dossierwacht.ListedCase, error) {
+			before := store.reads.Load()
+			l, err := w.svc.ListCases(ctx, bert, dossierwacht.CaseQuery{Subjects: []privacy.SubjectID{s}})
+			return store.reads.Load() - before, l, err
+		}
+		kn, kl, kerr := list("zoe")
+		un, ul, uerr := list("yara")
+		if len(kl) != 0 || len(ul) != 0 || kerr != nil || uerr != nil {
+			t.Fatalf("listings: zoe %v %v, yara %v %v", kl, kerr, ul, uerr)
+		}
+		if kn != un {
+			t.Errorf("listing zoe (known only from a consultation) costs %d reads, an unknown person %d", kn, un)
+		}
+	})
+}
+
+// readCounter counts the reads of a subject's data a listing makes.
+type readCounter struct {
+	*memstore.Store
+	reads atomic.Int64
+}
+
+func (s *readCounter) Dossier(ctx context.Context, id privacy.SubjectID) (retention.Dossier, error) {
+	s.reads.Add(1)
+	return s.Store.Dossier(ctx, id)
+}
+
+func (s *readCounter) SubjectGrants(ctx context.Context, id privacy.SubjectID) ([]consent.Grant, error) {
+	s.reads.Add(1)
+	return s.Store.SubjectGrants(ctx, id)
+}
+
+func (s *readCounter) SubjectCases(ctx context.Context, id privacy.SubjectID) ([]privacy.Case, error) {
+	s.reads.Add(1)
+	return s.Store.SubjectCases(ctx, id)
 }

@@ -586,11 +586,13 @@ func (s *Service) ListCases(ctx context.Context, a *Actor, q CaseQuery) ([]Liste
 		if !privacy.ValidID(string(subject)) {
 			return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: fmt.Sprintf("subjects[%d]", i), Msg: "malformed subject ID"}
 		}
+		// Rule O10: a subject that is not registered is answered after the
+		// same reads as one that is (its restrictions, and for an employer
+		// its grants), so that the work done does not tell an employer
+		// which people the service knows — from a consultation-hour visit,
+		// say.
 		cs, err := s.dossiers.SubjectCases(ctx, subject)
-		if errors.Is(err, privacy.ErrNotFound) {
-			continue
-		}
-		if err != nil {
+		if err != nil && !errors.Is(err, privacy.ErrNotFound) {
 			return nil, err
 		}
 		cases = append(cases, cs...)
