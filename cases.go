@@ -192,14 +192,32 @@ func (s *Service) EndEmployment(ctx context.Context, a *Actor, id privacy.Subjec
 	// GDPR art. 18(2): the subject's data is not changed while its
 	// processing is restricted as a whole; the end of employment may be
 	// recorded, with its own date, once the restriction is lifted.
-	if held, err := s.restrictedWhole(ctx, id, s.now()); err != nil || held {
-		if err != nil {
-			return err
-		}
-		e.Rule = privacy.RuleRestriction
-		return s.refuse(ctx, e, forbidden(v, privacy.RuleRestriction, "a restriction of processing stands: the data is only stored"))
+	held, err := s.restrictedWhole(ctx, id, s.now())
+	if err != nil {
+		return err
 	}
-	return s.refused(ctx, e, s.dossiers.EndEmployment(ctx, act(a, s.now(), ""), id, ended))
+	if held {
+		err = forbidden(v, privacy.RuleRestriction, "a restriction of processing stands: the data is only stored")
+	} else {
+		err = s.dossiers.EndEmployment(ctx, act(a, s.now(), ""), id, ended)
+	}
+	if err != nil && a.Role == privacy.RoleEmployerContact && (errors.Is(err, privacy.ErrInvalid) ||
+		errors.Is(err, privacy.ErrForbidden) || errors.Is(err, privacy.ErrConflict)) {
+		// Rule O10: the employer's report is refused as that of a person
+		// the service does not know is accepted — a date before the
+		// service registered the subject (O8), a restriction standing:
+		// the refusal would tell that the service knows them, from a
+		// consultation-hour visit, say. The trail says what happened (N9).
+		e.Outcome = privacy.OutcomeDenied
+		if e.Rule = privacy.RuleOf(err); e.Rule == "" {
+			e.Rule = privacy.O8
+		}
+		return s.audit(ctx, e)
+	}
+	if held {
+		e.Rule = privacy.RuleRestriction
+	}
+	return s.refused(ctx, e, err)
 }
 
 // visibleCase loads case id for a, for verb v: a case a may not know of
@@ -568,11 +586,13 @@ func (s *Service) ListCases(ctx context.Context, a *Actor, q CaseQuery) ([]Liste
 		if !privacy.ValidID(string(subject)) {
 			return nil, &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: fmt.Sprintf("subjects[%d]", i), Msg: "malformed subject ID"}
 		}
+		// Rule O10: a subject that is not registered is answered after the
+		// same reads as one that is (its restrictions, and for an employer
+		// its grants), so that the work done does not tell an employer
+		// which people the service knows — from a consultation-hour visit,
+		// say.
 		cs, err := s.dossiers.SubjectCases(ctx, subject)
-		if errors.Is(err, privacy.ErrNotFound) {
-			continue
-		}
-		if err != nil {
+		if err != nil && !errors.Is(err, privacy.ErrNotFound) {
 			return nil, err
 		}
 		cases = append(cases, cs...)

@@ -65,6 +65,9 @@ func forbidden(v verb, rule privacy.RuleID, msg string) error {
 // privacy.ErrUnavailable before any event is written: an audit event
 // without its time would be no record of when (N9).
 func (s *Service) checkActor(ctx context.Context, v verb, a *Actor) error {
+	if err := s.ready(ctx, "dossierwacht: "+string(v)); err != nil {
+		return err
+	}
 	if a == nil {
 		return &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrInvalid, Path: "actor", Msg: "no actor"}
 	}
@@ -80,6 +83,31 @@ func (s *Service) checkActor(ctx context.Context, v verb, a *Actor) error {
 		return s.refuse(ctx, s.event(a, privacy.EventExecute, "", "", string(v), privacy.O7, false), err)
 	}
 	return err
+}
+
+// opened reports a Service that Open did not build — a nil *Service or
+// a zero Service{} — as privacy.ErrInvalid, so that every verb fails
+// with a typed error, changing nothing, instead of panicking (rules O1,
+// G7: there is no store to decide with or audit in).
+func (s *Service) opened(op string) error {
+	if s == nil || s.store == nil || s.policy == nil || s.clock == nil || s.guard == nil || s.registry == nil ||
+		s.retention == nil || s.desk == nil || s.dossiers == nil {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "service", Msg: "not opened: build a Service with Open"}
+	}
+	return nil
+}
+
+// ready is opened, and refuses a nil context as privacy.ErrInvalid before
+// anything is read or written (rule O1: bad input is a typed error, never
+// a panic in the store).
+func (s *Service) ready(ctx context.Context, op string) error {
+	if err := s.opened(op); err != nil {
+		return err
+	}
+	if ctx == nil {
+		return &privacy.Error{Op: op, Kind: privacy.ErrInvalid, Path: "ctx", Msg: "nil context"}
+	}
+	return nil
 }
 
 // event is the audit event of verb v by a about subject (and case,

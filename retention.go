@@ -163,6 +163,9 @@ func (s *Service) VerifyAudit(ctx context.Context, a *Actor, want access.Heads) 
 // pace it can afford for its trail's size (every few minutes, at
 // shutdown), so that what is appended in between is covered soon.
 func (s *Service) Checkpoint(ctx context.Context) error {
+	if err := s.ready(ctx, "dossierwacht: checkpoint"); err != nil {
+		return err
+	}
 	if s.checkpoints == nil {
 		return nil
 	}
@@ -211,12 +214,18 @@ func (s *Service) GroupFigure(ctx context.Context, a *Actor, r access.GroupReque
 // R10, R13, O3, O15, and every rule it writes out), in Dutch Markdown by
 // default. It is published to everyone: it takes no actor.
 func (s *Service) Statement(w io.Writer, opts *statement.Options) error {
+	if err := s.opened("dossierwacht: statement"); err != nil {
+		return err
+	}
 	return statement.Render(w, s.policy, opts)
 }
 
 // Register writes the record of processing activities (rule G6, GDPR art.
 // 30) the policy renders.
 func (s *Service) Register(w io.Writer, opts *statement.Options) error {
+	if err := s.opened("dossierwacht: register"); err != nil {
+		return err
+	}
 	return statement.RenderRegister(w, s.policy, opts)
 }
 

@@ -195,6 +195,9 @@ func Open(ctx context.Context, store Store, policy *privacy.Policy, opts *Option
 // is taken to be reachable. Ping touches no personal data: it takes no
 // actor and writes no audit event.
 func (s *Service) Ping(ctx context.Context) error {
+	if err := s.ready(ctx, "dossierwacht: ping"); err != nil {
+		return err
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -206,8 +209,14 @@ func (s *Service) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Policy returns a copy of the policy the Service decides under.
-func (s *Service) Policy() *privacy.Policy { return s.policy.Clone() }
+// Policy returns a copy of the policy the Service decides under; nil for
+// a Service that Open did not build.
+func (s *Service) Policy() *privacy.Policy {
+	if s.opened("") != nil {
+		return nil
+	}
+	return s.policy.Clone()
+}
 
 // now is the time of an operation: the Service's clock, normalised as
 // stores keep times, and never before a time it handed out already. A

@@ -333,6 +333,7 @@ const (
 	reasonConsent             = "needs the subject's explicit consent; no grant in force covers it"
 	reasonWritten             = "needs the subject's written consent; no written grant in force covers it"
 	reasonNotCommissioner     = "the physician's advice without consent goes only to the employer that commissioned the case"
+	reasonCommissionerKind    = "the recipient is the party that commissioned the case, of another kind than declared"
 	reasonNotCovered          = "the overview goes only to an absence insurer that covers the case's employer"
 	reasonNoneKind            = "this recipient receives data only on consent or a statute"
 	reasonWrittenRequest      = "the employer or a third party receives data on consent only on its written request"
@@ -395,6 +396,11 @@ func (d *Engine) Decide(req *Request, f *Facts) (out Decision) {
 	case req.Purpose != c.Purpose:
 		// Rule R5: data leaves only for the purpose it was collected for.
 		return d.deny(privacy.R5, "", reasonCasePurpose)
+	case req.Recipient.Party == c.Contract.Party && req.Recipient.Kind != c.Contract.PartyKind:
+		// Rules R6, O6, O9: the party that commissioned the case is what
+		// the case's contract says it is; declared as another kind (the
+		// employer as the UWV) it would receive what that kind may.
+		return d.deny(privacy.R6, "", reasonCommissionerKind)
 	case c.Contract.Start.IsZero() || at.before(instantOf(c.Contract.Start)) ||
 		(!c.Contract.End.IsZero() && !at.before(instantOf(c.Contract.End))):
 		// Rule O2: processing only under a contract in force.

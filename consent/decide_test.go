@@ -429,7 +429,7 @@ var decideCases = []decideCase{
 	{name: "N2_case_of_a_municipality_has_no_employer_to_advise",
 		req: request(physician, bakery, workCap),
 		facts: func(f *consent.Facts) {
-			f.Case.Contract = privacy.Contract{ID: "contract-utrecht", Party: "employer-bakery", PartyKind: privacy.PartyMunicipality,
+			f.Case.Contract = privacy.Contract{ID: "contract-utrecht", Party: "municipality-utrecht", PartyKind: privacy.PartyMunicipality,
 				Start: t0.AddDate(-1, 0, 0)}
 		},
 		rule: privacy.N2},

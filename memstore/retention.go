@@ -54,6 +54,27 @@ func (s *Store) PlaceHold(ctx context.Context, h retention.Hold, e privacy.Event
 	if _, ok := s.subjects[h.Subject]; !ok {
 		return notFound(op)
 	}
+	// Rule G3: a hold is not placed behind a deletion or a change in its
+	// scope (as a case is not closed behind its records, R4): a sweep or
+	// a change that took its time after the hold's, and was stored first,
+	// would otherwise leave a record or a proof dated under the standing
+	// hold.
+	for _, rid := range s.retention.subjectProofs[h.Subject] {
+		if p := s.retention.proofs[rid]; h.Covers(p.Case, p.Record) && p.Deleted.After(h.Placed) {
+			return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrConflict, Rule: privacy.G3,
+				Msg: "a record in the hold's scope was deleted after its time"}
+		}
+	}
+	for _, cid := range s.subjectCases[h.Subject] {
+		for i := range s.files {
+			for _, rid := range s.files[i].caseRecords[cid] {
+				if r := s.files[i].records[rid]; h.Covers(cid, rid) && (r.Created.After(h.Placed) || r.Updated.After(h.Placed)) {
+					return &privacy.Error{Op: "memstore: " + op, Kind: privacy.ErrConflict, Rule: privacy.G3,
+						Msg: "a record in the hold's scope was changed after its time"}
+				}
+			}
+		}
+	}
 	if err := s.write(op); err != nil {
 		return err
 	}

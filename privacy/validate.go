@@ -786,6 +786,12 @@ func (c *policyChecker) requests(r *RequestRules, regulationR bool) {
 		// an extension, regulation R does not, and the stricter rule wins.
 		c.fail(R11, "requests.extension", "regulation R's four weeks are not extended")
 	}
+	if r.MedicalErasure == nil {
+		// Rule N8 (Civil Code 7:455): a granted request to destroy a
+		// medical file is carried out within its period; without one the
+		// erasure could never be planned, and the request never granted.
+		c.fail(N8, "requests.medical_erasure", "a policy needs the period a medical file is destroyed within (at most 3 months)")
+	}
 	if e := r.MedicalErasure; e != nil {
 		c.rule("requests.medical_erasure.rule", e.Rule)
 		c.period("requests.medical_erasure.period", e.Period, true)

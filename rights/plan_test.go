@@ -179,7 +179,7 @@ func TestPlanErasureG3N8G4(t *testing.T) {
 		// A hold for legal claims, placed between the plan and its
 		// application.
 		if _, err := w.Keeper.PlaceHold(w.Ctx, officer, retention.Hold{ID: "hold-2026-02", Subject: anna, Records: []privacy.RecordID{"rec-note"},
-			Ground: retention.GroundLegalClaim, Reason: "a court case is pending"}, t0.Add(30*time.Minute)); err != nil {
+			Ground: retention.GroundLegalClaim, Reason: "a court case is pending"}, t0.Add(time.Hour)); err != nil { // not behind rec-note (G3)
 			t.Fatal(err)
 		}
 		err = w.Desk.Apply(w.Ctx, officerAct(t0.Add(time.Hour)), p)
@@ -397,7 +397,7 @@ func TestApplyErasureThroughRetention(t *testing.T) {
 	t.Run("G3_held_record_refused_nothing_erased", func(t *testing.T) {
 		w := newWorld(t, &worldOptions{NoSources: true}) // the plan does not know the hold
 		if _, err := w.Keeper.PlaceHold(w.Ctx, officer, retention.Hold{ID: "hold-1", Subject: anna, Records: []privacy.RecordID{"rec-note"},
-			Ground: retention.GroundLegalClaim, Reason: "court case C/16/1"}, t0); err != nil {
+			Ground: retention.GroundLegalClaim, Reason: "court case C/16/1"}, t0.Add(time.Hour)); err != nil { // not behind rec-note (G3)
 			t.Fatal(err)
 		}
 		p := plan(t, w, "rec-note", "rec-identity")

@@ -150,6 +150,7 @@ var cases = []kitCase{
 	{"G3_HoldRacesDirectDelete", testHoldRacesDirectDelete},
 	{"G3_UpdateRefusedWhileHeld", testUpdateRefusedWhileHeld},
 	{"G3_HoldRacesUpdate", testHoldRacesUpdate},
+	{"G3_HoldNotPlacedBehindItsScope", testHoldNotBehind},
 	{"EraseRecordChecks", testEraseRecordChecks},
 	{"SweepIdempotent", testIdempotent},
 	{"G4_RecipientsInProofs", testRecipients},
@@ -746,6 +747,48 @@ func testHeldNeverErased(t *testing.T, e *env) {
 		}
 		if err := e.r.LiftHold(e.ctx, officer, h.ID, "released", notDue); err != nil {
 			t.Fatalf("LiftHold(%s): %v", h.ID, err)
+		}
+	}
+}
+
+// testHoldNotBehind: a hold is not placed behind a deletion or a change
+// in its scope (rule G3, as a case is not closed behind its records, R4):
+// a hold and a sweep or a change that run at once, the hold's time taken
+// first and the other stored first, would otherwise leave a proof of
+// deletion or a record dated under the standing hold. The store refuses
+// it with ErrConflict and stores nothing; placed again at a later time,
+// it stands.
+func testHoldNotBehind(t *testing.T, e *env) {
+	e.world(t)
+	ev := privacy.Event{Time: justDue, Principal: sweeper.ID, Role: sweeper.Role,
+		Action: privacy.EventDelete, Outcome: privacy.OutcomeAllowed, Rule: privacy.O12, Object: "n-1"}
+	if err := e.s.EraseRecord(e.ctx, e.proofFor(t, "n-1"), ev); err != nil {
+		t.Fatalf("EraseRecord: %v", err)
+	}
+	h := retention.Hold{ID: "h-behind", Subject: "s-1", Case: "c-1", Ground: retention.GroundLegalClaim, Reason: "claim"}
+	_, err := e.r.PlaceHold(e.ctx, officer, h, notDue)
+	if !errors.Is(err, privacy.ErrConflict) || privacy.RuleOf(err) != privacy.G3 {
+		t.Errorf("PlaceHold behind a deletion in its scope: %v, want ErrConflict by G3", err)
+	}
+	if _, err := e.s.Hold(e.ctx, h.ID); !errors.Is(err, privacy.ErrNotFound) {
+		t.Errorf("a refused hold was stored: %v", err)
+	}
+	// A hold of another case is not behind that deletion.
+	e.openCase(t, "c-2", "s-1", t0)
+	e.add(t, rec("n-3", "c-2", privacy.CategoryNotes, t0))
+	r := rec("n-3", "c-2", privacy.CategoryNotes, t0)
+	r.Subject, r.Purpose, r.Fields[privacy.FieldText] = "s-1", privacy.PurposeAbsenceGuidance, "rectified"
+	if err := e.d.UpdateRecord(e.ctx, act(justDue), r); err != nil {
+		t.Fatalf("UpdateRecord: %v", err)
+	}
+	h2 := retention.Hold{ID: "h-c2", Subject: "s-1", Case: "c-2", Ground: retention.GroundLegalClaim, Reason: "claim"}
+	_, err = e.r.PlaceHold(e.ctx, officer, h2, notDue)
+	if !errors.Is(err, privacy.ErrConflict) || privacy.RuleOf(err) != privacy.G3 {
+		t.Errorf("PlaceHold behind a change in its scope: %v, want ErrConflict by G3", err)
+	}
+	for _, h := range []retention.Hold{h, h2} {
+		if _, err := e.r.PlaceHold(e.ctx, officer, h, justDue.Add(time.Second)); err != nil {
+			t.Errorf("PlaceHold(%s) after the deletion and the change: %v", h.ID, err)
 		}
 	}
 }

@@ -46,11 +46,11 @@ func testFreeText(t *testing.T, w *world) {
 		t.Fatalf("UpdateRequest: %v", err)
 	}
 	h := retention.Hold{ID: "h-anna", Subject: w.anna.ID, Ground: retention.GroundLegalClaim, Reason: "zaak van Anna, C/16/1",
-		PlacedBy: "po-1", Placed: T0.Add(time.Hour)}
+		PlacedBy: "po-1", Placed: T0.Add(24 * time.Hour)}
 	if err := w.s.PlaceHold(w.ctx, h, w.events(w.anna.ID, privacy.EventCreate)[0]); err != nil {
 		t.Fatalf("PlaceHold: %v", err)
 	}
-	lifted := T0.Add(2 * time.Hour)
+	lifted := T0.Add(25 * time.Hour)
 	if err := w.s.LiftHold(w.ctx, h.ID, "po-1", lifted, "Anna's zaak geschikt", w.events(w.anna.ID, privacy.EventUpdate)[0]); err != nil {
 		t.Fatalf("LiftHold: %v", err)
 	}
@@ -152,12 +152,12 @@ func testUnreadableInListings(t *testing.T, w *world) {
 	// and no listing drops what it could not open.
 	const bad = "dwseal1.AAAA"
 	h := retention.Hold{ID: "h-bad", Subject: w.anna.ID, Ground: retention.GroundLegalClaim, Reason: "zaak van Anna",
-		PlacedBy: "po-1", Placed: T0.Add(time.Hour)}
+		PlacedBy: "po-1", Placed: T0.Add(24 * time.Hour)}
 	if err := w.s.PlaceHold(w.ctx, h, w.events(w.anna.ID, privacy.EventCreate)[0]); err != nil {
 		t.Fatalf("PlaceHold: %v", err)
 	}
 	// Written past the sealing, as a change in the database would.
-	if err := w.b.LiftHold(w.ctx, h.ID, "po-1", T0.Add(2*time.Hour), bad, w.events(w.anna.ID, privacy.EventUpdate)[0]); err != nil {
+	if err := w.b.LiftHold(w.ctx, h.ID, "po-1", T0.Add(25*time.Hour), bad, w.events(w.anna.ID, privacy.EventUpdate)[0]); err != nil {
 		t.Fatalf("LiftHold: %v", err)
 	}
 	if err := w.b.CreateRequest(w.ctx, request(w.anna, "q-bad", bad), w.events(w.anna.ID, privacy.EventCreate)); err != nil {

@@ -27,12 +27,48 @@ func (s Store) PlaceHold(ctx context.Context, h retention.Hold, e privacy.Event)
 		if err := tx.QueryRow(ctx, s.Q.LockSubject, string(h.Subject)).Scan(new(int)); err != nil {
 			return err
 		}
+		// Rule G3: a hold is not placed behind a deletion in its scope (as
+		// a case is not closed behind its records, R4): a sweep that took
+		// its time after the hold's, and deleted first under the subject's
+		// lock, would otherwise leave a proof dated under the standing hold.
+		rows, err := tx.Query(ctx, s.Q.Proofs, string(h.Subject))
+		proofs, err := collect(rows, err, scanProof, s.D)
+		if err != nil {
+			return err
+		}
+		for _, p := range proofs {
+			if h.Covers(p.Case, p.Record) && p.Deleted.After(h.Placed) {
+				return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Rule: privacy.G3,
+					Msg: "a record in the hold's scope was deleted after its time"}
+			}
+		}
+		// Nor behind a change: a case of its scope that holds a record
+		// created or changed after the hold's time (of either file) refuses
+		// it, as closing the case would be refused (R4).
+		rows, err = tx.Query(ctx, s.Q.DossierCases, s.D.IDs([]string{string(h.Subject)}))
+		cases, err := collect(rows, err, scanCase, s.D)
+		if err != nil {
+			return err
+		}
+		for _, c := range cases {
+			if h.Case != "" && h.Case != c.ID {
+				continue
+			}
+			var after bool
+			if err := tx.QueryRow(ctx, s.Q.CaseDatedAfter, string(c.ID), s.D.Time(h.Placed)).Scan(&after); err != nil {
+				return err
+			}
+			if after {
+				return &privacy.Error{Op: op, Kind: privacy.ErrConflict, Rule: privacy.G3,
+					Msg: "a record in the hold's scope was changed after its time"}
+			}
+		}
 		if _, err := s.Exec(ctx, tx, op, s.Q.InsertHold, string(h.ID), string(h.Subject), optional(string(h.Case)),
 			s.D.IDs(sqladapter.Strings(h.Records)), string(h.Ground), h.Reason, string(h.PlacedBy),
 			s.D.Time(h.Placed)); err != nil {
 			return err
 		}
-		_, err := s.appendEvents(ctx, tx, op, []privacy.Event{e})
+		_, err = s.appendEvents(ctx, tx, op, []privacy.Event{e})
 		return err
 	})
 }
