@@ -299,12 +299,25 @@ func TestAttack10Clock(t *testing.T) {
 			t.Fatal(err)
 		}
 		w.now = real.Add(time.Hour) // the clock is right again
+		before := len(w.events(t))
 		rep, err := w.svc.Sweep(ctx, olga)
-		must(t, err)
 		if rep.Erased > 0 {
-			t.Skipf("finding: after one clock reading in 2099 a sweep an hour after closing deleted %d records "+
-				"(the Service's time never goes back, so the glitch dates every later operation); a fix needs a "+
-				"design decision (refuse a clock far ahead of the store's latest time, or let sweeps use the clock as read)", rep.Erased)
+			t.Fatalf("after one clock reading in 2099 a sweep an hour after closing deleted %d records", rep.Erased)
+		}
+		if !errors.Is(err, privacy.ErrConflict) || privacy.RuleOf(err) != privacy.O12 {
+			t.Fatalf("sweep on a time the clock does not confirm: %v, want ErrConflict under O12", err)
+		}
+		if _, err := w.store.Record(ctx, "r-note"); err != nil {
+			t.Errorf("r-note is gone: %v", err)
+		}
+		evs := w.events(t)
+		if len(evs) != before+1 || evs[len(evs)-1].Outcome != privacy.OutcomeDenied || evs[len(evs)-1].Rule != privacy.O12 {
+			t.Errorf("the refused sweep is not audited as one denial under O12: %d events after %d", len(evs), before)
+		}
+		// A clock within the slack of ordinary corrections sweeps.
+		w.now = time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC).Add(-30 * time.Second)
+		if _, err := w.svc.Sweep(ctx, olga); err != nil {
+			t.Errorf("a sweep with the clock 30 s behind the Service's time: %v", err)
 		}
 	})
 }

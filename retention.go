@@ -2,8 +2,10 @@ package dossierwacht
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"maps"
+	"time"
 
 	"github.com/dossierwacht/dossierwacht/access"
 	"github.com/dossierwacht/dossierwacht/privacy"
@@ -71,12 +73,36 @@ func (s *Service) RequestErasure(ctx context.Context, a *Actor, e retention.Eras
 // and an audit event, and audit events after their retention (N9). The
 // report counts each kind (Report.Objects, Report.AuditPruned) and lists
 // the kinds the store cannot remove (Report.Unswept). Only the privacy
-// officer (or the nightly job acting as one) sweeps.
+// officer (or the nightly job acting as one) sweeps. A sweep runs only on
+// a time its clock confirms: while the clock reads more than a minute
+// earlier than the Service's time (which never goes back, so one reading
+// of a clock that jumped ahead would otherwise date the sweep then), it is
+// refused with [privacy.ErrConflict] under O12, audited, and deletes
+// nothing.
 func (s *Service) Sweep(ctx context.Context, a *Actor) (retention.Report, error) {
 	if err := s.officer(ctx, verbSweep, a, "", "sweep", privacy.EventExecute); err != nil {
 		return retention.Report{}, err
 	}
-	report, err := s.retention.From(a.AccessPoint, a.Client).Sweep(ctx, a.Principal, s.now())
+	at := s.now()
+	if read := privacy.Timestamp(s.clock()); at.Sub(read) > sweepClockSlack {
+		// Rules O12, N7, R9: a sweep deletes for good, so it runs only on
+		// a time its clock confirms. The Service's time never goes back
+		// (now): after one reading of a clock that jumped ahead (a faulty
+		// time server, a host clock set to 2099 for a moment) every later
+		// operation keeps that time, and a sweep on it would delete, with
+		// proofs, what is due only then — a medical file decades before
+		// BW 7:454 lets it go. While the clock reads earlier than the
+		// Service's time, beyond the slack of a clock's ordinary
+		// corrections, the sweep is refused, audited, and deletes nothing;
+		// it runs again once the clock has caught up, or once a restarted
+		// Service reads a clock that is right.
+		e := s.event(a, privacy.EventExecute, "", "", "sweep", privacy.O12, false)
+		return retention.Report{}, s.refuse(ctx, e, &privacy.Error{Op: "dossierwacht: " + string(verbSweep), Kind: privacy.ErrConflict,
+			Rule: privacy.O12, Msg: fmt.Sprintf("the clock reads %s, %s earlier than the time this Service has handed out already (%s): "+
+				"a sweep deletes for good and runs only on a time its clock confirms", read.Format(time.RFC3339), at.Sub(read).Round(time.Second),
+				at.Format(time.RFC3339))})
+	}
+	report, err := s.retention.From(a.AccessPoint, a.Client).Sweep(ctx, a.Principal, at)
 	if err != nil {
 		return report, err
 	}
@@ -87,6 +113,12 @@ func (s *Service) Sweep(ctx context.Context, a *Actor) (retention.Report, error)
 	}
 	return report, s.Checkpoint(ctx)
 }
+
+// sweepClockSlack is how far the clock may read behind the Service's time
+// and a sweep still run: the ordinary corrections of a host's clock (NTP
+// steps of milliseconds to seconds), far below a day, the finest grain of
+// a retention period (rules O12, N7, R9).
+const sweepClockSlack = time.Minute
 
 // PlanSweep is a sweep's dry run of every kind of stored data (rules R9,
 // O12, N9): the schedule of every record a sweep now would delete, and of
