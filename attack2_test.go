@@ -483,11 +483,7 @@ func TestAttack(t *testing.T) {
 	// employer has not learned of answers as a new one would.
 	t.Run("O10_employer_registration_reveals_a_subject_known_only_from_a_consultation", func(t *testing.T) {
 		w := newWorld(t)
-		dirk := dossierwacht.NewActor(privacy.Principal{ID: "dirk", Role: privacy.RolePhysician, Party: "arbo",
-			Secrecy: privacy.SecrecyProfessional, MultiFactor: true}, []privacy.CaseID{"zoe-visit"}, nil)
-		must(t, w.svc.RegisterSubject(ctx, dirk, privacy.Subject{ID: "zoe", Employer: bakery}))
-		must(t, w.svc.OpenCase(ctx, dirk, privacy.Case{ID: "zoe-visit", Subject: "zoe", Kind: privacy.CaseConsultation,
-			Purpose: privacy.PurposePrevention, Contract: contract}))
+		zoeFromConsultation(t, w)
 		bert := w.actors[privacy.RoleEmployerContact]
 		if cs, err := w.svc.Cases(ctx, bert, "zoe"); err != nil || len(cs) != 0 {
 			t.Fatalf("the employer lists %d of zoe's cases (%v): want none", len(cs), err)
@@ -506,11 +502,7 @@ func TestAttack(t *testing.T) {
 	// company doctor on their own.
 	t.Run("O10_employer_end_of_employment_reveals_a_subject_known_only_from_a_consultation", func(t *testing.T) {
 		w := newWorld(t)
-		dirk := dossierwacht.NewActor(privacy.Principal{ID: "dirk", Role: privacy.RolePhysician, Party: "arbo",
-			Secrecy: privacy.SecrecyProfessional, MultiFactor: true}, []privacy.CaseID{"zoe-visit"}, nil)
-		must(t, w.svc.RegisterSubject(ctx, dirk, privacy.Subject{ID: "zoe", Employer: bakery}))
-		must(t, w.svc.OpenCase(ctx, dirk, privacy.Case{ID: "zoe-visit", Subject: "zoe", Kind: privacy.CaseConsultation,
-			Purpose: privacy.PurposePrevention, Contract: contract}))
+		zoeFromConsultation(t, w)
 		w.now = w.now.Add(time.Hour)
 		bert := w.actors[privacy.RoleEmployerContact]
 		known := w.svc.EndEmployment(ctx, bert, "zoe", w.now)
@@ -633,4 +625,17 @@ func TestAttack(t *testing.T) {
 			t.Errorf("an absence-reason record answers %v; a missing one %v", reason, missing)
 		}
 	})
+}
+
+// zoeFromConsultation registers zoe, a bakery employee the service knows
+// only from a consultation-hour visit (case zoe-visit, which the employer
+// may not know of: rule O10), as the company doctor dirk.
+func zoeFromConsultation(t *testing.T, w *world) {
+	t.Helper()
+	ctx := context.Background()
+	dirk := dossierwacht.NewActor(privacy.Principal{ID: "dirk", Role: privacy.RolePhysician, Party: "arbo",
+		Secrecy: privacy.SecrecyProfessional, MultiFactor: true}, []privacy.CaseID{"zoe-visit"}, nil)
+	must(t, w.svc.RegisterSubject(ctx, dirk, privacy.Subject{ID: "zoe", Employer: bakery}))
+	must(t, w.svc.OpenCase(ctx, dirk, privacy.Case{ID: "zoe-visit", Subject: "zoe", Kind: privacy.CaseConsultation,
+		Purpose: privacy.PurposePrevention, Contract: contract}))
 }

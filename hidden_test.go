@@ -12,6 +12,7 @@ import (
 	"github.com/dossierwacht/dossierwacht/consent"
 	"github.com/dossierwacht/dossierwacht/memstore"
 	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
 )
 
 // countingStore counts the store's reads and writes on the paths a view,
@@ -40,6 +41,16 @@ func (s *countingStore) EmployerCoverage(ctx context.Context, e privacy.PartyID)
 func (s *countingStore) CaseRecords(ctx context.Context, id privacy.CaseID) iter.Seq2[privacy.Record, error] {
 	s.calls.Add(1)
 	return s.Store.CaseRecords(ctx, id)
+}
+
+func (s *countingStore) Dossier(ctx context.Context, id privacy.SubjectID) (retention.Dossier, error) {
+	s.calls.Add(1)
+	return s.Store.Dossier(ctx, id)
+}
+
+func (s *countingStore) SubjectCases(ctx context.Context, id privacy.SubjectID) ([]privacy.Case, error) {
+	s.calls.Add(1)
+	return s.Store.SubjectCases(ctx, id)
 }
 
 func (s *countingStore) AppendEvents(ctx context.Context, es ...privacy.Event) ([]privacy.Event, error) {

@@ -66,7 +66,7 @@ func TestSweepRemovesOpenCaseAfterEmploymentEndO12(t *testing.T) {
 func TestSweepRemovesStaleOpenRequestR11(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	carla, olga, annaA := w.actors[privacy.RoleCaseManager], w.actors[privacy.RolePrivacyOfficer], w.actors[privacy.RoleSubject]
+	olga, annaA := w.actors[privacy.RolePrivacyOfficer], w.actors[privacy.RoleSubject]
 	_, err := w.svc.FileRequest(ctx, annaA, rights.Filing{ID: "req-copy", Subject: anna, Kind: rights.KindCopy, Form: rights.FormWritten,
 		Document: "letter-1"})
 	must(t, err)
@@ -75,11 +75,7 @@ func TestSweepRemovesStaleOpenRequestR11(t *testing.T) {
 	w.now = w.now.Add(time.Hour)
 	_, err = w.svc.Erase(ctx, olga, "req-erase", "granted")
 	must(t, err)
-	must(t, w.svc.CloseCase(ctx, carla, case1))
-	must(t, w.svc.EndEmployment(ctx, carla, anna, w.now))
-	w.now = w.now.AddDate(30, 0, 0)
-	_, err = w.svc.Sweep(ctx, olga)
-	must(t, err)
+	closeEndAndSweepDecadesOn(t, w)
 	if r, err := w.store.Request(ctx, "req-copy"); err == nil {
 		t.Errorf("the copy request (%q), open 30 years past its deadline %s, is kept", r.Document, r.Due)
 	}
@@ -97,17 +93,13 @@ func TestSweepRemovesStaleOpenRequestR11(t *testing.T) {
 func TestSweepRemovesFarEndedGrantO12(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	carla, olga := w.actors[privacy.RoleCaseManager], w.actors[privacy.RolePrivacyOfficer]
+
 	_, err := w.svc.GrantConsent(ctx, w.actors[privacy.RoleSubject], consent.Grant{ID: "g-century", Subject: anna, Case: case1,
 		Recipient: consent.Recipient{Party: "lawyer", Kind: privacy.PartyThirdParty}, Purpose: privacy.PurposeAbsenceGuidance,
 		Categories: []privacy.Category{privacy.CategoryNotes}, Form: consent.FormWritten, Document: "signed.pdf",
 		Until: w.now.AddDate(100, 0, 0)})
 	must(t, err)
-	must(t, w.svc.CloseCase(ctx, carla, case1))
-	must(t, w.svc.EndEmployment(ctx, carla, anna, w.now))
-	w.now = w.now.AddDate(30, 0, 0)
-	_, err = w.svc.Sweep(ctx, olga)
-	must(t, err)
+	closeEndAndSweepDecadesOn(t, w)
 	if _, err := w.store.Record(ctx, "r-note"); err == nil {
 		t.Fatalf("r-note outlives its period")
 	}
@@ -118,4 +110,17 @@ func TestSweepRemovesFarEndedGrantO12(t *testing.T) {
 	if _, err := w.store.Subject(ctx, anna); err == nil {
 		t.Errorf("anna's master data is kept 30 years after her case closed and her employment ended (a grant keeps it)")
 	}
+}
+
+// closeEndAndSweepDecadesOn closes case1, ends anna's employment, and
+// sweeps 30 years later, past every period but a standing hold's.
+func closeEndAndSweepDecadesOn(t *testing.T, w *world) {
+	t.Helper()
+	ctx := context.Background()
+	carla, olga := w.actors[privacy.RoleCaseManager], w.actors[privacy.RolePrivacyOfficer]
+	must(t, w.svc.CloseCase(ctx, carla, case1))
+	must(t, w.svc.EndEmployment(ctx, carla, anna, w.now))
+	w.now = w.now.AddDate(30, 0, 0)
+	_, err := w.svc.Sweep(ctx, olga)
+	must(t, err)
 }
