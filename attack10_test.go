@@ -22,13 +22,13 @@ import (
 )
 
 // call runs f and turns a panic into a test error.
-func call(f func() error) (err error, panicked any) {
+func call(f func() error) (panicked any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			panicked = r
 		}
 	}()
-	return f(), nil
+	return nil, f()
 }
 
 func TestAttack10(t *testing.T) {
@@ -50,7 +50,7 @@ func TestAttack10(t *testing.T) {
 		}
 		before := len(w.events(t))
 		for name, f := range all {
-			err, p := call(f)
+			p, err := call(f)
 			if p != nil || !errors.Is(err, privacy.ErrInvalid) {
 				t.Errorf("%s(nil context): error %v, panic %v; want privacy.ErrInvalid", name, err, p)
 			}
@@ -102,31 +102,13 @@ func TestAttack10(t *testing.T) {
 				all[v.name] = func() error { return v.do(ctx, w, a) }
 			}
 			for name, f := range all {
-				err, p := call(f)
+				p, err := call(f)
 				if p != nil || !errors.Is(err, privacy.ErrInvalid) {
 					t.Errorf("%T(%v).%s: error %v, panic %v; want privacy.ErrInvalid", svc, svc == nil, name, err, p)
 				}
 			}
 		}
 	})
-}
-
-func trunc(err error) string {
-	if err == nil {
-		return "<nil>"
-	}
-	s := err.Error()
-	if len(s) > 200 {
-		s = s[:200]
-	}
-	kinds := []error{privacy.ErrInvalid, privacy.ErrNotFound, privacy.ErrForbidden, privacy.ErrConflict, privacy.ErrExists}
-	k := "UNTYPED"
-	for _, x := range kinds {
-		if errors.Is(err, x) {
-			k = x.Error()
-		}
-	}
-	return k + " | " + s
 }
 
 // openWith is a world as newWorld's, under policy p; ok is false when

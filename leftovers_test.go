@@ -93,7 +93,6 @@ func TestSweepRemovesStaleOpenRequestR11(t *testing.T) {
 func TestSweepRemovesFarEndedGrantO12(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-
 	_, err := w.svc.GrantConsent(ctx, w.actors[privacy.RoleSubject], consent.Grant{ID: "g-century", Subject: anna, Case: case1,
 		Recipient: consent.Recipient{Party: "lawyer", Kind: privacy.PartyThirdParty}, Purpose: privacy.PurposeAbsenceGuidance,
 		Categories: []privacy.Category{privacy.CategoryNotes}, Form: consent.FormWritten, Document: "signed.pdf",
