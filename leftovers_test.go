@@ -2,7 +2,6 @@ package dossierwacht_test
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -11,31 +10,19 @@ import (
 	"github.com/dossierwacht/dossierwacht/rights"
 )
 
-// skipFinding skips a test that reproduces a finding not fixed yet (the
-// fix is a change of the retention design); DOSSIERWACHT_FINDINGS=1 runs
-// it, and it fails.
-func skipFinding(t *testing.T, finding string) {
-	t.Helper()
-	if os.Getenv("DOSSIERWACHT_FINDINGS") != "1" {
-		t.Skip("finding: " + finding)
-	}
-}
-
 // Rules O12, N7 (issue 14 §1: nothing about a person outlives its
 // retention): an absence case the employer sent, never closed, of an
 // employee whose employment ended. N7 keeps the absence administration 2
 // years after the employment ends, and its records go then; but the case
 // row (that the person had an absence case, opened when, under which
-// contract) waits for a closing that never comes, and with it the
-// subject's master data: 30 years on both are kept, their schedules
-// "pending" under O12 with no statute and no hold. The same holds for a
-// preventive, consultation-hour or periodic-exam case, whose non-medical
-// records have no rule that runs from the end of the employment at all
-// (privacy/policies.go, preventionRetention): they are kept with the case
-// for ever.
+// contract) waited for a closing that never comes, and with it the
+// subject's master data: 30 years on both were kept, their schedules
+// "pending" under O12 with no statute and no hold. Now an absence case
+// left open ends, for retention, with the employment
+// (retention.CaseEnded). A preventive, consultation-hour or periodic-exam
+// case left open is still kept while it is open: it may outlive the
+// employment, and only its closing ends it (README, "What is kept").
 func TestSweepRemovesOpenCaseAfterEmploymentEndO12(t *testing.T) {
-	skipFinding(t, "an open case whose employment ended 30 years ago is kept for ever, and its subject with it "+
-		"(retention.Engine.ScheduleObjects: a case's own period runs only from its closing; rules O12, N7)")
 	ctx := context.Background()
 	w := newWorld(t)
 	carla, olga := w.actors[privacy.RoleCaseManager], w.actors[privacy.RolePrivacyOfficer]

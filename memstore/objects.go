@@ -310,7 +310,10 @@ func (s *Store) stageObjectErase(op string, p *retention.ObjectProof) (func(), e
 		if s.caseHeld(cs) || heldFor(cs.ID) {
 			return nil, held(op, "a legal hold keeps the case")
 		}
-		if err := changed(cs.Closed); err != nil {
+		// Rules R9, O12, N7: the day the case's period ran from, as the
+		// sweep scheduled it (an absence case left open: the end of the
+		// employment).
+		if err := changed(retention.CaseEnded(cs, s.subjects[cs.Subject].EmploymentEnded)); err != nil {
 			return nil, err
 		}
 		if len(s.files[ordinary].caseRecords[cs.ID]) > 0 || len(s.files[medical].caseRecords[cs.ID]) > 0 {

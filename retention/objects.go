@@ -373,10 +373,10 @@ func (r *Engine) ScheduleObjects(dst []ObjectSchedule, d *Dossier, objs []Object
 		subject.fold(v)
 	}
 	for _, c := range d.Cases {
-		if c.Case.IsOpen() || c.Case.Closed.After(now) {
+		if end := CaseEnded(c.Case, d.Subject.EmploymentEnded); end.IsZero() || end.After(now) {
 			anyOpen = true
-		} else if c.Case.Closed.After(lastClosed) {
-			lastClosed = c.Case.Closed
+		} else if end.After(lastClosed) {
+			lastClosed = end
 		}
 	}
 	// Disclosure-log entries outlive the records they name (G4).
@@ -455,7 +455,8 @@ func (r *Engine) ScheduleObjects(dst []ObjectSchedule, d *Dossier, objs []Object
 	}
 	k := 0
 	for _, cf := range d.Cases {
-		v := r.own(privacy.DataCase, cf.Case.Closed, now)
+		ended := CaseEnded(cf.Case, d.Subject.EmploymentEnded)
+		v := r.own(privacy.DataCase, ended, now)
 		for range cf.Records {
 			v.fold(r.recordVerdict(&records[k]))
 			k++
@@ -466,7 +467,7 @@ func (r *Engine) ScheduleObjects(dst []ObjectSchedule, d *Dossier, objs []Object
 				v.fold(holdVerdict(h))
 			}
 		}
-		emit(privacy.DataCase, string(cf.Case.ID), cf.Case.ID, cf.Case.Closed, v)
+		emit(privacy.DataCase, string(cf.Case.ID), cf.Case.ID, ended, v)
 	}
 	// The subject outlives everything else of it.
 	v := r.own(privacy.DataSubject, subjectStart(d, lastClosed, anyOpen), now)
@@ -484,6 +485,24 @@ func (r *Engine) ScheduleObjects(dst []ObjectSchedule, d *Dossier, objs []Object
 		s.Due, s.Status = v.due, statusOn(v.due, today)
 	}
 	return append(dst, s)
+}
+
+// CaseEnded is when case c ends for retention, the day its own period
+// ([privacy.DataCase]) runs from: its closing; and an absence case still
+// open when the employment of its subject ended (employmentEnded), at the
+// end of the employment (rule N7: the absence administration, the case
+// with it, is kept 2 years after the employment ends; the employer's
+// absence guidance, and with it the service's mandate for the case, ends
+// with the employment). Zero while any other case is open: a preventive,
+// consultation-hour, periodic-exam or reintegration case may outlive an
+// employment (a trajectory the UWV commissions), so only its closing ends
+// it. Stores check an erasure against the same day (the SQL adapters
+// restate it as SQL).
+func CaseEnded(c privacy.Case, employmentEnded time.Time) time.Time {
+	if !c.IsOpen() || c.Kind != privacy.CaseAbsence {
+		return c.Closed
+	}
+	return employmentEnded
 }
 
 // holdVerdict is rule G3: the standing hold h keeps what it covers.

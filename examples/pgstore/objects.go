@@ -21,7 +21,7 @@ var objectTables = []struct{ table, subject, t1, t2, caseID, status, history str
 	{"requests", "subject_id", "NULL::timestamptz", "NULL::timestamptz", "''", "status", "history::text"},
 	{"erasures", "subject_id", "decided", "NULL::timestamptz", "coalesce(case_id, '')", "''", "''"},
 	{"holds", "subject_id", "lifted", "NULL::timestamptz", "coalesce(case_id, '')", "''", "''"},
-	{"cases", "subject_id", "closed", "NULL::timestamptz", "''", "''", "''"},
+	{"cases", "subject_id", sqlcore.SQLCaseEnded, "NULL::timestamptz", "''", "''", "''"},
 	{"subjects", "id", "employment_ended", "NULL::timestamptz", "''", "''", "''"},
 }
 

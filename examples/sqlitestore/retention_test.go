@@ -30,3 +30,10 @@ func TestObjectsOfEqualsObjectsR9O12(t *testing.T) {
 func TestOpenRequestEndsR11O13O12(t *testing.T) {
 	objectkit.RunOpenRequestEnds(t, open(t))
 }
+
+// TestOpenAbsenceCaseEndsN7O12 checks that an absence case left open goes
+// 2 years after the employment ended, and its subject with it (rules N7,
+// O12; issue 14 §1).
+func TestOpenAbsenceCaseEndsN7O12(t *testing.T) {
+	objectkit.RunOpenAbsenceCaseEnds(t, open(t))
+}

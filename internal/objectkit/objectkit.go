@@ -333,3 +333,68 @@ func RunOpenRequestEnds(t *testing.T, s retention.Store) {
 		}
 	}
 }
+
+// RunOpenAbsenceCaseEnds checks s, an empty store, for rules N7, O12, R9
+// (issue 14 §1: nothing about a person outlives its retention): an
+// absence case still open when its subject's employment ended ends, for
+// retention, with the employment (retention.CaseEnded): a sweep 2 years
+// and a day later erases its records, the case and, nothing else left,
+// the subject, each with a proof; a day earlier it erases none of them.
+// An open preventive case of a subject whose employment ended too stays,
+// and its subject with it: only its closing ends it.
+func RunOpenAbsenceCaseEnds(t *testing.T, s retention.Store) {
+	t.Helper()
+	e := newEnv(t, s)
+	os, ok := retention.AsObjectStore(s)
+	if !ok {
+		t.Skip("the store is not a retention.ObjectStore")
+	}
+	e.subject(t, "s-abs")
+	e.openCase(t, "c-abs", "s-abs", t0)
+	e.note(t, "n-abs", "c-abs")
+	e.subject(t, "s-prev")
+	c, err := privacy.NewCase("c-prev", "s-prev", privacy.CasePreventive, privacy.PurposeAbsenceGuidance, contract, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.d.OpenCase(e.ctx, act(t0), c); err != nil {
+		t.Fatalf("OpenCase(c-prev): %v", err)
+	}
+	ended := t0.AddDate(0, 1, 0) // Thursday 6 February 2025, 09:00 UTC
+	for _, sub := range []privacy.SubjectID{"s-abs", "s-prev"} {
+		if err := e.d.EndEmployment(e.ctx, act(ended), sub, ended); err != nil {
+			t.Fatalf("EndEmployment(%s): %v", sub, err)
+		}
+	}
+	k, err := retention.New(s, privacy.Strict(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Due from 00:00 Amsterdam on 7 February 2027, 2 years and a day on.
+	due := time.Date(2027, 2, 7, 0, 0, 0, 0, time.FixedZone("CET", 3600))
+	for _, at := range []time.Time{due.Add(-time.Second), due} {
+		if _, err := k.Sweep(e.ctx, officer, at); err != nil {
+			t.Fatalf("Sweep at %v: %v", at, err)
+		}
+		proofs, err := os.ObjectProofs(e.ctx, "s-abs")
+		if err != nil {
+			t.Fatal(err)
+		}
+		gone := map[privacy.DataKind]bool{}
+		for _, p := range proofs {
+			gone[p.Kind] = true
+		}
+		want := !at.Before(due)
+		if gone[privacy.DataCase] != want || gone[privacy.DataSubject] != want {
+			t.Errorf("sweep at %v: the open absence case erased %v, its subject %v; want %v (the employment ended %v; rule N7)",
+				at, gone[privacy.DataCase], gone[privacy.DataSubject], want, ended)
+		}
+		objs, err := os.Objects(e.ctx, "s-prev")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ps, _ := os.ObjectProofs(e.ctx, "s-prev"); len(ps) > 0 {
+			t.Errorf("sweep at %v: the open preventive case's subject lost %v (objects left %v); only its closing ends it", at, ps, objs)
+		}
+	}
+}

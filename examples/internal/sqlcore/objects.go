@@ -124,7 +124,7 @@ func SQLObjects(render func(string) string) ObjectQueries {
 			privacy.DataRequest:    `SELECT subject_id, status, history FROM {schema}.requests WHERE id = $1`,
 			privacy.DataErasure:    `SELECT subject_id, decided, coalesce(case_id, '') FROM {schema}.erasures WHERE id = $1`,
 			privacy.DataHold:       `SELECT subject_id, lifted, coalesce(case_id, '') FROM {schema}.holds WHERE id = $1`,
-			privacy.DataCase:       `SELECT subject_id, closed FROM {schema}.cases WHERE id = $1`,
+			privacy.DataCase:       `SELECT subject_id, ` + SQLCaseEnded + ` FROM {schema}.cases WHERE id = $1`,
 			privacy.DataSubject:    `SELECT id, employment_ended FROM {schema}.subjects WHERE id = $1`,
 		},
 		Delete: map[privacy.DataKind]string{
@@ -171,6 +171,14 @@ func grantEnded(until, revoked time.Time) time.Time {
 	}
 	return revoked
 }
+
+// SQLCaseEnded is retention.CaseEnded as an SQL expression over a row of
+// the cases table (unaliased): its closing, and for an absence case still
+// open, the end of its subject's employment (rules R9, O12, N7). A store
+// checks an erasure of a case against it, so that it erases a case on the
+// day its sweep scheduled it from.
+const SQLCaseEnded = `coalesce(closed, CASE WHEN kind = 'absence' THEN (SELECT s.employment_ended FROM {schema}.subjects s
+	WHERE s.id = cases.subject_id) END)`
 
 // requestEnded is when a request ends for retention
 // ([rights.Request.Ended]): its final step, or, never closed, the end of
