@@ -1,0 +1,61 @@
+package dossierwacht_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/dossierwacht/dossierwacht/privacy"
+	"github.com/dossierwacht/dossierwacht/retention"
+	"github.com/dossierwacht/dossierwacht/rights"
+)
+
+// Rules N7, R9, O12 (statutory minimums are never shortened): the sweep's
+// clock guard (O12) refuses a sweep while the clock reads behind the
+// Service's time, but the other verbs that delete decide on that same
+// time. After one clock reading in 2099, an erasure an hour after the case
+// closed deletes the wage data the fiscal seven years (AWR art. 52(4))
+// keep, as if 2099 had come.
+func TestAttack11EraseOnGlitchedClockN7(t *testing.T) {
+	ctx := context.Background()
+	for _, how := range []string{"Erase", "RequestErasure"} {
+		t.Run(how, func(t *testing.T) {
+			for _, glitch := range []bool{false, true} {
+				w := newWorld(t)
+				carla, olga := w.actors[privacy.RoleCaseManager], w.actors[privacy.RolePrivacyOfficer]
+				must(t, w.svc.AddRecords(ctx, carla, record("r-job", privacy.CategoryEmployment, privacy.FieldJob, "baker")))
+				must(t, w.svc.CloseCase(ctx, carla, case1))
+				real := w.now
+				if glitch {
+					w.now = time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC) // one bad reading
+					if _, err := w.svc.View(ctx, carla, case1, privacy.PurposeAbsenceGuidance); err != nil && !errors.Is(err, privacy.ErrForbidden) {
+						t.Fatal(err)
+					}
+				}
+				w.now = real.Add(time.Hour) // the clock is right again
+				var err error
+				switch how {
+				case "Erase":
+					_, err = w.svc.FileRequest(ctx, w.actors[privacy.RoleSubject], rights.Filing{ID: "req-erase", Subject: anna,
+						Kind: rights.KindErasure, Form: rights.FormWritten, Document: "letter-1"})
+					must(t, err)
+					_, err = w.svc.Erase(ctx, olga, "req-erase", "granted")
+				case "RequestErasure":
+					_, err = w.svc.RequestErasure(ctx, olga, retention.Erasure{ID: "er-1", Subject: anna, Rule: privacy.R9, Received: w.now})
+				}
+				t.Logf("glitch=%v: %s: %v", glitch, how, err)
+				if glitch {
+					// The sweep is refused (O12); the statutory record must stay.
+					if _, err := w.svc.Sweep(ctx, olga); !errors.Is(err, privacy.ErrConflict) {
+						t.Errorf("sweep on a glitched clock: %v, want ErrConflict (O12)", err)
+					}
+				}
+				if _, err := w.store.Record(ctx, "r-job"); err != nil {
+					t.Errorf("glitch=%v: the wage record, kept 7 years from the end of 2026 by AWR art. 52(4), is gone an hour after its case closed: %v",
+						glitch, err)
+				}
+			}
+		})
+	}
+}
