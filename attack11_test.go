@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	dossierwacht "github.com/dossierwacht/dossierwacht"
 	"github.com/dossierwacht/dossierwacht/privacy"
 	"github.com/dossierwacht/dossierwacht/retention"
 	"github.com/dossierwacht/dossierwacht/rights"
@@ -57,5 +58,48 @@ func TestAttack11EraseOnGlitchedClockN7(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Rules G3, O12 (PlanSweep is the sweep's dry run): the clock guard's
+// way out of a clock that jumped ahead is "a restarted Service that reads
+// a clock that is right", but what the first Service wrote meanwhile is
+// dated on the jumped time. A legal hold placed then has Placed in 2099:
+// the stores still refuse to delete what it holds (they read every
+// unlifted hold as standing), but the engine (Hold.ActiveAt) does not see
+// it stand, so PlanSweep lists the held records as due, without their
+// hold, while Sweep deletes none of them (Held: 2).
+func TestAttack11HoldPlacedOnGlitchedClockG3(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	carla, olga := w.actors[privacy.RoleCaseManager], w.actors[privacy.RolePrivacyOfficer]
+	must(t, w.svc.CloseCase(ctx, carla, case1))
+	must(t, w.svc.EndEmployment(ctx, carla, anna, w.now))
+	real := w.now
+	w.now = time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC) // one bad reading
+	_, _ = w.svc.View(ctx, carla, case1, privacy.PurposeAbsenceGuidance)
+	w.now = real.Add(time.Hour) // the clock is right again
+	h, err := w.svc.PlaceHold(ctx, olga, retention.Hold{ID: "hold-1", Subject: anna, Case: case1, Ground: retention.GroundLegalClaim,
+		Reason: "docket-1"})
+	if err != nil {
+		t.Fatalf("PlaceHold: %v", err)
+	}
+	// The sweep is refused until the clock catches up; the operator
+	// restarts the Service, as the refusal says.
+	svc, err := dossierwacht.Open(ctx, w.store, privacy.Strict(), &dossierwacht.Options{Clock: func() time.Time { return w.now }})
+	must(t, err)
+	w.now = real.AddDate(10, 0, 0) // the records' periods have run; the hold stands
+	plan, err := svc.PlanSweep(ctx, olga)
+	must(t, err)
+	rep, err := svc.Sweep(ctx, olga)
+	must(t, err)
+	if _, err := w.store.Record(ctx, "r-note"); err != nil {
+		t.Errorf("r-note, under legal hold %s, is deleted: %v", h.ID, err)
+	}
+	for _, s := range plan.Records {
+		if s.Hold == "" {
+			t.Errorf("PlanSweep lists %s as deleted (%s), under standing hold %s (placed %s by the Service's time); Sweep erased %d, held %d",
+				s.Record, s.Reason, h.ID, h.Placed.Format(time.RFC3339), rep.Erased, rep.Held)
+		}
 	}
 }
