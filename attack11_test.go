@@ -103,3 +103,24 @@ func TestAttack11HoldPlacedOnGlitchedClockG3(t *testing.T) {
 		}
 	}
 }
+
+// Rules R11, O13 (a request is answered), O12: an open request is kept 2
+// years from the end of its deadline, and its deadline runs from its
+// receipt; a written request received long ago and filed only now (a
+// letter found in a backlog; the subject need not be known) is due at
+// once. The very next sweep erases the open request the desk filed
+// minutes before, never answered: the answer in progress is lost.
+func TestAttack11BackdatedOpenRequestR11(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	olga := w.actors[privacy.RolePrivacyOfficer]
+	r, err := w.svc.FileRequest(ctx, olga, rights.Filing{ID: "req-old", Subject: "stranger", Kind: rights.KindAccess,
+		Form: rights.FormWritten, Document: "letter-old", Received: w.now.AddDate(-3, 0, 0)})
+	must(t, err)
+	w.now = w.now.Add(time.Hour)
+	_, err = w.svc.Sweep(ctx, olga)
+	must(t, err)
+	if _, err := w.store.Request(ctx, r.ID); err != nil {
+		t.Errorf("request %s, filed an hour ago and open (deadline %s), is erased by the next sweep: %v", r.ID, r.Due.Date, err)
+	}
+}
