@@ -136,7 +136,10 @@ func (s *Service) Rectify(ctx context.Context, a *Actor, id rights.RequestID, co
 // asked for, the request is refused on that ground and the error names
 // G3 (or, where a restriction of processing the subject asked for keeps
 // it, privacy.RuleRestriction). Only the privacy officer carries out
-// erasures (package retention).
+// erasures (package retention). Like [Service.Sweep], it runs only on a
+// time its clock confirms (O12): while the clock reads more than a minute
+// behind the Service's time it is refused with [privacy.ErrConflict],
+// audited, and deletes nothing.
 func (s *Service) Erase(ctx context.Context, a *Actor, id rights.RequestID, reason string) (rights.Plan, error) {
 	// Rules O13, R9, G3: only the privacy officer carries out erasures,
 	// decided before the request is read, so that no one else learns its
@@ -144,7 +147,12 @@ func (s *Service) Erase(ctx context.Context, a *Actor, id rights.RequestID, reas
 	if err := s.officer(ctx, verbErasure, a, "", string(id), privacy.EventExecute); err != nil {
 		return rights.Plan{}, err
 	}
-	now := s.now()
+	// Rules O12, N7, R9: an erasure weighs statutory periods at now and
+	// deletes for good; it runs only on a time the clock confirms.
+	now, err := s.confirmedNow(ctx, verbErasure, a, string(id))
+	if err != nil {
+		return rights.Plan{}, err
+	}
 	plan, err := s.desk.Plan(ctx, act(a, now, ""), id, nil)
 	if err != nil {
 		return rights.Plan{}, err

@@ -83,24 +83,9 @@ func (s *Service) Sweep(ctx context.Context, a *Actor) (retention.Report, error)
 	if err := s.officer(ctx, verbSweep, a, "", "sweep", privacy.EventExecute); err != nil {
 		return retention.Report{}, err
 	}
-	at := s.now()
-	if read := privacy.Timestamp(s.clock()); at.Sub(read) > sweepClockSlack {
-		// Rules O12, N7, R9: a sweep deletes for good, so it runs only on
-		// a time its clock confirms. The Service's time never goes back
-		// (now): after one reading of a clock that jumped ahead (a faulty
-		// time server, a host clock set to 2099 for a moment) every later
-		// operation keeps that time, and a sweep on it would delete, with
-		// proofs, what is due only then — a medical file decades before
-		// BW 7:454 lets it go. While the clock reads earlier than the
-		// Service's time, beyond the slack of a clock's ordinary
-		// corrections, the sweep is refused, audited, and deletes nothing;
-		// it runs again once the clock has caught up, or once a restarted
-		// Service reads a clock that is right.
-		e := s.event(a, privacy.EventExecute, "", "", "sweep", privacy.O12, false)
-		return retention.Report{}, s.refuse(ctx, e, &privacy.Error{Op: "dossierwacht: " + string(verbSweep), Kind: privacy.ErrConflict,
-			Rule: privacy.O12, Msg: fmt.Sprintf("the clock reads %s, %s earlier than the time this Service has handed out already (%s): "+
-				"a sweep deletes for good and runs only on a time its clock confirms", read.Format(time.RFC3339), at.Sub(read).Round(time.Second),
-				at.Format(time.RFC3339))})
+	at, err := s.confirmedNow(ctx, verbSweep, a, "sweep")
+	if err != nil {
+		return retention.Report{}, err
 	}
 	report, err := s.retention.From(a.AccessPoint, a.Client).Sweep(ctx, a.Principal, at)
 	if err != nil {
@@ -112,6 +97,31 @@ func (s *Service) Sweep(ctx context.Context, a *Actor) (retention.Report, error)
 		return report, err
 	}
 	return report, s.Checkpoint(ctx)
+}
+
+// confirmedNow is the Service's time for a verb that deletes for good
+// (Sweep, Erase), refused with [privacy.ErrConflict] under O12, audited,
+// while the clock reads more than sweepClockSlack behind it.
+func (s *Service) confirmedNow(ctx context.Context, v verb, a *Actor, object string) (time.Time, error) {
+	at := s.now()
+	if read := privacy.Timestamp(s.clock()); at.Sub(read) > sweepClockSlack {
+		// Rules O12, N7, R9: a deletion for good runs only on a time its
+		// clock confirms. The Service's time never goes back (now): after
+		// one reading of a clock that jumped ahead (a faulty time server,
+		// a host clock set to 2099 for a moment) every later operation
+		// keeps that time, and a sweep, or an erasure that weighs
+		// statutory periods (review 11: Erase deleted the fiscal seven
+		// years' wage data an hour after its case closed), would delete
+		// on it what is due only then. While the clock reads earlier than
+		// the Service's time, beyond the slack of a clock's ordinary
+		// corrections, the verb is refused, audited, and deletes nothing.
+		e := s.event(a, privacy.EventExecute, "", "", object, privacy.O12, false)
+		return time.Time{}, s.refuse(ctx, e, &privacy.Error{Op: "dossierwacht: " + string(v), Kind: privacy.ErrConflict,
+			Rule: privacy.O12, Msg: fmt.Sprintf("the clock reads %s, %s earlier than the time this Service has handed out already (%s): "+
+				"a deletion for good runs only on a time its clock confirms", read.Format(time.RFC3339), at.Sub(read).Round(time.Second),
+				at.Format(time.RFC3339))})
+	}
+	return at, nil
 }
 
 // sweepClockSlack is how far the clock may read behind the Service's time

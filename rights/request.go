@@ -248,23 +248,34 @@ func (r Request) Last() Step {
 // O13, O12; issue 14 §1): once it is closed (answered, refused or
 // withdrawn), the time of its final step; while it is open, the end of
 // the last day of its deadline (the start of the next day in
-// Europe/Amsterdam, the deadline extended included), so that a request
-// never answered is not kept, and its subject with it, for ever; zero for
+// Europe/Amsterdam, the deadline extended included), or its last step when
+// that came later (a request received long ago and filed only now), so
+// that a request never answered is not kept, and its subject with it, for
+// ever, nor erased as soon as it is filed; zero for
 // a request with neither (a request the desk has not filed). Stores give
 // it to a sweep as [retention.Object.Ended].
 func (r Request) Ended() time.Time {
 	if r.Status.Final() {
 		return r.Last().At
 	}
+	var end time.Time
 	for i := len(r.History) - 1; i >= 0; i-- {
 		if d := r.History[i].Due; !d.IsZero() {
-			return d.AddDays(1).In(calendar.Amsterdam())
+			end = d.AddDays(1).In(calendar.Amsterdam())
+			break
 		}
 	}
-	if !r.Due.Date.IsZero() {
-		return r.Due.Date.AddDays(1).In(calendar.Amsterdam())
+	if end.IsZero() && !r.Due.Date.IsZero() {
+		end = r.Due.Date.AddDays(1).In(calendar.Amsterdam())
 	}
-	return time.Time{}
+	// Rules R11, O13, O12 (attack review 11): never before its last step.
+	// A request received long ago and filed (or confirmed, or extended)
+	// only now is in progress: from its deadline alone the next sweep
+	// erased it, unanswered, minutes after it was filed.
+	if last := r.Last().At; !end.IsZero() && last.After(end) {
+		end = last
+	}
+	return end
 }
 
 // Clone returns a deep copy of r: stores copy requests in and out.
