@@ -91,10 +91,13 @@ type Hold struct {
 	LiftReason string              `json:"lift_reason,omitempty"`
 }
 
-// ActiveAt reports whether the hold stands at t: placed at or before t and
-// not lifted at or before t.
+// ActiveAt reports whether the hold stands at t: not lifted at or before
+// t. A hold dated after t stands too (rule G3): it was placed on a time a
+// clock gave that t is behind of (a clock that jumped ahead, then was set
+// right), and the stores keep every hold not lifted standing, so that a
+// sweep's plan and the sweep agree, and nothing a hold keeps is deleted.
 func (h *Hold) ActiveAt(t time.Time) bool {
-	return !h.Placed.After(t) && (h.Lifted.IsZero() || h.Lifted.After(t))
+	return h.Lifted.IsZero() || h.Lifted.After(t)
 }
 
 // Covers reports whether the hold's scope includes the record id of case c

@@ -245,8 +245,8 @@ func (r Request) Last() Step {
 }
 
 // Ended is when the request's retention period runs from (rules R11,
-// O13, O12; issue 14 §1): once it is closed (answered, refused or
-// withdrawn), the time of its final step; while it is open, the end of
+// O13, O12; issue 14 §1): once it is closed (its status final), the
+// time of its final step; while it is open, the end of
 // the last day of its deadline (the start of the next day in
 // Europe/Amsterdam, the deadline extended included), or its last step when
 // that came later (a request received long ago and filed only now), so
