@@ -101,10 +101,10 @@ func (s *Service) Sweep(ctx context.Context, a *Actor) (retention.Report, error)
 
 // confirmedNow is the Service's time for a verb that deletes for good
 // (Sweep, Erase), refused with [privacy.ErrConflict] under O12, audited,
-// while the clock reads more than sweepClockSlack behind it.
+// while the clock reads more than deleteClockSlack behind it.
 func (s *Service) confirmedNow(ctx context.Context, v verb, a *Actor, object string) (time.Time, error) {
 	at := s.now()
-	if read := privacy.Timestamp(s.clock()); at.Sub(read) > sweepClockSlack {
+	if read := privacy.Timestamp(s.clock()); at.Sub(read) > deleteClockSlack {
 		// Rules O12, N7, R9: a deletion for good runs only on a time its
 		// clock confirms. The Service's time never goes back (now): after
 		// one reading of a clock that jumped ahead (a faulty time server,
@@ -124,11 +124,11 @@ func (s *Service) confirmedNow(ctx context.Context, v verb, a *Actor, object str
 	return at, nil
 }
 
-// sweepClockSlack is how far the clock may read behind the Service's time
-// and a sweep still run: the ordinary corrections of a host's clock (NTP
+// deleteClockSlack is how far the clock may read behind the Service's time
+// and a deletion for good (Sweep, Erase) still run: the ordinary corrections of a host's clock (NTP
 // steps of milliseconds to seconds), far below a day, the finest grain of
 // a retention period (rules O12, N7, R9).
-const sweepClockSlack = time.Minute
+const deleteClockSlack = time.Minute
 
 // PlanSweep is a sweep's dry run of every kind of stored data (rules R9,
 // O12, N9): the schedule of every record a sweep now would delete, and of

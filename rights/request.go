@@ -245,15 +245,14 @@ func (r Request) Last() Step {
 }
 
 // Ended is when the request's retention period runs from (rules R11,
-// O13, O12; issue 14 §1): once it is closed (its status final), the
-// time of its final step; while it is open, the end of
-// the last day of its deadline (the start of the next day in
-// Europe/Amsterdam, the deadline extended included), or its last step when
-// that came later (a request received long ago and filed only now), so
-// that a request never answered is not kept, and its subject with it, for
-// ever, nor erased as soon as it is filed; zero for
-// a request with neither (a request the desk has not filed). Stores give
-// it to a sweep as [retention.Object.Ended].
+// O13, O12; issue 14 §1): once it is closed (its status final), the time
+// of its final step; while it is open, the end of the last day of its
+// deadline (the start of the next day in Europe/Amsterdam, the extended
+// deadline once extended), or its last step when that came later (a
+// request received long ago and filed only now), so that a request never
+// answered is neither kept for ever, and its subject with it, nor erased
+// as soon as it is filed; zero for a request with neither (one the desk
+// has not filed). Stores give it to a sweep as [retention.Object.Ended].
 func (r Request) Ended() time.Time {
 	if r.Status.Final() {
 		return r.Last().At
