@@ -125,9 +125,10 @@ func (s *Service) confirmedNow(ctx context.Context, v verb, a *Actor, object str
 }
 
 // deleteClockSlack is how far the clock may read behind the Service's time
-// and a deletion for good (Sweep, Erase) still run: the ordinary corrections of a host's clock (NTP
-// steps of milliseconds to seconds), far below a day, the finest grain of
-// a retention period (rules O12, N7, R9).
+// and a deletion for good (Sweep, Erase) still run: the ordinary
+// corrections of a host's clock (NTP steps of milliseconds to seconds),
+// far below a day, the finest grain of a retention period (rules O12, N7,
+// R9).
 const deleteClockSlack = time.Minute
 
 // PlanSweep is a sweep's dry run of every kind of stored data (rules R9,
