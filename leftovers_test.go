@@ -19,9 +19,8 @@ import (
 // subject's master data: 30 years on both were kept, their schedules
 // "pending" under O12 with no statute and no hold. Now an absence case
 // left open ends, for retention, with the employment
-// (retention.CaseEnded). A preventive, consultation-hour or periodic-exam
-// case left open is still kept while it is open: it may outlive the
-// employment, and only its closing ends it (README, "What is kept").
+// (retention.CaseEnded); any case left open ends at its last activity
+// (TestSweepRemovesAbandonedOpenCaseR9O12).
 func TestSweepRemovesOpenCaseAfterEmploymentEndO12(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
@@ -39,6 +38,49 @@ func TestSweepRemovesOpenCaseAfterEmploymentEndO12(t *testing.T) {
 	}
 	if _, err := w.store.Subject(ctx, anna); err == nil {
 		t.Errorf("30 years after the employment ended, anna's master data is kept")
+	}
+}
+
+// Rules R9, O12 (issue 14 §1): a case left open, its subject still
+// employed, was kept for as long as it stayed open, and its subject with
+// it: a case forgotten by its case manager kept the absence reason and
+// the master data for ever. Now a case left open ends, for retention, at
+// its last activity (retention.CaseEnded): each record written moves that
+// on, and 2 years and a day after the last one the case, its records and
+// its subject go.
+func TestSweepRemovesAbandonedOpenCaseR9O12(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	carla, olga := w.actors[privacy.RoleCaseManager], w.actors[privacy.RolePrivacyOfficer]
+	// A year on, a note: the case is worked on (2 March 2027).
+	w.now = w.now.AddDate(1, 0, 0)
+	must(t, w.svc.AddRecords(ctx, carla, record("r-later", privacy.CategoryNotes, privacy.FieldText, "still off work")))
+	for _, step := range []struct {
+		at   time.Time
+		gone bool
+	}{
+		// 2 years and a day after the first records: the note moved the
+		// case's end on; nothing goes.
+		{time.Date(2028, 3, 3, 12, 0, 0, 0, time.UTC), false},
+		// The last day of the 2 years after the note.
+		{time.Date(2029, 3, 2, 12, 0, 0, 0, time.UTC), false},
+		// The day after: the case, every record of it and anna go.
+		{time.Date(2029, 3, 3, 12, 0, 0, 0, time.UTC), true},
+	} {
+		w.now = step.at
+		_, err := w.svc.Sweep(ctx, olga)
+		must(t, err)
+		for _, id := range []privacy.RecordID{"r-facts", "r-note", "r-later"} {
+			if _, err := w.store.Record(ctx, id); (err != nil) != step.gone {
+				t.Errorf("sweep at %v: record %s gone %v, want %v", step.at, id, err != nil, step.gone)
+			}
+		}
+		if _, err := w.store.Case(ctx, case1); (err != nil) != step.gone {
+			t.Errorf("sweep at %v: the open case gone %v, want %v", step.at, err != nil, step.gone)
+		}
+		if _, err := w.store.Subject(ctx, anna); (err != nil) != step.gone {
+			t.Errorf("sweep at %v: anna gone %v, want %v", step.at, err != nil, step.gone)
+		}
 	}
 }
 

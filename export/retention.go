@@ -37,6 +37,7 @@ type passFacts struct {
 	subject  privacy.SubjectID
 	holds    []retention.Hold
 	erasures []retention.Erasure
+	active   map[privacy.CaseID]time.Time
 }
 
 // OnePass returns ctx marked as one pass over a subject's records: within
@@ -49,35 +50,41 @@ func OnePass(ctx context.Context) context.Context {
 	return context.WithValue(ctx, passKey{}, &passFacts{})
 }
 
-// context returns the holds and erasure requests of subject id: once per
-// pass, or read afresh outside a pass.
-func (f *retentionFacts) context(ctx context.Context, id privacy.SubjectID) ([]retention.Hold, []retention.Erasure, error) {
+// context returns the holds and erasure requests of subject id, and the
+// last activity of each of its cases ([retention.CaseFile.LastActivity]:
+// an open case ends for retention then, its records' periods with it,
+// rules R9, O12): once per pass, or read afresh outside a pass.
+func (f *retentionFacts) context(ctx context.Context, id privacy.SubjectID) ([]retention.Hold, []retention.Erasure, map[privacy.CaseID]time.Time, error) {
 	run, _ := ctx.Value(passKey{}).(*passFacts)
 	if run != nil {
 		run.mu.Lock()
 		defer run.mu.Unlock()
 		if run.subject == id {
-			return run.holds, run.erasures, nil
+			return run.holds, run.erasures, run.active, nil
 		}
 	}
 	d, err := f.store.Dossier(ctx, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	active := make(map[privacy.CaseID]time.Time, len(d.Cases))
+	for i := range d.Cases {
+		active[d.Cases[i].Case.ID] = d.Cases[i].LastActivity()
 	}
 	if run != nil {
-		run.subject, run.holds, run.erasures = id, d.Holds, d.Erasures
+		run.subject, run.holds, run.erasures, run.active = id, d.Holds, d.Erasures, active
 	}
-	return d.Holds, d.Erasures, nil
+	return d.Holds, d.Erasures, active, nil
 }
 
 // RecordRetention implements [RetentionFacts].
 func (f *retentionFacts) RecordRetention(ctx context.Context, s privacy.Subject, c privacy.Case, r privacy.Record, now time.Time) (Retention, error) {
-	holds, erasures, err := f.context(ctx, s.ID)
+	holds, erasures, active, err := f.context(ctx, s.ID)
 	if err != nil {
 		return Retention{}, err
 	}
 	d := retention.Dossier{Subject: s, Holds: holds, Erasures: erasures,
-		Cases: []retention.CaseFile{{Case: c, Records: []retention.Entry{retention.EntryOf(r)}}}}
+		Cases: []retention.CaseFile{{Case: c, Records: []retention.Entry{retention.EntryOf(r)}, Active: active[c.ID]}}}
 	x, err := f.rules.Explain(&d, r.ID, now)
 	if err != nil {
 		return Retention{}, err

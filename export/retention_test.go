@@ -112,7 +112,9 @@ func TestExportNamesTheWinningRetentionRule(t *testing.T) {
 		medUntil  string
 		sweptRule privacy.RuleID
 	}{
-		{"O12_case_open_employment_lasts", time.Time{}, time.Time{}, privacy.O12, privacy.TriggerCaseClosed, "", privacy.N7, "", ""},
+		// Open: 2 years after its last activity, its records of 2 March
+		// 2026 (rules R9, O12: an open case ends for retention then).
+		{"O12_case_open_employment_lasts", time.Time{}, time.Time{}, privacy.O12, privacy.TriggerCaseClosed, "2028-03-02", privacy.N7, "", ""},
 		{"O12_case_closed_employment_lasts", closedAt, time.Time{}, privacy.O12, privacy.TriggerCaseClosed, "2028-03-16", privacy.N7, "", privacy.O12},
 		{"O12_case_closed_before_the_employment_ended", closedAt, ended, privacy.O12, privacy.TriggerCaseClosed, "2028-03-16", privacy.N7, "2046-06-30", privacy.O12},
 		{"N7_employment_ended_before_the_case_closed", closedAt, earlyEnd, privacy.N7, privacy.TriggerEmploymentEnded, "2028-03-05", privacy.N7, "2046-03-05", privacy.N7},

@@ -38,6 +38,10 @@ type Store struct {
 	cases        map[privacy.CaseID]privacy.Case
 	subjectCases map[privacy.SubjectID][]privacy.CaseID
 	files        [2]file // 0: the ordinary file; 1: the medical file (O6)
+	// active is the last record write of each case that had one
+	// (retention.CaseFile.Active): it outlives the records, so that an
+	// open case ends for retention at its last activity (R9, O12).
+	active map[privacy.CaseID]time.Time
 
 	// The other packages' data, each in a file of its own.
 	audit     auditLog
@@ -83,6 +87,7 @@ func New() *Store {
 		subjects:     map[privacy.SubjectID]privacy.Subject{},
 		cases:        map[privacy.CaseID]privacy.Case{},
 		subjectCases: map[privacy.SubjectID][]privacy.CaseID{},
+		active:       map[privacy.CaseID]time.Time{},
 		consents:     newConsentData(),
 		failAfter:    -1,
 	}
@@ -452,6 +457,18 @@ func (s *Store) applyCaseDelete(id privacy.CaseID) {
 		delete(f.caseRecords, id)
 	}
 	delete(s.cases, id)
+	delete(s.active, id)
+}
+
+// touch records a write of record r as its case's last activity.
+func (s *Store) touch(r privacy.Record) {
+	t := r.Created
+	if r.Updated.After(t) {
+		t = r.Updated
+	}
+	if t.After(s.active[r.Case]) {
+		s.active[r.Case] = t
+	}
 }
 
 // AddRecords implements [privacy.Store]. A closed case takes no records
@@ -497,6 +514,7 @@ func (s *Store) addRecords(ctx context.Context, which int, op string, rs []priva
 	for _, r := range rs {
 		f.records[r.ID] = r.Clone()
 		f.caseRecords[r.Case] = append(f.caseRecords[r.Case], r.ID)
+		s.touch(r)
 	}
 	s.applyEvents(events)
 	return nil
@@ -562,6 +580,7 @@ func (s *Store) updateRecord(ctx context.Context, which int, op string, r privac
 		return err
 	}
 	f.records[r.ID] = r.Clone()
+	s.touch(r)
 	s.applyEvents(events)
 	return nil
 }

@@ -311,9 +311,10 @@ func (s *Store) stageObjectErase(op string, p *retention.ObjectProof) (func(), e
 			return nil, held(op, "a legal hold keeps the case")
 		}
 		// Rules R9, O12, N7: the day the case's period ran from, as the
-		// sweep scheduled it (an absence case left open: the end of the
-		// employment).
-		if err := changed(retention.CaseEnded(cs, s.subjects[cs.Subject].EmploymentEnded)); err != nil {
+		// sweep scheduled it (a case left open: its last activity, which
+		// the store keeps past its records; an absence case: the end of
+		// the employment if that came first).
+		if err := changed(retention.CaseEnded(cs, s.subjects[cs.Subject].EmploymentEnded, s.active[cs.ID])); err != nil {
 			return nil, err
 		}
 		if len(s.files[ordinary].caseRecords[cs.ID]) > 0 || len(s.files[medical].caseRecords[cs.ID]) > 0 {

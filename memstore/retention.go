@@ -178,7 +178,7 @@ func (s *Store) dossier(id privacy.SubjectID) retention.Dossier {
 	cids := s.subjectCases[id]
 	d.Cases = make([]retention.CaseFile, 0, len(cids))
 	for _, cid := range cids {
-		cf := retention.CaseFile{Case: s.cases[cid]}
+		cf := retention.CaseFile{Case: s.cases[cid], Active: s.active[cid]}
 		n := len(s.files[ordinary].caseRecords[cid]) + len(s.files[medical].caseRecords[cid])
 		cf.Records = make([]retention.Entry, 0, n)
 		for i := range s.files {
@@ -207,6 +207,16 @@ func (s *Store) dossier(id privacy.SubjectID) retention.Dossier {
 }
 
 // matches reports whether the subject id matches q; the read lock is held.
+// lastActivity is retention.CaseFile.LastActivity of case c: the store
+// keeps the last record write of each case (touch), never before its
+// opening.
+func (s *Store) lastActivity(c privacy.Case) time.Time {
+	if a := s.active[c.ID]; a.After(c.Opened) {
+		return a
+	}
+	return c.Opened
+}
+
 func (s *Store) matches(id privacy.SubjectID, q *retention.Query) bool {
 	sub := s.subjects[id]
 	if !q.SubjectCreatedBefore.IsZero() && sub.Created.Before(q.SubjectCreatedBefore) {
@@ -225,6 +235,12 @@ func (s *Store) matches(id privacy.SubjectID, q *retention.Query) bool {
 	for _, cid := range s.subjectCases[id] {
 		c := s.cases[cid]
 		if !q.ClosedBefore.IsZero() && !c.Closed.IsZero() && c.Closed.Before(q.ClosedBefore) {
+			return true
+		}
+		// Rules R9, O12: a case left open ends at its last activity
+		// (retention.CaseEnded), no later than the latest of its opening,
+		// its kept activity and its records' changes.
+		if !q.ClosedBefore.IsZero() && c.IsOpen() && s.lastActivity(c).Before(q.ClosedBefore) {
 			return true
 		}
 		if !q.CreatedBefore.IsZero() {

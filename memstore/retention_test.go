@@ -26,9 +26,10 @@ func TestOpenRequestEndsR11O13O12(t *testing.T) {
 	objectkit.RunOpenRequestEnds(t, memstore.New())
 }
 
-// TestOpenAbsenceCaseEndsN7O12 checks that an absence case left open goes
-// 2 years after the employment ended, and its subject with it (rules N7,
-// O12; issue 14 §1).
-func TestOpenAbsenceCaseEndsN7O12(t *testing.T) {
-	objectkit.RunOpenAbsenceCaseEnds(t, memstore.New())
+// TestOpenCaseEndsR9O12N7 checks that a case left open goes 2 years after
+// its last activity, an absence case after the employment's end if that
+// came first, its subject with it, and that the store keeps the activity
+// past an erased record (issue 14 §1).
+func TestOpenCaseEndsR9O12N7(t *testing.T) {
+	objectkit.RunOpenCaseEnds(t, memstore.New())
 }

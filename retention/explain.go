@@ -46,8 +46,13 @@ func (r *Engine) Explain(d *Dossier, id privacy.RecordID, now time.Time) (Explan
 			if cf.Records[ri].ID != id {
 				continue
 			}
+			// The one record, in its case as retention reads it: ended
+			// at the case's last activity, which its other records
+			// share in (CaseEnded).
+			ended := cf.Case
+			ended.Closed = cf.Ended(d.Subject.EmploymentEnded)
 			one := Dossier{Subject: d.Subject, Holds: d.Holds, Erasures: d.Erasures,
-				Cases: []CaseFile{{Case: cf.Case, Records: cf.Records[ri : ri+1]}}}
+				Cases: []CaseFile{{Case: ended, Records: cf.Records[ri : ri+1]}}}
 			s := r.Schedule(nil, &one, now)[0]
 			x := Explanation{Schedule: s}
 			e := &cf.Records[ri]
@@ -58,9 +63,9 @@ func (r *Engine) Explain(d *Dossier, id privacy.RecordID, now time.Time) (Explan
 				var t time.Time
 				switch rule.Trigger {
 				case privacy.TriggerCaseClosed:
-					t = cf.Case.Closed
+					t = ended.Closed
 				case privacy.TriggerEmploymentEnded:
-					t = privacy.EmploymentEnd(d.Subject, cf.Case, e.Updated)
+					t = privacy.EmploymentEnd(d.Subject, ended, e.Updated)
 					if e.Medical && !t.IsZero() && e.Updated.After(t) && !e.Updated.After(now) {
 						// Rule N7: the medical file from its last change
 						// when that came later (BW 7:454(3)), as

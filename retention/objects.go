@@ -373,7 +373,7 @@ func (r *Engine) ScheduleObjects(dst []ObjectSchedule, d *Dossier, objs []Object
 		subject.fold(v)
 	}
 	for _, c := range d.Cases {
-		if end := CaseEnded(c.Case, d.Subject.EmploymentEnded); end.IsZero() || end.After(now) {
+		if end := c.Ended(d.Subject.EmploymentEnded); end.IsZero() || end.After(now) {
 			anyOpen = true
 		} else if end.After(lastClosed) {
 			lastClosed = end
@@ -455,7 +455,7 @@ func (r *Engine) ScheduleObjects(dst []ObjectSchedule, d *Dossier, objs []Object
 	}
 	k := 0
 	for _, cf := range d.Cases {
-		ended := CaseEnded(cf.Case, d.Subject.EmploymentEnded)
+		ended := cf.Ended(d.Subject.EmploymentEnded)
 		v := r.own(privacy.DataCase, ended, now)
 		for range cf.Records {
 			v.fold(r.recordVerdict(&records[k]))
@@ -487,22 +487,40 @@ func (r *Engine) ScheduleObjects(dst []ObjectSchedule, d *Dossier, objs []Object
 	return append(dst, s)
 }
 
-// CaseEnded is when case c ends for retention, the day its own period
-// ([privacy.DataCase]) runs from: its closing; and an absence case still
-// open when the employment of its subject ended (employmentEnded), at the
-// end of the employment (rule N7: the absence administration, the case
-// with it, is kept 2 years after the employment ends; the employer's
-// absence guidance, and with it the service's mandate for the case, ends
-// with the employment). Zero while any other case is open: a preventive,
-// consultation-hour, periodic-exam or reintegration case may outlive an
-// employment (a trajectory the UWV commissions), so only its closing ends
-// it. Stores check an erasure against the same day (the SQL adapters
-// restate it as SQL).
-func CaseEnded(c privacy.Case, employmentEnded time.Time) time.Time {
-	if !c.IsOpen() || c.Kind != privacy.CaseAbsence {
+// CaseEnded is when case c ends for retention, the day the periods that
+// run from its closing ([privacy.TriggerCaseClosed], [privacy.DataCase])
+// start: its closing; and while it is open, its last activity (active:
+// the last time a record of it was written or rectified, its opening
+// before that; see [CaseFile.LastActivity]), for an absence case the
+// employer commissioned the end of its subject's employment
+// (employmentEnded) if that came first.
+//
+// An open case is thus kept for its rule's period after the last thing
+// recorded in it, and each new record moves that on (issue 14 §1: nothing
+// is kept with no date). A case on which nothing has been recorded for
+// that long is no longer being worked on, whatever its status says: the
+// regulations keep the data "until 2 years after the trajectory is
+// closed" (R9, O12) and the GDPR no longer than its purpose needs (art.
+// 5(1)(e)); reading an abandoned case as closed at its last activity is
+// this library's practice, which the regulations do not spell out. A
+// case that must stay longer gets a record, a closing, or a legal hold
+// (G3). Rule N7: the absence administration is kept 2 years after the
+// employment ends, and the employer's absence guidance, with the
+// service's mandate for the case, ends with the employment.
+//
+// Stores check an erasure against the same day (the SQL adapters restate
+// it as SQL and keep the activity in the case's row).
+func CaseEnded(c privacy.Case, employmentEnded, active time.Time) time.Time {
+	if !c.IsOpen() {
 		return c.Closed
 	}
-	return employmentEnded
+	if active.Before(c.Opened) {
+		active = c.Opened
+	}
+	if c.Kind == privacy.CaseAbsence && !c.Contract.WithoutEmployment() && !employmentEnded.IsZero() && employmentEnded.Before(active) {
+		return employmentEnded
+	}
+	return active
 }
 
 // holdVerdict is rule G3: the standing hold h keeps what it covers.

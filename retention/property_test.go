@@ -138,6 +138,22 @@ func TestPropertyStatutoryMinimum(t *testing.T) {
 					switch r.Trigger {
 					case privacy.TriggerCaseClosed:
 						trig = cf.Case.Closed
+						if cf.Case.IsOpen() {
+							// Rules R9, O12: an open case ends at its
+							// last activity, here its one record's; an
+							// absence case the employer commissioned
+							// at the end of the employment if earlier.
+							trig = cf.Case.Opened
+							for _, t := range []time.Time{e.Created, e.Updated} {
+								if t.After(trig) {
+									trig = t
+								}
+							}
+							if end := d.Subject.EmploymentEnded; cf.Case.Kind == privacy.CaseAbsence &&
+								!cf.Case.Contract.WithoutEmployment() && !end.IsZero() && end.Before(trig) {
+								trig = end
+							}
+						}
 					case privacy.TriggerEmploymentEnded:
 						trig = d.Subject.EmploymentEnded
 					case privacy.TriggerRecordCreated:

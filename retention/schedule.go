@@ -343,7 +343,7 @@ func (r *Engine) Schedule(dst []Schedule, d *Dossier, now time.Time) []Schedule 
 	for ci := range d.Cases {
 		cf := &d.Cases[ci]
 		var c caseAt
-		r.openCase(&c, &cf.Case, now)
+		r.openCase(&c, cf, d.Subject.EmploymentEnded, now)
 		for ri := range cf.Records {
 			dst = append(dst, Schedule{})
 			r.schedule(&dst[len(dst)-1], &at, &c, &cf.Records[ri])
@@ -419,22 +419,32 @@ func (r *Engine) dossierAt(d *Dossier, now time.Time) dossierAt {
 // once per case for the rules of the first 64 indexes (the common case;
 // others are computed for each record).
 type caseAt struct {
+	// c is the case as retention reads it: closed when it ends for
+	// retention ([CaseEnded]), an open one at its last activity.
 	c      *privacy.Case
+	ended  privacy.Case
 	kind   int
 	kindOK bool
-	// closed is the day the case closed; closedOK reports whether it has.
+	// closed is the day the case ended for retention; closedOK reports
+	// whether it has.
 	closed   calendar.Date
 	closedOK bool
 	ends     [64]calendar.Date
 	known    uint64 // bit i: ends[i] is known
 }
 
-// openCase prepares in cc, a zero caseAt, what the records of case c
-// share at now.
-func (r *Engine) openCase(cc *caseAt, c *privacy.Case, now time.Time) {
-	cc.c = c
-	cc.kind, cc.kindOK = r.kindIdx[c.Kind]
-	cc.closed, cc.closedOK = r.day(c.Closed, now)
+// openCase prepares in cc, a zero caseAt, what the records of case file
+// cf share at now, its subject's employment having ended at
+// employmentEnded (zero if not). Rules R9, O12, N7: the periods that run
+// from the closing of a case run, for a case left open, from when it ends
+// for retention ([CaseEnded]), and so do those that run from the closing
+// of a case no employment is about ([privacy.EmploymentEnd]).
+func (r *Engine) openCase(cc *caseAt, cf *CaseFile, employmentEnded, now time.Time) {
+	cc.ended = cf.Case
+	cc.ended.Closed = cf.Ended(employmentEnded)
+	cc.c = &cc.ended
+	cc.kind, cc.kindOK = r.kindIdx[cf.Case.Kind]
+	cc.closed, cc.closedOK = r.day(cc.ended.Closed, now)
 }
 
 // rulesFor returns the indexes, in policy order, of the rules that apply

@@ -138,9 +138,16 @@ func TestSchedule(t *testing.T) {
 		{name: "R9_closing_day_in_summer_time", rules: strict,
 			f:   fact{kind: privacy.CaseReintegration, cat: privacy.CategoryNotes, closed: "2024-10-26T22:30:00Z"},
 			now: "2026-10-27T12:00:00Z", status: retention.StatusScheduled, reason: retention.ReasonMaximum, rule: privacy.R9, due: "2026-10-28"},
-		{name: "R9_open_trajectory_kept", rules: strict,
+		// R9 (issue 14 §1): a trajectory left open ends for retention at
+		// its last activity, here its one record of 10 January 2023: it
+		// is kept while it is worked on, and goes 2 years after the last
+		// thing recorded in it (10 January 2025 + 1 day).
+		{name: "R9_open_trajectory_kept_while_worked_on", rules: strict,
 			f:   fact{kind: privacy.CaseReintegration, cat: privacy.CategoryNotes},
-			now: "2030-01-01T00:00:00Z", status: retention.StatusKept, reason: retention.ReasonPending, rule: privacy.R9},
+			now: "2024-12-01T00:00:00Z", status: retention.StatusScheduled, reason: retention.ReasonMaximum, rule: privacy.R9, due: "2025-01-11"},
+		{name: "R9_open_trajectory_abandoned_goes", rules: strict,
+			f:   fact{kind: privacy.CaseReintegration, cat: privacy.CategoryNotes},
+			now: "2030-01-01T00:00:00Z", status: retention.StatusDue, reason: retention.ReasonMaximum, rule: privacy.R9, due: "2025-01-11"},
 		// R9: data under the fiscal duty 7 years (statutory, the only rule
 		// for employment data), from the end of the year the case closed
 		// (AWR art. 52(4) in practice): closed 15 March 2024, 31 December
@@ -237,7 +244,7 @@ func TestSchedule(t *testing.T) {
 				holds: []retention.Hold{func() retention.Hold { h := hold("h-1", "2025-01-01T00:00:00Z", ""); h.Case = "c-9"; return h }()}},
 			now: "2026-01-01T00:00:00Z", status: retention.StatusDue, reason: retention.ReasonMaximum, rule: privacy.O12, due: "2022-01-11"},
 		{name: "G3_hold_blocks_erasure", rules: strict,
-			f: fact{kind: privacy.CaseAbsence, cat: privacy.CategoryNotes,
+			f: fact{kind: privacy.CaseAbsence, cat: privacy.CategoryNotes, created: "2024-06-01T09:00:00Z",
 				holds:    []retention.Hold{hold("h-1", "2025-01-01T00:00:00Z", "")},
 				erasures: []retention.Erasure{erasure(privacy.O13, "2025-02-01T09:00:00Z", "2025-02-03T09:00:00Z")}},
 			now: "2025-03-01T00:00:00Z", status: retention.StatusKept, reason: retention.ReasonHold, rule: privacy.G3, due: "2025-02-03", refuse: true},
@@ -247,8 +254,18 @@ func TestSchedule(t *testing.T) {
 				erasures: []retention.Erasure{erasure(privacy.O13, "2025-02-01T09:00:00Z", "2025-02-03T09:00:00Z")}},
 			now: "2025-03-01T00:00:00Z", status: retention.StatusScheduled, reason: retention.ReasonStatute, rule: privacy.R9,
 			due: "2032-01-01", floor: "2032-01-01", refuse: true},
-		{name: "G3_statute_not_started_blocks_erasure", rules: strict,
+		// The case open: its fiscal 7 years run from the end of the year
+		// of its last activity (10 January 2023), and move on with it.
+		{name: "G3_statute_of_open_case_blocks_erasure", rules: strict,
 			f: fact{kind: privacy.CaseAbsence, cat: privacy.CategoryEmployment,
+				erasures: []retention.Erasure{erasure(privacy.O13, "2025-02-01T09:00:00Z", "2025-02-03T09:00:00Z")}},
+			now: "2025-03-01T00:00:00Z", status: retention.StatusScheduled, reason: retention.ReasonStatute, rule: privacy.R9,
+			due: "2031-01-01", floor: "2031-01-01", refuse: true},
+		// A statute whose trigger has not happened blocks erasure: the
+		// case's last activity is still ahead (a record dated later than
+		// now).
+		{name: "G3_statute_not_started_blocks_erasure", rules: strict,
+			f: fact{kind: privacy.CaseAbsence, cat: privacy.CategoryEmployment, created: "2025-03-02T09:00:00Z",
 				erasures: []retention.Erasure{erasure(privacy.O13, "2025-02-01T09:00:00Z", "2025-02-03T09:00:00Z")}},
 			now: "2025-03-01T00:00:00Z", status: retention.StatusKept, reason: retention.ReasonPending, rule: privacy.R9, refuse: true},
 		// N8: a granted erasure of the medical file, within 3 months of

@@ -99,7 +99,9 @@ type Store interface {
 // Query selects the subjects a sweep looks at. A subject matches when any
 // criterion that is set holds for it:
 //
-//   - one of its cases closed before ClosedBefore;
+//   - one of its cases closed before ClosedBefore, or is open and had its
+//     last activity before it ([CaseFile.LastActivity]: an open case ends
+//     for retention then, [CaseEnded]);
 //   - its employment ended before EmploymentEndedBefore;
 //   - one of its records was created before CreatedBefore;
 //   - a granted erasure request of it was decided before ErasedBefore.

@@ -337,6 +337,38 @@ func EntryOf(r privacy.Record) Entry {
 type CaseFile struct {
 	Case    privacy.Case
 	Records []Entry
+	// Active is the last time a record of the case was written or
+	// rectified, as the store keeps it: it outlives the records, so that
+	// a record deleted early does not date the case's last activity back.
+	// Zero if the store keeps none; [CaseFile.LastActivity] also reads the
+	// case's opening and its records.
+	Active time.Time
+}
+
+// LastActivity is the last time anything was recorded in the case: the
+// latest of its opening, its kept activity (Active) and its records' last
+// changes. An open case ends for retention at its last activity
+// ([CaseEnded]).
+func (cf *CaseFile) LastActivity() time.Time {
+	t := cf.Case.Opened
+	if cf.Active.After(t) {
+		t = cf.Active
+	}
+	for i := range cf.Records {
+		if u := cf.Records[i].Updated; u.After(t) {
+			t = u
+		}
+		if c := cf.Records[i].Created; c.After(t) {
+			t = c
+		}
+	}
+	return t
+}
+
+// Ended is [CaseEnded] of the case file: when it ends for retention, its
+// subject's employment having ended at employmentEnded (zero if not).
+func (cf *CaseFile) Ended(employmentEnded time.Time) time.Time {
+	return CaseEnded(cf.Case, employmentEnded, cf.LastActivity())
 }
 
 // Dossier is everything a subject's schedules are computed from: the

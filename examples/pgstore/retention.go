@@ -61,6 +61,8 @@ func newRetentionQueries(r *strings.Replacer) retentionQueries {
 		candidates: `SELECT s.id FROM {schema}.subjects s WHERE s.id > $1 AND (
 	s.employment_ended < $2
 	OR EXISTS (SELECT 1 FROM {schema}.cases c WHERE c.subject_id = s.id AND c.closed < $3 OFFSET 0)
+	OR EXISTS (SELECT 1 FROM {schema}.cases c WHERE c.subject_id = s.id AND c.closed IS NULL
+		AND ` + sqlcore.SQLCaseActive + ` < $3 OFFSET 0)
 	OR EXISTS (SELECT 1 FROM {schema}.cases c JOIN {schema}.records r ON r.case_id = c.id
 		WHERE c.subject_id = s.id AND r.created < $4 OFFSET 0)
 	OR EXISTS (SELECT 1 FROM {schema}.cases c JOIN {medical}.records r ON r.case_id = c.id
@@ -72,7 +74,7 @@ ORDER BY s.id LIMIT $6`,
 		// The dossiers of a page of subjects, five queries whatever its
 		// size.
 		dossierSubjects: `SELECT ` + sqlcore.SubjectColumns + ` FROM {schema}.subjects WHERE id = ANY ($1::text[])`,
-		dossierCases: `SELECT ` + caseColumns + ` FROM {schema}.cases WHERE subject_id = ANY ($1::text[])
+		dossierCases: `SELECT ` + caseColumns + `, active FROM {schema}.cases WHERE subject_id = ANY ($1::text[])
 	ORDER BY subject_id, opened NULLS FIRST, id`,
 		dossierEntries: `SELECT false, case_id, id, category, created, coalesce(updated, created) FROM {schema}.records
 	WHERE case_id = ANY ($1::text[])

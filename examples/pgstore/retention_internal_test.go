@@ -80,9 +80,9 @@ func TestRetentionIndexes(t *testing.T) {
 		want  []string
 		args  []any
 	}{
-		{"Candidates", s.q.ret.candidates, []string{"subjects_employment_ended", "cases_closed", "records_case", "erasures_decided"},
+		{"Candidates", s.q.ret.candidates, []string{"subjects_employment_ended", "cases_closed", "cases_open", "records_case", "erasures_decided"},
 			[]any{"s-10", cut, cut, cut, cut, 10, cut}},
-		{"CandidatesClosedOnly", s.q.ret.candidates, []string{"subjects_employment_ended", "cases_closed"},
+		{"CandidatesClosedOnly", s.q.ret.candidates, []string{"subjects_employment_ended", "cases_closed", "cases_open"},
 			[]any{"", nil, cut, nil, nil, 10, nil}},
 		{"DossierCases", s.q.ret.dossierCases, []string{"cases_subject"}, []any{subjects}},
 		{"DossierEntries", s.q.ret.dossierEntries, []string{"records_case"}, []any{[]string{"c-01-0", "c-02-0"}}},

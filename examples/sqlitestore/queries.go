@@ -32,11 +32,13 @@ const (
 
 	// qCandidates walks the subjects in ID order from an index that
 	// carries the employment end, and asks each from an index whether a
-	// case closed, a record was created or a request was decided before a
+	// case ended (closed, or left open with its last activity: rules R9,
+	// O12), a record was created or a request was decided before a
 	// cut-off. A NULL cut-off (a criterion not set) matches nothing.
 	qCandidates = `SELECT s.id FROM subjects s WHERE s.id > ?1 AND (
 	s.employment_ended < ?2
 	OR EXISTS (SELECT 1 FROM cases c WHERE c.subject_id = s.id AND c.closed < ?3)
+	OR EXISTS (SELECT 1 FROM cases c WHERE c.subject_id = s.id AND c.closed IS NULL AND ` + sqlcore.SQLCaseActive + ` < ?3)
 	OR EXISTS (SELECT 1 FROM cases c JOIN records r ON r.case_id = c.id WHERE c.subject_id = s.id AND r.created < ?4)
 	OR EXISTS (SELECT 1 FROM cases c JOIN medical_records r ON r.case_id = c.id WHERE c.subject_id = s.id AND r.created < ?4)
 	OR EXISTS (SELECT 1 FROM erasures e WHERE e.subject_id = s.id AND e.decided < ?5)
@@ -46,7 +48,7 @@ ORDER BY s.id LIMIT ?6`
 	// The dossiers of a page of subjects, whose IDs come as one JSON
 	// array.
 	qDossierSubjects = `SELECT ` + sqlcore.SubjectColumns + ` FROM subjects WHERE id IN (SELECT value FROM json_each(?))`
-	qDossierCases    = `SELECT ` + sqlcore.CaseColumns + ` FROM cases WHERE subject_id IN (SELECT value FROM json_each(?))
+	qDossierCases    = `SELECT ` + sqlcore.CaseColumns + `, active FROM cases WHERE subject_id IN (SELECT value FROM json_each(?))
 	ORDER BY subject_id, opened, id`
 	qDossierHolds = `SELECT ` + sqlcore.HoldColumns + ` FROM holds WHERE subject_id IN (SELECT value FROM json_each(?))
 	ORDER BY subject_id, seq`

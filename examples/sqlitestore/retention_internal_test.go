@@ -27,7 +27,7 @@ func TestRetentionIndexes(t *testing.T) {
 		want        []string
 		args        []any
 	}{
-		{"Candidates", qCandidates, []string{"subjects_retention (id>?)", "cases_closed (subject_id=? AND closed<?)",
+		{"Candidates", qCandidates, []string{"subjects_retention (id>?)", "cases_closed (subject_id=? AND closed<?)", "cases_open (subject_id=?)",
 			"records_case (case_id=? AND created<?)", "medical_records_case (case_id=? AND created<?)",
 			"erasures_decided (subject_id=? AND decided<?)"}, []any{"s-1", 1, 1, 1, 1, 10, 1}},
 		{"DossierSubjects", qDossierSubjects, []string{"subjects"}, []any{list}},

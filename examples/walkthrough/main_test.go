@@ -79,17 +79,21 @@ func TestWalkthrough(t *testing.T) {
 		"== 2026-03-16 09:00  Two years after the case closes",
 		"Anna's employment ended on 2026-06-30 (rules O8, N7)",
 		"2028-03-17: the clock moves on two years and a day",
-		"privacy-officer-olga's dry run: 5 records would go",
+		"privacy-officer-olga's dry run: 6 records would go",
 		// 7 examined: a sweep now looks at every subject, for the stored
 		// data besides records (issue 14), so it schedules the record of
 		// an employee whose case has not closed too.
-		"the sweep under strict@1.0.0: 7 examined, 5 deleted, 0 held by a legal hold (rule G3)",
+		"the sweep under strict@1.0.0: 7 examined, 6 deleted, 0 held by a legal hold (rule G3)",
 		// Issue 14: the rest of what is stored, each kind by its rule. The
 		// disclosure of the erased note goes with it (G4), the consent it
 		// rested on and the answered requests two years on; the case stays
-		// with its medical record (N7), and with it Anna.
+		// with its medical record (N7), and with it Anna. The other four
+		// cases, open with nothing recorded for two years, end at their
+		// last activity and go, their subjects with them (R9, O12).
 		"  disclosure:  1 examined, 1 deleted, 0 held\n  grant:       1 examined, 1 deleted, 0 held",
-		"  case:        5 examined, 0 deleted, 0 held\n  subject:     5 examined, 0 deleted, 0 held",
+		"  case:        5 examined, 4 deleted, 0 held\n  subject:     5 examined, 4 deleted, 0 held",
+		"  the 4 other cases: left open with nothing recorded in them for two years,\n" +
+			"    they ended at their last activity, and went with their employees (rules R9, O12)",
 		"proof: rec-reason      absence-reason of case-anna-absence deleted 2028-03-17, rule O12",
 		"tell employer-bakery of the erasure of [rec-plan-note]: it received them (rule G4)",
 		"still kept, as her export says: rec-medical (medical) until 2046-06-30, rule N7:\n" +

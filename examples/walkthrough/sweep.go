@@ -50,6 +50,15 @@ func (w *world) sweepRetention(ctx context.Context) error {
 			w.p.printf("  %-12s %d examined, %d deleted, %d held\n", k.Kind+":", k.Examined, k.Erased, k.Held)
 		}
 	}
+	for _, k := range report.Objects {
+		if k.Kind == privacy.DataCase && k.Erased > 0 {
+			// Rules R9, O12: the other employees' cases were left open,
+			// nothing recorded in them since they opened.
+			w.p.printf("  the %s: left open with nothing recorded in them for two years,\n"+
+				"    they ended at their last activity, and went with their employees (rules R9, O12)\n",
+				plural(k.Erased, "other case"))
+		}
+	}
 	if len(report.Unswept) > 0 {
 		w.p.printf("  not swept by this store: %v\n", report.Unswept)
 	}

@@ -334,67 +334,126 @@ func RunOpenRequestEnds(t *testing.T, s retention.Store) {
 	}
 }
 
-// RunOpenAbsenceCaseEnds checks s, an empty store, for rules N7, O12, R9
-// (issue 14 §1: nothing about a person outlives its retention): an
-// absence case still open when its subject's employment ended ends, for
-// retention, with the employment (retention.CaseEnded): a sweep 2 years
-// and a day later erases its records, the case and, nothing else left,
-// the subject, each with a proof; a day earlier it erases none of them.
-// An open preventive case of a subject whose employment ended too stays,
-// and its subject with it: only its closing ends it.
-func RunOpenAbsenceCaseEnds(t *testing.T, s retention.Store) {
+// RunOpenCaseEnds checks s, an empty store, for rules R9, O12, N7 (issue
+// 14 §1: nothing about a person outlives its retention): a case left open
+// ends, for retention, at its last activity, and an absence case at the
+// end of the employment if that came first (retention.CaseEnded). Each
+// case, its records and, nothing else left, its subject go 2 years and a
+// day later, each with a proof, and not a second earlier:
+//
+//   - s-abs: an absence case still open when the employment ended, with a
+//     note written after that: it ends with the employment (N7);
+//   - s-prev: a preventive case left open, its last note 3 months after
+//     the employment ended: it ends with that note;
+//   - s-act: a consultation case still open, its subject still employed,
+//     with a note and, a year later, an appointment kept a month: the
+//     appointment's erasure does not date the case's last activity back
+//     (the store keeps it, retention.CaseFile.Active), so the case and its
+//     note stay 2 years after the appointment, not after the note.
+func RunOpenCaseEnds(t *testing.T, s retention.Store) {
 	t.Helper()
 	e := newEnv(t, s)
 	os, ok := retention.AsObjectStore(s)
 	if !ok {
 		t.Skip("the store is not a retention.ObjectStore")
 	}
-	e.subject(t, "s-abs")
-	e.openCase(t, "c-abs", "s-abs", t0)
-	e.note(t, "n-abs", "c-abs")
-	e.subject(t, "s-prev")
-	c, err := privacy.NewCase("c-prev", "s-prev", privacy.CasePreventive, privacy.PurposeAbsenceGuidance, contract, t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.d.OpenCase(e.ctx, act(t0), c); err != nil {
-		t.Fatalf("OpenCase(c-prev): %v", err)
-	}
 	ended := t0.AddDate(0, 1, 0) // Thursday 6 February 2025, 09:00 UTC
+	record := func(id privacy.RecordID, c privacy.CaseID, cat privacy.Category, f privacy.Field, at time.Time) {
+		t.Helper()
+		r := privacy.Record{ID: id, Case: c, Category: cat, Author: clerk.ID,
+			Source: privacy.Source{Kind: privacy.PartyService}, Created: at, Fields: map[privacy.Field]string{f: "x"}}
+		if err := e.d.AddRecord(e.ctx, act(at), r); err != nil {
+			t.Fatalf("AddRecord(%s): %v", id, err)
+		}
+	}
+	open := func(id privacy.CaseID, sub privacy.SubjectID, kind privacy.CaseKind) {
+		t.Helper()
+		e.subject(t, sub)
+		purpose := privacy.PurposeAbsenceGuidance
+		if kind != privacy.CaseAbsence {
+			purpose = privacy.PurposePrevention
+		}
+		c, err := privacy.NewCase(id, sub, kind, purpose, contract, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.d.OpenCase(e.ctx, act(t0), c); err != nil {
+			t.Fatalf("OpenCase(%s): %v", id, err)
+		}
+	}
+	open("c-abs", "s-abs", privacy.CaseAbsence)
+	record("n-abs", "c-abs", privacy.CategoryNotes, privacy.FieldText, t0)
+	open("c-prev", "s-prev", privacy.CasePreventive)
+	record("n-prev", "c-prev", privacy.CategoryNotes, privacy.FieldText, t0)
+	open("c-act", "s-act", privacy.CaseConsultation)
+	record("n-act", "c-act", privacy.CategoryNotes, privacy.FieldText, t0)
 	for _, sub := range []privacy.SubjectID{"s-abs", "s-prev"} {
 		if err := e.d.EndEmployment(e.ctx, act(ended), sub, ended); err != nil {
 			t.Fatalf("EndEmployment(%s): %v", sub, err)
 		}
 	}
-	k, err := retention.New(s, privacy.Strict(), nil)
+	record("n-abs-2", "c-abs", privacy.CategoryNotes, privacy.FieldText, ended.AddDate(0, 0, 14))
+	record("n-prev-2", "c-prev", privacy.CategoryNotes, privacy.FieldText, t0.AddDate(0, 4, 0))
+	record("a-act", "c-act", privacy.CategoryAppointment, privacy.FieldWhen, t0.AddDate(1, 0, 0))
+	// Strict, with appointments kept a month from their making (the
+	// earliest maximum wins).
+	p := privacy.Strict()
+	p.Retention = append(p.Retention, privacy.RetentionRule{Rule: privacy.O12, Categories: []privacy.Category{privacy.CategoryAppointment},
+		Trigger: privacy.TriggerRecordCreated, Period: privacy.Months(1), Citation: "Privacyreglement arbodienst",
+		Reason: "appointments: a month"})
+	k, err := retention.New(s, p, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Due from 00:00 Amsterdam on 7 February 2027, 2 years and a day on.
-	due := time.Date(2027, 2, 7, 0, 0, 0, 0, time.FixedZone("CET", 3600))
-	for _, at := range []time.Time{due.Add(-time.Second), due} {
+	cet := time.FixedZone("CET", 3600)
+	cest := time.FixedZone("CEST", 2*3600)
+	// Due from 00:00 Amsterdam, 2 years and a day after each case ended.
+	due := map[privacy.SubjectID]time.Time{
+		"s-abs":  time.Date(2027, 2, 7, 0, 0, 0, 0, cet),  // the employment's end, 6 February 2025
+		"s-prev": time.Date(2027, 5, 7, 0, 0, 0, 0, cest), // its last note, 6 May 2025
+		"s-act":  time.Date(2028, 1, 7, 0, 0, 0, 0, cet),  // its appointment, 6 January 2026
+	}
+	var sweeps []time.Time
+	for _, d := range due {
+		sweeps = append(sweeps, d.Add(-time.Second), d)
+	}
+	// The appointment goes a month after its making; at 2 years and a day
+	// after the consultation case's note, the case is still worked on.
+	sweeps = append(sweeps, time.Date(2026, 3, 1, 0, 0, 0, 0, cet), time.Date(2027, 1, 7, 0, 0, 0, 0, cet))
+	slices.SortFunc(sweeps, time.Time.Compare)
+	for _, at := range sweeps {
 		if _, err := k.Sweep(e.ctx, officer, at); err != nil {
 			t.Fatalf("Sweep at %v: %v", at, err)
 		}
-		proofs, err := os.ObjectProofs(e.ctx, "s-abs")
-		if err != nil {
-			t.Fatal(err)
+		for sub, d := range due {
+			proofs, err := os.ObjectProofs(e.ctx, sub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gone := map[privacy.DataKind]bool{}
+			for _, p := range proofs {
+				gone[p.Kind] = true
+			}
+			records, err := s.Proofs(e.ctx, sub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			notes := 0
+			for _, p := range records {
+				if p.Category == privacy.CategoryNotes {
+					notes++
+				}
+			}
+			want := !at.Before(d)
+			if gone[privacy.DataCase] != want || gone[privacy.DataSubject] != want || (notes > 0) != want {
+				t.Errorf("sweep at %v: %s's open case erased %v, its subject %v, its notes %d; want erased %v from %v (rules R9, O12, N7)",
+					at, sub, gone[privacy.DataCase], gone[privacy.DataSubject], notes, want, d)
+			}
 		}
-		gone := map[privacy.DataKind]bool{}
-		for _, p := range proofs {
-			gone[p.Kind] = true
-		}
-		want := !at.Before(due)
-		if gone[privacy.DataCase] != want || gone[privacy.DataSubject] != want {
-			t.Errorf("sweep at %v: the open absence case erased %v, its subject %v; want %v (the employment ended %v; rule N7)",
-				at, gone[privacy.DataCase], gone[privacy.DataSubject], want, ended)
-		}
-		objs, err := os.Objects(e.ctx, "s-prev")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ps, _ := os.ObjectProofs(e.ctx, "s-prev"); len(ps) > 0 {
-			t.Errorf("sweep at %v: the open preventive case's subject lost %v (objects left %v); only its closing ends it", at, ps, objs)
+		if at.Equal(time.Date(2026, 3, 1, 0, 0, 0, 0, cet)) {
+			if ps, err := s.Proofs(e.ctx, "s-act"); err != nil || len(ps) != 1 || ps[0].Record != "a-act" {
+				t.Errorf("sweep at %v: proofs of s-act %v, %v; want the appointment's alone", at, ps, err)
+			}
 		}
 	}
 }

@@ -637,6 +637,18 @@ func (b *builder) retention() section {
 	items = append(items, item{sentence(l.t("Het logboek van wie uw gegevens heeft ingezien of gewijzigd: ", "The log of who saw or changed your data: ") +
 		l.period(p.AuditRetention.Period) + citeSuffix(l, p.AuditRetention.Citation)), b.c.ids(p.AuditRetention.Rule)})
 	s.Blocks = append(s.Blocks, list(items...))
+	// Rules R9, O12 (issue 14 §1): a case left open ends, for these
+	// periods, at the last thing recorded in it (retention.CaseEnded);
+	// cited by the rule that keeps the policy's case rows.
+	for _, r := range p.Data {
+		if r.Kind == privacy.DataCase {
+			s.Blocks = append(s.Blocks, para(l.t(
+				"Een dossier dat open blijft terwijl er niets meer in wordt vastgelegd, geldt voor deze termijnen als afgesloten op de dag van het laatste dat erin werd vastgelegd; een verzuimdossier in opdracht van uw werkgever uiterlijk op de dag dat uw dienstverband eindigde.",
+				"A case that stays open while nothing more is recorded in it counts, for these periods, as closed on the day of the last thing recorded in it; an absence case your employer commissioned at the latest on the day your employment ended."),
+				b.c.ids(r.Rule)))
+			break
+		}
+	}
 	s.Blocks = append(s.Blocks, para(l.t(
 		"Vraagt u ons uw gegevens eerder te verwijderen, dan doen wij dat, tenzij de wet zich daartegen verzet: gegevens met een wettelijke bewaarplicht, en gegevens die nodig zijn voor een rechtsvordering, blijven bewaard zolang dat moet.",
 		"If you ask us to erase your data earlier, we do so unless the law forbids it: data under a statutory retention duty, and data needed for legal claims, is kept as long as it must be."),

@@ -43,7 +43,7 @@ func ExampleRender() {
 	// - Alle gegevens: 2 jaar na de afsluiting van het dossier — bron: Privacyreglement re-integratie en verzuim, Bewaartermijn. (R9)
 	// - Functie, aard en duur dienstverband; uitkeringsgegevens: 7 jaar na het einde van het jaar van de afsluiting van het dossier — wettelijke bewaarplicht: Algemene wet inzake rijksbelastingen art. 52(4); een verzoek om verwijdering maakt deze termijn niet korter. (R9)
 	// - Uw stamgegevens (zoals naam, adres en BSN) (2 jaar): stamgegevens: 2 jaar na de afsluiting van het laatste dossier, of na het einde van het dienstverband als dat later is, en zolang iets anders van de betrokkene wordt bewaard — bron: Privacyreglement re-integratie en verzuim, Bewaartermijn; AP-beleidsregels De zieke werknemer (2016). (R9)
-	// - Het dossier zelf (2 jaar): het dossier: 2 jaar na de afsluiting (een verzuimdossier dat open bleef: na het einde van het dienstverband, N7), en zolang een gegeven ervan wordt bewaard — bron: Privacyreglement re-integratie en verzuim, Bewaartermijn. (R9)
+	// - Het dossier zelf (2 jaar): het dossier: 2 jaar na de afsluiting; bleef het open, 2 jaar na het laatste dat erin werd vastgelegd (een verzuimdossier: na het einde van het dienstverband, als dat eerder was, N7); en zolang een gegeven ervan wordt bewaard — bron: Privacyreglement re-integratie en verzuim, Bewaartermijn. (R9)
 	// - Bewaarplichten die het verwijderen tegenhouden (zoals voor een rechtszaak) (2 jaar): een opgeheven bewaarplicht laat zien waarom gegevens langer bleven: 2 jaar na de opheffing; een lopende wordt bewaard met wat zij bewaart — bron: AVG art. 5(2), 17(3)(b),(e). (G3)
 	// - Toegewezen verzoeken tot verwijdering (2 jaar): een toegewezen verzoek tot verwijdering: 2 jaar na de toewijzing, en zolang een gegeven waarop het ziet wordt bewaard — bron: AVG art. 5(2), 17(1). (R9)
 	// - Uw toestemmingen (2 jaar): toestemming: 2 jaar na de intrekking of het einde, en zolang een verstrekking die erop berust wordt bewaard — bron: AVG art. 5(2), 7(1). (R6)
@@ -51,6 +51,8 @@ func ExampleRender() {
 	// - De groepsgeschiedenis (over welke groepen uw werkgever groepscijfers kreeg) (geen vaste termijn): de groepen waarover uw werkgever geanonimiseerde cijfers kreeg: uw plaats daarin wordt bewaard zolang uw stamgegevens, zodat geen later cijfer u kan aanwijzen; worden die verwijderd, dan wordt uw ID daar vervangen door een willekeurig kenmerk dat niemand aanwijst — bron: Arbowet art. 14, 18; AVG art. 5(1)(c),(e). (N12)
 	// - Het logboek van verstrekkingen aan anderen (geen vaste termijn): een vermelding in het verstrekkingenlogboek: zolang een gegeven dat erin staat wordt bewaard, zodat de ontvanger over de verwijdering kan worden ingelicht; daarna hoeft niemand meer te worden ingelicht — bron: AVG art. 19, 15(1)(c). (G4)
 	// - Het logboek van wie uw gegevens heeft ingezien of gewijzigd: 5 jaar — bron: NEN 7513; Besluit elektronische gegevensverwerking door zorgaanbieders art. 5 (Stb. 2017, 446); Stcrt. 2019, 38007. (N9)
+	//
+	// Een dossier dat open blijft terwijl er niets meer in wordt vastgelegd, geldt voor deze termijnen als afgesloten op de dag van het laatste dat erin werd vastgelegd; een verzuimdossier in opdracht van uw werkgever uiterlijk op de dag dat uw dienstverband eindigde. (R9)
 	//
 	// Vraagt u ons uw gegevens eerder te verwijderen, dan doen wij dat, tenzij de wet zich daartegen verzet: gegevens met een wettelijke bewaarplicht, en gegevens die nodig zijn voor een rechtsvordering, blijven bewaard zolang dat moet. (R9, G3)
 }
@@ -148,7 +150,7 @@ func ExampleRenderRegister() {
 	// | All data | 2 years | the closing of the case | no | Privacyreglement re-integratie en verzuim, Bewaartermijn | R9 |
 	// | Job, nature and duration of employment; benefit data | 7 years | the end of the year of the closing of the case | yes | Algemene wet inzake rijksbelastingen art. 52(4) | R9 |
 	// | Master data of data subjects (name, address, citizen service number) | 2 years | master data: 2 years after the last case closes, or after the employment ends if that is later, and while anything else of the subject is kept | no | Privacyreglement re-integratie en verzuim, Bewaartermijn; AP-beleidsregels De zieke werknemer (2016) | R9 |
-	// | Case rows | 2 years | the case: 2 years after it closes (an absence case left open: after the employment ends, N7), and while a record of it is kept | no | Privacyreglement re-integratie en verzuim, Bewaartermijn | R9 |
+	// | Case rows | 2 years | the case: 2 years after it closes; left open, 2 years after the last thing recorded in it (an absence case: after the employment ends, if that came first, N7); and while a record of it is kept | no | Privacyreglement re-integratie en verzuim, Bewaartermijn | R9 |
 	// | Legal holds | 2 years | a lifted legal hold shows why data outlived its period: 2 years after it is lifted; a standing hold is kept with what it keeps | no | AVG art. 5(2), 17(3)(b),(e) | G3 |
 	// | Granted erasure requests | 2 years | a granted erasure request: 2 years after it is granted, and while a record it covers is kept | no | AVG art. 5(2), 17(1) | R9 |
 	// | Consents | 2 years | consent: 2 years after it is withdrawn or ends, and while a disclosure that rests on it is kept | no | AVG art. 5(2), 7(1) | R6 |

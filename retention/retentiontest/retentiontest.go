@@ -472,7 +472,11 @@ func testDossier(t *testing.T, e *env) {
 	want := retention.Dossier{Subject: subject,
 		Cases: []retention.CaseFile{{Case: c0}, {Case: c1, Records: []retention.Entry{
 			entry("f-1", privacy.CategoryEmployment, t0), entry("m-1", privacy.CategoryMedical, t0),
-			entry("n-1", privacy.CategoryNotes, t0), entry("n-2", privacy.CategoryNotes, t0.Add(time.Hour))}}},
+			entry("n-1", privacy.CategoryNotes, t0), entry("n-2", privacy.CategoryNotes, t0.Add(time.Hour))},
+			// Rules R9, O12: the store keeps the case's last record
+			// write (CaseFile.Active), which its records' deletion
+			// does not move back.
+			Active: t0.Add(time.Hour)}},
 		Holds: []retention.Hold{hold}, Erasures: []retention.Erasure{dec.Request}}
 	wantFull(t, "dossier", want)
 	wantSame(t, "Dossier", want, d)

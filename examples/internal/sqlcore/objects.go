@@ -173,12 +173,20 @@ func grantEnded(until, revoked time.Time) time.Time {
 }
 
 // SQLCaseEnded is retention.CaseEnded as an SQL expression over a row of
-// the cases table (unaliased): its closing, and for an absence case still
-// open, the end of its subject's employment (rules R9, O12, N7). A store
-// checks an erasure of a case against it, so that it erases a case on the
-// day its sweep scheduled it from.
-const SQLCaseEnded = `coalesce(closed, CASE WHEN kind = 'absence' THEN (SELECT s.employment_ended FROM {schema}.subjects s
-	WHERE s.id = cases.subject_id) END)`
+// the cases table (unaliased): its closing; and while it is open, its
+// last activity (SQLCaseActive), for an absence case the employer
+// commissioned the end of its subject's employment if that came first
+// (rules R9, O12, N7). A store checks an erasure of a case against it, so
+// that it erases a case on the day its sweep scheduled it from.
+const SQLCaseEnded = `coalesce(closed, CASE WHEN kind = 'absence' AND contract_party_kind NOT IN ('municipality', 'uwv')
+	AND (SELECT s.employment_ended FROM {schema}.subjects s WHERE s.id = cases.subject_id) < ` + SQLCaseActive + `
+	THEN (SELECT s.employment_ended FROM {schema}.subjects s WHERE s.id = cases.subject_id) ELSE ` + SQLCaseActive + ` END)`
+
+// SQLCaseActive is retention.CaseFile.LastActivity as an SQL expression
+// over a row of the cases table (unaliased): the later of its opening and
+// the last record write its row keeps (active, set by the triggers of
+// migration 0072 of both adapters), in either dialect.
+const SQLCaseActive = `(CASE WHEN opened IS NULL OR active > opened THEN active ELSE opened END)`
 
 // requestEnded is when a request ends for retention
 // ([rights.Request.Ended]): its final step, or, never closed, the end of

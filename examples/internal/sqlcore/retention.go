@@ -46,11 +46,12 @@ func (s Store) PlaceHold(ctx context.Context, h retention.Hold, e privacy.Event)
 		// created or changed after the hold's time (of either file) refuses
 		// it, as closing the case would be refused (R4).
 		rows, err = tx.Query(ctx, s.Q.DossierCases, s.D.IDs([]string{string(h.Subject)}))
-		cases, err := collect(rows, err, scanCase, s.D)
+		cases, err := collect(rows, err, scanCaseFile, s.D)
 		if err != nil {
 			return err
 		}
-		for _, c := range cases {
+		for _, cf := range cases {
+			c := cf.Case
 			if h.Case != "" && h.Case != c.ID {
 				continue
 			}
@@ -213,21 +214,22 @@ func (s Store) dossiers(ctx context.Context, tx Conn, subjects []string) ([]rete
 	}
 
 	rows, err = tx.Query(ctx, s.Q.DossierCases, list)
-	cs, err := collect(rows, err, scanCase, s.D)
+	cs, err := collect(rows, err, scanCaseFile, s.D)
 	if err != nil {
 		return nil, err
 	}
 	type ref struct{ d, c int }
 	where := make(map[privacy.CaseID]ref, len(cs))
 	caseIDs := make([]string, 0, len(cs))
-	for _, c := range cs {
+	for _, cf := range cs {
+		c := cf.Case
 		i, ok := at[c.Subject]
 		if !ok {
 			continue
 		}
 		where[c.ID] = ref{i, len(out[i].Cases)}
 		caseIDs = append(caseIDs, string(c.ID))
-		out[i].Cases = append(out[i].Cases, retention.CaseFile{Case: c})
+		out[i].Cases = append(out[i].Cases, cf)
 	}
 	if len(caseIDs) > 0 {
 		cases := s.D.IDs(caseIDs)

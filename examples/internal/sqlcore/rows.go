@@ -83,9 +83,22 @@ func scanSubject(v Codec, row Row) (privacy.Subject, error) {
 
 func scanCase(v Codec, row Row) (privacy.Case, error) {
 	var c privacy.Case
-	err := row.Scan(&c.ID, &c.Subject, &c.Kind, &c.Purpose, &c.Contract.ID, &c.Contract.Party, &c.Contract.PartyKind,
-		v.ScanTime(&c.Contract.Start), v.ScanTime(&c.Contract.End), v.ScanTime(&c.Opened), v.ScanTime(&c.Closed))
+	err := row.Scan(caseDests(v, &c)...)
 	return c, err
+}
+
+// caseDests are the destinations of the CaseColumns in c.
+func caseDests(v Codec, c *privacy.Case) []any {
+	return []any{&c.ID, &c.Subject, &c.Kind, &c.Purpose, &c.Contract.ID, &c.Contract.Party, &c.Contract.PartyKind,
+		v.ScanTime(&c.Contract.Start), v.ScanTime(&c.Contract.End), v.ScanTime(&c.Opened), v.ScanTime(&c.Closed)}
+}
+
+// scanCaseFile reads the CaseColumns and the case's kept activity
+// (active, migration 0072) into a case file without its records.
+func scanCaseFile(v Codec, row Row) (retention.CaseFile, error) {
+	var cf retention.CaseFile
+	err := row.Scan(append(caseDests(v, &cf.Case), v.ScanTime(&cf.Active))...)
+	return cf, err
 }
 
 func scanRecord(v Codec, row Row) (privacy.Record, error) {
