@@ -18,7 +18,7 @@ import (
 
 // The property test of issue 14 §1: nothing about a person outlives its
 // retention. For random subjects with random cases of every kind the
-// policy opens, records of every category, consents (revoked, expiring or
+// policy opens (some never closed), records of every category, consents (revoked, expiring or
 // open-ended), disclosures resting on them, answered requests, granted
 // erasure requests and legal holds, under each ready policy:
 //   - after a sweep at a time past every applicable period (R9, O12, N7,
@@ -112,6 +112,15 @@ func newForgetWorld(t *testing.T, rng *rand.Rand, p *privacy.Policy, n int, hold
 					t.Fatalf("AddRecord(%s, %s in %s): %v", rec.ID, cat, kind, err)
 				}
 				recs = append(recs, rec.ID)
+			}
+			// Rules R9, O12: a case left open, never closed, ends at its
+			// last activity (retention.CaseEnded): the property holds for
+			// it too.
+			if rng.IntN(4) == 0 {
+				if at := opened.Add(hour(5)); at.After(last) {
+					last = at
+				}
+				continue
 			}
 			closedAt := opened.Add(hour(24 + rng.IntN(2*365*24)))
 			if err := d.CloseCase(ctx, privacy.Act{By: clerk, At: closedAt}, cid); err != nil {
