@@ -49,10 +49,13 @@ func (r *Engine) Explain(d *Dossier, id privacy.RecordID, now time.Time) (Explan
 			// The one record, in its case as retention reads it: ended
 			// at the case's last activity, which its other records
 			// share in (CaseEnded).
+			// The case stays as it is (open or closed: rules N7, G3, a
+			// statutory minimum of an open case runs from no earlier than
+			// the record's last change), its activity the whole case's.
 			ended := cf.Case
 			ended.Closed = cf.Ended(d.Subject.EmploymentEnded)
 			one := Dossier{Subject: d.Subject, Holds: d.Holds, Erasures: d.Erasures,
-				Cases: []CaseFile{{Case: ended, Records: cf.Records[ri : ri+1]}}}
+				Cases: []CaseFile{{Case: cf.Case, Records: cf.Records[ri : ri+1], Active: cf.LastActivity()}}}
 			s := r.Schedule(nil, &one, now)[0]
 			x := Explanation{Schedule: s}
 			e := &cf.Records[ri]
@@ -81,6 +84,10 @@ func (r *Engine) Explain(d *Dossier, id privacy.RecordID, now time.Time) (Explan
 				if day, ok := r.day(t, now); ok {
 					if u, ok := r.day(e.Updated, now); ok && rule.FromYearEnd && u.After(day) {
 						day = u // rules R9, N7: as Engine.Schedule counts it
+					}
+					if u, ok := r.day(lastChange(e), now); ok && cf.Case.IsOpen() && rule.Statutory &&
+						rule.Trigger == privacy.TriggerCaseClosed && u.After(day) {
+						day = u // rules N7, G3: as Engine.Schedule counts it
 					}
 					cons.Due = ruleEnd(&rule, day)
 				} else {

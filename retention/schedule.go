@@ -429,8 +429,11 @@ type caseAt struct {
 	// whether it has.
 	closed   calendar.Date
 	closedOK bool
-	ends     [64]calendar.Date
-	known    uint64 // bit i: ends[i] is known
+	// open reports whether the case is still open, read as ended at its
+	// last activity or the end of the employment (CaseEnded).
+	open  bool
+	ends  [64]calendar.Date
+	known uint64 // bit i: ends[i] is known
 }
 
 // openCase prepares in cc, a zero caseAt, what the records of case file
@@ -445,6 +448,7 @@ func (r *Engine) openCase(cc *caseAt, cf *CaseFile, employmentEnded, now time.Ti
 	cc.c = &cc.ended
 	cc.kind, cc.kindOK = r.kindIdx[cf.Case.Kind]
 	cc.closed, cc.closedOK = r.day(cc.ended.Closed, now)
+	cc.open = cf.Case.IsOpen()
 }
 
 // rulesFor returns the indexes, in policy order, of the rules that apply
@@ -485,7 +489,7 @@ func (r *Engine) end(at *dossierAt, c *caseAt, e *Entry, i int) calendar.Date {
 	rule := &r.rules[i]
 	// A medical record's period from the end of the employment is its own
 	// (see start), never the case's cached one.
-	perRecord := (e.Medical && rule.Trigger == privacy.TriggerEmploymentEnded) || rule.FromYearEnd
+	perRecord := (e.Medical && rule.Trigger == privacy.TriggerEmploymentEnded) || rule.FromYearEnd || floorOfOpen(rule, c)
 	if !perRecord && i < 64 && c.known&(1<<i) != 0 {
 		return c.ends[i]
 	}
@@ -501,12 +505,39 @@ func (r *Engine) end(at *dossierAt, c *caseAt, e *Entry, i int) calendar.Date {
 			}
 			caseLevel = false
 		}
+		if floorOfOpen(rule, c) {
+			// Rules N7, G3: a statutory minimum from the closing of a
+			// case still open runs from no earlier than the record's
+			// last change: an absence case read as ended at the end of
+			// the employment (CaseEnded) has its maxima shortened, not
+			// the law's minimum of a record recorded after that end
+			// (a self-insurer's sickness data of a former employee).
+			if u, ok := r.day(lastChange(e), at.now); ok && u.After(start) {
+				start = u
+			}
+			caseLevel = false
+		}
 		end = ruleEnd(rule, start)
 	}
 	if caseLevel && i < 64 {
 		c.ends[i], c.known = end, c.known|1<<i
 	}
 	return end
+}
+
+// floorOfOpen reports whether rule is a statutory minimum that runs from
+// the closing of case c and c is still open: such a period runs, per
+// record, from no earlier than the record's last change (rules N7, G3).
+func floorOfOpen(rule *privacy.RetentionRule, c *caseAt) bool {
+	return rule.Statutory && rule.Trigger == privacy.TriggerCaseClosed && c.open
+}
+
+// lastChange is the later of e's creation and its last change.
+func lastChange(e *Entry) time.Time {
+	if e.Created.After(e.Updated) {
+		return e.Created
+	}
+	return e.Updated
 }
 
 // ruleEnd returns the first day after the period of rule that runs from

@@ -614,8 +614,11 @@ func attack8Accounting(t *testing.T) {
 	_ = cases
 }
 
-// Rule N7: an open case (its end zero, as the proof says) erased while
-// AddRecords adds a record to it. Either the record goes in first and the
+// Rule N7: an open case (ended, as the proof says, at its last activity:
+// its opening, nothing recorded in it; rules R9, O12, retention.CaseEnded)
+// erased while AddRecords adds a record to it, dated its opening so that
+// the case's end does not move and the store's check of the records left
+// is what decides. Either the record goes in first and the
 // item is refused (the case still has records) or the case goes first
 // and AddRecords finds no case; the batch must not fail whole (nor leave a
 // record without its case).
@@ -627,7 +630,7 @@ func attack8OpenCaseRace(t *testing.T, s *Store) {
 	for i := range rounds {
 		c := privacy.CaseID(fmt.Sprintf("c-o-%d", i))
 		a.kase(t, "o1", c, nil, nil, true)
-		ps := []retention.ObjectProof{a.proof(privacy.DataCase, string(c), "o1", "", time.Time{})}
+		ps := []retention.ObjectProof{a.proof(privacy.DataCase, string(c), "o1", "", a.t0)}
 		var wg sync.WaitGroup
 		var berr error
 		var res []error

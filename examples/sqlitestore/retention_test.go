@@ -38,3 +38,10 @@ func TestOpenRequestEndsR11O13O12(t *testing.T) {
 func TestOpenCaseEndsR9O12N7(t *testing.T) {
 	objectkit.RunOpenCaseEnds(t, open(t))
 }
+
+// TestOpenCaseRectifiedR9O12 checks that a case left open ends at the
+// rectification of a medical record, kept past the record's deletion
+// (rules R9, O12).
+func TestOpenCaseRectifiedR9O12(t *testing.T) {
+	objectkit.RunOpenCaseRectified(t, open(t))
+}

@@ -457,3 +457,71 @@ func RunOpenCaseEnds(t *testing.T, s retention.Store) {
 		}
 	}
 }
+
+// RunOpenCaseRectified checks s, an empty store, for rules R9, O12 with the
+// medical file and a rectification: a consultation case left open, a note
+// of t0 and a medical record of a month later, rectified five months after
+// that and then deleted from the medical file. The rectification is the
+// case's last activity (retention.CaseFile.LastActivity): the store keeps
+// it past the record's deletion, whichever file held it, so that the case
+// and its note go 2 years and a day after the rectification, each with a
+// proof, and not a second earlier — not 2 years after the note (the
+// activity dated back), nor after the medical record's making (a
+// rectification not kept).
+func RunOpenCaseRectified(t *testing.T, s retention.Store) {
+	t.Helper()
+	e := newEnv(t, s)
+	os, ok := retention.AsObjectStore(s)
+	if !ok {
+		t.Skip("the store is not a retention.ObjectStore")
+	}
+	e.subject(t, "s-rect")
+	c, err := privacy.NewCase("c-rect", "s-rect", privacy.CaseConsultation, privacy.PurposePrevention, contract, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.d.OpenCase(e.ctx, act(t0), c); err != nil {
+		t.Fatalf("OpenCase: %v", err)
+	}
+	e.note(t, "n-rect", "c-rect")
+	made, rectified := t0.AddDate(0, 1, 0), t0.AddDate(0, 6, 0)
+	m := privacy.Record{ID: "m-rect", Case: "c-rect", Category: privacy.CategoryMedical, Author: clerk.ID,
+		Source: privacy.Source{Kind: privacy.PartyService}, Created: made, Fields: map[privacy.Field]string{privacy.FieldText: "x"}}
+	if err := e.d.AddRecord(e.ctx, act(made), m); err != nil {
+		t.Fatalf("AddRecord(medical): %v", err)
+	}
+	m.Subject, m.Purpose, m.Fields = "s-rect", privacy.PurposePrevention, map[privacy.Field]string{privacy.FieldText: "y"}
+	if err := e.d.UpdateRecord(e.ctx, act(rectified), m); err != nil {
+		t.Fatalf("UpdateRecord(medical): %v", err)
+	}
+	if err := e.d.DeleteRecord(e.ctx, act(rectified.AddDate(0, 1, 0)), "m-rect"); err != nil {
+		t.Fatalf("DeleteRecord(medical): %v", err)
+	}
+	k, err := retention.New(s, privacy.Strict(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2 years and a day after the rectification of 6 July 2025, from
+	// 00:00 Amsterdam.
+	due := time.Date(2027, 7, 7, 0, 0, 0, 0, time.FixedZone("CEST", 2*3600))
+	for _, at := range []time.Time{
+		time.Date(2027, 1, 7, 0, 0, 0, 0, time.FixedZone("CET", 3600)), // 2 years and a day after the note
+		time.Date(2027, 2, 7, 0, 0, 0, 0, time.FixedZone("CET", 3600)), // after the medical record's making
+		due.Add(-time.Second), due,
+	} {
+		if _, err := k.Sweep(e.ctx, officer, at); err != nil {
+			t.Fatalf("Sweep at %v: %v", at, err)
+		}
+		proofs, err := os.ObjectProofs(e.ctx, "s-rect")
+		if err != nil {
+			t.Fatal(err)
+		}
+		caseGone := slices.ContainsFunc(proofs, func(p retention.ObjectProof) bool { return p.Kind == privacy.DataCase })
+		_, noteErr := s.(privacy.Store).Record(e.ctx, "n-rect")
+		want := !at.Before(due)
+		if caseGone != want || errors.Is(noteErr, privacy.ErrNotFound) != want {
+			t.Errorf("sweep at %v: the open case erased %v, its note's read %v; want erased %v from %v, 2 years after the rectification (rules R9, O12)",
+				at, caseGone, noteErr, want, due)
+		}
+	}
+}

@@ -640,12 +640,26 @@ func (b *builder) retention() section {
 	// Rules R9, O12 (issue 14 §1): a case left open ends, for these
 	// periods, at the last thing recorded in it (retention.CaseEnded);
 	// cited by the rule that keeps the policy's case rows.
+	// With nothing recorded, at its opening. Rules N7, G3: a statutory
+	// period from the closing runs, for an open case, from no earlier
+	// than the data's recording (retention.Engine.Schedule).
+	var floors []privacy.RuleID
+	for _, r := range p.Retention {
+		if r.Statutory && r.Trigger == privacy.TriggerCaseClosed {
+			floors = append(floors, r.Rule)
+		}
+	}
 	for _, r := range p.Data {
 		if r.Kind == privacy.DataCase {
-			s.Blocks = append(s.Blocks, para(l.t(
-				"Een dossier dat open blijft terwijl er niets meer in wordt vastgelegd, geldt voor deze termijnen als afgesloten op de dag van het laatste dat erin werd vastgelegd; een verzuimdossier in opdracht van uw werkgever uiterlijk op de dag dat uw dienstverband eindigde.",
-				"A case that stays open while nothing more is recorded in it counts, for these periods, as closed on the day of the last thing recorded in it; an absence case your employer commissioned at the latest on the day your employment ended."),
-				b.c.ids(r.Rule)))
+			text := l.t(
+				"Een dossier dat open blijft terwijl er niets meer in wordt vastgelegd, geldt voor deze termijnen als afgesloten op de dag van het laatste dat erin werd vastgelegd (is er niets in vastgelegd, de dag van de opening); een verzuimdossier in opdracht van uw werkgever uiterlijk op de dag dat uw dienstverband eindigde.",
+				"A case that stays open while nothing more is recorded in it counts, for these periods, as closed on the day of the last thing recorded in it (with nothing recorded, the day it opened); an absence case your employer commissioned at the latest on the day your employment ended.")
+			if len(floors) > 0 {
+				text += l.t(
+					" Voor een wettelijke bewaartermijn geldt een open dossier nooit als afgesloten vóór de dag waarop de gegevens werden vastgelegd.",
+					" For a statutory retention period, an open case never counts as closed before the day the data was recorded.")
+			}
+			s.Blocks = append(s.Blocks, para(text, b.c.ids(append([]privacy.RuleID{r.Rule}, floors...)...)))
 			break
 		}
 	}

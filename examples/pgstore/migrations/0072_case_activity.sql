@@ -17,10 +17,15 @@
 
 ALTER TABLE {schema}.cases ADD COLUMN active timestamptz;
 
+-- The backfill reads the records a sweep erased before this migration
+-- too, from their proofs (the record's version: its last change), so that
+-- a record swept early does not date back the case it was the last
+-- activity of (rules R9, O12).
 UPDATE {schema}.cases c SET active = a.t
 	FROM (SELECT r.case_id, max(greatest(r.created, r.updated)) AS t
 		FROM (SELECT case_id, created, updated FROM {schema}.records
-			UNION ALL SELECT case_id, created, updated FROM {medical}.records) r
+			UNION ALL SELECT case_id, created, updated FROM {medical}.records
+			UNION ALL SELECT case_id, updated, updated FROM {schema}.proofs) r
 		GROUP BY r.case_id) a
 	WHERE a.case_id = c.id;
 

@@ -6,12 +6,19 @@
 -- case's last activity back, and the case would go early. So the case's
 -- row keeps it: active, the last time a record of either file was
 -- written or rectified, set by triggers on both files.
+--
+-- The backfill reads the records a sweep erased before this migration
+-- too, from their proofs (the record's version: its last change), so that
+-- a record swept early does not date back the case it was the last
+-- activity of (rules R9, O12). The proofs are read on their subject's
+-- index.
 
 ALTER TABLE cases ADD COLUMN active INTEGER;
 
 UPDATE cases SET active = (SELECT max(t) FROM (
 	SELECT max(created, coalesce(updated, created)) AS t FROM records r WHERE r.case_id = cases.id
-	UNION ALL SELECT max(created, coalesce(updated, created)) FROM medical_records m WHERE m.case_id = cases.id));
+	UNION ALL SELECT max(created, coalesce(updated, created)) FROM medical_records m WHERE m.case_id = cases.id
+	UNION ALL SELECT p.updated FROM proofs p WHERE p.subject_id = cases.subject_id AND p.case_id = cases.id));
 
 CREATE TRIGGER records_case_activity AFTER INSERT ON records BEGIN
 	UPDATE cases SET active = max(coalesce(active, NEW.created), NEW.created, coalesce(NEW.updated, NEW.created))
