@@ -46,12 +46,11 @@ func (r *Engine) Explain(d *Dossier, id privacy.RecordID, now time.Time) (Explan
 			if cf.Records[ri].ID != id {
 				continue
 			}
-			// The one record, in its case as retention reads it: ended
-			// at the case's last activity, which its other records
-			// share in (CaseEnded).
-			// The case stays as it is (open or closed: rules N7, G3, a
-			// statutory minimum of an open case runs from no earlier than
-			// the record's last change), its activity the whole case's.
+			// The one record in its case as it is (open or closed: rules
+			// N7, G3, a statutory minimum of an open case runs from no
+			// earlier than the record's last change), with the whole
+			// case's activity, which its other records share in
+			// (CaseEnded); ended is the case as retention reads it.
 			ended := cf.Case
 			ended.Closed = cf.Ended(d.Subject.EmploymentEnded)
 			one := Dossier{Subject: d.Subject, Holds: d.Holds, Erasures: d.Erasures,
