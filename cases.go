@@ -329,7 +329,8 @@ func (s *Service) AddRecords(ctx context.Context, a *Actor, recs ...privacy.Reco
 
 // UpdateRecord rectifies a record (rule O13) as of now: its content
 // changes, its identity, case and category do not. Decided as
-// [Service.AddRecords] is.
+// [Service.AddRecords] is. A record saved unchanged is audited and not
+// rewritten: it is no activity in its case (rules R9, O12, N7).
 func (s *Service) UpdateRecord(ctx context.Context, a *Actor, rec privacy.Record) error {
 	return s.write(ctx, a, false, []privacy.Record{rec})
 }

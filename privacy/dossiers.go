@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"maps"
 	"slices"
 	"time"
 )
@@ -570,7 +571,10 @@ func (d *Dossiers) medicalRead(ctx context.Context, op string, a *Act, subject S
 // changes, its identity, case, subject, category and creation time do
 // not, and its update time becomes act.At, which must be later than its
 // last. The same checks as [Dossiers.AddRecords] apply, but a record of a
-// closed case may be rectified.
+// closed case may be rectified. A record saved unchanged (the same
+// fields, source, purpose and legal basis) is not rewritten: the update
+// is audited and its last change stays (rules R9, O12, N7: the periods
+// that run from it, and from its case's last activity, do not move).
 //
 // A record that a standing legal hold covers does not change: the store
 // refuses with an error matching [ErrForbidden] that names rule [G3].
@@ -619,10 +623,27 @@ func (d *Dossiers) UpdateRecord(ctx context.Context, act Act, r Record) error {
 		return err
 	}
 	events := []Event{d.recordEvent(&act, EventUpdate, O13, &r)}
+	if unchanged(&old, &r) {
+		// Rules R9, O12, N7: a record saved again unchanged (a sync that
+		// upserts what it holds, a form saved without an edit) is no
+		// rectification and no activity: its last change, which the
+		// periods of its case's last activity, of the fiscal seven
+		// years' year and of the medical file run from, stays where it
+		// was, or a nightly save would keep the data for ever. The save
+		// is audited as asked (N9); nothing is rewritten.
+		_, err := d.store.AppendEvents(ctx, events...)
+		return err
+	}
 	if r.Category.Medical() {
 		return d.store.UpdateMedicalRecord(ctx, r, events)
 	}
 	return d.store.UpdateRecord(ctx, r, events)
+}
+
+// unchanged reports whether r says what old says: its content, source,
+// purpose and legal basis (who saves it and when are not what it says).
+func unchanged(old, r *Record) bool {
+	return maps.Equal(old.Fields, r.Fields) && old.Source == r.Source && old.Purpose == r.Purpose && old.Basis == r.Basis
 }
 
 // DeleteRecord deletes a record from whichever file holds it, audited as
