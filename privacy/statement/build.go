@@ -652,8 +652,8 @@ func (b *builder) retention() section {
 	for _, r := range p.Data {
 		if r.Kind == privacy.DataCase {
 			text := l.t(
-				"Een dossier dat open blijft terwijl er niets meer in wordt vastgelegd, geldt voor deze termijnen als afgesloten op de dag van het laatste dat erin werd vastgelegd (is er niets in vastgelegd, de dag van de opening); een verzuimdossier in opdracht van uw werkgever uiterlijk op de dag dat uw dienstverband eindigde.",
-				"A case that stays open while nothing more is recorded in it counts, for these periods, as closed on the day of the last thing recorded in it (with nothing recorded, the day it opened); an absence case your employer commissioned at the latest on the day your employment ended.")
+				"Een dossier dat open blijft terwijl er niets meer in wordt vastgelegd of gecorrigeerd, geldt voor deze termijnen als afgesloten op de dag van het laatste dat erin werd vastgelegd of gecorrigeerd (is er niets in vastgelegd, de dag van de opening); een verzuimdossier in opdracht van uw werkgever geldt als afgesloten op de dag dat uw dienstverband eindigde, als dat eerder was.",
+				"A case that stays open while nothing more is recorded or corrected in it counts, for these periods, as closed on the day of the last thing recorded or corrected in it (with nothing recorded, the day it opened); an absence case your employer commissioned counts as closed on the day your employment ended, if that came first.")
 			if len(floors) > 0 {
 				text += l.t(
 					" Voor een wettelijke bewaartermijn geldt een open dossier nooit als afgesloten vóór de dag waarop de gegevens werden vastgelegd.",

@@ -52,7 +52,7 @@ func ExampleRender() {
 	// - Het logboek van verstrekkingen aan anderen (geen vaste termijn): een vermelding in het verstrekkingenlogboek: zolang een gegeven dat erin staat wordt bewaard, zodat de ontvanger over de verwijdering kan worden ingelicht; daarna hoeft niemand meer te worden ingelicht — bron: AVG art. 19, 15(1)(c). (G4)
 	// - Het logboek van wie uw gegevens heeft ingezien of gewijzigd: 5 jaar — bron: NEN 7513; Besluit elektronische gegevensverwerking door zorgaanbieders art. 5 (Stb. 2017, 446); Stcrt. 2019, 38007. (N9)
 	//
-	// Een dossier dat open blijft terwijl er niets meer in wordt vastgelegd, geldt voor deze termijnen als afgesloten op de dag van het laatste dat erin werd vastgelegd (is er niets in vastgelegd, de dag van de opening); een verzuimdossier in opdracht van uw werkgever uiterlijk op de dag dat uw dienstverband eindigde. Voor een wettelijke bewaartermijn geldt een open dossier nooit als afgesloten vóór de dag waarop de gegevens werden vastgelegd. (R9)
+	// Een dossier dat open blijft terwijl er niets meer in wordt vastgelegd of gecorrigeerd, geldt voor deze termijnen als afgesloten op de dag van het laatste dat erin werd vastgelegd of gecorrigeerd (is er niets in vastgelegd, de dag van de opening); een verzuimdossier in opdracht van uw werkgever geldt als afgesloten op de dag dat uw dienstverband eindigde, als dat eerder was. Voor een wettelijke bewaartermijn geldt een open dossier nooit als afgesloten vóór de dag waarop de gegevens werden vastgelegd. (R9)
 	//
 	// Vraagt u ons uw gegevens eerder te verwijderen, dan doen wij dat, tenzij de wet zich daartegen verzet: gegevens met een wettelijke bewaarplicht, en gegevens die nodig zijn voor een rechtsvordering, blijven bewaard zolang dat moet. (R9, G3)
 }
