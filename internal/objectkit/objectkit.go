@@ -91,6 +91,48 @@ func (e *env) note(t *testing.T, id privacy.RecordID, c privacy.CaseID) {
 	}
 }
 
+// objectEnv is newEnv for a kit of retention.ObjectStore: it skips a store
+// that is not one.
+func objectEnv(t *testing.T, s retention.Store) (*env, retention.ObjectStore) {
+	t.Helper()
+	e := newEnv(t, s)
+	os, ok := retention.AsObjectStore(s)
+	if !ok {
+		t.Skip("the store is not a retention.ObjectStore")
+	}
+	return e, os
+}
+
+// caseOf opens case id of kind for subject (made first) at t0, for the
+// purpose the ready policies give the kind.
+func (e *env) caseOf(t *testing.T, id privacy.CaseID, subject privacy.SubjectID, kind privacy.CaseKind) {
+	t.Helper()
+	e.subject(t, subject)
+	purpose := privacy.PurposeAbsenceGuidance
+	if kind != privacy.CaseAbsence {
+		purpose = privacy.PurposePrevention
+	}
+	c, err := privacy.NewCase(id, subject, kind, purpose, contract, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.d.OpenCase(e.ctx, act(t0), c); err != nil {
+		t.Fatalf("OpenCase(%s): %v", id, err)
+	}
+}
+
+// record adds a record of category cat to case c, written at at, its one
+// field f set.
+func (e *env) record(t *testing.T, id privacy.RecordID, c privacy.CaseID, cat privacy.Category, f privacy.Field, at time.Time) privacy.Record {
+	t.Helper()
+	r := privacy.Record{ID: id, Case: c, Category: cat, Author: clerk.ID,
+		Source: privacy.Source{Kind: privacy.PartyService}, Created: at, Fields: map[privacy.Field]string{f: "x"}}
+	if err := e.d.AddRecord(e.ctx, act(at), r); err != nil {
+		t.Fatalf("AddRecord(%s): %v", id, err)
+	}
+	return r
+}
+
 // RunObjectsOf checks s, an empty store, for rules R9, O12: a store that
 // reads the objects of a page of subjects at once
 // ([retention.ObjectPageStore]) returns for each exactly what Objects
@@ -352,49 +394,22 @@ func RunOpenRequestEnds(t *testing.T, s retention.Store) {
 //     note stay 2 years after the appointment, not after the note.
 func RunOpenCaseEnds(t *testing.T, s retention.Store) {
 	t.Helper()
-	e := newEnv(t, s)
-	os, ok := retention.AsObjectStore(s)
-	if !ok {
-		t.Skip("the store is not a retention.ObjectStore")
-	}
+	e, os := objectEnv(t, s)
 	ended := t0.AddDate(0, 1, 0) // Thursday 6 February 2025, 09:00 UTC
-	record := func(id privacy.RecordID, c privacy.CaseID, cat privacy.Category, f privacy.Field, at time.Time) {
-		t.Helper()
-		r := privacy.Record{ID: id, Case: c, Category: cat, Author: clerk.ID,
-			Source: privacy.Source{Kind: privacy.PartyService}, Created: at, Fields: map[privacy.Field]string{f: "x"}}
-		if err := e.d.AddRecord(e.ctx, act(at), r); err != nil {
-			t.Fatalf("AddRecord(%s): %v", id, err)
-		}
-	}
-	open := func(id privacy.CaseID, sub privacy.SubjectID, kind privacy.CaseKind) {
-		t.Helper()
-		e.subject(t, sub)
-		purpose := privacy.PurposeAbsenceGuidance
-		if kind != privacy.CaseAbsence {
-			purpose = privacy.PurposePrevention
-		}
-		c, err := privacy.NewCase(id, sub, kind, purpose, contract, t0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := e.d.OpenCase(e.ctx, act(t0), c); err != nil {
-			t.Fatalf("OpenCase(%s): %v", id, err)
-		}
-	}
-	open("c-abs", "s-abs", privacy.CaseAbsence)
-	record("n-abs", "c-abs", privacy.CategoryNotes, privacy.FieldText, t0)
-	open("c-prev", "s-prev", privacy.CasePreventive)
-	record("n-prev", "c-prev", privacy.CategoryNotes, privacy.FieldText, t0)
-	open("c-act", "s-act", privacy.CaseConsultation)
-	record("n-act", "c-act", privacy.CategoryNotes, privacy.FieldText, t0)
+	e.caseOf(t, "c-abs", "s-abs", privacy.CaseAbsence)
+	e.record(t, "n-abs", "c-abs", privacy.CategoryNotes, privacy.FieldText, t0)
+	e.caseOf(t, "c-prev", "s-prev", privacy.CasePreventive)
+	e.record(t, "n-prev", "c-prev", privacy.CategoryNotes, privacy.FieldText, t0)
+	e.caseOf(t, "c-act", "s-act", privacy.CaseConsultation)
+	e.record(t, "n-act", "c-act", privacy.CategoryNotes, privacy.FieldText, t0)
 	for _, sub := range []privacy.SubjectID{"s-abs", "s-prev"} {
 		if err := e.d.EndEmployment(e.ctx, act(ended), sub, ended); err != nil {
 			t.Fatalf("EndEmployment(%s): %v", sub, err)
 		}
 	}
-	record("n-abs-2", "c-abs", privacy.CategoryNotes, privacy.FieldText, ended.AddDate(0, 0, 14))
-	record("n-prev-2", "c-prev", privacy.CategoryNotes, privacy.FieldText, t0.AddDate(0, 4, 0))
-	record("a-act", "c-act", privacy.CategoryAppointment, privacy.FieldWhen, t0.AddDate(1, 0, 0))
+	e.record(t, "n-abs-2", "c-abs", privacy.CategoryNotes, privacy.FieldText, ended.AddDate(0, 0, 14))
+	e.record(t, "n-prev-2", "c-prev", privacy.CategoryNotes, privacy.FieldText, t0.AddDate(0, 4, 0))
+	e.record(t, "a-act", "c-act", privacy.CategoryAppointment, privacy.FieldWhen, t0.AddDate(1, 0, 0))
 	// Strict, with appointments kept a month from their making (the
 	// earliest maximum wins).
 	p := privacy.Strict()
@@ -470,26 +485,11 @@ func RunOpenCaseEnds(t *testing.T, s retention.Store) {
 // rectification not kept).
 func RunOpenCaseRectified(t *testing.T, s retention.Store) {
 	t.Helper()
-	e := newEnv(t, s)
-	os, ok := retention.AsObjectStore(s)
-	if !ok {
-		t.Skip("the store is not a retention.ObjectStore")
-	}
-	e.subject(t, "s-rect")
-	c, err := privacy.NewCase("c-rect", "s-rect", privacy.CaseConsultation, privacy.PurposePrevention, contract, t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.d.OpenCase(e.ctx, act(t0), c); err != nil {
-		t.Fatalf("OpenCase: %v", err)
-	}
+	e, os := objectEnv(t, s)
+	e.caseOf(t, "c-rect", "s-rect", privacy.CaseConsultation)
 	e.note(t, "n-rect", "c-rect")
 	made, rectified := t0.AddDate(0, 1, 0), t0.AddDate(0, 6, 0)
-	m := privacy.Record{ID: "m-rect", Case: "c-rect", Category: privacy.CategoryMedical, Author: clerk.ID,
-		Source: privacy.Source{Kind: privacy.PartyService}, Created: made, Fields: map[privacy.Field]string{privacy.FieldText: "x"}}
-	if err := e.d.AddRecord(e.ctx, act(made), m); err != nil {
-		t.Fatalf("AddRecord(medical): %v", err)
-	}
+	m := e.record(t, "m-rect", "c-rect", privacy.CategoryMedical, privacy.FieldText, made)
 	m.Subject, m.Purpose, m.Fields = "s-rect", privacy.PurposePrevention, map[privacy.Field]string{privacy.FieldText: "y"}
 	if err := e.d.UpdateRecord(e.ctx, act(rectified), m); err != nil {
 		t.Fatalf("UpdateRecord(medical): %v", err)
